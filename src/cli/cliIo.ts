@@ -1,0 +1,8 @@
+/** What a CLI command may do to the outside world, so commands are testable without a process. */
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+/** A usage or input error: printed as is, exit status 2. */
+export class CliError extends Error {}

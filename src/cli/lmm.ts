@@ -1,0 +1,71 @@
+/**
+ * The `lmm` command line: the same engine as the extension, for students' terminals and CI.
+ */
+import { writeSync } from 'node:fs';
+import { CliError, type CliIo } from './cliIo';
+import { traceCommand } from './traceCommand';
+
+declare const LMM_VERSION: string;
+
+const HELP = `lmm — LMM Studio's command line: the Linux Memory Manager, simulated
+
+usage:
+  lmm trace FILE [--report]   replay a conformance trace (spec: shared/spec/lmm-classic.md)
+                              stdout: ok/null per alloc and one JSON line per dump;
+                              --report prints the classic LMM text reports at each dump instead
+  lmm --help                  this text
+  lmm --version               the version
+
+exit status: 0 done, 2 bad usage or malformed input (FILE:LINE: what is wrong)
+`;
+
+export function main(argv: string[], io: CliIo): number {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        io.stdout(HELP);
+        return command === undefined ? 2 : 0;
+      case '--version':
+      case '-v':
+        io.stdout(`${typeof LMM_VERSION === 'string' ? LMM_VERSION : 'dev'}\n`);
+        return 0;
+      case 'trace':
+        return traceCommand(rest, io);
+      default:
+        throw new CliError(`lmm: unknown command '${command}' (see lmm --help)`);
+    }
+  } catch (error) {
+    if (error instanceof CliError) {
+      io.stderr(error.message + '\n');
+      return 2;
+    }
+    throw error;
+  }
+}
+
+/** Writes synchronously so a large output is complete before the process exits. */
+function writeAll(fd: number, text: string): void {
+  const buffer = Buffer.from(text);
+  let written = 0;
+  while (written < buffer.length) {
+    try {
+      written += writeSync(fd, buffer, written);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EAGAIN') continue;
+      if ((error as NodeJS.ErrnoException).code === 'EPIPE') return;
+      throw error;
+    }
+  }
+}
+
+/** Runs the command line on this process's arguments and standard streams. */
+export function runFromProcess(): void {
+  process.exitCode = main(process.argv.slice(2), {
+    stdout: (text) => writeAll(1, text),
+    stderr: (text) => writeAll(2, text),
+  });
+}

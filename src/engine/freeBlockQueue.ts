@@ -1,0 +1,172 @@
+/**
+ * One family's free list: LMM's priority queue of free blocks, largest first, and among equal
+ * sizes the one that entered earliest first.
+ *
+ * The list itself lives in the page bytes, exactly where the C implementation keeps it: a doubly
+ * linked list of glthread nodes at meta + 16 (left, right), headed by the glthread in the family
+ * record, the first node's left pointing at that head. So a memory view shows real links.
+ *
+ * The C code finds an entry's place by walking the list (O(n) per insert). Here every block size
+ * has a bucket (the head and tail of its run in the list) and a two-level bitmap says which sizes
+ * are present; a block entering the list goes to the tail of its size's run, or, when that run is
+ * empty, right after the tail of the next larger size present. Insert, remove and "largest" are
+ * O(1) apart from a bitmap scan of at most (maxSize / 1024) words. Memory outside the page bytes is
+ * per family (16 bytes per possible size), never per block.
+ */
+import { GLUE_OFFSET, META } from './constants';
+import { readPointer, writePointer } from './pointers';
+import type { SimulatedKernel } from './simulatedKernel';
+
+export class FreeBlockQueue {
+  /** Meta address of the first and last block of each size's run (0 = none). */
+  private readonly runHead: Float64Array;
+  private readonly runTail: Float64Array;
+  /** Bit s of `sizeBits` is set when some free block has size s; `wordBits` summarises words. */
+  private readonly sizeBits: Uint32Array;
+  private readonly wordBits: Uint32Array;
+  /** Number of blocks in the list. */
+  length = 0;
+
+  constructor(
+    private readonly kernel: SimulatedKernel,
+    /** Address of the family record's glthread head (its `left` field; `right` follows at +8). */
+    private readonly headAddress: number,
+    maxBlockSize: number,
+  ) {
+    this.runHead = new Float64Array(maxBlockSize + 1);
+    this.runTail = new Float64Array(maxBlockSize + 1);
+    this.sizeBits = new Uint32Array((maxBlockSize >>> 5) + 1);
+    this.wordBits = new Uint32Array((this.sizeBits.length >>> 5) + 1);
+  }
+
+  /** Meta address of the largest free block (the list's head), or 0. */
+  largest(): number {
+    const glue = readPointer(this.kernel.view(this.headAddress), this.headOffset() + 8);
+    return glue === 0 ? 0 : glue - GLUE_OFFSET;
+  }
+
+  /** Enters the free block whose meta is at `meta` (its size is read from its meta data). */
+  insert(meta: number): void {
+    const kernel = this.kernel;
+    const view = kernel.view(meta);
+    const offset = meta - kernel.pageOf(meta);
+    const size = view.getUint32(offset + META.blockSize, true);
+    let predecessor = this.runTail[size]!;
+    if (predecessor === 0) {
+      const larger = this.nextSizeAbove(size);
+      if (larger >= 0) predecessor = this.runTail[larger]!;
+    }
+    const glue = meta + GLUE_OFFSET;
+    let successorGlue: number;
+    if (predecessor === 0) {
+      const headView = kernel.view(this.headAddress);
+      const rightOffset = this.headOffset() + 8;
+      successorGlue = readPointer(headView, rightOffset);
+      writePointer(headView, rightOffset, glue);
+      writePointer(view, offset + META.freeLinkPrev, this.headAddress);
+    } else {
+      const predView = kernel.view(predecessor);
+      const predNext = predecessor - kernel.pageOf(predecessor) + META.freeLinkNext;
+      successorGlue = readPointer(predView, predNext);
+      writePointer(predView, predNext, glue);
+      writePointer(view, offset + META.freeLinkPrev, predecessor + GLUE_OFFSET);
+    }
+    writePointer(view, offset + META.freeLinkNext, successorGlue);
+    if (successorGlue !== 0) {
+      const successor = successorGlue - GLUE_OFFSET;
+      writePointer(kernel.view(successor), successor - kernel.pageOf(successor) + META.freeLinkPrev, glue);
+    }
+    if (this.runHead[size] === 0) {
+      this.runHead[size] = meta;
+      this.setBit(size);
+    }
+    this.runTail[size] = meta;
+    this.length++;
+  }
+
+  /** Takes the block whose meta is at `meta` out of the list (call before changing its size). */
+  remove(meta: number): void {
+    const kernel = this.kernel;
+    const view = kernel.view(meta);
+    const offset = meta - kernel.pageOf(meta);
+    const size = view.getUint32(offset + META.blockSize, true);
+    const prevGlue = readPointer(view, offset + META.freeLinkPrev);
+    const nextGlue = readPointer(view, offset + META.freeLinkNext);
+    const prevIsHead = prevGlue === this.headAddress;
+    if (prevIsHead) {
+      writePointer(kernel.view(this.headAddress), this.headOffset() + 8, nextGlue);
+    } else {
+      const prev = prevGlue - GLUE_OFFSET;
+      writePointer(kernel.view(prev), prev - kernel.pageOf(prev) + META.freeLinkNext, nextGlue);
+    }
+    let nextSize = -1;
+    if (nextGlue !== 0) {
+      const next = nextGlue - GLUE_OFFSET;
+      const nextView = kernel.view(next);
+      const nextOffset = next - kernel.pageOf(next);
+      writePointer(nextView, nextOffset + META.freeLinkPrev, prevGlue);
+      nextSize = nextView.getUint32(nextOffset + META.blockSize, true);
+    }
+    if (this.runHead[size] === meta) {
+      this.runHead[size] = nextSize === size ? nextGlue - GLUE_OFFSET : 0;
+    }
+    if (this.runTail[size] === meta) {
+      this.runTail[size] = this.runHead[size] === 0 ? 0 : prevGlue - GLUE_OFFSET;
+    }
+    if (this.runHead[size] === 0) this.clearBit(size);
+    writePointer(view, offset + META.freeLinkPrev, 0);
+    writePointer(view, offset + META.freeLinkNext, 0);
+    this.length--;
+  }
+
+  /** Meta addresses in list order (for dumps, views and the invariant checker). */
+  *entries(): IterableIterator<number> {
+    let glue = readPointer(this.kernel.view(this.headAddress), this.headOffset() + 8);
+    while (glue !== 0) {
+      const meta = glue - GLUE_OFFSET;
+      yield meta;
+      glue = readPointer(this.kernel.view(meta), meta - this.kernel.pageOf(meta) + META.freeLinkNext);
+    }
+  }
+
+  /** The family record's glthread head, as an offset in its registry page. */
+  private headOffset(): number {
+    return this.headAddress - this.kernel.pageOf(this.headAddress);
+  }
+
+  private setBit(size: number): void {
+    const word = size >>> 5;
+    this.sizeBits[word]! |= 1 << (size & 31);
+    this.wordBits[word >>> 5]! |= 1 << (word & 31);
+  }
+
+  private clearBit(size: number): void {
+    const word = size >>> 5;
+    const bits = (this.sizeBits[word]! &= ~(1 << (size & 31)));
+    if (bits === 0) this.wordBits[word >>> 5]! &= ~(1 << (word & 31));
+  }
+
+  /** The smallest size present that is larger than `size`, or -1. */
+  private nextSizeAbove(size: number): number {
+    let word = size >>> 5;
+    const bit = size & 31;
+    const above = bit === 31 ? 0 : this.sizeBits[word]! & (~0 << (bit + 1));
+    if (above !== 0) return (word << 5) + lowestBit(above);
+    word++;
+    let summaryWord = word >>> 5;
+    const summaryBit = word & 31;
+    if (summaryWord >= this.wordBits.length) return -1;
+    let summary = this.wordBits[summaryWord]! & (summaryBit === 0 ? ~0 : ~0 << summaryBit);
+    while (summary === 0) {
+      summaryWord++;
+      if (summaryWord >= this.wordBits.length) return -1;
+      summary = this.wordBits[summaryWord]!;
+    }
+    const w = (summaryWord << 5) + lowestBit(summary);
+    return (w << 5) + lowestBit(this.sizeBits[w]!);
+  }
+}
+
+function lowestBit(x: number): number {
+  return 31 - Math.clz32(x & -x);
+}

@@ -1,0 +1,509 @@
+/**
+ * LMM classic, byte for byte (`shared/spec/lmm-classic.md`): page families, block meta data in
+ * the page bytes, split / merge / hard-fragment absorption, pages returned as soon as they empty,
+ * and each request served from the family's largest free block.
+ *
+ * Blocks are named by the address of their meta data (`meta`) inside the engine and by their
+ * data address (meta + 48) outside it. Nothing is kept per block outside the page bytes.
+ * Every failed request is a value (0 / false plus `lastError`) and an `error` event; it never
+ * throws and never leaves the heap half-changed.
+ */
+import {
+  DATA_START,
+  DEFAULT_PAGE_SIZE,
+  FAMILY_RECORD,
+  FAMILY_RECORD_SIZE,
+  FIRST_META_OFFSET,
+  MAX_PAGE_SIZE,
+  META,
+  META_SIZE,
+  MIN_PAGE_SIZE,
+  PAGE_HEADER,
+  REGISTRY_FIRST_RECORD,
+  REGISTRY_NEXT,
+  STRUCT_NAME_MAX,
+  familiesPerRegistryPage,
+  maxAllocatable,
+} from './constants';
+import { emptyCounters, type Family, type FamilyCounters } from './family';
+import { FreeBlockQueue } from './freeBlockQueue';
+import type { HeapError, HeapErrorKind } from './heapErrors';
+import type { HeapEventListener, SplitKind } from './heapEvents';
+import { readPointer, writePointer } from './pointers';
+import { DEFAULT_MEMORY_CAP, SimulatedKernel } from './simulatedKernel';
+
+export interface HeapOptions {
+  /** VM page size in bytes (default 4096). */
+  pageSize?: number;
+  /** Cap on mapped bytes; mmap fails like ENOMEM past it (default 1 GiB). */
+  memoryCap?: number;
+}
+
+/** Which family a mapped page belongs to, by kernel slot. */
+const REGISTRY_PAGE = -1;
+const UNMAPPED = -2;
+
+export class LmmHeap {
+  readonly kernel: SimulatedKernel;
+  readonly pageSize: number;
+  /** The largest request (units × struct size) a page can serve. */
+  readonly maxRequest: number;
+  readonly families: Family[] = [];
+  /** Registry pages in chain order. */
+  readonly registryPages: number[] = [];
+  /** The error of the last failed call, or null after a call that succeeded. */
+  lastError: HeapError | null = null;
+  /** Failed calls so far, by kind. */
+  readonly errorCounts = new Map<HeapErrorKind, number>();
+  /** Σ application memory over all families, now and at most so far. */
+  appMemory = 0;
+  peakAppMemory = 0;
+  /** Receives every event; null (the default) makes recording free. */
+  listener: HeapEventListener | null = null;
+
+  private readonly byName = new Map<string, Family>();
+  private readonly slotFamily: number[] = [];
+
+  constructor(options: HeapOptions = {}) {
+    const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+    if (!Number.isInteger(pageSize) || pageSize < MIN_PAGE_SIZE || pageSize > MAX_PAGE_SIZE || pageSize % 8 !== 0) {
+      throw new RangeError(`page size must be a multiple of 8 from ${MIN_PAGE_SIZE} to ${MAX_PAGE_SIZE}, not ${pageSize}`);
+    }
+    this.pageSize = pageSize;
+    this.maxRequest = maxAllocatable(pageSize);
+    this.kernel = new SimulatedKernel(pageSize, options.memoryCap ?? DEFAULT_MEMORY_CAP);
+  }
+
+  // ---------------------------------------------------------------- registration
+
+  /** Registers a struct; returns its family id, or -1 (see `lastError`). */
+  register(name: string, structSize: number): number {
+    if (!/^[\x21-\x7e]{1,32}$/.test(name)) {
+      return this.fail('invalid-name', `struct name must be 1 to ${STRUCT_NAME_MAX} printable ASCII characters: "${name}"`, -1);
+    }
+    if (!Number.isInteger(structSize) || structSize < 0) {
+      return this.fail('invalid-units', `struct ${name} has an invalid size ${structSize}`, -1);
+    }
+    if (structSize > this.pageSize) {
+      return this.fail(
+        'struct-too-large',
+        `structure ${name} size ${structSize} exceeds the system page size ${this.pageSize}`,
+        -1,
+      );
+    }
+    if (this.byName.has(name)) {
+      return this.fail('duplicate-registration', `structure ${name} is already registered`, -1);
+    }
+    const perPage = familiesPerRegistryPage(this.pageSize);
+    const id = this.families.length;
+    const indexInPage = id % perPage;
+    if (indexInPage === 0) {
+      const page = this.kernel.mmap();
+      if (page === 0) return this.fail('out-of-memory', `no memory for a registry page (registering ${name})`, -1);
+      this.slotFamily[this.kernel.slotOf(page)] = REGISTRY_PAGE;
+      const last = this.registryPages[this.registryPages.length - 1];
+      if (last !== undefined) writePointer(this.kernel.view(last), REGISTRY_NEXT, page);
+      this.registryPages.push(page);
+      this.emitMmap(page, REGISTRY_PAGE);
+    }
+    const registryPage = this.registryPages[this.registryPages.length - 1]!;
+    const recordOffset = REGISTRY_FIRST_RECORD + indexInPage * FAMILY_RECORD_SIZE;
+    const view = this.kernel.view(registryPage);
+    for (let i = 0; i < name.length; i++) view.setUint8(recordOffset + FAMILY_RECORD.name + i, name.charCodeAt(i));
+    view.setUint32(recordOffset + FAMILY_RECORD.structSize, structSize, true);
+    const recordAddress = registryPage + recordOffset;
+    const family: Family = {
+      id,
+      name,
+      structSize,
+      recordAddress,
+      freeBlocks: new FreeBlockQueue(this.kernel, recordAddress + FAMILY_RECORD.freeHeadLeft, this.pageSize - DATA_START),
+      counters: emptyCounters(),
+    };
+    this.families.push(family);
+    this.byName.set(name, family);
+    this.lastError = null;
+    this.listener?.({ type: 'register', family: id, name, size: structSize });
+    return id;
+  }
+
+  /** The family id of a registered struct name, or -1. */
+  familyId(name: string): number {
+    return this.byName.get(name)?.id ?? -1;
+  }
+
+  // ---------------------------------------------------------------- xcalloc
+
+  /** xcalloc by struct name (for callers that have names, like traces); 0 on failure. */
+  xcallocStruct(name: string, units: number): number {
+    const family = this.byName.get(name);
+    if (family === undefined) return this.fail('unregistered-struct', `struct ${name} is not registered`, 0);
+    return this.xcalloc(family.id, units);
+  }
+
+  /** Allocates `units` zeroed structs of family `familyId`; returns the data address, or 0. */
+  xcalloc(familyId: number, units: number): number {
+    const family = this.families[familyId];
+    if (family === undefined) {
+      return this.fail('unregistered-struct', `no struct is registered as family ${familyId}`, 0);
+    }
+    if (!Number.isInteger(units) || units < 0) {
+      return this.fail('invalid-units', `cannot allocate ${units} units of ${family.name}`, 0, familyId);
+    }
+    const request = units * family.structSize;
+    if (request > this.maxRequest) {
+      return this.fail(
+        'too-large',
+        `${units} × ${family.name} (${request} bytes) exceeds the ${this.maxRequest} bytes a page can serve`,
+        0,
+        familyId,
+      );
+    }
+    const kernel = this.kernel;
+    let meta = family.freeBlocks.largest();
+    if (meta === 0 || kernel.view(meta).getUint32(meta - kernel.pageOf(meta) + META.blockSize, true) < request) {
+      meta = this.addDataPage(family);
+      if (meta === 0) {
+        return this.fail('out-of-memory', `out of memory: no page for ${units} × ${family.name}`, 0, familyId);
+      }
+    }
+    this.split(family, meta, request);
+    const page = kernel.pageOf(meta);
+    const offset = meta - page;
+    kernel.bytesOfSlot(kernel.slotOf(page)).fill(0, offset + META_SIZE, offset + META_SIZE + request);
+    const counters = family.counters;
+    counters.appMemory += META_SIZE + request;
+    if (counters.appMemory > counters.peakAppMemory) counters.peakAppMemory = counters.appMemory;
+    this.appMemory += META_SIZE + request;
+    if (this.appMemory > this.peakAppMemory) this.peakAppMemory = this.appMemory;
+    this.lastError = null;
+    const address = meta + META_SIZE;
+    this.listener?.({ type: 'alloc', family: familyId, address, units, size: request });
+    return address;
+  }
+
+  /** Maps a data page for `family`, puts it at the head of its page list; returns its block's meta or 0. */
+  private addDataPage(family: Family): number {
+    const kernel = this.kernel;
+    const page = kernel.mmap();
+    if (page === 0) return 0;
+    this.slotFamily[kernel.slotOf(page)] = family.id;
+    const view = kernel.view(page);
+    const recordView = kernel.view(family.recordAddress);
+    const recordOffset = family.recordAddress - kernel.pageOf(family.recordAddress);
+    const oldFirst = readPointer(recordView, recordOffset + FAMILY_RECORD.firstPage);
+    writePointer(view, PAGE_HEADER.next, oldFirst);
+    writePointer(view, PAGE_HEADER.prev, 0);
+    writePointer(view, PAGE_HEADER.family, family.recordAddress);
+    if (oldFirst !== 0) writePointer(kernel.view(oldFirst), PAGE_HEADER.prev, page);
+    writePointer(recordView, recordOffset + FAMILY_RECORD.firstPage, page);
+    const offset = FIRST_META_OFFSET;
+    const size = this.pageSize - DATA_START;
+    view.setUint32(offset + META.isFree, 1, true);
+    view.setUint32(offset + META.blockSize, size, true);
+    view.setUint32(offset + META.offset, offset, true);
+    const counters = family.counters;
+    counters.mmap++;
+    counters.pages++;
+    if (counters.pages > counters.peakPages) counters.peakPages = counters.pages;
+    counters.totalBlocks++;
+    counters.freeBlocks++;
+    this.emitMmap(page, family.id);
+    const meta = page + offset;
+    this.enterFreeList(family, meta, size);
+    return meta;
+  }
+
+  /** Cuts the free block `meta` to `request` bytes and marks it allocated (spec step 4). */
+  private split(family: Family, meta: number, request: number): void {
+    const kernel = this.kernel;
+    const page = kernel.pageOf(meta);
+    const view = kernel.view(page);
+    const offset = meta - page;
+    const before = view.getUint32(offset + META.blockSize, true);
+    this.leaveFreeList(family, meta, before);
+    view.setUint32(offset + META.isFree, 0, true);
+    view.setUint32(offset + META.blockSize, request, true);
+    const counters = family.counters;
+    counters.freeBlocks--;
+    const remaining = before - request;
+    let kind: SplitKind;
+    let remainder = 0;
+    let remainderSize = 0;
+    let hardBytes = 0;
+    if (remaining === 0) {
+      kind = 'exact';
+    } else if (remaining < META_SIZE) {
+      kind = 'hard';
+      hardBytes = remaining;
+      counters.hardFragmentBytes += remaining;
+    } else {
+      kind = remaining > META_SIZE && remaining < META_SIZE + family.structSize ? 'soft' : 'full';
+      const newOffset = offset + META_SIZE + request;
+      remainder = page + newOffset;
+      remainderSize = remaining - META_SIZE;
+      const next = readPointer(view, offset + META.nextBlock);
+      view.setUint32(newOffset + META.isFree, 1, true);
+      view.setUint32(newOffset + META.blockSize, remainderSize, true);
+      view.setUint32(newOffset + META.offset, newOffset, true);
+      writePointer(view, newOffset + META.freeLinkPrev, 0);
+      writePointer(view, newOffset + META.freeLinkNext, 0);
+      writePointer(view, newOffset + META.prevBlock, meta);
+      writePointer(view, newOffset + META.nextBlock, next);
+      if (next !== 0) writePointer(view, next - page + META.prevBlock, remainder);
+      writePointer(view, offset + META.nextBlock, remainder);
+      counters.totalBlocks++;
+      counters.freeBlocks++;
+      this.enterFreeList(family, remainder, remainderSize);
+    }
+    this.listener?.({
+      type: 'split',
+      family: family.id,
+      block: meta,
+      before,
+      size: request,
+      kind,
+      remainder,
+      remainderSize,
+      hardBytes,
+    });
+  }
+
+  // ---------------------------------------------------------------- xfree
+
+  /** Frees the block whose data address is `address`; false (see `lastError`) when it cannot. */
+  xfree(address: number): boolean {
+    const meta = address - META_SIZE;
+    const family = this.blockFamily(meta);
+    if (family === undefined) {
+      return this.fail('invalid-free', `invalid free: 0x${hex(address)} is not the data address of a block`, false, -1, address);
+    }
+    const kernel = this.kernel;
+    const page = kernel.pageOf(meta);
+    const view = kernel.view(page);
+    const offset = meta - page;
+    if (view.getUint32(offset + META.isFree, true) === 1) {
+      return this.fail('double-free', `double free: the block at 0x${hex(address)} is already free`, false, family.id, address);
+    }
+    const counters = family.counters;
+    let size = view.getUint32(offset + META.blockSize, true);
+    counters.appMemory -= META_SIZE + size;
+    this.appMemory -= META_SIZE + size;
+    counters.freeBlocks++;
+    view.setUint32(offset + META.isFree, 1, true);
+
+    // Take back the hard fragment behind the block, if a split left one.
+    const next = readPointer(view, offset + META.nextBlock);
+    const end = offset + META_SIZE + size;
+    const absorbed = (next === 0 ? this.pageSize : next - page) - end;
+    if (absorbed > 0) {
+      size += absorbed;
+      view.setUint32(offset + META.blockSize, size, true);
+      counters.hardFragmentBytes -= absorbed;
+    }
+    this.listener?.({ type: 'free', family: family.id, address, size: size - absorbed, absorbed });
+
+    let block = meta;
+    if (next !== 0 && view.getUint32(next - page + META.isFree, true) === 1) {
+      size = this.mergeIntoPrevious(family, view, page, block, next);
+    }
+    const prev = readPointer(view, offset + META.prevBlock);
+    if (prev !== 0 && view.getUint32(prev - page + META.isFree, true) === 1) {
+      size = this.mergeIntoPrevious(family, view, page, prev, block);
+      block = prev;
+    }
+
+    if (block - page === FIRST_META_OFFSET && readPointer(view, block - page + META.nextBlock) === 0) {
+      this.releasePage(family, page);
+    } else {
+      this.enterFreeList(family, block, size);
+    }
+    this.lastError = null;
+    return true;
+  }
+
+  /**
+   * Merges the free block `absorbed` into the block `into` right before it (both in `page`).
+   * `into` may be the block being freed (not in the list) or a free block (in the list).
+   * Returns `into`'s new size.
+   */
+  private mergeIntoPrevious(family: Family, view: DataView, page: number, into: number, absorbed: number): number {
+    const intoOffset = into - page;
+    const absorbedOffset = absorbed - page;
+    const absorbedSize = view.getUint32(absorbedOffset + META.blockSize, true);
+    const intoInList = readPointer(view, intoOffset + META.freeLinkPrev) !== 0;
+    const before = view.getUint32(intoOffset + META.blockSize, true);
+    if (intoInList) this.leaveFreeList(family, into, before);
+    const absorbedInList = readPointer(view, absorbedOffset + META.freeLinkPrev) !== 0;
+    if (absorbedInList) this.leaveFreeList(family, absorbed, absorbedSize);
+    const after = before + META_SIZE + absorbedSize;
+    view.setUint32(intoOffset + META.blockSize, after, true);
+    const next = readPointer(view, absorbedOffset + META.nextBlock);
+    writePointer(view, intoOffset + META.nextBlock, next);
+    if (next !== 0) writePointer(view, next - page + META.prevBlock, into);
+    const counters = family.counters;
+    counters.totalBlocks--;
+    counters.freeBlocks--;
+    this.listener?.({ type: 'merge', family: family.id, into, absorbed, absorbedSize, before, after });
+    return after;
+  }
+
+  /** Unmaps a page whose only block is free, taking it out of the family's page list. */
+  private releasePage(family: Family, page: number): void {
+    const kernel = this.kernel;
+    const view = kernel.view(page);
+    const next = readPointer(view, PAGE_HEADER.next);
+    const prev = readPointer(view, PAGE_HEADER.prev);
+    if (prev !== 0) writePointer(kernel.view(prev), PAGE_HEADER.next, next);
+    else {
+      const recordOffset = family.recordAddress - kernel.pageOf(family.recordAddress);
+      writePointer(kernel.view(family.recordAddress), recordOffset + FAMILY_RECORD.firstPage, next);
+    }
+    if (next !== 0) writePointer(kernel.view(next), PAGE_HEADER.prev, prev);
+    const counters = family.counters;
+    counters.totalBlocks--;
+    counters.freeBlocks--;
+    counters.pages--;
+    counters.munmap++;
+    this.slotFamily[kernel.slotOf(page)] = UNMAPPED;
+    kernel.munmap(page);
+    this.listener?.({ type: 'munmap', page, family: family.id });
+  }
+
+  // ---------------------------------------------------------------- free list bookkeeping
+
+  private enterFreeList(family: Family, meta: number, size: number): void {
+    family.freeBlocks.insert(meta);
+    const counters = family.counters;
+    counters.freeBytes += size;
+    if (size < family.structSize) {
+      counters.softFragments++;
+      counters.softFragmentBytes += size;
+    }
+  }
+
+  private leaveFreeList(family: Family, meta: number, size: number): void {
+    family.freeBlocks.remove(meta);
+    const counters = family.counters;
+    counters.freeBytes -= size;
+    if (size < family.structSize) {
+      counters.softFragments--;
+      counters.softFragmentBytes -= size;
+    }
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  /**
+   * The family of the block whose meta data is at `meta`, or undefined when `meta` is not the
+   * meta address of a block. Exact: it walks the page's block list from its first block, since
+   * the bytes in front of an arbitrary address may be anything a program wrote.
+   */
+  blockFamily(meta: number): Family | undefined {
+    if (!Number.isInteger(meta) || !this.kernel.isMapped(meta)) return undefined;
+    const kernel = this.kernel;
+    const slot = kernel.slotOf(meta);
+    const familyId = this.slotFamily[slot]!;
+    if (familyId < 0) return undefined;
+    const page = kernel.pageAddress(slot);
+    const view = kernel.viewOfSlot(slot);
+    const target = meta - page;
+    let offset = FIRST_META_OFFSET;
+    while (offset < target) {
+      const next = readPointer(view, offset + META.nextBlock);
+      if (next === 0) return undefined;
+      offset = next - page;
+    }
+    return offset === target ? this.families[familyId] : undefined;
+  }
+
+  /** The family of the block whose data address is `address`, when it is allocated. */
+  allocatedBlockFamily(address: number): Family | undefined {
+    const family = this.blockFamily(address - META_SIZE);
+    if (family === undefined) return undefined;
+    const meta = address - META_SIZE;
+    const view = this.kernel.view(meta);
+    return view.getUint32(meta - this.kernel.pageOf(meta) + META.isFree, true) === 0 ? family : undefined;
+  }
+
+  /** The family a mapped data page belongs to (-1 registry, -2 unmapped). */
+  pageFamilyId(page: number): number {
+    if (!this.kernel.isMapped(page)) return UNMAPPED;
+    return this.slotFamily[this.kernel.slotOf(page)]!;
+  }
+
+  /** The family's data pages in list order (head first). */
+  *familyPages(family: Family): IterableIterator<number> {
+    const kernel = this.kernel;
+    const recordOffset = family.recordAddress - kernel.pageOf(family.recordAddress);
+    let page = readPointer(kernel.view(family.recordAddress), recordOffset + FAMILY_RECORD.firstPage);
+    while (page !== 0) {
+      yield page;
+      page = readPointer(kernel.view(page), PAGE_HEADER.next);
+    }
+  }
+
+  /** The blocks of one data page in address order. */
+  *pageBlocks(page: number): IterableIterator<BlockInfo> {
+    const view = this.kernel.view(page);
+    let offset = FIRST_META_OFFSET;
+    for (;;) {
+      const next = readPointer(view, offset + META.nextBlock);
+      yield {
+        meta: page + offset,
+        offset,
+        size: view.getUint32(offset + META.blockSize, true),
+        free: view.getUint32(offset + META.isFree, true) === 1,
+      };
+      if (next === 0) return;
+      offset = next - page;
+    }
+  }
+
+  /** One block, read from its meta data. */
+  block(meta: number): BlockInfo {
+    const page = this.kernel.pageOf(meta);
+    const view = this.kernel.view(page);
+    const offset = meta - page;
+    return {
+      meta,
+      offset,
+      size: view.getUint32(offset + META.blockSize, true),
+      free: view.getUint32(offset + META.isFree, true) === 1,
+    };
+  }
+
+  /** The counters of one family (live object: copy it to keep a value). */
+  counters(familyId: number): FamilyCounters {
+    return this.families[familyId]!.counters;
+  }
+
+  // ---------------------------------------------------------------- plumbing
+
+  private emitMmap(page: number, family: number): void {
+    this.listener?.({ type: 'mmap', page, family });
+  }
+
+  private fail<T>(kind: HeapErrorKind, message: string, result: T, family = -1, address?: number): T {
+    const error: HeapError = { kind, message };
+    if (family >= 0) error.family = family;
+    if (address !== undefined) error.address = address;
+    this.lastError = error;
+    this.errorCounts.set(kind, (this.errorCounts.get(kind) ?? 0) + 1);
+    this.listener?.({ type: 'error', error });
+    return result;
+  }
+}
+
+export interface BlockInfo {
+  /** Address of the block's meta data (its data is at meta + 48). */
+  meta: number;
+  /** Offset of the meta data in its page. */
+  offset: number;
+  size: number;
+  free: boolean;
+}
+
+function hex(n: number): string {
+  return Number.isFinite(n) ? n.toString(16) : String(n);
+}

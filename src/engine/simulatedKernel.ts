@@ -1,0 +1,150 @@
+/**
+ * A simulated kernel that maps and unmaps VM pages of `pageSize` bytes at virtual addresses.
+ *
+ * Addresses are handed out top-down from a fixed top, lowest free slot first, the way Linux's
+ * top-down mmap fills the highest free gap: the first page sits just under the top, and a page
+ * that is unmapped leaves a hole the next mmap reuses. Addresses are plain numbers (well below
+ * 2^53), and pointers stored in page bytes are little-endian 8-byte values, as on x86-64.
+ *
+ * A memory cap makes mmap fail (return 0, like MAP_FAILED/ENOMEM) instead of letting a runaway
+ * program exhaust the real process.
+ */
+
+/** The top of the simulated mmap area (a typical x86-64 user-space address). */
+export const MMAP_TOP = 0x7f0000000000;
+/** Default cap on mapped bytes: 1 GiB. */
+export const DEFAULT_MEMORY_CAP = 1 << 30;
+
+export class SimulatedKernel {
+  readonly pageSize: number;
+  readonly memoryCap: number;
+  /** mmap calls that succeeded, and munmap calls. */
+  mmapCalls = 0;
+  munmapCalls = 0;
+  /** mmap calls refused by the memory cap. */
+  failedMmapCalls = 0;
+  mappedPages = 0;
+  peakMappedPages = 0;
+
+  /** Page bytes by slot; `undefined` for a slot that is not mapped. */
+  private readonly views: (DataView | undefined)[] = [];
+  private readonly bytes: (Uint8Array | undefined)[] = [];
+  /** Unmapped slots below `highWater`, kept as a min-heap so the highest address is reused first. */
+  private readonly freeSlots: number[] = [];
+  private highWater = 0;
+  /** Recycled page buffers, zeroed again on mmap (mmap gives zero-filled pages). */
+  private readonly spare: Uint8Array[] = [];
+
+  constructor(pageSize: number, memoryCap: number = DEFAULT_MEMORY_CAP) {
+    this.pageSize = pageSize;
+    this.memoryCap = memoryCap;
+  }
+
+  /** Maps one zero-filled page; returns its address, or 0 when the memory cap is reached. */
+  mmap(): number {
+    if ((this.mappedPages + 1) * this.pageSize > this.memoryCap) {
+      this.failedMmapCalls++;
+      return 0;
+    }
+    const slot = this.freeSlots.length > 0 ? popMin(this.freeSlots) : this.highWater++;
+    let page = this.spare.pop();
+    if (page) page.fill(0);
+    else page = new Uint8Array(this.pageSize);
+    this.bytes[slot] = page;
+    this.views[slot] = new DataView(page.buffer, page.byteOffset, page.byteLength);
+    this.mmapCalls++;
+    this.mappedPages++;
+    if (this.mappedPages > this.peakMappedPages) this.peakMappedPages = this.mappedPages;
+    return this.pageAddress(slot);
+  }
+
+  /** Unmaps the page at `address` (a page address returned by mmap). */
+  munmap(address: number): void {
+    const slot = this.slotOf(address);
+    const page = this.bytes[slot];
+    if (!page || this.pageAddress(slot) !== address) {
+      throw new Error(`munmap of an address that is not a mapped page: 0x${address.toString(16)}`);
+    }
+    this.bytes[slot] = undefined;
+    this.views[slot] = undefined;
+    if (this.spare.length < 64) this.spare.push(page);
+    pushMin(this.freeSlots, slot);
+    this.munmapCalls++;
+    this.mappedPages--;
+  }
+
+  /** The slot (page number, counted down from the top) that holds `address`. */
+  slotOf(address: number): number {
+    return Math.floor((MMAP_TOP - 1 - address) / this.pageSize);
+  }
+
+  pageAddress(slot: number): number {
+    return MMAP_TOP - (slot + 1) * this.pageSize;
+  }
+
+  /** The address of the page that holds `address`. */
+  pageOf(address: number): number {
+    return this.pageAddress(this.slotOf(address));
+  }
+
+  isMapped(address: number): boolean {
+    if (!(address > 0 && address < MMAP_TOP)) return false;
+    return this.views[this.slotOf(address)] !== undefined;
+  }
+
+  /** The DataView of a mapped page by slot (callers check `isMapped` for untrusted input). */
+  viewOfSlot(slot: number): DataView {
+    return this.views[slot]!;
+  }
+
+  /** The bytes of a mapped page by slot. */
+  bytesOfSlot(slot: number): Uint8Array {
+    return this.bytes[slot]!;
+  }
+
+  /** The DataView of the page that holds `address`. */
+  view(address: number): DataView {
+    return this.views[this.slotOf(address)]!;
+  }
+
+  /** The bytes of the page that holds `address`, or undefined when it is not mapped. */
+  pageBytes(address: number): Uint8Array | undefined {
+    if (!(address > 0 && address < MMAP_TOP)) return undefined;
+    return this.bytes[this.slotOf(address)];
+  }
+
+  mappedBytes(): number {
+    return this.mappedPages * this.pageSize;
+  }
+}
+
+function pushMin(heap: number[], value: number): void {
+  let i = heap.length;
+  heap.push(value);
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if (heap[parent]! <= value) break;
+    heap[i] = heap[parent]!;
+    i = parent;
+  }
+  heap[i] = value;
+}
+
+function popMin(heap: number[]): number {
+  const top = heap[0]!;
+  const last = heap.pop()!;
+  if (heap.length > 0) {
+    let i = 0;
+    const n = heap.length;
+    for (;;) {
+      let child = 2 * i + 1;
+      if (child >= n) break;
+      if (child + 1 < n && heap[child + 1]! < heap[child]!) child++;
+      if (heap[child]! >= last) break;
+      heap[i] = heap[child]!;
+      i = child;
+    }
+    heap[i] = last;
+  }
+  return top;
+}
