@@ -1,0 +1,104 @@
+/**
+ * What the harness runtime (src/harness/) hands to the analyses (src/analysis/): leak
+ * classification, loss records, site statistics, peak breakdown, hints and reports.
+ * Pure data plus the live heap; no Node, no vscode, so the analyses run in the harness worker
+ * (where `mm_leak_check()` must answer synchronously) and anywhere else.
+ *
+ * Contract owners: harness runtime produces it, analysis consumes it. Change it only together.
+ */
+import type { LmmHeap } from '../engine/lmmHeap';
+
+/** A position in the harness .ts source, 1-based. */
+export interface Site {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** One field of a struct's C layout (x86-64 ABI), for hovers and padding hints. */
+export interface FieldLayout {
+  name: string;
+  /** C-like type text: 'u32', 'char[32]', 'student_t *', 'point_t', 'u32[4]', 'point_t[3]'. */
+  type: string;
+  offset: number;
+  size: number;
+  align: number;
+}
+
+export interface StructLayout {
+  name: string;
+  size: number;
+  align: number;
+  fields: FieldLayout[];
+  /**
+   * Byte offsets, within one unit, of every pointer field, nested structs and arrays flattened
+   * (a `ptr` inside `point_t[3]` at offset 8 of a 24-byte point_t gives 8, 32, 56 ...).
+   */
+  pointerOffsets: number[];
+  /** Where the struct's class is declared, when known. */
+  site?: Site;
+}
+
+/** One XCALLOC that succeeded, for the whole run (freed or not). */
+export interface AllocationRecord {
+  /** Allocation order: 0, 1, 2 …; earlier allocations have smaller ids. */
+  id: number;
+  /** Data address of the block (meta + 48). */
+  address: number;
+  units: number;
+  struct: string;
+  /** units × struct size. */
+  bytes: number;
+  /** Harness call stack of the XCALLOC, innermost first, at most 8 frames. */
+  stack: Site[];
+  /** Heap step (see `RunData.steps`) at which it was allocated / freed (-1: still live). */
+  allocStep: number;
+  freeStep: number;
+  freeStack?: Site[];
+}
+
+/** A root: what the C program would hold in a global (`mm_register_root`). */
+export interface RootRecord {
+  /** The address the root holds (usually a block's data address; may be interior). */
+  address: number;
+  /** A name for reports, e.g. the struct and site of registration. */
+  label: string;
+  site?: Site;
+}
+
+export type MemoryErrorKind =
+  | 'double-free'
+  | 'invalid-free'
+  | 'use-after-free'
+  | 'out-of-bounds'
+  | 'unregistered-struct'
+  | 'too-large'
+  | 'out-of-memory'
+  | 'duplicate-registration'
+  | 'struct-too-large';
+
+/** A memory error, de-duplicated per (kind, innermost site): `count` occurrences. */
+export interface MemoryErrorRecord {
+  kind: MemoryErrorKind;
+  message: string;
+  count: number;
+  site: Site;
+  stack: Site[];
+  allocSite?: Site;
+  freeSite?: Site;
+  /** Step of the first occurrence. */
+  step: number;
+}
+
+/** Everything the analyses need at the end of a run (or at a leak check, with `live` only). */
+export interface RunData {
+  harnessFile: string;
+  heap: LmmHeap;
+  structs: StructLayout[];
+  /** Every successful allocation in order (index = id). */
+  allocations: AllocationRecord[];
+  roots: RootRecord[];
+  errors: MemoryErrorRecord[];
+  /** Number of heap steps (one per XCALLOC/XFREE/registration call, failed ones included). */
+  steps: number;
+}
