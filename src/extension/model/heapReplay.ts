@@ -1,0 +1,89 @@
+/**
+ * Rebuilds a run's heap on the extension host from its operation log (`HeapOpBatch`es streamed
+ * by the worker or made from a trace). The engine is deterministic, so every address matches the
+ * run's; the trees read this heap, the webview replays the same batches on its own copy.
+ * Per live block it remembers only the operation's site id (an Int32 per block, in a Map keyed
+ * by data address), so the Leaks and Page Families trees can name the allocating line.
+ */
+import { LmmHeap } from '../../engine/lmmHeap';
+import { HeapOpKind, type HeapOpBatch } from '../../engine/heapOps';
+
+export interface ReplayOptions {
+  pageSize: number;
+  memoryCap?: number;
+  /** Batches kept for the Memory Map timeline; past this many operations, later ones are not kept. */
+  eventsKept: number;
+}
+
+export class HeapReplay {
+  readonly heap: LmmHeap;
+  /** Site id of the operation that allocated each live block, by data address. */
+  readonly blockSite = new Map<number, number>();
+  /** Step at which each live block was allocated, by data address. */
+  readonly blockStep = new Map<number, number>();
+  /** Kept batches, in order (for a Memory Map opened after the run began). */
+  readonly batches: HeapOpBatch[] = [];
+  steps = 0;
+  keptSteps = 0;
+  /** True once operations were dropped from `batches` because of `eventsKept`. */
+  truncated = false;
+  /** Failed operations so far (errors are timeline markers). */
+  failedSteps = 0;
+  private readonly eventsKept: number;
+
+  constructor(options: ReplayOptions) {
+    const heapOptions: { pageSize: number; memoryCap?: number } = { pageSize: options.pageSize };
+    if (options.memoryCap !== undefined) heapOptions.memoryCap = options.memoryCap;
+    this.heap = new LmmHeap(heapOptions);
+    this.eventsKept = options.eventsKept;
+  }
+
+  /**
+   * Applies one batch. Batches must come in step order; a gap or overlap means a lost message,
+   * and the heap would silently diverge from the run's, so it is an error.
+   */
+  apply(batch: HeapOpBatch): void {
+    if (batch.firstStep !== this.steps) {
+      throw new Error(`heap operations out of order: expected step ${this.steps}, got a batch from step ${batch.firstStep}`);
+    }
+    const heap = this.heap;
+    const { kind, a, b, c, site, count } = batch;
+    let nameIndex = 0;
+    for (let i = 0; i < count; i++) {
+      switch (kind[i] as HeapOpKind) {
+        case HeapOpKind.Register: {
+          const name = batch.names[nameIndex++] ?? `struct${this.steps + i}`;
+          // A registration that failed in the run changed nothing there: skip it here too.
+          if (c[i]! < 0 || heap.register(name, a[i]!) < 0) this.failedSteps++;
+          break;
+        }
+        case HeapOpKind.Alloc: {
+          const address = c[i]! === 0 ? 0 : heap.xcalloc(a[i]!, b[i]!);
+          if (address === 0) this.failedSteps++;
+          else {
+            if (address !== c[i]) {
+              throw new Error(`step ${this.steps + i}: the replayed heap gave address ${address}, the run gave ${c[i]}`);
+            }
+            this.blockSite.set(address, site[i]!);
+            this.blockStep.set(address, this.steps + i);
+          }
+          break;
+        }
+        case HeapOpKind.Free: {
+          if (c[i]! === 1 && heap.xfree(a[i]!)) {
+            this.blockSite.delete(a[i]!);
+            this.blockStep.delete(a[i]!);
+          } else this.failedSteps++;
+          break;
+        }
+        case HeapOpKind.Mark:
+          break;
+      }
+    }
+    this.steps += count;
+    if (!this.truncated && this.keptSteps + count <= this.eventsKept) {
+      this.batches.push(batch);
+      this.keptSteps += count;
+    } else this.truncated = true;
+  }
+}

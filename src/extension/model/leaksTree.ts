@@ -1,0 +1,99 @@
+/**
+ * Leaks: kind → allocation site → blocks. Selecting a row opens the allocating line (and the
+ * block, when the report names its address, in the Memory Map).
+ */
+import { LEAK_KINDS, formatCount, type LeakKind, type ReportLeak } from './runReport';
+import type { RunState } from './runState';
+import { adopt, hex, siteLabel, type TreeNode } from './treeNode';
+
+const KIND_ICONS: Record<LeakKind, [string, string]> = {
+  'definitely-lost': ['error', 'list.errorForeground'],
+  'indirectly-lost': ['warning', 'list.warningForeground'],
+  'possibly-lost': ['question', 'list.warningForeground'],
+  'still-reachable': ['info', 'foreground'],
+};
+
+export function leakNodes(run: RunState | undefined): TreeNode[] {
+  const leaks = run?.report?.leaks ?? [];
+  const kinds: TreeNode[] = [];
+  for (const kind of LEAK_KINDS) {
+    const records = leaks.filter((leak) => leak.kind === kind);
+    if (records.length === 0) continue;
+    const live = records.filter((r) => !r.suppressed);
+    const blocks = sum(live, (r) => r.blocks);
+    const bytes = sum(live, (r) => r.bytes);
+    const suppressed = records.length - live.length;
+    const [icon, iconColor] = KIND_ICONS[kind];
+    const node: TreeNode = {
+      id: `leakkind/${kind}`,
+      label: kind,
+      description: `${formatCount(blocks)} blocks, ${formatCount(bytes)} B${suppressed ? ` · ${suppressed} suppressed` : ''}`,
+      icon,
+      iconColor,
+      expanded: kind === 'definitely-lost',
+      contextValue: 'lmmLeakKind',
+    };
+    node.children = () =>
+      adopt(
+        node,
+        records.map((record, index) => siteNode(node, record, index)),
+      );
+    kinds.push(node);
+  }
+  return adopt(undefined, kinds);
+}
+
+function siteNode(parent: TreeNode, record: ReportLeak, index: number): TreeNode {
+  const node: TreeNode = {
+    id: `${parent.id}/${index}`,
+    label: `${record.struct} at ${siteLabel(record.site)}`,
+    description: `${formatCount(record.blocks)} blocks, ${formatCount(record.bytes)} B${record.suppressed ? ' (suppressed)' : ''}`,
+    tooltip: leakTooltip(record),
+    icon: 'symbol-struct',
+    site: record.site,
+    contextValue: 'lmmLeak',
+  };
+  if (record.addresses?.[0] !== undefined) node.address = record.addresses[0];
+  const rows: TreeNode[] = [];
+  for (const address of record.addresses ?? []) {
+    rows.push({ id: `${node.id}/block/${address}`, label: `${record.struct} block @ ${hex(address)}`, icon: 'circle-filled', address, site: record.site });
+  }
+  if (record.drags && record.drags.blocks > 0) {
+    rows.push({
+      id: `${node.id}/drags`,
+      label: 'drags along',
+      description: `${formatCount(record.drags.blocks)} blocks, ${formatCount(record.drags.bytes)} B indirectly lost`,
+      icon: 'link',
+    });
+  }
+  for (const [i, frame] of record.stack.slice(1).entries()) {
+    rows.push({ id: `${node.id}/frame/${i}`, label: `called from ${siteLabel(frame)}`, icon: 'debug-stackframe', site: frame });
+  }
+  for (const [i, step] of (record.rootPath ?? []).entries()) {
+    rows.push({
+      id: `${node.id}/root/${i}`,
+      label: i === 0 ? `root: ${step.struct}` : `→ ${step.struct}.${step.field}`,
+      description: siteLabel(step.site),
+      icon: i === 0 ? 'pinned' : 'arrow-right',
+      site: step.site,
+    });
+  }
+  if (rows.length > 0) node.children = () => adopt(node, rows);
+  return node;
+}
+
+export function leakTooltip(record: ReportLeak): string {
+  let text = `${record.blocks} ${record.struct} block${record.blocks === 1 ? '' : 's'} (${record.bytes} bytes) ${record.kind}, allocated at ${record.site.file}:${record.site.line}:${record.site.column}`;
+  if (record.drags && record.drags.blocks > 0) text += `\ndrags along ${record.drags.blocks} blocks (${record.drags.bytes} bytes)`;
+  if (record.rootPath && record.rootPath.length > 0) {
+    text += `\nreachable through: ${record.rootPath.map((s, i) => (i === 0 ? s.struct : `${s.field} → ${s.struct}`)).join(' → ')}`;
+  }
+  if (record.suppressed) text += '\n(suppressed)';
+  return text;
+}
+
+function sum<T>(list: T[], of: (item: T) => number): number {
+  let total = 0;
+  for (const item of list) total += of(item);
+  return total;
+}

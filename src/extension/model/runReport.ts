@@ -1,0 +1,168 @@
+/**
+ * The run report as the extension reads it: the JSON of `lmm run --json` (issue 3's contract),
+ * produced by the harness runtime's analyses, or built from a trace replay. Everything the views
+ * show comes from this one object plus the heap operation log, so one run feeds every view.
+ * Only fields the views read are listed; the report may carry more.
+ */
+
+/** A position in a harness (or trace) file, 1-based. */
+export interface ReportSite {
+  file: string;
+  line: number;
+  column: number;
+}
+
+export interface ReportFamily {
+  name: string;
+  size: number;
+  pages: number;
+  peakPages: number;
+  mmap: number;
+  munmap: number;
+  tbc: number;
+  fbc: number;
+  obc: number;
+  appMemory: number;
+  peakAppMemory: number;
+  hardFragmentBytes: number;
+  softFragments: number;
+  softFragmentBytes: number;
+  externalFragmentation: number;
+  /** Internal fragmentation (when the analyses give it): bytes allocated but not used by structs. */
+  internalFragmentationBytes?: number;
+}
+
+export interface ReportTotals {
+  pages: number;
+  mappedBytes: number;
+  appMemory: number;
+  mmap: number;
+  munmap: number;
+  peakAppMemory?: number;
+  [more: string]: unknown;
+}
+
+export interface ReportSiteFigures {
+  site: ReportSite;
+  stack: ReportSite[];
+  struct: string;
+  allocated: number;
+  freed: number;
+  live: number;
+  peakLive: number;
+  leakedBlocks: number;
+  leakedBytes: number;
+}
+
+export type LeakKind = 'definitely-lost' | 'indirectly-lost' | 'possibly-lost' | 'still-reachable';
+
+export interface RootPathStep {
+  struct: string;
+  field: string;
+  site: ReportSite;
+}
+
+export interface ReportLeak {
+  kind: LeakKind;
+  struct: string;
+  blocks: number;
+  bytes: number;
+  site: ReportSite;
+  stack: ReportSite[];
+  suppressed: boolean;
+  drags?: { blocks: number; bytes: number };
+  rootPath?: RootPathStep[];
+  /** Data addresses of the record's blocks, when the analyses list them (to reveal one in the Memory Map). */
+  addresses?: number[];
+}
+
+export interface ReportError {
+  kind: string;
+  message: string;
+  count: number;
+  site: ReportSite;
+  stack: ReportSite[];
+  allocSite?: ReportSite;
+  freeSite?: ReportSite;
+}
+
+export interface ReportHint {
+  kind: string;
+  struct?: string;
+  site?: ReportSite;
+  message: string;
+  savingBytes: number;
+  /** For padding hints: the proposed field order. */
+  reorderedFields?: string[];
+  [more: string]: unknown;
+}
+
+export interface ReportLeakCheck {
+  event: number;
+  site: ReportSite;
+  leaks: ReportLeak[];
+}
+
+export interface LmmReport {
+  schemaVersion: number;
+  families: ReportFamily[];
+  totals: ReportTotals;
+  sites: ReportSiteFigures[];
+  leaks: ReportLeak[];
+  errors: ReportError[];
+  leakChecks: ReportLeakCheck[];
+  peak?: { event: number; appMemory: number; byStruct: unknown[]; bySite: unknown[] };
+  hints: ReportHint[];
+  [more: string]: unknown;
+}
+
+export const LEAK_KINDS: readonly LeakKind[] = ['definitely-lost', 'indirectly-lost', 'possibly-lost', 'still-reachable'];
+
+/**
+ * Checks the shape of a report that came from another process or a file, so a malformed one
+ * gives a clear message instead of a view that throws later. Missing optional lists become [].
+ */
+export function asReport(value: unknown): LmmReport {
+  if (typeof value !== 'object' || value === null) throw new Error('the report is not a JSON object');
+  const report = value as Partial<LmmReport>;
+  if (report.schemaVersion !== 1) throw new Error(`unsupported report schemaVersion ${String(report.schemaVersion)} (expected 1)`);
+  if (!Array.isArray(report.families)) throw new Error('the report has no "families" list');
+  if (typeof report.totals !== 'object' || report.totals === null) throw new Error('the report has no "totals"');
+  for (const key of ['sites', 'leaks', 'errors', 'leakChecks', 'hints'] as const) {
+    const list = report[key];
+    if (list === undefined) (report as Record<string, unknown>)[key] = [];
+    else if (!Array.isArray(list)) throw new Error(`the report's "${key}" is not a list`);
+  }
+  for (const [i, leak] of (report.leaks as ReportLeak[]).entries()) {
+    if (!LEAK_KINDS.includes(leak.kind)) throw new Error(`leaks[${i}] has an unknown kind "${String(leak.kind)}"`);
+    if (!isSite(leak.site)) throw new Error(`leaks[${i}] has no valid site`);
+  }
+  for (const [i, error] of (report.errors as ReportError[]).entries()) {
+    if (!isSite(error.site)) throw new Error(`errors[${i}] has no valid site`);
+  }
+  return report as LmmReport;
+}
+
+export function isSite(value: unknown): value is ReportSite {
+  const site = value as ReportSite;
+  return (
+    typeof site === 'object' &&
+    site !== null &&
+    typeof site.file === 'string' &&
+    Number.isInteger(site.line) &&
+    site.line >= 1 &&
+    Number.isInteger(site.column) &&
+    site.column >= 1
+  );
+}
+
+/** "12,480 bytes" style numbers for labels. */
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** Bytes as the views show them: exact below 10 MiB (LMM's reports count bytes), then MiB. */
+export function formatBytes(n: number): string {
+  if (n < 10 * 1048576) return `${formatCount(n)} B`;
+  return `${(n / 1048576).toFixed(1)} MiB`;
+}

@@ -1,0 +1,117 @@
+/**
+ * One run (a harness run or a trace replay) as every view sees it: its replayed heap, site table,
+ * state and, once finished, its report. The RunStore holds the current run and a short history
+ * (for Compare Runs) and tells views when something changed. Free of vscode, so it is unit tested.
+ */
+import type { HeapReplay } from './heapReplay';
+import type { LmmReport, ReportSite } from './runReport';
+
+export type RunStatus = 'running' | 'finished' | 'failed' | 'stopped';
+export type RunKind = 'harness' | 'trace';
+
+export interface RunState {
+  id: number;
+  kind: RunKind;
+  /** The harness or trace file (absolute path). */
+  file: string;
+  label: string;
+  status: RunStatus;
+  /** Why a run failed or stopped (syntax error, time limit …), with the harness line when known. */
+  message?: string;
+  replay: HeapReplay;
+  /** Site table: operation site ids index it. */
+  sites: ReportSite[];
+  report?: LmmReport;
+  startedAt: number;
+  finishedAt?: number;
+}
+
+export type RunChange = 'started' | 'progress' | 'finished';
+export type RunListener = (run: RunState, change: RunChange) => void;
+
+export class RunStore {
+  private readonly history: RunState[] = [];
+  private readonly listeners = new Set<RunListener>();
+  private nextId = 1;
+  /** Finishing work not done yet (publishing diagnostics …); whenRunFinished waits for it. */
+  private pending = 0;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly historySize = 6) {}
+
+  get current(): RunState | undefined {
+    return this.history[this.history.length - 1];
+  }
+
+  /** Runs kept, oldest first. */
+  get runs(): readonly RunState[] {
+    return this.history;
+  }
+
+  get running(): boolean {
+    return this.current?.status === 'running';
+  }
+
+  onDidChange(listener: RunListener): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  begin(fields: Omit<RunState, 'id' | 'status' | 'startedAt'>): RunState {
+    const run: RunState = { ...fields, id: this.nextId++, status: 'running', startedAt: Date.now() };
+    this.history.push(run);
+    if (this.history.length > this.historySize) this.history.shift();
+    this.pending++;
+    this.emit(run, 'started');
+    return run;
+  }
+
+  progress(run: RunState): void {
+    this.emit(run, 'progress');
+  }
+
+  /**
+   * Ends a run. `settle` is the finishing work of the views that must be done before
+   * `whenRunFinished()` resolves (e.g. the language server publishing the leak diagnostics).
+   */
+  async end(run: RunState, status: Exclude<RunStatus, 'running'>, outcome: { report?: LmmReport; message?: string }, settle?: () => Promise<void>): Promise<void> {
+    if (run.status !== 'running') return;
+    run.status = status;
+    run.finishedAt = Date.now();
+    if (outcome.report !== undefined) run.report = outcome.report;
+    if (outcome.message !== undefined) run.message = outcome.message;
+    try {
+      this.emit(run, 'finished');
+      await settle?.();
+    } finally {
+      this.pending--;
+      if (this.pending === 0) {
+        const waiters = this.idleWaiters;
+        this.idleWaiters = [];
+        for (const resolve of waiters) resolve();
+      }
+    }
+  }
+
+  /** Resolves when no run is going on and every view has taken in the last one. */
+  whenRunFinished(): Promise<void> {
+    if (this.pending === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** The site a heap operation's site id names, if any. */
+  static site(run: RunState, siteId: number | undefined): ReportSite | undefined {
+    return siteId === undefined || siteId < 0 ? undefined : run.sites[siteId];
+  }
+
+  private emit(run: RunState, change: RunChange): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(run, change);
+      } catch (error) {
+        // One broken view must not stop the others from updating.
+        console.error(`LMM: a view failed to take in run ${run.id}:`, error);
+      }
+    }
+  }
+}

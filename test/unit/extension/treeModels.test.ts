@@ -1,0 +1,203 @@
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { HeapReplay } from '../../../src/extension/model/heapReplay';
+import { RunStore, type RunState } from '../../../src/extension/model/runState';
+import { traceRun } from '../../../src/extension/model/traceRun';
+import { pageFamilyNodes } from '../../../src/extension/model/pageFamiliesTree';
+import { structUsageNodes } from '../../../src/extension/model/structUsageTree';
+import { freeListNodes } from '../../../src/extension/model/freeListsTree';
+import { leakNodes } from '../../../src/extension/model/leaksTree';
+import { MAX_CHILDREN, type TreeNode } from '../../../src/extension/model/treeNode';
+import type { LmmReport, ReportLeak } from '../../../src/extension/model/runReport';
+
+const fixtures = join(__dirname, '..', '..', 'fixtures', 'conformance');
+
+/** A run made from a trace's text, replayed the way the extension does it (batches into a HeapReplay). */
+function runOfTrace(text: string, upTo = Infinity): RunState {
+  const result = traceRun('/w/t.trace', text, 16);
+  const replay = new HeapReplay({ pageSize: result.pageSize, eventsKept: 1_000_000 });
+  for (const batch of result.batches) if (batch.firstStep < upTo) replay.apply(batch);
+  const store = new RunStore();
+  const run = store.begin({ kind: 'trace', file: '/w/t.trace', label: 't.trace', replay, sites: result.sites });
+  run.report = result.report;
+  return run;
+}
+
+const kids = (node: TreeNode): TreeNode[] => node.children?.() ?? [];
+
+describe('extension tree models', () => {
+  const seed = readFileSync(join(fixtures, 'seed-testapp-120-students.trace'), 'utf8');
+  const seedLines = seed.split('\n');
+  // The seed program after its 120 allocations, before any free.
+  const firstFree = seedLines.findIndex((l) => l.startsWith('free'));
+  const allocatedOnly = seedLines.slice(0, firstFree).join('\n');
+
+  it('Page Families: family → pages → blocks, with counters and allocating lines', () => {
+    const run = runOfTrace(allocatedOnly);
+    const families = pageFamilyNodes(run);
+    assert.deepEqual(
+      families.map((f) => f.label),
+      ['emp_t', 'student_t'],
+    );
+    const student = families[1]!;
+    assert.equal(student.description, '4 pages · TBC 121 · FBC 1 · OBC 120 · app 12,480 B');
+    assert.equal(families[0]!.children, undefined, 'emp_t has no pages: a leaf');
+    const pages = kids(student);
+    assert.equal(pages.length, 4);
+    assert.equal(pages[0]!.parent, student);
+    assert.equal(pages[0]!.description, '4 blocks, 1 free · 8% used', 'the head page is the newest, partly filled');
+    assert.equal(pages[1]!.description, '39 blocks, 0 free · 99% used', '39 student_t per page');
+    const blocks = kids(pages[pages.length - 1]!);
+    const allocated = blocks.filter((b) => b.contextValue === 'lmmBlock');
+    assert.ok(allocated.length > 0);
+    assert.match(allocated[0]!.label, /^\+24 student_t$/);
+    assert.equal(allocated[0]!.description, '56 B · t.trace:5', 'the first student_t came from trace line 5');
+    assert.equal(allocated[0]!.address! - 48, blocks[0]!.address! - 48);
+  });
+
+  it('Struct Usage: live blocks, application memory and counters per struct', () => {
+    const run = runOfTrace(allocatedOnly);
+    const student = structUsageNodes(run).find((n) => n.label === 'student_t')!;
+    assert.equal(student.description, '120 live · 12,480 B');
+    const rows = Object.fromEntries(kids(student).map((r) => [r.label, r.description]));
+    assert.equal(rows['pages'], '4 (peak 4)');
+    assert.equal(rows['mmap / munmap'], '4 / 0');
+    assert.match(rows['TBC / FBC / OBC']!, /^\d+ \/ \d+ \/ 120$/);
+    assert.match(rows['internal fragmentation']!, /^5,\d{3} B$/, '120 × 48 bytes of meta data plus hard fragments');
+  });
+
+  it('Struct Usage after the whole seed program: every page returned', () => {
+    const run = runOfTrace(seed);
+    const student = structUsageNodes(run).find((n) => n.label === 'student_t')!;
+    assert.equal(student.description, '0 live · 0 B');
+    const rows = Object.fromEntries(kids(student).map((r) => [r.label, r.description]));
+    assert.equal(rows['mmap / munmap'], '4 / 4');
+    assert.equal(rows['application memory'], '0 B (peak 12,480 B)');
+  });
+
+  it('Free Lists: queue order, largest first', () => {
+    const lines = ['page 4096', 'reg s 100', 'alloc a s 1', 'alloc b s 1', 'alloc c s 1', 'alloc d s 1', 'free a', 'free c'];
+    const run = runOfTrace(lines.join('\n'));
+    const list = freeListNodes(run)[0]!;
+    const rows = kids(list);
+    assert.equal(rows.length, 3);
+    const sizes = rows.map((r) => Number(r.label.replace(/^#\d+ /, '').replace(/[, B]/g, '')));
+    assert.deepEqual([...sizes].sort((x, y) => y - x), sizes, 'largest first');
+    assert.equal(rows[0]!.label.startsWith('#1 '), true);
+    assert.equal(sizes[1], 100);
+    assert.equal(sizes[2], 100);
+    assert.match(list.description!, /^3 free · largest /);
+  });
+
+  it('caps long child lists with a summary row', () => {
+    const lines = ['page 4096', 'reg big 4000'];
+    for (let i = 0; i < MAX_CHILDREN + 20; i++) lines.push(`alloc a${i} big 1`);
+    const run = runOfTrace(lines.join('\n'));
+    const pages = kids(pageFamilyNodes(run)[0]!);
+    assert.equal(pages.length, MAX_CHILDREN + 1);
+    assert.equal(pages[MAX_CHILDREN]!.label, '… 20 more');
+  });
+
+  it('Leaks: kind → site → blocks, suppressed records shown apart', () => {
+    const run = runOfTrace('reg s 16\nalloc a s 1');
+    const site = { file: '/w/h.lmm.ts', line: 12, column: 13 };
+    const leak = (over: Partial<ReportLeak>): ReportLeak => ({
+      kind: 'definitely-lost',
+      struct: 'node_t',
+      blocks: 1,
+      bytes: 24,
+      site,
+      stack: [site, { file: '/w/h.lmm.ts', line: 30, column: 3 }],
+      suppressed: false,
+      ...over,
+    });
+    run.report = {
+      ...(run.report as LmmReport),
+      leaks: [
+        leak({ drags: { blocks: 9, bytes: 216 }, addresses: [4168] }),
+        leak({ kind: 'indirectly-lost', blocks: 9, bytes: 216 }),
+        leak({ kind: 'still-reachable', suppressed: true }),
+        leak({ kind: 'still-reachable', rootPath: [{ struct: 'list_t', field: '', site }, { struct: 'node_t', field: 'head', site }] }),
+      ],
+    };
+    const kinds = leakNodes(run);
+    assert.deepEqual(
+      kinds.map((k) => k.label),
+      ['definitely-lost', 'indirectly-lost', 'still-reachable'],
+    );
+    assert.equal(kinds[0]!.description, '1 blocks, 24 B');
+    assert.equal(kinds[2]!.description, '1 blocks, 24 B · 1 suppressed');
+    const record = kids(kinds[0]!)[0]!;
+    assert.equal(record.label, 'node_t at h.lmm.ts:12');
+    assert.deepEqual(record.site, site);
+    assert.equal(record.address, 4168);
+    const details = kids(record).map((r) => r.label);
+    assert.deepEqual(details, ['node_t block @ 0x1048', 'drags along', 'called from h.lmm.ts:30']);
+    const reachable = kids(kids(kinds[2]!)[1]!).map((r) => r.label);
+    assert.deepEqual(reachable, ['called from h.lmm.ts:30', 'root: list_t', '→ node_t.head']);
+    assert.deepEqual(leakNodes(undefined), []);
+  });
+
+  it('the replay refuses batches out of order (a lost message would silently corrupt the heap)', () => {
+    const result = traceRun('/w/t.trace', allocatedOnly, 16);
+    const replay = new HeapReplay({ pageSize: 4096, eventsKept: 100 });
+    replay.apply(result.batches[0]!);
+    assert.throws(() => replay.apply(result.batches[2]!), /expected step 16, got a batch from step 32/);
+  });
+
+  it('the replay keeps at most eventsKept operations for the timeline', () => {
+    const result = traceRun('/w/t.trace', seed, 16);
+    const replay = new HeapReplay({ pageSize: 4096, eventsKept: 40 });
+    for (const batch of result.batches) replay.apply(batch);
+    assert.equal(replay.keptSteps, 32);
+    assert.equal(replay.truncated, true);
+    assert.equal(replay.steps, result.steps);
+    assert.equal(replay.heap.appMemory, 0);
+  });
+
+  it('trace reports: per-line site figures, errors de-duplicated per line, peak', () => {
+    const { report } = traceRun('/w/t.trace', 'reg s 16\nalloc a s 1\nalloc b s 1\nfree a\nfree a\nalloc c nope 1');
+    assert.equal(report.schemaVersion, 1);
+    assert.deepEqual(
+      report.sites.map((s) => [s.site.line, s.allocated, s.freed, s.live]),
+      [
+        [2, 1, 1, 0],
+        [3, 1, 0, 1],
+      ],
+    );
+    assert.deepEqual(
+      report.errors.map((e) => [e.kind, e.site.line]),
+      [
+        ['double-free', 5],
+        ['unregistered-struct', 6],
+      ],
+    );
+    assert.equal(report.peak!.appMemory, 2 * (48 + 16));
+    assert.equal(report.peak!.event, 2);
+  });
+
+  it('RunStore: whenRunFinished waits for the views to settle', async () => {
+    const store = new RunStore(2);
+    const replay = new HeapReplay({ pageSize: 4096, eventsKept: 10 });
+    await store.whenRunFinished(); // no run yet: resolves at once (a hang would time the test out)
+    const run = store.begin({ kind: 'trace', file: 'f', label: 'f', replay, sites: [] });
+    const changes: string[] = [];
+    store.onDidChange((_r, change) => changes.push(change));
+    let settled = false;
+    const finished = store.whenRunFinished().then(() => assert.equal(settled, true));
+    await store.end(run, 'finished', {}, async () => {
+      await new Promise((r) => setTimeout(r, 5));
+      settled = true;
+    });
+    await finished;
+    assert.deepEqual(changes, ['finished']);
+    store.begin({ kind: 'trace', file: 'g', label: 'g', replay, sites: [] });
+    store.begin({ kind: 'trace', file: 'h', label: 'h', replay, sites: [] });
+    assert.deepEqual(
+      store.runs.map((r) => r.file),
+      ['g', 'h'],
+      'history keeps the last runs',
+    );
+  });
+});
