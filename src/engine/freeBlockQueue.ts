@@ -39,6 +39,17 @@ export class FreeBlockQueue {
     this.wordBits = new Uint32Array((this.sizeBits.length >>> 5) + 1);
   }
 
+  /** A copy bound to `kernel` (a clone of this queue's kernel, holding the same pages). */
+  cloneFor(kernel: SimulatedKernel): FreeBlockQueue {
+    const copy = new FreeBlockQueue(kernel, this.headAddress, this.runHead.length - 1);
+    copy.runHead.set(this.runHead);
+    copy.runTail.set(this.runTail);
+    copy.sizeBits.set(this.sizeBits);
+    copy.wordBits.set(this.wordBits);
+    copy.length = this.length;
+    return copy;
+  }
+
   /** Meta address of the largest free block (the list's head), or 0. */
   largest(): number {
     const glue = readPointer(this.kernel.view(this.headAddress), this.headOffset() + 8);

@@ -11,10 +11,10 @@ export type SplitKind = 'exact' | 'hard' | 'soft' | 'full';
 export type HeapEvent =
   /** A struct was registered and got family `family`. */
   | { type: 'register'; family: number; name: string; size: number }
-  /** A page was mapped: a data page of `family`, or a registry page (`family` = -1). */
-  | { type: 'mmap'; page: number; family: number }
-  /** A page was unmapped (its only block, of `blockSize` bytes, was free). */
-  | { type: 'munmap'; page: number; family: number }
+  /** A page was mapped: a data page of `family`, or a registry page (`family` = -1); `reused`: taken from the page reservoir, no system call. */
+  | { type: 'mmap'; page: number; family: number; reused?: true }
+  /** A page left its family (its only block was free) and was unmapped; `kept`: the page reservoir kept it mapped instead. */
+  | { type: 'munmap'; page: number; family: number; kept?: true }
   /** A free block (meta at `block`, `before` bytes) was cut to `size`; `remainder` is the new free block's meta or 0. */
   | {
       type: 'split';

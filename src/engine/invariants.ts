@@ -8,7 +8,7 @@
  * - no two adjacent free blocks, no page left holding one free block only;
  * - the free list (read through its links in the page bytes) holds exactly the family's free
  *   blocks, largest first, and its back links agree;
- * - every counter equals a recount; mapped pages = data pages + registry pages.
+ * - every counter equals a recount; mapped pages = data pages + registry pages + reservoir pages.
  */
 import { FAMILY_RECORD, FIRST_META_OFFSET, GLUE_OFFSET, META, META_SIZE, PAGE_HEADER } from './constants';
 import type { LmmHeap } from './lmmHeap';
@@ -155,10 +155,13 @@ export function checkHeap(heap: LmmHeap): string[] {
     if (c.peakPages < c.pages || c.peakAppMemory < c.appMemory) problems.push(`${name}: a peak is below the current value`);
   }
   if (heap.appMemory !== totalApp) problems.push(`total application memory is ${heap.appMemory}, a recount gives ${totalApp}`);
-  if (kernel.mappedPages !== dataPages + heap.registryPages.length) {
-    problems.push(
-      `${kernel.mappedPages} pages are mapped but families and the registry hold ${dataPages + heap.registryPages.length}`,
-    );
+  // Pages the reservoir keeps are mapped but belong to no family.
+  const held = dataPages + heap.registryPages.length + kernel.reservoirPages;
+  if (kernel.mappedPages !== held) {
+    problems.push(`${kernel.mappedPages} pages are mapped but families, the registry and the page reservoir hold ${held}`);
+  }
+  if (kernel.reservoirPages < 0 || kernel.reservoirPages > kernel.reservoirLimit) {
+    problems.push(`the page reservoir holds ${kernel.reservoirPages} pages, its limit is ${kernel.reservoirLimit}`);
   }
   if (kernel.mmapCalls - kernel.munmapCalls !== kernel.mappedPages) problems.push('mmap − munmap differs from mapped pages');
   return problems;

@@ -30,14 +30,19 @@ import { FreeBlockQueue } from './freeBlockQueue';
 import type { HeapError, HeapErrorKind } from './heapErrors';
 import type { HeapEventListener, SplitKind } from './heapEvents';
 import { readPointer, writePointer } from './pointers';
-import { DEFAULT_MEMORY_CAP, SimulatedKernel } from './simulatedKernel';
+import { DEFAULT_MEMORY_CAP, SimulatedKernel, type ReservoirOptions } from './simulatedKernel';
 
 export interface HeapOptions {
   /** VM page size in bytes (default 4096). */
   pageSize?: number;
   /** Cap on mapped bytes; mmap fails like ENOMEM past it (default 1 GiB). */
   memoryCap?: number;
+  /** Keep emptied pages mapped for reuse (default off: LMM classic unmaps a page as it empties). */
+  reservoir?: ReservoirOptions;
 }
+
+/** The built-in family of 1-byte units that serves `xcalloc_buf` (registered on first use). */
+export const BUF_FAMILY_NAME = 'buf';
 
 /** Which family a mapped page belongs to, by kernel slot. */
 const REGISTRY_PAGE = -1;
@@ -63,15 +68,42 @@ export class LmmHeap {
 
   private readonly byName = new Map<string, Family>();
   private readonly slotFamily: number[] = [];
+  /** The family that serves `xcalloc_buf`, once a buffer was asked for. */
+  private bufFamilyId = -1;
 
-  constructor(options: HeapOptions = {}) {
+  /**
+   * A deep copy of the whole heap (pages, families, counters), without the listener: time travel
+   * keeps such copies as snapshots and replays operations on them.
+   */
+  clone(): LmmHeap {
+    const copy = new LmmHeap({ pageSize: this.pageSize, memoryCap: this.kernel.memoryCap }, this.kernel.clone());
+    for (const family of this.families) {
+      const twin: Family = {
+        ...family,
+        freeBlocks: family.freeBlocks.cloneFor(copy.kernel),
+        counters: { ...family.counters },
+      };
+      copy.families.push(twin);
+      copy.byName.set(twin.name, twin);
+    }
+    for (const page of this.registryPages) copy.registryPages.push(page);
+    for (let slot = 0; slot < this.slotFamily.length; slot++) copy.slotFamily[slot] = this.slotFamily[slot]!;
+    copy.lastError = this.lastError;
+    for (const [kind, count] of this.errorCounts) copy.errorCounts.set(kind, count);
+    copy.appMemory = this.appMemory;
+    copy.peakAppMemory = this.peakAppMemory;
+    copy.bufFamilyId = this.bufFamilyId;
+    return copy;
+  }
+
+  constructor(options: HeapOptions = {}, kernel?: SimulatedKernel) {
     const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
     if (!Number.isInteger(pageSize) || pageSize < MIN_PAGE_SIZE || pageSize > MAX_PAGE_SIZE || pageSize % 8 !== 0) {
       throw new RangeError(`page size must be a multiple of 8 from ${MIN_PAGE_SIZE} to ${MAX_PAGE_SIZE}, not ${pageSize}`);
     }
     this.pageSize = pageSize;
     this.maxRequest = maxAllocatable(pageSize);
-    this.kernel = new SimulatedKernel(pageSize, options.memoryCap ?? DEFAULT_MEMORY_CAP);
+    this.kernel = kernel ?? new SimulatedKernel(pageSize, options.memoryCap ?? DEFAULT_MEMORY_CAP, options.reservoir);
   }
 
   // ---------------------------------------------------------------- registration
@@ -141,8 +173,36 @@ export class LmmHeap {
     return this.xcalloc(family.id, units);
   }
 
+  /**
+   * Allocates a zeroed buffer of `bytes` bytes that is not a struct: units of the built-in family
+   * `buf` (1-byte structs), registered on first use so that heaps that never ask for a buffer keep
+   * their exact layout. Within one page's capacity, like every LMM request.
+   */
+  xcalloc_buf(bytes: number): number {
+    let id = this.bufFamilyId;
+    if (id < 0) {
+      const existing = this.byName.get(BUF_FAMILY_NAME);
+      if (existing !== undefined) {
+        if (existing.structSize !== 1) {
+          return this.fail(
+            'duplicate-registration',
+            `struct ${BUF_FAMILY_NAME} is registered with size ${existing.structSize}, so buffers cannot use it`,
+            0,
+          );
+        }
+        id = existing.id;
+      } else {
+        id = this.register(BUF_FAMILY_NAME, 1);
+        if (id < 0) return 0;
+      }
+      this.bufFamilyId = id;
+    }
+    return this.xcalloc(id, bytes);
+  }
+
   /** Allocates `units` zeroed structs of family `familyId`; returns the data address, or 0. */
   xcalloc(familyId: number, units: number): number {
+    this.kernel.tick();
     const family = this.families[familyId];
     if (family === undefined) {
       return this.fail('unregistered-struct', `no struct is registered as family ${familyId}`, 0);
@@ -273,6 +333,7 @@ export class LmmHeap {
 
   /** Frees the block whose data address is `address`; false (see `lastError`) when it cannot. */
   xfree(address: number): boolean {
+    this.kernel.tick();
     const meta = address - META_SIZE;
     const family = this.blockFamily(meta);
     if (family === undefined) {
@@ -367,7 +428,10 @@ export class LmmHeap {
     counters.munmap++;
     this.slotFamily[kernel.slotOf(page)] = UNMAPPED;
     kernel.munmap(page);
-    this.listener?.({ type: 'munmap', page, family: family.id });
+    if (this.listener !== null) {
+      if (kernel.lastMunmapKept) this.listener({ type: 'munmap', page, family: family.id, kept: true });
+      else this.listener({ type: 'munmap', page, family: family.id });
+    }
   }
 
   // ---------------------------------------------------------------- free list bookkeeping
@@ -481,7 +545,9 @@ export class LmmHeap {
   // ---------------------------------------------------------------- plumbing
 
   private emitMmap(page: number, family: number): void {
-    this.listener?.({ type: 'mmap', page, family });
+    if (this.listener === null) return;
+    if (this.kernel.lastMmapReused) this.listener({ type: 'mmap', page, family, reused: true });
+    else this.listener({ type: 'mmap', page, family });
   }
 
   private fail<T>(kind: HeapErrorKind, message: string, result: T, family = -1, address?: number): T {

@@ -15,6 +15,17 @@ export const MMAP_TOP = 0x7f0000000000;
 /** Default cap on mapped bytes: 1 GiB. */
 export const DEFAULT_MEMORY_CAP = 1 << 30;
 
+/**
+ * The page reservoir: pages given back are kept mapped (no munmap) so that the next mmap costs no
+ * system call. Off by default, which is LMM classic's behaviour (a page is unmapped as it empties).
+ */
+export interface ReservoirOptions {
+  /** Keep at most this many empty pages mapped (default: unlimited when `delay` is set, else 0). */
+  pages?: number;
+  /** Unmap a kept page once this many operations (`tick` calls) have passed (0 = keep until reused). */
+  delay?: number;
+}
+
 export class SimulatedKernel {
   readonly pageSize: number;
   readonly memoryCap: number;
@@ -35,13 +46,85 @@ export class SimulatedKernel {
   /** Recycled page buffers, zeroed again on mmap (mmap gives zero-filled pages). */
   private readonly spare: Uint8Array[] = [];
 
-  constructor(pageSize: number, memoryCap: number = DEFAULT_MEMORY_CAP) {
+  /** Reservoir limits (0 pages = off) and the operation clock that ages kept pages. */
+  readonly reservoirLimit: number;
+  readonly reservoirDelay: number;
+  clock = 0;
+  /** Pages kept mapped by the reservoir (single pages here plus pages parked by page regions). */
+  reservoirPages = 0;
+  /** Whether the last mmap reused a kept page, and whether the last munmap kept the page. */
+  lastMmapReused = false;
+  lastMunmapKept = false;
+  /** Kept single pages, oldest first: slot and the clock when it was kept. */
+  private readonly keptSlots: number[] = [];
+  private readonly keptAt: number[] = [];
+
+  constructor(pageSize: number, memoryCap: number = DEFAULT_MEMORY_CAP, reservoir: ReservoirOptions = {}) {
     this.pageSize = pageSize;
     this.memoryCap = memoryCap;
+    const delay = reservoir.delay ?? 0;
+    this.reservoirDelay = Number.isInteger(delay) && delay > 0 ? delay : 0;
+    const limit = reservoir.pages ?? (this.reservoirDelay > 0 ? Infinity : 0);
+    this.reservoirLimit = limit > 0 ? limit : 0;
+  }
+
+  /** Counts one operation; with a delay, unmaps the kept pages that have waited long enough. */
+  tick(): void {
+    this.clock++;
+    if (this.reservoirDelay > 0 && this.keptSlots.length > 0 && this.clock - this.keptAt[0]! >= this.reservoirDelay) {
+      while (this.keptSlots.length > 0 && this.clock - this.keptAt[0]! >= this.reservoirDelay) {
+        this.keptAt.shift();
+        this.unmapSlot(this.keptSlots.shift()!);
+        this.reservoirPages--;
+      }
+    }
+  }
+
+  /** Whether the reservoir may keep one more page now. */
+  reservoirHasRoom(): boolean {
+    return this.reservoirPages < this.reservoirLimit;
+  }
+
+  /**
+   * Slot bookkeeping for page regions (`src/policies/pageRegion.ts`): reserves `count`
+   * contiguous slots (address space only, no system call); returns the first slot.
+   */
+  reserveSlots(count: number): number {
+    const first = this.highWater;
+    this.highWater += count;
+    return first;
+  }
+
+  /** Counts one mmap call of `pages` pages made by a page region; false (and nothing counted) past the cap. */
+  accountMap(pages: number): boolean {
+    if ((this.mappedPages + pages) * this.pageSize > this.memoryCap) {
+      this.failedMmapCalls++;
+      return false;
+    }
+    this.mmapCalls++;
+    this.mappedPages += pages;
+    if (this.mappedPages > this.peakMappedPages) this.peakMappedPages = this.mappedPages;
+    return true;
+  }
+
+  /** Counts one munmap call of `pages` pages made by a page region. */
+  accountUnmap(pages: number): void {
+    this.munmapCalls++;
+    this.mappedPages -= pages;
   }
 
   /** Maps one zero-filled page; returns its address, or 0 when the memory cap is reached. */
   mmap(): number {
+    if (this.keptSlots.length > 0) {
+      // The newest kept page: still mapped, so no system call; zero it as a fresh mapping would be.
+      const slot = this.keptSlots.pop()!;
+      this.keptAt.pop();
+      this.reservoirPages--;
+      this.bytes[slot]!.fill(0);
+      this.lastMmapReused = true;
+      return this.pageAddress(slot);
+    }
+    this.lastMmapReused = false;
     if ((this.mappedPages + 1) * this.pageSize > this.memoryCap) {
       this.failedMmapCalls++;
       return 0;
@@ -65,6 +148,19 @@ export class SimulatedKernel {
     if (!page || this.pageAddress(slot) !== address) {
       throw new Error(`munmap of an address that is not a mapped page: 0x${address.toString(16)}`);
     }
+    if (this.reservoirPages < this.reservoirLimit) {
+      this.keptSlots.push(slot);
+      this.keptAt.push(this.clock);
+      this.reservoirPages++;
+      this.lastMunmapKept = true;
+      return;
+    }
+    this.lastMunmapKept = false;
+    this.unmapSlot(slot);
+  }
+
+  private unmapSlot(slot: number): void {
+    const page = this.bytes[slot]!;
     this.bytes[slot] = undefined;
     this.views[slot] = undefined;
     if (this.spare.length < 64) this.spare.push(page);
@@ -115,6 +211,33 @@ export class SimulatedKernel {
 
   mappedBytes(): number {
     return this.mappedPages * this.pageSize;
+  }
+
+  /** A deep copy: the same pages (bytes copied), slots and counters (for time-travel snapshots). */
+  clone(): SimulatedKernel {
+    const copy = new SimulatedKernel(this.pageSize, this.memoryCap, {
+      pages: this.reservoirLimit,
+      delay: this.reservoirDelay,
+    });
+    copy.clock = this.clock;
+    copy.reservoirPages = this.reservoirPages;
+    copy.keptSlots.push(...this.keptSlots);
+    copy.keptAt.push(...this.keptAt);
+    copy.mmapCalls = this.mmapCalls;
+    copy.munmapCalls = this.munmapCalls;
+    copy.failedMmapCalls = this.failedMmapCalls;
+    copy.mappedPages = this.mappedPages;
+    copy.peakMappedPages = this.peakMappedPages;
+    for (let slot = 0; slot < this.bytes.length; slot++) {
+      const page = this.bytes[slot];
+      if (page === undefined) continue;
+      const bytes = page.slice();
+      copy.bytes[slot] = bytes;
+      copy.views[slot] = new DataView(bytes.buffer);
+    }
+    for (const slot of this.freeSlots) copy.freeSlots.push(slot);
+    copy.highWater = this.highWater;
+    return copy;
   }
 }
 

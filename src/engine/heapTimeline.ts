@@ -1,0 +1,256 @@
+/**
+ * Time travel over a run: the heap as it was after any step, and per-step series for charts.
+ *
+ * The timeline replays the operation log (`heapOps.ts`) on its own engine, which is
+ * deterministic, so the addresses it produces are the run's. It keeps snapshots (deep copies of
+ * the heap) every `snapshotEvery` steps; `heapAt(step)` copies the nearest snapshot before the step
+ * and replays the rest. Snapshots are bounded by a byte budget: when they would exceed it, every
+ * other one is dropped and the interval doubles, so memory stays bounded and a lookup replays at
+ * most one interval.
+ *
+ * Series are typed arrays indexed by step (value after that step), so a chart of 1,000,000 steps
+ * is a few typed-array reads.
+ */
+import { HeapOpKind, type HeapOpBatch } from './heapOps';
+import { LmmHeap } from './lmmHeap';
+
+export interface TimelineOptions {
+  /** Steps between snapshots to start with (it doubles when the budget is reached). */
+  snapshotEvery?: number;
+  /** Most bytes of page copies kept in snapshots (default 256 MiB). */
+  snapshotBudgetBytes?: number;
+  memoryCap?: number;
+}
+
+/** A step worth a marker on the timeline. */
+export interface TimelineMarker {
+  step: number;
+  kind: 'error' | 'mark';
+  /** For errors: the failed operation; for marks: the marker id. */
+  detail: number;
+}
+
+/** Per-step values, each the state after that step. */
+export interface TimelineSeries {
+  appMemory: Float64Array;
+  mappedBytes: Float64Array;
+  pages: Uint32Array;
+  mmap: Uint32Array;
+  munmap: Uint32Array;
+  /** Over all families: 1 − Σ largest free block ÷ Σ free bytes (0 with no free bytes). */
+  externalFragmentation: Float32Array;
+  hardFragmentBytes: Float64Array;
+  softFragmentBytes: Float64Array;
+}
+
+const SERIES_KEYS = [
+  'appMemory',
+  'mappedBytes',
+  'pages',
+  'mmap',
+  'munmap',
+  'externalFragmentation',
+  'hardFragmentBytes',
+  'softFragmentBytes',
+] as const;
+
+export class HeapTimeline {
+  readonly pageSize: number;
+  /** Steps appended so far. */
+  length = 0;
+  /** The step with the highest application memory (first reached), -1 before any step. */
+  peakStep = -1;
+  peakAppMemory = 0;
+  readonly markers: TimelineMarker[] = [];
+  /** Steps whose replayed result differed from the recorded one (should stay empty). */
+  readonly divergences: number[] = [];
+  series: TimelineSeries;
+
+  private capacity = 1024;
+  private kind = new Uint8Array(this.capacity);
+  private argA = new Float64Array(this.capacity);
+  private argB = new Float64Array(this.capacity);
+  private siteIds = new Int32Array(this.capacity);
+  /** Register names, indexed by the `b` column of Register steps. */
+  private readonly names: string[] = [];
+  /** The heap after the last appended step. */
+  private readonly live: LmmHeap;
+  private snapshotEvery: number;
+  private readonly budget: number;
+  /** snapshots[i] is the heap after step i × snapshotEvery − 1 (snapshot 0: before any step). */
+  private snapshots: LmmHeap[] = [];
+  private snapshotBytes = 0;
+  /** The last heap handed out by heapAt, for cheap forward stepping. */
+  private cursor: { heap: LmmHeap; step: number } | null = null;
+
+  constructor(pageSize: number, options: TimelineOptions = {}) {
+    this.pageSize = pageSize;
+    this.snapshotEvery = options.snapshotEvery ?? 20000;
+    this.budget = options.snapshotBudgetBytes ?? 256 * 1024 * 1024;
+    this.live = new LmmHeap(options.memoryCap === undefined ? { pageSize } : { pageSize, memoryCap: options.memoryCap });
+    this.snapshots.push(this.live.clone());
+    this.series = {
+      appMemory: new Float64Array(this.capacity),
+      mappedBytes: new Float64Array(this.capacity),
+      pages: new Uint32Array(this.capacity),
+      mmap: new Uint32Array(this.capacity),
+      munmap: new Uint32Array(this.capacity),
+      externalFragmentation: new Float32Array(this.capacity),
+      hardFragmentBytes: new Float64Array(this.capacity),
+      softFragmentBytes: new Float64Array(this.capacity),
+    };
+  }
+
+  /** Appends a batch of recorded operations (batches must arrive in step order). */
+  append(batch: HeapOpBatch): void {
+    if (batch.firstStep !== this.length) {
+      throw new RangeError(`batch starts at step ${batch.firstStep}, the timeline is at ${this.length}`);
+    }
+    let nameIndex = 0;
+    for (let i = 0; i < batch.count; i++) {
+      const step = this.length;
+      if (step === this.capacity) this.grow();
+      const kind = batch.kind[i]! as HeapOpKind;
+      let b = batch.b[i]!;
+      if (kind === HeapOpKind.Register) {
+        b = this.names.length;
+        this.names.push(batch.names[nameIndex++] ?? '?');
+      }
+      this.kind[step] = kind;
+      this.argA[step] = batch.a[i]!;
+      this.argB[step] = b;
+      this.siteIds[step] = batch.site[i]!;
+      const result = this.apply(this.live, kind, batch.a[i]!, b);
+      if (kind !== HeapOpKind.Mark && result !== batch.c[i]) this.divergences.push(step);
+      if (kind === HeapOpKind.Mark) this.markers.push({ step, kind: 'mark', detail: batch.a[i]! });
+      else if ((kind === HeapOpKind.Alloc || kind === HeapOpKind.Free) && result === 0) {
+        this.markers.push({ step, kind: 'error', detail: kind });
+      } else if (kind === HeapOpKind.Register && result < 0) this.markers.push({ step, kind: 'error', detail: kind });
+      this.recordSeries(step);
+      this.length++;
+      if (this.length % this.snapshotEvery === 0) this.takeSnapshot();
+    }
+  }
+
+  /**
+   * The heap as it was after `step` (−1: before the first step). The returned heap belongs to
+   * the timeline and is valid until the next call; read it, don't change it.
+   */
+  heapAt(step: number): LmmHeap {
+    if (!Number.isInteger(step) || step < -1 || step >= this.length) {
+      throw new RangeError(`step ${step} is outside the timeline (−1 … ${this.length - 1})`);
+    }
+    if (step === this.length - 1) return this.live;
+    const snapshotIndex = Math.floor((step + 1) / this.snapshotEvery);
+    const snapshotStep = snapshotIndex * this.snapshotEvery - 1;
+    let heap: LmmHeap;
+    let from: number;
+    const cursor = this.cursor;
+    if (cursor !== null && cursor.step <= step && cursor.step >= snapshotStep) {
+      heap = cursor.heap;
+      from = cursor.step + 1;
+    } else {
+      heap = this.snapshots[snapshotIndex]!.clone();
+      from = snapshotStep + 1;
+    }
+    for (let s = from; s <= step; s++) this.apply(heap, this.kind[s]! as HeapOpKind, this.argA[s]!, this.argB[s]!);
+    this.cursor = { heap, step };
+    return heap;
+  }
+
+  /** The call-site id recorded with a step (−1 when none). */
+  siteOf(step: number): number {
+    return step >= 0 && step < this.length ? this.siteIds[step]! : -1;
+  }
+
+  /** The operation of a step: kind and its two arguments (for labels). */
+  opAt(step: number): { kind: HeapOpKind; a: number; b: number; name?: string } {
+    const kind = this.kind[step]! as HeapOpKind;
+    const op = { kind, a: this.argA[step]!, b: this.argB[step]! };
+    return kind === HeapOpKind.Register ? { ...op, name: this.names[op.b]! } : op;
+  }
+
+  /** Current snapshot interval and count (for diagnostics and benchmarks). */
+  snapshotInfo(): { every: number; count: number; bytes: number } {
+    return { every: this.snapshotEvery, count: this.snapshots.length, bytes: this.snapshotBytes };
+  }
+
+  private apply(heap: LmmHeap, kind: HeapOpKind, a: number, b: number): number {
+    switch (kind) {
+      case HeapOpKind.Register:
+        return heap.register(this.names[b]!, a);
+      case HeapOpKind.Alloc:
+        return heap.xcalloc(a, b);
+      case HeapOpKind.Free:
+        return heap.xfree(a) ? 1 : 0;
+      default:
+        return 0;
+    }
+  }
+
+  private recordSeries(step: number): void {
+    const heap = this.live;
+    const s = this.series;
+    let pages = 0;
+    let hard = 0;
+    let soft = 0;
+    let freeBytes = 0;
+    let largest = 0;
+    for (const family of heap.families) {
+      const c = family.counters;
+      pages += c.pages;
+      hard += c.hardFragmentBytes;
+      soft += c.softFragmentBytes;
+      if (c.freeBytes > 0) {
+        freeBytes += c.freeBytes;
+        const meta = family.freeBlocks.largest();
+        if (meta !== 0) largest += heap.block(meta).size;
+      }
+    }
+    s.appMemory[step] = heap.appMemory;
+    s.mappedBytes[step] = heap.kernel.mappedBytes();
+    s.pages[step] = pages;
+    s.mmap[step] = heap.kernel.mmapCalls;
+    s.munmap[step] = heap.kernel.munmapCalls;
+    s.externalFragmentation[step] = freeBytes === 0 ? 0 : 1 - largest / freeBytes;
+    s.hardFragmentBytes[step] = hard;
+    s.softFragmentBytes[step] = soft;
+    if (heap.appMemory > this.peakAppMemory) {
+      this.peakAppMemory = heap.appMemory;
+      this.peakStep = step;
+    }
+  }
+
+  private takeSnapshot(): void {
+    const copy = this.live.clone();
+    this.snapshots.push(copy);
+    this.snapshotBytes += copy.kernel.mappedBytes();
+    while (this.snapshotBytes > this.budget && this.snapshots.length > 2) {
+      // Keep snapshots 0, 2, 4 …: the interval doubles, memory halves.
+      this.snapshots = this.snapshots.filter((_, i) => i % 2 === 0);
+      this.snapshotEvery *= 2;
+      this.snapshotBytes = this.snapshots.reduce((sum, h) => sum + h.kernel.mappedBytes(), 0);
+      this.cursor = null;
+    }
+  }
+
+  private grow(): void {
+    this.capacity *= 2;
+    const grow = <T extends Uint8Array | Int32Array | Uint32Array | Float32Array | Float64Array>(old: T, bigger: T): T => {
+      bigger.set(old as never);
+      return bigger;
+    };
+    this.kind = grow(this.kind, new Uint8Array(this.capacity));
+    this.argA = grow(this.argA, new Float64Array(this.capacity));
+    this.argB = grow(this.argB, new Float64Array(this.capacity));
+    this.siteIds = grow(this.siteIds, new Int32Array(this.capacity));
+    const old = this.series;
+    const next = {} as Record<(typeof SERIES_KEYS)[number], Float64Array | Uint32Array | Float32Array>;
+    for (const key of SERIES_KEYS) {
+      const array = old[key];
+      const Ctor = array.constructor as new (n: number) => typeof array;
+      next[key] = grow(array, new Ctor(this.capacity));
+    }
+    this.series = next as unknown as TimelineSeries;
+  }
+}

@@ -1,0 +1,98 @@
+import { strict as assert } from 'node:assert';
+import { HeapOpKind, HeapOpRecorder } from '../../src/engine/heapOps';
+import { HeapTimeline } from '../../src/engine/heapTimeline';
+import { LmmHeap } from '../../src/engine/lmmHeap';
+import { dumpHeap } from '../../src/engine/traceDump';
+
+/** Records a deterministic pseudo-random run: the op log, and the dump after every step. */
+function recordRun(steps: number, seed = 7): { recorder: HeapOpRecorder; dumps: string[] } {
+  const heap = new LmmHeap();
+  const recorder = new HeapOpRecorder(64);
+  const dumps: string[] = [];
+  let x = seed;
+  const random = (n: number) => {
+    // mulberry32: a small PRNG whose low bits are as good as its high ones.
+    x = (x + 0x6d2b79f5) | 0;
+    let t = Math.imul(x ^ (x >>> 15), 1 | x);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) % n;
+  };
+  const live: number[] = [];
+  for (const [name, size] of [
+    ['emp_t', 36],
+    ['student_t', 56],
+    ['big_t', 900],
+  ] as const) {
+    recorder.record(HeapOpKind.Register, size, 0, heap.register(name, size), 3, name);
+    dumps.push(JSON.stringify(dumpHeap(heap)));
+  }
+  while (dumps.length < steps) {
+    const r = random(100);
+    if (r < 55 || live.length === 0) {
+      const family = random(3);
+      const units = 1 + random(3);
+      const address = heap.xcalloc(family, units);
+      if (address) live.push(address);
+      recorder.record(HeapOpKind.Alloc, family, units, address, 1, undefined);
+    } else if (r < 97) {
+      const [address] = live.splice(random(live.length), 1);
+      recorder.record(HeapOpKind.Free, address!, 0, heap.xfree(address!) ? 1 : 0, 2);
+    } else {
+      // A bad free: an error marker on the timeline, the heap unchanged.
+      recorder.record(HeapOpKind.Free, 12345, 0, heap.xfree(12345) ? 1 : 0, 2);
+    }
+    dumps.push(JSON.stringify(dumpHeap(heap)));
+  }
+  return { recorder, dumps };
+}
+
+describe('HeapTimeline (time travel)', () => {
+  const { recorder, dumps } = recordRun(3000);
+  const timeline = new HeapTimeline(4096, { snapshotEvery: 100, snapshotBudgetBytes: 150 * 4096 });
+  for (let batch = recorder.flush(); batch; batch = recorder.flush()) timeline.append(batch);
+
+  it('replays the log without diverging from the recorded results', () => {
+    assert.equal(timeline.length, 3000);
+    assert.deepEqual(timeline.divergences, []);
+  });
+
+  it('gives the heap as it was after any step, backwards, forwards and at random', () => {
+    const order = [2999, 0, 1, 2, 1500, 1501, 1502, 1499, 100, 99, 101, 2500, 42, 2998];
+    for (let i = 0; i < 60; i++) order.push((i * 7919) % 3000);
+    for (const step of order) assert.equal(JSON.stringify(dumpHeap(timeline.heapAt(step))), dumps[step], `step ${step}`);
+  });
+
+  it('keeps snapshots inside the budget by widening their interval', () => {
+    const info = timeline.snapshotInfo();
+    assert.ok(info.bytes <= 150 * 4096, `snapshot bytes ${info.bytes}`);
+    assert.ok(info.every > 100, 'interval doubled');
+  });
+
+  it('records per-step series, markers and the peak', () => {
+    const heap = timeline.heapAt(1234);
+    assert.equal(timeline.series.appMemory[1234], heap.appMemory);
+    assert.equal(timeline.series.mmap[1234], heap.kernel.mmapCalls);
+    assert.equal(timeline.series.mappedBytes[1234], heap.kernel.mappedBytes());
+    const peak = Math.max(...timeline.series.appMemory.subarray(0, timeline.length));
+    assert.equal(timeline.peakAppMemory, peak);
+    assert.equal(timeline.series.appMemory[timeline.peakStep], peak);
+    const errors = timeline.markers.filter((m) => m.kind === 'error');
+    assert.ok(errors.length > 0);
+    for (const m of errors) assert.equal(dumps[m.step], dumps[m.step - 1], 'an error step leaves the heap unchanged');
+    assert.equal(timeline.siteOf(0), 3);
+    assert.equal(timeline.opAt(1).name, 'student_t');
+  });
+
+  it('refuses batches out of order and steps outside the run', () => {
+    const other = new HeapTimeline(4096);
+    const fresh = recordRun(10).recorder;
+    fresh.flush();
+    const second = new HeapOpRecorder();
+    second.record(HeapOpKind.Mark, 1, 0, 0, -1);
+    const batch = second.flush()!;
+    other.append(batch);
+    assert.throws(() => other.append(batch), /starts at step 0/);
+    assert.throws(() => other.heapAt(5), RangeError);
+    assert.equal(other.markers[0]!.kind, 'mark');
+  });
+});
