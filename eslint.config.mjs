@@ -14,7 +14,7 @@ export default tseslint.config(
   },
   {
     // The engine runs everywhere: extension host, worker, language server, webview.
-    files: ['src/engine/**/*.ts', 'src/trace/**/*.ts'],
+    files: ['src/engine/**/*.ts', 'src/trace/**/*.ts', 'src/analysis/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['node:*', 'vscode', 'fs', 'path', 'os', 'child_process', 'worker_threads'] }],
       'no-restricted-globals': ['error', 'window', 'document', 'process', 'require', 'Buffer'],

@@ -1,0 +1,416 @@
+/**
+ * The leak check: exact reachability from the roots through pointer fields, read from the
+ * engine's page bytes, over allocated blocks only, and memcheck's four kinds.
+ *
+ * - still-reachable: reachable from a root through pointers to block starts only;
+ * - possibly-lost: reachable only through chains with at least one interior pointer;
+ * - definitely-lost / indirectly-lost: in the graph of unreachable blocks, every strongly
+ *   connected component that no other unreachable block points into has its earliest-allocated
+ *   block definitely lost; every other unreachable block is indirectly lost, and is charged to the
+ *   first definitely-lost block (allocation order) that reaches it.
+ *
+ * Everything per block lives in typed arrays indexed by the block's position among the live
+ * allocations (which is allocation order): no per-block objects, so 1,000,000 blocks stay fast.
+ */
+import { readPointer } from '../engine/pointers';
+import type { RunData, Site, StructLayout } from './analysisInput';
+import { fieldPathAt } from './fieldPaths';
+import { DEFINITELY_LOST, INDIRECTLY_LOST, LEAK_KINDS, POSSIBLY_LOST, STILL_REACHABLE, type LeakKind } from './leakKinds';
+import { LiveBlockIndex, NO_BLOCK } from './liveBlockIndex';
+import { StackInterner } from './siteText';
+import { strongComponents } from './strongComponents';
+import { matchLeakSuppression, type Suppression } from './suppressions';
+
+export interface LeakCheckOptions {
+  suppressions?: readonly Suppression[];
+}
+
+export interface BlocksAndBytes {
+  blocks: number;
+  bytes: number;
+}
+
+/**
+ * One block on the way from a root to a record's first block. The first step is the root's
+ * block (`field` is the root's label, `site` where the root was registered when known); each
+ * further step is reached through `field` of the previous block (`next`, `items[2].left`, `[3].next`
+ * in unit 3), and `site` is where it was allocated. `interior` marks a pointer into the block's middle.
+ */
+export interface RootPathStep {
+  struct: string;
+  field: string;
+  site: Site | null;
+  allocationId: number;
+  interior: boolean;
+}
+
+/** Blocks of one (kind, struct, allocation stack). `bytes` is payload: units × struct size. */
+export interface LossRecord {
+  kind: LeakKind;
+  struct: string;
+  blocks: number;
+  bytes: number;
+  /** The innermost frame of the allocation stack (null when the stack is empty). */
+  site: Site | null;
+  stack: Site[];
+  suppressed: boolean;
+  suppressedBy?: string;
+  /** For definitely-lost records: the indirectly-lost blocks charged to this record's blocks. */
+  drags: BlocksAndBytes;
+  /** For still-reachable and possibly-lost records: why the first block is still reachable. */
+  rootPath?: RootPathStep[];
+  /** Allocation ids of the record's first blocks (at most 16), so a UI can point at them. */
+  allocationIds: number[];
+}
+
+export type LeakSummary = Record<LeakKind, BlocksAndBytes> & { suppressed: BlocksAndBytes };
+
+export interface SuppressionUse extends BlocksAndBytes {
+  name: string;
+  file: string;
+  line: number;
+  records: number;
+}
+
+export interface LeakCheckResult {
+  /** Sorted by kind (definitely lost first), then bytes (largest first). */
+  records: LossRecord[];
+  /** Totals per kind of unsuppressed records, and of suppressed ones (as memcheck's LEAK SUMMARY). */
+  summary: LeakSummary;
+  liveBlocks: number;
+  liveBytes: number;
+  /** Allocation id of each live block, in allocation order, and its kind code (index into LEAK_KINDS). */
+  liveIds: Int32Array;
+  kinds: Uint8Array;
+  suppressionsUsed: SuppressionUse[];
+}
+
+const UNSEEN = 255;
+const MAX_IDS_PER_RECORD = 16;
+
+export function checkLeaks(data: RunData, options: LeakCheckOptions = {}): LeakCheckResult {
+  const { heap, allocations } = data;
+  const kernel = heap.kernel;
+
+  // ---- live blocks, in allocation order
+  let n = 0;
+  for (let i = 0; i < allocations.length; i++) if (allocations[i]!.freeStep === -1) n++;
+  const liveIds = new Int32Array(n);
+  {
+    let k = 0;
+    let ordered = true;
+    for (let i = 0; i < allocations.length; i++) {
+      const record = allocations[i]!;
+      if (record.freeStep !== -1) continue;
+      if (k > 0 && record.id < liveIds[k - 1]!) ordered = false;
+      liveIds[k++] = i;
+    }
+    // liveIds holds positions in `allocations`; keep them in id order whatever the array order.
+    if (!ordered) liveIds.sort((a, b) => allocations[a]!.id - allocations[b]!.id);
+  }
+  const address = new Float64Array(n);
+  const bytes = new Float64Array(n);
+  const structIndex = new Int32Array(n);
+  const structNames: string[] = [];
+  const layouts: (StructLayout | undefined)[] = [];
+  const structByName = new Map<string, number>();
+  const layoutByName = new Map<string, StructLayout>();
+  for (const layout of data.structs) layoutByName.set(layout.name, layout);
+  let edgeCapacity = 0;
+  {
+    let lastName: string | null = null;
+    let lastIndex = -1;
+    for (let k = 0; k < n; k++) {
+      const record = allocations[liveIds[k]!]!;
+      address[k] = record.address;
+      bytes[k] = record.bytes;
+      if (record.struct !== lastName) {
+        lastName = record.struct;
+        let index = structByName.get(lastName);
+        if (index === undefined) {
+          index = structNames.length;
+          structNames.push(lastName);
+          layouts.push(layoutByName.get(lastName));
+          structByName.set(lastName, index);
+        }
+        lastIndex = index;
+      }
+      structIndex[k] = lastIndex;
+      const layout = layouts[lastIndex];
+      if (layout !== undefined) edgeCapacity += layout.pointerOffsets.length * record.units;
+    }
+  }
+  const index = new LiveBlockIndex(kernel, address, bytes, n);
+
+  // ---- pointer graph, read from the page bytes (compressed adjacency lists)
+  const edgeStart = new Int32Array(n + 1);
+  const edgeTarget = new Int32Array(edgeCapacity);
+  const edgeOffset = new Int32Array(edgeCapacity);
+  const edgeInterior = new Uint8Array(edgeCapacity);
+  let m = 0;
+  for (let k = 0; k < n; k++) {
+    edgeStart[k] = m;
+    const layout = layouts[structIndex[k]!];
+    if (layout === undefined || layout.pointerOffsets.length === 0) continue;
+    const offsets = layout.pointerOffsets;
+    const unitSize = layout.size;
+    const units = allocations[liveIds[k]!]!.units;
+    const start = address[k]!;
+    const slot = kernel.slotOf(start);
+    const view = kernel.viewOfSlot(slot);
+    const base = start - kernel.pageAddress(slot);
+    for (let u = 0; u < units; u++) {
+      for (let f = 0; f < offsets.length; f++) {
+        const offset = u * unitSize + offsets[f]!;
+        const pointer = readPointer(view, base + offset);
+        if (pointer === 0) continue;
+        const target = index.find(pointer);
+        if (target === NO_BLOCK) continue;
+        edgeTarget[m] = target;
+        edgeOffset[m] = offset;
+        edgeInterior[m] = pointer === address[target] ? 0 : 1;
+        m++;
+      }
+    }
+  }
+  edgeStart[n] = m;
+
+  // ---- reachability: start pointers only (still reachable), then any pointer (possibly lost)
+  const kind = new Uint8Array(n).fill(UNSEEN);
+  const parent = new Int32Array(n); // block index, or -(root index + 2)
+  const parentOffset = new Int32Array(n);
+  const queue = new Int32Array(n);
+  let tail = 0;
+  const rootBlocks = data.roots.map((root) => index.find(root.address));
+  for (let r = 0; r < rootBlocks.length; r++) {
+    const b = rootBlocks[r]!;
+    if (b !== NO_BLOCK && data.roots[r]!.address === address[b] && kind[b] === UNSEEN) {
+      kind[b] = STILL_REACHABLE;
+      parent[b] = -(r + 2);
+      queue[tail++] = b;
+    }
+  }
+  for (let head = 0; head < tail; head++) {
+    const u = queue[head]!;
+    for (let e = edgeStart[u]!, end = edgeStart[u + 1]!; e < end; e++) {
+      const v = edgeTarget[e]!;
+      if (edgeInterior[e] === 0 && kind[v] === UNSEEN) {
+        kind[v] = STILL_REACHABLE;
+        parent[v] = u;
+        parentOffset[v] = edgeOffset[e]!;
+        queue[tail++] = v;
+      }
+    }
+  }
+  for (let r = 0; r < rootBlocks.length; r++) {
+    const b = rootBlocks[r]!;
+    if (b !== NO_BLOCK && kind[b] === UNSEEN) {
+      kind[b] = POSSIBLY_LOST;
+      parent[b] = -(r + 2);
+      queue[tail++] = b;
+    }
+  }
+  for (let head = 0; head < tail; head++) {
+    const u = queue[head]!;
+    for (let e = edgeStart[u]!, end = edgeStart[u + 1]!; e < end; e++) {
+      const v = edgeTarget[e]!;
+      if (kind[v] === UNSEEN) {
+        kind[v] = POSSIBLY_LOST;
+        parent[v] = u;
+        parentOffset[v] = edgeOffset[e]!;
+        queue[tail++] = v;
+      }
+    }
+  }
+
+  // ---- unreachable blocks: components nobody else points into have a definitely-lost head
+  const drags = new Float64Array(2 * n); // [blocks, bytes] charged to each definitely-lost block
+  if (tail < n) {
+    const unreachable = (v: number) => kind[v] === UNSEEN;
+    const { component, count } = strongComponents(n, edgeStart, edgeTarget, unreachable);
+    const pointedInto = new Uint8Array(count);
+    const head = new Int32Array(count).fill(-1);
+    for (let u = 0; u < n; u++) {
+      if (kind[u] !== UNSEEN) continue;
+      const c = component[u]!;
+      if (head[c] === -1) head[c] = u; // blocks are in allocation order: the first seen is the earliest
+      for (let e = edgeStart[u]!, end = edgeStart[u + 1]!; e < end; e++) {
+        const v = edgeTarget[e]!;
+        if (kind[v] === UNSEEN && component[v] !== c) pointedInto[component[v]!] = 1;
+      }
+    }
+    for (let u = 0; u < n; u++) {
+      if (kind[u] !== UNSEEN) continue;
+      const c = component[u]!;
+      kind[u] = pointedInto[c] === 0 && head[c] === u ? DEFINITELY_LOST : UNSEEN;
+    }
+    // Charge each indirectly-lost block to the first definitely-lost block that reaches it.
+    for (let d = 0; d < n; d++) {
+      if (kind[d] !== DEFINITELY_LOST) continue;
+      tail = 0;
+      queue[tail++] = d;
+      for (let h = 0; h < tail; h++) {
+        const u = queue[h]!;
+        for (let e = edgeStart[u]!, end = edgeStart[u + 1]!; e < end; e++) {
+          const v = edgeTarget[e]!;
+          if (kind[v] === UNSEEN) {
+            kind[v] = INDIRECTLY_LOST;
+            drags[2 * d]!++;
+            drags[2 * d + 1]! += bytes[v]!;
+            queue[tail++] = v;
+          }
+        }
+      }
+    }
+    // Unreachable blocks no definitely-lost block reaches cannot exist; keep the kinds total anyway.
+    for (let u = 0; u < n; u++) if (kind[u] === UNSEEN) kind[u] = INDIRECTLY_LOST;
+  }
+
+  // ---- loss records by (kind, struct, allocation stack)
+  const interner = new StackInterner();
+  const recordOf = new Map<number, number>();
+  const recKind: number[] = [];
+  const recStruct: number[] = [];
+  const recStack: number[] = [];
+  const recBlocks: number[] = [];
+  const recBytes: number[] = [];
+  const recDragBlocks: number[] = [];
+  const recDragBytes: number[] = [];
+  const recFirst: number[] = [];
+  const recIds: number[][] = [];
+  const structCount = structNames.length;
+  let lastStack: readonly Site[] | null = null;
+  let lastStackId = -1;
+  let liveBytes = 0;
+  for (let k = 0; k < n; k++) {
+    const record = allocations[liveIds[k]!]!;
+    if (record.stack !== lastStack) {
+      lastStack = record.stack;
+      lastStackId = interner.id(lastStack);
+    }
+    const key = (lastStackId * structCount + structIndex[k]!) * 4 + kind[k]!;
+    let r = recordOf.get(key);
+    if (r === undefined) {
+      r = recKind.length;
+      recordOf.set(key, r);
+      recKind.push(kind[k]!);
+      recStruct.push(structIndex[k]!);
+      recStack.push(lastStackId);
+      recBlocks.push(0);
+      recBytes.push(0);
+      recDragBlocks.push(0);
+      recDragBytes.push(0);
+      recFirst.push(k);
+      recIds.push([]);
+    }
+    recBlocks[r]!++;
+    recBytes[r]! += bytes[k]!;
+    liveBytes += bytes[k]!;
+    if (kind[k] === DEFINITELY_LOST) {
+      recDragBlocks[r]! += drags[2 * k]!;
+      recDragBytes[r]! += drags[2 * k + 1]!;
+    }
+    const ids = recIds[r]!;
+    if (ids.length < MAX_IDS_PER_RECORD) ids.push(record.id);
+  }
+
+  const suppressions = options.suppressions ?? [];
+  const used = new Map<Suppression, SuppressionUse>();
+  const summary: LeakSummary = {
+    'definitely-lost': { blocks: 0, bytes: 0 },
+    'indirectly-lost': { blocks: 0, bytes: 0 },
+    'possibly-lost': { blocks: 0, bytes: 0 },
+    'still-reachable': { blocks: 0, bytes: 0 },
+    suppressed: { blocks: 0, bytes: 0 },
+  };
+  const records: LossRecord[] = [];
+  for (let r = 0; r < recKind.length; r++) {
+    const leakKind = LEAK_KINDS[recKind[r]!]!;
+    const struct = structNames[recStruct[r]!]!;
+    const stack = interner.stacks[recStack[r]!]! as Site[];
+    const record: LossRecord = {
+      kind: leakKind,
+      struct,
+      blocks: recBlocks[r]!,
+      bytes: recBytes[r]!,
+      site: stack[0] ?? null,
+      stack: stack.slice(),
+      suppressed: false,
+      drags: { blocks: recDragBlocks[r]!, bytes: recDragBytes[r]! },
+      allocationIds: recIds[r]!,
+    };
+    if (recKind[r] === STILL_REACHABLE || recKind[r] === POSSIBLY_LOST) {
+      record.rootPath = rootPath(recFirst[r]!);
+    }
+    const suppression = matchLeakSuppression(suppressions, leakKind, struct, stack);
+    const total = suppression === undefined ? summary[leakKind] : summary.suppressed;
+    total.blocks += record.blocks;
+    total.bytes += record.bytes;
+    if (suppression !== undefined) {
+      record.suppressed = true;
+      record.suppressedBy = suppression.name;
+      let use = used.get(suppression);
+      if (use === undefined) {
+        use = { name: suppression.name, file: suppression.file, line: suppression.line, records: 0, blocks: 0, bytes: 0 };
+        used.set(suppression, use);
+      }
+      use.records++;
+      use.blocks += record.blocks;
+      use.bytes += record.bytes;
+    }
+    records.push(record);
+  }
+  records.sort(
+    (a, b) =>
+      LEAK_KINDS.indexOf(a.kind) - LEAK_KINDS.indexOf(b.kind) ||
+      b.bytes - a.bytes ||
+      (a.allocationIds[0] ?? 0) - (b.allocationIds[0] ?? 0),
+  );
+  const liveIdsOut = new Int32Array(n);
+  for (let k = 0; k < n; k++) liveIdsOut[k] = allocations[liveIds[k]!]!.id;
+  return {
+    records,
+    summary,
+    liveBlocks: n,
+    liveBytes,
+    liveIds: liveIdsOut,
+    kinds: kind,
+    suppressionsUsed: [...used.values()],
+  };
+
+  function rootPath(block: number): RootPathStep[] {
+    const reversed: RootPathStep[] = [];
+    let b = block;
+    // The chain ends at a root; a guard bounds it in case of a bug rather than looping forever.
+    for (let guard = 0; guard <= n; guard++) {
+      const record = allocations[liveIds[b]!]!;
+      const from = parent[b]!;
+      if (from < 0) {
+        const root = data.roots[-from - 2]!;
+        reversed.push({
+          struct: record.struct,
+          field: root.label,
+          site: root.site ?? record.stack[0] ?? null,
+          allocationId: record.id,
+          interior: root.address !== address[b],
+        });
+        break;
+      }
+      const fromRecord = allocations[liveIds[from]!]!;
+      const fromLayout = layouts[structIndex[from]!];
+      const offset = parentOffset[b]!;
+      // Whether the pointer stored at that offset points inside `b` rather than at its start.
+      const slot = kernel.slotOf(address[from]!);
+      const pointer = readPointer(kernel.viewOfSlot(slot), address[from]! - kernel.pageAddress(slot) + offset);
+      reversed.push({
+        struct: record.struct,
+        field: fromLayout === undefined ? `+${offset}` : fieldPathAt(layoutByName, fromLayout, offset, fromRecord.units),
+        site: record.stack[0] ?? null,
+        allocationId: record.id,
+        interior: pointer !== address[b],
+      });
+      b = from;
+    }
+    return reversed.reverse();
+  }
+}

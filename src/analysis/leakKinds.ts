@@ -1,0 +1,22 @@
+/** memcheck's four leak kinds, in the order reports list them (index = kind code). */
+export type LeakKind = 'definitely-lost' | 'indirectly-lost' | 'possibly-lost' | 'still-reachable';
+
+export const LEAK_KINDS: readonly LeakKind[] = ['definitely-lost', 'indirectly-lost', 'possibly-lost', 'still-reachable'];
+
+export const DEFINITELY_LOST = 0;
+export const INDIRECTLY_LOST = 1;
+export const POSSIBLY_LOST = 2;
+export const STILL_REACHABLE = 3;
+
+/** memcheck's short names (`match-leak-kinds: definite,indirect`), accepted in suppressions. */
+export const LEAK_KIND_SHORT: Readonly<Record<string, LeakKind>> = {
+  definite: 'definitely-lost',
+  indirect: 'indirectly-lost',
+  possible: 'possibly-lost',
+  reachable: 'still-reachable',
+};
+
+/** Leaked = lost one way or another: definitely, indirectly or possibly (not still reachable). */
+export function isLost(kind: LeakKind): boolean {
+  return kind !== 'still-reachable';
+}
