@@ -1,0 +1,76 @@
+/**
+ * The `lmm-studio` module as a harness sees it: the decorators and the C API, bound to one run's
+ * runtime. The names and shapes match `lmm-studio.d.ts` (the editor's declarations).
+ * Names starting with `__lmm` are the hooks the compiler inserts (call stacks, loop checks).
+ */
+import type { HarnessRuntime } from '../runtime/harnessRuntime';
+import { elementType, fieldDecorator, scalarDecorator, takeFieldRecords, type StructClass } from './fieldTypes';
+import { declareStruct } from './structLayout';
+
+export function createLmmStudioModule(runtime: HarnessRuntime): Record<string, unknown> {
+  const paths = runtime.paths;
+  const NO_ARGS: readonly unknown[] = Object.freeze([]);
+  const api: Record<string, unknown> = {
+    struct(cls: StructClass, context: ClassDecoratorContext) {
+      if (context === null || typeof context !== 'object' || context.kind !== 'class') {
+        throw new TypeError('@struct goes on a class');
+      }
+      const name = context.name ?? cls.name;
+      if (!name) throw new TypeError('@struct needs a named class (its name is the struct name)');
+      declareStruct(cls, name, takeFieldRecords(context.metadata as Record<symbol, unknown> | undefined));
+    },
+    field: (target: () => StructClass) => fieldDecorator({ kind: 'struct', target }),
+    array: (element: unknown, length: number) => {
+      if (!Number.isInteger(length) || length < 1)
+        throw new RangeError(`@array length must be a positive integer, not ${length}`);
+      return fieldDecorator({ kind: 'array', element: elementType(element), length });
+    },
+    char: (length: number) => {
+      if (!Number.isInteger(length) || length < 1) throw new RangeError(`char(n) needs a positive integer n, not ${length}`);
+      return fieldDecorator({ kind: 'char', length });
+    },
+    ptr: (target: () => StructClass) => {
+      if (typeof target !== 'function') throw new TypeError('ptr(() => T) takes a thunk returning a @struct class');
+      return fieldDecorator({ kind: 'ptr', target });
+    },
+    u8: scalarDecorator('u8'),
+    u16: scalarDecorator('u16'),
+    u32: scalarDecorator('u32'),
+    u64: scalarDecorator('u64'),
+    i8: scalarDecorator('i8'),
+    i16: scalarDecorator('i16'),
+    i32: scalarDecorator('i32'),
+    i64: scalarDecorator('i64'),
+    f32: scalarDecorator('f32'),
+    f64: scalarDecorator('f64'),
+    MM_REG_STRUCT: (cls: unknown) => runtime.register(cls),
+    XCALLOC: (units: number, cls: unknown) => runtime.xcalloc(units, cls),
+    XFREE: (view: unknown) => runtime.xfree(view),
+    addressOf: (view: unknown) => runtime.addressOf(view),
+    sizeof: (cls: unknown) => runtime.sizeOf(cls),
+    mm_register_root: (view: unknown) => runtime.registerRoot(view),
+    mm_unregister_root: (view: unknown) => runtime.unregisterRoot(view),
+    mm_leak_check: () => runtime.leakCheck(),
+    // Compiler hooks: `f(a, b)` becomes `__lmmLeave(f(a, __lmmEnter(site, b)))`, so the frame is
+    // pushed after the arguments are evaluated and popped when the call returns.
+    __lmmEnter<T>(site: number, lastArgument: T): T {
+      paths.enter(site);
+      return lastArgument;
+    },
+    __lmmEnter0(site: number): readonly unknown[] {
+      paths.enter(site);
+      return NO_ARGS;
+    },
+    __lmmLeave<T>(result: T): T {
+      paths.leave();
+      return result;
+    },
+    /** Before a `try`: the stack to go back to when it throws (calls that threw never left). */
+    __lmmSave: () => paths.current,
+    __lmmRestore: (path: number) => {
+      paths.current = path;
+    },
+    __lmmLoop: (site: number) => runtime.loopTick(site),
+  };
+  return Object.freeze(api);
+}

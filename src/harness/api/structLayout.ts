@@ -1,0 +1,143 @@
+/**
+ * Struct registry and C layout (x86-64 System V): fields in declaration order, each at the next
+ * multiple of its alignment; the struct's alignment is its largest field's, and its size is
+ * rounded up to it. Layouts are computed on first use, so declaration order of classes is free.
+ */
+import type { FieldLayout, Site, StructLayout } from '../../analysis/analysisInput';
+import { POINTER_SIZE } from './cTypes';
+import type { FieldRecord, FieldType, StructClass } from './fieldTypes';
+
+export interface ResolvedField extends FieldLayout {
+  fieldType: FieldType;
+}
+
+export interface ResolvedLayout {
+  size: number;
+  align: number;
+  fields: ResolvedField[];
+  /** Offsets of every pointer in one unit, nested structs and arrays flattened. */
+  pointerOffsets: number[];
+}
+
+export interface StructInfo {
+  readonly cls: StructClass;
+  /** The decorator context's class name (bundlers may rename the class itself). */
+  readonly name: string;
+  readonly fields: FieldRecord[];
+  site?: Site;
+  layout: ResolvedLayout | null;
+  computing: boolean;
+}
+
+const structs = new WeakMap<object, StructInfo>();
+/** Every struct in declaration order (for reports). */
+export const declaredStructs: StructInfo[] = [];
+
+export function declareStruct(cls: StructClass, name: string, fields: FieldRecord[]): StructInfo {
+  const info: StructInfo = { cls, name, fields, layout: null, computing: false };
+  structs.set(cls, info);
+  declaredStructs.push(info);
+  return info;
+}
+
+/** The struct info of a `@struct` class, or undefined for anything else. */
+export function structInfo(value: unknown): StructInfo | undefined {
+  return typeof value === 'function' ? structs.get(value) : undefined;
+}
+
+export function resolveTarget(thunk: () => StructClass, context: string): StructInfo {
+  let cls: unknown;
+  try {
+    cls = thunk();
+  } catch (error) {
+    throw new TypeError(`${context}: its type thunk failed: ${(error as Error).message}`);
+  }
+  const info = structInfo(cls);
+  if (!info) throw new TypeError(`${context}: ${describeValue(cls)} is not a @struct class`);
+  return info;
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === 'function') return `class ${value.name || '(anonymous)'}`;
+  return String(value);
+}
+
+export function layoutOf(info: StructInfo): ResolvedLayout {
+  if (info.layout) return info.layout;
+  if (info.computing) throw new TypeError(`struct ${info.name} embeds itself (use ptr(() => ${info.name}) for a link)`);
+  info.computing = true;
+  try {
+    let offset = 0;
+    let align = 1;
+    const fields: ResolvedField[] = [];
+    const pointerOffsets: number[] = [];
+    for (const record of info.fields) {
+      const shape = typeShape(record.type, `${info.name}.${record.name}`);
+      offset = roundUp(offset, shape.align);
+      fields.push({ name: record.name, type: shape.text, offset, size: shape.size, align: shape.align, fieldType: record.type });
+      for (const p of shape.pointers) pointerOffsets.push(offset + p);
+      offset += shape.size;
+      if (shape.align > align) align = shape.align;
+    }
+    info.layout = { size: roundUp(offset, align), align, fields, pointerOffsets };
+    return info.layout;
+  } finally {
+    info.computing = false;
+  }
+}
+
+interface TypeShape {
+  size: number;
+  align: number;
+  text: string;
+  pointers: number[];
+}
+
+function typeShape(type: FieldType, context: string): TypeShape {
+  switch (type.kind) {
+    case 'scalar':
+      return { size: type.scalar.size, align: type.scalar.align, text: type.scalar.name, pointers: [] };
+    case 'char':
+      return { size: type.length, align: 1, text: `char[${type.length}]`, pointers: [] };
+    case 'ptr': {
+      let target = 'void';
+      try {
+        target = resolveTarget(type.target, context).name;
+      } catch {
+        // A pointer's size does not depend on its target: name it when it resolves, else void *.
+      }
+      return { size: POINTER_SIZE, align: POINTER_SIZE, text: `${target} *`, pointers: [0] };
+    }
+    case 'struct': {
+      const target = resolveTarget(type.target, context);
+      const layout = layoutOf(target);
+      return { size: layout.size, align: layout.align, text: target.name, pointers: layout.pointerOffsets };
+    }
+    case 'array': {
+      const element = typeShape(type.element, context);
+      const pointers: number[] = [];
+      for (let i = 0; i < type.length; i++) for (const p of element.pointers) pointers.push(i * element.size + p);
+      // Outer length last ("char[8][3]": 3 strings of 8), the way the analyses parse it back.
+      const text = `${element.text}[${type.length}]`;
+      return { size: element.size * type.length, align: element.align, text, pointers };
+    }
+  }
+}
+
+function roundUp(n: number, align: number): number {
+  return Math.ceil(n / align) * align;
+}
+
+/** The contract's StructLayout (for the analyses and hovers). */
+export function structLayout(info: StructInfo): StructLayout {
+  const layout = layoutOf(info);
+  const result: StructLayout = {
+    name: info.name,
+    size: layout.size,
+    align: layout.align,
+    fields: layout.fields.map(({ name, type, offset, size, align }) => ({ name, type, offset, size, align })),
+    pointerOffsets: layout.pointerOffsets,
+  };
+  if (info.site) result.site = info.site;
+  return result;
+}

@@ -1,0 +1,208 @@
+/**
+ * Compile-time instrumentation of harness sources, so call stacks cost a few nanoseconds a call
+ * instead of a V8 stack capture per allocation (see `runtime/callPaths.ts`):
+ *
+ * - every call `f(a, b)` of harness code becomes `__lmm$l(f(a, __lmm$e(SITE, b)))`: the frame is
+ *   entered once the arguments are evaluated, and left when the call returns;
+ * - every loop body starts with `__lmm$t(SITE);` (streaming and the time limit, with the loop's
+ *   position when a run is stopped);
+ * - every `try` saves the stack and its `catch` / `finally` restore it (a call that threw never left).
+ *
+ * Only text is inserted, never moved or removed, so a position in the output maps back to the
+ * source exactly (`toOriginal`). Sites are 1-based lines and columns of the original .ts file.
+ */
+import ts from 'typescript';
+import type { Site } from '../../analysis/analysisInput';
+
+export interface Insertion {
+  /** Offset in the original text. */
+  pos: number;
+  text: string;
+}
+
+export interface InstrumentedFile {
+  code: string;
+  /** Insertions in output order (by position). */
+  insertions: Insertion[];
+  /** Where each `@struct` class is declared, by class name. */
+  structSites: Record<string, Site>;
+}
+
+export interface InstrumentOptions {
+  /** Insert call-stack hooks (false: only loop checks). */
+  attribution: boolean;
+  /** Appends a site and returns its id. */
+  addSite(site: Site): number;
+  /** The file name used in sites. */
+  siteFile: string;
+}
+
+/** Globals whose calls never reach harness code: not worth a frame. */
+const PLAIN_GLOBAL_OBJECTS = new Set([
+  'Math',
+  'JSON',
+  'Object',
+  'Array',
+  'Number',
+  'String',
+  'Reflect',
+  'Symbol',
+  'BigInt',
+  'Date',
+  'Promise',
+  'Atomics',
+  'Intl',
+]);
+const PLAIN_GLOBAL_FUNCTIONS = new Set([
+  'parseInt',
+  'parseFloat',
+  'isNaN',
+  'isFinite',
+  'String',
+  'Number',
+  'BigInt',
+  'Boolean',
+  'Symbol',
+]);
+
+const HOOKS =
+  '__lmmEnter as __lmm$e, __lmmEnter0 as __lmm$e0, __lmmLeave as __lmm$l, __lmmSave as __lmm$s, __lmmRestore as __lmm$r, __lmmLoop as __lmm$t';
+
+interface Edit {
+  pos: number;
+  text: string;
+  /** Closing edits go before opening ones at one position; inner closings first, outer openings first. */
+  closing: boolean;
+  depth: number;
+  order: number;
+}
+
+/** Returns null when the file does not parse (esbuild then reports the error at the right place). */
+export function instrumentHarnessSource(fileName: string, text: string, options: InstrumentOptions): InstrumentedFile | null {
+  const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const parseErrors = (source as unknown as { parseDiagnostics?: unknown[] }).parseDiagnostics;
+  if (parseErrors && parseErrors.length > 0) return null;
+
+  const edits: Edit[] = [];
+  let order = 0;
+  let tryCount = 0;
+  const structSites: Record<string, Site> = {};
+  const add = (pos: number, text: string, closing: boolean, depth: number) =>
+    edits.push({ pos, text, closing, depth, order: order++ });
+  const siteAt = (pos: number): number => {
+    const { line, character } = source.getLineAndCharacterOfPosition(pos);
+    return options.addSite({ file: options.siteFile, line: line + 1, column: character + 1 });
+  };
+
+  const visit = (node: ts.Node, depth: number): void => {
+    if (ts.isDecorator(node)) return;
+    if (ts.isClassDeclaration(node) && node.name && hasStructDecorator(node)) {
+      const { line, character } = source.getLineAndCharacterOfPosition(node.name.getStart(source));
+      structSites[node.name.text] = { file: options.siteFile, line: line + 1, column: character + 1 };
+    }
+    if (options.attribution && (ts.isCallExpression(node) || ts.isNewExpression(node)) && shouldInstrument(node)) {
+      const args = node.arguments!;
+      const site = siteAt(callSitePosition(node, source));
+      add(node.getStart(source), '__lmm$l(', false, depth);
+      if (args.length === 0) {
+        add(node.end - 1, `...__lmm$e0(${site})`, false, depth);
+      } else {
+        const last = args[args.length - 1]!;
+        const target = ts.isSpreadElement(last) ? last.expression : last;
+        add(target.getStart(source), `__lmm$e(${site}, `, false, depth);
+        add(target.end, ')', true, depth);
+      }
+      add(node.end, ')', true, depth);
+    }
+    if (isLoop(node)) {
+      const site = siteAt(node.getStart(source));
+      const body = node.statement;
+      if (ts.isBlock(body)) add(body.getStart(source) + 1, `__lmm$t(${site});`, false, depth);
+      else {
+        add(body.getStart(source), `{__lmm$t(${site});`, false, depth);
+        add(body.end, '}', true, depth);
+      }
+    }
+    if (options.attribution && ts.isTryStatement(node)) {
+      const saved = `__lmm$k${tryCount++}`;
+      add(node.getStart(source), `{const ${saved} = __lmm$s();`, false, depth);
+      if (node.catchClause) add(node.catchClause.block.getStart(source) + 1, `__lmm$r(${saved});`, false, depth);
+      if (node.finallyBlock) add(node.finallyBlock.getStart(source) + 1, `__lmm$r(${saved});`, false, depth);
+      add(node.end, '}', true, depth);
+    }
+    ts.forEachChild(node, (child) => visit(child, depth + 1));
+  };
+  visit(source, 0);
+
+  edits.sort((x, y) => {
+    if (x.pos !== y.pos) return x.pos - y.pos;
+    if (x.closing !== y.closing) return x.closing ? -1 : 1;
+    if (x.closing) return y.depth - x.depth || y.order - x.order;
+    return x.depth - y.depth || x.order - y.order;
+  });
+  let code = '';
+  let at = 0;
+  const insertions: Insertion[] = [];
+  for (const edit of edits) {
+    code += text.slice(at, edit.pos) + edit.text;
+    at = edit.pos;
+    insertions.push({ pos: edit.pos, text: edit.text });
+  }
+  code += text.slice(at);
+  // Appended, not prepended, so no line moves; imports are hoisted anyway.
+  code += `\nimport { ${HOOKS} } from 'lmm-studio';\n`;
+  return { code, insertions, structSites };
+}
+
+function shouldInstrument(node: ts.CallExpression | ts.NewExpression): boolean {
+  if (node.arguments === undefined) return false;
+  if (ts.isCallExpression(node)) {
+    if (node.expression.kind === ts.SyntaxKind.SuperKeyword || node.expression.kind === ts.SyntaxKind.ImportKeyword) return false;
+    if (node.questionDotToken || (node.flags & ts.NodeFlags.OptionalChain) !== 0) return false;
+  }
+  const callee = node.expression;
+  if (ts.isIdentifier(callee) && PLAIN_GLOBAL_FUNCTIONS.has(callee.text)) return false;
+  if (
+    ts.isPropertyAccessExpression(callee) &&
+    ts.isIdentifier(callee.expression) &&
+    PLAIN_GLOBAL_OBJECTS.has(callee.expression.text)
+  ) {
+    return false;
+  }
+  return true;
+}
+
+/** Where a call "is": its name (`f` in `f(x)`, `m` in `o.m(x)`), like a debugger's stack frame. */
+function callSitePosition(node: ts.CallExpression | ts.NewExpression, source: ts.SourceFile): number {
+  const callee = node.expression;
+  if (ts.isNewExpression(node)) return node.getStart(source);
+  if (ts.isPropertyAccessExpression(callee)) return callee.name.getStart(source);
+  return callee.getStart(source);
+}
+
+function isLoop(node: ts.Node): node is ts.IterationStatement {
+  return (
+    ts.isForStatement(node) ||
+    ts.isForOfStatement(node) ||
+    ts.isForInStatement(node) ||
+    ts.isWhileStatement(node) ||
+    ts.isDoStatement(node)
+  );
+}
+
+function hasStructDecorator(node: ts.ClassDeclaration): boolean {
+  const decorators = ts.canHaveDecorators(node) ? ts.getDecorators(node) : undefined;
+  return (decorators ?? []).some((d) => ts.isIdentifier(d.expression) && d.expression.text === 'struct');
+}
+
+/** Maps an offset in instrumented output back to the original text (inside an insertion: its position). */
+export function toOriginalOffset(insertions: readonly Insertion[], offset: number): number {
+  let shift = 0;
+  for (const insertion of insertions) {
+    const start = insertion.pos + shift;
+    if (offset < start) break;
+    if (offset < start + insertion.text.length) return insertion.pos;
+    shift += insertion.text.length;
+  }
+  return offset - shift;
+}

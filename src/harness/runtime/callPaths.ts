@@ -1,0 +1,77 @@
+/**
+ * Harness call stacks, cheaply: the compiled harness calls `enter(siteId)` just before each of
+ * its own calls runs and `leave()` after it returns, and this keeps the current stack as a node
+ * of a trie of call paths. A node id names a whole stack, so an allocation records one int; the
+ * Site[] of a node (innermost first, at most 8 frames) is built once, when first asked for.
+ */
+import type { Site } from '../../analysis/analysisInput';
+
+export const MAX_FRAMES = 8;
+/** Node 0 is the empty stack (code not called through an instrumented call, e.g. `main` itself). */
+export const ROOT_PATH = 0;
+
+export class CallPaths {
+  /** The current stack. */
+  current = ROOT_PATH;
+  parent = new Int32Array(1024);
+  site = new Int32Array(1024);
+  count = 1;
+  private readonly children = new Map<number, number>();
+  private readonly stride: number;
+  private readonly stacks: (Site[] | undefined)[] = [];
+
+  constructor(
+    readonly sites: readonly Site[],
+    private readonly unknownSite: Site,
+  ) {
+    this.stride = sites.length + 1;
+    this.parent[0] = 0;
+    this.site[0] = -1;
+  }
+
+  enter(siteId: number): void {
+    const key = this.current * this.stride + siteId;
+    const child = this.children.get(key);
+    this.current = child === undefined ? this.add(key, siteId) : child;
+  }
+
+  leave(): void {
+    this.current = this.parent[this.current]!;
+  }
+
+  private add(key: number, siteId: number): number {
+    const id = this.count++;
+    if (id === this.parent.length) {
+      this.parent = grow(this.parent);
+      this.site = grow(this.site);
+    }
+    this.parent[id] = this.current;
+    this.site[id] = siteId;
+    this.children.set(key, id);
+    return id;
+  }
+
+  /** The innermost site id of a stack, or -1 for the empty stack. */
+  innermost(path: number): number {
+    return this.site[path]!;
+  }
+
+  /** The stack's frames, innermost first, at most 8 (an empty stack gives the unknown site). */
+  stack(path: number): Site[] {
+    let stack = this.stacks[path];
+    if (stack) return stack;
+    stack = [];
+    for (let p = path; p !== ROOT_PATH && stack.length < MAX_FRAMES; p = this.parent[p]!) {
+      stack.push(this.sites[this.site[p]!] ?? this.unknownSite);
+    }
+    if (stack.length === 0) stack.push(this.unknownSite);
+    this.stacks[path] = stack;
+    return stack;
+  }
+}
+
+export function grow<T extends Int32Array | Float64Array | Uint8Array>(array: T): T {
+  const bigger = new (array.constructor as new (n: number) => T)(array.length * 2);
+  bigger.set(array);
+  return bigger;
+}

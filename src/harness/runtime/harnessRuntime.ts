@@ -1,0 +1,453 @@
+/**
+ * The runtime behind the `lmm-studio` module a harness imports: one heap, the struct registry,
+ * the allocation log (columnar, allocation order), roots, memory errors de-duplicated per site,
+ * and the heap-op stream. It runs inside the sandbox (no Node), with the harness.
+ */
+import type {
+  AllocationRecord,
+  MemoryErrorKind,
+  MemoryErrorRecord,
+  RootRecord,
+  RunData,
+  Site,
+} from '../../analysis/analysisInput';
+import { META_SIZE } from '../../engine/constants';
+import { HeapOpKind, HeapOpRecorder, type HeapOpBatch } from '../../engine/heapOps';
+import { LmmHeap } from '../../engine/lmmHeap';
+import { declaredStructs, layoutOf, structInfo, structLayout, type StructInfo } from '../api/structLayout';
+import { CallPaths, grow, ROOT_PATH } from './callPaths';
+import { isView, makeView, poisonView, setViewHost, viewStruct, type StructView, type ViewHost } from './structViews';
+
+export interface HarnessRuntimeOptions {
+  harnessFile: string;
+  /** The compile-time site table (site id → position in the .ts source). */
+  sites: readonly Site[];
+  /** Where each `@struct` class is declared, by class name. */
+  structSites?: Readonly<Record<string, Site>>;
+  pageSize?: number;
+  memoryCap?: number;
+  /** `Date.now()` after which loops stop the run (Infinity: never). */
+  deadline?: number;
+  /** How often, at most, batches are handed to `onBatch` while the harness runs. */
+  batchIntervalMs?: number;
+  onBatch?: (update: RuntimeBatch) => void;
+  /** The leak check `mm_leak_check()` runs (the analysis module's `checkLeaks`). */
+  leakCheck?: (data: RunData) => unknown;
+}
+
+/** What streams out while the harness runs. */
+export interface RuntimeBatch {
+  ops: HeapOpBatch;
+  /** Call-path id of each op (see `paths`), parallel to `ops`. */
+  opPaths: Int32Array;
+  /** Call-path trie nodes created since the last batch: ids from `firstPath`, parent and site id each. */
+  firstPath: number;
+  pathParents: Int32Array;
+  pathSites: Int32Array;
+}
+
+/** A mid-run `mm_leak_check()`: its step, where it was called, and the analysis result. */
+export interface LeakCheckPoint {
+  step: number;
+  site: Site;
+  stack: Site[];
+  result: unknown;
+}
+
+/** Thrown by loop checks once the time limit is over; the worker turns it into the run's end. */
+export class TimeLimitExceeded extends Error {
+  constructor(
+    readonly site: Site | undefined,
+    readonly limitMs: number,
+  ) {
+    super('time limit exceeded');
+  }
+}
+
+const LOOP_CHECK_EVERY = 4096;
+const OP_CHECK_EVERY = 1024;
+
+export class HarnessRuntime implements ViewHost {
+  readonly heap: LmmHeap;
+  readonly paths: CallPaths;
+  readonly recorder = new HeapOpRecorder();
+  readonly roots: RootRecord[] = [];
+  readonly errors: MemoryErrorRecord[] = [];
+  readonly leakChecks: LeakCheckPoint[] = [];
+  freed = new Uint8Array(1024);
+  timedOut = false;
+
+  // The allocation log, one column per field, indexed by allocation id.
+  allocationCount = 0;
+  private allocAddress = new Float64Array(1024);
+  private allocUnits = new Int32Array(1024);
+  private allocFamily = new Int32Array(1024);
+  private allocPath = new Int32Array(1024);
+  private allocStep = new Int32Array(1024);
+  private freeStep = new Int32Array(1024);
+  private freePath = new Int32Array(1024);
+  /** Data address → the last allocation made there (live or freed). */
+  private readonly lastAllocationAt = new Map<number, number>();
+  private readonly familyOf = new Map<StructInfo, number>();
+  private readonly errorsByKey = new Map<string, MemoryErrorRecord>();
+  private readonly unknownSite: Site;
+
+  // Streaming.
+  private opPaths = new Int32Array(1024);
+  private opPathCount = 0;
+  private sentPaths = 1;
+  private lastFlush = Date.now();
+  private ticks = 0;
+  private readonly deadline: number;
+  private readonly batchIntervalMs: number;
+
+  constructor(private readonly options: HarnessRuntimeOptions) {
+    const heapOptions: { pageSize?: number; memoryCap?: number } = {};
+    if (options.pageSize !== undefined) heapOptions.pageSize = options.pageSize;
+    if (options.memoryCap !== undefined) heapOptions.memoryCap = options.memoryCap;
+    this.heap = new LmmHeap(heapOptions);
+    this.unknownSite = { file: options.harnessFile, line: 0, column: 0 };
+    this.paths = new CallPaths(options.sites, this.unknownSite);
+    this.deadline = options.deadline ?? Infinity;
+    this.batchIntervalMs = options.batchIntervalMs ?? 50;
+    setViewHost(this);
+  }
+
+  // ------------------------------------------------------------------ the C API
+
+  register(cls: unknown): void {
+    const info = this.requireStruct(cls, 'MM_REG_STRUCT');
+    const size = layoutOf(info).size;
+    const family = this.heap.register(info.name, size);
+    this.record(HeapOpKind.Register, size, 0, family, info.name);
+    if (family >= 0) {
+      this.familyOf.set(info, family);
+      return;
+    }
+    const error = this.heap.lastError!;
+    if (error.kind === 'duplicate-registration' || error.kind === 'struct-too-large' || error.kind === 'out-of-memory') {
+      this.report(error.kind, error.message, -1);
+      return;
+    }
+    throw new TypeError(`MM_REG_STRUCT(${info.name}): ${error.message}`);
+  }
+
+  xcalloc(units: number, cls: unknown): StructView | null {
+    const info = structInfo(cls);
+    if (info === undefined) {
+      const name = typeof cls === 'function' ? cls.name || 'an anonymous class' : String(cls);
+      const address = this.heap.xcalloc(-1, 1);
+      this.record(HeapOpKind.Alloc, -1, 1, address, undefined);
+      this.report('unregistered-struct', `XCALLOC: ${name} is not a @struct class`, -1);
+      return null;
+    }
+    if (!(typeof units === 'number' && Number.isInteger(units) && units >= 1)) {
+      throw new RangeError(`XCALLOC(${String(units)}, ${info.name}): units must be a positive integer`);
+    }
+    const family = this.familyOf.get(info) ?? -1;
+    const address = this.heap.xcalloc(family, units);
+    this.record(HeapOpKind.Alloc, family, units, address, undefined);
+    if (address === 0) {
+      const error = this.heap.lastError!;
+      const kind: MemoryErrorKind =
+        error.kind === 'unregistered-struct' ? 'unregistered-struct' : error.kind === 'too-large' ? 'too-large' : 'out-of-memory';
+      const message =
+        kind === 'unregistered-struct'
+          ? `XCALLOC: struct ${info.name} is not registered (call MM_REG_STRUCT(${info.name}) first)`
+          : error.message;
+      this.report(kind, message, -1);
+      return null;
+    }
+    const id = this.addAllocation(address, units, family);
+    const kernel = this.heap.kernel;
+    return makeView(info, kernel.view(address), address - kernel.pageOf(address), id, address, units);
+  }
+
+  xfree(value: unknown): void {
+    if (!isView(value)) {
+      this.refusedFree(
+        0,
+        'invalid-free',
+        value === null || value === undefined
+          ? 'XFREE(null): there is no block to free'
+          : 'XFREE takes a view returned by XCALLOC',
+        -1,
+      );
+      return;
+    }
+    const id = value._a;
+    if (id < 0) {
+      this.refusedFree(0, 'invalid-free', 'XFREE of an out-of-bounds element (not a block)', -1);
+      return;
+    }
+    const address = this.allocAddress[id]!;
+    if (this.freed[id] !== 0) {
+      // A stale view never frees the block that now lives at its address.
+      const reused = this.lastAllocationAt.get(address) !== id;
+      this.refusedFree(reused ? 0 : address, 'double-free', `double free: ${this.describe(id)} was already freed`, id);
+      return;
+    }
+    if (value._x !== address) {
+      this.refusedFree(
+        value._x,
+        'invalid-free',
+        `invalid free: 0x${value._x.toString(16)} is inside ${this.describe(id)}, ${value._x - address} bytes past its start`,
+        id,
+      );
+      return;
+    }
+    const ok = this.heap.xfree(address);
+    this.record(HeapOpKind.Free, address, 0, ok ? 1 : 0, undefined);
+    if (!ok) {
+      this.report('invalid-free', this.heap.lastError?.message ?? 'invalid free', id);
+      return;
+    }
+    this.freed[id] = 1;
+    this.freeStep[id] = this.recorder.steps - 1;
+    this.freePath[id] = this.paths.current;
+  }
+
+  private refusedFree(address: number, kind: MemoryErrorKind, message: string, id: number): void {
+    const ok = address !== 0 && this.heap.xfree(address);
+    if (address === 0) this.heap.xfree(0);
+    this.record(HeapOpKind.Free, address, 0, ok ? 1 : 0, undefined);
+    this.report(kind, message, id);
+  }
+
+  addressOf(value: unknown): number {
+    if (value === null || value === undefined) return 0;
+    if (!isView(value)) throw new TypeError('addressOf takes a struct view (or null)');
+    return value._x;
+  }
+
+  registerRoot(value: unknown): void {
+    const address = this.addressOf(value);
+    if (address === 0) return;
+    const stack = this.paths.stack(this.paths.current);
+    const struct = isView(value) ? viewStruct(value).name : 'block';
+    this.roots.push({ address, label: `${struct} root (${siteLabel(stack[0]!)})`, site: stack[0]! });
+  }
+
+  unregisterRoot(value: unknown): void {
+    const address = this.addressOf(value);
+    for (let i = this.roots.length - 1; i >= 0; i--) {
+      if (this.roots[i]!.address === address) {
+        this.roots.splice(i, 1);
+        return;
+      }
+    }
+  }
+
+  leakCheck(): unknown {
+    const step = this.recorder.steps;
+    this.record(HeapOpKind.Mark, this.leakChecks.length, 0, 0, undefined);
+    const stack = this.paths.stack(this.paths.current);
+    const result = this.options.leakCheck ? this.options.leakCheck(this.runData()) : null;
+    this.leakChecks.push({ step, site: stack[0]!, stack, result });
+    return result;
+  }
+
+  sizeOf(cls: unknown): number {
+    return layoutOf(this.requireStruct(cls, 'sizeof')).size;
+  }
+
+  private requireStruct(cls: unknown, what: string): StructInfo {
+    const info = structInfo(cls);
+    if (info) return info;
+    const name = typeof cls === 'function' ? cls.name || 'an anonymous class' : String(cls);
+    throw new TypeError(`${what}: ${name} is not a @struct class (decorate it with @struct)`);
+  }
+
+  // ------------------------------------------------------------------ instrumentation hooks
+
+  /** A harness loop went round: every 4096 turns, stream and check the time limit. */
+  loopTick(siteId: number): void {
+    if ((++this.ticks & (LOOP_CHECK_EVERY - 1)) === 0 || this.timedOut) this.poll(siteId);
+  }
+
+  private poll(siteId: number): void {
+    const now = Date.now();
+    if (now - this.lastFlush >= this.batchIntervalMs) this.flush();
+    if (now > this.deadline || this.timedOut) {
+      this.timedOut = true;
+      const site = siteId >= 0 ? this.options.sites[siteId] : undefined;
+      throw new TimeLimitExceeded(site, 0);
+    }
+  }
+
+  // ------------------------------------------------------------------ ViewHost
+
+  pointerView(address: number, target: StructInfo): StructView | null {
+    const size = layoutOf(target).size;
+    const kernel = this.heap.kernel;
+    const id = this.lastAllocationAt.get(address);
+    if (id !== undefined) {
+      const units = size > 0 ? Math.floor(this.blockBytes(id) / size) : 0;
+      // A freed block's view never touches bytes (every access reports use-after-free first).
+      if (this.freed[id] !== 0) return makeView(target, emptyView, 0, id, address, units);
+      return makeView(target, kernel.view(address), address - kernel.pageOf(address), id, address, units);
+    }
+    const start = this.liveBlockContaining(address);
+    if (start < 0) {
+      this.report('use-after-free', `pointer 0x${address.toString(16)} does not point into an allocated block`, -1);
+      return poisonView(target);
+    }
+    const owner = this.lastAllocationAt.get(start)!;
+    const units = size > 0 ? Math.floor((this.blockBytes(owner) - (address - start)) / size) : 0;
+    return makeView(target, kernel.view(address), address - kernel.pageOf(address), owner, address, Math.max(units, 1));
+  }
+
+  private liveBlockContaining(address: number): number {
+    const kernel = this.heap.kernel;
+    if (!kernel.isMapped(address) || this.heap.pageFamilyId(kernel.pageOf(address)) < 0) return -1;
+    for (const block of this.heap.pageBlocks(kernel.pageOf(address))) {
+      const start = block.meta + META_SIZE;
+      if (!block.free && address >= start && address < start + block.size) return start;
+    }
+    return -1;
+  }
+
+  private blockBytes(id: number): number {
+    return this.allocUnits[id]! * this.heap.families[this.allocFamily[id]!]!.structSize;
+  }
+
+  describe(id: number): string {
+    if (id < 0) return 'the block';
+    const family = this.heap.families[this.allocFamily[id]!]!;
+    const units = this.allocUnits[id]!;
+    const where = siteLabel(this.paths.stack(this.allocPath[id]!)[0]!);
+    return `the block of ${units > 1 ? `${units} × ` : ''}${family.name} allocated at ${where}`;
+  }
+
+  report(kind: MemoryErrorKind, message: string, allocId: number): void {
+    const path = this.paths.current;
+    const key = `${kind}:${this.paths.innermost(path)}`;
+    const existing = this.errorsByKey.get(key);
+    if (existing) {
+      existing.count++;
+      return;
+    }
+    const stack = this.paths.stack(path);
+    const record: MemoryErrorRecord = {
+      kind,
+      message,
+      count: 1,
+      site: stack[0]!,
+      stack,
+      step: Math.max(0, this.recorder.steps - 1),
+    };
+    if (allocId >= 0) {
+      record.allocSite = this.paths.stack(this.allocPath[allocId]!)[0]!;
+      if (this.freed[allocId] !== 0) record.freeSite = this.paths.stack(this.freePath[allocId]!)[0]!;
+    }
+    this.errorsByKey.set(key, record);
+    this.errors.push(record);
+  }
+
+  // ------------------------------------------------------------------ log and stream
+
+  private addAllocation(address: number, units: number, family: number): number {
+    const id = this.allocationCount++;
+    if (id === this.allocAddress.length) {
+      this.allocAddress = grow(this.allocAddress);
+      this.allocUnits = grow(this.allocUnits);
+      this.allocFamily = grow(this.allocFamily);
+      this.allocPath = grow(this.allocPath);
+      this.allocStep = grow(this.allocStep);
+      this.freeStep = grow(this.freeStep);
+      this.freePath = grow(this.freePath);
+      this.freed = grow(this.freed);
+    }
+    this.allocAddress[id] = address;
+    this.allocUnits[id] = units;
+    this.allocFamily[id] = family;
+    this.allocPath[id] = this.paths.current;
+    this.allocStep[id] = this.recorder.steps - 1;
+    this.freeStep[id] = -1;
+    this.lastAllocationAt.set(address, id);
+    return id;
+  }
+
+  private record(kind: HeapOpKind, a: number, b: number, c: number, name: string | undefined): void {
+    const path = this.paths.current;
+    this.recorder.record(kind, a, b, c, this.paths.innermost(path), name);
+    if (this.opPathCount === this.opPaths.length) this.opPaths = grow(this.opPaths);
+    this.opPaths[this.opPathCount++] = path;
+    if ((++this.ticks & (OP_CHECK_EVERY - 1)) === 0) this.poll(-1);
+  }
+
+  /** Hands the ops recorded since the last flush to `onBatch`. */
+  flush(): void {
+    this.lastFlush = Date.now();
+    const ops = this.recorder.flush();
+    if (ops === null || !this.options.onBatch) {
+      this.opPathCount = 0;
+      return;
+    }
+    const paths = this.paths;
+    const update: RuntimeBatch = {
+      ops,
+      opPaths: this.opPaths.slice(0, this.opPathCount),
+      firstPath: this.sentPaths,
+      pathParents: paths.parent.slice(this.sentPaths, paths.count),
+      pathSites: paths.site.slice(this.sentPaths, paths.count),
+    };
+    this.sentPaths = paths.count;
+    this.opPathCount = 0;
+    this.options.onBatch(update);
+  }
+
+  // ------------------------------------------------------------------ results
+
+  /** The analyses' input for the heap as it is now. */
+  runData(): RunData {
+    const allocations: AllocationRecord[] = new Array(this.allocationCount);
+    const families = this.heap.families;
+    for (let id = 0; id < this.allocationCount; id++) {
+      const family = families[this.allocFamily[id]!]!;
+      const units = this.allocUnits[id]!;
+      const record: AllocationRecord = {
+        id,
+        address: this.allocAddress[id]!,
+        units,
+        struct: family.name,
+        bytes: units * family.structSize,
+        stack: this.paths.stack(this.allocPath[id]!),
+        allocStep: this.allocStep[id]!,
+        freeStep: this.freeStep[id]!,
+      };
+      if (this.freed[id] !== 0) record.freeStack = this.paths.stack(this.freePath[id]!);
+      allocations[id] = record;
+    }
+    const structs = [];
+    for (const info of declaredStructs) {
+      if (this.options.structSites?.[info.name]) info.site = this.options.structSites[info.name];
+      try {
+        structs.push(structLayout(info));
+      } catch {
+        // A struct whose layout cannot be computed was never usable; it has nothing to report.
+      }
+    }
+    return {
+      harnessFile: this.options.harnessFile,
+      heap: this.heap,
+      structs,
+      allocations,
+      roots: [...this.roots],
+      errors: this.errors,
+      steps: this.recorder.steps,
+    };
+  }
+
+  /** The path id the runtime is at (for the end-of-run site of a crash or a time limit). */
+  currentStack(): Site[] {
+    return this.paths.current === ROOT_PATH ? [] : this.paths.stack(this.paths.current);
+  }
+}
+
+const emptyView = new DataView(new ArrayBuffer(8));
+
+export function siteLabel(site: Site): string {
+  const file = site.file.split(/[\\/]/).pop();
+  return site.line > 0 ? `${file}:${site.line}:${site.column}` : `${file}`;
+}

@@ -1,0 +1,458 @@
+/**
+ * Typed views over a block's bytes: reading `s.rollno` reads the engine's page DataView at the
+ * field's offset; nothing is copied into JS objects. A view is made without running the struct
+ * class's constructor and remembers the allocation it came from (`_a`), so a view of a freed
+ * block keeps reporting use-after-free even after the address is reused.
+ *
+ * Every accessor first checks that allocation; out-of-bounds and use-after-free accesses are
+ * reported through the `ViewHost`, read as 0 / null / '' and ignore writes, and never throw.
+ */
+import { readPointer, writePointer } from '../../engine/pointers';
+import type { FieldType } from '../api/fieldTypes';
+import { layoutOf, resolveTarget, type ResolvedField, type StructInfo } from '../api/structLayout';
+
+/** What views need from the runtime that owns the heap. */
+export interface ViewHost {
+  /** 1 per allocation id once freed (grown by the runtime; read on every access). */
+  freed: Uint8Array;
+  report(kind: 'use-after-free' | 'out-of-bounds', message: string, allocId: number): void;
+  /** The view a stored pointer reads back as: null for 0. */
+  pointerView(address: number, target: StructInfo): StructView | null;
+  /** A human name for an allocation, for messages. */
+  describe(allocId: number): string;
+}
+
+/** The internal shape of every view (the struct's fields are accessors on its prototype). */
+export interface StructView {
+  /** The page's DataView and the view's offset in it. */
+  _d: DataView;
+  _o: number;
+  /** Allocation id, or -1 for a poison view (an out-of-bounds element: reads 0, ignores writes). */
+  _a: number;
+  /** Address of the view's first byte. */
+  _x: number;
+  /** Units from this element to the end of the block (bounds for `v[i]`). */
+  _n: number;
+}
+
+type ViewConstructor = new (d: DataView, o: number, a: number, x: number, n: number) => StructView;
+
+/** Brand on every view prototype: the StructInfo of the view's struct. */
+export const VIEW_STRUCT = Symbol('lmm.struct');
+/** How many `v[i]` indexes plain views answer on their prototype; longer blocks get a Proxy. */
+const PROTOTYPE_INDEXES = 64;
+
+const EMPTY = new DataView(new ArrayBuffer(8));
+const viewClasses = new WeakMap<StructInfo, ViewConstructor>();
+let host: ViewHost;
+
+export function setViewHost(h: ViewHost): void {
+  host = h;
+}
+
+export function isView(value: unknown): value is StructView {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[VIEW_STRUCT] !== undefined;
+}
+
+export function viewStruct(view: StructView): StructInfo {
+  return (view as unknown as Record<symbol, StructInfo>)[VIEW_STRUCT];
+}
+
+/** A view of `units` structs of `info` at `address` in allocation `allocId`. */
+export function makeView(info: StructInfo, d: DataView, o: number, allocId: number, address: number, units: number): StructView {
+  const View = viewClass(info);
+  const view = new View(d, o, allocId, address, units);
+  return units > PROTOTYPE_INDEXES ? indexable(view) : view;
+}
+
+export function poisonView(info: StructInfo): StructView {
+  const View = viewClass(info);
+  return new View(EMPTY, 0, -1, 0, 0);
+}
+
+function viewClass(info: StructInfo): ViewConstructor {
+  let View = viewClasses.get(info);
+  if (View) return View;
+  const layout = layoutOf(info);
+  View = class {
+    _d: DataView;
+    _o: number;
+    _a: number;
+    _x: number;
+    _n: number;
+    constructor(d: DataView, o: number, a: number, x: number, n: number) {
+      this._d = d;
+      this._o = o;
+      this._a = a;
+      this._x = x;
+      this._n = n;
+    }
+  };
+  const proto = View.prototype as Record<PropertyKey, unknown>;
+  Object.defineProperty(proto, VIEW_STRUCT, { value: info });
+  Object.defineProperty(proto, Symbol.toStringTag, { value: info.name });
+  for (const field of layout.fields) Object.defineProperty(proto, field.name, fieldAccessor(info, field));
+  for (let i = 0; i < PROTOTYPE_INDEXES; i++) {
+    Object.defineProperty(proto, String(i), {
+      get(this: StructView) {
+        return element(info, this, i);
+      },
+    });
+  }
+  Object.defineProperty(proto, 'toJSON', {
+    value(this: StructView) {
+      const out: Record<string, unknown> = {};
+      for (const field of layout.fields) {
+        const value = (this as unknown as Record<string, unknown>)[field.name];
+        out[field.name] = isView(value) ? `0x${value._x.toString(16)}` : typeof value === 'bigint' ? String(value) : value;
+      }
+      return out;
+    },
+  });
+  viewClasses.set(info, View);
+  return View;
+}
+
+/** `v[i]`: the view of unit i, or a poison view (reported) past the block's end. */
+export function element(info: StructInfo, view: StructView, i: number): StructView {
+  if (view._a < 0) return view;
+  if (!(i >= 0 && i < view._n)) {
+    host.report(
+      'out-of-bounds',
+      `index ${i} is out of bounds: ${host.describe(view._a)} has ${view._n} unit(s) from this view`,
+      view._a,
+    );
+    return poisonView(info);
+  }
+  if (i === 0) return view;
+  const size = layoutOf(info).size;
+  return makeView(info, view._d, view._o + i * size, view._a, view._x + i * size, view._n - i);
+}
+
+/** A Proxy answering every `v[i]` for blocks with more units than the prototype indexes. */
+function indexable(view: StructView): StructView {
+  const info = viewStruct(view);
+  return new Proxy(view, {
+    get(target, key) {
+      if (typeof key === 'string' && isIndex(key)) return element(info, target, Number(key));
+      return Reflect.get(target, key, target);
+    },
+    set(target, key, value) {
+      if (typeof key === 'string' && isIndex(key)) {
+        host.report('out-of-bounds', `cannot assign a whole element v[${key}] (assign its fields)`, target._a);
+        return true;
+      }
+      return Reflect.set(target, key, value, target);
+    },
+  });
+}
+
+function isIndex(key: string): boolean {
+  const c = key.charCodeAt(0);
+  return c >= 48 && c <= 57 && String(Number(key)) === key;
+}
+
+function dead(view: StructView): boolean {
+  const a = view._a;
+  if (a < 0) return true;
+  if (host.freed[a] !== 0) {
+    host.report('use-after-free', `use after free: ${host.describe(a)} was freed`, a);
+    return true;
+  }
+  return false;
+}
+
+type Reader = (d: DataView, o: number) => unknown;
+type Writer = (d: DataView, o: number, value: unknown) => void;
+
+function fieldAccessor(info: StructInfo, field: ResolvedField): PropertyDescriptor {
+  const off = field.offset;
+  const name = field.name;
+  const type = field.fieldType;
+  if (type.kind === 'struct') {
+    const target = resolveTarget(type.target, `${info.name}.${name}`);
+    const size = field.size;
+    return {
+      get(this: StructView) {
+        if (dead(this)) return poisonView(target);
+        return makeView(target, this._d, this._o + off, this._a, this._x + off, 1);
+      },
+      set(this: StructView, value: unknown) {
+        if (dead(this)) return;
+        copyStruct(this._d, this._o + off, value, size, `${info.name}.${name}`);
+      },
+    };
+  }
+  if (type.kind === 'array') {
+    return {
+      get(this: StructView) {
+        if (dead(this)) return arrayView(this, off, type.element, type.length, field, true);
+        return arrayView(this, off, type.element, type.length, field, false);
+      },
+      set(this: StructView) {
+        host.report('out-of-bounds', `cannot assign the array ${info.name}.${name} as a whole (assign its elements)`, this._a);
+      },
+    };
+  }
+  const read = reader(type, `${info.name}.${name}`);
+  const write = writer(type, `${info.name}.${name}`);
+  const fallback = zeroOf(type);
+  return {
+    get(this: StructView) {
+      const a = this._a;
+      if (a < 0 || host.freed[a] !== 0) {
+        dead(this);
+        return fallback;
+      }
+      return read(this._d, this._o + off);
+    },
+    set(this: StructView, value: unknown) {
+      const a = this._a;
+      if (a < 0 || host.freed[a] !== 0) {
+        dead(this);
+        return;
+      }
+      write(this._d, this._o + off, value);
+    },
+  };
+}
+
+function zeroOf(type: FieldType): unknown {
+  switch (type.kind) {
+    case 'scalar':
+      return type.scalar.bigint ? 0n : 0;
+    case 'char':
+      return '';
+    default:
+      return null;
+  }
+}
+
+function reader(type: FieldType, where: string): Reader {
+  switch (type.kind) {
+    case 'scalar':
+      switch (type.scalar.name) {
+        case 'u8':
+          return (d, o) => d.getUint8(o);
+        case 'i8':
+          return (d, o) => d.getInt8(o);
+        case 'u16':
+          return (d, o) => d.getUint16(o, true);
+        case 'i16':
+          return (d, o) => d.getInt16(o, true);
+        case 'u32':
+          return (d, o) => d.getUint32(o, true);
+        case 'i32':
+          return (d, o) => d.getInt32(o, true);
+        case 'u64':
+          return (d, o) => d.getBigUint64(o, true);
+        case 'i64':
+          return (d, o) => d.getBigInt64(o, true);
+        case 'f32':
+          return (d, o) => d.getFloat32(o, true);
+        case 'f64':
+          return (d, o) => d.getFloat64(o, true);
+      }
+      break;
+    case 'char': {
+      const n = type.length;
+      return (d, o) => readCString(d, o, n);
+    }
+    case 'ptr': {
+      const thunk = type.target;
+      let target: StructInfo | undefined;
+      return (d, o) => {
+        const address = readPointer(d, o);
+        if (address === 0) return null;
+        target ??= resolveTarget(thunk, where);
+        return host.pointerView(address, target);
+      };
+    }
+  }
+  throw new TypeError(`${where}: no reader for ${type.kind}`);
+}
+
+function writer(type: FieldType, where: string): Writer {
+  switch (type.kind) {
+    case 'scalar':
+      switch (type.scalar.name) {
+        case 'u8':
+          return (d, o, v) => d.setUint8(o, v as number);
+        case 'i8':
+          return (d, o, v) => d.setInt8(o, v as number);
+        case 'u16':
+          return (d, o, v) => d.setUint16(o, v as number, true);
+        case 'i16':
+          return (d, o, v) => d.setInt16(o, v as number, true);
+        case 'u32':
+          return (d, o, v) => d.setUint32(o, v as number, true);
+        case 'i32':
+          return (d, o, v) => d.setInt32(o, v as number, true);
+        case 'u64':
+          return (d, o, v) => d.setBigUint64(o, toBigInt(v), true);
+        case 'i64':
+          return (d, o, v) => d.setBigInt64(o, toBigInt(v), true);
+        case 'f32':
+          return (d, o, v) => d.setFloat32(o, v as number, true);
+        case 'f64':
+          return (d, o, v) => d.setFloat64(o, v as number, true);
+      }
+      break;
+    case 'char': {
+      const n = type.length;
+      return (d, o, v) => writeCString(d, o, n, String(v ?? ''), where);
+    }
+    case 'ptr':
+      return (d, o, v) => writePointer(d, o, addressOfValue(v, where));
+  }
+  throw new TypeError(`${where}: no writer for ${type.kind}`);
+}
+
+function toBigInt(value: unknown): bigint {
+  if (typeof value === 'bigint') return value;
+  const n = Number(value);
+  return Number.isFinite(n) ? BigInt(Math.trunc(n)) : 0n;
+}
+
+/** What a pointer field stores for an assigned value: a view's address, null → 0, or a raw address. */
+export function addressOfValue(value: unknown, where: string): number {
+  if (value === null || value === undefined) return 0;
+  if (isView(value)) return value._x;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
+  throw new TypeError(`${where}: a pointer field takes a struct view, null or an address, not ${typeof value}`);
+}
+
+function copyStruct(d: DataView, o: number, value: unknown, size: number, where: string): void {
+  if (!isView(value)) throw new TypeError(`${where}: assign a struct view (it is copied, like a C struct assignment)`);
+  if (dead(value)) return;
+  for (let i = 0; i < size; i++) d.setUint8(o + i, value._d.getUint8(value._o + i));
+}
+
+function readCString(d: DataView, o: number, n: number): string {
+  let end = 0;
+  while (end < n && d.getUint8(o + end) !== 0) end++;
+  let ascii = true;
+  for (let i = 0; i < end; i++) if (d.getUint8(o + i) >= 0x80) ascii = false;
+  if (ascii) {
+    let s = '';
+    for (let i = 0; i < end; i++) s += String.fromCharCode(d.getUint8(o + i));
+    return s;
+  }
+  const bytes: number[] = [];
+  for (let i = 0; i < end; i++) bytes.push(d.getUint8(o + i));
+  return decodeUtf8(bytes);
+}
+
+/** strncpy-like: at most n − 1 bytes and a NUL, the rest zeroed; a longer string is cut and reported. */
+function writeCString(d: DataView, o: number, n: number, text: string, where: string): void {
+  const bytes = encodeUtf8(text);
+  let length = bytes.length;
+  if (length > n - 1) {
+    length = Math.max(0, n - 1);
+    // Do not cut a UTF-8 sequence in half.
+    while (length > 0 && (bytes[length]! & 0xc0) === 0x80) length--;
+    host.report(
+      'out-of-bounds',
+      `${where} is char[${n}]: a string of ${bytes.length} bytes does not fit (truncated to ${length})`,
+      -1,
+    );
+  }
+  for (let i = 0; i < n; i++) d.setUint8(o + i, i < length ? bytes[i]! : 0);
+}
+
+function encodeUtf8(text: string): number[] {
+  const out: number[] = [];
+  for (const ch of text) {
+    const c = ch.codePointAt(0)!;
+    if (c < 0x80) out.push(c);
+    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
+    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+  }
+  return out;
+}
+
+function decodeUtf8(bytes: number[]): string {
+  let s = '';
+  for (let i = 0; i < bytes.length;) {
+    const b = bytes[i]!;
+    let c: number;
+    let extra: number;
+    if (b < 0x80) [c, extra] = [b, 0];
+    else if (b >= 0xf0) [c, extra] = [b & 7, 3];
+    else if (b >= 0xe0) [c, extra] = [b & 15, 2];
+    else if (b >= 0xc0) [c, extra] = [b & 31, 1];
+    else [c, extra] = [0xfffd, 0];
+    i++;
+    for (let k = 0; k < extra && i < bytes.length; k++, i++) c = (c << 6) | (bytes[i]! & 63);
+    s += String.fromCodePoint(c);
+  }
+  return s;
+}
+
+/**
+ * A live, indexable view of an array field with `.length`: elements read and write the block's
+ * bytes; an index past the end is reported and reads as 0 / null.
+ */
+function arrayView(
+  base: StructView,
+  off: number,
+  elementType: FieldType,
+  length: number,
+  field: ResolvedField,
+  stale: boolean,
+): unknown {
+  const elementSize = length > 0 ? field.size / length : 0;
+  const where = field.name;
+  const fallback = zeroOf(elementType);
+  let structTarget: StructInfo | undefined;
+  let read: Reader | undefined;
+  let write: Writer | undefined;
+  if (elementType.kind === 'struct') structTarget = resolveTarget(elementType.target, where);
+  else {
+    read = reader(elementType, where);
+    write = elementType.kind === 'array' ? undefined : writer(elementType, where);
+  }
+  const at = (i: number): unknown => {
+    if (stale || dead(base)) return structTarget ? poisonView(structTarget) : fallback;
+    if (!(i >= 0 && i < length)) {
+      host.report('out-of-bounds', `index ${i} is out of bounds of ${where}[${length}]`, base._a);
+      return structTarget ? poisonView(structTarget) : fallback;
+    }
+    const o = base._o + off + i * elementSize;
+    if (structTarget) return makeView(structTarget, base._d, o, base._a, base._x + off + i * elementSize, 1);
+    return read!(base._d, o);
+  };
+  const target = { length };
+  return new Proxy(target, {
+    get(_t, key) {
+      if (typeof key === 'string') {
+        if (isIndex(key)) return at(Number(key));
+        if (key === 'length') return length;
+      }
+      if (key === Symbol.iterator) {
+        return function* () {
+          for (let i = 0; i < length; i++) yield at(i);
+        };
+      }
+      return undefined;
+    },
+    set(_t, key, value) {
+      if (typeof key === 'string' && isIndex(key)) {
+        const i = Number(key);
+        if (stale || dead(base)) return true;
+        if (!(i < length)) {
+          host.report('out-of-bounds', `index ${i} is out of bounds of ${where}[${length}]`, base._a);
+          return true;
+        }
+        const o = base._o + off + i * elementSize;
+        if (structTarget) copyStruct(base._d, o, value, elementSize, where);
+        else write!(base._d, o, value);
+      }
+      return true;
+    },
+    has(_t, key) {
+      return key === 'length' || (typeof key === 'string' && isIndex(key) && Number(key) < length);
+    },
+  });
+}

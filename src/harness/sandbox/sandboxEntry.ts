@@ -1,0 +1,74 @@
+/**
+ * What runs inside the harness's vm context, next to the harness: the runtime, the
+ * `lmm-studio` module and the analyses (so `mm_leak_check()` answers synchronously, and the end
+ * of run report is computed where the heap is). Bundled as one script (`globalName` __lmmSandbox);
+ * the worker evaluates it in the context, so every object the harness can reach belongs to
+ * the context's realm, whose globals are only the JavaScript built-ins.
+ */
+import type { RunData, Site } from '../../analysis/analysisInput';
+import { checkLeaks } from '../../analysis/leakCheck';
+import { parseSuppressions, type Suppression } from '../../analysis/suppressions';
+import { createLmmStudioModule } from '../api/lmmStudioModule';
+import { HarnessRuntime, TimeLimitExceeded, type RuntimeBatch } from '../runtime/harnessRuntime';
+import { finishRun } from './finishRun';
+
+export interface SandboxRunOptions {
+  harnessFile: string;
+  sites: Site[];
+  structSites: Record<string, Site>;
+  pageSize?: number;
+  memoryCap?: number;
+  deadline: number;
+  batchIntervalMs: number;
+  suppressionsText?: string;
+  suppressionsFile?: string;
+}
+
+export interface SandboxRun {
+  require(name: string): unknown;
+  /** Streams what is left and returns the end-of-run results as JSON text. */
+  finish(): string;
+  /** The harness call stack where the run is now (for a crash or time limit). */
+  currentStack(): string;
+  /** Whether `error` is the loop check's time-limit stop; its loop site as JSON, or null. */
+  timeLimitSite(error: unknown): string | null;
+}
+
+export function startRun(optionsJson: string, onBatch: (batch: RuntimeBatch) => void): SandboxRun {
+  const options = JSON.parse(optionsJson) as SandboxRunOptions;
+  const suppressions: Suppression[] =
+    options.suppressionsText !== undefined
+      ? parseSuppressions(options.suppressionsText, options.suppressionsFile ?? '.lmmsupp')
+      : [];
+  const runtime = new HarnessRuntime({
+    harnessFile: options.harnessFile,
+    sites: options.sites,
+    structSites: options.structSites,
+    ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
+    ...(options.memoryCap !== undefined ? { memoryCap: options.memoryCap } : {}),
+    deadline: options.deadline,
+    batchIntervalMs: options.batchIntervalMs,
+    onBatch,
+    leakCheck: (data: RunData) => checkLeaks(data, { suppressions }),
+  });
+  const lmmStudio = createLmmStudioModule(runtime);
+  return {
+    require(name: string) {
+      if (name === 'lmm-studio') return lmmStudio;
+      throw new Error(`a harness can import only 'lmm-studio' and its own files, not '${name}'`);
+    },
+    finish() {
+      runtime.flush();
+      return JSON.stringify(finishRun(runtime, suppressions), (_key, value) =>
+        typeof value === 'bigint' ? String(value) : value,
+      );
+    },
+    currentStack() {
+      return JSON.stringify(runtime.currentStack());
+    },
+    timeLimitSite(error: unknown) {
+      if (!(error instanceof TimeLimitExceeded)) return null;
+      return JSON.stringify(error.site ?? null);
+    },
+  };
+}

@@ -1,0 +1,37 @@
+/** Messages between the harness runner (parent) and its worker thread. */
+import type { Site } from '../../analysis/analysisInput';
+import type { RuntimeBatch } from '../runtime/harnessRuntime';
+import type { FinishedRun } from '../sandbox/finishRun';
+
+export interface WorkerInput {
+  /** The sandbox bundle (runtime + `lmm-studio` + analyses), evaluated in the vm context. */
+  sandboxSource: string;
+  /** The compiled harness (CommonJS), and the file name its stack frames carry. */
+  harnessCode: string;
+  harnessScriptName: string;
+  /** JSON of `SandboxRunOptions` (the deadline is set by the worker when it starts). */
+  runOptions: {
+    harnessFile: string;
+    sites: Site[];
+    structSites: Record<string, Site>;
+    pageSize?: number;
+    memoryCap?: number;
+    timeLimitMs: number;
+    batchIntervalMs: number;
+    suppressionsText?: string;
+    suppressionsFile?: string;
+  };
+}
+
+export type WorkerMessage =
+  /** Heap operations recorded since the previous batch. */
+  | { type: 'batch'; batch: RuntimeBatch }
+  /** The run ended; `finished` is present whenever the heap could still be reported. */
+  | { type: 'end'; outcome: WorkerOutcome; finished?: FinishedRun; finishError?: string };
+
+export type WorkerOutcome =
+  | { kind: 'completed' }
+  /** The harness threw (or did not load): its error and raw stack (positions in the compiled code). */
+  | { kind: 'crashed'; name: string; message: string; stack: string; harnessStack: Site[] }
+  /** The time limit stopped the run; `site` is the loop it was in, when known. */
+  | { kind: 'timed-out'; site: Site | null; harnessStack: Site[] };
