@@ -17,6 +17,7 @@ import type { RunData, Site, StructLayout } from './analysisInput';
 import { fieldPathAt } from './fieldPaths';
 import { DEFINITELY_LOST, INDIRECTLY_LOST, LEAK_KINDS, POSSIBLY_LOST, STILL_REACHABLE, type LeakKind } from './leakKinds';
 import { LiveBlockIndex, NO_BLOCK } from './liveBlockIndex';
+import { ScratchArrays } from './scratchArrays';
 import { StackInterner } from './siteText';
 import { strongComponents } from './strongComponents';
 import { matchLeakSuppression, type Suppression } from './suppressions';
@@ -88,42 +89,51 @@ export interface LeakCheckResult {
 const UNSEEN = 255;
 const MAX_IDS_PER_RECORD = 16;
 
+/** Scratch arrays kept between checks (see ScratchArrays for why). */
+const scratch = new ScratchArrays();
+
 export function checkLeaks(data: RunData, options: LeakCheckOptions = {}): LeakCheckResult {
   const { heap, allocations } = data;
   const kernel = heap.kernel;
 
-  // ---- live blocks, in allocation order
-  let n = 0;
-  for (let i = 0; i < allocations.length; i++) if (allocations[i]!.freeStep === -1) n++;
-  const liveIds = new Int32Array(n);
-  {
-    let k = 0;
-    let ordered = true;
-    for (let i = 0; i < allocations.length; i++) {
-      const record = allocations[i]!;
-      if (record.freeStep !== -1) continue;
-      if (k > 0 && record.id < liveIds[k - 1]!) ordered = false;
-      liveIds[k++] = i;
-    }
-    // liveIds holds positions in `allocations`; keep them in id order whatever the array order.
-    if (!ordered) liveIds.sort((a, b) => allocations[a]!.id - allocations[b]!.id);
-  }
-  const address = new Float64Array(n);
-  const bytes = new Float64Array(n);
-  const structIndex = new Int32Array(n);
+  // ---- live blocks, in allocation order (one pass over the records)
+  const total = allocations.length;
+  const livePositions = scratch.int32('live.positions', total);
+  const address = scratch.float64('live.address', total);
+  const bytes = scratch.int32('live.bytes', total);
+  const structIndex = scratch.int32('live.struct', total);
+  const stackIndex = scratch.int32('live.stack', total);
+  const allocationId = scratch.int32('live.id', total);
+  const interner = new StackInterner();
   const structNames: string[] = [];
   const layouts: (StructLayout | undefined)[] = [];
   const structByName = new Map<string, number>();
   const layoutByName = new Map<string, StructLayout>();
   for (const layout of data.structs) layoutByName.set(layout.name, layout);
+  let n = 0;
   let edgeCapacity = 0;
+  let ordered = true;
   {
     let lastName: string | null = null;
     let lastIndex = -1;
-    for (let k = 0; k < n; k++) {
-      const record = allocations[liveIds[k]!]!;
-      address[k] = record.address;
-      bytes[k] = record.bytes;
+    let lastPointers = 0;
+    let lastId = -1;
+    let lastStack: readonly Site[] | null = null;
+    let lastStackId = -1;
+    for (let i = 0; i < total; i++) {
+      const record = allocations[i]!;
+      if (record.freeStep !== -1) continue;
+      if (record.id < lastId) ordered = false;
+      lastId = record.id;
+      livePositions[n] = i;
+      address[n] = record.address;
+      bytes[n] = record.bytes;
+      allocationId[n] = record.id;
+      if (record.stack !== lastStack) {
+        lastStack = record.stack;
+        lastStackId = interner.id(lastStack);
+      }
+      stackIndex[n] = lastStackId;
       if (record.struct !== lastName) {
         lastName = record.struct;
         let index = structByName.get(lastName);
@@ -134,19 +144,34 @@ export function checkLeaks(data: RunData, options: LeakCheckOptions = {}): LeakC
           structByName.set(lastName, index);
         }
         lastIndex = index;
+        lastPointers = layouts[index]?.pointerOffsets.length ?? 0;
       }
-      structIndex[k] = lastIndex;
-      const layout = layouts[lastIndex];
-      if (layout !== undefined) edgeCapacity += layout.pointerOffsets.length * record.units;
+      structIndex[n] = lastIndex;
+      edgeCapacity += lastPointers * record.units;
+      n++;
     }
   }
-  const index = new LiveBlockIndex(kernel, address, bytes, n);
+  // Blocks must be in allocation order (earliest = smallest index); records normally are.
+  if (!ordered) {
+    const order = Array.from(livePositions.subarray(0, n)).sort((a, b) => allocations[a]!.id - allocations[b]!.id);
+    for (let k = 0; k < n; k++) {
+      const record = allocations[order[k]!]!;
+      livePositions[k] = order[k]!;
+      address[k] = record.address;
+      bytes[k] = record.bytes;
+      structIndex[k] = structByName.get(record.struct)!;
+      allocationId[k] = record.id;
+      stackIndex[k] = interner.id(record.stack);
+    }
+  }
+  const liveIds = livePositions;
+  const index = new LiveBlockIndex(kernel, address, bytes, n, scratch);
 
   // ---- pointer graph, read from the page bytes (compressed adjacency lists)
-  const edgeStart = new Int32Array(n + 1);
-  const edgeTarget = new Int32Array(edgeCapacity);
-  const edgeOffset = new Int32Array(edgeCapacity);
-  const edgeInterior = new Uint8Array(edgeCapacity);
+  const edgeStart = scratch.int32('edges.start', n + 1);
+  const edgeTarget = scratch.int32('edges.target', edgeCapacity);
+  const edgeOffset = scratch.int32('edges.offset', edgeCapacity);
+  const edgeInterior = scratch.uint8('edges.interior', edgeCapacity);
   let m = 0;
   for (let k = 0; k < n; k++) {
     edgeStart[k] = m;
@@ -176,10 +201,10 @@ export function checkLeaks(data: RunData, options: LeakCheckOptions = {}): LeakC
   edgeStart[n] = m;
 
   // ---- reachability: start pointers only (still reachable), then any pointer (possibly lost)
-  const kind = new Uint8Array(n).fill(UNSEEN);
-  const parent = new Int32Array(n); // block index, or -(root index + 2)
-  const parentOffset = new Int32Array(n);
-  const queue = new Int32Array(n);
+  const kind = scratch.uint8('reach.kind', n, UNSEEN);
+  const parent = scratch.int32('reach.parent', n); // block index, or -(root index + 2)
+  const parentOffset = scratch.int32('reach.parentOffset', n);
+  const queue = scratch.int32('reach.queue', n);
   let tail = 0;
   const rootBlocks = data.roots.map((root) => index.find(root.address));
   for (let r = 0; r < rootBlocks.length; r++) {
@@ -224,12 +249,12 @@ export function checkLeaks(data: RunData, options: LeakCheckOptions = {}): LeakC
   }
 
   // ---- unreachable blocks: components nobody else points into have a definitely-lost head
-  const drags = new Float64Array(2 * n); // [blocks, bytes] charged to each definitely-lost block
+  const dragBlocks = scratch.int32('drags.blocks', n, 0); // charged to each definitely-lost block
+  const dragBytes = scratch.float64('drags.bytes', n, 0);
   if (tail < n) {
-    const unreachable = (v: number) => kind[v] === UNSEEN;
-    const { component, count } = strongComponents(n, edgeStart, edgeTarget, unreachable);
-    const pointedInto = new Uint8Array(count);
-    const head = new Int32Array(count).fill(-1);
+    const { component, count } = strongComponents(n, edgeStart, edgeTarget, kind, UNSEEN, scratch);
+    const pointedInto = scratch.uint8('scc.pointedInto', count, 0);
+    const head = scratch.int32('scc.head', count, -1);
     for (let u = 0; u < n; u++) {
       if (kind[u] !== UNSEEN) continue;
       const c = component[u]!;
@@ -255,8 +280,8 @@ export function checkLeaks(data: RunData, options: LeakCheckOptions = {}): LeakC
           const v = edgeTarget[e]!;
           if (kind[v] === UNSEEN) {
             kind[v] = INDIRECTLY_LOST;
-            drags[2 * d]!++;
-            drags[2 * d + 1]! += bytes[v]!;
+            dragBlocks[d]!++;
+            dragBytes[d]! += bytes[v]!;
             queue[tail++] = v;
           }
         }
@@ -267,7 +292,6 @@ export function checkLeaks(data: RunData, options: LeakCheckOptions = {}): LeakC
   }
 
   // ---- loss records by (kind, struct, allocation stack)
-  const interner = new StackInterner();
   const recordOf = new Map<number, number>();
   const recKind: number[] = [];
   const recStruct: number[] = [];
@@ -279,23 +303,16 @@ export function checkLeaks(data: RunData, options: LeakCheckOptions = {}): LeakC
   const recFirst: number[] = [];
   const recIds: number[][] = [];
   const structCount = structNames.length;
-  let lastStack: readonly Site[] | null = null;
-  let lastStackId = -1;
   let liveBytes = 0;
   for (let k = 0; k < n; k++) {
-    const record = allocations[liveIds[k]!]!;
-    if (record.stack !== lastStack) {
-      lastStack = record.stack;
-      lastStackId = interner.id(lastStack);
-    }
-    const key = (lastStackId * structCount + structIndex[k]!) * 4 + kind[k]!;
+    const key = (stackIndex[k]! * structCount + structIndex[k]!) * 4 + kind[k]!;
     let r = recordOf.get(key);
     if (r === undefined) {
       r = recKind.length;
       recordOf.set(key, r);
       recKind.push(kind[k]!);
       recStruct.push(structIndex[k]!);
-      recStack.push(lastStackId);
+      recStack.push(stackIndex[k]!);
       recBlocks.push(0);
       recBytes.push(0);
       recDragBlocks.push(0);
@@ -307,11 +324,11 @@ export function checkLeaks(data: RunData, options: LeakCheckOptions = {}): LeakC
     recBytes[r]! += bytes[k]!;
     liveBytes += bytes[k]!;
     if (kind[k] === DEFINITELY_LOST) {
-      recDragBlocks[r]! += drags[2 * k]!;
-      recDragBytes[r]! += drags[2 * k + 1]!;
+      recDragBlocks[r]! += dragBlocks[k]!;
+      recDragBytes[r]! += dragBytes[k]!;
     }
     const ids = recIds[r]!;
-    if (ids.length < MAX_IDS_PER_RECORD) ids.push(record.id);
+    if (ids.length < MAX_IDS_PER_RECORD) ids.push(allocationId[k]!);
   }
 
   const suppressions = options.suppressions ?? [];
@@ -366,15 +383,14 @@ export function checkLeaks(data: RunData, options: LeakCheckOptions = {}): LeakC
       b.bytes - a.bytes ||
       (a.allocationIds[0] ?? 0) - (b.allocationIds[0] ?? 0),
   );
-  const liveIdsOut = new Int32Array(n);
-  for (let k = 0; k < n; k++) liveIdsOut[k] = allocations[liveIds[k]!]!.id;
+  const liveIdsOut = allocationId.slice(0, n);
   return {
     records,
     summary,
     liveBlocks: n,
     liveBytes,
     liveIds: liveIdsOut,
-    kinds: kind,
+    kinds: kind.slice(),
     suppressionsUsed: [...used.values()],
   };
 

@@ -5,6 +5,7 @@
  * no per-block objects.
  */
 import type { SimulatedKernel } from '../engine/simulatedKernel';
+import { ScratchArrays } from './scratchArrays';
 
 export const NO_BLOCK = -1;
 
@@ -23,10 +24,11 @@ export class LiveBlockIndex {
   constructor(
     private readonly kernel: SimulatedKernel,
     private readonly address: Float64Array,
-    private readonly bytes: Float64Array,
+    private readonly bytes: Int32Array,
     count: number,
+    scratch: ScratchArrays = new ScratchArrays(),
   ) {
-    const slots = new Int32Array(count);
+    const slots = scratch.int32('index.slots', count);
     let minSlot = Infinity;
     let maxSlot = -Infinity;
     for (let i = 0; i < count; i++) {
@@ -46,7 +48,7 @@ export class LiveBlockIndex {
     for (let i = 0; i < count; i++) start[slots[i]! - minSlot + 1]!++;
     for (let b = 0; b < buckets; b++) start[b + 1]! += start[b]!;
     const fill = start.slice(0, buckets);
-    const order = new Int32Array(count);
+    const order = scratch.int32('index.order', count);
     for (let i = 0; i < count; i++) order[fill[slots[i]! - minSlot]!++] = i;
     // Within a page, blocks usually arrive in address order already: insertion sort is ~linear.
     for (let b = 0; b < buckets; b++) {

@@ -1,11 +1,13 @@
 /**
  * Tarjan's strongly connected components, iterative (a lost list of 1,000,000 nodes would blow
- * the JS stack with recursion), over the sub-graph of the nodes `include` marks, given as a
+ * the JS stack with recursion), over the sub-graph of the nodes a mask marks, given as a
  * compressed adjacency list (edges of node u: edgeTarget[edgeStart[u] .. edgeStart[u + 1])).
+ * The sub-graph is the nodes v with mask[v] === member.
  */
+import { ScratchArrays } from './scratchArrays';
 
 export interface StrongComponents {
-  /** Component of each included node (-1 for others); components are numbered from 0. */
+  /** Component of each member node (-1 for others), numbered from 0; a scratch view when scratch is given. */
   component: Int32Array;
   count: number;
 }
@@ -14,21 +16,23 @@ export function strongComponents(
   nodeCount: number,
   edgeStart: Int32Array,
   edgeTarget: Int32Array,
-  include: (node: number) => boolean,
+  mask: Uint8Array,
+  member: number,
+  scratch: ScratchArrays = new ScratchArrays(),
 ): StrongComponents {
-  const index = new Int32Array(nodeCount).fill(-1);
-  const low = new Int32Array(nodeCount);
-  const component = new Int32Array(nodeCount).fill(-1);
-  const onStack = new Uint8Array(nodeCount);
-  const stack = new Int32Array(nodeCount);
+  const index = scratch.int32('scc.index', nodeCount, -1);
+  const low = scratch.int32('scc.low', nodeCount);
+  const component = scratch.int32('scc.component', nodeCount, -1);
+  const onStack = scratch.uint8('scc.onStack', nodeCount, 0);
+  const stack = scratch.int32('scc.stack', nodeCount);
   let stackTop = 0;
-  const callNode = new Int32Array(nodeCount);
-  const callEdge = new Int32Array(nodeCount);
+  const callNode = scratch.int32('scc.callNode', nodeCount);
+  const callEdge = scratch.int32('scc.callEdge', nodeCount);
   let nextIndex = 0;
   let count = 0;
 
   for (let root = 0; root < nodeCount; root++) {
-    if (index[root] !== -1 || !include(root)) continue;
+    if (index[root] !== -1 || mask[root] !== member) continue;
     let depth = 0;
     callNode[0] = root;
     callEdge[0] = edgeStart[root]!;
@@ -41,7 +45,7 @@ export function strongComponents(
       if (e < edgeStart[u + 1]!) {
         callEdge[depth] = e + 1;
         const v = edgeTarget[e]!;
-        if (v < 0 || !include(v)) continue;
+        if (mask[v] !== member) continue;
         if (index[v] === -1) {
           index[v] = low[v] = nextIndex++;
           stack[stackTop++] = v;
