@@ -5,6 +5,9 @@ import { spawn } from 'node:child_process';
 
 const tiers = [
   { name: 'unit + property', command: 'npx', args: ['mocha'] },
+  // The real-VS-Code tiers (test/e2e, README "Tests"): code-server is installed into test/e2e/.cache on first use.
+  { name: 'integration (extension host in code-server)', command: 'npx', args: ['tsx', 'test/e2e/runIntegration.ts'] },
+  { name: 'UI end-to-end (packaged .vsix, code-server + Chromium)', command: 'npx', args: ['mocha', '--config', 'test/e2e/mocharc.ui.json'] },
 ];
 
 let passed = 0;

@@ -1,0 +1,160 @@
+// UI end-to-end: what a person sees in VS Code after running a leaking harness from the command
+// palette, on the packaged `.vsix` installed into code-server and driven in headless Chromium.
+// Screenshots go to test/artifacts/ (the README's come from here: LMM_README_SCREENSHOTS=1 copies
+// them to media/screenshots/ after a passing run).
+import assert from 'node:assert/strict';
+import { copyFileSync, cpSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { projectRoot } from '../codeServer';
+import { packageExtension } from '../vsix';
+import { changedShare, summarizePixels } from './pixels';
+import { Workbench, lightTheme } from './workbench';
+
+const artifacts = path.join(projectRoot, 'test/artifacts');
+const harnessName = 'leaky-list.lmm.ts';
+const harnessSource = readFileSync(path.join(projectRoot, 'test/integration/fixtures', harnessName), 'utf8').split('\n');
+/** 1-based line of the first line containing `text`. */
+const lineOf = (text: string) => harnessSource.findIndex((line) => line.includes(text)) + 1;
+
+describe('LMM Studio UI (code-server + Chromium, packaged extension)', function () {
+  this.timeout(120_000);
+  let workbench: Workbench;
+  const screenshots: string[] = [];
+  let failures = 0;
+
+  afterEach(function () {
+    if (this.currentTest?.state !== 'passed') failures++;
+  });
+
+  before(async function () {
+    this.timeout(8 * 60_000); // first run installs code-server (about 80 s) and packages the extension
+    mkdirSync(artifacts, { recursive: true });
+    const vsix = await packageExtension();
+    workbench = await Workbench.open(vsix, (workspace) => {
+      cpSync(path.join(projectRoot, 'examples'), workspace, { recursive: true });
+      copyFileSync(path.join(projectRoot, 'test/integration/fixtures', harnessName), path.join(workspace, harnessName));
+    });
+    await workbench.openFile(harnessName);
+  });
+
+  after(async () => {
+    if (!workbench) return;
+    if (failures > 0) await screenshot('failure.png').catch(() => {});
+    else if (process.env.LMM_README_SCREENSHOTS === '1') {
+      const readmeFolder = path.join(projectRoot, 'media/screenshots');
+      mkdirSync(readmeFolder, { recursive: true });
+      for (const file of screenshots) copyFileSync(file, path.join(readmeFolder, path.basename(file)));
+    }
+    await workbench.close();
+  });
+
+  async function screenshot(name: string): Promise<void> {
+    const file = path.join(artifacts, name);
+    await workbench.page.screenshot({ path: file });
+    screenshots.push(file);
+  }
+
+  it('runs the harness from the command palette (LMM: Run Harness)', async () => {
+    await workbench.runCommand('LMM: Run Harness');
+    // The status bar tells when the run is over; the Leaks view fills from the same run.
+    const sideBar = await workbench.openLmmSidePanel();
+    await workbench.viewRows(sideBar, 'Leaks').first().waitFor({ timeout: 60_000 });
+  });
+
+  it('fills the LMM side panel’s trees', async () => {
+    const sideBar = await workbench.openLmmSidePanel();
+    const families = await workbench.viewRows(sideBar, 'Page Families').allInnerTexts();
+    assert.ok(
+      families.some((text) => text.includes('student_t')),
+      `Page Families rows: ${families.join(' | ')}`,
+    );
+    const leaks = (await workbench.viewRows(sideBar, 'Leaks').allInnerTexts()).join(' | ');
+    assert.match(leaks, /definitely/i, `Leaks rows: ${leaks}`);
+  });
+
+  it('draws the Memory Map webview (pixels, not only DOM)', async () => {
+    await workbench.runCommand('LMM: Show Memory Map');
+    await workbench.page.locator('.tab', { hasText: 'LMM Memory Map' }).first().waitFor();
+    const map = workbench.webview().locator('canvas.map-canvas');
+    await map.waitFor({ timeout: 30_000 });
+    await workbench.page.waitForTimeout(500); // the first frame after the run's data arrives
+    const summary = await summarizePixels(workbench.browser, await map.screenshot());
+    assert.ok(summary.width > 100 && summary.height > 50, `map canvas is ${summary.width}×${summary.height}`);
+    // Background plus page headers, meta data, allocated blocks of two structs and free space.
+    assert.ok(summary.significantColors >= 4, `the map shows ${summary.significantColors} colours: ${JSON.stringify(summary)}`);
+    assert.ok(summary.backgroundShare < 0.97, `the map is almost empty: ${JSON.stringify(summary)}`);
+    await screenshot('memory-map-dark.png');
+  });
+
+  it('scrubbing the timeline back to the first step changes the map', async () => {
+    const webview = workbench.webview();
+    const map = webview.locator('canvas.map-canvas');
+    const slider = webview.locator('[role="slider"][aria-label="Timeline step"]');
+    const atEnd = await map.screenshot();
+    const endValue = Number(await slider.getAttribute('aria-valuenow'));
+    await slider.focus();
+    await slider.press('Home');
+    await assertEventually(async () => Number(await slider.getAttribute('aria-valuenow')) === 0, 'timeline at step 0');
+    await workbench.page.waitForTimeout(300);
+    const atStart = await map.screenshot();
+    const changed = await changedShare(workbench.browser, atEnd, atStart);
+    assert.ok(changed > 0.002, `scrubbing from step ${endValue} to 0 changed ${(changed * 100).toFixed(2)} % of the map`);
+    await slider.press('End');
+    await assertEventually(
+      async () => Number(await slider.getAttribute('aria-valuenow')) === endValue,
+      'timeline back at the end',
+    );
+  });
+
+  it('draws the Memory Map in the light theme too', async () => {
+    await workbench.setTheme(lightTheme);
+    await workbench.page.waitForTimeout(800); // the webview re-reads the theme's colours
+    const summary = await summarizePixels(workbench.browser, await workbench.webview().locator('canvas.map-canvas').screenshot());
+    assert.ok(summary.significantColors >= 4, `light map shows ${summary.significantColors} colours`);
+    await screenshot('memory-map-light.png');
+    await workbench.setTheme('Default Dark Modern');
+  });
+
+  it('lists the leaks on the right lines in the Problems panel', async () => {
+    await workbench.openFile(harnessName);
+    await workbench.runCommand('View: Focus Problems');
+    const rows = workbench.page.locator('.markers-panel .monaco-list-row');
+    await rows.first().waitFor();
+    const leakLine = lineOf('LEAK: definitely lost');
+    const texts = await assertEventually(async () => {
+      const all = await rows.allInnerTexts();
+      return all.some((text) => text.includes('LMM') && text.includes(`Ln ${leakLine},`)) ? all : undefined;
+    }, `a Problems row from LMM at line ${leakLine}`);
+    const leakRows = texts.filter((text) => /LMM/.test(text) && /definitely/i.test(text));
+    assert.ok(
+      leakRows.every((text) => text.includes(`Ln ${leakLine},`)),
+      `definitely-lost rows: ${leakRows.join(' | ')}`,
+    );
+    await screenshot('inline-diagnostics.png');
+  });
+
+  it('shows a struct’s C layout on hover', async () => {
+    await workbench.openFile(harnessName);
+    const line = lineOf('class student_t');
+    await workbench.goTo(line, harnessSource[line - 1]!.indexOf('student_t') + 3);
+    await workbench.runCommand('Show or Focus Hover');
+    const hover = workbench.page.locator('.monaco-hover:visible');
+    const text = await assertEventually(async () => {
+      const all = (await hover.allInnerTexts()).join('\n');
+      return /56/.test(all) ? all : undefined;
+    }, 'a hover with sizeof(student_t) = 56');
+    assert.match(text, /rollno/);
+    await screenshot('struct-hover.png');
+  });
+});
+
+/** Polls `probe` until it returns something other than undefined/false (UI updates are asynchronous). */
+async function assertEventually<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}

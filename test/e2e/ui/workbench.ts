@@ -1,0 +1,122 @@
+// A person's view of VS Code: code-server with the packaged extension installed, opened in
+// headless Chromium, driven through the keyboard and the command palette like a user would.
+// Selectors are VS Code 1.139's (../shared/notes/vscode-e2e.md).
+import { writeFileSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
+import { launchChromium } from '../browser';
+import { CodeServer } from '../codeServer';
+
+export const darkTheme = 'Default Dark Modern';
+export const lightTheme = 'Default Light Modern';
+
+export class Workbench {
+  private constructor(
+    readonly server: CodeServer,
+    readonly browser: Browser,
+    readonly page: Page,
+    readonly workspace: string,
+  ) {}
+
+  static async open(vsix: string, prepareWorkspace: (folder: string) => void): Promise<Workbench> {
+    const server = await CodeServer.start({
+      install: [vsix],
+      userSettings: { 'workbench.colorTheme': darkTheme, 'editor.hover.delay': 100, 'window.commandCenter': false },
+    });
+    let browser: Browser | undefined;
+    try {
+      browser = await launchChromium();
+      const workspace = path.join(server.stateFolder, 'workspace');
+      prepareWorkspace(workspace);
+      const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      page.setDefaultTimeout(20_000);
+      await page.goto(server.workbenchUrl(workspace), { timeout: 60_000 });
+      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      // The explorer shows the workspace once the remote file system answers.
+      await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+      return new Workbench(server, browser, page, workspace);
+    } catch (error) {
+      await browser?.close().catch(() => {});
+      server.stop();
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.browser.close().catch(() => {});
+    this.server.stop();
+  }
+
+  /** Runs a command by its palette title (e.g. `LMM: Run Harness`) through F1. */
+  async runCommand(title: string): Promise<void> {
+    await this.page.keyboard.press('Escape');
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(`>${title}`);
+    const row = this.page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
+    await row.waitFor();
+    await row.click();
+  }
+
+  /** Opens a workspace file through Quick Open (Ctrl+P) and waits for its editor tab. */
+  async openFile(fileName: string): Promise<void> {
+    await this.page.keyboard.press('Escape');
+    await this.page.keyboard.press('Control+P');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(fileName);
+    await this.page.locator('.quick-input-widget .monaco-list-row', { hasText: fileName }).first().waitFor();
+    await this.page.keyboard.press('Enter');
+    await this.page.locator(`.tabs-container .tab.active[aria-label^="${fileName}"]`).waitFor();
+    await this.page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor();
+  }
+
+  /** Moves the cursor to a 1-based line and column with Go to Line (Ctrl+G). */
+  async goTo(line: number, column: number): Promise<void> {
+    await this.page.keyboard.press('Escape');
+    await this.page.locator('.editor-instance .monaco-editor textarea').first().focus();
+    await this.page.keyboard.press('Control+G');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(`:${line}:${column}`);
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** The activity bar's LMM container, opened. */
+  async openLmmSidePanel(): Promise<Locator> {
+    const item = this.page.locator('.activitybar [aria-label^="LMM"]').first();
+    await item.waitFor();
+    const container = this.page.locator('.sidebar');
+    if (
+      !(await container
+        .locator('.composite.title', { hasText: 'LMM' })
+        .isVisible()
+        .catch(() => false))
+    )
+      await item.click();
+    await container.locator('.pane-header', { hasText: 'Page Families' }).waitFor();
+    return container;
+  }
+
+  /** Rows of one view of the side bar, by the view's name. */
+  viewRows(sideBar: Locator, viewName: string): Locator {
+    return sideBar
+      .locator('.pane', { has: this.page.locator('.pane-header', { hasText: viewName }) })
+      .locator('.monaco-list-row');
+  }
+
+  /** The content of the webview panel whose tab has `title`. */
+  webview(): FrameLocator {
+    return this.page.frameLocator('iframe.webview.ready').first().frameLocator('#active-frame');
+  }
+
+  /** Switches the colour theme through the user settings file, as the Settings editor would. */
+  async setTheme(theme: string): Promise<void> {
+    const settingsFile = path.join(this.server.stateFolder, 'user-data/User/settings.json');
+    const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
+    writeFileSync(settingsFile, JSON.stringify({ ...settings, 'workbench.colorTheme': theme }, null, 2));
+    const themeClass = theme === lightTheme ? '.monaco-workbench.vs:not(.vs-dark)' : '.monaco-workbench.vs-dark';
+    await this.page.locator(themeClass).waitFor({ timeout: 20_000 });
+  }
+}
