@@ -1,7 +1,7 @@
 // Bundles every runtime with esbuild: the CLI (Node), the benchmarks (Node).
 // Further entry points (extension host, language server, harness worker, webview) join here.
 import * as esbuild from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const production = process.argv.includes('--production');
@@ -24,4 +24,28 @@ await Promise.all([
     entryPoints: { 'bench/engine-bench': 'bench/engineBench.ts' },
     outdir: 'dist',
   }),
+  // The extension host (CJS; `vscode` is provided by VS Code) and the language server (its own Node process).
+  esbuild.build({ ...common, platform: 'node', format: 'cjs', external: ['vscode'], entryPoints: { 'extension/extension': 'src/extension/extension.ts' }, outdir: 'dist' }),
+  esbuild.build({ ...common, platform: 'node', format: 'cjs', entryPoints: { 'server/server': 'src/server/server.ts' }, outdir: 'dist' }),
+  // The TypeScript server plugin: tsserver loads it by package name from <extension>/node_modules.
+  esbuild.build({
+    ...common,
+    sourcemap: false,
+    platform: 'node',
+    format: 'cjs',
+    entryPoints: ['src/extension/tsPlugin/lmmStudioTsPlugin.ts'],
+    outfile: 'node_modules/lmm-studio-ts-plugin/index.js',
+  }),
 ]);
+// The TS plugin's package and the editor's declarations of 'lmm-studio' (harness runtime's .d.ts) beside it.
+writeFileSync(
+  'node_modules/lmm-studio-ts-plugin/package.json',
+  JSON.stringify({ name: 'lmm-studio-ts-plugin', version: pkg.version, main: 'index.js', private: true }, null, 2) + '\n',
+);
+for (const declarations of ['src/harness/api/lmm-studio.d.ts', 'src/harness/lmm-studio.d.ts', 'types/lmm-studio.d.ts']) {
+  if (!existsSync(declarations)) continue;
+  mkdirSync('dist/types', { recursive: true });
+  copyFileSync(declarations, 'dist/types/lmm-studio.d.ts');
+  copyFileSync(declarations, 'node_modules/lmm-studio-ts-plugin/lmm-studio.d.ts');
+  break;
+}

@@ -56,7 +56,13 @@ function siteNode(parent: TreeNode, record: ReportLeak, index: number): TreeNode
   if (record.addresses?.[0] !== undefined) node.address = record.addresses[0];
   const rows: TreeNode[] = [];
   for (const address of record.addresses ?? []) {
-    rows.push({ id: `${node.id}/block/${address}`, label: `${record.struct} block @ ${hex(address)}`, icon: 'circle-filled', address, site: record.site });
+    rows.push({
+      id: `${node.id}/block/${address}`,
+      label: `${record.struct} block @ ${hex(address)}`,
+      icon: 'circle-filled',
+      address,
+      site: record.site,
+    });
   }
   if (record.drags && record.drags.blocks > 0) {
     rows.push({
@@ -84,7 +90,8 @@ function siteNode(parent: TreeNode, record: ReportLeak, index: number): TreeNode
 
 export function leakTooltip(record: ReportLeak): string {
   let text = `${record.blocks} ${record.struct} block${record.blocks === 1 ? '' : 's'} (${record.bytes} bytes) ${record.kind}, allocated at ${record.site.file}:${record.site.line}:${record.site.column}`;
-  if (record.drags && record.drags.blocks > 0) text += `\ndrags along ${record.drags.blocks} blocks (${record.drags.bytes} bytes)`;
+  if (record.drags && record.drags.blocks > 0)
+    text += `\ndrags along ${record.drags.blocks} blocks (${record.drags.bytes} bytes)`;
   if (record.rootPath && record.rootPath.length > 0) {
     text += `\nreachable through: ${record.rootPath.map((s, i) => (i === 0 ? s.struct : `${s.field} → ${s.struct}`)).join(' → ')}`;
   }

@@ -125,7 +125,8 @@ export const LEAK_KINDS: readonly LeakKind[] = ['definitely-lost', 'indirectly-l
 export function asReport(value: unknown): LmmReport {
   if (typeof value !== 'object' || value === null) throw new Error('the report is not a JSON object');
   const report = value as Partial<LmmReport>;
-  if (report.schemaVersion !== 1) throw new Error(`unsupported report schemaVersion ${String(report.schemaVersion)} (expected 1)`);
+  if (report.schemaVersion !== 1)
+    throw new Error(`unsupported report schemaVersion ${String(report.schemaVersion)} (expected 1)`);
   if (!Array.isArray(report.families)) throw new Error('the report has no "families" list');
   if (typeof report.totals !== 'object' || report.totals === null) throw new Error('the report has no "totals"');
   for (const key of ['sites', 'leaks', 'errors', 'leakChecks', 'hints'] as const) {

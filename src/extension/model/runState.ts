@@ -74,7 +74,12 @@ export class RunStore {
    * Ends a run. `settle` is the finishing work of the views that must be done before
    * `whenRunFinished()` resolves (e.g. the language server publishing the leak diagnostics).
    */
-  async end(run: RunState, status: Exclude<RunStatus, 'running'>, outcome: { report?: LmmReport; message?: string }, settle?: () => Promise<void>): Promise<void> {
+  async end(
+    run: RunState,
+    status: Exclude<RunStatus, 'running'>,
+    outcome: { report?: LmmReport; message?: string },
+    settle?: () => Promise<void>,
+  ): Promise<void> {
     if (run.status !== 'running') return;
     run.status = status;
     run.finishedAt = Date.now();

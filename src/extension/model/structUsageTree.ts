@@ -29,11 +29,19 @@ export function structUsageNodes(run: RunState | undefined): TreeNode[] {
       };
       const rows: [string, string, string][] = [
         ['live blocks', formatCount(s.obc), 'Allocated (occupied) blocks now'],
-        ['application memory', `${formatCount(s.appMemory)} B (peak ${formatCount(s.peakAppMemory)} B)`, 'Σ (48 bytes of meta data + block size) over allocated blocks'],
+        [
+          'application memory',
+          `${formatCount(s.appMemory)} B (peak ${formatCount(s.peakAppMemory)} B)`,
+          'Σ (48 bytes of meta data + block size) over allocated blocks',
+        ],
         ['pages', `${s.pages} (peak ${s.peakPages})`, 'Data pages of this family now, and at most'],
         ['mmap / munmap', `${s.mmap} / ${s.munmap}`, "Calls that mapped and unmapped this family's data pages"],
         ['TBC / FBC / OBC', `${s.tbc} / ${s.fbc} / ${s.obc}`, 'Total, free and occupied block counts'],
-        ['internal fragmentation', `${formatCount(internal)} B`, 'Meta data of allocated blocks plus hard-fragment bytes (too small to be a block)'],
+        [
+          'internal fragmentation',
+          `${formatCount(internal)} B`,
+          'Meta data of allocated blocks plus hard-fragment bytes (too small to be a block)',
+        ],
         [
           'external fragmentation',
           `${(100 * s.externalFragmentation).toFixed(1)}% · ${s.softFragments} soft fragments (${formatCount(s.softFragmentBytes)} B)`,

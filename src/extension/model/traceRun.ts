@@ -54,7 +54,17 @@ export function traceRun(file: string, text: string, batchSize = 8192): TraceRun
   const figuresOf = (site: number, struct: string): ReportSiteFigures => {
     let f = figures.get(site);
     if (!f) {
-      f = { site: sites[site]!, stack: [sites[site]!], struct, allocated: 0, freed: 0, live: 0, peakLive: 0, leakedBlocks: 0, leakedBytes: 0 };
+      f = {
+        site: sites[site]!,
+        stack: [sites[site]!],
+        struct,
+        allocated: 0,
+        freed: 0,
+        live: 0,
+        peakLive: 0,
+        leakedBlocks: 0,
+        leakedBytes: 0,
+      };
       figures.set(site, f);
     }
     return f;

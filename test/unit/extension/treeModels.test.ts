@@ -83,7 +83,11 @@ describe('extension tree models', () => {
     const rows = kids(list);
     assert.equal(rows.length, 3);
     const sizes = rows.map((r) => Number(r.label.replace(/^#\d+ /, '').replace(/[, B]/g, '')));
-    assert.deepEqual([...sizes].sort((x, y) => y - x), sizes, 'largest first');
+    assert.deepEqual(
+      [...sizes].sort((x, y) => y - x),
+      sizes,
+      'largest first',
+    );
     assert.equal(rows[0]!.label.startsWith('#1 '), true);
     assert.equal(sizes[1], 100);
     assert.equal(sizes[2], 100);
@@ -118,7 +122,13 @@ describe('extension tree models', () => {
         leak({ drags: { blocks: 9, bytes: 216 }, addresses: [4168] }),
         leak({ kind: 'indirectly-lost', blocks: 9, bytes: 216 }),
         leak({ kind: 'still-reachable', suppressed: true }),
-        leak({ kind: 'still-reachable', rootPath: [{ struct: 'list_t', field: '', site }, { struct: 'node_t', field: 'head', site }] }),
+        leak({
+          kind: 'still-reachable',
+          rootPath: [
+            { struct: 'list_t', field: '', site },
+            { struct: 'node_t', field: 'head', site },
+          ],
+        }),
       ],
     };
     const kinds = leakNodes(run);

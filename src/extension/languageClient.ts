@@ -1,0 +1,77 @@
+/**
+ * Starts the LMM language server (its own Node process) and hands it each run's results.
+ * If the server cannot start, runs still fill the trees and the Memory Map; only the editor
+ * features are missing, and the output channel says why.
+ */
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { RUN_RESULTS_METHOD, SETTINGS_METHOD, type RunResultsParams, type RunResultsResult } from '../protocol/lspMessages';
+import type { RunState } from './model/runState';
+
+export class LmmLanguageClient implements vscode.Disposable {
+  private client: LanguageClient | undefined;
+  private starting: Promise<void> | undefined;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: vscode.OutputChannel,
+  ) {}
+
+  start(): Promise<void> {
+    this.starting ??= this.doStart();
+    return this.starting;
+  }
+
+  private async doStart(): Promise<void> {
+    const module = vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'server', 'server.js').fsPath;
+    const serverOptions: ServerOptions = {
+      run: { module, transport: TransportKind.ipc },
+      debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    };
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: [
+        { scheme: 'file', language: 'typescript' },
+        { scheme: 'untitled', language: 'typescript' },
+      ],
+      initializationOptions: { pageSize: vscode.workspace.getConfiguration('lmm').get<number>('pageSize', 4096) },
+      outputChannelName: 'LMM Language Server',
+    };
+    // The client's id 'lmm' makes `lmm.trace.server` its trace setting.
+    const client = new LanguageClient('lmm', 'LMM Language Server', serverOptions, clientOptions);
+    try {
+      await client.start();
+      this.client = client;
+    } catch (error) {
+      this.log.appendLine(`The LMM language server did not start: ${(error as Error).message}`);
+    }
+  }
+
+  settingsChanged(): void {
+    void this.client?.sendNotification(SETTINGS_METHOD, {
+      pageSize: vscode.workspace.getConfiguration('lmm').get<number>('pageSize', 4096),
+    });
+  }
+
+  /** Publishes a run's results in the editors; resolves once the server has published them. */
+  async runFinished(run: RunState): Promise<RunResultsResult | undefined> {
+    await this.start();
+    if (!this.client) return undefined;
+    const params: RunResultsParams = {
+      runId: run.id,
+      status: run.status === 'running' ? 'finished' : run.status,
+      report: run.report ?? null,
+      harnessFile: run.file,
+    };
+    if (run.message !== undefined) params.message = run.message;
+    try {
+      return await this.client.sendRequest<RunResultsResult>(RUN_RESULTS_METHOD, params);
+    } catch (error) {
+      this.log.appendLine(`The language server did not take the run's results: ${(error as Error).message}`);
+      return undefined;
+    }
+  }
+
+  async dispose(): Promise<void> {
+    await this.client?.stop();
+  }
+}

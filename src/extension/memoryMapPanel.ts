@@ -1,0 +1,163 @@
+/**
+ * The Memory Map webview panel, host side: creates it with the strict-CSP page from
+ * `src/protocol/memoryMapHtml.ts`, feeds it the current run (backlog, then live increments) and
+ * validates every message it sends back before acting on it.
+ */
+import * as vscode from 'vscode';
+import { MEMORY_MAP_FILES, MEMORY_MAP_TITLE, MEMORY_MAP_VIEW_TYPE, makeNonce, memoryMapHtml } from '../protocol/memoryMapHtml';
+import {
+  parseWebviewToHost,
+  type HostToWebviewMessage,
+  type SourceSite,
+  type WebviewToHostMessage,
+} from '../protocol/webviewMessages';
+import { MemoryMapFeed, runIdOf } from './model/memoryMapFeed';
+import type { RunState, RunStore } from './model/runState';
+
+export interface MemoryMapHandlers {
+  /** A block was selected in the map: reveal it in the Page Families tree. */
+  blockSelected(address: number, site: SourceSite | undefined): void;
+  /** The timeline moved: highlight the step's harness line. */
+  stepChanged(site: SourceSite | undefined): void;
+}
+
+export class MemoryMapPanel implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private readonly feed = new MemoryMapFeed();
+  private ready = false;
+  /** Messages received and posted (for the output channel and tests). */
+  received = 0;
+  posted = 0;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly store: RunStore,
+    private readonly log: vscode.OutputChannel,
+    private readonly handlers: MemoryMapHandlers,
+  ) {}
+
+  get visible(): boolean {
+    return this.panel !== undefined;
+  }
+
+  show(preserveFocus = false): void {
+    if (this.panel) {
+      this.panel.reveal(undefined, preserveFocus);
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      MEMORY_MAP_VIEW_TYPE,
+      MEMORY_MAP_TITLE,
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus },
+      this.webviewOptions(),
+    );
+    this.attach(panel);
+  }
+
+  /** Takes over a panel VS Code restored after a reload. */
+  restore(panel: vscode.WebviewPanel): void {
+    panel.webview.options = this.webviewOptions();
+    this.attach(panel);
+  }
+
+  private webviewOptions(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return {
+      enableScripts: true,
+      // The timeline (time travel position, zoom) would be lost each time the tab is hidden.
+      retainContextWhenHidden: true,
+      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, MEMORY_MAP_FILES.root)],
+    };
+  }
+
+  private attach(panel: vscode.WebviewPanel): void {
+    this.panel = panel;
+    this.ready = false;
+    this.feed.reset();
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icons', 'lmm-activity.svg');
+    const webview = panel.webview;
+    const uri = (path: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, path)).toString();
+    webview.html = memoryMapHtml({
+      cspSource: webview.cspSource,
+      nonce: makeNonce(),
+      scriptUri: uri(MEMORY_MAP_FILES.script),
+      styleUri: uri(MEMORY_MAP_FILES.style),
+      codiconsUri: uri(MEMORY_MAP_FILES.codicons),
+    });
+    webview.onDidReceiveMessage((raw: unknown) => this.receive(raw));
+    panel.onDidDispose(() => {
+      if (this.panel === panel) {
+        this.panel = undefined;
+        this.ready = false;
+      }
+    });
+  }
+
+  private receive(raw: unknown): void {
+    this.received++;
+    const parsed = parseWebviewToHost(raw);
+    if (!parsed.ok) {
+      this.log.appendLine(`Memory Map: ignored an invalid message: ${parsed.error}`);
+      return;
+    }
+    const message: WebviewToHostMessage = parsed.message;
+    const run = this.store.current;
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        this.feed.reset();
+        this.post({ type: 'settings', structColors: structColors() });
+        this.update();
+        break;
+      case 'blockSelected':
+        if (run && message.runId === runIdOf(run))
+          this.handlers.blockSelected(message.address, message.site ?? siteOf(run, message.siteId));
+        break;
+      case 'stepChanged':
+        if (run && message.runId === runIdOf(run)) this.handlers.stepChanged(message.site ?? siteOf(run, message.siteId));
+        break;
+      case 'resyncRequest':
+        for (const m of this.feed.resync(run, message.runId, message.fromStep)) this.post(m);
+        break;
+      case 'webviewError':
+        this.log.appendLine(`Memory Map: ${message.message}`);
+        break;
+    }
+  }
+
+  /** Posts what changed in the current run (called on every run change). */
+  update(): void {
+    if (!this.panel || !this.ready) return;
+    for (const message of this.feed.update(this.store.current)) this.post(message);
+  }
+
+  settingsChanged(): void {
+    if (this.panel && this.ready) this.post({ type: 'settings', structColors: structColors() });
+  }
+
+  revealBlock(run: RunState, address: number): void {
+    this.show(true);
+    if (this.ready && this.store.current === run) this.post({ type: 'revealBlock', runId: runIdOf(run), address });
+  }
+
+  private post(message: HostToWebviewMessage): void {
+    this.posted++;
+    void this.panel?.webview.postMessage(message);
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+  }
+}
+
+function siteOf(run: RunState, siteId: number): SourceSite | undefined {
+  return siteId >= 0 ? run.sites[siteId] : undefined;
+}
+
+function structColors(): Record<string, string> {
+  const value = vscode.workspace.getConfiguration('lmm').get<Record<string, unknown>>('structColors', {});
+  const out: Record<string, string> = {};
+  for (const [name, colour] of Object.entries(value ?? {})) {
+    if (typeof colour === 'string' && /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.test(colour)) out[name] = colour;
+  }
+  return out;
+}

@@ -1,0 +1,77 @@
+/** `LMM: Compare Runs`: two runs' counters side by side, with the differences, as Markdown. */
+import { familyStatistics } from '../../engine/statistics';
+import { formatCount } from './runReport';
+import type { RunState } from './runState';
+import { leakedBlocks } from './statusText';
+
+interface Row {
+  label: string;
+  a: number;
+  b: number;
+}
+
+export function compareRunsMarkdown(a: RunState, b: RunState): string {
+  const title = (run: RunState) => `#${run.id} ${run.label}`;
+  const rows: Row[] = [];
+  const totals = (run: RunState) => {
+    const heap = run.replay.heap;
+    let pages = 0;
+    let peakPages = 0;
+    let mmap = 0;
+    let munmap = 0;
+    for (const f of heap.families) {
+      pages += f.counters.pages;
+      peakPages += f.counters.peakPages;
+      mmap += f.counters.mmap;
+      munmap += f.counters.munmap;
+    }
+    return {
+      pages,
+      peakPages,
+      mmap,
+      munmap,
+      app: heap.appMemory,
+      peakApp: heap.peakAppMemory,
+      steps: run.replay.steps,
+      leaked: leakedBlocks(run),
+      errors: (run.report?.errors ?? []).reduce((n, e) => n + e.count, 0),
+    };
+  };
+  const ta = totals(a);
+  const tb = totals(b);
+  const labels: [keyof typeof ta, string][] = [
+    ['steps', 'heap operations'],
+    ['pages', 'data pages at the end'],
+    ['peakPages', 'peak data pages (Σ families)'],
+    ['mmap', 'mmap calls (data pages)'],
+    ['munmap', 'munmap calls (data pages)'],
+    ['app', 'application memory at the end (bytes)'],
+    ['peakApp', 'peak application memory (bytes)'],
+    ['leaked', 'leaked blocks'],
+    ['errors', 'memory errors'],
+  ];
+  for (const [key, label] of labels) rows.push({ label, a: ta[key], b: tb[key] });
+  const names = [...new Set([...a.replay.heap.families, ...b.replay.heap.families].map((f) => f.name))];
+  for (const name of names) {
+    const fa = a.replay.heap.families.find((f) => f.name === name);
+    const fb = b.replay.heap.families.find((f) => f.name === name);
+    const sa = fa ? familyStatistics(a.replay.heap, fa) : undefined;
+    const sb = fb ? familyStatistics(b.replay.heap, fb) : undefined;
+    rows.push({ label: `${name}: peak pages`, a: sa?.peakPages ?? 0, b: sb?.peakPages ?? 0 });
+    rows.push({ label: `${name}: peak application memory`, a: sa?.peakAppMemory ?? 0, b: sb?.peakAppMemory ?? 0 });
+    rows.push({
+      label: `${name}: mmap / munmap`,
+      a: (sa?.mmap ?? 0) + (sa?.munmap ?? 0),
+      b: (sb?.mmap ?? 0) + (sb?.munmap ?? 0),
+    });
+  }
+  const diff = (row: Row) => {
+    const d = row.b - row.a;
+    if (d === 0) return '=';
+    const pct = row.a === 0 ? '' : ` (${d > 0 ? '+' : ''}${((100 * d) / row.a).toFixed(1)}%)`;
+    return `${d > 0 ? '+' : ''}${formatCount(d)}${pct}`;
+  };
+  let text = `# LMM: compare runs\n\n| | ${title(a)} | ${title(b)} | difference |\n|---|---:|---:|---:|\n`;
+  for (const row of rows) text += `| ${row.label} | ${formatCount(row.a)} | ${formatCount(row.b)} | ${diff(row)} |\n`;
+  return text;
+}

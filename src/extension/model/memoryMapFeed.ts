@@ -1,0 +1,92 @@
+/**
+ * What the host posts to the Memory Map webview, in the protocol's order (see
+ * `src/protocol/webviewMessages.ts`): a backlog for a panel that opens late, then increments as a
+ * run goes on. It remembers how far each part was sent, so nothing is posted twice or skipped.
+ * Free of vscode: the panel only posts what this returns.
+ */
+import type { HostToWebviewMessage, LeakCount, RunReportJson } from '../../protocol/webviewMessages';
+import { LEAK_KINDS, type ReportLeak } from './runReport';
+import type { RunState } from './runState';
+
+export function runIdOf(run: RunState): string {
+  return `run-${run.id}`;
+}
+
+export class MemoryMapFeed {
+  private run: RunState | undefined;
+  private sentSites = 0;
+  private sentBatches = 0;
+  private sentLeakChecks = 0;
+  private ended = false;
+
+  /** Everything to send for `run` now: the whole backlog if it is new to the panel, else what changed. */
+  update(run: RunState | undefined): HostToWebviewMessage[] {
+    if (run === undefined) return [];
+    const out: HostToWebviewMessage[] = [];
+    const runId = runIdOf(run);
+    if (run !== this.run) {
+      this.run = run;
+      this.sentSites = 0;
+      this.sentBatches = 0;
+      this.sentLeakChecks = 0;
+      this.ended = false;
+      out.push({
+        type: 'runStarted',
+        runId,
+        pageSize: run.replay.heap.pageSize,
+        title: run.label,
+        live: run.status === 'running',
+      });
+    }
+    if (run.sites.length > this.sentSites) {
+      out.push({ type: 'sites', runId, firstId: this.sentSites, sites: run.sites.slice(this.sentSites) });
+      this.sentSites = run.sites.length;
+    }
+    const batches = run.replay.batches;
+    for (; this.sentBatches < batches.length; this.sentBatches++)
+      out.push({ type: 'heapOps', runId, batch: batches[this.sentBatches]! });
+    if (run.status !== 'running' && !this.ended) {
+      this.ended = true;
+      const checks = run.report?.leakChecks ?? [];
+      for (; this.sentLeakChecks < checks.length; this.sentLeakChecks++) {
+        const check = checks[this.sentLeakChecks]!;
+        out.push({ type: 'leakCheck', runId, step: check.event, site: check.site, leaks: leakCounts(check.leaks) });
+      }
+      const ended: HostToWebviewMessage = { type: 'runEnded', runId, state: run.status };
+      if (run.message !== undefined) ended.message = run.message;
+      out.push(ended);
+      // The protocol reads a subset of the same JSON (its own, looser view of the report).
+      if (run.report) out.push({ type: 'report', runId, report: run.report as unknown as RunReportJson });
+    }
+    return out;
+  }
+
+  /** The batches from `fromStep` on, for a webview that lost some (`resyncRequest`). */
+  resync(run: RunState | undefined, runId: string, fromStep: number): HostToWebviewMessage[] {
+    if (run === undefined || runIdOf(run) !== runId) return [];
+    const out: HostToWebviewMessage[] = [];
+    for (const batch of run.replay.batches) {
+      if (batch.firstStep + batch.count > fromStep) out.push({ type: 'heapOps', runId, batch });
+    }
+    return out;
+  }
+
+  /** Forget what was sent (the webview reloaded: it will ask with `ready`). */
+  reset(): void {
+    this.run = undefined;
+  }
+}
+
+export function leakCounts(leaks: ReportLeak[]): LeakCount[] {
+  return LEAK_KINDS.map((kind) => {
+    let blocks = 0;
+    let bytes = 0;
+    for (const leak of leaks) {
+      if (leak.kind === kind && !leak.suppressed) {
+        blocks += leak.blocks;
+        bytes += leak.bytes;
+      }
+    }
+    return { kind, blocks, bytes };
+  });
+}

@@ -1,0 +1,182 @@
+/**
+ * `LMM: Export Report`: the last run as JSON (the report itself), SARIF 2.1.0 (leaks and memory
+ * errors, for code-scanning tools), text (LMM's classic reports, then leaks, errors, hints) and a
+ * self-contained HTML page with a picture of every page's blocks (inline SVG, no scripts).
+ * Free of vscode and Node: the command writes what these return.
+ */
+import { META_SIZE } from '../../engine/constants';
+import { blockUsageReport, memoryUsageReport, registeredPageFamiliesReport } from '../../engine/classicReport';
+import type { LmmHeap } from '../../engine/lmmHeap';
+import { formatCount, type LmmReport, type ReportSite } from './runReport';
+import type { RunState } from './runState';
+
+export type ExportFormat = 'json' | 'sarif' | 'text' | 'html';
+
+export const EXPORT_EXTENSIONS: Record<ExportFormat, string> = { json: 'json', sarif: 'sarif', text: 'txt', html: 'html' };
+
+export function exportReport(run: RunState, format: ExportFormat, toolVersion = 'dev'): string {
+  const report = run.report;
+  if (report === undefined) throw new Error(`${run.label} has no report (${run.status}${run.message ? ': ' + run.message : ''})`);
+  switch (format) {
+    case 'json':
+      return JSON.stringify(report, null, 2) + '\n';
+    case 'sarif':
+      return JSON.stringify(toSarif(report, toolVersion), null, 2) + '\n';
+    case 'text':
+      return toText(run, report);
+    case 'html':
+      return toHtml(run, report);
+  }
+}
+
+const where = (s: ReportSite) => `${s.file}:${s.line}:${s.column}`;
+
+export function toText(run: RunState, report: LmmReport): string {
+  const heap = run.replay.heap;
+  let text = `LMM Studio report: ${run.label} (${run.status})\n\n`;
+  text += registeredPageFamiliesReport(heap) + memoryUsageReport(heap) + blockUsageReport(heap) + '\n';
+  const leaks = report.leaks.filter((l) => !l.suppressed);
+  text += `LEAK SUMMARY\n`;
+  if (leaks.length === 0) text += '  no leaks\n';
+  for (const leak of leaks) {
+    text += `  ${leak.bytes} bytes in ${leak.blocks} ${leak.struct} blocks are ${leak.kind}`;
+    if (leak.drags && leak.drags.blocks > 0) text += ` (dragging ${leak.drags.blocks} blocks, ${leak.drags.bytes} bytes)`;
+    text += '\n';
+    for (const [i, frame] of leak.stack.entries()) text += `    ${i === 0 ? 'at' : 'by'} ${where(frame)}\n`;
+  }
+  const suppressed = report.leaks.length - leaks.length;
+  if (suppressed > 0) text += `  suppressed: ${suppressed} loss records\n`;
+  text += `\nMEMORY ERRORS\n`;
+  if (report.errors.length === 0) text += '  none\n';
+  for (const error of report.errors) text += `  ${error.kind} ×${error.count}: ${error.message}\n    at ${where(error.site)}\n`;
+  text += `\nHINTS\n`;
+  if (report.hints.length === 0) text += '  none\n';
+  for (const hint of report.hints) text += `  ${hint.message} (saves ${formatCount(hint.savingBytes)} bytes)\n`;
+  return text;
+}
+
+export function toSarif(report: LmmReport, toolVersion: string): object {
+  const rules = new Map<string, { id: string; shortDescription: { text: string } }>();
+  const results: object[] = [];
+  const location = (s: ReportSite) => ({
+    physicalLocation: { artifactLocation: { uri: fileUri(s.file) }, region: { startLine: s.line, startColumn: s.column } },
+  });
+  for (const leak of report.leaks) {
+    if (leak.kind === 'still-reachable') continue;
+    rules.set(leak.kind, { id: leak.kind, shortDescription: { text: `Memory ${leak.kind.replace('-', ' ')}` } });
+    const result: Record<string, unknown> = {
+      ruleId: leak.kind,
+      level: 'warning',
+      message: { text: `${leak.bytes} bytes in ${leak.blocks} ${leak.struct} blocks are ${leak.kind}` },
+      locations: [location(leak.site)],
+      codeFlows: [{ threadFlows: [{ locations: leak.stack.map((s) => ({ location: location(s) })) }] }],
+    };
+    if (leak.suppressed) result['suppressions'] = [{ kind: 'external' }];
+    results.push(result);
+  }
+  for (const error of report.errors) {
+    rules.set(error.kind, { id: error.kind, shortDescription: { text: `Memory error: ${error.kind}` } });
+    results.push({
+      ruleId: error.kind,
+      level: 'error',
+      message: { text: `${error.message}${error.count > 1 ? ` (${error.count} times)` : ''}` },
+      locations: [location(error.site)],
+    });
+  }
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [{ tool: { driver: { name: 'LMM Studio', version: toolVersion, rules: [...rules.values()] } }, results }],
+  };
+}
+
+function fileUri(file: string): string {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(file) && !/^[a-z]:[\\/]/i.test(file)) return file;
+  const path = file.replace(/\\/g, '/');
+  const encoded = (path.startsWith('/') ? '' : '/') + path.split('/').map(encodeURIComponent).join('/');
+  return 'file://' + encoded.replace(/^\/([A-Za-z])%3A/, '/$1:');
+}
+
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** Struct colours for the pictures: fixed, readable on light and dark backgrounds. */
+const PALETTE = ['#3b7dd8', '#4e9a06', '#c77c02', '#8e44ad', '#16a085', '#c0392b', '#7f8c8d', '#d35400'];
+
+/** One SVG row per data page (at most 400, so the file stays small), blocks drawn to scale. */
+export function pagesSvg(heap: LmmHeap, maxPages = 400): string {
+  const width = 800;
+  const rowHeight = 18;
+  const rows: string[] = [];
+  let y = 0;
+  let shown = 0;
+  for (const family of heap.families) {
+    const colour = PALETTE[family.id % PALETTE.length]!;
+    for (const page of heap.familyPages(family)) {
+      if (shown++ >= maxPages) break;
+      const scale = width / heap.pageSize;
+      rows.push(
+        `<rect x="0" y="${y}" width="${(24 * scale).toFixed(2)}" height="14" fill="#555"><title>page header</title></rect>`,
+      );
+      for (const block of heap.pageBlocks(page)) {
+        const x = block.offset * scale;
+        rows.push(
+          `<rect x="${x.toFixed(2)}" y="${y}" width="${(META_SIZE * scale).toFixed(2)}" height="14" fill="#999"><title>meta data</title></rect>`,
+        );
+        const fill = block.free ? (block.size < family.structSize ? '#e5c07b' : '#dddddd') : colour;
+        const title = `${block.free ? 'free' : family.name} +${block.offset}, ${block.size} bytes`;
+        rows.push(
+          `<rect x="${(x + META_SIZE * scale).toFixed(2)}" y="${y}" width="${Math.max(0.5, block.size * scale).toFixed(2)}" height="14" fill="${fill}" stroke="#333" stroke-width="0.3"><title>${escapeHtml(title)}</title></rect>`,
+        );
+      }
+      rows.push(`<text x="${width + 6}" y="${y + 11}" font-size="11">${escapeHtml(family.name)} 0x${page.toString(16)}</text>`);
+      y += rowHeight;
+    }
+  }
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width + 240}" height="${Math.max(y, rowHeight)}" role="img" aria-label="Memory map: one row per page">${rows.join('')}</svg>`;
+}
+
+export function toHtml(run: RunState, report: LmmReport): string {
+  const heap = run.replay.heap;
+  const families = report.families
+    .map(
+      (f) =>
+        `<tr><td>${escapeHtml(f.name)}</td><td>${f.size}</td><td>${f.pages} (${f.peakPages})</td><td>${f.mmap}/${f.munmap}</td><td>${f.tbc}/${f.fbc}/${f.obc}</td><td>${formatCount(f.appMemory)} (${formatCount(f.peakAppMemory)})</td><td>${(100 * f.externalFragmentation).toFixed(1)}%</td></tr>`,
+    )
+    .join('\n');
+  const leaks = report.leaks
+    .map(
+      (l) =>
+        `<tr><td>${l.kind}${l.suppressed ? ' (suppressed)' : ''}</td><td>${escapeHtml(l.struct)}</td><td>${l.blocks}</td><td>${l.bytes}</td><td>${escapeHtml(where(l.site))}</td></tr>`,
+    )
+    .join('\n');
+  const errors = report.errors
+    .map(
+      (e) =>
+        `<tr><td>${e.kind}</td><td>${e.count}</td><td>${escapeHtml(e.message)}</td><td>${escapeHtml(where(e.site))}</td></tr>`,
+    )
+    .join('\n');
+  const hints = report.hints
+    .map((h) => `<li>${escapeHtml(h.message)} (saves ${formatCount(h.savingBytes)} bytes)</li>`)
+    .join('\n');
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<title>LMM Studio report: ${escapeHtml(run.label)}</title>
+<style>body{font-family:system-ui,sans-serif;margin:2em;color:#222;background:#fff}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #bbb;padding:.25em .6em;text-align:left}svg{border:1px solid #ddd;max-width:100%;height:auto}@media (prefers-color-scheme:dark){body{color:#ddd;background:#1e1e1e}svg text{fill:#ddd}}</style>
+</head><body>
+<h1>LMM Studio report: ${escapeHtml(run.label)}</h1>
+<p>${run.status}${run.message ? ': ' + escapeHtml(run.message) : ''} · ${formatCount(run.replay.steps)} heap operations · ${formatCount(Number(report.totals.pages))} pages · ${formatCount(Number(report.totals.appMemory))} bytes of application memory at the end</p>
+<h2>Memory map at the end</h2>
+${pagesSvg(heap)}
+<h2>Page families</h2>
+<table><tr><th>struct</th><th>size</th><th>pages (peak)</th><th>mmap/munmap</th><th>TBC/FBC/OBC</th><th>app memory (peak)</th><th>external frag.</th></tr>
+${families}</table>
+<h2>Leaks</h2>
+${leaks ? `<table><tr><th>kind</th><th>struct</th><th>blocks</th><th>bytes</th><th>allocated at</th></tr>\n${leaks}</table>` : '<p>No leaks.</p>'}
+<h2>Memory errors</h2>
+${errors ? `<table><tr><th>kind</th><th>count</th><th>message</th><th>site</th></tr>\n${errors}</table>` : '<p>None.</p>'}
+<h2>Hints</h2>
+${hints ? `<ul>${hints}</ul>` : '<p>None.</p>'}
+</body></html>
+`;
+}

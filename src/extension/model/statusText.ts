@@ -1,0 +1,49 @@
+/** The status bar item's text and tooltip: the run state and live totals (pages, application memory, leaks). */
+import { formatBytes, formatCount } from './runReport';
+import type { RunState } from './runState';
+
+export interface StatusText {
+  text: string;
+  tooltip: string;
+}
+
+/** Blocks in leak records that are real leaks (not still reachable) and not suppressed. */
+export function leakedBlocks(run: RunState): number {
+  let blocks = 0;
+  for (const leak of run.report?.leaks ?? []) if (leak.kind !== 'still-reachable' && !leak.suppressed) blocks += leak.blocks;
+  return blocks;
+}
+
+export function statusText(run: RunState | undefined): StatusText {
+  if (run === undefined)
+    return { text: '$(circuit-board) LMM', tooltip: 'LMM Studio: no run yet. Run a harness or open a trace.' };
+  const heap = run.replay.heap;
+  let pages = 0;
+  for (const family of heap.families) pages += family.counters.pages;
+  const totals = `${formatCount(pages)} pages · ${formatBytes(heap.appMemory)}`;
+  const steps = `${formatCount(run.replay.steps)} operations`;
+  switch (run.status) {
+    case 'running':
+      return {
+        text: `$(sync~spin) LMM ${totals}`,
+        tooltip: `Running ${run.label}: ${steps} so far, ${totals} of application memory. Click to stop.`,
+      };
+    case 'finished': {
+      const leaks = leakedBlocks(run);
+      const errors = (run.report?.errors ?? []).reduce((n, e) => n + e.count, 0);
+      const icon = errors > 0 ? '$(error)' : leaks > 0 ? '$(warning)' : '$(check)';
+      const text = `${icon} LMM ${totals}${run.kind === 'harness' ? ` · ${formatCount(leaks)} leaked` : ''}`;
+      return {
+        text,
+        tooltip: `${run.label} finished: ${steps}, ${totals} of application memory at the end, ${formatCount(leaks)} leaked blocks, ${formatCount(errors)} memory errors. Click to show the Memory Map.`,
+      };
+    }
+    case 'failed':
+      return { text: '$(error) LMM failed', tooltip: `${run.label} failed: ${run.message ?? 'unknown error'}` };
+    case 'stopped':
+      return {
+        text: `$(debug-stop) LMM stopped · ${totals}`,
+        tooltip: `${run.label} stopped: ${run.message ?? 'by request'} (${steps}).`,
+      };
+  }
+}

@@ -1,0 +1,194 @@
+/**
+ * Starts and stops runs and feeds the RunStore: trace replays (`LMM: Open Trace`) and harness
+ * runs (through the harness runtime, in a worker). Nothing here runs user code on the extension
+ * host's thread; a trace is data, replayed by the engine in slices so the host stays responsive.
+ */
+import * as vscode from 'vscode';
+import { HeapReplay } from './model/heapReplay';
+import type { RunState, RunStore } from './model/runState';
+import { traceRun } from './model/traceRun';
+import { asReport, type LmmReport, type ReportSite } from './model/runReport';
+import type { HeapOpBatch } from '../engine/heapOps';
+import { TraceSyntaxError } from '../trace/traceProgram';
+
+/** What a harness runtime gives back while and after it runs a harness. */
+export interface HarnessRunSink {
+  sites(firstId: number, sites: ReportSite[]): void;
+  batch(batch: HeapOpBatch): void;
+}
+
+export interface HarnessRunOutcome {
+  status: 'finished' | 'failed' | 'stopped';
+  report?: unknown;
+  message?: string;
+}
+
+export interface HarnessRunOptions {
+  timeLimitMs: number;
+  pageSize: number;
+  suppressions?: string;
+}
+
+export interface HarnessRunHandle {
+  done: Promise<HarnessRunOutcome>;
+  stop(): void;
+  /** Asks the harness for a leak check now (answered in the report's leakChecks), when supported. */
+  checkLeaksNow?(): void;
+}
+
+/** The harness runtime seen from the extension: `start` compiles and runs one harness in a worker. */
+export interface HarnessRunner {
+  start(file: string, options: HarnessRunOptions, sink: HarnessRunSink): HarnessRunHandle;
+}
+
+export class RunController {
+  private active: { run: RunState; handle?: HarnessRunHandle; cancelled: boolean } | undefined;
+
+  constructor(
+    private readonly store: RunStore,
+    private readonly settle: (run: RunState) => Promise<void>,
+    private readonly log: vscode.OutputChannel,
+    private readonly harnessRunner: HarnessRunner | undefined,
+  ) {}
+
+  get running(): boolean {
+    return this.active !== undefined;
+  }
+
+  /** Replays a `.trace` file into the views. Returns the run (finished, or failed with the line). */
+  async openTrace(uri: vscode.Uri): Promise<RunState> {
+    this.stop('a new run started');
+    const file = uri.fsPath;
+    const label = uri.path.slice(uri.path.lastIndexOf('/') + 1);
+    const eventsKept = vscode.workspace.getConfiguration('lmm', uri).get<number>('eventsKept', 1_000_000);
+    let text: string;
+    try {
+      text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    } catch (error) {
+      throw new Error(`${file}: cannot read: ${(error as Error).message}`, { cause: error });
+    }
+    let result;
+    try {
+      result = traceRun(file, text);
+    } catch (error) {
+      const message = error instanceof TraceSyntaxError ? `${label}:${error.line}: ${error.reason}` : (error as Error).message;
+      const replay = new HeapReplay({ pageSize: 4096, eventsKept });
+      const run = this.store.begin({ kind: 'trace', file, label, replay, sites: [] });
+      await this.store.end(run, 'failed', { message }, () => this.settle(run));
+      return run;
+    }
+    const replay = new HeapReplay({ pageSize: result.pageSize, eventsKept });
+    const run = this.store.begin({ kind: 'trace', file, label, replay, sites: result.sites });
+    const active = { run, cancelled: false };
+    this.active = active;
+    try {
+      // Slices keep the host responsive on a 1,000,000-operation trace.
+      let sliceStart = Date.now();
+      for (const batch of result.batches) {
+        if (active.cancelled) break;
+        replay.apply(batch);
+        if (Date.now() - sliceStart > 30) {
+          this.store.progress(run);
+          await new Promise((resolve) => setImmediate(resolve));
+          sliceStart = Date.now();
+        }
+      }
+      if (active.cancelled) await this.store.end(run, 'stopped', { message: 'stopped by request' }, () => this.settle(run));
+      else await this.store.end(run, 'finished', { report: result.report }, () => this.settle(run));
+    } catch (error) {
+      await this.store.end(run, 'failed', { message: (error as Error).message }, () => this.settle(run));
+    } finally {
+      if (this.active === active) this.active = undefined;
+    }
+    return run;
+  }
+
+  /** Runs a harness file in the harness runtime's worker. */
+  async runHarness(uri: vscode.Uri): Promise<RunState> {
+    this.stop('a new run started');
+    const config = vscode.workspace.getConfiguration('lmm', uri);
+    const file = uri.fsPath;
+    const label = uri.path.slice(uri.path.lastIndexOf('/') + 1);
+    const pageSize = config.get<number>('pageSize', 4096);
+    const replay = new HeapReplay({ pageSize, eventsKept: config.get<number>('eventsKept', 1_000_000) });
+    const run = this.store.begin({ kind: 'harness', file, label, replay, sites: [] });
+    if (this.harnessRunner === undefined) {
+      await this.store.end(run, 'failed', { message: 'the harness runtime is not part of this build' }, () => this.settle(run));
+      return run;
+    }
+    const active: { run: RunState; handle?: HarnessRunHandle; cancelled: boolean } = { run, cancelled: false };
+    this.active = active;
+    let lastProgress = 0;
+    let broken: Error | undefined;
+    try {
+      const options: HarnessRunOptions = { timeLimitMs: Math.round(1000 * config.get<number>('timeLimit', 10)), pageSize };
+      const suppressions = config.get<string>('suppressions', '');
+      if (suppressions) options.suppressions = suppressions;
+      active.handle = this.harnessRunner.start(file, options, {
+        sites: (firstId, sites) => {
+          run.sites.length = firstId;
+          run.sites.push(...sites);
+        },
+        batch: (batch) => {
+          if (broken) return;
+          try {
+            replay.apply(batch);
+          } catch (error) {
+            // The views would diverge from the run: stop rather than show a wrong heap.
+            broken = error as Error;
+            active.handle?.stop();
+            return;
+          }
+          const now = Date.now();
+          if (now - lastProgress > 100) {
+            lastProgress = now;
+            this.store.progress(run);
+          }
+        },
+      });
+      const outcome = await active.handle.done;
+      if (broken) {
+        await this.store.end(run, 'failed', { message: `internal error: ${broken.message}` }, () => this.settle(run));
+      } else {
+        let report: LmmReport | undefined;
+        let message = outcome.message;
+        if (outcome.report !== undefined) {
+          try {
+            report = asReport(outcome.report);
+          } catch (error) {
+            message = `the run's report is malformed: ${(error as Error).message}`;
+            this.log.appendLine(message);
+          }
+        }
+        const status = active.cancelled ? 'stopped' : outcome.status;
+        const end: { report?: LmmReport; message?: string } = {};
+        if (report) end.report = report;
+        if (message !== undefined) end.message = message;
+        else if (active.cancelled) end.message = 'stopped by request';
+        await this.store.end(run, status, end, () => this.settle(run));
+      }
+    } catch (error) {
+      await this.store.end(run, 'failed', { message: (error as Error).message }, () => this.settle(run));
+    } finally {
+      if (this.active === active) this.active = undefined;
+    }
+    return run;
+  }
+
+  /** Stops the current run (the worker is terminated); its views keep what it did so far. */
+  stop(reason = 'stopped by request'): boolean {
+    const active = this.active;
+    if (!active) return false;
+    active.cancelled = true;
+    this.log.appendLine(`Stopping ${active.run.label}: ${reason}`);
+    active.handle?.stop();
+    return true;
+  }
+
+  checkLeaksNow(): boolean {
+    const handle = this.active?.handle;
+    if (!handle?.checkLeaksNow) return false;
+    handle.checkLeaksNow();
+    return true;
+  }
+}

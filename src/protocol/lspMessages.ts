@@ -1,0 +1,70 @@
+/**
+ * The custom messages between the extension (vscode-languageclient) and the LMM language server.
+ *
+ * Who publishes what: the language server owns everything shown *in harness editors* — static
+ * checks, run results as diagnostics (leaks, memory errors, hints), code lenses over XCALLOC,
+ * hovers, completion and quick fixes — so one module merges static and run findings per file and
+ * nothing is published twice. The extension owns runs and the views (trees, Memory Map, status
+ * bar); after each run it hands the report to the server with `lmm/runResults` and waits for the
+ * answer, by which time the server has published the run's diagnostics (one run feeds every view).
+ *
+ * Types only (no vscode, no LSP package), so both sides import this module.
+ */
+import type { LmmReport, ReportSite } from '../extension/model/runReport';
+
+/** Client → server request: the results of a run (or `report: null` to clear them). */
+export const RUN_RESULTS_METHOD = 'lmm/runResults';
+
+export interface RunResultsParams {
+  runId: number;
+  status: 'finished' | 'failed' | 'stopped';
+  /** The run's report; null when the run produced none (failed early) or to clear results. */
+  report: LmmReport | null;
+  /** The harness file the run was about (absolute path). */
+  harnessFile?: string;
+  /** Why the run failed or stopped, and where in the harness when known. */
+  message?: string;
+  failureSite?: ReportSite;
+}
+
+export interface RunResultsResult {
+  /** Files that now carry run diagnostics. */
+  files: number;
+  /** Run diagnostics published, over all files. */
+  diagnostics: number;
+}
+
+/** Client → server notification: settings the static checks depend on. */
+export const SETTINGS_METHOD = 'lmm/settings';
+
+export interface LmmServerSettings {
+  /** `lmm.pageSize`: the page capacity checks use it. */
+  pageSize: number;
+}
+
+/** Client → server request: the structs (with C layouts) of a harness document, for commands and tests. */
+export const STRUCTS_METHOD = 'lmm/structs';
+
+export interface StructsParams {
+  uri: string;
+}
+
+export interface StructSummary {
+  name: string;
+  size?: number;
+  align?: number;
+  padding?: number;
+  line: number;
+}
+
+/** Diagnostic codes the server uses (and its quick fixes key on). */
+export const DIAGNOSTIC_CODES = {
+  unregisteredStruct: 'unregistered-struct',
+  duplicateRegistration: 'duplicate-registration',
+  tooLarge: 'too-large',
+  structTooLarge: 'struct-too-large',
+  paddingHint: 'hint-padding',
+} as const;
+
+/** Every LMM diagnostic carries this source (the Problems panel shows it). */
+export const DIAGNOSTIC_SOURCE = 'LMM';

@@ -1,0 +1,120 @@
+/**
+ * A run's report as editor diagnostics, per harness file: leaks (warning on the allocating line;
+ * still-reachable as information), memory errors (error), hints (information, on the site or on
+ * the struct's class) and a failed run's message at its line. Related information carries what a
+ * lost block drags along, the call stack and, for reachable blocks, the path from a root.
+ */
+import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation } from 'vscode-languageserver';
+import type { ReportSite } from '../extension/model/runReport';
+import { DIAGNOSTIC_CODES, DIAGNOSTIC_SOURCE, type RunResultsParams } from '../protocol/lspMessages';
+import { siteRange } from './siteRanges';
+
+export interface SourceFiles {
+  /** The text of a file (the open document's, else from disk), or undefined. */
+  text(file: string): string | undefined;
+  /** The editor URI of a file path. */
+  uri(file: string): string;
+  /** Where struct `name`'s class is declared, searched in `file` first. */
+  structSite(name: string, file: string | undefined): ReportSite | undefined;
+}
+
+/** Diagnostics per file path. */
+export function runDiagnostics(params: RunResultsParams, files: SourceFiles): Map<string, Diagnostic[]> {
+  const byFile = new Map<string, Diagnostic[]>();
+  const report = params.report;
+  const add = (site: ReportSite, diagnostic: Omit<Diagnostic, 'range' | 'source'>) => {
+    const list = byFile.get(site.file) ?? [];
+    byFile.set(site.file, list);
+    list.push({ range: siteRange(files.text(site.file), site.line, site.column), source: DIAGNOSTIC_SOURCE, ...diagnostic });
+  };
+  const related = (site: ReportSite, message: string): DiagnosticRelatedInformation => ({
+    location: { uri: files.uri(site.file), range: siteRange(files.text(site.file), site.line, site.column) },
+    message,
+  });
+  const frames = (stack: ReportSite[]) => stack.slice(1).map((frame) => related(frame, 'called from here'));
+
+  for (const leak of report?.leaks ?? []) {
+    if (leak.suppressed) continue;
+    const info: DiagnosticRelatedInformation[] = [];
+    let message = `${leak.kind}: ${leak.blocks} ${leak.struct} block${leak.blocks === 1 ? '' : 's'}, ${leak.bytes} bytes, allocated here`;
+    if (leak.drags && leak.drags.blocks > 0) {
+      message += ` (dragging along ${leak.drags.blocks} more blocks, ${leak.drags.bytes} bytes)`;
+      info.push(
+        related(
+          leak.site,
+          `drags along ${leak.drags.blocks} indirectly-lost blocks (${leak.drags.bytes} bytes) reachable only from these`,
+        ),
+      );
+    }
+    info.push(...frames(leak.stack));
+    for (const [i, step] of (leak.rootPath ?? []).entries()) {
+      info.push(
+        related(
+          step.site,
+          i === 0
+            ? `root: a ${step.struct} registered with mm_register_root`
+            : `→ through ${step.field} of a ${step.struct} allocated here`,
+        ),
+      );
+    }
+    const diagnostic: Omit<Diagnostic, 'range' | 'source'> = {
+      severity: leak.kind === 'still-reachable' ? DiagnosticSeverity.Information : DiagnosticSeverity.Warning,
+      code: leak.kind,
+      message,
+    };
+    if (info.length > 0) diagnostic.relatedInformation = info;
+    add(leak.site, diagnostic);
+  }
+
+  for (const error of report?.errors ?? []) {
+    const info = frames(error.stack);
+    if (error.allocSite) info.push(related(error.allocSite, 'the block was allocated here'));
+    if (error.freeSite) info.push(related(error.freeSite, 'the block was freed here'));
+    const diagnostic: Omit<Diagnostic, 'range' | 'source'> = {
+      severity: DiagnosticSeverity.Error,
+      code: error.kind,
+      message: `${error.kind}: ${error.message}${error.count > 1 ? ` (${error.count} times)` : ''}`,
+    };
+    if (info.length > 0) diagnostic.relatedInformation = info;
+    add(error.site, diagnostic);
+  }
+
+  for (const hint of report?.hints ?? []) {
+    const site = hint.site ?? (hint.struct ? files.structSite(hint.struct, params.harnessFile) : undefined);
+    if (!site) continue;
+    const padding = /padding|reorder/i.test(hint.kind);
+    const diagnostic: Omit<Diagnostic, 'range' | 'source'> = {
+      severity: DiagnosticSeverity.Information,
+      code: padding ? DIAGNOSTIC_CODES.paddingHint : `hint-${hint.kind}`,
+      message: `${hint.message}${hint.savingBytes > 0 ? ` (saves ${hint.savingBytes} bytes)` : ''}`,
+    };
+    if (padding && hint.struct) diagnostic.data = { struct: hint.struct };
+    add(site, diagnostic);
+  }
+
+  if (params.status === 'failed' && params.message && params.failureSite) {
+    add(params.failureSite, {
+      severity: DiagnosticSeverity.Error,
+      code: 'run-failed',
+      message: `the run failed: ${params.message}`,
+    });
+  }
+  return byFile;
+}
+
+/** A failure message's first `file:line:column` that names the harness (or any .ts file). */
+export function failureSiteOf(message: string, harnessFile: string | undefined): ReportSite | undefined {
+  const pattern = /((?:[A-Za-z]:)?[^\s:()]+\.[cm]?tsx?):(\d+)(?::(\d+))?/g;
+  let first: ReportSite | undefined;
+  for (const match of message.matchAll(pattern)) {
+    const site = { file: match[1]!, line: Number(match[2]), column: Number(match[3] ?? 1) };
+    if (
+      harnessFile &&
+      (site.file === harnessFile || harnessFile.endsWith('/' + site.file) || harnessFile.endsWith('\\' + site.file))
+    ) {
+      return { ...site, file: harnessFile };
+    }
+    first ??= site;
+  }
+  return first;
+}
