@@ -52,7 +52,14 @@ async function main(): Promise<number> {
       else if (verbose) process.stderr.write(`[${type}] ${line}\n`);
     });
     await page.exposeFunction('codeAutomationExit', (code: number) => exitCode(code));
-    if (verbose) page.on('console', (message) => process.stderr.write(`[browser] ${message.text()}\n`));
+    // The extension's own messages (notifications are hidden under the smoke-test driver but still
+    // logged) explain a failing run better than an assertion does.
+    const extensionMessages: string[] = [];
+    page.on('console', (message) => {
+      const text = message.text();
+      if (verbose) process.stderr.write(`[browser] ${text}\n`);
+      else if (/^LMM\b/.test(text) && !text.includes(outputMarker)) extensionMessages.push(text);
+    });
 
     const url = server.workbenchUrl(workspace, [
       ['extensionDevelopmentPath', server.remoteUri(extensionFolder)],
@@ -61,6 +68,8 @@ async function main(): Promise<number> {
     await page.goto(url, { timeout: 60_000 });
     const code = await Promise.race([exited, new Promise<number>((resolve) => setTimeout(() => resolve(-1), tierTimeoutMs))]);
     process.stdout.write(dropRepeats(suiteOutput).join('\n') + '\n');
+    if (extensionMessages.length > 0)
+      process.stdout.write(`messages from LMM Studio during the run:\n  ${[...new Set(extensionMessages)].join('\n  ')}\n`);
     if (code === -1) return report(0, 1, `the integration tests did not finish within ${tierTimeoutMs / 1000} s`);
     const match = /passed=(\d+) failed=(\d+) skipped=(\d+)/.exec(counts.at(-1) ?? '');
     if (!match) return report(0, 1, `the test module ended (exit ${code}) without running mocha; is the extension loadable?`);
