@@ -3,6 +3,7 @@
  */
 import { writeSync } from 'node:fs';
 import { CliError, type CliIo } from './cliIo';
+import { runCommand } from './runCommand';
 import { traceCommand } from './traceCommand';
 
 declare const LMM_VERSION: string;
@@ -13,13 +14,18 @@ usage:
   lmm trace FILE [--report]   replay a conformance trace (spec: shared/spec/lmm-classic.md)
                               stdout: ok/null per alloc and one JSON line per dump;
                               --report prints the classic LMM text reports at each dump instead
+  lmm run FILE [--json | --sarif] [--fail-on KINDS] [--suppressions FILE] [--time-limit MS] [--page-size N]
+                              run a harness (*.lmm.ts) in a sandboxed worker: classic reports, memory
+                              errors, leaks (memcheck's kinds) with stacks; exit 1 when a --fail-on kind
+                              (e.g. definitely-lost,indirectly-lost,error) occurred unsuppressed
   lmm --help                  this text
   lmm --version               the version
 
 exit status: 0 done, 2 bad usage or malformed input (FILE:LINE: what is wrong)
 `;
 
-export function main(argv: string[], io: CliIo): number {
+/** The exit status; a Promise for commands that run asynchronously (`run`). */
+export function main(argv: string[], io: CliIo): number | Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
@@ -35,6 +41,8 @@ export function main(argv: string[], io: CliIo): number {
         return 0;
       case 'trace':
         return traceCommand(rest, io);
+      case 'run':
+        return runCommand(rest, io);
       default:
         throw new CliError(`lmm: unknown command '${command}' (see lmm --help)`);
     }
@@ -64,8 +72,10 @@ function writeAll(fd: number, text: string): void {
 
 /** Runs the command line on this process's arguments and standard streams. */
 export function runFromProcess(): void {
-  process.exitCode = main(process.argv.slice(2), {
+  const status = main(process.argv.slice(2), {
     stdout: (text) => writeAll(1, text),
     stderr: (text) => writeAll(2, text),
   });
+  if (typeof status === 'number') process.exitCode = status;
+  else void status.then((code) => (process.exitCode = code));
 }

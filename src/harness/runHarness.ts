@@ -146,6 +146,8 @@ async function runInWorker(
       harnessFile: (options.displayName ?? (() => absolute))(absolute),
       sites: compiled.sites,
       structSites: compiled.structSites,
+      locator: compiled.locatorData,
+      harnessScriptName: SCRIPT_NAME,
       timeLimitMs,
       batchIntervalMs: options.batchIntervalMs ?? 50,
       ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
@@ -284,7 +286,7 @@ export function harnessFrames(stack: string, compiled: CompiledHarness): Site[] 
   const frames: Site[] = [];
   const pattern = new RegExp(`${SCRIPT_NAME.replace('.', '\\.')}:(\\d+):(\\d+)`, 'g');
   for (const match of stack.matchAll(pattern)) {
-    const site = compiled.locate(Number(match[1]) - 1, Number(match[2]) - 1);
+    const site = compiled.locator.locate(Number(match[1]) - 1, Number(match[2]) - 1);
     if (site) frames.push(site);
   }
   return frames;

@@ -50,7 +50,7 @@ export function resolveTarget(thunk: () => StructClass, context: string): Struct
   try {
     cls = thunk();
   } catch (error) {
-    throw new TypeError(`${context}: its type thunk failed: ${(error as Error).message}`);
+    throw new TypeError(`${context}: its type thunk failed: ${(error as Error).message}`, { cause: error });
   }
   const info = structInfo(cls);
   if (!info) throw new TypeError(`${context}: ${describeValue(cls)} is not a @struct class`);

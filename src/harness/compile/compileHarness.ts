@@ -8,8 +8,9 @@ import * as esbuild from 'esbuild';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Site } from '../../analysis/analysisInput';
-import { instrumentHarnessSource, toOriginalOffset, type Insertion } from './harnessInstrumenter';
-import { SourceMapLookup, type RawSourceMap } from './sourceMap';
+import { instrumentHarnessSource } from './harnessInstrumenter';
+import { HarnessLocator, lineStarts, type Insertion, type LocatorData } from './harnessLocator';
+import type { RawSourceMap } from './sourceMap';
 
 export interface CompileOptions {
   /** Call stacks for every allocation and free (default true). */
@@ -23,8 +24,9 @@ export interface CompiledHarness {
   code: string;
   sites: Site[];
   structSites: Record<string, Site>;
-  /** Maps a position in `code` (0-based line and column) to its harness source site. */
-  locate(line: number, column: number): Site | null;
+  /** Maps positions in `code` to harness source sites (`locatorData` is its serializable form). */
+  locator: HarnessLocator;
+  locatorData: LocatorData;
 }
 
 /** A harness that does not compile: each problem with its position in the .ts source. */
@@ -101,7 +103,11 @@ export async function compileHarness(file: string, options: CompileOptions = {})
       failure.errors.map((e) => ({
         message: e.text,
         site: e.location
-          ? originalSite(files, resolvePath(dirname(entry), e.location.file), e.location.line - 1, e.location.column)
+          ? locatorFor(files, { sources: [], mappings: '' }, dirname(entry)).site(
+              resolvePath(dirname(entry), e.location.file),
+              e.location.line - 1,
+              e.location.column,
+            )
           : null,
       })),
     );
@@ -109,42 +115,26 @@ export async function compileHarness(file: string, options: CompileOptions = {})
   const js = result.outputFiles.find((f) => f.path.endsWith('.js'))!;
   const mapFile = result.outputFiles.find((f) => f.path.endsWith('.js.map'))!;
   const rawMap = JSON.parse(mapFile.text) as RawSourceMap;
-  const lookup = new SourceMapLookup(rawMap);
-  const mapDir = dirname(outfile);
   const code = `${js.text.replace(/\/\/# sourceMappingURL=.*\s*$/, '')}//# sourceMappingURL=data:application/json;base64,${Buffer.from(mapFile.text).toString('base64')}\n`;
-  return {
-    code,
-    sites,
-    structSites,
-    locate(line, column) {
-      const position = lookup.original(line, column);
-      if (!position) return null;
-      return originalSite(files, resolvePath(mapDir, position.source), position.line, position.column);
-    },
+  const locator = locatorFor(files, rawMap, dirname(outfile));
+  return { code, sites, structSites, locator, locatorData: locator.data };
+}
+
+function locatorFor(files: Map<string, FileInfo>, map: RawSourceMap, mapDir: string): HarnessLocator {
+  const data: LocatorData = {
+    map: { sources: map.sources, mappings: map.mappings },
+    mapDir,
+    files: [...files].map(([path, info]) => ({
+      path,
+      displayName: info.displayName,
+      instrumentedLineStarts: lineStarts(info.instrumented),
+      originalLineStarts: lineStarts(info.original),
+      insertions: info.insertions,
+    })),
   };
+  return new HarnessLocator(data);
 }
 
 function resolvePath(dir: string, path: string): string {
   return isAbsolute(path) ? path : resolve(dir, path);
-}
-
-/** A 0-based position in the instrumented text of `path` → a 1-based site in its original text. */
-function originalSite(files: Map<string, FileInfo>, path: string, line: number, column: number): Site {
-  const info = files.get(path);
-  if (!info) return { file: path, line: line + 1, column: column + 1 };
-  const offset = offsetOf(info.instrumented, line, column);
-  const original = toOriginalOffset(info.insertions, offset);
-  const before = info.original.slice(0, original);
-  const lineStart = before.lastIndexOf('\n') + 1;
-  return { file: info.displayName, line: before.split('\n').length, column: original - lineStart + 1 };
-}
-
-function offsetOf(text: string, line: number, column: number): number {
-  let offset = 0;
-  for (let i = 0; i < line; i++) {
-    const next = text.indexOf('\n', offset);
-    if (next < 0) return text.length;
-    offset = next + 1;
-  }
-  return Math.min(offset + column, text.length);
 }

@@ -13,12 +13,7 @@
  */
 import ts from 'typescript';
 import type { Site } from '../../analysis/analysisInput';
-
-export interface Insertion {
-  /** Offset in the original text. */
-  pos: number;
-  text: string;
-}
+import type { Insertion } from './harnessLocator';
 
 export interface InstrumentedFile {
   code: string;
@@ -193,16 +188,4 @@ function isLoop(node: ts.Node): node is ts.IterationStatement {
 function hasStructDecorator(node: ts.ClassDeclaration): boolean {
   const decorators = ts.canHaveDecorators(node) ? ts.getDecorators(node) : undefined;
   return (decorators ?? []).some((d) => ts.isIdentifier(d.expression) && d.expression.text === 'struct');
-}
-
-/** Maps an offset in instrumented output back to the original text (inside an insertion: its position). */
-export function toOriginalOffset(insertions: readonly Insertion[], offset: number): number {
-  let shift = 0;
-  for (const insertion of insertions) {
-    const start = insertion.pos + shift;
-    if (offset < start) break;
-    if (offset < start + insertion.text.length) return insertion.pos;
-    shift += insertion.text.length;
-  }
-  return offset - shift;
 }

@@ -33,6 +33,8 @@ export interface HarnessRuntimeOptions {
   onBatch?: (update: RuntimeBatch) => void;
   /** The leak check `mm_leak_check()` runs (the analysis module's `checkLeaks`). */
   leakCheck?: (data: RunData) => unknown;
+  /** Finds the harness frames of a stack trace (for accesses, which have no call site of their own). */
+  stackFrames?: (stack: string) => Site[];
 }
 
 /** What streams out while the harness runs. */
@@ -65,6 +67,8 @@ export class TimeLimitExceeded extends Error {
 }
 
 const LOOP_CHECK_EVERY = 4096;
+/** Stack traces taken per (error kind, call path) before further ones count against the last record. */
+const CAPTURES_PER_PATH = 64;
 const OP_CHECK_EVERY = 1024;
 
 export class HarnessRuntime implements ViewHost {
@@ -90,6 +94,7 @@ export class HarnessRuntime implements ViewHost {
   private readonly lastAllocationAt = new Map<number, number>();
   private readonly familyOf = new Map<StructInfo, number>();
   private readonly errorsByKey = new Map<string, MemoryErrorRecord>();
+  private readonly capturesByPath = new Map<string, { captures: number; last: MemoryErrorRecord }>();
   private readonly unknownSite: Site;
 
   // Streaming.
@@ -126,7 +131,7 @@ export class HarnessRuntime implements ViewHost {
     }
     const error = this.heap.lastError!;
     if (error.kind === 'duplicate-registration' || error.kind === 'struct-too-large' || error.kind === 'out-of-memory') {
-      this.report(error.kind, error.message, -1);
+      this.opError(error.kind, error.message, -1);
       return;
     }
     throw new TypeError(`MM_REG_STRUCT(${info.name}): ${error.message}`);
@@ -138,7 +143,7 @@ export class HarnessRuntime implements ViewHost {
       const name = typeof cls === 'function' ? cls.name || 'an anonymous class' : String(cls);
       const address = this.heap.xcalloc(-1, 1);
       this.record(HeapOpKind.Alloc, -1, 1, address, undefined);
-      this.report('unregistered-struct', `XCALLOC: ${name} is not a @struct class`, -1);
+      this.opError('unregistered-struct', `XCALLOC: ${name} is not a @struct class`, -1);
       return null;
     }
     if (!(typeof units === 'number' && Number.isInteger(units) && units >= 1)) {
@@ -155,7 +160,7 @@ export class HarnessRuntime implements ViewHost {
         kind === 'unregistered-struct'
           ? `XCALLOC: struct ${info.name} is not registered (call MM_REG_STRUCT(${info.name}) first)`
           : error.message;
-      this.report(kind, message, -1);
+      this.opError(kind, message, -1);
       return null;
     }
     const id = this.addAllocation(address, units, family);
@@ -199,7 +204,7 @@ export class HarnessRuntime implements ViewHost {
     const ok = this.heap.xfree(address);
     this.record(HeapOpKind.Free, address, 0, ok ? 1 : 0, undefined);
     if (!ok) {
-      this.report('invalid-free', this.heap.lastError?.message ?? 'invalid free', id);
+      this.opError('invalid-free', this.heap.lastError?.message ?? 'invalid free', id);
       return;
     }
     this.freed[id] = 1;
@@ -211,7 +216,7 @@ export class HarnessRuntime implements ViewHost {
     const ok = address !== 0 && this.heap.xfree(address);
     if (address === 0) this.heap.xfree(0);
     this.record(HeapOpKind.Free, address, 0, ok ? 1 : 0, undefined);
-    this.report(kind, message, id);
+    this.opError(kind, message, id);
   }
 
   addressOf(value: unknown): number {
@@ -319,15 +324,47 @@ export class HarnessRuntime implements ViewHost {
     return `the block of ${units > 1 ? `${units} × ` : ''}${family.name} allocated at ${where}`;
   }
 
+  /**
+   * An error of a field access or a pointer read (use-after-free, out-of-bounds): the access has
+   * no call site of its own, so its position comes from a stack trace, taken at most 64 times per
+   * (kind, call path) so an error repeated in a hot loop stays cheap.
+   */
   report(kind: MemoryErrorKind, message: string, allocId: number): void {
+    const capture = this.options.stackFrames;
+    if (!capture) {
+      this.opError(kind, message, allocId);
+      return;
+    }
+    const pathKey = `${kind}:${this.paths.current}`;
+    const hot = this.capturesByPath.get(pathKey);
+    if (hot && hot.captures >= CAPTURES_PER_PATH) {
+      hot.last.count++;
+      return;
+    }
+    const holder: { stack?: string } = {};
+    Error.captureStackTrace(holder);
+    const frames = capture(holder.stack ?? '');
+    const stack = frames.length > 0 ? frames : this.paths.stack(this.paths.current);
+    const record = this.addError(kind, message, allocId, stack, `${stack[0]!.file}:${stack[0]!.line}:${stack[0]!.column}`);
+    if (hot) {
+      hot.captures++;
+      hot.last = record;
+    } else this.capturesByPath.set(pathKey, { captures: 1, last: record });
+  }
+
+  /** An error of an API call: its site is the call's (the innermost frame of the call path). */
+  private opError(kind: MemoryErrorKind, message: string, allocId: number): void {
     const path = this.paths.current;
-    const key = `${kind}:${this.paths.innermost(path)}`;
+    this.addError(kind, message, allocId, this.paths.stack(path), `#${this.paths.innermost(path)}`);
+  }
+
+  private addError(kind: MemoryErrorKind, message: string, allocId: number, stack: Site[], siteKey: string): MemoryErrorRecord {
+    const key = `${kind}@${siteKey}`;
     const existing = this.errorsByKey.get(key);
     if (existing) {
       existing.count++;
-      return;
+      return existing;
     }
-    const stack = this.paths.stack(path);
     const record: MemoryErrorRecord = {
       kind,
       message,
@@ -342,6 +379,7 @@ export class HarnessRuntime implements ViewHost {
     }
     this.errorsByKey.set(key, record);
     this.errors.push(record);
+    return record;
   }
 
   // ------------------------------------------------------------------ log and stream

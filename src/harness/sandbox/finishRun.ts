@@ -3,7 +3,9 @@
  * leak check points) and the analyses' report over the final heap.
  */
 import type { MemoryErrorRecord } from '../../analysis/analysisInput';
+import { checkLeaks, type LeakCheckResult } from '../../analysis/leakCheck';
 import type { Suppression } from '../../analysis/suppressions';
+import { blockUsageReport, memoryUsageReport, registeredPageFamiliesReport } from '../../engine/classicReport';
 import type { FamilyCounters } from '../../engine/family';
 import type { HarnessRuntime, LeakCheckPoint } from '../runtime/harnessRuntime';
 
@@ -24,9 +26,13 @@ export interface RunFacts {
 
 export interface FinishedRun {
   facts: RunFacts;
+  /** The end-of-run leak check (records and summary; the per-block arrays are left out). */
+  leaks: Omit<LeakCheckResult, 'liveIds' | 'kinds'>;
+  /** LMM's classic text reports of the final heap. */
+  classicText: string;
 }
 
-export function finishRun(runtime: HarnessRuntime, _suppressions: readonly Suppression[]): FinishedRun {
+export function finishRun(runtime: HarnessRuntime, suppressions: readonly Suppression[]): FinishedRun {
   const data = runtime.runData();
   const heap = data.heap;
   const facts: RunFacts = {
@@ -42,5 +48,15 @@ export function finishRun(runtime: HarnessRuntime, _suppressions: readonly Suppr
     roots: data.roots.length,
     leakChecks: runtime.leakChecks,
   };
-  return { facts };
+  const { liveIds: _ids, kinds: _kinds, ...leaks } = checkLeaks(data, { suppressions });
+  for (const check of runtime.leakChecks) {
+    // Typed arrays of mid-run checks are dropped too: the report keeps records and summaries.
+    const result = check.result as Partial<LeakCheckResult> | null;
+    if (result) {
+      delete result.liveIds;
+      delete result.kinds;
+    }
+  }
+  const classicText = registeredPageFamiliesReport(heap) + memoryUsageReport(heap) + blockUsageReport(heap);
+  return { facts, leaks, classicText };
 }

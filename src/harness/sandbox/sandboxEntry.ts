@@ -9,6 +9,7 @@ import type { RunData, Site } from '../../analysis/analysisInput';
 import { checkLeaks } from '../../analysis/leakCheck';
 import { parseSuppressions, type Suppression } from '../../analysis/suppressions';
 import { createLmmStudioModule } from '../api/lmmStudioModule';
+import { HarnessLocator, type LocatorData } from '../compile/harnessLocator';
 import { HarnessRuntime, TimeLimitExceeded, type RuntimeBatch } from '../runtime/harnessRuntime';
 import { finishRun } from './finishRun';
 
@@ -22,6 +23,9 @@ export interface SandboxRunOptions {
   batchIntervalMs: number;
   suppressionsText?: string;
   suppressionsFile?: string;
+  locator: LocatorData;
+  /** The file name the harness script's stack frames carry. */
+  harnessScriptName: string;
 }
 
 export interface SandboxRun {
@@ -40,7 +44,11 @@ export function startRun(optionsJson: string, onBatch: (batch: RuntimeBatch) => 
     options.suppressionsText !== undefined
       ? parseSuppressions(options.suppressionsText, options.suppressionsFile ?? '.lmmsupp')
       : [];
+  const locator = new HarnessLocator(options.locator);
+  // Enough frames to get past the runtime's own into the harness's 8.
+  Error.stackTraceLimit = 24;
   const runtime = new HarnessRuntime({
+    stackFrames: (stack) => locator.framesOf(stack, options.harnessScriptName, 8),
     harnessFile: options.harnessFile,
     sites: options.sites,
     structSites: options.structSites,

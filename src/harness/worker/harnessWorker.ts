@@ -13,6 +13,7 @@ import type { FinishedRun } from '../sandbox/finishRun';
 import type { WorkerInput, WorkerMessage, WorkerOutcome } from './workerProtocol';
 
 const input = workerData as WorkerInput;
+const VM_TIMEOUT_MARGIN_MS = 250;
 const port = parentPort!;
 const post = (message: WorkerMessage) => port.postMessage(message);
 
@@ -53,7 +54,8 @@ async function runHarness(): Promise<void> {
         delete globalThis.__lmmGo; delete globalThis.__lmmFactory; delete globalThis.__lmmRequire;
         return go(f, r); })()`,
       context,
-      { timeout: Math.max(1, deadline - Date.now()), filename: 'lmm-main.js' },
+      // A little after the deadline: the loop checks stop the run first, with the loop's position.
+      { timeout: Math.max(1, deadline - Date.now() + VM_TIMEOUT_MARGIN_MS), filename: 'lmm-main.js' },
     );
     if (result !== null && typeof result === 'object' && typeof (result as Promise<unknown>).then === 'function') {
       result = await withDeadline(result as Promise<unknown>, deadline);

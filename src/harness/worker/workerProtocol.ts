@@ -1,5 +1,6 @@
 /** Messages between the harness runner (parent) and its worker thread. */
 import type { Site } from '../../analysis/analysisInput';
+import type { LocatorData } from '../compile/harnessLocator';
 import type { RuntimeBatch } from '../runtime/harnessRuntime';
 import type { FinishedRun } from '../sandbox/finishRun';
 
@@ -20,6 +21,8 @@ export interface WorkerInput {
     batchIntervalMs: number;
     suppressionsText?: string;
     suppressionsFile?: string;
+    locator: LocatorData;
+    harnessScriptName: string;
   };
 }
 

@@ -1,0 +1,118 @@
+/**
+ * Type declarations of the `lmm-studio` module, for harnesses (`*.lmm.ts`) in the editor.
+ * The runtime is provided by LMM Studio when it runs a harness; these declarations only make
+ * the editor understand it (completion, no red squiggles under `strict`). They also check the
+ * decorators against the field types: `@u32 name!: string` is an error.
+ *
+ * A module file (not an ambient `declare module`): resolve `lmm-studio` to it with a tsconfig
+ * `paths` entry or a TypeScript server plugin.
+ */
+
+declare const cTypeValue: unique symbol;
+
+/** A C field type; also the decorator declaring a field of that type. */
+export interface CType<V> {
+  (value: undefined, context: ClassFieldDecoratorContext<any, V>): void; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** The JavaScript type a field of this C type reads and writes (type-level only). */
+  readonly [cTypeValue]: V;
+}
+
+/** A class decorated with `@struct`. */
+export type StructClass<T extends object = object> = abstract new (...args: any[]) => T; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** An array field (`@array(u32, 4)`): a live view of the block's bytes with `.length`. */
+export interface CArray<E> extends Iterable<E> {
+  readonly length: number;
+  [index: number]: E;
+}
+
+/**
+ * What XCALLOC returns: a view of the block typed as the struct (fields read and write the
+ * block's bytes), and `v[i]` for the i-th unit of a block of several.
+ */
+export type Block<T extends object> = T & { readonly [index: number]: T };
+
+/** Lays the class out as a C struct (x86-64 ABI: declaration order, natural alignment, padding). */
+export declare function struct<C extends StructClass>(value: C, context: ClassDecoratorContext<C>): void;
+
+/** Unsigned and signed integers and floating point numbers; 64-bit integers are `bigint`. */
+export declare const u8: CType<number>;
+export declare const u16: CType<number>;
+export declare const u32: CType<number>;
+export declare const u64: CType<bigint>;
+export declare const i8: CType<number>;
+export declare const i16: CType<number>;
+export declare const i32: CType<number>;
+export declare const i64: CType<bigint>;
+export declare const f32: CType<number>;
+export declare const f64: CType<number>;
+
+/** `char name[n]`: reads up to the NUL, writes at most n − 1 bytes and a NUL (longer strings are cut and reported). */
+export declare function char(length: number): CType<string>;
+
+/** A pointer to a struct (8 bytes): reads back as a view of the block it points to, or null. */
+export declare function ptr<T extends object>(target: () => StructClass<T>): CType<T | null>;
+
+/** A struct embedded by value. */
+export declare function field<T extends object>(target: () => StructClass<T>): CType<T>;
+
+/** A fixed array of a C type (`@array(u32, 4)`) or of structs (`@array(() => point_t, 3)`). */
+export declare function array<E>(element: CType<E>, length: number): CType<CArray<E>>;
+export declare function array<T extends object>(element: () => StructClass<T>, length: number): CType<CArray<T>>;
+
+/** Registers a struct with LMM (one page family per struct). */
+export declare function MM_REG_STRUCT(type: StructClass): void;
+
+/**
+ * Allocates `units` zeroed structs. Non-null in the type, as in C; at run time it is `null` when
+ * the allocation fails (unregistered struct, too large for a page, out of memory).
+ */
+export declare function XCALLOC<T extends object>(units: number, type: StructClass<T>): Block<T>;
+
+/** Frees a block (pass the view XCALLOC returned). */
+export declare function XFREE(block: object | null): void;
+
+/** The address a view points at (how pointers are compared). */
+export declare function addressOf(block: object | null): number;
+
+/** The size of a struct in bytes (C's sizeof). */
+export declare function sizeof(type: StructClass): number;
+
+/** Declares a block as held by a global variable of the C program (a root for leak checks). */
+export declare function mm_register_root(block: object): void;
+export declare function mm_unregister_root(block: object): void;
+
+export type LeakKind = 'definitely-lost' | 'indirectly-lost' | 'possibly-lost' | 'still-reachable';
+
+export interface Site {
+  file: string;
+  line: number;
+  column: number;
+}
+
+export interface BlocksAndBytes {
+  blocks: number;
+  bytes: number;
+}
+
+/** One loss record: blocks of one (kind, struct, allocation stack). */
+export interface LossRecord {
+  kind: LeakKind;
+  struct: string;
+  blocks: number;
+  bytes: number;
+  site: Site | null;
+  stack: Site[];
+  suppressed: boolean;
+  drags: BlocksAndBytes;
+}
+
+export interface LeakCheckResult {
+  records: LossRecord[];
+  summary: Record<LeakKind, BlocksAndBytes> & { suppressed: BlocksAndBytes };
+  liveBlocks: number;
+  liveBytes: number;
+}
+
+/** Runs a leak check now (also shown in the report as a check point) and returns its result. */
+export declare function mm_leak_check(): LeakCheckResult;

@@ -1,0 +1,112 @@
+/**
+ * Maps a position in the compiled harness (what V8 reports in stack traces) back to the .ts
+ * source: esbuild's source map to the instrumented text, then the instrumenter's insertions to
+ * the original text. Plain data and pure code, so the sandbox can use it too (for the sites of
+ * out-of-bounds and use-after-free accesses, found from a stack trace).
+ */
+import type { Site } from '../../analysis/analysisInput';
+import { SourceMapLookup, type RawSourceMap } from './sourceMap';
+
+/** Text the instrumenter inserted at `pos` of the original text. */
+export interface Insertion {
+  pos: number;
+  text: string;
+}
+
+export interface LocatorFile {
+  /** The path as the source map names it (absolute). */
+  path: string;
+  displayName: string;
+  /** Line start offsets of the instrumented and of the original text. */
+  instrumentedLineStarts: number[];
+  originalLineStarts: number[];
+  insertions: Insertion[];
+}
+
+export interface LocatorData {
+  map: RawSourceMap;
+  /** Directory the map's relative `sources` resolve against. */
+  mapDir: string;
+  files: LocatorFile[];
+}
+
+export class HarnessLocator {
+  private readonly lookup: SourceMapLookup;
+  private readonly files = new Map<string, LocatorFile>();
+
+  constructor(readonly data: LocatorData) {
+    this.lookup = new SourceMapLookup(data.map);
+    for (const file of data.files) this.files.set(file.path, file);
+  }
+
+  /** The source site of a 0-based line and column of the compiled code, or null when unmapped. */
+  locate(line: number, column: number): Site | null {
+    const position = this.lookup.original(line, column);
+    if (!position) return null;
+    return this.site(joinPath(this.data.mapDir, position.source), position.line, position.column);
+  }
+
+  /** A 0-based position in the instrumented text of `path` → a 1-based site in its original text. */
+  site(path: string, line: number, column: number): Site {
+    const file = this.files.get(path);
+    if (!file) return { file: path, line: line + 1, column: column + 1 };
+    const offset = (file.instrumentedLineStarts[line] ?? 0) + column;
+    const original = toOriginalOffset(file.insertions, offset);
+    const starts = file.originalLineStarts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= original) lo = mid;
+      else hi = mid - 1;
+    }
+    return { file: file.displayName, line: lo + 1, column: original - starts[lo]! + 1 };
+  }
+
+  /** The harness frames of a V8 stack trace (frames in `scriptName`), innermost first. */
+  framesOf(stack: string, scriptName: string, max = Infinity): Site[] {
+    const frames: Site[] = [];
+    let from = 0;
+    const marker = scriptName + ':';
+    while (frames.length < max) {
+      const at = stack.indexOf(marker, from);
+      if (at < 0) break;
+      const match = /^(\d+):(\d+)/.exec(stack.slice(at + marker.length, at + marker.length + 24));
+      from = at + marker.length;
+      if (!match) continue;
+      const site = this.locate(Number(match[1]) - 1, Number(match[2]) - 1);
+      if (site) frames.push(site);
+    }
+    return frames;
+  }
+}
+
+export function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** Joins a source map's relative source to its directory (POSIX or Windows paths, no Node). */
+export function joinPath(dir: string, path: string): string {
+  if (path.startsWith('/') || /^[A-Za-z]:[\\/]/.test(path)) return path;
+  const separator = dir.includes('\\') && !dir.includes('/') ? '\\' : '/';
+  const parts = dir.split(/[\\/]/);
+  for (const part of path.split(/[\\/]/)) {
+    if (part === '..') parts.pop();
+    else if (part !== '.' && part !== '') parts.push(part);
+  }
+  return parts.join(separator);
+}
+
+/** Maps an offset in instrumented output back to the original text (inside an insertion: its position). */
+export function toOriginalOffset(insertions: readonly Insertion[], offset: number): number {
+  let shift = 0;
+  for (const insertion of insertions) {
+    const start = insertion.pos + shift;
+    if (offset < start) break;
+    if (offset < start + insertion.text.length) return insertion.pos;
+    shift += insertion.text.length;
+  }
+  return offset - shift;
+}
