@@ -331,23 +331,12 @@ export function checkLeaks(data: RunData, options: LeakCheckOptions = {}): LeakC
     if (ids.length < MAX_IDS_PER_RECORD) ids.push(allocationId[k]!);
   }
 
-  const suppressions = options.suppressions ?? [];
-  const used = new Map<Suppression, SuppressionUse>();
-  const summary: LeakSummary = {
-    'definitely-lost': { blocks: 0, bytes: 0 },
-    'indirectly-lost': { blocks: 0, bytes: 0 },
-    'possibly-lost': { blocks: 0, bytes: 0 },
-    'still-reachable': { blocks: 0, bytes: 0 },
-    suppressed: { blocks: 0, bytes: 0 },
-  };
   const records: LossRecord[] = [];
   for (let r = 0; r < recKind.length; r++) {
-    const leakKind = LEAK_KINDS[recKind[r]!]!;
-    const struct = structNames[recStruct[r]!]!;
     const stack = interner.stacks[recStack[r]!]! as Site[];
     const record: LossRecord = {
-      kind: leakKind,
-      struct,
+      kind: LEAK_KINDS[recKind[r]!]!,
+      struct: structNames[recStruct[r]!]!,
       blocks: recBlocks[r]!,
       bytes: recBytes[r]!,
       site: stack[0] ?? null,
@@ -356,27 +345,10 @@ export function checkLeaks(data: RunData, options: LeakCheckOptions = {}): LeakC
       drags: { blocks: recDragBlocks[r]!, bytes: recDragBytes[r]! },
       allocationIds: recIds[r]!,
     };
-    if (recKind[r] === STILL_REACHABLE || recKind[r] === POSSIBLY_LOST) {
-      record.rootPath = rootPath(recFirst[r]!);
-    }
-    const suppression = matchLeakSuppression(suppressions, leakKind, struct, stack);
-    const total = suppression === undefined ? summary[leakKind] : summary.suppressed;
-    total.blocks += record.blocks;
-    total.bytes += record.bytes;
-    if (suppression !== undefined) {
-      record.suppressed = true;
-      record.suppressedBy = suppression.name;
-      let use = used.get(suppression);
-      if (use === undefined) {
-        use = { name: suppression.name, file: suppression.file, line: suppression.line, records: 0, blocks: 0, bytes: 0 };
-        used.set(suppression, use);
-      }
-      use.records++;
-      use.blocks += record.blocks;
-      use.bytes += record.bytes;
-    }
+    if (recKind[r] === STILL_REACHABLE || recKind[r] === POSSIBLY_LOST) record.rootPath = rootPath(recFirst[r]!);
     records.push(record);
   }
+  const { summary, suppressionsUsed } = applyLeakSuppressions(records, options.suppressions ?? []);
   records.sort(
     (a, b) =>
       LEAK_KINDS.indexOf(a.kind) - LEAK_KINDS.indexOf(b.kind) ||
@@ -391,7 +363,7 @@ export function checkLeaks(data: RunData, options: LeakCheckOptions = {}): LeakC
     liveBytes,
     liveIds: liveIdsOut,
     kinds: kind.slice(),
-    suppressionsUsed: [...used.values()],
+    suppressionsUsed,
   };
 
   function rootPath(block: number): RootPathStep[] {
@@ -429,4 +401,42 @@ export function checkLeaks(data: RunData, options: LeakCheckOptions = {}): LeakC
     }
     return reversed.reverse();
   }
+}
+
+/**
+ * Marks the records a suppression silences (clearing earlier marks) and totals them as memcheck
+ * does: per kind for the unsuppressed ones, and suppressed apart. Also used to re-apply a
+ * suppressions file to the result of an earlier `mm_leak_check()`.
+ */
+export function applyLeakSuppressions(
+  records: LossRecord[],
+  suppressions: readonly Suppression[],
+): { summary: LeakSummary; suppressionsUsed: SuppressionUse[] } {
+  const used = new Map<Suppression, SuppressionUse>();
+  const summary: LeakSummary = {
+    'definitely-lost': { blocks: 0, bytes: 0 },
+    'indirectly-lost': { blocks: 0, bytes: 0 },
+    'possibly-lost': { blocks: 0, bytes: 0 },
+    'still-reachable': { blocks: 0, bytes: 0 },
+    suppressed: { blocks: 0, bytes: 0 },
+  };
+  for (const record of records) {
+    const suppression = matchLeakSuppression(suppressions, record.kind, record.struct, record.stack);
+    const total = suppression === undefined ? summary[record.kind] : summary.suppressed;
+    total.blocks += record.blocks;
+    total.bytes += record.bytes;
+    record.suppressed = suppression !== undefined;
+    delete record.suppressedBy;
+    if (suppression === undefined) continue;
+    record.suppressedBy = suppression.name;
+    let use = used.get(suppression);
+    if (use === undefined) {
+      use = { name: suppression.name, file: suppression.file, line: suppression.line, records: 0, blocks: 0, bytes: 0 };
+      used.set(suppression, use);
+    }
+    use.records++;
+    use.blocks += record.blocks;
+    use.bytes += record.bytes;
+  }
+  return { summary, suppressionsUsed: [...used.values()] };
 }

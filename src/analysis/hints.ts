@@ -1,0 +1,152 @@
+/**
+ * LMM's own promise: "from these stats, application memory usage can be analyzed and can
+ * provide hints to further optimize the memory requirements of the process". Each hint is
+ * measured on this run and says how many bytes acting on it would save.
+ */
+import type { FieldLayout, RunData, Site, StructLayout } from './analysisInput';
+import type { AllocationTimeline } from './allocationTimeline';
+import { META_SIZE } from '../engine/constants';
+import { heapStatistics } from '../engine/statistics';
+import { pageFit } from './pageFit';
+import { siteText } from './siteText';
+import { reorderedForPadding } from './structLayout';
+
+export type HintKind = 'padding' | 'page-fit' | 'fragmentation' | 'short-lived';
+
+export interface Hint {
+  kind: HintKind;
+  struct?: string;
+  site?: Site;
+  message: string;
+  /** Bytes this run would have saved (at its peak unless the message says otherwise). */
+  savingBytes: number;
+  /** padding: the reordered layout and the bytes saved per object. */
+  layout?: FieldLayout[];
+  perObjectBytes?: number;
+  /** page-fit: blocks per page and bytes stranded in each page. */
+  blocksPerPage?: number;
+  strandedBytesPerPage?: number;
+  /** fragmentation: pages held and pages that would suffice. */
+  pages?: number;
+  pagesNeeded?: number;
+}
+
+/** Thresholds of the short-lived-blocks hint. */
+const SHORT_LIVED_MIN_ALLOCATIONS = 16;
+const SHORT_LIVED_MAX_MEAN_STEPS = 4;
+
+export function computeHints(data: RunData, timeline: AllocationTimeline): Hint[] {
+  const hints: Hint[] = [];
+  const pageSize = data.heap.pageSize;
+  const peakUnits = new Map(timeline.peak.byStruct.map((s) => [s.struct, s.units]));
+  const allocatedUnits = new Map<string, number>();
+  for (const a of data.allocations) allocatedUnits.set(a.struct, (allocatedUnits.get(a.struct) ?? 0) + a.units);
+
+  // Padding a reordering of the fields removes.
+  for (const layout of data.structs) {
+    const reordered = reorderedForPadding(layout);
+    const perObject = layout.size - reordered.size;
+    if (perObject <= 0) continue;
+    const atPeak = peakUnits.get(layout.name) ?? 0;
+    const allocated = allocatedUnits.get(layout.name) ?? 0;
+    const before = pageFit(pageSize, layout.size).blocksPerPage;
+    const after = pageFit(pageSize, reordered.size).blocksPerPage;
+    hints.push({
+      kind: 'padding',
+      struct: layout.name,
+      ...(layout.site ? { site: layout.site } : {}),
+      message:
+        `${layout.name} is ${layout.size} bytes, ${perObject} of them padding that reordering its fields removes: ` +
+        `${layoutText(reordered)} is ${reordered.size} bytes (${before} → ${after} per page). ` +
+        `This run: ${perObject} × ${atPeak} objects live at the peak = ${perObject * atPeak} bytes; ` +
+        `${perObject * allocated} bytes over ${allocated} allocated.`,
+      savingBytes: perObject * atPeak,
+      layout: reordered.fields,
+      perObjectBytes: perObject,
+    });
+  }
+
+  const stats = heapStatistics(data.heap);
+  for (const family of stats.families) {
+    if (family.peakPages === 0) continue;
+    const fit = pageFit(pageSize, family.size);
+    // Struct sizes that strand bytes in every page.
+    if (fit.strandedBytes > 0 && fit.blocksPerPage > 0) {
+      const stranded = fit.strandedBytes * family.peakPages;
+      const oneMore =
+        fit.sizeForOneMore > 0
+          ? ` A ${family.name} of at most ${fit.sizeForOneMore} bytes would fit ${fit.blocksPerPage + 1} per page; ` +
+            `fields up to ${Math.floor(fit.strandedBytes / fit.blocksPerPage)} bytes larger would cost no page.`
+          : '';
+      hints.push({
+        kind: 'page-fit',
+        struct: family.name,
+        message:
+          `${family.name} (${family.size} bytes + ${META_SIZE} of meta data) fits ${fit.blocksPerPage} per ${pageSize}-byte page, ` +
+          `stranding ${fit.strandedBytes} bytes in every page: ${stranded} bytes over the ${family.peakPages} page(s) at the peak.` +
+          oneMore,
+        savingBytes: stranded,
+        blocksPerPage: fit.blocksPerPage,
+        strandedBytesPerPage: fit.strandedBytes,
+      });
+    }
+    // Pages that sit mostly empty: now, and at the peak of pages.
+    const capacity = Math.max(1, fit.blocksPerPage) * (META_SIZE + family.size);
+    const neededNow = Math.ceil(family.appMemory / capacity);
+    const neededAtPeak = Math.ceil(family.peakAppMemory / capacity);
+    const excessNow = family.pages - neededNow;
+    const excessAtPeak = family.peakPages - neededAtPeak;
+    const atPeak = excessAtPeak > excessNow;
+    const pages = atPeak ? family.peakPages : family.pages;
+    const needed = atPeak ? neededAtPeak : neededNow;
+    const used = atPeak ? family.peakAppMemory : family.appMemory;
+    if (pages - needed >= 1 && used < 0.5 * pages * capacity) {
+      const percent = ((100 * used) / (pages * capacity)).toFixed(0);
+      hints.push({
+        kind: 'fragmentation',
+        struct: family.name,
+        message:
+          `${family.name}'s pages sit mostly empty (external fragmentation): ` +
+          (atPeak
+            ? `at its peak the family held ${pages} pages, yet its largest application memory (${used} bytes) needs ${needed}`
+            : `${pages} pages hold ${used} bytes of blocks (${percent}% full) where ${needed} would suffice`) +
+          `. Blocks freed out of allocation order keep half-empty pages mapped; allocating long-lived objects together ` +
+          `(or from a pool) returns whole pages.`,
+        savingBytes: (pages - needed) * pageSize,
+        pages,
+        pagesNeeded: needed,
+      });
+    }
+  }
+
+  // Sites that allocate many short-lived blocks.
+  for (const site of timeline.sites) {
+    if (site.allocated < SHORT_LIVED_MIN_ALLOCATIONS || site.freed < 0.9 * site.allocated) continue;
+    if (site.meanLifetimeSteps > SHORT_LIVED_MAX_MEAN_STEPS) continue;
+    const perBlock = META_SIZE + site.bytesAllocated / site.allocated;
+    hints.push({
+      kind: 'short-lived',
+      struct: site.struct,
+      ...(site.site ? { site: site.site } : {}),
+      message:
+        `${siteText(site.site)} allocates many short-lived ${site.struct} blocks: ${site.allocated} allocations, ` +
+        `freed after ${site.meanLifetimeSteps.toFixed(1)} heap steps on average, at most ${site.peakLive} live at once. ` +
+        `Reusing one object (or a local variable) saves ${site.allocated + site.freed} allocator calls and ` +
+        `${Math.round(site.peakLive * perBlock)} bytes of application memory at its peak.`,
+      savingBytes: Math.round(site.peakLive * perBlock),
+    });
+  }
+  return hints.sort((a, b) => b.savingBytes - a.savingBytes);
+}
+
+/** `{ u64 b; char a; char c[3]; }` from a layout's fields. */
+export function layoutText(layout: StructLayout): string {
+  return `{ ${layout.fields.map((f) => declaration(f) + ';').join(' ')} }`;
+}
+
+function declaration(field: FieldLayout): string {
+  const array = /^(.*?)\s*((\[\d+\])+)$/.exec(field.type);
+  if (array !== null) return `${array[1]} ${field.name}${array[2]}`;
+  if (field.type.endsWith('*')) return `${field.type}${field.name}`;
+  return `${field.type} ${field.name}`;
+}

@@ -1,0 +1,177 @@
+/**
+ * The run report: everything `lmm run --json` prints and the VS Code views draw, as one
+ * JSON-ready object (schemaVersion 1; field names fixed by the harness issue, more welcome).
+ */
+import { heapStatistics, type FamilyStatistics, type TotalStatistics } from '../engine/statistics';
+import type { MemoryErrorKind, MemoryErrorRecord, RunData, Site, StructLayout } from './analysisInput';
+import { allocationTimeline, type PeakReport, type SiteStatistics } from './allocationTimeline';
+import { computeHints, type Hint } from './hints';
+import {
+  applyLeakSuppressions,
+  checkLeaks,
+  type LeakCheckResult,
+  type LeakSummary,
+  type LossRecord,
+  type SuppressionUse,
+} from './leakCheck';
+import { LEAK_KINDS, type LeakKind } from './leakKinds';
+import { matchErrorSuppression, MEMORY_ERROR_KINDS, type Suppression } from './suppressions';
+
+/** A mid-run `mm_leak_check()` as the harness runtime records it. */
+export interface LeakCheckInput {
+  step: number;
+  site: Site;
+  stack?: Site[];
+  /** The result `checkLeaks` gave at that moment. */
+  result: unknown;
+}
+
+export interface RunReportOptions {
+  suppressions?: readonly Suppression[];
+  leakChecks?: readonly LeakCheckInput[];
+  /** The end-of-run leak check, when the caller already ran it (otherwise it runs here). */
+  finalLeakCheck?: LeakCheckResult;
+}
+
+export interface ErrorReport extends MemoryErrorRecord {
+  suppressed: boolean;
+  suppressedBy?: string;
+}
+
+export interface LeakCheckReport {
+  event: number;
+  site: Site;
+  stack: Site[];
+  leaks: LossRecord[];
+  summary: LeakSummary;
+}
+
+export interface RunReport {
+  schemaVersion: 1;
+  harnessFile: string;
+  pageSize: number;
+  families: FamilyStatistics[];
+  totals: TotalStatistics & {
+    allocations: number;
+    frees: number;
+    liveBlocks: number;
+    liveBytes: number;
+    bytesAllocated: number;
+    steps: number;
+  };
+  structs: StructLayout[];
+  sites: SiteStatistics[];
+  leaks: LossRecord[];
+  leakSummary: LeakSummary;
+  errors: ErrorReport[];
+  errorSummary: { errors: number; contexts: number; suppressed: number };
+  leakChecks: LeakCheckReport[];
+  suppressionsUsed: SuppressionUse[];
+  peak: PeakReport;
+  hints: Hint[];
+}
+
+export function buildRunReport(data: RunData, options: RunReportOptions = {}): RunReport {
+  const suppressions = options.suppressions ?? [];
+  const leaks = options.finalLeakCheck ?? checkLeaks(data, { suppressions });
+  const leakSuppression = applyLeakSuppressions(leaks.records, suppressions);
+  const timeline = allocationTimeline(data, leaks);
+  const stats = heapStatistics(data.heap);
+
+  let frees = 0;
+  let bytesAllocated = 0;
+  for (const a of data.allocations) {
+    if (a.freeStep !== -1) frees++;
+    bytesAllocated += a.bytes;
+  }
+
+  const errors: ErrorReport[] = data.errors.map((e) => {
+    const suppression = matchErrorSuppression(suppressions, e.kind, e.stack);
+    return suppression === undefined ? { ...e, suppressed: false } : { ...e, suppressed: true, suppressedBy: suppression.name };
+  });
+  const errorSummary = { errors: 0, contexts: 0, suppressed: 0 };
+  for (const e of errors) {
+    if (e.suppressed) errorSummary.suppressed += e.count;
+    else {
+      errorSummary.errors += e.count;
+      errorSummary.contexts++;
+    }
+  }
+
+  const leakChecks: LeakCheckReport[] = [];
+  for (const point of options.leakChecks ?? []) {
+    const result = asLeakCheckResult(point.result);
+    const leaksThen = result === null ? [] : result.records.map((r) => ({ ...r }));
+    const { summary } = applyLeakSuppressions(leaksThen, suppressions);
+    leakChecks.push({ event: point.step, site: point.site, stack: point.stack ?? [point.site], leaks: leaksThen, summary });
+  }
+
+  return {
+    schemaVersion: 1,
+    harnessFile: data.harnessFile,
+    pageSize: data.heap.pageSize,
+    families: stats.families,
+    totals: {
+      ...stats.totals,
+      allocations: data.allocations.length,
+      frees,
+      liveBlocks: leaks.liveBlocks,
+      liveBytes: leaks.liveBytes,
+      bytesAllocated,
+      steps: data.steps,
+    },
+    structs: data.structs,
+    sites: timeline.sites,
+    leaks: leaks.records,
+    leakSummary: leakSuppression.summary,
+    errors,
+    errorSummary,
+    leakChecks,
+    suppressionsUsed: leakSuppression.suppressionsUsed,
+    peak: timeline.peak,
+    hints: computeHints(data, timeline),
+  };
+}
+
+function asLeakCheckResult(value: unknown): LeakCheckResult | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const records = (value as { records?: unknown }).records;
+  return Array.isArray(records) ? (value as LeakCheckResult) : null;
+}
+
+/** What `--fail-on` accepts: leak kinds, error kinds, `error` (any error) and `leak` (any lost block). */
+export type FailOnKind = LeakKind | MemoryErrorKind | 'error' | 'leak';
+
+/** Parses `definitely-lost,indirectly-lost,error`; throws with the list of valid kinds on a bad one. */
+export function parseFailOn(text: string): FailOnKind[] {
+  const valid = new Set<string>([...LEAK_KINDS, ...MEMORY_ERROR_KINDS, 'error', 'leak']);
+  const kinds = text
+    .split(',')
+    .map((k) => k.trim())
+    .filter((k) => k !== '');
+  for (const k of kinds) {
+    if (!valid.has(k)) throw new Error(`--fail-on: unknown kind '${k}' (one of ${[...valid].join(', ')})`);
+  }
+  return kinds as FailOnKind[];
+}
+
+/**
+ * The kinds among `kinds` that occurred in the report and were not suppressed: a CI gate like
+ * Valgrind's --error-exitcode (`lmm run --fail-on KINDS` exits 1 when this is not empty).
+ * `leak` means any definitely, indirectly or possibly lost block.
+ */
+export function failingKinds(report: RunReport, kinds: readonly FailOnKind[] | string): FailOnKind[] {
+  const wanted = typeof kinds === 'string' ? parseFailOn(kinds) : kinds;
+  const occurred = new Set<FailOnKind>();
+  for (const record of report.leaks) {
+    if (record.suppressed || record.blocks === 0) continue;
+    occurred.add(record.kind);
+    if (record.kind !== 'still-reachable') occurred.add('leak');
+  }
+  for (const error of report.errors) {
+    if (error.suppressed || error.count === 0) continue;
+    occurred.add(error.kind);
+    occurred.add('error');
+  }
+  return wanted.filter((k) => occurred.has(k));
+}

@@ -1,0 +1,131 @@
+/**
+ * Leaks and memory errors as SARIF 2.1.0, for code-scanning tools (GitHub code scanning, the
+ * SARIF viewer): one rule per kind, one result per unsuppressed loss record or error context,
+ * located at the innermost harness frame, with the rest of the stack and the allocation / free
+ * sites as related locations. Suppressed ones are kept with a SARIF suppression.
+ */
+import type { MemoryErrorKind, Site } from './analysisInput';
+import { LEAK_KINDS, type LeakKind } from './leakKinds';
+import type { RunReport } from './runReport';
+import { siteText } from './siteText';
+import { MEMORY_ERROR_KINDS } from './suppressions';
+
+type Level = 'error' | 'warning' | 'note';
+
+const RULE_TEXT: Record<LeakKind | MemoryErrorKind, [string, Level]> = {
+  'definitely-lost': ['A block no root reaches and no other lost block points to: its memory leaked.', 'error'],
+  'indirectly-lost': [
+    'A lost block that only other lost blocks point to (freeing the definitely-lost one would free it).',
+    'error',
+  ],
+  'possibly-lost': ['A block reachable only through a pointer into its middle (an interior pointer).', 'warning'],
+  'still-reachable': ['A block still reachable from a root at exit (not freed, but not lost).', 'note'],
+  'double-free': ['A block was freed twice.', 'error'],
+  'invalid-free': ['XFREE of an address that is not the data address of an allocated block.', 'error'],
+  'use-after-free': ['Access through a view of a block that was freed.', 'error'],
+  'out-of-bounds': ['Access beyond a block or an array field (the read gives 0, the write is ignored).', 'error'],
+  'unregistered-struct': ['XCALLOC of a struct that was not registered with MM_REG_STRUCT.', 'error'],
+  'too-large': ['An allocation larger than one page can serve.', 'error'],
+  'out-of-memory': ['The simulated memory cap was reached.', 'error'],
+  'duplicate-registration': ['A struct was registered twice.', 'warning'],
+  'struct-too-large': ['A struct larger than the page size was registered.', 'error'],
+};
+
+export interface SarifLog {
+  version: '2.1.0';
+  $schema: string;
+  runs: unknown[];
+}
+
+export function toSarif(report: RunReport, toolVersion = 'dev'): SarifLog {
+  const ruleIds = [...LEAK_KINDS, ...MEMORY_ERROR_KINDS];
+  const rules = ruleIds.map((id) => ({
+    id,
+    name: id.replace(/(^|-)(\w)/g, (_, _dash: string, c: string) => c.toUpperCase()),
+    shortDescription: { text: id.replace(/-/g, ' ') },
+    fullDescription: { text: RULE_TEXT[id][0] },
+    defaultConfiguration: { level: RULE_TEXT[id][1] },
+    properties: { tags: [LEAK_KINDS.includes(id as LeakKind) ? 'memory-leak' : 'memory-error'] },
+  }));
+  const results: unknown[] = [];
+  for (const record of report.leaks) {
+    const related = record.stack.slice(1).map((s, i) => relatedLocation(i + 1, s, 'called from here'));
+    const dragText =
+      record.kind === 'definitely-lost' && record.drags.blocks > 0
+        ? `, dragging ${record.drags.bytes} bytes in ${record.drags.blocks} indirectly lost block(s)`
+        : '';
+    results.push({
+      ruleId: record.kind,
+      ruleIndex: ruleIds.indexOf(record.kind),
+      level: RULE_TEXT[record.kind][1],
+      message: {
+        text: `${record.bytes} bytes in ${record.blocks} block(s) of ${record.struct} are ${record.kind.replace('-', ' ')}${dragText}.`,
+      },
+      locations: record.site ? [location(record.site, 'allocated here')] : [],
+      relatedLocations: related,
+      partialFingerprints: { lmmLossRecord: `${record.kind}|${record.struct}|${record.stack.map(siteText).join('<')}` },
+      properties: { struct: record.struct, blocks: record.blocks, bytes: record.bytes, drags: record.drags },
+      ...(record.suppressed
+        ? { suppressions: [{ kind: 'external', justification: `suppressed by ${record.suppressedBy}` }] }
+        : {}),
+    });
+  }
+  for (const error of report.errors) {
+    const related = error.stack.slice(1).map((s, i) => relatedLocation(i + 1, s, 'called from here'));
+    if (error.allocSite) related.push(relatedLocation(related.length + 1, error.allocSite, 'the block was allocated here'));
+    if (error.freeSite) related.push(relatedLocation(related.length + 1, error.freeSite, 'the block was freed here'));
+    results.push({
+      ruleId: error.kind,
+      ruleIndex: ruleIds.indexOf(error.kind),
+      level: RULE_TEXT[error.kind][1],
+      message: { text: error.count > 1 ? `${error.message} (${error.count} times)` : error.message },
+      locations: [location(error.site)],
+      relatedLocations: related,
+      occurrenceCount: error.count,
+      partialFingerprints: { lmmError: `${error.kind}|${siteText(error.site)}` },
+      ...(error.suppressed ? { suppressions: [{ kind: 'external', justification: `suppressed by ${error.suppressedBy}` }] } : {}),
+    });
+  }
+  return {
+    version: '2.1.0',
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'LMM Studio',
+            informationUri: 'https://github.com/lmm-studio/lmm-studio',
+            version: toolVersion,
+            rules,
+          },
+        },
+        artifacts: [{ location: { uri: fileUri(report.harnessFile) } }],
+        results,
+      },
+    ],
+  };
+}
+
+function physicalLocation(site: Site) {
+  return {
+    artifactLocation: { uri: fileUri(site.file) },
+    region: { startLine: Math.max(1, site.line), startColumn: Math.max(1, site.column) },
+  };
+}
+
+function location(site: Site, text?: string) {
+  return { physicalLocation: physicalLocation(site), ...(text ? { message: { text } } : {}) };
+}
+
+function relatedLocation(id: number, site: Site, text: string) {
+  return { id, physicalLocation: physicalLocation(site), message: { text } };
+}
+
+/** A SARIF artifact URI: relative paths stay relative, absolute ones become file:// URIs. */
+export function fileUri(path: string): string {
+  const slashed = path.replace(/\\/g, '/');
+  const encode = (p: string) => p.split('/').map(encodeURIComponent).join('/');
+  if (/^[A-Za-z]:\//.test(slashed)) return `file:///${slashed.slice(0, 2)}${encode(slashed.slice(2))}`;
+  if (slashed.startsWith('/')) return `file://${encode(slashed)}`;
+  return encode(slashed);
+}

@@ -1,0 +1,130 @@
+/**
+ * `lmm run`'s text report: LMM's classic reports (the C implementation's format), then a leak
+ * summary in memcheck's spirit (loss records with stacks, LEAK SUMMARY), memory errors, the peak
+ * (like massif) and the hints.
+ */
+import { blockUsageReport, memoryUsageReport, registeredPageFamiliesReport } from '../engine/classicReport';
+import type { LmmHeap } from '../engine/lmmHeap';
+import type { Site } from './analysisInput';
+import type { LossRecord, RootPathStep } from './leakCheck';
+import type { RunReport } from './runReport';
+import { siteText } from './siteText';
+
+const KIND_WORDS: Record<LossRecord['kind'], string> = {
+  'definitely-lost': 'definitely lost',
+  'indirectly-lost': 'indirectly lost',
+  'possibly-lost': 'possibly lost',
+  'still-reachable': 'still reachable',
+};
+
+export function formatTextReport(report: RunReport, heap: LmmHeap): string {
+  const out: string[] = [];
+  out.push(registeredPageFamiliesReport(heap), memoryUsageReport(heap), blockUsageReport(heap), '\n');
+  out.push(leakText(report), '\n', errorText(report), '\n', peakText(report), '\n', hintText(report));
+  return out.join('');
+}
+
+function n(value: number): string {
+  return value.toLocaleString('en-US');
+}
+
+function blocks(count: number): string {
+  return `${n(count)} block${count === 1 ? '' : 's'}`;
+}
+
+function stackLines(stack: readonly Site[], indent = '   '): string {
+  if (stack.length === 0) return `${indent}at (unknown site)\n`;
+  return stack.map((s, i) => `${indent}${i === 0 ? 'at' : 'by'} ${siteText(s)}\n`).join('');
+}
+
+function pathText(path: readonly RootPathStep[]): string {
+  return path
+    .map((step, i) =>
+      i === 0
+        ? `root "${step.field}" → ${step.struct}${step.interior ? ' (interior pointer)' : ''} (${siteText(step.site)})`
+        : `.${step.field} → ${step.struct}${step.interior ? ' (interior pointer)' : ''} (allocated at ${siteText(step.site)})`,
+    )
+    .join('\n      ');
+}
+
+function leakText(report: RunReport): string {
+  const out: string[] = ['HEAP SUMMARY:\n'];
+  const t = report.totals;
+  out.push(`    in use at exit: ${n(t.liveBytes)} bytes in ${blocks(t.liveBlocks)}\n`);
+  out.push(`  total heap usage: ${n(t.allocations)} allocs, ${n(t.frees)} frees, ${n(t.bytesAllocated)} bytes allocated\n\n`);
+  const shown = report.leaks.filter((r) => !r.suppressed);
+  shown.forEach((record, i) => {
+    out.push(
+      `${n(record.bytes)} bytes in ${blocks(record.blocks)} of ${record.struct} are ${KIND_WORDS[record.kind]} ` +
+        `in loss record ${i + 1} of ${shown.length}\n`,
+    );
+    out.push(stackLines(record.stack));
+    if (record.kind === 'definitely-lost' && record.drags.blocks > 0) {
+      out.push(`   and drags along ${n(record.drags.bytes)} bytes in ${blocks(record.drags.blocks)} that are indirectly lost\n`);
+    }
+    if (record.rootPath !== undefined && record.rootPath.length > 0) {
+      out.push(`   reachable through: ${pathText(record.rootPath)}\n`);
+    }
+    out.push('\n');
+  });
+  const s = report.leakSummary;
+  out.push('LEAK SUMMARY:\n');
+  out.push(`   definitely lost: ${n(s['definitely-lost'].bytes)} bytes in ${blocks(s['definitely-lost'].blocks)}\n`);
+  out.push(`   indirectly lost: ${n(s['indirectly-lost'].bytes)} bytes in ${blocks(s['indirectly-lost'].blocks)}\n`);
+  out.push(`     possibly lost: ${n(s['possibly-lost'].bytes)} bytes in ${blocks(s['possibly-lost'].blocks)}\n`);
+  out.push(`   still reachable: ${n(s['still-reachable'].bytes)} bytes in ${blocks(s['still-reachable'].blocks)}\n`);
+  out.push(`        suppressed: ${n(s.suppressed.bytes)} bytes in ${blocks(s.suppressed.blocks)}\n`);
+  if (shown.length === 0 && t.liveBlocks === 0) out.push('All heap blocks were freed -- no leaks are possible\n');
+  for (const use of report.suppressionsUsed) {
+    out.push(`used suppression: ${use.records} record(s) ${use.name} (${use.file}:${use.line})\n`);
+  }
+  for (const check of report.leakChecks) {
+    const c = check.summary;
+    out.push(
+      `leak check at ${siteText(check.site)} (step ${check.event}): definitely lost ${n(c['definitely-lost'].bytes)}, ` +
+        `indirectly lost ${n(c['indirectly-lost'].bytes)}, possibly lost ${n(c['possibly-lost'].bytes)}, ` +
+        `still reachable ${n(c['still-reachable'].bytes)} bytes\n`,
+    );
+  }
+  return out.join('');
+}
+
+function errorText(report: RunReport): string {
+  const out: string[] = [];
+  for (const e of report.errors) {
+    if (e.suppressed) continue;
+    out.push(`${e.kind}: ${e.message}${e.count > 1 ? ` (${n(e.count)} times)` : ''}\n`);
+    out.push(stackLines(e.stack));
+    if (e.allocSite) out.push(` Block was allocated at ${siteText(e.allocSite)}\n`);
+    if (e.freeSite) out.push(` and freed at ${siteText(e.freeSite)}\n`);
+    out.push('\n');
+  }
+  const s = report.errorSummary;
+  out.push(
+    `ERROR SUMMARY: ${n(s.errors)} error${s.errors === 1 ? '' : 's'} from ${n(s.contexts)} context${s.contexts === 1 ? '' : 's'}`,
+  );
+  out.push(` (suppressed: ${n(s.suppressed)})\n`);
+  return out.join('');
+}
+
+function peakText(report: RunReport): string {
+  const p = report.peak;
+  if (p.event < 0) return 'PEAK: nothing was allocated\n';
+  const out = [`PEAK: ${n(p.appMemory)} bytes of application memory at step ${p.event}\n`];
+  if (!p.matchesHeap)
+    out.push(`   (the heap counted a peak of ${n(p.heapPeakAppMemory)} bytes: some allocations were not recorded)\n`);
+  for (const s of p.byStruct) {
+    out.push(`   ${s.struct.padEnd(20)} ${n(s.appMemory).padStart(12)} bytes in ${blocks(s.blocks)}\n`);
+  }
+  for (const s of p.bySite.slice(0, 10)) {
+    out.push(`   ${n(s.appMemory).padStart(12)} bytes in ${blocks(s.blocks)} of ${s.struct} from ${siteText(s.site)}\n`);
+  }
+  return out.join('');
+}
+
+function hintText(report: RunReport): string {
+  if (report.hints.length === 0) return 'HINTS: none\n';
+  const out = ['HINTS:\n'];
+  report.hints.forEach((h, i) => out.push(`${i + 1}. [${h.kind}, saves ${n(h.savingBytes)} bytes] ${h.message}\n`));
+  return out.join('');
+}
