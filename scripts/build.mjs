@@ -47,7 +47,16 @@ await Promise.all([
     outdir: 'dist',
   }),
   // The extension host (CJS; `vscode` is provided by VS Code) and the language server (its own Node process).
-  esbuild.build({ ...common, platform: 'node', format: 'cjs', external: ['vscode'], entryPoints: { 'extension/extension': 'src/extension/extension.ts' }, outdir: 'dist' }),
+  // Harness compiles use esbuild-wasm there: one .vsix compiles harnesses on Linux, macOS and Windows.
+  esbuild.build({
+    ...common,
+    platform: 'node',
+    format: 'cjs',
+    external: ['vscode', 'esbuild-wasm'],
+    alias: { esbuild: 'esbuild-wasm' },
+    entryPoints: { 'extension/extension': 'src/extension/extension.ts' },
+    outdir: 'dist',
+  }),
   esbuild.build({ ...common, platform: 'node', format: 'cjs', entryPoints: { 'server/server': 'src/server/server.ts' }, outdir: 'dist' }),
   // The TypeScript server plugin: tsserver loads it by package name from <extension>/node_modules.
   esbuild.build({

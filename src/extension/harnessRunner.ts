@@ -1,11 +1,57 @@
 /**
- * The bridge to the harness runtime (`src/harness/`): compiles and runs a harness in a worker
- * thread, streaming heap operation batches and the site table, then the run report.
- * Returns undefined while the runtime is not part of the build (runs then say so).
+ * The bridge to the harness runtime (`src/harness/runHarness.ts`): it compiles the harness and
+ * runs it in a worker thread (time limit, memory caps, cancellation), streaming heap operation
+ * batches with the site table; the report is the same JSON `lmm run --json` prints.
  */
+import { readFile } from 'node:fs/promises';
 import type * as vscode from 'vscode';
-import type { HarnessRunner } from './runController';
+import { harnessReportOutput } from '../harness/harnessReportOutput';
+import { runHarness, suppressionsBeside, type HarnessRunOptions as RuntimeOptions } from '../harness/runHarness';
+import type { HarnessRunHandle, HarnessRunOutcome, HarnessRunner } from './runController';
 
-export function createHarnessRunner(_context: vscode.ExtensionContext, _log: vscode.OutputChannel): HarnessRunner | undefined {
-  return undefined;
+export function createHarnessRunner(_context: vscode.ExtensionContext, log: vscode.OutputChannel): HarnessRunner {
+  return {
+    start(file, options, sink): HarnessRunHandle {
+      let sentSites = 0;
+      let cancel: (() => void) | undefined;
+      let stopped = false;
+      const done = (async (): Promise<HarnessRunOutcome> => {
+        const runtimeOptions: RuntimeOptions = {
+          timeLimitMs: options.timeLimitMs,
+          pageSize: options.pageSize,
+          attribution: true,
+          onBatch: (batch) => {
+            if (batch.sites.length > sentSites) {
+              sink.sites(sentSites, batch.sites.slice(sentSites));
+              sentSites = batch.sites.length;
+            }
+            sink.batch(batch.ops);
+          },
+        };
+        const suppressions = options.suppressions
+          ? { text: await readFile(options.suppressions, 'utf8'), file: options.suppressions }
+          : await suppressionsBeside(file);
+        if (suppressions) runtimeOptions.suppressions = suppressions;
+        if (stopped) return { status: 'stopped', message: 'stopped by request' };
+        const handle = runHarness(file, runtimeOptions);
+        cancel = handle.cancel;
+        const result = await handle.result;
+        if (result.sites.length > sentSites) sink.sites(sentSites, result.sites.slice(sentSites));
+        log.appendLine(`${file}: ${result.outcome} (compile ${result.timings.compileMs} ms, run ${result.timings.runMs} ms)`);
+        const outcome: HarnessRunOutcome = {
+          status: result.outcome === 'completed' ? 'finished' : result.outcome === 'cancelled' ? 'stopped' : 'failed',
+        };
+        if (result.message !== undefined) outcome.message = result.message;
+        if (result.finished) outcome.report = JSON.parse(harnessReportOutput(result.finished, 'json')) as unknown;
+        return outcome;
+      })();
+      return {
+        done,
+        stop() {
+          stopped = true;
+          cancel?.();
+        },
+      };
+    },
+  };
 }

@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { HeapReplay } from './model/heapReplay';
 import type { RunState, RunStore } from './model/runState';
+import { siteFigures } from './model/siteFigures';
 import { traceRun } from './model/traceRun';
 import { asReport, type LmmReport, type ReportSite } from './model/runReport';
 import type { HeapOpBatch } from '../engine/heapOps';
@@ -162,6 +163,8 @@ export class RunController {
         }
         const status = active.cancelled ? 'stopped' : outcome.status;
         const end: { report?: LmmReport; message?: string } = {};
+        // Reports without per-site figures get them from the operation log (same counts).
+        if (report && report.sites.length === 0) report.sites = siteFigures(replay, run.sites, report);
         if (report) end.report = report;
         if (message !== undefined) end.message = message;
         else if (active.cancelled) end.message = 'stopped by request';

@@ -30,6 +30,13 @@ export class HeapReplay {
   /** Failed operations so far (errors are timeline markers). */
   failedSteps = 0;
   private readonly eventsKept: number;
+  /** Per allocation site id: blocks allocated, freed, live now and at most (for code lenses and hovers). */
+  siteAllocated = new Int32Array(64);
+  siteFreed = new Int32Array(64);
+  siteLive = new Int32Array(64);
+  sitePeakLive = new Int32Array(64);
+  /** Family id allocated by each site (a site allocates one struct). */
+  readonly siteFamily = new Map<number, number>();
 
   constructor(options: ReplayOptions) {
     const heapOptions: { pageSize: number; memoryCap?: number } = { pageSize: options.pageSize };
@@ -66,11 +73,14 @@ export class HeapReplay {
             }
             this.blockSite.set(address, site[i]!);
             this.blockStep.set(address, this.steps + i);
+            this.countAlloc(site[i]!);
+            if (!this.siteFamily.has(site[i]!)) this.siteFamily.set(site[i]!, a[i]!);
           }
           break;
         }
         case HeapOpKind.Free: {
           if (c[i]! === 1 && heap.xfree(a[i]!)) {
+            this.countFree(this.blockSite.get(a[i]!));
             this.blockSite.delete(a[i]!);
             this.blockStep.delete(a[i]!);
           } else this.failedSteps++;
@@ -85,5 +95,30 @@ export class HeapReplay {
       this.batches.push(batch);
       this.keptSteps += count;
     } else this.truncated = true;
+  }
+
+  private countAlloc(siteId: number): void {
+    if (siteId < 0) return;
+    if (siteId >= this.siteAllocated.length) {
+      const size = Math.max(siteId + 1, this.siteAllocated.length * 2);
+      const grow = (old: Int32Array) => {
+        const bigger = new Int32Array(size);
+        bigger.set(old);
+        return bigger;
+      };
+      this.siteAllocated = grow(this.siteAllocated);
+      this.siteFreed = grow(this.siteFreed);
+      this.siteLive = grow(this.siteLive);
+      this.sitePeakLive = grow(this.sitePeakLive);
+    }
+    this.siteAllocated[siteId]!++;
+    const live = ++this.siteLive[siteId]!;
+    if (live > this.sitePeakLive[siteId]!) this.sitePeakLive[siteId] = live;
+  }
+
+  private countFree(siteId: number | undefined): void {
+    if (siteId === undefined || siteId < 0 || siteId >= this.siteLive.length) return;
+    this.siteFreed[siteId]!++;
+    this.siteLive[siteId]!--;
   }
 }

@@ -47,7 +47,9 @@ export default function main() {
 }
 `;
 
-const doc = (text = HARNESS) => TextDocument.create('file:///w/list.lmm.ts', 'typescript', 1, text);
+/** A diagnostic's message as text (LSP 3.18 allows Markdown messages). */
+const text = (d: Diagnostic) => (typeof d.message === 'string' ? d.message : d.message.value);
+const doc = (source = HARNESS) => TextDocument.create('file:///w/list.lmm.ts', 'typescript', 1, source);
 const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
 
 describe('language server: harness scan and C layouts', () => {
@@ -136,13 +138,13 @@ describe('language server: static checks', () => {
   it('flags a second registration', () => {
     const [d] = byCode('duplicate-registration');
     assert.equal(d!.range.start.line, HARNESS.split('\n').lastIndexOf('  MM_REG_STRUCT(emp_t);'), 'on the second one');
-    assert.match(d!.message, /emp_t is registered twice/);
+    assert.match(text(d!), /emp_t is registered twice/);
   });
 
   it('flags a literal request above the page capacity (100 × 56 > 4024)', () => {
     const [d] = byCode('too-large');
     assert.equal(document.getText(d!.range), '100');
-    assert.match(d!.message, /5600 bytes exceeds the 4024 bytes/);
+    assert.match(text(d!), /5600 bytes exceeds the 4024 bytes/);
     const bigPages = staticDiagnostics(document, scanHarness(HARNESS, FILE), 8192);
     assert.equal(bigPages.filter((x) => x.code === 'too-large').length, 0, 'fits an 8 KiB page');
   });
@@ -265,7 +267,7 @@ describe('language server: run results as diagnostics', () => {
     assert.equal(padding.severity, DiagnosticSeverity.Information);
     assert.equal(padding.range.start.line, 14);
     assert.deepEqual(padding.data, { struct: 'padded_t' });
-    assert.match(padding.message, /\(saves 8 bytes\)$/);
+    assert.match(text(padding), /\(saves 8 bytes\)$/);
     assert.equal(find('hint-short-lived').range.start.line, 33);
   });
 

@@ -8,6 +8,7 @@ import { pageFamilyNodes } from '../../../src/extension/model/pageFamiliesTree';
 import { structUsageNodes } from '../../../src/extension/model/structUsageTree';
 import { freeListNodes } from '../../../src/extension/model/freeListsTree';
 import { leakNodes } from '../../../src/extension/model/leaksTree';
+import { siteFigures } from '../../../src/extension/model/siteFigures';
 import { MAX_CHILDREN, type TreeNode } from '../../../src/extension/model/treeNode';
 import type { LmmReport, ReportLeak } from '../../../src/extension/model/runReport';
 
@@ -208,6 +209,31 @@ describe('extension tree models', () => {
       store.runs.map((r) => r.file),
       ['g', 'h'],
       'history keeps the last runs',
+    );
+  });
+});
+
+describe('site figures from the operation log', () => {
+  it('counts allocated / freed / live / peak per site and takes leaks from the report', () => {
+    const text = ['reg s 16', 'alloc a s 1', 'alloc b s 1', 'free a', 'alloc c s 1', 'free c', 'alloc d s 1'].join('\n');
+    const run = runOfTrace(text);
+    const trace = run.report as LmmReport;
+    const leakAt = { file: '/w/t.trace', line: 3, column: 1 };
+    const figures = siteFigures(run.replay, run.sites, {
+      ...trace,
+      leaks: [
+        { kind: 'definitely-lost', struct: 's', blocks: 1, bytes: 16, site: leakAt, stack: [leakAt], suppressed: false },
+        { kind: 'still-reachable', struct: 's', blocks: 1, bytes: 16, site: leakAt, stack: [leakAt], suppressed: false },
+      ],
+    });
+    assert.deepEqual(
+      figures.map((f) => [f.site.line, f.struct, f.allocated, f.freed, f.live, f.peakLive, f.leakedBlocks, f.leakedBytes]),
+      [
+        [2, 's', 1, 1, 0, 1, 0, 0],
+        [3, 's', 1, 0, 1, 1, 1, 16],
+        [5, 's', 1, 1, 0, 1, 0, 0],
+        [7, 's', 1, 0, 1, 1, 0, 0],
+      ],
     );
   });
 });
