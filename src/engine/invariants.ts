@@ -20,6 +20,7 @@ export function checkHeap(heap: LmmHeap): string[] {
   const P = heap.pageSize;
   let dataPages = 0;
   let totalApp = 0;
+  const allocatedSeen = new Set<number>();
   for (const family of heap.families) {
     const name = family.name;
     const recordView = kernel.view(family.recordAddress);
@@ -79,6 +80,7 @@ export function checkHeap(heap: LmmHeap): string[] {
           }
         } else {
           app += META_SIZE + size;
+          allocatedSeen.add(meta);
         }
         const end = offset + META_SIZE + size;
         const next = readPointer(view, offset + META.nextBlock);
@@ -153,6 +155,10 @@ export function checkHeap(heap: LmmHeap): string[] {
       if (kept !== counted) problems.push(`${name}: ${what} is ${kept}, a recount gives ${counted}`);
     }
     if (c.peakPages < c.pages || c.peakAppMemory < c.appMemory) problems.push(`${name}: a peak is below the current value`);
+  }
+  const tracked = new Set(heap.allocatedMetas());
+  if (tracked.size !== allocatedSeen.size || [...allocatedSeen].some((meta) => !tracked.has(meta))) {
+    problems.push(`the allocated-block set holds ${tracked.size} blocks, the pages ${allocatedSeen.size} (or other ones)`);
   }
   if (heap.appMemory !== totalApp) problems.push(`total application memory is ${heap.appMemory}, a recount gives ${totalApp}`);
   // Pages the reservoir keeps are mapped but belong to no family.

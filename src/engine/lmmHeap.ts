@@ -26,11 +26,12 @@ import {
   maxAllocatable,
 } from './constants';
 import { emptyCounters, type Family, type FamilyCounters } from './family';
+import { AllocatedBlockSet } from './allocatedBlockSet';
 import { FreeBlockQueue } from './freeBlockQueue';
 import type { HeapError, HeapErrorKind } from './heapErrors';
 import type { HeapEventListener, SplitKind } from './heapEvents';
 import { readPointer, writePointer } from './pointers';
-import { DEFAULT_MEMORY_CAP, SimulatedKernel, type ReservoirOptions } from './simulatedKernel';
+import { DEFAULT_MEMORY_CAP, MMAP_TOP, SimulatedKernel, type ReservoirOptions } from './simulatedKernel';
 
 export interface HeapOptions {
   /** VM page size in bytes (default 4096). */
@@ -47,6 +48,7 @@ export const BUF_FAMILY_NAME = 'buf';
 /** Which family a mapped page belongs to, by kernel slot. */
 const REGISTRY_PAGE = -1;
 const UNMAPPED = -2;
+const TWO_32 = 4294967296;
 
 export class LmmHeap {
   readonly kernel: SimulatedKernel;
@@ -68,6 +70,8 @@ export class LmmHeap {
 
   private readonly byName = new Map<string, Family>();
   private readonly slotFamily: number[] = [];
+  /** Allocated blocks by the low 32 bits of their meta address: O(1) validation of frees. */
+  private allocated = new AllocatedBlockSet();
   /** The family that serves `xcalloc_buf`, once a buffer was asked for. */
   private bufFamilyId = -1;
 
@@ -92,6 +96,7 @@ export class LmmHeap {
     for (const [kind, count] of this.errorCounts) copy.errorCounts.set(kind, count);
     copy.appMemory = this.appMemory;
     copy.peakAppMemory = this.peakAppMemory;
+    copy.allocated = this.allocated.clone();
     copy.bufFamilyId = this.bufFamilyId;
     return copy;
   }
@@ -103,7 +108,12 @@ export class LmmHeap {
     }
     this.pageSize = pageSize;
     this.maxRequest = maxAllocatable(pageSize);
-    this.kernel = kernel ?? new SimulatedKernel(pageSize, options.memoryCap ?? DEFAULT_MEMORY_CAP, options.reservoir);
+    const memoryCap = options.memoryCap ?? DEFAULT_MEMORY_CAP;
+    // Every address must stay inside one 4 GiB window under MMAP_TOP (see lowBits).
+    if (!(memoryCap > 0 && memoryCap <= TWO_32 - 2 * pageSize)) {
+      throw new RangeError(`memory cap must be more than 0 and at most 4 GiB − 2 pages, not ${memoryCap}`);
+    }
+    this.kernel = kernel ?? new SimulatedKernel(pageSize, memoryCap, options.reservoir);
   }
 
   // ---------------------------------------------------------------- registration
@@ -228,6 +238,7 @@ export class LmmHeap {
       }
     }
     this.split(family, meta, request);
+    this.allocated.add(lowBits(meta));
     const page = kernel.pageOf(meta);
     const offset = meta - page;
     kernel.bytesOfSlot(kernel.slotOf(page)).fill(0, offset + META_SIZE, offset + META_SIZE + request);
@@ -335,17 +346,27 @@ export class LmmHeap {
   xfree(address: number): boolean {
     this.kernel.tick();
     const meta = address - META_SIZE;
-    const family = this.blockFamily(meta);
-    if (family === undefined) {
-      return this.fail('invalid-free', `invalid free: 0x${hex(address)} is not the data address of a block`, false, -1, address);
-    }
     const kernel = this.kernel;
-    const page = kernel.pageOf(meta);
-    const view = kernel.view(page);
-    const offset = meta - page;
-    if (view.getUint32(offset + META.isFree, true) === 1) {
+    if (!(meta > MMAP_TOP - TWO_32 && meta < MMAP_TOP && this.allocated.has(lowBits(meta)))) {
+      // Not an allocated block: find out what it is, for the error (the exact walk, off the hot path).
+      const family = this.blockFamily(meta);
+      if (family === undefined) {
+        return this.fail(
+          'invalid-free',
+          `invalid free: 0x${hex(address)} is not the data address of a block`,
+          false,
+          -1,
+          address,
+        );
+      }
       return this.fail('double-free', `double free: the block at 0x${hex(address)} is already free`, false, family.id, address);
     }
+    this.allocated.delete(lowBits(meta));
+    const slot = kernel.slotOf(meta);
+    const family = this.families[this.slotFamily[slot]!]!;
+    const page = kernel.pageAddress(slot);
+    const view = kernel.viewOfSlot(slot);
+    const offset = meta - page;
     const counters = family.counters;
     let size = view.getUint32(offset + META.blockSize, true);
     counters.appMemory -= META_SIZE + size;
@@ -472,22 +493,36 @@ export class LmmHeap {
     const page = kernel.pageAddress(slot);
     const view = kernel.viewOfSlot(slot);
     const target = meta - page;
+    // A link inside a page is less than a page past the page's address, so the offset follows
+    // from the link's low 32 bits alone (modulo 2^32): one u32 read per hop.
+    const pageLow = page % TWO_32;
     let offset = FIRST_META_OFFSET;
     while (offset < target) {
-      const next = readPointer(view, offset + META.nextBlock);
-      if (next === 0) return undefined;
-      offset = next - page;
+      const nextLow = view.getUint32(offset + META.nextBlock, true);
+      if (nextLow === 0 && view.getUint32(offset + META.nextBlock + 4, true) === 0) return undefined;
+      offset = nextLow >= pageLow ? nextLow - pageLow : nextLow + TWO_32 - pageLow;
+      if (offset <= FIRST_META_OFFSET || offset >= this.pageSize) return undefined;
     }
     return offset === target ? this.families[familyId] : undefined;
   }
 
   /** The family of the block whose data address is `address`, when it is allocated. */
   allocatedBlockFamily(address: number): Family | undefined {
-    const family = this.blockFamily(address - META_SIZE);
-    if (family === undefined) return undefined;
     const meta = address - META_SIZE;
-    const view = this.kernel.view(meta);
-    return view.getUint32(meta - this.kernel.pageOf(meta) + META.isFree, true) === 0 ? family : undefined;
+    if (!(Number.isInteger(meta) && meta > MMAP_TOP - TWO_32 && meta < MMAP_TOP && this.allocated.has(lowBits(meta)))) {
+      return undefined;
+    }
+    return this.families[this.slotFamily[this.kernel.slotOf(meta)]!];
+  }
+
+  /** How many blocks are allocated now, and the bytes of the set that tracks them. */
+  allocatedBlocks(): { count: number; bookkeepingBytes: number } {
+    return { count: this.allocated.size, bookkeepingBytes: this.allocated.byteLength };
+  }
+
+  /** Meta addresses of every allocated block, in no particular order (for the invariant checker). */
+  *allocatedMetas(): IterableIterator<number> {
+    for (const low of this.allocated.values()) yield MMAP_TOP - TWO_32 + low;
   }
 
   /** The family a mapped data page belongs to (-1 registry, -2 unmapped). */
@@ -568,6 +603,11 @@ export interface BlockInfo {
   offset: number;
   size: number;
   free: boolean;
+}
+
+/** The low 32 bits of a simulated address: enough to name it (all lie in one 4 GiB window). */
+function lowBits(address: number): number {
+  return address % TWO_32;
 }
 
 function hex(n: number): string {

@@ -3,6 +3,7 @@
  * typed arrays of operations with interned IDs and struct names, so a 1,000,000-line trace
  * costs a few megabytes and replays without allocating per line.
  */
+import { TextKeyTable } from './textKeyTable';
 
 export const enum TraceOp {
   Register = 1,
@@ -37,6 +38,34 @@ export class TraceSyntaxError extends Error {
 }
 
 const COMMANDS = 'page, reg, alloc, free, dump';
+/** The `page` line is not an operation; it gets a code of its own while parsing. */
+const PAGE_COMMAND = 5;
+const USAGE: Record<number, string> = {
+  [TraceOp.Register]: 'a name and a size: reg NAME SIZE',
+  [TraceOp.Alloc]: 'an ID, a struct name and units: alloc ID NAME UNITS',
+  [TraceOp.Free]: 'an ID: free ID',
+  [TraceOp.Dump]: 'no arguments',
+  [PAGE_COMMAND]: 'one number: page SIZE',
+};
+
+/** The command word text[start, end) as an operation code (PAGE_COMMAND for page), 0 if unknown. */
+function commandOf(text: string, start: number, end: number): number {
+  const is = (word: string): boolean => end - start === word.length && text.startsWith(word, start);
+  switch (text.charCodeAt(start)) {
+    case 97: // a
+      return is('alloc') ? TraceOp.Alloc : 0;
+    case 102: // f
+      return is('free') ? TraceOp.Free : 0;
+    case 114: // r
+      return is('reg') ? TraceOp.Register : 0;
+    case 100: // d
+      return is('dump') ? TraceOp.Dump : 0;
+    case 112: // p
+      return is('page') ? PAGE_COMMAND : 0;
+    default:
+      return 0;
+  }
+}
 
 export function parseTrace(text: string, defaultPageSize = 4096): TraceProgram {
   let capacity = 1024;
@@ -46,23 +75,12 @@ export function parseTrace(text: string, defaultPageSize = 4096): TraceProgram {
   let argC = new Float64Array(capacity);
   let lines = new Int32Array(capacity);
   let length = 0;
-  const names: string[] = [];
-  const nameIndex = new Map<string, number>();
-  const ids: string[] = [];
-  const idIndex = new Map<string, number>();
+  const names = new TextKeyTable(text, 16);
+  const ids = new TextKeyTable(text, 1024);
   let pageSize = defaultPageSize;
   let pageSeen = false;
   let started = false;
 
-  const intern = (map: Map<string, number>, list: string[], key: string): number => {
-    let index = map.get(key);
-    if (index === undefined) {
-      index = list.length;
-      list.push(key);
-      map.set(key, index);
-    }
-    return index;
-  };
   const push = (op: TraceOp, a: number, b: number, c: number, line: number): void => {
     if (length === capacity) {
       capacity *= 2;
@@ -80,80 +98,103 @@ export function parseTrace(text: string, defaultPageSize = 4096): TraceProgram {
     length++;
   };
 
-  let lineNumber = 0;
-  let start = 0;
+  // Word boundaries of the current line: up to 5 words (one more than any command takes).
+  const wordStart = new Int32Array(5);
+  const wordEnd = new Int32Array(5);
   const n = text.length;
-  while (start <= n) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = n;
+  let lineNumber = 0;
+  let position = 0;
+  while (position < n) {
     lineNumber++;
-    let line = text.slice(start, end);
-    start = end + 1;
-    if (line.endsWith('\r')) line = line.slice(0, -1);
-    const trimmed = line.trim();
-    if (trimmed === '' || trimmed.startsWith('#')) {
-      if (end === n) break;
-      continue;
+    let lineEnd = text.indexOf('\n', position);
+    if (lineEnd < 0) lineEnd = n;
+    // Split the line into words (spaces, tabs, a trailing CR).
+    let words = 0;
+    let i = position;
+    while (i < lineEnd) {
+      let c = text.charCodeAt(i);
+      while (i < lineEnd && (c === 32 || c === 9 || c === 13)) c = text.charCodeAt(++i);
+      if (i >= lineEnd) break;
+      const start = i;
+      while (i < lineEnd && c !== 32 && c !== 9 && c !== 13) c = text.charCodeAt(++i);
+      if (words < 5) {
+        wordStart[words] = start;
+        wordEnd[words] = i;
+      }
+      words++;
     }
-    const words = trimmed.split(/\s+/);
-    const command = words[0]!;
-    const expect = (count: number, usage: string): void => {
-      if (words.length !== count) throw new TraceSyntaxError(lineNumber, `'${command}' takes ${usage}: "${trimmed}"`);
-    };
+    const lineStart = position;
+    position = lineEnd + 1;
+    if (words === 0 || text.charCodeAt(wordStart[0]!) === 35 /* # */) continue;
+
+    const command = commandOf(text, wordStart[0]!, wordEnd[0]!);
+    const arity = command === TraceOp.Alloc ? 4 : command === TraceOp.Register ? 3 : command === TraceOp.Dump ? 1 : 2;
+    if (command === 0) {
+      throw new TraceSyntaxError(
+        lineNumber,
+        `unknown command '${text.slice(wordStart[0]!, wordEnd[0]!)}' (expected ${COMMANDS})`,
+      );
+    }
+    if (words !== arity) {
+      throw new TraceSyntaxError(
+        lineNumber,
+        `'${text.slice(wordStart[0]!, wordEnd[0]!)}' takes ${USAGE[command]}: "${text.slice(lineStart, lineEnd).trim()}"`,
+      );
+    }
     switch (command) {
-      case 'page': {
-        expect(2, 'one number: page SIZE');
-        if (pageSeen) throw new TraceSyntaxError(lineNumber, 'a second page line');
-        if (started) throw new TraceSyntaxError(lineNumber, "'page' must come before any reg, alloc, free or dump");
-        pageSize = parseCount(words[1]!, lineNumber, 'page size');
-        pageSeen = true;
+      case TraceOp.Alloc: {
+        started = true;
+        const id = ids.intern(wordStart[1]!, wordEnd[1]!);
+        const units = parseCount(text, wordStart[3]!, wordEnd[3]!, lineNumber, 'units');
+        push(TraceOp.Alloc, id, names.intern(wordStart[2]!, wordEnd[2]!), units, lineNumber);
         break;
       }
-      case 'reg': {
-        expect(3, 'a name and a size: reg NAME SIZE');
+      case TraceOp.Free: {
         started = true;
-        push(
-          TraceOp.Register,
-          intern(nameIndex, names, words[1]!),
-          parseCount(words[2]!, lineNumber, 'struct size'),
-          0,
-          lineNumber,
-        );
-        break;
-      }
-      case 'alloc': {
-        expect(4, 'an ID, a struct name and units: alloc ID NAME UNITS');
-        started = true;
-        const id = intern(idIndex, ids, words[1]!);
-        push(TraceOp.Alloc, id, intern(nameIndex, names, words[2]!), parseCount(words[3]!, lineNumber, 'units'), lineNumber);
-        break;
-      }
-      case 'free': {
-        expect(2, 'an ID: free ID');
-        started = true;
-        const id = idIndex.get(words[1]!);
-        if (id === undefined) throw new TraceSyntaxError(lineNumber, `free of '${words[1]}', which no earlier alloc line named`);
+        const id = ids.find(wordStart[1]!, wordEnd[1]!);
+        if (id < 0) {
+          throw new TraceSyntaxError(
+            lineNumber,
+            `free of '${text.slice(wordStart[1]!, wordEnd[1]!)}', which no earlier alloc line named`,
+          );
+        }
         push(TraceOp.Free, id, 0, 0, lineNumber);
         break;
       }
-      case 'dump': {
-        expect(1, 'no arguments');
+      case TraceOp.Register: {
+        started = true;
+        const size = parseCount(text, wordStart[2]!, wordEnd[2]!, lineNumber, 'struct size');
+        push(TraceOp.Register, names.intern(wordStart[1]!, wordEnd[1]!), size, 0, lineNumber);
+        break;
+      }
+      case TraceOp.Dump: {
         started = true;
         push(TraceOp.Dump, 0, 0, 0, lineNumber);
         break;
       }
-      default:
-        throw new TraceSyntaxError(lineNumber, `unknown command '${command}' (expected ${COMMANDS})`);
+      case PAGE_COMMAND: {
+        if (pageSeen) throw new TraceSyntaxError(lineNumber, 'a second page line');
+        if (started) throw new TraceSyntaxError(lineNumber, "'page' must come before any reg, alloc, free or dump");
+        pageSize = parseCount(text, wordStart[1]!, wordEnd[1]!, lineNumber, 'page size');
+        pageSeen = true;
+        break;
+      }
     }
-    if (end === n) break;
   }
-  return { pageSize, length, ops, argA, argB, argC, lines, names, ids };
+  return { pageSize, length, ops, argA, argB, argC, lines, names: names.keys(), ids: ids.keys() };
 }
 
-function parseCount(word: string, line: number, what: string): number {
-  if (!/^\d+$/.test(word)) throw new TraceSyntaxError(line, `${what} must be a whole number, not '${word}'`);
-  const value = Number(word);
-  if (!Number.isSafeInteger(value) || value > 0xffffffff) throw new TraceSyntaxError(line, `${what} ${word} is too large`);
+/** A whole number from text[start, end), or a syntax error naming the line. */
+function parseCount(text: string, start: number, end: number, line: number, what: string): number {
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) {
+      throw new TraceSyntaxError(line, `${what} must be a whole number, not '${text.slice(start, end)}'`);
+    }
+    value = value * 10 + digit;
+  }
+  if (value > 0xffffffff) throw new TraceSyntaxError(line, `${what} ${text.slice(start, end)} is too large`);
   return value;
 }
 
