@@ -31,10 +31,49 @@ const RULE_TEXT: Record<LeakKind | MemoryErrorKind, [string, Level]> = {
   'struct-too-large': ['A struct larger than the page size was registered.', 'error'],
 };
 
+/** The part of SARIF 2.1.0 this module writes. */
 export interface SarifLog {
   version: '2.1.0';
   $schema: string;
-  runs: unknown[];
+  runs: SarifRun[];
+}
+
+export interface SarifRun {
+  tool: {
+    driver: {
+      name: string;
+      informationUri: string;
+      version: string;
+      rules: {
+        id: string;
+        name: string;
+        shortDescription: { text: string };
+        fullDescription: { text: string };
+        defaultConfiguration: { level: Level };
+        properties: { tags: string[] };
+      }[];
+    };
+  };
+  artifacts: { location: { uri: string } }[];
+  results: SarifResult[];
+}
+
+export interface SarifPhysicalLocation {
+  artifactLocation: { uri: string };
+  region: { startLine: number; startColumn: number };
+}
+
+export interface SarifResult {
+  ruleId: string;
+  ruleIndex: number;
+  level: Level;
+  message: { text: string };
+  locations: { physicalLocation: SarifPhysicalLocation; message?: { text: string } }[];
+  relatedLocations: { id: number; physicalLocation: SarifPhysicalLocation; message: { text: string } }[];
+  occurrenceCount?: number;
+  partialFingerprints: Record<string, string>;
+  properties?: Record<string, unknown>;
+  suppressions?: { kind: 'external'; justification: string }[];
 }
 
 export function toSarif(report: RunReport, toolVersion = 'dev'): SarifLog {
@@ -47,7 +86,7 @@ export function toSarif(report: RunReport, toolVersion = 'dev'): SarifLog {
     defaultConfiguration: { level: RULE_TEXT[id][1] },
     properties: { tags: [LEAK_KINDS.includes(id as LeakKind) ? 'memory-leak' : 'memory-error'] },
   }));
-  const results: unknown[] = [];
+  const results: SarifResult[] = [];
   for (const record of report.leaks) {
     const related = record.stack.slice(1).map((s, i) => relatedLocation(i + 1, s, 'called from here'));
     const dragText =
@@ -83,7 +122,9 @@ export function toSarif(report: RunReport, toolVersion = 'dev'): SarifLog {
       relatedLocations: related,
       occurrenceCount: error.count,
       partialFingerprints: { lmmError: `${error.kind}|${siteText(error.site)}` },
-      ...(error.suppressed ? { suppressions: [{ kind: 'external', justification: `suppressed by ${error.suppressedBy}` }] } : {}),
+      ...(error.suppressed
+        ? { suppressions: [{ kind: 'external' as const, justification: `suppressed by ${error.suppressedBy}` }] }
+        : {}),
     });
   }
   return {
@@ -106,7 +147,7 @@ export function toSarif(report: RunReport, toolVersion = 'dev'): SarifLog {
   };
 }
 
-function physicalLocation(site: Site) {
+function physicalLocation(site: Site): SarifPhysicalLocation {
   return {
     artifactLocation: { uri: fileUri(site.file) },
     region: { startLine: Math.max(1, site.line), startColumn: Math.max(1, site.column) },
@@ -117,7 +158,7 @@ function location(site: Site, text?: string) {
   return { physicalLocation: physicalLocation(site), ...(text ? { message: { text } } : {}) };
 }
 
-function relatedLocation(id: number, site: Site, text: string) {
+function relatedLocation(id: number, site: Site, text: string): SarifResult['relatedLocations'][number] {
   return { id, physicalLocation: physicalLocation(site), message: { text } };
 }
 

@@ -302,9 +302,9 @@ describe('checkLeaks: memcheck kinds', () => {
     ]);
   });
 
-  it('handles a lost list and a lost doubly linked list of 100,000 nodes without recursion', () => {
+  it('handles a lost list and a lost doubly linked list of 50,000 nodes without recursion', () => {
     const b = withNodes();
-    const n = 100_000;
+    const n = 50_000;
     const nodes = list(b, n);
     for (let i = 1; i < n; i++) b.link(nodes[i]!, PREV, nodes[i - 1]!);
     const single = list(b, 1000);

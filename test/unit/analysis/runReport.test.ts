@@ -210,23 +210,23 @@ describe('toSarif', () => {
       freeSite: site(12, 9),
       step: 4,
     });
-    const sarif = toSarif(buildRunReport(b.data()), '0.1.0') as { version: string; runs: any[] };
+    const sarif = toSarif(buildRunReport(b.data()), '0.1.0');
     assert.equal(sarif.version, '2.1.0');
-    const run = sarif.runs[0];
-    const ruleIds = run.tool.driver.rules.map((r: { id: string }) => r.id);
+    const run = sarif.runs[0]!;
+    const ruleIds = run.tool.driver.rules.map((r) => r.id);
     assert.ok(ruleIds.includes('definitely-lost') && ruleIds.includes('use-after-free') && ruleIds.includes('struct-too-large'));
-    const leak = run.results.find((r: { ruleId: string }) => r.ruleId === 'definitely-lost');
+    const leak = run.results.find((r) => r.ruleId === 'definitely-lost')!;
     assert.equal(leak.level, 'error');
-    assert.equal(run.tool.driver.rules[leak.ruleIndex].id, 'definitely-lost');
-    assert.deepEqual(leak.locations[0].physicalLocation, {
+    assert.equal(run.tool.driver.rules[leak.ruleIndex]!.id, 'definitely-lost');
+    assert.deepEqual(leak.locations[0]!.physicalLocation, {
       artifactLocation: { uri: 'file:///work/examples/test.lmm.ts' },
       region: { startLine: 12, startColumn: 3 },
     });
-    assert.equal(leak.relatedLocations[0].physicalLocation.region.startLine, 80);
-    const error = run.results.find((r: { ruleId: string }) => r.ruleId === 'use-after-free');
-    assert.deepEqual(error.locations[0].physicalLocation.region, { startLine: 13, startColumn: 7 });
+    assert.equal(leak.relatedLocations[0]!.physicalLocation.region.startLine, 80);
+    const error = run.results.find((r) => r.ruleId === 'use-after-free')!;
+    assert.deepEqual(error.locations[0]!.physicalLocation.region, { startLine: 13, startColumn: 7 });
     assert.deepEqual(
-      error.relatedLocations.map((l: any) => [
+      error.relatedLocations.map((l) => [
         l.message.text,
         l.physicalLocation.region.startLine,
         l.physicalLocation.region.startColumn,
