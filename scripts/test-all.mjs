@@ -5,6 +5,12 @@ import { spawn } from 'node:child_process';
 
 const tiers = [
   { name: 'unit + property', command: 'npx', args: ['mocha'] },
+  // The Memory Map webview in headless Chromium (playwright-core, /usr/bin/chromium) against a fake host.
+  {
+    name: 'webview (headless Chromium)',
+    command: 'npx',
+    args: ['mocha', '--no-config', '--require', 'tsx/cjs', '--extension', 'ts', '--reporter', './test/support/tierReporter.cjs', '--timeout', '60000', 'test/webview/**/*.test.ts'],
+  },
   // The real-VS-Code tiers (test/e2e, README "Tests"): code-server is installed into test/e2e/.cache on first use.
   { name: 'integration (extension host in code-server)', command: 'npx', args: ['tsx', 'test/e2e/runIntegration.ts'] },
   { name: 'UI end-to-end (packaged .vsix, code-server + Chromium)', command: 'npx', args: ['mocha', '--config', 'test/e2e/mocharc.ui.json'] },

@@ -1,0 +1,217 @@
+/// <reference lib="dom" />
+// (page.evaluate callbacks run in the browser: they use DOM types.)
+/**
+ * Memory Map rendering benchmark (`npm run bench:webview`), in headless Chromium against the
+ * fake host: a run of 1,000,000 steps whose heap holds 10,000 data pages.
+ *  - first paint: from posting the run to the first frame with pages drawn (the backlog keeps
+ *    replaying in slices afterwards), and a full layout + paint of all 10,000 pages;
+ *  - scrub: jump to random steps, time until the next frame is painted;
+ *  - live: batches streamed at 20 per second; frames rendered per second and long tasks.
+ * Long tasks (> 50 ms on the UI thread) come from a PerformanceObserver('longtask').
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { openFakeHost } from '../test/support/webviewFakeHost';
+
+const STEPS = Number(process.env.LMM_BENCH_STEPS ?? 1_000_000);
+const PAGES = Number(process.env.LMM_BENCH_PAGES ?? 10_000);
+const BATCH = 4096;
+
+interface PageHook {
+  stats: {
+    renders: number;
+    pagesShown: number;
+    lastRenderMs: number;
+    lastHeapAtMs: number;
+    lastMapDrawMs: number;
+    lastChartsDrawMs: number;
+  };
+  length: number;
+  ingesting: boolean;
+  setStepNow(step: number): number;
+}
+type W = Window & {
+  lmmMemoryMap: PageHook;
+  lmmWebviewWorkload: { generate(o: object): { batches: unknown[]; steps: number; pagesAtEnd: number; sites: unknown[] } };
+  __bench: { batches: unknown[]; sites: unknown[]; steps: number; pagesAtEnd: number };
+  __longTasks: Array<{ start: number; duration: number }>;
+};
+
+async function main(): Promise<void> {
+  const host = await openFakeHost({ width: 1600, height: 1000 });
+  const { page } = host;
+  const workloadSource = readFileSync(resolve(__dirname, 'webview-workload.js'), 'utf8');
+  await page.evaluate(workloadSource); // DevTools evaluation: not subject to the page's CSP
+  const generated = await page.evaluate(
+    ({ steps, pages, batch }) => {
+      const w = window as unknown as W;
+      const t0 = performance.now();
+      const workload = w.lmmWebviewWorkload.generate({ targetPages: pages, steps, batchSize: batch });
+      w.__bench = workload;
+      return { ms: performance.now() - t0, steps: workload.steps, pages: workload.pagesAtEnd, batches: workload.batches.length };
+    },
+    { steps: STEPS, pages: PAGES, batch: BATCH },
+  );
+  console.log(
+    `workload: ${generated.steps.toLocaleString('en-US')} steps, ${generated.pages.toLocaleString('en-US')} pages at the end, ${generated.batches} batches (generated in ${generated.ms.toFixed(0)} ms, not measured)`,
+  );
+
+  // ---- first paint and backlog replay
+  const backlog = await page.evaluate(async () => {
+    const w = window as unknown as W;
+    const hook = w.lmmMemoryMap;
+    const frame = () => new Promise((r) => requestAnimationFrame(() => r(null)));
+    const t0 = performance.now();
+    const rendersBefore = hook.stats.renders;
+    window.postMessage({ type: 'runStarted', runId: 'bench-1', pageSize: 4096, title: 'bench.lmm.ts', live: false }, '*');
+    window.postMessage({ type: 'sites', runId: 'bench-1', firstId: 0, sites: w.__bench.sites }, '*');
+    for (const batch of w.__bench.batches) window.postMessage({ type: 'heapOps', runId: 'bench-1', batch }, '*');
+    window.postMessage({ type: 'runEnded', runId: 'bench-1', state: 'finished' }, '*');
+    let firstPaint = -1;
+    while (hook.length < w.__bench.steps || hook.ingesting) {
+      await frame();
+      if (firstPaint < 0 && hook.stats.renders > rendersBefore && hook.stats.pagesShown > 0) firstPaint = performance.now() - t0;
+    }
+    await frame();
+    const replayed = performance.now() - t0;
+    const longTasks = w.__longTasks.filter((t) => t.start >= t0);
+    // A full layout and paint of the last step (all pages), then the next frame.
+    const t1 = performance.now();
+    hook.setStepNow(hook.length - 2);
+    const synchronous = hook.setStepNow(hook.length - 1);
+    await frame();
+    const fullPaint = performance.now() - t1;
+    return {
+      firstPaint,
+      replayed,
+      fullPaint,
+      synchronous,
+      pagesShown: hook.stats.pagesShown,
+      mapDraw: hook.stats.lastMapDrawMs,
+      chartsDraw: hook.stats.lastChartsDrawMs,
+      longTasks: longTasks.length,
+      longest: Math.max(0, ...longTasks.map((t) => t.duration)),
+    };
+  });
+  console.log(`first paint (run posted -> first frame with pages): ${backlog.firstPaint.toFixed(1)} ms`);
+  console.log(
+    `backlog replayed (1,000,000 steps, in slices): ${backlog.replayed.toFixed(0)} ms, ${backlog.longTasks} long tasks, longest ${backlog.longest.toFixed(0)} ms`,
+  );
+  console.log(
+    `full paint of ${backlog.pagesShown.toLocaleString('en-US')} pages at the last step: ${backlog.fullPaint.toFixed(1)} ms to the next frame (render ${backlog.synchronous.toFixed(1)} ms; map draw ${backlog.mapDraw.toFixed(1)} ms, charts ${backlog.chartsDraw.toFixed(1)} ms)`,
+  );
+
+  // ---- scrub to random steps
+  const scrub = await page.evaluate(async () => {
+    const w = window as unknown as W;
+    const hook = w.lmmMemoryMap;
+    const frame = () => new Promise((r) => requestAnimationFrame(() => r(null)));
+    let seed = 7;
+    const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
+    const times: number[] = [];
+    const heapAt: number[] = [];
+    const render: number[] = [];
+    const t0 = performance.now();
+    for (let i = 0; i < 30; i++) {
+      const step = Math.floor(random() * hook.length);
+      const started = performance.now();
+      hook.setStepNow(step);
+      heapAt.push(hook.stats.lastHeapAtMs);
+      render.push(hook.stats.lastRenderMs - hook.stats.lastHeapAtMs);
+      await frame();
+      times.push(performance.now() - started);
+    }
+    const stepTimes: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const started = performance.now();
+      hook.setStepNow(hook.length / 2 + i);
+      await frame();
+      stepTimes.push(performance.now() - started);
+    }
+    const longTasks = w.__longTasks.filter((t) => t.start >= t0);
+    times.sort((a, b) => a - b);
+    stepTimes.sort((a, b) => a - b);
+    heapAt.sort((a, b) => a - b);
+    render.sort((a, b) => a - b);
+    return {
+      heapAtMedian: heapAt[15]!,
+      heapAtMax: heapAt[29]!,
+      renderMedian: render[15]!,
+      renderMax: render[29]!,
+      median: times[15]!,
+      p90: times[27]!,
+      max: times[29]!,
+      stepMedian: stepTimes[15]!,
+      stepMax: stepTimes[29]!,
+      longTasks: longTasks.length,
+      longest: Math.max(0, ...longTasks.map((t) => t.duration)),
+    };
+  });
+  console.log(
+    `scrub to a random step (to the next frame): median ${scrub.median.toFixed(1)} ms, p90 ${scrub.p90.toFixed(1)} ms, max ${scrub.max.toFixed(1)} ms`,
+  );
+  console.log(
+    `  of which time travel (HeapTimeline.heapAt): median ${scrub.heapAtMedian.toFixed(1)} ms, max ${scrub.heapAtMax.toFixed(1)} ms; layout + drawing: median ${scrub.renderMedian.toFixed(1)} ms, max ${scrub.renderMax.toFixed(1)} ms`,
+  );
+  console.log(
+    `step one forward: median ${scrub.stepMedian.toFixed(1)} ms, max ${scrub.stepMax.toFixed(1)} ms; long tasks while scrubbing: ${scrub.longTasks} (longest ${scrub.longest.toFixed(0)} ms)`,
+  );
+
+  // ---- live updates: a new run streamed at 20 batches per second
+  const live = await page.evaluate(async () => {
+    const w = window as unknown as W;
+    const hook = w.lmmMemoryMap;
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    window.postMessage({ type: 'runStarted', runId: 'bench-2', pageSize: 4096, title: 'bench.lmm.ts (live)', live: true }, '*');
+    window.postMessage({ type: 'sites', runId: 'bench-2', firstId: 0, sites: w.__bench.sites }, '*');
+    await sleep(100);
+    const t0 = performance.now();
+    const rendersBefore = hook.stats.renders;
+    let sent = 0;
+    const seconds = 8;
+    for (const batch of w.__bench.batches) {
+      window.postMessage({ type: 'heapOps', runId: 'bench-2', batch }, '*');
+      sent++;
+      await sleep(50);
+      if (performance.now() - t0 > seconds * 1000) break;
+    }
+    const elapsed = (performance.now() - t0) / 1000;
+    const longTasks = w.__longTasks.filter((t) => t.start >= t0);
+    return {
+      sent,
+      steps: hook.length,
+      pages: hook.stats.pagesShown,
+      updatesPerSecond: (hook.stats.renders - rendersBefore) / elapsed,
+      batchesPerSecond: sent / elapsed,
+      longTasks: longTasks.length,
+      longest: Math.max(0, ...longTasks.map((t) => t.duration)),
+    };
+  });
+  console.log(
+    `live: ${live.batchesPerSecond.toFixed(1)} batches/s streamed (${live.steps.toLocaleString('en-US')} steps, ${live.pages.toLocaleString('en-US')} pages at the end), ${live.updatesPerSecond.toFixed(1)} redraws/s, ${live.longTasks} long tasks (longest ${live.longest.toFixed(0)} ms)`,
+  );
+
+  const problems = host.problems;
+  await host.close();
+  const ok =
+    backlog.firstPaint < 500 &&
+    backlog.fullPaint < 500 &&
+    scrub.max < 100 &&
+    live.updatesPerSecond >= 10 &&
+    live.longTasks === 0 &&
+    backlog.pagesShown >= Math.min(PAGES, generated.pages);
+  console.log(
+    `targets: first paint < 500 ms ${mark(backlog.firstPaint < 500)}, full paint < 500 ms ${mark(backlog.fullPaint < 500)}, scrub < 100 ms ${mark(scrub.max < 100)}, live >= 10/s ${mark(live.updatesPerSecond >= 10)}, no task > 50 ms while live ${mark(live.longTasks === 0)}`,
+  );
+  if (problems.length) console.log(`page problems:\n  ${problems.join('\n  ')}`);
+  process.exitCode = ok && problems.length === 0 ? 0 : 1;
+}
+
+function mark(ok: boolean): string {
+  return ok ? 'ok' : 'MISSED';
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(2);
+});

@@ -1,0 +1,362 @@
+/**
+ * The one protocol between the extension host and the Memory Map webview (viewType
+ * `lmm.memoryMap`). Both directions are discriminated unions on `type`; both are validated at
+ * run time on arrival (`parseWebviewToHost` in the host, `parseHostToWebview` in the webview),
+ * because a webview is untrusted content and a stale host may speak an older dialect.
+ *
+ * How a session goes (the host side, in order):
+ * 1. The webview loads and posts `ready`.
+ * 2. The host answers with `settings`, then, when it has a run, `runStarted`, `sites`, every
+ *    `heapOps` batch recorded so far (in step order, contiguous), `leakCheck`s, and `runEnded` +
+ *    `report` if the run is over. A panel opened late gets the whole backlog this way.
+ * 3. While a run goes on, the host forwards each `heapOps` batch (and new `sites`, `leakCheck`s)
+ *    as the worker produces it; the webview replays them on its own engine, so addresses match.
+ * 4. A new run starts with `runStarted` again (new `runId`); the webview drops the old one.
+ * Messages carrying a `runId` that is not the current run are ignored by both sides.
+ *
+ * Only this module (types, validators) is shared; it imports neither `vscode` nor Node nor the DOM.
+ */
+import { HeapOpKind, type HeapOpBatch } from '../engine/heapOps';
+
+/** A position in the harness source, 1-based (the run report's `Site`). */
+export interface SourceSite {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** One leak-kind line of a leak check: what the Leaks chart plots. */
+export interface LeakCount {
+  kind: 'definitely-lost' | 'indirectly-lost' | 'possibly-lost' | 'still-reachable';
+  blocks: number;
+  bytes: number;
+}
+
+/**
+ * The parts of the run report JSON (issue 3 schema, `schemaVersion` 1) the webview reads. The
+ * host sends the whole report object as `lmm run --json` prints it; extra fields are ignored.
+ */
+export interface RunReportJson {
+  schemaVersion: number;
+  leaks?: Array<{ kind: string; struct: string; blocks: number; bytes: number; site?: SourceSite; suppressed?: boolean }>;
+  errors?: Array<{ kind: string; message: string; count: number; site?: SourceSite; step?: number }>;
+  leakChecks?: Array<{ event: number; site?: SourceSite; leaks: Array<{ kind: string; blocks: number; bytes: number }> }>;
+  peak?: {
+    event: number;
+    appMemory: number;
+    byStruct?: Array<{ struct: string; appMemory?: number; bytes?: number; blocks?: number }>;
+    bySite?: Array<{ site?: SourceSite; struct?: string; bytes?: number; blocks?: number; appMemory?: number }>;
+  };
+  [more: string]: unknown;
+}
+
+/** How a run ended. */
+export type RunEndState = 'finished' | 'failed' | 'stopped';
+
+// ------------------------------------------------------------------ host -> webview
+
+export type HostToWebviewMessage =
+  /** Webview settings: `structColors` maps a struct name to a CSS colour (setting `lmm.structColors`); send after `ready` and on change. */
+  | { type: 'settings'; structColors: Record<string, string> }
+  /** A new run begins (or the backlog of one is about to be replayed): the webview clears everything and starts an empty timeline. */
+  | { type: 'runStarted'; runId: string; pageSize: number; title: string; live: boolean }
+  /** Site table entries `firstId`, `firstId + 1`, … (site id = index used in `HeapOpBatch.site`), innermost frame of each. */
+  | { type: 'sites'; runId: string; firstId: number; sites: SourceSite[] }
+  /** The next batch of heap operations; `batch.firstStep` must equal the steps received so far (else the webview posts `resyncRequest`). */
+  | { type: 'heapOps'; runId: string; batch: HeapOpBatch }
+  /** An `mm_leak_check()` result (or the end-of-run check) at `step`, for the Leaks chart and a timeline marker. */
+  | { type: 'leakCheck'; runId: string; step: number; site?: SourceSite; leaks: LeakCount[] }
+  /** The run is over (no more `heapOps`); `message` explains a failure or stop. */
+  | { type: 'runEnded'; runId: string; state: RunEndState; message?: string }
+  /** The run report JSON (leaks, errors, leak checks, peak breakdown); sent once the run is over. */
+  | { type: 'report'; runId: string; report: RunReportJson }
+  /** Show a block (e.g. selected in the Leaks tree): move to `step` (default: keep the current step), scroll to the block at data address `address`, and select it. */
+  | { type: 'revealBlock'; runId: string; address: number; step?: number }
+  /** Move the timeline to `step` (e.g. from a tree or command); `-1` means before the first step. */
+  | { type: 'goToStep'; runId: string; step: number };
+
+// ------------------------------------------------------------------ webview -> host
+
+export type WebviewToHostMessage =
+  /** The webview has loaded and listens: the host sends `settings` and the current run's backlog. */
+  | { type: 'ready' }
+  /** The user selected a block (click / Enter): reveal it in the Page Families tree and highlight `site` (where it was allocated) in the harness. */
+  | {
+      type: 'blockSelected';
+      runId: string;
+      /** Data address (meta + 48) of the block; the page address for a page header. */
+      address: number;
+      /** Step being shown when it was selected. */
+      step: number;
+      /** Struct name of the block's family. */
+      struct: string;
+      free: boolean;
+      /** Step that allocated the block (−1 when free or unknown) and its site id / position. */
+      allocStep: number;
+      siteId: number;
+      site?: SourceSite;
+    }
+  /** The timeline moved (scrub, step, keyboard; throttled to one per frame): highlight the harness line of the step's operation (`site`, or none when `siteId` is −1). */
+  | { type: 'stepChanged'; runId: string; step: number; siteId: number; site?: SourceSite }
+  /** The webview missed batches (gap or out-of-order): resend every `heapOps` batch of the run from `fromStep` on. */
+  | { type: 'resyncRequest'; runId: string; fromStep: number }
+  /** Something went wrong in the webview (bad message, exception); the host logs it to its output channel. */
+  | { type: 'webviewError'; message: string };
+
+// ------------------------------------------------------------------ validation
+
+export type Parsed<T> = { ok: true; message: T } | { ok: false; error: string };
+
+class Invalid extends Error {}
+
+function fail(path: string, expected: string): never {
+  throw new Invalid(`${path}: expected ${expected}`);
+}
+
+function record(value: unknown, path: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(path, 'an object');
+  return value as Record<string, unknown>;
+}
+
+function str(o: Record<string, unknown>, key: string, path: string, max = 4096): string {
+  const v = o[key];
+  if (typeof v !== 'string' || v.length > max) fail(`${path}.${key}`, `a string of at most ${max} characters`);
+  return v;
+}
+
+function int(o: Record<string, unknown>, key: string, path: string, min = 0): number {
+  const v = o[key];
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) fail(`${path}.${key}`, `an integer ≥ ${min}`);
+  return v;
+}
+
+function bool(o: Record<string, unknown>, key: string, path: string): boolean {
+  const v = o[key];
+  if (typeof v !== 'boolean') fail(`${path}.${key}`, 'a boolean');
+  return v;
+}
+
+function optional<T>(o: Record<string, unknown>, key: string, read: () => T): T | undefined {
+  return o[key] === undefined ? undefined : read();
+}
+
+function site(value: unknown, path: string): SourceSite {
+  const o = record(value, path);
+  return { file: str(o, 'file', path), line: int(o, 'line', path, 1), column: int(o, 'column', path, 0) };
+}
+
+function oneOf<T extends string>(o: Record<string, unknown>, key: string, path: string, allowed: readonly T[]): T {
+  const v = o[key];
+  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) fail(`${path}.${key}`, allowed.join(' | '));
+  return v as T;
+}
+
+type NumberColumn = Uint8Array | Int32Array | Float64Array;
+
+/**
+ * A batch column: a typed array (VS Code posts typed arrays as they are) or a plain number array
+ * (JSON transports); copied into the expected typed array either way.
+ */
+function column<T extends NumberColumn>(value: unknown, count: number, path: string, make: (n: number) => T): T {
+  const isTyped = ArrayBuffer.isView(value) && !(value instanceof DataView);
+  if (!isTyped && !Array.isArray(value)) fail(path, 'a typed array or an array of numbers');
+  const source = value as ArrayLike<unknown>;
+  if (source.length < count) fail(path, `at least ${count} entries`);
+  const out = make(count);
+  for (let i = 0; i < count; i++) {
+    const v = source[i];
+    if (typeof v !== 'number' || Number.isNaN(v)) fail(`${path}[${i}]`, 'a number');
+    out[i] = v;
+  }
+  return out;
+}
+
+/** Validates a heap operation batch and returns a clean copy with exact-length typed arrays. */
+export function parseHeapOpBatch(value: unknown, path = 'batch'): HeapOpBatch {
+  const o = record(value, path);
+  const firstStep = int(o, 'firstStep', path);
+  const count = int(o, 'count', path);
+  if (count > 1 << 24) fail(`${path}.count`, 'at most 16,777,216 operations per batch');
+  const kind = column(o['kind'], count, `${path}.kind`, (n) => new Uint8Array(n));
+  let registers = 0;
+  for (let i = 0; i < count; i++) {
+    const k = kind[i]!;
+    if (k < HeapOpKind.Register || k > HeapOpKind.Mark) fail(`${path}.kind[${i}]`, 'an operation kind 1 … 4');
+    if (k === HeapOpKind.Register) registers++;
+  }
+  const names = o['names'];
+  if (!Array.isArray(names) || names.length !== registers || !names.every((n) => typeof n === 'string' && n.length <= 64)) {
+    fail(`${path}.names`, `${registers} struct names (one per Register operation)`);
+  }
+  return {
+    firstStep,
+    count,
+    kind,
+    a: column(o['a'], count, `${path}.a`, (n) => new Float64Array(n)),
+    b: column(o['b'], count, `${path}.b`, (n) => new Float64Array(n)),
+    c: column(o['c'], count, `${path}.c`, (n) => new Float64Array(n)),
+    site: column(o['site'], count, `${path}.site`, (n) => new Int32Array(n)),
+    names: names as string[],
+  };
+}
+
+const LEAK_KINDS = ['definitely-lost', 'indirectly-lost', 'possibly-lost', 'still-reachable'] as const;
+
+function leakCounts(value: unknown, path: string): LeakCount[] {
+  if (!Array.isArray(value)) fail(path, 'an array');
+  return value.map((entry, i) => {
+    const o = record(entry, `${path}[${i}]`);
+    return { kind: oneOf(o, 'kind', `${path}[${i}]`, LEAK_KINDS), blocks: int(o, 'blocks', path), bytes: int(o, 'bytes', path) };
+  });
+}
+
+function structColors(value: unknown, path: string): Record<string, string> {
+  const o = record(value, path);
+  const out: Record<string, string> = {};
+  for (const [name, colour] of Object.entries(o)) {
+    // A colour ends up in canvas fillStyle only; still refuse anything that is not a plain colour token.
+    if (typeof colour !== 'string' || !/^[#a-zA-Z0-9(),.%\s-]{1,64}$/.test(colour)) fail(`${path}.${name}`, 'a CSS colour');
+    out[name] = colour;
+  }
+  return out;
+}
+
+function report(value: unknown, path: string): RunReportJson {
+  const o = record(value, path);
+  int(o, 'schemaVersion', path, 1);
+  for (const key of ['leaks', 'errors', 'leakChecks']) {
+    if (o[key] !== undefined && !Array.isArray(o[key])) fail(`${path}.${key}`, 'an array');
+  }
+  if (o['leakChecks'] !== undefined) {
+    (o['leakChecks'] as unknown[]).forEach((check, i) => {
+      const c = record(check, `${path}.leakChecks[${i}]`);
+      int(c, 'event', `${path}.leakChecks[${i}]`, -1);
+      if (!Array.isArray(c['leaks'])) fail(`${path}.leakChecks[${i}].leaks`, 'an array');
+    });
+  }
+  if (o['peak'] !== undefined) {
+    const p = record(o['peak'], `${path}.peak`);
+    int(p, 'event', `${path}.peak`, -1);
+  }
+  return o as RunReportJson;
+}
+
+/** Validates a message arriving in the webview from the host. */
+export function parseHostToWebview(value: unknown): Parsed<HostToWebviewMessage> {
+  try {
+    const o = record(value, 'message');
+    const type = o['type'];
+    const p = `message(${String(type)})`;
+    switch (type) {
+      case 'settings':
+        return ok({ type, structColors: structColors(o['structColors'], `${p}.structColors`) });
+      case 'runStarted': {
+        const pageSize = int(o, 'pageSize', p, 1);
+        return ok({ type, runId: str(o, 'runId', p, 200), pageSize, title: str(o, 'title', p), live: bool(o, 'live', p) });
+      }
+      case 'sites': {
+        const sites = o['sites'];
+        if (!Array.isArray(sites)) fail(`${p}.sites`, 'an array');
+        return ok({
+          type,
+          runId: str(o, 'runId', p, 200),
+          firstId: int(o, 'firstId', p),
+          sites: sites.map((s, i) => site(s, `${p}.sites[${i}]`)),
+        });
+      }
+      case 'heapOps':
+        return ok({ type, runId: str(o, 'runId', p, 200), batch: parseHeapOpBatch(o['batch'], `${p}.batch`) });
+      case 'leakCheck': {
+        const s = optional(o, 'site', () => site(o['site'], `${p}.site`));
+        const message: HostToWebviewMessage = {
+          type,
+          runId: str(o, 'runId', p, 200),
+          step: int(o, 'step', p, -1),
+          leaks: leakCounts(o['leaks'], `${p}.leaks`),
+        };
+        if (s) message.site = s;
+        return ok(message);
+      }
+      case 'runEnded': {
+        const m = optional(o, 'message', () => str(o, 'message', p));
+        const message: HostToWebviewMessage = {
+          type,
+          runId: str(o, 'runId', p, 200),
+          state: oneOf(o, 'state', p, ['finished', 'failed', 'stopped'] as const),
+        };
+        if (m !== undefined) message.message = m;
+        return ok(message);
+      }
+      case 'report':
+        return ok({ type, runId: str(o, 'runId', p, 200), report: report(o['report'], `${p}.report`) });
+      case 'revealBlock': {
+        const step = optional(o, 'step', () => int(o, 'step', p, -1));
+        const message: HostToWebviewMessage = { type, runId: str(o, 'runId', p, 200), address: int(o, 'address', p, 1) };
+        if (step !== undefined) message.step = step;
+        return ok(message);
+      }
+      case 'goToStep':
+        return ok({ type, runId: str(o, 'runId', p, 200), step: int(o, 'step', p, -1) });
+      default:
+        return { ok: false, error: `unknown message type ${JSON.stringify(type)} from the host` };
+    }
+  } catch (error) {
+    return invalid(error);
+  }
+}
+
+/** Validates a message arriving in the host from the webview (untrusted: check everything). */
+export function parseWebviewToHost(value: unknown): Parsed<WebviewToHostMessage> {
+  try {
+    const o = record(value, 'message');
+    const type = o['type'];
+    const p = `message(${String(type)})`;
+    switch (type) {
+      case 'ready':
+        return ok({ type });
+      case 'blockSelected': {
+        const s = optional(o, 'site', () => site(o['site'], `${p}.site`));
+        const message: WebviewToHostMessage = {
+          type,
+          runId: str(o, 'runId', p, 200),
+          address: int(o, 'address', p, 1),
+          step: int(o, 'step', p, -1),
+          struct: str(o, 'struct', p, 64),
+          free: bool(o, 'free', p),
+          allocStep: int(o, 'allocStep', p, -1),
+          siteId: int(o, 'siteId', p, -1),
+        };
+        if (s) message.site = s;
+        return ok(message);
+      }
+      case 'stepChanged': {
+        const s = optional(o, 'site', () => site(o['site'], `${p}.site`));
+        const message: WebviewToHostMessage = {
+          type,
+          runId: str(o, 'runId', p, 200),
+          step: int(o, 'step', p, -1),
+          siteId: int(o, 'siteId', p, -1),
+        };
+        if (s) message.site = s;
+        return ok(message);
+      }
+      case 'resyncRequest':
+        return ok({ type, runId: str(o, 'runId', p, 200), fromStep: int(o, 'fromStep', p) });
+      case 'webviewError':
+        return ok({ type, message: str(o, 'message', p, 10000) });
+      default:
+        return { ok: false, error: `unknown message type ${JSON.stringify(type)} from the webview` };
+    }
+  } catch (error) {
+    return invalid(error);
+  }
+}
+
+function ok<T>(message: T): Parsed<T> {
+  return { ok: true, message };
+}
+
+function invalid(error: unknown): { ok: false; error: string } {
+  if (error instanceof Invalid) return { ok: false, error: error.message };
+  throw error;
+}

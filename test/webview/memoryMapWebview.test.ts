@@ -1,0 +1,407 @@
+/// <reference lib="dom" />
+// (page.evaluate callbacks run in the browser: they use DOM types.)
+/**
+ * The Memory Map webview in headless Chromium against a fake host (test/support/webviewFakeHost):
+ * what it draws (canvas pixels), hover and click, time travel, validation and the CSP.
+ */
+import { strict as assert } from 'node:assert';
+import type { Browser } from 'playwright-core';
+import { HeapOpKind, HeapOpRecorder, type HeapOpBatch } from '../../src/engine/heapOps';
+import { LmmHeap } from '../../src/engine/lmmHeap';
+import type { WebviewToHostMessage } from '../../src/protocol/webviewMessages';
+import { openFakeHost, type FakeHost } from '../support/webviewFakeHost';
+
+/** A small run: two structs, three allocations, a free, a double free (error). */
+function smallRun() {
+  const heap = new LmmHeap();
+  const recorder = new HeapOpRecorder();
+  const reg = (name: string, size: number, site: number) =>
+    recorder.record(HeapOpKind.Register, size, 0, heap.register(name, size), site, name);
+  const alloc = (family: number, units: number, site: number) => {
+    const address = heap.xcalloc(family, units);
+    recorder.record(HeapOpKind.Alloc, family, units, address, site);
+    return address;
+  };
+  const free = (address: number, site: number) => recorder.record(HeapOpKind.Free, address, 0, heap.xfree(address) ? 1 : 0, site);
+  reg('student_t', 56, 0); // step 0
+  reg('emp_t', 36, 0); // 1
+  const s1 = alloc(0, 1, 1); // 2
+  const s2 = alloc(0, 2, 2); // 3
+  const e1 = alloc(1, 1, 3); // 4
+  free(s1, 4); // 5
+  free(s1, 5); // 6: double free
+  const s3 = alloc(0, 3, 6); // 7 (reuses nothing: s1's 56-byte hole is too small)
+  return { batch: recorder.flush()!, s1, s2, e1, s3, heap };
+}
+
+const SITES = [0, 1, 2, 3, 4, 5, 6].map((i) => ({ file: '/ws/students.lmm.ts', line: 10 + i, column: 3 }));
+
+type Hook = {
+  lmmMemoryMap: {
+    step: number;
+    length: number;
+    ingesting: boolean;
+    stats: { rejectedMessages: number; lastRejection: string; pagesShown: number; renders: number };
+    setStepNow(step: number): number;
+    selectTab(index: number): void;
+    blockRect(address: number): { x: number; y: number; width: number; height: number } | null;
+  };
+};
+
+describe('Memory Map webview (headless Chromium)', function () {
+  this.timeout(60000);
+  let browser: Browser | undefined;
+  let host: FakeHost;
+  let run: ReturnType<typeof smallRun>;
+
+  before(async () => {
+    host = await openFakeHost();
+    browser = host.browser;
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  async function freshPage(): Promise<void> {
+    if (host.page && !host.page.isClosed()) await host.page.close();
+    host = await openFakeHost({ browser: browser! });
+  }
+
+  async function startRun(batches: HeapOpBatch[], runId = 'run-1'): Promise<void> {
+    await host.send({ type: 'settings', structColors: {} });
+    await host.send({ type: 'runStarted', runId, pageSize: 4096, title: 'students.lmm.ts', live: false });
+    await host.send({ type: 'sites', runId, firstId: 0, sites: SITES });
+    for (const batch of batches) await host.send({ type: 'heapOps', runId, batch });
+    const steps = batches.reduce((n, b) => n + b.count, 0);
+    await host.page.waitForFunction((n) => {
+      const hook = (window as unknown as Hook).lmmMemoryMap;
+      return hook.length === n && !hook.ingesting && hook.step === n - 1;
+    }, steps);
+    await settle();
+  }
+
+  /** Waits two frames (a queued render has run). */
+  async function settle(): Promise<void> {
+    await host.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(null)))));
+  }
+
+  async function pixelAt(viewportX: number, viewportY: number): Promise<[number, number, number]> {
+    return host.page.evaluate(
+      ([x, y]) => {
+        const canvas = document.querySelector('.map-canvas') as HTMLCanvasElement;
+        const box = canvas.getBoundingClientRect();
+        const ratio = canvas.width / box.width;
+        const data = canvas
+          .getContext('2d')!
+          .getImageData(Math.floor((x! - box.left) * ratio), Math.floor((y! - box.top) * ratio), 1, 1).data;
+        return [data[0]!, data[1]!, data[2]!] as [number, number, number];
+      },
+      [viewportX, viewportY],
+    );
+  }
+
+  async function cssColor(property: string): Promise<[number, number, number]> {
+    return host.page.evaluate((name) => {
+      const probe = document.createElement('div');
+      probe.style.color = getComputedStyle(document.body).getPropertyValue(name).trim();
+      document.body.append(probe);
+      const rgb = getComputedStyle(probe).color.match(/\d+/g)!.map(Number);
+      probe.remove();
+      return [rgb[0]!, rgb[1]!, rgb[2]!] as [number, number, number];
+    }, property);
+  }
+
+  async function mapSignature(): Promise<string> {
+    return host.page.evaluate(() => {
+      const canvas = document.querySelector('.map-canvas') as HTMLCanvasElement;
+      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, Math.min(canvas.height, 200)).data;
+      let hash = 0;
+      for (let i = 0; i < data.length; i += 4) hash = (Math.imul(hash, 31) + data[i]! + data[i + 1]! * 7 + data[i + 2]! * 13) | 0;
+      return String(hash);
+    });
+  }
+
+  async function blockCenter(address: number): Promise<{ x: number; y: number }> {
+    const rect = await host.page.evaluate((a) => (window as unknown as Hook).lmmMemoryMap.blockRect(a), address);
+    assert.ok(rect, `block 0x${address.toString(16)} is on the map`);
+    return { x: rect.x + rect.width / 2, y: rect.y + rect.height / 2 };
+  }
+
+  async function posted<T extends WebviewToHostMessage['type']>(
+    type: T,
+  ): Promise<Array<Extract<WebviewToHostMessage, { type: T }>>> {
+    return (await host.posted()).filter((m) => m.type === type) as Array<Extract<WebviewToHostMessage, { type: T }>>;
+  }
+
+  it('loads under a strict CSP, posts ready, and blocks scripts without the nonce', async () => {
+    await freshPage();
+    const csp = await host.page.evaluate(() =>
+      document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content'),
+    );
+    assert.match(csp ?? '', /default-src 'none'/);
+    assert.match(csp ?? '', /script-src 'nonce-[A-Za-z0-9_-]{16,}'/);
+    assert.deepEqual((await host.posted())[0], { type: 'ready' });
+    const ran = await host.page.evaluate(async () => {
+      const script = document.createElement('script');
+      script.textContent = 'window.__inlineRan = true';
+      document.body.append(script);
+      await new Promise((r) => setTimeout(r, 50));
+      return (window as unknown as { __inlineRan?: boolean }).__inlineRan === true;
+    });
+    assert.equal(ran, false, 'an inline script without the nonce must not run');
+    const violations = await host.page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations);
+    assert.ok(
+      violations.some((v) => v.startsWith('script-src')),
+      `the blocked script is reported: ${violations.join(', ')}`,
+    );
+    assert.deepEqual(
+      violations.filter((v) => !v.startsWith('script-src')),
+      [],
+      'nothing of the page itself is blocked',
+    );
+    // Chromium logs the blocked script as a console error: that one was on purpose.
+    const unexpected = host.problems.filter((p) => !/Executing inline script violates/.test(p));
+    assert.deepEqual(unexpected, []);
+    host.problems.length = 0;
+  });
+
+  it('draws every page to scale: blocks in their struct colour, free bytes, the page header', async () => {
+    run = smallRun();
+    await startRun([run.batch]);
+    assert.equal(await host.page.evaluate(() => (window as unknown as Hook).lmmMemoryMap.stats.pagesShown), 2);
+    const s2 = await blockCenter(run.s2);
+    assert.deepEqual(await pixelAt(s2.x, s2.y), await cssColor('--lmm-struct-0'), 'student_t block in palette colour 0');
+    const e1 = await blockCenter(run.e1);
+    assert.deepEqual(await pixelAt(e1.x, e1.y), await cssColor('--lmm-struct-1'), 'emp_t block in palette colour 1');
+    const s1 = await blockCenter(run.s1); // freed: a free block of exactly one student_t
+    assert.deepEqual(await pixelAt(s1.x, s1.y), await cssColor('--lmm-free'));
+    // The page header sits left of the first block's meta data.
+    const rect = (await host.page.evaluate((a) => (window as unknown as Hook).lmmMemoryMap.blockRect(a), run.s1))!;
+    const headerX = rect.x - (rect.width / 56) * 60; // 48 B meta + 12 B into the 24-byte header
+    assert.deepEqual(await pixelAt(headerX, s1.y), await cssColor('--lmm-page-header'));
+    assert.deepEqual(host.problems, []);
+  });
+
+  it('hover shows the block, its allocation site and a hex dump of its bytes', async () => {
+    const s2 = await blockCenter(run.s2);
+    await host.page.mouse.move(s2.x, s2.y);
+    const tooltip = host.page.locator('.tooltip');
+    await tooltip.waitFor({ state: 'visible' });
+    const text = await tooltip.innerText();
+    assert.match(text, /student_t/);
+    assert.match(text, /allocated/);
+    assert.match(text, new RegExp(`0x${run.s2.toString(16)}`));
+    assert.match(text, /students\.lmm\.ts:12/, 'allocated at site 2 (line 12)');
+    assert.match(text, /Units: 2/);
+    const dump = await host.page.locator('.hex-dump').innerText();
+    // The block's meta data: is_free = 0, block size 112 = 0x70 (little endian) at meta + 4.
+    const first = dump.split('\n')[0]!;
+    assert.match(first, new RegExp(`^${(run.s2 - 48).toString(16)}  00 00 00 00 70 00 00 00`));
+    await host.page.mouse.move(5, 5);
+    await tooltip.waitFor({ state: 'hidden' });
+  });
+
+  it('a click selects the block and tells the host where it was allocated', async () => {
+    const e1 = await blockCenter(run.e1);
+    await host.page.mouse.click(e1.x, e1.y);
+    const selections = await posted('blockSelected');
+    assert.equal(selections.length, 1);
+    assert.deepEqual(selections[0], {
+      type: 'blockSelected',
+      runId: 'run-1',
+      address: run.e1,
+      step: 7,
+      struct: 'emp_t',
+      free: false,
+      allocStep: 4,
+      siteId: 3,
+      site: SITES[3],
+    });
+  });
+
+  it('scrubbing back in time changes the map; the host hears each step and its site', async () => {
+    const atEnd = await mapSignature();
+    await host.page.locator('.timeline-track').focus();
+    await host.page.keyboard.press('Home');
+    await settle();
+    assert.equal(await host.page.locator('.timeline-track').getAttribute('aria-valuenow'), '0');
+    assert.notEqual(await mapSignature(), atEnd, 'at step 0 no page is mapped yet');
+    await host.page.keyboard.press('End');
+    await settle();
+    assert.equal(await mapSignature(), atEnd, 'back at the end, the same picture');
+    // Step 4 (e1 just allocated, s1 not yet freed): s1 is drawn allocated again.
+    await host.page.evaluate(() => (window as unknown as Hook).lmmMemoryMap.setStepNow(4));
+    await settle();
+    const s1 = await blockCenter(run.s1);
+    assert.deepEqual(await pixelAt(s1.x, s1.y), await cssColor('--lmm-struct-0'), 's1 is allocated at step 4');
+    const steps = (await posted('stepChanged')).map((m) => [m.step, m.siteId]);
+    assert.deepEqual(steps.slice(-3), [
+      [0, 0],
+      [7, 6],
+      [4, 3],
+    ]);
+    const last = (await posted('stepChanged')).at(-1)!;
+    assert.deepEqual(last.site, SITES[3]);
+  });
+
+  it('steps one at a time with the arrow keys and says what each step did', async () => {
+    const track = host.page.locator('.timeline-track');
+    await track.focus();
+    await host.page.keyboard.press('ArrowRight');
+    await settle();
+    assert.equal(await track.getAttribute('aria-valuenow'), '5');
+    assert.match(await host.page.locator('.timeline-label').innerText(), /Step 6 of 8: xfree\(0x[0-9a-f]+\)/);
+    await host.page.keyboard.press('ArrowRight');
+    await settle();
+    assert.match(await host.page.locator('.timeline-label').innerText(), /refused \(error\)/);
+    await host.page.keyboard.press('ArrowLeft');
+    await host.page.keyboard.press('ArrowLeft');
+    await settle();
+    assert.equal(await track.getAttribute('aria-valuenow'), '4');
+  });
+
+  it('shows the counters and free lists as they were at the current step', async () => {
+    await host.page.evaluate(() => (window as unknown as Hook).lmmMemoryMap.selectTab(1));
+    await host.page.evaluate(() => (window as unknown as Hook).lmmMemoryMap.setStepNow(2));
+    const early = await host.page.locator('.side-panel').nth(1).innerText();
+    assert.match(early, /student_t\s+56\s+1\s+1\s+0\s+2\s+1\s+1\s+104/, 'step 2: one page, TBC 2, FBC 1, OBC 1, 104 B');
+    await host.page.evaluate(() => (window as unknown as Hook).lmmMemoryMap.setStepNow(7));
+    const late = await host.page.locator('.side-panel').nth(1).innerText();
+    assert.match(late, /student_t\s+56\s+1\s+1\s+0\s+4\s+2\s+2\s+/, 'step 7: TBC 4, FBC 2, OBC 2');
+    await host.page.evaluate(() => (window as unknown as Hook).lmmMemoryMap.selectTab(2));
+    const lists = await host.page.locator('.side-panel').nth(2).innerText();
+    assert.match(lists, /student_t: 2 free blocks/);
+    // Largest first: the rest of the page, then s1's 56-byte hole.
+    const entries = [...lists.matchAll(/([\d,]+) B at 0x([0-9a-f]+)/g)].map((m) => [
+      Number(m[1]!.replace(/,/g, '')),
+      parseInt(m[2]!, 16),
+    ]);
+    assert.equal(entries[0]![0]! > 56, true);
+    assert.deepEqual(entries[1], [56, run.s1]);
+    await host.page.evaluate(() => (window as unknown as Hook).lmmMemoryMap.setStepNow(4));
+    assert.match(await host.page.locator('.side-panel').nth(2).innerText(), /student_t: 1 free blocks/);
+  });
+
+  it('rejects malformed messages, tells the host, and keeps the run intact', async () => {
+    const before = await host.page.evaluate(() => (window as unknown as Hook).lmmMemoryMap.length);
+    await host.send({
+      type: 'heapOps',
+      runId: 'run-1',
+      batch: { firstStep: before, count: 1, kind: [9], a: [0], b: [0], c: [0], site: [0], names: [] },
+    });
+    await host.send({
+      type: 'heapOps',
+      runId: 'run-1',
+      batch: { firstStep: before, count: 2, kind: [2], a: [0], b: [1], c: [0], site: [0], names: [] },
+    });
+    await host.send({ type: 'settings', structColors: { student_t: 'url(https://evil.example/x.png)' } });
+    await host.send({ type: 'launchMissiles' });
+    await host.send('not an object' as unknown as Record<string, unknown>);
+    await settle();
+    const rejected = await host.page.evaluate(() => (window as unknown as Hook).lmmMemoryMap.stats.rejectedMessages);
+    assert.equal(rejected, 5);
+    const errors = (await posted('webviewError')).map((m) => m.message);
+    assert.equal(errors.length, 5);
+    assert.match(errors[0]!, /batch\.kind\[0\]: expected an operation kind 1 … 4/);
+    assert.match(errors[1]!, /batch\.kind: expected at least 2 entries/);
+    assert.match(errors[2]!, /structColors\.student_t: expected a CSS colour/);
+    assert.match(errors[3]!, /unknown message type "launchMissiles"/);
+    assert.equal(await host.page.evaluate(() => (window as unknown as Hook).lmmMemoryMap.length), before);
+    assert.deepEqual(host.problems, []);
+  });
+
+  it('asks the host to resend when batches arrive with a gap', async () => {
+    const length = await host.page.evaluate(() => (window as unknown as Hook).lmmMemoryMap.length);
+    await host.send({
+      type: 'heapOps',
+      runId: 'run-1',
+      batch: { firstStep: length + 10, count: 1, kind: [4], a: [0], b: [0], c: [0], site: [0], names: [] },
+    });
+    await host.page.waitForFunction(() =>
+      (window as unknown as { __posted: Array<{ type: string }> }).__posted.some((m) => m.type === 'resyncRequest'),
+    );
+    assert.deepEqual((await posted('resyncRequest'))[0], { type: 'resyncRequest', runId: 'run-1', fromStep: length });
+    // A message for another run is ignored.
+    await host.send({
+      type: 'heapOps',
+      runId: 'old-run',
+      batch: { firstStep: length, count: 1, kind: [4], a: [0], b: [0], c: [0], site: [0], names: [] },
+    });
+    await settle();
+    assert.equal(await host.page.evaluate(() => (window as unknown as Hook).lmmMemoryMap.length), length);
+  });
+
+  it('uses the host’s struct colours (lmm.structColors)', async () => {
+    await host.send({ type: 'settings', structColors: { student_t: '#ff0000' } });
+    await host.page.evaluate(() => (window as unknown as Hook).lmmMemoryMap.setStepNow(7));
+    await settle();
+    const s2 = await blockCenter(run.s2);
+    assert.deepEqual(await pixelAt(s2.x, s2.y), [255, 0, 0]);
+    await host.send({ type: 'settings', structColors: {} });
+  });
+
+  it('marks leak checks and the peak; the peak panel lists the top structs and sites then', async () => {
+    await host.send({ type: 'leakCheck', runId: 'run-1', step: 7, leaks: [{ kind: 'definitely-lost', blocks: 2, bytes: 148 }] });
+    await host.send({ type: 'runEnded', runId: 'run-1', state: 'finished' });
+    await host.send({
+      type: 'report',
+      runId: 'run-1',
+      report: {
+        schemaVersion: 1,
+        leaks: [],
+        errors: [],
+        leakChecks: [{ event: 7, leaks: [{ kind: 'definitely-lost', blocks: 2, bytes: 148 }] }],
+        peak: { event: 7, appMemory: 460 },
+      },
+    });
+    await settle();
+    assert.match(await host.page.locator('.run-totals').innerText(), /2 blocks leaked at the last check/);
+    await host.page.evaluate(() => (window as unknown as Hook).lmmMemoryMap.selectTab(3));
+    const peak = await host.page.locator('.side-panel').nth(3).innerText();
+    assert.match(peak, /Peak of application memory: 460 B at step 8/);
+    assert.match(peak, /student_t\s+2\s+376/, 's2 (2 units) and s3 (3 units): 2 × 48 + 5 × 56');
+    assert.match(peak, /students\.lmm\.ts:16\s+student_t\s+1\s+216/, 'site 6 allocated s3: 48 + 3 × 56');
+    assert.match(peak, /emp_t\s+1\s+84/);
+  });
+
+  it('reveals a block the host asks for, at the step it names', async () => {
+    await host.page.evaluate(() => (window as unknown as Hook).lmmMemoryMap.selectTab(0));
+    await host.send({ type: 'revealBlock', runId: 'run-1', address: run.s1, step: 3 });
+    await host.page.waitForFunction(() => (window as unknown as Hook).lmmMemoryMap.step === 3);
+    await settle();
+    const details = await host.page.locator('.side-panel').first().innerText();
+    assert.match(details, new RegExp(`Data address\\s+0x${run.s1.toString(16)}`));
+    assert.match(details, /State\s+allocated/);
+  });
+
+  it('follows a live run: batches append and the map shows the newest step', async () => {
+    await freshPage();
+    const heap = new LmmHeap();
+    const recorder = new HeapOpRecorder(256);
+    recorder.record(HeapOpKind.Register, 100, 0, heap.register('blob_t', 100), 0, 'blob_t');
+    const batches: HeapOpBatch[] = [];
+    for (let i = 0; i < 2000; i++) {
+      recorder.record(HeapOpKind.Alloc, 0, 10, heap.xcalloc(0, 10), 1);
+      if (i % 250 === 249) batches.push(recorder.flush()!);
+    }
+    await host.send({ type: 'runStarted', runId: 'live', pageSize: 4096, title: 'live', live: true });
+    for (const batch of batches) {
+      await host.send({ type: 'heapOps', runId: 'live', batch });
+      await new Promise((r) => setTimeout(r, 30));
+    }
+    await host.page.waitForFunction(() => {
+      const hook = (window as unknown as Hook).lmmMemoryMap;
+      return hook.length === 2001 && hook.step === 2000 && !hook.ingesting;
+    });
+    await settle();
+    const shown = await host.page.evaluate(() => (window as unknown as Hook).lmmMemoryMap.stats);
+    assert.equal(shown.pagesShown, heap.families[0]!.counters.pages, 'every page of the run (three 1,048-byte blocks per page)');
+    assert.equal(shown.pagesShown, 667);
+    assert.ok(shown.renders >= 4, `redrawn while the run went on (${shown.renders} renders)`);
+    assert.match(await host.page.locator('.run-state').innerText(), /running/);
+    // 1,000 pages, yet only the rows in view are drawn: scrolling to the bottom still paints.
+    await host.page.locator('.map-scroll').evaluate((e) => (e.scrollTop = e.scrollHeight));
+    await settle();
+    assert.deepEqual(host.problems, []);
+  });
+});

@@ -1,0 +1,230 @@
+/**
+ * Charts over time (application memory, mapped bytes, pages, mmap/munmap calls, external
+ * fragmentation, leaks at each leak check) on one canvas. A million steps become one min/max
+ * pair per pixel column (decimation), cached until the run grows or the width changes.
+ */
+import type { RunModel } from './runModel';
+import type { MapColors } from './themeColors';
+
+type Series = ArrayLike<number>;
+
+interface ChartSpec {
+  title: string;
+  lines: Array<(model: RunModel) => Series>;
+  format: (value: number) => string;
+  fixedMax?: number;
+}
+
+const CHARTS: ChartSpec[] = [
+  { title: 'Application memory', lines: [(m) => m.timeline.series.appMemory], format: bytes },
+  { title: 'Mapped bytes', lines: [(m) => m.timeline.series.mappedBytes], format: bytes },
+  { title: 'Pages', lines: [(m) => m.timeline.series.pages], format: count },
+  { title: 'mmap / munmap calls', lines: [(m) => m.timeline.series.mmap, (m) => m.timeline.series.munmap], format: count },
+  {
+    title: 'External fragmentation',
+    lines: [(m) => m.timeline.series.externalFragmentation],
+    format: (v) => `${(v * 100).toFixed(0)} %`,
+    fixedMax: 1,
+  },
+];
+const LEAK_CHART_TITLE = 'Leaked bytes at leak checks';
+const CHART_COUNT = CHARTS.length + 1;
+
+const TITLE_HEIGHT = 16;
+const CHART_HEIGHT = 56;
+const GAP = 8;
+
+/** Min and max of `series` over each of `columns` equal step ranges of [0, length). */
+export function decimate(series: Series, length: number, columns: number): { min: Float64Array; max: Float64Array } {
+  const min = new Float64Array(columns);
+  const max = new Float64Array(columns);
+  for (let c = 0; c < columns; c++) {
+    const from = Math.floor((c * length) / columns);
+    const to = Math.max(from + 1, Math.floor(((c + 1) * length) / columns));
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let s = from; s < to && s < length; s++) {
+      const v = series[s]!;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    min[c] = lo;
+    max[c] = hi;
+  }
+  return { min, max };
+}
+
+export class ChartsView {
+  readonly element: HTMLDivElement;
+  private readonly canvas: HTMLCanvasElement;
+  private readonly context: CanvasRenderingContext2D;
+  private model: RunModel | null = null;
+  private step = -1;
+  private colors: MapColors | null = null;
+  private cache = new Map<string, { min: Float64Array; max: Float64Array }>();
+  private cacheKey = '';
+  private dragging = false;
+  lastDrawMs = 0;
+
+  constructor(private readonly onScrub: (step: number) => void) {
+    this.element = document.createElement('div');
+    this.element.className = 'charts';
+    this.canvas = document.createElement('canvas');
+    this.canvas.setAttribute('role', 'img');
+    this.canvas.setAttribute('aria-label', 'Charts over time; click or drag to move the timeline');
+    this.element.append(this.canvas);
+    this.context = this.canvas.getContext('2d')!;
+    const scrub = (event: PointerEvent) => {
+      const model = this.model;
+      if (!model || model.length === 0) return;
+      const { x0, width } = this.geometry();
+      const column = event.offsetX % (width + GAP);
+      const fraction = Math.min(1, Math.max(0, (column - x0) / width));
+      this.onScrub(Math.min(model.length - 1, Math.floor(fraction * model.length)));
+    };
+    this.canvas.addEventListener('pointerdown', (event) => {
+      this.dragging = true;
+      this.canvas.setPointerCapture(event.pointerId);
+      scrub(event);
+    });
+    this.canvas.addEventListener('pointermove', (event) => {
+      if (this.dragging) scrub(event);
+    });
+    this.canvas.addEventListener('pointerup', () => (this.dragging = false));
+    new ResizeObserver(() => this.draw()).observe(this.element);
+  }
+
+  setColors(colors: MapColors): void {
+    this.colors = colors;
+  }
+
+  show(model: RunModel | null, step: number): void {
+    if (model !== this.model) this.cache.clear();
+    this.model = model;
+    this.step = step;
+    this.draw();
+  }
+
+  private geometry(): { columns: number; width: number; x0: number } {
+    const total = this.element.clientWidth;
+    const columns = total >= 900 ? 3 : total >= 520 ? 2 : 1;
+    const width = Math.max(40, Math.floor((total - GAP * (columns - 1)) / columns));
+    return { columns, width, x0: 0 };
+  }
+
+  draw(): void {
+    const started = performance.now();
+    const colors = this.colors;
+    const { columns, width } = this.geometry();
+    const rows = Math.ceil(CHART_COUNT / columns);
+    const height = rows * (TITLE_HEIGHT + CHART_HEIGHT + GAP);
+    const ratio = window.devicePixelRatio || 1;
+    const totalWidth = this.element.clientWidth;
+    if (this.canvas.width !== Math.round(totalWidth * ratio) || this.canvas.height !== Math.round(height * ratio)) {
+      this.canvas.width = Math.round(totalWidth * ratio);
+      this.canvas.height = Math.round(height * ratio);
+      this.canvas.style.width = `${totalWidth}px`;
+      this.canvas.style.height = `${height}px`;
+    }
+    const ctx = this.context;
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.clearRect(0, 0, totalWidth, height);
+    const model = this.model;
+    if (!colors || !model || model.length === 0) return;
+    const length = model.length;
+    const key = `${length}:${width}:${model.timeline.series.appMemory.length}`;
+    if (key !== this.cacheKey) {
+      this.cache.clear();
+      this.cacheKey = key;
+    }
+    ctx.font = colors.font;
+    ctx.textBaseline = 'top';
+    for (let i = 0; i < CHART_COUNT; i++) {
+      const x = (i % columns) * (width + GAP);
+      const y = Math.floor(i / columns) * (TITLE_HEIGHT + CHART_HEIGHT + GAP);
+      const top = y + TITLE_HEIGHT;
+      ctx.strokeStyle = colors.grid;
+      ctx.lineWidth = 1;
+      ctx.strokeRect(x + 0.5, top + 0.5, width - 1, CHART_HEIGHT - 1);
+      const spec = CHARTS[i];
+      let title: string;
+      if (spec) {
+        title = this.drawSeriesChart(spec, i, x, top, width, length);
+      } else {
+        title = this.drawLeakChart(x, top, width, length);
+      }
+      ctx.fillStyle = colors.foreground;
+      ctx.fillText(title, x + 2, y + 1);
+      // The current step.
+      if (this.step >= 0) {
+        const cx = x + Math.floor(((this.step + 0.5) / length) * width) + 0.5;
+        ctx.strokeStyle = colors.selection;
+        ctx.beginPath();
+        ctx.moveTo(cx, top);
+        ctx.lineTo(cx, top + CHART_HEIGHT);
+        ctx.stroke();
+      }
+    }
+    this.lastDrawMs = performance.now() - started;
+  }
+
+  private drawSeriesChart(spec: ChartSpec, index: number, x: number, top: number, width: number, length: number): string {
+    const ctx = this.context;
+    const colors = this.colors!;
+    const model = this.model!;
+    const decimated = spec.lines.map((line, l) => {
+      const cacheKey = `${index}:${l}`;
+      let d = this.cache.get(cacheKey);
+      if (!d) {
+        d = decimate(line(model), length, width);
+        this.cache.set(cacheKey, d);
+      }
+      return d;
+    });
+    let max = spec.fixedMax ?? 0;
+    if (spec.fixedMax === undefined) for (const d of decimated) for (const v of d.max) if (v > max) max = v;
+    if (max <= 0) max = 1;
+    const lineColors = [colors.chartLine, colors.softFragment];
+    decimated.forEach((d, l) => {
+      ctx.fillStyle = lineColors[l] ?? colors.chartLine;
+      for (let c = 0; c < width; c++) {
+        const lo = d.min[c]!;
+        const hi = d.max[c]!;
+        if (!Number.isFinite(lo)) continue;
+        const yHi = top + CHART_HEIGHT - 1 - (hi / max) * (CHART_HEIGHT - 3);
+        const yLo = top + CHART_HEIGHT - 1 - (lo / max) * (CHART_HEIGHT - 3);
+        ctx.fillRect(x + c, yHi, 1, Math.max(1, yLo - yHi));
+      }
+    });
+    const now = this.step >= 0 ? spec.lines.map((line) => spec.format(line(model)[this.step]!)).join(' / ') : '–';
+    return `${spec.title}: ${now} (max ${spec.format(max)})`;
+  }
+
+  private drawLeakChart(x: number, top: number, width: number, length: number): string {
+    const ctx = this.context;
+    const colors = this.colors!;
+    const checks = this.model!.leakChecks;
+    let max = 1;
+    for (const check of checks) max = Math.max(max, check.lostBytes);
+    let current = '–';
+    for (const check of checks) {
+      const cx = x + Math.floor(((check.step + 0.5) / length) * width);
+      const h = Math.max(2, (check.lostBytes / max) * (CHART_HEIGHT - 3));
+      ctx.fillStyle = check.lostBlocks > 0 ? colors.error : colors.leakCheck;
+      ctx.fillRect(cx - 2, top + CHART_HEIGHT - 1 - h, 4, h);
+      if (check.step <= this.step) current = `${bytes(check.lostBytes)} in ${count(check.lostBlocks)} blocks`;
+    }
+    return `${LEAK_CHART_TITLE}: ${checks.length === 0 ? 'no leak check yet' : current}`;
+  }
+}
+
+export function bytes(value: number): string {
+  if (value >= 1 << 30) return `${(value / (1 << 30)).toFixed(2)} GiB`;
+  if (value >= 1 << 20) return `${(value / (1 << 20)).toFixed(2)} MiB`;
+  if (value >= 1 << 10) return `${(value / (1 << 10)).toFixed(1)} KiB`;
+  return `${value} B`;
+}
+
+export function count(value: number): string {
+  return Math.round(value).toLocaleString('en-US');
+}

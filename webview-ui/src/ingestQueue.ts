@@ -1,0 +1,104 @@
+/**
+ * Replays incoming batches in slices of a few milliseconds each, yielding to the browser in
+ * between, so a backlog of a million steps (a panel opened late, a trace replayed at once) never
+ * blocks the UI thread for long: rendering and input run between slices.
+ */
+import { HeapOpKind, type HeapOpBatch } from '../../src/engine/heapOps';
+
+/** Steps replayed per slice before checking the clock. */
+const SLICE_STEPS = 2048;
+/** Time budget of one task. */
+const BUDGET_MS = 8;
+
+export class IngestQueue {
+  private readonly pending: HeapOpBatch[] = [];
+  /** Index of the next operation to apply in `pending[0]`, and of its next struct name. */
+  private offset = 0;
+  private nameOffset = 0;
+  private scheduled = false;
+  private readonly channel = new MessageChannel();
+
+  constructor(
+    /** Applies a slice; returns false when it does not continue the run (a gap). */
+    private readonly apply: (batch: HeapOpBatch) => boolean,
+    /** Steps the run has now (slices before it are skipped, so a resent batch may overlap). */
+    private readonly length: () => number,
+    private readonly onProgress: () => void,
+    private readonly onGap: (expected: number) => void,
+  ) {
+    this.channel.port1.onmessage = () => this.work();
+  }
+
+  get busy(): boolean {
+    return this.pending.length > 0;
+  }
+
+  push(batch: HeapOpBatch): void {
+    this.pending.push(batch);
+    this.schedule();
+  }
+
+  clear(): void {
+    this.pending.length = 0;
+    this.offset = 0;
+    this.nameOffset = 0;
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    this.channel.port2.postMessage(0);
+  }
+
+  /** Runs slices until the budget is spent; reschedules itself when work remains. */
+  private work(): void {
+    this.scheduled = false;
+    const started = performance.now();
+    while (this.pending.length > 0 && performance.now() - started < BUDGET_MS) {
+      const batch = this.pending[0]!;
+      const have = this.length();
+      // Skip what the run already has (a resent, overlapping batch).
+      while (this.offset < batch.count && batch.firstStep + this.offset < have) this.advance(batch, 1);
+      if (this.offset >= batch.count) {
+        this.next();
+        continue;
+      }
+      const from = this.offset;
+      const to = Math.min(batch.count, from + SLICE_STEPS);
+      const nameFrom = this.nameOffset;
+      this.advance(batch, to - from);
+      const slice: HeapOpBatch = {
+        firstStep: batch.firstStep + from,
+        count: to - from,
+        kind: batch.kind.subarray(from, to),
+        a: batch.a.subarray(from, to),
+        b: batch.b.subarray(from, to),
+        c: batch.c.subarray(from, to),
+        site: batch.site.subarray(from, to),
+        names: batch.names.slice(nameFrom, this.nameOffset),
+      };
+      if (!this.apply(slice)) {
+        const expected = this.length();
+        this.clear();
+        this.onGap(expected);
+        return;
+      }
+      if (this.offset >= batch.count) this.next();
+    }
+    this.onProgress();
+    if (this.pending.length > 0) this.schedule();
+  }
+
+  private advance(batch: HeapOpBatch, steps: number): void {
+    for (let i = 0; i < steps; i++) {
+      if (batch.kind[this.offset] === HeapOpKind.Register) this.nameOffset++;
+      this.offset++;
+    }
+  }
+
+  private next(): void {
+    this.pending.shift();
+    this.offset = 0;
+    this.nameOffset = 0;
+  }
+}

@@ -1,0 +1,379 @@
+/**
+ * The Memory Map: every data page as a strip of its bytes drawn to scale (header, meta data,
+ * blocks coloured by struct, free blocks, soft fragments, hard-fragment bytes), grouped by
+ * family. Only the rows in view are drawn (a sticky canvas over a spacer as tall as all rows),
+ * so 10,000 pages scroll as smoothly as 10.
+ */
+import { META_SIZE } from '../../src/engine/constants';
+import type { LmmHeap } from '../../src/engine/lmmHeap';
+import {
+  FAMILY_ROW_HEIGHT,
+  PAGE_ROW_HEIGHT,
+  RowKind,
+  SegmentKind,
+  buildMapLayout,
+  pageSegments,
+  rowAt,
+  type MapLayout,
+  type Segment,
+} from './mapLayout';
+import { structColor, type MapColors } from './themeColors';
+
+const LABEL_WIDTH = 112;
+const RIGHT_PAD = 8;
+
+/** What the pointer is over (or what is selected): one segment of one page. */
+export interface MapTarget {
+  row: number;
+  page: number;
+  familyId: number;
+  struct: string;
+  structSize: number;
+  segment: Segment;
+  /** Block meta address (0 for the page header). */
+  meta: number;
+}
+
+export interface MemoryMapCallbacks {
+  onHover(target: MapTarget | null, clientX: number, clientY: number): void;
+  onSelect(target: MapTarget): void;
+}
+
+export class MemoryMapView {
+  readonly element: HTMLDivElement;
+  private readonly canvas: HTMLCanvasElement;
+  private readonly spacer: HTMLDivElement;
+  private readonly context: CanvasRenderingContext2D;
+  private heap: LmmHeap | null = null;
+  private layout: MapLayout | null = null;
+  private colors: MapColors | null = null;
+  private overrides: Record<string, string> = {};
+  private hoverMeta = -1;
+  private selectedMeta = -1;
+  private selectedPage = -1;
+  private drawQueued = false;
+  /** Milliseconds the last draw took (for the benchmark). */
+  lastDrawMs = 0;
+
+  constructor(private readonly callbacks: MemoryMapCallbacks) {
+    this.element = document.createElement('div');
+    this.element.className = 'map-scroll';
+    this.element.tabIndex = 0;
+    this.element.setAttribute('role', 'img');
+    this.element.setAttribute(
+      'aria-label',
+      'Memory map: pages grouped by struct family. Arrow keys move between blocks, Enter selects the block.',
+    );
+    this.canvas = document.createElement('canvas');
+    this.canvas.className = 'map-canvas';
+    this.spacer = document.createElement('div');
+    this.spacer.className = 'map-spacer';
+    this.element.append(this.canvas, this.spacer);
+    this.context = this.canvas.getContext('2d', { alpha: false })!;
+    this.element.addEventListener('scroll', () => this.queueDraw(), { passive: true });
+    this.canvas.addEventListener('pointermove', (event) => this.pointerMoved(event));
+    this.canvas.addEventListener('pointerleave', () => {
+      this.hoverMeta = -1;
+      this.callbacks.onHover(null, 0, 0);
+      this.queueDraw();
+    });
+    this.canvas.addEventListener('click', (event) => {
+      const target = this.targetAt(event.offsetX, event.offsetY);
+      if (target) this.select(target);
+    });
+    this.element.addEventListener('keydown', (event) => this.keyPressed(event));
+    new ResizeObserver(() => this.draw()).observe(this.element);
+  }
+
+  setColors(colors: MapColors, overrides: Record<string, string>): void {
+    this.colors = colors;
+    this.overrides = overrides;
+    this.queueDraw();
+  }
+
+  /** Shows `heap` (the heap at the current step); lays out its pages and redraws now. */
+  show(heap: LmmHeap): void {
+    this.heap = heap;
+    this.layout = buildMapLayout(heap);
+    // The selection is kept across time travel: it shows again whenever its block exists.
+    this.draw();
+  }
+
+  get pageCount(): number {
+    return this.layout?.pageCount ?? 0;
+  }
+
+  /** The selected block's meta address, or -1. */
+  get selection(): number {
+    return this.selectedMeta;
+  }
+
+  /** Scrolls to the block whose data address is `address` and selects it; false when no block is there. */
+  reveal(address: number): boolean {
+    const heap = this.heap;
+    const layout = this.layout;
+    if (!heap || !layout) return false;
+    const meta = address - META_SIZE;
+    const family = heap.blockFamily(meta) ?? heap.blockFamily(address);
+    if (!family) return false;
+    const blockMeta = heap.blockFamily(meta) ? meta : address;
+    const page = heap.kernel.pageOf(blockMeta);
+    for (let row = 0; row < layout.count; row++) {
+      if (layout.page[row] !== page) continue;
+      const viewHeight = this.element.clientHeight;
+      this.element.scrollTop = Math.max(0, layout.top[row]! - viewHeight / 2);
+      const segment = pageSegments(heap, page, family.structSize).find(
+        (s) => s.meta === blockMeta && s.kind !== SegmentKind.Meta,
+      );
+      if (segment) this.select(this.makeTarget(row, segment)!, false);
+      return true;
+    }
+    return false;
+  }
+
+  queueDraw(): void {
+    if (this.drawQueued) return;
+    this.drawQueued = true;
+    requestAnimationFrame(() => {
+      this.drawQueued = false;
+      this.draw();
+    });
+  }
+
+  draw(): void {
+    const started = performance.now();
+    const canvas = this.canvas;
+    const ratio = window.devicePixelRatio || 1;
+    const width = this.element.clientWidth;
+    const height = this.element.clientHeight;
+    const layout = this.layout;
+    this.spacer.style.height = `${Math.max(0, (layout?.totalHeight ?? 0) - height)}px`;
+    if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
+      canvas.width = Math.round(width * ratio);
+      canvas.height = Math.round(height * ratio);
+      canvas.style.width = `${width}px`;
+      canvas.style.height = `${height}px`;
+    }
+    const ctx = this.context;
+    const colors = this.colors;
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    if (!colors) return;
+    ctx.fillStyle = colors.background;
+    ctx.fillRect(0, 0, width, height);
+    const heap = this.heap;
+    if (!heap || !layout || layout.count === 0) {
+      ctx.fillStyle = colors.muted;
+      ctx.font = colors.font;
+      ctx.fillText(heap ? 'No pages are mapped at this step.' : 'No run yet.', 12, 24);
+      this.lastDrawMs = performance.now() - started;
+      return;
+    }
+    const scrollTop = this.element.scrollTop;
+    const first = Math.max(0, rowAt(layout, scrollTop));
+    const stripWidth = Math.max(10, width - LABEL_WIDTH - RIGHT_PAD);
+    const scale = stripWidth / heap.pageSize;
+    ctx.font = colors.font;
+    ctx.textBaseline = 'middle';
+    for (let row = first; row < layout.count; row++) {
+      const y = layout.top[row]! - scrollTop;
+      if (y > height) break;
+      const family = heap.families[layout.family[row]!]!;
+      if (layout.kind[row] === RowKind.Family) {
+        const c = family.counters;
+        ctx.fillStyle = colors.foreground;
+        ctx.fillText(
+          `${family.name} (${family.structSize} B) · ${c.pages} pages · ${c.totalBlocks - c.freeBlocks} allocated / ${c.freeBlocks} free blocks · ${c.appMemory.toLocaleString()} B app memory`,
+          4,
+          y + FAMILY_ROW_HEIGHT / 2 + 1,
+        );
+        continue;
+      }
+      const page = layout.page[row]!;
+      if (!heap.kernel.isMapped(page)) continue; // the live heap moved on since the layout; redrawn next frame
+      ctx.fillStyle = colors.muted;
+      ctx.fillText(page.toString(16), 4, y + PAGE_ROW_HEIGHT / 2 + 1);
+      const color = structColor(colors, this.overrides, family.name, family.id);
+      for (const segment of pageSegments(heap, page, family.structSize)) {
+        ctx.fillStyle = segmentColor(colors, segment.kind, color);
+        const x = LABEL_WIDTH + segment.start * scale;
+        const w = Math.max(1, (segment.end - segment.start) * scale);
+        ctx.fillRect(x, y, w, PAGE_ROW_HEIGHT);
+        if (segment.kind === SegmentKind.Free || segment.kind === SegmentKind.SoftFragment) {
+          ctx.strokeStyle = colors.freeBorder;
+          ctx.lineWidth = 1;
+          ctx.strokeRect(x + 0.5, y + 0.5, Math.max(0, w - 1), PAGE_ROW_HEIGHT - 1);
+        }
+        if (segment.meta !== 0 && (segment.meta === this.selectedMeta || segment.meta === this.hoverMeta)) {
+          if (segment.kind === SegmentKind.Meta || segment.kind === SegmentKind.HardFragment) continue;
+          const start = LABEL_WIDTH + (segment.start - META_SIZE) * scale;
+          ctx.strokeStyle = segment.meta === this.selectedMeta ? colors.selection : colors.hover;
+          ctx.lineWidth = 2;
+          ctx.strokeRect(
+            start + 1,
+            y + 1,
+            Math.max(2, (segment.end - segment.start + META_SIZE) * scale - 2),
+            PAGE_ROW_HEIGHT - 2,
+          );
+        }
+      }
+      if (page === this.selectedPage && this.selectedMeta === 0) {
+        ctx.strokeStyle = colors.selection;
+        ctx.lineWidth = 2;
+        ctx.strokeRect(LABEL_WIDTH + 1, y + 1, stripWidth - 2, PAGE_ROW_HEIGHT - 2);
+      }
+    }
+    this.lastDrawMs = performance.now() - started;
+  }
+
+  /**
+   * Where the data of the block with meta address `meta` is drawn, in the map element's
+   * coordinates (scrolled into view first), or null when it is not on the map.
+   */
+  dataRect(meta: number): { x: number; y: number; width: number; height: number } | null {
+    const heap = this.heap;
+    const layout = this.layout;
+    if (!heap || !layout || heap.blockFamily(meta) === undefined) return null;
+    const page = heap.kernel.pageOf(meta);
+    const row = layout.page.indexOf(page);
+    if (row < 0) return null;
+    const top = layout.top[row]!;
+    if (top < this.element.scrollTop || top + PAGE_ROW_HEIGHT > this.element.scrollTop + this.element.clientHeight) {
+      this.element.scrollTop = top;
+      this.draw();
+    }
+    const block = heap.block(meta);
+    const scale = Math.max(10, this.element.clientWidth - LABEL_WIDTH - RIGHT_PAD) / heap.pageSize;
+    return {
+      x: LABEL_WIDTH + (block.offset + META_SIZE) * scale,
+      y: top - this.element.scrollTop,
+      width: block.size * scale,
+      height: PAGE_ROW_HEIGHT,
+    };
+  }
+
+  /** The segment under canvas position (x, y), or null. */
+  targetAt(x: number, y: number): MapTarget | null {
+    const heap = this.heap;
+    const layout = this.layout;
+    if (!heap || !layout || x < LABEL_WIDTH) return null;
+    const row = rowAt(layout, y + this.element.scrollTop);
+    if (row < 0 || layout.kind[row] !== RowKind.Page) return null;
+    if (y + this.element.scrollTop > layout.top[row]! + PAGE_ROW_HEIGHT) return null;
+    const stripWidth = Math.max(10, this.element.clientWidth - LABEL_WIDTH - RIGHT_PAD);
+    const offset = Math.floor(((x - LABEL_WIDTH) / stripWidth) * heap.pageSize);
+    if (offset < 0 || offset >= heap.pageSize) return null;
+    const family = heap.families[layout.family[row]!]!;
+    if (!heap.kernel.isMapped(layout.page[row]!)) return null;
+    const segment = pageSegments(heap, layout.page[row]!, family.structSize).find((s) => offset >= s.start && offset < s.end);
+    return segment ? this.makeTarget(row, segment) : null;
+  }
+
+  private makeTarget(row: number, segment: Segment): MapTarget | null {
+    const heap = this.heap;
+    const layout = this.layout;
+    if (!heap || !layout) return null;
+    const family = heap.families[layout.family[row]!]!;
+    return {
+      row,
+      page: layout.page[row]!,
+      familyId: family.id,
+      struct: family.name,
+      structSize: family.structSize,
+      segment,
+      meta: segment.meta,
+    };
+  }
+
+  private pointerMoved(event: PointerEvent): void {
+    const target = this.targetAt(event.offsetX, event.offsetY);
+    const meta = target ? target.meta : -1;
+    if (meta !== this.hoverMeta) {
+      this.hoverMeta = meta;
+      this.queueDraw();
+    }
+    this.callbacks.onHover(target, event.clientX, event.clientY);
+  }
+
+  private select(target: MapTarget, notify = true): void {
+    this.selectedMeta = target.meta;
+    this.selectedPage = target.page;
+    this.queueDraw();
+    if (notify) this.callbacks.onSelect(target);
+    else this.callbacks.onHover(target, -1, -1);
+  }
+
+  /** Arrow keys walk blocks (left/right) and pages (up/down); Enter reports the selection. */
+  private keyPressed(event: KeyboardEvent): void {
+    const heap = this.heap;
+    const layout = this.layout;
+    if (!heap || !layout || layout.pageCount === 0) return;
+    let row = this.selectedPage >= 0 ? layout.page.indexOf(this.selectedPage) : -1;
+    if (row < 0) row = layout.kind[0] === RowKind.Page ? 0 : 1;
+    const blocksOf = (r: number) => {
+      const family = heap.families[layout.family[r]!]!;
+      return pageSegments(heap, layout.page[r]!, family.structSize).filter(
+        (s) => s.kind === SegmentKind.Allocated || s.kind === SegmentKind.Free || s.kind === SegmentKind.SoftFragment,
+      );
+    };
+    let blocks = blocksOf(row);
+    let index = Math.max(
+      0,
+      blocks.findIndex((s) => s.meta === this.selectedMeta),
+    );
+    switch (event.key) {
+      case 'ArrowRight':
+        index = Math.min(blocks.length - 1, index + 1);
+        break;
+      case 'ArrowLeft':
+        index = Math.max(0, index - 1);
+        break;
+      case 'ArrowDown':
+      case 'ArrowUp': {
+        const direction = event.key === 'ArrowDown' ? 1 : -1;
+        let next = row + direction;
+        while (next >= 0 && next < layout.count && layout.kind[next] !== RowKind.Page) next += direction;
+        if (next < 0 || next >= layout.count) break;
+        row = next;
+        blocks = blocksOf(row);
+        index = Math.min(index, blocks.length - 1);
+        break;
+      }
+      case 'Enter':
+      case ' ': {
+        const target = blocks[index] ? this.makeTarget(row, blocks[index]!) : null;
+        if (target) this.select(target, true);
+        event.preventDefault();
+        return;
+      }
+      default:
+        return;
+    }
+    event.preventDefault();
+    event.stopPropagation();
+    const segment = blocks[index];
+    if (!segment) return;
+    const target = this.makeTarget(row, segment)!;
+    const top = layout.top[row]!;
+    if (top < this.element.scrollTop || top + PAGE_ROW_HEIGHT > this.element.scrollTop + this.element.clientHeight) {
+      this.element.scrollTop = top - this.element.clientHeight / 2;
+    }
+    this.select(target, false);
+  }
+}
+
+function segmentColor(colors: MapColors, kind: SegmentKind, structColour: string): string {
+  switch (kind) {
+    case SegmentKind.PageHeader:
+      return colors.pageHeader;
+    case SegmentKind.Meta:
+      return colors.meta;
+    case SegmentKind.Allocated:
+      return structColour;
+    case SegmentKind.Free:
+      return colors.free;
+    case SegmentKind.SoftFragment:
+      return colors.softFragment;
+    default:
+      return colors.hardFragment;
+  }
+}

@@ -1,0 +1,217 @@
+/**
+ * The timeline: a slider over every step of the run with markers for errors, leak checks and
+ * the peak, buttons to step and jump, and the current step's operation in words. Keyboard:
+ * ←/→ one step, Shift+←/→ 100 steps, PageUp/PageDown 10 %, Home/End first/last step.
+ */
+import type { RunModel } from './runModel';
+import type { MapColors } from './themeColors';
+
+export type StepListener = (step: number) => void;
+
+interface ToolbarButton extends HTMLElement {
+  icon: string;
+  label: string;
+}
+
+export class TimelineView {
+  readonly element: HTMLDivElement;
+  private readonly track: HTMLCanvasElement;
+  private readonly context: CanvasRenderingContext2D;
+  private readonly label: HTMLDivElement;
+  private readonly followButton: ToolbarButton;
+  private model: RunModel | null = null;
+  private step = -1;
+  private colors: MapColors | null = null;
+  private dragging = false;
+  /** Follow the newest step while the run goes on. */
+  following = true;
+
+  constructor(private readonly onStep: StepListener) {
+    this.element = document.createElement('div');
+    this.element.className = 'timeline';
+    const buttons = document.createElement('div');
+    buttons.className = 'timeline-buttons';
+    const button = (icon: string, label: string, action: () => void) => {
+      const b = document.createElement('vscode-toolbar-button') as ToolbarButton;
+      b.setAttribute('icon', icon);
+      b.setAttribute('label', label);
+      b.setAttribute('title', label);
+      b.setAttribute('aria-label', label);
+      b.addEventListener('click', action);
+      buttons.append(b);
+      return b;
+    };
+    button('debug-restart', 'First step (Home)', () => this.go(0));
+    button('arrow-left', 'Previous marker', () => this.jumpMarker(-1));
+    button('debug-step-back', 'Previous step (←)', () => this.go(this.step - 1));
+    button('debug-step-over', 'Next step (→)', () => this.go(this.step + 1));
+    button('arrow-right', 'Next marker', () => this.jumpMarker(1));
+    button('flame', 'Go to the peak of application memory', () => this.model && this.go(this.model.peakStep));
+    this.followButton = button('debug-continue', 'Last step, follow the run live (End)', () => {
+      this.following = true;
+      if (this.model) this.go(this.model.length - 1, true);
+    });
+    this.track = document.createElement('canvas');
+    this.track.className = 'timeline-track';
+    this.track.tabIndex = 0;
+    this.track.setAttribute('role', 'slider');
+    this.track.setAttribute('aria-label', 'Timeline step');
+    this.track.setAttribute('aria-valuemin', '0');
+    this.context = this.track.getContext('2d')!;
+    this.label = document.createElement('div');
+    this.label.className = 'timeline-label';
+    this.label.setAttribute('aria-live', 'polite');
+    this.element.append(buttons, this.track, this.label);
+
+    this.track.addEventListener('keydown', (event) => this.keyPressed(event));
+    const scrub = (event: PointerEvent) => {
+      const model = this.model;
+      if (!model || model.length === 0) return;
+      const width = this.track.clientWidth;
+      const fraction = Math.min(1, Math.max(0, event.offsetX / width));
+      this.go(Math.min(model.length - 1, Math.floor(fraction * model.length)));
+    };
+    this.track.addEventListener('pointerdown', (event) => {
+      this.dragging = true;
+      this.track.setPointerCapture(event.pointerId);
+      this.track.focus();
+      scrub(event);
+    });
+    this.track.addEventListener('pointermove', (event) => {
+      if (this.dragging) scrub(event);
+    });
+    this.track.addEventListener('pointerup', () => (this.dragging = false));
+    new ResizeObserver(() => this.draw()).observe(this.track);
+  }
+
+  setColors(colors: MapColors): void {
+    this.colors = colors;
+  }
+
+  show(model: RunModel | null, step: number): void {
+    this.model = model;
+    this.step = step;
+    const last = model ? model.length - 1 : -1;
+    this.track.setAttribute('aria-valuemax', String(Math.max(0, last)));
+    this.track.setAttribute('aria-valuenow', String(step));
+    const description = model ? model.describeStep(step) : '';
+    const site = model && step >= 0 ? model.siteOf(step) : undefined;
+    const where = site ? ` — ${site.file.split(/[\\/]/).pop()}:${site.line}` : '';
+    const text = model
+      ? `Step ${(step + 1).toLocaleString('en-US')} of ${model.length.toLocaleString('en-US')}: ${description}${where}`
+      : 'No run';
+    this.track.setAttribute('aria-valuetext', text);
+    this.label.textContent = text;
+    this.followButton.toggleAttribute('checked', this.following && model?.state === 'running');
+    this.draw();
+  }
+
+  /** Moves to `step` (clamped) and tells the listener. */
+  go(step: number, keepFollowing = false): void {
+    const model = this.model;
+    if (!model || model.length === 0) return;
+    const clamped = Math.max(0, Math.min(model.length - 1, step));
+    this.following = keepFollowing || clamped === model.length - 1;
+    this.onStep(clamped);
+  }
+
+  keyPressed(event: KeyboardEvent): boolean {
+    const model = this.model;
+    if (!model || model.length === 0) return false;
+    const big = Math.max(1, Math.floor(model.length / 10));
+    let target: number;
+    switch (event.key) {
+      case 'ArrowLeft':
+      case 'ArrowDown':
+        target = this.step - (event.shiftKey ? 100 : 1);
+        break;
+      case 'ArrowRight':
+      case 'ArrowUp':
+        target = this.step + (event.shiftKey ? 100 : 1);
+        break;
+      case 'PageDown':
+        target = this.step + big;
+        break;
+      case 'PageUp':
+        target = this.step - big;
+        break;
+      case 'Home':
+        target = 0;
+        break;
+      case 'End':
+        target = model.length - 1;
+        break;
+      default:
+        return false;
+    }
+    event.preventDefault();
+    this.go(target);
+    return true;
+  }
+
+  /** Steps with markers, in order: errors, marks, leak checks and the peak. */
+  private markerSteps(): number[] {
+    const model = this.model!;
+    const steps = model.timeline.markers.map((m) => m.step);
+    for (const check of model.leakChecks) steps.push(check.step);
+    if (model.peakStep >= 0) steps.push(model.peakStep);
+    return steps.sort((a, b) => a - b);
+  }
+
+  private jumpMarker(direction: 1 | -1): void {
+    if (!this.model) return;
+    const steps = this.markerSteps();
+    const next = direction > 0 ? steps.find((s) => s > this.step) : [...steps].reverse().find((s) => s < this.step);
+    if (next !== undefined) this.go(next);
+  }
+
+  draw(): void {
+    const colors = this.colors;
+    const width = this.track.clientWidth;
+    const height = this.track.clientHeight;
+    const ratio = window.devicePixelRatio || 1;
+    if (this.track.width !== Math.round(width * ratio) || this.track.height !== Math.round(height * ratio)) {
+      this.track.width = Math.round(width * ratio);
+      this.track.height = Math.round(height * ratio);
+    }
+    const ctx = this.context;
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.clearRect(0, 0, width, height);
+    const model = this.model;
+    if (!colors || !model || model.length === 0) return;
+    const length = model.length;
+    const xOf = (step: number) => Math.floor(((step + 0.5) / length) * width);
+    ctx.fillStyle = colors.grid;
+    ctx.fillRect(0, height / 2 - 1, width, 2);
+    // Errors and marks: one tick per pixel column at most.
+    let lastX = -1;
+    for (const marker of model.timeline.markers) {
+      const x = xOf(marker.step);
+      if (x === lastX) continue;
+      lastX = x;
+      ctx.fillStyle = marker.kind === 'error' ? colors.error : colors.muted;
+      ctx.fillRect(x, 2, 1, height / 2 - 2);
+    }
+    for (const check of model.leakChecks) {
+      ctx.fillStyle = check.lostBlocks > 0 ? colors.error : colors.leakCheck;
+      const x = xOf(check.step);
+      ctx.beginPath();
+      ctx.moveTo(x, height / 2);
+      ctx.lineTo(x - 4, height - 2);
+      ctx.lineTo(x + 4, height - 2);
+      ctx.fill();
+    }
+    if (model.peakStep >= 0) {
+      const x = xOf(model.peakStep);
+      ctx.fillStyle = colors.peak;
+      ctx.beginPath();
+      ctx.arc(x, height / 2, 4, 0, Math.PI * 2);
+      ctx.fill();
+    }
+    if (this.step >= 0) {
+      const x = xOf(this.step);
+      ctx.fillStyle = colors.selection;
+      ctx.fillRect(x - 1, 0, 3, height);
+    }
+  }
+}
