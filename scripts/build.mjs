@@ -67,7 +67,37 @@ await Promise.all([
     entryPoints: ['src/extension/tsPlugin/lmmStudioTsPlugin.ts'],
     outfile: 'node_modules/lmm-studio-ts-plugin/index.js',
   }),
+  // The Memory Map webview: a browser bundle (engine included), its CSS and the codicon font.
+  esbuild.build({
+    ...common,
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome114',
+    entryPoints: { memoryMap: 'webview-ui/src/main.ts' },
+    outdir: 'dist/webview',
+  }),
+  // The webview benchmark: a Node runner (drives headless Chromium) and the in-page workload.
+  esbuild.build({
+    ...common,
+    platform: 'node',
+    format: 'cjs',
+    packages: 'external',
+    entryPoints: { 'bench/webview-bench': 'bench/webviewBench.ts' },
+    outdir: 'dist',
+  }),
+  esbuild.build({
+    ...common,
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome114',
+    entryPoints: { 'bench/webview-workload': 'bench/webviewWorkload.ts' },
+    outdir: 'dist',
+  }),
 ]);
+mkdirSync('dist/webview', { recursive: true });
+copyFileSync('webview-ui/memoryMap.css', 'dist/webview/memoryMap.css');
+copyFileSync('node_modules/@vscode/codicons/dist/codicon.css', 'dist/webview/codicon.css');
+copyFileSync('node_modules/@vscode/codicons/dist/codicon.ttf', 'dist/webview/codicon.ttf');
 // The TS plugin's package and the editor's declarations of 'lmm-studio' (harness runtime's .d.ts) beside it.
 writeFileSync(
   'node_modules/lmm-studio-ts-plugin/package.json',
