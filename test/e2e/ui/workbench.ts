@@ -1,7 +1,6 @@
 // A person's view of VS Code: code-server with the packaged extension installed, opened in
 // headless Chromium, driven through the keyboard and the command palette like a user would.
 // Selectors are VS Code 1.139's (../shared/notes/vscode-e2e.md).
-import { writeFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
 import { launchChromium } from '../browser';
@@ -21,14 +20,20 @@ export class Workbench {
   static async open(vsix: string, prepareWorkspace: (folder: string) => void): Promise<Workbench> {
     const server = await CodeServer.start({
       install: [vsix],
-      userSettings: { 'workbench.colorTheme': darkTheme, 'editor.hover.delay': 100, 'window.commandCenter': false },
+      userSettings: {
+        'workbench.colorTheme': darkTheme,
+        'workbench.secondarySideBar.defaultVisibility': 'hidden',
+        'editor.hover.delay': 100,
+        'editor.minimap.enabled': false,
+        'window.commandCenter': false,
+      },
     });
     let browser: Browser | undefined;
     try {
       browser = await launchChromium();
       const workspace = path.join(server.stateFolder, 'workspace');
       prepareWorkspace(workspace);
-      const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
       page.setDefaultTimeout(20_000);
       await page.goto(server.workbenchUrl(workspace), { timeout: 60_000 });
       await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
@@ -68,7 +73,7 @@ export class Workbench {
     await input.fill(fileName);
     await this.page.locator('.quick-input-widget .monaco-list-row', { hasText: fileName }).first().waitFor();
     await this.page.keyboard.press('Enter');
-    await this.page.locator(`.tabs-container .tab.active[aria-label^="${fileName}"]`).waitFor();
+    await this.page.locator(`.tabs-container .tab.active[data-resource-name="${fileName}"]`).first().waitFor();
     await this.page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor();
   }
 
@@ -111,12 +116,20 @@ export class Workbench {
     return this.page.frameLocator('iframe.webview.ready').first().frameLocator('#active-frame');
   }
 
-  /** Switches the colour theme through the user settings file, as the Settings editor would. */
+  /** Switches the colour theme through Preferences: Color Theme, as a person would. */
   async setTheme(theme: string): Promise<void> {
-    const settingsFile = path.join(this.server.stateFolder, 'user-data/User/settings.json');
-    const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
-    writeFileSync(settingsFile, JSON.stringify({ ...settings, 'workbench.colorTheme': theme }, null, 2));
-    const themeClass = theme === lightTheme ? '.monaco-workbench.vs:not(.vs-dark)' : '.monaco-workbench.vs-dark';
-    await this.page.locator(themeClass).waitFor({ timeout: 20_000 });
+    await this.runCommand('Preferences: Color Theme');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.fill(theme);
+    await this.page.locator('.quick-input-widget .monaco-list-row', { hasText: theme }).first().waitFor();
+    await this.page.keyboard.press('Enter');
+    // The workbench element carries the theme kind as a class: `vs` (light) or `vs-dark`.
+    const themeKind = theme.includes('Light') ? /(^|\s)vs(\s|$)/ : /(^|\s)vs-dark(\s|$)/;
+    await this.page.locator('.monaco-workbench').first().waitFor();
+    for (const deadline = Date.now() + 20_000; ; ) {
+      if (themeKind.test((await this.page.locator('.monaco-workbench').first().getAttribute('class')) ?? '')) return;
+      if (Date.now() > deadline) throw new Error(`the workbench did not switch to ${theme}`);
+      await this.page.waitForTimeout(200);
+    }
   }
 }
