@@ -7,20 +7,24 @@
  * record, the first node's left pointing at that head. So a memory view shows real links.
  *
  * The C code finds an entry's place by walking the list (O(n) per insert). Here every block size
- * has a bucket (the head and tail of its run in the list) and a two-level bitmap says which sizes
- * are present; a block entering the list goes to the tail of its size's run, or, when that run is
- * empty, right after the tail of the next larger size present. Insert, remove and "largest" are
- * O(1) apart from a bitmap scan of at most (maxSize / 1024) words. Memory outside the page bytes is
- * per family (16 bytes per possible size), never per block.
+ * knows the tail of its run in the list and a two-level bitmap says which sizes are present; a
+ * block entering the list goes after the tail of its size's run, or, when that run is empty, after
+ * the tail of the next larger size present. Insert, remove and "largest" are O(1) apart from a
+ * bitmap scan of at most (maxSize / 1024) words. Memory outside the page bytes is per family
+ * (4 bytes per possible size: a run tail, named by the low 32 bits of its meta address), never
+ * per block.
  */
 import { GLUE_OFFSET, META } from './constants';
 import { readPointer, writePointer } from './pointers';
-import type { SimulatedKernel } from './simulatedKernel';
+import { MMAP_TOP, type SimulatedKernel } from './simulatedKernel';
+
+const TWO_32 = 4294967296;
+/** Every simulated address lies in one 4 GiB window under MMAP_TOP: its low 32 bits name it. */
+const WINDOW_BASE = MMAP_TOP - TWO_32;
 
 export class FreeBlockQueue {
-  /** Meta address of the first and last block of each size's run (0 = none). */
-  private readonly runHead: Float64Array;
-  private readonly runTail: Float64Array;
+  /** Low 32 bits of the meta address of the last block of each size's run (0 = none). */
+  private readonly runTail: Uint32Array;
   /** Bit s of `sizeBits` is set when some free block has size s; `wordBits` summarises words. */
   private readonly sizeBits: Uint32Array;
   private readonly wordBits: Uint32Array;
@@ -33,16 +37,14 @@ export class FreeBlockQueue {
     private readonly headAddress: number,
     maxBlockSize: number,
   ) {
-    this.runHead = new Float64Array(maxBlockSize + 1);
-    this.runTail = new Float64Array(maxBlockSize + 1);
+    this.runTail = new Uint32Array(maxBlockSize + 1);
     this.sizeBits = new Uint32Array((maxBlockSize >>> 5) + 1);
     this.wordBits = new Uint32Array((this.sizeBits.length >>> 5) + 1);
   }
 
   /** A copy bound to `kernel` (a clone of this queue's kernel, holding the same pages). */
   cloneFor(kernel: SimulatedKernel): FreeBlockQueue {
-    const copy = new FreeBlockQueue(kernel, this.headAddress, this.runHead.length - 1);
-    copy.runHead.set(this.runHead);
+    const copy = new FreeBlockQueue(kernel, this.headAddress, this.runTail.length - 1);
     copy.runTail.set(this.runTail);
     copy.sizeBits.set(this.sizeBits);
     copy.wordBits.set(this.wordBits);
@@ -62,11 +64,12 @@ export class FreeBlockQueue {
     const view = kernel.view(meta);
     const offset = meta - kernel.pageOf(meta);
     const size = view.getUint32(offset + META.blockSize, true);
-    let predecessor = this.runTail[size]!;
-    if (predecessor === 0) {
+    let tail = this.runTail[size]!;
+    if (tail === 0) {
       const larger = this.nextSizeAbove(size);
-      if (larger >= 0) predecessor = this.runTail[larger]!;
+      if (larger >= 0) tail = this.runTail[larger]!;
     }
+    const predecessor = tail === 0 ? 0 : WINDOW_BASE + tail;
     const glue = meta + GLUE_OFFSET;
     let successorGlue: number;
     if (predecessor === 0) {
@@ -87,11 +90,8 @@ export class FreeBlockQueue {
       const successor = successorGlue - GLUE_OFFSET;
       writePointer(kernel.view(successor), successor - kernel.pageOf(successor) + META.freeLinkPrev, glue);
     }
-    if (this.runHead[size] === 0) {
-      this.runHead[size] = meta;
-      this.setBit(size);
-    }
-    this.runTail[size] = meta;
+    if (this.runTail[size] === 0) this.setBit(size);
+    this.runTail[size] = meta - WINDOW_BASE;
     this.length++;
   }
 
@@ -103,12 +103,15 @@ export class FreeBlockQueue {
     const size = view.getUint32(offset + META.blockSize, true);
     const prevGlue = readPointer(view, offset + META.freeLinkPrev);
     const nextGlue = readPointer(view, offset + META.freeLinkNext);
-    const prevIsHead = prevGlue === this.headAddress;
-    if (prevIsHead) {
+    let prevSize = -1;
+    if (prevGlue === this.headAddress) {
       writePointer(kernel.view(this.headAddress), this.headOffset() + 8, nextGlue);
     } else {
       const prev = prevGlue - GLUE_OFFSET;
-      writePointer(kernel.view(prev), prev - kernel.pageOf(prev) + META.freeLinkNext, nextGlue);
+      const prevView = kernel.view(prev);
+      const prevOffset = prev - kernel.pageOf(prev);
+      writePointer(prevView, prevOffset + META.freeLinkNext, nextGlue);
+      prevSize = prevView.getUint32(prevOffset + META.blockSize, true);
     }
     let nextSize = -1;
     if (nextGlue !== 0) {
@@ -118,13 +121,11 @@ export class FreeBlockQueue {
       writePointer(nextView, nextOffset + META.freeLinkPrev, prevGlue);
       nextSize = nextView.getUint32(nextOffset + META.blockSize, true);
     }
-    if (this.runHead[size] === meta) {
-      this.runHead[size] = nextSize === size ? nextGlue - GLUE_OFFSET : 0;
+    // A size's run is contiguous in the list: with no neighbour of its size, the block was alone.
+    if (this.runTail[size] === meta - WINDOW_BASE) {
+      this.runTail[size] = prevSize === size ? prevGlue - GLUE_OFFSET - WINDOW_BASE : 0;
     }
-    if (this.runTail[size] === meta) {
-      this.runTail[size] = this.runHead[size] === 0 ? 0 : prevGlue - GLUE_OFFSET;
-    }
-    if (this.runHead[size] === 0) this.clearBit(size);
+    if (prevSize !== size && nextSize !== size) this.clearBit(size);
     writePointer(view, offset + META.freeLinkPrev, 0);
     writePointer(view, offset + META.freeLinkNext, 0);
     this.length--;

@@ -12,6 +12,8 @@
 
 /** The top of the simulated mmap area (a typical x86-64 user-space address). */
 export const MMAP_TOP = 0x7f0000000000;
+/** Unmapped page buffers kept for reuse: enough to absorb map/unmap churn at a page boundary. */
+const SPARE_PAGES = 8;
 /** Default cap on mapped bytes: 1 GiB. */
 export const DEFAULT_MEMORY_CAP = 1 << 30;
 
@@ -163,7 +165,7 @@ export class SimulatedKernel {
     const page = this.bytes[slot]!;
     this.bytes[slot] = undefined;
     this.views[slot] = undefined;
-    if (this.spare.length < 64) this.spare.push(page);
+    if (this.spare.length < SPARE_PAGES) this.spare.push(page);
     pushMin(this.freeSlots, slot);
     this.munmapCalls++;
     this.mappedPages--;
