@@ -1,7 +1,7 @@
 // Bundles every runtime with esbuild: the CLI (Node), the benchmarks (Node).
 // Further entry points (extension host, language server, harness worker, webview) join here.
 import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const production = process.argv.includes('--production');
@@ -52,8 +52,16 @@ await Promise.all([
     ...common,
     platform: 'node',
     format: 'cjs',
-    external: ['vscode', 'esbuild-wasm'],
-    alias: { esbuild: 'esbuild-wasm' },
+    external: ['vscode'],
+    // esbuild-wasm's API must stay a file inside its package layout: dist/esbuild-wasm (copied below).
+    plugins: [
+      {
+        name: 'esbuild-wasm-beside',
+        setup(build) {
+          build.onResolve({ filter: /^esbuild$/ }, () => ({ path: '../esbuild-wasm/lib/main.js', external: true }));
+        },
+      },
+    ],
     entryPoints: { 'extension/extension': 'src/extension/extension.ts' },
     outdir: 'dist',
   }),
@@ -65,7 +73,7 @@ await Promise.all([
     platform: 'node',
     format: 'cjs',
     entryPoints: ['src/extension/tsPlugin/lmmStudioTsPlugin.ts'],
-    outfile: 'node_modules/lmm-studio-ts-plugin/index.js',
+    outfile: 'dist/ts-plugin/index.js',
   }),
   // The Memory Map webview: a browser bundle (engine included), its CSS and the codicon font.
   esbuild.build({
@@ -99,14 +107,18 @@ copyFileSync('webview-ui/memoryMap.css', 'dist/webview/memoryMap.css');
 copyFileSync('node_modules/@vscode/codicons/dist/codicon.css', 'dist/webview/codicon.css');
 copyFileSync('node_modules/@vscode/codicons/dist/codicon.ttf', 'dist/webview/codicon.ttf');
 // The TS plugin's package and the editor's declarations of 'lmm-studio' (harness runtime's .d.ts) beside it.
+// A .vsix cannot carry node_modules/, so the extension copies dist/ts-plugin there on activation;
+// in this checkout it goes there now.
 writeFileSync(
-  'node_modules/lmm-studio-ts-plugin/package.json',
+  'dist/ts-plugin/package.json',
   JSON.stringify({ name: 'lmm-studio-ts-plugin', version: pkg.version, main: 'index.js', private: true }, null, 2) + '\n',
 );
-for (const declarations of ['src/harness/api/lmm-studio.d.ts', 'src/harness/lmm-studio.d.ts', 'types/lmm-studio.d.ts']) {
-  if (!existsSync(declarations)) continue;
-  mkdirSync('dist/types', { recursive: true });
-  copyFileSync(declarations, 'dist/types/lmm-studio.d.ts');
-  copyFileSync(declarations, 'node_modules/lmm-studio-ts-plugin/lmm-studio.d.ts');
-  break;
+mkdirSync('dist/types', { recursive: true });
+copyFileSync('src/harness/api/lmm-studio.d.ts', 'dist/types/lmm-studio.d.ts');
+copyFileSync('src/harness/api/lmm-studio.d.ts', 'dist/ts-plugin/lmm-studio.d.ts');
+cpSync('dist/ts-plugin', 'node_modules/lmm-studio-ts-plugin', { recursive: true });
+// esbuild-wasm for harness compiles in the extension: its JS API, launcher, wasm and package.json.
+for (const file of ['lib/main.js', 'bin/esbuild', 'esbuild.wasm', 'wasm_exec.js', 'wasm_exec_node.js', 'package.json']) {
+  mkdirSync(`dist/esbuild-wasm/${file.slice(0, file.lastIndexOf('/') + 1)}`, { recursive: true });
+  copyFileSync(`node_modules/esbuild-wasm/${file}`, `dist/esbuild-wasm/${file}`);
 }

@@ -8,6 +8,8 @@ import { META_SIZE } from '../engine/constants';
 import { harnessBaseName, harnessTemplate, harnessTsconfig, withPathsEntry } from './harnessTemplate';
 import { createHarnessRunner } from './harnessRunner';
 import { LmmLanguageClient } from './languageClient';
+import { ensureNodeForEsbuild } from './nodeForEsbuild';
+import { ensureTsPlugin } from './tsPluginInstall';
 import { MemoryMapPanel } from './memoryMapPanel';
 import { compareRunsMarkdown } from './model/compareRuns';
 import { freeListNodes } from './model/freeListsTree';
@@ -435,6 +437,10 @@ export function activate(context: vscode.ExtensionContext): LmmStudioApi {
   );
 
   void languageClient.start();
+  void ensureTsPlugin(context, log);
+  void ensureNodeForEsbuild(context, log).catch((error: Error) =>
+    log.appendLine(`No node launcher for harness compiles: ${error.message}`),
+  );
 
   return {
     treeProviders: providers,
