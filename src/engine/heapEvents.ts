@@ -13,8 +13,8 @@ export type HeapEvent =
   | { type: 'register'; family: number; name: string; size: number }
   /** A page was mapped: a data page of `family`, or a registry page (`family` = -1); `reused`: taken from the page reservoir, no system call. */
   | { type: 'mmap'; page: number; family: number; reused?: true }
-  /** A page left its family (its only block was free) and was unmapped; `kept`: the page reservoir kept it mapped instead. */
-  | { type: 'munmap'; page: number; family: number; kept?: true }
+  /** A page left its family (its only block was free) and was unmapped; `kept`: the page reservoir kept it mapped instead; `after`: the page it followed in its family's list (0: the head). */
+  | { type: 'munmap'; page: number; family: number; after: number; kept?: true }
   /** A free block (meta at `block`, `before` bytes) was cut to `size`; `remainder` is the new free block's meta or 0. */
   | {
       type: 'split';

@@ -450,8 +450,8 @@ export class LmmHeap {
     this.slotFamily[kernel.slotOf(page)] = UNMAPPED;
     kernel.munmap(page);
     if (this.listener !== null) {
-      if (kernel.lastMunmapKept) this.listener({ type: 'munmap', page, family: family.id, kept: true });
-      else this.listener({ type: 'munmap', page, family: family.id });
+      if (kernel.lastMunmapKept) this.listener({ type: 'munmap', page, family: family.id, after: prev, kept: true });
+      else this.listener({ type: 'munmap', page, family: family.id, after: prev });
     }
   }
 
