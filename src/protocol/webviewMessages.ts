@@ -210,12 +210,15 @@ function leakCounts(value: unknown, path: string): LeakCount[] {
   });
 }
 
+const CSS_COLOUR = /^(#[0-9a-fA-F]{3,8}|(rgb|rgba|hsl|hsla)\([\d\s.,%/]{1,40}\)|[a-zA-Z]{3,20})$/;
+
 function structColors(value: unknown, path: string): Record<string, string> {
   const o = record(value, path);
   const out: Record<string, string> = {};
   for (const [name, colour] of Object.entries(o)) {
-    // A colour ends up in canvas fillStyle only; still refuse anything that is not a plain colour token.
-    if (typeof colour !== 'string' || !/^[#a-zA-Z0-9(),.%\s-]{1,64}$/.test(colour)) fail(`${path}.${name}`, 'a CSS colour');
+    // A colour ends up in canvas fillStyle and a swatch's style only; still accept nothing but a
+    // plain colour (hex, rgb()/hsl(), or a named colour), never url() or declarations.
+    if (typeof colour !== 'string' || !CSS_COLOUR.test(colour)) fail(`${path}.${name}`, 'a CSS colour');
     out[name] = colour;
   }
   return out;

@@ -3,6 +3,7 @@
  * fragmentation, leaks at each leak check) on one canvas. A million steps become one min/max
  * pair per pixel column (decimation), cached until the run grows or the width changes.
  */
+import { decimate } from './decimate';
 import type { RunModel } from './runModel';
 import type { MapColors } from './themeColors';
 
@@ -33,26 +34,6 @@ const CHART_COUNT = CHARTS.length + 1;
 const TITLE_HEIGHT = 16;
 const CHART_HEIGHT = 56;
 const GAP = 8;
-
-/** Min and max of `series` over each of `columns` equal step ranges of [0, length). */
-export function decimate(series: Series, length: number, columns: number): { min: Float64Array; max: Float64Array } {
-  const min = new Float64Array(columns);
-  const max = new Float64Array(columns);
-  for (let c = 0; c < columns; c++) {
-    const from = Math.floor((c * length) / columns);
-    const to = Math.max(from + 1, Math.floor(((c + 1) * length) / columns));
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let s = from; s < to && s < length; s++) {
-      const v = series[s]!;
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-    min[c] = lo;
-    max[c] = hi;
-  }
-  return { min, max };
-}
 
 export class ChartsView {
   readonly element: HTMLDivElement;

@@ -54,6 +54,8 @@ let hoverTarget: MapTarget | null = null;
 let selectedTarget: MapTarget | null = null;
 let activeTab = 0;
 let lastPeakKey = '';
+let lastRenderAt = 0;
+const BACKLOG_REDRAW_MS = 80;
 
 // ------------------------------------------------------------------ layout
 
@@ -126,7 +128,9 @@ const ingest = new IngestQueue(
   () => model?.length ?? 0,
   () => {
     if (model && timeline.following) step = model.length - 1;
-    queueRender();
+    // While a backlog replays, redraw ~12 times a second rather than after every slice: the
+    // replay gets the time, and the picture still moves.
+    if (!ingest.busy || performance.now() - lastRenderAt > BACKLOG_REDRAW_MS) queueRender();
   },
   (expected) => {
     if (model) post({ type: 'resyncRequest', runId: model.runId, fromStep: expected });
@@ -280,6 +284,7 @@ function queueRender(): void {
 
 function renderNow(): void {
   const started = performance.now();
+  lastRenderAt = started;
   stats.renders++;
   if (!model || model.length === 0) {
     stateBadge.textContent = model ? model.state : 'idle';

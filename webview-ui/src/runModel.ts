@@ -90,6 +90,7 @@ export class RunModel {
     for (const check of report.leakChecks ?? []) {
       const leaks: LeakCount[] = [];
       for (const leak of check.leaks) {
+        if ((leak as { suppressed?: boolean }).suppressed === true) continue;
         if (
           leak.kind === 'definitely-lost' ||
           leak.kind === 'indirectly-lost' ||
