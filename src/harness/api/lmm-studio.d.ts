@@ -60,6 +60,13 @@ export declare function field<T extends object>(target: () => StructClass<T>): C
 export declare function array<E>(element: CType<E>, length: number): CType<CArray<E>>;
 export declare function array<T extends object>(element: () => StructClass<T>, length: number): CType<CArray<T>>;
 
+/**
+ * LMM's mm_init(): optional, and first. Options start the heap with another VM page size
+ * (default 4096, or `lmm run --page-size`) or a cap on mapped bytes (default 1 GiB; past it, mmap
+ * fails and XCALLOC returns null with an out-of-memory error).
+ */
+export declare function mm_init(options?: { pageSize?: number; memoryCap?: number }): void;
+
 /** Registers a struct with LMM (one page family per struct). */
 export declare function MM_REG_STRUCT(type: StructClass): void;
 

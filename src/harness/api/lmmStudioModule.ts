@@ -43,6 +43,7 @@ export function createLmmStudioModule(runtime: HarnessRuntime): Record<string, u
     i64: scalarDecorator('i64'),
     f32: scalarDecorator('f32'),
     f64: scalarDecorator('f64'),
+    mm_init: (options?: unknown) => runtime.init(options),
     MM_REG_STRUCT: (cls: unknown) => runtime.register(cls),
     XCALLOC: (units: number, cls: unknown) => runtime.xcalloc(units, cls),
     XFREE: (view: unknown) => runtime.xfree(view),

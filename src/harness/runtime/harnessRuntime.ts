@@ -72,7 +72,7 @@ const CAPTURES_PER_PATH = 64;
 const OP_CHECK_EVERY = 1024;
 
 export class HarnessRuntime implements ViewHost {
-  readonly heap: LmmHeap;
+  heap: LmmHeap;
   readonly paths: CallPaths;
   readonly recorder = new HeapOpRecorder();
   readonly roots: RootRecord[] = [];
@@ -250,6 +250,25 @@ export class HarnessRuntime implements ViewHost {
     const result = this.options.leakCheck ? this.options.leakCheck(this.runData()) : null;
     this.leakChecks.push({ step, site: stack[0]!, stack, result });
     return result;
+  }
+
+  /**
+   * LMM's `mm_init()`: optional, first. With options it starts the heap over with another page
+   * size or memory cap (a harness that studies out-of-memory sets a small cap).
+   */
+  init(options: unknown): void {
+    if (options === undefined || options === null) return;
+    if (this.recorder.steps > 0) throw new Error('mm_init must come before any MM_REG_STRUCT / XCALLOC / XFREE');
+    const { pageSize, memoryCap } = options as { pageSize?: unknown; memoryCap?: unknown };
+    const heapOptions: { pageSize?: number; memoryCap?: number } = {};
+    if (pageSize !== undefined) heapOptions.pageSize = Number(pageSize);
+    else if (this.options.pageSize !== undefined) heapOptions.pageSize = this.options.pageSize;
+    if (memoryCap !== undefined) {
+      if (!(typeof memoryCap === 'number' && memoryCap > 0))
+        throw new RangeError(`mm_init: memoryCap must be a positive number of bytes`);
+      heapOptions.memoryCap = memoryCap;
+    } else if (this.options.memoryCap !== undefined) heapOptions.memoryCap = this.options.memoryCap;
+    this.heap = new LmmHeap(heapOptions);
   }
 
   sizeOf(cls: unknown): number {
