@@ -31,6 +31,8 @@ export interface ReservoirOptions {
 export class SimulatedKernel {
   readonly pageSize: number;
   readonly memoryCap: number;
+  /** 1 / pageSize when that is exact (a power of two), else 0. */
+  private readonly inversePageSize: number;
   /** mmap calls that succeeded, and munmap calls. */
   mmapCalls = 0;
   munmapCalls = 0;
@@ -63,6 +65,7 @@ export class SimulatedKernel {
 
   constructor(pageSize: number, memoryCap: number = DEFAULT_MEMORY_CAP, reservoir: ReservoirOptions = {}) {
     this.pageSize = pageSize;
+    this.inversePageSize = (pageSize & (pageSize - 1)) === 0 ? 1 / pageSize : 0;
     this.memoryCap = memoryCap;
     const delay = reservoir.delay ?? 0;
     this.reservoirDelay = Number.isInteger(delay) && delay > 0 ? delay : 0;
@@ -173,7 +176,10 @@ export class SimulatedKernel {
 
   /** The slot (page number, counted down from the top) that holds `address`. */
   slotOf(address: number): number {
-    return Math.floor((MMAP_TOP - 1 - address) / this.pageSize);
+    // With a power-of-two page size the reciprocal is exact, so a multiplication gives the same
+    // quotient as the (slower) division.
+    const distance = MMAP_TOP - 1 - address;
+    return Math.floor(this.inversePageSize !== 0 ? distance * this.inversePageSize : distance / this.pageSize);
   }
 
   pageAddress(slot: number): number {
