@@ -3,6 +3,9 @@
  */
 import { writeSync } from 'node:fs';
 import { CliError, type CliIo } from './cliIo';
+import { compareCommand } from './compareCommand';
+import { policiesCommand } from './policiesCommand';
+import { replayCommand } from './replayCommand';
 import { runCommand } from './runCommand';
 import { traceCommand } from './traceCommand';
 
@@ -18,6 +21,14 @@ usage:
                               run a harness (*.lmm.ts) in a sandboxed worker: classic reports, memory
                               errors, leaks (memcheck's kinds) with stacks; exit 1 when a --fail-on kind
                               (e.g. definitely-lost,indirectly-lost,error) occurred unsuppressed
+  lmm replay FILE.rep [--policy NAME] [--json] [--reservoir N] [--reservoir-delay OPS]
+                              replay a CS:APP malloc-lab trace (or a .trace) under an allocation
+                              policy (default lmm-classic): utilization, Kops/s, payload integrity,
+                              syscalls; exit 1 when an integrity or invariant check failed
+  lmm compare FILE --policies a,b,… [--reservoir N[,M…]] [--reservoir-delay OPS] [--json]
+                              one workload (.rep or .trace) under several policies, side by side;
+                              --reservoir adds runs that keep N empty pages mapped (syscalls vs bytes)
+  lmm policies [--long]       the allocation policies, one name a line (docs/policies.md)
   lmm --help                  this text
   lmm --version               the version
 
@@ -43,6 +54,12 @@ export function main(argv: string[], io: CliIo): number | Promise<number> {
         return traceCommand(rest, io);
       case 'run':
         return runCommand(rest, io);
+      case 'replay':
+        return replayCommand(rest, io);
+      case 'compare':
+        return compareCommand(rest, io);
+      case 'policies':
+        return policiesCommand(rest, io);
       default:
         throw new CliError(`lmm: unknown command '${command}' (see lmm --help)`);
     }

@@ -1,0 +1,155 @@
+/**
+ * `lmm compare FILE --policies a,b,… [--reservoir N[,M…]] [--reservoir-delay OPS] [--json]`:
+ * one workload (.rep or .trace) under several policies, metrics side by side; with --reservoir
+ * every policy also runs with each reservoir size, to show the syscalls it saves against the
+ * mapped bytes it costs.
+ */
+import { readFileSync } from 'node:fs';
+import { comparePolicies, UnknownPolicyError, type ComparedReport, type ComparisonRun } from '../policies/comparePolicies';
+import { POLICY_NAMES } from '../policies/policyRegistry';
+import { bytesText, percent, table } from '../policies/reportFormat';
+import type { Workload } from '../policies/workload';
+import { isWorkloadFile, parseWorkload, WorkloadSyntaxError } from '../policies/workloadFormats';
+import { CliError, type CliIo } from './cliIo';
+
+/** Reads and parses a workload file; a malformed one is a CliError `FILE:LINE: …` (exit 2). */
+export function readWorkloadFile(file: string): Workload {
+  if (!isWorkloadFile(file)) throw new CliError(`${file}: expected a malloc-lab trace (.rep) or an LMM trace (.trace)`);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new CliError(`${file}: cannot read: ${(error as Error).message}`);
+  }
+  try {
+    return parseWorkload(file, text);
+  } catch (error) {
+    if (error instanceof WorkloadSyntaxError) throw new CliError(`${file}:${error.line}: ${error.reason}`);
+    throw error;
+  }
+}
+
+/** Splits `--name value` options from positional arguments; rejects unknown options. */
+export function parseOptions(
+  command: string,
+  args: string[],
+  valued: readonly string[],
+  flags: readonly string[],
+): { positional: string[]; values: Map<string, string>; flags: Set<string> } {
+  const positional: string[] = [];
+  const values = new Map<string, string>();
+  const set = new Set<string>();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (!arg.startsWith('--')) {
+      positional.push(arg);
+      continue;
+    }
+    const [name, inline] = arg.includes('=')
+      ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+      : [arg, undefined];
+    if (flags.includes(name)) set.add(name);
+    else if (valued.includes(name)) {
+      const value = inline ?? args[++i];
+      if (value === undefined) throw new CliError(`lmm ${command}: ${name} needs a value`);
+      values.set(name, value);
+    } else throw new CliError(`lmm ${command}: unknown option ${name}`);
+  }
+  return { positional, values, flags: set };
+}
+
+/** A whole number ≥ 0 from an option value. */
+export function countOption(command: string, name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value)) throw new CliError(`lmm ${command}: ${name} takes a whole number, not '${value}'`);
+  return Number(value);
+}
+
+export function checkPolicyName(command: string, name: string): string {
+  if (!POLICY_NAMES.includes(name)) throw new CliError(`lmm ${command}: unknown policy '${name}' (lmm policies lists them)`);
+  return name;
+}
+
+export function compareCommand(args: string[], io: CliIo): number {
+  const usage = 'usage: lmm compare FILE --policies a,b,… [--reservoir N[,M…]] [--reservoir-delay OPS] [--json]';
+  const { positional, values, flags } = parseOptions(
+    'compare',
+    args,
+    ['--policies', '--reservoir', '--reservoir-delay'],
+    ['--json'],
+  );
+  if (positional.length !== 1) throw new CliError(usage);
+  const policyList = values.get('--policies');
+  if (policyList === undefined) throw new CliError(`lmm compare: --policies is required (${usage})`);
+  const policies = policyList
+    .split(',')
+    .filter((p) => p !== '')
+    .map((p) => checkPolicyName('compare', p));
+  if (policies.length === 0) throw new CliError(`lmm compare: --policies names no policy`);
+  const delay = countOption('compare', '--reservoir-delay', values.get('--reservoir-delay'), 0);
+  const sizes = (values.get('--reservoir') ?? '')
+    .split(',')
+    .filter((s) => s !== '')
+    .map((s) => countOption('compare', '--reservoir', s, 0));
+  const reservoirs = [...new Set([0, ...sizes])];
+  const workload = readWorkloadFile(positional[0]!);
+  const runs: ComparisonRun[] = [];
+  for (const policy of policies) {
+    for (const pages of reservoirs) runs.push({ policy, reservoirPages: pages, reservoirDelay: pages === 0 ? 0 : delay });
+    if (delay > 0 && sizes.length === 0) runs.push({ policy, reservoirPages: 0, reservoirDelay: delay });
+  }
+  let reports: ComparedReport[];
+  try {
+    reports = comparePolicies(workload, runs);
+  } catch (error) {
+    if (error instanceof UnknownPolicyError) throw new CliError(`lmm compare: ${error.message}`);
+    throw error;
+  }
+  if (flags.has('--json')) io.stdout(JSON.stringify(reports) + '\n');
+  else io.stdout(comparisonTable(workload, reports));
+  return reports.every((r) => r.integrity === 'ok' && r.invariants === 'ok') ? 0 : 1;
+}
+
+export function reservoirLabel(pages: number, delay: number): string {
+  if (pages === 0 && delay === 0) return 'off';
+  const size = pages === 0 || !Number.isFinite(pages) ? 'any' : `${pages}p`;
+  return delay > 0 ? `${size}/${delay}ops` : size;
+}
+
+function comparisonTable(workload: Workload, reports: ComparedReport[]): string {
+  const rows = [
+    [
+      'policy',
+      'reservoir',
+      'utilization',
+      'Kops/s',
+      'syscalls',
+      'mmap',
+      'munmap',
+      'peak mapped',
+      'mapped at end',
+      'rejected',
+      'integrity',
+    ],
+  ];
+  for (const r of reports) {
+    rows.push([
+      r.policy,
+      reservoirLabel(r.reservoirPages, r.reservoirDelay),
+      percent(r.utilization),
+      r.kops.toFixed(0),
+      String(r.syscalls),
+      String(r.mmap),
+      String(r.munmap),
+      bytesText(r.peakMappedBytes),
+      bytesText(r.mappedBytes),
+      String(r.rejected),
+      r.integrity === 'ok' && r.invariants === 'ok' ? 'ok' : 'FAILED',
+    ]);
+  }
+  const failures = reports
+    .filter((r) => r.integrity !== 'ok' || r.invariants !== 'ok')
+    .map((r) => `${r.policy}: ${r.integrity !== 'ok' ? r.integrity : r.invariants}\n`)
+    .join('');
+  return `${workload.name}: ${workload.length} operations\n${table(rows)}\n${failures}`;
+}

@@ -1,0 +1,242 @@
+/**
+ * Replays a workload on a policy the way the CS:APP malloc-lab driver does: a correctness pass
+ * that writes a pattern into every payload at allocation and checks it at realloc and free,
+ * measuring utilization = peak live payload (bytes requested) ÷ peak mapped bytes; then a
+ * separate timing pass without any check for throughput (Kops/s).
+ */
+import type { PolicyStatistics } from './allocatorPolicy';
+import { WorkOp, type Workload } from './workload';
+
+/** What the driver needs of an allocator: every policy, and outside baselines in the benchmark. */
+export interface ReplayTarget {
+  readonly name: string;
+  readonly maxRequest: number;
+  lastError: string | null;
+  registerFamily(name: string, size: number): number;
+  allocate(bytes: number, family?: number, units?: number): number;
+  free(address: number): boolean;
+  realloc(address: number, bytes: number): number;
+  payload(address: number, length: number): Uint8Array;
+  statistics(): PolicyStatistics;
+  check?(): string[];
+  dispose?(): void;
+}
+
+export interface ReplayReport {
+  trace: string;
+  policy: string;
+  ops: number;
+  /** Peak live payload ÷ peak mapped bytes. */
+  utilization: number;
+  kops: number;
+  /** "ok", or what went wrong first (the replay stops there). */
+  integrity: string;
+  /** "ok", or the first invariant the policy's checker found broken. */
+  invariants: string;
+  peakPayload: number;
+  peakMappedBytes: number;
+  /** Mapped bytes when the workload ends. */
+  mappedBytes: number;
+  mmap: number;
+  munmap: number;
+  syscalls: number;
+  /** Requests the policy refuses outright (lmm-classic: above one page). */
+  rejected: number;
+}
+
+export interface CorrectnessOptions {
+  /** Run the policy's invariant checker every this many operations (0: at the end only). */
+  checkEvery?: number;
+}
+
+export interface CorrectnessResult {
+  integrity: string;
+  invariants: string;
+  peakPayload: number;
+  statistics: PolicyStatistics;
+}
+
+/** The pattern byte `i` of the payload of allocation `id`. */
+function patternSeed(id: number): number {
+  return (id * 167 + 13) & 255;
+}
+
+function writePattern(bytes: Uint8Array, seed: number, from: number): void {
+  for (let i = from; i < bytes.length; i++) bytes[i] = (seed + i) & 255;
+}
+
+/** The first byte that differs from the pattern, or -1. */
+function checkPattern(bytes: Uint8Array, seed: number): number {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== ((seed + i) & 255)) return i;
+  return -1;
+}
+
+/** Registers the workload's families with a target (LMM policies serve struct requests exactly). */
+export function prepareTarget(target: ReplayTarget, workload: Workload): void {
+  for (const family of workload.familyTable) target.registerFamily(family.name, family.size);
+}
+
+export function correctnessPass(workload: Workload, target: ReplayTarget, options: CorrectnessOptions = {}): CorrectnessResult {
+  prepareTarget(target, workload);
+  const checkEvery = options.checkEvery ?? 0;
+  const address = new Float64Array(workload.idCount);
+  const size = new Int32Array(workload.idCount);
+  let livePayload = 0;
+  let peakPayload = 0;
+  let integrity = 'ok';
+  let invariants = 'ok';
+  const where = (i: number): string => `op ${i + 1} (line ${workload.lines[i]})`;
+  const check = (i: number): boolean => {
+    const problems = target.check?.() ?? [];
+    if (problems.length > 0 && invariants === 'ok') invariants = `${where(i)}: ${problems[0]}`;
+    return problems.length === 0;
+  };
+  for (let i = 0; i < workload.length; i++) {
+    const id = workload.ids[i]!;
+    const op = workload.ops[i]!;
+    const bytes = workload.bytes[i]!;
+    if (op === WorkOp.Free) {
+      const a = address[id]!;
+      if (a !== 0) {
+        const at = checkPattern(target.payload(a, size[id]!), patternSeed(id));
+        if (at >= 0) {
+          integrity = `${where(i)}: payload of id ${id} changed at byte ${at} before its free`;
+          break;
+        }
+        if (!target.free(a)) {
+          integrity = `${where(i)}: free of id ${id} failed: ${target.lastError}`;
+          break;
+        }
+        livePayload -= size[id]!;
+        address[id] = 0;
+        size[id] = 0;
+      }
+    } else {
+      const old = address[id]!;
+      let a: number;
+      if (op === WorkOp.Realloc && old !== 0) {
+        const at = checkPattern(target.payload(old, size[id]!), patternSeed(id));
+        if (at >= 0) {
+          integrity = `${where(i)}: payload of id ${id} changed at byte ${at} before its realloc`;
+          break;
+        }
+        a = target.realloc(old, bytes);
+      } else {
+        a = target.allocate(bytes, workload.families[i]!, workload.units[i]!);
+      }
+      if (a === 0) {
+        if (bytes > target.maxRequest) continue; // refused and counted by the policy; the id keeps what it had
+        integrity = `${where(i)}: ${op === WorkOp.Alloc ? 'allocation' : 'realloc'} of ${bytes} bytes for id ${id} failed: ${target.lastError}`;
+        break;
+      }
+      if (op === WorkOp.Realloc && old !== 0) {
+        const kept = Math.min(size[id]!, bytes);
+        const view = target.payload(a, bytes);
+        const at = checkPattern(view.subarray(0, kept), patternSeed(id));
+        if (at >= 0) {
+          integrity = `${where(i)}: realloc of id ${id} lost its payload at byte ${at}`;
+          break;
+        }
+        writePattern(view, patternSeed(id), kept);
+        livePayload += bytes - size[id]!;
+      } else {
+        // An alloc over a live id (conformance traces allow it) leaks the old block: its bytes stay live.
+        writePattern(target.payload(a, bytes), patternSeed(id), 0);
+        livePayload += bytes;
+      }
+      address[id] = a;
+      size[id] = bytes;
+      if (livePayload > peakPayload) peakPayload = livePayload;
+    }
+    if (checkEvery > 0 && (i + 1) % checkEvery === 0 && !check(i)) break;
+  }
+  if (integrity === 'ok') {
+    for (let id = 0; id < workload.idCount; id++) {
+      if (address[id] === 0) continue;
+      const at = checkPattern(target.payload(address[id]!, size[id]!), patternSeed(id));
+      if (at >= 0) {
+        integrity = `end: payload of id ${id} changed at byte ${at}`;
+        break;
+      }
+    }
+  }
+  if (invariants === 'ok') check(workload.length - 1);
+  return { integrity, invariants, peakPayload, statistics: target.statistics() };
+}
+
+/** Replays without checks; returns the milliseconds taken. */
+export function timedReplay(workload: Workload, target: ReplayTarget): number {
+  prepareTarget(target, workload);
+  const address = new Float64Array(workload.idCount);
+  const { ops, ids, bytes, families, units } = workload;
+  const n = workload.length;
+  const started = performance.now();
+  for (let i = 0; i < n; i++) {
+    const id = ids[i]!;
+    const op = ops[i]!;
+    if (op === WorkOp.Free) {
+      const a = address[id]!;
+      if (a !== 0) {
+        target.free(a);
+        address[id] = 0;
+      }
+    } else if (op === WorkOp.Realloc && address[id] !== 0) {
+      const a = target.realloc(address[id]!, bytes[i]!);
+      if (a !== 0) address[id] = a;
+    } else {
+      address[id] = target.allocate(bytes[i]!, families[i]!, units[i]!);
+    }
+  }
+  return performance.now() - started;
+}
+
+/**
+ * Kops/s over fresh targets: the workload is replayed until `minMs` have been measured (at least
+ * three times) and the fastest replay counts, as the lab's driver takes the best of K runs, so
+ * that a machine shared with other work measures the allocator rather than the neighbours.
+ */
+export function throughput(workload: Workload, create: () => ReplayTarget, minMs = 100): number {
+  let total = 0;
+  let best = Infinity;
+  let reps = 0;
+  do {
+    const target = create();
+    const ms = timedReplay(workload, target);
+    target.dispose?.();
+    total += ms;
+    reps++;
+    if (ms < best) best = ms;
+  } while (total < minMs || reps < 3);
+  return workload.length / Math.max(best, 1e-3);
+}
+
+export interface ReplayOptions extends CorrectnessOptions {
+  /** Milliseconds of timing to measure (0: skip the timing pass, kops = 0). */
+  timingMs?: number;
+}
+
+/** Both passes, as one report. */
+export function replayWorkload(workload: Workload, create: () => ReplayTarget, options: ReplayOptions = {}): ReplayReport {
+  const target = create();
+  const result = correctnessPass(workload, target, options);
+  target.dispose?.();
+  const s = result.statistics;
+  const timingMs = options.timingMs ?? 100;
+  const kops = timingMs > 0 && result.integrity === 'ok' ? throughput(workload, create, timingMs) : 0;
+  return {
+    trace: workload.name,
+    policy: target.name,
+    ops: workload.length,
+    utilization: s.peakMappedBytes === 0 ? 0 : result.peakPayload / s.peakMappedBytes,
+    kops,
+    integrity: result.integrity,
+    invariants: result.invariants,
+    peakPayload: result.peakPayload,
+    peakMappedBytes: s.peakMappedBytes,
+    mappedBytes: s.mappedBytes,
+    mmap: s.mmapCalls,
+    munmap: s.munmapCalls,
+    syscalls: s.syscalls,
+    rejected: s.rejected,
+  };
+}
