@@ -17,9 +17,14 @@ const KIND_WORDS: Record<LossRecord['kind'], string> = {
   'still-reachable': 'still reachable',
 };
 
-export function formatTextReport(report: RunReport, heap: LmmHeap): string {
+/**
+ * @param classic the heap (its classic reports are written here) or those reports as text, for
+ *   callers outside the worker that holds the heap.
+ */
+export function formatTextReport(report: RunReport, classic: LmmHeap | string): string {
   const out: string[] = [];
-  out.push(registeredPageFamiliesReport(heap), memoryUsageReport(heap), blockUsageReport(heap), '\n');
+  if (typeof classic === 'string') out.push(classic, classic.endsWith('\n\n') ? '' : '\n');
+  else out.push(registeredPageFamiliesReport(classic), memoryUsageReport(classic), blockUsageReport(classic), '\n');
   out.push(leakText(report), '\n', errorText(report), '\n', peakText(report), '\n', hintText(report));
   return out.join('');
 }

@@ -4,6 +4,7 @@
 import { writeSync } from 'node:fs';
 import { CliError, type CliIo } from './cliIo';
 import { compareCommand } from './compareCommand';
+import { importCCommand } from './importCCommand';
 import { policiesCommand } from './policiesCommand';
 import { replayCommand } from './replayCommand';
 import { runCommand } from './runCommand';
@@ -29,6 +30,9 @@ usage:
                               one workload (.rep or .trace) under several policies, side by side;
                               --reservoir adds runs that keep N empty pages mapped (syscalls vs bytes)
   lmm policies [--long]       the allocation policies, one name a line (docs/policies.md)
+  lmm import-c HEADER.h [-o FILE] [--force]
+                              C struct declarations → an annotated harness skeleton with the same
+                              layout; prints each struct's C size and what it could not translate
   lmm --help                  this text
   lmm --version               the version
 
@@ -60,6 +64,8 @@ export function main(argv: string[], io: CliIo): number | Promise<number> {
         return compareCommand(rest, io);
       case 'policies':
         return policiesCommand(rest, io);
+      case 'import-c':
+        return importCCommand(rest, io);
       default:
         throw new CliError(`lmm: unknown command '${command}' (see lmm --help)`);
     }

@@ -302,7 +302,8 @@ describe('checkLeaks: memcheck kinds', () => {
     ]);
   });
 
-  it('handles a lost list and a lost doubly linked list of 50,000 nodes without recursion', () => {
+  it('handles a lost list and a lost doubly linked list of 50,000 nodes without recursion', function () {
+    this.timeout(20_000);
     const b = withNodes();
     const n = 50_000;
     const nodes = list(b, n);

@@ -1,0 +1,487 @@
+/**
+ * The declarations of a C header that matter for memory layout: struct / union / enum
+ * definitions, typedefs and constants, parsed from tokens with C's declarator syntax
+ * (`node_t *next`, `char name[32]`, `int (*cmp)(const void *, const void *)`, `int m[3][4]`).
+ * Functions and variables are skipped. A declaration that cannot be read becomes a problem
+ * (with its line) and parsing goes on at the next `;`.
+ */
+import { CSyntaxError, evaluateConstant, type Define, type Token } from './cTokens';
+
+export type ScalarName = 'u8' | 'u16' | 'u32' | 'u64' | 'i8' | 'i16' | 'i32' | 'i64' | 'f32' | 'f64';
+
+export type CType =
+  | { kind: 'scalar'; scalar: ScalarName; c: string }
+  /** `char` / `signed char` (arrays of them become strings) and `unsigned char`. */
+  | { kind: 'char'; scalar: 'i8' | 'u8'; c: string }
+  | { kind: 'record'; id: number }
+  | { kind: 'enum'; c: string }
+  | { kind: 'pointer'; to: CType }
+  | { kind: 'array'; of: CType; length: number }
+  | { kind: 'function' }
+  | { kind: 'void' }
+  /** A type with a known layout but no harness equivalent (long double, _Complex …). */
+  | { kind: 'opaque'; c: string; size: number; align: number }
+  | { kind: 'unknown'; c: string };
+
+export interface CMember {
+  /** null for an anonymous struct / union member (C11). */
+  name: string | null;
+  type: CType;
+  /** Bit-field width, or null. */
+  bits: number | null;
+  line: number;
+}
+
+export interface CRecord {
+  id: number;
+  kind: 'struct' | 'union';
+  tag: string | null;
+  /** Typedef names that denote this record itself (`typedef struct x_ {...} x_t;` gives x_t). */
+  typedefNames: string[];
+  line: number;
+  complete: boolean;
+  members: CMember[];
+}
+
+export interface CProblem {
+  line: number;
+  message: string;
+}
+
+export interface CHeader {
+  records: CRecord[];
+  typedefs: Map<string, CType>;
+  constants: Map<string, number>;
+  problems: CProblem[];
+}
+
+/** Integer typedefs of <stdint.h>, <stddef.h>, <sys/types.h> and friends (LP64). */
+const BUILTIN_TYPEDEFS: Record<string, ScalarName> = {
+  int8_t: 'i8',
+  uint8_t: 'u8',
+  int16_t: 'i16',
+  uint16_t: 'u16',
+  int32_t: 'i32',
+  uint32_t: 'u32',
+  int64_t: 'i64',
+  uint64_t: 'u64',
+  u_int8_t: 'u8',
+  u_int16_t: 'u16',
+  u_int32_t: 'u32',
+  u_int64_t: 'u64',
+  size_t: 'u64',
+  ssize_t: 'i64',
+  ptrdiff_t: 'i64',
+  intptr_t: 'i64',
+  uintptr_t: 'u64',
+  intmax_t: 'i64',
+  uintmax_t: 'u64',
+  off_t: 'i64',
+  time_t: 'i64',
+  clock_t: 'i64',
+  pid_t: 'i32',
+  uid_t: 'u32',
+  gid_t: 'u32',
+  mode_t: 'u32',
+  wchar_t: 'i32',
+  char16_t: 'u16',
+  char32_t: 'u32',
+  bool: 'u8',
+  uint: 'u32',
+  ulong: 'u64',
+  ushort: 'u16',
+  uchar: 'u8',
+};
+
+const QUALIFIERS = new Set([
+  'const',
+  'volatile',
+  'restrict',
+  '__restrict',
+  '__restrict__',
+  'static',
+  'extern',
+  'inline',
+  '__inline',
+  '__inline__',
+  'register',
+  'auto',
+  '_Thread_local',
+  '__extension__',
+  '_Noreturn',
+]);
+/** Words that start a top-level declaration (where parsing resumes after a broken one). */
+const NEW_DECLARATION = new Set(['typedef', 'struct', 'union', 'enum', 'extern', 'static']);
+const TYPE_WORDS = new Set([
+  'void',
+  'char',
+  'short',
+  'int',
+  'long',
+  'float',
+  'double',
+  'signed',
+  'unsigned',
+  '_Bool',
+  '_Complex',
+]);
+
+export function parseCHeader(tokens: readonly Token[], defines: readonly Define[]): CHeader {
+  const records: CRecord[] = [];
+  const tags = new Map<string, CRecord>();
+  const typedefs = new Map<string, CType>();
+  const constants = new Map<string, number>();
+  const problems: CProblem[] = [];
+  for (const define of defines) {
+    if (define.tokens.length === 0) continue;
+    try {
+      constants.set(define.name, evaluateConstant(define.tokens, constants, define.line));
+    } catch {
+      // Not an integer constant (a string, a macro with arguments …): not needed for layouts.
+    }
+  }
+  let pos = 0;
+  const peek = (k = 0) => tokens[pos + k];
+  const at = (text: string, k = 0) => tokens[pos + k]?.text === text;
+  const line = () => tokens[Math.min(pos, tokens.length - 1)]?.line ?? 1;
+  const fail = (reason: string): never => {
+    throw new CSyntaxError(line(), reason);
+  };
+  const expect = (text: string) => {
+    if (!at(text)) fail(`expected '${text}'${peek() ? `, found '${peek()!.text}'` : ' at the end of the file'}`);
+    pos++;
+  };
+  /** Skips a balanced (...) / [...] / {...} group starting at the current token. */
+  const skipGroup = () => {
+    const open = peek()!.text;
+    const close = open === '(' ? ')' : open === '[' ? ']' : '}';
+    let depth = 0;
+    const start = line();
+    while (pos < tokens.length) {
+      const t = tokens[pos++]!.text;
+      if (t === open) depth++;
+      else if (t === close && --depth === 0) return;
+    }
+    throw new CSyntaxError(start, `'${open}' is not closed`);
+  };
+  const skipAttributes = () => {
+    while (peek() && (at('__attribute__') || at('__declspec') || at('alignas') || at('_Alignas') || at('__asm__'))) {
+      pos++;
+      if (at('(')) skipGroup();
+    }
+  };
+
+  function recordFor(kind: 'struct' | 'union', tag: string | null, definitionLine: number): CRecord {
+    if (tag !== null) {
+      const known = tags.get(tag);
+      if (known !== undefined) {
+        if (known.kind !== kind) fail(`'${tag}' is a ${known.kind}, used here as a ${kind}`);
+        return known;
+      }
+    }
+    const record: CRecord = {
+      id: records.length,
+      kind,
+      tag,
+      typedefNames: [],
+      line: definitionLine,
+      complete: false,
+      members: [],
+    };
+    records.push(record);
+    if (tag !== null) tags.set(tag, record);
+    return record;
+  }
+
+  /** Type specifiers and qualifiers; returns the base type, or null when there is none. */
+  function parseSpecifiers(): CType | null {
+    const words: string[] = [];
+    let type: CType | null = null;
+    for (;;) {
+      skipAttributes();
+      const t = peek();
+      if (t === undefined || t.kind !== 'id') break;
+      if (QUALIFIERS.has(t.text)) {
+        pos++;
+        continue;
+      }
+      if (TYPE_WORDS.has(t.text)) {
+        words.push(t.text);
+        pos++;
+        continue;
+      }
+      if (t.text === 'struct' || t.text === 'union') {
+        pos++;
+        type = parseRecord(t.text);
+        continue;
+      }
+      if (t.text === 'enum') {
+        pos++;
+        type = parseEnum();
+        continue;
+      }
+      if (type !== null || words.length > 0) break;
+      const typedef = typedefs.get(t.text);
+      if (typedef !== undefined) {
+        pos++;
+        type = typedef;
+        continue;
+      }
+      const builtin = BUILTIN_TYPEDEFS[t.text];
+      if (builtin !== undefined) {
+        pos++;
+        type = { kind: 'scalar', scalar: builtin, c: t.text };
+        continue;
+      }
+      // An unknown type name followed by a declarator (`foo_t x;`, `foo_t *p;`).
+      const next = peek(1);
+      if (next !== undefined && (next.kind === 'id' || next.text === '*' || next.text === '(')) {
+        pos++;
+        type = { kind: 'unknown', c: t.text };
+        continue;
+      }
+      break;
+    }
+    if (words.length === 0) return type;
+    if (type !== null) fail(`'${words.join(' ')}' cannot be combined with another type`);
+    return scalarOf(words);
+  }
+
+  function scalarOf(words: string[]): CType {
+    const c = words.join(' ');
+    const count = (w: string) => words.filter((x) => x === w).length;
+    const unsigned = count('unsigned') > 0;
+    if (count('_Complex') > 0) {
+      const size = count('double') > 0 ? (count('long') > 0 ? 32 : 16) : 8;
+      return { kind: 'opaque', c, size, align: Math.min(16, size / 2) };
+    }
+    if (count('void') > 0) return { kind: 'void' };
+    if (count('_Bool') > 0) return { kind: 'scalar', scalar: 'u8', c };
+    if (count('float') > 0) return { kind: 'scalar', scalar: 'f32', c };
+    if (count('double') > 0)
+      return count('long') > 0 ? { kind: 'opaque', c, size: 16, align: 16 } : { kind: 'scalar', scalar: 'f64', c };
+    if (count('char') > 0) return { kind: 'char', scalar: unsigned ? 'u8' : 'i8', c };
+    if (count('short') > 0) return { kind: 'scalar', scalar: unsigned ? 'u16' : 'i16', c };
+    if (count('long') > 0) return { kind: 'scalar', scalar: unsigned ? 'u64' : 'i64', c };
+    return { kind: 'scalar', scalar: unsigned ? 'u32' : 'i32', c };
+  }
+
+  function parseRecord(kind: 'struct' | 'union'): CType {
+    skipAttributes();
+    const startLine = line();
+    let tag: string | null = null;
+    if (peek()?.kind === 'id') tag = tokens[pos++]!.text;
+    skipAttributes();
+    if (!at('{')) {
+      if (tag === null) fail(`${kind} needs a tag or a body`);
+      return { kind: 'record', id: recordFor(kind, tag, startLine).id };
+    }
+    const record = recordFor(kind, tag, startLine);
+    if (record.complete) fail(`${kind} ${tag} is defined twice (first at line ${record.line})`);
+    record.line = startLine;
+    pos++;
+    while (!at('}')) {
+      if (pos >= tokens.length) throw new CSyntaxError(startLine, `${kind} ${tag ?? '(anonymous)'} is not closed with '}'`);
+      if (at(';')) {
+        pos++;
+        continue;
+      }
+      const memberLine = line();
+      const base = parseSpecifiers();
+      if (base === null) fail(`expected a member type, found '${peek()?.text}'`);
+      if (at(';')) {
+        // An anonymous struct / union member, or a declaration that declares nothing.
+        if (base!.kind === 'record' && records[base!.id]!.tag === null) {
+          record.members.push({ name: null, type: base!, bits: null, line: memberLine });
+        }
+        pos++;
+        continue;
+      }
+      for (;;) {
+        let declarator: Declarator = { name: null, line: memberLine, apply: (t) => t };
+        if (!at(':')) declarator = parseDeclarator();
+        let bits: number | null = null;
+        if (at(':')) {
+          pos++;
+          const start = pos;
+          while (!at(',') && !at(';') && pos < tokens.length) pos++;
+          bits = evaluateConstant(tokens.slice(start, pos), constants, memberLine);
+          if (bits < 0) fail(`negative bit-field width ${bits}`);
+        }
+        skipAttributes();
+        record.members.push({ name: declarator.name, type: declarator.apply(base!), bits, line: declarator.line });
+        if (at(',')) {
+          pos++;
+          continue;
+        }
+        expect(';');
+        break;
+      }
+    }
+    pos++;
+    record.complete = true;
+    return { kind: 'record', id: record.id };
+  }
+
+  function parseEnum(): CType {
+    skipAttributes();
+    let tag = '';
+    if (peek()?.kind === 'id') tag = tokens[pos++]!.text;
+    if (at(':')) fail('enums with a fixed underlying type are not supported');
+    if (at('{')) {
+      pos++;
+      let value = 0;
+      while (!at('}')) {
+        const name = peek();
+        if (name === undefined || name.kind !== 'id') fail('expected an enumerator name');
+        pos++;
+        if (at('=')) {
+          pos++;
+          const start = pos;
+          let depth = 0;
+          while (pos < tokens.length && !(depth === 0 && (at(',') || at('}')))) {
+            if (at('(')) depth++;
+            if (at(')')) depth--;
+            pos++;
+          }
+          value = evaluateConstant(tokens.slice(start, pos), constants, name!.line);
+        }
+        constants.set(name!.text, value);
+        value++;
+        if (at(',')) pos++;
+      }
+      pos++;
+    }
+    return { kind: 'enum', c: tag === '' ? 'enum' : `enum ${tag}` };
+  }
+
+  interface Declarator {
+    name: string | null;
+    line: number;
+    apply: (base: CType) => CType;
+  }
+
+  function parseDeclarator(): Declarator {
+    let stars = 0;
+    for (;;) {
+      skipAttributes();
+      if (at('*')) {
+        stars++;
+        pos++;
+      } else if (peek()?.kind === 'id' && QUALIFIERS.has(peek()!.text)) pos++;
+      else break;
+    }
+    let inner: Declarator | null = null;
+    let name: string | null = null;
+    const declLine = line();
+    if (at('(') && (at('*', 1) || at('(', 1) || at('^', 1))) {
+      pos++;
+      inner = parseDeclarator();
+      expect(')');
+    } else if (peek()?.kind === 'id') {
+      name = tokens[pos++]!.text;
+    }
+    const suffixes: { array: boolean; length: number }[] = [];
+    for (;;) {
+      skipAttributes();
+      if (at('[')) {
+        pos++;
+        const start = pos;
+        let depth = 0;
+        while (pos < tokens.length && !(depth === 0 && at(']'))) {
+          if (at('[')) depth++;
+          if (at(']')) depth--;
+          pos++;
+        }
+        const length = pos === start ? -1 : evaluateConstant(tokens.slice(start, pos), constants, declLine);
+        if (pos > start && length < 0) fail(`array length ${length} is negative`);
+        expect(']');
+        suffixes.push({ array: true, length });
+      } else if (at('(')) {
+        skipGroup();
+        suffixes.push({ array: false, length: 0 });
+      } else break;
+    }
+    return {
+      name: inner?.name ?? name,
+      line: inner?.line ?? declLine,
+      apply: (base) => {
+        let t = base;
+        for (let i = 0; i < stars; i++) t = { kind: 'pointer', to: t };
+        for (let i = suffixes.length - 1; i >= 0; i--) {
+          const s = suffixes[i]!;
+          t = s.array ? { kind: 'array', of: t, length: s.length } : { kind: 'function' };
+        }
+        return inner ? inner.apply(t) : t;
+      },
+    };
+  }
+
+  /** Skips the rest of a top-level declaration: to its `;`, or past a function body. */
+  function skipDeclaration(): void {
+    while (pos < tokens.length) {
+      if (at(';')) {
+        pos++;
+        return;
+      }
+      if (at('{')) {
+        skipGroup();
+        if (at(';')) pos++;
+        return;
+      }
+      if (at('(') || at('[')) skipGroup();
+      else pos++;
+    }
+  }
+
+  while (pos < tokens.length) {
+    if (at(';')) {
+      pos++;
+      continue;
+    }
+    const start = pos;
+    try {
+      if (at('typedef')) {
+        pos++;
+        const base = parseSpecifiers();
+        if (base === null) fail('typedef without a type');
+        for (;;) {
+          const declarator = parseDeclarator();
+          if (declarator.name === null) fail('typedef without a name');
+          const type = declarator.apply(base!);
+          typedefs.set(declarator.name!, type);
+          if (type.kind === 'record') records[type.id]!.typedefNames.push(declarator.name!);
+          if (at(',')) {
+            pos++;
+            continue;
+          }
+          break;
+        }
+        expect(';');
+      } else {
+        parseSpecifiers();
+        skipDeclaration();
+      }
+    } catch (error) {
+      if (!(error instanceof CSyntaxError)) throw error;
+      problems.push({ line: error.line, message: error.reason });
+      // Resynchronise: skip the broken declaration from its start, to its ';' at brace depth 0,
+      // or to a new declaration starting on a later line right after its body's closing '}'.
+      pos = start;
+      let depth = 0;
+      let closedLine = -1;
+      while (pos < tokens.length) {
+        const t = tokens[pos]!;
+        if (closedLine >= 0 && depth === 0 && t.line > closedLine && NEW_DECLARATION.has(t.text)) break;
+        pos++;
+        if (t.text === '{') depth++;
+        else if (t.text === '}') {
+          depth = Math.max(0, depth - 1);
+          if (depth === 0) closedLine = t.line;
+        } else if (t.text === ';' && depth === 0) break;
+      }
+      if (pos === start) pos++;
+    }
+  }
+  return { records, typedefs, constants, problems };
+}

@@ -1,0 +1,197 @@
+/**
+ * Tokens of a C header, with line numbers: comments dropped, preprocessor lines kept aside
+ * (`#define NAME <integer expression>` becomes a constant for array sizes; the rest is skipped).
+ */
+
+export interface Token {
+  /** 'id' identifiers and keywords, 'num' integer or float literals, 'punct' one punctuator, 'str' string or char literal. */
+  kind: 'id' | 'num' | 'punct' | 'str';
+  text: string;
+  line: number;
+}
+
+export interface Define {
+  name: string;
+  tokens: Token[];
+  line: number;
+}
+
+export class CSyntaxError extends Error {
+  constructor(
+    readonly line: number,
+    readonly reason: string,
+  ) {
+    super(`line ${line}: ${reason}`);
+    this.name = 'CSyntaxError';
+  }
+}
+
+const PUNCT3 = ['...', '<<=', '>>='];
+const PUNCT2 = ['->', '<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '++', '--', '+=', '-=', '*=', '/=', '##'];
+
+export function tokenize(text: string): { tokens: Token[]; defines: Define[] } {
+  const tokens: Token[] = [];
+  const defines: Define[] = [];
+  let i = 0;
+  let line = 1;
+  let atLineStart = true;
+  const n = text.length;
+  while (i < n) {
+    const ch = text[i]!;
+    if (ch === '\n') {
+      line++;
+      i++;
+      atLineStart = true;
+      continue;
+    }
+    if (ch === ' ' || ch === '\t' || ch === '\r' || ch === '\f' || ch === '\v') {
+      i++;
+      continue;
+    }
+    if (ch === '/' && text[i + 1] === '/') {
+      while (i < n && text[i] !== '\n') i++;
+      continue;
+    }
+    if (ch === '/' && text[i + 1] === '*') {
+      const start = line;
+      i += 2;
+      while (i < n && !(text[i] === '*' && text[i + 1] === '/')) {
+        if (text[i] === '\n') line++;
+        i++;
+      }
+      if (i >= n) throw new CSyntaxError(start, 'comment is not closed with */');
+      i += 2;
+      continue;
+    }
+    if (ch === '#' && atLineStart) {
+      // A preprocessor line, with its backslash continuations.
+      const startLine = line;
+      let body = '';
+      i++;
+      while (i < n && text[i] !== '\n') {
+        if (text[i] === '\\' && (text[i + 1] === '\n' || (text[i + 1] === '\r' && text[i + 2] === '\n'))) {
+          i += text[i + 1] === '\r' ? 3 : 2;
+          line++;
+          body += ' ';
+          continue;
+        }
+        body += text[i];
+        i++;
+      }
+      const define = /^\s*define\s+([A-Za-z_]\w*)(?!\()\s*(.*)$/.exec(body.replace(/\/\*.*?\*\/|\/\/.*$/g, ' '));
+      if (define !== null) {
+        defines.push({
+          name: define[1]!,
+          tokens: tokenize(define[2]!).tokens.map((t) => ({ ...t, line: startLine })),
+          line: startLine,
+        });
+      }
+      continue;
+    }
+    atLineStart = false;
+    if (/[A-Za-z_]/.test(ch)) {
+      let j = i + 1;
+      while (j < n && /\w/.test(text[j]!)) j++;
+      tokens.push({ kind: 'id', text: text.slice(i, j), line });
+      i = j;
+      continue;
+    }
+    if (/[0-9]/.test(ch) || (ch === '.' && /[0-9]/.test(text[i + 1] ?? ''))) {
+      let j = i + 1;
+      while (j < n && /[\w.]/.test(text[j]!)) j++;
+      tokens.push({ kind: 'num', text: text.slice(i, j), line });
+      i = j;
+      continue;
+    }
+    if (ch === '"' || ch === "'") {
+      let j = i + 1;
+      while (j < n && text[j] !== ch) {
+        if (text[j] === '\\') j++;
+        if (text[j] === '\n') throw new CSyntaxError(line, 'string or character literal is not closed');
+        j++;
+      }
+      tokens.push({ kind: 'str', text: text.slice(i, j + 1), line });
+      i = j + 1;
+      continue;
+    }
+    const three = text.slice(i, i + 3);
+    const two = text.slice(i, i + 2);
+    const punct = PUNCT3.includes(three) ? three : PUNCT2.includes(two) ? two : ch;
+    tokens.push({ kind: 'punct', text: punct, line });
+    i += punct.length;
+  }
+  return { tokens, defines };
+}
+
+/** The value of an integer literal (decimal, hex, octal, binary, with u/l suffixes), or NaN. */
+export function integerValue(text: string): number {
+  const body = text.replace(/[uUlL]+$/, '');
+  if (/^0[xX][0-9a-fA-F]+$/.test(body)) return parseInt(body.slice(2), 16);
+  if (/^0[bB][01]+$/.test(body)) return parseInt(body.slice(2), 2);
+  if (/^0[0-7]*$/.test(body)) return parseInt(body, 8) || 0;
+  if (/^[1-9][0-9]*$/.test(body)) return parseInt(body, 10);
+  return NaN;
+}
+
+/**
+ * Evaluates an integer constant expression (array sizes, enum values): literals, known
+ * constants, parentheses, unary - + ~, and * / % + - << >> & ^ |. Throws CSyntaxError.
+ */
+export function evaluateConstant(tokens: readonly Token[], constants: ReadonlyMap<string, number>, line: number): number {
+  let pos = 0;
+  const peek = () => tokens[pos]?.text;
+  const fail = (reason: string): never => {
+    throw new CSyntaxError(tokens[pos]?.line ?? line, reason);
+  };
+  const levels: string[][] = [['|'], ['^'], ['&'], ['<<', '>>'], ['+', '-'], ['*', '/', '%']];
+  const binary = (level: number): number => {
+    if (level === levels.length) return unary();
+    let value = binary(level + 1);
+    while (levels[level]!.includes(peek() ?? '')) {
+      const op = tokens[pos++]!.text;
+      const right = binary(level + 1);
+      switch (op) {
+        case '|': value = value | right; break; // prettier-ignore
+        case '^': value = value ^ right; break; // prettier-ignore
+        case '&': value = value & right; break; // prettier-ignore
+        case '<<': value = value * 2 ** right; break; // prettier-ignore
+        case '>>': value = Math.floor(value / 2 ** right); break; // prettier-ignore
+        case '+': value = value + right; break; // prettier-ignore
+        case '-': value = value - right; break; // prettier-ignore
+        case '*': value = value * right; break; // prettier-ignore
+        case '/': if (right === 0) fail('division by zero'); value = Math.trunc(value / right); break; // prettier-ignore
+        case '%': if (right === 0) fail('division by zero'); value = value % right; break; // prettier-ignore
+      }
+    }
+    return value;
+  };
+  const unary = (): number => {
+    const t = tokens[pos];
+    if (t === undefined) return fail('expected a constant');
+    pos++;
+    if (t.text === '-') return -unary();
+    if (t.text === '+') return unary();
+    if (t.text === '~') return ~unary();
+    if (t.text === '(') {
+      const value = binary(0);
+      if (peek() !== ')') fail("expected ')'");
+      pos++;
+      return value;
+    }
+    if (t.kind === 'num') {
+      const value = integerValue(t.text);
+      if (Number.isNaN(value)) fail(`'${t.text}' is not an integer constant`);
+      return value;
+    }
+    if (t.kind === 'id') {
+      if (t.text === 'sizeof') fail('sizeof in a constant expression is not supported: write the number');
+      const value = constants.get(t.text);
+      if (value === undefined) fail(`unknown constant '${t.text}' (define it with #define or an enum)`);
+      return value!;
+    }
+    return fail(`unexpected '${t.text}' in a constant expression`);
+  };
+  const value = binary(0);
+  if (pos < tokens.length) fail(`unexpected '${tokens[pos]!.text}' in a constant expression`);
+  return value;
+}
