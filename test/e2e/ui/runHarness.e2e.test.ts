@@ -8,11 +8,12 @@ import path from 'node:path';
 import { projectRoot } from '../codeServer';
 import { packageExtension } from '../vsix';
 import { changedShare, summarizePixels } from './pixels';
-import { Workbench, lightTheme } from './workbench';
+import { Workbench, darkTheme, lightTheme } from './workbench';
 
 const artifacts = path.join(projectRoot, 'test/artifacts');
-const harnessName = 'leaky-list.lmm.ts';
-const harnessSource = readFileSync(path.join(projectRoot, 'test/integration/fixtures', harnessName), 'utf8').split('\n');
+const fixtures = path.join(projectRoot, 'test/e2e/fixtures');
+const harnessName = 'course-roster.lmm.ts';
+const harnessSource = readFileSync(path.join(fixtures, harnessName), 'utf8').split('\n');
 /** 1-based line of the first line containing `text`. */
 const lineOf = (text: string) => harnessSource.findIndex((line) => line.includes(text)) + 1;
 
@@ -32,7 +33,7 @@ describe('LMM Studio UI (code-server + Chromium, packaged extension)', function 
     const vsix = await packageExtension();
     workbench = await Workbench.open(vsix, (workspace) => {
       cpSync(path.join(projectRoot, 'examples'), workspace, { recursive: true });
-      copyFileSync(path.join(projectRoot, 'test/integration/fixtures', harnessName), path.join(workspace, harnessName));
+      copyFileSync(path.join(fixtures, harnessName), path.join(workspace, harnessName));
     });
     await workbench.openFile(harnessName);
   });
@@ -112,7 +113,7 @@ describe('LMM Studio UI (code-server + Chromium, packaged extension)', function 
     const summary = await summarizePixels(workbench.browser, await workbench.webview().locator('canvas.map-canvas').screenshot());
     assert.ok(summary.significantColors >= 4, `light map shows ${summary.significantColors} colours`);
     await screenshot('memory-map-light.png');
-    await workbench.setTheme('Default Dark Modern');
+    await workbench.setTheme(darkTheme);
   });
 
   it('lists the leaks on the right lines in the Problems panel', async () => {
@@ -126,10 +127,14 @@ describe('LMM Studio UI (code-server + Chromium, packaged extension)', function 
       return all.some((text) => text.includes('LMM') && text.includes(`Ln ${leakLine},`)) ? all : undefined;
     }, `a Problems row from LMM at line ${leakLine}`);
     const leakRows = texts.filter((text) => /LMM/.test(text) && /definitely/i.test(text));
+    assert.ok(leakRows.length > 0, `no definitely-lost row among: ${texts.join(' | ')}`);
     assert.ok(
       leakRows.every((text) => text.includes(`Ln ${leakLine},`)),
       `definitely-lost rows: ${leakRows.join(' | ')}`,
     );
+    // A harness type-checks in the editor (the extension's TypeScript plugin resolves 'lmm-studio').
+    const typeScriptErrors = texts.filter((text) => /\bts\(\d+\)/.test(text));
+    assert.deepEqual(typeScriptErrors, [], 'TypeScript problems in the harness');
     await screenshot('inline-diagnostics.png');
   });
 

@@ -6,8 +6,9 @@ import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
 import { launchChromium } from '../browser';
 import { CodeServer } from '../codeServer';
 
-export const darkTheme = 'Default Dark Modern';
-export const lightTheme = 'Default Light Modern';
+/** Theme labels as Preferences: Color Theme lists them (settings ids: `Default Dark Modern`, ...). */
+export const darkTheme = 'Dark Modern';
+export const lightTheme = 'Light Modern';
 
 export class Workbench {
   private constructor(
@@ -21,7 +22,7 @@ export class Workbench {
     const server = await CodeServer.start({
       install: [vsix],
       userSettings: {
-        'workbench.colorTheme': darkTheme,
+        'workbench.colorTheme': `Default ${darkTheme}`,
         'workbench.secondarySideBar.defaultVisibility': 'hidden',
         'editor.hover.delay': 100,
         'editor.minimap.enabled': false,
@@ -126,7 +127,7 @@ export class Workbench {
     // The workbench element carries the theme kind as a class: `vs` (light) or `vs-dark`.
     const themeKind = theme.includes('Light') ? /(^|\s)vs(\s|$)/ : /(^|\s)vs-dark(\s|$)/;
     await this.page.locator('.monaco-workbench').first().waitFor();
-    for (const deadline = Date.now() + 20_000; ; ) {
+    for (const deadline = Date.now() + 20_000; ;) {
       if (themeKind.test((await this.page.locator('.monaco-workbench').first().getAttribute('class')) ?? '')) return;
       if (Date.now() > deadline) throw new Error(`the workbench did not switch to ${theme}`);
       await this.page.waitForTimeout(200);
