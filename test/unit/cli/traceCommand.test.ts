@@ -8,10 +8,10 @@ import { main } from '../../../src/cli/lmm';
 const fixtures = join(__dirname, '..', '..', 'fixtures', 'conformance');
 const scratch = mkdtempSync(join(tmpdir(), 'lmm-cli-'));
 
-function run(...argv: string[]): { code: number; stdout: string; stderr: string } {
+async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
   return { code, stdout, stderr };
 }
 
@@ -22,26 +22,26 @@ function traceFile(name: string, text: string): string {
 }
 
 describe('lmm trace', () => {
-  it('prints exactly the expected ok/null and dump lines, diagnostics apart', () => {
-    const result = run('trace', join(fixtures, 'errors.trace'));
+  it('prints exactly the expected ok/null and dump lines, diagnostics apart', async () => {
+    const result = await run('trace', join(fixtures, 'errors.trace'));
     assert.equal(result.code, 0);
     assert.equal(result.stdout, readFileSync(join(fixtures, 'errors.expected'), 'utf8'));
     assert.match(result.stderr, /errors\.trace:5: alloc a1 failed: struct nosuch_t is not registered/);
     assert.match(result.stderr, /errors\.trace:6: alloc a2 failed: 3 × big_t \(6000 bytes\) exceeds the 4024 bytes/);
   });
 
-  it('reports a double free on stderr and leaves the heap unchanged', () => {
+  it('reports a double free on stderr and leaves the heap unchanged', async () => {
     const file = traceFile('double.trace', 'reg s_t 56\nalloc a1 s_t 1\nalloc a2 s_t 1\nfree a1\ndump\nfree a1\ndump\n');
-    const result = run('trace', file);
+    const result = await run('trace', file);
     assert.equal(result.code, 0);
     const [, , dump1, dump2] = result.stdout.trim().split('\n');
     assert.equal(dump2, dump1);
     assert.match(result.stderr, /double\.trace:6: double free of a1 \(heap unchanged\)/);
   });
 
-  it('ignores a free of an ID whose alloc failed, like free(NULL)', () => {
+  it('ignores a free of an ID whose alloc failed, like free(NULL)', async () => {
     const file = traceFile('null.trace', 'reg s_t 56\nalloc a1 s_t 100\nfree a1\ndump\n');
-    const result = run('trace', file);
+    const result = await run('trace', file);
     assert.equal(result.code, 0);
     assert.equal(result.stdout.split('\n')[0], 'null');
     assert.doesNotMatch(result.stderr, /double free/);
@@ -57,24 +57,24 @@ describe('lmm trace', () => {
     ['page after reg', 'reg s_t 56\npage 8192\n', /:2: 'page' must come before/],
   ];
   for (const [what, text, message] of malformed) {
-    it(`exits 2 with FILE:LINE for a malformed trace: ${what}`, () => {
+    it(`exits 2 with FILE:LINE for a malformed trace: ${what}`, async () => {
       const file = traceFile(`${what.replace(/\W+/g, '-')}.trace`, text);
-      const result = run('trace', file);
+      const result = await run('trace', file);
       assert.equal(result.code, 2);
       assert.equal(result.stdout, '', 'nothing on stdout for a malformed trace');
       assert.match(result.stderr, new RegExp(file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + message.source));
     });
   }
 
-  it('exits 2 for a missing file and for bad usage', () => {
-    assert.equal(run('trace', join(scratch, 'nope.trace')).code, 2);
-    assert.equal(run('trace').code, 2);
-    assert.equal(run('trace', 'a', '--bogus').code, 2);
-    assert.equal(run('frobnicate').code, 2);
+  it('exits 2 for a missing file and for bad usage', async () => {
+    assert.equal((await run('trace', join(scratch, 'nope.trace'))).code, 2);
+    assert.equal((await run('trace')).code, 2);
+    assert.equal((await run('trace', 'a', '--bogus')).code, 2);
+    assert.equal((await run('frobnicate')).code, 2);
   });
 
-  it('--report prints the classic reports, block lines as the C implementation prints them', () => {
-    const result = run('trace', join(fixtures, 'course-scenarios.trace'), '--report');
+  it('--report prints the classic reports, block lines as the C implementation prints them', async () => {
+    const result = await run('trace', join(fixtures, 'course-scenarios.trace'), '--report');
     assert.equal(result.code, 0);
     const c = readFileSync(join(fixtures, 'course-scenarios.classic-report.txt'), 'utf8');
     // Addresses differ from run to run: compare the lines with every address masked.
@@ -93,17 +93,17 @@ describe('lmm trace', () => {
     assert.doesNotMatch(result.stdout, /^\{"mmap"/m, 'no JSON dumps in report mode');
   });
 
-  it('--help and --version', () => {
-    const help = run('--help');
+  it('--help and --version', async () => {
+    const help = await run('--help');
     assert.equal(help.code, 0);
     assert.match(help.stdout, /lmm trace FILE/);
-    const version = run('--version');
+    const version = await run('--version');
     assert.equal(version.code, 0);
     assert.match(version.stdout, /^\d+\.\d+\.\d+|^dev/);
   });
 
   // Needs the bundle that `npm test` builds first (pretest).
-  it('works as a process: bin/lmm.js exits 2 with FILE:LINE on stderr', () => {
+  it('works as a process: bin/lmm.js exits 2 with FILE:LINE on stderr', async () => {
     const file = traceFile('bad.trace', 'reg s_t 56\nalloc a1 s_t x\n');
     const child = spawnSync(process.execPath, [join(__dirname, '..', '..', '..', 'bin', 'lmm.js'), 'trace', file], {
       encoding: 'utf8',
