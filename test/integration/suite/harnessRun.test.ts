@@ -123,3 +123,32 @@ describe('LMM Studio in VS Code: memory errors', function () {
     assert.match(errors[0]!.message, /double/i);
   });
 });
+
+describe('LMM Studio in VS Code: the active harness and the Memory Map', function () {
+  this.timeout(90_000);
+
+  it('runs the active editor’s harness when lmm.runHarness gets no argument', async () => {
+    const api = await activateLmm();
+    const document = await vscode.workspace.openTextDocument(fixtureUri('double-free.lmm.ts'));
+    await vscode.window.showTextDocument(document);
+    const finished = api.whenRunFinished();
+    await vscode.commands.executeCommand('lmm.runHarness');
+    await finished;
+    const report = api.lastReport() as { errors?: { kind: string; site: { file: string; line: number } }[] } | undefined;
+    const doubleFrees = (report?.errors ?? []).filter((error) => error.kind === 'double-free');
+    assert.equal(doubleFrees.length, 1, JSON.stringify(report?.errors));
+    assert.equal(doubleFrees[0]!.site.line, lineOf(document, 'ERROR: double free') + 1);
+  });
+
+  it('opens the Memory Map webview panel (lmm.showMemoryMap)', async () => {
+    await vscode.commands.executeCommand('lmm.showMemoryMap');
+    const tab = await waitFor('the LMM Memory Map tab', () =>
+      vscode.window.tabGroups.all
+        .flatMap((group) => group.tabs)
+        .find(
+          (candidate) => candidate.input instanceof vscode.TabInputWebview && candidate.input.viewType.endsWith('lmm.memoryMap'),
+        ),
+    );
+    assert.equal(tab.label, 'LMM Memory Map');
+  });
+});
