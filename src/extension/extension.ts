@@ -237,12 +237,6 @@ export function activate(context: vscode.ExtensionContext): LmmStudioApi {
       uri = picked?.[0];
     }
     if (!uri) return;
-    if (/\.rep$/i.test(uri.fsPath)) {
-      void vscode.window.showWarningMessage(
-        'LMM: replaying malloc-lab .rep files needs the allocator policies, which this build does not include yet.',
-      );
-      return;
-    }
     try {
       if (!memoryMap.visible) memoryMap.show(true);
       await controller.openTrace(uri);
@@ -296,7 +290,7 @@ export function activate(context: vscode.ExtensionContext): LmmStudioApi {
     if (!format) return undefined;
     let target = targetArg instanceof vscode.Uri ? targetArg : undefined;
     if (!target) {
-      const base = run.label.replace(/\.(lmm\.)?ts$|\.trace$/, '');
+      const base = run.label.replace(/\.(lmm\.)?ts$|\.trace$|\.rep$/, '');
       const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
       const defaultUri = folder ? vscode.Uri.joinPath(folder, `${base}.lmm-report.${EXPORT_EXTENSIONS[format]}`) : undefined;
       target = await vscode.window.showSaveDialog({ title: 'LMM: Export Report', ...(defaultUri ? { defaultUri } : {}) });

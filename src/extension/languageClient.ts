@@ -4,13 +4,15 @@
  * features are missing, and the output channel says why.
  */
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { RUN_RESULTS_METHOD, SETTINGS_METHOD, type RunResultsParams, type RunResultsResult } from '../protocol/lspMessages';
 import type { RunState } from './model/runState';
 
 export class LmmLanguageClient implements vscode.Disposable {
   private client: LanguageClient | undefined;
   private starting: Promise<void> | undefined;
+  /** The last run's results, handed again to a server that restarted (it keeps them in memory only). */
+  private lastResults: RunResultsParams | undefined;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -38,6 +40,12 @@ export class LmmLanguageClient implements vscode.Disposable {
     };
     // The client's id 'lmm' makes `lmm.trace.server` its trace setting.
     const client = new LanguageClient('lmm', 'LMM Language Server', serverOptions, clientOptions);
+    client.onDidChangeState((event) => {
+      if (event.newState === State.Running && event.oldState !== State.Running && this.lastResults && this.client) {
+        this.log.appendLine('The LMM language server restarted: publishing the last run again.');
+        void this.client.sendRequest(RUN_RESULTS_METHOD, this.lastResults).then(undefined, () => undefined);
+      }
+    });
     try {
       await client.start();
       this.client = client;
@@ -63,6 +71,7 @@ export class LmmLanguageClient implements vscode.Disposable {
       harnessFile: run.file,
     };
     if (run.message !== undefined) params.message = run.message;
+    this.lastResults = params;
     try {
       return await this.client.sendRequest<RunResultsResult>(RUN_RESULTS_METHOD, params);
     } catch (error) {

@@ -7,7 +7,13 @@ import * as vscode from 'vscode';
 import { HeapReplay } from './model/heapReplay';
 import type { RunState, RunStore } from './model/runState';
 import { siteFigures } from './model/siteFigures';
-import { traceRun } from './model/traceRun';
+import { traceRun, type TraceRunResult } from './model/traceRun';
+import { mallocLabRun } from './model/mallocLabRun';
+import { MallocLabSyntaxError } from '../policies/mallocLabTrace';
+import { Worker } from 'node:worker_threads';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TraceWorkerOutput } from './traceWorker';
 import { asReport, type LmmReport, type ReportSite } from './model/runReport';
 import type { HeapOpBatch } from '../engine/heapOps';
 import { TraceSyntaxError } from '../trace/traceProgram';
@@ -56,7 +62,7 @@ export class RunController {
     return this.active !== undefined;
   }
 
-  /** Replays a `.trace` file into the views. Returns the run (finished, or failed with the line). */
+  /** Replays a `.trace` (or malloc-lab `.rep`) file into the views. Returns the run (finished, or failed with the line). */
   async openTrace(uri: vscode.Uri): Promise<RunState> {
     this.stop('a new run started');
     const file = uri.fsPath;
@@ -68,11 +74,13 @@ export class RunController {
     } catch (error) {
       throw new Error(`${file}: cannot read: ${(error as Error).message}`, { cause: error });
     }
-    let result;
+    let result: TraceRunResult;
     try {
-      result = traceRun(file, text);
+      result = await replayOffThread(file, text);
     } catch (error) {
-      const message = error instanceof TraceSyntaxError ? `${label}:${error.line}: ${error.reason}` : (error as Error).message;
+      const line = (error as { line?: number }).line;
+      const message =
+        line !== undefined ? `${label}:${line}: ${(error as { reason?: string }).reason}` : (error as Error).message;
       const replay = new HeapReplay({ pageSize: 4096, eventsKept });
       const run = this.store.begin({ kind: 'trace', file, label, replay, sites: [] });
       await this.store.end(run, 'failed', { message }, () => this.settle(run));
@@ -194,4 +202,36 @@ export class RunController {
     handle.checkLeaksNow();
     return true;
   }
+}
+
+/**
+ * Parses and replays a trace in a worker thread (dist/extension/trace-worker.js), so a large one
+ * never blocks the extension host; in place when the worker script is not there (tests from sources).
+ * Syntax errors come back as { line, reason }.
+ */
+function replayOffThread(file: string, text: string): Promise<TraceRunResult> {
+  const script = join(__dirname, 'trace-worker.js');
+  if (!existsSync(script)) {
+    try {
+      return Promise.resolve(/\.rep$/i.test(file) ? mallocLabRun(file, text) : traceRun(file, text));
+    } catch (error) {
+      if (error instanceof TraceSyntaxError || error instanceof MallocLabSyntaxError) {
+        return Promise.reject(Object.assign(new Error(error.message), { line: error.line, reason: error.reason }));
+      }
+      return Promise.reject(error as Error);
+    }
+  }
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(script, { workerData: { file, text } });
+    worker.once('message', (output: TraceWorkerOutput) => {
+      void worker.terminate();
+      if (output.ok) resolve(output.result);
+      else
+        reject(
+          Object.assign(new Error(output.message), output.line !== undefined ? { line: output.line, reason: output.reason } : {}),
+        );
+    });
+    worker.once('error', (error) => reject(error));
+    worker.once('exit', (code) => reject(new Error(`the trace worker stopped (exit code ${code})`)));
+  });
 }

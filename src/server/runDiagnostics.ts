@@ -18,6 +18,9 @@ export interface SourceFiles {
   structSite(name: string, file: string | undefined): ReportSite | undefined;
 }
 
+/** Run findings shown per file, at most (the rest are summed up in one). */
+export const MAX_RUN_DIAGNOSTICS_PER_FILE = 500;
+
 /** Diagnostics per file path. */
 export function runDiagnostics(params: RunResultsParams, files: SourceFiles): Map<string, Diagnostic[]> {
   const byFile = new Map<string, Diagnostic[]>();
@@ -47,13 +50,14 @@ export function runDiagnostics(params: RunResultsParams, files: SourceFiles): Ma
       );
     }
     info.push(...frames(leak.stack));
-    for (const [i, step] of (leak.rootPath ?? []).entries()) {
+    const path = leak.rootPath ?? [];
+    for (const [i, step] of path.entries()) {
       info.push(
         related(
           step.site,
           i === 0
-            ? `root: a ${step.struct} registered with mm_register_root`
-            : `→ through ${step.field} of a ${step.struct} allocated here`,
+            ? `root: ${step.struct}, registered with mm_register_root here`
+            : `→ ${path[i - 1]!.struct}.${step.field} points to this ${step.struct}, allocated here`,
         ),
       );
     }
@@ -97,6 +101,19 @@ export function runDiagnostics(params: RunResultsParams, files: SourceFiles): Ma
       severity: DiagnosticSeverity.Error,
       code: 'run-failed',
       message: `the run failed: ${params.message}`,
+    });
+  }
+  // A malloc-lab trace can fail on thousands of lines: keep the Problems panel usable.
+  for (const [file, list] of byFile) {
+    if (list.length <= MAX_RUN_DIAGNOSTICS_PER_FILE) continue;
+    const rest = list.length - MAX_RUN_DIAGNOSTICS_PER_FILE;
+    list.length = MAX_RUN_DIAGNOSTICS_PER_FILE;
+    list.push({
+      range: list[0]!.range,
+      source: DIAGNOSTIC_SOURCE,
+      severity: DiagnosticSeverity.Information,
+      code: 'more',
+      message: `… and ${rest} more findings in ${file} (the exported report lists them all)`,
     });
   }
   return byFile;

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { HeapReplay } from '../../../src/extension/model/heapReplay';
 import { RunStore, type RunState } from '../../../src/extension/model/runState';
 import { traceRun } from '../../../src/extension/model/traceRun';
+import { mallocLabRun } from '../../../src/extension/model/mallocLabRun';
 import { MemoryMapFeed, leakCounts } from '../../../src/extension/model/memoryMapFeed';
 import { exportReport, pagesSvg } from '../../../src/extension/model/reportExport';
 import { statusText } from '../../../src/extension/model/statusText';
@@ -215,5 +216,35 @@ describe('extension host models', () => {
     );
     const report = asReport({ schemaVersion: 1, families: [], totals: {} });
     assert.deepEqual([report.sites, report.leaks, report.errors, report.leakChecks, report.hints], [[], [], [], [], []]);
+  });
+});
+
+describe('malloc-lab traces in the views', () => {
+  it('replays byte requests as buf blocks; realloc moves a block that outgrows its place; too-large fails', () => {
+    const rep = ['20000', '4', '7', '1', 'a 0 100', 'a 1 200', 'r 0 50', 'r 0 300', 'a 2 5000', 'f 1', 'a 3 10'].join('\n');
+    const result = mallocLabRun('/w/x.rep', rep, 4);
+    const replay = new HeapReplay({ pageSize: 4096, eventsKept: 1000 });
+    for (const batch of result.batches) replay.apply(batch);
+    const heap = replay.heap;
+    assert.deepEqual(
+      heap.families.map((f) => [f.name, f.structSize]),
+      [['buf', 1]],
+    );
+    // Live at the end: id 0 (300 bytes, moved), id 3 (10 bytes); id 1 freed; id 2 refused.
+    assert.equal(heap.appMemory, 48 + 300 + 48 + 10);
+    assert.deepEqual(
+      result.report.errors.map((e) => [e.kind, e.site.line]),
+      [['too-large', 9]],
+    );
+    assert.deepEqual(
+      result.report.sites.map((s) => [s.site.line, s.allocated, s.freed, s.live]),
+      [
+        [5, 1, 1, 0],
+        [6, 1, 1, 0],
+        [8, 1, 0, 1],
+        [11, 1, 0, 1],
+      ],
+    );
+    assert.throws(() => mallocLabRun('/w/bad.rep', '1\n1\n1\n1\nz 0 1'), /line 5/);
   });
 });

@@ -248,7 +248,7 @@ describe('language server: run results as diagnostics', () => {
   it('still-reachable is information with its root path; suppressed records are not shown', () => {
     const reachable = find('still-reachable');
     assert.equal(reachable.severity, DiagnosticSeverity.Information);
-    assert.match(reachable.relatedInformation![0]!.message, /^root: a emp_t registered with mm_register_root/);
+    assert.equal(reachable.relatedInformation![0]!.message, 'root: emp_t, registered with mm_register_root here');
     assert.equal(list.filter((d) => d.code === 'possibly-lost').length, 0);
   });
 
@@ -355,5 +355,32 @@ describe('language server: completion and quick fixes', () => {
     assert.equal(scanHarness(fixed, FILE).structs.find((s) => s.name === 'padded_t')!.layout!.size, 16);
     const student = scan.structs.find((s) => s.name === 'student_t')!;
     assert.equal(reorderEdit(document, HARNESS, student), undefined, 'nothing to gain: no edit');
+  });
+});
+
+describe('language server: run diagnostics stay readable', () => {
+  it('caps findings per file and says how many more there are', () => {
+    const site = (line: number): ReportSite => ({ file: '/w/big.rep', line, column: 1 });
+    const errors = Array.from({ length: 700 }, (_, i) => ({
+      kind: 'too-large',
+      message: 'too large',
+      count: 1,
+      site: site(i + 5),
+      stack: [site(i + 5)],
+    }));
+    const report = {
+      schemaVersion: 1,
+      families: [],
+      totals: { pages: 0, mappedBytes: 0, appMemory: 0, mmap: 0, munmap: 0 },
+      sites: [],
+      leaks: [],
+      errors,
+      leakChecks: [],
+      hints: [],
+    } as LmmReport;
+    const files: SourceFiles = { text: () => undefined, uri: (f) => `file://${f}`, structSite: () => undefined };
+    const list = runDiagnostics({ runId: 1, status: 'finished', report }, files).get('/w/big.rep')!;
+    assert.equal(list.length, 501);
+    assert.equal(text(list[500]!), '… and 200 more findings in /w/big.rep (the exported report lists them all)');
   });
 });
