@@ -73,11 +73,10 @@ export function computeHints(data: RunData, timeline: AllocationTimeline): Hint[
     // Struct sizes that strand bytes in every page.
     if (fit.strandedBytes > 0 && fit.blocksPerPage > 0) {
       const stranded = fit.strandedBytes * family.peakPages;
+      const growth = Math.floor(fit.strandedBytes / fit.blocksPerPage);
       const oneMore =
-        fit.sizeForOneMore > 0
-          ? ` A ${family.name} of at most ${fit.sizeForOneMore} bytes would fit ${fit.blocksPerPage + 1} per page; ` +
-            `fields up to ${Math.floor(fit.strandedBytes / fit.blocksPerPage)} bytes larger would cost no page.`
-          : '';
+        (fit.sizeForOneMore > 0 ? ` At ${fit.sizeForOneMore} bytes or less, ${fit.blocksPerPage + 1} would fit per page.` : '') +
+        (growth > 0 ? ` Fields up to ${growth} bytes larger would cost no extra page.` : '');
       hints.push({
         kind: 'page-fit',
         struct: family.name,
