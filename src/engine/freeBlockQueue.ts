@@ -58,11 +58,12 @@ export class FreeBlockQueue {
     return glue === 0 ? 0 : glue - GLUE_OFFSET;
   }
 
-  /** Enters the free block whose meta is at `meta` (its size is read from its meta data). */
-  insert(meta: number): void {
+  /**
+   * Enters the free block whose meta is at `meta` (its size is read from its meta data).
+   * Callers that already hold the block's page view and offset pass them to save the lookup.
+   */
+  insert(meta: number, view: DataView = this.kernel.view(meta), offset: number = meta - this.kernel.pageOf(meta)): void {
     const kernel = this.kernel;
-    const view = kernel.view(meta);
-    const offset = meta - kernel.pageOf(meta);
     const size = view.getUint32(offset + META.blockSize, true);
     let tail = this.runTail[size]!;
     if (tail === 0) {
@@ -96,10 +97,8 @@ export class FreeBlockQueue {
   }
 
   /** Takes the block whose meta is at `meta` out of the list (call before changing its size). */
-  remove(meta: number): void {
+  remove(meta: number, view: DataView = this.kernel.view(meta), offset: number = meta - this.kernel.pageOf(meta)): void {
     const kernel = this.kernel;
-    const view = kernel.view(meta);
-    const offset = meta - kernel.pageOf(meta);
     const size = view.getUint32(offset + META.blockSize, true);
     const prevGlue = readPointer(view, offset + META.freeLinkPrev);
     const nextGlue = readPointer(view, offset + META.freeLinkNext);

@@ -237,11 +237,12 @@ export class LmmHeap {
         return this.fail('out-of-memory', `out of memory: no page for ${units} × ${family.name}`, 0, familyId);
       }
     }
-    this.split(family, meta, request);
-    this.allocated.add(lowBits(meta));
-    const page = kernel.pageOf(meta);
+    const slot = kernel.slotOf(meta);
+    const page = kernel.pageAddress(slot);
     const offset = meta - page;
-    kernel.bytesOfSlot(kernel.slotOf(page)).fill(0, offset + META_SIZE, offset + META_SIZE + request);
+    this.split(family, meta, request, page, kernel.viewOfSlot(slot), offset);
+    this.allocated.add(lowBits(meta));
+    kernel.bytesOfSlot(slot).fill(0, offset + META_SIZE, offset + META_SIZE + request);
     const counters = family.counters;
     counters.appMemory += META_SIZE + request;
     if (counters.appMemory > counters.peakAppMemory) counters.peakAppMemory = counters.appMemory;
@@ -286,13 +287,9 @@ export class LmmHeap {
   }
 
   /** Cuts the free block `meta` to `request` bytes and marks it allocated (spec step 4). */
-  private split(family: Family, meta: number, request: number): void {
-    const kernel = this.kernel;
-    const page = kernel.pageOf(meta);
-    const view = kernel.view(page);
-    const offset = meta - page;
+  private split(family: Family, meta: number, request: number, page: number, view: DataView, offset: number): void {
     const before = view.getUint32(offset + META.blockSize, true);
-    this.leaveFreeList(family, meta, before);
+    this.leaveFreeList(family, meta, before, view, offset);
     view.setUint32(offset + META.isFree, 0, true);
     view.setUint32(offset + META.blockSize, request, true);
     const counters = family.counters;
@@ -325,7 +322,7 @@ export class LmmHeap {
       writePointer(view, offset + META.nextBlock, remainder);
       counters.totalBlocks++;
       counters.freeBlocks++;
-      this.enterFreeList(family, remainder, remainderSize);
+      this.enterFreeList(family, remainder, remainderSize, view, newOffset);
     }
     this.listener?.({
       type: 'split',
@@ -398,7 +395,7 @@ export class LmmHeap {
     if (block - page === FIRST_META_OFFSET && readPointer(view, block - page + META.nextBlock) === 0) {
       this.releasePage(family, page);
     } else {
-      this.enterFreeList(family, block, size);
+      this.enterFreeList(family, block, size, view, block - page);
     }
     this.lastError = null;
     return true;
@@ -415,9 +412,9 @@ export class LmmHeap {
     const absorbedSize = view.getUint32(absorbedOffset + META.blockSize, true);
     const intoInList = readPointer(view, intoOffset + META.freeLinkPrev) !== 0;
     const before = view.getUint32(intoOffset + META.blockSize, true);
-    if (intoInList) this.leaveFreeList(family, into, before);
+    if (intoInList) this.leaveFreeList(family, into, before, view, intoOffset);
     const absorbedInList = readPointer(view, absorbedOffset + META.freeLinkPrev) !== 0;
-    if (absorbedInList) this.leaveFreeList(family, absorbed, absorbedSize);
+    if (absorbedInList) this.leaveFreeList(family, absorbed, absorbedSize, view, absorbedOffset);
     const after = before + META_SIZE + absorbedSize;
     view.setUint32(intoOffset + META.blockSize, after, true);
     const next = readPointer(view, absorbedOffset + META.nextBlock);
@@ -457,8 +454,8 @@ export class LmmHeap {
 
   // ---------------------------------------------------------------- free list bookkeeping
 
-  private enterFreeList(family: Family, meta: number, size: number): void {
-    family.freeBlocks.insert(meta);
+  private enterFreeList(family: Family, meta: number, size: number, view?: DataView, offset?: number): void {
+    family.freeBlocks.insert(meta, view, offset);
     const counters = family.counters;
     counters.freeBytes += size;
     if (size < family.structSize) {
@@ -467,8 +464,8 @@ export class LmmHeap {
     }
   }
 
-  private leaveFreeList(family: Family, meta: number, size: number): void {
-    family.freeBlocks.remove(meta);
+  private leaveFreeList(family: Family, meta: number, size: number, view?: DataView, offset?: number): void {
+    family.freeBlocks.remove(meta, view, offset);
     const counters = family.counters;
     counters.freeBytes -= size;
     if (size < family.structSize) {
