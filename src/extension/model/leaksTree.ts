@@ -2,7 +2,7 @@
  * Leaks: kind → allocation site → blocks. Selecting a row opens the allocating line (and the
  * block, when the report names its address, in the Memory Map).
  */
-import { LEAK_KINDS, formatCount, type LeakKind, type ReportLeak } from './runReport';
+import { LEAK_KINDS, formatCount, type LeakKind, type ReportLeak, type ReportSite } from './runReport';
 import type { RunState } from './runState';
 import { adopt, hex, siteLabel, type TreeNode } from './treeNode';
 
@@ -33,17 +33,43 @@ export function leakNodes(run: RunState | undefined): TreeNode[] {
       expanded: kind === 'definitely-lost',
       contextValue: 'lmmLeakKind',
     };
-    node.children = () =>
-      adopt(
+    node.children = () => {
+      const liveBySite = liveBlocksBySite(run!);
+      return adopt(
         node,
-        records.map((record, index) => siteNode(node, record, index)),
+        records.map((record, index) => siteNode(node, record, index, liveBySite)),
       );
+    };
     kinds.push(node);
   }
   return adopt(undefined, kinds);
 }
 
-function siteNode(parent: TreeNode, record: ReportLeak, index: number): TreeNode {
+const siteKey = (site: ReportSite) => `${site.file}\n${site.line}\n${site.column}`;
+
+/**
+ * Live blocks per allocation site, from the replayed heap. Reports do not list a loss record's
+ * blocks, but when every live block of a site is in one record, those are its blocks: then the
+ * row can show them in the Memory Map.
+ */
+function liveBlocksBySite(run: RunState): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const [address, siteId] of run.replay.blockSite) {
+    const site = run.sites[siteId];
+    if (!site) continue;
+    const key = siteKey(site);
+    const list = out.get(key);
+    if (list) list.push(address);
+    else out.set(key, [address]);
+  }
+  return out;
+}
+
+function siteNode(parent: TreeNode, record: ReportLeak, index: number, liveBySite: Map<string, number[]>): TreeNode {
+  if (!record.addresses) {
+    const live = liveBySite.get(siteKey(record.site));
+    if (live && live.length === record.blocks) record = { ...record, addresses: live.slice(0, 100) };
+  }
   const node: TreeNode = {
     id: `${parent.id}/${index}`,
     label: `${record.struct} at ${siteLabel(record.site)}`,

@@ -6,6 +6,7 @@
  * extension host), with the TypeScript that tsserver hands it; it must not bundle its own.
  */
 import type * as ts from 'typescript/lib/tsserverlibrary';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 const MODULE = 'lmm-studio';
@@ -15,7 +16,9 @@ function init(modules: { typescript: typeof ts }): ts.server.PluginModule {
   return {
     create(info: ts.server.PluginCreateInfo): ts.LanguageService {
       const host = info.languageServiceHost;
-      const declarations = join(__dirname, 'lmm-studio.d.ts');
+      // Beside the plugin in the package; the harness runtime's own copy when run from the sources.
+      const beside = join(__dirname, 'lmm-studio.d.ts');
+      const declarations = existsSync(beside) ? beside : join(__dirname, '..', '..', 'harness', 'api', 'lmm-studio.d.ts');
       const resolved: ts.ResolvedModuleFull = {
         resolvedFileName: declarations,
         extension: typescript.Extension.Dts,

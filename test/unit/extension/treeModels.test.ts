@@ -237,3 +237,29 @@ describe('site figures from the operation log', () => {
     );
   });
 });
+
+describe('Leaks tree reveals blocks', () => {
+  it('names the blocks of a loss record when its site has exactly that many live blocks', () => {
+    const run = runOfTrace(['reg s 16', 'alloc a s 1', 'alloc b s 1', 'alloc c s 1', 'free c'].join('\n'));
+    const at = (line: number) => ({ file: '/w/t.trace', line, column: 1 });
+    const record = (line: number, blocks: number): ReportLeak => ({
+      kind: 'definitely-lost',
+      struct: 's',
+      blocks,
+      bytes: 16 * blocks,
+      site: at(line),
+      stack: [at(line)],
+      suppressed: false,
+    });
+    run.report = { ...(run.report as LmmReport), leaks: [record(2, 1), record(3, 2), record(4, 1)] };
+    const [exact, mismatch, freed] = kids(leakNodes(run)[0]!);
+    const live = [...run.replay.blockSite.entries()].find(([, site]) => run.sites[site]!.line === 2)![0];
+    assert.equal(exact!.address, live, 'the one live block of line 2');
+    assert.deepEqual(
+      kids(exact!).map((r) => r.address),
+      [live],
+    );
+    assert.equal(mismatch!.address, undefined, 'line 3 has 1 live block, the record 2: no guess');
+    assert.equal(freed!.address, undefined, 'nothing live from line 4');
+  });
+});
