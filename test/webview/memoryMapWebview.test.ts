@@ -80,6 +80,24 @@ describe('Memory Map webview (headless Chromium)', function () {
     await settle();
   }
 
+  /** Waits until the timeline shows step `n` (a render has run). */
+  async function waitForStep(n: number): Promise<void> {
+    try {
+      await host.page.waitForFunction(
+        (v) => document.querySelector('.timeline-track')?.getAttribute('aria-valuenow') === v,
+        String(n),
+        { timeout: 5000 },
+      );
+    } catch {
+      const now = await host.page.evaluate(() => [
+        document.querySelector('.timeline-track')?.getAttribute('aria-valuenow'),
+        document.activeElement?.className,
+        (window as unknown as Hook).lmmMemoryMap.step,
+      ]);
+      assert.fail(`the timeline should show step ${n}; it shows ${JSON.stringify(now)}`);
+    }
+  }
+
   /** Waits two frames (a queued render has run). */
   async function settle(): Promise<void> {
     await host.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(null)))));
@@ -223,10 +241,11 @@ describe('Memory Map webview (headless Chromium)', function () {
     const atEnd = await mapSignature();
     await host.page.locator('.timeline-track').focus();
     await host.page.keyboard.press('Home');
+    await waitForStep(0);
     await settle();
-    assert.equal(await host.page.locator('.timeline-track').getAttribute('aria-valuenow'), '0');
     assert.notEqual(await mapSignature(), atEnd, 'at step 0 no page is mapped yet');
     await host.page.keyboard.press('End');
+    await waitForStep(7);
     await settle();
     assert.equal(await mapSignature(), atEnd, 'back at the end, the same picture');
     // Step 4 (e1 just allocated, s1 not yet freed): s1 is drawn allocated again.
@@ -248,16 +267,14 @@ describe('Memory Map webview (headless Chromium)', function () {
     const track = host.page.locator('.timeline-track');
     await track.focus();
     await host.page.keyboard.press('ArrowRight');
-    await settle();
-    assert.equal(await track.getAttribute('aria-valuenow'), '5');
+    await waitForStep(5);
     assert.match(await host.page.locator('.timeline-label').innerText(), /Step 6 of 8: xfree\(0x[0-9a-f]+\)/);
     await host.page.keyboard.press('ArrowRight');
-    await settle();
+    await waitForStep(6);
     assert.match(await host.page.locator('.timeline-label').innerText(), /refused \(error\)/);
     await host.page.keyboard.press('ArrowLeft');
     await host.page.keyboard.press('ArrowLeft');
-    await settle();
-    assert.equal(await track.getAttribute('aria-valuenow'), '4');
+    await waitForStep(4);
   });
 
   it('shows the counters and free lists as they were at the current step', async () => {
@@ -338,6 +355,25 @@ describe('Memory Map webview (headless Chromium)', function () {
     const s2 = await blockCenter(run.s2);
     assert.deepEqual(await pixelAt(s2.x, s2.y), [255, 0, 0]);
     await host.send({ type: 'settings', structColors: {} });
+  });
+
+  it('draws with the theme’s colours and redraws when VS Code switches theme', async () => {
+    const s2 = await blockCenter(run.s2);
+    // What VS Code does on a theme change: new --vscode-* variables and a new body class.
+    await host.page.evaluate(() => {
+      document.documentElement.style.setProperty('--vscode-charts-blue', 'rgb(0, 90, 200)');
+      document.documentElement.style.setProperty('--vscode-editor-background', 'rgb(255, 255, 255)');
+      document.body.className = 'vscode-light';
+    });
+    await settle();
+    assert.deepEqual(await pixelAt(s2.x, s2.y), [0, 90, 200]);
+    assert.deepEqual(await pixelAt(s2.x, s2.y + 10), [255, 255, 255], 'the row gap shows the editor background');
+    await host.page.evaluate(() => {
+      document.documentElement.style.setProperty('--vscode-charts-blue', 'rgb(255, 255, 0)');
+      document.body.className = 'vscode-high-contrast';
+    });
+    await settle();
+    assert.deepEqual(await pixelAt(s2.x, s2.y), [255, 255, 0]);
   });
 
   it('marks leak checks and the peak; the peak panel lists the top structs and sites then', async () => {

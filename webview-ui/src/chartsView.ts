@@ -3,7 +3,7 @@
  * fragmentation, leaks at each leak check) on one canvas. A million steps become one min/max
  * pair per pixel column (decimation), cached until the run grows or the width changes.
  */
-import { decimate } from './decimate';
+import { SeriesSummary } from './decimate';
 import type { RunModel } from './runModel';
 import type { MapColors } from './themeColors';
 
@@ -43,6 +43,8 @@ export class ChartsView {
   private step = -1;
   private colors: MapColors | null = null;
   private cache = new Map<string, { min: Float64Array; max: Float64Array }>();
+  /** Block summaries per chart line, for the current run. */
+  private summaries = new Map<string, SeriesSummary>();
   private cacheKey = '';
   private dragging = false;
   lastDrawMs = 0;
@@ -80,7 +82,10 @@ export class ChartsView {
   }
 
   show(model: RunModel | null, step: number): void {
-    if (model !== this.model) this.cache.clear();
+    if (model !== this.model) {
+      this.cache.clear();
+      this.summaries.clear();
+    }
     this.model = model;
     this.step = step;
     this.draw();
@@ -157,7 +162,9 @@ export class ChartsView {
       const cacheKey = `${index}:${l}`;
       let d = this.cache.get(cacheKey);
       if (!d) {
-        d = decimate(line(model), length, width);
+        let summary = this.summaries.get(cacheKey);
+        if (!summary) this.summaries.set(cacheKey, (summary = new SeriesSummary()));
+        d = summary.decimate(line(model), length, width);
         this.cache.set(cacheKey, d);
       }
       return d;
