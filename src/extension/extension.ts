@@ -4,6 +4,7 @@
  * status bar, the Memory Map and the language server's diagnostics — takes the same RunState.
  */
 import * as vscode from 'vscode';
+import { importCHeader } from '../analysis/cImport/importCHeader';
 import { META_SIZE } from '../engine/constants';
 import { harnessBaseName, harnessTemplate, harnessTsconfig, withPathsEntry } from './harnessTemplate';
 import { createHarnessRunner } from './harnessRunner';
@@ -336,13 +337,58 @@ export function activate(context: vscode.ExtensionContext): LmmStudioApi {
     await vscode.window.showTextDocument(document, { preview: false });
   };
 
-  const newHarness = async () => {
+  const newHarness = async (from?: unknown) => {
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-    const name = await vscode.window.showInputBox({
-      title: 'LMM: New Harness',
-      prompt: 'Name of the harness',
-      value: 'my_program',
-    });
+    // From a C header (through the importer) or from the template; a Uri argument names a header.
+    let header = from instanceof vscode.Uri ? from : undefined;
+    if (!header && from === undefined) {
+      const choice = await vscode.window.showQuickPick(
+        [
+          { label: 'From the template', description: 'two structs, a list, one deliberate leak', header: false },
+          {
+            label: 'From a C header…',
+            description: 'struct declarations become annotated classes with the same layout',
+            header: true,
+          },
+        ],
+        { title: 'LMM: New Harness' },
+      );
+      if (!choice) return;
+      if (choice.header) {
+        const picked = await vscode.window.showOpenDialog({
+          title: 'LMM: New Harness from a C header',
+          filters: { 'C headers': ['h'] },
+          canSelectMany: false,
+        });
+        header = picked?.[0];
+        if (!header) return;
+      }
+    }
+    let source = harnessTemplate();
+    let suggested = 'my_program';
+    if (header) {
+      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(header));
+      const imported = importCHeader(text, header.fsPath);
+      const name = header.path.slice(header.path.lastIndexOf('/') + 1);
+      for (const note of imported.notes) log.appendLine(`${header.fsPath}:${note.line}: ${note.message}`);
+      if (imported.structs.length === 0) {
+        void vscode.window.showErrorMessage(
+          `LMM: no struct could be imported from ${name}${imported.notes[0] ? ` (line ${imported.notes[0].line}: ${imported.notes[0].message})` : ''}.`,
+        );
+        return;
+      }
+      if (imported.notes.length > 0) {
+        void vscode.window.showWarningMessage(
+          `LMM: ${imported.notes.length} things in ${name} could not be translated exactly; they are TODO comments in the harness and listed in the LMM output.`,
+        );
+      }
+      source = imported.source;
+      suggested = name.replace(/\.h$/i, '');
+    }
+    const name =
+      from instanceof vscode.Uri
+        ? suggested
+        : await vscode.window.showInputBox({ title: 'LMM: New Harness', prompt: 'Name of the harness', value: suggested });
     if (name === undefined) return;
     const base = harnessBaseName(name);
     let target: vscode.Uri | undefined = folder ? vscode.Uri.joinPath(folder, `${base}.lmm.ts`) : undefined;
@@ -354,10 +400,11 @@ export function activate(context: vscode.ExtensionContext): LmmStudioApi {
       });
     }
     if (!target) return;
-    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(harnessTemplate()));
+    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(source));
     const root = vscode.workspace.getWorkspaceFolder(target)?.uri ?? vscode.Uri.joinPath(target, '..');
     await writeDeclarationsFallback(root);
     await vscode.window.showTextDocument(target);
+    return target;
   };
 
   const writeDeclarationsFallback = async (root: vscode.Uri) => {
