@@ -30,6 +30,9 @@ export class FreeBlockQueue {
   private readonly wordBits: Uint32Array;
   /** Number of blocks in the list. */
   length = 0;
+  /** The family record's registry page (never unmapped) and the offset of the head's `right`. */
+  private readonly headView: DataView;
+  private readonly headRightOffset: number;
 
   constructor(
     private readonly kernel: SimulatedKernel,
@@ -38,6 +41,8 @@ export class FreeBlockQueue {
     maxBlockSize: number,
   ) {
     this.runTail = new Uint32Array(maxBlockSize + 1);
+    this.headView = kernel.view(headAddress);
+    this.headRightOffset = headAddress - kernel.pageOf(headAddress) + 8;
     this.sizeBits = new Uint32Array((maxBlockSize >>> 5) + 1);
     this.wordBits = new Uint32Array((this.sizeBits.length >>> 5) + 1);
   }
@@ -54,7 +59,7 @@ export class FreeBlockQueue {
 
   /** Meta address of the largest free block (the list's head), or 0. */
   largest(): number {
-    const glue = readPointer(this.kernel.view(this.headAddress), this.headOffset() + 8);
+    const glue = readPointer(this.headView, this.headRightOffset);
     return glue === 0 ? 0 : glue - GLUE_OFFSET;
   }
 
@@ -74,14 +79,13 @@ export class FreeBlockQueue {
     const glue = meta + GLUE_OFFSET;
     let successorGlue: number;
     if (predecessor === 0) {
-      const headView = kernel.view(this.headAddress);
-      const rightOffset = this.headOffset() + 8;
-      successorGlue = readPointer(headView, rightOffset);
-      writePointer(headView, rightOffset, glue);
+      successorGlue = readPointer(this.headView, this.headRightOffset);
+      writePointer(this.headView, this.headRightOffset, glue);
       writePointer(view, offset + META.freeLinkPrev, this.headAddress);
     } else {
-      const predView = kernel.view(predecessor);
-      const predNext = predecessor - kernel.pageOf(predecessor) + META.freeLinkNext;
+      const slot = kernel.slotOf(predecessor);
+      const predView = kernel.viewOfSlot(slot);
+      const predNext = predecessor - kernel.pageAddress(slot) + META.freeLinkNext;
       successorGlue = readPointer(predView, predNext);
       writePointer(predView, predNext, glue);
       writePointer(view, offset + META.freeLinkPrev, predecessor + GLUE_OFFSET);
@@ -89,7 +93,8 @@ export class FreeBlockQueue {
     writePointer(view, offset + META.freeLinkNext, successorGlue);
     if (successorGlue !== 0) {
       const successor = successorGlue - GLUE_OFFSET;
-      writePointer(kernel.view(successor), successor - kernel.pageOf(successor) + META.freeLinkPrev, glue);
+      const slot = kernel.slotOf(successor);
+      writePointer(kernel.viewOfSlot(slot), successor - kernel.pageAddress(slot) + META.freeLinkPrev, glue);
     }
     if (this.runTail[size] === 0) this.setBit(size);
     this.runTail[size] = meta - WINDOW_BASE;
@@ -104,19 +109,21 @@ export class FreeBlockQueue {
     const nextGlue = readPointer(view, offset + META.freeLinkNext);
     let prevSize = -1;
     if (prevGlue === this.headAddress) {
-      writePointer(kernel.view(this.headAddress), this.headOffset() + 8, nextGlue);
+      writePointer(this.headView, this.headRightOffset, nextGlue);
     } else {
       const prev = prevGlue - GLUE_OFFSET;
-      const prevView = kernel.view(prev);
-      const prevOffset = prev - kernel.pageOf(prev);
+      const slot = kernel.slotOf(prev);
+      const prevView = kernel.viewOfSlot(slot);
+      const prevOffset = prev - kernel.pageAddress(slot);
       writePointer(prevView, prevOffset + META.freeLinkNext, nextGlue);
       prevSize = prevView.getUint32(prevOffset + META.blockSize, true);
     }
     let nextSize = -1;
     if (nextGlue !== 0) {
       const next = nextGlue - GLUE_OFFSET;
-      const nextView = kernel.view(next);
-      const nextOffset = next - kernel.pageOf(next);
+      const slot = kernel.slotOf(next);
+      const nextView = kernel.viewOfSlot(slot);
+      const nextOffset = next - kernel.pageAddress(slot);
       writePointer(nextView, nextOffset + META.freeLinkPrev, prevGlue);
       nextSize = nextView.getUint32(nextOffset + META.blockSize, true);
     }
@@ -132,17 +139,12 @@ export class FreeBlockQueue {
 
   /** Meta addresses in list order (for dumps, views and the invariant checker). */
   *entries(): IterableIterator<number> {
-    let glue = readPointer(this.kernel.view(this.headAddress), this.headOffset() + 8);
+    let glue = readPointer(this.headView, this.headRightOffset);
     while (glue !== 0) {
       const meta = glue - GLUE_OFFSET;
       yield meta;
       glue = readPointer(this.kernel.view(meta), meta - this.kernel.pageOf(meta) + META.freeLinkNext);
     }
-  }
-
-  /** The family record's glthread head, as an offset in its registry page. */
-  private headOffset(): number {
-    return this.headAddress - this.kernel.pageOf(this.headAddress);
   }
 
   private setBit(size: number): void {
