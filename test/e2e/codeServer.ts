@@ -4,7 +4,7 @@
 // ../shared/notes/vscode-e2e.md for what was checked. Everything started here is killed by
 // `stop()` (its whole process group), also on errors and timeouts.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export const projectRoot = path.resolve(__dirname, '../..');
@@ -154,6 +154,7 @@ export class CodeServer {
 
   static async start(options: CodeServerOptions = {}): Promise<CodeServer> {
     await ensureCodeServer();
+    removeStaleStateFolders();
     const stateFolder = mkdtempSync(path.join(cacheRoot, 'run-'));
     const userData = path.join(stateFolder, 'user-data');
     const extensions = path.join(stateFolder, 'extensions');
@@ -232,7 +233,26 @@ export class CodeServer {
   stop(keepState = false): void {
     killGroup(this.child);
     liveServers.delete(this);
-    if (!keepState) rmSync(this.stateFolder, { recursive: true, force: true });
+    // The killed processes may still be flushing logs into the folder: retry, and never throw
+    // from here (it also runs in exit and signal handlers).
+    if (!keepState) removeQuietly(this.stateFolder);
+  }
+}
+
+function removeQuietly(folder: string): void {
+  try {
+    rmSync(folder, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+  } catch (error) {
+    process.stderr.write(`e2e: could not remove ${folder}: ${String(error)}\n`);
+  }
+}
+
+/** State folders of runs that were killed before they could clean up (older than 6 hours). */
+function removeStaleStateFolders(): void {
+  if (!existsSync(cacheRoot)) return;
+  for (const entry of readdirSync(cacheRoot)) {
+    const folder = path.join(cacheRoot, entry);
+    if (entry.startsWith('run-') && Date.now() - statSync(folder).mtimeMs > 6 * 3600_000) removeQuietly(folder);
   }
 }
 
