@@ -142,7 +142,8 @@ function optional<T>(o: Record<string, unknown>, key: string, read: () => T): T 
 
 function site(value: unknown, path: string): SourceSite {
   const o = record(value, path);
-  return { file: str(o, 'file', path), line: int(o, 'line', path, 1), column: int(o, 'column', path, 0) };
+  // Sites are 1-based, but a 0 (unknown line) must not cost the whole message.
+  return { file: str(o, 'file', path), line: int(o, 'line', path, 0), column: int(o, 'column', path, 0) };
 }
 
 function oneOf<T extends string>(o: Record<string, unknown>, key: string, path: string, allowed: readonly T[]): T {
