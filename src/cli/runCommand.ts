@@ -5,9 +5,10 @@
  * named by --fail-on occurred unsuppressed (a CI gate); 2 when the harness cannot run.
  */
 import { readFileSync } from 'node:fs';
+import { failingKinds, parseFailOn, type FailOnKind } from '../analysis/runReport';
 import { parseSuppressions, SuppressionSyntaxError } from '../analysis/suppressions';
+import { harnessReportOutput } from '../harness/harnessReportOutput';
 import { runHarness, suppressionsBeside, type HarnessRunOptions } from '../harness/runHarness';
-import { harnessReportOutput, failOnHits, FAIL_ON_KINDS } from '../harness/harnessReportOutput';
 import { CliError, type CliIo } from './cliIo';
 
 export const RUN_USAGE =
@@ -16,7 +17,7 @@ export const RUN_USAGE =
 interface RunArgs {
   file: string;
   format: 'text' | 'json' | 'sarif';
-  failOn: string[];
+  failOn: FailOnKind[];
   suppressions?: string;
   timeLimitMs?: number;
   pageSize?: number;
@@ -45,13 +46,11 @@ function parseRunArgs(args: string[]): RunArgs {
         parsed.format = arg === '--json' ? 'json' : 'sarif';
         break;
       case '--fail-on':
-        parsed.failOn = value(i++, arg)
-          .split(',')
-          .map((k) => k.trim())
-          .filter((k) => k !== '');
-        for (const kind of parsed.failOn) {
-          if (!FAIL_ON_KINDS.includes(kind))
-            throw new CliError(`lmm run: --fail-on: unknown kind '${kind}' (kinds: ${FAIL_ON_KINDS.join(', ')})`);
+        try {
+          parsed.failOn = parseFailOn(value(i++, arg));
+        } catch (error) {
+          if (error instanceof CliError) throw error;
+          throw new CliError(`lmm run: ${(error as Error).message}`, { cause: error });
         }
         break;
       case '--suppressions':
@@ -121,7 +120,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     return 2;
   }
   io.stdout(harnessReportOutput(result.finished, options.format));
-  const hits = failOnHits(result.finished, options.failOn);
+  const hits = failingKinds(result.finished.report, options.failOn);
   if (hits.length > 0) {
     io.stderr(`lmm run: --fail-on: ${hits.join(', ')}\n`);
     return 1;

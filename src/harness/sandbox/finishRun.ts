@@ -1,9 +1,10 @@
 /**
- * The end of a run, inside the sandbox: the runtime's own facts (what the heap did, errors,
- * leak check points) and the analyses' report over the final heap.
+ * The end of a run, inside the sandbox where the heap is: the runtime's own facts (what the heap
+ * did, errors, leak check points), the analyses' run report and LMM's classic text reports.
  */
 import type { MemoryErrorRecord } from '../../analysis/analysisInput';
 import { checkLeaks, type LeakCheckResult } from '../../analysis/leakCheck';
+import { buildRunReport, type RunReport } from '../../analysis/runReport';
 import type { Suppression } from '../../analysis/suppressions';
 import { blockUsageReport, memoryUsageReport, registeredPageFamiliesReport } from '../../engine/classicReport';
 import type { FamilyCounters } from '../../engine/family';
@@ -26,9 +27,9 @@ export interface RunFacts {
 
 export interface FinishedRun {
   facts: RunFacts;
-  /** The end-of-run leak check (records and summary; the per-block arrays are left out). */
-  leaks: Omit<LeakCheckResult, 'liveIds' | 'kinds'>;
-  /** LMM's classic text reports of the final heap. */
+  /** The analyses' report (`lmm run --json`; schemaVersion 1). */
+  report: RunReport;
+  /** LMM's classic text reports of the final heap (for `formatTextReport` outside the worker). */
   classicText: string;
 }
 
@@ -48,9 +49,13 @@ export function finishRun(runtime: HarnessRuntime, suppressions: readonly Suppre
     roots: data.roots.length,
     leakChecks: runtime.leakChecks,
   };
-  const { liveIds: _ids, kinds: _kinds, ...leaks } = checkLeaks(data, { suppressions });
+  const report = buildRunReport(data, {
+    suppressions,
+    leakChecks: runtime.leakChecks,
+    finalLeakCheck: checkLeaks(data, { suppressions }),
+  });
+  // The per-block arrays of leak checks stay here: the report has their records and summaries.
   for (const check of runtime.leakChecks) {
-    // Typed arrays of mid-run checks are dropped too: the report keeps records and summaries.
     const result = check.result as Partial<LeakCheckResult> | null;
     if (result) {
       delete result.liveIds;
@@ -58,5 +63,5 @@ export function finishRun(runtime: HarnessRuntime, suppressions: readonly Suppre
     }
   }
   const classicText = registeredPageFamiliesReport(heap) + memoryUsageReport(heap) + blockUsageReport(heap);
-  return { facts, leaks, classicText };
+  return { facts, report, classicText };
 }

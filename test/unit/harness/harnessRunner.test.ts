@@ -34,7 +34,7 @@ describe('harness runner (compile, sandboxed worker, results)', function () {
     assert.equal(facts.allocations, 120);
     assert.equal(facts.liveBlocks, 0);
     assert.deepEqual(facts.errors, []);
-    assert.equal(result.finished!.leaks.liveBlocks, 0);
+    assert.equal(result.finished!.report.totals.liveBlocks, 0);
     // Every op was streamed, in order, with the site table to read their sites.
     assert.equal(
       batches.reduce((n, b) => n + b.ops.count, 0),
@@ -65,7 +65,7 @@ export default function main() {
     );
     const result = await runHarnessFile(file);
     assert.equal(result.outcome, 'completed', result.message);
-    const records = result.finished!.leaks.records.map((r) => [r.blocks, r.stack.map((s) => `${s.line}:${s.column}`)]);
+    const records = result.finished!.report.leaks.map((r) => [r.blocks, r.stack.map((s) => `${s.line}:${s.column}`)]);
     assert.deepEqual(
       records.sort((x, y) => (x[0] as number) - (y[0] as number)),
       [
@@ -75,7 +75,7 @@ export default function main() {
       ],
     );
     const plain = await runHarnessFile(file, { attribution: false });
-    assert.equal(plain.finished!.leaks.records.length, 1, 'without attribution every block has the same (unknown) stack');
+    assert.equal(plain.finished!.report.leaks.length, 1, 'without attribution every block has the same (unknown) stack');
   });
 
   const errorExamples: [string, [string, number, number][]][] = [
@@ -258,7 +258,7 @@ export default function main() {
     assert.equal(summary['definitely-lost']!.blocks, 0);
     assert.ok(summary['still-reachable']!.blocks > 60);
     // The teardown forgets the last bucket: one entry, allocated through table_insert → new_entry.
-    const lost = result.finished!.leaks.records.filter((r) => r.kind === 'definitely-lost');
+    const lost = result.finished!.report.leaks.filter((r) => r.kind === 'definitely-lost');
     assert.deepEqual(
       lost.map((r) => [r.struct, r.blocks, r.stack.map((s) => s.line)]),
       [['entry_t', 1, [43, 59, 110]]],

@@ -1,0 +1,155 @@
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RunReport } from '../../../src/analysis/runReport';
+import { main } from '../../../src/cli/lmm';
+
+const examples = join(__dirname, '..', '..', '..', 'examples');
+
+async function lmm(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const status = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  return { status, stdout, stderr };
+}
+
+async function jsonReport(file: string, ...args: string[]): Promise<RunReport> {
+  const { status, stdout, stderr } = await lmm('run', file, '--json', ...args);
+  assert.equal(status, 0, stderr);
+  return JSON.parse(stdout) as RunReport;
+}
+
+describe('lmm run', function () {
+  this.timeout(30_000);
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'lmm-run-test-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reports the seed program: peak of 4 student_t pages and 12,480 bytes, 4 mmap + 4 munmap, no leaks, no errors', async () => {
+    const report = await jsonReport(join(examples, 'seed-testapp.lmm.ts'));
+    assert.equal(report.schemaVersion, 1);
+    const student = report.families.find((f) => f.name === 'student_t')!;
+    assert.equal(student.size, 56);
+    assert.equal(student.peakPages, 4);
+    assert.equal(student.peakAppMemory, 12_480);
+    assert.equal(student.mmap, 4);
+    assert.equal(student.munmap, 4);
+    assert.equal(report.peak.appMemory, 12_480);
+    assert.deepEqual(report.leaks, []);
+    assert.deepEqual(report.errors, []);
+  });
+
+  it('prints the classic reports, then the leak summary, errors, peak and hints as text', async () => {
+    const { status, stdout } = await lmm('run', join(examples, 'seed-testapp.lmm.ts'));
+    assert.equal(status, 0);
+    assert.match(stdout, /vm_page_family : student_t, struct size = 56\n\tApp Used Memory 0B, #Sys Calls 8/);
+    assert.match(stdout, /LEAK SUMMARY:/);
+    const order = ['vm_page_family', 'LEAK SUMMARY', 'ERROR SUMMARY', 'PEAK'].map((s) => stdout.indexOf(s));
+    assert.deepEqual(
+      [...order].sort((a, b) => a - b),
+      order,
+    );
+  });
+
+  const leakExamples: [string, Record<string, number>][] = [
+    ['leak-definitely-lost', { 'definitely-lost': 1 }],
+    ['leak-indirectly-lost', { 'definitely-lost': 1, 'indirectly-lost': 4 }],
+    ['leak-possibly-lost', { 'possibly-lost': 1, 'still-reachable': 1 }],
+    ['leak-still-reachable', { 'still-reachable': 3 }],
+  ];
+  for (const [name, blocks] of leakExamples) {
+    it(`classifies examples/${name}.lmm.ts`, async () => {
+      const report = await jsonReport(join(examples, `${name}.lmm.ts`));
+      const found: Record<string, number> = {};
+      for (const r of report.leaks) found[r.kind] = (found[r.kind] ?? 0) + r.blocks;
+      assert.deepEqual(found, blocks);
+      assert.deepEqual(report.errors, []);
+    });
+  }
+
+  it('charges the lost list’s nodes to its head (drags) and keeps the allocation stack', async () => {
+    const report = await jsonReport(join(examples, 'leak-indirectly-lost.lmm.ts'));
+    const head = report.leaks.find((r) => r.kind === 'definitely-lost')!;
+    assert.deepEqual(head.drags, { blocks: 4, bytes: 64 });
+    assert.deepEqual(
+      head.stack.map((s) => s.line),
+      [13, 22],
+    );
+  });
+
+  it('hints at the padding a field reordering removes (examples/hints-padding.lmm.ts)', async () => {
+    const report = await jsonReport(join(examples, 'hints-padding.lmm.ts'));
+    const padding = report.hints.find((h) => h.kind === 'padding' && h.struct === 'sensor_t');
+    assert.ok(padding, JSON.stringify(report.hints.map((h) => h.kind)));
+    assert.ok(padding.savingBytes >= 8 * 64);
+    assert.equal(report.structs.find((s) => s.name === 'sensor_t')!.size, 40);
+  });
+
+  it('exits 1 when a --fail-on kind occurred, 0 when it is suppressed (beside the harness or --suppressions)', async () => {
+    const harness = join(dir, 'lost.lmm.ts');
+    copyFileSync(join(examples, 'leak-definitely-lost.lmm.ts'), harness);
+    const failing = await lmm('run', harness, '--fail-on', 'definitely-lost,error');
+    assert.equal(failing.status, 1);
+    assert.match(failing.stderr, /--fail-on: definitely-lost/);
+    assert.equal((await lmm('run', harness, '--fail-on', 'indirectly-lost')).status, 0);
+
+    const suppression = `{\n   the-first-hire\n   lmm:Leak\n   match-leak-kinds: definite\n   struct: emp_t\n   src:lost.lmm.ts:12\n}\n`;
+    const explicit = join(dir, 'known.supp');
+    writeFileSync(explicit, suppression);
+    const suppressed = await lmm('run', harness, '--json', '--fail-on', 'definitely-lost', '--suppressions', explicit);
+    assert.equal(suppressed.status, 0, suppressed.stderr);
+    const report = JSON.parse(suppressed.stdout) as RunReport;
+    assert.equal(report.leaks[0]!.suppressed, true);
+    assert.equal(report.leakSummary.suppressed.blocks, 1);
+
+    writeFileSync(join(dir, 'lost.lmmsupp'), suppression);
+    assert.equal((await lmm('run', harness, '--fail-on', 'definitely-lost')).status, 0);
+  });
+
+  it('fails on memory errors with --fail-on error', async () => {
+    const { status } = await lmm('run', join(examples, 'error-double-free.lmm.ts'), '--fail-on', 'error');
+    assert.equal(status, 1);
+  });
+
+  it('writes SARIF 2.1.0 with the leak and error locations', async () => {
+    const { status, stdout } = await lmm('run', join(examples, 'error-use-after-free.lmm.ts'), '--sarif');
+    assert.equal(status, 0);
+    const sarif = JSON.parse(stdout) as {
+      version: string;
+      runs: { results: { ruleId: string; locations: { physicalLocation: { region: { startLine: number } } }[] }[] }[];
+    };
+    assert.equal(sarif.version, '2.1.0');
+    const results = sarif.runs[0]!.results.filter((r) => r.ruleId === 'use-after-free');
+    assert.deepEqual(
+      results.map((r) => r.locations[0]!.physicalLocation.region.startLine),
+      [18, 19],
+    );
+  });
+
+  it('exits 2 with FILE:LINE:COLUMN when the harness cannot run', async () => {
+    const broken = join(dir, 'broken.lmm.ts');
+    writeFileSync(broken, 'export default function main() {\n  return 1 +;\n}\n');
+    const syntax = await lmm('run', broken);
+    assert.equal(syntax.status, 2);
+    assert.match(syntax.stderr, /broken\.lmm\.ts:2:13: Unexpected ";"/);
+
+    const spin = join(dir, 'spin.lmm.ts');
+    writeFileSync(spin, 'export default function main() {\n  for (;;) {}\n}\n');
+    const timedOut = await lmm('run', spin, '--time-limit', '300');
+    assert.equal(timedOut.status, 2);
+    assert.match(timedOut.stderr, /spin\.lmm\.ts:2:3: time limit of 300 ms exceeded/);
+
+    assert.equal((await lmm('run', join(dir, 'missing.lmm.ts'))).status, 2);
+    assert.equal((await lmm('run', spin, '--fail-on', 'nonsense')).status, 2);
+    assert.equal((await lmm('run')).status, 2);
+  });
+
+  it('takes --page-size', async () => {
+    const report = await jsonReport(join(examples, 'seed-testapp.lmm.ts'), '--page-size', '8192');
+    assert.equal(report.pageSize, 8192);
+    assert.equal(report.families.find((f) => f.name === 'student_t')!.peakPages, 2);
+  });
+});
