@@ -78,6 +78,8 @@ const panels = ['Block', 'Counters', 'Free lists', 'Peak'].map((name) => ({
   header: el('vscode-tab-header', { text: name, attrs: { slot: 'header' } }),
   panel: el('vscode-tab-panel', { className: 'side-panel', attrs: { 'aria-label': name } }),
 }));
+// The Block panel follows keyboard selection on the map: screen readers announce it.
+panels[0]!.panel.setAttribute('aria-live', 'polite');
 const tabs = el('vscode-tabs', { className: 'side-tabs' });
 for (const p of panels) tabs.append(p.header, p.panel);
 tabs.addEventListener('vsc-tabs-select', (event) => {
