@@ -5,7 +5,8 @@
  * lost lists, lost doubly linked lists (one big component each), lost cycles hanging off
  * cycles, multi-unit array blocks and interior pointers. Stacks are shared per site as the
  * harness runtime does; a second run gives every allocation its own stack array (the worst case
- * for grouping).
+ * for grouping). Besides wall time it prints CPU time (user + system of the process, GC threads
+ * included), which a loaded machine distorts less.
  */
 import type { AllocationRecord, RunData, Site } from '../src/analysis/analysisInput';
 import { checkLeaks } from '../src/analysis/leakCheck';
@@ -28,7 +29,7 @@ const tree = layOutStruct('tree_t', [
 ]);
 
 function build(sharedStacks: boolean): RunData {
-  const heap = new LmmHeap({ memoryCap: 4 * 2 ** 30 });
+  const heap = new LmmHeap({ memoryCap: 2 * 2 ** 30 });
   heap.register('node_t', node.size);
   heap.register('tree_t', tree.size);
   const allocations: AllocationRecord[] = [];
@@ -136,39 +137,55 @@ function build(sharedStacks: boolean): RunData {
   return { harnessFile: 'bench.lmm.ts', heap, structs: [node, tree], allocations, roots, errors: [], steps: step };
 }
 
-function measure(label: string, data: RunData): number {
+/** Returns the CPU times (first run, median) of the check. */
+function measure(label: string, data: RunData): [number, number] {
   const times: number[] = [];
+  const cpuTimes: number[] = [];
+  const cpu = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
   const c0 = performance.now();
+  const cpu0 = cpu();
   let result = checkLeaks(data);
   const cold = performance.now() - c0;
+  const coldCpu = cpu() - cpu0;
   for (let r = 0; r < RUNS; r++) {
     const t0 = performance.now();
+    const u0 = cpu();
     result = checkLeaks(data);
     times.push(performance.now() - t0);
+    cpuTimes.push(cpu() - u0);
   }
   times.sort((a, b) => a - b);
+  cpuTimes.sort((a, b) => a - b);
   const median = times[Math.floor(RUNS / 2)]!;
   const s = result.summary;
   console.log(
     `${label}: ${result.liveBlocks.toLocaleString('en-US')} live blocks, ${result.records.length} loss records — ` +
-      `median ${median.toFixed(0)} ms, best ${times[0]!.toFixed(0)} ms over ${RUNS} runs (first run ${cold.toFixed(0)} ms)`,
+      `median ${median.toFixed(0)} ms, best ${times[0]!.toFixed(0)} ms over ${RUNS} runs (first run ${cold.toFixed(0)} ms); ` +
+      `CPU time median ${cpuTimes[Math.floor(RUNS / 2)]!.toFixed(0)} ms, first run ${coldCpu.toFixed(0)} ms`,
   );
   console.log(
     `  definitely lost ${s['definitely-lost'].blocks}, indirectly lost ${s['indirectly-lost'].blocks}, ` +
       `possibly lost ${s['possibly-lost'].blocks}, still reachable ${s['still-reachable'].blocks}`,
   );
-  return median;
+  return [coldCpu, cpuTimes[Math.floor(RUNS / 2)]!];
 }
 
 const t0 = performance.now();
 let data = build(true);
 console.log(`built ${BLOCKS.toLocaleString('en-US')} blocks in ${((performance.now() - t0) / 1000).toFixed(1)} s (not timed)`);
 const shared = measure('leak check, shared stacks', data);
-let unshared = 0;
+let unshared: [number, number] = [0, 0];
 if (process.env.LMM_BENCH_SHARED_ONLY === undefined) {
   data = build(false);
   unshared = measure('leak check, one stack array per allocation', data);
 }
+// Judged on CPU time: wall time on a shared 2-core machine mostly measures the neighbours.
 const budget = 1000;
-console.log(`budget ${budget} ms: ${shared <= budget && unshared <= budget ? 'OK' : 'OVER'}`);
-if (shared > budget) process.exitCode = 1;
+const worst = Math.max(...shared, ...unshared);
+console.log(
+  `budget ${budget} ms of CPU time per check (first run included): ${worst <= budget ? 'OK' : 'OVER'} (worst ${worst.toFixed(0)} ms)`,
+);
+if (worst > budget) process.exitCode = 1;

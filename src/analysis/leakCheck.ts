@@ -170,7 +170,6 @@ export function checkLeaks(data: RunData, options: LeakCheckOptions = {}): LeakC
   // ---- pointer graph, read from the page bytes (compressed adjacency lists)
   const edgeStart = scratch.int32('edges.start', n + 1);
   const edgeTarget = scratch.int32('edges.target', edgeCapacity);
-  const edgeOffset = scratch.int32('edges.offset', edgeCapacity);
   const edgeInterior = scratch.uint8('edges.interior', edgeCapacity);
   let m = 0;
   for (let k = 0; k < n; k++) {
@@ -192,7 +191,6 @@ export function checkLeaks(data: RunData, options: LeakCheckOptions = {}): LeakC
         const target = index.find(pointer);
         if (target === NO_BLOCK) continue;
         edgeTarget[m] = target;
-        edgeOffset[m] = offset;
         edgeInterior[m] = pointer === address[target] ? 0 : 1;
         m++;
       }
@@ -203,7 +201,6 @@ export function checkLeaks(data: RunData, options: LeakCheckOptions = {}): LeakC
   // ---- reachability: start pointers only (still reachable), then any pointer (possibly lost)
   const kind = scratch.uint8('reach.kind', n, UNSEEN);
   const parent = scratch.int32('reach.parent', n); // block index, or -(root index + 2)
-  const parentOffset = scratch.int32('reach.parentOffset', n);
   const queue = scratch.int32('reach.queue', n);
   let tail = 0;
   const rootBlocks = data.roots.map((root) => index.find(root.address));
@@ -222,7 +219,6 @@ export function checkLeaks(data: RunData, options: LeakCheckOptions = {}): LeakC
       if (edgeInterior[e] === 0 && kind[v] === UNSEEN) {
         kind[v] = STILL_REACHABLE;
         parent[v] = u;
-        parentOffset[v] = edgeOffset[e]!;
         queue[tail++] = v;
       }
     }
@@ -242,7 +238,6 @@ export function checkLeaks(data: RunData, options: LeakCheckOptions = {}): LeakC
       if (kind[v] === UNSEEN) {
         kind[v] = POSSIBLY_LOST;
         parent[v] = u;
-        parentOffset[v] = edgeOffset[e]!;
         queue[tail++] = v;
       }
     }
@@ -386,10 +381,24 @@ export function checkLeaks(data: RunData, options: LeakCheckOptions = {}): LeakC
       }
       const fromRecord = allocations[liveIds[from]!]!;
       const fromLayout = layouts[structIndex[from]!];
-      const offset = parentOffset[b]!;
-      // Whether the pointer stored at that offset points inside `b` rather than at its start.
+      // The pointer the search followed: the first one (in unit and field order) from `from` to
+      // `b` — a start pointer when `b` is still reachable — as the breadth-first search saw them.
       const slot = kernel.slotOf(address[from]!);
-      const pointer = readPointer(kernel.viewOfSlot(slot), address[from]! - kernel.pageAddress(slot) + offset);
+      const view = kernel.viewOfSlot(slot);
+      const base = address[from]! - kernel.pageAddress(slot);
+      const startOnly = kind[b] === STILL_REACHABLE;
+      let offset = -1;
+      let pointer = 0;
+      for (let u = 0; u < fromRecord.units && offset < 0 && fromLayout !== undefined; u++) {
+        for (const fieldOffset of fromLayout.pointerOffsets) {
+          const p = readPointer(view, base + u * fromLayout.size + fieldOffset);
+          if (p !== 0 && index.find(p) === b && (!startOnly || p === address[b])) {
+            offset = u * fromLayout.size + fieldOffset;
+            pointer = p;
+            break;
+          }
+        }
+      }
       reversed.push({
         struct: record.struct,
         field: fromLayout === undefined ? `+${offset}` : fieldPathAt(layoutByName, fromLayout, offset, fromRecord.units),
