@@ -16,7 +16,7 @@ import {
   type PolicyOptions,
   type PolicyStatistics,
 } from './allocatorPolicy';
-import { RunPool, type PageRegion } from './pageRegion';
+import { RunPool, RunTable } from './pageRegion';
 
 export class LmmPolicy implements AllocatorPolicy {
   readonly heap: LmmHeap;
@@ -26,7 +26,7 @@ export class LmmPolicy implements AllocatorPolicy {
   /** Requests refused because they exceed one page's capacity (lmm-classic). */
   rejected = 0;
   /** lmm-extended's multi-page runs by payload address. */
-  private readonly runs = new Map<number, PageRegion>();
+  private readonly runs: RunTable;
   private readonly runPool: RunPool;
   private runPayload = 0;
 
@@ -42,6 +42,7 @@ export class LmmPolicy implements AllocatorPolicy {
     });
     this.kernel = this.heap.kernel;
     this.runPool = new RunPool(this.kernel);
+    this.runs = new RunTable(this.kernel, DATA_START);
     this.maxRequest = multiPage ? Infinity : this.heap.maxRequest;
   }
 
@@ -194,7 +195,7 @@ export class LmmPolicy implements AllocatorPolicy {
       this.lastError = `out of memory: no ${pages} pages for ${bytes} bytes`;
       return 0;
     }
-    run.bytes.fill(0, 0, run.usedBytes); // LMM's xcalloc hands out zeroed memory
+    run.zeroIfReused(); // LMM's xcalloc hands out zeroed memory
     const address = run.base + DATA_START;
     this.runs.set(address, run);
     this.runPayload += run.usedBytes - DATA_START;

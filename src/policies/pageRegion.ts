@@ -15,6 +15,8 @@
 import type { SimulatedKernel } from '../engine/simulatedKernel';
 
 const INITIAL_BUFFER_PAGES = 16;
+/** Unmapped runs a pool keeps for reuse. */
+const MAX_DEAD_RUNS = 64;
 /** Released buffers, kept for the next regions (at most a few, at most 256 MiB together). */
 const bufferPool: Uint8Array[] = [];
 const POOL_COUNT = 4;
@@ -51,8 +53,8 @@ export class PageRegion {
   readonly pageSize: number;
   /** Pages the owner uses, from the base up. */
   usedPages = 0;
-  /** The region's bytes; replaced (contents kept) when it grows past its buffer. */
-  bytes: Uint8Array;
+  /** The region's bytes, made on first use (a run nobody reads or writes costs no host memory). */
+  private buffer: Uint8Array | null = null;
   /** Clock of each parked page, topmost (oldest) first; they sit right above the used pages. */
   private readonly parkedAt: number[] = [];
 
@@ -64,7 +66,15 @@ export class PageRegion {
     this.capacityPages = capacityPages;
     const first = kernel.reserveSlots(capacityPages);
     this.base = kernel.pageAddress(first + capacityPages - 1);
-    this.bytes = takeBuffer(Math.min(capacityPages, INITIAL_BUFFER_PAGES) * this.pageSize, capacityPages * this.pageSize);
+  }
+
+  /** The region's bytes; replaced (contents kept) when the region grows past them. */
+  get bytes(): Uint8Array {
+    if (this.buffer === null) {
+      const minimum = Math.max(this.usedPages, Math.min(this.capacityPages, INITIAL_BUFFER_PAGES)) * this.pageSize;
+      this.buffer = takeBuffer(minimum, this.capacityPages * this.pageSize);
+    }
+    return this.buffer;
   }
 
   get parkedPages(): number {
@@ -96,15 +106,21 @@ export class PageRegion {
     const from = this.usedPages * this.pageSize;
     this.usedPages += pages;
     const end = this.usedPages * this.pageSize;
-    if (end > this.bytes.length) {
-      let length = this.bytes.length * 2;
+    const old = this.buffer;
+    if (old !== null && end > old.length) {
+      let length = old.length * 2;
       while (length < end) length *= 2;
       const bigger = takeBuffer(Math.min(length, this.capacityPages * this.pageSize), this.capacityPages * this.pageSize);
-      bigger.set(this.bytes.subarray(0, from));
-      giveBack(this.bytes);
-      this.bytes = bigger;
+      bigger.set(old.subarray(0, from));
+      giveBack(old);
+      this.buffer = bigger;
     }
     return true;
+  }
+
+  /** Zeroes the used bytes when the region holds bytes from an earlier use (fresh ones are zero). */
+  zeroIfReused(): void {
+    if (this.buffer !== null) this.buffer.fill(0, 0, Math.min(this.buffer.length, this.usedPages * this.pageSize));
   }
 
   /** Gives back the top `pages` pages: parked while the reservoir has room, else unmapped. */
@@ -140,15 +156,20 @@ export class PageRegion {
     this.kernel.accountUnmap(expired);
   }
 
-  /** Unmaps everything (one munmap call); the region must not be used afterwards. */
-  release(): void {
+  /** Unmaps everything (one munmap call); the region keeps its address range and may grow again. */
+  unmapAll(): void {
     const pages = this.mappedPages;
     this.kernel.reservoirPages -= this.parkedAt.length;
     this.parkedAt.length = 0;
     this.usedPages = 0;
     if (pages > 0) this.kernel.accountUnmap(pages);
-    giveBack(this.bytes);
-    this.bytes = new Uint8Array(0);
+  }
+
+  /** Unmaps everything and hands the buffer back; the region must not be used afterwards. */
+  release(): void {
+    this.unmapAll();
+    if (this.buffer !== null) giveBack(this.buffer);
+    this.buffer = new Uint8Array(0);
   }
 }
 
@@ -158,7 +179,10 @@ export class PageRegion {
  * back without a system call.
  */
 export class RunPool {
+  /** Runs whose pages are parked in the reservoir. */
   private readonly spare: PageRegion[] = [];
+  /** Unmapped runs kept for their address range and buffer (like mmap reusing a freed range). */
+  private readonly dead: PageRegion[] = [];
 
   constructor(private readonly kernel: SimulatedKernel) {}
 
@@ -169,9 +193,20 @@ export class RunPool {
       const capacity = this.spare[i]!.capacityPages;
       if (capacity >= pages && (best < 0 || capacity < this.spare[best]!.capacityPages)) best = i;
     }
-    const run = best >= 0 ? this.spare.splice(best, 1)[0]! : new PageRegion(this.kernel, pages);
+    let run: PageRegion;
+    if (best >= 0) run = this.spare.splice(best, 1)[0]!;
+    else {
+      // The smallest unmapped range that is large enough: only its address space is reserved.
+      let fit = -1;
+      for (let i = 0; i < this.dead.length; i++) {
+        const capacity = this.dead[i]!.capacityPages;
+        if (capacity >= pages && (fit < 0 || capacity < this.dead[fit]!.capacityPages)) fit = i;
+      }
+      run = fit >= 0 ? this.dead.splice(fit, 1)[0]! : new PageRegion(this.kernel, pages);
+    }
     if (!run.grow(pages)) {
-      if (best >= 0) this.spare.push(run);
+      if (run.parkedPages > 0) this.spare.push(run);
+      else this.bury(run);
       return null;
     }
     return run;
@@ -186,7 +221,13 @@ export class RunPool {
         return;
       }
     }
-    run.release();
+    run.unmapAll();
+    this.bury(run);
+  }
+
+  private bury(run: PageRegion): void {
+    if (this.dead.length < MAX_DEAD_RUNS) this.dead.push(run);
+    else run.release();
   }
 
   /** With a reservoir delay, unmaps the parked pages that waited long enough. */
@@ -195,8 +236,8 @@ export class RunPool {
       const run = this.spare[i]!;
       run.tick();
       if (run.parkedPages === 0) {
-        run.release();
         this.spare.splice(i, 1);
+        this.bury(run);
       }
     }
   }
@@ -210,6 +251,53 @@ export class RunPool {
   /** Releases every parked run (the end of a run of the policy). */
   clear(): void {
     for (const run of this.spare) run.release();
+    for (const run of this.dead) run.release();
     this.spare.length = 0;
+    this.dead.length = 0;
+  }
+}
+
+/**
+ * Live runs by payload address. Keyed by the kernel slot of the run's first page (a small
+ * integer, so lookups stay on V8's fast path where address keys, past 2^31, would not).
+ */
+export class RunTable {
+  private readonly bySlot = new Map<number, PageRegion>();
+
+  constructor(
+    private readonly kernel: SimulatedKernel,
+    /** Bytes between a run's base and its payload. */
+    private readonly header: number,
+  ) {}
+
+  get size(): number {
+    return this.bySlot.size;
+  }
+
+  /** The run whose payload starts at `address`, if any. */
+  get(address: number): PageRegion | undefined {
+    if (this.bySlot.size === 0) return undefined;
+    const run = this.bySlot.get(this.kernel.slotOf(address));
+    return run !== undefined && run.base + this.header === address ? run : undefined;
+  }
+
+  set(address: number, run: PageRegion): void {
+    this.bySlot.set(this.kernel.slotOf(address), run);
+  }
+
+  delete(address: number): void {
+    this.bySlot.delete(this.kernel.slotOf(address));
+  }
+
+  values(): IterableIterator<PageRegion> {
+    return this.bySlot.values();
+  }
+
+  *[Symbol.iterator](): IterableIterator<[number, PageRegion]> {
+    for (const run of this.bySlot.values()) yield [run.base + this.header, run];
+  }
+
+  clear(): void {
+    this.bySlot.clear();
   }
 }

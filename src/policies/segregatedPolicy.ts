@@ -24,7 +24,7 @@ import {
   type PolicyStatistics,
 } from './allocatorPolicy';
 import { BoundaryTagArena, type FitStrategy } from './boundaryTagArena';
-import { RunPool, type PageRegion } from './pageRegion';
+import { RunPool, RunTable } from './pageRegion';
 
 export interface SegregatedOptions {
   name?: string;
@@ -55,9 +55,11 @@ export class SegregatedPolicy implements AllocatorPolicy {
   private readonly slotsPerPage: number[];
   /** Per class, pages with at least one free slot (the last one is used first). */
   private readonly partial: number[][];
-  /** Every page of the policy, by address, and the runs by payload address. */
-  private readonly pages = new Set<number>();
-  private readonly runs = new Map<number, PageRegion>();
+  /** 1 for each kernel slot that holds one of the policy's size-class pages; and how many there are. */
+  private ownedSlots = new Uint8Array(64);
+  private ownedPages = 0;
+  /** The runs by payload address. */
+  private readonly runs: RunTable;
   private readonly runPool: RunPool;
   private liveBlocks = 0;
   private livePayload = 0;
@@ -74,6 +76,7 @@ export class SegregatedPolicy implements AllocatorPolicy {
     this.kernel = new SimulatedKernel(pageSize, cap, options.reservoir);
     this.delayed = this.kernel.reservoirDelay > 0;
     this.runPool = new RunPool(this.kernel);
+    this.runs = new RunTable(this.kernel, RUN_HEADER);
     this.arena = shape.large ? new BoundaryTagArena(this.kernel, shape.large, Math.floor(cap / pageSize)) : null;
     // A header of 8 bytes plus one bit per 16-byte granule, rounded up to 16 bytes.
     this.pageHeader = Math.ceil((BITMAP + Math.ceil(pageSize / GRANULE / 8)) / GRANULE) * GRANULE;
@@ -127,7 +130,7 @@ export class SegregatedPolicy implements AllocatorPolicy {
         return 0;
       }
       this.kernel.view(page).setUint16(CLASS, c, true);
-      this.pages.add(page);
+      this.own(this.kernel.slotOf(page), 1);
       partial.push(page);
     }
     const view = this.kernel.view(page);
@@ -169,8 +172,9 @@ export class SegregatedPolicy implements AllocatorPolicy {
     }
     const located = this.locate(address);
     if (located < 0) return false;
-    const page = this.kernel.pageOf(address);
-    const view = this.kernel.view(page);
+    const kernelSlot = this.kernel.slotOf(address);
+    const page = this.kernel.pageAddress(kernelSlot);
+    const view = this.kernel.viewOfSlot(kernelSlot);
     const c = view.getUint16(CLASS, true);
     const size = this.classSizes[c]!;
     const slot = located;
@@ -183,7 +187,7 @@ export class SegregatedPolicy implements AllocatorPolicy {
     if (live === 0) {
       const at = partial.lastIndexOf(page);
       if (at >= 0) partial.splice(at, 1);
-      this.pages.delete(page);
+      this.own(this.kernel.slotOf(page), 0);
       this.kernel.munmap(page);
     } else {
       view.setUint16(this.pageHeader + slot * size, view.getUint16(FREE_HEAD, true), true);
@@ -239,7 +243,7 @@ export class SegregatedPolicy implements AllocatorPolicy {
     const problems: string[] = [];
     let live = 0;
     let payload = 0;
-    for (const page of this.pages) {
+    for (const page of this.ownedPageAddresses()) {
       const at = `${this.name}: page 0x${page.toString(16)}`;
       if (!this.kernel.isMapped(page)) {
         problems.push(`${at} is not mapped`);
@@ -290,7 +294,7 @@ export class SegregatedPolicy implements AllocatorPolicy {
       );
     }
     if (this.arena !== null) problems.push(...this.arena.check(`${this.name} (arena)`));
-    const mapped = this.pages.size + runPages + (this.arena?.region.usedPages ?? 0) + this.kernel.reservoirPages;
+    const mapped = this.ownedPages + runPages + (this.arena?.region.usedPages ?? 0) + this.kernel.reservoirPages;
     if (mapped !== this.kernel.mappedPages)
       problems.push(`${this.name}: ${this.kernel.mappedPages} pages mapped, ${mapped} accounted for`);
     return problems;
@@ -298,7 +302,7 @@ export class SegregatedPolicy implements AllocatorPolicy {
 
   mappings(): PolicyMapping[] {
     const mappings: PolicyMapping[] = [];
-    for (const page of this.pages) {
+    for (const page of this.ownedPageAddresses()) {
       const view = this.kernel.view(page);
       const c = view.getUint16(CLASS, true);
       const size = this.classSizes[c]!;
@@ -346,16 +350,33 @@ export class SegregatedPolicy implements AllocatorPolicy {
       this.lastError = `invalid free: 0x${address.toString(16)} is not a live block`;
       return -1;
     };
-    if (!Number.isInteger(address) || !this.kernel.isMapped(address)) return bad();
-    const page = this.kernel.pageOf(address);
-    if (!this.pages.has(page)) return bad();
-    const view = this.kernel.view(page);
+    if (!(address > 0) || !Number.isInteger(address)) return bad();
+    const kernelSlot = this.kernel.slotOf(address);
+    if (kernelSlot >= this.ownedSlots.length || this.ownedSlots[kernelSlot] === 0) return bad();
+    const page = this.kernel.pageAddress(kernelSlot);
+    const view = this.kernel.viewOfSlot(kernelSlot);
     const size = this.classSizes[view.getUint16(CLASS, true)]!;
     const offset = address - page - this.pageHeader;
     if (offset < 0 || offset % size !== 0) return bad();
     const slot = offset / size;
     if (!(view.getUint8(BITMAP + (slot >> 3)) & (1 << (slot & 7)))) return bad();
     return slot;
+  }
+
+  private own(slot: number, owned: 0 | 1): void {
+    if (slot >= this.ownedSlots.length) {
+      const bigger = new Uint8Array(Math.max(slot + 1, this.ownedSlots.length * 2));
+      bigger.set(this.ownedSlots);
+      this.ownedSlots = bigger;
+    }
+    this.ownedPages += owned - this.ownedSlots[slot]!;
+    this.ownedSlots[slot] = owned;
+  }
+
+  private *ownedPageAddresses(): IterableIterator<number> {
+    for (let slot = 0; slot < this.ownedSlots.length; slot++) {
+      if (this.ownedSlots[slot] === 1) yield this.kernel.pageAddress(slot);
+    }
   }
 
   private capacityOf(address: number): number {

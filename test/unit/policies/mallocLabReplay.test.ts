@@ -1,0 +1,65 @@
+import { strict as assert } from 'node:assert';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runPolicy } from '../../../src/policies/comparePolicies';
+import { parseMallocLabTrace } from '../../../src/policies/mallocLabTrace';
+import { POLICY_NAMES } from '../../../src/policies/policyRegistry';
+import { WorkOp, type Workload } from '../../../src/policies/workload';
+
+const dir = join(__dirname, '..', '..', 'fixtures', 'malloc-lab');
+const traces = readdirSync(dir).filter((f) => f.endsWith('.rep'));
+const load = (file: string): Workload => parseMallocLabTrace(file, readFileSync(join(dir, file), 'utf8'));
+
+/** LMM classic's one-page limit: P − 72. */
+const CLASSIC_MAX = 4096 - 72;
+
+describe('malloc-lab traces under every policy', function () {
+  this.timeout(120000);
+  it('has the 13 traces with their provenance', () => {
+    assert.equal(traces.length, 13);
+    const sources = readFileSync(join(dir, 'SOURCES.md'), 'utf8');
+    for (const trace of traces) assert.match(sources, new RegExp(trace.replace('.', '\\.')));
+  });
+
+  for (const trace of traces) {
+    for (const policy of POLICY_NAMES) {
+      it(`${trace} under ${policy}: payload intact, invariants hold`, () => {
+        const workload = load(trace);
+        const report = runPolicy(workload, { policy, reservoirPages: 0, reservoirDelay: 0 }, { timingMs: 0, checkEvery: 500 });
+        assert.equal(report.integrity, 'ok');
+        assert.equal(report.invariants, 'ok');
+        assert.equal(report.ops, workload.length);
+        assert.ok(report.utilization > 0 || policy === 'lmm-classic', 'some payload was served');
+        assert.ok(report.utilization <= 1, `utilization ${report.utilization} cannot exceed 1`);
+        if (policy === 'lmm-classic') {
+          let above = 0;
+          for (let i = 0; i < workload.length; i++)
+            if (workload.ops[i] !== WorkOp.Free && workload.bytes[i]! > CLASSIC_MAX) above++;
+          assert.equal(report.rejected, above, 'every request above one page is rejected and counted');
+        } else {
+          assert.equal(report.rejected, 0);
+        }
+      });
+    }
+  }
+
+  it('hybrid averages at least 90% utilization over the 11 standard traces', () => {
+    const standard = traces.filter((t) => !t.startsWith('short'));
+    assert.equal(standard.length, 11);
+    const utilization = standard.map(
+      (t) => runPolicy(load(t), { policy: 'hybrid', reservoirPages: 0, reservoirDelay: 0 }, { timingMs: 0 }).utilization,
+    );
+    const mean = utilization.reduce((a, b) => a + b, 0) / utilization.length;
+    assert.ok(mean >= 0.9, `mean utilization ${mean}`);
+  });
+
+  it('a reservoir trades system calls for mapped bytes on the same workload', () => {
+    const workload = load('coalescing-bal.rep');
+    const off = runPolicy(workload, { policy: 'lmm-extended', reservoirPages: 0, reservoirDelay: 0 }, { timingMs: 0 });
+    const on = runPolicy(workload, { policy: 'lmm-extended', reservoirPages: 8, reservoirDelay: 0 }, { timingMs: 0 });
+    assert.equal(on.integrity, 'ok');
+    assert.equal(on.invariants, 'ok');
+    assert.ok(on.syscalls < off.syscalls / 100, `${on.syscalls} vs ${off.syscalls} syscalls`);
+    assert.ok(on.peakMappedBytes > off.peakMappedBytes, 'the kept pages stay mapped');
+  });
+});
