@@ -435,9 +435,35 @@ describe('Memory Map webview (headless Chromium)', function () {
     assert.equal(shown.pagesShown, 667);
     assert.ok(shown.renders >= 4, `redrawn while the run went on (${shown.renders} renders)`);
     assert.match(await host.page.locator('.run-state').innerText(), /running/);
-    // 1,000 pages, yet only the rows in view are drawn: scrolling to the bottom still paints.
+    // 667 pages, yet only the rows in view are drawn; scrolled to the bottom, the last pages are.
+    const rowsDrawn = () =>
+      host.page.evaluate(() => (window as unknown as { lmmMemoryMap: { rowsDrawn: number } }).lmmMemoryMap.rowsDrawn);
+    const visibleRows = await host.page.locator('.map-scroll').evaluate((e) => Math.ceil(e.clientHeight / 16) + 1);
+    assert.ok((await rowsDrawn()) <= visibleRows, `drew ${await rowsDrawn()} rows, ${visibleRows} fit`);
     await host.page.locator('.map-scroll').evaluate((e) => (e.scrollTop = e.scrollHeight));
     await settle();
+    const drawn = await rowsDrawn();
+    assert.ok(drawn > 10 && drawn <= visibleRows, `drew ${drawn} rows at the bottom`);
     assert.deepEqual(host.problems, []);
+  });
+
+  it('walks blocks with the keyboard on the map and selects with Enter', async () => {
+    const map = host.page.locator('.map-scroll');
+    await map.evaluate((e) => (e.scrollTop = 0));
+    await map.focus();
+    await host.page.keyboard.press('ArrowRight'); // a block of the first page
+    await host.page.keyboard.press('ArrowRight'); // the next block
+    await host.page.keyboard.press('ArrowDown'); // the block in the same place on the next page
+    await host.page.keyboard.press('Enter');
+    await host.page.waitForFunction(() =>
+      (window as unknown as { __posted: Array<{ type: string }> }).__posted.some((m) => m.type === 'blockSelected'),
+    );
+    const selected = (await posted('blockSelected'))[0]!;
+    assert.equal(selected.struct, 'blob_t');
+    assert.equal(selected.free, false);
+    assert.equal(selected.siteId, 1);
+    assert.ok(selected.allocStep > 0);
+    const details = await host.page.locator('.side-panel').first().innerText();
+    assert.match(details, new RegExp(`Data address\\s+0x${selected.address.toString(16)}`));
   });
 });

@@ -365,6 +365,9 @@ function renderSide(): void {
   get length() {
     return model?.length ?? 0;
   },
+  get rowsDrawn() {
+    return map.lastRowsDrawn;
+  },
   get ingesting() {
     return ingest.busy;
   },

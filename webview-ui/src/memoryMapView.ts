@@ -52,8 +52,9 @@ export class MemoryMapView {
   private selectedMeta = -1;
   private selectedPage = -1;
   private drawQueued = false;
-  /** Milliseconds the last draw took (for the benchmark). */
+  /** Milliseconds the last draw took, and how many page rows it drew (for tests and the benchmark). */
   lastDrawMs = 0;
+  lastRowsDrawn = 0;
 
   constructor(private readonly callbacks: MemoryMapCallbacks) {
     this.element = document.createElement('div');
@@ -174,6 +175,7 @@ export class MemoryMapView {
     const scale = stripWidth / heap.pageSize;
     ctx.font = colors.font;
     ctx.textBaseline = 'middle';
+    let rowsDrawn = 0;
     for (let row = first; row < layout.count; row++) {
       const y = layout.top[row]! - scrollTop;
       if (y > height) break;
@@ -193,6 +195,7 @@ export class MemoryMapView {
       ctx.fillStyle = colors.muted;
       ctx.fillText(page.toString(16), 4, y + PAGE_ROW_HEIGHT / 2 + 1);
       const color = structColor(colors, this.overrides, family.name, family.id);
+      rowsDrawn++;
       for (const segment of pageSegments(heap, page, family.structSize)) {
         ctx.fillStyle = segmentColor(colors, segment.kind, color);
         const x = LABEL_WIDTH + segment.start * scale;
@@ -222,6 +225,7 @@ export class MemoryMapView {
         ctx.strokeRect(LABEL_WIDTH + 1, y + 1, stripWidth - 2, PAGE_ROW_HEIGHT - 2);
       }
     }
+    this.lastRowsDrawn = rowsDrawn;
     this.lastDrawMs = performance.now() - started;
   }
 
