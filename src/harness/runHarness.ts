@@ -131,7 +131,7 @@ interface EndState {
 
 async function runInWorker(
   compiled: CompiledHarness,
-  absolute: string,
+  harnessFile: string,
   options: HarnessRunOptions,
   setStop: (stop: () => void) => void,
   isCancelled: () => boolean,
@@ -143,7 +143,7 @@ async function runInWorker(
     harnessCode: compiled.code,
     harnessScriptName: SCRIPT_NAME,
     runOptions: {
-      harnessFile: (options.displayName ?? (() => absolute))(absolute),
+      harnessFile,
       sites: compiled.sites,
       structSites: compiled.structSites,
       locator: compiled.locatorData,
@@ -157,7 +157,6 @@ async function runInWorker(
         : {}),
     },
   };
-  input.runOptions.harnessFile = compiled.sites[0]?.file ?? input.runOptions.harnessFile;
   const workerOptions = {
     workerData: input,
     resourceLimits: { maxOldGenerationSizeMb: options.jsHeapMb ?? DEFAULT_JS_HEAP_MB },
