@@ -13,7 +13,8 @@ import { StackInterner } from './siteText';
 
 /** Allocations grouped by (allocation stack, struct). */
 export interface SiteStatistics {
-  site: Site | null;
+  /** The innermost frame (line 0 in the harness file when the stack is empty). */
+  site: Site;
   stack: Site[];
   struct: string;
   /** Successful allocations, frees of them, still live at the end, and the most live at once. */
@@ -48,7 +49,7 @@ export interface PeakReport {
   heapPeakAppMemory: number;
   matchesHeap: boolean;
   byStruct: (PeakShare & { struct: string })[];
-  bySite: (PeakShare & { site: Site | null; stack: Site[]; struct: string })[];
+  bySite: (PeakShare & { site: Site; stack: Site[]; struct: string })[];
 }
 
 export interface AllocationTimeline {
@@ -79,7 +80,7 @@ export function allocationTimeline(data: RunData, leaks: LeakCheckResult | null)
       s = sites.length;
       siteKey.set(key, s);
       sites.push({
-        site: record.stack[0] ?? null,
+        site: record.stack[0] ?? { file: data.harnessFile, line: 0, column: 0 },
         stack: record.stack.slice(),
         struct: record.struct,
         allocated: 0,
@@ -152,7 +153,7 @@ export function allocationTimeline(data: RunData, leaks: LeakCheckResult | null)
 
   // What was live at the peak.
   const byStruct = new Map<string, PeakShare & { struct: string }>();
-  const bySite = new Map<number, PeakShare & { site: Site | null; stack: Site[]; struct: string }>();
+  const bySite = new Map<number, PeakShare & { site: Site; stack: Site[]; struct: string }>();
   if (peakStep >= 0) {
     for (let i = 0; i < n; i++) {
       const record = allocations[i]!;

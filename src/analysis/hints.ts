@@ -20,8 +20,9 @@ export interface Hint {
   message: string;
   /** Bytes this run would have saved (at its peak unless the message says otherwise). */
   savingBytes: number;
-  /** padding: the reordered layout and the bytes saved per object. */
+  /** padding: the reordered layout, its field names in order, and the bytes saved per object. */
   layout?: FieldLayout[];
+  reorderedFields?: string[];
   perObjectBytes?: number;
   /** page-fit: blocks per page and bytes stranded in each page. */
   blocksPerPage?: number;
@@ -62,6 +63,7 @@ export function computeHints(data: RunData, timeline: AllocationTimeline): Hint[
         `${perObject * allocated} bytes over ${allocated} allocated.`,
       savingBytes: perObject * atPeak,
       layout: reordered.fields,
+      reorderedFields: reordered.fields.map((f) => f.name),
       perObjectBytes: perObject,
     });
   }
@@ -126,7 +128,7 @@ export function computeHints(data: RunData, timeline: AllocationTimeline): Hint[
     hints.push({
       kind: 'short-lived',
       struct: site.struct,
-      ...(site.site ? { site: site.site } : {}),
+      site: site.site,
       message:
         `${siteText(site.site)} allocates many short-lived ${site.struct} blocks: ${site.allocated} allocations, ` +
         `freed after ${site.meanLifetimeSteps.toFixed(1)} heap steps on average, at most ${site.peakLive} live at once. ` +

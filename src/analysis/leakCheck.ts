@@ -51,17 +51,18 @@ export interface LossRecord {
   struct: string;
   blocks: number;
   bytes: number;
-  /** The innermost frame of the allocation stack (null when the stack is empty). */
-  site: Site | null;
+  /** The innermost frame of the allocation stack (line 0 in the harness file when the stack is empty). */
+  site: Site;
   stack: Site[];
   suppressed: boolean;
   suppressedBy?: string;
   /** For definitely-lost records: the indirectly-lost blocks charged to this record's blocks. */
   drags: BlocksAndBytes;
-  /** For still-reachable and possibly-lost records: why the first block is still reachable. */
-  rootPath?: RootPathStep[];
-  /** Allocation ids of the record's first blocks (at most 16), so a UI can point at them. */
+  /** For still-reachable and possibly-lost records: why the first block is still reachable (empty for lost ones). */
+  rootPath: RootPathStep[];
+  /** Allocation ids and data addresses of the record's first blocks (at most 16), so a UI can point at them. */
   allocationIds: number[];
+  addresses: number[];
 }
 
 export type LeakSummary = Record<LeakKind, BlocksAndBytes> & { suppressed: BlocksAndBytes };
@@ -297,6 +298,8 @@ export function checkLeaks(data: RunData, options: LeakCheckOptions = {}): LeakC
   const recDragBytes: number[] = [];
   const recFirst: number[] = [];
   const recIds: number[][] = [];
+  const recAddresses: number[][] = [];
+  const unknownSite: Site = { file: data.harnessFile, line: 0, column: 0 };
   const structCount = structNames.length;
   let liveBytes = 0;
   for (let k = 0; k < n; k++) {
@@ -314,6 +317,7 @@ export function checkLeaks(data: RunData, options: LeakCheckOptions = {}): LeakC
       recDragBytes.push(0);
       recFirst.push(k);
       recIds.push([]);
+      recAddresses.push([]);
     }
     recBlocks[r]!++;
     recBytes[r]! += bytes[k]!;
@@ -323,7 +327,10 @@ export function checkLeaks(data: RunData, options: LeakCheckOptions = {}): LeakC
       recDragBytes[r]! += dragBytes[k]!;
     }
     const ids = recIds[r]!;
-    if (ids.length < MAX_IDS_PER_RECORD) ids.push(allocationId[k]!);
+    if (ids.length < MAX_IDS_PER_RECORD) {
+      ids.push(allocationId[k]!);
+      recAddresses[r]!.push(address[k]!);
+    }
   }
 
   const records: LossRecord[] = [];
@@ -334,13 +341,14 @@ export function checkLeaks(data: RunData, options: LeakCheckOptions = {}): LeakC
       struct: structNames[recStruct[r]!]!,
       blocks: recBlocks[r]!,
       bytes: recBytes[r]!,
-      site: stack[0] ?? null,
+      site: stack[0] ?? unknownSite,
       stack: stack.slice(),
       suppressed: false,
       drags: { blocks: recDragBlocks[r]!, bytes: recDragBytes[r]! },
+      rootPath: recKind[r] === STILL_REACHABLE || recKind[r] === POSSIBLY_LOST ? rootPath(recFirst[r]!) : [],
       allocationIds: recIds[r]!,
+      addresses: recAddresses[r]!,
     };
-    if (recKind[r] === STILL_REACHABLE || recKind[r] === POSSIBLY_LOST) record.rootPath = rootPath(recFirst[r]!);
     records.push(record);
   }
   const { summary, suppressionsUsed } = applyLeakSuppressions(records, options.suppressions ?? []);

@@ -59,7 +59,7 @@ describe('checkLeaks: memcheck kinds', () => {
 
   it('a lost list has one definitely-lost head that drags the rest', () => {
     const b = withNodes();
-    list(b, 5);
+    const nodes = list(b, 5);
     const result = checkLeaks(b.data());
     assert.deepEqual(kindsOf(result, [0, 1, 2, 3, 4]), [
       'definitely-lost',
@@ -70,7 +70,10 @@ describe('checkLeaks: memcheck kinds', () => {
     ]);
     const definite = result.records.find((r) => r.kind === 'definitely-lost')!;
     assert.deepEqual(definite.drags, { blocks: 4, bytes: 96 });
-    assert.equal(definite.rootPath, undefined);
+    assert.deepEqual(definite.rootPath, []);
+    assert.deepEqual(definite.addresses, [nodes[0]]);
+    assert.deepEqual(definite.allocationIds, [0]);
+    assert.deepEqual(result.records.find((r) => r.kind === 'indirectly-lost')!.addresses, nodes.slice(1));
     assert.deepEqual(result.summary['indirectly-lost'], { blocks: 4, bytes: 96 });
   });
 
