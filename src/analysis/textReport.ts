@@ -60,8 +60,8 @@ function leakText(report: RunReport): string {
   const shown = report.leaks.filter((r) => !r.suppressed);
   shown.forEach((record, i) => {
     out.push(
-      `${n(record.bytes)} bytes in ${blocks(record.blocks)} of ${record.struct} are ${KIND_WORDS[record.kind]} ` +
-        `in loss record ${i + 1} of ${shown.length}\n`,
+      `${n(record.bytes)} bytes in ${blocks(record.blocks)} are ${KIND_WORDS[record.kind]} ` +
+        `in loss record ${i + 1} of ${shown.length} (${record.struct})\n`,
     );
     out.push(stackLines(record.stack));
     if (record.kind === 'definitely-lost' && record.drags.blocks > 0) {
