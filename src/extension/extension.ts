@@ -445,11 +445,11 @@ export function activate(context: vscode.ExtensionContext): LmmStudioApi {
     vscode.commands.registerCommand('lmm.openTrace', openTrace),
     vscode.commands.registerCommand('lmm.exportReport', exportCommand),
     vscode.commands.registerCommand('lmm.compareRuns', compareRuns),
-    // Tree rows: open the allocating line, and show the block in the Memory Map when it is open.
+    // Tree rows: open the allocating line, and show the block in the Memory Map.
     vscode.commands.registerCommand('lmm.revealNode', async (site?: ReportSite, address?: number) => {
       if (site) await openSite(site, true);
       const run = store.current;
-      if (run && address !== undefined && memoryMap.visible) memoryMap.revealBlock(run, address);
+      if (run && address !== undefined) memoryMap.revealBlock(run, address);
     }),
   );
 
@@ -462,8 +462,10 @@ export function activate(context: vscode.ExtensionContext): LmmStudioApi {
   context.subscriptions.push(
     vscode.window.onDidChangeActiveTextEditor(updateHarnessKey),
     vscode.workspace.onDidChangeTextDocument((e) => {
-      if (e.document === vscode.window.activeTextEditor?.document && e.contentChanges.length > 0)
+      if (e.document === vscode.window.activeTextEditor?.document && e.contentChanges.length > 0) {
         updateHarnessKey(vscode.window.activeTextEditor);
+        if (!languageClient.started) startServerFor(e.document);
+      }
     }),
     vscode.workspace.onDidSaveTextDocument((document) => {
       if (!vscode.workspace.getConfiguration('lmm', document.uri).get<boolean>('runOnSave', false)) return;
@@ -477,7 +479,12 @@ export function activate(context: vscode.ExtensionContext): LmmStudioApi {
     vscode.workspace.onDidGrantWorkspaceTrust(() => log.appendLine('Workspace trusted: harnesses can run.')),
   );
 
-  void languageClient.start();
+  // The language server starts with the first harness (not for every TypeScript file).
+  const startServerFor = (document: vscode.TextDocument) => {
+    if (document.languageId === 'typescript' && isHarnessFile(document.fileName, document.getText())) void languageClient.start();
+  };
+  vscode.workspace.textDocuments.forEach(startServerFor);
+  context.subscriptions.push(vscode.workspace.onDidOpenTextDocument(startServerFor));
   void ensureTsPlugin(context, log);
   void ensureNodeForEsbuild(context, log).catch((error: Error) =>
     log.appendLine(`No node launcher for harness compiles: ${error.message}`),

@@ -19,6 +19,10 @@ export class LmmLanguageClient implements vscode.Disposable {
     private readonly log: vscode.OutputChannel,
   ) {}
 
+  get started(): boolean {
+    return this.starting !== undefined;
+  }
+
   start(): Promise<void> {
     this.starting ??= this.doStart();
     return this.starting;

@@ -25,6 +25,7 @@ export class MemoryMapPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private readonly feed = new MemoryMapFeed();
   private ready = false;
+  private pendingReveal: number | undefined;
   /** Messages received and posted (for the output channel and tests). */
   received = 0;
   posted = 0;
@@ -107,6 +108,9 @@ export class MemoryMapPanel implements vscode.Disposable {
         this.feed.reset();
         this.post({ type: 'settings', structColors: structColors() });
         this.update();
+        if (this.pendingReveal !== undefined && run)
+          this.post({ type: 'revealBlock', runId: runIdOf(run), address: this.pendingReveal });
+        this.pendingReveal = undefined;
         break;
       case 'blockSelected':
         if (run && message.runId === runIdOf(run))
@@ -135,8 +139,11 @@ export class MemoryMapPanel implements vscode.Disposable {
   }
 
   revealBlock(run: RunState, address: number): void {
+    if (this.store.current !== run) return;
     this.show(true);
-    if (this.ready && this.store.current === run) this.post({ type: 'revealBlock', runId: runIdOf(run), address });
+    // A panel that is still loading gets it right after its backlog.
+    if (this.ready) this.post({ type: 'revealBlock', runId: runIdOf(run), address });
+    else this.pendingReveal = address;
   }
 
   private post(message: HostToWebviewMessage): void {

@@ -4,7 +4,7 @@
  * the struct's class) and a failed run's message at its line. Related information carries what a
  * lost block drags along, the call stack and, for reachable blocks, the path from a root.
  */
-import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation } from 'vscode-languageserver';
+import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type Range } from 'vscode-languageserver';
 import type { ReportSite } from '../extension/model/runReport';
 import { DIAGNOSTIC_CODES, DIAGNOSTIC_SOURCE, type RunResultsParams } from '../protocol/lspMessages';
 import { siteRange } from './siteRanges';
@@ -25,10 +25,14 @@ export const MAX_RUN_DIAGNOSTICS_PER_FILE = 500;
 export function runDiagnostics(params: RunResultsParams, files: SourceFiles): Map<string, Diagnostic[]> {
   const byFile = new Map<string, Diagnostic[]>();
   const report = params.report;
-  const add = (site: ReportSite, diagnostic: Omit<Diagnostic, 'range' | 'source'>) => {
+  const add = (site: ReportSite, diagnostic: Omit<Diagnostic, 'range' | 'source'>, range?: Range) => {
     const list = byFile.get(site.file) ?? [];
     byFile.set(site.file, list);
-    list.push({ range: siteRange(files.text(site.file), site.line, site.column), source: DIAGNOSTIC_SOURCE, ...diagnostic });
+    list.push({
+      range: range ?? siteRange(files.text(site.file), site.line, site.column),
+      source: DIAGNOSTIC_SOURCE,
+      ...diagnostic,
+    });
   };
   const related = (site: ReportSite, message: string): DiagnosticRelatedInformation => ({
     location: { uri: files.uri(site.file), range: siteRange(files.text(site.file), site.line, site.column) },
@@ -93,7 +97,7 @@ export function runDiagnostics(params: RunResultsParams, files: SourceFiles): Ma
       message: `${hint.message}${hint.savingBytes > 0 ? ` (saves ${hint.savingBytes} bytes)` : ''}`,
     };
     if (padding && hint.struct) diagnostic.data = { struct: hint.struct };
-    add(site, diagnostic);
+    add(site, diagnostic, hint.struct ? classKeywordRange(files.text(site.file), site.line, hint.struct) : undefined);
   }
 
   if (params.status === 'failed' && params.message && params.failureSite) {
@@ -134,4 +138,15 @@ export function failureSiteOf(message: string, harnessFile: string | undefined):
     first ??= site;
   }
   return first;
+}
+
+/**
+ * A struct's hints sit on the `class` keyword of its declaration, not on its name, so that
+ * hovering the name shows the struct's C layout rather than the hint.
+ */
+function classKeywordRange(text: string | undefined, line: number, struct: string): Range | undefined {
+  const lineText = text?.split('\n')[line - 1];
+  const match = lineText === undefined ? null : new RegExp(`\\bclass\\s+${struct.replace(/[$]/g, '\\$&')}\\b`).exec(lineText);
+  if (!match) return undefined;
+  return { start: { line: line - 1, character: match.index }, end: { line: line - 1, character: match.index + 5 } };
 }

@@ -265,7 +265,11 @@ describe('language server: run results as diagnostics', () => {
   it("hints are information: on the site, or on the struct's class when they have none", () => {
     const padding = find('hint-padding');
     assert.equal(padding.severity, DiagnosticSeverity.Information);
-    assert.equal(padding.range.start.line, 14);
+    assert.deepEqual(
+      padding.range,
+      { start: { line: 14, character: 8 }, end: { line: 14, character: 13 } },
+      'on `class`, not on the name',
+    );
     assert.deepEqual(padding.data, { struct: 'padded_t' });
     assert.match(text(padding), /\(saves 8 bytes\)$/);
     assert.equal(find('hint-short-lived').range.start.line, 33);
