@@ -164,10 +164,22 @@ export function parseCHeader(tokens: readonly Token[], defines: readonly Define[
     }
     throw new CSyntaxError(start, `'${open}' is not closed`);
   };
+  /** Skips attributes; the ones that change a layout (packed, aligned, alignas) become problems. */
   const skipAttributes = () => {
     while (peek() && (at('__attribute__') || at('__declspec') || at('alignas') || at('_Alignas') || at('__asm__'))) {
-      pos++;
-      if (at('(')) skipGroup();
+      const word = tokens[pos++]!;
+      if (!at('(')) continue;
+      const start = pos;
+      skipGroup();
+      const inside = tokens.slice(start, pos).map((t) => t.text);
+      const changes =
+        inside.find((t) => /^_*(packed|aligned)_*$/.test(t)) ?? (/^_?[Aa]lignas$/.test(word.text) ? 'alignas' : undefined);
+      if (changes !== undefined) {
+        problems.push({
+          line: word.line,
+          message: `${changes.replace(/^_+|_+$/g, '')}: LMM's harness lays structs out naturally; the layout here ignores it, so it differs from the compiler's`,
+        });
+      }
     }
   };
 

@@ -29,9 +29,10 @@ export class CSyntaxError extends Error {
 const PUNCT3 = ['...', '<<=', '>>='];
 const PUNCT2 = ['->', '<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '++', '--', '+=', '-=', '*=', '/=', '##'];
 
-export function tokenize(text: string): { tokens: Token[]; defines: Define[] } {
+export function tokenize(text: string): { tokens: Token[]; defines: Define[]; pragmas: { line: number; text: string }[] } {
   const tokens: Token[] = [];
   const defines: Define[] = [];
+  const pragmas: { line: number; text: string }[] = [];
   let i = 0;
   let line = 1;
   let atLineStart = true;
@@ -79,6 +80,8 @@ export function tokenize(text: string): { tokens: Token[]; defines: Define[] } {
         i++;
       }
       const define = /^\s*define\s+([A-Za-z_]\w*)(?!\()\s*(.*)$/.exec(body.replace(/\/\*.*?\*\/|\/\/.*$/g, ' '));
+      const pragma = /^\s*pragma\s+(pack\b.*)$/.exec(body);
+      if (pragma !== null) pragmas.push({ line: startLine, text: pragma[1]!.trim() });
       if (define !== null) {
         defines.push({
           name: define[1]!,
@@ -120,7 +123,7 @@ export function tokenize(text: string): { tokens: Token[]; defines: Define[] } {
     tokens.push({ kind: 'punct', text: punct, line });
     i += punct.length;
   }
-  return { tokens, defines };
+  return { tokens, defines, pragmas };
 }
 
 /** The value of an integer literal (decimal, hex, octal, binary, with u/l suffixes), or NaN. */

@@ -70,8 +70,15 @@ export function importCHeader(text: string, file: string): CImportResult {
   const notes: CProblem[] = [];
   let header: CHeader;
   try {
-    const { tokens, defines } = tokenize(text);
+    const { tokens, defines, pragmas } = tokenize(text);
     header = parseCHeader(tokens, defines);
+    for (const pragma of pragmas) {
+      if (/^pack\s*\(\s*(pop)?\s*\)$/.test(pragma.text)) continue; // back to the natural layout
+      notes.push({
+        line: pragma.line,
+        message: `#pragma ${pragma.text}: LMM's harness lays structs out naturally; the layout here ignores it, so it differs from the compiler's`,
+      });
+    }
   } catch (error) {
     if (error instanceof CSyntaxError) {
       return { source: '', structs: [], notes: [{ line: error.line, message: error.reason }] };

@@ -274,6 +274,30 @@ describe('lmm import-c', () => {
     assert.equal(struct(partial, 'c').size, 4);
   });
 
+  it('says that packing and alignment attributes are not followed', () => {
+    const result = importCHeader(
+      '#pragma pack(push, 1)\nstruct p1 { char a; int b; };\n#pragma pack(pop)\n' +
+        'struct __attribute__((packed)) p2 { char a; long b; };\nstruct p3 { char a; } __attribute__((aligned(16)));\n',
+      'p.h',
+    );
+    assert.deepEqual(
+      result.notes.map((n) => [n.line, n.message.split(':')[0]]),
+      [
+        [1, '#pragma pack(push, 1)'],
+        [4, 'packed'],
+        [5, 'aligned'],
+      ],
+    );
+    assert.deepEqual(
+      result.structs.map((s) => [s.name, s.size]),
+      [
+        ['p1', 8],
+        ['p2', 16],
+        ['p3', 1],
+      ],
+    );
+  });
+
   it('renames what TypeScript cannot take and evaluates #define and enum constants', () => {
     const result = importCHeader(
       '#define N (1 << 3)\nenum { SLOTS = N + 2 };\nstruct new { char names[SLOTS][N]; int constructor; };',
