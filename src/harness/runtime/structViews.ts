@@ -45,6 +45,8 @@ const PROTOTYPE_INDEXES = 64;
 const EMPTY = new DataView(new ArrayBuffer(8));
 const viewClasses = new WeakMap<StructInfo, ViewConstructor>();
 let host: ViewHost;
+/** The allocation a field write is going to (so a truncated string names its block). */
+let writingAllocation = -1;
 
 export function setViewHost(h: ViewHost): void {
   host = h;
@@ -212,6 +214,7 @@ function fieldAccessor(info: StructInfo, field: ResolvedField): PropertyDescript
         dead(this);
         return;
       }
+      writingAllocation = a;
       write(this._d, this._o + off, value);
     },
   };
@@ -354,7 +357,7 @@ function writeCString(d: DataView, o: number, n: number, text: string, where: st
     host.report(
       'out-of-bounds',
       `${where} is char[${n}]: a string of ${bytes.length} bytes does not fit (truncated to ${length})`,
-      -1,
+      writingAllocation,
     );
   }
   for (let i = 0; i < n; i++) d.setUint8(o + i, i < length ? bytes[i]! : 0);
@@ -446,6 +449,7 @@ function arrayView(
           return true;
         }
         const o = base._o + off + i * elementSize;
+        writingAllocation = base._a;
         if (structTarget) copyStruct(base._d, o, value, elementSize, where);
         else write!(base._d, o, value);
       }

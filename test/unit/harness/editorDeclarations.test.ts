@@ -1,0 +1,100 @@
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import ts from 'typescript';
+
+const declarations = resolve(__dirname, '..', '..', '..', 'src', 'harness', 'api', 'lmm-studio.d.ts');
+
+/** Type-checks one harness under `strict` against the editor's declarations of lmm-studio. */
+function typeErrors(source: string): string[] {
+  const dir = mkdtempSync(join(tmpdir(), 'lmm-dts-'));
+  try {
+    const file = join(dir, 'h.lmm.ts');
+    writeFileSync(file, source);
+    const program = ts.createProgram([file], {
+      strict: true,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.ES2022,
+      moduleResolution: ts.ModuleResolutionKind.Bundler,
+      noEmit: true,
+      types: [],
+      lib: ['lib.es2022.d.ts'],
+      skipLibCheck: true,
+      baseUrl: dir,
+      paths: { 'lmm-studio': [declarations] },
+    });
+    return ts
+      .getPreEmitDiagnostics(program)
+      .map(
+        (d) =>
+          `${d.file ? d.file.getLineAndCharacterOfPosition(d.start!).line + 1 : 0}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n').split('\n')[0]}`,
+      );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('lmm-studio declarations for the editor', function () {
+  this.timeout(30_000);
+
+  it('type-check the issue’s example harness with no errors under strict', () => {
+    assert.deepEqual(
+      typeErrors(`import { struct, field, array, char, u8, u16, u32, u64, i8, i16, i32, i64, f32, f64, ptr,
+         MM_REG_STRUCT, XCALLOC, XFREE, addressOf, mm_register_root, mm_unregister_root, mm_leak_check, type Block } from 'lmm-studio';
+@struct class point_t { @i32 x!: number; @i32 y!: number; }
+@struct class emp_t { @char(32) name!: string; @u32 emp_id!: number; }
+@struct class student_t {
+  @char(32) name!: string;
+  @u32 rollno!: number;
+  @u32 marks_phys!: number;
+  @u32 marks_chem!: number;
+  @u32 marks_maths!: number;
+  @ptr(() => student_t) next!: student_t | null;
+}
+@struct class all_t {
+  @u8 a!: number; @u16 b!: number; @u64 c!: bigint; @i8 d!: number; @i16 e!: number; @i64 f!: bigint;
+  @f32 g!: number; @f64 h!: number;
+  @field(() => point_t) at!: point_t;
+  @array(u32, 4) values!: number[];
+  @array(() => point_t, 3) corners!: point_t[];
+  @ptr(() => point_t) many!: Block<point_t> | null;
+}
+export default function main() {
+  MM_REG_STRUCT(emp_t);
+  MM_REG_STRUCT(student_t);
+  const s = XCALLOC(1, student_t);
+  s.rollno = 7;
+  s.next = XCALLOC(1, student_t);
+  mm_register_root(s);
+  XFREE(s.next!);
+  const all = XCALLOC(2, all_t);
+  all[1].at.x = addressOf(all[0]);
+  all[0].corners[2]!.y = all.values[0]! + all.values.length;
+  all[0].many = XCALLOC(3, point_t);
+  all[0].many![2].x = 1;
+  all[0].c = 5n;
+  mm_unregister_root(s);
+  return mm_leak_check().summary['definitely-lost'].blocks;
+}
+`),
+      [],
+    );
+  });
+
+  it('catch a decorator that does not match the field’s type, and unknown fields', () => {
+    const errors = typeErrors(`import { struct, u32, u64, char, ptr, XCALLOC } from 'lmm-studio';
+@struct class t {
+  @u32 name!: string;
+  @u64 small!: number;
+  @char(8) id!: number;
+  @ptr(() => t) next!: string | null;
+}
+export default function main() { XCALLOC(1, t).missing = 1; }
+`);
+    assert.deepEqual(
+      errors.map((e) => e.split(':')[0]),
+      ['3', '4', '5', '6', '8'],
+    );
+  });
+});
