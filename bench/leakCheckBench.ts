@@ -10,6 +10,7 @@
  */
 import type { AllocationRecord, RunData, Site } from '../src/analysis/analysisInput';
 import { checkLeaks } from '../src/analysis/leakCheck';
+import { buildRunReport } from '../src/analysis/runReport';
 import { layOutStruct } from '../src/analysis/structLayout';
 import { LmmHeap } from '../src/engine/lmmHeap';
 import { writePointer } from '../src/engine/pointers';
@@ -177,6 +178,15 @@ const t0 = performance.now();
 let data = build(true);
 console.log(`built ${BLOCKS.toLocaleString('en-US')} blocks in ${((performance.now() - t0) / 1000).toFixed(1)} s (not timed)`);
 const shared = measure('leak check, shared stacks', data);
+{
+  // The whole report (leak check, sites, peak, hints) once, for scale: not part of the budget.
+  const r0 = performance.now();
+  const report = buildRunReport(data);
+  console.log(
+    `whole run report (leak check included): ${(performance.now() - r0).toFixed(0)} ms, ` +
+      `${report.sites.length} sites, ${report.hints.length} hints, peak ${report.peak.appMemory.toLocaleString('en-US')} bytes`,
+  );
+}
 let unshared: [number, number] = [0, 0];
 if (process.env.LMM_BENCH_SHARED_ONLY === undefined) {
   data = build(false);
