@@ -25,7 +25,10 @@ interface PageHook {
     lastHeapAtMs: number;
     lastMapDrawMs: number;
     lastChartsDrawMs: number;
+    longestRenderMs: number;
+    longestIngestSliceMs: number;
   };
+  resetLongest(): void;
   length: number;
   ingesting: boolean;
   setStepNow(step: number): number;
@@ -61,6 +64,7 @@ async function main(): Promise<void> {
     const w = window as unknown as W;
     const hook = w.lmmMemoryMap;
     const frame = () => new Promise((r) => requestAnimationFrame(() => r(null)));
+    hook.resetLongest();
     const t0 = performance.now();
     const rendersBefore = hook.stats.renders;
     window.postMessage({ type: 'runStarted', runId: 'bench-1', pageSize: 4096, title: 'bench.lmm.ts', live: false }, '*');
@@ -75,6 +79,8 @@ async function main(): Promise<void> {
     await frame();
     const replayed = performance.now() - t0;
     const longTasks = w.__longTasks.filter((t) => t.start >= t0);
+    const longestRender = hook.stats.longestRenderMs;
+    const longestSlice = hook.stats.longestIngestSliceMs;
     // A full layout and paint of the last step (all pages), then the next frame.
     const t1 = performance.now();
     hook.setStepNow(hook.length - 2);
@@ -91,11 +97,13 @@ async function main(): Promise<void> {
       chartsDraw: hook.stats.lastChartsDrawMs,
       longTasks: longTasks.length,
       longest: Math.max(0, ...longTasks.map((t) => t.duration)),
+      longestRender,
+      longestSlice,
     };
   });
   console.log(`first paint (run posted -> first frame with pages): ${backlog.firstPaint.toFixed(1)} ms`);
   console.log(
-    `backlog replayed (1,000,000 steps, in slices): ${backlog.replayed.toFixed(0)} ms, ${backlog.longTasks} long tasks, longest ${backlog.longest.toFixed(0)} ms`,
+    `backlog replayed (${generated.steps.toLocaleString('en-US')} steps, in slices): ${backlog.replayed.toFixed(0)} ms, ${backlog.longTasks} long tasks, longest ${backlog.longest.toFixed(0)} ms (longest render ${backlog.longestRender.toFixed(0)} ms, longest replay slice ${backlog.longestSlice.toFixed(0)} ms)`,
   );
   console.log(
     `full paint of ${backlog.pagesShown.toLocaleString('en-US')} pages at the last step: ${backlog.fullPaint.toFixed(1)} ms to the next frame (render ${backlog.synchronous.toFixed(1)} ms; map draw ${backlog.mapDraw.toFixed(1)} ms, charts ${backlog.chartsDraw.toFixed(1)} ms)`,
@@ -165,6 +173,7 @@ async function main(): Promise<void> {
     window.postMessage({ type: 'runStarted', runId: 'bench-2', pageSize: 4096, title: 'bench.lmm.ts (live)', live: true }, '*');
     window.postMessage({ type: 'sites', runId: 'bench-2', firstId: 0, sites: w.__bench.sites }, '*');
     await sleep(100);
+    hook.resetLongest();
     const t0 = performance.now();
     const rendersBefore = hook.stats.renders;
     let sent = 0;
@@ -185,10 +194,12 @@ async function main(): Promise<void> {
       batchesPerSecond: sent / elapsed,
       longTasks: longTasks.length,
       longest: Math.max(0, ...longTasks.map((t) => t.duration)),
+      longestRender: hook.stats.longestRenderMs,
+      longestSlice: hook.stats.longestIngestSliceMs,
     };
   });
   console.log(
-    `live: ${live.batchesPerSecond.toFixed(1)} batches/s streamed (${live.steps.toLocaleString('en-US')} steps, ${live.pages.toLocaleString('en-US')} pages at the end), ${live.updatesPerSecond.toFixed(1)} redraws/s, ${live.longTasks} long tasks (longest ${live.longest.toFixed(0)} ms)`,
+    `live: ${live.batchesPerSecond.toFixed(1)} batches/s streamed (${live.steps.toLocaleString('en-US')} steps, ${live.pages.toLocaleString('en-US')} pages at the end), ${live.updatesPerSecond.toFixed(1)} redraws/s, ${live.longTasks} long tasks (longest ${live.longest.toFixed(0)} ms; longest render ${live.longestRender.toFixed(0)} ms, longest replay slice ${live.longestSlice.toFixed(0)} ms)`,
   );
 
   const problems = host.problems;

@@ -74,8 +74,14 @@ export class ChartsView {
       if (this.dragging) scrub(event);
     });
     this.canvas.addEventListener('pointerup', () => (this.dragging = false));
-    new ResizeObserver(() => this.draw()).observe(this.element);
+    new ResizeObserver(([entry]) => {
+      this.totalWidth = Math.floor(entry!.contentRect.width);
+      this.draw();
+    }).observe(this.element);
   }
+
+  /** The element's width, from resize events (drawing never reads layout). */
+  private totalWidth = 0;
 
   setColors(colors: MapColors): void {
     this.colors = colors;
@@ -92,7 +98,7 @@ export class ChartsView {
   }
 
   private geometry(): { columns: number; width: number; x0: number } {
-    const total = this.element.clientWidth;
+    const total = this.totalWidth;
     const columns = total >= 900 ? 3 : total >= 520 ? 2 : 1;
     const width = Math.max(40, Math.floor((total - GAP * (columns - 1)) / columns));
     return { columns, width, x0: 0 };
@@ -105,7 +111,7 @@ export class ChartsView {
     const rows = Math.ceil(CHART_COUNT / columns);
     const height = rows * (TITLE_HEIGHT + CHART_HEIGHT + GAP);
     const ratio = window.devicePixelRatio || 1;
-    const totalWidth = this.element.clientWidth;
+    const totalWidth = this.totalWidth;
     if (this.canvas.width !== Math.round(totalWidth * ratio) || this.canvas.height !== Math.round(height * ratio)) {
       this.canvas.width = Math.round(totalWidth * ratio);
       this.canvas.height = Math.round(height * ratio);

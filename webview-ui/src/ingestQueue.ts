@@ -17,6 +17,8 @@ export class IngestQueue {
   private nameOffset = 0;
   private scheduled = false;
   private readonly channel = new MessageChannel();
+  /** The longest single slice so far (ms): the replay's share of any long task. */
+  longestSliceMs = 0;
 
   constructor(
     /** Applies a slice; returns false when it does not continue the run (a gap). */
@@ -77,7 +79,10 @@ export class IngestQueue {
         site: batch.site.subarray(from, to),
         names: batch.names.slice(nameFrom, this.nameOffset),
       };
-      if (!this.apply(slice)) {
+      const sliceStarted = performance.now();
+      const applied = this.apply(slice);
+      this.longestSliceMs = Math.max(this.longestSliceMs, performance.now() - sliceStarted);
+      if (!applied) {
         const expected = this.length();
         this.clear();
         this.onGap(expected);

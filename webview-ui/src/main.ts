@@ -35,6 +35,9 @@ const post = (message: WebviewToHostMessage) => vscode.postMessage(message);
 const stats = {
   renders: 0,
   lastRenderMs: 0,
+  /** Longest render so far (ms), and the longest replay slice (HeapTimeline.append, snapshots included). */
+  longestRenderMs: 0,
+  longestIngestSliceMs: 0,
   /** Time travel's share of the last render (HeapTimeline.heapAt). */
   lastHeapAtMs: 0,
   lastMapDrawMs: 0,
@@ -322,6 +325,8 @@ function renderNow(): void {
   stats.lastMapDrawMs = map.lastDrawMs;
   stats.lastChartsDrawMs = charts.lastDrawMs;
   stats.lastRenderMs = performance.now() - started;
+  stats.longestRenderMs = Math.max(stats.longestRenderMs, stats.lastRenderMs);
+  stats.longestIngestSliceMs = ingest.longestSliceMs;
 }
 
 function renderSide(): void {
@@ -364,6 +369,12 @@ function renderSide(): void {
   },
   get length() {
     return model?.length ?? 0;
+  },
+  /** Forgets the longest render / slice (the benchmark measures phases separately). */
+  resetLongest() {
+    stats.longestRenderMs = 0;
+    stats.longestIngestSliceMs = 0;
+    ingest.longestSliceMs = 0;
   },
   get rowsDrawn() {
     return map.lastRowsDrawn;

@@ -71,7 +71,14 @@ export class MemoryMapView {
     this.spacer.className = 'map-spacer';
     this.element.append(this.canvas, this.spacer);
     this.context = this.canvas.getContext('2d', { alpha: false })!;
-    this.element.addEventListener('scroll', () => this.queueDraw(), { passive: true });
+    this.element.addEventListener(
+      'scroll',
+      () => {
+        this.scrollTop = this.element.scrollTop;
+        this.queueDraw();
+      },
+      { passive: true },
+    );
     this.canvas.addEventListener('pointermove', (event) => this.pointerMoved(event));
     this.canvas.addEventListener('pointerleave', () => {
       this.hoverMeta = -1;
@@ -83,7 +90,22 @@ export class MemoryMapView {
       if (target) this.select(target);
     });
     this.element.addEventListener('keydown', (event) => this.keyPressed(event));
-    new ResizeObserver(() => this.draw()).observe(this.element);
+    // Sizes and the scroll position are cached (resize / scroll events), so drawing never reads
+    // layout from the DOM and never forces a synchronous layout in the middle of a frame.
+    new ResizeObserver(([entry]) => {
+      this.width = Math.floor(entry!.contentRect.width);
+      this.height = Math.floor(entry!.contentRect.height);
+      this.draw();
+    }).observe(this.element);
+  }
+
+  private width = 0;
+  private height = 0;
+  private scrollTop = 0;
+
+  private setScrollTop(value: number): void {
+    this.element.scrollTop = value;
+    this.scrollTop = this.element.scrollTop;
   }
 
   setColors(colors: MapColors, overrides: Record<string, string>): void {
@@ -121,8 +143,7 @@ export class MemoryMapView {
     const page = heap.kernel.pageOf(blockMeta);
     for (let row = 0; row < layout.count; row++) {
       if (layout.page[row] !== page) continue;
-      const viewHeight = this.element.clientHeight;
-      this.element.scrollTop = Math.max(0, layout.top[row]! - viewHeight / 2);
+      this.setScrollTop(Math.max(0, layout.top[row]! - this.height / 2));
       const segment = pageSegments(heap, page, family.structSize).find(
         (s) => s.meta === blockMeta && s.kind !== SegmentKind.Meta,
       );
@@ -145,8 +166,8 @@ export class MemoryMapView {
     const started = performance.now();
     const canvas = this.canvas;
     const ratio = window.devicePixelRatio || 1;
-    const width = this.element.clientWidth;
-    const height = this.element.clientHeight;
+    const width = this.width;
+    const height = this.height;
     const layout = this.layout;
     this.spacer.style.height = `${Math.max(0, (layout?.totalHeight ?? 0) - height)}px`;
     if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
@@ -169,7 +190,7 @@ export class MemoryMapView {
       this.lastDrawMs = performance.now() - started;
       return;
     }
-    const scrollTop = this.element.scrollTop;
+    const scrollTop = this.scrollTop;
     const first = Math.max(0, rowAt(layout, scrollTop));
     const stripWidth = Math.max(10, width - LABEL_WIDTH - RIGHT_PAD);
     const scale = stripWidth / heap.pageSize;
@@ -241,15 +262,15 @@ export class MemoryMapView {
     const row = layout.page.indexOf(page);
     if (row < 0) return null;
     const top = layout.top[row]!;
-    if (top < this.element.scrollTop || top + PAGE_ROW_HEIGHT > this.element.scrollTop + this.element.clientHeight) {
-      this.element.scrollTop = top;
+    if (top < this.scrollTop || top + PAGE_ROW_HEIGHT > this.scrollTop + this.height) {
+      this.setScrollTop(top);
       this.draw();
     }
     const block = heap.block(meta);
-    const scale = Math.max(10, this.element.clientWidth - LABEL_WIDTH - RIGHT_PAD) / heap.pageSize;
+    const scale = Math.max(10, this.width - LABEL_WIDTH - RIGHT_PAD) / heap.pageSize;
     return {
       x: LABEL_WIDTH + (block.offset + META_SIZE) * scale,
-      y: top - this.element.scrollTop,
+      y: top - this.scrollTop,
       width: block.size * scale,
       height: PAGE_ROW_HEIGHT,
     };
@@ -260,10 +281,10 @@ export class MemoryMapView {
     const heap = this.heap;
     const layout = this.layout;
     if (!heap || !layout || x < LABEL_WIDTH) return null;
-    const row = rowAt(layout, y + this.element.scrollTop);
+    const row = rowAt(layout, y + this.scrollTop);
     if (row < 0 || layout.kind[row] !== RowKind.Page) return null;
-    if (y + this.element.scrollTop > layout.top[row]! + PAGE_ROW_HEIGHT) return null;
-    const stripWidth = Math.max(10, this.element.clientWidth - LABEL_WIDTH - RIGHT_PAD);
+    if (y + this.scrollTop > layout.top[row]! + PAGE_ROW_HEIGHT) return null;
+    const stripWidth = Math.max(10, this.width - LABEL_WIDTH - RIGHT_PAD);
     const offset = Math.floor(((x - LABEL_WIDTH) / stripWidth) * heap.pageSize);
     if (offset < 0 || offset >= heap.pageSize) return null;
     const family = heap.families[layout.family[row]!]!;
@@ -358,8 +379,8 @@ export class MemoryMapView {
     if (!segment) return;
     const target = this.makeTarget(row, segment)!;
     const top = layout.top[row]!;
-    if (top < this.element.scrollTop || top + PAGE_ROW_HEIGHT > this.element.scrollTop + this.element.clientHeight) {
-      this.element.scrollTop = top - this.element.clientHeight / 2;
+    if (top < this.scrollTop || top + PAGE_ROW_HEIGHT > this.scrollTop + this.height) {
+      this.setScrollTop(top - this.height / 2);
     }
     this.select(target, false);
   }

@@ -67,7 +67,7 @@ export class TimelineView {
     const scrub = (event: PointerEvent) => {
       const model = this.model;
       if (!model || model.length === 0) return;
-      const width = this.track.clientWidth;
+      const width = this.width;
       const fraction = Math.min(1, Math.max(0, event.offsetX / width));
       this.go(Math.min(model.length - 1, Math.floor(fraction * model.length)));
     };
@@ -81,8 +81,16 @@ export class TimelineView {
       if (this.dragging) scrub(event);
     });
     this.track.addEventListener('pointerup', () => (this.dragging = false));
-    new ResizeObserver(() => this.draw()).observe(this.track);
+    new ResizeObserver(([entry]) => {
+      this.width = Math.floor(entry!.contentRect.width);
+      this.height = Math.floor(entry!.contentRect.height);
+      this.draw();
+    }).observe(this.track);
   }
+
+  /** The track's size, from resize events (drawing never reads layout). */
+  private width = 0;
+  private height = 0;
 
   setColors(colors: MapColors): void {
     this.colors = colors;
@@ -167,8 +175,8 @@ export class TimelineView {
 
   draw(): void {
     const colors = this.colors;
-    const width = this.track.clientWidth;
-    const height = this.track.clientHeight;
+    const width = this.width;
+    const height = this.height;
     const ratio = window.devicePixelRatio || 1;
     if (this.track.width !== Math.round(width * ratio) || this.track.height !== Math.round(height * ratio)) {
       this.track.width = Math.round(width * ratio);
