@@ -12,7 +12,8 @@ import { LmmLanguageClient } from './languageClient';
 import { ensureNodeForEsbuild } from './nodeForEsbuild';
 import { ensureTsPlugin } from './tsPluginInstall';
 import { MemoryMapPanel } from './memoryMapPanel';
-import { compareRunsMarkdown } from './model/compareRuns';
+import { compareRunsHtml, compareRunsMarkdown } from './model/compareRuns';
+import { makeNonce } from '../protocol/memoryMapHtml';
 import { freeListNodes } from './model/freeListsTree';
 import { isHarnessFile, isTraceFile } from './model/harnessFiles';
 import { leakNodes } from './model/leaksTree';
@@ -330,11 +331,18 @@ export function activate(context: vscode.ExtensionContext): LmmStudioApi {
       if (!picked || picked.length !== 2) return;
       pair = [picked[0]!.run, picked[1]!.run];
     }
-    const document = await vscode.workspace.openTextDocument({
-      language: 'markdown',
-      content: compareRunsMarkdown(pair[0], pair[1]),
-    });
-    await vscode.window.showTextDocument(document, { preview: false });
+    // Counters and both maps side by side in a script-less webview (the table is returned as Markdown too).
+    const panel = vscode.window.createWebviewPanel(
+      'lmm.compareRuns',
+      `LMM: #${pair[0].id} vs #${pair[1].id}`,
+      vscode.ViewColumn.Active,
+      {
+        enableScripts: false,
+        localResourceRoots: [],
+      },
+    );
+    panel.webview.html = compareRunsHtml(pair[0], pair[1], makeNonce(), panel.webview.cspSource);
+    return compareRunsMarkdown(pair[0], pair[1]);
   };
 
   const newHarness = async (from?: unknown) => {

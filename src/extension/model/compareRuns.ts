@@ -2,6 +2,7 @@
 import { familyStatistics } from '../../engine/statistics';
 import { formatCount } from './runReport';
 import type { RunState } from './runState';
+import { pagesSvg } from './reportExport';
 import { leakedBlocks } from './statusText';
 
 interface Row {
@@ -11,6 +12,40 @@ interface Row {
 }
 
 export function compareRunsMarkdown(a: RunState, b: RunState): string {
+  const { rows, diff, title } = comparison(a, b);
+  let text = `# LMM: compare runs\n\n| | ${title(a)} | ${title(b)} | difference |\n|---|---:|---:|---:|\n`;
+  for (const row of rows) text += `| ${row.label} | ${formatCount(row.a)} | ${formatCount(row.b)} | ${diff(row)} |\n`;
+  return text;
+}
+
+/**
+ * The same comparison as a page for a webview: the table, then both memory maps (as they were at
+ * the end of each run) side by side. No scripts; styles only through the nonce.
+ */
+export function compareRunsHtml(a: RunState, b: RunState, nonce: string, cspSource: string): string {
+  const { rows, diff, title } = comparison(a, b);
+  const esc = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  const body = rows
+    .map(
+      (row) =>
+        `<tr><th scope="row">${esc(row.label)}</th><td>${formatCount(row.a)}</td><td>${formatCount(row.b)}</td><td>${esc(diff(row))}</td></tr>`,
+    )
+    .join('\n');
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${esc(cspSource)} data:; style-src 'nonce-${nonce}'">
+<title>LMM: compare runs</title>
+<style nonce="${nonce}">body{font-family:var(--vscode-font-family);color:var(--vscode-foreground);background:var(--vscode-editor-background);padding:0 1em}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid var(--vscode-panel-border);padding:.2em .6em;text-align:right}th[scope=row]{text-align:left;font-weight:normal}.maps{display:flex;gap:1em;flex-wrap:wrap}.maps>section{flex:1 1 420px;overflow:auto}svg{max-width:100%;height:auto}svg text{fill:var(--vscode-foreground)}</style>
+</head><body>
+<h1>Compare runs</h1>
+<table><thead><tr><th></th><th scope="col">${esc(title(a))}</th><th scope="col">${esc(title(b))}</th><th scope="col">difference</th></tr></thead>
+<tbody>${body}</tbody></table>
+<div class="maps"><section aria-label="${esc(title(a))}"><h2>${esc(title(a))}</h2>${pagesSvg(a.replay.heap, 200)}</section><section aria-label="${esc(title(b))}"><h2>${esc(title(b))}</h2>${pagesSvg(b.replay.heap, 200)}</section></div>
+</body></html>
+`;
+}
+
+function comparison(a: RunState, b: RunState) {
   const title = (run: RunState) => `#${run.id} ${run.label}`;
   const rows: Row[] = [];
   const totals = (run: RunState) => {
@@ -71,7 +106,5 @@ export function compareRunsMarkdown(a: RunState, b: RunState): string {
     const pct = row.a === 0 ? '' : ` (${d > 0 ? '+' : ''}${((100 * d) / row.a).toFixed(1)}%)`;
     return `${d > 0 ? '+' : ''}${formatCount(d)}${pct}`;
   };
-  let text = `# LMM: compare runs\n\n| | ${title(a)} | ${title(b)} | difference |\n|---|---:|---:|---:|\n`;
-  for (const row of rows) text += `| ${row.label} | ${formatCount(row.a)} | ${formatCount(row.b)} | ${diff(row)} |\n`;
-  return text;
+  return { rows, diff, title };
 }

@@ -19,7 +19,7 @@ function familyNode(run: RunState, family: Family): TreeNode {
   const node: TreeNode = {
     id: `family/${family.name}`,
     label: family.name,
-    description: `${c.pages} pages · TBC ${c.totalBlocks} · FBC ${c.freeBlocks} · OBC ${c.totalBlocks - c.freeBlocks} · app ${formatBytes(c.appMemory)}`,
+    description: `${c.pages} page${c.pages === 1 ? '' : 's'} · TBC ${c.totalBlocks} FBC ${c.freeBlocks} OBC ${c.totalBlocks - c.freeBlocks} · ${formatBytes(c.appMemory)}`,
     tooltip:
       `${family.name}: ${family.structSize} bytes per struct\n` +
       `pages ${c.pages} (peak ${c.peakPages}), mmap ${c.mmap}, munmap ${c.munmap}\n` +

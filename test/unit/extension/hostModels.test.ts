@@ -8,7 +8,7 @@ import { exportReport, pagesSvg } from '../../../src/extension/model/reportExpor
 import { statusText } from '../../../src/extension/model/statusText';
 import { isHarnessFile, isTraceFile } from '../../../src/extension/model/harnessFiles';
 import { harnessBaseName, harnessTemplate, withPathsEntry } from '../../../src/extension/harnessTemplate';
-import { compareRunsMarkdown } from '../../../src/extension/model/compareRuns';
+import { compareRunsHtml, compareRunsMarkdown } from '../../../src/extension/model/compareRuns';
 import { asReport, type LmmReport, type ReportLeak } from '../../../src/extension/model/runReport';
 import { parseHostToWebview } from '../../../src/protocol/webviewMessages';
 import { scanHarness } from '../../../src/server/harnessScan';
@@ -168,6 +168,14 @@ describe('extension host models', () => {
     assert.match(md, /\| heap operations \| 65 \| 65 \| = \|/);
     assert.match(md, /\| application memory at the end \(bytes\) \| 4,296 \| 4,104 \| -192 \(-4\.5%\) \|/);
     assert.match(md, /\| emp_t: peak pages \| 1 \| 0 \| -1 \(-100\.0%\) \|/);
+    const html = compareRunsHtml(a.run, b.run, 'abcdefghijklmnopqrstuv', 'vscode-resource:');
+    assert.match(html, /content="default-src 'none'; img-src vscode-resource: data:; style-src 'nonce-abcdefghijklmnopqrstuv'"/);
+    assert.ok(!/<script/i.test(html), 'no scripts in the comparison');
+    assert.equal((html.match(/<svg /g) ?? []).length, 2, 'both maps');
+    assert.match(
+      html,
+      /<th scope="row">application memory at the end \(bytes\)<\/th><td>4,296<\/td><td>4,104<\/td><td>-192 \(-4\.5%\)<\/td>/,
+    );
   });
 
   it('harness files: *.lmm.ts, or .ts importing lmm-studio', () => {

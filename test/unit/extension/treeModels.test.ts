@@ -42,7 +42,7 @@ describe('extension tree models', () => {
       ['emp_t', 'student_t'],
     );
     const student = families[1]!;
-    assert.equal(student.description, '4 pages · TBC 121 · FBC 1 · OBC 120 · app 12,480 B');
+    assert.equal(student.description, '4 pages · TBC 121 FBC 1 OBC 120 · 12,480 B');
     assert.equal(families[0]!.children, undefined, 'emp_t has no pages: a leaf');
     const pages = kids(student);
     assert.equal(pages.length, 4);
