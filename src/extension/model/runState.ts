@@ -37,7 +37,7 @@ export class RunStore {
   private pending = 0;
   private idleWaiters: (() => void)[] = [];
 
-  constructor(private readonly historySize = 6) {}
+  constructor(private readonly historySize = 4) {}
 
   get current(): RunState | undefined {
     return this.history[this.history.length - 1];
@@ -59,6 +59,14 @@ export class RunStore {
 
   begin(fields: Omit<RunState, 'id' | 'status' | 'startedAt'>): RunState {
     const run: RunState = { ...fields, id: this.nextId++, status: 'running', startedAt: Date.now() };
+    // Only the current run feeds the Memory Map's timeline: older runs keep their heap (for
+    // Compare Runs and exports) but give back their operation log, the bulk of their memory.
+    for (const old of this.history) {
+      if (old.replay.batches.length > 0) {
+        old.replay.batches.length = 0;
+        old.replay.truncated = true;
+      }
+    }
     this.history.push(run);
     if (this.history.length > this.historySize) this.history.shift();
     this.pending++;

@@ -20,7 +20,7 @@ export function statusText(run: RunState | undefined): StatusText {
   const heap = run.replay.heap;
   let pages = 0;
   for (const family of heap.families) pages += family.counters.pages;
-  const totals = `${formatCount(pages)} pages · ${formatBytes(heap.appMemory)}`;
+  const totals = `${formatCount(pages)} page${pages === 1 ? '' : 's'} · ${formatBytes(heap.appMemory)}`;
   const steps = `${formatCount(run.replay.steps)} operations`;
   switch (run.status) {
     case 'running':

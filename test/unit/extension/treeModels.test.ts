@@ -210,6 +210,21 @@ describe('extension tree models', () => {
       ['g', 'h'],
       'history keeps the last runs',
     );
+    const kept = new RunStore(3);
+    const first = kept.begin({
+      kind: 'trace',
+      file: 'a',
+      label: 'a',
+      replay: runOfTrace('reg s 16\nalloc a s 1').replay,
+      sites: [],
+    });
+    assert.equal(first.replay.batches.length > 0, true);
+    kept.begin({ kind: 'trace', file: 'b', label: 'b', replay, sites: [] });
+    assert.deepEqual(
+      [first.replay.batches.length, first.replay.truncated, first.replay.heap.appMemory],
+      [0, true, 64],
+      'an older run keeps its heap, not its log',
+    );
   });
 });
 
