@@ -53,6 +53,8 @@ let colors: MapColors = readColors();
 let structColors: Record<string, string> = {};
 let renderQueued = false;
 let lastPostedStep = -2;
+/** The user moved the timeline since the last `stepChanged` (scrub, key, click, host request). */
+let stepMovedByUser = false;
 let hoverTarget: MapTarget | null = null;
 let selectedTarget: MapTarget | null = null;
 let activeTab = 0;
@@ -201,6 +203,7 @@ function whenIngested(action: () => void): void {
 
 function setStep(next: number): void {
   if (!model) return;
+  stepMovedByUser = true;
   step = Math.max(-1, Math.min(model.length - 1, next));
   timeline.following = step === model.length - 1;
   queueRender();
@@ -314,7 +317,10 @@ function renderNow(): void {
   }`;
   if (legend.childElementCount - 5 !== Math.min(12, heap.families.length)) renderLegend();
   renderSide();
-  if (step !== lastPostedStep) {
+  // Only steps the user moved to: following a live run must not make the editor flicker.
+  const moved = stepMovedByUser && step !== lastPostedStep;
+  stepMovedByUser = false;
+  if (moved) {
     lastPostedStep = step;
     const siteId = model.siteIdOf(step);
     const site = siteId >= 0 ? model.sites[siteId] : undefined;
