@@ -39,6 +39,9 @@ export interface HarnessRuntimeOptions {
 
 /** What streams out while the harness runs. */
 export interface RuntimeBatch {
+  /** The heap's page size and memory cap (replay the ops on a heap made with these). */
+  pageSize: number;
+  memoryCap: number;
   ops: HeapOpBatch;
   /** Call-path id of each op (see `paths`), parallel to `ops`. */
   opPaths: Int32Array;
@@ -443,6 +446,8 @@ export class HarnessRuntime implements ViewHost {
     }
     const paths = this.paths;
     const update: RuntimeBatch = {
+      pageSize: this.heap.pageSize,
+      memoryCap: this.heap.kernel.memoryCap,
       ops,
       opPaths: this.opPaths.slice(0, this.opPathCount),
       firstPath: this.sentPaths,

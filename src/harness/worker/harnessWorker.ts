@@ -13,6 +13,8 @@ import type { FinishedRun } from '../sandbox/finishRun';
 import type { WorkerInput, WorkerMessage, WorkerOutcome } from './workerProtocol';
 
 const input = workerData as WorkerInput;
+// A promise the harness rejected and never awaited is its own business, not a reason to kill the run.
+process.on('unhandledRejection', () => undefined);
 const VM_TIMEOUT_MARGIN_MS = 250;
 const port = parentPort!;
 const post = (message: WorkerMessage) => port.postMessage(message);

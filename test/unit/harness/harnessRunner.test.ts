@@ -2,7 +2,28 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { HeapOpKind } from '../../../src/engine/heapOps';
+import { LmmHeap } from '../../../src/engine/lmmHeap';
 import { runHarness, runHarnessFile, type HarnessBatch } from '../../../src/harness/runHarness';
+
+/** Replays streamed ops on a fresh engine; returns the steps whose result differs from the recorded one. */
+function replay(batches: HarnessBatch[]): { heap: LmmHeap; divergent: number[] } {
+  const heap = new LmmHeap({ pageSize: batches[0]!.pageSize, memoryCap: batches[0]!.memoryCap });
+  const divergent: number[] = [];
+  for (const { ops } of batches) {
+    let name = 0;
+    for (let i = 0; i < ops.count; i++) {
+      const [a, b, c] = [ops.a[i]!, ops.b[i]!, ops.c[i]!];
+      let result: number;
+      if (ops.kind[i] === HeapOpKind.Register) result = heap.register(ops.names[name++]!, a);
+      else if (ops.kind[i] === HeapOpKind.Alloc) result = heap.xcalloc(a, b);
+      else if (ops.kind[i] === HeapOpKind.Free) result = heap.xfree(a) ? 1 : 0;
+      else continue;
+      if (result !== c) divergent.push(ops.firstStep + i);
+    }
+  }
+  return { heap, divergent };
+}
 
 const examples = join(__dirname, '..', '..', '..', 'examples');
 
@@ -41,6 +62,7 @@ describe('harness runner (compile, sandboxed worker, results)', function () {
       facts.steps,
     );
     assert.equal(batches[0]!.ops.firstStep, 0);
+    assert.equal(batches[0]!.pageSize, 4096);
     const firstAlloc = batches[0]!.ops.kind.indexOf(2);
     const site = batches[0]!.sites[batches[0]!.ops.site[firstAlloc]!]!;
     assert.match(site.file, /seed-testapp\.lmm\.ts$/);
@@ -128,6 +150,17 @@ export default function main() {
       for (const e of errors) assert.match(e.site.file, new RegExp(`${name}\\.lmm\\.ts$`));
     });
   }
+
+  it('streams ops that replay exactly on another engine, refused calls included', async () => {
+    for (const name of ['error-use-after-free', 'error-invalid-free', 'error-double-free', 'error-out-of-memory', 'hash-table']) {
+      const batches: HarnessBatch[] = [];
+      const result = await runHarnessFile(join(examples, `${name}.lmm.ts`), { onBatch: (b) => batches.push(b) });
+      const { heap, divergent } = replay(batches);
+      assert.deepEqual(divergent, [], name);
+      assert.equal(heap.peakAppMemory, result.finished!.facts.peakAppMemory, name);
+      assert.equal(heap.kernel.mmapCalls, result.finished!.facts.mmapCalls, name);
+    }
+  });
 
   it('gives a double free the allocation and first free sites of its block', async () => {
     const result = await runHarnessFile(join(examples, 'error-double-free.lmm.ts'));
