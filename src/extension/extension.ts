@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { importCHeader } from '../analysis/cImport/importCHeader';
 import { META_SIZE } from '../engine/constants';
 import { harnessBaseName, harnessTemplate, harnessTsconfig, withPathsEntry } from './harnessTemplate';
-import { createHarnessRunner } from './harnessRunner';
+import { createHarnessRunner, warmUpHarnessCompiler } from './harnessRunner';
 import { LmmLanguageClient } from './languageClient';
 import { ensureNodeForEsbuild } from './nodeForEsbuild';
 import { ensureTsPlugin } from './tsPluginInstall';
@@ -345,11 +345,12 @@ export function activate(context: vscode.ExtensionContext): LmmStudioApi {
     return compareRunsMarkdown(pair[0], pair[1]);
   };
 
-  const newHarness = async (from?: unknown) => {
+  const newHarness = async (from?: unknown, nameArg?: unknown) => {
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     // From a C header (through the importer) or from the template; a Uri argument names a header.
     let header = from instanceof vscode.Uri ? from : undefined;
-    if (!header && from === undefined) {
+    // Arguments (for keybindings and tests): a header Uri, or 'template', then the harness name.
+    if (!header && from !== 'template') {
       const choice = await vscode.window.showQuickPick(
         [
           { label: 'From the template', description: 'two structs, a list, one deliberate leak', header: false },
@@ -394,8 +395,8 @@ export function activate(context: vscode.ExtensionContext): LmmStudioApi {
       suggested = name.replace(/\.h$/i, '');
     }
     const name =
-      from instanceof vscode.Uri
-        ? suggested
+      typeof nameArg === 'string'
+        ? nameArg
         : await vscode.window.showInputBox({ title: 'LMM: New Harness', prompt: 'Name of the harness', value: suggested });
     if (name === undefined) return;
     const base = harnessBaseName(name);
@@ -489,7 +490,9 @@ export function activate(context: vscode.ExtensionContext): LmmStudioApi {
 
   // The language server starts with the first harness (not for every TypeScript file).
   const startServerFor = (document: vscode.TextDocument) => {
-    if (document.languageId === 'typescript' && isHarnessFile(document.fileName, document.getText())) void languageClient.start();
+    if (document.languageId !== 'typescript' || !isHarnessFile(document.fileName, document.getText())) return;
+    void languageClient.start();
+    if (vscode.workspace.isTrusted) void warmUpHarnessCompiler(log);
   };
   vscode.workspace.textDocuments.forEach(startServerFor);
   context.subscriptions.push(vscode.workspace.onDidOpenTextDocument(startServerFor));

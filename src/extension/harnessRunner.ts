@@ -3,6 +3,7 @@
  * runs it in a worker thread (time limit, memory caps, cancellation), streaming heap operation
  * batches with the site table; the report is the same JSON `lmm run --json` prints.
  */
+import * as esbuild from 'esbuild';
 import { readFile } from 'node:fs/promises';
 import type * as vscode from 'vscode';
 import { harnessReportOutput } from '../harness/harnessReportOutput';
@@ -54,4 +55,23 @@ export function createHarnessRunner(_context: vscode.ExtensionContext, log: vsco
       };
     },
   };
+}
+
+let warming: Promise<void> | undefined;
+
+/**
+ * Starts the compiler service before the first run: esbuild-wasm compiles its WebAssembly on
+ * first use (seconds on a slow machine), which would otherwise delay the first harness run.
+ */
+export function warmUpHarnessCompiler(log: vscode.OutputChannel): Promise<void> {
+  warming ??= (async () => {
+    const started = Date.now();
+    try {
+      await esbuild.transform('export {};', { loader: 'ts' });
+      log.appendLine(`Harness compiler ready in ${Date.now() - started} ms.`);
+    } catch (error) {
+      log.appendLine(`The harness compiler did not start: ${(error as Error).message}`);
+    }
+  })();
+  return warming;
 }

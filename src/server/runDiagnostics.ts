@@ -104,7 +104,8 @@ export function runDiagnostics(params: RunResultsParams, files: SourceFiles): Ma
     add(params.failureSite, {
       severity: DiagnosticSeverity.Error,
       code: 'run-failed',
-      message: `the run failed: ${params.message}`,
+      // The diagnostic sits at the place, so the message need not start with it.
+      message: `the run failed: ${params.message.replace(/^\S+:\d+(?::\d+)?: /, '')}`,
     });
   }
   // A malloc-lab trace can fail on thousands of lines: keep the Problems panel usable.

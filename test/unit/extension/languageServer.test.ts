@@ -281,6 +281,22 @@ describe('language server: run results as diagnostics', () => {
       files,
     );
     assert.equal(failed.get(FILE)![0]!.code, 'run-failed');
+    const timedOut = runDiagnostics(
+      {
+        runId: 3,
+        status: 'failed',
+        report: null,
+        harnessFile: FILE,
+        message: `${FILE}:5:11: time limit of 1000 ms exceeded`,
+        failureSite: site(5, 11),
+      },
+      files,
+    );
+    assert.equal(
+      text(timedOut.get(FILE)![0]!),
+      'the run failed: time limit of 1000 ms exceeded',
+      'the place is where it sits, not in the text',
+    );
     assert.deepEqual(failureSiteOf('SyntaxError at list.lmm.ts:12:5: unexpected token', FILE), {
       file: FILE,
       line: 12,
