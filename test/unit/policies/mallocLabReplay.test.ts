@@ -5,6 +5,8 @@ import { runPolicy } from '../../../src/policies/comparePolicies';
 import { parseMallocLabTrace } from '../../../src/policies/mallocLabTrace';
 import { POLICY_NAMES } from '../../../src/policies/policyRegistry';
 import { WorkOp, type Workload } from '../../../src/policies/workload';
+import { correctnessPass, type ReplayTarget } from '../../../src/policies/workloadRunner';
+import { findPolicy } from '../../../src/policies/policyRegistry';
 
 const dir = join(__dirname, '..', '..', 'fixtures', 'malloc-lab');
 const traces = readdirSync(dir).filter((f) => f.endsWith('.rep'));
@@ -25,7 +27,7 @@ describe('malloc-lab traces under every policy', function () {
     for (const policy of POLICY_NAMES) {
       it(`${trace} under ${policy}: payload intact, invariants hold`, () => {
         const workload = load(trace);
-        const report = runPolicy(workload, { policy, reservoirPages: 0, reservoirDelay: 0 }, { timingMs: 0, checkEvery: 500 });
+        const report = runPolicy(workload, { policy, reservoirPages: 0, reservoirDelay: 0 }, { timingMs: 0, checkEvery: 2000 });
         assert.equal(report.integrity, 'ok');
         assert.equal(report.invariants, 'ok');
         assert.equal(report.ops, workload.length);
@@ -51,6 +53,35 @@ describe('malloc-lab traces under every policy', function () {
     );
     const mean = utilization.reduce((a, b) => a + b, 0) / utilization.length;
     assert.ok(mean >= 0.9, `mean utilization ${mean}`);
+  });
+
+  it('the correctness pass catches a payload that changed under a live block', () => {
+    for (const corruptAt of [2, 300, 1999]) {
+      const policy = findPolicy('hybrid')!.create();
+      let calls = 0;
+      let first = 0;
+      const target: ReplayTarget = {
+        name: 'corrupting',
+        maxRequest: policy.maxRequest,
+        lastError: null,
+        registerFamily: () => -1,
+        allocate: (bytes) => {
+          const address = policy.allocate(bytes);
+          if (++calls === 1) first = address;
+          if (calls === 3) policy.payload(first, corruptAt + 1)[corruptAt]! ^= 0x40;
+          return address;
+        },
+        free: (address) => policy.free(address),
+        realloc: (address, bytes) => policy.realloc(address, bytes),
+        payload: (address, length) => policy.payload(address, length),
+        statistics: () => policy.statistics(),
+      };
+      const result = correctnessPass(load('short1-bal.rep'), target);
+      assert.match(
+        result.integrity,
+        new RegExp(`payload of id 0 changed at byte ${corruptAt}|realloc of id 0 lost its payload at byte ${corruptAt}`),
+      );
+    }
   });
 
   it('a reservoir trades system calls for mapped bytes on the same workload', () => {
