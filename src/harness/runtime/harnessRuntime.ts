@@ -61,10 +61,7 @@ export interface LeakCheckPoint {
 
 /** Thrown by loop checks once the time limit is over; the worker turns it into the run's end. */
 export class TimeLimitExceeded extends Error {
-  constructor(
-    readonly site: Site | undefined,
-    readonly limitMs: number,
-  ) {
+  constructor(readonly site: Site | undefined) {
     super('time limit exceeded');
   }
 }
@@ -293,13 +290,16 @@ export class HarnessRuntime implements ViewHost {
   }
 
   private poll(siteId: number): void {
-    const now = Date.now();
-    if (now - this.lastFlush >= this.batchIntervalMs) this.flush();
-    if (now > this.deadline || this.timedOut) {
+    this.flushIfDue();
+    if (Date.now() > this.deadline || this.timedOut) {
       this.timedOut = true;
       const site = siteId >= 0 ? this.options.sites[siteId] : undefined;
-      throw new TimeLimitExceeded(site, 0);
+      throw new TimeLimitExceeded(site);
     }
+  }
+
+  private flushIfDue(): void {
+    if (Date.now() - this.lastFlush >= this.batchIntervalMs) this.flush();
   }
 
   // ------------------------------------------------------------------ ViewHost
@@ -433,7 +433,9 @@ export class HarnessRuntime implements ViewHost {
     this.recorder.record(kind, a, b, c, this.paths.innermost(path), name);
     if (this.opPathCount === this.opPaths.length) this.opPaths = grow(this.opPaths);
     this.opPaths[this.opPathCount++] = path;
-    if ((++this.ticks & (OP_CHECK_EVERY - 1)) === 0) this.poll(-1);
+    // Only stream here: stopping in the middle of an API call would leave its bookkeeping half done
+    // (the time limit is checked in loops, between calls, and by vm's timeout as a last resort).
+    if ((++this.ticks & (OP_CHECK_EVERY - 1)) === 0) this.flushIfDue();
   }
 
   /** Hands the ops recorded since the last flush to `onBatch`. */

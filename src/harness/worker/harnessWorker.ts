@@ -72,7 +72,7 @@ async function runHarness(): Promise<void> {
     }
     outcome = { kind: 'completed' };
   } catch (error) {
-    outcome = describeFailure(error, run, timeLimitMs);
+    outcome = describeFailure(error, run);
   }
   let finished: FinishedRun | undefined;
   let finishError: string | undefined;
@@ -105,7 +105,7 @@ function withDeadline(promise: Promise<unknown>, deadline: number): Promise<unkn
   });
 }
 
-function describeFailure(error: unknown, run: SandboxRun, _limit: number): WorkerOutcome {
+function describeFailure(error: unknown, run: SandboxRun): WorkerOutcome {
   const harnessStack = JSON.parse(run.currentStack());
   const loopSite = run.timeLimitSite(error);
   if (loopSite !== null) return { kind: 'timed-out', site: JSON.parse(loopSite), harnessStack };
