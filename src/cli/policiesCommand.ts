@@ -1,4 +1,4 @@
-/** `lmm policies [--long]`: the allocation policies, one name a line (--long adds what each does). */
+/** `lmm policies [--long]`: the allocation policies, one name a line (--long adds what each does and its header cost). */
 import { POLICIES } from '../policies/policyRegistry';
 import { CliError, type CliIo } from './cliIo';
 
@@ -7,6 +7,6 @@ export function policiesCommand(args: string[], io: CliIo): number {
   const unknown = args.find((a) => a !== '--long');
   if (unknown !== undefined) throw new CliError(`lmm policies: unknown argument ${unknown} (usage: lmm policies [--long])`);
   const width = Math.max(...POLICIES.map((p) => p.name.length));
-  for (const p of POLICIES) io.stdout(long ? `${p.name.padEnd(width)}  ${p.summary}\n` : `${p.name}\n`);
+  for (const p of POLICIES) io.stdout(long ? `${p.name.padEnd(width)}  ${p.summary} [headers: ${p.header}]\n` : `${p.name}\n`);
   return 0;
 }
