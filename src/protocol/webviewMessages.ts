@@ -58,8 +58,11 @@ export type RunEndState = 'finished' | 'failed' | 'stopped';
 export type HostToWebviewMessage =
   /** Webview settings: `structColors` maps a struct name to a CSS colour (setting `lmm.structColors`); send after `ready` and on change. */
   | { type: 'settings'; structColors: Record<string, string> }
-  /** A new run begins (or the backlog of one is about to be replayed): the webview clears everything and starts an empty timeline. */
-  | { type: 'runStarted'; runId: string; pageSize: number; title: string; live: boolean }
+  /**
+   * A new run begins (or the backlog of one is about to be replayed): the webview clears everything and starts an empty timeline
+   * with the run's `pageSize` and `memoryCap` (the heap's `kernel.memoryCap`; default 1 GiB) so its replay fails exactly where the run did.
+   */
+  | { type: 'runStarted'; runId: string; pageSize: number; title: string; live: boolean; memoryCap?: number }
   /** Site table entries `firstId`, `firstId + 1`, … (site id = index used in `HeapOpBatch.site`), innermost frame of each. */
   | { type: 'sites'; runId: string; firstId: number; sites: SourceSite[] }
   /** The next batch of heap operations; `batch.firstStep` must equal the steps received so far (else the webview posts `resyncRequest`). */
@@ -256,7 +259,16 @@ export function parseHostToWebview(value: unknown): Parsed<HostToWebviewMessage>
         return ok({ type, structColors: structColors(o['structColors'], `${p}.structColors`) });
       case 'runStarted': {
         const pageSize = int(o, 'pageSize', p, 1);
-        return ok({ type, runId: str(o, 'runId', p, 200), pageSize, title: str(o, 'title', p), live: bool(o, 'live', p) });
+        const memoryCap = optional(o, 'memoryCap', () => int(o, 'memoryCap', p, 0));
+        const message: HostToWebviewMessage = {
+          type,
+          runId: str(o, 'runId', p, 200),
+          pageSize,
+          title: str(o, 'title', p),
+          live: bool(o, 'live', p),
+        };
+        if (memoryCap !== undefined) message.memoryCap = memoryCap;
+        return ok(message);
       }
       case 'sites': {
         const sites = o['sites'];

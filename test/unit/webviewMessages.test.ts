@@ -137,6 +137,7 @@ describe('webview protocol: messages into the webview', () => {
     const messages = [
       { type: 'settings', structColors: { emp_t: '#ff8800', student_t: 'rgb(1, 2, 3)' } },
       { type: 'runStarted', runId: 'r', pageSize: 4096, title: 'a.lmm.ts', live: true },
+      { type: 'runStarted', runId: 'r', pageSize: 4096, title: 'a.lmm.ts', live: false, memoryCap: 1 << 20 },
       { type: 'sites', runId: 'r', firstId: 0, sites: [site] },
       { type: 'heapOps', runId: 'r', batch: batch() },
       { type: 'leakCheck', runId: 'r', step: 3, leaks: [{ kind: 'definitely-lost', blocks: 1, bytes: 36 }] },

@@ -467,4 +467,30 @@ describe('Memory Map webview (headless Chromium)', function () {
     const details = await host.page.locator('.side-panel').first().innerText();
     assert.match(details, new RegExp(`Data address\\s+0x${selected.address.toString(16)}`));
   });
+
+  it('replays with the run’s memory cap, and says so when its replay cannot match the run', async () => {
+    await freshPage();
+    const cap = 3 * 4096; // the registry page and two data pages
+    const heap = new LmmHeap({ memoryCap: cap });
+    const recorder = new HeapOpRecorder(64);
+    recorder.record(HeapOpKind.Register, 4000, 0, heap.register('page_t', 4000), 0, 'page_t');
+    for (let i = 0; i < 3; i++) recorder.record(HeapOpKind.Alloc, 0, 1, heap.xcalloc(0, 1), 1);
+    const batch = recorder.flush()!;
+    assert.equal(batch.c[3], 0, 'the third page is refused by the cap');
+    await host.send({ type: 'runStarted', runId: 'capped', pageSize: 4096, title: 'capped', live: false, memoryCap: cap });
+    await host.send({ type: 'heapOps', runId: 'capped', batch });
+    await host.page.waitForFunction(() => (window as unknown as Hook).lmmMemoryMap.length === 4);
+    await settle();
+    assert.deepEqual(await posted('webviewError'), []);
+    assert.equal(await host.page.evaluate(() => (window as unknown as Hook).lmmMemoryMap.stats.pagesShown), 2);
+    // The same log without the cap: the third allocation succeeds in the replay, not in the run.
+    await host.send({ type: 'runStarted', runId: 'uncapped', pageSize: 4096, title: 'uncapped', live: false });
+    await host.send({ type: 'heapOps', runId: 'uncapped', batch });
+    await host.page.waitForFunction(() => (window as unknown as Hook).lmmMemoryMap.length === 4);
+    await settle();
+    const errors = (await posted('webviewError')).map((m) => m.message);
+    assert.equal(errors.length, 1);
+    assert.match(errors[0]!, /replay diverged from the run at step 3/);
+    assert.match(await host.page.locator('.run-totals').innerText(), /replay diverged from the run at step 4/);
+  });
 });

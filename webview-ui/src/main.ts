@@ -130,8 +130,23 @@ window.addEventListener('message', (event: MessageEvent) => {
   }
 });
 
+/** Divergences already reported to the host (replayed results that differ from the run's). */
+let reportedDivergences = 0;
+
 const ingest = new IngestQueue(
-  (batch) => (model ? model.append(batch) : false),
+  (batch) => {
+    if (!model || !model.append(batch)) return false;
+    const divergences = model.timeline.divergences;
+    if (divergences.length > 0 && reportedDivergences === 0) {
+      // The map would not show the run's heap (e.g. a different page size or memory cap): say so once.
+      post({
+        type: 'webviewError',
+        message: `replay diverged from the run at step ${divergences[0]}: the map may not match the run (page size or memory cap differ?)`,
+      });
+    }
+    reportedDivergences = divergences.length;
+    return true;
+  },
   () => model?.length ?? 0,
   () => {
     if (model && timeline.following) step = model.length - 1;
@@ -152,7 +167,8 @@ function handle(message: HostToWebviewMessage): void {
   }
   if (message.type === 'runStarted') {
     ingest.clear();
-    model = new RunModel(message.runId, message.pageSize, message.title, message.live);
+    model = new RunModel(message.runId, message.pageSize, message.title, message.live, message.memoryCap);
+    reportedDivergences = 0;
     step = -1;
     hoverTarget = null;
     selectedTarget = null;
@@ -314,7 +330,7 @@ function renderNow(): void {
     s.mappedBytes[step]!,
   )} mapped${model.leakChecks.length ? ` · ${count(model.leakChecks[model.leakChecks.length - 1]!.lostBlocks)} blocks leaked at the last check` : ''}${
     model.endMessage ? ` · ${model.endMessage}` : ''
-  }`;
+  }${model.timeline.divergences.length ? ` · replay diverged from the run at step ${model.timeline.divergences[0]! + 1}` : ''}`;
   if (legend.childElementCount - 5 !== Math.min(12, heap.families.length)) renderLegend();
   renderSide();
   // Only steps the user moved to: following a live run must not make the editor flicker.

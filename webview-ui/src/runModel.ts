@@ -35,8 +35,9 @@ export class RunModel {
     readonly pageSize: number,
     readonly title: string,
     live: boolean,
+    memoryCap?: number,
   ) {
-    this.timeline = new HeapTimeline(pageSize);
+    this.timeline = new HeapTimeline(pageSize, memoryCap === undefined ? {} : { memoryCap });
     this.state = live ? 'running' : 'finished';
   }
 

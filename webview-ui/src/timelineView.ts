@@ -120,6 +120,8 @@ export class TimelineView {
     if (!model || model.length === 0) return;
     const clamped = Math.max(0, Math.min(model.length - 1, step));
     this.following = keepFollowing || clamped === model.length - 1;
+    // Now, not at the next render: key repeats faster than frames must each count.
+    this.step = clamped;
     this.onStep(clamped);
   }
 
