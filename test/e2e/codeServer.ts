@@ -16,7 +16,9 @@ export const cacheRoot = process.env.LMM_E2E_CACHE
 const codeServerVersion = '4.139.1';
 /** code-server 4.139 declares Node 24; the npm package `node` ships that binary. */
 const nodePackageVersion = '24.9.0';
-const installTimeoutMs = 8 * 60_000;
+// About 80 s on an idle 2-core machine (it compiles sqlite and other native modules); far longer
+// when the machine is busy.
+const installTimeoutMs = 15 * 60_000;
 
 const nodeFolder = path.join(cacheRoot, 'node24');
 const codeServerFolder = path.join(cacheRoot, `code-server-${codeServerVersion}`);

@@ -13,6 +13,7 @@ const outputMarker = '[lmm-test] ';
 export function run(): Promise<void> {
   // The reporters print through Base.consoleLog; one formatted string per line survives the trip
   // through the workbench's log forwarding intact.
+  Mocha.reporters.Base.useColors = false;
   Mocha.reporters.Base.consoleLog = (...args: unknown[]) => console.log(outputMarker + format(...args));
   const mocha = new Mocha({ ui: 'bdd', timeout: 30_000, color: false, reporter: 'spec' });
   const grep = process.env.LMM_INTEGRATION_GREP;
