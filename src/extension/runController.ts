@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { HeapReplay } from './model/heapReplay';
 import type { RunState, RunStore } from './model/runState';
-import { siteFigures } from './model/siteFigures';
+import { freeSiteFigures, siteFigures } from './model/siteFigures';
 import { traceRun, type TraceRunResult } from './model/traceRun';
 import { mallocLabRun } from './model/mallocLabRun';
 import { MallocLabSyntaxError } from '../policies/mallocLabTrace';
@@ -103,7 +103,10 @@ export class RunController {
         }
       }
       if (active.cancelled) await this.store.end(run, 'stopped', { message: 'stopped by request' }, () => this.settle(run));
-      else await this.store.end(run, 'finished', { report: result.report }, () => this.settle(run));
+      else {
+        result.report.freeSites ??= freeSiteFigures(replay, result.sites);
+        await this.store.end(run, 'finished', { report: result.report }, () => this.settle(run));
+      }
     } catch (error) {
       await this.store.end(run, 'failed', { message: (error as Error).message }, () => this.settle(run));
     } finally {
@@ -173,6 +176,7 @@ export class RunController {
         const end: { report?: LmmReport; message?: string } = {};
         // Reports without per-site figures get them from the operation log (same counts).
         if (report && report.sites.length === 0) report.sites = siteFigures(replay, run.sites, report);
+        if (report) report.freeSites ??= freeSiteFigures(replay, run.sites);
         if (report) end.report = report;
         if (message !== undefined) end.message = message;
         else if (active.cancelled) end.message = 'stopped by request';

@@ -99,8 +99,12 @@ function siteMarkdown(kind: 'XCALLOC' | 'XFREE', report: LmmReport | undefined, 
       );
     }
   } else {
-    const freed = report.sites.filter((s) => s.stack.some((frame) => sameFile(frame.file, file) && frame.line === line));
-    if (freed.length === 0) lines.push('Frees on this line are counted with their allocation sites.');
+    const frees = (report.freeSites ?? []).filter((f) => sameFile(f.site.file, file) && f.site.line === line);
+    if (frees.length === 0) lines.push('No free ran on this line in the last run.');
+    for (const f of frees)
+      lines.push(
+        `freed ${f.freed} block${f.freed === 1 ? '' : 's'} here${f.refused > 0 ? `, refused ${f.refused} (double or invalid free)` : ''}`,
+      );
   }
   for (const error of report.errors) {
     if (sameFile(error.site.file, file) && error.site.line === line)

@@ -35,6 +35,8 @@ export class HeapReplay {
   siteFreed = new Int32Array(64);
   siteLive = new Int32Array(64);
   sitePeakLive = new Int32Array(64);
+  /** Per XFREE site id: [blocks freed, frees refused (double or invalid)]. */
+  readonly freeSiteCounts = new Map<number, [number, number]>();
   /** Family id allocated by each site (a site allocates one struct). */
   readonly siteFamily = new Map<number, number>();
 
@@ -79,11 +81,17 @@ export class HeapReplay {
           break;
         }
         case HeapOpKind.Free: {
-          if (c[i]! === 1 && heap.xfree(a[i]!)) {
+          const freed = c[i]! === 1 && heap.xfree(a[i]!);
+          if (freed) {
             this.countFree(this.blockSite.get(a[i]!));
             this.blockSite.delete(a[i]!);
             this.blockStep.delete(a[i]!);
           } else this.failedSteps++;
+          if (site[i]! >= 0) {
+            const counts = this.freeSiteCounts.get(site[i]!) ?? [0, 0];
+            counts[freed ? 0 : 1]++;
+            this.freeSiteCounts.set(site[i]!, counts);
+          }
           break;
         }
         case HeapOpKind.Mark:

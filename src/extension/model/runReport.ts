@@ -103,6 +103,13 @@ export interface ReportLeakCheck {
   leaks: ReportLeak[];
 }
 
+/** Added by the extension from the operation log: what each XFREE line did (for its hover). */
+export interface FreeSiteFigures {
+  site: ReportSite;
+  freed: number;
+  refused: number;
+}
+
 export interface LmmReport {
   schemaVersion: number;
   families: ReportFamily[];
@@ -113,6 +120,7 @@ export interface LmmReport {
   leakChecks: ReportLeakCheck[];
   peak?: { event: number; appMemory: number; byStruct: unknown[]; bySite: unknown[] };
   hints: ReportHint[];
+  freeSites?: FreeSiteFigures[];
   [more: string]: unknown;
 }
 

@@ -4,7 +4,7 @@
  * from the report's loss records at the same site (lost kinds only, not suppressed).
  */
 import type { HeapReplay } from './heapReplay';
-import type { LmmReport, ReportSite, ReportSiteFigures } from './runReport';
+import type { FreeSiteFigures, LmmReport, ReportSite, ReportSiteFigures } from './runReport';
 
 export function siteFigures(
   replay: HeapReplay,
@@ -39,6 +39,16 @@ export function siteFigures(
       leakedBlocks: lost?.blocks ?? 0,
       leakedBytes: lost?.bytes ?? 0,
     });
+  }
+  return out;
+}
+
+/** Per XFREE site: blocks freed there and frees refused there (double or invalid frees). */
+export function freeSiteFigures(replay: HeapReplay, sites: readonly ReportSite[]): FreeSiteFigures[] {
+  const out: FreeSiteFigures[] = [];
+  for (const [id, [freed, refused]] of replay.freeSiteCounts) {
+    const site = sites[id];
+    if (site) out.push({ site, freed, refused });
   }
   return out;
 }

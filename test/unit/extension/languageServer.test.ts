@@ -329,6 +329,14 @@ describe('language server: run results as diagnostics', () => {
       /allocated 120, freed 117, live 3 \(peak 40\), leaked 3 blocks \/ 168 bytes/,
     );
     assert.equal(hoverAt(document, scan, at('export default'), report, FILE, 4096), null);
+    const freeLine = lineOf(HARNESS, 'XFREE(s)');
+    const withFrees = { ...report, freeSites: [{ site: site(freeLine, 3), freed: 117, refused: 2 }] };
+    const freeHover = hoverAt(document, scan, at('XFREE(s)'), withFrees, FILE, 4096)!;
+    assert.match((freeHover.contents as { value: string }).value, /freed 117 blocks here, refused 2 \(double or invalid free\)/);
+    assert.match(
+      (hoverAt(document, scan, at('XFREE(s)'), report, FILE, 4096)!.contents as { value: string }).value,
+      /No free ran on this line/,
+    );
     assert.match(layoutMarkdown(scan.structs[1]!.layout!, 4096), /39 per 4096-byte page/);
   });
 });

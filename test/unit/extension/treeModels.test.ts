@@ -8,7 +8,7 @@ import { pageFamilyNodes } from '../../../src/extension/model/pageFamiliesTree';
 import { structUsageNodes } from '../../../src/extension/model/structUsageTree';
 import { freeListNodes } from '../../../src/extension/model/freeListsTree';
 import { leakNodes } from '../../../src/extension/model/leaksTree';
-import { siteFigures } from '../../../src/extension/model/siteFigures';
+import { freeSiteFigures, siteFigures } from '../../../src/extension/model/siteFigures';
 import { MAX_CHILDREN, type TreeNode } from '../../../src/extension/model/treeNode';
 import type { LmmReport, ReportLeak } from '../../../src/extension/model/runReport';
 
@@ -249,6 +249,22 @@ describe('site figures from the operation log', () => {
         [5, 's', 1, 1, 0, 1, 0, 0],
         [7, 's', 1, 0, 1, 1, 0, 0],
       ],
+    );
+    assert.deepEqual(
+      freeSiteFigures(run.replay, run.sites).map((f) => [f.site.line, f.freed, f.refused]),
+      [
+        [4, 1, 0],
+        [6, 1, 0],
+      ],
+    );
+    const twice = runOfTrace(['reg s 16', 'alloc a s 1', 'free a', 'free a'].join('\n'));
+    assert.deepEqual(
+      freeSiteFigures(twice.replay, twice.sites).map((f) => [f.site.line, f.freed, f.refused]),
+      [
+        [3, 1, 0],
+        [4, 0, 1],
+      ],
+      'a double free is refused on its own line',
     );
   });
 });
