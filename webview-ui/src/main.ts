@@ -225,24 +225,31 @@ function setStep(next: number): void {
   queueRender();
 }
 
+let hoverKey = '';
+
 function hovered(target: MapTarget | null, x: number, y: number): void {
   hoverTarget = target;
   if (!target || !model || x < 0) {
+    hoverKey = '';
     tooltip.hidden = true;
     if (target) renderSide();
     return;
   }
-  const heap = model.heapAt(step);
-  const facts = blockFacts(heap, model, step, target);
-  tooltip.replaceChildren(
-    el('strong', { text: facts.title }),
-    ...facts.rows.map(([name, value]) => el('div', { text: `${name}: ${value}` })),
-  );
+  // The pointer moves within one segment many times: describe it (a scan for its allocation) once.
+  const key = `${model.runId}:${step}:${target.meta}:${target.segment.kind}`;
+  if (key !== hoverKey) {
+    hoverKey = key;
+    const facts = blockFacts(model.heapAt(step), model, step, target);
+    tooltip.replaceChildren(
+      el('strong', { text: facts.title }),
+      ...facts.rows.map(([name, value]) => el('div', { text: `${name}: ${value}` })),
+    );
+    if (activeTab === 0) renderSide();
+  }
   tooltip.hidden = false;
   const box = tooltip.getBoundingClientRect();
   tooltip.style.left = `${Math.min(window.innerWidth - box.width - 4, x + 14)}px`;
   tooltip.style.top = `${Math.min(window.innerHeight - box.height - 4, y + 14)}px`;
-  if (activeTab === 0) renderSide();
 }
 
 function selected(target: MapTarget): void {
