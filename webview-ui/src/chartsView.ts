@@ -49,7 +49,7 @@ export class ChartsView {
   private dragging = false;
   lastDrawMs = 0;
 
-  constructor(private readonly onScrub: (step: number) => void) {
+  constructor(private readonly onScrub: (step: number, continuous: boolean) => void) {
     this.element = document.createElement('div');
     this.element.className = 'charts';
     this.canvas = document.createElement('canvas');
@@ -63,7 +63,7 @@ export class ChartsView {
       const { x0, width } = this.geometry();
       const column = event.offsetX % (width + GAP);
       const fraction = Math.min(1, Math.max(0, (column - x0) / width));
-      this.onScrub(Math.min(model.length - 1, Math.floor(fraction * model.length)));
+      this.onScrub(Math.min(model.length - 1, Math.floor(fraction * model.length)), true);
     };
     this.canvas.addEventListener('pointerdown', (event) => {
       this.dragging = true;

@@ -71,12 +71,12 @@ const totals = el('span', { className: 'run-totals', attrs: { 'aria-live': 'poli
 const legend = el('div', { className: 'legend', attrs: { 'aria-label': 'Legend' } });
 const header = el('header', { className: 'toolbar' }, title, stateBadge, totals, legend);
 
-const timeline = new TimelineView((s) => setStep(s));
+const timeline = new TimelineView((s, continuous) => setStep(s, continuous));
 const map = new MemoryMapView({
   onHover: (target, x, y) => hovered(target, x, y),
   onSelect: (target) => selected(target),
 });
-const charts = new ChartsView((s) => setStep(s));
+const charts = new ChartsView((s, continuous) => setStep(s, continuous));
 const tooltip = el('div', { className: 'tooltip', attrs: { role: 'tooltip', hidden: '' } });
 
 const panels = ['Block', 'Counters', 'Free lists', 'Peak'].map((name) => ({
@@ -217,11 +217,29 @@ function whenIngested(action: () => void): void {
 
 // ------------------------------------------------------------------ state changes
 
-function setStep(next: number): void {
+/** Time travel at the last render was slow (a far jump in a long run): drags let the map catch up. */
+const SLOW_TRAVEL_MS = 50;
+const CATCH_UP_MS = 120;
+let catchUpTimer: ReturnType<typeof setTimeout> | undefined;
+
+function setStep(next: number, continuous = false): void {
   if (!model) return;
   stepMovedByUser = true;
   step = Math.max(-1, Math.min(model.length - 1, next));
   timeline.following = step === model.length - 1;
+  if (continuous && stats.lastHeapAtMs > SLOW_TRAVEL_MS) {
+    // While a drag or a held key moves on, show where it is (timeline, charts) at once, and
+    // redraw the map when it pauses: a jump costs a heap reconstruction the drag would outrun.
+    timeline.show(model, step);
+    charts.show(model, step);
+    map.element.classList.add('catching-up');
+    if (catchUpTimer !== undefined) clearTimeout(catchUpTimer);
+    catchUpTimer = setTimeout(() => {
+      catchUpTimer = undefined;
+      queueRender();
+    }, CATCH_UP_MS);
+    return;
+  }
   queueRender();
 }
 
@@ -324,6 +342,7 @@ function renderNow(): void {
     return;
   }
   if (step < 0 || step >= model.length) step = model.length - 1;
+  map.element.classList.remove('catching-up');
   const heapStarted = performance.now();
   const heap = model.heapAt(step);
   stats.lastHeapAtMs = performance.now() - heapStarted;

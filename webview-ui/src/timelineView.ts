@@ -6,7 +6,8 @@
 import type { RunModel } from './runModel';
 import type { MapColors } from './themeColors';
 
-export type StepListener = (step: number) => void;
+/** `continuous`: one of a stream of moves (a drag, a held key): the map may catch up when it pauses. */
+export type StepListener = (step: number, continuous: boolean) => void;
 
 interface ToolbarButton extends HTMLElement {
   icon: string;
@@ -69,7 +70,7 @@ export class TimelineView {
       if (!model || model.length === 0) return;
       const width = this.width;
       const fraction = Math.min(1, Math.max(0, event.offsetX / width));
-      this.go(Math.min(model.length - 1, Math.floor(fraction * model.length)));
+      this.go(Math.min(model.length - 1, Math.floor(fraction * model.length)), false, true);
     };
     this.track.addEventListener('pointerdown', (event) => {
       this.dragging = true;
@@ -115,14 +116,14 @@ export class TimelineView {
   }
 
   /** Moves to `step` (clamped) and tells the listener. */
-  go(step: number, keepFollowing = false): void {
+  go(step: number, keepFollowing = false, continuous = false): void {
     const model = this.model;
     if (!model || model.length === 0) return;
     const clamped = Math.max(0, Math.min(model.length - 1, step));
     this.following = keepFollowing || clamped === model.length - 1;
     // Now, not at the next render: key repeats faster than frames must each count.
     this.step = clamped;
-    this.onStep(clamped);
+    this.onStep(clamped, continuous);
   }
 
   keyPressed(event: KeyboardEvent): boolean {
@@ -155,7 +156,7 @@ export class TimelineView {
         return false;
     }
     event.preventDefault();
-    this.go(target);
+    this.go(target, false, event.repeat);
     return true;
   }
 
