@@ -1,7 +1,20 @@
 // The seed's test program: 120 student_t allocated into a singly linked list, then freed in
 // allocation order. LMM: 4 student_t pages at the peak (12,480 bytes of application memory),
 // 4 mmap and 4 munmap calls for student_t, no leaks, no errors.
-import { struct, char, u32, ptr, MM_REG_STRUCT, XCALLOC, XFREE, mm_register_root, mm_unregister_root } from 'lmm-studio';
+import {
+  struct,
+  char,
+  u32,
+  ptr,
+  MM_REG_STRUCT,
+  XCALLOC,
+  XFREE,
+  mm_register_root,
+  mm_unregister_root,
+  mm_print_memory_usage,
+  mm_print_block_usage,
+  print,
+} from 'lmm-studio';
 
 @struct
 class emp_t {
@@ -41,6 +54,11 @@ export default function main(): void {
     tail.next = s;
     tail = s;
   }
+
+  // Like the seed's testapp.c: the reports at the peak, before anything is freed.
+  print(`allocated ${STUDENTS} students; the last is`, tail);
+  mm_print_memory_usage();
+  mm_print_block_usage();
 
   // Free in allocation order, walking the list.
   mm_unregister_root(head);

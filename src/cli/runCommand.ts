@@ -104,7 +104,11 @@ async function run(args: string[], io: CliIo): Promise<number> {
       throw error;
     }
   }
-  const runOptions: HarnessRunOptions = { attribution: options.attribution };
+  // The harness's own output goes to stdout before the report; to stderr when stdout is JSON/SARIF.
+  const runOptions: HarnessRunOptions = {
+    attribution: options.attribution,
+    onOutput: (text) => (options.format === 'text' ? io.stdout(text) : io.stderr(text)),
+  };
   if (suppressions) runOptions.suppressions = suppressions;
   if (options.timeLimitMs !== undefined) runOptions.timeLimitMs = options.timeLimitMs;
   if (options.pageSize !== undefined) runOptions.pageSize = options.pageSize;

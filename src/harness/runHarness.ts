@@ -33,6 +33,8 @@ export interface HarnessRunOptions {
   batchIntervalMs?: number;
   /** Receives heap operations while the harness runs. */
   onBatch?: (batch: HarnessBatch) => void;
+  /** Receives what the harness prints (`print`, `mm_print_memory_usage` …), as it prints it. */
+  onOutput?: (text: string) => void;
   /** How files are named in sites (default: the path as given, for the harness; absolute for others). */
   displayName?: (absolutePath: string) => string;
 }
@@ -193,7 +195,8 @@ async function runInWorker(
           if (siteId >= 0) state.lastSite = compiled.sites[siteId] ?? state.lastSite;
         }
         options.onBatch?.({ ...batch, sites: compiled.sites });
-      } else if (message.type === 'end') finish(message);
+      } else if (message.type === 'output') options.onOutput?.(message.text);
+      else if (message.type === 'end') finish(message);
     });
     worker.on('error', (error: Error & { code?: string }) => {
       if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') finish({ type: 'killed', reason: 'out-of-memory', detail: error.message });

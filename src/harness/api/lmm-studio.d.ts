@@ -121,5 +121,13 @@ export interface LeakCheckResult {
   liveBytes: number;
 }
 
+/** LMM's reports of the heap as it is now (the C library's mm_print_* functions), printed in the run's output. */
+export declare function mm_print_registered_page_families(): void;
+export declare function mm_print_memory_usage(): void;
+export declare function mm_print_block_usage(): void;
+
+/** Prints a line to the run's output (harnesses have no console): values joined by spaces, views as their fields. */
+export declare function print(...values: unknown[]): void;
+
 /** Runs a leak check now (also shown in the report as a check point) and returns its result. */
 export declare function mm_leak_check(): LeakCheckResult;

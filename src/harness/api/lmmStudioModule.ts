@@ -3,6 +3,7 @@
  * runtime. The names and shapes match `lmm-studio.d.ts` (the editor's declarations).
  * Names starting with `__lmm` are the hooks the compiler inserts (call stacks, loop checks).
  */
+import { blockUsageReport, memoryUsageReport, registeredPageFamiliesReport } from '../../engine/classicReport';
 import type { HarnessRuntime } from '../runtime/harnessRuntime';
 import { elementType, fieldDecorator, scalarDecorator, takeFieldRecords, type StructClass } from './fieldTypes';
 import { declareStruct } from './structLayout';
@@ -52,6 +53,11 @@ export function createLmmStudioModule(runtime: HarnessRuntime): Record<string, u
     mm_register_root: (view: unknown) => runtime.registerRoot(view),
     mm_unregister_root: (view: unknown) => runtime.unregisterRoot(view),
     mm_leak_check: () => runtime.leakCheck(),
+    // LMM's own report functions, printed where the harness calls them (like the C test program).
+    mm_print_registered_page_families: () => runtime.print(registeredPageFamiliesReport(runtime.heap)),
+    mm_print_memory_usage: () => runtime.print(memoryUsageReport(runtime.heap)),
+    mm_print_block_usage: () => runtime.print(blockUsageReport(runtime.heap)),
+    print: (...values: unknown[]) => runtime.print(values.map(printable).join(' ') + '\n'),
     // Compiler hooks: `f(a, b)` becomes `__lmmLeave(f(a, __lmmEnter(site, b)))`, so the frame is
     // pushed after the arguments are evaluated and popped when the call returns.
     __lmmEnter<T>(site: number, lastArgument: T): T {
@@ -74,4 +80,18 @@ export function createLmmStudioModule(runtime: HarnessRuntime): Record<string, u
     __lmmLoop: (site: number) => runtime.loopTick(site),
   };
   return Object.freeze(api);
+}
+
+/** console.log-like text for a value (views print their fields). */
+function printable(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'object' && value !== null) {
+    try {
+      return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+    } catch {
+      return String(value);
+    }
+  }
+  return String(value);
 }

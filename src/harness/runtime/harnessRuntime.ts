@@ -33,6 +33,8 @@ export interface HarnessRuntimeOptions {
   onBatch?: (update: RuntimeBatch) => void;
   /** The leak check `mm_leak_check()` runs (the analysis module's `checkLeaks`). */
   leakCheck?: (data: RunData) => unknown;
+  /** Receives what the harness prints (`print`, `mm_print_*`). */
+  onOutput?: (text: string) => void;
   /** Finds the harness frames of a stack trace (for accesses, which have no call site of their own). */
   stackFrames?: (stack: string) => Site[];
 }
@@ -269,6 +271,11 @@ export class HarnessRuntime implements ViewHost {
       heapOptions.memoryCap = memoryCap;
     } else if (this.options.memoryCap !== undefined) heapOptions.memoryCap = this.options.memoryCap;
     this.heap = new LmmHeap(heapOptions);
+  }
+
+  /** Text the harness prints: streamed to whoever started the run (the CLI writes it out). */
+  print(text: string): void {
+    this.options.onOutput?.(text);
   }
 
   sizeOf(cls: unknown): number {

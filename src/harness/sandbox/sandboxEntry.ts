@@ -38,7 +38,11 @@ export interface SandboxRun {
   timeLimitSite(error: unknown): string | null;
 }
 
-export function startRun(optionsJson: string, onBatch: (batch: RuntimeBatch) => void): SandboxRun {
+export function startRun(
+  optionsJson: string,
+  onBatch: (batch: RuntimeBatch) => void,
+  onOutput: (text: string) => void,
+): SandboxRun {
   const options = JSON.parse(optionsJson) as SandboxRunOptions;
   const suppressions: Suppression[] =
     options.suppressionsText !== undefined
@@ -57,6 +61,11 @@ export function startRun(optionsJson: string, onBatch: (batch: RuntimeBatch) => 
     deadline: options.deadline,
     batchIntervalMs: options.batchIntervalMs,
     onBatch,
+    onOutput: (text) => {
+      // What was recorded before the print streams first, so output and heap ops stay in order.
+      runtime.flush();
+      onOutput(String(text));
+    },
     leakCheck: (data: RunData) => checkLeaks(data, { suppressions }),
   });
   const lmmStudio = createLmmStudioModule(runtime);

@@ -34,11 +34,19 @@ async function runHarness(): Promise<void> {
   const locals = `var ${builtins.map((name) => `${name} = globalThis.${name}`).join(', ')};`;
   const startRun = new vm.Script(`(function () {${locals}\n${input.sandboxSource}\nreturn __lmmSandbox.startRun;\n})()`, {
     filename: 'lmm-studio-runtime.js',
-  }).runInContext(context) as (options: string, onBatch: (batch: RuntimeBatch) => void) => SandboxRun;
+  }).runInContext(context) as (
+    options: string,
+    onBatch: (batch: RuntimeBatch) => void,
+    onOutput: (text: string) => void,
+  ) => SandboxRun;
 
   const { timeLimitMs, ...options } = input.runOptions;
   const deadline = Date.now() + timeLimitMs;
-  const run = startRun(JSON.stringify({ ...options, deadline }), (batch) => post({ type: 'batch', batch }));
+  const run = startRun(
+    JSON.stringify({ ...options, deadline }),
+    (batch) => post({ type: 'batch', batch }),
+    (text) => post({ type: 'output', text: String(text) }),
+  );
 
   let outcome: WorkerOutcome;
   try {

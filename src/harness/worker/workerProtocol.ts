@@ -29,6 +29,8 @@ export interface WorkerInput {
 export type WorkerMessage =
   /** Heap operations recorded since the previous batch. */
   | { type: 'batch'; batch: RuntimeBatch }
+  /** Text the harness printed. */
+  | { type: 'output'; text: string }
   /** The run ended; `finished` is present whenever the heap could still be reported. */
   | { type: 'end'; outcome: WorkerOutcome; finished?: FinishedRun; finishError?: string };
 

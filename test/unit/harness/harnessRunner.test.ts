@@ -66,7 +66,7 @@ describe('harness runner (compile, sandboxed worker, results)', function () {
     const firstAlloc = batches[0]!.ops.kind.indexOf(2);
     const site = batches[0]!.sites[batches[0]!.ops.site[firstAlloc]!]!;
     assert.match(site.file, /seed-testapp\.lmm\.ts$/);
-    assert.equal(site.line, 29);
+    assert.equal(site.line, 42);
   });
 
   it('attributes allocations to their harness call stack: a helper’s callers are told apart', async () => {
