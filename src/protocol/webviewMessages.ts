@@ -18,7 +18,7 @@
  */
 import { HeapOpKind, type HeapOpBatch } from '../engine/heapOps';
 
-/** A position in the harness source, 1-based (the run report's `Site`). */
+/** A position in the harness source, 1-based (the run report's `Site`); a line of 0 means unknown. */
 export interface SourceSite {
   file: string;
   line: number;
@@ -99,9 +99,9 @@ export type WebviewToHostMessage =
       siteId: number;
       site?: SourceSite;
     }
-  /** The timeline moved (scrub, step, keyboard; throttled to one per frame): highlight the harness line of the step's operation (`site`, or none when `siteId` is −1). */
+  /** The user moved the timeline (scrub, step, keys, a `goToStep`/`revealBlock`; at most one per frame, none while following a live run): highlight the harness line of the step's operation (`site`, or none when `siteId` is −1). */
   | { type: 'stepChanged'; runId: string; step: number; siteId: number; site?: SourceSite }
-  /** The webview missed batches (gap or out-of-order): resend every `heapOps` batch of the run from `fromStep` on. */
+  /** The webview missed batches (gap or out-of-order): resend the run's `heapOps` batches from `fromStep` on (a batch overlapping steps it has is fine: those steps are skipped). */
   | { type: 'resyncRequest'; runId: string; fromStep: number }
   /** Something went wrong in the webview (bad message, exception); the host logs it to its output channel. */
   | { type: 'webviewError'; message: string };
