@@ -1,5 +1,6 @@
 // The packaged extension (`npm run package` -> lmm-studio-<version>.vsix), as users install it.
-// @vscode/vsce needs Node >= 22, so packaging runs with the cached Node 24 first on PATH.
+// @vscode/vsce needs Node >= 22: packaging runs with the cached Node 24 first on PATH (the
+// package script may also bring its own through `npx -p node@24`).
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ensureCodeServer, node24, projectRoot, runToEnd } from './codeServer';

@@ -3,6 +3,7 @@
 // Screenshots go to test/artifacts/ (the README's come from here: LMM_README_SCREENSHOTS=1 copies
 // them to media/screenshots/ after a passing run).
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, cpSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../codeServer';
@@ -136,6 +137,43 @@ describe('LMM Studio UI (code-server + Chromium, packaged extension)', function 
     const typeScriptErrors = texts.filter((text) => /\bts\(\d+\)/.test(text));
     assert.deepEqual(typeScriptErrors, [], 'TypeScript problems in the harness');
     await screenshot('inline-diagnostics.png');
+  });
+
+  it('runs an example and lists its leaks on the lines `lmm run --json` names', async () => {
+    const example = 'leak-definitely-lost.lmm.ts';
+    // The command line is the independent oracle: same engine, no VS Code in between.
+    const cli = execFileSync(
+      process.execPath,
+      [path.join(projectRoot, 'bin/lmm.js'), 'run', path.join(projectRoot, 'examples', example), '--json'],
+      {
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
+    const expected = (JSON.parse(cli) as { leaks: { kind: string; site: { line: number } }[] }).leaks
+      .filter((leak) => leak.kind === 'definitely-lost')
+      .map((leak) => leak.site.line);
+    assert.ok(expected.length > 0, `${example} has definitely-lost leaks`);
+    await workbench.openFile(example);
+    await workbench.runCommand('LMM: Run Harness');
+    await workbench.runCommand('View: Focus Problems');
+    const filter = workbench.page.getByPlaceholder(/^Filter \(e\.g\./).first();
+    await filter.fill(`**/${example}`);
+    const rows = workbench.page.locator('.markers-panel .monaco-list-row');
+    const texts = await assertEventually(
+      async () => {
+        const all = await rows.allInnerTexts();
+        return expected.every((line) => all.some((text) => /definitely/i.test(text) && text.includes(`Ln ${line},`)))
+          ? all
+          : undefined;
+      },
+      `definitely-lost rows at lines ${expected.join(', ')} of ${example}`,
+    );
+    const definitelyLostLines = texts
+      .filter((text) => /LMM/.test(text) && /definitely/i.test(text))
+      .map((text) => Number(/\[Ln (\d+),/.exec(text)?.[1]));
+    assert.deepEqual([...new Set(definitelyLostLines)].sort(), [...new Set(expected)].sort());
+    await filter.fill('');
   });
 
   it('shows a struct’s C layout on hover', async () => {
