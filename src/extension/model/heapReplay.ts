@@ -19,8 +19,6 @@ export class HeapReplay {
   readonly heap: LmmHeap;
   /** Site id of the operation that allocated each live block, by data address. */
   readonly blockSite = new Map<number, number>();
-  /** Step at which each live block was allocated, by data address. */
-  readonly blockStep = new Map<number, number>();
   /** Kept batches, in order (for a Memory Map opened after the run began). */
   readonly batches: HeapOpBatch[] = [];
   steps = 0;
@@ -37,8 +35,8 @@ export class HeapReplay {
   sitePeakLive = new Int32Array(64);
   /** Per XFREE site id: [blocks freed, frees refused (double or invalid)]. */
   readonly freeSiteCounts = new Map<number, [number, number]>();
-  /** Family id allocated by each site (a site allocates one struct). */
-  readonly siteFamily = new Map<number, number>();
+  /** Family id allocated by each site, plus one (0: none yet; a site allocates one struct). */
+  siteFamilyPlusOne = new Int32Array(64);
 
   constructor(options: ReplayOptions) {
     const heapOptions: { pageSize: number; memoryCap?: number } = { pageSize: options.pageSize };
@@ -74,9 +72,7 @@ export class HeapReplay {
               throw new Error(`step ${this.steps + i}: the replayed heap gave address ${address}, the run gave ${c[i]}`);
             }
             this.blockSite.set(address, site[i]!);
-            this.blockStep.set(address, this.steps + i);
-            this.countAlloc(site[i]!);
-            if (!this.siteFamily.has(site[i]!)) this.siteFamily.set(site[i]!, a[i]!);
+            this.countAlloc(site[i]!, a[i]!);
           }
           break;
         }
@@ -85,7 +81,6 @@ export class HeapReplay {
           if (freed) {
             this.countFree(this.blockSite.get(a[i]!));
             this.blockSite.delete(a[i]!);
-            this.blockStep.delete(a[i]!);
           } else this.failedSteps++;
           if (site[i]! >= 0) {
             const counts = this.freeSiteCounts.get(site[i]!) ?? [0, 0];
@@ -105,7 +100,12 @@ export class HeapReplay {
     } else this.truncated = true;
   }
 
-  private countAlloc(siteId: number): void {
+  /** The family a site allocates, or -1. */
+  siteFamily(siteId: number): number {
+    return siteId >= 0 && siteId < this.siteFamilyPlusOne.length ? this.siteFamilyPlusOne[siteId]! - 1 : -1;
+  }
+
+  private countAlloc(siteId: number, familyId: number): void {
     if (siteId < 0) return;
     if (siteId >= this.siteAllocated.length) {
       const size = Math.max(siteId + 1, this.siteAllocated.length * 2);
@@ -118,7 +118,9 @@ export class HeapReplay {
       this.siteFreed = grow(this.siteFreed);
       this.siteLive = grow(this.siteLive);
       this.sitePeakLive = grow(this.sitePeakLive);
+      this.siteFamilyPlusOne = grow(this.siteFamilyPlusOne);
     }
+    if (this.siteFamilyPlusOne[siteId] === 0) this.siteFamilyPlusOne[siteId] = familyId + 1;
     this.siteAllocated[siteId]!++;
     const live = ++this.siteLive[siteId]!;
     if (live > this.sitePeakLive[siteId]!) this.sitePeakLive[siteId] = live;

@@ -31,7 +31,7 @@ export function siteFigures(
     out.push({
       site,
       stack: [site],
-      struct: families[replay.siteFamily.get(id) ?? -1]?.name ?? lost?.struct ?? '',
+      struct: families[replay.siteFamily(id)]?.name ?? lost?.struct ?? '',
       allocated,
       freed: replay.siteFreed[id]!,
       live: replay.siteLive[id]!,

@@ -3,13 +3,13 @@
  * operation log (batches), a site table (one site per trace line) and a report in the run
  * report's shape — so trees, Memory Map, status bar and exports work the same for both.
  * Traces have IDs but no pointers, so there is no reachability and no leak classification:
- * blocks still live at the end are counted per line in `sites` (live), not called leaks.
+ * blocks still live at the end are not called leaks.
  */
 import { HeapOpKind, HeapOpRecorder, type HeapOpBatch } from '../../engine/heapOps';
 import { LmmHeap } from '../../engine/lmmHeap';
 import { heapStatistics } from '../../engine/statistics';
 import { parseTrace, TraceOp } from '../../trace/traceProgram';
-import type { LmmReport, ReportError, ReportSite, ReportSiteFigures } from './runReport';
+import type { LmmReport, ReportError, ReportSite } from './runReport';
 
 export interface TraceRunResult {
   pageSize: number;
@@ -26,48 +26,23 @@ export function traceRun(file: string, text: string, batchSize = 8192): TraceRun
   const recorder = new HeapOpRecorder(batchSize);
   const batches: HeapOpBatch[] = [];
   const sites: ReportSite[] = [];
-  const siteOfLine = new Map<number, number>();
-  const figures = new Map<number, ReportSiteFigures>();
   const errors = new Map<string, ReportError>();
   const addresses = new Float64Array(program.ids.length);
   const live = new Uint8Array(program.ids.length);
-  const allocSiteOfId = new Int32Array(program.ids.length).fill(-1);
   const familyOfName = new Int32Array(program.names.length).fill(-1);
   let peakEvent = -1;
   let peakApp = 0;
 
+  // One operation per trace line, so each operation gets its own site: its line.
   const siteId = (line: number): number => {
-    let id = siteOfLine.get(line);
-    if (id === undefined) {
-      id = sites.length;
-      sites.push({ file, line, column: 1 });
-      siteOfLine.set(line, id);
-    }
-    return id;
+    sites.push({ file, line, column: 1 });
+    return sites.length - 1;
   };
   const error = (kind: string, message: string, site: number): void => {
     const key = `${kind}@${site}`;
     const known = errors.get(key);
     if (known) known.count++;
     else errors.set(key, { kind, message, count: 1, site: sites[site]!, stack: [sites[site]!] });
-  };
-  const figuresOf = (site: number, struct: string): ReportSiteFigures => {
-    let f = figures.get(site);
-    if (!f) {
-      f = {
-        site: sites[site]!,
-        stack: [sites[site]!],
-        struct,
-        allocated: 0,
-        freed: 0,
-        live: 0,
-        peakLive: 0,
-        leakedBlocks: 0,
-        leakedBytes: 0,
-      };
-      figures.set(site, f);
-    }
-    return f;
   };
   const flush = (): void => {
     const batch = recorder.flush();
@@ -96,11 +71,6 @@ export function traceRun(file: string, text: string, batchSize = 8192): TraceRun
         else {
           addresses[a] = address;
           live[a] = 1;
-          allocSiteOfId[a] = site;
-          const f = figuresOf(site, name);
-          f.allocated++;
-          f.live++;
-          if (f.live > f.peakLive) f.peakLive = f.live;
           if (heap.appMemory > peakApp) {
             peakApp = heap.appMemory;
             peakEvent = recorder.steps - 1;
@@ -113,11 +83,6 @@ export function traceRun(file: string, text: string, batchSize = 8192): TraceRun
           const freed = heap.xfree(addresses[a]!);
           recorder.record(HeapOpKind.Free, addresses[a]!, 0, freed ? 1 : 0, site);
           live[a] = 0;
-          const f = figures.get(allocSiteOfId[a]!);
-          if (f) {
-            f.freed++;
-            f.live--;
-          }
         } else {
           // A second free of an ID never reaches xfree (the address may belong to a new block).
           recorder.record(HeapOpKind.Free, 0, 0, 0, site);
@@ -141,7 +106,9 @@ export function traceRun(file: string, text: string, batchSize = 8192): TraceRun
     pageSize: program.pageSize,
     families: stats.families,
     totals: { ...stats.totals },
-    sites: [...figures.values()],
+    // Per-line figures would be one record per operation, with nothing to add: traces have
+    // no code lenses. The operation log still names every block's line.
+    sites: [],
     leaks: [],
     errors: [...errors.values()],
     leakChecks: [],
