@@ -1,7 +1,7 @@
 /** Free Lists: each family's priority queue of free blocks, in queue order (largest first). */
 import { formatCount } from './runReport';
 import type { RunState } from './runState';
-import { adopt, hex, type TreeNode } from './treeNode';
+import { MAX_CHILDREN, adopt, hex, type TreeNode } from './treeNode';
 import { META_SIZE } from '../../engine/constants';
 
 export function freeListNodes(run: RunState | undefined): TreeNode[] {
@@ -25,8 +25,8 @@ export function freeListNodes(run: RunState | undefined): TreeNode[] {
           const rows: TreeNode[] = [];
           let rank = 0;
           for (const meta of family.freeBlocks.entries()) {
+            if (rank === MAX_CHILDREN) break;
             rank++;
-            if (rows.length >= 500) continue;
             const block = heap.block(meta);
             const page = heap.kernel.pageOf(meta);
             rows.push({
@@ -38,7 +38,7 @@ export function freeListNodes(run: RunState | undefined): TreeNode[] {
               address: meta + META_SIZE,
             });
           }
-          return adopt(node, rows, rank);
+          return adopt(node, rows, family.freeBlocks.length);
         };
       }
       return node;

@@ -3,7 +3,7 @@ import { META_SIZE } from '../../engine/constants';
 import type { Family } from '../../engine/family';
 import { formatBytes, formatCount } from './runReport';
 import { RunStore, type RunState } from './runState';
-import { adopt, hex, siteLabel, type TreeNode } from './treeNode';
+import { MAX_CHILDREN, adopt, hex, siteLabel, type TreeNode } from './treeNode';
 
 export function pageFamilyNodes(run: RunState | undefined): TreeNode[] {
   if (run === undefined) return [];
@@ -30,11 +30,13 @@ function familyNode(run: RunState, family: Family): TreeNode {
   };
   if (c.pages > 0) {
     node.children = () => {
-      const pages = [...run.replay.heap.familyPages(family)];
-      return adopt(
-        node,
-        pages.map((page, index) => pageNode(run, family, page, index)),
-      );
+      // Only the rows shown are built; the count comes from the family's counter.
+      const rows: TreeNode[] = [];
+      for (const page of run.replay.heap.familyPages(family)) {
+        if (rows.length === MAX_CHILDREN) break;
+        rows.push(pageNode(run, family, page, rows.length));
+      }
+      return adopt(node, rows, family.counters.pages);
     };
   }
   return node;
