@@ -58,7 +58,6 @@ function pageNode(run: RunState, family: Family, page: number, index: number): T
     description: `${blocks} blocks, ${free} free · ${Math.round((100 * used) / heap.pageSize)}% used`,
     tooltip: `Data page of ${family.name} at ${hex(page)} (${heap.pageSize} bytes): ${blocks} blocks, ${free} free, ${formatCount(used)} bytes used by allocated blocks and their meta data`,
     icon: 'file-binary',
-    address: page,
     contextValue: 'lmmPage',
   };
   node.children = () =>
