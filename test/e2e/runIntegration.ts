@@ -42,6 +42,8 @@ async function main(): Promise<number> {
     const page = await browser.newPage();
     const counts: string[] = [];
     const suiteOutput: string[] = [];
+    /** The workbench's last error lines, shown when the test module never reports. */
+    const recentErrors: string[] = [];
     let exitCode: (code: number) => void = () => {};
     const exited = new Promise<number>((resolve) => (exitCode = resolve));
     await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
@@ -50,6 +52,7 @@ async function main(): Promise<number> {
       if (ours >= 0 && line.includes('LMM-INTEGRATION-COUNTS')) counts.push(line);
       else if (ours >= 0) suiteOutput.push(line.slice(ours + outputMarker.length));
       else if (verbose) process.stderr.write(`[${type}] ${line}\n`);
+      else if (type === 'error' && recentErrors.push(line) > 40) recentErrors.shift();
     });
     await page.exposeFunction('codeAutomationExit', (code: number) => exitCode(code));
     // The extension's own messages (notifications are hidden under the smoke-test driver but still
@@ -72,7 +75,14 @@ async function main(): Promise<number> {
       process.stdout.write(`messages from LMM Studio during the run:\n  ${[...new Set(extensionMessages)].join('\n  ')}\n`);
     if (code === -1) return report(0, 1, `the integration tests did not finish within ${tierTimeoutMs / 1000} s`);
     const match = /passed=(\d+) failed=(\d+) skipped=(\d+)/.exec(counts.at(-1) ?? '');
-    if (!match) return report(0, 1, `the test module ended (exit ${code}) without running mocha; is the extension loadable?`);
+    if (!match) {
+      process.stdout.write(`last errors in the workbench:\n  ${recentErrors.join('\n  ') || '(none)'}\n`);
+      return report(
+        0,
+        1,
+        `the test module ended (exit ${code}) without running mocha; is the extension loadable? (--verbose shows every log line)`,
+      );
+    }
     const [passed, failed, skipped] = match.slice(1).map(Number) as [number, number, number];
     process.stdout.write(`TIER-RESULT passed=${passed} failed=${failed} skipped=${skipped}\n`);
     return code === 0 && failed === 0 ? 0 : 1;

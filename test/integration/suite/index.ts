@@ -21,12 +21,19 @@ export function run(): Promise<void> {
   const tests = readdirSync(__dirname).filter((file) => file.endsWith('.test.js'));
   for (const file of tests.sort()) mocha.addFile(path.join(__dirname, file));
   return new Promise((resolve, reject) => {
-    const runner = mocha.run((failures) => {
-      const { passes, pending } = runner.stats ?? { passes: 0, pending: 0 };
-      console.log(`${outputMarker}LMM-INTEGRATION-COUNTS passed=${passes} failed=${failures} skipped=${pending}`);
-      if (failures > 0) reject(new Error(`${failures} integration test(s) failed`));
-      else if (tests.length === 0 || passes === 0) reject(new Error(`no integration test ran (in ${__dirname})`));
-      else resolve();
-    });
+    try {
+      const runner = mocha.run((failures) => {
+        const { passes, pending } = runner.stats ?? { passes: 0, pending: 0 };
+        console.log(`${outputMarker}LMM-INTEGRATION-COUNTS passed=${passes} failed=${failures} skipped=${pending}`);
+        if (failures > 0) reject(new Error(`${failures} integration test(s) failed`));
+        else if (tests.length === 0 || passes === 0) reject(new Error(`no integration test ran (in ${__dirname})`));
+        else resolve();
+      });
+    } catch (error) {
+      // A test file that throws while loading stops mocha before any test: say which and why.
+      console.log(`${outputMarker}could not load the integration tests: ${error instanceof Error ? error.stack : String(error)}`);
+      console.log(`${outputMarker}LMM-INTEGRATION-COUNTS passed=0 failed=1 skipped=0`);
+      reject(error);
+    }
   });
 }
