@@ -422,7 +422,8 @@ export class BoundaryTagArena {
   private liveBlockAt(address: number): number {
     const offset = address - this.base;
     const w = (offset >> 2) - 1;
-    if (!Number.isInteger(offset) || (offset & 3) !== 0 || w < 0 || w >= this.top || !this.isLive(w)) {
+    // The range test comes first: the shifts below see only 32 bits of an address far outside.
+    if (!(offset >= 4 && offset < this.top * 4) || !Number.isInteger(offset) || (offset & 3) !== 0 || !this.isLive(w)) {
       this.lastError = `invalid free or realloc: 0x${address.toString(16)} is not a live block`;
       return NIL;
     }

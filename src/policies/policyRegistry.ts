@@ -1,6 +1,7 @@
 /** The policies by name: how `--policy NAME` finds one, and what `lmm policies` lists. */
 import type { AllocatorPolicy, PolicyOptions } from './allocatorPolicy';
 import { ArenaPolicy } from './arenaPolicies';
+import { BuddyPolicy } from './buddyPolicy';
 import { LmmPolicy } from './lmmPolicies';
 import { SegregatedPolicy } from './segregatedPolicy';
 
@@ -49,6 +50,12 @@ export const POLICIES: readonly PolicyInfo[] = [
     header: '4 B per block',
     summary: 'Two-Level Segregated Fit: O(1) good fit through two bitmap levels; 4-byte boundary tags',
     create: (options) => new ArenaPolicy('tlsf', 'good', options),
+  },
+  {
+    name: 'buddy',
+    header: '4 B per block',
+    summary: 'binary buddy system: power-of-two blocks, O(1) merging with the buddy at offset XOR size',
+    create: (options) => new BuddyPolicy(options),
   },
   {
     name: 'segregated',

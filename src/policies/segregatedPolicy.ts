@@ -57,7 +57,8 @@ export class SegregatedPolicy implements AllocatorPolicy {
   private readonly partial: number[][];
   /** 1 for each kernel slot that holds one of the policy's size-class pages; and how many there are. */
   private ownedSlots = new Uint8Array(64);
-  private ownedPages = 0;
+  /** The same slots as a set, for walks (the array may be long: slots are numbered across regions). */
+  private readonly ownedSlotSet = new Set<number>();
   /** The runs by payload address. */
   private readonly runs: RunTable;
   private readonly runPool: RunPool;
@@ -294,7 +295,7 @@ export class SegregatedPolicy implements AllocatorPolicy {
       );
     }
     if (this.arena !== null) problems.push(...this.arena.check(`${this.name} (arena)`));
-    const mapped = this.ownedPages + runPages + (this.arena?.region.usedPages ?? 0) + this.kernel.reservoirPages;
+    const mapped = this.ownedSlotSet.size + runPages + (this.arena?.region.usedPages ?? 0) + this.kernel.reservoirPages;
     if (mapped !== this.kernel.mappedPages)
       problems.push(`${this.name}: ${this.kernel.mappedPages} pages mapped, ${mapped} accounted for`);
     return problems;
@@ -352,7 +353,7 @@ export class SegregatedPolicy implements AllocatorPolicy {
     };
     if (!(address > 0) || !Number.isInteger(address)) return bad();
     const kernelSlot = this.kernel.slotOf(address);
-    if (kernelSlot >= this.ownedSlots.length || this.ownedSlots[kernelSlot] === 0) return bad();
+    if (!(this.ownedSlots[kernelSlot] === 1)) return bad(); // also outside the array (negative, past its end)
     const page = this.kernel.pageAddress(kernelSlot);
     const view = this.kernel.viewOfSlot(kernelSlot);
     const size = this.classSizes[view.getUint16(CLASS, true)]!;
@@ -369,14 +370,13 @@ export class SegregatedPolicy implements AllocatorPolicy {
       bigger.set(this.ownedSlots);
       this.ownedSlots = bigger;
     }
-    this.ownedPages += owned - this.ownedSlots[slot]!;
     this.ownedSlots[slot] = owned;
+    if (owned === 1) this.ownedSlotSet.add(slot);
+    else this.ownedSlotSet.delete(slot);
   }
 
   private *ownedPageAddresses(): IterableIterator<number> {
-    for (let slot = 0; slot < this.ownedSlots.length; slot++) {
-      if (this.ownedSlots[slot] === 1) yield this.kernel.pageAddress(slot);
-    }
+    for (const slot of [...this.ownedSlotSet].sort((a, b) => a - b)) yield this.kernel.pageAddress(slot);
   }
 
   private capacityOf(address: number): number {

@@ -47,7 +47,7 @@ describe('every allocation policy under random operations (fast-check)', functio
   for (const info of POLICIES) {
     it(`${info.name}: invariants and payloads hold after every step`, () => {
       fc.assert(
-        fc.property(reservoirArb, fc.array(opArb, { minLength: 1, maxLength: 200 }), (options, ops) => {
+        fc.property(reservoirArb, fc.array(opArb, { minLength: 1, maxLength: 300, size: 'medium' }), (options, ops) => {
           const policy = info.create(options);
           const live: { address: number; bytes: number; seed: number }[] = [];
           const freed: number[] = [];
@@ -125,7 +125,7 @@ describe('every allocation policy under random operations (fast-check)', functio
             assert.equal(end.mappedBytes, 0, 'every page went back');
           policy.dispose();
         }),
-        { numRuns: 200 },
+        { numRuns: 120 },
       );
     });
   }

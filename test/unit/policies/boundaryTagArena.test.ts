@@ -59,6 +59,10 @@ describe('boundary-tag arena', () => {
       const b = policy.allocate(40);
       assert.equal(policy.free(a + 4), false, `${name}: inside a block`);
       assert.equal(policy.free(12345), false, `${name}: nowhere`);
+      for (const far of [0, -8, 2 ** 53, a + 2 ** 32, a - 2 ** 32, a + 4096 * 2 ** 20, 0.5]) {
+        assert.equal(policy.free(far), false, `${name}: ${far} is no block`);
+        assert.equal(policy.realloc(far, 10), 0, `${name}: realloc of ${far}`);
+      }
       assert.ok(policy.free(a));
       assert.equal(policy.free(a), false, `${name}: double free`);
       assert.match(policy.lastError ?? '', /invalid|double|not/);
