@@ -170,8 +170,12 @@ function handle(message: HostToWebviewMessage): void {
     model = new RunModel(message.runId, message.pageSize, message.title, message.live, message.memoryCap);
     reportedDivergences = 0;
     step = -1;
+    lastPostedStep = -2;
+    lastPeakKey = '';
+    hoverKey = '';
     hoverTarget = null;
     selectedTarget = null;
+    map.clearSelection();
     timeline.following = true;
     title.textContent = message.title;
     queueRender();

@@ -131,6 +131,14 @@ export class MemoryMapView {
     return this.selectedMeta;
   }
 
+  /** Forgets the selection and hover (a new run). */
+  clearSelection(): void {
+    this.selectedMeta = -1;
+    this.selectedPage = -1;
+    this.hoverMeta = -1;
+    this.setScrollTop(0);
+  }
+
   /** Scrolls to the block whose data address is `address` and selects it; false when no block is there. */
   reveal(address: number): boolean {
     const heap = this.heap;
