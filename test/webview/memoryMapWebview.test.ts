@@ -410,6 +410,24 @@ describe('Memory Map webview (headless Chromium)', function () {
     assert.match(details, /State\s+allocated/);
   });
 
+  it('a click on a chart moves the timeline to that moment', async () => {
+    const box = (await host.page.locator('.charts canvas').boundingBox())!;
+    const columns = box.width >= 900 ? 3 : box.width >= 520 ? 2 : 1;
+    const chartWidth = (box.width - 8 * (columns - 1)) / columns;
+    // Steps 0…7 across the first chart: its middle is step 4, near its right end step 7.
+    await host.page.mouse.click(box.x + chartWidth * 0.55, box.y + 40);
+    await waitForStep(4);
+    await host.page.mouse.click(box.x + chartWidth * 0.97, box.y + 40);
+    await waitForStep(7);
+    assert.deepEqual((await posted('stepChanged')).at(-1), {
+      type: 'stepChanged',
+      runId: 'run-1',
+      step: 7,
+      siteId: 6,
+      site: SITES[6],
+    });
+  });
+
   it('follows a live run: batches append and the map shows the newest step', async () => {
     await freshPage();
     const heap = new LmmHeap();
