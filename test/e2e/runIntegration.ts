@@ -89,6 +89,7 @@ async function main(): Promise<number> {
   } finally {
     await browser.close().catch(() => {});
     server.stop(verbose);
+    if (verbose) process.stderr.write(`kept the server's logs, settings and workspace for inspection: ${server.stateFolder}\n`);
   }
 }
 
