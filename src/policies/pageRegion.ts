@@ -212,14 +212,13 @@ export class RunPool {
     return run;
   }
 
-  /** Gives a run back: parked while the reservoir has room, else unmapped. */
+  /** Gives a run back: parked when the reservoir has room for all of it, else unmapped. */
   give(run: PageRegion): void {
-    if (this.kernel.reservoirHasRoom()) {
+    // Only whole runs are kept: parking part of one would cost a second munmap for the rest later.
+    if (this.kernel.reservoirLimit - this.kernel.reservoirPages >= run.usedPages) {
       run.shrink(run.usedPages);
-      if (run.parkedPages > 0) {
-        this.spare.push(run);
-        return;
-      }
+      this.spare.push(run);
+      return;
     }
     run.unmapAll();
     this.bury(run);
