@@ -7,7 +7,6 @@ import { compareCommand } from './compareCommand';
 import { importCCommand } from './importCCommand';
 import { policiesCommand } from './policiesCommand';
 import { replayCommand } from './replayCommand';
-import { runCommand } from './runCommand';
 import { traceCommand } from './traceCommand';
 
 declare const LMM_VERSION: string;
@@ -57,7 +56,11 @@ export function main(argv: string[], io: CliIo): number | Promise<number> {
       case 'trace':
         return traceCommand(rest, io);
       case 'run':
-        return runCommand(rest, io);
+        // Loaded on demand: the harness compiler pulls in esbuild and TypeScript, which would
+        // cost every other command ~0.25 s of start-up.
+        return import('./runCommand.js')
+          .then(({ runCommand }) => runCommand(rest, io))
+          .catch((error: unknown) => usageError(error, io));
       case 'replay':
         return replayCommand(rest, io);
       case 'compare':
@@ -70,12 +73,17 @@ export function main(argv: string[], io: CliIo): number | Promise<number> {
         throw new CliError(`lmm: unknown command '${command}' (see lmm --help)`);
     }
   } catch (error) {
-    if (error instanceof CliError) {
-      io.stderr(error.message + '\n');
-      return 2;
-    }
-    throw error;
+    return usageError(error, io);
   }
+}
+
+/** A CliError is printed and gives exit status 2; anything else is a bug and propagates. */
+function usageError(error: unknown, io: CliIo): number {
+  if (error instanceof CliError) {
+    io.stderr(error.message + '\n');
+    return 2;
+  }
+  throw error;
 }
 
 /** Writes synchronously so a large output is complete before the process exits. */
