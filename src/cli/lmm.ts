@@ -58,8 +58,8 @@ export function main(argv: string[], io: CliIo): number | Promise<number> {
       case 'run':
         // Loaded on demand: the harness compiler pulls in esbuild and TypeScript, which would
         // cost every other command ~0.25 s of start-up.
-        return import('./runCommand.js')
-          .then(({ runCommand }) => runCommand(rest, io))
+        return loadRunCommand()
+          .runCommand(rest, io)
           .catch((error: unknown) => usageError(error, io));
       case 'replay':
         return replayCommand(rest, io);
@@ -75,6 +75,15 @@ export function main(argv: string[], io: CliIo): number | Promise<number> {
   } catch (error) {
     return usageError(error, io);
   }
+}
+
+/**
+ * The harness runner, required only when `lmm run` is used. A lazy require (not a dynamic
+ * import) so the same code works bundled by esbuild and run from source through tsx.
+ */
+function loadRunCommand(): typeof import('./runCommand') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./runCommand') as typeof import('./runCommand');
 }
 
 /** A CliError is printed and gives exit status 2; anything else is a bug and propagates. */
