@@ -79,6 +79,20 @@ export class AllocatedBlockSet {
     return copy;
   }
 
+  /** The table as it is (for time-travel snapshots); `restoreState` takes it back. */
+  saveState(): Uint32Array {
+    return this.keys.slice();
+  }
+
+  restoreState(keys: Uint32Array): void {
+    if (this.keys.length === keys.length) this.keys.set(keys);
+    else this.keys = keys.slice();
+    this.mask = keys.length - 1;
+    let size = 0;
+    for (let i = 0; i < keys.length; i++) if (keys[i] !== EMPTY) size++;
+    this.size = size;
+  }
+
   /** Bytes held, for the bookkeeping benchmark. */
   get byteLength(): number {
     return this.keys.byteLength;

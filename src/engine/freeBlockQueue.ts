@@ -57,6 +57,26 @@ export class FreeBlockQueue {
     return copy;
   }
 
+  /** The bookkeeping outside the page bytes, in one array (for time-travel snapshots). */
+  saveState(): Uint32Array {
+    const n = this.runTail.length;
+    const state = new Uint32Array(1 + n + this.sizeBits.length + this.wordBits.length);
+    state[0] = this.length;
+    state.set(this.runTail, 1);
+    state.set(this.sizeBits, 1 + n);
+    state.set(this.wordBits, 1 + n + this.sizeBits.length);
+    return state;
+  }
+
+  /** Returns to a state saved by `saveState` of a queue of the same family. */
+  restoreState(state: Uint32Array): void {
+    const n = this.runTail.length;
+    this.length = state[0]!;
+    this.runTail.set(state.subarray(1, 1 + n));
+    this.sizeBits.set(state.subarray(1 + n, 1 + n + this.sizeBits.length));
+    this.wordBits.set(state.subarray(1 + n + this.sizeBits.length));
+  }
+
   /** Meta address of the largest free block (the list's head), or 0. */
   largest(): number {
     const glue = readPointer(this.headView, this.headRightOffset);

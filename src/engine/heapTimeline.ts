@@ -12,6 +12,7 @@
  * is a few typed-array reads.
  */
 import { HeapOpKind, type HeapOpBatch } from './heapOps';
+import { HeapSnapshot } from './heapSnapshot';
 import { LmmHeap } from './lmmHeap';
 
 export interface TimelineOptions {
@@ -78,17 +79,23 @@ export class HeapTimeline {
   private snapshotEvery: number;
   private readonly budget: number;
   /** snapshots[i] is the heap after step i × snapshotEvery − 1 (snapshot 0: before any step). */
-  private snapshots: LmmHeap[] = [];
+  private snapshots: HeapSnapshot[] = [];
   private snapshotBytes = 0;
-  /** The last heap handed out by heapAt, for cheap forward stepping. */
-  private cursor: { heap: LmmHeap; step: number } | null = null;
+  /** Work buffer of snapshot taking (reused: one allocation per snapshot, its exact size). */
+  private readonly snapshotScratch = { buffer: new Uint32Array(0) };
+  /** The one heap heapAt restores snapshots into and replays on (made on first use). */
+  private scratch: LmmHeap | null = null;
+  private readonly heapOptions: { pageSize: number; memoryCap?: number };
+  /** The step the scratch heap is at (−2: none), for cheap forward stepping. */
+  private cursorStep = -2;
 
   constructor(pageSize: number, options: TimelineOptions = {}) {
     this.pageSize = pageSize;
     this.snapshotEvery = options.snapshotEvery ?? 20000;
     this.budget = options.snapshotBudgetBytes ?? 256 * 1024 * 1024;
-    this.live = new LmmHeap(options.memoryCap === undefined ? { pageSize } : { pageSize, memoryCap: options.memoryCap });
-    this.snapshots.push(this.live.clone());
+    this.heapOptions = options.memoryCap === undefined ? { pageSize } : { pageSize, memoryCap: options.memoryCap };
+    this.live = new LmmHeap(this.heapOptions);
+    this.takeSnapshot();
     this.series = {
       appMemory: new Float64Array(this.capacity),
       mappedBytes: new Float64Array(this.capacity),
@@ -143,18 +150,17 @@ export class HeapTimeline {
     if (step === this.length - 1) return this.live;
     const snapshotIndex = Math.floor((step + 1) / this.snapshotEvery);
     const snapshotStep = snapshotIndex * this.snapshotEvery - 1;
-    let heap: LmmHeap;
+    const heap = (this.scratch ??= new LmmHeap(this.heapOptions));
     let from: number;
-    const cursor = this.cursor;
-    if (cursor !== null && cursor.step <= step && cursor.step >= snapshotStep) {
-      heap = cursor.heap;
-      from = cursor.step + 1;
+    if (this.cursorStep <= step && this.cursorStep >= snapshotStep) {
+      from = this.cursorStep + 1;
     } else {
-      heap = this.snapshots[snapshotIndex]!.clone();
+      this.cursorStep = -2; // in case a replay below throws
+      this.snapshots[snapshotIndex]!.restoreInto(heap);
       from = snapshotStep + 1;
     }
     for (let s = from; s <= step; s++) this.apply(heap, this.kind[s]! as HeapOpKind, this.argA[s]!, this.argB[s]!);
-    this.cursor = { heap, step };
+    this.cursorStep = step;
     return heap;
   }
 
@@ -222,15 +228,14 @@ export class HeapTimeline {
   }
 
   private takeSnapshot(): void {
-    const copy = this.live.clone();
-    this.snapshots.push(copy);
-    this.snapshotBytes += copy.kernel.mappedBytes();
+    const snapshot = HeapSnapshot.take(this.live, this.snapshotScratch);
+    this.snapshots.push(snapshot);
+    this.snapshotBytes += snapshot.byteLength;
     while (this.snapshotBytes > this.budget && this.snapshots.length > 2) {
       // Keep snapshots 0, 2, 4 …: the interval doubles, memory halves.
       this.snapshots = this.snapshots.filter((_, i) => i % 2 === 0);
       this.snapshotEvery *= 2;
-      this.snapshotBytes = this.snapshots.reduce((sum, h) => sum + h.kernel.mappedBytes(), 0);
-      this.cursor = null;
+      this.snapshotBytes = this.snapshots.reduce((sum, h) => sum + h.byteLength, 0);
     }
   }
 

@@ -31,7 +31,7 @@ import { FreeBlockQueue } from './freeBlockQueue';
 import type { HeapError, HeapErrorKind } from './heapErrors';
 import type { HeapEventListener, SplitKind } from './heapEvents';
 import { readPointer, writePointer } from './pointers';
-import { DEFAULT_MEMORY_CAP, MMAP_TOP, SimulatedKernel, type ReservoirOptions } from './simulatedKernel';
+import { DEFAULT_MEMORY_CAP, MMAP_TOP, SimulatedKernel, type KernelState, type ReservoirOptions } from './simulatedKernel';
 
 export interface HeapOptions {
   /** VM page size in bytes (default 4096). */
@@ -99,6 +99,72 @@ export class LmmHeap {
     copy.allocated = this.allocated.clone();
     copy.bufFamilyId = this.bufFamilyId;
     return copy;
+  }
+
+  /**
+   * Everything but the page bytes, for time-travel snapshots (`heapSnapshot.ts` adds the
+   * bytes): typed arrays and a few scalars, no per-page or per-block objects.
+   */
+  saveState(): HeapState {
+    const counters = new Float64Array(this.families.length * COUNTER_KEYS.length);
+    this.families.forEach((family, i) => {
+      COUNTER_KEYS.forEach((key, k) => (counters[i * COUNTER_KEYS.length + k] = family.counters[key]));
+    });
+    const slotFamily = new Int32Array(this.slotFamily.length);
+    for (let slot = 0; slot < slotFamily.length; slot++) slotFamily[slot] = this.slotFamily[slot] ?? UNMAPPED;
+    return {
+      kernel: this.kernel.saveState(),
+      families: this.families.map(({ id, name, structSize, recordAddress }) => ({ id, name, structSize, recordAddress })),
+      counters,
+      queues: this.families.map((family) => family.freeBlocks.saveState()),
+      registryPages: Float64Array.from(this.registryPages),
+      slotFamily,
+      allocated: this.allocated.saveState(),
+      lastError: this.lastError,
+      errorCounts: [...this.errorCounts],
+      appMemory: this.appMemory,
+      peakAppMemory: this.peakAppMemory,
+      bufFamilyId: this.bufFamilyId,
+    };
+  }
+
+  /**
+   * Returns to a state saved (by a heap of the same page size and run) in place. Page bytes are
+   * not part of `state`: the caller writes them into the mapped pages afterwards. Family objects
+   * and page views present before and after are kept (a family's record page is never unmapped).
+   */
+  restoreState(state: HeapState): void {
+    this.kernel.restoreState(state.kernel);
+    const saved = state.families;
+    while (this.families.length > saved.length) this.byName.delete(this.families.pop()!.name);
+    for (let id = this.families.length; id < saved.length; id++) {
+      const { name, structSize, recordAddress } = saved[id]!;
+      const family: Family = {
+        id,
+        name,
+        structSize,
+        recordAddress,
+        freeBlocks: new FreeBlockQueue(this.kernel, recordAddress + FAMILY_RECORD.freeHeadLeft, this.pageSize - DATA_START),
+        counters: emptyCounters(),
+      };
+      this.families.push(family);
+      this.byName.set(name, family);
+    }
+    this.families.forEach((family, i) => {
+      COUNTER_KEYS.forEach((key, k) => (family.counters[key] = state.counters[i * COUNTER_KEYS.length + k]!));
+      family.freeBlocks.restoreState(state.queues[i]!);
+    });
+    this.registryPages.length = 0;
+    for (const page of state.registryPages) this.registryPages.push(page);
+    this.slotFamily.length = state.slotFamily.length;
+    for (let slot = 0; slot < state.slotFamily.length; slot++) this.slotFamily[slot] = state.slotFamily[slot]!;
+    this.allocated.restoreState(state.allocated);
+    this.lastError = state.lastError;
+    this.errorCounts.clear();
+    for (const [kind, count] of state.errorCounts) this.errorCounts.set(kind, count);
+    this.appMemory = state.appMemory;
+    this.peakAppMemory = state.peakAppMemory;
+    this.bufFamilyId = state.bufFamilyId;
   }
 
   constructor(options: HeapOptions = {}, kernel?: SimulatedKernel) {
@@ -594,6 +660,25 @@ export class LmmHeap {
     return result;
   }
 }
+
+/** A heap's state apart from page bytes (see `LmmHeap.saveState`). */
+export interface HeapState {
+  kernel: KernelState;
+  families: ReadonlyArray<Pick<Family, 'id' | 'name' | 'structSize' | 'recordAddress'>>;
+  /** `COUNTER_KEYS.length` values per family. */
+  counters: Float64Array;
+  queues: Uint32Array[];
+  registryPages: Float64Array;
+  slotFamily: Int32Array;
+  allocated: Uint32Array;
+  lastError: HeapError | null;
+  errorCounts: Array<[HeapErrorKind, number]>;
+  appMemory: number;
+  peakAppMemory: number;
+  bufFamilyId: number;
+}
+
+const COUNTER_KEYS = Object.keys(emptyCounters()) as Array<keyof FamilyCounters>;
 
 export interface BlockInfo {
   /** Address of the block's meta data (its data is at meta + 48). */

@@ -28,6 +28,17 @@ export interface ReservoirOptions {
   delay?: number;
 }
 
+/** A kernel's state apart from page bytes (see `SimulatedKernel.saveState`). */
+export interface KernelState {
+  /** Call counters, page counts, the clock, the high water mark and the last-call flags. */
+  counters: Float64Array;
+  /** Mapped slots, ascending. */
+  slots: Int32Array;
+  freeSlots: Int32Array;
+  keptSlots: Int32Array;
+  keptAt: Float64Array;
+}
+
 export class SimulatedKernel {
   readonly pageSize: number;
   readonly memoryCap: number;
@@ -246,6 +257,81 @@ export class SimulatedKernel {
     for (const slot of this.freeSlots) copy.freeSlots.push(slot);
     copy.highWater = this.highWater;
     return copy;
+  }
+
+  /**
+   * Everything but the page bytes, for time-travel snapshots (`heapSnapshot.ts`): a few typed
+   * arrays, so a snapshot costs no allocation per page.
+   */
+  saveState(): KernelState {
+    const slots: number[] = [];
+    for (let slot = 0; slot < this.bytes.length; slot++) if (this.bytes[slot] !== undefined) slots.push(slot);
+    return {
+      counters: Float64Array.of(
+        this.mmapCalls,
+        this.munmapCalls,
+        this.failedMmapCalls,
+        this.mappedPages,
+        this.peakMappedPages,
+        this.clock,
+        this.reservoirPages,
+        this.highWater,
+        this.lastMmapReused ? 1 : 0,
+        this.lastMunmapKept ? 1 : 0,
+      ),
+      slots: Int32Array.from(slots),
+      freeSlots: Int32Array.from(this.freeSlots),
+      keptSlots: Int32Array.from(this.keptSlots),
+      keptAt: Float64Array.from(this.keptAt),
+    };
+  }
+
+  /**
+   * Returns to a saved state in place: exactly `state.slots` end up mapped, keeping this kernel's
+   * buffer (and DataView) for every slot mapped before and after, so views held elsewhere stay
+   * valid. The bytes of the mapped pages are left as they were: the caller overwrites them.
+   */
+  restoreState(state: KernelState): void {
+    const c = state.counters;
+    this.mmapCalls = c[0]!;
+    this.munmapCalls = c[1]!;
+    this.failedMmapCalls = c[2]!;
+    this.mappedPages = c[3]!;
+    this.peakMappedPages = c[4]!;
+    this.clock = c[5]!;
+    this.reservoirPages = c[6]!;
+    this.highWater = c[7]!;
+    this.lastMmapReused = c[8] === 1;
+    this.lastMunmapKept = c[9] === 1;
+    const slots = state.slots;
+    // Unmap (into the spare pool, unbounded here: a restore may swap thousands of pages) every
+    // mapped slot the state does not map; both lists ascend.
+    let next = 0;
+    for (let slot = 0; slot < this.bytes.length; slot++) {
+      while (next < slots.length && slots[next]! < slot) next++;
+      const page = this.bytes[slot];
+      if (page === undefined || (next < slots.length && slots[next] === slot)) continue;
+      this.spare.push(page);
+      this.bytes[slot] = undefined;
+      this.views[slot] = undefined;
+    }
+    for (const slot of slots) {
+      if (this.bytes[slot] !== undefined) continue;
+      const page = this.spare.pop() ?? new Uint8Array(this.pageSize);
+      this.bytes[slot] = page;
+      this.views[slot] = new DataView(page.buffer, page.byteOffset, page.byteLength);
+    }
+    const end = slots.length > 0 ? slots[slots.length - 1]! + 1 : 0;
+    if (this.bytes.length > end) {
+      this.bytes.length = end;
+      this.views.length = end;
+    }
+    this.freeSlots.length = 0;
+    for (const slot of state.freeSlots) this.freeSlots.push(slot);
+    this.keptSlots.length = 0;
+    for (const slot of state.keptSlots) this.keptSlots.push(slot);
+    this.keptAt.length = 0;
+    for (const at of state.keptAt) this.keptAt.push(at);
   }
 }
 

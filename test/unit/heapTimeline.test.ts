@@ -3,9 +3,18 @@ import { HeapOpKind, HeapOpRecorder } from '../../src/engine/heapOps';
 import { HeapTimeline } from '../../src/engine/heapTimeline';
 import { LmmHeap } from '../../src/engine/lmmHeap';
 import { dumpHeap } from '../../src/engine/traceDump';
+import { heapImage } from '../support/heapImage';
 
-/** Records a deterministic pseudo-random run: the op log, and the dump after every step. */
-function recordRun(steps: number, seed = 7): { recorder: HeapOpRecorder; dumps: string[] } {
+/**
+ * Records a deterministic pseudo-random run: the op log, the dump after every step, and every
+ * page byte (with the rest of the heap's state) after the steps in `imagesAt`.
+ */
+function recordRun(
+  steps: number,
+  seed = 7,
+  imagesAt: ReadonlySet<number> = new Set(),
+): { recorder: HeapOpRecorder; dumps: string[]; images: Map<number, string> } {
+  const images = new Map<number, string>();
   const heap = new LmmHeap();
   const recorder = new HeapOpRecorder(64);
   const dumps: string[] = [];
@@ -42,8 +51,9 @@ function recordRun(steps: number, seed = 7): { recorder: HeapOpRecorder; dumps: 
       recorder.record(HeapOpKind.Free, 12345, 0, heap.xfree(12345) ? 1 : 0, 2);
     }
     dumps.push(JSON.stringify(dumpHeap(heap)));
+    if (imagesAt.has(dumps.length - 1)) images.set(dumps.length - 1, heapImage(heap));
   }
-  return { recorder, dumps };
+  return { recorder, dumps, images };
 }
 
 describe('HeapTimeline (time travel)', () => {
@@ -60,6 +70,12 @@ describe('HeapTimeline (time travel)', () => {
     const order = [2999, 0, 1, 2, 1500, 1501, 1502, 1499, 100, 99, 101, 2500, 42, 2998];
     for (let i = 0; i < 60; i++) order.push((i * 7919) % 3000);
     for (const step of order) assert.equal(JSON.stringify(dumpHeap(timeline.heapAt(step))), dumps[step], `step ${step}`);
+  });
+
+  it('restores snapshots byte for byte: every page, counter and free list as a replay leaves them', () => {
+    const steps = [2999, 5, 2500, 700, 701, 1999, 2000, 2001, 333, 2998, 1024, 4, 2047];
+    const run = recordRun(3000, 7, new Set(steps));
+    for (const step of steps) assert.equal(heapImage(timeline.heapAt(step)), run.images.get(step), `step ${step}`);
   });
 
   it('keeps snapshots inside the budget by widening their interval', () => {
