@@ -12,6 +12,8 @@ export class TextKeyTable {
   private hashes: Int32Array;
   /** Number of distinct keys. */
   size = 0;
+  /** Keys in the hash slots (appended keys are not). */
+  private hashed = 0;
 
   constructor(
     private readonly text: string,
@@ -36,6 +38,23 @@ export class TextKeyTable {
     }
   }
 
+  /**
+   * Adds text[start, end) as a new key without looking it up first: for callers that know it is
+   * new and will never look it up here (see TraceIdTable). Returns its index.
+   */
+  append(start: number, end: number): number {
+    const index = this.size++;
+    if (index === this.starts.length) {
+      this.starts = growInt32(this.starts);
+      this.lengths = growInt32(this.lengths);
+      this.hashes = growInt32(this.hashes);
+    }
+    this.starts[index] = start;
+    this.lengths[index] = end - start;
+    this.hashes[index] = NOT_HASHED;
+    return index;
+  }
+
   /** The key index of text[start, end), added when absent. */
   intern(start: number, end: number): number {
     const hash = hashOf(this.text, start, end);
@@ -55,8 +74,18 @@ export class TextKeyTable {
     this.lengths[index] = end - start;
     this.hashes[index] = hash;
     this.slots[slot] = index + 1;
-    if (this.size * 2 > this.slots.length) this.rehash();
+    if (++this.hashed * 2 > this.slots.length) this.rehash();
     return index;
+  }
+
+  /** Number of distinct keys (so the table reads as a list of keys). */
+  get length(): number {
+    return this.size;
+  }
+
+  /** The text of key `index`. */
+  at(index: number): string {
+    return this.key(index);
   }
 
   /** The text of key `index`. */
@@ -85,12 +114,16 @@ export class TextKeyTable {
     this.slots = new Int32Array(capacity);
     this.mask = capacity - 1;
     for (let index = 0; index < this.size; index++) {
+      if (this.hashes[index] === NOT_HASHED) continue;
       let slot = this.hashes[index]! & this.mask;
       while (this.slots[slot] !== 0) slot = (slot + 1) & this.mask;
       this.slots[slot] = index + 1;
     }
   }
 }
+
+/** Hashes are non-negative; this marks an appended key that is not in the slots. */
+const NOT_HASHED = -1;
 
 function hashOf(text: string, start: number, end: number): number {
   let hash = 0x811c9dc5 | 0;

@@ -4,6 +4,7 @@
  * costs a few megabytes and replays without allocating per line.
  */
 import { TextKeyTable } from './textKeyTable';
+import { TraceIdTable } from './traceIdTable';
 
 export const enum TraceOp {
   Register = 1,
@@ -24,7 +25,13 @@ export interface TraceProgram {
   argC: Float64Array;
   lines: Int32Array;
   names: string[];
-  ids: string[];
+  /** The IDs, by index; their text is cut from the trace only when asked for (diagnostics). */
+  ids: TraceIds;
+}
+
+export interface TraceIds {
+  readonly length: number;
+  at(index: number): string;
 }
 
 /** A malformed trace: `line` is 1-based. */
@@ -50,53 +57,68 @@ const USAGE: Record<number, string> = {
 
 /** The command word text[start, end) as an operation code (PAGE_COMMAND for page), 0 if unknown. */
 function commandOf(text: string, start: number, end: number): number {
-  const is = (word: string): boolean => end - start === word.length && text.startsWith(word, start);
   switch (text.charCodeAt(start)) {
     case 97: // a
-      return is('alloc') ? TraceOp.Alloc : 0;
+      return isWord(text, start, end, 'alloc') ? TraceOp.Alloc : 0;
     case 102: // f
-      return is('free') ? TraceOp.Free : 0;
+      return isWord(text, start, end, 'free') ? TraceOp.Free : 0;
     case 114: // r
-      return is('reg') ? TraceOp.Register : 0;
+      return isWord(text, start, end, 'reg') ? TraceOp.Register : 0;
     case 100: // d
-      return is('dump') ? TraceOp.Dump : 0;
+      return isWord(text, start, end, 'dump') ? TraceOp.Dump : 0;
     case 112: // p
-      return is('page') ? PAGE_COMMAND : 0;
+      return isWord(text, start, end, 'page') ? PAGE_COMMAND : 0;
     default:
       return 0;
   }
 }
 
+function isWord(text: string, start: number, end: number, word: string): boolean {
+  if (end - start !== word.length) return false;
+  for (let i = 1; i < word.length; i++) if (text.charCodeAt(start + i) !== word.charCodeAt(i)) return false;
+  return true;
+}
+
+/**
+ * The growing operation columns. A class rather than a closure over `let`s: V8 keeps captured,
+ * reassigned variables in a heap context, which made every access of the hot loop a load.
+ */
+class ProgramColumns {
+  capacity = 1024;
+  length = 0;
+  ops = new Uint8Array(this.capacity);
+  argA = new Int32Array(this.capacity);
+  argB = new Int32Array(this.capacity);
+  argC = new Float64Array(this.capacity);
+  lines = new Int32Array(this.capacity);
+
+  push(op: TraceOp, a: number, b: number, c: number, line: number): void {
+    if (this.length === this.capacity) this.grow();
+    const i = this.length++;
+    this.ops[i] = op;
+    this.argA[i] = a;
+    this.argB[i] = b;
+    this.argC[i] = c;
+    this.lines[i] = line;
+  }
+
+  private grow(): void {
+    this.capacity *= 2;
+    this.ops = grow(this.ops, new Uint8Array(this.capacity));
+    this.argA = grow(this.argA, new Int32Array(this.capacity));
+    this.argB = grow(this.argB, new Int32Array(this.capacity));
+    this.argC = grow(this.argC, new Float64Array(this.capacity));
+    this.lines = grow(this.lines, new Int32Array(this.capacity));
+  }
+}
+
 export function parseTrace(text: string, defaultPageSize = 4096): TraceProgram {
-  let capacity = 1024;
-  let ops = new Uint8Array(capacity);
-  let argA = new Int32Array(capacity);
-  let argB = new Int32Array(capacity);
-  let argC = new Float64Array(capacity);
-  let lines = new Int32Array(capacity);
-  let length = 0;
+  const columns = new ProgramColumns();
   const names = new TextKeyTable(text, 16);
-  const ids = new TextKeyTable(text, 1024);
+  const ids = new TraceIdTable(text, 1024);
   let pageSize = defaultPageSize;
   let pageSeen = false;
   let started = false;
-
-  const push = (op: TraceOp, a: number, b: number, c: number, line: number): void => {
-    if (length === capacity) {
-      capacity *= 2;
-      ops = grow(ops, new Uint8Array(capacity));
-      argA = grow(argA, new Int32Array(capacity));
-      argB = grow(argB, new Int32Array(capacity));
-      argC = grow(argC, new Float64Array(capacity));
-      lines = grow(lines, new Int32Array(capacity));
-    }
-    ops[length] = op;
-    argA[length] = a;
-    argB[length] = b;
-    argC[length] = c;
-    lines[length] = line;
-    length++;
-  };
 
   // Word boundaries of the current line: up to 5 words (one more than any command takes).
   const wordStart = new Int32Array(5);
@@ -106,17 +128,16 @@ export function parseTrace(text: string, defaultPageSize = 4096): TraceProgram {
   let position = 0;
   while (position < n) {
     lineNumber++;
-    let lineEnd = text.indexOf('\n', position);
-    if (lineEnd < 0) lineEnd = n;
-    // Split the line into words (spaces, tabs, a trailing CR).
+    // Split the line into words (spaces, tabs, a trailing CR) in one pass up to its newline.
+    // charCodeAt past the end gives NaN, which is no separator and no newline: hence `i < n`.
     let words = 0;
     let i = position;
-    while (i < lineEnd) {
-      let c = text.charCodeAt(i);
-      while (i < lineEnd && (c === 32 || c === 9 || c === 13)) c = text.charCodeAt(++i);
-      if (i >= lineEnd) break;
+    let c = text.charCodeAt(i);
+    for (;;) {
+      while (c === 32 || c === 9 || c === 13) c = text.charCodeAt(++i);
+      if (c === 10 || i >= n) break;
       const start = i;
-      while (i < lineEnd && c !== 32 && c !== 9 && c !== 13) c = text.charCodeAt(++i);
+      while (c !== 32 && c !== 9 && c !== 13 && c !== 10 && i < n) c = text.charCodeAt(++i);
       if (words < 5) {
         wordStart[words] = start;
         wordEnd[words] = i;
@@ -124,7 +145,8 @@ export function parseTrace(text: string, defaultPageSize = 4096): TraceProgram {
       words++;
     }
     const lineStart = position;
-    position = lineEnd + 1;
+    const lineEnd = i;
+    position = i + 1;
     if (words === 0 || text.charCodeAt(wordStart[0]!) === 35 /* # */) continue;
 
     const command = commandOf(text, wordStart[0]!, wordEnd[0]!);
@@ -146,7 +168,7 @@ export function parseTrace(text: string, defaultPageSize = 4096): TraceProgram {
         started = true;
         const id = ids.intern(wordStart[1]!, wordEnd[1]!);
         const units = parseCount(text, wordStart[3]!, wordEnd[3]!, lineNumber, 'units');
-        push(TraceOp.Alloc, id, names.intern(wordStart[2]!, wordEnd[2]!), units, lineNumber);
+        columns.push(TraceOp.Alloc, id, names.intern(wordStart[2]!, wordEnd[2]!), units, lineNumber);
         break;
       }
       case TraceOp.Free: {
@@ -158,18 +180,18 @@ export function parseTrace(text: string, defaultPageSize = 4096): TraceProgram {
             `free of '${text.slice(wordStart[1]!, wordEnd[1]!)}', which no earlier alloc line named`,
           );
         }
-        push(TraceOp.Free, id, 0, 0, lineNumber);
+        columns.push(TraceOp.Free, id, 0, 0, lineNumber);
         break;
       }
       case TraceOp.Register: {
         started = true;
         const size = parseCount(text, wordStart[2]!, wordEnd[2]!, lineNumber, 'struct size');
-        push(TraceOp.Register, names.intern(wordStart[1]!, wordEnd[1]!), size, 0, lineNumber);
+        columns.push(TraceOp.Register, names.intern(wordStart[1]!, wordEnd[1]!), size, 0, lineNumber);
         break;
       }
       case TraceOp.Dump: {
         started = true;
-        push(TraceOp.Dump, 0, 0, 0, lineNumber);
+        columns.push(TraceOp.Dump, 0, 0, 0, lineNumber);
         break;
       }
       case PAGE_COMMAND: {
@@ -181,7 +203,8 @@ export function parseTrace(text: string, defaultPageSize = 4096): TraceProgram {
       }
     }
   }
-  return { pageSize, length, ops, argA, argB, argC, lines, names: names.keys(), ids: ids.keys() };
+  const { length, ops, argA, argB, argC, lines } = columns;
+  return { pageSize, length, ops, argA, argB, argC, lines, names: names.keys(), ids };
 }
 
 /** A whole number from text[start, end), or a syntax error naming the line. */

@@ -67,7 +67,7 @@ export function replayTrace(
           states[slot] = IdState.Failed;
           addresses[slot] = 0;
           pending += 'null\n';
-          diagnostics.push({ line: lines[i]!, message: `alloc ${program.ids[slot]} failed: ${heap.lastError!.message}` });
+          diagnostics.push({ line: lines[i]!, message: `alloc ${program.ids.at(slot)} failed: ${heap.lastError!.message}` });
         } else {
           states[slot] = IdState.Live;
           addresses[slot] = address;
@@ -82,7 +82,7 @@ export function replayTrace(
           if (!heap.xfree(addresses[slot]!)) diagnostics.push({ line: lines[i]!, message: heap.lastError!.message });
           states[slot] = IdState.Freed;
         } else if (state === IdState.Freed) {
-          diagnostics.push({ line: lines[i]!, message: `double free of ${program.ids[slot]} (heap unchanged)` });
+          diagnostics.push({ line: lines[i]!, message: `double free of ${program.ids.at(slot)} (heap unchanged)` });
         }
         break;
       }

@@ -67,7 +67,7 @@ export function traceRun(file: string, text: string, batchSize = 8192): TraceRun
         const family = familyOfName[program.argB[i]!]! >= 0 ? familyOfName[program.argB[i]!]! : heap.familyId(name);
         const address = family < 0 ? heap.xcallocStruct(name, units) : heap.xcalloc(family, units);
         recorder.record(HeapOpKind.Alloc, family, units, address, site);
-        if (address === 0) error(heap.lastError!.kind, `alloc ${program.ids[a]}: ${heap.lastError!.message}`, site);
+        if (address === 0) error(heap.lastError!.kind, `alloc ${program.ids.at(a)}: ${heap.lastError!.message}`, site);
         else {
           addresses[a] = address;
           live[a] = 1;
@@ -86,7 +86,7 @@ export function traceRun(file: string, text: string, batchSize = 8192): TraceRun
         } else {
           // A second free of an ID never reaches xfree (the address may belong to a new block).
           recorder.record(HeapOpKind.Free, 0, 0, 0, site);
-          error('double-free', `double free of ${program.ids[a]} (heap unchanged)`, site);
+          error('double-free', `double free of ${program.ids.at(a)} (heap unchanged)`, site);
         }
         break;
       }
