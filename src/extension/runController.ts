@@ -21,7 +21,13 @@ import { TraceSyntaxError } from '../trace/traceProgram';
 /** What a harness runtime gives back while and after it runs a harness. */
 export interface HarnessRunSink {
   sites(firstId: number, sites: ReportSite[]): void;
-  batch(batch: HeapOpBatch): void;
+  /** `shape`: the run's heap page size and memory cap (a harness's `mm_init()` may change them). */
+  batch(batch: HeapOpBatch, shape?: HeapShape): void;
+}
+
+export interface HeapShape {
+  pageSize: number;
+  memoryCap: number;
 }
 
 export interface HarnessRunOutcome {
@@ -122,7 +128,8 @@ export class RunController {
     const file = uri.fsPath;
     const label = uri.path.slice(uri.path.lastIndexOf('/') + 1);
     const pageSize = config.get<number>('pageSize', 4096);
-    const replay = new HeapReplay({ pageSize, eventsKept: config.get<number>('eventsKept', 1_000_000) });
+    const eventsKept = config.get<number>('eventsKept', 1_000_000);
+    let replay = new HeapReplay({ pageSize, eventsKept });
     const run = this.store.begin({ kind: 'harness', file, label, replay, sites: [] });
     if (this.harnessRunner === undefined) {
       await this.store.end(run, 'failed', { message: 'the harness runtime is not part of this build' }, () => this.settle(run));
@@ -141,8 +148,18 @@ export class RunController {
           run.sites.length = firstId;
           run.sites.push(...sites);
         },
-        batch: (batch) => {
+        batch: (batch, shape) => {
           if (broken) return;
+          if (
+            shape &&
+            replay.steps === 0 &&
+            (shape.pageSize !== replay.heap.pageSize || shape.memoryCap !== replay.heap.kernel.memoryCap)
+          ) {
+            // mm_init() chose another page size or memory cap: replay on the heap the run used
+            // (the Memory Map hears of it through the feed's runStarted).
+            replay = new HeapReplay({ pageSize: shape.pageSize, memoryCap: shape.memoryCap, eventsKept });
+            run.replay = replay;
+          }
           try {
             replay.apply(batch);
           } catch (error) {

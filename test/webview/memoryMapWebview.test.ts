@@ -428,6 +428,101 @@ describe('Memory Map webview (headless Chromium)', function () {
     });
   });
 
+  it('at a narrow width, chart titles and family headings keep to their own room; full text in tooltips', async () => {
+    await host.page.setViewportSize({ width: 560, height: 640 });
+    await host.page.evaluate(() => (window as unknown as Hook).lmmMemoryMap.setStepNow(7));
+    // The charts redraw when their resize is observed.
+    await host.page.waitForFunction(() => {
+      const titles = (window as unknown as { lmmMemoryMap: { chartTitles: Array<{ maxWidth: number }> } }).lmmMemoryMap
+        .chartTitles;
+      return titles.length === 6 && titles[0]!.maxWidth < 300;
+    });
+    type Box = { text: string; full: string; x: number; y: number; width: number; maxWidth: number };
+    const titles = await host.page.evaluate(
+      () => (window as unknown as { lmmMemoryMap: { chartTitles: Box[] } }).lmmMemoryMap.chartTitles,
+    );
+    assert.equal(titles.length, 6);
+    for (const t of titles) assert.ok(t.width <= t.maxWidth, `"${t.text}" (${t.width} px) fits in ${t.maxWidth} px`);
+    for (const a of titles)
+      for (const b of titles) {
+        if (a === b || a.y !== b.y || a.x >= b.x) continue;
+        assert.ok(a.x + a.width < b.x, `"${a.text}" ends before "${b.text}" begins`);
+      }
+    const leak = titles[5]!;
+    assert.equal(leak.full, 'Leaked bytes at leak checks: 148 B in 2 blocks');
+    assert.notEqual(leak.text, leak.full, 'too long for a 276-pixel chart: shortened');
+    assert.match(leak.text, /148 B in 2 blocks/, 'the figures stay');
+    const label = (await host.page.locator('.charts canvas').getAttribute('aria-label')) ?? '';
+    for (const t of titles) assert.ok(label.includes(t.full), `the accessible label has "${t.full}"`);
+    // Hovering the chart shows its full title.
+    const box = (await host.page.locator('.charts canvas').boundingBox())!;
+    await host.page.mouse.move(box.x + box.width - 20, box.y + box.height - 20);
+    assert.equal(await host.page.locator('.charts canvas').getAttribute('title'), leak.full);
+    await host.page.mouse.move(5, 5);
+
+    const headings = await host.page.evaluate(
+      () => (window as unknown as { lmmMemoryMap: { familyHeadings: Box[] } }).lmmMemoryMap.familyHeadings,
+    );
+    assert.equal(headings.length, 2);
+    for (const h of headings) assert.ok(h.width <= h.maxWidth, `"${h.text}" (${h.width} px) fits in ${h.maxWidth} px`);
+    assert.match(headings[0]!.full, /^student_t \(56 B\) · 1 page · 2 allocated \/ 2 free blocks · 376 B app memory$/);
+    assert.match(headings[0]!.text, /^student_t .*1 (page|pg) · 2\D.*2\D.*376 B/, 'pages, blocks and bytes still show');
+
+    // A shorter panel: the map gives up height, it never runs under the charts.
+    await host.page.setViewportSize({ width: 560, height: 420 });
+    await settle();
+    await settle();
+    const mapBottom = await host.page.locator('.map-scroll').evaluate((e) => e.getBoundingClientRect().bottom);
+    const chartsTop = await host.page.locator('.charts').evaluate((e) => e.getBoundingClientRect().top);
+    assert.ok(mapBottom <= chartsTop, `the map ends (${mapBottom}) above the charts (${chartsTop})`);
+    await host.page.setViewportSize({ width: 1400, height: 900 });
+    await settle();
+  });
+
+  it('legend and map stay readable in light and high contrast themes', async () => {
+    const swatch = async (name: string) =>
+      host.page.evaluate((n) => {
+        const item = Array.from(document.querySelectorAll('.legend-item')).find((e) => e.textContent === n)!;
+        const style = getComputedStyle(item.querySelector('.swatch')!);
+        return { fill: style.backgroundColor, border: style.borderTopColor, borderWidth: style.borderTopWidth };
+      }, name);
+    const background = (): Promise<string> => host.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    // Light+: the free colour is nearly the editor's white: its swatch needs an outline to show.
+    await host.page.evaluate(() => {
+      const set = (k: string, v: string) => document.documentElement.style.setProperty(`--vscode-${k}`, v);
+      set('editor-background', '#ffffff');
+      set('foreground', '#3b3b3b');
+      set('editorWidget-background', '#f8f8f8');
+      set('editorWidget-border', '#c8c8c8');
+      set('editorLineNumber-foreground', '#6e7681');
+      set('editorIndentGuide-activeBackground1', '#939393');
+      document.body.className = 'vscode-light';
+    });
+    await settle();
+    const free = await swatch('free');
+    assert.equal(free.fill, 'rgb(248, 248, 248)');
+    assert.equal(free.borderWidth, '1px');
+    assert.equal(free.border, 'rgb(200, 200, 200)', 'outlined like free blocks on the map');
+    assert.notEqual(free.border, await background());
+    assert.notDeepEqual(await cssColor('--lmm-page-header'), await cssColor('--lmm-meta'), 'header and meta data differ');
+    // High contrast: the text and indent guides are both white; meta data takes the contrast border.
+    await host.page.evaluate(() => {
+      const set = (k: string, v: string) => document.documentElement.style.setProperty(`--vscode-${k}`, v);
+      set('editor-background', '#000000');
+      set('foreground', '#ffffff');
+      set('editorIndentGuide-activeBackground1', '#ffffff');
+      set('contrastBorder', '#6fc3df');
+      document.body.className = 'vscode-high-contrast';
+    });
+    await settle();
+    assert.deepEqual(await cssColor('--lmm-page-header'), [255, 255, 255]);
+    assert.deepEqual(await cssColor('--lmm-meta'), [111, 195, 223]);
+    assert.equal((await swatch('free')).border, 'rgb(111, 195, 223)');
+    // The map draws meta data in that colour: just left of a block's data.
+    const rect = (await host.page.evaluate((a) => (window as unknown as Hook).lmmMemoryMap.blockRect(a), run.s2))!;
+    assert.deepEqual(await pixelAt(rect.x - (rect.width / 112) * 24, rect.y + rect.height / 2), [111, 195, 223]);
+  });
+
   it('follows a live run: batches append and the map shows the newest step', async () => {
     await freshPage();
     const heap = new LmmHeap();

@@ -4,6 +4,7 @@
  * pair per pixel column (decimation), cached until the run grows or the width changes.
  */
 import { SeriesSummary } from './decimate';
+import { fitText } from './fitText';
 import type { RunModel } from './runModel';
 import type { MapColors } from './themeColors';
 
@@ -11,24 +12,40 @@ type Series = ArrayLike<number>;
 
 interface ChartSpec {
   title: string;
+  /** What the title shrinks to when the chart is too narrow for it. */
+  shortTitle: string;
   lines: Array<(model: RunModel) => Series>;
   format: (value: number) => string;
   fixedMax?: number;
 }
 
 const CHARTS: ChartSpec[] = [
-  { title: 'Application memory', lines: [(m) => m.timeline.series.appMemory], format: bytes },
-  { title: 'Mapped bytes', lines: [(m) => m.timeline.series.mappedBytes], format: bytes },
-  { title: 'Pages', lines: [(m) => m.timeline.series.pages], format: count },
-  { title: 'mmap / munmap calls', lines: [(m) => m.timeline.series.mmap, (m) => m.timeline.series.munmap], format: count },
+  { title: 'Application memory', shortTitle: 'App memory', lines: [(m) => m.timeline.series.appMemory], format: bytes },
+  { title: 'Mapped bytes', shortTitle: 'Mapped', lines: [(m) => m.timeline.series.mappedBytes], format: bytes },
+  { title: 'Pages', shortTitle: 'Pages', lines: [(m) => m.timeline.series.pages], format: count },
+  {
+    title: 'mmap / munmap calls',
+    shortTitle: 'mmap/munmap',
+    lines: [(m) => m.timeline.series.mmap, (m) => m.timeline.series.munmap],
+    format: count,
+  },
   {
     title: 'External fragmentation',
+    shortTitle: 'Ext. frag.',
     lines: [(m) => m.timeline.series.externalFragmentation],
     format: (v) => `${(v * 100).toFixed(0)} %`,
     fixedMax: 1,
   },
 ];
 const LEAK_CHART_TITLE = 'Leaked bytes at leak checks';
+const LEAK_CHART_SHORT_TITLE = 'Leaked';
+const BASE_ARIA_LABEL = 'Charts over time; click or drag to move the timeline';
+
+/** A chart's title in its full wording (tooltip, screen readers) and the wordings to try on the canvas. */
+interface ChartTitle {
+  full: string;
+  wordings: string[];
+}
 const CHART_COUNT = CHARTS.length + 1;
 
 const TITLE_HEIGHT = 16;
@@ -54,7 +71,7 @@ export class ChartsView {
     this.element.className = 'charts';
     this.canvas = document.createElement('canvas');
     this.canvas.setAttribute('role', 'img');
-    this.canvas.setAttribute('aria-label', 'Charts over time; click or drag to move the timeline');
+    this.canvas.setAttribute('aria-label', BASE_ARIA_LABEL);
     this.element.append(this.canvas);
     this.context = this.canvas.getContext('2d')!;
     const scrub = (event: PointerEvent) => {
@@ -72,6 +89,7 @@ export class ChartsView {
     });
     this.canvas.addEventListener('pointermove', (event) => {
       if (this.dragging) scrub(event);
+      else this.showTitleTooltip(event.offsetX, event.offsetY);
     });
     this.canvas.addEventListener('pointerup', () => (this.dragging = false));
     new ResizeObserver(([entry]) => {
@@ -82,6 +100,19 @@ export class ChartsView {
 
   /** The element's width, from resize events (drawing never reads layout). */
   private totalWidth = 0;
+  /** Each chart's full title at the last draw (titles on the canvas may be shortened to fit). */
+  private fullTitles: string[] = [];
+  /** Where each title was drawn at the last draw (for tests: titles must not overlap). */
+  readonly titleBoxes: Array<{ text: string; full: string; x: number; y: number; width: number; maxWidth: number }> = [];
+
+  /** The full title of the chart under the pointer, as the canvas's tooltip. */
+  private showTitleTooltip(x: number, y: number): void {
+    const { columns, width } = this.geometry();
+    const column = Math.floor(x / (width + GAP));
+    const index = Math.floor(y / (TITLE_HEIGHT + CHART_HEIGHT + GAP)) * columns + column;
+    const text = column < columns ? (this.fullTitles[index] ?? '') : '';
+    if (this.canvas.title !== text) this.canvas.title = text;
+  }
 
   setColors(colors: MapColors): void {
     this.colors = colors;
@@ -131,6 +162,9 @@ export class ChartsView {
     }
     ctx.font = colors.font;
     ctx.textBaseline = 'top';
+    const measure = (text: string) => ctx.measureText(text).width;
+    this.fullTitles = [];
+    this.titleBoxes.length = 0;
     for (let i = 0; i < CHART_COUNT; i++) {
       const x = (i % columns) * (width + GAP);
       const y = Math.floor(i / columns) * (TITLE_HEIGHT + CHART_HEIGHT + GAP);
@@ -139,14 +173,20 @@ export class ChartsView {
       ctx.lineWidth = 1;
       ctx.strokeRect(x + 0.5, top + 0.5, width - 1, CHART_HEIGHT - 1);
       const spec = CHARTS[i];
-      let title: string;
+      let title: ChartTitle;
       if (spec) {
         title = this.drawSeriesChart(spec, i, x, top, width, length);
       } else {
         title = this.drawLeakChart(x, top, width, length);
       }
+      // Each title keeps to its own chart's width: a shorter wording, else an ellipsis; the
+      // full title is the tooltip and part of the canvas's accessible label.
+      const maxWidth = width - 4;
+      const text = fitText(measure, title.wordings, maxWidth);
       ctx.fillStyle = colors.foreground;
-      ctx.fillText(title, x + 2, y + 1);
+      ctx.fillText(text, x + 2, y + 1);
+      this.fullTitles.push(title.full);
+      this.titleBoxes.push({ text, full: title.full, x: x + 2, y: y + 1, width: measure(text), maxWidth });
       // The current step.
       if (this.step >= 0) {
         const cx = x + Math.floor(((this.step + 0.5) / length) * width) + 0.5;
@@ -157,10 +197,12 @@ export class ChartsView {
         ctx.stroke();
       }
     }
+    const label = `${BASE_ARIA_LABEL}. ${this.fullTitles.join('. ')}.`;
+    if (this.canvas.getAttribute('aria-label') !== label) this.canvas.setAttribute('aria-label', label);
     this.lastDrawMs = performance.now() - started;
   }
 
-  private drawSeriesChart(spec: ChartSpec, index: number, x: number, top: number, width: number, length: number): string {
+  private drawSeriesChart(spec: ChartSpec, index: number, x: number, top: number, width: number, length: number): ChartTitle {
     const ctx = this.context;
     const colors = this.colors!;
     const model = this.model!;
@@ -191,10 +233,14 @@ export class ChartsView {
       }
     });
     const now = this.step >= 0 ? spec.lines.map((line) => spec.format(line(model)[this.step]!)).join(' / ') : '–';
-    return `${spec.title}: ${now} (max ${spec.format(max)})`;
+    const most = `(max ${spec.format(max)})`;
+    return {
+      full: `${spec.title}: ${now} ${most}`,
+      wordings: [`${spec.title}: ${now} ${most}`, `${spec.shortTitle}: ${now} ${most}`, `${spec.shortTitle}: ${now}`],
+    };
   }
 
-  private drawLeakChart(x: number, top: number, width: number, length: number): string {
+  private drawLeakChart(x: number, top: number, width: number, length: number): ChartTitle {
     const ctx = this.context;
     const colors = this.colors!;
     const checks = this.model!.leakChecks;
@@ -208,7 +254,12 @@ export class ChartsView {
       ctx.fillRect(cx - 2, top + CHART_HEIGHT - 1 - h, 4, h);
       if (check.step <= this.step) current = `${bytes(check.lostBytes)} in ${count(check.lostBlocks)} blocks`;
     }
-    return `${LEAK_CHART_TITLE}: ${checks.length === 0 ? 'no leak check yet' : current}`;
+    const now = checks.length === 0 ? 'no leak check yet' : current;
+    const short = checks.length === 0 ? 'no check yet' : current;
+    return {
+      full: `${LEAK_CHART_TITLE}: ${now}`,
+      wordings: [`${LEAK_CHART_TITLE}: ${now}`, `${LEAK_CHART_SHORT_TITLE}: ${now}`, `${LEAK_CHART_SHORT_TITLE}: ${short}`],
+    };
   }
 }
 

@@ -442,6 +442,13 @@ function renderSide(): void {
     return performance.now() - started;
   },
   targetAt: (x: number, y: number) => map.targetAt(x, y),
+  /** Chart titles and map family headings as drawn at the last render (text, width, room). */
+  get chartTitles() {
+    return charts.titleBoxes;
+  },
+  get familyHeadings() {
+    return map.headingBoxes;
+  },
   /** The map rectangle (viewport coordinates) of the data of the block at data address `address`. */
   blockRect(address: number) {
     const rect = map.dataRect(address - 48);

@@ -17,6 +17,8 @@ import {
   type MapLayout,
   type Segment,
 } from './mapLayout';
+import { bytes, count } from './chartsView';
+import { fitText } from './fitText';
 import { structColor, type MapColors } from './themeColors';
 
 const LABEL_WIDTH = 112;
@@ -55,6 +57,8 @@ export class MemoryMapView {
   /** Milliseconds the last draw took, and how many page rows it drew (for tests and the benchmark). */
   lastDrawMs = 0;
   lastRowsDrawn = 0;
+  /** The family headings drawn at the last draw, with their widths (for tests: they must fit). */
+  readonly headingBoxes: Array<{ text: string; full: string; width: number; maxWidth: number }> = [];
 
   constructor(private readonly callbacks: MemoryMapCallbacks) {
     this.element = document.createElement('div');
@@ -205,18 +209,18 @@ export class MemoryMapView {
     ctx.font = colors.font;
     ctx.textBaseline = 'middle';
     let rowsDrawn = 0;
+    this.headingBoxes.length = 0;
     for (let row = first; row < layout.count; row++) {
       const y = layout.top[row]! - scrollTop;
       if (y > height) break;
       const family = heap.families[layout.family[row]!]!;
       if (layout.kind[row] === RowKind.Family) {
-        const c = family.counters;
         ctx.fillStyle = colors.foreground;
-        ctx.fillText(
-          `${family.name} (${family.structSize} B) · ${c.pages} pages · ${c.totalBlocks - c.freeBlocks} allocated / ${c.freeBlocks} free blocks · ${c.appMemory.toLocaleString()} B app memory`,
-          4,
-          y + FAMILY_ROW_HEIGHT / 2 + 1,
-        );
+        const wordings = familyHeadings(family);
+        const measure = (text: string) => ctx.measureText(text).width;
+        const heading = fitText(measure, wordings, width - 8);
+        ctx.fillText(heading, 4, y + FAMILY_ROW_HEIGHT / 2 + 1);
+        this.headingBoxes.push({ text: heading, full: wordings[0]!, width: measure(heading), maxWidth: width - 8 });
         continue;
       }
       const page = layout.page[row]!;
@@ -317,7 +321,19 @@ export class MemoryMapView {
     };
   }
 
+  /** The full heading of the family row at canvas y, or '' (the tooltip of a heading cut to fit). */
+  familyHeadingAt(y: number): string {
+    const heap = this.heap;
+    const layout = this.layout;
+    if (!heap || !layout) return '';
+    const row = rowAt(layout, y + this.scrollTop);
+    if (row < 0 || layout.kind[row] !== RowKind.Family) return '';
+    return familyHeadings(heap.families[layout.family[row]!]!)[0]!;
+  }
+
   private pointerMoved(event: PointerEvent): void {
+    const heading = this.familyHeadingAt(event.offsetY);
+    if (this.canvas.title !== heading) this.canvas.title = heading;
     const target = this.targetAt(event.offsetX, event.offsetY);
     const meta = target ? target.meta : -1;
     if (meta !== this.hoverMeta) {
@@ -392,6 +408,26 @@ export class MemoryMapView {
     }
     this.select(target, false);
   }
+}
+
+/**
+ * A family row's heading, most complete first: at narrow widths the figures stay (pages, live
+ * and free blocks, application memory) and the words around them go.
+ */
+export function familyHeadings(family: LmmHeap['families'][number]): string[] {
+  const c = family.counters;
+  const allocated = count(c.totalBlocks - c.freeBlocks);
+  const free = count(c.freeBlocks);
+  const name = `${family.name} (${family.structSize} B)`;
+  const pages = `${count(c.pages)} ${c.pages === 1 ? 'page' : 'pages'}`;
+  const app = bytes(c.appMemory);
+  return [
+    `${name} · ${pages} · ${allocated} allocated / ${free} free blocks · ${count(c.appMemory)} B app memory`,
+    `${name} · ${pages} · ${allocated} allocated / ${free} free · ${app}`,
+    `${family.name} · ${pages} · ${allocated} alloc / ${free} free · ${app}`,
+    `${family.name} · ${count(c.pages)} pg · ${allocated}/${free} · ${app}`,
+    `${family.name} · ${count(c.pages)} pg · ${allocated}/${free}`,
+  ];
 }
 
 function segmentColor(colors: MapColors, kind: SegmentKind, structColour: string): string {

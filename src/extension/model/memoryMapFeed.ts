@@ -18,24 +18,33 @@ export class MemoryMapFeed {
   private sentBatches = 0;
   private sentLeakChecks = 0;
   private ended = false;
+  /** The page size and memory cap `runStarted` gave the webview (its replay must use the run's). */
+  private sentShape = '';
 
   /** Everything to send for `run` now: the whole backlog if it is new to the panel, else what changed. */
   update(run: RunState | undefined): HostToWebviewMessage[] {
     if (run === undefined) return [];
     const out: HostToWebviewMessage[] = [];
     const runId = runIdOf(run);
-    if (run !== this.run) {
+    const heap = run.replay.heap;
+    const shape = `${heap.pageSize}:${heap.kernel.memoryCap}`;
+    // A harness's mm_init() may change the heap before its first operation: the webview must
+    // start over with that page size and memory cap, or its replay diverges from the run.
+    const reshaped = run === this.run && shape !== this.sentShape && this.sentBatches === 0;
+    if (run !== this.run || reshaped) {
       this.run = run;
       this.sentSites = 0;
       this.sentBatches = 0;
       this.sentLeakChecks = 0;
       this.ended = false;
+      this.sentShape = shape;
       out.push({
         type: 'runStarted',
         runId,
-        pageSize: run.replay.heap.pageSize,
+        pageSize: heap.pageSize,
         title: run.label,
         live: run.status === 'running',
+        memoryCap: heap.kernel.memoryCap,
       });
     }
     if (run.sites.length > this.sentSites) {

@@ -82,6 +82,41 @@ describe('extension host models', () => {
     assert.equal(feed.update(run)[0]!.type, 'runStarted');
   });
 
+  it('Memory Map feed: runStarted carries the run heap’s memory cap, and starts over when mm_init() changes it', () => {
+    const store = new RunStore();
+    const { run } = makeRun(store);
+    const feed = new MemoryMapFeed();
+    const started = feed.update(run)[0]!;
+    assert.equal(started.type, 'runStarted');
+    assert.equal(started.type === 'runStarted' && started.memoryCap, run.replay.heap.kernel.memoryCap);
+    assert.equal(started.type === 'runStarted' && started.memoryCap, 1 << 30, 'the default cap, 1 GiB');
+    const parsed = parseHostToWebview(started);
+    assert.equal(parsed.ok && parsed.message.type === 'runStarted' && parsed.message.memoryCap, 1 << 30);
+
+    // A harness run: the panel hears of it before the first operation; then mm_init() caps the heap.
+    const capped = store.begin({
+      kind: 'harness',
+      file: '/w/h.lmm.ts',
+      label: 'h.lmm.ts',
+      replay: new HeapReplay({ pageSize: 4096, eventsKept: 1_000_000 }),
+      sites: [],
+    });
+    const live = new MemoryMapFeed();
+    assert.deepEqual(
+      live.update(capped).map((m) => m.type),
+      ['runStarted'],
+    );
+    capped.replay = new HeapReplay({ pageSize: 8192, memoryCap: 8 * 8192, eventsKept: 1_000_000 });
+    const restarted = live.update(capped);
+    assert.deepEqual(
+      restarted.map((m) => m.type),
+      ['runStarted'],
+      'the webview starts over with the heap the run uses',
+    );
+    assert.deepEqual(restarted[0]!.type === 'runStarted' && [restarted[0]!.pageSize, restarted[0]!.memoryCap], [8192, 8 * 8192]);
+    assert.deepEqual(live.update(capped), [], 'said once');
+  });
+
   it('leak counts per kind skip suppressed records', () => {
     const counts = leakCounts([leak({}), leak({ suppressed: true }), leak({ kind: 'still-reachable', blocks: 1, bytes: 24 })]);
     assert.deepEqual(counts, [
