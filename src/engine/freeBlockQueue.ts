@@ -15,7 +15,7 @@
  * per block.
  */
 import { GLUE_OFFSET, META } from './constants';
-import { readPointer, writePointer } from './pointers';
+import { readLink, writeLink } from './pointers';
 import { MMAP_TOP, type SimulatedKernel } from './simulatedKernel';
 
 const TWO_32 = 4294967296;
@@ -79,7 +79,7 @@ export class FreeBlockQueue {
 
   /** Meta address of the largest free block (the list's head), or 0. */
   largest(): number {
-    const glue = readPointer(this.headView, this.headRightOffset);
+    const glue = readLink(this.headView, this.headRightOffset);
     return glue === 0 ? 0 : glue - GLUE_OFFSET;
   }
 
@@ -99,22 +99,22 @@ export class FreeBlockQueue {
     const glue = meta + GLUE_OFFSET;
     let successorGlue: number;
     if (predecessor === 0) {
-      successorGlue = readPointer(this.headView, this.headRightOffset);
-      writePointer(this.headView, this.headRightOffset, glue);
-      writePointer(view, offset + META.freeLinkPrev, this.headAddress);
+      successorGlue = readLink(this.headView, this.headRightOffset);
+      writeLink(this.headView, this.headRightOffset, glue);
+      writeLink(view, offset + META.freeLinkPrev, this.headAddress);
     } else {
       const slot = kernel.slotOf(predecessor);
       const predView = kernel.viewOfSlot(slot);
       const predNext = predecessor - kernel.pageAddress(slot) + META.freeLinkNext;
-      successorGlue = readPointer(predView, predNext);
-      writePointer(predView, predNext, glue);
-      writePointer(view, offset + META.freeLinkPrev, predecessor + GLUE_OFFSET);
+      successorGlue = readLink(predView, predNext);
+      writeLink(predView, predNext, glue);
+      writeLink(view, offset + META.freeLinkPrev, predecessor + GLUE_OFFSET);
     }
-    writePointer(view, offset + META.freeLinkNext, successorGlue);
+    writeLink(view, offset + META.freeLinkNext, successorGlue);
     if (successorGlue !== 0) {
       const successor = successorGlue - GLUE_OFFSET;
       const slot = kernel.slotOf(successor);
-      writePointer(kernel.viewOfSlot(slot), successor - kernel.pageAddress(slot) + META.freeLinkPrev, glue);
+      writeLink(kernel.viewOfSlot(slot), successor - kernel.pageAddress(slot) + META.freeLinkPrev, glue);
     }
     if (this.runTail[size] === 0) this.setBit(size);
     this.runTail[size] = meta - WINDOW_BASE;
@@ -125,17 +125,17 @@ export class FreeBlockQueue {
   remove(meta: number, view: DataView = this.kernel.view(meta), offset: number = meta - this.kernel.pageOf(meta)): void {
     const kernel = this.kernel;
     const size = view.getUint32(offset + META.blockSize, true);
-    const prevGlue = readPointer(view, offset + META.freeLinkPrev);
-    const nextGlue = readPointer(view, offset + META.freeLinkNext);
+    const prevGlue = readLink(view, offset + META.freeLinkPrev);
+    const nextGlue = readLink(view, offset + META.freeLinkNext);
     let prevSize = -1;
     if (prevGlue === this.headAddress) {
-      writePointer(this.headView, this.headRightOffset, nextGlue);
+      writeLink(this.headView, this.headRightOffset, nextGlue);
     } else {
       const prev = prevGlue - GLUE_OFFSET;
       const slot = kernel.slotOf(prev);
       const prevView = kernel.viewOfSlot(slot);
       const prevOffset = prev - kernel.pageAddress(slot);
-      writePointer(prevView, prevOffset + META.freeLinkNext, nextGlue);
+      writeLink(prevView, prevOffset + META.freeLinkNext, nextGlue);
       prevSize = prevView.getUint32(prevOffset + META.blockSize, true);
     }
     let nextSize = -1;
@@ -144,7 +144,7 @@ export class FreeBlockQueue {
       const slot = kernel.slotOf(next);
       const nextView = kernel.viewOfSlot(slot);
       const nextOffset = next - kernel.pageAddress(slot);
-      writePointer(nextView, nextOffset + META.freeLinkPrev, prevGlue);
+      writeLink(nextView, nextOffset + META.freeLinkPrev, prevGlue);
       nextSize = nextView.getUint32(nextOffset + META.blockSize, true);
     }
     // A size's run is contiguous in the list: with no neighbour of its size, the block was alone.
@@ -152,18 +152,18 @@ export class FreeBlockQueue {
       this.runTail[size] = prevSize === size ? prevGlue - GLUE_OFFSET - WINDOW_BASE : 0;
     }
     if (prevSize !== size && nextSize !== size) this.clearBit(size);
-    writePointer(view, offset + META.freeLinkPrev, 0);
-    writePointer(view, offset + META.freeLinkNext, 0);
+    writeLink(view, offset + META.freeLinkPrev, 0);
+    writeLink(view, offset + META.freeLinkNext, 0);
     this.length--;
   }
 
   /** Meta addresses in list order (for dumps, views and the invariant checker). */
   *entries(): IterableIterator<number> {
-    let glue = readPointer(this.headView, this.headRightOffset);
+    let glue = readLink(this.headView, this.headRightOffset);
     while (glue !== 0) {
       const meta = glue - GLUE_OFFSET;
       yield meta;
-      glue = readPointer(this.kernel.view(meta), meta - this.kernel.pageOf(meta) + META.freeLinkNext);
+      glue = readLink(this.kernel.view(meta), meta - this.kernel.pageOf(meta) + META.freeLinkNext);
     }
   }
 

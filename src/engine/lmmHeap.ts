@@ -30,7 +30,7 @@ import { AllocatedBlockSet } from './allocatedBlockSet';
 import { FreeBlockQueue } from './freeBlockQueue';
 import type { HeapError, HeapErrorKind } from './heapErrors';
 import type { HeapEventListener, SplitKind } from './heapEvents';
-import { readPointer, writePointer } from './pointers';
+import { readLink, writeLink } from './pointers';
 import { DEFAULT_MEMORY_CAP, MMAP_TOP, SimulatedKernel, type KernelState, type ReservoirOptions } from './simulatedKernel';
 
 export interface HeapOptions {
@@ -210,7 +210,7 @@ export class LmmHeap {
       if (page === 0) return this.fail('out-of-memory', `no memory for a registry page (registering ${name})`, -1);
       this.slotFamily[this.kernel.slotOf(page)] = REGISTRY_PAGE;
       const last = this.registryPages[this.registryPages.length - 1];
-      if (last !== undefined) writePointer(this.kernel.view(last), REGISTRY_NEXT, page);
+      if (last !== undefined) writeLink(this.kernel.view(last), REGISTRY_NEXT, page);
       this.registryPages.push(page);
       this.emitMmap(page, REGISTRY_PAGE);
     }
@@ -331,12 +331,12 @@ export class LmmHeap {
     const view = kernel.view(page);
     const recordView = kernel.view(family.recordAddress);
     const recordOffset = family.recordAddress - kernel.pageOf(family.recordAddress);
-    const oldFirst = readPointer(recordView, recordOffset + FAMILY_RECORD.firstPage);
-    writePointer(view, PAGE_HEADER.next, oldFirst);
-    writePointer(view, PAGE_HEADER.prev, 0);
-    writePointer(view, PAGE_HEADER.family, family.recordAddress);
-    if (oldFirst !== 0) writePointer(kernel.view(oldFirst), PAGE_HEADER.prev, page);
-    writePointer(recordView, recordOffset + FAMILY_RECORD.firstPage, page);
+    const oldFirst = readLink(recordView, recordOffset + FAMILY_RECORD.firstPage);
+    writeLink(view, PAGE_HEADER.next, oldFirst);
+    writeLink(view, PAGE_HEADER.prev, 0);
+    writeLink(view, PAGE_HEADER.family, family.recordAddress);
+    if (oldFirst !== 0) writeLink(kernel.view(oldFirst), PAGE_HEADER.prev, page);
+    writeLink(recordView, recordOffset + FAMILY_RECORD.firstPage, page);
     const offset = FIRST_META_OFFSET;
     const size = this.pageSize - DATA_START;
     view.setUint32(offset + META.isFree, 1, true);
@@ -378,16 +378,16 @@ export class LmmHeap {
       const newOffset = offset + META_SIZE + request;
       remainder = page + newOffset;
       remainderSize = remaining - META_SIZE;
-      const next = readPointer(view, offset + META.nextBlock);
+      const next = readLink(view, offset + META.nextBlock);
       view.setUint32(newOffset + META.isFree, 1, true);
       view.setUint32(newOffset + META.blockSize, remainderSize, true);
       view.setUint32(newOffset + META.offset, newOffset, true);
-      writePointer(view, newOffset + META.freeLinkPrev, 0);
-      writePointer(view, newOffset + META.freeLinkNext, 0);
-      writePointer(view, newOffset + META.prevBlock, meta);
-      writePointer(view, newOffset + META.nextBlock, next);
-      if (next !== 0) writePointer(view, next - page + META.prevBlock, remainder);
-      writePointer(view, offset + META.nextBlock, remainder);
+      writeLink(view, newOffset + META.freeLinkPrev, 0);
+      writeLink(view, newOffset + META.freeLinkNext, 0);
+      writeLink(view, newOffset + META.prevBlock, meta);
+      writeLink(view, newOffset + META.nextBlock, next);
+      if (next !== 0) writeLink(view, next - page + META.prevBlock, remainder);
+      writeLink(view, offset + META.nextBlock, remainder);
       counters.totalBlocks++;
       counters.freeBlocks++;
       this.enterFreeList(family, remainder, remainderSize, view, newOffset);
@@ -440,7 +440,7 @@ export class LmmHeap {
     view.setUint32(offset + META.isFree, 1, true);
 
     // Take back the hard fragment behind the block, if a split left one.
-    const next = readPointer(view, offset + META.nextBlock);
+    const next = readLink(view, offset + META.nextBlock);
     const end = offset + META_SIZE + size;
     const absorbed = (next === 0 ? this.pageSize : next - page) - end;
     if (absorbed > 0) {
@@ -454,13 +454,13 @@ export class LmmHeap {
     if (next !== 0 && view.getUint32(next - page + META.isFree, true) === 1) {
       size = this.mergeIntoPrevious(family, view, page, block, next);
     }
-    const prev = readPointer(view, offset + META.prevBlock);
+    const prev = readLink(view, offset + META.prevBlock);
     if (prev !== 0 && view.getUint32(prev - page + META.isFree, true) === 1) {
       size = this.mergeIntoPrevious(family, view, page, prev, block);
       block = prev;
     }
 
-    if (block - page === FIRST_META_OFFSET && readPointer(view, block - page + META.nextBlock) === 0) {
+    if (block - page === FIRST_META_OFFSET && readLink(view, block - page + META.nextBlock) === 0) {
       this.releasePage(family, page);
     } else {
       this.enterFreeList(family, block, size, view, block - page);
@@ -478,16 +478,16 @@ export class LmmHeap {
     const intoOffset = into - page;
     const absorbedOffset = absorbed - page;
     const absorbedSize = view.getUint32(absorbedOffset + META.blockSize, true);
-    const intoInList = readPointer(view, intoOffset + META.freeLinkPrev) !== 0;
+    const intoInList = readLink(view, intoOffset + META.freeLinkPrev) !== 0;
     const before = view.getUint32(intoOffset + META.blockSize, true);
     if (intoInList) this.leaveFreeList(family, into, before, view, intoOffset);
-    const absorbedInList = readPointer(view, absorbedOffset + META.freeLinkPrev) !== 0;
+    const absorbedInList = readLink(view, absorbedOffset + META.freeLinkPrev) !== 0;
     if (absorbedInList) this.leaveFreeList(family, absorbed, absorbedSize, view, absorbedOffset);
     const after = before + META_SIZE + absorbedSize;
     view.setUint32(intoOffset + META.blockSize, after, true);
-    const next = readPointer(view, absorbedOffset + META.nextBlock);
-    writePointer(view, intoOffset + META.nextBlock, next);
-    if (next !== 0) writePointer(view, next - page + META.prevBlock, into);
+    const next = readLink(view, absorbedOffset + META.nextBlock);
+    writeLink(view, intoOffset + META.nextBlock, next);
+    if (next !== 0) writeLink(view, next - page + META.prevBlock, into);
     const counters = family.counters;
     counters.totalBlocks--;
     counters.freeBlocks--;
@@ -499,14 +499,14 @@ export class LmmHeap {
   private releasePage(family: Family, page: number): void {
     const kernel = this.kernel;
     const view = kernel.view(page);
-    const next = readPointer(view, PAGE_HEADER.next);
-    const prev = readPointer(view, PAGE_HEADER.prev);
-    if (prev !== 0) writePointer(kernel.view(prev), PAGE_HEADER.next, next);
+    const next = readLink(view, PAGE_HEADER.next);
+    const prev = readLink(view, PAGE_HEADER.prev);
+    if (prev !== 0) writeLink(kernel.view(prev), PAGE_HEADER.next, next);
     else {
       const recordOffset = family.recordAddress - kernel.pageOf(family.recordAddress);
-      writePointer(kernel.view(family.recordAddress), recordOffset + FAMILY_RECORD.firstPage, next);
+      writeLink(kernel.view(family.recordAddress), recordOffset + FAMILY_RECORD.firstPage, next);
     }
-    if (next !== 0) writePointer(kernel.view(next), PAGE_HEADER.prev, prev);
+    if (next !== 0) writeLink(kernel.view(next), PAGE_HEADER.prev, prev);
     const counters = family.counters;
     counters.totalBlocks--;
     counters.freeBlocks--;
@@ -600,10 +600,10 @@ export class LmmHeap {
   *familyPages(family: Family): IterableIterator<number> {
     const kernel = this.kernel;
     const recordOffset = family.recordAddress - kernel.pageOf(family.recordAddress);
-    let page = readPointer(kernel.view(family.recordAddress), recordOffset + FAMILY_RECORD.firstPage);
+    let page = readLink(kernel.view(family.recordAddress), recordOffset + FAMILY_RECORD.firstPage);
     while (page !== 0) {
       yield page;
-      page = readPointer(kernel.view(page), PAGE_HEADER.next);
+      page = readLink(kernel.view(page), PAGE_HEADER.next);
     }
   }
 
@@ -612,7 +612,7 @@ export class LmmHeap {
     const view = this.kernel.view(page);
     let offset = FIRST_META_OFFSET;
     for (;;) {
-      const next = readPointer(view, offset + META.nextBlock);
+      const next = readLink(view, offset + META.nextBlock);
       yield {
         meta: page + offset,
         offset,
