@@ -467,6 +467,12 @@ describe('Memory Map webview (headless Chromium)', function () {
     for (const h of headings) assert.ok(h.width <= h.maxWidth, `"${h.text}" (${h.width} px) fits in ${h.maxWidth} px`);
     assert.match(headings[0]!.full, /^student_t \(56 B\) · 1 page · 2 allocated \/ 2 free blocks · 376 B app memory$/);
     assert.match(headings[0]!.text, /^student_t .*1 (page|pg) · 2\D.*2\D.*376 B/, 'pages, blocks and bytes still show');
+    // Hovering a heading shows it in full.
+    await host.page.locator('.map-scroll').evaluate((e) => (e.scrollTop = 0));
+    const mapBox = (await host.page.locator('.map-canvas').boundingBox())!;
+    await host.page.mouse.move(mapBox.x + 40, mapBox.y + 8);
+    assert.equal(await host.page.locator('.map-canvas').getAttribute('title'), headings[0]!.full);
+    await host.page.mouse.move(5, 5);
 
     // A shorter panel: the map gives up height, it never runs under the charts.
     await host.page.setViewportSize({ width: 560, height: 420 });

@@ -251,7 +251,8 @@ export class ChartsView {
       const cx = x + Math.floor(((check.step + 0.5) / length) * width);
       const h = Math.max(2, (check.lostBytes / max) * (CHART_HEIGHT - 3));
       ctx.fillStyle = check.lostBlocks > 0 ? colors.error : colors.leakCheck;
-      ctx.fillRect(cx - 2, top + CHART_HEIGHT - 1 - h, 4, h);
+      // Kept inside its own chart: a check at the last step must not spill into the next one.
+      ctx.fillRect(Math.max(x, Math.min(x + width - 4, cx - 2)), top + CHART_HEIGHT - 1 - h, 4, h);
       if (check.step <= this.step) current = `${bytes(check.lostBytes)} in ${count(check.lostBlocks)} blocks`;
     }
     const now = checks.length === 0 ? 'no leak check yet' : current;
