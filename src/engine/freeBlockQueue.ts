@@ -163,7 +163,7 @@ export class FreeBlockQueue {
     while (glue !== 0) {
       const meta = glue - GLUE_OFFSET;
       yield meta;
-      glue = readLink(this.kernel.view(meta), meta - this.kernel.pageOf(meta) + META.freeLinkNext);
+      glue = readLink(this.kernel.peekView(meta), meta - this.kernel.pageOf(meta) + META.freeLinkNext);
     }
   }
 

@@ -12,7 +12,7 @@
  * is a few typed-array reads.
  */
 import { HeapOpKind, type HeapOpBatch } from './heapOps';
-import { HeapSnapshot } from './heapSnapshot';
+import { PendingSnapshot, type HeapSnapshot } from './heapSnapshot';
 import { LmmHeap } from './lmmHeap';
 
 export interface TimelineOptions {
@@ -81,6 +81,8 @@ export class HeapTimeline {
   /** snapshots[i] is the heap after step i × snapshotEvery − 1 (snapshot 0: before any step). */
   private snapshots: HeapSnapshot[] = [];
   private snapshotBytes = 0;
+  /** The snapshot being taken, a few pages per step (its index is `snapshots.length`). */
+  private pending: PendingSnapshot | null = null;
   /** Work buffer of snapshot taking (reused: one allocation per snapshot, its exact size). */
   private readonly snapshotScratch = { buffer: new Uint32Array(0) };
   /** The one heap heapAt restores snapshots into and replays on (made on first use). */
@@ -95,7 +97,7 @@ export class HeapTimeline {
     this.budget = options.snapshotBudgetBytes ?? 256 * 1024 * 1024;
     this.heapOptions = options.memoryCap === undefined ? { pageSize } : { pageSize, memoryCap: options.memoryCap };
     this.live = new LmmHeap(this.heapOptions);
-    this.takeSnapshot();
+    this.snapshots.push(new PendingSnapshot(this.live, this.snapshotScratch, false).finish());
     this.series = {
       appMemory: new Float64Array(this.capacity),
       mappedBytes: new Float64Array(this.capacity),
@@ -135,7 +137,14 @@ export class HeapTimeline {
       } else if (kind === HeapOpKind.Register && result < 0) this.markers.push({ step, kind: 'error', detail: kind });
       this.recordSeries(step);
       this.length++;
-      if (this.length % this.snapshotEvery === 0) this.takeSnapshot();
+      if (this.pending !== null) {
+        if (this.length % this.snapshotEvery === 0) this.finishSnapshot();
+        // Done within half an interval, a few pages per step: no step pays for the whole heap.
+        else this.pending.advance(Math.ceil((2 * this.pending.remaining) / this.snapshotEvery) + 1);
+      }
+      if (this.length % this.snapshotEvery === 0) {
+        this.pending = new PendingSnapshot(this.live, this.snapshotScratch);
+      }
     }
   }
 
@@ -148,6 +157,10 @@ export class HeapTimeline {
       throw new RangeError(`step ${step} is outside the timeline (−1 … ${this.length - 1})`);
     }
     if (step === this.length - 1) return this.live;
+    // The snapshot being taken is needed: finish it (which may widen the interval) first.
+    if (this.pending !== null && Math.floor((step + 1) / this.snapshotEvery) >= this.snapshots.length) {
+      this.finishSnapshot();
+    }
     const snapshotIndex = Math.floor((step + 1) / this.snapshotEvery);
     const snapshotStep = snapshotIndex * this.snapshotEvery - 1;
     const heap = (this.scratch ??= new LmmHeap(this.heapOptions));
@@ -227,8 +240,9 @@ export class HeapTimeline {
     }
   }
 
-  private takeSnapshot(): void {
-    const snapshot = HeapSnapshot.take(this.live, this.snapshotScratch);
+  private finishSnapshot(): void {
+    const snapshot = this.pending!.finish();
+    this.pending = null;
     this.snapshots.push(snapshot);
     this.snapshotBytes += snapshot.byteLength;
     while (this.snapshotBytes > this.budget && this.snapshots.length > 2) {

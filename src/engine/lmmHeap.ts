@@ -600,16 +600,16 @@ export class LmmHeap {
   *familyPages(family: Family): IterableIterator<number> {
     const kernel = this.kernel;
     const recordOffset = family.recordAddress - kernel.pageOf(family.recordAddress);
-    let page = readLink(kernel.view(family.recordAddress), recordOffset + FAMILY_RECORD.firstPage);
+    let page = readLink(kernel.peekView(family.recordAddress), recordOffset + FAMILY_RECORD.firstPage);
     while (page !== 0) {
       yield page;
-      page = readLink(kernel.view(page), PAGE_HEADER.next);
+      page = readLink(kernel.peekView(page), PAGE_HEADER.next);
     }
   }
 
   /** The blocks of one data page in address order. */
   *pageBlocks(page: number): IterableIterator<BlockInfo> {
-    const view = this.kernel.view(page);
+    const view = this.kernel.peekView(page);
     let offset = FIRST_META_OFFSET;
     for (;;) {
       const next = readLink(view, offset + META.nextBlock);
@@ -627,7 +627,7 @@ export class LmmHeap {
   /** One block, read from its meta data. */
   block(meta: number): BlockInfo {
     const page = this.kernel.pageOf(meta);
-    const view = this.kernel.view(page);
+    const view = this.kernel.peekView(page);
     const offset = meta - page;
     return {
       meta,

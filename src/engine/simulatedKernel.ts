@@ -136,6 +136,7 @@ export class SimulatedKernel {
       const slot = this.keptSlots.pop()!;
       this.keptAt.pop();
       this.reservoirPages--;
+      if (this.watched !== null) this.touch(slot);
       this.bytes[slot]!.fill(0);
       this.lastMmapReused = true;
       return this.pageAddress(slot);
@@ -160,6 +161,7 @@ export class SimulatedKernel {
   /** Unmaps the page at `address` (a page address returned by mmap). */
   munmap(address: number): void {
     const slot = this.slotOf(address);
+    if (this.watched !== null) this.touch(slot);
     const page = this.bytes[slot];
     if (!page || this.pageAddress(slot) !== address) {
       throw new Error(`munmap of an address that is not a mapped page: 0x${address.toString(16)}`);
@@ -176,6 +178,7 @@ export class SimulatedKernel {
   }
 
   private unmapSlot(slot: number): void {
+    if (this.watched !== null) this.touch(slot);
     const page = this.bytes[slot]!;
     this.bytes[slot] = undefined;
     this.views[slot] = undefined;
@@ -209,23 +212,69 @@ export class SimulatedKernel {
 
   /** The DataView of a mapped page by slot (callers check `isMapped` for untrusted input). */
   viewOfSlot(slot: number): DataView {
+    if (this.watched !== null) this.touch(slot);
     return this.views[slot]!;
   }
 
   /** The bytes of a mapped page by slot. */
   bytesOfSlot(slot: number): Uint8Array {
+    if (this.watched !== null) this.touch(slot);
     return this.bytes[slot]!;
   }
 
   /** The DataView of the page that holds `address`. */
   view(address: number): DataView {
+    const slot = this.slotOf(address);
+    if (this.watched !== null) this.touch(slot);
+    return this.views[slot]!;
+  }
+
+  /** The bytes of a mapped page by slot, for reading only (no touch: see `peekView`). */
+  peekBytesOfSlot(slot: number): Uint8Array {
+    return this.bytes[slot]!;
+  }
+
+  /**
+   * The DataView of the page that holds `address`, for reading only: unlike `view` it does not
+   * count as a touch of a watched page (queries that draw a heap must not copy it).
+   */
+  peekView(address: number): DataView {
     return this.views[this.slotOf(address)]!;
   }
 
   /** The bytes of the page that holds `address`, or undefined when it is not mapped. */
   pageBytes(address: number): Uint8Array | undefined {
     if (!(address > 0 && address < MMAP_TOP)) return undefined;
-    return this.bytes[this.slotOf(address)];
+    const slot = this.slotOf(address);
+    if (this.watched !== null) this.touch(slot);
+    return this.bytes[slot];
+  }
+
+  /**
+   * Copy-before-touch, for snapshots taken a few pages at a time (`heapSnapshot.ts`): until
+   * `unwatch`, the first access to a slot marked 1 in `watched` (through view, viewOfSlot,
+   * bytesOfSlot, pageBytes, munmap or a reservoir reuse) first calls `beforeTouch(slot)`, which
+   * can still read the page as it was. Only for heaps whose views are not kept across calls
+   * (the time-travel replica: a harness keeps views of user structs).
+   */
+  watch(watched: Uint8Array, beforeTouch: (slot: number) => void): void {
+    this.watched = watched;
+    this.beforeTouch = beforeTouch;
+  }
+
+  unwatch(): void {
+    this.watched = null;
+    this.beforeTouch = null;
+  }
+
+  private watched: Uint8Array | null = null;
+  private beforeTouch: ((slot: number) => void) | null = null;
+
+  private touch(slot: number): void {
+    if (this.watched![slot] === 1) {
+      this.watched![slot] = 0;
+      this.beforeTouch!(slot);
+    }
   }
 
   mappedBytes(): number {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { HeapSnapshot } from '../../src/engine/heapSnapshot';
+import { HeapSnapshot, PendingSnapshot } from '../../src/engine/heapSnapshot';
 import { LmmHeap, type HeapOptions } from '../../src/engine/lmmHeap';
 import { checkHeap } from '../../src/engine/invariants';
 import { heapImage } from '../support/heapImage';
@@ -68,6 +68,37 @@ function scenario(options: HeapOptions): void {
 }
 
 describe('HeapSnapshot (time-travel snapshots)', () => {
+  it('taken a few pages at a time while the heap moves on, holds the heap as it was when begun', () => {
+    for (const options of [{ pageSize: 4096 }, { pageSize: 1000, reservoir: { pages: 5, delay: 40 } }]) {
+      const heap = new LmmHeap(options);
+      for (const [name, size] of [
+        ['a_t', 24],
+        ['b_t', 100],
+        ['c_t', 700],
+      ] as const)
+        heap.register(name, size);
+      const live: number[] = [];
+      churn(heap, live, 3000, 1);
+      const image = heapImage(heap);
+      const pending = new PendingSnapshot(heap, { buffer: new Uint32Array(0) });
+      const pages = pending.remaining;
+      for (let i = 0; pending.remaining > 0; i++) {
+        churn(heap, live, 20, 10 + i); // touches (and frees, unmaps) pages not saved yet
+        pending.advance(1);
+      }
+      assert.ok(pages > 20, `${pages} pages`);
+      const snapshot = pending.finish();
+      assert.notEqual(heapImage(heap), image);
+      const after = heapImage(heap);
+      snapshot.restoreInto(heap);
+      assert.equal(heapImage(heap), image);
+      const fresh = new LmmHeap(options);
+      snapshot.restoreInto(fresh);
+      assert.equal(heapImage(fresh), image);
+      assert.notEqual(after, image);
+    }
+  });
+
   it('restores a heap byte for byte, into a fresh heap or one that moved on', () => scenario({ pageSize: 4096 }));
   it('keeps the page reservoir and a page size that is not a multiple of 128', () =>
     scenario({ pageSize: 1000, reservoir: { pages: 5, delay: 40 } }));
