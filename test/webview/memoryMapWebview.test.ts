@@ -481,6 +481,8 @@ describe('Memory Map webview (headless Chromium)', function () {
     const mapBottom = await host.page.locator('.map-scroll').evaluate((e) => e.getBoundingClientRect().bottom);
     const chartsTop = await host.page.locator('.charts').evaluate((e) => e.getBoundingClientRect().top);
     assert.ok(mapBottom <= chartsTop, `the map ends (${mapBottom}) above the charts (${chartsTop})`);
+    const mapHeight = await host.page.locator('.map-scroll').evaluate((e) => e.clientHeight);
+    assert.ok(mapHeight >= 100, `the charts scroll rather than squeeze the map to ${mapHeight} px`);
     await host.page.setViewportSize({ width: 1400, height: 900 });
     await settle();
   });
