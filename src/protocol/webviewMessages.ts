@@ -61,6 +61,7 @@ export type HostToWebviewMessage =
   /**
    * A new run begins (or the backlog of one is about to be replayed): the webview clears everything and starts an empty timeline
    * with the run's `pageSize` and `memoryCap` (the heap's `kernel.memoryCap`; default 1 GiB) so its replay fails exactly where the run did.
+   * The host sends it again for the same run, before any `heapOps`, when a harness's `mm_init()` changes either.
    */
   | { type: 'runStarted'; runId: string; pageSize: number; title: string; live: boolean; memoryCap?: number }
   /** Site table entries `firstId`, `firstId + 1`, … (site id = index used in `HeapOpBatch.site`), innermost frame of each. */
