@@ -2,11 +2,14 @@
  * Time travel over a run: the heap as it was after any step, and per-step series for charts.
  *
  * The timeline replays the operation log (`heapOps.ts`) on its own engine, which is
- * deterministic, so the addresses it produces are the run's. It keeps snapshots (deep copies of
- * the heap) every `snapshotEvery` steps; `heapAt(step)` copies the nearest snapshot before the step
- * and replays the rest. Snapshots are bounded by a byte budget: when they would exceed it, every
- * other one is dropped and the interval doubles, so memory stays bounded and a lookup replays at
- * most one interval.
+ * deterministic, so the addresses it produces are the run's. It keeps snapshots every
+ * `snapshotEvery` steps (`heapSnapshot.ts`: the non-zero words of all pages in one buffer, about
+ * a fifth of the pages' bytes, plus the bookkeeping arrays), taken a few pages per step so no
+ * append pays for the whole heap at once. `heapAt(step)` restores the nearest snapshot before the
+ * step in place into one scratch heap (no allocation per page) and replays the rest, or keeps
+ * replaying from where the last call left it when that is closer. Snapshots are bounded by a
+ * byte budget: when they would exceed it, every other one is dropped and the interval doubles,
+ * so memory stays bounded and a lookup replays at most one interval.
  *
  * Series are typed arrays indexed by step (value after that step), so a chart of 1,000,000 steps
  * is a few typed-array reads.
@@ -18,7 +21,7 @@ import { LmmHeap } from './lmmHeap';
 export interface TimelineOptions {
   /** Steps between snapshots to start with (it doubles when the budget is reached). */
   snapshotEvery?: number;
-  /** Most bytes of page copies kept in snapshots (default 256 MiB). */
+  /** Most bytes kept in snapshots (default 256 MiB; ~10 MB per snapshot of a 10,000-page heap). */
   snapshotBudgetBytes?: number;
   memoryCap?: number;
 }
@@ -165,11 +168,16 @@ export class HeapTimeline {
     const snapshotStep = snapshotIndex * this.snapshotEvery - 1;
     const heap = (this.scratch ??= new LmmHeap(this.heapOptions));
     let from: number;
-    if (this.cursorStep <= step && this.cursorStep >= snapshotStep) {
+    const snapshot = this.snapshots[snapshotIndex]!;
+    // From the cursor when it is no further back than the snapshot plus the restore's cost (a
+    // page restored costs about what a step replayed does): dragging forward across a snapshot
+    // keeps replaying instead of restoring.
+    const restoreCost = snapshot.mappedBytes / this.pageSize;
+    if (this.cursorStep <= step && this.cursorStep >= -1 && step - this.cursorStep <= step - snapshotStep + restoreCost) {
       from = this.cursorStep + 1;
     } else {
       this.cursorStep = -2; // in case a replay below throws
-      this.snapshots[snapshotIndex]!.restoreInto(heap);
+      snapshot.restoreInto(heap);
       from = snapshotStep + 1;
     }
     for (let s = from; s <= step; s++) this.apply(heap, this.kind[s]! as HeapOpKind, this.argA[s]!, this.argB[s]!);

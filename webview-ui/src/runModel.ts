@@ -18,6 +18,12 @@ export interface LeakCheckPoint {
 
 export type RunState = 'running' | RunEndState;
 
+/**
+ * Memory for time-travel snapshots. A snapshot of a 10,000-page heap is ~10 MB (non-zero words
+ * only), so this keeps one per 20,000 steps of a 1,000,000-step run: a jump replays at most that.
+ */
+const TIME_TRAVEL_BUDGET_BYTES = 512 * 1024 * 1024;
+
 export class RunModel {
   readonly timeline: HeapTimeline;
   readonly sites: SourceSite[] = [];
@@ -37,7 +43,11 @@ export class RunModel {
     live: boolean,
     memoryCap?: number,
   ) {
-    this.timeline = new HeapTimeline(pageSize, memoryCap === undefined ? {} : { memoryCap });
+    const snapshotBudgetBytes = TIME_TRAVEL_BUDGET_BYTES;
+    this.timeline = new HeapTimeline(
+      pageSize,
+      memoryCap === undefined ? { snapshotBudgetBytes } : { memoryCap, snapshotBudgetBytes },
+    );
     this.state = live ? 'running' : 'finished';
   }
 
