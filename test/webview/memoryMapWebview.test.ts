@@ -238,6 +238,7 @@ describe('Memory Map webview (headless Chromium)', function () {
   });
 
   it('scrubbing back in time changes the map; the host hears each step and its site', async () => {
+    await settle(); // the click's selection outline is drawn on the next frame
     const atEnd = await mapSignature();
     await host.page.locator('.timeline-track').focus();
     await host.page.keyboard.press('Home');
@@ -472,6 +473,12 @@ describe('Memory Map webview (headless Chromium)', function () {
     const mapBox = (await host.page.locator('.map-canvas').boundingBox())!;
     await host.page.mouse.move(mapBox.x + 40, mapBox.y + 8);
     assert.equal(await host.page.locator('.map-canvas').getAttribute('title'), headings[0]!.full);
+    // The map is narrow: page labels keep their last six hex digits, the full address on hover.
+    const page = Math.floor(run.s2 / 4096) * 4096;
+    const s2 = await blockCenter(run.s2);
+    await host.page.mouse.move(mapBox.x + 20, s2.y);
+    assert.equal(await host.page.locator('.map-canvas').getAttribute('title'), `page 0x${page.toString(16)}`);
+    assert.ok(s2.x - mapBox.x < 112, 'the strips start before the wide labels’ 112 pixels');
     await host.page.mouse.move(5, 5);
 
     // A shorter panel: the map gives up height, it never runs under the charts.

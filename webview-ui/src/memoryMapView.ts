@@ -22,6 +22,12 @@ import { fitText } from './fitText';
 import { structColor, type MapColors } from './themeColors';
 
 const LABEL_WIDTH = 112;
+/**
+ * Below this map width the page labels keep only the last six hex digits (the pages of one run
+ * share their leading digits; the tooltip names the full address), so the strips keep their room.
+ */
+const NARROW_MAP_WIDTH = 420;
+const NARROW_LABEL_WIDTH = 64;
 const RIGHT_PAD = 8;
 
 /** What the pointer is over (or what is selected): one segment of one page. */
@@ -106,6 +112,11 @@ export class MemoryMapView {
   private width = 0;
   private height = 0;
   private scrollTop = 0;
+
+  /** Where the strips begin: after the page labels, shorter ones in a narrow map. */
+  private get labelWidth(): number {
+    return this.width < NARROW_MAP_WIDTH ? NARROW_LABEL_WIDTH : LABEL_WIDTH;
+  }
 
   private setScrollTop(value: number): void {
     this.element.scrollTop = value;
@@ -204,8 +215,9 @@ export class MemoryMapView {
     }
     const scrollTop = this.scrollTop;
     const first = Math.max(0, rowAt(layout, scrollTop));
-    const stripWidth = Math.max(10, width - LABEL_WIDTH - RIGHT_PAD);
+    const stripWidth = Math.max(10, width - this.labelWidth - RIGHT_PAD);
     const scale = stripWidth / heap.pageSize;
+    const narrow = width < NARROW_MAP_WIDTH;
     ctx.font = colors.font;
     ctx.textBaseline = 'middle';
     let rowsDrawn = 0;
@@ -226,12 +238,13 @@ export class MemoryMapView {
       const page = layout.page[row]!;
       if (!heap.kernel.isMapped(page)) continue; // the live heap moved on since the layout; redrawn next frame
       ctx.fillStyle = colors.muted;
-      ctx.fillText(page.toString(16), 4, y + PAGE_ROW_HEIGHT / 2 + 1);
+      const address = page.toString(16);
+      ctx.fillText(narrow ? `…${address.slice(-6)}` : address, 4, y + PAGE_ROW_HEIGHT / 2 + 1);
       const color = structColor(colors, this.overrides, family.name, family.id);
       rowsDrawn++;
       for (const segment of pageSegments(heap, page, family.structSize)) {
         ctx.fillStyle = segmentColor(colors, segment.kind, color);
-        const x = LABEL_WIDTH + segment.start * scale;
+        const x = this.labelWidth + segment.start * scale;
         const w = Math.max(1, (segment.end - segment.start) * scale);
         ctx.fillRect(x, y, w, PAGE_ROW_HEIGHT);
         if (segment.kind === SegmentKind.Free || segment.kind === SegmentKind.SoftFragment) {
@@ -241,7 +254,7 @@ export class MemoryMapView {
         }
         if (segment.meta !== 0 && (segment.meta === this.selectedMeta || segment.meta === this.hoverMeta)) {
           if (segment.kind === SegmentKind.Meta || segment.kind === SegmentKind.HardFragment) continue;
-          const start = LABEL_WIDTH + (segment.start - META_SIZE) * scale;
+          const start = this.labelWidth + (segment.start - META_SIZE) * scale;
           ctx.strokeStyle = segment.meta === this.selectedMeta ? colors.selection : colors.hover;
           ctx.lineWidth = 2;
           ctx.strokeRect(
@@ -255,7 +268,7 @@ export class MemoryMapView {
       if (page === this.selectedPage && this.selectedMeta === 0) {
         ctx.strokeStyle = colors.selection;
         ctx.lineWidth = 2;
-        ctx.strokeRect(LABEL_WIDTH + 1, y + 1, stripWidth - 2, PAGE_ROW_HEIGHT - 2);
+        ctx.strokeRect(this.labelWidth + 1, y + 1, stripWidth - 2, PAGE_ROW_HEIGHT - 2);
       }
     }
     this.lastRowsDrawn = rowsDrawn;
@@ -279,9 +292,9 @@ export class MemoryMapView {
       this.draw();
     }
     const block = heap.block(meta);
-    const scale = Math.max(10, this.width - LABEL_WIDTH - RIGHT_PAD) / heap.pageSize;
+    const scale = Math.max(10, this.width - this.labelWidth - RIGHT_PAD) / heap.pageSize;
     return {
-      x: LABEL_WIDTH + (block.offset + META_SIZE) * scale,
+      x: this.labelWidth + (block.offset + META_SIZE) * scale,
       y: top - this.scrollTop,
       width: block.size * scale,
       height: PAGE_ROW_HEIGHT,
@@ -292,12 +305,12 @@ export class MemoryMapView {
   targetAt(x: number, y: number): MapTarget | null {
     const heap = this.heap;
     const layout = this.layout;
-    if (!heap || !layout || x < LABEL_WIDTH) return null;
+    if (!heap || !layout || x < this.labelWidth) return null;
     const row = rowAt(layout, y + this.scrollTop);
     if (row < 0 || layout.kind[row] !== RowKind.Page) return null;
     if (y + this.scrollTop > layout.top[row]! + PAGE_ROW_HEIGHT) return null;
-    const stripWidth = Math.max(10, this.width - LABEL_WIDTH - RIGHT_PAD);
-    const offset = Math.floor(((x - LABEL_WIDTH) / stripWidth) * heap.pageSize);
+    const stripWidth = Math.max(10, this.width - this.labelWidth - RIGHT_PAD);
+    const offset = Math.floor(((x - this.labelWidth) / stripWidth) * heap.pageSize);
     if (offset < 0 || offset >= heap.pageSize) return null;
     const family = heap.families[layout.family[row]!]!;
     if (!heap.kernel.isMapped(layout.page[row]!)) return null;
@@ -321,19 +334,23 @@ export class MemoryMapView {
     };
   }
 
-  /** The full heading of the family row at canvas y, or '' (the tooltip of a heading cut to fit). */
-  familyHeadingAt(y: number): string {
+  /**
+   * The tooltip for canvas (x, y): a family row's full heading, or a page label's full address
+   * (both may be cut to fit); '' elsewhere (blocks have their own tooltip).
+   */
+  rowTitleAt(x: number, y: number): string {
     const heap = this.heap;
     const layout = this.layout;
     if (!heap || !layout) return '';
     const row = rowAt(layout, y + this.scrollTop);
-    if (row < 0 || layout.kind[row] !== RowKind.Family) return '';
-    return familyHeadings(heap.families[layout.family[row]!]!)[0]!;
+    if (row < 0) return '';
+    if (layout.kind[row] === RowKind.Family) return familyHeadings(heap.families[layout.family[row]!]!)[0]!;
+    return x < this.labelWidth ? `page 0x${layout.page[row]!.toString(16)}` : '';
   }
 
   private pointerMoved(event: PointerEvent): void {
-    const heading = this.familyHeadingAt(event.offsetY);
-    if (this.canvas.title !== heading) this.canvas.title = heading;
+    const title = this.rowTitleAt(event.offsetX, event.offsetY);
+    if (this.canvas.title !== title) this.canvas.title = title;
     const target = this.targetAt(event.offsetX, event.offsetY);
     const meta = target ? target.meta : -1;
     if (meta !== this.hoverMeta) {
