@@ -66,6 +66,7 @@ await Promise.all([
     outdir: 'dist',
   }),
   esbuild.build({ ...common, platform: 'node', format: 'cjs', entryPoints: { 'extension/trace-worker': 'src/extension/traceWorker.ts' }, outdir: 'dist' }),
+  esbuild.build({ ...common, platform: 'node', format: 'cjs', entryPoints: { 'extension/policy-worker': 'src/extension/policyWorker.ts' }, outdir: 'dist' }),
   esbuild.build({ ...common, platform: 'node', format: 'cjs', entryPoints: { 'bench/extension-bench': 'bench/extensionBench.ts' }, outdir: 'dist' }),
   esbuild.build({ ...common, platform: 'node', format: 'cjs', entryPoints: { 'server/server': 'src/server/server.ts' }, outdir: 'dist' }),
   // The TypeScript server plugin: tsserver loads it by package name from <extension>/node_modules.

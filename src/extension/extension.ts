@@ -24,6 +24,7 @@ import { RunStore, type RunState } from './model/runState';
 import { leakedBlocks, statusText } from './model/statusText';
 import { structUsageNodes } from './model/structUsageTree';
 import { RunController } from './runController';
+import { CLASSIC_POLICY, comparePoliciesOn, configuredPolicy, openTraceUnderPolicy } from './policyCommands';
 import { LmmTreeProvider } from './treeViews';
 
 declare const LMM_VERSION: string;
@@ -221,6 +222,12 @@ export function activate(context: vscode.ExtensionContext): LmmStudioApi {
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     if (document?.isDirty) await document.save();
     if (!memoryMap.visible) memoryMap.show(true);
+    const policy = configuredPolicy(uri);
+    if (policy !== CLASSIC_POLICY) {
+      log.appendLine(
+        `${uri.fsPath}: runs on lmm-classic: lmm.policy = ${policy} applies to Open Trace and Compare Runs on .rep/.trace files; the harness runtime drives LMM only.`,
+      );
+    }
     await controller.runHarness(uri);
   };
 
@@ -239,6 +246,9 @@ export function activate(context: vscode.ExtensionContext): LmmStudioApi {
       uri = picked?.[0];
     }
     if (!uri) return;
+    // lmm.policy picks the allocator for trace replays; the Memory Map and the trees are LMM's own views.
+    const policy = configuredPolicy(uri);
+    if (policy !== CLASSIC_POLICY) return openTraceUnderPolicy(uri, policy, log);
     try {
       if (!memoryMap.visible) memoryMap.show(true);
       await controller.openTrace(uri);
@@ -310,13 +320,37 @@ export function activate(context: vscode.ExtensionContext): LmmStudioApi {
     return target;
   };
 
-  const compareRuns = async () => {
+  /** Compare Runs on a workload file (argument or active editor): policies side by side; else two finished runs. */
+  const compareRuns = async (arg?: unknown, policiesArg?: unknown) => {
     const runs = store.runs.filter((r) => r.report);
-    if (runs.length < 2) {
-      void vscode.window.showInformationMessage(
-        'LMM: Compare Runs needs two finished runs (e.g. the same harness before and after a change).',
+    if (arg instanceof vscode.Uri && isTraceFile(arg.fsPath)) return comparePoliciesOn(arg, policiesArg, log);
+    const active = vscode.window.activeTextEditor?.document.uri;
+    const workload = active && isTraceFile(active.fsPath) ? active : undefined;
+    if (workload && runs.length >= 2) {
+      const name = workload.path.slice(workload.path.lastIndexOf('/') + 1);
+      const choice = await vscode.window.showQuickPick(
+        [
+          { label: `Compare policies on ${name}`, description: 'the same workload under two or more allocators', policies: true },
+          { label: 'Compare two finished runs', description: `${runs.length} runs`, policies: false },
+        ],
+        { title: 'LMM: Compare Runs' },
       );
-      return;
+      if (!choice) return;
+      if (choice.policies) return comparePoliciesOn(workload, policiesArg, log);
+    } else if (workload) return comparePoliciesOn(workload, policiesArg, log);
+    if (runs.length < 2) {
+      const choice = await vscode.window.showInformationMessage(
+        'LMM: Compare Runs needs two finished runs (e.g. the same harness before and after a change), or a trace (.rep or .trace) to replay under several policies.',
+        'Compare Policies on a Trace…',
+      );
+      if (!choice) return;
+      const picked = await vscode.window.showOpenDialog({
+        title: 'LMM: Compare Runs — workload',
+        canSelectMany: false,
+        filters: { 'malloc-lab traces': ['rep'], 'LMM traces': ['trace'] },
+      });
+      if (!picked?.[0]) return;
+      return comparePoliciesOn(picked[0], policiesArg, log);
     }
     let pair: [RunState, RunState] = [runs[runs.length - 2]!, runs[runs.length - 1]!];
     if (runs.length > 2) {

@@ -2,6 +2,12 @@
 import { formatBytes, formatCount } from './runReport';
 import type { RunState } from './runState';
 
+/**
+ * The allocator of every run in the RunStore: the views replay LmmHeap's operation log, so runs
+ * under another policy (lmm.policy on Open Trace, Compare Runs) show in pages of their own instead.
+ */
+export const RUN_POLICY = 'lmm-classic';
+
 export interface StatusText {
   text: string;
   tooltip: string;
@@ -26,7 +32,7 @@ export function statusText(run: RunState | undefined): StatusText {
     case 'running':
       return {
         text: `$(sync~spin) LMM ${totals}`,
-        tooltip: `Running ${run.label}: ${steps} so far, ${totals} of application memory. Click to stop.`,
+        tooltip: `Running ${run.label} on ${RUN_POLICY}: ${steps} so far, ${totals} of application memory. Click to stop.`,
       };
     case 'finished': {
       const leaks = leakedBlocks(run);
@@ -35,7 +41,7 @@ export function statusText(run: RunState | undefined): StatusText {
       const text = `${icon} LMM ${totals}${run.kind === 'harness' ? ` · ${formatCount(leaks)} leaked` : ''}`;
       return {
         text,
-        tooltip: `${run.label} finished: ${steps}, ${totals} of application memory at the end, ${formatCount(leaks)} leaked blocks, ${formatCount(errors)} memory errors. Click to show the Memory Map.`,
+        tooltip: `${run.label} finished on ${RUN_POLICY}: ${steps}, ${totals} of application memory at the end, ${formatCount(leaks)} leaked blocks, ${formatCount(errors)} memory errors.${run.kind === 'harness' ? ' Harness runs always use lmm-classic (the harness runtime drives LMM only; lmm.policy applies to Open Trace and Compare Runs).' : ''} Click to show the Memory Map.`,
       };
     }
     case 'failed':

@@ -1,0 +1,31 @@
+/**
+ * What the policy worker takes and gives back, and the work it does (also run in place when the
+ * worker script is not built, e.g. tests from sources). Syntax errors come back with their line.
+ */
+import { UnknownPolicyError } from '../../policies/comparePolicies';
+import { parseWorkload, WorkloadSyntaxError } from '../../policies/workloadFormats';
+import { runPoliciesWithPictures, type PolicyRunResult } from './policyRun';
+
+export interface PolicyWorkerInput {
+  file: string;
+  text: string;
+  policies: string[];
+  timingMs: number;
+}
+
+export type PolicyWorkerOutput =
+  { ok: true; results: PolicyRunResult[] } | { ok: false; message: string; line?: number; reason?: string };
+
+export function runPoliciesFromText(input: PolicyWorkerInput): PolicyWorkerOutput {
+  try {
+    const workload = parseWorkload(input.file, input.text);
+    return { ok: true, results: runPoliciesWithPictures(workload, input.policies, { timingMs: input.timingMs }) };
+  } catch (error) {
+    if (error instanceof WorkloadSyntaxError) {
+      const base = input.file.split(/[\\/]/).pop() ?? input.file;
+      return { ok: false, message: `${base}:${error.line}: ${error.reason}`, line: error.line, reason: error.reason };
+    }
+    if (error instanceof UnknownPolicyError) return { ok: false, message: error.message };
+    return { ok: false, message: (error as Error).message };
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * The policy lab in VS Code: `LMM: Open Trace` under the `lmm.policy` setting when it names a
+ * policy other than lmm-classic, and `LMM: Compare Runs` on a workload file (several policies on
+ * the same `.rep` / `.trace`). Policies run in the policy worker; the results show in a
+ * script-less webview. The LMM views (trees, Memory Map) are LMM's own and keep showing
+ * lmm-classic runs only.
+ */
+import * as vscode from 'vscode';
+import { makeNonce } from '../protocol/memoryMapHtml';
+import { POLICIES, POLICY_NAMES } from '../policies/policyRegistry';
+import { bytesText, percent } from '../policies/reportFormat';
+import { DEFAULT_COMPARED_POLICIES, integrityText, policyCompareHtml, policyCompareMarkdown } from './model/policyCompare';
+import type { PolicyRunResult } from './model/policyRun';
+import { runPoliciesOffThread } from './policyRunner';
+
+export const CLASSIC_POLICY = 'lmm-classic';
+
+/** Milliseconds of timing per policy for Kops/s (the CLI's default). */
+const TIMING_MS = 100;
+
+/** The `lmm.policy` setting for a file, or lmm-classic when unset. */
+export function configuredPolicy(uri: vscode.Uri | undefined): string {
+  return vscode.workspace.getConfiguration('lmm', uri).get<string>('policy', CLASSIC_POLICY);
+}
+
+/** Reads the workload, runs the policies off thread with a cancellable notification; undefined when cancelled. */
+async function runPolicies(uri: vscode.Uri, policies: string[], title: string): Promise<PolicyRunResult[] | undefined> {
+  const unknown = policies.filter((p) => !POLICY_NAMES.includes(p));
+  if (unknown.length > 0) throw new Error(`unknown policy '${unknown[0]}' (one of: ${POLICY_NAMES.join(', ')})`);
+  let text: string;
+  try {
+    text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+  } catch (error) {
+    throw new Error(`${uri.fsPath}: cannot read: ${(error as Error).message}`, { cause: error });
+  }
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+    async (_progress, token) => {
+      const job = runPoliciesOffThread({ file: uri.fsPath, text, policies, timingMs: TIMING_MS });
+      const cancelled = new Promise<undefined>((resolve) =>
+        token.onCancellationRequested(() => {
+          job.stop();
+          resolve(undefined);
+        }),
+      );
+      return Promise.race([job.done, cancelled]);
+    },
+  );
+}
+
+function showPolicyPage(viewType: string, title: string, results: PolicyRunResult[]): void {
+  const panel = vscode.window.createWebviewPanel(viewType, title, vscode.ViewColumn.Active, {
+    enableScripts: false,
+    localResourceRoots: [],
+  });
+  panel.webview.html = policyCompareHtml(results, makeNonce(), panel.webview.cspSource);
+}
+
+/** One line for the log and the notification: the run's main figures. */
+export function policySummary(run: PolicyRunResult): string {
+  const r = run.report;
+  return `${run.workload} under ${r.policy}: ${run.ops} operations, utilization ${percent(r.utilization)}, peak mapped ${bytesText(r.peakMappedBytes)}, ${r.syscalls} syscalls (${r.mmap} mmap, ${r.munmap} munmap), ${r.kops.toFixed(0)} Kops/s, ${r.rejected} rejected, integrity ${integrityText(run)}`;
+}
+
+/**
+ * `LMM: Open Trace` when `lmm.policy` names another policy than lmm-classic: the trace replayed
+ * under that policy, its counters and pages in a page of their own. Returns the Markdown table.
+ */
+export async function openTraceUnderPolicy(
+  uri: vscode.Uri,
+  policy: string,
+  log: vscode.OutputChannel,
+): Promise<string | undefined> {
+  const label = uri.path.slice(uri.path.lastIndexOf('/') + 1);
+  let results: PolicyRunResult[] | undefined;
+  try {
+    results = await runPolicies(uri, [policy], `LMM: replaying ${label} under ${policy}`);
+  } catch (error) {
+    void vscode.window.showErrorMessage(`LMM: ${(error as Error).message}`);
+    return undefined;
+  }
+  if (!results) return undefined;
+  const summary = policySummary(results[0]!);
+  log.appendLine(`${summary} (lmm.policy = ${policy}; the Memory Map and the trees show lmm-classic runs only)`);
+  showPolicyPage('lmm.policyRun', `LMM: ${label} · ${policy}`, results);
+  void vscode.window.setStatusBarMessage(`LMM: ${summary}`, 15_000);
+  return policyCompareMarkdown(results);
+}
+
+/** The policies to compare: from the caller, or a multi-select quick pick (default lmm-classic + hybrid). */
+async function pickPolicies(given: unknown): Promise<string[] | undefined> {
+  if (Array.isArray(given) && given.every((p) => typeof p === 'string')) return given as string[];
+  const picked = await vscode.window.showQuickPick(
+    POLICIES.map((p) => ({
+      label: p.name,
+      description: p.header,
+      detail: p.summary,
+      picked: (DEFAULT_COMPARED_POLICIES as readonly string[]).includes(p.name),
+    })),
+    { title: 'LMM: Compare Runs — policies to compare (two or more)', canPickMany: true, matchOnDetail: true },
+  );
+  return picked?.map((p) => p.label);
+}
+
+/** `LMM: Compare Runs` on a workload file: the picked policies side by side. Returns the Markdown table. */
+export async function comparePoliciesOn(
+  uri: vscode.Uri,
+  policiesArg: unknown,
+  log: vscode.OutputChannel,
+): Promise<string | undefined> {
+  const policies = await pickPolicies(policiesArg);
+  if (!policies) return undefined;
+  if (policies.length < 2) {
+    void vscode.window.showWarningMessage('LMM: Compare Runs needs two or more policies.');
+    return undefined;
+  }
+  const label = uri.path.slice(uri.path.lastIndexOf('/') + 1);
+  let results: PolicyRunResult[] | undefined;
+  try {
+    results = await runPolicies(uri, policies, `LMM: comparing ${policies.length} policies on ${label}`);
+  } catch (error) {
+    void vscode.window.showErrorMessage(`LMM: ${(error as Error).message}`);
+    return undefined;
+  }
+  if (!results) return undefined;
+  for (const run of results) log.appendLine(policySummary(run));
+  showPolicyPage('lmm.comparePolicies', `LMM: ${label} · ${policies.join(' vs ')}`, results);
+  return policyCompareMarkdown(results);
+}

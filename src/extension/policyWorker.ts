@@ -1,0 +1,9 @@
+/**
+ * Worker thread for the policy lab in the extension (`LMM: Compare Runs` on a workload file, and
+ * `LMM: Open Trace` under a policy other than lmm-classic): parses the workload and runs every
+ * policy off the extension host's thread (each run includes a timing pass of about 100 ms).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { runPoliciesFromText, type PolicyWorkerInput, type PolicyWorkerOutput } from './model/policyWorkerProtocol';
+
+parentPort!.postMessage(runPoliciesFromText(workerData as PolicyWorkerInput) satisfies PolicyWorkerOutput);
