@@ -364,9 +364,14 @@ export class SimulatedKernel {
       this.bytes[slot] = undefined;
       this.views[slot] = undefined;
     }
+    // Pages to map beyond the spare ones come from one buffer: one allocation, not thousands.
+    let missing = -this.spare.length;
+    for (const slot of slots) if (this.bytes[slot] === undefined) missing++;
+    const arena = missing > 0 ? new Uint8Array(missing * this.pageSize) : null;
+    let carved = 0;
     for (const slot of slots) {
       if (this.bytes[slot] !== undefined) continue;
-      const page = this.spare.pop() ?? new Uint8Array(this.pageSize);
+      const page = this.spare.pop() ?? arena!.subarray(carved * this.pageSize, ++carved * this.pageSize);
       this.bytes[slot] = page;
       this.views[slot] = new DataView(page.buffer, page.byteOffset, page.byteLength);
     }
