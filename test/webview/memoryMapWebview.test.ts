@@ -48,6 +48,19 @@ type Hook = {
   };
 };
 
+/** WCAG contrast ratio of two `rgb(r, g, b)` colours. */
+function contrast(a: string, b: string): number {
+  const luminance = (css: string) => {
+    const [r, g, bl] = css.match(/\d+/g)!.map((v) => {
+      const c = Number(v) / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * bl!;
+  };
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi! + 0.05) / (lo! + 0.05);
+}
+
 describe('Memory Map webview (headless Chromium)', function () {
   this.timeout(60000);
   let browser: Browser | undefined;
@@ -502,6 +515,16 @@ describe('Memory Map webview (headless Chromium)', function () {
         return { fill: style.backgroundColor, border: style.borderTopColor, borderWidth: style.borderTopWidth };
       }, name);
     const background = (): Promise<string> => host.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    // Dark Modern: free blocks are #202020 on #1f1f1f; the outline must carry them.
+    await host.page.evaluate(() => {
+      const set = (k: string, v: string) => document.documentElement.style.setProperty(`--vscode-${k}`, v);
+      set('editor-background', '#1f1f1f');
+      set('editorWidget-background', '#202020');
+      set('editorLineNumber-foreground', '#6e7681');
+      document.body.className = 'vscode-dark';
+    });
+    await settle();
+    assert.ok(contrast((await swatch('free')).border, await background()) >= 3, 'free outline readable on dark');
     // Light+: the free colour is nearly the editor's white: its swatch needs an outline to show.
     await host.page.evaluate(() => {
       const set = (k: string, v: string) => document.documentElement.style.setProperty(`--vscode-${k}`, v);
@@ -517,8 +540,8 @@ describe('Memory Map webview (headless Chromium)', function () {
     const free = await swatch('free');
     assert.equal(free.fill, 'rgb(248, 248, 248)');
     assert.equal(free.borderWidth, '1px');
-    assert.equal(free.border, 'rgb(200, 200, 200)', 'outlined like free blocks on the map');
-    assert.notEqual(free.border, await background());
+    assert.equal(free.border, 'rgb(110, 118, 129)', 'outlined like free blocks on the map (line number grey)');
+    assert.ok(contrast(free.border, await background()) >= 3, 'the outline has 3:1 contrast on white (WCAG non-text)');
     assert.notDeepEqual(await cssColor('--lmm-page-header'), await cssColor('--lmm-meta'), 'header and meta data differ');
     // High contrast: the text and indent guides are both white; meta data takes the contrast border.
     await host.page.evaluate(() => {
