@@ -13,6 +13,7 @@ import { ensureNodeForEsbuild } from './nodeForEsbuild';
 import { ensureTsPlugin } from './tsPluginInstall';
 import { MemoryMapPanel } from './memoryMapPanel';
 import { compareRunsHtml, compareRunsMarkdown } from './model/compareRuns';
+import { compareRunsChoice } from './model/compareRunsChoice';
 import { makeNonce } from '../protocol/memoryMapHtml';
 import { freeListNodes } from './model/freeListsTree';
 import { isHarnessFile, isTraceFile } from './model/harnessFiles';
@@ -323,27 +324,31 @@ export function activate(context: vscode.ExtensionContext): LmmStudioApi {
   /** Compare Runs on a workload file (argument or active editor): policies side by side; else two finished runs. */
   const compareRuns = async (arg?: unknown, policiesArg?: unknown) => {
     const runs = store.runs.filter((r) => r.report);
-    if (arg instanceof vscode.Uri && isTraceFile(arg.fsPath)) return comparePoliciesOn(arg, policiesArg, log);
-    const active = vscode.window.activeTextEditor?.document.uri;
-    const workload = active && isTraceFile(active.fsPath) ? active : undefined;
-    if (workload && runs.length >= 2) {
-      const name = workload.path.slice(workload.path.lastIndexOf('/') + 1);
-      const choice = await vscode.window.showQuickPick(
+    const choice = compareRunsChoice(
+      arg instanceof vscode.Uri ? arg : undefined,
+      vscode.window.activeTextEditor?.document.uri,
+      (uri) => uri.fsPath,
+      runs.length,
+    );
+    if (choice.kind === 'policies') return comparePoliciesOn(choice.workload, policiesArg, log);
+    if (choice.kind === 'ask') {
+      const name = choice.workload.path.slice(choice.workload.path.lastIndexOf('/') + 1);
+      const picked = await vscode.window.showQuickPick(
         [
           { label: `Compare policies on ${name}`, description: 'the same workload under two or more allocators', policies: true },
           { label: 'Compare two finished runs', description: `${runs.length} runs`, policies: false },
         ],
         { title: 'LMM: Compare Runs' },
       );
-      if (!choice) return;
-      if (choice.policies) return comparePoliciesOn(workload, policiesArg, log);
-    } else if (workload) return comparePoliciesOn(workload, policiesArg, log);
-    if (runs.length < 2) {
-      const choice = await vscode.window.showInformationMessage(
+      if (!picked) return;
+      if (picked.policies) return comparePoliciesOn(choice.workload, policiesArg, log);
+    }
+    if (choice.kind === 'pick-workload') {
+      const answer = await vscode.window.showInformationMessage(
         'LMM: Compare Runs needs two finished runs (e.g. the same harness before and after a change), or a trace (.rep or .trace) to replay under several policies.',
         'Compare Policies on a Trace…',
       );
-      if (!choice) return;
+      if (!answer) return;
       const picked = await vscode.window.showOpenDialog({
         title: 'LMM: Compare Runs — workload',
         canSelectMany: false,

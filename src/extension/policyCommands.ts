@@ -9,7 +9,13 @@ import * as vscode from 'vscode';
 import { makeNonce } from '../protocol/memoryMapHtml';
 import { POLICIES, POLICY_NAMES } from '../policies/policyRegistry';
 import { bytesText, percent } from '../policies/reportFormat';
-import { DEFAULT_COMPARED_POLICIES, integrityText, policyCompareHtml, policyCompareMarkdown } from './model/policyCompare';
+import {
+  DEFAULT_COMPARED_POLICIES,
+  integrityText,
+  policyCompareHtml,
+  policyCompareMarkdown,
+  type PolicyPageOptions,
+} from './model/policyCompare';
 import type { PolicyRunResult } from './model/policyRun';
 import { runPoliciesOffThread } from './policyRunner';
 
@@ -48,12 +54,12 @@ async function runPolicies(uri: vscode.Uri, policies: string[], title: string): 
   );
 }
 
-function showPolicyPage(viewType: string, title: string, results: PolicyRunResult[]): void {
+function showPolicyPage(viewType: string, title: string, results: PolicyRunResult[], options: PolicyPageOptions = {}): void {
   const panel = vscode.window.createWebviewPanel(viewType, title, vscode.ViewColumn.Active, {
     enableScripts: false,
     localResourceRoots: [],
   });
-  panel.webview.html = policyCompareHtml(results, makeNonce(), panel.webview.cspSource);
+  panel.webview.html = policyCompareHtml(results, makeNonce(), panel.webview.cspSource, options);
 }
 
 /** One line for the log and the notification: the run's main figures. */
@@ -82,7 +88,10 @@ export async function openTraceUnderPolicy(
   if (!results) return undefined;
   const summary = policySummary(results[0]!);
   log.appendLine(`${summary} (lmm.policy = ${policy}; the Memory Map and the trees show lmm-classic runs only)`);
-  showPolicyPage('lmm.policyRun', `LMM: ${label} · ${policy}`, results);
+  showPolicyPage('lmm.policyRun', `LMM: ${label} · ${policy}`, results, {
+    title: `${label} under ${policy}`,
+    note: `The lmm.policy setting chose ${policy}. The Memory Map and the LMM trees show lmm-classic runs only: set lmm.policy to lmm-classic to replay this trace there, or use LMM: Compare Runs to put policies side by side.`,
+  });
   void vscode.window.setStatusBarMessage(`LMM: ${summary}`, 15_000);
   return policyCompareMarkdown(results);
 }

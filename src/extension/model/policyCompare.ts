@@ -85,7 +85,19 @@ function picturesHtml(run: PolicyRunResult): string {
   return `<section aria-label="${escapeHtml(policy)}"><h2>${escapeHtml(policy)}</h2>${parts.join('\n')}</section>`;
 }
 
-export function policyCompareHtml(runs: readonly PolicyRunResult[], nonce: string, cspSource: string): string {
+export interface PolicyPageOptions {
+  /** The page's heading (default: `Compare policies: WORKLOAD`). */
+  title?: string;
+  /** A sentence under the heading, e.g. why this page and not the Memory Map. */
+  note?: string;
+}
+
+export function policyCompareHtml(
+  runs: readonly PolicyRunResult[],
+  nonce: string,
+  cspSource: string,
+  options: PolicyPageOptions = {},
+): string {
   const model = policyCompareModel(runs);
   const head = model.policies.map((p) => `<th scope="col">${escapeHtml(p)}</th>`).join('');
   const body = model.rows
@@ -94,7 +106,8 @@ export function policyCompareHtml(runs: readonly PolicyRunResult[], nonce: strin
         `<tr><th scope="row">${escapeHtml(r.label)}</th>${r.cells.map((c) => `<td${c.startsWith('FAILED') ? ' class="bad"' : ''}>${escapeHtml(c)}</td>`).join('')}</tr>`,
     )
     .join('\n');
-  const title = `Compare policies: ${model.workload}`;
+  const title = options.title ?? `Compare policies: ${model.workload}`;
+  const each = runs.length === 1 ? `under ${model.policies[0]}` : 'under each policy';
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${escapeHtml(cspSource)} data:; style-src 'nonce-${nonce}'">
@@ -102,7 +115,7 @@ export function policyCompareHtml(runs: readonly PolicyRunResult[], nonce: strin
 <style nonce="${nonce}">body{font-family:var(--vscode-font-family);color:var(--vscode-foreground);background:var(--vscode-editor-background);padding:0 1em}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid var(--vscode-panel-border);padding:.2em .6em;text-align:right}th[scope=row]{text-align:left;font-weight:normal}td.bad{color:var(--vscode-errorForeground);text-align:left}.maps{display:flex;gap:1em;flex-wrap:wrap}.maps>section{flex:1 1 480px;overflow:auto}h3{font-size:1em;font-weight:normal}svg{max-width:100%;height:auto}svg text{fill:var(--vscode-foreground)}.legend .key{margin-right:1em;white-space:nowrap}.legend svg{vertical-align:middle;margin-right:.3em}.note{opacity:.8}</style>
 </head><body>
 <h1>${escapeHtml(title)}</h1>
-<p>${model.ops} operations, replayed under each policy by the malloc-lab driver (payload pattern checked at every realloc and free), then timed without checks.</p>
+<p>${model.ops} operations, replayed ${escapeHtml(each)} by the malloc-lab driver (payload pattern checked at every realloc and free), then timed without checks.</p>${options.note !== undefined ? `\n<p class="note">${escapeHtml(options.note)}</p>` : ''}
 <table><thead><tr><th></th>${head}</tr></thead>
 <tbody>${body}</tbody></table>
 ${legendHtml()}

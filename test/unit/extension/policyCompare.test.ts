@@ -12,6 +12,7 @@ import {
   policyCompareModel,
 } from '../../../src/extension/model/policyCompare';
 import { pageRows, policyPagesSvg } from '../../../src/extension/model/policyPagesSvg';
+import { compareRunsChoice } from '../../../src/extension/model/compareRunsChoice';
 import { runPoliciesFromText } from '../../../src/extension/model/policyWorkerProtocol';
 import { runPoliciesOffThread } from '../../../src/extension/policyRunner';
 import { POLICY_NAMES } from '../../../src/policies/policyRegistry';
@@ -143,6 +144,14 @@ describe('policy lab in the extension', () => {
       assert.match(html, /At the end: .* \(also the peak\)/);
       assert.match(html, /<title>used buf \+\d+, 100 B payload, 48 B header<\/title>/);
 
+      const single = policyCompareHtml([runs[1]!], NONCE, 'x', {
+        title: 'leaky.rep under hybrid',
+        note: 'chosen by <lmm.policy>',
+      });
+      assert.match(single, /<h1>leaky\.rep under hybrid<\/h1>/);
+      assert.match(single, /replayed under hybrid by/);
+      assert.match(single, /<p class="note">chosen by &lt;lmm\.policy&gt;<\/p>/);
+
       const short = runPoliciesWithPictures(parseWorkload('short1-bal.rep', SHORT1), ['lmm-classic', 'hybrid'], { timingMs: 0 });
       const peakHtml = policyCompareHtml(short, NONCE, 'vscode-resource:');
       assert.equal((peakHtml.match(/<h3>At the peak: /g) ?? []).length, 2);
@@ -191,6 +200,21 @@ describe('policy lab in the extension', () => {
 
     it('says so when nothing is mapped', () => {
       assert.match(policyPagesSvg([], page), /No pages mapped/);
+    });
+  });
+
+  describe('what Compare Runs compares', () => {
+    const id = (file: string) => file;
+    it('policies on a workload file given as argument, whatever else is open', () => {
+      assert.deepEqual(compareRunsChoice('/w/a.rep', '/w/b.trace', id, 5), { kind: 'policies', workload: '/w/a.rep' });
+    });
+    it('policies on the active workload editor; asks when two finished runs are there too', () => {
+      assert.deepEqual(compareRunsChoice(undefined, '/w/b.trace', id, 1), { kind: 'policies', workload: '/w/b.trace' });
+      assert.deepEqual(compareRunsChoice('/w/x.lmm.ts', '/w/b.trace', id, 2), { kind: 'ask', workload: '/w/b.trace' });
+    });
+    it('two finished runs otherwise (harness vs harness as before), or a workload to pick', () => {
+      assert.deepEqual(compareRunsChoice(undefined, '/w/list.lmm.ts', id, 2), { kind: 'runs' });
+      assert.deepEqual(compareRunsChoice(undefined, undefined, id, 1), { kind: 'pick-workload' });
     });
   });
 
