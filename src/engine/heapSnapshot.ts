@@ -26,7 +26,7 @@ export class HeapSnapshot {
   ) {}
 
   /** Snapshots `heap` at once; `scratch` is a reusable work buffer. */
-  static take(heap: LmmHeap, scratch: { buffer: Uint32Array }): HeapSnapshot {
+  static take(heap: LmmHeap, scratch: SnapshotScratch): HeapSnapshot {
     const pending = new PendingSnapshot(heap, scratch, false);
     return pending.finish();
   }
@@ -77,69 +77,86 @@ export class HeapSnapshot {
   }
 }
 
+/** Work buffers reused from one snapshot to the next (a timeline keeps one). */
+export interface SnapshotScratch {
+  /** Encoded words of the snapshot being taken. */
+  buffer: Uint32Array;
+  /** Raw copies of pages the heap touched before they were encoded. */
+  staging?: Uint8Array;
+}
+
 /**
- * A snapshot being taken: the state apart from page bytes is saved at once, pages are saved by
- * `advance` in slot order, or earlier when the heap is about to touch them (the kernel watches
- * them meanwhile). `finish` saves the rest and gives the snapshot.
+ * A snapshot being taken: the state apart from page bytes is saved at once; pages are encoded
+ * by `advance` in slot order. Meanwhile the kernel watches them: a page the heap is about to
+ * touch is first copied as it is (a 4 KiB copy, the encoding waits for `advance`), so the cost
+ * of the first steps, which touch many pages, stays small. `finish` encodes the rest.
  */
 export class PendingSnapshot {
   private readonly state: HeapState;
   private readonly kernel: SimulatedKernel;
   private readonly slots: Int32Array;
-  /** Per slot: 1 while its page is still to be saved (shared with the kernel's watch). */
-  private readonly unsaved: Uint8Array;
+  /** Per slot: 1 while its page is neither encoded nor copied (the kernel's watch list). */
+  private readonly watched: Uint8Array;
   /** Per slot: its index in `slots`. */
   private readonly indexOfSlot: Int32Array;
+  /** Per page index: where its words begin once encoded. */
   private readonly pageStart: Uint32Array;
+  /** Per page index: 1 once encoded, 2 while only copied into the staging buffer. */
+  private readonly done: Uint8Array;
   private readonly pageWords: number;
-  private readonly scratch: { buffer: Uint32Array };
+  private readonly scratch: SnapshotScratch;
   private used = 0;
-  /** Next index in `slots` that `advance` looks at, and the pages still unsaved. */
+  /** Next page index `advance` looks at, and the pages not encoded yet. */
   private next = 0;
   private left: number;
   private readonly watching: boolean;
 
-  constructor(heap: LmmHeap, scratch: { buffer: Uint32Array }, incremental = true) {
+  constructor(heap: LmmHeap, scratch: SnapshotScratch, incremental = true) {
     this.state = heap.saveState();
     this.kernel = heap.kernel;
     this.scratch = scratch;
     this.slots = this.state.kernel.slots;
     this.pageWords = this.kernel.pageSize >>> 2;
     const end = this.slots.length > 0 ? this.slots[this.slots.length - 1]! + 1 : 0;
-    this.unsaved = new Uint8Array(end);
+    this.watched = new Uint8Array(end);
     this.indexOfSlot = new Int32Array(end);
     this.pageStart = new Uint32Array(this.slots.length);
+    this.done = new Uint8Array(this.slots.length);
     this.slots.forEach((slot, i) => {
-      this.unsaved[slot] = 1;
+      this.watched[slot] = 1;
       this.indexOfSlot[slot] = i;
     });
     this.left = this.slots.length;
     this.watching = incremental && this.left > 0;
     if (this.watching) {
-      // Registry pages are written through views the free lists keep: save them now.
-      for (const page of heap.registryPages) this.save(this.kernel.slotOf(page));
-      this.kernel.watch(this.unsaved, (slot) => this.saveTouched(slot));
+      // Registry pages are written through views the free lists keep: encode them now.
+      for (const page of heap.registryPages) this.encodeLive(this.indexOfSlot[this.kernel.slotOf(page)]!);
+      this.kernel.watch(this.watched, (slot) => this.stage(slot));
     }
   }
 
-  /** Pages not saved yet. */
+  /** Pages not encoded yet. */
   get remaining(): number {
     return this.left;
   }
 
-  /** Saves up to `pages` more pages. */
+  /** Encodes up to `pages` more pages. */
   advance(pages: number): void {
-    const slots = this.slots;
-    while (pages > 0 && this.next < slots.length) {
-      const slot = slots[this.next++]!;
-      if (this.unsaved[slot] === 1) {
-        this.save(slot);
-        pages--;
-      }
+    const count = this.slots.length;
+    while (pages > 0 && this.next < count) {
+      const i = this.next++;
+      const state = this.done[i];
+      if (state === 1) continue;
+      if (state === 2) {
+        const staging = this.scratch.staging!;
+        const offset = i * this.kernel.pageSize;
+        this.encode(i, new Uint32Array(staging.buffer, staging.byteOffset + offset, this.pageWords));
+      } else this.encodeLive(i);
+      pages--;
     }
   }
 
-  /** Saves every page left and returns the snapshot (the kernel is no longer watched). */
+  /** Encodes every page left and returns the snapshot (the kernel is no longer watched). */
   finish(): HeapSnapshot {
     this.advance(Infinity);
     if (this.watching) this.kernel.unwatch();
@@ -147,15 +164,30 @@ export class PendingSnapshot {
     return new HeapSnapshot(this.state, words, this.pageStart, this.kernel.pageSize);
   }
 
-  /** The kernel's callback: it already cleared the slot's mark. */
-  private saveTouched(slot: number): void {
-    this.unsaved[slot] = 1;
-    this.save(slot);
+  /** The kernel's callback before the first touch of a watched page (it cleared the mark). */
+  private stage(slot: number): void {
+    const i = this.indexOfSlot[slot]!;
+    const size = this.kernel.pageSize;
+    let staging = this.scratch.staging;
+    if (staging === undefined || staging.length < this.slots.length * size) {
+      staging = this.scratch.staging = new Uint8Array(Math.ceil(this.slots.length * 1.25) * size);
+    }
+    staging.set(this.kernel.peekBytesOfSlot(slot), i * size);
+    this.done[i] = 2;
   }
 
-  private save(slot: number): void {
-    if (this.unsaved[slot] !== 1) return;
-    this.unsaved[slot] = 0;
+  /** Encodes page `i` from the heap's own bytes (it was not touched since the snapshot began). */
+  private encodeLive(i: number): void {
+    const slot = this.slots[i]!;
+    this.watched[slot] = 0;
+    // The kernel's bytes without a touch: a touch would stage the page we are reading.
+    const bytes = this.kernel.peekBytesOfSlot(slot);
+    this.encode(i, new Uint32Array(bytes.buffer, bytes.byteOffset, this.pageWords));
+  }
+
+  private encode(i: number, page: Uint32Array): void {
+    if (this.done[i] === 1) return;
+    this.done[i] = 1;
     this.left--;
     const pageWords = this.pageWords;
     const worst = pageWords + Math.ceil(pageWords / 32);
@@ -166,10 +198,7 @@ export class PendingSnapshot {
       bigger.set(out.subarray(0, p));
       out = this.scratch.buffer = bigger;
     }
-    this.pageStart[this.indexOfSlot[slot]!] = p;
-    // The kernel's own bytes, not bytesOfSlot: this runs inside a touch and must not recurse.
-    const bytes = this.kernel.peekBytesOfSlot(slot);
-    const page = new Uint32Array(bytes.buffer, bytes.byteOffset, pageWords);
+    this.pageStart[i] = p;
     for (let group = 0; group < pageWords; group += 32) {
       const maskAt = p++;
       let mask = 0;

@@ -15,7 +15,7 @@
  * is a few typed-array reads.
  */
 import { HeapOpKind, type HeapOpBatch } from './heapOps';
-import { PendingSnapshot, type HeapSnapshot } from './heapSnapshot';
+import { PendingSnapshot, type HeapSnapshot, type SnapshotScratch } from './heapSnapshot';
 import { LmmHeap } from './lmmHeap';
 
 export interface TimelineOptions {
@@ -86,8 +86,9 @@ export class HeapTimeline {
   private snapshotBytes = 0;
   /** The snapshot being taken, a few pages per step (its index is `snapshots.length`). */
   private pending: PendingSnapshot | null = null;
+  private pendingPagesPerStep = 1;
   /** Work buffer of snapshot taking (reused: one allocation per snapshot, its exact size). */
-  private readonly snapshotScratch = { buffer: new Uint32Array(0) };
+  private readonly snapshotScratch: SnapshotScratch = { buffer: new Uint32Array(0) };
   /** The one heap heapAt restores snapshots into and replays on (made on first use). */
   private scratch: LmmHeap | null = null;
   private readonly heapOptions: { pageSize: number; memoryCap?: number };
@@ -142,11 +143,12 @@ export class HeapTimeline {
       this.length++;
       if (this.pending !== null) {
         if (this.length % this.snapshotEvery === 0) this.finishSnapshot();
-        // Done within half an interval, a few pages per step: no step pays for the whole heap.
-        else this.pending.advance(Math.ceil((2 * this.pending.remaining) / this.snapshotEvery) + 1);
+        else this.pending.advance(this.pendingPagesPerStep);
       }
       if (this.length % this.snapshotEvery === 0) {
         this.pending = new PendingSnapshot(this.live, this.snapshotScratch);
+        // Encoded within half an interval at an even pace: no step pays for the whole heap.
+        this.pendingPagesPerStep = Math.ceil((2 * this.pending.remaining) / this.snapshotEvery);
       }
     }
   }
