@@ -69,18 +69,24 @@ function legendHtml(): string {
   return `<p class="legend">${item(POLICY_COLOURS.header, 'header')}${item(POLICY_COLOURS.used, 'used payload (struct families in their own colours)')}${item(POLICY_COLOURS.free, 'free')}${item(POLICY_COLOURS.overhead, 'policy bookkeeping')}</p>`;
 }
 
-function picturesHtml(run: PolicyRunResult): string {
+/** Page rows per picture: all pictures of a page together stay around 640 rows (the HTML stays a few MB at most). */
+export function rowsPerPicture(runs: readonly PolicyRunResult[]): number {
+  const pictures = runs.reduce((n, r) => n + (r.peak !== null ? 2 : 1), 0);
+  return Math.max(24, Math.min(160, Math.floor(640 / Math.max(1, pictures))));
+}
+
+function picturesHtml(run: PolicyRunResult, maxRows: number): string {
   const policy = run.report.policy;
   const parts: string[] = [];
   if (run.peak !== null) {
     parts.push(
       `<h3>At the peak: ${escapeHtml(bytesText(run.peak.mappedBytes))} mapped, ${pageRows(run.peak.mappings)} pages (after ${run.peak.calls} allocator calls)</h3>`,
-      policyPagesSvg(run.peak.mappings, run.pageSize, { label: `${policy} at the peak` }),
+      policyPagesSvg(run.peak.mappings, run.pageSize, { label: `${policy} at the peak`, maxRows }),
     );
   }
   parts.push(
     `<h3>At the end: ${escapeHtml(bytesText(run.end.mappedBytes))} mapped, ${pageRows(run.end.mappings)} pages${run.peak === null ? ' (also the peak)' : ''}</h3>`,
-    policyPagesSvg(run.end.mappings, run.pageSize, { label: `${policy} at the end` }),
+    policyPagesSvg(run.end.mappings, run.pageSize, { label: `${policy} at the end`, maxRows }),
   );
   return `<section aria-label="${escapeHtml(policy)}"><h2>${escapeHtml(policy)}</h2>${parts.join('\n')}</section>`;
 }
@@ -119,7 +125,7 @@ export function policyCompareHtml(
 <table><thead><tr><th></th>${head}</tr></thead>
 <tbody>${body}</tbody></table>
 ${legendHtml()}
-<div class="maps">${runs.map(picturesHtml).join('\n')}</div>
+<div class="maps">${runs.map((run) => picturesHtml(run, rowsPerPicture(runs))).join('\n')}</div>
 </body></html>
 `;
 }

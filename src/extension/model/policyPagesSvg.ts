@@ -11,6 +11,8 @@ const ROW = 16;
 const BAR = 12;
 const LABEL = 150;
 const TINY = 2;
+/** Rows with more shapes than this are drawn as one path per colour with one title for the row (compact HTML). */
+const DETAILED_ROW = 64;
 
 export const POLICY_COLOURS = {
   header: '#8a8a8a',
@@ -65,11 +67,12 @@ export function policyPagesSvg(mappings: readonly PolicyMapping[], pageSize: num
   let row = 0;
   // A holder, not a `let`: the closures below reassign it, which control-flow narrowing cannot see.
   const pending: { open: Rect | null } = { open: null };
+  /** Each drawn row's rectangles; drawn at the end, in detail or (dense rows) as one path per colour. */
+  const rowRects = new Map<number, Rect[]>();
   const emit = (r: Rect) => {
-    const title = r.blocks > 1 ? `${r.blocks} ${r.kind === 'header' ? 'headers' : `${r.kind} blocks`}` : r.title;
-    shapes.push(
-      `<rect x="${(LABEL + r.x0).toFixed(2)}" y="${r.row * ROW}" width="${Math.max(0.5, r.x1 - r.x0).toFixed(2)}" height="${BAR}" fill="${r.fill}"><title>${escapeHtml(title)}</title></rect>`,
-    );
+    let list = rowRects.get(r.row);
+    if (list === undefined) rowRects.set(r.row, (list = []));
+    list.push(r);
   };
   /** Adds the byte range [from, to) of the mapping starting at `firstRow`, split at page rows. */
   const segment = (firstRow: number, from: number, to: number, kind: SegmentKind, fill: string, title: string) => {
@@ -135,10 +138,44 @@ export function policyPagesSvg(mappings: readonly PolicyMapping[], pageSize: num
     pending.open = null;
     row += pages;
   }
+  for (const [r, list] of rowRects) shapes.push(list.length <= DETAILED_ROW ? detailedRow(list) : denseRow(r, list, scale));
   const total = pageRows(mappings);
   const drawn = Math.min(total, maxRows);
   const label = options.label ?? 'Policy pages';
   const note = total > drawn ? `<p class="note">${total - drawn} more pages not drawn.</p>` : '';
   if (total === 0) return `<p class="note">No pages mapped.</p>`;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${LABEL + WIDTH}" height="${drawn * ROW}" viewBox="0 0 ${LABEL + WIDTH} ${drawn * ROW}" role="img" aria-label="${escapeHtml(`${label}: ${total} page${total === 1 ? '' : 's'}, one row per page`)}">${shapes.join('')}</svg>${note}`;
+}
+
+const rectTitle = (r: Rect): string =>
+  r.blocks > 1 ? `${r.blocks} ${r.kind === 'header' ? 'headers' : `${r.kind} blocks`}` : r.title;
+
+function detailedRow(list: Rect[]): string {
+  return list
+    .map(
+      (r) =>
+        `<rect x="${(LABEL + r.x0).toFixed(2)}" y="${r.row * ROW}" width="${Math.max(0.5, r.x1 - r.x0).toFixed(2)}" height="${BAR}" fill="${r.fill}"><title>${escapeHtml(rectTitle(r))}</title></rect>`,
+    )
+    .join('');
+}
+
+/** A dense row: one path per colour, and a title that counts the row's blocks and bytes by state. */
+function denseRow(row: number, list: Rect[], scale: number): string {
+  const paths = new Map<string, string[]>();
+  const counts = new Map<SegmentKind, { blocks: number; bytes: number }>();
+  for (const r of list) {
+    let d = paths.get(r.fill);
+    if (d === undefined) paths.set(r.fill, (d = []));
+    const w = Math.max(0.5, r.x1 - r.x0);
+    d.push(`M${(LABEL + r.x0).toFixed(1)} ${row * ROW}h${w.toFixed(1)}v${BAR}h-${w.toFixed(1)}z`);
+    const c = counts.get(r.kind) ?? { blocks: 0, bytes: 0 };
+    c.blocks += r.blocks;
+    c.bytes += Math.round((r.x1 - r.x0) / scale);
+    counts.set(r.kind, c);
+  }
+  const title = [...counts]
+    .map(([kind, c]) => `${c.blocks} ${kind === 'header' ? 'headers' : `${kind} blocks`} (${c.bytes} B)`)
+    .join(', ');
+  const body = [...paths].map(([fill, d]) => `<path fill="${fill}" d="${d.join('')}"/>`).join('');
+  return `<g><title>${escapeHtml(title)}</title>${body}</g>`;
 }

@@ -5,10 +5,10 @@
  * the worker boundary by structured clone.
  */
 import type { AllocatorPolicy, PolicyMapping, PolicyStatistics } from '../../policies/allocatorPolicy';
-import { runPolicy, UnknownPolicyError, type ComparedReport } from '../../policies/comparePolicies';
+import { UnknownPolicyError, type ComparedReport } from '../../policies/comparePolicies';
 import { findPolicy } from '../../policies/policyRegistry';
 import type { Workload } from '../../policies/workload';
-import { correctnessPass, type ReplayTarget } from '../../policies/workloadRunner';
+import { correctnessPass, throughput, type ReplayTarget } from '../../policies/workloadRunner';
 
 /** The policy's mappings at one moment of the run. */
 export interface PolicyPicture {
@@ -92,10 +92,16 @@ class ObservedPolicy implements ReplayTarget {
       this.peakPages = kernel.peakMappedPages;
       this.peakCall = this.calls;
     }
-    if (this.calls === this.captureAt) this.picture = pictureOf(this.policy, this.calls);
+    if (this.calls === this.captureAt) {
+      this.picture = pictureOf(this.policy, this.calls);
+      throw new PictureTaken();
+    }
     return result;
   }
 }
+
+/** Ends the picture pass as soon as its picture is taken (the rest of the replay would change nothing). */
+class PictureTaken extends Error {}
 
 function pictureOf(policy: AllocatorPolicy, calls: number): PolicyPicture {
   return { calls, mappedBytes: policy.kernel.mappedPages * policy.kernel.pageSize, mappings: policy.mappings() };
@@ -105,22 +111,43 @@ function pictureOf(policy: AllocatorPolicy, calls: number): PolicyPicture {
 export function runPolicyWithPictures(workload: Workload, policyName: string, options: PolicyRunOptions = {}): PolicyRunResult {
   const info = findPolicy(policyName);
   if (info === undefined) throw new UnknownPolicyError(policyName);
-  const report = runPolicy(
-    workload,
-    { policy: policyName, reservoirPages: 0, reservoirDelay: 0 },
-    { timingMs: options.timingMs ?? 100 },
-  );
   const create = () => info.create({ pageSize: workload.pageSize });
 
+  // The correctness pass of `lmm compare` (replayWorkload), observed; the unit tests hold the
+  // report equal to the CLI's, field by field.
   const first = new ObservedPolicy(create());
-  correctnessPass(workload, first);
+  const result = correctnessPass(workload, first);
   const end = pictureOf(first.policy, first.calls);
   first.policy.dispose();
+  const s = result.statistics;
+  const timingMs = options.timingMs ?? 100;
+  const report: ComparedReport = {
+    trace: workload.name,
+    policy: info.name,
+    ops: workload.length,
+    utilization: s.peakMappedBytes === 0 ? 0 : result.peakPayload / s.peakMappedBytes,
+    kops: timingMs > 0 && result.integrity === 'ok' ? throughput(workload, create, timingMs) : 0,
+    integrity: result.integrity,
+    invariants: result.invariants,
+    peakPayload: result.peakPayload,
+    peakMappedBytes: s.peakMappedBytes,
+    mappedBytes: s.mappedBytes,
+    mmap: s.mmapCalls,
+    munmap: s.munmapCalls,
+    syscalls: s.syscalls,
+    rejected: s.rejected,
+    reservoirPages: 0,
+    reservoirDelay: 0,
+  };
 
   let peak: PolicyPicture | null = null;
   if (first.peakCall > 0 && first.peakCall < first.calls) {
     const second = new ObservedPolicy(create(), first.peakCall);
-    correctnessPass(workload, second);
+    try {
+      correctnessPass(workload, second);
+    } catch (error) {
+      if (!(error instanceof PictureTaken)) throw error;
+    }
     second.policy.dispose();
     peak = second.picture;
   }

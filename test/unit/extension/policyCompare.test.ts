@@ -6,6 +6,7 @@ import { comparePolicies } from '../../../src/policies/comparePolicies';
 import { parseWorkload } from '../../../src/policies/workloadFormats';
 import { runPoliciesWithPictures, runPolicyWithPictures, type PolicyRunResult } from '../../../src/extension/model/policyRun';
 import {
+  rowsPerPicture,
   DEFAULT_COMPARED_POLICIES,
   policyCompareHtml,
   policyCompareMarkdown,
@@ -122,6 +123,13 @@ describe('policy lab in the extension', () => {
       assert.match(policyCompareHtml([runs[0]!, broken], NONCE, 'vscode-resource:'), /<td class="bad">FAILED: op 3/);
     });
 
+    it('shares about 640 page rows among the pictures of a page', () => {
+      const withPeak = { ...runs[0]!, peak: runs[0]!.end };
+      assert.equal(rowsPerPicture([runs[0]!, runs[1]!]), 160);
+      assert.equal(rowsPerPicture(Array.from({ length: 9 }, () => withPeak)), 35);
+      assert.equal(rowsPerPicture(Array.from({ length: 40 }, () => withPeak)), 24);
+    });
+
     it('refuses runs of different workloads, and no runs', () => {
       assert.throws(() => policyCompareModel([runs[0]!, { ...runs[1]!, workload: 'other.rep' }]), /different workloads/);
       assert.throws(() => policyCompareModel([]), /nothing to compare/);
@@ -196,6 +204,21 @@ describe('policy lab in the extension', () => {
       assert.ok(rects(svg) <= 4 * 2, `${rects(svg)} rects`);
       assert.match(svg, /512 used blocks/);
       assert.match(svg, /6 more pages not drawn/);
+    });
+
+    it('draws a dense row as one path per colour, titled with its blocks and bytes by state', () => {
+      const blocks = Array.from({ length: 256 }, (_, i) => ({
+        offset: i * 16,
+        header: 0,
+        size: 16,
+        state: i % 2 === 0 ? ('used' as const) : ('free' as const),
+        family: null,
+      }));
+      const svg = policyPagesSvg([{ address: page, pages: 1, kind: 'page', blocks }], page);
+      assert.equal((svg.match(/<path /g) ?? []).length, 2);
+      assert.equal(rects(svg), 1, 'only the page frame is a rect');
+      assert.match(svg, /<g><title>128 used blocks \(2048 B\), 128 free blocks \(2048 B\)<\/title>/);
+      assert.equal((svg.match(/M\d/g) ?? []).length, 256);
     });
 
     it('says so when nothing is mapped', () => {
