@@ -99,6 +99,28 @@ describe('HeapTimeline (time travel)', () => {
     assert.equal(timeline.opAt(1).name, 'student_t');
   });
 
+  it('answers between batches while a snapshot is still being taken, and stays exact as the run goes on', () => {
+    const run = recordRun(2500, 11);
+    const growing = new HeapTimeline(4096, { snapshotEvery: 150, snapshotBudgetBytes: 400 * 1024 });
+    let x = 3;
+    for (let batch = run.recorder.flush(); batch; batch = run.recorder.flush()) {
+      growing.append(batch);
+      // Now and then a step in the interval whose snapshot is being taken, now and then any step.
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      const recent = Math.max(-1, growing.length - 1 - (x % 150));
+      const any = (x >>> 8) % growing.length;
+      for (const step of [recent, any]) {
+        const expected = step < 0 ? JSON.stringify(dumpHeap(new LmmHeap())) : run.dumps[step];
+        assert.equal(JSON.stringify(dumpHeap(growing.heapAt(step))), expected, `step ${step} of ${growing.length}`);
+      }
+    }
+    assert.deepEqual(growing.divergences, []);
+    assert.ok(growing.snapshotInfo().every > 150, 'the interval widened on the way');
+    for (const step of [2499, 0, 1777, 1776, 2400, 3]) {
+      assert.equal(JSON.stringify(dumpHeap(growing.heapAt(step))), run.dumps[step], `step ${step}`);
+    }
+  });
+
   it('refuses batches out of order and steps outside the run', () => {
     const other = new HeapTimeline(4096);
     const fresh = recordRun(10).recorder;
