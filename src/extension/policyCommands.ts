@@ -41,8 +41,13 @@ async function runPolicies(uri: vscode.Uri, policies: string[], title: string): 
   }
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title, cancellable: true },
-    async (_progress, token) => {
-      const job = runPoliciesOffThread({ file: uri.fsPath, text, policies, timingMs: TIMING_MS });
+    async (progress, token) => {
+      const job = runPoliciesOffThread({ file: uri.fsPath, text, policies, timingMs: TIMING_MS }, (policy, index, total) =>
+        progress.report({
+          message: total > 1 ? `${policy} (${index + 1} of ${total})` : policy,
+          increment: index === 0 ? 0 : 100 / total,
+        }),
+      );
       const cancelled = new Promise<undefined>((resolve) =>
         token.onCancellationRequested(() => {
           job.stop();

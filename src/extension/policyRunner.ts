@@ -6,10 +6,18 @@
 import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { runPoliciesFromText, type PolicyWorkerInput, type PolicyWorkerOutput } from './model/policyWorkerProtocol';
+import {
+  runPoliciesFromText,
+  type PolicyWorkerInput,
+  type PolicyWorkerMessage,
+  type PolicyWorkerOutput,
+} from './model/policyWorkerProtocol';
 import type { PolicyRunResult } from './model/policyRun';
 
-export function runPoliciesOffThread(input: PolicyWorkerInput): { done: Promise<PolicyRunResult[]>; stop(): void } {
+export function runPoliciesOffThread(
+  input: PolicyWorkerInput,
+  onProgress?: (policy: string, index: number, total: number) => void,
+): { done: Promise<PolicyRunResult[]>; stop(): void } {
   const script = join(__dirname, 'policy-worker.js');
   const settle = (output: PolicyWorkerOutput): PolicyRunResult[] => {
     if (output.ok) return output.results;
@@ -18,7 +26,7 @@ export function runPoliciesOffThread(input: PolicyWorkerInput): { done: Promise<
   if (!existsSync(script)) {
     let output: PolicyWorkerOutput;
     try {
-      output = runPoliciesFromText(input);
+      output = runPoliciesFromText(input, (p) => onProgress?.(p.policy, p.index, p.total));
     } catch (error) {
       return { done: Promise.reject(error as Error), stop: () => undefined };
     }
@@ -26,10 +34,14 @@ export function runPoliciesOffThread(input: PolicyWorkerInput): { done: Promise<
   }
   const worker = new Worker(script, { workerData: input });
   const done = new Promise<PolicyRunResult[]>((resolve, reject) => {
-    worker.once('message', (output: PolicyWorkerOutput) => {
+    worker.on('message', (message: PolicyWorkerMessage) => {
+      if (message.kind === 'progress') {
+        onProgress?.(message.policy, message.index, message.total);
+        return;
+      }
       void worker.terminate();
       try {
-        resolve(settle(output));
+        resolve(settle(message.output));
       } catch (error) {
         reject(error as Error);
       }

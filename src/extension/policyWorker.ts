@@ -4,6 +4,8 @@
  * policy off the extension host's thread (each run includes a timing pass of about 100 ms).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { runPoliciesFromText, type PolicyWorkerInput, type PolicyWorkerOutput } from './model/policyWorkerProtocol';
+import { runPoliciesFromText, type PolicyWorkerInput, type PolicyWorkerMessage } from './model/policyWorkerProtocol';
 
-parentPort!.postMessage(runPoliciesFromText(workerData as PolicyWorkerInput) satisfies PolicyWorkerOutput);
+const post = (message: PolicyWorkerMessage) => parentPort!.postMessage(message);
+const output = runPoliciesFromText(workerData as PolicyWorkerInput, post);
+post({ kind: 'done', output });

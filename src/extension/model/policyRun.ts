@@ -32,6 +32,8 @@ export interface PolicyRunResult {
 export interface PolicyRunOptions {
   /** Milliseconds of timing for Kops/s (0: no timing pass). */
   timingMs?: number;
+  /** Told before each policy's run starts (for progress). */
+  onPolicyStart?: (policy: string, index: number) => void;
 }
 
 /**
@@ -161,5 +163,8 @@ export function runPoliciesWithPictures(
   options: PolicyRunOptions = {},
 ): PolicyRunResult[] {
   for (const name of names) if (findPolicy(name) === undefined) throw new UnknownPolicyError(name);
-  return names.map((name) => runPolicyWithPictures(workload, name, options));
+  return names.map((name, index) => {
+    options.onPolicyStart?.(name, index);
+    return runPolicyWithPictures(workload, name, options);
+  });
 }

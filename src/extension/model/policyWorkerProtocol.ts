@@ -16,10 +16,22 @@ export interface PolicyWorkerInput {
 export type PolicyWorkerOutput =
   { ok: true; results: PolicyRunResult[] } | { ok: false; message: string; line?: number; reason?: string };
 
-export function runPoliciesFromText(input: PolicyWorkerInput): PolicyWorkerOutput {
+/** What the worker posts: progress before each policy, then the output once. */
+export type PolicyWorkerMessage =
+  { kind: 'progress'; policy: string; index: number; total: number } | { kind: 'done'; output: PolicyWorkerOutput };
+
+export function runPoliciesFromText(
+  input: PolicyWorkerInput,
+  onProgress?: (progress: Extract<PolicyWorkerMessage, { kind: 'progress' }>) => void,
+): PolicyWorkerOutput {
   try {
     const workload = parseWorkload(input.file, input.text);
-    return { ok: true, results: runPoliciesWithPictures(workload, input.policies, { timingMs: input.timingMs }) };
+    const total = input.policies.length;
+    const results = runPoliciesWithPictures(workload, input.policies, {
+      timingMs: input.timingMs,
+      onPolicyStart: (policy, index) => onProgress?.({ kind: 'progress', policy, index, total }),
+    });
+    return { ok: true, results };
   } catch (error) {
     if (error instanceof WorkloadSyntaxError) {
       const base = input.file.split(/[\\/]/).pop() ?? input.file;

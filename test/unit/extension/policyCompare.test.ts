@@ -272,8 +272,13 @@ describe('policy lab in the extension', () => {
     });
 
     it('runs in place when the worker is not built (sources)', async () => {
-      const job = runPoliciesOffThread({ file: 'short1-bal.rep', text: SHORT1, policies: ['first-fit', 'buddy'], timingMs: 0 });
+      const progress: string[] = [];
+      const job = runPoliciesOffThread(
+        { file: 'short1-bal.rep', text: SHORT1, policies: ['first-fit', 'buddy'], timingMs: 0 },
+        (policy, index, total) => progress.push(`${policy} ${index + 1}/${total}`),
+      );
       const results = await job.done;
+      assert.deepEqual(progress, ['first-fit 1/2', 'buddy 2/2']);
       assert.deepEqual(
         results.map((r) => r.report.policy),
         ['first-fit', 'buddy'],
