@@ -48,19 +48,30 @@ export class HeapSnapshot {
     );
   }
 
+  /** The slots this snapshot maps, ascending (read only). */
+  get slots(): Int32Array {
+    return this.state.kernel.slots;
+  }
+
   /** Mapped bytes of the heap this snapshot holds. */
   get mappedBytes(): number {
     return this.state.kernel.slots.length * this.pageSize;
   }
 
-  /** Makes `heap` (same page size and run) byte for byte the heap this snapshot was taken of. */
-  restoreInto(heap: LmmHeap): void {
+  /**
+   * Makes `heap` (same page size and run) byte for byte the heap this snapshot was taken of.
+   * `unchanged` (optional) marks with 1 the slots whose bytes are known to hold this snapshot's
+   * page already (the heap was restored from it and has not touched them since): those are
+   * skipped.
+   */
+  restoreInto(heap: LmmHeap, unchanged?: Uint8Array): void {
     heap.restoreState(this.state);
     const kernel = heap.kernel;
     const pageWords = kernel.pageSize >>> 2;
     const slots = this.state.kernel.slots;
     const words = this.words;
     for (let i = 0; i < slots.length; i++) {
+      if (unchanged !== undefined && unchanged[slots[i]!] === 1) continue;
       const bytes = kernel.bytesOfSlot(slots[i]!);
       bytes.fill(0);
       const page = new Uint32Array(bytes.buffer, bytes.byteOffset, pageWords);

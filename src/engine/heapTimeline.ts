@@ -58,6 +58,9 @@ const SERIES_KEYS = [
   'softFragmentBytes',
 ] as const;
 
+/** The scratch kernel's watch only clears marks: nothing to save. */
+const NOTHING = (): void => {};
+
 export class HeapTimeline {
   readonly pageSize: number;
   /** Steps appended so far. */
@@ -92,6 +95,9 @@ export class HeapTimeline {
   /** The one heap heapAt restores snapshots into and replays on (made on first use). */
   private scratch: LmmHeap | null = null;
   private readonly heapOptions: { pageSize: number; memoryCap?: number };
+  /** The snapshot the scratch heap was last restored from, and its slots untouched since. */
+  private restored: HeapSnapshot | null = null;
+  private untouched = new Uint8Array(0);
   /** The step the scratch heap is at (−2: none), for cheap forward stepping. */
   private cursorStep = -2;
 
@@ -179,7 +185,21 @@ export class HeapTimeline {
       from = this.cursorStep + 1;
     } else {
       this.cursorStep = -2; // in case a replay below throws
-      snapshot.restoreInto(heap);
+      // Pages the scratch heap has not touched since it was restored from this same snapshot
+      // still hold it: dragging back within an interval re-decodes only what replays changed.
+      const kernel = heap.kernel;
+      kernel.unwatch();
+      const unchanged = this.restored === snapshot ? this.untouched : undefined;
+      this.restored = null; // until the restore is complete
+      snapshot.restoreInto(heap, unchanged);
+      this.restored = snapshot;
+      const slots = snapshot.slots;
+      const untouched = new Uint8Array(slots.length > 0 ? slots[slots.length - 1]! + 1 : 0);
+      for (let i = 0; i < slots.length; i++) untouched[slots[i]!] = 1;
+      // Free-list heads are written through views the queues keep, unseen by the watch.
+      for (const page of heap.registryPages) untouched[kernel.slotOf(page)] = 0;
+      this.untouched = untouched;
+      kernel.watch(untouched, NOTHING);
       from = snapshotStep + 1;
     }
     for (let s = from; s <= step; s++) this.apply(heap, this.kind[s]! as HeapOpKind, this.argA[s]!, this.argB[s]!);

@@ -5,7 +5,7 @@ import { dumpHeap } from '../../src/engine/traceDump';
 export function heapImage(heap: LmmHeap): string {
   const kernel = heap.kernel;
   const state = kernel.saveState();
-  const pages = [...state.slots].map((slot) => Buffer.from(kernel.bytesOfSlot(slot)).toString('base64'));
+  const pages = [...state.slots].map((slot) => Buffer.from(kernel.peekBytesOfSlot(slot)).toString('base64'));
   return JSON.stringify({
     dump: dumpHeap(heap),
     kernel: [...state.counters],

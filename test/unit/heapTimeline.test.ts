@@ -74,6 +74,11 @@ describe('HeapTimeline (time travel)', () => {
 
   it('restores snapshots byte for byte: every page, counter and free list as a replay leaves them', () => {
     const steps = [2999, 5, 2500, 700, 701, 1999, 2000, 2001, 333, 2998, 1024, 4, 2047];
+    // Dragging back: restores of the snapshot the scratch heap already came from.
+    for (let step = 2990; step > 2300; step -= 37) steps.push(step);
+    // … a step at a time, right after a snapshot (short replays that may touch only a free-list head).
+    const every = timeline.snapshotInfo().every;
+    for (let step = every + 40; step >= every; step--) steps.push(step);
     const run = recordRun(3000, 7, new Set(steps));
     for (const step of steps) assert.equal(heapImage(timeline.heapAt(step)), run.images.get(step), `step ${step}`);
   });
