@@ -74,9 +74,7 @@ function commandOf(text: string, start: number, end: number): number {
 }
 
 function isWord(text: string, start: number, end: number, word: string): boolean {
-  if (end - start !== word.length) return false;
-  for (let i = 1; i < word.length; i++) if (text.charCodeAt(start + i) !== word.charCodeAt(i)) return false;
-  return true;
+  return end - start === word.length && text.startsWith(word, start);
 }
 
 /**

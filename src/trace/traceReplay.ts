@@ -46,7 +46,9 @@ export function replayTrace(
   const states = new Uint8Array(program.ids.length);
   const familyOfName = new Int32Array(program.names.length).fill(-1);
   const { ops, argA, argB, argC, lines, length } = program;
-  let pending = '';
+  // Output lines are collected as references to constant strings and joined in chunks:
+  // appending with += would allocate a string per line.
+  let pending: string[] = [];
   for (let i = 0; i < length; i++) {
     hooks.beforeOp?.(heap, i, lines[i]!);
     switch (ops[i] as TraceOp) {
@@ -66,12 +68,12 @@ export function replayTrace(
         if (address === 0) {
           states[slot] = IdState.Failed;
           addresses[slot] = 0;
-          pending += 'null\n';
+          pending.push('null\n');
           diagnostics.push({ line: lines[i]!, message: `alloc ${program.ids.at(slot)} failed: ${heap.lastError!.message}` });
         } else {
           states[slot] = IdState.Live;
           addresses[slot] = address;
-          pending += 'ok\n';
+          pending.push('ok\n');
         }
         break;
       }
@@ -87,15 +89,15 @@ export function replayTrace(
         break;
       }
       case TraceOp.Dump: {
-        pending += hooks.onDump ? hooks.onDump(heap, lines[i]!) : JSON.stringify(dumpHeap(heap)) + '\n';
+        pending.push(hooks.onDump ? hooks.onDump(heap, lines[i]!) : JSON.stringify(dumpHeap(heap)) + '\n');
         break;
       }
     }
-    if (pending.length > 65536) {
-      output.push(pending);
-      pending = '';
+    if (pending.length >= 16384) {
+      output.push(pending.join(''));
+      pending = [];
     }
   }
-  if (pending) output.push(pending);
+  if (pending.length > 0) output.push(pending.join(''));
   return { heap, output, diagnostics };
 }
