@@ -83,6 +83,27 @@ export interface AllocatorPolicy {
   dispose(): void;
 }
 
+/**
+ * realloc for a block that cannot grow where it is: it stays when it already holds `bytes`
+ * (its `capacity`, −1 for an address that is not a live block), else it moves to a new block
+ * (allocate, copy, free). 0 leaves the block as it was.
+ */
+export function reallocByMoving(policy: AllocatorPolicy, address: number, bytes: number, capacity: number): number {
+  if (capacity < 0) {
+    policy.lastError = `invalid realloc: 0x${address.toString(16)} is not a live block`;
+    return 0;
+  }
+  if (bytes <= capacity) {
+    policy.lastError = null;
+    return address;
+  }
+  const moved = policy.allocate(bytes);
+  if (moved === 0) return 0;
+  policy.payload(moved, capacity).set(policy.payload(address, capacity));
+  policy.free(address);
+  return moved;
+}
+
 /** Statistics every policy reads from its kernel the same way. */
 export function kernelStatistics(
   kernel: SimulatedKernel,

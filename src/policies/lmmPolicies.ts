@@ -9,6 +9,7 @@ import { checkHeap } from '../engine/invariants';
 import { LmmHeap } from '../engine/lmmHeap';
 import { DEFAULT_MEMORY_CAP, type SimulatedKernel } from '../engine/simulatedKernel';
 import {
+  reallocByMoving,
   kernelStatistics,
   type AllocatorPolicy,
   type PolicyBlock,
@@ -83,21 +84,8 @@ export class LmmPolicy implements AllocatorPolicy {
   }
 
   realloc(address: number, bytes: number): number {
-    const capacity = this.capacityOf(address);
-    if (capacity < 0) {
-      this.lastError = `invalid realloc: 0x${address.toString(16)} is not a live block`;
-      return 0;
-    }
     // LMM blocks never grow; a block that already holds `bytes` stays where it is.
-    if (bytes <= capacity) {
-      this.lastError = null;
-      return address;
-    }
-    const moved = this.allocate(bytes);
-    if (moved === 0) return 0;
-    this.payload(moved, capacity).set(this.payload(address, capacity));
-    this.free(address);
-    return moved;
+    return reallocByMoving(this, address, bytes, this.capacityOf(address));
   }
 
   payload(address: number, length: number): Uint8Array {

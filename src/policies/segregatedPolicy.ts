@@ -16,6 +16,7 @@
 import { DEFAULT_PAGE_SIZE } from '../engine/constants';
 import { DEFAULT_MEMORY_CAP, SimulatedKernel } from '../engine/simulatedKernel';
 import {
+  reallocByMoving,
   kernelStatistics,
   type AllocatorPolicy,
   type PolicyBlock,
@@ -206,20 +207,7 @@ export class SegregatedPolicy implements AllocatorPolicy {
       this.lastError = this.arena.lastError;
       return moved;
     }
-    const capacity = this.capacityOf(address);
-    if (capacity < 0) {
-      this.lastError = `invalid realloc: 0x${address.toString(16)} is not a live block`;
-      return 0;
-    }
-    if (bytes <= capacity) {
-      this.lastError = null;
-      return address;
-    }
-    const moved = this.allocate(bytes);
-    if (moved === 0) return 0;
-    this.payload(moved, capacity).set(this.payload(address, capacity));
-    this.free(address);
-    return moved;
+    return reallocByMoving(this, address, bytes, this.capacityOf(address));
   }
 
   payload(address: number, length: number): Uint8Array {
