@@ -260,7 +260,10 @@ export function activate(context: vscode.ExtensionContext): LmmStudioApi {
 
   const checkLeaksNow = async () => {
     if (controller.checkLeaksNow()) {
-      void vscode.window.showInformationMessage('LMM: leak check requested; it shows in the Memory Map and the report.');
+      void vscode.window.setStatusBarMessage(
+        'LMM: leak check requested; it runs at the harness’s next XCALLOC / XFREE and joins the Leaks view and the Memory Map’s leak-check markers.',
+        5000,
+      );
       return;
     }
     const run = store.current;

@@ -15,6 +15,7 @@ export function createHarnessRunner(_context: vscode.ExtensionContext, log: vsco
     start(file, options, sink): HarnessRunHandle {
       let sentSites = 0;
       let cancel: (() => void) | undefined;
+      let requestLeakCheck: (() => boolean) | undefined;
       let stopped = false;
       const done = (async (): Promise<HarnessRunOutcome> => {
         const runtimeOptions: RuntimeOptions = {
@@ -36,6 +37,7 @@ export function createHarnessRunner(_context: vscode.ExtensionContext, log: vsco
         if (stopped) return { status: 'stopped', message: 'stopped by request' };
         const handle = runHarness(file, runtimeOptions);
         cancel = handle.cancel;
+        requestLeakCheck = handle.requestLeakCheck;
         const result = await handle.result;
         if (result.sites.length > sentSites) sink.sites(sentSites, result.sites.slice(sentSites));
         log.appendLine(`${file}: ${result.outcome} (compile ${result.timings.compileMs} ms, run ${result.timings.runMs} ms)`);
@@ -51,6 +53,10 @@ export function createHarnessRunner(_context: vscode.ExtensionContext, log: vsco
         stop() {
           stopped = true;
           cancel?.();
+        },
+        checkLeaksNow() {
+          // Before the worker starts (suppressions still being read) there is nothing to ask yet.
+          return requestLeakCheck?.() ?? false;
         },
       };
     },

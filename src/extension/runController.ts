@@ -45,8 +45,11 @@ export interface HarnessRunOptions {
 export interface HarnessRunHandle {
   done: Promise<HarnessRunOutcome>;
   stop(): void;
-  /** Asks the harness for a leak check now (answered in the report's leakChecks), when supported. */
-  checkLeaksNow?(): void;
+  /**
+   * Asks the running harness for a leak check at its next heap call: it streams as a leak-check
+   * mark and lands in the report's leakChecks like an `mm_leak_check()`. False when it cannot be asked.
+   */
+  checkLeaksNow?(): boolean;
 }
 
 /** The harness runtime seen from the extension: `start` compiles and runs one harness in a worker. */
@@ -219,9 +222,7 @@ export class RunController {
 
   checkLeaksNow(): boolean {
     const handle = this.active?.handle;
-    if (!handle?.checkLeaksNow) return false;
-    handle.checkLeaksNow();
-    return true;
+    return handle?.checkLeaksNow?.() ?? false;
   }
 }
 

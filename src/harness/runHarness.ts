@@ -63,11 +63,21 @@ export interface HarnessRunHandle {
   result: Promise<HarnessRunResult>;
   /** Stops the run (the worker is terminated); the result's outcome is `cancelled`. */
   cancel(): void;
+  /**
+   * Asks the running harness for a leak check at its next heap call (XCALLOC / XFREE /
+   * MM_REG_STRUCT), kept like an `mm_leak_check()` with `requested: true`. False once the run has ended.
+   */
+  requestLeakCheck(): boolean;
 }
 
 export function runHarness(file: string, options: HarnessRunOptions = {}): HarnessRunHandle {
   let cancelled = false;
+  let ended = false;
   let stop: (() => void) | undefined;
+  // The worker is busy running the harness (synchronously), so a message would wait for the end:
+  // a shared flag is read by the runtime at each heap call instead.
+  const leakCheckRequests = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
+  const requestFlag = new Int32Array(leakCheckRequests);
   const result = (async (): Promise<HarnessRunResult> => {
     const started = Date.now();
     const absolute = resolve(file);
@@ -99,21 +109,29 @@ export function runHarness(file: string, options: HarnessRunOptions = {}): Harne
     if (cancelled)
       return { outcome: 'cancelled', message: 'the run was cancelled', sites: compiled.sites, timings: { compileMs, runMs: 0 } };
     const runStarted = Date.now();
-    const ended = await runInWorker(
+    const end = await runInWorker(
       compiled,
       absolute,
       options,
+      leakCheckRequests,
       (s) => (stop = s),
       () => cancelled,
     );
     const timings = { compileMs, runMs: Date.now() - runStarted };
-    return { ...describeEnd(ended, compiled, file, options), sites: compiled.sites, timings };
-  })();
+    return { ...describeEnd(end, compiled, file, options), sites: compiled.sites, timings };
+  })().finally(() => {
+    ended = true;
+  });
   return {
     result,
     cancel() {
       cancelled = true;
       stop?.();
+    },
+    requestLeakCheck() {
+      if (ended || cancelled) return false;
+      Atomics.store(requestFlag, 0, 1);
+      return true;
     },
   };
 }
@@ -135,6 +153,7 @@ async function runInWorker(
   compiled: CompiledHarness,
   harnessFile: string,
   options: HarnessRunOptions,
+  leakCheckRequests: SharedArrayBuffer,
   setStop: (stop: () => void) => void,
   isCancelled: () => boolean,
 ): Promise<WorkerEnd & EndState> {
@@ -144,6 +163,7 @@ async function runInWorker(
     sandboxSource: bundles.sandboxSource,
     harnessCode: compiled.code,
     harnessScriptName: SCRIPT_NAME,
+    leakCheckRequests,
     runOptions: {
       harnessFile,
       sites: compiled.sites,

@@ -33,6 +33,11 @@ export interface HarnessRuntimeOptions {
   onBatch?: (update: RuntimeBatch) => void;
   /** The leak check `mm_leak_check()` runs (the analysis module's `checkLeaks`). */
   leakCheck?: (data: RunData) => unknown;
+  /**
+   * Element 0 is set (from another thread, over a SharedArrayBuffer) when the user asks for a leak
+   * check while the harness runs: the next heap call clears it and checks leaks there.
+   */
+  leakCheckRequests?: Int32Array;
   /** Receives what the harness prints (`print`, `mm_print_*`). */
   onOutput?: (text: string) => void;
   /** Finds the harness frames of a stack trace (for accesses, which have no call site of their own). */
@@ -59,6 +64,8 @@ export interface LeakCheckPoint {
   site: Site;
   stack: Site[];
   result: unknown;
+  /** Asked for by the user (`LMM: Check Leaks Now`) rather than by the harness; `site` is the heap call it ran at. */
+  requested?: true;
 }
 
 /** Thrown by loop checks once the time limit is over; the worker turns it into the run's end. */
@@ -107,6 +114,7 @@ export class HarnessRuntime implements ViewHost {
   private ticks = 0;
   private readonly deadline: number;
   private readonly batchIntervalMs: number;
+  private readonly leakCheckRequests: Int32Array | undefined;
 
   constructor(private readonly options: HarnessRuntimeOptions) {
     const heapOptions: { pageSize?: number; memoryCap?: number } = {};
@@ -117,12 +125,14 @@ export class HarnessRuntime implements ViewHost {
     this.paths = new CallPaths(options.sites, this.unknownSite);
     this.deadline = options.deadline ?? Infinity;
     this.batchIntervalMs = options.batchIntervalMs ?? 50;
+    this.leakCheckRequests = options.leakCheckRequests;
     setViewHost(this);
   }
 
   // ------------------------------------------------------------------ the C API
 
   register(cls: unknown): void {
+    if (this.leakCheckRequests !== undefined && Atomics.load(this.leakCheckRequests, 0) !== 0) this.requestedLeakCheck();
     const info = this.requireStruct(cls, 'MM_REG_STRUCT');
     const size = layoutOf(info).size;
     const family = this.heap.register(info.name, size);
@@ -140,6 +150,7 @@ export class HarnessRuntime implements ViewHost {
   }
 
   xcalloc(units: number, cls: unknown): StructView | null {
+    if (this.leakCheckRequests !== undefined && Atomics.load(this.leakCheckRequests, 0) !== 0) this.requestedLeakCheck();
     const info = structInfo(cls);
     if (info === undefined) {
       const name = typeof cls === 'function' ? cls.name || 'an anonymous class' : String(cls);
@@ -171,6 +182,7 @@ export class HarnessRuntime implements ViewHost {
   }
 
   xfree(value: unknown): void {
+    if (this.leakCheckRequests !== undefined && Atomics.load(this.leakCheckRequests, 0) !== 0) this.requestedLeakCheck();
     if (!isView(value)) {
       this.refusedFree(
         0,
@@ -245,13 +257,26 @@ export class HarnessRuntime implements ViewHost {
     }
   }
 
-  leakCheck(): unknown {
+  leakCheck(requested = false): unknown {
     const step = this.recorder.steps;
     this.record(HeapOpKind.Mark, this.leakChecks.length, 0, 0, undefined);
     const stack = this.paths.stack(this.paths.current);
     const result = this.options.leakCheck ? this.options.leakCheck(this.runData()) : null;
-    this.leakChecks.push({ step, site: stack[0]!, stack, result });
+    const point: LeakCheckPoint = { step, site: stack[0]!, stack, result };
+    if (requested) point.requested = true;
+    this.leakChecks.push(point);
     return result;
+  }
+
+  /**
+   * The user's `Check Leaks Now`, run at the start of a heap call (before it changes anything, so
+   * the call's own bookkeeping is never half done), attributed to that call's site. The Mark op is
+   * flushed at once so the request shows in the stream without waiting for the batch interval.
+   */
+  private requestedLeakCheck(): void {
+    Atomics.store(this.leakCheckRequests!, 0, 0);
+    this.leakCheck(true);
+    this.flush();
   }
 
   /**

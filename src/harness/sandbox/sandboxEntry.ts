@@ -42,6 +42,7 @@ export function startRun(
   optionsJson: string,
   onBatch: (batch: RuntimeBatch) => void,
   onOutput: (text: string) => void,
+  leakCheckRequests?: Int32Array,
 ): SandboxRun {
   const options = JSON.parse(optionsJson) as SandboxRunOptions;
   const suppressions: Suppression[] =
@@ -67,6 +68,7 @@ export function startRun(
       onOutput(String(text));
     },
     leakCheck: (data: RunData) => checkLeaks(data, { suppressions }),
+    ...(leakCheckRequests !== undefined ? { leakCheckRequests } : {}),
   });
   const lmmStudio = createLmmStudioModule(runtime);
   return {

@@ -38,6 +38,7 @@ async function runHarness(): Promise<void> {
     options: string,
     onBatch: (batch: RuntimeBatch) => void,
     onOutput: (text: string) => void,
+    leakCheckRequests?: Int32Array,
   ) => SandboxRun;
 
   const { timeLimitMs, ...options } = input.runOptions;
@@ -46,6 +47,7 @@ async function runHarness(): Promise<void> {
     JSON.stringify({ ...options, deadline }),
     (batch) => post({ type: 'batch', batch }),
     (text) => post({ type: 'output', text: String(text) }),
+    input.leakCheckRequests !== undefined ? new Int32Array(input.leakCheckRequests) : undefined,
   );
 
   let outcome: WorkerOutcome;

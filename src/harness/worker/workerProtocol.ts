@@ -10,6 +10,8 @@ export interface WorkerInput {
   /** The compiled harness (CommonJS), and the file name its stack frames carry. */
   harnessCode: string;
   harnessScriptName: string;
+  /** Shared with the parent: it sets element 0 (Int32) to ask for a leak check while the harness runs. */
+  leakCheckRequests?: SharedArrayBuffer;
   /** JSON of `SandboxRunOptions` (the deadline is set by the worker when it starts). */
   runOptions: {
     harnessFile: string;

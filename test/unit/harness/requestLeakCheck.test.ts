@@ -1,0 +1,106 @@
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HeapOpKind } from '../../../src/engine/heapOps';
+import { runHarness, type HarnessBatch } from '../../../src/harness/runHarness';
+
+/**
+ * Keeps a rooted list growing for `ms` and leaks one unlinked node per round; the spin between
+ * rounds keeps the heap call rate (and the leak count) modest.
+ */
+const LOOPING_HARNESS = (ms: number) => `import { struct, u32, ptr, MM_REG_STRUCT, XCALLOC, mm_register_root } from 'lmm-studio';
+@struct class node_t { @u32 value!: number; @ptr(() => node_t) next!: node_t | null; }
+export default function main() {
+  MM_REG_STRUCT(node_t);
+  const head = XCALLOC(1, node_t)!;
+  mm_register_root(head);
+  const started = Date.now();
+  let round = 0;
+  while (Date.now() - started < ${ms}) {
+    const kept = XCALLOC(1, node_t)!;
+    kept.value = round;
+    kept.next = head.next;
+    head.next = kept;
+    const lost = XCALLOC(1, node_t)!;
+    lost.value = round++;
+    let spin = 0;
+    for (let k = 0; k < 20000; k++) spin += k;
+    if (spin < 0) return;
+  }
+}
+`;
+
+interface CheckPoint {
+  step: number;
+  site: { line: number };
+  requested?: true;
+  result: { summary: Record<string, { blocks: number }> };
+}
+
+describe('Check Leaks Now during a harness run (requestLeakCheck)', function () {
+  this.timeout(60_000);
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'lmm-request-leak-check-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('checks leaks mid-run at the next heap call, counting the blocks leaked so far, and streams the mark at once', async () => {
+    const file = join(dir, 'looping.lmm.ts');
+    writeFileSync(file, LOOPING_HARNESS(1500));
+    const batches: HarnessBatch[] = [];
+    let markArrivedAt = 0;
+    let requested: boolean | undefined;
+    const handle = runHarness(file, {
+      batchIntervalMs: 20,
+      onBatch: (batch) => {
+        batches.push(batch);
+        if (requested === undefined) requested = handle.requestLeakCheck();
+        for (let i = 0; i < batch.ops.count; i++) {
+          if (batch.ops.kind[i] === HeapOpKind.Mark && markArrivedAt === 0) markArrivedAt = Date.now();
+        }
+      },
+    });
+    const result = await handle.result;
+    const endedAt = Date.now();
+    assert.equal(result.outcome, 'completed', result.message);
+    assert.equal(requested, true, 'the request was accepted while the run went on');
+    assert.equal(handle.requestLeakCheck(), false, 'no leak check can be asked for once the run has ended');
+
+    const checks = result.finished!.facts.leakChecks as unknown as CheckPoint[];
+    assert.equal(checks.length, 1);
+    const check = checks[0]!;
+    assert.equal(check.requested, true);
+    assert.ok([10, 14].includes(check.site.line), `attributed to an XCALLOC line, got ${check.site.line}`);
+    assert.ok(markArrivedAt > 0 && markArrivedAt < endedAt - 500, 'the leak-check mark streamed well before the end');
+
+    // Every allocation before the check is either on the rooted list or one of the lost nodes.
+    let allocsBefore = 0;
+    let totalSteps = 0;
+    for (const { ops } of batches) {
+      for (let i = 0; i < ops.count; i++) {
+        if (ops.kind[i] === HeapOpKind.Alloc && ops.firstStep + i < check.step) allocsBefore++;
+      }
+      totalSteps = ops.firstStep + ops.count;
+    }
+    assert.ok(check.step < totalSteps / 2, `mid-run: step ${check.step} of ${totalSteps}`);
+    const lostSoFar = Math.floor((allocsBefore - 1) / 2);
+    assert.ok(lostSoFar >= 1, `${allocsBefore} allocations before the check`);
+    const summary = check.result.summary;
+    assert.equal(summary['definitely-lost']!.blocks, lostSoFar);
+    assert.equal(summary['still-reachable']!.blocks, allocsBefore - lostSoFar);
+    // The report keeps it like an mm_leak_check() point.
+    assert.equal(result.finished!.report.leakChecks[0]!.event, check.step);
+  });
+
+  it('answers false once the run has ended, and a run nobody asks keeps no check', async () => {
+    const file = join(dir, 'short.lmm.ts');
+    writeFileSync(file, LOOPING_HARNESS(0));
+    const handle = runHarness(file);
+    const result = await handle.result;
+    assert.equal(result.outcome, 'completed', result.message);
+    assert.equal(result.finished!.facts.leakChecks.length, 0);
+    assert.equal(handle.requestLeakCheck(), false);
+  });
+});
