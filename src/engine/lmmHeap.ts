@@ -139,16 +139,7 @@ export class LmmHeap {
     while (this.families.length > saved.length) this.byName.delete(this.families.pop()!.name);
     for (let id = this.families.length; id < saved.length; id++) {
       const { name, structSize, recordAddress } = saved[id]!;
-      const family: Family = {
-        id,
-        name,
-        structSize,
-        recordAddress,
-        freeBlocks: new FreeBlockQueue(this.kernel, recordAddress + FAMILY_RECORD.freeHeadLeft, this.pageSize - DATA_START),
-        counters: emptyCounters(),
-      };
-      this.families.push(family);
-      this.byName.set(name, family);
+      this.addFamily(id, name, structSize, recordAddress);
     }
     this.families.forEach((family, i) => {
       COUNTER_KEYS.forEach((key, k) => (family.counters[key] = state.counters[i * COUNTER_KEYS.length + k]!));
@@ -219,7 +210,14 @@ export class LmmHeap {
     const view = this.kernel.view(registryPage);
     for (let i = 0; i < name.length; i++) view.setUint8(recordOffset + FAMILY_RECORD.name + i, name.charCodeAt(i));
     view.setUint32(recordOffset + FAMILY_RECORD.structSize, structSize, true);
-    const recordAddress = registryPage + recordOffset;
+    this.addFamily(id, name, structSize, registryPage + recordOffset);
+    this.lastError = null;
+    this.listener?.({ type: 'register', family: id, name, size: structSize });
+    return id;
+  }
+
+  /** Files family `id` (its record already written at `recordAddress`) with an empty free list. */
+  private addFamily(id: number, name: string, structSize: number, recordAddress: number): void {
     const family: Family = {
       id,
       name,
@@ -230,9 +228,6 @@ export class LmmHeap {
     };
     this.families.push(family);
     this.byName.set(name, family);
-    this.lastError = null;
-    this.listener?.({ type: 'register', family: id, name, size: structSize });
-    return id;
   }
 
   /** The family id of a registered struct name, or -1. */

@@ -43,16 +43,7 @@ export class TextKeyTable {
    * new and will never look it up here (see TraceIdTable). Returns its index.
    */
   append(start: number, end: number): number {
-    const index = this.size++;
-    if (index === this.starts.length) {
-      this.starts = growInt32(this.starts);
-      this.lengths = growInt32(this.lengths);
-      this.hashes = growInt32(this.hashes);
-    }
-    this.starts[index] = start;
-    this.lengths[index] = end - start;
-    this.hashes[index] = NOT_HASHED;
-    return index;
+    return this.store(start, end, NOT_HASHED);
   }
 
   /** The key index of text[start, end), added when absent. */
@@ -64,15 +55,7 @@ export class TextKeyTable {
       if (entry === 0) break;
       if (this.hashes[entry - 1] === hash && this.equals(entry - 1, start, end)) return entry - 1;
     }
-    const index = this.size++;
-    if (index === this.starts.length) {
-      this.starts = growInt32(this.starts);
-      this.lengths = growInt32(this.lengths);
-      this.hashes = growInt32(this.hashes);
-    }
-    this.starts[index] = start;
-    this.lengths[index] = end - start;
-    this.hashes[index] = hash;
+    const index = this.store(start, end, hash);
     this.slots[slot] = index + 1;
     if (++this.hashed * 2 > this.slots.length) this.rehash();
     return index;
@@ -98,6 +81,20 @@ export class TextKeyTable {
     const out: string[] = new Array(this.size);
     for (let i = 0; i < this.size; i++) out[i] = this.key(i);
     return out;
+  }
+
+  /** Records a new key's slice and hash; returns its index. */
+  private store(start: number, end: number, hash: number): number {
+    const index = this.size++;
+    if (index === this.starts.length) {
+      this.starts = growInt32(this.starts);
+      this.lengths = growInt32(this.lengths);
+      this.hashes = growInt32(this.hashes);
+    }
+    this.starts[index] = start;
+    this.lengths[index] = end - start;
+    this.hashes[index] = hash;
+    return index;
   }
 
   private equals(index: number, start: number, end: number): boolean {
