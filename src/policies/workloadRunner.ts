@@ -251,12 +251,17 @@ export function replayWorkload(workload: Workload, create: () => ReplayTarget, o
   const target = create();
   const result = correctnessPass(workload, target, options);
   target.dispose?.();
-  const s = result.statistics;
   const timingMs = options.timingMs ?? 100;
   const kops = timingMs > 0 && result.integrity === 'ok' ? throughput(workload, create, timingMs) : 0;
+  return replayReport(workload, target.name, result, kops);
+}
+
+/** The report of one replay: its correctness pass's figures and the measured throughput. */
+export function replayReport(workload: Workload, policy: string, result: CorrectnessResult, kops: number): ReplayReport {
+  const s = result.statistics;
   return {
     trace: workload.name,
-    policy: target.name,
+    policy,
     ops: workload.length,
     utilization: s.peakMappedBytes === 0 ? 0 : result.peakPayload / s.peakMappedBytes,
     kops,

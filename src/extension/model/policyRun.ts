@@ -8,7 +8,7 @@ import type { AllocatorPolicy, PolicyMapping, PolicyStatistics } from '../../pol
 import { UnknownPolicyError, type ComparedReport } from '../../policies/comparePolicies';
 import { findPolicy } from '../../policies/policyRegistry';
 import type { Workload } from '../../policies/workload';
-import { correctnessPass, throughput, type ReplayTarget } from '../../policies/workloadRunner';
+import { correctnessPass, replayReport, throughput, type ReplayTarget } from '../../policies/workloadRunner';
 
 /** The policy's mappings at one moment of the run. */
 export interface PolicyPicture {
@@ -121,26 +121,9 @@ export function runPolicyWithPictures(workload: Workload, policyName: string, op
   const result = correctnessPass(workload, first);
   const end = pictureOf(first.policy, first.calls);
   first.policy.dispose();
-  const s = result.statistics;
   const timingMs = options.timingMs ?? 100;
-  const report: ComparedReport = {
-    trace: workload.name,
-    policy: info.name,
-    ops: workload.length,
-    utilization: s.peakMappedBytes === 0 ? 0 : result.peakPayload / s.peakMappedBytes,
-    kops: timingMs > 0 && result.integrity === 'ok' ? throughput(workload, create, timingMs) : 0,
-    integrity: result.integrity,
-    invariants: result.invariants,
-    peakPayload: result.peakPayload,
-    peakMappedBytes: s.peakMappedBytes,
-    mappedBytes: s.mappedBytes,
-    mmap: s.mmapCalls,
-    munmap: s.munmapCalls,
-    syscalls: s.syscalls,
-    rejected: s.rejected,
-    reservoirPages: 0,
-    reservoirDelay: 0,
-  };
+  const kops = timingMs > 0 && result.integrity === 'ok' ? throughput(workload, create, timingMs) : 0;
+  const report: ComparedReport = { ...replayReport(workload, info.name, result, kops), reservoirPages: 0, reservoirDelay: 0 };
 
   let peak: PolicyPicture | null = null;
   if (first.peakCall > 0 && first.peakCall < first.calls) {
