@@ -53,13 +53,31 @@ export class Workbench {
     this.server.stop();
   }
 
+  /**
+   * Opens the quick input with `key` and types `text` into it. Retries because a quick input closes
+   * when it loses focus: an editor that finishes opening just after a key press takes the focus back
+   * and the palette closes (or is still closing, `inert`) before it can be typed into.
+   */
+  private async typeIntoQuickInput(key: string, text: string): Promise<void> {
+    const input = this.page.locator('.quick-input-widget input');
+    for (let attempt = 1; ; attempt++) {
+      await this.page.keyboard.press('Escape');
+      await this.page.keyboard.press(key);
+      try {
+        await input.waitFor({ state: 'visible', timeout: 5_000 });
+        await input.fill(text, { timeout: 5_000 });
+        if ((await input.inputValue()) === text && (await input.isVisible())) return;
+      } catch (error) {
+        if (attempt >= 4) throw error;
+      }
+      if (attempt >= 4) throw new Error(`the quick input (${key}) did not keep "${text}"`);
+      await this.page.waitForTimeout(300);
+    }
+  }
+
   /** Runs a command by its palette title (e.g. `LMM: Run Harness`) through F1. */
   async runCommand(title: string): Promise<void> {
-    await this.page.keyboard.press('Escape');
-    await this.page.keyboard.press('F1');
-    const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor();
-    await input.fill(`>${title}`);
+    await this.typeIntoQuickInput('F1', `>${title}`);
     const row = this.page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
     await row.waitFor();
     await row.click();
@@ -67,11 +85,7 @@ export class Workbench {
 
   /** Opens a workspace file through Quick Open (Ctrl+P) and waits for its editor tab. */
   async openFile(fileName: string): Promise<void> {
-    await this.page.keyboard.press('Escape');
-    await this.page.keyboard.press('Control+P');
-    const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor();
-    await input.fill(fileName);
+    await this.typeIntoQuickInput('Control+P', fileName);
     await this.page.locator('.quick-input-widget .monaco-list-row', { hasText: fileName }).first().waitFor();
     await this.page.keyboard.press('Enter');
     await this.page.locator(`.tabs-container .tab.active[data-resource-name="${fileName}"]`).first().waitFor();
@@ -82,10 +96,7 @@ export class Workbench {
   async goTo(line: number, column: number): Promise<void> {
     await this.page.keyboard.press('Escape');
     await this.page.locator('.editor-instance .monaco-editor textarea').first().focus();
-    await this.page.keyboard.press('Control+G');
-    const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor();
-    await input.fill(`:${line}:${column}`);
+    await this.typeIntoQuickInput('Control+G', `:${line}:${column}`);
     await this.page.keyboard.press('Enter');
   }
 
