@@ -174,6 +174,7 @@ export function activate(context: vscode.ExtensionContext): LmmStudioApi {
       }, 200);
     } else showStatus();
     memoryMap.update();
+    if (change === 'leakCheck') languageClient.leakCheckDuringRun(run);
     if (change === 'started') log.appendLine(`${run.kind === 'trace' ? 'Replaying' : 'Running'} ${run.file}`);
     if (change === 'finished') {
       log.appendLine(`${run.label}: ${run.status}${run.message ? ` (${run.message})` : ''}, ${run.replay.steps} heap operations`);
@@ -324,9 +325,24 @@ export function activate(context: vscode.ExtensionContext): LmmStudioApi {
     return target;
   };
 
-  /** Compare Runs on a workload file (argument or active editor): policies side by side; else two finished runs. */
+  /**
+   * Compare Runs on a workload file (argument or active editor): policies side by side; else two
+   * finished runs. Arguments (for keybindings and tests): a workload Uri and the policies' names,
+   * or two run ids (`[3, 4]`, see the test API's currentRun) to compare those runs without picks.
+   */
   const compareRuns = async (arg?: unknown, policiesArg?: unknown) => {
     const runs = store.runs.filter((r) => r.report);
+    if (Array.isArray(arg) && arg.length === 2 && arg.every((id) => Number.isInteger(id))) {
+      const given = arg.map((id) => runs.find((run) => run.id === id));
+      if (!given[0] || !given[1]) {
+        const missing = given[0] ? arg[1] : arg[0];
+        void vscode.window.showWarningMessage(
+          `LMM: Compare Runs: run #${missing} is not among the last finished runs kept (${runs.map((r) => `#${r.id}`).join(', ') || 'none'}).`,
+        );
+        return undefined;
+      }
+      return showRunComparison(given[0], given[1]);
+    }
     const choice = compareRunsChoice(
       arg instanceof vscode.Uri ? arg : undefined,
       vscode.window.activeTextEditor?.document.uri,
@@ -373,18 +389,17 @@ export function activate(context: vscode.ExtensionContext): LmmStudioApi {
       if (!picked || picked.length !== 2) return;
       pair = [picked[0]!.run, picked[1]!.run];
     }
-    // Counters and both maps side by side in a script-less webview (the table is returned as Markdown too).
-    const panel = vscode.window.createWebviewPanel(
-      'lmm.compareRuns',
-      `LMM: #${pair[0].id} vs #${pair[1].id}`,
-      vscode.ViewColumn.Active,
-      {
-        enableScripts: false,
-        localResourceRoots: [],
-      },
-    );
-    panel.webview.html = compareRunsHtml(pair[0], pair[1], makeNonce(), panel.webview.cspSource);
-    return compareRunsMarkdown(pair[0], pair[1]);
+    return showRunComparison(pair[0], pair[1]);
+  };
+
+  /** Counters and both maps side by side in a script-less webview (the table is returned as Markdown too). */
+  const showRunComparison = (a: RunState, b: RunState): string => {
+    const panel = vscode.window.createWebviewPanel('lmm.compareRuns', `LMM: #${a.id} vs #${b.id}`, vscode.ViewColumn.Active, {
+      enableScripts: false,
+      localResourceRoots: [],
+    });
+    panel.webview.html = compareRunsHtml(a, b, makeNonce(), panel.webview.cspSource);
+    return compareRunsMarkdown(a, b);
   };
 
   const newHarness = async (from?: unknown, nameArg?: unknown) => {

@@ -1,0 +1,105 @@
+// The lmm.policy setting: Open Trace on a workload file replays it under the configured policy in
+// a page of its own (the LMM views keep their lmm-classic picture), and harness runs stay on
+// lmm-classic, which the LMM output says.
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { activateLmm, fixtureUri, runHarness, treeTexts, waitFor, within, type LmmTestApi } from './lmmExtension';
+import { cliCompare, lmmOutputText, mallocLabTrace, markdownTable, percentValue, row, webviewTab } from './policyLab';
+
+const lmmSettings = () => vscode.workspace.getConfiguration('lmm');
+
+describe('LMM Studio in VS Code: the lmm.policy setting', function () {
+  this.timeout(90_000);
+  let api: LmmTestApi;
+
+  before(async () => {
+    api = await activateLmm();
+    // A harness run first: the LMM views then hold a picture that a policy replay must leave alone.
+    await runHarness(api, fixtureUri('leaky-list.lmm.ts'));
+    await lmmSettings().update('policy', 'best-fit', vscode.ConfigurationTarget.Global);
+    assert.equal(lmmSettings().get('policy'), 'best-fit');
+  });
+
+  after(async () => {
+    await lmmSettings().update('policy', undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  it('replays a .rep under best-fit in a page of its own, leaving the LMM views alone (lmm.openTrace)', async () => {
+    const runBefore = api.currentRun();
+    const reportBefore = api.lastReport();
+    const familiesBefore = await treeTexts(api.treeProviders.pageFamilies, 2);
+    assert.ok(
+      familiesBefore.some((text) => text.includes('student_t')),
+      familiesBefore.join('\n'),
+    );
+
+    const markdown = await within(
+      'lmm.openTrace under best-fit',
+      vscode.commands.executeCommand<string | undefined>('lmm.openTrace', mallocLabTrace),
+      60_000,
+    );
+    assert.equal(typeof markdown, 'string', 'Open Trace under a policy returns its table as Markdown');
+    const table = markdownTable(markdown!);
+    const [cli] = cliCompare(mallocLabTrace, ['best-fit']);
+    assert.deepEqual(table.columns, ['best-fit']);
+    assert.equal(table.heading, `# LMM: compare policies on amptjp-bal.rep (${cli!.ops} operations)`);
+    const utilization = percentValue(row(table, 'utilization (peak payload ÷ peak mapped)')[0]!);
+    assert.ok(Math.abs(utilization - cli!.utilization * 100) <= 0.05 + 1e-9, `${utilization}% vs ${cli!.utilization * 100}%`);
+    assert.equal(row(table, 'syscalls (mmap + munmap)')[0], String(cli!.syscalls));
+    assert.equal(row(table, 'rejected requests')[0], '0', 'best-fit serves the requests above a page');
+    await waitFor('the best-fit page', () => webviewTab('lmm.policyRun', 'LMM: amptjp-bal.rep · best-fit'));
+
+    // No LMM replay of the trace took the views: they still show the harness run.
+    await api.whenRunFinished();
+    assert.deepEqual(api.currentRun(), runBefore);
+    assert.equal(api.lastReport(), reportBefore);
+    assert.deepEqual(await treeTexts(api.treeProviders.pageFamilies, 2), familiesBefore);
+    await waitFor(
+      'the best-fit summary in the LMM output',
+      () => {
+        const text = lmmOutputText();
+        return text?.includes(
+          `amptjp-bal.rep under best-fit: ${cli!.ops} operations, utilization ${row(table, 'utilization (peak payload ÷ peak mapped)')[0]}`,
+        ) && text.includes('(lmm.policy = best-fit; the Memory Map and the trees show lmm-classic runs only)')
+          ? true
+          : undefined;
+      },
+      10_000,
+    );
+  });
+
+  it('still runs a harness on lmm-classic, and says so in the LMM output (lmm.runHarness)', async () => {
+    const previous = api.currentRun()!.id;
+    const harness = fixtureUri('double-free.lmm.ts');
+    await runHarness(api, harness);
+    const run = api.currentRun()!;
+    assert.ok(run.id > previous, 'a new run');
+    assert.equal(run.kind, 'harness');
+    assert.equal(run.status, 'finished');
+    // LMM's own error detection ran: the double free is reported.
+    const report = api.lastReport() as { errors?: { kind: string }[] };
+    assert.deepEqual(
+      (report.errors ?? []).map((error) => error.kind),
+      ['double-free'],
+    );
+    const notice = `${harness.fsPath}: runs on lmm-classic: lmm.policy = best-fit applies to Open Trace and Compare Runs on .rep/.trace files; the harness runtime drives LMM only.`;
+    await waitFor(
+      'the lmm-classic notice in the LMM output',
+      () => (lmmOutputText()?.includes(notice) ? true : undefined),
+      10_000,
+    );
+  });
+
+  it('replays the same .rep into the LMM views once lmm.policy is lmm-classic again', async () => {
+    await lmmSettings().update('policy', 'lmm-classic', vscode.ConfigurationTarget.Global);
+    const previous = api.currentRun()!.id;
+    await within('lmm.openTrace on lmm-classic', vscode.commands.executeCommand('lmm.openTrace', mallocLabTrace), 60_000);
+    await within('the replay to finish', api.whenRunFinished(), 60_000);
+    const run = api.currentRun()!;
+    assert.ok(run.id > previous, 'the replay is a run of the LMM views');
+    assert.equal(run.kind, 'trace');
+    assert.equal(run.status, 'finished', run.message);
+    assert.ok(run.file.endsWith('amptjp-bal.rep'), run.file);
+    assert.ok(run.steps > 0, `${run.steps} heap operations`);
+  });
+});
