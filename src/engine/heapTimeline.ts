@@ -2,14 +2,18 @@
  * Time travel over a run: the heap as it was after any step, and per-step series for charts.
  *
  * The timeline replays the operation log (`heapOps.ts`) on its own engine, which is
- * deterministic, so the addresses it produces are the run's. It keeps snapshots every
+ * deterministic, so the addresses it produces are the run's. It begins a snapshot every
  * `snapshotEvery` steps (`heapSnapshot.ts`: the non-zero words of all pages in one buffer, about
  * a fifth of the pages' bytes, plus the bookkeeping arrays), taken a few pages per step so no
  * append pays for the whole heap at once. `heapAt(step)` restores the nearest snapshot before the
  * step in place into one scratch heap (no allocation per page) and replays the rest, or keeps
- * replaying from where the last call left it when that is closer. Snapshots are bounded by a
- * byte budget: when they would exceed it, every other one is dropped and the interval doubles,
- * so memory stays bounded and a lookup replays at most one interval.
+ * replaying from where the last call left it when that is closer.
+ *
+ * Snapshots are bounded by a byte budget. Over it, the snapshot whose removal leaves the
+ * smallest gap goes (never the first or the newest), and new snapshots come at the run's average
+ * gap: the budget stays full and the gaps even, so the longest replay stays close to
+ * steps ÷ (budget ÷ snapshot size). (Halving the snapshots and doubling the interval would use
+ * between half and all of the budget, and replay up to twice as far.)
  *
  * Series are typed arrays indexed by step (value after that step), so a chart of 1,000,000 steps
  * is a few typed-array reads.
@@ -84,11 +88,15 @@ export class HeapTimeline {
   private readonly live: LmmHeap;
   private snapshotEvery: number;
   private readonly budget: number;
-  /** snapshots[i] is the heap after step i × snapshotEvery − 1 (snapshot 0: before any step). */
-  private snapshots: HeapSnapshot[] = [];
+  /** Snapshots in step order; snapshots[i] is the heap after step snapshotSteps[i] (−1: before any). */
+  private readonly snapshots: HeapSnapshot[] = [];
+  private readonly snapshotSteps: number[] = [];
   private snapshotBytes = 0;
-  /** The snapshot being taken, a few pages per step (its index is `snapshots.length`). */
+  /** The snapshot being taken, a few pages per step, and the step it is the heap after. */
   private pending: PendingSnapshot | null = null;
+  private pendingStep = -1;
+  /** `length` at which the next snapshot begins. */
+  private nextSnapshotAt: number;
   private pendingPagesPerStep = 1;
   /** Work buffer of snapshot taking (reused: one allocation per snapshot, its exact size). */
   private readonly snapshotScratch: SnapshotScratch = { buffer: new Uint32Array(0) };
@@ -108,6 +116,8 @@ export class HeapTimeline {
     this.heapOptions = options.memoryCap === undefined ? { pageSize } : { pageSize, memoryCap: options.memoryCap };
     this.live = new LmmHeap(this.heapOptions);
     this.snapshots.push(new PendingSnapshot(this.live, this.snapshotScratch, false).finish());
+    this.snapshotSteps.push(-1);
+    this.nextSnapshotAt = this.snapshotEvery;
     this.series = {
       appMemory: new Float64Array(this.capacity),
       mappedBytes: new Float64Array(this.capacity),
@@ -148,11 +158,17 @@ export class HeapTimeline {
       this.recordSeries(step);
       this.length++;
       if (this.pending !== null) {
-        if (this.length % this.snapshotEvery === 0) this.finishSnapshot();
-        else this.pending.advance(this.pendingPagesPerStep);
+        if (this.length >= this.nextSnapshotAt) this.finishSnapshot();
+        else {
+          this.pending.advance(this.pendingPagesPerStep);
+          // Done early: stop watching the kernel (every touch pays for the watch).
+          if (this.pending.remaining === 0) this.finishSnapshot();
+        }
       }
-      if (this.length % this.snapshotEvery === 0) {
+      if (this.length >= this.nextSnapshotAt) {
         this.pending = new PendingSnapshot(this.live, this.snapshotScratch);
+        this.pendingStep = this.length - 1;
+        this.nextSnapshotAt = this.length + this.snapshotEvery;
         // Encoded within half an interval at an even pace: no step pays for the whole heap.
         this.pendingPagesPerStep = Math.ceil((2 * this.pending.remaining) / this.snapshotEvery);
       }
@@ -168,12 +184,10 @@ export class HeapTimeline {
       throw new RangeError(`step ${step} is outside the timeline (−1 … ${this.length - 1})`);
     }
     if (step === this.length - 1) return this.live;
-    // The snapshot being taken is needed: finish it (which may widen the interval) first.
-    if (this.pending !== null && Math.floor((step + 1) / this.snapshotEvery) >= this.snapshots.length) {
-      this.finishSnapshot();
-    }
-    const snapshotIndex = Math.floor((step + 1) / this.snapshotEvery);
-    const snapshotStep = snapshotIndex * this.snapshotEvery - 1;
+    // The snapshot being taken is needed: finish it (which may drop another) first.
+    if (this.pending !== null && this.pendingStep <= step) this.finishSnapshot();
+    const snapshotIndex = this.snapshotIndexAt(step);
+    const snapshotStep = this.snapshotSteps[snapshotIndex]!;
     const heap = (this.scratch ??= new LmmHeap(this.heapOptions));
     let from: number;
     const snapshot = this.snapshots[snapshotIndex]!;
@@ -207,6 +221,17 @@ export class HeapTimeline {
     return heap;
   }
 
+  /**
+   * Gets time travel ready before it is first asked for: makes the scratch heap and maps its
+   * pages by restoring the newest snapshot (the first restore maps every page, a few times
+   * slower than the next ones). Call it when idle, e.g. when a run has been received.
+   */
+  prepareTimeTravel(): void {
+    if (this.length < 2) return;
+    if (this.pending !== null) this.finishSnapshot();
+    this.heapAt(this.snapshotSteps[this.snapshotSteps.length - 1]!);
+  }
+
   /** The call-site id recorded with a step (−1 when none). */
   siteOf(step: number): number {
     return step >= 0 && step < this.length ? this.siteIds[step]! : -1;
@@ -219,9 +244,29 @@ export class HeapTimeline {
     return kind === HeapOpKind.Register ? { ...op, name: this.names[op.b]! } : op;
   }
 
-  /** Current snapshot interval and count (for diagnostics and benchmarks). */
-  snapshotInfo(): { every: number; count: number; bytes: number } {
-    return { every: this.snapshotEvery, count: this.snapshots.length, bytes: this.snapshotBytes };
+  /**
+   * Snapshots for diagnostics and benchmarks: the steps between new ones, how many, their bytes,
+   * and the most steps a lookup replays (the widest gap, or from the newest to the end).
+   */
+  snapshotInfo(): { every: number; count: number; bytes: number; longestReplay: number; steps: number[] } {
+    const steps = this.snapshotSteps;
+    let longestReplay = this.length - 1 - steps[steps.length - 1]!;
+    for (let i = 1; i < steps.length; i++) longestReplay = Math.max(longestReplay, steps[i]! - steps[i - 1]! - 1);
+    const { snapshotEvery: every, snapshotBytes: bytes } = this;
+    return { every, count: this.snapshots.length, bytes, longestReplay, steps: steps.slice() };
+  }
+
+  /** Index of the newest snapshot at or before `step` (binary search; snapshot 0 is at −1). */
+  private snapshotIndexAt(step: number): number {
+    const steps = this.snapshotSteps;
+    let low = 0;
+    let high = steps.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >>> 1;
+      if (steps[middle]! <= step) low = middle;
+      else high = middle - 1;
+    }
+    return low;
   }
 
   private apply(heap: LmmHeap, kind: HeapOpKind, a: number, b: number): number {
@@ -274,13 +319,32 @@ export class HeapTimeline {
     const snapshot = this.pending!.finish();
     this.pending = null;
     this.snapshots.push(snapshot);
+    this.snapshotSteps.push(this.pendingStep);
     this.snapshotBytes += snapshot.byteLength;
+    let dropped = false;
     while (this.snapshotBytes > this.budget && this.snapshots.length > 2) {
-      // Keep snapshots 0, 2, 4 …: the interval doubles, memory halves.
-      this.snapshots = this.snapshots.filter((_, i) => i % 2 === 0);
-      this.snapshotEvery *= 2;
-      this.snapshotBytes = this.snapshots.reduce((sum, h) => sum + h.byteLength, 0);
+      this.dropSnapshotInNarrowestGap();
+      dropped = true;
     }
+    if (dropped) {
+      // The budget is full: take new ones at the average gap, so each new one replaces one old.
+      const average = Math.ceil((this.snapshotSteps[this.snapshotSteps.length - 1]! + 1) / (this.snapshots.length - 1));
+      this.snapshotEvery = Math.max(this.snapshotEvery, average);
+      this.nextSnapshotAt = Math.max(this.nextSnapshotAt, this.pendingStep + 1 + this.snapshotEvery);
+    }
+  }
+
+  /** Drops the snapshot (not the first, not the newest) whose neighbours are closest together. */
+  private dropSnapshotInNarrowestGap(): void {
+    const steps = this.snapshotSteps;
+    let best = 1;
+    for (let i = 2; i < steps.length - 1; i++) {
+      if (steps[i + 1]! - steps[i - 1]! < steps[best + 1]! - steps[best - 1]!) best = i;
+    }
+    this.snapshotBytes -= this.snapshots[best]!.byteLength;
+    if (this.restored === this.snapshots[best]) this.restored = null;
+    this.snapshots.splice(best, 1);
+    steps.splice(best, 1);
   }
 
   private grow(): void {

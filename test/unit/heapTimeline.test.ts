@@ -77,16 +77,38 @@ describe('HeapTimeline (time travel)', () => {
     // Dragging back: restores of the snapshot the scratch heap already came from.
     for (let step = 2990; step > 2300; step -= 37) steps.push(step);
     // … a step at a time, right after a snapshot (short replays that may touch only a free-list head).
-    const every = timeline.snapshotInfo().every;
-    for (let step = every + 40; step >= every; step--) steps.push(step);
+    const snapshotStep = timeline.snapshotInfo().steps[2]!;
+    for (let step = snapshotStep + 40; step >= snapshotStep; step--) steps.push(step);
     const run = recordRun(3000, 7, new Set(steps));
     for (const step of steps) assert.equal(heapImage(timeline.heapAt(step)), run.images.get(step), `step ${step}`);
   });
 
-  it('keeps snapshots inside the budget by widening their interval', () => {
+  it('keeps snapshots inside the budget, the budget nearly full and the gaps even', () => {
     const info = timeline.snapshotInfo();
     assert.ok(info.bytes <= 150 * 4096, `snapshot bytes ${info.bytes}`);
-    assert.ok(info.every > 100, 'interval doubled');
+    assert.ok(info.every > 100, 'interval widened');
+    // Nearly full: one more snapshot of the average size would not have fitted.
+    const average = info.bytes / info.count;
+    assert.ok(info.bytes + 2 * average > 150 * 4096, `${info.count} snapshots use ${info.bytes} of ${150 * 4096} bytes`);
+    // Even: the longest replay is within twice the average gap.
+    const averageGap = timeline.length / info.count;
+    assert.ok(info.longestReplay <= 2 * averageGap, `longest replay ${info.longestReplay}, average gap ${averageGap}`);
+    assert.deepEqual(
+      [...info.steps].sort((a, b) => a - b),
+      info.steps,
+      'snapshots in step order',
+    );
+    assert.equal(info.steps[0], -1);
+  });
+
+  it('gets time travel ready ahead of the first lookup, without changing what it answers', () => {
+    const fresh = new HeapTimeline(4096, { snapshotEvery: 100, snapshotBudgetBytes: 150 * 4096 });
+    const run = recordRun(1200, 5);
+    for (let batch = run.recorder.flush(); batch; batch = run.recorder.flush()) fresh.append(batch);
+    fresh.prepareTimeTravel();
+    for (const step of [1199, 17, 1100, 640, 641, 0]) {
+      assert.equal(JSON.stringify(dumpHeap(fresh.heapAt(step))), run.dumps[step], `step ${step}`);
+    }
   });
 
   it('records per-step series, markers and the peak', () => {

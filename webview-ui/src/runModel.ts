@@ -20,7 +20,8 @@ export type RunState = 'running' | RunEndState;
 
 /**
  * Memory for time-travel snapshots. A snapshot of a 10,000-page heap is ~10 MB (non-zero words
- * only), so this keeps one per 20,000 steps of a 1,000,000-step run: a jump replays at most that.
+ * only), so this keeps about one per 20,000 steps of a 1,000,000-step run: a jump replays about
+ * that many steps (the timeline keeps the gaps even, see HeapTimeline).
  */
 const TIME_TRAVEL_BUDGET_BYTES = 512 * 1024 * 1024;
 
@@ -35,6 +36,8 @@ export class RunModel {
   /** Kind and recorded result of every step (the timeline keeps arguments, not results). */
   private kinds = new Uint8Array(1024);
   private results = new Float64Array(1024);
+  /** The length at the last prepareTimeTravel (−1: never). */
+  private preparedAt = -1;
 
   constructor(
     readonly runId: string,
@@ -123,6 +126,16 @@ export class RunModel {
 
   heapAt(step: number): LmmHeap {
     return this.timeline.heapAt(step);
+  }
+
+  /**
+   * Gets time travel ready once the run is complete here (see HeapTimeline.prepareTimeTravel):
+   * the first jump back would otherwise also pay for mapping every page of the scratch heap.
+   */
+  prepareTimeTravel(): void {
+    if (this.preparedAt === this.length || this.state === 'running') return;
+    this.preparedAt = this.length;
+    this.timeline.prepareTimeTravel();
   }
 
   siteIdOf(step: number): number {
