@@ -90,6 +90,35 @@ describe('LMM Studio in VS Code: Compare Runs on a workload (policies side by si
     // The seed program: 120 students allocated and freed, 240 operations.
     assert.equal(table.heading, '# LMM: compare policies on seed-testapp.trace (240 operations)');
     assertSameFigures(table, cli);
+    await waitFor('the comparison page', () =>
+      webviewTab('lmm.comparePolicies', 'LMM: seed-testapp.trace · lmm-classic vs tlsf'),
+    );
+  });
+});
+
+describe('LMM Studio in VS Code: Compare Runs on bad input', function () {
+  this.timeout(60_000);
+
+  it('refuses one policy, an unknown policy and a malformed .rep without a page, and keeps working', async () => {
+    await activateLmm();
+    const compare = (what: string, uri: vscode.Uri, policies: string[]) =>
+      within(what, vscode.commands.executeCommand<string | undefined>('lmm.compareRuns', uri, policies));
+    assert.equal(await compare('one policy', seedTrace, ['hybrid']), undefined);
+    assert.equal(await compare('an unknown policy', seedTrace, ['lmm-classic', 'no-such-policy']), undefined);
+    // bad-request.rep's line 6 is an unknown request: the policy worker's syntax error.
+    assert.equal(await compare('a malformed .rep', fixtureUri('bad-request.rep'), ['lmm-classic', 'hybrid']), undefined);
+
+    // The policy worker is not left broken: the next comparison runs and opens its page.
+    const markdown = await compare('a comparison after the errors', seedTrace, ['lmm-classic', 'hybrid']);
+    assert.deepEqual(markdownTable(markdown!).columns, ['lmm-classic', 'hybrid']);
+    await waitFor('the comparison page', () =>
+      webviewTab('lmm.comparePolicies', 'LMM: seed-testapp.trace · lmm-classic vs hybrid'),
+    );
+    // Tabs reach the extension host in the order they opened: a page for a refused comparison would be here by now.
+    const titles = vscode.window.tabGroups.all.flatMap((group) => group.tabs).map((tab) => tab.label);
+    for (const refused of ['seed-testapp.trace · hybrid', 'no-such-policy', 'bad-request.rep']) {
+      assert.ok(!titles.some((title) => title.includes(refused)), `no page for '${refused}': ${titles.join(' | ')}`);
+    }
   });
 });
 
