@@ -212,6 +212,7 @@ export function activate(context: vscode.ExtensionContext): LmmStudioApi {
     return picked?.uri;
   };
 
+  const policyNoticesShown = new Set<string>();
   const runHarness = async (arg?: unknown) => {
     const uri = arg instanceof vscode.Uri ? arg : await pickHarness();
     if (!uri) return;
@@ -226,9 +227,15 @@ export function activate(context: vscode.ExtensionContext): LmmStudioApi {
     if (!memoryMap.visible) memoryMap.show(true);
     const policy = configuredPolicy(uri);
     if (policy !== CLASSIC_POLICY) {
-      log.appendLine(
-        `${uri.fsPath}: runs on lmm-classic: lmm.policy = ${policy} applies to Open Trace and Compare Runs on .rep/.trace files; the harness runtime drives LMM only.`,
-      );
+      const notice = `${uri.fsPath}: runs on lmm-classic: lmm.policy = ${policy} applies to Open Trace and Compare Runs on .rep/.trace files; the harness runtime drives LMM only.`;
+      log.appendLine(notice);
+      // Said once per policy and session where it is seen (the output channel is easy to miss).
+      if (!policyNoticesShown.has(policy)) {
+        policyNoticesShown.add(policy);
+        void vscode.window.showInformationMessage(
+          `LMM: harnesses run on lmm-classic. The lmm.policy setting (${policy}) applies to Open Trace and Compare Runs on .rep/.trace files.`,
+        );
+      }
     }
     await controller.runHarness(uri);
   };
