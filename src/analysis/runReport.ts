@@ -24,6 +24,8 @@ export interface LeakCheckInput {
   stack?: Site[];
   /** The result `checkLeaks` gave at that moment. */
   result: unknown;
+  /** Asked for by the user (`LMM: Check Leaks Now`) rather than by the harness's `mm_leak_check()`. */
+  requested?: true;
 }
 
 export interface RunReportOptions {
@@ -44,6 +46,8 @@ export interface LeakCheckReport {
   stack: Site[];
   leaks: LossRecord[];
   summary: LeakSummary;
+  /** Asked for by the user (`LMM: Check Leaks Now`, at the heap call `site`); absent for `mm_leak_check()`. */
+  requested?: true;
 }
 
 export interface RunReport {
@@ -98,13 +102,7 @@ export function buildRunReport(data: RunData, options: RunReportOptions = {}): R
     }
   }
 
-  const leakChecks: LeakCheckReport[] = [];
-  for (const point of options.leakChecks ?? []) {
-    const result = asLeakCheckResult(point.result);
-    const leaksThen = result === null ? [] : result.records.map((r) => ({ ...r }));
-    const { summary } = applyLeakSuppressions(leaksThen, suppressions);
-    leakChecks.push({ event: point.step, site: point.site, stack: point.stack ?? [point.site], leaks: leaksThen, summary });
-  }
+  const leakChecks = (options.leakChecks ?? []).map((point) => leakCheckReport(point, suppressions));
 
   return {
     schemaVersion: 1,
@@ -131,6 +129,20 @@ export function buildRunReport(data: RunData, options: RunReportOptions = {}): R
     peak: timeline.peak,
     hints: computeHints(data, timeline),
   };
+}
+
+/**
+ * One leak check as the report lists it: its loss records (copies, suppressions applied) and
+ * summary. Also what the harness worker posts the moment a check runs mid-run, so it costs the
+ * records (one per kind × allocation stack), never a pass over the blocks.
+ */
+export function leakCheckReport(point: LeakCheckInput, suppressions: readonly Suppression[] = []): LeakCheckReport {
+  const result = asLeakCheckResult(point.result);
+  const leaks = result === null ? [] : result.records.map((r) => ({ ...r }));
+  const { summary } = applyLeakSuppressions(leaks, suppressions);
+  const check: LeakCheckReport = { event: point.step, site: point.site, stack: point.stack ?? [point.site], leaks, summary };
+  if (point.requested) check.requested = true;
+  return check;
 }
 
 function asLeakCheckResult(value: unknown): LeakCheckResult | null {

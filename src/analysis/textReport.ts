@@ -86,7 +86,7 @@ function leakText(report: RunReport): string {
   for (const check of report.leakChecks) {
     const c = check.summary;
     out.push(
-      `leak check at ${siteText(check.site)} (step ${check.event}): definitely lost ${n(c['definitely-lost'].bytes)}, ` +
+      `leak check at ${siteText(check.site)} (step ${check.event}${check.requested ? ', Check Leaks Now' : ''}): definitely lost ${n(c['definitely-lost'].bytes)}, ` +
         `indirectly lost ${n(c['indirectly-lost'].bytes)}, possibly lost ${n(c['possibly-lost'].bytes)}, ` +
         `still reachable ${n(c['still-reachable'].bytes)} bytes\n`,
     );

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Site } from '../analysis/analysisInput';
+import type { LeakCheckReport } from '../analysis/runReport';
 import { compileHarness, HarnessCompileError, siteText, type CompiledHarness } from './compile/compileHarness';
 import { harnessBundles } from './harnessBundles';
 import type { RuntimeBatch } from './runtime/harnessRuntime';
@@ -35,6 +36,11 @@ export interface HarnessRunOptions {
   onBatch?: (batch: HarnessBatch) => void;
   /** Receives what the harness prints (`print`, `mm_print_memory_usage` …), as it prints it. */
   onOutput?: (text: string) => void;
+  /**
+   * Receives each leak check the moment it runs (`mm_leak_check()`, or `requested` by
+   * `requestLeakCheck()`), after the batch holding its Mark: what the report's leakChecks will list.
+   */
+  onLeakCheck?: (check: LeakCheckReport) => void;
   /** How files are named in sites (default: the path as given, for the harness; absolute for others). */
   displayName?: (absolutePath: string) => string;
 }
@@ -216,7 +222,13 @@ async function runInWorker(
         }
         options.onBatch?.({ ...batch, sites: compiled.sites });
       } else if (message.type === 'output') options.onOutput?.(message.text);
-      else if (message.type === 'end') finish(message);
+      else if (message.type === 'leakCheck') {
+        try {
+          options.onLeakCheck?.(message.check);
+        } catch {
+          // A view that fails to take in a mid-run check must not end the run: the report has it too.
+        }
+      } else if (message.type === 'end') finish(message);
     });
     worker.on('error', (error: Error & { code?: string }) => {
       if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') finish({ type: 'killed', reason: 'out-of-memory', detail: error.message });

@@ -38,6 +38,8 @@ export interface HarnessRuntimeOptions {
    * check while the harness runs: the next heap call clears it and checks leaks there.
    */
   leakCheckRequests?: Int32Array;
+  /** Told of each leak check (`mm_leak_check()` or a requested one) the moment it has run. */
+  onLeakCheck?: (point: LeakCheckPoint) => void;
   /** Receives what the harness prints (`print`, `mm_print_*`). */
   onOutput?: (text: string) => void;
   /** Finds the harness frames of a stack trace (for accesses, which have no call site of their own). */
@@ -265,6 +267,7 @@ export class HarnessRuntime implements ViewHost {
     const point: LeakCheckPoint = { step, site: stack[0]!, stack, result };
     if (requested) point.requested = true;
     this.leakChecks.push(point);
+    this.options.onLeakCheck?.(point);
     return result;
   }
 

@@ -7,10 +7,11 @@
  */
 import type { RunData, Site } from '../../analysis/analysisInput';
 import { checkLeaks } from '../../analysis/leakCheck';
+import { leakCheckReport, type LeakCheckReport } from '../../analysis/runReport';
 import { parseSuppressions, type Suppression } from '../../analysis/suppressions';
 import { createLmmStudioModule } from '../api/lmmStudioModule';
 import { HarnessLocator, type LocatorData } from '../compile/harnessLocator';
-import { HarnessRuntime, TimeLimitExceeded, type RuntimeBatch } from '../runtime/harnessRuntime';
+import { HarnessRuntime, TimeLimitExceeded, type LeakCheckPoint, type RuntimeBatch } from '../runtime/harnessRuntime';
 import { finishRun } from './finishRun';
 
 export interface SandboxRunOptions {
@@ -43,6 +44,7 @@ export function startRun(
   onBatch: (batch: RuntimeBatch) => void,
   onOutput: (text: string) => void,
   leakCheckRequests?: Int32Array,
+  onLeakCheck?: (check: LeakCheckReport) => void,
 ): SandboxRun {
   const options = JSON.parse(optionsJson) as SandboxRunOptions;
   const suppressions: Suppression[] =
@@ -69,6 +71,16 @@ export function startRun(
     },
     leakCheck: (data: RunData) => checkLeaks(data, { suppressions }),
     ...(leakCheckRequests !== undefined ? { leakCheckRequests } : {}),
+    // The check's records (one per kind × allocation stack) go out at once, for the views to show
+    // mid-run; the heap ops recorded before it stream first, so its Mark is already on the timeline.
+    ...(onLeakCheck !== undefined
+      ? {
+          onLeakCheck: (point: LeakCheckPoint) => {
+            runtime.flush();
+            onLeakCheck(leakCheckReport(point, suppressions));
+          },
+        }
+      : {}),
   });
   const lmmStudio = createLmmStudioModule(runtime);
   return {

@@ -7,6 +7,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import vm from 'node:vm';
+import type { LeakCheckReport } from '../../analysis/runReport';
 import type { RuntimeBatch } from '../runtime/harnessRuntime';
 import type { SandboxRun } from '../sandbox/sandboxEntry';
 import type { FinishedRun } from '../sandbox/finishRun';
@@ -39,6 +40,7 @@ async function runHarness(): Promise<void> {
     onBatch: (batch: RuntimeBatch) => void,
     onOutput: (text: string) => void,
     leakCheckRequests?: Int32Array,
+    onLeakCheck?: (check: LeakCheckReport) => void,
   ) => SandboxRun;
 
   const { timeLimitMs, ...options } = input.runOptions;
@@ -48,6 +50,7 @@ async function runHarness(): Promise<void> {
     (batch) => post({ type: 'batch', batch }),
     (text) => post({ type: 'output', text: String(text) }),
     input.leakCheckRequests !== undefined ? new Int32Array(input.leakCheckRequests) : undefined,
+    (check) => post({ type: 'leakCheck', check }),
   );
 
   let outcome: WorkerOutcome;

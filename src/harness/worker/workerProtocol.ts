@@ -1,5 +1,6 @@
 /** Messages between the harness runner (parent) and its worker thread. */
 import type { Site } from '../../analysis/analysisInput';
+import type { LeakCheckReport } from '../../analysis/runReport';
 import type { LocatorData } from '../compile/harnessLocator';
 import type { RuntimeBatch } from '../runtime/harnessRuntime';
 import type { FinishedRun } from '../sandbox/finishRun';
@@ -33,6 +34,11 @@ export type WorkerMessage =
   | { type: 'batch'; batch: RuntimeBatch }
   /** Text the harness printed. */
   | { type: 'output'; text: string }
+  /**
+   * A leak check that just ran (`mm_leak_check()`, or `requested` by Check Leaks Now): its loss
+   * records and summary as the report will list them, posted at once so views can show them mid-run.
+   */
+  | { type: 'leakCheck'; check: LeakCheckReport }
   /** The run ended; `finished` is present whenever the heap could still be reported. */
   | { type: 'end'; outcome: WorkerOutcome; finished?: FinishedRun; finishError?: string };
 
