@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import type * as vscode from 'vscode';
 import { harnessReportOutput } from '../harness/harnessReportOutput';
 import { runHarness, suppressionsBeside, type HarnessRunOptions as RuntimeOptions } from '../harness/runHarness';
+import { asLeakCheck } from './model/runReport';
 import type { HarnessRunHandle, HarnessRunOutcome, HarnessRunner } from './runController';
 
 export function createHarnessRunner(_context: vscode.ExtensionContext, log: vscode.OutputChannel): HarnessRunner {
@@ -28,6 +29,13 @@ export function createHarnessRunner(_context: vscode.ExtensionContext, log: vsco
               sentSites = batch.sites.length;
             }
             sink.batch(batch.ops, { pageSize: batch.pageSize, memoryCap: batch.memoryCap });
+          },
+          onLeakCheck: (check) => {
+            try {
+              sink.leakCheck?.(asLeakCheck(check));
+            } catch (error) {
+              log.appendLine(`${file}: a mid-run leak check was not shown: ${(error as Error).message}`);
+            }
           },
         };
         const suppressions = options.suppressions

@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { RUN_RESULTS_METHOD, SETTINGS_METHOD, type RunResultsParams, type RunResultsResult } from '../protocol/lspMessages';
+import { runResultsParams } from './model/runResultsParams';
 import type { RunState } from './model/runState';
 
 export class LmmLanguageClient implements vscode.Disposable {
@@ -13,6 +14,9 @@ export class LmmLanguageClient implements vscode.Disposable {
   private starting: Promise<void> | undefined;
   /** The last run's results, handed again to a server that restarted (it keeps them in memory only). */
   private lastResults: RunResultsParams | undefined;
+  /** A run whose latest mid-run leak check waits to be published, and whether one is being sent. */
+  private interimRun: RunState | undefined;
+  private interimSending = false;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -68,13 +72,7 @@ export class LmmLanguageClient implements vscode.Disposable {
   async runFinished(run: RunState): Promise<RunResultsResult | undefined> {
     await this.start();
     if (!this.client) return undefined;
-    const params: RunResultsParams = {
-      runId: run.id,
-      status: run.status === 'running' ? 'finished' : run.status,
-      report: run.report ?? null,
-      harnessFile: run.file,
-    };
-    if (run.message !== undefined) params.message = run.message;
+    const params = runResultsParams(run);
     this.lastResults = params;
     try {
       return await this.client.sendRequest<RunResultsResult>(RUN_RESULTS_METHOD, params);
@@ -82,6 +80,35 @@ export class LmmLanguageClient implements vscode.Disposable {
       this.log.appendLine(`The language server did not take the run's results: ${(error as Error).message}`);
       return undefined;
     }
+  }
+
+  /**
+   * Publishes the leaks of a check made while `run` goes on. One request at a time: checks that
+   * come meanwhile are coalesced into the latest, and none is sent once the run has ended (its
+   * `runFinished` comes after, in order, and replaces them).
+   */
+  leakCheckDuringRun(run: RunState): void {
+    this.interimRun = run;
+    if (this.interimSending) return;
+    this.interimSending = true;
+    void (async () => {
+      try {
+        await this.start();
+        while (this.client && this.interimRun && this.interimRun.status === 'running') {
+          const params = runResultsParams(this.interimRun);
+          this.interimRun = undefined;
+          this.lastResults = params;
+          try {
+            await this.client.sendRequest<RunResultsResult>(RUN_RESULTS_METHOD, params);
+          } catch (error) {
+            this.log.appendLine(`The language server did not take a mid-run leak check: ${(error as Error).message}`);
+          }
+        }
+      } finally {
+        this.interimSending = false;
+        this.interimRun = undefined;
+      }
+    })();
   }
 
   async dispose(): Promise<void> {

@@ -14,7 +14,7 @@ import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TraceWorkerOutput } from './traceWorker';
-import { asReport, type LmmReport, type ReportSite } from './model/runReport';
+import { asReport, type LmmReport, type ReportLeakCheck, type ReportSite } from './model/runReport';
 import type { HeapOpBatch } from '../engine/heapOps';
 import { TraceSyntaxError } from '../trace/traceProgram';
 
@@ -23,6 +23,8 @@ export interface HarnessRunSink {
   sites(firstId: number, sites: ReportSite[]): void;
   /** `shape`: the run's heap page size and memory cap (a harness's `mm_init()` may change them). */
   batch(batch: HeapOpBatch, shape?: HeapShape): void;
+  /** A leak check ran while the harness goes on (Check Leaks Now or `mm_leak_check()`), after the batch with its mark. */
+  leakCheck?(check: ReportLeakCheck): void;
 }
 
 export interface HeapShape {
@@ -176,6 +178,9 @@ export class RunController {
             lastProgress = now;
             this.store.progress(run);
           }
+        },
+        leakCheck: (check) => {
+          if (!broken) this.store.leakCheckDuringRun(run, check);
         },
       });
       const outcome = await active.handle.done;

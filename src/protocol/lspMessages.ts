@@ -17,9 +17,16 @@ export const RUN_RESULTS_METHOD = 'lmm/runResults';
 
 export interface RunResultsParams {
   runId: number;
-  status: 'finished' | 'failed' | 'stopped';
+  /** `running`: a leak check made while the run goes on (see `leakCheck`); the run's end sends its results again. */
+  status: 'finished' | 'failed' | 'stopped' | 'running';
   /** The run's report; null when the run produced none (failed early) or to clear results. */
   report: LmmReport | null;
+  /**
+   * Present when `report` holds only the leaks of one mid-run leak check (Check Leaks Now or
+   * `mm_leak_check()` at `step`), not the run's report: the diagnostics say so, and the server
+   * keeps the last report for hovers and code lenses.
+   */
+  leakCheck?: { step: number; requested: boolean };
   /** The harness file the run was about (absolute path). */
   harnessFile?: string;
   /** Why the run failed or stopped, and where in the harness when known. */

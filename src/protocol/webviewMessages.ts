@@ -40,7 +40,13 @@ export interface RunReportJson {
   schemaVersion: number;
   leaks?: Array<{ kind: string; struct: string; blocks: number; bytes: number; site?: SourceSite; suppressed?: boolean }>;
   errors?: Array<{ kind: string; message: string; count: number; site?: SourceSite; step?: number }>;
-  leakChecks?: Array<{ event: number; site?: SourceSite; leaks: Array<{ kind: string; blocks: number; bytes: number }> }>;
+  leakChecks?: Array<{
+    event: number;
+    site?: SourceSite;
+    leaks: Array<{ kind: string; blocks: number; bytes: number }>;
+    /** True for a check the user asked for (`LMM: Check Leaks Now`); absent for `mm_leak_check()`. */
+    requested?: boolean;
+  }>;
   peak?: {
     event: number;
     appMemory: number;
@@ -68,8 +74,8 @@ export type HostToWebviewMessage =
   | { type: 'sites'; runId: string; firstId: number; sites: SourceSite[] }
   /** The next batch of heap operations; `batch.firstStep` must equal the steps received so far (else the webview posts `resyncRequest`). */
   | { type: 'heapOps'; runId: string; batch: HeapOpBatch }
-  /** An `mm_leak_check()` result (or the end-of-run check) at `step`, for the Leaks chart and a timeline marker. */
-  | { type: 'leakCheck'; runId: string; step: number; site?: SourceSite; leaks: LeakCount[] }
+  /** A leak check at `step` (`mm_leak_check()`, or `requested` by Check Leaks Now; sent as it runs and again from the report), for the Leaks chart and a timeline marker. */
+  | { type: 'leakCheck'; runId: string; step: number; site?: SourceSite; leaks: LeakCount[]; requested?: boolean }
   /** The run is over (no more `heapOps`); `message` explains a failure or stop. */
   | { type: 'runEnded'; runId: string; state: RunEndState; message?: string }
   /** The run report JSON (leaks, errors, leak checks, peak breakdown); sent once the run is over. */
@@ -240,6 +246,7 @@ function report(value: unknown, path: string): RunReportJson {
       const c = record(check, `${path}.leakChecks[${i}]`);
       int(c, 'event', `${path}.leakChecks[${i}]`, -1);
       if (!Array.isArray(c['leaks'])) fail(`${path}.leakChecks[${i}].leaks`, 'an array');
+      if (c['requested'] !== undefined) bool(c, 'requested', `${path}.leakChecks[${i}]`);
     });
   }
   if (o['peak'] !== undefined) {
@@ -285,6 +292,7 @@ export function parseHostToWebview(value: unknown): Parsed<HostToWebviewMessage>
         return ok({ type, runId: str(o, 'runId', p, 200), batch: parseHeapOpBatch(o['batch'], `${p}.batch`) });
       case 'leakCheck': {
         const s = optional(o, 'site', () => site(o['site'], `${p}.site`));
+        const requested = optional(o, 'requested', () => bool(o, 'requested', p));
         const message: HostToWebviewMessage = {
           type,
           runId: str(o, 'runId', p, 200),
@@ -292,6 +300,7 @@ export function parseHostToWebview(value: unknown): Parsed<HostToWebviewMessage>
           leaks: leakCounts(o['leaks'], `${p}.leaks`),
         };
         if (s) message.site = s;
+        if (requested !== undefined) message.requested = requested;
         return ok(message);
       }
       case 'runEnded': {

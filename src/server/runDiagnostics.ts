@@ -39,6 +39,11 @@ export function runDiagnostics(params: RunResultsParams, files: SourceFiles): Ma
     message,
   });
   const frames = (stack: ReportSite[]) => stack.slice(1).map((frame) => related(frame, 'called from here'));
+  // Leaks of a mid-run check say which check, and that the run's end will replace them.
+  const check = params.leakCheck;
+  const checkNote = check
+    ? ` [${check.requested ? 'Check Leaks Now' : 'mm_leak_check()'}: leak check at step ${check.step}${params.status === 'running' ? ', run in progress' : `, run ${params.status} before its end`}]`
+    : '';
 
   for (const leak of report?.leaks ?? []) {
     if (leak.suppressed) continue;
@@ -68,7 +73,7 @@ export function runDiagnostics(params: RunResultsParams, files: SourceFiles): Ma
     const diagnostic: Omit<Diagnostic, 'range' | 'source'> = {
       severity: leak.kind === 'still-reachable' ? DiagnosticSeverity.Information : DiagnosticSeverity.Warning,
       code: leak.kind,
-      message,
+      message: message + checkNote,
     };
     if (info.length > 0) diagnostic.relatedInformation = info;
     add(leak.site, diagnostic);

@@ -2,7 +2,7 @@
  * Leaks: kind → allocation site → blocks. Selecting a row opens the allocating line (and the
  * block, when the report names its address, in the Memory Map).
  */
-import { LEAK_KINDS, formatCount, type LeakKind, type ReportLeak, type ReportSite } from './runReport';
+import { LEAK_KINDS, formatCount, type LeakKind, type ReportLeak, type ReportLeakCheck, type ReportSite } from './runReport';
 import type { RunState } from './runState';
 import { adopt, hex, siteLabel, type TreeNode } from './treeNode';
 
@@ -14,8 +14,11 @@ const KIND_ICONS: Record<LeakKind, [string, string]> = {
 };
 
 export function leakNodes(run: RunState | undefined): TreeNode[] {
-  const leaks = run?.report?.leaks ?? [];
+  // Until the run's report comes (never, for a run stopped by request), its latest mid-run check.
+  const interim = run && !run.report ? run.interimLeakCheck : undefined;
+  const leaks = interim?.leaks ?? run?.report?.leaks ?? [];
   const kinds: TreeNode[] = [];
+  if (interim) kinds.push(interimHeading(run!, interim));
   for (const kind of LEAK_KINDS) {
     const records = leaks.filter((leak) => leak.kind === kind);
     if (records.length === 0) continue;
@@ -43,6 +46,34 @@ export function leakNodes(run: RunState | undefined): TreeNode[] {
     kinds.push(node);
   }
   return adopt(undefined, kinds);
+}
+
+/** What the Leaks view is showing when it shows a mid-run check: "leak check at step N (run in progress)". */
+export function interimLeakCheckLabel(run: RunState, check: ReportLeakCheck): string {
+  const state =
+    run.status === 'running'
+      ? 'run in progress'
+      : `the run ${run.status === 'stopped' ? 'was stopped' : 'failed'} before its end`;
+  return `leak check at step ${formatCount(check.event)} (${state})`;
+}
+
+function interimHeading(run: RunState, check: ReportLeakCheck): TreeNode {
+  const how = check.requested ? 'Check Leaks Now' : 'mm_leak_check()';
+  const where = check.site.line > 0 ? ` at ${siteLabel(check.site)}` : '';
+  const node: TreeNode = {
+    id: 'leakcheck',
+    label: interimLeakCheckLabel(run, check),
+    description: `${how}${where}`,
+    tooltip:
+      `${how} ran at step ${check.event}${where}` +
+      (run.status === 'running'
+        ? ': these are the leaks at that step. The run goes on; its end-of-run leak check replaces them.'
+        : ': these are the leaks at that step, the last check the run made.'),
+    icon: run.status === 'running' ? 'sync~spin' : 'history',
+    contextValue: 'lmmLeakCheck',
+  };
+  if (check.site.line > 0) node.site = check.site;
+  return node;
 }
 
 const siteKey = (site: ReportSite) => `${site.file}\n${site.line}\n${site.column}`;

@@ -5,7 +5,7 @@
  * Free of vscode: the panel only posts what this returns.
  */
 import type { HostToWebviewMessage, LeakCount, RunReportJson } from '../../protocol/webviewMessages';
-import { LEAK_KINDS, type ReportLeak } from './runReport';
+import { LEAK_KINDS, type ReportLeak, type ReportLeakCheck } from './runReport';
 import type { RunState } from './runState';
 
 export function runIdOf(run: RunState): string {
@@ -17,6 +17,8 @@ export class MemoryMapFeed {
   private sentSites = 0;
   private sentBatches = 0;
   private sentLeakChecks = 0;
+  /** The mid-run leak check last posted (a newer one goes out as the run goes on). */
+  private sentInterim: ReportLeakCheck | undefined;
   private ended = false;
   /** The page size and memory cap `runStarted` gave the webview (its replay must use the run's). */
   private sentShape = '';
@@ -36,6 +38,7 @@ export class MemoryMapFeed {
       this.sentSites = 0;
       this.sentBatches = 0;
       this.sentLeakChecks = 0;
+      this.sentInterim = undefined;
       this.ended = false;
       this.sentShape = shape;
       out.push({
@@ -54,13 +57,18 @@ export class MemoryMapFeed {
     const batches = run.replay.batches;
     for (; this.sentBatches < batches.length; this.sentBatches++)
       out.push({ type: 'heapOps', runId, batch: batches[this.sentBatches]! });
+    // A check made while the run goes on shows at once (after the ops up to its mark); the
+    // report's list replaces it at the end (the webview keeps one check per step).
+    const interim = run.interimLeakCheck;
+    if (interim !== undefined && interim !== this.sentInterim && !this.ended) {
+      this.sentInterim = interim;
+      out.push(leakCheckMessage(runId, interim));
+    }
     if (run.status !== 'running' && !this.ended) {
       this.ended = true;
       const checks = run.report?.leakChecks ?? [];
-      for (; this.sentLeakChecks < checks.length; this.sentLeakChecks++) {
-        const check = checks[this.sentLeakChecks]!;
-        out.push({ type: 'leakCheck', runId, step: check.event, site: check.site, leaks: leakCounts(check.leaks) });
-      }
+      for (; this.sentLeakChecks < checks.length; this.sentLeakChecks++)
+        out.push(leakCheckMessage(runId, checks[this.sentLeakChecks]!));
       const ended: HostToWebviewMessage = { type: 'runEnded', runId, state: run.status };
       if (run.message !== undefined) ended.message = run.message;
       out.push(ended);
@@ -84,6 +92,18 @@ export class MemoryMapFeed {
   reset(): void {
     this.run = undefined;
   }
+}
+
+function leakCheckMessage(runId: string, check: ReportLeakCheck): HostToWebviewMessage {
+  const message: HostToWebviewMessage = {
+    type: 'leakCheck',
+    runId,
+    step: check.event,
+    site: check.site,
+    leaks: leakCounts(check.leaks),
+  };
+  if (check.requested) message.requested = true;
+  return message;
 }
 
 export function leakCounts(leaks: ReportLeak[]): LeakCount[] {

@@ -101,6 +101,9 @@ export interface ReportLeakCheck {
   event: number;
   site: ReportSite;
   leaks: ReportLeak[];
+  stack?: ReportSite[];
+  /** Asked for by the user (`LMM: Check Leaks Now`, run at the heap call `site`); absent for `mm_leak_check()`. */
+  requested?: true;
 }
 
 /** Added by the extension from the operation log: what each XFREE line did (for its hover). */
@@ -150,6 +153,29 @@ export function asReport(value: unknown): LmmReport {
     if (!isSite(error.site)) throw new Error(`errors[${i}] has no valid site`);
   }
   return report as LmmReport;
+}
+
+/**
+ * Checks a leak check the harness worker posted mid-run (the report's `leakChecks` entry shape),
+ * as `asReport` checks a whole report: a malformed one gives a clear message, not a broken view.
+ */
+export function asLeakCheck(value: unknown): ReportLeakCheck {
+  if (typeof value !== 'object' || value === null) throw new Error('the leak check is not a JSON object');
+  const check = value as Partial<ReportLeakCheck>;
+  if (!Number.isSafeInteger(check.event) || check.event! < 0) throw new Error('the leak check has no step ("event")');
+  // A check at a call the site table does not know has line 0 in the harness file.
+  const site = check.site as ReportSite | undefined;
+  if (typeof site?.file !== 'string' || !Number.isInteger(site.line) || site.line < 0)
+    throw new Error('the leak check has no valid site');
+  if (!Array.isArray(check.leaks)) throw new Error('the leak check has no "leaks" list');
+  for (const [i, leak] of check.leaks.entries()) {
+    if (!LEAK_KINDS.includes(leak.kind)) throw new Error(`leaks[${i}] has an unknown kind "${String(leak.kind)}"`);
+    if (!isSite(leak.site)) throw new Error(`leaks[${i}] has no valid site`);
+    if (!Number.isSafeInteger(leak.blocks) || !Number.isSafeInteger(leak.bytes))
+      throw new Error(`leaks[${i}] has no block and byte counts`);
+  }
+  if (check.requested !== undefined && check.requested !== true) throw new Error('the leak check\'s "requested" is not true');
+  return check as ReportLeakCheck;
 }
 
 export function isSite(value: unknown): value is ReportSite {

@@ -4,7 +4,7 @@
  * (for Compare Runs) and tells views when something changed. Free of vscode, so it is unit tested.
  */
 import type { HeapReplay } from './heapReplay';
-import type { LmmReport, ReportSite } from './runReport';
+import type { LmmReport, ReportLeakCheck, ReportSite } from './runReport';
 
 export type RunStatus = 'running' | 'finished' | 'failed' | 'stopped';
 export type RunKind = 'harness' | 'trace';
@@ -22,11 +22,17 @@ export interface RunState {
   /** Site table: operation site ids index it. */
   sites: ReportSite[];
   report?: LmmReport;
+  /**
+   * The latest leak check while the run went on (Check Leaks Now or `mm_leak_check()`): views show
+   * it until the run's report replaces it (or, when a stopped run has no report, from then on).
+   */
+  interimLeakCheck?: ReportLeakCheck;
   startedAt: number;
   finishedAt?: number;
 }
 
-export type RunChange = 'started' | 'progress' | 'finished';
+/** `leakCheck`: a leak check ran while the run goes on (`run.interimLeakCheck`). */
+export type RunChange = 'started' | 'progress' | 'leakCheck' | 'finished';
 export type RunListener = (run: RunState, change: RunChange) => void;
 
 export class RunStore {
@@ -36,8 +42,18 @@ export class RunStore {
   /** Finishing work not done yet (publishing diagnostics …); whenRunFinished waits for it. */
   private pending = 0;
   private idleWaiters: (() => void)[] = [];
+  /** A `leakCheck` change held back by the throttle, and when the last one went out. */
+  private heldLeakCheck: { run: RunState; timer: ReturnType<typeof setTimeout> } | undefined;
+  private lastLeakCheckAt = -Infinity;
 
-  constructor(private readonly historySize = 4) {}
+  /**
+   * `leakCheckThrottleMs`: `leakCheck` changes go out at most this often (a harness may call
+   * `mm_leak_check()` in a loop; each change redraws the Leaks view and republishes diagnostics).
+   */
+  constructor(
+    private readonly historySize = 4,
+    private readonly leakCheckThrottleMs = 250,
+  ) {}
 
   get current(): RunState | undefined {
     return this.history[this.history.length - 1];
@@ -79,6 +95,30 @@ export class RunStore {
   }
 
   /**
+   * A leak check ran while `run` goes on: it becomes the run's `interimLeakCheck` now, and views
+   * hear `leakCheck` at once or, within the throttle interval of the last one, at its end (with
+   * the latest check). Ignored once the run has ended: its report is what counts then.
+   */
+  leakCheckDuringRun(run: RunState, check: ReportLeakCheck): void {
+    if (run.status !== 'running') return;
+    run.interimLeakCheck = check;
+    if (this.heldLeakCheck) return;
+    const wait = this.lastLeakCheckAt + this.leakCheckThrottleMs - Date.now();
+    if (wait <= 0) {
+      this.lastLeakCheckAt = Date.now();
+      this.emit(run, 'leakCheck');
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.heldLeakCheck = undefined;
+      if (run.status !== 'running') return;
+      this.lastLeakCheckAt = Date.now();
+      this.emit(run, 'leakCheck');
+    }, wait);
+    this.heldLeakCheck = { run, timer };
+  }
+
+  /**
    * Ends a run. `settle` is the finishing work of the views that must be done before
    * `whenRunFinished()` resolves (e.g. the language server publishing the leak diagnostics).
    */
@@ -89,6 +129,10 @@ export class RunStore {
     settle?: () => Promise<void>,
   ): Promise<void> {
     if (run.status !== 'running') return;
+    if (this.heldLeakCheck?.run === run) {
+      clearTimeout(this.heldLeakCheck.timer);
+      this.heldLeakCheck = undefined;
+    }
     run.status = status;
     run.finishedAt = Date.now();
     if (outcome.report !== undefined) run.report = outcome.report;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type * as vscode from 'vscode';
 import { createHarnessRunner } from '../../../src/extension/harnessRunner';
 import type { HarnessRunHandle } from '../../../src/extension/runController';
-import { asReport } from '../../../src/extension/model/runReport';
+import { asReport, type ReportLeakCheck } from '../../../src/extension/model/runReport';
 
 const HARNESS = `import { struct, u32, MM_REG_STRUCT, XCALLOC } from 'lmm-studio';
 @struct class leaf_t { @u32 value!: number; }
@@ -59,5 +59,41 @@ describe('the extension’s harness runner: Check Leaks Now while a harness runs
     const lostAtEnd = lostBlocks(report.leaks);
     assert.ok(lost >= 1 && lost < lostAtEnd, `${lost} lost at the check, ${lostAtEnd} at the end`);
     assert.equal(handle.checkLeaksNow!(), false, 'nothing to ask once the run has ended');
+  });
+
+  it('hands the sink the check mid-run, validated, after the batch with its mark, while the run goes on', async () => {
+    const file = join(dir, 'leaves-sink.lmm.ts');
+    writeFileSync(file, HARNESS);
+    const log = { appendLine: () => undefined } as unknown as vscode.OutputChannel;
+    const runner = createHarnessRunner({} as vscode.ExtensionContext, log);
+    let stepsSeen = 0;
+    let asked = false;
+    let ended = false;
+    const checks: { check: ReportLeakCheck; stepsSeen: number; ended: boolean }[] = [];
+    const handle: HarnessRunHandle = runner.start(
+      file,
+      { timeLimitMs: 10_000, pageSize: 4096 },
+      {
+        sites: () => undefined,
+        batch: (batch) => {
+          stepsSeen = batch.firstStep + batch.count;
+          if (!asked && stepsSeen > 5) asked = handle.checkLeaksNow!();
+        },
+        leakCheck: (check) => checks.push({ check, stepsSeen, ended }),
+      },
+    );
+    const outcome = await handle.done;
+    ended = true;
+    assert.equal(outcome.status, 'finished', outcome.message);
+    assert.equal(checks.length, 1);
+    const { check } = checks[0]!;
+    assert.equal(check.requested, true);
+    assert.ok(checks[0]!.stepsSeen > check.event, 'the batch holding the mark came first');
+    assert.equal(checks[0]!.ended, false, 'it came while the run went on');
+    const lost = check.leaks.filter((l) => l.kind === 'definitely-lost').reduce((n, l) => n + l.blocks, 0);
+    assert.equal(lost, check.event - 1, 'every leaf allocated before the check is lost');
+    const report = asReport(outcome.report);
+    assert.equal(report.leakChecks[0]!.requested, true, 'the report keeps requested');
+    assert.equal(report.leakChecks[0]!.event, check.event);
   });
 });
