@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
+import type { ReplayReport } from '../../../src/policies/workloadRunner';
 
 // Bundled into out/integration/: the project is two folders up, ../shared beside it.
 export const projectRoot = path.resolve(__dirname, '../..');
@@ -12,22 +13,8 @@ export const mallocLabTrace = vscode.Uri.file(path.resolve(projectRoot, '../shar
 /** The seed program's LMM trace (120 student_t and emp_t, all freed). */
 export const seedTrace = vscode.Uri.file(path.join(projectRoot, 'examples/seed-testapp.trace'));
 
-/** One policy's figures as `lmm compare --json` prints them. */
-export interface CliPolicyFigures {
-  trace: string;
-  policy: string;
-  ops: number;
-  utilization: number;
-  peakPayload: number;
-  peakMappedBytes: number;
-  mappedBytes: number;
-  mmap: number;
-  munmap: number;
-  syscalls: number;
-  rejected: number;
-  integrity: string;
-  invariants: string;
-}
+/** One policy's figures as `lmm compare --json` prints them (the CLI's own report type). */
+export type CliPolicyFigures = ReplayReport;
 
 /** `lmm compare FILE --policies … --json` run by the CLI (bin/lmm.js) in a process of its own. */
 export function cliCompare(file: vscode.Uri, policies: string[]): CliPolicyFigures[] {
