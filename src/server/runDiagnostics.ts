@@ -60,13 +60,17 @@ export function runDiagnostics(params: RunResultsParams, files: SourceFiles): Ma
     }
     info.push(...frames(leak.stack));
     const path = leak.rootPath ?? [];
+    // A mid-run check keeps the two ends of a long path: say where blocks were left out.
+    const elidedAt = leak.rootPathElided ? path.length / 2 : -1;
     for (const [i, step] of path.entries()) {
       info.push(
         related(
           step.site,
           i === 0
             ? `root: ${step.struct}, registered with mm_register_root here`
-            : `→ ${path[i - 1]!.struct}.${step.field} points to this ${step.struct}, allocated here`,
+            : i === elidedAt
+              ? `→ … ${leak.rootPathElided} more blocks (left out of this mid-run check) … → .${step.field} points to this ${step.struct}, allocated here`
+              : `→ ${path[i - 1]!.struct}.${step.field} points to this ${step.struct}, allocated here`,
         ),
       );
     }

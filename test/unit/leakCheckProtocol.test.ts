@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { checkLeaks } from '../../src/analysis/leakCheck';
 import { buildRunReport, leakCheckReport, type LeakCheckInput } from '../../src/analysis/runReport';
 import { formatTextReport } from '../../src/analysis/textReport';
+import { leakCheckForViews, ROOT_PATH_ENDS } from '../../src/harness/sandbox/leakCheckForViews';
 import { RunDataBuilder, u32 } from './analysis/runDataBuilder';
 import { parseSuppressions } from '../../src/analysis/suppressions';
 import { parseHostToWebview } from '../../src/protocol/webviewMessages';
@@ -66,6 +67,42 @@ describe('leak checks: “requested” through the report and the webview protoc
     );
     assert.equal(record.suppressed, false);
     assert.deepEqual([suppressed.leaks[0]!.suppressed, suppressed.summary.suppressed.blocks], [true, 2]);
+  });
+
+  it('a mid-run check posted for the views keeps the two ends of a long root path, and the report keeps it whole', () => {
+    const step = (i: number) => ({ struct: 'node_t', field: i === 0 ? 'root' : 'next', site, allocationId: i, interior: false });
+    const longPath = Array.from({ length: 1000 }, (_, i) => step(i));
+    const record = (rootPath: ReturnType<typeof step>[]) => ({
+      kind: 'still-reachable' as const,
+      struct: 'node_t',
+      blocks: 1000,
+      bytes: 16000,
+      site,
+      stack: [site],
+      suppressed: false,
+      drags: { blocks: 0, bytes: 0 },
+      rootPath,
+      allocationIds: [0],
+      addresses: [100],
+    });
+    const result = { records: [record(longPath), record(longPath.slice(0, 2 * ROOT_PATH_ENDS))] };
+    const posted = leakCheckForViews(leakCheckReport({ step: 5, site, result }));
+    const [long, short] = posted.leaks;
+    assert.equal(long!.rootPath.length, 2 * ROOT_PATH_ENDS);
+    assert.equal(long!.rootPathElided, 1000 - 2 * ROOT_PATH_ENDS);
+    assert.deepEqual(
+      [
+        long!.rootPath[0]!.allocationId,
+        long!.rootPath[ROOT_PATH_ENDS - 1]!.allocationId,
+        long!.rootPath[ROOT_PATH_ENDS]!.allocationId,
+        long!.rootPath.at(-1)!.allocationId,
+      ],
+      [0, ROOT_PATH_ENDS - 1, 1000 - ROOT_PATH_ENDS, 999],
+    );
+    assert.equal(short!.rootPath.length, 2 * ROOT_PATH_ENDS, 'a path that fits is kept as it is');
+    assert.equal(short!.rootPathElided, undefined);
+    assert.equal(result.records[0]!.rootPath.length, 1000, 'the runtime’s result (the report’s source) is untouched');
+    assert.equal(leakCheckReport({ step: 5, site, result }).leaks[0]!.rootPath.length, 1000);
   });
 
   it('the text report says which leak checks were asked for', () => {

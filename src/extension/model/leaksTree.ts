@@ -132,7 +132,17 @@ function siteNode(parent: TreeNode, record: ReportLeak, index: number, liveBySit
   for (const [i, frame] of record.stack.slice(1).entries()) {
     rows.push({ id: `${node.id}/frame/${i}`, label: `called from ${siteLabel(frame)}`, icon: 'debug-stackframe', site: frame });
   }
-  for (const [i, step] of (record.rootPath ?? []).entries()) {
+  const path = record.rootPath ?? [];
+  const elidedAt = record.rootPathElided ? path.length / 2 : -1;
+  for (const [i, step] of path.entries()) {
+    if (i === elidedAt) {
+      rows.push({
+        id: `${node.id}/root/elided`,
+        label: `… ${formatCount(record.rootPathElided!)} more blocks on the way`,
+        tooltip: 'A mid-run check lists the two ends of a long path; the end-of-run report has all of it.',
+        icon: 'ellipsis',
+      });
+    }
     rows.push({
       id: `${node.id}/root/${i}`,
       label: i === 0 ? `root: ${step.struct}` : `→ ${step.struct}.${step.field}`,

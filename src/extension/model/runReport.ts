@@ -72,6 +72,8 @@ export interface ReportLeak {
   suppressed: boolean;
   drags?: { blocks: number; bytes: number };
   rootPath?: RootPathStep[];
+  /** In a mid-run check's records: steps cut from the middle of a long `rootPath` (its two ends are kept). */
+  rootPathElided?: number;
   /** Data addresses of the record's blocks, when the analyses list them (to reveal one in the Memory Map). */
   addresses?: number[];
 }

@@ -13,6 +13,7 @@ import { createLmmStudioModule } from '../api/lmmStudioModule';
 import { HarnessLocator, type LocatorData } from '../compile/harnessLocator';
 import { HarnessRuntime, TimeLimitExceeded, type LeakCheckPoint, type RuntimeBatch } from '../runtime/harnessRuntime';
 import { finishRun } from './finishRun';
+import { leakCheckForViews } from './leakCheckForViews';
 
 export interface SandboxRunOptions {
   harnessFile: string;
@@ -77,7 +78,7 @@ export function startRun(
       ? {
           onLeakCheck: (point: LeakCheckPoint) => {
             runtime.flush();
-            onLeakCheck(leakCheckReport(point, suppressions));
+            onLeakCheck(leakCheckForViews(leakCheckReport(point, suppressions)));
           },
         }
       : {}),

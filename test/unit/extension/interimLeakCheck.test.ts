@@ -99,6 +99,17 @@ describe('leak checks while a harness runs: the extension’s models', () => {
     );
     const rows = nodes[1]!.children!();
     assert.equal(rows[0]!.label, 'conn_t at server.lmm.ts:12');
+    // A long root path cut by the worker shows where blocks were left out.
+    const rootPath = Array.from({ length: 4 }, (_, i) => ({ struct: 'conn_t', field: i === 0 ? 'root' : 'next', site: site(9) }));
+    store.leakCheckDuringRun(run, {
+      ...check(1300),
+      leaks: [leak({ kind: 'still-reachable', rootPath, rootPathElided: 996 })],
+    });
+    const pathRows = leakNodes(run)[1]!.children!()[0]!.children!();
+    assert.deepEqual(
+      pathRows.filter((r) => r.id.includes('/root/')).map((r) => r.label),
+      ['root: conn_t', '→ conn_t.next', '… 996 more blocks on the way', '→ conn_t.next', '→ conn_t.next'],
+    );
     store.leakCheckDuringRun(run, check(2000));
     assert.equal(leakNodes(run)[0]!.description, 'mm_leak_check() at server.lmm.ts:9', 'the harness’s own check says so');
 
