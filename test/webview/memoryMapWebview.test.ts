@@ -414,6 +414,27 @@ describe('Memory Map webview (headless Chromium)', function () {
     assert.match(peak, /emp_t\s+1\s+84/);
   });
 
+  it('the timeline names who asked for a leak check: Check Leaks Now or mm_leak_check()', async () => {
+    await host.page.evaluate(() => (window as unknown as Hook).lmmMemoryMap.selectTab(0));
+    const leaks = [{ kind: 'definitely-lost', blocks: 2, bytes: 148 }];
+    await host.send({ type: 'leakCheck', runId: 'run-1', step: 7, leaks, requested: true });
+    await host.send({ type: 'goToStep', runId: 'run-1', step: 7 });
+    await host.page.waitForFunction(() => (window as unknown as Hook).lmmMemoryMap.step === 7);
+    await settle();
+    assert.match(
+      await host.page.locator('.timeline-label').innerText(),
+      /Step 8 of 8: .* · leak check \(Check Leaks Now\): 2 blocks lost/,
+    );
+    await host.send({ type: 'leakCheck', runId: 'run-1', step: 7, leaks });
+    await host.send({ type: 'goToStep', runId: 'run-1', step: 7 });
+    await settle();
+    assert.match(await host.page.locator('.timeline-label').innerText(), /leak check \(mm_leak_check\(\)\): 2 blocks lost/);
+    await host.send({ type: 'goToStep', runId: 'run-1', step: 6 });
+    await host.page.waitForFunction(() => (window as unknown as Hook).lmmMemoryMap.step === 6);
+    await settle();
+    assert.doesNotMatch(await host.page.locator('.timeline-label').innerText(), /leak check/);
+  });
+
   it('reveals a block the host asks for, at the step it names', async () => {
     await host.page.evaluate(() => (window as unknown as Hook).lmmMemoryMap.selectTab(0));
     await host.send({ type: 'revealBlock', runId: 'run-1', address: run.s1, step: 3 });

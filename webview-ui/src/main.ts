@@ -178,6 +178,7 @@ function handle(message: HostToWebviewMessage): void {
     selectedTarget = null;
     map.clearSelection();
     timeline.following = true;
+    timeline.leakCheckOrigin.clear();
     title.textContent = message.title;
     queueRender();
     return;
@@ -192,6 +193,7 @@ function handle(message: HostToWebviewMessage): void {
       return;
     case 'leakCheck':
       model.addLeakCheck(message.step, message.leaks, message.site);
+      timeline.leakCheckOrigin.set(message.step, message.requested === true);
       break;
     case 'runEnded':
       model.state = message.state;
@@ -200,6 +202,7 @@ function handle(message: HostToWebviewMessage): void {
       break;
     case 'report':
       model.setReport(message.report);
+      for (const check of message.report.leakChecks ?? []) timeline.leakCheckOrigin.set(check.event, check.requested === true);
       break;
     case 'goToStep':
       whenIngested(() => setStep(message.step));

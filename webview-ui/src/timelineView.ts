@@ -26,6 +26,8 @@ export class TimelineView {
   private dragging = false;
   /** Follow the newest step while the run goes on. */
   following = true;
+  /** Step of each leak check → asked for by the user (Check Leaks Now) rather than by the harness's `mm_leak_check()`. */
+  readonly leakCheckOrigin = new Map<number, boolean>();
 
   constructor(private readonly onStep: StepListener) {
     this.element = document.createElement('div');
@@ -103,7 +105,14 @@ export class TimelineView {
     const last = model ? model.length - 1 : -1;
     this.track.setAttribute('aria-valuemax', String(Math.max(0, last)));
     this.track.setAttribute('aria-valuenow', String(step));
-    const description = model ? model.describeStep(step) : '';
+    let description = model ? model.describeStep(step) : '';
+    const requested = this.leakCheckOrigin.get(step);
+    if (model && requested !== undefined) {
+      const check = model.leakChecks.find((c) => c.step === step);
+      const what = `leak check (${requested ? 'Check Leaks Now' : 'mm_leak_check()'})${check ? `: ${check.lostBlocks.toLocaleString('en-US')} blocks lost` : ''}`;
+      // A harness's check is a mark of its own in the stream; a trace's sits on another operation.
+      description = description.startsWith('mark ') ? what : `${description} · ${what}`;
+    }
     const site = model && step >= 0 ? model.siteOf(step) : undefined;
     const where = site ? ` — ${site.file.split(/[\\/]/).pop()}:${site.line}` : '';
     const text = model
