@@ -63,7 +63,7 @@ function interimHeading(run: RunState, check: ReportLeakCheck): TreeNode {
   const node: TreeNode = {
     id: 'leakcheck',
     label: interimLeakCheckLabel(run, check),
-    description: `${how}${where}`,
+    description: `${how}${where}${check.leaks.length === 0 ? ' · no leaks' : ''}`,
     tooltip:
       `${how} ran at step ${check.event}${where}` +
       (run.status === 'running'

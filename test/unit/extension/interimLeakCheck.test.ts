@@ -112,6 +112,12 @@ describe('leak checks while a harness runs: the extension’s models', () => {
     );
     store.leakCheckDuringRun(run, check(2000));
     assert.equal(leakNodes(run)[0]!.description, 'mm_leak_check() at server.lmm.ts:9', 'the harness’s own check says so');
+    store.leakCheckDuringRun(run, { ...check(2100), leaks: [] });
+    assert.deepEqual(
+      leakNodes(run).map((n) => n.description),
+      ['mm_leak_check() at server.lmm.ts:9 · no leaks'],
+      'a check that found nothing says so',
+    );
 
     await store.end(run, 'finished', { report: finalReport(5000) });
     nodes = leakNodes(run);
