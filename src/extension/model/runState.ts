@@ -102,7 +102,12 @@ export class RunStore {
   leakCheckDuringRun(run: RunState, check: ReportLeakCheck): void {
     if (run.status !== 'running') return;
     run.interimLeakCheck = check;
-    if (this.heldLeakCheck) return;
+    if (this.heldLeakCheck?.run === run) return;
+    if (this.heldLeakCheck) {
+      // Another run's check still held back (it was stopped, and has not ended yet): drop it.
+      clearTimeout(this.heldLeakCheck.timer);
+      this.heldLeakCheck = undefined;
+    }
     const wait = this.lastLeakCheckAt + this.leakCheckThrottleMs - Date.now();
     if (wait <= 0) {
       this.lastLeakCheckAt = Date.now();

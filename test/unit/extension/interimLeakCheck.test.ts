@@ -81,6 +81,22 @@ describe('leak checks while a harness runs: the extension’s models', () => {
     assert.equal(run.interimLeakCheck?.event, 35, 'a check arriving after the end is ignored');
   });
 
+  it('RunStore: a check held back for a run that is being replaced does not hold back the new run’s', async () => {
+    const store = new RunStore(4, 60);
+    const told: number[] = [];
+    store.onDidChange((run, change) => {
+      if (change === 'leakCheck') told.push(run.id);
+    });
+    const old = begin(store);
+    store.leakCheckDuringRun(old, check(1));
+    store.leakCheckDuringRun(old, check(2)); // held back
+    const next = begin(store); // the old run is stopped but has not ended yet
+    store.leakCheckDuringRun(next, check(3));
+    await sleep(120);
+    assert.deepEqual(told, [old.id, next.id], 'the old run’s held check gave way to the new run’s');
+    assert.equal(next.interimLeakCheck?.event, 3);
+  });
+
   it('Leaks view: “leak check at step N (run in progress)” over the check’s leaks; the final report replaces it', async () => {
     const store = new RunStore(4, 0);
     const run = begin(store);
