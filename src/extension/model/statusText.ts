@@ -1,5 +1,5 @@
 /** The status bar item's text and tooltip: the run state and live totals (pages, application memory, leaks). */
-import { formatBytes, formatCount } from './runReport';
+import { formatBytes, formatCount, type ReportLeak } from './runReport';
 import type { RunState } from './runState';
 
 /**
@@ -15,8 +15,12 @@ export interface StatusText {
 
 /** Blocks in leak records that are real leaks (not still reachable) and not suppressed. */
 export function leakedBlocks(run: RunState): number {
+  return lostBlocks(run.report?.leaks ?? []);
+}
+
+function lostBlocks(leaks: readonly ReportLeak[]): number {
   let blocks = 0;
-  for (const leak of run.report?.leaks ?? []) if (leak.kind !== 'still-reachable' && !leak.suppressed) blocks += leak.blocks;
+  for (const leak of leaks) if (leak.kind !== 'still-reachable' && !leak.suppressed) blocks += leak.blocks;
   return blocks;
 }
 
@@ -29,11 +33,15 @@ export function statusText(run: RunState | undefined): StatusText {
   const totals = `${formatCount(pages)} page${pages === 1 ? '' : 's'} · ${formatBytes(heap.appMemory)}`;
   const steps = `${formatCount(run.replay.steps)} operations`;
   switch (run.status) {
-    case 'running':
+    case 'running': {
+      // After a mid-run leak check (Check Leaks Now or mm_leak_check()), what it found and when.
+      const check = run.interimLeakCheck;
+      const leaked = check ? lostBlocks(check.leaks) : 0;
       return {
-        text: `$(sync~spin) LMM ${totals}`,
-        tooltip: `Running ${run.label} on ${RUN_POLICY}: ${steps} so far, ${totals} of application memory. Click to stop.`,
+        text: `$(sync~spin) LMM ${totals}${check ? ` · ${formatCount(leaked)} leaked at step ${formatCount(check.event)}` : ''}`,
+        tooltip: `Running ${run.label} on ${RUN_POLICY}: ${steps} so far, ${totals} of application memory.${check ? ` The leak check at step ${formatCount(check.event)} (${check.requested ? 'Check Leaks Now' : 'mm_leak_check()'}) found ${formatCount(leaked)} leaked blocks.` : ''} Click to stop.`,
       };
+    }
     case 'finished': {
       const leaks = leakedBlocks(run);
       const errors = (run.report?.errors ?? []).reduce((n, e) => n + e.count, 0);

@@ -5,6 +5,7 @@ import { MemoryMapFeed } from '../../../src/extension/model/memoryMapFeed';
 import { runResultsParams } from '../../../src/extension/model/runResultsParams';
 import { asLeakCheck, type LmmReport, type ReportLeak, type ReportLeakCheck } from '../../../src/extension/model/runReport';
 import { RunStore, type RunChange, type RunState } from '../../../src/extension/model/runState';
+import { statusText } from '../../../src/extension/model/statusText';
 import { parseHostToWebview } from '../../../src/protocol/webviewMessages';
 import { runDiagnostics, type SourceFiles } from '../../../src/server/runDiagnostics';
 
@@ -142,6 +143,16 @@ describe('leak checks while a harness runs: the extension’s models', () => {
       [['definitely-lost', '5,000 blocks, 80,000 B']],
       'the end-of-run check replaces the interim one, heading and all',
     );
+  });
+
+  it('status bar: while the run goes on, the blocks leaked at the last check and its step', () => {
+    const store = new RunStore(4, 0);
+    const run = begin(store);
+    assert.doesNotMatch(statusText(run).text, /leaked/);
+    store.leakCheckDuringRun(run, check(1500, { requested: true }));
+    const { text, tooltip } = statusText(run);
+    assert.match(text, /^\$\(sync~spin\) LMM .* · 1,500 leaked at step 1,500$/, 'still-reachable blocks are not counted');
+    assert.match(tooltip, /The leak check at step 1,500 \(Check Leaks Now\) found 1,500 leaked blocks\. Click to stop\.$/);
   });
 
   it('Leaks view: a run stopped before its end keeps its last check, labelled as such', async () => {
