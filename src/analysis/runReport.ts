@@ -40,11 +40,15 @@ export interface ErrorReport extends MemoryErrorRecord {
   suppressedBy?: string;
 }
 
+/** Steps kept at each end of a longer root path in a mid-run check's records (see `leakCheckReport`). */
+export const CHECK_ROOT_PATH_ENDS = 16;
+
 export interface LeakCheckReport {
   event: number;
   site: Site;
   stack: Site[];
-  leaks: LossRecord[];
+  /** `rootPathElided`: steps cut from the middle of the record's `rootPath` (its two ends are kept). */
+  leaks: (LossRecord & { rootPathElided?: number })[];
   summary: LeakSummary;
   /** Asked for by the user (`LMM: Check Leaks Now`, at the heap call `site`); absent for `mm_leak_check()`. */
   requested?: true;
@@ -132,13 +136,22 @@ export function buildRunReport(data: RunData, options: RunReportOptions = {}): R
 }
 
 /**
- * One leak check as the report lists it: its loss records (copies, suppressions applied) and
- * summary. Also what the harness worker posts the moment a check runs mid-run, so it costs the
- * records (one per kind × allocation stack), never a pass over the blocks.
+ * One mid-run leak check as the report lists it: its loss records (copies, suppressions applied)
+ * and summary. Also what the harness worker posts the moment a check runs, so it costs the records
+ * (one per kind × allocation stack), never a pass over the blocks. A record's path from a root is
+ * cut to its two ends: the first block of a rooted list of a million nodes is a million steps from
+ * its root, and a server loop checking leaks a thousand times would carry each path a thousand
+ * times. The end-of-run records (`leaks`) keep their whole paths.
  */
 export function leakCheckReport(point: LeakCheckInput, suppressions: readonly Suppression[] = []): LeakCheckReport {
   const result = asLeakCheckResult(point.result);
-  const leaks = result === null ? [] : result.records.map((r) => ({ ...r }));
+  const leaks: LeakCheckReport['leaks'] = result === null ? [] : result.records.map((r) => ({ ...r }));
+  for (const record of leaks) {
+    const path = record.rootPath;
+    if (path.length <= 2 * CHECK_ROOT_PATH_ENDS) continue;
+    record.rootPath = [...path.slice(0, CHECK_ROOT_PATH_ENDS), ...path.slice(path.length - CHECK_ROOT_PATH_ENDS)];
+    record.rootPathElided = path.length - 2 * CHECK_ROOT_PATH_ENDS;
+  }
   const { summary } = applyLeakSuppressions(leaks, suppressions);
   const check: LeakCheckReport = { event: point.step, site: point.site, stack: point.stack ?? [point.site], leaks, summary };
   if (point.requested) check.requested = true;

@@ -6,14 +6,13 @@
  * the context's realm, whose globals are only the JavaScript built-ins.
  */
 import type { RunData, Site } from '../../analysis/analysisInput';
-import { checkLeaks } from '../../analysis/leakCheck';
+import { checkLeaks, type LeakCheckResult } from '../../analysis/leakCheck';
 import { leakCheckReport, type LeakCheckReport } from '../../analysis/runReport';
 import { parseSuppressions, type Suppression } from '../../analysis/suppressions';
 import { createLmmStudioModule } from '../api/lmmStudioModule';
 import { HarnessLocator, type LocatorData } from '../compile/harnessLocator';
 import { HarnessRuntime, TimeLimitExceeded, type LeakCheckPoint, type RuntimeBatch } from '../runtime/harnessRuntime';
 import { finishRun } from './finishRun';
-import { leakCheckForViews } from './leakCheckForViews';
 
 export interface SandboxRunOptions {
   harnessFile: string;
@@ -70,7 +69,14 @@ export function startRun(
       runtime.flush();
       onOutput(String(text));
     },
-    leakCheck: (data: RunData) => checkLeaks(data, { suppressions }),
+    leakCheck: (data: RunData) => {
+      // The per-block arrays (5 bytes a live block) are for the end-of-run analyses only; a long
+      // run checking leaks often would otherwise keep them for every check until its end.
+      const result: Partial<LeakCheckResult> = checkLeaks(data, { suppressions });
+      delete result.liveIds;
+      delete result.kinds;
+      return result;
+    },
     ...(leakCheckRequests !== undefined ? { leakCheckRequests } : {}),
     // The check's records (one per kind × allocation stack) go out at once, for the views to show
     // mid-run; the heap ops recorded before it stream first, so its Mark is already on the timeline.
@@ -78,7 +84,7 @@ export function startRun(
       ? {
           onLeakCheck: (point: LeakCheckPoint) => {
             runtime.flush();
-            onLeakCheck(leakCheckForViews(leakCheckReport(point, suppressions)));
+            onLeakCheck(leakCheckReport(point, suppressions));
           },
         }
       : {}),

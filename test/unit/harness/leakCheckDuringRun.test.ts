@@ -114,6 +114,13 @@ describe('leak checks reach the caller while the harness runs (onLeakCheck)', fu
       assert.deepEqual(check.summary, report.leakChecks[i]!.summary);
       assert.equal(check.requested, report.leakChecks[i]!.requested);
     }
+    const facts = result.finished!.facts.leakChecks.map((c) => c.result as Record<string, unknown>);
+    assert.deepEqual(Object.keys(facts[0]!).sort(), ['liveBlocks', 'liveBytes', 'summary', 'suppressionsUsed']);
+    assert.deepEqual(
+      facts[0]!['summary'],
+      report.leakChecks[0]!.summary,
+      'the facts keep the summary; the report has the records',
+    );
     const requested = report.leakChecks.filter((c) => c.requested === true);
     assert.equal(requested.length, 1, 'exactly the asked check is marked requested');
     assert.ok(report.leakChecks.filter((c) => c.requested === undefined).every((c) => c.site.line === 14));
