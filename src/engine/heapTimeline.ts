@@ -62,6 +62,10 @@ const SERIES_KEYS = [
   'softFragmentBytes',
 ] as const;
 
+type StepColumn = Uint8Array | Int32Array | Uint32Array | Float32Array | Float64Array;
+/** Capacity from which columns grow ahead instead of at once (smaller copies are quick). */
+const GROW_AHEAD_FROM = 1 << 16;
+
 /** The scratch kernel's watch only clears marks: nothing to save. */
 const NOTHING = (): void => {};
 
@@ -78,10 +82,13 @@ export class HeapTimeline {
   series: TimelineSeries;
 
   private capacity = 1024;
-  private kind = new Uint8Array(this.capacity);
-  private argA = new Float64Array(this.capacity);
-  private argB = new Float64Array(this.capacity);
-  private siteIds = new Int32Array(this.capacity);
+  private kind: Uint8Array = new Uint8Array(this.capacity);
+  private argA: Float64Array = new Float64Array(this.capacity);
+  private argB: Float64Array = new Float64Array(this.capacity);
+  private siteIds: Int32Array = new Int32Array(this.capacity);
+  /** The doubled columns being filled ahead of the switch (see growAhead), and how far. */
+  private bigger: StepColumn[] | null = null;
+  private copied = 0;
   /** Register names, indexed by the `b` column of Register steps. */
   private readonly names: string[] = [];
   /** The heap after the last appended step. */
@@ -106,6 +113,9 @@ export class HeapTimeline {
   /** The snapshot the scratch heap was last restored from, and its slots untouched since. */
   private restored: HeapSnapshot | null = null;
   private untouched = new Uint8Array(0);
+  /** Stages of prepareTimeTravel done, and the length they were done at. */
+  private preparedStages = 0;
+  private preparedLength = -1;
   /** The step the scratch heap is at (−2: none), for cheap forward stepping. */
   private cursorStep = -2;
 
@@ -138,6 +148,9 @@ export class HeapTimeline {
     let nameIndex = 0;
     for (let i = 0; i < batch.count; i++) {
       const step = this.length;
+      if (step >= this.capacity - (this.capacity >>> 2) && this.capacity >= GROW_AHEAD_FROM && (step & 1023) === 0) {
+        this.growAhead(step);
+      }
       if (step === this.capacity) this.grow();
       const kind = batch.kind[i]! as HeapOpKind;
       let b = batch.b[i]!;
@@ -188,7 +201,7 @@ export class HeapTimeline {
     if (this.pending !== null && this.pendingStep <= step) this.finishSnapshot();
     const snapshotIndex = this.snapshotIndexAt(step);
     const snapshotStep = this.snapshotSteps[snapshotIndex]!;
-    const heap = (this.scratch ??= new LmmHeap(this.heapOptions));
+    const heap = this.scratchHeap();
     let from: number;
     const snapshot = this.snapshots[snapshotIndex]!;
     // From the cursor when it is no further back than the snapshot plus the restore's cost (a
@@ -222,14 +235,40 @@ export class HeapTimeline {
   }
 
   /**
-   * Gets time travel ready before it is first asked for: makes the scratch heap and maps its
-   * pages by restoring the newest snapshot (the first restore maps every page, a few times
-   * slower than the next ones). Call it when idle, e.g. when a run has been received.
+   * Gets time travel ready before it is first asked for, one stage per call; true while stages
+   * remain (call again, e.g. in the next idle callback). 1: make the scratch heap and map its
+   * pages by restoring the newest snapshot (the first restore maps every page). 2: replay a few
+   * thousand steps on it (the first replay on a new heap runs about five times slower than the
+   * next ones while the JIT adapts to it). Call it when idle, e.g. once a run has been received.
    */
-  prepareTimeTravel(): void {
-    if (this.length < 2) return;
+  prepareTimeTravel(): boolean {
+    if (this.length < 2) return false;
+    if (this.preparedLength !== this.length) this.preparedStages = 0;
+    this.preparedLength = this.length;
     if (this.pending !== null) this.finishSnapshot();
-    this.heapAt(this.snapshotSteps[this.snapshotSteps.length - 1]!);
+    const steps = this.snapshotSteps;
+    const newest = steps[steps.length - 1]!;
+    if (this.preparedStages === 0) {
+      this.heapAt(newest);
+      this.preparedStages = 1;
+      return true;
+    }
+    if (this.preparedStages === 1) {
+      const from = steps.length > 1 ? steps[steps.length - 2]! : -1;
+      this.heapAt(Math.min(from + 3000, Math.max(from, newest - 1), this.length - 2));
+      this.preparedStages = 2;
+    }
+    return false;
+  }
+
+  /**
+   * The heap lookups restore into and replay on. It keeps the buffers of pages it unmaps, and
+   * has as many as the run's peak at hand: a restore then never allocates or faults in memory.
+   */
+  private scratchHeap(): LmmHeap {
+    if (this.scratch === null) this.scratch = new LmmHeap(this.heapOptions);
+    this.scratch.kernel.keepUnmappedPages(this.live.kernel.peakMappedPages);
+    return this.scratch;
   }
 
   /** The call-site id recorded with a step (−1 when none). */
@@ -347,23 +386,61 @@ export class HeapTimeline {
     steps.splice(best, 1);
   }
 
-  private grow(): void {
-    this.capacity *= 2;
-    const grow = <T extends Uint8Array | Int32Array | Uint32Array | Float32Array | Float64Array>(old: T, bigger: T): T => {
-      bigger.set(old as never);
-      return bigger;
-    };
-    this.kind = grow(this.kind, new Uint8Array(this.capacity));
-    this.argA = grow(this.argA, new Float64Array(this.capacity));
-    this.argB = grow(this.argB, new Float64Array(this.capacity));
-    this.siteIds = grow(this.siteIds, new Int32Array(this.capacity));
-    const old = this.series;
-    const next = {} as Record<(typeof SERIES_KEYS)[number], Float64Array | Uint32Array | Float32Array>;
-    for (const key of SERIES_KEYS) {
-      const array = old[key];
-      const Ctor = array.constructor as new (n: number) => typeof array;
-      next[key] = grow(array, new Ctor(this.capacity));
+  /**
+   * The per-step columns double when full. Copying a big column at once stalls one append (about
+   * 50 ms at 2^19 steps), so from three quarters full the bigger columns are filled a chunk every
+   * 1,024 steps, and the switch copies only what is left.
+   */
+  private growAhead(step: number): void {
+    if (this.bigger === null) {
+      this.bigger = this.columns().map((column) => {
+        const Ctor = column.constructor as new (n: number) => StepColumn;
+        return new Ctor(this.capacity * 2);
+      });
+      this.copied = 0;
     }
+    // Only steps before `step` are final; 4,096 per 1,024 steps outruns the quarter left.
+    const end = Math.min(step, this.copied + 4096);
+    this.copyAhead(end);
+  }
+
+  private copyAhead(end: number): void {
+    const columns = this.columns();
+    const bigger = this.bigger!;
+    for (let i = 0; i < columns.length; i++) bigger[i]!.set(columns[i]!.subarray(this.copied, end) as never, this.copied);
+    this.copied = end;
+  }
+
+  private grow(): void {
+    if (this.bigger === null) {
+      this.bigger = this.columns().map((column) => {
+        const Ctor = column.constructor as new (n: number) => StepColumn;
+        return new Ctor(this.capacity * 2);
+      });
+      this.copied = 0;
+    }
+    this.copyAhead(this.capacity);
+    const [kind, argA, argB, siteIds, ...series] = this.bigger as [
+      Uint8Array,
+      Float64Array,
+      Float64Array,
+      Int32Array,
+      ...StepColumn[],
+    ];
+    this.kind = kind;
+    this.argA = argA;
+    this.argB = argB;
+    this.siteIds = siteIds;
+    const next = {} as Record<(typeof SERIES_KEYS)[number], StepColumn>;
+    SERIES_KEYS.forEach((key, i) => (next[key] = series[i]!));
     this.series = next as unknown as TimelineSeries;
+    this.capacity *= 2;
+    this.bigger = null;
+    this.copied = 0;
+  }
+
+  /** Every per-step column, in the order `bigger` holds their successors. */
+  private columns(): StepColumn[] {
+    return [this.kind, this.argA, this.argB, this.siteIds, ...SERIES_KEYS.map((key) => this.series[key])];
   }
 }

@@ -60,6 +60,8 @@ export class SimulatedKernel {
   private highWater = 0;
   /** Recycled page buffers, zeroed again on mmap (mmap gives zero-filled pages). */
   private readonly spare: Uint8Array[] = [];
+  /** Most buffers `spare` keeps (see keepUnmappedPages). */
+  private spareLimit = SPARE_PAGES;
 
   /** Reservoir limits (0 pages = off) and the operation clock that ages kept pages. */
   readonly reservoirLimit: number;
@@ -182,7 +184,7 @@ export class SimulatedKernel {
     const page = this.bytes[slot]!;
     this.bytes[slot] = undefined;
     this.views[slot] = undefined;
-    if (this.spare.length < SPARE_PAGES) this.spare.push(page);
+    if (this.spare.length < this.spareLimit) this.spare.push(page);
     pushMin(this.freeSlots, slot);
     this.munmapCalls++;
     this.mappedPages--;
@@ -340,6 +342,20 @@ export class SimulatedKernel {
    * buffer (and DataView) for every slot mapped before and after, so views held elsewhere stay
    * valid. The bytes of the mapped pages are left as they were: the caller overwrites them.
    */
+  /**
+   * Keeps every unmapped page's buffer for reuse, and makes sure `pages` buffers are at hand.
+   * For a heap that is restored and replayed over and over (time travel): without it, a replay
+   * that shrinks the heap drops buffers that the next restore must allocate and fault in again.
+   */
+  keepUnmappedPages(pages = 0): void {
+    this.spareLimit = Infinity;
+    const missing = pages - this.mappedPages - this.spare.length;
+    if (missing <= 0) return;
+    const arena = new Uint8Array(missing * this.pageSize);
+    arena.fill(0); // fault the memory in now, not during the first restore
+    for (let i = 0; i < missing; i++) this.spare.push(arena.subarray(i * this.pageSize, (i + 1) * this.pageSize));
+  }
+
   restoreState(state: KernelState): void {
     const c = state.counters;
     this.mmapCalls = c[0]!;

@@ -105,7 +105,7 @@ describe('HeapTimeline (time travel)', () => {
     const fresh = new HeapTimeline(4096, { snapshotEvery: 100, snapshotBudgetBytes: 150 * 4096 });
     const run = recordRun(1200, 5);
     for (let batch = run.recorder.flush(); batch; batch = run.recorder.flush()) fresh.append(batch);
-    fresh.prepareTimeTravel();
+    while (fresh.prepareTimeTravel());
     for (const step of [1199, 17, 1100, 640, 641, 0]) {
       assert.equal(JSON.stringify(dumpHeap(fresh.heapAt(step))), run.dumps[step], `step ${step}`);
     }
@@ -145,6 +145,52 @@ describe('HeapTimeline (time travel)', () => {
     assert.ok(growing.snapshotInfo().every > 150, 'the interval widened on the way');
     for (const step of [2499, 0, 1777, 1776, 2400, 3]) {
       assert.equal(JSON.stringify(dumpHeap(growing.heapAt(step))), run.dumps[step], `step ${step}`);
+    }
+  });
+
+  it('keeps every step of its columns across growth (filled ahead from three quarters, switched when full)', () => {
+    // 140,000 steps cross 65,536 and 131,072, the capacities from which columns grow ahead.
+    const steps = 140_000;
+    const heap = new LmmHeap();
+    const recorder = new HeapOpRecorder(1000);
+    const appMemory = new Float64Array(steps);
+    recorder.record(HeapOpKind.Register, 40, 0, heap.register('node_t', 40), 0, 'node_t');
+    appMemory[0] = heap.appMemory;
+    const live: number[] = [];
+    for (let step = 1; step < steps; step++) {
+      if (live.length < 200 && (step % 3 !== 0 || live.length === 0)) {
+        const units = 1 + (step % 5);
+        const address = heap.xcalloc(0, units);
+        live.push(address);
+        recorder.record(HeapOpKind.Alloc, 0, units, address, step % 1000, undefined);
+      } else {
+        const address = live.splice((step * 7) % live.length, 1)[0]!;
+        recorder.record(HeapOpKind.Free, address, 0, heap.xfree(address) ? 1 : 0, step % 1000, undefined);
+      }
+      appMemory[step] = heap.appMemory;
+    }
+    const timeline = new HeapTimeline(4096, { snapshotEvery: 20000 });
+    const batches = [];
+    for (let batch = recorder.flush(); batch; batch = recorder.flush()) batches.push(batch);
+    for (const batch of batches) timeline.append(batch);
+    assert.equal(timeline.length, steps);
+    assert.deepEqual(timeline.divergences, []);
+    for (let step = 0; step < steps; step++) {
+      if (timeline.series.appMemory[step] !== appMemory[step]) assert.fail(`appMemory at step ${step}`);
+    }
+    let step = 0;
+    for (const batch of batches) {
+      for (let i = 0; i < batch.count; i++, step++) {
+        const op = timeline.opAt(step);
+        if (op.kind !== batch.kind[i] || op.a !== batch.a[i] || timeline.siteOf(step) !== batch.site[i]) {
+          assert.fail(`step ${step}: ${JSON.stringify(op)} site ${timeline.siteOf(step)}`);
+        }
+        if (op.kind === HeapOpKind.Alloc && op.b !== batch.b[i]) assert.fail(`units at step ${step}`);
+      }
+    }
+    // Time travel reads the same columns: a step on each side of each switch.
+    for (const at of [49_151, 65_535, 65_536, 98_304, 131_071, 131_072, 139_000]) {
+      assert.equal(timeline.heapAt(at).appMemory, appMemory[at], `heap at step ${at}`);
     }
   });
 

@@ -228,7 +228,8 @@ function prepareTimeTravelWhenIdle(): void {
   if (!run || run.state === 'running') return;
   requestIdleCallback(
     () => {
-      if (run === model && !ingest.busy) run.prepareTimeTravel();
+      // One stage per idle callback: each is one task of a few tens of ms on a big heap.
+      if (run === model && !ingest.busy && run.prepareTimeTravel()) prepareTimeTravelWhenIdle();
     },
     { timeout: 1000 },
   );

@@ -36,8 +36,6 @@ export class RunModel {
   /** Kind and recorded result of every step (the timeline keeps arguments, not results). */
   private kinds = new Uint8Array(1024);
   private results = new Float64Array(1024);
-  /** The length at the last prepareTimeTravel (−1: never). */
-  private preparedAt = -1;
 
   constructor(
     readonly runId: string,
@@ -129,13 +127,13 @@ export class RunModel {
   }
 
   /**
-   * Gets time travel ready once the run is complete here (see HeapTimeline.prepareTimeTravel):
-   * the first jump back would otherwise also pay for mapping every page of the scratch heap.
+   * Gets time travel ready, a stage per call, once the run is complete here (see
+   * HeapTimeline.prepareTimeTravel); true while stages remain. Without it the first jump back
+   * would also pay for mapping every page and for the JIT's first replay.
    */
-  prepareTimeTravel(): void {
-    if (this.preparedAt === this.length || this.state === 'running') return;
-    this.preparedAt = this.length;
-    this.timeline.prepareTimeTravel();
+  prepareTimeTravel(): boolean {
+    if (this.state === 'running') return false;
+    return this.timeline.prepareTimeTravel();
   }
 
   siteIdOf(step: number): number {
