@@ -72,9 +72,8 @@ export class HeapSnapshot {
     const words = this.words;
     for (let i = 0; i < slots.length; i++) {
       if (unchanged !== undefined && unchanged[slots[i]!] === 1) continue;
-      const bytes = kernel.bytesOfSlot(slots[i]!);
-      bytes.fill(0);
-      const page = new Uint32Array(bytes.buffer, bytes.byteOffset, pageWords);
+      const page = kernel.wordsOfSlot(slots[i]!);
+      page.fill(0);
       let p = this.pageStart[i]!;
       for (let group = 0; group < pageWords; group += 32) {
         let mask = words[p++]!;

@@ -55,6 +55,8 @@ export class SimulatedKernel {
   /** Page bytes by slot; `undefined` for a slot that is not mapped. */
   private readonly views: (DataView | undefined)[] = [];
   private readonly bytes: (Uint8Array | undefined)[] = [];
+  /** 32-bit views of `bytes`, made on demand (wordsOfSlot). */
+  private readonly words: (Uint32Array | undefined)[] = [];
   /** Unmapped slots below `highWater`, kept as a min-heap so the highest address is reused first. */
   private readonly freeSlots: number[] = [];
   private highWater = 0;
@@ -154,6 +156,7 @@ export class SimulatedKernel {
     else page = new Uint8Array(this.pageSize);
     this.bytes[slot] = page;
     this.views[slot] = new DataView(page.buffer, page.byteOffset, page.byteLength);
+    this.words[slot] = undefined;
     this.mmapCalls++;
     this.mappedPages++;
     if (this.mappedPages > this.peakMappedPages) this.peakMappedPages = this.mappedPages;
@@ -184,6 +187,7 @@ export class SimulatedKernel {
     const page = this.bytes[slot]!;
     this.bytes[slot] = undefined;
     this.views[slot] = undefined;
+    this.words[slot] = undefined;
     if (this.spare.length < this.spareLimit) this.spare.push(page);
     pushMin(this.freeSlots, slot);
     this.munmapCalls++;
@@ -216,6 +220,20 @@ export class SimulatedKernel {
   viewOfSlot(slot: number): DataView {
     if (this.watched !== null) this.touch(slot);
     return this.views[slot]!;
+  }
+
+  /**
+   * A mapped page's bytes as 32-bit words, by slot (made on first use and kept while the slot
+   * holds the same buffer: a time-travel restore writes every page through one, each time).
+   */
+  wordsOfSlot(slot: number): Uint32Array {
+    if (this.watched !== null) this.touch(slot);
+    let words = this.words[slot];
+    if (words === undefined) {
+      const page = this.bytes[slot]!;
+      words = this.words[slot] = new Uint32Array(page.buffer, page.byteOffset, page.byteLength >>> 2);
+    }
+    return words;
   }
 
   /** The bytes of a mapped page by slot. */
@@ -379,6 +397,7 @@ export class SimulatedKernel {
       this.spare.push(page);
       this.bytes[slot] = undefined;
       this.views[slot] = undefined;
+      this.words[slot] = undefined;
     }
     // Pages to map beyond the spare ones come from one buffer: one allocation, not thousands.
     let missing = -this.spare.length;
@@ -390,11 +409,13 @@ export class SimulatedKernel {
       const page = this.spare.pop() ?? arena!.subarray(carved * this.pageSize, ++carved * this.pageSize);
       this.bytes[slot] = page;
       this.views[slot] = new DataView(page.buffer, page.byteOffset, page.byteLength);
+      this.words[slot] = undefined;
     }
     const end = slots.length > 0 ? slots[slots.length - 1]! + 1 : 0;
     if (this.bytes.length > end) {
       this.bytes.length = end;
       this.views.length = end;
+      this.words.length = Math.min(this.words.length, end);
     }
     this.freeSlots.length = 0;
     for (const slot of state.freeSlots) this.freeSlots.push(slot);
