@@ -121,8 +121,15 @@ function peakText(report: RunReport): string {
   for (const s of p.byStruct) {
     out.push(`   ${s.struct.padEnd(20)} ${n(s.appMemory).padStart(12)} bytes in ${blocks(s.blocks)}\n`);
   }
-  for (const s of p.bySite.slice(0, 10)) {
-    out.push(`   ${n(s.appMemory).padStart(12)} bytes in ${blocks(s.blocks)} of ${s.struct} from ${siteText(s.site)}\n`);
+  const shown = p.bySite.slice(0, 10);
+  // Shares are per call path: two paths through the same XCALLOC line would read alike, so
+  // those name the caller too (the frame below the allocating line).
+  const sameLine = new Map<string, number>();
+  for (const s of shown) sameLine.set(siteText(s.site), (sameLine.get(siteText(s.site)) ?? 0) + 1);
+  for (const s of shown) {
+    const from = siteText(s.site);
+    const caller = sameLine.get(from)! > 1 && s.stack.length > 1 ? ` by ${siteText(s.stack[1])}` : '';
+    out.push(`   ${n(s.appMemory).padStart(12)} bytes in ${blocks(s.blocks)} of ${s.struct} from ${from}${caller}\n`);
   }
   return out.join('');
 }

@@ -65,6 +65,19 @@ describe('buildRunReport', () => {
     assert.match(text, /ERROR SUMMARY: 0 errors from 0 contexts/);
   });
 
+  it('names the caller in the peak by site when two call paths share the allocating line', () => {
+    const b = seed();
+    b.alloc('emp_t', 1, 12, [20]);
+    b.alloc('emp_t', 1, 12, [21]);
+    b.alloc('student_t', 1, 30, [22]);
+    const text = formatTextReport(buildRunReport(b.data()), b.heap);
+    const lines = text.split('\n').filter((line) => / bytes in 1 block of /.test(line));
+    assert.equal(lines.length, 3, text);
+    assert.ok(lines.some((line) => line.includes('emp_t from /work/examples/test.lmm.ts:12:3 by /work/examples/test.lmm.ts:20:3')), lines.join('\n'));
+    assert.ok(lines.some((line) => line.includes('emp_t from /work/examples/test.lmm.ts:12:3 by /work/examples/test.lmm.ts:21:3')), lines.join('\n'));
+    assert.ok(lines.some((line) => line.endsWith('student_t from /work/examples/test.lmm.ts:30:3')), lines.join('\n'));
+  });
+
   it('page fit: student_t 39 per page with 16 bytes stranded, emp_t 48 with 40', () => {
     assert.deepEqual(pageFit(4096, 56), { blocksPerPage: 39, strandedBytes: 16, sizeForOneMore: 53 });
     assert.deepEqual(pageFit(4096, 36), { blocksPerPage: 48, strandedBytes: 40, sizeForOneMore: 35 });
