@@ -73,9 +73,18 @@ describe('buildRunReport', () => {
     const text = formatTextReport(buildRunReport(b.data()), b.heap);
     const lines = text.split('\n').filter((line) => / bytes in 1 block of /.test(line));
     assert.equal(lines.length, 3, text);
-    assert.ok(lines.some((line) => line.includes('emp_t from /work/examples/test.lmm.ts:12:3 by /work/examples/test.lmm.ts:20:3')), lines.join('\n'));
-    assert.ok(lines.some((line) => line.includes('emp_t from /work/examples/test.lmm.ts:12:3 by /work/examples/test.lmm.ts:21:3')), lines.join('\n'));
-    assert.ok(lines.some((line) => line.endsWith('student_t from /work/examples/test.lmm.ts:30:3')), lines.join('\n'));
+    assert.ok(
+      lines.some((line) => line.includes('emp_t from /work/examples/test.lmm.ts:12:3 by /work/examples/test.lmm.ts:20:3')),
+      lines.join('\n'),
+    );
+    assert.ok(
+      lines.some((line) => line.includes('emp_t from /work/examples/test.lmm.ts:12:3 by /work/examples/test.lmm.ts:21:3')),
+      lines.join('\n'),
+    );
+    assert.ok(
+      lines.some((line) => line.endsWith('student_t from /work/examples/test.lmm.ts:30:3')),
+      lines.join('\n'),
+    );
   });
 
   it('page fit: student_t 39 per page with 16 bytes stranded, emp_t 48 with 40', () => {
