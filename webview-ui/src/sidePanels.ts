@@ -231,7 +231,7 @@ export function renderPeak(container: HTMLElement, model: RunModel, onGo: (step:
     else if (kind === HeapOpKind.Free && model.resultOf(s) === 1) live.delete(model.timeline.opAt(s).a);
   }
   const byStruct = new Map<string, { blocks: number; bytes: number }>();
-  const bySite = new Map<number, { blocks: number; bytes: number; struct: string }>();
+  const bySite = new Map<string, { label: string; blocks: number; bytes: number; struct: string }>();
   for (const step of live.values()) {
     const op = model.timeline.opAt(step);
     const family = families[op.a];
@@ -241,28 +241,25 @@ export function renderPeak(container: HTMLElement, model: RunModel, onGo: (step:
     s.blocks++;
     s.bytes += size;
     byStruct.set(struct, s);
+    // Rows by allocating line and struct: the site ids tell call paths apart, which this table
+    // (one line per row) could not show, so paths through the same line add up.
     const site = model.siteIdOf(step);
-    const entry = bySite.get(site) ?? { blocks: 0, bytes: 0, struct };
+    const where = model.sites[site];
+    const label = where ? `${where.file.split(/[\\/]/).pop()}:${where.line}` : site < 0 ? '(no site)' : `site ${site}`;
+    const key = `${label}\u0000${struct}`;
+    const entry = bySite.get(key) ?? { label, blocks: 0, bytes: 0, struct };
     entry.blocks++;
     entry.bytes += size;
-    bySite.set(site, entry);
+    bySite.set(key, entry);
   }
   const structRows = [...byStruct.entries()]
     .sort((a, b) => b[1].bytes - a[1].bytes)
     .slice(0, 10)
     .map(([struct, e]) => [struct, count(e.blocks), count(e.bytes)]);
   container.append(table('Top structs at the peak', ['Struct', 'Blocks', 'App memory B'], structRows));
-  const siteRows = [...bySite.entries()]
-    .sort((a, b) => b[1].bytes - a[1].bytes)
+  const siteRows = [...bySite.values()]
+    .sort((a, b) => b.bytes - a.bytes)
     .slice(0, 10)
-    .map(([site, e]) => {
-      const where = model.sites[site];
-      return [
-        where ? `${where.file.split(/[\\/]/).pop()}:${where.line}` : site < 0 ? '(no site)' : `site ${site}`,
-        e.struct,
-        count(e.blocks),
-        count(e.bytes),
-      ];
-    });
+    .map((e) => [e.label, e.struct, count(e.blocks), count(e.bytes)]);
   container.append(table('Top sites at the peak', ['Site', 'Struct', 'Blocks', 'App memory B'], siteRows));
 }
