@@ -435,6 +435,19 @@ describe('Memory Map webview (headless Chromium)', function () {
     assert.doesNotMatch(await host.page.locator('.timeline-label').innerText(), /leak check/);
   });
 
+  it('explains the marker under the pointer as the timeline’s tooltip', async () => {
+    const track = host.page.locator('.timeline-track');
+    const box = (await track.boundingBox())!;
+    const length = await host.page.evaluate(() => (window as unknown as Hook).lmmMemoryMap.length);
+    // Step 7 holds the peak and a leak check (the tests above); step 2 nothing.
+    await host.page.mouse.move(box.x + ((7 + 0.5) / length) * box.width, box.y + box.height / 2);
+    const title = (await track.getAttribute('title')) ?? '';
+    assert.match(title, /Peak: 460 B of application memory at step 8/);
+    assert.match(title, /Leak check \(mm_leak_check\(\)\) at step 8: 2 blocks, 148 B lost/);
+    await host.page.mouse.move(box.x + ((2 + 0.5) / length) * box.width, box.y + box.height / 2);
+    assert.equal(await track.getAttribute('title'), '');
+  });
+
   it('reveals a block the host asks for, at the step it names', async () => {
     await host.page.evaluate(() => (window as unknown as Hook).lmmMemoryMap.selectTab(0));
     await host.send({ type: 'revealBlock', runId: 'run-1', address: run.s1, step: 3 });

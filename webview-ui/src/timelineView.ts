@@ -82,6 +82,7 @@ export class TimelineView {
     });
     this.track.addEventListener('pointermove', (event) => {
       if (this.dragging) scrub(event);
+      else this.describeMarkerUnder(event.offsetX);
     });
     this.track.addEventListener('pointerup', () => (this.dragging = false));
     new ResizeObserver(([entry]) => {
@@ -167,6 +168,41 @@ export class TimelineView {
     event.preventDefault();
     this.go(target, false, event.repeat);
     return true;
+  }
+
+  /**
+   * A marker under the pointer (within 4 px) explains itself as the track's tooltip: what failed,
+   * who asked for a leak check and what it found, the peak's size.
+   */
+  private describeMarkerUnder(x: number): void {
+    const model = this.model;
+    let text = '';
+    if (model && model.length > 0 && this.width > 0) {
+      const near = (step: number) => Math.abs(((step + 0.5) / model.length) * this.width - x) <= 4;
+      const lines: string[] = [];
+      if (model.peakStep >= 0 && near(model.peakStep)) {
+        const bytes = model.timeline.series.appMemory[model.peakStep] ?? 0;
+        lines.push(
+          `Peak: ${bytes.toLocaleString('en-US')} B of application memory at step ${(model.peakStep + 1).toLocaleString('en-US')}`,
+        );
+      }
+      for (const check of model.leakChecks) {
+        if (!near(check.step)) continue;
+        const requested = this.leakCheckOrigin.get(check.step);
+        const who = requested === undefined ? '' : requested ? ' (Check Leaks Now)' : ' (mm_leak_check())';
+        lines.push(
+          `Leak check${who} at step ${(check.step + 1).toLocaleString('en-US')}: ${check.lostBlocks.toLocaleString('en-US')} blocks, ${check.lostBytes.toLocaleString('en-US')} B lost`,
+        );
+        if (lines.length >= 4) break;
+      }
+      for (const marker of model.timeline.markers) {
+        if (marker.kind !== 'error' || !near(marker.step)) continue;
+        lines.push(`Error at step ${(marker.step + 1).toLocaleString('en-US')}: ${model.describeStep(marker.step)}`);
+        if (lines.length >= 4) break;
+      }
+      text = lines.join('\n');
+    }
+    if (this.track.title !== text) this.track.title = text;
   }
 
   /** Steps with markers, in order: errors, marks, leak checks and the peak. */
