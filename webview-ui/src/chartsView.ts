@@ -253,7 +253,7 @@ export class ChartsView {
       ctx.fillStyle = check.lostBlocks > 0 ? colors.error : colors.leakCheck;
       // Kept inside its own chart: a check at the last step must not spill into the next one.
       ctx.fillRect(Math.max(x, Math.min(x + width - 4, cx - 2)), top + CHART_HEIGHT - 1 - h, 4, h);
-      if (check.step <= this.step) current = `${bytes(check.lostBytes)} in ${count(check.lostBlocks)} blocks`;
+      if (check.step <= this.step) current = `${bytes(check.lostBytes)} in ${blockCount(check.lostBlocks)}`;
     }
     const now = checks.length === 0 ? 'no leak check yet' : current;
     const short = checks.length === 0 ? 'no check yet' : current;
@@ -273,4 +273,9 @@ export function bytes(value: number): string {
 
 export function count(value: number): string {
   return Math.round(value).toLocaleString('en-US');
+}
+
+/** "1 block", "3 blocks". */
+export function blockCount(value: number): string {
+  return `${count(value)} block${value === 1 ? '' : 's'}`;
 }

@@ -12,7 +12,7 @@ import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import { parseHostToWebview, type HostToWebviewMessage, type WebviewToHostMessage } from '../../src/protocol/webviewMessages';
-import { ChartsView, bytes, count } from './chartsView';
+import { ChartsView, blockCount, bytes, count } from './chartsView';
 import { el } from './dom';
 import { IngestQueue } from './ingestQueue';
 import { MemoryMapView, type MapTarget } from './memoryMapView';
@@ -380,7 +380,7 @@ function renderNow(): void {
   stateBadge.textContent = model.state + (ingest.busy ? ' (loading)' : '');
   totals.textContent = `${count(s.pages[step]!)} pages · ${bytes(s.appMemory[step]!)} application memory · ${bytes(
     s.mappedBytes[step]!,
-  )} mapped${model.leakChecks.length ? ` · ${count(model.leakChecks[model.leakChecks.length - 1]!.lostBlocks)} blocks leaked at the last check` : ''}${
+  )} mapped${model.leakChecks.length ? ` · ${blockCount(model.leakChecks[model.leakChecks.length - 1]!.lostBlocks)} leaked at the last check` : ''}${
     model.endMessage ? ` · ${model.endMessage}` : ''
   }${model.timeline.divergences.length ? ` · replay diverged from the run at step ${model.timeline.divergences[0]! + 1}` : ''}`;
   if (legend.childElementCount - 5 !== Math.min(12, heap.families.length)) renderLegend();

@@ -3,6 +3,7 @@
  * the peak, buttons to step and jump, and the current step's operation in words. Keyboard:
  * ←/→ one step, Shift+←/→ 100 steps, PageUp/PageDown 10 %, Home/End first/last step.
  */
+import { blockCount } from './chartsView';
 import type { RunModel } from './runModel';
 import type { MapColors } from './themeColors';
 
@@ -110,7 +111,7 @@ export class TimelineView {
     const requested = this.leakCheckOrigin.get(step);
     if (model && requested !== undefined) {
       const check = model.leakChecks.find((c) => c.step === step);
-      const what = `leak check (${requested ? 'Check Leaks Now' : 'mm_leak_check()'})${check ? `: ${check.lostBlocks.toLocaleString('en-US')} blocks lost` : ''}`;
+      const what = `leak check (${requested ? 'Check Leaks Now' : 'mm_leak_check()'})${check ? `: ${blockCount(check.lostBlocks)} lost` : ''}`;
       // A harness's check is a mark of its own in the stream; a trace's sits on another operation.
       description = description.startsWith('mark ') ? what : `${description} · ${what}`;
     }
@@ -191,7 +192,7 @@ export class TimelineView {
         const requested = this.leakCheckOrigin.get(check.step);
         const who = requested === undefined ? '' : requested ? ' (Check Leaks Now)' : ' (mm_leak_check())';
         lines.push(
-          `Leak check${who} at step ${(check.step + 1).toLocaleString('en-US')}: ${check.lostBlocks.toLocaleString('en-US')} blocks, ${check.lostBytes.toLocaleString('en-US')} B lost`,
+          `Leak check${who} at step ${(check.step + 1).toLocaleString('en-US')}: ${blockCount(check.lostBlocks)}, ${check.lostBytes.toLocaleString('en-US')} B lost`,
         );
         if (lines.length >= 4) break;
       }

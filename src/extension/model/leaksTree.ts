@@ -2,7 +2,15 @@
  * Leaks: kind → allocation site → blocks. Selecting a row opens the allocating line (and the
  * block, when the report names its address, in the Memory Map).
  */
-import { LEAK_KINDS, formatCount, type LeakKind, type ReportLeak, type ReportLeakCheck, type ReportSite } from './runReport';
+import {
+  LEAK_KINDS,
+  formatBlocks,
+  formatCount,
+  type LeakKind,
+  type ReportLeak,
+  type ReportLeakCheck,
+  type ReportSite,
+} from './runReport';
 import type { RunState } from './runState';
 import { adopt, hex, siteLabel, type TreeNode } from './treeNode';
 
@@ -30,7 +38,7 @@ export function leakNodes(run: RunState | undefined): TreeNode[] {
     const node: TreeNode = {
       id: `leakkind/${kind}`,
       label: kind,
-      description: `${formatCount(blocks)} blocks, ${formatCount(bytes)} B${suppressed ? ` · ${suppressed} suppressed` : ''}`,
+      description: `${formatBlocks(blocks)}, ${formatCount(bytes)} B${suppressed ? ` · ${suppressed} suppressed` : ''}`,
       icon,
       iconColor,
       expanded: kind === 'definitely-lost',
@@ -104,7 +112,7 @@ function siteNode(parent: TreeNode, record: ReportLeak, index: number, liveBySit
   const node: TreeNode = {
     id: `${parent.id}/${index}`,
     label: `${record.struct} at ${siteLabel(record.site)}`,
-    description: `${formatCount(record.blocks)} blocks, ${formatCount(record.bytes)} B${record.suppressed ? ' (suppressed)' : ''}`,
+    description: `${formatBlocks(record.blocks)}, ${formatCount(record.bytes)} B${record.suppressed ? ' (suppressed)' : ''}`,
     tooltip: leakTooltip(record),
     icon: 'symbol-struct',
     site: record.site,
@@ -125,7 +133,7 @@ function siteNode(parent: TreeNode, record: ReportLeak, index: number, liveBySit
     rows.push({
       id: `${node.id}/drags`,
       label: 'drags along',
-      description: `${formatCount(record.drags.blocks)} blocks, ${formatCount(record.drags.bytes)} B indirectly lost`,
+      description: `${formatBlocks(record.drags.blocks)}, ${formatCount(record.drags.bytes)} B indirectly lost`,
       icon: 'link',
     });
   }
@@ -158,7 +166,7 @@ function siteNode(parent: TreeNode, record: ReportLeak, index: number, liveBySit
 export function leakTooltip(record: ReportLeak): string {
   let text = `${record.blocks} ${record.struct} block${record.blocks === 1 ? '' : 's'} (${record.bytes} bytes) ${record.kind}, allocated at ${record.site.file}:${record.site.line}:${record.site.column}`;
   if (record.drags && record.drags.blocks > 0)
-    text += `\ndrags along ${record.drags.blocks} blocks (${record.drags.bytes} bytes)`;
+    text += `\ndrags along ${formatBlocks(record.drags.blocks)} (${formatCount(record.drags.bytes)} bytes)`;
   if (record.rootPath && record.rootPath.length > 0) {
     text += `\nreachable through: ${record.rootPath.map((s, i) => (i === 0 ? s.struct : `${s.field} → ${s.struct}`)).join(' → ')}`;
   }

@@ -1,7 +1,7 @@
 /** Page Families: family → pages → blocks (offset, size, state), the family's counters as descriptions. */
 import { META_SIZE } from '../../engine/constants';
 import type { Family } from '../../engine/family';
-import { formatBytes, formatCount } from './runReport';
+import { formatBlocks, formatBytes, formatCount } from './runReport';
 import { RunStore, type RunState } from './runState';
 import { MAX_CHILDREN, adopt, hex, siteLabel, type TreeNode } from './treeNode';
 
@@ -55,8 +55,8 @@ function pageNode(run: RunState, family: Family, page: number, index: number): T
   const node: TreeNode = {
     id: `page/${page}`,
     label: `page ${index} @ ${hex(page)}`,
-    description: `${blocks} blocks, ${free} free · ${Math.round((100 * used) / heap.pageSize)}% used`,
-    tooltip: `Data page of ${family.name} at ${hex(page)} (${heap.pageSize} bytes): ${blocks} blocks, ${free} free, ${formatCount(used)} bytes used by allocated blocks and their meta data`,
+    description: `${formatBlocks(blocks)}, ${free} free · ${Math.round((100 * used) / heap.pageSize)}% used`,
+    tooltip: `Data page of ${family.name} at ${hex(page)} (${heap.pageSize} bytes): ${formatBlocks(blocks)}, ${free} free, ${formatCount(used)} bytes used by allocated blocks and their meta data`,
     icon: 'file-binary',
     contextValue: 'lmmPage',
   };

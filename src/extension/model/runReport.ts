@@ -198,6 +198,11 @@ export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
 
+/** "1 block", "3 blocks": a count of blocks for labels. */
+export function formatBlocks(n: number): string {
+  return `${formatCount(n)} block${n === 1 ? '' : 's'}`;
+}
+
 /** Bytes as the views show them: exact below 10 MiB (LMM's reports count bytes), then MiB. */
 export function formatBytes(n: number): string {
   if (n < 10 * 1048576) return `${formatCount(n)} B`;

@@ -137,8 +137,8 @@ describe('extension tree models', () => {
       kinds.map((k) => k.label),
       ['definitely-lost', 'indirectly-lost', 'still-reachable'],
     );
-    assert.equal(kinds[0]!.description, '1 blocks, 24 B');
-    assert.equal(kinds[2]!.description, '1 blocks, 24 B · 1 suppressed');
+    assert.equal(kinds[0]!.description, '1 block, 24 B');
+    assert.equal(kinds[2]!.description, '1 block, 24 B · 1 suppressed');
     const record = kids(kinds[0]!)[0]!;
     assert.equal(record.label, 'node_t at h.lmm.ts:12');
     assert.deepEqual(record.site, site);
