@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { Site } from '../analysis/analysisInput';
+import type { MemoryErrorRecord, Site } from '../analysis/analysisInput';
 import type { LeakCheckReport } from '../analysis/runReport';
 import { compileHarness, HarnessCompileError, siteText, type CompiledHarness } from './compile/compileHarness';
 import { harnessBundles } from './harnessBundles';
@@ -41,8 +41,25 @@ export interface HarnessRunOptions {
    * `requestLeakCheck()`), after the batch holding its Mark: what the report's leakChecks will list.
    */
   onLeakCheck?: (check: LeakCheckReport) => void;
+  /**
+   * Receives the memory errors recorded so far whenever there are new ones (or new occurrences),
+   * after the batch holding their failing steps: at most one call per batch interval.
+   */
+  onMemoryErrors?: (errors: MemoryErrorsSoFar) => void;
   /** How files are named in sites (default: the path as given, for the harness; absolute for others). */
   displayName?: (absolutePath: string) => string;
+}
+
+/**
+ * The memory errors of a run that goes on: the first `MAX_POSTED_ERRORS` records (de-duplicated
+ * per kind and site, as the report lists them, with their counts so far) and the totals.
+ */
+export interface MemoryErrorsSoFar {
+  errors: MemoryErrorRecord[];
+  /** Every occurrence so far (records past the cap included). */
+  occurrences: number;
+  /** Records so far (distinct kind and site); more than `errors.length` once past the cap. */
+  distinct: number;
 }
 
 /** Heap operations streamed while the run goes on, with the site table to read their `site` ids. */
@@ -197,6 +214,8 @@ async function runInWorker(
       ? new Worker(bundles.worker.file, workerOptions)
       : new Worker(bundles.worker.code, { ...workerOptions, eval: true });
   const state: EndState = { lastSite: null };
+  // The worker posts each error record once, then only its count: the run's records so far.
+  const errorsSoFar: MemoryErrorRecord[] = [];
   return new Promise((resolvePromise) => {
     let settled = false;
     const finish = (end: WorkerEnd) => {
@@ -227,6 +246,16 @@ async function runInWorker(
           options.onLeakCheck?.(message.check);
         } catch {
           // A view that fails to take in a mid-run check must not end the run: the report has it too.
+        }
+      } else if (message.type === 'memoryErrors') {
+        const { first, records, counts, occurrences, distinct } = message.update;
+        errorsSoFar.length = Math.min(errorsSoFar.length, first);
+        errorsSoFar.push(...records);
+        for (let i = 0; i < errorsSoFar.length && i < counts.length; i++) errorsSoFar[i]!.count = counts[i]!;
+        try {
+          options.onMemoryErrors?.({ errors: errorsSoFar.map((e) => ({ ...e })), occurrences, distinct });
+        } catch {
+          // As for leak checks: the report has the errors too.
         }
       } else if (message.type === 'end') finish(message);
     });

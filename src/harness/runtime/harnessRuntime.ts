@@ -40,6 +40,12 @@ export interface HarnessRuntimeOptions {
   leakCheckRequests?: Int32Array;
   /** Told of each leak check (`mm_leak_check()` or a requested one) the moment it has run. */
   onLeakCheck?: (point: LeakCheckPoint) => void;
+  /**
+   * Told of memory errors as they are recorded, with each flush (after its `onBatch`, so the ops
+   * of the failing steps stream first): new records (the first `MAX_POSTED_ERRORS` of the run)
+   * and the counts so far. Nothing is told while no error is recorded.
+   */
+  onMemoryErrors?: (update: MemoryErrorsUpdate) => void;
   /** Receives what the harness prints (`print`, `mm_print_*`). */
   onOutput?: (text: string) => void;
   /** Finds the harness frames of a stack trace (for accesses, which have no call site of their own). */
@@ -59,6 +65,29 @@ export interface RuntimeBatch {
   pathParents: Int32Array;
   pathSites: Int32Array;
 }
+
+/**
+ * Memory errors recorded since the last update, for views that show them while the run goes on.
+ * Records go out once each, in the order they were recorded; their counts keep growing.
+ */
+export interface MemoryErrorsUpdate {
+  /** The index of `records[0]` among the run's error records (the records posted before it). */
+  first: number;
+  /** Records new since the last update (copies), none past the first `MAX_POSTED_ERRORS`. */
+  records: MemoryErrorRecord[];
+  /** The count so far of every record posted, this update's included (index = record index). */
+  counts: number[];
+  /** Errors so far, every occurrence counted, records past the cap included. */
+  occurrences: number;
+  /** Error records so far (distinct kind and site), past the cap included. */
+  distinct: number;
+}
+
+/**
+ * Error records posted while a run goes on, at most: a harness failing at ever new sites (or a
+ * generated one) cannot flood the host; past it only the counts grow (the report has them all).
+ */
+export const MAX_POSTED_ERRORS = 1000;
 
 /** A mid-run `mm_leak_check()`: its step, where it was called, and the analysis result. */
 export interface LeakCheckPoint {
@@ -106,6 +135,10 @@ export class HarnessRuntime implements ViewHost {
   private readonly familyOf = new Map<StructInfo, number>();
   private readonly errorsByKey = new Map<string, MemoryErrorRecord>();
   private readonly capturesByPath = new Map<string, { captures: number; last: MemoryErrorRecord }>();
+  /** Every error occurrence so far, and how many (and how many records) the last update told. */
+  private errorOccurrences = 0;
+  private postedOccurrences = 0;
+  private postedErrors = 0;
   private readonly unknownSite: Site;
 
   // Streaming.
@@ -396,6 +429,7 @@ export class HarnessRuntime implements ViewHost {
     const hot = this.capturesByPath.get(pathKey);
     if (hot && hot.captures >= CAPTURES_PER_PATH) {
       hot.last.count++;
+      this.errorOccurrences++;
       return;
     }
     const holder: { stack?: string } = {};
@@ -418,6 +452,7 @@ export class HarnessRuntime implements ViewHost {
   private addError(kind: MemoryErrorKind, message: string, allocId: number, stack: Site[], siteKey: string): MemoryErrorRecord {
     const key = `${kind}@${siteKey}`;
     const existing = this.errorsByKey.get(key);
+    this.errorOccurrences++;
     if (existing) {
       existing.count++;
       return existing;
@@ -473,8 +508,13 @@ export class HarnessRuntime implements ViewHost {
     if ((++this.ticks & (OP_CHECK_EVERY - 1)) === 0) this.flushIfDue();
   }
 
-  /** Hands the ops recorded since the last flush to `onBatch`. */
+  /** Hands the ops recorded since the last flush to `onBatch`, then new memory errors to `onMemoryErrors`. */
   flush(): void {
+    this.flushOps();
+    if (this.errorOccurrences !== this.postedOccurrences && this.options.onMemoryErrors) this.postErrors();
+  }
+
+  private flushOps(): void {
     this.lastFlush = Date.now();
     const ops = this.recorder.flush();
     if (ops === null || !this.options.onBatch) {
@@ -494,6 +534,23 @@ export class HarnessRuntime implements ViewHost {
     this.sentPaths = paths.count;
     this.opPathCount = 0;
     this.options.onBatch(update);
+  }
+
+  /**
+   * Only when something was recorded since the last update (errors are rare): the new records
+   * (copied, so later counts do not change what was handed over) and every posted record's count.
+   */
+  private postErrors(): void {
+    const errors = this.errors;
+    const end = Math.min(errors.length, MAX_POSTED_ERRORS);
+    const first = Math.min(this.postedErrors, end);
+    const records: MemoryErrorRecord[] = [];
+    for (let i = first; i < end; i++) records.push({ ...errors[i]! });
+    const counts: number[] = new Array(end);
+    for (let i = 0; i < end; i++) counts[i] = errors[i]!.count;
+    this.postedErrors = end;
+    this.postedOccurrences = this.errorOccurrences;
+    this.options.onMemoryErrors!({ first, records, counts, occurrences: this.errorOccurrences, distinct: errors.length });
   }
 
   // ------------------------------------------------------------------ results

@@ -11,7 +11,13 @@ import { leakCheckReport, type LeakCheckReport } from '../../analysis/runReport'
 import { parseSuppressions, type Suppression } from '../../analysis/suppressions';
 import { createLmmStudioModule } from '../api/lmmStudioModule';
 import { HarnessLocator, type LocatorData } from '../compile/harnessLocator';
-import { HarnessRuntime, TimeLimitExceeded, type LeakCheckPoint, type RuntimeBatch } from '../runtime/harnessRuntime';
+import {
+  HarnessRuntime,
+  TimeLimitExceeded,
+  type LeakCheckPoint,
+  type MemoryErrorsUpdate,
+  type RuntimeBatch,
+} from '../runtime/harnessRuntime';
 import { finishRun } from './finishRun';
 
 export interface SandboxRunOptions {
@@ -45,6 +51,7 @@ export function startRun(
   onOutput: (text: string) => void,
   leakCheckRequests?: Int32Array,
   onLeakCheck?: (check: LeakCheckReport) => void,
+  onMemoryErrors?: (update: MemoryErrorsUpdate) => void,
 ): SandboxRun {
   const options = JSON.parse(optionsJson) as SandboxRunOptions;
   const suppressions: Suppression[] =
@@ -88,6 +95,8 @@ export function startRun(
           },
         }
       : {}),
+    // Memory errors go out with the flush after the batch holding their failing steps.
+    ...(onMemoryErrors !== undefined ? { onMemoryErrors } : {}),
   });
   const lmmStudio = createLmmStudioModule(runtime);
   return {

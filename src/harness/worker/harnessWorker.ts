@@ -8,7 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import vm from 'node:vm';
 import type { LeakCheckReport } from '../../analysis/runReport';
-import type { RuntimeBatch } from '../runtime/harnessRuntime';
+import type { MemoryErrorsUpdate, RuntimeBatch } from '../runtime/harnessRuntime';
 import type { SandboxRun } from '../sandbox/sandboxEntry';
 import type { FinishedRun } from '../sandbox/finishRun';
 import type { WorkerInput, WorkerMessage, WorkerOutcome } from './workerProtocol';
@@ -41,6 +41,7 @@ async function runHarness(): Promise<void> {
     onOutput: (text: string) => void,
     leakCheckRequests?: Int32Array,
     onLeakCheck?: (check: LeakCheckReport) => void,
+    onMemoryErrors?: (update: MemoryErrorsUpdate) => void,
   ) => SandboxRun;
 
   const { timeLimitMs, ...options } = input.runOptions;
@@ -51,6 +52,7 @@ async function runHarness(): Promise<void> {
     (text) => post({ type: 'output', text: String(text) }),
     input.leakCheckRequests !== undefined ? new Int32Array(input.leakCheckRequests) : undefined,
     (check) => post({ type: 'leakCheck', check }),
+    (update) => post({ type: 'memoryErrors', update }),
   );
 
   let outcome: WorkerOutcome;

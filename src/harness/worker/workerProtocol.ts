@@ -2,7 +2,7 @@
 import type { Site } from '../../analysis/analysisInput';
 import type { LeakCheckReport } from '../../analysis/runReport';
 import type { LocatorData } from '../compile/harnessLocator';
-import type { RuntimeBatch } from '../runtime/harnessRuntime';
+import type { MemoryErrorsUpdate, RuntimeBatch } from '../runtime/harnessRuntime';
 import type { FinishedRun } from '../sandbox/finishRun';
 
 export interface WorkerInput {
@@ -39,6 +39,11 @@ export type WorkerMessage =
    * records and summary as the report will list them, posted at once so views can show them mid-run.
    */
   | { type: 'leakCheck'; check: LeakCheckReport }
+  /**
+   * Memory errors recorded since the last such message (new records, capped per run, and every
+   * count so far), posted after the batch holding their failing steps so views show them mid-run.
+   */
+  | { type: 'memoryErrors'; update: MemoryErrorsUpdate }
   /** The run ended; `finished` is present whenever the heap could still be reported. */
   | { type: 'end'; outcome: WorkerOutcome; finished?: FinishedRun; finishError?: string };
 

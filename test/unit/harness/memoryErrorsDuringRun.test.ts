@@ -1,0 +1,147 @@
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HeapOpKind } from '../../../src/engine/heapOps';
+import { runHarness, type MemoryErrorsSoFar } from '../../../src/harness/runHarness';
+import { MAX_POSTED_ERRORS } from '../../../src/harness/runtime/harnessRuntime';
+
+/**
+ * A server loop that never ends by itself and frees one request twice, early (line 11), then
+ * waits for requests forever: only a stop ends it.
+ */
+const DOUBLE_FREE_SERVER = `import { struct, u32, MM_REG_STRUCT, XCALLOC, XFREE } from 'lmm-studio';
+@struct class req_t { @u32 id!: number; }
+export default function main() {
+  MM_REG_STRUCT(req_t);
+  let round = 0;
+  for (;;) {
+    const req = XCALLOC(1, req_t)!;
+    req.id = round++;
+    XFREE(req);
+    if (round === 5)
+      XFREE(req); // DOUBLE FREE
+    let spin = 0;
+    for (let k = 0; k < 20000; k++) spin += k;
+    if (spin < 0) return;
+  }
+}
+`;
+
+type Event = { kind: 'free'; step: number; ok: boolean } | { kind: 'errors'; errors: MemoryErrorsSoFar };
+
+describe('memory errors reach the caller while the harness runs (onMemoryErrors)', function () {
+  this.timeout(60_000);
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'lmm-errors-during-run-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('a double free in a never-ending loop arrives at once, after the batch with its step, at the XFREE line; Stop keeps it', async () => {
+    const file = join(dir, 'server.lmm.ts');
+    writeFileSync(file, DOUBLE_FREE_SERVER);
+    const events: Event[] = [];
+    let cancelAt: number | undefined;
+    const handle = runHarness(file, {
+      batchIntervalMs: 20,
+      timeLimitMs: 30_000,
+      onBatch: (batch) => {
+        for (let i = 0; i < batch.ops.count; i++) {
+          if (batch.ops.kind[i] === HeapOpKind.Free)
+            events.push({ kind: 'free', step: batch.ops.firstStep + i, ok: batch.ops.c[i] === 1 });
+        }
+      },
+      onMemoryErrors: (errors) => {
+        events.push({ kind: 'errors', errors });
+        // The user stops the server once the error is on screen (a little later: more updates would show).
+        cancelAt ??= Date.now();
+        setTimeout(() => handle.cancel(), 300);
+      },
+    });
+    const result = await handle.result;
+    assert.equal(result.outcome, 'cancelled', 'the loop never ends by itself');
+    assert.ok(cancelAt !== undefined, 'the error arrived before the stop');
+    const updates = events.filter((e) => e.kind === 'errors');
+    assert.equal(updates.length, 1, 'one error recorded once: one update (nothing is posted while nothing new happens)');
+    const { errors } = updates[0]!;
+    assert.equal(errors.occurrences, 1);
+    assert.equal(errors.distinct, 1);
+    assert.equal(errors.errors.length, 1);
+    const error = errors.errors[0]!;
+    assert.equal(error.kind, 'double-free');
+    assert.equal(error.count, 1);
+    assert.equal(error.site.line, 11, 'on the second XFREE');
+    assert.equal(error.allocSite?.line, 7);
+    assert.equal(error.freeSite?.line, 9);
+    assert.match(error.message, /double free: the block of req_t allocated at server\.lmm\.ts:7:\d+ was already freed/);
+    // Steps: MM_REG_STRUCT, then XCALLOC + XFREE per round; round 5's second XFREE is step 11.
+    assert.equal(error.step, 11);
+    const refused = events.findIndex((e) => e.kind === 'free' && e.step === error.step);
+    assert.ok(refused >= 0, 'the failing step streamed');
+    assert.equal((events[refused] as { ok: boolean }).ok, false, 'a refused free');
+    assert.ok(refused < events.indexOf(updates[0]!), 'the batch with the failing step came first');
+  });
+
+  it('a loop of a million bad frees posts one record whose count grows, at most once a batch interval; the report agrees', async () => {
+    const file = join(dir, 'flood.lmm.ts');
+    writeFileSync(
+      file,
+      `import { struct, u32, MM_REG_STRUCT, XCALLOC, XFREE } from 'lmm-studio';
+@struct class req_t { @u32 id!: number; }
+export default function main() {
+  MM_REG_STRUCT(req_t);
+  const req = XCALLOC(1, req_t)!;
+  XFREE(req);
+  for (let i = 0; i < 1000000; i++) XFREE(req);
+}
+`,
+    );
+    const updates: MemoryErrorsSoFar[] = [];
+    const started = Date.now();
+    const result = await runHarness(file, {
+      batchIntervalMs: 50,
+      timeLimitMs: 30_000,
+      onMemoryErrors: (errors) => updates.push(errors),
+    }).result;
+    const ms = Date.now() - started;
+    assert.equal(result.outcome, 'completed', result.message);
+    const [reported] = result.finished!.report.errors;
+    assert.equal(reported?.count, 1_000_000);
+    assert.ok(updates.length >= 1, 'errors told during the run');
+    assert.ok(updates.length <= ms / 50 + 2, `${updates.length} updates in ${ms} ms: one per batch interval at most`);
+    for (const update of updates) {
+      assert.equal(update.errors.length, 1, 'one record (same kind, same site)');
+      assert.equal(update.distinct, 1);
+      assert.equal(update.occurrences, update.errors[0]!.count);
+    }
+    const counts = updates.map((u) => u.occurrences);
+    assert.deepEqual(
+      counts,
+      [...counts].sort((a, b) => a - b),
+      'counts only grow',
+    );
+    assert.equal(counts.at(-1), 1_000_000, 'the last update, at the end of the run, has them all');
+  });
+
+  it(`error records at more than ${MAX_POSTED_ERRORS} sites: the first ${MAX_POSTED_ERRORS} are posted (each once), the rest counted`, async () => {
+    const sites = MAX_POSTED_ERRORS + 200;
+    const file = join(dir, 'many.lmm.ts');
+    const lines = Array.from({ length: sites }, () => '  XFREE(null);').join('\n');
+    writeFileSync(file, `import { XFREE } from 'lmm-studio';\nexport default function main() {\n${lines}\n}\n`);
+    const updates: MemoryErrorsSoFar[] = [];
+    const result = await runHarness(file, { batchIntervalMs: 20, onMemoryErrors: (e) => updates.push(e) }).result;
+    assert.equal(result.outcome, 'completed', result.message);
+    assert.equal(result.finished!.report.errors.length, sites, 'the report has every site');
+    const last = updates.at(-1)!;
+    assert.equal(last.errors.length, MAX_POSTED_ERRORS, 'capped');
+    assert.equal(last.distinct, sites);
+    assert.equal(last.occurrences, sites);
+    assert.deepEqual(
+      last.errors.map((e) => e.site.line),
+      Array.from({ length: MAX_POSTED_ERRORS }, (_, i) => i + 3),
+      'the first ones, in order, each once',
+    );
+    assert.ok(last.errors.every((e) => e.kind === 'invalid-free' && e.count === 1));
+  });
+});
