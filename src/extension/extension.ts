@@ -174,7 +174,7 @@ export function activate(context: vscode.ExtensionContext): LmmStudioApi {
       }, 200);
     } else showStatus();
     memoryMap.update();
-    if (change === 'leakCheck') languageClient.leakCheckDuringRun(run);
+    if (change === 'leakCheck' || change === 'memoryErrors') languageClient.publishDuringRun(run);
     if (change === 'started') log.appendLine(`${run.kind === 'trace' ? 'Replaying' : 'Running'} ${run.file}`);
     if (change === 'finished') {
       log.appendLine(`${run.label}: ${run.status}${run.message ? ` (${run.message})` : ''}, ${run.replay.steps} heap operations`);

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import type * as vscode from 'vscode';
 import { harnessReportOutput } from '../harness/harnessReportOutput';
 import { runHarness, suppressionsBeside, type HarnessRunOptions as RuntimeOptions } from '../harness/runHarness';
-import { asLeakCheck } from './model/runReport';
+import { asInterimErrors, asLeakCheck } from './model/runReport';
 import type { HarnessRunHandle, HarnessRunOutcome, HarnessRunner } from './runController';
 
 export function createHarnessRunner(_context: vscode.ExtensionContext, log: vscode.OutputChannel): HarnessRunner {
@@ -35,6 +35,13 @@ export function createHarnessRunner(_context: vscode.ExtensionContext, log: vsco
               sink.leakCheck?.(asLeakCheck(check));
             } catch (error) {
               log.appendLine(`${file}: a mid-run leak check was not shown: ${(error as Error).message}`);
+            }
+          },
+          onMemoryErrors: (errors) => {
+            try {
+              sink.memoryErrors?.(asInterimErrors(errors));
+            } catch (error) {
+              log.appendLine(`${file}: memory errors during the run were not shown: ${(error as Error).message}`);
             }
           },
         };

@@ -14,7 +14,7 @@ export class LmmLanguageClient implements vscode.Disposable {
   private starting: Promise<void> | undefined;
   /** The last run's results, handed again to a server that restarted (it keeps them in memory only). */
   private lastResults: RunResultsParams | undefined;
-  /** A run whose latest mid-run leak check waits to be published, and whether one is being sent. */
+  /** A run whose latest mid-run leak check or errors wait to be published, and whether one is being sent. */
   private interimRun: RunState | undefined;
   private interimSending = false;
 
@@ -83,11 +83,11 @@ export class LmmLanguageClient implements vscode.Disposable {
   }
 
   /**
-   * Publishes the leaks of a check made while `run` goes on. One request at a time: checks that
-   * come meanwhile are coalesced into the latest, and none is sent once the run has ended (its
-   * `runFinished` comes after, in order, and replaces them).
+   * Publishes the leaks of a check made, and the memory errors recorded, while `run` goes on. One
+   * request at a time: changes that come meanwhile are coalesced into the latest, and none is sent
+   * once the run has ended (its `runFinished` comes after, in order, and replaces them).
    */
-  leakCheckDuringRun(run: RunState): void {
+  publishDuringRun(run: RunState): void {
     this.interimRun = run;
     if (this.interimSending) return;
     this.interimSending = true;
@@ -101,7 +101,7 @@ export class LmmLanguageClient implements vscode.Disposable {
           try {
             await this.client.sendRequest<RunResultsResult>(RUN_RESULTS_METHOD, params);
           } catch (error) {
-            this.log.appendLine(`The language server did not take a mid-run leak check: ${(error as Error).message}`);
+            this.log.appendLine(`The language server did not take a mid-run leak check or errors: ${(error as Error).message}`);
           }
         }
       } finally {

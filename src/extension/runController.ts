@@ -14,7 +14,7 @@ import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TraceWorkerOutput } from './traceWorker';
-import { asReport, type LmmReport, type ReportLeakCheck, type ReportSite } from './model/runReport';
+import { asReport, type InterimErrors, type LmmReport, type ReportLeakCheck, type ReportSite } from './model/runReport';
 import type { HeapOpBatch } from '../engine/heapOps';
 import { TraceSyntaxError } from '../trace/traceProgram';
 
@@ -25,6 +25,8 @@ export interface HarnessRunSink {
   batch(batch: HeapOpBatch, shape?: HeapShape): void;
   /** A leak check ran while the harness goes on (Check Leaks Now or `mm_leak_check()`), after the batch with its mark. */
   leakCheck?(check: ReportLeakCheck): void;
+  /** Memory errors so far while the harness goes on (after the batch with their failing steps). */
+  memoryErrors?(errors: InterimErrors): void;
 }
 
 export interface HeapShape {
@@ -181,6 +183,9 @@ export class RunController {
         },
         leakCheck: (check) => {
           if (!broken) this.store.leakCheckDuringRun(run, check);
+        },
+        memoryErrors: (errors) => {
+          if (!broken) this.store.memoryErrorsDuringRun(run, errors);
         },
       });
       const outcome = await active.handle.done;

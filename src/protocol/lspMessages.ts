@@ -17,7 +17,10 @@ export const RUN_RESULTS_METHOD = 'lmm/runResults';
 
 export interface RunResultsParams {
   runId: number;
-  /** `running`: a leak check made while the run goes on (see `leakCheck`); the run's end sends its results again. */
+  /**
+   * `running`: a leak check made, or memory errors recorded, while the run goes on (see `leakCheck`
+   * and `memoryErrors`); the run's end sends its results again.
+   */
   status: 'finished' | 'failed' | 'stopped' | 'running';
   /** The run's report; null when the run produced none (failed early) or to clear results. */
   report: LmmReport | null;
@@ -27,6 +30,13 @@ export interface RunResultsParams {
    * keeps the last report for hovers and code lenses.
    */
   leakCheck?: { step: number; requested: boolean };
+  /**
+   * Present when `report.errors` are the memory errors recorded while the run went on (with their
+   * counts so far), not the run's: `shown` of the `records` error records so far (the first ones
+   * of the run; the worker posts no more), `occurrences` in all. The diagnostics say so; the
+   * server keeps the last report for hovers and code lenses.
+   */
+  memoryErrors?: { occurrences: number; records: number; shown: number };
   /** The harness file the run was about (absolute path). */
   harnessFile?: string;
   /** Why the run failed or stopped, and where in the harness when known. */

@@ -41,9 +41,12 @@ export function runDiagnostics(params: RunResultsParams, files: SourceFiles): Ma
   const frames = (stack: ReportSite[]) => stack.slice(1).map((frame) => related(frame, 'called from here'));
   // Leaks of a mid-run check say which check, and that the run's end will replace them.
   const check = params.leakCheck;
+  const runNote = params.status === 'running' ? 'run in progress' : `run ${params.status} before its end`;
   const checkNote = check
-    ? ` [${check.requested ? 'Check Leaks Now' : 'mm_leak_check()'}: leak check at step ${check.step}${params.status === 'running' ? ', run in progress' : `, run ${params.status} before its end`}]`
+    ? ` [${check.requested ? 'Check Leaks Now' : 'mm_leak_check()'}: leak check at step ${check.step}, ${runNote}]`
     : '';
+  // Errors recorded while the run goes on say so (their counts still grow; the report's replace them).
+  const interimErrors = params.memoryErrors;
 
   for (const leak of report?.leaks ?? []) {
     if (leak.suppressed) continue;
@@ -90,10 +93,23 @@ export function runDiagnostics(params: RunResultsParams, files: SourceFiles): Ma
     const diagnostic: Omit<Diagnostic, 'range' | 'source'> = {
       severity: DiagnosticSeverity.Error,
       code: error.kind,
-      message: `${error.kind}: ${error.message}${error.count > 1 ? ` (${error.count} times)` : ''}`,
+      message:
+        `${error.kind}: ${error.message}${error.count > 1 ? ` (${error.count} times${interimErrors ? ' so far' : ''})` : ''}` +
+        (interimErrors
+          ? ` [${error.step !== undefined ? `memory error at step ${error.step}` : 'memory error during the run'}, ${runNote}]`
+          : ''),
     };
     if (info.length > 0) diagnostic.relatedInformation = info;
     add(error.site, diagnostic);
+  }
+  const firstError = report?.errors[0];
+  if (interimErrors && firstError && interimErrors.records > interimErrors.shown) {
+    const rest = interimErrors.records - interimErrors.shown;
+    add(firstError.site, {
+      severity: DiagnosticSeverity.Information,
+      code: 'more',
+      message: `… and ${rest} more memory error site${rest === 1 ? '' : 's'} (${interimErrors.occurrences} errors in all so far): only the first ${interimErrors.shown} show before the run's report [${runNote}]`,
+    });
   }
 
   for (const hint of report?.hints ?? []) {

@@ -126,8 +126,8 @@ connection.onNotification(SETTINGS_METHOD, (params: LmmServerSettings) => {
 });
 
 connection.onRequest(RUN_RESULTS_METHOD, (params: RunResultsParams): RunResultsResult => {
-  // A mid-run leak check carries only leaks: hovers and code lenses keep the last report.
-  if (params.leakCheck === undefined) report = params.report ?? undefined;
+  // A mid-run leak check or errors carry only leaks and errors: hovers and code lenses keep the last report.
+  if (params.leakCheck === undefined && params.memoryErrors === undefined) report = params.report ?? undefined;
   if (params.status === 'failed' && params.message && !params.failureSite) {
     const site = failureSiteOf(params.message, params.harnessFile);
     if (site) params.failureSite = site;

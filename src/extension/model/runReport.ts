@@ -86,6 +86,20 @@ export interface ReportError {
   stack: ReportSite[];
   allocSite?: ReportSite;
   freeSite?: ReportSite;
+  /** The step of the first occurrence. */
+  step?: number;
+}
+
+/**
+ * The memory errors of a harness that goes on (the worker posts them as they are recorded): the
+ * first records of the run with their counts so far, and totals that count past that cap.
+ */
+export interface InterimErrors {
+  errors: ReportError[];
+  /** Every occurrence so far. */
+  occurrences: number;
+  /** Error records so far (distinct kind and site); more than `errors.length` past the cap. */
+  distinct: number;
 }
 
 export interface ReportHint {
@@ -178,6 +192,29 @@ export function asLeakCheck(value: unknown): ReportLeakCheck {
   }
   if (check.requested !== undefined && check.requested !== true) throw new Error('the leak check\'s "requested" is not true');
   return check as ReportLeakCheck;
+}
+
+/**
+ * Checks the memory errors the harness worker posted mid-run (records shaped like the report's
+ * `errors`), as `asLeakCheck` checks a leak check: a malformed one gives a clear message.
+ */
+export function asInterimErrors(value: unknown): InterimErrors {
+  if (typeof value !== 'object' || value === null) throw new Error('the memory errors are not a JSON object');
+  const interim = value as Partial<InterimErrors>;
+  if (!Array.isArray(interim.errors)) throw new Error('the memory errors have no "errors" list');
+  for (const [i, error] of interim.errors.entries()) {
+    if (typeof error?.kind !== 'string' || typeof error.message !== 'string')
+      throw new Error(`errors[${i}] has no kind and message`);
+    if (!isSite(error.site)) throw new Error(`errors[${i}] has no valid site`);
+    if (!Number.isSafeInteger(error.count) || error.count < 1) throw new Error(`errors[${i}] has no count`);
+    if (!Array.isArray(error.stack)) throw new Error(`errors[${i}] has no stack`);
+    if (error.step !== undefined && !(Number.isSafeInteger(error.step) && error.step >= 0))
+      throw new Error(`errors[${i}] has an invalid step`);
+  }
+  const { occurrences, distinct } = interim;
+  if (!Number.isSafeInteger(occurrences) || !Number.isSafeInteger(distinct) || distinct! < interim.errors.length)
+    throw new Error('the memory errors have no valid totals ("occurrences", "distinct")');
+  return interim as InterimErrors;
 }
 
 export function isSite(value: unknown): value is ReportSite {

@@ -1,38 +1,45 @@
 /**
  * What the extension hands the language server for a run (`lmm/runResults`): the report once the
  * run is over, and, while it goes on, the latest mid-run leak check's leaks (Check Leaks Now or
- * `mm_leak_check()`), so the editors show leaks before the run ends. Free of vscode (unit tested).
+ * `mm_leak_check()`) and the memory errors so far, so the editors show them before the run ends.
+ * Free of vscode (unit tested).
  */
 import type { RunResultsParams } from '../../protocol/lspMessages';
-import type { LmmReport, ReportLeakCheck } from './runReport';
+import type { InterimErrors, LmmReport, ReportLeakCheck } from './runReport';
 import type { RunState } from './runState';
 
 /**
  * The params for `run` as it is now. A run without a report (going on, or stopped by request
- * before its end-of-run check) gives its latest mid-run leak check, marked with `leakCheck`.
+ * before its end-of-run check) gives its latest mid-run leak check, marked with `leakCheck`, and
+ * its memory errors so far, marked with `memoryErrors`.
  */
 export function runResultsParams(run: RunState): RunResultsParams {
   const check = run.report ? undefined : run.interimLeakCheck;
+  const errors = run.report ? undefined : run.interimErrors;
   const params: RunResultsParams = {
     runId: run.id,
     status: run.status,
-    report: check ? leakCheckOnlyReport(check) : (run.report ?? null),
+    report: check || errors ? interimReport(check, errors) : (run.report ?? null),
     harnessFile: run.file,
   };
   if (check) params.leakCheck = { step: check.event, requested: check.requested === true };
+  if (errors) params.memoryErrors = { occurrences: errors.occurrences, records: errors.distinct, shown: errors.errors.length };
   if (run.message !== undefined) params.message = run.message;
   return params;
 }
 
-/** A report holding nothing but one leak check's leaks (no figures, errors or hints: those come at the end). */
-function leakCheckOnlyReport(check: ReportLeakCheck): LmmReport {
+/**
+ * A report holding nothing but one leak check's leaks and the errors so far (no figures or hints:
+ * those come at the end).
+ */
+function interimReport(check: ReportLeakCheck | undefined, errors: InterimErrors | undefined): LmmReport {
   return {
     schemaVersion: 1,
     families: [],
     totals: { pages: 0, mappedBytes: 0, appMemory: 0, mmap: 0, munmap: 0 },
     sites: [],
-    leaks: check.leaks,
-    errors: [],
+    leaks: check?.leaks ?? [],
+    errors: errors?.errors ?? [],
     leakChecks: [],
     hints: [],
   };

@@ -4,7 +4,7 @@
  * (for Compare Runs) and tells views when something changed. Free of vscode, so it is unit tested.
  */
 import type { HeapReplay } from './heapReplay';
-import type { LmmReport, ReportLeakCheck, ReportSite } from './runReport';
+import type { InterimErrors, LmmReport, ReportLeakCheck, ReportSite } from './runReport';
 
 export type RunStatus = 'running' | 'finished' | 'failed' | 'stopped';
 export type RunKind = 'harness' | 'trace';
@@ -27,12 +27,22 @@ export interface RunState {
    * it until the run's report replaces it (or, when a stopped run has no report, from then on).
    */
   interimLeakCheck?: ReportLeakCheck;
+  /**
+   * The memory errors recorded so far while the run went on: views show them until the run's
+   * report replaces them (or, when a stopped run has no report, from then on).
+   */
+  interimErrors?: InterimErrors;
   startedAt: number;
   finishedAt?: number;
 }
 
-/** `leakCheck`: a leak check ran while the run goes on (`run.interimLeakCheck`). */
-export type RunChange = 'started' | 'progress' | 'leakCheck' | 'finished';
+/**
+ * `leakCheck`: a leak check ran while the run goes on (`run.interimLeakCheck`); `memoryErrors`:
+ * memory errors were recorded while it goes on (`run.interimErrors`).
+ */
+export type RunChange = 'started' | 'progress' | 'leakCheck' | 'memoryErrors' | 'finished';
+/** What a run finds while it goes on, told (throttled) before its report. */
+type InterimChange = 'leakCheck' | 'memoryErrors';
 export type RunListener = (run: RunState, change: RunChange) => void;
 
 export class RunStore {
@@ -42,13 +52,14 @@ export class RunStore {
   /** Finishing work not done yet (publishing diagnostics …); whenRunFinished waits for it. */
   private pending = 0;
   private idleWaiters: (() => void)[] = [];
-  /** A `leakCheck` change held back by the throttle, and when the last one went out. */
-  private heldLeakCheck: { run: RunState; timer: ReturnType<typeof setTimeout> } | undefined;
-  private lastLeakCheckAt = -Infinity;
+  /** `leakCheck` / `memoryErrors` changes held back by the throttle, and when the last one went out. */
+  private held: { run: RunState; changes: Set<InterimChange>; timer: ReturnType<typeof setTimeout> } | undefined;
+  private lastInterimAt = -Infinity;
 
   /**
-   * `leakCheckThrottleMs`: `leakCheck` changes go out at most this often (a harness may call
-   * `mm_leak_check()` in a loop; each change redraws the Leaks view and republishes diagnostics).
+   * `leakCheckThrottleMs`: `leakCheck` and `memoryErrors` changes, together, go out at most this
+   * often (a harness may call `mm_leak_check()` or fail in a loop; each change redraws views and
+   * republishes diagnostics).
    */
   constructor(
     private readonly historySize = 4,
@@ -102,25 +113,43 @@ export class RunStore {
   leakCheckDuringRun(run: RunState, check: ReportLeakCheck): void {
     if (run.status !== 'running') return;
     run.interimLeakCheck = check;
-    if (this.heldLeakCheck?.run === run) return;
-    if (this.heldLeakCheck) {
-      // Another run's check still held back (it was stopped, and has not ended yet): drop it.
-      clearTimeout(this.heldLeakCheck.timer);
-      this.heldLeakCheck = undefined;
-    }
-    const wait = this.lastLeakCheckAt + this.leakCheckThrottleMs - Date.now();
-    if (wait <= 0) {
-      this.lastLeakCheckAt = Date.now();
-      this.emit(run, 'leakCheck');
+    this.interimChange(run, 'leakCheck');
+  }
+
+  /**
+   * Memory errors were recorded while `run` goes on: they become its `interimErrors` now, and
+   * views hear `memoryErrors` under the same throttle as leak checks. Ignored once the run has ended.
+   */
+  memoryErrorsDuringRun(run: RunState, errors: InterimErrors): void {
+    if (run.status !== 'running') return;
+    run.interimErrors = errors;
+    this.interimChange(run, 'memoryErrors');
+  }
+
+  private interimChange(run: RunState, change: InterimChange): void {
+    if (this.held?.run === run) {
+      this.held.changes.add(change);
       return;
     }
+    if (this.held) {
+      // Another run's changes still held back (it was stopped, and has not ended yet): drop them.
+      clearTimeout(this.held.timer);
+      this.held = undefined;
+    }
+    const wait = this.lastInterimAt + this.leakCheckThrottleMs - Date.now();
+    if (wait <= 0) {
+      this.lastInterimAt = Date.now();
+      this.emit(run, change);
+      return;
+    }
+    const changes = new Set<InterimChange>([change]);
     const timer = setTimeout(() => {
-      this.heldLeakCheck = undefined;
+      this.held = undefined;
       if (run.status !== 'running') return;
-      this.lastLeakCheckAt = Date.now();
-      this.emit(run, 'leakCheck');
+      this.lastInterimAt = Date.now();
+      for (const held of changes) this.emit(run, held);
     }, wait);
-    this.heldLeakCheck = { run, timer };
+    this.held = { run, changes, timer };
   }
 
   /**
@@ -134,9 +163,9 @@ export class RunStore {
     settle?: () => Promise<void>,
   ): Promise<void> {
     if (run.status !== 'running') return;
-    if (this.heldLeakCheck?.run === run) {
-      clearTimeout(this.heldLeakCheck.timer);
-      this.heldLeakCheck = undefined;
+    if (this.held?.run === run) {
+      clearTimeout(this.held.timer);
+      this.held = undefined;
     }
     run.status = status;
     run.finishedAt = Date.now();

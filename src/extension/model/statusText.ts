@@ -24,6 +24,10 @@ function lostBlocks(leaks: readonly ReportLeak[]): number {
   return blocks;
 }
 
+function memoryErrors(n: number): string {
+  return `${formatCount(n)} memory error${n === 1 ? '' : 's'}`;
+}
+
 export function statusText(run: RunState | undefined): StatusText {
   if (run === undefined)
     return { text: '$(circuit-board) LMM', tooltip: 'LMM Studio: no run yet. Run a harness or open a trace.' };
@@ -34,12 +38,14 @@ export function statusText(run: RunState | undefined): StatusText {
   const steps = `${formatCount(run.replay.steps)} operations`;
   switch (run.status) {
     case 'running': {
-      // After a mid-run leak check (Check Leaks Now or mm_leak_check()), what it found and when.
+      // After a mid-run leak check (Check Leaks Now or mm_leak_check()), what it found and when;
+      // once memory errors happen, how many so far.
       const check = run.interimLeakCheck;
       const leaked = check ? lostBlocks(check.leaks) : 0;
+      const errors = run.interimErrors?.occurrences ?? 0;
       return {
-        text: `$(sync~spin) LMM ${totals}${check ? ` · ${formatCount(leaked)} leaked at step ${formatCount(check.event)}` : ''}`,
-        tooltip: `Running ${run.label} on ${RUN_POLICY}: ${steps} so far, ${totals} of application memory.${check ? ` The leak check at step ${formatCount(check.event)} (${check.requested ? 'Check Leaks Now' : 'mm_leak_check()'}) found ${formatCount(leaked)} leaked blocks.` : ''} Click to stop.`,
+        text: `$(sync~spin) LMM ${totals}${errors > 0 ? ` · ${memoryErrors(errors)}` : ''}${check ? ` · ${formatCount(leaked)} leaked at step ${formatCount(check.event)}` : ''}`,
+        tooltip: `Running ${run.label} on ${RUN_POLICY}: ${steps} so far, ${totals} of application memory.${errors > 0 ? ` ${memoryErrors(errors)} so far (in the Problems panel).` : ''}${check ? ` The leak check at step ${formatCount(check.event)} (${check.requested ? 'Check Leaks Now' : 'mm_leak_check()'}) found ${formatCount(leaked)} leaked blocks.` : ''} Click to stop.`,
       };
     }
     case 'finished': {
@@ -54,10 +60,13 @@ export function statusText(run: RunState | undefined): StatusText {
     }
     case 'failed':
       return { text: '$(error) LMM failed', tooltip: `${run.label} failed: ${run.message ?? 'unknown error'}` };
-    case 'stopped':
+    case 'stopped': {
+      // Without a report, the errors recorded before the stop are all there is.
+      const errors = run.report ? 0 : (run.interimErrors?.occurrences ?? 0);
       return {
-        text: `$(debug-stop) LMM stopped · ${totals}`,
-        tooltip: `${run.label} stopped: ${run.message ?? 'by request'} (${steps}).`,
+        text: `$(debug-stop) LMM stopped · ${totals}${errors > 0 ? ` · ${memoryErrors(errors)}` : ''}`,
+        tooltip: `${run.label} stopped: ${run.message ?? 'by request'} (${steps}${errors > 0 ? `, ${memoryErrors(errors)} before the stop` : ''}).`,
       };
+    }
   }
 }

@@ -5,6 +5,13 @@ import { join } from 'node:path';
 import { HeapOpKind } from '../../../src/engine/heapOps';
 import { runHarness, type MemoryErrorsSoFar } from '../../../src/harness/runHarness';
 import { MAX_POSTED_ERRORS } from '../../../src/harness/runtime/harnessRuntime';
+import type * as vscode from 'vscode';
+import { createHarnessRunner } from '../../../src/extension/harnessRunner';
+import { HeapReplay } from '../../../src/extension/model/heapReplay';
+import { runResultsParams } from '../../../src/extension/model/runResultsParams';
+import { RunStore } from '../../../src/extension/model/runState';
+import type { HarnessRunHandle } from '../../../src/extension/runController';
+import { runDiagnostics } from '../../../src/server/runDiagnostics';
 
 /**
  * A server loop that never ends by itself and frees one request twice, early (line 11), then
@@ -38,7 +45,7 @@ describe('memory errors reach the caller while the harness runs (onMemoryErrors)
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('a double free in a never-ending loop arrives at once, after the batch with its step, at the XFREE line; Stop keeps it', async () => {
+  it('a double free in a never-ending loop arrives at once, after the batch with its step, at the XFREE line, long before the stop', async () => {
     const file = join(dir, 'server.lmm.ts');
     writeFileSync(file, DOUBLE_FREE_SERVER);
     const events: Event[] = [];
@@ -61,6 +68,7 @@ describe('memory errors reach the caller while the harness runs (onMemoryErrors)
     });
     const result = await handle.result;
     assert.equal(result.outcome, 'cancelled', 'the loop never ends by itself');
+    assert.equal(result.finished, undefined, 'a stopped run has no report: what was posted is all there is');
     assert.ok(cancelAt !== undefined, 'the error arrived before the stop');
     const updates = events.filter((e) => e.kind === 'errors');
     assert.equal(updates.length, 1, 'one error recorded once: one update (nothing is posted while nothing new happens)');
@@ -143,5 +151,56 @@ export default function main() {
       'the first ones, in order, each once',
     );
     assert.ok(last.errors.every((e) => e.kind === 'invalid-free' && e.count === 1));
+  });
+
+  it('through the extension’s harness runner and RunStore: an error diagnostic on the XFREE line while the run goes on, kept after Stop', async () => {
+    const file = join(dir, 'server-runner.lmm.ts');
+    writeFileSync(file, DOUBLE_FREE_SERVER);
+    const lines: string[] = [];
+    const log = { appendLine: (line: string) => lines.push(line) } as unknown as vscode.OutputChannel;
+    const store = new RunStore(4, 50);
+    const run = store.begin({
+      kind: 'harness',
+      file,
+      label: 'server-runner.lmm.ts',
+      replay: new HeapReplay({ pageSize: 4096, eventsKept: 100_000 }),
+      sites: [],
+    });
+    const published: string[] = [];
+    store.onDidChange((changed, change) => {
+      if (change !== 'memoryErrors') return;
+      const params = runResultsParams(changed);
+      const list = runDiagnostics(params, { text: () => undefined, uri: (f) => f, structSite: () => undefined }).get(file) ?? [];
+      for (const d of list) published.push(`${params.status} ${d.range.start.line + 1} ${d.severity} ${d.message}`);
+      setTimeout(() => handle.stop(), 100);
+    });
+    const handle: HarnessRunHandle = createHarnessRunner({} as vscode.ExtensionContext, log).start(
+      file,
+      { timeLimitMs: 30_000, pageSize: 4096 },
+      {
+        sites: () => undefined,
+        batch: () => undefined,
+        memoryErrors: (errors) => store.memoryErrorsDuringRun(run, errors),
+      },
+    );
+    const outcome = await handle.done;
+    assert.equal(outcome.status, 'stopped');
+    assert.equal(outcome.report, undefined);
+    assert.deepEqual(
+      lines.filter((l) => /not shown/.test(l)),
+      [],
+      'every update valid',
+    );
+    assert.equal(published.length, 1, published.join('\n'));
+    assert.match(
+      published[0]!,
+      /^running 11 1 double-free: double free: .* was already freed \[memory error at step 11, run in progress\]$/,
+    );
+    await store.end(run, 'stopped', { message: 'stopped by request' });
+    const kept = runDiagnostics(runResultsParams(run), { text: () => undefined, uri: (f) => f, structSite: () => undefined }).get(
+      file,
+    )!;
+    assert.equal(kept.length, 1);
+    assert.match(kept[0]!.message as string, /\[memory error at step 11, run stopped before its end\]$/);
   });
 });
