@@ -1,5 +1,4 @@
 import { strict as assert } from 'node:assert';
-import { HeapReplay } from '../../../src/extension/model/heapReplay';
 import { runResultsParams } from '../../../src/extension/model/runResultsParams';
 import {
   asInterimErrors,
@@ -8,12 +7,11 @@ import {
   type ReportError,
   type ReportLeakCheck,
 } from '../../../src/extension/model/runReport';
-import { RunStore, type RunChange, type RunState } from '../../../src/extension/model/runState';
+import { RunStore, type RunChange } from '../../../src/extension/model/runState';
 import { statusText } from '../../../src/extension/model/statusText';
 import { runDiagnostics, type SourceFiles } from '../../../src/server/runDiagnostics';
+import { FILE, beginServerRun, serverReport, site } from './serverRunFixture';
 
-const FILE = '/w/server.lmm.ts';
-const site = (line: number) => ({ file: FILE, line, column: 5 });
 const error = (over: Partial<ReportError> = {}): ReportError => ({
   kind: 'double-free',
   message: 'double free: the block of req_t allocated at server.lmm.ts:7:17 was already freed',
@@ -31,24 +29,8 @@ const interim = (errors: ReportError[], over: Partial<InterimErrors> = {}): Inte
   distinct: errors.length,
   ...over,
 });
-const finalReport = (count: number): LmmReport => ({
-  schemaVersion: 1,
-  families: [],
-  totals: { pages: 1, mappedBytes: 4096, appMemory: 0, mmap: 1, munmap: 0 },
-  sites: [],
-  leaks: [],
-  errors: [error({ count })],
-  leakChecks: [],
-  hints: [],
-});
-const begin = (store: RunStore): RunState =>
-  store.begin({
-    kind: 'harness',
-    file: FILE,
-    label: 'server.lmm.ts',
-    replay: new HeapReplay({ pageSize: 4096, eventsKept: 1_000_000 }),
-    sites: [],
-  });
+const finalReport = (count: number): LmmReport => serverReport({ errors: [error({ count })] });
+const begin = beginServerRun;
 const files: SourceFiles = { text: () => undefined, uri: (f) => `file://${f}`, structSite: () => undefined };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

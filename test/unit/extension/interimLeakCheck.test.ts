@@ -1,16 +1,14 @@
 import { strict as assert } from 'node:assert';
-import { HeapReplay } from '../../../src/extension/model/heapReplay';
 import { leakNodes } from '../../../src/extension/model/leaksTree';
 import { MemoryMapFeed } from '../../../src/extension/model/memoryMapFeed';
 import { runResultsParams } from '../../../src/extension/model/runResultsParams';
 import { asLeakCheck, type LmmReport, type ReportLeak, type ReportLeakCheck } from '../../../src/extension/model/runReport';
-import { RunStore, type RunChange, type RunState } from '../../../src/extension/model/runState';
+import { RunStore, type RunChange } from '../../../src/extension/model/runState';
 import { statusText } from '../../../src/extension/model/statusText';
 import { parseHostToWebview } from '../../../src/protocol/webviewMessages';
 import { runDiagnostics, type SourceFiles } from '../../../src/server/runDiagnostics';
+import { FILE, beginServerRun, serverReport, site } from './serverRunFixture';
 
-const FILE = '/w/server.lmm.ts';
-const site = (line: number) => ({ file: FILE, line, column: 5 });
 const leak = (over: Partial<ReportLeak>): ReportLeak => ({
   kind: 'definitely-lost',
   struct: 'conn_t',
@@ -27,24 +25,9 @@ const check = (event: number, over: Partial<ReportLeakCheck> = {}): ReportLeakCh
   leaks: [leak({ blocks: event, bytes: event * 16 }), leak({ kind: 'still-reachable', blocks: 3, bytes: 48, site: site(9) })],
   ...over,
 });
-const finalReport = (lost: number): LmmReport => ({
-  schemaVersion: 1,
-  families: [],
-  totals: { pages: 1, mappedBytes: 4096, appMemory: 0, mmap: 1, munmap: 0 },
-  sites: [],
-  leaks: [leak({ blocks: lost, bytes: lost * 16 })],
-  errors: [],
-  leakChecks: [check(40, { requested: true })],
-  hints: [],
-});
-const begin = (store: RunStore): RunState =>
-  store.begin({
-    kind: 'harness',
-    file: FILE,
-    label: 'server.lmm.ts',
-    replay: new HeapReplay({ pageSize: 4096, eventsKept: 1_000_000 }),
-    sites: [],
-  });
+const finalReport = (lost: number): LmmReport =>
+  serverReport({ leaks: [leak({ blocks: lost, bytes: lost * 16 })], leakChecks: [check(40, { requested: true })] });
+const begin = beginServerRun;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('leak checks while a harness runs: the extension’s models', () => {
