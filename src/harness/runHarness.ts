@@ -7,11 +7,11 @@
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { MemoryErrorRecord, Site } from '../analysis/analysisInput';
+import type { Site } from '../analysis/analysisInput';
 import type { LeakCheckReport } from '../analysis/runReport';
 import { compileHarness, HarnessCompileError, siteText, type CompiledHarness } from './compile/compileHarness';
 import { harnessBundles } from './harnessBundles';
-import type { RuntimeBatch } from './runtime/harnessRuntime';
+import type { MemoryErrorsUpdate, RuntimeBatch } from './runtime/harnessRuntime';
 import type { FinishedRun } from './sandbox/finishRun';
 import type { WorkerInput, WorkerMessage, WorkerOutcome } from './worker/workerProtocol';
 
@@ -55,7 +55,8 @@ export interface HarnessRunOptions {
  * per kind and site, as the report lists them, with their counts so far) and the totals.
  */
 export interface MemoryErrorsSoFar {
-  errors: MemoryErrorRecord[];
+  /** With `suppressed` / `suppressedBy` on those a suppression silences (as in the report). */
+  errors: MemoryErrorsUpdate['records'];
   /** Every occurrence so far (records past the cap included). */
   occurrences: number;
   /** Records so far (distinct kind and site); more than `errors.length` once past the cap. */
@@ -215,7 +216,7 @@ async function runInWorker(
       : new Worker(bundles.worker.code, { ...workerOptions, eval: true });
   const state: EndState = { lastSite: null };
   // The worker posts each error record once, then only its count: the run's records so far.
-  const errorsSoFar: MemoryErrorRecord[] = [];
+  const errorsSoFar: MemoryErrorsUpdate['records'] = [];
   return new Promise((resolvePromise) => {
     let settled = false;
     const finish = (end: WorkerEnd) => {

@@ -87,6 +87,7 @@ export function runDiagnostics(params: RunResultsParams, files: SourceFiles): Ma
   }
 
   for (const error of report?.errors ?? []) {
+    if (error.suppressed === true) continue;
     const info = frames(error.stack);
     if (error.allocSite) info.push(related(error.allocSite, 'the block was allocated here'));
     if (error.freeSite) info.push(related(error.freeSite, 'the block was freed here'));

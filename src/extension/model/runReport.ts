@@ -88,6 +88,16 @@ export interface ReportError {
   freeSite?: ReportSite;
   /** The step of the first occurrence. */
   step?: number;
+  /** A suppression (lmm.suppressions) silences it: counted apart, not shown as a problem. */
+  suppressed?: boolean;
+  suppressedBy?: string;
+}
+
+/** Occurrences of the errors no suppression silences (records past the posting cap count in). */
+export function unsuppressedOccurrences(errors: InterimErrors): number {
+  let suppressed = 0;
+  for (const error of errors.errors) if (error.suppressed === true) suppressed += error.count;
+  return errors.occurrences - suppressed;
 }
 
 /**

@@ -1,5 +1,5 @@
 /** The status bar item's text and tooltip: the run state and live totals (pages, application memory, leaks). */
-import { formatBytes, formatCount, type ReportLeak } from './runReport';
+import { formatBytes, formatCount, unsuppressedOccurrences, type ReportLeak } from './runReport';
 import type { RunState } from './runState';
 
 /**
@@ -42,7 +42,7 @@ export function statusText(run: RunState | undefined): StatusText {
       // once memory errors happen, how many so far.
       const check = run.interimLeakCheck;
       const leaked = check ? lostBlocks(check.leaks) : 0;
-      const errors = run.interimErrors?.occurrences ?? 0;
+      const errors = run.interimErrors ? unsuppressedOccurrences(run.interimErrors) : 0;
       return {
         text: `$(sync~spin) LMM ${totals}${errors > 0 ? ` · ${memoryErrors(errors)}` : ''}${check ? ` · ${formatCount(leaked)} leaked at step ${formatCount(check.event)}` : ''}`,
         tooltip: `Running ${run.label} on ${RUN_POLICY}: ${steps} so far, ${totals} of application memory.${errors > 0 ? ` ${memoryErrors(errors)} so far (in the Problems panel).` : ''}${check ? ` The leak check at step ${formatCount(check.event)} (${check.requested ? 'Check Leaks Now' : 'mm_leak_check()'}) found ${formatCount(leaked)} leaked blocks.` : ''} Click to stop.`,
@@ -50,7 +50,7 @@ export function statusText(run: RunState | undefined): StatusText {
     }
     case 'finished': {
       const leaks = leakedBlocks(run);
-      const errors = (run.report?.errors ?? []).reduce((n, e) => n + e.count, 0);
+      const errors = (run.report?.errors ?? []).reduce((n, e) => n + (e.suppressed === true ? 0 : e.count), 0);
       const icon = errors > 0 ? '$(error)' : leaks > 0 ? '$(warning)' : '$(check)';
       const text = `${icon} LMM ${totals}${run.kind === 'harness' ? ` · ${formatCount(leaks)} leaked` : ''}`;
       return {
@@ -62,7 +62,7 @@ export function statusText(run: RunState | undefined): StatusText {
       return { text: '$(error) LMM failed', tooltip: `${run.label} failed: ${run.message ?? 'unknown error'}` };
     case 'stopped': {
       // Without a report, the errors recorded before the stop are all there is.
-      const errors = run.report ? 0 : (run.interimErrors?.occurrences ?? 0);
+      const errors = run.report || !run.interimErrors ? 0 : unsuppressedOccurrences(run.interimErrors);
       return {
         text: `$(debug-stop) LMM stopped · ${totals}${errors > 0 ? ` · ${memoryErrors(errors)}` : ''}`,
         tooltip: `${run.label} stopped: ${run.message ?? 'by request'} (${steps}${errors > 0 ? `, ${memoryErrors(errors)} before the stop` : ''}).`,

@@ -73,8 +73,11 @@ export interface RuntimeBatch {
 export interface MemoryErrorsUpdate {
   /** The index of `records[0]` among the run's error records (the records posted before it). */
   first: number;
-  /** Records new since the last update (copies), none past the first `MAX_POSTED_ERRORS`. */
-  records: MemoryErrorRecord[];
+  /**
+   * Records new since the last update (copies), none past the first `MAX_POSTED_ERRORS`. The
+   * sandbox marks those a suppression silences, as the report will (`suppressed`, `suppressedBy`).
+   */
+  records: (MemoryErrorRecord & { suppressed?: boolean; suppressedBy?: string })[];
   /** The count so far of every record posted, this update's included (index = record index). */
   counts: number[];
   /** Errors so far, every occurrence counted, records past the cap included. */

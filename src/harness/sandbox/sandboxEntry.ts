@@ -8,7 +8,7 @@
 import type { RunData, Site } from '../../analysis/analysisInput';
 import { checkLeaks, type LeakCheckResult } from '../../analysis/leakCheck';
 import { leakCheckReport, type LeakCheckReport } from '../../analysis/runReport';
-import { parseSuppressions, type Suppression } from '../../analysis/suppressions';
+import { matchErrorSuppression, parseSuppressions, type Suppression } from '../../analysis/suppressions';
 import { createLmmStudioModule } from '../api/lmmStudioModule';
 import { HarnessLocator, type LocatorData } from '../compile/harnessLocator';
 import {
@@ -95,8 +95,19 @@ export function startRun(
           },
         }
       : {}),
-    // Memory errors go out with the flush after the batch holding their failing steps.
-    ...(onMemoryErrors !== undefined ? { onMemoryErrors } : {}),
+    // Memory errors go out with the flush after the batch holding their failing steps, marked
+    // when a suppression silences them (as the report marks them), so views can leave them out.
+    ...(onMemoryErrors !== undefined
+      ? {
+          onMemoryErrors: (update: MemoryErrorsUpdate) => {
+            for (const record of update.records) {
+              const suppression = matchErrorSuppression(suppressions, record.kind, record.stack);
+              if (suppression !== undefined) Object.assign(record, { suppressed: true, suppressedBy: suppression.name });
+            }
+            onMemoryErrors(update);
+          },
+        }
+      : {}),
   });
   const lmmStudio = createLmmStudioModule(runtime);
   return {

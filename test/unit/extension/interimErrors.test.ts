@@ -168,6 +168,19 @@ describe('memory errors while a harness runs: the extension’s models', () => {
     assert.match(statusText(run).tooltip, /1,300 memory errors before the stop\)\.$/);
   });
 
+  it('status bar: errors a suppression silences are not counted, while the run goes on nor at its end', async () => {
+    const store = new RunStore(4, 0);
+    const run = begin(store);
+    const silenced = error({ count: 5, suppressed: true, suppressedBy: 'known' });
+    store.memoryErrorsDuringRun(run, interim([silenced, error({ site: site(12), count: 2 })], { occurrences: 7, distinct: 2 }));
+    assert.match(statusText(run).text, / · 2 memory errors$/);
+    store.memoryErrorsDuringRun(run, interim([silenced], { occurrences: 5, distinct: 1 }));
+    assert.doesNotMatch(statusText(run).text, /memory error/);
+    await store.end(run, 'finished', { report: serverReport({ errors: [silenced] }) });
+    assert.match(statusText(run).text, /^\$\(check\) LMM /, 'no error icon for a suppressed error');
+    assert.match(statusText(run).tooltip, / 0 memory errors\./);
+  });
+
   it('asInterimErrors: takes what the worker posts, refuses malformed errors with a clear message', () => {
     assert.equal(asInterimErrors(interim([error()])).errors[0]!.step, 11);
     assert.throws(() => asInterimErrors(null), /not a JSON object/);

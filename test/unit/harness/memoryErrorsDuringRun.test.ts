@@ -9,6 +9,7 @@ import type * as vscode from 'vscode';
 import { createHarnessRunner } from '../../../src/extension/harnessRunner';
 import { HeapReplay } from '../../../src/extension/model/heapReplay';
 import { runResultsParams } from '../../../src/extension/model/runResultsParams';
+import { unsuppressedOccurrences } from '../../../src/extension/model/runReport';
 import { RunStore } from '../../../src/extension/model/runState';
 import type { HarnessRunHandle } from '../../../src/extension/runController';
 import { runDiagnostics } from '../../../src/server/runDiagnostics';
@@ -89,6 +90,54 @@ describe('memory errors reach the caller while the harness runs (onMemoryErrors)
     assert.ok(refused >= 0, 'the failing step streamed');
     assert.equal((events[refused] as { ok: boolean }).ok, false, 'a refused free');
     assert.ok(refused < events.indexOf(updates[0]!), 'the batch with the failing step came first');
+  });
+
+  it('an error a suppression silences is posted marked, and neither the Problems panel nor the status bar counts it', async () => {
+    const file = join(dir, 'suppressed.lmm.ts');
+    // Two double frees: one at line 7 (suppressed), one at line 8 (not).
+    writeFileSync(
+      file,
+      `import { struct, u32, MM_REG_STRUCT, XCALLOC, XFREE } from 'lmm-studio';
+@struct class req_t { @u32 id!: number; }
+export default function main() {
+  MM_REG_STRUCT(req_t);
+  const req = XCALLOC(1, req_t)!;
+  XFREE(req);
+  XFREE(req);
+  XFREE(req);
+}
+`,
+    );
+    const suppressions = {
+      text: '{\n   known-double-free\n   lmm:double-free\n   src:suppressed.lmm.ts:7\n}\n',
+      file: join(dir, '.lmmsupp'),
+    };
+    let last: MemoryErrorsSoFar | undefined;
+    const result = await runHarness(file, { suppressions, onMemoryErrors: (errors) => (last = errors) }).result;
+    assert.equal(result.outcome, 'completed');
+    assert.ok(last, 'errors were posted');
+    const byLine = new Map(last.errors.map((e) => [e.site.line, e]));
+    assert.equal(byLine.get(7)?.suppressed, true, 'line 7 is suppressed');
+    assert.equal(byLine.get(7)?.suppressedBy, 'known-double-free');
+    assert.equal(byLine.get(8)?.suppressed, undefined, 'line 8 is not');
+    // The report agrees on which is which.
+    const report = result.finished!.report as { errors: { site: { line: number }; suppressed: boolean }[] };
+    assert.deepEqual(report.errors.map((e) => [e.site.line, e.suppressed]).sort(), [
+      [7, true],
+      [8, false],
+    ]);
+    // The extension's views of the run in progress: one problem (line 8), one error counted.
+    const interim = { errors: last.errors, occurrences: last.occurrences, distinct: last.distinct };
+    assert.equal(unsuppressedOccurrences(interim), 1);
+    const params = runResultsParams({ id: 1, status: 'running', file, interimErrors: interim } as unknown as Parameters<
+      typeof runResultsParams
+    >[0]);
+    const files = { text: () => undefined, uri: (f: string) => `file://${f}`, structSite: () => undefined };
+    const problems = [...runDiagnostics(params, files).values()].flat();
+    assert.deepEqual(
+      problems.map((d) => [d.code, d.range.start.line + 1]),
+      [['double-free', 8]],
+    );
   });
 
   it('a loop of a million bad frees posts one record whose count grows, at most once a batch interval; the report agrees', async () => {
