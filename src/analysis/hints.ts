@@ -69,8 +69,12 @@ export function computeHints(data: RunData, timeline: AllocationTimeline): Hint[
   }
 
   const stats = heapStatistics(data.heap);
+  const declared = new Set(data.structs.map((layout) => layout.name));
   for (const family of stats.families) {
     if (family.peakPages === 0) continue;
+    // Both hints count blocks of one unit each; the built-in family `buf` (XCALLOC_BUF) serves
+    // blocks of any number of 1-byte units, so neither applies to it.
+    if (!declared.has(family.name)) continue;
     const fit = pageFit(pageSize, family.size);
     // Struct sizes that strand bytes in every page.
     if (fit.strandedBytes > 0 && fit.blocksPerPage > 0) {

@@ -1,6 +1,6 @@
 /**
  * Reads a harness's source into what the language server needs: its structs (fields, C layout,
- * where each declaration sits), MM_REG_STRUCT / XCALLOC / XFREE calls and `main`. Syntax only
+ * where each declaration sits), MM_REG_STRUCT / XCALLOC / XCALLOC_BUF / XFREE calls and `main`. Syntax only
  * (TypeScript's parser, no type checker): fast on every keystroke, and a half-typed file still
  * gives what can be read. Layouts use the analysis's x86-64 rules (`src/analysis/structLayout`).
  */
@@ -83,7 +83,7 @@ export function scanHarness(text: string, fileName = 'harness.ts'): HarnessScan 
       mainBody = node.body;
     } else if (ts.isCallExpression(node) && ts.isIdentifier(node.expression)) {
       const callee = node.expression.text;
-      if (callee === 'MM_REG_STRUCT' || callee === 'XCALLOC' || callee === 'XFREE') {
+      if (callee === 'MM_REG_STRUCT' || callee === 'XCALLOC' || callee === 'XCALLOC_BUF' || callee === 'XFREE') {
         const call: ScannedCall = { calleeSpan: span(node.expression), callSpan: span(node) };
         const structArg = callee === 'MM_REG_STRUCT' ? node.arguments[0] : callee === 'XCALLOC' ? node.arguments[1] : undefined;
         if (structArg && ts.isIdentifier(structArg)) {
@@ -97,7 +97,9 @@ export function scanHarness(text: string, fileName = 'harness.ts'): HarnessScan 
             call.unitsSpan = span(node.arguments[0]);
           }
         }
-        (callee === 'MM_REG_STRUCT' ? scan.registrations : callee === 'XCALLOC' ? scan.allocations : scan.frees).push(call);
+        // XCALLOC_BUF allocates too (from the built-in family buf): it gets the same lenses and hovers.
+        const list = callee === 'MM_REG_STRUCT' ? scan.registrations : callee === 'XFREE' ? scan.frees : scan.allocations;
+        list.push(call);
       }
     }
     ts.forEachChild(node, visit);

@@ -240,6 +240,8 @@ export function importCHeader(text: string, file: string): CImportResult {
   // ---- emission
   const used = new Set<string>(['struct', 'MM_REG_STRUCT']);
   let usesCArray = false;
+  /** A `char *` field became `@ptr(buf)`: the harness imports the `Buf` type. */
+  let usesBuf = false;
   const structs: ImportedStruct[] = [];
   const classes: string[] = [];
 
@@ -416,6 +418,13 @@ export function importCHeader(text: string, file: string): CImportResult {
           used.add('ptr');
           return { name, decorator: `@ptr(() => ${target})`, ts: `${target} | null`, size: 8, align: 8, offset };
         }
+        if (type.to.kind === 'char') {
+          // A C string: a buffer from XCALLOC_BUF, and a pointer the leak check follows.
+          used.add('ptr');
+          used.add('buf');
+          usesBuf = true;
+          return { name, decorator: '@ptr(buf)', ts: 'Buf | null', size: 8, align: 8, offset };
+        }
         if (type.to.kind === 'function') {
           note(line, `${owner}: a function pointer has no harness equivalent; kept as u64 (same size)`);
           return scalarField('u64', 'TODO(lmm import-c): a function pointer in C; u64 keeps the layout');
@@ -510,6 +519,12 @@ export function importCHeader(text: string, file: string): CImportResult {
         used.add('ptr');
         token = `ptr(() => ${target})`;
         ts = `${target} | null`;
+      } else if (element.to.kind === 'char') {
+        used.add('ptr');
+        used.add('buf');
+        usesBuf = true;
+        token = 'ptr(buf)';
+        ts = 'Buf | null';
       } else {
         if (element.to.kind === 'function')
           note(line, `${owner}: function pointers have no harness equivalent; kept as u64 each`);
@@ -606,7 +621,7 @@ export function importCHeader(text: string, file: string): CImportResult {
     out.push('// Not translated, or only as bytes (see the TODO comments):');
     for (const n of [...notes].sort((a, b) => a.line - b.line)) out.push(`//   ${file}:${n.line}: ${n.message}`);
   }
-  out.push(`import { ${[...imported, 'MM_REG_STRUCT'].join(', ')}${usesCArray ? ', type CArray' : ''} } from 'lmm-studio';`, '');
+  out.push(`import { ${[...imported, 'MM_REG_STRUCT'].join(', ')}${usesBuf ? ', type Buf' : ''}${usesCArray ? ', type CArray' : ''} } from 'lmm-studio';`, '');
   out.push(...classes.map((c) => c + '\n'));
   out.push('export default function main(): void {');
   for (const s of structs) out.push(`  MM_REG_STRUCT(${s.name});`);

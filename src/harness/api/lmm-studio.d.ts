@@ -52,6 +52,26 @@ export declare function char(length: number): CType<string>;
 
 /** A pointer to a struct (8 bytes): reads back as a view of the block it points to, or null. */
 export declare function ptr<T extends object>(target: () => StructClass<T>): CType<T | null>;
+/** A pointer to a buffer (`char *` to an `XCALLOC_BUF` block): `@ptr(buf) name!: Buf | null`. */
+export declare function ptr(target: BufFamily | (() => BufFamily)): CType<Buf | null>;
+
+declare const bufFamilyBrand: unique symbol;
+/** The built-in family `buf` of 1-byte units that serves `XCALLOC_BUF`, for `@ptr(buf)` fields. */
+export interface BufFamily {
+  readonly [bufFamilyBrand]: true;
+}
+export declare const buf: BufFamily;
+
+/**
+ * What XCALLOC_BUF returns: the block's bytes, read and written in place (`b[i]`, 0–255, and
+ * `b.length`), and `b.text` for a NUL-terminated C string in them (writes at most length − 1
+ * bytes and a NUL; a longer string is cut and reported as out-of-bounds).
+ */
+export interface Buf extends Iterable<number> {
+  readonly length: number;
+  [index: number]: number;
+  text: string;
+}
 
 /** A struct embedded by value. */
 export declare function field<T extends object>(target: () => StructClass<T>): CType<T>;
@@ -75,6 +95,13 @@ export declare function MM_REG_STRUCT(type: StructClass): void;
  * the allocation fails (unregistered struct, too large for a page, out of memory).
  */
 export declare function XCALLOC<T extends object>(units: number, type: StructClass<T>): Block<T>;
+
+/**
+ * Allocates a zeroed buffer of `bytes` bytes that is not a struct (C's `calloc(1, bytes)` for
+ * strings and byte arrays): LMM's `xcalloc_buf`, served by the built-in family `buf` of 1-byte
+ * units, within one page's capacity. Non-null in the type; `null` at run time when it fails.
+ */
+export declare function XCALLOC_BUF(bytes: number): Buf;
 
 /** Frees a block (pass the view XCALLOC returned). */
 export declare function XFREE(block: object | null): void;

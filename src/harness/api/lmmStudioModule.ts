@@ -6,7 +6,7 @@
 import { blockUsageReport, memoryUsageReport, registeredPageFamiliesReport } from '../../engine/classicReport';
 import type { HarnessRuntime } from '../runtime/harnessRuntime';
 import { elementType, fieldDecorator, scalarDecorator, takeFieldRecords, type StructClass } from './fieldTypes';
-import { declareStruct } from './structLayout';
+import { buf, declareStruct } from './structLayout';
 
 export function createLmmStudioModule(runtime: HarnessRuntime): Record<string, unknown> {
   const paths = runtime.paths;
@@ -32,8 +32,10 @@ export function createLmmStudioModule(runtime: HarnessRuntime): Record<string, u
     },
     ptr: (target: () => StructClass) => {
       if (typeof target !== 'function') throw new TypeError('ptr(() => T) takes a thunk returning a @struct class');
-      return fieldDecorator({ kind: 'ptr', target });
+      // `ptr(buf)`: the built-in buffer family needs no thunk (it is never declared later).
+      return fieldDecorator({ kind: 'ptr', target: (target as unknown) === buf ? () => buf : target });
     },
+    buf,
     u8: scalarDecorator('u8'),
     u16: scalarDecorator('u16'),
     u32: scalarDecorator('u32'),
@@ -47,6 +49,7 @@ export function createLmmStudioModule(runtime: HarnessRuntime): Record<string, u
     mm_init: (options?: unknown) => runtime.init(options),
     MM_REG_STRUCT: (cls: unknown) => runtime.register(cls),
     XCALLOC: (units: number, cls: unknown) => runtime.xcalloc(units, cls),
+    XCALLOC_BUF: (bytes: number) => runtime.xcallocBuf(bytes),
     XFREE: (view: unknown) => runtime.xfree(view),
     addressOf: (view: unknown) => runtime.addressOf(view),
     sizeof: (cls: unknown) => runtime.sizeOf(cls),

@@ -40,6 +40,22 @@ export function declareStruct(cls: StructClass, name: string, fields: FieldRecor
   return info;
 }
 
+/**
+ * The built-in family of open-size buffers (`XCALLOC_BUF(bytes)`, the engine's `xcalloc_buf`):
+ * units of 1 byte, opaque (no fields, so no pointers for the leak check to follow). A struct
+ * info like any other, so views, pointer fields (`@ptr(buf)`) and roots take buffers unchanged;
+ * not in `declaredStructs`, because reports and hints list the harness's own structs.
+ */
+export class buf {}
+export const BUF_STRUCT: StructInfo = {
+  cls: buf,
+  name: 'buf',
+  fields: [],
+  layout: { size: 1, align: 1, fields: [], pointerOffsets: [] },
+  computing: false,
+};
+structs.set(buf, BUF_STRUCT);
+
 /** The struct info of a `@struct` class, or undefined for anything else. */
 export function structInfo(value: unknown): StructInfo | undefined {
   return typeof value === 'function' ? structs.get(value) : undefined;

@@ -14,7 +14,8 @@ import type {
 import { META_SIZE } from '../../engine/constants';
 import { HeapOpKind, HeapOpRecorder, type HeapOpBatch } from '../../engine/heapOps';
 import { LmmHeap } from '../../engine/lmmHeap';
-import { declaredStructs, layoutOf, structInfo, structLayout, type StructInfo } from '../api/structLayout';
+import { BUF_STRUCT, declaredStructs, layoutOf, structInfo, structLayout, type StructInfo } from '../api/structLayout';
+import { makeBufferView } from './bufferViews';
 import { CallPaths, grow, ROOT_PATH } from './callPaths';
 import { isView, makeView, poisonView, setViewHost, viewStruct, type StructView, type ViewHost } from './structViews';
 
@@ -219,6 +220,42 @@ export class HarnessRuntime implements ViewHost {
     return makeView(info, kernel.view(address), address - kernel.pageOf(address), id, address, units);
   }
 
+  /**
+   * `XCALLOC_BUF(bytes)`: a zeroed buffer of `bytes` bytes from the built-in family `buf` (1-byte
+   * units), registered, and recorded as a registration, on first use: the engine's `xcalloc_buf`.
+   */
+  xcallocBuf(bytes: unknown): StructView | null {
+    if (this.leakCheckRequests !== undefined && Atomics.load(this.leakCheckRequests, 0) !== 0) this.requestedLeakCheck();
+    if (!(typeof bytes === 'number' && Number.isInteger(bytes) && bytes >= 1)) {
+      throw new RangeError(`XCALLOC_BUF(${String(bytes)}): bytes must be a positive integer`);
+    }
+    let family = this.familyOf.get(BUF_STRUCT);
+    if (family === undefined) {
+      family = this.heap.register(BUF_STRUCT.name, 1);
+      this.record(HeapOpKind.Register, 1, 0, family, BUF_STRUCT.name);
+      if (family < 0) {
+        const error = this.heap.lastError!;
+        const message =
+          error.kind === 'duplicate-registration'
+            ? `XCALLOC_BUF: a struct named ${BUF_STRUCT.name} is registered, and buffers need the built-in family ${BUF_STRUCT.name}`
+            : error.message;
+        this.opError(error.kind === 'out-of-memory' ? 'out-of-memory' : 'duplicate-registration', message, -1);
+        return null;
+      }
+      this.familyOf.set(BUF_STRUCT, family);
+    }
+    const address = this.heap.xcalloc(family, bytes);
+    this.record(HeapOpKind.Alloc, family, bytes, address, undefined);
+    if (address === 0) {
+      const error = this.heap.lastError!;
+      this.opError(error.kind === 'too-large' ? 'too-large' : 'out-of-memory', `XCALLOC_BUF: ${error.message}`, -1);
+      return null;
+    }
+    const id = this.addAllocation(address, bytes, family);
+    const kernel = this.heap.kernel;
+    return makeBufferView(kernel.view(address), address - kernel.pageOf(address), id, address, bytes);
+  }
+
   xfree(value: unknown): void {
     if (this.leakCheckRequests !== undefined && Atomics.load(this.leakCheckRequests, 0) !== 0) this.requestedLeakCheck();
     if (!isView(value)) {
@@ -382,8 +419,8 @@ export class HarnessRuntime implements ViewHost {
     if (id !== undefined) {
       const units = size > 0 ? Math.floor(this.blockBytes(id) / size) : 0;
       // A freed block's view never touches bytes (every access reports use-after-free first).
-      if (this.freed[id] !== 0) return makeView(target, emptyView, 0, id, address, units);
-      return makeView(target, kernel.view(address), address - kernel.pageOf(address), id, address, units);
+      if (this.freed[id] !== 0) return viewOf(target, emptyView, 0, id, address, units);
+      return viewOf(target, kernel.view(address), address - kernel.pageOf(address), id, address, units);
     }
     const start = this.liveBlockContaining(address);
     if (start < 0) {
@@ -392,7 +429,7 @@ export class HarnessRuntime implements ViewHost {
     }
     const owner = this.lastAllocationAt.get(start)!;
     const units = size > 0 ? Math.floor((this.blockBytes(owner) - (address - start)) / size) : 0;
-    return makeView(target, kernel.view(address), address - kernel.pageOf(address), owner, address, Math.max(units, 1));
+    return viewOf(target, kernel.view(address), address - kernel.pageOf(address), owner, address, Math.max(units, 1));
   }
 
   private liveBlockContaining(address: number): number {
@@ -414,6 +451,7 @@ export class HarnessRuntime implements ViewHost {
     const family = this.heap.families[this.allocFamily[id]!]!;
     const units = this.allocUnits[id]!;
     const where = siteLabel(this.paths.stack(this.allocPath[id]!)[0]!);
+    if (family.id === this.familyOf.get(BUF_STRUCT)) return `the ${units}-byte buffer allocated at ${where}`;
     return `the block of ${units > 1 ? `${units} × ` : ''}${family.name} allocated at ${where}`;
   }
 
@@ -605,6 +643,11 @@ export class HarnessRuntime implements ViewHost {
 }
 
 const emptyView = new DataView(new ArrayBuffer(8));
+
+/** A view of `units` units of `target`: a buffer view for the built-in family `buf`, else a struct view. */
+function viewOf(target: StructInfo, d: DataView, o: number, id: number, address: number, units: number): StructView {
+  return target === BUF_STRUCT ? makeBufferView(d, o, id, address, units) : makeView(target, d, o, id, address, units);
+}
 
 export function siteLabel(site: Site): string {
   const file = site.file.split(/[\\/]/).pop();

@@ -52,6 +52,11 @@ export function setViewHost(h: ViewHost): void {
   host = h;
 }
 
+/** The runtime the views report to (for the buffer views of `bufferViews.ts`). */
+export function viewHost(): ViewHost {
+  return host;
+}
+
 export function isView(value: unknown): value is StructView {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[VIEW_STRUCT] !== undefined;
 }
@@ -149,12 +154,13 @@ function indexable(view: StructView): StructView {
   });
 }
 
-function isIndex(key: string): boolean {
+export function isIndex(key: string): boolean {
   const c = key.charCodeAt(0);
   return c >= 48 && c <= 57 && String(Number(key)) === key;
 }
 
-function dead(view: StructView): boolean {
+/** True (and reported when freed) when the view's block can no longer be touched. */
+export function dead(view: StructView): boolean {
   const a = view._a;
   if (a < 0) return true;
   if (host.freed[a] !== 0) {
@@ -331,7 +337,7 @@ function copyStruct(d: DataView, o: number, value: unknown, size: number, where:
   for (let i = 0; i < size; i++) d.setUint8(o + i, value._d.getUint8(value._o + i));
 }
 
-function readCString(d: DataView, o: number, n: number): string {
+export function readCString(d: DataView, o: number, n: number): string {
   let end = 0;
   while (end < n && d.getUint8(o + end) !== 0) end++;
   let ascii = true;
@@ -347,7 +353,7 @@ function readCString(d: DataView, o: number, n: number): string {
 }
 
 /** strncpy-like: at most n − 1 bytes and a NUL, the rest zeroed; a longer string is cut and reported. */
-function writeCString(d: DataView, o: number, n: number, text: string, where: string): void {
+export function writeCString(d: DataView, o: number, n: number, text: string, where: string, allocId = writingAllocation): void {
   const bytes = encodeUtf8(text);
   let length = bytes.length;
   if (length > n - 1) {
@@ -357,7 +363,7 @@ function writeCString(d: DataView, o: number, n: number, text: string, where: st
     host.report(
       'out-of-bounds',
       `${where} is char[${n}]: a string of ${bytes.length} bytes does not fit (truncated to ${length})`,
-      writingAllocation,
+      allocId,
     );
   }
   for (let i = 0; i < n; i++) d.setUint8(o + i, i < length ? bytes[i]! : 0);

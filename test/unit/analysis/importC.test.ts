@@ -168,10 +168,11 @@ describe('lmm import-c', () => {
           if (offsets.has(f.name)) assert.equal(offsets.get(f.name), f.offset, `${s.name}.${f.name}`);
         }
       }
-      // Pointers to structs are pointer fields of the harness (the leak check follows them).
+      // Pointers to structs and C strings (char *, as @ptr(buf)) are pointer fields of the
+      // harness: the leak check follows them.
       if (file === 'shapes.h') {
         const shape = layouts.get('shape')!;
-        assert.deepEqual(shape.pointerOffsets, [56, 64, 288, 296]);
+        assert.deepEqual(shape.pointerOffsets, [56, 64, 80, 288, 296]);
         assert.deepEqual(layouts.get('node_t')!.pointerOffsets, [8, 16]);
       }
     }
@@ -244,10 +245,11 @@ describe('lmm import-c', () => {
     );
     assert.match(result.source, /@array\(char\(16\), 4\) tags!: CArray<string>;/);
     assert.match(result.source, /@array\(ptr\(\(\) => node_t\), 2\) kids!: CArray<node_t \| null>;/);
-    assert.match(
-      result.source,
-      /\/\/ char \* in C: LMM follows only pointers to structs; u64 keeps the layout\n {2}@u64 label!: bigint;/,
-    );
+    // A C string points to a buffer (XCALLOC_BUF): a pointer the leak check follows.
+    assert.match(result.source, /\n {2}@ptr\(buf\) label!: Buf \| null;/);
+    assert.match(result.source, /import \{[^}]*\bbuf\b[^}]*, type Buf[^}]*\} from 'lmm-studio';/);
+    // Other pointers to what is not a struct stay bytes of the same size.
+    assert.match(result.source, /@u64 user_data!: bigint;/);
     assert.match(result.source, /@field\(\(\) => shape_size\) size!: shape_size;/);
     assert.match(result.source, /@array\(\(\) => point, 3\) corners!: CArray<point>;/);
     // The anonymous struct is declared before the struct that embeds it.

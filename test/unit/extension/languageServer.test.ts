@@ -314,6 +314,16 @@ describe('language server: run results as diagnostics', () => {
     assert.deepEqual(codeLenses(document, scanHarness(HARNESS, FILE), undefined, FILE), []);
   });
 
+  it('treats XCALLOC_BUF as an allocation (lenses and hovers) with no struct argument', () => {
+    const text = `import { XCALLOC_BUF, XFREE } from 'lmm-studio';\nexport default function main() {\n  const b = XCALLOC_BUF(32);\n  XFREE(b);\n}\n`;
+    const scan = scanHarness(text, FILE);
+    assert.equal(scan.allocations.length, 1);
+    assert.equal(scan.allocations[0]!.struct, undefined);
+    assert.equal(scan.frees.length, 1);
+    const document = TextDocument.create('file:///h.lmm.ts', 'typescript', 1, text);
+    assert.equal(codeLenses(document, scan, report, FILE)[0]!.command!.title, 'not reached in the last run');
+  });
+
   it('hovers: C layout on a struct, site figures on XCALLOC', () => {
     const document = doc();
     const scan = scanHarness(HARNESS, FILE);

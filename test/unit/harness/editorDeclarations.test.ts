@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import ts from 'typescript';
@@ -79,6 +79,43 @@ export default function main() {
 }
 `),
       [],
+    );
+  });
+
+  it('type-check every bundled example harness with no errors under strict', () => {
+    const examples = resolve(__dirname, '..', '..', '..', 'examples');
+    const harnesses = readdirSync(examples).filter((f) => f.endsWith('.lmm.ts'));
+    assert.ok(harnesses.includes('string-buffers.lmm.ts'));
+    for (const name of harnesses) {
+      assert.deepEqual(typeErrors(readFileSync(join(examples, name), 'utf8')), [], name);
+    }
+  });
+
+  it('type XCALLOC_BUF buffers and @ptr(buf) fields, and keep buffers apart from structs', () => {
+    const errors =
+      typeErrors(`import { struct, u32, ptr, buf, type Buf, XCALLOC, XCALLOC_BUF, XFREE, addressOf } from 'lmm-studio';
+@struct class person_t {
+  @ptr(buf) name!: Buf | null;
+  @ptr(() => buf) alias!: Buf | null;
+  @u32 id!: number;
+}
+export default function main() {
+  const p = XCALLOC(1, person_t);
+  const b: Buf = XCALLOC_BUF(8);
+  b[0] = 65;
+  b.text = 'hi';
+  p.name = b;
+  const n: number = p.name.length + addressOf(b) + b[1]!;
+  XFREE(b);
+  XCALLOC(1, buf);
+  p.id = b;
+  @struct class bad_t { @ptr(buf) name!: string | null; }
+  return n;
+}
+`);
+    assert.deepEqual(
+      errors.map((e) => e.split(':')[0]),
+      ['15', '16', '17'],
     );
   });
 

@@ -83,6 +83,32 @@ describe('lmm run', function () {
     );
   });
 
+  it('runs examples/string-buffers.lmm.ts: XCALLOC_BUF names from family buf, leaked and dragged along', async () => {
+    const report = await jsonReport(join(examples, 'string-buffers.lmm.ts'));
+    const buffers = report.families.find((f) => f.name === 'buf')!;
+    assert.equal(buffers.size, 1);
+    const kinds = report.leaks.map((r) => `${r.kind} ${r.struct} ${r.blocks}/${r.bytes}`).sort();
+    assert.deepEqual(kinds, [
+      'definitely-lost buf 1/13', // remove_first() forgot the name of "Donald Knuth"
+      'definitely-lost contact_t 1/24',
+      'indirectly-lost buf 1/13', // "Ken Thompson", behind the stray contact
+      'still-reachable book_t 1/16',
+      'still-reachable buf 4/57',
+      'still-reachable contact_t 4/96',
+    ]);
+    const forgotten = report.leaks.find((r) => r.kind === 'definitely-lost' && r.struct === 'buf')!;
+    assert.deepEqual(
+      forgotten.stack.map((s) => s.line),
+      [22, 30, 50, 50],
+    );
+    assert.deepEqual(report.errors, []);
+    // Page-fit and fragmentation hints count one unit per block: none for buffers.
+    assert.deepEqual(
+      report.hints.filter((h) => h.struct === 'buf'),
+      [],
+    );
+  });
+
   it('hints at the padding a field reordering removes (examples/hints-padding.lmm.ts)', async () => {
     const report = await jsonReport(join(examples, 'hints-padding.lmm.ts'));
     const padding = report.hints.find((h) => h.kind === 'padding' && h.struct === 'sensor_t');
