@@ -621,7 +621,10 @@ export function importCHeader(text: string, file: string): CImportResult {
     out.push('// Not translated, or only as bytes (see the TODO comments):');
     for (const n of [...notes].sort((a, b) => a.line - b.line)) out.push(`//   ${file}:${n.line}: ${n.message}`);
   }
-  out.push(`import { ${[...imported, 'MM_REG_STRUCT'].join(', ')}${usesBuf ? ', type Buf' : ''}${usesCArray ? ', type CArray' : ''} } from 'lmm-studio';`, '');
+  out.push(
+    `import { ${[...imported, 'MM_REG_STRUCT'].join(', ')}${usesBuf ? ', type Buf' : ''}${usesCArray ? ', type CArray' : ''} } from 'lmm-studio';`,
+    '',
+  );
   out.push(...classes.map((c) => c + '\n'));
   out.push('export default function main(): void {');
   for (const s of structs) out.push(`  MM_REG_STRUCT(${s.name});`);
