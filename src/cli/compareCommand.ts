@@ -1,16 +1,18 @@
 /**
- * `lmm compare FILE --policies a,b,… [--reservoir N[,M…]] [--reservoir-delay OPS] [--json]`:
- * one workload (.rep or .trace) under several policies, metrics side by side; with --reservoir
- * every policy also runs with each reservoir size, to show the syscalls it saves against the
- * mapped bytes it costs.
+ * `lmm compare FILE --policies a,b,… [--reservoir N[,M…]] [--reservoir-delay OPS] [--time-limit MS] [--json]`:
+ * one workload (.rep, .trace, or the operations a harness makes) under several policies, metrics
+ * side by side; with --reservoir every policy also runs with each reservoir size, to show the
+ * syscalls it saves against the mapped bytes it costs.
  */
 import { readFileSync } from 'node:fs';
+import { isHarnessFile } from '../extension/model/harnessFiles';
 import { comparePolicies, UnknownPolicyError, type ComparedReport, type ComparisonRun } from '../policies/comparePolicies';
 import { POLICY_NAMES } from '../policies/policyRegistry';
 import { bytesText, percent, table } from '../policies/reportFormat';
 import type { Workload } from '../policies/workload';
 import { isWorkloadFile, parseWorkload, WorkloadSyntaxError } from '../policies/workloadFormats';
 import { CliError, type CliIo } from './cliIo';
+import type { RecordedWorkload } from './harnessWorkloadInput';
 
 /** Reads and parses a workload file; a malformed one is a CliError `FILE:LINE: …` (exit 2). */
 export function readWorkloadFile(file: string): Workload {
@@ -27,6 +29,52 @@ export function readWorkloadFile(file: string): Workload {
     if (error instanceof WorkloadSyntaxError) throw new CliError(`${file}:${error.line}: ${error.reason}`);
     throw error;
   }
+}
+
+/**
+ * The workload of `lmm compare` / `lmm replay`: a workload file, read at once, or a harness
+ * (`*.lmm.ts`, or a .ts file importing lmm-studio), run once and recorded (asynchronously).
+ */
+export function readWorkloadInput(
+  command: string,
+  file: string,
+  io: CliIo,
+  options: { timeLimitMs?: number } = {},
+): RecordedWorkload | Promise<RecordedWorkload> {
+  if (isWorkloadFile(file)) {
+    const workload = readWorkloadFile(file);
+    return { workload, origin: `${workload.name}: ${workload.length} operations` };
+  }
+  if (!isHarnessFile(file, harnessCandidateText(file))) {
+    throw new CliError(`${file}: expected a malloc-lab trace (.rep), an LMM trace (.trace) or a harness (*.lmm.ts)`);
+  }
+  return loadHarnessWorkloadInput().recordHarnessWorkload(command, file, io, options);
+}
+
+/** The text of a .ts file, which may import lmm-studio (undefined for other names: no read needed). */
+function harnessCandidateText(file: string): string | undefined {
+  if (!/\.(c|m)?tsx?$/i.test(file)) return undefined;
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new CliError(`${file}: cannot read: ${(error as Error).message}`);
+  }
+}
+
+/** Recording a harness needs its compiler (esbuild): required only when a harness is given (as `lmm run`). */
+function loadHarnessWorkloadInput(): typeof import('./harnessWorkloadInput') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./harnessWorkloadInput') as typeof import('./harnessWorkloadInput');
+}
+
+/** Runs `use` on a value now, or once its promise settles (a CliError then prints and gives exit 2). */
+export function whenReady<T>(value: T | Promise<T>, io: CliIo, use: (value: T) => number): number | Promise<number> {
+  if (!(value instanceof Promise)) return use(value);
+  return value.then(use).catch((error: unknown) => {
+    if (!(error instanceof CliError)) throw error;
+    io.stderr(error.message + '\n');
+    return 2;
+  });
 }
 
 /** Splits `--name value` options from positional arguments; rejects unknown options. */
@@ -70,12 +118,22 @@ export function checkPolicyName(command: string, name: string): string {
   return name;
 }
 
-export function compareCommand(args: string[], io: CliIo): number {
-  const usage = 'usage: lmm compare FILE --policies a,b,… [--reservoir N[,M…]] [--reservoir-delay OPS] [--json]';
+/** A positive whole number of milliseconds (the harness's time limit), or undefined when not given. */
+export function timeLimitOption(command: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = countOption(command, '--time-limit', value, 0);
+  if (ms === 0) throw new CliError(`lmm ${command}: --time-limit takes a positive number of milliseconds`);
+  return ms;
+}
+
+export function compareCommand(args: string[], io: CliIo): number | Promise<number> {
+  const usage =
+    'usage: lmm compare FILE --policies a,b,… [--reservoir N[,M…]] [--reservoir-delay OPS] [--time-limit MS] [--json]' +
+    ' (FILE: .rep, .trace or a harness *.lmm.ts)';
   const { positional, values, flags } = parseOptions(
     'compare',
     args,
-    ['--policies', '--reservoir', '--reservoir-delay'],
+    ['--policies', '--reservoir', '--reservoir-delay', '--time-limit'],
     ['--json'],
   );
   if (positional.length !== 1) throw new CliError(usage);
@@ -92,12 +150,18 @@ export function compareCommand(args: string[], io: CliIo): number {
     .filter((s) => s !== '')
     .map((s) => countOption('compare', '--reservoir', s, 0));
   const reservoirs = [...new Set([0, ...sizes])];
-  const workload = readWorkloadFile(positional[0]!);
   const runs: ComparisonRun[] = [];
   for (const policy of policies) {
     for (const pages of reservoirs) runs.push({ policy, reservoirPages: pages, reservoirDelay: pages === 0 ? 0 : delay });
     if (delay > 0 && sizes.length === 0) runs.push({ policy, reservoirPages: 0, reservoirDelay: delay });
   }
+  const timeLimitMs = timeLimitOption('compare', values.get('--time-limit'));
+  const input = readWorkloadInput('compare', positional[0]!, io, timeLimitMs === undefined ? {} : { timeLimitMs });
+  return whenReady(input, io, ({ workload, origin }) => compareWorkload(workload, origin, runs, flags.has('--json'), io));
+}
+
+/** The comparison table (or JSON) of one workload; exit 1 when a run failed a check. */
+function compareWorkload(workload: Workload, origin: string, runs: ComparisonRun[], json: boolean, io: CliIo): number {
   let reports: ComparedReport[];
   try {
     reports = comparePolicies(workload, runs);
@@ -105,8 +169,8 @@ export function compareCommand(args: string[], io: CliIo): number {
     if (error instanceof UnknownPolicyError) throw new CliError(`lmm compare: ${error.message}`);
     throw error;
   }
-  if (flags.has('--json')) io.stdout(JSON.stringify(reports) + '\n');
-  else io.stdout(comparisonTable(workload, reports));
+  if (json) io.stdout(JSON.stringify(reports) + '\n');
+  else io.stdout(comparisonTable(origin, reports));
   return reports.every((r) => r.integrity === 'ok' && r.invariants === 'ok') ? 0 : 1;
 }
 
@@ -116,7 +180,7 @@ export function reservoirLabel(pages: number, delay: number): string {
   return delay > 0 ? `${size}/${delay}ops` : size;
 }
 
-function comparisonTable(workload: Workload, reports: ComparedReport[]): string {
+function comparisonTable(origin: string, reports: ComparedReport[]): string {
   const rows = [
     [
       'policy',
@@ -151,5 +215,5 @@ function comparisonTable(workload: Workload, reports: ComparedReport[]): string 
     .filter((r) => r.integrity !== 'ok' || r.invariants !== 'ok')
     .map((r) => `${r.policy}: ${r.integrity !== 'ok' ? r.integrity : r.invariants}\n`)
     .join('');
-  return `${workload.name}: ${workload.length} operations\n${table(rows)}\n${failures}`;
+  return `${origin}\n${table(rows)}\n${failures}`;
 }
