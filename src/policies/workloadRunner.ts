@@ -47,6 +47,8 @@ export interface ReplayReport {
 export interface CorrectnessOptions {
   /** Run the policy's invariant checker every this many operations (0: at the end only). */
   checkEvery?: number;
+  /** Told before each operation runs, with its index (for figures over time, by operation). */
+  beforeOperation?: (index: number) => void;
 }
 
 export interface CorrectnessResult {
@@ -126,7 +128,9 @@ export function correctnessPass(workload: Workload, target: ReplayTarget, option
     if (problems.length > 0 && invariants === 'ok') invariants = `${where(i)}: ${problems[0]}`;
     return problems.length === 0;
   };
+  const beforeOperation = options.beforeOperation;
   for (let i = 0; i < workload.length; i++) {
+    beforeOperation?.(i);
     const id = workload.ids[i]!;
     const op = workload.ops[i]!;
     const bytes = workload.bytes[i]!;

@@ -1,10 +1,12 @@
 /**
  * `LMM: Compare Runs` on a workload file (`.rep` / `.trace`): several policies' counters side by
- * side, then each policy's pages at its peak and at the end, as Markdown and as a script-less
+ * side, their mapped bytes over the run on one chart, then each policy's pages at its peak and
+ * at the end, as Markdown and as a script-less
  * webview page (styles through the nonce only, like the harness-vs-harness comparison).
  */
 import { findPolicy } from '../../policies/policyRegistry';
 import { bytesText, percent } from '../../policies/reportFormat';
+import { CHART_CLASS_STYLES, policyChartLegendHtml, policyChartSvg } from './policyChartSvg';
 import { escapeHtml, pageRows, POLICY_COLOURS, policyPagesSvg } from './policyPagesSvg';
 import type { PolicyRunResult } from './policyRun';
 
@@ -118,12 +120,15 @@ export function policyCompareHtml(
 <html lang="en"><head><meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${escapeHtml(cspSource)} data:; style-src 'nonce-${nonce}'">
 <title>${escapeHtml(title)}</title>
-<style nonce="${nonce}">body{font-family:var(--vscode-font-family);color:var(--vscode-foreground);background:var(--vscode-editor-background);padding:0 1em}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid var(--vscode-panel-border);padding:.2em .6em;text-align:right}th[scope=row]{text-align:left;font-weight:normal}td.bad{color:var(--vscode-errorForeground);text-align:left}.maps{display:flex;gap:1em;flex-wrap:wrap}.maps>section{flex:1 1 480px;overflow:auto}h3{font-size:1em;font-weight:normal}svg{max-width:100%;height:auto}svg text{fill:var(--vscode-foreground)}.legend .key{margin-right:1em;white-space:nowrap}.legend svg{vertical-align:middle;margin-right:.3em}.note{opacity:.8}</style>
+<style nonce="${nonce}">body{font-family:var(--vscode-font-family);color:var(--vscode-foreground);background:var(--vscode-editor-background);padding:0 1em}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid var(--vscode-panel-border);padding:.2em .6em;text-align:right}th[scope=row]{text-align:left;font-weight:normal}td.bad{color:var(--vscode-errorForeground);text-align:left}.maps{display:flex;gap:1em;flex-wrap:wrap}.maps>section{flex:1 1 480px;overflow:auto}h3{font-size:1em;font-weight:normal}svg{max-width:100%;height:auto}svg text{fill:var(--vscode-foreground)}.legend .key{margin-right:1em;white-space:nowrap}.legend svg{vertical-align:middle;margin-right:.3em}.note{opacity:.8}${CHART_CLASS_STYLES}</style>
 </head><body>
 <h1>${escapeHtml(title)}</h1>
 <p>${model.ops} operations, replayed ${escapeHtml(each)} by the malloc-lab driver (payload pattern checked at every realloc and free), then timed without checks.</p>${options.note !== undefined ? `\n<p class="note">${escapeHtml(options.note)}</p>` : ''}
 <table><thead><tr><th></th>${head}</tr></thead>
 <tbody>${body}</tbody></table>
+<h2>Over the run</h2>
+${policyChartSvg(runs)}
+${policyChartLegendHtml(runs)}
 ${legendHtml()}
 <div class="maps">${runs.map((run) => picturesHtml(run, rowsPerPicture(runs))).join('\n')}</div>
 </body></html>

@@ -7,7 +7,7 @@
 import type { AllocatorPolicy, PolicyMapping, PolicyStatistics } from '../../policies/allocatorPolicy';
 import { UnknownPolicyError, type ComparedReport } from '../../policies/comparePolicies';
 import { findPolicy } from '../../policies/policyRegistry';
-import type { Workload } from '../../policies/workload';
+import { WorkOp, type Workload } from '../../policies/workload';
 import { correctnessPass, replayReport, throughput, type ReplayTarget } from '../../policies/workloadRunner';
 
 /** The policy's mappings at one moment of the run. */
@@ -27,6 +27,61 @@ export interface PolicyRunResult {
   end: PolicyPicture;
   /** When the mapped pages peaked; null when the peak is the end (or nothing was ever mapped). */
   peak: PolicyPicture | null;
+  /** Mapped bytes and live payload over the run, for the charts of Compare Runs. */
+  series: PolicySeries;
+}
+
+/**
+ * A run's figures over time, one point per window of `stride` operations (at most
+ * `SERIES_POINTS`): the most in each window, so no spike between two points is lost.
+ */
+export interface PolicySeries {
+  stride: number;
+  /** Mapped bytes under this policy. */
+  mappedBytes: number[];
+  /** Live payload the workload asks for (the same under every policy; refused requests count as asked). */
+  payloadBytes: number[];
+  /** Both after the last operation (a window's maximum hides a release at its very end). */
+  mappedBytesAtEnd: number;
+  payloadBytesAtEnd: number;
+}
+
+/** Points per series: enough for a 640-pixel chart, a few KB per run. */
+export const SERIES_POINTS = 512;
+
+export function seriesStride(operations: number): number {
+  return Math.max(1, Math.ceil(operations / SERIES_POINTS));
+}
+
+/** The workload's live payload over time (window maxima), whatever the policy; `end` gets the last value. */
+export function payloadSeries(workload: Workload, stride: number, end?: { live: number }): number[] {
+  const size = new Float64Array(workload.idCount);
+  const out: number[] = [];
+  let live = 0;
+  let windowMax = 0;
+  for (let i = 0; i < workload.length; i++) {
+    const id = workload.ids[i]!;
+    const op = workload.ops[i];
+    if (op === WorkOp.Free) {
+      live -= size[id]!;
+      size[id] = 0;
+    } else if (op === WorkOp.Realloc) {
+      live += workload.bytes[i]! - size[id]!;
+      size[id] = workload.bytes[i]!;
+    } else {
+      // An alloc over a live id (conformance traces allow it) leaks the old block: it stays live.
+      live += workload.bytes[i]!;
+      size[id] = workload.bytes[i]!;
+    }
+    if (live > windowMax) windowMax = live;
+    if ((i + 1) % stride === 0) {
+      out.push(windowMax);
+      windowMax = live;
+    }
+  }
+  if (workload.length % stride !== 0) out.push(windowMax);
+  if (end) end.live = live;
+  return out;
 }
 
 export interface PolicyRunOptions {
@@ -47,11 +102,20 @@ class ObservedPolicy implements ReplayTarget {
   peakCall = 0;
   private peakPages = 0;
   picture: PolicyPicture | null = null;
+  /** Mapped bytes, the most in each window of operations (see PolicySeries and `closeWindow`). */
+  readonly mappedSeries: number[] = [];
+  private windowMax = 0;
 
   constructor(
     readonly policy: AllocatorPolicy,
     private readonly captureAt = -1,
   ) {}
+
+  /** Ends a window of operations: its most mapped bytes become a point of the series. */
+  closeWindow(): void {
+    this.mappedSeries.push(this.windowMax * this.policy.kernel.pageSize);
+    this.windowMax = this.policy.kernel.mappedPages;
+  }
 
   get name(): string {
     return this.policy.name;
@@ -94,6 +158,7 @@ class ObservedPolicy implements ReplayTarget {
       this.peakPages = kernel.peakMappedPages;
       this.peakCall = this.calls;
     }
+    if (kernel.mappedPages > this.windowMax) this.windowMax = kernel.mappedPages;
     if (this.calls === this.captureAt) {
       this.picture = pictureOf(this.policy, this.calls);
       throw new PictureTaken();
@@ -117,9 +182,24 @@ export function runPolicyWithPictures(workload: Workload, policyName: string, op
 
   // The correctness pass of `lmm compare` (replayWorkload), observed; the unit tests hold the
   // report equal to the CLI's, field by field.
+  const stride = seriesStride(workload.length);
   const first = new ObservedPolicy(create());
-  const result = correctnessPass(workload, first);
+  // Windows by operation, not by call: a policy that refuses a request skips its free too.
+  const result = correctnessPass(workload, first, {
+    beforeOperation: (i) => {
+      if (i > 0 && i % stride === 0) first.closeWindow();
+    },
+  });
+  if (workload.length > 0) first.closeWindow();
   const end = pictureOf(first.policy, first.calls);
+  const payloadEnd = { live: 0 };
+  const series: PolicySeries = {
+    stride,
+    mappedBytes: first.mappedSeries,
+    payloadBytes: payloadSeries(workload, stride, payloadEnd),
+    mappedBytesAtEnd: end.mappedBytes,
+    payloadBytesAtEnd: payloadEnd.live,
+  };
   first.policy.dispose();
   const timingMs = options.timingMs ?? 100;
   const kops = timingMs > 0 && result.integrity === 'ok' ? throughput(workload, create, timingMs) : 0;
@@ -136,7 +216,7 @@ export function runPolicyWithPictures(workload: Workload, policyName: string, op
     second.policy.dispose();
     peak = second.picture;
   }
-  return { workload: workload.name, ops: workload.length, pageSize: workload.pageSize, report, end, peak };
+  return { workload: workload.name, ops: workload.length, pageSize: workload.pageSize, report, end, peak, series };
 }
 
 /** Every policy of `names` on the same workload, in order (unknown names fail before any run). */

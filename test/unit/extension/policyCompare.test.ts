@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import type { PolicyMapping } from '../../../src/policies/allocatorPolicy';
 import { comparePolicies } from '../../../src/policies/comparePolicies';
 import { parseWorkload } from '../../../src/policies/workloadFormats';
-import { runPoliciesWithPictures, runPolicyWithPictures, type PolicyRunResult } from '../../../src/extension/model/policyRun';
+import {
+  payloadSeries,
+  runPoliciesWithPictures,
+  runPolicyWithPictures,
+  seriesStride,
+  type PolicyRunResult,
+} from '../../../src/extension/model/policyRun';
 import {
   rowsPerPicture,
   DEFAULT_COMPARED_POLICIES,
@@ -54,6 +60,29 @@ describe('policy lab in the extension', () => {
         assert.ok(usedBlocks(run.peak.mappings) > 0, policy);
         assert.ok(run.peak.calls > 0 && run.peak.calls < run.end.calls, policy);
       }
+    });
+
+    it('follows mapped bytes and live payload over the run, window maxima included', () => {
+      const workload = parseWorkload('short1-bal.rep', SHORT1);
+      for (const policy of ['lmm-classic', 'hybrid', 'buddy']) {
+        const run = runPolicyWithPictures(workload, policy, { timingMs: 0 });
+        const { stride, mappedBytes, payloadBytes } = run.series;
+        assert.equal(stride, seriesStride(workload.length));
+        assert.equal(payloadBytes.length, Math.ceil(workload.length / stride));
+        // The series' maxima are the report's peaks: no spike falls between two points.
+        assert.equal(Math.max(...mappedBytes), run.report.peakMappedBytes, policy);
+        // The payload is what the workload asks for: what lmm-classic rejects (above a page) counts too.
+        if (run.report.rejected === 0) assert.equal(Math.max(...payloadBytes), run.report.peakPayload, policy);
+        else assert.ok(Math.max(...payloadBytes) > run.report.peakPayload, policy);
+        assert.ok(mappedBytes.at(-1)! >= run.report.mappedBytes, policy);
+        // Both by operation, so their points line up whatever a policy refuses.
+        assert.equal(mappedBytes.length, payloadBytes.length, policy);
+      }
+      // Window maxima: one point per 4 operations keeps a one-operation spike.
+      const spike = parseWorkload('spike.rep', '0\n3\n6\n1\na 0 8\na 1 1000\nf 1\na 2 8\nf 0\nf 2\n');
+      assert.deepEqual(payloadSeries(spike, 4), [1008, 16]);
+      // A point is the most over its window, the state it starts from included.
+      assert.deepEqual(payloadSeries(spike, 1), [8, 1008, 1008, 16, 16, 8]);
     });
 
     it('shows the live blocks left at the end, and counts what lmm-classic rejects', () => {
@@ -163,6 +192,20 @@ describe('policy lab in the extension', () => {
       const short = runPoliciesWithPictures(parseWorkload('short1-bal.rep', SHORT1), ['lmm-classic', 'hybrid'], { timingMs: 0 });
       const peakHtml = policyCompareHtml(short, NONCE, 'vscode-resource:');
       assert.equal((peakHtml.match(/<h3>At the peak: /g) ?? []).length, 2);
+
+      // One chart: a line per policy in its chart colour, the payload dashed, an accessible label.
+      const chart = /<svg class="chart" role="img" aria-label="([^"]*)"[^>]*>(.*?)<\/svg>/s.exec(peakHtml);
+      assert.ok(chart, 'a chart');
+      assert.match(chart[1]!, /Mapped bytes over \d+ operations under lmm-classic, hybrid, and the live payload \(dashed\)/);
+      assert.equal((chart[2]!.match(/<polyline class="c\d"/g) ?? []).length, 2);
+      assert.equal((chart[2]!.match(/<polyline class="payload"/g) ?? []).length, 1);
+      assert.match(peakHtml, /\.c0\{stroke:var\(--vscode-charts-blue\)\}/);
+      // Every point lies inside the chart, and the highest is the larger peak at the top.
+      const ys = [...chart[2]!.matchAll(/points="([^"]*)"/g)].flatMap((m) =>
+        m[1]!.split(' ').map((p) => Number(p.split(',')[1])),
+      );
+      assert.ok(ys.every((y) => y >= 10 && y <= 190));
+      assert.equal(Math.min(...ys), 10);
     });
   });
 
