@@ -7,7 +7,7 @@
  * written nowhere), so a harness can never write into LMM's meta data through a buffer.
  */
 import { BUF_STRUCT } from '../api/structLayout';
-import { dead, isIndex, readCString, VIEW_STRUCT, viewHost, writeCString, type StructView } from './structViews';
+import { dead, readCString, VIEW_STRUCT, viewHost, writeCString, type StructView } from './structViews';
 
 class BufferView implements StructView {
   constructor(
@@ -63,18 +63,28 @@ function outOfBounds(view: BufferView, i: number): void {
   );
 }
 
+/** An integer key, negative ones included (`b[-1]` is a buffer underflow, reported like any out-of-bounds access). */
+function byteIndex(key: string | symbol): number | undefined {
+  if (typeof key !== 'string') return undefined;
+  const c = key.charCodeAt(0);
+  if (!((c >= 48 && c <= 57) || c === 45)) return undefined;
+  const n = Number(key);
+  return Number.isInteger(n) && String(n) === key ? n : undefined;
+}
+
 /** A buffer view of `bytes` bytes at `address` (offset `o` in the page view `d`) of allocation `allocId`. */
 export function makeBufferView(d: DataView, o: number, allocId: number, address: number, bytes: number): StructView {
   return new Proxy(new BufferView(d, o, allocId, address, bytes), {
     get(target, key) {
-      if (typeof key === 'string' && isIndex(key)) return byteAt(target, Number(key));
+      const i = byteIndex(key);
+      if (i !== undefined) return byteAt(target, i);
       return Reflect.get(target, key, target);
     },
     set(target, key, value) {
-      if (typeof key === 'string' && isIndex(key)) {
-        const i = Number(key);
+      const i = byteIndex(key);
+      if (i !== undefined) {
         if (dead(target)) return true;
-        if (!(i < target._n)) outOfBounds(target, i);
+        if (!(i >= 0 && i < target._n)) outOfBounds(target, i);
         else target._d.setUint8(target._o + i, Number(value) & 255);
         return true;
       }
@@ -83,10 +93,11 @@ export function makeBufferView(d: DataView, o: number, allocId: number, address:
         return true;
       }
       // Nothing else of a buffer can be assigned (its length is the block's).
-      return false;
+      throw new TypeError(`a buffer has bytes b[0] … b[${target._n - 1}] and b.text; '${String(key)}' cannot be assigned`);
     },
     has(target, key) {
-      return key === 'length' || key === 'text' || (typeof key === 'string' && isIndex(key) && Number(key) < target._n);
+      const i = byteIndex(key);
+      return key === 'length' || key === 'text' || (i !== undefined && i >= 0 && i < target._n);
     },
   });
 }

@@ -57,13 +57,15 @@ describe('XCALLOC_BUF: open-size buffers in harnesses', () => {
     after[0] = 77;
     b[4] = 1;
     assert.equal(b[9], 0);
+    b[-1] = 5; // an underflow would write into the block's meta data: reported, not done
+    assert.throws(() => ((b as unknown as Record<string, number>).length = 9), /cannot be assigned/);
     b.text = 'too long';
     assert.equal(b.text, 'too');
     assert.equal(after[0], 77);
     // One record per (kind, site): these share the test's site, so the first message stands for all.
     assert.deepEqual(
       runtime.errors.map((e) => [e.kind, e.count]),
-      [['out-of-bounds', 3]],
+      [['out-of-bounds', 4]],
     );
     assert.match(runtime.errors[0]!.message, /index 4 is out of bounds: the 4-byte buffer allocated at .* has 4 byte\(s\)/);
     assert.deepEqual(checkHeap(runtime.heap), []);
