@@ -7,7 +7,7 @@
  * written nowhere), so a harness can never write into LMM's meta data through a buffer.
  */
 import { BUF_STRUCT } from '../api/structLayout';
-import { dead, readCString, VIEW_STRUCT, viewHost, writeCString, type StructView } from './structViews';
+import { dead, isIndex, readCString, VIEW_STRUCT, viewHost, writeCString, type StructView } from './structViews';
 
 class BufferView implements StructView {
   constructor(
@@ -63,13 +63,9 @@ function outOfBounds(view: BufferView, i: number): void {
   );
 }
 
-/** An integer key, negative ones included (`b[-1]` is a buffer underflow, reported like any out-of-bounds access). */
+/** The byte index a property key names (negative ones included: `b[-1]` is reported, not ignored). */
 function byteIndex(key: string | symbol): number | undefined {
-  if (typeof key !== 'string') return undefined;
-  const c = key.charCodeAt(0);
-  if (!((c >= 48 && c <= 57) || c === 45)) return undefined;
-  const n = Number(key);
-  return Number.isInteger(n) && String(n) === key ? n : undefined;
+  return typeof key === 'string' && isIndex(key) ? Number(key) : undefined;
 }
 
 /** A buffer view of `bytes` bytes at `address` (offset `o` in the page view `d`) of allocation `allocId`. */

@@ -99,7 +99,7 @@ function viewClass(info: StructInfo): ViewConstructor {
   Object.defineProperty(proto, VIEW_STRUCT, { value: info });
   Object.defineProperty(proto, Symbol.toStringTag, { value: info.name });
   for (const field of layout.fields) Object.defineProperty(proto, field.name, fieldAccessor(info, field));
-  for (let i = 0; i < PROTOTYPE_INDEXES; i++) {
+  for (let i = -1; i < PROTOTYPE_INDEXES; i++) {
     Object.defineProperty(proto, String(i), {
       get(this: StructView) {
         return element(info, this, i);
@@ -154,9 +154,15 @@ function indexable(view: StructView): StructView {
   });
 }
 
+/**
+ * An integer property key, negative ones included: `v[-1]` is an out-of-bounds access to report
+ * (in C it reads the bytes in front, LMM's meta data), not a property that quietly is not there.
+ */
 export function isIndex(key: string): boolean {
   const c = key.charCodeAt(0);
-  return c >= 48 && c <= 57 && String(Number(key)) === key;
+  if (!((c >= 48 && c <= 57) || c === 45)) return false;
+  const n = Number(key);
+  return Number.isInteger(n) && String(n) === key;
 }
 
 /** True (and reported when freed) when the view's block can no longer be touched. */
@@ -450,7 +456,7 @@ function arrayView(
       if (typeof key === 'string' && isIndex(key)) {
         const i = Number(key);
         if (stale || dead(base)) return true;
-        if (!(i < length)) {
+        if (!(i >= 0 && i < length)) {
           host.report('out-of-bounds', `index ${i} is out of bounds of ${where}[${length}]`, base._a);
           return true;
         }
@@ -462,7 +468,7 @@ function arrayView(
       return true;
     },
     has(_t, key) {
-      return key === 'length' || (typeof key === 'string' && isIndex(key) && Number(key) < length);
+      return key === 'length' || (typeof key === 'string' && isIndex(key) && Number(key) >= 0 && Number(key) < length);
     },
   });
 }

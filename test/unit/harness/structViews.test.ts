@@ -146,10 +146,16 @@ describe('harness views over the page bytes', () => {
     assert.equal(list[0].name, 'a name much longer than thirty-');
     const bytes = lmm.XCALLOC(100, byte_t);
     assert.equal(bytes[100].b, 0);
-    // In this process there are no call sites: the six share one (unknown) site, so one record.
+    // Negative indexes too (C would reach the meta data in front): plain views, long blocks, array fields.
+    assert.equal(list[-1].rollno, 0);
+    assert.equal(bytes[-3].b, 0);
+    k.values[-1] = 7;
+    assert.equal(k.values[-1], 0);
+    assert.equal(k.values[0], 0);
+    // In this process there are no call sites: these share one (unknown) site, so one record.
     assert.deepEqual(
       runtime.errors.map((e) => [e.kind, e.count]),
-      [['out-of-bounds', 6]],
+      [['out-of-bounds', 10]],
     );
     assert.deepEqual(checkHeap(runtime.heap), []);
   });
