@@ -1,6 +1,7 @@
 /** Page Families: family → pages → blocks (offset, size, state), the family's counters as descriptions. */
 import { META_SIZE } from '../../engine/constants';
 import type { Family } from '../../engine/family';
+import { BUF_FAMILY_NAME } from '../../engine/lmmHeap';
 import { formatBlocks, formatBytes, formatCount } from './runReport';
 import { RunStore, type RunState } from './runState';
 import { MAX_CHILDREN, adopt, hex, siteLabel, type TreeNode } from './treeNode';
@@ -70,7 +71,8 @@ function pageNode(run: RunState, family: Family, page: number, index: number): T
         const soft = block.free && block.size < family.structSize;
         const child: TreeNode = {
           id: `block/${block.meta}`,
-          label: `+${block.offset} ${block.free ? 'free' : family.name + (units === 1 ? '' : ` ×${units}`)}`,
+          // A buffer's units are its bytes, which the description gives: "+72 buf", not "+72 buf ×13".
+          label: `+${block.offset} ${block.free ? 'free' : family.name + (units === 1 || isBufferFamily(family) ? '' : ` ×${units}`)}`,
           description: `${formatCount(block.size)} B${soft ? ' · soft fragment' : ''}${site ? ' · ' + siteLabel(site) : ''}`,
           tooltip: `${block.free ? 'Free block' : 'Allocated block'} at offset ${block.offset}: meta ${hex(block.meta)}, data ${hex(address)}, ${block.size} bytes${site ? `\nallocated at ${site.file}:${site.line}:${site.column}` : ''}`,
           icon: block.free ? 'circle-outline' : 'circle-filled',
@@ -83,4 +85,9 @@ function pageNode(run: RunState, family: Family, page: number, index: number): T
       }),
     );
   return node;
+}
+
+/** The built-in family of XCALLOC_BUF buffers (1-byte units). */
+function isBufferFamily(family: { name: string; structSize: number }): boolean {
+  return family.name === BUF_FAMILY_NAME && family.structSize === 1;
 }

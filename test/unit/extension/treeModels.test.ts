@@ -57,6 +57,15 @@ describe('extension tree models', () => {
     assert.equal(allocated[0]!.address! - 48, blocks[0]!.address! - 48);
   });
 
+  it('Page Families: a buffer of family buf reads "+offset buf" with its bytes, arrays of structs "× units"', () => {
+    const run = runOfTrace('reg buf 1\nreg pair_t 16\nalloc a buf 13\nalloc b pair_t 3\n');
+    const [buffers, pairs] = pageFamilyNodes(run);
+    const [buffer] = kids(kids(buffers!)[0]!);
+    assert.equal(buffer!.label, '+24 buf');
+    assert.match(buffer!.description as string, /^13 B/);
+    assert.equal(kids(kids(pairs!)[0]!)[0]!.label, '+24 pair_t ×3');
+  });
+
   it('Struct Usage: live blocks, application memory and counters per struct', () => {
     const run = runOfTrace(allocatedOnly);
     const student = structUsageNodes(run).find((n) => n.label === 'student_t')!;
