@@ -355,6 +355,9 @@ export function activate(context: vscode.ExtensionContext): LmmStudioApi {
       vscode.window.activeTextEditor?.document.uri,
       (uri) => uri.fsPath,
       runs.length,
+      // A harness is a workload too (its run's operations): by name, or by an open editor's text.
+      (uri) =>
+        isHarnessFile(uri.fsPath, vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString())?.getText()),
     );
     if (choice.kind === 'policies') return comparePoliciesOn(choice.workload, policiesArg, log);
     if (choice.kind === 'ask') {
@@ -371,14 +374,14 @@ export function activate(context: vscode.ExtensionContext): LmmStudioApi {
     }
     if (choice.kind === 'pick-workload') {
       const answer = await vscode.window.showInformationMessage(
-        'LMM: Compare Runs needs two finished runs (e.g. the same harness before and after a change), or a trace (.rep or .trace) to replay under several policies.',
+        'LMM: Compare Runs needs two finished runs (e.g. the same harness before and after a change), or a trace (.rep or .trace) or a harness to replay under several policies.',
         'Compare Policies on a Trace…',
       );
       if (!answer) return;
       const picked = await vscode.window.showOpenDialog({
         title: 'LMM: Compare Runs — workload',
         canSelectMany: false,
-        filters: { 'malloc-lab traces': ['rep'], 'LMM traces': ['trace'] },
+        filters: { 'malloc-lab traces': ['rep'], 'LMM traces': ['trace'], 'LMM harnesses': ['ts'] },
       });
       if (!picked?.[0]) return;
       return comparePoliciesOn(picked[0], policiesArg, log);

@@ -1,7 +1,8 @@
 /**
  * The policy lab in VS Code: `LMM: Open Trace` under the `lmm.policy` setting when it names a
  * policy other than lmm-classic, and `LMM: Compare Runs` on a workload file (several policies on
- * the same `.rep` / `.trace`). Policies run in the policy worker; the results show in a
+ * the same `.rep` / `.trace`, or on the operations a harness makes: it runs once on lmm-classic,
+ * in a trusted workspace only). Policies run in the policy worker; the results show in a
  * script-less webview. The LMM views (trees, Memory Map) are LMM's own and keep showing
  * lmm-classic runs only.
  */
@@ -16,7 +17,10 @@ import {
   policyCompareMarkdown,
   type PolicyPageOptions,
 } from './model/policyCompare';
+import { isHarnessFile, isTraceFile } from './model/harnessFiles';
 import type { PolicyRunResult } from './model/policyRun';
+import type { PolicyWorkerInput } from './model/policyWorkerProtocol';
+import { recordedText, recordHarnessWorkload } from './harnessPolicyWorkload';
 import { runPoliciesOffThread } from './policyRunner';
 
 export const CLASSIC_POLICY = 'lmm-classic';
@@ -29,20 +33,68 @@ export function configuredPolicy(uri: vscode.Uri | undefined): string {
   return vscode.workspace.getConfiguration('lmm', uri).get<string>('policy', CLASSIC_POLICY);
 }
 
-/** Reads the workload, runs the policies off thread with a cancellable notification; undefined when cancelled. */
-async function runPolicies(uri: vscode.Uri, policies: string[], title: string): Promise<PolicyRunResult[] | undefined> {
+interface PoliciesRun {
+  results: PolicyRunResult[];
+  /** For a harness: what its run recorded (`N operations recorded from the harness on lmm-classic`). */
+  recorded?: string;
+}
+
+/**
+ * Reads the workload (a harness: runs it and records its operations), runs the policies off
+ * thread with a cancellable notification; undefined when cancelled.
+ */
+async function runPolicies(
+  uri: vscode.Uri,
+  policies: string[],
+  title: string,
+  log: vscode.OutputChannel,
+): Promise<PoliciesRun | undefined> {
   const unknown = policies.filter((p) => !POLICY_NAMES.includes(p));
   if (unknown.length > 0) throw new Error(`unknown policy '${unknown[0]}' (one of: ${POLICY_NAMES.join(', ')})`);
+  // A harness runs from the disk, as LMM: Run Harness runs it: what the editor shows is what runs.
+  const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (document?.isDirty && !isTraceFile(uri.fsPath)) await document.save();
   let text: string;
   try {
     text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
   } catch (error) {
     throw new Error(`${uri.fsPath}: cannot read: ${(error as Error).message}`, { cause: error });
   }
+  const harness = !isTraceFile(uri.fsPath) && isHarnessFile(uri.fsPath, text);
+  if (!harness && !isTraceFile(uri.fsPath)) {
+    throw new Error(`${uri.fsPath}: expected a malloc-lab trace (.rep), an LMM trace (.trace) or a harness (*.lmm.ts)`);
+  }
+  if (harness && !vscode.workspace.isTrusted) {
+    throw new Error(
+      `${uri.fsPath}: harnesses run only in a trusted workspace (a harness is a program); traces compare without trust`,
+    );
+  }
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title, cancellable: true },
-    async (progress, token) => {
-      const job = runPoliciesOffThread({ file: uri.fsPath, text, policies, timingMs: TIMING_MS }, (policy, index, total) =>
+    async (progress, token): Promise<PoliciesRun | undefined> => {
+      let input: PolicyWorkerInput = { file: uri.fsPath, text, policies, timingMs: TIMING_MS };
+      let recorded: string | undefined;
+      if (harness) {
+        progress.report({ message: 'running the harness on lmm-classic' });
+        const config = vscode.workspace.getConfiguration('lmm', uri);
+        const name = uri.path.slice(uri.path.lastIndexOf('/') + 1);
+        const recording = recordHarnessWorkload(uri.fsPath, name, {
+          timeLimitMs: Math.round(1000 * config.get<number>('timeLimit', 10)),
+          pageSize: config.get<number>('pageSize', 4096),
+        });
+        const stop = token.onCancellationRequested(() => recording.cancel());
+        const run = await recording.done.finally(() => stop.dispose());
+        if (!run || token.isCancellationRequested) return undefined;
+        recorded = recordedText(run);
+        log.appendLine(`${uri.fsPath}: ${recorded}`);
+        if (run.outcome !== 'completed') {
+          const warning = `${name}: the harness ${run.outcome === 'crashed' ? 'crashed' : `stopped (${run.outcome})`}: ${run.message ?? ''} — comparing the ${run.workload.length} operations it made before`;
+          log.appendLine(warning);
+          void vscode.window.showWarningMessage(`LMM: ${warning}`);
+        }
+        input = { file: uri.fsPath, workload: run.workload, policies, timingMs: TIMING_MS };
+      }
+      const job = runPoliciesOffThread(input, (policy, index, total) =>
         progress.report({
           message: total > 1 ? `${policy} (${index + 1} of ${total})` : policy,
           increment: index === 0 ? 0 : 100 / total,
@@ -54,7 +106,9 @@ async function runPolicies(uri: vscode.Uri, policies: string[], title: string): 
           resolve(undefined);
         }),
       );
-      return Promise.race([job.done, cancelled]);
+      const results = await Promise.race([job.done, cancelled]);
+      if (!results) return undefined;
+      return recorded === undefined ? { results } : { results, recorded };
     },
   );
 }
@@ -85,7 +139,7 @@ export async function openTraceUnderPolicy(
   const label = uri.path.slice(uri.path.lastIndexOf('/') + 1);
   let results: PolicyRunResult[] | undefined;
   try {
-    results = await runPolicies(uri, [policy], `LMM: replaying ${label} under ${policy}`);
+    results = (await runPolicies(uri, [policy], `LMM: replaying ${label} under ${policy}`, log))?.results;
   } catch (error) {
     void vscode.window.showErrorMessage(`LMM: ${(error as Error).message}`);
     return undefined;
@@ -129,15 +183,25 @@ export async function comparePoliciesOn(
     return undefined;
   }
   const label = uri.path.slice(uri.path.lastIndexOf('/') + 1);
-  let results: PolicyRunResult[] | undefined;
+  let run: PoliciesRun | undefined;
   try {
-    results = await runPolicies(uri, policies, `LMM: comparing ${policies.length} policies on ${label}`);
+    run = await runPolicies(uri, policies, `LMM: comparing ${policies.length} policies on ${label}`, log);
   } catch (error) {
     void vscode.window.showErrorMessage(`LMM: ${(error as Error).message}`);
     return undefined;
   }
-  if (!results) return undefined;
-  for (const run of results) log.appendLine(policySummary(run));
-  showPolicyPage('lmm.comparePolicies', `LMM: ${label} · ${policies.join(' vs ')}`, results);
+  if (!run) return undefined;
+  const { results, recorded } = run;
+  for (const result of results) log.appendLine(policySummary(result));
+  showPolicyPage(
+    'lmm.comparePolicies',
+    `LMM: ${label} · ${policies.join(' vs ')}`,
+    results,
+    recorded === undefined
+      ? {}
+      : {
+          note: `${label}: ${recorded}. Its allocations and frees, replayed under each policy (calls LMM refused are left out).`,
+        },
+  );
   return policyCompareMarkdown(results);
 }

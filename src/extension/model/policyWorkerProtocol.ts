@@ -1,17 +1,17 @@
 /**
  * What the policy worker takes and gives back, and the work it does (also run in place when the
  * worker script is not built, e.g. tests from sources). Syntax errors come back with their line.
+ * The input is a workload file's text, or a ready workload (a harness run's recorded operations:
+ * typed arrays, which cross to the worker by structured clone).
  */
 import { UnknownPolicyError } from '../../policies/comparePolicies';
 import { parseWorkload, WorkloadSyntaxError } from '../../policies/workloadFormats';
+import type { Workload } from '../../policies/workload';
 import { runPoliciesWithPictures, type PolicyRunResult } from './policyRun';
 
-export interface PolicyWorkerInput {
-  file: string;
-  text: string;
-  policies: string[];
-  timingMs: number;
-}
+export type PolicyWorkerInput = { file: string; policies: string[]; timingMs: number } & (
+  { text: string } | { workload: Workload }
+);
 
 export type PolicyWorkerOutput =
   { ok: true; results: PolicyRunResult[] } | { ok: false; message: string; line?: number; reason?: string };
@@ -25,7 +25,7 @@ export function runPoliciesFromText(
   onProgress?: (progress: Extract<PolicyWorkerMessage, { kind: 'progress' }>) => void,
 ): PolicyWorkerOutput {
   try {
-    const workload = parseWorkload(input.file, input.text);
+    const workload = 'workload' in input ? input.workload : parseWorkload(input.file, input.text);
     const total = input.policies.length;
     const results = runPoliciesWithPictures(workload, input.policies, {
       timingMs: input.timingMs,
