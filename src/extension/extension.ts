@@ -25,7 +25,13 @@ import { RunStore, type RunState } from './model/runState';
 import { leakedBlocks, statusText } from './model/statusText';
 import { structUsageNodes } from './model/structUsageTree';
 import { RunController } from './runController';
-import { CLASSIC_POLICY, comparePoliciesOn, configuredPolicy, openTraceUnderPolicy } from './policyCommands';
+import {
+  CLASSIC_POLICY,
+  comparePoliciesOn,
+  configuredPolicy,
+  openTraceUnderPolicy,
+  showHarnessRunUnderPolicy,
+} from './policyCommands';
 import { LmmTreeProvider } from './treeViews';
 
 declare const LMM_VERSION: string;
@@ -212,7 +218,6 @@ export function activate(context: vscode.ExtensionContext): LmmStudioApi {
     return picked?.uri;
   };
 
-  const policyNoticesShown = new Set<string>();
   const runHarness = async (arg?: unknown) => {
     const uri = arg instanceof vscode.Uri ? arg : await pickHarness();
     if (!uri) return;
@@ -225,19 +230,13 @@ export function activate(context: vscode.ExtensionContext): LmmStudioApi {
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     if (document?.isDirty) await document.save();
     if (!memoryMap.visible) memoryMap.show(true);
+    // Under another lmm.policy the run is still LMM's (its views and analyses read LMM's page
+    // bytes); its operations are then replayed under that policy, in a page beside the editor.
     const policy = configuredPolicy(uri);
-    if (policy !== CLASSIC_POLICY) {
-      const notice = `${uri.fsPath}: runs on lmm-classic: lmm.policy = ${policy} applies to Open Trace and Compare Runs on .rep/.trace files; the harness runtime drives LMM only.`;
-      log.appendLine(notice);
-      // Said once per policy and session where it is seen (the output channel is easy to miss).
-      if (!policyNoticesShown.has(policy)) {
-        policyNoticesShown.add(policy);
-        void vscode.window.showInformationMessage(
-          `LMM: harnesses run on lmm-classic. The lmm.policy setting (${policy}) applies to Open Trace and Compare Runs on .rep/.trace files.`,
-        );
-      }
-    }
-    await controller.runHarness(uri);
+    const run = await controller.runHarness(uri);
+    if (policy !== CLASSIC_POLICY && (run.status === 'finished' || run.status === 'failed'))
+      return showHarnessRunUnderPolicy(run, policy, log);
+    return undefined;
   };
 
   const openTrace = async (arg?: unknown) => {

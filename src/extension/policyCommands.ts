@@ -2,8 +2,9 @@
  * The policy lab in VS Code: `LMM: Open Trace` under the `lmm.policy` setting when it names a
  * policy other than lmm-classic, and `LMM: Compare Runs` on a workload file (several policies on
  * the same `.rep` / `.trace`, or on the operations a harness makes: it runs once on lmm-classic,
- * in a trusted workspace only). Policies run in the policy worker; the results show in a
- * script-less webview. The LMM views (trees, Memory Map) are LMM's own and keep showing
+ * in a trusted workspace only), and `LMM: Run Harness` under `lmm.policy` (the run is LMM's; its
+ * operations are then replayed under the policy). Policies run in the policy worker; the results
+ * show in a script-less webview. The LMM views (trees, Memory Map) are LMM's own and keep showing
  * lmm-classic runs only.
  */
 import * as vscode from 'vscode';
@@ -19,6 +20,8 @@ import {
 } from './model/policyCompare';
 import { isHarnessFile, isTraceFile } from './model/harnessFiles';
 import type { PolicyRunResult } from './model/policyRun';
+import type { RunState } from './model/runState';
+import { workloadFromHarnessBatches } from '../policies/harnessWorkload';
 import type { PolicyWorkerInput } from './model/policyWorkerProtocol';
 import { recordedText, recordHarnessWorkload } from './harnessPolicyWorkload';
 import { runPoliciesOffThread } from './policyRunner';
@@ -119,6 +122,85 @@ function showPolicyPage(viewType: string, title: string, results: PolicyRunResul
     localResourceRoots: [],
   });
   panel.webview.html = policyCompareHtml(results, makeNonce(), panel.webview.cspSource, options);
+}
+
+/**
+ * The page of `LMM: Run Harness` under a policy: one panel, updated in place by later runs (a
+ * harness re-run on save must not pile up tabs), shown without taking the focus from the editor.
+ */
+let harnessPolicyPanel: vscode.WebviewPanel | undefined;
+
+function showHarnessPolicyPage(title: string, results: PolicyRunResult[], options: PolicyPageOptions): void {
+  if (harnessPolicyPanel === undefined) {
+    harnessPolicyPanel = vscode.window.createWebviewPanel(
+      'lmm.policyRun',
+      title,
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      { enableScripts: false, localResourceRoots: [] },
+    );
+    harnessPolicyPanel.onDidDispose(() => (harnessPolicyPanel = undefined));
+  } else {
+    harnessPolicyPanel.title = title;
+    harnessPolicyPanel.reveal(undefined, true);
+  }
+  harnessPolicyPanel.webview.html = policyCompareHtml(results, makeNonce(), harnessPolicyPanel.webview.cspSource, options);
+}
+
+/**
+ * `LMM: Run Harness` when `lmm.policy` names another policy than lmm-classic. The run itself
+ * stays LMM's: the harness runtime drives LMM, and the Memory Map, the trees, the leak check and
+ * the diagnostics read its page bytes. Its allocations and frees, in the order it made them (the
+ * operations the run streamed, no second run), are then replayed under the policy, in a page of
+ * their own. Returns the Markdown table (undefined when there was nothing to replay or it was cancelled).
+ */
+export async function showHarnessRunUnderPolicy(
+  run: RunState,
+  policy: string,
+  log: vscode.OutputChannel,
+): Promise<string | undefined> {
+  const pageSize = run.replay.heap.pageSize;
+  const workload = workloadFromHarnessBatches(
+    run.label,
+    run.replay.batches.map((ops) => ({ pageSize, ops, sites: run.sites })),
+    pageSize,
+  );
+  const kept = run.replay.truncated
+    ? ` Only the first ${run.replay.keptSteps.toLocaleString('en')} heap operations were kept (lmm.eventsKept), so only those are replayed.`
+    : '';
+  log.appendLine(
+    `${run.file}: ran on lmm-classic (LMM's views and analyses); lmm.policy = ${policy}: its ${workload.length} allocations and frees replayed under ${policy}.${kept}`,
+  );
+  if (workload.length === 0) return undefined;
+  let results: PolicyRunResult[] | undefined;
+  try {
+    results = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `LMM: replaying ${run.label} under ${policy}`, cancellable: true },
+      async (_progress, token) => {
+        const job = runPoliciesOffThread({ file: run.file, workload, policies: [policy], timingMs: TIMING_MS });
+        const cancelled = new Promise<undefined>((resolve) =>
+          token.onCancellationRequested(() => {
+            job.stop();
+            resolve(undefined);
+          }),
+        );
+        return Promise.race([job.done, cancelled]);
+      },
+    );
+  } catch (error) {
+    void vscode.window.showErrorMessage(`LMM: ${(error as Error).message}`);
+    return undefined;
+  }
+  if (!results) return undefined;
+  const summary = policySummary(results[0]!);
+  log.appendLine(summary);
+  showHarnessPolicyPage(`LMM: ${run.label} · ${policy}`, results, {
+    title: `${run.label} under ${policy}`,
+    note:
+      `The lmm.policy setting chose ${policy}. ${run.label} ran on lmm-classic: the Memory Map, the LMM trees and the diagnostics show that run. ` +
+      `Its ${workload.length.toLocaleString('en')} allocations and frees, in the order it made them, are replayed here under ${policy} (calls LMM refused are left out).${kept}`,
+  });
+  void vscode.window.setStatusBarMessage(`LMM: ${summary}`, 15_000);
+  return policyCompareMarkdown(results);
 }
 
 /** One line for the log and the notification: the run's main figures. */

@@ -1,6 +1,6 @@
 // The lmm.policy setting: Open Trace on a workload file replays it under the configured policy in
-// a page of its own (the LMM views keep their lmm-classic picture), and harness runs stay on
-// lmm-classic, which the LMM output says.
+// a page of its own (the LMM views keep their lmm-classic picture); a harness still runs on
+// lmm-classic (LMM's views), and its operations are then replayed under the policy beside it.
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { activateLmm, fixtureUri, runHarness, treeTexts, waitFor, within, type LmmTestApi } from './lmmExtension';
@@ -68,26 +68,37 @@ describe('LMM Studio in VS Code: the lmm.policy setting', function () {
     );
   });
 
-  it('still runs a harness on lmm-classic, and says so in the LMM output (lmm.runHarness)', async () => {
+  it('runs a harness on lmm-classic, then replays its operations under best-fit beside it (lmm.runHarness)', async () => {
     const previous = api.currentRun()!.id;
     const harness = fixtureUri('double-free.lmm.ts');
-    await runHarness(api, harness);
+    const finished = api.whenRunFinished();
+    const markdown = await within(
+      'lmm.runHarness under best-fit',
+      vscode.commands.executeCommand<string | undefined>('lmm.runHarness', harness),
+      60_000,
+    );
+    await within('the run to finish', finished);
     const run = api.currentRun()!;
     assert.ok(run.id > previous, 'a new run');
     assert.equal(run.kind, 'harness');
     assert.equal(run.status, 'finished');
-    // LMM's own error detection ran: the double free is reported.
+    // The run is LMM's: its own error detection ran, and the views show it.
     const report = api.lastReport() as { errors?: { kind: string }[] };
     assert.deepEqual(
       (report.errors ?? []).map((error) => error.kind),
       ['double-free'],
     );
-    const notice = `${harness.fsPath}: runs on lmm-classic: lmm.policy = best-fit applies to Open Trace and Compare Runs on .rep/.trace files; the harness runtime drives LMM only.`;
-    await waitFor(
-      'the lmm-classic notice in the LMM output',
-      () => (lmmOutputText()?.includes(notice) ? true : undefined),
-      10_000,
-    );
+    // Then its operations under best-fit, with the figures `lmm compare` gives on the same harness.
+    assert.equal(typeof markdown, 'string', 'Run Harness under a policy returns the replay as Markdown');
+    const table = markdownTable(markdown!);
+    const [cli] = cliCompare(harness, ['best-fit']);
+    assert.deepEqual(table.columns, ['best-fit']);
+    assert.equal(table.heading, `# LMM: compare policies on double-free.lmm.ts (${cli!.ops} operations)`);
+    assert.equal(row(table, 'syscalls (mmap + munmap)')[0], String(cli!.syscalls));
+    assert.equal(row(table, 'integrity and invariants')[0], 'ok');
+    await waitFor('the best-fit page', () => webviewTab('lmm.policyRun', 'LMM: double-free.lmm.ts · best-fit'));
+    const notice = `${harness.fsPath}: ran on lmm-classic (LMM's views and analyses); lmm.policy = best-fit: its ${cli!.ops} allocations and frees replayed under best-fit.`;
+    await waitFor('the notice in the LMM output', () => (lmmOutputText()?.includes(notice) ? true : undefined), 10_000);
   });
 
   it('replays the same .rep into the LMM views once lmm.policy is lmm-classic again', async () => {

@@ -285,7 +285,7 @@ describe('policy lab in the extension', () => {
   });
 
   describe('the lmm.policy setting', () => {
-    it('offers exactly the registry’s policies, lmm-classic by default, and says harness runs stay on it', () => {
+    it('offers exactly the registry’s policies, lmm-classic by default, and says what it does to harness runs', () => {
       const manifest = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')) as {
         contributes: {
           configuration: { properties: Record<string, { enum?: string[]; default?: string; markdownDescription?: string }> };
@@ -294,7 +294,8 @@ describe('policy lab in the extension', () => {
       const setting = manifest.contributes.configuration.properties['lmm.policy']!;
       assert.deepEqual(setting.enum, [...POLICY_NAMES]);
       assert.equal(setting.default, 'lmm-classic');
-      assert.match(setting.markdownDescription!, /Harness runs always use `lmm-classic`/);
+      assert.match(setting.markdownDescription!, /A harness still runs on `lmm-classic`/);
+      assert.match(setting.markdownDescription!, /its allocations and frees are then replayed under the policy/);
       assert.match(setting.markdownDescription!, /Open Trace/);
     });
   });
