@@ -25,6 +25,7 @@ import { RunStore, type RunState } from './model/runState';
 import { leakedBlocks, statusText } from './model/statusText';
 import { structUsageNodes } from './model/structUsageTree';
 import { RunController } from './runController';
+import { registerPolicyPicker } from './policyPicker';
 import {
   CLASSIC_POLICY,
   comparePoliciesOn,
@@ -88,6 +89,7 @@ export function activate(context: vscode.ExtensionContext): LmmStudioApi {
     status.show();
   };
   showStatus();
+  registerPolicyPicker(context);
 
   // ------------------------------------------------------------ editor line highlight (timeline)
   const stepHighlight = vscode.window.createTextEditorDecorationType({

@@ -101,6 +101,25 @@ describe('LMM Studio in VS Code: the lmm.policy setting', function () {
     await waitFor('the notice in the LMM output', () => (lmmOutputText()?.includes(notice) ? true : undefined), 10_000);
   });
 
+  it('sets the policy from the status bar picker (lmm.choosePolicy), and refuses an unknown one', async () => {
+    try {
+      assert.equal(await vscode.commands.executeCommand('lmm.choosePolicy', 'tlsf'), 'tlsf');
+      assert.equal(lmmSettings().get('policy'), 'tlsf');
+      // With a folder open the choice belongs to the workspace.
+      assert.equal(lmmSettings().inspect<string>('policy')?.workspaceValue, 'tlsf');
+      assert.equal(await vscode.commands.executeCommand('lmm.choosePolicy', 'no-such-policy'), undefined);
+      assert.equal(lmmSettings().get('policy'), 'tlsf');
+      // Not one of the palette's commands: the palette lists LMM's own commands only.
+      const manifest = vscode.extensions.all.find((e) => e.packageJSON?.name === 'lmm-studio')!.packageJSON as {
+        contributes: { commands: { command: string }[] };
+      };
+      assert.ok(!manifest.contributes.commands.some((c) => c.command === 'lmm.choosePolicy'));
+    } finally {
+      await lmmSettings().update('policy', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    assert.equal(lmmSettings().get('policy'), 'best-fit', 'the global setting of this suite again');
+  });
+
   it('replays the same .rep into the LMM views once lmm.policy is lmm-classic again', async () => {
     await lmmSettings().update('policy', 'lmm-classic', vscode.ConfigurationTarget.Global);
     const previous = api.currentRun()!.id;
