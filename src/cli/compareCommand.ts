@@ -1,5 +1,5 @@
 /**
- * `lmm compare FILE --policies a,b,… [--reservoir N[,M…]] [--reservoir-delay OPS] [--time-limit MS] [--json]`:
+ * `lmm compare FILE --policies a,b,… [--reservoir N[,M…]] [--reservoir-delay OPS] [--time-limit MS] [--page-size N] [--json]`:
  * one workload (.rep, .trace, or the operations a harness makes) under several policies, metrics
  * side by side; with --reservoir every policy also runs with each reservoir size, to show the
  * syscalls it saves against the mapped bytes it costs.
@@ -39,9 +39,14 @@ export function readWorkloadInput(
   command: string,
   file: string,
   io: CliIo,
-  options: { timeLimitMs?: number } = {},
+  options: HarnessInputOptions = {},
 ): RecordedWorkload | Promise<RecordedWorkload> {
   if (isWorkloadFile(file)) {
+    if (options.pageSize !== undefined) {
+      throw new CliError(
+        `lmm ${command}: --page-size is for a harness; a .trace names its page size ('page N') and .rep traces replay on 4096-byte pages`,
+      );
+    }
     const workload = readWorkloadFile(file);
     return { workload, origin: `${workload.name}: ${workload.length} operations` };
   }
@@ -118,22 +123,37 @@ export function checkPolicyName(command: string, name: string): string {
   return name;
 }
 
-/** A positive whole number of milliseconds (the harness's time limit), or undefined when not given. */
-export function timeLimitOption(command: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const ms = countOption(command, '--time-limit', value, 0);
-  if (ms === 0) throw new CliError(`lmm ${command}: --time-limit takes a positive number of milliseconds`);
-  return ms;
+/** How a harness given to `lmm compare` / `lmm replay` runs (as `lmm run` takes them). */
+export interface HarnessInputOptions {
+  timeLimitMs?: number;
+  pageSize?: number;
+}
+
+/** `--time-limit MS` and `--page-size N`, positive whole numbers, for a harness input. */
+export function harnessInputOptions(command: string, values: Map<string, string>): HarnessInputOptions {
+  const options: HarnessInputOptions = {};
+  const positive = (name: string, what: string): number | undefined => {
+    const value = values.get(name);
+    if (value === undefined) return undefined;
+    const n = countOption(command, name, value, 0);
+    if (n === 0) throw new CliError(`lmm ${command}: ${name} takes ${what}`);
+    return n;
+  };
+  const timeLimitMs = positive('--time-limit', 'a positive number of milliseconds');
+  if (timeLimitMs !== undefined) options.timeLimitMs = timeLimitMs;
+  const pageSize = positive('--page-size', 'a positive number of bytes');
+  if (pageSize !== undefined) options.pageSize = pageSize;
+  return options;
 }
 
 export function compareCommand(args: string[], io: CliIo): number | Promise<number> {
   const usage =
-    'usage: lmm compare FILE --policies a,b,… [--reservoir N[,M…]] [--reservoir-delay OPS] [--time-limit MS] [--json]' +
+    'usage: lmm compare FILE --policies a,b,… [--reservoir N[,M…]] [--reservoir-delay OPS] [--time-limit MS] [--page-size N] [--json]' +
     ' (FILE: .rep, .trace or a harness *.lmm.ts)';
   const { positional, values, flags } = parseOptions(
     'compare',
     args,
-    ['--policies', '--reservoir', '--reservoir-delay', '--time-limit'],
+    ['--policies', '--reservoir', '--reservoir-delay', '--time-limit', '--page-size'],
     ['--json'],
   );
   if (positional.length !== 1) throw new CliError(usage);
@@ -155,8 +175,7 @@ export function compareCommand(args: string[], io: CliIo): number | Promise<numb
     for (const pages of reservoirs) runs.push({ policy, reservoirPages: pages, reservoirDelay: pages === 0 ? 0 : delay });
     if (delay > 0 && sizes.length === 0) runs.push({ policy, reservoirPages: 0, reservoirDelay: delay });
   }
-  const timeLimitMs = timeLimitOption('compare', values.get('--time-limit'));
-  const input = readWorkloadInput('compare', positional[0]!, io, timeLimitMs === undefined ? {} : { timeLimitMs });
+  const input = readWorkloadInput('compare', positional[0]!, io, harnessInputOptions('compare', values));
   return whenReady(input, io, ({ workload, origin }) => compareWorkload(workload, origin, runs, flags.has('--json'), io));
 }
 

@@ -26,12 +26,13 @@ export async function recordHarnessWorkload(
   command: string,
   file: string,
   io: CliIo,
-  options: { timeLimitMs?: number } = {},
+  options: { timeLimitMs?: number; pageSize?: number } = {},
 ): Promise<RecordedWorkload> {
   const builder = new HarnessWorkloadBuilder();
   // The harness's own output (print, mm_print_*) is not what a comparison is about: it is dropped.
   const runOptions: HarnessRunOptions = { onBatch: (batch) => builder.add(batch) };
   if (options.timeLimitMs !== undefined) runOptions.timeLimitMs = options.timeLimitMs;
+  if (options.pageSize !== undefined) runOptions.pageSize = options.pageSize;
   let result;
   try {
     result = await runHarness(file, runOptions).result;

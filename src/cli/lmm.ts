@@ -21,15 +21,16 @@ usage:
                               run a harness (*.lmm.ts) in a sandboxed worker: classic reports, memory
                               errors, leaks (memcheck's kinds) with stacks; exit 1 when a --fail-on kind
                               (e.g. definitely-lost,indirectly-lost,error) occurred unsuppressed
-  lmm replay FILE [--policy NAME] [--json] [--reservoir N] [--reservoir-delay OPS] [--time-limit MS]
+  lmm replay FILE [--policy NAME] [--json] [--reservoir N] [--reservoir-delay OPS] [--time-limit MS] [--page-size N]
                               replay a CS:APP malloc-lab trace (.rep, or a .trace) under an allocation
                               policy (default lmm-classic): utilization, Kops/s, payload integrity,
                               syscalls; exit 1 when an integrity or invariant check failed
-  lmm compare FILE --policies a,b,… [--reservoir N[,M…]] [--reservoir-delay OPS] [--time-limit MS] [--json]
+  lmm compare FILE --policies a,b,… [--reservoir N[,M…]] [--reservoir-delay OPS] [--time-limit MS] [--page-size N] [--json]
                               one workload (.rep or .trace) under several policies, side by side;
                               --reservoir adds runs that keep N empty pages mapped (syscalls vs bytes)
                               replay and compare take a harness (*.lmm.ts) too: it runs once on
-                              lmm-classic (--time-limit MS) and the operations it makes are the workload
+                              lmm-classic (--time-limit MS, --page-size N as for lmm run) and the
+                              operations it makes are the workload
   lmm policies [--long]       the allocation policies, one name a line (docs/policies.md)
   lmm import-c HEADER.h [-o FILE] [--force]
                               C struct declarations → an annotated harness skeleton with the same

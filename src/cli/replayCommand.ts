@@ -1,5 +1,5 @@
 /**
- * `lmm replay FILE [--policy NAME] [--json] [--reservoir N] [--reservoir-delay OPS] [--time-limit MS]`:
+ * `lmm replay FILE [--policy NAME] [--json] [--reservoir N] [--reservoir-delay OPS] [--time-limit MS] [--page-size N]`:
  * a CS:APP malloc-lab trace (an LMM .trace, or the operations a harness makes) under one policy,
  * the way the lab's driver runs it: a correctness pass with payload checks, then a timing pass. With a reservoir, the run
  * without one is made too, so the output shows what the reservoir buys (syscalls) and costs
@@ -15,7 +15,7 @@ import {
   parseOptions,
   readWorkloadInput,
   reservoirLabel,
-  timeLimitOption,
+  harnessInputOptions,
   whenReady,
 } from './compareCommand';
 
@@ -23,20 +23,19 @@ export const DEFAULT_POLICY = 'lmm-classic';
 
 export function replayCommand(args: string[], io: CliIo): number | Promise<number> {
   const usage =
-    'usage: lmm replay FILE [--policy NAME] [--json] [--reservoir N] [--reservoir-delay OPS] [--time-limit MS]' +
+    'usage: lmm replay FILE [--policy NAME] [--json] [--reservoir N] [--reservoir-delay OPS] [--time-limit MS] [--page-size N]' +
     ' (FILE: .rep, .trace or a harness *.lmm.ts)';
   const { positional, values, flags } = parseOptions(
     'replay',
     args,
-    ['--policy', '--reservoir', '--reservoir-delay', '--time-limit'],
+    ['--policy', '--reservoir', '--reservoir-delay', '--time-limit', '--page-size'],
     ['--json'],
   );
   if (positional.length !== 1) throw new CliError(usage);
   const policy = checkPolicyName('replay', values.get('--policy') ?? DEFAULT_POLICY);
   const pages = countOption('replay', '--reservoir', values.get('--reservoir'), 0);
   const delay = countOption('replay', '--reservoir-delay', values.get('--reservoir-delay'), 0);
-  const timeLimitMs = timeLimitOption('replay', values.get('--time-limit'));
-  const input = readWorkloadInput('replay', positional[0]!, io, timeLimitMs === undefined ? {} : { timeLimitMs });
+  const input = readWorkloadInput('replay', positional[0]!, io, harnessInputOptions('replay', values));
   return whenReady(input, io, ({ workload, recorded }) =>
     replayWorkload(workload, recorded, policy, pages, delay, flags.has('--json'), io),
   );
