@@ -45,6 +45,11 @@ export interface HeapOptions {
 /** The built-in family of 1-byte units that serves `xcalloc_buf` (registered on first use). */
 export const BUF_FAMILY_NAME = 'buf';
 
+/** Whether a family is the one `xcalloc_buf` serves: its blocks' units are their bytes. */
+export function isBufferFamily(family: { name: string; structSize: number }): boolean {
+  return family.name === BUF_FAMILY_NAME && family.structSize === 1;
+}
+
 /** Which family a mapped page belongs to, by kernel slot. */
 const REGISTRY_PAGE = -1;
 const UNMAPPED = -2;

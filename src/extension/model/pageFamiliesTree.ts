@@ -1,7 +1,7 @@
 /** Page Families: family → pages → blocks (offset, size, state), the family's counters as descriptions. */
 import { META_SIZE } from '../../engine/constants';
 import type { Family } from '../../engine/family';
-import { BUF_FAMILY_NAME } from '../../engine/lmmHeap';
+import { isBufferFamily } from '../../engine/lmmHeap';
 import { formatBlocks, formatBytes, formatCount } from './runReport';
 import { RunStore, type RunState } from './runState';
 import { MAX_CHILDREN, adopt, hex, siteLabel, type TreeNode } from './treeNode';
@@ -85,9 +85,4 @@ function pageNode(run: RunState, family: Family, page: number, index: number): T
       }),
     );
   return node;
-}
-
-/** The built-in family of XCALLOC_BUF buffers (1-byte units). */
-function isBufferFamily(family: { name: string; structSize: number }): boolean {
-  return family.name === BUF_FAMILY_NAME && family.structSize === 1;
 }

@@ -13,7 +13,7 @@ import type {
 } from '../../analysis/analysisInput';
 import { META_SIZE } from '../../engine/constants';
 import { HeapOpKind, HeapOpRecorder, type HeapOpBatch } from '../../engine/heapOps';
-import { LmmHeap } from '../../engine/lmmHeap';
+import { BUF_FAMILY_NAME, isBufferFamily, LmmHeap } from '../../engine/lmmHeap';
 import { BUF_STRUCT, declaredStructs, layoutOf, structInfo, structLayout, type StructInfo } from '../api/structLayout';
 import { makeBufferView } from './bufferViews';
 import { CallPaths, grow, ROOT_PATH } from './callPaths';
@@ -221,38 +221,33 @@ export class HarnessRuntime implements ViewHost {
   }
 
   /**
-   * `XCALLOC_BUF(bytes)`: a zeroed buffer of `bytes` bytes from the built-in family `buf` (1-byte
-   * units), registered, and recorded as a registration, on first use: the engine's `xcalloc_buf`.
+   * `XCALLOC_BUF(bytes)`: the engine's `xcalloc_buf`, which owns the rule (a zeroed buffer from
+   * the family `buf` of 1-byte units, registered on first use). A registration it makes is
+   * recorded before the allocation, so every replay of the stream registers the family too.
    */
   xcallocBuf(bytes: unknown): StructView | null {
     if (this.leakCheckRequests !== undefined && Atomics.load(this.leakCheckRequests, 0) !== 0) this.requestedLeakCheck();
     if (!(typeof bytes === 'number' && Number.isInteger(bytes) && bytes >= 1)) {
       throw new RangeError(`XCALLOC_BUF(${String(bytes)}): bytes must be a positive integer`);
     }
-    let family = this.familyOf.get(BUF_STRUCT);
-    if (family === undefined) {
-      family = this.heap.register(BUF_STRUCT.name, 1);
-      this.record(HeapOpKind.Register, 1, 0, family, BUF_STRUCT.name);
-      if (family < 0) {
-        const error = this.heap.lastError!;
-        const message =
-          error.kind === 'duplicate-registration'
-            ? `XCALLOC_BUF: a struct named ${BUF_STRUCT.name} is registered, and buffers need the built-in family ${BUF_STRUCT.name}`
-            : error.message;
-        this.opError(error.kind === 'out-of-memory' ? 'out-of-memory' : 'duplicate-registration', message, -1);
-        return null;
-      }
-      this.familyOf.set(BUF_STRUCT, family);
+    const heap = this.heap;
+    const familiesBefore = heap.families.length;
+    const address = heap.xcalloc_buf(bytes);
+    if (heap.families.length > familiesBefore) {
+      const registered = heap.families[familiesBefore]!;
+      this.record(HeapOpKind.Register, registered.structSize, 0, registered.id, registered.name);
     }
-    const address = this.heap.xcalloc(family, bytes);
+    const family = heap.familyId(BUF_FAMILY_NAME);
     this.record(HeapOpKind.Alloc, family, bytes, address, undefined);
     if (address === 0) {
-      const error = this.heap.lastError!;
-      this.opError(error.kind === 'too-large' ? 'too-large' : 'out-of-memory', `XCALLOC_BUF: ${error.message}`, -1);
+      const error = heap.lastError!;
+      const kind: MemoryErrorKind =
+        error.kind === 'too-large' || error.kind === 'duplicate-registration' ? error.kind : 'out-of-memory';
+      this.opError(kind, `XCALLOC_BUF: ${error.message}`, -1);
       return null;
     }
     const id = this.addAllocation(address, bytes, family);
-    const kernel = this.heap.kernel;
+    const kernel = heap.kernel;
     return makeBufferView(kernel.view(address), address - kernel.pageOf(address), id, address, bytes);
   }
 
@@ -451,7 +446,7 @@ export class HarnessRuntime implements ViewHost {
     const family = this.heap.families[this.allocFamily[id]!]!;
     const units = this.allocUnits[id]!;
     const where = siteLabel(this.paths.stack(this.allocPath[id]!)[0]!);
-    if (family.id === this.familyOf.get(BUF_STRUCT)) return `the ${units}-byte buffer allocated at ${where}`;
+    if (isBufferFamily(family)) return `the ${units}-byte buffer allocated at ${where}`;
     return `the block of ${units > 1 ? `${units} × ` : ''}${family.name} allocated at ${where}`;
   }
 
