@@ -53,7 +53,7 @@ export function readWorkloadInput(
   if (!isHarnessFile(file, harnessCandidateText(file))) {
     throw new CliError(`${file}: expected a malloc-lab trace (.rep), an LMM trace (.trace) or a harness (*.lmm.ts)`);
   }
-  return loadHarnessWorkloadInput().recordHarnessWorkload(command, file, io, options);
+  return loadHarnessWorkloadInput().readHarnessWorkload(command, file, io, options);
 }
 
 /** The text of a .ts file, which may import lmm-studio (undefined for other names: no read needed). */

@@ -23,7 +23,7 @@ import type { PolicyRunResult } from './model/policyRun';
 import type { RunState } from './model/runState';
 import { workloadFromHarnessBatches } from '../policies/harnessWorkload';
 import type { PolicyWorkerInput } from './model/policyWorkerProtocol';
-import { recordedText, recordHarnessWorkload } from './harnessPolicyWorkload';
+import { endedText, recordedText, recordHarnessWorkload } from '../harness/recordHarnessWorkload';
 import { runPoliciesOffThread } from './policyRunner';
 
 export const CLASSIC_POLICY = 'lmm-classic';
@@ -91,7 +91,7 @@ async function runPolicies(
         recorded = recordedText(run);
         log.appendLine(`${uri.fsPath}: ${recorded}`);
         if (run.outcome !== 'completed') {
-          const warning = `${name}: the harness ${run.outcome === 'crashed' ? 'crashed' : `stopped (${run.outcome})`}: ${run.message ?? ''} — comparing the ${run.workload.length} operations it made before`;
+          const warning = `${name}: the harness ${endedText(run.outcome)}: ${run.message ?? ''} — comparing the ${run.workload.length} operations it made before`;
           log.appendLine(warning);
           void vscode.window.showWarningMessage(`LMM: ${warning}`);
         }
@@ -103,17 +103,25 @@ async function runPolicies(
           increment: index === 0 ? 0 : 100 / total,
         }),
       );
-      const cancelled = new Promise<undefined>((resolve) =>
-        token.onCancellationRequested(() => {
-          job.stop();
-          resolve(undefined);
-        }),
-      );
-      const results = await Promise.race([job.done, cancelled]);
+      const results = await untilCancelled(job, token);
       if (!results) return undefined;
       return recorded === undefined ? { results } : { results, recorded };
     },
   );
+}
+
+/** The policy job's results, or undefined once the notification's Cancel stops it. */
+function untilCancelled(
+  job: ReturnType<typeof runPoliciesOffThread>,
+  token: vscode.CancellationToken,
+): Promise<PolicyRunResult[] | undefined> {
+  const cancelled = new Promise<undefined>((resolve) =>
+    token.onCancellationRequested(() => {
+      job.stop();
+      resolve(undefined);
+    }),
+  );
+  return Promise.race([job.done, cancelled]);
 }
 
 function showPolicyPage(viewType: string, title: string, results: PolicyRunResult[], options: PolicyPageOptions = {}): void {
@@ -175,16 +183,8 @@ export async function showHarnessRunUnderPolicy(
   try {
     results = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `LMM: replaying ${run.label} under ${policy}`, cancellable: true },
-      async (_progress, token) => {
-        const job = runPoliciesOffThread({ file: run.file, workload, policies: [policy], timingMs: TIMING_MS });
-        const cancelled = new Promise<undefined>((resolve) =>
-          token.onCancellationRequested(() => {
-            job.stop();
-            resolve(undefined);
-          }),
-        );
-        return Promise.race([job.done, cancelled]);
-      },
+      (_progress, token) =>
+        untilCancelled(runPoliciesOffThread({ file: run.file, workload, policies: [policy], timingMs: TIMING_MS }), token),
     );
   } catch (error) {
     void vscode.window.showErrorMessage(`LMM: ${(error as Error).message}`);

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HarnessNotRunError, recordedText, recordHarnessWorkload } from '../../../src/extension/harnessPolicyWorkload';
+import { HarnessNotRunError, recordedText, recordHarnessWorkload } from '../../../src/harness/recordHarnessWorkload';
 import { compareRunsChoice } from '../../../src/extension/model/compareRunsChoice';
 import { runPoliciesFromText } from '../../../src/extension/model/policyWorkerProtocol';
 import { runPoliciesOffThread } from '../../../src/extension/policyRunner';
