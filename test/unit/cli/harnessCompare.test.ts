@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../../src/cli/lmm';
+import { nodeHarness } from '../../support/nodeHarness';
 
 const examples = join(__dirname, '..', '..', '..', 'examples');
 
@@ -141,19 +142,7 @@ describe('lmm compare / replay on a harness (its recorded operations as the work
   it('a harness that crashes is compared on the operations it made, with a warning', async () => {
     const file = harness(
       'crash.lmm.ts',
-      `import { struct, u32, MM_REG_STRUCT, XCALLOC, XFREE } from 'lmm-studio';
-@struct
-class node_t {
-  @u32 value!: number;
-}
-export default function main(): void {
-  MM_REG_STRUCT(node_t);
-  const a = XCALLOC(1, node_t);
-  XCALLOC(2, node_t);
-  XFREE(a);
-  throw new Error('boom');
-}
-`,
+      nodeHarness('const a = XCALLOC(1, node_t);', 'XCALLOC(2, node_t);', 'XFREE(a);', "throw new Error('boom');"),
     );
     const r = await lmm('compare', file, '--policies', 'lmm-classic,best-fit');
     assert.equal(r.status, 0, r.stderr);
@@ -163,19 +152,7 @@ export default function main(): void {
   });
 
   it('--time-limit stops an endless harness, whose operations so far are replayed', async () => {
-    const file = harness(
-      'endless.lmm.ts',
-      `import { struct, u32, MM_REG_STRUCT, XCALLOC, XFREE } from 'lmm-studio';
-@struct
-class node_t {
-  @u32 value!: number;
-}
-export default function main(): void {
-  MM_REG_STRUCT(node_t);
-  for (;;) XFREE(XCALLOC(1, node_t));
-}
-`,
-    );
+    const file = harness('endless.lmm.ts', nodeHarness('for (;;) XFREE(XCALLOC(1, node_t));'));
     const r = await lmm('replay', file, '--time-limit', '200', '--json');
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stderr, /warning: the harness stopped \(timed-out\): .*time limit of 200 ms exceeded/);

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HarnessNotRunError, recordedText, recordHarnessWorkload } from '../../../src/harness/recordHarnessWorkload';
+import { nodeHarness } from '../../support/nodeHarness';
 import { compareRunsChoice } from '../../../src/extension/model/compareRunsChoice';
 import { runPoliciesFromText } from '../../../src/extension/model/policyWorkerProtocol';
 import { runPoliciesOffThread } from '../../../src/extension/policyRunner';
@@ -103,21 +104,7 @@ describe('Compare Runs on a harness (policies on the operations it makes)', func
 
     it('a harness that crashes gives the operations it made, its outcome and message', async () => {
       const file = join(dir, 'crash.lmm.ts');
-      writeFileSync(
-        file,
-        `import { struct, u32, MM_REG_STRUCT, XCALLOC, XFREE } from 'lmm-studio';
-@struct
-class node_t {
-  @u32 value!: number;
-}
-export default function main(): void {
-  MM_REG_STRUCT(node_t);
-  XFREE(XCALLOC(3, node_t));
-  XCALLOC(1, node_t);
-  throw new Error('boom');
-}
-`,
-      );
+      writeFileSync(file, nodeHarness('XFREE(XCALLOC(3, node_t));', 'XCALLOC(1, node_t);', "throw new Error('boom');"));
       const recorded = await recordHarnessWorkload(file, 'crash.lmm.ts', SETTINGS).done;
       assert.ok(recorded);
       assert.equal(recorded.outcome, 'crashed');
@@ -129,19 +116,7 @@ export default function main(): void {
 
     it('a cancelled recording gives nothing', async () => {
       const file = join(dir, 'endless.lmm.ts');
-      writeFileSync(
-        file,
-        `import { struct, u32, MM_REG_STRUCT, XCALLOC, XFREE } from 'lmm-studio';
-@struct
-class node_t {
-  @u32 value!: number;
-}
-export default function main(): void {
-  MM_REG_STRUCT(node_t);
-  for (;;) XFREE(XCALLOC(1, node_t));
-}
-`,
-      );
+      writeFileSync(file, nodeHarness('for (;;) XFREE(XCALLOC(1, node_t));'));
       const recording = recordHarnessWorkload(file, 'endless.lmm.ts', SETTINGS);
       setTimeout(() => recording.cancel(), 1500);
       assert.equal(await recording.done, undefined);
