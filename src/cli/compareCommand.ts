@@ -5,7 +5,7 @@
  * syscalls it saves against the mapped bytes it costs.
  */
 import { readFileSync } from 'node:fs';
-import { isHarnessFile } from '../extension/model/harnessFiles';
+import { isHarnessFile } from '../harness/harnessFiles';
 import { comparePolicies, UnknownPolicyError, type ComparedReport, type ComparisonRun } from '../policies/comparePolicies';
 import { POLICY_NAMES } from '../policies/policyRegistry';
 import { bytesText, percent, table } from '../policies/reportFormat';

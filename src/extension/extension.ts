@@ -16,7 +16,7 @@ import { compareRunsHtml, compareRunsMarkdown } from './model/compareRuns';
 import { compareRunsChoice } from './model/compareRunsChoice';
 import { makeNonce } from '../protocol/memoryMapHtml';
 import { freeListNodes } from './model/freeListsTree';
-import { isHarnessFile, isTraceFile } from './model/harnessFiles';
+import { isHarnessFile, isTraceFile } from '../harness/harnessFiles';
 import { leakNodes } from './model/leaksTree';
 import { pageFamilyNodes } from './model/pageFamiliesTree';
 import { EXPORT_EXTENSIONS, exportReport, type ExportFormat } from './model/reportExport';

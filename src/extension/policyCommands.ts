@@ -18,7 +18,7 @@ import {
   policyCompareMarkdown,
   type PolicyPageOptions,
 } from './model/policyCompare';
-import { isHarnessFile, isTraceFile } from './model/harnessFiles';
+import { isHarnessFile, isTraceFile } from '../harness/harnessFiles';
 import type { PolicyRunResult } from './model/policyRun';
 import type { RunState } from './model/runState';
 import { workloadFromHarnessBatches } from '../policies/harnessWorkload';

@@ -15,7 +15,7 @@ import {
   type Diagnostic,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { isHarnessFile } from '../extension/model/harnessFiles';
+import { isHarnessFile } from '../harness/harnessFiles';
 import type { LmmReport, ReportSite } from '../extension/model/runReport';
 import {
   RUN_RESULTS_METHOD,

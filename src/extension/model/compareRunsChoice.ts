@@ -7,7 +7,7 @@
  * finished runs could be compared instead. Generic over the file handle (a vscode.Uri in the
  * extension, a path in tests).
  */
-import { isTraceFile } from './harnessFiles';
+import { isTraceFile } from '../../harness/harnessFiles';
 
 export type CompareRunsChoice<File> =
   { kind: 'policies'; workload: File } | { kind: 'ask'; workload: File } | { kind: 'runs' } | { kind: 'pick-workload' };

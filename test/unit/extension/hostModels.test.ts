@@ -6,7 +6,7 @@ import { mallocLabRun } from '../../../src/extension/model/mallocLabRun';
 import { MemoryMapFeed, leakCounts } from '../../../src/extension/model/memoryMapFeed';
 import { exportReport, pagesSvg } from '../../../src/extension/model/reportExport';
 import { statusText } from '../../../src/extension/model/statusText';
-import { isHarnessFile, isTraceFile } from '../../../src/extension/model/harnessFiles';
+import { isHarnessFile, isTraceFile } from '../../../src/harness/harnessFiles';
 import { harnessBaseName, harnessTemplate, withPathsEntry } from '../../../src/extension/harnessTemplate';
 import { compareRunsHtml, compareRunsMarkdown } from '../../../src/extension/model/compareRuns';
 import { asReport, type LmmReport, type ReportLeak } from '../../../src/extension/model/runReport';

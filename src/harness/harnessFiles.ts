@@ -1,4 +1,4 @@
-/** What counts as a harness: a `*.lmm.ts` file, or any `.ts` file importing `lmm-studio`. */
+/** What counts as a harness (a `*.lmm.ts` file, or any `.ts` file importing `lmm-studio`) and a trace: for the CLI, the language server and the extension alike. */
 
 const IMPORTS_LMM = /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)['"]lmm-studio['"]/;
 
