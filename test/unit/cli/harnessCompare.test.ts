@@ -2,17 +2,10 @@ import { strict as assert } from 'node:assert';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../../src/cli/lmm';
+import { lmm } from '../../support/lmmCli';
 import { nodeHarness } from '../../support/nodeHarness';
 
 const examples = join(__dirname, '..', '..', '..', 'examples');
-
-async function lmm(...argv: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const status = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { status, stdout, stderr };
-}
 
 /** A harness with page churn over two families, the second registered while the first has live blocks. */
 const CHURN = `import { struct, u32, char, MM_REG_STRUCT, XCALLOC, XFREE } from 'lmm-studio';

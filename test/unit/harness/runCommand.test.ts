@@ -3,16 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunReport } from '../../../src/analysis/runReport';
-import { main } from '../../../src/cli/lmm';
+import { lmm } from '../../support/lmmCli';
 
 const examples = join(__dirname, '..', '..', '..', 'examples');
-
-async function lmm(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const status = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { status, stdout, stderr };
-}
 
 async function jsonReport(file: string, ...args: string[]): Promise<RunReport> {
   const { status, stdout, stderr } = await lmm('run', file, '--json', ...args);

@@ -2,18 +2,11 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../../src/cli/lmm';
+import { lmm } from '../../support/lmmCli';
 import { POLICY_NAMES } from '../../../src/policies/policyRegistry';
 
 const fixtures = join(__dirname, '..', '..', 'fixtures');
 const short1 = join(fixtures, 'malloc-lab', 'short1-bal.rep');
-
-async function lmm(...argv: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const status = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { status, stdout, stderr };
-}
 
 function file(name: string, text: string): string {
   const path = join(mkdtempSync(join(tmpdir(), 'lmm-policy-cli-')), name);
