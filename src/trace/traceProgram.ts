@@ -1,5 +1,5 @@
 /**
- * The conformance trace format (spec: Conformance traces), parsed into a compact program:
+ * The conformance trace format (docs/trace-format.md), parsed into a compact program:
  * typed arrays of operations with interned IDs and struct names, so a 1,000,000-line trace
  * costs a few megabytes and replays without allocating per line.
  */
