@@ -116,7 +116,7 @@ export class MemoryMapApp {
     const main = el(
       'main',
       { className: 'main' },
-      el('section', { className: 'map-pane', attrs: { 'aria-label': 'Memory map' } }, this.map.element),
+      el('section', { className: 'map-pane', attrs: { 'aria-label': 'Memory map' } }, this.map.element, this.map.zoomBar),
       this.tabs,
     );
     root.replaceChildren(header, this.timeline.element, main, this.charts.element, this.tooltip);

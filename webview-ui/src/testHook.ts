@@ -45,6 +45,20 @@ export function installTestHook(app: MemoryMapApp): void {
     get familyHeadings() {
       return app.map.headingBoxes;
     },
+    /** The map's zoom level (index in ZOOM_LEVELS); setting it zooms and draws at once. */
+    get zoom() {
+      return app.map.zoomIndex;
+    },
+    set zoom(level: number) {
+      app.map.zoomTo(level);
+    },
+    zoomToFit() {
+      app.map.zoomToFit();
+    },
+    /** Block labels drawn at the last map draw (text, width, the room it had). */
+    get blockLabels() {
+      return app.map.blockLabels;
+    },
     /** The map rectangle (viewport coordinates) of the data of the block at data address `address`. */
     blockRect(address: number) {
       const map = app.map;
