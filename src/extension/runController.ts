@@ -16,7 +16,7 @@ import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TraceWorkerOutput } from './traceWorker';
-import { asReport, type InterimErrors, type LmmReport, type ReportLeakCheck, type ReportSite } from './model/runReport';
+import { asReport, type InterimErrors, type LmmReport, type ReportLeakCheck, type ReportSite } from '../protocol/runReportSchema';
 import type { HeapOpBatch } from '../engine/heapOps';
 import { TraceSyntaxError } from '../trace/traceProgram';
 
@@ -119,8 +119,10 @@ export class RunController {
       }
       if (active.cancelled) await this.store.end(run, 'stopped', { message: 'stopped by request' }, () => this.settle(run));
       else {
-        result.report.freeSites ??= freeSiteFigures(replay, result.sites);
-        await this.store.end(run, 'finished', { report: result.report }, () => this.settle(run));
+        // The report crossed a worker boundary: checked like a harness's before any view uses it.
+        const report = asReport(result.report);
+        report.freeSites ??= freeSiteFigures(replay, result.sites);
+        await this.store.end(run, 'finished', { report }, () => this.settle(run));
       }
     } catch (error) {
       await this.store.end(run, 'failed', { message: (error as Error).message }, () => this.settle(run));

@@ -10,7 +10,7 @@
  *
  * Types only (no vscode, no LSP package), so both sides import this module.
  */
-import type { LmmReport, ReportSite } from '../extension/model/runReport';
+import type { LmmReport, ReportSite } from './runReportSchema';
 
 /** Client → server request: the results of a run (or `report: null` to clear them). */
 export const RUN_RESULTS_METHOD = 'lmm/runResults';

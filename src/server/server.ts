@@ -16,7 +16,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { isHarnessFile } from '../harness/harnessFiles';
-import type { LmmReport, ReportSite } from '../extension/model/runReport';
+import type { LmmReport, ReportSite } from '../protocol/runReportSchema';
 import {
   RUN_RESULTS_METHOD,
   SETTINGS_METHOD,
