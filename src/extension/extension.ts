@@ -154,6 +154,7 @@ export function activate(context: vscode.ExtensionContext): LmmStudioApi {
       if (site) void openSite(site, true);
     },
     stepChanged: (site) => void highlightSite(site),
+    openSource: (site) => void openSite(site),
   });
   context.subscriptions.push(memoryMap);
   context.subscriptions.push(
