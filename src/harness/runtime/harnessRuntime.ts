@@ -1,22 +1,18 @@
 /**
  * The runtime behind the `lmm-studio` module a harness imports: one heap, the struct registry,
- * the allocation log (columnar, allocation order), roots, memory errors de-duplicated per site,
- * and the heap-op stream. It runs inside the sandbox (no Node), with the harness.
+ * the C API's calls on them, roots, and the heap-op stream; the blocks given out are kept in the
+ * allocation log (`allocationLog.ts`), the memory errors in the error log (`memoryErrorLog.ts`).
+ * It runs inside the sandbox (no Node), with the harness.
  */
-import type {
-  AllocationRecord,
-  MemoryErrorKind,
-  MemoryErrorRecord,
-  RootRecord,
-  RunData,
-  Site,
-} from '../../analysis/analysisInput';
+import type { MemoryErrorKind, MemoryErrorRecord, RootRecord, RunData, Site } from '../../analysis/analysisInput';
 import { META_SIZE } from '../../engine/constants';
 import { HeapOpKind, HeapOpRecorder, type HeapOpBatch } from '../../engine/heapOps';
 import { BUF_FAMILY_NAME, isBufferFamily, LmmHeap } from '../../engine/lmmHeap';
 import { BUF_STRUCT, declaredStructs, layoutOf, structInfo, structLayout, type StructInfo } from '../api/structLayout';
+import { AllocationLog } from './allocationLog';
 import { makeBufferView } from './bufferViews';
 import { CallPaths, grow, ROOT_PATH } from './callPaths';
+import { MemoryErrorLog, type MemoryErrorsUpdate } from './memoryErrorLog';
 import { isView, makeView, poisonView, setViewHost, viewStruct, type StructView, type ViewHost } from './structViews';
 
 export interface HarnessRuntimeOptions {
@@ -67,31 +63,7 @@ export interface RuntimeBatch {
   pathSites: Int32Array;
 }
 
-/**
- * Memory errors recorded since the last update, for views that show them while the run goes on.
- * Records go out once each, in the order they were recorded; their counts keep growing.
- */
-export interface MemoryErrorsUpdate {
-  /** The index of `records[0]` among the run's error records (the records posted before it). */
-  first: number;
-  /**
-   * Records new since the last update (copies), none past the first `MAX_POSTED_ERRORS`. The
-   * sandbox marks those a suppression silences, as the report will (`suppressed`, `suppressedBy`).
-   */
-  records: (MemoryErrorRecord & { suppressed?: boolean; suppressedBy?: string })[];
-  /** The count so far of every record posted, this update's included (index = record index). */
-  counts: number[];
-  /** Errors so far, every occurrence counted, records past the cap included. */
-  occurrences: number;
-  /** Error records so far (distinct kind and site), past the cap included. */
-  distinct: number;
-}
-
-/**
- * Error records posted while a run goes on, at most: a harness failing at ever new sites (or a
- * generated one) cannot flood the host; past it only the counts grow (the report has them all).
- */
-export const MAX_POSTED_ERRORS = 1000;
+export { MAX_POSTED_ERRORS, type MemoryErrorsUpdate } from './memoryErrorLog';
 
 /** A mid-run `mm_leak_check()`: its step, where it was called, and the analysis result. */
 export interface LeakCheckPoint {
@@ -111,8 +83,6 @@ export class TimeLimitExceeded extends Error {
 }
 
 const LOOP_CHECK_EVERY = 4096;
-/** Stack traces taken per (error kind, call path) before further ones count against the last record. */
-const CAPTURES_PER_PATH = 64;
 const OP_CHECK_EVERY = 1024;
 
 export class HarnessRuntime implements ViewHost {
@@ -120,29 +90,11 @@ export class HarnessRuntime implements ViewHost {
   readonly paths: CallPaths;
   readonly recorder = new HeapOpRecorder();
   readonly roots: RootRecord[] = [];
-  readonly errors: MemoryErrorRecord[] = [];
+  readonly allocations = new AllocationLog();
+  readonly errorLog = new MemoryErrorLog();
   readonly leakChecks: LeakCheckPoint[] = [];
-  freed = new Uint8Array(1024);
   timedOut = false;
-
-  // The allocation log, one column per field, indexed by allocation id.
-  allocationCount = 0;
-  private allocAddress = new Float64Array(1024);
-  private allocUnits = new Int32Array(1024);
-  private allocFamily = new Int32Array(1024);
-  private allocPath = new Int32Array(1024);
-  private allocStep = new Int32Array(1024);
-  private freeStep = new Int32Array(1024);
-  private freePath = new Int32Array(1024);
-  /** Data address → the last allocation made there (live or freed). */
-  private readonly lastAllocationAt = new Map<number, number>();
   private readonly familyOf = new Map<StructInfo, number>();
-  private readonly errorsByKey = new Map<string, MemoryErrorRecord>();
-  private readonly capturesByPath = new Map<string, { captures: number; last: MemoryErrorRecord }>();
-  /** Every error occurrence so far, and how many (and how many records) the last update told. */
-  private errorOccurrences = 0;
-  private postedOccurrences = 0;
-  private postedErrors = 0;
   private readonly unknownSite: Site;
 
   // Streaming.
@@ -166,6 +118,20 @@ export class HarnessRuntime implements ViewHost {
     this.batchIntervalMs = options.batchIntervalMs ?? 50;
     this.leakCheckRequests = options.leakCheckRequests;
     setViewHost(this);
+  }
+
+  /** 1 per allocation id once freed (the views read it on every access). */
+  get freed(): Uint8Array {
+    return this.allocations.freed;
+  }
+
+  /** The run's memory error records, in the order they were first recorded. */
+  get errors(): MemoryErrorRecord[] {
+    return this.errorLog.records;
+  }
+
+  get allocationCount(): number {
+    return this.allocations.count;
   }
 
   // ------------------------------------------------------------------ the C API
@@ -269,10 +235,11 @@ export class HarnessRuntime implements ViewHost {
       this.refusedFree(0, 'invalid-free', 'XFREE of an out-of-bounds element (not a block)', -1);
       return;
     }
-    const address = this.allocAddress[id]!;
-    if (this.freed[id] !== 0) {
+    const log = this.allocations;
+    const address = log.addressOf(id);
+    if (log.isFreed(id)) {
       // A stale view never frees the block that now lives at its address.
-      const reused = this.lastAllocationAt.get(address) !== id;
+      const reused = log.lastAllocationAt(address) !== id;
       this.refusedFree(reused ? 0 : address, 'double-free', `double free: ${this.describe(id)} was already freed`, id);
       return;
     }
@@ -291,9 +258,7 @@ export class HarnessRuntime implements ViewHost {
       this.opError('invalid-free', this.heap.lastError?.message ?? 'invalid free', id);
       return;
     }
-    this.freed[id] = 1;
-    this.freeStep[id] = this.recorder.steps - 1;
-    this.freePath[id] = this.paths.current;
+    log.markFreed(id, this.recorder.steps - 1, this.paths.current);
   }
 
   private refusedFree(address: number, kind: MemoryErrorKind, message: string, id: number): void {
@@ -410,11 +375,11 @@ export class HarnessRuntime implements ViewHost {
   pointerView(address: number, target: StructInfo): StructView | null {
     const size = layoutOf(target).size;
     const kernel = this.heap.kernel;
-    const id = this.lastAllocationAt.get(address);
+    const id = this.allocations.lastAllocationAt(address);
     if (id !== undefined) {
       const units = size > 0 ? Math.floor(this.blockBytes(id) / size) : 0;
       // A freed block's view never touches bytes (every access reports use-after-free first).
-      if (this.freed[id] !== 0) return viewOf(target, emptyView, 0, id, address, units);
+      if (this.allocations.isFreed(id)) return viewOf(target, emptyView, 0, id, address, units);
       return viewOf(target, kernel.view(address), address - kernel.pageOf(address), id, address, units);
     }
     const start = this.liveBlockContaining(address);
@@ -422,7 +387,7 @@ export class HarnessRuntime implements ViewHost {
       this.report('use-after-free', `pointer 0x${address.toString(16)} does not point into an allocated block`, -1);
       return poisonView(target);
     }
-    const owner = this.lastAllocationAt.get(start)!;
+    const owner = this.allocations.lastAllocationAt(start)!;
     const units = size > 0 ? Math.floor((this.blockBytes(owner) - (address - start)) / size) : 0;
     return viewOf(target, kernel.view(address), address - kernel.pageOf(address), owner, address, Math.max(units, 1));
   }
@@ -438,14 +403,16 @@ export class HarnessRuntime implements ViewHost {
   }
 
   private blockBytes(id: number): number {
-    return this.allocUnits[id]! * this.heap.families[this.allocFamily[id]!]!.structSize;
+    const log = this.allocations;
+    return log.unitsOf(id) * this.heap.families[log.familyOf(id)]!.structSize;
   }
 
   describe(id: number): string {
     if (id < 0) return 'the block';
-    const family = this.heap.families[this.allocFamily[id]!]!;
-    const units = this.allocUnits[id]!;
-    const where = siteLabel(this.paths.stack(this.allocPath[id]!)[0]!);
+    const log = this.allocations;
+    const family = this.heap.families[log.familyOf(id)]!;
+    const units = log.unitsOf(id);
+    const where = siteLabel(this.paths.stack(log.allocPathOf(id))[0]!);
     if (isBufferFamily(family)) return `the ${units}-byte buffer allocated at ${where}`;
     return `the block of ${units > 1 ? `${units} × ` : ''}${family.name} allocated at ${where}`;
   }
@@ -462,37 +429,27 @@ export class HarnessRuntime implements ViewHost {
       return;
     }
     const pathKey = `${kind}:${this.paths.current}`;
-    const hot = this.capturesByPath.get(pathKey);
-    if (hot && hot.captures >= CAPTURES_PER_PATH) {
-      hot.last.count++;
-      this.errorOccurrences++;
-      return;
-    }
+    if (this.errorLog.countIfHot(pathKey)) return;
     const holder: { stack?: string } = {};
     Error.captureStackTrace(holder);
     const frames = capture(holder.stack ?? '');
     const stack = frames.length > 0 ? frames : this.paths.stack(this.paths.current);
-    const record = this.addError(kind, message, allocId, stack, `${stack[0]!.file}:${stack[0]!.line}:${stack[0]!.column}`);
-    if (hot) {
-      hot.captures++;
-      hot.last = record;
-    } else this.capturesByPath.set(pathKey, { captures: 1, last: record });
+    const site = stack[0]!;
+    this.errorLog.addCaptured(
+      pathKey,
+      this.errorRecord(kind, message, allocId, stack),
+      `${site.file}:${site.line}:${site.column}`,
+    );
   }
 
   /** An error of an API call: its site is the call's (the innermost frame of the call path). */
   private opError(kind: MemoryErrorKind, message: string, allocId: number): void {
     const path = this.paths.current;
-    this.addError(kind, message, allocId, this.paths.stack(path), `#${this.paths.innermost(path)}`);
+    this.errorLog.add(this.errorRecord(kind, message, allocId, this.paths.stack(path)), `#${this.paths.innermost(path)}`);
   }
 
-  private addError(kind: MemoryErrorKind, message: string, allocId: number, stack: Site[], siteKey: string): MemoryErrorRecord {
-    const key = `${kind}@${siteKey}`;
-    const existing = this.errorsByKey.get(key);
-    this.errorOccurrences++;
-    if (existing) {
-      existing.count++;
-      return existing;
-    }
+  /** A new record (count 1) for an error at `stack`, with the sites of the block it touched. */
+  private errorRecord(kind: MemoryErrorKind, message: string, allocId: number, stack: Site[]): MemoryErrorRecord {
     const record: MemoryErrorRecord = {
       kind,
       message,
@@ -502,36 +459,17 @@ export class HarnessRuntime implements ViewHost {
       step: Math.max(0, this.recorder.steps - 1),
     };
     if (allocId >= 0) {
-      record.allocSite = this.paths.stack(this.allocPath[allocId]!)[0]!;
-      if (this.freed[allocId] !== 0) record.freeSite = this.paths.stack(this.freePath[allocId]!)[0]!;
+      const log = this.allocations;
+      record.allocSite = this.paths.stack(log.allocPathOf(allocId))[0]!;
+      if (log.isFreed(allocId)) record.freeSite = this.paths.stack(log.freePathOf(allocId))[0]!;
     }
-    this.errorsByKey.set(key, record);
-    this.errors.push(record);
     return record;
   }
 
   // ------------------------------------------------------------------ log and stream
 
   private addAllocation(address: number, units: number, family: number): number {
-    const id = this.allocationCount++;
-    if (id === this.allocAddress.length) {
-      this.allocAddress = grow(this.allocAddress);
-      this.allocUnits = grow(this.allocUnits);
-      this.allocFamily = grow(this.allocFamily);
-      this.allocPath = grow(this.allocPath);
-      this.allocStep = grow(this.allocStep);
-      this.freeStep = grow(this.freeStep);
-      this.freePath = grow(this.freePath);
-      this.freed = grow(this.freed);
-    }
-    this.allocAddress[id] = address;
-    this.allocUnits[id] = units;
-    this.allocFamily[id] = family;
-    this.allocPath[id] = this.paths.current;
-    this.allocStep[id] = this.recorder.steps - 1;
-    this.freeStep[id] = -1;
-    this.lastAllocationAt.set(address, id);
-    return id;
+    return this.allocations.add(address, units, family, this.paths.current, this.recorder.steps - 1);
   }
 
   private record(kind: HeapOpKind, a: number, b: number, c: number, name: string | undefined): void {
@@ -547,7 +485,7 @@ export class HarnessRuntime implements ViewHost {
   /** Hands the ops recorded since the last flush to `onBatch`, then new memory errors to `onMemoryErrors`. */
   flush(): void {
     this.flushOps();
-    if (this.errorOccurrences !== this.postedOccurrences && this.options.onMemoryErrors) this.postErrors();
+    if (this.options.onMemoryErrors && this.errorLog.hasNews()) this.options.onMemoryErrors(this.errorLog.takeUpdate());
   }
 
   private flushOps(): void {
@@ -572,45 +510,11 @@ export class HarnessRuntime implements ViewHost {
     this.options.onBatch(update);
   }
 
-  /**
-   * Only when something was recorded since the last update (errors are rare): the new records
-   * (copied, so later counts do not change what was handed over) and every posted record's count.
-   */
-  private postErrors(): void {
-    const errors = this.errors;
-    const end = Math.min(errors.length, MAX_POSTED_ERRORS);
-    const first = Math.min(this.postedErrors, end);
-    const records: MemoryErrorRecord[] = [];
-    for (let i = first; i < end; i++) records.push({ ...errors[i]! });
-    const counts: number[] = new Array(end);
-    for (let i = 0; i < end; i++) counts[i] = errors[i]!.count;
-    this.postedErrors = end;
-    this.postedOccurrences = this.errorOccurrences;
-    this.options.onMemoryErrors!({ first, records, counts, occurrences: this.errorOccurrences, distinct: errors.length });
-  }
-
   // ------------------------------------------------------------------ results
 
   /** The analyses' input for the heap as it is now. */
   runData(): RunData {
-    const allocations: AllocationRecord[] = new Array(this.allocationCount);
-    const families = this.heap.families;
-    for (let id = 0; id < this.allocationCount; id++) {
-      const family = families[this.allocFamily[id]!]!;
-      const units = this.allocUnits[id]!;
-      const record: AllocationRecord = {
-        id,
-        address: this.allocAddress[id]!,
-        units,
-        struct: family.name,
-        bytes: units * family.structSize,
-        stack: this.paths.stack(this.allocPath[id]!),
-        allocStep: this.allocStep[id]!,
-        freeStep: this.freeStep[id]!,
-      };
-      if (this.freed[id] !== 0) record.freeStack = this.paths.stack(this.freePath[id]!);
-      allocations[id] = record;
-    }
+    const allocations = this.allocations.records(this.heap.families, (path) => this.paths.stack(path));
     const structs = [];
     for (const info of declaredStructs) {
       if (this.options.structSites?.[info.name]) info.site = this.options.structSites[info.name];
