@@ -50,8 +50,8 @@ describe('Charts (headless Chromium)', function () {
     const box = (await host.page.locator('.charts canvas').boundingBox())!;
     const columns = box.width >= 900 ? 3 : box.width >= 520 ? 2 : 1;
     const chartWidth = Math.floor((box.width - 8 * (columns - 1)) / columns);
-    const plotWidth = chartWidth - 48;
-    return { x: box.x + 48 + ((step + 0.5) / length) * plotWidth, y: box.y + 40 };
+    const plotWidth = chartWidth - 60;
+    return { x: box.x + 60 + ((step + 0.5) / length) * plotWidth, y: box.y + 40 };
   }
 
   it('the value and the step under the pointer, in every chart at once, and on the timeline', async () => {

@@ -373,7 +373,7 @@ export class MemoryMapApp {
     this.stacked.show(model, step);
     const s = model.timeline.series;
     this.stateBadge.textContent = model.state + (this.ingest.busy ? ' (loading)' : '');
-    this.totals.textContent = `${count(s.pages[step]!)} pages · ${bytes(s.appMemory[step]!)} application memory · ${bytes(
+    this.totals.textContent = `${count(s.pages[step]!)} ${s.pages[step] === 1 ? 'page' : 'pages'} · ${bytes(s.appMemory[step]!)} application memory · ${bytes(
       s.mappedBytes[step]!,
     )} mapped${model.leakChecks.length ? ` · ${blockCount(model.leakChecks[model.leakChecks.length - 1]!.lostBlocks)} leaked at the last check` : ''}${
       model.endMessage ? ` · ${model.endMessage}` : ''

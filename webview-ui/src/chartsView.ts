@@ -55,7 +55,7 @@ const CHART_HEIGHT = 56;
 /** The step scale, under the bottom row of charts (all charts share their steps axis). */
 const STEP_AXIS_HEIGHT = 12;
 /** The value axis left of each chart (its labels: the top value and 0). */
-export const VALUE_AXIS_WIDTH = 48;
+export const VALUE_AXIS_WIDTH = 60;
 const GAP = 8;
 const CELL_HEIGHT = TITLE_HEIGHT + CHART_HEIGHT + GAP;
 
@@ -369,7 +369,14 @@ export function stepTickSpacing(length: number, width: number, pixels = 70): num
 }
 
 /** The value axis: the top value with its unit, and 0 at the bottom, right-aligned left of the plot. */
-export function drawValueAxis(ctx: CanvasRenderingContext2D, colors: MapColors, x: number, top: number, max: string): void {
+export function drawValueAxis(
+  ctx: CanvasRenderingContext2D,
+  colors: MapColors,
+  x: number,
+  top: number,
+  max: string,
+  height = CHART_HEIGHT,
+): void {
   ctx.fillStyle = colors.muted;
   ctx.textAlign = 'right';
   ctx.textBaseline = 'top';
@@ -379,7 +386,7 @@ export function drawValueAxis(ctx: CanvasRenderingContext2D, colors: MapColors, 
     top,
   );
   ctx.textBaseline = 'bottom';
-  ctx.fillText('0', x + VALUE_AXIS_WIDTH - 4, top + CHART_HEIGHT);
+  ctx.fillText('0', x + VALUE_AXIS_WIDTH - 4, top + height);
   ctx.textAlign = 'left';
 }
 

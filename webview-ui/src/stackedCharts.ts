@@ -250,7 +250,7 @@ export class StackedChartsView {
     ctx.strokeRect(plotX + 0.5, 0.5, plotWidth - 1, PLOT_HEIGHT - 1);
     const smallFont = colors.font.replace(/^\S+/, '10px');
     ctx.font = smallFont;
-    drawValueAxis(ctx, colors, 0, 0, bytes(max));
+    drawValueAxis(ctx, colors, 0, 0, bytes(max), PLOT_HEIGHT);
     drawStepAxis(ctx, colors, plotX, PLOT_HEIGHT, plotWidth, length);
     if (this.step >= 0) {
       const cx = plotX + Math.floor(((this.step + 0.5) / length) * plotWidth) + 0.5;
