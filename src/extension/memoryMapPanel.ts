@@ -20,6 +20,8 @@ export interface MemoryMapHandlers {
   blockSelected(address: number, site: SourceSite | undefined): void;
   /** The timeline moved: highlight the step's harness line. */
   stepChanged(site: SourceSite | undefined): void;
+  /** A link in the map (chart legend, call tree, leak row) asks to open a source line of the run. */
+  openSource(site: SourceSite): void;
 }
 
 export class MemoryMapPanel implements vscode.Disposable {
@@ -120,6 +122,12 @@ export class MemoryMapPanel implements vscode.Disposable {
       case 'stepChanged':
         if (run && message.runId === runIdOf(run)) this.handlers.stepChanged(message.site ?? siteOf(run, message.siteId));
         break;
+      case 'openSource':
+        // Only lines the run itself recorded: the webview cannot make the host open any other file.
+        if (run && message.runId === runIdOf(run) && isSiteOfRun(run, message.site)) this.handlers.openSource(message.site);
+        else
+          this.log.appendLine(`Memory Map: ignored a link to ${message.site.file}:${message.site.line}, not a site of this run`);
+        break;
       case 'resyncRequest':
         for (const m of this.feed.resync(run, message.runId, message.fromStep)) this.post(m);
         break;
@@ -159,6 +167,10 @@ export class MemoryMapPanel implements vscode.Disposable {
 
 function siteOf(run: RunState, siteId: number): SourceSite | undefined {
   return siteId >= 0 ? run.sites[siteId] : undefined;
+}
+
+function isSiteOfRun(run: RunState, site: SourceSite): boolean {
+  return run.sites.some((s) => s !== undefined && s.file === site.file && s.line === site.line);
 }
 
 /** `lmm.structColors` for the current run's file (a folder of a multi-root workspace may set its own). */

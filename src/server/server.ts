@@ -27,7 +27,7 @@ import {
   type StructSummary,
   type StructsParams,
 } from '../protocol/lspMessages';
-import { paddingBytes } from '../analysis/structLayout';
+import { paddingBytes } from '../analysis/cLayout';
 import { codeActions, codeLenses, completionAt, hoverAt } from './editorFeatures';
 import { scanHarness, type HarnessScan } from './harnessScan';
 import { failureSiteOf, runDiagnostics } from './runDiagnostics';

@@ -462,10 +462,13 @@ describe('Memory Map webview (headless Chromium)', function () {
     const box = (await host.page.locator('.charts canvas').boundingBox())!;
     const columns = box.width >= 900 ? 3 : box.width >= 520 ? 2 : 1;
     const chartWidth = (box.width - 8 * (columns - 1)) / columns;
-    // Steps 0…7 across the first chart: its middle is step 4, near its right end step 7.
-    await host.page.mouse.click(box.x + chartWidth * 0.55, box.y + 40);
+    // Steps 0…7 across the first chart's plot (right of its 60-pixel value axis): its middle is
+    // step 4, near its right end step 7.
+    const plotX = box.x + 60;
+    const plotWidth = chartWidth - 60;
+    await host.page.mouse.click(plotX + plotWidth * 0.55, box.y + 40);
     await waitForStep(4);
-    await host.page.mouse.click(box.x + chartWidth * 0.97, box.y + 40);
+    await host.page.mouse.click(plotX + plotWidth * 0.97, box.y + 40);
     await waitForStep(7);
     assert.deepEqual((await posted('stepChanged')).at(-1), {
       type: 'stepChanged',

@@ -40,6 +40,7 @@ export function createMemoryMap(
       if (site) void sites.open(site, true);
     },
     stepChanged: (site) => void sites.highlight(site),
+    openSource: (site) => void sites.open(site),
   });
   context.subscriptions.push(
     memoryMap,
