@@ -18,9 +18,11 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { isHarnessFile } from '../harness/harnessFiles';
 import type { LmmReport, ReportSite } from '../protocol/runReportSchema';
 import {
-  RUN_RESULTS_METHOD,
-  SETTINGS_METHOD,
-  STRUCTS_METHOD,
+  RUN_RESULTS,
+  SETTINGS,
+  STRUCTS,
+  type LmmNotification,
+  type LmmRequest,
   type LmmServerSettings,
   type RunResultsParams,
   type RunResultsResult,
@@ -42,6 +44,19 @@ let report: LmmReport | undefined;
 let runFindings = new Map<string, Diagnostic[]>();
 const scans = new Map<string, { version: number; scan: HarnessScan }>();
 const pendingChecks = new Map<string, NodeJS.Timeout>();
+
+/** Handles one of LMM's requests: params and result typed by its descriptor. */
+function onLmmRequest<Params, Result>(type: LmmRequest<Params, Result>, handler: (params: Params) => Result): void {
+  connection.onRequest(type.method, (params: Params) => handler(params) as unknown);
+}
+
+/**
+ * Handles one of LMM's notifications. Its params arrive as the client sent them; the handler
+ * takes them as `unknown` when it checks them itself.
+ */
+function onLmmNotification<Params>(type: LmmNotification<Params>, handler: (params: Params | unknown) => void): void {
+  connection.onNotification(type.method, handler);
+}
 
 function pathOf(uri: string): string | undefined {
   if (!uri.startsWith('file:')) return undefined;
@@ -121,12 +136,12 @@ documents.onDidClose((e) => {
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: path ? (runFindings.get(keyOf(path)) ?? []) : [] });
 });
 
-connection.onNotification(SETTINGS_METHOD, (params: unknown) => {
+onLmmNotification(SETTINGS, (params: unknown) => {
   settings = serverSettingsFrom(params, settings);
   for (const document of documents.all()) publish(document.uri);
 });
 
-connection.onRequest(RUN_RESULTS_METHOD, (params: RunResultsParams): RunResultsResult => {
+onLmmRequest(RUN_RESULTS, (params: RunResultsParams): RunResultsResult => {
   // A mid-run leak check or errors carry only leaks and errors: hovers and code lenses keep the last report.
   if (params.leakCheck === undefined && params.memoryErrors === undefined) report = params.report ?? undefined;
   if (params.status === 'failed' && params.message && !params.failureSite) {
@@ -196,7 +211,7 @@ function structSite(name: string, file: string | undefined): ReportSite | undefi
   return undefined;
 }
 
-connection.onRequest(STRUCTS_METHOD, (params: StructsParams): StructSummary[] => {
+onLmmRequest(STRUCTS, (params: StructsParams): StructSummary[] => {
   const document = documents.get(params.uri);
   if (!document) return [];
   return scanOf(document).structs.map((s) => {
