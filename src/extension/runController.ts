@@ -15,7 +15,7 @@ import { MallocLabSyntaxError } from '../policies/mallocLabTrace';
 import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TraceWorkerOutput } from './traceWorker';
+import type { TraceWorkerInput, TraceWorkerMessage } from './traceWorkerProtocol';
 import { asReport, type InterimErrors, type LmmReport, type ReportLeakCheck, type ReportSite } from '../protocol/runReportSchema';
 import type { HeapOpBatch } from '../engine/heapOps';
 import { TraceSyntaxError } from '../trace/traceProgram';
@@ -257,8 +257,9 @@ function replayOffThread(file: string, text: string): Promise<TraceRunResult> {
     }
   }
   return new Promise((resolve, reject) => {
-    const worker = new Worker(script, { workerData: { file, text } });
-    worker.once('message', (output: TraceWorkerOutput) => {
+    const input: TraceWorkerInput = { file, text };
+    const worker = new Worker(script, { workerData: input });
+    worker.once('message', ({ output }: TraceWorkerMessage) => {
       void worker.terminate();
       if (output.ok) resolve(output.result);
       else

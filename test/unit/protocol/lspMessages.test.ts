@@ -8,7 +8,7 @@ import * as messages from '../../../src/protocol/lspMessages';
 const root = path.resolve(__dirname, '../../..');
 
 describe('custom LSP messages', () => {
-  const descriptors = Object.values(messages).filter(
+  const descriptors = Object.values(messages as Record<string, unknown>).filter(
     (value): value is { kind: string; method: string } =>
       typeof value === 'object' && value !== null && 'method' in value && 'kind' in value,
   );
