@@ -8,6 +8,7 @@ import * as esbuild from 'esbuild';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Site } from '../../analysis/analysisInput';
+import { compartmentScript, type ColumnShift } from './compartmentScript';
 import { instrumentHarnessSource } from './harnessInstrumenter';
 import { HarnessLocator, lineStarts, type Insertion, type LocatorData } from './harnessLocator';
 import type { RawSourceMap } from './sourceMap';
@@ -20,7 +21,11 @@ export interface CompileOptions {
 }
 
 export interface CompiledHarness {
-  /** CommonJS code: `require('lmm-studio')` is the only import left. */
+  /**
+   * The script the worker evaluates in its Compartment: a function of `require`, `module`,
+   * `exports` and the built-ins around esbuild's CommonJS output (`require('lmm-studio')` is the
+   * only import left); see compartmentScript.ts.
+   */
   code: string;
   sites: Site[];
   structSites: Record<string, Site>;
@@ -115,12 +120,17 @@ export async function compileHarness(file: string, options: CompileOptions = {})
   const js = result.outputFiles.find((f) => f.path.endsWith('.js'))!;
   const mapFile = result.outputFiles.find((f) => f.path.endsWith('.js.map'))!;
   const rawMap = JSON.parse(mapFile.text) as RawSourceMap;
-  const code = `${js.text.replace(/\/\/# sourceMappingURL=.*\s*$/, '')}//# sourceMappingURL=data:application/json;base64,${Buffer.from(mapFile.text).toString('base64')}\n`;
-  const locator = locatorFor(files, rawMap, dirname(outfile));
-  return { code, sites, structSites, locator, locatorData: locator.data };
+  const { script, columnShifts } = compartmentScript(js.text.replace(/\/\/# sourceMappingURL=.*\s*$/, ''));
+  const locator = locatorFor(files, rawMap, dirname(outfile), columnShifts);
+  return { code: script, sites, structSites, locator, locatorData: locator.data };
 }
 
-function locatorFor(files: Map<string, FileInfo>, map: RawSourceMap, mapDir: string): HarnessLocator {
+function locatorFor(
+  files: Map<string, FileInfo>,
+  map: RawSourceMap,
+  mapDir: string,
+  columnShifts?: ColumnShift[],
+): HarnessLocator {
   const data: LocatorData = {
     map: { sources: map.sources, mappings: map.mappings },
     mapDir,
@@ -131,6 +141,7 @@ function locatorFor(files: Map<string, FileInfo>, map: RawSourceMap, mapDir: str
       originalLineStarts: lineStarts(info.original),
       insertions: info.insertions,
     })),
+    ...(columnShifts ? { columnShifts } : {}),
   };
   return new HarnessLocator(data);
 }

@@ -17,7 +17,17 @@ import { BUF_FAMILY_NAME, isBufferFamily, LmmHeap } from '../../engine/lmmHeap';
 import { BUF_STRUCT, declaredStructs, layoutOf, structInfo, structLayout, type StructInfo } from '../api/structLayout';
 import { makeBufferView } from './bufferViews';
 import { CallPaths, grow, ROOT_PATH } from './callPaths';
-import { isView, makeView, poisonView, setViewHost, viewStruct, type StructView, type ViewHost } from './structViews';
+import {
+  isView,
+  makeView,
+  poisonView,
+  setViewHost,
+  viewAddress,
+  viewAllocation,
+  viewStruct,
+  type StructView,
+  type ViewHost,
+} from './structViews';
 
 export interface HarnessRuntimeOptions {
   harnessFile: string;
@@ -264,7 +274,7 @@ export class HarnessRuntime implements ViewHost {
       );
       return;
     }
-    const id = value._a;
+    const id = viewAllocation(value);
     if (id < 0) {
       this.refusedFree(0, 'invalid-free', 'XFREE of an out-of-bounds element (not a block)', -1);
       return;
@@ -276,11 +286,12 @@ export class HarnessRuntime implements ViewHost {
       this.refusedFree(reused ? 0 : address, 'double-free', `double free: ${this.describe(id)} was already freed`, id);
       return;
     }
-    if (value._x !== address) {
+    const at = viewAddress(value);
+    if (at !== address) {
       this.refusedFree(
-        value._x,
+        at,
         'invalid-free',
-        `invalid free: 0x${value._x.toString(16)} is inside ${this.describe(id)}, ${value._x - address} bytes past its start`,
+        `invalid free: 0x${at.toString(16)} is inside ${this.describe(id)}, ${at - address} bytes past its start`,
         id,
       );
       return;
@@ -306,7 +317,7 @@ export class HarnessRuntime implements ViewHost {
   addressOf(value: unknown): number {
     if (value === null || value === undefined) return 0;
     if (!isView(value)) throw new TypeError('addressOf takes a struct view (or null)');
-    return value._x;
+    return viewAddress(value);
   }
 
   registerRoot(value: unknown): void {
@@ -645,6 +656,8 @@ function viewOf(target: StructInfo, d: DataView, o: number, id: number, address:
 }
 
 export function siteLabel(site: Site): string {
-  const file = site.file.split(/[\\/]/).pop();
+  // No regular expression: in the locked-down worker `split(/re/)` constructs a RegExp through
+  // SES's wrapper each time, and this runs for every memory error.
+  const file = site.file.slice(Math.max(site.file.lastIndexOf('/'), site.file.lastIndexOf('\\')) + 1);
   return site.line > 0 ? `${file}:${site.line}:${site.column}` : `${file}`;
 }
