@@ -43,6 +43,8 @@ export interface HarnessRunOutcome {
 export interface HarnessRunOptions {
   timeLimitMs: number;
   pageSize: number;
+  /** What the run may add to the extension host's memory (the `lmm.memoryLimit` setting), in MB. */
+  memoryLimitMb?: number;
   suppressions?: string;
 }
 
@@ -147,7 +149,11 @@ export class RunController {
     let lastProgress = 0;
     let broken: Error | undefined;
     try {
-      const options: HarnessRunOptions = { timeLimitMs: Math.round(1000 * config.get<number>('timeLimit', 10)), pageSize };
+      const options: HarnessRunOptions = {
+        timeLimitMs: Math.round(1000 * config.get<number>('timeLimit', 10)),
+        pageSize,
+        memoryLimitMb: config.get<number>('memoryLimit', 2048),
+      };
       const suppressions = config.get<string>('suppressions', '');
       if (suppressions) options.suppressions = suppressions;
       active.handle = this.harnessRunner.start(file, options, {
