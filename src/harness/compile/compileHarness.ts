@@ -10,6 +10,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Site } from '../../analysis/analysisInput';
 import { compartmentScript, type ColumnShift } from './compartmentScript';
 import { instrumentHarnessSource } from './harnessInstrumenter';
+import { findTooDeepNesting, tooDeepMessage } from './nestingDepth';
 import { HarnessLocator, lineStarts, type Insertion, type LocatorData } from './harnessLocator';
 import type { RawSourceMap } from './sourceMap';
 
@@ -67,11 +68,36 @@ export async function compileHarness(file: string, options: CompileOptions = {})
         if (args.path.includes('/node_modules/')) return undefined;
         const original = await readFile(args.path, 'utf8');
         const name = displayName(args.path);
-        const result = instrumentHarnessSource(args.path, original, {
-          attribution,
-          siteFile: name,
-          addSite: (site) => sites.push(site) - 1,
-        });
+        // Parsers recurse once per nesting level: refuse what would overflow the stack, at its position.
+        const tooDeep = findTooDeepNesting(original);
+        if (tooDeep) {
+          files.set(args.path, { original, instrumented: original, insertions: [], displayName: name });
+          return {
+            errors: [
+              { text: tooDeepMessage(tooDeep), location: { file: args.path, line: tooDeep.line, column: tooDeep.column - 1 } },
+            ],
+          };
+        }
+        let result: ReturnType<typeof instrumentHarnessSource>;
+        try {
+          result = instrumentHarnessSource(args.path, original, {
+            attribution,
+            siteFile: name,
+            addSite: (site) => sites.push(site) - 1,
+          });
+        } catch (error) {
+          // A long chain without brackets (a + a + … thousands of times) can still be too deep.
+          if (!(error instanceof RangeError)) throw error;
+          files.set(args.path, { original, instrumented: original, insertions: [], displayName: name });
+          return {
+            errors: [
+              {
+                text: `this file is too deeply nested to compile (${error.message})`,
+                location: { file: args.path, line: 1, column: 0 },
+              },
+            ],
+          };
+        }
         const instrumented = result?.code ?? original;
         files.set(args.path, { original, instrumented, insertions: result?.insertions ?? [], displayName: name });
         if (result) Object.assign(structSites, result.structSites);
