@@ -27,10 +27,11 @@ import {
   type StructSummary,
   type StructsParams,
 } from '../protocol/lspMessages';
-import { paddingBytes } from '../analysis/structLayout';
+import { paddingBytes } from '../analysis/cLayout';
 import { codeActions, codeLenses, completionAt, hoverAt } from './editorFeatures';
 import { scanHarnessSafely, type HarnessScan, type UnreadableHarness } from './harnessScan';
 import { failureSiteOf, runDiagnostics } from './runDiagnostics';
+import { pageSizeFor, serverSettingsFrom, DEFAULT_SERVER_SETTINGS } from './serverSettings';
 import { staticDiagnostics } from './staticChecks';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -40,7 +41,7 @@ process.on('uncaughtException', (error) => {
   connection.console.error(`LMM language server: ${error instanceof Error ? error.message : 'an unexpected error'}`);
 });
 const documents = new TextDocuments(TextDocument);
-const settings: LmmServerSettings = { pageSize: 4096 };
+let settings: LmmServerSettings = DEFAULT_SERVER_SETTINGS;
 let report: LmmReport | undefined;
 /** Run diagnostics per file path, merged with static ones when published. */
 let runFindings = new Map<string, Diagnostic[]>();
@@ -100,7 +101,7 @@ function publish(uri: string): void {
     if (entry.unreadable) diagnostics.push(unreadableDiagnostic(entry.unreadable));
     else {
       try {
-        diagnostics.push(...staticDiagnostics(document, entry.scan, settings.pageSize));
+        diagnostics.push(...staticDiagnostics(document, entry.scan, pageSizeFor(settings, document.uri)));
       } catch (error) {
         const why = error instanceof Error ? error.message : 'an unexpected error';
         diagnostics.push(unreadableDiagnostic({ message: `LMM cannot check this file (${why})`, line: 1, column: 1 }));
@@ -124,8 +125,7 @@ function scheduleCheck(document: TextDocument): void {
 }
 
 connection.onInitialize((params) => {
-  const options = params.initializationOptions as Partial<LmmServerSettings> | undefined;
-  if (typeof options?.pageSize === 'number') settings.pageSize = options.pageSize;
+  settings = serverSettingsFrom(params.initializationOptions, settings);
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -147,8 +147,8 @@ documents.onDidClose((e) => {
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: path ? (runFindings.get(keyOf(path)) ?? []) : [] });
 });
 
-connection.onNotification(SETTINGS_METHOD, (params: LmmServerSettings) => {
-  if (Number.isInteger(params?.pageSize) && params.pageSize >= 128) settings.pageSize = params.pageSize;
+connection.onNotification(SETTINGS_METHOD, (params: unknown) => {
+  settings = serverSettingsFrom(params, settings);
   for (const document of documents.all()) publish(document.uri);
 });
 
@@ -239,7 +239,14 @@ connection.onRequest(STRUCTS_METHOD, (params: StructsParams): StructSummary[] =>
 connection.onHover((params) => {
   const document = documents.get(params.textDocument.uri);
   if (!document || !isHarness(document)) return null;
-  return hoverAt(document, scanOf(document), params.position, report, pathOf(document.uri) ?? document.uri, settings.pageSize);
+  return hoverAt(
+    document,
+    scanOf(document),
+    params.position,
+    report,
+    pathOf(document.uri) ?? document.uri,
+    pageSizeFor(settings, document.uri),
+  );
 });
 
 connection.onCompletion((params) => {

@@ -82,20 +82,16 @@ function setText(s: ViewState, value: unknown): void {
 }
 
 function byteAt(view: ViewState, i: number): number {
-  if (dead(view)) return 0;
-  if (!(i >= 0 && i < view.n)) {
-    outOfBounds(view, i);
-    return 0;
-  }
+  if (!usableByte(view, i, false)) return 0;
   return view.d.getUint8(view.o + i);
 }
 
-function outOfBounds(view: ViewState, i: number): void {
-  viewHost().report(
-    'out-of-bounds',
-    `index ${i} is out of bounds: ${viewHost().describe(view.a)} has ${view.n} byte(s) from this view`,
-    view.a,
-  );
+/** Whether byte i of the buffer can be touched; when not, the read or write is reported (as memcheck names it). */
+function usableByte(view: ViewState, i: number, write: boolean): boolean {
+  const a = view.a;
+  if (a >= 0 && viewHost().freed[a] === 0 && i >= 0 && i < view.n) return true;
+  viewHost().badAccess(view, write, i, 1, `[${i}]`);
+  return false;
 }
 
 /** The byte index a property key names (negative ones included: `b[-1]` is reported, not ignored). */
@@ -117,9 +113,7 @@ export function makeBufferView(d: DataView, o: number, allocId: number, address:
       set(_target, key, value) {
         const i = byteIndex(key);
         if (i !== undefined) {
-          if (dead(state)) return true;
-          if (!(i >= 0 && i < state.n)) outOfBounds(state, i);
-          else state.d.setUint8(state.o + i, Number(value) & 255);
+          if (usableByte(state, i, true)) state.d.setUint8(state.o + i, Number(value) & 255);
           return true;
         }
         if (key === 'text') {

@@ -15,12 +15,19 @@
 import { readPointer, writePointer } from '../../engine/pointers';
 import type { FieldType } from '../api/fieldTypes';
 import { layoutOf, resolveTarget, type ResolvedField, type StructInfo } from '../api/structLayout';
+import { bitFieldAccess, wideReader, wideWriter } from './cFieldViews';
 
 /** What views need from the runtime that owns the heap. */
 export interface ViewHost {
   /** 1 per allocation id once freed (grown by the runtime; read on every access). */
   freed: Uint8Array;
   report(kind: 'use-after-free' | 'out-of-bounds', message: string, allocId: number): void;
+  /**
+   * A read or write of `size` bytes at `offset` from the view's first byte that cannot be done:
+   * the block was freed (use-after-free) or the view lies outside it (out-of-bounds). Nothing for
+   * a poison view (its bad pointer was reported when it was read).
+   */
+  badAccess(view: ViewState, write: boolean, offset: number, size: number, field: string): void;
   /** The view a stored pointer reads back as: null for 0. */
   pointerView(address: number, target: StructInfo): StructView | null;
   /** A human name for an allocation, for messages. */
@@ -38,7 +45,10 @@ export interface ViewState {
   readonly a: number;
   /** Address of the view's first byte. */
   readonly x: number;
-  /** Units from this element to the end of the block (bounds for `v[i]`). */
+  /**
+   * Units from this element to the end of the block (bounds for `v[i]`); 0 for an element past
+   * the block's end (or of a block of 0 units), whose every field access is out of bounds.
+   */
   readonly n: number;
 }
 
@@ -101,6 +111,7 @@ interface ViewClass {
   View: new (make: symbol, d: DataView, o: number, a: number, x: number, n: number) => object;
   state: StateReader;
   allocation(view: object): number;
+  units(view: object): number;
   page(view: object): DataView;
   offset(view: object): number;
 }
@@ -152,6 +163,7 @@ export function poisonView(info: StructInfo): StructView {
 function newViewClass(info: StructInfo): ViewClass {
   let state!: StateReader;
   let allocation!: (view: object) => number;
+  let units!: (view: object) => number;
   let page!: (view: object) => DataView;
   let offset!: (view: object) => number;
   const View = class {
@@ -171,11 +183,12 @@ function newViewClass(info: StructInfo): ViewClass {
     static {
       state = (v) => (#a in v ? { info, d: v.#d, o: v.#o, a: v.#a, x: v.#x, n: v.#n } : undefined);
       allocation = (v) => (v as InstanceType<typeof View>).#a;
+      units = (v) => (v as InstanceType<typeof View>).#n;
       page = (v) => (v as InstanceType<typeof View>).#d;
       offset = (v) => (v as InstanceType<typeof View>).#o;
     }
   };
-  return { View, state, allocation, page, offset };
+  return { View, state, allocation, units, page, offset };
 }
 
 function viewClass(info: StructInfo): ViewClass {
@@ -213,20 +226,23 @@ function viewClass(info: StructInfo): ViewClass {
   return cls;
 }
 
-/** `v[i]`: the view of unit i, or a poison view (reported) past the block's end. */
+/**
+ * `v[i]`: the view of unit i. Past the block's end (or before it) it is a view with no units in
+ * bounds, reading no bytes: as in C, computing `&v[i]` is no error, but each access through it is
+ * reported as the read or write it is, at its offset from the block.
+ */
 function element(info: StructInfo, self: StructView, view: ViewState, i: number): StructView {
   if (view.a < 0) return self;
-  if (!(i >= 0 && i < view.n)) {
-    host.report(
-      'out-of-bounds',
-      `index ${i} is out of bounds: ${host.describe(view.a)} has ${view.n} unit(s) from this view`,
-      view.a,
-    );
-    return poisonView(info);
-  }
-  if (i === 0) return self;
+  if (i === 0 && view.n > 0) return self;
   const size = layoutOf(info).size;
+  if (!(i >= 0 && i < view.n)) return makeView(info, EMPTY, 0, view.a, view.x + i * size, 0);
   return makeView(info, view.d, view.o + i * size, view.a, view.x + i * size, view.n - i);
+}
+
+/** Whether an access through the view cannot touch bytes: a poison view, a freed block, or outside it. */
+function unusable(view: ViewState): boolean {
+  const a = view.a;
+  return a < 0 || host.freed[a] !== 0 || view.n <= 0;
 }
 
 /** A Proxy answering every `v[i]` for blocks with more units than the prototype indexes. */
@@ -285,12 +301,16 @@ function fieldAccessor(info: StructInfo, field: ResolvedField, cls: ViewClass): 
     return {
       get(this: StructView) {
         const s = stateOf(this);
-        if (dead(s)) return poisonView(target);
-        return makeView(target, s.d, s.o + off, s.a, s.x + off, 1);
+        if (s.a < 0) return poisonView(target);
+        // A freed or outside view's member is one too: the access through it is what gets reported.
+        return makeView(target, s.d, s.o + off, s.a, s.x + off, s.n > 0 ? 1 : 0);
       },
       set(this: StructView, value: unknown) {
         const s = stateOf(this);
-        if (dead(s)) return;
+        if (unusable(s)) {
+          host.badAccess(s, true, off, size, name);
+          return;
+        }
         copyStruct(s.d, s.o + off, value, size, `${info.name}.${name}`);
       },
     };
@@ -298,8 +318,7 @@ function fieldAccessor(info: StructInfo, field: ResolvedField, cls: ViewClass): 
   if (type.kind === 'array') {
     return {
       get(this: StructView) {
-        const s = stateOf(this);
-        return arrayView(s, off, type.element, type.length, field, dead(s));
+        return arrayView(stateOf(this), off, type.element, type.length, field);
       },
       set(this: StructView) {
         host.report(
@@ -310,24 +329,26 @@ function fieldAccessor(info: StructInfo, field: ResolvedField, cls: ViewClass): 
       },
     };
   }
-  const read = reader(type, `${info.name}.${name}`);
-  const write = writer(type, `${info.name}.${name}`);
+  const bitField = type.kind === 'bits' ? bitFieldAccess(type.int, type.width, field.bitOffset! - off * 8) : undefined;
+  const read = bitField?.read ?? reader(type, `${info.name}.${name}`);
+  const write = bitField?.write ?? writer(type, `${info.name}.${name}`);
   const fallback = zeroOf(type);
-  // The hot path: three private reads of `this` (each a TypeError when `this` is no view of this struct).
-  const { allocation, page, offset } = cls;
+  const size = field.size;
+  // The hot path: a few private reads of `this` (each a TypeError when `this` is no view of this struct).
+  const { allocation, units, page, offset } = cls;
   return {
     get(this: StructView) {
       const a = allocation(this);
-      if (a < 0 || host.freed[a] !== 0) {
-        dead(stateOf(this));
+      if (a < 0 || host.freed[a] !== 0 || units(this) <= 0) {
+        host.badAccess(stateOf(this), false, off, size, name);
         return fallback;
       }
       return read(page(this), offset(this) + off);
     },
     set(this: StructView, value: unknown) {
       const a = allocation(this);
-      if (a < 0 || host.freed[a] !== 0) {
-        dead(stateOf(this));
+      if (a < 0 || host.freed[a] !== 0 || units(this) <= 0) {
+        host.badAccess(stateOf(this), true, off, size, name);
         return;
       }
       writingAllocation = a;
@@ -342,12 +363,17 @@ function zeroOf(type: FieldType): unknown {
       return type.scalar.bigint ? 0n : 0;
     case 'char':
       return '';
+    case 'bits':
+    case 'enum':
+      return type.int.bigint ? 0n : 0;
     default:
       return null;
   }
 }
 
 function reader(type: FieldType, where: string): Reader {
+  const wide = wideReader(type);
+  if (wide) return wide;
   switch (type.kind) {
     case 'scalar':
       switch (type.scalar.name) {
@@ -392,6 +418,8 @@ function reader(type: FieldType, where: string): Reader {
 }
 
 function writer(type: FieldType, where: string): Writer {
+  const wide = wideWriter(type);
+  if (wide) return wide;
   switch (type.kind) {
     case 'scalar':
       switch (type.scalar.name) {
@@ -445,7 +473,10 @@ export function addressOfValue(value: unknown, where: string): number {
 function copyStruct(d: DataView, o: number, value: unknown, size: number, where: string): void {
   const source = viewState(value);
   if (source === undefined) throw new TypeError(`${where}: assign a struct view (it is copied, like a C struct assignment)`);
-  if (dead(source)) return;
+  if (unusable(source)) {
+    host.badAccess(source, false, 0, size, `${source.info.name} (the whole struct, copied)`);
+    return;
+  }
   for (let i = 0; i < size; i++) d.setUint8(o + i, source.d.getUint8(source.o + i));
 }
 
@@ -513,16 +544,10 @@ function decodeUtf8(bytes: number[]): string {
 
 /**
  * A live, indexable view of an array field with `.length`: elements read and write the block's
- * bytes; an index past the end is reported and reads as 0 / null.
+ * bytes; an index past the end is reported and reads as 0 / null. Whether the block can be touched
+ * is asked at each access (a view of the array may outlive the block's XFREE).
  */
-function arrayView(
-  base: ViewState,
-  off: number,
-  elementType: FieldType,
-  length: number,
-  field: ResolvedField,
-  stale: boolean,
-): unknown {
+function arrayView(base: ViewState, off: number, elementType: FieldType, length: number, field: ResolvedField): unknown {
   const elementSize = length > 0 ? field.size / length : 0;
   const where = field.name;
   const fallback = zeroOf(elementType);
@@ -534,14 +559,25 @@ function arrayView(
     read = reader(elementType, where);
     write = elementType.kind === 'array' ? undefined : writer(elementType, where);
   }
-  const at = (i: number): unknown => {
-    if (stale || dead(base)) return structTarget ? poisonView(structTarget) : fallback;
+  /** The element's offset in the page view, or -1 (reported) when it cannot be touched. */
+  const checked = (i: number, isWrite: boolean): number => {
+    const at = off + i * elementSize;
+    // An element of a struct type is a view: accesses through it are checked (and reported) there.
+    if (structTarget === undefined && unusable(base)) {
+      host.badAccess(base, isWrite, at, elementSize, `${where}[${i}]`);
+      return -1;
+    }
+    if (base.a < 0) return -1;
     if (!(i >= 0 && i < length)) {
       host.report('out-of-bounds', `index ${i} is out of bounds of ${where}[${length}]`, base.a);
-      return structTarget ? poisonView(structTarget) : fallback;
+      return -1;
     }
-    const o = base.o + off + i * elementSize;
-    if (structTarget) return makeView(structTarget, base.d, o, base.a, base.x + off + i * elementSize, 1);
+    return base.o + at;
+  };
+  const at = (i: number): unknown => {
+    const o = checked(i, false);
+    if (o < 0) return structTarget ? poisonView(structTarget) : fallback;
+    if (structTarget) return makeView(structTarget, base.d, o, base.a, base.x + off + i * elementSize, base.n > 0 ? 1 : 0);
     return read!(base.d, o);
   };
   const target = { length };
@@ -561,12 +597,12 @@ function arrayView(
     set(_t, key, value) {
       if (typeof key === 'string' && isIndex(key)) {
         const i = Number(key);
-        if (stale || dead(base)) return true;
-        if (!(i >= 0 && i < length)) {
-          host.report('out-of-bounds', `index ${i} is out of bounds of ${where}[${length}]`, base.a);
+        if (structTarget !== undefined && unusable(base)) {
+          host.badAccess(base, true, off + i * elementSize, elementSize, `${where}[${i}]`);
           return true;
         }
-        const o = base.o + off + i * elementSize;
+        const o = checked(i, true);
+        if (o < 0) return true;
         writingAllocation = base.a;
         if (structTarget) copyStruct(base.d, o, value, elementSize, where);
         else write!(base.d, o, value);
