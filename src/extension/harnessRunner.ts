@@ -22,6 +22,7 @@ export function createHarnessRunner(_context: vscode.ExtensionContext, log: vsco
         const runtimeOptions: RuntimeOptions = {
           timeLimitMs: options.timeLimitMs,
           pageSize: options.pageSize,
+          ...(options.memoryLimitMb !== undefined ? { memoryLimitMb: options.memoryLimitMb } : {}),
           attribution: true,
           onBatch: (batch) => {
             if (batch.sites.length > sentSites) {

@@ -45,6 +45,8 @@ export interface HarnessRunOutcome {
 export interface HarnessRunOptions {
   timeLimitMs: number;
   pageSize: number;
+  /** What the run may add to the extension host's memory (the `lmm.memoryLimit` setting), in MB. */
+  memoryLimitMb?: number;
   suppressions?: string;
 }
 
@@ -150,7 +152,11 @@ export class RunController {
     let lastProgress = 0;
     let broken: Error | undefined;
     try {
-      const options: HarnessRunOptions = { timeLimitMs: Math.round(1000 * lmmSetting('timeLimit', uri)), pageSize };
+      const options: HarnessRunOptions = {
+        timeLimitMs: Math.round(1000 * lmmSetting('timeLimit', uri)),
+        pageSize,
+        memoryLimitMb: lmmSetting('memoryLimit', uri),
+      };
       const suppressions = lmmSetting('suppressions', uri);
       if (suppressions) options.suppressions = suppressions;
       active.handle = this.harnessRunner.start(file, options, {

@@ -31,18 +31,23 @@ import {
 } from '../protocol/lspMessages';
 import { paddingBytes } from '../analysis/cLayout';
 import { codeActions, codeLenses, completionAt, hoverAt } from './editorFeatures';
-import { scanHarness, type HarnessScan } from './harnessScan';
+import { scanHarnessSafely, type HarnessScan, type UnreadableHarness } from './harnessScan';
 import { failureSiteOf, runDiagnostics } from './runDiagnostics';
 import { pageSizeFor, serverSettingsFrom, DEFAULT_SERVER_SETTINGS } from './serverSettings';
 import { staticDiagnostics } from './staticChecks';
 
 const connection = createConnection(ProposedFeatures.all);
+// The server must outlive any input: a failure no handler caught is logged, not fatal (a file
+// it cannot analyse already gets its own diagnostic; this is for what nobody foresaw).
+process.on('uncaughtException', (error) => {
+  connection.console.error(`LMM language server: ${error instanceof Error ? error.message : 'an unexpected error'}`);
+});
 const documents = new TextDocuments(TextDocument);
 let settings: LmmServerSettings = DEFAULT_SERVER_SETTINGS;
 let report: LmmReport | undefined;
 /** Run diagnostics per file path, merged with static ones when published. */
 let runFindings = new Map<string, Diagnostic[]>();
-const scans = new Map<string, { version: number; scan: HarnessScan }>();
+const scans = new Map<string, { version: number; scan: HarnessScan; unreadable?: UnreadableHarness }>();
 const pendingChecks = new Map<string, NodeJS.Timeout>();
 
 /** Handles one of LMM's requests: params and result typed by its descriptor. */
@@ -84,19 +89,40 @@ function isHarness(document: TextDocument): boolean {
 }
 
 function scanOf(document: TextDocument): HarnessScan {
+  return scanEntryOf(document).scan;
+}
+
+/** The document's scan (empty, with why, for a file the server cannot analyse: it never throws). */
+function scanEntryOf(document: TextDocument): { scan: HarnessScan; unreadable?: UnreadableHarness } {
   const known = scans.get(document.uri);
-  if (known && known.version === document.version) return known.scan;
-  const scan = scanHarness(document.getText(), pathOf(document.uri) ?? 'harness.ts');
-  scans.set(document.uri, { version: document.version, scan });
-  return scan;
+  if (known && known.version === document.version) return known;
+  const entry = { version: document.version, ...scanHarnessSafely(document.getText(), pathOf(document.uri) ?? 'harness.ts') };
+  scans.set(document.uri, entry);
+  return entry;
+}
+
+/** The one diagnostic of a file the server could not analyse. */
+function unreadableDiagnostic(unreadable: UnreadableHarness): Diagnostic {
+  const position = { line: unreadable.line - 1, character: unreadable.column - 1 };
+  return { range: { start: position, end: position }, severity: 2, source: 'LMM', message: unreadable.message };
 }
 
 function publish(uri: string): void {
   const document = documents.get(uri);
   const path = pathOf(uri);
   const diagnostics: Diagnostic[] = [];
-  if (document && isHarness(document))
-    diagnostics.push(...staticDiagnostics(document, scanOf(document), pageSizeFor(settings, document.uri)));
+  if (document && isHarness(document)) {
+    const entry = scanEntryOf(document);
+    if (entry.unreadable) diagnostics.push(unreadableDiagnostic(entry.unreadable));
+    else {
+      try {
+        diagnostics.push(...staticDiagnostics(document, entry.scan, pageSizeFor(settings, document.uri)));
+      } catch (error) {
+        const why = error instanceof Error ? error.message : 'an unexpected error';
+        diagnostics.push(unreadableDiagnostic({ message: `LMM cannot check this file (${why})`, line: 1, column: 1 }));
+      }
+    }
+  }
   if (path) diagnostics.push(...(runFindings.get(keyOf(path)) ?? []));
   void connection.sendDiagnostics({ uri, diagnostics });
 }
@@ -198,7 +224,7 @@ function structSite(name: string, file: string | undefined): ReportSite | undefi
   if (file && !preferred) {
     try {
       const text = readFileSync(file, 'utf8');
-      const struct = scanHarness(text, file).structs.find((s) => s.name === name);
+      const struct = scanHarnessSafely(text, file).scan.structs.find((s) => s.name === name);
       if (struct) {
         const document = TextDocument.create(pathToFileURL(file).href, 'typescript', 0, text);
         const at = document.positionAt(struct.nameSpan.start);
