@@ -12,6 +12,7 @@ import { matchErrorSuppression, parseSuppressions, type Suppression } from '../.
 import { createLmmStudioModule } from '../api/lmmStudioModule';
 import { HarnessLocator, type LocatorData } from '../compile/harnessLocator';
 import {
+  HarnessExit,
   HarnessRuntime,
   TimeLimitExceeded,
   type LeakCheckPoint,
@@ -43,6 +44,8 @@ export interface SandboxRun {
   currentStack(): string;
   /** Whether `error` is the loop check's time-limit stop; its loop site as JSON, or null. */
   timeLimitSite(error: unknown): string | null;
+  /** Whether `error` is the harness calling `exit(status)` (a normal end). */
+  isExit(error: unknown): boolean;
 }
 
 export function startRun(
@@ -123,6 +126,9 @@ export function startRun(
     },
     currentStack() {
       return JSON.stringify(runtime.currentStack());
+    },
+    isExit(error: unknown) {
+      return error instanceof HarnessExit;
     },
     timeLimitSite(error: unknown) {
       if (!(error instanceof TimeLimitExceeded)) return null;

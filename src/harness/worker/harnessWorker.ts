@@ -87,7 +87,8 @@ async function runHarness(): Promise<void> {
     }
     outcome = { kind: 'completed' };
   } catch (error) {
-    outcome = describeFailure(error, run);
+    // exit(status) ends the run as main's return does.
+    outcome = run.isExit(error) ? { kind: 'completed' } : describeFailure(error, run);
   }
   let finished: FinishedRun | undefined;
   let finishError: string | undefined;
