@@ -10,6 +10,7 @@
 import { readPointer, writePointer } from '../../engine/pointers';
 import type { FieldType } from '../api/fieldTypes';
 import { layoutOf, resolveTarget, type ResolvedField, type StructInfo } from '../api/structLayout';
+import { bitFieldAccess, wideReader, wideWriter } from './cFieldViews';
 
 /** What views need from the runtime that owns the heap. */
 export interface ViewHost {
@@ -223,8 +224,9 @@ function fieldAccessor(info: StructInfo, field: ResolvedField): PropertyDescript
       },
     };
   }
-  const read = reader(type, `${info.name}.${name}`);
-  const write = writer(type, `${info.name}.${name}`);
+  const bitField = type.kind === 'bits' ? bitFieldAccess(type.int, type.width, field.bitOffset! - off * 8) : undefined;
+  const read = bitField?.read ?? reader(type, `${info.name}.${name}`);
+  const write = bitField?.write ?? writer(type, `${info.name}.${name}`);
   const fallback = zeroOf(type);
   const size = field.size;
   return {
@@ -254,12 +256,17 @@ function zeroOf(type: FieldType): unknown {
       return type.scalar.bigint ? 0n : 0;
     case 'char':
       return '';
+    case 'bits':
+    case 'enum':
+      return type.int.bigint ? 0n : 0;
     default:
       return null;
   }
 }
 
 function reader(type: FieldType, where: string): Reader {
+  const wide = wideReader(type);
+  if (wide) return wide;
   switch (type.kind) {
     case 'scalar':
       switch (type.scalar.name) {
@@ -304,6 +311,8 @@ function reader(type: FieldType, where: string): Reader {
 }
 
 function writer(type: FieldType, where: string): Writer {
+  const wide = wideWriter(type);
+  if (wide) return wide;
   switch (type.kind) {
     case 'scalar':
       switch (type.scalar.name) {
