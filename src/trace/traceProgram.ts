@@ -5,6 +5,7 @@
  * workloads for the policies); `lmm trace` replays while it reads instead (see TraceReader).
  */
 import { TraceOp, TraceReader, type TraceSink } from './traceReader';
+import { utf8Encoder } from './utf8';
 
 export { TraceOp, TraceSyntaxError } from './traceReader';
 
@@ -82,7 +83,7 @@ class ProgramColumns implements TraceSink {
 
 /** Parses a whole trace (text, or its bytes); throws TraceSyntaxError naming the line. */
 export function parseTrace(input: string | Uint8Array, defaultPageSize = 4096): TraceProgram {
-  const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
+  const bytes = typeof input === 'string' ? utf8Encoder.encode(input) : input;
   const columns = new ProgramColumns();
   const reader = new TraceReader(columns, defaultPageSize);
   reader.read(bytes, 0, bytes.length, true);
