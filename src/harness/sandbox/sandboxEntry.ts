@@ -13,6 +13,7 @@ import { matchErrorSuppression, parseSuppressions, type Suppression } from '../.
 import { createLmmStudioModule } from '../api/lmmStudioModule';
 import { HarnessLocator, type LocatorData } from '../compile/harnessLocator';
 import {
+  HarnessExit,
   HarnessRuntime,
   TimeLimitExceeded,
   type LeakCheckPoint,
@@ -56,6 +57,8 @@ export interface SandboxRun {
   currentStack(): Site[];
   /** The loop site of the runtime's time-limit stop, null for a stop without one, undefined when `error` is not one. */
   timeLimitSite(error: unknown): Site | null | undefined;
+  /** Whether `error` is the harness calling `exit(status)` (a normal end). */
+  isExit(error: unknown): boolean;
 }
 
 /** Loop turns between two looks at the parent's stop request (an atomic read each). */
@@ -138,6 +141,9 @@ export function startRun(options: SandboxRunOptions, callbacks: SandboxCallbacks
     },
     currentStack() {
       return runtime.currentStack();
+    },
+    isExit(error: unknown) {
+      return error instanceof HarnessExit;
     },
     timeLimitSite(error: unknown) {
       if (!(error instanceof TimeLimitExceeded)) return undefined;

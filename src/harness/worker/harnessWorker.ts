@@ -72,8 +72,11 @@ async function runHarness(): Promise<void> {
       await withDeadline(result as Promise<unknown>, deadline, stopRequested);
     }
   } catch (error) {
-    failed = true;
-    failure = error;
+    // exit(status) ends the run as main's return does.
+    if (!run.isExit(error)) {
+      failed = true;
+      failure = error;
+    }
   }
   // The verdicts first, from the runtime's own records, before any more harness code can run
   // (reading a thrown object's `message` may call the harness's getters).
