@@ -8,7 +8,9 @@
  * layout of what was emitted; explicit padding fields make them agree.
  */
 import type { FieldLayout } from '../analysisInput';
-import { alignUp } from '../cLayout';
+import { enumStorage, placeMembers, type MemberSpec, type RecordSpec } from '../cLayout';
+import { SCALARS } from '../cScalars';
+import { preprocess, type PreprocessOptions } from './cPreprocessor';
 import { CSyntaxError, tokenize } from './cTokens';
 import { parseCHeader, type CHeader, type CProblem, type CRecord, type CType, type ScalarName } from './cDeclarations';
 
@@ -24,6 +26,19 @@ export interface ImportedStruct {
   fields: FieldLayout[];
   /** The layout of the emitted harness class (equal to the C one unless a note says otherwise). */
   harnessSize: number | null;
+  /**
+   * 'written': a class with C's exact layout; 'flagged': a class with C's exact layout, but a
+   * member kept as bytes or as an integer (see the notes); 'dropped': no class, because its
+   * layout is unknown or the harness could not make it exactly.
+   */
+  status: 'written' | 'flagged' | 'dropped';
+  /** The C member designators of the class's fields (for asking a compiler), null for none. */
+  cMembers: ({ field: string; member: string; bits: number | null } | null)[];
+}
+
+export interface CImportOptions extends PreprocessOptions {
+  /** The text is already preprocessed (a compiler's `-E` output, with its line markers). */
+  preprocessed?: boolean;
 }
 
 export interface CImportResult {
@@ -34,7 +49,7 @@ export interface CImportResult {
   notes: CProblem[];
 }
 
-const SCALAR_SIZE: Record<ScalarName, number> = { u8: 1, i8: 1, u16: 2, i16: 2, u32: 4, i32: 4, f32: 4, u64: 8, i64: 8, f64: 8 };
+const SCALAR_SIZE = (scalar: ScalarName): number => SCALARS[scalar].size;
 const RESERVED = new Set(
   (
     'break case catch class const continue debugger default delete do else enum export extends false finally for function if ' +
@@ -61,27 +76,45 @@ interface Emitted {
   /** Harness size and alignment of the emitted field. */
   size: number;
   align: number;
-  /** Where C puts it. */
+  /** Where C puts it (bytes). */
   offset: number;
   comment?: string;
+  /** Filled in by the emission loop: */
+  bit?: number;
+  bits?: number | null;
+  alignAttr?: number;
+  packed?: boolean;
+  /** The C member designator (for a compiler's offsetof), or null for a placeholder. */
+  member?: string | null;
 }
 
-export function importCHeader(text: string, file: string): CImportResult {
+export function importCHeader(text: string, file: string, options: CImportOptions = {}): CImportResult {
   const notes: CProblem[] = [];
   let header: CHeader;
+  let source = text;
+  const packedRanges: { line: number; end: number; text: string; file?: string }[] = [];
+  if (options.preprocessed !== true) {
+    const result = preprocess(text, file, options);
+    source = result.text;
+    notes.push(...result.problems);
+  }
   try {
-    const { tokens, defines, pragmas } = tokenize(text);
-    header = parseCHeader(tokens, defines);
+    const { tokens, defines, pragmas } = tokenize(source);
+    header = parseCHeader(tokens, defines, (type) => {
+      const sa = sizeAlign(type, 0, 'sizeof');
+      return sa === null ? null : sa.size;
+    });
+    // Structs between a `#pragma pack(N)` and the `pack()` / `pack(pop)` that ends it get no class.
+    let open: { line: number; text: string; file?: string } | null = null;
     for (const pragma of pragmas) {
-      if (/^pack\s*\(\s*(pop)?\s*\)$/.test(pragma.text)) continue; // back to the natural layout
-      notes.push({
-        line: pragma.line,
-        message: `#pragma ${pragma.text}: LMM's harness lays structs out naturally; the layout here ignores it, so it differs from the compiler's`,
-      });
+      const ends = /^pack\s*\(\s*(pop)?\s*\)$/.test(pragma.text);
+      if (open !== null && open.file === pragma.file) packedRanges.push({ ...open, end: pragma.line });
+      open = ends ? null : pragma;
     }
+    if (open !== null) packedRanges.push({ ...open, end: Infinity });
   } catch (error) {
     if (error instanceof CSyntaxError) {
-      return { source: '', structs: [], notes: [{ line: error.line, message: error.reason }] };
+      return { source: '', structs: [], notes: [...notes, { line: error.line, message: error.reason }] };
     }
     throw error;
   }
@@ -103,9 +136,11 @@ export function importCHeader(text: string, file: string): CImportResult {
     switch (type.kind) {
       case 'scalar':
       case 'char':
-        return { size: SCALAR_SIZE[type.scalar], align: SCALAR_SIZE[type.scalar] };
-      case 'enum':
-        return { size: 4, align: 4 };
+        return { size: SCALAR_SIZE(type.scalar), align: SCALAR_SIZE(type.scalar) };
+      case 'enum': {
+        const storage = enumStorage(type.values, false);
+        return { size: storage.size, align: storage.align };
+      }
       case 'pointer':
         return { size: 8, align: 8 };
       case 'opaque':
@@ -144,51 +179,31 @@ export function importCHeader(text: string, file: string): CImportResult {
       return null;
     }
     computing.add(record.id);
-    let bit = 0;
-    let align = 1;
-    let size = 0;
-    const bitOffsets: number[] = [];
+    const specs: MemberSpec[] = [];
     let unknown = false;
     for (const member of record.members) {
       const sa = sizeAlign(member.type, member.line, `${label}.${member.name ?? '(anonymous)'}`);
-      if (sa === null) {
-        unknown = true;
-        bitOffsets.push(bit);
-        continue;
-      }
-      if (record.kind === 'union') {
-        bitOffsets.push(0);
-        size = Math.max(size, member.bits !== null ? Math.ceil(member.bits / 8) : sa.size);
-        align = Math.max(align, sa.align);
-        continue;
-      }
-      if (member.bits !== null) {
-        const unit = sa.size * 8;
-        if (member.bits === 0) {
-          bit = alignUp(bit, unit);
-          bitOffsets.push(bit);
-          continue;
-        }
-        // System V: a bit-field may not straddle a boundary of its declared type's alignment.
-        if (Math.floor(bit / unit) !== Math.floor((bit + member.bits - 1) / unit)) bit = alignUp(bit, unit);
-        bitOffsets.push(bit);
-        bit += member.bits;
-        if (member.name !== null) align = Math.max(align, sa.align);
-        continue;
-      }
-      bit = alignUp(alignUp(bit, 8) / 8, sa.align) * 8;
-      bitOffsets.push(bit);
-      bit += sa.size * 8;
-      align = Math.max(align, sa.align);
+      if (sa === null) unknown = true;
+      specs.push({
+        size: sa?.size ?? 0,
+        align: sa?.align ?? 1,
+        bits: member.bits,
+        named: member.name !== null || member.bits === null,
+        alignAttr: member.alignAttr,
+        packed: member.packed,
+      });
     }
     computing.delete(record.id);
-    if (record.kind === 'struct') size = Math.ceil(bit / 8);
-    const layout = unknown ? null : { size: alignUp(size, align), align, bitOffsets };
+    const layout = unknown ? null : placeMembers(recordSpec(record), specs);
     layouts.set(record.id, layout);
     return layout;
   }
 
-  // ---- class names: named structs, then anonymous ones used by value inside them
+  function recordSpec(record: CRecord): RecordSpec {
+    return { kind: record.kind, packed: record.packed, alignAttr: record.alignAttr };
+  }
+
+  // ---- class names: named structs and unions, then anonymous ones used by value inside them
   const className = new Map<number, string>();
   const usedNames = new Set<string>();
   const claim = (wanted: string, line: number): string => {
@@ -202,7 +217,7 @@ export function importCHeader(text: string, file: string): CImportResult {
     return name;
   };
   for (const record of records) {
-    if (record.kind !== 'struct' || !record.complete) continue;
+    if (!record.complete || record.system) continue;
     const named = record.typedefNames[0] ?? record.tag;
     if (named !== null && named !== undefined) className.set(record.id, claim(named, record.line));
   }
@@ -216,25 +231,14 @@ export function importCHeader(text: string, file: string): CImportResult {
     record.members.forEach((m, k) => {
       let t = m.type;
       while (t.kind === 'array') t = t.of;
-      if (t.kind === 'record' && records[t.id]!.kind === 'struct' && records[t.id]!.complete) {
+      if (t.kind === 'record' && records[t.id]!.complete) {
         visit(records[t.id]!, name, m.name ?? `anon${k}`);
       }
     });
     order.push(record);
   };
   for (const record of records) {
-    if (record.kind === 'struct' && record.complete && (record.typedefNames.length > 0 || record.tag !== null))
-      visit(record, null, null);
-  }
-  for (const record of records) {
-    if (record.kind === 'union' && record.complete && record.tag !== null) {
-      note(record.line, `union ${record.tag}: a harness has no unions; members of this type are kept as bytes of its size`);
-    } else if (record.kind === 'union' && record.complete && record.typedefNames.length > 0) {
-      note(
-        record.line,
-        `union ${record.typedefNames[0]}: a harness has no unions; members of this type are kept as bytes of its size`,
-      );
-    }
+    if (record.complete && !record.system && (record.typedefNames.length > 0 || record.tag !== null)) visit(record, null, null);
   }
 
   // ---- emission
@@ -251,88 +255,95 @@ export function importCHeader(text: string, file: string): CImportResult {
     const label = recordLabel(record);
     const emitted: Emitted[] = [];
     const fields: FieldLayout[] = [];
-    const members = record.members;
-    for (let k = 0; k < members.length; k++) {
-      const member = members[k]!;
-      const offsetBits = layout?.bitOffsets[k] ?? 0;
-      const offset = Math.floor(offsetBits / 8);
-      if (member.bits !== null) {
-        // A run of bit-fields becomes one byte range.
-        let end = k;
-        let endBit = offsetBits + member.bits;
-        while (end + 1 < members.length && members[end + 1]!.bits !== null) {
-          end++;
-          endBit = Math.max(endBit, (layout?.bitOffsets[end] ?? 0) + members[end]!.bits!);
-        }
-        const run = members.slice(k, end + 1);
-        const bytes = Math.ceil(endBit / 8) - offset;
-        const description = run.map((m) => `${m.name ?? '(unnamed)'}:${m.bits}`).join(', ');
-        note(
-          member.line,
-          `${label}: bit-fields ${description} have no harness equivalent; kept as ${bytes} byte(s) at offset ${offset}`,
-        );
-        if (bytes > 0) {
-          emitted.push(
-            placeholder(
-              `bits_${run.find((m) => m.name !== null)?.name ?? offset}`,
-              offset,
-              bytes,
-              storageSize(member.type),
-              `bit-fields ${description}`,
-            ),
-          );
-          for (const m of run) {
-            if (m.name !== null)
-              fields.push({ name: m.name, type: `${cTypeText(m.type)}:${m.bits}`, offset, size: bytes, align: 1 });
-          }
-        }
-        k = end;
-        continue;
-      }
-      const memberName = member.name === null ? `anon${k}` : member.name === 'constructor' ? 'constructor_' : member.name;
+    const notesBefore = notes.length;
+    let dropped: string | null = layout === null ? 'its layout is unknown (see the messages about its members)' : null;
+    const pragma = packedRanges.find((r) => r.file === record.file && r.line < record.line && record.line < r.end);
+    if (pragma !== undefined)
+      dropped = `it is under #pragma ${pragma.text} (line ${pragma.line}), which the importer does not follow`;
+    record.members.forEach((member, k) => {
+      if (dropped !== null) return;
+      const bit = layout!.bitOffsets[k]!;
+      const offset = Math.floor(bit / 8);
+      const memberName =
+        member.name === null
+          ? member.bits !== null
+            ? `_unnamed${k}`
+            : `anon${k}`
+          : member.name === 'constructor'
+            ? 'constructor_'
+            : member.name;
       if (member.name === 'constructor') note(member.line, `${label}.constructor cannot be a class field: renamed constructor_`);
-      const sa = layout === null ? null : sizeAlign(member.type, member.line, `${label}.${memberName}`);
-      if (sa !== null) fields.push({ name: memberName, type: cTypeText(member.type), offset, size: sa.size, align: sa.align });
-      const translated = translate(member.type, memberName, label, member.line, offset, sa);
-      if (translated !== null) emitted.push(translated);
-    }
-
-    // Explicit padding wherever the harness would place a field before C does.
-    const finalFields: Emitted[] = [];
-    let at = 0;
-    let harnessAlign = 1;
-    let mismatch = false;
-    for (const f of emitted) {
-      const placedAt = alignUp(at, f.align);
-      if (layout !== null && placedAt < f.offset) {
-        finalFields.push(placeholder(`_pad${at}`, at, f.offset - at, 1, 'padding C adds here'));
-        at = f.offset;
+      const sa = sizeAlign(member.type, member.line, `${label}.${memberName}`);
+      if (sa === null) {
+        dropped = `${label}.${memberName} has no known size`;
+        return;
       }
-      const start = alignUp(at, f.align);
-      if (layout !== null && start !== f.offset) mismatch = true;
-      finalFields.push(f);
-      at = start + f.size;
-      harnessAlign = Math.max(harnessAlign, f.align);
-    }
-    if (layout !== null && alignUp(at, harnessAlign) < layout.size) {
-      finalFields.push(
-        placeholder(
-          `_pad${at}`,
-          at,
-          layout.size - at,
-          1,
-          'tail padding C adds (its alignment comes from a member kept as bytes)',
-        ),
+      let translated: Emitted | null;
+      if (member.bits !== null) {
+        const storage = bitFieldStorage(member.type);
+        if (storage === null) {
+          dropped = `${label}.${memberName}: a bit-field of ${cTypeText(member.type)} is not an integer type`;
+          return;
+        }
+        used.add('bits');
+        if (storage.startsWith('u') || storage.startsWith('i')) used.add(storage);
+        const wide = member.type.kind === 'scalar' && SCALARS[member.type.scalar].bigint;
+        translated = {
+          name: memberName,
+          decorator: `@bits(${storage}, ${member.bits})`,
+          ts: wide ? 'bigint' : 'number',
+          size: sa.size,
+          align: sa.align,
+          offset,
+        };
+        if (member.name !== null)
+          fields.push({
+            name: memberName,
+            type: `${cTypeText(member.type)}:${member.bits}`,
+            offset,
+            size: sa.size,
+            align: sa.align,
+          });
+      } else {
+        fields.push({ name: memberName, type: cTypeText(member.type), offset, size: sa.size, align: sa.align });
+        translated = translate(member.type, memberName, label, member.line, offset, sa);
+      }
+      if (translated === null) {
+        dropped = `${label}.${memberName} (${cTypeText(member.type)}) has no harness equivalent`;
+        return;
+      }
+      translated.bit = bit;
+      translated.bits = member.bits;
+      translated.alignAttr = member.alignAttr;
+      translated.packed = member.packed;
+      translated.member = member.name ?? null;
+      emitted.push(translated);
+    });
+
+    // The harness lays the emitted fields out with the same rules: any difference (an unnamed
+    // bit-field that a harness field must name, a member kept as bytes) means no class.
+    let harnessSize: number | null = null;
+    if (dropped === null) {
+      const placed = placeMembers(
+        recordSpec(record),
+        emitted.map((e) => ({
+          size: e.size,
+          align: e.align,
+          bits: e.bits ?? null,
+          named: e.bits !== 0,
+          alignAttr: e.alignAttr ?? 0,
+          packed: e.packed ?? false,
+        })),
       );
-      at = layout.size;
+      harnessSize = placed.size;
+      const moved = emitted.findIndex((e, k) => placed.bitOffsets[k] !== e.bit);
+      if (moved >= 0)
+        dropped = `the harness would place ${emitted[moved]!.name} at bit ${placed.bitOffsets[moved]}, C at bit ${emitted[moved]!.bit}`;
+      else if (placed.size !== layout!.size || placed.align !== layout!.align)
+        dropped = `the harness class would be ${placed.size} bytes (align ${placed.align}), C's is ${layout!.size} (align ${layout!.align})`;
     }
-    const harnessSize = alignUp(at, harnessAlign);
-    if (layout !== null && (mismatch || harnessSize !== layout.size)) {
-      note(
-        record.line,
-        `${label}: the harness layout (${harnessSize} bytes) differs from C's (${layout.size} bytes); see the TODO comments`,
-      );
-    }
+    const status: ImportedStruct['status'] = dropped !== null ? 'dropped' : notes.length > notesBefore ? 'flagged' : 'written';
+    if (dropped !== null) note(record.line, `${label}: no harness class: ${dropped}`);
     structs.push({
       name,
       cName: label,
@@ -340,19 +351,45 @@ export function importCHeader(text: string, file: string): CImportResult {
       size: layout?.size ?? null,
       align: layout?.align ?? null,
       fields,
-      harnessSize,
+      harnessSize: dropped === null ? harnessSize : null,
+      status,
+      cMembers: emitted.map((e) => (e.member ? { field: e.name, member: e.member, bits: e.bits ?? null } : null)),
     });
-    const lines = [
-      `/** ${label} (${file}:${record.line}): ${layout === null ? 'size unknown in C' : `${layout.size} bytes, align ${layout.align}`}. */`,
-      '@struct',
-      `class ${name} {`,
-    ];
-    for (const f of finalFields) {
+    const where = `${record.file ?? file}:${record.line}`;
+    if (dropped !== null) {
+      classes.push(`// ${label} (${where}): not imported: ${dropped}.`);
+      continue;
+    }
+    const options: string[] = [];
+    if (record.packed) options.push('packed: true');
+    if (record.alignAttr > 0) options.push(`aligned: ${record.alignAttr}`);
+    const decorator = `@${record.kind}${options.length > 0 ? `({ ${options.join(', ')} })` : ''}`;
+    used.add(record.kind);
+    const lines = [`/** ${label} (${where}): ${layout!.size} bytes, align ${layout!.align}. */`, decorator, `class ${name} {`];
+    for (const f of emitted) {
       if (f.comment) lines.push(`  // ${f.comment}`);
-      lines.push(`  ${f.decorator} ${f.name}!: ${f.ts};`);
+      const attributes = `${f.alignAttr ? `@aligned(${f.alignAttr}) ` : ''}${f.packed ? '@packed ' : ''}`;
+      if (f.alignAttr) used.add('aligned');
+      if (f.packed) used.add('packed');
+      lines.push(`  ${attributes}${f.decorator} ${f.name}!: ${f.ts};`);
     }
     lines.push('}');
     classes.push(lines.join('\n'));
+  }
+
+  /** The decorator token of a bit-field's declared type, or null when it is not an integer. */
+  function bitFieldStorage(type: CType): string | null {
+    if (type.kind === 'scalar' || type.kind === 'char') return SCALARS[type.scalar].float ? null : type.scalar;
+    if (type.kind === 'enum') {
+      used.add('cenum');
+      return enumDecorator(type);
+    }
+    return null;
+  }
+
+  function enumDecorator(type: CType & { kind: 'enum' }): string {
+    const names = [...new Set(type.values)].map((v, k) => `V${k}: ${v}`);
+    return `cenum({ ${names.join(', ')} })`;
   }
 
   function placeholder(fieldName: string, offset: number, bytes: number, maxAlign: number, what: string): Emitted {
@@ -394,7 +431,7 @@ export function importCHeader(text: string, file: string): CImportResult {
     const owner = `${label}.${name}`;
     const scalarField = (scalar: ScalarName, comment?: string): Emitted => {
       used.add(scalar);
-      const size = SCALAR_SIZE[scalar];
+      const size = SCALAR_SIZE(scalar);
       return {
         name,
         decorator: `@${scalar}`,
@@ -411,7 +448,16 @@ export function importCHeader(text: string, file: string): CImportResult {
       case 'char':
         return scalarField(type.scalar, type.c);
       case 'enum':
-        return scalarField('i32', `${type.c} in C`);
+        used.add('cenum');
+        return {
+          name,
+          decorator: `@${enumDecorator(type)}`,
+          ts: 'number',
+          size: sa!.size,
+          align: sa!.align,
+          offset,
+          comment: `${type.c} in C`,
+        };
       case 'pointer': {
         const target = structTarget(type.to);
         if (target !== null) {
@@ -439,7 +485,7 @@ export function importCHeader(text: string, file: string): CImportResult {
       }
       case 'record': {
         const record = records[type.id]!;
-        if (record.kind === 'struct' && className.has(record.id) && sa !== null) {
+        if (className.has(record.id) && sa !== null) {
           used.add('field');
           const target = className.get(record.id)!;
           return { name, decorator: `@field(() => ${target})`, ts: target, size: sa.size, align: sa.align, offset };
@@ -473,16 +519,12 @@ export function importCHeader(text: string, file: string): CImportResult {
       dims.push(element.length);
       element = element.of;
     }
-    if (dims.some((d) => d <= 0)) {
-      note(
-        line,
-        `${owner}: a flexible (or zero-length) array member has no harness equivalent and takes no bytes in the struct; allocate its elements as a block of their own`,
-      );
-      return null;
-    }
+    if (dims.slice(1).some((d) => d <= 0)) return null;
+    // A flexible array member (`T data[]`) is `@array(T, 0)`: its offset and alignment, no bytes.
+    if (dims[0]! < 0) dims[0] = 0;
     if (sa === null) return null;
     const product = (ds: number[]) => ds.reduce((a, b) => a * b, 1);
-    if (element.kind === 'char' && element.scalar === 'i8') {
+    if (element.kind === 'char' && element.scalar === 'i8' && dims[dims.length - 1]! > 0) {
       const last = dims[dims.length - 1]!;
       if (dims.length === 1) {
         used.add('char');
@@ -507,12 +549,16 @@ export function importCHeader(text: string, file: string): CImportResult {
     let token: string | null = null;
     let ts = '';
     let comment = flatNote;
-    if (element.kind === 'scalar' || element.kind === 'char' || element.kind === 'enum') {
-      const scalar = element.kind === 'enum' ? 'i32' : element.scalar;
+    if (element.kind === 'enum') {
+      used.add('cenum');
+      token = enumDecorator(element);
+      ts = 'number';
+      comment = [flatNote, `${element.c} in C`].filter(Boolean).join('; ');
+    } else if (element.kind === 'scalar' || element.kind === 'char') {
+      const scalar = element.scalar;
       used.add(scalar);
       token = scalar;
       ts = tsOfScalar(scalar);
-      if (element.kind === 'enum') comment = [flatNote, `${element.c} in C`].filter(Boolean).join('; ');
     } else if (element.kind === 'pointer') {
       const target = structTarget(element.to);
       if (target !== null) {
@@ -535,7 +581,7 @@ export function importCHeader(text: string, file: string): CImportResult {
           .filter(Boolean)
           .join('; ');
       }
-    } else if (element.kind === 'record' && records[element.id]!.kind === 'struct' && className.has(element.id)) {
+    } else if (element.kind === 'record' && className.has(element.id)) {
       const target = className.get(element.id)!;
       token = `() => ${target}`;
       ts = target;
@@ -560,7 +606,7 @@ export function importCHeader(text: string, file: string): CImportResult {
   function structTarget(type: CType): string | null {
     if (type.kind !== 'record') return null;
     const record = records[type.id]!;
-    return record.kind === 'struct' && record.complete ? (className.get(record.id) ?? null) : null;
+    return record.complete ? (className.get(record.id) ?? null) : null;
   }
 
   function recordLabel(record: CRecord): string {
@@ -603,11 +649,6 @@ export function importCHeader(text: string, file: string): CImportResult {
     }
   }
 
-  /** The size of a bit-field's declared type (its storage unit). */
-  function storageSize(type: CType): number {
-    return type.kind === 'scalar' || type.kind === 'char' ? SCALAR_SIZE[type.scalar] : type.kind === 'enum' ? 4 : 1;
-  }
-
   // ---- the file
   const imported = [...used].filter((n) => n !== 'MM_REG_STRUCT').sort();
   const out: string[] = [];
@@ -643,5 +684,5 @@ export function importCHeader(text: string, file: string): CImportResult {
 }
 
 function tsOfScalar(scalar: ScalarName): string {
-  return scalar === 'u64' || scalar === 'i64' ? 'bigint' : 'number';
+  return SCALARS[scalar].bigint ? 'bigint' : 'number';
 }
