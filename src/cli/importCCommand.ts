@@ -10,6 +10,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { IncludedFile } from '../analysis/cImport/cPreprocessor';
 import { importCHeader } from '../analysis/cImport/importCHeader';
+import { probeLayouts } from './cLayoutProbe';
 import { CliError, type CliIo } from './cliIo';
 
 const USAGE = 'usage: lmm import-c HEADER.h [-I DIR]... [-D NAME[=VALUE]]... [--no-cc] [-o FILE] [--force]';
@@ -69,9 +70,18 @@ export function importCCommand(args: string[], io: CliIo): number {
   const shown = header === '-' ? 'stdin' : basename(header);
   const compiler = useCompiler && header !== '-' ? compilerOnPath() : null;
   let result;
+  let probeFailure: string | null = null;
   if (compiler !== null) {
     const preprocessed = runPreprocessor(compiler, header, includeDirs, defines);
     result = importCHeader(preprocessed, shown, { preprocessed: true });
+    // The compiler has the last word: a struct it lays out otherwise is refused, never written wrong.
+    const probe = probeLayouts(compiler, header, includeDirs, defines, result.structs);
+    if (probe.failure !== undefined) {
+      probeFailure = probe.failure;
+    } else if (probe.differences.size > 0) {
+      const refused = new Map([...probe.differences].map(([c, why]) => [c, `its layout differs from the compiler's: ${why}`]));
+      result = importCHeader(preprocessed, shown, { preprocessed: true, refused });
+    }
   } else {
     const resolveInclude = (included: string, from: string): IncludedFile | null => {
       const base = from === 'stdin' ? '.' : from === shown ? dirname(header) : dirname(from);
@@ -88,13 +98,16 @@ export function importCCommand(args: string[], io: CliIo): number {
     result = importCHeader(text, shown, { defines, resolveInclude });
   }
   for (const note of result.notes) io.stderr(`${note.file ?? name}:${note.line}: ${note.message}\n`);
+  if (probeFailure !== null) io.stderr(`${name}: the layouts were not checked against the compiler: ${probeFailure}\n`);
   io.stderr(`C layout (x86-64${compiler !== null ? `, preprocessed by ${compiler} -E` : ', built-in preprocessor'}):\n`);
   for (const s of result.structs) {
     const c = s.size === null ? 'size unknown' : `${s.size} bytes, align ${s.align}`;
     io.stderr(`  ${s.name.padEnd(24)} ${c}${s.status === 'written' ? '' : ` (${s.status})`}\n`);
   }
   const count = (status: string) => result.structs.filter((s) => s.status === status).length;
-  const failures = result.notes.filter((n) => n.info !== true && !/^[^:]+: no harness class:/.test(n.message)).length;
+  const failures =
+    result.notes.filter((n) => n.info !== true && !/^[^:]+: no harness class:/.test(n.message)).length +
+    (probeFailure !== null ? 1 : 0);
   const written = count('written');
   const flagged = count('flagged');
   const dropped = count('dropped');

@@ -33,12 +33,14 @@ export interface ImportedStruct {
    */
   status: 'written' | 'flagged' | 'dropped';
   /** The C member designators of the class's fields (for asking a compiler), null for none. */
-  cMembers: ({ field: string; member: string; bits: number | null } | null)[];
+  cMembers: ({ field: string; member: string; bit: number; bits: number | null } | null)[];
 }
 
 export interface CImportOptions extends PreprocessOptions {
   /** The text is already preprocessed (a compiler's `-E` output, with its line markers). */
   preprocessed?: boolean;
+  /** Structs (by their C name) the compiler lays out differently: no class, and this reason. */
+  refused?: ReadonlyMap<string, string>;
 }
 
 export interface CImportResult {
@@ -260,6 +262,8 @@ export function importCHeader(text: string, file: string, options: CImportOption
     const pragma = packedRanges.find((r) => r.file === record.file && r.line < record.line && record.line < r.end);
     if (pragma !== undefined)
       dropped = `it is under #pragma ${pragma.text} (line ${pragma.line}), which the importer does not follow`;
+    const refused = options.refused?.get(label);
+    if (refused !== undefined) dropped = refused;
     record.members.forEach((member, k) => {
       if (dropped !== null) return;
       const bit = layout!.bitOffsets[k]!;
@@ -353,17 +357,19 @@ export function importCHeader(text: string, file: string, options: CImportOption
       fields,
       harnessSize: dropped === null ? harnessSize : null,
       status,
-      cMembers: emitted.map((e) => (e.member ? { field: e.name, member: e.member, bits: e.bits ?? null } : null)),
+      cMembers: emitted.map((e) =>
+        e.member ? { field: e.name, member: e.member, bit: e.bit ?? 0, bits: e.bits ?? null } : null,
+      ),
     });
     const where = `${record.file ?? file}:${record.line}`;
     if (dropped !== null) {
       classes.push(`// ${label} (${where}): not imported: ${dropped}.`);
       continue;
     }
-    const options: string[] = [];
-    if (record.packed) options.push('packed: true');
-    if (record.alignAttr > 0) options.push(`aligned: ${record.alignAttr}`);
-    const decorator = `@${record.kind}${options.length > 0 ? `({ ${options.join(', ')} })` : ''}`;
+    const recordOptions: string[] = [];
+    if (record.packed) recordOptions.push('packed: true');
+    if (record.alignAttr > 0) recordOptions.push(`aligned: ${record.alignAttr}`);
+    const decorator = `@${record.kind}${recordOptions.length > 0 ? `({ ${recordOptions.join(', ')} })` : ''}`;
     used.add(record.kind);
     const lines = [`/** ${label} (${where}): ${layout!.size} bytes, align ${layout!.align}. */`, decorator, `class ${name} {`];
     for (const f of emitted) {
