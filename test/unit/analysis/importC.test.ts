@@ -295,6 +295,44 @@ describe('lmm import-c', () => {
     assert.match(result.source, /@struct\(\{ aligned: 16 \}\)\nclass p3/);
     assert.match(result.source, /@aligned\(8\) @i32 b!: number;/);
   });
+  it('never writes a class whose layout the harness cannot make exactly, and what embeds or points to it adapts', () => {
+    const result = importCHeader(
+      'struct odd { char c; int : 3; };\n' + // the harness must name the bit-field, which would align the struct to 4
+        'struct holder { short s; struct odd inner; struct odd *link; };\n' +
+        'struct fine { struct holder h; };\n',
+      'odd.h',
+    );
+    assert.deepEqual(
+      result.structs.map((s) => [s.name, s.size, s.status]),
+      [
+        ['odd', 2, 'dropped'],
+        ['holder', 16, 'flagged'],
+        ['fine', 16, 'written'],
+      ],
+    );
+    assert.ok(
+      result.notes.some(
+        (n) =>
+          n.line === 1 &&
+          /odd: no harness class: the harness class would be 4 bytes \(align 4\), C's is 2 \(align 1\)/.test(n.message),
+      ),
+    );
+    assert.ok(
+      result.notes.some(
+        (n) => n.line === 2 && /holder\.inner: struct odd in C, which has no harness class: kept as bytes/.test(n.message),
+      ),
+    );
+    assert.ok(
+      result.notes.some(
+        (n) => n.line === 2 && /holder\.link: points to struct odd, which has no harness class; kept as u64/.test(n.message),
+      ),
+    );
+    assert.doesNotMatch(result.source, /class odd\b|MM_REG_STRUCT\(odd\)/);
+    // What is written runs with the real decorators and has C's layout.
+    const layouts = harnessLayouts(result.source);
+    assert.equal(layouts.get('holder')!.size, 16);
+    assert.equal(layouts.get('fine')!.size, 16);
+  });
   it('renames what TypeScript cannot take and evaluates #define and enum constants', () => {
     const result = importCHeader(
       '#define N (1 << 3)\nenum { SLOTS = N + 2 };\nstruct new { char names[SLOTS][N]; int constructor; };',
