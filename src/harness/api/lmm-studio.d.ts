@@ -149,7 +149,9 @@ export declare function MM_REG_STRUCT(type: StructClass): void;
 
 /**
  * Allocates `units` zeroed structs. Non-null in the type, as in C; at run time it is `null` when
- * the allocation fails (unregistered struct, too large for a page, out of memory).
+ * the allocation fails (unregistered struct, too large for a page, out of memory). `units` may be
+ * 0: LMM gives a block of no bytes (as malloc(0) gives a unique pointer), whose fields are out of
+ * bounds.
  */
 export declare function XCALLOC<T extends object>(units: number, type: StructClass<T>): Block<T>;
 
@@ -160,7 +162,20 @@ export declare function XCALLOC<T extends object>(units: number, type: StructCla
  */
 export declare function XCALLOC_BUF(bytes: number): Buf;
 
-/** Frees a block (pass the view XCALLOC returned). */
+/**
+ * C's realloc: gives the block `units` units of its struct. A block that already has them keeps
+ * its place (and its size: LMM cannot shrink a block); a longer one moves: a new block is
+ * allocated, the old bytes copied, the old block freed (views of it are then stale, as the old
+ * pointer is in C). `null` allocates (pass the struct: `XREALLOC(null, 4, node_t)`); 0 units
+ * frees and gives `null`. When the new block cannot be had, it gives `null` and the old block is
+ * left as it was.
+ */
+export declare function XREALLOC<T extends object>(block: Block<T> | T | null, units: number, type?: StructClass<T>): Block<T>;
+
+/** C's realloc for a buffer (`XCALLOC_BUF`), in bytes, as `XREALLOC`; `null` allocates a buffer. */
+export declare function XREALLOC_BUF(buffer: Buf | null, bytes: number): Buf;
+
+/** Frees a block (pass the view XCALLOC returned). `XFREE(null)` does nothing, as free(NULL) in C. */
 export declare function XFREE(block: object | null): void;
 
 /** The address a view points at (how pointers are compared). */

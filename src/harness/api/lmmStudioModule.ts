@@ -44,6 +44,8 @@ export function createLmmStudioModule(runtime: HarnessRuntime): Record<string, u
     MM_REG_STRUCT: (cls: unknown) => runtime.register(cls),
     XCALLOC: (units: number, cls: unknown) => runtime.xcalloc(units, cls),
     XCALLOC_BUF: (bytes: number) => runtime.xcallocBuf(bytes),
+    XREALLOC: (view: unknown, units: unknown, cls?: unknown) => runtime.xrealloc(view, units, cls),
+    XREALLOC_BUF: (view: unknown, bytes: unknown) => runtime.xreallocBuf(view, bytes),
     XFREE: (view: unknown) => runtime.xfree(view),
     addressOf: (view: unknown) => runtime.addressOf(view),
     sizeof: (cls: unknown) => runtime.sizeOf(cls),
