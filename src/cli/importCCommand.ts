@@ -131,11 +131,9 @@ export function importCCommand(args: string[], io: CliIo): number {
   return flagged + dropped + failures > 0 ? 1 : 0;
 }
 
-/** `cc` (or gcc, clang) when one runs; the LMM_IMPORT_C_CC variable names another (or none: ''). */
+/** The first of cc, gcc and clang that runs, or null. */
 function compilerOnPath(): string | null {
-  const chosen = process.env.LMM_IMPORT_C_CC;
-  const candidates = chosen !== undefined ? (chosen === '' ? [] : [chosen]) : ['cc', 'gcc', 'clang'];
-  for (const candidate of candidates) {
+  for (const candidate of ['cc', 'gcc', 'clang']) {
     try {
       execFileSync(candidate, ['--version'], { stdio: 'ignore', timeout: 10_000 });
       return candidate;

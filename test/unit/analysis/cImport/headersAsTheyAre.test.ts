@@ -4,7 +4,7 @@
  * through the C compiler's; exit codes and the summary.
  */
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importCHeader } from '../../../../src/analysis/cImport/importCHeader';
@@ -109,6 +109,25 @@ describe('lmm import-c on headers as they are', function () {
     });
   }
 
+  for (const path of ['--no-cc', 'cc']) {
+    it(`finds #include "..." in the -I directories (${path})`, function () {
+      if (path === 'cc') compilerOrSkip(this);
+      const includes = join(dir, 'include');
+      mkdirSync(includes, { recursive: true });
+      writeFileSync(join(includes, 'deep.h'), 'struct deep_s { long l; char c; };\n');
+      const user = join(dir, 'user.h');
+      writeFileSync(user, '#include "deep.h"\nstruct user_s { struct deep_s d; };\n');
+      const args = path === 'cc' ? [user] : [user, '--no-cc'];
+      const missing = run(args);
+      // The built-in preprocessor goes on without it (exit 1); the compiler's stops (exit 2), and says why.
+      assert.equal(missing.status, path === 'cc' ? 2 : 1, missing.stderr);
+      assert.match(missing.stderr, /deep\.h/);
+      const found = run([...args, '-I', includes]);
+      assert.equal(found.status, 0, found.stderr);
+      assert.deepEqual(sizes(found.stderr), { deep_s: 16, user_s: 16 });
+    });
+  }
+
   it('exits 0 when every struct is written exactly, and names wrong options with exit 2', () => {
     const clean = join(dir, 'clean.h');
     writeFileSync(clean, 'struct ok { char c; long l; };\n');
@@ -120,6 +139,13 @@ describe('lmm import-c on headers as they are', function () {
     assert.match(run([clean, '-D']).stderr, /-D: needs a value/);
     assert.match(run([clean, '--frobnicate']).stderr, /--frobnicate: unknown option/);
     for (const bad of [['-I', 'nope'], ['-D'], ['--frobnicate']]) assert.equal(run([clean, ...bad]).status, 2);
+    const approximate = join(dir, 'approximate.h');
+    writeFileSync(approximate, 'struct ops { int (*open)(const char *); long n; };\n');
+    const flagged = run([approximate, '--no-cc']);
+    assert.equal(flagged.status, 1, flagged.stderr);
+    assert.match(flagged.stderr, /approximate\.h:1: struct ops\.open: a function pointer has no harness equivalent; kept as u64/);
+    assert.match(flagged.stderr, /import-c: 0 struct\(s\) written, 1 flagged, 0 dropped/);
+    assert.match(flagged.stdout, /class ops \{/);
   });
 
   it('stops at 5,000-level nested declarations with a FILE:LINE message, never a stack overflow', () => {
