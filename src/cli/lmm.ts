@@ -15,7 +15,7 @@ declare const LMM_VERSION: string;
 const HELP = `lmm — LMM Studio's command line: the Linux Memory Manager, simulated
 
 usage:
-  lmm trace FILE [--report]   replay a conformance trace (spec: shared/spec/lmm-classic.md)
+  lmm trace FILE [--report]   replay a conformance trace (format: docs/trace-format.md)
                               stdout: ok/null per alloc and one JSON line per dump;
                               --report prints the classic LMM text reports at each dump instead
   lmm run FILE [--json | --sarif] [--fail-on KINDS] [--suppressions FILE] [--time-limit MS] [--page-size N]

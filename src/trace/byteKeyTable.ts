@@ -4,6 +4,7 @@
  * first seen, into a byte arena of its own. The trace is read in chunks that are reused, so a key
  * cannot point back into them; the text of a key is decoded only when asked for (diagnostics).
  */
+import { utf8Decoder as UTF8 } from './utf8';
 export class ByteKeyTable {
   /** Slot → key index + 1 (0 = empty). */
   private slots: Int32Array;
@@ -109,8 +110,6 @@ export class ByteKeyTable {
     }
   }
 }
-
-const UTF8 = new TextDecoder('utf-8');
 
 function hashOf(bytes: Uint8Array, start: number, end: number): number {
   let hash = 0x811c9dc5 | 0;

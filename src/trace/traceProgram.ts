@@ -1,10 +1,11 @@
 /**
- * A conformance trace parsed into a compact program: typed arrays of operations with interned
+ * A conformance trace (docs/trace-format.md) parsed into a compact program: typed arrays of operations with interned
  * IDs and struct names, so a 1,000,000-line trace costs a few megabytes and replays without
  * allocating per line. For callers that want every operation at hand (the extension's timeline,
  * workloads for the policies); `lmm trace` replays while it reads instead (see TraceReader).
  */
 import { TraceOp, TraceReader, type TraceSink } from './traceReader';
+import { utf8Encoder } from './utf8';
 
 export { TraceOp, TraceSyntaxError } from './traceReader';
 
@@ -82,7 +83,7 @@ class ProgramColumns implements TraceSink {
 
 /** Parses a whole trace (text, or its bytes); throws TraceSyntaxError naming the line. */
 export function parseTrace(input: string | Uint8Array, defaultPageSize = 4096): TraceProgram {
-  const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
+  const bytes = typeof input === 'string' ? utf8Encoder.encode(input) : input;
   const columns = new ProgramColumns();
   const reader = new TraceReader(columns, defaultPageSize);
   reader.read(bytes, 0, bytes.length, true);

@@ -12,6 +12,7 @@
 import { MAX_PAGE_SIZE, MIN_PAGE_SIZE } from '../engine/constants';
 import { ByteKeyTable } from './byteKeyTable';
 import { TraceIdTable } from './traceIdTable';
+import { utf8Decoder as UTF8 } from './utf8';
 
 export const enum TraceOp {
   Register = 1,
@@ -226,8 +227,6 @@ function parseCount(bytes: Uint8Array, start: number, end: number, line: number,
   if (value > MAX_COUNT) throw new TraceSyntaxError(line, `${what} ${shown(bytes, start, end)} is too large`);
   return value;
 }
-
-const UTF8 = new TextDecoder('utf-8');
 
 /** bytes[start, end) as text for a message: decoded as UTF-8, cut when long. */
 function shown(bytes: Uint8Array, start: number, end: number): string {

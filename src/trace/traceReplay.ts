@@ -1,6 +1,6 @@
 /**
- * Replays a trace on an LMM heap with the spec's output contract: `ok` / `null` for every alloc
- * and one JSON line per dump on the output, diagnostics apart. IDs are the layer that knows
+ * Replays a parsed trace on an LMM heap with the output docs/trace-format.md describes: `ok` / `null` for every
+ * alloc and one JSON line per dump on the output, diagnostics apart. IDs are the layer that knows
  * which allocation a name came from, so a second free of an ID is caught here (reported, heap
  * unchanged) and never reaches xfree, where the address may already belong to a new block.
  *

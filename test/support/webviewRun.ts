@@ -16,24 +16,33 @@ export class RunRecorder {
   readonly heap = new LmmHeap();
   readonly recorder = new HeapOpRecorder();
   steps = 0;
+  /** Application memory (payload + meta data of live blocks) after each step. */
+  readonly appMemory: number[] = [];
+
+  private stepped(): void {
+    this.steps++;
+    let total = 0;
+    for (const family of this.heap.families) total += family.counters.appMemory;
+    this.appMemory.push(total);
+  }
 
   register(name: string, size: number, site = 0): number {
-    this.steps++;
     const id = this.heap.register(name, size);
     this.recorder.record(HeapOpKind.Register, size, 0, id, site, name);
+    this.stepped();
     return id;
   }
 
   alloc(family: number, units: number, site: number): number {
-    this.steps++;
     const address = this.heap.xcalloc(family, units);
     this.recorder.record(HeapOpKind.Alloc, family, units, address, site);
+    this.stepped();
     return address;
   }
 
   free(address: number, site: number): void {
-    this.steps++;
     this.recorder.record(HeapOpKind.Free, address, 0, this.heap.xfree(address) ? 1 : 0, site);
+    this.stepped();
   }
 
   batches(): HeapOpBatch[] {

@@ -19,6 +19,7 @@ import { MemoryMapView, type MapTarget } from './memoryMapView';
 import { RunModel } from './runModel';
 import { blockFacts, renderBlockDetails, renderCounters, renderFreeLists, renderPeak, type BlockFacts } from './sidePanels';
 import { readColors, structColor, watchTheme, type MapColors } from './themeColors';
+import { StackedChartsView } from './stackedCharts';
 import { TimelineView } from './timelineView';
 
 /** Numbers for tests and the benchmark (read through the test hook). */
@@ -79,12 +80,23 @@ export class MemoryMapApp {
   private readonly stateBadge = el('vscode-badge', { className: 'run-state', text: 'idle' });
   private readonly totals = el('span', { className: 'run-totals', attrs: { 'aria-live': 'polite' } });
   private readonly legend = el('div', { className: 'legend', attrs: { 'aria-label': 'Legend' } });
-  readonly timeline = new TimelineView((s, continuous) => this.setStep(s, continuous));
+  readonly timeline = new TimelineView(
+    (s, continuous) => this.setStep(s, continuous),
+    (s) => this.hoverStep(s),
+  );
   readonly map = new MemoryMapView({
     onHover: (target, x, y) => this.hovered(target, x, y),
     onSelect: (target) => this.selected(target),
   });
-  readonly charts = new ChartsView((s, continuous) => this.setStep(s, continuous));
+  readonly charts = new ChartsView(
+    (s, continuous) => this.setStep(s, continuous),
+    (s) => this.hoverStep(s),
+  );
+  readonly stacked = new StackedChartsView(
+    (s) => this.setStep(s),
+    (s) => this.hoverStep(s),
+    (siteId) => this.openSite(siteId),
+  );
   private readonly tooltip = el('div', { className: 'tooltip', attrs: { role: 'tooltip', hidden: '' } });
   private readonly panels = ['Block', 'Counters', 'Free lists', 'Peak'].map((name) => ({
     header: el('vscode-tab-header', { text: name, attrs: { slot: 'header' } }),
@@ -119,7 +131,9 @@ export class MemoryMapApp {
       el('section', { className: 'map-pane', attrs: { 'aria-label': 'Memory map' } }, this.map.element, this.map.zoomBar),
       this.tabs,
     );
-    root.replaceChildren(header, this.timeline.element, main, this.charts.element, this.tooltip);
+    // The stacked charts scroll with the others: in a short panel they must not take the map's height.
+    const chartsArea = el('div', { className: 'charts-area' }, this.charts.element, this.stacked.element);
+    root.replaceChildren(header, this.timeline.element, main, chartsArea, this.tooltip);
     this.applyColors();
     watchTheme(() => {
       this.colors = readColors();
@@ -228,6 +242,20 @@ export class MemoryMapApp {
     this.queueRender();
   }
 
+  /** The pointer is over step `step` (-1: left) of a chart or the timeline: one crosshair everywhere. */
+  private hoverStep(step: number): void {
+    this.timeline.showHover(step);
+    this.charts.showHover(step);
+    this.stacked.showHover(step);
+  }
+
+  /** Opens the source line of site `siteId` in the editor (the host does it). */
+  openSite(siteId: number): void {
+    const model = this.model;
+    const site = model && siteId >= 0 ? model.sites[siteId] : undefined;
+    if (model && site) this.post({ type: 'openSource', runId: model.runId, site });
+  }
+
   private hovered(target: MapTarget | null, x: number, y: number): void {
     this.hoverTarget = target;
     const model = this.model;
@@ -279,6 +307,7 @@ export class MemoryMapApp {
   private applyColors(): void {
     this.map.setColors(this.colors, this.structColors);
     this.charts.setColors(this.colors);
+    this.stacked.setColors(this.colors, this.structColors);
     this.timeline.setColors(this.colors);
     this.renderLegend();
     this.queueRender();
@@ -328,6 +357,7 @@ export class MemoryMapApp {
       this.stateBadge.textContent = model ? model.state : 'idle';
       this.timeline.show(model, -1);
       this.charts.show(model, -1);
+      this.stacked.show(model, -1);
       return;
     }
     if (this.step < 0 || this.step >= model.length) this.step = model.length - 1;
@@ -340,9 +370,10 @@ export class MemoryMapApp {
     stats.pagesShown = this.map.pageCount;
     this.timeline.show(model, step);
     this.charts.show(model, step);
+    this.stacked.show(model, step);
     const s = model.timeline.series;
     this.stateBadge.textContent = model.state + (this.ingest.busy ? ' (loading)' : '');
-    this.totals.textContent = `${count(s.pages[step]!)} pages · ${bytes(s.appMemory[step]!)} application memory · ${bytes(
+    this.totals.textContent = `${count(s.pages[step]!)} ${s.pages[step] === 1 ? 'page' : 'pages'} · ${bytes(s.appMemory[step]!)} application memory · ${bytes(
       s.mappedBytes[step]!,
     )} mapped${model.leakChecks.length ? ` · ${blockCount(model.leakChecks[model.leakChecks.length - 1]!.lostBlocks)} leaked at the last check` : ''}${
       model.endMessage ? ` · ${model.endMessage}` : ''

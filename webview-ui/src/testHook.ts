@@ -55,6 +55,14 @@ export function installTestHook(app: MemoryMapApp): void {
     zoomToFit() {
       app.map.zoomToFit();
     },
+    /** What each chart's crosshair reads (none while the pointer is elsewhere). */
+    get chartReadouts() {
+      return app.charts.readouts;
+    },
+    /** The stacked charts' values at the crosshair or the current step, series by series. */
+    get stackedReadouts() {
+      return app.stacked.readouts;
+    },
     /** Block labels drawn at the last map draw (text, width, the room it had). */
     get blockLabels() {
       return app.map.blockLabels;
