@@ -21,6 +21,11 @@ export const DEFAULT_JS_HEAP_MB = 2048;
 /** After the time limit, how long the worker gets to stop by itself before it is terminated. */
 const TERMINATE_GRACE_MS = 1500;
 const SCRIPT_NAME = 'lmm-harness.js';
+/**
+ * Batches posted by the worker and not yet taken in by `onBatch`, at most (a batch holds up to
+ * one batch interval of the harness's operations).
+ */
+export const MAX_BATCHES_IN_FLIGHT = 4;
 
 export interface HarnessRunOptions {
   timeLimitMs?: number;
@@ -32,8 +37,12 @@ export interface HarnessRunOptions {
   /** Suppressions for the leak checks and the report. */
   suppressions?: { text: string; file: string };
   batchIntervalMs?: number;
-  /** Receives heap operations while the harness runs. */
-  onBatch?: (batch: HarnessBatch) => void;
+  /**
+   * Receives heap operations while the harness runs. When it returns a promise, the batch counts
+   * as taken in once that settles, and the harness waits while `MAX_BATCHES_IN_FLIGHT` batches are
+   * not: a consumer slower than the harness slows the harness down instead of queueing without bound.
+   */
+  onBatch?: (batch: HarnessBatch) => unknown;
   /** Receives what the harness prints (`print`, `mm_print_memory_usage` …), as it prints it. */
   onOutput?: (text: string) => void;
   /**
@@ -183,11 +192,18 @@ async function runInWorker(
 ): Promise<WorkerEnd & EndState> {
   const bundles = await harnessBundles();
   const timeLimitMs = options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
+  const flowCounters = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
+  const batchesTaken = new Int32Array(flowCounters);
+  const takeBatch = () => {
+    Atomics.add(batchesTaken, 1, 1);
+    Atomics.notify(batchesTaken, 1);
+  };
   const input: WorkerInput = {
     sandboxSource: bundles.sandboxSource,
     harnessCode: compiled.code,
     harnessScriptName: SCRIPT_NAME,
     leakCheckRequests,
+    ...(options.onBatch ? { batchFlow: { counters: flowCounters, maxBatchesInFlight: MAX_BATCHES_IN_FLIGHT } } : {}),
     runOptions: {
       harnessFile,
       sites: compiled.sites,
@@ -240,7 +256,14 @@ async function runInWorker(
           const siteId = batch.ops.site[n - 1]!;
           if (siteId >= 0) state.lastSite = compiled.sites[siteId] ?? state.lastSite;
         }
-        options.onBatch?.({ ...batch, sites: compiled.sites });
+        let taken: unknown;
+        try {
+          taken = options.onBatch?.({ ...batch, sites: compiled.sites });
+        } catch {
+          // A consumer that fails on a batch must not hold the harness up: the batch counts as taken.
+        }
+        if (taken instanceof Promise) taken.then(takeBatch, takeBatch);
+        else takeBatch();
       } else if (message.type === 'output') options.onOutput?.(message.text);
       else if (message.type === 'leakCheck') {
         try {

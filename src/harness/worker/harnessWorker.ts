@@ -46,9 +46,13 @@ async function runHarness(): Promise<void> {
 
   const { timeLimitMs, ...options } = input.runOptions;
   const deadline = Date.now() + timeLimitMs;
+  const waitForRoom = batchFlowGate(input.batchFlow, deadline);
   const run = startRun(
     JSON.stringify({ ...options, deadline }),
-    (batch) => post({ type: 'batch', batch }),
+    (batch) => {
+      waitForRoom();
+      post({ type: 'batch', batch });
+    },
     (text) => post({ type: 'output', text: String(text) }),
     input.leakCheckRequests !== undefined ? new Int32Array(input.leakCheckRequests) : undefined,
     (check) => post({ type: 'leakCheck', check }),
@@ -100,6 +104,27 @@ async function runHarness(): Promise<void> {
   if (finished) message.finished = finished;
   if (finishError) message.finishError = finishError;
   post(message);
+}
+
+/** How long one wait for the parent lasts before the deadline is looked at again. */
+const FLOW_WAIT_SLICE_MS = 50;
+
+/**
+ * Before each batch: when the parent paces the run, wait (blocking this thread, which only runs
+ * the harness) until fewer than `maxBatchesInFlight` posted batches are not yet taken in, or the
+ * run's deadline passes (the time limit then stops the harness at its next loop check).
+ */
+function batchFlowGate(flow: WorkerInput['batchFlow'], deadline: number): () => void {
+  if (!flow) return () => undefined;
+  const counters = new Int32Array(flow.counters);
+  return () => {
+    for (;;) {
+      const taken = Atomics.load(counters, 1);
+      if (Atomics.load(counters, 0) - taken < flow.maxBatchesInFlight || Date.now() >= deadline) break;
+      Atomics.wait(counters, 1, taken, FLOW_WAIT_SLICE_MS);
+    }
+    Atomics.add(counters, 0, 1);
+  };
 }
 
 const TIMED_OUT = Symbol('timed out');
