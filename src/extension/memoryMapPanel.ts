@@ -13,12 +13,15 @@ import {
 } from '../protocol/webviewMessages';
 import { MemoryMapFeed, runIdOf } from './model/memoryMapFeed';
 import type { RunState, RunStore } from './model/runState';
+import { lmmSetting } from './settings';
 
 export interface MemoryMapHandlers {
   /** A block was selected in the map: reveal it in the Page Families tree. */
   blockSelected(address: number, site: SourceSite | undefined): void;
   /** The timeline moved: highlight the step's harness line. */
   stepChanged(site: SourceSite | undefined): void;
+  /** A link in the map (chart legend, call tree, leak row) asks to open a source line of the run. */
+  openSource(site: SourceSite): void;
 }
 
 export class MemoryMapPanel implements vscode.Disposable {
@@ -106,7 +109,7 @@ export class MemoryMapPanel implements vscode.Disposable {
       case 'ready':
         this.ready = true;
         this.feed.reset();
-        this.post({ type: 'settings', structColors: structColors() });
+        this.post({ type: 'settings', structColors: structColorsFor(run) });
         this.update();
         if (this.pendingReveal !== undefined && run)
           this.post({ type: 'revealBlock', runId: runIdOf(run), address: this.pendingReveal });
@@ -118,6 +121,12 @@ export class MemoryMapPanel implements vscode.Disposable {
         break;
       case 'stepChanged':
         if (run && message.runId === runIdOf(run)) this.handlers.stepChanged(message.site ?? siteOf(run, message.siteId));
+        break;
+      case 'openSource':
+        // Only lines the run itself recorded: the webview cannot make the host open any other file.
+        if (run && message.runId === runIdOf(run) && isSiteOfRun(run, message.site)) this.handlers.openSource(message.site);
+        else
+          this.log.appendLine(`Memory Map: ignored a link to ${message.site.file}:${message.site.line}, not a site of this run`);
         break;
       case 'resyncRequest':
         for (const m of this.feed.resync(run, message.runId, message.fromStep)) this.post(m);
@@ -135,7 +144,7 @@ export class MemoryMapPanel implements vscode.Disposable {
   }
 
   settingsChanged(): void {
-    if (this.panel && this.ready) this.post({ type: 'settings', structColors: structColors() });
+    if (this.panel && this.ready) this.post({ type: 'settings', structColors: structColorsFor(this.store.current) });
   }
 
   revealBlock(run: RunState, address: number): void {
@@ -160,11 +169,11 @@ function siteOf(run: RunState, siteId: number): SourceSite | undefined {
   return siteId >= 0 ? run.sites[siteId] : undefined;
 }
 
-function structColors(): Record<string, string> {
-  const value = vscode.workspace.getConfiguration('lmm').get<Record<string, unknown>>('structColors', {});
-  const out: Record<string, string> = {};
-  for (const [name, colour] of Object.entries(value ?? {})) {
-    if (typeof colour === 'string' && /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.test(colour)) out[name] = colour;
-  }
-  return out;
+function isSiteOfRun(run: RunState, site: SourceSite): boolean {
+  return run.sites.some((s) => s !== undefined && s.file === site.file && s.line === site.line);
+}
+
+/** `lmm.structColors` for the current run's file (a folder of a multi-root workspace may set its own). */
+function structColorsFor(run: RunState | undefined): Record<string, string> {
+  return lmmSetting('structColors', run ? vscode.Uri.file(run.file) : undefined);
 }

@@ -110,6 +110,8 @@ export type WebviewToHostMessage =
   | { type: 'stepChanged'; runId: string; step: number; siteId: number; site?: SourceSite }
   /** The webview missed batches (gap or out-of-order): resend the run's `heapOps` batches from `fromStep` on (a batch overlapping steps it has is fine: those steps are skipped). */
   | { type: 'resyncRequest'; runId: string; fromStep: number }
+  /** The user followed a link to a source line (a chart legend's site, a call-tree frame, a leak row): open `site` in an editor. */
+  | { type: 'openSource'; runId: string; site: SourceSite }
   /** Something went wrong in the webview (bad message, exception); the host logs it to its output channel. */
   | { type: 'webviewError'; message: string };
 
@@ -368,6 +370,8 @@ export function parseWebviewToHost(value: unknown): Parsed<WebviewToHostMessage>
       }
       case 'resyncRequest':
         return ok({ type, runId: str(o, 'runId', p, 200), fromStep: int(o, 'fromStep', p) });
+      case 'openSource':
+        return ok({ type, runId: str(o, 'runId', p, 200), site: site(o['site'], `${p}.site`) });
       case 'webviewError':
         return ok({ type, message: str(o, 'message', p, 10000) });
       default:

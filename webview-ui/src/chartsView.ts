@@ -1,7 +1,9 @@
 /**
  * Charts over time (application memory, mapped bytes, pages, mmap/munmap calls, external
  * fragmentation, leaks at each leak check) on one canvas. A million steps become one min/max
- * pair per pixel column (decimation), cached until the run grows or the width changes.
+ * pair per pixel column (decimation), cached until the run grows or the width changes. Each chart
+ * has a value axis with its unit and a step scale; the pointer shows a crosshair with the step and
+ * the value there in every chart at once (and on the timeline, through `onHover`).
  */
 import { SeriesSummary } from './decimate';
 import { fitText } from './fitText';
@@ -50,7 +52,12 @@ const CHART_COUNT = CHARTS.length + 1;
 
 const TITLE_HEIGHT = 16;
 const CHART_HEIGHT = 56;
+/** The step scale, under the bottom row of charts (all charts share their steps axis). */
+const STEP_AXIS_HEIGHT = 12;
+/** The value axis left of each chart (its labels: the top value and 0). */
+export const VALUE_AXIS_WIDTH = 60;
 const GAP = 8;
+const CELL_HEIGHT = TITLE_HEIGHT + CHART_HEIGHT + GAP;
 
 export class ChartsView {
   readonly element: HTMLDivElement;
@@ -66,7 +73,15 @@ export class ChartsView {
   private dragging = false;
   lastDrawMs = 0;
 
-  constructor(private readonly onScrub: (step: number, continuous: boolean) => void) {
+  /** The step under the pointer here or on the timeline (-1: none); drawn as a crosshair. */
+  private hoverStep = -1;
+  /** What each chart's crosshair read at the last draw (for tests and screen readers). */
+  readonly readouts: Array<{ chart: string; step: number; text: string }> = [];
+
+  constructor(
+    private readonly onScrub: (step: number, continuous: boolean) => void,
+    private readonly onHover: (step: number) => void = () => {},
+  ) {
     this.element = document.createElement('div');
     this.element.className = 'charts';
     this.canvas = document.createElement('canvas');
@@ -77,9 +92,9 @@ export class ChartsView {
     const scrub = (event: PointerEvent) => {
       const model = this.model;
       if (!model || model.length === 0) return;
-      const { x0, width } = this.geometry();
+      const { width } = this.geometry();
       const column = event.offsetX % (width + GAP);
-      const fraction = Math.min(1, Math.max(0, (column - x0) / width));
+      const fraction = Math.min(1, Math.max(0, (column - VALUE_AXIS_WIDTH) / (width - VALUE_AXIS_WIDTH)));
       this.onScrub(Math.min(model.length - 1, Math.floor(fraction * model.length)), true);
     };
     this.canvas.addEventListener('pointerdown', (event) => {
@@ -90,8 +105,14 @@ export class ChartsView {
     this.canvas.addEventListener('pointermove', (event) => {
       if (this.dragging) scrub(event);
       else this.showTitleTooltip(event.offsetX, event.offsetY);
+      this.pointerAt(event.offsetX, event.offsetY);
     });
     this.canvas.addEventListener('pointerup', () => (this.dragging = false));
+    this.canvas.addEventListener('pointerleave', () => {
+      if (this.hoverStep < 0) return;
+      this.onHover(-1);
+      this.showHover(-1);
+    });
     new ResizeObserver(([entry]) => {
       this.totalWidth = Math.floor(entry!.contentRect.width);
       this.draw();
@@ -105,11 +126,37 @@ export class ChartsView {
   /** Where each title was drawn at the last draw (for tests: titles must not overlap). */
   readonly titleBoxes: Array<{ text: string; full: string; x: number; y: number; width: number; maxWidth: number }> = [];
 
+  /** The step under the pointer when it is over a chart's plot, else -1. */
+  private stepAt(x: number, y: number): number {
+    const model = this.model;
+    if (!model || model.length === 0) return -1;
+    const { width } = this.geometry();
+    const inCell = x % (width + GAP);
+    const inRow = y % CELL_HEIGHT;
+    if (inCell < VALUE_AXIS_WIDTH || inCell >= width || inRow < TITLE_HEIGHT || inRow >= TITLE_HEIGHT + CHART_HEIGHT) return -1;
+    const fraction = (inCell - VALUE_AXIS_WIDTH) / (width - VALUE_AXIS_WIDTH);
+    return Math.min(model.length - 1, Math.max(0, Math.floor(fraction * model.length)));
+  }
+
+  private pointerAt(x: number, y: number): void {
+    const step = this.stepAt(x, y);
+    if (step === this.hoverStep) return;
+    this.onHover(step);
+    this.showHover(step);
+  }
+
+  /** Shows the crosshair at `step` (-1: none) in every chart. */
+  showHover(step: number): void {
+    if (step === this.hoverStep) return;
+    this.hoverStep = step;
+    this.draw();
+  }
+
   /** The full title of the chart under the pointer, as the canvas's tooltip. */
   private showTitleTooltip(x: number, y: number): void {
     const { columns, width } = this.geometry();
     const column = Math.floor(x / (width + GAP));
-    const index = Math.floor(y / (TITLE_HEIGHT + CHART_HEIGHT + GAP)) * columns + column;
+    const index = Math.floor(y / CELL_HEIGHT) * columns + column;
     const text = column < columns ? (this.fullTitles[index] ?? '') : '';
     if (this.canvas.title !== text) this.canvas.title = text;
   }
@@ -140,7 +187,7 @@ export class ChartsView {
     const colors = this.colors;
     const { columns, width } = this.geometry();
     const rows = Math.ceil(CHART_COUNT / columns);
-    const height = rows * (TITLE_HEIGHT + CHART_HEIGHT + GAP);
+    const height = rows * CELL_HEIGHT + STEP_AXIS_HEIGHT;
     const ratio = window.devicePixelRatio || 1;
     const totalWidth = this.totalWidth;
     if (this.canvas.width !== Math.round(totalWidth * ratio) || this.canvas.height !== Math.round(height * ratio)) {
@@ -165,20 +212,30 @@ export class ChartsView {
     const measure = (text: string) => ctx.measureText(text).width;
     this.fullTitles = [];
     this.titleBoxes.length = 0;
+    this.readouts.length = 0;
+    const plotWidth = width - VALUE_AXIS_WIDTH;
+    const smallFont = colors.font.replace(/^\S+/, '10px');
     for (let i = 0; i < CHART_COUNT; i++) {
       const x = (i % columns) * (width + GAP);
-      const y = Math.floor(i / columns) * (TITLE_HEIGHT + CHART_HEIGHT + GAP);
+      const y = Math.floor(i / columns) * CELL_HEIGHT;
       const top = y + TITLE_HEIGHT;
+      const plotX = x + VALUE_AXIS_WIDTH;
       ctx.strokeStyle = colors.grid;
       ctx.lineWidth = 1;
-      ctx.strokeRect(x + 0.5, top + 0.5, width - 1, CHART_HEIGHT - 1);
+      ctx.strokeRect(plotX + 0.5, top + 0.5, plotWidth - 1, CHART_HEIGHT - 1);
       const spec = CHARTS[i];
-      let title: ChartTitle;
+      let drawn: DrawnChart;
       if (spec) {
-        title = this.drawSeriesChart(spec, i, x, top, width, length);
+        drawn = this.drawSeriesChart(spec, i, plotX, top, plotWidth, length);
       } else {
-        title = this.drawLeakChart(x, top, width, length);
+        drawn = this.drawLeakChart(plotX, top, plotWidth, length);
       }
+      const title = drawn.title;
+      ctx.font = smallFont;
+      drawValueAxis(ctx, colors, x, top, drawn.axisMax);
+      if (i >= CHART_COUNT - columns) drawStepAxis(ctx, colors, plotX, top + CHART_HEIGHT, plotWidth, length);
+      ctx.font = colors.font;
+      ctx.textBaseline = 'top';
       // Each title keeps to its own chart's width: a shorter wording, else an ellipsis; the
       // full title is the tooltip and part of the canvas's accessible label.
       const maxWidth = width - 4;
@@ -189,12 +246,19 @@ export class ChartsView {
       this.titleBoxes.push({ text, full: title.full, x: x + 2, y: y + 1, width: measure(text), maxWidth });
       // The current step.
       if (this.step >= 0) {
-        const cx = x + Math.floor(((this.step + 0.5) / length) * width) + 0.5;
+        const cx = plotX + Math.floor(((this.step + 0.5) / length) * plotWidth) + 0.5;
         ctx.strokeStyle = colors.selection;
         ctx.beginPath();
         ctx.moveTo(cx, top);
         ctx.lineTo(cx, top + CHART_HEIGHT);
         ctx.stroke();
+      }
+      if (this.hoverStep >= 0 && this.hoverStep < length) {
+        const text = `step ${stepNumber(this.hoverStep)}: ${drawn.valueAt(this.hoverStep)}`;
+        drawCrosshair(ctx, colors, plotX, top, plotWidth, CHART_HEIGHT, this.hoverStep, length, text, smallFont);
+        this.readouts.push({ chart: title.full.replace(/:.*$/, ''), step: this.hoverStep, text });
+        ctx.font = colors.font;
+        ctx.textBaseline = 'top';
       }
     }
     const label = `${BASE_ARIA_LABEL}. ${this.fullTitles.join('. ')}.`;
@@ -202,7 +266,7 @@ export class ChartsView {
     this.lastDrawMs = performance.now() - started;
   }
 
-  private drawSeriesChart(spec: ChartSpec, index: number, x: number, top: number, width: number, length: number): ChartTitle {
+  private drawSeriesChart(spec: ChartSpec, index: number, x: number, top: number, width: number, length: number): DrawnChart {
     const ctx = this.context;
     const colors = this.colors!;
     const model = this.model!;
@@ -235,12 +299,16 @@ export class ChartsView {
     const now = this.step >= 0 ? spec.lines.map((line) => spec.format(line(model)[this.step]!)).join(' / ') : '–';
     const most = `(max ${spec.format(max)})`;
     return {
-      full: `${spec.title}: ${now} ${most}`,
-      wordings: [`${spec.title}: ${now} ${most}`, `${spec.shortTitle}: ${now} ${most}`, `${spec.shortTitle}: ${now}`],
+      title: {
+        full: `${spec.title}: ${now} ${most}`,
+        wordings: [`${spec.title}: ${now} ${most}`, `${spec.shortTitle}: ${now} ${most}`, `${spec.shortTitle}: ${now}`],
+      },
+      axisMax: spec.format(max),
+      valueAt: (step) => spec.lines.map((line) => spec.format(line(model)[step]!)).join(' / '),
     };
   }
 
-  private drawLeakChart(x: number, top: number, width: number, length: number): ChartTitle {
+  private drawLeakChart(x: number, top: number, width: number, length: number): DrawnChart {
     const ctx = this.context;
     const colors = this.colors!;
     const checks = this.model!.leakChecks;
@@ -258,10 +326,130 @@ export class ChartsView {
     const now = checks.length === 0 ? 'no leak check yet' : current;
     const short = checks.length === 0 ? 'no check yet' : current;
     return {
-      full: `${LEAK_CHART_TITLE}: ${now}`,
-      wordings: [`${LEAK_CHART_TITLE}: ${now}`, `${LEAK_CHART_SHORT_TITLE}: ${now}`, `${LEAK_CHART_SHORT_TITLE}: ${short}`],
+      title: {
+        full: `${LEAK_CHART_TITLE}: ${now}`,
+        wordings: [`${LEAK_CHART_TITLE}: ${now}`, `${LEAK_CHART_SHORT_TITLE}: ${now}`, `${LEAK_CHART_SHORT_TITLE}: ${short}`],
+      },
+      axisMax: bytes(max),
+      valueAt: (step) => {
+        let found = 'no leak check yet';
+        for (const check of checks)
+          if (check.step <= step) found = `${bytes(check.lostBytes)} in ${blockCount(check.lostBlocks)}`;
+        return found;
+      },
     };
   }
+}
+
+/** A chart as drawn: its title, the value at its axis's top, and its value at any step. */
+interface DrawnChart {
+  title: ChartTitle;
+  axisMax: string;
+  valueAt(step: number): string;
+}
+
+/** A step as users count them (the timeline's "Step 1" is step 0). */
+export function stepNumber(step: number): string {
+  return (step + 1).toLocaleString('en-US');
+}
+
+/** "950", "12k", "1.5M": step-scale labels short enough for a tick every 60 pixels. */
+export function compactCount(value: number): string {
+  if (value >= 1e6) return `${+(value / 1e6).toFixed(value % 1e6 === 0 ? 0 : 1)}M`;
+  if (value >= 1e4) return `${+(value / 1e3).toFixed(value % 1e3 === 0 ? 0 : 1)}k`;
+  return value.toLocaleString('en-US');
+}
+
+/** Round tick spacing (1, 2 or 5 × 10^k steps) for about one tick per `pixels` of `width`. */
+export function stepTickSpacing(length: number, width: number, pixels = 70): number {
+  const wanted = Math.max(1, (length * pixels) / Math.max(1, width));
+  const power = 10 ** Math.floor(Math.log10(wanted));
+  for (const m of [1, 2, 5, 10]) if (m * power >= wanted) return m * power;
+  return 10 * power;
+}
+
+/** The value axis: the top value with its unit, and 0 at the bottom, right-aligned left of the plot. */
+export function drawValueAxis(
+  ctx: CanvasRenderingContext2D,
+  colors: MapColors,
+  x: number,
+  top: number,
+  max: string,
+  height = CHART_HEIGHT,
+): void {
+  ctx.fillStyle = colors.muted;
+  ctx.textAlign = 'right';
+  ctx.textBaseline = 'top';
+  ctx.fillText(
+    fitText((t) => ctx.measureText(t).width, [max], VALUE_AXIS_WIDTH - 6),
+    x + VALUE_AXIS_WIDTH - 4,
+    top,
+  );
+  ctx.textBaseline = 'bottom';
+  ctx.fillText('0', x + VALUE_AXIS_WIDTH - 4, top + height);
+  ctx.textAlign = 'left';
+}
+
+/** The step scale under a plot: round step numbers (as the timeline counts them) with ticks. */
+export function drawStepAxis(
+  ctx: CanvasRenderingContext2D,
+  colors: MapColors,
+  x: number,
+  y: number,
+  width: number,
+  length: number,
+): void {
+  const spacing = stepTickSpacing(length, width);
+  ctx.fillStyle = colors.muted;
+  ctx.strokeStyle = colors.grid;
+  ctx.textBaseline = 'top';
+  let lastEnd = -Infinity;
+  for (let tick = spacing; tick <= length; tick += spacing) {
+    const tx = x + Math.floor(((tick - 0.5) / length) * width) + 0.5;
+    ctx.beginPath();
+    ctx.moveTo(tx, y);
+    ctx.lineTo(tx, y + 3);
+    ctx.stroke();
+    const label = compactCount(tick);
+    const w = ctx.measureText(label).width;
+    const left = Math.min(x + width - w, tx - w / 2);
+    if (left <= lastEnd + 4) continue;
+    ctx.fillText(label, left, y + 2);
+    lastEnd = left + w;
+  }
+}
+
+/** A dashed vertical line at `step` and its reading in a box at the plot's top, on the side with room. */
+export function drawCrosshair(
+  ctx: CanvasRenderingContext2D,
+  colors: MapColors,
+  x: number,
+  top: number,
+  width: number,
+  height: number,
+  step: number,
+  length: number,
+  text: string,
+  font: string,
+): void {
+  const cx = x + Math.floor(((step + 0.5) / length) * width) + 0.5;
+  ctx.save();
+  ctx.strokeStyle = colors.foreground;
+  ctx.setLineDash([3, 2]);
+  ctx.beginPath();
+  ctx.moveTo(cx, top);
+  ctx.lineTo(cx, top + height);
+  ctx.stroke();
+  ctx.restore();
+  ctx.font = font;
+  ctx.textBaseline = 'top';
+  const label = fitText((t) => ctx.measureText(t).width, [text], width - 8);
+  const w = ctx.measureText(label).width + 6;
+  const left = cx + 4 + w <= x + width ? cx + 4 : Math.max(x, cx - 4 - w);
+  ctx.fillStyle = colors.background;
+  ctx.fillRect(left, top + 2, w, 13);
+  ctx.fillStyle = colors.foreground;
+  ctx.fillText(label, left + 3, top + 3);
 }
 
 export function bytes(value: number): string {

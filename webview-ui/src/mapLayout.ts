@@ -10,6 +10,41 @@ export const FAMILY_ROW_HEIGHT = 22;
 export const PAGE_ROW_HEIGHT = 14;
 export const PAGE_ROW_GAP = 2;
 
+/**
+ * How large a page is drawn. A page is `lines` strips of `pageSize / lines` bytes each, one under
+ * the other (text wraps the same way), so zooming in widens every byte without a sideways
+ * scroll: at 16 lines a 4096-byte page has 256 bytes per strip and a 56-byte block is wide
+ * enough to carry its struct and size. The overview draws each page as one pixel row, so
+ * thousands of pages fit in a few screens.
+ */
+export interface ZoomLevel {
+  name: string;
+  /** Strips per page, and the height of one strip. */
+  lines: number;
+  lineHeight: number;
+  /** Space below a page. */
+  gap: number;
+  /** Blocks carry their struct, size and state when there is room; pages carry their address. */
+  labels: boolean;
+  pageLabels: boolean;
+}
+
+export const ZOOM_LEVELS: readonly ZoomLevel[] = [
+  { name: 'overview', lines: 1, lineHeight: 1, gap: 0, labels: false, pageLabels: false },
+  { name: '1×', lines: 1, lineHeight: PAGE_ROW_HEIGHT, gap: PAGE_ROW_GAP, labels: false, pageLabels: true },
+  { name: '2×', lines: 2, lineHeight: 16, gap: 4, labels: true, pageLabels: true },
+  { name: '4×', lines: 4, lineHeight: 20, gap: 6, labels: true, pageLabels: true },
+  { name: '8×', lines: 8, lineHeight: 22, gap: 8, labels: true, pageLabels: true },
+  { name: '16×', lines: 16, lineHeight: 24, gap: 10, labels: true, pageLabels: true },
+];
+/** The zoom a run opens at (one 14-px strip per page). */
+export const DEFAULT_ZOOM = 1;
+
+/** A page row's height at `zoom` (its strips, without the gap below). */
+export function pageRowHeight(zoom: ZoomLevel): number {
+  return zoom.lines * zoom.lineHeight;
+}
+
 export const enum RowKind {
   Family = 1,
   Page = 2,
@@ -27,7 +62,8 @@ export interface MapLayout {
   pageCount: number;
 }
 
-export function buildMapLayout(heap: LmmHeap): MapLayout {
+export function buildMapLayout(heap: LmmHeap, zoom: ZoomLevel = ZOOM_LEVELS[DEFAULT_ZOOM]!): MapLayout {
+  const pageStep = pageRowHeight(zoom) + zoom.gap;
   let rows = heap.families.length;
   for (const family of heap.families) rows += family.counters.pages;
   const layout: MapLayout = {
@@ -53,7 +89,7 @@ export function buildMapLayout(heap: LmmHeap): MapLayout {
       layout.family[i] = family.id;
       layout.page[i] = page;
       layout.top[i] = y;
-      y += PAGE_ROW_HEIGHT + PAGE_ROW_GAP;
+      y += pageStep;
       i++;
       layout.pageCount++;
     }
@@ -114,6 +150,18 @@ export function pageSegments(heap: LmmHeap, page: number, structSize: number): S
     if (nextStart > dataEnd) segments.push({ kind: SegmentKind.HardFragment, start: dataEnd, end: nextStart, meta: block.meta });
   }
   return segments;
+}
+
+/**
+ * The zoom level (index in ZOOM_LEVELS) that shows all `pageCount` pages of `familyCount`
+ * families in `height` pixels: the largest whose rows fit, else the overview.
+ */
+export function fitZoom(pageCount: number, familyCount: number, height: number): number {
+  for (let level = ZOOM_LEVELS.length - 1; level > 0; level--) {
+    const zoom = ZOOM_LEVELS[level]!;
+    if (familyCount * FAMILY_ROW_HEIGHT + pageCount * (pageRowHeight(zoom) + zoom.gap) <= height) return level;
+  }
+  return 0;
 }
 
 /** The usable data bytes of one page (everything after the header and the first meta data). */

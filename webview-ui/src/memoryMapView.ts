@@ -2,20 +2,27 @@
  * The Memory Map: every data page as a strip of its bytes drawn to scale (header, meta data,
  * blocks coloured by struct, free blocks, soft fragments, hard-fragment bytes), grouped by
  * family. Only the rows in view are drawn (a sticky canvas over a spacer as tall as all rows),
- * so 10,000 pages scroll as smoothly as 10.
+ * so 10,000 pages scroll as smoothly as 10. Zoom (Ctrl+wheel, +/−, 0 to fit, or the buttons)
+ * goes from an overview of one pixel row per page to a page wrapped over 16 strips whose blocks
+ * are labelled with their struct, size and state; the heading of the family in view stays at
+ * the top.
  */
 import { META_SIZE } from '../../src/engine/constants';
 import type { LmmHeap } from '../../src/engine/lmmHeap';
 import {
+  DEFAULT_ZOOM,
   FAMILY_ROW_HEIGHT,
-  PAGE_ROW_HEIGHT,
   RowKind,
   SegmentKind,
+  ZOOM_LEVELS,
   buildMapLayout,
+  fitZoom,
+  pageRowHeight,
   pageSegments,
   rowAt,
   type MapLayout,
   type Segment,
+  type ZoomLevel,
 } from './mapLayout';
 import { bytes, count } from './chartsView';
 import { fitText } from './fitText';
@@ -29,6 +36,10 @@ const LABEL_WIDTH = 112;
 const NARROW_MAP_WIDTH = 420;
 const NARROW_LABEL_WIDTH = 64;
 const RIGHT_PAD = 8;
+/** Room below the last page, so the zoom buttons floating over the map's corner hide no page. */
+const ZOOM_BAR_CLEARANCE = 32;
+/** Page addresses sit in the middle of the first strip, at most this tall. */
+const PAGE_LABEL_LINE = 14;
 
 /** What the pointer is over (or what is selected): one segment of one page. */
 export interface MapTarget {
@@ -60,6 +71,13 @@ export class MemoryMapView {
   private selectedMeta = -1;
   private selectedPage = -1;
   private drawQueued = false;
+  /** Index in ZOOM_LEVELS. */
+  private zoomLevel = DEFAULT_ZOOM;
+  /** The zoom buttons and the level's name, placed above the map by the app. */
+  readonly zoomBar: HTMLDivElement;
+  private readonly zoomLabel: HTMLSpanElement;
+  /** Block labels drawn at the last draw (for tests: each fits its block). */
+  readonly blockLabels: Array<{ text: string; width: number; room: number }> = [];
   /** Milliseconds the last draw took, and how many page rows it drew (for tests and the benchmark). */
   lastDrawMs = 0;
   lastRowsDrawn = 0;
@@ -100,6 +118,38 @@ export class MemoryMapView {
       if (target) this.select(target);
     });
     this.element.addEventListener('keydown', (event) => this.keyPressed(event));
+    // Ctrl+wheel (and a pinch on a touchpad, which the browser reports as one) zooms at the pointer.
+    this.element.addEventListener(
+      'wheel',
+      (event) => {
+        if (!event.ctrlKey) return;
+        event.preventDefault();
+        this.zoomTo(this.zoomLevel + (event.deltaY < 0 ? 1 : -1), event.offsetY);
+      },
+      { passive: false },
+    );
+    this.zoomBar = document.createElement('div');
+    this.zoomBar.className = 'map-zoom';
+    this.zoomBar.setAttribute('role', 'toolbar');
+    this.zoomBar.setAttribute('aria-label', 'Memory map zoom');
+    const zoomButton = (icon: string, label: string, action: () => void) => {
+      const b = document.createElement('vscode-toolbar-button');
+      b.setAttribute('icon', icon);
+      b.setAttribute('label', label);
+      b.setAttribute('title', label);
+      b.setAttribute('aria-label', label);
+      b.dataset.zoom = icon;
+      b.addEventListener('click', action);
+      this.zoomBar.append(b);
+    };
+    zoomButton('zoom-out', 'Zoom out (−)', () => this.zoomTo(this.zoomLevel - 1));
+    zoomButton('zoom-in', 'Zoom in (+)', () => this.zoomTo(this.zoomLevel + 1));
+    zoomButton('screen-full', 'Fit all pages (0)', () => this.zoomToFit());
+    this.zoomLabel = document.createElement('span');
+    this.zoomLabel.className = 'map-zoom-level';
+    this.zoomLabel.setAttribute('aria-live', 'polite');
+    this.zoomBar.append(this.zoomLabel);
+    this.updateZoomLabel();
     // Sizes and the scroll position are cached (resize / scroll events), so drawing never reads
     // layout from the DOM and never forces a synchronous layout in the middle of a frame.
     new ResizeObserver(([entry]) => {
@@ -129,10 +179,76 @@ export class MemoryMapView {
     this.queueDraw();
   }
 
+  /** The zoom level's index in ZOOM_LEVELS, and the level. */
+  get zoomIndex(): number {
+    return this.zoomLevel;
+  }
+
+  private get zoom(): ZoomLevel {
+    return ZOOM_LEVELS[this.zoomLevel]!;
+  }
+
+  /**
+   * Zooms to `level` (clamped), keeping the page at `anchorY` (map coordinates; default the top)
+   * where it is on screen.
+   */
+  zoomTo(level: number, anchorY = 0): void {
+    const next = Math.max(0, Math.min(ZOOM_LEVELS.length - 1, level));
+    if (next === this.zoomLevel) return;
+    const heap = this.heap;
+    const before = this.layout;
+    let anchorPage = -1;
+    let anchorFraction = 0;
+    let anchorFamilyRow = -1;
+    if (before) {
+      const row = rowAt(before, this.scrollTop + anchorY);
+      if (row >= 0) {
+        if (before.kind[row] === RowKind.Page) {
+          anchorPage = before.page[row]!;
+          const rowBottom = row + 1 < before.count ? before.top[row + 1]! : before.totalHeight;
+          anchorFraction = (this.scrollTop + anchorY - before.top[row]!) / Math.max(1, rowBottom - before.top[row]!);
+        } else anchorFamilyRow = row;
+      }
+    }
+    this.zoomLevel = next;
+    this.updateZoomLabel();
+    if (!heap) return;
+    this.layout = buildMapLayout(heap, this.zoom);
+    const layout = this.layout;
+    let top = 0;
+    if (anchorPage >= 0) {
+      const row = layout.page.indexOf(anchorPage);
+      const rowBottom = row + 1 < layout.count ? layout.top[row + 1]! : layout.totalHeight;
+      if (row >= 0) top = layout.top[row]! + anchorFraction * (rowBottom - layout.top[row]!) - anchorY;
+    } else if (anchorFamilyRow >= 0 && anchorFamilyRow < layout.count) top = layout.top[anchorFamilyRow]! - anchorY;
+    // The spacer must be as tall as the new layout before the scroll position can reach it.
+    this.spacer.style.height = `${Math.max(0, layout.totalHeight + ZOOM_BAR_CLEARANCE - this.height)}px`;
+    this.setScrollTop(Math.max(0, top));
+    this.draw();
+  }
+
+  /** Zooms to the largest level that shows every page at once (the overview when none does). */
+  zoomToFit(): void {
+    const heap = this.heap;
+    if (!heap) return;
+    const pages = this.layout?.pageCount ?? 0;
+    this.zoomTo(fitZoom(pages, heap.families.length, this.height));
+  }
+
+  private updateZoomLabel(): void {
+    this.zoomLabel.textContent = `Zoom: ${this.zoom.name}`;
+    for (const button of this.zoomBar.querySelectorAll<HTMLElement>('[data-zoom]')) {
+      const disabled =
+        (button.dataset.zoom === 'zoom-out' && this.zoomLevel === 0) ||
+        (button.dataset.zoom === 'zoom-in' && this.zoomLevel === ZOOM_LEVELS.length - 1);
+      button.toggleAttribute('disabled', disabled);
+    }
+  }
+
   /** Shows `heap` (the heap at the current step); lays out its pages and redraws now. */
   show(heap: LmmHeap): void {
     this.heap = heap;
-    this.layout = buildMapLayout(heap);
+    this.layout = buildMapLayout(heap, this.zoom);
     // The selection is kept across time travel: it shows again whenever its block exists.
     this.draw();
   }
@@ -192,7 +308,7 @@ export class MemoryMapView {
     const width = this.width;
     const height = this.height;
     const layout = this.layout;
-    this.spacer.style.height = `${Math.max(0, (layout?.totalHeight ?? 0) - height)}px`;
+    this.spacer.style.height = `${Math.max(0, (layout?.totalHeight ?? 0) + ZOOM_BAR_CLEARANCE - height)}px`;
     if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
       canvas.width = Math.round(width * ratio);
       canvas.height = Math.round(height * ratio);
@@ -215,64 +331,157 @@ export class MemoryMapView {
     }
     const scrollTop = this.scrollTop;
     const first = Math.max(0, rowAt(layout, scrollTop));
-    const stripWidth = Math.max(10, width - this.labelWidth - RIGHT_PAD);
-    const scale = stripWidth / heap.pageSize;
+    const zoom = this.zoom;
+    const labelWidth = this.labelWidth;
+    const stripWidth = Math.max(10, width - labelWidth - RIGHT_PAD);
+    const bytesPerLine = heap.pageSize / zoom.lines;
+    const scale = stripWidth / bytesPerLine;
+    const rowHeight = pageRowHeight(zoom);
+    // Strips of one page are 2 px apart when it wraps, so the lines read as lines.
+    const stripHeight = zoom.lines > 1 ? zoom.lineHeight - 2 : zoom.lineHeight;
     const narrow = width < NARROW_MAP_WIDTH;
+    const measure = (text: string) => ctx.measureText(text).width;
     ctx.font = colors.font;
     ctx.textBaseline = 'middle';
     let rowsDrawn = 0;
     this.headingBoxes.length = 0;
+    this.blockLabels.length = 0;
+    /** Calls `draw` for each strip piece of page bytes [start, end) of the row at `top`. */
+    const pieces = (top: number, start: number, end: number, draw: (x: number, y: number, w: number) => void) => {
+      for (let line = Math.floor(start / bytesPerLine); line < zoom.lines && line * bytesPerLine < end; line++) {
+        const from = Math.max(start, line * bytesPerLine);
+        const to = Math.min(end, (line + 1) * bytesPerLine);
+        draw(labelWidth + (from - line * bytesPerLine) * scale, top + line * zoom.lineHeight, (to - from) * scale);
+      }
+    };
     for (let row = first; row < layout.count; row++) {
       const y = layout.top[row]! - scrollTop;
       if (y > height) break;
       const family = heap.families[layout.family[row]!]!;
       if (layout.kind[row] === RowKind.Family) {
-        ctx.fillStyle = colors.foreground;
-        const wordings = familyHeadings(family);
-        const measure = (text: string) => ctx.measureText(text).width;
-        const heading = fitText(measure, wordings, width - 8);
-        ctx.fillText(heading, 4, y + FAMILY_ROW_HEIGHT / 2 + 1);
-        this.headingBoxes.push({ text: heading, full: wordings[0]!, width: measure(heading), maxWidth: width - 8 });
+        this.drawHeading(family, y, width, measure, true);
         continue;
       }
       const page = layout.page[row]!;
       if (!heap.kernel.isMapped(page)) continue; // the live heap moved on since the layout; redrawn next frame
-      ctx.fillStyle = colors.muted;
-      const address = page.toString(16);
-      ctx.fillText(narrow ? `…${address.slice(-6)}` : address, 4, y + PAGE_ROW_HEIGHT / 2 + 1);
+      if (zoom.pageLabels) {
+        ctx.fillStyle = colors.muted;
+        const address = page.toString(16);
+        ctx.fillText(narrow ? `…${address.slice(-6)}` : address, 4, y + Math.min(zoom.lineHeight, PAGE_LABEL_LINE) / 2 + 1);
+      }
       const color = structColor(colors, this.overrides, family.name, family.id);
       rowsDrawn++;
-      for (const segment of pageSegments(heap, page, family.structSize)) {
-        ctx.fillStyle = segmentColor(colors, segment.kind, color);
-        const x = this.labelWidth + segment.start * scale;
-        const w = Math.max(1, (segment.end - segment.start) * scale);
-        ctx.fillRect(x, y, w, PAGE_ROW_HEIGHT);
-        if (segment.kind === SegmentKind.Free || segment.kind === SegmentKind.SoftFragment) {
-          ctx.strokeStyle = colors.freeBorder;
-          ctx.lineWidth = 1;
-          ctx.strokeRect(x + 0.5, y + 0.5, Math.max(0, w - 1), PAGE_ROW_HEIGHT - 1);
-        }
-        if (segment.meta !== 0 && (segment.meta === this.selectedMeta || segment.meta === this.hoverMeta)) {
-          if (segment.kind === SegmentKind.Meta || segment.kind === SegmentKind.HardFragment) continue;
-          const start = this.labelWidth + (segment.start - META_SIZE) * scale;
-          ctx.strokeStyle = segment.meta === this.selectedMeta ? colors.selection : colors.hover;
-          ctx.lineWidth = 2;
-          ctx.strokeRect(
-            start + 1,
-            y + 1,
-            Math.max(2, (segment.end - segment.start + META_SIZE) * scale - 2),
-            PAGE_ROW_HEIGHT - 2,
-          );
-        }
+      const segments = pageSegments(heap, page, family.structSize);
+      for (const segment of segments) {
+        const fill = segmentColor(colors, segment.kind, color);
+        const outlined = segment.kind === SegmentKind.Free || segment.kind === SegmentKind.SoftFragment;
+        pieces(y, segment.start, segment.end, (x, py, w) => {
+          ctx.fillStyle = fill;
+          ctx.fillRect(x, py, Math.max(1, w), stripHeight);
+          if (outlined && stripHeight > 2) {
+            ctx.strokeStyle = colors.freeBorder;
+            ctx.lineWidth = 1;
+            ctx.strokeRect(x + 0.5, py + 0.5, Math.max(0, w - 1), stripHeight - 1);
+          }
+        });
+        if (zoom.labels) this.labelSegment(segment, family.name, fill, y, pieces, stripHeight, measure);
       }
-      if (page === this.selectedPage && this.selectedMeta === 0) {
-        ctx.strokeStyle = colors.selection;
+      for (const segment of segments) {
+        if (segment.meta === 0 || (segment.meta !== this.selectedMeta && segment.meta !== this.hoverMeta)) continue;
+        if (segment.kind === SegmentKind.Meta || segment.kind === SegmentKind.HardFragment) continue;
+        ctx.strokeStyle = segment.meta === this.selectedMeta ? colors.selection : colors.hover;
         ctx.lineWidth = 2;
-        ctx.strokeRect(this.labelWidth + 1, y + 1, stripWidth - 2, PAGE_ROW_HEIGHT - 2);
+        pieces(y, segment.start - META_SIZE, segment.end, (x, py, w) =>
+          ctx.strokeRect(x + 1, py + 1, Math.max(2, w - 2), Math.max(1, stripHeight - 2)),
+        );
+      }
+      if (page === this.selectedPage) {
+        if (this.selectedMeta === 0) {
+          ctx.strokeStyle = colors.selection;
+          ctx.lineWidth = 2;
+          ctx.strokeRect(labelWidth + 1, y + 1, stripWidth - 2, Math.max(1, rowHeight - 2));
+        }
+        if (!zoom.pageLabels) {
+          // In the overview a row is one pixel: a bar in the label column marks the selected page.
+          ctx.fillStyle = colors.selection;
+          ctx.fillRect(2, y - 2, labelWidth - 6, 5);
+        }
       }
     }
+    this.drawStickyHeading(layout, scrollTop, width, measure);
     this.lastRowsDrawn = rowsDrawn;
     this.lastDrawMs = performance.now() - started;
+  }
+
+  /** A family's heading at y; `record` keeps its box for the tests. */
+  private drawHeading(
+    family: LmmHeap['families'][number],
+    y: number,
+    width: number,
+    measure: (text: string) => number,
+    record: boolean,
+  ): void {
+    const ctx = this.context;
+    ctx.fillStyle = this.colors!.foreground;
+    const wordings = familyHeadings(family);
+    const heading = fitText(measure, wordings, width - 8);
+    ctx.fillText(heading, 4, y + FAMILY_ROW_HEIGHT / 2 + 1);
+    if (record) this.headingBoxes.push({ text: heading, full: wordings[0]!, width: measure(heading), maxWidth: width - 8 });
+  }
+
+  /**
+   * The heading of the family whose pages are at the top stays there while they scroll by, and
+   * the next family's heading pushes it up as it arrives.
+   */
+  private drawStickyHeading(layout: MapLayout, scrollTop: number, width: number, measure: (text: string) => number): void {
+    const heap = this.heap!;
+    const row = rowAt(layout, scrollTop);
+    if (row < 0 || (layout.kind[row] === RowKind.Family && layout.top[row] === scrollTop)) {
+      this.stickyFamily = -1;
+      return;
+    }
+    let next = row + 1;
+    while (next < layout.count && layout.kind[next] !== RowKind.Family) next++;
+    const nextTop = next < layout.count ? layout.top[next]! - scrollTop : Infinity;
+    const y = Math.min(0, nextTop - FAMILY_ROW_HEIGHT);
+    const ctx = this.context;
+    ctx.fillStyle = this.colors!.background;
+    ctx.fillRect(0, y, width, FAMILY_ROW_HEIGHT);
+    ctx.fillStyle = this.colors!.grid;
+    ctx.fillRect(0, y + FAMILY_ROW_HEIGHT - 1, width, 1);
+    this.drawHeading(heap.families[layout.family[row]!]!, y, width, measure, false);
+    this.stickyFamily = layout.family[row]!;
+    this.stickyBottom = y + FAMILY_ROW_HEIGHT;
+  }
+
+  /** The family whose heading sticks at the top (-1: none), and where that heading ends. */
+  private stickyFamily = -1;
+  private stickyBottom = 0;
+
+  /** Writes a block's struct, size and state in it, in its widest strip piece, when a wording fits. */
+  private labelSegment(
+    segment: Segment,
+    struct: string,
+    fill: string,
+    top: number,
+    pieces: (top: number, start: number, end: number, draw: (x: number, y: number, w: number) => void) => void,
+    stripHeight: number,
+    measure: (text: string) => number,
+  ): void {
+    const size = segment.end - segment.start;
+    const wordings = segmentLabels(segment.kind, struct, size);
+    if (wordings.length === 0 || stripHeight < 12) return;
+    let best = { x: 0, y: 0, w: 0 };
+    pieces(top, segment.start, segment.end, (x, y, w) => {
+      if (w > best.w) best = { x, y, w };
+    });
+    const room = best.w - 6;
+    const text = wordings.find((wording) => measure(wording) <= room);
+    if (!text) return;
+    const ctx = this.context;
+    ctx.fillStyle = textColourOn(fill, this.colors!);
+    ctx.fillText(text, best.x + 3, best.y + stripHeight / 2 + 1);
+    this.blockLabels.push({ text, width: measure(text), room });
   }
 
   /**
@@ -286,18 +495,23 @@ export class MemoryMapView {
     const page = heap.kernel.pageOf(meta);
     const row = layout.page.indexOf(page);
     if (row < 0) return null;
-    const top = layout.top[row]!;
-    if (top < this.scrollTop || top + PAGE_ROW_HEIGHT > this.scrollTop + this.height) {
+    const zoom = this.zoom;
+    const block = heap.block(meta);
+    const bytesPerLine = heap.pageSize / zoom.lines;
+    const start = block.offset + META_SIZE;
+    const line = Math.floor(start / bytesPerLine);
+    const top = layout.top[row]! + line * zoom.lineHeight;
+    if (top < this.scrollTop || top + zoom.lineHeight > this.scrollTop + this.height) {
       this.setScrollTop(top);
       this.draw();
     }
-    const block = heap.block(meta);
-    const scale = Math.max(10, this.width - this.labelWidth - RIGHT_PAD) / heap.pageSize;
+    const scale = Math.max(10, this.width - this.labelWidth - RIGHT_PAD) / bytesPerLine;
+    const end = Math.min(start + block.size, (line + 1) * bytesPerLine);
     return {
-      x: this.labelWidth + (block.offset + META_SIZE) * scale,
+      x: this.labelWidth + (start - line * bytesPerLine) * scale,
       y: top - this.scrollTop,
-      width: block.size * scale,
-      height: PAGE_ROW_HEIGHT,
+      width: (end - start) * scale,
+      height: zoom.lines > 1 ? zoom.lineHeight - 2 : zoom.lineHeight,
     };
   }
 
@@ -306,11 +520,18 @@ export class MemoryMapView {
     const heap = this.heap;
     const layout = this.layout;
     if (!heap || !layout || x < this.labelWidth) return null;
+    if (this.stickyFamily >= 0 && y < this.stickyBottom) return null; // the sticky heading covers it
     const row = rowAt(layout, y + this.scrollTop);
     if (row < 0 || layout.kind[row] !== RowKind.Page) return null;
-    if (y + this.scrollTop > layout.top[row]! + PAGE_ROW_HEIGHT) return null;
+    const zoom = this.zoom;
+    const within = y + this.scrollTop - layout.top[row]!;
+    if (within >= pageRowHeight(zoom)) return null;
+    const line = Math.floor(within / zoom.lineHeight);
     const stripWidth = Math.max(10, this.width - this.labelWidth - RIGHT_PAD);
-    const offset = Math.floor(((x - this.labelWidth) / stripWidth) * heap.pageSize);
+    const bytesPerLine = heap.pageSize / zoom.lines;
+    const inLine = Math.floor(((x - this.labelWidth) / stripWidth) * bytesPerLine);
+    if (inLine < 0 || inLine >= bytesPerLine) return null;
+    const offset = line * bytesPerLine + inLine;
     if (offset < 0 || offset >= heap.pageSize) return null;
     const family = heap.families[layout.family[row]!]!;
     if (!heap.kernel.isMapped(layout.page[row]!)) return null;
@@ -344,6 +565,7 @@ export class MemoryMapView {
     if (!heap || !layout) return '';
     const row = rowAt(layout, y + this.scrollTop);
     if (row < 0) return '';
+    if (this.stickyFamily >= 0 && y < this.stickyBottom) return familyHeadings(heap.families[this.stickyFamily]!)[0]!;
     if (layout.kind[row] === RowKind.Family) return familyHeadings(heap.families[layout.family[row]!]!)[0]!;
     return x < this.labelWidth ? `page 0x${layout.page[row]!.toString(16)}` : '';
   }
@@ -373,6 +595,16 @@ export class MemoryMapView {
     const heap = this.heap;
     const layout = this.layout;
     if (!heap || !layout || layout.pageCount === 0) return;
+    if (!event.ctrlKey && !event.altKey && !event.metaKey) {
+      const zoomKey = { '+': 1, '=': 1, '-': -1, _: -1 }[event.key];
+      if (zoomKey !== undefined || event.key === '0') {
+        event.preventDefault();
+        event.stopPropagation();
+        if (event.key === '0') this.zoomToFit();
+        else this.zoomTo(this.zoomLevel + zoomKey!);
+        return;
+      }
+    }
     let row = this.selectedPage >= 0 ? layout.page.indexOf(this.selectedPage) : -1;
     if (row < 0) row = layout.kind[0] === RowKind.Page ? 0 : 1;
     const blocksOf = (r: number) => {
@@ -420,7 +652,10 @@ export class MemoryMapView {
     if (!segment) return;
     const target = this.makeTarget(row, segment)!;
     const top = layout.top[row]!;
-    if (top < this.scrollTop || top + PAGE_ROW_HEIGHT > this.scrollTop + this.height) {
+    if (
+      top < this.scrollTop + (this.stickyFamily >= 0 ? FAMILY_ROW_HEIGHT : 0) ||
+      top + pageRowHeight(this.zoom) > this.scrollTop + this.height
+    ) {
       this.setScrollTop(top - this.height / 2);
     }
     this.select(target, false);
@@ -445,6 +680,59 @@ export function familyHeadings(family: LmmHeap['families'][number]): string[] {
     `${family.name} · ${count(c.pages)} pg · ${allocated}/${free} · ${app}`,
     `${family.name} · ${count(c.pages)} pg · ${allocated}/${free}`,
   ];
+}
+
+/** What a segment says about itself when zoomed in, longest first (none fits: no label). */
+function segmentLabels(kind: SegmentKind, struct: string, size: number): string[] {
+  const n = size.toLocaleString('en-US');
+  switch (kind) {
+    case SegmentKind.PageHeader:
+      return ['page header', 'header'];
+    case SegmentKind.Meta:
+      return [`meta data ${n} B`, 'meta', 'm'];
+    case SegmentKind.Allocated:
+      return [`${struct} · ${n} B`, `${n} B`];
+    case SegmentKind.Free:
+      return [`free · ${n} B`, 'free'];
+    case SegmentKind.SoftFragment:
+      return [`soft fragment · ${n} B`, `soft · ${n} B`, 'soft'];
+    default:
+      return [`hard fragment · ${n} B`, `${n} B`];
+  }
+}
+
+/** Black or white, whichever reads better on `fill` (a CSS colour); the foreground when unknown. */
+function textColourOn(fill: string, colors: MapColors): string {
+  const rgb = parseColour(fill);
+  if (!rgb) return colors.foreground;
+  const [r, g, b] = rgb.map((v) => {
+    const c = v / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  }) as [number, number, number];
+  const luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  // Contrast with black is (L + 0.05) / 0.05, with white 1.05 / (L + 0.05): equal at L ≈ 0.179.
+  return luminance > 0.179 ? '#000000' : '#ffffff';
+}
+
+const colourCache = new Map<string, [number, number, number] | null>();
+let colourProbe: CanvasRenderingContext2D | null = null;
+
+/** A CSS colour as RGB, through a 1×1 canvas (any syntax the theme uses: hex, rgb(), names). */
+function parseColour(css: string): [number, number, number] | null {
+  const cached = colourCache.get(css);
+  if (cached !== undefined) return cached;
+  colourProbe ??= document.createElement('canvas').getContext('2d', { willReadFrequently: true });
+  let rgb: [number, number, number] | null = null;
+  if (colourProbe) {
+    colourProbe.clearRect(0, 0, 1, 1);
+    colourProbe.fillStyle = '#000000';
+    colourProbe.fillStyle = css;
+    colourProbe.fillRect(0, 0, 1, 1);
+    const d = colourProbe.getImageData(0, 0, 1, 1).data;
+    rgb = [d[0]!, d[1]!, d[2]!];
+  }
+  colourCache.set(css, rgb);
+  return rgb;
 }
 
 function segmentColor(colors: MapColors, kind: SegmentKind, structColour: string): string {

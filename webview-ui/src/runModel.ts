@@ -33,6 +33,8 @@ export class RunModel {
   report: RunReportJson | null = null;
   state: RunState;
   endMessage = '';
+  /** Registered structs by family id (name and size), from the Register steps. */
+  readonly structs: Array<{ name: string; size: number }> = [];
   /** Kind and recorded result of every step (the timeline keeps arguments, not results). */
   private kinds = new Uint8Array(1024);
   private results = new Float64Array(1024);
@@ -50,6 +52,11 @@ export class RunModel {
       memoryCap === undefined ? { snapshotBudgetBytes } : { memoryCap, snapshotBudgetBytes },
     );
     this.state = live ? 'running' : 'finished';
+  }
+
+  /** The size of family `family`'s struct (0 when it is not registered). */
+  structSize(family: number): number {
+    return this.structs[family]?.size ?? 0;
   }
 
   get length(): number {
@@ -70,6 +77,13 @@ export class RunModel {
       const results = new Float64Array(capacity);
       results.set(this.results);
       this.results = results;
+    }
+    // The batch names its Register steps in order, one name each.
+    let registers = 0;
+    for (let i = 0; i < batch.count; i++) {
+      if (batch.kind[i] !== HeapOpKind.Register) continue;
+      const name = batch.names[registers++];
+      if (batch.c[i]! >= 0) this.structs[batch.c[i]!] = { name: name ?? `family ${batch.c[i]}`, size: batch.a[i]! };
     }
     this.kinds.set(batch.kind.subarray(0, batch.count), start);
     this.results.set(batch.c.subarray(0, batch.count), start);

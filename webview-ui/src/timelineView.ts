@@ -30,7 +30,13 @@ export class TimelineView {
   /** Step of each leak check → asked for by the user (Check Leaks Now) rather than by the harness's `mm_leak_check()`. */
   readonly leakCheckOrigin = new Map<number, boolean>();
 
-  constructor(private readonly onStep: StepListener) {
+  /** The step under the pointer here or on a chart (-1: none), drawn as a dashed line. */
+  private hoverStep = -1;
+
+  constructor(
+    private readonly onStep: StepListener,
+    private readonly onHover: (step: number) => void = () => {},
+  ) {
     this.element = document.createElement('div');
     this.element.className = 'timeline';
     const buttons = document.createElement('div');
@@ -84,6 +90,19 @@ export class TimelineView {
     this.track.addEventListener('pointermove', (event) => {
       if (this.dragging) scrub(event);
       else this.describeMarkerUnder(event.offsetX);
+      const model = this.model;
+      if (model && model.length > 0 && this.width > 0) {
+        const step = Math.min(model.length - 1, Math.max(0, Math.floor((event.offsetX / this.width) * model.length)));
+        if (step !== this.hoverStep) {
+          this.onHover(step);
+          this.showHover(step);
+        }
+      }
+    });
+    this.track.addEventListener('pointerleave', () => {
+      if (this.hoverStep < 0) return;
+      this.onHover(-1);
+      this.showHover(-1);
     });
     this.track.addEventListener('pointerup', () => (this.dragging = false));
     new ResizeObserver(([entry]) => {
@@ -96,6 +115,13 @@ export class TimelineView {
   /** The track's size, from resize events (drawing never reads layout). */
   private width = 0;
   private height = 0;
+
+  /** Shows where the pointer is on a chart (-1: nowhere). */
+  showHover(step: number): void {
+    if (step === this.hoverStep) return;
+    this.hoverStep = step;
+    this.draw();
+  }
 
   setColors(colors: MapColors): void {
     this.colors = colors;
@@ -269,6 +295,17 @@ export class TimelineView {
       const x = xOf(this.step);
       ctx.fillStyle = colors.selection;
       ctx.fillRect(x - 1, 0, 3, height);
+    }
+    if (this.hoverStep >= 0 && this.hoverStep < length) {
+      const x = xOf(this.hoverStep) + 0.5;
+      ctx.save();
+      ctx.strokeStyle = colors.foreground;
+      ctx.setLineDash([3, 2]);
+      ctx.beginPath();
+      ctx.moveTo(x, 0);
+      ctx.lineTo(x, height);
+      ctx.stroke();
+      ctx.restore();
     }
   }
 }

@@ -1,22 +1,18 @@
 /**
  * The runtime behind the `lmm-studio` module a harness imports: one heap, the struct registry,
- * the allocation log (columnar, allocation order), roots, memory errors de-duplicated per site,
- * and the heap-op stream. It runs inside the sandbox (no Node), with the harness.
+ * the C API's calls on them, roots, and the heap-op stream; the blocks given out are kept in the
+ * allocation log (`allocationLog.ts`), the memory errors in the error log (`memoryErrorLog.ts`).
+ * It runs inside the sandbox (no Node), with the harness.
  */
-import type {
-  AllocationRecord,
-  MemoryErrorKind,
-  MemoryErrorRecord,
-  RootRecord,
-  RunData,
-  Site,
-} from '../../analysis/analysisInput';
+import type { MemoryAccess, MemoryErrorKind, MemoryErrorRecord, RootRecord, RunData, Site } from '../../analysis/analysisInput';
 import { META_SIZE } from '../../engine/constants';
 import { HeapOpKind, HeapOpRecorder, type HeapOpBatch } from '../../engine/heapOps';
 import { BUF_FAMILY_NAME, isBufferFamily, LmmHeap } from '../../engine/lmmHeap';
 import { BUF_STRUCT, declaredStructs, layoutOf, structInfo, structLayout, type StructInfo } from '../api/structLayout';
+import { AllocationLog } from './allocationLog';
 import { makeBufferView } from './bufferViews';
 import { CallPaths, grow, ROOT_PATH } from './callPaths';
+import { MemoryErrorLog, type MemoryErrorsUpdate } from './memoryErrorLog';
 import { isView, makeView, poisonView, setViewHost, viewStruct, type StructView, type ViewHost } from './structViews';
 
 export interface HarnessRuntimeOptions {
@@ -67,31 +63,7 @@ export interface RuntimeBatch {
   pathSites: Int32Array;
 }
 
-/**
- * Memory errors recorded since the last update, for views that show them while the run goes on.
- * Records go out once each, in the order they were recorded; their counts keep growing.
- */
-export interface MemoryErrorsUpdate {
-  /** The index of `records[0]` among the run's error records (the records posted before it). */
-  first: number;
-  /**
-   * Records new since the last update (copies), none past the first `MAX_POSTED_ERRORS`. The
-   * sandbox marks those a suppression silences, as the report will (`suppressed`, `suppressedBy`).
-   */
-  records: (MemoryErrorRecord & { suppressed?: boolean; suppressedBy?: string })[];
-  /** The count so far of every record posted, this update's included (index = record index). */
-  counts: number[];
-  /** Errors so far, every occurrence counted, records past the cap included. */
-  occurrences: number;
-  /** Error records so far (distinct kind and site), past the cap included. */
-  distinct: number;
-}
-
-/**
- * Error records posted while a run goes on, at most: a harness failing at ever new sites (or a
- * generated one) cannot flood the host; past it only the counts grow (the report has them all).
- */
-export const MAX_POSTED_ERRORS = 1000;
+export { MAX_POSTED_ERRORS, type MemoryErrorsUpdate } from './memoryErrorLog';
 
 /** A mid-run `mm_leak_check()`: its step, where it was called, and the analysis result. */
 export interface LeakCheckPoint {
@@ -111,8 +83,6 @@ export class TimeLimitExceeded extends Error {
 }
 
 const LOOP_CHECK_EVERY = 4096;
-/** Stack traces taken per (error kind, call path) before further ones count against the last record. */
-const CAPTURES_PER_PATH = 64;
 const OP_CHECK_EVERY = 1024;
 
 export class HarnessRuntime implements ViewHost {
@@ -120,29 +90,11 @@ export class HarnessRuntime implements ViewHost {
   readonly paths: CallPaths;
   readonly recorder = new HeapOpRecorder();
   readonly roots: RootRecord[] = [];
-  readonly errors: MemoryErrorRecord[] = [];
+  readonly allocations = new AllocationLog();
+  readonly errorLog = new MemoryErrorLog();
   readonly leakChecks: LeakCheckPoint[] = [];
-  freed = new Uint8Array(1024);
   timedOut = false;
-
-  // The allocation log, one column per field, indexed by allocation id.
-  allocationCount = 0;
-  private allocAddress = new Float64Array(1024);
-  private allocUnits = new Int32Array(1024);
-  private allocFamily = new Int32Array(1024);
-  private allocPath = new Int32Array(1024);
-  private allocStep = new Int32Array(1024);
-  private freeStep = new Int32Array(1024);
-  private freePath = new Int32Array(1024);
-  /** Data address → the last allocation made there (live or freed). */
-  private readonly lastAllocationAt = new Map<number, number>();
   private readonly familyOf = new Map<StructInfo, number>();
-  private readonly errorsByKey = new Map<string, MemoryErrorRecord>();
-  private readonly capturesByPath = new Map<string, { captures: number; last: MemoryErrorRecord }>();
-  /** Every error occurrence so far, and how many (and how many records) the last update told. */
-  private errorOccurrences = 0;
-  private postedOccurrences = 0;
-  private postedErrors = 0;
   private readonly unknownSite: Site;
 
   // Streaming.
@@ -166,6 +118,20 @@ export class HarnessRuntime implements ViewHost {
     this.batchIntervalMs = options.batchIntervalMs ?? 50;
     this.leakCheckRequests = options.leakCheckRequests;
     setViewHost(this);
+  }
+
+  /** 1 per allocation id once freed (the views read it on every access). */
+  get freed(): Uint8Array {
+    return this.allocations.freed;
+  }
+
+  /** The run's memory error records, in the order they were first recorded. */
+  get errors(): MemoryErrorRecord[] {
+    return this.errorLog.records;
+  }
+
+  get allocationCount(): number {
+    return this.allocations.count;
   }
 
   // ------------------------------------------------------------------ the C API
@@ -198,26 +164,97 @@ export class HarnessRuntime implements ViewHost {
       this.opError('unregistered-struct', `XCALLOC: ${name} is not a @struct class`, -1);
       return null;
     }
-    if (!(typeof units === 'number' && Number.isInteger(units) && units >= 1)) {
-      throw new RangeError(`XCALLOC(${String(units)}, ${info.name}): units must be a positive integer`);
-    }
+    requireUnits(units, () => `XCALLOC(${String(units)}, ${info.name})`, 'units');
     const family = this.familyOf.get(info) ?? -1;
+    const address = this.allocate(
+      family,
+      units,
+      () => `XCALLOC: struct ${info.name} is not registered (call MM_REG_STRUCT(${info.name}) first)`,
+    );
+    if (address === 0) return null;
+    return this.blockView(info, this.addAllocation(address, units, family), address, units);
+  }
+
+  /**
+   * LMM's xcalloc on `family`, recorded; a failure is reported (`unregistered` words the message
+   * for a struct never registered) and gives 0.
+   */
+  private allocate(family: number, units: number, unregistered: () => string): number {
     const address = this.heap.xcalloc(family, units);
     this.record(HeapOpKind.Alloc, family, units, address, undefined);
-    if (address === 0) {
-      const error = this.heap.lastError!;
-      const kind: MemoryErrorKind =
-        error.kind === 'unregistered-struct' ? 'unregistered-struct' : error.kind === 'too-large' ? 'too-large' : 'out-of-memory';
-      const message =
-        kind === 'unregistered-struct'
-          ? `XCALLOC: struct ${info.name} is not registered (call MM_REG_STRUCT(${info.name}) first)`
-          : error.message;
-      this.opError(kind, message, -1);
+    if (address !== 0) return address;
+    const error = this.heap.lastError!;
+    const kind: MemoryErrorKind =
+      error.kind === 'unregistered-struct' ? 'unregistered-struct' : error.kind === 'too-large' ? 'too-large' : 'out-of-memory';
+    this.opError(kind, kind === 'unregistered-struct' ? unregistered() : error.message, -1);
+    return 0;
+  }
+
+  /** The view of a whole block: a buffer view for the family `buf`, else a struct view. */
+  private blockView(info: StructInfo, id: number, address: number, units: number): StructView {
+    const kernel = this.heap.kernel;
+    return viewOf(info, kernel.view(address), address - kernel.pageOf(address), id, address, units);
+  }
+
+  /**
+   * C's realloc on a struct block: `null` allocates (the struct type is then needed), 0 units
+   * frees and gives null, a block that already has the units keeps its place, a longer one moves
+   * (allocate, copy, free: recorded as the allocation and the free they are).
+   */
+  xrealloc(value: unknown, units: unknown, cls?: unknown): StructView | null {
+    if (value === null || value === undefined) {
+      if (cls === undefined)
+        throw new TypeError('XREALLOC(null, units, T): reallocating null allocates, so it needs the struct T');
+      return this.xcalloc(units as number, cls);
+    }
+    if (!isView(value) || viewStruct(value) === BUF_STRUCT) {
+      throw new TypeError('XREALLOC takes a view returned by XCALLOC (buffers go to XREALLOC_BUF)');
+    }
+    const info = viewStruct(value);
+    if (cls !== undefined && structInfo(cls) !== info) {
+      const name = structInfo(cls)?.name ?? (typeof cls === 'function' ? cls.name : String(cls));
+      throw new TypeError(`XREALLOC: the block holds ${info.name}, not ${name} (a block keeps its struct)`);
+    }
+    requireUnits(units, () => `XREALLOC(…, ${String(units)})`, 'units');
+    return this.reallocate(value, units, info, 'XREALLOC');
+  }
+
+  /** C's realloc on a buffer: as `xrealloc`, in bytes; `null` allocates a buffer. */
+  xreallocBuf(value: unknown, bytes: unknown): StructView | null {
+    if (value === null || value === undefined) return this.xcallocBuf(bytes);
+    if (!isView(value) || viewStruct(value) !== BUF_STRUCT) {
+      throw new TypeError('XREALLOC_BUF takes a buffer returned by XCALLOC_BUF (struct blocks go to XREALLOC)');
+    }
+    requireUnits(bytes, () => `XREALLOC_BUF(…, ${String(bytes)})`, 'bytes');
+    return this.reallocate(value, bytes, BUF_STRUCT, 'XREALLOC_BUF');
+  }
+
+  private reallocate(view: StructView, units: number, info: StructInfo, what: string): StructView | null {
+    if (this.leakCheckRequests !== undefined && Atomics.load(this.leakCheckRequests, 0) !== 0) this.requestedLeakCheck();
+    if (this.refuseFree(view, what)) return null;
+    const id = view._a;
+    const log = this.allocations;
+    const address = log.addressOf(id);
+    if (units === 0) {
+      this.freeBlock(id, address);
       return null;
     }
-    const id = this.addAllocation(address, units, family);
+    const oldUnits = log.unitsOf(id);
+    if (units <= oldUnits) return view;
+    const family = log.familyOf(id);
+    const moved = this.allocate(family, units, () => `${what}: struct ${info.name} is not registered`);
+    // As C's realloc: when the new block cannot be had, the old one is left as it was.
+    if (moved === 0) return null;
+    const newId = this.addAllocation(moved, units, family);
     const kernel = this.heap.kernel;
-    return makeView(info, kernel.view(address), address - kernel.pageOf(address), id, address, units);
+    const from = kernel.view(address);
+    const to = kernel.view(moved);
+    const fromOffset = address - kernel.pageOf(address);
+    const toOffset = moved - kernel.pageOf(moved);
+    const bytes = oldUnits * this.heap.families[family]!.structSize;
+    for (let i = 0; i < bytes; i++) to.setUint8(toOffset + i, from.getUint8(fromOffset + i));
+    this.freeBlock(id, address);
+    return this.blockView(info, newId, moved, units);
   }
 
   /**
@@ -227,9 +264,7 @@ export class HarnessRuntime implements ViewHost {
    */
   xcallocBuf(bytes: unknown): StructView | null {
     if (this.leakCheckRequests !== undefined && Atomics.load(this.leakCheckRequests, 0) !== 0) this.requestedLeakCheck();
-    if (!(typeof bytes === 'number' && Number.isInteger(bytes) && bytes >= 1)) {
-      throw new RangeError(`XCALLOC_BUF(${String(bytes)}): bytes must be a positive integer`);
-    }
+    requireUnits(bytes, () => `XCALLOC_BUF(${String(bytes)})`, 'bytes');
     const heap = this.heap;
     const familiesBefore = heap.families.length;
     const address = heap.xcalloc_buf(bytes);
@@ -246,35 +281,45 @@ export class HarnessRuntime implements ViewHost {
       this.opError(kind, `XCALLOC_BUF: ${error.message}`, -1);
       return null;
     }
-    const id = this.addAllocation(address, bytes, family);
-    const kernel = heap.kernel;
-    return makeBufferView(kernel.view(address), address - kernel.pageOf(address), id, address, bytes);
+    return this.blockView(BUF_STRUCT, this.addAllocation(address, bytes, family), address, bytes);
   }
 
   xfree(value: unknown): void {
     if (this.leakCheckRequests !== undefined && Atomics.load(this.leakCheckRequests, 0) !== 0) this.requestedLeakCheck();
+    // free(NULL) is legal C and does nothing: no heap call, no step.
+    if (value === null) return;
+    if (this.refuseFree(value, 'XFREE')) return;
+    const id = (value as StructView)._a;
+    this.freeBlock(id, this.allocations.addressOf(id));
+  }
+
+  /**
+   * Whether `what` (XFREE, XREALLOC …) must refuse to free `value`: not a view, an out-of-bounds
+   * element, a block already freed, or a pointer into a block's middle. A refusal is reported and
+   * recorded as the failed free it is.
+   */
+  private refuseFree(value: unknown, what: string): boolean {
     if (!isView(value)) {
       this.refusedFree(
         0,
         'invalid-free',
-        value === null || value === undefined
-          ? 'XFREE(null): there is no block to free'
-          : 'XFREE takes a view returned by XCALLOC',
+        value === undefined ? `${what}(undefined): there is no block to free` : `${what} takes a view returned by XCALLOC`,
         -1,
       );
-      return;
+      return true;
     }
     const id = value._a;
     if (id < 0) {
-      this.refusedFree(0, 'invalid-free', 'XFREE of an out-of-bounds element (not a block)', -1);
-      return;
+      this.refusedFree(0, 'invalid-free', `${what} of an out-of-bounds element (not a block)`, -1);
+      return true;
     }
-    const address = this.allocAddress[id]!;
-    if (this.freed[id] !== 0) {
+    const log = this.allocations;
+    const address = log.addressOf(id);
+    if (log.isFreed(id)) {
       // A stale view never frees the block that now lives at its address.
-      const reused = this.lastAllocationAt.get(address) !== id;
+      const reused = log.lastAllocationAt(address) !== id;
       this.refusedFree(reused ? 0 : address, 'double-free', `double free: ${this.describe(id)} was already freed`, id);
-      return;
+      return true;
     }
     if (value._x !== address) {
       this.refusedFree(
@@ -283,17 +328,20 @@ export class HarnessRuntime implements ViewHost {
         `invalid free: 0x${value._x.toString(16)} is inside ${this.describe(id)}, ${value._x - address} bytes past its start`,
         id,
       );
-      return;
+      return true;
     }
+    return false;
+  }
+
+  /** Frees the live block `id` (at `address`), recorded. */
+  private freeBlock(id: number, address: number): void {
     const ok = this.heap.xfree(address);
     this.record(HeapOpKind.Free, address, 0, ok ? 1 : 0, undefined);
     if (!ok) {
       this.opError('invalid-free', this.heap.lastError?.message ?? 'invalid free', id);
       return;
     }
-    this.freed[id] = 1;
-    this.freeStep[id] = this.recorder.steps - 1;
-    this.freePath[id] = this.paths.current;
+    this.allocations.markFreed(id, this.recorder.steps - 1, this.paths.current);
   }
 
   private refusedFree(address: number, kind: MemoryErrorKind, message: string, id: number): void {
@@ -410,11 +458,11 @@ export class HarnessRuntime implements ViewHost {
   pointerView(address: number, target: StructInfo): StructView | null {
     const size = layoutOf(target).size;
     const kernel = this.heap.kernel;
-    const id = this.lastAllocationAt.get(address);
+    const id = this.allocations.lastAllocationAt(address);
     if (id !== undefined) {
       const units = size > 0 ? Math.floor(this.blockBytes(id) / size) : 0;
       // A freed block's view never touches bytes (every access reports use-after-free first).
-      if (this.freed[id] !== 0) return viewOf(target, emptyView, 0, id, address, units);
+      if (this.allocations.isFreed(id)) return viewOf(target, emptyView, 0, id, address, units);
       return viewOf(target, kernel.view(address), address - kernel.pageOf(address), id, address, units);
     }
     const start = this.liveBlockContaining(address);
@@ -422,7 +470,7 @@ export class HarnessRuntime implements ViewHost {
       this.report('use-after-free', `pointer 0x${address.toString(16)} does not point into an allocated block`, -1);
       return poisonView(target);
     }
-    const owner = this.lastAllocationAt.get(start)!;
+    const owner = this.allocations.lastAllocationAt(start)!;
     const units = size > 0 ? Math.floor((this.blockBytes(owner) - (address - start)) / size) : 0;
     return viewOf(target, kernel.view(address), address - kernel.pageOf(address), owner, address, Math.max(units, 1));
   }
@@ -438,16 +486,60 @@ export class HarnessRuntime implements ViewHost {
   }
 
   private blockBytes(id: number): number {
-    return this.allocUnits[id]! * this.heap.families[this.allocFamily[id]!]!.structSize;
+    const log = this.allocations;
+    return log.unitsOf(id) * this.heap.families[log.familyOf(id)]!.structSize;
   }
 
   describe(id: number): string {
     if (id < 0) return 'the block';
-    const family = this.heap.families[this.allocFamily[id]!]!;
-    const units = this.allocUnits[id]!;
-    const where = siteLabel(this.paths.stack(this.allocPath[id]!)[0]!);
+    const log = this.allocations;
+    const family = this.heap.families[log.familyOf(id)]!;
+    const units = log.unitsOf(id);
+    const where = siteLabel(this.paths.stack(log.allocPathOf(id))[0]!);
     if (isBufferFamily(family)) return `the ${units}-byte buffer allocated at ${where}`;
     return `the block of ${units > 1 ? `${units} × ` : ''}${family.name} allocated at ${where}`;
+  }
+
+  /**
+   * A read or write through a view that cannot touch the block, named as memcheck names it:
+   * "Invalid write of size 4: field `rollno`, 4 bytes after the end of a 56-byte student_t block
+   * allocated at FILE:LINE" (and where it was freed, for a use after free).
+   */
+  badAccess(view: StructView, write: boolean, offset: number, size: number, field: string): void {
+    const id = view._a;
+    if (id < 0) return;
+    const log = this.allocations;
+    const freed = log.isFreed(id);
+    const kind: MemoryErrorKind = freed ? 'use-after-free' : 'out-of-bounds';
+    // An error repeated in a hot loop only counts: do not build its text each time.
+    if (this.options.stackFrames && this.errorLog.countIfHot(`${kind}:${this.paths.current}`)) return;
+    const family = this.heap.families[log.familyOf(id)]!;
+    const blockBytes = this.blockBytes(id);
+    const at = view._x + offset - log.addressOf(id);
+    const where =
+      at < 0
+        ? `${-at} bytes before the start of`
+        : at >= blockBytes
+          ? `${at - blockBytes} bytes after the end of`
+          : `${at} bytes inside`;
+    const units = log.unitsOf(id);
+    const block = isBufferFamily(family)
+      ? `a ${blockBytes}-byte buffer`
+      : units === 1
+        ? `a ${blockBytes}-byte ${family.name} block`
+        : `a ${blockBytes}-byte block of ${units} × ${family.name}`;
+    const allocated = `allocated at ${siteLabel(this.paths.stack(log.allocPathOf(id))[0]!)}`;
+    const sites = freed ? `freed at ${siteLabel(this.paths.stack(log.freePathOf(id))[0]!)}, ${allocated}` : allocated;
+    const what = isBufferFamily(family) ? `byte ${field}` : `field \`${field}\``;
+    const message = `Invalid ${write ? 'write' : 'read'} of size ${size}: ${what}, ${where} ${block} ${sites}`;
+    this.report(kind, message, id, {
+      operation: write ? 'write' : 'read',
+      size,
+      field,
+      offset: at,
+      blockBytes,
+      struct: family.name,
+    });
   }
 
   /**
@@ -455,44 +547,40 @@ export class HarnessRuntime implements ViewHost {
    * no call site of its own, so its position comes from a stack trace, taken at most 64 times per
    * (kind, call path) so an error repeated in a hot loop stays cheap.
    */
-  report(kind: MemoryErrorKind, message: string, allocId: number): void {
+  report(kind: MemoryErrorKind, message: string, allocId: number, access?: MemoryAccess): void {
     const capture = this.options.stackFrames;
     if (!capture) {
-      this.opError(kind, message, allocId);
+      this.opError(kind, message, allocId, access);
       return;
     }
     const pathKey = `${kind}:${this.paths.current}`;
-    const hot = this.capturesByPath.get(pathKey);
-    if (hot && hot.captures >= CAPTURES_PER_PATH) {
-      hot.last.count++;
-      this.errorOccurrences++;
-      return;
-    }
+    if (this.errorLog.countIfHot(pathKey)) return;
     const holder: { stack?: string } = {};
     Error.captureStackTrace(holder);
     const frames = capture(holder.stack ?? '');
     const stack = frames.length > 0 ? frames : this.paths.stack(this.paths.current);
-    const record = this.addError(kind, message, allocId, stack, `${stack[0]!.file}:${stack[0]!.line}:${stack[0]!.column}`);
-    if (hot) {
-      hot.captures++;
-      hot.last = record;
-    } else this.capturesByPath.set(pathKey, { captures: 1, last: record });
+    const site = stack[0]!;
+    this.errorLog.addCaptured(
+      pathKey,
+      this.errorRecord(kind, message, allocId, stack, access),
+      `${site.file}:${site.line}:${site.column}`,
+    );
   }
 
   /** An error of an API call: its site is the call's (the innermost frame of the call path). */
-  private opError(kind: MemoryErrorKind, message: string, allocId: number): void {
+  private opError(kind: MemoryErrorKind, message: string, allocId: number, access?: MemoryAccess): void {
     const path = this.paths.current;
-    this.addError(kind, message, allocId, this.paths.stack(path), `#${this.paths.innermost(path)}`);
+    this.errorLog.add(this.errorRecord(kind, message, allocId, this.paths.stack(path), access), `#${this.paths.innermost(path)}`);
   }
 
-  private addError(kind: MemoryErrorKind, message: string, allocId: number, stack: Site[], siteKey: string): MemoryErrorRecord {
-    const key = `${kind}@${siteKey}`;
-    const existing = this.errorsByKey.get(key);
-    this.errorOccurrences++;
-    if (existing) {
-      existing.count++;
-      return existing;
-    }
+  /** A new record (count 1) for an error at `stack`, with the sites of the block it touched. */
+  private errorRecord(
+    kind: MemoryErrorKind,
+    message: string,
+    allocId: number,
+    stack: Site[],
+    access: MemoryAccess | undefined,
+  ): MemoryErrorRecord {
     const record: MemoryErrorRecord = {
       kind,
       message,
@@ -502,36 +590,18 @@ export class HarnessRuntime implements ViewHost {
       step: Math.max(0, this.recorder.steps - 1),
     };
     if (allocId >= 0) {
-      record.allocSite = this.paths.stack(this.allocPath[allocId]!)[0]!;
-      if (this.freed[allocId] !== 0) record.freeSite = this.paths.stack(this.freePath[allocId]!)[0]!;
+      const log = this.allocations;
+      record.allocSite = this.paths.stack(log.allocPathOf(allocId))[0]!;
+      if (log.isFreed(allocId)) record.freeSite = this.paths.stack(log.freePathOf(allocId))[0]!;
     }
-    this.errorsByKey.set(key, record);
-    this.errors.push(record);
+    if (access !== undefined) record.access = access;
     return record;
   }
 
   // ------------------------------------------------------------------ log and stream
 
   private addAllocation(address: number, units: number, family: number): number {
-    const id = this.allocationCount++;
-    if (id === this.allocAddress.length) {
-      this.allocAddress = grow(this.allocAddress);
-      this.allocUnits = grow(this.allocUnits);
-      this.allocFamily = grow(this.allocFamily);
-      this.allocPath = grow(this.allocPath);
-      this.allocStep = grow(this.allocStep);
-      this.freeStep = grow(this.freeStep);
-      this.freePath = grow(this.freePath);
-      this.freed = grow(this.freed);
-    }
-    this.allocAddress[id] = address;
-    this.allocUnits[id] = units;
-    this.allocFamily[id] = family;
-    this.allocPath[id] = this.paths.current;
-    this.allocStep[id] = this.recorder.steps - 1;
-    this.freeStep[id] = -1;
-    this.lastAllocationAt.set(address, id);
-    return id;
+    return this.allocations.add(address, units, family, this.paths.current, this.recorder.steps - 1);
   }
 
   private record(kind: HeapOpKind, a: number, b: number, c: number, name: string | undefined): void {
@@ -547,7 +617,7 @@ export class HarnessRuntime implements ViewHost {
   /** Hands the ops recorded since the last flush to `onBatch`, then new memory errors to `onMemoryErrors`. */
   flush(): void {
     this.flushOps();
-    if (this.errorOccurrences !== this.postedOccurrences && this.options.onMemoryErrors) this.postErrors();
+    if (this.options.onMemoryErrors && this.errorLog.hasNews()) this.options.onMemoryErrors(this.errorLog.takeUpdate());
   }
 
   private flushOps(): void {
@@ -572,45 +642,11 @@ export class HarnessRuntime implements ViewHost {
     this.options.onBatch(update);
   }
 
-  /**
-   * Only when something was recorded since the last update (errors are rare): the new records
-   * (copied, so later counts do not change what was handed over) and every posted record's count.
-   */
-  private postErrors(): void {
-    const errors = this.errors;
-    const end = Math.min(errors.length, MAX_POSTED_ERRORS);
-    const first = Math.min(this.postedErrors, end);
-    const records: MemoryErrorRecord[] = [];
-    for (let i = first; i < end; i++) records.push({ ...errors[i]! });
-    const counts: number[] = new Array(end);
-    for (let i = 0; i < end; i++) counts[i] = errors[i]!.count;
-    this.postedErrors = end;
-    this.postedOccurrences = this.errorOccurrences;
-    this.options.onMemoryErrors!({ first, records, counts, occurrences: this.errorOccurrences, distinct: errors.length });
-  }
-
   // ------------------------------------------------------------------ results
 
   /** The analyses' input for the heap as it is now. */
   runData(): RunData {
-    const allocations: AllocationRecord[] = new Array(this.allocationCount);
-    const families = this.heap.families;
-    for (let id = 0; id < this.allocationCount; id++) {
-      const family = families[this.allocFamily[id]!]!;
-      const units = this.allocUnits[id]!;
-      const record: AllocationRecord = {
-        id,
-        address: this.allocAddress[id]!,
-        units,
-        struct: family.name,
-        bytes: units * family.structSize,
-        stack: this.paths.stack(this.allocPath[id]!),
-        allocStep: this.allocStep[id]!,
-        freeStep: this.freeStep[id]!,
-      };
-      if (this.freed[id] !== 0) record.freeStack = this.paths.stack(this.freePath[id]!);
-      allocations[id] = record;
-    }
+    const allocations = this.allocations.records(this.heap.families, (path) => this.paths.stack(path));
     const structs = [];
     for (const info of declaredStructs) {
       if (this.options.structSites?.[info.name]) info.site = this.options.structSites[info.name];
@@ -642,6 +678,16 @@ const emptyView = new DataView(new ArrayBuffer(8));
 /** A view of `units` units of `target`: a buffer view for the built-in family `buf`, else a struct view. */
 function viewOf(target: StructInfo, d: DataView, o: number, id: number, address: number, units: number): StructView {
   return target === BUF_STRUCT ? makeBufferView(d, o, id, address, units) : makeView(target, d, o, id, address, units);
+}
+
+/**
+ * A count of units or bytes for an allocation call: a whole number, 0 included (LMM gives a
+ * zero-size block, as malloc(0) gives a unique pointer); anything else is the harness's mistake.
+ */
+function requireUnits(value: unknown, call: () => string, what: string): asserts value is number {
+  if (!(typeof value === 'number' && Number.isInteger(value) && value >= 0)) {
+    throw new RangeError(`${call()}: ${what} must be a whole number (0 or more)`);
+  }
 }
 
 export function siteLabel(site: Site): string {

@@ -1,0 +1,104 @@
+/**
+ * The run's allocation log: every block a harness was given, in allocation order (the id is the
+ * index), one typed column per field so a run of millions of blocks makes no per-block objects.
+ * A freed block's row stays (with its free step and call path): views and pointers of it keep
+ * reporting use-after-free after LMM hands its address out again.
+ */
+import type { AllocationRecord, Site } from '../../analysis/analysisInput';
+import type { Family } from '../../engine/family';
+import { grow } from './callPaths';
+
+export class AllocationLog {
+  count = 0;
+  /** 1 per allocation id once freed (read by every view access, so a plain typed array). */
+  freed = new Uint8Array(1024);
+  private address = new Float64Array(1024);
+  private units = new Int32Array(1024);
+  private family = new Int32Array(1024);
+  private path = new Int32Array(1024);
+  private allocStep = new Int32Array(1024);
+  private freeStep = new Int32Array(1024);
+  private freePath = new Int32Array(1024);
+  /** Data address → the last allocation made there (live or freed). */
+  private readonly lastAt = new Map<number, number>();
+
+  /** Logs a block given out at `step` on call path `path`; returns its allocation id. */
+  add(address: number, units: number, family: number, path: number, step: number): number {
+    const id = this.count++;
+    if (id === this.address.length) {
+      this.address = grow(this.address);
+      this.units = grow(this.units);
+      this.family = grow(this.family);
+      this.path = grow(this.path);
+      this.allocStep = grow(this.allocStep);
+      this.freeStep = grow(this.freeStep);
+      this.freePath = grow(this.freePath);
+      this.freed = grow(this.freed);
+    }
+    this.address[id] = address;
+    this.units[id] = units;
+    this.family[id] = family;
+    this.path[id] = path;
+    this.allocStep[id] = step;
+    this.freeStep[id] = -1;
+    this.lastAt.set(address, id);
+    return id;
+  }
+
+  markFreed(id: number, step: number, path: number): void {
+    this.freed[id] = 1;
+    this.freeStep[id] = step;
+    this.freePath[id] = path;
+  }
+
+  isFreed(id: number): boolean {
+    return this.freed[id] !== 0;
+  }
+
+  addressOf(id: number): number {
+    return this.address[id]!;
+  }
+
+  unitsOf(id: number): number {
+    return this.units[id]!;
+  }
+
+  familyOf(id: number): number {
+    return this.family[id]!;
+  }
+
+  allocPathOf(id: number): number {
+    return this.path[id]!;
+  }
+
+  freePathOf(id: number): number {
+    return this.freePath[id]!;
+  }
+
+  /** The last allocation made at this data address (live or freed), if any. */
+  lastAllocationAt(address: number): number | undefined {
+    return this.lastAt.get(address);
+  }
+
+  /** Every allocation as the analyses read them; `stackOf` turns a call-path id into its frames. */
+  records(families: readonly Family[], stackOf: (path: number) => Site[]): AllocationRecord[] {
+    const allocations: AllocationRecord[] = new Array(this.count);
+    for (let id = 0; id < this.count; id++) {
+      const family = families[this.family[id]!]!;
+      const units = this.units[id]!;
+      const record: AllocationRecord = {
+        id,
+        address: this.address[id]!,
+        units,
+        struct: family.name,
+        bytes: units * family.structSize,
+        stack: stackOf(this.path[id]!),
+        allocStep: this.allocStep[id]!,
+        freeStep: this.freeStep[id]!,
+      };
+      if (this.freed[id] !== 0) record.freeStack = stackOf(this.freePath[id]!);
+      allocations[id] = record;
+    }
+    return allocations;
+  }
+}

@@ -1,0 +1,439 @@
+/**
+ * The Memory Map webview's application object: the run being shown, the current step, the
+ * views (map, timeline, charts, side panels) and how a change of either is drawn. All drawing is
+ * coalesced into one requestAnimationFrame, and incoming batches are replayed in short slices
+ * (IngestQueue), so neither live runs nor long backlogs block the UI thread. Messages from the host
+ * arrive through `hostMessages.ts`; everything sent to the host goes through `post`.
+ */
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
+import '@vscode-elements/elements/dist/vscode-tabs/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
+import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import type { WebviewToHostMessage } from '../../src/protocol/webviewMessages';
+import { ChartsView, blockCount, bytes, count } from './chartsView';
+import { el } from './dom';
+import { IngestQueue } from './ingestQueue';
+import { MemoryMapView, type MapTarget } from './memoryMapView';
+import { RunModel } from './runModel';
+import { blockFacts, renderBlockDetails, renderCounters, renderFreeLists, renderPeak, type BlockFacts } from './sidePanels';
+import { readColors, structColor, watchTheme, type MapColors } from './themeColors';
+import { StackedChartsView } from './stackedCharts';
+import { TimelineView } from './timelineView';
+
+/** Numbers for tests and the benchmark (read through the test hook). */
+export interface RenderStats {
+  renders: number;
+  lastRenderMs: number;
+  /** Longest render so far (ms), and the longest replay slice (HeapTimeline.append, snapshots included). */
+  longestRenderMs: number;
+  longestIngestSliceMs: number;
+  /** Time travel's share of the last render (HeapTimeline.heapAt). */
+  lastHeapAtMs: number;
+  lastMapDrawMs: number;
+  lastChartsDrawMs: number;
+  rejectedMessages: number;
+  lastRejection: string;
+  pagesShown: number;
+}
+
+/** While a backlog replays, redraw ~12 times a second rather than after every slice. */
+const BACKLOG_REDRAW_MS = 80;
+/** Time travel at the last render was slow (a far jump in a long run): drags let the map catch up. */
+const SLOW_TRAVEL_MS = 50;
+const CATCH_UP_MS = 120;
+
+export class MemoryMapApp {
+  readonly stats: RenderStats = {
+    renders: 0,
+    lastRenderMs: 0,
+    longestRenderMs: 0,
+    longestIngestSliceMs: 0,
+    lastHeapAtMs: 0,
+    lastMapDrawMs: 0,
+    lastChartsDrawMs: 0,
+    rejectedMessages: 0,
+    lastRejection: '',
+    pagesShown: 0,
+  };
+
+  model: RunModel | null = null;
+  step = -1;
+  private colors: MapColors = readColors();
+  private structColors: Record<string, string> = {};
+  private renderQueued = false;
+  private lastPostedStep = -2;
+  /** The user moved the timeline since the last `stepChanged` (scrub, key, click, host request). */
+  private stepMovedByUser = false;
+  private hoverTarget: MapTarget | null = null;
+  private selectedTarget: MapTarget | null = null;
+  private hoverKey = '';
+  activeTab = 0;
+  private lastPeakKey = '';
+  private lastRenderAt = 0;
+  private catchUpTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Divergences already reported to the host (replayed results that differ from the run's). */
+  private reportedDivergences = 0;
+
+  readonly title = el('h1', { className: 'run-title', text: 'No run yet' });
+  private readonly stateBadge = el('vscode-badge', { className: 'run-state', text: 'idle' });
+  private readonly totals = el('span', { className: 'run-totals', attrs: { 'aria-live': 'polite' } });
+  private readonly legend = el('div', { className: 'legend', attrs: { 'aria-label': 'Legend' } });
+  readonly timeline = new TimelineView(
+    (s, continuous) => this.setStep(s, continuous),
+    (s) => this.hoverStep(s),
+  );
+  readonly map = new MemoryMapView({
+    onHover: (target, x, y) => this.hovered(target, x, y),
+    onSelect: (target) => this.selected(target),
+  });
+  readonly charts = new ChartsView(
+    (s, continuous) => this.setStep(s, continuous),
+    (s) => this.hoverStep(s),
+  );
+  readonly stacked = new StackedChartsView(
+    (s) => this.setStep(s),
+    (s) => this.hoverStep(s),
+    (siteId) => this.openSite(siteId),
+  );
+  private readonly tooltip = el('div', { className: 'tooltip', attrs: { role: 'tooltip', hidden: '' } });
+  private readonly panels = ['Block', 'Counters', 'Free lists', 'Peak'].map((name) => ({
+    header: el('vscode-tab-header', { text: name, attrs: { slot: 'header' } }),
+    panel: el('vscode-tab-panel', { className: 'side-panel', attrs: { 'aria-label': name } }),
+  }));
+  readonly tabs = el('vscode-tabs', { className: 'side-tabs' });
+
+  readonly ingest = new IngestQueue(
+    (batch) => this.replay(batch),
+    () => this.model?.length ?? 0,
+    () => this.replayProgressed(),
+    (expected) => {
+      if (this.model) this.post({ type: 'resyncRequest', runId: this.model.runId, fromStep: expected });
+    },
+  );
+
+  constructor(
+    root: HTMLElement,
+    readonly post: (message: WebviewToHostMessage) => void,
+  ) {
+    const header = el('header', { className: 'toolbar' }, this.title, this.stateBadge, this.totals, this.legend);
+    // The Block panel follows keyboard selection on the map: screen readers announce it.
+    this.panels[0]!.panel.setAttribute('aria-live', 'polite');
+    for (const p of this.panels) this.tabs.append(p.header, p.panel);
+    this.tabs.addEventListener('vsc-tabs-select', (event) => {
+      this.activeTab = (event as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex;
+      this.queueRender();
+    });
+    const main = el(
+      'main',
+      { className: 'main' },
+      el('section', { className: 'map-pane', attrs: { 'aria-label': 'Memory map' } }, this.map.element, this.map.zoomBar),
+      this.tabs,
+    );
+    // The stacked charts scroll with the others: in a short panel they must not take the map's height.
+    const chartsArea = el('div', { className: 'charts-area' }, this.charts.element, this.stacked.element);
+    root.replaceChildren(header, this.timeline.element, main, chartsArea, this.tooltip);
+    this.applyColors();
+    watchTheme(() => {
+      this.colors = readColors();
+      this.applyColors();
+    });
+    // Arrow keys / Home / End step the timeline unless a control that uses them has the focus.
+    document.addEventListener('keydown', (event) => {
+      const target = event.target as HTMLElement;
+      if (target !== document.body && target !== root && !target.classList.contains('timeline-track')) return;
+      if (target.classList.contains('timeline-track')) return; // the track handles its own keys
+      this.timeline.keyPressed(event);
+    });
+  }
+
+  // ---------------------------------------------------------------- run lifecycle
+
+  startRun(runId: string, pageSize: number, title: string, live: boolean, memoryCap: number | undefined): void {
+    this.ingest.clear();
+    this.model = new RunModel(runId, pageSize, title, live, memoryCap);
+    this.reportedDivergences = 0;
+    this.step = -1;
+    this.lastPostedStep = -2;
+    this.lastPeakKey = '';
+    this.hoverKey = '';
+    this.hoverTarget = null;
+    this.selectedTarget = null;
+    this.map.clearSelection();
+    this.timeline.following = true;
+    this.timeline.leakCheckOrigin.clear();
+    this.title.textContent = title;
+    this.queueRender();
+  }
+
+  setStructColors(structColors: Record<string, string>): void {
+    this.structColors = structColors;
+    this.applyColors();
+  }
+
+  private replay(batch: Parameters<RunModel['append']>[0]): boolean {
+    const model = this.model;
+    if (!model || !model.append(batch)) return false;
+    const divergences = model.timeline.divergences;
+    if (divergences.length > 0 && this.reportedDivergences === 0) {
+      // The map would not show the run's heap (e.g. a different page size or memory cap): say so once.
+      this.post({
+        type: 'webviewError',
+        message: `replay diverged from the run at step ${divergences[0]}: the map may not match the run (page size or memory cap differ?)`,
+      });
+    }
+    this.reportedDivergences = divergences.length;
+    return true;
+  }
+
+  private replayProgressed(): void {
+    if (this.model && this.timeline.following) this.step = this.model.length - 1;
+    // While a backlog replays, redraw now and then rather than after every slice: the replay
+    // gets the time, and the picture still moves.
+    if (!this.ingest.busy || performance.now() - this.lastRenderAt > BACKLOG_REDRAW_MS) this.queueRender();
+    if (!this.ingest.busy) this.prepareTimeTravelWhenIdle();
+  }
+
+  /**
+   * Once a finished run is all replayed here, maps the time-travel heap while nobody waits (an idle
+   * callback), so that the first scrub back costs what every later one does. Not during a live run:
+   * it is one task of up to ~100 ms on a 10,000-page heap.
+   */
+  prepareTimeTravelWhenIdle(): void {
+    const run = this.model;
+    if (!run || run.state === 'running') return;
+    requestIdleCallback(
+      () => {
+        // One stage per idle callback: each is one task of a few tens of ms on a big heap.
+        if (run === this.model && !this.ingest.busy && run.prepareTimeTravel()) this.prepareTimeTravelWhenIdle();
+      },
+      { timeout: 1000 },
+    );
+  }
+
+  /** Runs `action` once the batches received so far are replayed (a reveal may follow a backlog). */
+  whenIngested(action: () => void): void {
+    if (!this.ingest.busy) action();
+    else setTimeout(() => this.whenIngested(action), 20);
+  }
+
+  // ---------------------------------------------------------------- state changes
+
+  setStep(next: number, continuous = false): void {
+    const model = this.model;
+    if (!model) return;
+    this.stepMovedByUser = true;
+    this.step = Math.max(-1, Math.min(model.length - 1, next));
+    this.timeline.following = this.step === model.length - 1;
+    if (continuous && this.stats.lastHeapAtMs > SLOW_TRAVEL_MS) {
+      // While a drag or a held key moves on, show where it is (timeline, charts) at once, and
+      // redraw the map when it pauses: a jump costs a heap reconstruction the drag would outrun.
+      this.timeline.show(model, this.step);
+      this.charts.show(model, this.step);
+      this.map.element.classList.add('catching-up');
+      if (this.catchUpTimer !== undefined) clearTimeout(this.catchUpTimer);
+      this.catchUpTimer = setTimeout(() => {
+        this.catchUpTimer = undefined;
+        this.queueRender();
+      }, CATCH_UP_MS);
+      return;
+    }
+    this.queueRender();
+  }
+
+  /** The pointer is over step `step` (-1: left) of a chart or the timeline: one crosshair everywhere. */
+  private hoverStep(step: number): void {
+    this.timeline.showHover(step);
+    this.charts.showHover(step);
+    this.stacked.showHover(step);
+  }
+
+  /** Opens the source line of site `siteId` in the editor (the host does it). */
+  openSite(siteId: number): void {
+    const model = this.model;
+    const site = model && siteId >= 0 ? model.sites[siteId] : undefined;
+    if (model && site) this.post({ type: 'openSource', runId: model.runId, site });
+  }
+
+  private hovered(target: MapTarget | null, x: number, y: number): void {
+    this.hoverTarget = target;
+    const model = this.model;
+    if (!target || !model || x < 0) {
+      this.hoverKey = '';
+      this.tooltip.hidden = true;
+      if (target) this.renderSide();
+      return;
+    }
+    // The pointer moves within one segment many times: describe it (a scan for its allocation) once.
+    const key = `${model.runId}:${this.step}:${target.meta}:${target.segment.kind}`;
+    if (key !== this.hoverKey) {
+      this.hoverKey = key;
+      const facts = blockFacts(model.heapAt(this.step), model, this.step, target);
+      this.tooltip.replaceChildren(
+        el('strong', { text: facts.title }),
+        ...facts.rows.map(([name, value]) => el('div', { text: `${name}: ${value}` })),
+      );
+      if (this.activeTab === 0) this.renderSide();
+    }
+    this.tooltip.hidden = false;
+    const box = this.tooltip.getBoundingClientRect();
+    this.tooltip.style.left = `${Math.min(window.innerWidth - box.width - 4, x + 14)}px`;
+    this.tooltip.style.top = `${Math.min(window.innerHeight - box.height - 4, y + 14)}px`;
+  }
+
+  private selected(target: MapTarget): void {
+    this.selectedTarget = target;
+    this.hoverTarget = null;
+    const model = this.model;
+    if (!model) return;
+    const facts = blockFacts(model.heapAt(this.step), model, this.step, target);
+    const site = facts.siteId >= 0 ? model.sites[facts.siteId] : undefined;
+    const message: WebviewToHostMessage = {
+      type: 'blockSelected',
+      runId: model.runId,
+      address: facts.address,
+      step: this.step,
+      struct: target.struct,
+      free: facts.free,
+      allocStep: facts.allocStep,
+      siteId: facts.siteId,
+    };
+    if (site) message.site = site;
+    this.post(message);
+    this.renderSide();
+  }
+
+  private applyColors(): void {
+    this.map.setColors(this.colors, this.structColors);
+    this.charts.setColors(this.colors);
+    this.stacked.setColors(this.colors, this.structColors);
+    this.timeline.setColors(this.colors);
+    this.renderLegend();
+    this.queueRender();
+  }
+
+  private renderLegend(): void {
+    const colors = this.colors;
+    const swatch = (name: string, colour: string) => {
+      const s = el('span', { className: 'swatch', attrs: { 'aria-hidden': 'true' } });
+      s.style.background = colour;
+      return el('span', { className: 'legend-item' }, s, name);
+    };
+    const items = [
+      swatch('page header', colors.pageHeader),
+      swatch('meta data', colors.meta),
+      swatch('free', colors.free),
+      swatch('soft fragment', colors.softFragment),
+      swatch('hard fragment', colors.hardFragment),
+    ];
+    const model = this.model;
+    if (model && model.length > 0) {
+      for (const family of model.heapAt(model.length - 1).families.slice(0, 12)) {
+        items.push(swatch(family.name, structColor(colors, this.structColors, family.name, family.id)));
+      }
+    }
+    this.legend.replaceChildren(...items);
+  }
+
+  // ---------------------------------------------------------------- rendering
+
+  queueRender(): void {
+    if (this.renderQueued) return;
+    this.renderQueued = true;
+    requestAnimationFrame(() => {
+      this.renderQueued = false;
+      this.renderNow();
+    });
+  }
+
+  renderNow(): void {
+    const started = performance.now();
+    const stats = this.stats;
+    const model = this.model;
+    this.lastRenderAt = started;
+    stats.renders++;
+    if (!model || model.length === 0) {
+      this.stateBadge.textContent = model ? model.state : 'idle';
+      this.timeline.show(model, -1);
+      this.charts.show(model, -1);
+      this.stacked.show(model, -1);
+      return;
+    }
+    if (this.step < 0 || this.step >= model.length) this.step = model.length - 1;
+    const step = this.step;
+    this.map.element.classList.remove('catching-up');
+    const heapStarted = performance.now();
+    const heap = model.heapAt(step);
+    stats.lastHeapAtMs = performance.now() - heapStarted;
+    this.map.show(heap);
+    stats.pagesShown = this.map.pageCount;
+    this.timeline.show(model, step);
+    this.charts.show(model, step);
+    this.stacked.show(model, step);
+    const s = model.timeline.series;
+    this.stateBadge.textContent = model.state + (this.ingest.busy ? ' (loading)' : '');
+    this.totals.textContent = `${count(s.pages[step]!)} ${s.pages[step] === 1 ? 'page' : 'pages'} · ${bytes(s.appMemory[step]!)} application memory · ${bytes(
+      s.mappedBytes[step]!,
+    )} mapped${model.leakChecks.length ? ` · ${blockCount(model.leakChecks[model.leakChecks.length - 1]!.lostBlocks)} leaked at the last check` : ''}${
+      model.endMessage ? ` · ${model.endMessage}` : ''
+    }${model.timeline.divergences.length ? ` · replay diverged from the run at step ${model.timeline.divergences[0]! + 1}` : ''}`;
+    if (this.legend.childElementCount - 5 !== Math.min(12, heap.families.length)) this.renderLegend();
+    this.renderSide();
+    // Only steps the user moved to: following a live run must not make the editor flicker.
+    const moved = this.stepMovedByUser && step !== this.lastPostedStep;
+    this.stepMovedByUser = false;
+    if (moved) {
+      this.lastPostedStep = step;
+      const siteId = model.siteIdOf(step);
+      const site = siteId >= 0 ? model.sites[siteId] : undefined;
+      const message: WebviewToHostMessage = { type: 'stepChanged', runId: model.runId, step, siteId };
+      if (site) message.site = site;
+      this.post(message);
+    }
+    stats.lastMapDrawMs = this.map.lastDrawMs;
+    stats.lastChartsDrawMs = this.charts.lastDrawMs;
+    stats.lastRenderMs = performance.now() - started;
+    stats.longestRenderMs = Math.max(stats.longestRenderMs, stats.lastRenderMs);
+    stats.longestIngestSliceMs = this.ingest.longestSliceMs;
+  }
+
+  private renderSide(): void {
+    const model = this.model;
+    if (!model || model.length === 0) return;
+    const step = this.step;
+    const heap = model.heapAt(step);
+    const container = this.panels[this.activeTab]!.panel;
+    switch (this.activeTab) {
+      case 0: {
+        const target = this.hoverTarget ?? this.selectedTarget;
+        let facts: BlockFacts | null = null;
+        if (target && (target.meta === 0 || heap.blockFamily(target.meta))) facts = blockFacts(heap, model, step, target);
+        renderBlockDetails(container, heap, facts, target?.page ?? 0);
+        break;
+      }
+      case 1:
+        renderCounters(container, heap);
+        break;
+      case 2:
+        renderFreeLists(container, heap, (address) => this.map.reveal(address));
+        break;
+      case 3: {
+        // The breakdown scans the steps up to the peak: redo it only when the peak moves.
+        const key = `${model.runId}:${model.peakStep}`;
+        if (key !== this.lastPeakKey) {
+          this.lastPeakKey = key;
+          renderPeak(container, model, (s) => this.setStep(s));
+        }
+        break;
+      }
+    }
+  }
+
+  /** Shows side tab `index` and renders at once. */
+  selectTab(index: number): void {
+    (this.tabs as unknown as { selectedIndex: number }).selectedIndex = index;
+    this.activeTab = index;
+    this.renderNow();
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Messages from the extension host to the Memory Map: each is validated (`parseHostToWebview`)
+ * before the app sees it, and a message that fails validation or handling is reported back to the
+ * host as a `webviewError` rather than thrown, so one bad message never stops the view.
+ */
+import { parseHostToWebview, type HostToWebviewMessage } from '../../src/protocol/webviewMessages';
+import type { MemoryMapApp } from './app';
+
+/** Starts listening for the host's messages on `window`. */
+export function listenToHost(app: MemoryMapApp): void {
+  window.addEventListener('message', (event: MessageEvent) => {
+    const parsed = parseHostToWebview(event.data);
+    if (!parsed.ok) {
+      app.stats.rejectedMessages++;
+      app.stats.lastRejection = parsed.error;
+      app.post({ type: 'webviewError', message: `rejected a message from the host: ${parsed.error}` });
+      return;
+    }
+    try {
+      handleHostMessage(app, parsed.message);
+    } catch (error) {
+      app.post({ type: 'webviewError', message: `failed to handle ${parsed.message.type}: ${String(error)}` });
+    }
+  });
+}
+
+export function handleHostMessage(app: MemoryMapApp, message: HostToWebviewMessage): void {
+  if (message.type === 'settings') {
+    app.setStructColors(message.structColors);
+    return;
+  }
+  if (message.type === 'runStarted') {
+    app.startRun(message.runId, message.pageSize, message.title, message.live, message.memoryCap);
+    return;
+  }
+  const model = app.model;
+  if (!model || message.runId !== model.runId) return; // a message of an older run
+  switch (message.type) {
+    case 'sites':
+      model.addSites(message.firstId, message.sites);
+      break;
+    case 'heapOps':
+      app.ingest.push(message.batch);
+      return;
+    case 'leakCheck':
+      model.addLeakCheck(message.step, message.leaks, message.site);
+      app.timeline.leakCheckOrigin.set(message.step, message.requested === true);
+      break;
+    case 'runEnded':
+      model.state = message.state;
+      model.endMessage = message.message ?? '';
+      if (!app.ingest.busy) app.prepareTimeTravelWhenIdle();
+      break;
+    case 'report':
+      model.setReport(message.report);
+      for (const check of message.report.leakChecks ?? [])
+        app.timeline.leakCheckOrigin.set(check.event, check.requested === true);
+      break;
+    case 'goToStep':
+      app.whenIngested(() => app.setStep(message.step));
+      return;
+    case 'revealBlock':
+      app.whenIngested(() => {
+        if (message.step !== undefined) app.setStep(message.step);
+        app.renderNow();
+        app.map.reveal(message.address);
+      });
+      return;
+  }
+  app.queueRender();
+}

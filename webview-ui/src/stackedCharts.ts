@@ -1,0 +1,311 @@
+/**
+ * Application memory over the run, stacked by struct and by allocation site (massif's chart):
+ * the largest five of each, and the rest as "other". Structs keep their map colours; each chart
+ * has its legend with the values at the current step (or the step under the pointer), a value
+ * axis and the step scale, and shares the crosshair with the other charts and the timeline.
+ */
+import { bytes, drawCrosshair, drawStepAxis, drawValueAxis, stepNumber, VALUE_AXIS_WIDTH } from './chartsView';
+import { el } from './dom';
+import { MemoryBreakdown, OTHER_SITES } from './liveBlocks';
+import type { RunModel } from './runModel';
+import { structColor, type MapColors } from './themeColors';
+
+/** Series shown one by one; the others add up in "other". */
+export const TOP_SERIES = 5;
+const PLOT_HEIGHT = 80;
+const STEP_AXIS_HEIGHT = 12;
+/** Replay share of one task while the breakdown catches up with the run. */
+const CATCH_UP_BUDGET_MS = 6;
+
+interface Series {
+  name: string;
+  colour: string;
+  /** Its bytes in a sample (index into the breakdown's samples). */
+  valueIn(sample: number): number;
+  /** Where it allocates, for a link to the source (sites only). */
+  siteId?: number;
+}
+
+interface Pane {
+  kind: 'struct' | 'site';
+  title: HTMLDivElement;
+  canvas: HTMLCanvasElement;
+  legend: HTMLUListElement;
+  series: Series[];
+}
+
+export class StackedChartsView {
+  readonly element: HTMLDivElement;
+  private readonly panes: Pane[];
+  private model: RunModel | null = null;
+  private breakdown: MemoryBreakdown | null = null;
+  private step = -1;
+  private hoverStep = -1;
+  private colors: MapColors | null = null;
+  private structColors: Record<string, string> = {};
+  private catchUpQueued = false;
+  private width = 0;
+  /** What each chart read at the crosshair, or at the current step (for tests). */
+  readonly readouts: Array<{ chart: string; step: number; values: Array<[string, number]> }> = [];
+
+  constructor(
+    private readonly onScrub: (step: number) => void,
+    private readonly onHover: (step: number) => void,
+    private readonly onOpenSite: (siteId: number) => void,
+  ) {
+    this.element = el('div', { className: 'stacked-charts' });
+    this.panes = (['struct', 'site'] as const).map((kind) => {
+      const title = el('div', {
+        className: 'stacked-title',
+        text: kind === 'struct' ? 'Application memory by struct' : 'Application memory by allocation site',
+      });
+      const canvas = el('canvas', {
+        attrs: {
+          role: 'img',
+          'aria-label': `Application memory by ${kind === 'struct' ? 'struct' : 'allocation site'} over the run, stacked; click to move the timeline`,
+        },
+      });
+      const legend = el('ul', { className: 'stacked-legend', attrs: { 'aria-label': `${kind} legend` } });
+      this.element.append(el('div', { className: 'stacked-pane' }, title, canvas, legend));
+      const pane: Pane = { kind, title, canvas, legend, series: [] };
+      canvas.addEventListener('pointerdown', (event) => {
+        const step = this.stepAt(event.offsetX);
+        if (step >= 0) this.onScrub(step);
+      });
+      canvas.addEventListener('pointermove', (event) => {
+        const step = this.stepAt(event.offsetX);
+        if (step === this.hoverStep) return;
+        this.onHover(step);
+        this.showHover(step);
+      });
+      canvas.addEventListener('pointerleave', () => {
+        this.onHover(-1);
+        this.showHover(-1);
+      });
+      return pane;
+    });
+    new ResizeObserver(([entry]) => {
+      this.width = Math.floor(entry!.contentRect.width);
+      this.draw();
+    }).observe(this.element);
+  }
+
+  setColors(colors: MapColors, structColors: Record<string, string>): void {
+    this.colors = colors;
+    this.structColors = structColors;
+  }
+
+  show(model: RunModel | null, step: number): void {
+    if (model !== this.model) this.breakdown = model ? new MemoryBreakdown(model) : null;
+    this.model = model;
+    this.step = step;
+    if (this.breakdown && !this.breakdown.catchUp(CATCH_UP_BUDGET_MS)) this.queueCatchUp();
+    this.draw();
+  }
+
+  /** The breakdown is behind the run: go on a slice per task, then redraw. */
+  private queueCatchUp(): void {
+    if (this.catchUpQueued) return;
+    this.catchUpQueued = true;
+    setTimeout(() => {
+      this.catchUpQueued = false;
+      if (this.breakdown && !this.breakdown.catchUp(CATCH_UP_BUDGET_MS)) this.queueCatchUp();
+      this.draw();
+    }, 0);
+  }
+
+  showHover(step: number): void {
+    if (step === this.hoverStep) return;
+    this.hoverStep = step;
+    this.draw();
+  }
+
+  private paneWidth(): number {
+    return this.width >= 520 ? Math.floor((this.width - 8) / 2) : this.width;
+  }
+
+  private stepAt(x: number): number {
+    const model = this.model;
+    const plotWidth = this.paneWidth() - VALUE_AXIS_WIDTH;
+    if (!model || model.length === 0 || x < VALUE_AXIS_WIDTH || plotWidth <= 0) return -1;
+    return Math.min(model.length - 1, Math.floor(((x - VALUE_AXIS_WIDTH) / plotWidth) * model.length));
+  }
+
+  draw(): void {
+    const colors = this.colors;
+    const model = this.model;
+    const breakdown = this.breakdown;
+    this.readouts.length = 0;
+    const width = this.paneWidth();
+    const ratio = window.devicePixelRatio || 1;
+    for (const pane of this.panes) {
+      const height = PLOT_HEIGHT + STEP_AXIS_HEIGHT;
+      if (pane.canvas.width !== Math.round(width * ratio) || pane.canvas.height !== Math.round(height * ratio)) {
+        pane.canvas.width = Math.round(width * ratio);
+        pane.canvas.height = Math.round(height * ratio);
+        pane.canvas.style.width = `${width}px`;
+        pane.canvas.style.height = `${height}px`;
+      }
+      const ctx = pane.canvas.getContext('2d')!;
+      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+      ctx.clearRect(0, 0, width, height);
+      if (!colors || !model || !breakdown || model.length === 0 || width <= VALUE_AXIS_WIDTH) {
+        pane.legend.replaceChildren();
+        continue;
+      }
+      pane.series =
+        pane.kind === 'struct' ? this.structSeries(breakdown, model, colors) : this.siteSeries(breakdown, model, colors);
+      this.drawPane(pane, ctx, width, model, breakdown, colors);
+    }
+  }
+
+  private structSeries(breakdown: MemoryBreakdown, model: RunModel, colors: MapColors): Series[] {
+    const families = model.structs.length;
+    const peak = new Float64Array(families);
+    for (const sample of breakdown.byStruct) for (let f = 0; f < families; f++) peak[f] = Math.max(peak[f]!, sample[f] ?? 0);
+    const ranked = [...peak.keys()].filter((f) => peak[f]! > 0).sort((a, b) => peak[b]! - peak[a]!);
+    const top = ranked.slice(0, TOP_SERIES);
+    const rest = ranked.slice(TOP_SERIES);
+    const series: Series[] = top.map((f) => ({
+      name: model.structs[f]?.name ?? `family ${f}`,
+      colour: structColor(colors, this.structColors, model.structs[f]?.name ?? '', f),
+      valueIn: (i) => breakdown.byStruct[i]![f] ?? 0,
+    }));
+    if (rest.length > 0) {
+      series.push({
+        name: `other (${rest.length} structs)`,
+        colour: colors.muted,
+        valueIn: (i) => rest.reduce((sum, f) => sum + (breakdown.byStruct[i]![f] ?? 0), 0),
+      });
+    }
+    return series;
+  }
+
+  private siteSeries(breakdown: MemoryBreakdown, model: RunModel, colors: MapColors): Series[] {
+    const slots = breakdown.slotSites.length;
+    const peak = new Float64Array(slots);
+    for (const sample of breakdown.bySite) for (let s = 0; s < slots; s++) peak[s] = Math.max(peak[s]!, sample[s]!);
+    const ranked = [...peak.keys()].filter((s) => peak[s]! > 0).sort((a, b) => peak[b]! - peak[a]!);
+    const top = ranked.slice(0, TOP_SERIES);
+    const rest = ranked.slice(TOP_SERIES);
+    const series: Series[] = top.map((slot, i) => {
+      const siteId = breakdown.slotSites[slot]!;
+      const site = model.sites[siteId];
+      return {
+        name: site ? `${site.file.split(/[\\/]/).pop()}:${site.line}` : siteId < 0 ? '(no site)' : `site ${siteId}`,
+        colour: colors.palette[i % colors.palette.length]!,
+        valueIn: (n: number) => breakdown.bySite[n]![slot]!,
+        siteId,
+      };
+    });
+    const overflow = breakdown.bySite.some((sample) => sample[OTHER_SITES]! > 0);
+    if (rest.length > 0 || overflow) {
+      series.push({
+        name: 'other sites',
+        colour: colors.muted,
+        valueIn: (n) => rest.reduce((sum, slot) => sum + breakdown.bySite[n]![slot]!, 0) + breakdown.bySite[n]![OTHER_SITES]!,
+      });
+    }
+    return series;
+  }
+
+  private drawPane(
+    pane: Pane,
+    ctx: CanvasRenderingContext2D,
+    width: number,
+    model: RunModel,
+    breakdown: MemoryBreakdown,
+    colors: MapColors,
+  ): void {
+    const length = model.length;
+    const plotX = VALUE_AXIS_WIDTH;
+    const plotWidth = width - VALUE_AXIS_WIDTH;
+    const series = pane.series;
+    // One sample per pixel column; the top of the axis is the largest stack drawn.
+    const columns: number[] = [];
+    let max = 0;
+    for (let c = 0; c < plotWidth; c++) {
+      const sample = breakdown.sampleAt(Math.floor(((c + 0.5) / plotWidth) * length));
+      columns.push(sample);
+      if (sample < 0) continue;
+      let total = 0;
+      for (const s of series) total += s.valueIn(sample);
+      max = Math.max(max, total);
+    }
+    if (max <= 0) max = 1;
+    for (let c = 0; c < plotWidth; c++) {
+      const sample = columns[c]!;
+      if (sample < 0) continue;
+      let base = PLOT_HEIGHT - 1;
+      for (const s of series) {
+        const h = (s.valueIn(sample) / max) * (PLOT_HEIGHT - 3);
+        if (h <= 0) continue;
+        ctx.fillStyle = s.colour;
+        ctx.fillRect(plotX + c, base - h, 1, h);
+        base -= h;
+      }
+    }
+    ctx.strokeStyle = colors.grid;
+    ctx.lineWidth = 1;
+    ctx.strokeRect(plotX + 0.5, 0.5, plotWidth - 1, PLOT_HEIGHT - 1);
+    const smallFont = colors.font.replace(/^\S+/, '10px');
+    ctx.font = smallFont;
+    drawValueAxis(ctx, colors, 0, 0, bytes(max), PLOT_HEIGHT);
+    drawStepAxis(ctx, colors, plotX, PLOT_HEIGHT, plotWidth, length);
+    if (this.step >= 0) {
+      const cx = plotX + Math.floor(((this.step + 0.5) / length) * plotWidth) + 0.5;
+      ctx.strokeStyle = colors.selection;
+      ctx.beginPath();
+      ctx.moveTo(cx, 0);
+      ctx.lineTo(cx, PLOT_HEIGHT);
+      ctx.stroke();
+    }
+    // The legend reads the step under the pointer, else the current step.
+    const at = this.hoverStep >= 0 && this.hoverStep < length ? this.hoverStep : this.step;
+    const sample = breakdown.sampleAt(at);
+    const values: Array<[string, number]> = series.map((s) => [s.name, sample >= 0 ? s.valueIn(sample) : 0]);
+    const sampledStep = sample >= 0 ? breakdown.sampleSteps[sample]! : -1;
+    this.readouts.push({ chart: pane.title.textContent ?? '', step: sampledStep, values });
+    if (this.hoverStep >= 0 && this.hoverStep < length) {
+      const total = values.reduce((sum, [, v]) => sum + v, 0);
+      drawCrosshair(
+        ctx,
+        colors,
+        plotX,
+        0,
+        plotWidth,
+        PLOT_HEIGHT,
+        this.hoverStep,
+        length,
+        `step ${stepNumber(this.hoverStep)}: ${bytes(total)}`,
+        smallFont,
+      );
+    }
+    this.renderLegend(pane, values, sampledStep);
+  }
+
+  private renderLegend(pane: Pane, values: Array<[string, number]>, sampledStep: number): void {
+    const items = pane.series.map((s, i) => {
+      const swatch = el('span', { className: 'swatch', attrs: { 'aria-hidden': 'true' } });
+      swatch.style.background = s.colour;
+      const name: HTMLElement =
+        s.siteId !== undefined && s.siteId >= 0
+          ? el('button', { className: 'link', text: s.name, title: 'Open this line in the editor' })
+          : el('span', { text: s.name });
+      if (s.siteId !== undefined && s.siteId >= 0) {
+        const siteId = s.siteId;
+        name.addEventListener('click', () => this.onOpenSite(siteId));
+      }
+      return el('li', {}, swatch, name, el('span', { className: 'muted', text: ` ${bytes(values[i]![1])}` }));
+    });
+    if (items.length === 0) items.push(el('li', { className: 'muted', text: 'No live block yet.' }));
+    const note =
+      sampledStep >= 0 && this.breakdown && this.breakdown.every > 1
+        ? el('li', {
+            className: 'muted',
+            text: `(sampled every ${this.breakdown.every.toLocaleString('en-US')} steps; at step ${stepNumber(sampledStep)})`,
+          })
+        : null;
+    pane.legend.replaceChildren(...items, ...(note ? [note] : []));
+  }
+}

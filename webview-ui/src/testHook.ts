@@ -1,0 +1,88 @@
+/**
+ * Synchronous access to the Memory Map for the webview tests and the rendering benchmark, as
+ * `window.lmmMemoryMap`. The host never uses it; it reads the app's state and drives it the way a
+ * user would (a step, a tab), so tests can check what is drawn without waiting on animation frames.
+ */
+import type { MemoryMapApp } from './app';
+
+export function installTestHook(app: MemoryMapApp): void {
+  const hook = {
+    stats: app.stats,
+    get step() {
+      return app.step;
+    },
+    get length() {
+      return app.model?.length ?? 0;
+    },
+    /** Time-travel snapshots of the current run (HeapTimeline.snapshotInfo), for the benchmark. */
+    get snapshots() {
+      return app.model ? app.model.timeline.snapshotInfo() : null;
+    },
+    /** Forgets the longest render / slice (the benchmark measures phases separately). */
+    resetLongest() {
+      app.stats.longestRenderMs = 0;
+      app.stats.longestIngestSliceMs = 0;
+      app.ingest.longestSliceMs = 0;
+    },
+    get rowsDrawn() {
+      return app.map.lastRowsDrawn;
+    },
+    get ingesting() {
+      return app.ingest.busy;
+    },
+    /** Moves to `s` and renders at once (returns the milliseconds it took). */
+    setStepNow(s: number): number {
+      const started = performance.now();
+      app.setStep(s);
+      app.renderNow();
+      return performance.now() - started;
+    },
+    targetAt: (x: number, y: number) => app.map.targetAt(x, y),
+    /** Chart titles and map family headings as drawn at the last render (text, width, room). */
+    get chartTitles() {
+      return app.charts.titleBoxes;
+    },
+    get familyHeadings() {
+      return app.map.headingBoxes;
+    },
+    /** The map's zoom level (index in ZOOM_LEVELS); setting it zooms and draws at once. */
+    get zoom() {
+      return app.map.zoomIndex;
+    },
+    set zoom(level: number) {
+      app.map.zoomTo(level);
+    },
+    zoomToFit() {
+      app.map.zoomToFit();
+    },
+    /** What each chart's crosshair reads (none while the pointer is elsewhere). */
+    get chartReadouts() {
+      return app.charts.readouts;
+    },
+    /** The stacked charts' values at the crosshair or the current step, series by series. */
+    get stackedReadouts() {
+      return app.stacked.readouts;
+    },
+    /** Block labels drawn at the last map draw (text, width, the room it had). */
+    get blockLabels() {
+      return app.map.blockLabels;
+    },
+    /** The map rectangle (viewport coordinates) of the data of the block at data address `address`. */
+    blockRect(address: number) {
+      const map = app.map;
+      const rect = map.dataRect(address - 48);
+      if (!rect) return null;
+      const box = map.element.getBoundingClientRect();
+      return {
+        x: box.left + map.element.clientLeft + rect.x,
+        y: box.top + map.element.clientTop + rect.y,
+        width: rect.width,
+        height: rect.height,
+      };
+    },
+    selectTab(index: number) {
+      app.selectTab(index);
+    },
+  };
+  (window as unknown as { lmmMemoryMap: typeof hook }).lmmMemoryMap = hook;
+}
