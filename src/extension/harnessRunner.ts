@@ -30,6 +30,7 @@ export function createHarnessRunner(_context: vscode.ExtensionContext, log: vsco
             }
             return sink.batch(batch.ops, { pageSize: batch.pageSize, memoryCap: batch.memoryCap });
           },
+          onOutput: (text) => sink.output?.(text),
           onLeakCheck: (check) => {
             try {
               sink.leakCheck?.(asLeakCheck(check));

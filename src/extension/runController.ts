@@ -40,6 +40,13 @@ export interface HarnessRunSink {
   leakCheck?(check: ReportLeakCheck): void;
   /** Memory errors so far while the harness goes on (after the batch with their failing steps). */
   memoryErrors?(errors: InterimErrors): void;
+  /** Text the harness printed (`print`, `mm_print_*`), in order, as it prints it. */
+  output?(text: string): void;
+}
+
+/** Where what a harness prints goes: `open` as its run starts, `end` once the run is over. */
+export interface ProgramOutput {
+  open(run: RunState): { write(text: string): void; end(summary: string): void };
 }
 
 export interface HeapShape {
@@ -91,6 +98,7 @@ export class RunController {
     private readonly settle: (run: RunState) => Promise<void>,
     private readonly log: vscode.OutputChannel,
     private readonly harnessRunner: HarnessRunner | undefined,
+    private readonly programOutput?: ProgramOutput,
   ) {}
 
   get running(): boolean {
@@ -173,6 +181,7 @@ export class RunController {
     const active: ActiveRun = { run, cancelled: false, pipeline, leftOut: 0 };
     this.active = active;
     let broken: Error | undefined;
+    const printed = this.programOutput?.open(run);
     const applyBatch = (batch: HeapOpBatch, shape: HeapShape | undefined) => {
       if (active.cancelled) active.leftOut += batch.count;
       if (broken || active.cancelled) return;
@@ -219,11 +228,14 @@ export class RunController {
             if (!broken && !active.cancelled) this.store.memoryErrorsDuringRun(run, errors);
           });
         },
+        // Not through the pipeline: what the program said is kept even when a stop cuts the heap's queue.
+        output: (text) => printed?.write(text),
       });
       const outcome = await active.handle.done;
       // Everything the worker posted before its end is taken in first (a stop has cut it already).
       await pipeline.drained();
       pipeline.dispose();
+      printed?.end(`${active.cancelled ? 'stopped' : outcome.status}${outcome.message ? `: ${outcome.message}` : ''}`);
       if (broken) {
         await this.store.end(run, 'failed', { message: `internal error: ${broken.message}` }, () => this.settle(run));
       } else {
@@ -252,6 +264,7 @@ export class RunController {
       }
     } catch (error) {
       pipeline.dispose();
+      printed?.end(`failed: ${(error as Error).message}`);
       await this.store.end(run, 'failed', { message: (error as Error).message }, () => this.settle(run));
     } finally {
       if (this.active === active) this.active = undefined;
