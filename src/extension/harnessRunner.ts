@@ -29,8 +29,9 @@ export function createHarnessRunner(_context: vscode.ExtensionContext, log: vsco
               sink.sites(sentSites, batch.sites.slice(sentSites));
               sentSites = batch.sites.length;
             }
-            sink.batch(batch.ops, { pageSize: batch.pageSize, memoryCap: batch.memoryCap });
+            return sink.batch(batch.ops, { pageSize: batch.pageSize, memoryCap: batch.memoryCap });
           },
+          onOutput: (text) => sink.output?.(text),
           onLeakCheck: (check) => {
             try {
               sink.leakCheck?.(asLeakCheck(check));
