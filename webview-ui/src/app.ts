@@ -19,6 +19,14 @@ import { MemoryMapView, type MapTarget } from './memoryMapView';
 import { RunModel } from './runModel';
 import { blockFacts, renderBlockDetails, renderCounters, renderFreeLists, renderPeak, type BlockFacts } from './sidePanels';
 import { readColors, structColor, watchTheme, type MapColors } from './themeColors';
+import {
+  renderCallTrees,
+  renderCompare,
+  renderRetainers,
+  type CallTreeChoice,
+  type PanelLinks,
+  type StepPair,
+} from './questionPanels';
 import { StackedChartsView } from './stackedCharts';
 import { TimelineView } from './timelineView';
 
@@ -71,6 +79,17 @@ export class MemoryMapApp {
   private hoverKey = '';
   activeTab = 0;
   private lastPeakKey = '';
+  private lastCallTreeKey = '';
+  private lastCompareKey = '';
+  callTreeChoice: CallTreeChoice = { source: 'peak', direction: 'top-down' };
+  /** Steps A and B of the Compare panel (-1: the start). */
+  comparePair: StepPair = { a: -1, b: -1 };
+  private readonly links: PanelLinks = {
+    openSite: (site) => {
+      if (this.model) this.post({ type: 'openSource', runId: this.model.runId, site });
+    },
+    goToStep: (step) => this.setStep(step),
+  };
   private lastRenderAt = 0;
   private catchUpTimer: ReturnType<typeof setTimeout> | undefined;
   /** Divergences already reported to the host (replayed results that differ from the run's). */
@@ -98,7 +117,7 @@ export class MemoryMapApp {
     (siteId) => this.openSite(siteId),
   );
   private readonly tooltip = el('div', { className: 'tooltip', attrs: { role: 'tooltip', hidden: '' } });
-  private readonly panels = ['Block', 'Counters', 'Free lists', 'Peak'].map((name) => ({
+  private readonly panels = ['Block', 'Counters', 'Free lists', 'Peak', 'Call trees', 'Compare'].map((name) => ({
     header: el('vscode-tab-header', { text: name, attrs: { slot: 'header' } }),
     panel: el('vscode-tab-panel', { className: 'side-panel', attrs: { 'aria-label': name } }),
   }));
@@ -157,6 +176,9 @@ export class MemoryMapApp {
     this.step = -1;
     this.lastPostedStep = -2;
     this.lastPeakKey = '';
+    this.lastCallTreeKey = '';
+    this.lastCompareKey = '';
+    this.comparePair = { a: -1, b: -1 };
     this.hoverKey = '';
     this.hoverTarget = null;
     this.selectedTarget = null;
@@ -410,6 +432,7 @@ export class MemoryMapApp {
         let facts: BlockFacts | null = null;
         if (target && (target.meta === 0 || heap.blockFamily(target.meta))) facts = blockFacts(heap, model, step, target);
         renderBlockDetails(container, heap, facts, target?.page ?? 0);
+        if (facts && target && target.meta !== 0 && !facts.free) renderRetainers(container, model, facts.address, this.links);
         break;
       }
       case 1:
@@ -427,7 +450,56 @@ export class MemoryMapApp {
         }
         break;
       }
+      case 4: {
+        const key = `${model.runId}:${model.report ? 1 : 0}:${this.callTreeChoice.source}:${this.callTreeChoice.direction}`;
+        if (key !== this.lastCallTreeKey) {
+          this.lastCallTreeKey = key;
+          renderCallTrees(
+            container,
+            model,
+            this.callTreeChoice,
+            (choice) => {
+              this.callTreeChoice = choice;
+              this.renderSide();
+            },
+            this.links,
+          );
+        }
+        break;
+      }
+      case 5: {
+        // A comparison scans the steps up to B: redo it only when A, B or the run changes.
+        const pair = this.comparePair.b < 0 ? { a: -1, b: step } : this.comparePair;
+        const key = `${model.runId}:${pair.a}:${pair.b}:${step}:${model.length}`;
+        if (key !== this.lastCompareKey) {
+          this.lastCompareKey = key;
+          renderCompare(
+            container,
+            model,
+            pair,
+            step,
+            (next) => {
+              this.comparePair = next;
+              this.renderSide();
+            },
+            this.links,
+          );
+        }
+        break;
+      }
     }
+  }
+
+  /** Sets the Compare panel's steps A and B and renders at once. */
+  compare(pair: StepPair): void {
+    this.comparePair = pair;
+    this.renderNow();
+  }
+
+  /** Chooses the call tree shown (peak or leaks, top-down or bottom-up) and renders at once. */
+  chooseCallTree(choice: CallTreeChoice): void {
+    this.callTreeChoice = choice;
+    this.renderNow();
   }
 
   /** Shows side tab `index` and renders at once. */
