@@ -426,12 +426,17 @@ export class MemoryMapApp {
     const step = this.step;
     const heap = model.heapAt(step);
     const container = this.panels[this.activeTab]!.panel;
+    // A and B show on the timeline while the Compare panel is open.
+    if (this.activeTab !== 5 && this.timeline.comparePair) {
+      this.timeline.comparePair = null;
+      this.timeline.draw();
+    }
     switch (this.activeTab) {
       case 0: {
         const target = this.hoverTarget ?? this.selectedTarget;
         let facts: BlockFacts | null = null;
         if (target && (target.meta === 0 || heap.blockFamily(target.meta))) facts = blockFacts(heap, model, step, target);
-        renderBlockDetails(container, heap, facts, target?.page ?? 0);
+        renderBlockDetails(container, heap, facts, target?.page ?? 0, model, this.links);
         if (facts && target && target.meta !== 0 && !facts.free) renderRetainers(container, model, facts.address, this.links);
         break;
       }
@@ -446,7 +451,7 @@ export class MemoryMapApp {
         const key = `${model.runId}:${model.peakStep}`;
         if (key !== this.lastPeakKey) {
           this.lastPeakKey = key;
-          renderPeak(container, model, (s) => this.setStep(s));
+          renderPeak(container, model, (s) => this.setStep(s), this.links);
         }
         break;
       }
@@ -470,6 +475,7 @@ export class MemoryMapApp {
       case 5: {
         // A comparison scans the steps up to B: redo it only when A, B or the run changes.
         const pair = this.comparePair.b < 0 ? { a: -1, b: step } : this.comparePair;
+        this.timeline.comparePair = pair;
         const key = `${model.runId}:${pair.a}:${pair.b}:${step}:${model.length}`;
         if (key !== this.lastCompareKey) {
           this.lastCompareKey = key;
@@ -481,6 +487,7 @@ export class MemoryMapApp {
             (next) => {
               this.comparePair = next;
               this.renderSide();
+              this.timeline.draw();
             },
             this.links,
           );
