@@ -475,7 +475,11 @@ export class MemoryMapApp {
       case 5: {
         // A comparison scans the steps up to B: redo it only when A, B or the run changes.
         const pair = this.comparePair.b < 0 ? { a: -1, b: step } : this.comparePair;
-        this.timeline.comparePair = pair;
+        const shown = this.timeline.comparePair;
+        if (!shown || shown.a !== pair.a || shown.b !== pair.b) {
+          this.timeline.comparePair = pair;
+          this.timeline.draw();
+        }
         const key = `${model.runId}:${pair.a}:${pair.b}:${step}:${model.length}`;
         if (key !== this.lastCompareKey) {
           this.lastCompareKey = key;

@@ -277,6 +277,14 @@ function leakRecordOf(model: RunModel, address: number): LeakRecordView | null {
   return null;
 }
 
+/** " (step N)" for the report's last leak check, or '' when it has none. */
+function lastCheckStep(model: RunModel): string {
+  const checks = (model.report as Record<string, unknown> | null)?.['leakChecks'];
+  if (!Array.isArray(checks) || checks.length === 0) return '';
+  const last = checks[checks.length - 1] as Record<string, unknown>;
+  return typeof last['event'] === 'number' ? ` (step ${stepNumber(last['event'])})` : '';
+}
+
 /**
  * Who keeps the block at data address `address` alive, as the run's last leak check saw it: the
  * chain of pointers from a root, or "unreachable: lost" and what it drags along.
@@ -285,7 +293,7 @@ export function renderRetainers(container: HTMLElement, model: RunModel, address
   const section = el(
     'section',
     { className: 'retainers', attrs: { 'aria-label': 'Retainers' } },
-    el('h4', { text: 'Retainers' }),
+    el('h4', { text: `Retainers at the run's last leak check${lastCheckStep(model)}` }),
   );
   container.append(section);
   if (!model.report) {
