@@ -125,6 +125,28 @@ describe('Question panels: call trees, Compare, retainers (headless Chromium)', 
     assert.match(text, new RegExp(`Leaked: ${total} B of payload`));
   });
 
+  it('Counters and the legend explain their terms in tooltips', async () => {
+    await hookCall(host, 'selectTab', 1);
+    const title = (header: string) =>
+      host.page.evaluate(
+        (h) =>
+          Array.from(document.querySelectorAll('.side-panel th'))
+            .find((th) => th.textContent === h)
+            ?.getAttribute('title'),
+        header,
+      );
+    assert.match((await title('TBC')) ?? '', /total block count/);
+    assert.match((await title('FBC')) ?? '', /free block count/);
+    assert.match((await title('OBC')) ?? '', /occupied block count/);
+    assert.match((await title('App memory')) ?? '', /payload \+ meta data/);
+    const legendTitle = await host.page.evaluate(() =>
+      Array.from(document.querySelectorAll('.legend-item'))
+        .find((e) => e.textContent === 'meta data')
+        ?.getAttribute('title'),
+    );
+    assert.match(legendTitle ?? '', /48 bytes/);
+  });
+
   it('Compare: allocated after A and live at B, by site and struct; from the start to the peak it is the peak breakdown', async () => {
     const run = await recordHarness('examples/hash-table.lmm.ts');
     const peak = run.report.peak as unknown as {
@@ -193,6 +215,20 @@ describe('Question panels: call trees, Compare, retainers (headless Chromium)', 
       );
       assert.ok(chain[i]!.endsWith(option.rootPath[i]!.struct));
     }
+
+    // The Block panel's links: to the step that allocated the block, and to its line.
+    const allocation = host.page.locator('.block-links button').first();
+    const allocText = (await allocation.textContent()) ?? '';
+    const allocStep = Number(/step ([\d,]+)/.exec(allocText)![1]!.replace(/,/g, '')) - 1;
+    await allocation.click();
+    await host.page.waitForFunction(
+      (s) => (window as unknown as { lmmMemoryMap: { step: number } }).lmmMemoryMap.step === s,
+      allocStep,
+    );
+    await host.page.locator('.block-links button').nth(1).click();
+    const opened = await postedOfType(host, 'openSource');
+    assert.equal(opened.at(-1)?.runId, 'reach');
+    assert.match(opened.at(-1)!.site.file, /leak-still-reachable\.lmm\.ts$/);
 
     const lost = await show('examples/leak-indirectly-lost.lmm.ts', 'lost');
     const head = (lost.report.leaks ?? []).find((l) => l.kind === 'definitely-lost') as unknown as {

@@ -14,6 +14,7 @@ import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import type { WebviewToHostMessage } from '../../src/protocol/webviewMessages';
 import { ChartsView, blockCount, bytes, count } from './chartsView';
 import { el } from './dom';
+import { explainTerms, GLOSSARY } from './glossary';
 import { IngestQueue } from './ingestQueue';
 import { MemoryMapView, type MapTarget } from './memoryMapView';
 import { RunModel } from './runModel';
@@ -97,7 +98,11 @@ export class MemoryMapApp {
 
   readonly title = el('h1', { className: 'run-title', text: 'No run yet' });
   private readonly stateBadge = el('vscode-badge', { className: 'run-state', text: 'idle' });
-  private readonly totals = el('span', { className: 'run-totals', attrs: { 'aria-live': 'polite' } });
+  private readonly totals = el('span', {
+    className: 'run-totals',
+    title: `Data pages, then ${GLOSSARY['application memory']!} ${GLOSSARY['mapped']!}`,
+    attrs: { 'aria-live': 'polite' },
+  });
   private readonly legend = el('div', { className: 'legend', attrs: { 'aria-label': 'Legend' } });
   readonly timeline = new TimelineView(
     (s, continuous) => this.setStep(s, continuous),
@@ -356,6 +361,7 @@ export class MemoryMapApp {
       }
     }
     this.legend.replaceChildren(...items);
+    explainTerms(this.legend);
   }
 
   // ---------------------------------------------------------------- rendering

@@ -8,6 +8,7 @@ import { HeapOpKind } from '../../src/engine/heapOps';
 import type { LmmHeap } from '../../src/engine/lmmHeap';
 import { bytes, count } from './chartsView';
 import { el, table } from './dom';
+import { explainTerms } from './glossary';
 import { hexDumpLines } from './hexDump';
 import { SegmentKind } from './mapLayout';
 import type { MapTarget } from './memoryMapView';
@@ -174,6 +175,10 @@ export function renderCounters(container: HTMLElement, heap: LmmHeap): void {
   }
   const k = heap.kernel;
   container.replaceChildren(
+    el('p', {
+      className: 'muted',
+      text: 'TBC, FBC, OBC: total, free and occupied block count. App memory: payload + 48 B of meta data per live block.',
+    }),
     table(
       'Per struct, at this step',
       ['Struct', 'Size', 'Pages', 'mmap', 'munmap', 'TBC', 'FBC', 'OBC', 'App memory', 'Hard frag B', 'Soft frags', 'Ext. frag'],
@@ -192,6 +197,7 @@ export function renderCounters(container: HTMLElement, heap: LmmHeap): void {
       ],
     ),
   );
+  explainTerms(container);
 }
 
 export function renderFreeLists(container: HTMLElement, heap: LmmHeap, onReveal: (address: number) => void): void {
