@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the engine's figures for issue 2.
+ * `npm run bench`: the engine's speed and memory figures (README, "The engine").
  * - engine-only operations per second (parsed trace, tight xcalloc/xfree loop, no output);
  * - whole-process `lmm trace` wall time and peak RSS (the CLI, parsing and output included);
  * - bookkeeping outside the page bytes per live block.

@@ -1,6 +1,6 @@
 /**
  * `npm run bench:extension`: what the extension host does per run, at scale, so the views stay
- * responsive (figures for issue 4):
+ * responsive:
  * - trace → operation log (what Open Trace's worker does) and the host's replay of that log;
  * - tree rows for a heap of 10,000 pages (Page Families, Free Lists, Struct Usage, Leaks);
  * - the Memory Map backlog (messages for a panel opened after a 1,000,000-operation run).

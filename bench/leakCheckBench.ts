@@ -11,7 +11,7 @@
 import type { AllocationRecord, RunData, Site } from '../src/analysis/analysisInput';
 import { checkLeaks } from '../src/analysis/leakCheck';
 import { buildRunReport } from '../src/analysis/runReport';
-import { layOutStruct } from '../src/analysis/structLayout';
+import { layOutStruct } from '../src/analysis/cLayout';
 import { LmmHeap } from '../src/engine/lmmHeap';
 import { writePointer } from '../src/engine/pointers';
 

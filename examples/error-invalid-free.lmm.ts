@@ -1,5 +1,5 @@
-// invalid-free: freeing something that is not the start of an allocated block: element 1 of an
-// array block, and null.
+// invalid-free: freeing something that is not the start of an allocated block: elements 1 and 2
+// of an array block. XFREE(null) is no error (free(NULL) does nothing in C).
 import { struct, u32, MM_REG_STRUCT, XCALLOC, XFREE } from 'lmm-studio';
 
 @struct
@@ -12,6 +12,7 @@ export default function main(): void {
   MM_REG_STRUCT(point_t);
   const points = XCALLOC(3, point_t);
   XFREE(points[1]); // interior: 8 bytes into the block
-  XFREE(null);
+  XFREE(points[2]); // interior: 16 bytes into the block
+  XFREE(null); // nothing to free: no error, no heap step
   XFREE(points);
 }

@@ -1,10 +1,22 @@
-// Bundles every runtime with esbuild: the CLI (Node), the benchmarks (Node).
-// Further entry points (extension host, language server, harness worker, webview) join here.
+// Bundles every runtime with esbuild: the CLI, the harness worker and sandbox, the extension host,
+// the language server, the webview and the benchmarks.
+//   node scripts/build.mjs                 a development build (source maps)
+//   node scripts/build.mjs --production    minified, for the .vsix (npm run package)
+//   node scripts/build.mjs --watch         rebuilds each bundle when its sources change (npm run watch)
 import * as esbuild from 'esbuild';
-import { copyFileSync, cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readFileSync, watchFile, writeFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** One bundle: built once, or in watch mode built and then rebuilt on every change of its inputs. */
+async function build(options) {
+  if (!watch) return esbuild.build(options);
+  const context = await esbuild.context(options);
+  await context.rebuild().catch(() => undefined); // errors are logged; watching goes on
+  await context.watch();
+}
 
 const common = {
   bundle: true,
@@ -17,11 +29,24 @@ const common = {
 
 await Promise.all([
   // esbuild (native binary) and typescript (harness instrumentation) load from node_modules at run time.
-  esbuild.build({ ...common, platform: 'node', format: 'cjs', external: ['esbuild', 'typescript'], entryPoints: { 'cli/lmm': 'src/cli/lmm.ts' }, outdir: 'dist' }),
+  build({
+    ...common,
+    platform: 'node',
+    format: 'cjs',
+    external: ['esbuild', 'typescript'],
+    entryPoints: { 'cli/lmm': 'src/cli/lmm.ts' },
+    outdir: 'dist',
+  }),
   // The harness worker (Node) and the sandbox bundle it evaluates in the harness's vm context
   // (runtime + lmm-studio + analyses, no Node): same settings as src/harness/harnessBundles.ts.
-  esbuild.build({ ...common, platform: 'node', format: 'cjs', entryPoints: { 'harness/harness-worker': 'src/harness/worker/harnessWorker.ts' }, outdir: 'dist' }),
-  esbuild.build({
+  build({
+    ...common,
+    platform: 'node',
+    format: 'cjs',
+    entryPoints: { 'harness/harness-worker': 'src/harness/worker/harnessWorker.ts' },
+    outdir: 'dist',
+  }),
+  build({
     ...common,
     sourcemap: false,
     platform: 'neutral',
@@ -31,7 +56,7 @@ await Promise.all([
     entryPoints: { 'harness/harness-sandbox': 'src/harness/sandbox/sandboxEntry.ts' },
     outdir: 'dist',
   }),
-  esbuild.build({
+  build({
     ...common,
     platform: 'node',
     format: 'cjs',
@@ -39,7 +64,7 @@ await Promise.all([
     entryPoints: { 'bench/harness-bench': 'bench/harnessBench.ts' },
     outdir: 'dist',
   }),
-  esbuild.build({
+  build({
     ...common,
     platform: 'node',
     format: 'cjs',
@@ -48,7 +73,7 @@ await Promise.all([
   }),
   // The extension host (CJS; `vscode` is provided by VS Code) and the language server (its own Node process).
   // Harness compiles use esbuild-wasm there: one .vsix compiles harnesses on Linux, macOS and Windows.
-  esbuild.build({
+  build({
     ...common,
     platform: 'node',
     format: 'cjs',
@@ -65,12 +90,30 @@ await Promise.all([
     entryPoints: { 'extension/extension': 'src/extension/extension.ts' },
     outdir: 'dist',
   }),
-  esbuild.build({ ...common, platform: 'node', format: 'cjs', entryPoints: { 'extension/trace-worker': 'src/extension/traceWorker.ts' }, outdir: 'dist' }),
-  esbuild.build({ ...common, platform: 'node', format: 'cjs', entryPoints: { 'extension/policy-worker': 'src/extension/policyWorker.ts' }, outdir: 'dist' }),
-  esbuild.build({ ...common, platform: 'node', format: 'cjs', entryPoints: { 'bench/extension-bench': 'bench/extensionBench.ts' }, outdir: 'dist' }),
-  esbuild.build({ ...common, platform: 'node', format: 'cjs', entryPoints: { 'server/server': 'src/server/server.ts' }, outdir: 'dist' }),
+  build({
+    ...common,
+    platform: 'node',
+    format: 'cjs',
+    entryPoints: { 'extension/trace-worker': 'src/extension/traceWorker.ts' },
+    outdir: 'dist',
+  }),
+  build({
+    ...common,
+    platform: 'node',
+    format: 'cjs',
+    entryPoints: { 'extension/policy-worker': 'src/extension/policyWorker.ts' },
+    outdir: 'dist',
+  }),
+  build({
+    ...common,
+    platform: 'node',
+    format: 'cjs',
+    entryPoints: { 'bench/extension-bench': 'bench/extensionBench.ts' },
+    outdir: 'dist',
+  }),
+  build({ ...common, platform: 'node', format: 'cjs', entryPoints: { 'server/server': 'src/server/server.ts' }, outdir: 'dist' }),
   // The TypeScript server plugin: tsserver loads it by package name from <extension>/node_modules.
-  esbuild.build({
+  build({
     ...common,
     sourcemap: false,
     platform: 'node',
@@ -79,7 +122,7 @@ await Promise.all([
     outfile: 'dist/ts-plugin/index.js',
   }),
   // The Memory Map webview: a browser bundle (engine included), its CSS and the codicon font.
-  esbuild.build({
+  build({
     ...common,
     platform: 'browser',
     format: 'iife',
@@ -88,7 +131,7 @@ await Promise.all([
     outdir: 'dist/webview',
   }),
   // The webview benchmark: a Node runner (drives headless Chromium) and the in-page workload.
-  esbuild.build({
+  build({
     ...common,
     platform: 'node',
     format: 'cjs',
@@ -96,7 +139,7 @@ await Promise.all([
     entryPoints: { 'bench/webview-bench': 'bench/webviewBench.ts' },
     outdir: 'dist',
   }),
-  esbuild.build({
+  build({
     ...common,
     platform: 'browser',
     format: 'iife',
@@ -107,6 +150,11 @@ await Promise.all([
 ]);
 mkdirSync('dist/webview', { recursive: true });
 copyFileSync('webview-ui/memoryMap.css', 'dist/webview/memoryMap.css');
+// The stylesheet is copied, not bundled: in watch mode it is copied again when it changes.
+if (watch)
+  watchFile('webview-ui/memoryMap.css', { interval: 500 }, () =>
+    copyFileSync('webview-ui/memoryMap.css', 'dist/webview/memoryMap.css'),
+  );
 copyFileSync('node_modules/@vscode/codicons/dist/codicon.css', 'dist/webview/codicon.css');
 copyFileSync('node_modules/@vscode/codicons/dist/codicon.ttf', 'dist/webview/codicon.ttf');
 // The TS plugin's package and the editor's declarations of 'lmm-studio' (harness runtime's .d.ts) beside it.
@@ -125,3 +173,4 @@ for (const file of ['lib/main.js', 'bin/esbuild', 'esbuild.wasm', 'wasm_exec.js'
   mkdirSync(`dist/esbuild-wasm/${file.slice(0, file.lastIndexOf('/') + 1)}`, { recursive: true });
   copyFileSync(`node_modules/esbuild-wasm/${file}`, `dist/esbuild-wasm/${file}`);
 }
+if (watch) console.log('watching: dist/ is rebuilt on every change (Ctrl+C to stop)');

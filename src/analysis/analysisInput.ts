@@ -77,6 +77,20 @@ export type MemoryErrorKind =
   | 'duplicate-registration'
   | 'struct-too-large';
 
+/** The read or write a use-after-free or out-of-bounds error was, as memcheck names it. */
+export interface MemoryAccess {
+  operation: 'read' | 'write';
+  /** Bytes read or written. */
+  size: number;
+  /** The field accessed (`rollno`, `marks[4]`), or `[i]` for a byte of a buffer. */
+  field: string;
+  /** Where the access starts from the block's first byte: negative before it, `blockBytes` or more past its end. */
+  offset: number;
+  /** The block's payload size in bytes, and the struct it holds (`buf` for a buffer). */
+  blockBytes: number;
+  struct: string;
+}
+
 /** A memory error, de-duplicated per (kind, innermost site): `count` occurrences. */
 export interface MemoryErrorRecord {
   kind: MemoryErrorKind;
@@ -88,6 +102,8 @@ export interface MemoryErrorRecord {
   freeSite?: Site;
   /** Step of the first occurrence. */
   step: number;
+  /** For an access through a view (use-after-free, out-of-bounds): what it read or wrote, and where. */
+  access?: MemoryAccess;
 }
 
 /** Everything the analyses need at the end of a run (or at a leak check, with `live` only). */

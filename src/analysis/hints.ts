@@ -9,7 +9,7 @@ import { META_SIZE } from '../engine/constants';
 import { heapStatistics } from '../engine/statistics';
 import { pageFit } from './pageFit';
 import { siteText } from './siteText';
-import { reorderedForPadding } from './structLayout';
+import { reorderedForPadding } from './cLayout';
 
 export type HintKind = 'padding' | 'page-fit' | 'fragmentation' | 'short-lived';
 

@@ -19,4 +19,4 @@ export { formatTextReport } from './textReport';
 export { toSarif, type SarifLog } from './sarif';
 export { computeHints, type Hint } from './hints';
 export { pageFit } from './pageFit';
-export { layOutStruct, reorderedForPadding } from './structLayout';
+export { layOutStruct, reorderedForPadding } from './cLayout';

@@ -101,12 +101,16 @@ export function parseOptions(
     const [name, inline] = arg.includes('=')
       ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
       : [arg, undefined];
-    if (flags.includes(name)) set.add(name);
-    else if (valued.includes(name)) {
-      const value = inline ?? args[++i];
-      if (value === undefined) throw new CliError(`lmm ${command}: ${name} needs a value`);
+    if (flags.includes(name)) {
+      if (inline !== undefined) throw new CliError(`lmm ${command}: ${name}: takes no value`);
+      set.add(name);
+    } else if (valued.includes(name)) {
+      // The next word is the value unless it is an option itself: `--policy --json` lacks one.
+      const next = inline === undefined && args[i + 1]?.startsWith('--') !== true ? args[++i] : undefined;
+      const value = inline ?? next;
+      if (value === undefined) throw new CliError(`lmm ${command}: ${name}: needs a value`);
       values.set(name, value);
-    } else throw new CliError(`lmm ${command}: unknown option ${name}`);
+    } else throw new CliError(`lmm ${command}: ${name}: unknown option`);
   }
   return { positional, values, flags: set };
 }
@@ -114,12 +118,28 @@ export function parseOptions(
 /** A whole number ≥ 0 from an option value. */
 export function countOption(command: string, name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value)) throw new CliError(`lmm ${command}: ${name} takes a whole number, not '${value}'`);
-  return Number(value);
+  if (!/^\d+$/.test(value)) throw new CliError(`lmm ${command}: ${name}: takes a whole number, not '${shownValue(value)}'`);
+  const count = Number(value);
+  if (count > MAX_COUNT_OPTION)
+    throw new CliError(`lmm ${command}: ${name}: ${shownValue(value)} is more than ${MAX_COUNT_OPTION}`);
+  return count;
+}
+
+/** Counts beyond this are typing mistakes (a reservoir of 10^9 pages is 4 TB). */
+const MAX_COUNT_OPTION = 1_000_000_000;
+
+/** An option's value as a message shows it: control characters escaped, cut when long. */
+function shownValue(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  const visible = value.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return visible.length > 60 ? `${visible.slice(0, 60)}…` : visible;
 }
 
 export function checkPolicyName(command: string, name: string): string {
-  if (!POLICY_NAMES.includes(name)) throw new CliError(`lmm ${command}: unknown policy '${name}' (lmm policies lists them)`);
+  if (!POLICY_NAMES.includes(name)) {
+    const option = command === 'compare' ? '--policies' : '--policy';
+    throw new CliError(`lmm ${command}: ${option}: unknown policy '${shownValue(name)}' (lmm policies lists them)`);
+  }
   return name;
 }
 
@@ -136,7 +156,7 @@ export function harnessInputOptions(command: string, values: Map<string, string>
     const value = values.get(name);
     if (value === undefined) return undefined;
     const n = countOption(command, name, value, 0);
-    if (n === 0) throw new CliError(`lmm ${command}: ${name} takes ${what}`);
+    if (n === 0) throw new CliError(`lmm ${command}: ${name}: takes ${what}`);
     return n;
   };
   const timeLimitMs = positive('--time-limit', 'a positive number of milliseconds');
@@ -158,12 +178,12 @@ export function compareCommand(args: string[], io: CliIo): number | Promise<numb
   );
   if (positional.length !== 1) throw new CliError(usage);
   const policyList = values.get('--policies');
-  if (policyList === undefined) throw new CliError(`lmm compare: --policies is required (${usage})`);
+  if (policyList === undefined) throw new CliError(`lmm compare: --policies: is required (${usage})`);
   const policies = policyList
     .split(',')
     .filter((p) => p !== '')
     .map((p) => checkPolicyName('compare', p));
-  if (policies.length === 0) throw new CliError(`lmm compare: --policies names no policy`);
+  if (policies.length === 0) throw new CliError(`lmm compare: --policies: names no policy`);
   const delay = countOption('compare', '--reservoir-delay', values.get('--reservoir-delay'), 0);
   const sizes = (values.get('--reservoir') ?? '')
     .split(',')

@@ -1,20 +1,21 @@
 /**
  * The `lmm` command line: the same engine as the extension, for students' terminals and CI.
+ *
+ * Each verb's module is required when that verb runs, so `lmm trace` never loads the policies,
+ * the harness compiler or the analyses, and starts as fast as Node itself. Whatever a verb
+ * throws ends here: a usage or input error (CliError) prints its one line and gives exit 2;
+ * anything else is a bug, printed as one `lmm: internal error: …` line with exit 3 (the stack
+ * only when LMM_DEBUG is set), never as a Node stack trace.
  */
 import { writeSync } from 'node:fs';
 import { CliError, type CliIo } from './cliIo';
-import { compareCommand } from './compareCommand';
-import { importCCommand } from './importCCommand';
-import { policiesCommand } from './policiesCommand';
-import { replayCommand } from './replayCommand';
-import { traceCommand } from './traceCommand';
 
 declare const LMM_VERSION: string;
 
 const HELP = `lmm — LMM Studio's command line: the Linux Memory Manager, simulated
 
 usage:
-  lmm trace FILE [--report]   replay a conformance trace (spec: shared/spec/lmm-classic.md)
+  lmm trace FILE [--report]   replay a conformance trace (format: docs/trace-format.md)
                               stdout: ok/null per alloc and one JSON line per dump;
                               --report prints the classic LMM text reports at each dump instead
   lmm run FILE [--json | --sarif] [--fail-on KINDS] [--suppressions FILE] [--time-limit MS] [--page-size N]
@@ -38,64 +39,100 @@ usage:
   lmm --help                  this text
   lmm --version               the version
 
-exit status: 0 done, 2 bad usage or malformed input (FILE:LINE: what is wrong)
+exit status: 0 done, 1 a check failed (run --fail-on, replay, compare), 2 bad usage or malformed
+input (FILE:LINE: what is wrong, or --option: what is wrong), 3 an internal error (LMM_DEBUG=1 shows its stack)
 `;
 
-/** The exit status; a Promise for commands that run asynchronously (`run`). */
+/** Exit status of an unexpected failure (a bug in lmm, not in its input). */
+export const INTERNAL_ERROR_STATUS = 3;
+
+/** The exit status; a Promise for commands that run asynchronously (`run`, harness inputs). */
 export function main(argv: string[], io: CliIo): number | Promise<number> {
-  const [command, ...rest] = argv;
   try {
-    switch (command) {
-      case undefined:
-      case '--help':
-      case '-h':
-      case 'help':
-        io.stdout(HELP);
-        return command === undefined ? 2 : 0;
-      case '--version':
-      case '-v':
-        io.stdout(`${typeof LMM_VERSION === 'string' ? LMM_VERSION : 'dev'}\n`);
-        return 0;
-      case 'trace':
-        return traceCommand(rest, io);
-      case 'run':
-        // Loaded on demand: the harness compiler pulls in esbuild and TypeScript, which would
-        // cost every other command ~0.25 s of start-up.
-        return loadRunCommand()
-          .runCommand(rest, io)
-          .catch((error: unknown) => usageError(error, io));
-      case 'replay':
-        return replayCommand(rest, io);
-      case 'compare':
-        return compareCommand(rest, io);
-      case 'policies':
-        return policiesCommand(rest, io);
-      case 'import-c':
-        return importCCommand(rest, io);
-      default:
-        throw new CliError(`lmm: unknown command '${command}' (see lmm --help)`);
-    }
+    const status = dispatch(argv, io);
+    if (typeof status === 'number') return status;
+    return status.catch((error: unknown) => failure(error, io));
   } catch (error) {
-    return usageError(error, io);
+    return failure(error, io);
   }
 }
 
-/**
- * The harness runner, required only when `lmm run` is used. A lazy require (not a dynamic
- * import) so the same code works bundled by esbuild and run from source through tsx.
- */
-function loadRunCommand(): typeof import('./runCommand') {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('./runCommand') as typeof import('./runCommand');
+function dispatch(argv: string[], io: CliIo): number | Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case undefined:
+    case '--help':
+    case '-h':
+    case 'help':
+      io.stdout(HELP);
+      return command === undefined ? 2 : 0;
+    case '--version':
+    case '-v':
+      io.stdout(`${typeof LMM_VERSION === 'string' ? LMM_VERSION : 'dev'}\n`);
+      return 0;
+  }
+  const verb = VERBS[command];
+  if (verb === undefined) throw new CliError(`lmm: unknown command '${shownArgument(command)}' (see lmm --help)`);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout(HELP);
+    return 0;
+  }
+  return verb()(rest, io);
 }
 
-/** A CliError is printed and gives exit status 2; anything else is a bug and propagates. */
-function usageError(error: unknown, io: CliIo): number {
+type Verb = (args: string[], io: CliIo) => number | Promise<number>;
+
+/**
+ * The verbs, each loaded on demand. Lazy requires (not dynamic imports) so the same code works
+ * bundled by esbuild and run from source through tsx; `run` alone pulls in esbuild and
+ * TypeScript, which would cost every other command ~0.25 s of start-up.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const VERBS: Record<string, (() => Verb) | undefined> = {
+  trace: () => (require('./traceCommand') as typeof import('./traceCommand')).traceCommand,
+  run: () => (require('./runCommand') as typeof import('./runCommand')).runCommand,
+  replay: () => (require('./replayCommand') as typeof import('./replayCommand')).replayCommand,
+  compare: () => (require('./compareCommand') as typeof import('./compareCommand')).compareCommand,
+  policies: () => (require('./policiesCommand') as typeof import('./policiesCommand')).policiesCommand,
+  'import-c': () => (require('./importCCommand') as typeof import('./importCCommand')).importCCommand,
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+Object.setPrototypeOf(VERBS, null);
+
+/** A CliError is printed and gives exit status 2; anything else is a bug: one line, exit 3. */
+function failure(error: unknown, io: CliIo): number {
   if (error instanceof CliError) {
     io.stderr(error.message + '\n');
     return 2;
   }
-  throw error;
+  io.stderr(`lmm: internal error: ${describe(error)}\n`);
+  if (process.env['LMM_DEBUG']) io.stderr(`${stackOf(error)}\n`);
+  return INTERNAL_ERROR_STATUS;
+}
+
+/** A thrown value as one line, whatever it is (even an object whose getters throw). */
+function describe(error: unknown): string {
+  try {
+    const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return text.split('\n')[0]!.slice(0, 500);
+  } catch {
+    return 'a value that cannot be shown';
+  }
+}
+
+function stackOf(error: unknown): string {
+  try {
+    return error instanceof Error ? String(error.stack) : String(error);
+  } catch {
+    return '(no stack)';
+  }
+}
+
+/** A command-line word as shown in a message: control characters escaped, cut when long. */
+function shownArgument(word: string): string {
+  // eslint-disable-next-line no-control-regex
+  const visible = word.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return visible.length > 60 ? `${visible.slice(0, 60)}…` : visible;
 }
 
 /** Writes synchronously so a large output is complete before the process exits. */
@@ -115,10 +152,18 @@ function writeAll(fd: number, text: string): void {
 
 /** Runs the command line on this process's arguments and standard streams. */
 export function runFromProcess(): void {
-  const status = main(process.argv.slice(2), {
+  const io: CliIo = {
     stdout: (text) => writeAll(1, text),
     stderr: (text) => writeAll(2, text),
-  });
+  };
+  // Errors that escape every command (a callback of a worker or a stream): one line, exit 3.
+  const escaped = (error: unknown): void => {
+    process.exitCode = failure(error, io);
+    process.exit();
+  };
+  process.on('uncaughtException', escaped);
+  process.on('unhandledRejection', escaped);
+  const status = main(process.argv.slice(2), io);
   if (typeof status === 'number') process.exitCode = status;
   else void status.then((code) => (process.exitCode = code));
 }

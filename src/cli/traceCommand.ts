@@ -1,32 +1,25 @@
-/** `lmm trace FILE [--report]`: replay a conformance trace. */
-import { readFileSync } from 'node:fs';
+/** `lmm trace FILE [--report]`: replay a conformance trace while it is read. */
 import { blockUsageReport, memoryUsageReport, registeredPageFamiliesReport } from '../engine/classicReport';
-import { parseTrace, TraceSyntaxError } from '../trace/traceProgram';
-import { replayTrace } from '../trace/traceReplay';
+import { TraceReader, TraceSyntaxError } from '../trace/traceReader';
+import { TraceReplayer } from '../trace/traceReplay';
 import { CliError, type CliIo } from './cliIo';
+import { streamTraceFile } from './traceFileStream';
+
+const USAGE = 'usage: lmm trace FILE [--report]';
 
 export function traceCommand(args: string[], io: CliIo): number {
-  const report = args.includes('--report');
-  const files = args.filter((a) => !a.startsWith('--'));
-  const unknown = args.filter((a) => a.startsWith('--') && a !== '--report');
-  if (unknown.length > 0) throw new CliError(`lmm trace: unknown option ${unknown[0]}`);
-  if (files.length !== 1) throw new CliError('usage: lmm trace FILE [--report]');
+  let report = false;
+  const files: string[] = [];
+  for (const arg of args) {
+    if (arg === '--report') report = true;
+    else if (arg.startsWith('-') && arg !== '-') throw new CliError(`lmm trace: ${arg}: unknown option (${USAGE})`);
+    else files.push(arg);
+  }
+  if (files.length !== 1) throw new CliError(USAGE);
   const file = files[0]!;
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new CliError(`${file}: cannot read: ${(error as Error).message}`);
-  }
-  let program;
-  try {
-    program = parseTrace(text);
-  } catch (error) {
-    if (error instanceof TraceSyntaxError) throw new CliError(`${file}:${error.line}: ${error.reason}`);
-    throw error;
-  }
-  const result = replayTrace(
-    program,
+  // The replayer reads names through the reader, which is made after it (each needs the other).
+  const replayer: TraceReplayer = new TraceReplayer(
+    { name: (index) => reader.names.key(index), id: (index) => reader.ids.at(index) },
     {},
     report
       ? {
@@ -39,6 +32,16 @@ export function traceCommand(args: string[], io: CliIo): number {
         }
       : {},
   );
+  const reader: TraceReader = new TraceReader(replayer);
+  try {
+    streamTraceFile(file, reader);
+  } catch (error) {
+    // Output is written only once the whole trace has been read: a malformed trace prints its
+    // error and nothing else.
+    if (error instanceof TraceSyntaxError) throw new CliError(`${file}:${error.line}: ${error.reason}`);
+    throw error;
+  }
+  const result = replayer.result();
   for (const chunk of result.output) io.stdout(chunk);
   for (const d of result.diagnostics) io.stderr(`${file}:${d.line}: ${d.message}\n`);
   return 0;

@@ -2,7 +2,7 @@
  * The C implementation's report functions as text: `mm_print_registered_page_families`,
  * `mm_print_memory_usage` and `mm_print_block_usage`, with the same words, columns and
  * (simulated) addresses, so students can diff them with their own C program's output. The
- * format follows `shared/conformance/*.classic-report.txt`, including the C code's spelling
+ * format follows `test/fixtures/conformance/*.classic-report.txt`, including the C code's spelling
  * of "Applcation".
  */
 import type { LmmHeap } from './lmmHeap';

@@ -1,5 +1,5 @@
 /**
- * LMM classic's byte layout (x86-64, LP64), from `shared/spec/lmm-classic.md`.
+ * LMM classic's byte layout (x86-64, LP64), as docs/allocator-model.md describes it.
  * Every number here is part of the conformance contract: the C implementation prints the
  * same offsets, so do not "tidy" them.
  */

@@ -5,7 +5,7 @@
  */
 import type { HeapError } from './heapErrors';
 
-/** How a split left the remainder of the chosen block (see the spec's Allocating, step 4). */
+/** How a split left the remainder of the chosen block (docs/allocator-model.md, Allocating, step 3). */
 export type SplitKind = 'exact' | 'hard' | 'soft' | 'full';
 
 export type HeapEvent =

@@ -2,7 +2,7 @@
  * The invariant checker: walks the whole heap through its page bytes and proves it sound.
  * Returns every violation found as a sentence (an empty list means the heap is sound).
  *
- * - blocks tile each data page from offset 24 with the spec's offsets; a gap (hard internal
+ * - blocks tile each data page from offset 24 with the offsets of docs/allocator-model.md; a gap (hard internal
  *   fragment) only behind an allocated block and only of fewer than 48 bytes;
  * - each block's stored offset, prev/next links and page-header links agree;
  * - no two adjacent free blocks, no page left holding one free block only;

@@ -1,5 +1,5 @@
 /**
- * LMM classic, byte for byte (`shared/spec/lmm-classic.md`): page families, block meta data in
+ * LMM classic, byte for byte (docs/allocator-model.md): page families, block meta data in
  * the page bytes, split / merge / hard-fragment absorption, pages returned as soon as they empty,
  * and each request served from the family's largest free block.
  *
@@ -354,7 +354,7 @@ export class LmmHeap {
     return meta;
   }
 
-  /** Cuts the free block `meta` to `request` bytes and marks it allocated (spec step 4). */
+  /** Cuts the free block `meta` to `request` bytes and marks it allocated (docs/allocator-model.md, Allocating, step 3). */
   private split(family: Family, meta: number, request: number, page: number, view: DataView, offset: number): void {
     const before = view.getUint32(offset + META.blockSize, true);
     this.leaveFreeList(family, meta, before, view, offset);

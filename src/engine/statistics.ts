@@ -1,5 +1,5 @@
 /**
- * The spec's Statistics, per family and in total, as plain data (JSON-ready). Everything is read
+ * The counters of docs/allocator-model.md (Counters and fragmentation), per family and in total, as plain data (JSON-ready). Everything is read
  * from the engine's running counters, so a snapshot costs O(families) at any event.
  */
 import type { Family } from './family';

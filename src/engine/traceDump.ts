@@ -1,4 +1,4 @@
-/** The `dump` line of the trace format (spec: Conformance traces): one JSON object of the state. */
+/** The `dump` line of the trace format (docs/trace-format.md): one JSON object of the state. */
 import type { LmmHeap } from './lmmHeap';
 
 export interface DumpFamily {

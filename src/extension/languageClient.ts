@@ -8,6 +8,7 @@ import { LanguageClient, State, TransportKind, type LanguageClientOptions, type 
 import { RUN_RESULTS_METHOD, SETTINGS_METHOD, type RunResultsParams, type RunResultsResult } from '../protocol/lspMessages';
 import { runResultsParams } from './model/runResultsParams';
 import type { RunState } from './model/runState';
+import { languageServerSettings } from './settings';
 
 export class LmmLanguageClient implements vscode.Disposable {
   private client: LanguageClient | undefined;
@@ -43,7 +44,7 @@ export class LmmLanguageClient implements vscode.Disposable {
         { scheme: 'file', language: 'typescript' },
         { scheme: 'untitled', language: 'typescript' },
       ],
-      initializationOptions: { pageSize: vscode.workspace.getConfiguration('lmm').get<number>('pageSize', 4096) },
+      initializationOptions: languageServerSettings(),
       outputChannelName: 'LMM Language Server',
     };
     // The client's id 'lmm' makes `lmm.trace.server` its trace setting.
@@ -63,9 +64,7 @@ export class LmmLanguageClient implements vscode.Disposable {
   }
 
   settingsChanged(): void {
-    void this.client?.sendNotification(SETTINGS_METHOD, {
-      pageSize: vscode.workspace.getConfiguration('lmm').get<number>('pageSize', 4096),
-    });
+    void this.client?.sendNotification(SETTINGS_METHOD, languageServerSettings());
   }
 
   /** Publishes a run's results in the editors; resolves once the server has published them. */

@@ -13,6 +13,7 @@ import {
 } from '../protocol/webviewMessages';
 import { MemoryMapFeed, runIdOf } from './model/memoryMapFeed';
 import type { RunState, RunStore } from './model/runState';
+import { lmmSetting } from './settings';
 
 export interface MemoryMapHandlers {
   /** A block was selected in the map: reveal it in the Page Families tree. */
@@ -108,7 +109,7 @@ export class MemoryMapPanel implements vscode.Disposable {
       case 'ready':
         this.ready = true;
         this.feed.reset();
-        this.post({ type: 'settings', structColors: structColors() });
+        this.post({ type: 'settings', structColors: structColorsFor(run) });
         this.update();
         if (this.pendingReveal !== undefined && run)
           this.post({ type: 'revealBlock', runId: runIdOf(run), address: this.pendingReveal });
@@ -143,7 +144,7 @@ export class MemoryMapPanel implements vscode.Disposable {
   }
 
   settingsChanged(): void {
-    if (this.panel && this.ready) this.post({ type: 'settings', structColors: structColors() });
+    if (this.panel && this.ready) this.post({ type: 'settings', structColors: structColorsFor(this.store.current) });
   }
 
   revealBlock(run: RunState, address: number): void {
@@ -172,11 +173,7 @@ function isSiteOfRun(run: RunState, site: SourceSite): boolean {
   return run.sites.some((s) => s !== undefined && s.file === site.file && s.line === site.line);
 }
 
-function structColors(): Record<string, string> {
-  const value = vscode.workspace.getConfiguration('lmm').get<Record<string, unknown>>('structColors', {});
-  const out: Record<string, string> = {};
-  for (const [name, colour] of Object.entries(value ?? {})) {
-    if (typeof colour === 'string' && /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.test(colour)) out[name] = colour;
-  }
-  return out;
+/** `lmm.structColors` for the current run's file (a folder of a multi-root workspace may set its own). */
+function structColorsFor(run: RunState | undefined): Record<string, string> {
+  return lmmSetting('structColors', run ? vscode.Uri.file(run.file) : undefined);
 }

@@ -25,6 +25,7 @@ import { workloadFromHarnessBatches } from '../policies/harnessWorkload';
 import type { PolicyWorkerInput } from './model/policyWorkerProtocol';
 import { endedText, recordedText, recordHarnessWorkload } from '../harness/recordHarnessWorkload';
 import { runPoliciesOffThread } from './policyRunner';
+import { lmmSetting } from './settings';
 
 export const CLASSIC_POLICY = 'lmm-classic';
 
@@ -33,7 +34,7 @@ const TIMING_MS = 100;
 
 /** The `lmm.policy` setting for a file, or lmm-classic when unset. */
 export function configuredPolicy(uri: vscode.Uri | undefined): string {
-  return vscode.workspace.getConfiguration('lmm', uri).get<string>('policy', CLASSIC_POLICY);
+  return lmmSetting('policy', uri);
 }
 
 interface PoliciesRun {
@@ -79,11 +80,10 @@ async function runPolicies(
       let recorded: string | undefined;
       if (harness) {
         progress.report({ message: 'running the harness on lmm-classic' });
-        const config = vscode.workspace.getConfiguration('lmm', uri);
         const name = uri.path.slice(uri.path.lastIndexOf('/') + 1);
         const recording = recordHarnessWorkload(uri.fsPath, name, {
-          timeLimitMs: Math.round(1000 * config.get<number>('timeLimit', 10)),
-          pageSize: config.get<number>('pageSize', 4096),
+          timeLimitMs: Math.round(1000 * lmmSetting('timeLimit', uri)),
+          pageSize: lmmSetting('pageSize', uri),
         });
         const stop = token.onCancellationRequested(() => recording.cancel());
         const run = await recording.done.finally(() => stop.dispose());

@@ -7,14 +7,13 @@
  */
 import * as vscode from 'vscode';
 import { findPolicy, POLICIES } from '../policies/policyRegistry';
+import { COMMANDS } from './contributions';
 import { CLASSIC_POLICY, configuredPolicy } from './policyCommands';
-
-export const CHOOSE_POLICY_COMMAND = 'lmm.choosePolicy';
 
 export function registerPolicyPicker(context: vscode.ExtensionContext): void {
   const item = vscode.window.createStatusBarItem('lmm.policy', vscode.StatusBarAlignment.Left, 9);
   item.name = 'LMM allocation policy';
-  item.command = CHOOSE_POLICY_COMMAND;
+  item.command = COMMANDS.choosePolicy;
   const update = () => {
     const policy = configuredPolicy(vscode.window.activeTextEditor?.document.uri);
     const info = findPolicy(policy);
@@ -33,7 +32,7 @@ export function registerPolicyPicker(context: vscode.ExtensionContext): void {
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('lmm.policy')) update();
     }),
-    vscode.commands.registerCommand(CHOOSE_POLICY_COMMAND, (given?: unknown) => choosePolicy(given)),
+    vscode.commands.registerCommand(COMMANDS.choosePolicy, (given?: unknown) => choosePolicy(given)),
   );
 }
 

@@ -4,7 +4,9 @@
  * host's thread; a trace is data, replayed by the engine in slices so the host stays responsive.
  */
 import * as vscode from 'vscode';
+import { DEFAULT_PAGE_SIZE } from '../engine/constants';
 import { HeapReplay } from './model/heapReplay';
+import { lmmSetting } from './settings';
 import type { RunState, RunStore } from './model/runState';
 import { freeSiteFigures, siteFigures } from './model/siteFigures';
 import { traceRun, type TraceRunResult } from './model/traceRun';
@@ -80,7 +82,7 @@ export class RunController {
     this.stop('a new run started');
     const file = uri.fsPath;
     const label = uri.path.slice(uri.path.lastIndexOf('/') + 1);
-    const eventsKept = vscode.workspace.getConfiguration('lmm', uri).get<number>('eventsKept', 1_000_000);
+    const eventsKept = lmmSetting('eventsKept', uri);
     let text: string;
     try {
       text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
@@ -94,7 +96,7 @@ export class RunController {
       const line = (error as { line?: number }).line;
       const message =
         line !== undefined ? `${label}:${line}: ${(error as { reason?: string }).reason}` : (error as Error).message;
-      const replay = new HeapReplay({ pageSize: 4096, eventsKept });
+      const replay = new HeapReplay({ pageSize: DEFAULT_PAGE_SIZE, eventsKept });
       const run = this.store.begin({ kind: 'trace', file, label, replay, sites: [] });
       await this.store.end(run, 'failed', { message }, () => this.settle(run));
       return run;
@@ -131,11 +133,10 @@ export class RunController {
   /** Runs a harness file in the harness runtime's worker. */
   async runHarness(uri: vscode.Uri): Promise<RunState> {
     this.stop('a new run started');
-    const config = vscode.workspace.getConfiguration('lmm', uri);
     const file = uri.fsPath;
     const label = uri.path.slice(uri.path.lastIndexOf('/') + 1);
-    const pageSize = config.get<number>('pageSize', 4096);
-    const eventsKept = config.get<number>('eventsKept', 1_000_000);
+    const pageSize = lmmSetting('pageSize', uri);
+    const eventsKept = lmmSetting('eventsKept', uri);
     let replay = new HeapReplay({ pageSize, eventsKept });
     const run = this.store.begin({ kind: 'harness', file, label, replay, sites: [] });
     if (this.harnessRunner === undefined) {
@@ -147,8 +148,8 @@ export class RunController {
     let lastProgress = 0;
     let broken: Error | undefined;
     try {
-      const options: HarnessRunOptions = { timeLimitMs: Math.round(1000 * config.get<number>('timeLimit', 10)), pageSize };
-      const suppressions = config.get<string>('suppressions', '');
+      const options: HarnessRunOptions = { timeLimitMs: Math.round(1000 * lmmSetting('timeLimit', uri)), pageSize };
+      const suppressions = lmmSetting('suppressions', uri);
       if (suppressions) options.suppressions = suppressions;
       active.handle = this.harnessRunner.start(file, options, {
         sites: (firstId, sites) => {

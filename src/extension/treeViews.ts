@@ -4,6 +4,7 @@
  * flood the UI) and the latest node per id is kept so a tree can reveal a block by id.
  */
 import * as vscode from 'vscode';
+import { COMMANDS } from './contributions';
 import type { RunState } from './model/runState';
 import type { TreeNode } from './model/treeNode';
 
@@ -74,7 +75,7 @@ export class LmmTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
     if (node.contextValue) item.contextValue = node.contextValue;
     item.accessibilityInformation = { label: [node.label, node.description].filter(Boolean).join(', ') };
     if (node.site || node.address !== undefined) {
-      item.command = { command: 'lmm.revealNode', title: 'Show', arguments: [node.site, node.address] };
+      item.command = { command: COMMANDS.revealNode, title: 'Show', arguments: [node.site, node.address] };
     }
     return item;
   }

@@ -16,6 +16,9 @@ export class MallocLabSyntaxError extends Error {
   }
 }
 
+/** Control characters other than tab, LF and CR (a CRLF file is text too). */
+// eslint-disable-next-line no-control-regex
+const CONTROL_BYTE = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/;
 const HEADER_FIELDS = ['suggested heap size', 'number of ids', 'number of operations', 'weight'];
 const MAX_BYTES = 0x7fffffff;
 
@@ -30,6 +33,12 @@ export function parseMallocLabTrace(name: string, text: string, pageSize = 4096)
   let lastLine = 0;
   for (let index = 0; index < lines.length; index++) {
     const lineNumber = index + 1;
+    const control = CONTROL_BYTE.exec(lines[index]!);
+    if (control !== null) {
+      const code = control[0].charCodeAt(0);
+      const name = code === 0 ? 'a NUL byte' : `control byte 0x${code.toString(16).padStart(2, '0')}`;
+      throw new MallocLabSyntaxError(lineNumber, `${name} at column ${control.index + 1} (a trace is text)`);
+    }
     const words = lines[index]!.trim().split(/\s+/);
     if (words[0] === '' || words[0]!.startsWith('#')) continue;
     lastLine = lineNumber;
@@ -37,7 +46,7 @@ export function parseMallocLabTrace(name: string, text: string, pageSize = 4096)
       // The header numbers usually sit one a line, but a line may hold several.
       for (const word of words) {
         if (header.length === HEADER_FIELDS.length)
-          throw new MallocLabSyntaxError(lineNumber, `unexpected '${word}' after the header`);
+          throw new MallocLabSyntaxError(lineNumber, `unexpected '${shown(word)}' after the header`);
         header.push(wholeNumber(word, lineNumber, HEADER_FIELDS[header.length]!));
       }
       if (header.length === HEADER_FIELDS.length) {
@@ -51,12 +60,12 @@ export function parseMallocLabTrace(name: string, text: string, pageSize = 4096)
     const kind = words[0]!;
     const expected = kind === 'f' ? 2 : 3;
     if (kind !== 'a' && kind !== 'r' && kind !== 'f') {
-      throw new MallocLabSyntaxError(lineNumber, `unknown request '${kind}' (expected a ID BYTES, r ID BYTES or f ID)`);
+      throw new MallocLabSyntaxError(lineNumber, `unknown request '${shown(kind)}' (expected a ID BYTES, r ID BYTES or f ID)`);
     }
     if (words.length !== expected) {
       throw new MallocLabSyntaxError(
         lineNumber,
-        `'${kind}' takes ${expected === 2 ? 'an ID' : 'an ID and a byte count'}: "${lines[index]!.trim()}"`,
+        `'${kind}' takes ${expected === 2 ? 'an ID' : 'an ID and a byte count'}: "${shown(lines[index]!.trim())}"`,
       );
     }
     const id = wholeNumber(words[1]!, lineNumber, 'id');
@@ -93,6 +102,11 @@ export function parseMallocLabTrace(name: string, text: string, pageSize = 4096)
 }
 
 function wholeNumber(word: string, line: number, what: string): number {
-  if (!/^\d+$/.test(word)) throw new MallocLabSyntaxError(line, `${what} must be a whole number, not '${word}'`);
+  if (!/^\d+$/.test(word)) throw new MallocLabSyntaxError(line, `${what} must be a whole number, not '${shown(word)}'`);
   return Number(word);
+}
+
+/** A word of the trace as a message shows it: cut when long (a line may be megabytes). */
+function shown(word: string): string {
+  return word.length > 60 ? `${word.slice(0, 60)}…` : word;
 }

@@ -55,8 +55,13 @@ export interface RunResultsResult {
 export const SETTINGS_METHOD = 'lmm/settings';
 
 export interface LmmServerSettings {
-  /** `lmm.pageSize`: the page capacity checks use it. */
+  /** `lmm.pageSize` outside any workspace folder: the page capacity checks use it. */
   pageSize: number;
+  /**
+   * `lmm.pageSize` of each workspace folder (a resource setting: in a multi-root workspace each
+   * folder may set its own), so a harness is checked against the page size its runs use.
+   */
+  folders?: { uri: string; pageSize: number }[];
 }
 
 /** Client → server request: the structs (with C layouts) of a harness document, for commands and tests. */

@@ -14,7 +14,7 @@ import {
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { StructLayout } from '../analysis/analysisInput';
-import { paddingBytes, reorderedForPadding } from '../analysis/structLayout';
+import { paddingBytes, reorderedForPadding } from '../analysis/cLayout';
 import { DATA_START, META_SIZE } from '../engine/constants';
 import type { LmmReport, ReportSiteFigures } from '../extension/model/runReport';
 import { DIAGNOSTIC_CODES } from '../protocol/lspMessages';

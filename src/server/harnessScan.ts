@@ -2,11 +2,11 @@
  * Reads a harness's source into what the language server needs: its structs (fields, C layout,
  * where each declaration sits), MM_REG_STRUCT / XCALLOC / XCALLOC_BUF / XFREE calls and `main`. Syntax only
  * (TypeScript's parser, no type checker): fast on every keystroke, and a half-typed file still
- * gives what can be read. Layouts use the analysis's x86-64 rules (`src/analysis/structLayout`).
+ * gives what can be read. Layouts use the analysis's x86-64 rules (`src/analysis/cLayout`).
  */
 import ts from 'typescript';
 import type { StructLayout } from '../analysis/analysisInput';
-import { SCALAR_SIZES, arraySpec, layOutStruct, structSpec, type FieldSpec } from '../analysis/structLayout';
+import { SCALAR_SIZES, arraySpec, layOutStruct, structSpec, type FieldSpec } from '../analysis/cLayout';
 
 /** Offsets into the text (0-based, end exclusive). */
 export interface Span {

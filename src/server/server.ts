@@ -27,15 +27,16 @@ import {
   type StructSummary,
   type StructsParams,
 } from '../protocol/lspMessages';
-import { paddingBytes } from '../analysis/structLayout';
+import { paddingBytes } from '../analysis/cLayout';
 import { codeActions, codeLenses, completionAt, hoverAt } from './editorFeatures';
 import { scanHarness, type HarnessScan } from './harnessScan';
 import { failureSiteOf, runDiagnostics } from './runDiagnostics';
+import { pageSizeFor, serverSettingsFrom, DEFAULT_SERVER_SETTINGS } from './serverSettings';
 import { staticDiagnostics } from './staticChecks';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
-const settings: LmmServerSettings = { pageSize: 4096 };
+let settings: LmmServerSettings = DEFAULT_SERVER_SETTINGS;
 let report: LmmReport | undefined;
 /** Run diagnostics per file path, merged with static ones when published. */
 let runFindings = new Map<string, Diagnostic[]>();
@@ -79,7 +80,8 @@ function publish(uri: string): void {
   const document = documents.get(uri);
   const path = pathOf(uri);
   const diagnostics: Diagnostic[] = [];
-  if (document && isHarness(document)) diagnostics.push(...staticDiagnostics(document, scanOf(document), settings.pageSize));
+  if (document && isHarness(document))
+    diagnostics.push(...staticDiagnostics(document, scanOf(document), pageSizeFor(settings, document.uri)));
   if (path) diagnostics.push(...(runFindings.get(keyOf(path)) ?? []));
   void connection.sendDiagnostics({ uri, diagnostics });
 }
@@ -97,8 +99,7 @@ function scheduleCheck(document: TextDocument): void {
 }
 
 connection.onInitialize((params) => {
-  const options = params.initializationOptions as Partial<LmmServerSettings> | undefined;
-  if (typeof options?.pageSize === 'number') settings.pageSize = options.pageSize;
+  settings = serverSettingsFrom(params.initializationOptions, settings);
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -120,8 +121,8 @@ documents.onDidClose((e) => {
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: path ? (runFindings.get(keyOf(path)) ?? []) : [] });
 });
 
-connection.onNotification(SETTINGS_METHOD, (params: LmmServerSettings) => {
-  if (Number.isInteger(params?.pageSize) && params.pageSize >= 128) settings.pageSize = params.pageSize;
+connection.onNotification(SETTINGS_METHOD, (params: unknown) => {
+  settings = serverSettingsFrom(params, settings);
   for (const document of documents.all()) publish(document.uri);
 });
 
@@ -212,7 +213,14 @@ connection.onRequest(STRUCTS_METHOD, (params: StructsParams): StructSummary[] =>
 connection.onHover((params) => {
   const document = documents.get(params.textDocument.uri);
   if (!document || !isHarness(document)) return null;
-  return hoverAt(document, scanOf(document), params.position, report, pathOf(document.uri) ?? document.uri, settings.pageSize);
+  return hoverAt(
+    document,
+    scanOf(document),
+    params.position,
+    report,
+    pathOf(document.uri) ?? document.uri,
+    pageSizeFor(settings, document.uri),
+  );
 });
 
 connection.onCompletion((params) => {

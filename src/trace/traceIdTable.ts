@@ -1,79 +1,121 @@
 /**
- * Interns trace IDs. Almost every ID is one letter and a number (`a17`), so such IDs — exactly
- * those, written without leading zeros — index a dense array by their number (per letter):
- * no hashing, no string compares and no random reads of the trace text, which is what made
- * 1,000,000-line traces slow to parse. Every other ID goes through the general hash table.
+ * Interns trace IDs read from bytes. Almost every ID is one letter and a number (`a17`), so such
+ * IDs — exactly those, written without leading zeros — index a dense array by their number (per
+ * letter): no hashing, no byte compares and no copy of their bytes, which is what makes
+ * 1,000,000-line traces cheap to parse. Every other ID goes through the general hash table.
  * Both paths share one index space, so `at(i)` names any ID.
+ *
+ * A dense array grows with the IDs of its letter, never with a number alone: `a16000000` as the
+ * only ID must not cost 64 MB. A number too far beyond its letter's count goes to the general
+ * table (and lookups of numbered IDs then consult it too).
  */
-import { TextKeyTable } from './textKeyTable';
+import { ByteKeyTable, growInt32 } from './byteKeyTable';
 
-const MAX_NUMBER = 1 << 28;
+/** Numbers below this (24 bits) pack with their letter into one non-negative Int32. */
+const MAX_NUMBER = 1 << 24;
+/** A letter's dense array may reach this many entries beyond 16 per ID of that letter. */
+const DENSE_SLACK = 1 << 16;
 
 export class TraceIdTable {
-  private readonly table: TextKeyTable;
-  /** Per letter (char code < 128): number → ID index + 1 (0 = none yet). */
+  private readonly general = new ByteKeyTable(64);
+  /** General table index → ID index. */
+  private generalIds: Int32Array = new Int32Array(64);
+  /** Per ID index: (letter << 24) | number for a numbered ID, -(general index + 1) for another. */
+  private refs: Int32Array;
+  private count = 0;
+  /** Per letter (byte < 128): number → ID index + 1 (0 = none yet). */
   private readonly numbered: (Int32Array | undefined)[] = new Array(128);
+  private readonly numberedCount = new Int32Array(128);
+  /** Whether some `letter + number` ID went to the general table. */
+  private sparseNumbered = false;
 
-  constructor(
-    private readonly text: string,
-    initialCapacity = 1024,
-  ) {
-    this.table = new TextKeyTable(text, initialCapacity);
+  constructor(initialCapacity = 1024) {
+    this.refs = new Int32Array(Math.max(16, initialCapacity));
   }
 
   get length(): number {
-    return this.table.size;
+    return this.count;
   }
 
+  /** The text of ID `index`. */
   at(index: number): string {
-    return this.table.key(index);
+    const ref = this.refs[index]!;
+    if (ref >= 0) return String.fromCharCode(ref >>> 24) + String(ref & (MAX_NUMBER - 1));
+    return this.general.key(-ref - 1);
   }
 
-  /** The index of the ID text[start, end), added when absent. */
-  intern(start: number, end: number): number {
-    const number = this.numberOf(start, end);
-    if (number < 0) return this.table.intern(start, end);
-    const letter = this.text.charCodeAt(start);
-    const indices = this.indicesFor(letter, number);
-    const known = indices[number]!;
-    if (known !== 0) return known - 1;
-    const index = this.table.append(start, end);
-    indices[number] = index + 1;
+  /** The index of the ID bytes[start, end), added when absent. */
+  intern(bytes: Uint8Array, start: number, end: number): number {
+    const number = numberOf(bytes, start, end);
+    if (number >= 0) {
+      const letter = bytes[start]!;
+      let indices = this.numbered[letter];
+      if (indices !== undefined && number < indices.length) {
+        const known = indices[number]!;
+        if (known !== 0) return known - 1;
+      } else if (number < DENSE_SLACK + 16 * this.numberedCount[letter]!) {
+        indices = this.growDense(letter, number);
+      } else {
+        indices = undefined;
+      }
+      if (indices !== undefined) {
+        if (this.sparseNumbered) {
+          const known = this.general.find(bytes, start, end);
+          if (known >= 0) return this.generalIds[known]!;
+        }
+        const index = this.add((letter << 24) | number);
+        indices[number] = index + 1;
+        this.numberedCount[letter]!++;
+        return index;
+      }
+      this.sparseNumbered = true;
+    }
+    const before = this.general.size;
+    const key = this.general.intern(bytes, start, end);
+    if (key < before) return this.generalIds[key]!;
+    if (key === this.generalIds.length) this.generalIds = growInt32(this.generalIds);
+    const index = this.add(-key - 1);
+    this.generalIds[key] = index;
     return index;
   }
 
-  /** The index of the ID text[start, end), or -1 when no alloc named it. */
-  find(start: number, end: number): number {
-    const number = this.numberOf(start, end);
-    if (number < 0) return this.table.find(start, end);
-    const indices = this.numbered[this.text.charCodeAt(start)];
-    return indices === undefined || number >= indices.length ? -1 : indices[number]! - 1;
+  /** The index of the ID bytes[start, end), or -1 when no alloc named it. */
+  find(bytes: Uint8Array, start: number, end: number): number {
+    const number = numberOf(bytes, start, end);
+    if (number >= 0) {
+      const indices = this.numbered[bytes[start]!];
+      if (indices !== undefined && number < indices.length && indices[number] !== 0) return indices[number]! - 1;
+      if (!this.sparseNumbered) return -1;
+    }
+    const key = this.general.find(bytes, start, end);
+    return key < 0 ? -1 : this.generalIds[key]!;
   }
 
-  /** The number of a `letter + digits` ID without leading zeros, else -1. */
-  private numberOf(start: number, end: number): number {
-    const text = this.text;
-    const letter = text.charCodeAt(start);
-    if (end - start < 2 || end - start > 9 || !((letter >= 65 && letter <= 90) || (letter >= 97 && letter <= 122))) return -1;
-    if (text.charCodeAt(start + 1) === 48 && end - start > 2) return -1; // leading zero: not canonical
-    let number = 0;
-    for (let i = start + 1; i < end; i++) {
-      const digit = text.charCodeAt(i) - 48;
-      if (digit < 0 || digit > 9) return -1;
-      number = number * 10 + digit;
-    }
-    return number < MAX_NUMBER ? number : -1;
+  private add(ref: number): number {
+    const index = this.count++;
+    if (index === this.refs.length) this.refs = growInt32(this.refs);
+    this.refs[index] = ref;
+    return index;
   }
 
-  private indicesFor(letter: number, number: number): Int32Array {
-    let indices = this.numbered[letter];
-    if (indices === undefined || number >= indices.length) {
-      let size = indices === undefined ? 1024 : indices.length;
-      while (size <= number) size *= 2;
-      const bigger = new Int32Array(size);
-      if (indices !== undefined) bigger.set(indices);
-      this.numbered[letter] = indices = bigger;
-    }
-    return indices;
+  private growDense(letter: number, number: number): Int32Array {
+    const old = this.numbered[letter];
+    const bigger = growInt32(old ?? new Int32Array(512), number + 1);
+    this.numbered[letter] = bigger;
+    return bigger;
   }
+}
+
+/** The number of a `letter + digits` ID without leading zeros (below 2^24), else -1. */
+function numberOf(bytes: Uint8Array, start: number, end: number): number {
+  const letter = bytes[start]!;
+  if (end - start < 2 || end - start > 9 || !((letter >= 65 && letter <= 90) || (letter >= 97 && letter <= 122))) return -1;
+  if (bytes[start + 1] === 48 && end - start > 2) return -1; // leading zero: not canonical
+  let number = 0;
+  for (let i = start + 1; i < end; i++) {
+    const digit = bytes[i]! - 48;
+    if (digit < 0 || digit > 9) return -1;
+    number = number * 10 + digit;
+  }
+  return number < MAX_NUMBER ? number : -1;
 }

@@ -1,12 +1,16 @@
 /**
- * Replays a parsed trace on an LMM heap with the spec's output contract: `ok` / `null` for every
+ * Replays a parsed trace on an LMM heap with the output docs/trace-format.md describes: `ok` / `null` for every
  * alloc and one JSON line per dump on the output, diagnostics apart. IDs are the layer that knows
  * which allocation a name came from, so a second free of an ID is caught here (reported, heap
  * unchanged) and never reaches xfree, where the address may already belong to a new block.
+ *
+ * One replayer serves both ways of reading a trace: as the sink of a TraceReader (operations
+ * replayed as their lines are read) and driven by a parsed TraceProgram (`replayTrace`).
  */
 import { LmmHeap, type HeapOptions } from '../engine/lmmHeap';
 import { dumpHeap } from '../engine/traceDump';
-import { TraceOp, type TraceProgram } from './traceProgram';
+import { TraceOp, type TraceSink } from './traceReader';
+import type { TraceProgram } from './traceProgram';
 
 export interface TraceDiagnostic {
   line: number;
@@ -34,70 +38,152 @@ const enum IdState {
   Failed = 3,
 }
 
+/** The texts behind a trace's indices, read only for registrations and messages. */
+export interface TraceNames {
+  name(index: number): string;
+  id(index: number): string;
+}
+
+export class TraceReplayer implements TraceSink {
+  heap: LmmHeap | null = null;
+  readonly output: string[] = [];
+  readonly diagnostics: TraceDiagnostic[] = [];
+  private addresses = new Float64Array(1024);
+  private states = new Uint8Array(1024);
+  /** Struct name index → family id (-1 = not registered through that name yet). */
+  private familyOfName: Int32Array = new Int32Array(16).fill(-1);
+  // Output lines are collected as references to constant strings and joined in chunks:
+  // appending with += would allocate a string per line.
+  private pending: string[] = [];
+  private operations = 0;
+
+  constructor(
+    private readonly texts: TraceNames,
+    private readonly options: Omit<HeapOptions, 'pageSize'> = {},
+    private readonly hooks: ReplayHooks = {},
+  ) {}
+
+  begin(pageSize: number): void {
+    this.heap = new LmmHeap({ ...this.options, pageSize });
+  }
+
+  register(name: number, size: number, line: number): void {
+    const heap = this.before(line);
+    const family = heap.register(this.texts.name(name), size);
+    if (family < 0) this.diagnostics.push({ line, message: heap.lastError!.message });
+    else {
+      if (name >= this.familyOfName.length) this.familyOfName = grownFamilies(this.familyOfName, name);
+      this.familyOfName[name] = family;
+    }
+  }
+
+  alloc(id: number, name: number, units: number, line: number): void {
+    const heap = this.before(line);
+    if (id >= this.states.length) this.growIds(id);
+    let family = name < this.familyOfName.length ? this.familyOfName[name]! : -1;
+    if (family < 0) family = heap.familyId(this.texts.name(name));
+    const address = family < 0 ? heap.xcallocStruct(this.texts.name(name), units) : heap.xcalloc(family, units);
+    if (address === 0) {
+      this.states[id] = IdState.Failed;
+      this.addresses[id] = 0;
+      this.write('null\n');
+      this.diagnostics.push({ line, message: `alloc ${this.texts.id(id)} failed: ${heap.lastError!.message}` });
+    } else {
+      this.states[id] = IdState.Live;
+      this.addresses[id] = address;
+      this.write('ok\n');
+    }
+  }
+
+  free(id: number, line: number): void {
+    const heap = this.before(line);
+    const state = (id < this.states.length ? this.states[id]! : IdState.Unused) as IdState;
+    if (state === IdState.Live) {
+      if (!heap.xfree(this.addresses[id]!)) this.diagnostics.push({ line, message: heap.lastError!.message });
+      this.states[id] = IdState.Freed;
+    } else if (state === IdState.Freed) {
+      this.diagnostics.push({ line, message: `double free of ${this.texts.id(id)} (heap unchanged)` });
+    }
+  }
+
+  dump(line: number): void {
+    const heap = this.before(line);
+    this.write(this.hooks.onDump ? this.hooks.onDump(heap, line) : JSON.stringify(dumpHeap(heap)) + '\n');
+  }
+
+  /** The heap, output and diagnostics once every operation was replayed. */
+  result(): ReplayResult {
+    if (this.pending.length > 0) {
+      this.output.push(this.pending.join(''));
+      this.pending = [];
+    }
+    if (this.heap === null) throw new Error('replay result asked for before the trace began');
+    return { heap: this.heap, output: this.output, diagnostics: this.diagnostics };
+  }
+
+  private before(line: number): LmmHeap {
+    const heap = this.heap!;
+    const index = this.operations++;
+    if (this.hooks.beforeOp !== undefined) this.hooks.beforeOp(heap, index, line);
+    return heap;
+  }
+
+  private write(text: string): void {
+    this.pending.push(text);
+    if (this.pending.length >= 16384) {
+      this.output.push(this.pending.join(''));
+      this.pending = [];
+    }
+  }
+
+  private growIds(id: number): void {
+    let capacity = this.states.length * 2;
+    while (capacity <= id) capacity *= 2;
+    const addresses = new Float64Array(capacity);
+    addresses.set(this.addresses);
+    const states = new Uint8Array(capacity);
+    states.set(this.states);
+    this.addresses = addresses;
+    this.states = states;
+  }
+}
+
+function grownFamilies(old: Int32Array, index: number): Int32Array {
+  let capacity = old.length * 2;
+  while (capacity <= index) capacity *= 2;
+  const bigger = new Int32Array(capacity).fill(-1);
+  bigger.set(old);
+  return bigger;
+}
+
+/** Replays a parsed trace. */
 export function replayTrace(
   program: TraceProgram,
   options: Omit<HeapOptions, 'pageSize'> = {},
   hooks: ReplayHooks = {},
 ): ReplayResult {
-  const heap = new LmmHeap({ ...options, pageSize: program.pageSize });
-  const output: string[] = [];
-  const diagnostics: TraceDiagnostic[] = [];
-  const addresses = new Float64Array(program.ids.length);
-  const states = new Uint8Array(program.ids.length);
-  const familyOfName = new Int32Array(program.names.length).fill(-1);
+  const replayer = new TraceReplayer(
+    { name: (index) => program.names[index]!, id: (index) => program.ids.at(index) },
+    options,
+    hooks,
+  );
+  replayer.begin(program.pageSize);
   const { ops, argA, argB, argC, lines, length } = program;
-  // Output lines are collected as references to constant strings and joined in chunks:
-  // appending with += would allocate a string per line.
-  let pending: string[] = [];
   for (let i = 0; i < length; i++) {
-    hooks.beforeOp?.(heap, i, lines[i]!);
     switch (ops[i] as TraceOp) {
-      case TraceOp.Register: {
-        const name = program.names[argA[i]!]!;
-        const id = heap.register(name, argB[i]!);
-        if (id < 0) diagnostics.push({ line: lines[i]!, message: heap.lastError!.message });
-        else familyOfName[argA[i]!] = id;
+      case TraceOp.Register:
+        replayer.register(argA[i]!, argB[i]!, lines[i]!);
         break;
-      }
-      case TraceOp.Alloc: {
-        const nameIndex = argB[i]!;
-        let family = familyOfName[nameIndex]!;
-        if (family < 0) family = heap.familyId(program.names[nameIndex]!);
-        const address = family < 0 ? heap.xcallocStruct(program.names[nameIndex]!, argC[i]!) : heap.xcalloc(family, argC[i]!);
-        const slot = argA[i]!;
-        if (address === 0) {
-          states[slot] = IdState.Failed;
-          addresses[slot] = 0;
-          pending.push('null\n');
-          diagnostics.push({ line: lines[i]!, message: `alloc ${program.ids.at(slot)} failed: ${heap.lastError!.message}` });
-        } else {
-          states[slot] = IdState.Live;
-          addresses[slot] = address;
-          pending.push('ok\n');
-        }
+      case TraceOp.Alloc:
+        replayer.alloc(argA[i]!, argB[i]!, argC[i]!, lines[i]!);
         break;
-      }
-      case TraceOp.Free: {
-        const slot = argA[i]!;
-        const state = states[slot] as IdState;
-        if (state === IdState.Live) {
-          if (!heap.xfree(addresses[slot]!)) diagnostics.push({ line: lines[i]!, message: heap.lastError!.message });
-          states[slot] = IdState.Freed;
-        } else if (state === IdState.Freed) {
-          diagnostics.push({ line: lines[i]!, message: `double free of ${program.ids.at(slot)} (heap unchanged)` });
-        }
+      case TraceOp.Free:
+        replayer.free(argA[i]!, lines[i]!);
         break;
-      }
-      case TraceOp.Dump: {
-        pending.push(hooks.onDump ? hooks.onDump(heap, lines[i]!) : JSON.stringify(dumpHeap(heap)) + '\n');
+      case TraceOp.Dump:
+        replayer.dump(lines[i]!);
         break;
-      }
-    }
-    if (pending.length >= 16384) {
-      output.push(pending.join(''));
-      pending = [];
     }
   }
-  if (pending.length > 0) output.push(pending.join(''));
-  return { heap, output, diagnostics };
+  return replayer.result();
 }

@@ -1,8 +1,9 @@
 // A real VS Code on this machine: code-server (VS Code for the browser, from the npm registry),
 // installed on demand into a cache folder and started on 127.0.0.1. The usual extension test
-// runners download VS Code from a server these machines cannot reach; see
-// ../shared/notes/vscode-e2e.md for what was checked. Everything started here is killed by
-// `stop()` (its whole process group), also on errors and timeouts.
+// runners download VS Code from Microsoft's servers, which a machine that reaches only the npm
+// registry cannot do; the README ("Tests") says how code-server is driven instead.
+// Everything started here is killed by `stop()` (its whole process group), also on errors and
+// timeouts.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

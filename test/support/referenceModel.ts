@@ -1,5 +1,5 @@
 /**
- * A small, obviously correct model of LMM classic, written straight from the spec with plain
+ * A small, obviously correct model of LMM classic, written straight from docs/allocator-model.md with plain
  * arrays and linear searches (no page bytes, no buckets, no bitmaps). The model-based test runs
  * the same operations on it and on the engine and compares their dumps after every step.
  */

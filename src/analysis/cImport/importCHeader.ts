@@ -8,7 +8,7 @@
  * layout of what was emitted; explicit padding fields make them agree.
  */
 import type { FieldLayout } from '../analysisInput';
-import { alignUp } from '../structLayout';
+import { alignUp } from '../cLayout';
 import { CSyntaxError, tokenize } from './cTokens';
 import { parseCHeader, type CHeader, type CProblem, type CRecord, type CType, type ScalarName } from './cDeclarations';
 

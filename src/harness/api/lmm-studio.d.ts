@@ -32,8 +32,33 @@ export interface CArray<E> extends Iterable<E> {
  */
 export type Block<T extends object> = T & { readonly [index: number]: T };
 
+/** How a struct or union is laid out besides its fields: gcc's `packed` and `aligned(N)` attributes. */
+export interface RecordLayoutOptions {
+  /** `__attribute__((packed))`: every field at alignment 1, bit-fields run on bit by bit. */
+  packed?: boolean;
+  /** `__attribute__((aligned(N)))`: the struct's alignment is at least N (a power of two). */
+  aligned?: number;
+}
+
+/** A class decorator (`@struct`, `@union`, and their forms with options). */
+export type RecordDecorator = <C extends StructClass>(value: C, context: ClassDecoratorContext<C>) => void;
+
 /** Lays the class out as a C struct (x86-64 ABI: declaration order, natural alignment, padding). */
 export declare function struct<C extends StructClass>(value: C, context: ClassDecoratorContext<C>): void;
+/** `@struct({ packed: true })`, `@struct({ aligned: 16 })`: a struct with gcc's layout attributes. */
+export declare function struct(options: RecordLayoutOptions): RecordDecorator;
+
+/** Lays the class out as a C union: every field at offset 0, the size of the largest, rounded up to the alignment. */
+export declare function union<C extends StructClass>(value: C, context: ClassDecoratorContext<C>): void;
+/** `@union({ aligned: 16 })`, `@union({ packed: true })`. */
+export declare function union(options: RecordLayoutOptions): RecordDecorator;
+
+/** A field attribute: works on any field, before or after its type decorator. */
+export type FieldAttribute = (value: undefined, context: ClassFieldDecoratorContext) => void;
+/** `__attribute__((aligned(N)))` on a field: it starts at a multiple of N (also inside a packed struct). */
+export declare function aligned(n: number): FieldAttribute;
+/** `__attribute__((packed))` on one field: alignment 1. */
+export declare const packed: FieldAttribute;
 
 /** Unsigned and signed integers and floating point numbers; 64-bit integers are `bigint`. */
 export declare const u8: CType<number>;
@@ -46,6 +71,35 @@ export declare const i32: CType<number>;
 export declare const i64: CType<bigint>;
 export declare const f32: CType<number>;
 export declare const f64: CType<number>;
+/** `__int128` and `unsigned __int128`: 16 bytes, aligned to 16, read and written as bigint. */
+export declare const i128: CType<bigint>;
+export declare const u128: CType<bigint>;
+/** `long double` (x86-64: the x87 80-bit format in 16 bytes, aligned to 16), read and written as a number (a double). */
+export declare const f80: CType<number>;
+
+/** The integer types a bit-field can be declared with. */
+export type IntegerCType = typeof u8 | typeof u16 | typeof u32 | typeof i8 | typeof i16 | typeof i32 | CEnum<number>;
+export type WideIntegerCType = typeof u64 | typeof i64 | typeof i128 | typeof u128 | CEnum<bigint>;
+
+/**
+ * A bit-field (`unsigned flags : 3` is `@bits(u32, 3) flags!: number`), placed as gcc places it.
+ * Reads sign-extend signed types; writes keep the low `width` bits, as C does. 64- and 128-bit
+ * types read as bigint.
+ */
+export declare function bits(type: IntegerCType, width: number): CType<number>;
+export declare function bits(type: WideIntegerCType, width: number): CType<bigint>;
+
+declare const cEnumBrand: unique symbol;
+/** A C enum type: usable as a field decorator, an `@array` element and a `bits` type. */
+export interface CEnum<V> extends CType<V> {
+  readonly [cEnumBrand]: true;
+}
+/**
+ * A C enum with these enumerators: 4 bytes, or 8 when a value does not fit in 32 bits (as gcc
+ * decides); signed when a value is negative. Reads as a number, or as bigint when a value is given as one.
+ */
+export declare function cenum(values: Readonly<Record<string, number>>): CEnum<number>;
+export declare function cenum(values: Readonly<Record<string, number | bigint>>): CEnum<bigint>;
 
 /** `char name[n]`: reads up to the NUL, writes at most n − 1 bytes and a NUL (longer strings are cut and reported). */
 export declare function char(length: number): CType<string>;
@@ -76,7 +130,10 @@ export interface Buf extends Iterable<number> {
 /** A struct embedded by value. */
 export declare function field<T extends object>(target: () => StructClass<T>): CType<T>;
 
-/** A fixed array of a C type (`@array(u32, 4)`) or of structs (`@array(() => point_t, 3)`). */
+/**
+ * A fixed array of a C type (`@array(u32, 4)`) or of structs (`@array(() => point_t, 3)`).
+ * Length 0 is a flexible array member (`int data[]`): its offset and alignment, no bytes.
+ */
 export declare function array<E>(element: CType<E>, length: number): CType<CArray<E>>;
 export declare function array<T extends object>(element: () => StructClass<T>, length: number): CType<CArray<T>>;
 
@@ -92,7 +149,9 @@ export declare function MM_REG_STRUCT(type: StructClass): void;
 
 /**
  * Allocates `units` zeroed structs. Non-null in the type, as in C; at run time it is `null` when
- * the allocation fails (unregistered struct, too large for a page, out of memory).
+ * the allocation fails (unregistered struct, too large for a page, out of memory). `units` may be
+ * 0: LMM gives a block of no bytes (as malloc(0) gives a unique pointer), whose fields are out of
+ * bounds.
  */
 export declare function XCALLOC<T extends object>(units: number, type: StructClass<T>): Block<T>;
 
@@ -103,7 +162,20 @@ export declare function XCALLOC<T extends object>(units: number, type: StructCla
  */
 export declare function XCALLOC_BUF(bytes: number): Buf;
 
-/** Frees a block (pass the view XCALLOC returned). */
+/**
+ * C's realloc: gives the block `units` units of its struct. A block that already has them keeps
+ * its place (and its size: LMM cannot shrink a block); a longer one moves: a new block is
+ * allocated, the old bytes copied, the old block freed (views of it are then stale, as the old
+ * pointer is in C). `null` allocates (pass the struct: `XREALLOC(null, 4, node_t)`); 0 units
+ * frees and gives `null`. When the new block cannot be had, it gives `null` and the old block is
+ * left as it was.
+ */
+export declare function XREALLOC<T extends object>(block: Block<T> | T | null, units: number, type?: StructClass<T>): Block<T>;
+
+/** C's realloc for a buffer (`XCALLOC_BUF`), in bytes, as `XREALLOC`; `null` allocates a buffer. */
+export declare function XREALLOC_BUF(buffer: Buf | null, bytes: number): Buf;
+
+/** Frees a block (pass the view XCALLOC returned). `XFREE(null)` does nothing, as free(NULL) in C. */
 export declare function XFREE(block: object | null): void;
 
 /** The address a view points at (how pointers are compared). */

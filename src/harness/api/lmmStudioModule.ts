@@ -5,25 +5,19 @@
  */
 import { blockUsageReport, memoryUsageReport, registeredPageFamiliesReport } from '../../engine/classicReport';
 import type { HarnessRuntime } from '../runtime/harnessRuntime';
-import { elementType, fieldDecorator, scalarDecorator, takeFieldRecords, type StructClass } from './fieldTypes';
-import { buf, declareStruct } from './structLayout';
+import { elementType, fieldDecorator, scalarDecorator, type StructClass } from './fieldTypes';
+import { layoutDecorators } from './layoutDecorators';
+import { buf } from './structLayout';
 
 export function createLmmStudioModule(runtime: HarnessRuntime): Record<string, unknown> {
   const paths = runtime.paths;
   const NO_ARGS: readonly unknown[] = Object.freeze([]);
   const api: Record<string, unknown> = {
-    struct(cls: StructClass, context: ClassDecoratorContext) {
-      if (context === null || typeof context !== 'object' || context.kind !== 'class') {
-        throw new TypeError('@struct goes on a class');
-      }
-      const name = context.name ?? cls.name;
-      if (!name) throw new TypeError('@struct needs a named class (its name is the struct name)');
-      declareStruct(cls, name, takeFieldRecords(context.metadata as Record<symbol, unknown> | undefined));
-    },
+    ...layoutDecorators(),
     field: (target: () => StructClass) => fieldDecorator({ kind: 'struct', target }),
     array: (element: unknown, length: number) => {
-      if (!Number.isInteger(length) || length < 1)
-        throw new RangeError(`@array length must be a positive integer, not ${length}`);
+      if (!Number.isInteger(length) || length < 0)
+        throw new RangeError(`@array length must be a whole number (0 for a flexible array member), not ${length}`);
       return fieldDecorator({ kind: 'array', element: elementType(element), length });
     },
     char: (length: number) => {
@@ -50,6 +44,8 @@ export function createLmmStudioModule(runtime: HarnessRuntime): Record<string, u
     MM_REG_STRUCT: (cls: unknown) => runtime.register(cls),
     XCALLOC: (units: number, cls: unknown) => runtime.xcalloc(units, cls),
     XCALLOC_BUF: (bytes: number) => runtime.xcallocBuf(bytes),
+    XREALLOC: (view: unknown, units: unknown, cls?: unknown) => runtime.xrealloc(view, units, cls),
+    XREALLOC_BUF: (view: unknown, bytes: unknown) => runtime.xreallocBuf(view, bytes),
     XFREE: (view: unknown) => runtime.xfree(view),
     addressOf: (view: unknown) => runtime.addressOf(view),
     sizeof: (cls: unknown) => runtime.sizeOf(cls),

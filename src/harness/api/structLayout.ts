@@ -1,15 +1,24 @@
 /**
- * Struct registry and C layout (x86-64 System V): fields in declaration order, each at the next
- * multiple of its alignment; the struct's alignment is its largest field's, and its size is
- * rounded up to it. Layouts are computed on first use, so declaration order of classes is free.
+ * Struct registry and C layout (x86-64 System V, as gcc makes it: `placeMembers`): fields in
+ * declaration order, each at the next multiple of its alignment; the struct's alignment is its
+ * largest field's, and its size is rounded up to it; unions, bit-fields, `packed` and
+ * `aligned(N)` as the compiler lays them out. Layouts are computed on first use, so declaration
+ * order of classes is free.
  */
 import type { FieldLayout, Site, StructLayout } from '../../analysis/analysisInput';
+import { placeMembers, type MemberSpec, type RecordSpec } from '../../analysis/cLayout';
 import { POINTER_SIZE } from './cTypes';
 import type { FieldRecord, FieldType, StructClass } from './fieldTypes';
 
 export interface ResolvedField extends FieldLayout {
   fieldType: FieldType;
+  /** A bit-field's first bit, counted from the struct's start (its bytes are offset .. offset + size). */
+  bitOffset?: number;
 }
+
+/** `@union`, `@struct({ packed: true })`, `@struct({ aligned: 16 })`. */
+export type RecordOptions = RecordSpec;
+export const PLAIN_STRUCT: RecordOptions = Object.freeze({ kind: 'struct', packed: false, alignAttr: 0 });
 
 export interface ResolvedLayout {
   size: number;
@@ -24,6 +33,7 @@ export interface StructInfo {
   /** The decorator context's class name (bundlers may rename the class itself). */
   readonly name: string;
   readonly fields: FieldRecord[];
+  readonly options: RecordOptions;
   site?: Site;
   layout: ResolvedLayout | null;
   computing: boolean;
@@ -33,8 +43,13 @@ const structs = new WeakMap<object, StructInfo>();
 /** Every struct in declaration order (for reports). */
 export const declaredStructs: StructInfo[] = [];
 
-export function declareStruct(cls: StructClass, name: string, fields: FieldRecord[]): StructInfo {
-  const info: StructInfo = { cls, name, fields, layout: null, computing: false };
+export function declareStruct(
+  cls: StructClass,
+  name: string,
+  fields: FieldRecord[],
+  options: RecordOptions = PLAIN_STRUCT,
+): StructInfo {
+  const info: StructInfo = { cls, name, fields, options, layout: null, computing: false };
   structs.set(cls, info);
   declaredStructs.push(info);
   return info;
@@ -51,6 +66,7 @@ export const BUF_STRUCT: StructInfo = {
   cls: buf,
   name: 'buf',
   fields: [],
+  options: PLAIN_STRUCT,
   layout: { size: 1, align: 1, fields: [], pointerOffsets: [] },
   computing: false,
 };
@@ -83,19 +99,39 @@ export function layoutOf(info: StructInfo): ResolvedLayout {
   if (info.computing) throw new TypeError(`struct ${info.name} embeds itself (use ptr(() => ${info.name}) for a link)`);
   info.computing = true;
   try {
-    let offset = 0;
-    let align = 1;
+    const shapes = info.fields.map((record) => typeShape(record.type, `${info.name}.${record.name}`));
+    const specs: MemberSpec[] = info.fields.map((record, k) => ({
+      size: shapes[k]!.size,
+      align: shapes[k]!.align,
+      bits: record.type.kind === 'bits' ? record.type.width : null,
+      named: true,
+      alignAttr: record.alignAttr,
+      packed: record.packed,
+    }));
+    const placed = placeMembers(info.options, specs);
     const fields: ResolvedField[] = [];
     const pointerOffsets: number[] = [];
-    for (const record of info.fields) {
-      const shape = typeShape(record.type, `${info.name}.${record.name}`);
-      offset = roundUp(offset, shape.align);
-      fields.push({ name: record.name, type: shape.text, offset, size: shape.size, align: shape.align, fieldType: record.type });
+    info.fields.forEach((record, k) => {
+      const shape = shapes[k]!;
+      const bit = placed.bitOffsets[k]!;
+      const offset = Math.floor(bit / 8);
+      const isBits = record.type.kind === 'bits';
+      const size = isBits ? Math.ceil((bit + specs[k]!.bits!) / 8) - offset : shape.size;
+      const field: ResolvedField = {
+        name: record.name,
+        type: shape.text,
+        offset,
+        size,
+        align: shape.align,
+        fieldType: record.type,
+      };
+      if (isBits) field.bitOffset = bit;
+      fields.push(field);
       for (const p of shape.pointers) pointerOffsets.push(offset + p);
-      offset += shape.size;
-      if (shape.align > align) align = shape.align;
-    }
-    info.layout = { size: roundUp(offset, align), align, fields, pointerOffsets };
+    });
+    // A union's overlapping pointers are all candidates, as a conservative scan would see them.
+    pointerOffsets.sort((a, b) => a - b);
+    info.layout = { size: placed.size, align: placed.align, fields, pointerOffsets: [...new Set(pointerOffsets)] };
     return info.layout;
   } finally {
     info.computing = false;
@@ -113,6 +149,10 @@ function typeShape(type: FieldType, context: string): TypeShape {
   switch (type.kind) {
     case 'scalar':
       return { size: type.scalar.size, align: type.scalar.align, text: type.scalar.name, pointers: [] };
+    case 'bits':
+      return { size: type.int.size, align: type.int.align, text: `${type.int.name}:${type.width}`, pointers: [] };
+    case 'enum':
+      return { size: type.int.size, align: type.int.align, text: type.int.name, pointers: [] };
     case 'char':
       return { size: type.length, align: 1, text: `char[${type.length}]`, pointers: [] };
     case 'ptr': {
@@ -138,10 +178,6 @@ function typeShape(type: FieldType, context: string): TypeShape {
       return { size: element.size * type.length, align: element.align, text, pointers };
     }
   }
-}
-
-function roundUp(n: number, align: number): number {
-  return Math.ceil(n / align) * align;
 }
 
 /** The contract's StructLayout (for the analyses and hovers). */

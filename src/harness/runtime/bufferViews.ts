@@ -47,20 +47,16 @@ Object.defineProperty(BufferView.prototype, VIEW_STRUCT, { value: BUF_STRUCT });
 Object.defineProperty(BufferView.prototype, Symbol.toStringTag, { value: 'buf' });
 
 function byteAt(view: BufferView, i: number): number {
-  if (dead(view)) return 0;
-  if (!(i >= 0 && i < view._n)) {
-    outOfBounds(view, i);
-    return 0;
-  }
+  if (!usableByte(view, i, false)) return 0;
   return view._d.getUint8(view._o + i);
 }
 
-function outOfBounds(view: BufferView, i: number): void {
-  viewHost().report(
-    'out-of-bounds',
-    `index ${i} is out of bounds: ${viewHost().describe(view._a)} has ${view._n} byte(s) from this view`,
-    view._a,
-  );
+/** Whether byte i of the buffer can be touched; when not, the read or write is reported (as memcheck names it). */
+function usableByte(view: BufferView, i: number, write: boolean): boolean {
+  const a = view._a;
+  if (a >= 0 && viewHost().freed[a] === 0 && i >= 0 && i < view._n) return true;
+  viewHost().badAccess(view, write, i, 1, `[${i}]`);
+  return false;
 }
 
 /** The byte index a property key names (negative ones included: `b[-1]` is reported, not ignored). */
@@ -79,9 +75,7 @@ export function makeBufferView(d: DataView, o: number, allocId: number, address:
     set(target, key, value) {
       const i = byteIndex(key);
       if (i !== undefined) {
-        if (dead(target)) return true;
-        if (!(i >= 0 && i < target._n)) outOfBounds(target, i);
-        else target._d.setUint8(target._o + i, Number(value) & 255);
+        if (usableByte(target, i, true)) target._d.setUint8(target._o + i, Number(value) & 255);
         return true;
       }
       if (key === 'text') {

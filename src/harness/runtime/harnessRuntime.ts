@@ -4,7 +4,7 @@
  * allocation log (`allocationLog.ts`), the memory errors in the error log (`memoryErrorLog.ts`).
  * It runs inside the sandbox (no Node), with the harness.
  */
-import type { MemoryErrorKind, MemoryErrorRecord, RootRecord, RunData, Site } from '../../analysis/analysisInput';
+import type { MemoryAccess, MemoryErrorKind, MemoryErrorRecord, RootRecord, RunData, Site } from '../../analysis/analysisInput';
 import { META_SIZE } from '../../engine/constants';
 import { HeapOpKind, HeapOpRecorder, type HeapOpBatch } from '../../engine/heapOps';
 import { BUF_FAMILY_NAME, isBufferFamily, LmmHeap } from '../../engine/lmmHeap';
@@ -164,26 +164,97 @@ export class HarnessRuntime implements ViewHost {
       this.opError('unregistered-struct', `XCALLOC: ${name} is not a @struct class`, -1);
       return null;
     }
-    if (!(typeof units === 'number' && Number.isInteger(units) && units >= 1)) {
-      throw new RangeError(`XCALLOC(${String(units)}, ${info.name}): units must be a positive integer`);
-    }
+    requireUnits(units, () => `XCALLOC(${String(units)}, ${info.name})`, 'units');
     const family = this.familyOf.get(info) ?? -1;
+    const address = this.allocate(
+      family,
+      units,
+      () => `XCALLOC: struct ${info.name} is not registered (call MM_REG_STRUCT(${info.name}) first)`,
+    );
+    if (address === 0) return null;
+    return this.blockView(info, this.addAllocation(address, units, family), address, units);
+  }
+
+  /**
+   * LMM's xcalloc on `family`, recorded; a failure is reported (`unregistered` words the message
+   * for a struct never registered) and gives 0.
+   */
+  private allocate(family: number, units: number, unregistered: () => string): number {
     const address = this.heap.xcalloc(family, units);
     this.record(HeapOpKind.Alloc, family, units, address, undefined);
-    if (address === 0) {
-      const error = this.heap.lastError!;
-      const kind: MemoryErrorKind =
-        error.kind === 'unregistered-struct' ? 'unregistered-struct' : error.kind === 'too-large' ? 'too-large' : 'out-of-memory';
-      const message =
-        kind === 'unregistered-struct'
-          ? `XCALLOC: struct ${info.name} is not registered (call MM_REG_STRUCT(${info.name}) first)`
-          : error.message;
-      this.opError(kind, message, -1);
+    if (address !== 0) return address;
+    const error = this.heap.lastError!;
+    const kind: MemoryErrorKind =
+      error.kind === 'unregistered-struct' ? 'unregistered-struct' : error.kind === 'too-large' ? 'too-large' : 'out-of-memory';
+    this.opError(kind, kind === 'unregistered-struct' ? unregistered() : error.message, -1);
+    return 0;
+  }
+
+  /** The view of a whole block: a buffer view for the family `buf`, else a struct view. */
+  private blockView(info: StructInfo, id: number, address: number, units: number): StructView {
+    const kernel = this.heap.kernel;
+    return viewOf(info, kernel.view(address), address - kernel.pageOf(address), id, address, units);
+  }
+
+  /**
+   * C's realloc on a struct block: `null` allocates (the struct type is then needed), 0 units
+   * frees and gives null, a block that already has the units keeps its place, a longer one moves
+   * (allocate, copy, free: recorded as the allocation and the free they are).
+   */
+  xrealloc(value: unknown, units: unknown, cls?: unknown): StructView | null {
+    if (value === null || value === undefined) {
+      if (cls === undefined)
+        throw new TypeError('XREALLOC(null, units, T): reallocating null allocates, so it needs the struct T');
+      return this.xcalloc(units as number, cls);
+    }
+    if (!isView(value) || viewStruct(value) === BUF_STRUCT) {
+      throw new TypeError('XREALLOC takes a view returned by XCALLOC (buffers go to XREALLOC_BUF)');
+    }
+    const info = viewStruct(value);
+    if (cls !== undefined && structInfo(cls) !== info) {
+      const name = structInfo(cls)?.name ?? (typeof cls === 'function' ? cls.name : String(cls));
+      throw new TypeError(`XREALLOC: the block holds ${info.name}, not ${name} (a block keeps its struct)`);
+    }
+    requireUnits(units, () => `XREALLOC(…, ${String(units)})`, 'units');
+    return this.reallocate(value, units, info, 'XREALLOC');
+  }
+
+  /** C's realloc on a buffer: as `xrealloc`, in bytes; `null` allocates a buffer. */
+  xreallocBuf(value: unknown, bytes: unknown): StructView | null {
+    if (value === null || value === undefined) return this.xcallocBuf(bytes);
+    if (!isView(value) || viewStruct(value) !== BUF_STRUCT) {
+      throw new TypeError('XREALLOC_BUF takes a buffer returned by XCALLOC_BUF (struct blocks go to XREALLOC)');
+    }
+    requireUnits(bytes, () => `XREALLOC_BUF(…, ${String(bytes)})`, 'bytes');
+    return this.reallocate(value, bytes, BUF_STRUCT, 'XREALLOC_BUF');
+  }
+
+  private reallocate(view: StructView, units: number, info: StructInfo, what: string): StructView | null {
+    if (this.leakCheckRequests !== undefined && Atomics.load(this.leakCheckRequests, 0) !== 0) this.requestedLeakCheck();
+    if (this.refuseFree(view, what)) return null;
+    const id = view._a;
+    const log = this.allocations;
+    const address = log.addressOf(id);
+    if (units === 0) {
+      this.freeBlock(id, address);
       return null;
     }
-    const id = this.addAllocation(address, units, family);
+    const oldUnits = log.unitsOf(id);
+    if (units <= oldUnits) return view;
+    const family = log.familyOf(id);
+    const moved = this.allocate(family, units, () => `${what}: struct ${info.name} is not registered`);
+    // As C's realloc: when the new block cannot be had, the old one is left as it was.
+    if (moved === 0) return null;
+    const newId = this.addAllocation(moved, units, family);
     const kernel = this.heap.kernel;
-    return makeView(info, kernel.view(address), address - kernel.pageOf(address), id, address, units);
+    const from = kernel.view(address);
+    const to = kernel.view(moved);
+    const fromOffset = address - kernel.pageOf(address);
+    const toOffset = moved - kernel.pageOf(moved);
+    const bytes = oldUnits * this.heap.families[family]!.structSize;
+    for (let i = 0; i < bytes; i++) to.setUint8(toOffset + i, from.getUint8(fromOffset + i));
+    this.freeBlock(id, address);
+    return this.blockView(info, newId, moved, units);
   }
 
   /**
@@ -193,9 +264,7 @@ export class HarnessRuntime implements ViewHost {
    */
   xcallocBuf(bytes: unknown): StructView | null {
     if (this.leakCheckRequests !== undefined && Atomics.load(this.leakCheckRequests, 0) !== 0) this.requestedLeakCheck();
-    if (!(typeof bytes === 'number' && Number.isInteger(bytes) && bytes >= 1)) {
-      throw new RangeError(`XCALLOC_BUF(${String(bytes)}): bytes must be a positive integer`);
-    }
+    requireUnits(bytes, () => `XCALLOC_BUF(${String(bytes)})`, 'bytes');
     const heap = this.heap;
     const familiesBefore = heap.families.length;
     const address = heap.xcalloc_buf(bytes);
@@ -212,28 +281,37 @@ export class HarnessRuntime implements ViewHost {
       this.opError(kind, `XCALLOC_BUF: ${error.message}`, -1);
       return null;
     }
-    const id = this.addAllocation(address, bytes, family);
-    const kernel = heap.kernel;
-    return makeBufferView(kernel.view(address), address - kernel.pageOf(address), id, address, bytes);
+    return this.blockView(BUF_STRUCT, this.addAllocation(address, bytes, family), address, bytes);
   }
 
   xfree(value: unknown): void {
     if (this.leakCheckRequests !== undefined && Atomics.load(this.leakCheckRequests, 0) !== 0) this.requestedLeakCheck();
+    // free(NULL) is legal C and does nothing: no heap call, no step.
+    if (value === null) return;
+    if (this.refuseFree(value, 'XFREE')) return;
+    const id = (value as StructView)._a;
+    this.freeBlock(id, this.allocations.addressOf(id));
+  }
+
+  /**
+   * Whether `what` (XFREE, XREALLOC …) must refuse to free `value`: not a view, an out-of-bounds
+   * element, a block already freed, or a pointer into a block's middle. A refusal is reported and
+   * recorded as the failed free it is.
+   */
+  private refuseFree(value: unknown, what: string): boolean {
     if (!isView(value)) {
       this.refusedFree(
         0,
         'invalid-free',
-        value === null || value === undefined
-          ? 'XFREE(null): there is no block to free'
-          : 'XFREE takes a view returned by XCALLOC',
+        value === undefined ? `${what}(undefined): there is no block to free` : `${what} takes a view returned by XCALLOC`,
         -1,
       );
-      return;
+      return true;
     }
     const id = value._a;
     if (id < 0) {
-      this.refusedFree(0, 'invalid-free', 'XFREE of an out-of-bounds element (not a block)', -1);
-      return;
+      this.refusedFree(0, 'invalid-free', `${what} of an out-of-bounds element (not a block)`, -1);
+      return true;
     }
     const log = this.allocations;
     const address = log.addressOf(id);
@@ -241,7 +319,7 @@ export class HarnessRuntime implements ViewHost {
       // A stale view never frees the block that now lives at its address.
       const reused = log.lastAllocationAt(address) !== id;
       this.refusedFree(reused ? 0 : address, 'double-free', `double free: ${this.describe(id)} was already freed`, id);
-      return;
+      return true;
     }
     if (value._x !== address) {
       this.refusedFree(
@@ -250,15 +328,20 @@ export class HarnessRuntime implements ViewHost {
         `invalid free: 0x${value._x.toString(16)} is inside ${this.describe(id)}, ${value._x - address} bytes past its start`,
         id,
       );
-      return;
+      return true;
     }
+    return false;
+  }
+
+  /** Frees the live block `id` (at `address`), recorded. */
+  private freeBlock(id: number, address: number): void {
     const ok = this.heap.xfree(address);
     this.record(HeapOpKind.Free, address, 0, ok ? 1 : 0, undefined);
     if (!ok) {
       this.opError('invalid-free', this.heap.lastError?.message ?? 'invalid free', id);
       return;
     }
-    log.markFreed(id, this.recorder.steps - 1, this.paths.current);
+    this.allocations.markFreed(id, this.recorder.steps - 1, this.paths.current);
   }
 
   private refusedFree(address: number, kind: MemoryErrorKind, message: string, id: number): void {
@@ -418,14 +501,56 @@ export class HarnessRuntime implements ViewHost {
   }
 
   /**
+   * A read or write through a view that cannot touch the block, named as memcheck names it:
+   * "Invalid write of size 4: field `rollno`, 4 bytes after the end of a 56-byte student_t block
+   * allocated at FILE:LINE" (and where it was freed, for a use after free).
+   */
+  badAccess(view: StructView, write: boolean, offset: number, size: number, field: string): void {
+    const id = view._a;
+    if (id < 0) return;
+    const log = this.allocations;
+    const freed = log.isFreed(id);
+    const kind: MemoryErrorKind = freed ? 'use-after-free' : 'out-of-bounds';
+    // An error repeated in a hot loop only counts: do not build its text each time.
+    if (this.options.stackFrames && this.errorLog.countIfHot(`${kind}:${this.paths.current}`)) return;
+    const family = this.heap.families[log.familyOf(id)]!;
+    const blockBytes = this.blockBytes(id);
+    const at = view._x + offset - log.addressOf(id);
+    const where =
+      at < 0
+        ? `${-at} bytes before the start of`
+        : at >= blockBytes
+          ? `${at - blockBytes} bytes after the end of`
+          : `${at} bytes inside`;
+    const units = log.unitsOf(id);
+    const block = isBufferFamily(family)
+      ? `a ${blockBytes}-byte buffer`
+      : units === 1
+        ? `a ${blockBytes}-byte ${family.name} block`
+        : `a ${blockBytes}-byte block of ${units} × ${family.name}`;
+    const allocated = `allocated at ${siteLabel(this.paths.stack(log.allocPathOf(id))[0]!)}`;
+    const sites = freed ? `freed at ${siteLabel(this.paths.stack(log.freePathOf(id))[0]!)}, ${allocated}` : allocated;
+    const what = isBufferFamily(family) ? `byte ${field}` : `field \`${field}\``;
+    const message = `Invalid ${write ? 'write' : 'read'} of size ${size}: ${what}, ${where} ${block} ${sites}`;
+    this.report(kind, message, id, {
+      operation: write ? 'write' : 'read',
+      size,
+      field,
+      offset: at,
+      blockBytes,
+      struct: family.name,
+    });
+  }
+
+  /**
    * An error of a field access or a pointer read (use-after-free, out-of-bounds): the access has
    * no call site of its own, so its position comes from a stack trace, taken at most 64 times per
    * (kind, call path) so an error repeated in a hot loop stays cheap.
    */
-  report(kind: MemoryErrorKind, message: string, allocId: number): void {
+  report(kind: MemoryErrorKind, message: string, allocId: number, access?: MemoryAccess): void {
     const capture = this.options.stackFrames;
     if (!capture) {
-      this.opError(kind, message, allocId);
+      this.opError(kind, message, allocId, access);
       return;
     }
     const pathKey = `${kind}:${this.paths.current}`;
@@ -437,19 +562,25 @@ export class HarnessRuntime implements ViewHost {
     const site = stack[0]!;
     this.errorLog.addCaptured(
       pathKey,
-      this.errorRecord(kind, message, allocId, stack),
+      this.errorRecord(kind, message, allocId, stack, access),
       `${site.file}:${site.line}:${site.column}`,
     );
   }
 
   /** An error of an API call: its site is the call's (the innermost frame of the call path). */
-  private opError(kind: MemoryErrorKind, message: string, allocId: number): void {
+  private opError(kind: MemoryErrorKind, message: string, allocId: number, access?: MemoryAccess): void {
     const path = this.paths.current;
-    this.errorLog.add(this.errorRecord(kind, message, allocId, this.paths.stack(path)), `#${this.paths.innermost(path)}`);
+    this.errorLog.add(this.errorRecord(kind, message, allocId, this.paths.stack(path), access), `#${this.paths.innermost(path)}`);
   }
 
   /** A new record (count 1) for an error at `stack`, with the sites of the block it touched. */
-  private errorRecord(kind: MemoryErrorKind, message: string, allocId: number, stack: Site[]): MemoryErrorRecord {
+  private errorRecord(
+    kind: MemoryErrorKind,
+    message: string,
+    allocId: number,
+    stack: Site[],
+    access: MemoryAccess | undefined,
+  ): MemoryErrorRecord {
     const record: MemoryErrorRecord = {
       kind,
       message,
@@ -463,6 +594,7 @@ export class HarnessRuntime implements ViewHost {
       record.allocSite = this.paths.stack(log.allocPathOf(allocId))[0]!;
       if (log.isFreed(allocId)) record.freeSite = this.paths.stack(log.freePathOf(allocId))[0]!;
     }
+    if (access !== undefined) record.access = access;
     return record;
   }
 
@@ -546,6 +678,16 @@ const emptyView = new DataView(new ArrayBuffer(8));
 /** A view of `units` units of `target`: a buffer view for the built-in family `buf`, else a struct view. */
 function viewOf(target: StructInfo, d: DataView, o: number, id: number, address: number, units: number): StructView {
   return target === BUF_STRUCT ? makeBufferView(d, o, id, address, units) : makeView(target, d, o, id, address, units);
+}
+
+/**
+ * A count of units or bytes for an allocation call: a whole number, 0 included (LMM gives a
+ * zero-size block, as malloc(0) gives a unique pointer); anything else is the harness's mistake.
+ */
+function requireUnits(value: unknown, call: () => string, what: string): asserts value is number {
+  if (!(typeof value === 'number' && Number.isInteger(value) && value >= 0)) {
+    throw new RangeError(`${call()}: ${what} must be a whole number (0 or more)`);
+  }
 }
 
 export function siteLabel(site: Site): string {

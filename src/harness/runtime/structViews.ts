@@ -10,12 +10,19 @@
 import { readPointer, writePointer } from '../../engine/pointers';
 import type { FieldType } from '../api/fieldTypes';
 import { layoutOf, resolveTarget, type ResolvedField, type StructInfo } from '../api/structLayout';
+import { bitFieldAccess, wideReader, wideWriter } from './cFieldViews';
 
 /** What views need from the runtime that owns the heap. */
 export interface ViewHost {
   /** 1 per allocation id once freed (grown by the runtime; read on every access). */
   freed: Uint8Array;
   report(kind: 'use-after-free' | 'out-of-bounds', message: string, allocId: number): void;
+  /**
+   * A read or write of `size` bytes at `offset` from the view's first byte that cannot be done:
+   * the block was freed (use-after-free) or the view lies outside it (out-of-bounds). Nothing for
+   * a poison view (its bad pointer was reported when it was read).
+   */
+  badAccess(view: StructView, write: boolean, offset: number, size: number, field: string): void;
   /** The view a stored pointer reads back as: null for 0. */
   pointerView(address: number, target: StructInfo): StructView | null;
   /** A human name for an allocation, for messages. */
@@ -31,7 +38,10 @@ export interface StructView {
   _a: number;
   /** Address of the view's first byte. */
   _x: number;
-  /** Units from this element to the end of the block (bounds for `v[i]`). */
+  /**
+   * Units from this element to the end of the block (bounds for `v[i]`); 0 for an element past
+   * the block's end (or of a block of 0 units), whose every field access is out of bounds.
+   */
   _n: number;
 }
 
@@ -120,20 +130,23 @@ function viewClass(info: StructInfo): ViewConstructor {
   return View;
 }
 
-/** `v[i]`: the view of unit i, or a poison view (reported) past the block's end. */
+/**
+ * `v[i]`: the view of unit i. Past the block's end (or before it) it is a view with no units in
+ * bounds, reading no bytes: as in C, computing `&v[i]` is no error, but each access through it is
+ * reported as the read or write it is, at its offset from the block.
+ */
 export function element(info: StructInfo, view: StructView, i: number): StructView {
   if (view._a < 0) return view;
-  if (!(i >= 0 && i < view._n)) {
-    host.report(
-      'out-of-bounds',
-      `index ${i} is out of bounds: ${host.describe(view._a)} has ${view._n} unit(s) from this view`,
-      view._a,
-    );
-    return poisonView(info);
-  }
-  if (i === 0) return view;
+  if (i === 0 && view._n > 0) return view;
   const size = layoutOf(info).size;
+  if (!(i >= 0 && i < view._n)) return makeView(info, EMPTY, 0, view._a, view._x + i * size, 0);
   return makeView(info, view._d, view._o + i * size, view._a, view._x + i * size, view._n - i);
+}
+
+/** Whether an access through the view cannot touch bytes: a poison view, a freed block, or outside it. */
+function unusable(view: StructView): boolean {
+  const a = view._a;
+  return a < 0 || host.freed[a] !== 0 || view._n <= 0;
 }
 
 /** A Proxy answering every `v[i]` for blocks with more units than the prototype indexes. */
@@ -188,11 +201,15 @@ function fieldAccessor(info: StructInfo, field: ResolvedField): PropertyDescript
     const size = field.size;
     return {
       get(this: StructView) {
-        if (dead(this)) return poisonView(target);
-        return makeView(target, this._d, this._o + off, this._a, this._x + off, 1);
+        if (this._a < 0) return poisonView(target);
+        // A freed or outside view's member is one too: the access through it is what gets reported.
+        return makeView(target, this._d, this._o + off, this._a, this._x + off, this._n > 0 ? 1 : 0);
       },
       set(this: StructView, value: unknown) {
-        if (dead(this)) return;
+        if (unusable(this)) {
+          host.badAccess(this, true, off, size, name);
+          return;
+        }
         copyStruct(this._d, this._o + off, value, size, `${info.name}.${name}`);
       },
     };
@@ -200,30 +217,31 @@ function fieldAccessor(info: StructInfo, field: ResolvedField): PropertyDescript
   if (type.kind === 'array') {
     return {
       get(this: StructView) {
-        if (dead(this)) return arrayView(this, off, type.element, type.length, field, true);
-        return arrayView(this, off, type.element, type.length, field, false);
+        return arrayView(this, off, type.element, type.length, field);
       },
       set(this: StructView) {
         host.report('out-of-bounds', `cannot assign the array ${info.name}.${name} as a whole (assign its elements)`, this._a);
       },
     };
   }
-  const read = reader(type, `${info.name}.${name}`);
-  const write = writer(type, `${info.name}.${name}`);
+  const bitField = type.kind === 'bits' ? bitFieldAccess(type.int, type.width, field.bitOffset! - off * 8) : undefined;
+  const read = bitField?.read ?? reader(type, `${info.name}.${name}`);
+  const write = bitField?.write ?? writer(type, `${info.name}.${name}`);
   const fallback = zeroOf(type);
+  const size = field.size;
   return {
     get(this: StructView) {
       const a = this._a;
-      if (a < 0 || host.freed[a] !== 0) {
-        dead(this);
+      if (a < 0 || host.freed[a] !== 0 || this._n <= 0) {
+        host.badAccess(this, false, off, size, name);
         return fallback;
       }
       return read(this._d, this._o + off);
     },
     set(this: StructView, value: unknown) {
       const a = this._a;
-      if (a < 0 || host.freed[a] !== 0) {
-        dead(this);
+      if (a < 0 || host.freed[a] !== 0 || this._n <= 0) {
+        host.badAccess(this, true, off, size, name);
         return;
       }
       writingAllocation = a;
@@ -238,12 +256,17 @@ function zeroOf(type: FieldType): unknown {
       return type.scalar.bigint ? 0n : 0;
     case 'char':
       return '';
+    case 'bits':
+    case 'enum':
+      return type.int.bigint ? 0n : 0;
     default:
       return null;
   }
 }
 
 function reader(type: FieldType, where: string): Reader {
+  const wide = wideReader(type);
+  if (wide) return wide;
   switch (type.kind) {
     case 'scalar':
       switch (type.scalar.name) {
@@ -288,6 +311,8 @@ function reader(type: FieldType, where: string): Reader {
 }
 
 function writer(type: FieldType, where: string): Writer {
+  const wide = wideWriter(type);
+  if (wide) return wide;
   switch (type.kind) {
     case 'scalar':
       switch (type.scalar.name) {
@@ -339,7 +364,10 @@ export function addressOfValue(value: unknown, where: string): number {
 
 function copyStruct(d: DataView, o: number, value: unknown, size: number, where: string): void {
   if (!isView(value)) throw new TypeError(`${where}: assign a struct view (it is copied, like a C struct assignment)`);
-  if (dead(value)) return;
+  if (unusable(value)) {
+    host.badAccess(value, false, 0, size, `${viewStruct(value).name} (the whole struct, copied)`);
+    return;
+  }
   for (let i = 0; i < size; i++) d.setUint8(o + i, value._d.getUint8(value._o + i));
 }
 
@@ -407,16 +435,10 @@ function decodeUtf8(bytes: number[]): string {
 
 /**
  * A live, indexable view of an array field with `.length`: elements read and write the block's
- * bytes; an index past the end is reported and reads as 0 / null.
+ * bytes; an index past the end is reported and reads as 0 / null. Whether the block can be touched
+ * is asked at each access (a view of the array may outlive the block's XFREE).
  */
-function arrayView(
-  base: StructView,
-  off: number,
-  elementType: FieldType,
-  length: number,
-  field: ResolvedField,
-  stale: boolean,
-): unknown {
+function arrayView(base: StructView, off: number, elementType: FieldType, length: number, field: ResolvedField): unknown {
   const elementSize = length > 0 ? field.size / length : 0;
   const where = field.name;
   const fallback = zeroOf(elementType);
@@ -428,14 +450,25 @@ function arrayView(
     read = reader(elementType, where);
     write = elementType.kind === 'array' ? undefined : writer(elementType, where);
   }
-  const at = (i: number): unknown => {
-    if (stale || dead(base)) return structTarget ? poisonView(structTarget) : fallback;
+  /** The element's offset in the page view, or -1 (reported) when it cannot be touched. */
+  const checked = (i: number, isWrite: boolean): number => {
+    const at = off + i * elementSize;
+    // An element of a struct type is a view: accesses through it are checked (and reported) there.
+    if (structTarget === undefined && unusable(base)) {
+      host.badAccess(base, isWrite, at, elementSize, `${where}[${i}]`);
+      return -1;
+    }
+    if (base._a < 0) return -1;
     if (!(i >= 0 && i < length)) {
       host.report('out-of-bounds', `index ${i} is out of bounds of ${where}[${length}]`, base._a);
-      return structTarget ? poisonView(structTarget) : fallback;
+      return -1;
     }
-    const o = base._o + off + i * elementSize;
-    if (structTarget) return makeView(structTarget, base._d, o, base._a, base._x + off + i * elementSize, 1);
+    return base._o + at;
+  };
+  const at = (i: number): unknown => {
+    const o = checked(i, false);
+    if (o < 0) return structTarget ? poisonView(structTarget) : fallback;
+    if (structTarget) return makeView(structTarget, base._d, o, base._a, base._x + off + i * elementSize, base._n > 0 ? 1 : 0);
     return read!(base._d, o);
   };
   const target = { length };
@@ -455,12 +488,12 @@ function arrayView(
     set(_t, key, value) {
       if (typeof key === 'string' && isIndex(key)) {
         const i = Number(key);
-        if (stale || dead(base)) return true;
-        if (!(i >= 0 && i < length)) {
-          host.report('out-of-bounds', `index ${i} is out of bounds of ${where}[${length}]`, base._a);
+        if (structTarget !== undefined && unusable(base)) {
+          host.badAccess(base, true, off + i * elementSize, elementSize, `${where}[${i}]`);
           return true;
         }
-        const o = base._o + off + i * elementSize;
+        const o = checked(i, true);
+        if (o < 0) return true;
         writingAllocation = base._a;
         if (structTarget) copyStruct(base._d, o, value, elementSize, where);
         else write!(base._d, o, value);

@@ -1,6 +1,6 @@
 // A person's view of VS Code: code-server with the packaged extension installed, opened in
 // headless Chromium, driven through the keyboard and the command palette like a user would.
-// Selectors are VS Code 1.139's (../shared/notes/vscode-e2e.md).
+// Selectors are VS Code 1.139's (code-server 4.139.1); a newer VS Code may rename them.
 import path from 'node:path';
 import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
 import { launchChromium } from '../browser';

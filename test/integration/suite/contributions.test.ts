@@ -2,18 +2,10 @@
 // the LMM commands (registered, not only declared), the LMM views and the settings.
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { PALETTE_COMMANDS } from '../../../src/extension/contributions';
 import { activateLmm, extensionId } from './lmmExtension';
 
-const lmmCommands = [
-  'lmm.runHarness',
-  'lmm.stopRun',
-  'lmm.showMemoryMap',
-  'lmm.newHarness',
-  'lmm.checkLeaksNow',
-  'lmm.openTrace',
-  'lmm.exportReport',
-  'lmm.compareRuns',
-];
+const lmmCommands = Object.values(PALETTE_COMMANDS);
 
 describe('LMM Studio in VS Code: activation and contributions', () => {
   it('activates and returns the test API', async () => {

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 
 export const extensionId = 'lmm-studio.lmm-studio';
 
-/** The contract of `activate()`'s return value (see issue 5). */
+/** What `activate()` returns (LmmStudioApi in src/extension/features/testApi.ts), as the tests use it. */
 export interface LmmTestApi {
   treeProviders: {
     pageFamilies: vscode.TreeDataProvider<unknown>;

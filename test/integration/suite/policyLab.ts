@@ -6,10 +6,10 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { ReplayReport } from '../../../src/policies/workloadRunner';
 
-// Bundled into out/integration/: the project is two folders up, ../shared beside it.
+// Bundled into out/integration/: the project is two folders up.
 export const projectRoot = path.resolve(__dirname, '../..');
 /** A real malloc-lab trace (5,694 operations, requests above a page that lmm-classic rejects). */
-export const mallocLabTrace = vscode.Uri.file(path.resolve(projectRoot, '../shared/workloads/malloc-lab/amptjp-bal.rep'));
+export const mallocLabTrace = vscode.Uri.file(path.join(projectRoot, 'test/fixtures/malloc-lab/amptjp-bal.rep'));
 /** The seed program's LMM trace (120 student_t and emp_t, all freed). */
 export const seedTrace = vscode.Uri.file(path.join(projectRoot, 'examples/seed-testapp.trace'));
 

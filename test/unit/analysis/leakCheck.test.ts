@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { checkLeaks, type LeakCheckResult } from '../../../src/analysis/leakCheck';
 import { LEAK_KINDS, type LeakKind } from '../../../src/analysis/leakKinds';
 import { parseSuppressions } from '../../../src/analysis/suppressions';
-import { structSpec, arraySpec } from '../../../src/analysis/structLayout';
+import { structSpec, arraySpec } from '../../../src/analysis/cLayout';
 import { ptr, RunDataBuilder, u32 } from './runDataBuilder';
 
 /** node_t { u32 value; node_t *next; node_t *prev; }: 24 bytes, next at 8, prev at 16. */

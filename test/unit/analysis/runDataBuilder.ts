@@ -10,7 +10,7 @@ import type {
   Site,
   StructLayout,
 } from '../../../src/analysis/analysisInput';
-import { layOutStruct, type FieldSpec } from '../../../src/analysis/structLayout';
+import { layOutStruct, type FieldSpec } from '../../../src/analysis/cLayout';
 import { LmmHeap } from '../../../src/engine/lmmHeap';
 import { writePointer } from '../../../src/engine/pointers';
 

@@ -67,7 +67,18 @@ describe('XCALLOC_BUF: open-size buffers in harnesses', () => {
       runtime.errors.map((e) => [e.kind, e.count]),
       [['out-of-bounds', 4]],
     );
-    assert.match(runtime.errors[0]!.message, /index 4 is out of bounds: the 4-byte buffer allocated at .* has 4 byte\(s\)/);
+    assert.match(
+      runtime.errors[0]!.message,
+      /^Invalid write of size 1: byte \[4\], 0 bytes after the end of a 4-byte buffer allocated at /,
+    );
+    assert.deepEqual(runtime.errors[0]!.access, {
+      operation: 'write',
+      size: 1,
+      field: '[4]',
+      offset: 4,
+      blockBytes: 4,
+      struct: 'buf',
+    });
     assert.deepEqual(checkHeap(runtime.heap), []);
   });
 
@@ -107,7 +118,8 @@ describe('XCALLOC_BUF: open-size buffers in harnesses', () => {
     assert.equal(lmm.XCALLOC_BUF(4024).length, 4024);
     assert.equal(lmm.XCALLOC_BUF(4025), null);
     assert.equal(runtime.errors[0]!.kind, 'too-large');
-    assert.throws(() => lmm.XCALLOC_BUF(0), /XCALLOC_BUF\(0\): bytes must be a positive integer/);
+    assert.throws(() => lmm.XCALLOC_BUF(-1), /XCALLOC_BUF\(-1\): bytes must be a whole number \(0 or more\)/);
+    assert.throws(() => lmm.XCALLOC_BUF(1.5), /XCALLOC_BUF\(1.5\): bytes must be a whole number/);
   });
 
   it('records the buf registration once, before its first allocation, for replays of the op stream', () => {

@@ -134,4 +134,34 @@ export default function main() { XCALLOC(1, t).missing = 1; }
       ['3', '4', '5', '6', '8'],
     );
   });
+
+  it('type unions, bit-fields, enums, __int128, long double, packed and aligned under strict, and catch mismatches', () => {
+    const errors =
+      typeErrors(`import { struct, union, bits, cenum, aligned, packed, u8, u32, u64, i128, f80, array, XCALLOC } from 'lmm-studio';
+const color = cenum({ RED: 0, BLUE: 2 });
+const huge = cenum({ A: 1n, B: 2n ** 40n });
+@union class v { @u32 i!: number; @f80 d!: number; }
+@struct({ packed: true, aligned: 8 }) class t {
+  @bits(u32, 3) flags!: number;
+  @bits(u64, 40) wide!: bigint;
+  @color c!: number;
+  @huge h!: bigint;
+  @bits(color, 2) cb!: number;
+  @array(color, 2) cs!: number[];
+  @aligned(16) @i128 q!: bigint;
+  @packed @u8 p!: number;
+}
+@struct class bad {
+  @bits(u32, 3) a!: bigint;
+  @bits(u64, 3) b!: number;
+  @i128 c!: number;
+  @color d!: string;
+}
+export default function main() { const x = XCALLOC(1, t); x.flags = 1; x.q = 2n; XCALLOC(1, v).d = 1.5; }
+`);
+    assert.deepEqual(
+      errors.map((e) => e.split(':')[0]),
+      ['16', '17', '18', '19'],
+    );
+  });
 });

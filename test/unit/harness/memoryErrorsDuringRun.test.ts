@@ -184,7 +184,7 @@ export default function main() {
   it(`error records at more than ${MAX_POSTED_ERRORS} sites: the first ${MAX_POSTED_ERRORS} are posted (each once), the rest counted`, async () => {
     const sites = MAX_POSTED_ERRORS + 200;
     const file = join(dir, 'many.lmm.ts');
-    const lines = Array.from({ length: sites }, () => '  XFREE(null);').join('\n');
+    const lines = Array.from({ length: sites }, () => '  XFREE(undefined);').join('\n');
     writeFileSync(file, `import { XFREE } from 'lmm-studio';\nexport default function main() {\n${lines}\n}\n`);
     const updates: MemoryErrorsSoFar[] = [];
     const result = await runHarness(file, { batchIntervalMs: 20, onMemoryErrors: (e) => updates.push(e) }).result;

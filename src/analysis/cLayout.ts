@@ -1,0 +1,176 @@
+/**
+ * The x86-64 System V C layout of structs and unions, as gcc and clang make it: fields in
+ * declaration order, each at the next offset that is a multiple of its alignment, the size
+ * rounded up to the largest alignment; plus what the compiler does for bit-fields, `packed` and
+ * `aligned(N)` (`placeMembers`). Shared by the harness decorators, `lmm import-c`, the padding
+ * hint (what a reordering would give) and tests.
+ */
+import type { FieldLayout, StructLayout } from './analysisInput';
+import { POINTER_SIZE, SCALARS } from './cScalars';
+
+export interface FieldSpec {
+  name: string;
+  /** C-like type text, as in FieldLayout ('u32', 'char[32]', 'node_t *', 'point_t[3]'). */
+  type: string;
+  size: number;
+  align: number;
+  /** Offsets of pointers inside the field (a `ptr` field: [0]; a nested struct: its own). */
+  pointerOffsets?: readonly number[];
+}
+
+/** Sizes of the harness language's scalar types (and `ptr`), from the one scalar table. */
+export const SCALAR_SIZES: Readonly<Record<string, number>> = Object.freeze({
+  ...Object.fromEntries(Object.values(SCALARS).map((s) => [s.name, s.size])),
+  ptr: POINTER_SIZE,
+});
+
+/** One member as the compiler sees it when placing it. */
+export interface MemberSpec {
+  /** The member type's size and alignment (for a bit-field: its declared type's). */
+  size: number;
+  align: number;
+  /** Bit-field width (0 for `int : 0`), or null for an ordinary member. */
+  bits: number | null;
+  /** False for an unnamed bit-field: it does not give the record its alignment. */
+  named: boolean;
+  /** `__attribute__((aligned(N)))` on the member (0 when none). */
+  alignAttr: number;
+  /** `__attribute__((packed))` on the member itself. */
+  packed: boolean;
+}
+
+export interface RecordSpec {
+  kind: 'struct' | 'union';
+  /** `__attribute__((packed))` on the struct: every member packed. */
+  packed: boolean;
+  /** `__attribute__((aligned(N)))` on the struct (0 when none). */
+  alignAttr: number;
+}
+
+export interface PlacedRecord {
+  /** Bit offset of each member, in order. */
+  bitOffsets: number[];
+  size: number;
+  align: number;
+}
+
+/**
+ * Places members as gcc does on x86-64. A bit-field goes at the next free bit unless it would
+ * cross a boundary of its declared type's size, then at that boundary; a zero-width one moves to
+ * the next boundary of its type; unnamed ones give the record no alignment. `packed` members
+ * take alignment 1 (bit-fields then run on bit by bit), while an `aligned(N)` on a member still
+ * holds inside a packed struct; `aligned(N)` on the record raises its alignment.
+ */
+export function placeMembers(record: RecordSpec, members: readonly MemberSpec[]): PlacedRecord {
+  let bit = 0;
+  let align = 1;
+  let size = 0;
+  const bitOffsets: number[] = [];
+  for (const m of members) {
+    const packed = record.packed || m.packed;
+    const natural = packed ? 1 : m.align;
+    const memberAlign = m.alignAttr > 0 ? (packed ? m.alignAttr : Math.max(natural, m.alignAttr)) : natural;
+    if (record.kind === 'union') {
+      bitOffsets.push(0);
+      size = Math.max(size, m.bits === null ? m.size : Math.ceil(m.bits / 8));
+      if (m.bits === null || (m.named && m.bits > 0)) align = Math.max(align, memberAlign);
+      continue;
+    }
+    if (m.bits === null) {
+      bit = alignUp(alignUp(bit, 8) / 8, memberAlign) * 8;
+      bitOffsets.push(bit);
+      bit += m.size * 8;
+      align = Math.max(align, memberAlign);
+      continue;
+    }
+    const unit = m.size * 8;
+    if (m.bits === 0) {
+      bit = alignUp(bit, m.align * 8);
+      bitOffsets.push(bit);
+      continue;
+    }
+    if (m.alignAttr > 0) bit = alignUp(bit, m.alignAttr * 8);
+    if (!packed && Math.floor(bit / unit) !== Math.floor((bit + m.bits - 1) / unit)) bit = alignUp(bit, unit);
+    bitOffsets.push(bit);
+    bit += m.bits;
+    if (m.named) align = Math.max(align, memberAlign);
+  }
+  if (record.kind === 'struct') size = Math.ceil(bit / 8);
+  if (record.alignAttr > 0) align = Math.max(align, record.alignAttr);
+  return { bitOffsets, size: alignUp(size, align), align };
+}
+
+export function alignUp(value: number, align: number): number {
+  return align <= 1 ? value : Math.ceil(value / align) * align;
+}
+
+export function layOutStruct(name: string, specs: readonly FieldSpec[]): StructLayout {
+  let offset = 0;
+  let align = 1;
+  const fields: FieldLayout[] = [];
+  const pointerOffsets: number[] = [];
+  for (const spec of specs) {
+    offset = alignUp(offset, spec.align);
+    fields.push({ name: spec.name, type: spec.type, offset, size: spec.size, align: spec.align });
+    for (const p of spec.pointerOffsets ?? []) pointerOffsets.push(offset + p);
+    offset += spec.size;
+    if (spec.align > align) align = spec.align;
+  }
+  return { name, size: alignUp(offset, align), align, fields, pointerOffsets };
+}
+
+/** The spec of a field that is `count` copies of `element` (an array), pointers repeated per element. */
+export function arraySpec(name: string, element: FieldSpec, count: number, elementType = element.type): FieldSpec {
+  const pointerOffsets: number[] = [];
+  for (let i = 0; i < count; i++) for (const p of element.pointerOffsets ?? []) pointerOffsets.push(i * element.size + p);
+  return { name, type: `${elementType}[${count}]`, size: element.size * count, align: element.align, pointerOffsets };
+}
+
+/** A field spec that embeds a laid-out struct. */
+export function structSpec(name: string, layout: StructLayout): FieldSpec {
+  return { name, type: layout.name, size: layout.size, align: layout.align, pointerOffsets: layout.pointerOffsets };
+}
+
+/**
+ * True when fields share bytes (a union, or bit-fields in one storage unit): such a layout is
+ * the program's on purpose, so it has no padding to count and no order to improve.
+ */
+export function fieldsOverlap(layout: StructLayout): boolean {
+  let end = 0;
+  for (const f of layout.fields) {
+    if (f.offset < end) return true;
+    end = f.offset + f.size;
+  }
+  return false;
+}
+
+/** Bytes of padding in a layout (between fields and at the end); 0 when fields overlap. */
+export function paddingBytes(layout: StructLayout): number {
+  if (fieldsOverlap(layout)) return 0;
+  let used = 0;
+  for (const f of layout.fields) used += f.size;
+  return layout.size - used;
+}
+
+/**
+ * The field order with the least padding: by alignment, largest first (stable, so equal
+ * alignments keep their declaration order). For fields whose sizes are multiples of their
+ * alignment — every C type — this order leaves padding only at the end, which is minimal.
+ */
+export function reorderedForPadding(layout: StructLayout): StructLayout {
+  if (fieldsOverlap(layout)) return layout;
+  const order = layout.fields
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => b.f.align - a.f.align || a.i - b.i)
+    .map(({ f }) => f);
+  const relative = new Map<FieldLayout, number[]>();
+  for (const f of layout.fields) relative.set(f, []);
+  for (const p of layout.pointerOffsets) {
+    const owner = layout.fields.find((f) => p >= f.offset && p < f.offset + f.size);
+    if (owner !== undefined) relative.get(owner)!.push(p - owner.offset);
+  }
+  return layOutStruct(
+    layout.name,
+    order.map((f) => ({ name: f.name, type: f.type, size: f.size, align: f.align, pointerOffsets: relative.get(f)! })),
+  );
+}

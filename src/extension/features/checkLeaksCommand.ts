@@ -1,0 +1,36 @@
+/**
+ * LMM: Check Leaks Now. While a harness runs, asks for a leak check at its next XCALLOC / XFREE;
+ * otherwise shows the last run's leaks again in the Leaks view and the Problems panel.
+ */
+import * as vscode from 'vscode';
+import { COMMANDS, TREE_VIEWS } from '../contributions';
+import { leakedBlocks } from '../model/statusText';
+import type { ExtensionServices } from './extensionServices';
+
+export function registerCheckLeaksNow({ context, controller, store, settle }: ExtensionServices): void {
+  const checkLeaksNow = async () => {
+    if (controller.checkLeaksNow()) {
+      void vscode.window.setStatusBarMessage(
+        'LMM: leak check requested; it runs at the harness’s next XCALLOC / XFREE and joins the Leaks view and the Memory Map’s leak-check markers.',
+        5000,
+      );
+      return;
+    }
+    const run = store.current;
+    if (!run?.report) {
+      void vscode.window.showInformationMessage(
+        'LMM: run a harness first; its leaks are checked at the end of main and at each mm_leak_check().',
+      );
+      return;
+    }
+    await settle(run);
+    await vscode.commands.executeCommand(`${TREE_VIEWS.leaks}.focus`);
+    const leaked = leakedBlocks(run);
+    void vscode.window.showInformationMessage(
+      leaked === 0
+        ? `LMM: no leaks in ${run.label}.`
+        : `LMM: ${leaked} leaked blocks in ${run.label} (see the Leaks view and the Problems panel).`,
+    );
+  };
+  context.subscriptions.push(vscode.commands.registerCommand(COMMANDS.checkLeaksNow, checkLeaksNow));
+}

@@ -1,0 +1,37 @@
+/**
+ * Every run change reaches every view: the trees (throttled while a run goes on), the context
+ * keys, the status bar, the Memory Map, the language server (mid-run leak checks and memory
+ * errors) and the LMM output channel; a failed run also gets an error message.
+ */
+import * as vscode from 'vscode';
+import { CONTEXT_KEYS } from '../contributions';
+import { setContextKey } from './contextKeys';
+import type { ExtensionServices } from './extensionServices';
+import type { RunStatusBar } from './runStatusBar';
+
+export function feedRunViews(services: ExtensionServices, status: RunStatusBar): void {
+  const { store, trees, memoryMap, languageClient, log } = services;
+  store.onDidChange((run, change) => {
+    for (const provider of Object.values(trees)) provider.setRun(run, change !== 'progress');
+    setContextKey(CONTEXT_KEYS.running, run.status === 'running');
+    setContextKey(CONTEXT_KEYS.hasRun, true);
+    setContextKey(CONTEXT_KEYS.hasLeaks, (run.report?.leaks.length ?? 0) > 0);
+    if (change === 'progress') status.showSoon();
+    else status.show();
+    memoryMap.update();
+    if (change === 'leakCheck' || change === 'memoryErrors') languageClient.publishDuringRun(run);
+    if (change === 'started') log.appendLine(`${run.kind === 'trace' ? 'Replaying' : 'Running'} ${run.file}`);
+    if (change === 'finished') {
+      log.appendLine(`${run.label}: ${run.status}${run.message ? ` (${run.message})` : ''}, ${run.replay.steps} heap operations`);
+      if (run.status === 'failed') {
+        void vscode.window
+          .showErrorMessage(`LMM: ${run.label} failed: ${run.message ?? 'unknown error'}`, 'Show Output')
+          .then((choice) => {
+            if (choice) log.show(true);
+          });
+      }
+    }
+  });
+  setContextKey(CONTEXT_KEYS.running, false);
+  setContextKey(CONTEXT_KEYS.hasRun, false);
+}

@@ -1,0 +1,44 @@
+/**
+ * What `activate()` returns: the trees, the last report and the current run, for the integration
+ * tests and other extensions (read-only views of the RunStore).
+ */
+import type { LmmReport } from '../model/runReport';
+import type { RunStore } from '../model/runState';
+import type { LmmTreeProvider } from '../treeViews';
+import type { RunTrees } from './extensionServices';
+
+export interface LmmStudioApi {
+  treeProviders: {
+    pageFamilies: LmmTreeProvider;
+    structUsage: LmmTreeProvider;
+    leaks: LmmTreeProvider;
+    freeLists: LmmTreeProvider;
+  };
+  /** The report of the last run that produced one (a plain JSON object). */
+  lastReport(): object | undefined;
+  /** Resolves when no run is going on and every view (diagnostics included) has taken in the last. */
+  whenRunFinished(): Promise<void>;
+  /** The current run's state, for tests and other extensions. */
+  currentRun(): { id: number; kind: string; file: string; status: string; message?: string; steps: number } | undefined;
+}
+
+export function lmmStudioApi(store: RunStore, trees: RunTrees): LmmStudioApi {
+  return {
+    treeProviders: trees,
+    lastReport: (): LmmReport | undefined => [...store.runs].reverse().find((r) => r.report)?.report,
+    whenRunFinished: () => store.whenRunFinished(),
+    currentRun: () => {
+      const run = store.current;
+      if (!run) return undefined;
+      const summary: ReturnType<LmmStudioApi['currentRun']> = {
+        id: run.id,
+        kind: run.kind,
+        file: run.file,
+        status: run.status,
+        steps: run.replay.steps,
+      };
+      if (run.message !== undefined) summary!.message = run.message;
+      return summary;
+    },
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * LMM Studio's settings (package.json `contributes.configuration`) as one typed record, with
+ * their defaults spelled once (a unit test checks them against package.json). No vscode import:
+ * `src/extension/settings.ts` reads the values for a resource and hands them here.
+ */
+import { DEFAULT_PAGE_SIZE } from '../../engine/constants';
+
+export interface LmmSettings {
+  /** Seconds a harness may run. */
+  timeLimit: number;
+  /** Simulated VM page size in bytes for harness runs and the static checks. */
+  pageSize: number;
+  /** Run a harness again each time it is saved. */
+  runOnSave: boolean;
+  /** Heap operations kept per run for the Memory Map's timeline. */
+  eventsKept: number;
+  /** Struct name → `#rgb` / `#rrggbb` colour in the Memory Map. */
+  structColors: Record<string, string>;
+  /** The allocator policy traces are replayed under (and harness runs replayed beside). */
+  policy: string;
+  /** A suppressions file for leak reports. */
+  suppressions: string;
+}
+
+export type LmmSettingName = keyof LmmSettings;
+
+export const SETTING_DEFAULTS: Readonly<LmmSettings> = Object.freeze({
+  timeLimit: 10,
+  pageSize: DEFAULT_PAGE_SIZE,
+  runOnSave: false,
+  eventsKept: 1_000_000,
+  structColors: {},
+  policy: 'lmm-classic',
+  suppressions: '',
+});
+
+const COLOUR = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i;
+
+/**
+ * One setting's value from `read` (the configuration for some resource), or its default when the
+ * value has another type: a hand-edited settings.json is not checked against the schema, and a
+ * string page size must not reach the engine. Struct colours keep only well-formed entries.
+ */
+export function settingFrom<K extends LmmSettingName>(name: K, value: unknown): LmmSettings[K] {
+  const fallback = SETTING_DEFAULTS[name];
+  if (name === 'structColors') {
+    const colours: Record<string, string> = {};
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      for (const [struct, colour] of Object.entries(value)) {
+        if (typeof colour === 'string' && COLOUR.test(colour)) colours[struct] = colour;
+      }
+    }
+    return colours as LmmSettings[K];
+  }
+  if (typeof value !== typeof fallback) return fallback;
+  if (typeof value === 'number' && !Number.isFinite(value)) return fallback;
+  return value as LmmSettings[K];
+}

@@ -1,0 +1,134 @@
+/**
+ * The decorators that say how C lays a struct out: `@struct` / `@union` (each also with options,
+ * `@struct({ packed: true, aligned: 16 })`), `@aligned(N)` and `@packed` on a field, bit-fields
+ * (`@bits(u32, 3)`) and enums of any width (`@cenum({ RED: 0, BIG: 2 ** 40 })`).
+ */
+import { SCALARS } from './cTypes';
+import {
+  attributeDecorator,
+  elementType,
+  fieldDecorator,
+  takeFieldRecords,
+  type FieldType,
+  type IntegerInfo,
+  type StructClass,
+} from './fieldTypes';
+import { declareStruct, type RecordOptions } from './structLayout';
+
+interface RecordDecoratorOptions {
+  packed?: unknown;
+  aligned?: unknown;
+}
+
+type ClassDecorator = (cls: StructClass, context: ClassDecoratorContext) => void;
+
+function isClassContext(value: unknown): value is ClassDecoratorContext {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'class';
+}
+
+/** A power of two from 1 to 2^28 (gcc's limit for `aligned`). */
+function checkedAlignment(value: unknown, where: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 2 ** 28 || (value & (value - 1)) !== 0) {
+    throw new RangeError(`${where} must be a power of two (1, 2, 4, 8, 16 …), not ${String(value)}`);
+  }
+  return value;
+}
+
+function recordDecorator(kind: 'struct' | 'union'): (first: unknown, context?: unknown) => ClassDecorator | void {
+  const declare = (cls: StructClass, context: ClassDecoratorContext, options: RecordOptions) => {
+    const name = context.name ?? cls.name;
+    if (!name) throw new TypeError(`@${kind} needs a named class (its name is the ${kind} name)`);
+    declareStruct(cls, name, takeFieldRecords(context.metadata as Record<symbol, unknown> | undefined), options);
+  };
+  return (first, context) => {
+    if (isClassContext(context)) {
+      declare(first as StructClass, context, { kind, packed: false, alignAttr: 0 });
+      return;
+    }
+    if (context !== undefined || typeof first !== 'object' || first === null) {
+      throw new TypeError(`@${kind} goes on a class, as @${kind} or @${kind}({ packed: true, aligned: 8 })`);
+    }
+    const given = first as RecordDecoratorOptions;
+    for (const key of Object.keys(given)) {
+      if (key !== 'packed' && key !== 'aligned')
+        throw new TypeError(`@${kind}(options): unknown option '${key}' (packed, aligned)`);
+    }
+    if (given.packed !== undefined && typeof given.packed !== 'boolean') {
+      throw new TypeError(`@${kind}({ packed }) takes true or false, not ${String(given.packed)}`);
+    }
+    const options: RecordOptions = {
+      kind,
+      packed: given.packed === true,
+      alignAttr: given.aligned === undefined ? 0 : checkedAlignment(given.aligned, `@${kind}({ aligned })`),
+    };
+    return (cls, ctx) => {
+      if (!isClassContext(ctx)) throw new TypeError(`@${kind}(options) goes on a class`);
+      declare(cls, ctx, options);
+    };
+  };
+}
+
+/** The integer a bit-field is stored in: an integer scalar decorator or an enum type. */
+function bitFieldStorage(token: unknown): IntegerInfo {
+  let type: FieldType | undefined;
+  try {
+    type = elementType(token);
+  } catch {
+    type = undefined;
+  }
+  if (type?.kind === 'enum') return type.int;
+  if (type?.kind === 'scalar' && !type.scalar.float) return type.scalar;
+  throw new TypeError('bits(type, width): the type must be an integer type (u8 … u64, i8 … i64, i128, u128) or a cenum');
+}
+
+/** The integer gcc stores an enum in: int or unsigned int when the values fit, else long or unsigned long. */
+export function enumStorage(values: readonly (number | bigint)[], bigint: boolean): IntegerInfo {
+  let min = 0n;
+  let max = 0n;
+  for (const v of values) {
+    const b = BigInt(v);
+    if (b < min) min = b;
+    if (b > max) max = b;
+  }
+  const signed = min < 0n;
+  const fits4 = signed ? min >= -(2n ** 31n) && max < 2n ** 31n : max < 2n ** 32n;
+  const fits8 = signed ? min >= -(2n ** 63n) && max < 2n ** 63n : max < 2n ** 64n;
+  if (!fits8) throw new RangeError('cenum: a value does not fit in 64 bits (gcc refuses it too)');
+  const size = fits4 ? 4 : 8;
+  return { name: `${signed ? 'i' : 'u'}${size * 8}`, size, align: size, signed, bigint };
+}
+
+export function layoutDecorators(): Record<string, unknown> {
+  return {
+    struct: recordDecorator('struct'),
+    union: recordDecorator('union'),
+    aligned: (n: unknown) => attributeDecorator({ alignAttr: checkedAlignment(n, '@aligned(N)') }, '@aligned(N)'),
+    packed: attributeDecorator({ packed: true }, '@packed'),
+    bits: (token: unknown, width: unknown) => {
+      const int = bitFieldStorage(token);
+      if (typeof width !== 'number' || !Number.isInteger(width) || width < 1 || width > int.size * 8) {
+        throw new RangeError(
+          `bits(${int.name}, width): width must be an integer from 1 to ${int.size * 8}, not ${String(width)}`,
+        );
+      }
+      return fieldDecorator({ kind: 'bits', int, width });
+    },
+    cenum: (values: unknown) => {
+      if (typeof values !== 'object' || values === null)
+        throw new TypeError('cenum({ NAME: value, … }) takes an object of enumerators');
+      const list = Object.values(values as Record<string, unknown>);
+      for (const [name, v] of Object.entries(values as Record<string, unknown>)) {
+        const ok = typeof v === 'bigint' || (typeof v === 'number' && Number.isSafeInteger(v));
+        if (!ok) throw new TypeError(`cenum: ${name} must be an integer (a number up to 2^53, or a bigint), not ${String(v)}`);
+      }
+      const int = enumStorage(
+        list as (number | bigint)[],
+        list.some((v) => typeof v === 'bigint'),
+      );
+      return fieldDecorator({ kind: 'enum', int });
+    },
+    i128: fieldDecorator({ kind: 'scalar', scalar: SCALARS.i128 }),
+    u128: fieldDecorator({ kind: 'scalar', scalar: SCALARS.u128 }),
+    f80: fieldDecorator({ kind: 'scalar', scalar: SCALARS.f80 }),
+  };
+}

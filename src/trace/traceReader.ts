@@ -1,0 +1,236 @@
+/**
+ * The conformance trace format (spec: Conformance traces) read straight from bytes: lines are
+ * split, IDs and struct names interned from byte ranges and numbers parsed in place, with no
+ * string made per line or per word. Input comes in chunks of any size (a line may straddle two);
+ * each operation goes to a sink as soon as its line is complete, so a trace can be replayed
+ * while it is read (`lmm trace`) or collected into a program (`parseTrace`).
+ *
+ * Any byte sequence gives either operations or one TraceSyntaxError naming the line: a UTF-8
+ * BOM at the start is skipped, CR before LF is a separator, and control characters (NUL and the
+ * like) are refused, so nothing invisible ends up in a message.
+ */
+import { MAX_PAGE_SIZE, MIN_PAGE_SIZE } from '../engine/constants';
+import { ByteKeyTable } from './byteKeyTable';
+import { TraceIdTable } from './traceIdTable';
+import { utf8Decoder as UTF8 } from './utf8';
+
+export const enum TraceOp {
+  Register = 1,
+  Alloc = 2,
+  Free = 3,
+  Dump = 4,
+}
+
+/** A malformed trace: `line` is 1-based. */
+export class TraceSyntaxError extends Error {
+  constructor(
+    readonly line: number,
+    readonly reason: string,
+  ) {
+    super(`line ${line}: ${reason}`);
+  }
+}
+
+/** Receives a trace's operations in order; indices are those of the reader's `names` and `ids`. */
+export interface TraceSink {
+  /** Called once, before the first operation (or at the end of a trace without any). */
+  begin(pageSize: number): void;
+  register(name: number, size: number, line: number): void;
+  alloc(id: number, name: number, units: number, line: number): void;
+  free(id: number, line: number): void;
+  dump(line: number): void;
+}
+
+const COMMANDS = 'page, reg, alloc, free, dump';
+/** The `page` line is not an operation; it gets a code of its own while parsing. */
+const PAGE_COMMAND = 5;
+const USAGE: Record<number, string> = {
+  [TraceOp.Register]: 'a name and a size: reg NAME SIZE',
+  [TraceOp.Alloc]: 'an ID, a struct name and units: alloc ID NAME UNITS',
+  [TraceOp.Free]: 'an ID: free ID',
+  [TraceOp.Dump]: 'no arguments',
+  [PAGE_COMMAND]: 'one number: page SIZE',
+};
+/** Words longer than this are cut in messages. */
+const SHOWN_WORD = 60;
+const MAX_COUNT = 0xffffffff;
+
+export class TraceReader {
+  /** Struct names and IDs seen so far, by the indices the sink receives. */
+  readonly names = new ByteKeyTable(16);
+  readonly ids = new TraceIdTable(1024);
+  pageSize: number;
+  /** Lines read so far. */
+  lineNumber = 0;
+  private pageSeen = false;
+  private begun = false;
+  private atStart = true;
+  // Word boundaries of the current line: up to 5 words (one more than any command takes).
+  private readonly wordStart = new Int32Array(5);
+  private readonly wordEnd = new Int32Array(5);
+
+  constructor(
+    private readonly sink: TraceSink,
+    defaultPageSize = 4096,
+  ) {
+    this.pageSize = defaultPageSize;
+  }
+
+  /**
+   * Reads the complete lines of bytes[from, to), and the last one even without a newline when
+   * `last`. Returns where the first line not read starts (the caller passes it again, with
+   * more bytes after it). Throws TraceSyntaxError at the first malformed line.
+   */
+  read(bytes: Uint8Array, from: number, to: number, last: boolean): number {
+    let position = from;
+    if (this.atStart) {
+      if (!last && to - from < 3) return from;
+      if (to - from >= 3 && bytes[from] === 0xef && bytes[from + 1] === 0xbb && bytes[from + 2] === 0xbf) position += 3;
+      this.atStart = false;
+    }
+    const wordStart = this.wordStart;
+    const wordEnd = this.wordEnd;
+    while (position < to) {
+      // Split the line into words in one pass up to its newline: bytes above 32 make words
+      // (UTF-8 included), space, tab and CR separate them, other control bytes are refused.
+      let words = 0;
+      let i = position;
+      let c = 0;
+      for (;;) {
+        while (i < to && ((c = bytes[i]!) === 32 || c === 9 || c === 13)) i++;
+        if (i >= to || c === 10) break;
+        if (c < 32) throw this.controlByte(position, i, c);
+        const start = i;
+        while (i < to && (c = bytes[i]!) > 32) i++;
+        if (words < 5) {
+          wordStart[words] = start;
+          wordEnd[words] = i;
+        }
+        words++;
+      }
+      if (i >= to && !last) return position;
+      const lineStart = position;
+      position = i + 1;
+      const line = ++this.lineNumber;
+      if (words === 0 || bytes[wordStart[0]!] === 35 /* # */) continue;
+      const command = commandOf(bytes, wordStart[0]!, wordEnd[0]!);
+      if (command === 0) {
+        throw new TraceSyntaxError(line, `unknown command '${shown(bytes, wordStart[0]!, wordEnd[0]!)}' (expected ${COMMANDS})`);
+      }
+      const arity = command === TraceOp.Alloc ? 4 : command === TraceOp.Register ? 3 : command === TraceOp.Dump ? 1 : 2;
+      if (words !== arity) {
+        throw new TraceSyntaxError(
+          line,
+          `'${shown(bytes, wordStart[0]!, wordEnd[0]!)}' takes ${USAGE[command]}: "${shown(bytes, lineStart, i).trim()}"`,
+        );
+      }
+      if (command === PAGE_COMMAND) {
+        this.page(bytes, line);
+        continue;
+      }
+      if (!this.begun) this.begin();
+      switch (command) {
+        case TraceOp.Alloc: {
+          const id = this.ids.intern(bytes, wordStart[1]!, wordEnd[1]!);
+          const units = parseCount(bytes, wordStart[3]!, wordEnd[3]!, line, 'units');
+          this.sink.alloc(id, this.names.intern(bytes, wordStart[2]!, wordEnd[2]!), units, line);
+          break;
+        }
+        case TraceOp.Free: {
+          const id = this.ids.find(bytes, wordStart[1]!, wordEnd[1]!);
+          if (id < 0) {
+            throw new TraceSyntaxError(
+              line,
+              `free of '${shown(bytes, wordStart[1]!, wordEnd[1]!)}', which no earlier alloc line named`,
+            );
+          }
+          this.sink.free(id, line);
+          break;
+        }
+        case TraceOp.Register: {
+          const size = parseCount(bytes, wordStart[2]!, wordEnd[2]!, line, 'struct size');
+          this.sink.register(this.names.intern(bytes, wordStart[1]!, wordEnd[1]!), size, line);
+          break;
+        }
+        default:
+          this.sink.dump(line);
+      }
+    }
+    return Math.min(position, to);
+  }
+
+  /** Ends the trace (after the last `read`): a trace without operations still begins. */
+  finish(): void {
+    if (!this.begun) this.begin();
+  }
+
+  private begin(): void {
+    this.begun = true;
+    this.sink.begin(this.pageSize);
+  }
+
+  private page(bytes: Uint8Array, line: number): void {
+    if (this.pageSeen) throw new TraceSyntaxError(line, 'a second page line');
+    if (this.begun) throw new TraceSyntaxError(line, "'page' must come before any reg, alloc, free or dump");
+    const size = parseCount(bytes, this.wordStart[1]!, this.wordEnd[1]!, line, 'page size');
+    if (size < MIN_PAGE_SIZE || size > MAX_PAGE_SIZE || size % 8 !== 0) {
+      throw new TraceSyntaxError(
+        line,
+        `page size must be a multiple of 8 from ${MIN_PAGE_SIZE} to ${MAX_PAGE_SIZE}, not ${size}`,
+      );
+    }
+    this.pageSize = size;
+    this.pageSeen = true;
+  }
+
+  private controlByte(lineStart: number, at: number, c: number): TraceSyntaxError {
+    const name = c === 0 ? 'a NUL byte' : `control byte 0x${c.toString(16).padStart(2, '0')}`;
+    // The line number counts this line only once it is complete: it is the next one.
+    return new TraceSyntaxError(this.lineNumber + 1, `${name} at column ${at - lineStart + 1} (a trace is text)`);
+  }
+}
+
+/** The command word bytes[start, end) as an operation code (PAGE_COMMAND for page), 0 if unknown. */
+function commandOf(bytes: Uint8Array, start: number, end: number): number {
+  switch (bytes[start]) {
+    case 97: // a
+      return isWord(bytes, start, end, 'alloc') ? TraceOp.Alloc : 0;
+    case 102: // f
+      return isWord(bytes, start, end, 'free') ? TraceOp.Free : 0;
+    case 114: // r
+      return isWord(bytes, start, end, 'reg') ? TraceOp.Register : 0;
+    case 100: // d
+      return isWord(bytes, start, end, 'dump') ? TraceOp.Dump : 0;
+    case 112: // p
+      return isWord(bytes, start, end, 'page') ? PAGE_COMMAND : 0;
+    default:
+      return 0;
+  }
+}
+
+function isWord(bytes: Uint8Array, start: number, end: number, word: string): boolean {
+  if (end - start !== word.length) return false;
+  for (let i = 0; i < word.length; i++) if (bytes[start + i] !== word.charCodeAt(i)) return false;
+  return true;
+}
+
+/** A whole number from bytes[start, end), or a syntax error naming the line. */
+function parseCount(bytes: Uint8Array, start: number, end: number, line: number, what: string): number {
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const digit = bytes[i]! - 48;
+    if (digit < 0 || digit > 9) {
+      throw new TraceSyntaxError(line, `${what} must be a whole number, not '${shown(bytes, start, end)}'`);
+    }
+    value = value * 10 + digit;
+  }
+  if (value > MAX_COUNT) throw new TraceSyntaxError(line, `${what} ${shown(bytes, start, end)} is too large`);
+  return value;
+}
+
+/** bytes[start, end) as text for a message: decoded as UTF-8, cut when long. */
+function shown(bytes: Uint8Array, start: number, end: number): string {
+  const cut = end - start > SHOWN_WORD;
+  const text = UTF8.decode(bytes.subarray(start, cut ? start + SHOWN_WORD : end));
+  return cut ? `${text}…` : text;
+}

@@ -1,0 +1,11 @@
+/**
+ * UTF-8 between bytes and strings for the trace reader. TextEncoder and TextDecoder are globals
+ * in Node, browsers and workers alike, but not part of the plain ES library that the engine and
+ * trace code are type-checked against (tsconfig.engine.json proves they need no host), so the
+ * two are declared here, once, with just what this code uses.
+ */
+declare const TextDecoder: new (label: string) => { decode(bytes: Uint8Array): string };
+declare const TextEncoder: new () => { encode(text: string): Uint8Array };
+
+export const utf8Decoder = new TextDecoder('utf-8');
+export const utf8Encoder = new TextEncoder();

@@ -1,0 +1,116 @@
+// package.json and the code spell every command, view, context key and setting default the same
+// way: the tables in src/extension/contributions.ts and model/settingsSchema.ts are the code's
+// side, and these tests fail when the manifest drifts from them (a renamed command would leave a
+// menu entry that does nothing; a changed default would make runs and checks disagree).
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { COMMANDS, CONTEXT_KEYS, INTERNAL_COMMANDS, PALETTE_COMMANDS, TREE_VIEWS } from '../../../src/extension/contributions';
+import { SETTING_DEFAULTS, settingFrom } from '../../../src/extension/model/settingsSchema';
+
+const root = path.resolve(__dirname, '../../..');
+const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+const contributes = manifest.contributes;
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    return statSync(full).isDirectory() ? sourceFiles(full) : full.endsWith('.ts') ? [full] : [];
+  });
+}
+
+/** Every `command` value anywhere under a manifest section (menus, welcome-view links, ...). */
+function commandsIn(value: unknown, found: string[] = []): string[] {
+  if (Array.isArray(value)) for (const item of value) commandsIn(item, found);
+  else if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      if (key === 'command' && typeof item === 'string') found.push(item);
+      else commandsIn(item, found);
+    }
+  }
+  return found;
+}
+
+describe('contributions: package.json against the code tables', () => {
+  it('declares exactly the palette commands, and none of the internal ones', () => {
+    const declared: string[] = (contributes.commands as { command: string }[]).map((c) => c.command).sort();
+    const palette: string[] = Object.values(PALETTE_COMMANDS).sort();
+    assert.deepEqual(declared, palette);
+    for (const internal of Object.values(INTERNAL_COMMANDS)) assert.ok(!declared.includes(internal), internal);
+  });
+
+  it('every menu entry and welcome-view link names a command the extension registers (or a VS Code one)', () => {
+    const known = new Set<string>(Object.values(COMMANDS));
+    const inMenus = commandsIn(contributes.menus);
+    assert.ok(inMenus.length > 5, 'the menus name commands');
+    for (const command of inMenus) assert.ok(known.has(command), `menu names unknown command ${command}`);
+    const links = (contributes.viewsWelcome as { contents: string }[]).flatMap((view) =>
+      [...view.contents.matchAll(/\(command:([\w.]+)\)/g)].map((m) => m[1]!),
+    );
+    for (const command of links.filter((c) => c.startsWith('lmm.'))) assert.ok(known.has(command), command);
+  });
+
+  it('declares the tree views in the table, in order, and every context key a when clause reads is one the code sets', () => {
+    assert.deepEqual(
+      (contributes.views.lmm as { id: string }[]).map((v) => v.id),
+      Object.values(TREE_VIEWS),
+    );
+    const whens = JSON.stringify(contributes).match(/"(?:when|enablement)":"[^"]*"/g) ?? [];
+    const keys = new Set(whens.flatMap((clause) => clause.match(/\blmm\.\w+/g) ?? []));
+    const contextKeys = new Set<string>(Object.values(CONTEXT_KEYS));
+    const settingsInWhen = new Set(['lmm.runOnSave']);
+    for (const key of keys) {
+      if (key.startsWith('lmm.') && !settingsInWhen.has(key))
+        assert.ok(contextKeys.has(key) || Object.values(COMMANDS).some((c) => c === key), `when clause reads ${key}`);
+    }
+    for (const key of contextKeys) assert.ok(keys.has(key), `${key} is set but no when clause reads it`);
+  });
+
+  it('registers commands only through the table (no command id spelled as a literal in src/extension)', () => {
+    const offenders: string[] = [];
+    for (const file of sourceFiles(path.join(root, 'src/extension'))) {
+      if (file.endsWith('contributions.ts')) continue;
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/(?:registerCommand|executeCommand)\(\s*['"`](lmm\.[\w.]+)|command:\s*['"`](lmm\.[\w.]+)/g))
+        offenders.push(`${path.relative(root, file)}: ${m[1] ?? m[2]}`);
+    }
+    assert.deepEqual(offenders, []);
+  });
+});
+
+describe('settings: one typed record with its defaults spelled once', () => {
+  const properties = contributes.configuration.properties as Record<string, { default: unknown; scope: string }>;
+
+  it('has the defaults package.json declares, for every setting in the table', () => {
+    for (const [name, value] of Object.entries(SETTING_DEFAULTS)) {
+      assert.ok(properties[`lmm.${name}`], `lmm.${name} is declared`);
+      assert.deepEqual(properties[`lmm.${name}`]!.default, value, `lmm.${name}`);
+    }
+  });
+
+  it('reads every resource-scoped setting in the table (none is forgotten)', () => {
+    const resourceScoped = Object.entries(properties)
+      .filter(([, p]) => p.scope === 'resource')
+      .map(([name]) => name.slice('lmm.'.length));
+    for (const name of resourceScoped) assert.ok(name in SETTING_DEFAULTS, `lmm.${name} has no typed reader`);
+  });
+
+  it('falls back to the default for a value of the wrong type (a hand-edited settings.json)', () => {
+    assert.equal(settingFrom('pageSize', '8192'), SETTING_DEFAULTS.pageSize);
+    assert.equal(settingFrom('pageSize', Number.NaN), SETTING_DEFAULTS.pageSize);
+    assert.equal(settingFrom('timeLimit', Infinity), SETTING_DEFAULTS.timeLimit);
+    assert.equal(settingFrom('runOnSave', 'true'), false);
+    assert.equal(settingFrom('policy', 7), 'lmm-classic');
+    assert.equal(settingFrom('pageSize', 8192), 8192);
+    assert.equal(settingFrom('pageSize', undefined), 4096);
+  });
+
+  it('keeps only well-formed struct colours', () => {
+    assert.deepEqual(settingFrom('structColors', { a: '#abc', b: '#aabbcc', c: 'red', d: 42, e: '#abcd', f: '#abc;x' }), {
+      a: '#abc',
+      b: '#aabbcc',
+    });
+    assert.deepEqual(settingFrom('structColors', ['#abc']), {});
+    assert.deepEqual(settingFrom('structColors', null), {});
+  });
+});

@@ -1,0 +1,373 @@
+/**
+ * The harness's layouts against the C compiler's: a corpus of structs written twice (C and
+ * harness decorators), compiled into a program that prints sizeof, _Alignof, offsetof and, for
+ * bit-fields, where their bits are; every number must equal the harness's.
+ */
+import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { layoutOf, structInfo } from '../../../src/harness/api/structLayout';
+import { compilerOrSkip } from '../../support/cCompiler';
+import { inProcessHarness } from './inProcessHarness';
+
+interface CorpusEntry {
+  /** `struct x` / `union x` as C names it. */
+  c: string;
+  /** The C definition. */
+  source: string;
+  cls: object;
+  /** C member designators for harness fields whose C member is anonymous or nested. */
+  cMember?: Record<string, string>;
+}
+
+describe('harness layouts equal the C compiler’s (x86-64)', function () {
+  this.timeout(60_000);
+  const { lmm } = inProcessHarness();
+  const {
+    struct,
+    union,
+    aligned,
+    packed,
+    bits,
+    cenum,
+    field,
+    array,
+    ptr,
+    char,
+    u8,
+    u16,
+    u32,
+    u64,
+    i8,
+    i16,
+    i32,
+    i64,
+    f32,
+    f64,
+    i128,
+    u128,
+    f80,
+  } = lmm;
+  const color = cenum({ RED: 0, GREEN: 1, BLUE: 2 });
+  const big = cenum({ SMALL: 1, HUGE: 2 ** 40 });
+  const negative = cenum({ MINUS: -1, PLUS: 1 });
+  const wideNegative = cenum({ LOW: -(2n ** 40n), HIGH: 1n });
+  const corpus: CorpusEntry[] = [];
+  const add = (c: string, source: string, cls: object, cMember?: Record<string, string>) =>
+    corpus.push({ c, source, cls, ...(cMember ? { cMember } : {}) });
+
+  @struct
+  class iphdr_t {
+    @bits(u8, 4) ihl!: number;
+    @bits(u8, 4) version!: number;
+    @u8 tos!: number;
+    @u16 tot_len!: number;
+    @u16 id!: number;
+    @u16 frag_off!: number;
+    @u8 ttl!: number;
+    @u8 protocol!: number;
+    @u16 check!: number;
+    @u32 saddr!: number;
+    @u32 daddr!: number;
+  }
+  add(
+    'struct iphdr_t',
+    'struct iphdr_t { unsigned int ihl:4; unsigned int version:4; unsigned char tos; unsigned short tot_len, id, frag_off; unsigned char ttl, protocol; unsigned short check; unsigned int saddr, daddr; };',
+    iphdr_t,
+  );
+  @struct
+  class tcphdr_t {
+    @u16 source!: number;
+    @u16 dest!: number;
+    @u32 seq!: number;
+    @u32 ack_seq!: number;
+    @bits(u16, 4) res1!: number;
+    @bits(u16, 4) doff!: number;
+    @bits(u16, 1) fin!: number;
+    @bits(u16, 1) syn!: number;
+    @bits(u16, 1) rst!: number;
+    @bits(u16, 1) psh!: number;
+    @bits(u16, 1) ack!: number;
+    @bits(u16, 1) urg!: number;
+    @bits(u16, 2) res2!: number;
+    @u16 window!: number;
+    @u16 check!: number;
+    @u16 urg_ptr!: number;
+  }
+  add(
+    'struct tcphdr_t',
+    'struct tcphdr_t { unsigned short source, dest; unsigned int seq, ack_seq; unsigned short res1:4, doff:4, fin:1, syn:1, rst:1, psh:1, ack:1, urg:1, res2:2; unsigned short window, check, urg_ptr; };',
+    tcphdr_t,
+  );
+  @struct
+  class straddle_t {
+    @i8 a!: number;
+    @bits(i32, 30) x!: number;
+    @bits(i32, 4) y!: number;
+    @bits(i64, 40) z!: bigint;
+    @bits(u8, 3) w!: number;
+    @i8 tail!: number;
+  }
+  add(
+    'struct straddle_t',
+    'struct straddle_t { signed char a; int x:30; int y:4; long z:40; unsigned char w:3; signed char tail; };',
+    straddle_t,
+  );
+  @struct({ packed: true })
+  class packed_bits_t {
+    @u8 a!: number;
+    @bits(i32, 30) x!: number;
+    @bits(u32, 4) y!: number;
+    @i64 z!: bigint;
+  }
+  add(
+    'struct packed_bits_t',
+    'struct __attribute__((packed)) packed_bits_t { unsigned char a; int x:30; unsigned y:4; long z; };',
+    packed_bits_t,
+  );
+  @struct
+  class timeval_t {
+    @i64 tv_sec!: bigint;
+    @i64 tv_usec!: bigint;
+  }
+  add('struct timeval_t', 'struct timeval_t { long tv_sec; long tv_usec; };', timeval_t);
+  @struct
+  class stat_t {
+    @u64 st_dev!: bigint;
+    @u64 st_ino!: bigint;
+    @u64 st_nlink!: bigint;
+    @u32 st_mode!: number;
+    @u32 st_uid!: number;
+    @u32 st_gid!: number;
+    @i32 pad0!: number;
+    @u64 st_rdev!: bigint;
+    @i64 st_size!: bigint;
+    @i64 st_blksize!: bigint;
+    @i64 st_blocks!: bigint;
+    @field(() => timeval_t) st_atim!: timeval_t;
+    @field(() => timeval_t) st_mtim!: timeval_t;
+    @field(() => timeval_t) st_ctim!: timeval_t;
+    @array(i64, 3) reserved!: bigint[];
+  }
+  add(
+    'struct stat_t',
+    'struct stat_t { unsigned long st_dev, st_ino, st_nlink; unsigned st_mode, st_uid, st_gid; int pad0; unsigned long st_rdev; long st_size, st_blksize, st_blocks; struct timeval_t st_atim, st_mtim, st_ctim; long reserved[3]; };',
+    stat_t,
+  );
+  @struct
+  class point_t {
+    @f64 x!: number;
+    @f64 y!: number;
+  }
+  add('struct point_t', 'struct point_t { double x, y; };', point_t);
+  @union
+  class value_t {
+    @i64 i!: bigint;
+    @f64 d!: number;
+    @char(12) bytes!: string;
+    @field(() => point_t) p!: point_t;
+    @bits(u32, 3) tag!: number;
+  }
+  add('union value_t', 'union value_t { long i; double d; char bytes[12]; struct point_t p; unsigned tag:3; };', value_t);
+  @union
+  class small_union_t {
+    @u8 c!: number;
+    @bits(i32, 3) x!: number;
+  }
+  add('union small_union_t', 'union small_union_t { unsigned char c; int x:3; };', small_union_t);
+  @struct
+  class tagged_t {
+    @u8 kind!: number;
+    @field(() => value_t) value!: value_t;
+    @u16 after!: number;
+  }
+  add('struct tagged_t', 'struct tagged_t { unsigned char kind; union value_t value; unsigned short after; };', tagged_t);
+  @struct({ aligned: 16 })
+  class aligned_struct_t {
+    @u8 a!: number;
+  }
+  add('struct aligned_struct_t', 'struct __attribute__((aligned(16))) aligned_struct_t { unsigned char a; };', aligned_struct_t);
+  @struct
+  class aligned_field_t {
+    @u8 a!: number;
+    @aligned(16) @u32 x!: number;
+    @u32 @aligned(8) y!: number;
+    @field(() => aligned_struct_t) s!: aligned_struct_t;
+  }
+  add(
+    'struct aligned_field_t',
+    'struct aligned_field_t { unsigned char a; unsigned x __attribute__((aligned(16))); unsigned y __attribute__((aligned(8))); struct aligned_struct_t s; };',
+    aligned_field_t,
+  );
+  @struct({ packed: true })
+  class packed_t {
+    @u8 a!: number;
+    @u32 x!: number;
+    @aligned(4) @u16 y!: number;
+    @field(() => aligned_struct_t) s!: aligned_struct_t;
+    @f64 d!: number;
+  }
+  add(
+    'struct packed_t',
+    'struct __attribute__((packed)) packed_t { unsigned char a; unsigned x; unsigned short y __attribute__((aligned(4))); struct aligned_struct_t s; double d; };',
+    packed_t,
+  );
+  @struct({ packed: true, aligned: 4 })
+  class packed_aligned_t {
+    @u8 a!: number;
+    @u32 x!: number;
+  }
+  add(
+    'struct packed_aligned_t',
+    'struct __attribute__((packed, aligned(4))) packed_aligned_t { unsigned char a; unsigned x; };',
+    packed_aligned_t,
+  );
+  @struct
+  class packed_field_t {
+    @u8 a!: number;
+    @packed @u32 x!: number;
+    @u8 b!: number;
+  }
+  add(
+    'struct packed_field_t',
+    'struct packed_field_t { unsigned char a; unsigned x __attribute__((packed)); unsigned char b; };',
+    packed_field_t,
+  );
+  @struct
+  class wide_t {
+    @u8 a!: number;
+    @f80 ld!: number;
+    @i128 q!: bigint;
+    @u8 b!: number;
+    @u128 uq!: bigint;
+    @f32 f!: number;
+  }
+  add(
+    'struct wide_t',
+    'struct wide_t { unsigned char a; long double ld; __int128 q; unsigned char b; unsigned __int128 uq; float f; };',
+    wide_t,
+  );
+  @struct
+  class enums_t {
+    @u8 a!: number;
+    @color c!: number;
+    @u8 b!: number;
+    @big g!: number;
+    @negative n!: number;
+    @wideNegative w!: bigint;
+    @bits(color, 2) cb!: number;
+    @array(color, 3) cs!: number[];
+  }
+  add(
+    'struct enums_t',
+    'enum color { RED, GREEN, BLUE }; enum big { SMALL = 1, HUGE = 1L << 40 }; enum negative { MINUS = -1, PLUS = 1 }; enum wide_negative { LOW = -(1L << 40), HIGH = 1 };\n' +
+      'struct enums_t { unsigned char a; enum color c; unsigned char b; enum big g; enum negative n; enum wide_negative w; enum color cb:2; enum color cs[3]; };',
+    enums_t,
+  );
+  @struct
+  class flex_t {
+    @u16 len!: number;
+    @u8 kind!: number;
+    @array(u32, 0) data!: number[];
+  }
+  add('struct flex_t', 'struct flex_t { unsigned short len; unsigned char kind; unsigned data[]; };', flex_t);
+  @struct
+  class node_t {
+    @i64 key!: bigint;
+    @ptr(() => node_t) left!: node_t | null;
+    @array(() => point_t, 2) pts!: point_t[];
+    @array(i16, 3) grid!: number[];
+    @char(5) name!: string;
+  }
+  add(
+    'struct node_t',
+    'struct node_t { long key; struct node_t *left; struct point_t pts[2]; short grid[3]; char name[5]; };',
+    node_t,
+  );
+  // Nested anonymous struct and union: the harness names them, C reaches their first member.
+  @struct
+  class anon_inner_t {
+    @i32 w!: number;
+    @i32 h!: number;
+  }
+  add('struct anon_inner_t', 'struct anon_inner_t { int w, h; };', anon_inner_t);
+  @union
+  class anon_union_t {
+    @u8 small!: number;
+    @f64 number_!: number;
+  }
+  add('union anon_union_t', 'union anon_union_t { unsigned char small; double number_; };', anon_union_t);
+  @struct
+  class with_anonymous_t {
+    @u8 kind!: number;
+    @field(() => anon_inner_t) size!: anon_inner_t;
+    @field(() => anon_union_t) u!: anon_union_t;
+    @bits(u32, 1) flag!: number;
+    @bits(u32, 1) other!: number;
+  }
+  add(
+    'struct with_anonymous_t',
+    'struct with_anonymous_t { unsigned char kind; struct { int w, h; }; union { unsigned char small; double number_; }; unsigned flag:1; unsigned other:1; };',
+    with_anonymous_t,
+    { size: 'w', u: 'small' },
+  );
+  @struct
+  class zero_width_t {
+    @u8 a!: number;
+    @bits(u32, 1) x!: number;
+    @u8 b!: number;
+    @bits(u64, 3) y!: bigint;
+    @i16 c!: number;
+  }
+  add(
+    'struct zero_width_t',
+    'struct zero_width_t { unsigned char a; unsigned x:1; unsigned char b; unsigned long y:3; short c; };',
+    zero_width_t,
+  );
+
+  it(`matches sizeof, _Alignof, offsetof and bit positions for ${corpus.length} structs and unions`, function () {
+    const cc = compilerOrSkip(this);
+    const lines = ['#include <stdio.h>', '#include <stddef.h>', '#include <string.h>'];
+    for (const entry of corpus) lines.push(entry.source);
+    lines.push(
+      'static void bitsOf(const unsigned char *p, size_t n, const char *name) {',
+      '  int first = -1, count = 0;',
+      '  for (size_t i = 0; i < n * 8; i++) if (p[i / 8] >> (i % 8) & 1) { if (first < 0) first = (int)i; count++; }',
+      '  printf("%s bits %d %d\\n", name, first, count);',
+      '}',
+      'int main(void) {',
+    );
+    const expected: string[] = [];
+    for (const entry of corpus) {
+      const info = structInfo(entry.cls)!;
+      const layout = layoutOf(info);
+      lines.push(`  printf("${entry.c} size %zu align %zu\\n", sizeof(${entry.c}), _Alignof(${entry.c}));`);
+      expected.push(`${entry.c} size ${layout.size} align ${layout.align}`);
+      for (const f of layout.fields) {
+        const member = entry.cMember?.[f.name] ?? f.name;
+        const label = `${entry.c}.${f.name}`;
+        if (f.fieldType.kind === 'bits') {
+          lines.push(
+            `  { ${entry.c} v; memset(&v, 0, sizeof v); v.${member} = -1; bitsOf((const unsigned char *)&v, sizeof v, "${label}"); }`,
+          );
+          expected.push(`${label} bits ${f.bitOffset} ${f.fieldType.width}`);
+        } else {
+          lines.push(`  printf("${label} offset %zu\\n", offsetof(${entry.c}, ${member}));`);
+          expected.push(`${label} offset ${f.offset}`);
+        }
+      }
+    }
+    lines.push('  return 0;', '}');
+    const dir = mkdtempSync(join(tmpdir(), 'lmm-layout-'));
+    try {
+      writeFileSync(join(dir, 'corpus.c'), lines.join('\n') + '\n');
+      execFileSync(cc, ['-std=gnu11', '-w', '-o', join(dir, 'corpus'), join(dir, 'corpus.c')]);
+      const actual = execFileSync(join(dir, 'corpus'), { encoding: 'utf8' }).trim().split('\n');
+      assert.deepEqual(expected, actual);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
