@@ -157,7 +157,7 @@ describe('lmm import-c on headers as they are', function () {
       [4],
     );
     const parens = importCHeader(`struct p { char c[${'('.repeat(5000)}1${')'.repeat(5000)}]; };\n`, 'parens.h');
-    assert.ok(parens.notes.some((n) => /nest deeper than 256 levels/.test(n.message)));
+    assert.ok(parens.notes.some((n) => /nests deeper than 256 levels/.test(n.message)));
     const conditionals = importCHeader('#if 1\n'.repeat(6000) + 'struct q { int x; };\n', 'ifs.h');
     assert.ok(conditionals.notes.some((n) => /conditionals nest deeper than 5000 levels/.test(n.message)));
   });
