@@ -8,6 +8,7 @@ import ts from 'typescript';
 import type { StructLayout } from '../analysis/analysisInput';
 import { SCALAR_SIZES, arraySpec, layOutStruct, structSpec, type FieldSpec } from '../analysis/cLayout';
 import { SCALARS } from '../analysis/cScalars';
+import { findTooDeepNesting, tooDeepMessage } from '../harness/compile/nestingDepth';
 
 /** Offsets into the text (0-based, end exclusive). */
 export interface Span {
@@ -292,4 +293,41 @@ function lineEnd(text: string, offset: number): number {
 function indentOf(text: string, offset: number): string {
   const start = lineStart(text, offset);
   return /^[ \t]*/.exec(text.slice(start, offset))![0];
+}
+
+/** Why a file could not be analysed, and where (1-based), for its one diagnostic. */
+export interface UnreadableHarness {
+  message: string;
+  line: number;
+  column: number;
+}
+
+/**
+ * `scanHarness` that never throws, whatever the text: brackets nested past the compiler's limit
+ * are refused before the parser recurses into them, and any other failure (a chain of
+ * thousands of operators still overflowing the stack) is caught. Either way the scan is empty
+ * and `unreadable` says why, so the language server shows one diagnostic and carries on.
+ */
+export function scanHarnessSafely(text: string, fileName = 'harness.ts'): { scan: HarnessScan; unreadable?: UnreadableHarness } {
+  const tooDeep = findTooDeepNesting(text);
+  if (tooDeep) {
+    return {
+      scan: emptyScan(),
+      unreadable: { message: `LMM: ${tooDeepMessage(tooDeep)}`, line: tooDeep.line, column: tooDeep.column },
+    };
+  }
+  try {
+    return { scan: scanHarness(text, fileName) };
+  } catch (error) {
+    const why =
+      error instanceof RangeError ? 'it is too deeply nested' : error instanceof Error ? error.message : 'an unexpected error';
+    return {
+      scan: emptyScan(),
+      unreadable: { message: `LMM cannot analyse this file (${why}); no static checks for it`, line: 1, column: 1 },
+    };
+  }
+}
+
+function emptyScan(): HarnessScan {
+  return { structs: [], registrations: [], allocations: [], frees: [] };
 }
