@@ -61,4 +61,16 @@ describe('built-in C preprocessor', () => {
       ],
     );
   });
+
+  it('reads a #pragma once file once, and stops an include loop with a message', () => {
+    const files: Record<string, string> = {
+      'once.h': '#pragma once\nint once_v;\n',
+      'loop.h': '#include "loop.h"\nint loop_v;\n',
+    };
+    const resolveInclude = (name: string) => (files[name] === undefined ? null : { name, text: files[name]! });
+    const once = preprocess('#include "once.h"\n#include "once.h"\n', 'p.h', { resolveInclude });
+    assert.equal(once.text.match(/once_v/g)?.length, 1);
+    const loop = preprocess('#include "loop.h"\n', 'p.h', { resolveInclude });
+    assert.ok(loop.problems.some((p) => p.file === 'loop.h' && /includes nest deeper than 200 levels/.test(p.message)));
+  });
 });
