@@ -102,6 +102,11 @@ describe('lmm import-c on headers as they are', function () {
       assert.match(plain.stderr, /h\.h:35: struct mystery\.u: unknown type 'unknown_t'/);
       assert.match(plain.stderr, /import-c: 9 struct\(s\) written, 0 flagged, 1 dropped/);
       assert.doesNotMatch(plain.stdout, /class mystery/);
+      // A void * is written as the same 8 bytes, with a comment, and does not flag its struct.
+      assert.match(
+        plain.stdout,
+        /\/\/ void \* in C: LMM follows only pointers to structs; u64 keeps the layout\n {2}@u64 ob_type!: bigint;/,
+      );
       const big = run([...args, '-D', 'BIG=2']);
       assert.equal(sizes(big.stderr).cond, 32, big.stderr);
       assert.equal(sizes(big.stderr).only_when_big_is_2, 4);
