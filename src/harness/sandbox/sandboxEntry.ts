@@ -54,6 +54,8 @@ export interface SandboxRun {
   finish(): FinishedRun;
   /** The harness call stack where the run is now (for a crash or time limit). */
   currentStack(): Site[];
+  /** Where the harness threw `value` (a `throw` statement of its own), when it was the last thing thrown. */
+  thrownSite(value: unknown): Site | undefined;
   /** The loop site of the runtime's time-limit stop, null for a stop without one, undefined when `error` is not one. */
   timeLimitSite(error: unknown): Site | null | undefined;
 }
@@ -123,8 +125,13 @@ export function startRun(options: SandboxRunOptions, callbacks: SandboxCallbacks
   // the next loop turn, as the runtime's own deadline does: the heap is intact and reported.
   let turns = 0;
   const loop = api.__lmmLoop;
+  let lastThrown: { site: number; value: unknown } | undefined;
   const lmmStudio = harden({
     ...api,
+    __lmmThrown<T>(site: number, value: T): T {
+      lastThrown = { site, value };
+      return value;
+    },
     __lmmLoop(site: number) {
       if ((++turns & (STOP_POLL_EVERY - 1)) === 0 && callbacks.stopRequested()) runtime.timedOut = true;
       loop(site);
@@ -138,6 +145,10 @@ export function startRun(options: SandboxRunOptions, callbacks: SandboxCallbacks
     },
     currentStack() {
       return runtime.currentStack();
+    },
+    thrownSite(value: unknown) {
+      if (lastThrown === undefined || lastThrown.value !== value) return undefined;
+      return options.sites[lastThrown.site];
     },
     timeLimitSite(error: unknown) {
       if (!(error instanceof TimeLimitExceeded)) return undefined;

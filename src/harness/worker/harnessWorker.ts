@@ -117,6 +117,9 @@ function withDeadline(promise: Promise<unknown>, deadline: number, stopRequested
 }
 
 function describeFailure(error: unknown, run: SandboxRun): WorkerOutcome {
+  // First, before anything touches the value: reading it may run the harness's own code (a
+  // Proxy's traps, getters), which may throw, and so move the last `throw` on.
+  const thrownAt = run.thrownSite(error);
   const harnessStack: Site[] = run.currentStack();
   if (error === TIMED_OUT) return { kind: 'timed-out', site: null, harnessStack };
   let loopSite: Site | null | undefined;
@@ -126,7 +129,8 @@ function describeFailure(error: unknown, run: SandboxRun): WorkerOutcome {
     // A Proxy's getPrototypeOf trap threw: not the runtime's stop.
   }
   if (loopSite !== undefined) return { kind: 'timed-out', site: loopSite, harnessStack };
-  return { kind: 'crashed', ...describeThrown(error), harnessStack };
+  // A value thrown by the harness's own `throw` is placed there (it may have no stack of its own).
+  return { kind: 'crashed', ...describeThrown(error), harnessStack: thrownAt ? [thrownAt, ...harnessStack] : harnessStack };
 }
 
 runHarness().catch((error: unknown) => {
