@@ -60,6 +60,9 @@ export interface SandboxRun {
   timeLimitSite(error: unknown): Site | null | undefined;
 }
 
+// The runtime's stop is thrown into harness code, which may catch it: its class must not change.
+harden(TimeLimitExceeded);
+
 /** Loop turns between two looks at the parent's stop request (an atomic read each). */
 const STOP_POLL_EVERY = 1024;
 
@@ -126,8 +129,19 @@ export function startRun(options: SandboxRunOptions, callbacks: SandboxCallbacks
   let turns = 0;
   const loop = api.__lmmLoop;
   let lastThrown: { site: number; value: unknown } | undefined;
+  const struct = api.struct as (cls: unknown, context: unknown) => void;
   const lmmStudio = harden({
     ...api,
+    // The struct's name goes into records the verdicts are made from: it is read once, here, and
+    // must be a string (a getter or an object as a name would run harness code later).
+    struct(cls: unknown, context: unknown) {
+      const given = context as { kind?: unknown; name?: unknown; metadata?: unknown } | null | undefined;
+      const kind = given?.kind;
+      const name = given?.name ?? (typeof cls === 'function' ? cls.name : undefined);
+      if (typeof name !== 'string' || name === '')
+        throw new TypeError('@struct needs a named class (its name is the struct name)');
+      return struct(cls, { kind, name, metadata: given?.metadata });
+    },
     __lmmThrown<T>(site: number, value: T): T {
       lastThrown = { site, value };
       return value;
