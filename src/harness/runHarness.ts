@@ -35,6 +35,11 @@ export const STOP_GRACE_MS = 500;
 /** How often the parent samples the process's memory while a run goes on. */
 const MEMORY_SAMPLE_MS = 20;
 const SCRIPT_NAME = 'lmm-harness.js';
+/**
+ * Batches posted by the worker and not yet taken in by `onBatch`, at most (a batch holds up to
+ * one batch interval of the harness's operations).
+ */
+export const MAX_BATCHES_IN_FLIGHT = 4;
 
 export interface HarnessRunOptions {
   timeLimitMs?: number;
@@ -53,8 +58,12 @@ export interface HarnessRunOptions {
   /** Suppressions for the leak checks and the report. */
   suppressions?: { text: string; file: string };
   batchIntervalMs?: number;
-  /** Receives heap operations while the harness runs. */
-  onBatch?: (batch: HarnessBatch) => void;
+  /**
+   * Receives heap operations while the harness runs. When it returns a promise, the batch counts
+   * as taken in once that settles, and the harness waits while `MAX_BATCHES_IN_FLIGHT` batches are
+   * not: a consumer slower than the harness slows the harness down instead of queueing without bound.
+   */
+  onBatch?: (batch: HarnessBatch) => unknown;
   /** Receives what the harness prints (`print`, `mm_print_memory_usage` …), as it prints it. */
   onOutput?: (text: string) => void;
   /**
@@ -264,11 +273,18 @@ async function runInWorker(
   const memoryLimitMb = options.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB;
   const controlBuffer = new SharedArrayBuffer(CONTROL.length * Int32Array.BYTES_PER_ELEMENT);
   const control = new Int32Array(controlBuffer);
+  const flowCounters = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
+  const batchesTaken = new Int32Array(flowCounters);
+  const takeBatch = () => {
+    Atomics.add(batchesTaken, 1, 1);
+    Atomics.notify(batchesTaken, 1);
+  };
   const input: WorkerInput = {
     harnessCode: compiled.code,
     harnessScriptName: SCRIPT_NAME,
     leakCheckRequests,
     control: controlBuffer,
+    ...(options.onBatch ? { batchFlow: { counters: flowCounters, maxBatchesInFlight: MAX_BATCHES_IN_FLIGHT } } : {}),
     runOptions: {
       harnessFile,
       sites: compiled.sites,
@@ -344,7 +360,14 @@ async function runInWorker(
           const siteId = batch.ops.site[n - 1]!;
           if (siteId >= 0) state.lastSite = compiled.sites[siteId] ?? state.lastSite;
         }
-        options.onBatch?.({ ...batch, sites: compiled.sites });
+        let taken: unknown;
+        try {
+          taken = options.onBatch?.({ ...batch, sites: compiled.sites });
+        } catch {
+          // A consumer that fails on a batch must not hold the harness up: the batch counts as taken.
+        }
+        if (taken instanceof Promise) taken.then(takeBatch, takeBatch);
+        else takeBatch();
       } else if (message.type === 'output') {
         try {
           options.onOutput?.(message.text);

@@ -65,7 +65,9 @@ export interface HarnessScan {
   lastRegistrationEnd?: { offset: number; indent: string };
 }
 
-const SCALAR_NAMES = new Set(['u8', 'u16', 'u32', 'u64', 'i8', 'i16', 'i32', 'i64', 'f32', 'f64']);
+const SCALAR_NAMES = new Set(['u8', 'u16', 'u32', 'u64', 'i8', 'i16', 'i32', 'i64', 'f32', 'f64', 'i128', 'u128', 'f80']);
+/** Field decorators that change where a field goes: the scan does not follow them, so it shows no layout. */
+const PLACEMENT_DECORATORS = new Set(['aligned', 'packed']);
 
 export function scanHarness(text: string, fileName = 'harness.ts'): HarnessScan {
   const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
@@ -150,6 +152,7 @@ function hasStructDecorator(node: ts.ClassDeclaration): boolean {
 
 function readStruct(node: ts.ClassDeclaration, source: ts.SourceFile, span: (n: ts.Node) => Span): ScannedStruct {
   const fields: ScannedField[] = [];
+  let placement: string | undefined;
   for (const member of node.members) {
     if (!ts.isPropertyDeclaration(member) || !member.name || !(ts.isIdentifier(member.name) || ts.isStringLiteral(member.name)))
       continue;
@@ -162,8 +165,15 @@ function readStruct(node: ts.ClassDeclaration, source: ts.SourceFile, span: (n: 
       if (read.kind !== 'unknown' || type === undefined) type = read;
     }
     fields.push({ name: member.name.text, type: type!, span: span(member) });
+    if (decorators.some((d) => PLACEMENT_DECORATORS.has(decoratorName(d.expression) ?? '')))
+      placement = `field ${member.name.text} is @aligned or @packed`;
   }
-  return { name: node.name!.text, nameSpan: span(node.name!), classSpan: span(node), fields };
+  const scanned: ScannedStruct = { name: node.name!.text, nameSpan: span(node.name!), classSpan: span(node), fields };
+  // `@struct({ packed, aligned })` and placement attributes are laid out at run time, not here.
+  if (decoratorsOf(node).some((d) => decoratorName(d.expression) === 'struct' && ts.isCallExpression(d.expression)))
+    placement = '@struct({ … }) options';
+  if (placement !== undefined) scanned.layoutProblem = `${placement}: the layout is computed when the harness runs`;
+  return scanned;
 }
 
 /** The C type a decorator expression (or an array element expression) denotes. */

@@ -13,6 +13,7 @@ import { AllocationLog } from './allocationLog';
 import { makeBufferView } from './bufferViews';
 import { CallPaths, grow, ROOT_PATH } from './callPaths';
 import { MemoryErrorLog, type MemoryErrorsUpdate } from './memoryErrorLog';
+import { RootVariables } from './rootVariables';
 import {
   isView,
   makeView,
@@ -86,6 +87,13 @@ export interface LeakCheckPoint {
   requested?: true;
 }
 
+/** Thrown by `exit(status)`: the run ends as completed, with its locals still roots. */
+export class HarnessExit extends Error {
+  constructor(readonly status: number) {
+    super(`exit(${status})`);
+  }
+}
+
 /** Thrown by loop checks once the time limit is over; the worker turns it into the run's end. */
 export class TimeLimitExceeded extends Error {
   constructor(readonly site: Site | undefined) {
@@ -100,7 +108,8 @@ export class HarnessRuntime implements ViewHost {
   heap: LmmHeap;
   readonly paths: CallPaths;
   readonly recorder = new HeapOpRecorder();
-  readonly roots: RootRecord[] = [];
+  /** The C program's pointer variables: globals, locals in scope, registered roots. */
+  readonly variables: RootVariables;
   readonly allocations = new AllocationLog();
   readonly errorLog = new MemoryErrorLog();
   readonly leakChecks: LeakCheckPoint[] = [];
@@ -129,6 +138,18 @@ export class HarnessRuntime implements ViewHost {
     this.batchIntervalMs = options.batchIntervalMs ?? 50;
     this.leakCheckRequests = options.leakCheckRequests;
     setViewHost(this);
+    this.variables = new RootVariables({
+      allocationAt: (address) => this.allocationAt(address),
+      isFreed: (id) => this.allocations.isFreed(id),
+      viewAt: (address) => this.viewAt(address),
+      site: () => this.paths.stack(this.paths.current)[0]!,
+      siteLabel,
+    });
+  }
+
+  /** The roots the leak check starts from now (variables holding a freed block's address left out). */
+  get roots(): RootRecord[] {
+    return this.variables.roots();
   }
 
   /** 1 per allocation id once freed (the views read it on every access). */
@@ -370,21 +391,39 @@ export class HarnessRuntime implements ViewHost {
   }
 
   registerRoot(value: unknown): void {
-    const address = this.addressOf(value);
-    if (address === 0) return;
-    const stack = this.paths.stack(this.paths.current);
-    const struct = isView(value) ? viewStruct(value).name : 'block';
-    this.roots.push({ address, label: `${struct} root (${siteLabel(stack[0]!)})`, site: stack[0]! });
+    this.variables.register(value);
   }
 
   unregisterRoot(value: unknown): void {
-    const address = this.addressOf(value);
-    for (let i = this.roots.length - 1; i >= 0; i--) {
-      if (this.roots[i]!.address === address) {
-        this.roots.splice(i, 1);
-        return;
-      }
-    }
+    this.variables.unregister(value);
+  }
+
+  /**
+   * C's exit(): the run ends here, with every local still in scope a root (as the stack of a C
+   * program that calls exit is still there for memcheck's leak check at exit).
+   */
+  exit(status: unknown): never {
+    const code = status === undefined ? 0 : status;
+    if (!(typeof code === 'number' && Number.isInteger(code))) throw new TypeError('exit(status): the status is a whole number');
+    this.variables.frozen = true;
+    throw new HarnessExit(code);
+  }
+
+  /** The allocation at `address`: the last one made there (freed or not), else the live block containing it, else -1. */
+  private allocationAt(address: number): number {
+    const id = this.allocations.lastAllocationAt(address);
+    if (id !== undefined) return id;
+    const start = this.liveBlockContaining(address);
+    return start < 0 ? -1 : this.allocations.lastAllocationAt(start)!;
+  }
+
+  /** What a pointer variable holding a bare address reads as: a view of its block's struct there, or null. */
+  private viewAt(address: number): StructView | null {
+    const id = this.allocationAt(address);
+    if (id < 0) return null;
+    const family = this.allocations.familyOf(id);
+    for (const [info, f] of this.familyOf) if (f === family) return this.pointerView(address, info);
+    return isBufferFamily(this.heap.families[family]!) ? this.pointerView(address, BUF_STRUCT) : null;
   }
 
   leakCheck(requested = false): unknown {
@@ -673,7 +712,7 @@ export class HarnessRuntime implements ViewHost {
       heap: this.heap,
       structs,
       allocations,
-      roots: [...this.roots],
+      roots: this.roots,
       errors: this.errors,
       steps: this.recorder.steps,
     };

@@ -13,6 +13,7 @@ import { matchErrorSuppression, parseSuppressions, type Suppression } from '../.
 import { createLmmStudioModule } from '../api/lmmStudioModule';
 import { HarnessLocator, type LocatorData } from '../compile/harnessLocator';
 import {
+  HarnessExit,
   HarnessRuntime,
   TimeLimitExceeded,
   type LeakCheckPoint,
@@ -58,10 +59,13 @@ export interface SandboxRun {
   thrownSite(value: unknown): Site | undefined;
   /** The loop site of the runtime's time-limit stop, null for a stop without one, undefined when `error` is not one. */
   timeLimitSite(error: unknown): Site | null | undefined;
+  /** Whether `error` is the harness calling `exit(status)` (a normal end). */
+  isExit(error: unknown): boolean;
 }
 
-// The runtime's stop is thrown into harness code, which may catch it: its class must not change.
+// The runtime's stop and exit() are thrown into harness code, which may catch them: their classes must not change.
 harden(TimeLimitExceeded);
+harden(HarnessExit);
 
 /** Loop turns between two looks at the parent's stop request (an atomic read each). */
 const STOP_POLL_EVERY = 1024;
@@ -163,6 +167,9 @@ export function startRun(options: SandboxRunOptions, callbacks: SandboxCallbacks
     thrownSite(value: unknown) {
       if (lastThrown === undefined || lastThrown.value !== value) return undefined;
       return options.sites[lastThrown.site];
+    },
+    isExit(error: unknown) {
+      return error instanceof HarnessExit;
     },
     timeLimitSite(error: unknown) {
       if (!(error instanceof TimeLimitExceeded)) return undefined;

@@ -29,10 +29,14 @@ async function runHarness(): Promise<void> {
   const control = new Int32Array(input.control);
   const stopRequested = () => Atomics.load(control, CONTROL.stop) !== 0;
   const output = new OutputGate(control, deadline, (text) => post({ type: 'output', text }));
+  const waitForRoom = batchFlowGate(input.batchFlow, deadline, stopRequested);
   const run = startRun(
     { ...options, deadline },
     {
-      onBatch: (batch) => post({ type: 'batch', batch }),
+      onBatch: (batch) => {
+        waitForRoom();
+        post({ type: 'batch', batch });
+      },
       onOutput: (text) => output.write(text),
       ...(input.leakCheckRequests !== undefined ? { leakCheckRequests: new Int32Array(input.leakCheckRequests) } : {}),
       onLeakCheck: (check) => post({ type: 'leakCheck', check }),
@@ -72,8 +76,11 @@ async function runHarness(): Promise<void> {
       await withDeadline(result as Promise<unknown>, deadline, stopRequested);
     }
   } catch (error) {
-    failed = true;
-    failure = error;
+    // exit(status) ends the run as main's return does.
+    if (!run.isExit(error)) {
+      failed = true;
+      failure = error;
+    }
   }
   // The verdicts first, from the runtime's own records, before any more harness code can run
   // (reading a thrown object's `message` may call the harness's getters).
@@ -90,6 +97,27 @@ async function runHarness(): Promise<void> {
   if (finishError) message.finishError = finishError;
   if (output.dropped > 0) message.outputDropped = { lines: output.dropped, reason: output.dropReason };
   post(message);
+}
+
+/** How long one wait for the parent lasts before the deadline is looked at again. */
+const FLOW_WAIT_SLICE_MS = 50;
+
+/**
+ * Before each batch: when the parent paces the run, wait (blocking this thread, which only runs
+ * the harness) until fewer than `maxBatchesInFlight` posted batches are not yet taken in, or the
+ * run's deadline passes (the time limit then stops the harness at its next loop check).
+ */
+function batchFlowGate(flow: WorkerInput['batchFlow'], deadline: number, stopRequested: () => boolean): () => void {
+  if (!flow) return () => undefined;
+  const counters = new Int32Array(flow.counters);
+  return () => {
+    for (;;) {
+      const taken = Atomics.load(counters, 1);
+      if (Atomics.load(counters, 0) - taken < flow.maxBatchesInFlight || Date.now() >= deadline || stopRequested()) break;
+      Atomics.wait(counters, 1, taken, FLOW_WAIT_SLICE_MS);
+    }
+    Atomics.add(counters, 0, 1);
+  };
 }
 
 const TIMED_OUT = Symbol('timed out');

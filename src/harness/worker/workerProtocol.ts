@@ -22,6 +22,12 @@ export interface WorkerInput {
   leakCheckRequests?: SharedArrayBuffer;
   /** `CONTROL.length` Int32 elements shared with the parent. */
   control: SharedArrayBuffer;
+  /**
+   * Shared with the parent when it paces the run: Int32 element 0 counts the batches the worker
+   * posted, element 1 those the parent has taken in. The worker waits while `maxBatchesInFlight`
+   * are not taken in yet, so a harness faster than its consumer slows down instead of flooding it.
+   */
+  batchFlow?: { counters: SharedArrayBuffer; maxBatchesInFlight: number };
   /** JSON of `SandboxRunOptions` (the deadline is set by the worker when it starts). */
   runOptions: {
     harnessFile: string;
