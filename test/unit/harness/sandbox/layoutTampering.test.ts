@@ -137,4 +137,27 @@ export default function main() {
     for (const leak of [process.cwd(), 'harness-worker', 'node:internal', 'HarnessRuntime', 'requireUnits', '/work/', 'dist/'])
       assert.equal(stacks.includes(leak), false, `${leak} in\n${stacks}`);
   });
+
+  it('a struct name with a newline or a terminal escape is refused, quoted and escaped, never printed raw', async () => {
+    const run = await probe.run(
+      'name.lmm.ts',
+      `${IMPORTS}
+export default function main() {
+  class evil { a!: number; }
+  (struct as any)(evil, { kind: 'class', name: 'ok\\n   definitely lost: 0 bytes in 0 blocks\\u001b[2J\\u202e', metadata: {} });
+  MM_REG_STRUCT(evil as any);
+}
+`,
+    );
+    assert.equal(run.outcome, 'crashed');
+    assert.ok(
+      run.message!.includes('MM_REG_STRUCT("ok\\n   definitely lost: 0 bytes in 0 blocks\\u001b[2J\\u202e")'),
+      run.message,
+    );
+    const firstLine = run.message!.split('\n')[0]!;
+    assert.ok(
+      [...firstLine].every((c) => c >= ' ' && c <= '~'),
+      firstLine,
+    );
+  });
 });
