@@ -64,8 +64,10 @@ export interface RunResultsParams {
    * server keeps the last report for hovers and code lenses.
    */
   memoryErrors?: { occurrences: number; records: number; shown: number };
-  /** The harness file the run was about (absolute path). */
+  /** The harness file the run was about (absolute path): its findings replace that file's last run's only. */
   harnessFile?: string;
+  /** When the run ended (ms since the epoch), or when the mid-run update was made: older runs' findings show it. */
+  finishedAt?: number;
   /** Why the run failed or stopped, and where in the harness when known. */
   message?: string;
   failureSite?: ReportSite;

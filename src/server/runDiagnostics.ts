@@ -72,7 +72,9 @@ export function runDiagnostics(params: RunResultsParams, files: SourceFiles): Ma
         related(
           step.site,
           i === 0
-            ? `root: ${step.struct}, registered with mm_register_root here`
+            ? /^(global|local)\b/.test(step.field)
+              ? `root: ${step.struct}, held by the pointer variable ${step.field}, declared here`
+              : `root: ${step.struct}, registered with mm_register_root here`
             : i === elidedAt
               ? `→ … ${leak.rootPathElided} more blocks (left out of this mid-run check) … → .${step.field} points to this ${step.struct}, allocated here`
               : `→ ${path[i - 1]!.struct}.${step.field} points to this ${step.struct}, allocated here`,

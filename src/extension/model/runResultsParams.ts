@@ -21,6 +21,7 @@ export function runResultsParams(run: RunState): RunResultsParams {
     status: run.status,
     report: check || errors ? interimReport(check, errors) : (run.report ?? null),
     harnessFile: run.file,
+    finishedAt: run.finishedAt ?? Date.now(),
   };
   if (check) params.leakCheck = { step: check.event, requested: check.requested === true };
   if (errors) params.memoryErrors = { occurrences: errors.occurrences, records: errors.distinct, shown: errors.errors.length };

@@ -136,9 +136,10 @@ describe('extension host models', () => {
     assert.equal(statusText(run).text, '$(check) LMM 3 pages · 4,296 B', 'a trace has no leak figure');
     run.kind = 'harness';
     run.report = { ...report, leaks: [leak({}), leak({ kind: 'still-reachable' })] };
-    assert.equal(statusText(run).text, '$(warning) LMM 3 pages · 4,296 B · 2 leaked');
+    assert.equal(statusText(run).text, '$(warning) LMM 3 pages · 4,296 B · 2 leaked at the end');
     run.status = 'failed';
     run.message = 'list.lmm.ts:3:1: boom';
+    run.kind = 'trace';
     assert.deepEqual(statusText(run), { text: '$(error) LMM failed', tooltip: 't.trace failed: list.lmm.ts:3:1: boom' });
   });
 
