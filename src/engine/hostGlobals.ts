@@ -11,6 +11,8 @@ declare const performance: { now(): number };
 declare const console: { error(...data: unknown[]): void };
 declare const btoa: (binary: string) => string;
 declare const crypto: { getRandomValues<T extends Uint8Array>(array: T): T };
+/** Node's only (the extension host's models use it; a browser has no setImmediate). */
+declare const setImmediate: (callback: () => void) => unknown;
 
 /** A pending timer, for `cancelTimer`. */
 export type TimerHandle = unknown;
@@ -21,6 +23,11 @@ export function startTimer(callback: () => void, ms: number): TimerHandle {
 
 export function cancelTimer(handle: TimerHandle): void {
   clearTimeout(handle);
+}
+
+/** Runs `callback` after the events already queued (Node's setImmediate: the extension host's models). */
+export function afterQueuedEvents(callback: () => void): void {
+  setImmediate(callback);
 }
 
 /** Milliseconds from a monotonic clock (for durations, not dates). */
