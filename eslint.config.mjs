@@ -14,7 +14,16 @@ const EXTENSION_FOLDER = {
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'test/e2e/.cache/**', '**/*.cjs', '**/*.mjs', 'bin/**'],
+    ignores: [
+      'dist/**',
+      'out/**',
+      'node_modules/**',
+      '.vscode-test/**',
+      'test/vscode-host/.cache/**',
+      '**/*.cjs',
+      '**/*.mjs',
+      'bin/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -23,8 +23,8 @@ const tiers = [
       'test/webview/**/*.test.ts',
     ],
   },
-  // The real-VS-Code tiers (test/e2e, README "Tests"): code-server is installed into test/e2e/.cache on first use.
-  { name: 'integration (extension host in code-server)', command: 'npx', args: ['tsx', 'test/e2e/runIntegration.ts'] },
+  // The real-VS-Code tiers (README "Tests"): test/vscode-host installs code-server into test/vscode-host/.cache on first use.
+  { name: 'integration (extension host in code-server)', command: 'npx', args: ['tsx', 'test/vscode-host/runIntegration.ts'] },
   {
     name: 'UI end-to-end (packaged .vsix, code-server + Chromium)',
     command: 'npx',

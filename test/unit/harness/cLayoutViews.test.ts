@@ -5,7 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { checkHeap } from '../../../src/engine/invariants';
-import { blockBytes, inProcessHarness } from './inProcessHarness';
+import { blockBytes, inProcessHarness } from '../../support/inProcessHarness';
 
 describe('harness views of unions, bit-fields, enums, __int128 and long double', () => {
   function setup() {

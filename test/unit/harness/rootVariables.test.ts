@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkLeaks, type LeakCheckResult } from '../../../src/analysis/leakCheck';
 import { runHarness } from '../../../src/harness/runHarness';
-import { inProcessHarness } from './inProcessHarness';
+import { inProcessHarness } from '../../support/inProcessHarness';
 
 /** The fields of `rec_t` (declared inside setup(), so its class is a value there). */
 interface Rec {
