@@ -510,8 +510,10 @@ export class HarnessRuntime implements ViewHost {
       return poisonView(target);
     }
     const owner = this.allocations.lastAllocationAt(start)!;
+    // The whole units of `target` left in the block from here: 0 when not even one fits, so that
+    // every access through the view is reported rather than reaching past the block (LMM's meta data).
     const units = size > 0 ? Math.floor((this.blockBytes(owner) - (address - start)) / size) : 0;
-    return viewOf(target, kernel.view(address), address - kernel.pageOf(address), owner, address, Math.max(units, 1));
+    return viewOf(target, kernel.view(address), address - kernel.pageOf(address), owner, address, units);
   }
 
   private liveBlockContaining(address: number): number {

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkLeaks, type LeakCheckResult } from '../../../src/analysis/leakCheck';
+import { checkHeap } from '../../../src/engine/invariants';
 import { runHarness } from '../../../src/harness/runHarness';
 import { inProcessHarness } from './inProcessHarness';
 
@@ -152,6 +153,23 @@ describe('pointer variables as roots (global, local, mm_register_root)', () => {
       assert.deepEqual(kinds(), { 'possibly-lost': 1 });
       lmm.mm_unregister_root(lmm.addressOf(a) + 4);
       assert.deepEqual(kinds(), { 'definitely-lost': 1 });
+    });
+
+    it('a view at an address where the struct no longer fits reports every access and writes nothing', () => {
+      const { runtime, lmm, rec_t } = setup();
+      const a = lmm.XCALLOC(1, rec_t);
+      const after = lmm.XCALLOC(1, rec_t);
+      const g = lmm.global<Rec>('g');
+      g.address = lmm.addressOf(a) + 8; // a rec_t from here would end 8 bytes past the block
+      g.value!.id = 1;
+      g.value!.next = after;
+      assert.equal(g.value!.next, null);
+      assert.deepEqual(
+        runtime.errors.map((e) => [e.kind, e.count]),
+        [['out-of-bounds', 3]],
+      );
+      assert.equal(runtime.errors[0]!.access!.offset, 8);
+      assert.deepEqual(checkHeap(runtime.heap), []);
     });
 
     it('an address in no block reads back as null and roots nothing', () => {
