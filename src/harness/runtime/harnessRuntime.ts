@@ -14,7 +14,18 @@ import { makeBufferView } from './bufferViews';
 import { CallPaths, grow, ROOT_PATH } from './callPaths';
 import { MemoryErrorLog, type MemoryErrorsUpdate } from './memoryErrorLog';
 import { RootVariables } from './rootVariables';
-import { isView, makeView, poisonView, setViewHost, viewStruct, type StructView, type ViewHost } from './structViews';
+import {
+  isView,
+  makeView,
+  poisonView,
+  setViewHost,
+  viewAddress,
+  viewAllocation,
+  viewStruct,
+  type StructView,
+  type ViewHost,
+  type ViewState,
+} from './structViews';
 
 export interface HarnessRuntimeOptions {
   harnessFile: string;
@@ -253,7 +264,7 @@ export class HarnessRuntime implements ViewHost {
   private reallocate(view: StructView, units: number, info: StructInfo, what: string): StructView | null {
     if (this.leakCheckRequests !== undefined && Atomics.load(this.leakCheckRequests, 0) !== 0) this.requestedLeakCheck();
     if (this.refuseFree(view, what)) return null;
-    const id = view._a;
+    const id = viewAllocation(view);
     const log = this.allocations;
     const address = log.addressOf(id);
     if (units === 0) {
@@ -310,7 +321,7 @@ export class HarnessRuntime implements ViewHost {
     // free(NULL) is legal C and does nothing: no heap call, no step.
     if (value === null) return;
     if (this.refuseFree(value, 'XFREE')) return;
-    const id = (value as StructView)._a;
+    const id = viewAllocation(value as StructView);
     this.freeBlock(id, this.allocations.addressOf(id));
   }
 
@@ -329,7 +340,7 @@ export class HarnessRuntime implements ViewHost {
       );
       return true;
     }
-    const id = value._a;
+    const id = viewAllocation(value);
     if (id < 0) {
       this.refusedFree(0, 'invalid-free', `${what} of an out-of-bounds element (not a block)`, -1);
       return true;
@@ -342,11 +353,12 @@ export class HarnessRuntime implements ViewHost {
       this.refusedFree(reused ? 0 : address, 'double-free', `double free: ${this.describe(id)} was already freed`, id);
       return true;
     }
-    if (value._x !== address) {
+    const at = viewAddress(value);
+    if (at !== address) {
       this.refusedFree(
-        value._x,
+        at,
         'invalid-free',
-        `invalid free: 0x${value._x.toString(16)} is inside ${this.describe(id)}, ${value._x - address} bytes past its start`,
+        `invalid free: 0x${at.toString(16)} is inside ${this.describe(id)}, ${at - address} bytes past its start`,
         id,
       );
       return true;
@@ -375,7 +387,7 @@ export class HarnessRuntime implements ViewHost {
   addressOf(value: unknown): number {
     if (value === null || value === undefined) return 0;
     if (!isView(value)) throw new TypeError('addressOf takes a struct view (or null)');
-    return value._x;
+    return viewAddress(value);
   }
 
   registerRoot(value: unknown): void {
@@ -546,8 +558,8 @@ export class HarnessRuntime implements ViewHost {
    * "Invalid write of size 4: field `rollno`, 4 bytes after the end of a 56-byte student_t block
    * allocated at FILE:LINE" (and where it was freed, for a use after free).
    */
-  badAccess(view: StructView, write: boolean, offset: number, size: number, field: string): void {
-    const id = view._a;
+  badAccess(view: ViewState, write: boolean, offset: number, size: number, field: string): void {
+    const id = view.a;
     if (id < 0) return;
     const log = this.allocations;
     const freed = log.isFreed(id);
@@ -556,7 +568,7 @@ export class HarnessRuntime implements ViewHost {
     if (this.options.stackFrames && this.errorLog.countIfHot(`${kind}:${this.paths.current}`)) return;
     const family = this.heap.families[log.familyOf(id)]!;
     const blockBytes = this.blockBytes(id);
-    const at = view._x + offset - log.addressOf(id);
+    const at = view.x + offset - log.addressOf(id);
     const where =
       at < 0
         ? `${-at} bytes before the start of`
@@ -732,6 +744,8 @@ function requireUnits(value: unknown, call: () => string, what: string): asserts
 }
 
 export function siteLabel(site: Site): string {
-  const file = site.file.split(/[\\/]/).pop();
+  // No regular expression: in the locked-down worker `split(/re/)` constructs a RegExp through
+  // SES's wrapper each time, and this runs for every memory error.
+  const file = site.file.slice(Math.max(site.file.lastIndexOf('/'), site.file.lastIndexOf('\\')) + 1);
   return site.line > 0 ? `${file}:${site.line}:${site.column}` : `${file}`;
 }

@@ -7,7 +7,7 @@
  * it (LMM hands the address out again, and the new block there is not what the variable meant).
  */
 import type { RootRecord, Site } from '../../analysis/analysisInput';
-import { isView, viewStruct, type StructView } from './structViews';
+import { isView, viewAddress, viewAllocation, viewStruct, type StructView } from './structViews';
 
 /** What the variables need from the runtime. */
 export interface RootVariablesHost {
@@ -107,7 +107,11 @@ export class RootVariables {
   private assign(variable: Variable, value: unknown, what: string): void {
     variable.view = isView(value) ? value : null;
     variable.address = addressOfValue(value, what);
-    variable.allocationId = isView(value) ? value._a : variable.address === 0 ? -1 : this.host.allocationAt(variable.address);
+    variable.allocationId = isView(value)
+      ? viewAllocation(value)
+      : variable.address === 0
+        ? -1
+        : this.host.allocationAt(variable.address);
   }
 
   /**
@@ -146,7 +150,7 @@ export class RootVariables {
 /** The address a variable holds for an assigned value: a view's, null → 0, or a whole non-negative number. */
 function addressOfValue(value: unknown, what: string): number {
   if (value === null || value === undefined) return 0;
-  if (isView(value)) return value._x;
+  if (isView(value)) return viewAddress(value);
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
   throw new TypeError(`${what}: a pointer holds a block (a view), null or an address, not ${typeof value}`);
 }

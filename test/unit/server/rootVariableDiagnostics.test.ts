@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LmmReport } from '../../../src/extension/model/runReport';
+import type { LmmReport } from '../../../src/protocol/runReportSchema';
 import { runHarnessFile } from '../../../src/harness/runHarness';
 import { runDiagnostics, type SourceFiles } from '../../../src/server/runDiagnostics';
 
