@@ -108,6 +108,8 @@ await Promise.all([
     ...common,
     platform: 'node',
     format: 'cjs',
+    // It runs harnesses, whose compiler (esbuild, typescript) loads from node_modules.
+    external: ['esbuild', 'typescript'],
     entryPoints: { 'bench/extension-bench': 'bench/extensionBench.ts' },
     outdir: 'dist',
   }),
