@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   await show(host, run, HARNESS.split('/').pop()!);
   // At the peak: the most to see.
   await hook(JSON.stringify(['setStepNow', run.report.peak?.event ?? 0]));
-  const shots = process.env.LMM_SCREENSHOTS?.split(',') ?? ['zoom', 'charts'];
+  const shots = process.env.LMM_SCREENSHOTS?.split(',') ?? ['zoom', 'charts', 'questions'];
   if (shots.includes('zoom')) {
     await host.page.evaluate(() => {
       (window as unknown as { lmmMemoryMap: { zoom: number } }).lmmMemoryMap.zoom = 5;
@@ -75,10 +75,23 @@ async function main(): Promise<void> {
     await host.page.waitForTimeout(200);
     await host.page.locator('.charts-area').screenshot({ path: `${OUT}/charts.png` });
   }
-  for (const [index, name] of (process.env.LMM_SCREENSHOT_TABS ?? '').split(',').filter(Boolean).entries()) {
-    await hook(JSON.stringify(['selectTab', Number(name)]));
+  const peak = run.report.peak?.event ?? 0;
+  if (shots.includes('questions')) {
+    await hook(JSON.stringify(['selectTab', 4]));
     await host.page.waitForTimeout(200);
-    await host.page.locator('.side-tabs').screenshot({ path: `${OUT}/side-tab-${index}.png` });
+    await host.page.locator('.side-tabs').screenshot({ path: `${OUT}/call-tree.png` });
+    await hook(JSON.stringify(['selectTab', 5]));
+    await hook(JSON.stringify(['compare', Math.floor(peak / 2), peak]));
+    await host.page.waitForTimeout(200);
+    await host.page.screenshot({ path: `${OUT}/compare-steps.png`, clip: { x: 0, y: 0, width: 1400, height: 560 } });
+    const leaked = (run.report.leaks ?? []).find((l) => l.kind === 'definitely-lost') as { addresses?: number[] } | undefined;
+    if (leaked?.addresses?.[0] !== undefined) {
+      await hook(JSON.stringify(['selectTab', 0]));
+      await host.send({ type: 'revealBlock', runId: 'screenshots', address: leaked.addresses[0] });
+      await host.page.waitForSelector('.retainers');
+      await host.page.waitForTimeout(200);
+      await host.page.locator('.side-tabs').screenshot({ path: `${OUT}/retainers.png` });
+    }
   }
   await host.close();
 }

@@ -15,8 +15,8 @@ import { MallocLabSyntaxError } from '../policies/mallocLabTrace';
 import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TraceWorkerOutput } from './traceWorker';
-import { asReport, type InterimErrors, type LmmReport, type ReportLeakCheck, type ReportSite } from './model/runReport';
+import type { TraceWorkerInput, TraceWorkerMessage } from './traceWorkerProtocol';
+import { asReport, type InterimErrors, type LmmReport, type ReportLeakCheck, type ReportSite } from '../protocol/runReportSchema';
 import type { HeapOpBatch } from '../engine/heapOps';
 import { TraceSyntaxError } from '../trace/traceProgram';
 import { RunPipeline, splitBatch } from './model/runPipeline';
@@ -63,6 +63,8 @@ export interface HarnessRunOutcome {
 export interface HarnessRunOptions {
   timeLimitMs: number;
   pageSize: number;
+  /** What the run may add to the extension host's memory (the `lmm.memoryLimit` setting), in MB. */
+  memoryLimitMb?: number;
   suppressions?: string;
 }
 
@@ -147,8 +149,10 @@ export class RunController {
       }
       if (active.cancelled) await this.store.end(run, 'stopped', { message: 'stopped by request' }, () => this.settle(run));
       else {
-        result.report.freeSites ??= freeSiteFigures(replay, result.sites);
-        await this.store.end(run, 'finished', { report: result.report }, () => this.settle(run));
+        // The report crossed a worker boundary: checked like a harness's before any view uses it.
+        const report = asReport(result.report);
+        report.freeSites ??= freeSiteFigures(replay, result.sites);
+        await this.store.end(run, 'finished', { report }, () => this.settle(run));
       }
     } catch (error) {
       await this.store.end(run, 'failed', { message: (error as Error).message }, () => this.settle(run));
@@ -204,7 +208,11 @@ export class RunController {
       }
     };
     try {
-      const options: HarnessRunOptions = { timeLimitMs: Math.round(1000 * lmmSetting('timeLimit', uri)), pageSize };
+      const options: HarnessRunOptions = {
+        timeLimitMs: Math.round(1000 * lmmSetting('timeLimit', uri)),
+        pageSize,
+        memoryLimitMb: lmmSetting('memoryLimit', uri),
+      };
       const suppressions = lmmSetting('suppressions', uri);
       if (suppressions) options.suppressions = suppressions;
       active.handle = this.harnessRunner.start(file, options, {
@@ -308,8 +316,9 @@ function replayOffThread(file: string, text: string): Promise<TraceRunResult> {
     }
   }
   return new Promise((resolve, reject) => {
-    const worker = new Worker(script, { workerData: { file, text } });
-    worker.once('message', (output: TraceWorkerOutput) => {
+    const input: TraceWorkerInput = { file, text };
+    const worker = new Worker(script, { workerData: input });
+    worker.once('message', ({ output }: TraceWorkerMessage) => {
       void worker.terminate();
       if (output.ok) resolve(output.result);
       else

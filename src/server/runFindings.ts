@@ -5,7 +5,7 @@
  * document's own harness, so a harness that never ran has none. Free of the LSP connection (unit tested).
  */
 import type { Diagnostic } from 'vscode-languageserver';
-import type { LmmReport } from '../extension/model/runReport';
+import type { LmmReport } from '../protocol/runReportSchema';
 
 interface OwnerFindings {
   /** The harness or trace file name, and when its run's results came. */

@@ -17,11 +17,13 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { isHarnessFile } from '../harness/harnessFiles';
-import type { LmmReport, ReportSite } from '../extension/model/runReport';
+import type { LmmReport, ReportSite } from '../protocol/runReportSchema';
 import {
-  RUN_RESULTS_METHOD,
-  SETTINGS_METHOD,
-  STRUCTS_METHOD,
+  RUN_RESULTS,
+  SETTINGS,
+  STRUCTS,
+  type LmmNotification,
+  type LmmRequest,
   type LmmServerSettings,
   type RunResultsParams,
   type RunResultsResult,
@@ -30,21 +32,39 @@ import {
 } from '../protocol/lspMessages';
 import { paddingBytes } from '../analysis/cLayout';
 import { codeActions, codeLenses, completionAt, hoverAt } from './editorFeatures';
-import { scanHarness, type HarnessScan } from './harnessScan';
+import { scanHarnessSafely, type HarnessScan, type UnreadableHarness } from './harnessScan';
 import { failureSiteOf, runDiagnostics } from './runDiagnostics';
 import { RunFindings } from './runFindings';
 import { pageSizeFor, serverSettingsFrom, DEFAULT_SERVER_SETTINGS } from './serverSettings';
 import { staticDiagnostics } from './staticChecks';
 
 const connection = createConnection(ProposedFeatures.all);
+// The server must outlive any input: a failure no handler caught is logged, not fatal (a file
+// it cannot analyse already gets its own diagnostic; this is for what nobody foresaw).
+process.on('uncaughtException', (error) => {
+  connection.console.error(`LMM language server: ${error instanceof Error ? error.message : 'an unexpected error'}`);
+});
 const documents = new TextDocuments(TextDocument);
 let settings: LmmServerSettings = DEFAULT_SERVER_SETTINGS;
 /** Run diagnostics per harness and file, merged with static ones when published; the reports for lenses and hovers. */
 const runFindings = new RunFindings();
 /** The version each open document had when opened: a later one means the user edited it. */
 const openedVersions = new Map<string, number>();
-const scans = new Map<string, { version: number; scan: HarnessScan }>();
+const scans = new Map<string, { version: number; scan: HarnessScan; unreadable?: UnreadableHarness }>();
 const pendingChecks = new Map<string, NodeJS.Timeout>();
+
+/** Handles one of LMM's requests: params and result typed by its descriptor. */
+function onLmmRequest<Params, Result>(type: LmmRequest<Params, Result>, handler: (params: Params) => Result): void {
+  connection.onRequest(type.method, (params: Params) => handler(params) as unknown);
+}
+
+/**
+ * Handles one of LMM's notifications. Its params arrive as the client sent them; the handler
+ * takes them as `unknown` when it checks them itself.
+ */
+function onLmmNotification<Params>(type: LmmNotification<Params>, handler: (params: Params | unknown) => void): void {
+  connection.onNotification(type.method, handler);
+}
 
 function pathOf(uri: string): string | undefined {
   if (!uri.startsWith('file:')) return undefined;
@@ -72,19 +92,40 @@ function isHarness(document: TextDocument): boolean {
 }
 
 function scanOf(document: TextDocument): HarnessScan {
+  return scanEntryOf(document).scan;
+}
+
+/** The document's scan (empty, with why, for a file the server cannot analyse: it never throws). */
+function scanEntryOf(document: TextDocument): { scan: HarnessScan; unreadable?: UnreadableHarness } {
   const known = scans.get(document.uri);
-  if (known && known.version === document.version) return known.scan;
-  const scan = scanHarness(document.getText(), pathOf(document.uri) ?? 'harness.ts');
-  scans.set(document.uri, { version: document.version, scan });
-  return scan;
+  if (known && known.version === document.version) return known;
+  const entry = { version: document.version, ...scanHarnessSafely(document.getText(), pathOf(document.uri) ?? 'harness.ts') };
+  scans.set(document.uri, entry);
+  return entry;
+}
+
+/** The one diagnostic of a file the server could not analyse. */
+function unreadableDiagnostic(unreadable: UnreadableHarness): Diagnostic {
+  const position = { line: unreadable.line - 1, character: unreadable.column - 1 };
+  return { range: { start: position, end: position }, severity: 2, source: 'LMM', message: unreadable.message };
 }
 
 function publish(uri: string): void {
   const document = documents.get(uri);
   const path = pathOf(uri);
   const diagnostics: Diagnostic[] = [];
-  if (document && isHarness(document))
-    diagnostics.push(...staticDiagnostics(document, scanOf(document), pageSizeFor(settings, document.uri)));
+  if (document && isHarness(document)) {
+    const entry = scanEntryOf(document);
+    if (entry.unreadable) diagnostics.push(unreadableDiagnostic(entry.unreadable));
+    else {
+      try {
+        diagnostics.push(...staticDiagnostics(document, entry.scan, pageSizeFor(settings, document.uri)));
+      } catch (error) {
+        const why = error instanceof Error ? error.message : 'an unexpected error';
+        diagnostics.push(unreadableDiagnostic({ message: `LMM cannot check this file (${why})`, line: 1, column: 1 }));
+      }
+    }
+  }
   if (path) diagnostics.push(...runFindings.forFile(keyOf(path)));
   void connection.sendDiagnostics({ uri, diagnostics });
 }
@@ -137,12 +178,12 @@ documents.onDidClose((e) => {
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: path ? runFindings.forFile(keyOf(path)) : [] });
 });
 
-connection.onNotification(SETTINGS_METHOD, (params: unknown) => {
+onLmmNotification(SETTINGS, (params: unknown) => {
   settings = serverSettingsFrom(params, settings);
   for (const document of documents.all()) publish(document.uri);
 });
 
-connection.onRequest(RUN_RESULTS_METHOD, (params: RunResultsParams): RunResultsResult => {
+onLmmRequest(RUN_RESULTS, (params: RunResultsParams): RunResultsResult => {
   if (params.status === 'failed' && params.message && !params.failureSite) {
     const site = failureSiteOf(params.message, params.harnessFile);
     if (site) params.failureSite = site;
@@ -206,7 +247,7 @@ function structSite(name: string, file: string | undefined): ReportSite | undefi
   if (file && !preferred) {
     try {
       const text = readFileSync(file, 'utf8');
-      const struct = scanHarness(text, file).structs.find((s) => s.name === name);
+      const struct = scanHarnessSafely(text, file).scan.structs.find((s) => s.name === name);
       if (struct) {
         const document = TextDocument.create(pathToFileURL(file).href, 'typescript', 0, text);
         const at = document.positionAt(struct.nameSpan.start);
@@ -219,7 +260,7 @@ function structSite(name: string, file: string | undefined): ReportSite | undefi
   return undefined;
 }
 
-connection.onRequest(STRUCTS_METHOD, (params: StructsParams): StructSummary[] => {
+onLmmRequest(STRUCTS, (params: StructsParams): StructSummary[] => {
   const document = documents.get(params.uri);
   if (!document) return [];
   return scanOf(document).structs.map((s) => {

@@ -9,6 +9,8 @@ import { strict as assert } from 'node:assert';
 import { HeapOpKind, HeapOpRecorder, type HeapOpBatch } from '../../src/engine/heapOps';
 import { LmmHeap } from '../../src/engine/lmmHeap';
 import type { RunReportJson, SourceSite, WebviewToHostMessage } from '../../src/protocol/webviewMessages';
+import { runHarness } from '../../src/harness/runHarness';
+import { lmm } from './lmmCli';
 import type { FakeHost } from './webviewFakeHost';
 
 /** Records engine operations as the harness runtime would (one site id per step). */
@@ -146,4 +148,22 @@ export async function postedOfType<T extends WebviewToHostMessage['type']>(
 
 export function assertNoProblems(host: FakeHost): void {
   assert.deepEqual(host.problems, [], 'no page errors or CSP violations');
+}
+
+/** A harness run as the extension records it (operation batches and sites) plus its `lmm run --json` report. */
+export async function recordHarness(
+  file: string,
+): Promise<{ batches: HeapOpBatch[]; sites: SourceSite[]; report: RunReportJson & Record<string, unknown> }> {
+  const batches: HeapOpBatch[] = [];
+  let siteTable: readonly SourceSite[] = [];
+  const handle = runHarness(file, {
+    onBatch: (batch) => {
+      batches.push(batch.ops);
+      siteTable = batch.sites;
+    },
+  });
+  const result = await handle.result;
+  assert.equal(result.outcome, 'completed', `${file} runs to the end`);
+  const cli = await lmm('run', file, '--json');
+  return { batches, sites: [...siteTable], report: JSON.parse(cli.stdout) as RunReportJson & Record<string, unknown> };
 }

@@ -8,7 +8,7 @@
 import { strict as assert } from 'node:assert';
 import type { Browser } from 'playwright-core';
 import { openFakeHost, type FakeHost } from '../support/webviewFakeHost';
-import { RunRecorder, assertNoProblems, hookValue, postedOfType, settle, showRun, sites } from '../support/webviewRun';
+import { RunRecorder, assertNoProblems, cssColor, hookValue, postedOfType, settle, showRun, sites } from '../support/webviewRun';
 
 type Readout = { chart: string; step: number; text: string };
 type StackedReadout = { chart: string; step: number; values: Array<[string, number]> };
@@ -113,6 +113,13 @@ describe('Charts (headless Chromium)', function () {
       ['s7_t', 's6_t', 's5_t', 's4_t', 's3_t'],
       'largest first (the bigger structs)',
     );
+    // Structs keep their map colour in the stack (family 7: palette colour 7).
+    const swatch = await host.page.evaluate(() => {
+      const item = Array.from(document.querySelectorAll('.stacked-legend li')).find((li) => li.textContent!.startsWith('s7_t'))!;
+      return getComputedStyle(item.querySelector('.swatch')!).backgroundColor;
+    });
+    const mapColour = await cssColor(host, '--lmm-struct-7');
+    assert.equal(swatch, `rgb(${mapColour.join(', ')})`);
     const rest = ['s0_t', 's1_t', 's2_t'].reduce((sum, n) => sum + expected.get(n)!, 0);
     assert.equal(byStruct!.values[5]![1], rest);
     // By site: each of the eight sites allocated one struct; line 10 + site id.

@@ -127,6 +127,25 @@ describe('Memory Map zoom (headless Chromium)', function () {
     assertNoProblems(host);
   });
 
+  it('the step label shows struct names whole: its box holds the underscores', async () => {
+    await hookCall(host, 'setStepNow', 0);
+    const label = host.page.locator('.timeline-label');
+    assert.match((await label.textContent()) ?? '', /student_t/);
+    const boxes = await label.evaluate((e) => {
+      const range = document.createRange();
+      range.selectNodeContents(e);
+      const text = range.getBoundingClientRect();
+      const box = e.getBoundingClientRect();
+      return { textBottom: text.bottom, boxBottom: box.bottom, textTop: text.top, boxTop: box.top };
+    });
+    assert.ok(
+      boxes.textBottom <= boxes.boxBottom + 0.5,
+      `the text (to ${boxes.textBottom}) ends inside its box (${boxes.boxBottom})`,
+    );
+    assert.ok(boxes.textTop >= boxes.boxTop - 0.5);
+    await hookCall(host, 'setStepNow', (await hookValue<number>(host, 'length')) - 1);
+  });
+
   it('Ctrl+wheel, + / − keys and the buttons zoom, within the levels there are; 0 fits every page', async () => {
     await hookSet(host, 'zoom', 1);
     await settle(host);

@@ -537,19 +537,20 @@ describe('Memory Map webview (headless Chromium)', function () {
     await settle();
     await settle();
     const mapBottom = await host.page.locator('.map-scroll').evaluate((e) => e.getBoundingClientRect().bottom);
-    const chartsTop = await host.page.locator('.charts').evaluate((e) => e.getBoundingClientRect().top);
+    const chartsTop = await host.page.locator('.charts-area').evaluate((e) => e.getBoundingClientRect().top);
     assert.ok(mapBottom <= chartsTop, `the map ends (${mapBottom}) above the charts (${chartsTop})`);
     const mapHeight = await host.page.locator('.map-scroll').evaluate((e) => e.clientHeight);
     assert.ok(mapHeight >= 100, `the charts scroll rather than squeeze the map to ${mapHeight} px`);
     // Nothing is cut off at the bottom: the charts end inside the panel, and they scroll when
     // their rows do not fit in what the map leaves them.
+    // (.charts-area holds the charts over time and the stacked ones below them, and scrolls.)
     const charts = await host.page
-      .locator('.charts')
+      .locator('.charts-area')
       .evaluate((e) => ({ bottom: e.getBoundingClientRect().bottom, client: e.clientHeight, scroll: e.scrollHeight }));
     assert.ok(charts.bottom <= 420 + 1, `the charts end (${charts.bottom}) inside the 420-pixel panel`);
     assert.ok(charts.client >= 40, `the charts keep some room (${charts.client} px)`);
     if (charts.scroll > charts.client + 1) {
-      const overflowY = await host.page.locator('.charts').evaluate((e) => getComputedStyle(e).overflowY);
+      const overflowY = await host.page.locator('.charts-area').evaluate((e) => getComputedStyle(e).overflowY);
       assert.equal(overflowY, 'auto', 'charts taller than their room scroll');
     }
     // Another machine's fonts: larger text wraps the header onto more lines; the map keeps its
@@ -562,7 +563,7 @@ describe('Memory Map webview (headless Chromium)', function () {
     await settle();
     const large = await host.page.evaluate(() => ({
       map: document.querySelector('.map-scroll')!.getBoundingClientRect(),
-      charts: document.querySelector('.charts')!.getBoundingClientRect(),
+      charts: document.querySelector('.charts-area')!.getBoundingClientRect(),
     }));
     assert.ok(large.map.height >= 100, `with large fonts the map keeps ${large.map.height} px`);
     assert.ok(large.map.bottom <= large.charts.top, 'with large fonts the map still ends above the charts');

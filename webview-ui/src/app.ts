@@ -14,11 +14,20 @@ import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import type { WebviewToHostMessage } from '../../src/protocol/webviewMessages';
 import { ChartsView, blockCount, bytes, count } from './chartsView';
 import { el } from './dom';
+import { explainTerms, GLOSSARY } from './glossary';
 import { IngestQueue } from './ingestQueue';
 import { MemoryMapView, type MapTarget } from './memoryMapView';
 import { RunModel } from './runModel';
 import { blockFacts, renderBlockDetails, renderCounters, renderFreeLists, renderPeak, type BlockFacts } from './sidePanels';
 import { readColors, structColor, watchTheme, type MapColors } from './themeColors';
+import {
+  renderCallTrees,
+  renderCompare,
+  renderRetainers,
+  type CallTreeChoice,
+  type PanelLinks,
+  type StepPair,
+} from './questionPanels';
 import { StackedChartsView } from './stackedCharts';
 import { TimelineView } from './timelineView';
 
@@ -71,6 +80,17 @@ export class MemoryMapApp {
   private hoverKey = '';
   activeTab = 0;
   private lastPeakKey = '';
+  private lastCallTreeKey = '';
+  private lastCompareKey = '';
+  callTreeChoice: CallTreeChoice = { source: 'peak', direction: 'top-down' };
+  /** Steps A and B of the Compare panel (-1: the start). */
+  comparePair: StepPair = { a: -1, b: -1 };
+  private readonly links: PanelLinks = {
+    openSite: (site) => {
+      if (this.model) this.post({ type: 'openSource', runId: this.model.runId, site });
+    },
+    goToStep: (step) => this.setStep(step),
+  };
   private lastRenderAt = 0;
   private catchUpTimer: ReturnType<typeof setTimeout> | undefined;
   /** Divergences already reported to the host (replayed results that differ from the run's). */
@@ -78,7 +98,11 @@ export class MemoryMapApp {
 
   readonly title = el('h1', { className: 'run-title', text: 'No run yet' });
   private readonly stateBadge = el('vscode-badge', { className: 'run-state', text: 'idle' });
-  private readonly totals = el('span', { className: 'run-totals', attrs: { 'aria-live': 'polite' } });
+  private readonly totals = el('span', {
+    className: 'run-totals',
+    title: `Data pages, then ${GLOSSARY['application memory']!} ${GLOSSARY['mapped']!}`,
+    attrs: { 'aria-live': 'polite' },
+  });
   private readonly legend = el('div', { className: 'legend', attrs: { 'aria-label': 'Legend' } });
   readonly timeline = new TimelineView(
     (s, continuous) => this.setStep(s, continuous),
@@ -98,7 +122,7 @@ export class MemoryMapApp {
     (siteId) => this.openSite(siteId),
   );
   private readonly tooltip = el('div', { className: 'tooltip', attrs: { role: 'tooltip', hidden: '' } });
-  private readonly panels = ['Block', 'Counters', 'Free lists', 'Peak'].map((name) => ({
+  private readonly panels = ['Block', 'Counters', 'Free lists', 'Peak', 'Call trees', 'Compare'].map((name) => ({
     header: el('vscode-tab-header', { text: name, attrs: { slot: 'header' } }),
     panel: el('vscode-tab-panel', { className: 'side-panel', attrs: { 'aria-label': name } }),
   }));
@@ -157,6 +181,9 @@ export class MemoryMapApp {
     this.step = -1;
     this.lastPostedStep = -2;
     this.lastPeakKey = '';
+    this.lastCallTreeKey = '';
+    this.lastCompareKey = '';
+    this.comparePair = { a: -1, b: -1 };
     this.hoverKey = '';
     this.hoverTarget = null;
     this.selectedTarget = null;
@@ -334,6 +361,7 @@ export class MemoryMapApp {
       }
     }
     this.legend.replaceChildren(...items);
+    explainTerms(this.legend);
   }
 
   // ---------------------------------------------------------------- rendering
@@ -404,12 +432,18 @@ export class MemoryMapApp {
     const step = this.step;
     const heap = model.heapAt(step);
     const container = this.panels[this.activeTab]!.panel;
+    // A and B show on the timeline while the Compare panel is open.
+    if (this.activeTab !== 5 && this.timeline.comparePair) {
+      this.timeline.comparePair = null;
+      this.timeline.draw();
+    }
     switch (this.activeTab) {
       case 0: {
         const target = this.hoverTarget ?? this.selectedTarget;
         let facts: BlockFacts | null = null;
         if (target && (target.meta === 0 || heap.blockFamily(target.meta))) facts = blockFacts(heap, model, step, target);
-        renderBlockDetails(container, heap, facts, target?.page ?? 0);
+        renderBlockDetails(container, heap, facts, target?.page ?? 0, model, this.links);
+        if (facts && target && target.meta !== 0 && !facts.free) renderRetainers(container, model, facts.address, this.links);
         break;
       }
       case 1:
@@ -423,11 +457,66 @@ export class MemoryMapApp {
         const key = `${model.runId}:${model.peakStep}`;
         if (key !== this.lastPeakKey) {
           this.lastPeakKey = key;
-          renderPeak(container, model, (s) => this.setStep(s));
+          renderPeak(container, model, (s) => this.setStep(s), this.links);
+        }
+        break;
+      }
+      case 4: {
+        const key = `${model.runId}:${model.report ? 1 : 0}:${this.callTreeChoice.source}:${this.callTreeChoice.direction}`;
+        if (key !== this.lastCallTreeKey) {
+          this.lastCallTreeKey = key;
+          renderCallTrees(
+            container,
+            model,
+            this.callTreeChoice,
+            (choice) => {
+              this.callTreeChoice = choice;
+              this.renderSide();
+            },
+            this.links,
+          );
+        }
+        break;
+      }
+      case 5: {
+        // A comparison scans the steps up to B: redo it only when A, B or the run changes.
+        const pair = this.comparePair.b < 0 ? { a: -1, b: step } : this.comparePair;
+        const shown = this.timeline.comparePair;
+        if (!shown || shown.a !== pair.a || shown.b !== pair.b) {
+          this.timeline.comparePair = pair;
+          this.timeline.draw();
+        }
+        const key = `${model.runId}:${pair.a}:${pair.b}:${step}:${model.length}`;
+        if (key !== this.lastCompareKey) {
+          this.lastCompareKey = key;
+          renderCompare(
+            container,
+            model,
+            pair,
+            step,
+            (next) => {
+              this.comparePair = next;
+              this.renderSide();
+              this.timeline.draw();
+            },
+            this.links,
+          );
         }
         break;
       }
     }
+  }
+
+  /** Sets the Compare panel's steps A and B and renders at once. */
+  compare(pair: StepPair): void {
+    this.comparePair = pair;
+    this.renderNow();
+  }
+
+  /** Chooses the call tree shown (peak or leaks, top-down or bottom-up) and renders at once. */
+  chooseCallTree(choice: CallTreeChoice): void {
+    this.callTreeChoice = choice;
+    this.renderNow();
   }
 
   /** Shows side tab `index` and renders at once. */

@@ -8,9 +8,11 @@ import { HeapOpKind } from '../../src/engine/heapOps';
 import type { LmmHeap } from '../../src/engine/lmmHeap';
 import { bytes, count } from './chartsView';
 import { el, table } from './dom';
+import { explainTerms } from './glossary';
 import { hexDumpLines } from './hexDump';
 import { SegmentKind } from './mapLayout';
 import type { MapTarget } from './memoryMapView';
+import type { SourceSite } from '../../src/protocol/webviewMessages';
 import { hexAddress, type RunModel } from './runModel';
 
 /** Longest hex dump shown, in bytes (meta data + the start of the data). */
@@ -93,7 +95,20 @@ export function blockFacts(heap: LmmHeap, model: RunModel, step: number, target:
   };
 }
 
-export function renderBlockDetails(container: HTMLElement, heap: LmmHeap | null, facts: BlockFacts | null, page: number): void {
+/** Where the panels' links lead: a source line in the editor, a step on the timeline. */
+export interface SideLinks {
+  openSite(site: SourceSite): void;
+  goToStep(step: number): void;
+}
+
+export function renderBlockDetails(
+  container: HTMLElement,
+  heap: LmmHeap | null,
+  facts: BlockFacts | null,
+  page: number,
+  model?: RunModel,
+  links?: SideLinks,
+): void {
   container.replaceChildren();
   if (!heap || !facts) {
     container.append(
@@ -105,6 +120,22 @@ export function renderBlockDetails(container: HTMLElement, heap: LmmHeap | null,
   const dl = el('dl', { className: 'facts' });
   for (const [name, value] of facts.rows) dl.append(el('dt', { text: name }), el('dd', { text: value }));
   container.append(dl);
+  if (model && links && facts.allocStep >= 0) {
+    // Where the block came from: the step that allocated it, and its line in the harness.
+    const go = el('button', {
+      className: 'link',
+      text: `Go to its allocation (step ${(facts.allocStep + 1).toLocaleString('en-US')})`,
+    });
+    go.addEventListener('click', () => links.goToStep(facts.allocStep));
+    const site = facts.siteId >= 0 ? model.sites[facts.siteId] : undefined;
+    const row = el('p', { className: 'block-links' }, go);
+    if (site) {
+      const open = el('button', { className: 'link', text: `Open ${site.file.split(/[\\/]/).pop()}:${site.line}` });
+      open.addEventListener('click', () => links.openSite(site));
+      row.append(' · ', open);
+    }
+    container.append(row);
+  }
   const bytesOfPage = heap.kernel.pageBytes(page);
   if (bytesOfPage) {
     container.append(
@@ -144,6 +175,10 @@ export function renderCounters(container: HTMLElement, heap: LmmHeap): void {
   }
   const k = heap.kernel;
   container.replaceChildren(
+    el('p', {
+      className: 'muted',
+      text: 'TBC, FBC, OBC: total, free and occupied block count. App memory: payload + 48 B of meta data per live block.',
+    }),
     table(
       'Per struct, at this step',
       ['Struct', 'Size', 'Pages', 'mmap', 'munmap', 'TBC', 'FBC', 'OBC', 'App memory', 'Hard frag B', 'Soft frags', 'Ext. frag'],
@@ -162,6 +197,7 @@ export function renderCounters(container: HTMLElement, heap: LmmHeap): void {
       ],
     ),
   );
+  explainTerms(container);
 }
 
 export function renderFreeLists(container: HTMLElement, heap: LmmHeap, onReveal: (address: number) => void): void {
@@ -203,7 +239,7 @@ export function renderFreeLists(container: HTMLElement, heap: LmmHeap, onReveal:
 }
 
 /** The peak: application memory and, at that moment, the top structs and sites (from the report, or computed). */
-export function renderPeak(container: HTMLElement, model: RunModel, onGo: (step: number) => void): void {
+export function renderPeak(container: HTMLElement, model: RunModel, onGo: (step: number) => void, links?: SideLinks): void {
   container.replaceChildren();
   const peak = model.peakStep;
   if (peak < 0) {
@@ -231,7 +267,7 @@ export function renderPeak(container: HTMLElement, model: RunModel, onGo: (step:
     else if (kind === HeapOpKind.Free && model.resultOf(s) === 1) live.delete(model.timeline.opAt(s).a);
   }
   const byStruct = new Map<string, { blocks: number; bytes: number }>();
-  const bySite = new Map<string, { label: string; blocks: number; bytes: number; struct: string }>();
+  const bySite = new Map<string, { label: string; blocks: number; bytes: number; struct: string; site?: SourceSite }>();
   for (const step of live.values()) {
     const op = model.timeline.opAt(step);
     const family = families[op.a];
@@ -247,7 +283,7 @@ export function renderPeak(container: HTMLElement, model: RunModel, onGo: (step:
     const where = model.sites[site];
     const label = where ? `${where.file.split(/[\\/]/).pop()}:${where.line}` : site < 0 ? '(no site)' : `site ${site}`;
     const key = `${label}\u0000${struct}`;
-    const entry = bySite.get(key) ?? { label, blocks: 0, bytes: 0, struct };
+    const entry = bySite.get(key) ?? { label, blocks: 0, bytes: 0, struct, ...(where ? { site: where } : {}) };
     entry.blocks++;
     entry.bytes += size;
     bySite.set(key, entry);
@@ -260,6 +296,14 @@ export function renderPeak(container: HTMLElement, model: RunModel, onGo: (step:
   const siteRows = [...bySite.values()]
     .sort((a, b) => b.bytes - a.bytes)
     .slice(0, 10)
-    .map((e) => [e.label, e.struct, count(e.blocks), count(e.bytes)]);
-  container.append(table('Top sites at the peak', ['Site', 'Struct', 'Blocks', 'App memory B'], siteRows));
+    .map((e) => {
+      let site: string | HTMLElement = e.label;
+      if (e.site && links) {
+        const where = e.site;
+        site = el('button', { className: 'link', text: e.label, title: `Open ${where.file}:${where.line}` });
+        site.addEventListener('click', () => links.openSite(where));
+      }
+      return [site, e.struct, count(e.blocks), count(e.bytes)];
+    });
+  container.append(table('Top sites at the peak', ['Site', 'Struct', 'Blocks', 'App memory B'], siteRows, 2));
 }

@@ -32,6 +32,10 @@ interface Pane {
   canvas: HTMLCanvasElement;
   legend: HTMLUListElement;
   series: Series[];
+  /** The stacks, frame and axes as last drawn (redrawn only when the run, width or colours change). */
+  plot: HTMLCanvasElement;
+  plotKey: string;
+  legendKey: string;
 }
 
 export class StackedChartsView {
@@ -67,7 +71,16 @@ export class StackedChartsView {
       });
       const legend = el('ul', { className: 'stacked-legend', attrs: { 'aria-label': `${kind} legend` } });
       this.element.append(el('div', { className: 'stacked-pane' }, title, canvas, legend));
-      const pane: Pane = { kind, title, canvas, legend, series: [] };
+      const pane: Pane = {
+        kind,
+        title,
+        canvas,
+        legend,
+        series: [],
+        plot: document.createElement('canvas'),
+        plotKey: '',
+        legendKey: '',
+      };
       canvas.addEventListener('pointerdown', (event) => {
         const step = this.stepAt(event.offsetX);
         if (step >= 0) this.onScrub(step);
@@ -93,7 +106,10 @@ export class StackedChartsView {
   setColors(colors: MapColors, structColors: Record<string, string>): void {
     this.colors = colors;
     this.structColors = structColors;
+    this.colorsVersion++;
   }
+
+  private colorsVersion = 0;
 
   show(model: RunModel | null, step: number): void {
     if (model !== this.model) this.breakdown = model ? new MemoryBreakdown(model) : null;
@@ -151,11 +167,24 @@ export class StackedChartsView {
       ctx.clearRect(0, 0, width, height);
       if (!colors || !model || !breakdown || model.length === 0 || width <= VALUE_AXIS_WIDTH) {
         pane.legend.replaceChildren();
+        pane.legendKey = '';
         continue;
       }
-      pane.series =
-        pane.kind === 'struct' ? this.structSeries(breakdown, model, colors) : this.siteSeries(breakdown, model, colors);
-      this.drawPane(pane, ctx, width, model, breakdown, colors);
+      // The stacks change only as the run grows (a new sample) or the width or colours change:
+      // every other redraw (a step, the crosshair) copies them and draws the lines on top.
+      const key = `${model.runId}:${model.length}:${breakdown.sampleSteps.length}:${breakdown.every}:${width}:${ratio}:${this.colorsVersion}`;
+      if (key !== pane.plotKey) {
+        pane.plotKey = key;
+        pane.series =
+          pane.kind === 'struct' ? this.structSeries(breakdown, model, colors) : this.siteSeries(breakdown, model, colors);
+        pane.plot.width = pane.canvas.width;
+        pane.plot.height = pane.canvas.height;
+        const plotContext = pane.plot.getContext('2d')!;
+        plotContext.setTransform(ratio, 0, 0, ratio, 0, 0);
+        this.drawStacks(pane, plotContext, width, model, breakdown, colors);
+      }
+      ctx.drawImage(pane.plot, 0, 0, width, height);
+      this.drawOverlay(pane, ctx, width, model, breakdown, colors);
     }
   }
 
@@ -209,7 +238,7 @@ export class StackedChartsView {
     return series;
   }
 
-  private drawPane(
+  private drawStacks(
     pane: Pane,
     ctx: CanvasRenderingContext2D,
     width: number,
@@ -252,6 +281,22 @@ export class StackedChartsView {
     ctx.font = smallFont;
     drawValueAxis(ctx, colors, 0, 0, bytes(max), PLOT_HEIGHT);
     drawStepAxis(ctx, colors, plotX, PLOT_HEIGHT, plotWidth, length);
+  }
+
+  /** The current step, the crosshair and the legend's values. */
+  private drawOverlay(
+    pane: Pane,
+    ctx: CanvasRenderingContext2D,
+    width: number,
+    model: RunModel,
+    breakdown: MemoryBreakdown,
+    colors: MapColors,
+  ): void {
+    const length = model.length;
+    const plotX = VALUE_AXIS_WIDTH;
+    const plotWidth = width - VALUE_AXIS_WIDTH;
+    const series = pane.series;
+    const smallFont = colors.font.replace(/^\S+/, '10px');
     if (this.step >= 0) {
       const cx = plotX + Math.floor(((this.step + 0.5) / length) * plotWidth) + 0.5;
       ctx.strokeStyle = colors.selection;
@@ -285,6 +330,9 @@ export class StackedChartsView {
   }
 
   private renderLegend(pane: Pane, values: Array<[string, number]>, sampledStep: number): void {
+    const key = `${sampledStep}:${this.breakdown?.every}:${values.map(([n, v]) => `${n}=${v}`).join('|')}:${pane.series.map((s) => s.colour).join()}`;
+    if (key === pane.legendKey) return;
+    pane.legendKey = key;
     const items = pane.series.map((s, i) => {
       const swatch = el('span', { className: 'swatch', attrs: { 'aria-hidden': 'true' } });
       swatch.style.background = s.colour;

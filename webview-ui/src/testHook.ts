@@ -83,6 +83,13 @@ export function installTestHook(app: MemoryMapApp): void {
     selectTab(index: number) {
       app.selectTab(index);
     },
+    /** The Compare panel's steps (allocated after `a`, live at `b`; -1: the start). */
+    compare(a: number, b: number) {
+      app.compare({ a, b });
+    },
+    chooseCallTree(source: 'peak' | 'leaks', direction: 'top-down' | 'bottom-up') {
+      app.chooseCallTree({ source, direction });
+    },
   };
   (window as unknown as { lmmMemoryMap: typeof hook }).lmmMemoryMap = hook;
 }

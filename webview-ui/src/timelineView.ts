@@ -30,6 +30,8 @@ export class TimelineView {
   /** Step of each leak check → asked for by the user (Check Leaks Now) rather than by the harness's `mm_leak_check()`. */
   readonly leakCheckOrigin = new Map<number, boolean>();
 
+  /** Steps A and B of the Compare panel, marked on the track (null: not comparing). */
+  comparePair: { a: number; b: number } | null = null;
   /** The step under the pointer here or on a chart (-1: none), drawn as a dashed line. */
   private hoverStep = -1;
 
@@ -295,6 +297,21 @@ export class TimelineView {
       const x = xOf(this.step);
       ctx.fillStyle = colors.selection;
       ctx.fillRect(x - 1, 0, 3, height);
+    }
+    if (this.comparePair) {
+      // A and B as letters on the track's top edge; the span between them shaded.
+      const { a, b } = this.comparePair;
+      const xa = a < 0 ? 0 : xOf(a);
+      const xb = xOf(Math.max(0, b));
+      ctx.fillStyle = colors.selection;
+      ctx.globalAlpha = 0.18;
+      ctx.fillRect(Math.min(xa, xb), 0, Math.abs(xb - xa) + 1, height);
+      ctx.globalAlpha = 1;
+      ctx.fillStyle = colors.foreground;
+      ctx.font = colors.font.replace(/^\S+/, '10px');
+      ctx.textBaseline = 'top';
+      ctx.fillText('A', Math.min(width - 8, xa + 2), 1);
+      ctx.fillText('B', Math.max(0, xb - 8), 1);
     }
     if (this.hoverStep >= 0 && this.hoverStep < length) {
       const x = xOf(this.hoverStep) + 0.5;

@@ -4,13 +4,12 @@
  */
 import {
   LEAK_KINDS,
-  formatBlocks,
-  formatCount,
   type LeakKind,
   type ReportLeak,
   type ReportLeakCheck,
   type ReportSite,
-} from './runReport';
+} from '../../protocol/runReportSchema';
+import { formatBlocks, formatCount } from './reportFigures';
 import type { RunState } from './runState';
 import { stepNumber } from '../../analysis/stepNumber';
 import { adopt, hex, siteLabel, type TreeNode } from './treeNode';
@@ -176,13 +175,15 @@ function siteNode(parent: TreeNode, record: ReportLeak, index: number, liveBySit
         icon: 'ellipsis',
       });
     }
-    rows.push({
+    const row: TreeNode = {
       id: `${node.id}/root/${i}`,
       label: i === 0 ? `root: ${step.struct}` : `→ ${step.struct}.${step.field}`,
-      description: siteLabel(step.site),
+      // A step whose site the runtime did not know (null) has no line to open.
+      description: step.site ? siteLabel(step.site) : 'site unknown',
       icon: i === 0 ? 'pinned' : 'arrow-right',
-      site: step.site,
-    });
+    };
+    if (step.site) row.site = step.site;
+    rows.push(row);
   }
   if (rows.length > 0) node.children = () => adopt(node, rows);
   return node;

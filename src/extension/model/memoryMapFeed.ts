@@ -5,7 +5,7 @@
  * Free of vscode: the panel only posts what this returns.
  */
 import type { HostToWebviewMessage, LeakCount, RunReportJson } from '../../protocol/webviewMessages';
-import { LEAK_KINDS, type ReportLeak, type ReportLeakCheck } from './runReport';
+import { LEAK_KINDS, type ReportLeak, type ReportLeakCheck } from '../../protocol/runReportSchema';
 import type { RunState } from './runState';
 
 export function runIdOf(run: RunState): string {

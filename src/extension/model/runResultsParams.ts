@@ -5,7 +5,7 @@
  * Free of vscode (unit tested).
  */
 import type { RunResultsParams } from '../../protocol/lspMessages';
-import type { InterimErrors, LmmReport, ReportLeakCheck } from './runReport';
+import type { InterimErrors, LmmReport, ReportLeakCheck } from '../../protocol/runReportSchema';
 import type { RunState } from './runState';
 
 /**

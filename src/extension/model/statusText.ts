@@ -1,5 +1,6 @@
 /** The status bar item's text and tooltip: the run state and live totals (pages, application memory, leaks). */
-import { formatBytes, formatCount, unsuppressedOccurrences, type ReportLeak } from './runReport';
+import { type ReportLeak } from '../../protocol/runReportSchema';
+import { formatBytes, formatCount, unsuppressedOccurrences } from './reportFigures';
 import type { RunState } from './runState';
 import { stepNumber } from '../../analysis/stepNumber';
 

@@ -9,7 +9,7 @@ import { statusText } from '../../../src/extension/model/statusText';
 import { isHarnessFile, isTraceFile } from '../../../src/harness/harnessFiles';
 import { harnessBaseName, harnessTemplate, withPathsEntry } from '../../../src/extension/harnessTemplate';
 import { compareRunsHtml, compareRunsMarkdown } from '../../../src/extension/model/compareRuns';
-import { asReport, type LmmReport, type ReportLeak } from '../../../src/extension/model/runReport';
+import { asReport, type LmmReport, type ReportLeak } from '../../../src/protocol/runReportSchema';
 import { parseHostToWebview } from '../../../src/protocol/webviewMessages';
 import { scanHarness } from '../../../src/server/harnessScan';
 

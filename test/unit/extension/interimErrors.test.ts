@@ -6,7 +6,7 @@ import {
   type LmmReport,
   type ReportError,
   type ReportLeakCheck,
-} from '../../../src/extension/model/runReport';
+} from '../../../src/protocol/runReportSchema';
 import { RunStore, type RunChange } from '../../../src/extension/model/runState';
 import { statusText } from '../../../src/extension/model/statusText';
 import { runDiagnostics, type SourceFiles } from '../../../src/server/runDiagnostics';

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { leakNodes } from '../../../src/extension/model/leaksTree';
 import { MemoryMapFeed } from '../../../src/extension/model/memoryMapFeed';
 import { runResultsParams } from '../../../src/extension/model/runResultsParams';
-import { asLeakCheck, type LmmReport, type ReportLeak, type ReportLeakCheck } from '../../../src/extension/model/runReport';
+import { asLeakCheck, type LmmReport, type ReportLeak, type ReportLeakCheck } from '../../../src/protocol/runReportSchema';
 import { RunStore, type RunChange } from '../../../src/extension/model/runState';
 import { statusText } from '../../../src/extension/model/statusText';
 import { parseHostToWebview } from '../../../src/protocol/webviewMessages';

@@ -5,7 +5,7 @@ import { HeapOpRecorder, HeapOpKind } from '../../../src/engine/heapOps';
 import { LmmHeap } from '../../../src/engine/lmmHeap';
 import { leakNodes } from '../../../src/extension/model/leaksTree';
 import { MemoryMapFeed } from '../../../src/extension/model/memoryMapFeed';
-import type { ReportLeak } from '../../../src/extension/model/runReport';
+import type { ReportLeak } from '../../../src/protocol/runReportSchema';
 import { RunStore, type RunState } from '../../../src/extension/model/runState';
 import { statusText } from '../../../src/extension/model/statusText';
 import { beginServerRun, serverReport, site } from './serverRunFixture';

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { Diagnostic } from 'vscode-languageserver';
-import type { LmmReport } from '../../../src/extension/model/runReport';
+import type { LmmReport } from '../../../src/protocol/runReportSchema';
 import { RunFindings } from '../../../src/server/runFindings';
 
 const A = '/w/a.lmm.ts';
