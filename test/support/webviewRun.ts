@@ -8,6 +8,7 @@
 import { strict as assert } from 'node:assert';
 import { HeapOpKind, HeapOpRecorder, type HeapOpBatch } from '../../src/engine/heapOps';
 import { LmmHeap } from '../../src/engine/lmmHeap';
+import type { LmmReport } from '../../src/protocol/runReportSchema';
 import type { RunReportJson, SourceSite, WebviewToHostMessage } from '../../src/protocol/webviewMessages';
 import { runHarness } from '../../src/harness/runHarness';
 import { lmm } from './lmmCli';
@@ -153,7 +154,7 @@ export function assertNoProblems(host: FakeHost): void {
 /** A harness run as the extension records it (operation batches and sites) plus its `lmm run --json` report. */
 export async function recordHarness(
   file: string,
-): Promise<{ batches: HeapOpBatch[]; sites: SourceSite[]; report: RunReportJson & Record<string, unknown> }> {
+): Promise<{ batches: HeapOpBatch[]; sites: SourceSite[]; report: RunReportJson & LmmReport }> {
   const batches: HeapOpBatch[] = [];
   let siteTable: readonly SourceSite[] = [];
   const handle = runHarness(file, {
@@ -165,5 +166,5 @@ export async function recordHarness(
   const result = await handle.result;
   assert.equal(result.outcome, 'completed', `${file} runs to the end`);
   const cli = await lmm('run', file, '--json');
-  return { batches, sites: [...siteTable], report: JSON.parse(cli.stdout) as RunReportJson & Record<string, unknown> };
+  return { batches, sites: [...siteTable], report: JSON.parse(cli.stdout) as RunReportJson & LmmReport };
 }
