@@ -149,10 +149,14 @@ export function runDiagnostics(params: RunResultsParams, files: SourceFiles): Ma
       source: DIAGNOSTIC_SOURCE,
       severity: DiagnosticSeverity.Information,
       code: 'more',
-      message: `… and ${rest} more findings in ${file} (the exported report lists them all)`,
+      message: `${count(MAX_RUN_DIAGNOSTICS_PER_FILE)} of ${count(MAX_RUN_DIAGNOSTICS_PER_FILE + rest)} findings in ${file} shown: ${count(rest)} more are in the exported report`,
     });
   }
   return byFile;
+}
+
+function count(n: number): string {
+  return n.toLocaleString('en-US');
 }
 
 /** A failure message's first `file:line:column` that names the harness (or any .ts file). */
