@@ -7,6 +7,7 @@
 import { META_SIZE } from '../../engine/constants';
 import { blockUsageReport, memoryUsageReport, registeredPageFamiliesReport } from '../../engine/classicReport';
 import type { LmmHeap } from '../../engine/lmmHeap';
+import { structPaletteColour } from '../../protocol/structPalette';
 import { formatCount, type LmmReport, type ReportSite } from './runReport';
 import type { RunState } from './runState';
 
@@ -99,8 +100,22 @@ function fileUri(file: string): string {
 
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-/** Struct colours for the pictures: fixed, readable on light and dark backgrounds. */
-const PALETTE = ['#3b7dd8', '#4e9a06', '#c77c02', '#8e44ad', '#16a085', '#c0392b', '#7f8c8d', '#d35400'];
+/** The map's other colours in the pictures (struct colours: STRUCT_PALETTE, as in the Memory Map). */
+const MAP_COLOURS = { header: '#555', meta: '#999', free: '#dddddd', softFragment: '#e5c07b' } as const;
+
+/** What the colours of `pagesSvg` mean: each struct's colour, then the page parts. */
+export function mapLegendHtml(heap: LmmHeap): string {
+  const item = (colour: string, name: string) =>
+    `<span style="display:inline-block;margin-right:1em"><span style="display:inline-block;width:.8em;height:.8em;border:1px solid #333;background:${colour}"></span> ${escapeHtml(name)}</span>`;
+  const items = heap.families.map((f) => item(structPaletteColour(f.id), f.name));
+  items.push(
+    item(MAP_COLOURS.header, 'page header'),
+    item(MAP_COLOURS.meta, 'meta data'),
+    item(MAP_COLOURS.free, 'free'),
+    item(MAP_COLOURS.softFragment, 'soft fragment'),
+  );
+  return `<p class="legend" aria-label="Legend">${items.join('')}</p>`;
+}
 
 /** One SVG row per data page (at most 400, so the file stays small), blocks drawn to scale. */
 export function pagesSvg(heap: LmmHeap, maxPages = 400): string {
@@ -110,19 +125,19 @@ export function pagesSvg(heap: LmmHeap, maxPages = 400): string {
   let y = 0;
   let shown = 0;
   for (const family of heap.families) {
-    const colour = PALETTE[family.id % PALETTE.length]!;
+    const colour = structPaletteColour(family.id);
     for (const page of heap.familyPages(family)) {
       if (shown++ >= maxPages) break;
       const scale = width / heap.pageSize;
       rows.push(
-        `<rect x="0" y="${y}" width="${(24 * scale).toFixed(2)}" height="14" fill="#555"><title>page header</title></rect>`,
+        `<rect x="0" y="${y}" width="${(24 * scale).toFixed(2)}" height="14" fill="${MAP_COLOURS.header}"><title>page header</title></rect>`,
       );
       for (const block of heap.pageBlocks(page)) {
         const x = block.offset * scale;
         rows.push(
-          `<rect x="${x.toFixed(2)}" y="${y}" width="${(META_SIZE * scale).toFixed(2)}" height="14" fill="#999"><title>meta data</title></rect>`,
+          `<rect x="${x.toFixed(2)}" y="${y}" width="${(META_SIZE * scale).toFixed(2)}" height="14" fill="${MAP_COLOURS.meta}"><title>meta data</title></rect>`,
         );
-        const fill = block.free ? (block.size < family.structSize ? '#e5c07b' : '#dddddd') : colour;
+        const fill = block.free ? (block.size < family.structSize ? MAP_COLOURS.softFragment : MAP_COLOURS.free) : colour;
         const title = `${block.free ? 'free' : family.name} +${block.offset}, ${block.size} bytes`;
         rows.push(
           `<rect x="${(x + META_SIZE * scale).toFixed(2)}" y="${y}" width="${Math.max(0.5, block.size * scale).toFixed(2)}" height="14" fill="${fill}" stroke="#333" stroke-width="0.3"><title>${escapeHtml(title)}</title></rect>`,
@@ -168,6 +183,7 @@ export function toHtml(run: RunState, report: LmmReport): string {
 <p>${run.status}${run.message ? ': ' + escapeHtml(run.message) : ''} · ${formatCount(run.replay.steps)} heap operations · ${formatCount(Number(report.totals.pages))} pages · ${formatCount(Number(report.totals.appMemory))} bytes of application memory at the end</p>
 <h2>Memory map at the end</h2>
 ${pagesSvg(heap)}
+${mapLegendHtml(heap)}
 <h2>Page families</h2>
 <table><tr><th>struct</th><th>size</th><th>pages (peak)</th><th>mmap/munmap</th><th>TBC/FBC/OBC</th><th>app memory (peak)</th><th>external frag.</th></tr>
 ${families}</table>
