@@ -119,15 +119,20 @@ export class StackedChartsView {
     this.draw();
   }
 
-  /** The breakdown is behind the run: go on a slice per task, then redraw. */
+  /**
+   * The breakdown is behind the run: go on a slice at a time when the page is idle, then redraw.
+   * Idle callbacks wait while a backlog replays (its slices keep the thread busy), so the charts
+   * never slow the replay down; each render still moves them on by one slice.
+   */
   private queueCatchUp(): void {
     if (this.catchUpQueued) return;
     this.catchUpQueued = true;
-    setTimeout(() => {
+    requestIdleCallback((deadline) => {
       this.catchUpQueued = false;
-      if (this.breakdown && !this.breakdown.catchUp(CATCH_UP_BUDGET_MS)) this.queueCatchUp();
+      const budget = Math.max(1, Math.min(CATCH_UP_BUDGET_MS, deadline.timeRemaining()));
+      if (this.breakdown && !this.breakdown.catchUp(budget)) this.queueCatchUp();
       this.draw();
-    }, 0);
+    });
   }
 
   showHover(step: number): void {
