@@ -1,73 +1,112 @@
 /**
- * `npm run bench`: the engine's speed and memory figures (README, "The engine").
- * - engine-only operations per second (parsed trace, tight xcalloc/xfree loop, no output);
- * - whole-process `lmm trace` wall time and peak RSS (the CLI, parsing and output included);
- * - bookkeeping outside the page bytes per live block.
- * Workloads: 1,000,000 steady-state operations over 4 families, ~1,000 and ~100,000 live blocks.
+ * `npm run bench`: the engine's and `lmm trace`'s figures, on three deterministic steady-state
+ * traces (4 families): 1,000,000 operations at ~1,000 live blocks, 200,000 at ~20,000 and
+ * 1,000,000 at ~100,000.
+ * - engine only: the operations of a parsed trace run straight on the heap (CPU time, no output);
+ * - parse share: CPU time of reading and parsing the file alone (operations dropped), as a share
+ *   of `lmm trace`'s own work in this process (read, parse, replay, output);
+ * - whole process: `node bin/lmm.js trace FILE > /dev/null`, wall time and peak RSS;
+ * - start: the whole process on a 3-line trace, against `node -e 0`;
+ * - bookkeeping outside the page bytes per live block (~1,000 and ~100,000 live).
+ * Each figure is the median of LMM_BENCH_RUNS runs (default 5). The machine's load average is
+ * printed before and after: on a shared machine, only figures taken at a low load compare.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { traceCommand } from '../src/cli/traceCommand';
+import { streamTraceFile } from '../src/cli/traceFileStream';
 import { LmmHeap } from '../src/engine/lmmHeap';
 import { TraceOp, parseTrace, type TraceProgram } from '../src/trace/traceProgram';
+import { TraceReader, type TraceSink } from '../src/trace/traceReader';
 import { steadyStateTrace } from './steadyStateTrace';
 
-const OPS = 1_000_000;
+const WORKLOADS = [
+  { ops: 1_000_000, live: 1_000 },
+  { ops: 200_000, live: 20_000 },
+  { ops: 1_000_000, live: 100_000 },
+] as const;
+const RUNS = Math.max(1, Number(process.env['LMM_BENCH_RUNS'] ?? 5));
+/** The C implementation's peak RSS on the 1,000,000-op ~1,000-live trace (its driver holds the whole trace). */
+const C_RSS_MIB = 55;
 const root = resolve(__dirname, '..', '..');
 const cacheDir = join(tmpdir(), 'lmm-bench');
 
-function traceFile(live: number): string {
+function traceFile(ops: number, live: number): string {
   mkdirSync(cacheDir, { recursive: true });
-  const file = join(cacheDir, `steady-${OPS}-${live}.trace`);
-  if (!existsSync(file)) writeFileSync(file, steadyStateTrace(OPS, live));
+  const file = join(cacheDir, `steady-v1-${ops}-${live}.trace`);
+  if (!existsSync(file)) writeFileSync(file, steadyStateTrace(ops, live));
   return file;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** CPU seconds of this process spent in `work` (other processes on the machine don't count). */
+function cpuSeconds(work: () => void): number {
+  const start = process.cpuUsage();
+  work();
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
 }
 
 /** Engine only: the operations of a parsed trace, run straight on the heap. */
 function engineOpsPerSecond(program: TraceProgram): { opsPerSecond: number; live: number } {
-  const runs: number[] = [];
+  const rates: number[] = [];
   let live = 0;
-  for (let run = 0; run < 5; run++) {
+  for (let run = 0; run < RUNS; run++) {
     const heap = new LmmHeap({ pageSize: program.pageSize });
     const familyOf = program.names.map(() => -1);
     const addresses = new Float64Array(program.ids.length);
     const { ops, argA, argB, argC, length } = program;
-    const start = process.cpuUsage();
-    for (let i = 0; i < length; i++) {
-      const op = ops[i];
-      if (op === TraceOp.Alloc) addresses[argA[i]!] = heap.xcalloc(familyOf[argB[i]!]!, argC[i]!);
-      else if (op === TraceOp.Free) heap.xfree(addresses[argA[i]!]!);
-      else if (op === TraceOp.Register) familyOf[argA[i]!] = heap.register(program.names[argA[i]!]!, argB[i]!);
-    }
-    // CPU time of this thread, not wall time: other processes on the machine don't count.
-    const used = process.cpuUsage(start);
-    const seconds = (used.user + used.system) / 1e6;
-    runs.push(length / seconds);
-    live = heap.families.reduce((n, f) => n + f.counters.totalBlocks - f.counters.freeBlocks, 0);
+    const seconds = cpuSeconds(() => {
+      for (let i = 0; i < length; i++) {
+        const op = ops[i];
+        if (op === TraceOp.Alloc) addresses[argA[i]!] = heap.xcalloc(familyOf[argB[i]!]!, argC[i]!);
+        else if (op === TraceOp.Free) heap.xfree(addresses[argA[i]!]!);
+        else if (op === TraceOp.Register) familyOf[argA[i]!] = heap.register(program.names[argA[i]!]!, argB[i]!);
+      }
+    });
+    rates.push(length / seconds);
+    live = heap.allocatedBlocks().count;
   }
-  runs.sort((a, b) => a - b);
-  return { opsPerSecond: runs[Math.floor(runs.length / 2)]!, live };
+  return { opsPerSecond: median(rates), live };
 }
 
-/** Whole process: `node bin/lmm.js trace FILE > /dev/null`, median of 3, with peak RSS. */
-function wholeProcess(file: string): { seconds: number; maxRssMiB: number } {
+const DROP: TraceSink = { begin() {}, register() {}, alloc() {}, free() {}, dump() {} };
+
+/** Parse share: reading and parsing alone, against `lmm trace`'s whole work in this process. */
+function parseShare(file: string): { parseSeconds: number; traceSeconds: number } {
+  const parse: number[] = [];
+  const trace: number[] = [];
+  const quiet = { stdout() {}, stderr() {} };
+  for (let run = 0; run < RUNS; run++) {
+    parse.push(cpuSeconds(() => streamTraceFile(file, new TraceReader(DROP))));
+    trace.push(cpuSeconds(() => traceCommand([file], quiet)));
+  }
+  return { parseSeconds: median(parse), traceSeconds: median(trace) };
+}
+
+/** Whole process: wall time (median) and peak RSS (largest) of `node bin/lmm.js ARGS`. */
+function wholeProcess(args: string[]): { seconds: number; maxRssMiB: number } {
   const times: number[] = [];
   let rss = 0;
-  for (let run = 0; run < 3; run++) {
+  for (let run = 0; run < RUNS; run++) {
     const start = process.hrtime.bigint();
-    const child = spawnSync(
-      process.execPath,
-      ['-r', join(root, 'bench', 'rssProbe.cjs'), join(root, 'bin', 'lmm.js'), 'trace', file],
-      { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 26 },
-    );
+    const child = spawnSync(process.execPath, ['-r', join(root, 'bench', 'rssProbe.cjs'), ...args], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      maxBuffer: 1 << 26,
+    });
     times.push(Number(process.hrtime.bigint() - start) / 1e9);
-    if (child.status !== 0) throw new Error(`lmm trace failed: ${child.stderr}`);
+    if (child.status !== 0) throw new Error(`${args.join(' ')} failed: ${child.stderr}`);
     const m = /max-rss-kib=(\d+)/.exec(child.stderr.toString());
     if (m) rss = Math.max(rss, Number(m[1]) / 1024);
   }
-  times.sort((a, b) => a - b);
-  return { seconds: times[1]!, maxRssMiB: rss };
+  return { seconds: median(times), maxRssMiB: rss };
 }
 
 /** JS heap and array-buffer bytes beyond the page bytes, per live block, measured in a fresh process. */
@@ -110,34 +149,78 @@ async function measureBookkeeping(liveTarget: number): Promise<number> {
   return (used - heap.kernel.mappedBytes()) / live;
 }
 
+const load = (): string =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' / ');
+const mark = (ok: boolean): string => (ok ? 'met' : 'NOT met');
+
+interface Row {
+  label: string;
+  engine: number;
+  live: number;
+  parseShare: number;
+  parseSeconds: number;
+  seconds: number;
+  rss: number;
+}
+
 function main(): void {
   console.log(`LMM engine benchmark — ${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, node ${process.version}`);
-  const rows: string[] = [];
-  const bookkeepingByLive = new Map<number, number>();
-  for (const live of [1_000, 100_000]) {
-    const file = traceFile(live);
-    const program = parseTrace(readFileSync(file, 'utf8'));
+  console.log(`medians of ${RUNS} runs (LMM_BENCH_RUNS); load average (1 / 5 / 15 min) at the start: ${load()}`);
+  const bin = join(root, 'bin', 'lmm.js');
+  const tiny = join(cacheDir, 'start.trace');
+  mkdirSync(cacheDir, { recursive: true });
+  writeFileSync(tiny, 'reg s_t 8\nalloc a1 s_t 1\nfree a1\n');
+  const node = wholeProcess(['-e', '0']);
+  const start = wholeProcess([bin, 'trace', tiny]);
+  const rows: Row[] = [];
+  for (const { ops, live } of WORKLOADS) {
+    const file = traceFile(ops, live);
+    const program = parseTrace(readFileSync(file));
     const engine = engineOpsPerSecond(program);
-    const whole = wholeProcess(file);
-    const bookkeeping = bookkeepingPerBlock(live);
-    bookkeepingByLive.set(live, bookkeeping);
-    rows.push(
-      `| ~${live.toLocaleString('en')} live (${engine.live.toLocaleString('en')} at end) | ${(engine.opsPerSecond / 1e6).toFixed(2)} M ops/s | ${whole.seconds.toFixed(2)} s | ${whole.maxRssMiB.toFixed(0)} MiB | ${bookkeeping.toFixed(1)} B |`,
+    const share = parseShare(file);
+    const whole = wholeProcess([bin, 'trace', file]);
+    rows.push({
+      label: `${ops.toLocaleString('en')} ops, ~${live.toLocaleString('en')} live (${engine.live.toLocaleString('en')} at end)`,
+      engine: engine.opsPerSecond,
+      live,
+      parseShare: share.parseSeconds / share.traceSeconds,
+      parseSeconds: share.parseSeconds,
+      seconds: whole.seconds,
+      rss: whole.maxRssMiB,
+    });
+  }
+  const bookkeepingSmall = bookkeepingPerBlock(1_000);
+  const bookkeepingLarge = bookkeepingPerBlock(100_000);
+
+  console.log('\n| steady trace | engine only | parse share (parse alone) | `lmm trace` whole process | peak RSS |');
+  console.log('|---|---:|---:|---:|---:|');
+  for (const r of rows) {
+    console.log(
+      `| ${r.label} | ${(r.engine / 1e6).toFixed(2)} M ops/s | ${(r.parseShare * 100).toFixed(0)} % (${r.parseSeconds.toFixed(2)} s) | ${r.seconds.toFixed(2)} s | ${r.rss.toFixed(0)} MiB |`,
     );
   }
   console.log(
-    '\n| workload (1,000,000 ops, 4 families) | engine only | `lmm trace` whole process | peak RSS | bookkeeping / live block |',
+    `\nstart: lmm trace on a 3-line trace ${start.seconds.toFixed(3)} s, node -e 0 ${node.seconds.toFixed(3)} s ` +
+      `(lmm's own start-up ${Math.max(0, start.seconds - node.seconds).toFixed(3)} s)`,
   );
-  console.log('|---|---|---|---|---|');
-  for (const row of rows) console.log(row);
-  const small = bookkeepingByLive.get(1_000)! * 1_000;
-  const large = bookkeepingByLive.get(100_000)! * 100_000;
   console.log(
-    `\nBookkeeping per additional live block (slope between the two): ${((large - small) / 99_000).toFixed(1)} B; ` +
-      'fixed per family: 16 KiB of free-list run tails.',
+    `bookkeeping outside the page bytes per live block: ${bookkeepingSmall.toFixed(1)} B at ~1,000 live, ` +
+      `${bookkeepingLarge.toFixed(1)} B at ~100,000 (fixed per family: 16 KiB of free-list run tails)`,
   );
-  console.log('\nTargets: engine ≥ 3 M ops/s at 1,000 live; lmm trace at 100,000 live ≤ 2× its 1,000-live time;');
-  console.log("lmm trace at 1,000 live ≤ 0.90 s (2× the C implementation's 0.45 s); bookkeeping ≤ 64 B per live block.");
+  const [small, , large] = rows as [Row, Row, Row];
+  console.log('\ntargets:');
+  console.log(`  lmm trace, ~1,000 live ≤ 0.60 s: ${small.seconds.toFixed(2)} s — ${mark(small.seconds <= 0.6)}`);
+  console.log(`  engine, ~1,000 live ≥ 5 M ops/s: ${(small.engine / 1e6).toFixed(2)} — ${mark(small.engine >= 5e6)}`);
+  console.log(`  engine, ~100,000 live ≥ 2.5 M ops/s: ${(large.engine / 1e6).toFixed(2)} — ${mark(large.engine >= 2.5e6)}`);
+  const ratio = large.seconds / small.seconds;
+  console.log(`  lmm trace, ~100,000 live ≤ 1.6 × ~1,000 live: ${ratio.toFixed(2)} × — ${mark(ratio <= 1.6)}`);
+  const rssLimit = 1.5 * C_RSS_MIB;
+  console.log(
+    `  peak RSS, ~1,000 live ≤ 1.5 × C's ${C_RSS_MIB} MiB = ${rssLimit.toFixed(0)} MiB: ${small.rss.toFixed(0)} MiB — ${mark(small.rss <= rssLimit)}`,
+  );
+  console.log(`\nload average at the end: ${load()}`);
 }
 
 if (process.argv[2] === '--bookkeeping')

@@ -37,23 +37,13 @@ await Promise.all([
     entryPoints: { 'cli/lmm': 'src/cli/lmm.ts' },
     outdir: 'dist',
   }),
-  // The harness worker (Node) and the sandbox bundle it evaluates in the harness's vm context
-  // (runtime + lmm-studio + analyses, no Node): same settings as src/harness/harnessBundles.ts.
+  // The harness worker (Node): SES lockdown, then the runtime, lmm-studio and the analyses in the
+  // worker's realm, the harness in a Compartment; same settings as src/harness/harnessBundles.ts.
   build({
     ...common,
     platform: 'node',
     format: 'cjs',
     entryPoints: { 'harness/harness-worker': 'src/harness/worker/harnessWorker.ts' },
-    outdir: 'dist',
-  }),
-  build({
-    ...common,
-    sourcemap: false,
-    platform: 'neutral',
-    format: 'iife',
-    globalName: '__lmmSandbox',
-    target: 'es2022',
-    entryPoints: { 'harness/harness-sandbox': 'src/harness/sandbox/sandboxEntry.ts' },
     outdir: 'dist',
   }),
   build({

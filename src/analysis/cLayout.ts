@@ -174,3 +174,32 @@ export function reorderedForPadding(layout: StructLayout): StructLayout {
     order.map((f) => ({ name: f.name, type: f.type, size: f.size, align: f.align, pointerOffsets: relative.get(f)! })),
   );
 }
+
+/** The integer gcc stores an enum in, as a harness reads it (a bit-field or enum's storage). */
+export interface EnumStorage {
+  name: string;
+  size: number;
+  align: number;
+  signed: boolean;
+  bigint: boolean;
+}
+
+/**
+ * The integer gcc stores an enum in: `unsigned int` when no value is negative and all fit in 32
+ * bits, `int` when they fit in it, else `unsigned long` / `long` (8 bytes).
+ */
+export function enumStorage(values: readonly (number | bigint)[], bigint: boolean): EnumStorage {
+  let min = 0n;
+  let max = 0n;
+  for (const v of values) {
+    const b = BigInt(v);
+    if (b < min) min = b;
+    if (b > max) max = b;
+  }
+  const signed = min < 0n;
+  const fits4 = signed ? min >= -(2n ** 31n) && max < 2n ** 31n : max < 2n ** 32n;
+  const fits8 = signed ? min >= -(2n ** 63n) && max < 2n ** 63n : max < 2n ** 64n;
+  if (!fits8) throw new RangeError('cenum: a value does not fit in 64 bits (gcc refuses it too)');
+  const size = fits4 ? 4 : 8;
+  return { name: `${signed ? 'i' : 'u'}${size * 8}`, size, align: size, signed, bigint };
+}

@@ -1,7 +1,10 @@
-/** memcheck's four leak kinds, in the order reports list them (index = kind code). */
-export type LeakKind = 'definitely-lost' | 'indirectly-lost' | 'possibly-lost' | 'still-reachable';
+/**
+ * memcheck's four leak kinds as the analyses code them: the kinds themselves are the run report's
+ * (`src/protocol/runReportSchema.ts`), in the order reports list them (index = kind code).
+ */
+import { LEAK_KINDS, type LeakKind } from '../protocol/runReportSchema';
 
-export const LEAK_KINDS: readonly LeakKind[] = ['definitely-lost', 'indirectly-lost', 'possibly-lost', 'still-reachable'];
+export { LEAK_KINDS, type LeakKind };
 
 export const DEFINITELY_LOST = 0;
 export const INDIRECTLY_LOST = 1;

@@ -1,6 +1,8 @@
 /**
- * The run report: everything `lmm run --json` prints and the VS Code views draw, as one
- * JSON-ready object (schemaVersion 1; field names fixed by the harness issue, more welcome).
+ * Builds the run report: everything `lmm run --json` prints and the VS Code views draw, as one
+ * JSON-ready object. Its shape is the protocol's `LmmReport` (`src/protocol/runReportSchema.ts`),
+ * with the analyses' own, more precise types; `ReportBuiltHereIsTheSchema` below stops the build
+ * when the two drift apart.
  */
 import { heapStatistics, type FamilyStatistics, type TotalStatistics } from '../engine/statistics';
 import type { MemoryErrorKind, MemoryErrorRecord, RunData, Site, StructLayout } from './analysisInput';
@@ -14,6 +16,7 @@ import {
   type LossRecord,
   type SuppressionUse,
 } from './leakCheck';
+import type { LmmReport } from '../protocol/runReportSchema';
 import { LEAK_KINDS, type LeakKind } from './leakKinds';
 import { matchErrorSuppression, MEMORY_ERROR_KINDS, type Suppression } from './suppressions';
 
@@ -78,6 +81,10 @@ export interface RunReport {
   peak: PeakReport;
   hints: Hint[];
 }
+
+/** Compiles only while every report built here is a valid `LmmReport` for its readers. */
+type Assignable<T extends U, U> = T;
+export type ReportBuiltHereIsTheSchema = Assignable<RunReport, LmmReport>;
 
 export function buildRunReport(data: RunData, options: RunReportOptions = {}): RunReport {
   const suppressions = options.suppressions ?? [];

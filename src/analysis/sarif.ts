@@ -122,6 +122,8 @@ export function toSarif(report: RunReport, toolVersion = 'dev'): SarifLog {
       relatedLocations: related,
       occurrenceCount: error.count,
       partialFingerprints: { lmmError: `${error.kind}|${siteText(error.site)}` },
+      // The read or write an access error was (size, field, offset from the block), for tools that filter on it.
+      ...(error.access !== undefined ? { properties: { access: error.access } } : {}),
       ...(error.suppressed
         ? { suppressions: [{ kind: 'external' as const, justification: `suppressed by ${error.suppressedBy}` }] }
         : {}),

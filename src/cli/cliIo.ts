@@ -2,6 +2,8 @@
 export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
+  /** Writes UTF-8 bytes as they are (large outputs skip a string); without it, `stdout` gets their text. */
+  stdoutBytes?(bytes: Uint8Array): void;
 }
 
 /** A usage or input error: printed as is, exit status 2. */

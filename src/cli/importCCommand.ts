@@ -1,54 +1,170 @@
-/** `lmm import-c HEADER.h [-o FILE]`: C struct declarations → an annotated harness skeleton. */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename } from 'node:path';
+/**
+ * `lmm import-c HEADER.h [-I DIR] [-D NAME[=VALUE]] [--no-cc] [-o FILE] [--force]`: C struct
+ * declarations → an annotated harness skeleton with the same layout. The header is preprocessed
+ * by the C compiler on PATH (`cc -E`, with the -I and -D options), or by the built-in
+ * preprocessor when there is none or `--no-cc` says so. Exit 0 only when every struct was
+ * written with C's exact layout and nothing was flagged.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { IncludedFile } from '../analysis/cImport/cPreprocessor';
 import { importCHeader } from '../analysis/cImport/importCHeader';
+import { probeLayouts } from './cLayoutProbe';
 import { CliError, type CliIo } from './cliIo';
 
-const USAGE = 'usage: lmm import-c HEADER.h [-o FILE] [--force]';
+const USAGE = 'usage: lmm import-c HEADER.h [-I DIR]... [-D NAME[=VALUE]]... [--no-cc] [-o FILE] [--force]';
+
+/** An option error: `--option: what is wrong` and the usage, exit 2. */
+function optionError(option: string, problem: string): CliError {
+  return new CliError(`lmm import-c: ${option}: ${problem}\n${USAGE}`);
+}
 
 export function importCCommand(args: string[], io: CliIo): number {
   let output: string | null = null;
   let force = false;
+  let useCompiler = true;
+  const includeDirs: string[] = [];
+  const defines: { name: string; value: string }[] = [];
   const files: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
-    if (arg === '-o' || arg === '--output') {
-      output = args[++i] ?? null;
-      if (output === null) throw new CliError(`lmm import-c: ${arg} needs a file name\n${USAGE}`);
-    } else if (arg === '--force') force = true;
-    else if (arg.startsWith('-') && arg !== '-') throw new CliError(`lmm import-c: unknown option ${arg}\n${USAGE}`);
+    // -IDIR and -DNAME=1 (joined, as a compiler takes them) or -I DIR and -D NAME=1.
+    const joined = /^-([ID])(.+)$/.exec(arg);
+    const flag = joined ? `-${joined[1]}` : arg;
+    const value = (): string => {
+      if (joined) return joined[2]!;
+      const next = args[++i];
+      if (next === undefined || next === '') throw optionError(flag, 'needs a value');
+      return next;
+    };
+    if (flag === '-o' || flag === '--output') {
+      output = value();
+    } else if (flag === '-I') {
+      const dir = value();
+      if (!existsSync(dir) || !statSync(dir).isDirectory()) throw optionError('-I', `${dir} is not a directory`);
+      includeDirs.push(dir);
+    } else if (flag === '-D') {
+      const definition = value();
+      const match = /^([A-Za-z_]\w*)(?:=(.*))?$/.exec(definition);
+      if (match === null) throw optionError('-D', `'${definition}' is not NAME or NAME=VALUE`);
+      defines.push({ name: match[1]!, value: match[2] ?? '1' });
+    } else if (flag === '--no-cc') useCompiler = false;
+    else if (flag === '--force') force = true;
+    else if (arg.startsWith('-') && arg !== '-') throw optionError(arg, 'unknown option');
     else files.push(arg);
   }
-  if (files.length !== 1) throw new CliError(USAGE);
+  if (files.length !== 1)
+    throw new CliError(
+      files.length === 0 ? `lmm import-c: which header?\n${USAGE}` : `lmm import-c: one header at a time\n${USAGE}`,
+    );
   const header = files[0]!;
   let text: string;
   try {
-    text = readFileSync(header === '-' ? 0 : header, 'utf8');
+    text = readFileSync(header === '-' ? 0 : header, 'utf8').replace(/^\uFEFF/, '');
   } catch (error) {
     throw new CliError(`${header}: cannot read: ${(error as Error).message}`);
   }
-  const result = importCHeader(text, header === '-' ? 'stdin' : basename(header));
-  for (const note of result.notes) io.stderr(`${header}:${note.line}: ${note.message}\n`);
-  if (result.structs.length === 0) {
-    throw new CliError(`${header}: no struct definitions found${result.notes.length > 0 ? ' (see the messages above)' : ''}`);
+  const name = header === '-' ? 'stdin' : header;
+  /** How the generated file names the header (its messages on stderr use the path as given). */
+  const shown = header === '-' ? 'stdin' : basename(header);
+  const compiler = useCompiler && header !== '-' ? compilerOnPath() : null;
+  let result;
+  let probeFailure: string | null = null;
+  if (compiler !== null) {
+    const preprocessed = runPreprocessor(compiler, header, includeDirs, defines);
+    result = importCHeader(preprocessed, shown, { preprocessed: true });
+    // The compiler has the last word: a struct it lays out otherwise is refused, never written wrong.
+    const probe = probeLayouts(compiler, header, includeDirs, defines, result.structs);
+    if (probe.failure !== undefined) {
+      probeFailure = probe.failure;
+    } else if (probe.differences.size > 0) {
+      const refused = new Map([...probe.differences].map(([c, why]) => [c, `its layout differs from the compiler's: ${why}`]));
+      result = importCHeader(preprocessed, shown, { preprocessed: true, refused });
+    }
+  } else {
+    const resolveInclude = (included: string, from: string): IncludedFile | null => {
+      const base = from === 'stdin' ? '.' : from === shown ? dirname(header) : dirname(from);
+      for (const dir of [base, ...includeDirs]) {
+        const path = join(dir, included);
+        try {
+          return { name: path, text: readFileSync(path, 'utf8') };
+        } catch {
+          // not in this directory
+        }
+      }
+      return null;
+    };
+    result = importCHeader(text, shown, { defines, resolveInclude });
   }
-  io.stderr('C layout (x86-64):\n');
+  for (const note of result.notes) io.stderr(`${note.file ?? name}:${note.line}: ${note.message}\n`);
+  if (probeFailure !== null) io.stderr(`${name}: the layouts were not checked against the compiler: ${probeFailure}\n`);
+  io.stderr(`C layout (x86-64${compiler !== null ? `, preprocessed by ${compiler} -E` : ', built-in preprocessor'}):\n`);
   for (const s of result.structs) {
     const c = s.size === null ? 'size unknown' : `${s.size} bytes, align ${s.align}`;
-    const differs = s.size !== null && s.harnessSize !== s.size ? ` — the harness class is ${s.harnessSize} bytes` : '';
-    io.stderr(`  ${s.name.padEnd(24)} ${c}${differs}\n`);
+    io.stderr(`  ${s.name.padEnd(24)} ${c}${s.status === 'written' ? '' : ` (${s.status})`}\n`);
   }
-  if (output === null) {
-    io.stdout(result.source);
-    return 0;
+  const count = (status: string) => result.structs.filter((s) => s.status === status).length;
+  const failures =
+    result.notes.filter((n) => n.info !== true && !/^[^:]+: no harness class:/.test(n.message)).length +
+    (probeFailure !== null ? 1 : 0);
+  const written = count('written');
+  const flagged = count('flagged');
+  const dropped = count('dropped');
+  const summary = `import-c: ${written} struct(s) written, ${flagged} flagged, ${dropped} dropped${failures > 0 ? `, ${failures} message(s)` : ''}\n`;
+  if (result.structs.length === 0) {
+    io.stderr(summary);
+    throw new CliError(`${header}: no struct definitions found${result.notes.length > 0 ? ' (see the messages above)' : ''}`);
   }
-  // Never overwrite a harness someone edited without being told to.
-  if (existsSync(output) && !force) throw new CliError(`${output} exists; pass --force to overwrite it`);
+  if (output === null) io.stdout(result.source);
+  else {
+    // Never overwrite a harness someone edited without being told to.
+    if (existsSync(output) && !force) throw new CliError(`${output} exists; pass --force to overwrite it`);
+    try {
+      writeFileSync(output, result.source);
+    } catch (error) {
+      throw new CliError(`${output}: cannot write: ${(error as Error).message}`);
+    }
+    io.stderr(`wrote ${output}\n`);
+  }
+  io.stderr(summary);
+  return flagged + dropped + failures > 0 ? 1 : 0;
+}
+
+/** The first of cc, gcc and clang that runs, or null. */
+function compilerOnPath(): string | null {
+  for (const candidate of ['cc', 'gcc', 'clang']) {
+    try {
+      execFileSync(candidate, ['--version'], { stdio: 'ignore', timeout: 10_000 });
+      return candidate;
+    } catch {
+      // not this one
+    }
+  }
+  return null;
+}
+
+function runPreprocessor(
+  compiler: string,
+  header: string,
+  includeDirs: string[],
+  defines: { name: string; value: string }[],
+): string {
+  const args = ['-E', '-x', 'c', '-std=gnu11'];
+  for (const dir of includeDirs) args.push('-I', resolve(dir));
+  for (const d of defines) args.push(`-D${d.name}=${d.value}`);
+  args.push(header);
   try {
-    writeFileSync(output, result.source);
+    return execFileSync(compiler, args, {
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 60_000,
+    });
   } catch (error) {
-    throw new CliError(`${output}: cannot write: ${(error as Error).message}`);
+    const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
+    throw new CliError(
+      `${header}: ${compiler} -E failed${stderr ? `:\n${stderr}` : ''}\n(pass --no-cc to use the built-in preprocessor)`,
+    );
   }
-  io.stderr(`wrote ${output}\n`);
-  return 0;
 }

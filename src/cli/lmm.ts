@@ -33,7 +33,7 @@ usage:
                               lmm-classic (--time-limit MS, --page-size N as for lmm run) and the
                               operations it makes are the workload
   lmm policies [--long]       the allocation policies, one name a line (docs/policies.md)
-  lmm import-c HEADER.h [-o FILE] [--force]
+  lmm import-c HEADER.h [-I DIR] [-D NAME[=VALUE]] [--no-cc] [-o FILE] [--force]
                               C struct declarations → an annotated harness skeleton with the same
                               layout; prints each struct's C size and what it could not translate
   lmm --help                  this text
@@ -136,8 +136,8 @@ function shownArgument(word: string): string {
 }
 
 /** Writes synchronously so a large output is complete before the process exits. */
-function writeAll(fd: number, text: string): void {
-  const buffer = Buffer.from(text);
+function writeAll(fd: number, text: string | Uint8Array): void {
+  const buffer = typeof text === 'string' ? Buffer.from(text) : text;
   let written = 0;
   while (written < buffer.length) {
     try {
@@ -155,6 +155,7 @@ export function runFromProcess(): void {
   const io: CliIo = {
     stdout: (text) => writeAll(1, text),
     stderr: (text) => writeAll(2, text),
+    stdoutBytes: (bytes) => writeAll(1, bytes),
   };
   // Errors that escape every command (a callback of a worker or a stream): one line, exit 3.
   const escaped = (error: unknown): void => {

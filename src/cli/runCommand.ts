@@ -1,18 +1,29 @@
 /**
  * `lmm run FILE [--json | --sarif] [--fail-on KINDS] [--suppressions FILE] [--time-limit MS]
- * [--page-size N]`: runs a harness in its sandboxed worker and prints the classic LMM reports, a
- * leak summary with stacks and hints (or the JSON / SARIF report). Exit status 0; 1 when a kind
- * named by --fail-on occurred unsuppressed (a CI gate); 2 when the harness cannot run.
+ * [--page-size N] [--memory-limit MB]`: runs a harness in its sandboxed worker and prints the
+ * classic LMM reports, a leak summary with stacks and hints (or the JSON / SARIF report). Exit
+ * status 0; 1 when a kind named by --fail-on occurred unsuppressed (a CI gate); 2 when the harness
+ * cannot run (or an option is wrong: `--option: what is wrong`).
  */
 import { readFileSync } from 'node:fs';
 import { failingKinds, parseFailOn, type FailOnKind } from '../analysis/runReport';
 import { parseSuppressions, SuppressionSyntaxError } from '../analysis/suppressions';
 import { harnessReportOutput } from '../harness/harnessReportOutput';
-import { runHarness, suppressionsBeside, type HarnessRunOptions } from '../harness/runHarness';
+import {
+  MAX_TIME_LIMIT_MS,
+  MIN_MEMORY_LIMIT_MB,
+  pageSizeProblem,
+  runHarness,
+  suppressionsBeside,
+  type HarnessRunOptions,
+} from '../harness/runHarness';
 import { CliError, type CliIo } from './cliIo';
 
 export const RUN_USAGE =
-  'usage: lmm run FILE [--json | --sarif] [--fail-on KINDS] [--suppressions FILE] [--time-limit MS] [--page-size N]';
+  'usage: lmm run FILE [--json | --sarif] [--fail-on KINDS] [--suppressions FILE] [--time-limit MS] [--page-size N] [--memory-limit MB]';
+
+/** The largest --memory-limit: 1 TiB, far past any machine this runs on, but a number Node takes. */
+const MAX_MEMORY_LIMIT_MB = 1024 * 1024;
 
 interface RunArgs {
   file: string;
@@ -21,6 +32,7 @@ interface RunArgs {
   suppressions?: string;
   timeLimitMs?: number;
   pageSize?: number;
+  memoryLimitMb?: number;
   attribution: boolean;
 }
 
@@ -29,12 +41,14 @@ function parseRunArgs(args: string[]): RunArgs {
   const parsed: Omit<RunArgs, 'file'> = { format: 'text', failOn: [], attribution: true };
   const value = (i: number, option: string): string => {
     const v = args[i + 1];
-    if (v === undefined || v.startsWith('--')) throw new CliError(`lmm run: ${option} needs a value\n${RUN_USAGE}`);
+    if (v === undefined || v.startsWith('--')) throw new CliError(`${option}: needs a value\n${RUN_USAGE}`);
     return v;
   };
-  const integer = (text: string, option: string): number => {
-    const n = Number(text);
-    if (!Number.isInteger(n) || n <= 0) throw new CliError(`lmm run: ${option} takes a positive integer, not '${text}'`);
+  const integer = (text: string, option: string, max: number, unit: string): number => {
+    const n = /^\d+$/.test(text) ? Number(text) : NaN;
+    if (!Number.isSafeInteger(n) || n <= 0)
+      throw new CliError(`${option}: takes a positive whole number of ${unit}, not '${text}'`);
+    if (n > max) throw new CliError(`${option}: ${text} is more than the largest, ${max} ${unit}`);
     return n;
   };
   for (let i = 0; i < args.length; i++) {
@@ -57,11 +71,24 @@ function parseRunArgs(args: string[]): RunArgs {
         parsed.suppressions = value(i++, arg);
         break;
       case '--time-limit':
-        parsed.timeLimitMs = integer(value(i++, arg), arg);
+        parsed.timeLimitMs = integer(value(i++, arg), arg, MAX_TIME_LIMIT_MS, 'milliseconds');
         break;
-      case '--page-size':
-        parsed.pageSize = integer(value(i++, arg), arg);
+      case '--page-size': {
+        const text = value(i++, arg);
+        const pageSize = integer(text, arg, Number.MAX_SAFE_INTEGER, 'bytes');
+        const problem = pageSizeProblem(pageSize);
+        if (problem) throw new CliError(`${arg}: ${problem}`);
+        parsed.pageSize = pageSize;
         break;
+      }
+      case '--memory-limit': {
+        const text = value(i++, arg);
+        const mb = integer(text, arg, MAX_MEMORY_LIMIT_MB, 'megabytes');
+        if (mb < MIN_MEMORY_LIMIT_MB)
+          throw new CliError(`${arg}: ${text} MB is too little to start a run (at least ${MIN_MEMORY_LIMIT_MB})`);
+        parsed.memoryLimitMb = mb;
+        break;
+      }
       case '--no-attribution':
         parsed.attribution = false;
         break;
@@ -112,6 +139,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
   if (suppressions) runOptions.suppressions = suppressions;
   if (options.timeLimitMs !== undefined) runOptions.timeLimitMs = options.timeLimitMs;
   if (options.pageSize !== undefined) runOptions.pageSize = options.pageSize;
+  if (options.memoryLimitMb !== undefined) runOptions.memoryLimitMb = options.memoryLimitMb;
   let result;
   try {
     result = await runHarness(options.file, runOptions).result;

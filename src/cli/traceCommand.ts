@@ -41,8 +41,8 @@ export function traceCommand(args: string[], io: CliIo): number {
     if (error instanceof TraceSyntaxError) throw new CliError(`${file}:${error.line}: ${error.reason}`);
     throw error;
   }
-  const result = replayer.result();
-  for (const chunk of result.output) io.stdout(chunk);
-  for (const d of result.diagnostics) io.stderr(`${file}:${d.line}: ${d.message}\n`);
+  if (io.stdoutBytes) io.stdoutBytes(replayer.output.view());
+  else io.stdout(replayer.output.text());
+  for (const d of replayer.diagnostics) io.stderr(`${file}:${d.line}: ${d.message}\n`);
   return 0;
 }

@@ -28,6 +28,7 @@ import { registerCompareRuns } from './features/compareRunsCommand';
 import { registerNewHarness } from './features/newHarnessCommand';
 import { trackHarnessEditors } from './features/harnessEditors';
 import { lmmStudioApi, type LmmStudioApi } from './features/testApi';
+import { createProgramOutputChannels } from './features/programOutputChannels';
 
 export type { LmmStudioApi } from './features/testApi';
 
@@ -47,7 +48,13 @@ export function activate(context: vscode.ExtensionContext): LmmStudioApi {
     const result = await languageClient.runFinished(run);
     if (result) log.appendLine(`${run.label}: ${result.diagnostics} diagnostics in ${result.files} files`);
   };
-  const controller = new RunController(store, settle, log, createHarnessRunner(context, log));
+  const controller = new RunController(
+    store,
+    settle,
+    log,
+    createHarnessRunner(context, log),
+    createProgramOutputChannels(context),
+  );
   const services: ExtensionServices = { context, log, store, languageClient, trees, memoryMap, controller, settle };
 
   feedRunViews(services, status);

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import type * as vscode from 'vscode';
 import { harnessReportOutput } from '../harness/harnessReportOutput';
 import { runHarness, suppressionsBeside, type HarnessRunOptions as RuntimeOptions } from '../harness/runHarness';
-import { asInterimErrors, asLeakCheck } from './model/runReport';
+import { asInterimErrors, asLeakCheck } from '../protocol/runReportSchema';
 import type { HarnessRunHandle, HarnessRunOutcome, HarnessRunner } from './runController';
 
 export function createHarnessRunner(_context: vscode.ExtensionContext, log: vscode.OutputChannel): HarnessRunner {
@@ -22,14 +22,16 @@ export function createHarnessRunner(_context: vscode.ExtensionContext, log: vsco
         const runtimeOptions: RuntimeOptions = {
           timeLimitMs: options.timeLimitMs,
           pageSize: options.pageSize,
+          ...(options.memoryLimitMb !== undefined ? { memoryLimitMb: options.memoryLimitMb } : {}),
           attribution: true,
           onBatch: (batch) => {
             if (batch.sites.length > sentSites) {
               sink.sites(sentSites, batch.sites.slice(sentSites));
               sentSites = batch.sites.length;
             }
-            sink.batch(batch.ops, { pageSize: batch.pageSize, memoryCap: batch.memoryCap });
+            return sink.batch(batch.ops, { pageSize: batch.pageSize, memoryCap: batch.memoryCap });
           },
+          onOutput: (text) => sink.output?.(text),
           onLeakCheck: (check) => {
             try {
               sink.leakCheck?.(asLeakCheck(check));

@@ -5,7 +5,14 @@
  */
 import * as vscode from 'vscode';
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { RUN_RESULTS_METHOD, SETTINGS_METHOD, type RunResultsParams, type RunResultsResult } from '../protocol/lspMessages';
+import {
+  RUN_RESULTS,
+  SETTINGS,
+  type LmmNotification,
+  type LmmRequest,
+  type RunResultsParams,
+  type RunResultsResult,
+} from '../protocol/lspMessages';
 import { runResultsParams } from './model/runResultsParams';
 import type { RunState } from './model/runState';
 import { languageServerSettings } from './settings';
@@ -52,7 +59,7 @@ export class LmmLanguageClient implements vscode.Disposable {
     client.onDidChangeState((event) => {
       if (event.newState === State.Running && event.oldState !== State.Running && this.lastResults && this.client) {
         this.log.appendLine('The LMM language server restarted: publishing the last run again.');
-        void this.client.sendRequest(RUN_RESULTS_METHOD, this.lastResults).then(undefined, () => undefined);
+        void sendRequest(this.client, RUN_RESULTS, this.lastResults).then(undefined, () => undefined);
       }
     });
     try {
@@ -64,7 +71,7 @@ export class LmmLanguageClient implements vscode.Disposable {
   }
 
   settingsChanged(): void {
-    void this.client?.sendNotification(SETTINGS_METHOD, languageServerSettings());
+    if (this.client) void sendNotification(this.client, SETTINGS, languageServerSettings());
   }
 
   /** Publishes a run's results in the editors; resolves once the server has published them. */
@@ -74,7 +81,7 @@ export class LmmLanguageClient implements vscode.Disposable {
     const params = runResultsParams(run);
     this.lastResults = params;
     try {
-      return await this.client.sendRequest<RunResultsResult>(RUN_RESULTS_METHOD, params);
+      return await sendRequest(this.client, RUN_RESULTS, params);
     } catch (error) {
       this.log.appendLine(`The language server did not take the run's results: ${(error as Error).message}`);
       return undefined;
@@ -98,7 +105,7 @@ export class LmmLanguageClient implements vscode.Disposable {
           this.interimRun = undefined;
           this.lastResults = params;
           try {
-            await this.client.sendRequest<RunResultsResult>(RUN_RESULTS_METHOD, params);
+            await sendRequest(this.client, RUN_RESULTS, params);
           } catch (error) {
             this.log.appendLine(`The language server did not take a mid-run leak check or errors: ${(error as Error).message}`);
           }
@@ -113,4 +120,13 @@ export class LmmLanguageClient implements vscode.Disposable {
   async dispose(): Promise<void> {
     await this.client?.stop();
   }
+}
+
+/** Sends one of LMM's requests: params and result typed by its descriptor. */
+function sendRequest<Params, Result>(client: LanguageClient, type: LmmRequest<Params, Result>, params: Params): Promise<Result> {
+  return client.sendRequest<Result>(type.method, params);
+}
+
+function sendNotification<Params>(client: LanguageClient, type: LmmNotification<Params>, params: Params): Promise<void> {
+  return client.sendNotification(type.method, params);
 }

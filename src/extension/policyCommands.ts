@@ -22,7 +22,7 @@ import { isHarnessFile, isTraceFile } from '../harness/harnessFiles';
 import type { PolicyRunResult } from './model/policyRun';
 import type { RunState } from './model/runState';
 import { workloadFromHarnessBatches } from '../policies/harnessWorkload';
-import type { PolicyWorkerInput } from './model/policyWorkerProtocol';
+import type { PolicyWorkerInput } from './policyWorkerProtocol';
 import { endedText, recordedText, recordHarnessWorkload } from '../harness/recordHarnessWorkload';
 import { runPoliciesOffThread } from './policyRunner';
 import { lmmSetting } from './settings';

@@ -6,12 +6,8 @@
 import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  runPoliciesFromText,
-  type PolicyWorkerInput,
-  type PolicyWorkerMessage,
-  type PolicyWorkerOutput,
-} from './model/policyWorkerProtocol';
+import { runPoliciesFromText } from './model/policyWorkerJob';
+import type { PolicyWorkerInput, PolicyWorkerMessage, PolicyWorkerOutput } from './policyWorkerProtocol';
 import type { PolicyRunResult } from './model/policyRun';
 
 export function runPoliciesOffThread(
@@ -35,7 +31,7 @@ export function runPoliciesOffThread(
   const worker = new Worker(script, { workerData: input });
   const done = new Promise<PolicyRunResult[]>((resolve, reject) => {
     worker.on('message', (message: PolicyWorkerMessage) => {
-      if (message.kind === 'progress') {
+      if (message.type === 'progress') {
         onProgress?.(message.policy, message.index, message.total);
         return;
       }

@@ -4,8 +4,9 @@
  * policy off the extension host's thread (each run includes a timing pass of about 100 ms).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { runPoliciesFromText, type PolicyWorkerInput, type PolicyWorkerMessage } from './model/policyWorkerProtocol';
+import { runPoliciesFromText } from './model/policyWorkerJob';
+import type { PolicyWorkerInput, PolicyWorkerMessage } from './policyWorkerProtocol';
 
 const post = (message: PolicyWorkerMessage) => parentPort!.postMessage(message);
 const output = runPoliciesFromText(workerData as PolicyWorkerInput, post);
-post({ kind: 'done', output });
+post({ type: 'end', output });

@@ -15,20 +15,38 @@ import { MallocLabSyntaxError } from '../policies/mallocLabTrace';
 import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TraceWorkerOutput } from './traceWorker';
-import { asReport, type InterimErrors, type LmmReport, type ReportLeakCheck, type ReportSite } from './model/runReport';
+import type { TraceWorkerInput, TraceWorkerMessage } from './traceWorkerProtocol';
+import { asReport, type InterimErrors, type LmmReport, type ReportLeakCheck, type ReportSite } from '../protocol/runReportSchema';
 import type { HeapOpBatch } from '../engine/heapOps';
 import { TraceSyntaxError } from '../trace/traceProgram';
+import { RunPipeline, splitBatch } from './model/runPipeline';
+
+/**
+ * The run pipeline's slice (the host's longest stretch on a run's messages, well under the 50 ms
+ * a key press may take) and how often the trees and the status bar hear of progress.
+ */
+const PIPELINE_SLICE_MS = 20;
+const PIPELINE_PROGRESS_MS = 250;
 
 /** What a harness runtime gives back while and after it runs a harness. */
 export interface HarnessRunSink {
   sites(firstId: number, sites: ReportSite[]): void;
-  /** `shape`: the run's heap page size and memory cap (a harness's `mm_init()` may change them). */
-  batch(batch: HeapOpBatch, shape?: HeapShape): void;
+  /**
+   * `shape`: the run's heap page size and memory cap (a harness's `mm_init()` may change them).
+   * The promise settles once the batch is taken in: the runtime holds the harness back meanwhile.
+   */
+  batch(batch: HeapOpBatch, shape?: HeapShape): void | Promise<void>;
   /** A leak check ran while the harness goes on (Check Leaks Now or `mm_leak_check()`), after the batch with its mark. */
   leakCheck?(check: ReportLeakCheck): void;
   /** Memory errors so far while the harness goes on (after the batch with their failing steps). */
   memoryErrors?(errors: InterimErrors): void;
+  /** Text the harness printed (`print`, `mm_print_*`), in order, as it prints it. */
+  output?(text: string): void;
+}
+
+/** Where what a harness prints goes: `open` as its run starts, `end` once the run is over. */
+export interface ProgramOutput {
+  open(run: RunState): { write(text: string): void; end(summary: string): void };
 }
 
 export interface HeapShape {
@@ -45,6 +63,8 @@ export interface HarnessRunOutcome {
 export interface HarnessRunOptions {
   timeLimitMs: number;
   pageSize: number;
+  /** What the run may add to the extension host's memory (the `lmm.memoryLimit` setting), in MB. */
+  memoryLimitMb?: number;
   suppressions?: string;
 }
 
@@ -63,14 +83,24 @@ export interface HarnessRunner {
   start(file: string, options: HarnessRunOptions, sink: HarnessRunSink): HarnessRunHandle;
 }
 
+interface ActiveRun {
+  run: RunState;
+  handle?: HarnessRunHandle;
+  cancelled: boolean;
+  /** A harness run's stream, and the heap operations a stop left out of it. */
+  pipeline?: RunPipeline;
+  leftOut: number;
+}
+
 export class RunController {
-  private active: { run: RunState; handle?: HarnessRunHandle; cancelled: boolean } | undefined;
+  private active: ActiveRun | undefined;
 
   constructor(
     private readonly store: RunStore,
     private readonly settle: (run: RunState) => Promise<void>,
     private readonly log: vscode.OutputChannel,
     private readonly harnessRunner: HarnessRunner | undefined,
+    private readonly programOutput?: ProgramOutput,
   ) {}
 
   get running(): boolean {
@@ -103,7 +133,7 @@ export class RunController {
     }
     const replay = new HeapReplay({ pageSize: result.pageSize, eventsKept });
     const run = this.store.begin({ kind: 'trace', file, label, replay, sites: result.sites });
-    const active = { run, cancelled: false };
+    const active: ActiveRun = { run, cancelled: false, leftOut: 0 };
     this.active = active;
     try {
       // Slices keep the host responsive on a 1,000,000-operation trace.
@@ -119,8 +149,10 @@ export class RunController {
       }
       if (active.cancelled) await this.store.end(run, 'stopped', { message: 'stopped by request' }, () => this.settle(run));
       else {
-        result.report.freeSites ??= freeSiteFigures(replay, result.sites);
-        await this.store.end(run, 'finished', { report: result.report }, () => this.settle(run));
+        // The report crossed a worker boundary: checked like a harness's before any view uses it.
+        const report = asReport(result.report);
+        report.freeSites ??= freeSiteFigures(replay, result.sites);
+        await this.store.end(run, 'finished', { report }, () => this.settle(run));
       }
     } catch (error) {
       await this.store.end(run, 'failed', { message: (error as Error).message }, () => this.settle(run));
@@ -143,12 +175,44 @@ export class RunController {
       await this.store.end(run, 'failed', { message: 'the harness runtime is not part of this build' }, () => this.settle(run));
       return run;
     }
-    const active: { run: RunState; handle?: HarnessRunHandle; cancelled: boolean } = { run, cancelled: false };
+    const pipeline = new RunPipeline({
+      sliceMs: PIPELINE_SLICE_MS,
+      progressMs: PIPELINE_PROGRESS_MS,
+      onProgress: () => {
+        if (run.status === 'running') this.store.progress(run);
+      },
+    });
+    const active: ActiveRun = { run, cancelled: false, pipeline, leftOut: 0 };
     this.active = active;
-    let lastProgress = 0;
     let broken: Error | undefined;
+    const printed = this.programOutput?.open(run);
+    const applyBatch = (batch: HeapOpBatch, shape: HeapShape | undefined) => {
+      if (active.cancelled) active.leftOut += batch.count;
+      if (broken || active.cancelled) return;
+      if (
+        shape &&
+        replay.steps === 0 &&
+        (shape.pageSize !== replay.heap.pageSize || shape.memoryCap !== replay.heap.kernel.memoryCap)
+      ) {
+        // mm_init() chose another page size or memory cap: replay on the heap the run used
+        // (the Memory Map hears of it through the feed's runStarted).
+        replay = new HeapReplay({ pageSize: shape.pageSize, memoryCap: shape.memoryCap, eventsKept });
+        run.replay = replay;
+      }
+      try {
+        replay.apply(batch);
+      } catch (error) {
+        // The views would diverge from the run: stop rather than show a wrong heap.
+        broken = error as Error;
+        active.handle?.stop();
+      }
+    };
     try {
-      const options: HarnessRunOptions = { timeLimitMs: Math.round(1000 * lmmSetting('timeLimit', uri)), pageSize };
+      const options: HarnessRunOptions = {
+        timeLimitMs: Math.round(1000 * lmmSetting('timeLimit', uri)),
+        pageSize,
+        memoryLimitMb: lmmSetting('memoryLimit', uri),
+      };
       const suppressions = lmmSetting('suppressions', uri);
       if (suppressions) options.suppressions = suppressions;
       active.handle = this.harnessRunner.start(file, options, {
@@ -157,39 +221,29 @@ export class RunController {
           run.sites.push(...sites);
         },
         batch: (batch, shape) => {
-          if (broken) return;
-          if (
-            shape &&
-            replay.steps === 0 &&
-            (shape.pageSize !== replay.heap.pageSize || shape.memoryCap !== replay.heap.kernel.memoryCap)
-          ) {
-            // mm_init() chose another page size or memory cap: replay on the heap the run used
-            // (the Memory Map hears of it through the feed's runStarted).
-            replay = new HeapReplay({ pageSize: shape.pageSize, memoryCap: shape.memoryCap, eventsKept });
-            run.replay = replay;
-          }
-          try {
-            replay.apply(batch);
-          } catch (error) {
-            // The views would diverge from the run: stop rather than show a wrong heap.
-            broken = error as Error;
-            active.handle?.stop();
-            return;
-          }
-          const now = Date.now();
-          if (now - lastProgress > 100) {
-            lastProgress = now;
-            this.store.progress(run);
-          }
+          // Pieces of a few thousand operations keep each step of the pipeline short.
+          let taken: Promise<void> = Promise.resolve();
+          for (const piece of splitBatch(batch)) taken = pipeline.push(() => applyBatch(piece, shape), piece.count);
+          return taken;
         },
         leakCheck: (check) => {
-          if (!broken) this.store.leakCheckDuringRun(run, check);
+          void pipeline.push(() => {
+            if (!broken && !active.cancelled) this.store.leakCheckDuringRun(run, check);
+          });
         },
         memoryErrors: (errors) => {
-          if (!broken) this.store.memoryErrorsDuringRun(run, errors);
+          void pipeline.push(() => {
+            if (!broken && !active.cancelled) this.store.memoryErrorsDuringRun(run, errors);
+          });
         },
+        // Not through the pipeline: what the program said is kept even when a stop cuts the heap's queue.
+        output: (text) => printed?.write(text),
       });
       const outcome = await active.handle.done;
+      // Everything the worker posted before its end is taken in first (a stop has cut it already).
+      await pipeline.drained();
+      pipeline.dispose();
+      printed?.end(`${active.cancelled ? 'stopped' : outcome.status}${outcome.message ? `: ${outcome.message}` : ''}`);
       if (broken) {
         await this.store.end(run, 'failed', { message: `internal error: ${broken.message}` }, () => this.settle(run));
       } else {
@@ -204,6 +258,9 @@ export class RunController {
           }
         }
         const status = active.cancelled ? 'stopped' : outcome.status;
+        if (active.cancelled && active.leftOut > 0) {
+          message = `${message ?? 'stopped by request'}; the views show the heap after step ${replay.steps.toLocaleString('en-US')} (${active.leftOut.toLocaleString('en-US')} later operations were still on their way when the run stopped)`;
+        }
         const end: { report?: LmmReport; message?: string } = {};
         // Reports without per-site figures get them from the operation log (same counts).
         if (report && report.sites.length === 0) report.sites = siteFigures(replay, run.sites, report);
@@ -214,6 +271,8 @@ export class RunController {
         await this.store.end(run, status, end, () => this.settle(run));
       }
     } catch (error) {
+      pipeline.dispose();
+      printed?.end(`failed: ${(error as Error).message}`);
       await this.store.end(run, 'failed', { message: (error as Error).message }, () => this.settle(run));
     } finally {
       if (this.active === active) this.active = undefined;
@@ -228,6 +287,8 @@ export class RunController {
     active.cancelled = true;
     this.log.appendLine(`Stopping ${active.run.label}: ${reason}`);
     active.handle?.stop();
+    // What the worker posted and the host has not taken in yet is left out: the stop is immediate.
+    if (active.pipeline) active.leftOut += active.pipeline.cut();
     return true;
   }
 
@@ -255,8 +316,9 @@ function replayOffThread(file: string, text: string): Promise<TraceRunResult> {
     }
   }
   return new Promise((resolve, reject) => {
-    const worker = new Worker(script, { workerData: { file, text } });
-    worker.once('message', (output: TraceWorkerOutput) => {
+    const input: TraceWorkerInput = { file, text };
+    const worker = new Worker(script, { workerData: input });
+    worker.once('message', ({ output }: TraceWorkerMessage) => {
       void worker.terminate();
       if (output.ok) resolve(output.result);
       else

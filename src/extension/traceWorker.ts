@@ -8,14 +8,7 @@ import { MallocLabSyntaxError } from '../policies/mallocLabTrace';
 import { TraceSyntaxError } from '../trace/traceProgram';
 import { mallocLabRun } from './model/mallocLabRun';
 import { traceRun } from './model/traceRun';
-
-export interface TraceWorkerInput {
-  file: string;
-  text: string;
-}
-
-export type TraceWorkerOutput =
-  { ok: true; result: ReturnType<typeof traceRun> } | { ok: false; message: string; line?: number; reason?: string };
+import type { TraceWorkerInput, TraceWorkerMessage, TraceWorkerOutput } from './traceWorkerProtocol';
 
 const { file, text } = workerData as TraceWorkerInput;
 let output: TraceWorkerOutput;
@@ -33,4 +26,5 @@ try {
       ? { ok: false, message: error.message, line: error.line, reason: error.reason }
       : { ok: false, message: (error as Error).message };
 }
-parentPort!.postMessage(output, transfer);
+const message: TraceWorkerMessage = { type: 'end', output };
+parentPort!.postMessage(message, transfer);

@@ -1,8 +1,13 @@
 /**
  * Runs a harness: compile (esbuild + instrumentation), then a worker thread with the sandbox,
- * a time limit, the engine's memory cap, a JS heap limit, and cancellation. Whatever the harness
- * does (syntax error, throw, endless loop, memory exhaustion), the result is a value with a clear
- * message pointing at the harness line; the calling process is never blocked or brought down.
+ * a time limit, a memory limit, the engine's memory cap, and cancellation. Whatever the harness
+ * does (syntax error, throw, endless loop, memory exhaustion, an output flood), the result is a
+ * value with a clear message pointing at the harness line; the calling process is never blocked
+ * or brought down.
+ *
+ * Stopping (Stop Run, the time limit, the memory limit) is cooperative first: a shared flag the
+ * harness's next loop turn sees, which ends the run with its heap reported; if the worker has not
+ * ended `STOP_GRACE_MS` later (a loop-free recursion, a long native call), it is terminated.
  */
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
@@ -13,27 +18,52 @@ import { compileHarness, HarnessCompileError, siteText, type CompiledHarness } f
 import { harnessBundles } from './harnessBundles';
 import type { MemoryErrorsUpdate, RuntimeBatch } from './runtime/harnessRuntime';
 import type { FinishedRun } from './sandbox/finishRun';
-import type { WorkerInput, WorkerMessage, WorkerOutcome } from './worker/workerProtocol';
+import { LmmHeap } from '../engine/lmmHeap';
+import { CONTROL, type WorkerInput, type WorkerMessage, type WorkerOutcome } from './worker/workerProtocol';
 
 export const DEFAULT_TIME_LIMIT_MS = 10_000;
-/** The worker's JS heap (the simulated pages are outside it, bounded by the engine's memory cap). */
-export const DEFAULT_JS_HEAP_MB = 2048;
-/** After the time limit, how long the worker gets to stop by itself before it is terminated. */
-const TERMINATE_GRACE_MS = 1500;
+/** The longest time limit: what `setTimeout` can wait (2^31 − 1 ms, about 24.8 days). */
+export const MAX_TIME_LIMIT_MS = 2 ** 31 - 1;
+/** Everything a run may add to the process's memory (JS heap, buffers, the simulated pages). */
+export const DEFAULT_MEMORY_LIMIT_MB = 2048;
+/** The smallest memory limit: a worker with SES and the runtime needs about 40 MB to start. */
+export const MIN_MEMORY_LIMIT_MB = 64;
+/** @deprecated the JS heap is bounded by the memory limit (`memoryLimitMb`). */
+export const DEFAULT_JS_HEAP_MB = DEFAULT_MEMORY_LIMIT_MB;
+/** After a stop was asked for, how long the worker gets to end by itself before it is terminated. */
+export const STOP_GRACE_MS = 500;
+/** How often the parent samples the process's memory while a run goes on. */
+const MEMORY_SAMPLE_MS = 20;
 const SCRIPT_NAME = 'lmm-harness.js';
+/**
+ * Batches posted by the worker and not yet taken in by `onBatch`, at most (a batch holds up to
+ * one batch interval of the harness's operations).
+ */
+export const MAX_BATCHES_IN_FLIGHT = 4;
 
 export interface HarnessRunOptions {
   timeLimitMs?: number;
   pageSize?: number;
   memoryCap?: number;
+  /**
+   * Megabytes the run may add to the process's resident memory: the worker's JS heap, its
+   * ArrayBuffers and typed arrays, the simulated pages, queued messages (default 2048).
+   * Past it the run is stopped (outcome `out-of-memory`).
+   */
+  memoryLimitMb?: number;
+  /** The worker's JS heap alone (default: the memory limit). */
   jsHeapMb?: number;
   /** Call stacks for every allocation and free (default true). */
   attribution?: boolean;
   /** Suppressions for the leak checks and the report. */
   suppressions?: { text: string; file: string };
   batchIntervalMs?: number;
-  /** Receives heap operations while the harness runs. */
-  onBatch?: (batch: HarnessBatch) => void;
+  /**
+   * Receives heap operations while the harness runs. When it returns a promise, the batch counts
+   * as taken in once that settles, and the harness waits while `MAX_BATCHES_IN_FLIGHT` batches are
+   * not: a consumer slower than the harness slows the harness down instead of queueing without bound.
+   */
+  onBatch?: (batch: HarnessBatch) => unknown;
   /** Receives what the harness prints (`print`, `mm_print_memory_usage` …), as it prints it. */
   onOutput?: (text: string) => void;
   /**
@@ -79,13 +109,18 @@ export interface HarnessRunResult {
   stack?: Site[];
   /** The run's facts and report (also after a crash or a time limit: the heap is intact). */
   finished?: FinishedRun;
+  /** Prints that did not reach `onOutput` (bounded output, or the deadline while they waited). */
+  outputDropped?: { lines: number; reason: string };
   sites: readonly Site[];
   timings: { compileMs: number; runMs: number };
 }
 
 export interface HarnessRunHandle {
   result: Promise<HarnessRunResult>;
-  /** Stops the run (the worker is terminated); the result's outcome is `cancelled`. */
+  /**
+   * Stops the run: at the harness's next loop turn (its heap is then reported), or by terminating
+   * the worker at most `STOP_GRACE_MS` later. The result's outcome is `cancelled`.
+   */
   cancel(): void;
   /**
    * Asks the running harness for a leak check at its next heap call (XCALLOC / XFREE /
@@ -101,6 +136,7 @@ export function runHarness(file: string, options: HarnessRunOptions = {}): Harne
   // The worker is busy running the harness (synchronously), so a message would wait for the end:
   // a shared flag is read by the runtime at each heap call instead.
   const leakCheckRequests = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
+  validateRunOptions(options);
   const requestFlag = new Int32Array(leakCheckRequests);
   const result = (async (): Promise<HarnessRunResult> => {
     const started = Date.now();
@@ -142,7 +178,13 @@ export function runHarness(file: string, options: HarnessRunOptions = {}): Harne
       () => cancelled,
     );
     const timings = { compileMs, runMs: Date.now() - runStarted };
-    return { ...describeEnd(end, compiled, file, options), sites: compiled.sites, timings };
+    const described: HarnessRunResult = { ...describeEnd(end, compiled, file, options), sites: compiled.sites, timings };
+    if (end.type === 'end' && end.outputDropped) {
+      const { lines, reason } = end.outputDropped;
+      described.outputDropped = end.outputDropped;
+      options.onOutput?.(`[lmm: ${lines} line${lines === 1 ? '' : 's'} of output dropped: ${reason}]\n`);
+    }
+    return described;
   })().finally(() => {
     ended = true;
   });
@@ -165,9 +207,54 @@ export function runHarnessFile(file: string, options: HarnessRunOptions = {}): P
   return runHarness(file, options).result;
 }
 
+/**
+ * Options a caller could get wrong (a CLI flag, a setting): a RangeError naming the option, before
+ * anything starts. The page size is checked by the engine (LmmHeap), the first thing the worker makes.
+ */
+export function validateRunOptions(options: HarnessRunOptions): void {
+  const { timeLimitMs, memoryLimitMb, pageSize } = options;
+  if (timeLimitMs !== undefined && !(Number.isInteger(timeLimitMs) && timeLimitMs >= 1 && timeLimitMs <= MAX_TIME_LIMIT_MS)) {
+    throw new RangeError(
+      `timeLimitMs must be a whole number of milliseconds from 1 to ${MAX_TIME_LIMIT_MS}, not ${String(timeLimitMs)}`,
+    );
+  }
+  if (
+    memoryLimitMb !== undefined &&
+    !(Number.isFinite(memoryLimitMb) && memoryLimitMb >= MIN_MEMORY_LIMIT_MB && memoryLimitMb <= 1024 * 1024)
+  ) {
+    throw new RangeError(
+      `memoryLimitMb must be from ${MIN_MEMORY_LIMIT_MB} to 1048576 (megabytes), not ${String(memoryLimitMb)}`,
+    );
+  }
+  if (pageSize !== undefined) {
+    const problem = pageSizeProblem(pageSize);
+    if (problem) throw new RangeError(`pageSize ${problem}`);
+  }
+}
+
+/** Why LMM cannot use `pageSize`, or undefined when it can. */
+export function pageSizeProblem(pageSize: number): string | undefined {
+  try {
+    new LmmHeap({ pageSize });
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message.replace(/^pageSize:?\s*/, '') : 'is not a page size LMM accepts';
+  }
+}
+
+type StopReason = 'timed-out' | 'cancelled' | 'out-of-memory';
+
 type WorkerEnd =
-  | { type: 'end'; outcome: WorkerOutcome; finished?: FinishedRun; finishError?: string }
-  | { type: 'killed'; reason: 'timed-out' | 'cancelled' | 'out-of-memory' | 'worker-error'; detail: string };
+  | {
+      type: 'end';
+      outcome: WorkerOutcome;
+      finished?: FinishedRun;
+      finishError?: string;
+      outputDropped?: { lines: number; reason: string };
+      /** Why the parent asked the run to stop, when it did before the worker ended by itself. */
+      stoppedFor?: StopReason;
+    }
+  | { type: 'killed'; reason: StopReason | 'js-heap' | 'worker-error'; detail: string };
 
 interface EndState {
   lastSite: Site | null;
@@ -183,11 +270,21 @@ async function runInWorker(
 ): Promise<WorkerEnd & EndState> {
   const bundles = await harnessBundles();
   const timeLimitMs = options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
+  const memoryLimitMb = options.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB;
+  const controlBuffer = new SharedArrayBuffer(CONTROL.length * Int32Array.BYTES_PER_ELEMENT);
+  const control = new Int32Array(controlBuffer);
+  const flowCounters = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
+  const batchesTaken = new Int32Array(flowCounters);
+  const takeBatch = () => {
+    Atomics.add(batchesTaken, 1, 1);
+    Atomics.notify(batchesTaken, 1);
+  };
   const input: WorkerInput = {
-    sandboxSource: bundles.sandboxSource,
     harnessCode: compiled.code,
     harnessScriptName: SCRIPT_NAME,
     leakCheckRequests,
+    control: controlBuffer,
+    ...(options.onBatch ? { batchFlow: { counters: flowCounters, maxBatchesInFlight: MAX_BATCHES_IN_FLIGHT } } : {}),
     runOptions: {
       harnessFile,
       sites: compiled.sites,
@@ -205,11 +302,14 @@ async function runInWorker(
   };
   const workerOptions = {
     workerData: input,
-    resourceLimits: { maxOldGenerationSizeMb: options.jsHeapMb ?? DEFAULT_JS_HEAP_MB },
+    resourceLimits: { maxOldGenerationSizeMb: options.jsHeapMb ?? memoryLimitMb },
     env: {},
     stdout: true,
     stderr: true,
   };
+  // The worker's buffers and pages are outside its JS heap: the process's resident memory is
+  // what covers them all (sampled, so a run may pass the limit by what it allocates in one sample).
+  const baselineRss = process.memoryUsage.rss();
   const worker =
     'file' in bundles.worker
       ? new Worker(bundles.worker.file, workerOptions)
@@ -219,20 +319,40 @@ async function runInWorker(
   const errorsSoFar: MemoryErrorsUpdate['records'] = [];
   return new Promise((resolvePromise) => {
     let settled = false;
+    let stopReason: StopReason | undefined;
+    let backstop: NodeJS.Timeout | undefined;
     const finish = (end: WorkerEnd) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      clearTimeout(backstop);
+      clearInterval(memoryWatch);
       void worker.terminate();
       resolvePromise({ ...end, ...state });
     };
+    const stop = (reason: StopReason, detail: string) => {
+      if (settled || stopReason !== undefined) return;
+      stopReason = reason;
+      Atomics.store(control, CONTROL.stop, 1);
+      Atomics.notify(control, CONTROL.outputTaken);
+      backstop = setTimeout(() => finish({ type: 'killed', reason, detail }), STOP_GRACE_MS);
+    };
     const timer = setTimeout(
-      () => finish({ type: 'killed', reason: 'timed-out', detail: `the harness did not stop within ${timeLimitMs} ms` }),
-      timeLimitMs + TERMINATE_GRACE_MS,
+      () => stop('timed-out', `the harness did not stop within ${timeLimitMs} ms`),
+      Math.min(timeLimitMs, MAX_TIME_LIMIT_MS),
     );
-    setStop(() => finish({ type: 'killed', reason: 'cancelled', detail: 'the run was cancelled' }));
-    if (isCancelled()) finish({ type: 'killed', reason: 'cancelled', detail: 'the run was cancelled' });
+    const memoryWatch = setInterval(() => {
+      const grown = process.memoryUsage.rss() - baselineRss;
+      if (grown <= memoryLimitMb * 2 ** 20) return;
+      stop('out-of-memory', `the run grew the process by ${Math.round(grown / 2 ** 20)} MB`);
+      // Far past the limit (a buffer being filled fast): no grace.
+      if (grown > memoryLimitMb * 1.25 * 2 ** 20)
+        finish({ type: 'killed', reason: 'out-of-memory', detail: 'far past the limit' });
+    }, MEMORY_SAMPLE_MS);
+    setStop(() => stop('cancelled', 'the run was cancelled'));
+    if (isCancelled()) stop('cancelled', 'the run was cancelled');
     worker.on('message', (message: WorkerMessage) => {
+      if (settled) return;
       if (message.type === 'batch') {
         const batch = message.batch;
         const n = batch.ops.count;
@@ -240,9 +360,23 @@ async function runInWorker(
           const siteId = batch.ops.site[n - 1]!;
           if (siteId >= 0) state.lastSite = compiled.sites[siteId] ?? state.lastSite;
         }
-        options.onBatch?.({ ...batch, sites: compiled.sites });
-      } else if (message.type === 'output') options.onOutput?.(message.text);
-      else if (message.type === 'leakCheck') {
+        let taken: unknown;
+        try {
+          taken = options.onBatch?.({ ...batch, sites: compiled.sites });
+        } catch {
+          // A consumer that fails on a batch must not hold the harness up: the batch counts as taken.
+        }
+        if (taken instanceof Promise) taken.then(takeBatch, takeBatch);
+        else takeBatch();
+      } else if (message.type === 'output') {
+        try {
+          options.onOutput?.(message.text);
+        } finally {
+          // Taken in: the worker may post the next line (see outputGate.ts).
+          Atomics.add(control, CONTROL.outputTaken, 1);
+          Atomics.notify(control, CONTROL.outputTaken);
+        }
+      } else if (message.type === 'leakCheck') {
         try {
           options.onLeakCheck?.(message.check);
         } catch {
@@ -258,10 +392,10 @@ async function runInWorker(
         } catch {
           // As for leak checks: the report has the errors too.
         }
-      } else if (message.type === 'end') finish(message);
+      } else if (message.type === 'end') finish(stopReason ? { ...message, stoppedFor: stopReason } : message);
     });
     worker.on('error', (error: Error & { code?: string }) => {
-      if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') finish({ type: 'killed', reason: 'out-of-memory', detail: error.message });
+      if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') finish({ type: 'killed', reason: 'js-heap', detail: error.message });
       else finish({ type: 'killed', reason: 'worker-error', detail: error.message });
     });
     worker.on('exit', (code) =>
@@ -291,10 +425,12 @@ function describeEnd(
           end.lastSite,
         );
       case 'out-of-memory':
+        return withSite({ outcome: 'out-of-memory', message: memoryLimitMessage(where(end.lastSite), options) }, end.lastSite);
+      case 'js-heap':
         return withSite(
           {
             outcome: 'out-of-memory',
-            message: `${where(end.lastSite)}the harness ran out of JavaScript memory (limit ${options.jsHeapMb ?? DEFAULT_JS_HEAP_MB} MB; last heap operation here)`,
+            message: `${where(end.lastSite)}the harness ran out of JavaScript memory (limit ${options.jsHeapMb ?? options.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB} MB; last heap operation here)`,
           },
           end.lastSite,
         );
@@ -307,6 +443,13 @@ function describeEnd(
   const base: Omit<HarnessRunResult, 'sites' | 'timings'> = finished
     ? { outcome: 'completed', finished }
     : { outcome: 'completed' };
+  // Stopped by the parent, and the worker ended by itself. A cancelled run has no report (as when
+  // its worker is terminated): what streamed while it ran is all there is.
+  if (end.stoppedFor === 'cancelled') return { outcome: 'cancelled', message: `${name}: the run was cancelled` };
+  if (end.stoppedFor === 'out-of-memory') {
+    const site = outcome.kind === 'timed-out' ? (outcome.site ?? outcome.harnessStack[0] ?? end.lastSite) : end.lastSite;
+    return withSite({ ...base, outcome: 'out-of-memory', message: memoryLimitMessage(where(site), options) }, site);
+  }
   if (outcome.kind === 'completed') {
     if (end.finishError) return { ...base, outcome: 'crashed', message: `${name}: the report failed: ${end.finishError}` };
     return base;
@@ -339,6 +482,11 @@ function describeEnd(
 }
 
 type RunEnd = Omit<HarnessRunResult, 'sites' | 'timings'>;
+
+function memoryLimitMessage(where: string, options: HarnessRunOptions): string {
+  const limit = options.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB;
+  return `${where}memory limit of ${limit} MB exceeded (JS heap, buffers and pages together; the harness was stopped)`;
+}
 
 function withSite(value: RunEnd, site: Site | null | undefined): RunEnd {
   if (site) value.site = site;

@@ -8,12 +8,39 @@
  * bar); after each run it hands the report to the server with `lmm/runResults` and waits for the
  * answer, by which time the server has published the run's diagnostics (one run feeds every view).
  *
- * Types only (no vscode, no LSP package), so both sides import this module.
+ * Each message is a typed descriptor (as vscode-languageserver-protocol's RequestType pairs a
+ * method with its types): `LmmRequest<Params, Result>` or `LmmNotification<Params>`. The client
+ * sends and the server handles a descriptor, never a bare method string, so a message's params
+ * and result types are spelled once, here.
+ *
+ * No vscode, no LSP package, no Node: both sides import this module.
  */
-import type { LmmReport, ReportSite } from '../extension/model/runReport';
+import type { LmmReport, ReportSite } from './runReportSchema';
 
-/** Client → server request: the results of a run (or `report: null` to clear them). */
-export const RUN_RESULTS_METHOD = 'lmm/runResults';
+/** A custom request: its method on the wire, and its params and result types. */
+export interface LmmRequest<Params, Result> {
+  readonly kind: 'request';
+  readonly method: string;
+  /** Type carriers only (never set): what the request takes and answers. */
+  readonly params?: Params;
+  readonly result?: Result;
+}
+
+/** A custom notification: its method on the wire, and its params type. */
+export interface LmmNotification<Params> {
+  readonly kind: 'notification';
+  readonly method: string;
+  /** Type carrier only (never set). */
+  readonly params?: Params;
+}
+
+function request<Params, Result>(method: string): LmmRequest<Params, Result> {
+  return Object.freeze({ kind: 'request', method });
+}
+
+function notification<Params>(method: string): LmmNotification<Params> {
+  return Object.freeze({ kind: 'notification', method });
+}
 
 export interface RunResultsParams {
   runId: number;
@@ -37,8 +64,10 @@ export interface RunResultsParams {
    * server keeps the last report for hovers and code lenses.
    */
   memoryErrors?: { occurrences: number; records: number; shown: number };
-  /** The harness file the run was about (absolute path). */
+  /** The harness file the run was about (absolute path): its findings replace that file's last run's only. */
   harnessFile?: string;
+  /** When the run ended (ms since the epoch), or when the mid-run update was made: older runs' findings show it. */
+  finishedAt?: number;
   /** Why the run failed or stopped, and where in the harness when known. */
   message?: string;
   failureSite?: ReportSite;
@@ -51,8 +80,8 @@ export interface RunResultsResult {
   diagnostics: number;
 }
 
-/** Client → server notification: settings the static checks depend on. */
-export const SETTINGS_METHOD = 'lmm/settings';
+/** Client → server request: the results of a run (or `report: null` to clear them). */
+export const RUN_RESULTS = request<RunResultsParams, RunResultsResult>('lmm/runResults');
 
 export interface LmmServerSettings {
   /** `lmm.pageSize` outside any workspace folder: the page capacity checks use it. */
@@ -64,8 +93,8 @@ export interface LmmServerSettings {
   folders?: { uri: string; pageSize: number }[];
 }
 
-/** Client → server request: the structs (with C layouts) of a harness document, for commands and tests. */
-export const STRUCTS_METHOD = 'lmm/structs';
+/** Client → server notification: settings the static checks depend on (at start and on each change). */
+export const SETTINGS = notification<LmmServerSettings>('lmm/settings');
 
 export interface StructsParams {
   uri: string;
@@ -78,6 +107,9 @@ export interface StructSummary {
   padding?: number;
   line: number;
 }
+
+/** Client → server request: the structs (with C layouts) of a harness document, for commands and tests. */
+export const STRUCTS = request<StructsParams, StructSummary[]>('lmm/structs');
 
 /** Diagnostic codes the server uses (and its quick fixes key on). */
 export const DIAGNOSTIC_CODES = {

@@ -17,6 +17,7 @@
  * Only this module (types, validators) is shared; it imports neither `vscode` nor Node nor the DOM.
  */
 import { HeapOpKind, type HeapOpBatch } from '../engine/heapOps';
+import type { LeakKind, LmmReport, ReportLeak, ReportLeakCheck } from './runReportSchema';
 
 /** A position in the harness source, 1-based (the run report's `Site`); a line of 0 means unknown. */
 export interface SourceSite {
@@ -27,32 +28,28 @@ export interface SourceSite {
 
 /** One leak-kind line of a leak check: what the Leaks chart plots. */
 export interface LeakCount {
-  kind: 'definitely-lost' | 'indirectly-lost' | 'possibly-lost' | 'still-reachable';
+  kind: LeakKind;
   blocks: number;
   bytes: number;
 }
 
 /**
- * The parts of the run report JSON (issue 3 schema, `schemaVersion` 1) the webview reads. The
- * host sends the whole report object as `lmm run --json` prints it; extra fields are ignored.
+ * The parts of the run report (`LmmReport` in `./runReportSchema.ts`, `schemaVersion` 1) the
+ * webview reads: its leak checks (for the Leaks chart and the timeline's markers) and its peak.
+ * The host sends the whole report object, already validated by `asReport`; the webview checks
+ * again only what it reads, and ignores the rest.
  */
 export interface RunReportJson {
-  schemaVersion: number;
-  leaks?: Array<{ kind: string; struct: string; blocks: number; bytes: number; site?: SourceSite; suppressed?: boolean }>;
-  errors?: Array<{ kind: string; message: string; count: number; site?: SourceSite; step?: number }>;
-  leakChecks?: Array<{
-    event: number;
-    site?: SourceSite;
-    leaks: Array<{ kind: string; blocks: number; bytes: number }>;
-    /** True for a check the user asked for (`LMM: Check Leaks Now`); absent for `mm_leak_check()`. */
-    requested?: boolean;
-  }>;
-  peak?: {
-    event: number;
-    appMemory: number;
-    byStruct?: Array<{ struct: string; appMemory?: number; bytes?: number; blocks?: number }>;
-    bySite?: Array<{ site?: SourceSite; struct?: string; bytes?: number; blocks?: number; appMemory?: number }>;
-  };
+  schemaVersion: LmmReport['schemaVersion'];
+  leakChecks?: Array<
+    Pick<ReportLeakCheck, 'event'> & {
+      site?: SourceSite;
+      leaks: Array<Pick<ReportLeak, 'kind' | 'blocks' | 'bytes'>>;
+      /** True for a check the user asked for (`LMM: Check Leaks Now`); absent for `mm_leak_check()`. */
+      requested?: boolean;
+    }
+  >;
+  peak?: Pick<NonNullable<LmmReport['peak']>, 'event' | 'appMemory'>;
   [more: string]: unknown;
 }
 

@@ -16,7 +16,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { StructLayout } from '../analysis/analysisInput';
 import { paddingBytes, reorderedForPadding } from '../analysis/cLayout';
 import { DATA_START, META_SIZE } from '../engine/constants';
-import type { LmmReport, ReportSiteFigures } from '../extension/model/runReport';
+import type { LmmReport, ReportSiteFigures } from '../protocol/runReportSchema';
 import { DIAGNOSTIC_CODES } from '../protocol/lspMessages';
 import type { HarnessScan, ScannedStruct, Span } from './harnessScan';
 

@@ -7,6 +7,7 @@
 import ts from 'typescript';
 import type { StructLayout } from '../analysis/analysisInput';
 import { SCALAR_SIZES, arraySpec, layOutStruct, structSpec, type FieldSpec } from '../analysis/cLayout';
+import { findTooDeepNesting, tooDeepMessage } from '../harness/compile/nestingDepth';
 
 /** Offsets into the text (0-based, end exclusive). */
 export interface Span {
@@ -64,7 +65,9 @@ export interface HarnessScan {
   lastRegistrationEnd?: { offset: number; indent: string };
 }
 
-const SCALAR_NAMES = new Set(['u8', 'u16', 'u32', 'u64', 'i8', 'i16', 'i32', 'i64', 'f32', 'f64']);
+const SCALAR_NAMES = new Set(['u8', 'u16', 'u32', 'u64', 'i8', 'i16', 'i32', 'i64', 'f32', 'f64', 'i128', 'u128', 'f80']);
+/** Field decorators that change where a field goes: the scan does not follow them, so it shows no layout. */
+const PLACEMENT_DECORATORS = new Set(['aligned', 'packed']);
 
 export function scanHarness(text: string, fileName = 'harness.ts'): HarnessScan {
   const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
@@ -149,6 +152,7 @@ function hasStructDecorator(node: ts.ClassDeclaration): boolean {
 
 function readStruct(node: ts.ClassDeclaration, source: ts.SourceFile, span: (n: ts.Node) => Span): ScannedStruct {
   const fields: ScannedField[] = [];
+  let placement: string | undefined;
   for (const member of node.members) {
     if (!ts.isPropertyDeclaration(member) || !member.name || !(ts.isIdentifier(member.name) || ts.isStringLiteral(member.name)))
       continue;
@@ -161,8 +165,15 @@ function readStruct(node: ts.ClassDeclaration, source: ts.SourceFile, span: (n: 
       if (read.kind !== 'unknown' || type === undefined) type = read;
     }
     fields.push({ name: member.name.text, type: type!, span: span(member) });
+    if (decorators.some((d) => PLACEMENT_DECORATORS.has(decoratorName(d.expression) ?? '')))
+      placement = `field ${member.name.text} is @aligned or @packed`;
   }
-  return { name: node.name!.text, nameSpan: span(node.name!), classSpan: span(node), fields };
+  const scanned: ScannedStruct = { name: node.name!.text, nameSpan: span(node.name!), classSpan: span(node), fields };
+  // `@struct({ packed, aligned })` and placement attributes are laid out at run time, not here.
+  if (decoratorsOf(node).some((d) => decoratorName(d.expression) === 'struct' && ts.isCallExpression(d.expression)))
+    placement = '@struct({ … }) options';
+  if (placement !== undefined) scanned.layoutProblem = `${placement}: the layout is computed when the harness runs`;
+  return scanned;
 }
 
 /** The C type a decorator expression (or an array element expression) denotes. */
@@ -281,4 +292,41 @@ function lineEnd(text: string, offset: number): number {
 function indentOf(text: string, offset: number): string {
   const start = lineStart(text, offset);
   return /^[ \t]*/.exec(text.slice(start, offset))![0];
+}
+
+/** Why a file could not be analysed, and where (1-based), for its one diagnostic. */
+export interface UnreadableHarness {
+  message: string;
+  line: number;
+  column: number;
+}
+
+/**
+ * `scanHarness` that never throws, whatever the text: brackets nested past the compiler's limit
+ * are refused before the parser recurses into them, and any other failure (a chain of
+ * thousands of operators still overflowing the stack) is caught. Either way the scan is empty
+ * and `unreadable` says why, so the language server shows one diagnostic and carries on.
+ */
+export function scanHarnessSafely(text: string, fileName = 'harness.ts'): { scan: HarnessScan; unreadable?: UnreadableHarness } {
+  const tooDeep = findTooDeepNesting(text);
+  if (tooDeep) {
+    return {
+      scan: emptyScan(),
+      unreadable: { message: `LMM: ${tooDeepMessage(tooDeep)}`, line: tooDeep.line, column: tooDeep.column },
+    };
+  }
+  try {
+    return { scan: scanHarness(text, fileName) };
+  } catch (error) {
+    const why =
+      error instanceof RangeError ? 'it is too deeply nested' : error instanceof Error ? error.message : 'an unexpected error';
+    return {
+      scan: emptyScan(),
+      unreadable: { message: `LMM cannot analyse this file (${why}); no static checks for it`, line: 1, column: 1 },
+    };
+  }
+}
+
+function emptyScan(): HarnessScan {
+  return { structs: [], registrations: [], allocations: [], frees: [] };
 }

@@ -5,7 +5,7 @@
  * lost block drags along, the call stack and, for reachable blocks, the path from a root.
  */
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type Range } from 'vscode-languageserver';
-import type { ReportSite } from '../extension/model/runReport';
+import type { ReportSite } from '../protocol/runReportSchema';
 import { DIAGNOSTIC_CODES, DIAGNOSTIC_SOURCE, type RunResultsParams } from '../protocol/lspMessages';
 import { siteRange } from './siteRanges';
 
@@ -66,11 +66,15 @@ export function runDiagnostics(params: RunResultsParams, files: SourceFiles): Ma
     // A mid-run check keeps the two ends of a long path: say where blocks were left out.
     const elidedAt = leak.rootPathElided ? path.length / 2 : -1;
     for (const [i, step] of path.entries()) {
+      // A step whose site the runtime did not know (null) has no place to point at.
+      if (!step.site) continue;
       info.push(
         related(
           step.site,
           i === 0
-            ? `root: ${step.struct}, registered with mm_register_root here`
+            ? /^(global|local)\b/.test(step.field)
+              ? `root: ${step.struct}, held by the pointer variable ${step.field}, declared here`
+              : `root: ${step.struct}, registered with mm_register_root here`
             : i === elidedAt
               ? `→ … ${leak.rootPathElided} more blocks (left out of this mid-run check) … → .${step.field} points to this ${step.struct}, allocated here`
               : `→ ${path[i - 1]!.struct}.${step.field} points to this ${step.struct}, allocated here`,

@@ -5,6 +5,7 @@
  * publishes what.
  */
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CodeActionKind,
@@ -16,11 +17,13 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { isHarnessFile } from '../harness/harnessFiles';
-import type { LmmReport, ReportSite } from '../extension/model/runReport';
+import type { LmmReport, ReportSite } from '../protocol/runReportSchema';
 import {
-  RUN_RESULTS_METHOD,
-  SETTINGS_METHOD,
-  STRUCTS_METHOD,
+  RUN_RESULTS,
+  SETTINGS,
+  STRUCTS,
+  type LmmNotification,
+  type LmmRequest,
   type LmmServerSettings,
   type RunResultsParams,
   type RunResultsResult,
@@ -29,19 +32,39 @@ import {
 } from '../protocol/lspMessages';
 import { paddingBytes } from '../analysis/cLayout';
 import { codeActions, codeLenses, completionAt, hoverAt } from './editorFeatures';
-import { scanHarness, type HarnessScan } from './harnessScan';
+import { scanHarnessSafely, type HarnessScan, type UnreadableHarness } from './harnessScan';
 import { failureSiteOf, runDiagnostics } from './runDiagnostics';
+import { RunFindings } from './runFindings';
 import { pageSizeFor, serverSettingsFrom, DEFAULT_SERVER_SETTINGS } from './serverSettings';
 import { staticDiagnostics } from './staticChecks';
 
 const connection = createConnection(ProposedFeatures.all);
+// The server must outlive any input: a failure no handler caught is logged, not fatal (a file
+// it cannot analyse already gets its own diagnostic; this is for what nobody foresaw).
+process.on('uncaughtException', (error) => {
+  connection.console.error(`LMM language server: ${error instanceof Error ? error.message : 'an unexpected error'}`);
+});
 const documents = new TextDocuments(TextDocument);
 let settings: LmmServerSettings = DEFAULT_SERVER_SETTINGS;
-let report: LmmReport | undefined;
-/** Run diagnostics per file path, merged with static ones when published. */
-let runFindings = new Map<string, Diagnostic[]>();
-const scans = new Map<string, { version: number; scan: HarnessScan }>();
+/** Run diagnostics per harness and file, merged with static ones when published; the reports for lenses and hovers. */
+const runFindings = new RunFindings();
+/** The version each open document had when opened: a later one means the user edited it. */
+const openedVersions = new Map<string, number>();
+const scans = new Map<string, { version: number; scan: HarnessScan; unreadable?: UnreadableHarness }>();
 const pendingChecks = new Map<string, NodeJS.Timeout>();
+
+/** Handles one of LMM's requests: params and result typed by its descriptor. */
+function onLmmRequest<Params, Result>(type: LmmRequest<Params, Result>, handler: (params: Params) => Result): void {
+  connection.onRequest(type.method, (params: Params) => handler(params) as unknown);
+}
+
+/**
+ * Handles one of LMM's notifications. Its params arrive as the client sent them; the handler
+ * takes them as `unknown` when it checks them itself.
+ */
+function onLmmNotification<Params>(type: LmmNotification<Params>, handler: (params: Params | unknown) => void): void {
+  connection.onNotification(type.method, handler);
+}
 
 function pathOf(uri: string): string | undefined {
   if (!uri.startsWith('file:')) return undefined;
@@ -69,20 +92,41 @@ function isHarness(document: TextDocument): boolean {
 }
 
 function scanOf(document: TextDocument): HarnessScan {
+  return scanEntryOf(document).scan;
+}
+
+/** The document's scan (empty, with why, for a file the server cannot analyse: it never throws). */
+function scanEntryOf(document: TextDocument): { scan: HarnessScan; unreadable?: UnreadableHarness } {
   const known = scans.get(document.uri);
-  if (known && known.version === document.version) return known.scan;
-  const scan = scanHarness(document.getText(), pathOf(document.uri) ?? 'harness.ts');
-  scans.set(document.uri, { version: document.version, scan });
-  return scan;
+  if (known && known.version === document.version) return known;
+  const entry = { version: document.version, ...scanHarnessSafely(document.getText(), pathOf(document.uri) ?? 'harness.ts') };
+  scans.set(document.uri, entry);
+  return entry;
+}
+
+/** The one diagnostic of a file the server could not analyse. */
+function unreadableDiagnostic(unreadable: UnreadableHarness): Diagnostic {
+  const position = { line: unreadable.line - 1, character: unreadable.column - 1 };
+  return { range: { start: position, end: position }, severity: 2, source: 'LMM', message: unreadable.message };
 }
 
 function publish(uri: string): void {
   const document = documents.get(uri);
   const path = pathOf(uri);
   const diagnostics: Diagnostic[] = [];
-  if (document && isHarness(document))
-    diagnostics.push(...staticDiagnostics(document, scanOf(document), pageSizeFor(settings, document.uri)));
-  if (path) diagnostics.push(...(runFindings.get(keyOf(path)) ?? []));
+  if (document && isHarness(document)) {
+    const entry = scanEntryOf(document);
+    if (entry.unreadable) diagnostics.push(unreadableDiagnostic(entry.unreadable));
+    else {
+      try {
+        diagnostics.push(...staticDiagnostics(document, entry.scan, pageSizeFor(settings, document.uri)));
+      } catch (error) {
+        const why = error instanceof Error ? error.message : 'an unexpected error';
+        diagnostics.push(unreadableDiagnostic({ message: `LMM cannot check this file (${why})`, line: 1, column: 1 }));
+      }
+    }
+  }
+  if (path) diagnostics.push(...runFindings.forFile(keyOf(path)));
   void connection.sendDiagnostics({ uri, diagnostics });
 }
 
@@ -112,30 +156,40 @@ connection.onInitialize((params) => {
   };
 });
 
-documents.onDidOpen((e) => scheduleCheck(e.document));
-documents.onDidChangeContent((e) => scheduleCheck(e.document));
+documents.onDidOpen((e) => {
+  openedVersions.set(e.document.uri, e.document.version);
+  scheduleCheck(e.document);
+});
+documents.onDidChangeContent((e) => {
+  // An edited harness's run findings name lines that may have moved: they go until it runs again.
+  const path = pathOf(e.document.uri);
+  if (path && e.document.version !== openedVersions.get(e.document.uri)) {
+    for (const key of runFindings.drop(keyOf(path))) {
+      if (key !== keyOf(path)) publish(openDocumentOf(key)?.uri ?? pathToFileURL(key).href);
+    }
+  }
+  scheduleCheck(e.document);
+});
 documents.onDidClose((e) => {
   scans.delete(e.document.uri);
+  openedVersions.delete(e.document.uri);
   // Keep run findings of a closed file visible in the Problems panel; drop its static ones.
   const path = pathOf(e.document.uri);
-  void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: path ? (runFindings.get(keyOf(path)) ?? []) : [] });
+  void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: path ? runFindings.forFile(keyOf(path)) : [] });
 });
 
-connection.onNotification(SETTINGS_METHOD, (params: unknown) => {
+onLmmNotification(SETTINGS, (params: unknown) => {
   settings = serverSettingsFrom(params, settings);
   for (const document of documents.all()) publish(document.uri);
 });
 
-connection.onRequest(RUN_RESULTS_METHOD, (params: RunResultsParams): RunResultsResult => {
-  // A mid-run leak check or errors carry only leaks and errors: hovers and code lenses keep the last report.
-  if (params.leakCheck === undefined && params.memoryErrors === undefined) report = params.report ?? undefined;
+onLmmRequest(RUN_RESULTS, (params: RunResultsParams): RunResultsResult => {
   if (params.status === 'failed' && params.message && !params.failureSite) {
     const site = failureSiteOf(params.message, params.harnessFile);
     if (site) params.failureSite = site;
   }
-  const before = runFindings;
   const texts = new Map<string, string | undefined>();
-  runFindings = new Map();
+  const files = new Map<string, Diagnostic[]>();
   for (const [file, list] of runDiagnostics(params, {
     text(file) {
       if (!texts.has(file)) {
@@ -155,17 +209,27 @@ connection.onRequest(RUN_RESULTS_METHOD, (params: RunResultsParams): RunResultsR
     uri: (file) => openDocumentOf(file)?.uri ?? pathToFileURL(file).href,
     structSite: (name, file) => structSite(name, file),
   })) {
-    runFindings.set(keyOf(file), list);
+    files.set(keyOf(file), list);
   }
-  let diagnostics = 0;
-  const touched = new Set<string>([...before.keys(), ...runFindings.keys()]);
-  for (const key of touched) {
-    diagnostics += runFindings.get(key)?.length ?? 0;
-    publish(openDocumentOf(key)?.uri ?? pathToFileURL(key).href);
-  }
+  const owner = keyOf(params.harnessFile ?? '(unknown run)');
+  const touched = runFindings.take(owner, {
+    label: basename(params.harnessFile ?? 'the last run'),
+    at: params.finishedAt ?? Date.now(),
+    files,
+    // A mid-run leak check or errors carry only leaks and errors: hovers and code lenses keep the last report.
+    report: params.leakCheck === undefined && params.memoryErrors === undefined ? (params.report ?? undefined) : 'keep',
+  });
+  for (const key of touched) publish(openDocumentOf(key)?.uri ?? pathToFileURL(key).href);
   connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
-  return { files: runFindings.size, diagnostics };
+  return runFindings.countOf(owner);
 });
+
+/** The report a document's lenses and hovers read: its own harness's last run (none if it never ran). */
+function reportFor(document: TextDocument): LmmReport | undefined {
+  const path = pathOf(document.uri);
+  if (!path) return undefined;
+  return runFindings.reportFor(keyOf(path), (reportFile) => keyOf(reportFile) === keyOf(path));
+}
 
 function structSite(name: string, file: string | undefined): ReportSite | undefined {
   const candidates: TextDocument[] = [];
@@ -183,7 +247,7 @@ function structSite(name: string, file: string | undefined): ReportSite | undefi
   if (file && !preferred) {
     try {
       const text = readFileSync(file, 'utf8');
-      const struct = scanHarness(text, file).structs.find((s) => s.name === name);
+      const struct = scanHarnessSafely(text, file).scan.structs.find((s) => s.name === name);
       if (struct) {
         const document = TextDocument.create(pathToFileURL(file).href, 'typescript', 0, text);
         const at = document.positionAt(struct.nameSpan.start);
@@ -196,7 +260,7 @@ function structSite(name: string, file: string | undefined): ReportSite | undefi
   return undefined;
 }
 
-connection.onRequest(STRUCTS_METHOD, (params: StructsParams): StructSummary[] => {
+onLmmRequest(STRUCTS, (params: StructsParams): StructSummary[] => {
   const document = documents.get(params.uri);
   if (!document) return [];
   return scanOf(document).structs.map((s) => {
@@ -217,7 +281,7 @@ connection.onHover((params) => {
     document,
     scanOf(document),
     params.position,
-    report,
+    reportFor(document),
     pathOf(document.uri) ?? document.uri,
     pageSizeFor(settings, document.uri),
   );
@@ -232,7 +296,7 @@ connection.onCompletion((params) => {
 connection.onCodeLens((params) => {
   const document = documents.get(params.textDocument.uri);
   if (!document || !isHarness(document)) return [];
-  return codeLenses(document, scanOf(document), report, pathOf(document.uri) ?? document.uri);
+  return codeLenses(document, scanOf(document), reportFor(document), pathOf(document.uri) ?? document.uri);
 });
 
 connection.onCodeAction((params) => {

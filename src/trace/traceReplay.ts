@@ -9,6 +9,7 @@
  */
 import { LmmHeap, type HeapOptions } from '../engine/lmmHeap';
 import { dumpHeap } from '../engine/traceDump';
+import { ByteOutput } from './byteOutput';
 import { TraceOp, type TraceSink } from './traceReader';
 import type { TraceProgram } from './traceProgram';
 
@@ -46,15 +47,13 @@ export interface TraceNames {
 
 export class TraceReplayer implements TraceSink {
   heap: LmmHeap | null = null;
-  readonly output: string[] = [];
+  /** Standard output so far, as UTF-8 bytes. */
+  readonly output = new ByteOutput();
   readonly diagnostics: TraceDiagnostic[] = [];
   private addresses = new Float64Array(1024);
   private states = new Uint8Array(1024);
   /** Struct name index → family id (-1 = not registered through that name yet). */
   private familyOfName: Int32Array = new Int32Array(16).fill(-1);
-  // Output lines are collected as references to constant strings and joined in chunks:
-  // appending with += would allocate a string per line.
-  private pending: string[] = [];
   private operations = 0;
 
   constructor(
@@ -86,12 +85,12 @@ export class TraceReplayer implements TraceSink {
     if (address === 0) {
       this.states[id] = IdState.Failed;
       this.addresses[id] = 0;
-      this.write('null\n');
+      this.output.writeAscii('null\n');
       this.diagnostics.push({ line, message: `alloc ${this.texts.id(id)} failed: ${heap.lastError!.message}` });
     } else {
       this.states[id] = IdState.Live;
       this.addresses[id] = address;
-      this.write('ok\n');
+      this.output.writeAscii('ok\n');
     }
   }
 
@@ -108,17 +107,13 @@ export class TraceReplayer implements TraceSink {
 
   dump(line: number): void {
     const heap = this.before(line);
-    this.write(this.hooks.onDump ? this.hooks.onDump(heap, line) : JSON.stringify(dumpHeap(heap)) + '\n');
+    this.output.writeText(this.hooks.onDump ? this.hooks.onDump(heap, line) : JSON.stringify(dumpHeap(heap)) + '\n');
   }
 
   /** The heap, output and diagnostics once every operation was replayed. */
   result(): ReplayResult {
-    if (this.pending.length > 0) {
-      this.output.push(this.pending.join(''));
-      this.pending = [];
-    }
     if (this.heap === null) throw new Error('replay result asked for before the trace began');
-    return { heap: this.heap, output: this.output, diagnostics: this.diagnostics };
+    return { heap: this.heap, output: [this.output.text()], diagnostics: this.diagnostics };
   }
 
   private before(line: number): LmmHeap {
@@ -126,14 +121,6 @@ export class TraceReplayer implements TraceSink {
     const index = this.operations++;
     if (this.hooks.beforeOp !== undefined) this.hooks.beforeOp(heap, index, line);
     return heap;
-  }
-
-  private write(text: string): void {
-    this.pending.push(text);
-    if (this.pending.length >= 16384) {
-      this.output.push(this.pending.join(''));
-      this.pending = [];
-    }
   }
 
   private growIds(id: number): void {

@@ -10,6 +10,7 @@ import { HeapOpKind, HeapOpRecorder, type HeapOpBatch } from '../../src/engine/h
 import { LmmHeap } from '../../src/engine/lmmHeap';
 import type { RunReportJson, SourceSite, WebviewToHostMessage } from '../../src/protocol/webviewMessages';
 import { runHarness } from '../../src/harness/runHarness';
+import type { LmmReport } from '../../src/protocol/runReportSchema';
 import { lmm } from './lmmCli';
 import type { FakeHost } from './webviewFakeHost';
 
@@ -153,7 +154,7 @@ export function assertNoProblems(host: FakeHost): void {
 /** A harness run as the extension records it (operation batches and sites) plus its `lmm run --json` report. */
 export async function recordHarness(
   file: string,
-): Promise<{ batches: HeapOpBatch[]; sites: SourceSite[]; report: RunReportJson & Record<string, unknown> }> {
+): Promise<{ batches: HeapOpBatch[]; sites: SourceSite[]; report: LmmReport & RunReportJson }> {
   const batches: HeapOpBatch[] = [];
   let siteTable: readonly SourceSite[] = [];
   const handle = runHarness(file, {
@@ -165,5 +166,5 @@ export async function recordHarness(
   const result = await handle.result;
   assert.equal(result.outcome, 'completed', `${file} runs to the end`);
   const cli = await lmm('run', file, '--json');
-  return { batches, sites: [...siteTable], report: JSON.parse(cli.stdout) as RunReportJson & Record<string, unknown> };
+  return { batches, sites: [...siteTable], report: JSON.parse(cli.stdout) as LmmReport & RunReportJson };
 }

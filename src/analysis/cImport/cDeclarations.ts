@@ -5,21 +5,23 @@
  * Functions and variables are skipped. A declaration that cannot be read becomes a problem
  * (with its line) and parsing goes on at the next `;`.
  */
-import { CSyntaxError, evaluateConstant, type Define, type Token } from './cTokens';
+import type { ScalarName } from '../cScalars';
+import { CSyntaxError, evaluateConstant, MAX_NESTING, type Define, type Token } from './cTokens';
 
-export type ScalarName = 'u8' | 'u16' | 'u32' | 'u64' | 'i8' | 'i16' | 'i32' | 'i64' | 'f32' | 'f64';
+export type { ScalarName };
 
 export type CType =
   | { kind: 'scalar'; scalar: ScalarName; c: string }
   /** `char` / `signed char` (arrays of them become strings) and `unsigned char`. */
   | { kind: 'char'; scalar: 'i8' | 'u8'; c: string }
   | { kind: 'record'; id: number }
-  | { kind: 'enum'; c: string }
+  /** Its enumerators' values decide its width and sign, as gcc decides them. */
+  | { kind: 'enum'; c: string; values: number[] }
   | { kind: 'pointer'; to: CType }
   | { kind: 'array'; of: CType; length: number }
   | { kind: 'function' }
   | { kind: 'void' }
-  /** A type with a known layout but no harness equivalent (long double, _Complex …). */
+  /** A type with a known layout but no harness equivalent (_Complex …). */
   | { kind: 'opaque'; c: string; size: number; align: number }
   | { kind: 'unknown'; c: string };
 
@@ -30,6 +32,10 @@ export interface CMember {
   /** Bit-field width, or null. */
   bits: number | null;
   line: number;
+  /** `__attribute__((aligned(N)))` / `_Alignas(N)` on the member (0 when none). */
+  alignAttr: number;
+  /** `__attribute__((packed))` on the member. */
+  packed: boolean;
 }
 
 export interface CRecord {
@@ -39,13 +45,25 @@ export interface CRecord {
   /** Typedef names that denote this record itself (`typedef struct x_ {...} x_t;` gives x_t). */
   typedefNames: string[];
   line: number;
+  /** The included file it is defined in, or undefined for the header itself. */
+  file?: string;
+  /** Defined in a system header: read for the types it gives, not imported. */
+  system: boolean;
   complete: boolean;
   members: CMember[];
+  /** `__attribute__((packed))` on the struct or union. */
+  packed: boolean;
+  /** `__attribute__((aligned(N)))` on the struct or union (0 when none). */
+  alignAttr: number;
 }
 
 export interface CProblem {
   line: number;
   message: string;
+  /** The file it is in, when not the header itself (an included one). */
+  file?: string;
+  /** Information only (a skipped system include): it does not make the import fail. */
+  info?: boolean;
 }
 
 export interface CHeader {
@@ -83,6 +101,8 @@ const BUILTIN_TYPEDEFS: Record<string, ScalarName> = {
   uid_t: 'u32',
   gid_t: 'u32',
   mode_t: 'u32',
+  __int128_t: 'i128',
+  __uint128_t: 'u128',
   wchar_t: 'i32',
   char16_t: 'u16',
   char32_t: 'u32',
@@ -124,18 +144,60 @@ const TYPE_WORDS = new Set([
   'unsigned',
   '_Bool',
   '_Complex',
+  '__int128',
 ]);
 
-export function parseCHeader(tokens: readonly Token[], defines: readonly Define[]): CHeader {
+/** Attributes read before or after a declaration's parts. */
+interface Attributes {
+  packed: boolean;
+  alignAttr: number;
+}
+
+/**
+ * `sizeOf` answers `sizeof(type)` in constant expressions with the layout's size of a type (null
+ * when it has none yet).
+ */
+export function parseCHeader(
+  tokens: readonly Token[],
+  defines: readonly Define[],
+  sizeOf: (type: CType, header: CHeader) => number | null = () => null,
+): CHeader {
   const records: CRecord[] = [];
   const tags = new Map<string, CRecord>();
   const typedefs = new Map<string, CType>();
   const constants = new Map<string, number>();
   const problems: CProblem[] = [];
+  const header: CHeader = { records, typedefs, constants, problems };
+  let nesting = 0;
+  const deeper = () => {
+    if (++nesting > MAX_NESTING) fail(`declarations nest deeper than ${MAX_NESTING} levels`);
+  };
+  const constant = (from: number, to: number, at: number) =>
+    evaluateConstant(tokens.slice(from, to), constants, at, sizeOfTypeName);
+  function sizeOfTypeName(typeTokens: readonly Token[]): number {
+    const saved = pos;
+    const savedTokens = tokens;
+    // Parse the type name where it stands: the tokens are a slice of the same array.
+    const start = savedTokens.indexOf(typeTokens[0]!);
+    if (start < 0) fail('sizeof needs a type name here');
+    pos = start;
+    try {
+      const base = parseSpecifiers();
+      if (base === null) fail('sizeof needs a type name here (sizeof of a variable is not a constant the importer knows)');
+      const type = parseDeclarator().apply(base!);
+      if (pos !== start + typeTokens.length) fail(`sizeof(${typeTokens.map((t) => t.text).join(' ')}): not a type name`);
+      const size = sizeOf(type, header);
+      if (size === null) fail(`sizeof(${typeTokens.map((t) => t.text).join(' ')}): the size of this type is unknown here`);
+      return size!;
+    } finally {
+      pos = saved;
+    }
+  }
   for (const define of defines) {
     if (define.tokens.length === 0) continue;
     try {
       constants.set(define.name, evaluateConstant(define.tokens, constants, define.line));
+      // (sizeof in a #define is evaluated where the constant is used, after macro expansion)
     } catch {
       // Not an integer constant (a string, a macro with arguments …): not needed for layouts.
     }
@@ -164,21 +226,68 @@ export function parseCHeader(tokens: readonly Token[], defines: readonly Define[
     }
     throw new CSyntaxError(start, `'${open}' is not closed`);
   };
-  /** Skips attributes; the ones that change a layout (packed, aligned, alignas) become problems. */
+  /**
+   * Reads attributes, keeping the ones that change a layout: `packed`, `aligned(N)` (bare
+   * `aligned` is 16 on x86-64) and `_Alignas(N)`; any other layout attribute is refused.
+   */
+  let attributes: Attributes = { packed: false, alignAttr: 0 };
+  const takeAttributes = (): Attributes => {
+    const taken = attributes;
+    attributes = { packed: false, alignAttr: 0 };
+    return taken;
+  };
   const skipAttributes = () => {
-    while (peek() && (at('__attribute__') || at('__declspec') || at('alignas') || at('_Alignas') || at('__asm__'))) {
+    while (
+      peek() &&
+      (at('__attribute__') ||
+        at('__attribute') ||
+        at('__declspec') ||
+        at('alignas') ||
+        at('_Alignas') ||
+        at('__asm__') ||
+        at('__asm'))
+    ) {
       const word = tokens[pos++]!;
       if (!at('(')) continue;
       const start = pos;
       skipGroup();
-      const inside = tokens.slice(start, pos).map((t) => t.text);
-      const changes =
-        inside.find((t) => /^_*(packed|aligned)_*$/.test(t)) ?? (/^_?[Aa]lignas$/.test(word.text) ? 'alignas' : undefined);
-      if (changes !== undefined) {
-        problems.push({
-          line: word.line,
-          message: `${changes.replace(/^_+|_+$/g, '')}: LMM's harness lays structs out naturally; the layout here ignores it, so it differs from the compiler's`,
-        });
+      if (/^_?[Aa]lignas$/.test(word.text)) {
+        const inner = tokens.slice(start + 1, pos - 1);
+        const typeSize = inner[0]?.kind === 'id' && !constants.has(inner[0].text) ? null : undefined;
+        const n = typeSize === undefined ? constant(start + 1, pos - 1, word.line) : sizeOfTypeName(inner);
+        attributes.alignAttr = Math.max(attributes.alignAttr, n);
+        continue;
+      }
+      if (word.text.startsWith('__asm')) continue;
+      // __attribute__((a, b(args), c)): each attribute at depth 2.
+      for (let k = start + 2; k < pos - 2; k++) {
+        const name = tokens[k]!.text.replace(/^__(.*)__$/, '$1');
+        if (tokens[k]!.kind !== 'id') continue;
+        let argsEnd = k;
+        if (tokens[k + 1]?.text === '(') {
+          let depth = 0;
+          for (argsEnd = k + 1; argsEnd < pos; argsEnd++) {
+            if (tokens[argsEnd]!.text === '(') depth++;
+            else if (tokens[argsEnd]!.text === ')' && --depth === 0) break;
+          }
+        }
+        if (name === 'packed') attributes.packed = true;
+        else if (name === 'aligned') {
+          const n = argsEnd === k ? 16 : constant(k + 2, argsEnd, word.line);
+          if (!(n > 0 && (n & (n - 1)) === 0)) fail(`aligned(${n}): the alignment must be a power of two`);
+          attributes.alignAttr = Math.max(attributes.alignAttr, n);
+        } else if (
+          name === 'mode' ||
+          name === 'vector_size' ||
+          name === 'ms_struct' ||
+          name === 'gcc_struct' ||
+          name === 'designated_init'
+        ) {
+          if (name !== 'designated_init')
+            fail(`__attribute__((${name})) changes the layout in a way the importer does not follow`);
+        }
+        k = argsEnd;
+        while (k + 1 < pos && tokens[k + 1]!.text !== ',') k++;
       }
     }
   };
@@ -191,14 +300,19 @@ export function parseCHeader(tokens: readonly Token[], defines: readonly Define[
         return known;
       }
     }
+    const where = tokens[Math.min(pos, tokens.length - 1)];
     const record: CRecord = {
       id: records.length,
       kind,
       tag,
       typedefNames: [],
       line: definitionLine,
+      ...(where?.file !== undefined ? { file: where.file } : {}),
+      system: where?.system === true,
       complete: false,
       members: [],
+      packed: false,
+      alignAttr: 0,
     };
     records.push(record);
     if (tag !== null) tags.set(tag, record);
@@ -263,6 +377,7 @@ export function parseCHeader(tokens: readonly Token[], defines: readonly Define[
     const c = words.join(' ');
     const count = (w: string) => words.filter((x) => x === w).length;
     const unsigned = count('unsigned') > 0;
+    if (count('__int128') > 0) return { kind: 'scalar', scalar: unsigned ? 'u128' : 'i128', c };
     if (count('_Complex') > 0) {
       const size = count('double') > 0 ? (count('long') > 0 ? 32 : 16) : 8;
       return { kind: 'opaque', c, size, align: Math.min(16, size / 2) };
@@ -270,8 +385,7 @@ export function parseCHeader(tokens: readonly Token[], defines: readonly Define[
     if (count('void') > 0) return { kind: 'void' };
     if (count('_Bool') > 0) return { kind: 'scalar', scalar: 'u8', c };
     if (count('float') > 0) return { kind: 'scalar', scalar: 'f32', c };
-    if (count('double') > 0)
-      return count('long') > 0 ? { kind: 'opaque', c, size: 16, align: 16 } : { kind: 'scalar', scalar: 'f64', c };
+    if (count('double') > 0) return { kind: 'scalar', scalar: count('long') > 0 ? 'f80' : 'f64', c };
     if (count('char') > 0) return { kind: 'char', scalar: unsigned ? 'u8' : 'i8', c };
     if (count('short') > 0) return { kind: 'scalar', scalar: unsigned ? 'u16' : 'i16', c };
     if (count('long') > 0) return { kind: 'scalar', scalar: unsigned ? 'u64' : 'i64', c };
@@ -279,15 +393,28 @@ export function parseCHeader(tokens: readonly Token[], defines: readonly Define[
   }
 
   function parseRecord(kind: 'struct' | 'union'): CType {
+    deeper();
+    try {
+      return parseRecordBody(kind);
+    } finally {
+      nesting--;
+    }
+  }
+
+  function parseRecordBody(kind: 'struct' | 'union'): CType {
+    const outer = takeAttributes();
     skipAttributes();
     const startLine = line();
     let tag: string | null = null;
     if (peek()?.kind === 'id') tag = tokens[pos++]!.text;
     skipAttributes();
     if (!at('{')) {
+      takeAttributes();
+      attributes = outer;
       if (tag === null) fail(`${kind} needs a tag or a body`);
       return { kind: 'record', id: recordFor(kind, tag, startLine).id };
     }
+    const before = takeAttributes();
     const record = recordFor(kind, tag, startLine);
     if (record.complete) fail(`${kind} ${tag} is defined twice (first at line ${record.line})`);
     record.line = startLine;
@@ -299,29 +426,44 @@ export function parseCHeader(tokens: readonly Token[], defines: readonly Define[
         continue;
       }
       const memberLine = line();
+      takeAttributes();
       const base = parseSpecifiers();
+      const leading = takeAttributes();
       if (base === null) fail(`expected a member type, found '${peek()?.text}'`);
       if (at(';')) {
         // An anonymous struct / union member, or a declaration that declares nothing.
         if (base!.kind === 'record' && records[base!.id]!.tag === null) {
-          record.members.push({ name: null, type: base!, bits: null, line: memberLine });
+          record.members.push({ name: null, type: base!, bits: null, line: memberLine, ...leading });
         }
         pos++;
         continue;
       }
       for (;;) {
-        let declarator: Declarator = { name: null, line: memberLine, apply: (t) => t };
+        let declarator: Declarator = {
+          name: null,
+          line: memberLine,
+          apply: (t) => t,
+          attributes: { packed: false, alignAttr: 0 },
+        };
         if (!at(':')) declarator = parseDeclarator();
         let bits: number | null = null;
         if (at(':')) {
           pos++;
           const start = pos;
           while (!at(',') && !at(';') && pos < tokens.length) pos++;
-          bits = evaluateConstant(tokens.slice(start, pos), constants, memberLine);
+          bits = constant(start, pos, memberLine);
           if (bits < 0) fail(`negative bit-field width ${bits}`);
         }
         skipAttributes();
-        record.members.push({ name: declarator.name, type: declarator.apply(base!), bits, line: declarator.line });
+        const own = takeAttributes();
+        record.members.push({
+          name: declarator.name,
+          type: declarator.apply(base!),
+          bits,
+          line: declarator.line,
+          packed: leading.packed || declarator.attributes.packed || own.packed,
+          alignAttr: Math.max(leading.alignAttr, declarator.attributes.alignAttr, own.alignAttr),
+        });
         if (at(',')) {
           pos++;
           continue;
@@ -331,6 +473,11 @@ export function parseCHeader(tokens: readonly Token[], defines: readonly Define[
       }
     }
     pos++;
+    skipAttributes();
+    const after = takeAttributes();
+    record.packed = outer.packed || before.packed || after.packed;
+    record.alignAttr = Math.max(outer.alignAttr, before.alignAttr, after.alignAttr);
+    attributes = outer;
     record.complete = true;
     return { kind: 'record', id: record.id };
   }
@@ -340,6 +487,7 @@ export function parseCHeader(tokens: readonly Token[], defines: readonly Define[
     let tag = '';
     if (peek()?.kind === 'id') tag = tokens[pos++]!.text;
     if (at(':')) fail('enums with a fixed underlying type are not supported');
+    const values: number[] = [];
     if (at('{')) {
       pos++;
       let value = 0;
@@ -356,24 +504,46 @@ export function parseCHeader(tokens: readonly Token[], defines: readonly Define[
             if (at(')')) depth--;
             pos++;
           }
-          value = evaluateConstant(tokens.slice(start, pos), constants, name!.line);
+          value = constant(start, pos, name!.line);
         }
+        if (!Number.isSafeInteger(value)) fail(`enumerator ${name!.text}: its value is not exact in the importer (beyond 2^53)`);
         constants.set(name!.text, value);
+        values.push(value);
         value++;
         if (at(',')) pos++;
       }
       pos++;
+      if (tag !== '') enumValues.set(tag, values);
+    } else if (tag !== '') {
+      const known = enumValues.get(tag);
+      if (known === undefined) fail(`enum ${tag} is used before its enumerators are known: its width is unknown`);
+      values.push(...known!);
     }
-    return { kind: 'enum', c: tag === '' ? 'enum' : `enum ${tag}` };
+    skipAttributes();
+    if (attributes.packed) fail(`a packed enum takes the fewest bytes its values need: not followed by the importer`);
+    return { kind: 'enum', c: tag === '' ? 'enum' : `enum ${tag}`, values };
   }
+
+  const enumValues = new Map<string, number[]>();
 
   interface Declarator {
     name: string | null;
     line: number;
     apply: (base: CType) => CType;
+    attributes: Attributes;
   }
 
   function parseDeclarator(): Declarator {
+    deeper();
+    try {
+      return parseDeclaratorParts();
+    } finally {
+      nesting--;
+    }
+  }
+
+  function parseDeclaratorParts(): Declarator {
+    const outer = takeAttributes();
     let stars = 0;
     for (;;) {
       skipAttributes();
@@ -405,7 +575,7 @@ export function parseCHeader(tokens: readonly Token[], defines: readonly Define[
           if (at(']')) depth--;
           pos++;
         }
-        const length = pos === start ? -1 : evaluateConstant(tokens.slice(start, pos), constants, declLine);
+        const length = pos === start ? -1 : constant(start, pos, declLine);
         if (pos > start && length < 0) fail(`array length ${length} is negative`);
         expect(']');
         suffixes.push({ array: true, length });
@@ -414,7 +584,15 @@ export function parseCHeader(tokens: readonly Token[], defines: readonly Define[
         suffixes.push({ array: false, length: 0 });
       } else break;
     }
+    skipAttributes();
+    const own = takeAttributes();
+    attributes = outer;
+    const innerAttributes = inner?.attributes ?? { packed: false, alignAttr: 0 };
     return {
+      attributes: {
+        packed: own.packed || innerAttributes.packed,
+        alignAttr: Math.max(own.alignAttr, innerAttributes.alignAttr),
+      },
       name: inner?.name ?? name,
       line: inner?.line ?? declLine,
       apply: (base) => {
@@ -451,7 +629,18 @@ export function parseCHeader(tokens: readonly Token[], defines: readonly Define[
       pos++;
       continue;
     }
+    // `extern "C" {` … `}`: the declarations inside are the header's own.
+    if (at('extern') && peek(1)?.kind === 'str' && at('{', 2)) {
+      pos += 3;
+      continue;
+    }
+    if (at('}')) {
+      pos++;
+      continue;
+    }
     const start = pos;
+    nesting = 0;
+    attributes = { packed: false, alignAttr: 0 };
     try {
       if (at('typedef')) {
         pos++;
@@ -476,7 +665,11 @@ export function parseCHeader(tokens: readonly Token[], defines: readonly Define[
       }
     } catch (error) {
       if (!(error instanceof CSyntaxError)) throw error;
-      problems.push({ line: error.line, message: error.reason });
+      const where = tokens[Math.min(start, tokens.length - 1)];
+      if (where?.system === true) {
+        // A system header's declaration the importer cannot read matters only if a struct uses it.
+      } else
+        problems.push({ line: error.line, message: error.reason, ...(where?.file !== undefined ? { file: where.file } : {}) });
       // Resynchronise: skip the broken declaration from its start, to its ';' at brace depth 0,
       // or to a new declaration starting on a later line right after its body's closing '}'.
       pos = start;
@@ -495,5 +688,5 @@ export function parseCHeader(tokens: readonly Token[], defines: readonly Define[
       if (pos === start) pos++;
     }
   }
-  return { records, typedefs, constants, problems };
+  return header;
 }

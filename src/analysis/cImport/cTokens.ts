@@ -8,7 +8,14 @@ export interface Token {
   kind: 'id' | 'num' | 'punct' | 'str';
   text: string;
   line: number;
+  /** The included file the token comes from (a `# LINE "FILE"` marker), or undefined for the header itself. */
+  file?: string;
+  /** True inside a system header (marker flag 3): its structs are read, not imported. */
+  system?: boolean;
 }
+
+/** How deep parentheses, declarators and nested structs may go before the importer stops with a message. */
+export const MAX_NESTING = 256;
 
 export interface Define {
   name: string;
@@ -29,14 +36,27 @@ export class CSyntaxError extends Error {
 const PUNCT3 = ['...', '<<=', '>>='];
 const PUNCT2 = ['->', '<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '++', '--', '+=', '-=', '*=', '/=', '##'];
 
-export function tokenize(text: string): { tokens: Token[]; defines: Define[]; pragmas: { line: number; text: string }[] } {
+export function tokenize(text: string): {
+  tokens: Token[];
+  defines: Define[];
+  pragmas: { line: number; text: string; file?: string }[];
+} {
   const tokens: Token[] = [];
   const defines: Define[] = [];
-  const pragmas: { line: number; text: string }[] = [];
-  let i = 0;
+  const pragmas: { line: number; text: string; file?: string }[] = [];
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let line = 1;
   let atLineStart = true;
   const n = text.length;
+  /** The first `# LINE "FILE"` marker names the header; later ones name what it includes. */
+  let mainFile: string | undefined;
+  let file: string | undefined;
+  let system = false;
+  const push = (token: Token) => {
+    if (file !== undefined) token.file = file;
+    if (system) token.system = true;
+    tokens.push(token);
+  };
   while (i < n) {
     const ch = text[i]!;
     if (ch === '\n') {
@@ -79,9 +99,19 @@ export function tokenize(text: string): { tokens: Token[]; defines: Define[]; pr
         body += text[i];
         i++;
       }
+      const marker = /^\s*(?:line\s+)?(\d+)\s+"((?:[^"\\]|\\.)*)"\s*([\d\s]*)$/.exec(body);
+      if (marker !== null) {
+        const name = marker[2]!.replace(/\\(.)/g, '$1');
+        mainFile ??= name;
+        const builtin = name.startsWith('<');
+        file = name === mainFile ? undefined : name;
+        system = builtin || /(^|\s)3(\s|$)/.test(marker[3]!);
+        line = Number(marker[1]) - 1;
+        continue;
+      }
       const define = /^\s*define\s+([A-Za-z_]\w*)(?!\()\s*(.*)$/.exec(body.replace(/\/\*.*?\*\/|\/\/.*$/g, ' '));
       const pragma = /^\s*pragma\s+(pack\b.*)$/.exec(body);
-      if (pragma !== null) pragmas.push({ line: startLine, text: pragma[1]!.trim() });
+      if (pragma !== null && !system) pragmas.push({ line: startLine, text: pragma[1]!.trim(), ...(file ? { file } : {}) });
       if (define !== null) {
         defines.push({
           name: define[1]!,
@@ -95,14 +125,14 @@ export function tokenize(text: string): { tokens: Token[]; defines: Define[]; pr
     if (/[A-Za-z_]/.test(ch)) {
       let j = i + 1;
       while (j < n && /\w/.test(text[j]!)) j++;
-      tokens.push({ kind: 'id', text: text.slice(i, j), line });
+      push({ kind: 'id', text: text.slice(i, j), line });
       i = j;
       continue;
     }
     if (/[0-9]/.test(ch) || (ch === '.' && /[0-9]/.test(text[i + 1] ?? ''))) {
       let j = i + 1;
       while (j < n && /[\w.]/.test(text[j]!)) j++;
-      tokens.push({ kind: 'num', text: text.slice(i, j), line });
+      push({ kind: 'num', text: text.slice(i, j), line });
       i = j;
       continue;
     }
@@ -113,14 +143,14 @@ export function tokenize(text: string): { tokens: Token[]; defines: Define[]; pr
         if (text[j] === '\n') throw new CSyntaxError(line, 'string or character literal is not closed');
         j++;
       }
-      tokens.push({ kind: 'str', text: text.slice(i, j + 1), line });
+      push({ kind: 'str', text: text.slice(i, j + 1), line });
       i = j + 1;
       continue;
     }
     const three = text.slice(i, i + 3);
     const two = text.slice(i, i + 2);
     const punct = PUNCT3.includes(three) ? three : PUNCT2.includes(two) ? two : ch;
-    tokens.push({ kind: 'punct', text: punct, line });
+    push({ kind: 'punct', text: punct, line });
     i += punct.length;
   }
   return { tokens, defines, pragmas };
@@ -140,8 +170,14 @@ export function integerValue(text: string): number {
  * Evaluates an integer constant expression (array sizes, enum values): literals, known
  * constants, parentheses, unary - + ~, and * / % + - << >> & ^ |. Throws CSyntaxError.
  */
-export function evaluateConstant(tokens: readonly Token[], constants: ReadonlyMap<string, number>, line: number): number {
+export function evaluateConstant(
+  tokens: readonly Token[],
+  constants: ReadonlyMap<string, number>,
+  line: number,
+  sizeOfType?: (tokens: readonly Token[]) => number,
+): number {
   let pos = 0;
+  let depth = 0;
   const peek = () => tokens[pos]?.text;
   const fail = (reason: string): never => {
     throw new CSyntaxError(tokens[pos]?.line ?? line, reason);
@@ -176,7 +212,9 @@ export function evaluateConstant(tokens: readonly Token[], constants: ReadonlyMa
     if (t.text === '+') return unary();
     if (t.text === '~') return ~unary();
     if (t.text === '(') {
+      if (++depth > MAX_NESTING) fail(`parentheses nest deeper than ${MAX_NESTING} levels`);
       const value = binary(0);
+      depth--;
       if (peek() !== ')') fail("expected ')'");
       pos++;
       return value;
@@ -187,7 +225,18 @@ export function evaluateConstant(tokens: readonly Token[], constants: ReadonlyMa
       return value;
     }
     if (t.kind === 'id') {
-      if (t.text === 'sizeof') fail('sizeof in a constant expression is not supported: write the number');
+      if (t.text === 'sizeof') {
+        if (peek() !== '(' || sizeOfType === undefined) fail(`${t.text} takes a parenthesised type name here`);
+        let close = pos + 1;
+        let nesting = 0;
+        for (; close < tokens.length; close++) {
+          if (tokens[close]!.text === '(') nesting++;
+          else if (tokens[close]!.text === ')' && nesting-- === 0) break;
+        }
+        const size = sizeOfType!(tokens.slice(pos + 1, close));
+        pos = close + 1;
+        return size;
+      }
       const value = constants.get(t.text);
       if (value === undefined) fail(`unknown constant '${t.text}' (define it with #define or an enum)`);
       return value!;

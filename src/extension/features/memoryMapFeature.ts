@@ -9,7 +9,7 @@ import { META_SIZE } from '../../engine/constants';
 import { MEMORY_MAP_VIEW_TYPE } from '../../protocol/memoryMapHtml';
 import { COMMANDS } from '../contributions';
 import { MemoryMapPanel } from '../memoryMapPanel';
-import type { ReportSite } from '../model/runReport';
+import type { ReportSite } from '../../protocol/runReportSchema';
 import type { RunStore } from '../model/runState';
 import type { RunTrees } from './extensionServices';
 import type { SourceSites } from './sourceSites';

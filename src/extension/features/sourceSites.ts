@@ -3,7 +3,7 @@
  * Map) and highlight the line of the timeline's current step.
  */
 import * as vscode from 'vscode';
-import type { ReportSite } from '../model/runReport';
+import type { ReportSite } from '../../protocol/runReportSchema';
 
 export interface SourceSites {
   /** Opens `site` in the first editor column (keeping the focus where it is when asked). */

@@ -2,7 +2,7 @@
  * What `activate()` returns: the trees, the last report and the current run, for the integration
  * tests and other extensions (read-only views of the RunStore).
  */
-import type { LmmReport } from '../model/runReport';
+import type { LmmReport } from '../../protocol/runReportSchema';
 import type { RunStore } from '../model/runState';
 import type { LmmTreeProvider } from '../treeViews';
 import type { RunTrees } from './extensionServices';

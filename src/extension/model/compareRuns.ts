@@ -1,6 +1,6 @@
 /** `LMM: Compare Runs`: two runs' counters side by side, with the differences, as Markdown. */
 import { familyStatistics } from '../../engine/statistics';
-import { formatCount } from './runReport';
+import { formatCount } from './reportFigures';
 import type { RunState } from './runState';
 import { pagesSvg } from './reportExport';
 import { leakedBlocks } from './statusText';

@@ -1,5 +1,5 @@
 /** Free Lists: each family's priority queue of free blocks, in queue order (largest first). */
-import { formatCount } from './runReport';
+import { formatCount } from './reportFigures';
 import type { RunState } from './runState';
 import { MAX_CHILDREN, adopt, hex, type TreeNode } from './treeNode';
 import { META_SIZE } from '../../engine/constants';

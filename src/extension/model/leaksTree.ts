@@ -4,13 +4,12 @@
  */
 import {
   LEAK_KINDS,
-  formatBlocks,
-  formatCount,
   type LeakKind,
   type ReportLeak,
   type ReportLeakCheck,
   type ReportSite,
-} from './runReport';
+} from '../../protocol/runReportSchema';
+import { formatBlocks, formatCount } from './reportFigures';
 import type { RunState } from './runState';
 import { adopt, hex, siteLabel, type TreeNode } from './treeNode';
 
@@ -27,6 +26,7 @@ export function leakNodes(run: RunState | undefined): TreeNode[] {
   const leaks = interim?.leaks ?? run?.report?.leaks ?? [];
   const kinds: TreeNode[] = [];
   if (interim) kinds.push(interimHeading(run!, interim));
+  else if (run && run.kind === 'harness' && !run.report) kinds.push(noCheckHeading(run));
   for (const kind of LEAK_KINDS) {
     const records = leaks.filter((leak) => leak.kind === kind);
     if (records.length === 0) continue;
@@ -63,6 +63,29 @@ export function interimLeakCheckLabel(run: RunState, check: ReportLeakCheck): st
       ? 'run in progress'
       : `the run ${run.status === 'stopped' ? 'was stopped' : 'failed'} before its end`;
   return `leak check at step ${formatCount(check.event)} (${state})`;
+}
+
+/**
+ * A harness run with no leak check to show (it goes on and checked nothing yet, or it ended by a
+ * stop, a time limit or a crash before any check): saying nothing would read as "no leaks".
+ */
+export function noLeakCheckLabel(run: RunState): string {
+  return run.status === 'running' ? 'no leak check yet (run in progress)' : 'no leak check ran';
+}
+
+function noCheckHeading(run: RunState): TreeNode {
+  const why =
+    run.status === 'running'
+      ? 'The run checks leaks at the end of main and at each mm_leak_check(); LMM: Check Leaks Now checks them at its next heap call.'
+      : `The run ${run.status === 'stopped' ? 'was stopped' : 'failed'} before its end-of-run leak check${run.message ? ` (${run.message})` : ''}, and made no mm_leak_check() before: its leaks are unknown, not absent.`;
+  return {
+    id: 'leakcheck/none',
+    label: noLeakCheckLabel(run),
+    description: run.status === 'running' ? 'Check Leaks Now to check' : 'leaks unknown',
+    tooltip: why,
+    icon: run.status === 'running' ? 'sync~spin' : 'circle-slash',
+    contextValue: 'lmmNoLeakCheck',
+  };
 }
 
 function interimHeading(run: RunState, check: ReportLeakCheck): TreeNode {
@@ -151,13 +174,15 @@ function siteNode(parent: TreeNode, record: ReportLeak, index: number, liveBySit
         icon: 'ellipsis',
       });
     }
-    rows.push({
+    const row: TreeNode = {
       id: `${node.id}/root/${i}`,
       label: i === 0 ? `root: ${step.struct}` : `→ ${step.struct}.${step.field}`,
-      description: siteLabel(step.site),
+      // A step whose site the runtime did not know (null) has no line to open.
+      description: step.site ? siteLabel(step.site) : 'site unknown',
       icon: i === 0 ? 'pinned' : 'arrow-right',
-      site: step.site,
-    });
+    };
+    if (step.site) row.site = step.site;
+    rows.push(row);
   }
   if (rows.length > 0) node.children = () => adopt(node, rows);
   return node;

@@ -10,7 +10,7 @@ import { LmmHeap } from '../../engine/lmmHeap';
 import { heapStatistics } from '../../engine/statistics';
 import { parseMallocLabTrace } from '../../policies/mallocLabTrace';
 import { WorkOp } from '../../policies/workload';
-import type { LmmReport, ReportError, ReportSite, ReportSiteFigures } from './runReport';
+import type { LmmReport, ReportError, ReportSite, ReportSiteFigures } from '../../protocol/runReportSchema';
 import type { TraceRunResult } from './traceRun';
 
 export const BUFFER_STRUCT = 'buf';

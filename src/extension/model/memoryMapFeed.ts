@@ -5,7 +5,7 @@
  * Free of vscode: the panel only posts what this returns.
  */
 import type { HostToWebviewMessage, LeakCount, RunReportJson } from '../../protocol/webviewMessages';
-import { LEAK_KINDS, type ReportLeak, type ReportLeakCheck } from './runReport';
+import { LEAK_KINDS, type ReportLeak, type ReportLeakCheck } from '../../protocol/runReportSchema';
 import type { RunState } from './runState';
 
 export function runIdOf(run: RunState): string {
@@ -69,6 +69,12 @@ export class MemoryMapFeed {
       const checks = run.report?.leakChecks ?? [];
       for (; this.sentLeakChecks < checks.length; this.sentLeakChecks++)
         out.push(leakCheckMessage(runId, checks[this.sentLeakChecks]!));
+      // The check the run made when it ended is the report's leaks: it goes on the Leaked chart
+      // and the timeline at the run's last step, like the checks the harness made.
+      if (run.kind === 'harness' && run.report && run.replay.steps > 0) {
+        const last = run.replay.steps - 1;
+        out.push({ type: 'leakCheck', runId, step: last, leaks: leakCounts(run.report.leaks) });
+      }
       const ended: HostToWebviewMessage = { type: 'runEnded', runId, state: run.status };
       if (run.message !== undefined) ended.message = run.message;
       out.push(ended);

@@ -2,7 +2,7 @@
 import { META_SIZE } from '../../engine/constants';
 import type { Family } from '../../engine/family';
 import { isBufferFamily } from '../../engine/lmmHeap';
-import { formatBlocks, formatBytes, formatCount } from './runReport';
+import { formatBlocks, formatBytes, formatCount } from './reportFigures';
 import { RunStore, type RunState } from './runState';
 import { MAX_CHILDREN, adopt, hex, siteLabel, type TreeNode } from './treeNode';
 

@@ -7,8 +7,9 @@
 import { META_SIZE } from '../../engine/constants';
 import { blockUsageReport, memoryUsageReport, registeredPageFamiliesReport } from '../../engine/classicReport';
 import type { LmmHeap } from '../../engine/lmmHeap';
+import { type LmmReport, type ReportSite } from '../../protocol/runReportSchema';
 import { structPaletteColour } from '../../protocol/structPalette';
-import { formatCount, type LmmReport, type ReportSite } from './runReport';
+import { formatCount } from './reportFigures';
 import type { RunState } from './runState';
 
 export type ExportFormat = 'json' | 'sarif' | 'text' | 'html';
@@ -30,7 +31,7 @@ export function exportReport(run: RunState, format: ExportFormat, toolVersion = 
   }
 }
 
-const where = (s: ReportSite) => `${s.file}:${s.line}:${s.column}`;
+const where = (s: ReportSite) => `${String(s.file)}:${String(s.line)}:${String(s.column)}`;
 
 export function toText(run: RunState, report: LmmReport): string {
   const heap = run.replay.heap;
@@ -98,7 +99,16 @@ function fileUri(file: string): string {
   return 'file://' + encoded.replace(/^\/([A-Za-z])%3A/, '/$1:');
 }
 
-const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+/** Text for an HTML page: markup characters become entities (in text and in quoted attributes). */
+const escapeHtml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+
+/**
+ * A figure for the HTML page. The report was validated, but the page escapes every value it
+ * prints all the same: a field that is not a finite number shows as `?`, never as its text.
+ */
+const figure = (n: unknown, format: (n: number) => string = String) =>
+  typeof n === 'number' && Number.isFinite(n) ? escapeHtml(format(n)) : '?';
 
 /** The map's other colours in the pictures (struct colours: STRUCT_PALETTE, as in the Memory Map). */
 const MAP_COLOURS = { header: '#555', meta: '#999', free: '#dddddd', softFragment: '#e5c07b' } as const;
@@ -155,23 +165,23 @@ export function toHtml(run: RunState, report: LmmReport): string {
   const families = report.families
     .map(
       (f) =>
-        `<tr><td>${escapeHtml(f.name)}</td><td>${f.size}</td><td>${f.pages} (${f.peakPages})</td><td>${f.mmap}/${f.munmap}</td><td>${f.tbc}/${f.fbc}/${f.obc}</td><td>${formatCount(f.appMemory)} (${formatCount(f.peakAppMemory)})</td><td>${(100 * f.externalFragmentation).toFixed(1)}%</td></tr>`,
+        `<tr><td>${escapeHtml(String(f.name))}</td><td>${figure(f.size)}</td><td>${figure(f.pages)} (${figure(f.peakPages)})</td><td>${figure(f.mmap)}/${figure(f.munmap)}</td><td>${figure(f.tbc)}/${figure(f.fbc)}/${figure(f.obc)}</td><td>${figure(f.appMemory, formatCount)} (${figure(f.peakAppMemory, formatCount)})</td><td>${figure(f.externalFragmentation, (x) => (100 * x).toFixed(1))}%</td></tr>`,
     )
     .join('\n');
   const leaks = report.leaks
     .map(
       (l) =>
-        `<tr><td>${l.kind}${l.suppressed ? ' (suppressed)' : ''}</td><td>${escapeHtml(l.struct)}</td><td>${l.blocks}</td><td>${l.bytes}</td><td>${escapeHtml(where(l.site))}</td></tr>`,
+        `<tr><td>${escapeHtml(String(l.kind))}${l.suppressed === true ? ' (suppressed)' : ''}</td><td>${escapeHtml(String(l.struct))}</td><td>${figure(l.blocks)}</td><td>${figure(l.bytes)}</td><td>${escapeHtml(where(l.site))}</td></tr>`,
     )
     .join('\n');
   const errors = report.errors
     .map(
       (e) =>
-        `<tr><td>${e.kind}</td><td>${e.count}</td><td>${escapeHtml(e.message)}</td><td>${escapeHtml(where(e.site))}</td></tr>`,
+        `<tr><td>${escapeHtml(String(e.kind))}</td><td>${figure(e.count)}</td><td>${escapeHtml(String(e.message))}</td><td>${escapeHtml(where(e.site))}</td></tr>`,
     )
     .join('\n');
   const hints = report.hints
-    .map((h) => `<li>${escapeHtml(h.message)} (saves ${formatCount(h.savingBytes)} bytes)</li>`)
+    .map((h) => `<li>${escapeHtml(String(h.message))} (saves ${figure(h.savingBytes, formatCount)} bytes)</li>`)
     .join('\n');
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="UTF-8">
@@ -180,7 +190,7 @@ export function toHtml(run: RunState, report: LmmReport): string {
 <style>body{font-family:system-ui,sans-serif;margin:2em;color:#222;background:#fff}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #bbb;padding:.25em .6em;text-align:left}svg{border:1px solid #ddd;max-width:100%;height:auto}@media (prefers-color-scheme:dark){body{color:#ddd;background:#1e1e1e}svg text{fill:#ddd}}</style>
 </head><body>
 <h1>LMM Studio report: ${escapeHtml(run.label)}</h1>
-<p>${run.status}${run.message ? ': ' + escapeHtml(run.message) : ''} · ${formatCount(run.replay.steps)} heap operations · ${formatCount(Number(report.totals.pages))} pages · ${formatCount(Number(report.totals.appMemory))} bytes of application memory at the end</p>
+<p>${escapeHtml(run.status)}${run.message ? ': ' + escapeHtml(run.message) : ''} · ${figure(run.replay.steps, formatCount)} heap operations · ${figure(report.totals.pages, formatCount)} pages · ${figure(report.totals.appMemory, formatCount)} bytes of application memory at the end</p>
 <h2>Memory map at the end</h2>
 ${pagesSvg(heap)}
 ${mapLegendHtml(heap)}

@@ -5,7 +5,7 @@
  * Free of vscode (unit tested).
  */
 import type { RunResultsParams } from '../../protocol/lspMessages';
-import type { InterimErrors, LmmReport, ReportLeakCheck } from './runReport';
+import type { InterimErrors, LmmReport, ReportLeakCheck } from '../../protocol/runReportSchema';
 import type { RunState } from './runState';
 
 /**
@@ -21,6 +21,7 @@ export function runResultsParams(run: RunState): RunResultsParams {
     status: run.status,
     report: check || errors ? interimReport(check, errors) : (run.report ?? null),
     harnessFile: run.file,
+    finishedAt: run.finishedAt ?? Date.now(),
   };
   if (check) params.leakCheck = { step: check.event, requested: check.requested === true };
   if (errors) params.memoryErrors = { occurrences: errors.occurrences, records: errors.distinct, shown: errors.errors.length };

@@ -4,7 +4,7 @@
  * (for Compare Runs) and tells views when something changed. Free of vscode, so it is unit tested.
  */
 import type { HeapReplay } from './heapReplay';
-import type { InterimErrors, LmmReport, ReportLeakCheck, ReportSite } from './runReport';
+import type { InterimErrors, LmmReport, ReportLeakCheck, ReportSite } from '../../protocol/runReportSchema';
 
 export type RunStatus = 'running' | 'finished' | 'failed' | 'stopped';
 export type RunKind = 'harness' | 'trace';

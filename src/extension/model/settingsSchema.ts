@@ -10,6 +10,8 @@ export interface LmmSettings {
   timeLimit: number;
   /** Simulated VM page size in bytes for harness runs and the static checks. */
   pageSize: number;
+  /** Megabytes a harness run may add to the extension host's memory (all kinds together). */
+  memoryLimit: number;
   /** Run a harness again each time it is saved. */
   runOnSave: boolean;
   /** Heap operations kept per run for the Memory Map's timeline. */
@@ -27,6 +29,7 @@ export type LmmSettingName = keyof LmmSettings;
 export const SETTING_DEFAULTS: Readonly<LmmSettings> = Object.freeze({
   timeLimit: 10,
   pageSize: DEFAULT_PAGE_SIZE,
+  memoryLimit: 2048,
   runOnSave: false,
   eventsKept: 1_000_000,
   structColors: {},
@@ -54,5 +57,7 @@ export function settingFrom<K extends LmmSettingName>(name: K, value: unknown): 
   }
   if (typeof value !== typeof fallback) return fallback;
   if (typeof value === 'number' && !Number.isFinite(value)) return fallback;
+  // The run refuses a memory limit outside this range (as `lmm run --memory-limit` does).
+  if (name === 'memoryLimit' && !((value as number) >= 64 && (value as number) <= 1024 * 1024)) return fallback;
   return value as LmmSettings[K];
 }

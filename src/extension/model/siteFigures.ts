@@ -4,7 +4,7 @@
  * from the report's loss records at the same site (lost kinds only, not suppressed).
  */
 import type { HeapReplay } from './heapReplay';
-import type { FreeSiteFigures, LmmReport, ReportSite, ReportSiteFigures } from './runReport';
+import type { FreeSiteFigures, LmmReport, ReportSite, ReportSiteFigures } from '../../protocol/runReportSchema';
 
 export function siteFigures(
   replay: HeapReplay,

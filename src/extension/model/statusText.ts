@@ -1,5 +1,6 @@
 /** The status bar item's text and tooltip: the run state and live totals (pages, application memory, leaks). */
-import { formatBytes, formatCount, unsuppressedOccurrences, type ReportLeak } from './runReport';
+import { type ReportLeak } from '../../protocol/runReportSchema';
+import { formatBytes, formatCount, unsuppressedOccurrences } from './reportFigures';
 import type { RunState } from './runState';
 
 /**
@@ -28,6 +29,36 @@ function memoryErrors(n: number): string {
   return `${formatCount(n)} memory error${n === 1 ? '' : 's'}`;
 }
 
+/**
+ * The leak figure of a harness run that ended: the leaks its report found at its end (or when it
+ * stopped early),
+ * else those of its last mid-run check (named by step), else "no leak check ran" — never a count
+ * of 0 that no check produced. Nothing for traces (they have no leak checks).
+ */
+function endedLeakFigure(run: RunState): { text: string; tooltip: string } {
+  if (run.kind !== 'harness') return { text: '', tooltip: '' };
+  if (run.report) {
+    const leaked = leakedBlocks(run);
+    const when = run.status === 'finished' ? 'at the end' : 'when it stopped';
+    return {
+      text: ` · ${formatCount(leaked)} leaked ${when}`,
+      tooltip: ` The leak check made ${when === 'at the end' ? 'at the end of the run' : 'when the run stopped'} found ${formatCount(leaked)} leaked blocks.`,
+    };
+  }
+  const check = run.interimLeakCheck;
+  if (check) {
+    const leaked = lostBlocks(check.leaks);
+    return {
+      text: ` · ${formatCount(leaked)} leaked at step ${formatCount(check.event)}`,
+      tooltip: ` Its last leak check, at step ${formatCount(check.event)}, found ${formatCount(leaked)} leaked blocks.`,
+    };
+  }
+  return {
+    text: ' · no leak check ran',
+    tooltip: ' No leak check ran: its leaks are unknown, not absent.',
+  };
+}
+
 export function statusText(run: RunState | undefined): StatusText {
   if (run === undefined)
     return { text: '$(circuit-board) LMM', tooltip: 'LMM Studio: no run yet. Run a harness or open a trace.' };
@@ -52,20 +83,27 @@ export function statusText(run: RunState | undefined): StatusText {
       const leaks = leakedBlocks(run);
       const errors = (run.report?.errors ?? []).reduce((n, e) => n + (e.suppressed === true ? 0 : e.count), 0);
       const icon = errors > 0 ? '$(error)' : leaks > 0 ? '$(warning)' : '$(check)';
-      const text = `${icon} LMM ${totals}${run.kind === 'harness' ? ` · ${formatCount(leaks)} leaked` : ''}`;
+      const figure = endedLeakFigure(run);
+      const text = `${icon} LMM ${totals}${figure.text}`;
       return {
         text,
-        tooltip: `${run.label} finished on ${RUN_POLICY}: ${steps}, ${totals} of application memory at the end, ${formatCount(leaks)} leaked blocks, ${formatCount(errors)} memory errors.${run.kind === 'harness' ? ' Harness runs always use lmm-classic (the harness runtime drives LMM only; lmm.policy applies to Open Trace and Compare Runs).' : ''} Click to show the Memory Map.`,
+        tooltip: `${run.label} finished on ${RUN_POLICY}: ${steps}, ${totals} of application memory at the end, ${formatCount(errors)} memory errors.${figure.tooltip}${run.kind === 'harness' ? ' Harness runs always use lmm-classic (the harness runtime drives LMM only; lmm.policy applies to Open Trace and Compare Runs).' : ''} Click to show the Memory Map.`,
       };
     }
-    case 'failed':
-      return { text: '$(error) LMM failed', tooltip: `${run.label} failed: ${run.message ?? 'unknown error'}` };
+    case 'failed': {
+      const leaks = endedLeakFigure(run);
+      return {
+        text: `$(error) LMM failed${leaks.text}`,
+        tooltip: `${run.label} failed: ${run.message ?? 'unknown error'}${leaks.tooltip}`,
+      };
+    }
     case 'stopped': {
       // Without a report, the errors recorded before the stop are all there is.
       const errors = run.report || !run.interimErrors ? 0 : unsuppressedOccurrences(run.interimErrors);
+      const leaks = endedLeakFigure(run);
       return {
-        text: `$(debug-stop) LMM stopped · ${totals}${errors > 0 ? ` · ${memoryErrors(errors)}` : ''}`,
-        tooltip: `${run.label} stopped: ${run.message ?? 'by request'} (${steps}${errors > 0 ? `, ${memoryErrors(errors)} before the stop` : ''}).`,
+        text: `$(debug-stop) LMM stopped · ${totals}${errors > 0 ? ` · ${memoryErrors(errors)}` : ''}${leaks.text}`,
+        tooltip: `${run.label} stopped: ${run.message ?? 'by request'} (${steps}${errors > 0 ? `, ${memoryErrors(errors)} before the stop` : ''}).${leaks.tooltip}`,
       };
     }
   }

@@ -5,7 +5,7 @@
  */
 import { META_SIZE } from '../../engine/constants';
 import { familyStatistics } from '../../engine/statistics';
-import { formatBytes, formatCount } from './runReport';
+import { formatBytes, formatCount } from './reportFigures';
 import type { RunState } from './runState';
 import { adopt, type TreeNode } from './treeNode';
 

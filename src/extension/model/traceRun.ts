@@ -9,7 +9,7 @@ import { HeapOpKind, HeapOpRecorder, type HeapOpBatch } from '../../engine/heapO
 import { LmmHeap } from '../../engine/lmmHeap';
 import { heapStatistics } from '../../engine/statistics';
 import { parseTrace, TraceOp } from '../../trace/traceProgram';
-import type { LmmReport, ReportError, ReportSite } from './runReport';
+import type { LmmReport, ReportError, ReportSite } from '../../protocol/runReportSchema';
 
 export interface TraceRunResult {
   pageSize: number;

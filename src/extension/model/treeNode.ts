@@ -2,7 +2,7 @@
  * A tree row as the LMM side panel shows it, free of the vscode module so the tree models are
  * tested with plain mocha. `src/extension/treeViews.ts` turns these into `vscode.TreeItem`s.
  */
-import type { ReportSite } from './runReport';
+import type { ReportSite } from '../../protocol/runReportSchema';
 
 export interface TreeNode {
   /** Stable across refreshes of the same run (keeps expansion and selection). */

@@ -13,6 +13,7 @@ import {
   type IntegerInfo,
   type StructClass,
 } from './fieldTypes';
+import { enumStorage } from '../../analysis/cLayout';
 import { declareStruct, type RecordOptions } from './structLayout';
 
 interface RecordDecoratorOptions {
@@ -81,23 +82,6 @@ function bitFieldStorage(token: unknown): IntegerInfo {
   throw new TypeError('bits(type, width): the type must be an integer type (u8 … u64, i8 … i64, i128, u128) or a cenum');
 }
 
-/** The integer gcc stores an enum in: int or unsigned int when the values fit, else long or unsigned long. */
-export function enumStorage(values: readonly (number | bigint)[], bigint: boolean): IntegerInfo {
-  let min = 0n;
-  let max = 0n;
-  for (const v of values) {
-    const b = BigInt(v);
-    if (b < min) min = b;
-    if (b > max) max = b;
-  }
-  const signed = min < 0n;
-  const fits4 = signed ? min >= -(2n ** 31n) && max < 2n ** 31n : max < 2n ** 32n;
-  const fits8 = signed ? min >= -(2n ** 63n) && max < 2n ** 63n : max < 2n ** 64n;
-  if (!fits8) throw new RangeError('cenum: a value does not fit in 64 bits (gcc refuses it too)');
-  const size = fits4 ? 4 : 8;
-  return { name: `${signed ? 'i' : 'u'}${size * 8}`, size, align: size, signed, bigint };
-}
-
 export function layoutDecorators(): Record<string, unknown> {
   return {
     struct: recordDecorator('struct'),
@@ -106,9 +90,9 @@ export function layoutDecorators(): Record<string, unknown> {
     packed: attributeDecorator({ packed: true }, '@packed'),
     bits: (token: unknown, width: unknown) => {
       const int = bitFieldStorage(token);
-      if (typeof width !== 'number' || !Number.isInteger(width) || width < 1 || width > int.size * 8) {
+      if (typeof width !== 'number' || !Number.isInteger(width) || width < 0 || width > int.size * 8) {
         throw new RangeError(
-          `bits(${int.name}, width): width must be an integer from 1 to ${int.size * 8}, not ${String(width)}`,
+          `bits(${int.name}, width): width must be an integer from 0 (a zero-width bit-field) to ${int.size * 8}, not ${String(width)}`,
         );
       }
       return fieldDecorator({ kind: 'bits', int, width });

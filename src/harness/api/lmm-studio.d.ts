@@ -1,3 +1,4 @@
+/// <reference lib="esnext.disposable" />
 /**
  * Type declarations of the `lmm-studio` module, for harnesses (`*.lmm.ts`) in the editor.
  * The runtime is provided by LMM Studio when it runs a harness; these declarations only make
@@ -28,9 +29,14 @@ export interface CArray<E> extends Iterable<E> {
 
 /**
  * What XCALLOC returns: a view of the block typed as the struct (fields read and write the
- * block's bytes), and `v[i]` for the i-th unit of a block of several.
+ * block's bytes), and `v[i]` for the i-th unit of a block of several: C's `v + i`, itself a
+ * pointer into the block (`v[2][1]` is `v[3]`).
  */
-export type Block<T extends object> = T & { readonly [index: number]: T };
+export type Block<T extends object> = T & BlockUnits<T>;
+/** The units of a block, from a view: `v[i]` (an interface, so that a unit is a `Block` too). */
+export interface BlockUnits<T extends object> {
+  readonly [index: number]: Block<T>;
+}
 
 /** How a struct or union is laid out besides its fields: gcc's `packed` and `aligned(N)` attributes. */
 export interface RecordLayoutOptions {
@@ -184,9 +190,46 @@ export declare function addressOf(block: object | null): number;
 /** The size of a struct in bytes (C's sizeof). */
 export declare function sizeof(type: StructClass): number;
 
-/** Declares a block as held by a global variable of the C program (a root for leak checks). */
-export declare function mm_register_root(block: object): void;
-export declare function mm_unregister_root(block: object): void;
+/**
+ * A pointer variable of the C program, which the leak check starts from (a root). Assigning
+ * re-points it; `null` clears it. Freeing its block clears nothing, as in C: it then dangles
+ * (the leak check does not start from it, and an access through it is a use after free).
+ */
+export interface PointerVariable<T extends object> {
+  /** The block it points to (the view assigned, or a view of the block at `address`), or null. */
+  value: T | null;
+  /**
+   * The address it holds (0 for null). Assign an address to point into a block's middle, as C
+   * pointers may (`p.address = addressOf(table) + 16`): a block reached only that way is possibly lost.
+   */
+  address: number;
+  readonly name: string;
+}
+
+/** A local pointer variable: a root while its scope lives (declare it with `using`). */
+export interface LocalPointerVariable<T extends object> extends PointerVariable<T>, Disposable {}
+
+/** A global pointer variable (`static node_t *head;`), declared once: `const head = global<node_t>('head')`. */
+export declare function global<T extends object>(name: string, initial?: T | null): PointerVariable<T>;
+
+/**
+ * A local pointer variable, a root until the end of its scope: `using p = local(XCALLOC(1, node_t))`.
+ * A leak check in the scope (or `exit()`) sees the block as reachable; once the scope ends, it is not.
+ */
+export declare function local<T extends object>(initial?: T | null, name?: string): LocalPointerVariable<T>;
+
+/**
+ * C's exit(status): ends the run here, as completed. The locals of every scope still open stay
+ * roots for the final leak check (a C program's stack is still there when it calls exit).
+ */
+export declare function exit(status?: number): never;
+
+/**
+ * Declares a block as held by a global variable of the C program (a root for leak checks); an
+ * address (`addressOf(b) + 8`) points into a block. `global()` reads more like C.
+ */
+export declare function mm_register_root(block: object | number): void;
+export declare function mm_unregister_root(block: object | number): void;
 
 export type LeakKind = 'definitely-lost' | 'indirectly-lost' | 'possibly-lost' | 'still-reachable';
 

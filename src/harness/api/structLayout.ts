@@ -104,7 +104,8 @@ export function layoutOf(info: StructInfo): ResolvedLayout {
       size: shapes[k]!.size,
       align: shapes[k]!.align,
       bits: record.type.kind === 'bits' ? record.type.width : null,
-      named: true,
+      // A zero-width bit-field is always unnamed in C: it gives the record no alignment.
+      named: record.type.kind !== 'bits' || record.type.width > 0,
       alignAttr: record.alignAttr,
       packed: record.packed,
     }));

@@ -8,7 +8,9 @@ import * as esbuild from 'esbuild';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Site } from '../../analysis/analysisInput';
+import { compartmentScript, type ColumnShift } from './compartmentScript';
 import { instrumentHarnessSource } from './harnessInstrumenter';
+import { findTooDeepNesting, tooDeepMessage } from './nestingDepth';
 import { HarnessLocator, lineStarts, type Insertion, type LocatorData } from './harnessLocator';
 import type { RawSourceMap } from './sourceMap';
 
@@ -20,7 +22,11 @@ export interface CompileOptions {
 }
 
 export interface CompiledHarness {
-  /** CommonJS code: `require('lmm-studio')` is the only import left. */
+  /**
+   * The script the worker evaluates in its Compartment: a function of `require`, `module`,
+   * `exports` and the built-ins around esbuild's CommonJS output (`require('lmm-studio')` is the
+   * only import left); see compartmentScript.ts.
+   */
   code: string;
   sites: Site[];
   structSites: Record<string, Site>;
@@ -62,11 +68,36 @@ export async function compileHarness(file: string, options: CompileOptions = {})
         if (args.path.includes('/node_modules/')) return undefined;
         const original = await readFile(args.path, 'utf8');
         const name = displayName(args.path);
-        const result = instrumentHarnessSource(args.path, original, {
-          attribution,
-          siteFile: name,
-          addSite: (site) => sites.push(site) - 1,
-        });
+        // Parsers recurse once per nesting level: refuse what would overflow the stack, at its position.
+        const tooDeep = findTooDeepNesting(original);
+        if (tooDeep) {
+          files.set(args.path, { original, instrumented: original, insertions: [], displayName: name });
+          return {
+            errors: [
+              { text: tooDeepMessage(tooDeep), location: { file: args.path, line: tooDeep.line, column: tooDeep.column - 1 } },
+            ],
+          };
+        }
+        let result: ReturnType<typeof instrumentHarnessSource>;
+        try {
+          result = instrumentHarnessSource(args.path, original, {
+            attribution,
+            siteFile: name,
+            addSite: (site) => sites.push(site) - 1,
+          });
+        } catch (error) {
+          // A long chain without brackets (a + a + … thousands of times) can still be too deep.
+          if (!(error instanceof RangeError)) throw error;
+          files.set(args.path, { original, instrumented: original, insertions: [], displayName: name });
+          return {
+            errors: [
+              {
+                text: `this file is too deeply nested to compile (${error.message})`,
+                location: { file: args.path, line: 1, column: 0 },
+              },
+            ],
+          };
+        }
         const instrumented = result?.code ?? original;
         files.set(args.path, { original, instrumented, insertions: result?.insertions ?? [], displayName: name });
         if (result) Object.assign(structSites, result.structSites);
@@ -115,12 +146,17 @@ export async function compileHarness(file: string, options: CompileOptions = {})
   const js = result.outputFiles.find((f) => f.path.endsWith('.js'))!;
   const mapFile = result.outputFiles.find((f) => f.path.endsWith('.js.map'))!;
   const rawMap = JSON.parse(mapFile.text) as RawSourceMap;
-  const code = `${js.text.replace(/\/\/# sourceMappingURL=.*\s*$/, '')}//# sourceMappingURL=data:application/json;base64,${Buffer.from(mapFile.text).toString('base64')}\n`;
-  const locator = locatorFor(files, rawMap, dirname(outfile));
-  return { code, sites, structSites, locator, locatorData: locator.data };
+  const { script, columnShifts } = compartmentScript(js.text.replace(/\/\/# sourceMappingURL=.*\s*$/, ''));
+  const locator = locatorFor(files, rawMap, dirname(outfile), columnShifts);
+  return { code: script, sites, structSites, locator, locatorData: locator.data };
 }
 
-function locatorFor(files: Map<string, FileInfo>, map: RawSourceMap, mapDir: string): HarnessLocator {
+function locatorFor(
+  files: Map<string, FileInfo>,
+  map: RawSourceMap,
+  mapDir: string,
+  columnShifts?: ColumnShift[],
+): HarnessLocator {
   const data: LocatorData = {
     map: { sources: map.sources, mappings: map.mappings },
     mapDir,
@@ -131,6 +167,7 @@ function locatorFor(files: Map<string, FileInfo>, map: RawSourceMap, mapDir: str
       originalLineStarts: lineStarts(info.original),
       insertions: info.insertions,
     })),
+    ...(columnShifts ? { columnShifts } : {}),
   };
   return new HarnessLocator(data);
 }

@@ -5,6 +5,7 @@
  * out-of-bounds and use-after-free accesses, found from a stack trace).
  */
 import type { Site } from '../../analysis/analysisInput';
+import { originalColumn, type ColumnShift } from './compartmentScript';
 import { SourceMapLookup, type RawSourceMap } from './sourceMap';
 
 /** Text the instrumenter inserted at `pos` of the original text. */
@@ -28,6 +29,8 @@ export interface LocatorData {
   /** Directory the map's relative `sources` resolve against. */
   mapDir: string;
   files: LocatorFile[];
+  /** What the script the worker evaluates added to esbuild's output (see compartmentScript.ts). */
+  columnShifts?: ColumnShift[];
 }
 
 export class HarnessLocator {
@@ -41,7 +44,8 @@ export class HarnessLocator {
 
   /** The source site of a 0-based line and column of the compiled code, or null when unmapped. */
   locate(line: number, column: number): Site | null {
-    const position = this.lookup.original(line, column);
+    const shifts = this.data.columnShifts;
+    const position = this.lookup.original(line, shifts ? originalColumn(shifts, line, column) : column);
     if (!position) return null;
     return this.site(joinPath(this.data.mapDir, position.source), position.line, position.column);
   }

@@ -1,60 +1,95 @@
 /**
  * Views of open-size buffers (`XCALLOC_BUF(bytes)`): the block's bytes as `b[i]` (0–255) with
  * `b.length`, and `b.text` for a NUL-terminated C string in them. Like struct views they read and
- * write the page bytes in place, carry their allocation (`_a`) and address (`_x`), so XFREE,
- * addressOf, roots and `@ptr(buf)` fields take them, and every access is checked first: a byte
- * past the end is `out-of-bounds`, any access after XFREE `use-after-free` (reported, read as 0,
- * written nowhere), so a harness can never write into LMM's meta data through a buffer.
+ * write the page bytes in place and keep their allocation, address and bounds in the private
+ * state of `ViewBase` (unreachable from the harness), so XFREE, addressOf, roots and `@ptr(buf)`
+ * fields take them, and every access is checked first: a byte past the end is `out-of-bounds`,
+ * any access after XFREE `use-after-free` (reported, read as 0, written nowhere), so a harness
+ * can never write into LMM's meta data through a buffer.
  */
 import { BUF_STRUCT } from '../api/structLayout';
-import { dead, isIndex, readCString, VIEW_STRUCT, viewHost, writeCString, type StructView } from './structViews';
+import {
+  dead,
+  isIndex,
+  MAKE_VIEW,
+  proxiedView,
+  readCString,
+  registerViewClass,
+  stateOf,
+  viewHost,
+  writeCString,
+  type StateReader,
+  type StructView,
+  type ViewState,
+} from './structViews';
 
-class BufferView implements StructView {
-  constructor(
-    public _d: DataView,
-    public _o: number,
-    public _a: number,
-    public _x: number,
-    /** Bytes from this view to the block's end. */
-    public _n: number,
-  ) {}
+let bufferState!: StateReader;
+
+class BufferView {
+  readonly #d: DataView;
+  readonly #o: number;
+  readonly #a: number;
+  readonly #x: number;
+  /** Bytes from this view to the block's end. */
+  readonly #n: number;
+
+  constructor(make: symbol, d: DataView, o: number, a: number, x: number, n: number) {
+    if (make !== MAKE_VIEW) throw new TypeError('buffers are made by XCALLOC_BUF, not by new');
+    this.#d = d;
+    this.#o = o;
+    this.#a = a;
+    this.#x = x;
+    this.#n = n;
+  }
+
+  static {
+    bufferState = (v) => (#a in v ? { info: BUF_STRUCT, d: v.#d, o: v.#o, a: v.#a, x: v.#x, n: v.#n } : undefined);
+  }
 
   get length(): number {
-    return this._n;
+    return this.#n;
   }
 
   /** The C string in the buffer: bytes up to the first NUL (or the end). */
   get text(): string {
-    if (dead(this)) return '';
-    return readCString(this._d, this._o, this._n);
+    const s = stateOf(this);
+    if (dead(s)) return '';
+    return readCString(s.d, s.o, s.n);
   }
 
   /** strncpy-like: at most length − 1 bytes and a NUL; a longer string is cut and reported. */
   set text(value: string) {
-    if (dead(this)) return;
-    writeCString(this._d, this._o, this._n, String(value ?? ''), `buffer of ${this._n} bytes`, this._a);
+    setText(stateOf(this), value);
   }
 
   *[Symbol.iterator](): IterableIterator<number> {
-    for (let i = 0; i < this._n; i++) yield byteAt(this, i);
+    const s = stateOf(this);
+    for (let i = 0; i < s.n; i++) yield byteAt(s, i);
   }
 
   toJSON(): { buf: number; text: string } {
-    return { buf: this._n, text: this.text };
+    return { buf: this.length, text: this.text };
   }
 }
-Object.defineProperty(BufferView.prototype, VIEW_STRUCT, { value: BUF_STRUCT });
 Object.defineProperty(BufferView.prototype, Symbol.toStringTag, { value: 'buf' });
+registerViewClass(BufferView.prototype, bufferState);
+Object.freeze(BufferView.prototype);
+Object.freeze(BufferView);
 
-function byteAt(view: BufferView, i: number): number {
+function setText(s: ViewState, value: unknown): void {
+  if (dead(s)) return;
+  writeCString(s.d, s.o, s.n, String(value ?? ''), `buffer of ${s.n} bytes`, s.a);
+}
+
+function byteAt(view: ViewState, i: number): number {
   if (!usableByte(view, i, false)) return 0;
-  return view._d.getUint8(view._o + i);
+  return view.d.getUint8(view.o + i);
 }
 
 /** Whether byte i of the buffer can be touched; when not, the read or write is reported (as memcheck names it). */
-function usableByte(view: BufferView, i: number, write: boolean): boolean {
-  const a = view._a;
-  if (a >= 0 && viewHost().freed[a] === 0 && i >= 0 && i < view._n) return true;
+function usableByte(view: ViewState, i: number, write: boolean): boolean {
+  const a = view.a;
+  if (a >= 0 && viewHost().freed[a] === 0 && i >= 0 && i < view.n) return true;
   viewHost().badAccess(view, write, i, 1, `[${i}]`);
   return false;
 }
@@ -66,28 +101,40 @@ function byteIndex(key: string | symbol): number | undefined {
 
 /** A buffer view of `bytes` bytes at `address` (offset `o` in the page view `d`) of allocation `allocId`. */
 export function makeBufferView(d: DataView, o: number, allocId: number, address: number, bytes: number): StructView {
-  return new Proxy(new BufferView(d, o, allocId, address, bytes), {
-    get(target, key) {
-      const i = byteIndex(key);
-      if (i !== undefined) return byteAt(target, i);
-      return Reflect.get(target, key, target);
-    },
-    set(target, key, value) {
-      const i = byteIndex(key);
-      if (i !== undefined) {
-        if (usableByte(target, i, true)) target._d.setUint8(target._o + i, Number(value) & 255);
-        return true;
-      }
-      if (key === 'text') {
-        target.text = value as string;
-        return true;
-      }
-      // Nothing else of a buffer can be assigned (its length is the block's).
-      throw new TypeError(`a buffer has bytes b[0] … b[${target._n - 1}] and b.text; '${String(key)}' cannot be assigned`);
-    },
-    has(target, key) {
-      const i = byteIndex(key);
-      return key === 'length' || key === 'text' || (i !== undefined && i >= 0 && i < target._n);
-    },
-  });
+  const view = new BufferView(MAKE_VIEW, d, o, allocId, address, bytes);
+  const state = stateOf(view);
+  return proxiedView(
+    new Proxy(view, {
+      get(target, key) {
+        const i = byteIndex(key);
+        if (i !== undefined) return byteAt(state, i);
+        return Reflect.get(target, key, target);
+      },
+      set(_target, key, value) {
+        const i = byteIndex(key);
+        if (i !== undefined) {
+          if (usableByte(state, i, true)) state.d.setUint8(state.o + i, Number(value) & 255);
+          return true;
+        }
+        if (key === 'text') {
+          setText(state, value);
+          return true;
+        }
+        // Nothing else of a buffer can be assigned (its length is the block's).
+        throw new TypeError(`a buffer has bytes b[0] … b[${state.n - 1}] and b.text; '${String(key)}' cannot be assigned`);
+      },
+      has(_target, key) {
+        const i = byteIndex(key);
+        return key === 'length' || key === 'text' || (i !== undefined && i >= 0 && i < state.n);
+      },
+      // A buffer's shape cannot change (no property defined or deleted behind the traps).
+      defineProperty() {
+        return false;
+      },
+      deleteProperty() {
+        return false;
+      },
+    }),
+    view,
+  );
 }

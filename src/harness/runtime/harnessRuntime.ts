@@ -13,7 +13,19 @@ import { AllocationLog } from './allocationLog';
 import { makeBufferView } from './bufferViews';
 import { CallPaths, grow, ROOT_PATH } from './callPaths';
 import { MemoryErrorLog, type MemoryErrorsUpdate } from './memoryErrorLog';
-import { isView, makeView, poisonView, setViewHost, viewStruct, type StructView, type ViewHost } from './structViews';
+import { RootVariables } from './rootVariables';
+import {
+  isView,
+  makeView,
+  poisonView,
+  setViewHost,
+  viewAddress,
+  viewAllocation,
+  viewStruct,
+  type StructView,
+  type ViewHost,
+  type ViewState,
+} from './structViews';
 
 export interface HarnessRuntimeOptions {
   harnessFile: string;
@@ -75,6 +87,13 @@ export interface LeakCheckPoint {
   requested?: true;
 }
 
+/** Thrown by `exit(status)`: the run ends as completed, with its locals still roots. */
+export class HarnessExit extends Error {
+  constructor(readonly status: number) {
+    super(`exit(${status})`);
+  }
+}
+
 /** Thrown by loop checks once the time limit is over; the worker turns it into the run's end. */
 export class TimeLimitExceeded extends Error {
   constructor(readonly site: Site | undefined) {
@@ -89,7 +108,8 @@ export class HarnessRuntime implements ViewHost {
   heap: LmmHeap;
   readonly paths: CallPaths;
   readonly recorder = new HeapOpRecorder();
-  readonly roots: RootRecord[] = [];
+  /** The C program's pointer variables: globals, locals in scope, registered roots. */
+  readonly variables: RootVariables;
   readonly allocations = new AllocationLog();
   readonly errorLog = new MemoryErrorLog();
   readonly leakChecks: LeakCheckPoint[] = [];
@@ -118,6 +138,18 @@ export class HarnessRuntime implements ViewHost {
     this.batchIntervalMs = options.batchIntervalMs ?? 50;
     this.leakCheckRequests = options.leakCheckRequests;
     setViewHost(this);
+    this.variables = new RootVariables({
+      allocationAt: (address) => this.allocationAt(address),
+      isFreed: (id) => this.allocations.isFreed(id),
+      viewAt: (address) => this.viewAt(address),
+      site: () => this.paths.stack(this.paths.current)[0]!,
+      siteLabel,
+    });
+  }
+
+  /** The roots the leak check starts from now (variables holding a freed block's address left out). */
+  get roots(): RootRecord[] {
+    return this.variables.roots();
   }
 
   /** 1 per allocation id once freed (the views read it on every access). */
@@ -232,7 +264,7 @@ export class HarnessRuntime implements ViewHost {
   private reallocate(view: StructView, units: number, info: StructInfo, what: string): StructView | null {
     if (this.leakCheckRequests !== undefined && Atomics.load(this.leakCheckRequests, 0) !== 0) this.requestedLeakCheck();
     if (this.refuseFree(view, what)) return null;
-    const id = view._a;
+    const id = viewAllocation(view);
     const log = this.allocations;
     const address = log.addressOf(id);
     if (units === 0) {
@@ -289,7 +321,7 @@ export class HarnessRuntime implements ViewHost {
     // free(NULL) is legal C and does nothing: no heap call, no step.
     if (value === null) return;
     if (this.refuseFree(value, 'XFREE')) return;
-    const id = (value as StructView)._a;
+    const id = viewAllocation(value as StructView);
     this.freeBlock(id, this.allocations.addressOf(id));
   }
 
@@ -308,7 +340,7 @@ export class HarnessRuntime implements ViewHost {
       );
       return true;
     }
-    const id = value._a;
+    const id = viewAllocation(value);
     if (id < 0) {
       this.refusedFree(0, 'invalid-free', `${what} of an out-of-bounds element (not a block)`, -1);
       return true;
@@ -321,11 +353,12 @@ export class HarnessRuntime implements ViewHost {
       this.refusedFree(reused ? 0 : address, 'double-free', `double free: ${this.describe(id)} was already freed`, id);
       return true;
     }
-    if (value._x !== address) {
+    const at = viewAddress(value);
+    if (at !== address) {
       this.refusedFree(
-        value._x,
+        at,
         'invalid-free',
-        `invalid free: 0x${value._x.toString(16)} is inside ${this.describe(id)}, ${value._x - address} bytes past its start`,
+        `invalid free: 0x${at.toString(16)} is inside ${this.describe(id)}, ${at - address} bytes past its start`,
         id,
       );
       return true;
@@ -354,25 +387,43 @@ export class HarnessRuntime implements ViewHost {
   addressOf(value: unknown): number {
     if (value === null || value === undefined) return 0;
     if (!isView(value)) throw new TypeError('addressOf takes a struct view (or null)');
-    return value._x;
+    return viewAddress(value);
   }
 
   registerRoot(value: unknown): void {
-    const address = this.addressOf(value);
-    if (address === 0) return;
-    const stack = this.paths.stack(this.paths.current);
-    const struct = isView(value) ? viewStruct(value).name : 'block';
-    this.roots.push({ address, label: `${struct} root (${siteLabel(stack[0]!)})`, site: stack[0]! });
+    this.variables.register(value);
   }
 
   unregisterRoot(value: unknown): void {
-    const address = this.addressOf(value);
-    for (let i = this.roots.length - 1; i >= 0; i--) {
-      if (this.roots[i]!.address === address) {
-        this.roots.splice(i, 1);
-        return;
-      }
-    }
+    this.variables.unregister(value);
+  }
+
+  /**
+   * C's exit(): the run ends here, with every local still in scope a root (as the stack of a C
+   * program that calls exit is still there for memcheck's leak check at exit).
+   */
+  exit(status: unknown): never {
+    const code = status === undefined ? 0 : status;
+    if (!(typeof code === 'number' && Number.isInteger(code))) throw new TypeError('exit(status): the status is a whole number');
+    this.variables.frozen = true;
+    throw new HarnessExit(code);
+  }
+
+  /** The allocation at `address`: the last one made there (freed or not), else the live block containing it, else -1. */
+  private allocationAt(address: number): number {
+    const id = this.allocations.lastAllocationAt(address);
+    if (id !== undefined) return id;
+    const start = this.liveBlockContaining(address);
+    return start < 0 ? -1 : this.allocations.lastAllocationAt(start)!;
+  }
+
+  /** What a pointer variable holding a bare address reads as: a view of its block's struct there, or null. */
+  private viewAt(address: number): StructView | null {
+    const id = this.allocationAt(address);
+    if (id < 0) return null;
+    const family = this.allocations.familyOf(id);
+    for (const [info, f] of this.familyOf) if (f === family) return this.pointerView(address, info);
+    return isBufferFamily(this.heap.families[family]!) ? this.pointerView(address, BUF_STRUCT) : null;
   }
 
   leakCheck(requested = false): unknown {
@@ -505,8 +556,8 @@ export class HarnessRuntime implements ViewHost {
    * "Invalid write of size 4: field `rollno`, 4 bytes after the end of a 56-byte student_t block
    * allocated at FILE:LINE" (and where it was freed, for a use after free).
    */
-  badAccess(view: StructView, write: boolean, offset: number, size: number, field: string): void {
-    const id = view._a;
+  badAccess(view: ViewState, write: boolean, offset: number, size: number, field: string): void {
+    const id = view.a;
     if (id < 0) return;
     const log = this.allocations;
     const freed = log.isFreed(id);
@@ -515,7 +566,7 @@ export class HarnessRuntime implements ViewHost {
     if (this.options.stackFrames && this.errorLog.countIfHot(`${kind}:${this.paths.current}`)) return;
     const family = this.heap.families[log.familyOf(id)]!;
     const blockBytes = this.blockBytes(id);
-    const at = view._x + offset - log.addressOf(id);
+    const at = view.x + offset - log.addressOf(id);
     const where =
       at < 0
         ? `${-at} bytes before the start of`
@@ -661,7 +712,7 @@ export class HarnessRuntime implements ViewHost {
       heap: this.heap,
       structs,
       allocations,
-      roots: [...this.roots],
+      roots: this.roots,
       errors: this.errors,
       steps: this.recorder.steps,
     };
@@ -691,6 +742,8 @@ function requireUnits(value: unknown, call: () => string, what: string): asserts
 }
 
 export function siteLabel(site: Site): string {
-  const file = site.file.split(/[\\/]/).pop();
+  // No regular expression: in the locked-down worker `split(/re/)` constructs a RegExp through
+  // SES's wrapper each time, and this runs for every memory error.
+  const file = site.file.slice(Math.max(site.file.lastIndexOf('/'), site.file.lastIndexOf('\\')) + 1);
   return site.line > 0 ? `${file}:${site.line}:${site.column}` : `${file}`;
 }

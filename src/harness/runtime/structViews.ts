@@ -1,8 +1,13 @@
 /**
  * Typed views over a block's bytes: reading `s.rollno` reads the engine's page DataView at the
  * field's offset; nothing is copied into JS objects. A view is made without running the struct
- * class's constructor and remembers the allocation it came from (`_a`), so a view of a freed
- * block keeps reporting use-after-free even after the address is reused.
+ * class's constructor and remembers the allocation it came from, so a view of a freed block
+ * keeps reporting use-after-free even after the address is reused.
+ *
+ * A view's page, offset, allocation, address and bounds live in a private field (`#state`), so
+ * a harness holding a view sees only the struct's fields: no own property, symbol or prototype
+ * walk reaches them, the prototypes are frozen, and a view cannot be made (or forged) outside
+ * this module. The runtime reads them through `viewState`.
  *
  * Every accessor first checks that allocation; out-of-bounds and use-after-free accesses are
  * reported through the `ViewHost`, read as 0 / null / '' and ignore writes, and never throw.
@@ -22,38 +27,96 @@ export interface ViewHost {
    * the block was freed (use-after-free) or the view lies outside it (out-of-bounds). Nothing for
    * a poison view (its bad pointer was reported when it was read).
    */
-  badAccess(view: StructView, write: boolean, offset: number, size: number, field: string): void;
+  badAccess(view: ViewState, write: boolean, offset: number, size: number, field: string): void;
   /** The view a stored pointer reads back as: null for 0. */
   pointerView(address: number, target: StructInfo): StructView | null;
   /** A human name for an allocation, for messages. */
   describe(allocId: number): string;
 }
 
-/** The internal shape of every view (the struct's fields are accessors on its prototype). */
-export interface StructView {
+/** What a view knows about its bytes; never reachable from the view's properties. */
+export interface ViewState {
+  /** The struct (BUF_STRUCT for a buffer). */
+  readonly info: StructInfo;
   /** The page's DataView and the view's offset in it. */
-  _d: DataView;
-  _o: number;
+  readonly d: DataView;
+  readonly o: number;
   /** Allocation id, or -1 for a poison view (an out-of-bounds element: reads 0, ignores writes). */
-  _a: number;
+  readonly a: number;
   /** Address of the view's first byte. */
-  _x: number;
+  readonly x: number;
   /**
    * Units from this element to the end of the block (bounds for `v[i]`); 0 for an element past
    * the block's end (or of a block of 0 units), whose every field access is out of bounds.
    */
-  _n: number;
+  readonly n: number;
 }
 
-type ViewConstructor = new (d: DataView, o: number, a: number, x: number, n: number) => StructView;
+/** A view as the harness holds it (its fields are accessors on its frozen prototype). */
+export type StructView = object;
 
-/** Brand on every view prototype: the StructInfo of the view's struct. */
-export const VIEW_STRUCT = Symbol('lmm.struct');
+/** Only this module (and bufferViews.ts) makes views: view constructors refuse to run without it. */
+export const MAKE_VIEW = Symbol('make a view');
+
+/** Reads the private state of instances of one view class (undefined for anything else). */
+export type StateReader = (value: object) => ViewState | undefined;
+/** View prototype → the state reader of its class. */
+const stateReaders = new WeakMap<object, StateReader>();
+/** The views behind the Proxies of long blocks and buffers (a private field is not seen through a Proxy). */
+const proxiedViews = new WeakMap<object, object>();
+
+/** Makes `prototype`'s instances known as views (their class's private state reader). */
+export function registerViewClass(prototype: object, read: StateReader): void {
+  stateReaders.set(prototype, read);
+}
+
+/** The state of a view (or of the view behind a view's Proxy); undefined for anything else. */
+export function viewState(value: unknown): ViewState | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const target = proxiedViews.get(value) ?? value;
+  let read: StateReader | undefined;
+  try {
+    read = stateReaders.get(Object.getPrototypeOf(target) as object);
+  } catch {
+    // A Proxy (the harness's own) refusing getPrototypeOf: not a view.
+    return undefined;
+  }
+  return read?.(target);
+}
+
+/** Registers the Proxy a view is handed out as, so the runtime still knows it for a view. */
+export function proxiedView<T extends object>(proxy: T, view: object): T {
+  proxiedViews.set(proxy, view);
+  return proxy;
+}
+
+/** A view's state, or a TypeError for `this` that is no view (an accessor called on something else). */
+export function stateOf(value: unknown): ViewState {
+  const state = viewState(value);
+  if (state === undefined) throw new TypeError('not a struct view');
+  return state;
+}
+
 /** How many `v[i]` indexes plain views answer on their prototype; longer blocks get a Proxy. */
 const PROTOTYPE_INDEXES = 64;
 
 const EMPTY = new DataView(new ArrayBuffer(8));
-const viewClasses = new WeakMap<StructInfo, ViewConstructor>();
+
+/**
+ * One struct's view class. Its state is in private fields of its own (a class per struct, not a
+ * subclass: V8 builds instances of a base class much faster), read by the hot accessors through
+ * the small functions its static block makes.
+ */
+interface ViewClass {
+  View: new (make: symbol, d: DataView, o: number, a: number, x: number, n: number) => object;
+  state: StateReader;
+  allocation(view: object): number;
+  units(view: object): number;
+  page(view: object): DataView;
+  offset(view: object): number;
+}
+
+const viewClasses = new WeakMap<StructInfo, ViewClass>();
 let host: ViewHost;
 /** The allocation a field write is going to (so a truncated string names its block). */
 let writingAllocation = -1;
@@ -68,51 +131,82 @@ export function viewHost(): ViewHost {
 }
 
 export function isView(value: unknown): value is StructView {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[VIEW_STRUCT] !== undefined;
+  return viewState(value) !== undefined;
 }
 
 export function viewStruct(view: StructView): StructInfo {
-  return (view as unknown as Record<symbol, StructInfo>)[VIEW_STRUCT];
+  return stateOf(view).info;
+}
+
+/** The allocation id a view belongs to (-1 for a poison view). */
+export function viewAllocation(view: StructView): number {
+  return stateOf(view).a;
+}
+
+/** The address of a view's first byte. */
+export function viewAddress(view: StructView): number {
+  return stateOf(view).x;
 }
 
 /** A view of `units` structs of `info` at `address` in allocation `allocId`. */
 export function makeView(info: StructInfo, d: DataView, o: number, allocId: number, address: number, units: number): StructView {
-  const View = viewClass(info);
-  const view = new View(d, o, allocId, address, units);
-  return units > PROTOTYPE_INDEXES ? indexable(view) : view;
+  const { View } = viewClass(info);
+  const view = new View(MAKE_VIEW, d, o, allocId, address, units);
+  return units > PROTOTYPE_INDEXES ? indexable(view, info) : view;
 }
 
 export function poisonView(info: StructInfo): StructView {
-  const View = viewClass(info);
-  return new View(EMPTY, 0, -1, 0, 0);
+  const { View } = viewClass(info);
+  return new View(MAKE_VIEW, EMPTY, 0, -1, 0, 0);
 }
 
-function viewClass(info: StructInfo): ViewConstructor {
-  let View = viewClasses.get(info);
-  if (View) return View;
-  const layout = layoutOf(info);
-  View = class {
-    _d: DataView;
-    _o: number;
-    _a: number;
-    _x: number;
-    _n: number;
-    constructor(d: DataView, o: number, a: number, x: number, n: number) {
-      this._d = d;
-      this._o = o;
-      this._a = a;
-      this._x = x;
-      this._n = n;
+function newViewClass(info: StructInfo): ViewClass {
+  let state!: StateReader;
+  let allocation!: (view: object) => number;
+  let units!: (view: object) => number;
+  let page!: (view: object) => DataView;
+  let offset!: (view: object) => number;
+  const View = class {
+    readonly #d: DataView;
+    readonly #o: number;
+    readonly #a: number;
+    readonly #x: number;
+    readonly #n: number;
+    constructor(make: symbol, d: DataView, o: number, a: number, x: number, n: number) {
+      if (make !== MAKE_VIEW) throw new TypeError('views are made by XCALLOC, not by new');
+      this.#d = d;
+      this.#o = o;
+      this.#a = a;
+      this.#x = x;
+      this.#n = n;
+    }
+    static {
+      state = (v) => (#a in v ? { info, d: v.#d, o: v.#o, a: v.#a, x: v.#x, n: v.#n } : undefined);
+      allocation = (v) => (v as InstanceType<typeof View>).#a;
+      units = (v) => (v as InstanceType<typeof View>).#n;
+      page = (v) => (v as InstanceType<typeof View>).#d;
+      offset = (v) => (v as InstanceType<typeof View>).#o;
     }
   };
+  return { View, state, allocation, units, page, offset };
+}
+
+function viewClass(info: StructInfo): ViewClass {
+  let cls = viewClasses.get(info);
+  if (cls) return cls;
+  cls = newViewClass(info);
+  // Registered before the accessors are made: a struct may point to itself.
+  viewClasses.set(info, cls);
+  const { View } = cls;
+  const layout = layoutOf(info);
   const proto = View.prototype as Record<PropertyKey, unknown>;
-  Object.defineProperty(proto, VIEW_STRUCT, { value: info });
+  registerViewClass(proto, cls.state);
   Object.defineProperty(proto, Symbol.toStringTag, { value: info.name });
-  for (const field of layout.fields) Object.defineProperty(proto, field.name, fieldAccessor(info, field));
+  for (const field of layout.fields) Object.defineProperty(proto, field.name, fieldAccessor(info, field, cls));
   for (let i = -1; i < PROTOTYPE_INDEXES; i++) {
     Object.defineProperty(proto, String(i), {
       get(this: StructView) {
-        return element(info, this, i);
+        return element(info, this, stateOf(this), i);
       },
     });
   }
@@ -121,13 +215,15 @@ function viewClass(info: StructInfo): ViewConstructor {
       const out: Record<string, unknown> = {};
       for (const field of layout.fields) {
         const value = (this as unknown as Record<string, unknown>)[field.name];
-        out[field.name] = isView(value) ? `0x${value._x.toString(16)}` : typeof value === 'bigint' ? String(value) : value;
+        const pointee = viewState(value);
+        out[field.name] = pointee ? `0x${pointee.x.toString(16)}` : typeof value === 'bigint' ? String(value) : value;
       }
       return out;
     },
   });
-  viewClasses.set(info, View);
-  return View;
+  Object.freeze(proto);
+  Object.freeze(View);
+  return cls;
 }
 
 /**
@@ -135,36 +231,39 @@ function viewClass(info: StructInfo): ViewConstructor {
  * bounds, reading no bytes: as in C, computing `&v[i]` is no error, but each access through it is
  * reported as the read or write it is, at its offset from the block.
  */
-export function element(info: StructInfo, view: StructView, i: number): StructView {
-  if (view._a < 0) return view;
-  if (i === 0 && view._n > 0) return view;
+function element(info: StructInfo, self: StructView, view: ViewState, i: number): StructView {
+  if (view.a < 0) return self;
+  if (i === 0 && view.n > 0) return self;
   const size = layoutOf(info).size;
-  if (!(i >= 0 && i < view._n)) return makeView(info, EMPTY, 0, view._a, view._x + i * size, 0);
-  return makeView(info, view._d, view._o + i * size, view._a, view._x + i * size, view._n - i);
+  if (!(i >= 0 && i < view.n)) return makeView(info, EMPTY, 0, view.a, view.x + i * size, 0);
+  return makeView(info, view.d, view.o + i * size, view.a, view.x + i * size, view.n - i);
 }
 
 /** Whether an access through the view cannot touch bytes: a poison view, a freed block, or outside it. */
-function unusable(view: StructView): boolean {
-  const a = view._a;
-  return a < 0 || host.freed[a] !== 0 || view._n <= 0;
+function unusable(view: ViewState): boolean {
+  const a = view.a;
+  return a < 0 || host.freed[a] !== 0 || view.n <= 0;
 }
 
 /** A Proxy answering every `v[i]` for blocks with more units than the prototype indexes. */
-function indexable(view: StructView): StructView {
-  const info = viewStruct(view);
-  return new Proxy(view, {
-    get(target, key) {
-      if (typeof key === 'string' && isIndex(key)) return element(info, target, Number(key));
-      return Reflect.get(target, key, target);
-    },
-    set(target, key, value) {
-      if (typeof key === 'string' && isIndex(key)) {
-        host.report('out-of-bounds', `cannot assign a whole element v[${key}] (assign its fields)`, target._a);
-        return true;
-      }
-      return Reflect.set(target, key, value, target);
-    },
-  });
+function indexable(view: object, info: StructInfo): StructView {
+  const state = stateOf(view);
+  return proxiedView(
+    new Proxy(view, {
+      get(target, key) {
+        if (typeof key === 'string' && isIndex(key)) return element(info, target, state, Number(key));
+        return Reflect.get(target, key, target);
+      },
+      set(target, key, value) {
+        if (typeof key === 'string' && isIndex(key)) {
+          host.report('out-of-bounds', `cannot assign a whole element v[${key}] (assign its fields)`, state.a);
+          return true;
+        }
+        return Reflect.set(target, key, value, target);
+      },
+    }),
+    view,
+  );
 }
 
 /**
@@ -179,8 +278,8 @@ export function isIndex(key: string): boolean {
 }
 
 /** True (and reported when freed) when the view's block can no longer be touched. */
-export function dead(view: StructView): boolean {
-  const a = view._a;
+export function dead(view: ViewState): boolean {
+  const a = view.a;
   if (a < 0) return true;
   if (host.freed[a] !== 0) {
     host.report('use-after-free', `use after free: ${host.describe(a)} was freed`, a);
@@ -192,7 +291,7 @@ export function dead(view: StructView): boolean {
 type Reader = (d: DataView, o: number) => unknown;
 type Writer = (d: DataView, o: number, value: unknown) => void;
 
-function fieldAccessor(info: StructInfo, field: ResolvedField): PropertyDescriptor {
+function fieldAccessor(info: StructInfo, field: ResolvedField, cls: ViewClass): PropertyDescriptor {
   const off = field.offset;
   const name = field.name;
   const type = field.fieldType;
@@ -201,26 +300,32 @@ function fieldAccessor(info: StructInfo, field: ResolvedField): PropertyDescript
     const size = field.size;
     return {
       get(this: StructView) {
-        if (this._a < 0) return poisonView(target);
+        const s = stateOf(this);
+        if (s.a < 0) return poisonView(target);
         // A freed or outside view's member is one too: the access through it is what gets reported.
-        return makeView(target, this._d, this._o + off, this._a, this._x + off, this._n > 0 ? 1 : 0);
+        return makeView(target, s.d, s.o + off, s.a, s.x + off, s.n > 0 ? 1 : 0);
       },
       set(this: StructView, value: unknown) {
-        if (unusable(this)) {
-          host.badAccess(this, true, off, size, name);
+        const s = stateOf(this);
+        if (unusable(s)) {
+          host.badAccess(s, true, off, size, name);
           return;
         }
-        copyStruct(this._d, this._o + off, value, size, `${info.name}.${name}`);
+        copyStruct(s.d, s.o + off, value, size, `${info.name}.${name}`);
       },
     };
   }
   if (type.kind === 'array') {
     return {
       get(this: StructView) {
-        return arrayView(this, off, type.element, type.length, field);
+        return arrayView(stateOf(this), off, type.element, type.length, field);
       },
       set(this: StructView) {
-        host.report('out-of-bounds', `cannot assign the array ${info.name}.${name} as a whole (assign its elements)`, this._a);
+        host.report(
+          'out-of-bounds',
+          `cannot assign the array ${info.name}.${name} as a whole (assign its elements)`,
+          stateOf(this).a,
+        );
       },
     };
   }
@@ -229,23 +334,25 @@ function fieldAccessor(info: StructInfo, field: ResolvedField): PropertyDescript
   const write = bitField?.write ?? writer(type, `${info.name}.${name}`);
   const fallback = zeroOf(type);
   const size = field.size;
+  // The hot path: a few private reads of `this` (each a TypeError when `this` is no view of this struct).
+  const { allocation, units, page, offset } = cls;
   return {
     get(this: StructView) {
-      const a = this._a;
-      if (a < 0 || host.freed[a] !== 0 || this._n <= 0) {
-        host.badAccess(this, false, off, size, name);
+      const a = allocation(this);
+      if (a < 0 || host.freed[a] !== 0 || units(this) <= 0) {
+        host.badAccess(stateOf(this), false, off, size, name);
         return fallback;
       }
-      return read(this._d, this._o + off);
+      return read(page(this), offset(this) + off);
     },
     set(this: StructView, value: unknown) {
-      const a = this._a;
-      if (a < 0 || host.freed[a] !== 0 || this._n <= 0) {
-        host.badAccess(this, true, off, size, name);
+      const a = allocation(this);
+      if (a < 0 || host.freed[a] !== 0 || units(this) <= 0) {
+        host.badAccess(stateOf(this), true, off, size, name);
         return;
       }
       writingAllocation = a;
-      write(this._d, this._o + off, value);
+      write(page(this), offset(this) + off, value);
     },
   };
 }
@@ -357,18 +464,20 @@ function toBigInt(value: unknown): bigint {
 /** What a pointer field stores for an assigned value: a view's address, null → 0, or a raw address. */
 export function addressOfValue(value: unknown, where: string): number {
   if (value === null || value === undefined) return 0;
-  if (isView(value)) return value._x;
+  const view = viewState(value);
+  if (view !== undefined) return view.x;
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
   throw new TypeError(`${where}: a pointer field takes a struct view, null or an address, not ${typeof value}`);
 }
 
 function copyStruct(d: DataView, o: number, value: unknown, size: number, where: string): void {
-  if (!isView(value)) throw new TypeError(`${where}: assign a struct view (it is copied, like a C struct assignment)`);
-  if (unusable(value)) {
-    host.badAccess(value, false, 0, size, `${viewStruct(value).name} (the whole struct, copied)`);
+  const source = viewState(value);
+  if (source === undefined) throw new TypeError(`${where}: assign a struct view (it is copied, like a C struct assignment)`);
+  if (unusable(source)) {
+    host.badAccess(source, false, 0, size, `${source.info.name} (the whole struct, copied)`);
     return;
   }
-  for (let i = 0; i < size; i++) d.setUint8(o + i, value._d.getUint8(value._o + i));
+  for (let i = 0; i < size; i++) d.setUint8(o + i, source.d.getUint8(source.o + i));
 }
 
 export function readCString(d: DataView, o: number, n: number): string {
@@ -438,7 +547,7 @@ function decodeUtf8(bytes: number[]): string {
  * bytes; an index past the end is reported and reads as 0 / null. Whether the block can be touched
  * is asked at each access (a view of the array may outlive the block's XFREE).
  */
-function arrayView(base: StructView, off: number, elementType: FieldType, length: number, field: ResolvedField): unknown {
+function arrayView(base: ViewState, off: number, elementType: FieldType, length: number, field: ResolvedField): unknown {
   const elementSize = length > 0 ? field.size / length : 0;
   const where = field.name;
   const fallback = zeroOf(elementType);
@@ -458,18 +567,18 @@ function arrayView(base: StructView, off: number, elementType: FieldType, length
       host.badAccess(base, isWrite, at, elementSize, `${where}[${i}]`);
       return -1;
     }
-    if (base._a < 0) return -1;
+    if (base.a < 0) return -1;
     if (!(i >= 0 && i < length)) {
-      host.report('out-of-bounds', `index ${i} is out of bounds of ${where}[${length}]`, base._a);
+      host.report('out-of-bounds', `index ${i} is out of bounds of ${where}[${length}]`, base.a);
       return -1;
     }
-    return base._o + at;
+    return base.o + at;
   };
   const at = (i: number): unknown => {
     const o = checked(i, false);
     if (o < 0) return structTarget ? poisonView(structTarget) : fallback;
-    if (structTarget) return makeView(structTarget, base._d, o, base._a, base._x + off + i * elementSize, base._n > 0 ? 1 : 0);
-    return read!(base._d, o);
+    if (structTarget) return makeView(structTarget, base.d, o, base.a, base.x + off + i * elementSize, base.n > 0 ? 1 : 0);
+    return read!(base.d, o);
   };
   const target = { length };
   return new Proxy(target, {
@@ -494,9 +603,9 @@ function arrayView(base: StructView, off: number, elementType: FieldType, length
         }
         const o = checked(i, true);
         if (o < 0) return true;
-        writingAllocation = base._a;
-        if (structTarget) copyStruct(base._d, o, value, elementSize, where);
-        else write!(base._d, o, value);
+        writingAllocation = base.a;
+        if (structTarget) copyStruct(base.d, o, value, elementSize, where);
+        else write!(base.d, o, value);
       }
       return true;
     },

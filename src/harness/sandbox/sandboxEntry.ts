@@ -1,9 +1,10 @@
 /**
- * What runs inside the harness's vm context, next to the harness: the runtime, the
- * `lmm-studio` module and the analyses (so `mm_leak_check()` answers synchronously, and the end
- * of run report is computed where the heap is). Bundled as one script (`globalName` __lmmSandbox);
- * the worker evaluates it in the context, so every object the harness can reach belongs to
- * the context's realm, whose globals are only the JavaScript built-ins.
+ * One run inside the harness worker: the runtime, the `lmm-studio` module and the analyses, in
+ * the worker's own (locked-down) realm. The harness runs in a Compartment and reaches only the
+ * hardened `lmm-studio` module this returns; the records the verdicts are computed from (the
+ * heap, the allocation log, the memory errors, the leak checks) are the runtime's, which the
+ * harness can call into but never hold. `mm_leak_check()` still answers synchronously: the
+ * analyses run here, where the heap is.
  */
 import type { RunData, Site } from '../../analysis/analysisInput';
 import { checkLeaks, type LeakCheckResult } from '../../analysis/leakCheck';
@@ -12,13 +13,14 @@ import { matchErrorSuppression, parseSuppressions, type Suppression } from '../.
 import { createLmmStudioModule } from '../api/lmmStudioModule';
 import { HarnessLocator, type LocatorData } from '../compile/harnessLocator';
 import {
+  HarnessExit,
   HarnessRuntime,
   TimeLimitExceeded,
   type LeakCheckPoint,
   type MemoryErrorsUpdate,
   type RuntimeBatch,
 } from '../runtime/harnessRuntime';
-import { finishRun } from './finishRun';
+import { finishRun, type FinishedRun } from './finishRun';
 
 export interface SandboxRunOptions {
   harnessFile: string;
@@ -35,25 +37,34 @@ export interface SandboxRunOptions {
   harnessScriptName: string;
 }
 
-export interface SandboxRun {
-  require(name: string): unknown;
-  /** Streams what is left and returns the end-of-run results as JSON text. */
-  finish(): string;
-  /** The harness call stack where the run is now (for a crash or time limit). */
-  currentStack(): string;
-  /** Whether `error` is the loop check's time-limit stop; its loop site as JSON, or null. */
-  timeLimitSite(error: unknown): string | null;
+export interface SandboxCallbacks {
+  onBatch(batch: RuntimeBatch): void;
+  onOutput(text: string): void;
+  onLeakCheck?(check: LeakCheckReport): void;
+  onMemoryErrors?(update: MemoryErrorsUpdate): void;
+  /** Element 0 is set by the parent to ask for a leak check at the next heap call. */
+  leakCheckRequests?: Int32Array;
+  /** Polled every few loop turns: true once the parent asked the run to stop. */
+  stopRequested(): boolean;
 }
 
-export function startRun(
-  optionsJson: string,
-  onBatch: (batch: RuntimeBatch) => void,
-  onOutput: (text: string) => void,
-  leakCheckRequests?: Int32Array,
-  onLeakCheck?: (check: LeakCheckReport) => void,
-  onMemoryErrors?: (update: MemoryErrorsUpdate) => void,
-): SandboxRun {
-  const options = JSON.parse(optionsJson) as SandboxRunOptions;
+export interface SandboxRun {
+  /** The hardened `lmm-studio` module: what `require('lmm-studio')` answers in the harness. */
+  lmmStudio: object;
+  /** Streams what is left and computes the end-of-run results from the runtime's records. */
+  finish(): FinishedRun;
+  /** The harness call stack where the run is now (for a crash or time limit). */
+  currentStack(): Site[];
+  /** The loop site of the runtime's time-limit stop, null for a stop without one, undefined when `error` is not one. */
+  timeLimitSite(error: unknown): Site | null | undefined;
+  /** Whether `error` is the harness calling `exit(status)` (a normal end). */
+  isExit(error: unknown): boolean;
+}
+
+/** Loop turns between two looks at the parent's stop request (an atomic read each). */
+const STOP_POLL_EVERY = 1024;
+
+export function startRun(options: SandboxRunOptions, callbacks: SandboxCallbacks): SandboxRun {
   const suppressions: Suppression[] =
     options.suppressionsText !== undefined
       ? parseSuppressions(options.suppressionsText, options.suppressionsFile ?? '.lmmsupp')
@@ -61,6 +72,7 @@ export function startRun(
   const locator = new HarnessLocator(options.locator);
   // Enough frames to get past the runtime's own into the harness's 8.
   Error.stackTraceLimit = 24;
+  const { onLeakCheck, onMemoryErrors, leakCheckRequests } = callbacks;
   const runtime = new HarnessRuntime({
     stackFrames: (stack) => locator.framesOf(stack, options.harnessScriptName, 8),
     harnessFile: options.harnessFile,
@@ -70,11 +82,11 @@ export function startRun(
     ...(options.memoryCap !== undefined ? { memoryCap: options.memoryCap } : {}),
     deadline: options.deadline,
     batchIntervalMs: options.batchIntervalMs,
-    onBatch,
+    onBatch: (batch) => callbacks.onBatch(batch),
     onOutput: (text) => {
       // What was recorded before the print streams first, so output and heap ops stay in order.
       runtime.flush();
-      onOutput(String(text));
+      callbacks.onOutput(String(text));
     },
     leakCheck: (data: RunData) => {
       // The per-block arrays (5 bytes a live block) are for the end-of-run analyses only; a long
@@ -109,24 +121,33 @@ export function startRun(
         }
       : {}),
   });
-  const lmmStudio = createLmmStudioModule(runtime);
-  return {
-    require(name: string) {
-      if (name === 'lmm-studio') return lmmStudio;
-      throw new Error(`a harness can import only 'lmm-studio' and its own files, not '${name}'`);
+  const api = createLmmStudioModule(runtime) as Record<string, unknown> & { __lmmLoop(site: number): void };
+  // A stop asked for by the parent (Stop Run, the time limit, the memory limit) ends the run at
+  // the next loop turn, as the runtime's own deadline does: the heap is intact and reported.
+  let turns = 0;
+  const loop = api.__lmmLoop;
+  const lmmStudio = harden({
+    ...api,
+    __lmmLoop(site: number) {
+      if ((++turns & (STOP_POLL_EVERY - 1)) === 0 && callbacks.stopRequested()) runtime.timedOut = true;
+      loop(site);
     },
+  });
+  return {
+    lmmStudio,
     finish() {
       runtime.flush();
-      return JSON.stringify(finishRun(runtime, suppressions), (_key, value) =>
-        typeof value === 'bigint' ? String(value) : value,
-      );
+      return finishRun(runtime, suppressions);
     },
     currentStack() {
-      return JSON.stringify(runtime.currentStack());
+      return runtime.currentStack();
+    },
+    isExit(error: unknown) {
+      return error instanceof HarnessExit;
     },
     timeLimitSite(error: unknown) {
-      if (!(error instanceof TimeLimitExceeded)) return null;
-      return JSON.stringify(error.site ?? null);
+      if (!(error instanceof TimeLimitExceeded)) return undefined;
+      return error.site ?? null;
     },
   };
 }

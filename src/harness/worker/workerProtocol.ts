@@ -5,14 +5,29 @@ import type { LocatorData } from '../compile/harnessLocator';
 import type { MemoryErrorsUpdate, RuntimeBatch } from '../runtime/harnessRuntime';
 import type { FinishedRun } from '../sandbox/finishRun';
 
+/** Elements of the shared `control` array (Int32) between the parent and the worker. */
+export const CONTROL = {
+  /** Set to 1 by the parent to stop the run (Stop Run, time or memory limit): it ends at the next loop turn. */
+  stop: 0,
+  /** Output messages the parent has taken in (it adds 1 each and notifies): the worker's back-pressure. */
+  outputTaken: 1,
+  length: 2,
+} as const;
+
 export interface WorkerInput {
-  /** The sandbox bundle (runtime + `lmm-studio` + analyses), evaluated in the vm context. */
-  sandboxSource: string;
-  /** The compiled harness (CommonJS), and the file name its stack frames carry. */
+  /** The compiled harness (the Compartment script of compartmentScript.ts), and the file name its stack frames carry. */
   harnessCode: string;
   harnessScriptName: string;
   /** Shared with the parent: it sets element 0 (Int32) to ask for a leak check while the harness runs. */
   leakCheckRequests?: SharedArrayBuffer;
+  /** `CONTROL.length` Int32 elements shared with the parent. */
+  control: SharedArrayBuffer;
+  /**
+   * Shared with the parent when it paces the run: Int32 element 0 counts the batches the worker
+   * posted, element 1 those the parent has taken in. The worker waits while `maxBatchesInFlight`
+   * are not taken in yet, so a harness faster than its consumer slows down instead of flooding it.
+   */
+  batchFlow?: { counters: SharedArrayBuffer; maxBatchesInFlight: number };
   /** JSON of `SandboxRunOptions` (the deadline is set by the worker when it starts). */
   runOptions: {
     harnessFile: string;
@@ -32,7 +47,7 @@ export interface WorkerInput {
 export type WorkerMessage =
   /** Heap operations recorded since the previous batch. */
   | { type: 'batch'; batch: RuntimeBatch }
-  /** Text the harness printed. */
+  /** Text the harness printed (the parent adds 1 to `CONTROL.outputTaken` once it has taken it in). */
   | { type: 'output'; text: string }
   /**
    * A leak check that just ran (`mm_leak_check()`, or `requested` by Check Leaks Now): its loss
@@ -45,7 +60,14 @@ export type WorkerMessage =
    */
   | { type: 'memoryErrors'; update: MemoryErrorsUpdate }
   /** The run ended; `finished` is present whenever the heap could still be reported. */
-  | { type: 'end'; outcome: WorkerOutcome; finished?: FinishedRun; finishError?: string };
+  | {
+      type: 'end';
+      outcome: WorkerOutcome;
+      finished?: FinishedRun;
+      finishError?: string;
+      /** Prints that did not go out (the output bound or the deadline), and why the first did not. */
+      outputDropped?: { lines: number; reason: string };
+    };
 
 export type WorkerOutcome =
   | { kind: 'completed' }

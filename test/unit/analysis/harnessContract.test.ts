@@ -12,6 +12,7 @@ import { checkLeaks } from '../../../src/analysis/leakCheck';
 import { buildRunReport, failingKinds } from '../../../src/analysis/runReport';
 import { formatTextReport } from '../../../src/analysis/textReport';
 import { createLmmStudioModule } from '../../../src/harness/api/lmmStudioModule';
+import { HARNESS_GLOBALS } from '../../../src/harness/compile/compartmentScript';
 import { compileHarness } from '../../../src/harness/compile/compileHarness';
 import { HarnessRuntime } from '../../../src/harness/runtime/harnessRuntime';
 
@@ -67,10 +68,12 @@ async function run(source: string): Promise<{ data: RunData; runtime: HarnessRun
     });
     const api = createLmmStudioModule(runtime);
     const module = { exports: {} as { default?: () => void } };
-    new Function('require', 'module', 'exports', compiled.code)(
+    // The compiled script is a function of require, module, exports and the built-ins.
+    (new Function(`return ${compiled.code}`)() as (...args: unknown[]) => void)(
       (name: string) => (name === 'lmm-studio' ? api : undefined),
       module,
       module.exports,
+      ...HARNESS_GLOBALS.map((name) => (globalThis as Record<string, unknown>)[name]),
     );
     module.exports.default!();
     return { data: runtime.runData(), runtime };

@@ -113,7 +113,10 @@ function harnessLayouts(source: string): Map<string, StructLayout> {
 describe('lmm import-c', () => {
   it("translates the seed's structs with their C layout", () => {
     const result = importCHeader(SEED, 'seed.h');
-    assert.deepEqual(result.notes, []);
+    assert.deepEqual(
+      result.notes.map((n) => [n.line, n.info]),
+      [[2, true]],
+    );
     assert.deepEqual(
       result.structs.map((s) => [s.name, s.size, s.align, s.harnessSize]),
       [
@@ -219,7 +222,7 @@ describe('lmm import-c', () => {
     }
   });
 
-  it('says what it could not translate, with header lines, and keeps the bytes', () => {
+  it('writes unions, bit-fields, enums, long double and flexible arrays with the layout decorators', () => {
     const result = importCHeader(SHAPES, 'shapes.h');
     const notes = result.notes.map((n) => `${n.line}: ${n.message}`);
     const expect = (line: number, pattern: RegExp) =>
@@ -227,79 +230,109 @@ describe('lmm import-c', () => {
         notes.some((n) => n.startsWith(`${line}: `) && pattern.test(n)),
         `a note on line ${line} like ${pattern}\n${notes.join('\n')}`,
       );
-    expect(6, /union value_: a harness has no unions/);
     expect(15, /struct shape\.area: a function pointer has no harness equivalent; kept as u64/);
-    expect(17, /struct shape\.value: value_t has no harness equivalent \(a union\); kept as 16 bytes/);
-    expect(18, /bit-fields flags:3, visible:1 have no harness equivalent; kept as 1 byte\(s\) at offset 128/);
-    expect(22, /long double has no harness equivalent; kept as 16 bytes/);
     expect(27, /struct shape\.handle: points to struct opaque, not defined in this header/);
-    expect(31, /struct packet\.data: a flexible \(or zero-length\) array member/);
-    assert.match(result.source, /\/\/ TODO\(lmm import-c\): bit-fields flags:3, visible:1\n {2}@u8 bits_flags!: number;/);
-    assert.match(
-      result.source,
-      /\/\/ TODO\(lmm import-c\): value_t in C \(a union\): kept as bytes\n {2}@array\(u64, 2\) value!: CArray<bigint>;/,
-    );
-    assert.match(
-      result.source,
-      /\/\/ short\[3\]\[4\] in C: flattened to 12 elements\n {2}@array\(i16, 12\) grid!: CArray<number>;/,
-    );
+    assert.match(result.source, /@union\nclass value_t \{/);
+    assert.match(result.source, /@field\(\(\) => value_t\) value!: value_t;/);
+    assert.match(result.source, /@bits\(u32, 3\) flags!: number;\n {2}@bits\(u32, 1\) visible!: number;/);
+    assert.match(result.source, /@f80 precise!: number;/);
+    assert.match(result.source, /@cenum\(\{ V0: 0, V1: 5, V2: 6 \}\) color!: number;/);
+    assert.match(result.source, /@array\(u8, 0\) data!: CArray<number>;/);
     assert.match(result.source, /@array\(char\(16\), 4\) tags!: CArray<string>;/);
-    assert.match(result.source, /@array\(ptr\(\(\) => node_t\), 2\) kids!: CArray<node_t \| null>;/);
-    // A C string points to a buffer (XCALLOC_BUF): a pointer the leak check follows.
     assert.match(result.source, /\n {2}@ptr\(buf\) label!: Buf \| null;/);
-    assert.match(result.source, /import \{[^}]*\bbuf\b[^}]*, type Buf[^}]*\} from 'lmm-studio';/);
-    // Other pointers to what is not a struct stay bytes of the same size.
     assert.match(result.source, /@u64 user_data!: bigint;/);
-    assert.match(result.source, /@field\(\(\) => shape_size\) size!: shape_size;/);
-    assert.match(result.source, /@array\(\(\) => point, 3\) corners!: CArray<point>;/);
-    // The anonymous struct is declared before the struct that embeds it.
     assert.ok(result.source.indexOf('class shape_size') < result.source.indexOf('class shape '));
+    assert.deepEqual(
+      result.structs.map((s) => [s.name, s.status]),
+      [
+        ['point', 'written'],
+        ['value_t', 'written'],
+        ['node_t', 'written'],
+        ['shape_size', 'written'],
+        ['shape', 'flagged'],
+        ['packet', 'written'],
+      ],
+    );
   });
-
-  it('reports unknown types and syntax errors with their lines and goes on', () => {
+  it('reports unknown types and syntax errors with their lines, and writes no class for a struct it cannot lay out', () => {
     const result = importCHeader(
       'struct a { mystery_t m; int x; };\nstruct b { int x }\nstruct c { int y; };\n/* open comment',
       'bad.h',
     );
-    assert.deepEqual(result.structs, []);
     assert.deepEqual(result.notes, [{ line: 4, message: 'comment is not closed with */' }]);
     const partial = importCHeader('struct a { mystery_t m; int x; };\nstruct b { int x }\nstruct c { int y; };\n', 'bad.h');
     assert.deepEqual(
       partial.notes.map((n) => [n.line, n.message]),
       [
         [1, "struct a.m: unknown type 'mystery_t' (not declared in this header): its size is unknown"],
-        [1, "struct a.m: not translated (mystery_t); the struct's layout will differ"],
+        [1, 'struct a: no harness class: its layout is unknown (see the messages about its members)'],
         [2, "expected ';', found '}'"],
       ],
     );
-    assert.equal(struct(partial, 'a').size, null);
+    assert.equal(struct(partial, 'a').status, 'dropped');
+    assert.doesNotMatch(partial.source, /class a \{/);
+    assert.match(partial.source, /\/\/ struct a \(bad\.h:1\): not imported: its layout is unknown/);
     assert.equal(struct(partial, 'c').size, 4);
   });
-
-  it('says that packing and alignment attributes are not followed', () => {
+  it('lays out packed and aligned as gcc does, and writes no class under a #pragma pack it does not follow', () => {
     const result = importCHeader(
       '#pragma pack(push, 1)\nstruct p1 { char a; int b; };\n#pragma pack(pop)\n' +
-        'struct __attribute__((packed)) p2 { char a; long b; };\nstruct p3 { char a; } __attribute__((aligned(16)));\n',
+        'struct __attribute__((packed)) p2 { char a; long b; };\nstruct p3 { char a; } __attribute__((aligned(16)));\n' +
+        'struct p4 { char a; int b __attribute__((aligned(8))); _Alignas(16) char c; };\n',
       'p.h',
     );
     assert.deepEqual(
-      result.notes.map((n) => [n.line, n.message.split(':')[0]]),
+      result.structs.map((s) => [s.name, s.size, s.align, s.status]),
       [
-        [1, '#pragma pack(push, 1)'],
-        [4, 'packed'],
-        [5, 'aligned'],
+        ['p1', 8, 4, 'dropped'],
+        ['p2', 9, 1, 'written'],
+        ['p3', 16, 16, 'written'],
+        ['p4', 32, 16, 'written'],
       ],
+    );
+    assert.match(result.notes[0]!.message, /p1: no harness class: it is under #pragma pack\(push, 1\) \(line 1\)/);
+    assert.match(result.source, /@struct\(\{ packed: true \}\)\nclass p2/);
+    assert.match(result.source, /@struct\(\{ aligned: 16 \}\)\nclass p3/);
+    assert.match(result.source, /@aligned\(8\) @i32 b!: number;/);
+  });
+  it('never writes a class whose layout the harness cannot make exactly, and what embeds or points to it adapts', () => {
+    const result = importCHeader(
+      'struct odd { char c; int : 3; };\n' + // the harness must name the bit-field, which would align the struct to 4
+        'struct holder { short s; struct odd inner; struct odd *link; };\n' +
+        'struct fine { struct holder h; };\n',
+      'odd.h',
     );
     assert.deepEqual(
-      result.structs.map((s) => [s.name, s.size]),
+      result.structs.map((s) => [s.name, s.size, s.status]),
       [
-        ['p1', 8],
-        ['p2', 16],
-        ['p3', 1],
+        ['odd', 2, 'dropped'],
+        ['holder', 16, 'flagged'],
+        ['fine', 16, 'written'],
       ],
     );
+    assert.ok(
+      result.notes.some(
+        (n) =>
+          n.line === 1 &&
+          /odd: no harness class: the harness class would be 4 bytes \(align 4\), C's is 2 \(align 1\)/.test(n.message),
+      ),
+    );
+    assert.ok(
+      result.notes.some(
+        (n) => n.line === 2 && /holder\.inner: struct odd in C, which has no harness class: kept as bytes/.test(n.message),
+      ),
+    );
+    assert.ok(
+      result.notes.some(
+        (n) => n.line === 2 && /holder\.link: points to struct odd, which has no harness class; kept as u64/.test(n.message),
+      ),
+    );
+    assert.doesNotMatch(result.source, /class odd\b|MM_REG_STRUCT\(odd\)/);
+    // What is written runs with the real decorators and has C's layout.
+    const layouts = harnessLayouts(result.source);
+    assert.equal(layouts.get('holder')!.size, 16);
+    assert.equal(layouts.get('fine')!.size, 16);
   });
-
   it('renames what TypeScript cannot take and evaluates #define and enum constants', () => {
     const result = importCHeader(
       '#define N (1 << 3)\nenum { SLOTS = N + 2 };\nstruct new { char names[SLOTS][N]; int constructor; };',

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../../src/cli/lmm';
@@ -121,4 +121,20 @@ describe('lmm trace', () => {
     assert.equal(good.status, 0);
     assert.equal(good.stdout, readFileSync(join(fixtures, 'seed-testapp-120-students.expected'), 'utf8'));
   });
+});
+
+describe('lmm trace on the conformance corpus (read in chunks, output as bytes)', () => {
+  const corpus = join(__dirname, '..', '..', 'fixtures', 'conformance');
+  for (const name of readdirSync(corpus).filter((f) => f.endsWith('.trace'))) {
+    it(`prints ${name.replace(/\.trace$/, '.expected')} byte for byte`, async () => {
+      let stdout: Uint8Array = new Uint8Array(0);
+      const code = await main(['trace', join(corpus, name)], {
+        stdout: () => assert.fail('the bytes go through stdoutBytes'),
+        stderr: () => {},
+        stdoutBytes: (bytes) => (stdout = Uint8Array.from(bytes)),
+      });
+      assert.equal(code, 0);
+      assert.ok(Buffer.from(stdout).equals(readFileSync(join(corpus, name.replace(/\.trace$/, '.expected')))));
+    });
+  }
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { HarnessNotRunError, recordedText, recordHarnessWorkload } from '../../../src/harness/recordHarnessWorkload';
 import { nodeHarness } from '../../support/nodeHarness';
 import { compareRunsChoice } from '../../../src/extension/model/compareRunsChoice';
-import { runPoliciesFromText } from '../../../src/extension/model/policyWorkerProtocol';
+import { runPoliciesFromText } from '../../../src/extension/model/policyWorkerJob';
 import { runPoliciesOffThread } from '../../../src/extension/policyRunner';
 
 const examples = join(__dirname, '..', '..', '..', 'examples');

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type * as vscode from 'vscode';
 import { createHarnessRunner } from '../../../src/extension/harnessRunner';
 import type { HarnessRunHandle } from '../../../src/extension/runController';
-import { asReport, type ReportLeakCheck } from '../../../src/extension/model/runReport';
+import { asReport, type ReportLeakCheck } from '../../../src/protocol/runReportSchema';
 
 const HARNESS = `import { struct, u32, MM_REG_STRUCT, XCALLOC } from 'lmm-studio';
 @struct class leaf_t { @u32 value!: number; }

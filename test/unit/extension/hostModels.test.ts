@@ -9,7 +9,7 @@ import { statusText } from '../../../src/extension/model/statusText';
 import { isHarnessFile, isTraceFile } from '../../../src/harness/harnessFiles';
 import { harnessBaseName, harnessTemplate, withPathsEntry } from '../../../src/extension/harnessTemplate';
 import { compareRunsHtml, compareRunsMarkdown } from '../../../src/extension/model/compareRuns';
-import { asReport, type LmmReport, type ReportLeak } from '../../../src/extension/model/runReport';
+import { asReport, type LmmReport, type ReportLeak } from '../../../src/protocol/runReportSchema';
 import { parseHostToWebview } from '../../../src/protocol/webviewMessages';
 import { scanHarness } from '../../../src/server/harnessScan';
 
@@ -136,9 +136,10 @@ describe('extension host models', () => {
     assert.equal(statusText(run).text, '$(check) LMM 3 pages · 4,296 B', 'a trace has no leak figure');
     run.kind = 'harness';
     run.report = { ...report, leaks: [leak({}), leak({ kind: 'still-reachable' })] };
-    assert.equal(statusText(run).text, '$(warning) LMM 3 pages · 4,296 B · 2 leaked');
+    assert.equal(statusText(run).text, '$(warning) LMM 3 pages · 4,296 B · 2 leaked at the end');
     run.status = 'failed';
     run.message = 'list.lmm.ts:3:1: boom';
+    run.kind = 'trace';
     assert.deepEqual(statusText(run), { text: '$(error) LMM failed', tooltip: 't.trace failed: list.lmm.ts:3:1: boom' });
   });
 

@@ -6,7 +6,7 @@ import {
   type LmmReport,
   type ReportError,
   type ReportLeakCheck,
-} from '../../../src/extension/model/runReport';
+} from '../../../src/protocol/runReportSchema';
 import { RunStore, type RunChange } from '../../../src/extension/model/runState';
 import { statusText } from '../../../src/extension/model/statusText';
 import { runDiagnostics, type SourceFiles } from '../../../src/server/runDiagnostics';
@@ -164,8 +164,11 @@ describe('memory errors while a harness runs: the extension’s models', () => {
     assert.match(text, /^\$\(sync~spin\) LMM .* · 1,300 memory errors · 0 leaked at step 50$/);
     assert.match(tooltip, / 1,300 memory errors so far \(in the Problems panel\)\./);
     await store.end(run, 'stopped', { message: 'stopped by request' });
-    assert.match(statusText(run).text, /^\$\(debug-stop\) LMM stopped · .* · 1,300 memory errors$/);
-    assert.match(statusText(run).tooltip, /1,300 memory errors before the stop\)\.$/);
+    assert.match(statusText(run).text, /^\$\(debug-stop\) LMM stopped · .* · 1,300 memory errors · 0 leaked at step 50$/);
+    assert.match(
+      statusText(run).tooltip,
+      /1,300 memory errors before the stop\)\. Its last leak check, at step 50, found 0 leaked blocks\.$/,
+    );
   });
 
   it('status bar: errors a suppression silences are not counted, while the run goes on nor at its end', async () => {

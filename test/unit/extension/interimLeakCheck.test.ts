@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { leakNodes } from '../../../src/extension/model/leaksTree';
 import { MemoryMapFeed } from '../../../src/extension/model/memoryMapFeed';
 import { runResultsParams } from '../../../src/extension/model/runResultsParams';
-import { asLeakCheck, type LmmReport, type ReportLeak, type ReportLeakCheck } from '../../../src/extension/model/runReport';
+import { asLeakCheck, type LmmReport, type ReportLeak, type ReportLeakCheck } from '../../../src/protocol/runReportSchema';
 import { RunStore, type RunChange } from '../../../src/extension/model/runState';
 import { statusText } from '../../../src/extension/model/statusText';
 import { parseHostToWebview } from '../../../src/protocol/webviewMessages';
@@ -84,7 +84,11 @@ describe('leak checks while a harness runs: the extension’s models', () => {
   it('Leaks view: “leak check at step N (run in progress)” over the check’s leaks; the final report replaces it', async () => {
     const store = new RunStore(4, 0);
     const run = begin(store);
-    assert.deepEqual(leakNodes(run), [], 'nothing before any check');
+    assert.deepEqual(
+      leakNodes(run).map((n) => n.label),
+      ['no leak check yet (run in progress)'],
+      'before any check, that none ran yet',
+    );
     store.leakCheckDuringRun(run, check(1234, { requested: true }));
     let nodes = leakNodes(run);
     assert.equal(nodes[0]!.label, 'leak check at step 1,234 (run in progress)');

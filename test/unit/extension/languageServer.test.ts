@@ -5,7 +5,7 @@ import { scanHarness } from '../../../src/server/harnessScan';
 import { staticDiagnostics } from '../../../src/server/staticChecks';
 import { failureSiteOf, runDiagnostics, type SourceFiles } from '../../../src/server/runDiagnostics';
 import { codeActions, codeLenses, completionAt, hoverAt, layoutMarkdown, reorderEdit } from '../../../src/server/editorFeatures';
-import type { LmmReport, ReportSite } from '../../../src/extension/model/runReport';
+import type { LmmReport, ReportSite } from '../../../src/protocol/runReportSchema';
 
 const FILE = '/w/list.lmm.ts';
 const HARNESS = `import { struct, field, array, char, u8, u32, u64, ptr, MM_REG_STRUCT, XCALLOC, XFREE } from 'lmm-studio';

@@ -20,7 +20,7 @@ import {
 } from '../../../src/extension/model/policyCompare';
 import { pageRows, policyPagesSvg } from '../../../src/extension/model/policyPagesSvg';
 import { compareRunsChoice } from '../../../src/extension/model/compareRunsChoice';
-import { runPoliciesFromText } from '../../../src/extension/model/policyWorkerProtocol';
+import { runPoliciesFromText } from '../../../src/extension/model/policyWorkerJob';
 import { runPoliciesOffThread } from '../../../src/extension/policyRunner';
 import { POLICY_NAMES } from '../../../src/policies/policyRegistry';
 

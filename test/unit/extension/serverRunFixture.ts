@@ -4,7 +4,7 @@
  * in a RunStore.
  */
 import { HeapReplay } from '../../../src/extension/model/heapReplay';
-import type { LmmReport } from '../../../src/extension/model/runReport';
+import type { LmmReport } from '../../../src/protocol/runReportSchema';
 import type { RunState, RunStore } from '../../../src/extension/model/runState';
 
 export const FILE = '/w/server.lmm.ts';

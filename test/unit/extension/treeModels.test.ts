@@ -10,7 +10,7 @@ import { freeListNodes } from '../../../src/extension/model/freeListsTree';
 import { leakNodes } from '../../../src/extension/model/leaksTree';
 import { freeSiteFigures, siteFigures } from '../../../src/extension/model/siteFigures';
 import { MAX_CHILDREN, type TreeNode } from '../../../src/extension/model/treeNode';
-import type { LmmReport, ReportLeak } from '../../../src/extension/model/runReport';
+import type { LmmReport, ReportLeak } from '../../../src/protocol/runReportSchema';
 
 const fixtures = join(__dirname, '..', '..', 'fixtures', 'conformance');
 

@@ -164,4 +164,13 @@ export default function main() { const x = XCALLOC(1, t); x.flags = 1; x.q = 2n;
       ['16', '17', '18', '19'],
     );
   });
+
+  it("type the README's C layouts example with no errors under strict", () => {
+    const readme = readFileSync(resolve(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+    const block = /### C layouts[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme);
+    assert.ok(block, 'the README has a C layouts example');
+    const imports =
+      "import { struct, union, cenum, bits, aligned, packed, field, array, u8, u16, u32, i64, f64, i128, f80 } from 'lmm-studio';\n";
+    assert.deepEqual(typeErrors(imports + block[1]), []);
+  });
 });

@@ -228,14 +228,14 @@ export default function main() {
     assert.match(result.message!, /ran out of JavaScript memory \(limit 48 MB/);
   });
 
-  it('cancels a run: the worker is terminated at once', async () => {
+  it('cancels a run: it stops within a second', async () => {
     const file = harness('forever.lmm.ts', `export default function main() {\n  for (;;) {}\n}\n`);
     const handle = runHarness(file, { timeLimitMs: 20_000 });
     setTimeout(() => handle.cancel(), 300);
     const started = Date.now();
     const result = await handle.result;
     assert.equal(result.outcome, 'cancelled');
-    assert.ok(Date.now() - started < 5000);
+    assert.ok(Date.now() - started < 1000, `stopped after ${Date.now() - started} ms`);
   });
 
   it('exposes only lmm-studio and the JavaScript built-ins (no process, require, eval)', async () => {

@@ -9,7 +9,7 @@ import type * as vscode from 'vscode';
 import { createHarnessRunner } from '../../../src/extension/harnessRunner';
 import { HeapReplay } from '../../../src/extension/model/heapReplay';
 import { runResultsParams } from '../../../src/extension/model/runResultsParams';
-import { unsuppressedOccurrences } from '../../../src/extension/model/runReport';
+import { unsuppressedOccurrences } from '../../../src/extension/model/reportFigures';
 import { RunStore } from '../../../src/extension/model/runState';
 import type { HarnessRunHandle } from '../../../src/extension/runController';
 import { runDiagnostics } from '../../../src/server/runDiagnostics';

@@ -1,8 +1,11 @@
 /**
- * The run report as the extension reads it: the JSON of `lmm run --json` (issue 3's contract),
- * produced by the harness runtime's analyses, or built from a trace replay. Everything the views
- * show comes from this one object plus the heap operation log, so one run feeds every view.
- * Only fields the views read are listed; the report may carry more.
+ * The run report, once for every part of LMM Studio: the JSON `lmm run --json` prints, that the
+ * harness runtime's analyses produce (`src/analysis/runReport.ts` builds it, typed to match) or a
+ * trace replay builds, and that the extension, the language server, the webview and Export Report
+ * read. `asReport` is its one validator: a report that comes from another process or a file is
+ * checked before anything uses it, so a forged or malformed one is refused with a clear message
+ * instead of reaching a view or an exported page. Only fields the readers use are listed; a report
+ * may carry more. No Node, DOM or vscode: every runtime imports this module.
  */
 
 /** A position in a harness (or trace) file, 1-based. */
@@ -39,7 +42,6 @@ export interface ReportTotals {
   mmap: number;
   munmap: number;
   peakAppMemory?: number;
-  [more: string]: unknown;
 }
 
 export interface ReportSiteFigures {
@@ -54,12 +56,17 @@ export interface ReportSiteFigures {
   leakedBytes: number;
 }
 
+/** memcheck's four leak kinds. */
 export type LeakKind = 'definitely-lost' | 'indirectly-lost' | 'possibly-lost' | 'still-reachable';
+
+/** The leak kinds in the order reports list them (index = the analyses' kind code). */
+export const LEAK_KINDS: readonly LeakKind[] = ['definitely-lost', 'indirectly-lost', 'possibly-lost', 'still-reachable'];
 
 export interface RootPathStep {
   struct: string;
   field: string;
-  site: ReportSite;
+  /** Where the step's block was allocated (or its root registered); null when unknown. */
+  site: ReportSite | null;
 }
 
 export interface ReportLeak {
@@ -93,13 +100,6 @@ export interface ReportError {
   suppressedBy?: string;
 }
 
-/** Occurrences of the errors no suppression silences (records past the posting cap count in). */
-export function unsuppressedOccurrences(errors: InterimErrors): number {
-  let suppressed = 0;
-  for (const error of errors.errors) if (error.suppressed === true) suppressed += error.count;
-  return errors.occurrences - suppressed;
-}
-
 /**
  * The memory errors of a harness that goes on (the worker posts them as they are recorded): the
  * first records of the run with their counts so far, and totals that count past that cap.
@@ -120,7 +120,6 @@ export interface ReportHint {
   savingBytes: number;
   /** For padding hints: the proposed field order. */
   reorderedFields?: string[];
-  [more: string]: unknown;
 }
 
 export interface ReportLeakCheck {
@@ -141,6 +140,11 @@ export interface FreeSiteFigures {
 
 export interface LmmReport {
   schemaVersion: number;
+  /** What the report is about when it is not a harness run: a replayed LMM trace or malloc-lab trace. */
+  source?: 'trace' | 'malloc-lab';
+  /** The harness (or trace) file the run was about. */
+  harnessFile?: string;
+  pageSize?: number;
   families: ReportFamily[];
   totals: ReportTotals;
   sites: ReportSiteFigures[];
@@ -150,10 +154,7 @@ export interface LmmReport {
   peak?: { event: number; appMemory: number; byStruct: unknown[]; bySite: unknown[] };
   hints: ReportHint[];
   freeSites?: FreeSiteFigures[];
-  [more: string]: unknown;
 }
-
-export const LEAK_KINDS: readonly LeakKind[] = ['definitely-lost', 'indirectly-lost', 'possibly-lost', 'still-reachable'];
 
 /**
  * Checks the shape of a report that came from another process or a file, so a malformed one
@@ -171,14 +172,68 @@ export function asReport(value: unknown): LmmReport {
     if (list === undefined) (report as Record<string, unknown>)[key] = [];
     else if (!Array.isArray(list)) throw new Error(`the report's "${key}" is not a list`);
   }
+  // What the views and exports print is checked for its type: a count is a number, a name a
+  // string, so a forged report cannot slip markup into a place that is printed as a figure.
+  for (const [i, family] of report.families.entries()) {
+    if (typeof family !== 'object' || family === null) throw new Error(`families[${i}] is not an object`);
+    if (typeof family.name !== 'string') throw new Error(`families[${i}] has no name`);
+    for (const key of FAMILY_FIGURES) numberIfPresent(family, key, `families[${i}]`);
+  }
+  for (const key of ['pages', 'mappedBytes', 'appMemory', 'mmap', 'munmap', 'peakAppMemory'] as const)
+    numberIfPresent(report.totals, key, 'totals');
   for (const [i, leak] of (report.leaks as ReportLeak[]).entries()) {
+    if (typeof leak !== 'object' || leak === null) throw new Error(`leaks[${i}] is not an object`);
     if (!LEAK_KINDS.includes(leak.kind)) throw new Error(`leaks[${i}] has an unknown kind "${String(leak.kind)}"`);
     if (!isSite(leak.site)) throw new Error(`leaks[${i}] has no valid site`);
+    if (typeof leak.struct !== 'string') throw new Error(`leaks[${i}] has no struct name`);
+    if (!isCount(leak.blocks) || !isCount(leak.bytes)) throw new Error(`leaks[${i}] has no block and byte counts`);
+    if (typeof leak.suppressed !== 'boolean') throw new Error(`leaks[${i}]'s "suppressed" is not true or false`);
   }
   for (const [i, error] of (report.errors as ReportError[]).entries()) {
+    if (typeof error !== 'object' || error === null) throw new Error(`errors[${i}] is not an object`);
     if (!isSite(error.site)) throw new Error(`errors[${i}] has no valid site`);
+    if (typeof error.kind !== 'string' || !ERROR_KIND.test(error.kind)) throw new Error(`errors[${i}] has no valid kind`);
+    if (typeof error.message !== 'string') throw new Error(`errors[${i}] has no message`);
+    if (!isCount(error.count)) throw new Error(`errors[${i}] has no count`);
+  }
+  for (const [i, hint] of (report.hints as ReportHint[]).entries()) {
+    if (typeof hint !== 'object' || hint === null || typeof hint.message !== 'string')
+      throw new Error(`hints[${i}] has no message`);
+    if (typeof hint.savingBytes !== 'number' || !Number.isFinite(hint.savingBytes))
+      throw new Error(`hints[${i}] has no saving in bytes`);
   }
   return report as LmmReport;
+}
+
+/** A family's figures the views print (all numbers). */
+const FAMILY_FIGURES = [
+  'size',
+  'pages',
+  'peakPages',
+  'mmap',
+  'munmap',
+  'tbc',
+  'fbc',
+  'obc',
+  'appMemory',
+  'peakAppMemory',
+  'hardFragmentBytes',
+  'softFragments',
+  'softFragmentBytes',
+  'externalFragmentation',
+] as const;
+
+/** Memory error kinds are words like `use-after-free`. */
+const ERROR_KIND = /^[a-z][a-z0-9-]{0,63}$/;
+
+function isCount(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0;
+}
+
+function numberIfPresent(owner: object, key: string, path: string): void {
+  const value = (owner as Record<string, unknown>)[key];
+  if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value)))
+    throw new Error(`${path}.${key} is not a number`);
 }
 
 /**
@@ -238,20 +293,4 @@ export function isSite(value: unknown): value is ReportSite {
     Number.isInteger(site.column) &&
     site.column >= 1
   );
-}
-
-/** "12,480 bytes" style numbers for labels. */
-export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
-}
-
-/** "1 block", "3 blocks": a count of blocks for labels. */
-export function formatBlocks(n: number): string {
-  return `${formatCount(n)} block${n === 1 ? '' : 's'}`;
-}
-
-/** Bytes as the views show them: exact below 10 MiB (LMM's reports count bytes), then MiB. */
-export function formatBytes(n: number): string {
-  if (n < 10 * 1048576) return `${formatCount(n)} B`;
-  return `${(n / 1048576).toFixed(1)} MiB`;
 }

@@ -1,0 +1,486 @@
+/**
+ * A C preprocessor for headers, for when no C compiler is on PATH: object- and function-like
+ * macros (`#`, `##`, `__VA_ARGS__`), `#if` / `#ifdef` / `#ifndef` / `#elif` / `#else` / `#endif`
+ * with constant expressions and `defined`, `#include "..."` (system `<...>` includes are skipped
+ * with a note), `#undef`, line continuations and comments. Its output is C text with the
+ * `# LINE "FILE"` markers a compiler's `-E` writes, so the importer reads both the same way and
+ * every message keeps the header's own line numbers.
+ */
+import type { CProblem } from './cDeclarations';
+import { evaluateExpression } from './cExpressions';
+
+export interface IncludedFile {
+  /** How messages name it. */
+  name: string;
+  text: string;
+}
+
+export interface PreprocessOptions {
+  /** `-D NAME[=VALUE]`: defined before the header is read (VALUE defaults to 1). */
+  defines?: readonly { name: string; value: string }[];
+  /** Finds `#include "name"` from the file `from`: relative to it, then the `-I` directories. */
+  resolveInclude?: (name: string, from: string) => IncludedFile | null;
+}
+
+export interface Preprocessed {
+  text: string;
+  problems: CProblem[];
+}
+
+interface Macro {
+  params: string[] | null;
+  variadic: boolean;
+  body: PpToken[];
+}
+
+interface PpToken {
+  text: string;
+  kind: 'id' | 'num' | 'str' | 'punct';
+}
+
+/** What a compiler for x86-64 Linux defines, so headers take the branches gcc takes. */
+const PREDEFINED: Record<string, string> = {
+  __STDC__: '1',
+  __STDC_VERSION__: '201710L',
+  __STDC_HOSTED__: '1',
+  __GNUC__: '4',
+  __GNUC_MINOR__: '2',
+  __x86_64__: '1',
+  __x86_64: '1',
+  __amd64__: '1',
+  __LP64__: '1',
+  _LP64: '1',
+  __linux__: '1',
+  __linux: '1',
+  __unix__: '1',
+  __CHAR_BIT__: '8',
+  __SIZEOF_INT__: '4',
+  __SIZEOF_LONG__: '8',
+  __SIZEOF_LONG_LONG__: '8',
+  __SIZEOF_POINTER__: '8',
+  __SIZEOF_SHORT__: '2',
+  __SIZEOF_LONG_DOUBLE__: '16',
+  __SIZEOF_INT128__: '16',
+  __ORDER_LITTLE_ENDIAN__: '1234',
+  __ORDER_BIG_ENDIAN__: '4321',
+  __BYTE_ORDER__: '1234',
+};
+
+/** How deep `#include`s and `#if`s may nest, and how far one line's macros may expand. */
+const MAX_INCLUDE_DEPTH = 200;
+const MAX_CONDITIONAL_DEPTH = 5_000;
+const MAX_EXPANDED_TOKENS = 1_000_000;
+
+const PUNCTUATORS = [
+  '...',
+  '<<=',
+  '>>=',
+  '##',
+  '->',
+  '<<',
+  '>>',
+  '<=',
+  '>=',
+  '==',
+  '!=',
+  '&&',
+  '||',
+  '++',
+  '--',
+  '+=',
+  '-=',
+  '*=',
+  '/=',
+  '%=',
+  '&=',
+  '|=',
+  '^=',
+];
+
+export function preprocess(text: string, file: string, options: PreprocessOptions = {}): Preprocessed {
+  const macros = new Map<string, Macro>();
+  const problems: CProblem[] = [];
+  const out: string[] = [];
+  const once = new Set<string>();
+  for (const [name, value] of Object.entries(PREDEFINED)) macros.set(name, { params: null, variadic: false, body: lex(value) });
+  for (const d of options.defines ?? []) macros.set(d.name, { params: null, variadic: false, body: lex(d.value) });
+
+  const runFile = (source: string, name: string, depth: number) => {
+    let lines: string[];
+    try {
+      lines = logicalLines(source.replace(/^\uFEFF/, ''));
+    } catch (error) {
+      if (!(error instanceof UnclosedComment)) throw error;
+      problems.push({ line: error.line, message: error.message, ...(depth > 0 ? { file: name } : {}) });
+      throw new PreprocessorStop();
+    }
+    const stack: { active: boolean; taken: boolean; sawElse: boolean; line: number }[] = [];
+    const active = () => stack.every((s) => s.active);
+    out.push(`# 1 "${name}"`);
+    for (let index = 0; index < lines.length; index++) {
+      const lineNumber = index + 1;
+      const line = lines[index]!;
+      const problem = (message: string) => problems.push({ line: lineNumber, message, ...(depth > 0 ? { file: name } : {}) });
+      const info = (message: string) =>
+        problems.push({ line: lineNumber, message, ...(depth > 0 ? { file: name } : {}), info: true });
+      const directive = /^\s*#\s*([A-Za-z_]\w*)?(.*)$/.exec(line);
+      if (directive === null) {
+        out.push(active() ? expandLine(line, problem) : '');
+        continue;
+      }
+      out.push('');
+      const word = directive[1] ?? '';
+      const rest = directive[2]!.trim();
+      if (word === 'if' || word === 'ifdef' || word === 'ifndef') {
+        if (stack.length >= MAX_CONDITIONAL_DEPTH) {
+          problem(`#${word}: conditionals nest deeper than ${MAX_CONDITIONAL_DEPTH} levels`);
+          throw new PreprocessorStop();
+        }
+        const parentActive = active();
+        const value = parentActive ? condition(word, rest, problem) : false;
+        stack.push({ active: value, taken: value, sawElse: false, line: lineNumber });
+        continue;
+      }
+      if (word === 'elif' || word === 'else' || word === 'endif') {
+        const top = stack[stack.length - 1];
+        if (top === undefined) {
+          problem(`#${word} without #if`);
+          continue;
+        }
+        if (word === 'endif') {
+          stack.pop();
+          continue;
+        }
+        if (top.sawElse) problem(`#${word} after #else (the #if is at line ${top.line})`);
+        const parentActive = stack.slice(0, -1).every((s) => s.active);
+        if (word === 'else') {
+          top.sawElse = true;
+          top.active = parentActive && !top.taken;
+        } else {
+          top.active = parentActive && !top.taken && condition('if', rest, problem);
+        }
+        top.taken ||= top.active;
+        continue;
+      }
+      if (!active()) continue;
+      switch (word) {
+        case 'define':
+          define(rest, problem);
+          break;
+        case 'undef':
+          macros.delete(rest.split(/\s+/)[0] ?? '');
+          break;
+        case 'include':
+        case 'include_next':
+        case 'import': {
+          const quoted = /^"([^"]+)"/.exec(rest);
+          if (quoted === null) {
+            const system = /^<([^>]+)>/.exec(rest);
+            if (system !== null) {
+              info(
+                `#include <${system[1]}> skipped: the built-in preprocessor reads no system headers (types from them that a struct uses are reported as unknown; with a C compiler on PATH, its preprocessor reads them)`,
+              );
+            } else problem(`#include ${rest}: expected "file" or <file>`);
+            break;
+          }
+          const found = options.resolveInclude?.(quoted[1]!, name) ?? null;
+          if (found === null) {
+            problem(`#include "${quoted[1]}": not found next to ${name} nor in an -I directory`);
+            break;
+          }
+          if (once.has(found.name)) break;
+          if (depth + 1 > MAX_INCLUDE_DEPTH) {
+            problem(`#include "${quoted[1]}": includes nest deeper than ${MAX_INCLUDE_DEPTH} levels`);
+            break;
+          }
+          runFile(found.text, found.name, depth + 1);
+          out.push(`# ${lineNumber + 1} "${name}"`);
+          break;
+        }
+        case 'pragma':
+          if (/^once\b/.test(rest)) once.add(name);
+          else {
+            out.pop();
+            out.push(`#pragma ${rest}`);
+          }
+          break;
+        case 'error':
+          problem(`#error ${rest}`);
+          break;
+        case '':
+        case 'line':
+        case 'warning':
+        case 'ident':
+        case 'sccs':
+          break;
+        default:
+          problem(`#${word}: unknown preprocessor directive, ignored`);
+      }
+    }
+    for (const open of stack)
+      problems.push({ line: open.line, message: '#if without #endif', ...(depth > 0 ? { file: name } : {}) });
+  };
+
+  const define = (rest: string, problem: (message: string) => void) => {
+    const head = /^([A-Za-z_]\w*)(\(([^)]*)\))?\s*(.*)$/.exec(rest);
+    if (head === null) {
+      problem(`#define ${rest}: expected a macro name`);
+      return;
+    }
+    let params: string[] | null = null;
+    let variadic = false;
+    if (head[2] !== undefined) {
+      params = head[3]!
+        .split(',')
+        .map((p) => p.trim())
+        .filter((p) => p !== '');
+      if (params[params.length - 1] === '...') {
+        variadic = true;
+        params[params.length - 1] = '__VA_ARGS__';
+      } else if (params.length > 0 && params[params.length - 1]!.endsWith('...')) {
+        variadic = true;
+        params[params.length - 1] = params[params.length - 1]!.slice(0, -3).trim();
+      }
+    }
+    macros.set(head[1]!, { params, variadic, body: lex(head[4]!) });
+  };
+
+  const condition = (word: string, rest: string, problem: (message: string) => void): boolean => {
+    if (word === 'ifdef' || word === 'ifndef') {
+      const name = rest.split(/\s+/)[0] ?? '';
+      return macros.has(name) === (word === 'ifdef');
+    }
+    // `defined X` and `defined(X)` are read before macros expand; what is left unknown is 0.
+    const tokens = lex(rest);
+    const resolved: PpToken[] = [];
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i]!;
+      if (t.text === 'defined' || t.text === '__has_include' || t.text === '__has_attribute' || t.text === '__has_builtin') {
+        let name: string | undefined;
+        if (tokens[i + 1]?.text === '(') {
+          let close = i + 2;
+          while (close < tokens.length && tokens[close]!.text !== ')') close++;
+          name = tokens
+            .slice(i + 2, close)
+            .map((x) => x.text)
+            .join('');
+          i = close;
+        } else name = tokens[++i]?.text;
+        const known = t.text === 'defined' ? name !== undefined && macros.has(name) : false;
+        resolved.push({ text: known ? '1' : '0', kind: 'num' });
+      } else resolved.push(t);
+    }
+    const expanded = expand(resolved, new Set(), problem).map((t) => (t.kind === 'id' ? { text: '0', kind: 'num' as const } : t));
+    try {
+      return evaluateExpression(expanded.map((t) => t.text)) !== 0n;
+    } catch (error) {
+      problem(`#${word} ${rest}: ${(error as Error).message}`);
+      return false;
+    }
+  };
+
+  let budget = MAX_EXPANDED_TOKENS;
+  const expandLine = (line: string, problem: (message: string) => void): string => {
+    budget = MAX_EXPANDED_TOKENS;
+    return expand(lex(line), new Set(), problem)
+      .map((t) => t.text)
+      .join(' ');
+  };
+
+  /** Expands macros in `tokens` (the C standard's rescanning, with a set of macros not to expand again). */
+  function expand(tokens: PpToken[], hidden: ReadonlySet<string>, problem: (message: string) => void): PpToken[] {
+    const result: PpToken[] = [];
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i]!;
+      const macro = t.kind === 'id' && !hidden.has(t.text) ? macros.get(t.text) : undefined;
+      if (macro === undefined) {
+        result.push(t);
+        continue;
+      }
+      if ((budget -= macro.body.length + 1) < 0) {
+        problem(`macro ${t.text}: expands to more than ${MAX_EXPANDED_TOKENS} tokens`);
+        throw new PreprocessorStop();
+      }
+      const inner = new Set(hidden).add(t.text);
+      if (macro.params === null) {
+        result.push(...expand(macro.body, inner, problem));
+        continue;
+      }
+      if (tokens[i + 1]?.text !== '(') {
+        result.push(t);
+        continue;
+      }
+      const args: PpToken[][] = [[]];
+      let depth = 0;
+      let j = i + 2;
+      for (; j < tokens.length; j++) {
+        const a = tokens[j]!;
+        if (a.text === '(') depth++;
+        else if (a.text === ')') {
+          if (depth === 0) break;
+          depth--;
+        } else if (a.text === ',' && depth === 0 && !(macro.variadic && args.length >= macro.params.length)) {
+          args.push([]);
+          continue;
+        }
+        args[args.length - 1]!.push(a);
+      }
+      if (j >= tokens.length) {
+        problem(
+          `macro ${t.text}: its arguments do not close on this line (the built-in preprocessor reads one line's arguments)`,
+        );
+        result.push(t);
+        continue;
+      }
+      if (macro.params.length === 0 && args.length === 1 && args[0]!.length === 0) args.length = 0;
+      if (args.length !== macro.params.length && !(macro.variadic && args.length === macro.params.length - 1)) {
+        problem(`macro ${t.text} takes ${macro.params.length} argument(s), given ${args.length}`);
+      }
+      result.push(...expand(substitute(macro, args, inner, problem), inner, problem));
+      i = j;
+    }
+    return result;
+  }
+
+  function substitute(
+    macro: Macro,
+    args: PpToken[][],
+    hidden: ReadonlySet<string>,
+    problem: (message: string) => void,
+  ): PpToken[] {
+    const params = macro.params!;
+    const argOf = (name: string) => {
+      const k = params.indexOf(name);
+      return k < 0 ? undefined : (args[k] ?? []);
+    };
+    const body = macro.body;
+    const out: PpToken[] = [];
+    for (let k = 0; k < body.length; k++) {
+      const t = body[k]!;
+      if (t.text === '#' && body[k + 1] !== undefined && argOf(body[k + 1]!.text) !== undefined) {
+        const raw = argOf(body[k + 1]!.text)!
+          .map((a) => a.text)
+          .join(' ');
+        out.push({ text: JSON.stringify(raw), kind: 'str' });
+        k++;
+        continue;
+      }
+      if (body[k + 1]?.text === '##' || body[k - 1]?.text === '##') {
+        if (t.text === '##') continue;
+        const raw = argOf(t.text) ?? [t];
+        if (body[k - 1]?.text === '##' && out.length > 0 && raw.length > 0) {
+          const left = out.pop()!;
+          out.push(...lex(left.text + raw[0]!.text), ...raw.slice(1));
+        } else out.push(...raw);
+        continue;
+      }
+      const arg = argOf(t.text);
+      if (arg !== undefined) out.push(...expand(arg, hidden, problem));
+      else out.push(t);
+    }
+    return out;
+  }
+
+  try {
+    runFile(text, file, 0);
+  } catch (error) {
+    if (!(error instanceof PreprocessorStop)) throw error;
+  }
+  return { text: out.join('\n') + '\n', problems };
+}
+
+/** Stops preprocessing at a limit (the problem saying which is already recorded). */
+class PreprocessorStop extends Error {}
+
+class UnclosedComment extends Error {
+  constructor(readonly line: number) {
+    super('comment is not closed with */');
+  }
+}
+
+/**
+ * The source's lines with continuations joined and comments replaced by a space; a joined or
+ * commented-out line break moves to the end of the logical line, so line k is still line k.
+ */
+function logicalLines(text: string): string[] {
+  let out = '';
+  let pending = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const ch = text[i]!;
+    if (ch === '\\' && (text[i + 1] === '\n' || (text[i + 1] === '\r' && text[i + 2] === '\n'))) {
+      i += text[i + 1] === '\r' ? 2 : 1;
+      pending++;
+      continue;
+    }
+    if (ch === '\r' && text[i + 1] === '\n') continue;
+    if (ch === '\n') {
+      out += '\n' + '\n'.repeat(pending);
+      pending = 0;
+      continue;
+    }
+    if (ch === '/' && text[i + 1] === '/') {
+      while (i + 1 < n && text[i + 1] !== '\n') i++;
+      continue;
+    }
+    if (ch === '/' && text[i + 1] === '*') {
+      const startLine = out.split('\n').length + pending;
+      i += 2;
+      while (i < n && !(text[i] === '*' && text[i + 1] === '/')) {
+        if (text[i] === '\n') pending++;
+        i++;
+      }
+      if (i >= n) throw new UnclosedComment(startLine);
+      i++;
+      out += ' ';
+      continue;
+    }
+    if (ch === '"' || ch === "'") {
+      let j = i + 1;
+      while (j < n && text[j] !== ch && text[j] !== '\n') j += text[j] === '\\' ? 2 : 1;
+      out += text.slice(i, j + 1);
+      i = j;
+      continue;
+    }
+    out += ch;
+  }
+  return out.split('\n');
+}
+
+function lex(text: string): PpToken[] {
+  const tokens: PpToken[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const ch = text[i]!;
+    if (/\s/.test(ch)) {
+      i++;
+      continue;
+    }
+    if (/[A-Za-z_$]/.test(ch)) {
+      let j = i + 1;
+      while (j < n && /[\w$]/.test(text[j]!)) j++;
+      tokens.push({ text: text.slice(i, j), kind: 'id' });
+      i = j;
+      continue;
+    }
+    if (/[0-9]/.test(ch) || (ch === '.' && /[0-9]/.test(text[i + 1] ?? ''))) {
+      let j = i + 1;
+      while (j < n && (/[\w.]/.test(text[j]!) || (/[+-]/.test(text[j]!) && /[eEpP]/.test(text[j - 1]!)))) j++;
+      tokens.push({ text: text.slice(i, j), kind: 'num' });
+      i = j;
+      continue;
+    }
+    if (ch === '"' || ch === "'") {
+      let j = i + 1;
+      while (j < n && text[j] !== ch) j += text[j] === '\\' ? 2 : 1;
+      tokens.push({ text: text.slice(i, j + 1), kind: 'str' });
+      i = j + 1;
+      continue;
+    }
+    const punct = PUNCTUATORS.find((p) => text.startsWith(p, i)) ?? ch;
+    tokens.push({ text: punct, kind: 'punct' });
+    i += punct.length;
+  }
+  return tokens;
+}

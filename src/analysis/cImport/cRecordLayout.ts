@@ -1,0 +1,137 @@
+/**
+ * The C layout (x86-64, as gcc makes it) of the records a header declares: each type's size and
+ * alignment, each record's member bit offsets, and how C spells a type in messages. A member
+ * whose size cannot be known (an unknown type, an undefined struct) leaves its record without a
+ * layout, said in a note.
+ */
+import { enumStorage, placeMembers, type MemberSpec, type PlacedRecord, type RecordSpec } from '../cLayout';
+import { POINTER_SIZE, SCALARS } from '../cScalars';
+import type { CRecord, CType } from './cDeclarations';
+
+export interface SizeAlign {
+  size: number;
+  align: number;
+}
+
+export type Note = (line: number, message: string) => void;
+
+export class CRecordLayouts {
+  private readonly layouts = new Map<number, PlacedRecord | null>();
+  private readonly computing = new Set<number>();
+
+  constructor(
+    private readonly records: readonly CRecord[],
+    private readonly note: Note,
+  ) {}
+
+  sizeAlign(type: CType, line: number, owner: string): SizeAlign | null {
+    switch (type.kind) {
+      case 'scalar':
+      case 'char':
+        return { size: SCALARS[type.scalar].size, align: SCALARS[type.scalar].align };
+      case 'enum': {
+        const storage = enumStorage(type.values, false);
+        return { size: storage.size, align: storage.align };
+      }
+      case 'pointer':
+        return { size: POINTER_SIZE, align: POINTER_SIZE };
+      case 'opaque':
+        return { size: type.size, align: type.align };
+      case 'array': {
+        const element = this.sizeAlign(type.of, line, owner);
+        if (element === null) return null;
+        return { size: element.size * Math.max(0, type.length), align: element.align };
+      }
+      case 'record': {
+        const layout = this.recordLayout(this.records[type.id]!);
+        return layout === null ? null : { size: layout.size, align: layout.align };
+      }
+      case 'unknown':
+        this.note(line, `${owner}: unknown type '${type.c}' (not declared in this header): its size is unknown`);
+        return null;
+      case 'void':
+        this.note(line, `${owner}: a member cannot be void`);
+        return null;
+      case 'function':
+        this.note(line, `${owner}: a member cannot be a function (a pointer to one can)`);
+        return null;
+    }
+  }
+
+  recordLayout(record: CRecord): PlacedRecord | null {
+    if (this.layouts.has(record.id)) return this.layouts.get(record.id)!;
+    const label = recordLabel(record);
+    if (!record.complete) {
+      this.note(record.line, `${label} is declared but not defined here: its layout is unknown`);
+      this.layouts.set(record.id, null);
+      return null;
+    }
+    if (this.computing.has(record.id)) {
+      this.note(record.line, `${label} contains itself by value`);
+      return null;
+    }
+    this.computing.add(record.id);
+    const specs: MemberSpec[] = [];
+    let unknown = false;
+    for (const member of record.members) {
+      const sa = this.sizeAlign(member.type, member.line, `${label}.${member.name ?? '(anonymous)'}`);
+      if (sa === null) unknown = true;
+      specs.push({
+        size: sa?.size ?? 0,
+        align: sa?.align ?? 1,
+        bits: member.bits,
+        named: member.name !== null || member.bits === null,
+        alignAttr: member.alignAttr,
+        packed: member.packed,
+      });
+    }
+    this.computing.delete(record.id);
+    const layout = unknown ? null : placeMembers(recordSpec(record), specs);
+    this.layouts.set(record.id, layout);
+    return layout;
+  }
+
+  /** How C spells a type, for messages and comments. */
+  typeText(type: CType): string {
+    switch (type.kind) {
+      case 'scalar':
+      case 'char':
+      case 'enum':
+      case 'opaque':
+      case 'unknown':
+        return type.c;
+      case 'record':
+        return recordLabel(this.records[type.id]!);
+      case 'pointer': {
+        if (type.to.kind === 'function') return 'function pointer';
+        const target = this.typeText(type.to);
+        return target.endsWith('*') ? `${target}*` : `${target} *`;
+      }
+      case 'array': {
+        let dims = '';
+        let element: CType = type;
+        while (element.kind === 'array') {
+          dims += `[${element.length < 0 ? '' : element.length}]`;
+          element = element.of;
+        }
+        return this.typeText(element) + dims;
+      }
+      case 'function':
+        return 'function';
+      case 'void':
+        return 'void';
+    }
+  }
+}
+
+export function recordSpec(record: CRecord): RecordSpec {
+  return { kind: record.kind, packed: record.packed, alignAttr: record.alignAttr };
+}
+
+/** How C names a record: its typedef name, `struct tag`, or where an anonymous one is. */
+export function recordLabel(record: CRecord): string {
+  return (
+    record.typedefNames[0] ??
+    (record.tag !== null ? `${record.kind} ${record.tag}` : `anonymous ${record.kind} (line ${record.line})`)
+  );
+}

@@ -1,0 +1,125 @@
+/**
+ * One record → one harness class (`@struct` / `@union`, with `packed` / `aligned` options and
+ * field attributes), or no class and the reason. The emitted fields are laid out again with the
+ * harness's own rules; a class whose layout would differ from C's in any bit is not written.
+ */
+import type { FieldLayout } from '../analysisInput';
+import { placeMembers } from '../cLayout';
+import type { CRecord } from './cDeclarations';
+import { recordLabel, recordSpec, type CRecordLayouts, type Note } from './cRecordLayout';
+import type { Emitted, HarnessFields } from './harnessFields';
+import type { ImportedStruct } from './importCHeader';
+
+export interface EmittedRecord {
+  struct: ImportedStruct;
+  /** The class text, or a comment saying why there is none. */
+  text: string;
+}
+
+export function emitRecord(
+  record: CRecord,
+  name: string,
+  where: string,
+  /** Why this record gets no class whatever its members (a #pragma pack, the compiler's word), or null. */
+  refusal: string | null,
+  layouts: CRecordLayouts,
+  harnessFields: HarnessFields,
+  note: Note,
+  notesSoFar: () => number,
+): EmittedRecord {
+  const layout = layouts.recordLayout(record);
+  const label = recordLabel(record);
+  const emitted: Emitted[] = [];
+  const fields: FieldLayout[] = [];
+  const notesBefore = notesSoFar();
+  let dropped: string | null = layout === null ? 'its layout is unknown (see the messages about its members)' : refusal;
+  record.members.forEach((member, k) => {
+    if (dropped !== null) return;
+    const bit = layout!.bitOffsets[k]!;
+    const offset = Math.floor(bit / 8);
+    const memberName =
+      member.name === null
+        ? member.bits !== null
+          ? `_unnamed${k}`
+          : `anon${k}`
+        : member.name === 'constructor'
+          ? 'constructor_'
+          : member.name;
+    if (member.name === 'constructor') note(member.line, `${label}.constructor cannot be a class field: renamed constructor_`);
+    const sa = layouts.sizeAlign(member.type, member.line, `${label}.${memberName}`)!;
+    const typeText = layouts.typeText(member.type);
+    let translated: Emitted | null;
+    if (member.bits !== null) {
+      translated = harnessFields.bitField(member.type, member.bits, memberName, offset, sa);
+      if (member.name !== null)
+        fields.push({ name: memberName, type: `${typeText}:${member.bits}`, offset, size: sa.size, align: sa.align });
+    } else {
+      fields.push({ name: memberName, type: typeText, offset, size: sa.size, align: sa.align });
+      translated = harnessFields.translate(member.type, memberName, label, member.line, offset, sa);
+    }
+    if (translated === null) {
+      dropped = `${label}.${memberName} (${typeText}) has no harness equivalent`;
+      return;
+    }
+    translated.bit = bit;
+    translated.bits = member.bits;
+    translated.alignAttr = member.alignAttr;
+    translated.packed = member.packed;
+    translated.member = member.name ?? null;
+    emitted.push(translated);
+  });
+
+  // The harness lays the emitted fields out with the same rules: any difference (an unnamed
+  // bit-field that a harness field must name, a member kept as bytes) means no class.
+  let harnessSize: number | null = null;
+  if (dropped === null) {
+    const placed = placeMembers(
+      recordSpec(record),
+      emitted.map((e) => ({
+        size: e.size,
+        align: e.align,
+        bits: e.bits ?? null,
+        named: e.bits !== 0,
+        alignAttr: e.alignAttr ?? 0,
+        packed: e.packed ?? false,
+      })),
+    );
+    harnessSize = placed.size;
+    const moved = emitted.findIndex((e, k) => placed.bitOffsets[k] !== e.bit);
+    if (moved >= 0)
+      dropped = `the harness would place ${emitted[moved]!.name} at bit ${placed.bitOffsets[moved]}, C at bit ${emitted[moved]!.bit}`;
+    else if (placed.size !== layout!.size || placed.align !== layout!.align)
+      dropped = `the harness class would be ${placed.size} bytes (align ${placed.align}), C's is ${layout!.size} (align ${layout!.align})`;
+  }
+  if (dropped !== null) note(record.line, `${label}: no harness class: ${dropped}`);
+  const struct: ImportedStruct = {
+    name,
+    cName: label,
+    line: record.line,
+    size: layout?.size ?? null,
+    align: layout?.align ?? null,
+    fields,
+    harnessSize: dropped === null ? harnessSize : null,
+    status: dropped !== null ? 'dropped' : notesSoFar() > notesBefore ? 'flagged' : 'written',
+    cMembers: emitted.map((e) => (e.member ? { field: e.name, member: e.member, bit: e.bit ?? 0, bits: e.bits ?? null } : null)),
+  };
+  if (dropped !== null) return { struct, text: `// ${label} (${where}): not imported: ${dropped}.` };
+  const options: string[] = [];
+  if (record.packed) options.push('packed: true');
+  if (record.alignAttr > 0) options.push(`aligned: ${record.alignAttr}`);
+  harnessFields.used.add(record.kind);
+  const lines = [
+    `/** ${label} (${where}): ${layout!.size} bytes, align ${layout!.align}. */`,
+    `@${record.kind}${options.length > 0 ? `({ ${options.join(', ')} })` : ''}`,
+    `class ${name} {`,
+  ];
+  for (const f of emitted) {
+    if (f.comment) lines.push(`  // ${f.comment}`);
+    if (f.alignAttr) harnessFields.used.add('aligned');
+    if (f.packed) harnessFields.used.add('packed');
+    const attributes = `${f.alignAttr ? `@aligned(${f.alignAttr}) ` : ''}${f.packed ? '@packed ' : ''}`;
+    lines.push(`  ${attributes}${f.decorator} ${f.name}!: ${f.ts};`);
+  }
+  lines.push('}');
+  return { struct, text: lines.join('\n') };
+}

@@ -1,0 +1,112 @@
+/**
+ * Asks the C compiler how it lays out the structs `lmm import-c` read: a small C program that
+ * includes the header (with the same -I and -D) prints sizeof, _Alignof, offsetof of every
+ * member and where each bit-field's bits are; any difference from the importer's layout is named
+ * by struct and member, so that struct is refused rather than written wrong.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { ImportedStruct } from '../analysis/cImport/importCHeader';
+
+export interface ProbeResult {
+  /** C name → why the compiler's layout differs. */
+  differences: Map<string, string>;
+  /** Set when the probe could not be compiled or run (nothing was compared). */
+  failure?: string;
+}
+
+/** A C name the probe can write (`struct tag`, `union tag` or a typedef name), or null for an anonymous record. */
+function probeable(s: ImportedStruct): boolean {
+  return !s.cName.startsWith('anonymous ');
+}
+
+export function probeLayouts(
+  compiler: string,
+  header: string,
+  includeDirs: readonly string[],
+  defines: readonly { name: string; value: string }[],
+  structs: readonly ImportedStruct[],
+): ProbeResult {
+  const lines = [
+    '#include <stdio.h>',
+    '#include <stddef.h>',
+    '#include <string.h>',
+    `#include ${JSON.stringify(resolve(header))}`,
+    'static void lmm_bits(const unsigned char *p, size_t n, int s, int k) {',
+    '  int first = -1, count = 0;',
+    '  for (size_t i = 0; i < n * 8; i++) if (p[i / 8] >> (i % 8) & 1) { if (first < 0) first = (int)i; count++; }',
+    '  printf("B %d %d %d %d\\n", s, k, first, count);',
+    '}',
+    'int main(void) {',
+  ];
+  const expected = new Map<string, { struct: ImportedStruct; what: string }>();
+  structs.forEach((s, index) => {
+    if (s.status === 'dropped' || s.size === null || !probeable(s)) return;
+    lines.push(`  printf("S ${index} %zu %zu\\n", sizeof(${s.cName}), _Alignof(${s.cName}));`);
+    expected.set(`S ${index}`, { struct: s, what: `${s.size} ${s.align}` });
+    s.cMembers.forEach((m, k) => {
+      if (m === null) return;
+      if (m.bits === null) {
+        lines.push(`  printf("F ${index} ${k} %zu\\n", offsetof(${s.cName}, ${m.member}));`);
+        expected.set(`F ${index} ${k}`, { struct: s, what: `${Math.floor(m.bit / 8)}` });
+      } else if (m.bits > 0) {
+        lines.push(
+          `  { ${s.cName} v; memset(&v, 0, sizeof v); v.${m.member} = -1; lmm_bits((const unsigned char *)&v, sizeof v, ${index}, ${k}); }`,
+        );
+        expected.set(`B ${index} ${k}`, { struct: s, what: `${m.bit} ${m.bits}` });
+      }
+    });
+  });
+  lines.push('  return 0;', '}');
+  const dir = mkdtempSync(join(tmpdir(), 'lmm-import-c-probe-'));
+  const differences = new Map<string, string>();
+  try {
+    const program = join(dir, 'probe.c');
+    writeFileSync(program, lines.join('\n') + '\n');
+    const args = ['-std=gnu11', '-w', '-o', join(dir, 'probe'), program];
+    for (const d of includeDirs) args.push('-I', resolve(d));
+    for (const d of defines) args.push(`-D${d.name}=${d.value}`);
+    try {
+      execFileSync(compiler, args, { stdio: ['ignore', 'ignore', 'pipe'], timeout: 60_000 });
+    } catch (error) {
+      const stderr = String((error as { stderr?: unknown }).stderr ?? '')
+        .split('\n')
+        .slice(0, 5)
+        .join('\n');
+      return { differences, failure: `${compiler} could not compile the layout check: ${stderr.trim()}` };
+    }
+    let output: string;
+    try {
+      output = execFileSync(join(dir, 'probe'), { encoding: 'utf8', timeout: 60_000 });
+    } catch (error) {
+      return { differences, failure: `the layout check did not run: ${(error as Error).message}` };
+    }
+    for (const line of output.trim().split('\n')) {
+      const parts = line.split(' ');
+      const key = parts.slice(0, parts[0] === 'S' ? 2 : 3).join(' ');
+      const actual = parts.slice(parts[0] === 'S' ? 2 : 3).join(' ');
+      const want = expected.get(key);
+      if (want === undefined || want.what === actual || differences.has(want.struct.cName)) continue;
+      const s = want.struct;
+      const k = Number(parts[2]);
+      const member = s.cMembers[k]?.member;
+      differences.set(
+        s.cName,
+        parts[0] === 'S'
+          ? `${cc(compiler)} makes it ${actual.replace(' ', ' bytes, align ')}, the importer ${want.what.replace(' ', ' bytes, align ')}`
+          : parts[0] === 'F'
+            ? `${cc(compiler)} puts ${member} at offset ${actual}, the importer at ${want.what}`
+            : `${cc(compiler)} puts bit-field ${member} at bit ${actual.split(' ')[0]}, the importer at bit ${want.what.split(' ')[0]}`,
+      );
+    }
+    return { differences };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function cc(compiler: string): string {
+  return `the compiler (${compiler})`;
+}

@@ -1,0 +1,178 @@
+/**
+ * The extension host's side of a harness run's stream. What the worker posts (heap operation
+ * batches, mid-run leak checks, memory errors) is queued in order and taken in by slices of at
+ * most `sliceMs`, with the event loop free between slices: Stop Run, Check Leaks Now, typing and
+ * the views' redraws never wait on a fast harness for longer than one slice. Each item's promise
+ * settles once it is taken in (or dropped by `cut`); the worker waits for its batches' promises,
+ * so the queue stays a few batches long however fast the harness allocates.
+ * Free of vscode (unit tested).
+ */
+import { HeapOpKind, type HeapOpBatch } from '../../engine/heapOps';
+
+export interface RunPipelineOptions {
+  /** Longest stretch of work between two returns to the event loop (one item may run over it). */
+  sliceMs: number;
+  /** `onProgress` is called at most this often, and at most this long after work was taken in. */
+  progressMs: number;
+  onProgress: () => void;
+  /** Clock and scheduler, replaceable in tests. */
+  now?: () => number;
+  yieldToEventLoop?: (next: () => void) => void;
+}
+
+interface QueuedWork {
+  work: () => void;
+  /** Heap operations the work takes in (0 for leak checks and errors): what a cut leaves out. */
+  ops: number;
+  done: () => void;
+}
+
+export class RunPipeline {
+  private queue: QueuedWork[] = [];
+  private head = 0;
+  private scheduled = false;
+  private lastProgress = -Infinity;
+  private progressTimer: ReturnType<typeof setTimeout> | undefined;
+  private unreported = false;
+  private idleWaiters: (() => void)[] = [];
+  private readonly now: () => number;
+  private readonly yieldToEventLoop: (next: () => void) => void;
+  /** The longest slice so far, in ms (for the benchmark and tests). */
+  longestSliceMs = 0;
+
+  constructor(private readonly options: RunPipelineOptions) {
+    this.now = options.now ?? (() => performance.now());
+    this.yieldToEventLoop = options.yieldToEventLoop ?? ((next) => setImmediate(next));
+  }
+
+  /** Items queued and not yet taken in. */
+  get pending(): number {
+    return this.queue.length - this.head;
+  }
+
+  /** Queues `work`; the promise settles once it ran (or was dropped by `cut`). */
+  push(work: () => void, ops = 0): Promise<void> {
+    return new Promise((resolve) => {
+      this.queue.push({ work, ops, done: resolve });
+      this.schedule();
+    });
+  }
+
+  /** Resolves once every item queued so far is taken in (or dropped). */
+  drained(): Promise<void> {
+    if (this.pending === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /**
+   * Drops what is queued (a stopped run's views keep the heap as far as it was taken in) and
+   * returns how many heap operations were left out.
+   */
+  cut(): number {
+    let ops = 0;
+    const dropped = this.queue.slice(this.head);
+    this.queue = [];
+    this.head = 0;
+    for (const item of dropped) {
+      ops += item.ops;
+      item.done();
+    }
+    this.settleIdle();
+    return ops;
+  }
+
+  /** Stops the trailing progress call (the run ended; its end redraws everything). */
+  dispose(): void {
+    clearTimeout(this.progressTimer);
+    this.progressTimer = undefined;
+    this.unreported = false;
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    this.yieldToEventLoop(() => this.runSlice());
+  }
+
+  private runSlice(): void {
+    this.scheduled = false;
+    const start = this.now();
+    while (this.head < this.queue.length) {
+      const item = this.queue[this.head++]!;
+      try {
+        item.work();
+      } catch {
+        // Each item guards its own view (the controller stops a run whose heap diverged): one that
+        // throws anyway must not stop the items after it, nor escape into the event loop.
+      }
+      item.done();
+      this.unreported = true;
+      if (this.now() - start >= this.options.sliceMs) break;
+    }
+    const end = this.now();
+    this.longestSliceMs = Math.max(this.longestSliceMs, end - start);
+    if (this.head === this.queue.length) {
+      this.queue = [];
+      this.head = 0;
+    }
+    this.report(end);
+    if (this.pending > 0) this.schedule();
+    else this.settleIdle();
+  }
+
+  private report(now: number): void {
+    if (!this.unreported) return;
+    if (now - this.lastProgress >= this.options.progressMs) {
+      this.lastProgress = now;
+      this.unreported = false;
+      clearTimeout(this.progressTimer);
+      this.progressTimer = undefined;
+      this.options.onProgress();
+      return;
+    }
+    // Work taken in since the last call: told when the interval is up, even if nothing else comes.
+    this.progressTimer ??= setTimeout(
+      () => {
+        this.progressTimer = undefined;
+        this.report(this.now());
+      },
+      Math.max(0, this.lastProgress + this.options.progressMs - now),
+    );
+  }
+
+  private settleIdle(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}
+
+/** Operations per piece when a batch is split so that applying one piece stays short. */
+export const MAX_OPS_PER_PIECE = 1024;
+
+/**
+ * `batch` cut into consecutive batches of at most `maxOps` operations (copies, so each posts to
+ * the webview without the rest), with each Register's struct name in its piece.
+ */
+export function splitBatch(batch: HeapOpBatch, maxOps = MAX_OPS_PER_PIECE): HeapOpBatch[] {
+  if (batch.count <= maxOps) return [batch];
+  const pieces: HeapOpBatch[] = [];
+  let nameIndex = 0;
+  for (let from = 0; from < batch.count; from += maxOps) {
+    const to = Math.min(batch.count, from + maxOps);
+    let registers = 0;
+    for (let i = from; i < to; i++) if (batch.kind[i] === HeapOpKind.Register) registers++;
+    pieces.push({
+      firstStep: batch.firstStep + from,
+      count: to - from,
+      kind: batch.kind.slice(from, to),
+      a: batch.a.slice(from, to),
+      b: batch.b.slice(from, to),
+      c: batch.c.slice(from, to),
+      site: batch.site.slice(from, to),
+      names: batch.names.slice(nameIndex, nameIndex + registers),
+    });
+    nameIndex += registers;
+  }
+  return pieces;
+}

@@ -1,0 +1,122 @@
+/**
+ * Turns esbuild's CommonJS output into the one script the harness worker evaluates in its SES
+ * Compartment: a function expression taking `require`, `module`, `exports` and the JavaScript
+ * built-ins as parameters.
+ *
+ * Built-ins as parameters: SES evaluates code inside `with` scopes, so every free name (Math,
+ * Map, DataView … in each hot function) would be a dynamic lookup through a proxy; as
+ * parameters they are plain variable reads, with the Compartment's own (frozen) values.
+ *
+ * Escapes: SES refuses a script in which `import(` or an HTML comment opener/closer appears
+ * anywhere, even inside a string (it cannot tell strings from code without parsing). esbuild
+ * never prints those as code, so they can only be inside strings, templates, regular
+ * expressions, comments or a method named `import`, where a `\u` escape of one character means
+ * the same thing. Each escape makes the line longer; `columnShifts` lets the locator map stack
+ * positions back as if it had not been added.
+ */
+
+/** ECMAScript's global names a harness may use (the Compartment's values are passed in). */
+export const HARNESS_GLOBALS: readonly string[] = [
+  'Object',
+  'Function',
+  'Array',
+  'Number',
+  'Boolean',
+  'String',
+  'Symbol',
+  'BigInt',
+  'Date',
+  'Promise',
+  'RegExp',
+  'Error',
+  'AggregateError',
+  'EvalError',
+  'RangeError',
+  'ReferenceError',
+  'SyntaxError',
+  'TypeError',
+  'URIError',
+  'JSON',
+  'Math',
+  'Reflect',
+  'Proxy',
+  'Map',
+  'Set',
+  'WeakMap',
+  'WeakSet',
+  'WeakRef',
+  'FinalizationRegistry',
+  'ArrayBuffer',
+  'SharedArrayBuffer',
+  'DataView',
+  'Atomics',
+  'Int8Array',
+  'Uint8Array',
+  'Uint8ClampedArray',
+  'Int16Array',
+  'Uint16Array',
+  'Int32Array',
+  'Uint32Array',
+  'Float32Array',
+  'Float64Array',
+  'BigInt64Array',
+  'BigUint64Array',
+  'parseInt',
+  'parseFloat',
+  'isNaN',
+  'isFinite',
+  'encodeURI',
+  'encodeURIComponent',
+  'decodeURI',
+  'decodeURIComponent',
+  'escape',
+  'unescape',
+  'Intl',
+  'globalThis',
+];
+
+/** Characters added to a 0-based line of the script before a 0-based column of the original. */
+export interface ColumnShift {
+  line: number;
+  column: number;
+  added: number;
+}
+
+export interface CompartmentScript {
+  script: string;
+  columnShifts: ColumnShift[];
+}
+
+const PREFIX = `(function (require, module, exports, ${HARNESS_GLOBALS.join(', ')}) {`;
+// What SES's source checks reject, and the escaped spelling of the same characters.
+const REJECTED = /<!--|-->|\bimport(?=\s*(?:\(|\/[/*]))/g;
+const ESCAPED: Record<string, string> = { '<!--': '\\u003C!--', '-->': '--\\u003E', import: '\\u0069mport' };
+
+export function compartmentScript(commonJs: string): CompartmentScript {
+  // The prefix goes on the code's first line (esbuild's helpers), so every line keeps its number.
+  const columnShifts: ColumnShift[] = [{ line: 0, column: 0, added: PREFIX.length }];
+  const lines = commonJs.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (!line.includes('<!--') && !line.includes('-->') && !line.includes('import')) continue;
+    lines[i] = line.replace(REJECTED, (match, column: number) => {
+      const escaped = ESCAPED[match]!;
+      columnShifts.push({ line: i, column, added: escaped.length - match.length });
+      return escaped;
+    });
+  }
+  return { script: `${PREFIX}${lines.join('\n')}\n})`, columnShifts };
+}
+
+/** A 0-based column of the evaluated script → the column in esbuild's output. */
+export function originalColumn(shifts: readonly ColumnShift[], line: number, column: number): number {
+  // Shifts are in order of their original column; `added` so far moves each one right.
+  let added = 0;
+  for (const shift of shifts) {
+    if (shift.line !== line) continue;
+    const at = shift.column + added;
+    if (column < at + shift.added) return column <= at ? column - added : shift.column;
+    added += shift.added;
+  }
+  return column - added;
+}

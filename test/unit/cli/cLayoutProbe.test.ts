@@ -1,0 +1,76 @@
+/**
+ * The compiler's word on layouts: `probeLayouts` compiles a program against the header and names
+ * every struct whose size, alignment, member offset or bit-field bits differ from the importer's,
+ * and `lmm import-c` then writes no class for it.
+ */
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { importCHeader } from '../../../src/analysis/cImport/importCHeader';
+import { probeLayouts } from '../../../src/cli/cLayoutProbe';
+import { compilerOrSkip } from '../../support/cCompiler';
+
+const HEADER = `#include <stdint.h>
+typedef struct { uint8_t tag; uint32_t len; } rec_t;
+struct flags { unsigned a:3, b:7; unsigned char after; };
+#ifdef WIDE
+struct sized { long x; };
+#else
+struct sized { int x; };
+#endif
+`;
+
+describe('lmm import-c asks the compiler for every layout', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let header: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'lmm-probe-'));
+    header = join(dir, 'probe.h');
+    writeFileSync(header, HEADER);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('finds no difference where the importer is right', function () {
+    const cc = compilerOrSkip(this);
+    const result = importCHeader(HEADER, 'probe.h', { defines: [] });
+    const probe = probeLayouts(cc, header, [], [], result.structs);
+    assert.equal(probe.failure, undefined);
+    assert.deepEqual([...probe.differences], []);
+  });
+
+  it('names the struct and the member when a size, an offset or a bit-field differs, and the struct gets no class', function () {
+    const cc = compilerOrSkip(this);
+    const result = importCHeader(HEADER, 'probe.h');
+    const wrong = result.structs.map((s) => structuredClone(s));
+    const rec = wrong.find((s) => s.name === 'rec_t')!;
+    rec.cMembers[1] = { ...rec.cMembers[1]!, bit: 8 * 8 };
+    const flags = wrong.find((s) => s.name === 'flags')!;
+    flags.cMembers[1] = { ...flags.cMembers[1]!, bit: 4 };
+    // The header read without -D WIDE, the compiler asked with it: struct sized differs in size.
+    const probe = probeLayouts(cc, header, [], [{ name: 'WIDE', value: '1' }], wrong);
+    assert.deepEqual([...probe.differences.keys()].sort(), ['rec_t', 'struct flags', 'struct sized']);
+    assert.match(probe.differences.get('rec_t')!, /puts len at offset 4, the importer at 8/);
+    assert.match(probe.differences.get('struct flags')!, /puts bit-field b at bit 3, the importer at bit 4/);
+    assert.match(probe.differences.get('struct sized')!, /makes it 8 bytes, align 8, the importer 4 bytes, align 4/);
+    const refused = importCHeader(HEADER, 'probe.h', { refused: probe.differences });
+    assert.deepEqual(
+      refused.structs.map((s) => [s.name, s.status]),
+      [
+        ['rec_t', 'dropped'],
+        ['flags', 'dropped'],
+        ['sized', 'dropped'],
+      ],
+    );
+    assert.doesNotMatch(refused.source, /class (rec_t|flags|sized)\b/);
+  });
+
+  it('says when the check could not be compiled, rather than passing', function () {
+    const cc = compilerOrSkip(this);
+    const result = importCHeader(HEADER, 'probe.h');
+    const broken = result.structs.map((s) => ({ ...s, cName: s.cName === 'rec_t' ? 'struct no_such_struct' : s.cName }));
+    const probe = probeLayouts(cc, header, [], [], broken);
+    assert.match(probe.failure ?? '', /could not compile the layout check/);
+  });
+});

@@ -1,0 +1,95 @@
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MAX_BATCHES_IN_FLIGHT, runHarness } from '../../../src/harness/runHarness';
+import { nodeHarness } from '../../support/nodeHarness';
+
+// A harness that allocates and frees as fast as it can, for ever.
+const TIGHT_LOOP = nodeHarness(
+  'for (let i = 0; ; i++) {',
+  '  const n = XCALLOC(1, node_t)!;',
+  '  n.value = i;',
+  '  XFREE(n);',
+  '}',
+);
+
+describe('harness runner: a consumer slower than the harness slows the harness (back-pressure)', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let file: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'lmm-batch-flow-'));
+    file = join(dir, 'tight-loop.lmm.ts');
+    writeFileSync(file, TIGHT_LOOP);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it(`never has more than ${MAX_BATCHES_IN_FLIGHT} batches not taken in, with a consumer taking 80 ms a batch, one at a time`, async () => {
+    let outstanding = 0;
+    let most = 0;
+    let batches = 0;
+    // Slower than the worker's 50 ms batch interval: without back-pressure the backlog would grow.
+    let consumer = Promise.resolve();
+    // Stopped before its deadline: past that the worker no longer waits (the time limit comes first).
+    const handle = runHarness(file, {
+      timeLimitMs: 20_000,
+      onBatch: () => {
+        batches++;
+        most = Math.max(most, ++outstanding);
+        consumer = consumer.then(
+          () =>
+            new Promise<void>((resolve) =>
+              setTimeout(() => {
+                outstanding--;
+                resolve();
+              }, 80),
+            ),
+        );
+        return consumer;
+      },
+    });
+    setTimeout(() => handle.cancel(), 2000);
+    const result = await handle.result;
+    assert.equal(result.outcome, 'cancelled', result.message);
+    assert.ok(batches > MAX_BATCHES_IN_FLIGHT, `${batches} batches: the run went on while the consumer kept up`);
+    assert.ok(most <= MAX_BATCHES_IN_FLIGHT, `${most} batches were waiting at once`);
+  });
+
+  it('still ends at its time limit when the consumer never takes a batch in', async () => {
+    let batches = 0;
+    const started = Date.now();
+    const handle = runHarness(file, {
+      timeLimitMs: 1000,
+      onBatch: () => {
+        batches++;
+        return new Promise<void>(() => undefined);
+      },
+    });
+    const result = await handle.result;
+    const elapsed = Date.now() - started;
+    assert.equal(result.outcome, 'timed-out', result.message);
+    assert.ok(elapsed < 1000 + 1500 + 2000, `ended after ${elapsed} ms`);
+    // Past the deadline the worker no longer waits: a few more batches may come while it stops.
+    assert.ok(batches <= MAX_BATCHES_IN_FLIGHT + 3, `${batches} batches posted to a consumer that took none`);
+  });
+
+  it('is cancelled at once while it waits for its consumer', async () => {
+    let first: () => void = () => undefined;
+    const posted = new Promise<void>((resolve) => (first = resolve));
+    const handle = runHarness(file, {
+      timeLimitMs: 20_000,
+      onBatch: () => {
+        first();
+        return new Promise<void>(() => undefined);
+      },
+    });
+    await posted;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const asked = Date.now();
+    handle.cancel();
+    const result = await handle.result;
+    assert.equal(result.outcome, 'cancelled');
+    assert.ok(Date.now() - asked < 1000, `cancelled after ${Date.now() - asked} ms`);
+  });
+});
