@@ -98,6 +98,8 @@ await Promise.all([
     ...common,
     platform: 'node',
     format: 'cjs',
+    // It runs harnesses, whose compiler loads esbuild (a native binary) from node_modules.
+    external: ['esbuild', 'typescript'],
     entryPoints: { 'bench/extension-bench': 'bench/extensionBench.ts' },
     outdir: 'dist',
   }),

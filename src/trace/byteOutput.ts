@@ -4,8 +4,7 @@
  * million `ok` lines held as strings kept V8's young generation growing and cost `lmm trace`
  * ~17 MB of peak RSS.
  */
-const UTF8_ENCODER = new TextEncoder();
-const UTF8_DECODER = new TextDecoder('utf-8');
+import { utf8Decoder as UTF8_DECODER, utf8Encoder as UTF8_ENCODER } from './utf8';
 
 export class ByteOutput {
   private bytes = new Uint8Array(1 << 16);

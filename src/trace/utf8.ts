@@ -5,7 +5,10 @@
  * two are declared here, once, with just what this code uses.
  */
 declare const TextDecoder: new (label: string) => { decode(bytes: Uint8Array): string };
-declare const TextEncoder: new () => { encode(text: string): Uint8Array };
+declare const TextEncoder: new () => {
+  encode(text: string): Uint8Array;
+  encodeInto(text: string, into: Uint8Array): { read: number; written: number };
+};
 
 export const utf8Decoder = new TextDecoder('utf-8');
 export const utf8Encoder = new TextEncoder();

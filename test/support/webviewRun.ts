@@ -8,6 +8,7 @@
 import { strict as assert } from 'node:assert';
 import { HeapOpKind, HeapOpRecorder, type HeapOpBatch } from '../../src/engine/heapOps';
 import { LmmHeap } from '../../src/engine/lmmHeap';
+import type { LmmReport } from '../../src/protocol/runReportSchema';
 import type { RunReportJson, SourceSite, WebviewToHostMessage } from '../../src/protocol/webviewMessages';
 import { runHarness } from '../../src/harness/runHarness';
 import type { LmmReport } from '../../src/protocol/runReportSchema';
