@@ -11,7 +11,6 @@ import { LmmHeap } from '../../src/engine/lmmHeap';
 import type { LmmReport } from '../../src/protocol/runReportSchema';
 import type { RunReportJson, SourceSite, WebviewToHostMessage } from '../../src/protocol/webviewMessages';
 import { runHarness } from '../../src/harness/runHarness';
-import type { LmmReport } from '../../src/protocol/runReportSchema';
 import { lmm } from './lmmCli';
 import type { FakeHost } from './webviewFakeHost';
 
