@@ -113,18 +113,26 @@ const figure = (n: unknown, format: (n: number) => string = String) =>
 /** The map's other colours in the pictures (struct colours: STRUCT_PALETTE, as in the Memory Map). */
 const MAP_COLOURS = { header: '#555', meta: '#999', free: '#dddddd', softFragment: '#e5c07b' } as const;
 
-/** What the colours of `pagesSvg` mean: each struct's colour, then the page parts. */
+/**
+ * What the colours of `pagesSvg` mean: each struct's colour, then the page parts, as one SVG row
+ * (the page's own elements only; names escaped).
+ */
 export function mapLegendHtml(heap: LmmHeap): string {
-  const item = (colour: string, name: string) =>
-    `<span style="display:inline-block;margin-right:1em"><span style="display:inline-block;width:.8em;height:.8em;border:1px solid #333;background:${colour}"></span> ${escapeHtml(name)}</span>`;
-  const items = heap.families.map((f) => item(structPaletteColour(f.id), f.name));
-  items.push(
-    item(MAP_COLOURS.header, 'page header'),
-    item(MAP_COLOURS.meta, 'meta data'),
-    item(MAP_COLOURS.free, 'free'),
-    item(MAP_COLOURS.softFragment, 'soft fragment'),
+  const entries: Array<[string, string]> = heap.families.map((f) => [structPaletteColour(f.id), f.name]);
+  entries.push(
+    [MAP_COLOURS.header, 'page header'],
+    [MAP_COLOURS.meta, 'meta data'],
+    [MAP_COLOURS.free, 'free'],
+    [MAP_COLOURS.softFragment, 'soft fragment'],
   );
-  return `<p class="legend" aria-label="Legend">${items.join('')}</p>`;
+  let x = 0;
+  const items = entries.map(([colour, name]) => {
+    const item = `<rect x="${x}" y="3" width="12" height="12" fill="${colour}" stroke="#333" stroke-width="0.5"/><text x="${x + 16}" y="13" font-size="12">${escapeHtml(name)}</text>`;
+    // About 7 pixels a character at 12 px: room for the name, then a gap.
+    x += 16 + 7 * name.length + 18;
+    return item;
+  });
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${x}" height="18" role="img" aria-label="Legend">${items.join('')}</svg>`;
 }
 
 /** One SVG row per data page (at most 400, so the file stays small), blocks drawn to scale. */
