@@ -98,7 +98,9 @@ export function workloadFromTrace(name: string, program: TraceProgram): Workload
       if (family === undefined) continue;
       const units = program.argC[i]!;
       const bytes = units * builder.familyTable[family]!.size;
-      if (bytes > 0x7fffffff) continue;
+      // A workload holds bytes and units as 32-bit integers; LMM refuses such requests anyway
+      // (units of a 0-byte struct aside), so they are left out like failed allocs.
+      if (bytes > 0x7fffffff || units > 0x7fffffff) continue;
       builder.push(WorkOp.Alloc, program.argA[i]!, bytes, line, family, units);
     } else if (op === TraceOp.Free) {
       builder.push(WorkOp.Free, program.argA[i]!, 0, line);

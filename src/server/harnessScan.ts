@@ -7,6 +7,7 @@
 import ts from 'typescript';
 import type { StructLayout } from '../analysis/analysisInput';
 import { SCALAR_SIZES, arraySpec, layOutStruct, structSpec, type FieldSpec } from '../analysis/cLayout';
+import { SCALARS } from '../analysis/cScalars';
 import { findTooDeepNesting, tooDeepMessage } from '../harness/compile/nestingDepth';
 
 /** Offsets into the text (0-based, end exclusive). */
@@ -65,7 +66,7 @@ export interface HarnessScan {
   lastRegistrationEnd?: { offset: number; indent: string };
 }
 
-const SCALAR_NAMES = new Set(['u8', 'u16', 'u32', 'u64', 'i8', 'i16', 'i32', 'i64', 'f32', 'f64', 'i128', 'u128', 'f80']);
+const SCALAR_NAMES = new Set(Object.keys(SCALARS));
 /** Field decorators that change where a field goes: the scan does not follow them, so it shows no layout. */
 const PLACEMENT_DECORATORS = new Set(['aligned', 'packed']);
 

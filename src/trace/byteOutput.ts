@@ -4,7 +4,7 @@
  * million `ok` lines held as strings kept V8's young generation growing and cost `lmm trace`
  * ~17 MB of peak RSS.
  */
-import { utf8Decoder as UTF8_DECODER, utf8Encoder as UTF8_ENCODER } from './utf8';
+import { utf8Decoder, utf8Encoder } from './utf8';
 
 export class ByteOutput {
   private bytes = new Uint8Array(1 << 16);
@@ -23,7 +23,7 @@ export class ByteOutput {
   writeText(text: string): void {
     // A UTF-16 code unit takes at most 3 bytes in UTF-8.
     if (this.length + text.length * 3 > this.bytes.length) this.grow(text.length * 3);
-    this.length += UTF8_ENCODER.encodeInto(text, this.bytes.subarray(this.length)).written;
+    this.length += utf8Encoder.encodeInto(text, this.bytes.subarray(this.length)).written;
   }
 
   /** The bytes written so far (a view: valid until the next write). */
@@ -32,7 +32,7 @@ export class ByteOutput {
   }
 
   text(): string {
-    return UTF8_DECODER.decode(this.view());
+    return utf8Decoder.decode(this.view());
   }
 
   private grow(extra: number): void {

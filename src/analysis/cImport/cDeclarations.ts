@@ -394,8 +394,15 @@ export function parseCHeader(
 
   function parseRecord(kind: 'struct' | 'union'): CType {
     deeper();
+    const outermost = nesting === 1;
+    const tag = peek()?.kind === 'id' ? peek()!.text : null;
     try {
       return parseRecordBody(kind);
+    } catch (error) {
+      // Name the struct the unreadable member is in (once, at the outermost one).
+      if (!outermost || !(error instanceof CSyntaxError) || tag === null || QUALIFIERS.has(tag) || tag.startsWith('__'))
+        throw error;
+      throw new CSyntaxError(error.line, `${kind} ${tag}: ${error.reason}`);
     } finally {
       nesting--;
     }

@@ -2,8 +2,12 @@
  * C's integer constant expressions as `#if` evaluates them (after macros expanded and unknown
  * names became 0): every operator from `?:` down to unary `!` and `~`, in 64-bit integers.
  */
+/** How deep parentheses and unary operators may nest (deeper would exhaust the stack). */
+const MAX_EXPRESSION_DEPTH = 256;
+
 export function evaluateExpression(tokens: readonly string[]): bigint {
   let pos = 0;
+  let depth = 0;
   const peek = () => tokens[pos];
   const expect = (text: string) => {
     if (tokens[pos] !== text)
@@ -42,6 +46,14 @@ export function evaluateExpression(tokens: readonly string[]): bigint {
     return left;
   };
   const unary = (): bigint => {
+    if (++depth > MAX_EXPRESSION_DEPTH) throw new Error(`the expression nests deeper than ${MAX_EXPRESSION_DEPTH} levels`);
+    try {
+      return operand();
+    } finally {
+      depth--;
+    }
+  };
+  const operand = (): bigint => {
     const t = tokens[pos++];
     if (t === undefined) throw new Error('expected a value at the end');
     if (t === '-') return -unary();

@@ -70,6 +70,7 @@ const PREDEFINED: Record<string, string> = {
 const MAX_INCLUDE_DEPTH = 200;
 const MAX_CONDITIONAL_DEPTH = 5_000;
 const MAX_EXPANDED_TOKENS = 1_000_000;
+const MAX_EXPANSION_DEPTH = 256;
 
 const PUNCTUATORS = [
   '...',
@@ -280,6 +281,7 @@ export function preprocess(text: string, file: string, options: PreprocessOption
   };
 
   let budget = MAX_EXPANDED_TOKENS;
+  let expansionDepth = 0;
   const expandLine = (line: string, problem: (message: string) => void): string => {
     budget = MAX_EXPANDED_TOKENS;
     return expand(lex(line), new Set(), problem)
@@ -289,6 +291,18 @@ export function preprocess(text: string, file: string, options: PreprocessOption
 
   /** Expands macros in `tokens` (the C standard's rescanning, with a set of macros not to expand again). */
   function expand(tokens: PpToken[], hidden: ReadonlySet<string>, problem: (message: string) => void): PpToken[] {
+    if (++expansionDepth > MAX_EXPANSION_DEPTH) {
+      problem(`macros expand within each other deeper than ${MAX_EXPANSION_DEPTH} levels`);
+      throw new PreprocessorStop();
+    }
+    try {
+      return expandTokens(tokens, hidden, problem);
+    } finally {
+      expansionDepth--;
+    }
+  }
+
+  function expandTokens(tokens: PpToken[], hidden: ReadonlySet<string>, problem: (message: string) => void): PpToken[] {
     const result: PpToken[] = [];
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i]!;
@@ -336,7 +350,8 @@ export function preprocess(text: string, file: string, options: PreprocessOption
       if (args.length !== macro.params.length && !(macro.variadic && args.length === macro.params.length - 1)) {
         problem(`macro ${t.text} takes ${macro.params.length} argument(s), given ${args.length}`);
       }
-      result.push(...expand(substitute(macro, args, inner, problem), inner, problem));
+      // Arguments expand as they stand (the macro itself may appear in them); the result is rescanned with it hidden.
+      result.push(...expand(substitute(macro, args, hidden, problem), inner, problem));
       i = j;
     }
     return result;
@@ -365,8 +380,8 @@ export function preprocess(text: string, file: string, options: PreprocessOption
         k++;
         continue;
       }
+      if (t.text === '##') continue;
       if (body[k + 1]?.text === '##' || body[k - 1]?.text === '##') {
-        if (t.text === '##') continue;
         const raw = argOf(t.text) ?? [t];
         if (body[k - 1]?.text === '##' && out.length > 0 && raw.length > 0) {
           const left = out.pop()!;

@@ -205,6 +205,14 @@ export function evaluateConstant(
     return value;
   };
   const unary = (): number => {
+    if (++depth > MAX_NESTING) fail(`the expression nests deeper than ${MAX_NESTING} levels`);
+    try {
+      return operand();
+    } finally {
+      depth--;
+    }
+  };
+  const operand = (): number => {
     const t = tokens[pos];
     if (t === undefined) return fail('expected a constant');
     pos++;
@@ -212,9 +220,7 @@ export function evaluateConstant(
     if (t.text === '+') return unary();
     if (t.text === '~') return ~unary();
     if (t.text === '(') {
-      if (++depth > MAX_NESTING) fail(`parentheses nest deeper than ${MAX_NESTING} levels`);
       const value = binary(0);
-      depth--;
       if (peek() !== ')') fail("expected ')'");
       pos++;
       return value;

@@ -44,16 +44,18 @@ export function registerNewHarness({ context, log }: ExtensionServices): void {
       const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(header));
       const imported = importCHeader(text, header.fsPath);
       const name = header.path.slice(header.path.lastIndexOf('/') + 1);
-      for (const note of imported.notes) log.appendLine(`${header.fsPath}:${note.line}: ${note.message}`);
+      for (const note of imported.notes) log.appendLine(`${note.file ?? header.fsPath}:${note.line}: ${note.message}`);
       if (imported.structs.length === 0) {
         void vscode.window.showErrorMessage(
           `LMM: no struct could be imported from ${name}${imported.notes[0] ? ` (line ${imported.notes[0].line}: ${imported.notes[0].message})` : ''}.`,
         );
         return;
       }
-      if (imported.notes.length > 0) {
+      // A skipped system include is information, not something that was translated wrong.
+      const problems = imported.notes.filter((note) => note.info !== true);
+      if (problems.length > 0) {
         void vscode.window.showWarningMessage(
-          `LMM: ${imported.notes.length} things in ${name} could not be translated exactly; they are TODO comments in the harness and listed in the LMM output.`,
+          `LMM: ${problems.length} things in ${name} could not be translated exactly; they are TODO comments in the harness and listed in the LMM output.`,
         );
       }
       source = imported.source;

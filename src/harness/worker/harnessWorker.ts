@@ -29,7 +29,7 @@ async function runHarness(): Promise<void> {
   const control = new Int32Array(input.control);
   const stopRequested = () => Atomics.load(control, CONTROL.stop) !== 0;
   const output = new OutputGate(control, deadline, (text) => post({ type: 'output', text }));
-  const waitForRoom = batchFlowGate(input.batchFlow, deadline, stopRequested);
+  const waitForRoom = batchFlowGate(input.batchFlow, deadline);
   const run = startRun(
     { ...options, deadline },
     {
@@ -107,13 +107,13 @@ const FLOW_WAIT_SLICE_MS = 50;
  * the harness) until fewer than `maxBatchesInFlight` posted batches are not yet taken in, or the
  * run's deadline passes (the time limit then stops the harness at its next loop check).
  */
-function batchFlowGate(flow: WorkerInput['batchFlow'], deadline: number, stopRequested: () => boolean): () => void {
+function batchFlowGate(flow: WorkerInput['batchFlow'], deadline: number): () => void {
   if (!flow) return () => undefined;
   const counters = new Int32Array(flow.counters);
   return () => {
     for (;;) {
       const taken = Atomics.load(counters, 1);
-      if (Atomics.load(counters, 0) - taken < flow.maxBatchesInFlight || Date.now() >= deadline || stopRequested()) break;
+      if (Atomics.load(counters, 0) - taken < flow.maxBatchesInFlight || Date.now() >= deadline) break;
       Atomics.wait(counters, 1, taken, FLOW_WAIT_SLICE_MS);
     }
     Atomics.add(counters, 0, 1);

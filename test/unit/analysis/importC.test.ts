@@ -266,7 +266,7 @@ describe('lmm import-c', () => {
       [
         [1, "struct a.m: unknown type 'mystery_t' (not declared in this header): its size is unknown"],
         [1, 'struct a: no harness class: its layout is unknown (see the messages about its members)'],
-        [2, "expected ';', found '}'"],
+        [2, "struct b: expected ';', found '}'"],
       ],
     );
     assert.equal(struct(partial, 'a').status, 'dropped');

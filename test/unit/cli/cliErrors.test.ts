@@ -78,6 +78,21 @@ describe('lmm: errors are one line, never a stack', () => {
     }
   });
 
+  it('compare leaves out allocs of more units than a workload holds, instead of failing them', async () => {
+    const trace = file('units.trace', 'reg t_t 0\nalloc a1 t_t 4294967295\nalloc a2 t_t 1\nfree a2\n');
+    const r = await lmm('compare', trace, '--policies', 'lmm-classic,lmm-extended,first-fit', '--json');
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    const reports = JSON.parse(r.stdout) as { integrity: string; ops: number }[];
+    assert.deepEqual(
+      reports.map((x) => [x.integrity, x.ops]),
+      [
+        ['ok', 2],
+        ['ok', 2],
+        ['ok', 2],
+      ],
+    );
+  });
+
   it('turns anything unexpected into one internal-error line with exit 3', async () => {
     const hostile = {
       get message(): string {

@@ -4,6 +4,7 @@
  * places the compiler puts them — and the decorators' refusals of what C would refuse.
  */
 import { strict as assert } from 'node:assert';
+import { checkLeaks } from '../../../src/analysis/leakCheck';
 import { checkHeap } from '../../../src/engine/invariants';
 import { blockBytes, inProcessHarness } from './inProcessHarness';
 
@@ -132,5 +133,34 @@ describe('harness views of unions, bit-fields, enums, __int128 and long double',
     assert.throws(() => aligned!(3), /power of two/);
     assert.throws(() => struct!({ aligned: 6 }), /power of two/);
     assert.throws(() => struct!({ pack: true }), /unknown option 'pack'/);
+  });
+
+  it('follows pointers inside unions and at unaligned offsets of packed structs in the leak check', () => {
+    const { lmm } = inProcessHarness({ leakCheck: (data) => checkLeaks(data) });
+    const { struct, union, ptr, field, u8, u64 } = lmm;
+    @struct
+    class target_t {
+      @u64 payload!: bigint;
+    }
+    @union
+    class either_t {
+      @u64 raw!: bigint;
+      @ptr(() => target_t) p!: target_t | null;
+    }
+    @struct({ packed: true })
+    class holder_t {
+      @u8 tag!: number;
+      @ptr(() => target_t) p!: target_t | null;
+      @field(() => either_t) e!: either_t;
+    }
+    for (const cls of [target_t, either_t, holder_t]) lmm.MM_REG_STRUCT(cls);
+    const holder = lmm.XCALLOC(1, holder_t);
+    lmm.mm_register_root(holder);
+    holder.p = lmm.XCALLOC(1, target_t); // at offset 1
+    holder.e.p = lmm.XCALLOC(1, target_t); // through the union, at offset 9
+    lmm.XCALLOC(1, target_t); // held by nothing
+    const check = lmm.mm_leak_check();
+    assert.deepEqual(check.summary['still-reachable'], { blocks: 3, bytes: 17 + 8 + 8 });
+    assert.deepEqual(check.summary['definitely-lost'], { blocks: 1, bytes: 8 });
   });
 });

@@ -102,6 +102,11 @@ describe('lmm import-c on headers as they are', function () {
       assert.match(plain.stderr, /h\.h:35: struct mystery\.u: unknown type 'unknown_t'/);
       assert.match(plain.stderr, /import-c: 9 struct\(s\) written, 0 flagged, 1 dropped/);
       assert.doesNotMatch(plain.stdout, /class mystery/);
+      // A void * is written as the same 8 bytes, with a comment, and does not flag its struct.
+      assert.match(
+        plain.stdout,
+        /\/\/ void \* in C: LMM follows only pointers to structs; u64 keeps the layout\n {2}@u64 ob_type!: bigint;/,
+      );
       const big = run([...args, '-D', 'BIG=2']);
       assert.equal(sizes(big.stderr).cond, 32, big.stderr);
       assert.equal(sizes(big.stderr).only_when_big_is_2, 4);
@@ -138,7 +143,9 @@ describe('lmm import-c on headers as they are', function () {
     assert.match(run([clean, '-D', '1X']).stderr, /-D: '1X' is not NAME or NAME=VALUE/);
     assert.match(run([clean, '-D']).stderr, /-D: needs a value/);
     assert.match(run([clean, '--frobnicate']).stderr, /--frobnicate: unknown option/);
-    for (const bad of [['-I', 'nope'], ['-D'], ['--frobnicate']]) assert.equal(run([clean, ...bad]).status, 2);
+    assert.match(run([clean, '-o']).stderr, /-o: needs a value/);
+    assert.match(run([clean, clean]).stderr, /one header at a time/);
+    for (const bad of [['-I', 'nope'], ['-D'], ['--frobnicate'], ['-o'], [clean]]) assert.equal(run([clean, ...bad]).status, 2);
     const approximate = join(dir, 'approximate.h');
     writeFileSync(approximate, 'struct ops { int (*open)(const char *); long n; };\n');
     const flagged = run([approximate, '--no-cc']);
@@ -157,9 +164,28 @@ describe('lmm import-c on headers as they are', function () {
       [4],
     );
     const parens = importCHeader(`struct p { char c[${'('.repeat(5000)}1${')'.repeat(5000)}]; };\n`, 'parens.h');
-    assert.ok(parens.notes.some((n) => /nest deeper than 256 levels/.test(n.message)));
+    assert.ok(parens.notes.some((n) => /nests deeper than 256 levels/.test(n.message)));
     const conditionals = importCHeader('#if 1\n'.repeat(6000) + 'struct q { int x; };\n', 'ifs.h');
     assert.ok(conditionals.notes.some((n) => /conditionals nest deeper than 5000 levels/.test(n.message)));
+  });
+
+  it('evaluates sizeof of types, structs and typedefs in array sizes and bit-field widths', () => {
+    const result = importCHeader(
+      'struct a { int x; long y; };\ntypedef struct a a_t;\n' +
+        'struct b { char buf[sizeof(struct a)]; char p[sizeof(a_t *) * 2]; unsigned w : sizeof(short) * 4; char q[sizeof(unsigned long long)]; };\n',
+      'sizes.h',
+    );
+    const b = result.structs.find((s) => s.name === 'b')!;
+    assert.deepEqual(
+      b.fields.map((f) => [f.name, f.type, f.offset]),
+      [
+        ['buf', 'char[16]', 0],
+        ['p', 'char[16]', 16],
+        ['w', 'unsigned:8', 32],
+        ['q', 'char[8]', 33],
+      ],
+    );
+    assert.equal(b.size, 44);
   });
 
   it('keeps header line numbers in messages after multi-line comments, continuations and includes', () => {

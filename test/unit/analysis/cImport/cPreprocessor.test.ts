@@ -1,0 +1,76 @@
+/**
+ * The built-in preprocessor against what the C standard (and gcc -E) gives: expansion rules,
+ * conditionals, directives it refuses, and line markers that keep the header's line numbers.
+ */
+import { strict as assert } from 'node:assert';
+import { preprocess } from '../../../../src/analysis/cImport/cPreprocessor';
+
+/** The preprocessed text without line markers and blank lines. */
+function code(text: string, defines: { name: string; value: string }[] = []): string {
+  return preprocess(text, 'p.h', { defines })
+    .text.split('\n')
+    .filter((l) => l.trim() !== '' && !l.startsWith('# '))
+    .join('\n');
+}
+
+describe('built-in C preprocessor', () => {
+  it('expands nested, stringified, pasted and variadic macros as C does', () => {
+    assert.equal(code('#define F(x) (x + 1)\nF(F(2))'), '( ( 2 + 1 ) + 1 )');
+    assert.equal(code('#define S(x) #x\nS(a  b)'), '"a b"');
+    assert.equal(code('#define CAT(a, b) a ## b\nCAT(uint, 32_t) v;'), 'uint32_t v ;');
+    assert.equal(code('#define V(fmt, ...) f(fmt, __VA_ARGS__)\nV(1, 2, 3)'), 'f ( 1 , 2 , 3 )');
+    assert.equal(code('#define x x + 1\nx'), 'x + 1', 'a macro does not expand inside itself');
+    assert.equal(code('#define A B\n#define B A\nA'), 'A');
+    assert.equal(code('#define F(x) x\nF'), 'F', 'a function-like macro name without ( stays');
+  });
+
+  it('takes the branches gcc takes: #if arithmetic, defined, #elif chains, #undef, -D', () => {
+    const text = '#if (2 * 3 > 5) && defined(__x86_64__) && !defined(NOPE)\nyes\n#else\nno\n#endif\n';
+    assert.equal(code(text), 'yes');
+    assert.equal(code("#if 'A' == 65 ? 0 : 1\na\n#elif 1 << 2 == 4\nb\n#elif 1\nc\n#endif\n"), 'b');
+    assert.equal(code('#define X\n#undef X\n#ifdef X\nx\n#else\nnot_x\n#endif\n'), 'not_x');
+    assert.equal(code('#if LEVEL >= 2\nhigh\n#endif\n', [{ name: 'LEVEL', value: '3' }]), 'high');
+    assert.equal(code('#if UNDEFINED_NAME\nu\n#endif\nafter'), 'after', 'unknown names are 0 in #if');
+    assert.equal(code('#if 0\n#if 1\ninner\n#endif\n#else\nouter\n#endif\n'), 'outer');
+  });
+
+  it('keeps line numbers through comments, continuations and includes, with the markers -E writes', () => {
+    const out = preprocess('/* a\nb */ #define X 1\n#include "i.h"\nstruct s;\n', 'p.h', {
+      resolveInclude: (name) => (name === 'i.h' ? { name: 'inc/i.h', text: 'int i;\n' } : null),
+    }).text.split('\n');
+    assert.equal(out[0], '# 1 "p.h"');
+    assert.ok(out.includes('# 1 "inc/i.h"'));
+    assert.ok(out.includes('# 4 "p.h"'), out.join('\n'));
+    assert.equal(out[out.indexOf('# 4 "p.h"') + 1], 'struct s ;');
+  });
+
+  it('says what it cannot do, with the line: #error, unknown directives, unbalanced conditionals, missing includes', () => {
+    const { problems } = preprocess(
+      '#error stop here\n#frobnicate\n#endif\n#if 1\n#include "missing.h"\n#if 1/0\n#endif\n',
+      'p.h',
+    );
+    assert.deepEqual(
+      problems.map((p) => [p.line, p.message]),
+      [
+        [1, '#error stop here'],
+        [2, '#frobnicate: unknown preprocessor directive, ignored'],
+        [3, '#endif without #if'],
+        [5, '#include "missing.h": not found next to p.h nor in an -I directory'],
+        [6, '#if 1/0: division by zero'],
+        [4, '#if without #endif'],
+      ],
+    );
+  });
+
+  it('reads a #pragma once file once, and stops an include loop with a message', () => {
+    const files: Record<string, string> = {
+      'once.h': '#pragma once\nint once_v;\n',
+      'loop.h': '#include "loop.h"\nint loop_v;\n',
+    };
+    const resolveInclude = (name: string) => (files[name] === undefined ? null : { name, text: files[name]! });
+    const once = preprocess('#include "once.h"\n#include "once.h"\n', 'p.h', { resolveInclude });
+    assert.equal(once.text.match(/once_v/g)?.length, 1);
+    const loop = preprocess('#include "loop.h"\n', 'p.h', { resolveInclude });
+    assert.ok(loop.problems.some((p) => p.file === 'loop.h' && /includes nest deeper than 200 levels/.test(p.message)));
+  });
+});
