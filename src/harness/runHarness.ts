@@ -353,6 +353,13 @@ async function runInWorker(
     if (isCancelled()) stop('cancelled', 'the run was cancelled');
     worker.on('message', (message: WorkerMessage) => {
       if (settled) return;
+      // After Stop, what the worker streams while it winds down is not delivered: a cancelled run
+      // is what streamed until Stop (as when its worker is terminated at once).
+      if (stopReason === 'cancelled' && message.type === 'batch') {
+        takeBatch();
+        return;
+      }
+      if (stopReason === 'cancelled' && (message.type === 'leakCheck' || message.type === 'memoryErrors')) return;
       if (message.type === 'batch') {
         const batch = message.batch;
         const n = batch.ops.count;

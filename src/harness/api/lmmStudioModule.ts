@@ -80,6 +80,8 @@ export function createLmmStudioModule(runtime: HarnessRuntime): Record<string, u
       paths.current = path;
     },
     __lmmLoop: (site: number) => runtime.loopTick(site),
+    /** Around every `throw`'s value (the harness worker records where it was thrown). */
+    __lmmThrown: <T>(_site: number, value: T): T => value,
   };
   return Object.freeze(api);
 }

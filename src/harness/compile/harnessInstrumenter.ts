@@ -61,7 +61,7 @@ const PLAIN_GLOBAL_FUNCTIONS = new Set([
 ]);
 
 const HOOKS =
-  '__lmmEnter as __lmm$e, __lmmEnter0 as __lmm$e0, __lmmLeave as __lmm$l, __lmmSave as __lmm$s, __lmmRestore as __lmm$r, __lmmLoop as __lmm$t';
+  '__lmmEnter as __lmm$e, __lmmEnter0 as __lmm$e0, __lmmLeave as __lmm$l, __lmmSave as __lmm$s, __lmmRestore as __lmm$r, __lmmLoop as __lmm$t, __lmmThrown as __lmm$w';
 
 interface Edit {
   pos: number;
@@ -117,6 +117,13 @@ export function instrumentHarnessSource(fileName: string, text: string, options:
         add(body.getStart(source), `{__lmm$t(${site});`, false, depth);
         add(body.end, '}', true, depth);
       }
+    }
+    // `throw v` becomes `throw __lmm$w(site, v)`: a thrown value with no stack (a string, null, a
+    // plain object) still ends the run with the line that threw it.
+    if (ts.isThrowStatement(node)) {
+      const site = siteAt(node.getStart(source));
+      add(node.expression.getStart(source), `__lmm$w(${site}, `, false, depth);
+      add(node.expression.end, ')', true, depth);
     }
     if (options.attribution && ts.isTryStatement(node)) {
       const saved = `__lmm$k${tryCount++}`;

@@ -55,11 +55,17 @@ export interface SandboxRun {
   finish(): FinishedRun;
   /** The harness call stack where the run is now (for a crash or time limit). */
   currentStack(): Site[];
+  /** Where the harness threw `value` (a `throw` statement of its own), when it was the last thing thrown. */
+  thrownSite(value: unknown): Site | undefined;
   /** The loop site of the runtime's time-limit stop, null for a stop without one, undefined when `error` is not one. */
   timeLimitSite(error: unknown): Site | null | undefined;
   /** Whether `error` is the harness calling `exit(status)` (a normal end). */
   isExit(error: unknown): boolean;
 }
+
+// The runtime's stop and exit() are thrown into harness code, which may catch them: their classes must not change.
+harden(TimeLimitExceeded);
+harden(HarnessExit);
 
 /** Loop turns between two looks at the parent's stop request (an atomic read each). */
 const STOP_POLL_EVERY = 1024;
@@ -126,8 +132,24 @@ export function startRun(options: SandboxRunOptions, callbacks: SandboxCallbacks
   // the next loop turn, as the runtime's own deadline does: the heap is intact and reported.
   let turns = 0;
   const loop = api.__lmmLoop;
+  let lastThrown: { site: number; value: unknown } | undefined;
+  const struct = api.struct as (cls: unknown, context: unknown) => void;
   const lmmStudio = harden({
     ...api,
+    // The struct's name goes into records the verdicts are made from: it is read once, here, and
+    // must be a string (a getter or an object as a name would run harness code later).
+    struct(cls: unknown, context: unknown) {
+      const given = context as { kind?: unknown; name?: unknown; metadata?: unknown } | null | undefined;
+      const kind = given?.kind;
+      const name = given?.name ?? (typeof cls === 'function' ? cls.name : undefined);
+      if (typeof name !== 'string' || name === '')
+        throw new TypeError('@struct needs a named class (its name is the struct name)');
+      return struct(cls, { kind, name, metadata: given?.metadata });
+    },
+    __lmmThrown<T>(site: number, value: T): T {
+      lastThrown = { site, value };
+      return value;
+    },
     __lmmLoop(site: number) {
       if ((++turns & (STOP_POLL_EVERY - 1)) === 0 && callbacks.stopRequested()) runtime.timedOut = true;
       loop(site);
@@ -141,6 +163,10 @@ export function startRun(options: SandboxRunOptions, callbacks: SandboxCallbacks
     },
     currentStack() {
       return runtime.currentStack();
+    },
+    thrownSite(value: unknown) {
+      if (lastThrown === undefined || lastThrown.value !== value) return undefined;
+      return options.sites[lastThrown.site];
     },
     isExit(error: unknown) {
       return error instanceof HarnessExit;

@@ -47,6 +47,7 @@ async function runHarness(): Promise<void> {
 
   let failure: unknown;
   let failed = false;
+  let thrownAt: Site | undefined;
   try {
     // SES's Compartments have no clock and no randomness; a harness may time itself or shuffle,
     // so it gets this realm's (frozen) Date and Math.
@@ -76,8 +77,18 @@ async function runHarness(): Promise<void> {
       await withDeadline(result as Promise<unknown>, deadline, stopRequested);
     }
   } catch (error) {
-    // exit(status) ends the run as main's return does.
-    if (!run.isExit(error)) {
+    // Where the harness's own `throw` threw it, first: anything that reads the value (a Proxy's
+    // traps, getters) may run harness code that throws again and moves the last throw on.
+    thrownAt = run.thrownSite(error);
+    // exit(status) ends the run as main's return does. (Asking may run a thrown Proxy's traps,
+    // which may throw: then it is not exit.)
+    let exited = false;
+    try {
+      exited = run.isExit(error);
+    } catch {
+      // not exit()
+    }
+    if (!exited) {
       failed = true;
       failure = error;
     }
@@ -91,7 +102,7 @@ async function runHarness(): Promise<void> {
   } catch (error) {
     finishError = error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : 'the end-of-run report failed';
   }
-  const outcome: WorkerOutcome = failed ? describeFailure(failure, run) : { kind: 'completed' };
+  const outcome: WorkerOutcome = failed ? describeFailure(failure, thrownAt, run) : { kind: 'completed' };
   const message: WorkerMessage = { type: 'end', outcome };
   if (finished) message.finished = finished;
   if (finishError) message.finishError = finishError;
@@ -144,7 +155,7 @@ function withDeadline(promise: Promise<unknown>, deadline: number, stopRequested
   });
 }
 
-function describeFailure(error: unknown, run: SandboxRun): WorkerOutcome {
+function describeFailure(error: unknown, thrownAt: Site | undefined, run: SandboxRun): WorkerOutcome {
   const harnessStack: Site[] = run.currentStack();
   if (error === TIMED_OUT) return { kind: 'timed-out', site: null, harnessStack };
   let loopSite: Site | null | undefined;
@@ -154,7 +165,8 @@ function describeFailure(error: unknown, run: SandboxRun): WorkerOutcome {
     // A Proxy's getPrototypeOf trap threw: not the runtime's stop.
   }
   if (loopSite !== undefined) return { kind: 'timed-out', site: loopSite, harnessStack };
-  return { kind: 'crashed', ...describeThrown(error), harnessStack };
+  // A value thrown by the harness's own `throw` is placed there (it may have no stack of its own).
+  return { kind: 'crashed', ...describeThrown(error), harnessStack: thrownAt ? [thrownAt, ...harnessStack] : harnessStack };
 }
 
 runHarness().catch((error: unknown) => {

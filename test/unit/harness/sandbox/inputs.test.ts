@@ -1,0 +1,119 @@
+/**
+ * No stack trace ever reaches a user from a harness: thrown values of any shape become a message
+ * at the harness line with the run reported; nesting too deep to parse is a compile error at its
+ * position; a BOM is accepted; `lmm run`'s options are checked before anything runs.
+ */
+import { strict as assert } from 'node:assert';
+import { lmm } from '../../../support/lmmCli';
+import { HarnessProbe, PRELUDE } from './harnessProbe';
+
+const THROWN: [string, string][] = [
+  ['an object with a throwing getter', `{ get message() { throw new Error('no'); }, get name() { throw 1; } }`],
+  ['a Proxy throwing on every trap', `new Proxy({}, new Proxy({}, { get() { return () => { throw new Error('trap'); }; } }))`],
+  ['a Symbol', `Symbol('thrown')`],
+  ['null', `null`],
+  ['undefined', `undefined`],
+  ['a frozen object', `Object.freeze({ message: 'frozen', name: 'Frozen' })`],
+  [
+    'an Error subclass with a throwing message',
+    `new (class extends Error { get message(): string { throw new Error('nope'); } })()`,
+  ],
+  ['a huge string', `'z'.repeat(5_000_000)`],
+  ['a function', `function thrower() {}`],
+];
+
+describe('the harness sandbox: any input, no stack trace', function () {
+  this.timeout(60_000);
+  const probe = new HarnessProbe();
+  after(() => probe.dispose());
+
+  for (const [name, value] of THROWN) {
+    it(`a harness throwing ${name} crashes at its line, with its heap reported`, async () => {
+      const run = await probe.run(
+        `throw-${name.length}.lmm.ts`,
+        `${PRELUDE}export default function main() {\n  MM_REG_STRUCT(node_t);\n  XCALLOC(1, node_t);\n  throw ${value};\n}\n`,
+      );
+      assert.equal(run.outcome, 'crashed', run.message);
+      assert.match(run.message!, /^throw-\d+\.lmm\.ts:\d+:\d+: |\.lmm\.ts:6:\d+: /);
+      assert.doesNotMatch(run.message!, /InternalError|harness-worker\.js|node:internal/);
+      assert.ok(run.message!.length < 6000, `${run.message!.length} characters`);
+      assert.equal(run.finished?.report.leaks.length, 1, 'the report is still produced');
+    });
+  }
+
+  it('a 700-deep array literal is a compile error at its position, not a stack overflow in typescript.js', async () => {
+    const run = await probe.run(
+      'deep.lmm.ts',
+      `export default function main() {\n  const a = ${'['.repeat(700)}${']'.repeat(700)};\n  return a;\n}\n`,
+    );
+    assert.equal(run.outcome, 'compile-error');
+    assert.match(run.message!, /deep\.lmm\.ts:2:\d+: brackets nest more than 256 levels deep here/);
+    assert.doesNotMatch(run.message!, /typescript\.js|Maximum call stack/);
+  });
+
+  it('20,000-deep parentheses and a 30,000-term chain are compile errors too', async () => {
+    const parens = await probe.run(
+      'parens.lmm.ts',
+      `export default function main() {\n  return ${'('.repeat(20_000)}1${')'.repeat(20_000)};\n}\n`,
+    );
+    assert.equal(parens.outcome, 'compile-error');
+    assert.match(parens.message!, /parens\.lmm\.ts:2:\d+: brackets nest/);
+    const chain = await probe.run(
+      'chain.lmm.ts',
+      `export default function main() {\n  let a = 1;\n  a = ${Array(30_000).fill('a').join(' + ')};\n}\n`,
+    );
+    assert.ok(['compile-error', 'completed'].includes(chain.outcome), `${chain.outcome}: ${chain.message}`);
+    if (chain.outcome === 'compile-error') assert.match(chain.message!, /chain\.lmm\.ts:\d+:\d+: /);
+  });
+
+  it('256 levels of nesting still compile and run', async () => {
+    const run = await probe.run(
+      'ok-deep.lmm.ts',
+      `export default function main() {\n  const a = ${'['.repeat(250)}${']'.repeat(250)};\n  void a;\n}\n`,
+    );
+    assert.equal(run.outcome, 'completed', run.message);
+  });
+
+  it('a harness starting with a UTF-8 BOM runs, its positions unmoved', async () => {
+    const run = await probe.run(
+      'bom.lmm.ts',
+      `\uFEFF${PRELUDE}export default function main() {\n  MM_REG_STRUCT(node_t);\n  XCALLOC(1, node_t);\n}\n`,
+    );
+    assert.equal(run.outcome, 'completed', run.message);
+    assert.deepEqual(
+      run.finished!.report.leaks.map((l) => [l.site.line, l.site.column]),
+      [[5, 3]],
+    );
+  });
+
+  describe('lmm run options', () => {
+    let file: string;
+    before(() => {
+      file = probe.write('options.lmm.ts', `export default function main() {}\n`);
+    });
+    for (const [args, message] of [
+      [['--time-limit', '99999999999'], /^--time-limit: 99999999999 is more than the largest, 2147483647 milliseconds\n$/],
+      [['--time-limit', '0'], /^--time-limit: takes a positive whole number of milliseconds, not '0'\n$/],
+      [['--time-limit', '1.5'], /^--time-limit: takes a positive whole number/],
+      [['--time-limit', '1e3'], /^--time-limit: takes a positive whole number/],
+      [['--page-size', '100'], /^--page-size: page size must be a multiple of 8 from 128 to 262144, not 100\n$/],
+      [['--page-size', '4100'], /^--page-size: page size must be a multiple of 8/],
+      [['--memory-limit', '10'], /^--memory-limit: 10 MB is too little to start a run \(at least 64\)\n$/],
+      [['--memory-limit', 'lots'], /^--memory-limit: takes a positive whole number of megabytes, not 'lots'\n$/],
+      [['--memory-limit'], /^--memory-limit: needs a value\n/],
+    ] as const) {
+      it(`${args.join(' ')}: exit 2 with what is wrong`, async () => {
+        const result = await lmm('run', file, ...args);
+        assert.equal(result.status, 2);
+        assert.match(result.stderr, message);
+        assert.doesNotMatch(result.stderr, /\n\s+at /);
+      });
+    }
+
+    it('takes a time limit of 2^31-1 ms and a memory limit in range', async () => {
+      const result = await lmm('run', file, '--time-limit', '2147483647', '--memory-limit', '512', '--json');
+      assert.equal(result.status, 0, result.stderr);
+      assert.doesNotMatch(result.stderr, /TimeoutOverflowWarning/);
+    });
+  });
+});

@@ -1,0 +1,52 @@
+/** The worker's output gate: back-pressure by prints in flight, bounded prints, dropped lines counted. */
+import { strict as assert } from 'node:assert';
+import { MAX_IN_FLIGHT, MAX_PRINT_CHARS, OutputGate } from '../../../../src/harness/worker/outputGate';
+import { CONTROL } from '../../../../src/harness/worker/workerProtocol';
+
+function gate(deadline: number): { gate: OutputGate; posted: string[]; control: Int32Array } {
+  const control = new Int32Array(new SharedArrayBuffer(CONTROL.length * 4));
+  const posted: string[] = [];
+  return { gate: new OutputGate(control, deadline, (text) => posted.push(text)), posted, control };
+}
+
+describe('OutputGate (output of a run on its way to the parent)', () => {
+  it('never has more than MAX_IN_FLIGHT prints the parent has not taken in; past the deadline it drops and counts', () => {
+    const { gate: g, posted } = gate(Date.now() + 100);
+    const started = Date.now();
+    for (let i = 0; i < MAX_IN_FLIGHT + 10; i++) g.write(`line ${i}\n`);
+    assert.equal(posted.length, MAX_IN_FLIGHT);
+    assert.equal(g.dropped, 10);
+    assert.match(g.dropReason, /time limit/);
+    assert.ok(Date.now() - started < 2000, 'it waited for the reader only until the deadline');
+  });
+
+  it('goes on as the parent takes prints in', () => {
+    const { gate: g, posted, control } = gate(Date.now() + 10_000);
+    for (let i = 0; i < MAX_IN_FLIGHT * 3; i++) {
+      g.write('x\n');
+      // The parent takes each one in at once.
+      Atomics.add(control, CONTROL.outputTaken, 1);
+    }
+    assert.equal(posted.length, MAX_IN_FLIGHT * 3);
+    assert.equal(g.dropped, 0);
+  });
+
+  it('a stop request ends the wait at once', () => {
+    const { gate: g, posted, control } = gate(Date.now() + 60_000);
+    for (let i = 0; i < MAX_IN_FLIGHT; i++) g.write('x\n');
+    Atomics.store(control, CONTROL.stop, 1);
+    const started = Date.now();
+    g.write('one more\n');
+    assert.ok(Date.now() - started < 200);
+    assert.equal(posted.length, MAX_IN_FLIGHT);
+    assert.equal(g.dropped, 1);
+  });
+
+  it('one print keeps at most MAX_PRINT_CHARS and says how much it cut', () => {
+    const { gate: g, posted } = gate(Date.now() + 10_000);
+    g.write('z'.repeat(MAX_PRINT_CHARS + 5000));
+    assert.equal(posted.length, 1);
+    assert.ok(posted[0]!.length < MAX_PRINT_CHARS + 200);
+    assert.match(posted[0]!, /\[… 5000 more characters of this print dropped\]\n$/);
+  });
+});
