@@ -5,7 +5,7 @@
  * making a buffer is tried, including array-likes whose `length` answers differently each time.
  */
 import { strict as assert } from 'node:assert';
-import { HarnessProbe, PRELUDE } from './harnessProbe';
+import { HarnessProbe, PRELUDE } from '../../../support/harnessProbe';
 
 const HUGE = `
 const tries: Record<string, () => unknown> = {

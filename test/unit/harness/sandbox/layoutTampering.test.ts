@@ -7,7 +7,7 @@
  * the harness's own frames.
  */
 import { strict as assert } from 'node:assert';
-import { HarnessProbe } from './harnessProbe';
+import { HarnessProbe } from '../../../support/harnessProbe';
 
 const IMPORTS = `import { struct, u8, u64, field, array, bits, MM_REG_STRUCT, XCALLOC, XFREE, print, sizeof } from 'lmm-studio';\n`;
 
