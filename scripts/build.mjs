@@ -43,7 +43,11 @@ await Promise.all([
     ...common,
     platform: 'node',
     format: 'cjs',
-    entryPoints: { 'harness/harness-worker': 'src/harness/worker/harnessWorker.ts' },
+    entryPoints: {
+      'harness/harness-worker': 'src/harness/worker/harnessWorker.ts',
+      // The child process the worker runs in: a V8 abort in the worker ends it, not the caller.
+      'harness/harness-host': 'src/harness/worker/harnessHost.ts',
+    },
     outdir: 'dist',
   }),
   build({

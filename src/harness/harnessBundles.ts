@@ -1,15 +1,20 @@
 /**
- * The script a run needs besides the harness: the worker entry (SES, the runtime, the analyses).
- * Built by `scripts/build.mjs` into `dist/harness/`; when it is not there (tests run from the
- * sources), it is bundled from `src/harness/` on first use and kept for the process.
+ * The scripts a run needs besides the harness: the worker entry (SES, the runtime, the analyses)
+ * and the harness host (the child process the worker runs in). Built by `scripts/build.mjs` into
+ * `dist/harness/`; when they are not there (tests run from the sources), they are bundled from
+ * `src/harness/` on first use and kept for the process (the host, which must be a file to be
+ * forked, in a temporary directory).
  */
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export interface HarnessBundles {
   /** The worker: a file path, or code to run with `eval: true`. */
   worker: { file: string } | { code: string };
+  /** The harness host's script, forked for each run. */
+  hostFile: string;
 }
 
 let cached: Promise<HarnessBundles> | undefined;
@@ -27,15 +32,18 @@ function prebuiltDirs(): string[] {
 async function loadBundles(): Promise<HarnessBundles> {
   for (const dir of prebuiltDirs()) {
     const worker = join(dir, 'harness-worker.js');
-    if (existsSync(worker)) return { worker: { file: worker } };
+    const hostFile = join(dir, 'harness-host.js');
+    if (existsSync(worker) && existsSync(hostFile)) return { worker: { file: worker }, hostFile };
   }
   const sourceDir = findSourceDir();
-  const worker = await esbuild.build({
-    ...HARNESS_WORKER_BUILD,
-    entryPoints: [join(sourceDir, 'worker', 'harnessWorker.ts')],
-    write: false,
-  });
-  return { worker: { code: worker.outputFiles[0]!.text } };
+  const [worker, host] = await Promise.all(
+    ['harnessWorker.ts', 'harnessHost.ts'].map((entry) =>
+      esbuild.build({ ...HARNESS_WORKER_BUILD, entryPoints: [join(sourceDir, 'worker', entry)], write: false }),
+    ),
+  );
+  const hostFile = join(mkdtempSync(join(tmpdir(), 'lmm-harness-host-')), 'harness-host.js');
+  writeFileSync(hostFile, host!.outputFiles[0]!.text);
+  return { worker: { code: worker!.outputFiles[0]!.text }, hostFile };
 }
 
 function findSourceDir(): string {
@@ -44,7 +52,7 @@ function findSourceDir(): string {
   throw new Error('cannot find the harness runtime: dist/harness/harness-*.js are missing (run npm run build)');
 }
 
-/** esbuild settings for the worker (scripts/build.mjs uses the same ones). */
+/** esbuild settings for the worker and the host (scripts/build.mjs uses the same ones). */
 export const HARNESS_WORKER_BUILD = {
   bundle: true,
   platform: 'node',

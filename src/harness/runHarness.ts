@@ -8,10 +8,15 @@
  * Stopping (Stop Run, the time limit, the memory limit) is cooperative first: a shared flag the
  * harness's next loop turn sees, which ends the run with its heap reported; if the worker has not
  * ended `STOP_GRACE_MS` later (a loop-free recursion, a long native call), it is terminated.
+ *
+ * The worker runs inside a harness host, a child process of its own (worker/harnessHost.ts): one
+ * built-in call that grows the JS heap past the worker's limit makes V8 abort the whole process,
+ * and that process is then the host, not the caller. The run ends `out-of-memory` (on SIGABRT) or
+ * `crashed`, with a message naming how the host ended.
  */
+import { fork } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import type { Site } from '../analysis/analysisInput';
 import type { LeakCheckReport } from '../analysis/runReport';
 import { compileHarness, HarnessCompileError, siteText, type CompiledHarness } from './compile/compileHarness';
@@ -19,7 +24,8 @@ import { harnessBundles } from './harnessBundles';
 import type { MemoryErrorsUpdate, RuntimeBatch } from './runtime/harnessRuntime';
 import type { FinishedRun } from './sandbox/finishRun';
 import { LmmHeap } from '../engine/lmmHeap';
-import { CONTROL, type WorkerInput, type WorkerMessage, type WorkerOutcome } from './worker/workerProtocol';
+import type { HostedWorkerInput, HostToParentMessage, ParentToHostMessage } from './worker/hostProtocol';
+import type { WorkerMessage, WorkerOutcome } from './worker/workerProtocol';
 
 export const DEFAULT_TIME_LIMIT_MS = 10_000;
 /** The longest time limit: what `setTimeout` can wait (2^31 − 1 ms, about 24.8 days). */
@@ -32,8 +38,6 @@ export const MIN_MEMORY_LIMIT_MB = 64;
 export const DEFAULT_JS_HEAP_MB = DEFAULT_MEMORY_LIMIT_MB;
 /** After a stop was asked for, how long the worker gets to end by itself before it is terminated. */
 export const STOP_GRACE_MS = 500;
-/** How often the parent samples the process's memory while a run goes on. */
-const MEMORY_SAMPLE_MS = 20;
 const SCRIPT_NAME = 'lmm-harness.js';
 /**
  * Batches posted by the worker and not yet taken in by `onBatch`, at most (a batch holds up to
@@ -133,11 +137,9 @@ export function runHarness(file: string, options: HarnessRunOptions = {}): Harne
   let cancelled = false;
   let ended = false;
   let stop: (() => void) | undefined;
-  // The worker is busy running the harness (synchronously), so a message would wait for the end:
-  // a shared flag is read by the runtime at each heap call instead.
-  const leakCheckRequests = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
+  // A request made before the harness host started is handed to it when it starts.
+  const leakChecks: LeakCheckRelay = { pending: false };
   validateRunOptions(options);
-  const requestFlag = new Int32Array(leakCheckRequests);
   const result = (async (): Promise<HarnessRunResult> => {
     const started = Date.now();
     const absolute = resolve(file);
@@ -173,7 +175,7 @@ export function runHarness(file: string, options: HarnessRunOptions = {}): Harne
       compiled,
       absolute,
       options,
-      leakCheckRequests,
+      leakChecks,
       (s) => (stop = s),
       () => cancelled,
     );
@@ -196,7 +198,8 @@ export function runHarness(file: string, options: HarnessRunOptions = {}): Harne
     },
     requestLeakCheck() {
       if (ended || cancelled) return false;
-      Atomics.store(requestFlag, 0, 1);
+      if (leakChecks.send) leakChecks.send();
+      else leakChecks.pending = true;
       return true;
     },
   };
@@ -254,7 +257,13 @@ type WorkerEnd =
       /** Why the parent asked the run to stop, when it did before the worker ended by itself. */
       stoppedFor?: StopReason;
     }
-  | { type: 'killed'; reason: StopReason | 'js-heap' | 'worker-error'; detail: string };
+  | { type: 'killed'; reason: StopReason | 'js-heap' | 'worker-error' | 'host-aborted'; detail: string };
+
+/** Leak-check requests on their way to the harness host: held until it starts, then sent. */
+interface LeakCheckRelay {
+  pending: boolean;
+  send?: () => void;
+}
 
 interface EndState {
   lastSite: Site | null;
@@ -264,27 +273,17 @@ async function runInWorker(
   compiled: CompiledHarness,
   harnessFile: string,
   options: HarnessRunOptions,
-  leakCheckRequests: SharedArrayBuffer,
+  leakChecks: LeakCheckRelay,
   setStop: (stop: () => void) => void,
   isCancelled: () => boolean,
 ): Promise<WorkerEnd & EndState> {
   const bundles = await harnessBundles();
   const timeLimitMs = options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
   const memoryLimitMb = options.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB;
-  const controlBuffer = new SharedArrayBuffer(CONTROL.length * Int32Array.BYTES_PER_ELEMENT);
-  const control = new Int32Array(controlBuffer);
-  const flowCounters = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
-  const batchesTaken = new Int32Array(flowCounters);
-  const takeBatch = () => {
-    Atomics.add(batchesTaken, 1, 1);
-    Atomics.notify(batchesTaken, 1);
-  };
-  const input: WorkerInput = {
+  const input: HostedWorkerInput = {
     harnessCode: compiled.code,
     harnessScriptName: SCRIPT_NAME,
-    leakCheckRequests,
-    control: controlBuffer,
-    ...(options.onBatch ? { batchFlow: { counters: flowCounters, maxBatchesInFlight: MAX_BATCHES_IN_FLIGHT } } : {}),
+    ...(options.onBatch ? { maxBatchesInFlight: MAX_BATCHES_IN_FLIGHT } : {}),
     runOptions: {
       harnessFile,
       sites: compiled.sites,
@@ -301,20 +300,31 @@ async function runInWorker(
         : {}),
     },
   };
-  const workerOptions = {
-    workerData: input,
-    resourceLimits: { maxOldGenerationSizeMb: options.jsHeapMb ?? memoryLimitMb },
-    env: {},
-    stdout: true,
-    stderr: true,
+  // `advanced` serialization: the batches' typed arrays cross intact. The host gets no inherited
+  // Node flags (a test runner's loaders); in VS Code, execPath is its Electron binary run as Node.
+  const host = fork(bundles.hostFile, [], {
+    serialization: 'advanced',
+    execArgv: [],
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+  });
+  // What V8 prints when it aborts ("FATAL ERROR: … heap limit") tells out-of-memory from other aborts.
+  let hostStderr = '';
+  host.stderr?.on('data', (chunk: Buffer) => {
+    if (hostStderr.length < 4096) hostStderr += chunk.toString('utf8');
+  });
+  const tell = (message: ParentToHostMessage) => {
+    if (host.connected) host.send(message, (error) => void error); // a host that died is reported by 'exit'
   };
-  // The worker's buffers and pages are outside its JS heap: the process's resident memory is
-  // what covers them all (sampled, so a run may pass the limit by what it allocates in one sample).
-  const baselineRss = process.memoryUsage.rss();
-  const worker =
-    'file' in bundles.worker
-      ? new Worker(bundles.worker.file, workerOptions)
-      : new Worker(bundles.worker.code, { ...workerOptions, eval: true });
+  tell({
+    type: 'start',
+    worker: bundles.worker,
+    input,
+    jsHeapMb: options.jsHeapMb ?? memoryLimitMb,
+    leakCheckRequested: leakChecks.pending,
+  });
+  leakChecks.send = () => tell({ type: 'requestLeakCheck' });
+  const takeBatch = () => tell({ type: 'batchTaken' });
   const state: EndState = { lastSite: null };
   // The worker posts each error record once, then only its count: the run's records so far.
   const errorsSoFar: MemoryErrorsUpdate['records'] = [];
@@ -327,32 +337,32 @@ async function runInWorker(
       settled = true;
       clearTimeout(timer);
       clearTimeout(backstop);
-      clearInterval(memoryWatch);
-      void worker.terminate();
+      leakChecks.send = undefined;
+      host.kill('SIGKILL');
       resolvePromise({ ...end, ...state });
     };
     const stop = (reason: StopReason, detail: string) => {
       if (settled || stopReason !== undefined) return;
       stopReason = reason;
-      Atomics.store(control, CONTROL.stop, 1);
-      Atomics.notify(control, CONTROL.outputTaken);
+      tell({ type: 'stop' });
       backstop = setTimeout(() => finish({ type: 'killed', reason, detail }), STOP_GRACE_MS);
     };
     const timer = setTimeout(
       () => stop('timed-out', `the harness did not stop within ${timeLimitMs} ms`),
       Math.min(timeLimitMs, MAX_TIME_LIMIT_MS),
     );
-    const memoryWatch = setInterval(() => {
-      const grown = process.memoryUsage.rss() - baselineRss;
+    // The worker's buffers and pages are outside its JS heap: the host's resident memory is what
+    // covers them all (sampled, so a run may pass the limit by what it allocates in one sample).
+    const watchMemory = (grown: number) => {
       if (grown <= memoryLimitMb * 2 ** 20) return;
       stop('out-of-memory', `the run grew the process by ${Math.round(grown / 2 ** 20)} MB`);
       // Far past the limit (a buffer being filled fast): no grace.
       if (grown > memoryLimitMb * 1.25 * 2 ** 20)
         finish({ type: 'killed', reason: 'out-of-memory', detail: 'far past the limit' });
-    }, MEMORY_SAMPLE_MS);
+    };
     setStop(() => stop('cancelled', 'the run was cancelled'));
     if (isCancelled()) stop('cancelled', 'the run was cancelled');
-    worker.on('message', (message: WorkerMessage) => {
+    const onWorkerMessage = (message: WorkerMessage) => {
       if (settled) return;
       // After Stop, what the worker streams while it winds down is not delivered: a cancelled run
       // is what streamed until Stop (as when its worker is terminated at once).
@@ -380,9 +390,8 @@ async function runInWorker(
         try {
           options.onOutput?.(message.text);
         } finally {
-          // Taken in: the worker may post the next line (see outputGate.ts).
-          Atomics.add(control, CONTROL.outputTaken, 1);
-          Atomics.notify(control, CONTROL.outputTaken);
+          // Taken in: the worker may post the next line (the output gate's back-pressure).
+          tell({ type: 'outputTaken' });
         }
       } else if (message.type === 'leakCheck') {
         try {
@@ -401,15 +410,32 @@ async function runInWorker(
           // As for leak checks: the report has the errors too.
         }
       } else if (message.type === 'end') finish(stopReason ? { ...message, stoppedFor: stopReason } : message);
+    };
+    host.on('message', (message: HostToParentMessage) => {
+      if (message.type === 'worker') onWorkerMessage(message.message);
+      else if (message.type === 'memory') watchMemory(message.grownBytes);
+      else if (message.type === 'workerError') {
+        if (message.code === 'ERR_WORKER_OUT_OF_MEMORY') finish({ type: 'killed', reason: 'js-heap', detail: message.message });
+        else finish({ type: 'killed', reason: 'worker-error', detail: message.message });
+      } else finish({ type: 'killed', reason: 'worker-error', detail: `the harness worker exited (code ${message.code})` });
     });
-    worker.on('error', (error: Error & { code?: string }) => {
-      if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') finish({ type: 'killed', reason: 'js-heap', detail: error.message });
-      else finish({ type: 'killed', reason: 'worker-error', detail: error.message });
-    });
-    worker.on('exit', (code) =>
-      finish({ type: 'killed', reason: 'worker-error', detail: `the harness worker exited (code ${code})` }),
+    host.on('error', (error) =>
+      finish({ type: 'killed', reason: 'worker-error', detail: `the harness process failed: ${error.message}` }),
+    );
+    // 'close', not 'exit': every message the host sent before it ended has been delivered by then.
+    // A host that died after a stop was asked for ends the run for that stop's reason.
+    host.on('close', (code, signal) =>
+      finish({ type: 'killed', reason: stopReason ?? 'host-aborted', detail: hostEndText(code, signal, hostStderr) }),
     );
   });
+}
+
+/** How the harness host ended before the run did, in a user's terms. */
+function hostEndText(code: number | null, signal: NodeJS.Signals | null, stderr: string): string {
+  const how = signal ? `by ${signal}` : `with exit code ${code}`;
+  if (/heap limit|heap out of memory|allocation failed/i.test(stderr))
+    return `the harness process was killed ${how}: out of memory (V8 aborted at its heap limit)`;
+  return `the harness process ended ${how} before the run did`;
 }
 
 function describeEnd(
@@ -434,6 +460,14 @@ function describeEnd(
         );
       case 'out-of-memory':
         return withSite({ outcome: 'out-of-memory', message: memoryLimitMessage(where(end.lastSite), options) }, end.lastSite);
+      case 'host-aborted':
+        return withSite(
+          {
+            outcome: /out of memory/.test(end.detail) ? 'out-of-memory' : 'crashed',
+            message: `${where(end.lastSite)}${end.detail}${end.lastSite ? ' (last heap operation here)' : ''}`,
+          },
+          end.lastSite,
+        );
       case 'js-heap':
         return withSite(
           {

@@ -1,0 +1,69 @@
+/**
+ * The worker's JS heap is set well under the memory limit here so that V8's heap limit, not the
+ * sampled memory limit, is what ends these runs (as with the default limits and a larger heap).
+ */
+const ABORT_LIMITS = { jsHeapMb: 96, memoryLimitMb: 1024, timeLimitMs: 60_000 };
+
+/**
+ * A harness that makes V8 abort its process (one built-in call that grows the JS heap past the
+ * worker's limit cannot be interrupted) ends the harness host only: the caller survives, the run
+ * ends out-of-memory with a message saying how the harness process ended, and `lmm run` exits 2.
+ */
+import { strict as assert } from 'node:assert';
+import { runHarness } from '../../../../src/harness/runHarness';
+import { HarnessProbe } from '../../../support/harnessProbe';
+import { lmm } from '../../../support/lmmCli';
+
+const ABORTING_HARNESSES = {
+  'Array.from of 2^31 elements': `export default function main() {\n  const a = Array.from({ length: 2 ** 31 });\n  return a.length;\n}\n`,
+  'new Array(n).fill': `export default function main() {\n  const a = new Array(2 ** 30).fill(0.5);\n  return a.length;\n}\n`,
+  'string growth (one join)': `export default function main() {\n  return new Array(2 ** 24).fill('abcdefgh').join('').length;\n}\n`,
+};
+
+describe('the harness host: a V8 abort ends the harness process, not the caller', function () {
+  this.timeout(120_000);
+  const probe = new HarnessProbe();
+  after(() => probe.dispose());
+
+  for (const [name, code] of Object.entries(ABORTING_HARNESSES)) {
+    it(`${name}: the run ends out-of-memory with a message, and this process goes on`, async () => {
+      const pid = process.pid;
+      const run = await probe.run(`abort.lmm.ts`, code, ABORT_LIMITS);
+      assert.equal(run.outcome, 'out-of-memory', run.message);
+      assert.match(run.message!, /: the harness process was killed by SIGABRT: out of memory \(V8 aborted at its heap limit\)$/);
+      assert.doesNotMatch(run.message!, /\n\s+at |node:internal|FATAL ERROR/);
+      assert.equal(process.pid, pid);
+    });
+  }
+
+  // With the default memory limit: V8's heap limit (2 GB) is reached inside Array.from, before a
+  // sample of the host's memory passes the limit (a longer time limit: filling 2 GB takes seconds).
+  it('lmm run with the default memory limit exits 2 with the message, no native crash and no stack trace', async () => {
+    const file = probe.write('cli-abort.lmm.ts', ABORTING_HARNESSES['Array.from of 2^31 elements']);
+    const result = await lmm('run', file, '--time-limit', '60000');
+    assert.equal(result.status, 2, result.stderr);
+    assert.match(result.stderr, /harness process was killed by SIGABRT: out of memory/);
+    assert.doesNotMatch(result.stderr, /FATAL ERROR|\n\s+at |Native stack/);
+  });
+
+  it('the next run after an abort works (nothing of the dead host is left behind)', async () => {
+    const first = await probe.run('first.lmm.ts', ABORTING_HARNESSES['new Array(n).fill'], ABORT_LIMITS);
+    assert.equal(first.outcome, 'out-of-memory', first.message);
+    const run = await probe.run('after.lmm.ts', `export default function main() { return 1; }\n`, {});
+    assert.equal(run.outcome, 'completed', run.message);
+  });
+
+  it('a stop while the host is blocked in one built-in call kills the host within a second', async () => {
+    const file = probe.write(
+      'blocked.lmm.ts',
+      `export default function main() {\n  const a = new Array(2 ** 24).fill(0).map((_, i) => i).sort((x, y) => y - x);\n  return a.length;\n}\n`,
+    );
+    const handle = runHarness(file, { timeLimitMs: 60_000 });
+    await new Promise((r) => setTimeout(r, 1500));
+    const stopped = Date.now();
+    handle.cancel();
+    const run = await handle.result;
+    assert.ok(['cancelled', 'completed'].includes(run.outcome), run.message);
+    assert.ok(Date.now() - stopped < 1000 + 500, `${Date.now() - stopped} ms`);
+  });
+});
