@@ -10,8 +10,9 @@ const ABORT_LIMITS = { jsHeapMb: 96, memoryLimitMb: 1024, timeLimitMs: 60_000 };
  * ends out-of-memory with a message saying how the harness process ended, and `lmm run` exits 2.
  */
 import { strict as assert } from 'node:assert';
+import { readdirSync, readFileSync } from 'node:fs';
 import { runHarness } from '../../../../src/harness/runHarness';
-import { HarnessProbe } from '../../../support/harnessProbe';
+import { HarnessProbe, PRELUDE } from '../../../support/harnessProbe';
 import { lmm } from '../../../support/lmmCli';
 
 const ABORTING_HARNESSES = {
@@ -19,6 +20,32 @@ const ABORTING_HARNESSES = {
   'new Array(n).fill': `export default function main() {\n  const a = new Array(2 ** 30).fill(0.5);\n  return a.length;\n}\n`,
   'string growth (one join)': `export default function main() {\n  return new Array(2 ** 24).fill('abcdefgh').join('').length;\n}\n`,
 };
+
+/** The command lines of this process's live child processes that are harness hosts (Linux /proc). */
+function harnessHostChildren(): string[] {
+  const children = readdirSync('/proc/self/task').flatMap((task) =>
+    readFileSync(`/proc/self/task/${task}/children`, 'utf8').split(' ').filter(Boolean),
+  );
+  return children
+    .map((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      } catch {
+        return ''; // ended meanwhile
+      }
+    })
+    .filter((cmdline) => cmdline.includes('harness-host'));
+}
+
+async function noHarnessHostWithin(ms: number): Promise<string[]> {
+  const until = Date.now() + ms;
+  let left = harnessHostChildren();
+  while (left.length > 0 && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 20));
+    left = harnessHostChildren();
+  }
+  return left;
+}
 
 describe('the harness host: a V8 abort ends the harness process, not the caller', function () {
   this.timeout(120_000);
@@ -65,5 +92,46 @@ describe('the harness host: a V8 abort ends the harness process, not the caller'
     const run = await handle.result;
     assert.ok(['cancelled', 'completed'].includes(run.outcome), run.message);
     assert.ok(Date.now() - stopped < 1000 + 500, `${Date.now() - stopped} ms`);
+  });
+
+  it('what streamed before the abort (heap operations, output) reaches the caller', async () => {
+    let operations = 0;
+    let output = '';
+    const file = probe.write(
+      'streamed.lmm.ts',
+      `${PRELUDE}export default function main() {\n  MM_REG_STRUCT(node_t);\n  for (let i = 0; i < 10; i++) XCALLOC(1, node_t);\n  print('before the abort\\n');\n  return Array.from({ length: 2 ** 31 }).length;\n}\n`,
+    );
+    const run = await runHarness(file, {
+      ...ABORT_LIMITS,
+      batchIntervalMs: 1,
+      onBatch: (batch) => (operations += batch.ops.count),
+      onOutput: (text) => (output += text),
+    }).result;
+    assert.equal(run.outcome, 'out-of-memory', run.message);
+    assert.ok(operations >= 10, `${operations} operations streamed`);
+    assert.match(output, /before the abort/);
+    assert.equal(run.finished, undefined, 'no report: the heap died with the process');
+  });
+
+  it('the harness process is gone once a run has ended, however it ended', async () => {
+    const looping = runHarness(probe.write('seen.lmm.ts', `export default function main() { for (;;) {} }\n`), {
+      timeLimitMs: 30_000,
+    });
+    const seenAt = Date.now();
+    while (harnessHostChildren().length === 0 && Date.now() - seenAt < 10_000) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(harnessHostChildren().length, 1, 'the run has one harness process while it goes on');
+    looping.cancel();
+    assert.equal((await looping.result).outcome, 'cancelled');
+    assert.deepEqual(await noHarnessHostWithin(1000), [], 'after a cancelled run');
+    const cases: Array<[string, string, Parameters<typeof runHarness>[1]]> = [
+      ['completed', `export default function main() { return 1; }\n`, {}],
+      ['out-of-memory', ABORTING_HARNESSES['new Array(n).fill'], ABORT_LIMITS],
+      ['timed-out', `export default function main() { for (;;) {} }\n`, { timeLimitMs: 300 }],
+    ];
+    for (const [outcome, code, options] of cases) {
+      const run = await probe.run(`gone-${outcome}.lmm.ts`, code, options);
+      assert.equal(run.outcome, outcome, run.message);
+      assert.deepEqual(await noHarnessHostWithin(1000), [], `after a run that ended ${outcome}`);
+    }
   });
 });
