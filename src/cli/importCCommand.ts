@@ -6,7 +6,7 @@
  * written with C's exact layout and nothing was flagged.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { IncludedFile } from '../analysis/cImport/cPreprocessor';
 import { importCHeader } from '../analysis/cImport/importCHeader';
@@ -59,12 +59,7 @@ export function importCCommand(args: string[], io: CliIo): number {
       files.length === 0 ? `lmm import-c: which header?\n${USAGE}` : `lmm import-c: one header at a time\n${USAGE}`,
     );
   const header = files[0]!;
-  let text: string;
-  try {
-    text = readFileSync(header === '-' ? 0 : header, 'utf8').replace(/^\uFEFF/, '');
-  } catch (error) {
-    throw new CliError(`${header}: cannot read: ${(error as Error).message}`);
-  }
+  const text = readHeader(header);
   const name = header === '-' ? 'stdin' : header;
   /** How the generated file names the header (its messages on stderr use the path as given). */
   const shown = header === '-' ? 'stdin' : basename(header);
@@ -87,11 +82,8 @@ export function importCCommand(args: string[], io: CliIo): number {
       const base = from === 'stdin' ? '.' : from === shown ? dirname(header) : dirname(from);
       for (const dir of [base, ...includeDirs]) {
         const path = join(dir, included);
-        try {
-          return { name: path, text: readFileSync(path, 'utf8') };
-        } catch {
-          // not in this directory
-        }
+        // An included device or pipe is read with the same bound as the header itself.
+        if (existsSync(path) && !statSync(path).isDirectory()) return { name: path, text: readHeader(path) };
       }
       return null;
     };
@@ -129,6 +121,39 @@ export function importCCommand(args: string[], io: CliIo): number {
   }
   io.stderr(summary);
   return flagged + dropped + failures > 0 ? 1 : 0;
+}
+
+/**
+ * The largest header read. Real headers are kilobytes (sqlite3.h, the largest common one, is under
+ * 1 MiB); a device such as /dev/zero or an endless pipe would otherwise be read until memory runs out.
+ */
+export const MAX_HEADER_BYTES = 64 * 1024 * 1024;
+
+/** The header's text (a leading BOM dropped), read in chunks so that an endless input is refused. */
+function readHeader(header: string): string {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  let fd: number | null = null;
+  try {
+    fd = header === '-' ? 0 : openSync(header, 'r');
+    const chunk = Buffer.alloc(1024 * 1024);
+    for (;;) {
+      const read = readSync(fd, chunk, 0, chunk.length, null);
+      if (read === 0) break;
+      total += read;
+      if (total > MAX_HEADER_BYTES)
+        throw new CliError(`${header}: larger than ${MAX_HEADER_BYTES / (1024 * 1024)} MiB; is it a C header?`);
+      chunks.push(Buffer.from(chunk.subarray(0, read)));
+    }
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    throw new CliError(`${header}: cannot read: ${(error as Error).message}`);
+  } finally {
+    if (fd !== null && fd !== 0) closeSync(fd);
+  }
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '');
 }
 
 /** The first of cc, gcc and clang that runs, or null. */

@@ -33,8 +33,20 @@ export interface ImportedStruct {
    * layout is unknown or the harness could not make it exactly.
    */
   status: 'written' | 'flagged' | 'dropped';
-  /** The C member designators of the class's fields (for asking a compiler), null for none. */
-  cMembers: ({ field: string; member: string; bit: number; bits: number | null } | null)[];
+  /**
+   * The C members of the class's fields, for asking a compiler: the designator (null for an
+   * anonymous struct or union member, which C reaches only through its own members), where C puts
+   * it, and the class of a record it embeds. null for a placeholder.
+   */
+  cMembers: (CMemberOfField | null)[];
+}
+
+export interface CMemberOfField {
+  field: string;
+  member: string | null;
+  bit: number;
+  bits: number | null;
+  embeds?: string;
 }
 
 export interface CImportOptions extends PreprocessOptions {
@@ -86,7 +98,8 @@ export function importCHeader(text: string, file: string, options: CImportOption
     if (open !== null) packedRanges.push({ ...open, end: Infinity });
   } catch (error) {
     if (error instanceof CSyntaxError) {
-      return { source: '', structs: [], notes: [...notes, { line: error.line, message: error.reason }] };
+      const where = error.file !== undefined ? { file: error.file } : {};
+      return { source: '', structs: [], notes: [...notes, { line: error.line, message: error.reason, ...where }] };
     }
     throw error;
   }
