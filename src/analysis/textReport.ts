@@ -4,6 +4,7 @@
  * (like massif) and the hints.
  */
 import { blockUsageReport, memoryUsageReport, registeredPageFamiliesReport } from '../engine/classicReport';
+import { stepNumber } from './stepNumber';
 import type { LmmHeap } from '../engine/lmmHeap';
 import type { Site } from './analysisInput';
 import type { LossRecord, RootPathStep } from './leakCheck';
@@ -86,7 +87,7 @@ function leakText(report: RunReport): string {
   for (const check of report.leakChecks) {
     const c = check.summary;
     out.push(
-      `leak check at ${siteText(check.site)} (step ${check.event}${check.requested ? ', Check Leaks Now' : ''}): definitely lost ${n(c['definitely-lost'].bytes)}, ` +
+      `leak check at ${siteText(check.site)} (step ${n(stepNumber(check.event))}${check.requested ? ', Check Leaks Now' : ''}): definitely lost ${n(c['definitely-lost'].bytes)}, ` +
         `indirectly lost ${n(c['indirectly-lost'].bytes)}, possibly lost ${n(c['possibly-lost'].bytes)}, ` +
         `still reachable ${n(c['still-reachable'].bytes)} bytes\n`,
     );
@@ -115,7 +116,7 @@ function errorText(report: RunReport): string {
 function peakText(report: RunReport): string {
   const p = report.peak;
   if (p.event < 0) return 'PEAK: nothing was allocated\n';
-  const out = [`PEAK: ${n(p.appMemory)} bytes of application memory at step ${p.event}\n`];
+  const out = [`PEAK: ${n(p.appMemory)} bytes of application memory at step ${n(stepNumber(p.event))}\n`];
   if (!p.matchesHeap)
     out.push(`   (the heap counted a peak of ${n(p.heapPeakAppMemory)} bytes: some allocations were not recorded)\n`);
   for (const s of p.byStruct) {

@@ -98,6 +98,19 @@ export interface ReportError {
   /** A suppression (lmm.suppressions) silences it: counted apart, not shown as a problem. */
   suppressed?: boolean;
   suppressedBy?: string;
+  /** For an access through a view (use-after-free, out-of-bounds): the read or write, and where in the block. */
+  access?: ReportAccess;
+}
+
+/** The read or write an access error was, as memcheck names it. */
+export interface ReportAccess {
+  operation: 'read' | 'write';
+  size: number;
+  field: string;
+  /** From the block's first byte: negative before it, `blockBytes` or more past its end. */
+  offset: number;
+  blockBytes: number;
+  struct: string;
 }
 
 /**
@@ -195,6 +208,7 @@ export function asReport(value: unknown): LmmReport {
     if (typeof error.kind !== 'string' || !ERROR_KIND.test(error.kind)) throw new Error(`errors[${i}] has no valid kind`);
     if (typeof error.message !== 'string') throw new Error(`errors[${i}] has no message`);
     if (!isCount(error.count)) throw new Error(`errors[${i}] has no count`);
+    if (error.access !== undefined && !isAccess(error.access)) throw new Error(`errors[${i}] has a malformed access`);
   }
   for (const [i, hint] of (report.hints as ReportHint[]).entries()) {
     if (typeof hint !== 'object' || hint === null || typeof hint.message !== 'string')
@@ -225,6 +239,20 @@ const FAMILY_FIGURES = [
 
 /** Memory error kinds are words like `use-after-free`. */
 const ERROR_KIND = /^[a-z][a-z0-9-]{0,63}$/;
+
+function isAccess(value: unknown): value is ReportAccess {
+  if (typeof value !== 'object' || value === null) return false;
+  const a = value as Record<string, unknown>;
+  return (
+    (a.operation === 'read' || a.operation === 'write') &&
+    isCount(a.size) &&
+    typeof a.field === 'string' &&
+    typeof a.offset === 'number' &&
+    Number.isSafeInteger(a.offset) &&
+    isCount(a.blockBytes) &&
+    typeof a.struct === 'string'
+  );
+}
 
 function isCount(value: unknown): value is number {
   return Number.isSafeInteger(value) && (value as number) >= 0;

@@ -47,8 +47,9 @@ export interface ScannedCall {
   /** The struct name argument (an identifier), when there is one. */
   struct?: string;
   structSpan?: Span;
-  /** The callee identifier. */
+  /** The callee identifier, and its name when it is not the list's own call (XREALLOC among allocations). */
   calleeSpan: Span;
+  callee?: string;
   callSpan: Span;
   /** XCALLOC's units when they are a numeric literal. */
   units?: number;
@@ -87,18 +88,29 @@ export function scanHarness(text: string, fileName = 'harness.ts'): HarnessScan 
       mainBody = node.body;
     } else if (ts.isCallExpression(node) && ts.isIdentifier(node.expression)) {
       const callee = node.expression.text;
-      if (callee === 'MM_REG_STRUCT' || callee === 'XCALLOC' || callee === 'XCALLOC_BUF' || callee === 'XFREE') {
+      // XREALLOC(p, units, T) and XREALLOC_BUF allocate as they move a block: the same lenses and hovers.
+      const reallocates = callee === 'XREALLOC' || callee === 'XREALLOC_BUF';
+      if (callee === 'MM_REG_STRUCT' || callee === 'XCALLOC' || callee === 'XCALLOC_BUF' || callee === 'XFREE' || reallocates) {
         const call: ScannedCall = { calleeSpan: span(node.expression), callSpan: span(node) };
-        const structArg = callee === 'MM_REG_STRUCT' ? node.arguments[0] : callee === 'XCALLOC' ? node.arguments[1] : undefined;
+        if (reallocates) call.callee = callee;
+        const structArg =
+          callee === 'MM_REG_STRUCT'
+            ? node.arguments[0]
+            : callee === 'XCALLOC'
+              ? node.arguments[1]
+              : callee === 'XREALLOC'
+                ? node.arguments[2]
+                : undefined;
         if (structArg && ts.isIdentifier(structArg)) {
           call.struct = structArg.text;
           call.structSpan = span(structArg);
         }
-        if (callee === 'XCALLOC' && node.arguments[0]) {
-          const units = literalNumber(node.arguments[0]);
+        const unitsArg = callee === 'XCALLOC' ? node.arguments[0] : callee === 'XREALLOC' ? node.arguments[1] : undefined;
+        if (unitsArg) {
+          const units = literalNumber(unitsArg);
           if (units !== undefined) {
             call.units = units;
-            call.unitsSpan = span(node.arguments[0]);
+            call.unitsSpan = span(unitsArg);
           }
         }
         // XCALLOC_BUF allocates too (from the built-in family buf): it gets the same lenses and hovers.

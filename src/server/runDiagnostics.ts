@@ -8,6 +8,7 @@ import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation,
 import type { ReportSite } from '../protocol/runReportSchema';
 import { DIAGNOSTIC_CODES, DIAGNOSTIC_SOURCE, type RunResultsParams } from '../protocol/lspMessages';
 import { siteRange } from './siteRanges';
+import { stepNumber } from '../analysis/stepNumber';
 
 export interface SourceFiles {
   /** The text of a file (the open document's, else from disk), or undefined. */
@@ -43,7 +44,7 @@ export function runDiagnostics(params: RunResultsParams, files: SourceFiles): Ma
   const check = params.leakCheck;
   const runNote = params.status === 'running' ? 'run in progress' : `run ${params.status} before its end`;
   const checkNote = check
-    ? ` [${check.requested ? 'Check Leaks Now' : 'mm_leak_check()'}: leak check at step ${check.step}, ${runNote}]`
+    ? ` [${check.requested ? 'Check Leaks Now' : 'mm_leak_check()'}: leak check at step ${stepNumber(check.step)}, ${runNote}]`
     : '';
   // Errors recorded while the run goes on say so (their counts still grow; the report's replace them).
   const interimErrors = params.memoryErrors;
@@ -101,7 +102,7 @@ export function runDiagnostics(params: RunResultsParams, files: SourceFiles): Ma
       message:
         `${error.kind}: ${error.message}${error.count > 1 ? ` (${error.count} times${interimErrors ? ' so far' : ''})` : ''}` +
         (interimErrors
-          ? ` [${error.step !== undefined ? `memory error at step ${error.step}` : 'memory error during the run'}, ${runNote}]`
+          ? ` [${error.step !== undefined ? `memory error at step ${stepNumber(error.step)}` : 'memory error during the run'}, ${runNote}]`
           : ''),
     };
     if (info.length > 0) diagnostic.relatedInformation = info;
@@ -148,10 +149,14 @@ export function runDiagnostics(params: RunResultsParams, files: SourceFiles): Ma
       source: DIAGNOSTIC_SOURCE,
       severity: DiagnosticSeverity.Information,
       code: 'more',
-      message: `… and ${rest} more findings in ${file} (the exported report lists them all)`,
+      message: `${count(MAX_RUN_DIAGNOSTICS_PER_FILE)} of ${count(MAX_RUN_DIAGNOSTICS_PER_FILE + rest)} findings in ${file} shown: ${count(rest)} more are in the exported report`,
     });
   }
   return byFile;
+}
+
+function count(n: number): string {
+  return n.toLocaleString('en-US');
 }
 
 /** A failure message's first `file:line:column` that names the harness (or any .ts file). */

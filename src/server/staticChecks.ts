@@ -46,7 +46,7 @@ export function staticDiagnostics(document: TextDocument, scan: HarnessScan, pag
       add(
         call.structSpan,
         DIAGNOSTIC_CODES.unregisteredStruct,
-        `${call.struct} is allocated but never registered with MM_REG_STRUCT: XCALLOC returns null (unregistered-struct)`,
+        `${call.struct} is allocated but never registered with MM_REG_STRUCT: ${call.callee ?? 'XCALLOC'} returns null (unregistered-struct)`,
         DiagnosticSeverity.Warning,
         { struct: call.struct },
       );
@@ -59,7 +59,7 @@ export function staticDiagnostics(document: TextDocument, scan: HarnessScan, pag
         add(
           call.unitsSpan,
           DIAGNOSTIC_CODES.tooLarge,
-          `${call.units} × ${call.struct} = ${request} bytes exceeds the ${capacity} bytes one ${pageSize}-byte page can serve: XCALLOC returns null (too-large)`,
+          `${call.units} × ${call.struct} = ${request} bytes exceeds the ${capacity} bytes one ${pageSize}-byte page can serve: ${call.callee ?? 'XCALLOC'} returns null (too-large)`,
         );
       }
     }

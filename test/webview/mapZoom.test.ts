@@ -161,6 +161,12 @@ describe('Memory Map zoom (headless Chromium)', function () {
     await settle(host);
     assert.equal(await zoom(), 2);
 
+    // Screen readers hear the keys with the map's name.
+    assert.match(
+      (await host.page.locator('.map-scroll').getAttribute('aria-label')) ?? '',
+      /plus and minus zoom, 0 fits every page/,
+    );
+    assert.equal(await host.page.locator('.map-zoom-level').getAttribute('aria-live'), 'polite', 'the zoom level is announced');
     await host.page.locator('.map-scroll').focus();
     for (const key of ['-', '-', '-', '-']) await host.page.keyboard.press(key);
     assert.equal(await zoom(), 0, 'clamped at the overview');

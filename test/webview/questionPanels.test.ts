@@ -205,6 +205,9 @@ describe('Question panels: call trees, Compare, retainers (headless Chromium)', 
     await hookCall(host, 'selectTab', 0);
     await host.send({ type: 'revealBlock', runId: 'reach', address: option.addresses[0]! });
     await host.page.waitForSelector('.retainers');
+    // The chain is the end-of-run check's (the report's leaks), and the panel says so.
+    const lastStep = reachable.batches.reduce((n, b) => n + b.count, 0);
+    assert.equal(await host.page.locator('.retainers h4').textContent(), `Retainers at the end of the run (step ${lastStep})`);
     const chain = await host.page.locator('.retainer-chain li').allInnerTexts();
     assert.equal(chain.length, option.rootPath.length);
     assert.match(chain[0]!, /config_t root/);

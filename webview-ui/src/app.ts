@@ -29,6 +29,7 @@ import {
   type StepPair,
 } from './questionPanels';
 import { StackedChartsView } from './stackedCharts';
+import { stepNumber } from './chartsView';
 import { TimelineView } from './timelineView';
 
 /** Numbers for tests and the benchmark (read through the test hook). */
@@ -403,7 +404,7 @@ export class MemoryMapApp {
     this.stateBadge.textContent = model.state + (this.ingest.busy ? ' (loading)' : '');
     this.totals.textContent = `${count(s.pages[step]!)} ${s.pages[step] === 1 ? 'page' : 'pages'} · ${bytes(s.appMemory[step]!)} application memory · ${bytes(
       s.mappedBytes[step]!,
-    )} mapped${model.leakChecks.length ? ` · ${blockCount(model.leakChecks[model.leakChecks.length - 1]!.lostBlocks)} leaked at the last check` : ''}${
+    )} mapped${lastCheckText(model)}${
       model.endMessage ? ` · ${model.endMessage}` : ''
     }${model.timeline.divergences.length ? ` · replay diverged from the run at step ${model.timeline.divergences[0]! + 1}` : ''}`;
     if (this.legend.childElementCount - 5 !== Math.min(12, heap.families.length)) this.renderLegend();
@@ -525,4 +526,15 @@ export class MemoryMapApp {
     this.activeTab = index;
     this.renderNow();
   }
+}
+
+/**
+ * What the header says of the run's last leak check, naming it as the status bar does: the check
+ * the run made at its end, or the one at step N (the harness's mm_leak_check() or Check Leaks Now).
+ */
+function lastCheckText(model: RunModel): string {
+  const last = model.leakChecks[model.leakChecks.length - 1];
+  if (!last) return '';
+  const atEnd = model.state === 'finished' && last.step === model.length - 1;
+  return ` · ${blockCount(last.lostBlocks)} leaked ${atEnd ? `at the end of the run (step ${stepNumber(last.step)})` : `at the check at step ${stepNumber(last.step)}`}`;
 }

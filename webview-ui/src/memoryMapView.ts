@@ -91,7 +91,7 @@ export class MemoryMapView {
     this.element.setAttribute('role', 'img');
     this.element.setAttribute(
       'aria-label',
-      'Memory map: pages grouped by struct family. Arrow keys move between blocks, Enter selects the block.',
+      'Memory map: pages grouped by struct family. Arrow keys move between blocks, Enter selects the block; plus and minus zoom, 0 fits every page.',
     );
     this.canvas = document.createElement('canvas');
     this.canvas.className = 'map-canvas';

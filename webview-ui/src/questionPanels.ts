@@ -1,7 +1,7 @@
 /**
  * The side panels that answer questions about the run: call trees of the peak and of the leaks
  * (top-down and bottom-up), what was allocated between two steps and is still live at the second,
- * and who keeps a block alive (its retainer chain from a root, as the last leak check found it).
+ * and who keeps a block alive (its retainer chain from a root, as the end-of-run leak check found it).
  * Every source line in them is a link that opens it in the editor.
  */
 import type { SourceSite } from '../../src/protocol/webviewMessages';
@@ -250,7 +250,7 @@ interface LeakRecordView {
   rootPath: Array<{ struct: string; field: string; site: SourceSite | null; interior: boolean }>;
 }
 
-/** The last leak check's record listing the block at data address `address`, if any. */
+/** The end-of-run leak check's record listing the block at data address `address`, if any. */
 function leakRecordOf(model: RunModel, address: number): LeakRecordView | null {
   const leaks = (model.report as Record<string, unknown> | null)?.['leaks'];
   if (!Array.isArray(leaks)) return null;
@@ -277,27 +277,19 @@ function leakRecordOf(model: RunModel, address: number): LeakRecordView | null {
   return null;
 }
 
-/** " (step N)" for the report's last leak check, or '' when it has none. */
-function lastCheckStep(model: RunModel): string {
-  const checks = (model.report as Record<string, unknown> | null)?.['leakChecks'];
-  if (!Array.isArray(checks) || checks.length === 0) return '';
-  const last = checks[checks.length - 1] as Record<string, unknown>;
-  return typeof last['event'] === 'number' ? ` (step ${stepNumber(last['event'])})` : '';
-}
-
 /**
- * Who keeps the block at data address `address` alive, as the run's last leak check saw it: the
+ * Who keeps the block at data address `address` alive, as the run's end-of-run leak check saw it (the report's leaks): the
  * chain of pointers from a root, or "unreachable: lost" and what it drags along.
  */
 export function renderRetainers(container: HTMLElement, model: RunModel, address: number, links: PanelLinks): void {
   const section = el(
     'section',
     { className: 'retainers', attrs: { 'aria-label': 'Retainers' } },
-    el('h4', { text: `Retainers at the run's last leak check${lastCheckStep(model)}` }),
+    el('h4', { text: `Retainers at the end of the run (step ${stepNumber(model.length - 1)})` }),
   );
   container.append(section);
   if (!model.report) {
-    section.append(el('p', { className: 'muted', text: 'Known once the run is over (from its last leak check).' }));
+    section.append(el('p', { className: 'muted', text: 'Known once the run is over (from its end-of-run leak check).' }));
     return;
   }
   const record = leakRecordOf(model, address);
@@ -305,7 +297,7 @@ export function renderRetainers(container: HTMLElement, model: RunModel, address
     section.append(
       el('p', {
         className: 'muted',
-        text: 'The last leak check lists no chain for this block: it was freed by then, or it is not among the first 16 blocks of its record.',
+        text: 'The end-of-run leak check lists no chain for this block: it was freed by then, or it is not among the first 16 blocks of its record.',
       }),
     );
     return;

@@ -119,15 +119,20 @@ export class StackedChartsView {
     this.draw();
   }
 
-  /** The breakdown is behind the run: go on a slice per task, then redraw. */
+  /**
+   * The breakdown is behind the run: go on a slice at a time when the page is idle, then redraw.
+   * Idle callbacks wait while a backlog replays (its slices keep the thread busy), so the charts
+   * never slow the replay down; each render still moves them on by one slice.
+   */
   private queueCatchUp(): void {
     if (this.catchUpQueued) return;
     this.catchUpQueued = true;
-    setTimeout(() => {
+    requestIdleCallback((deadline) => {
       this.catchUpQueued = false;
-      if (this.breakdown && !this.breakdown.catchUp(CATCH_UP_BUDGET_MS)) this.queueCatchUp();
+      const budget = Math.max(1, Math.min(CATCH_UP_BUDGET_MS, deadline.timeRemaining()));
+      if (this.breakdown && !this.breakdown.catchUp(budget)) this.queueCatchUp();
       this.draw();
-    }, 0);
+    });
   }
 
   showHover(step: number): void {
@@ -204,7 +209,7 @@ export class StackedChartsView {
       series.push({
         name: `other (${rest.length} structs)`,
         colour: colors.muted,
-        valueIn: (i) => rest.reduce((sum, f) => sum + (breakdown.byStruct[i]![f] ?? 0), 0),
+        valueIn: sumOver(breakdown.byStruct, rest),
       });
     }
     return series;
@@ -232,7 +237,7 @@ export class StackedChartsView {
       series.push({
         name: 'other sites',
         colour: colors.muted,
-        valueIn: (n) => rest.reduce((sum, slot) => sum + breakdown.bySite[n]![slot]!, 0) + breakdown.bySite[n]![OTHER_SITES]!,
+        valueIn: sumOver(breakdown.bySite, [...rest, OTHER_SITES]),
       });
     }
     return series;
@@ -356,4 +361,18 @@ export class StackedChartsView {
         : null;
     pane.legend.replaceChildren(...items, ...(note ? [note] : []));
   }
+}
+
+/**
+ * The "other" series: the sum of `indexes` in each sample, added up once (the chart reads every
+ * sample for each pixel column, and "other" may gather hundreds of sites).
+ */
+function sumOver(samples: readonly Float64Array[], indexes: readonly number[]): (sample: number) => number {
+  const sums = new Float64Array(samples.length);
+  samples.forEach((sample, i) => {
+    let sum = 0;
+    for (const index of indexes) sum += sample[index] ?? 0;
+    sums[i] = sum;
+  });
+  return (sample) => sums[sample]!;
 }

@@ -11,6 +11,7 @@ import {
 } from '../../protocol/runReportSchema';
 import { formatBlocks, formatCount } from './reportFigures';
 import type { RunState } from './runState';
+import { stepNumber } from '../../analysis/stepNumber';
 import { adopt, hex, siteLabel, type TreeNode } from './treeNode';
 
 const KIND_ICONS: Record<LeakKind, [string, string]> = {
@@ -62,7 +63,7 @@ export function interimLeakCheckLabel(run: RunState, check: ReportLeakCheck): st
     run.status === 'running'
       ? 'run in progress'
       : `the run ${run.status === 'stopped' ? 'was stopped' : 'failed'} before its end`;
-  return `leak check at step ${formatCount(check.event)} (${state})`;
+  return `leak check at step ${formatCount(stepNumber(check.event))} (${state})`;
 }
 
 /**
@@ -96,7 +97,7 @@ function interimHeading(run: RunState, check: ReportLeakCheck): TreeNode {
     label: interimLeakCheckLabel(run, check),
     description: `${how}${where}${check.leaks.length === 0 ? ' · no leaks' : ''}`,
     tooltip:
-      `${how} ran at step ${check.event}${where}` +
+      `${how} ran at step ${formatCount(stepNumber(check.event))}${where}` +
       (run.status === 'running'
         ? ': these are the leaks at that step. The run goes on; its end-of-run leak check replaces them.'
         : ': these are the leaks at that step, the last check the run made.'),

@@ -71,12 +71,14 @@ export class MemoryMapFeed {
         out.push(leakCheckMessage(runId, checks[this.sentLeakChecks]!));
       // The check the run made when it ended is the report's leaks: it goes on the Leaked chart
       // and the timeline at the run's last step, like the checks the harness made.
-      if (run.kind === 'harness' && run.report && run.replay.steps > 0) {
+      // (Not when the map keeps only the start of the run: that step is not on its timeline.)
+      if (run.kind === 'harness' && run.report && run.replay.steps > 0 && !run.replay.truncated) {
         const last = run.replay.steps - 1;
         out.push({ type: 'leakCheck', runId, step: last, leaks: leakCounts(run.report.leaks) });
       }
       const ended: HostToWebviewMessage = { type: 'runEnded', runId, state: run.status };
-      if (run.message !== undefined) ended.message = run.message;
+      const kept = keptNote(run);
+      if (run.message !== undefined || kept) ended.message = [run.message, kept].filter(Boolean).join(' · ');
       out.push(ended);
       // The protocol reads a subset of the same JSON (its own, looser view of the report).
       if (run.report) out.push({ type: 'report', runId, report: run.report as unknown as RunReportJson });
@@ -98,6 +100,17 @@ export class MemoryMapFeed {
   reset(): void {
     this.run = undefined;
   }
+}
+
+/**
+ * When the map keeps only the start of a run (`lmm.eventsKept`), it says so: its timeline ends
+ * where the kept operations end, while the trees and the report show the run's end.
+ */
+export function keptNote(run: RunState): string | undefined {
+  const replay = run.replay;
+  if (!replay.truncated || replay.keptSteps >= replay.steps) return undefined;
+  const n = (value: number) => value.toLocaleString('en-US');
+  return `the map holds the first ${n(replay.keptSteps)} of ${n(replay.steps)} operations (lmm.eventsKept); the trees and the report show the run's end`;
 }
 
 function leakCheckMessage(runId: string, check: ReportLeakCheck): HostToWebviewMessage {

@@ -42,6 +42,13 @@ export function policyCompareModel(runs: readonly PolicyRunResult[]): PolicyComp
   const row = (label: string, cell: (run: PolicyRunResult) => string): PolicyCompareRow => ({ label, cells: runs.map(cell) });
   const rows = [
     row('utilization (peak payload ÷ peak mapped)', (r) => percent(r.report.utilization)),
+    // A policy that refused requests never held their payload: its utilization is not measured
+    // on the same work as the others'.
+    row('utilization comparable', (r) =>
+      r.report.rejected > 0
+        ? `no: ${r.report.rejected.toLocaleString('en-US')} request${r.report.rejected === 1 ? '' : 's'} refused`
+        : 'yes',
+    ),
     row('peak mapped bytes', (r) => bytesText(r.report.peakMappedBytes)),
     row('mapped bytes at the end', (r) => bytesText(r.report.mappedBytes)),
     row('peak live payload', (r) => bytesText(r.report.peakPayload)),

@@ -5,6 +5,7 @@
  * like neighbours so that a page of 512 small blocks stays a few hundred shapes, not thousands.
  */
 import type { PolicyMapping } from '../../policies/allocatorPolicy';
+import { STRUCT_PALETTE } from '../../protocol/structPalette';
 
 const WIDTH = 640;
 const ROW = 16;
@@ -20,7 +21,8 @@ export const POLICY_COLOURS = {
   free: '#d8d8d8',
   overhead: '#5a5a5a',
 } as const;
-const FAMILY_PALETTE = ['#3b7dd8', '#4e9a06', '#c77c02', '#8e44ad', '#16a085', '#c0392b', '#d35400'];
+/** Structs take the Memory Map's colours (in the order they appear here). */
+const FAMILY_PALETTE = STRUCT_PALETTE;
 
 type SegmentKind = keyof typeof POLICY_COLOURS;
 

@@ -8,6 +8,7 @@ import { META_SIZE } from '../../engine/constants';
 import { blockUsageReport, memoryUsageReport, registeredPageFamiliesReport } from '../../engine/classicReport';
 import type { LmmHeap } from '../../engine/lmmHeap';
 import { type LmmReport, type ReportSite } from '../../protocol/runReportSchema';
+import { structPaletteColour } from '../../protocol/structPalette';
 import { formatCount } from './reportFigures';
 import type { RunState } from './runState';
 
@@ -109,8 +110,30 @@ const escapeHtml = (s: string) =>
 const figure = (n: unknown, format: (n: number) => string = String) =>
   typeof n === 'number' && Number.isFinite(n) ? escapeHtml(format(n)) : '?';
 
-/** Struct colours for the pictures: fixed, readable on light and dark backgrounds. */
-const PALETTE = ['#3b7dd8', '#4e9a06', '#c77c02', '#8e44ad', '#16a085', '#c0392b', '#7f8c8d', '#d35400'];
+/** The map's other colours in the pictures (struct colours: STRUCT_PALETTE, as in the Memory Map). */
+const MAP_COLOURS = { header: '#555', meta: '#999', free: '#dddddd', softFragment: '#e5c07b' } as const;
+
+/**
+ * What the colours of `pagesSvg` mean: each struct's colour, then the page parts, as one SVG row
+ * (the page's own elements only; names escaped).
+ */
+export function mapLegendHtml(heap: LmmHeap): string {
+  const entries: Array<[string, string]> = heap.families.map((f) => [structPaletteColour(f.id), f.name]);
+  entries.push(
+    [MAP_COLOURS.header, 'page header'],
+    [MAP_COLOURS.meta, 'meta data'],
+    [MAP_COLOURS.free, 'free'],
+    [MAP_COLOURS.softFragment, 'soft fragment'],
+  );
+  let x = 0;
+  const items = entries.map(([colour, name]) => {
+    const item = `<rect x="${x}" y="3" width="12" height="12" fill="${colour}" stroke="#333" stroke-width="0.5"/><text x="${x + 16}" y="13" font-size="12">${escapeHtml(name)}</text>`;
+    // About 7 pixels a character at 12 px: room for the name, then a gap.
+    x += 16 + 7 * name.length + 18;
+    return item;
+  });
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${x}" height="18" role="img" aria-label="Legend">${items.join('')}</svg>`;
+}
 
 /** One SVG row per data page (at most 400, so the file stays small), blocks drawn to scale. */
 export function pagesSvg(heap: LmmHeap, maxPages = 400): string {
@@ -120,19 +143,19 @@ export function pagesSvg(heap: LmmHeap, maxPages = 400): string {
   let y = 0;
   let shown = 0;
   for (const family of heap.families) {
-    const colour = PALETTE[family.id % PALETTE.length]!;
+    const colour = structPaletteColour(family.id);
     for (const page of heap.familyPages(family)) {
       if (shown++ >= maxPages) break;
       const scale = width / heap.pageSize;
       rows.push(
-        `<rect x="0" y="${y}" width="${(24 * scale).toFixed(2)}" height="14" fill="#555"><title>page header</title></rect>`,
+        `<rect x="0" y="${y}" width="${(24 * scale).toFixed(2)}" height="14" fill="${MAP_COLOURS.header}"><title>page header</title></rect>`,
       );
       for (const block of heap.pageBlocks(page)) {
         const x = block.offset * scale;
         rows.push(
-          `<rect x="${x.toFixed(2)}" y="${y}" width="${(META_SIZE * scale).toFixed(2)}" height="14" fill="#999"><title>meta data</title></rect>`,
+          `<rect x="${x.toFixed(2)}" y="${y}" width="${(META_SIZE * scale).toFixed(2)}" height="14" fill="${MAP_COLOURS.meta}"><title>meta data</title></rect>`,
         );
-        const fill = block.free ? (block.size < family.structSize ? '#e5c07b' : '#dddddd') : colour;
+        const fill = block.free ? (block.size < family.structSize ? MAP_COLOURS.softFragment : MAP_COLOURS.free) : colour;
         const title = `${block.free ? 'free' : family.name} +${block.offset}, ${block.size} bytes`;
         rows.push(
           `<rect x="${(x + META_SIZE * scale).toFixed(2)}" y="${y}" width="${Math.max(0.5, block.size * scale).toFixed(2)}" height="14" fill="${fill}" stroke="#333" stroke-width="0.3"><title>${escapeHtml(title)}</title></rect>`,
@@ -178,6 +201,7 @@ export function toHtml(run: RunState, report: LmmReport): string {
 <p>${escapeHtml(run.status)}${run.message ? ': ' + escapeHtml(run.message) : ''} · ${figure(run.replay.steps, formatCount)} heap operations · ${figure(report.totals.pages, formatCount)} pages · ${figure(report.totals.appMemory, formatCount)} bytes of application memory at the end</p>
 <h2>Memory map at the end</h2>
 ${pagesSvg(heap)}
+${mapLegendHtml(heap)}
 <h2>Page families</h2>
 <table><tr><th>struct</th><th>size</th><th>pages (peak)</th><th>mmap/munmap</th><th>TBC/FBC/OBC</th><th>app memory (peak)</th><th>external frag.</th></tr>
 ${families}</table>

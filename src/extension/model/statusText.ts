@@ -2,6 +2,7 @@
 import { type ReportLeak } from '../../protocol/runReportSchema';
 import { formatBytes, formatCount, unsuppressedOccurrences } from './reportFigures';
 import type { RunState } from './runState';
+import { stepNumber } from '../../analysis/stepNumber';
 
 /**
  * The allocator of every run in the RunStore: the views replay LmmHeap's operation log, so runs
@@ -49,8 +50,8 @@ function endedLeakFigure(run: RunState): { text: string; tooltip: string } {
   if (check) {
     const leaked = lostBlocks(check.leaks);
     return {
-      text: ` · ${formatCount(leaked)} leaked at step ${formatCount(check.event)}`,
-      tooltip: ` Its last leak check, at step ${formatCount(check.event)}, found ${formatCount(leaked)} leaked blocks.`,
+      text: ` · ${formatCount(leaked)} leaked at step ${formatCount(stepNumber(check.event))}`,
+      tooltip: ` Its last leak check, at step ${formatCount(stepNumber(check.event))}, found ${formatCount(leaked)} leaked blocks.`,
     };
   }
   return {
@@ -75,8 +76,8 @@ export function statusText(run: RunState | undefined): StatusText {
       const leaked = check ? lostBlocks(check.leaks) : 0;
       const errors = run.interimErrors ? unsuppressedOccurrences(run.interimErrors) : 0;
       return {
-        text: `$(sync~spin) LMM ${totals}${errors > 0 ? ` · ${memoryErrors(errors)}` : ''}${check ? ` · ${formatCount(leaked)} leaked at step ${formatCount(check.event)}` : ''}`,
-        tooltip: `Running ${run.label} on ${RUN_POLICY}: ${steps} so far, ${totals} of application memory.${errors > 0 ? ` ${memoryErrors(errors)} so far (in the Problems panel).` : ''}${check ? ` The leak check at step ${formatCount(check.event)} (${check.requested ? 'Check Leaks Now' : 'mm_leak_check()'}) found ${formatCount(leaked)} leaked blocks.` : ''} Click to stop.`,
+        text: `$(sync~spin) LMM ${totals}${errors > 0 ? ` · ${memoryErrors(errors)}` : ''}${check ? ` · ${formatCount(leaked)} leaked at step ${formatCount(stepNumber(check.event))}` : ''}`,
+        tooltip: `Running ${run.label} on ${RUN_POLICY}: ${steps} so far, ${totals} of application memory.${errors > 0 ? ` ${memoryErrors(errors)} so far (in the Problems panel).` : ''}${check ? ` The leak check at step ${formatCount(stepNumber(check.event))} (${check.requested ? 'Check Leaks Now' : 'mm_leak_check()'}) found ${formatCount(leaked)} leaked blocks.` : ''} Click to stop.`,
       };
     }
     case 'finished': {

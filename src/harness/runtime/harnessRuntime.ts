@@ -522,8 +522,10 @@ export class HarnessRuntime implements ViewHost {
       return poisonView(target);
     }
     const owner = this.allocations.lastAllocationAt(start)!;
+    // The whole units of `target` left in the block from here: 0 when not even one fits, so that
+    // every access through the view is reported rather than reaching past the block (LMM's meta data).
     const units = size > 0 ? Math.floor((this.blockBytes(owner) - (address - start)) / size) : 0;
-    return viewOf(target, kernel.view(address), address - kernel.pageOf(address), owner, address, Math.max(units, 1));
+    return viewOf(target, kernel.view(address), address - kernel.pageOf(address), owner, address, units);
   }
 
   private liveBlockContaining(address: number): number {
@@ -556,6 +558,13 @@ export class HarnessRuntime implements ViewHost {
    * "Invalid write of size 4: field `rollno`, 4 bytes after the end of a 56-byte student_t block
    * allocated at FILE:LINE" (and where it was freed, for a use after free).
    */
+  fitsInBlock(view: ViewState, offset: number, size: number): boolean {
+    const id = view.a;
+    if (id < 0 || this.allocations.isFreed(id)) return false;
+    const at = view.x + offset - this.allocations.addressOf(id);
+    return at >= 0 && at + size <= this.blockBytes(id);
+  }
+
   badAccess(view: ViewState, write: boolean, offset: number, size: number, field: string): void {
     const id = view.a;
     if (id < 0) return;
@@ -607,7 +616,8 @@ export class HarnessRuntime implements ViewHost {
     const pathKey = `${kind}:${this.paths.current}`;
     if (this.errorLog.countIfHot(pathKey)) return;
     const holder: { stack?: string } = {};
-    Error.captureStackTrace(holder);
+    // V8's (Node's) stack capture: not in the plain ES library this runtime is checked against.
+    (Error as ErrorConstructor & { captureStackTrace(target: object): void }).captureStackTrace(holder);
     const frames = capture(holder.stack ?? '');
     const stack = frames.length > 0 ? frames : this.paths.stack(this.paths.current);
     const site = stack[0]!;

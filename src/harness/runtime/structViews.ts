@@ -28,6 +28,11 @@ export interface ViewHost {
    * a poison view (its bad pointer was reported when it was read).
    */
   badAccess(view: ViewState, write: boolean, offset: number, size: number, field: string): void;
+  /**
+   * Whether `size` bytes at `offset` from a view with no whole unit left in its live block (a
+   * pointer near the block's end) still lie inside the block, so the access may be done.
+   */
+  fitsInBlock(view: ViewState, offset: number, size: number): boolean;
   /** The view a stored pointer reads back as: null for 0. */
   pointerView(address: number, target: StructInfo): StructView | null;
   /** A human name for an allocation, for messages. */
@@ -339,7 +344,7 @@ function fieldAccessor(info: StructInfo, field: ResolvedField, cls: ViewClass): 
   return {
     get(this: StructView) {
       const a = allocation(this);
-      if (a < 0 || host.freed[a] !== 0 || units(this) <= 0) {
+      if (a < 0 || host.freed[a] !== 0 || (units(this) <= 0 && !host.fitsInBlock(stateOf(this), off, size))) {
         host.badAccess(stateOf(this), false, off, size, name);
         return fallback;
       }
@@ -347,7 +352,7 @@ function fieldAccessor(info: StructInfo, field: ResolvedField, cls: ViewClass): 
     },
     set(this: StructView, value: unknown) {
       const a = allocation(this);
-      if (a < 0 || host.freed[a] !== 0 || units(this) <= 0) {
+      if (a < 0 || host.freed[a] !== 0 || (units(this) <= 0 && !host.fitsInBlock(stateOf(this), off, size))) {
         host.badAccess(stateOf(this), true, off, size, name);
         return;
       }

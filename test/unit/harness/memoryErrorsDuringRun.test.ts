@@ -243,13 +243,13 @@ export default function main() {
     assert.equal(published.length, 1, published.join('\n'));
     assert.match(
       published[0]!,
-      /^running 11 1 double-free: double free: .* was already freed \[memory error at step 11, run in progress\]$/,
+      /^running 11 1 double-free: double free: .* was already freed \[memory error at step 12, run in progress\]$/,
     );
     await store.end(run, 'stopped', { message: 'stopped by request' });
     const kept = runDiagnostics(runResultsParams(run), { text: () => undefined, uri: (f) => f, structSite: () => undefined }).get(
       file,
     )!;
     assert.equal(kept.length, 1);
-    assert.match(kept[0]!.message as string, /\[memory error at step 11, run stopped before its end\]$/);
+    assert.match(kept[0]!.message as string, /\[memory error at step 12, run stopped before its end\]$/);
   });
 });

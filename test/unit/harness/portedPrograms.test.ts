@@ -17,6 +17,18 @@ const memcheck: Record<string, Summary> = {
     'possibly-lost': [96, 6],
     'still-reachable': [64, 4],
   },
+  'leak-tree': {
+    'definitely-lost': [32, 2],
+    'indirectly-lost': [32, 2],
+    'possibly-lost': [0, 0],
+    'still-reachable': [48, 3],
+  },
+  'leak-cycle': {
+    'definitely-lost': [64, 4],
+    'indirectly-lost': [224, 14],
+    'possibly-lost': [0, 0],
+    'still-reachable': [0, 0],
+  },
   list: { 'definitely-lost': [16, 1], 'indirectly-lost': [64, 4], 'possibly-lost': [0, 0], 'still-reachable': [48, 3] },
   tree: { 'definitely-lost': [24, 1], 'indirectly-lost': [48, 2], 'possibly-lost': [0, 0], 'still-reachable': [96, 4] },
   cycles: { 'definitely-lost': [32, 2], 'indirectly-lost': [64, 4], 'possibly-lost': [0, 0], 'still-reachable': [32, 2] },

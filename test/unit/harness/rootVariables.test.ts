@@ -3,8 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkLeaks, type LeakCheckResult } from '../../../src/analysis/leakCheck';
+import { checkHeap } from '../../../src/engine/invariants';
 import { runHarness } from '../../../src/harness/runHarness';
-import { inProcessHarness } from './inProcessHarness';
+import { blockBytes, inProcessHarness } from '../../support/inProcessHarness';
 
 /** The fields of `rec_t` (declared inside setup(), so its class is a value there). */
 interface Rec {
@@ -152,6 +153,27 @@ describe('pointer variables as roots (global, local, mm_register_root)', () => {
       assert.deepEqual(kinds(), { 'possibly-lost': 1 });
       lmm.mm_unregister_root(lmm.addressOf(a) + 4);
       assert.deepEqual(kinds(), { 'definitely-lost': 1 });
+    });
+
+    it('a view at an address where the struct no longer fits reaches the fields inside the block, and no further', () => {
+      const { runtime, lmm, rec_t } = setup();
+      const a = lmm.XCALLOC(1, rec_t);
+      const after = lmm.XCALLOC(1, rec_t);
+      const g = lmm.global<Rec>('g');
+      g.address = lmm.addressOf(a) + 8; // a rec_t from here would end 8 bytes past the block
+      g.value!.id = 1; // bytes 8..11 of the block: a's `next`, low half
+      g.value!.pad = 2; // bytes 12..15
+      g.value!.next = after; // bytes 16..23: past the end
+      assert.equal(g.value!.next, null);
+      const bytes = blockBytes(runtime, lmm.addressOf(a));
+      assert.deepEqual([bytes.view.getUint32(bytes.offset + 8, true), bytes.view.getUint32(bytes.offset + 12, true)], [1, 2]);
+      assert.deepEqual(
+        runtime.errors.map((e) => [e.kind, e.count]),
+        [['out-of-bounds', 2]],
+      );
+      assert.equal(runtime.errors[0]!.access!.offset, 16);
+      assert.match(runtime.errors[0]!.message, /field `next`, 0 bytes after the end of a 16-byte rec_t block/);
+      assert.deepEqual(checkHeap(runtime.heap), []);
     });
 
     it('an address in no block reads back as null and roots nothing', () => {

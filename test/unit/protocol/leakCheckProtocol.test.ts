@@ -1,15 +1,15 @@
 import { strict as assert } from 'node:assert';
-import { checkLeaks } from '../../src/analysis/leakCheck';
+import { checkLeaks } from '../../../src/analysis/leakCheck';
 import {
   buildRunReport,
   CHECK_ROOT_PATH_ENDS as ROOT_PATH_ENDS,
   leakCheckReport,
   type LeakCheckInput,
-} from '../../src/analysis/runReport';
-import { formatTextReport } from '../../src/analysis/textReport';
-import { RunDataBuilder, u32 } from './analysis/runDataBuilder';
-import { parseSuppressions } from '../../src/analysis/suppressions';
-import { parseHostToWebview } from '../../src/protocol/webviewMessages';
+} from '../../../src/analysis/runReport';
+import { formatTextReport } from '../../../src/analysis/textReport';
+import { RunDataBuilder, u32 } from '../../support/runDataBuilder';
+import { parseSuppressions } from '../../../src/analysis/suppressions';
+import { parseHostToWebview } from '../../../src/protocol/webviewMessages';
 
 const site = { file: '/w/h.lmm.ts', line: 9, column: 3 };
 const leaks = [
@@ -124,7 +124,7 @@ describe('leak checks: “requested” through the report and the webview protoc
       [true, undefined],
     );
     const text = formatTextReport(report, '');
-    assert.match(text, /leak check at \/w\/h\.lmm\.ts:9:3 \(step 1, Check Leaks Now\): definitely lost 4,/);
-    assert.match(text, /leak check at \/w\/h\.lmm\.ts:9:3 \(step 2\): definitely lost 4,/);
+    assert.match(text, /leak check at \/w\/h\.lmm\.ts:9:3 \(step 2, Check Leaks Now\): definitely lost 4,/);
+    assert.match(text, /leak check at \/w\/h\.lmm\.ts:9:3 \(step 3\): definitely lost 4,/);
   });
 });

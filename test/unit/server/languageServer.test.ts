@@ -419,6 +419,6 @@ describe('language server: run diagnostics stay readable', () => {
     const files: SourceFiles = { text: () => undefined, uri: (f) => `file://${f}`, structSite: () => undefined };
     const list = runDiagnostics({ runId: 1, status: 'finished', report }, files).get('/w/big.rep')!;
     assert.equal(list.length, 501);
-    assert.equal(text(list[500]!), '… and 200 more findings in /w/big.rep (the exported report lists them all)');
+    assert.equal(text(list[500]!), '500 of 700 findings in /w/big.rep shown: 200 more are in the exported report');
   });
 });
