@@ -9,7 +9,7 @@
 import type { FieldLayout } from '../analysisInput';
 import { parseCHeader, type CHeader, type CProblem } from './cDeclarations';
 import { preprocess, type PreprocessOptions } from './cPreprocessor';
-import { CRecordLayouts, recordLabel } from './cRecordLayout';
+import { CRecordLayouts, recordLabel, type Note } from './cRecordLayout';
 import { CSyntaxError, tokenize } from './cTokens';
 import { emitRecord } from './harnessClasses';
 import { nameClasses } from './harnessClassNames';
@@ -75,11 +75,14 @@ export function importCHeader(text: string, file: string, options: CImportOption
     notes.push(...result.problems);
   }
   const noteKeys = new Set<string>();
-  const note = (line: number, message: string) => {
-    const key = `${line}:${message}`;
+  /** The file of the record being translated: its members' lines are in it. */
+  let recordFile: string | undefined;
+  const note: Note = (line, message, where) => {
+    const inFile = where === undefined ? recordFile : where.file;
+    const key = `${inFile ?? ''}:${line}:${message}`;
     if (noteKeys.has(key)) return;
     noteKeys.add(key);
-    notes.push({ line, message });
+    notes.push({ line, message, ...(inFile !== undefined ? { file: inFile } : {}) });
   };
   let layouts: CRecordLayouts | undefined;
   try {
@@ -128,6 +131,7 @@ export function importCHeader(text: string, file: string, options: CImportOption
           ? `it is under #pragma ${pragma.text} (line ${pragma.line}), which the importer does not follow`
           : null);
       const where = `${record.file ?? file}:${record.line}`;
+      recordFile = record.file;
       return emitRecord(record, className.get(record.id)!, where, refusal, layouts!, harnessFields, note, () => notes.length);
     });
     const newlyDropped = order.filter((record, k) => emitted[k]!.struct.status === 'dropped' && !dropped.has(record.id));

@@ -182,6 +182,20 @@ describe('lmm import-c on excerpts of real headers, against the C compiler', fun
     });
   }
 
+  for (const mode of ['cc', 'no-cc'] as const) {
+    it(`names the included file a member message is about, with its line (${mode})`, function () {
+      if (mode === 'cc') compilerOrSkip(this);
+      const result = run([join(FIXTURES, 'included-notes/main.h'), ...(mode === 'no-cc' ? ['--no-cc'] : [])]);
+      assert.equal(result.status, 1, result.stderr);
+      assert.match(
+        result.stderr,
+        /included-notes\/callbacks\.h:5: struct callback_table\.on_event: a function pointer has no harness equivalent/,
+      );
+      assert.doesNotMatch(result.stderr, /main\.h:5:/);
+      assert.match(result.stderr, /import-c: 1 struct\(s\) written, 1 flagged, 0 dropped, 1 message\(s\)/);
+    });
+  }
+
   it('continues a string literal over a backslash-newline (built-in preprocessor)', () => {
     const text = [
       '#define LONG_TEXT "starts here \\',
