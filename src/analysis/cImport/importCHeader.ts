@@ -72,7 +72,13 @@ export function importCHeader(text: string, file: string, options: CImportOption
   if (options.preprocessed !== true) {
     const result = preprocess(text, file, options);
     source = result.text;
-    notes.push(...result.problems);
+    // A header included twice (one without a guard) says the same thing twice: once is enough.
+    const said = new Set<string>();
+    for (const problem of result.problems) {
+      const key = `${problem.file ?? ''}:${problem.line}:${problem.message}`;
+      if (!said.has(key)) notes.push(problem);
+      said.add(key);
+    }
   }
   const noteKeys = new Set<string>();
   /** The file of the record being translated: its members' lines are in it. */

@@ -196,6 +196,12 @@ describe('lmm import-c on excerpts of real headers, against the C compiler', fun
     });
   }
 
+  it('says once what a header included twice says (built-in preprocessor)', () => {
+    const result = run([join(FIXTURES, 'unguarded-twice/main.h'), '--no-cc']);
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stderr.match(/config\.h:2: #include <stddef\.h> skipped/g)?.length, 1, result.stderr);
+  });
+
   it('continues a string literal over a backslash-newline (built-in preprocessor)', () => {
     const text = [
       '#define LONG_TEXT "starts here \\',
