@@ -60,6 +60,14 @@ export function probeLayouts(
         }
         if (m.member === null) return;
         const designator = `${prefix}${m.member}`;
+        // A member name that is also a macro (siginfo_t's si_pid is `_sifields._kill.si_pid`) would
+        // be expanded in the probe: such a member is left out, the rest of the struct still checked.
+        lines.push(
+          `#if ${designator
+            .split('.')
+            .map((part) => `!defined(${part})`)
+            .join(' && ')}`,
+        );
         if (m.bits === null) {
           lines.push(`  printf("F ${index} ${key} %zu\\n", offsetof(${s.cName}, ${designator}));`);
           expected.set(`F ${index} ${key}`, { struct: s, what: `${Math.floor((baseBit + m.bit) / 8)}`, member: designator });
@@ -69,6 +77,7 @@ export function probeLayouts(
           );
           expected.set(`B ${index} ${key}`, { struct: s, what: `${baseBit + m.bit} ${m.bits}`, member: designator });
         }
+        lines.push('#endif');
       });
     };
     ask(s, 0, '', '', 0);

@@ -114,6 +114,19 @@ export function importCHeader(text: string, file: string, options: CImportOption
   }
   notes.push(...header.problems);
   const { records } = header;
+  // A header that only gathers system headers (time.h, sys/stat.h: struct stat is in
+  // bits/struct_stat.h, which refuses to be included directly) defines no struct itself: the
+  // structs its includes define are the ones the user asked for.
+  if (!records.some((r) => !r.system && r.complete)) {
+    const gathered = records.filter((r) => r.system && r.complete);
+    for (const r of gathered) r.system = false;
+    if (gathered.length > 0)
+      notes.push({
+        line: 1,
+        message: `defines no struct itself: importing the ${gathered.length} that the headers it includes define`,
+        info: true,
+      });
+  }
   layouts ??= new CRecordLayouts(records, note);
   const { className, order } = nameClasses(records, note);
 
