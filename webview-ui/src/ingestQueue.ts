@@ -3,7 +3,7 @@
  * between, so a backlog of a million steps (a panel opened late, a trace replayed at once) never
  * blocks the UI thread for long: rendering and input run between slices.
  */
-import { HeapOpKind, type HeapOpBatch } from '../../src/engine/heapOps';
+import { HeapOpKind, writesBetween, type HeapOpBatch } from '../../src/engine/heapOps';
 
 /** Steps replayed per slice before checking the clock. */
 const SLICE_STEPS = 2048;
@@ -61,6 +61,16 @@ export class IngestQueue {
       const have = this.length();
       // Skip what the run already has (a resent, overlapping batch).
       while (this.offset < batch.count && batch.firstStep + this.offset < have) this.advance(batch, 1);
+      if (batch.count === 0 && batch.writes !== undefined && batch.firstStep === have) {
+        // Only writes, after the run's last step: they still change the bytes it shows.
+        this.next();
+        if (!this.apply(batch)) {
+          this.clear();
+          this.onGap(have);
+          return;
+        }
+        continue;
+      }
       if (this.offset >= batch.count) {
         this.next();
         continue;
@@ -79,6 +89,9 @@ export class IngestQueue {
         site: batch.site.subarray(from, to),
         names: batch.names.slice(nameFrom, this.nameOffset),
       };
+      // A write belongs to the slice of its step; writes after the previous batch's last step, to the first.
+      const writes = writesBetween(batch.writes, from === 0 ? batch.firstStep - 1 : batch.firstStep + from, batch.firstStep + to - 1);
+      if (writes !== undefined) slice.writes = writes;
       const sliceStarted = performance.now();
       const applied = this.apply(slice);
       this.longestSliceMs = Math.max(this.longestSliceMs, performance.now() - sliceStarted);

@@ -7,7 +7,7 @@
  * so the queue stays a few batches long however fast the harness allocates.
  * Free of vscode (unit tested).
  */
-import { HeapOpKind, type HeapOpBatch } from '../../engine/heapOps';
+import { HeapOpKind, writesBetween, type HeapOpBatch, type HeapWrites } from '../../engine/heapOps';
 
 export interface RunPipelineOptions {
   /** Longest stretch of work between two returns to the event loop (one item may run over it). */
@@ -147,6 +147,12 @@ export class RunPipeline {
   }
 }
 
+/** The writes of `batch`'s steps `from … to − 1` (the first piece also takes those before its first step). */
+function writesOf(batch: HeapOpBatch, from: number, to: number): { writes?: HeapWrites } {
+  const writes = writesBetween(batch.writes, from === 0 ? batch.firstStep - 1 : batch.firstStep + from, batch.firstStep + to - 1);
+  return writes === undefined ? {} : { writes };
+}
+
 /** Operations per piece when a batch is split so that applying one piece stays short. */
 export const MAX_OPS_PER_PIECE = 1024;
 
@@ -171,6 +177,7 @@ export function splitBatch(batch: HeapOpBatch, maxOps = MAX_OPS_PER_PIECE): Heap
       c: batch.c.slice(from, to),
       site: batch.site.slice(from, to),
       names: batch.names.slice(nameIndex, nameIndex + registers),
+      ...writesOf(batch, from, to),
     });
     nameIndex += registers;
   }

@@ -285,6 +285,7 @@ export class HarnessRuntime implements ViewHost {
     const toOffset = moved - kernel.pageOf(moved);
     const bytes = oldUnits * this.heap.families[family]!.structSize;
     for (let i = 0; i < bytes; i++) to.setUint8(toOffset + i, from.getUint8(fromOffset + i));
+    if (bytes > 0) this.recorder.recordWrite(moved, bytes, to, toOffset);
     this.freeBlock(id, address);
     return this.blockView(info, newId, moved, units);
   }
@@ -541,6 +542,10 @@ export class HarnessRuntime implements ViewHost {
   private blockBytes(id: number): number {
     const log = this.allocations;
     return log.unitsOf(id) * this.heap.families[log.familyOf(id)]!.structSize;
+  }
+
+  wrote(address: number, size: number, page: DataView, offset: number): void {
+    this.recorder.recordWrite(address, size, page, offset);
   }
 
   describe(id: number): string {
