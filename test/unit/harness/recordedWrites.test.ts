@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import type { HeapOpBatch } from '../../../src/engine/heapOps';
 import { HeapTimeline } from '../../../src/engine/heapTimeline';
 import { heapImage } from '../../support/heapImage';
-import { inProcessHarness } from './inProcessHarness';
+import { inProcessHarness } from '../../support/inProcessHarness';
 
 /**
  * Every way a harness writes block bytes (fields of each kind, arrays, struct copies, buffer
