@@ -241,6 +241,10 @@ function parseHeapWrites(value: unknown, firstStep: number, opCount: number, pat
   const source = o['bytes'];
   if ((source as ArrayLike<unknown> | null)?.length !== total) fail(`${path}.bytes`, `exactly ${total} bytes`);
   const bytes = column(source, total, `${path}.bytes`, (n) => new Uint8Array(n));
+  if (!(source instanceof Uint8Array)) {
+    const plain = source as ArrayLike<number>;
+    for (let i = 0; i < total; i++) if (bytes[i] !== plain[i]) fail(`${path}.bytes[${i}]`, 'a byte 0 … 255');
+  }
   return { count, step, address, length, bytes };
 }
 
