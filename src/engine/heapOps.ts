@@ -33,6 +33,20 @@ export interface HeapOpBatch {
   names: string[];
   /** The program's writes to block bytes made during this batch (absent: none). */
   writes?: HeapWrites;
+  /**
+   * The fields of each Register operation's struct, in order (parallel to `names`; empty for a
+   * struct whose fields are not known), so a block's bytes can be shown field by field.
+   */
+  fields?: RecordedField[][];
+}
+
+/** A field of a registered struct: its name, C type, and where its bytes are in one unit. */
+export interface RecordedField {
+  name: string;
+  /** The C type as the layout spells it: `u32`, `char[16]`, `node_t *`, `point_t`, `u32[4]`, … */
+  type: string;
+  offset: number;
+  size: number;
 }
 
 /**
@@ -87,7 +101,7 @@ export class HeapOpRecorder {
     this.batch = newBatch(0, capacity);
   }
 
-  record(kind: HeapOpKind, a: number, b: number, c: number, site: number, name?: string): void {
+  record(kind: HeapOpKind, a: number, b: number, c: number, site: number, name?: string, fields?: RecordedField[]): void {
     const batch = this.batch;
     if (batch.count === this.capacity) this.grow();
     const i = this.batch.count++;
@@ -96,7 +110,14 @@ export class HeapOpRecorder {
     this.batch.b[i] = b;
     this.batch.c[i] = c;
     this.batch.site[i] = site;
-    if (name !== undefined) this.batch.names.push(name);
+    if (name !== undefined) {
+      this.batch.names.push(name);
+      if (fields !== undefined || this.batch.fields !== undefined) {
+        // Parallel to the names: structs registered before the first with fields get none.
+        const all = (this.batch.fields ??= this.batch.names.slice(0, -1).map(() => []));
+        all.push(fields ?? []);
+      }
+    }
     this.steps++;
   }
 
@@ -170,6 +191,7 @@ export class HeapOpRecorder {
     bigger.site.set(old.site);
     bigger.count = old.count;
     bigger.names = old.names;
+    if (old.fields !== undefined) bigger.fields = old.fields;
     this.batch = bigger;
   }
 }
@@ -189,7 +211,9 @@ export function newBatch(firstStep: number, capacity: number): HeapOpBatch {
 
 function trimBatch(batch: HeapOpBatch): HeapOpBatch {
   const n = batch.count;
+  const fields = batch.fields === undefined ? {} : { fields: batch.fields };
   return {
+    ...fields,
     firstStep: batch.firstStep,
     count: n,
     kind: batch.kind.slice(0, n),

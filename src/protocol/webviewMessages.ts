@@ -16,7 +16,7 @@
  *
  * Only this module (types, validators) is shared; it imports neither `vscode` nor Node nor the DOM.
  */
-import { HeapOpKind, type HeapOpBatch, type HeapWrites } from '../engine/heapOps';
+import { HeapOpKind, type HeapOpBatch, type HeapWrites, type RecordedField } from '../engine/heapOps';
 import type { LeakKind, LmmReport, ReportError, ReportLeak, ReportLeakCheck } from './runReportSchema';
 
 /** A position in the harness source, 1-based (the run report's `Site`); a line of 0 means unknown. */
@@ -211,7 +211,28 @@ export function parseHeapOpBatch(value: unknown, path = 'batch'): HeapOpBatch {
     site: column(o['site'], count, `${path}.site`, (n) => new Int32Array(n)),
     names: names as string[],
     ...(o['writes'] === undefined ? {} : { writes: parseHeapWrites(o['writes'], firstStep, count, `${path}.writes`) }),
+    ...(o['fields'] === undefined ? {} : { fields: parseStructFields(o['fields'], registers, `${path}.fields`) }),
   };
+}
+
+/** Most fields one struct may list (far more than any real struct has). */
+const MAX_STRUCT_FIELDS = 4096;
+
+/** Validates the fields of each Register operation's struct: one list per Register, each field sane. */
+function parseStructFields(value: unknown, registers: number, path: string): RecordedField[][] {
+  if (!Array.isArray(value) || value.length !== registers) fail(path, `${registers} field lists (one per Register operation)`);
+  return value.map((list: unknown, i) => {
+    if (!Array.isArray(list) || list.length > MAX_STRUCT_FIELDS)
+      fail(`${path}[${i}]`, `a list of at most ${MAX_STRUCT_FIELDS} fields`);
+    return list.map((entry: unknown, k) => {
+      const p = `${path}[${i}][${k}]`;
+      const f = record(entry, p);
+      const offset = int(f, 'offset', p);
+      const size = int(f, 'size', p);
+      if (offset + size > MAX_WRITE_BYTES) fail(p, `a field within ${MAX_WRITE_BYTES} bytes`);
+      return { name: str(f, 'name', p, 200), type: str(f, 'type', p, 200), offset, size };
+    });
+  });
 }
 
 /** Most bytes one recorded write may carry (a block's data never spans more than a page of 64 KiB). */

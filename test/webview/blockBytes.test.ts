@@ -65,7 +65,34 @@ describe('Block panel: the block bytes are the program’s bytes (headless Chrom
     };
     assert.match(await dumpLine(early), new RegExp(`^${book.toString(16)}  01 00 00 00 `), 'count = 1 early on');
     assert.match(await dumpLine(last), new RegExp(`^${book.toString(16)}  04 00 00 00 `), 'count = 4 at the end');
-    assert.match(await dumpLine(early), /  01 00 00 00 /, 'and 1 again, back in time');
+    assert.match(await dumpLine(early), / {2}01 00 00 00 /, 'and 1 again, back in time');
+
+    // The field view decodes the same bytes: book_t.count, u32 at offset 0, at both steps.
+    const fieldRow = async (name: string): Promise<string[]> =>
+      host.page.locator(`.side-panel[aria-label="Block"] .field-view tr[data-field="${name}"] td`).allInnerTexts();
+    assert.deepEqual(await fieldRow('count'), ['count', 'u32', '0', '1'], 'count = 1 in the field view');
+    await hookCall(host, 'setStepNow', last);
+    await settle(host);
+    assert.deepEqual(await fieldRow('count'), ['count', 'u32', '0', '4'], 'count = 4 at the end');
+    // book.first is a pointer: its value is a link that selects the contact it points at.
+    const [, firstType, , firstValue] = await fieldRow('first');
+    assert.equal(firstType, 'contact_t *');
+    const firstAddress = parseInt(firstValue!, 16);
+    assert.ok(
+      allocs.some((a) => a.address === firstAddress),
+      `book.first (${firstValue}) is a block of the run`,
+    );
+    await host.page.locator('.side-panel[aria-label="Block"] .field-view tr[data-field="first"] button').click();
+    await host.page.mouse.move(1, 1);
+    await settle(host);
+    const title = await host.page.locator('.side-panel[aria-label="Block"] h3').innerText();
+    assert.match(title, /^contact_t/, 'the link selected the contact');
+    assert.match(
+      await host.page.locator('.side-panel[aria-label="Block"] .facts').innerText(),
+      new RegExp(`0x${firstAddress.toString(16)}`),
+    );
+    // Its id is what add_contact wrote: contacts 1 … 5 were pushed on the front and 5 removed.
+    assert.deepEqual(await fieldRow('id'), ['id', 'u32', '0', '4']);
 
     // The first name buffer ("Ada Lovelace", then freed with nothing: lost) shows its text.
     const ada = allocs.find((a) => {

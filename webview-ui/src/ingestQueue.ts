@@ -89,8 +89,13 @@ export class IngestQueue {
         site: batch.site.subarray(from, to),
         names: batch.names.slice(nameFrom, this.nameOffset),
       };
+      if (batch.fields !== undefined) slice.fields = batch.fields.slice(nameFrom, this.nameOffset);
       // A write belongs to the slice of its step; writes after the previous batch's last step, to the first.
-      const writes = writesBetween(batch.writes, from === 0 ? batch.firstStep - 1 : batch.firstStep + from, batch.firstStep + to - 1);
+      const writes = writesBetween(
+        batch.writes,
+        from === 0 ? batch.firstStep - 1 : batch.firstStep + from,
+        batch.firstStep + to - 1,
+      );
       if (writes !== undefined) slice.writes = writes;
       const sliceStarted = performance.now();
       const applied = this.apply(slice);

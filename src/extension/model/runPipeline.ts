@@ -178,6 +178,7 @@ export function splitBatch(batch: HeapOpBatch, maxOps = MAX_OPS_PER_PIECE): Heap
       c: batch.c.slice(from, to),
       site: batch.site.slice(from, to),
       names: batch.names.slice(nameIndex, nameIndex + registers),
+      ...(batch.fields === undefined ? {} : { fields: batch.fields.slice(nameIndex, nameIndex + registers) }),
       ...writesOf(batch, from, to),
     });
     nameIndex += registers;

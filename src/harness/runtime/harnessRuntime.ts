@@ -6,7 +6,7 @@
  */
 import type { MemoryAccess, MemoryErrorKind, MemoryErrorRecord, RootRecord, RunData, Site } from '../../analysis/analysisInput';
 import { META_SIZE } from '../../engine/constants';
-import { HeapOpKind, HeapOpRecorder, type HeapOpBatch } from '../../engine/heapOps';
+import { HeapOpKind, HeapOpRecorder, type HeapOpBatch, type RecordedField } from '../../engine/heapOps';
 import { BUF_FAMILY_NAME, isBufferFamily, LmmHeap } from '../../engine/lmmHeap';
 import { BUF_STRUCT, declaredStructs, layoutOf, structInfo, structLayout, type StructInfo } from '../api/structLayout';
 import { AllocationLog } from './allocationLog';
@@ -173,7 +173,8 @@ export class HarnessRuntime implements ViewHost {
     const info = this.requireStruct(cls, 'MM_REG_STRUCT');
     const size = layoutOf(info).size;
     const family = this.heap.register(info.name, size);
-    this.record(HeapOpKind.Register, size, 0, family, info.name);
+    const fields = structLayout(info).fields.map(({ name, type, offset, size }) => ({ name, type, offset, size }));
+    this.record(HeapOpKind.Register, size, 0, family, info.name, fields);
     if (family >= 0) {
       this.familyOf.set(info, family);
       return;
@@ -670,9 +671,9 @@ export class HarnessRuntime implements ViewHost {
     return this.allocations.add(address, units, family, this.paths.current, this.recorder.steps - 1);
   }
 
-  private record(kind: HeapOpKind, a: number, b: number, c: number, name: string | undefined): void {
+  private record(kind: HeapOpKind, a: number, b: number, c: number, name: string | undefined, fields?: RecordedField[]): void {
     const path = this.paths.current;
-    this.recorder.record(kind, a, b, c, this.paths.innermost(path), name);
+    this.recorder.record(kind, a, b, c, this.paths.innermost(path), name, fields);
     if (this.opPathCount === this.opPaths.length) this.opPaths = grow(this.opPaths);
     this.opPaths[this.opPathCount++] = path;
     // Only stream here: stopping in the middle of an API call would leave its bookkeeping half done

@@ -7,7 +7,7 @@ function batchWith(writes: unknown): unknown {
   const recorder = new HeapOpRecorder();
   recorder.record(HeapOpKind.Register, 8, 0, 0, 0, 'node_t');
   recorder.record(HeapOpKind.Alloc, 0, 1, 4096, 0);
-  const batch = recorder.flush()! as HeapOpBatch & { writes?: unknown };
+  const batch = recorder.flush()! as unknown as Record<string, unknown>;
   batch.writes = writes;
   return { type: 'heapOps', runId: 'r', batch };
 }
@@ -54,6 +54,49 @@ describe('webview messages: the program’s writes in a heap-op batch', () => {
   for (const [what, breakIt, where] of broken) {
     it(`refuses ${what}, naming where`, () => {
       const parsed = parseHostToWebview(batchWith(breakIt(good())));
+      assert.equal(parsed.ok, false);
+      assert.match(parsed.ok ? '' : parsed.error, where);
+    });
+  }
+});
+
+describe('webview messages: the fields of registered structs in a heap-op batch', () => {
+  const withFields = (fields: unknown): unknown => {
+    const recorder = new HeapOpRecorder();
+    recorder.record(HeapOpKind.Register, 8, 0, 0, 0, 'node_t', [{ name: 'value', type: 'u32', offset: 0, size: 4 }]);
+    const batch = recorder.flush()! as unknown as Record<string, unknown>;
+    if (fields !== 'keep') batch['fields'] = fields;
+    return { type: 'heapOps', runId: 'r', batch };
+  };
+
+  it('keeps one field list per Register operation', () => {
+    const parsed = parseHostToWebview(withFields('keep'));
+    assert.ok(parsed.ok);
+    assert.deepEqual((parsed.message as { batch: HeapOpBatch }).batch.fields, [
+      [{ name: 'value', type: 'u32', offset: 0, size: 4 }],
+    ]);
+  });
+
+  it('the recorder keeps the lists parallel to the names when only later structs have fields', () => {
+    const recorder = new HeapOpRecorder(1);
+    recorder.record(HeapOpKind.Register, 8, 0, 0, 0, 'a_t');
+    recorder.record(HeapOpKind.Register, 8, 0, 1, 0, 'b_t', [{ name: 'x', type: 'u8', offset: 0, size: 1 }]);
+    const batch = recorder.flush()!;
+    assert.deepEqual(batch.fields, [[], [{ name: 'x', type: 'u8', offset: 0, size: 1 }]]);
+    assert.ok(parseHostToWebview({ type: 'heapOps', runId: 'r', batch }).ok);
+  });
+
+  const broken: Array<[string, unknown, RegExp]> = [
+    ['more lists than Register operations', [[], []], /fields/],
+    ['a list that is no array', ['u32'], /fields\[0\]/],
+    ['a field with no name', [[{ type: 'u32', offset: 0, size: 4 }]], /fields\[0\]\[0\]\.name/],
+    ['a negative offset', [[{ name: 'v', type: 'u32', offset: -4, size: 4 }]], /offset/],
+    ['a field beyond any page', [[{ name: 'v', type: 'u32', offset: 70000, size: 4 }]], /fields\[0\]\[0\]/],
+    ['a huge type text', [[{ name: 'v', type: 'x'.repeat(5000), offset: 0, size: 4 }]], /type/],
+  ];
+  for (const [what, fields, where] of broken) {
+    it(`refuses ${what}, naming where`, () => {
+      const parsed = parseHostToWebview(withFields(fields));
       assert.equal(parsed.ok, false);
       assert.match(parsed.ok ? '' : parsed.error, where);
     });
