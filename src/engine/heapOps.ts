@@ -64,15 +64,32 @@ export interface HeapWrites {
   bytes: Uint8Array;
 }
 
-/** The writes of `writes` whose steps lie in `from … to` (inclusive), copied. */
-export function writesBetween(writes: HeapWrites | undefined, from: number, to: number): HeapWrites | undefined {
+/** Where a scan of a batch's writes has got to: the next write and where its bytes begin. */
+export interface WritesCursor {
+  index: number;
+  byte: number;
+}
+
+/**
+ * The writes of `writes` whose steps lie in `from … to` (inclusive), copied. A caller cutting a
+ * batch into consecutive pieces passes one `cursor` for all of them, so each piece scans only its
+ * own writes (not the batch's from the start); the cursor is left after the piece's writes.
+ */
+export function writesBetween(
+  writes: HeapWrites | undefined,
+  from: number,
+  to: number,
+  cursor: WritesCursor = { index: 0, byte: 0 },
+): HeapWrites | undefined {
   if (writes === undefined) return undefined;
-  let first = 0;
-  let byteFrom = 0;
+  let first = cursor.index;
+  let byteFrom = cursor.byte;
   while (first < writes.count && writes.step[first]! < from) byteFrom += writes.length[first++]!;
   let end = first;
   let byteTo = byteFrom;
   while (end < writes.count && writes.step[end]! <= to) byteTo += writes.length[end++]!;
+  cursor.index = end;
+  cursor.byte = byteTo;
   if (end === first) return undefined;
   return {
     count: end - first,

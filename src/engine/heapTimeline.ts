@@ -131,6 +131,8 @@ export class HeapTimeline {
   private writeLength = new Uint32Array(0);
   private writeBytes = new Uint8Array(0);
   private writeByteCount = 0;
+  /** Where the bytes of the next write to take begin in the batch being appended. */
+  private writeByte = 0;
 
   constructor(pageSize: number, options: TimelineOptions = {}) {
     this.pageSize = pageSize;
@@ -160,6 +162,7 @@ export class HeapTimeline {
     }
     const writes = batch.writes;
     let writeIndex = 0;
+    this.writeByte = 0;
     let nameIndex = 0;
     for (let i = 0; i < batch.count; i++) {
       if (writes !== undefined) writeIndex = this.takeWrites(writes, writeIndex);
@@ -213,8 +216,7 @@ export class HeapTimeline {
    */
   private takeWrites(writes: HeapWrites, index: number): number {
     const step = this.length - 1;
-    let byte = 0;
-    for (let i = 0; i < index; i++) byte += writes.length[i]!;
+    let byte = this.writeByte;
     while (index < writes.count && writes.step[index] === step) {
       const length = writes.length[index]!;
       const address = writes.address[index]!;
@@ -223,6 +225,7 @@ export class HeapTimeline {
       byte += length;
       index++;
     }
+    this.writeByte = byte;
     return index;
   }
 

@@ -8,7 +8,7 @@
  * Free of vscode (unit tested).
  */
 import { afterQueuedEvents, cancelTimer, monotonicMs, startTimer, type TimerHandle } from '../../engine/hostGlobals';
-import { HeapOpKind, writesBetween, type HeapOpBatch, type HeapWrites } from '../../engine/heapOps';
+import { HeapOpKind, writesBetween, type HeapOpBatch, type HeapWrites, type WritesCursor } from '../../engine/heapOps';
 
 export interface RunPipelineOptions {
   /** Longest stretch of work between two returns to the event loop (one item may run over it). */
@@ -149,8 +149,9 @@ export class RunPipeline {
 }
 
 /** The writes of `batch`'s steps `from … to − 1` (the first piece also takes those before its first step). */
-function writesOf(batch: HeapOpBatch, from: number, to: number): { writes?: HeapWrites } {
-  const writes = writesBetween(batch.writes, from === 0 ? batch.firstStep - 1 : batch.firstStep + from, batch.firstStep + to - 1);
+function writesOf(batch: HeapOpBatch, from: number, to: number, cursor: WritesCursor): { writes?: HeapWrites } {
+  const first = from === 0 ? batch.firstStep - 1 : batch.firstStep + from;
+  const writes = writesBetween(batch.writes, first, batch.firstStep + to - 1, cursor);
   return writes === undefined ? {} : { writes };
 }
 
@@ -165,6 +166,7 @@ export function splitBatch(batch: HeapOpBatch, maxOps = MAX_OPS_PER_PIECE): Heap
   if (batch.count <= maxOps) return [batch];
   const pieces: HeapOpBatch[] = [];
   let nameIndex = 0;
+  const cursor: WritesCursor = { index: 0, byte: 0 };
   for (let from = 0; from < batch.count; from += maxOps) {
     const to = Math.min(batch.count, from + maxOps);
     let registers = 0;
@@ -179,7 +181,7 @@ export function splitBatch(batch: HeapOpBatch, maxOps = MAX_OPS_PER_PIECE): Heap
       site: batch.site.slice(from, to),
       names: batch.names.slice(nameIndex, nameIndex + registers),
       ...(batch.fields === undefined ? {} : { fields: batch.fields.slice(nameIndex, nameIndex + registers) }),
-      ...writesOf(batch, from, to),
+      ...writesOf(batch, from, to, cursor),
     });
     nameIndex += registers;
   }
