@@ -122,3 +122,22 @@ export const DIAGNOSTIC_CODES = {
 
 /** Every LMM diagnostic carries this source (the Problems panel shows it). */
 export const DIAGNOSTIC_SOURCE = 'LMM';
+
+/**
+ * The command a Suppress action runs (a leak row in the Leaks view, a quick fix on a leak or memory
+ * error in the Problems panel): the extension registers it, the language server names it in its
+ * code actions, so the id and its argument are spelled here, where both sides read them.
+ */
+export const SUPPRESS_FINDING_COMMAND = 'lmm.suppressFinding';
+
+/** One leak (loss record) or memory error to silence, with the harness whose `.lmmsupp` gets the entry. */
+export interface SuppressFindingArgs {
+  /** The harness file the run was about (absolute path). */
+  harnessFile: string;
+  /** A leak kind (`definitely-lost` …) or a memory error kind (`double-free` …). */
+  kind: string;
+  /** A leak's struct (the entry names it, so another struct's leak at the same stack stays reported). */
+  struct?: string;
+  /** Innermost frame first, as the report lists it. */
+  stack: ReportSite[];
+}
