@@ -141,3 +141,25 @@ export interface SuppressFindingArgs {
   /** Innermost frame first, as the report lists it. */
   stack: ReportSite[];
 }
+
+/** A run diagnostic's `data` for a leak or memory error: the code action's Suppress reads it. */
+export interface RunFindingData {
+  suppress: SuppressFindingArgs;
+}
+
+/** The command's argument checked field by field (it crossed from the language server): the args, or undefined. */
+export function suppressFindingArgsOf(value: unknown): SuppressFindingArgs | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { harnessFile, kind, struct, stack } = value as Partial<Record<keyof SuppressFindingArgs, unknown>>;
+  if (typeof harnessFile !== 'string' || harnessFile === '' || typeof kind !== 'string' || !Array.isArray(stack)) {
+    return undefined;
+  }
+  if (struct !== undefined && typeof struct !== 'string') return undefined;
+  const sites: ReportSite[] = [];
+  for (const s of stack as unknown[]) {
+    const { file, line, column } = (s ?? {}) as Partial<Record<keyof ReportSite, unknown>>;
+    if (typeof file !== 'string' || !Number.isInteger(line) || !Number.isInteger(column)) return undefined;
+    sites.push({ file, line: line as number, column: column as number });
+  }
+  return { harnessFile, kind, stack: sites, ...(struct !== undefined ? { struct } : {}) };
+}

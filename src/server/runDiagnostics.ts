@@ -6,7 +6,7 @@
  */
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type Range } from 'vscode-languageserver';
 import type { ReportSite } from '../protocol/runReportSchema';
-import { DIAGNOSTIC_CODES, DIAGNOSTIC_SOURCE, type RunResultsParams } from '../protocol/lspMessages';
+import { DIAGNOSTIC_CODES, DIAGNOSTIC_SOURCE, type RunFindingData, type RunResultsParams } from '../protocol/lspMessages';
 import { siteRange } from './siteRanges';
 import { stepNumber } from '../analysis/stepNumber';
 
@@ -88,6 +88,9 @@ export function runDiagnostics(params: RunResultsParams, files: SourceFiles): Ma
       message: message + checkNote,
     };
     if (info.length > 0) diagnostic.relatedInformation = info;
+    if (params.harnessFile && leak.stack.length > 0) {
+      diagnostic.data = suppressData(params.harnessFile, leak.kind, leak.stack, leak.struct);
+    }
     add(leak.site, diagnostic);
   }
 
@@ -106,6 +109,9 @@ export function runDiagnostics(params: RunResultsParams, files: SourceFiles): Ma
           : ''),
     };
     if (info.length > 0) diagnostic.relatedInformation = info;
+    if (params.harnessFile && error.stack.length > 0) {
+      diagnostic.data = suppressData(params.harnessFile, error.kind, error.stack);
+    }
     add(error.site, diagnostic);
   }
   const firstError = report?.errors[0];
@@ -153,6 +159,11 @@ export function runDiagnostics(params: RunResultsParams, files: SourceFiles): Ma
     });
   }
   return byFile;
+}
+
+/** What the Problems panel's Suppress quick fix writes to the harness's `.lmmsupp` for this finding. */
+function suppressData(harnessFile: string, kind: string, stack: ReportSite[], struct?: string): RunFindingData {
+  return { suppress: { harnessFile, kind, stack, ...(struct !== undefined ? { struct } : {}) } };
 }
 
 function count(n: number): string {

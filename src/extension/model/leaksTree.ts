@@ -49,7 +49,7 @@ export function leakNodes(run: RunState | undefined): TreeNode[] {
       const liveBySite = liveBlocksBySite(run!);
       return adopt(
         node,
-        records.map((record, index) => siteNode(node, record, index, liveBySite)),
+        records.map((record, index) => siteNode(node, record, index, liveBySite, run!)),
       );
     };
     kinds.push(node);
@@ -128,7 +128,13 @@ function liveBlocksBySite(run: RunState): Map<string, number[]> {
   return out;
 }
 
-function siteNode(parent: TreeNode, record: ReportLeak, index: number, liveBySite: Map<string, number[]>): TreeNode {
+function siteNode(
+  parent: TreeNode,
+  record: ReportLeak,
+  index: number,
+  liveBySite: Map<string, number[]>,
+  run: RunState,
+): TreeNode {
   if (!record.addresses) {
     const live = liveBySite.get(siteKey(record.site));
     if (live && live.length === record.blocks) record = { ...record, addresses: live.slice(0, 100) };
@@ -140,8 +146,12 @@ function siteNode(parent: TreeNode, record: ReportLeak, index: number, liveBySit
     tooltip: leakTooltip(record),
     icon: 'symbol-struct',
     site: record.site,
-    contextValue: 'lmmLeak',
+    contextValue: record.suppressed ? 'lmmLeakSuppressed' : 'lmmLeak',
   };
+  // Only a harness has a `.lmmsupp` to write to (a trace's blocks have no call stacks).
+  if (run.kind === 'harness' && !record.suppressed && record.stack.length > 0) {
+    node.suppress = { harnessFile: run.file, kind: record.kind, struct: record.struct, stack: record.stack };
+  } else if (!record.suppressed) node.contextValue = 'lmmLeakUnsuppressible';
   if (record.addresses?.[0] !== undefined) node.address = record.addresses[0];
   const rows: TreeNode[] = [];
   for (const address of record.addresses ?? []) {
