@@ -5,7 +5,7 @@
  * lost block drags along, the call stack and, for reachable blocks, the path from a root.
  */
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type Range } from 'vscode-languageserver';
-import type { ReportSite } from '../protocol/runReportSchema';
+import { LEAK_KIND_SEVERITY, MEMORY_ERROR_SEVERITY, type FindingSeverity, type ReportSite } from '../protocol/runReportSchema';
 import { DIAGNOSTIC_CODES, DIAGNOSTIC_SOURCE, type RunFindingData, type RunResultsParams } from '../protocol/lspMessages';
 import { siteRange } from './siteRanges';
 import { stepNumber } from '../analysis/stepNumber';
@@ -18,6 +18,13 @@ export interface SourceFiles {
   /** Where struct `name`'s class is declared, searched in `file` first. */
   structSite(name: string, file: string | undefined): ReportSite | undefined;
 }
+
+/** The editor's level for each finding severity. */
+export const DIAGNOSTIC_SEVERITY: Readonly<Record<FindingSeverity, DiagnosticSeverity>> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+};
 
 /** Run findings shown per file, at most (the rest are summed up in one). */
 export const MAX_RUN_DIAGNOSTICS_PER_FILE = 500;
@@ -83,7 +90,7 @@ export function runDiagnostics(params: RunResultsParams, files: SourceFiles): Ma
       );
     }
     const diagnostic: Omit<Diagnostic, 'range' | 'source'> = {
-      severity: leak.kind === 'still-reachable' ? DiagnosticSeverity.Information : DiagnosticSeverity.Warning,
+      severity: DIAGNOSTIC_SEVERITY[LEAK_KIND_SEVERITY[leak.kind]],
       code: leak.kind,
       message: message + checkNote,
     };
@@ -100,7 +107,7 @@ export function runDiagnostics(params: RunResultsParams, files: SourceFiles): Ma
     if (error.allocSite) info.push(related(error.allocSite, 'the block was allocated here'));
     if (error.freeSite) info.push(related(error.freeSite, 'the block was freed here'));
     const diagnostic: Omit<Diagnostic, 'range' | 'source'> = {
-      severity: DiagnosticSeverity.Error,
+      severity: DIAGNOSTIC_SEVERITY[MEMORY_ERROR_SEVERITY],
       code: error.kind,
       message:
         `${error.kind}: ${error.message}${error.count > 1 ? ` (${error.count} times${interimErrors ? ' so far' : ''})` : ''}` +

@@ -3,8 +3,9 @@
  * block, when the report names its address, in the Memory Map).
  */
 import {
+  LEAK_KIND_SEVERITY,
   LEAK_KINDS,
-  type LeakKind,
+  type FindingSeverity,
   type ReportLeak,
   type ReportLeakCheck,
   type ReportSite,
@@ -14,11 +15,11 @@ import type { RunState } from './runState';
 import { stepNumber } from '../../analysis/stepNumber';
 import { adopt, hex, siteLabel, type TreeNode } from './treeNode';
 
-const KIND_ICONS: Record<LeakKind, [string, string]> = {
-  'definitely-lost': ['error', 'list.errorForeground'],
-  'indirectly-lost': ['warning', 'list.warningForeground'],
-  'possibly-lost': ['question', 'list.warningForeground'],
-  'still-reachable': ['info', 'foreground'],
+/** A leak kind's icon and its colour: those of its severity, as the Problems panel draws it. */
+export const SEVERITY_ICONS: Readonly<Record<FindingSeverity, [string, string]>> = {
+  error: ['error', 'list.errorForeground'],
+  warning: ['warning', 'list.warningForeground'],
+  information: ['info', 'foreground'],
 };
 
 export function leakNodes(run: RunState | undefined): TreeNode[] {
@@ -35,7 +36,7 @@ export function leakNodes(run: RunState | undefined): TreeNode[] {
     const blocks = sum(live, (r) => r.blocks);
     const bytes = sum(live, (r) => r.bytes);
     const suppressed = records.length - live.length;
-    const [icon, iconColor] = KIND_ICONS[kind];
+    const [icon, iconColor] = SEVERITY_ICONS[LEAK_KIND_SEVERITY[kind]];
     const node: TreeNode = {
       id: `leakkind/${kind}`,
       label: kind,

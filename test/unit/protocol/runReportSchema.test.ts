@@ -131,6 +131,7 @@ describe('the HTML export escapes every text', () => {
       'td',
       'ul',
       'li',
+      'span',
     ]);
     assert.deepEqual([...new Set(tags.filter((tag) => !allowed.has(tag)))], [], 'only the page template’s own elements');
   });
