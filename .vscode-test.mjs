@@ -1,6 +1,6 @@
 // The integration suite under @vscode/test-cli + @vscode/test-electron, for machines that can
 // download VS Code (a developer laptop, hosted CI). These machines cannot: here the same suite
-// runs in code-server through `npm run test:integration` (test/e2e/runIntegration.ts).
+// runs in code-server through `npm run test:integration` (test/vscode-host/runIntegration.ts).
 //
 //   npm install --no-save @vscode/test-cli @vscode/test-electron
 //   npm run build && npx tsx test/integration/buildSuite.ts && npx vscode-test

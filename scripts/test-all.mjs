@@ -9,11 +9,27 @@ const tiers = [
   {
     name: 'webview (headless Chromium)',
     command: 'npx',
-    args: ['mocha', '--no-config', '--require', 'tsx/cjs', '--extension', 'ts', '--reporter', './test/support/tierReporter.cjs', '--timeout', '60000', 'test/webview/**/*.test.ts'],
+    args: [
+      'mocha',
+      '--no-config',
+      '--require',
+      'tsx/cjs',
+      '--extension',
+      'ts',
+      '--reporter',
+      './test/support/tierReporter.cjs',
+      '--timeout',
+      '60000',
+      'test/webview/**/*.test.ts',
+    ],
   },
-  // The real-VS-Code tiers (test/e2e, README "Tests"): code-server is installed into test/e2e/.cache on first use.
-  { name: 'integration (extension host in code-server)', command: 'npx', args: ['tsx', 'test/e2e/runIntegration.ts'] },
-  { name: 'UI end-to-end (packaged .vsix, code-server + Chromium)', command: 'npx', args: ['mocha', '--config', 'test/e2e/mocharc.ui.json'] },
+  // The real-VS-Code tiers (README "Tests"): test/vscode-host installs code-server into test/vscode-host/.cache on first use.
+  { name: 'integration (extension host in code-server)', command: 'npx', args: ['tsx', 'test/vscode-host/runIntegration.ts'] },
+  {
+    name: 'UI end-to-end (packaged .vsix, code-server + Chromium)',
+    command: 'npx',
+    args: ['mocha', '--config', 'test/e2e/mocharc.ui.json'],
+  },
 ];
 
 let passed = 0;
@@ -33,7 +49,9 @@ for (const tier of tiers) {
     process.stdout.write(`tier '${tier.name}' reported no result (exit ${code})\n`);
     failed++;
   }
-  process.stdout.write(`=== ${tier.name}: ${counted ? `${counted.passed} passed, ${counted.failed} failed` : 'no result'} in ${seconds} s ===\n`);
+  process.stdout.write(
+    `=== ${tier.name}: ${counted ? `${counted.passed} passed, ${counted.failed} failed` : 'no result'} in ${seconds} s ===\n`,
+  );
 }
 process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
 process.exit(failed === 0 ? 0 : 1);

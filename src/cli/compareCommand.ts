@@ -5,6 +5,7 @@
  * syscalls it saves against the mapped bytes it costs.
  */
 import { readFileSync } from 'node:fs';
+import { DEFAULT_PAGE_SIZE } from '../engine/constants';
 import { isHarnessFile } from '../harness/harnessFiles';
 import { comparePolicies, UnknownPolicyError, type ComparedReport, type ComparisonRun } from '../policies/comparePolicies';
 import { POLICY_NAMES } from '../policies/policyRegistry';
@@ -44,7 +45,7 @@ export function readWorkloadInput(
   if (isWorkloadFile(file)) {
     if (options.pageSize !== undefined) {
       throw new CliError(
-        `lmm ${command}: --page-size is for a harness; a .trace names its page size ('page N') and .rep traces replay on 4096-byte pages`,
+        `lmm ${command}: --page-size is for a harness; a .trace names its page size ('page N') and .rep traces replay on ${DEFAULT_PAGE_SIZE}-byte pages`,
       );
     }
     const workload = readWorkloadFile(file);

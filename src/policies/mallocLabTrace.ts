@@ -5,6 +5,7 @@
  * only on an id that is live (realloc, free) or not (alloc), and exactly the declared number
  * of operations. Errors name the 1-based line.
  */
+import { DEFAULT_PAGE_SIZE } from '../engine/constants';
 import { WorkloadBuilder, WorkOp, type Workload } from './workload';
 
 export class MallocLabSyntaxError extends Error {
@@ -22,7 +23,7 @@ const CONTROL_BYTE = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/;
 const HEADER_FIELDS = ['suggested heap size', 'number of ids', 'number of operations', 'weight'];
 const MAX_BYTES = 0x7fffffff;
 
-export function parseMallocLabTrace(name: string, text: string, pageSize = 4096): Workload {
+export function parseMallocLabTrace(name: string, text: string, pageSize = DEFAULT_PAGE_SIZE): Workload {
   const lines = text.split('\n');
   const header: number[] = [];
   const builder = new WorkloadBuilder();

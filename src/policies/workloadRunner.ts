@@ -4,6 +4,7 @@
  * measuring utilization = peak live payload (bytes requested) ÷ peak mapped bytes; then a
  * separate timing pass without any check for throughput (Kops/s).
  */
+import { monotonicMs } from '../engine/hostGlobals';
 import type { PolicyStatistics } from './allocatorPolicy';
 import { WorkOp, type Workload } from './workload';
 
@@ -205,7 +206,7 @@ export function timedReplay(workload: Workload, target: ReplayTarget): number {
   const address = new Float64Array(workload.idCount);
   const { ops, ids, bytes, families, units } = workload;
   const n = workload.length;
-  const started = performance.now();
+  const started = monotonicMs();
   for (let i = 0; i < n; i++) {
     const id = ids[i]!;
     const op = ops[i]!;
@@ -222,7 +223,7 @@ export function timedReplay(workload: Workload, target: ReplayTarget): number {
       address[id] = target.allocate(bytes[i]!, families[i]!, units[i]!);
     }
   }
-  return performance.now() - started;
+  return monotonicMs() - started;
 }
 
 /**

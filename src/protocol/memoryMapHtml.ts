@@ -8,6 +8,7 @@
  * `webview.html = memoryMapHtml({ cspSource: webview.cspSource, nonce: makeNonce(), ...uris })`
  * where each uri is `webview.asWebviewUri(<extension>/<MEMORY_MAP_FILES.x>)`.
  */
+import { base64, randomBytes } from '../engine/hostGlobals';
 
 export const MEMORY_MAP_VIEW_TYPE = 'lmm.memoryMap';
 export const MEMORY_MAP_TITLE = 'LMM Memory Map';
@@ -32,11 +33,10 @@ export interface MemoryMapHtmlInput {
 
 /** A 128-bit random nonce (base64url), from the platform's crypto (Node 20 and browsers). */
 export function makeNonce(): string {
-  const bytes = new Uint8Array(16);
-  globalThis.crypto.getRandomValues(bytes);
+  const bytes = randomBytes(16);
   let text = '';
   for (const byte of bytes) text += String.fromCharCode(byte);
-  return btoa(text).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return base64(text).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
 /** The Content-Security-Policy value: nothing by default, only nonce'd scripts and the extension's files. */

@@ -17,7 +17,7 @@
  * Only this module (types, validators) is shared; it imports neither `vscode` nor Node nor the DOM.
  */
 import { HeapOpKind, type HeapOpBatch } from '../engine/heapOps';
-import type { LeakKind, LmmReport, ReportLeak, ReportLeakCheck } from './runReportSchema';
+import type { LeakKind, LmmReport, ReportError, ReportLeak, ReportLeakCheck } from './runReportSchema';
 
 /** A position in the harness source, 1-based (the run report's `Site`); a line of 0 means unknown. */
 export interface SourceSite {
@@ -35,12 +35,15 @@ export interface LeakCount {
 
 /**
  * The parts of the run report (`LmmReport` in `./runReportSchema.ts`, `schemaVersion` 1) the
- * webview reads: its leak checks (for the Leaks chart and the timeline's markers) and its peak.
+ * webview reads: its leaks and errors, its leak checks (for the Leaks chart and the timeline's
+ * markers) and its peak.
  * The host sends the whole report object, already validated by `asReport`; the webview checks
  * again only what it reads, and ignores the rest.
  */
 export interface RunReportJson {
   schemaVersion: LmmReport['schemaVersion'];
+  leaks?: Array<Pick<ReportLeak, 'kind' | 'struct' | 'blocks' | 'bytes'> & { site?: SourceSite; suppressed?: boolean }>;
+  errors?: Array<Pick<ReportError, 'kind' | 'message' | 'count'> & { site?: SourceSite; step?: number }>;
   leakChecks?: Array<
     Pick<ReportLeakCheck, 'event'> & {
       site?: SourceSite;

@@ -4,6 +4,7 @@
  * allocating per line. For callers that want every operation at hand (the extension's timeline,
  * workloads for the policies); `lmm trace` replays while it reads instead (see TraceReader).
  */
+import { DEFAULT_PAGE_SIZE } from '../engine/constants';
 import { TraceOp, TraceReader, type TraceSink } from './traceReader';
 import { utf8Encoder } from './utf8';
 
@@ -82,7 +83,7 @@ class ProgramColumns implements TraceSink {
 }
 
 /** Parses a whole trace (text, or its bytes); throws TraceSyntaxError naming the line. */
-export function parseTrace(input: string | Uint8Array, defaultPageSize = 4096): TraceProgram {
+export function parseTrace(input: string | Uint8Array, defaultPageSize = DEFAULT_PAGE_SIZE): TraceProgram {
   const bytes = typeof input === 'string' ? utf8Encoder.encode(input) : input;
   const columns = new ProgramColumns();
   const reader = new TraceReader(columns, defaultPageSize);

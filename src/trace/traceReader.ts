@@ -9,7 +9,7 @@
  * BOM at the start is skipped, CR before LF is a separator, and control characters (NUL and the
  * like) are refused, so nothing invisible ends up in a message.
  */
-import { MAX_PAGE_SIZE, MIN_PAGE_SIZE } from '../engine/constants';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MIN_PAGE_SIZE } from '../engine/constants';
 import { ByteKeyTable } from './byteKeyTable';
 import { TraceIdTable } from './traceIdTable';
 import { utf8Decoder as UTF8 } from './utf8';
@@ -71,7 +71,7 @@ export class TraceReader {
 
   constructor(
     private readonly sink: TraceSink,
-    defaultPageSize = 4096,
+    defaultPageSize = DEFAULT_PAGE_SIZE,
   ) {
     this.pageSize = defaultPageSize;
   }

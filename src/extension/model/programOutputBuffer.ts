@@ -5,6 +5,7 @@
  * `maxChars` a run's text is cut, and the channel says where and how much was left out.
  * Free of vscode (unit tested).
  */
+import { cancelTimer, startTimer, type TimerHandle } from '../../engine/hostGlobals';
 export interface ProgramOutputBufferOptions {
   write: (text: string) => void;
   flushMs: number;
@@ -15,7 +16,7 @@ export class ProgramOutputBuffer {
   private pending: string[] = [];
   private written = 0;
   private leftOut = 0;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private timer: TimerHandle | undefined;
   private ended = false;
 
   constructor(private readonly options: ProgramOutputBufferOptions) {}
@@ -31,12 +32,12 @@ export class ProgramOutputBuffer {
     this.leftOut += text.length - kept.length;
     this.written += kept.length;
     this.pending.push(kept);
-    this.timer ??= setTimeout(() => this.flush(), this.options.flushMs);
+    this.timer ??= startTimer(() => this.flush(), this.options.flushMs);
   }
 
   /** Writes what waits now. */
   flush(): void {
-    clearTimeout(this.timer);
+    cancelTimer(this.timer);
     this.timer = undefined;
     if (this.pending.length === 0) return;
     const text = this.pending.join('');

@@ -7,6 +7,7 @@
  * so the queue stays a few batches long however fast the harness allocates.
  * Free of vscode (unit tested).
  */
+import { afterQueuedEvents, cancelTimer, monotonicMs, startTimer, type TimerHandle } from '../../engine/hostGlobals';
 import { HeapOpKind, type HeapOpBatch } from '../../engine/heapOps';
 
 export interface RunPipelineOptions {
@@ -32,7 +33,7 @@ export class RunPipeline {
   private head = 0;
   private scheduled = false;
   private lastProgress = -Infinity;
-  private progressTimer: ReturnType<typeof setTimeout> | undefined;
+  private progressTimer: TimerHandle | undefined;
   private unreported = false;
   private idleWaiters: (() => void)[] = [];
   private readonly now: () => number;
@@ -41,8 +42,8 @@ export class RunPipeline {
   longestSliceMs = 0;
 
   constructor(private readonly options: RunPipelineOptions) {
-    this.now = options.now ?? (() => performance.now());
-    this.yieldToEventLoop = options.yieldToEventLoop ?? ((next) => setImmediate(next));
+    this.now = options.now ?? (() => monotonicMs());
+    this.yieldToEventLoop = options.yieldToEventLoop ?? ((next) => afterQueuedEvents(next));
   }
 
   /** Items queued and not yet taken in. */
@@ -83,7 +84,7 @@ export class RunPipeline {
 
   /** Stops the trailing progress call (the run ended; its end redraws everything). */
   dispose(): void {
-    clearTimeout(this.progressTimer);
+    cancelTimer(this.progressTimer);
     this.progressTimer = undefined;
     this.unreported = false;
   }
@@ -125,13 +126,13 @@ export class RunPipeline {
     if (now - this.lastProgress >= this.options.progressMs) {
       this.lastProgress = now;
       this.unreported = false;
-      clearTimeout(this.progressTimer);
+      cancelTimer(this.progressTimer);
       this.progressTimer = undefined;
       this.options.onProgress();
       return;
     }
     // Work taken in since the last call: told when the interval is up, even if nothing else comes.
-    this.progressTimer ??= setTimeout(
+    this.progressTimer ??= startTimer(
       () => {
         this.progressTimer = undefined;
         this.report(this.now());

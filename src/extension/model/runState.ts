@@ -3,6 +3,7 @@
  * state and, once finished, its report. The RunStore holds the current run and a short history
  * (for Compare Runs) and tells views when something changed. Free of vscode, so it is unit tested.
  */
+import { cancelTimer, logError, startTimer, type TimerHandle } from '../../engine/hostGlobals';
 import type { HeapReplay } from './heapReplay';
 import type { InterimErrors, LmmReport, ReportLeakCheck, ReportSite } from '../../protocol/runReportSchema';
 
@@ -53,7 +54,7 @@ export class RunStore {
   private pending = 0;
   private idleWaiters: (() => void)[] = [];
   /** `leakCheck` / `memoryErrors` changes held back by the throttle, and when the last one went out. */
-  private held: { run: RunState; changes: Set<InterimChange>; timer: ReturnType<typeof setTimeout> } | undefined;
+  private held: { run: RunState; changes: Set<InterimChange>; timer: TimerHandle } | undefined;
   private lastInterimAt = -Infinity;
 
   /**
@@ -133,7 +134,7 @@ export class RunStore {
     }
     if (this.held) {
       // Another run's changes still held back (it was stopped, and has not ended yet): drop them.
-      clearTimeout(this.held.timer);
+      cancelTimer(this.held.timer);
       this.held = undefined;
     }
     const wait = this.lastInterimAt + this.leakCheckThrottleMs - Date.now();
@@ -143,7 +144,7 @@ export class RunStore {
       return;
     }
     const changes = new Set<InterimChange>([change]);
-    const timer = setTimeout(() => {
+    const timer = startTimer(() => {
       this.held = undefined;
       if (run.status !== 'running') return;
       this.lastInterimAt = Date.now();
@@ -164,7 +165,7 @@ export class RunStore {
   ): Promise<void> {
     if (run.status !== 'running') return;
     if (this.held?.run === run) {
-      clearTimeout(this.held.timer);
+      cancelTimer(this.held.timer);
       this.held = undefined;
     }
     run.status = status;
@@ -201,7 +202,7 @@ export class RunStore {
         listener(run, change);
       } catch (error) {
         // One broken view must not stop the others from updating.
-        console.error(`LMM: a view failed to take in run ${run.id}:`, error);
+        logError(`LMM: a view failed to take in run ${run.id}:`, error);
       }
     }
   }

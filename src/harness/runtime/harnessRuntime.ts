@@ -616,7 +616,8 @@ export class HarnessRuntime implements ViewHost {
     const pathKey = `${kind}:${this.paths.current}`;
     if (this.errorLog.countIfHot(pathKey)) return;
     const holder: { stack?: string } = {};
-    Error.captureStackTrace(holder);
+    // V8's (Node's) stack capture: not in the plain ES library this runtime is checked against.
+    (Error as ErrorConstructor & { captureStackTrace(target: object): void }).captureStackTrace(holder);
     const frames = capture(holder.stack ?? '');
     const stack = frames.length > 0 ? frames : this.paths.stack(this.paths.current);
     const site = stack[0]!;

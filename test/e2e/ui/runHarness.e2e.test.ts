@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, cpSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { projectRoot } from '../codeServer';
-import { packageExtension } from '../vsix';
+import { projectRoot } from '../../vscode-host/codeServer';
+import { packageExtension } from '../../vscode-host/vsix';
 import { changedShare, summarizePixels } from './pixels';
 import { Workbench, darkTheme, lightTheme } from './workbench';
 

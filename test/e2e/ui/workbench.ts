@@ -3,8 +3,8 @@
 // Selectors are VS Code 1.139's (code-server 4.139.1); a newer VS Code may rename them.
 import path from 'node:path';
 import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
-import { launchChromium } from '../browser';
-import { CodeServer } from '../codeServer';
+import { launchChromium } from '../../vscode-host/browser';
+import { CodeServer } from '../../vscode-host/codeServer';
 
 /** Theme labels as Preferences: Color Theme lists them (settings ids: `Default Dark Modern`, ...). */
 export const darkTheme = 'Dark Modern';

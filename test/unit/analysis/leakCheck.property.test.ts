@@ -6,7 +6,7 @@ import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { checkLeaks } from '../../../src/analysis/leakCheck';
 import { LEAK_KINDS, type LeakKind } from '../../../src/analysis/leakKinds';
-import { ptr, RunDataBuilder, u32 } from './runDataBuilder';
+import { ptr, RunDataBuilder, u32 } from '../../support/runDataBuilder';
 
 interface Heap {
   units: number[];

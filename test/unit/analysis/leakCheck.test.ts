@@ -3,7 +3,7 @@ import { checkLeaks, type LeakCheckResult } from '../../../src/analysis/leakChec
 import { LEAK_KINDS, type LeakKind } from '../../../src/analysis/leakKinds';
 import { parseSuppressions } from '../../../src/analysis/suppressions';
 import { structSpec, arraySpec } from '../../../src/analysis/cLayout';
-import { ptr, RunDataBuilder, u32 } from './runDataBuilder';
+import { ptr, RunDataBuilder, u32 } from '../../support/runDataBuilder';
 
 /** node_t { u32 value; node_t *next; node_t *prev; }: 24 bytes, next at 8, prev at 16. */
 const NEXT = 8;

@@ -5,7 +5,7 @@ import { toSarif } from '../../../src/analysis/sarif';
 import { parseSuppressions } from '../../../src/analysis/suppressions';
 import { pageFit } from '../../../src/analysis/pageFit';
 import { checkLeaks } from '../../../src/analysis/leakCheck';
-import { chars, ptr, RunDataBuilder, site, u32, u64, u8 } from './runDataBuilder';
+import { chars, ptr, RunDataBuilder, site, u32, u64, u8 } from '../../support/runDataBuilder';
 
 function seed(): RunDataBuilder {
   const b = new RunDataBuilder();

@@ -7,7 +7,7 @@ import {
   SuppressionSyntaxError,
   suppressionText,
 } from '../../../src/analysis/suppressions';
-import { site } from './runDataBuilder';
+import { site } from '../../support/runDataBuilder';
 
 function parseError(text: string): SuppressionSyntaxError {
   try {

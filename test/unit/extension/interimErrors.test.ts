@@ -10,7 +10,7 @@ import {
 import { RunStore, type RunChange } from '../../../src/extension/model/runState';
 import { statusText } from '../../../src/extension/model/statusText';
 import { runDiagnostics, type SourceFiles } from '../../../src/server/runDiagnostics';
-import { FILE, beginServerRun, serverReport, site } from './serverRunFixture';
+import { FILE, beginServerRun, serverReport, site } from '../../support/serverRunFixture';
 
 const error = (over: Partial<ReportError> = {}): ReportError => ({
   kind: 'double-free',

@@ -7,7 +7,7 @@ import { RunStore, type RunChange } from '../../../src/extension/model/runState'
 import { statusText } from '../../../src/extension/model/statusText';
 import { parseHostToWebview } from '../../../src/protocol/webviewMessages';
 import { runDiagnostics, type SourceFiles } from '../../../src/server/runDiagnostics';
-import { FILE, beginServerRun, serverReport, site } from './serverRunFixture';
+import { FILE, beginServerRun, serverReport, site } from '../../support/serverRunFixture';
 
 const leak = (over: Partial<ReportLeak>): ReportLeak => ({
   kind: 'definitely-lost',

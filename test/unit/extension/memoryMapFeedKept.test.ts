@@ -4,7 +4,7 @@ import { LmmHeap } from '../../../src/engine/lmmHeap';
 import { HeapReplay } from '../../../src/extension/model/heapReplay';
 import { MemoryMapFeed } from '../../../src/extension/model/memoryMapFeed';
 import { RunStore } from '../../../src/extension/model/runState';
-import { serverReport } from './serverRunFixture';
+import { serverReport } from '../../support/serverRunFixture';
 
 /** Batches of `perBatch` allocations (a register first), as the worker streams them. */
 function batches(count: number, perBatch: number): HeapOpBatch[] {

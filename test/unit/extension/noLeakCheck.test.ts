@@ -8,7 +8,7 @@ import { MemoryMapFeed } from '../../../src/extension/model/memoryMapFeed';
 import type { ReportLeak } from '../../../src/protocol/runReportSchema';
 import { RunStore, type RunState } from '../../../src/extension/model/runState';
 import { statusText } from '../../../src/extension/model/statusText';
-import { beginServerRun, serverReport, site } from './serverRunFixture';
+import { beginServerRun, serverReport, site } from '../../support/serverRunFixture';
 
 const lost = (blocks: number): ReportLeak => ({
   kind: 'definitely-lost',

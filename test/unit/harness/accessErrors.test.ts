@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { toSarif } from '../../../src/analysis/sarif';
 import { formatTextReport } from '../../../src/analysis/textReport';
 import { runHarnessFile } from '../../../src/harness/runHarness';
-import { inProcessHarness } from './inProcessHarness';
+import { inProcessHarness } from '../../support/inProcessHarness';
 
 /** Memory errors of accesses through views name the access as memcheck does. */
 describe('memory errors name the access: read or write, size, field, offset from the block, free site', () => {

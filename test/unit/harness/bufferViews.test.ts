@@ -3,7 +3,7 @@ import { checkLeaks } from '../../../src/analysis/leakCheck';
 import { HeapOpKind } from '../../../src/engine/heapOps';
 import { checkHeap } from '../../../src/engine/invariants';
 import { META_SIZE } from '../../../src/engine/constants';
-import { blockBytes, inProcessHarness } from './inProcessHarness';
+import { blockBytes, inProcessHarness } from '../../support/inProcessHarness';
 
 describe('XCALLOC_BUF: open-size buffers in harnesses', () => {
   function setup() {

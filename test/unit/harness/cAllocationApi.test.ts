@@ -4,7 +4,7 @@ import { HeapOpKind } from '../../../src/engine/heapOps';
 import { checkHeap } from '../../../src/engine/invariants';
 import { LmmHeap } from '../../../src/engine/lmmHeap';
 import type { HarnessRuntime } from '../../../src/harness/runtime/harnessRuntime';
-import { inProcessHarness } from './inProcessHarness';
+import { inProcessHarness } from '../../support/inProcessHarness';
 
 /** The op kinds recorded since the last call (Register, Alloc, Free …). */
 function opKinds(runtime: HarnessRuntime): HeapOpKind[] {

@@ -6,7 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { checkLeaks } from '../../../src/analysis/leakCheck';
 import { checkHeap } from '../../../src/engine/invariants';
-import { blockBytes, inProcessHarness } from './inProcessHarness';
+import { blockBytes, inProcessHarness } from '../../support/inProcessHarness';
 
 describe('harness views of unions, bit-fields, enums, __int128 and long double', () => {
   function setup() {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { layoutOf, structInfo } from '../../../src/harness/api/structLayout';
 import { compilerOrSkip } from '../../support/cCompiler';
-import { inProcessHarness } from './inProcessHarness';
+import { inProcessHarness } from '../../support/inProcessHarness';
 
 interface CorpusEntry {
   /** `struct x` / `union x` as C names it. */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { checkLeaks, type LeakCheckResult } from '../../../src/analysis/leakCheck';
 import { checkHeap } from '../../../src/engine/invariants';
 import { runHarness } from '../../../src/harness/runHarness';
-import { blockBytes, inProcessHarness } from './inProcessHarness';
+import { blockBytes, inProcessHarness } from '../../support/inProcessHarness';
 
 /** The fields of `rec_t` (declared inside setup(), so its class is a value there). */
 interface Rec {

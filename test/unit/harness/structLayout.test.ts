@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { structInfo, structLayout } from '../../../src/harness/api/structLayout';
-import { inProcessHarness } from './inProcessHarness';
+import { inProcessHarness } from '../../support/inProcessHarness';
 
 describe('harness struct layout (x86-64 C ABI)', () => {
   const { lmm } = inProcessHarness();

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { checkHeap } from '../../../src/engine/invariants';
-import { inProcessHarness } from './inProcessHarness';
+import { inProcessHarness } from '../../support/inProcessHarness';
 
 type Op =
   | { op: 'alloc'; units: number }

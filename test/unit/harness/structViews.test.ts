@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { checkHeap } from '../../../src/engine/invariants';
-import { blockBytes, inProcessHarness } from './inProcessHarness';
+import { blockBytes, inProcessHarness } from '../../support/inProcessHarness';
 
 describe('harness views over the page bytes', () => {
   function setup() {

@@ -5,7 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { MAX_OUTPUT_CHARS, MAX_PRINT_CHARS } from '../../../../src/harness/worker/outputGate';
 import { runHarness } from '../../../../src/harness/runHarness';
-import { HarnessProbe, PRELUDE } from './harnessProbe';
+import { HarnessProbe, PRELUDE } from '../../../support/harnessProbe';
 
 /** Slack for a loaded machine on top of the one-second promise (the worker must also start). */
 const START_MS = 3000;

@@ -4,7 +4,7 @@
  * host `Function`, and the run must still complete and report its heap.
  */
 import { strict as assert } from 'node:assert';
-import { HarnessProbe, PRELUDE } from './harnessProbe';
+import { HarnessProbe, PRELUDE } from '../../../support/harnessProbe';
 
 // Each probe returns what it reached, as `typeof process` seen through its vector, or throws.
 // "undefined" (nothing reached) or a refusal are the only acceptable answers.

@@ -5,7 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { lmm } from '../../../support/lmmCli';
-import { HarnessProbe, PRELUDE } from './harnessProbe';
+import { HarnessProbe, PRELUDE } from '../../../support/harnessProbe';
 
 const THROWN: [string, string][] = [
   ['an object with a throwing getter', `{ get message() { throw new Error('no'); }, get name() { throw 1; } }`],

@@ -4,7 +4,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { lmm } from '../../../support/lmmCli';
-import { HarnessProbe, PRELUDE } from './harnessProbe';
+import { HarnessProbe, PRELUDE } from '../../../support/harnessProbe';
 
 describe('the harness sandbox: verdicts and views', function () {
   this.timeout(60_000);

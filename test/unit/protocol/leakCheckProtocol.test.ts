@@ -1,15 +1,15 @@
 import { strict as assert } from 'node:assert';
-import { checkLeaks } from '../../src/analysis/leakCheck';
+import { checkLeaks } from '../../../src/analysis/leakCheck';
 import {
   buildRunReport,
   CHECK_ROOT_PATH_ENDS as ROOT_PATH_ENDS,
   leakCheckReport,
   type LeakCheckInput,
-} from '../../src/analysis/runReport';
-import { formatTextReport } from '../../src/analysis/textReport';
-import { RunDataBuilder, u32 } from './analysis/runDataBuilder';
-import { parseSuppressions } from '../../src/analysis/suppressions';
-import { parseHostToWebview } from '../../src/protocol/webviewMessages';
+} from '../../../src/analysis/runReport';
+import { formatTextReport } from '../../../src/analysis/textReport';
+import { RunDataBuilder, u32 } from '../../support/runDataBuilder';
+import { parseSuppressions } from '../../../src/analysis/suppressions';
+import { parseHostToWebview } from '../../../src/protocol/webviewMessages';
 
 const site = { file: '/w/h.lmm.ts', line: 9, column: 3 };
 const leaks = [

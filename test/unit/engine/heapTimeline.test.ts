@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
-import { HeapOpKind, HeapOpRecorder } from '../../src/engine/heapOps';
-import { HeapTimeline } from '../../src/engine/heapTimeline';
-import { LmmHeap } from '../../src/engine/lmmHeap';
-import { dumpHeap } from '../../src/engine/traceDump';
-import { heapImage } from '../support/heapImage';
+import { HeapOpKind, HeapOpRecorder } from '../../../src/engine/heapOps';
+import { HeapTimeline } from '../../../src/engine/heapTimeline';
+import { LmmHeap } from '../../../src/engine/lmmHeap';
+import { dumpHeap } from '../../../src/engine/traceDump';
+import { heapImage } from '../../support/heapImage';
 
 /**
  * Records a deterministic pseudo-random run: the op log, the dump after every step, and every

@@ -12,7 +12,7 @@ export const projectRoot = path.resolve(__dirname, '../..');
 /** Cached between runs (gitignored); LMM_E2E_CACHE moves it, e.g. to share it between clones. */
 export const cacheRoot = process.env.LMM_E2E_CACHE
   ? path.resolve(process.env.LMM_E2E_CACHE)
-  : path.join(projectRoot, 'test/e2e/.cache');
+  : path.join(projectRoot, 'test/vscode-host/.cache');
 
 const codeServerVersion = '4.139.1';
 /** code-server 4.139 declares Node 24; the npm package `node` ships that binary. */

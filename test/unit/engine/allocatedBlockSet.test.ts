@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { AllocatedBlockSet } from '../../src/engine/allocatedBlockSet';
+import { AllocatedBlockSet } from '../../../src/engine/allocatedBlockSet';
 
 describe('AllocatedBlockSet', () => {
   it('behaves like a Set under random adds and deletes (growing and shrinking)', () => {

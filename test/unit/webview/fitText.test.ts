@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { ellipsize, fitText } from '../../webview-ui/src/fitText';
+import { ellipsize, fitText } from '../../../webview-ui/src/fitText';
 
 /** A monospace stand-in for canvas measureText: 7 pixels a character. */
 const measure = (text: string) => text.length * 7;

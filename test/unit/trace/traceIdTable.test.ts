@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { TraceIdTable } from '../../src/trace/traceIdTable';
+import { TraceIdTable } from '../../../src/trace/traceIdTable';
 
 describe('TraceIdTable', () => {
   it('interns any mix of numbered and other IDs like a Map would', () => {

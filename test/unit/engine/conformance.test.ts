@@ -1,11 +1,11 @@
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkHeap } from '../../src/engine/invariants';
-import { parseTrace } from '../../src/trace/traceProgram';
-import { replayTrace } from '../../src/trace/traceReplay';
+import { checkHeap } from '../../../src/engine/invariants';
+import { parseTrace } from '../../../src/trace/traceProgram';
+import { replayTrace } from '../../../src/trace/traceReplay';
 
-const dir = join(__dirname, '..', 'fixtures', 'conformance');
+const dir = join(__dirname, '..', '..', 'fixtures', 'conformance');
 const traces = readdirSync(dir).filter((f) => f.endsWith('.trace'));
 
 /** Compares output lines with the expected ones: dumps as JSON values, the rest as text. */

@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
-import { META } from '../../src/engine/constants';
-import { checkHeap } from '../../src/engine/invariants';
-import { LmmHeap } from '../../src/engine/lmmHeap';
-import { writePointer } from '../../src/engine/pointers';
-import { heapStatistics } from '../../src/engine/statistics';
-import { dumpHeap } from '../../src/engine/traceDump';
+import { META } from '../../../src/engine/constants';
+import { checkHeap } from '../../../src/engine/invariants';
+import { LmmHeap } from '../../../src/engine/lmmHeap';
+import { writePointer } from '../../../src/engine/pointers';
+import { heapStatistics } from '../../../src/engine/statistics';
+import { dumpHeap } from '../../../src/engine/traceDump';
 
 const snapshot = (heap: LmmHeap) => JSON.stringify(dumpHeap(heap));
 

@@ -3,9 +3,9 @@
  * /w/server.lmm.ts, its report with nothing in it but what a test puts there, and a run begun
  * in a RunStore.
  */
-import { HeapReplay } from '../../../src/extension/model/heapReplay';
-import type { LmmReport } from '../../../src/protocol/runReportSchema';
-import type { RunState, RunStore } from '../../../src/extension/model/runState';
+import { HeapReplay } from '../../src/extension/model/heapReplay';
+import type { LmmReport } from '../../src/protocol/runReportSchema';
+import type { RunState, RunStore } from '../../src/extension/model/runState';
 
 export const FILE = '/w/server.lmm.ts';
 

@@ -9,10 +9,10 @@ import type {
   RunData,
   Site,
   StructLayout,
-} from '../../../src/analysis/analysisInput';
-import { layOutStruct, type FieldSpec } from '../../../src/analysis/cLayout';
-import { LmmHeap } from '../../../src/engine/lmmHeap';
-import { writePointer } from '../../../src/engine/pointers';
+} from '../../src/analysis/analysisInput';
+import { layOutStruct, type FieldSpec } from '../../src/analysis/cLayout';
+import { LmmHeap } from '../../src/engine/lmmHeap';
+import { writePointer } from '../../src/engine/pointers';
 
 export const FILE = '/work/examples/test.lmm.ts';
 

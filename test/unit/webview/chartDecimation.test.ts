@@ -1,6 +1,6 @@
 /** Min/max decimation of chart series (webview-ui/src/decimate.ts). */
 import { strict as assert } from 'node:assert';
-import { SeriesSummary, decimate } from '../../webview-ui/src/decimate';
+import { SeriesSummary, decimate } from '../../../webview-ui/src/decimate';
 
 describe('chart decimation', () => {
   it('keeps every spike of a million steps in 1,000 columns', () => {

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runHarness, type HarnessRunOptions, type HarnessRunResult } from '../../../../src/harness/runHarness';
+import { runHarness, type HarnessRunOptions, type HarnessRunResult } from '../../src/harness/runHarness';
 
 export interface ProbeRun extends HarnessRunResult {
   output: string;

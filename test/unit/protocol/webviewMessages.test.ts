@@ -3,9 +3,9 @@
  * (src/protocol/webviewMessages.ts, src/protocol/memoryMapHtml.ts).
  */
 import { strict as assert } from 'node:assert';
-import { HeapOpKind, HeapOpRecorder } from '../../src/engine/heapOps';
-import { makeNonce, memoryMapCsp, memoryMapHtml } from '../../src/protocol/memoryMapHtml';
-import { parseHeapOpBatch, parseHostToWebview, parseWebviewToHost } from '../../src/protocol/webviewMessages';
+import { HeapOpKind, HeapOpRecorder } from '../../../src/engine/heapOps';
+import { makeNonce, memoryMapCsp, memoryMapHtml } from '../../../src/protocol/memoryMapHtml';
+import { parseHeapOpBatch, parseHostToWebview, parseWebviewToHost } from '../../../src/protocol/webviewMessages';
 
 const site = { file: '/ws/a.lmm.ts', line: 3, column: 5 };
 

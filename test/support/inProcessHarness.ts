@@ -2,9 +2,9 @@
  * The `lmm-studio` module on a runtime in this process (no worker, no compile), typed with the
  * editor's declarations: for layout and view tests that look at the heap's bytes directly.
  */
-import type * as Lmm from '../../../src/harness/api/lmm-studio';
-import { createLmmStudioModule } from '../../../src/harness/api/lmmStudioModule';
-import { HarnessRuntime, type HarnessRuntimeOptions } from '../../../src/harness/runtime/harnessRuntime';
+import type * as Lmm from '../../src/harness/api/lmm-studio';
+import { createLmmStudioModule } from '../../src/harness/api/lmmStudioModule';
+import { HarnessRuntime, type HarnessRuntimeOptions } from '../../src/harness/runtime/harnessRuntime';
 
 export type LmmStudio = typeof Lmm;
 

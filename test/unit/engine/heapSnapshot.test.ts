@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { HeapSnapshot, PendingSnapshot } from '../../src/engine/heapSnapshot';
-import { LmmHeap, type HeapOptions } from '../../src/engine/lmmHeap';
-import { checkHeap } from '../../src/engine/invariants';
-import { heapImage } from '../support/heapImage';
+import { HeapSnapshot, PendingSnapshot } from '../../../src/engine/heapSnapshot';
+import { LmmHeap, type HeapOptions } from '../../../src/engine/lmmHeap';
+import { checkHeap } from '../../../src/engine/invariants';
+import { heapImage } from '../../support/heapImage';
 
 /** Drives a heap with a seeded mix of allocations, frees and bad frees; returns the results. */
 function churn(heap: LmmHeap, live: number[], steps: number, seed: number): number[] {

@@ -3,7 +3,7 @@
 // running inside its extension host. Prints mocha's output, then `TIER-RESULT passed=N failed=N
 // skipped=N` for scripts/test-all.mjs, and exits 0 only when every test passed.
 //
-//   npx tsx test/e2e/runIntegration.ts [--verbose]
+//   npx tsx test/vscode-host/runIntegration.ts [--verbose]
 //   LMM_E2E_EXTENSION=/path/to/extension    load another extension folder (default: the project)
 //   LMM_INTEGRATION_GREP=pattern            run only the matching tests
 import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';

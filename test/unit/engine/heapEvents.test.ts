@@ -4,9 +4,9 @@
  * back the layout before it.
  */
 import { strict as assert } from 'node:assert';
-import { DATA_START } from '../../src/engine/constants';
-import type { HeapEvent } from '../../src/engine/heapEvents';
-import { LmmHeap } from '../../src/engine/lmmHeap';
+import { DATA_START } from '../../../src/engine/constants';
+import type { HeapEvent } from '../../../src/engine/heapEvents';
+import { LmmHeap } from '../../../src/engine/lmmHeap';
 
 /** Pages → blocks (meta → [size, free]) rebuilt only from events. */
 type Layout = Map<number, Map<number, [number, boolean]>>;
