@@ -9,6 +9,7 @@ import { blockUsageReport, memoryUsageReport, registeredPageFamiliesReport } fro
 import type { LmmHeap } from '../../engine/lmmHeap';
 import { findingSeverity, SARIF_LEVEL, type LmmReport, type ReportSite } from '../../protocol/runReportSchema';
 import { structPaletteColour } from '../../protocol/structPalette';
+import { APP_MEMORY_CHART_STYLES, appMemoryChartSvg, appMemoryLegendHtml, appMemorySeries } from './appMemoryChartSvg';
 import { formatCount } from './reportFigures';
 import type { RunState } from './runState';
 
@@ -176,6 +177,7 @@ function severityCell(kind: unknown): string {
 
 export function toHtml(run: RunState, report: LmmReport): string {
   const heap = run.replay.heap;
+  const series = appMemorySeries(run.replay);
   const families = report.families
     .map(
       (f) =>
@@ -201,13 +203,16 @@ export function toHtml(run: RunState, report: LmmReport): string {
 <html lang="en"><head><meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <title>LMM Studio report: ${escapeHtml(run.label)}</title>
-<style>body{font-family:system-ui,sans-serif;margin:2em;color:#222;background:#fff}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #bbb;padding:.25em .6em;text-align:left}svg{border:1px solid #ddd;max-width:100%;height:auto}.severity-error{color:#b00020;font-weight:bold}.severity-warning{color:#8a5a00}@media (prefers-color-scheme:dark){body{color:#ddd;background:#1e1e1e}svg text{fill:#ddd}.severity-error{color:#ff8a80}.severity-warning{color:#ffd180}}</style>
+<style>body{font-family:system-ui,sans-serif;margin:2em;color:#222;background:#fff}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #bbb;padding:.25em .6em;text-align:left}svg{border:1px solid #ddd;max-width:100%;height:auto}.severity-error{color:#b00020;font-weight:bold}.severity-warning{color:#8a5a00}@media (prefers-color-scheme:dark){body{color:#ddd;background:#1e1e1e}svg text{fill:#ddd}.severity-error{color:#ff8a80}.severity-warning{color:#ffd180}}${APP_MEMORY_CHART_STYLES}</style>
 </head><body>
 <h1>LMM Studio report: ${escapeHtml(run.label)}</h1>
 <p>${escapeHtml(run.status)}${run.message ? ': ' + escapeHtml(run.message) : ''} · ${figure(run.replay.steps, formatCount)} heap operations · ${figure(report.totals.pages, formatCount)} pages · ${figure(report.totals.appMemory, formatCount)} bytes of application memory at the end</p>
 <h2>Memory map at the end</h2>
 ${pagesSvg(heap)}
 ${mapLegendHtml(heap)}
+<h2>Application memory over the run</h2>
+${appMemoryChartSvg(series)}
+${appMemoryLegendHtml(series)}
 <h2>Page families</h2>
 <table><tr><th>struct</th><th>size</th><th>pages (peak)</th><th>mmap/munmap</th><th>TBC/FBC/OBC</th><th>app memory (peak)</th><th>external frag.</th></tr>
 ${families}</table>
