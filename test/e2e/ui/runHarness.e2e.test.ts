@@ -60,11 +60,23 @@ describe('LMM Studio UI (code-server + Chromium, packaged extension)', function 
     await workbench.runCommand('LMM: Run Harness');
     // The status bar tells when the run is over; the Leaks view fills from the same run.
     const sideBar = await workbench.openLmmSidePanel();
-    await workbench.viewRows(sideBar, 'Leaks').first().waitFor({ timeout: 60_000 });
+    // While the run goes on the Leaks view already has a row ("no leak check yet"): wait for the
+    // end-of-run check's verdict, so the run is over before the next test reads the trees.
+    await workbench
+      .viewRows(sideBar, 'Leaks')
+      .filter({ hasText: /definitely/i })
+      .first()
+      .waitFor({ timeout: 60_000 });
   });
 
   it('fills the LMM side panel’s trees', async () => {
     const sideBar = await workbench.openLmmSidePanel();
+    await workbench
+      .viewRows(sideBar, 'Page Families')
+      .filter({ hasText: 'student_t' })
+      .first()
+      .waitFor({ timeout: 10_000 })
+      .catch(() => undefined); // the assertion below says what the rows were
     const families = await workbench.viewRows(sideBar, 'Page Families').allInnerTexts();
     assert.ok(
       families.some((text) => text.includes('student_t')),
