@@ -16,6 +16,7 @@ import {
   suppressionText,
   type Suppression,
 } from '../analysis/suppressions';
+import { isTraceFile } from './harnessFiles';
 
 /** The files a run of `harnessFile` reads suppressions from, in the order it tries them. */
 export function suppressionFileCandidates(harnessFile: string): string[] {
@@ -59,6 +60,7 @@ export interface AddedSuppression {
  * parse is left as it is (the error says where it is wrong).
  */
 export async function addSuppression(harnessFile: string, finding: SuppressibleFinding): Promise<AddedSuppression> {
+  if (isTraceFile(harnessFile)) throw new Error(`${basename(harnessFile)} is a trace: its replays read no suppressions file`);
   const isLeak = (LEAK_KINDS as readonly string[]).includes(finding.kind);
   if (!isLeak && !(MEMORY_ERROR_KINDS as readonly string[]).includes(finding.kind)) {
     throw new Error(`cannot suppress '${finding.kind}': it is neither a leak kind nor a memory error kind`);

@@ -7,6 +7,7 @@
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type Range } from 'vscode-languageserver';
 import { LEAK_KIND_SEVERITY, MEMORY_ERROR_SEVERITY, type FindingSeverity, type ReportSite } from '../protocol/runReportSchema';
 import { DIAGNOSTIC_CODES, DIAGNOSTIC_SOURCE, type RunFindingData, type RunResultsParams } from '../protocol/lspMessages';
+import { isTraceFile } from '../harness/harnessFiles';
 import { siteRange } from './siteRanges';
 import { stepNumber } from '../analysis/stepNumber';
 
@@ -95,9 +96,8 @@ export function runDiagnostics(params: RunResultsParams, files: SourceFiles): Ma
       message: message + checkNote,
     };
     if (info.length > 0) diagnostic.relatedInformation = info;
-    if (params.harnessFile && leak.stack.length > 0) {
-      diagnostic.data = suppressData(params.harnessFile, leak.kind, leak.stack, leak.struct);
-    }
+    const leakData = params.harnessFile ? suppressData(params.harnessFile, leak.kind, leak.stack, leak.struct) : undefined;
+    if (leakData && leak.stack.length > 0) diagnostic.data = leakData;
     add(leak.site, diagnostic);
   }
 
@@ -116,9 +116,8 @@ export function runDiagnostics(params: RunResultsParams, files: SourceFiles): Ma
           : ''),
     };
     if (info.length > 0) diagnostic.relatedInformation = info;
-    if (params.harnessFile && error.stack.length > 0) {
-      diagnostic.data = suppressData(params.harnessFile, error.kind, error.stack);
-    }
+    const errorData = params.harnessFile ? suppressData(params.harnessFile, error.kind, error.stack) : undefined;
+    if (errorData && error.stack.length > 0) diagnostic.data = errorData;
     add(error.site, diagnostic);
   }
   const firstError = report?.errors[0];
@@ -168,8 +167,12 @@ export function runDiagnostics(params: RunResultsParams, files: SourceFiles): Ma
   return byFile;
 }
 
-/** What the Problems panel's Suppress quick fix writes to the harness's `.lmmsupp` for this finding. */
-function suppressData(harnessFile: string, kind: string, stack: ReportSite[], struct?: string): RunFindingData {
+/**
+ * What the Problems panel's Suppress quick fix writes to the harness's `.lmmsupp` for this finding;
+ * nothing for a trace's findings (a trace reads no suppressions file).
+ */
+function suppressData(harnessFile: string, kind: string, stack: ReportSite[], struct?: string): RunFindingData | undefined {
+  if (isTraceFile(harnessFile)) return undefined;
   return { suppress: { harnessFile, kind, stack, ...(struct !== undefined ? { struct } : {}) } };
 }
 

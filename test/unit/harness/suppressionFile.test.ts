@@ -106,6 +106,11 @@ describe('Suppress: appending an entry to the harness’s .lmmsupp', () => {
     await assert.rejects(addSuppression(harness, { kind: 'memory-hog', stack: hire }), /cannot suppress 'memory-hog'/);
     await assert.rejects(addSuppression(harness, { kind: 'definitely-lost', stack: hire }), /its struct is unknown/);
     await assert.rejects(addSuppression(harness, { kind: 'double-free', stack: [] }), /no call stack/);
+    await assert.rejects(
+      addSuppression(join(dir, 'school.trace'), { kind: 'double-free', stack: hire }),
+      /school\.trace is a trace/,
+    );
+    assert.equal(existsSync(join(dir, 'school.lmmsupp')), false);
     assert.equal(existsSync(file), false);
   });
 

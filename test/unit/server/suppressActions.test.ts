@@ -11,6 +11,7 @@ import { suppressActions } from '../../../src/server/editorFeatures';
 import { runDiagnostics, type SourceFiles } from '../../../src/server/runDiagnostics';
 
 const examples = join(__dirname, '..', '..', '..', 'examples');
+const stackOfTrace = [{ file: '/w/t.trace', line: 4, column: 1 }];
 const files: SourceFiles = { text: () => undefined, uri: (f) => `file://${f}`, structSite: () => undefined };
 
 /** The Problems panel's quick fix on a run's leak or memory error, followed through to the next run. */
@@ -70,6 +71,16 @@ describe('Suppress quick fix on run diagnostics', function () {
     assert.deepEqual(suppressActions(hints), []);
     const anonymous = [...runDiagnostics({ runId: 1, status: 'finished', report }, files).values()].flat();
     assert.deepEqual(suppressActions(anonymous), []);
+    // A trace's leaks and errors: a trace reads no suppressions file, so none is offered.
+    const leaky = {
+      ...report,
+      errors: [{ kind: 'double-free', message: 'm', count: 1, site: stackOfTrace[0]!, stack: stackOfTrace }],
+    };
+    const ofTrace = [
+      ...runDiagnostics({ runId: 1, status: 'finished', report: leaky, harnessFile: '/w/t.trace' }, files).values(),
+    ].flat();
+    assert.ok(ofTrace.some((d) => d.code === 'double-free'));
+    assert.deepEqual(suppressActions(ofTrace), []);
     const forged = (data: unknown): Diagnostic => ({ range: hints[0]!.range, message: 'x', data });
     const stack = [{ file: '/w/a.lmm.ts', line: 3, column: 1 }];
     for (const data of [
