@@ -14,6 +14,8 @@ import { probeLayouts } from './cLayoutProbe';
 import { CliError, type CliIo } from './cliIo';
 
 const USAGE = 'usage: lmm import-c HEADER.h [-I DIR]... [-D NAME[=VALUE]]... [--no-cc] [-o FILE] [--force]';
+/** The largest header import-c reads (a header is declarations, not data). */
+export const MAX_HEADER_BYTES = 64 * 2 ** 20;
 
 /** An option error: `--option: what is wrong` and the usage, exit 2. */
 function optionError(option: string, problem: string): CliError {
@@ -61,8 +63,16 @@ export function importCCommand(args: string[], io: CliIo): number {
   const header = files[0]!;
   let text: string;
   try {
+    // A device or a FIFO would be read without end, a huge file without bound.
+    if (header !== '-') {
+      const info = statSync(header);
+      if (!info.isFile()) throw new CliError(`${header}: not a regular file (import-c reads a C header)`);
+      if (info.size > MAX_HEADER_BYTES)
+        throw new CliError(`${header}: ${info.size} bytes, more than a header may have (${MAX_HEADER_BYTES >> 20} MiB)`);
+    }
     text = readFileSync(header === '-' ? 0 : header, 'utf8').replace(/^\uFEFF/, '');
   } catch (error) {
+    if (error instanceof CliError) throw error;
     throw new CliError(`${header}: cannot read: ${(error as Error).message}`);
   }
   const name = header === '-' ? 'stdin' : header;
@@ -88,6 +98,9 @@ export function importCCommand(args: string[], io: CliIo): number {
       for (const dir of [base, ...includeDirs]) {
         const path = join(dir, included);
         try {
+          const info = statSync(path);
+          // A device, a FIFO or a huge file is not a header: it is not read.
+          if (!info.isFile() || info.size > MAX_HEADER_BYTES) continue;
           return { name: path, text: readFileSync(path, 'utf8') };
         } catch {
           // not in this directory

@@ -62,6 +62,8 @@ function parseRunArgs(args: string[]): RunArgs {
       case '--fail-on':
         try {
           parsed.failOn = parseFailOn(value(i++, arg));
+          // A CI gate given an empty list (an unset variable) would pass whatever the run found.
+          if (parsed.failOn.length === 0) throw new CliError('lmm run: --fail-on: names no kind (e.g. definitely-lost,error)');
         } catch (error) {
           if (error instanceof CliError) throw error;
           throw new CliError(`lmm run: ${(error as Error).message}`, { cause: error });

@@ -183,7 +183,11 @@ export class LmmHeap {
   /** Registers a struct; returns its family id, or -1 (see `lastError`). */
   register(name: string, structSize: number): number {
     if (!/^[\x21-\x7e]{1,32}$/.test(name)) {
-      return this.fail('invalid-name', `struct name must be 1 to ${STRUCT_NAME_MAX} printable ASCII characters: "${name}"`, -1);
+      return this.fail(
+        'invalid-name',
+        `struct name must be 1 to ${STRUCT_NAME_MAX} printable ASCII characters: ${quotedName(name)}`,
+        -1,
+      );
     }
     if (!Number.isInteger(structSize) || structSize < 0) {
       return this.fail('invalid-units', `struct ${name} has an invalid size ${structSize}`, -1);
@@ -711,4 +715,13 @@ function lowBits(address: number): number {
 
 function hex(n: number): string {
   return Number.isFinite(n) ? n.toString(16) : String(n);
+}
+
+/**
+ * A name as a quoted, printable-ASCII string for messages: a struct name is the harness's text,
+ * and raw control characters (a newline, a terminal escape) would let it rewrite what a terminal
+ * shows around the message.
+ */
+export function quotedName(name: string): string {
+  return JSON.stringify(name).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -290,6 +290,7 @@ async function runInWorker(
       structSites: compiled.structSites,
       locator: compiled.locatorData,
       harnessScriptName: SCRIPT_NAME,
+      memoryLimitBytes: memoryLimitMb * 2 ** 20,
       timeLimitMs,
       batchIntervalMs: options.batchIntervalMs ?? 50,
       ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),

@@ -317,7 +317,7 @@ export function preprocess(text: string, file: string, options: PreprocessOption
       }
       const inner = new Set(hidden).add(t.text);
       if (macro.params === null) {
-        result.push(...expand(macro.body, inner, problem));
+        appendAll(result, expand(macro.body, inner, problem));
         continue;
       }
       if (tokens[i + 1]?.text !== '(') {
@@ -351,7 +351,7 @@ export function preprocess(text: string, file: string, options: PreprocessOption
         problem(`macro ${t.text} takes ${macro.params.length} argument(s), given ${args.length}`);
       }
       // Arguments expand as they stand (the macro itself may appear in them); the result is rescanned with it hidden.
-      result.push(...expand(substitute(macro, args, hidden, problem), inner, problem));
+      appendAll(result, expand(substitute(macro, args, hidden, problem), inner, problem));
       i = j;
     }
     return result;
@@ -386,11 +386,11 @@ export function preprocess(text: string, file: string, options: PreprocessOption
         if (body[k - 1]?.text === '##' && out.length > 0 && raw.length > 0) {
           const left = out.pop()!;
           out.push(...lex(left.text + raw[0]!.text), ...raw.slice(1));
-        } else out.push(...raw);
+        } else appendAll(out, raw);
         continue;
       }
       const arg = argOf(t.text);
-      if (arg !== undefined) out.push(...expand(arg, hidden, problem));
+      if (arg !== undefined) appendAll(out, expand(arg, hidden, problem));
       else out.push(t);
     }
     return out;
@@ -498,4 +498,12 @@ function lex(text: string): PpToken[] {
     i += punct.length;
   }
   return tokens;
+}
+
+/**
+ * `target.push(...items)` without the spread: an expansion may hold up to MAX_EXPANDED_TOKENS
+ * tokens, and spreading more than about 100,000 arguments overflows the call stack.
+ */
+function appendAll<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
 }

@@ -45,14 +45,23 @@ export interface FieldAttributes {
   packed?: boolean;
 }
 
-/** Marks a decorator function with the field type it declares, so `@array(u32, 4)` can read it back. */
-const FIELD_TYPE = Symbol('lmm.fieldType');
-/** Where the field records of a class live in its decorator metadata. */
-const FIELDS = Symbol('lmm.fields');
-/** Where the field attributes (`@aligned`, `@packed`) of a class live in its decorator metadata. */
-const ATTRIBUTES = Symbol('lmm.fieldAttributes');
+/**
+ * The field type each decorator function declares, so `@array(u32, 4)` can read it back. Kept
+ * here, not on the function: a harness could otherwise read a type off one decorator, or tag a
+ * function of its own with a forged one (a u64 of size 1), and have views write past their block.
+ */
+const declaredTypes = new WeakMap<object, FieldType>();
+/**
+ * The field records and field attributes of each class's decorator metadata. The metadata object
+ * is the harness's own: records kept on it could be read and rewritten before `@struct` lays the
+ * class out, so they are kept here, where only the decorators reach them.
+ */
+const fieldLists = new WeakMap<object, FieldRecord[]>();
+const attributeMaps = new WeakMap<object, Map<string, FieldAttributes>>();
+/** How far up a metadata object's prototype chain the inherited fields are looked for. */
+const MAX_METADATA_DEPTH = 1000;
 
-type FieldDecorator = ((value: undefined, context: ClassFieldDecoratorContext) => void) & { [FIELD_TYPE]?: FieldType };
+type FieldDecorator = (value: undefined, context: ClassFieldDecoratorContext) => void;
 
 /** Field records of decorators that ran without metadata support, waiting for their `@struct`. */
 let pendingFields: FieldRecord[] = [];
@@ -65,12 +74,12 @@ export function fieldDecorator(type: FieldType): FieldDecorator {
     }
     if (context.static) throw new TypeError(`static field ${String(context.name)} cannot be a struct field`);
     if (context.private) throw new TypeError(`private field ${String(context.name)} cannot be a struct field`);
-    const record: FieldRecord = { name: String(context.name), type, alignAttr: 0, packed: false };
-    const metadata = context.metadata as Record<symbol, unknown> | undefined;
+    const record: FieldRecord = Object.freeze({ name: String(context.name), type, alignAttr: 0, packed: false });
+    const metadata = metadataOf(context);
     if (metadata) ownFieldList(metadata).push(record);
     else pendingFields.push(record);
   };
-  decorator[FIELD_TYPE] = type;
+  declaredTypes.set(decorator, deepFreeze(type));
   return decorator;
 }
 
@@ -81,24 +90,24 @@ export function attributeDecorator(attributes: FieldAttributes, what: string): F
       throw new TypeError(`${what} goes on a class field (or on the class, as an option of @struct)`);
     }
     const name = String(context.name);
-    const metadata = context.metadata as Record<symbol, unknown> | undefined;
+    const metadata = metadataOf(context);
     let all: Map<string, FieldAttributes>;
     if (metadata) {
-      if (!Object.prototype.hasOwnProperty.call(metadata, ATTRIBUTES)) metadata[ATTRIBUTES] = new Map();
-      all = metadata[ATTRIBUTES] as Map<string, FieldAttributes>;
+      all = attributeMaps.get(metadata) ?? new Map<string, FieldAttributes>();
+      attributeMaps.set(metadata, all);
     } else all = pendingAttributes;
     all.set(name, { ...all.get(name), ...attributes });
   };
 }
 
 /** The field records collected for the class being decorated (and its base classes, first). */
-export function takeFieldRecords(metadata: Record<symbol, unknown> | undefined): FieldRecord[] {
+export function takeFieldRecords(given: unknown): FieldRecord[] {
   let fields: FieldRecord[];
   let attributes: Map<string, FieldAttributes> | undefined;
+  const metadata = typeof given === 'object' && given !== null ? given : undefined;
   if (metadata) {
     fields = ownFieldList(metadata).map((f) => ({ ...f }));
-    if (Object.prototype.hasOwnProperty.call(metadata, ATTRIBUTES))
-      attributes = metadata[ATTRIBUTES] as Map<string, FieldAttributes>;
+    attributes = attributeMaps.get(metadata);
   } else {
     fields = pendingFields;
     attributes = pendingAttributes;
@@ -114,13 +123,43 @@ export function takeFieldRecords(metadata: Record<symbol, unknown> | undefined):
   return fields;
 }
 
-function ownFieldList(metadata: Record<symbol, unknown>): FieldRecord[] {
-  if (Object.prototype.hasOwnProperty.call(metadata, FIELDS)) return metadata[FIELDS] as FieldRecord[];
+function ownFieldList(metadata: object): FieldRecord[] {
+  const own = fieldLists.get(metadata);
+  if (own) return own;
   // Metadata objects inherit from the base class's: start from a copy so the base stays intact.
-  const inherited = metadata[FIELDS] as FieldRecord[] | undefined;
-  const own = inherited ? [...inherited] : [];
-  metadata[FIELDS] = own;
-  return own;
+  const started = [...inheritedFields(metadata)];
+  fieldLists.set(metadata, started);
+  return started;
+}
+
+function inheritedFields(metadata: object): readonly FieldRecord[] {
+  let base: unknown = metadata;
+  for (let depth = 0; depth < MAX_METADATA_DEPTH; depth++) {
+    base = Object.getPrototypeOf(base);
+    if (typeof base !== 'object' || base === null) return [];
+    const fields = fieldLists.get(base);
+    if (fields) return fields;
+  }
+  return [];
+}
+
+function metadataOf(context: ClassFieldDecoratorContext): object | undefined {
+  const metadata: unknown = context.metadata;
+  return typeof metadata === 'object' && metadata !== null ? metadata : undefined;
+}
+
+/** Freezes a field type and what it holds (scalar infos, element types), so no one can change it later. */
+function deepFreeze<T>(value: T): T {
+  if ((typeof value === 'object' && value !== null) || typeof value === 'function') {
+    if (Object.isFrozen(value)) return value;
+    Object.freeze(value);
+    for (const key of Reflect.ownKeys(value)) {
+      const inner = (value as Record<PropertyKey, unknown>)[key];
+      // A struct thunk is the harness's function: freezing it is not ours to do.
+      if (typeof inner === 'object') deepFreeze(inner);
+    }
+  }
+  return value;
 }
 
 export function scalarDecorator(name: ScalarName): FieldDecorator {
@@ -133,7 +172,7 @@ export function scalarDecorator(name: ScalarName): FieldDecorator {
  */
 export function elementType(token: unknown): FieldType {
   if (typeof token === 'function') {
-    const tagged = (token as FieldDecorator)[FIELD_TYPE];
+    const tagged = declaredTypes.get(token);
     if (tagged) return tagged;
     return { kind: 'struct', target: token as () => StructClass };
   }

@@ -39,7 +39,7 @@ function recordDecorator(kind: 'struct' | 'union'): (first: unknown, context?: u
   const declare = (cls: StructClass, context: ClassDecoratorContext, options: RecordOptions) => {
     const name = context.name ?? cls.name;
     if (!name) throw new TypeError(`@${kind} needs a named class (its name is the ${kind} name)`);
-    declareStruct(cls, name, takeFieldRecords(context.metadata as Record<symbol, unknown> | undefined), options);
+    declareStruct(cls, name, takeFieldRecords(context.metadata), options);
   };
   return (first, context) => {
     if (isClassContext(context)) {

@@ -77,7 +77,16 @@ export function structInfo(value: unknown): StructInfo | undefined {
   return typeof value === 'function' ? structs.get(value) : undefined;
 }
 
+/**
+ * What each type thunk first resolved to. A thunk is the harness's function and is called more
+ * than once (by the layout, by each view's accessors): one answering a small struct to the layout
+ * and a larger one to a view would have that view write past its block. Its first answer holds.
+ */
+const resolvedThunks = new WeakMap<object, StructInfo>();
+
 export function resolveTarget(thunk: () => StructClass, context: string): StructInfo {
+  const resolved = typeof thunk === 'function' ? resolvedThunks.get(thunk) : undefined;
+  if (resolved) return resolved;
   let cls: unknown;
   try {
     cls = thunk();
@@ -86,6 +95,7 @@ export function resolveTarget(thunk: () => StructClass, context: string): Struct
   }
   const info = structInfo(cls);
   if (!info) throw new TypeError(`${context}: ${describeValue(cls)} is not a @struct class`);
+  resolvedThunks.set(thunk, info);
   return info;
 }
 

@@ -5,7 +5,7 @@
  * and loop hooks (see `harnessInstrumenter.ts`) and builds the site table.
  */
 import * as esbuild from 'esbuild';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Site } from '../../analysis/analysisInput';
 import { compartmentScript, type ColumnShift } from './compartmentScript';
@@ -42,6 +42,24 @@ export class HarnessCompileError extends Error {
   }
 }
 
+/** The largest file a harness may be made of (a harness is source text, not data). */
+export const MAX_HARNESS_FILE_BYTES = 16 * 2 ** 20;
+
+/** Why a harness file cannot be read as source text, or undefined when it can. */
+async function unreadableProblem(path: string): Promise<string | undefined> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch {
+    return undefined; // the loader says what is wrong (no such file …)
+  }
+  if (!info.isFile()) return 'not a regular file (a harness is a TypeScript source file)';
+  if (info.size > MAX_HARNESS_FILE_BYTES) {
+    return `${info.size} bytes, more than a harness file may have (${MAX_HARNESS_FILE_BYTES >> 20} MiB)`;
+  }
+  return undefined;
+}
+
 export function siteText(site: Site): string {
   return `${site.file}:${site.line}:${site.column}`;
 }
@@ -64,6 +82,12 @@ export async function compileHarness(file: string, options: CompileOptions = {})
   const instrument: esbuild.Plugin = {
     name: 'lmm-instrument',
     setup(build) {
+      // Before any file is read: a device (/dev/zero), a FIFO or a huge file would be read
+      // without end, or without bound, by whichever loader reads it.
+      build.onLoad({ filter: /.*/ }, async (args) => {
+        const problem = await unreadableProblem(args.path);
+        return problem ? { errors: [{ text: problem, location: { file: args.path, line: 1, column: 0 } }] } : undefined;
+      });
       build.onLoad({ filter: /\.[cm]?tsx?$/ }, async (args) => {
         if (args.path.includes('/node_modules/')) return undefined;
         const original = await readFile(args.path, 'utf8');

@@ -7,7 +7,7 @@
 import type { MemoryAccess, MemoryErrorKind, MemoryErrorRecord, RootRecord, RunData, Site } from '../../analysis/analysisInput';
 import { META_SIZE } from '../../engine/constants';
 import { HeapOpKind, HeapOpRecorder, type HeapOpBatch } from '../../engine/heapOps';
-import { BUF_FAMILY_NAME, isBufferFamily, LmmHeap } from '../../engine/lmmHeap';
+import { BUF_FAMILY_NAME, isBufferFamily, LmmHeap, quotedName } from '../../engine/lmmHeap';
 import { BUF_STRUCT, declaredStructs, layoutOf, structInfo, structLayout, type StructInfo } from '../api/structLayout';
 import { AllocationLog } from './allocationLog';
 import { makeBufferView } from './bufferViews';
@@ -183,7 +183,7 @@ export class HarnessRuntime implements ViewHost {
       this.opError(error.kind, error.message, -1);
       return;
     }
-    throw new TypeError(`MM_REG_STRUCT(${info.name}): ${error.message}`);
+    throw new TypeError(`MM_REG_STRUCT(${error.kind === 'invalid-name' ? quotedName(info.name) : info.name}): ${error.message}`);
   }
 
   xcalloc(units: number, cls: unknown): StructView | null {

@@ -21,6 +21,7 @@ import {
   type RuntimeBatch,
 } from '../runtime/harnessRuntime';
 import { finishRun, type FinishedRun } from './finishRun';
+import { showOnlyHarnessFrames } from './harnessStacks';
 
 export interface SandboxRunOptions {
   harnessFile: string;
@@ -78,6 +79,7 @@ export function startRun(options: SandboxRunOptions, callbacks: SandboxCallbacks
   const locator = new HarnessLocator(options.locator);
   // Enough frames to get past the runtime's own into the harness's 8.
   Error.stackTraceLimit = 24;
+  showOnlyHarnessFrames(options.harnessScriptName);
   const { onLeakCheck, onMemoryErrors, leakCheckRequests } = callbacks;
   const runtime = new HarnessRuntime({
     stackFrames: (stack) => locator.framesOf(stack, options.harnessScriptName, 8),

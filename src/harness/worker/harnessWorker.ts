@@ -13,6 +13,7 @@ import type { Site } from '../../analysis/analysisInput';
 import { HARNESS_GLOBALS } from '../compile/compartmentScript';
 import type { FinishedRun } from '../sandbox/finishRun';
 import { startRun, type SandboxRun } from '../sandbox/sandboxEntry';
+import { boundedBufferConstructors } from '../sandbox/boundedBuffers';
 import { describeThrown } from './describeThrown';
 import { OutputGate } from './outputGate';
 import { CONTROL, type WorkerInput, type WorkerMessage, type WorkerOutcome } from './workerProtocol';
@@ -24,7 +25,7 @@ const port = parentPort!;
 const post = (message: WorkerMessage) => port.postMessage(message);
 
 async function runHarness(): Promise<void> {
-  const { timeLimitMs, ...options } = input.runOptions;
+  const { timeLimitMs, memoryLimitBytes, ...options } = input.runOptions;
   const deadline = Date.now() + timeLimitMs;
   const control = new Int32Array(input.control);
   const stopRequested = () => Atomics.load(control, CONTROL.stop) !== 0;
@@ -50,12 +51,12 @@ async function runHarness(): Promise<void> {
   let thrownAt: Site | undefined;
   try {
     // SES's Compartments have no clock and no randomness; a harness may time itself or shuffle,
-    // so it gets this realm's (frozen) Date and Math.
+    // so it gets this realm's (frozen) Date and Math. Its buffers are bounded one by one.
     const compartment = new Compartment({
       __options__: true,
       name: 'lmm harness',
       // SES takes a plain object here (its .d.ts says Map).
-      globals: { Date, Math } as unknown as Map<string, unknown>,
+      globals: { Date, Math, ...boundedBufferConstructors(memoryLimitBytes) } as unknown as Map<string, unknown>,
     });
     const harnessFunction = compartment.evaluate(`${input.harnessCode}\n//# sourceURL=${input.harnessScriptName}\n`, {
       // SES's direct-eval check is a text search too: it would refuse `eval(` inside a string.

@@ -35,6 +35,8 @@ export interface WorkerInput {
     structSites: Record<string, Site>;
     pageSize?: number;
     memoryCap?: number;
+    /** The run's memory limit: no single buffer the harness makes may be larger. */
+    memoryLimitBytes: number;
     timeLimitMs: number;
     batchIntervalMs: number;
     suppressionsText?: string;

@@ -1,0 +1,53 @@
+/**
+ * Inputs made to hang or crash a verb: each one ends at once with exit 2 and one line saying what
+ * is wrong. Before, `import-c` of exponentially growing macros ended as an internal error
+ * (a spread past the call stack), `import-c /dev/zero` and a header including it never ended,
+ * and `lmm run --fail-on ''` passed as a gate that checks nothing.
+ */
+import { strict as assert } from 'node:assert';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { lmm } from '../../support/lmmCli';
+
+describe('lmm: hostile inputs end with exit 2 and a clear line', function () {
+  this.timeout(60_000);
+  const dir = mkdtempSync(join(tmpdir(), 'lmm-hostile-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const write = (name: string, text: string) => {
+    const file = join(dir, name);
+    writeFileSync(file, text);
+    return file;
+  };
+
+  it('import-c: macros doubling 40 times (2^40 tokens) are refused by the built-in preprocessor, not a stack overflow', async () => {
+    const lines = ['#define A0 1'];
+    for (let i = 1; i < 40; i++) lines.push(`#define A${i} A${i - 1}+A${i - 1}`);
+    lines.push('struct s { char a[A39]; };');
+    const header = write('doubling.h', lines.join('\n') + '\n');
+    const result = await lmm('import-c', header, '--no-cc');
+    assert.equal(result.status, 2, result.stderr);
+    assert.match(result.stderr, /doubling\.h:\d+: macro A\d+: expands to more than 1000000 tokens/);
+    assert.doesNotMatch(result.stderr, /internal error|call stack/);
+  });
+
+  it('import-c: a device as the header, or included by it, is not read', async () => {
+    // Windows has no /dev/zero to read without end.
+    if (!existsSync('/dev/zero')) return;
+    const direct = await lmm('import-c', '/dev/zero', '--no-cc');
+    assert.equal(direct.status, 2);
+    assert.match(direct.stderr, /^\/dev\/zero: not a regular file/);
+    const header = write('includes-device.h', '#include "/dev/zero"\nstruct s { int a; };\n');
+    const included = await lmm('import-c', header, '--no-cc');
+    assert.match(included.stderr, /#include "\/dev\/zero": not found/);
+  });
+
+  it('run: --fail-on with no kind is refused, not a gate that passes everything', async () => {
+    const harness = write('leaks.lmm.ts', "import { MM_REG_STRUCT } from 'lmm-studio';\nexport default function main() {}\n");
+    for (const list of ['', ',', ' , ']) {
+      const result = await lmm('run', harness, '--fail-on', list);
+      assert.equal(result.status, 2, `--fail-on '${list}': ${result.stderr}`);
+      assert.match(result.stderr, /--fail-on: names no kind/);
+    }
+  });
+});
