@@ -9,7 +9,6 @@
  * harness's next loop turn sees, which ends the run with its heap reported; if the worker has not
  * ended `STOP_GRACE_MS` later (a loop-free recursion, a long native call), it is terminated.
  */
-import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Site } from '../analysis/analysisInput';
@@ -512,16 +511,5 @@ export function harnessFrames(stack: string, compiled: CompiledHarness): Site[] 
   return frames;
 }
 
-/** Reads the `.lmmsupp` file beside a harness, if there is one. */
-export async function suppressionsBeside(file: string): Promise<{ text: string; file: string } | undefined> {
-  const path = resolve(file).replace(/(\.lmm)?\.tsx?$/, '') + '.lmmsupp';
-  const candidates = [path, resolve(file, '..', '.lmmsupp')];
-  for (const candidate of candidates) {
-    try {
-      return { text: await readFile(candidate, 'utf8'), file: candidate };
-    } catch {
-      // not there
-    }
-  }
-  return undefined;
-}
+/** Reads the `.lmmsupp` file beside a harness, if there is one (where a Suppress action writes). */
+export { suppressionsBeside } from './suppressionFile';
