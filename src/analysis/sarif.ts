@@ -8,27 +8,26 @@ import type { MemoryErrorKind, Site } from './analysisInput';
 import { LEAK_KINDS, type LeakKind } from './leakKinds';
 import type { RunReport } from './runReport';
 import { siteText } from './siteText';
+import { findingSeverity, SARIF_LEVEL } from '../protocol/runReportSchema';
 import { MEMORY_ERROR_KINDS } from './suppressions';
 
 type Level = 'error' | 'warning' | 'note';
 
-const RULE_TEXT: Record<LeakKind | MemoryErrorKind, [string, Level]> = {
-  'definitely-lost': ['A block no root reaches and no other lost block points to: its memory leaked.', 'error'],
-  'indirectly-lost': [
-    'A lost block that only other lost blocks point to (freeing the definitely-lost one would free it).',
-    'error',
-  ],
-  'possibly-lost': ['A block reachable only through a pointer into its middle (an interior pointer).', 'warning'],
-  'still-reachable': ['A block still reachable from a root at exit (not freed, but not lost).', 'note'],
-  'double-free': ['A block was freed twice.', 'error'],
-  'invalid-free': ['XFREE of an address that is not the data address of an allocated block.', 'error'],
-  'use-after-free': ['Access through a view of a block that was freed.', 'error'],
-  'out-of-bounds': ['Access beyond a block or an array field (the read gives 0, the write is ignored).', 'error'],
-  'unregistered-struct': ['XCALLOC of a struct that was not registered with MM_REG_STRUCT.', 'error'],
-  'too-large': ['An allocation larger than one page can serve.', 'error'],
-  'out-of-memory': ['The simulated memory cap was reached.', 'error'],
-  'duplicate-registration': ['A struct was registered twice.', 'warning'],
-  'struct-too-large': ['A struct larger than the page size was registered.', 'error'],
+/** Each rule's description; its level is the kind's severity, the one every view uses. */
+const RULE_TEXT: Record<LeakKind | MemoryErrorKind, string> = {
+  'definitely-lost': 'A block no root reaches and no other lost block points to: its memory leaked.',
+  'indirectly-lost': 'A lost block that only other lost blocks point to (freeing the definitely-lost one would free it).',
+  'possibly-lost': 'A block reachable only through a pointer into its middle (an interior pointer).',
+  'still-reachable': 'A block still reachable from a root at exit (not freed, but not lost).',
+  'double-free': 'A block was freed twice.',
+  'invalid-free': 'XFREE of an address that is not the data address of an allocated block.',
+  'use-after-free': 'Access through a view of a block that was freed.',
+  'out-of-bounds': 'Access beyond a block or an array field (the read gives 0, the write is ignored).',
+  'unregistered-struct': 'XCALLOC of a struct that was not registered with MM_REG_STRUCT.',
+  'too-large': 'An allocation larger than one page can serve.',
+  'out-of-memory': 'The simulated memory cap was reached.',
+  'duplicate-registration': 'A struct was registered twice.',
+  'struct-too-large': 'A struct larger than the page size was registered.',
 };
 
 /** The part of SARIF 2.1.0 this module writes. */
@@ -82,8 +81,8 @@ export function toSarif(report: RunReport, toolVersion = 'dev'): SarifLog {
     id,
     name: id.replace(/(^|-)(\w)/g, (_, _dash: string, c: string) => c.toUpperCase()),
     shortDescription: { text: id.replace(/-/g, ' ') },
-    fullDescription: { text: RULE_TEXT[id][0] },
-    defaultConfiguration: { level: RULE_TEXT[id][1] },
+    fullDescription: { text: RULE_TEXT[id] },
+    defaultConfiguration: { level: SARIF_LEVEL[findingSeverity(id)] },
     properties: { tags: [LEAK_KINDS.includes(id as LeakKind) ? 'memory-leak' : 'memory-error'] },
   }));
   const results: SarifResult[] = [];
@@ -96,7 +95,7 @@ export function toSarif(report: RunReport, toolVersion = 'dev'): SarifLog {
     results.push({
       ruleId: record.kind,
       ruleIndex: ruleIds.indexOf(record.kind),
-      level: RULE_TEXT[record.kind][1],
+      level: SARIF_LEVEL[findingSeverity(record.kind)],
       message: {
         text: `${record.bytes} bytes in ${record.blocks} block(s) of ${record.struct} are ${record.kind.replace('-', ' ')}${dragText}.`,
       },
@@ -116,7 +115,7 @@ export function toSarif(report: RunReport, toolVersion = 'dev'): SarifLog {
     results.push({
       ruleId: error.kind,
       ruleIndex: ruleIds.indexOf(error.kind),
-      level: RULE_TEXT[error.kind][1],
+      level: SARIF_LEVEL[findingSeverity(error.kind)],
       message: { text: error.count > 1 ? `${error.message} (${error.count} times)` : error.message },
       locations: [location(error.site)],
       relatedLocations: related,

@@ -34,30 +34,53 @@ export function probeLayouts(
     '#include <stddef.h>',
     '#include <string.h>',
     `#include ${JSON.stringify(resolve(header))}`,
-    'static void lmm_bits(const unsigned char *p, size_t n, int s, int k) {',
+    'static void lmm_bits(const unsigned char *p, size_t n, int s, const char *k) {',
     '  int first = -1, count = 0;',
     '  for (size_t i = 0; i < n * 8; i++) if (p[i / 8] >> (i % 8) & 1) { if (first < 0) first = (int)i; count++; }',
-    '  printf("B %d %d %d %d\\n", s, k, first, count);',
+    '  printf("B %d %s %d %d\\n", s, k, first, count);',
     '}',
     'int main(void) {',
   ];
-  const expected = new Map<string, { struct: ImportedStruct; what: string }>();
+  const expected = new Map<string, { struct: ImportedStruct; what: string; member?: string }>();
+  const byClass = new Map(structs.map((t) => [t.name, t]));
   structs.forEach((s, index) => {
     if (s.status === 'dropped' || s.size === null || !probeable(s)) return;
     lines.push(`  printf("S ${index} %zu %zu\\n", sizeof(${s.cName}), _Alignof(${s.cName}));`);
     expected.set(`S ${index}`, { struct: s, what: `${s.size} ${s.align}` });
-    s.cMembers.forEach((m, k) => {
-      if (m === null) return;
-      if (m.bits === null) {
-        lines.push(`  printf("F ${index} ${k} %zu\\n", offsetof(${s.cName}, ${m.member}));`);
-        expected.set(`F ${index} ${k}`, { struct: s, what: `${Math.floor(m.bit / 8)}` });
-      } else if (m.bits > 0) {
+    // Members of an anonymous struct or union are members of the enclosing record in C, and a
+    // record with no tag cannot be named on its own: both are asked about through this struct.
+    const ask = (record: ImportedStruct, baseBit: number, prefix: string, path: string, depth: number): void => {
+      record.cMembers.forEach((m, k) => {
+        if (m === null) return;
+        const inner = m.embeds === undefined ? undefined : byClass.get(m.embeds);
+        const key = `${path}.${k}`;
+        if (inner !== undefined && (m.member === null || !probeable(inner)) && depth < 64) {
+          ask(inner, baseBit + m.bit, m.member === null ? prefix : `${prefix}${m.member}.`, key, depth + 1);
+          if (m.member === null) return;
+        }
+        if (m.member === null) return;
+        const designator = `${prefix}${m.member}`;
+        // A member name that is also a macro (siginfo_t's si_pid is `_sifields._kill.si_pid`) would
+        // be expanded in the probe: such a member is left out, the rest of the struct still checked.
         lines.push(
-          `  { ${s.cName} v; memset(&v, 0, sizeof v); v.${m.member} = -1; lmm_bits((const unsigned char *)&v, sizeof v, ${index}, ${k}); }`,
+          `#if ${designator
+            .split('.')
+            .map((part) => `!defined(${part})`)
+            .join(' && ')}`,
         );
-        expected.set(`B ${index} ${k}`, { struct: s, what: `${m.bit} ${m.bits}` });
-      }
-    });
+        if (m.bits === null) {
+          lines.push(`  printf("F ${index} ${key} %zu\\n", offsetof(${s.cName}, ${designator}));`);
+          expected.set(`F ${index} ${key}`, { struct: s, what: `${Math.floor((baseBit + m.bit) / 8)}`, member: designator });
+        } else if (m.bits > 0) {
+          lines.push(
+            `  { ${s.cName} v; memset(&v, 0, sizeof v); v.${designator} = -1; lmm_bits((const unsigned char *)&v, sizeof v, ${index}, "${key}"); }`,
+          );
+          expected.set(`B ${index} ${key}`, { struct: s, what: `${baseBit + m.bit} ${m.bits}`, member: designator });
+        }
+        lines.push('#endif');
+      });
+    };
+    ask(s, 0, '', '', 0);
   });
   lines.push('  return 0;', '}');
   const dir = mkdtempSync(join(tmpdir(), 'lmm-import-c-probe-'));
@@ -90,8 +113,7 @@ export function probeLayouts(
       const want = expected.get(key);
       if (want === undefined || want.what === actual || differences.has(want.struct.cName)) continue;
       const s = want.struct;
-      const k = Number(parts[2]);
-      const member = s.cMembers[k]?.member;
+      const member = want.member;
       differences.set(
         s.cName,
         parts[0] === 'S'

@@ -6,7 +6,7 @@
  * written with C's exact layout and nothing was flagged.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { IncludedFile } from '../analysis/cImport/cPreprocessor';
 import { importCHeader } from '../analysis/cImport/importCHeader';
@@ -14,7 +14,10 @@ import { probeLayouts } from './cLayoutProbe';
 import { CliError, type CliIo } from './cliIo';
 
 const USAGE = 'usage: lmm import-c HEADER.h [-I DIR]... [-D NAME[=VALUE]]... [--no-cc] [-o FILE] [--force]';
-/** The largest header import-c reads (a header is declarations, not data). */
+/**
+ * The largest header read. Real headers are kilobytes (sqlite3.h, the largest common one, is under
+ * 1 MiB); an endless pipe on standard input would otherwise be read until memory runs out.
+ */
 export const MAX_HEADER_BYTES = 64 * 2 ** 20;
 
 /** An option error: `--option: what is wrong` and the usage, exit 2. */
@@ -61,20 +64,18 @@ export function importCCommand(args: string[], io: CliIo): number {
       files.length === 0 ? `lmm import-c: which header?\n${USAGE}` : `lmm import-c: one header at a time\n${USAGE}`,
     );
   const header = files[0]!;
-  let text: string;
-  try {
-    // A device or a FIFO would be read without end, a huge file without bound.
-    if (header !== '-') {
-      const info = statSync(header);
-      if (!info.isFile()) throw new CliError(`${header}: not a regular file (import-c reads a C header)`);
-      if (info.size > MAX_HEADER_BYTES)
-        throw new CliError(`${header}: ${info.size} bytes, more than a header may have (${MAX_HEADER_BYTES >> 20} MiB)`);
+  // A device or a FIFO would be read without end: only a regular file (or standard input, read
+  // with the same bound) is a header.
+  if (header !== '-') {
+    let info;
+    try {
+      info = statSync(header);
+    } catch (error) {
+      throw new CliError(`${header}: cannot read: ${(error as Error).message}`);
     }
-    text = readFileSync(header === '-' ? 0 : header, 'utf8').replace(/^\uFEFF/, '');
-  } catch (error) {
-    if (error instanceof CliError) throw error;
-    throw new CliError(`${header}: cannot read: ${(error as Error).message}`);
+    if (!info.isFile()) throw new CliError(`${header}: not a regular file (import-c reads a C header)`);
   }
+  const text = readHeader(header);
   const name = header === '-' ? 'stdin' : header;
   /** How the generated file names the header (its messages on stderr use the path as given). */
   const shown = header === '-' ? 'stdin' : basename(header);
@@ -101,7 +102,7 @@ export function importCCommand(args: string[], io: CliIo): number {
           const info = statSync(path);
           // A device, a FIFO or a huge file is not a header: it is not read.
           if (!info.isFile() || info.size > MAX_HEADER_BYTES) continue;
-          return { name: path, text: readFileSync(path, 'utf8') };
+          return { name: path, text: readHeader(path) };
         } catch {
           // not in this directory
         }
@@ -142,6 +143,33 @@ export function importCCommand(args: string[], io: CliIo): number {
   }
   io.stderr(summary);
   return flagged + dropped + failures > 0 ? 1 : 0;
+}
+
+/** The header's text (a leading BOM dropped), read in chunks so that an endless input is refused. */
+function readHeader(header: string): string {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  let fd: number | null = null;
+  try {
+    fd = header === '-' ? 0 : openSync(header, 'r');
+    const chunk = Buffer.alloc(1024 * 1024);
+    for (;;) {
+      const read = readSync(fd, chunk, 0, chunk.length, null);
+      if (read === 0) break;
+      total += read;
+      if (total > MAX_HEADER_BYTES)
+        throw new CliError(`${header}: larger than ${MAX_HEADER_BYTES / (1024 * 1024)} MiB; is it a C header?`);
+      chunks.push(Buffer.from(chunk.subarray(0, read)));
+    }
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    throw new CliError(`${header}: cannot read: ${(error as Error).message}`);
+  } finally {
+    if (fd !== null && fd !== 0) closeSync(fd);
+  }
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '');
 }
 
 /** The first of cc, gcc and clang that runs, or null. */

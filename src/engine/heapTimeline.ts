@@ -15,10 +15,15 @@
  * steps ÷ (budget ÷ snapshot size). (Halving the snapshots and doubling the interval would use
  * between half and all of the budget, and replay up to twice as far.)
  *
+ * The program's writes to block bytes (`HeapWrites`) are kept in step order and applied after
+ * their step, on the live heap and on every replay, so snapshots hold them and any step shows
+ * the bytes as the program had left them. A snapshot begins only when the next operation arrives:
+ * writes after a batch's last operation may come with the next batch.
+ *
  * Series are typed arrays indexed by step (value after that step), so a chart of 1,000,000 steps
  * is a few typed-array reads.
  */
-import { HeapOpKind, type HeapOpBatch } from './heapOps';
+import { HeapOpKind, type HeapOpBatch, type HeapWrites } from './heapOps';
 import { PendingSnapshot, type HeapSnapshot, type SnapshotScratch } from './heapSnapshot';
 import { LmmHeap } from './lmmHeap';
 
@@ -118,6 +123,16 @@ export class HeapTimeline {
   private preparedLength = -1;
   /** The step the scratch heap is at (−2: none), for cheap forward stepping. */
   private cursorStep = -2;
+  /** The program's writes, in step order: after step writeStep[i], writeLength[i] bytes of writeBytes from writeStart[i]. */
+  private writeCount = 0;
+  private writeStep = new Int32Array(0);
+  private writeAddress = new Float64Array(0);
+  private writeStart = new Float64Array(0);
+  private writeLength = new Uint32Array(0);
+  private writeBytes = new Uint8Array(0);
+  private writeByteCount = 0;
+  /** Where the bytes of the next write to take begin in the batch being appended. */
+  private writeByte = 0;
 
   constructor(pageSize: number, options: TimelineOptions = {}) {
     this.pageSize = pageSize;
@@ -145,8 +160,13 @@ export class HeapTimeline {
     if (batch.firstStep !== this.length) {
       throw new RangeError(`batch starts at step ${batch.firstStep}, the timeline is at ${this.length}`);
     }
+    const writes = batch.writes;
+    let writeIndex = 0;
+    this.writeByte = 0;
     let nameIndex = 0;
     for (let i = 0; i < batch.count; i++) {
+      if (writes !== undefined) writeIndex = this.takeWrites(writes, writeIndex);
+      if (this.pending === null && this.length >= this.nextSnapshotAt) this.beginSnapshot();
       const step = this.length;
       if (step >= this.capacity - (this.capacity >>> 2) && this.capacity >= GROW_AHEAD_FROM && (step & 1023) === 0) {
         this.growAhead(step);
@@ -178,14 +198,84 @@ export class HeapTimeline {
           if (this.pending.remaining === 0) this.finishSnapshot();
         }
       }
-      if (this.length >= this.nextSnapshotAt) {
-        this.pending = new PendingSnapshot(this.live, this.snapshotScratch);
-        this.pendingStep = this.length - 1;
-        this.nextSnapshotAt = this.length + this.snapshotEvery;
-        // Encoded within half an interval at an even pace: no step pays for the whole heap.
-        this.pendingPagesPerStep = Math.ceil((2 * this.pending.remaining) / this.snapshotEvery);
-      }
     }
+    if (writes !== undefined) writeIndex = this.takeWrites(writes, writeIndex);
+    if (writes !== undefined && writeIndex < writes.count) {
+      throw new RangeError(`a write of the batch at step ${batch.firstStep} is out of step order`);
+    }
+  }
+
+  /** Number of the program's writes received (for diagnostics and tests). */
+  get writesReceived(): number {
+    return this.writeCount;
+  }
+
+  /**
+   * Stores and applies to the live heap the writes of `writes` from `index` on whose step is the
+   * last appended one; returns the index of the first write not taken.
+   */
+  private takeWrites(writes: HeapWrites, index: number): number {
+    const step = this.length - 1;
+    let byte = this.writeByte;
+    while (index < writes.count && writes.step[index] === step) {
+      const length = writes.length[index]!;
+      const address = writes.address[index]!;
+      this.storeWrite(step, address, writes.bytes, byte, length);
+      writeBytesAt(this.live, address, writes.bytes, byte, length);
+      byte += length;
+      index++;
+    }
+    this.writeByte = byte;
+    return index;
+  }
+
+  private storeWrite(step: number, address: number, bytes: Uint8Array, from: number, length: number): void {
+    const i = this.writeCount;
+    if (i === this.writeStep.length) {
+      const n = Math.max(256, i * 2);
+      const grow = <T extends Int32Array | Float64Array | Uint32Array>(old: T, make: (n: number) => T): T => {
+        const bigger = make(n);
+        bigger.set(old as never);
+        return bigger;
+      };
+      this.writeStep = grow(this.writeStep, (k) => new Int32Array(k));
+      this.writeAddress = grow(this.writeAddress, (k) => new Float64Array(k));
+      this.writeStart = grow(this.writeStart, (k) => new Float64Array(k));
+      this.writeLength = grow(this.writeLength, (k) => new Uint32Array(k));
+    }
+    const at = this.writeByteCount;
+    if (at + length > this.writeBytes.length) {
+      const bigger = new Uint8Array(Math.max(4096, at + length, this.writeBytes.length * 2));
+      bigger.set(this.writeBytes.subarray(0, at));
+      this.writeBytes = bigger;
+    }
+    this.writeBytes.set(bytes.subarray(from, from + length), at);
+    this.writeStep[i] = step;
+    this.writeAddress[i] = address;
+    this.writeStart[i] = at;
+    this.writeLength[i] = length;
+    this.writeByteCount = at + length;
+    this.writeCount = i + 1;
+  }
+
+  /** Index of the first stored write whose step is `step` or later (binary search). */
+  private firstWriteFrom(step: number): number {
+    let low = 0;
+    let high = this.writeCount;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.writeStep[middle]! < step) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+
+  private beginSnapshot(): void {
+    this.pending = new PendingSnapshot(this.live, this.snapshotScratch);
+    this.pendingStep = this.length - 1;
+    this.nextSnapshotAt = this.length + this.snapshotEvery;
+    // Encoded within half an interval at an even pace: no step pays for the whole heap.
+    this.pendingPagesPerStep = Math.ceil((2 * this.pending.remaining) / this.snapshotEvery);
   }
 
   /**
@@ -229,7 +319,14 @@ export class HeapTimeline {
       kernel.watch(untouched, NOTHING);
       from = snapshotStep + 1;
     }
-    for (let s = from; s <= step; s++) this.apply(heap, this.kind[s]! as HeapOpKind, this.argA[s]!, this.argB[s]!);
+    let write = this.firstWriteFrom(from);
+    for (let s = from; s <= step; s++) {
+      this.apply(heap, this.kind[s]! as HeapOpKind, this.argA[s]!, this.argB[s]!);
+      while (write < this.writeCount && this.writeStep[write] === s) {
+        writeBytesAt(heap, this.writeAddress[write]!, this.writeBytes, this.writeStart[write]!, this.writeLength[write]!);
+        write++;
+      }
+    }
     this.cursorStep = step;
     return heap;
   }
@@ -442,5 +539,21 @@ export class HeapTimeline {
   /** Every per-step column, in the order `bigger` holds their successors. */
   private columns(): StepColumn[] {
     return [this.kind, this.argA, this.argB, this.siteIds, ...SERIES_KEYS.map((key) => this.series[key])];
+  }
+}
+
+/** Writes `length` bytes of `bytes` from `from` at `address` of `heap` (skipped where no page is mapped). */
+function writeBytesAt(heap: LmmHeap, address: number, bytes: Uint8Array, from: number, length: number): void {
+  const kernel = heap.kernel;
+  const pageSize = heap.pageSize;
+  let done = 0;
+  while (done < length) {
+    const at = address + done;
+    const page = kernel.isMapped(at) ? kernel.pageBytes(at) : undefined;
+    if (page === undefined) return;
+    const offset = at - kernel.pageOf(at);
+    const n = Math.min(length - done, pageSize - offset);
+    for (let k = 0; k < n; k++) page[offset + k] = bytes[from + done + k]!;
+    done += n;
   }
 }

@@ -4,6 +4,7 @@
  * package.json and checks it against these tables, so a renamed id fails a test instead of
  * leaving a menu entry that does nothing. No vscode import: the tests load this module in Node.
  */
+import { SUPPRESS_FINDING_COMMAND } from '../protocol/lspMessages';
 
 /** Commands in the Command Palette (declared in package.json `contributes.commands`). */
 export const PALETTE_COMMANDS = {
@@ -28,7 +29,16 @@ export const INTERNAL_COMMANDS = {
   choosePolicy: 'lmm.choosePolicy',
 } as const;
 
-export const COMMANDS = { ...PALETTE_COMMANDS, ...INTERNAL_COMMANDS } as const;
+/**
+ * Commands declared (a menu entry needs the declaration's title and icon) but hidden from the
+ * palette: they act on a row or a problem and mean nothing without one.
+ */
+export const MENU_COMMANDS = {
+  /** A leak row's Suppress, and the Problems panel's quick fix on a leak or memory error. */
+  suppressFinding: SUPPRESS_FINDING_COMMAND,
+} as const;
+
+export const COMMANDS = { ...PALETTE_COMMANDS, ...INTERNAL_COMMANDS, ...MENU_COMMANDS } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
 

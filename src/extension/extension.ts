@@ -26,6 +26,7 @@ import { registerCheckLeaksNow } from './features/checkLeaksCommand';
 import { registerExportReport } from './features/exportReportCommand';
 import { registerCompareRuns } from './features/compareRunsCommand';
 import { registerNewHarness } from './features/newHarnessCommand';
+import { registerSuppressFinding } from './features/suppressFindingCommand';
 import { trackHarnessEditors } from './features/harnessEditors';
 import { lmmStudioApi, type LmmStudioApi } from './features/testApi';
 import { createProgramOutputChannels } from './features/programOutputChannels';
@@ -64,6 +65,7 @@ export function activate(context: vscode.ExtensionContext): LmmStudioApi {
   registerExportReport(services);
   registerCompareRuns(services);
   registerNewHarness(services);
+  registerSuppressFinding(services);
   trackHarnessEditors(services, runHarness);
 
   void ensureTsPlugin(context, log);

@@ -15,7 +15,6 @@
  * `crashed`, with a message naming how the host ended.
  */
 import { fork } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { Site } from '../analysis/analysisInput';
 import type { LeakCheckReport } from '../analysis/runReport';
@@ -546,16 +545,5 @@ export function harnessFrames(stack: string, compiled: CompiledHarness): Site[] 
   return frames;
 }
 
-/** Reads the `.lmmsupp` file beside a harness, if there is one. */
-export async function suppressionsBeside(file: string): Promise<{ text: string; file: string } | undefined> {
-  const path = resolve(file).replace(/(\.lmm)?\.tsx?$/, '') + '.lmmsupp';
-  const candidates = [path, resolve(file, '..', '.lmmsupp')];
-  for (const candidate of candidates) {
-    try {
-      return { text: await readFile(candidate, 'utf8'), file: candidate };
-    } catch {
-      // not there
-    }
-  }
-  return undefined;
-}
+/** Reads the `.lmmsupp` file beside a harness, if there is one (where a Suppress action writes). */
+export { suppressionsBeside } from './suppressionFile';

@@ -122,3 +122,44 @@ export const DIAGNOSTIC_CODES = {
 
 /** Every LMM diagnostic carries this source (the Problems panel shows it). */
 export const DIAGNOSTIC_SOURCE = 'LMM';
+
+/**
+ * The command a Suppress action runs (a leak row in the Leaks view, a quick fix on a leak or memory
+ * error in the Problems panel): the extension registers it, the language server names it in its
+ * code actions, so the id and its argument are spelled here, where both sides read them.
+ */
+export const SUPPRESS_FINDING_COMMAND = 'lmm.suppressFinding';
+
+/** One leak (loss record) or memory error to silence, with the harness whose `.lmmsupp` gets the entry. */
+export interface SuppressFindingArgs {
+  /** The harness file the run was about (absolute path). */
+  harnessFile: string;
+  /** A leak kind (`definitely-lost` …) or a memory error kind (`double-free` …). */
+  kind: string;
+  /** A leak's struct (the entry names it, so another struct's leak at the same stack stays reported). */
+  struct?: string;
+  /** Innermost frame first, as the report lists it. */
+  stack: ReportSite[];
+}
+
+/** A run diagnostic's `data` for a leak or memory error: the code action's Suppress reads it. */
+export interface RunFindingData {
+  suppress: SuppressFindingArgs;
+}
+
+/** The command's argument checked field by field (it crossed from the language server): the args, or undefined. */
+export function suppressFindingArgsOf(value: unknown): SuppressFindingArgs | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { harnessFile, kind, struct, stack } = value as Partial<Record<keyof SuppressFindingArgs, unknown>>;
+  if (typeof harnessFile !== 'string' || harnessFile === '' || typeof kind !== 'string' || !Array.isArray(stack)) {
+    return undefined;
+  }
+  if (struct !== undefined && typeof struct !== 'string') return undefined;
+  const sites: ReportSite[] = [];
+  for (const s of stack as unknown[]) {
+    const { file, line, column } = (s ?? {}) as Partial<Record<keyof ReportSite, unknown>>;
+    if (typeof file !== 'string' || !Number.isInteger(line) || !Number.isInteger(column)) return undefined;
+    sites.push({ file, line: line as number, column: column as number });
+  }
+  return { harnessFile, kind, stack: sites, ...(struct !== undefined ? { struct } : {}) };
+}

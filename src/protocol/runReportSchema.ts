@@ -62,6 +62,37 @@ export type LeakKind = 'definitely-lost' | 'indirectly-lost' | 'possibly-lost' |
 /** The leak kinds in the order reports list them (index = the analyses' kind code). */
 export const LEAK_KINDS: readonly LeakKind[] = ['definitely-lost', 'indirectly-lost', 'possibly-lost', 'still-reachable'];
 
+/** How serious a finding is, in the editor's three levels (SARIF says `note` for information). */
+export type FindingSeverity = 'error' | 'warning' | 'information';
+
+/**
+ * Each leak kind's severity, the one mapping every view uses: the Problems panel, the Leaks view's
+ * icons, SARIF levels and the HTML export. A lost block wastes memory but the program's data is
+ * intact: a warning. A still-reachable block is not a leak at all (a root still holds it): information.
+ * Memory errors — a refused free, an access outside a block — are what corrupts data: errors.
+ */
+export const LEAK_KIND_SEVERITY: Readonly<Record<LeakKind, FindingSeverity>> = {
+  'definitely-lost': 'warning',
+  'indirectly-lost': 'warning',
+  'possibly-lost': 'warning',
+  'still-reachable': 'information',
+};
+
+/** A memory error's severity (see LEAK_KIND_SEVERITY). */
+export const MEMORY_ERROR_SEVERITY: FindingSeverity = 'error';
+
+/** The severity of a report's finding: a leak kind's, else a memory error's. */
+export function findingSeverity(kind: string): FindingSeverity {
+  return (LEAK_KINDS as readonly string[]).includes(kind) ? LEAK_KIND_SEVERITY[kind as LeakKind] : MEMORY_ERROR_SEVERITY;
+}
+
+/** SARIF's word for each severity. */
+export const SARIF_LEVEL: Readonly<Record<FindingSeverity, 'error' | 'warning' | 'note'>> = {
+  error: 'error',
+  warning: 'warning',
+  information: 'note',
+};
+
 export interface RootPathStep {
   struct: string;
   field: string;

@@ -16,7 +16,7 @@
  *
  * Only this module (types, validators) is shared; it imports neither `vscode` nor Node nor the DOM.
  */
-import { HeapOpKind, type HeapOpBatch } from '../engine/heapOps';
+import { HeapOpKind, type HeapOpBatch, type HeapWrites, type RecordedField } from '../engine/heapOps';
 import type { LeakKind, LmmReport, ReportError, ReportLeak, ReportLeakCheck } from './runReportSchema';
 
 /** A position in the harness source, 1-based (the run report's `Site`); a line of 0 means unknown. */
@@ -164,7 +164,7 @@ function oneOf<T extends string>(o: Record<string, unknown>, key: string, path: 
   return v as T;
 }
 
-type NumberColumn = Uint8Array | Int32Array | Float64Array;
+type NumberColumn = Uint8Array | Int32Array | Uint32Array | Float64Array;
 
 /**
  * A batch column: a typed array (VS Code posts typed arrays as they are) or a plain number array
@@ -210,7 +210,63 @@ export function parseHeapOpBatch(value: unknown, path = 'batch'): HeapOpBatch {
     c: column(o['c'], count, `${path}.c`, (n) => new Float64Array(n)),
     site: column(o['site'], count, `${path}.site`, (n) => new Int32Array(n)),
     names: names as string[],
+    ...(o['writes'] === undefined ? {} : { writes: parseHeapWrites(o['writes'], firstStep, count, `${path}.writes`) }),
+    ...(o['fields'] === undefined ? {} : { fields: parseStructFields(o['fields'], registers, `${path}.fields`) }),
   };
+}
+
+/** Most fields one struct may list (far more than any real struct has). */
+const MAX_STRUCT_FIELDS = 4096;
+
+/** Validates the fields of each Register operation's struct: one list per Register, each field sane. */
+function parseStructFields(value: unknown, registers: number, path: string): RecordedField[][] {
+  if (!Array.isArray(value) || value.length !== registers) fail(path, `${registers} field lists (one per Register operation)`);
+  return value.map((list: unknown, i) => {
+    if (!Array.isArray(list) || list.length > MAX_STRUCT_FIELDS)
+      fail(`${path}[${i}]`, `a list of at most ${MAX_STRUCT_FIELDS} fields`);
+    return list.map((entry: unknown, k) => {
+      const p = `${path}[${i}][${k}]`;
+      const f = record(entry, p);
+      const offset = int(f, 'offset', p);
+      const size = int(f, 'size', p);
+      if (offset + size > MAX_WRITE_BYTES) fail(p, `a field within ${MAX_WRITE_BYTES} bytes`);
+      return { name: str(f, 'name', p, 200), type: str(f, 'type', p, 200), offset, size };
+    });
+  });
+}
+
+/** Most bytes one recorded write may carry (a block's data never spans more than a page of 64 KiB). */
+const MAX_WRITE_BYTES = 1 << 16;
+
+/**
+ * Validates a batch's writes: in step order, each step from the batch's `firstStep − 1` to its
+ * last step, addresses safe integers, lengths that add up to exactly the bytes sent.
+ */
+function parseHeapWrites(value: unknown, firstStep: number, opCount: number, path: string): HeapWrites {
+  const o = record(value, path);
+  const count = int(o, 'count', path);
+  if (count > 1 << 24) fail(`${path}.count`, 'at most 16,777,216 writes per batch');
+  const step = column(o['step'], count, `${path}.step`, (n) => new Int32Array(n));
+  const address = column(o['address'], count, `${path}.address`, (n) => new Float64Array(n));
+  const length = column(o['length'], count, `${path}.length`, (n) => new Uint32Array(n));
+  let total = 0;
+  for (let i = 0; i < count; i++) {
+    const s = step[i]!;
+    if (s < firstStep - 1 || s > firstStep + opCount - 1 || (i > 0 && s < step[i - 1]!)) {
+      fail(`${path}.step[${i}]`, `a step in order from ${firstStep - 1} to ${firstStep + opCount - 1}`);
+    }
+    if (!Number.isSafeInteger(address[i]!) || address[i]! <= 0) fail(`${path}.address[${i}]`, 'an address > 0');
+    if (length[i]! > MAX_WRITE_BYTES) fail(`${path}.length[${i}]`, `at most ${MAX_WRITE_BYTES} bytes`);
+    total += length[i]!;
+  }
+  const source = o['bytes'];
+  if ((source as ArrayLike<unknown> | null)?.length !== total) fail(`${path}.bytes`, `exactly ${total} bytes`);
+  const bytes = column(source, total, `${path}.bytes`, (n) => new Uint8Array(n));
+  if (!(source instanceof Uint8Array)) {
+    const plain = source as ArrayLike<number>;
+    for (let i = 0; i < total; i++) if (bytes[i] !== plain[i]) fail(`${path}.bytes[${i}]`, 'a byte 0 … 255');
+  }
+  return { count, step, address, length, bytes };
 }
 
 const LEAK_KINDS = ['definitely-lost', 'indirectly-lost', 'possibly-lost', 'still-reachable'] as const;

@@ -17,7 +17,7 @@ import type { StructLayout } from '../analysis/analysisInput';
 import { paddingBytes, reorderedForPadding } from '../analysis/cLayout';
 import { DATA_START, META_SIZE } from '../engine/constants';
 import type { LmmReport, ReportSiteFigures } from '../protocol/runReportSchema';
-import { DIAGNOSTIC_CODES } from '../protocol/lspMessages';
+import { DIAGNOSTIC_CODES, SUPPRESS_FINDING_COMMAND, suppressFindingArgsOf } from '../protocol/lspMessages';
 import type { HarnessScan, ScannedStruct, Span } from './harnessScan';
 
 const inSpan = (offset: number, span: Span | undefined) => span !== undefined && offset >= span.start && offset <= span.end;
@@ -172,9 +172,29 @@ export function completionAt(document: TextDocument, scan: HarnessScan, position
   });
 }
 
-/** Quick fixes: register a struct that is allocated unregistered; reorder fields as a padding hint proposes. */
-export function codeActions(document: TextDocument, scan: HarnessScan, diagnostics: Diagnostic[]): CodeAction[] {
+/**
+ * Suppress, on a leak or memory error a run reported (in any file the run's stacks reach): adds an
+ * entry for exactly that finding to the harness's `.lmmsupp`, through the extension's command.
+ */
+export function suppressActions(diagnostics: Diagnostic[]): CodeAction[] {
   const actions: CodeAction[] = [];
+  for (const diagnostic of diagnostics) {
+    const args = suppressFindingArgsOf((diagnostic.data as { suppress?: unknown } | undefined)?.suppress);
+    if (!args) continue;
+    const what = args.struct !== undefined ? `this ${args.struct} ${args.kind}` : `this ${args.kind}`;
+    actions.push({
+      title: `Suppress ${what} (add an entry to the harness's .lmmsupp)`,
+      kind: 'quickfix',
+      diagnostics: [diagnostic],
+      command: { title: 'Suppress', command: SUPPRESS_FINDING_COMMAND, arguments: [args] },
+    });
+  }
+  return actions;
+}
+
+/** Quick fixes: register a struct that is allocated unregistered; reorder fields as a padding hint proposes; suppress a run's finding. */
+export function codeActions(document: TextDocument, scan: HarnessScan, diagnostics: Diagnostic[]): CodeAction[] {
+  const actions: CodeAction[] = suppressActions(diagnostics);
   const uri = document.uri;
   const text = document.getText();
   for (const diagnostic of diagnostics) {

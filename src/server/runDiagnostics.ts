@@ -5,8 +5,9 @@
  * lost block drags along, the call stack and, for reachable blocks, the path from a root.
  */
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type Range } from 'vscode-languageserver';
-import type { ReportSite } from '../protocol/runReportSchema';
-import { DIAGNOSTIC_CODES, DIAGNOSTIC_SOURCE, type RunResultsParams } from '../protocol/lspMessages';
+import { LEAK_KIND_SEVERITY, MEMORY_ERROR_SEVERITY, type FindingSeverity, type ReportSite } from '../protocol/runReportSchema';
+import { DIAGNOSTIC_CODES, DIAGNOSTIC_SOURCE, type RunFindingData, type RunResultsParams } from '../protocol/lspMessages';
+import { isTraceFile } from '../harness/harnessFiles';
 import { siteRange } from './siteRanges';
 import { stepNumber } from '../analysis/stepNumber';
 
@@ -18,6 +19,13 @@ export interface SourceFiles {
   /** Where struct `name`'s class is declared, searched in `file` first. */
   structSite(name: string, file: string | undefined): ReportSite | undefined;
 }
+
+/** The editor's level for each finding severity. */
+export const DIAGNOSTIC_SEVERITY: Readonly<Record<FindingSeverity, DiagnosticSeverity>> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+};
 
 /** Run findings shown per file, at most (the rest are summed up in one). */
 export const MAX_RUN_DIAGNOSTICS_PER_FILE = 500;
@@ -83,11 +91,13 @@ export function runDiagnostics(params: RunResultsParams, files: SourceFiles): Ma
       );
     }
     const diagnostic: Omit<Diagnostic, 'range' | 'source'> = {
-      severity: leak.kind === 'still-reachable' ? DiagnosticSeverity.Information : DiagnosticSeverity.Warning,
+      severity: DIAGNOSTIC_SEVERITY[LEAK_KIND_SEVERITY[leak.kind]],
       code: leak.kind,
       message: message + checkNote,
     };
     if (info.length > 0) diagnostic.relatedInformation = info;
+    const leakData = params.harnessFile ? suppressData(params.harnessFile, leak.kind, leak.stack, leak.struct) : undefined;
+    if (leakData && leak.stack.length > 0) diagnostic.data = leakData;
     add(leak.site, diagnostic);
   }
 
@@ -97,7 +107,7 @@ export function runDiagnostics(params: RunResultsParams, files: SourceFiles): Ma
     if (error.allocSite) info.push(related(error.allocSite, 'the block was allocated here'));
     if (error.freeSite) info.push(related(error.freeSite, 'the block was freed here'));
     const diagnostic: Omit<Diagnostic, 'range' | 'source'> = {
-      severity: DiagnosticSeverity.Error,
+      severity: DIAGNOSTIC_SEVERITY[MEMORY_ERROR_SEVERITY],
       code: error.kind,
       message:
         `${error.kind}: ${error.message}${error.count > 1 ? ` (${error.count} times${interimErrors ? ' so far' : ''})` : ''}` +
@@ -106,6 +116,8 @@ export function runDiagnostics(params: RunResultsParams, files: SourceFiles): Ma
           : ''),
     };
     if (info.length > 0) diagnostic.relatedInformation = info;
+    const errorData = params.harnessFile ? suppressData(params.harnessFile, error.kind, error.stack) : undefined;
+    if (errorData && error.stack.length > 0) diagnostic.data = errorData;
     add(error.site, diagnostic);
   }
   const firstError = report?.errors[0];
@@ -153,6 +165,15 @@ export function runDiagnostics(params: RunResultsParams, files: SourceFiles): Ma
     });
   }
   return byFile;
+}
+
+/**
+ * What the Problems panel's Suppress quick fix writes to the harness's `.lmmsupp` for this finding;
+ * nothing for a trace's findings (a trace reads no suppressions file).
+ */
+function suppressData(harnessFile: string, kind: string, stack: ReportSite[], struct?: string): RunFindingData | undefined {
+  if (isTraceFile(harnessFile)) return undefined;
+  return { suppress: { harnessFile, kind, stack, ...(struct !== undefined ? { struct } : {}) } };
 }
 
 function count(n: number): string {

@@ -31,7 +31,7 @@ import {
   type StructsParams,
 } from '../protocol/lspMessages';
 import { paddingBytes } from '../analysis/cLayout';
-import { codeActions, codeLenses, completionAt, hoverAt } from './editorFeatures';
+import { codeActions, codeLenses, completionAt, hoverAt, suppressActions } from './editorFeatures';
 import { scanHarnessSafely, type HarnessScan, type UnreadableHarness } from './harnessScan';
 import { failureSiteOf, runDiagnostics } from './runDiagnostics';
 import { RunFindings } from './runFindings';
@@ -301,7 +301,9 @@ connection.onCodeLens((params) => {
 
 connection.onCodeAction((params) => {
   const document = documents.get(params.textDocument.uri);
-  if (!document || !isHarness(document)) return [];
+  if (!document) return [];
+  // A run's findings also sit in files a harness imports: those get Suppress, nothing else.
+  if (!isHarness(document)) return suppressActions(params.context.diagnostics);
   return codeActions(document, scanOf(document), params.context.diagnostics);
 });
 

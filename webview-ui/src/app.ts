@@ -18,6 +18,7 @@ import { explainTerms, GLOSSARY } from './glossary';
 import { IngestQueue } from './ingestQueue';
 import { MemoryMapView, type MapTarget } from './memoryMapView';
 import { RunModel } from './runModel';
+import { renderFieldView } from './fieldView';
 import { blockFacts, renderBlockDetails, renderCounters, renderFreeLists, renderPeak, type BlockFacts } from './sidePanels';
 import { readColors, structColor, watchTheme, type MapColors } from './themeColors';
 import {
@@ -444,6 +445,12 @@ export class MemoryMapApp {
         let facts: BlockFacts | null = null;
         if (target && (target.meta === 0 || heap.blockFamily(target.meta))) facts = blockFacts(heap, model, step, target);
         renderBlockDetails(container, heap, facts, target?.page ?? 0, model, this.links);
+        const family = facts && target && target.meta !== 0 && !facts.free ? heap.blockFamily(target.meta) : undefined;
+        const struct = family ? model.structs[family.id] : undefined;
+        if (family && struct && facts) {
+          const units = struct.size > 0 ? Math.floor(heap.block(target!.meta).size / struct.size) : 0;
+          renderFieldView(container, heap, facts.address, struct, units, (address) => this.map.reveal(address));
+        }
         if (facts && target && target.meta !== 0 && !facts.free) renderRetainers(container, model, facts.address, this.links);
         break;
       }

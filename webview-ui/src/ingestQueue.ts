@@ -3,7 +3,7 @@
  * between, so a backlog of a million steps (a panel opened late, a trace replayed at once) never
  * blocks the UI thread for long: rendering and input run between slices.
  */
-import { HeapOpKind, type HeapOpBatch } from '../../src/engine/heapOps';
+import { HeapOpKind, writesBetween, type HeapOpBatch, type WritesCursor } from '../../src/engine/heapOps';
 
 /** Steps replayed per slice before checking the clock. */
 const SLICE_STEPS = 2048;
@@ -15,6 +15,8 @@ export class IngestQueue {
   /** Index of the next operation to apply in `pending[0]`, and of its next struct name. */
   private offset = 0;
   private nameOffset = 0;
+  /** How far the slices of `pending[0]` have taken its writes. */
+  private writesCursor: WritesCursor = { index: 0, byte: 0 };
   private scheduled = false;
   private readonly channel = new MessageChannel();
   /** The longest single slice so far (ms): the replay's share of any long task. */
@@ -44,6 +46,7 @@ export class IngestQueue {
     this.pending.length = 0;
     this.offset = 0;
     this.nameOffset = 0;
+    this.writesCursor = { index: 0, byte: 0 };
   }
 
   private schedule(): void {
@@ -61,6 +64,16 @@ export class IngestQueue {
       const have = this.length();
       // Skip what the run already has (a resent, overlapping batch).
       while (this.offset < batch.count && batch.firstStep + this.offset < have) this.advance(batch, 1);
+      if (batch.count === 0 && batch.writes !== undefined && batch.firstStep === have) {
+        // Only writes, after the run's last step: they still change the bytes it shows.
+        this.next();
+        if (!this.apply(batch)) {
+          this.clear();
+          this.onGap(have);
+          return;
+        }
+        continue;
+      }
       if (this.offset >= batch.count) {
         this.next();
         continue;
@@ -79,6 +92,11 @@ export class IngestQueue {
         site: batch.site.subarray(from, to),
         names: batch.names.slice(nameFrom, this.nameOffset),
       };
+      if (batch.fields !== undefined) slice.fields = batch.fields.slice(nameFrom, this.nameOffset);
+      // A write belongs to the slice of its step; writes after the previous batch's last step, to the first.
+      const first = from === 0 ? batch.firstStep - 1 : batch.firstStep + from;
+      const writes = writesBetween(batch.writes, first, batch.firstStep + to - 1, this.writesCursor);
+      if (writes !== undefined) slice.writes = writes;
       const sliceStarted = performance.now();
       const applied = this.apply(slice);
       this.longestSliceMs = Math.max(this.longestSliceMs, performance.now() - sliceStarted);
@@ -105,5 +123,6 @@ export class IngestQueue {
     this.pending.shift();
     this.offset = 0;
     this.nameOffset = 0;
+    this.writesCursor = { index: 0, byte: 0 };
   }
 }

@@ -2,7 +2,7 @@
  * One run as the webview knows it: the timeline the host's batches are replayed into, the site
  * table, leak checks and the report. Everything the views draw is read from here.
  */
-import { HeapOpKind, type HeapOpBatch } from '../../src/engine/heapOps';
+import { HeapOpKind, type HeapOpBatch, type RecordedField } from '../../src/engine/heapOps';
 import { HeapTimeline } from '../../src/engine/heapTimeline';
 import type { LmmHeap } from '../../src/engine/lmmHeap';
 import type { LeakCount, RunEndState, RunReportJson, SourceSite } from '../../src/protocol/webviewMessages';
@@ -34,7 +34,7 @@ export class RunModel {
   state: RunState;
   endMessage = '';
   /** Registered structs by family id (name and size), from the Register steps. */
-  readonly structs: Array<{ name: string; size: number }> = [];
+  readonly structs: Array<{ name: string; size: number; fields: RecordedField[] }> = [];
   /** Kind and recorded result of every step (the timeline keeps arguments, not results). */
   private kinds = new Uint8Array(1024);
   private results = new Float64Array(1024);
@@ -83,7 +83,8 @@ export class RunModel {
     for (let i = 0; i < batch.count; i++) {
       if (batch.kind[i] !== HeapOpKind.Register) continue;
       const name = batch.names[registers++];
-      if (batch.c[i]! >= 0) this.structs[batch.c[i]!] = { name: name ?? `family ${batch.c[i]}`, size: batch.a[i]! };
+      const fields = batch.fields?.[registers - 1] ?? [];
+      if (batch.c[i]! >= 0) this.structs[batch.c[i]!] = { name: name ?? `family ${batch.c[i]}`, size: batch.a[i]!, fields };
     }
     this.kinds.set(batch.kind.subarray(0, batch.count), start);
     this.results.set(batch.c.subarray(0, batch.count), start);

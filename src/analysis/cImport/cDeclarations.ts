@@ -206,8 +206,9 @@ export function parseCHeader(
   const peek = (k = 0) => tokens[pos + k];
   const at = (text: string, k = 0) => tokens[pos + k]?.text === text;
   const line = () => tokens[Math.min(pos, tokens.length - 1)]?.line ?? 1;
+  const fileHere = () => tokens[Math.min(pos, tokens.length - 1)]?.file;
   const fail = (reason: string): never => {
-    throw new CSyntaxError(line(), reason);
+    throw new CSyntaxError(line(), reason, fileHere());
   };
   const expect = (text: string) => {
     if (!at(text)) fail(`expected '${text}'${peek() ? `, found '${peek()!.text}'` : ' at the end of the file'}`);
@@ -219,12 +220,13 @@ export function parseCHeader(
     const close = open === '(' ? ')' : open === '[' ? ']' : '}';
     let depth = 0;
     const start = line();
+    const startFile = fileHere();
     while (pos < tokens.length) {
       const t = tokens[pos++]!.text;
       if (t === open) depth++;
       else if (t === close && --depth === 0) return;
     }
-    throw new CSyntaxError(start, `'${open}' is not closed`);
+    throw new CSyntaxError(start, `'${open}' is not closed`, startFile);
   };
   /**
    * Reads attributes, keeping the ones that change a layout: `packed`, `aligned(N)` (bare
@@ -402,7 +404,7 @@ export function parseCHeader(
       // Name the struct the unreadable member is in (once, at the outermost one).
       if (!outermost || !(error instanceof CSyntaxError) || tag === null || QUALIFIERS.has(tag) || tag.startsWith('__'))
         throw error;
-      throw new CSyntaxError(error.line, `${kind} ${tag}: ${error.reason}`);
+      throw new CSyntaxError(error.line, `${kind} ${tag}: ${error.reason}`, error.file);
     } finally {
       nesting--;
     }
@@ -427,7 +429,8 @@ export function parseCHeader(
     record.line = startLine;
     pos++;
     while (!at('}')) {
-      if (pos >= tokens.length) throw new CSyntaxError(startLine, `${kind} ${tag ?? '(anonymous)'} is not closed with '}'`);
+      if (pos >= tokens.length)
+        throw new CSyntaxError(startLine, `${kind} ${tag ?? '(anonymous)'} is not closed with '}'`, fileHere());
       if (at(';')) {
         pos++;
         continue;

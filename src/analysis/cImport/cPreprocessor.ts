@@ -451,15 +451,35 @@ function logicalLines(text: string): string[] {
       continue;
     }
     if (ch === '"' || ch === "'") {
+      // Lines are joined before literals are read (C's translation phases), so a backslash-newline
+      // inside a literal continues it on the next line.
       let j = i + 1;
-      while (j < n && text[j] !== ch && text[j] !== '\n') j += text[j] === '\\' ? 2 : 1;
-      out += text.slice(i, j + 1);
-      i = j;
+      let literal = ch;
+      while (j < n && text[j] !== ch && text[j] !== '\n') {
+        const joined = text[j] === '\\' ? continuationLength(text, j) : 0;
+        if (joined > 0) {
+          pending++;
+          j += joined;
+        } else if (text[j] === '\\' && j + 1 < n) {
+          literal += text.slice(j, j + 2);
+          j += 2;
+        } else literal += text[j++];
+      }
+      if (text[j] === ch) literal += ch;
+      out += literal;
+      i = text[j] === ch ? j : j - 1;
       continue;
     }
     out += ch;
   }
   return out.split('\n');
+}
+
+/** The length of a backslash-newline at `i` (2, or 3 with a CR), or 0 when there is none. */
+function continuationLength(text: string, i: number): number {
+  if (text[i] !== '\\') return 0;
+  if (text[i + 1] === '\n') return 2;
+  return text[i + 1] === '\r' && text[i + 2] === '\n' ? 3 : 0;
 }
 
 function lex(text: string): PpToken[] {

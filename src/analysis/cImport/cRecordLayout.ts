@@ -13,11 +13,17 @@ export interface SizeAlign {
   align: number;
 }
 
-export type Note = (line: number, message: string) => void;
+/**
+ * Records a message at a line. `where.file` names the included file the line is in (undefined: the
+ * header itself); without `where`, the line is in the file of the record being translated.
+ */
+export type Note = (line: number, message: string, where?: { file: string | undefined }) => void;
 
 export class CRecordLayouts {
   private readonly layouts = new Map<number, PlacedRecord | null>();
   private readonly computing = new Set<number>();
+  /** The file of the record whose members are being laid out (its member lines are in it). */
+  private memberFile: { file: string | undefined } | undefined;
 
   constructor(
     private readonly records: readonly CRecord[],
@@ -47,13 +53,13 @@ export class CRecordLayouts {
         return layout === null ? null : { size: layout.size, align: layout.align };
       }
       case 'unknown':
-        this.note(line, `${owner}: unknown type '${type.c}' (not declared in this header): its size is unknown`);
+        this.note(line, `${owner}: unknown type '${type.c}' (not declared in this header): its size is unknown`, this.memberFile);
         return null;
       case 'void':
-        this.note(line, `${owner}: a member cannot be void`);
+        this.note(line, `${owner}: a member cannot be void`, this.memberFile);
         return null;
       case 'function':
-        this.note(line, `${owner}: a member cannot be a function (a pointer to one can)`);
+        this.note(line, `${owner}: a member cannot be a function (a pointer to one can)`, this.memberFile);
         return null;
     }
   }
@@ -62,19 +68,22 @@ export class CRecordLayouts {
     if (this.layouts.has(record.id)) return this.layouts.get(record.id)!;
     const label = recordLabel(record);
     if (!record.complete) {
-      this.note(record.line, `${label} is declared but not defined here: its layout is unknown`);
+      this.note(record.line, `${label} is declared but not defined here: its layout is unknown`, { file: record.file });
       this.layouts.set(record.id, null);
       return null;
     }
     if (this.computing.has(record.id)) {
-      this.note(record.line, `${label} contains itself by value`);
+      this.note(record.line, `${label} contains itself by value`, { file: record.file });
       return null;
     }
     this.computing.add(record.id);
     const specs: MemberSpec[] = [];
     let unknown = false;
+    const outer = this.memberFile;
+    this.memberFile = { file: record.file };
     for (const member of record.members) {
       const sa = this.sizeAlign(member.type, member.line, `${label}.${member.name ?? '(anonymous)'}`);
+      this.memberFile = { file: record.file };
       if (sa === null) unknown = true;
       specs.push({
         size: sa?.size ?? 0,
@@ -85,6 +94,7 @@ export class CRecordLayouts {
         packed: member.packed,
       });
     }
+    this.memberFile = outer;
     this.computing.delete(record.id);
     const layout = unknown ? null : placeMembers(recordSpec(record), specs);
     this.layouts.set(record.id, layout);

@@ -27,6 +27,8 @@ export class CSyntaxError extends Error {
   constructor(
     readonly line: number,
     readonly reason: string,
+    /** The included file the line is in, or undefined for the header itself. */
+    readonly file?: string,
   ) {
     super(`line ${line}: ${reason}`);
     this.name = 'CSyntaxError';
@@ -80,7 +82,7 @@ export function tokenize(text: string): {
         if (text[i] === '\n') line++;
         i++;
       }
-      if (i >= n) throw new CSyntaxError(start, 'comment is not closed with */');
+      if (i >= n) throw new CSyntaxError(start, 'comment is not closed with */', file);
       i += 2;
       continue;
     }
@@ -140,7 +142,7 @@ export function tokenize(text: string): {
       let j = i + 1;
       while (j < n && text[j] !== ch) {
         if (text[j] === '\\') j++;
-        if (text[j] === '\n') throw new CSyntaxError(line, 'string or character literal is not closed');
+        if (text[j] === '\n') throw new CSyntaxError(line, 'string or character literal is not closed', file);
         j++;
       }
       push({ kind: 'str', text: text.slice(i, j + 1), line });

@@ -24,11 +24,17 @@ export interface ClassNames {
 export function nameClasses(records: readonly CRecord[], note: Note): ClassNames {
   const className = new Map<number, string>();
   const usedNames = new Set<string>();
-  const claim = (wanted: string, line: number): string => {
+  const claim = (wanted: string, record: CRecord): string => {
     let name = wanted;
     if (RESERVED.has(name)) {
       name = `${wanted}_`;
-      note(line, `'${wanted}' cannot name a class in TypeScript: the harness struct is '${name}' (registered under that name)`);
+      note(
+        record.line,
+        `'${wanted}' cannot name a class in TypeScript: the harness struct is '${name}' (registered under that name)`,
+        {
+          file: record.file,
+        },
+      );
     }
     while (usedNames.has(name)) name += '_';
     usedNames.add(name);
@@ -37,13 +43,13 @@ export function nameClasses(records: readonly CRecord[], note: Note): ClassNames
   for (const record of records) {
     if (!record.complete || record.system) continue;
     const named = record.typedefNames[0] ?? record.tag;
-    if (named !== null && named !== undefined) className.set(record.id, claim(named, record.line));
+    if (named !== null && named !== undefined) className.set(record.id, claim(named, record));
   }
   const order: CRecord[] = [];
   const placed = new Set<number>();
   const visit = (record: CRecord, parent: string | null, member: string | null) => {
     if (placed.has(record.id)) return;
-    if (!className.has(record.id)) className.set(record.id, claim(`${parent}_${member ?? 'anon'}`, record.line));
+    if (!className.has(record.id)) className.set(record.id, claim(`${parent}_${member ?? 'anon'}`, record));
     placed.add(record.id);
     const name = className.get(record.id)!;
     record.members.forEach((m, k) => {

@@ -101,7 +101,17 @@ export function emitRecord(
     fields,
     harnessSize: dropped === null ? harnessSize : null,
     status: dropped !== null ? 'dropped' : notesSoFar() > notesBefore ? 'flagged' : 'written',
-    cMembers: emitted.map((e) => (e.member ? { field: e.name, member: e.member, bit: e.bit ?? 0, bits: e.bits ?? null } : null)),
+    cMembers: emitted.map((e, k) =>
+      e.member || (record.members[k]!.name === null && e.embeds !== undefined)
+        ? {
+            field: e.name,
+            member: e.member ?? null,
+            bit: e.bit ?? 0,
+            bits: e.bits ?? null,
+            ...(e.embeds ? { embeds: e.embeds } : {}),
+          }
+        : null,
+    ),
   };
   if (dropped !== null) return { struct, text: `// ${label} (${where}): not imported: ${dropped}.` };
   const options: string[] = [];

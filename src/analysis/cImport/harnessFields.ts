@@ -26,6 +26,8 @@ export interface Emitted {
   packed?: boolean;
   /** The C member designator (for a compiler's offsetof), or null for a placeholder. */
   member?: string | null;
+  /** The class of the record this field embeds (so a compiler can be asked about its members too). */
+  embeds?: string;
 }
 
 export class HarnessFields {
@@ -156,7 +158,7 @@ export class HarnessFields {
           return this.placeholder(name, offset, sa.size, sa.align, what);
         }
         this.used.add('field');
-        return { name, decorator: `@field(() => ${target})`, ts: target, size: sa.size, align: sa.align, offset };
+        return { name, decorator: `@field(() => ${target})`, ts: target, size: sa.size, align: sa.align, offset, embeds: target };
       }
       case 'array':
         return this.translateArray(type, name, owner, line, offset, sa);

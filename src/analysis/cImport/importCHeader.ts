@@ -9,7 +9,7 @@
 import type { FieldLayout } from '../analysisInput';
 import { parseCHeader, type CHeader, type CProblem } from './cDeclarations';
 import { preprocess, type PreprocessOptions } from './cPreprocessor';
-import { CRecordLayouts, recordLabel } from './cRecordLayout';
+import { CRecordLayouts, recordLabel, type Note } from './cRecordLayout';
 import { CSyntaxError, tokenize } from './cTokens';
 import { emitRecord } from './harnessClasses';
 import { nameClasses } from './harnessClassNames';
@@ -33,8 +33,20 @@ export interface ImportedStruct {
    * layout is unknown or the harness could not make it exactly.
    */
   status: 'written' | 'flagged' | 'dropped';
-  /** The C member designators of the class's fields (for asking a compiler), null for none. */
-  cMembers: ({ field: string; member: string; bit: number; bits: number | null } | null)[];
+  /**
+   * The C members of the class's fields, for asking a compiler: the designator (null for an
+   * anonymous struct or union member, which C reaches only through its own members), where C puts
+   * it, and the class of a record it embeds. null for a placeholder.
+   */
+  cMembers: (CMemberOfField | null)[];
+}
+
+export interface CMemberOfField {
+  field: string;
+  member: string | null;
+  bit: number;
+  bits: number | null;
+  embeds?: string;
 }
 
 export interface CImportOptions extends PreprocessOptions {
@@ -60,14 +72,23 @@ export function importCHeader(text: string, file: string, options: CImportOption
   if (options.preprocessed !== true) {
     const result = preprocess(text, file, options);
     source = result.text;
-    notes.push(...result.problems);
+    // A header included twice (one without a guard) says the same thing twice: once is enough.
+    const said = new Set<string>();
+    for (const problem of result.problems) {
+      const key = `${problem.file ?? ''}:${problem.line}:${problem.message}`;
+      if (!said.has(key)) notes.push(problem);
+      said.add(key);
+    }
   }
   const noteKeys = new Set<string>();
-  const note = (line: number, message: string) => {
-    const key = `${line}:${message}`;
+  /** The file of the record being translated: its members' lines are in it. */
+  let recordFile: string | undefined;
+  const note: Note = (line, message, where) => {
+    const inFile = where === undefined ? recordFile : where.file;
+    const key = `${inFile ?? ''}:${line}:${message}`;
     if (noteKeys.has(key)) return;
     noteKeys.add(key);
-    notes.push({ line, message });
+    notes.push({ line, message, ...(inFile !== undefined ? { file: inFile } : {}) });
   };
   let layouts: CRecordLayouts | undefined;
   try {
@@ -86,12 +107,26 @@ export function importCHeader(text: string, file: string, options: CImportOption
     if (open !== null) packedRanges.push({ ...open, end: Infinity });
   } catch (error) {
     if (error instanceof CSyntaxError) {
-      return { source: '', structs: [], notes: [...notes, { line: error.line, message: error.reason }] };
+      const where = error.file !== undefined ? { file: error.file } : {};
+      return { source: '', structs: [], notes: [...notes, { line: error.line, message: error.reason, ...where }] };
     }
     throw error;
   }
   notes.push(...header.problems);
   const { records } = header;
+  // A header that only gathers system headers (time.h, sys/stat.h: struct stat is in
+  // bits/struct_stat.h, which refuses to be included directly) defines no struct itself: the
+  // structs its includes define are the ones the user asked for.
+  if (!records.some((r) => !r.system && r.complete)) {
+    const gathered = records.filter((r) => r.system && r.complete);
+    for (const r of gathered) r.system = false;
+    if (gathered.length > 0)
+      notes.push({
+        line: 1,
+        message: `defines no struct itself: importing the ${gathered.length} that the headers it includes define`,
+        info: true,
+      });
+  }
   layouts ??= new CRecordLayouts(records, note);
   const { className, order } = nameClasses(records, note);
 
@@ -115,6 +150,7 @@ export function importCHeader(text: string, file: string, options: CImportOption
           ? `it is under #pragma ${pragma.text} (line ${pragma.line}), which the importer does not follow`
           : null);
       const where = `${record.file ?? file}:${record.line}`;
+      recordFile = record.file;
       return emitRecord(record, className.get(record.id)!, where, refusal, layouts!, harnessFields, note, () => notes.length);
     });
     const newlyDropped = order.filter((record, k) => emitted[k]!.struct.status === 'dropped' && !dropped.has(record.id));

@@ -13,6 +13,8 @@ export interface ReplayOptions {
   memoryCap?: number;
   /** Batches kept for the Memory Map timeline; past this many operations, later ones are not kept. */
   eventsKept: number;
+  /** Called after every operation with the heap and the step it ends (from 1): for a series over the run. */
+  afterEachStep?: (heap: LmmHeap, step: number) => void;
 }
 
 export class HeapReplay {
@@ -28,6 +30,7 @@ export class HeapReplay {
   /** Failed operations so far (errors are timeline markers). */
   failedSteps = 0;
   private readonly eventsKept: number;
+  private readonly afterEachStep: ((heap: LmmHeap, step: number) => void) | undefined;
   /** Per allocation site id: blocks allocated, freed, live now and at most (for code lenses and hovers). */
   siteAllocated = new Int32Array(64);
   siteFreed = new Int32Array(64);
@@ -43,6 +46,7 @@ export class HeapReplay {
     if (options.memoryCap !== undefined) heapOptions.memoryCap = options.memoryCap;
     this.heap = new LmmHeap(heapOptions);
     this.eventsKept = options.eventsKept;
+    this.afterEachStep = options.afterEachStep;
   }
 
   /**
@@ -55,6 +59,7 @@ export class HeapReplay {
     }
     const heap = this.heap;
     const { kind, a, b, c, site, count } = batch;
+    const afterEachStep = this.afterEachStep;
     let nameIndex = 0;
     for (let i = 0; i < count; i++) {
       switch (kind[i] as HeapOpKind) {
@@ -92,6 +97,7 @@ export class HeapReplay {
         case HeapOpKind.Mark:
           break;
       }
+      if (afterEachStep) afterEachStep(heap, this.steps + i + 1);
     }
     this.steps += count;
     if (!this.truncated && this.keptSteps + count <= this.eventsKept) {

@@ -3,8 +3,9 @@
  * block, when the report names its address, in the Memory Map).
  */
 import {
+  LEAK_KIND_SEVERITY,
   LEAK_KINDS,
-  type LeakKind,
+  type FindingSeverity,
   type ReportLeak,
   type ReportLeakCheck,
   type ReportSite,
@@ -14,11 +15,11 @@ import type { RunState } from './runState';
 import { stepNumber } from '../../analysis/stepNumber';
 import { adopt, hex, siteLabel, type TreeNode } from './treeNode';
 
-const KIND_ICONS: Record<LeakKind, [string, string]> = {
-  'definitely-lost': ['error', 'list.errorForeground'],
-  'indirectly-lost': ['warning', 'list.warningForeground'],
-  'possibly-lost': ['question', 'list.warningForeground'],
-  'still-reachable': ['info', 'foreground'],
+/** A leak kind's icon and its colour: those of its severity, as the Problems panel draws it. */
+export const SEVERITY_ICONS: Readonly<Record<FindingSeverity, [string, string]>> = {
+  error: ['error', 'list.errorForeground'],
+  warning: ['warning', 'list.warningForeground'],
+  information: ['info', 'foreground'],
 };
 
 export function leakNodes(run: RunState | undefined): TreeNode[] {
@@ -35,7 +36,7 @@ export function leakNodes(run: RunState | undefined): TreeNode[] {
     const blocks = sum(live, (r) => r.blocks);
     const bytes = sum(live, (r) => r.bytes);
     const suppressed = records.length - live.length;
-    const [icon, iconColor] = KIND_ICONS[kind];
+    const [icon, iconColor] = SEVERITY_ICONS[LEAK_KIND_SEVERITY[kind]];
     const node: TreeNode = {
       id: `leakkind/${kind}`,
       label: kind,
@@ -49,7 +50,7 @@ export function leakNodes(run: RunState | undefined): TreeNode[] {
       const liveBySite = liveBlocksBySite(run!);
       return adopt(
         node,
-        records.map((record, index) => siteNode(node, record, index, liveBySite)),
+        records.map((record, index) => siteNode(node, record, index, liveBySite, run!)),
       );
     };
     kinds.push(node);
@@ -128,7 +129,13 @@ function liveBlocksBySite(run: RunState): Map<string, number[]> {
   return out;
 }
 
-function siteNode(parent: TreeNode, record: ReportLeak, index: number, liveBySite: Map<string, number[]>): TreeNode {
+function siteNode(
+  parent: TreeNode,
+  record: ReportLeak,
+  index: number,
+  liveBySite: Map<string, number[]>,
+  run: RunState,
+): TreeNode {
   if (!record.addresses) {
     const live = liveBySite.get(siteKey(record.site));
     if (live && live.length === record.blocks) record = { ...record, addresses: live.slice(0, 100) };
@@ -140,8 +147,12 @@ function siteNode(parent: TreeNode, record: ReportLeak, index: number, liveBySit
     tooltip: leakTooltip(record),
     icon: 'symbol-struct',
     site: record.site,
-    contextValue: 'lmmLeak',
+    contextValue: record.suppressed ? 'lmmLeakSuppressed' : 'lmmLeak',
   };
+  // Only a harness has a `.lmmsupp` to write to (a trace's blocks have no call stacks).
+  if (run.kind === 'harness' && !record.suppressed && record.stack.length > 0) {
+    node.suppress = { harnessFile: run.file, kind: record.kind, struct: record.struct, stack: record.stack };
+  } else if (!record.suppressed) node.contextValue = 'lmmLeakUnsuppressible';
   if (record.addresses?.[0] !== undefined) node.address = record.addresses[0];
   const rows: TreeNode[] = [];
   for (const address of record.addresses ?? []) {

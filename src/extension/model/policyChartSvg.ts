@@ -6,6 +6,7 @@
  * the page's nonce'd style block maps to VS Code's chart colours, so every theme stays readable.
  */
 import { bytesText } from '../../policies/reportFormat';
+import { policyChartStyles, policyLineClass } from '../../protocol/chartPalette';
 import { escapeHtml } from './policyPagesSvg';
 import type { PolicyRunResult } from './policyRun';
 
@@ -16,13 +17,11 @@ const RIGHT = 10;
 const TOP = 10;
 const BOTTOM = 30;
 
-/** VS Code's chart colours, one per policy in order (then round again); `payload` is the foreground. */
+/** The theme's chart colours, one per policy in order (then round again, dotted); `payload` is the foreground. */
 export const CHART_CLASS_STYLES =
-  '.c0{stroke:var(--vscode-charts-blue)}.c1{stroke:var(--vscode-charts-orange)}.c2{stroke:var(--vscode-charts-green)}' +
-  '.c3{stroke:var(--vscode-charts-purple)}.c4{stroke:var(--vscode-charts-red)}.c5{stroke:var(--vscode-charts-yellow)}' +
+  policyChartStyles() +
   '.payload{stroke:var(--vscode-foreground);stroke-dasharray:4 3}.chart polyline{fill:none;stroke-width:1.5}' +
   '.chart .axis{stroke:var(--vscode-panel-border);stroke-width:1}.swatch{display:inline-block;width:1.5em;vertical-align:middle}';
-const COLOURS = 6;
 
 /**
  * A polyline through the window maxima `values`, each at its window's end, from the state before
@@ -55,7 +54,7 @@ export function policyChartSvg(runs: readonly PolicyRunResult[]): string {
   const lines = runs
     .map(
       (run, i) =>
-        `<polyline class="c${i % COLOURS}" points="${points(run.series.mappedBytes, run.series.mappedBytesAtEnd, max)}"><title>${escapeHtml(run.report.policy)}: mapped bytes, peak ${escapeHtml(bytesText(run.report.peakMappedBytes))}</title></polyline>`,
+        `<polyline class="${policyLineClass(i)}" points="${points(run.series.mappedBytes, run.series.mappedBytesAtEnd, max)}"><title>${escapeHtml(run.report.policy)}: mapped bytes, peak ${escapeHtml(bytesText(run.report.peakMappedBytes))}</title></polyline>`,
     )
     .join('');
   const label = `Mapped bytes over ${ops} operations under ${runs.map((r) => r.report.policy).join(', ')}, and the live payload (dashed); the top of the chart is ${bytesText(max)}.`;
@@ -77,7 +76,7 @@ export function policyChartLegendHtml(runs: readonly PolicyRunResult[]): string 
   const swatch = (cls: string) =>
     `<svg class="swatch" width="24" height="8" aria-hidden="true"><polyline class="${cls}" points="0,4 24,4"/></svg>`;
   const items = runs.map(
-    (run, i) => `<span class="key">${swatch(`c${i % COLOURS}`)}${escapeHtml(run.report.policy)} (mapped)</span>`,
+    (run, i) => `<span class="key">${swatch(policyLineClass(i))}${escapeHtml(run.report.policy)} (mapped)</span>`,
   );
   items.push(`<span class="key">${swatch('payload')}live payload</span>`);
   return `<p class="legend chart">${items.join('')}</p>`;

@@ -7,8 +7,9 @@
 import { META_SIZE } from '../../engine/constants';
 import { blockUsageReport, memoryUsageReport, registeredPageFamiliesReport } from '../../engine/classicReport';
 import type { LmmHeap } from '../../engine/lmmHeap';
-import { type LmmReport, type ReportSite } from '../../protocol/runReportSchema';
+import { findingSeverity, SARIF_LEVEL, type LmmReport, type ReportSite } from '../../protocol/runReportSchema';
 import { structPaletteColour } from '../../protocol/structPalette';
+import { APP_MEMORY_CHART_STYLES, appMemoryChartSvg, appMemoryLegendHtml, appMemorySeries } from './appMemoryChartSvg';
 import { formatCount } from './reportFigures';
 import type { RunState } from './runState';
 
@@ -68,7 +69,7 @@ export function toSarif(report: LmmReport, toolVersion: string): object {
     rules.set(leak.kind, { id: leak.kind, shortDescription: { text: `Memory ${leak.kind.replace('-', ' ')}` } });
     const result: Record<string, unknown> = {
       ruleId: leak.kind,
-      level: 'warning',
+      level: SARIF_LEVEL[findingSeverity(leak.kind)],
       message: { text: `${leak.bytes} bytes in ${leak.blocks} ${leak.struct} blocks are ${leak.kind}` },
       locations: [location(leak.site)],
       codeFlows: [{ threadFlows: [{ locations: leak.stack.map((s) => ({ location: location(s) })) }] }],
@@ -80,7 +81,7 @@ export function toSarif(report: LmmReport, toolVersion: string): object {
     rules.set(error.kind, { id: error.kind, shortDescription: { text: `Memory error: ${error.kind}` } });
     results.push({
       ruleId: error.kind,
-      level: 'error',
+      level: SARIF_LEVEL[findingSeverity(error.kind)],
       message: { text: `${error.message}${error.count > 1 ? ` (${error.count} times)` : ''}` },
       locations: [location(error.site)],
     });
@@ -168,8 +169,15 @@ export function pagesSvg(heap: LmmHeap, maxPages = 400): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width + 240}" height="${Math.max(y, rowHeight)}" role="img" aria-label="Memory map: one row per page">${rows.join('')}</svg>`;
 }
 
+/** A finding's severity as the Problems panel and SARIF give it (a word, coloured, never an icon alone). */
+function severityCell(kind: unknown): string {
+  const severity = findingSeverity(String(kind));
+  return `<span class="severity-${severity}">${severity}</span>`;
+}
+
 export function toHtml(run: RunState, report: LmmReport): string {
   const heap = run.replay.heap;
+  const series = appMemorySeries(run.replay);
   const families = report.families
     .map(
       (f) =>
@@ -179,13 +187,13 @@ export function toHtml(run: RunState, report: LmmReport): string {
   const leaks = report.leaks
     .map(
       (l) =>
-        `<tr><td>${escapeHtml(String(l.kind))}${l.suppressed === true ? ' (suppressed)' : ''}</td><td>${escapeHtml(String(l.struct))}</td><td>${figure(l.blocks)}</td><td>${figure(l.bytes)}</td><td>${escapeHtml(where(l.site))}</td></tr>`,
+        `<tr><td>${severityCell(l.kind)}</td><td>${escapeHtml(String(l.kind))}${l.suppressed === true ? ' (suppressed)' : ''}</td><td>${escapeHtml(String(l.struct))}</td><td>${figure(l.blocks)}</td><td>${figure(l.bytes)}</td><td>${escapeHtml(where(l.site))}</td></tr>`,
     )
     .join('\n');
   const errors = report.errors
     .map(
       (e) =>
-        `<tr><td>${escapeHtml(String(e.kind))}</td><td>${figure(e.count)}</td><td>${escapeHtml(String(e.message))}</td><td>${escapeHtml(where(e.site))}</td></tr>`,
+        `<tr><td>${severityCell(e.kind)}</td><td>${escapeHtml(String(e.kind))}</td><td>${figure(e.count)}</td><td>${escapeHtml(String(e.message))}</td><td>${escapeHtml(where(e.site))}</td></tr>`,
     )
     .join('\n');
   const hints = report.hints
@@ -195,20 +203,23 @@ export function toHtml(run: RunState, report: LmmReport): string {
 <html lang="en"><head><meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <title>LMM Studio report: ${escapeHtml(run.label)}</title>
-<style>body{font-family:system-ui,sans-serif;margin:2em;color:#222;background:#fff}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #bbb;padding:.25em .6em;text-align:left}svg{border:1px solid #ddd;max-width:100%;height:auto}@media (prefers-color-scheme:dark){body{color:#ddd;background:#1e1e1e}svg text{fill:#ddd}}</style>
+<style>body{font-family:system-ui,sans-serif;margin:2em;color:#222;background:#fff}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #bbb;padding:.25em .6em;text-align:left}svg{border:1px solid #ddd;max-width:100%;height:auto}.severity-error{color:#b00020;font-weight:bold}.severity-warning{color:#8a5a00}@media (prefers-color-scheme:dark){body{color:#ddd;background:#1e1e1e}svg text{fill:#ddd}.severity-error{color:#ff8a80}.severity-warning{color:#ffd180}}${APP_MEMORY_CHART_STYLES}</style>
 </head><body>
 <h1>LMM Studio report: ${escapeHtml(run.label)}</h1>
 <p>${escapeHtml(run.status)}${run.message ? ': ' + escapeHtml(run.message) : ''} · ${figure(run.replay.steps, formatCount)} heap operations · ${figure(report.totals.pages, formatCount)} pages · ${figure(report.totals.appMemory, formatCount)} bytes of application memory at the end</p>
 <h2>Memory map at the end</h2>
 ${pagesSvg(heap)}
 ${mapLegendHtml(heap)}
+<h2>Application memory over the run</h2>
+${appMemoryChartSvg(series)}
+${appMemoryLegendHtml(series)}
 <h2>Page families</h2>
 <table><tr><th>struct</th><th>size</th><th>pages (peak)</th><th>mmap/munmap</th><th>TBC/FBC/OBC</th><th>app memory (peak)</th><th>external frag.</th></tr>
 ${families}</table>
 <h2>Leaks</h2>
-${leaks ? `<table><tr><th>kind</th><th>struct</th><th>blocks</th><th>bytes</th><th>allocated at</th></tr>\n${leaks}</table>` : '<p>No leaks.</p>'}
+${leaks ? `<table><tr><th>severity</th><th>kind</th><th>struct</th><th>blocks</th><th>bytes</th><th>allocated at</th></tr>\n${leaks}</table>` : '<p>No leaks.</p>'}
 <h2>Memory errors</h2>
-${errors ? `<table><tr><th>kind</th><th>count</th><th>message</th><th>site</th></tr>\n${errors}</table>` : '<p>None.</p>'}
+${errors ? `<table><tr><th>severity</th><th>kind</th><th>count</th><th>message</th><th>site</th></tr>\n${errors}</table>` : '<p>None.</p>'}
 <h2>Hints</h2>
 ${hints ? `<ul>${hints}</ul>` : '<p>None.</p>'}
 </body></html>

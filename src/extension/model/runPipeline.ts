@@ -8,7 +8,7 @@
  * Free of vscode (unit tested).
  */
 import { afterQueuedEvents, cancelTimer, monotonicMs, startTimer, type TimerHandle } from '../../engine/hostGlobals';
-import { HeapOpKind, type HeapOpBatch } from '../../engine/heapOps';
+import { HeapOpKind, writesBetween, type HeapOpBatch, type HeapWrites, type WritesCursor } from '../../engine/heapOps';
 
 export interface RunPipelineOptions {
   /** Longest stretch of work between two returns to the event loop (one item may run over it). */
@@ -148,6 +148,13 @@ export class RunPipeline {
   }
 }
 
+/** The writes of `batch`'s steps `from … to − 1` (the first piece also takes those before its first step). */
+function writesOf(batch: HeapOpBatch, from: number, to: number, cursor: WritesCursor): { writes?: HeapWrites } {
+  const first = from === 0 ? batch.firstStep - 1 : batch.firstStep + from;
+  const writes = writesBetween(batch.writes, first, batch.firstStep + to - 1, cursor);
+  return writes === undefined ? {} : { writes };
+}
+
 /** Operations per piece when a batch is split so that applying one piece stays short. */
 export const MAX_OPS_PER_PIECE = 1024;
 
@@ -159,6 +166,7 @@ export function splitBatch(batch: HeapOpBatch, maxOps = MAX_OPS_PER_PIECE): Heap
   if (batch.count <= maxOps) return [batch];
   const pieces: HeapOpBatch[] = [];
   let nameIndex = 0;
+  const cursor: WritesCursor = { index: 0, byte: 0 };
   for (let from = 0; from < batch.count; from += maxOps) {
     const to = Math.min(batch.count, from + maxOps);
     let registers = 0;
@@ -172,6 +180,8 @@ export function splitBatch(batch: HeapOpBatch, maxOps = MAX_OPS_PER_PIECE): Heap
       c: batch.c.slice(from, to),
       site: batch.site.slice(from, to),
       names: batch.names.slice(nameIndex, nameIndex + registers),
+      ...(batch.fields === undefined ? {} : { fields: batch.fields.slice(nameIndex, nameIndex + registers) }),
+      ...writesOf(batch, from, to, cursor),
     });
     nameIndex += registers;
   }

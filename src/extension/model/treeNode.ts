@@ -2,6 +2,7 @@
  * A tree row as the LMM side panel shows it, free of the vscode module so the tree models are
  * tested with plain mocha. `src/extension/treeViews.ts` turns these into `vscode.TreeItem`s.
  */
+import type { SuppressFindingArgs } from '../../protocol/lspMessages';
 import type { ReportSite } from '../../protocol/runReportSchema';
 
 export interface TreeNode {
@@ -22,6 +23,8 @@ export interface TreeNode {
   address?: number;
   /** For menus (`viewItem == …`). */
   contextValue?: string;
+  /** A leak row of a harness run: what its Suppress action silences. */
+  suppress?: SuppressFindingArgs;
 }
 
 /** Rows shown under one parent at most; the rest are summarised, so 10,000 pages stay cheap. */

@@ -79,6 +79,7 @@ Object.freeze(BufferView);
 function setText(s: ViewState, value: unknown): void {
   if (dead(s)) return;
   writeCString(s.d, s.o, s.n, String(value ?? ''), `buffer of ${s.n} bytes`, s.a);
+  viewHost().wrote(s.x, s.n, s.d, s.o);
 }
 
 function byteAt(view: ViewState, i: number): number {
@@ -113,7 +114,10 @@ export function makeBufferView(d: DataView, o: number, allocId: number, address:
       set(_target, key, value) {
         const i = byteIndex(key);
         if (i !== undefined) {
-          if (usableByte(state, i, true)) state.d.setUint8(state.o + i, Number(value) & 255);
+          if (usableByte(state, i, true)) {
+            state.d.setUint8(state.o + i, Number(value) & 255);
+            viewHost().wrote(state.x + i, 1, state.d, state.o + i);
+          }
           return true;
         }
         if (key === 'text') {

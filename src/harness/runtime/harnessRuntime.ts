@@ -6,7 +6,7 @@
  */
 import type { MemoryAccess, MemoryErrorKind, MemoryErrorRecord, RootRecord, RunData, Site } from '../../analysis/analysisInput';
 import { META_SIZE } from '../../engine/constants';
-import { HeapOpKind, HeapOpRecorder, type HeapOpBatch } from '../../engine/heapOps';
+import { HeapOpKind, HeapOpRecorder, type HeapOpBatch, type RecordedField } from '../../engine/heapOps';
 import { BUF_FAMILY_NAME, isBufferFamily, LmmHeap, quotedName } from '../../engine/lmmHeap';
 import { BUF_STRUCT, declaredStructs, layoutOf, structInfo, structLayout, type StructInfo } from '../api/structLayout';
 import { AllocationLog } from './allocationLog';
@@ -173,7 +173,8 @@ export class HarnessRuntime implements ViewHost {
     const info = this.requireStruct(cls, 'MM_REG_STRUCT');
     const size = layoutOf(info).size;
     const family = this.heap.register(info.name, size);
-    this.record(HeapOpKind.Register, size, 0, family, info.name);
+    const fields = structLayout(info).fields.map(({ name, type, offset, size }) => ({ name, type, offset, size }));
+    this.record(HeapOpKind.Register, size, 0, family, info.name, fields);
     if (family >= 0) {
       this.familyOf.set(info, family);
       return;
@@ -285,6 +286,7 @@ export class HarnessRuntime implements ViewHost {
     const toOffset = moved - kernel.pageOf(moved);
     const bytes = oldUnits * this.heap.families[family]!.structSize;
     for (let i = 0; i < bytes; i++) to.setUint8(toOffset + i, from.getUint8(fromOffset + i));
+    if (bytes > 0) this.recorder.recordWrite(moved, bytes, to, toOffset);
     this.freeBlock(id, address);
     return this.blockView(info, newId, moved, units);
   }
@@ -543,6 +545,10 @@ export class HarnessRuntime implements ViewHost {
     return log.unitsOf(id) * this.heap.families[log.familyOf(id)]!.structSize;
   }
 
+  wrote(address: number, size: number, page: DataView, offset: number): void {
+    this.recorder.recordWrite(address, size, page, offset);
+  }
+
   describe(id: number): string {
     if (id < 0) return 'the block';
     const log = this.allocations;
@@ -665,9 +671,9 @@ export class HarnessRuntime implements ViewHost {
     return this.allocations.add(address, units, family, this.paths.current, this.recorder.steps - 1);
   }
 
-  private record(kind: HeapOpKind, a: number, b: number, c: number, name: string | undefined): void {
+  private record(kind: HeapOpKind, a: number, b: number, c: number, name: string | undefined, fields?: RecordedField[]): void {
     const path = this.paths.current;
-    this.recorder.record(kind, a, b, c, this.paths.innermost(path), name);
+    this.recorder.record(kind, a, b, c, this.paths.innermost(path), name, fields);
     if (this.opPathCount === this.opPaths.length) this.opPaths = grow(this.opPaths);
     this.opPaths[this.opPathCount++] = path;
     // Only stream here: stopping in the middle of an API call would leave its bookkeeping half done

@@ -37,6 +37,11 @@ export interface ViewHost {
   pointerView(address: number, target: StructInfo): StructView | null;
   /** A human name for an allocation, for messages. */
   describe(allocId: number): string;
+  /**
+   * The program wrote `size` bytes at `address` (at `offset` in the page view `page`): the
+   * bytes become part of the recorded run, so time travel shows what the program wrote.
+   */
+  wrote(address: number, size: number, page: DataView, offset: number): void;
 }
 
 /** What a view knows about its bytes; never reachable from the view's properties. */
@@ -119,6 +124,7 @@ interface ViewClass {
   units(view: object): number;
   page(view: object): DataView;
   offset(view: object): number;
+  address(view: object): number;
 }
 
 const viewClasses = new WeakMap<StructInfo, ViewClass>();
@@ -171,6 +177,7 @@ function newViewClass(info: StructInfo): ViewClass {
   let units!: (view: object) => number;
   let page!: (view: object) => DataView;
   let offset!: (view: object) => number;
+  let address!: (view: object) => number;
   const View = class {
     readonly #d: DataView;
     readonly #o: number;
@@ -191,9 +198,10 @@ function newViewClass(info: StructInfo): ViewClass {
       units = (v) => (v as InstanceType<typeof View>).#n;
       page = (v) => (v as InstanceType<typeof View>).#d;
       offset = (v) => (v as InstanceType<typeof View>).#o;
+      address = (v) => (v as InstanceType<typeof View>).#x;
     }
   };
-  return { View, state, allocation, units, page, offset };
+  return { View, state, allocation, units, page, offset, address };
 }
 
 function viewClass(info: StructInfo): ViewClass {
@@ -316,7 +324,7 @@ function fieldAccessor(info: StructInfo, field: ResolvedField, cls: ViewClass): 
           host.badAccess(s, true, off, size, name);
           return;
         }
-        copyStruct(s.d, s.o + off, value, size, `${info.name}.${name}`);
+        if (copyStruct(s.d, s.o + off, value, size, `${info.name}.${name}`)) host.wrote(s.x + off, size, s.d, s.o + off);
       },
     };
   }
@@ -340,7 +348,7 @@ function fieldAccessor(info: StructInfo, field: ResolvedField, cls: ViewClass): 
   const fallback = zeroOf(type);
   const size = field.size;
   // The hot path: a few private reads of `this` (each a TypeError when `this` is no view of this struct).
-  const { allocation, units, page, offset } = cls;
+  const { allocation, units, page, offset, address } = cls;
   return {
     get(this: StructView) {
       const a = allocation(this);
@@ -357,7 +365,10 @@ function fieldAccessor(info: StructInfo, field: ResolvedField, cls: ViewClass): 
         return;
       }
       writingAllocation = a;
-      write(page(this), offset(this) + off, value);
+      const d = page(this);
+      const o = offset(this) + off;
+      write(d, o, value);
+      host.wrote(address(this) + off, size, d, o);
     },
   };
 }
@@ -475,14 +486,16 @@ export function addressOfValue(value: unknown, where: string): number {
   throw new TypeError(`${where}: a pointer field takes a struct view, null or an address, not ${typeof value}`);
 }
 
-function copyStruct(d: DataView, o: number, value: unknown, size: number, where: string): void {
+/** Copies the struct `value` views into `size` bytes at `o` of `d`; false when nothing was copied. */
+function copyStruct(d: DataView, o: number, value: unknown, size: number, where: string): boolean {
   const source = viewState(value);
   if (source === undefined) throw new TypeError(`${where}: assign a struct view (it is copied, like a C struct assignment)`);
   if (unusable(source)) {
     host.badAccess(source, false, 0, size, `${source.info.name} (the whole struct, copied)`);
-    return;
+    return false;
   }
   for (let i = 0; i < size; i++) d.setUint8(o + i, source.d.getUint8(source.o + i));
+  return true;
 }
 
 export function readCString(d: DataView, o: number, n: number): string {
@@ -609,8 +622,10 @@ function arrayView(base: ViewState, off: number, elementType: FieldType, length:
         const o = checked(i, true);
         if (o < 0) return true;
         writingAllocation = base.a;
-        if (structTarget) copyStruct(base.d, o, value, elementSize, where);
-        else write!(base.d, o, value);
+        if (structTarget) {
+          if (!copyStruct(base.d, o, value, elementSize, where)) return true;
+        } else write!(base.d, o, value);
+        host.wrote(base.x + off + i * elementSize, elementSize, base.d, o);
       }
       return true;
     },

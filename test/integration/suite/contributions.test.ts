@@ -2,10 +2,11 @@
 // the LMM commands (registered, not only declared), the LMM views and the settings.
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { PALETTE_COMMANDS } from '../../../src/extension/contributions';
+import { MENU_COMMANDS, PALETTE_COMMANDS } from '../../../src/extension/contributions';
 import { activateLmm, extensionId } from './lmmExtension';
 
-const lmmCommands = Object.values(PALETTE_COMMANDS);
+// Declared in the manifest: the palette's commands and those that only menus show (with a title and icon).
+const lmmCommands = [...Object.values(PALETTE_COMMANDS), ...Object.values(MENU_COMMANDS)];
 
 describe('LMM Studio in VS Code: activation and contributions', () => {
   it('activates and returns the test API', async () => {

@@ -238,7 +238,8 @@ describe('toSarif', () => {
     const ruleIds = run.tool.driver.rules.map((r) => r.id);
     assert.ok(ruleIds.includes('definitely-lost') && ruleIds.includes('use-after-free') && ruleIds.includes('struct-too-large'));
     const leak = run.results.find((r) => r.ruleId === 'definitely-lost')!;
-    assert.equal(leak.level, 'error');
+    // A lost block is a warning, as in the Problems panel (memory errors are the errors).
+    assert.equal(leak.level, 'warning');
     assert.equal(run.tool.driver.rules[leak.ruleIndex]!.id, 'definitely-lost');
     assert.deepEqual(leak.locations[0]!.physicalLocation, {
       artifactLocation: { uri: 'file:///work/examples/test.lmm.ts' },

@@ -5,7 +5,14 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { COMMANDS, CONTEXT_KEYS, INTERNAL_COMMANDS, PALETTE_COMMANDS, TREE_VIEWS } from '../../../src/extension/contributions';
+import {
+  COMMANDS,
+  CONTEXT_KEYS,
+  INTERNAL_COMMANDS,
+  MENU_COMMANDS,
+  PALETTE_COMMANDS,
+  TREE_VIEWS,
+} from '../../../src/extension/contributions';
 import { SETTING_DEFAULTS, settingFrom } from '../../../src/extension/model/settingsSchema';
 
 const root = path.resolve(__dirname, '../../..');
@@ -32,11 +39,15 @@ function commandsIn(value: unknown, found: string[] = []): string[] {
 }
 
 describe('contributions: package.json against the code tables', () => {
-  it('declares exactly the palette commands, and none of the internal ones', () => {
+  it('declares exactly the palette and menu commands, none of the internal ones, and hides the menu ones from the palette', () => {
     const declared: string[] = (contributes.commands as { command: string }[]).map((c) => c.command).sort();
-    const palette: string[] = Object.values(PALETTE_COMMANDS).sort();
-    assert.deepEqual(declared, palette);
+    const listed: string[] = [...Object.values(PALETTE_COMMANDS), ...Object.values(MENU_COMMANDS)].sort();
+    assert.deepEqual(declared, listed);
     for (const internal of Object.values(INTERNAL_COMMANDS)) assert.ok(!declared.includes(internal), internal);
+    const palette = contributes.menus.commandPalette as { command: string; when: string }[];
+    for (const command of Object.values(MENU_COMMANDS)) {
+      assert.equal(palette.find((entry) => entry.command === command)?.when, 'false', `${command} is hidden from the palette`);
+    }
   });
 
   it('every menu entry and welcome-view link names a command the extension registers (or a VS Code one)', () => {
@@ -61,7 +72,12 @@ describe('contributions: package.json against the code tables', () => {
     const settingsInWhen = new Set(['lmm.runOnSave']);
     for (const key of keys) {
       if (key.startsWith('lmm.') && !settingsInWhen.has(key))
-        assert.ok(contextKeys.has(key) || Object.values(COMMANDS).some((c) => c === key), `when clause reads ${key}`);
+        assert.ok(
+          contextKeys.has(key) ||
+            Object.values(COMMANDS).some((c) => c === key) ||
+            Object.values(TREE_VIEWS).some((v) => v === key),
+          `when clause reads ${key}`,
+        );
     }
     for (const key of contextKeys) assert.ok(keys.has(key), `${key} is set but no when clause reads it`);
   });

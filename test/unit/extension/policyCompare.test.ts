@@ -199,7 +199,7 @@ describe('policy lab in the extension', () => {
       assert.match(chart[1]!, /Mapped bytes over \d+ operations under lmm-classic, hybrid, and the live payload \(dashed\)/);
       assert.equal((chart[2]!.match(/<polyline class="c\d"/g) ?? []).length, 2);
       assert.equal((chart[2]!.match(/<polyline class="payload"/g) ?? []).length, 1);
-      assert.match(peakHtml, /\.c0\{stroke:var\(--vscode-charts-blue\)\}/);
+      assert.match(peakHtml, /body \.c0\{stroke:var\(--vscode-charts-blue,#59a4f9\)\}/);
       // Every point lies inside the chart, and the highest is the larger peak at the top.
       const ys = [...chart[2]!.matchAll(/points="([^"]*)"/g)].flatMap((m) =>
         m[1]!.split(' ').map((p) => Number(p.split(',')[1])),

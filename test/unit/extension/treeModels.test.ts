@@ -159,6 +159,36 @@ describe('extension tree models', () => {
     assert.deepEqual(leakNodes(undefined), []);
   });
 
+  it('Leaks: a harness run’s unsuppressed leak rows carry their Suppress (the menu’s viewItem), a trace’s do not', () => {
+    const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
+      contributes: { menus: Record<string, { command: string; when: string }[]> };
+    };
+    const menu = manifest.contributes.menus['view/item/context']!.filter((m) => m.command === 'lmm.suppressFinding');
+    assert.ok(menu.length > 0);
+    const suppressible = (node: TreeNode) => menu.every((m) => m.when.includes(`viewItem == ${node.contextValue}`));
+    const site = { file: '/w/h.lmm.ts', line: 12, column: 13 };
+    const stack = [site, { file: '/w/h.lmm.ts', line: 30, column: 3 }];
+    const leaks: ReportLeak[] = [
+      { kind: 'definitely-lost', struct: 'node_t', blocks: 1, bytes: 24, site, stack, suppressed: false },
+      { kind: 'definitely-lost', struct: 'list_t', blocks: 1, bytes: 24, site, stack, suppressed: true },
+    ];
+    const trace = runOfTrace('reg s 16\nalloc a s 1');
+    trace.report = { ...(trace.report as LmmReport), leaks };
+    const harness = new RunStore().begin({ kind: 'harness', file: '/w/h.lmm.ts', label: 'h', replay: trace.replay, sites: [] });
+    harness.report = trace.report;
+    const [open, suppressed] = kids(leakNodes(harness)[0]!);
+    assert.deepEqual(open!.suppress, { harnessFile: '/w/h.lmm.ts', kind: 'definitely-lost', struct: 'node_t', stack });
+    assert.equal(suppressible(open!), true);
+    assert.equal(suppressed!.suppress, undefined, 'already suppressed');
+    assert.equal(suppressible(suppressed!), false);
+    for (const row of kids(leakNodes(trace)[0]!)) {
+      assert.equal(row.suppress, undefined, 'a trace has no .lmmsupp');
+      assert.equal(suppressible(row), false);
+    }
+    // The rows under a record (blocks, frames) are not findings of their own.
+    for (const row of kids(open!)) assert.equal(suppressible(row), false, row.label);
+  });
+
   it('the replay refuses batches out of order (a lost message would silently corrupt the heap)', () => {
     const result = traceRun('/w/t.trace', allocatedOnly, 16);
     const replay = new HeapReplay({ pageSize: 4096, eventsKept: 100 });

@@ -131,7 +131,15 @@ describe('the HTML export escapes every text', () => {
       'td',
       'ul',
       'li',
+      'span',
+      'line',
+      'polyline',
+      'circle',
     ]);
     assert.deepEqual([...new Set(tags.filter((tag) => !allowed.has(tag)))], [], 'only the page template’s own elements');
+    // The chart of the run is drawn from the replayed heap, not from the forged figures: it is there, in numbers.
+    const chart = /<h2>Application memory over the run<\/h2>\n<svg class="chart"[^>]*aria-label="([^"]*)"/.exec(html);
+    assert.ok(chart, 'the chart is in the export');
+    assert.equal(chart[1], 'Application memory over 2 steps: peak 72 B at step 2.');
   });
 });

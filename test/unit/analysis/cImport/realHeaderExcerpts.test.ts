@@ -1,0 +1,275 @@
+/**
+ * `lmm import-c` on minimal reproductions of what real headers do (test/fixtures/c-headers/):
+ * every class it writes, laid out by the harness decorators themselves, must equal the C
+ * compiler's sizeof, _Alignof, offsetof and bit positions, including the members of anonymous
+ * structs and unions, which C reaches only through the enclosing record.
+ */
+import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { transformSync } from 'esbuild';
+import { importCHeader, type ImportedStruct } from '../../../../src/analysis/cImport/importCHeader';
+import { probeLayouts } from '../../../../src/cli/cLayoutProbe';
+import { CliError } from '../../../../src/cli/cliIo';
+import { importCCommand } from '../../../../src/cli/importCCommand';
+import { createLmmStudioModule } from '../../../../src/harness/api/lmmStudioModule';
+import { declaredStructs, layoutOf, structInfo, type StructInfo } from '../../../../src/harness/api/structLayout';
+import type { HarnessRuntime } from '../../../../src/harness/runtime/harnessRuntime';
+import { compilerOrSkip } from '../../../support/cCompiler';
+
+const FIXTURES = resolve(__dirname, '../../../fixtures/c-headers');
+/** The headers that import whole (included-error/ holds one that must not). */
+const CORPUS = readdirSync(FIXTURES)
+  .filter((f) => f.endsWith('.h'))
+  .sort();
+
+function run(args: string[]): { status: number; stdout: string; stderr: string } {
+  let stdout = '';
+  let stderr = '';
+  const io = { stdout: (s: string) => void (stdout += s), stderr: (s: string) => void (stderr += s) };
+  try {
+    const status = importCCommand(args, io);
+    return { status, stdout, stderr };
+  } catch (error) {
+    if (error instanceof CliError) return { status: 2, stdout, stderr: stderr + error.message };
+    throw error;
+  }
+}
+
+/** Declares the generated harness's classes with the real decorators; returns them in order. */
+function declareClasses(source: string): StructInfo[] {
+  const code = transformSync(source, { loader: 'ts', format: 'cjs', target: 'es2022' }).code;
+  const api = createLmmStudioModule({ paths: {} } as unknown as HarnessRuntime);
+  const before = declaredStructs.length;
+  const module = { exports: {} };
+  new Function('require', 'module', 'exports', code)(() => api, module, module.exports);
+  return declaredStructs.slice(before);
+}
+
+/**
+ * One line per number the harness gives (size, align, each member's offset or bit position), and
+ * the C statement that prints the compiler's number for it. Members of a class with no C name of
+ * its own (an anonymous or untagged record) are asked about through the enclosing struct.
+ */
+function compareLines(
+  classes: StructInfo[],
+  structs: ImportedStruct[],
+  macros: ReadonlySet<string>,
+): { c: string[]; expected: string[] } {
+  const byName = new Map(structs.map((s) => [s.name, s]));
+  const c: string[] = [];
+  const expected: string[] = [];
+  const unnamed = (s: ImportedStruct | undefined) => s === undefined || s.cName.startsWith('anonymous ');
+  for (const info of classes) {
+    const s = byName.get(info.name);
+    if (unnamed(s)) continue;
+    const layout = layoutOf(info);
+    c.push(`printf("${info.name} size %zu align %zu\\n", sizeof(${s!.cName}), _Alignof(${s!.cName}));`);
+    expected.push(`${info.name} size ${layout.size} align ${layout.align}`);
+    const walk = (record: StructInfo, base: number, prefix: string, label: string): void => {
+      const members = byName.get(record.name)!.cMembers;
+      layoutOf(record).fields.forEach((f, k) => {
+        const m = members[k];
+        if (m === null || m === undefined) return;
+        if (f.fieldType.kind === 'struct') {
+          const inner = structInfo(f.fieldType.target())!;
+          if (unnamed(byName.get(inner.name)))
+            walk(inner, base + f.offset, m.member === null ? prefix : `${prefix}${m.member}.`, `${label}.${f.name}`);
+          if (m.member === null) return;
+        }
+        const designator = `${prefix}${m.member}`;
+        // A member named like a macro cannot be asked about by name (the macro would expand).
+        if (designator.split('.').some((part) => macros.has(part))) return;
+        if (f.fieldType.kind === 'bits') {
+          if (f.fieldType.width === 0) return;
+          c.push(
+            `{ ${s!.cName} v; memset(&v, 0, sizeof v); v.${designator} = -1; bitsOf((const unsigned char *)&v, sizeof v, "${label}.${f.name}"); }`,
+          );
+          expected.push(`${label}.${f.name} bits ${base * 8 + f.bitOffset!} ${f.fieldType.width}`);
+        } else {
+          c.push(`printf("${label}.${f.name} offset %zu\\n", offsetof(${s!.cName}, ${designator}));`);
+          expected.push(`${label}.${f.name} offset ${base + f.offset}`);
+        }
+      });
+    };
+    walk(info, 0, '', info.name);
+  }
+  return { c, expected };
+}
+
+/** What the compiler prints for `lines` with `header` included. */
+function compilerNumbers(cc: string, header: string, lines: string[]): string[] {
+  const program = [
+    '#include <stdio.h>',
+    '#include <stddef.h>',
+    '#include <string.h>',
+    `#include ${JSON.stringify(header)}`,
+    'static void bitsOf(const unsigned char *p, size_t n, const char *name) {',
+    '  int first = -1, count = 0;',
+    '  for (size_t i = 0; i < n * 8; i++) if (p[i / 8] >> (i % 8) & 1) { if (first < 0) first = (int)i; count++; }',
+    '  printf("%s bits %d %d\\n", name, first, count);',
+    '}',
+    'int main(void) {',
+    ...lines,
+    'return 0; }',
+  ];
+  const dir = mkdtempSync(join(tmpdir(), 'lmm-header-excerpts-'));
+  try {
+    writeFileSync(join(dir, 'p.c'), program.join('\n') + '\n');
+    execFileSync(cc, ['-std=gnu11', '-w', '-o', join(dir, 'p'), join(dir, 'p.c')]);
+    const out = execFileSync(join(dir, 'p'), { encoding: 'utf8' }).trim();
+    return out === '' ? [] : out.split('\n');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('lmm import-c on excerpts of real headers, against the C compiler', function () {
+  this.timeout(60_000);
+
+  for (const mode of ['cc', 'no-cc'] as const) {
+    it(`writes every class of the corpus with the compiler's layout (${mode === 'cc' ? "the compiler's preprocessor" : 'the built-in preprocessor'})`, function () {
+      const cc = compilerOrSkip(this);
+      let compared = 0;
+      for (const file of CORPUS) {
+        const header = join(FIXTURES, file);
+        const dir = mkdtempSync(join(tmpdir(), 'lmm-header-excerpts-'));
+        try {
+          const output = join(dir, 'harness.ts');
+          const result = run([header, '-o', output, ...(mode === 'no-cc' ? ['--no-cc'] : [])]);
+          assert.equal(result.status, 0, `${file}: exit 0 (every struct written exactly)\n${result.stderr}`);
+          assert.doesNotMatch(result.stderr, /^\s+at /m, `${file}: no stack trace`);
+          const source = readFileSync(output, 'utf8');
+          const structs = importCHeader(readForMembers(cc, header, mode), file, { preprocessed: mode === 'cc' }).structs;
+          const { c, expected } = compareLines(declareClasses(source), structs, objectMacros(readFileSync(header, 'utf8')));
+          assert.ok(expected.length > 0, `${file}: something was compared`);
+          assert.deepEqual(compilerNumbers(cc, header, c), expected, `${file}: the harness's layouts equal the compiler's`);
+          compared += expected.length;
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      }
+      assert.ok(compared >= 50, `compared ${compared} numbers`);
+    });
+  }
+
+  it('asks the compiler about the members of anonymous structs and unions, and of untagged member records', function () {
+    const cc = compilerOrSkip(this);
+    const header = join(FIXTURES, 'anonymous-members.h');
+    const structs = importCHeader(
+      execFileSync(cc, ['-E', '-x', 'c', '-std=gnu11', header], { encoding: 'utf8' }),
+      'anonymous-members.h',
+      { preprocessed: true },
+    ).structs;
+    assert.equal(probeLayouts(cc, header, [], [], structs).differences.size, 0, 'the true layouts agree');
+    // Move one bit-field inside the anonymous struct, and one member of the untagged union:
+    // the compiler check must see both, though neither record has a C name of its own.
+    const moved = (name: string, member: string, by: number) =>
+      structs.map((s) =>
+        s.name !== name ? s : { ...s, cMembers: s.cMembers.map((m) => (m?.member === member ? { ...m, bit: m.bit + by } : m)) },
+      );
+    const bitField = structs.find((s) => s.cMembers.some((m) => m?.member === 'syn'))!.name;
+    const differences = probeLayouts(cc, header, [], [], moved(bitField, 'syn', 1)).differences;
+    assert.match(differences.get('struct segment_header') ?? '', /bit-field syn at bit 73, the importer at bit 74/);
+    const payload = structs.find((s) => s.cMembers.some((m) => m?.member === 'pointer'))!.name;
+    const unionMoved = probeLayouts(cc, header, [], [], moved(payload, 'pointer', 32)).differences;
+    assert.match(unionMoved.get('tagged_entry') ?? '', /puts payload\.pointer at offset 8, the importer at 12/);
+  });
+
+  for (const mode of ['cc', 'no-cc'] as const) {
+    it(`names the included file a syntax error is in, with its line (${mode})`, function () {
+      if (mode === 'cc') compilerOrSkip(this);
+      const result = run([join(FIXTURES, 'included-error/main.h'), ...(mode === 'no-cc' ? ['--no-cc'] : [])]);
+      assert.equal(result.status, 2);
+      assert.match(result.stderr, /broken-part\.h:4: string or character literal is not closed/);
+      assert.doesNotMatch(result.stderr, /main\.h:4:/);
+    });
+  }
+
+  for (const mode of ['cc', 'no-cc'] as const) {
+    it(`names the included file a member message is about, with its line (${mode})`, function () {
+      if (mode === 'cc') compilerOrSkip(this);
+      const result = run([join(FIXTURES, 'included-notes/main.h'), ...(mode === 'no-cc' ? ['--no-cc'] : [])]);
+      assert.equal(result.status, 1, result.stderr);
+      assert.match(
+        result.stderr,
+        /included-notes\/callbacks\.h:5: struct callback_table\.on_event: a function pointer has no harness equivalent/,
+      );
+      assert.doesNotMatch(result.stderr, /main\.h:5:/);
+      assert.match(result.stderr, /import-c: 1 struct\(s\) written, 1 flagged, 0 dropped, 1 message\(s\)/);
+    });
+  }
+
+  it('says once what a header included twice says (built-in preprocessor)', () => {
+    const result = run([join(FIXTURES, 'unguarded-twice/main.h'), '--no-cc']);
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stderr.match(/config\.h:2: #include <stddef\.h> skipped/g)?.length, 1, result.stderr);
+  });
+
+  it('checks the members of a struct whose other members are reached through macros of the same name', function () {
+    compilerOrSkip(this);
+    const result = run([join(FIXTURES, 'macro-named-members.h')]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.doesNotMatch(result.stderr, /not checked against the compiler/);
+  });
+
+  it('imports the structs of the system headers a header only gathers (time.h, sys/stat.h)', function () {
+    const cc = compilerOrSkip(this);
+    const header = join(FIXTURES, 'gathers-system-headers/clock.h');
+    const dir = mkdtempSync(join(tmpdir(), 'lmm-header-excerpts-'));
+    try {
+      const output = join(dir, 'harness.ts');
+      const result = run([header, '-o', output]);
+      assert.equal(result.status, 0, result.stderr);
+      assert.match(result.stderr, /clock\.h:1: defines no struct itself: importing the \d+ that the headers it includes define/);
+      assert.match(result.stderr, /^ {2}tm {2,}56 bytes, align 8$/m);
+      const structs = importCHeader(readForMembers(cc, header, 'cc'), 'clock.h', { preprocessed: true }).structs;
+      const { c, expected } = compareLines(declareClasses(readFileSync(output, 'utf8')), structs, new Set());
+      assert.ok(expected.length >= 12, 'struct tm and more compared');
+      assert.deepEqual(compilerNumbers(cc, header, c), expected);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('continues a string literal over a backslash-newline (built-in preprocessor)', () => {
+    const text = [
+      '#define LONG_TEXT "starts here \\',
+      '  ends here"',
+      '#if 0',
+      '#error "an error text that goes on \\',
+      '  over two lines"',
+      '#endif',
+      'struct after { int x; };',
+    ].join('\n');
+    const result = importCHeader(text, 'continued.h');
+    assert.deepEqual(result.notes, []);
+    assert.deepEqual(
+      result.structs.map((s) => [s.name, s.line, s.status]),
+      [['after', 7, 'written']],
+    );
+  });
+
+  it('refuses an endless input (a device) instead of reading it until memory runs out', function () {
+    if (!existsSync('/dev/zero')) this.skip();
+    const started = Date.now();
+    const result = run(['/dev/zero', '--no-cc']);
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /^\/dev\/zero: not a regular file/);
+    assert.ok(Date.now() - started < 10_000, 'refused quickly');
+  });
+});
+
+/** The names the header #defines (without arguments). */
+function objectMacros(text: string): Set<string> {
+  return new Set([...text.matchAll(/^\s*#\s*define\s+([A-Za-z_]\w*)(?!\()/gm)].map((m) => m[1]!));
+}
+
+/** The importer's reading of the header, for the C member designators of each class's fields. */
+function readForMembers(cc: string, header: string, mode: 'cc' | 'no-cc'): string {
+  return mode === 'cc'
+    ? execFileSync(cc, ['-E', '-x', 'c', '-std=gnu11', header], { encoding: 'utf8' })
+    : readFileSync(header, 'utf8');
+}
