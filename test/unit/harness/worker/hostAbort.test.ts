@@ -23,18 +23,22 @@ const ABORTING_HARNESSES = {
 
 /** The command lines of this process's live child processes that are harness hosts (Linux /proc). */
 function harnessHostChildren(): string[] {
+  return harnessHostPids().map((pid) => pid.cmdline);
+}
+
+function harnessHostPids(): Array<{ pid: number; cmdline: string }> {
   const children = readdirSync('/proc/self/task').flatMap((task) =>
     readFileSync(`/proc/self/task/${task}/children`, 'utf8').split(' ').filter(Boolean),
   );
   return children
     .map((pid) => {
       try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+        return { pid: Number(pid), cmdline: readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ') };
       } catch {
-        return ''; // ended meanwhile
+        return { pid: Number(pid), cmdline: '' }; // ended meanwhile
       }
     })
-    .filter((cmdline) => cmdline.includes('harness-host'));
+    .filter(({ cmdline }) => cmdline.includes('harness-host'));
 }
 
 async function noHarnessHostWithin(ms: number): Promise<string[]> {
@@ -133,5 +137,22 @@ describe('the harness host: a V8 abort ends the harness process, not the caller'
       assert.equal(run.outcome, outcome, run.message);
       assert.deepEqual(await noHarnessHostWithin(1000), [], `after a run that ended ${outcome}`);
     }
+  });
+
+  it('a harness process killed from outside (an OOM killer) ends the run as a crash naming the signal', async () => {
+    const handle = runHarness(probe.write('killed.lmm.ts', `export default function main() { for (;;) {} }\n`), {
+      timeLimitMs: 30_000,
+    });
+    const startedAt = Date.now();
+    let hosts = harnessHostPids();
+    while (hosts.length === 0 && Date.now() - startedAt < 10_000) {
+      await new Promise((r) => setTimeout(r, 20));
+      hosts = harnessHostPids();
+    }
+    assert.equal(hosts.length, 1);
+    process.kill(hosts[0]!.pid, 'SIGKILL');
+    const run = await handle.result;
+    assert.equal(run.outcome, 'crashed', run.message);
+    assert.match(run.message!, /: the harness process ended by SIGKILL before the run did$/);
   });
 });
