@@ -6,7 +6,7 @@
  * forked, in a temporary directory).
  */
 import * as esbuild from 'esbuild';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -41,7 +41,10 @@ async function loadBundles(): Promise<HarnessBundles> {
       esbuild.build({ ...HARNESS_WORKER_BUILD, entryPoints: [join(sourceDir, 'worker', entry)], write: false }),
     ),
   );
-  const hostFile = join(mkdtempSync(join(tmpdir(), 'lmm-harness-host-')), 'harness-host.js');
+  const hostDir = mkdtempSync(join(tmpdir(), 'lmm-harness-host-'));
+  // Kept while this process may start runs; removed when it exits.
+  process.once('exit', () => rmSync(hostDir, { recursive: true, force: true }));
+  const hostFile = join(hostDir, 'harness-host.js');
   writeFileSync(hostFile, host!.outputFiles[0]!.text);
   return { worker: { code: worker!.outputFiles[0]!.text }, hostFile };
 }
