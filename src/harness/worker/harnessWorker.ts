@@ -58,11 +58,12 @@ async function runHarness(): Promise<void> {
       // SES takes a plain object here (its .d.ts says Map).
       globals: { Date, Math, ...boundedBufferConstructors(memoryLimitBytes) } as unknown as Map<string, unknown>,
     });
-    const harnessFunction = compartment.evaluate(`${input.harnessCode}\n//# sourceURL=${input.harnessScriptName}\n`, {
-      // SES's direct-eval check is a text search too: it would refuse `eval(` inside a string.
-      // A direct eval in the harness is the Compartment's, confined like the rest of its code.
+    const withHooks = compartment.evaluate(`${input.harnessCode}\n//# sourceURL=${input.harnessScriptName}\n`, {
+      // SES's direct-eval check is a text search: it would refuse `eval(` inside a string. The
+      // compiler has made every eval of the harness an indirect one already.
       __rejectSomeDirectEvalExpressions__: false,
-    }) as (...args: unknown[]) => void;
+    }) as (...hooks: unknown[]) => (...args: unknown[]) => void;
+    const harnessFunction = withHooks(...run.hooks);
     const globals = compartment.globalThis;
     const module = { exports: {} as Record<string, unknown> };
     const require = harden((name: unknown) => {
