@@ -65,6 +65,8 @@ export interface SandboxRun {
   timeLimitSite(error: unknown): Site | null | undefined;
   /** Whether `error` is the harness calling `exit(status)` (a normal end). */
   isExit(error: unknown): boolean;
+  /** Ends the run at the harness's next loop turn, as the time limit does (the heap is reported). */
+  stop(): void;
 }
 
 // The runtime's stop and exit() are thrown into harness code, which may catch them: their classes must not change.
@@ -177,6 +179,9 @@ export function startRun(options: SandboxRunOptions, callbacks: SandboxCallbacks
     },
     isExit(error: unknown) {
       return error instanceof HarnessExit;
+    },
+    stop() {
+      runtime.timedOut = true;
     },
     timeLimitSite(error: unknown) {
       if (!(error instanceof TimeLimitExceeded)) return undefined;
