@@ -19,6 +19,7 @@ import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { Site } from '../analysis/analysisInput';
 import type { LeakCheckReport } from '../analysis/runReport';
+import { parseSuppressions, SuppressionSyntaxError } from '../analysis/suppressions';
 import { compileHarness, HarnessCompileError, siteText, type CompiledHarness } from './compile/compileHarness';
 import { harnessBundles } from './harnessBundles';
 import type { MemoryErrorsUpdate, RuntimeBatch } from './runtime/harnessRuntime';
@@ -153,6 +154,11 @@ export function runHarness(file: string, options: HarnessRunOptions = {}): Harne
   validateRunOptions(options);
   const result = (async (): Promise<HarnessRunResult> => {
     const started = Date.now();
+    // A malformed suppressions file is the user's to fix, at its line, before anything runs.
+    const suppressionsProblem = suppressionsSyntaxProblem(options.suppressions);
+    if (suppressionsProblem !== undefined) {
+      return { outcome: 'compile-error', message: suppressionsProblem, sites: [], timings: { compileMs: 0, runMs: 0 } };
+    }
     const absolute = resolve(file);
     const displayName = options.displayName ?? ((p: string) => (p === absolute ? file : p));
     let compiled: CompiledHarness;
@@ -247,6 +253,18 @@ export function validateRunOptions(options: HarnessRunOptions): void {
   }
 }
 
+/** `FILE:LINE: what is wrong` with a suppressions text, or undefined when it parses. */
+function suppressionsSyntaxProblem(suppressions: HarnessRunOptions['suppressions']): string | undefined {
+  if (suppressions === undefined) return undefined;
+  try {
+    parseSuppressions(suppressions.text, suppressions.file);
+    return undefined;
+  } catch (error) {
+    if (error instanceof SuppressionSyntaxError) return error.message;
+    throw error;
+  }
+}
+
 /** Why LMM cannot use `pageSize`, or undefined when it can. */
 export function pageSizeProblem(pageSize: number): string | undefined {
   try {
@@ -318,6 +336,8 @@ async function runInWorker(
       memoryLimitBytes: memoryLimitMb * 2 ** 20,
       timeLimitMs,
       batchIntervalMs: options.batchIntervalMs ?? 50,
+      // For maintainers: a crash or an internal error shows the runtime's and the worker's frames too.
+      ...(process.env['LMM_DEBUG'] ? { debugStacks: true } : {}),
       ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
       ...(options.memoryCap !== undefined ? { memoryCap: options.memoryCap } : {}),
       ...(options.suppressions
@@ -573,6 +593,7 @@ function describeEnd(
     /call stack|allocation failed|Invalid array length|Array buffer allocation/i.test(outcome.message);
   const lines = [`${where(site)}${outcome.name}: ${outcome.message}`];
   for (const frame of frames.slice(1)) lines.push(`    at ${siteText(frame)}`);
+  if (outcome.hostStack) lines.push(`[LMM_DEBUG] every frame:\n${outcome.hostStack}`);
   const kind: RunOutcome = isMemory && !/call stack/i.test(outcome.message) ? 'out-of-memory' : 'crashed';
   const out = withSite({ ...base, outcome: kind, message: lines.join('\n') }, site);
   if (frames.length > 0) out.stack = frames;

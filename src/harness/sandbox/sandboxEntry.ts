@@ -22,7 +22,7 @@ import {
   type RuntimeBatch,
 } from '../runtime/harnessRuntime';
 import { finishRun, type FinishedRun } from './finishRun';
-import { showOnlyHarnessFrames } from './harnessStacks';
+import { fullStackOf, showOnlyHarnessFrames } from './harnessStacks';
 
 export interface SandboxRunOptions {
   harnessFile: string;
@@ -37,6 +37,8 @@ export interface SandboxRunOptions {
   locator: LocatorData;
   /** The file name the harness script's stack frames carry. */
   harnessScriptName: string;
+  /** Keep every frame of the errors the run ends with, the runtime's too (for maintainers: LMM_DEBUG). */
+  debugStacks?: boolean;
 }
 
 export interface SandboxCallbacks {
@@ -67,6 +69,8 @@ export interface SandboxRun {
   isExit(error: unknown): boolean;
   /** Ends the run at the harness's next loop turn, as the time limit does (the heap is reported). */
   stop(): void;
+  /** Every frame of `error`'s stack, the runtime's and the worker's too, when `debugStacks` is on. */
+  hostStack(error: unknown): string | undefined;
 }
 
 // The runtime's stop and exit() are thrown into harness code, which may catch them: their classes must not change.
@@ -84,7 +88,7 @@ export function startRun(options: SandboxRunOptions, callbacks: SandboxCallbacks
   const locator = new HarnessLocator(options.locator);
   // Enough frames to get past the runtime's own into the harness's 8.
   Error.stackTraceLimit = 24;
-  showOnlyHarnessFrames(options.harnessScriptName);
+  showOnlyHarnessFrames(options.harnessScriptName, options.debugStacks === true);
   const { onLeakCheck, onMemoryErrors, leakCheckRequests } = callbacks;
   const runtime = new HarnessRuntime({
     stackFrames: (stack) => locator.framesOf(stack, options.harnessScriptName, 8),
@@ -182,6 +186,9 @@ export function startRun(options: SandboxRunOptions, callbacks: SandboxCallbacks
     },
     stop() {
       runtime.timedOut = true;
+    },
+    hostStack(error: unknown) {
+      return options.debugStacks ? fullStackOf(error) : undefined;
     },
     timeLimitSite(error: unknown) {
       if (!(error instanceof TimeLimitExceeded)) return undefined;

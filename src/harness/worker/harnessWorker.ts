@@ -12,6 +12,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { Site } from '../../analysis/analysisInput';
 import { HARNESS_GLOBALS } from '../compile/compartmentScript';
 import type { FinishedRun } from '../sandbox/finishRun';
+import { fullStackOf } from '../sandbox/harnessStacks';
 import { startRun, type SandboxRun } from '../sandbox/sandboxEntry';
 import { boundedBufferConstructors, MemoryBudget } from '../sandbox/boundedBuffers';
 import { describeThrown } from './describeThrown';
@@ -26,6 +27,7 @@ const post = (message: WorkerMessage) => port.postMessage(message);
 
 async function runHarness(): Promise<void> {
   const { timeLimitMs, memoryLimitBytes, ...options } = input.runOptions;
+  const debugStacks = options.debugStacks === true;
   const deadline = Date.now() + timeLimitMs;
   const control = new Int32Array(input.control);
   const stopRequested = () => Atomics.load(control, CONTROL.stop) !== 0;
@@ -116,9 +118,10 @@ async function runHarness(): Promise<void> {
   try {
     finished = run.finish();
   } catch (error) {
-    finishError = error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : 'the end-of-run report failed';
+    const message = error instanceof Error ? error.message : 'the end-of-run report failed';
+    finishError = debugStacks ? `${message}\n${run.hostStack(error) ?? (error as Error).stack ?? ''}` : message;
   }
-  const outcome: WorkerOutcome = failed ? describeFailure(failure, thrownAt, run) : { kind: 'completed' };
+  const outcome: WorkerOutcome = failed ? describeFailure(failure, thrownAt, run, debugStacks) : { kind: 'completed' };
   const message: WorkerMessage = { type: 'end', outcome };
   if (finished) message.finished = finished;
   if (finishError) message.finishError = finishError;
@@ -172,7 +175,7 @@ function withDeadline(promise: Promise<unknown>, deadline: number, stopRequested
   });
 }
 
-function describeFailure(error: unknown, thrownAt: Site | undefined, run: SandboxRun): WorkerOutcome {
+function describeFailure(error: unknown, thrownAt: Site | undefined, run: SandboxRun, debugStacks: boolean): WorkerOutcome {
   const harnessStack: Site[] = run.currentStack();
   if (error === TIMED_OUT) return { kind: 'timed-out', site: null, harnessStack };
   let loopSite: Site | null | undefined;
@@ -183,7 +186,13 @@ function describeFailure(error: unknown, thrownAt: Site | undefined, run: Sandbo
   }
   if (loopSite !== undefined) return { kind: 'timed-out', site: loopSite, harnessStack };
   // A value thrown by the harness's own `throw` is placed there (it may have no stack of its own).
-  return { kind: 'crashed', ...describeThrown(error), harnessStack: thrownAt ? [thrownAt, ...harnessStack] : harnessStack };
+  const hostStack = debugStacks ? run.hostStack(error) : undefined;
+  return {
+    kind: 'crashed',
+    ...describeThrown(error),
+    harnessStack: thrownAt ? [thrownAt, ...harnessStack] : harnessStack,
+    ...(hostStack !== undefined ? { hostStack } : {}),
+  };
 }
 
 runHarness().catch((error: unknown) => {
@@ -193,8 +202,10 @@ runHarness().catch((error: unknown) => {
       kind: 'crashed',
       name: 'InternalError',
       message: `the harness runner failed: ${error instanceof Error ? error.message : 'an unknown error'}`,
-      stack: error instanceof Error ? (error.stack ?? '') : '',
+      stack: '',
       harnessStack: [],
+      // Thrown by the worker's own code (before the harness ran, or after): its stack is all host frames.
+      ...(input.runOptions.debugStacks && error instanceof Error ? { hostStack: fullStackOf(error) ?? error.stack ?? '' } : {}),
     },
   });
 });

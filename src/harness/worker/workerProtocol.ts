@@ -49,6 +49,8 @@ export interface WorkerInput {
     suppressionsFile?: string;
     locator: LocatorData;
     harnessScriptName: string;
+    /** Internal errors and crashes keep the runtime's and the worker's frames (LMM_DEBUG is set). */
+    debugStacks?: boolean;
   };
 }
 
@@ -82,6 +84,14 @@ export type WorkerMessage =
 export type WorkerOutcome =
   | { kind: 'completed' }
   /** The harness threw (or did not load): its error and raw stack (positions in the compiled code). */
-  | { kind: 'crashed'; name: string; message: string; stack: string; harnessStack: Site[] }
+  | {
+      kind: 'crashed';
+      name: string;
+      message: string;
+      stack: string;
+      harnessStack: Site[];
+      /** Every frame, the runtime's and the worker's too: only when `debugStacks` is on. */
+      hostStack?: string;
+    }
   /** The time limit stopped the run; `site` is the loop it was in, when known. */
   | { kind: 'timed-out'; site: Site | null; harnessStack: Site[] };
