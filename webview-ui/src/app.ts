@@ -19,6 +19,7 @@ import { IngestQueue } from './ingestQueue';
 import { MemoryMapView, type MapTarget } from './memoryMapView';
 import { RunModel } from './runModel';
 import { renderFieldView } from './fieldView';
+import { renderFindings, type FindingLinks, type SuppressRequests } from './findingsPanel';
 import { blockFacts, renderBlockDetails, renderCounters, renderFreeLists, renderPeak, type BlockFacts } from './sidePanels';
 import { readColors, structColor, watchTheme, type MapColors } from './themeColors';
 import {
@@ -84,6 +85,9 @@ export class MemoryMapApp {
   private lastPeakKey = '';
   private lastCallTreeKey = '';
   private lastCompareKey = '';
+  private lastFindingsKey = '';
+  /** Findings whose Suppress was chosen here (the row says so until the next run's report). */
+  private readonly suppressRequests: SuppressRequests = new Set();
   callTreeChoice: CallTreeChoice = { source: 'peak', direction: 'top-down' };
   /** Steps A and B of the Compare panel (-1: the start). */
   comparePair: StepPair = { a: -1, b: -1 };
@@ -92,6 +96,19 @@ export class MemoryMapApp {
       if (this.model) this.post({ type: 'openSource', runId: this.model.runId, site });
     },
     goToStep: (step) => this.setStep(step),
+  };
+  private readonly findingLinks: FindingLinks = {
+    ...this.links,
+    suppress: (finding, index) => {
+      if (this.model) this.post({ type: 'suppressFinding', runId: this.model.runId, finding, index });
+    },
+    revealBlock: (address) => {
+      const model = this.model;
+      if (!model) return;
+      this.setStep(model.length - 1);
+      this.renderNow();
+      this.map.reveal(address);
+    },
   };
   private lastRenderAt = 0;
   private catchUpTimer: ReturnType<typeof setTimeout> | undefined;
@@ -124,10 +141,12 @@ export class MemoryMapApp {
     (siteId) => this.openSite(siteId),
   );
   private readonly tooltip = el('div', { className: 'tooltip', attrs: { role: 'tooltip', hidden: '' } });
-  private readonly panels = ['Block', 'Counters', 'Free lists', 'Peak', 'Call trees', 'Compare'].map((name) => ({
-    header: el('vscode-tab-header', { text: name, attrs: { slot: 'header' } }),
-    panel: el('vscode-tab-panel', { className: 'side-panel', attrs: { 'aria-label': name } }),
-  }));
+  private readonly panels = ['Block', 'Counters', 'Free lists', 'Peak', 'Call trees', 'Compare', 'Leaks & errors'].map(
+    (name) => ({
+      header: el('vscode-tab-header', { text: name, attrs: { slot: 'header' } }),
+      panel: el('vscode-tab-panel', { className: 'side-panel', attrs: { 'aria-label': name } }),
+    }),
+  );
   readonly tabs = el('vscode-tabs', { className: 'side-tabs' });
 
   readonly ingest = new IngestQueue(
@@ -185,6 +204,7 @@ export class MemoryMapApp {
     this.lastPeakKey = '';
     this.lastCallTreeKey = '';
     this.lastCompareKey = '';
+    this.lastFindingsKey = '';
     this.comparePair = { a: -1, b: -1 };
     this.hoverKey = '';
     this.hoverTarget = null;
@@ -509,6 +529,15 @@ export class MemoryMapApp {
             },
             this.links,
           );
+        }
+        break;
+      }
+      case 6: {
+        // The report is set once per run: draw its rows once, not at every step.
+        const key = `${model.runId}:${model.report ? 1 : 0}:${model.suppressible}`;
+        if (key !== this.lastFindingsKey) {
+          this.lastFindingsKey = key;
+          renderFindings(container, model, model.suppressible, this.suppressRequests, this.findingLinks);
         }
         break;
       }
