@@ -11,6 +11,7 @@ import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import { HeapOpKind } from '../../src/engine/heapOps';
 import type { WebviewToHostMessage } from '../../src/protocol/webviewMessages';
 import { ChartsView, blockCount, bytes, count } from './chartsView';
 import { el } from './dom';
@@ -416,6 +417,10 @@ export class MemoryMapApp {
     const heapStarted = performance.now();
     const heap = model.heapAt(step);
     stats.lastHeapAtMs = performance.now() - heapStarted;
+    const peak = model.peakStep;
+    // The peak's page is marked from the peak on (before it, that block does not exist yet).
+    const peakBlock = peak >= 0 && step >= peak && model.kindOf(peak) === HeapOpKind.Alloc ? model.resultOf(peak) : 0;
+    this.map.setPeakBlock(peakBlock);
     this.map.show(heap);
     stats.pagesShown = this.map.pageCount;
     this.timeline.show(model, step);

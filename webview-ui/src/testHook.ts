@@ -24,6 +24,10 @@ export function installTestHook(app: MemoryMapApp): void {
       app.stats.longestIngestSliceMs = 0;
       app.ingest.longestSliceMs = 0;
     },
+    /** The page the map marks as holding the peak's block (-1: none). */
+    get peakPage() {
+      return app.map.peakPage;
+    },
     get rowsDrawn() {
       return app.map.lastRowsDrawn;
     },
