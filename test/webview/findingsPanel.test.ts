@@ -150,6 +150,18 @@ describe('Leaks & errors tab: findings that link and Suppress (headless Chromium
     ]);
   });
 
+  it('“show a block” on a leak row selects its first block at the end of the run, in the Block panel with its retainers', async () => {
+    const run = await show('examples/leak-still-reachable.lmm.ts', 'reach');
+    const index = run.report.leaks.findIndex((l) => l.struct === 'option_t');
+    const address = run.report.leaks[index]!.addresses![0]!;
+    await hookCall(host, 'setStepNow', 0);
+    await click('Leaks', index, 'show a block');
+    assert.equal(await hookValue<number>(host, 'step'), (await hookValue<number>(host, 'length')) - 1);
+    assert.equal(await hookValue<number>(host, 'selection'), address - 48);
+    await host.page.waitForSelector('.retainer-chain li');
+    assert.match(await host.page.locator('.retainers').innerText(), /Reachable from a root/);
+  });
+
   it('a trace’s findings (not suppressible) list no Suppress, and say why', async () => {
     await show('examples/leak-definitely-lost.lmm.ts', 'trace-like', undefined, false);
     const shown = await rows('Leaks');

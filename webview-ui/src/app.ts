@@ -107,7 +107,8 @@ export class MemoryMapApp {
       const model = this.model;
       if (!model) return;
       this.setStep(model.length - 1);
-      this.renderNow();
+      // The Block panel shows the block's details and retainers.
+      this.selectTab(0);
       this.map.reveal(address);
     },
   };

@@ -277,6 +277,11 @@ export class MemoryMapView {
     this.queueDraw();
   }
 
+  /** The data address set by setPeakBlock (0: none). */
+  get peakBlockAddress(): number {
+    return this.peakBlock;
+  }
+
   /** The page marked as the peak's, or -1 (for tests). */
   get peakPage(): number {
     const heap = this.heap;

@@ -24,6 +24,21 @@ export function installTestHook(app: MemoryMapApp): void {
       app.stats.longestIngestSliceMs = 0;
       app.ingest.longestSliceMs = 0;
     },
+    /** The run's title (the harness file's name) and whether its report arrived. */
+    get title() {
+      return app.model?.title ?? '';
+    },
+    get reportReady() {
+      return app.model?.report != null;
+    },
+    /** Meta address of the block selected in the map (-1: none). */
+    get selection() {
+      return app.map.selection;
+    },
+    /** Data address of the block whose allocation made the peak, as the map marks it (0: none). */
+    get peakBlock() {
+      return app.map.peakBlockAddress;
+    },
     /** The page the map marks as holding the peak's block (-1: none). */
     get peakPage() {
       return app.map.peakPage;
