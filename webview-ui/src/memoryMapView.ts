@@ -168,7 +168,8 @@ export class MemoryMapView {
   private scrollTop = 0;
 
   /** Where the strips begin: after the page labels, shorter ones in a narrow map. */
-  private get labelWidth(): number {
+  /** Width of the page-label column on the left (narrower on a narrow map). */
+  get labelWidth(): number {
     return this.width < NARROW_MAP_WIDTH ? NARROW_LABEL_WIDTH : LABEL_WIDTH;
   }
 

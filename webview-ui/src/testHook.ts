@@ -24,7 +24,10 @@ export function installTestHook(app: MemoryMapApp): void {
       app.stats.longestIngestSliceMs = 0;
       app.ingest.longestSliceMs = 0;
     },
-    /** The run's title (the harness file's name) and whether its report arrived. */
+    /** The run's id, its title (the harness file's name) and whether its report arrived. */
+    get runId() {
+      return app.model?.runId ?? '';
+    },
     get title() {
       return app.model?.title ?? '';
     },
@@ -38,6 +41,10 @@ export function installTestHook(app: MemoryMapApp): void {
     /** Data address of the block whose allocation made the peak, as the map marks it (0: none). */
     get peakBlock() {
       return app.map.peakBlockAddress;
+    },
+    /** Width of the map's page-label column (the peak and selection marks are drawn in it). */
+    get labelWidth() {
+      return app.map.labelWidth;
     },
     /** The page the map marks as holding the peak's block (-1: none). */
     get peakPage() {
