@@ -170,6 +170,35 @@ describe('Leaks & errors tab: findings that link and Suppress (headless Chromium
     assert.match(await host.page.locator('.side-panel[aria-label="Leaks & errors"]').innerText(), /cannot be suppressed/);
   });
 
+  it('in a narrow panel the side tabs wrap: every tab, Leaks & errors the last, can be seen and clicked', async () => {
+    const narrow = await openFakeHost({ width: 640, height: 700, browser: browser! });
+    try {
+      const run = await recordHarness('examples/error-out-of-bounds.lmm.ts');
+      await showRun(narrow, run.batches, { runId: 'narrow', sites: run.sites, report: run.report });
+      const boxes = await narrow.page.evaluate(() => {
+        const tabs = document.querySelector('vscode-tabs')!.getBoundingClientRect();
+        return {
+          right: tabs.right,
+          headers: Array.from(document.querySelectorAll('vscode-tab-header')).map((h) => {
+            const r = h.getBoundingClientRect();
+            return { text: h.textContent!, left: r.left, right: r.right, width: r.width };
+          }),
+        };
+      });
+      for (const header of boxes.headers) {
+        assert.ok(
+          header.width > 0 && header.right <= boxes.right + 1,
+          `${header.text} ends at ${header.right}, the tabs at ${boxes.right}`,
+        );
+      }
+      await narrow.page.locator('vscode-tab-header', { hasText: 'Leaks & errors' }).click();
+      await narrow.page.locator('ul.findings[aria-label="Memory errors"] > li').first().waitFor();
+      assertNoProblems(narrow);
+    } finally {
+      await narrow.page.close();
+    }
+  });
+
   it('the host refuses a Suppress message that is not exactly a finding’s list and place', () => {
     for (const bad of [
       { type: 'suppressFinding', runId: 'r', finding: 'hint', index: 0 },

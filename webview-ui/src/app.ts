@@ -181,6 +181,7 @@ export class MemoryMapApp {
     // The stacked charts scroll with the others: in a short panel they must not take the map's height.
     const chartsArea = el('div', { className: 'charts-area' }, this.charts.element, this.stacked.element);
     root.replaceChildren(header, this.timeline.element, main, chartsArea, this.tooltip);
+    wrapTabHeaders(this.tabs);
     this.applyColors();
     watchTheme(() => {
       this.colors = readColors();
@@ -568,6 +569,22 @@ export class MemoryMapApp {
     this.activeTab = index;
     this.renderNow();
   }
+}
+
+/**
+ * Lets the side tabs' headers wrap onto a second line: in a narrow panel the last tabs would
+ * otherwise be cut off, out of reach. The headers live in the element's shadow root, which takes
+ * an adopted style sheet (CSSOM, as the element's own styles are, so the page's CSP allows it).
+ */
+function wrapTabHeaders(tabs: HTMLElement): void {
+  void customElements.whenDefined('vscode-tabs').then(async () => {
+    await (tabs as unknown as { updateComplete?: Promise<unknown> }).updateComplete;
+    const shadow = tabs.shadowRoot;
+    if (!shadow) return;
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync('.tablist { flex-wrap: wrap; row-gap: 2px; }');
+    shadow.adoptedStyleSheets = [...shadow.adoptedStyleSheets, sheet];
+  });
 }
 
 /**
