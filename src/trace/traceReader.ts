@@ -195,8 +195,8 @@ export class TraceReader {
       return -1;
     }
     const idStart = p;
-    let c = 0;
-    while ((c = bytes[p]!) > 32) p++;
+    let c = bytes[p]!;
+    while (c > 32) c = bytes[++p]!;
     const idEnd = p;
     if (idEnd === idStart) return -1;
     if (command === TraceOp.Free) {
