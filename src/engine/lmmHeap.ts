@@ -300,21 +300,12 @@ export class LmmHeap {
   private allocate(familyId: number, units: number): number {
     this.kernel.tick();
     const family = this.families[familyId];
-    if (family === undefined) {
-      return this.fail('unregistered-struct', `no struct is registered as family ${familyId}`, 0);
-    }
-    if (!Number.isInteger(units) || units < 0) {
-      return this.fail('invalid-units', `cannot allocate ${units} units of ${family.name}`, 0, familyId);
+    // The refusals live in a function of their own: the hot path stays small enough for V8 to
+    // inline the helpers it calls (pointers.ts, the kernel's handle arithmetic).
+    if (family === undefined || !Number.isInteger(units) || units < 0 || units * family.structSize > this.maxRequest) {
+      return this.refuseAllocation(familyId, units);
     }
     const request = units * family.structSize;
-    if (request > this.maxRequest) {
-      return this.fail(
-        'too-large',
-        `${units} × ${family.name} (${request} bytes) exceeds the ${this.maxRequest} bytes a page can serve`,
-        0,
-        familyId,
-      );
-    }
     const kernel = this.kernel;
     let meta = family.freeBlocks.largestHandle();
     let slot = 0;
@@ -325,9 +316,7 @@ export class LmmHeap {
     }
     if (meta === 0 || kernel.viewOfSlot(slot).getUint32(offset + META.blockSize, true) < request) {
       meta = this.addDataPage(family);
-      if (meta === 0) {
-        return this.fail('out-of-memory', `out of memory: no page for ${units} × ${family.name}`, 0, familyId);
-      }
+      if (meta === 0) return this.refuseAllocation(familyId, units);
       slot = kernel.slotOfHandle(meta);
       offset = FIRST_META_OFFSET;
     }
@@ -345,6 +334,27 @@ export class LmmHeap {
       this.listener({ type: 'alloc', family: familyId, address: addressOf(meta) + META_SIZE, units, size: request });
     }
     return meta;
+  }
+
+  /** Why xcalloc of `units` of family `familyId` cannot be served (an out-of-memory when it could): 0. */
+  private refuseAllocation(familyId: number, units: number): number {
+    const family = this.families[familyId];
+    if (family === undefined) {
+      return this.fail('unregistered-struct', `no struct is registered as family ${familyId}`, 0);
+    }
+    if (!Number.isInteger(units) || units < 0) {
+      return this.fail('invalid-units', `cannot allocate ${units} units of ${family.name}`, 0, familyId);
+    }
+    const request = units * family.structSize;
+    if (request > this.maxRequest) {
+      return this.fail(
+        'too-large',
+        `${units} × ${family.name} (${request} bytes) exceeds the ${this.maxRequest} bytes a page can serve`,
+        0,
+        familyId,
+      );
+    }
+    return this.fail('out-of-memory', `out of memory: no page for ${units} × ${family.name}`, 0, familyId);
   }
 
   /** Maps a data page for `family`, puts it at the head of its page list; returns its block's meta handle or 0. */
@@ -391,18 +401,15 @@ export class LmmHeap {
     const counters = family.counters;
     counters.freeBlocks--;
     const remaining = before - request;
-    let kind: SplitKind;
     let remainder = 0;
     let remainderSize = 0;
     let hardBytes = 0;
     if (remaining === 0) {
-      kind = 'exact';
+      // An exact fit: nothing is left.
     } else if (remaining < META_SIZE) {
-      kind = 'hard';
       hardBytes = remaining;
       counters.hardFragmentBytes += remaining;
     } else {
-      kind = remaining > META_SIZE && remaining < META_SIZE + family.structSize ? 'soft' : 'full';
       const newOffset = offset + META_SIZE + request;
       remainder = (meta + META_SIZE + request) | 0;
       remainderSize = remaining - META_SIZE;
@@ -428,7 +435,7 @@ export class LmmHeap {
         block: addressOf(meta),
         before,
         size: request,
-        kind,
+        kind: splitKind(remaining, family.structSize),
         remainder: addressOf(remainder),
         remainderSize,
         hardBytes,
@@ -457,15 +464,7 @@ export class LmmHeap {
    */
   private release(meta: number, address: number): boolean {
     this.kernel.tick();
-    if (meta === 0 || !this.allocated.has(meta)) {
-      // Not an allocated block: find out what it is, for the error (the exact walk, off the hot path).
-      const data = address !== 0 ? address : addressOf((meta + META_SIZE) | 0);
-      const family = this.blockFamily(data - META_SIZE);
-      if (family === undefined) {
-        return this.fail('invalid-free', `invalid free: 0x${hex(data)} is not the data address of a block`, false, -1, data);
-      }
-      return this.fail('double-free', `double free: the block at 0x${hex(data)} is already free`, false, family.id, data);
-    }
+    if (meta === 0 || !this.allocated.has(meta)) return this.refuseFree(meta, address);
     this.allocated.delete(meta);
     const kernel = this.kernel;
     const slot = kernel.slotOfHandle(meta);
@@ -522,6 +521,17 @@ export class LmmHeap {
     }
     this.lastError = null;
     return true;
+  }
+
+  /** Why the block whose meta handle is `meta` cannot be freed (see `release`): false. */
+  private refuseFree(meta: number, address: number): boolean {
+    // Not an allocated block: find out what it is, for the error (the exact walk, off the hot path).
+    const data = address !== 0 ? address : addressOf((meta + META_SIZE) | 0);
+    const family = this.blockFamily(data - META_SIZE);
+    if (family === undefined) {
+      return this.fail('invalid-free', `invalid free: 0x${hex(data)} is not the data address of a block`, false, -1, data);
+    }
+    return this.fail('double-free', `double free: the block at 0x${hex(data)} is already free`, false, family.id, data);
   }
 
   /**
@@ -773,6 +783,13 @@ function zeroBytes(view: DataView, bytes: Uint8Array, start: number, length: num
   let i = start;
   for (; i + 8 <= end; i += 8) view.setFloat64(i, 0);
   for (; i < end; i++) bytes[i] = 0;
+}
+
+/** What a split that leaves `remaining` bytes of a block of a family of `structSize`-byte structs is. */
+function splitKind(remaining: number, structSize: number): SplitKind {
+  if (remaining === 0) return 'exact';
+  if (remaining < META_SIZE) return 'hard';
+  return remaining > META_SIZE && remaining < META_SIZE + structSize ? 'soft' : 'full';
 }
 
 function hex(n: number): string {
