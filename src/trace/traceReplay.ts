@@ -9,8 +9,8 @@
  */
 import { LmmHeap, type HeapOptions } from '../engine/lmmHeap';
 import { handleOf } from '../engine/pointers';
-import { dumpHeap } from '../engine/traceDump';
 import { ByteOutput } from './byteOutput';
+import { writeDump } from './dumpWriter';
 import { TraceOp, type TraceSink } from './traceReader';
 import type { TraceProgram } from './traceProgram';
 
@@ -114,7 +114,11 @@ export class TraceReplayer implements TraceSink {
 
   dump(line: number): void {
     const heap = this.before(line);
-    this.output.writeText(this.hooks.onDump ? this.hooks.onDump(heap, line) : JSON.stringify(dumpHeap(heap)) + '\n');
+    if (this.hooks.onDump) this.output.writeText(this.hooks.onDump(heap, line));
+    else {
+      writeDump(heap, this.output);
+      this.output.writeAscii('\n');
+    }
   }
 
   /** The heap, output and diagnostics once every operation was replayed. */
