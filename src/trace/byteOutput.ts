@@ -19,6 +19,28 @@ export class ByteOutput {
     this.length = at;
   }
 
+  /** Appends an integer in decimal (as JSON and String() write it), without making a string. */
+  writeInteger(value: number): void {
+    if (this.length + 24 > this.bytes.length) this.grow(24);
+    const bytes = this.bytes;
+    if (value < 0) {
+      bytes[this.length++] = 45; // -
+      value = -value;
+    }
+    if (!Number.isSafeInteger(value)) {
+      this.writeAscii(String(value));
+      return;
+    }
+    let digits = 1;
+    for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+    let at = this.length + digits;
+    this.length = at;
+    do {
+      bytes[--at] = 48 + (value % 10);
+      value = Math.floor(value / 10);
+    } while (value > 0);
+  }
+
   /** Appends any text, as UTF-8. */
   writeText(text: string): void {
     // A UTF-16 code unit takes at most 3 bytes in UTF-8.

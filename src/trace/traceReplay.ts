@@ -8,8 +8,9 @@
  * replayed as their lines are read) and driven by a parsed TraceProgram (`replayTrace`).
  */
 import { LmmHeap, type HeapOptions } from '../engine/lmmHeap';
-import { dumpHeap } from '../engine/traceDump';
+import { handleOf } from '../engine/pointers';
 import { ByteOutput } from './byteOutput';
+import { writeDump } from './dumpWriter';
 import { TraceOp, type TraceSink } from './traceReader';
 import type { TraceProgram } from './traceProgram';
 
@@ -50,7 +51,8 @@ export class TraceReplayer implements TraceSink {
   /** Standard output so far, as UTF-8 bytes. */
   readonly output = new ByteOutput();
   readonly diagnostics: TraceDiagnostic[] = [];
-  private addresses = new Float64Array(1024);
+  /** Per ID: the handle of its block's data address (LmmHeap.xcallocHandle: an int32, never boxed). */
+  private blocks = new Int32Array(1024);
   private states = new Uint8Array(1024);
   /** Struct name index → family id (-1 = not registered through that name yet). */
   private familyOfName: Int32Array = new Int32Array(16).fill(-1);
@@ -81,15 +83,20 @@ export class TraceReplayer implements TraceSink {
     if (id >= this.states.length) this.growIds(id);
     let family = name < this.familyOfName.length ? this.familyOfName[name]! : -1;
     if (family < 0) family = heap.familyId(this.texts.name(name));
-    const address = family < 0 ? heap.xcallocStruct(this.texts.name(name), units) : heap.xcalloc(family, units);
-    if (address === 0) {
+    let block: number;
+    if (family >= 0) block = heap.xcallocHandle(family, units);
+    else {
+      const address = heap.xcallocStruct(this.texts.name(name), units);
+      block = address === 0 ? 0 : handleOf(address);
+    }
+    if (block === 0) {
       this.states[id] = IdState.Failed;
-      this.addresses[id] = 0;
+      this.blocks[id] = 0;
       this.output.writeAscii('null\n');
       this.diagnostics.push({ line, message: `alloc ${this.texts.id(id)} failed: ${heap.lastError!.message}` });
     } else {
       this.states[id] = IdState.Live;
-      this.addresses[id] = address;
+      this.blocks[id] = block;
       this.output.writeAscii('ok\n');
     }
   }
@@ -98,7 +105,7 @@ export class TraceReplayer implements TraceSink {
     const heap = this.before(line);
     const state = (id < this.states.length ? this.states[id]! : IdState.Unused) as IdState;
     if (state === IdState.Live) {
-      if (!heap.xfree(this.addresses[id]!)) this.diagnostics.push({ line, message: heap.lastError!.message });
+      if (!heap.xfreeHandle(this.blocks[id]!)) this.diagnostics.push({ line, message: heap.lastError!.message });
       this.states[id] = IdState.Freed;
     } else if (state === IdState.Freed) {
       this.diagnostics.push({ line, message: `double free of ${this.texts.id(id)} (heap unchanged)` });
@@ -107,7 +114,11 @@ export class TraceReplayer implements TraceSink {
 
   dump(line: number): void {
     const heap = this.before(line);
-    this.output.writeText(this.hooks.onDump ? this.hooks.onDump(heap, line) : JSON.stringify(dumpHeap(heap)) + '\n');
+    if (this.hooks.onDump) this.output.writeText(this.hooks.onDump(heap, line));
+    else {
+      writeDump(heap, this.output);
+      this.output.writeAscii('\n');
+    }
   }
 
   /** The heap, output and diagnostics once every operation was replayed. */
@@ -126,11 +137,11 @@ export class TraceReplayer implements TraceSink {
   private growIds(id: number): void {
     let capacity = this.states.length * 2;
     while (capacity <= id) capacity *= 2;
-    const addresses = new Float64Array(capacity);
-    addresses.set(this.addresses);
+    const blocks = new Int32Array(capacity);
+    blocks.set(this.blocks);
     const states = new Uint8Array(capacity);
     states.set(this.states);
-    this.addresses = addresses;
+    this.blocks = blocks;
     this.states = states;
   }
 }
