@@ -445,6 +445,20 @@ describe('LMM Studio UI: the Memory Map’s views (code-server + Chromium, packa
       .click();
     await assertEventually(async () => (await sliderStep()) === report.errors[write]!.step, 'the timeline at the error’s step');
     await screenshot('memory-error.png');
+    // Its line is a link too (an access line, not an allocation site: the host accepts the lines its report names).
+    const line = report.errors[write]!.site.line;
+    await workbench
+      .webview()
+      .locator('ul.findings[aria-label="Memory errors"] > li')
+      .nth(write)
+      .locator('.finding-links button', { hasText: `at ${example}:${line}` })
+      .click();
+    await assertEventually(
+      async () =>
+        (await workbench.page.locator(`.tabs-container .tab.active[data-resource-name="${example}"]`).count()) > 0 &&
+        new RegExp(`Ln ${line}, Col`).test(await workbench.page.locator('.statusbar').innerText()),
+      `${example} open at line ${line}`,
+    );
   });
 
   it('Suppress on an error row writes the entry to the harness’s .lmmsupp, and the next run counts it suppressed', async () => {
