@@ -417,8 +417,7 @@ export class LmmHeap {
       view.setUint32(newOffset + META.isFree, 1, true);
       view.setUint32(newOffset + META.blockSize, remainderSize, true);
       view.setUint32(newOffset + META.offset, newOffset, true);
-      writeHandle(view, newOffset + META.freeLinkPrev, 0);
-      writeHandle(view, newOffset + META.freeLinkNext, 0);
+      // The free-list links are written as the remainder enters the list, below.
       writeHandle(view, newOffset + META.prevBlock, meta);
       writeHandle(view, newOffset + META.nextBlock, next);
       // Blocks of one page are less than a page apart: their handles' difference is their distance.
