@@ -463,8 +463,8 @@ export class LmmHeap {
    */
   private release(meta: number, address: number): boolean {
     this.kernel.tick();
-    if (meta === 0 || !this.allocated.has(meta)) return this.refuseFree(meta, address);
-    this.allocated.delete(meta);
+    // One probe of the set both proves the block allocated and takes it out.
+    if (meta === 0 || !this.allocated.delete(meta)) return this.refuseFree(meta, address);
     const kernel = this.kernel;
     const slot = kernel.slotOfHandle(meta);
     const family = this.families[this.slotFamily[slot]!]!;
