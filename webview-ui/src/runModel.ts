@@ -31,6 +31,8 @@ export class RunModel {
   /** Leak checks in step order. */
   readonly leakChecks: LeakCheckPoint[] = [];
   report: RunReportJson | null = null;
+  /** The host can write a suppressions entry for this run's findings (a harness run, not a trace). */
+  suppressible = false;
   state: RunState;
   endMessage = '';
   /** Registered structs by family id (name and size), from the Register steps. */

@@ -4,9 +4,11 @@
  * run's; the trees read this heap, the webview replays the same batches on its own copy.
  * Per live block it remembers only the operation's site id (an Int32 per block, in a Map keyed
  * by data address), so the Leaks and Page Families trees can name the allocating line.
+ * The program's writes in the batches are applied too, between the operations where they happened,
+ * so the bytes of this heap's blocks are the program's at the replayed step (not zeros).
  */
 import { LmmHeap } from '../../engine/lmmHeap';
-import { HeapOpKind, type HeapOpBatch } from '../../engine/heapOps';
+import { HeapOpKind, type HeapOpBatch, type HeapWrites } from '../../engine/heapOps';
 
 export interface ReplayOptions {
   pageSize: number;
@@ -15,6 +17,12 @@ export interface ReplayOptions {
   eventsKept: number;
   /** Called after every operation with the heap and the step it ends (from 1): for a series over the run. */
   afterEachStep?: (heap: LmmHeap, step: number) => void;
+}
+
+/** Where the scan of a batch's writes has got to: the next write and where its bytes begin. */
+interface WriteCursor {
+  index: number;
+  byte: number;
 }
 
 export class HeapReplay {
@@ -60,6 +68,10 @@ export class HeapReplay {
     const heap = this.heap;
     const { kind, a, b, c, site, count } = batch;
     const afterEachStep = this.afterEachStep;
+    const writes = batch.writes;
+    const bytes: WriteCursor = { index: 0, byte: 0 };
+    // Writes made after the previous batch's last operation come first.
+    if (writes !== undefined) this.applyWrites(writes, batch.firstStep - 1, bytes);
     let nameIndex = 0;
     for (let i = 0; i < count; i++) {
       switch (kind[i] as HeapOpKind) {
@@ -97,13 +109,38 @@ export class HeapReplay {
         case HeapOpKind.Mark:
           break;
       }
+      if (writes !== undefined) this.applyWrites(writes, this.steps + i, bytes);
       if (afterEachStep) afterEachStep(heap, this.steps + i + 1);
+    }
+    if (writes !== undefined && bytes.index < writes.count) {
+      throw new Error(`a write of the batch at step ${batch.firstStep} is out of step order (step ${writes.step[bytes.index]})`);
     }
     this.steps += count;
     if (!this.truncated && this.keptSteps + count <= this.eventsKept) {
       this.batches.push(batch);
       this.keptSteps += count;
     } else this.truncated = true;
+  }
+
+  /** Applies the writes from `at.index` on made after operation `step`, and moves `at` past them. */
+  private applyWrites(writes: HeapWrites, step: number, at: WriteCursor): void {
+    const kernel = this.heap.kernel;
+    while (at.index < writes.count && writes.step[at.index] === step) {
+      const length = writes.length[at.index]!;
+      const address = writes.address[at.index]!;
+      // Page by page (a struct copy may cross a page end); bytes on no mapped page are skipped.
+      for (let done = 0; done < length;) {
+        const where = address + done;
+        const pageStart = kernel.pageOf(where);
+        const n = Math.min(length - done, pageStart + this.heap.pageSize - where);
+        const page = kernel.isMapped(where) ? kernel.pageBytes(where) : undefined;
+        const from = at.byte + done;
+        if (page !== undefined) page.set(writes.bytes.subarray(from, from + n), where - pageStart);
+        done += n;
+      }
+      at.byte += length;
+      at.index++;
+    }
   }
 
   /** The family a site allocates, or -1. */

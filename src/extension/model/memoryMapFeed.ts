@@ -81,7 +81,8 @@ export class MemoryMapFeed {
       if (run.message !== undefined || kept) ended.message = [run.message, kept].filter(Boolean).join(' · ');
       out.push(ended);
       // The protocol reads a subset of the same JSON (its own, looser view of the report).
-      if (run.report) out.push({ type: 'report', runId, report: run.report as unknown as RunReportJson });
+      if (run.report)
+        out.push({ type: 'report', runId, report: run.report as unknown as RunReportJson, suppressible: run.kind === 'harness' });
     }
     return out;
   }
@@ -91,7 +92,11 @@ export class MemoryMapFeed {
     if (run === undefined || runIdOf(run) !== runId) return [];
     const out: HostToWebviewMessage[] = [];
     for (const batch of run.replay.batches) {
-      if (batch.firstStep + batch.count > fromStep) out.push({ type: 'heapOps', runId, batch });
+      const end = batch.firstStep + batch.count;
+      // A batch that ends where the webview is may still carry writes made after its last
+      // operation (a writes-only batch always does): the webview needs them for that step's bytes.
+      const writesAfterLastStep = end === fromStep && (batch.writes?.count ?? 0) > 0;
+      if (end > fromStep || writesAfterLastStep) out.push({ type: 'heapOps', runId, batch });
     }
     return out;
   }

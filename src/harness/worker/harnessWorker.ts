@@ -7,16 +7,16 @@
  * `main` under the time limit, streams heap operations and output to the parent (output with
  * back-pressure and a bound), and ends with one `end` message (or the parent terminates it).
  */
-import '../sandbox/lockdownRealm';
+import { collectGarbage } from '../sandbox/lockdownRealm';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Site } from '../../analysis/analysisInput';
 import { HARNESS_GLOBALS } from '../compile/compartmentScript';
 import type { FinishedRun } from '../sandbox/finishRun';
 import { startRun, type SandboxRun } from '../sandbox/sandboxEntry';
-import { boundedBufferConstructors } from '../sandbox/boundedBuffers';
+import { boundedBufferConstructors, MemoryBudget } from '../sandbox/boundedBuffers';
 import { describeThrown } from './describeThrown';
 import { OutputGate } from './outputGate';
-import { CONTROL, type WorkerInput, type WorkerMessage, type WorkerOutcome } from './workerProtocol';
+import { CONTROL, WORKER_START_MB, type WorkerInput, type WorkerMessage, type WorkerOutcome } from './workerProtocol';
 
 const input = workerData as WorkerInput;
 // A promise the harness rejected and never awaited is its own business, not a reason to kill the run.
@@ -46,6 +46,20 @@ async function runHarness(): Promise<void> {
     },
   );
 
+  // Buffers are charged to the run's memory limit as they are made, with the heap in use.
+  const budget = new MemoryBudget(
+    memoryLimitBytes,
+    {
+      inUse: () => {
+        const usage = process.memoryUsage();
+        return usage.arrayBuffers + usage.heapUsed;
+      },
+      ...(collectGarbage ? { collect: collectGarbage } : {}),
+    },
+    // Refused once, stopped at the next loop turn: catching the RangeError does not go on.
+    () => run.stop(),
+    WORKER_START_MB * 2 ** 20,
+  );
   let failure: unknown;
   let failed = false;
   let thrownAt: Site | undefined;
@@ -56,13 +70,14 @@ async function runHarness(): Promise<void> {
       __options__: true,
       name: 'lmm harness',
       // SES takes a plain object here (its .d.ts says Map).
-      globals: { Date, Math, ...boundedBufferConstructors(memoryLimitBytes) } as unknown as Map<string, unknown>,
+      globals: { Date, Math, ...boundedBufferConstructors(budget) } as unknown as Map<string, unknown>,
     });
-    const harnessFunction = compartment.evaluate(`${input.harnessCode}\n//# sourceURL=${input.harnessScriptName}\n`, {
-      // SES's direct-eval check is a text search too: it would refuse `eval(` inside a string.
-      // A direct eval in the harness is the Compartment's, confined like the rest of its code.
+    const withHooks = compartment.evaluate(`${input.harnessCode}\n//# sourceURL=${input.harnessScriptName}\n`, {
+      // SES's direct-eval check is a text search: it would refuse `eval(` inside a string. The
+      // compiler has made every eval of the harness an indirect one already.
       __rejectSomeDirectEvalExpressions__: false,
-    }) as (...args: unknown[]) => void;
+    }) as (...hooks: unknown[]) => (...args: unknown[]) => void;
+    const harnessFunction = withHooks(...run.hooks);
     const globals = compartment.globalThis;
     const module = { exports: {} as Record<string, unknown> };
     const require = harden((name: unknown) => {
@@ -107,6 +122,7 @@ async function runHarness(): Promise<void> {
   const message: WorkerMessage = { type: 'end', outcome };
   if (finished) message.finished = finished;
   if (finishError) message.finishError = finishError;
+  if (budget.exceeded) message.memoryLimitHit = true;
   if (output.dropped > 0) message.outputDropped = { lines: output.dropped, reason: output.dropReason };
   post(message);
 }
