@@ -2,7 +2,8 @@
  * `npm run bench`: the engine's and `lmm trace`'s figures, on three deterministic steady-state
  * traces (4 families): 1,000,000 operations at ~1,000 live blocks, 200,000 at ~20,000 and
  * 1,000,000 at ~100,000.
- * - engine only: the operations of a parsed trace run straight on the heap (CPU time, no output);
+ * - engine only: the operations of a parsed trace run straight on the heap (CPU time, no output),
+ *   through the calls `lmm trace`'s replayer makes (xcallocHandle / xfreeHandle);
  * - parse share: CPU time of reading and parsing the file alone (operations dropped), as a share
  *   of `lmm trace`'s own work in this process (read, parse, replay, output);
  * - whole process: `node bin/lmm.js trace FILE > /dev/null`, wall time and peak RSS;
@@ -54,20 +55,20 @@ function cpuSeconds(work: () => void): number {
   return (used.user + used.system) / 1e6;
 }
 
-/** Engine only: the operations of a parsed trace, run straight on the heap. */
+/** Engine only: the operations of a parsed trace, run straight on the heap as `lmm trace` runs them. */
 function engineOpsPerSecond(program: TraceProgram): { opsPerSecond: number; live: number } {
   const rates: number[] = [];
   let live = 0;
   for (let run = 0; run < RUNS; run++) {
     const heap = new LmmHeap({ pageSize: program.pageSize });
     const familyOf = program.names.map(() => -1);
-    const addresses = new Float64Array(program.ids.length);
+    const blocks = new Int32Array(program.ids.length);
     const { ops, argA, argB, argC, length } = program;
     const seconds = cpuSeconds(() => {
       for (let i = 0; i < length; i++) {
         const op = ops[i];
-        if (op === TraceOp.Alloc) addresses[argA[i]!] = heap.xcalloc(familyOf[argB[i]!]!, argC[i]!);
-        else if (op === TraceOp.Free) heap.xfree(addresses[argA[i]!]!);
+        if (op === TraceOp.Alloc) blocks[argA[i]!] = heap.xcallocHandle(familyOf[argB[i]!]!, argC[i]!);
+        else if (op === TraceOp.Free) heap.xfreeHandle(blocks[argA[i]!]!);
         else if (op === TraceOp.Register) familyOf[argA[i]!] = heap.register(program.names[argA[i]!]!, argB[i]!);
       }
     });

@@ -63,7 +63,9 @@ export class SuppressionSyntaxError extends Error {
     readonly reason: string,
   ) {
     super(`${file}:${line}: ${reason}`);
-    this.name = 'SuppressionSyntaxError';
+    // Defined, not assigned: in the harness worker Error.prototype is frozen, and assigning a
+    // property it has as read-only throws (JavaScript's "override mistake").
+    Object.defineProperty(this, 'name', { value: 'SuppressionSyntaxError', configurable: true, writable: true });
   }
 }
 

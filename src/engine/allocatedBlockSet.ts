@@ -1,21 +1,22 @@
 /**
- * The set of allocated blocks, by the low 32 bits of their meta address (every simulated
- * address lies in one 4 GiB window under the kernel's top, so the low 32 bits name a block).
+ * The set of allocated blocks, by the handle of their meta address (pointers.ts: its low 32 bits
+ * as an int32; every simulated address lies in one 4 GiB window under the kernel's top, so the low
+ * 32 bits name a block). Keys are int32, never 0.
  *
  * It lets xfree prove in O(1) that an address is an allocated block's data address, instead of
  * walking the page's block list (which it still does, only on the error path, to tell a double
  * free from an invalid one). Open addressing with linear probing and backward-shift deletion in
- * a Uint32Array: about 8 to 16 bytes per live block, no objects, no tombstones.
+ * an Int32Array: about 8 to 16 bytes per live block, no objects, no tombstones.
  */
 const EMPTY = 0;
 
 export class AllocatedBlockSet {
-  private keys: Uint32Array;
+  private keys: Int32Array;
   private mask: number;
   size = 0;
 
   constructor(capacity = 1024) {
-    this.keys = new Uint32Array(capacity);
+    this.keys = new Int32Array(capacity);
     this.mask = capacity - 1;
   }
 
@@ -29,7 +30,7 @@ export class AllocatedBlockSet {
     }
   }
 
-  /** Adds `key` (non-zero; callers never add a key twice). */
+  /** Adds `key` (a non-zero int32; callers never add a key twice). */
   add(key: number): void {
     if ((this.size + 1) * 2 > this.keys.length) this.resize(this.keys.length * 2);
     const keys = this.keys;
@@ -80,11 +81,11 @@ export class AllocatedBlockSet {
   }
 
   /** The table as it is (for time-travel snapshots); `restoreState` takes it back. */
-  saveState(): Uint32Array {
+  saveState(): Int32Array {
     return this.keys.slice();
   }
 
-  restoreState(keys: Uint32Array): void {
+  restoreState(keys: Int32Array): void {
     if (this.keys.length === keys.length) this.keys.set(keys);
     else this.keys = keys.slice();
     this.mask = keys.length - 1;
@@ -100,7 +101,7 @@ export class AllocatedBlockSet {
 
   private resize(capacity: number): void {
     const old = this.keys;
-    this.keys = new Uint32Array(capacity);
+    this.keys = new Int32Array(capacity);
     this.mask = capacity - 1;
     this.size = 0;
     for (const k of old) if (k !== EMPTY) this.add(k);

@@ -15,16 +15,12 @@
  * per block.
  */
 import { GLUE_OFFSET, META } from './constants';
-import { readLink, writeLink } from './pointers';
-import { MMAP_TOP, type SimulatedKernel } from './simulatedKernel';
-
-const TWO_32 = 4294967296;
-/** Every simulated address lies in one 4 GiB window under MMAP_TOP: its low 32 bits name it. */
-const WINDOW_BASE = MMAP_TOP - TWO_32;
+import { addressOf, handleOf, readHandle, readLink, writeHandle } from './pointers';
+import type { SimulatedKernel } from './simulatedKernel';
 
 export class FreeBlockQueue {
-  /** Low 32 bits of the meta address of the last block of each size's run (0 = none). */
-  private readonly runTail: Uint32Array;
+  /** Handle (pointers.ts) of the meta of the last block of each size's run (0 = none). */
+  private readonly runTail: Int32Array;
   /** Bit s of `sizeBits` is set when some free block has size s; `wordBits` summarises words. */
   private readonly sizeBits: Uint32Array;
   private readonly wordBits: Uint32Array;
@@ -33,6 +29,8 @@ export class FreeBlockQueue {
   /** The family record's registry page (never unmapped) and the offset of the head's `right`. */
   private readonly headView: DataView;
   private readonly headRightOffset: number;
+  /** The handle of the head's `left` field: what the first node's `left` points at. */
+  private readonly headHandle: number;
 
   constructor(
     private readonly kernel: SimulatedKernel,
@@ -40,9 +38,10 @@ export class FreeBlockQueue {
     private readonly headAddress: number,
     maxBlockSize: number,
   ) {
-    this.runTail = new Uint32Array(maxBlockSize + 1);
+    this.runTail = new Int32Array(maxBlockSize + 1);
     this.headView = kernel.view(headAddress);
     this.headRightOffset = headAddress - kernel.pageOf(headAddress) + 8;
+    this.headHandle = handleOf(headAddress);
     this.sizeBits = new Uint32Array((maxBlockSize >>> 5) + 1);
     this.wordBits = new Uint32Array((this.sizeBits.length >>> 5) + 1);
   }
@@ -79,15 +78,20 @@ export class FreeBlockQueue {
 
   /** Meta address of the largest free block (the list's head), or 0. */
   largest(): number {
-    const glue = readLink(this.headView, this.headRightOffset);
-    return glue === 0 ? 0 : glue - GLUE_OFFSET;
+    return addressOf(this.largestHandle());
+  }
+
+  /** Handle of the largest free block's meta, or 0. */
+  largestHandle(): number {
+    const glue = readHandle(this.headView, this.headRightOffset);
+    return glue === 0 ? 0 : (glue - GLUE_OFFSET) | 0;
   }
 
   /**
-   * Enters the free block whose meta is at `meta` (its size is read from its meta data).
-   * Callers that already hold the block's page view and offset pass them to save the lookup.
+   * Enters the free block whose meta has handle `meta`, at `offset` in the page `view` shows
+   * (its size is read from its meta data).
    */
-  insert(meta: number, view: DataView = this.kernel.view(meta), offset: number = meta - this.kernel.pageOf(meta)): void {
+  insert(meta: number, view: DataView, offset: number): void {
     const kernel = this.kernel;
     const size = view.getUint32(offset + META.blockSize, true);
     let tail = this.runTail[size]!;
@@ -95,65 +99,62 @@ export class FreeBlockQueue {
       const larger = this.nextSizeAbove(size);
       if (larger >= 0) tail = this.runTail[larger]!;
     }
-    const predecessor = tail === 0 ? 0 : WINDOW_BASE + tail;
-    const glue = meta + GLUE_OFFSET;
+    const glue = (meta + GLUE_OFFSET) | 0;
     let successorGlue: number;
-    if (predecessor === 0) {
-      successorGlue = readLink(this.headView, this.headRightOffset);
-      writeLink(this.headView, this.headRightOffset, glue);
-      writeLink(view, offset + META.freeLinkPrev, this.headAddress);
+    if (tail === 0) {
+      successorGlue = readHandle(this.headView, this.headRightOffset);
+      writeHandle(this.headView, this.headRightOffset, glue);
+      writeHandle(view, offset + META.freeLinkPrev, this.headHandle);
     } else {
-      const slot = kernel.slotOf(predecessor);
+      const slot = kernel.slotOfHandle(tail);
       const predView = kernel.viewOfSlot(slot);
-      const predNext = predecessor - kernel.pageAddress(slot) + META.freeLinkNext;
-      successorGlue = readLink(predView, predNext);
-      writeLink(predView, predNext, glue);
-      writeLink(view, offset + META.freeLinkPrev, predecessor + GLUE_OFFSET);
+      const predNext = kernel.offsetOfHandle(tail, slot) + META.freeLinkNext;
+      successorGlue = readHandle(predView, predNext);
+      writeHandle(predView, predNext, glue);
+      writeHandle(view, offset + META.freeLinkPrev, (tail + GLUE_OFFSET) | 0);
     }
-    writeLink(view, offset + META.freeLinkNext, successorGlue);
+    writeHandle(view, offset + META.freeLinkNext, successorGlue);
     if (successorGlue !== 0) {
-      const successor = successorGlue - GLUE_OFFSET;
-      const slot = kernel.slotOf(successor);
-      writeLink(kernel.viewOfSlot(slot), successor - kernel.pageAddress(slot) + META.freeLinkPrev, glue);
+      const slot = kernel.slotOfHandle(successorGlue);
+      // The glue is the successor's `left` field itself.
+      writeHandle(kernel.viewOfSlot(slot), kernel.offsetOfHandle(successorGlue, slot), glue);
     }
     if (this.runTail[size] === 0) this.setBit(size);
-    this.runTail[size] = meta - WINDOW_BASE;
+    this.runTail[size] = meta;
     this.length++;
   }
 
-  /** Takes the block whose meta is at `meta` out of the list (call before changing its size). */
-  remove(meta: number, view: DataView = this.kernel.view(meta), offset: number = meta - this.kernel.pageOf(meta)): void {
+  /** Takes the block whose meta has handle `meta` (at `offset` in `view`'s page) out of the list. */
+  remove(meta: number, view: DataView, offset: number): void {
     const kernel = this.kernel;
     const size = view.getUint32(offset + META.blockSize, true);
-    const prevGlue = readLink(view, offset + META.freeLinkPrev);
-    const nextGlue = readLink(view, offset + META.freeLinkNext);
+    const prevGlue = readHandle(view, offset + META.freeLinkPrev);
+    const nextGlue = readHandle(view, offset + META.freeLinkNext);
     let prevSize = -1;
-    if (prevGlue === this.headAddress) {
-      writeLink(this.headView, this.headRightOffset, nextGlue);
+    if (prevGlue === this.headHandle) {
+      writeHandle(this.headView, this.headRightOffset, nextGlue);
     } else {
-      const prev = prevGlue - GLUE_OFFSET;
-      const slot = kernel.slotOf(prev);
+      const slot = kernel.slotOfHandle(prevGlue);
       const prevView = kernel.viewOfSlot(slot);
-      const prevOffset = prev - kernel.pageAddress(slot);
-      writeLink(prevView, prevOffset + META.freeLinkNext, nextGlue);
+      const prevOffset = kernel.offsetOfHandle(prevGlue, slot) - GLUE_OFFSET;
+      writeHandle(prevView, prevOffset + META.freeLinkNext, nextGlue);
       prevSize = prevView.getUint32(prevOffset + META.blockSize, true);
     }
     let nextSize = -1;
     if (nextGlue !== 0) {
-      const next = nextGlue - GLUE_OFFSET;
-      const slot = kernel.slotOf(next);
+      const slot = kernel.slotOfHandle(nextGlue);
       const nextView = kernel.viewOfSlot(slot);
-      const nextOffset = next - kernel.pageAddress(slot);
-      writeLink(nextView, nextOffset + META.freeLinkPrev, prevGlue);
+      const nextOffset = kernel.offsetOfHandle(nextGlue, slot) - GLUE_OFFSET;
+      writeHandle(nextView, nextOffset + META.freeLinkPrev, prevGlue);
       nextSize = nextView.getUint32(nextOffset + META.blockSize, true);
     }
     // A size's run is contiguous in the list: with no neighbour of its size, the block was alone.
-    if (this.runTail[size] === meta - WINDOW_BASE) {
-      this.runTail[size] = prevSize === size ? prevGlue - GLUE_OFFSET - WINDOW_BASE : 0;
+    if (this.runTail[size] === meta) {
+      this.runTail[size] = prevSize === size ? (prevGlue - GLUE_OFFSET) | 0 : 0;
     }
     if (prevSize !== size && nextSize !== size) this.clearBit(size);
-    writeLink(view, offset + META.freeLinkPrev, 0);
-    writeLink(view, offset + META.freeLinkNext, 0);
+    writeHandle(view, offset + META.freeLinkPrev, 0);
+    writeHandle(view, offset + META.freeLinkNext, 0);
     this.length--;
   }
 

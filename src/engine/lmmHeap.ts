@@ -30,8 +30,8 @@ import { AllocatedBlockSet } from './allocatedBlockSet';
 import { FreeBlockQueue } from './freeBlockQueue';
 import type { HeapError, HeapErrorKind } from './heapErrors';
 import type { HeapEventListener, SplitKind } from './heapEvents';
-import { readLink, writeLink } from './pointers';
-import { DEFAULT_MEMORY_CAP, MMAP_TOP, SimulatedKernel, type KernelState, type ReservoirOptions } from './simulatedKernel';
+import { addressOf, handleOf, inWindow, readHandle, readLink, writeHandle, writeLink } from './pointers';
+import { DEFAULT_MEMORY_CAP, SimulatedKernel, type KernelState, type ReservoirOptions } from './simulatedKernel';
 
 export interface HeapOptions {
   /** VM page size in bytes (default 4096). */
@@ -171,7 +171,7 @@ export class LmmHeap {
     this.pageSize = pageSize;
     this.maxRequest = maxAllocatable(pageSize);
     const memoryCap = options.memoryCap ?? DEFAULT_MEMORY_CAP;
-    // Every address must stay inside one 4 GiB window under MMAP_TOP (see lowBits).
+    // Every address must stay inside one 4 GiB window under MMAP_TOP (see pointers.ts: blocks are named by their low 32 bits).
     if (!(memoryCap > 0 && memoryCap <= TWO_32 - 2 * pageSize)) {
       throw new RangeError(`memory cap must be more than 0 and at most 4 GiB − 2 pages, not ${memoryCap}`);
     }
@@ -282,7 +282,62 @@ export class LmmHeap {
 
   /** Allocates `units` zeroed structs of family `familyId`; returns the data address, or 0. */
   xcalloc(familyId: number, units: number): number {
+    const meta = this.allocate(familyId, units);
+    return meta === 0 ? 0 : addressOf(meta) + META_SIZE;
+  }
+
+  /**
+   * `xcalloc` for callers that keep blocks by handle (pointers.ts: the low 32 bits of the data
+   * address as an int32, which V8 never boxes): the data address's handle, or 0 on failure.
+   * `addressOf` turns it into the address `xcalloc` would have returned.
+   */
+  xcallocHandle(familyId: number, units: number): number {
+    const meta = this.allocate(familyId, units);
+    return meta === 0 ? 0 : (meta + META_SIZE) | 0;
+  }
+
+  /** The work of xcalloc: the new block's meta handle, or 0 (see `lastError`). */
+  private allocate(familyId: number, units: number): number {
     this.kernel.tick();
+    const family = this.families[familyId];
+    // The refusals live in a function of their own: the hot path stays small enough for V8 to
+    // inline the helpers it calls (pointers.ts, the kernel's handle arithmetic).
+    if (family === undefined || !Number.isInteger(units) || units < 0 || units * family.structSize > this.maxRequest) {
+      return this.refuseAllocation(familyId, units);
+    }
+    const request = units * family.structSize;
+    const kernel = this.kernel;
+    let meta = family.freeBlocks.largestHandle();
+    let slot = 0;
+    let offset = 0;
+    if (meta !== 0) {
+      slot = kernel.slotOfHandle(meta);
+      offset = kernel.offsetOfHandle(meta, slot);
+    }
+    if (meta === 0 || kernel.viewOfSlot(slot).getUint32(offset + META.blockSize, true) < request) {
+      meta = this.addDataPage(family);
+      if (meta === 0) return this.refuseAllocation(familyId, units);
+      slot = kernel.slotOfHandle(meta);
+      offset = FIRST_META_OFFSET;
+    }
+    const view = kernel.viewOfSlot(slot);
+    this.split(family, meta, request, view, offset);
+    this.allocated.add(meta);
+    zeroBytes(view, kernel.bytesOfSlot(slot), offset + META_SIZE, request);
+    const counters = family.counters;
+    counters.appMemory += META_SIZE + request;
+    if (counters.appMemory > counters.peakAppMemory) counters.peakAppMemory = counters.appMemory;
+    this.appMemory += META_SIZE + request;
+    if (this.appMemory > this.peakAppMemory) this.peakAppMemory = this.appMemory;
+    this.lastError = null;
+    if (this.listener !== null) {
+      this.listener({ type: 'alloc', family: familyId, address: addressOf(meta) + META_SIZE, units, size: request });
+    }
+    return meta;
+  }
+
+  /** Why xcalloc of `units` of family `familyId` cannot be served (an out-of-memory when it could): 0. */
+  private refuseAllocation(familyId: number, units: number): number {
     const family = this.families[familyId];
     if (family === undefined) {
       return this.fail('unregistered-struct', `no struct is registered as family ${familyId}`, 0);
@@ -299,34 +354,10 @@ export class LmmHeap {
         familyId,
       );
     }
-    const kernel = this.kernel;
-    let meta = family.freeBlocks.largest();
-    let slot = meta === 0 ? -1 : kernel.slotOf(meta);
-    if (slot < 0 || kernel.viewOfSlot(slot).getUint32(meta - kernel.pageAddress(slot) + META.blockSize, true) < request) {
-      meta = this.addDataPage(family);
-      if (meta === 0) {
-        return this.fail('out-of-memory', `out of memory: no page for ${units} × ${family.name}`, 0, familyId);
-      }
-      slot = kernel.slotOf(meta);
-    }
-    const page = kernel.pageAddress(slot);
-    const offset = meta - page;
-    const view = kernel.viewOfSlot(slot);
-    this.split(family, meta, request, page, view, offset);
-    this.allocated.add(lowBits(meta));
-    zeroBytes(view, kernel.bytesOfSlot(slot), offset + META_SIZE, request);
-    const counters = family.counters;
-    counters.appMemory += META_SIZE + request;
-    if (counters.appMemory > counters.peakAppMemory) counters.peakAppMemory = counters.appMemory;
-    this.appMemory += META_SIZE + request;
-    if (this.appMemory > this.peakAppMemory) this.peakAppMemory = this.appMemory;
-    this.lastError = null;
-    const address = meta + META_SIZE;
-    this.listener?.({ type: 'alloc', family: familyId, address, units, size: request });
-    return address;
+    return this.fail('out-of-memory', `out of memory: no page for ${units} × ${family.name}`, 0, familyId);
   }
 
-  /** Maps a data page for `family`, puts it at the head of its page list; returns its block's meta or 0. */
+  /** Maps a data page for `family`, puts it at the head of its page list; returns its block's meta handle or 0. */
   private addDataPage(family: Family): number {
     const kernel = this.kernel;
     const page = kernel.mmap();
@@ -353,13 +384,16 @@ export class LmmHeap {
     counters.totalBlocks++;
     counters.freeBlocks++;
     this.emitMmap(page, family.id);
-    const meta = page + offset;
-    this.enterFreeList(family, meta, size);
+    const meta = handleOf(page + offset);
+    this.enterFreeList(family, meta, size, view, offset);
     return meta;
   }
 
-  /** Cuts the free block `meta` to `request` bytes and marks it allocated (docs/allocator-model.md, Allocating, step 3). */
-  private split(family: Family, meta: number, request: number, page: number, view: DataView, offset: number): void {
+  /**
+   * Cuts the free block `meta` (a handle; at `offset` in the page `view` shows) to `request` bytes
+   * and marks it allocated (docs/allocator-model.md, Allocating, step 3).
+   */
+  private split(family: Family, meta: number, request: number, view: DataView, offset: number): void {
     const before = view.getUint32(offset + META.blockSize, true);
     this.leaveFreeList(family, meta, before, view, offset);
     view.setUint32(offset + META.isFree, 0, true);
@@ -367,75 +401,75 @@ export class LmmHeap {
     const counters = family.counters;
     counters.freeBlocks--;
     const remaining = before - request;
-    let kind: SplitKind;
     let remainder = 0;
     let remainderSize = 0;
     let hardBytes = 0;
     if (remaining === 0) {
-      kind = 'exact';
+      // An exact fit: nothing is left.
     } else if (remaining < META_SIZE) {
-      kind = 'hard';
       hardBytes = remaining;
       counters.hardFragmentBytes += remaining;
     } else {
-      kind = remaining > META_SIZE && remaining < META_SIZE + family.structSize ? 'soft' : 'full';
       const newOffset = offset + META_SIZE + request;
-      remainder = page + newOffset;
+      remainder = (meta + META_SIZE + request) | 0;
       remainderSize = remaining - META_SIZE;
-      const next = readLink(view, offset + META.nextBlock);
+      const next = readHandle(view, offset + META.nextBlock);
       view.setUint32(newOffset + META.isFree, 1, true);
       view.setUint32(newOffset + META.blockSize, remainderSize, true);
       view.setUint32(newOffset + META.offset, newOffset, true);
-      writeLink(view, newOffset + META.freeLinkPrev, 0);
-      writeLink(view, newOffset + META.freeLinkNext, 0);
-      writeLink(view, newOffset + META.prevBlock, meta);
-      writeLink(view, newOffset + META.nextBlock, next);
-      if (next !== 0) writeLink(view, next - page + META.prevBlock, remainder);
-      writeLink(view, offset + META.nextBlock, remainder);
+      // The free-list links are written as the remainder enters the list, below.
+      writeHandle(view, newOffset + META.prevBlock, meta);
+      writeHandle(view, newOffset + META.nextBlock, next);
+      // Blocks of one page are less than a page apart: their handles' difference is their distance.
+      if (next !== 0) writeHandle(view, offset + ((next - meta) | 0) + META.prevBlock, remainder);
+      writeHandle(view, offset + META.nextBlock, remainder);
       counters.totalBlocks++;
       counters.freeBlocks++;
       this.enterFreeList(family, remainder, remainderSize, view, newOffset);
     }
-    this.listener?.({
-      type: 'split',
-      family: family.id,
-      block: meta,
-      before,
-      size: request,
-      kind,
-      remainder,
-      remainderSize,
-      hardBytes,
-    });
+    if (this.listener !== null) {
+      this.listener({
+        type: 'split',
+        family: family.id,
+        block: addressOf(meta),
+        before,
+        size: request,
+        kind: splitKind(remaining, family.structSize),
+        remainder: addressOf(remainder),
+        remainderSize,
+        hardBytes,
+      });
+    }
   }
 
   // ---------------------------------------------------------------- xfree
 
   /** Frees the block whose data address is `address`; false (see `lastError`) when it cannot. */
   xfree(address: number): boolean {
-    this.kernel.tick();
     const meta = address - META_SIZE;
+    if (inWindow(meta)) return this.release(handleOf(meta), address);
+    this.kernel.tick();
+    return this.fail('invalid-free', `invalid free: 0x${hex(address)} is not the data address of a block`, false, -1, address);
+  }
+
+  /** `xfree` for callers that keep blocks by handle (see `xcallocHandle`). */
+  xfreeHandle(handle: number): boolean {
+    return this.release((handle - META_SIZE) | 0, 0);
+  }
+
+  /**
+   * The work of xfree, on the block whose meta handle is `meta`; `address` is the data address
+   * the caller gave (0: the one the handle names), for messages.
+   */
+  private release(meta: number, address: number): boolean {
+    this.kernel.tick();
+    // One probe of the set both proves the block allocated and takes it out.
+    if (meta === 0 || !this.allocated.delete(meta)) return this.refuseFree(meta, address);
     const kernel = this.kernel;
-    if (!(meta > MMAP_TOP - TWO_32 && meta < MMAP_TOP && this.allocated.has(lowBits(meta)))) {
-      // Not an allocated block: find out what it is, for the error (the exact walk, off the hot path).
-      const family = this.blockFamily(meta);
-      if (family === undefined) {
-        return this.fail(
-          'invalid-free',
-          `invalid free: 0x${hex(address)} is not the data address of a block`,
-          false,
-          -1,
-          address,
-        );
-      }
-      return this.fail('double-free', `double free: the block at 0x${hex(address)} is already free`, false, family.id, address);
-    }
-    this.allocated.delete(lowBits(meta));
-    const slot = kernel.slotOf(meta);
+    const slot = kernel.slotOfHandle(meta);
     const family = this.families[this.slotFamily[slot]!]!;
-    const page = kernel.pageAddress(slot);
     const view = kernel.viewOfSlot(slot);
-    const offset = meta - page;
+    const offset = kernel.offsetOfHandle(meta, slot);
     const counters = family.counters;
     let size = view.getUint32(offset + META.blockSize, true);
     counters.appMemory -= META_SIZE + size;
@@ -443,59 +477,100 @@ export class LmmHeap {
     counters.freeBlocks++;
     view.setUint32(offset + META.isFree, 1, true);
 
-    // Take back the hard fragment behind the block, if a split left one.
-    const next = readLink(view, offset + META.nextBlock);
+    // Take back the hard fragment behind the block, if a split left one. Blocks of one page are
+    // less than a page apart: their handles' difference is their distance.
+    const next = readHandle(view, offset + META.nextBlock);
     const end = offset + META_SIZE + size;
-    const absorbed = (next === 0 ? this.pageSize : next - page) - end;
+    const nextOffset = next === 0 ? this.pageSize : offset + ((next - meta) | 0);
+    const absorbed = nextOffset - end;
     if (absorbed > 0) {
       size += absorbed;
       view.setUint32(offset + META.blockSize, size, true);
       counters.hardFragmentBytes -= absorbed;
     }
-    this.listener?.({ type: 'free', family: family.id, address, size: size - absorbed, absorbed });
+    if (this.listener !== null) {
+      this.listener({
+        type: 'free',
+        family: family.id,
+        address: addressOf(meta) + META_SIZE,
+        size: size - absorbed,
+        absorbed,
+      });
+    }
 
     let block = meta;
-    if (next !== 0 && view.getUint32(next - page + META.isFree, true) === 1) {
-      size = this.mergeIntoPrevious(family, view, page, block, next);
+    let blockOffset = offset;
+    if (next !== 0 && view.getUint32(nextOffset + META.isFree, true) === 1) {
+      size = this.mergeIntoPrevious(family, view, block, blockOffset, next, nextOffset);
     }
-    const prev = readLink(view, offset + META.prevBlock);
-    if (prev !== 0 && view.getUint32(prev - page + META.isFree, true) === 1) {
-      size = this.mergeIntoPrevious(family, view, page, prev, block);
-      block = prev;
+    const prev = readHandle(view, offset + META.prevBlock);
+    if (prev !== 0) {
+      const prevOffset = offset + ((prev - meta) | 0);
+      if (view.getUint32(prevOffset + META.isFree, true) === 1) {
+        size = this.mergeIntoPrevious(family, view, prev, prevOffset, block, blockOffset);
+        block = prev;
+        blockOffset = prevOffset;
+      }
     }
 
-    if (block - page === FIRST_META_OFFSET && readLink(view, block - page + META.nextBlock) === 0) {
-      this.releasePage(family, page);
+    if (blockOffset === FIRST_META_OFFSET && readHandle(view, blockOffset + META.nextBlock) === 0) {
+      this.releasePage(family, kernel.pageAddress(slot));
     } else {
-      this.enterFreeList(family, block, size, view, block - page);
+      this.enterFreeList(family, block, size, view, blockOffset);
     }
     this.lastError = null;
     return true;
   }
 
+  /** Why the block whose meta handle is `meta` cannot be freed (see `release`): false. */
+  private refuseFree(meta: number, address: number): boolean {
+    // Not an allocated block: find out what it is, for the error (the exact walk, off the hot path).
+    const data = address !== 0 ? address : addressOf((meta + META_SIZE) | 0);
+    const family = this.blockFamily(data - META_SIZE);
+    if (family === undefined) {
+      return this.fail('invalid-free', `invalid free: 0x${hex(data)} is not the data address of a block`, false, -1, data);
+    }
+    return this.fail('double-free', `double free: the block at 0x${hex(data)} is already free`, false, family.id, data);
+  }
+
   /**
-   * Merges the free block `absorbed` into the block `into` right before it (both in `page`).
-   * `into` may be the block being freed (not in the list) or a free block (in the list).
-   * Returns `into`'s new size.
+   * Merges the free block `absorbed` into the block `into` right before it (both handles, at
+   * their offsets in the page `view` shows). `into` may be the block being freed (not in the
+   * list) or a free block (in the list). Returns `into`'s new size.
    */
-  private mergeIntoPrevious(family: Family, view: DataView, page: number, into: number, absorbed: number): number {
-    const intoOffset = into - page;
-    const absorbedOffset = absorbed - page;
+  private mergeIntoPrevious(
+    family: Family,
+    view: DataView,
+    into: number,
+    intoOffset: number,
+    absorbed: number,
+    absorbedOffset: number,
+  ): number {
     const absorbedSize = view.getUint32(absorbedOffset + META.blockSize, true);
-    const intoInList = readLink(view, intoOffset + META.freeLinkPrev) !== 0;
+    const intoInList = readHandle(view, intoOffset + META.freeLinkPrev) !== 0;
     const before = view.getUint32(intoOffset + META.blockSize, true);
     if (intoInList) this.leaveFreeList(family, into, before, view, intoOffset);
-    const absorbedInList = readLink(view, absorbedOffset + META.freeLinkPrev) !== 0;
+    const absorbedInList = readHandle(view, absorbedOffset + META.freeLinkPrev) !== 0;
     if (absorbedInList) this.leaveFreeList(family, absorbed, absorbedSize, view, absorbedOffset);
     const after = before + META_SIZE + absorbedSize;
     view.setUint32(intoOffset + META.blockSize, after, true);
-    const next = readLink(view, absorbedOffset + META.nextBlock);
-    writeLink(view, intoOffset + META.nextBlock, next);
-    if (next !== 0) writeLink(view, next - page + META.prevBlock, into);
+    const next = readHandle(view, absorbedOffset + META.nextBlock);
+    writeHandle(view, intoOffset + META.nextBlock, next);
+    if (next !== 0) writeHandle(view, absorbedOffset + ((next - absorbed) | 0) + META.prevBlock, into);
     const counters = family.counters;
     counters.totalBlocks--;
     counters.freeBlocks--;
-    this.listener?.({ type: 'merge', family: family.id, into, absorbed, absorbedSize, before, after });
+    if (this.listener !== null) {
+      this.listener({
+        type: 'merge',
+        family: family.id,
+        into: addressOf(into),
+        absorbed: addressOf(absorbed),
+        absorbedSize,
+        before,
+        after,
+      });
+    }
     return after;
   }
 
@@ -526,7 +601,8 @@ export class LmmHeap {
 
   // ---------------------------------------------------------------- free list bookkeeping
 
-  private enterFreeList(family: Family, meta: number, size: number, view?: DataView, offset?: number): void {
+  /** Files the free block `meta` (a handle, at `offset` in `view`'s page) of `size` bytes. */
+  private enterFreeList(family: Family, meta: number, size: number, view: DataView, offset: number): void {
     family.freeBlocks.insert(meta, view, offset);
     const counters = family.counters;
     counters.freeBytes += size;
@@ -536,7 +612,7 @@ export class LmmHeap {
     }
   }
 
-  private leaveFreeList(family: Family, meta: number, size: number, view?: DataView, offset?: number): void {
+  private leaveFreeList(family: Family, meta: number, size: number, view: DataView, offset: number): void {
     family.freeBlocks.remove(meta, view, offset);
     const counters = family.counters;
     counters.freeBytes -= size;
@@ -578,7 +654,7 @@ export class LmmHeap {
   /** The family of the block whose data address is `address`, when it is allocated. */
   allocatedBlockFamily(address: number): Family | undefined {
     const meta = address - META_SIZE;
-    if (!(Number.isInteger(meta) && meta > MMAP_TOP - TWO_32 && meta < MMAP_TOP && this.allocated.has(lowBits(meta)))) {
+    if (!(inWindow(meta) && this.allocated.has(handleOf(meta)))) {
       return undefined;
     }
     return this.families[this.slotFamily[this.kernel.slotOf(meta)]!];
@@ -591,7 +667,7 @@ export class LmmHeap {
 
   /** Meta addresses of every allocated block, in no particular order (for the invariant checker). */
   *allocatedMetas(): IterableIterator<number> {
-    for (const low of this.allocated.values()) yield MMAP_TOP - TWO_32 + low;
+    for (const handle of this.allocated.values()) yield addressOf(handle);
   }
 
   /** The family a mapped data page belongs to (-1 registry, -2 unmapped). */
@@ -674,7 +750,7 @@ export interface HeapState {
   queues: Uint32Array[];
   registryPages: Float64Array;
   slotFamily: Int32Array;
-  allocated: Uint32Array;
+  allocated: Int32Array;
   lastError: HeapError | null;
   errorCounts: Array<[HeapErrorKind, number]>;
   appMemory: number;
@@ -708,9 +784,11 @@ function zeroBytes(view: DataView, bytes: Uint8Array, start: number, length: num
   for (; i < end; i++) bytes[i] = 0;
 }
 
-/** The low 32 bits of a simulated address: enough to name it (all lie in one 4 GiB window). */
-function lowBits(address: number): number {
-  return address % TWO_32;
+/** What a split that leaves `remaining` bytes of a block of a family of `structSize`-byte structs is. */
+function splitKind(remaining: number, structSize: number): SplitKind {
+  if (remaining === 0) return 'exact';
+  if (remaining < META_SIZE) return 'hard';
+  return remaining > META_SIZE && remaining < META_SIZE + structSize ? 'soft' : 'full';
 }
 
 function hex(n: number): string {

@@ -40,3 +40,35 @@ export function writeLink(view: DataView, offset: number, address: number): void
     view.setUint32(offset + 4, WINDOW_HIGH, true);
   }
 }
+
+/**
+ * Inside the engine a block or link is named by its handle: the low 32 bits of its address read
+ * as a signed int32 (0 = null). V8 keeps int32 values unboxed (Smis), while an address of the
+ * 0x7f.. window is a double that is boxed as a heap object each time it crosses a call that is
+ * not inlined: the hot path would allocate on every operation. A handle converts to the address
+ * only where the engine meets its callers (returns, events, messages).
+ */
+export function readHandle(view: DataView, offset: number): number {
+  return view.getInt32(offset, true);
+}
+
+/** Stores the link whose handle is `handle` as the full 8-byte address (0 stays 0). */
+export function writeHandle(view: DataView, offset: number, handle: number): void {
+  view.setInt32(offset, handle, true);
+  view.setUint32(offset + 4, handle === 0 ? 0 : WINDOW_HIGH, true);
+}
+
+/** The handle of an address of the window (callers check that it lies in the window). */
+export function handleOf(address: number): number {
+  return (address - WINDOW_BASE) | 0;
+}
+
+/** The address a handle names (0 for 0). */
+export function addressOf(handle: number): number {
+  return handle === 0 ? 0 : WINDOW_BASE + (handle >>> 0);
+}
+
+/** Whether `address` is a whole number inside the window (so that it has a handle). */
+export function inWindow(address: number): boolean {
+  return address > WINDOW_BASE && address < WINDOW_BASE + TWO_32 && WINDOW_BASE + (handleOf(address) >>> 0) === address;
+}

@@ -44,6 +44,8 @@ export class SimulatedKernel {
   readonly memoryCap: number;
   /** 1 / pageSize when that is exact (a power of two), else 0. */
   private readonly inversePageSize: number;
+  /** log2(pageSize) when that is a whole number, else -1. */
+  private readonly pageShift: number;
   /** mmap calls that succeeded, and munmap calls. */
   mmapCalls = 0;
   munmapCalls = 0;
@@ -81,6 +83,7 @@ export class SimulatedKernel {
   constructor(pageSize: number, memoryCap: number = DEFAULT_MEMORY_CAP, reservoir: ReservoirOptions = {}) {
     this.pageSize = pageSize;
     this.inversePageSize = (pageSize & (pageSize - 1)) === 0 ? 1 / pageSize : 0;
+    this.pageShift = this.inversePageSize !== 0 ? 31 - Math.clz32(pageSize) : -1;
     this.memoryCap = memoryCap;
     const delay = reservoir.delay ?? 0;
     this.reservoirDelay = Number.isInteger(delay) && delay > 0 ? delay : 0;
@@ -200,6 +203,20 @@ export class SimulatedKernel {
     // quotient as the (slower) division.
     const distance = MMAP_TOP - 1 - address;
     return Math.floor(this.inversePageSize !== 0 ? distance * this.inversePageSize : distance / this.pageSize);
+  }
+
+  /**
+   * The slot of the address whose handle (low 32 bits as an int32, see pointers.ts) is `handle`,
+   * in int32 arithmetic: (-handle) >>> 0 is the distance from the top, whatever the sign.
+   */
+  slotOfHandle(handle: number): number {
+    const below = ((-handle >>> 0) - 1) >>> 0;
+    return this.pageShift >= 0 ? below >>> this.pageShift : Math.floor(below / this.pageSize);
+  }
+
+  /** The offset inside its page (in `slot`) of the address whose handle is `handle`. */
+  offsetOfHandle(handle: number, slot: number): number {
+    return (slot + 1) * this.pageSize - (-handle >>> 0);
   }
 
   pageAddress(slot: number): number {

@@ -11,6 +11,8 @@ import {
   type SourceSite,
   type WebviewToHostMessage,
 } from '../protocol/webviewMessages';
+import type { SuppressFindingArgs } from '../protocol/lspMessages';
+import { findingToSuppress } from './model/findingSuppression';
 import { MemoryMapFeed, runIdOf } from './model/memoryMapFeed';
 import type { RunState, RunStore } from './model/runState';
 import { lmmSetting } from './settings';
@@ -22,6 +24,8 @@ export interface MemoryMapHandlers {
   stepChanged(site: SourceSite | undefined): void;
   /** A link in the map (chart legend, call tree, leak row) asks to open a source line of the run. */
   openSource(site: SourceSite): void;
+  /** Suppress on a leak or error row: write the entry that silences it (what the Leaks view's Suppress does). */
+  suppressFinding(args: SuppressFindingArgs): void;
 }
 
 export class MemoryMapPanel implements vscode.Disposable {
@@ -128,6 +132,15 @@ export class MemoryMapPanel implements vscode.Disposable {
         else
           this.log.appendLine(`Memory Map: ignored a link to ${message.site.file}:${message.site.line}, not a site of this run`);
         break;
+      case 'suppressFinding': {
+        const found =
+          run && message.runId === runIdOf(run)
+            ? findingToSuppress(run, message.finding, message.index)
+            : { ok: false as const, reason: 'not the current run' };
+        if (found.ok) this.handlers.suppressFinding(found.args);
+        else this.log.appendLine(`Memory Map: ignored Suppress on ${message.finding} ${message.index}: ${found.reason}`);
+        break;
+      }
       case 'resyncRequest':
         for (const m of this.feed.resync(run, message.runId, message.fromStep)) this.post(m);
         break;
@@ -170,7 +183,27 @@ function siteOf(run: RunState, siteId: number): SourceSite | undefined {
 }
 
 function isSiteOfRun(run: RunState, site: SourceSite): boolean {
-  return run.sites.some((s) => s !== undefined && s.file === site.file && s.line === site.line);
+  const same = (s: SourceSite | null | undefined) =>
+    s !== undefined && s !== null && s.file === site.file && s.line === site.line;
+  return run.sites.some(same) || reportSites(run).some(same);
+}
+
+/**
+ * Lines the run's report names beyond its allocation sites: an error's access line and the lines
+ * where its block was allocated and freed, every caller in a call stack (the call trees' frames),
+ * and the allocation sites along a retainer chain.
+ */
+function reportSites(run: RunState): Array<SourceSite | null | undefined> {
+  const report = run.report;
+  if (!report) return [];
+  const out: Array<SourceSite | null | undefined> = [];
+  for (const error of report.errors) out.push(error.site, error.allocSite, error.freeSite, ...error.stack);
+  for (const leak of report.leaks) {
+    out.push(leak.site, ...leak.stack);
+    for (const step of leak.rootPath ?? []) out.push(step.site);
+  }
+  for (const figures of report.sites) out.push(...figures.stack);
+  return out;
 }
 
 /** `lmm.structColors` for the current run's file (a folder of a multi-root workspace may set its own). */

@@ -15,16 +15,23 @@
  * `crashed`, with a message naming how the host ended.
  */
 import { fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { Site } from '../analysis/analysisInput';
 import type { LeakCheckReport } from '../analysis/runReport';
+import { parseSuppressions, SuppressionSyntaxError } from '../analysis/suppressions';
 import { compileHarness, HarnessCompileError, siteText, type CompiledHarness } from './compile/compileHarness';
 import { harnessBundles } from './harnessBundles';
 import type { MemoryErrorsUpdate, RuntimeBatch } from './runtime/harnessRuntime';
 import type { FinishedRun } from './sandbox/finishRun';
 import { LmmHeap } from '../engine/lmmHeap';
-import type { HostedWorkerInput, HostToParentMessage, ParentToHostMessage } from './worker/hostProtocol';
-import type { WorkerMessage, WorkerOutcome } from './worker/workerProtocol';
+import {
+  HARD_BOUND_MARK,
+  type HostedWorkerInput,
+  type HostToParentMessage,
+  type ParentToHostMessage,
+} from './worker/hostProtocol';
+import { WORKER_START_MB, type WorkerMessage, type WorkerOutcome } from './worker/workerProtocol';
 
 export const DEFAULT_TIME_LIMIT_MS = 10_000;
 /** The longest time limit: what `setTimeout` can wait (2^31 − 1 ms, about 24.8 days). */
@@ -116,6 +123,12 @@ export interface HarnessRunResult {
   outputDropped?: { lines: number; reason: string };
   sites: readonly Site[];
   timings: { compileMs: number; runMs: number };
+  /**
+   * The most the run grew the harness process's resident memory (bytes, from just before its
+   * worker started): the kernel's high-water mark on Linux, the largest 20 ms sample elsewhere or
+   * when the process was already gone. What `memoryLimitMb` is measured against.
+   */
+  memoryPeakBytes?: number;
 }
 
 export interface HarnessRunHandle {
@@ -141,6 +154,11 @@ export function runHarness(file: string, options: HarnessRunOptions = {}): Harne
   validateRunOptions(options);
   const result = (async (): Promise<HarnessRunResult> => {
     const started = Date.now();
+    // A malformed suppressions file is the user's to fix, at its line, before anything runs.
+    const suppressionsProblem = suppressionsSyntaxProblem(options.suppressions);
+    if (suppressionsProblem !== undefined) {
+      return { outcome: 'compile-error', message: suppressionsProblem, sites: [], timings: { compileMs: 0, runMs: 0 } };
+    }
     const absolute = resolve(file);
     const displayName = options.displayName ?? ((p: string) => (p === absolute ? file : p));
     let compiled: CompiledHarness;
@@ -180,6 +198,7 @@ export function runHarness(file: string, options: HarnessRunOptions = {}): Harne
     );
     const timings = { compileMs, runMs: Date.now() - runStarted };
     const described: HarnessRunResult = { ...describeEnd(end, compiled, file, options), sites: compiled.sites, timings };
+    if (end.memoryPeakBytes !== undefined) described.memoryPeakBytes = end.memoryPeakBytes;
     if (end.type === 'end' && end.outputDropped) {
       const { lines, reason } = end.outputDropped;
       described.outputDropped = end.outputDropped;
@@ -234,6 +253,18 @@ export function validateRunOptions(options: HarnessRunOptions): void {
   }
 }
 
+/** `FILE:LINE: what is wrong` with a suppressions text, or undefined when it parses. */
+function suppressionsSyntaxProblem(suppressions: HarnessRunOptions['suppressions']): string | undefined {
+  if (suppressions === undefined) return undefined;
+  try {
+    parseSuppressions(suppressions.text, suppressions.file);
+    return undefined;
+  } catch (error) {
+    if (error instanceof SuppressionSyntaxError) return error.message;
+    throw error;
+  }
+}
+
 /** Why LMM cannot use `pageSize`, or undefined when it can. */
 export function pageSizeProblem(pageSize: number): string | undefined {
   try {
@@ -242,6 +273,17 @@ export function pageSizeProblem(pageSize: number): string | undefined {
   } catch (error) {
     return error instanceof Error ? error.message.replace(/^pageSize:?\s*/, '') : 'is not a page size LMM accepts';
   }
+}
+
+/**
+ * V8's caps on the worker's heap, its old and young generations, within the memory limit: room is
+ * left for the worker's start and for what V8 holds besides the heap it counts (measured: a heap
+ * flood at its cap grows the process by the caps plus about 30 MB).
+ */
+export function heapLimits(memoryLimitMb: number, jsHeapMb?: number): { jsHeapMb: number; youngGenerationMb: number } {
+  const youngGenerationMb = Math.min(16, Math.max(4, Math.floor(memoryLimitMb / 16)));
+  const rest = memoryLimitMb - youngGenerationMb - 2 * WORKER_START_MB;
+  return { jsHeapMb: jsHeapMb ?? Math.max(24, rest), youngGenerationMb };
 }
 
 type StopReason = 'timed-out' | 'cancelled' | 'out-of-memory';
@@ -253,6 +295,7 @@ type WorkerEnd =
       finished?: FinishedRun;
       finishError?: string;
       outputDropped?: { lines: number; reason: string };
+      memoryLimitHit?: true;
       /** Why the parent asked the run to stop, when it did before the worker ended by itself. */
       stoppedFor?: StopReason;
     }
@@ -266,6 +309,7 @@ interface LeakCheckRelay {
 
 interface EndState {
   lastSite: Site | null;
+  memoryPeakBytes?: number;
 }
 
 async function runInWorker(
@@ -292,6 +336,8 @@ async function runInWorker(
       memoryLimitBytes: memoryLimitMb * 2 ** 20,
       timeLimitMs,
       batchIntervalMs: options.batchIntervalMs ?? 50,
+      // For maintainers: a crash or an internal error shows the runtime's and the worker's frames too.
+      ...(process.env['LMM_DEBUG'] ? { debugStacks: true } : {}),
       ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
       ...(options.memoryCap !== undefined ? { memoryCap: options.memoryCap } : {}),
       ...(options.suppressions
@@ -303,7 +349,8 @@ async function runInWorker(
   // Node flags (a test runner's loaders); in VS Code, execPath is its Electron binary run as Node.
   const host = fork(bundles.hostFile, [], {
     serialization: 'advanced',
-    execArgv: [],
+    // `--expose-gc`: the worker's memory budget collects before it refuses a buffer (lockdownRealm.ts).
+    execArgv: ['--expose-gc'],
     env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
@@ -319,12 +366,15 @@ async function runInWorker(
     type: 'start',
     worker: bundles.worker,
     input,
-    jsHeapMb: options.jsHeapMb ?? memoryLimitMb,
+    ...heapLimits(memoryLimitMb, options.jsHeapMb),
+    memoryLimitBytes: memoryLimitMb * 2 ** 20,
     leakCheckRequested: leakChecks.pending,
   });
   leakChecks.send = () => tell({ type: 'requestLeakCheck' });
   const takeBatch = () => tell({ type: 'batchTaken' });
   const state: EndState = { lastSite: null };
+  let baselineRss: number | undefined;
+  let sampledPeak: number | undefined;
   // The worker posts each error record once, then only its count: the run's records so far.
   const errorsSoFar: MemoryErrorsUpdate['records'] = [];
   return new Promise((resolvePromise) => {
@@ -337,6 +387,9 @@ async function runInWorker(
       clearTimeout(timer);
       clearTimeout(backstop);
       leakChecks.send = undefined;
+      const peak = baselineRss !== undefined ? residentPeak(host.pid) : undefined;
+      const measured = peak !== undefined ? peak - baselineRss! : sampledPeak;
+      if (measured !== undefined) state.memoryPeakBytes = Math.max(measured, sampledPeak ?? 0);
       host.kill('SIGKILL');
       resolvePromise({ ...end, ...state });
     };
@@ -350,14 +403,14 @@ async function runInWorker(
       () => stop('timed-out', `the harness did not stop within ${timeLimitMs} ms`),
       Math.min(timeLimitMs, MAX_TIME_LIMIT_MS),
     );
-    // The worker's buffers and pages are outside its JS heap: the host's resident memory is what
-    // covers them all (sampled, so a run may pass the limit by what it allocates in one sample).
+    // The worker's buffers are charged when they are made and its JS heap is capped by V8; the
+    // host's resident memory covers everything else (what built-ins allocate on their own), sampled
+    // every 5 ms. Past the limit, the run stops at its next loop turn; past the hard bound above it,
+    // the host ends itself (memoryHardBound).
     const watchMemory = (grown: number) => {
+      sampledPeak = Math.max(sampledPeak ?? 0, grown);
       if (grown <= memoryLimitMb * 2 ** 20) return;
       stop('out-of-memory', `the run grew the process by ${Math.round(grown / 2 ** 20)} MB`);
-      // Far past the limit (a buffer being filled fast): no grace.
-      if (grown > memoryLimitMb * 1.25 * 2 ** 20)
-        finish({ type: 'killed', reason: 'out-of-memory', detail: 'far past the limit' });
     };
     setStop(() => stop('cancelled', 'the run was cancelled'));
     if (isCancelled()) stop('cancelled', 'the run was cancelled');
@@ -413,6 +466,7 @@ async function runInWorker(
     host.on('message', (message: HostToParentMessage) => {
       if (message.type === 'worker') onWorkerMessage(message.message);
       else if (message.type === 'memory') watchMemory(message.grownBytes);
+      else if (message.type === 'memoryBaseline') baselineRss = message.rssBytes;
       else if (message.type === 'workerError') {
         if (message.code === 'ERR_WORKER_OUT_OF_MEMORY') finish({ type: 'killed', reason: 'js-heap', detail: message.message });
         else finish({ type: 'killed', reason: 'worker-error', detail: message.message });
@@ -423,10 +477,27 @@ async function runInWorker(
     );
     // 'close', not 'exit': every message the host sent before it ended has been delivered by then.
     // A host that died after a stop was asked for ends the run for that stop's reason.
-    host.on('close', (code, signal) =>
-      finish({ type: 'killed', reason: stopReason ?? 'host-aborted', detail: hostEndText(code, signal, hostStderr) }),
-    );
+    host.on('close', (code, signal) => {
+      const hardBound = hostStderr.indexOf(HARD_BOUND_MARK);
+      if (hardBound >= 0) {
+        const grown = Number.parseInt(hostStderr.slice(hardBound + HARD_BOUND_MARK.length), 10);
+        if (Number.isFinite(grown)) sampledPeak = Math.max(sampledPeak ?? 0, grown);
+        finish({ type: 'killed', reason: 'out-of-memory', detail: 'the harness process passed the hard bound' });
+      }
+      finish({ type: 'killed', reason: stopReason ?? 'host-aborted', detail: hostEndText(code, signal, hostStderr) });
+    });
   });
+}
+
+/** A live process's resident-memory high-water mark (Linux: VmHWM), in bytes; undefined where unknown. */
+function residentPeak(pid: number | undefined): number | undefined {
+  if (pid === undefined || process.platform !== 'linux') return undefined;
+  try {
+    const match = /^VmHWM:\s*(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : undefined;
+  } catch {
+    return undefined; // already gone (an abort): the samples are all there is
+  }
 }
 
 /** How the harness host ended before the run did, in a user's terms. */
@@ -444,6 +515,7 @@ function describeEnd(
   options: HarnessRunOptions,
 ): Omit<HarnessRunResult, 'sites' | 'timings'> {
   const name = basename(file);
+  const limitMb = options.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB;
   const where = (site: Site | null | undefined) => (site ? `${siteText(site)}: ` : `${file}: `);
   if (end.type === 'killed') {
     switch (end.reason) {
@@ -471,7 +543,7 @@ function describeEnd(
         return withSite(
           {
             outcome: 'out-of-memory',
-            message: `${where(end.lastSite)}the harness ran out of JavaScript memory (limit ${options.jsHeapMb ?? options.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB} MB; last heap operation here)`,
+            message: `${where(end.lastSite)}memory limit of ${limitMb} MB exceeded (the JS heap reached its cap of ${heapLimits(limitMb, options.jsHeapMb).jsHeapMb} MB; the harness was stopped; last heap operation here)`,
           },
           end.lastSite,
         );
@@ -487,8 +559,13 @@ function describeEnd(
   // Stopped by the parent, and the worker ended by itself. A cancelled run has no report (as when
   // its worker is terminated): what streamed while it ran is all there is.
   if (end.stoppedFor === 'cancelled') return { outcome: 'cancelled', message: `${name}: the run was cancelled` };
-  if (end.stoppedFor === 'out-of-memory') {
-    const site = outcome.kind === 'timed-out' ? (outcome.site ?? outcome.harnessStack[0] ?? end.lastSite) : end.lastSite;
+  if (end.stoppedFor === 'out-of-memory' || (end.memoryLimitHit && end.stoppedFor === undefined)) {
+    const site =
+      outcome.kind === 'timed-out'
+        ? (outcome.site ?? outcome.harnessStack[0] ?? end.lastSite)
+        : outcome.kind === 'crashed'
+          ? (harnessFrames(outcome.stack, compiled)[0] ?? outcome.harnessStack[0] ?? end.lastSite)
+          : end.lastSite;
     return withSite({ ...base, outcome: 'out-of-memory', message: memoryLimitMessage(where(site), options) }, site);
   }
   if (outcome.kind === 'completed') {
@@ -516,6 +593,7 @@ function describeEnd(
     /call stack|allocation failed|Invalid array length|Array buffer allocation/i.test(outcome.message);
   const lines = [`${where(site)}${outcome.name}: ${outcome.message}`];
   for (const frame of frames.slice(1)) lines.push(`    at ${siteText(frame)}`);
+  if (outcome.hostStack) lines.push(`[LMM_DEBUG] every frame:\n${outcome.hostStack}`);
   const kind: RunOutcome = isMemory && !/call stack/i.test(outcome.message) ? 'out-of-memory' : 'crashed';
   const out = withSite({ ...base, outcome: kind, message: lines.join('\n') }, site);
   if (frames.length > 0) out.stack = frames;

@@ -1,22 +1,60 @@
 /**
  * One colour per struct in every picture: a family's colour is its id's place in this palette
- * (`lmm.structColors` overrides it by name where settings reach). The Memory Map takes the same
- * places from the theme's chart colours (`--lmm-struct-N` in webview-ui/memoryMap.css, whose
- * fallbacks are these), so a struct keeps its hue in the map, the charts, Compare Runs and the
- * HTML export.
+ * (`lmm.structColors` overrides it by name where settings reach). Each place is a theme colour of
+ * VS Code's with a fallback per theme kind, chosen so a block stands out from the editor
+ * background by at least 3:1 in dark, light and both high-contrast kinds. The Memory Map declares
+ * them as `--lmm-struct-N` (webview-ui/memoryMap.css holds `structPaletteCss()`'s rules), and the
+ * HTML export and Compare Runs, which are not themed, draw with the dark kind's values, so a
+ * struct keeps its hue in the map, the charts, Compare Runs and the HTML export.
+ *
+ * `charts.orange` is not in it: VS Code's default for it is a 33%-opaque highlight in the dark and
+ * light themes and the high-contrast themes leave it unset, so a block filled with it all but
+ * disappears. Red is not either: the map's hard fragments and errors are red.
  */
-export const STRUCT_PALETTE: readonly string[] = [
-  '#3794ff', // charts.blue
-  '#89d185', // charts.green
-  '#b180d7', // charts.purple
-  '#d18616', // charts.orange
-  '#11a8cd', // terminal.ansiCyan
-  '#bc3fbc', // terminal.ansiMagenta
-  '#cca700', // charts.yellow
-  '#23d18b', // terminal.ansiBrightGreen
+import { CHART_COLOUR_DEFAULTS, THEME_KINDS, THEME_SELECTOR, type ThemeKind } from './chartPalette';
+
+export interface ThemedColour {
+  /** The VS Code theme colour id (`charts.blue`), read in a webview as `--vscode-charts-blue`. */
+  themeColour: string;
+  /** Its value when the theme leaves it unset (VS Code's own defaults), per theme kind. */
+  fallback: Readonly<Record<ThemeKind, string>>;
+}
+
+/** The struct colours, in the order family ids take them. */
+export const STRUCT_THEME_PALETTE: readonly ThemedColour[] = [
+  { themeColour: 'charts.blue', fallback: CHART_COLOUR_DEFAULTS.blue },
+  { themeColour: 'charts.green', fallback: CHART_COLOUR_DEFAULTS.green },
+  { themeColour: 'charts.purple', fallback: CHART_COLOUR_DEFAULTS.purple },
+  {
+    themeColour: 'terminal.ansiCyan',
+    fallback: { dark: '#11a8cd', light: '#0598bc', highContrast: '#00cdcd', highContrastLight: '#0598bc' },
+  },
+  {
+    themeColour: 'terminal.ansiMagenta',
+    fallback: { dark: '#bc3fbc', light: '#bc05bc', highContrast: '#cd00cd', highContrastLight: '#bc05bc' },
+  },
+  { themeColour: 'charts.yellow', fallback: CHART_COLOUR_DEFAULTS.yellow },
 ];
+
+/** The peak's marks (timeline, charts, the map's label column): a chart colour no mark else uses. */
+export const PEAK_COLOUR: ThemedColour = { themeColour: 'charts.yellow', fallback: CHART_COLOUR_DEFAULTS.yellow };
+
+/** The struct colours of pictures that do not follow the theme (HTML export, Compare Runs): the dark kind's. */
+export const STRUCT_PALETTE: readonly string[] = STRUCT_THEME_PALETTE.map((c) => c.fallback.dark);
 
 /** The colour of family `familyId` (named `name`), with the user's override first. */
 export function structPaletteColour(familyId: number, name = '', overrides: Readonly<Record<string, string>> = {}): string {
   return overrides[name] ?? STRUCT_PALETTE[familyId % STRUCT_PALETTE.length]!;
+}
+
+const cssVariable = (colour: ThemedColour, kind: ThemeKind) =>
+  `var(--vscode-${colour.themeColour.replace(/\./g, '-')}, ${colour.fallback[kind]})`;
+
+/** The Memory Map's `--lmm-struct-N` and `--lmm-peak` declarations, one rule per theme kind. */
+export function structPaletteCss(): string {
+  return THEME_KINDS.map((kind) => {
+    const lines = STRUCT_THEME_PALETTE.map((colour, i) => `  --lmm-struct-${i}: ${cssVariable(colour, kind)};`);
+    lines.push(`  --lmm-peak: ${cssVariable(PEAK_COLOUR, kind)};`);
+    return `${THEME_SELECTOR[kind]} {\n${lines.join('\n')}\n}\n`;
+  }).join('\n');
 }

@@ -43,7 +43,14 @@ export interface LeakCount {
 export interface RunReportJson {
   schemaVersion: LmmReport['schemaVersion'];
   leaks?: Array<Pick<ReportLeak, 'kind' | 'struct' | 'blocks' | 'bytes'> & { site?: SourceSite; suppressed?: boolean }>;
-  errors?: Array<Pick<ReportError, 'kind' | 'message' | 'count'> & { site?: SourceSite; step?: number }>;
+  errors?: Array<
+    Pick<ReportError, 'kind' | 'message' | 'count'> & {
+      site?: SourceSite;
+      step?: number;
+      freeSite?: SourceSite;
+      suppressed?: boolean;
+    }
+  >;
   leakChecks?: Array<
     Pick<ReportLeakCheck, 'event'> & {
       site?: SourceSite;
@@ -78,8 +85,11 @@ export type HostToWebviewMessage =
   | { type: 'leakCheck'; runId: string; step: number; site?: SourceSite; leaks: LeakCount[]; requested?: boolean }
   /** The run is over (no more `heapOps`); `message` explains a failure or stop. */
   | { type: 'runEnded'; runId: string; state: RunEndState; message?: string }
-  /** The run report JSON (leaks, errors, leak checks, peak breakdown); sent once the run is over. */
-  | { type: 'report'; runId: string; report: RunReportJson }
+  /**
+   * The run report JSON (leaks, errors, leak checks, peak breakdown); sent once the run is over.
+   * `suppressible`: its findings can be suppressed (a harness run; a trace reads no suppressions file).
+   */
+  | { type: 'report'; runId: string; report: RunReportJson; suppressible?: boolean }
   /** Show a block (e.g. selected in the Leaks tree): move to `step` (default: keep the current step), scroll to the block at data address `address`, and select it. */
   | { type: 'revealBlock'; runId: string; address: number; step?: number }
   /** Move the timeline to `step` (e.g. from a tree or command); `-1` means before the first step. */
@@ -112,8 +122,18 @@ export type WebviewToHostMessage =
   | { type: 'resyncRequest'; runId: string; fromStep: number }
   /** The user followed a link to a source line (a chart legend's site, a call-tree frame, a leak row): open `site` in an editor. */
   | { type: 'openSource'; runId: string; site: SourceSite }
+  /**
+   * The user chose Suppress on a leak or memory error row: the host appends the entry that silences
+   * the report's `leaks[index]` or `errors[index]` to the harness's suppressions file. The webview
+   * names the finding by its place in the report the host sent; the kind, struct, call stack and
+   * file come from the host's own copy, so a webview cannot write any other entry or file.
+   */
+  | { type: 'suppressFinding'; runId: string; finding: FindingKind; index: number }
   /** Something went wrong in the webview (bad message, exception); the host logs it to its output channel. */
   | { type: 'webviewError'; message: string };
+
+/** Which list of the run report a finding is in. */
+export type FindingKind = 'leak' | 'error';
 
 // ------------------------------------------------------------------ validation
 
@@ -371,8 +391,16 @@ export function parseHostToWebview(value: unknown): Parsed<HostToWebviewMessage>
         if (m !== undefined) message.message = m;
         return ok(message);
       }
-      case 'report':
-        return ok({ type, runId: str(o, 'runId', p, 200), report: report(o['report'], `${p}.report`) });
+      case 'report': {
+        const suppressible = optional(o, 'suppressible', () => bool(o, 'suppressible', p));
+        const message: HostToWebviewMessage = {
+          type,
+          runId: str(o, 'runId', p, 200),
+          report: report(o['report'], `${p}.report`),
+        };
+        if (suppressible !== undefined) message.suppressible = suppressible;
+        return ok(message);
+      }
       case 'revealBlock': {
         const step = optional(o, 'step', () => int(o, 'step', p, -1));
         const message: HostToWebviewMessage = { type, runId: str(o, 'runId', p, 200), address: int(o, 'address', p, 1) };
@@ -428,6 +456,13 @@ export function parseWebviewToHost(value: unknown): Parsed<WebviewToHostMessage>
         return ok({ type, runId: str(o, 'runId', p, 200), fromStep: int(o, 'fromStep', p) });
       case 'openSource':
         return ok({ type, runId: str(o, 'runId', p, 200), site: site(o['site'], `${p}.site`) });
+      case 'suppressFinding':
+        return ok({
+          type,
+          runId: str(o, 'runId', p, 200),
+          finding: oneOf(o, 'finding', p, ['leak', 'error'] as const),
+          index: int(o, 'index', p),
+        });
       case 'webviewError':
         return ok({ type, message: str(o, 'message', p, 10000) });
       default:

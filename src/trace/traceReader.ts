@@ -72,6 +72,11 @@ export class TraceReader {
   constructor(
     private readonly sink: TraceSink,
     defaultPageSize = DEFAULT_PAGE_SIZE,
+    /**
+     * Whether `alloc` and `free` lines written the common way take the short path (`commonLine`);
+     * false reads every line through the general word splitter (the tests compare the two).
+     */
+    private readonly shortPath = true,
   ) {
     this.pageSize = defaultPageSize;
   }
@@ -90,7 +95,16 @@ export class TraceReader {
     }
     const wordStart = this.wordStart;
     const wordEnd = this.wordEnd;
+    // Lines up to the last newline of the range end inside it: the short path needs no bound checks.
+    const lastNewline = this.shortPath && to > from ? bytes.lastIndexOf(10, to - 1) : -1;
     while (position < to) {
+      if (position <= lastNewline) {
+        const next = this.commonLine(bytes, position);
+        if (next >= 0) {
+          position = next;
+          continue;
+        }
+      }
       // Split the line into words in one pass up to its newline: bytes above 32 make words
       // (UTF-8 included), space, tab and CR separate them, other control bytes are refused.
       let words = 0;
@@ -157,6 +171,63 @@ export class TraceReader {
       }
     }
     return Math.min(position, to);
+  }
+
+  /**
+   * Reads the line at `p` when it is `alloc ID NAME UNITS` or `free ID` written the way traces
+   * are written (single spaces, LF or CRLF, a known ID for free, units in range) and returns where
+   * the next line starts; else -1 before anything changed, and the general path reads the line
+   * (and names what is wrong with it). A newline lies ahead of `p` in `bytes`: every scan stops
+   * at a byte <= 32, so none runs past it. One pass over the bytes, no word table.
+   */
+  private commonLine(bytes: Uint8Array, p: number): number {
+    let command: TraceOp;
+    if (bytes[p] === 97) {
+      if (bytes[p + 1] !== 108 || bytes[p + 2] !== 108 || bytes[p + 3] !== 111 || bytes[p + 4] !== 99) return -1;
+      if (bytes[p + 5] !== 32) return -1;
+      command = TraceOp.Alloc;
+      p += 6;
+    } else if (bytes[p] === 102) {
+      if (bytes[p + 1] !== 114 || bytes[p + 2] !== 101 || bytes[p + 3] !== 101 || bytes[p + 4] !== 32) return -1;
+      command = TraceOp.Free;
+      p += 5;
+    } else {
+      return -1;
+    }
+    const idStart = p;
+    let c = bytes[p]!;
+    while (c > 32) c = bytes[++p]!;
+    const idEnd = p;
+    if (idEnd === idStart) return -1;
+    if (command === TraceOp.Free) {
+      if (c === 13) c = bytes[++p]!;
+      if (c !== 10) return -1;
+      const id = this.ids.find(bytes, idStart, idEnd);
+      if (id < 0) return -1;
+      const line = ++this.lineNumber;
+      if (!this.begun) this.begin();
+      this.sink.free(id, line);
+      return p + 1;
+    }
+    if (c !== 32) return -1;
+    const nameStart = ++p;
+    while ((c = bytes[p]!) > 32) p++;
+    const nameEnd = p;
+    if (nameEnd === nameStart || c !== 32) return -1;
+    const unitsStart = ++p;
+    let units = 0;
+    while ((c = bytes[p]!) >= 48 && c <= 57) {
+      units = units * 10 + (c - 48);
+      p++;
+    }
+    if (p === unitsStart || p - unitsStart > 10 || units > MAX_COUNT) return -1;
+    if (c === 13) c = bytes[++p]!;
+    if (c !== 10) return -1;
+    const line = ++this.lineNumber;
+    if (!this.begun) this.begin();
+    const id = this.ids.intern(bytes, idStart, idEnd);
+    this.sink.alloc(id, this.names.intern(bytes, nameStart, nameEnd), units, line);
+    return p + 1;
   }
 
   /** Ends the trace (after the last `read`): a trace without operations still begins. */

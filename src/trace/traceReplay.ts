@@ -8,8 +8,9 @@
  * replayed as their lines are read) and driven by a parsed TraceProgram (`replayTrace`).
  */
 import { LmmHeap, type HeapOptions } from '../engine/lmmHeap';
-import { dumpHeap } from '../engine/traceDump';
+import { handleOf } from '../engine/pointers';
 import { ByteOutput } from './byteOutput';
+import { writeDump } from './dumpWriter';
 import { TraceOp, type TraceSink } from './traceReader';
 import type { TraceProgram } from './traceProgram';
 
@@ -50,8 +51,12 @@ export class TraceReplayer implements TraceSink {
   /** Standard output so far, as UTF-8 bytes. */
   readonly output = new ByteOutput();
   readonly diagnostics: TraceDiagnostic[] = [];
-  private addresses = new Float64Array(1024);
-  private states = new Uint8Array(1024);
+  /**
+   * Per ID, side by side (one cache line for both, where a free of an old ID misses the cache):
+   * at 2 × id its IdState, at 2 × id + 1 the handle of its block's data address
+   * (LmmHeap.xcallocHandle: an int32, never boxed).
+   */
+  private idBlocks = new Int32Array(2048);
   /** Struct name index → family id (-1 = not registered through that name yet). */
   private familyOfName: Int32Array = new Int32Array(16).fill(-1);
   private operations = 0;
@@ -78,28 +83,33 @@ export class TraceReplayer implements TraceSink {
 
   alloc(id: number, name: number, units: number, line: number): void {
     const heap = this.before(line);
-    if (id >= this.states.length) this.growIds(id);
+    if (2 * id >= this.idBlocks.length) this.growIds(id);
     let family = name < this.familyOfName.length ? this.familyOfName[name]! : -1;
     if (family < 0) family = heap.familyId(this.texts.name(name));
-    const address = family < 0 ? heap.xcallocStruct(this.texts.name(name), units) : heap.xcalloc(family, units);
-    if (address === 0) {
-      this.states[id] = IdState.Failed;
-      this.addresses[id] = 0;
+    let block: number;
+    if (family >= 0) block = heap.xcallocHandle(family, units);
+    else {
+      const address = heap.xcallocStruct(this.texts.name(name), units);
+      block = address === 0 ? 0 : handleOf(address);
+    }
+    if (block === 0) {
+      this.idBlocks[2 * id] = IdState.Failed;
+      this.idBlocks[2 * id + 1] = 0;
       this.output.writeAscii('null\n');
       this.diagnostics.push({ line, message: `alloc ${this.texts.id(id)} failed: ${heap.lastError!.message}` });
     } else {
-      this.states[id] = IdState.Live;
-      this.addresses[id] = address;
+      this.idBlocks[2 * id] = IdState.Live;
+      this.idBlocks[2 * id + 1] = block;
       this.output.writeAscii('ok\n');
     }
   }
 
   free(id: number, line: number): void {
     const heap = this.before(line);
-    const state = (id < this.states.length ? this.states[id]! : IdState.Unused) as IdState;
+    const state = (2 * id < this.idBlocks.length ? this.idBlocks[2 * id]! : IdState.Unused) as IdState;
     if (state === IdState.Live) {
-      if (!heap.xfree(this.addresses[id]!)) this.diagnostics.push({ line, message: heap.lastError!.message });
-      this.states[id] = IdState.Freed;
+      if (!heap.xfreeHandle(this.idBlocks[2 * id + 1]!)) this.diagnostics.push({ line, message: heap.lastError!.message });
+      this.idBlocks[2 * id] = IdState.Freed;
     } else if (state === IdState.Freed) {
       this.diagnostics.push({ line, message: `double free of ${this.texts.id(id)} (heap unchanged)` });
     }
@@ -107,7 +117,11 @@ export class TraceReplayer implements TraceSink {
 
   dump(line: number): void {
     const heap = this.before(line);
-    this.output.writeText(this.hooks.onDump ? this.hooks.onDump(heap, line) : JSON.stringify(dumpHeap(heap)) + '\n');
+    if (this.hooks.onDump) this.output.writeText(this.hooks.onDump(heap, line));
+    else {
+      writeDump(heap, this.output);
+      this.output.writeAscii('\n');
+    }
   }
 
   /** The heap, output and diagnostics once every operation was replayed. */
@@ -124,14 +138,11 @@ export class TraceReplayer implements TraceSink {
   }
 
   private growIds(id: number): void {
-    let capacity = this.states.length * 2;
-    while (capacity <= id) capacity *= 2;
-    const addresses = new Float64Array(capacity);
-    addresses.set(this.addresses);
-    const states = new Uint8Array(capacity);
-    states.set(this.states);
-    this.addresses = addresses;
-    this.states = states;
+    let capacity = this.idBlocks.length * 2;
+    while (capacity <= 2 * id + 1) capacity *= 2;
+    const idBlocks = new Int32Array(capacity);
+    idBlocks.set(this.idBlocks);
+    this.idBlocks = idBlocks;
   }
 }
 

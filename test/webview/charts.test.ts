@@ -113,12 +113,12 @@ describe('Charts (headless Chromium)', function () {
       ['s7_t', 's6_t', 's5_t', 's4_t', 's3_t'],
       'largest first (the bigger structs)',
     );
-    // Structs keep their map colour in the stack (family 7: palette colour 7).
+    // Structs keep their map colour in the stack (family 7: the six-colour palette's colour 1).
     const swatch = await host.page.evaluate(() => {
       const item = Array.from(document.querySelectorAll('.stacked-legend li')).find((li) => li.textContent!.startsWith('s7_t'))!;
       return getComputedStyle(item.querySelector('.swatch')!).backgroundColor;
     });
-    const mapColour = await cssColor(host, '--lmm-struct-7');
+    const mapColour = await cssColor(host, '--lmm-struct-1');
     assert.equal(swatch, `rgb(${mapColour.join(', ')})`);
     const rest = ['s0_t', 's1_t', 's2_t'].reduce((sum, n) => sum + expected.get(n)!, 0);
     assert.equal(byStruct!.values[5]![1], rest);

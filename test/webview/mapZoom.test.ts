@@ -282,4 +282,47 @@ describe('Memory Map zoom (headless Chromium)', function () {
     });
     assert.deepEqual(await pixelAt(host, '.map-canvas', box.x + box.width - 12, box.y + 3), background);
   });
+
+  it('the overview marks the page of the block that made the peak, from the peak on, beside the selection', async () => {
+    await freshPage();
+    const { run, blocks } = bigRun(3000);
+    // The 3,000th allocation is the peak; freeing the first 1,000 blocks then gives their pages back.
+    for (const address of blocks.slice(0, 1000)) run.free(address, 2);
+    await showRun(host, run.batches());
+    await host.page.locator('.map-scroll').focus();
+    await host.page.keyboard.press('0');
+    await settle(host);
+    assert.equal(await zoom(), 0, 'the overview');
+    const peakBlock = blocks[2999]!;
+    const peakPage = peakBlock - 48 - ((peakBlock - 48) % 4096);
+    assert.equal(await hookValue<number>(host, 'peakPage'), peakPage);
+    // Select a block nine pages before it (as the Page Families tree does): both show, apart.
+    await host.send({ type: 'revealBlock', runId: 'run-1', address: blocks[2990]! });
+    await settle(host);
+    const box = await canvasBox();
+    const selectedY = (await blockRect(blocks[2990]!))!.y + 0.5;
+    const peakY = (await blockRect(peakBlock))!.y + 0.5;
+    assert.ok(Math.abs(peakY - selectedY) >= 8, `the two rows are apart (${selectedY}, ${peakY})`);
+    const peakColour = await cssColor(host, '--lmm-peak');
+    const background = await cssColor(host, '--lmm-background');
+    const barX = box.x + 112 - 9;
+    assert.deepEqual(await pixelAt(host, '.map-canvas', barX, peakY), peakColour, 'the peak’s page has the peak bar');
+    assert.deepEqual(await pixelAt(host, '.map-canvas', box.x + 20, selectedY), await cssColor(host, '--lmm-selection'));
+    // Rows away from both have neither mark in the label column.
+    for (const y of [peakY + 20, selectedY - 20]) {
+      assert.deepEqual(await pixelAt(host, '.map-canvas', barX, y), background, `no peak bar at ${y}`);
+    }
+    // Zoomed in, the bar runs down the label column's left edge, clear of the page's address.
+    await hookSet(host, 'zoom', 1);
+    await settle(host);
+    const zoomedY = (await blockRect(peakBlock))!.y + 2;
+    assert.deepEqual(await pixelAt(host, '.map-canvas', box.x + 1, zoomedY), peakColour, 'zoomed in: the edge bar');
+    const otherY = (await blockRect(blocks[2990]!))!.y + 2;
+    assert.deepEqual(await pixelAt(host, '.map-canvas', box.x + 1, otherY), background, 'another page has none');
+    // Before the peak that block does not exist yet: no page is marked.
+    await hookCall(host, 'setStepNow', 2000);
+    await settle(host);
+    assert.equal(await hookValue<number>(host, 'peakPage'), -1);
+    assertNoProblems(host);
+  });
 });

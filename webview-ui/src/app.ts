@@ -11,6 +11,7 @@ import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import { HeapOpKind } from '../../src/engine/heapOps';
 import type { WebviewToHostMessage } from '../../src/protocol/webviewMessages';
 import { ChartsView, blockCount, bytes, count } from './chartsView';
 import { el } from './dom';
@@ -19,6 +20,7 @@ import { IngestQueue } from './ingestQueue';
 import { MemoryMapView, type MapTarget } from './memoryMapView';
 import { RunModel } from './runModel';
 import { renderFieldView } from './fieldView';
+import { renderFindings, type FindingLinks, type SuppressRequests } from './findingsPanel';
 import { blockFacts, renderBlockDetails, renderCounters, renderFreeLists, renderPeak, type BlockFacts } from './sidePanels';
 import { readColors, structColor, watchTheme, type MapColors } from './themeColors';
 import {
@@ -86,6 +88,9 @@ export class MemoryMapApp {
   private lastPeakKey = '';
   private lastCallTreeKey = '';
   private lastCompareKey = '';
+  private lastFindingsKey = '';
+  /** Findings whose Suppress was chosen here (the row says so until the next run's report). */
+  private readonly suppressRequests: SuppressRequests = new Set();
   callTreeChoice: CallTreeChoice = { source: 'peak', direction: 'top-down' };
   /** Steps A and B of the Compare panel (-1: the start). */
   comparePair: StepPair = { a: -1, b: -1 };
@@ -94,6 +99,20 @@ export class MemoryMapApp {
       if (this.model) this.post({ type: 'openSource', runId: this.model.runId, site });
     },
     goToStep: (step) => this.setStep(step),
+  };
+  private readonly findingLinks: FindingLinks = {
+    ...this.links,
+    suppress: (finding, index) => {
+      if (this.model) this.post({ type: 'suppressFinding', runId: this.model.runId, finding, index });
+    },
+    revealBlock: (address) => {
+      const model = this.model;
+      if (!model) return;
+      this.setStep(model.length - 1);
+      // The Block panel shows the block's details and retainers.
+      this.selectTab(0);
+      this.map.reveal(address);
+    },
   };
   private lastRenderAt = 0;
   private catchUpTimer: ReturnType<typeof setTimeout> | undefined;
@@ -126,10 +145,12 @@ export class MemoryMapApp {
     (siteId) => this.openSite(siteId),
   );
   private readonly tooltip = el('div', { className: 'tooltip', attrs: { role: 'tooltip', hidden: '' } });
-  private readonly panels = ['Block', 'Counters', 'Free lists', 'Peak', 'Call trees', 'Compare'].map((name) => ({
-    header: el('vscode-tab-header', { text: name, attrs: { slot: 'header' } }),
-    panel: el('vscode-tab-panel', { className: 'side-panel', attrs: { 'aria-label': name } }),
-  }));
+  private readonly panels = ['Block', 'Counters', 'Free lists', 'Peak', 'Call trees', 'Compare', 'Leaks & errors'].map(
+    (name) => ({
+      header: el('vscode-tab-header', { text: name, attrs: { slot: 'header' } }),
+      panel: el('vscode-tab-panel', { className: 'side-panel', attrs: { 'aria-label': name } }),
+    }),
+  );
   readonly tabs = el('vscode-tabs', { className: 'side-tabs' });
 
   readonly ingest = new IngestQueue(
@@ -162,6 +183,7 @@ export class MemoryMapApp {
     // The stacked charts scroll with the others: in a short panel they must not take the map's height.
     const chartsArea = el('div', { className: 'charts-area' }, this.charts.element, this.stacked.element);
     root.replaceChildren(header, this.timeline.element, main, chartsArea, this.tooltip);
+    wrapTabHeaders(this.tabs);
     this.applyColors();
     watchTheme(() => {
       this.colors = readColors();
@@ -187,6 +209,7 @@ export class MemoryMapApp {
     this.lastPeakKey = '';
     this.lastCallTreeKey = '';
     this.lastCompareKey = '';
+    this.lastFindingsKey = '';
     this.comparePair = { a: -1, b: -1 };
     this.hoverKey = '';
     this.hoverTarget = null;
@@ -398,6 +421,10 @@ export class MemoryMapApp {
     const heapStarted = performance.now();
     const heap = model.heapAt(step);
     stats.lastHeapAtMs = performance.now() - heapStarted;
+    const peak = model.peakStep;
+    // The peak's page is marked from the peak on (before it, that block does not exist yet).
+    const peakBlock = peak >= 0 && step >= peak && model.kindOf(peak) === HeapOpKind.Alloc ? model.resultOf(peak) : 0;
+    this.map.setPeakBlock(peakBlock);
     this.map.show(heap);
     stats.pagesShown = this.map.pageCount;
     this.timeline.show(model, step);
@@ -528,6 +555,15 @@ export class MemoryMapApp {
         }
         break;
       }
+      case 6: {
+        // The report is set once per run: draw its rows once, not at every step.
+        const key = `${model.runId}:${model.report ? 1 : 0}:${model.suppressible}`;
+        if (key !== this.lastFindingsKey) {
+          this.lastFindingsKey = key;
+          renderFindings(container, model, model.suppressible, this.suppressRequests, this.findingLinks);
+        }
+        break;
+      }
     }
   }
 
@@ -549,6 +585,22 @@ export class MemoryMapApp {
     this.activeTab = index;
     this.renderNow();
   }
+}
+
+/**
+ * Lets the side tabs' headers wrap onto a second line: in a narrow panel the last tabs would
+ * otherwise be cut off, out of reach. The headers live in the element's shadow root, which takes
+ * an adopted style sheet (CSSOM, as the element's own styles are, so the page's CSP allows it).
+ */
+function wrapTabHeaders(tabs: HTMLElement): void {
+  void customElements.whenDefined('vscode-tabs').then(async () => {
+    await (tabs as unknown as { updateComplete?: Promise<unknown> }).updateComplete;
+    const shadow = tabs.shadowRoot;
+    if (!shadow) return;
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync('.tablist { flex-wrap: wrap; row-gap: 2px; }');
+    shadow.adoptedStyleSheets = [...shadow.adoptedStyleSheets, sheet];
+  });
 }
 
 /**

@@ -53,6 +53,7 @@ export function handleHostMessage(app: MemoryMapApp, message: HostToWebviewMessa
       break;
     case 'report':
       model.setReport(message.report);
+      model.suppressible = message.suppressible === true;
       for (const check of message.report.leakChecks ?? [])
         app.timeline.leakCheckOrigin.set(check.event, check.requested === true);
       break;

@@ -38,6 +38,10 @@ const NARROW_LABEL_WIDTH = 64;
 const RIGHT_PAD = 8;
 /** Room below the last page, so the zoom buttons floating over the map's corner hide no page. */
 const ZOOM_BAR_CLEARANCE = 32;
+/** Width of the bar that marks the peak's page in the label column. */
+const PEAK_BAR_WIDTH = 10;
+/** Zoomed in, the peak's page has a bar this wide at the label column's left edge (its text starts at 4). */
+const PEAK_EDGE_WIDTH = 3;
 /** Page addresses sit in the middle of the first strip, at most this tall. */
 const PAGE_LABEL_LINE = 14;
 
@@ -70,6 +74,8 @@ export class MemoryMapView {
   private hoverMeta = -1;
   private selectedMeta = -1;
   private selectedPage = -1;
+  /** Data address of the block whose allocation made the run's peak (0: none, or a step before it). */
+  private peakBlock = 0;
   private drawQueued = false;
   /** Index in ZOOM_LEVELS. */
   private zoomLevel = DEFAULT_ZOOM;
@@ -164,7 +170,8 @@ export class MemoryMapView {
   private scrollTop = 0;
 
   /** Where the strips begin: after the page labels, shorter ones in a narrow map. */
-  private get labelWidth(): number {
+  /** Width of the page-label column on the left (narrower on a narrow map). */
+  get labelWidth(): number {
     return this.width < NARROW_MAP_WIDTH ? NARROW_LABEL_WIDTH : LABEL_WIDTH;
   }
 
@@ -262,6 +269,30 @@ export class MemoryMapView {
     return this.selectedMeta;
   }
 
+  /**
+   * Marks the page that holds the block whose allocation made the run's peak of application
+   * memory (`address`, a data address; 0: no mark), so the overview of thousands of pages says
+   * where the peak's allocation went.
+   */
+  setPeakBlock(address: number): void {
+    if (address === this.peakBlock) return;
+    this.peakBlock = address;
+    this.queueDraw();
+  }
+
+  /** The data address set by setPeakBlock (0: none). */
+  get peakBlockAddress(): number {
+    return this.peakBlock;
+  }
+
+  /** The page marked as the peak's, or -1 (for tests). */
+  get peakPage(): number {
+    const heap = this.heap;
+    if (!heap || this.peakBlock <= META_SIZE) return -1;
+    const page = heap.kernel.pageOf(this.peakBlock - META_SIZE);
+    return heap.kernel.isMapped(page) ? page : -1;
+  }
+
   /** Forgets the selection and hover (a new run). */
   clearSelection(): void {
     this.selectedMeta = -1;
@@ -344,6 +375,7 @@ export class MemoryMapView {
     ctx.font = colors.font;
     ctx.textBaseline = 'middle';
     let rowsDrawn = 0;
+    const peakPage = this.peakPage;
     this.headingBoxes.length = 0;
     this.blockLabels.length = 0;
     /** Calls `draw` for each strip piece of page bytes [start, end) of the row at `top`. */
@@ -365,7 +397,8 @@ export class MemoryMapView {
       const page = layout.page[row]!;
       if (!heap.kernel.isMapped(page)) continue; // the live heap moved on since the layout; redrawn next frame
       if (zoom.pageLabels) {
-        ctx.fillStyle = colors.muted;
+        // The peak's page writes its address in the peak's colour.
+        ctx.fillStyle = page === peakPage ? colors.peak : colors.muted;
         const address = page.toString(16);
         ctx.fillText(narrow ? `…${address.slice(-6)}` : address, 4, y + Math.min(zoom.lineHeight, PAGE_LABEL_LINE) / 2 + 1);
       }
@@ -407,10 +440,35 @@ export class MemoryMapView {
           ctx.fillRect(2, y - 2, labelWidth - 6, 5);
         }
       }
+      if (page === peakPage) this.markPeakPage(y, labelWidth, rowHeight, !zoom.pageLabels);
     }
     this.drawStickyHeading(layout, scrollTop, width, measure);
     this.lastRowsDrawn = rowsDrawn;
     this.lastDrawMs = performance.now() - started;
+  }
+
+  /**
+   * The peak's page, in the peak's colour (the timeline's and the charts' peak marker): in the
+   * overview, where a page is a pixel row, a bar five pixels tall at the right of the label column
+   * and the word "peak" beside it; zoomed in, a bar down the label column's left edge, clear of the
+   * page's address.
+   */
+  private markPeakPage(y: number, labelWidth: number, rowHeight: number, overview: boolean): void {
+    const ctx = this.context;
+    const colors = this.colors!;
+    const barWidth = PEAK_BAR_WIDTH;
+    const x = labelWidth - barWidth - 4;
+    ctx.fillStyle = colors.peak;
+    if (overview) {
+      ctx.fillRect(x, y - 2, barWidth, 5);
+      if (this.selectedPage !== this.heap?.kernel.pageOf(this.peakBlock - META_SIZE)) {
+        ctx.textAlign = 'right';
+        ctx.fillText('peak', x - 3, y + 1);
+        ctx.textAlign = 'left';
+      }
+    } else {
+      ctx.fillRect(0, y, PEAK_EDGE_WIDTH, Math.max(3, rowHeight - 2));
+    }
   }
 
   /** A family's heading at y; `record` keeps its box for the tests. */

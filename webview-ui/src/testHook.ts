@@ -24,6 +24,32 @@ export function installTestHook(app: MemoryMapApp): void {
       app.stats.longestIngestSliceMs = 0;
       app.ingest.longestSliceMs = 0;
     },
+    /** The run's id, its title (the harness file's name) and whether its report arrived. */
+    get runId() {
+      return app.model?.runId ?? '';
+    },
+    get title() {
+      return app.model?.title ?? '';
+    },
+    get reportReady() {
+      return app.model?.report != null;
+    },
+    /** Meta address of the block selected in the map (-1: none). */
+    get selection() {
+      return app.map.selection;
+    },
+    /** Data address of the block whose allocation made the peak, as the map marks it (0: none). */
+    get peakBlock() {
+      return app.map.peakBlockAddress;
+    },
+    /** Width of the map's page-label column (the peak and selection marks are drawn in it). */
+    get labelWidth() {
+      return app.map.labelWidth;
+    },
+    /** The page the map marks as holding the peak's block (-1: none). */
+    get peakPage() {
+      return app.map.peakPage;
+    },
     get rowsDrawn() {
       return app.map.lastRowsDrawn;
     },

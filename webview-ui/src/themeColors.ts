@@ -4,8 +4,10 @@
  * themes all apply. Re-read whenever VS Code switches theme (it changes the body's class).
  */
 
+import { STRUCT_THEME_PALETTE } from '../../src/protocol/structPalette';
+
 /** How many struct colours the theme palette offers before it repeats. */
-export const STRUCT_PALETTE_SIZE = 8;
+export const STRUCT_PALETTE_SIZE = STRUCT_THEME_PALETTE.length;
 
 export interface MapColors {
   background: string;

@@ -41,6 +41,8 @@ export function createMemoryMap(
     },
     stepChanged: (site) => void sites.highlight(site),
     openSource: (site) => void sites.open(site),
+    // The same command as the Leaks view's Suppress: one way to write an entry, one message.
+    suppressFinding: (args) => void vscode.commands.executeCommand(COMMANDS.suppressFinding, args),
   });
   context.subscriptions.push(
     memoryMap,

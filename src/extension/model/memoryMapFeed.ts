@@ -81,7 +81,8 @@ export class MemoryMapFeed {
       if (run.message !== undefined || kept) ended.message = [run.message, kept].filter(Boolean).join(' · ');
       out.push(ended);
       // The protocol reads a subset of the same JSON (its own, looser view of the report).
-      if (run.report) out.push({ type: 'report', runId, report: run.report as unknown as RunReportJson });
+      if (run.report)
+        out.push({ type: 'report', runId, report: run.report as unknown as RunReportJson, suppressible: run.kind === 'harness' });
     }
     return out;
   }

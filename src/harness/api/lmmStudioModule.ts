@@ -1,17 +1,19 @@
 /**
  * The `lmm-studio` module as a harness sees it: the decorators and the C API, bound to one run's
- * runtime. The names and shapes match `lmm-studio.d.ts` (the editor's declarations).
- * Names starting with `__lmm` are the hooks the compiler inserts (call stacks, loop checks).
+ * runtime. The names and shapes match `lmm-studio.d.ts` (the editor's declarations). The hooks
+ * the compiler inserts (call stacks, loop checks) are not part of it: `compilerHooks` makes them,
+ * and the worker hands them to the compiled script alone.
  */
 import { blockUsageReport, memoryUsageReport, registeredPageFamiliesReport } from '../../engine/classicReport';
 import type { HarnessRuntime } from '../runtime/harnessRuntime';
 import { elementType, fieldDecorator, scalarDecorator, type StructClass } from './fieldTypes';
 import { layoutDecorators } from './layoutDecorators';
 import { buf } from './structLayout';
+import type { HookName } from '../compile/compartmentScript';
+
+export type CompilerHooks = Record<HookName, (...args: never[]) => unknown>;
 
 export function createLmmStudioModule(runtime: HarnessRuntime): Record<string, unknown> {
-  const paths = runtime.paths;
-  const NO_ARGS: readonly unknown[] = Object.freeze([]);
   const api: Record<string, unknown> = {
     ...layoutDecorators(),
     field: (target: () => StructClass) => fieldDecorator({ kind: 'struct', target }),
@@ -60,30 +62,41 @@ export function createLmmStudioModule(runtime: HarnessRuntime): Record<string, u
     mm_print_memory_usage: () => runtime.print(memoryUsageReport(runtime.heap)),
     mm_print_block_usage: () => runtime.print(blockUsageReport(runtime.heap)),
     print: (...values: unknown[]) => runtime.print(values.map(printable).join(' ') + '\n'),
-    // Compiler hooks: `f(a, b)` becomes `__lmmLeave(f(a, __lmmEnter(site, b)))`, so the frame is
-    // pushed after the arguments are evaluated and popped when the call returns.
-    __lmmEnter<T>(site: number, lastArgument: T): T {
+  };
+  return Object.freeze(api);
+}
+
+/**
+ * The hooks the compiler inserts, bound to one run's runtime: `f(a, b)` becomes
+ * `leave(f(a, enter(site, b)))`, so the frame is pushed after the arguments are evaluated and
+ * popped when the call returns. Whoever holds them can steer attribution: only the compiled
+ * script gets them (compartmentScript.ts).
+ */
+export function compilerHooks(runtime: HarnessRuntime): CompilerHooks {
+  const paths = runtime.paths;
+  const NO_ARGS: readonly unknown[] = Object.freeze([]);
+  return {
+    enter<T>(site: number, lastArgument: T): T {
       paths.enter(site);
       return lastArgument;
     },
-    __lmmEnter0(site: number): readonly unknown[] {
+    enter0(site: number): readonly unknown[] {
       paths.enter(site);
       return NO_ARGS;
     },
-    __lmmLeave<T>(result: T): T {
+    leave<T>(result: T): T {
       paths.leave();
       return result;
     },
     /** Before a `try`: the stack to go back to when it throws (calls that threw never left). */
-    __lmmSave: () => paths.current,
-    __lmmRestore: (path: number) => {
+    save: () => paths.current,
+    restore: (path: number) => {
       paths.current = path;
     },
-    __lmmLoop: (site: number) => runtime.loopTick(site),
+    loop: (site: number) => runtime.loopTick(site),
     /** Around every `throw`'s value (the harness worker records where it was thrown). */
-    __lmmThrown: <T>(_site: number, value: T): T => value,
+    thrown: <T>(_site: number, value: T): T => value,
   };
-  return Object.freeze(api);
 }
 
 /** console.log-like text for a value (views print their fields). */

@@ -5,6 +5,7 @@
  * and loop hooks (see `harnessInstrumenter.ts`) and builds the site table.
  */
 import * as esbuild from 'esbuild';
+import { randomBytes } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Site } from '../../analysis/analysisInput';
@@ -23,9 +24,9 @@ export interface CompileOptions {
 
 export interface CompiledHarness {
   /**
-   * The script the worker evaluates in its Compartment: a function of `require`, `module`,
-   * `exports` and the built-ins around esbuild's CommonJS output (`require('lmm-studio')` is the
-   * only import left); see compartmentScript.ts.
+   * The script the worker evaluates in its Compartment: a function of the compiler's hooks
+   * returning a function of `require`, `module`, `exports` and the built-ins around esbuild's
+   * CommonJS output (`require('lmm-studio')` is the only import left); see compartmentScript.ts.
    */
   code: string;
   sites: Site[];
@@ -78,6 +79,8 @@ export async function compileHarness(file: string, options: CompileOptions = {})
   const sites: Site[] = [];
   const structSites: Record<string, Site> = {};
   const files = new Map<string, FileInfo>();
+  // Drawn for each compile: harness source cannot name the hooks (compartmentScript.ts says why).
+  const hookPrefix = `$lmm${randomBytes(8).toString('hex')}$`;
 
   const instrument: esbuild.Plugin = {
     name: 'lmm-instrument',
@@ -107,6 +110,7 @@ export async function compileHarness(file: string, options: CompileOptions = {})
           result = instrumentHarnessSource(args.path, original, {
             attribution,
             siteFile: name,
+            hookPrefix,
             addSite: (site) => sites.push(site) - 1,
           });
         } catch (error) {
@@ -149,6 +153,10 @@ export async function compileHarness(file: string, options: CompileOptions = {})
       logLevel: 'silent',
       // The user's tsconfig does not apply: standard decorators, class fields defined as in ES2022.
       tsconfigRaw: { compilerOptions: { experimentalDecorators: false, useDefineForClassFields: true } },
+      // Every `eval` becomes an indirect one (a direct eval could resolve the hooks' names in the
+      // scope around the harness): `eval(x)`, `(eval)(x)` and `ev\u0061l(x)` in any file, imported
+      // packages too, are compiled as `(0, globalThis.eval)(x)`, which sees the Compartment's globals only.
+      define: { eval: 'globalThis.eval' },
       plugins: [instrument],
     });
   } catch (error) {
@@ -170,7 +178,7 @@ export async function compileHarness(file: string, options: CompileOptions = {})
   const js = result.outputFiles.find((f) => f.path.endsWith('.js'))!;
   const mapFile = result.outputFiles.find((f) => f.path.endsWith('.js.map'))!;
   const rawMap = JSON.parse(mapFile.text) as RawSourceMap;
-  const { script, columnShifts } = compartmentScript(js.text.replace(/\/\/# sourceMappingURL=.*\s*$/, ''));
+  const { script, columnShifts } = compartmentScript(js.text.replace(/\/\/# sourceMappingURL=.*\s*$/, ''), hookPrefix);
   const locator = locatorFor(files, rawMap, dirname(outfile), columnShifts);
   return { code: script, sites, structSites, locator, locatorData: locator.data };
 }

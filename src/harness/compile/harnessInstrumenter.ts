@@ -2,17 +2,21 @@
  * Compile-time instrumentation of harness sources, so call stacks cost a few nanoseconds a call
  * instead of a V8 stack capture per allocation (see `runtime/callPaths.ts`):
  *
- * - every call `f(a, b)` of harness code becomes `__lmm$l(f(a, __lmm$e(SITE, b)))`: the frame is
+ * - every call `f(a, b)` of harness code becomes `P$l(f(a, P$e(SITE, b)))`: the frame is
  *   entered once the arguments are evaluated, and left when the call returns;
- * - every loop body starts with `__lmm$t(SITE);` (streaming and the time limit, with the loop's
+ * - every loop body starts with `P$t(SITE);` (streaming and the time limit, with the loop's
  *   position when a run is stopped);
  * - every `try` saves the stack and its `catch` / `finally` restore it (a call that threw never left).
+ *
+ * `P$` is the hook prefix of this compile: the hooks are free names here, bound by the function
+ * compartmentScript.ts wraps the bundle in (never an import, never a property the harness can read).
  *
  * Only text is inserted, never moved or removed, so a position in the output maps back to the
  * source exactly (`toOriginal`). Sites are 1-based lines and columns of the original .ts file.
  */
 import ts from 'typescript';
 import type { Site } from '../../analysis/analysisInput';
+import { hookIdentifier, type HookName } from './compartmentScript';
 import type { Insertion } from './harnessLocator';
 
 export interface InstrumentedFile {
@@ -30,6 +34,8 @@ export interface InstrumentOptions {
   addSite(site: Site): number;
   /** The file name used in sites. */
   siteFile: string;
+  /** What the hooks' names start with (see compartmentScript.ts). */
+  hookPrefix: string;
 }
 
 /** Globals whose calls never reach harness code: not worth a frame. */
@@ -60,9 +66,6 @@ const PLAIN_GLOBAL_FUNCTIONS = new Set([
   'Symbol',
 ]);
 
-const HOOKS =
-  '__lmmEnter as __lmm$e, __lmmEnter0 as __lmm$e0, __lmmLeave as __lmm$l, __lmmSave as __lmm$s, __lmmRestore as __lmm$r, __lmmLoop as __lmm$t, __lmmThrown as __lmm$w';
-
 interface Edit {
   pos: number;
   text: string;
@@ -78,6 +81,14 @@ export function instrumentHarnessSource(fileName: string, text: string, options:
   const parseErrors = (source as unknown as { parseDiagnostics?: unknown[] }).parseDiagnostics;
   if (parseErrors && parseErrors.length > 0) return null;
 
+  const hook = (name: HookName) => hookIdentifier(options.hookPrefix, name);
+  const enter = hook('enter');
+  const enter0 = hook('enter0');
+  const leave = hook('leave');
+  const save = hook('save');
+  const restore = hook('restore');
+  const loop = hook('loop');
+  const thrown = hook('thrown');
   const edits: Edit[] = [];
   let order = 0;
   let tryCount = 0;
@@ -98,13 +109,13 @@ export function instrumentHarnessSource(fileName: string, text: string, options:
     if (options.attribution && (ts.isCallExpression(node) || ts.isNewExpression(node)) && shouldInstrument(node)) {
       const args = node.arguments!;
       const site = siteAt(callSitePosition(node, source));
-      add(node.getStart(source), '__lmm$l(', false, depth);
+      add(node.getStart(source), `${leave}(`, false, depth);
       if (args.length === 0) {
-        add(node.end - 1, `...__lmm$e0(${site})`, false, depth);
+        add(node.end - 1, `...${enter0}(${site})`, false, depth);
       } else {
         const last = args[args.length - 1]!;
         const target = ts.isSpreadElement(last) ? last.expression : last;
-        add(target.getStart(source), `__lmm$e(${site}, `, false, depth);
+        add(target.getStart(source), `${enter}(${site}, `, false, depth);
         add(target.end, ')', true, depth);
       }
       add(node.end, ')', true, depth);
@@ -112,24 +123,24 @@ export function instrumentHarnessSource(fileName: string, text: string, options:
     if (isLoop(node)) {
       const site = siteAt(node.getStart(source));
       const body = node.statement;
-      if (ts.isBlock(body)) add(body.getStart(source) + 1, `__lmm$t(${site});`, false, depth);
+      if (ts.isBlock(body)) add(body.getStart(source) + 1, `${loop}(${site});`, false, depth);
       else {
-        add(body.getStart(source), `{__lmm$t(${site});`, false, depth);
+        add(body.getStart(source), `{${loop}(${site});`, false, depth);
         add(body.end, '}', true, depth);
       }
     }
-    // `throw v` becomes `throw __lmm$w(site, v)`: a thrown value with no stack (a string, null, a
+    // `throw v` becomes `throw P$w(site, v)`: a thrown value with no stack (a string, null, a
     // plain object) still ends the run with the line that threw it.
     if (ts.isThrowStatement(node)) {
       const site = siteAt(node.getStart(source));
-      add(node.expression.getStart(source), `__lmm$w(${site}, `, false, depth);
+      add(node.expression.getStart(source), `${thrown}(${site}, `, false, depth);
       add(node.expression.end, ')', true, depth);
     }
     if (options.attribution && ts.isTryStatement(node)) {
-      const saved = `__lmm$k${tryCount++}`;
-      add(node.getStart(source), `{const ${saved} = __lmm$s();`, false, depth);
-      if (node.catchClause) add(node.catchClause.block.getStart(source) + 1, `__lmm$r(${saved});`, false, depth);
-      if (node.finallyBlock) add(node.finallyBlock.getStart(source) + 1, `__lmm$r(${saved});`, false, depth);
+      const saved = `${options.hookPrefix}k${tryCount++}`;
+      add(node.getStart(source), `{const ${saved} = ${save}();`, false, depth);
+      if (node.catchClause) add(node.catchClause.block.getStart(source) + 1, `${restore}(${saved});`, false, depth);
+      if (node.finallyBlock) add(node.finallyBlock.getStart(source) + 1, `${restore}(${saved});`, false, depth);
       add(node.end, '}', true, depth);
     }
     ts.forEachChild(node, (child) => visit(child, depth + 1));
@@ -151,8 +162,6 @@ export function instrumentHarnessSource(fileName: string, text: string, options:
     insertions.push({ pos: edit.pos, text: edit.text });
   }
   code += text.slice(at);
-  // Appended, not prepended, so no line moves; imports are hoisted anyway.
-  code += `\nimport { ${HOOKS} } from 'lmm-studio';\n`;
   return { code, insertions, structSites };
 }
 

@@ -7,6 +7,7 @@
  * any access after XFREE `use-after-free` (reported, read as 0, written nowhere), so a harness
  * can never write into LMM's meta data through a buffer.
  */
+import { primitiveOf } from './primitiveValue';
 import { BUF_STRUCT } from '../api/structLayout';
 import {
   dead,
@@ -77,8 +78,10 @@ Object.freeze(BufferView.prototype);
 Object.freeze(BufferView);
 
 function setText(s: ViewState, value: unknown): void {
+  // The text first: making it may run harness code that frees the buffer (see primitiveValue.ts).
+  const text = String(primitiveOf(value ?? '', 'string'));
   if (dead(s)) return;
-  writeCString(s.d, s.o, s.n, String(value ?? ''), `buffer of ${s.n} bytes`, s.a);
+  writeCString(s.d, s.o, s.n, text, `buffer of ${s.n} bytes`, s.a);
   viewHost().wrote(s.x, s.n, s.d, s.o);
 }
 
@@ -114,8 +117,10 @@ export function makeBufferView(d: DataView, o: number, allocId: number, address:
       set(_target, key, value) {
         const i = byteIndex(key);
         if (i !== undefined) {
+          // The byte first, the block's state after (the conversion may free it: see primitiveValue.ts).
+          const byte = Number(primitiveOf(value, 'number')) & 255;
           if (usableByte(state, i, true)) {
-            state.d.setUint8(state.o + i, Number(value) & 255);
+            state.d.setUint8(state.o + i, byte);
             viewHost().wrote(state.x + i, 1, state.d, state.o + i);
           }
           return true;

@@ -199,13 +199,13 @@ export class HarnessRuntime implements ViewHost {
     if (this.leakCheckRequests !== undefined && Atomics.load(this.leakCheckRequests, 0) !== 0) this.requestedLeakCheck();
     const info = structInfo(cls);
     if (info === undefined) {
-      const name = typeof cls === 'function' ? cls.name || 'an anonymous class' : String(cls);
+      const name = classText(cls);
       const address = this.heap.xcalloc(-1, 1);
       this.record(HeapOpKind.Alloc, -1, 1, address, undefined);
       this.opError('unregistered-struct', `XCALLOC: ${name} is not a @struct class`, -1);
       return null;
     }
-    requireUnits(units, () => `XCALLOC(${String(units)}, ${info.name})`, 'units');
+    requireUnits(units, () => `XCALLOC(${argumentText(units)}, ${info.name})`, 'units');
     const family = this.familyOf.get(info) ?? -1;
     const address = this.allocate(
       family,
@@ -253,10 +253,10 @@ export class HarnessRuntime implements ViewHost {
     }
     const info = viewStruct(value);
     if (cls !== undefined && structInfo(cls) !== info) {
-      const name = structInfo(cls)?.name ?? (typeof cls === 'function' ? cls.name : String(cls));
+      const name = structInfo(cls)?.name ?? classText(cls);
       throw new TypeError(`XREALLOC: the block holds ${info.name}, not ${name} (a block keeps its struct)`);
     }
-    requireUnits(units, () => `XREALLOC(…, ${String(units)})`, 'units');
+    requireUnits(units, () => `XREALLOC(…, ${argumentText(units)})`, 'units');
     return this.reallocate(value, units, info, 'XREALLOC');
   }
 
@@ -266,7 +266,7 @@ export class HarnessRuntime implements ViewHost {
     if (!isView(value) || viewStruct(value) !== BUF_STRUCT) {
       throw new TypeError('XREALLOC_BUF takes a buffer returned by XCALLOC_BUF (struct blocks go to XREALLOC)');
     }
-    requireUnits(bytes, () => `XREALLOC_BUF(…, ${String(bytes)})`, 'bytes');
+    requireUnits(bytes, () => `XREALLOC_BUF(…, ${argumentText(bytes)})`, 'bytes');
     return this.reallocate(value, bytes, BUF_STRUCT, 'XREALLOC_BUF');
   }
 
@@ -306,7 +306,7 @@ export class HarnessRuntime implements ViewHost {
    */
   xcallocBuf(bytes: unknown): StructView | null {
     if (this.leakCheckRequests !== undefined && Atomics.load(this.leakCheckRequests, 0) !== 0) this.requestedLeakCheck();
-    requireUnits(bytes, () => `XCALLOC_BUF(${String(bytes)})`, 'bytes');
+    requireUnits(bytes, () => `XCALLOC_BUF(${argumentText(bytes)})`, 'bytes');
     const heap = this.heap;
     const familiesBefore = heap.families.length;
     const address = heap.xcalloc_buf(bytes);
@@ -491,7 +491,7 @@ export class HarnessRuntime implements ViewHost {
   private requireStruct(cls: unknown, what: string): StructInfo {
     const info = structInfo(cls);
     if (info) return info;
-    const name = typeof cls === 'function' ? cls.name || 'an anonymous class' : String(cls);
+    const name = classText(cls);
     throw new TypeError(`${what}: ${name} is not a @struct class (decorate it with @struct)`);
   }
 
@@ -760,6 +760,35 @@ function viewOf(target: StructInfo, d: DataView, o: number, id: number, address:
  * A count of units or bytes for an allocation call: a whole number, 0 included (LMM gives a
  * zero-size block, as malloc(0) gives a unique pointer); anything else is the harness's mistake.
  */
+/**
+ * An argument as text for a message, without running any of the harness's code: an object's
+ * `toString` or `Symbol.toPrimitive` could free blocks, throw, or print whatever it likes in the
+ * runtime's own message.
+ */
+export function argumentText(value: unknown): string {
+  switch (typeof value) {
+    case 'object':
+      return value === null ? 'null' : 'an object';
+    case 'function':
+      return 'a function';
+    case 'symbol':
+      return 'a symbol';
+    case 'bigint':
+      return `${value}n`;
+    default:
+      return String(value);
+  }
+}
+
+/** What a class argument is called in a message: its own `name` when that is plain data (never a getter run). */
+function classText(cls: unknown): string {
+  if (typeof cls !== 'function') return argumentText(cls);
+  const name = Object.getOwnPropertyDescriptor(cls, 'name');
+  return name !== undefined && 'value' in name && typeof name.value === 'string' && name.value !== ''
+    ? name.value
+    : 'an anonymous class';
+}
+
 function requireUnits(value: unknown, call: () => string, what: string): asserts value is number {
   if (!(typeof value === 'number' && Number.isInteger(value) && value >= 0)) {
     throw new RangeError(`${call()}: ${what} must be a whole number (0 or more)`);

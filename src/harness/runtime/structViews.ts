@@ -16,6 +16,7 @@ import { readPointer, writePointer } from '../../engine/pointers';
 import type { FieldType } from '../api/fieldTypes';
 import { layoutOf, resolveTarget, type ResolvedField, type StructInfo } from '../api/structLayout';
 import { bitFieldAccess, wideReader, wideWriter } from './cFieldViews';
+import { primitiveOf } from './primitiveValue';
 
 /** What views need from the runtime that owns the heap. */
 export interface ViewHost {
@@ -347,6 +348,7 @@ function fieldAccessor(info: StructInfo, field: ResolvedField, cls: ViewClass): 
   const write = bitField?.write ?? writer(type, `${info.name}.${name}`);
   const fallback = zeroOf(type);
   const size = field.size;
+  const hint = conversionHint(type);
   // The hot path: a few private reads of `this` (each a TypeError when `this` is no view of this struct).
   const { allocation, units, page, offset, address } = cls;
   return {
@@ -359,6 +361,8 @@ function fieldAccessor(info: StructInfo, field: ResolvedField, cls: ViewClass): 
       return read(page(this), offset(this) + off);
     },
     set(this: StructView, value: unknown) {
+      // Before the block is checked: converting an object runs harness code, which may free it.
+      if (hint !== undefined && (typeof value === 'object' || typeof value === 'function')) value = primitiveOf(value, hint);
       const a = allocation(this);
       if (a < 0 || host.freed[a] !== 0 || (units(this) <= 0 && !host.fitsInBlock(stateOf(this), off, size))) {
         host.badAccess(stateOf(this), true, off, size, name);
@@ -371,6 +375,13 @@ function fieldAccessor(info: StructInfo, field: ResolvedField, cls: ViewClass): 
       host.wrote(address(this) + off, size, d, o);
     },
   };
+}
+
+/** How an object assigned to a field of this type is made primitive; undefined: it is not (pointers take views). */
+function conversionHint(type: FieldType): 'number' | 'string' | undefined {
+  if (type.kind === 'char') return 'string';
+  if (type.kind === 'ptr' || type.kind === 'struct' || type.kind === 'array') return undefined;
+  return 'number';
 }
 
 function zeroOf(type: FieldType): unknown {
@@ -569,6 +580,7 @@ function arrayView(base: ViewState, off: number, elementType: FieldType, length:
   const elementSize = length > 0 ? field.size / length : 0;
   const where = field.name;
   const fallback = zeroOf(elementType);
+  const elementHint = conversionHint(elementType);
   let structTarget: StructInfo | undefined;
   let read: Reader | undefined;
   let write: Writer | undefined;
@@ -615,6 +627,10 @@ function arrayView(base: ViewState, off: number, elementType: FieldType, length:
     set(_t, key, value) {
       if (typeof key === 'string' && isIndex(key)) {
         const i = Number(key);
+        // Before the block is checked (see primitiveValue.ts): the conversion may free it.
+        if (elementHint !== undefined && (typeof value === 'object' || typeof value === 'function')) {
+          value = primitiveOf(value, elementHint);
+        }
         if (structTarget !== undefined && unusable(base)) {
           host.badAccess(base, true, off + i * elementSize, elementSize, `${where}[${i}]`);
           return true;

@@ -1,15 +1,80 @@
 /**
- * The harness's ArrayBuffer, typed array and TextEncoder constructors, each refusing one buffer
- * larger than the run's memory limit. Buffers live outside the JS heap: the memory limit covers
- * them by sampling the process's resident memory, and stops the harness between two of its
- * steps; but one native call (`new Uint8Array(2 ** 31).fill(1)`, `TextEncoder.encode` of a long
- * string) cannot be stopped midway, and could fill gigabytes past the limit before it returns.
- * So no single buffer may be larger than the limit; several buffers are the sampling's to catch.
+ * The harness's ArrayBuffer, SharedArrayBuffer, typed array and TextEncoder constructors, each
+ * charging what it is about to allocate to the run's memory budget first, and refusing (a
+ * RangeError, before anything is allocated) when the run would pass its memory limit. Buffers
+ * live outside the JS heap, which V8 caps by itself; one native call filling a buffer
+ * (`new Uint8Array(2 ** 31).fill(1)`, `TextEncoder.encode` of a long string) cannot be stopped
+ * midway, so a buffer is accounted when it is made, not when the process has grown.
+ *
+ * The budget (`MemoryBudget`) is the worker's live buffer bytes (the simulated pages are
+ * buffers too) plus its JS heap in use: counted up as buffers are made, measured again (after a
+ * garbage collection) only when a request would not fit, so a harness that makes and drops
+ * buffers is not refused for what it no longer holds.
  *
  * Each replacement shares its original's prototype (so `instanceof`, subclassing, `from` and `of`
  * work as before). Typed arrays made from an array-like or an iterable take a copy of it first:
  * V8 reads `length` itself, after any check, and a getter could answer it differently each time.
+ * The built-ins reached another way (`view.constructor`, a `slice` or `map` through the species)
+ * are the shared originals: what they allocate is caught by the harness host's resident-memory
+ * bound instead (harnessHost.ts).
  */
+
+/** What the budget needs from the worker: its buffers and JS heap now, and a full collection. */
+export interface MemoryMeter {
+  /** Bytes of live buffers plus JS heap in use. */
+  inUse(): number;
+  /** A full garbage collection, when the worker can ask for one. */
+  collect?(): void;
+}
+
+export class MemoryBudget {
+  /** An upper bound of the bytes in use: measured, plus every charge since. */
+  private used: number;
+  /** Whether a request was refused: the run is past its limit. */
+  exceeded = false;
+  readonly limitText: string;
+
+  /** What buffers and the JS heap may use together: the limit less what the worker needs besides. */
+  private readonly budgetBytes: number;
+
+  constructor(
+    readonly limitBytes: number,
+    private readonly meter: MemoryMeter,
+    private readonly onExceeded: () => void = () => undefined,
+    reservedBytes = 0,
+  ) {
+    this.used = meter.inUse();
+    this.budgetBytes = limitBytes - reservedBytes;
+    this.limitText = `${Math.round(limitBytes / 2 ** 20)} MB`;
+  }
+
+  /** Counts `bytes` about to be allocated for `what`, or throws a RangeError when they do not fit. */
+  charge(bytes: number, what: string): void {
+    if (!(bytes >= 0)) return; // NaN or negative: the constructor itself refuses it
+    if (bytes > this.limitBytes) {
+      throw new RangeError(`${what}: one buffer of ${bytes} bytes is more than the run's memory limit (${this.limitText})`);
+    }
+    if (this.used + bytes <= this.budgetBytes) {
+      this.used += bytes;
+      return;
+    }
+    this.used = this.meter.inUse();
+    if (this.used + bytes > this.budgetBytes && this.meter.collect) {
+      this.meter.collect();
+      this.used = this.meter.inUse();
+    }
+    if (this.used + bytes <= this.budgetBytes) {
+      this.used += bytes;
+      return;
+    }
+    this.exceeded = true;
+    this.onExceeded();
+    throw new RangeError(
+      `${what}: ${bytes} bytes more would take the run past its memory limit (${this.limitText}; ` +
+        `${Math.round(this.used / 2 ** 20)} MB of buffers and JS heap in use)`,
+    );
+  }
+}
 
 const TYPED_ARRAYS = [
   'Int8Array',
@@ -38,13 +103,8 @@ function isArrayBuffer(value: unknown): boolean {
   }
 }
 
-export function boundedBufferConstructors(maxBytes: number): Record<string, unknown> {
-  const limitText = `${Math.round(maxBytes / 2 ** 20)} MB`;
-  const check = (bytes: number, what: string) => {
-    if (bytes > maxBytes) {
-      throw new RangeError(`${what}: one buffer of ${bytes} bytes is more than the run's memory limit (${limitText})`);
-    }
-  };
+export function boundedBufferConstructors(budget: MemoryBudget): Record<string, unknown> {
+  const check = (bytes: number, what: string) => budget.charge(bytes, what);
   const globals: Record<string, unknown> = {};
   const original = globalThis as unknown as Record<string, Constructor & { BYTES_PER_ELEMENT?: number }>;
 
@@ -55,13 +115,29 @@ export function boundedBufferConstructors(maxBytes: number): Record<string, unkn
     const options = args[1];
     if (typeof options === 'object' && options !== null) {
       const maxByteLength: unknown = (options as { maxByteLength?: unknown }).maxByteLength;
-      if (maxByteLength !== undefined) check(Number(maxByteLength), 'new ArrayBuffer (maxByteLength)');
+      // It may grow to maxByteLength later without another constructor call: the rest is charged now.
+      if (maxByteLength !== undefined) check(Number(maxByteLength) - Number(args[0]), 'new ArrayBuffer (maxByteLength)');
       args[1] = { maxByteLength };
     }
     const target = new.target === BoundedArrayBuffer ? OriginalArrayBuffer : new.target;
     return Reflect.construct(OriginalArrayBuffer, [Number(args[0]), ...args.slice(1)], target) as object;
   }
   globals.ArrayBuffer = alike(BoundedArrayBuffer, OriginalArrayBuffer);
+
+  const OriginalSharedArrayBuffer = SharedArrayBuffer;
+  function BoundedSharedArrayBuffer(this: unknown, ...args: unknown[]): object {
+    if (new.target === undefined) throw new TypeError("Constructor SharedArrayBuffer requires 'new'");
+    check(Number(args[0]), 'new SharedArrayBuffer');
+    const options = args[1];
+    if (typeof options === 'object' && options !== null) {
+      const maxByteLength: unknown = (options as { maxByteLength?: unknown }).maxByteLength;
+      if (maxByteLength !== undefined) check(Number(maxByteLength) - Number(args[0]), 'new SharedArrayBuffer (maxByteLength)');
+      args[1] = { maxByteLength };
+    }
+    const target = new.target === BoundedSharedArrayBuffer ? OriginalSharedArrayBuffer : new.target;
+    return Reflect.construct(OriginalSharedArrayBuffer, [Number(args[0]), ...args.slice(1)], target) as object;
+  }
+  globals.SharedArrayBuffer = alike(BoundedSharedArrayBuffer, OriginalSharedArrayBuffer as unknown as Constructor);
 
   for (const name of TYPED_ARRAYS) {
     const Original = original[name]!;

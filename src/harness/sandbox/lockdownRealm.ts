@@ -15,6 +15,14 @@
 import 'ses';
 import { HARNESS_GLOBALS } from '../compile/compartmentScript';
 
+/**
+ * V8's full garbage collection, when the harness host was started with `--expose-gc`: the memory
+ * budget collects before it refuses a buffer. (It stays on this realm's global object, where V8
+ * put it non-configurable; the harness's Compartment never sees this realm's globals.)
+ */
+const exposedGc: unknown = (globalThis as Record<string, unknown>).gc;
+export const collectGarbage: (() => void) | undefined = typeof exposedGc === 'function' ? (exposedGc as () => void) : undefined;
+
 repairIntrinsics({
   // Keep V8's stacks as they are: memory errors on field accesses take their harness position
   // from `Error.captureStackTrace` (framesOf reads the frames of the harness script).

@@ -10,7 +10,8 @@ import type { RunData, Site } from '../../analysis/analysisInput';
 import { checkLeaks, type LeakCheckResult } from '../../analysis/leakCheck';
 import { leakCheckReport, type LeakCheckReport } from '../../analysis/runReport';
 import { matchErrorSuppression, parseSuppressions, type Suppression } from '../../analysis/suppressions';
-import { createLmmStudioModule } from '../api/lmmStudioModule';
+import { compilerHooks, createLmmStudioModule } from '../api/lmmStudioModule';
+import { HOOK_ORDER } from '../compile/compartmentScript';
 import { HarnessLocator, type LocatorData } from '../compile/harnessLocator';
 import {
   HarnessExit,
@@ -21,7 +22,7 @@ import {
   type RuntimeBatch,
 } from '../runtime/harnessRuntime';
 import { finishRun, type FinishedRun } from './finishRun';
-import { showOnlyHarnessFrames } from './harnessStacks';
+import { fullStackOf, showOnlyHarnessFrames } from './harnessStacks';
 
 export interface SandboxRunOptions {
   harnessFile: string;
@@ -36,6 +37,8 @@ export interface SandboxRunOptions {
   locator: LocatorData;
   /** The file name the harness script's stack frames carry. */
   harnessScriptName: string;
+  /** Keep every frame of the errors the run ends with, the runtime's too (for maintainers: LMM_DEBUG). */
+  debugStacks?: boolean;
 }
 
 export interface SandboxCallbacks {
@@ -52,6 +55,8 @@ export interface SandboxCallbacks {
 export interface SandboxRun {
   /** The hardened `lmm-studio` module: what `require('lmm-studio')` answers in the harness. */
   lmmStudio: object;
+  /** The compiler's hooks, in the order the compiled script's outer function takes them. */
+  hooks: readonly unknown[];
   /** Streams what is left and computes the end-of-run results from the runtime's records. */
   finish(): FinishedRun;
   /** The harness call stack where the run is now (for a crash or time limit). */
@@ -62,6 +67,10 @@ export interface SandboxRun {
   timeLimitSite(error: unknown): Site | null | undefined;
   /** Whether `error` is the harness calling `exit(status)` (a normal end). */
   isExit(error: unknown): boolean;
+  /** Ends the run at the harness's next loop turn, as the time limit does (the heap is reported). */
+  stop(): void;
+  /** Every frame of `error`'s stack, the runtime's and the worker's too, when `debugStacks` is on. */
+  hostStack(error: unknown): string | undefined;
 }
 
 // The runtime's stop and exit() are thrown into harness code, which may catch them: their classes must not change.
@@ -79,7 +88,7 @@ export function startRun(options: SandboxRunOptions, callbacks: SandboxCallbacks
   const locator = new HarnessLocator(options.locator);
   // Enough frames to get past the runtime's own into the harness's 8.
   Error.stackTraceLimit = 24;
-  showOnlyHarnessFrames(options.harnessScriptName);
+  showOnlyHarnessFrames(options.harnessScriptName, options.debugStacks === true);
   const { onLeakCheck, onMemoryErrors, leakCheckRequests } = callbacks;
   const runtime = new HarnessRuntime({
     stackFrames: (stack) => locator.framesOf(stack, options.harnessScriptName, 8),
@@ -129,12 +138,21 @@ export function startRun(options: SandboxRunOptions, callbacks: SandboxCallbacks
         }
       : {}),
   });
-  const api = createLmmStudioModule(runtime) as Record<string, unknown> & { __lmmLoop(site: number): void };
+  const api = createLmmStudioModule(runtime);
+  const hooks = compilerHooks(runtime);
   // A stop asked for by the parent (Stop Run, the time limit, the memory limit) ends the run at
   // the next loop turn, as the runtime's own deadline does: the heap is intact and reported.
   let turns = 0;
-  const loop = api.__lmmLoop;
+  const loop = hooks.loop as (site: number) => void;
   let lastThrown: { site: number; value: unknown } | undefined;
+  hooks.thrown = <T>(site: number, value: T): T => {
+    lastThrown = { site, value };
+    return value;
+  };
+  hooks.loop = (site: number) => {
+    if ((++turns & (STOP_POLL_EVERY - 1)) === 0 && callbacks.stopRequested()) runtime.timedOut = true;
+    loop(site);
+  };
   const struct = api.struct as (cls: unknown, context: unknown) => void;
   const lmmStudio = harden({
     ...api,
@@ -148,17 +166,10 @@ export function startRun(options: SandboxRunOptions, callbacks: SandboxCallbacks
         throw new TypeError('@struct needs a named class (its name is the struct name)');
       return struct(cls, { kind, name, metadata: given?.metadata });
     },
-    __lmmThrown<T>(site: number, value: T): T {
-      lastThrown = { site, value };
-      return value;
-    },
-    __lmmLoop(site: number) {
-      if ((++turns & (STOP_POLL_EVERY - 1)) === 0 && callbacks.stopRequested()) runtime.timedOut = true;
-      loop(site);
-    },
   });
   return {
     lmmStudio,
+    hooks: harden(HOOK_ORDER.map((name) => hooks[name])),
     finish() {
       runtime.flush();
       return finishRun(runtime, suppressions);
@@ -172,6 +183,12 @@ export function startRun(options: SandboxRunOptions, callbacks: SandboxCallbacks
     },
     isExit(error: unknown) {
       return error instanceof HarnessExit;
+    },
+    stop() {
+      runtime.timedOut = true;
+    },
+    hostStack(error: unknown) {
+      return options.debugStacks ? fullStackOf(error) : undefined;
     },
     timeLimitSite(error: unknown) {
       if (!(error instanceof TimeLimitExceeded)) return undefined;

@@ -6,7 +6,15 @@
  * sees the exit and reports it; nothing else is lost.
  */
 import { Worker } from 'node:worker_threads';
-import { HOST_MEMORY_SAMPLE_MS, type HostToParentMessage, type ParentToHostMessage } from './hostProtocol';
+import { writeSync } from 'node:fs';
+import {
+  HARD_BOUND_MARK,
+  HOST_HARD_MARGIN_BYTES,
+  HOST_MEMORY_REPORT_EVERY,
+  HOST_MEMORY_SAMPLE_MS,
+  type HostToParentMessage,
+  type ParentToHostMessage,
+} from './hostProtocol';
 import { CONTROL, type WorkerInput, type WorkerMessage } from './workerProtocol';
 
 const send = (message: HostToParentMessage) => {
@@ -41,10 +49,23 @@ process.on('message', (message: ParentToHostMessage) => {
       break;
   }
 });
+/**
+ * Past the hard bound: the worker may be inside a native call that will not return before it has
+ * filled gigabytes, so the process ends now, saying why on stderr (see HARD_BOUND_MARK).
+ */
+function endPastHardBound(grownBytes: number): void {
+  try {
+    writeSync(2, `${HARD_BOUND_MARK} ${grownBytes}\n`);
+  } finally {
+    process.kill(process.pid, 'SIGKILL');
+  }
+}
+
 // The parent went away without killing us (it crashed): the run has no one to report to.
 process.on('disconnect', () => process.exit(0));
 
-function start({ worker: entry, input, jsHeapMb, leakCheckRequested }: Extract<ParentToHostMessage, { type: 'start' }>) {
+function start(message: Extract<ParentToHostMessage, { type: 'start' }>) {
+  const { worker: entry, input, jsHeapMb, youngGenerationMb, memoryLimitBytes, leakCheckRequested } = message;
   if (worker) return;
   if (leakCheckRequested) Atomics.store(leakCheckRequests, 0, 1);
   const { maxBatchesInFlight, ...rest } = input;
@@ -56,13 +77,19 @@ function start({ worker: entry, input, jsHeapMb, leakCheckRequested }: Extract<P
       ? { batchFlow: { counters: batchCounters.buffer as SharedArrayBuffer, maxBatchesInFlight } }
       : {}),
   };
-  const options = { workerData, resourceLimits: { maxOldGenerationSizeMb: jsHeapMb }, env: {}, stdout: true, stderr: true };
+  const resourceLimits = { maxOldGenerationSizeMb: jsHeapMb, maxYoungGenerationSizeMb: youngGenerationMb };
+  const options = { workerData, resourceLimits, env: {}, stdout: true, stderr: true };
   const baselineRss = process.memoryUsage.rss();
+  send({ type: 'memoryBaseline', rssBytes: baselineRss });
   worker = 'file' in entry ? new Worker(entry.file, options) : new Worker(entry.code, { ...options, eval: true });
-  const memoryWatch = setInterval(
-    () => send({ type: 'memory', grownBytes: process.memoryUsage.rss() - baselineRss }),
-    HOST_MEMORY_SAMPLE_MS,
-  );
+  let samples = 0;
+  // This thread is idle while the worker runs: it sees the process grow even while the worker is
+  // inside one long native call, which nothing else can interrupt.
+  const memoryWatch = setInterval(() => {
+    const grownBytes = process.memoryUsage.rss() - baselineRss;
+    if (grownBytes > memoryLimitBytes + HOST_HARD_MARGIN_BYTES) return endPastHardBound(grownBytes);
+    if (grownBytes > memoryLimitBytes || ++samples % HOST_MEMORY_REPORT_EVERY === 0) send({ type: 'memory', grownBytes });
+  }, HOST_MEMORY_SAMPLE_MS);
   worker.on('message', (message: WorkerMessage) => send({ type: 'worker', message }));
   worker.on('error', (error: Error & { code?: string }) =>
     send({ type: 'workerError', ...(error.code !== undefined ? { code: error.code } : {}), message: error.message }),

@@ -7,16 +7,17 @@
  * `main` under the time limit, streams heap operations and output to the parent (output with
  * back-pressure and a bound), and ends with one `end` message (or the parent terminates it).
  */
-import '../sandbox/lockdownRealm';
+import { collectGarbage } from '../sandbox/lockdownRealm';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Site } from '../../analysis/analysisInput';
 import { HARNESS_GLOBALS } from '../compile/compartmentScript';
 import type { FinishedRun } from '../sandbox/finishRun';
+import { fullStackOf } from '../sandbox/harnessStacks';
 import { startRun, type SandboxRun } from '../sandbox/sandboxEntry';
-import { boundedBufferConstructors } from '../sandbox/boundedBuffers';
+import { boundedBufferConstructors, MemoryBudget } from '../sandbox/boundedBuffers';
 import { describeThrown } from './describeThrown';
 import { OutputGate } from './outputGate';
-import { CONTROL, type WorkerInput, type WorkerMessage, type WorkerOutcome } from './workerProtocol';
+import { CONTROL, WORKER_START_MB, type WorkerInput, type WorkerMessage, type WorkerOutcome } from './workerProtocol';
 
 const input = workerData as WorkerInput;
 // A promise the harness rejected and never awaited is its own business, not a reason to kill the run.
@@ -26,6 +27,7 @@ const post = (message: WorkerMessage) => port.postMessage(message);
 
 async function runHarness(): Promise<void> {
   const { timeLimitMs, memoryLimitBytes, ...options } = input.runOptions;
+  const debugStacks = options.debugStacks === true;
   const deadline = Date.now() + timeLimitMs;
   const control = new Int32Array(input.control);
   const stopRequested = () => Atomics.load(control, CONTROL.stop) !== 0;
@@ -46,6 +48,20 @@ async function runHarness(): Promise<void> {
     },
   );
 
+  // Buffers are charged to the run's memory limit as they are made, with the heap in use.
+  const budget = new MemoryBudget(
+    memoryLimitBytes,
+    {
+      inUse: () => {
+        const usage = process.memoryUsage();
+        return usage.arrayBuffers + usage.heapUsed;
+      },
+      ...(collectGarbage ? { collect: collectGarbage } : {}),
+    },
+    // Refused once, stopped at the next loop turn: catching the RangeError does not go on.
+    () => run.stop(),
+    WORKER_START_MB * 2 ** 20,
+  );
   let failure: unknown;
   let failed = false;
   let thrownAt: Site | undefined;
@@ -56,13 +72,14 @@ async function runHarness(): Promise<void> {
       __options__: true,
       name: 'lmm harness',
       // SES takes a plain object here (its .d.ts says Map).
-      globals: { Date, Math, ...boundedBufferConstructors(memoryLimitBytes) } as unknown as Map<string, unknown>,
+      globals: { Date, Math, ...boundedBufferConstructors(budget) } as unknown as Map<string, unknown>,
     });
-    const harnessFunction = compartment.evaluate(`${input.harnessCode}\n//# sourceURL=${input.harnessScriptName}\n`, {
-      // SES's direct-eval check is a text search too: it would refuse `eval(` inside a string.
-      // A direct eval in the harness is the Compartment's, confined like the rest of its code.
+    const withHooks = compartment.evaluate(`${input.harnessCode}\n//# sourceURL=${input.harnessScriptName}\n`, {
+      // SES's direct-eval check is a text search: it would refuse `eval(` inside a string. The
+      // compiler has made every eval of the harness an indirect one already.
       __rejectSomeDirectEvalExpressions__: false,
-    }) as (...args: unknown[]) => void;
+    }) as (...hooks: unknown[]) => (...args: unknown[]) => void;
+    const harnessFunction = withHooks(...run.hooks);
     const globals = compartment.globalThis;
     const module = { exports: {} as Record<string, unknown> };
     const require = harden((name: unknown) => {
@@ -101,12 +118,14 @@ async function runHarness(): Promise<void> {
   try {
     finished = run.finish();
   } catch (error) {
-    finishError = error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : 'the end-of-run report failed';
+    const message = error instanceof Error ? error.message : 'the end-of-run report failed';
+    finishError = debugStacks ? `${message}\n${run.hostStack(error) ?? (error as Error).stack ?? ''}` : message;
   }
-  const outcome: WorkerOutcome = failed ? describeFailure(failure, thrownAt, run) : { kind: 'completed' };
+  const outcome: WorkerOutcome = failed ? describeFailure(failure, thrownAt, run, debugStacks) : { kind: 'completed' };
   const message: WorkerMessage = { type: 'end', outcome };
   if (finished) message.finished = finished;
   if (finishError) message.finishError = finishError;
+  if (budget.exceeded) message.memoryLimitHit = true;
   if (output.dropped > 0) message.outputDropped = { lines: output.dropped, reason: output.dropReason };
   post(message);
 }
@@ -156,7 +175,7 @@ function withDeadline(promise: Promise<unknown>, deadline: number, stopRequested
   });
 }
 
-function describeFailure(error: unknown, thrownAt: Site | undefined, run: SandboxRun): WorkerOutcome {
+function describeFailure(error: unknown, thrownAt: Site | undefined, run: SandboxRun, debugStacks: boolean): WorkerOutcome {
   const harnessStack: Site[] = run.currentStack();
   if (error === TIMED_OUT) return { kind: 'timed-out', site: null, harnessStack };
   let loopSite: Site | null | undefined;
@@ -167,7 +186,13 @@ function describeFailure(error: unknown, thrownAt: Site | undefined, run: Sandbo
   }
   if (loopSite !== undefined) return { kind: 'timed-out', site: loopSite, harnessStack };
   // A value thrown by the harness's own `throw` is placed there (it may have no stack of its own).
-  return { kind: 'crashed', ...describeThrown(error), harnessStack: thrownAt ? [thrownAt, ...harnessStack] : harnessStack };
+  const hostStack = debugStacks ? run.hostStack(error) : undefined;
+  return {
+    kind: 'crashed',
+    ...describeThrown(error),
+    harnessStack: thrownAt ? [thrownAt, ...harnessStack] : harnessStack,
+    ...(hostStack !== undefined ? { hostStack } : {}),
+  };
 }
 
 runHarness().catch((error: unknown) => {
@@ -177,8 +202,10 @@ runHarness().catch((error: unknown) => {
       kind: 'crashed',
       name: 'InternalError',
       message: `the harness runner failed: ${error instanceof Error ? error.message : 'an unknown error'}`,
-      stack: error instanceof Error ? (error.stack ?? '') : '',
+      stack: '',
       harnessStack: [],
+      // Thrown by the worker's own code (before the harness ran, or after): its stack is all host frames.
+      ...(input.runOptions.debugStacks && error instanceof Error ? { hostStack: fullStackOf(error) ?? error.stack ?? '' } : {}),
     },
   });
 });

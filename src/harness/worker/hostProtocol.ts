@@ -21,7 +21,11 @@ export type ParentToHostMessage =
       /** The worker entry: a file path, or code to run with `eval: true`. */
       worker: { file: string } | { code: string };
       input: HostedWorkerInput;
+      /** V8's caps on the worker's JS heap (old and young generations), in MB. */
       jsHeapMb: number;
+      youngGenerationMb: number;
+      /** The run's memory limit: the host ends itself when it grows past it by `HOST_HARD_MARGIN_BYTES`. */
+      memoryLimitBytes: number;
       /** Whether a leak check was requested before the host started. */
       leakCheckRequested: boolean;
     }
@@ -35,11 +39,27 @@ export type ParentToHostMessage =
 
 export type HostToParentMessage =
   | { type: 'worker'; message: WorkerMessage }
+  /** The host's resident memory just before its worker starts: what the run's growth is measured from. */
+  | { type: 'memoryBaseline'; rssBytes: number }
   /** How much the host process has grown since before its worker started (sampled). */
   | { type: 'memory'; grownBytes: number }
+
   /** The worker failed (`ERR_WORKER_OUT_OF_MEMORY` when its JS heap limit stopped it). */
   | { type: 'workerError'; code?: string; message: string }
   | { type: 'workerExit'; code: number };
 
 /** How often the host samples its resident memory while the worker runs. */
-export const HOST_MEMORY_SAMPLE_MS = 20;
+export const HOST_MEMORY_SAMPLE_MS = 5;
+/** Samples between two reports of it to the parent (unless past the limit: then each one). */
+export const HOST_MEMORY_REPORT_EVERY = 4;
+/**
+ * How far past the memory limit the host may grow before it ends itself, without waiting for the
+ * parent or the harness: room for the run to wind down and report after a stop at the limit.
+ */
+export const HOST_HARD_MARGIN_BYTES = 64 * 2 ** 20;
+/**
+ * What the host writes on its stderr, with how much it had grown, just before it ends itself past
+ * the hard bound. Not an IPC message: that channel may be queued full of output and batches, and
+ * the process must end now; the parent reads stderr to its end before it sees the exit.
+ */
+export const HARD_BOUND_MARK = 'lmm-harness-host: past the memory hard bound, grown by';

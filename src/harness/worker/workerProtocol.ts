@@ -5,6 +5,12 @@ import type { LocatorData } from '../compile/harnessLocator';
 import type { MemoryErrorsUpdate, RuntimeBatch } from '../runtime/harnessRuntime';
 import type { FinishedRun } from '../sandbox/finishRun';
 
+/**
+ * What the worker's start (SES, the runtime, its thread) adds to the process besides its JS heap
+ * and buffers, in MB: the heap's cap and the buffer budget leave it room within the memory limit.
+ */
+export const WORKER_START_MB = 16;
+
 /** Elements of the shared `control` array (Int32) between the parent and the worker. */
 export const CONTROL = {
   /** Set to 1 by the parent to stop the run (Stop Run, time or memory limit): it ends at the next loop turn. */
@@ -43,6 +49,8 @@ export interface WorkerInput {
     suppressionsFile?: string;
     locator: LocatorData;
     harnessScriptName: string;
+    /** Internal errors and crashes keep the runtime's and the worker's frames (LMM_DEBUG is set). */
+    debugStacks?: boolean;
   };
 }
 
@@ -69,11 +77,21 @@ export type WorkerMessage =
       finishError?: string;
       /** Prints that did not go out (the output bound or the deadline), and why the first did not. */
       outputDropped?: { lines: number; reason: string };
+      /** A buffer was refused for the run's memory limit (the run was then stopped). */
+      memoryLimitHit?: true;
     };
 
 export type WorkerOutcome =
   | { kind: 'completed' }
   /** The harness threw (or did not load): its error and raw stack (positions in the compiled code). */
-  | { kind: 'crashed'; name: string; message: string; stack: string; harnessStack: Site[] }
+  | {
+      kind: 'crashed';
+      name: string;
+      message: string;
+      stack: string;
+      harnessStack: Site[];
+      /** Every frame, the runtime's and the worker's too: only when `debugStacks` is on. */
+      hostStack?: string;
+    }
   /** The time limit stopped the run; `site` is the loop it was in, when known. */
   | { kind: 'timed-out'; site: Site | null; harnessStack: Site[] };

@@ -81,3 +81,20 @@ export function changedShare(browser: Browser, before: Buffer, after: Buffer): P
      return changed / (a.width * a.height);`,
   );
 }
+
+/** The RGB of a PNG at each of `points` (image pixels). */
+export function coloursAt(
+  browser: Browser,
+  png: Buffer,
+  points: Array<[number, number]>,
+): Promise<Array<[number, number, number]>> {
+  return withPixels<Array<[number, number, number]>>(
+    browser,
+    [png],
+    `const { width, data } = images[0];
+     return ${JSON.stringify(points)}.map(([x, y]) => {
+       const i = (Math.round(y) * width + Math.round(x)) * 4;
+       return [data[i], data[i + 1], data[i + 2]];
+     });`,
+  );
+}

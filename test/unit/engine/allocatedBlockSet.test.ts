@@ -29,7 +29,8 @@ describe('AllocatedBlockSet', () => {
 
   it('keeps keys that collide into one probe run findable after deletions (backward shift)', () => {
     const set = new AllocatedBlockSet(16);
-    const keys = Array.from({ length: 7 }, (_, i) => 0xfff00000 + i * 16);
+    // Handles of the top 2 GiB are negative int32s.
+    const keys = Array.from({ length: 7 }, (_, i) => (0xfff00000 + i * 16) | 0);
     keys.forEach((k) => set.add(k));
     set.delete(keys[2]!);
     set.delete(keys[0]!);

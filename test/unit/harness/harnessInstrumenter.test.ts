@@ -14,6 +14,7 @@ function instrument0(source: string, attribution: boolean, sites: Site[]) {
   const result = instrumentHarnessSource('h.lmm.ts', source, {
     attribution,
     siteFile: 'h.lmm.ts',
+    hookPrefix: '__lmm$',
     addSite: (s) => sites.push(s) - 1,
   });
   assert.ok(result, 'parses');
@@ -23,7 +24,7 @@ function instrument0(source: string, attribution: boolean, sites: Site[]) {
 /** Runs instrumented code with hooks that log enter/leave, returning the log and the result. */
 function evaluate(code: string): { log: string[]; value: unknown } {
   const log: string[] = [];
-  const ts = code.replace(/\nimport \{[^}]*\} from 'lmm-studio';\n$/, '\n').replace(/export default /, '');
+  const ts = code.replace(/export default /, '');
   const js = transformSync(ts, { loader: 'ts', target: 'es2022' }).code;
   const hooks = {
     __lmm$e: (site: number, arg: unknown) => (log.push(`enter ${site}`), arg),
@@ -109,7 +110,12 @@ describe('harness instrumentation (call stacks and loop checks inserted at compi
 
   it('returns null for a file that does not parse (esbuild then reports the error)', () => {
     assert.equal(
-      instrumentHarnessSource('bad.ts', 'const = ;', { attribution: true, siteFile: 'bad.ts', addSite: () => 0 }),
+      instrumentHarnessSource('bad.ts', 'const = ;', {
+        attribution: true,
+        siteFile: 'bad.ts',
+        hookPrefix: '__lmm$',
+        addSite: () => 0,
+      }),
       null,
     );
   });

@@ -7,16 +7,44 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { LmmHeap } from '../../../src/engine/lmmHeap';
 import { mapLegendHtml, pagesSvg } from '../../../src/extension/model/reportExport';
-import { STRUCT_PALETTE, structPaletteColour } from '../../../src/protocol/structPalette';
+import { contrastRatio, EDITOR_BACKGROUND, GRAPHICS_CONTRAST, THEME_KINDS } from '../../../src/protocol/chartPalette';
+import {
+  PEAK_COLOUR,
+  STRUCT_PALETTE,
+  STRUCT_THEME_PALETTE,
+  structPaletteColour,
+  structPaletteCss,
+} from '../../../src/protocol/structPalette';
 
 describe('struct palette', () => {
-  it('the Memory Map falls back to the same colours, place for place', () => {
-    const css = readFileSync(resolve(__dirname, '../../../webview-ui/memoryMap.css'), 'utf8');
-    STRUCT_PALETTE.forEach((colour, i) => {
-      const declared = new RegExp(`--lmm-struct-${i}: var\\(--vscode-[\\w-]+, (#[0-9a-f]{6})\\)`).exec(css);
-      assert.ok(declared, `--lmm-struct-${i} is declared`);
-      assert.equal(declared[1], colour, `struct colour ${i}`);
-    });
+  const css = readFileSync(resolve(__dirname, '../../../webview-ui/memoryMap.css'), 'utf8');
+  const squeeze = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+  it('the Memory Map declares the palette’s rules as structPaletteCss writes them, and the pictures take its dark values', () => {
+    assert.ok(squeeze(css).includes(squeeze(structPaletteCss())), 'memoryMap.css holds structPaletteCss()');
+    STRUCT_PALETTE.forEach((colour, i) => assert.equal(colour, STRUCT_THEME_PALETTE[i]!.fallback.dark));
+    // No other rule declares a struct colour or the peak's (one place to change them).
+    const declarations = [...css.matchAll(/--lmm-(struct-\d+|peak):/g)].length;
+    assert.equal(declarations, THEME_KINDS.length * (STRUCT_THEME_PALETTE.length + 1));
+  });
+
+  it(`every struct colour and the peak stand out from the editor background by ${GRAPHICS_CONTRAST}:1, and structs differ, in every theme kind`, () => {
+    for (const kind of THEME_KINDS) {
+      const seen = new Set<string>();
+      for (const colour of [...STRUCT_THEME_PALETTE, PEAK_COLOUR]) {
+        const ratio = contrastRatio(colour.fallback[kind], EDITOR_BACKGROUND[kind]);
+        assert.ok(ratio >= GRAPHICS_CONTRAST, `${kind}: ${colour.themeColour} ${colour.fallback[kind]} is ${ratio.toFixed(2)}:1`);
+      }
+      for (const colour of STRUCT_THEME_PALETTE) {
+        assert.ok(!seen.has(colour.fallback[kind]), `${kind}: two structs share ${colour.fallback[kind]}`);
+        seen.add(colour.fallback[kind]);
+      }
+    }
+  });
+
+  it('never draws with charts.orange (translucent in dark and light, unset in high contrast) nor the errors’ red', () => {
+    assert.doesNotMatch(css, /charts-orange/);
+    for (const colour of STRUCT_THEME_PALETTE) assert.doesNotMatch(colour.themeColour, /orange|red/i);
   });
 
   it('the HTML export draws each family in its colour and names it in a legend (names escaped)', () => {
@@ -46,6 +74,6 @@ describe('struct palette', () => {
 
   it('an override by name wins; ids past the palette wrap around', () => {
     assert.equal(structPaletteColour(9, 'x_t', { x_t: '#ff0000' }), '#ff0000');
-    assert.equal(structPaletteColour(9, 'y_t', { x_t: '#ff0000' }), STRUCT_PALETTE[1]);
+    assert.equal(structPaletteColour(9, 'y_t', { x_t: '#ff0000' }), STRUCT_PALETTE[9 % STRUCT_PALETTE.length]);
   });
 });

@@ -23,4 +23,22 @@ describe('ByteOutput', () => {
       { numRuns: 100 },
     );
   });
+
+  it('writes integers as String() does, at the edges too, across growths', () => {
+    const edges = [0, -0, 1, -1, 9, 10, 99, 100, 4294967295, 4294967296, -2147483648, 2 ** 53 - 1, -(2 ** 53 - 1), 2 ** 53, 1e21];
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.constantFrom(...edges), fc.integer(), fc.maxSafeInteger()), { maxLength: 9000 }),
+        (values) => {
+          const out = new ByteOutput();
+          for (const value of values) {
+            out.writeInteger(value);
+            out.writeAscii(',');
+          }
+          assert.equal(out.text(), values.map((v) => `${String(v)},`).join(''));
+        },
+      ),
+      { numRuns: 50 },
+    );
+  });
 });

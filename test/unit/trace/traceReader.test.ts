@@ -10,7 +10,7 @@ import { TraceReader, TraceSyntaxError, type TraceSink } from '../../../src/trac
 const scratch = mkdtempSync(join(tmpdir(), 'lmm-trace-reader-'));
 
 /** Every call a reader makes, with names and IDs as text, and the error that ended it. */
-function recorded(read: (reader: TraceReader) => void): string[] {
+function recorded(read: (reader: TraceReader) => void, shortPath = true): string[] {
   const calls: string[] = [];
   const sink: TraceSink = {
     begin: (pageSize) => calls.push(`begin ${pageSize}`),
@@ -19,7 +19,7 @@ function recorded(read: (reader: TraceReader) => void): string[] {
     free: (id, line) => calls.push(`free ${reader.ids.at(id)} @${line}`),
     dump: (line) => calls.push(`dump @${line}`),
   };
-  const reader: TraceReader = new TraceReader(sink);
+  const reader: TraceReader = new TraceReader(sink, undefined, shortPath);
   try {
     read(reader);
   } catch (error) {
@@ -29,11 +29,11 @@ function recorded(read: (reader: TraceReader) => void): string[] {
   return calls;
 }
 
-function whole(bytes: Uint8Array): string[] {
+function whole(bytes: Uint8Array, shortPath = true): string[] {
   return recorded((reader) => {
     reader.read(bytes, 0, bytes.length, true);
     reader.finish();
-  });
+  }, shortPath);
 }
 
 let fileCount = 0;
@@ -71,6 +71,41 @@ describe('TraceReader (bytes in, operations out)', () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+
+  /** alloc and free lines as a program, a hand or an attacker may write them. */
+  const oddLine = fc
+    .tuple(
+      fc.constantFrom('alloc', 'free', 'allocx', 'fre', 'alloc\t', 'free\r'),
+      fc.constantFrom(' ', '  ', '\t', ' \r'),
+      fc.constantFrom('a1', 'a01', 'a0', 'b7', 'a16777216', 'a99999999', 'x_1', 'é2', '#', ''),
+      fc.constantFrom(' node_t', ' nope', '  node_t', ' node_t\u0001', ''),
+      fc.constantFrom(' 1', ' 01', ' 4294967295', ' 4294967296', ' 00000000001', ' -1', ' 1x', ' ', ''),
+      fc.constantFrom('', ' ', '\r', '\t', ' extra', '\u0000'),
+    )
+    .map((parts) => parts.join(''));
+
+  it('reads alloc and free lines the same on the short path as through the general word splitter', () => {
+    fc.assert(
+      fc.property(
+        // The tails of lines cut short: a scan that ran past a newline would join them to the line before.
+        fc.array(
+          fc.oneof(
+            oddLine,
+            traceLine,
+            fc.constantFrom('node_t 1', ' 1', 'a1 node_t 1', '1', 'alloc a1', 'alloc a1 node_t', 'free'),
+          ),
+          { maxLength: 30 },
+        ),
+        fc.constantFrom('\n', '\r\n'),
+        fc.boolean(),
+        (lines, newline, finalNewline) => {
+          const bytes = encode(['reg node_t 24', ...lines].join(newline) + (finalNewline ? newline : ''));
+          assert.deepEqual(whole(bytes, true), whole(bytes, false));
+        },
+      ),
+      { numRuns: 1000 },
     );
   });
 

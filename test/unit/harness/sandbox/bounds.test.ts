@@ -83,6 +83,9 @@ describe('the harness sandbox: resource bounds and stops', function () {
       `const f = (n: number): number => { try { return f(n + 1) + f(n + 2); } catch { return f(n + 1); } };\n  f(0);`,
     ],
     ['an async loop of promise jobs', `for (;;) { await Promise.resolve(); }`],
+    ['a promise that never settles', `await new Promise(() => undefined);`],
+    // One native call that backtracks for ages: no loop turn to stop at, the process is ended.
+    ['a regular expression backtracking', `print(/^(a+)+$/.test('a'.repeat(40) + 'b'));`],
   ] as const) {
     it(`the time limit stops ${name} within a second`, async () => {
       const run = await probe.run(

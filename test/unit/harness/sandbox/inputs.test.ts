@@ -27,6 +27,14 @@ describe('the harness sandbox: any input, no stack trace', function () {
   const probe = new HarnessProbe();
   after(() => probe.dispose());
 
+  it('a malformed suppressions text handed to the runner (the extension reads .lmmsupp beside a harness) is its FILE:LINE, before anything runs', async () => {
+    const run = await probe.run('supp.lmm.ts', `${PRELUDE}export default function main() {}\n`, {
+      suppressions: { text: '{\n  leak\n  memcheck:Leak\n', file: 'beside.lmmsupp' },
+    });
+    assert.equal(run.outcome, 'compile-error');
+    assert.equal(run.message, "beside.lmmsupp:1: suppression is not closed with '}'");
+  });
+
   for (const [name, value] of THROWN) {
     it(`a harness throwing ${name} crashes at its line, with its heap reported`, async () => {
       const run = await probe.run(

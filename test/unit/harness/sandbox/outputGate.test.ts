@@ -1,6 +1,6 @@
 /** The worker's output gate: back-pressure by prints in flight, bounded prints, dropped lines counted. */
 import { strict as assert } from 'node:assert';
-import { MAX_IN_FLIGHT, MAX_PRINT_CHARS, OutputGate } from '../../../../src/harness/worker/outputGate';
+import { MAX_IN_FLIGHT, MAX_IN_FLIGHT_CHARS, MAX_PRINT_CHARS, OutputGate } from '../../../../src/harness/worker/outputGate';
 import { CONTROL } from '../../../../src/harness/worker/workerProtocol';
 
 function gate(deadline: number): { gate: OutputGate; posted: string[]; control: Int32Array } {
@@ -40,6 +40,27 @@ describe('OutputGate (output of a run on its way to the parent)', () => {
     assert.ok(Date.now() - started < 200);
     assert.equal(posted.length, MAX_IN_FLIGHT);
     assert.equal(g.dropped, 1);
+  });
+
+  it('never has more than MAX_IN_FLIGHT_CHARS characters in flight, however few the prints', () => {
+    const { gate: g, posted } = gate(Date.now() + 300);
+    const line = 'w'.repeat(MAX_PRINT_CHARS);
+    for (let i = 0; i < 10; i++) g.write(line);
+    const fit = Math.floor(MAX_IN_FLIGHT_CHARS / MAX_PRINT_CHARS);
+    assert.equal(posted.length, fit, 'the rest waited for the reader, then the deadline dropped them');
+    assert.equal(g.dropped, 10 - fit);
+    // Once the reader takes two in, two more fit (and no more).
+    const { gate: h, posted: posted2, control: control2 } = gate(Date.now() + 300);
+    for (let i = 0; i < fit; i++) h.write(line);
+    Atomics.add(control2, CONTROL.outputTaken, 2);
+    for (let i = 0; i < 3; i++) h.write(line);
+    assert.equal(posted2.length, fit + 2);
+  });
+
+  it('a print longer than the in-flight bound still goes out when nothing else waits', () => {
+    const { gate: g, posted } = gate(Date.now() + 10_000);
+    g.write('v'.repeat(MAX_PRINT_CHARS));
+    assert.equal(posted.length, 1);
   });
 
   it('one print keeps at most MAX_PRINT_CHARS and says how much it cut', () => {

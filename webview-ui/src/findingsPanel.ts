@@ -1,0 +1,168 @@
+/**
+ * The run's findings as the report lists them: each memory error (the access it was, in memcheck's
+ * words, its step and its lines) and each leak record (kind, struct, blocks, payload, allocating
+ * line). Every step and line is a link, and a row's Suppress asks the host to add the entry that
+ * silences it to the harness's suppressions file; the next run counts it as suppressed.
+ */
+import type { FindingKind } from '../../src/protocol/webviewMessages';
+import { frameLabel, readSite } from './callTree';
+import { blockCount, count, stepNumber } from './chartsView';
+import { el } from './dom';
+import type { PanelLinks } from './questionPanels';
+import type { RunModel } from './runModel';
+
+export interface FindingLinks extends PanelLinks {
+  /** Suppress on a row: the finding's list and its place in it. */
+  suppress(finding: FindingKind, index: number): void;
+  /** Shows the block at data address `address` at the run's last step (a leak's first block). */
+  revealBlock(address: number): void;
+}
+
+/** Rows listed per list before "… n more" (a run can report thousands of error sites). */
+const ROWS_SHOWN = 200;
+
+/** The findings asked to be suppressed in this webview, by run, so a redraw keeps the row's state. */
+export type SuppressRequests = Set<string>;
+
+export function requestKey(runId: string, finding: FindingKind, index: number): string {
+  return `${runId}\u0000${finding}\u0000${index}`;
+}
+
+const LEAK_WORDS: Record<string, string> = {
+  'definitely-lost': 'definitely lost',
+  'indirectly-lost': 'indirectly lost',
+  'possibly-lost': 'possibly lost',
+  'still-reachable': 'still reachable',
+};
+
+export function renderFindings(
+  container: HTMLElement,
+  model: RunModel,
+  suppressible: boolean,
+  requested: SuppressRequests,
+  links: FindingLinks,
+): void {
+  container.replaceChildren();
+  const report = model.report as Record<string, unknown> | null;
+  if (!report) {
+    container.append(
+      el('p', { className: 'muted', text: 'The leaks and memory errors come with the run report, once the run is over.' }),
+    );
+    return;
+  }
+  const errors = Array.isArray(report['errors']) ? (report['errors'] as unknown[]) : [];
+  const leaks = Array.isArray(report['leaks']) ? (report['leaks'] as unknown[]) : [];
+  if (!suppressible) {
+    container.append(
+      el('p', { className: 'muted', text: 'A trace reads no suppressions file: its findings cannot be suppressed.' }),
+    );
+  }
+  const suppressButton = (finding: FindingKind, index: number, what: string): HTMLElement => {
+    const key = requestKey(model.runId, finding, index);
+    const button = el('button', {
+      className: 'link suppress',
+      text: 'Suppress',
+      title: `Add an entry that silences this ${what} to the harness's suppressions file (.lmmsupp)`,
+      attrs: { 'data-finding': finding, 'data-index': String(index) },
+    });
+    const asked = () => {
+      button.disabled = true;
+      button.textContent = 'Suppression added for the next run';
+    };
+    if (requested.has(key)) asked();
+    button.addEventListener('click', () => {
+      if (requested.has(key)) return;
+      requested.add(key);
+      asked();
+      links.suppress(finding, index);
+    });
+    return button;
+  };
+
+  container.append(el('h3', { text: `Memory errors (${count(errors.length)})` }));
+  if (errors.length === 0) container.append(el('p', { className: 'muted', text: 'No memory error.' }));
+  const errorList = el('ul', { className: 'findings', attrs: { 'aria-label': 'Memory errors' } });
+  errors.slice(0, ROWS_SHOWN).forEach((raw, index) => {
+    if (typeof raw !== 'object' || raw === null) return;
+    const e = raw as Record<string, unknown>;
+    const kind = String(e['kind']);
+    const times = Number(e['count']) || 1;
+    const row = el(
+      'li',
+      { className: 'finding error-finding', attrs: { 'data-kind': kind } },
+      el('span', { className: 'finding-kind', text: kind }),
+      ' ',
+      el('span', { className: 'finding-message', text: String(e['message']) }),
+      times > 1 ? el('span', { className: 'muted', text: ` (${count(times)} times)` }) : '',
+    );
+    const where = el('div', { className: 'finding-links' });
+    const step = e['step'];
+    if (typeof step === 'number' && step >= 0 && step < model.length) {
+      where.append(stepButton(step, `step ${stepNumber(step)}`, links));
+    }
+    appendSite(where, readSite(e['site']), 'at', links);
+    appendSite(where, readSite(e['allocSite']), 'allocated at', links);
+    appendSite(where, readSite(e['freeSite']), 'freed at', links);
+    if (e['suppressed'] === true) where.append(el('span', { className: 'muted', text: 'suppressed' }));
+    else if (suppressible) where.append(suppressButton('error', index, kind));
+    row.append(where);
+    errorList.append(row);
+  });
+  container.append(errorList);
+  if (errors.length > ROWS_SHOWN)
+    container.append(el('p', { className: 'muted', text: `… ${count(errors.length - ROWS_SHOWN)} more` }));
+
+  container.append(el('h3', { text: `Leaks at the end of the run (${count(leaks.length)} records)` }));
+  if (leaks.length === 0) container.append(el('p', { className: 'muted', text: 'No leak record.' }));
+  const leakList = el('ul', { className: 'findings', attrs: { 'aria-label': 'Leaks' } });
+  leaks.slice(0, ROWS_SHOWN).forEach((raw, index) => {
+    if (typeof raw !== 'object' || raw === null) return;
+    const l = raw as Record<string, unknown>;
+    const kind = String(l['kind']);
+    const struct = String(l['struct']);
+    const blocks = Number(l['blocks']) || 0;
+    const row = el(
+      'li',
+      { className: 'finding leak-finding', attrs: { 'data-kind': kind } },
+      el('span', { className: 'finding-kind', text: LEAK_WORDS[kind] ?? kind }),
+      ' ',
+      el('span', {
+        className: 'finding-message',
+        text: `${struct}: ${blockCount(blocks)}, ${count(Number(l['bytes']) || 0)} B of payload`,
+      }),
+    );
+    const where = el('div', { className: 'finding-links' });
+    appendSite(where, readSite(l['site']), 'allocated at', links);
+    const addresses = l['addresses'];
+    if (Array.isArray(addresses) && typeof addresses[0] === 'number') {
+      const address = addresses[0];
+      const show = el('button', { className: 'link', text: 'show a block', title: 'Show its first block in the map' });
+      show.addEventListener('click', () => links.revealBlock(address));
+      where.append(show);
+    }
+    if (l['suppressed'] === true) where.append(el('span', { className: 'muted', text: 'suppressed' }));
+    else if (suppressible) where.append(suppressButton('leak', index, `${struct} leak`));
+    row.append(where);
+    leakList.append(row);
+  });
+  container.append(leakList);
+  if (leaks.length > ROWS_SHOWN)
+    container.append(el('p', { className: 'muted', text: `… ${count(leaks.length - ROWS_SHOWN)} more` }));
+}
+
+function stepButton(step: number, label: string, links: PanelLinks): HTMLElement {
+  const button = el('button', { className: 'link', text: label, title: 'Move the timeline there' });
+  button.addEventListener('click', () => links.goToStep(step));
+  return button;
+}
+
+function appendSite(container: HTMLElement, site: ReturnType<typeof readSite>, words: string, links: PanelLinks): void {
+  if (!site || site.line <= 0) return;
+  const button = el('button', {
+    className: 'link',
+    text: `${words} ${frameLabel(site)}`,
+    title: `Open ${site.file}:${site.line}`,
+  });
+  button.addEventListener('click', () => links.openSite(site));
+  container.append(button);
+}
