@@ -2,7 +2,8 @@
 // (page.evaluate callbacks run in the browser: they use DOM types.)
 /**
  * Memory Map rendering benchmark (`npm run bench:webview`), in headless Chromium against the
- * fake host: a run of 1,000,000 steps whose heap holds 10,000 data pages.
+ * fake host: a run of 1,000,000 steps that grows to 10,000 data pages, then churns and fragments
+ * to about 13,340 at its end (LMM_BENCH_STEPS, LMM_BENCH_PAGES change both).
  *  - first paint: from posting the run to the first frame with pages drawn (the backlog keeps
  *    replaying in slices afterwards), and a full layout + paint of all 10,000 pages;
  *  - scrub: jump to random steps, time until the next frame is painted;
@@ -217,11 +218,12 @@ async function main(): Promise<void> {
     backlog.firstPaint < 500 &&
     backlog.fullPaint < 500 &&
     scrub.max < 100 &&
+    scrub.longTasks === 0 &&
     live.updatesPerSecond >= 10 &&
     live.longTasks === 0 &&
     backlog.pagesShown >= Math.min(PAGES, generated.pages);
   console.log(
-    `targets: first paint < 500 ms ${mark(backlog.firstPaint < 500)}, full paint < 500 ms ${mark(backlog.fullPaint < 500)}, scrub < 100 ms ${mark(scrub.max < 100)}, live >= 10/s ${mark(live.updatesPerSecond >= 10)}, no task > 50 ms while live ${mark(live.longTasks === 0)}`,
+    `targets: first paint < 500 ms ${mark(backlog.firstPaint < 500)}, full paint < 500 ms ${mark(backlog.fullPaint < 500)}, scrub < 100 ms ${mark(scrub.max < 100)}, no task > 50 ms while scrubbing ${mark(scrub.longTasks === 0)}, live >= 10/s ${mark(live.updatesPerSecond >= 10)}, no task > 50 ms while live ${mark(live.longTasks === 0)}`,
   );
   if (problems.length) console.log(`page problems:\n  ${problems.join('\n  ')}`);
   process.exitCode = ok && problems.length === 0 ? 0 : 1;

@@ -417,8 +417,7 @@ export class LmmHeap {
       view.setUint32(newOffset + META.isFree, 1, true);
       view.setUint32(newOffset + META.blockSize, remainderSize, true);
       view.setUint32(newOffset + META.offset, newOffset, true);
-      writeHandle(view, newOffset + META.freeLinkPrev, 0);
-      writeHandle(view, newOffset + META.freeLinkNext, 0);
+      // The free-list links are written as the remainder enters the list, below.
       writeHandle(view, newOffset + META.prevBlock, meta);
       writeHandle(view, newOffset + META.nextBlock, next);
       // Blocks of one page are less than a page apart: their handles' difference is their distance.
@@ -464,8 +463,8 @@ export class LmmHeap {
    */
   private release(meta: number, address: number): boolean {
     this.kernel.tick();
-    if (meta === 0 || !this.allocated.has(meta)) return this.refuseFree(meta, address);
-    this.allocated.delete(meta);
+    // One probe of the set both proves the block allocated and takes it out.
+    if (meta === 0 || !this.allocated.delete(meta)) return this.refuseFree(meta, address);
     const kernel = this.kernel;
     const slot = kernel.slotOfHandle(meta);
     const family = this.families[this.slotFamily[slot]!]!;

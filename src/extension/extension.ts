@@ -72,7 +72,7 @@ export function activate(context: vscode.ExtensionContext): LmmStudioApi {
   void ensureNodeForEsbuild(context, log).catch((error: Error) =>
     log.appendLine(`No node launcher for harness compiles: ${error.message}`),
   );
-  return lmmStudioApi(store, trees);
+  return lmmStudioApi(store, trees, status);
 }
 
 export function deactivate(): void {

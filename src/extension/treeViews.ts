@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { COMMANDS } from './contributions';
 import type { RunState } from './model/runState';
 import type { TreeNode } from './model/treeNode';
+import { runStepLabel } from './model/runStepLabel';
 
 export type NodesOf = (run: RunState | undefined) => TreeNode[];
 
@@ -42,6 +43,8 @@ export class LmmTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
 
   private refresh(): void {
     this.seen.clear();
+    // The header names the step the rows show (the trees read the same state as the status bar).
+    if (this.view) this.view.description = runStepLabel(this.run);
     this.changed.fire();
   }
 

@@ -126,7 +126,7 @@ export function runDiagnostics(params: RunResultsParams, files: SourceFiles): Ma
     add(firstError.site, {
       severity: DiagnosticSeverity.Information,
       code: 'more',
-      message: `… and ${rest} more memory error site${rest === 1 ? '' : 's'} (${interimErrors.occurrences} errors in all so far): only the first ${interimErrors.shown} show before the run's report [${runNote}]`,
+      message: `${count(interimErrors.shown)} of ${count(interimErrors.records)} memory error sites shown (${count(interimErrors.occurrences)} errors in all so far): the other ${count(rest)} show with the run's report [${runNote}]`,
     });
   }
 

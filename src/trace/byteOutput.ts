@@ -19,26 +19,31 @@ export class ByteOutput {
     this.length = at;
   }
 
+  /** Appends one byte (an ASCII character code). */
+  writeByte(byte: number): void {
+    if (this.length === this.bytes.length) this.grow(1);
+    this.bytes[this.length++] = byte;
+  }
+
   /** Appends an integer in decimal (as JSON and String() write it), without making a string. */
   writeInteger(value: number): void {
-    if (this.length + 24 > this.bytes.length) this.grow(24);
-    const bytes = this.bytes;
-    if (value < 0) {
-      bytes[this.length++] = 45; // -
-      value = -value;
-    }
-    if (!Number.isSafeInteger(value)) {
+    if (!(value >= 0 && value <= 0x7fffffff)) {
       this.writeAscii(String(value));
       return;
     }
+    // int32 arithmetic: V8 divides by the constant 10 without a floating-point division.
+    let rest = value | 0;
     let digits = 1;
-    for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+    for (let scale = 10; scale <= rest && digits < 10; scale *= 10) digits++;
+    if (this.length + digits > this.bytes.length) this.grow(digits);
+    const bytes = this.bytes;
     let at = this.length + digits;
     this.length = at;
     do {
-      bytes[--at] = 48 + (value % 10);
-      value = Math.floor(value / 10);
-    } while (value > 0);
+      const tenth = (rest / 10) | 0;
+      bytes[--at] = 48 + rest - tenth * 10;
+      rest = tenth;
+    } while (rest > 0);
   }
 
   /** Appends any text, as UTF-8. */

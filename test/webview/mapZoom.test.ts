@@ -312,6 +312,13 @@ describe('Memory Map zoom (headless Chromium)', function () {
     for (const y of [peakY + 20, selectedY - 20]) {
       assert.deepEqual(await pixelAt(host, '.map-canvas', barX, y), background, `no peak bar at ${y}`);
     }
+    // Zoomed in, the bar runs down the label column's left edge, clear of the page's address.
+    await hookSet(host, 'zoom', 1);
+    await settle(host);
+    const zoomedY = (await blockRect(peakBlock))!.y + 2;
+    assert.deepEqual(await pixelAt(host, '.map-canvas', box.x + 1, zoomedY), peakColour, 'zoomed in: the edge bar');
+    const otherY = (await blockRect(blocks[2990]!))!.y + 2;
+    assert.deepEqual(await pixelAt(host, '.map-canvas', box.x + 1, otherY), background, 'another page has none');
     // Before the peak that block does not exist yet: no page is marked.
     await hookCall(host, 'setStepNow', 2000);
     await settle(host);

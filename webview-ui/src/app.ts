@@ -83,6 +83,8 @@ export class MemoryMapApp {
   private selectedTarget: MapTarget | null = null;
   private hoverKey = '';
   activeTab = 0;
+  /** The unit of the selected block the field view shows (0-based), kept while that block stays selected. */
+  private fieldUnit = { address: -1, unit: 0 };
   private lastPeakKey = '';
   private lastCallTreeKey = '';
   private lastCompareKey = '';
@@ -476,7 +478,21 @@ export class MemoryMapApp {
         const struct = family ? model.structs[family.id] : undefined;
         if (family && struct && facts) {
           const units = struct.size > 0 ? Math.floor(heap.block(target!.meta).size / struct.size) : 0;
-          renderFieldView(container, heap, facts.address, struct, units, (address) => this.map.reveal(address));
+          // The unit picked stays while the same block is shown (across steps); another block starts at its first.
+          if (this.fieldUnit.address !== facts.address) this.fieldUnit = { address: facts.address, unit: 0 };
+          renderFieldView(
+            container,
+            heap,
+            facts.address,
+            struct,
+            units,
+            (address) => this.map.reveal(address),
+            this.fieldUnit.unit,
+            (unit) => {
+              this.fieldUnit = { address: facts.address, unit };
+              this.queueRender();
+            },
+          );
         }
         if (facts && target && target.meta !== 0 && !facts.free) renderRetainers(container, model, facts.address, this.links);
         break;

@@ -1,5 +1,6 @@
 /**
- * The Block panel's field view: each field of a block's struct (first unit) with its C type,
+ * The Block panel's field view: each field of a block's struct (any unit, picked by the user;
+ * nested struct fields expanded) with its C type,
  * offset and value, decoded from the block's bytes at the selected step (the program's writes
  * included). A pointer's value is a link that selects the block it points at.
  */
@@ -42,8 +43,11 @@ export function fieldValue(bytes: Uint8Array, at: number, field: RecordedField):
 }
 
 /**
- * Appends the field table of the block whose data begins at `address` (its first unit of
- * `struct`), reading the bytes of `heap`; `select` is called with the address a pointer link names.
+ * Appends the field table of one unit (0-based `unit`) of the block whose data begins at
+ * `address`, reading the bytes of `heap`. A block of several units gets a unit picker: `onUnit`
+ * is called with the unit the user picks (the caller keeps it and renders again). Nested struct
+ * fields come as `outer.inner` rows after their struct's row. `select` is called with the address
+ * a pointer link names.
  */
 export function renderFieldView(
   container: HTMLElement,
@@ -52,15 +56,20 @@ export function renderFieldView(
   struct: { name: string; size: number; fields: RecordedField[] },
   units: number,
   select: (address: number) => void,
+  unit = 0,
+  onUnit: (unit: number) => void = () => {},
 ): void {
-  const page = heap.kernel.pageOf(address);
+  if (struct.fields.length === 0) return;
+  const shown = Math.min(Math.max(0, Math.floor(unit)), Math.max(0, units - 1));
+  const unitStart = address + shown * struct.size;
+  const page = heap.kernel.pageOf(unitStart);
   const bytes = heap.kernel.pageBytes(page);
-  if (!bytes || struct.fields.length === 0) return;
-  const heading = units > 1 ? `Fields of ${struct.name} (unit 1 of ${units})` : `Fields of ${struct.name}`;
-  const table = el('table', { className: 'field-view', attrs: { 'aria-label': 'Fields' } });
+  if (!bytes) return;
+  const heading = units > 1 ? `Fields of ${struct.name} (unit ${shown + 1} of ${units})` : `Fields of ${struct.name}`;
+  const table = el('table', { className: 'field-view', attrs: { 'aria-label': 'Fields', 'data-unit': String(shown + 1) } });
   table.append(el('tr', {}, ...['Field', 'C type', 'Offset', 'Value'].map((text) => el('th', { text }))));
   for (const field of struct.fields) {
-    const value = fieldValue(bytes, address - page + field.offset, field);
+    const value = fieldValue(bytes, unitStart - page + field.offset, field);
     const cell = el('td', { className: 'field-value' });
     if (value.pointer !== undefined) {
       const target = value.pointer;
@@ -68,10 +77,11 @@ export function renderFieldView(
       link.addEventListener('click', () => select(target));
       cell.append(link);
     } else cell.textContent = value.text;
+    const depth = field.name.split('.').length - 1;
     table.append(
       el(
         'tr',
-        { attrs: { 'data-field': field.name } },
+        { attrs: { 'data-field': field.name, 'data-depth': String(depth) } },
         el('td', { text: field.name }),
         el('td', { text: field.type }),
         el('td', { text: String(field.offset) }),
@@ -79,5 +89,26 @@ export function renderFieldView(
       ),
     );
   }
-  container.append(el('h4', { text: heading }), table);
+  container.append(el('h4', { text: heading }));
+  if (units > 1) container.append(unitPicker(shown, units, onUnit));
+  container.append(table);
+}
+
+/** "Unit [n] of N" with previous / next: picks which unit of a block the field table shows. */
+function unitPicker(shown: number, units: number, onUnit: (unit: number) => void): HTMLElement {
+  const input = el('input', {
+    className: 'field-unit',
+    attrs: { type: 'number', min: '1', max: String(units), value: String(shown + 1), 'aria-label': `Unit (1 to ${units})` },
+  });
+  input.addEventListener('change', () => {
+    const picked = Math.round(Number(input.value));
+    if (Number.isFinite(picked)) onUnit(Math.min(units, Math.max(1, picked)) - 1);
+  });
+  const previous = el('button', { className: 'link', text: '‹ previous', title: 'The previous unit' });
+  previous.disabled = shown === 0;
+  previous.addEventListener('click', () => onUnit(shown - 1));
+  const next = el('button', { className: 'link', text: 'next ›', title: 'The next unit' });
+  next.disabled = shown >= units - 1;
+  next.addEventListener('click', () => onUnit(shown + 1));
+  return el('div', { className: 'field-units' }, previous, ' Unit ', input, ` of ${units} `, next);
 }

@@ -40,6 +40,8 @@ const RIGHT_PAD = 8;
 const ZOOM_BAR_CLEARANCE = 32;
 /** Width of the bar that marks the peak's page in the label column. */
 const PEAK_BAR_WIDTH = 10;
+/** Zoomed in, the peak's page has a bar this wide at the label column's left edge (its text starts at 4). */
+const PEAK_EDGE_WIDTH = 3;
 /** Page addresses sit in the middle of the first strip, at most this tall. */
 const PAGE_LABEL_LINE = 14;
 
@@ -395,7 +397,8 @@ export class MemoryMapView {
       const page = layout.page[row]!;
       if (!heap.kernel.isMapped(page)) continue; // the live heap moved on since the layout; redrawn next frame
       if (zoom.pageLabels) {
-        ctx.fillStyle = colors.muted;
+        // The peak's page writes its address in the peak's colour.
+        ctx.fillStyle = page === peakPage ? colors.peak : colors.muted;
         const address = page.toString(16);
         ctx.fillText(narrow ? `…${address.slice(-6)}` : address, 4, y + Math.min(zoom.lineHeight, PAGE_LABEL_LINE) / 2 + 1);
       }
@@ -445,9 +448,10 @@ export class MemoryMapView {
   }
 
   /**
-   * The peak's page: a bar at the right of the label column, in the peak's colour (the timeline's
-   * and the charts' peak marker), five pixels tall in the overview where a page is a pixel row, and
-   * the word "peak" beside it when the page's address is not written there.
+   * The peak's page, in the peak's colour (the timeline's and the charts' peak marker): in the
+   * overview, where a page is a pixel row, a bar five pixels tall at the right of the label column
+   * and the word "peak" beside it; zoomed in, a bar down the label column's left edge, clear of the
+   * page's address.
    */
   private markPeakPage(y: number, labelWidth: number, rowHeight: number, overview: boolean): void {
     const ctx = this.context;
@@ -463,7 +467,7 @@ export class MemoryMapView {
         ctx.textAlign = 'left';
       }
     } else {
-      ctx.fillRect(x, y, barWidth, Math.max(3, rowHeight - 2));
+      ctx.fillRect(0, y, PEAK_EDGE_WIDTH, Math.max(3, rowHeight - 2));
     }
   }
 

@@ -40,6 +40,8 @@ export class RunModel {
   /** Kind and recorded result of every step (the timeline keeps arguments, not results). */
   private kinds = new Uint8Array(1024);
   private results = new Float64Array(1024);
+  /** Each step's first argument (a free's address), for finding the step that freed a block. */
+  private firstArgs = new Float64Array(1024);
 
   constructor(
     readonly runId: string,
@@ -79,6 +81,9 @@ export class RunModel {
       const results = new Float64Array(capacity);
       results.set(this.results);
       this.results = results;
+      const firstArgs = new Float64Array(capacity);
+      firstArgs.set(this.firstArgs);
+      this.firstArgs = firstArgs;
     }
     // The batch names its Register steps in order, one name each.
     let registers = 0;
@@ -90,6 +95,7 @@ export class RunModel {
     }
     this.kinds.set(batch.kind.subarray(0, batch.count), start);
     this.results.set(batch.c.subarray(0, batch.count), start);
+    this.firstArgs.set(batch.a.subarray(0, batch.count), start);
     this.timeline.append(batch);
     return true;
   }
@@ -179,6 +185,22 @@ export class RunModel {
     const results = this.results;
     for (let s = Math.min(atStep, this.length - 1); s >= 0; s--) {
       if (kinds[s] === HeapOpKind.Alloc && results[s] === address) return s;
+    }
+    return -1;
+  }
+
+  /**
+   * The step that freed the block starting at data address `address` (as of `atStep`), or -1: the
+   * last free of that address, unless an allocation there came after it. A free block that grew
+   * by merging with its neighbours shows when its first bytes were freed.
+   */
+  freeStepOf(address: number, atStep: number): number {
+    const kinds = this.kinds;
+    const results = this.results;
+    const firstArgs = this.firstArgs;
+    for (let s = Math.min(atStep, this.length - 1); s >= 0; s--) {
+      if (kinds[s] === HeapOpKind.Free && results[s] === 1 && firstArgs[s] === address) return s;
+      if (kinds[s] === HeapOpKind.Alloc && results[s] === address) return -1;
     }
     return -1;
   }

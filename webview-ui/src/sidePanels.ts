@@ -28,6 +28,9 @@ export interface BlockFacts {
   dumpTo: number;
   allocStep: number;
   siteId: number;
+  /** For a free block: the step that freed it (-1: unknown) and that step's site id. */
+  freeStep: number;
+  freeSiteId: number;
   free: boolean;
   address: number;
 }
@@ -56,6 +59,8 @@ export function blockFacts(heap: LmmHeap, model: RunModel, step: number, target:
       dumpTo: segment.end,
       allocStep: -1,
       siteId: -1,
+      freeStep: -1,
+      freeSiteId: -1,
       free: false,
       address: target.page,
     };
@@ -73,7 +78,18 @@ export function blockFacts(heap: LmmHeap, model: RunModel, step: number, target:
   if (segment.kind === SegmentKind.HardFragment) rows.push(['Hard fragment', `${segment.end - segment.start} B after the block`]);
   let allocStep = -1;
   let siteId = -1;
-  if (!block.free) {
+  let freeStep = -1;
+  let freeSiteId = -1;
+  if (block.free) {
+    freeStep = model.freeStepOf(address, step);
+    freeSiteId = freeStep >= 0 ? model.siteIdOf(freeStep) : -1;
+    const site = freeSiteId >= 0 ? model.sites[freeSiteId] : undefined;
+    if (freeStep >= 0)
+      rows.push([
+        'Freed at',
+        `step ${(freeStep + 1).toLocaleString('en-US')}${site ? ` — ${site.file.split(/[\\/]/).pop()}:${site.line}` : ''}`,
+      ]);
+  } else {
     allocStep = model.allocStepOf(address, step);
     siteId = allocStep >= 0 ? model.siteIdOf(allocStep) : -1;
     const site = siteId >= 0 ? model.sites[siteId] : undefined;
@@ -90,6 +106,8 @@ export function blockFacts(heap: LmmHeap, model: RunModel, step: number, target:
     dumpTo: Math.min(heap.pageSize, block.offset + META_SIZE + block.size, block.offset + HEX_DUMP_MAX),
     allocStep,
     siteId,
+    freeStep,
+    freeSiteId,
     free: block.free,
     address,
   };
@@ -120,14 +138,18 @@ export function renderBlockDetails(
   const dl = el('dl', { className: 'facts' });
   for (const [name, value] of facts.rows) dl.append(el('dt', { text: name }), el('dd', { text: value }));
   container.append(dl);
-  if (model && links && facts.allocStep >= 0) {
-    // Where the block came from: the step that allocated it, and its line in the harness.
+  // Where the block came from (the step that allocated it) or, free, the step that freed it, and
+  // that step's line in the harness.
+  const linkStep = facts.free ? facts.freeStep : facts.allocStep;
+  if (model && links && linkStep >= 0) {
+    const stepText = (linkStep + 1).toLocaleString('en-US');
     const go = el('button', {
       className: 'link',
-      text: `Go to its allocation (step ${(facts.allocStep + 1).toLocaleString('en-US')})`,
+      text: facts.free ? `Go to where it was freed (step ${stepText})` : `Go to its allocation (step ${stepText})`,
     });
-    go.addEventListener('click', () => links.goToStep(facts.allocStep));
-    const site = facts.siteId >= 0 ? model.sites[facts.siteId] : undefined;
+    go.addEventListener('click', () => links.goToStep(linkStep));
+    const siteId = facts.free ? facts.freeSiteId : facts.siteId;
+    const site = siteId >= 0 ? model.sites[siteId] : undefined;
     const row = el('p', { className: 'block-links' }, go);
     if (site) {
       const open = el('button', { className: 'link', text: `Open ${site.file.split(/[\\/]/).pop()}:${site.line}` });

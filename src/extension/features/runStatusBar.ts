@@ -12,6 +12,8 @@ export interface RunStatusBar {
   show(): void;
   /** Shows the current run within 200 ms (a live run changes many times a second). */
   showSoon(): void;
+  /** The text the item shows now (for the integration tests). */
+  text(): string;
 }
 
 export function createRunStatusBar(context: vscode.ExtensionContext, store: RunStore): RunStatusBar {
@@ -35,5 +37,5 @@ export function createRunStatusBar(context: vscode.ExtensionContext, store: RunS
     }, 200);
   };
   show();
-  return { show, showSoon };
+  return { show, showSoon, text: () => status.text };
 }

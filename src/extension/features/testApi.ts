@@ -18,12 +18,15 @@ export interface LmmStudioApi {
   lastReport(): object | undefined;
   /** Resolves when no run is going on and every view (diagnostics included) has taken in the last. */
   whenRunFinished(): Promise<void>;
+  /** The LMM status bar item's text as shown now. */
+  statusBarText(): string;
   /** The current run's state, for tests and other extensions. */
   currentRun(): { id: number; kind: string; file: string; status: string; message?: string; steps: number } | undefined;
 }
 
-export function lmmStudioApi(store: RunStore, trees: RunTrees): LmmStudioApi {
+export function lmmStudioApi(store: RunStore, trees: RunTrees, statusBar: { text(): string }): LmmStudioApi {
   return {
+    statusBarText: () => statusBar.text(),
     treeProviders: trees,
     lastReport: (): LmmReport | undefined => [...store.runs].reverse().find((r) => r.report)?.report,
     whenRunFinished: () => store.whenRunFinished(),

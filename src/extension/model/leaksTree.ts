@@ -164,6 +164,15 @@ function siteNode(
       site: record.site,
     });
   }
+  const listed = record.addresses?.length ?? 0;
+  if (listed > 0 && listed < record.blocks) {
+    rows.push({
+      id: `${node.id}/blocks-listed`,
+      label: `${formatCount(listed)} of ${formatCount(record.blocks)} blocks listed`,
+      tooltip: 'A leak record lists its first blocks only; the Memory Map shows every block.',
+      icon: 'ellipsis',
+    });
+  }
   if (record.drags && record.drags.blocks > 0) {
     rows.push({
       id: `${node.id}/drags`,

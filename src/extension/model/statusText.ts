@@ -76,7 +76,9 @@ export function statusText(run: RunState | undefined): StatusText {
       const leaked = check ? lostBlocks(check.leaks) : 0;
       const errors = run.interimErrors ? unsuppressedOccurrences(run.interimErrors) : 0;
       return {
-        text: `$(sync~spin) LMM ${totals}${errors > 0 ? ` · ${memoryErrors(errors)}` : ''}${check ? ` · ${formatCount(leaked)} leaked at step ${formatCount(stepNumber(check.event))}` : ''}`,
+        // The step moves on every update, even when a steady loop keeps the totals the same: a
+        // status bar that does not change would look like a hung run.
+        text: `$(sync~spin) LMM step ${formatCount(run.replay.steps)} · ${totals}${errors > 0 ? ` · ${memoryErrors(errors)}` : ''}${check ? ` · ${formatCount(leaked)} leaked at step ${formatCount(stepNumber(check.event))}` : ''}`,
         tooltip: `Running ${run.label} on ${RUN_POLICY}: ${steps} so far, ${totals} of application memory.${errors > 0 ? ` ${memoryErrors(errors)} so far (in the Problems panel).` : ''}${check ? ` The leak check at step ${formatCount(stepNumber(check.event))} (${check.requested ? 'Check Leaks Now' : 'mm_leak_check()'}) found ${formatCount(leaked)} leaked blocks.` : ''} Click to stop.`,
       };
     }

@@ -37,14 +37,17 @@ export function adopt(parent: TreeNode | undefined, children: TreeNode[], total 
   if (total > shown.length) {
     shown.push({
       id: `${parent?.id ?? 'root'}/more`,
-      label: `… ${(total - shown.length).toLocaleString('en-US')} more`,
-      tooltip: 'Not listed, to keep the view fast: the Memory Map shows every one.',
+      label: `${count(shown.length)} of ${count(total)} shown`,
+      description: `${count(total - shown.length)} more`,
+      tooltip: `${count(total - shown.length)} more not listed, to keep the view fast: the Memory Map shows every one.`,
       icon: 'ellipsis',
       parent,
     });
   }
   return shown;
 }
+
+const count = (n: number) => n.toLocaleString('en-US');
 
 export function hex(address: number): string {
   return `0x${address.toString(16)}`;

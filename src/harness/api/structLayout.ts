@@ -191,6 +191,27 @@ function typeShape(type: FieldType, context: string): TypeShape {
   }
 }
 
+/**
+ * The fields a view shows for one unit of `info`: each field, and after a nested struct its own
+ * fields as `outer.inner` at their offsets in the unit (to any depth), so a block's field view
+ * can show every value the program stored, not the nested struct's bytes only.
+ */
+export function shownFields(info: StructInfo): { name: string; type: string; offset: number; size: number }[] {
+  const out: { name: string; type: string; offset: number; size: number }[] = [];
+  const visit = (layout: ResolvedLayout, prefix: string, base: number) => {
+    for (const field of layout.fields) {
+      const name = `${prefix}${field.name}`;
+      out.push({ name, type: field.type, offset: base + field.offset, size: field.size });
+      if (field.fieldType.kind === 'struct') {
+        const inner = layoutOf(resolveTarget(field.fieldType.target, `${info.name}.${name}`));
+        visit(inner, `${name}.`, base + field.offset);
+      }
+    }
+  };
+  visit(layoutOf(info), '', 0);
+  return out;
+}
+
 /** The contract's StructLayout (for the analyses and hovers). */
 export function structLayout(info: StructInfo): StructLayout {
   const layout = layoutOf(info);

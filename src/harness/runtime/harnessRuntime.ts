@@ -8,7 +8,15 @@ import type { MemoryAccess, MemoryErrorKind, MemoryErrorRecord, RootRecord, RunD
 import { META_SIZE } from '../../engine/constants';
 import { HeapOpKind, HeapOpRecorder, type HeapOpBatch, type RecordedField } from '../../engine/heapOps';
 import { BUF_FAMILY_NAME, isBufferFamily, LmmHeap, quotedName } from '../../engine/lmmHeap';
-import { BUF_STRUCT, declaredStructs, layoutOf, structInfo, structLayout, type StructInfo } from '../api/structLayout';
+import {
+  BUF_STRUCT,
+  declaredStructs,
+  layoutOf,
+  structInfo,
+  shownFields,
+  structLayout,
+  type StructInfo,
+} from '../api/structLayout';
 import { AllocationLog } from './allocationLog';
 import { makeBufferView } from './bufferViews';
 import { CallPaths, grow, ROOT_PATH } from './callPaths';
@@ -173,7 +181,7 @@ export class HarnessRuntime implements ViewHost {
     const info = this.requireStruct(cls, 'MM_REG_STRUCT');
     const size = layoutOf(info).size;
     const family = this.heap.register(info.name, size);
-    const fields = structLayout(info).fields.map(({ name, type, offset, size }) => ({ name, type, offset, size }));
+    const fields = shownFields(info);
     this.record(HeapOpKind.Register, size, 0, family, info.name, fields);
     if (family >= 0) {
       this.familyOf.set(info, family);

@@ -54,11 +54,13 @@ describe('LMM Studio UI: the Memory Map’s views (code-server + Chromium, packa
       cpSync(path.join(projectRoot, 'examples'), workspace, { recursive: true });
       copyFileSync(path.join(fixtures, WAREHOUSE), path.join(workspace, WAREHOUSE));
     });
+    // A wider window than the other UI tests: the map beside the editor has room for its side tabs.
+    await workbench.page.setViewportSize({ width: 1920, height: 1080 });
   });
 
   after(async () => {
     if (!workbench) return;
-    if (failures > 0) await screenshot('views-failure.png').catch(() => {});
+    if (failures > 0) await screenshot('views-failure.png', true).catch(() => {});
     else if (process.env.LMM_README_SCREENSHOTS === '1') {
       const readmeFolder = path.join(projectRoot, 'media/screenshots');
       mkdirSync(readmeFolder, { recursive: true });
@@ -67,9 +69,11 @@ describe('LMM Studio UI: the Memory Map’s views (code-server + Chromium, packa
     await workbench.close();
   });
 
-  async function screenshot(name: string): Promise<void> {
+  /** A screenshot of the Memory Map panel as VS Code shows it (the whole window after a failure). */
+  async function screenshot(name: string, whole = false): Promise<void> {
     const file = path.join(artifacts, name);
-    await workbench.page.screenshot({ path: file });
+    if (whole) await workbench.page.screenshot({ path: file });
+    else await workbench.page.locator('iframe.webview.ready').first().screenshot({ path: file });
     screenshots.push(file);
   }
 
@@ -245,8 +249,8 @@ describe('LMM Studio UI: the Memory Map’s views (code-server + Chromium, packa
     const steps = report.totals.steps;
     const track = (await slider().boundingBox())!;
     for (const [step, value] of [
-      [report.peak!.event, report.peak!.appMemory],
       [steps - 1, report.totals.appMemory],
+      [report.peak!.event, report.peak!.appMemory],
     ] as const) {
       await workbench.page.mouse.move(track.x + ((step + 0.5) / steps) * track.width, track.y + track.height / 2);
       const readout = await assertEventually(
@@ -333,6 +337,7 @@ describe('LMM Studio UI: the Memory Map’s views (code-server + Chromium, packa
       table,
       byStruct.map((s) => [s.struct, s.blocks.toLocaleString('en-US'), s.appMemory.toLocaleString('en-US')]),
     );
+    await screenshot('compare-steps.png');
     // A as the peak too: nothing was allocated after it and is live at it.
     await workbench
       .webview()
@@ -342,7 +347,6 @@ describe('LMM Studio UI: the Memory Map’s views (code-server + Chromium, packa
       async () => /: 0 blocks, 0 B of application memory\.$/.test((await total.textContent()) ?? ''),
       'A = B',
     );
-    await screenshot('compare-steps.png');
   });
 
   it('a retainer chain: a still-reachable option_t’s pointers from its root, as lmm run --json lists them', async () => {
@@ -366,6 +370,7 @@ describe('LMM Studio UI: the Memory Map’s views (code-server + Chromium, packa
     for (let i = 1; i < texts.length; i++) {
       assert.ok(texts[i]!.includes(`.${leak.rootPath![i]!.field}`) && texts[i]!.endsWith(leak.rootPath![i]!.struct), texts[i]);
     }
+    await chain.last().scrollIntoViewIfNeeded();
     await screenshot('retainers.png');
   });
 
@@ -430,7 +435,30 @@ describe('LMM Studio UI: the Memory Map’s views (code-server + Chromium, packa
       ),
       messages.join(' | '),
     );
+    // Its step is a link: the timeline moves there, where the block is still on the map.
+    const write = messages.findIndex((m) => m.startsWith('Invalid write of size 8'));
+    await workbench
+      .webview()
+      .locator('ul.findings[aria-label="Memory errors"] > li')
+      .nth(write)
+      .locator('.finding-links button', { hasText: /^step / })
+      .click();
+    await assertEventually(async () => (await sliderStep()) === report.errors[write]!.step, 'the timeline at the error’s step');
     await screenshot('memory-error.png');
+    // Its line is a link too (an access line, not an allocation site: the host accepts the lines its report names).
+    const line = report.errors[write]!.site.line;
+    await workbench
+      .webview()
+      .locator('ul.findings[aria-label="Memory errors"] > li')
+      .nth(write)
+      .locator('.finding-links button', { hasText: `at ${example}:${line}` })
+      .click();
+    await assertEventually(
+      async () =>
+        (await workbench.page.locator(`.tabs-container .tab.active[data-resource-name="${example}"]`).count()) > 0 &&
+        new RegExp(`Ln ${line}, Col`).test(await workbench.page.locator('.statusbar').innerText()),
+      `${example} open at line ${line}`,
+    );
   });
 
   it('Suppress on an error row writes the entry to the harness’s .lmmsupp, and the next run counts it suppressed', async () => {

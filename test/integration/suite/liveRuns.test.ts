@@ -1,5 +1,6 @@
-// Runs at speed: Stop Run on a harness that allocates in a tight endless loop takes effect within
-// 2 s, and the Leaks view then says no leak check ran (never "no leaks"); a run of another
+// Runs at speed: on a harness that allocates in a tight endless loop, the status bar changes at
+// least every 2 s, Check Leaks Now shows its check in the Leaks view within 2 s, Stop Run takes
+// effect within 2 s, and the Leaks view then says no leak check ran (never "no leaks"); a run of another
 // harness leaves the first harness's diagnostics in place, marked with the time of its run.
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
@@ -11,6 +12,104 @@ describe('LMM Studio in VS Code: live runs at speed', function () {
 
   before(async () => {
     api = await activateLmm();
+    // The endless loop must outlive the measurements on a slow machine (the default limit is 10 s).
+    await lmmConfiguration().update('timeLimit', 60, vscode.ConfigurationTarget.Workspace);
+  });
+
+  after(async () => {
+    await lmmConfiguration().update('timeLimit', undefined, vscode.ConfigurationTarget.Workspace);
+  });
+
+  const lmmConfiguration = () => vscode.workspace.getConfiguration('lmm', vscode.workspace.workspaceFolders?.[0]?.uri);
+
+  /** Starts the tight loop and waits until the host has taken in `steps` of its operations. */
+  async function startTightLoop(steps: number): Promise<{ running: Thenable<unknown>; finished: Promise<void> }> {
+    const document = await vscode.workspace.openTextDocument(fixtureUri('tight-loop.lmm.ts'));
+    await vscode.window.showTextDocument(document);
+    const finished = api.whenRunFinished();
+    const running = vscode.commands.executeCommand('lmm.runHarness', document.uri);
+    await waitFor(
+      `the tight loop to make ${steps.toLocaleString('en-US')} heap operations`,
+      () => {
+        const run = api.currentRun();
+        return run?.status === 'running' && run.file === document.uri.fsPath && run.steps > steps ? run : undefined;
+      },
+      60_000,
+    );
+    return { running, finished };
+  }
+
+  async function stopRun(run: { running: Thenable<unknown>; finished: Promise<void> }): Promise<void> {
+    await vscode.commands.executeCommand('lmm.stopRun');
+    await within('the run command to return', run.running);
+    await within('the views to take in the stop', run.finished);
+  }
+
+  it('changes the status bar at least every 2 s while a tight allocation loop runs', async () => {
+    const run = await startTightLoop(20_000);
+    try {
+      // Sampled for 5 s (the run’s time limit is 10 s): the longest time the text stayed the same (the status bar's, and the
+      // Page Families header's, which names the step its rows show).
+      const header = () => (api.treeProviders.pageFamilies as { view?: vscode.TreeView<unknown> }).view?.description ?? '';
+      let lastHeader = header();
+      let headerChangedAt = Date.now();
+      let longestHeader = 0;
+      let last = api.statusBarText();
+      let changedAt = Date.now();
+      let longest = 0;
+      const texts = new Set<string>([last]);
+      for (const end = Date.now() + 5000; Date.now() < end;) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        const text = api.statusBarText();
+        const now = Date.now();
+        if (header() !== lastHeader) {
+          longestHeader = Math.max(longestHeader, now - headerChangedAt);
+          headerChangedAt = now;
+          lastHeader = header();
+        }
+        if (text !== last) {
+          longest = Math.max(longest, now - changedAt);
+          changedAt = now;
+          last = text;
+          texts.add(text);
+        }
+      }
+      longest = Math.max(longest, Date.now() - changedAt);
+      longestHeader = Math.max(longestHeader, Date.now() - headerChangedAt);
+      assert.equal(api.currentRun()?.status, 'running', 'the loop ran through the whole sampling');
+      assert.ok(longest <= 2000, `the status bar stayed "${last}" for ${longest} ms (texts seen: ${texts.size})`);
+      assert.match(last, /^\$\(sync~spin\) LMM step [\d,]+ · /);
+      assert.ok(longestHeader <= 2000, `the Page Families header stayed "${lastHeader}" for ${longestHeader} ms`);
+      assert.match(lastHeader, /^step [\d,]+ · running$/);
+    } finally {
+      await stopRun(run);
+    }
+  });
+
+  it('shows Check Leaks Now’s check in the Leaks view within 2 s while a tight allocation loop runs', async () => {
+    const run = await startTightLoop(200_000);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const asked = Date.now();
+      await vscode.commands.executeCommand('lmm.checkLeaksNow');
+      const heading = await waitFor(
+        'the check in the Leaks view',
+        async () =>
+          (await treeTexts(api.treeProviders.leaks, 1)).find((text) =>
+            /^leak check at step [\d,]+ \(run in progress\) — Check Leaks Now/.test(text),
+          ),
+        10_000,
+      );
+      const took = Date.now() - asked;
+      assert.ok(took <= 2000, `Check Leaks Now took ${took} ms to show "${heading}"`);
+      assert.equal(api.currentRun()?.status, 'running', 'the check came while the loop goes on');
+      const step = /^leak check at step ([\d,]+)/.exec(heading)![1]!;
+      await waitFor('the status bar to name the check’s step', () =>
+        api.statusBarText().endsWith(` leaked at step ${step}`) ? true : undefined,
+      );
+    } finally {
+      await stopRun(run);
+    }
   });
 
   it('stops a tight allocation loop within 2 s of LMM: Stop Run, and says no leak check ran', async () => {

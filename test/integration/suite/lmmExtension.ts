@@ -14,6 +14,8 @@ export interface LmmTestApi {
   };
   lastReport(): object | undefined;
   whenRunFinished(): Promise<void>;
+  /** The LMM status bar item's text as shown now. */
+  statusBarText(): string;
   /** The current run (the newest the views show), or undefined before the first run. */
   currentRun(): { id: number; kind: string; file: string; status: string; message?: string; steps: number } | undefined;
 }

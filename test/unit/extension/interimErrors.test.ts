@@ -132,7 +132,7 @@ describe('memory errors while a harness runs: the extension’s models', () => {
     );
   });
 
-  it('diagnostics: past the cap the worker posts, one line says how many more sites there are', () => {
+  it('diagnostics: past the cap the worker posts, one line says how many of how many sites show', () => {
     const store = new RunStore(4, 0);
     const run = begin(store);
     const shown = [
@@ -145,7 +145,7 @@ describe('memory errors while a harness runs: the extension’s models', () => {
     assert.equal(list[2]!.code, 'more');
     assert.equal(
       list[2]!.message,
-      '… and 1498 more memory error sites (2000000 errors in all so far): only the first 2 show before the run’s report [run in progress]'.replace(
+      '2 of 1,500 memory error sites shown (2,000,000 errors in all so far): the other 1,498 show with the run’s report [run in progress]'.replace(
         '’',
         "'",
       ),

@@ -110,7 +110,8 @@ describe('extension tree models', () => {
     const run = runOfTrace(lines.join('\n'));
     const pages = kids(pageFamilyNodes(run)[0]!);
     assert.equal(pages.length, MAX_CHILDREN + 1);
-    assert.equal(pages[MAX_CHILDREN]!.label, '… 20 more');
+    assert.equal(pages[MAX_CHILDREN]!.label, `${MAX_CHILDREN} of ${MAX_CHILDREN + 20} shown`);
+    assert.equal(pages[MAX_CHILDREN]!.description, '20 more');
   });
 
   it('Leaks: kind → site → blocks, suppressed records shown apart', () => {
@@ -157,6 +158,19 @@ describe('extension tree models', () => {
     const reachable = kids(kids(kinds[2]!)[1]!).map((r) => r.label);
     assert.deepEqual(reachable, ['called from h.lmm.ts:30', 'root: list_t', '→ node_t.head']);
     assert.deepEqual(leakNodes(undefined), []);
+
+    // A record that lists fewer blocks than it counts says how many of how many.
+    run.report = { ...(run.report as LmmReport), leaks: [leak({ blocks: 250, bytes: 6000, addresses: [4168, 4240] })] };
+    const partial = kids(kids(leakNodes(run)[0]!)[0]!).map((r) => r.label);
+    assert.deepEqual(partial, [
+      'node_t block @ 0x1048',
+      'node_t block @ 0x1090',
+      '2 of 250 blocks listed',
+      'called from h.lmm.ts:30',
+    ]);
+    // All listed: no such row.
+    run.report = { ...(run.report as LmmReport), leaks: [leak({ blocks: 1, addresses: [4168] })] };
+    assert.ok(!kids(kids(leakNodes(run)[0]!)[0]!).some((r) => / of .* listed$/.test(r.label)));
   });
 
   it('Leaks: a harness run’s unsuppressed leak rows carry their Suppress (the menu’s viewItem), a trace’s do not', () => {

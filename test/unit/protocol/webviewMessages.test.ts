@@ -33,6 +33,8 @@ describe('webview protocol: messages from the webview', () => {
       { type: 'stepChanged', runId: 'r', step: -1, siteId: -1 },
       { type: 'stepChanged', runId: 'r', step: 10, siteId: 3, site },
       { type: 'resyncRequest', runId: 'r', fromStep: 4096 },
+      { type: 'suppressFinding', runId: 'r', finding: 'leak', index: 0 },
+      { type: 'suppressFinding', runId: 'r', finding: 'error', index: 12 },
       { type: 'webviewError', message: 'oops' },
     ];
     for (const message of messages) assert.deepEqual(parseWebviewToHost(message), { ok: true, message });
@@ -40,6 +42,20 @@ describe('webview protocol: messages from the webview', () => {
 
   it('rejects anything else with the path of the first problem', () => {
     assert.match(errorOf(parseWebviewToHost(null)), /message: expected an object/);
+    // Suppress names a finding by its list and place only: no file, kind or stack crosses over.
+    assert.match(
+      errorOf(parseWebviewToHost({ type: 'suppressFinding', runId: 'r', finding: 'hint', index: 0 })),
+      /finding: expected leak \| error/,
+    );
+    assert.match(
+      errorOf(parseWebviewToHost({ type: 'suppressFinding', runId: 'r', finding: 'leak', index: -1 })),
+      /index: expected an integer ≥ 0/,
+    );
+    assert.deepEqual(
+      parseWebviewToHost({ type: 'suppressFinding', runId: 'r', finding: 'leak', index: 0, harnessFile: '/etc/passwd' }),
+      { ok: true, message: { type: 'suppressFinding', runId: 'r', finding: 'leak', index: 0 } },
+      'anything more is dropped',
+    );
     assert.match(errorOf(parseWebviewToHost([])), /message: expected an object/);
     assert.match(errorOf(parseWebviewToHost({ type: 'runCommand', command: 'rm -rf /' })), /unknown message type "runCommand"/);
     assert.match(
@@ -148,6 +164,7 @@ describe('webview protocol: messages into the webview', () => {
         runId: 'r',
         report: { schemaVersion: 1, leakChecks: [{ event: 3, leaks: [] }], peak: { event: 2, appMemory: 120 } },
       },
+      { type: 'report', runId: 'r', report: { schemaVersion: 1 }, suppressible: true },
       { type: 'revealBlock', runId: 'r', address: 0x7f0000, step: 2 },
       { type: 'goToStep', runId: 'r', step: -1 },
     ];
@@ -188,6 +205,10 @@ describe('webview protocol: messages into the webview', () => {
       /sites\[0\]\.column: expected an integer/,
     );
     assert.match(errorOf(parseHostToWebview({ type: 'heapOps', runId: 'r' })), /batch: expected an object/);
+    assert.match(
+      errorOf(parseHostToWebview({ type: 'report', runId: 'r', report: { schemaVersion: 1 }, suppressible: 'yes' })),
+      /suppressible: expected a boolean/,
+    );
     assert.match(errorOf(parseHostToWebview({ type: 'ready' })), /unknown message type "ready" from the host/);
   });
 });

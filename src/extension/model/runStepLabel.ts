@@ -1,0 +1,19 @@
+/**
+ * Which step of a run a view shows, as the trees' headers say it ("step 1,234,567 · running"):
+ * step N is the state after the run's Nth heap operation. While a run goes on it moves with every
+ * refresh, so a view whose figures stay the same (a steady loop) still shows that it is live.
+ */
+import { formatCount } from './reportFigures';
+import type { RunState } from './runState';
+
+const STATES: Record<RunState['status'], string> = {
+  running: 'running',
+  finished: 'end of run',
+  stopped: 'stopped',
+  failed: 'failed',
+};
+
+export function runStepLabel(run: RunState | undefined): string {
+  if (run === undefined) return '';
+  return `step ${formatCount(run.replay.steps)} · ${STATES[run.status]}`;
+}
