@@ -124,31 +124,46 @@ export function boundedBufferConstructors(budget: MemoryBudget): Record<string, 
   const OriginalArrayBuffer = ArrayBuffer;
   function BoundedArrayBuffer(this: unknown, ...args: unknown[]): object {
     if (new.target === undefined) throw new TypeError("Constructor ArrayBuffer requires 'new'");
-    check(Number(args[0]), 'new ArrayBuffer');
+    // Each argument converted once: a valueOf answering small to the check and huge to V8 gets its one answer.
+    const length = Number(args[0]);
+    check(length, 'new ArrayBuffer');
+    // The options V8 sees are a fresh object: a getter could answer the check and V8 differently.
+    const passed: unknown[] = [length];
     const options = args[1];
     if (typeof options === 'object' && options !== null) {
       const maxByteLength: unknown = (options as { maxByteLength?: unknown }).maxByteLength;
       // It may grow to maxByteLength later without another constructor call: the rest is charged now.
-      if (maxByteLength !== undefined) check(Number(maxByteLength) - Number(args[0]), 'new ArrayBuffer (maxByteLength)');
-      args[1] = { maxByteLength };
+      if (maxByteLength !== undefined) {
+        const max = Number(maxByteLength);
+        check(max - length, 'new ArrayBuffer (maxByteLength)');
+        passed.push({ maxByteLength: max });
+      }
     }
     const target = new.target === BoundedArrayBuffer ? OriginalArrayBuffer : new.target;
-    return Reflect.construct(OriginalArrayBuffer, [Number(args[0]), ...args.slice(1)], target) as object;
+    return Reflect.construct(OriginalArrayBuffer, passed, target) as object;
   }
   globals.ArrayBuffer = alike(BoundedArrayBuffer, OriginalArrayBuffer);
 
   const OriginalSharedArrayBuffer = SharedArrayBuffer;
   function BoundedSharedArrayBuffer(this: unknown, ...args: unknown[]): object {
     if (new.target === undefined) throw new TypeError("Constructor SharedArrayBuffer requires 'new'");
-    check(Number(args[0]), 'new SharedArrayBuffer');
+    // Each argument converted once: a valueOf answering small to the check and huge to V8 gets its one answer.
+    const length = Number(args[0]);
+    check(length, 'new SharedArrayBuffer');
+    // The options V8 sees are a fresh object: a getter could answer the check and V8 differently.
+    const passed: unknown[] = [length];
     const options = args[1];
     if (typeof options === 'object' && options !== null) {
       const maxByteLength: unknown = (options as { maxByteLength?: unknown }).maxByteLength;
-      if (maxByteLength !== undefined) check(Number(maxByteLength) - Number(args[0]), 'new SharedArrayBuffer (maxByteLength)');
-      args[1] = { maxByteLength };
+      // It may grow to maxByteLength later without another constructor call: the rest is charged now.
+      if (maxByteLength !== undefined) {
+        const max = Number(maxByteLength);
+        check(max - length, 'new SharedArrayBuffer (maxByteLength)');
+        passed.push({ maxByteLength: max });
+      }
     }
     const target = new.target === BoundedSharedArrayBuffer ? OriginalSharedArrayBuffer : new.target;
-    return Reflect.construct(OriginalSharedArrayBuffer, [Number(args[0]), ...args.slice(1)], target) as object;
+    return Reflect.construct(OriginalSharedArrayBuffer, passed, target) as object;
   }
   globals.SharedArrayBuffer = alike(BoundedSharedArrayBuffer, OriginalSharedArrayBuffer as unknown as Constructor);
 
