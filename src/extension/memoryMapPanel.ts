@@ -14,7 +14,7 @@ import {
 import type { SuppressFindingArgs } from '../protocol/lspMessages';
 import { findingToSuppress } from './model/findingSuppression';
 import { isSiteOfRun } from './model/runSites';
-import { MemoryMapFeed, runIdOf } from './model/memoryMapFeed';
+import { MemoryMapFeed, memoryMapTitle, runIdOf } from './model/memoryMapFeed';
 import type { RunState, RunStore } from './model/runState';
 import { lmmSetting } from './settings';
 
@@ -154,6 +154,8 @@ export class MemoryMapPanel implements vscode.Disposable {
   /** Posts what changed in the current run (called on every run change). */
   update(): void {
     if (!this.panel || !this.ready) return;
+    const title = memoryMapTitle(MEMORY_MAP_TITLE, this.store.current);
+    if (this.panel.title !== title) this.panel.title = title;
     for (const message of this.feed.update(this.store.current)) this.post(message);
   }
 

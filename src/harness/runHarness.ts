@@ -125,7 +125,7 @@ export interface HarnessRunResult {
   timings: { compileMs: number; runMs: number };
   /**
    * The most the run grew the harness process's resident memory (bytes, from just before its
-   * worker started): the kernel's high-water mark on Linux, the largest 20 ms sample elsewhere or
+   * worker started): the kernel's high-water mark on Linux, the largest 5 ms sample elsewhere or
    * when the process was already gone. What `memoryLimitMb` is measured against.
    */
   memoryPeakBytes?: number;
@@ -295,7 +295,7 @@ type WorkerEnd =
       finished?: FinishedRun;
       finishError?: string;
       outputDropped?: { lines: number; reason: string };
-      memoryLimitHit?: true;
+      memoryLimitHit?: string;
       /** Why the parent asked the run to stop, when it did before the worker ended by itself. */
       stoppedFor?: StopReason;
     }
@@ -566,7 +566,10 @@ function describeEnd(
         : outcome.kind === 'crashed'
           ? (harnessFrames(outcome.stack, compiled)[0] ?? outcome.harnessStack[0] ?? end.lastSite)
           : end.lastSite;
-    return withSite({ ...base, outcome: 'out-of-memory', message: memoryLimitMessage(where(site), options) }, site);
+    const message = memoryLimitMessage(where(site), options);
+    // What was refused, when a buffer was: the line alone may be far from the harness's mistake.
+    const refusal = end.memoryLimitHit !== undefined ? `\n  (refused: ${end.memoryLimitHit})` : '';
+    return withSite({ ...base, outcome: 'out-of-memory', message: message + refusal }, site);
   }
   if (outcome.kind === 'completed') {
     if (end.finishError) return { ...base, outcome: 'crashed', message: `${name}: the report failed: ${end.finishError}` };

@@ -118,6 +118,17 @@ export function keptNote(run: RunState): string | undefined {
   return `the map holds the first ${n(replay.keptSteps)} of ${n(replay.steps)} operations (lmm.eventsKept); the trees and the report show the run's end`;
 }
 
+/**
+ * The Memory Map tab's title: the map's own timeline stops where `lmm.eventsKept` cut the run,
+ * so while a run goes past it (and after) the tab says how much of the run the map holds.
+ */
+export function memoryMapTitle(base: string, run: RunState | undefined): string {
+  const replay = run?.replay;
+  if (!replay || !replay.truncated || replay.keptSteps >= replay.steps) return base;
+  const n = (value: number) => value.toLocaleString('en-US');
+  return `${base} (first ${n(replay.keptSteps)} of ${n(replay.steps)} operations)`;
+}
+
 function leakCheckMessage(runId: string, check: ReportLeakCheck): HostToWebviewMessage {
   const message: HostToWebviewMessage = {
     type: 'leakCheck',

@@ -81,9 +81,11 @@ export class AllocationLog {
   }
 
   /** Every allocation as the analyses read them; `stackOf` turns a call-path id into its frames. */
-  records(families: readonly Family[], stackOf: (path: number) => Site[]): AllocationRecord[] {
-    const allocations: AllocationRecord[] = new Array(this.count);
+  records(families: readonly Family[], stackOf: (path: number) => Site[], liveOnly = false): AllocationRecord[] {
+    const allocations: AllocationRecord[] = liveOnly ? [] : new Array(this.count);
     for (let id = 0; id < this.count; id++) {
+      // A leak check reads live blocks only: a long run's freed rows (millions) are not made into objects.
+      if (liveOnly && this.freed[id] !== 0) continue;
       const family = families[this.family[id]!]!;
       const units = this.units[id]!;
       const record: AllocationRecord = {
@@ -97,7 +99,8 @@ export class AllocationLog {
         freeStep: this.freeStep[id]!,
       };
       if (this.freed[id] !== 0) record.freeStack = stackOf(this.freePath[id]!);
-      allocations[id] = record;
+      if (liveOnly) allocations.push(record);
+      else allocations[id] = record;
     }
     return allocations;
   }

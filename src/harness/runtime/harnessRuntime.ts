@@ -440,7 +440,8 @@ export class HarnessRuntime implements ViewHost {
     const step = this.recorder.steps;
     this.record(HeapOpKind.Mark, this.leakChecks.length, 0, 0, undefined);
     const stack = this.paths.stack(this.paths.current);
-    const result = this.options.leakCheck ? this.options.leakCheck(this.runData()) : null;
+    // Live blocks only: a check's cost follows the heap, not how long the run has gone on.
+    const result = this.options.leakCheck ? this.options.leakCheck(this.runData(true)) : null;
     const point: LeakCheckPoint = { step, site: stack[0]!, stack, result };
     if (requested) point.requested = true;
     this.leakChecks.push(point);
@@ -720,8 +721,8 @@ export class HarnessRuntime implements ViewHost {
   // ------------------------------------------------------------------ results
 
   /** The analyses' input for the heap as it is now. */
-  runData(): RunData {
-    const allocations = this.allocations.records(this.heap.families, (path) => this.paths.stack(path));
+  runData(liveOnly = false): RunData {
+    const allocations = this.allocations.records(this.heap.families, (path) => this.paths.stack(path), liveOnly);
     const structs = [];
     for (const info of declaredStructs) {
       if (this.options.structSites?.[info.name]) info.site = this.options.structSites[info.name];

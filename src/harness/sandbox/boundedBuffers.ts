@@ -6,10 +6,11 @@
  * (`new Uint8Array(2 ** 31).fill(1)`, `TextEncoder.encode` of a long string) cannot be stopped
  * midway, so a buffer is accounted when it is made, not when the process has grown.
  *
- * The budget (`MemoryBudget`) is the worker's live buffer bytes (the simulated pages are
- * buffers too) plus its JS heap in use: counted up as buffers are made, measured again (after a
- * garbage collection) only when a request would not fit, so a harness that makes and drops
- * buffers is not refused for what it no longer holds.
+ * The budget (`MemoryBudget`) is the worker's buffer bytes (the simulated pages are buffers too)
+ * plus its JS heap: counted up as buffers are made, measured again every quarter of the budget
+ * and when a request would not fit (after a garbage collection once half of it is in use), so a
+ * harness that makes and drops buffers is not refused, nor its process grown, for what it no
+ * longer holds.
  *
  * Each replacement shares its original's prototype (so `instanceof`, subclassing, `from` and `of`
  * work as before). Typed arrays made from an array-like or an iterable take a copy of it first:
@@ -30,12 +31,20 @@ export interface MemoryMeter {
 export class MemoryBudget {
   /** An upper bound of the bytes in use: measured, plus every charge since. */
   private used: number;
-  /** Whether a request was refused: the run is past its limit. */
-  exceeded = false;
+  /** Bytes charged since the last measurement. */
+  private sinceMeasured = 0;
+  /** The first refusal's text, once a request was refused: the run is at its limit. */
+  refusal: string | undefined;
   readonly limitText: string;
 
   /** What buffers and the JS heap may use together: the limit less what the worker needs besides. */
   private readonly budgetBytes: number;
+  /**
+   * Measured again after this many bytes are charged, and collected when more than half the budget
+   * is then in use: buffers the harness dropped stay in the process until V8 collects them, and
+   * would otherwise pile up to the limit (and the resident-memory bound) while little is live.
+   */
+  private readonly sliceBytes: number;
 
   constructor(
     readonly limitBytes: number,
@@ -45,6 +54,7 @@ export class MemoryBudget {
   ) {
     this.used = meter.inUse();
     this.budgetBytes = limitBytes - reservedBytes;
+    this.sliceBytes = Math.max(1 << 20, this.budgetBytes / 4);
     this.limitText = `${Math.round(limitBytes / 2 ** 20)} MB`;
   }
 
@@ -54,25 +64,28 @@ export class MemoryBudget {
     if (bytes > this.limitBytes) {
       throw new RangeError(`${what}: one buffer of ${bytes} bytes is more than the run's memory limit (${this.limitText})`);
     }
-    if (this.used + bytes <= this.budgetBytes) {
+    if (this.sinceMeasured + bytes <= this.sliceBytes && this.used + bytes <= this.budgetBytes) {
       this.used += bytes;
+      this.sinceMeasured += bytes;
       return;
     }
     this.used = this.meter.inUse();
-    if (this.used + bytes > this.budgetBytes && this.meter.collect) {
+    if (this.used + bytes > this.budgetBytes / 2 && this.meter.collect) {
       this.meter.collect();
       this.used = this.meter.inUse();
     }
+    this.sinceMeasured = 0;
     if (this.used + bytes <= this.budgetBytes) {
       this.used += bytes;
+      this.sinceMeasured = bytes;
       return;
     }
-    this.exceeded = true;
-    this.onExceeded();
-    throw new RangeError(
+    const text =
       `${what}: ${bytes} bytes more would take the run past its memory limit (${this.limitText}; ` +
-        `${Math.round(this.used / 2 ** 20)} MB of buffers and JS heap in use)`,
-    );
+      `${Math.round(this.used / 2 ** 20)} MB of buffers and JS heap in use)`;
+    this.refusal ??= text;
+    this.onExceeded();
+    throw new RangeError(text);
   }
 }
 
@@ -111,31 +124,46 @@ export function boundedBufferConstructors(budget: MemoryBudget): Record<string, 
   const OriginalArrayBuffer = ArrayBuffer;
   function BoundedArrayBuffer(this: unknown, ...args: unknown[]): object {
     if (new.target === undefined) throw new TypeError("Constructor ArrayBuffer requires 'new'");
-    check(Number(args[0]), 'new ArrayBuffer');
+    // Each argument converted once: a valueOf answering small to the check and huge to V8 gets its one answer.
+    const length = Number(args[0]);
+    check(length, 'new ArrayBuffer');
+    // The options V8 sees are a fresh object: a getter could answer the check and V8 differently.
+    const passed: unknown[] = [length];
     const options = args[1];
     if (typeof options === 'object' && options !== null) {
       const maxByteLength: unknown = (options as { maxByteLength?: unknown }).maxByteLength;
       // It may grow to maxByteLength later without another constructor call: the rest is charged now.
-      if (maxByteLength !== undefined) check(Number(maxByteLength) - Number(args[0]), 'new ArrayBuffer (maxByteLength)');
-      args[1] = { maxByteLength };
+      if (maxByteLength !== undefined) {
+        const max = Number(maxByteLength);
+        check(max - length, 'new ArrayBuffer (maxByteLength)');
+        passed.push({ maxByteLength: max });
+      }
     }
     const target = new.target === BoundedArrayBuffer ? OriginalArrayBuffer : new.target;
-    return Reflect.construct(OriginalArrayBuffer, [Number(args[0]), ...args.slice(1)], target) as object;
+    return Reflect.construct(OriginalArrayBuffer, passed, target) as object;
   }
   globals.ArrayBuffer = alike(BoundedArrayBuffer, OriginalArrayBuffer);
 
   const OriginalSharedArrayBuffer = SharedArrayBuffer;
   function BoundedSharedArrayBuffer(this: unknown, ...args: unknown[]): object {
     if (new.target === undefined) throw new TypeError("Constructor SharedArrayBuffer requires 'new'");
-    check(Number(args[0]), 'new SharedArrayBuffer');
+    // Each argument converted once: a valueOf answering small to the check and huge to V8 gets its one answer.
+    const length = Number(args[0]);
+    check(length, 'new SharedArrayBuffer');
+    // The options V8 sees are a fresh object: a getter could answer the check and V8 differently.
+    const passed: unknown[] = [length];
     const options = args[1];
     if (typeof options === 'object' && options !== null) {
       const maxByteLength: unknown = (options as { maxByteLength?: unknown }).maxByteLength;
-      if (maxByteLength !== undefined) check(Number(maxByteLength) - Number(args[0]), 'new SharedArrayBuffer (maxByteLength)');
-      args[1] = { maxByteLength };
+      // It may grow to maxByteLength later without another constructor call: the rest is charged now.
+      if (maxByteLength !== undefined) {
+        const max = Number(maxByteLength);
+        check(max - length, 'new SharedArrayBuffer (maxByteLength)');
+        passed.push({ maxByteLength: max });
+      }
     }
     const target = new.target === BoundedSharedArrayBuffer ? OriginalSharedArrayBuffer : new.target;
-    return Reflect.construct(OriginalSharedArrayBuffer, [Number(args[0]), ...args.slice(1)], target) as object;
+    return Reflect.construct(OriginalSharedArrayBuffer, passed, target) as object;
   }
   globals.SharedArrayBuffer = alike(BoundedSharedArrayBuffer, OriginalSharedArrayBuffer as unknown as Constructor);
 

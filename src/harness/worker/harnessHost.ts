@@ -61,6 +61,24 @@ function endPastHardBound(grownBytes: number): void {
   }
 }
 
+/** Characters of output relayed between two collections of this process's own heap. */
+const OUTPUT_BETWEEN_COLLECTIONS = 8 << 20;
+let outputSinceCollection = 0;
+const collectGarbage = (globalThis as { gc?: () => void }).gc;
+
+/**
+ * Each relayed print leaves its text behind in this process's heap (large strings go straight to
+ * the old generation, collected only by a full collection V8 is in no hurry to run): an output
+ * flood would grow the process by a hundred megabytes of garbage, counted against the run's
+ * memory limit. Collected every few megabytes relayed (a millisecond or two, this heap is small).
+ */
+function collectRelayedOutput(chars: number): void {
+  outputSinceCollection += chars;
+  if (outputSinceCollection < OUTPUT_BETWEEN_COLLECTIONS || collectGarbage === undefined) return;
+  outputSinceCollection = 0;
+  collectGarbage();
+}
+
 // The parent went away without killing us (it crashed): the run has no one to report to.
 process.on('disconnect', () => process.exit(0));
 
@@ -90,7 +108,10 @@ function start(message: Extract<ParentToHostMessage, { type: 'start' }>) {
     if (grownBytes > memoryLimitBytes + HOST_HARD_MARGIN_BYTES) return endPastHardBound(grownBytes);
     if (grownBytes > memoryLimitBytes || ++samples % HOST_MEMORY_REPORT_EVERY === 0) send({ type: 'memory', grownBytes });
   }, HOST_MEMORY_SAMPLE_MS);
-  worker.on('message', (message: WorkerMessage) => send({ type: 'worker', message }));
+  worker.on('message', (message: WorkerMessage) => {
+    send({ type: 'worker', message });
+    if (message.type === 'output') collectRelayedOutput(message.text.length);
+  });
   worker.on('error', (error: Error & { code?: string }) =>
     send({ type: 'workerError', ...(error.code !== undefined ? { code: error.code } : {}), message: error.message }),
   );

@@ -54,7 +54,8 @@ async function runHarness(): Promise<void> {
     {
       inUse: () => {
         const usage = process.memoryUsage();
-        return usage.arrayBuffers + usage.heapUsed;
+        // The heap as committed (what the process holds for it), not only what is in use in it.
+        return usage.arrayBuffers + usage.heapTotal;
       },
       ...(collectGarbage ? { collect: collectGarbage } : {}),
     },
@@ -125,7 +126,7 @@ async function runHarness(): Promise<void> {
   const message: WorkerMessage = { type: 'end', outcome };
   if (finished) message.finished = finished;
   if (finishError) message.finishError = finishError;
-  if (budget.exceeded) message.memoryLimitHit = true;
+  if (budget.refusal !== undefined) message.memoryLimitHit = budget.refusal;
   if (output.dropped > 0) message.outputDropped = { lines: output.dropped, reason: output.dropReason };
   post(message);
 }

@@ -77,8 +77,8 @@ export type WorkerMessage =
       finishError?: string;
       /** Prints that did not go out (the output bound or the deadline), and why the first did not. */
       outputDropped?: { lines: number; reason: string };
-      /** A buffer was refused for the run's memory limit (the run was then stopped). */
-      memoryLimitHit?: true;
+      /** A buffer was refused for the run's memory limit (the run was then stopped): the refusal. */
+      memoryLimitHit?: string;
     };
 
 export type WorkerOutcome =

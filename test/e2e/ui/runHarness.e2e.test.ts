@@ -120,6 +120,44 @@ describe('LMM Studio UI (code-server + Chromium, packaged extension)', function 
     );
   });
 
+  it('reads a field back from the Block panel at two steps (a leaked block revealed from the Leaks view)', async () => {
+    // The waitlist head (definitely lost): its `next` is NULL at its allocation, then points at
+    // the second waitlisted student.
+    const sideBar = await workbench.openLmmSidePanel();
+    const leaks = workbench.viewRows(sideBar, 'Leaks');
+    const kind = leaks.filter({ hasText: /^definitely-lost/ }).first();
+    if ((await kind.getAttribute('aria-expanded')) !== 'true') await kind.click();
+    const waitlistLine = lineOf('LEAK: definitely lost');
+    await leaks
+      .filter({ hasText: `student_t at ${harnessName}:${waitlistLine}` })
+      .first()
+      .click();
+    const block = workbench.webview().locator('.side-panel[aria-label="Block"]');
+    await assertEventually(
+      async () => /^student_t/.test(await block.locator('h3').innerText()),
+      'the Block panel shows the student',
+    );
+    const field = async (name: string) => block.locator(`.field-view tr[data-field="${name}"] td`).allInnerTexts();
+    const atEnd = await assertEventually(async () => {
+      const cells = await field('next');
+      return /^0x[0-9a-f]+$/.test(cells[3] ?? '') ? cells : undefined;
+    }, 'a pointer in the waitlist head’s next at the end of the run');
+    assert.deepEqual(atEnd.slice(0, 2), ['next', 'student_t *']);
+    await block.locator('button', { hasText: /^Go to its allocation \(step [\d,]+\)$/ }).click();
+    const atAllocation = await assertEventually(async () => {
+      const cells = await field('next');
+      return cells[3] === 'NULL' ? cells : undefined;
+    }, 'NULL in next at the head’s allocation');
+    assert.equal(atAllocation[0], 'next');
+    const slider = workbench.webview().locator('[role="slider"][aria-label="Timeline step"]');
+    await slider.focus();
+    await slider.press('End');
+    await assertEventually(
+      async () => ((await field('next'))[3] === atEnd[3] ? true : undefined),
+      'the pointer again at the end',
+    );
+  });
+
   it('draws the Memory Map in the light theme too', async () => {
     await workbench.setTheme(lightTheme);
     await workbench.page.waitForTimeout(800); // the webview re-reads the theme's colours

@@ -11,8 +11,8 @@ import type { RunData } from '../../../src/analysis/analysisInput';
 import { checkLeaks } from '../../../src/analysis/leakCheck';
 import { buildRunReport, failingKinds } from '../../../src/analysis/runReport';
 import { formatTextReport } from '../../../src/analysis/textReport';
-import { createLmmStudioModule } from '../../../src/harness/api/lmmStudioModule';
-import { HARNESS_GLOBALS } from '../../../src/harness/compile/compartmentScript';
+import { compilerHooks, createLmmStudioModule } from '../../../src/harness/api/lmmStudioModule';
+import { HARNESS_GLOBALS, HOOK_ORDER } from '../../../src/harness/compile/compartmentScript';
 import { compileHarness } from '../../../src/harness/compile/compileHarness';
 import { HarnessRuntime } from '../../../src/harness/runtime/harnessRuntime';
 
@@ -67,9 +67,12 @@ async function run(source: string): Promise<{ data: RunData; runtime: HarnessRun
       leakCheck: (data) => checkLeaks(data),
     });
     const api = createLmmStudioModule(runtime);
+    const hooks = compilerHooks(runtime);
     const module = { exports: {} as { default?: () => void } };
-    // The compiled script is a function of require, module, exports and the built-ins.
-    (new Function(`return ${compiled.code}`)() as (...args: unknown[]) => void)(
+    // The compiled script is a function of the compiler's hooks, returning a function of require,
+    // module, exports and the built-ins.
+    const withHooks = new Function(`return ${compiled.code}`)() as (...hooks: unknown[]) => (...args: unknown[]) => void;
+    withHooks(...HOOK_ORDER.map((name) => hooks[name]))(
       (name: string) => (name === 'lmm-studio' ? api : undefined),
       module,
       module.exports,

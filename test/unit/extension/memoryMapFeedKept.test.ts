@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { HeapOpKind, HeapOpRecorder, type HeapOpBatch } from '../../../src/engine/heapOps';
 import { LmmHeap } from '../../../src/engine/lmmHeap';
 import { HeapReplay } from '../../../src/extension/model/heapReplay';
-import { MemoryMapFeed } from '../../../src/extension/model/memoryMapFeed';
+import { MemoryMapFeed, memoryMapTitle } from '../../../src/extension/model/memoryMapFeed';
 import { RunStore } from '../../../src/extension/model/runState';
 import { serverReport } from '../../support/serverRunFixture';
 
@@ -36,6 +36,21 @@ describe('the Memory Map says when it keeps only part of a run (lmm.eventsKept)'
       "the map holds the first 201 of 1,001 operations (lmm.eventsKept); the trees and the report show the run's end",
     );
     assert.equal(end.filter((m) => m.type === 'leakCheck').length, 0);
+  });
+
+  it('the tab’s title says how much of the run the map holds, while the run goes on past eventsKept', () => {
+    const store = new RunStore();
+    const replay = new HeapReplay({ pageSize: 4096, eventsKept: 250 });
+    const run = store.begin({ kind: 'harness', file: '/w/big.lmm.ts', label: 'big.lmm.ts', replay, sites: [] });
+    assert.equal(memoryMapTitle('LMM Memory Map', undefined), 'LMM Memory Map');
+    const all = batches(10, 100);
+    replay.apply(all[0]!);
+    replay.apply(all[1]!);
+    assert.equal(memoryMapTitle('LMM Memory Map', run), 'LMM Memory Map', 'all kept: the plain title');
+    replay.apply(all[2]!);
+    assert.equal(memoryMapTitle('LMM Memory Map', run), 'LMM Memory Map (first 201 of 301 operations)');
+    for (const batch of all.slice(3)) replay.apply(batch);
+    assert.equal(memoryMapTitle('LMM Memory Map', run), 'LMM Memory Map (first 201 of 1,001 operations)', 'it follows the run');
   });
 
   it('a stopped run keeps its own message first', async () => {

@@ -50,6 +50,39 @@ export default function main() {
     assert.equal(run.finished!.report.leaks.length, 1);
   });
 
+  it('a length or option that answers differently each time it is read gets one answer: the one the limit checked', async () => {
+    const run = await probe.run(
+      'twice.lmm.ts',
+      `${PRELUDE}
+// Small the first time it is read (the check), huge after (what V8 would allocate).
+const sneaky = () => { let reads = 0; return { valueOf() { return reads++ === 0 ? 1 : 2 ** 31; } }; };
+const sneakyOptions = () => { let reads = 0; return { get maxByteLength() { return reads++ === 0 ? undefined : 2 ** 31; } }; };
+const tries: Record<string, () => number> = {
+  'ArrayBuffer': () => new ArrayBuffer(sneaky() as unknown as number).byteLength,
+  'SharedArrayBuffer': () => new SharedArrayBuffer(sneaky() as unknown as number).byteLength,
+  'a resizable ArrayBuffer': () => { const b = new (ArrayBuffer as any)(1, { maxByteLength: sneaky() }); b.resize(2 ** 30); return b.byteLength; },
+  'options read twice': () => { const b = new (ArrayBuffer as any)(1, sneakyOptions()); b.resize(2 ** 30); return b.byteLength; },
+};
+export default function main() {
+  for (const [name, make] of Object.entries(tries)) {
+    let answer: string;
+    try { answer = String(make()); } catch (e) { answer = (e as Error).name; }
+    print('TWICE', name, '=>', answer);
+  }
+}
+`,
+      { memoryLimitMb: 256 },
+    );
+    assert.equal(run.outcome, 'completed', run.message);
+    const lines = run.output.split('\n').filter((l) => l.startsWith('TWICE '));
+    assert.deepEqual(lines, [
+      'TWICE ArrayBuffer => 1',
+      'TWICE SharedArrayBuffer => 1',
+      'TWICE a resizable ArrayBuffer => RangeError',
+      'TWICE options read twice => TypeError',
+    ]);
+  });
+
   it('a harness still makes and uses buffers within the limit as before: instanceof, views, from/of, subclasses, TextEncoder', async () => {
     const run = await probe.run(
       'small.lmm.ts',
