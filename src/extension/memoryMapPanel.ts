@@ -13,6 +13,7 @@ import {
 } from '../protocol/webviewMessages';
 import type { SuppressFindingArgs } from '../protocol/lspMessages';
 import { findingToSuppress } from './model/findingSuppression';
+import { isSiteOfRun } from './model/runSites';
 import { MemoryMapFeed, memoryMapTitle, runIdOf } from './model/memoryMapFeed';
 import type { RunState, RunStore } from './model/runState';
 import { lmmSetting } from './settings';
@@ -182,30 +183,6 @@ export class MemoryMapPanel implements vscode.Disposable {
 
 function siteOf(run: RunState, siteId: number): SourceSite | undefined {
   return siteId >= 0 ? run.sites[siteId] : undefined;
-}
-
-function isSiteOfRun(run: RunState, site: SourceSite): boolean {
-  const same = (s: SourceSite | null | undefined) =>
-    s !== undefined && s !== null && s.file === site.file && s.line === site.line;
-  return run.sites.some(same) || reportSites(run).some(same);
-}
-
-/**
- * Lines the run's report names beyond its allocation sites: an error's access line and the lines
- * where its block was allocated and freed, every caller in a call stack (the call trees' frames),
- * and the allocation sites along a retainer chain.
- */
-function reportSites(run: RunState): Array<SourceSite | null | undefined> {
-  const report = run.report;
-  if (!report) return [];
-  const out: Array<SourceSite | null | undefined> = [];
-  for (const error of report.errors) out.push(error.site, error.allocSite, error.freeSite, ...error.stack);
-  for (const leak of report.leaks) {
-    out.push(leak.site, ...leak.stack);
-    for (const step of leak.rootPath ?? []) out.push(step.site);
-  }
-  for (const figures of report.sites) out.push(...figures.stack);
-  return out;
 }
 
 /** `lmm.structColors` for the current run's file (a folder of a multi-root workspace may set its own). */

@@ -65,9 +65,11 @@ export function renderFindings(
       title: `Add an entry that silences this ${what} to the harness's suppressions file (.lmmsupp)`,
       attrs: { 'data-finding': finding, 'data-index': String(index) },
     });
+    // The host writes the entry and says in a message what it wrote (or why it could not): the
+    // row only says it was asked, once.
     const asked = () => {
       button.disabled = true;
-      button.textContent = 'Suppression added for the next run';
+      button.textContent = 'Suppression requested';
     };
     if (requested.has(key)) asked();
     button.addEventListener('click', () => {
