@@ -58,8 +58,13 @@ export interface LossRecord {
   suppressedBy?: string;
   /** For definitely-lost records: the indirectly-lost blocks charged to this record's blocks. */
   drags: BlocksAndBytes;
-  /** For still-reachable and possibly-lost records: why the first block is still reachable (empty for lost ones). */
+  /**
+   * For still-reachable and possibly-lost records: why the first block is still reachable (empty
+   * for lost ones), from the root. A path longer than 2 × ROOT_PATH_ENDS keeps its two ends.
+   */
   rootPath: RootPathStep[];
+  /** Steps cut from the middle of `rootPath` (absent when it is whole). */
+  rootPathElided?: number;
   /** Allocation ids and data addresses of the record's first blocks (at most 16), so a UI can point at them. */
   allocationIds: number[];
   addresses: number[];
@@ -89,6 +94,8 @@ export interface LeakCheckResult {
 
 const UNSEEN = 255;
 const MAX_IDS_PER_RECORD = 16;
+/** Steps kept at each end of a longer path from a root (see `rootPath`). */
+export const ROOT_PATH_ENDS = 16;
 
 /** Scratch arrays kept between checks (see ScratchArrays for why). */
 const scratch = new ScratchArrays();
@@ -346,10 +353,15 @@ export function checkLeaks(data: RunData, options: LeakCheckOptions = {}): LeakC
       stack: stack.slice(),
       suppressed: false,
       drags: { blocks: recDragBlocks[r]!, bytes: recDragBytes[r]! },
-      rootPath: recKind[r] === STILL_REACHABLE || recKind[r] === POSSIBLY_LOST ? rootPath(recFirst[r]!) : [],
+      rootPath: [],
       allocationIds: recIds[r]!,
       addresses: recAddresses[r]!,
     };
+    if (recKind[r] === STILL_REACHABLE || recKind[r] === POSSIBLY_LOST) {
+      const { steps, elided } = rootPath(recFirst[r]!);
+      record.rootPath = steps;
+      if (elided > 0) record.rootPathElided = elided;
+    }
     records.push(record);
   }
   const { summary, suppressionsUsed } = applyLeakSuppressions(records, options.suppressions ?? []);
@@ -370,8 +382,24 @@ export function checkLeaks(data: RunData, options: LeakCheckOptions = {}): LeakC
     suppressionsUsed,
   };
 
-  function rootPath(block: number): RootPathStep[] {
-    const reversed: RootPathStep[] = [];
+  /**
+   * The path from a root to `block`, cut to its two ends when longer than 2 × ROOT_PATH_ENDS: the
+   * last node of a rooted list of 200,000 blocks is 200,000 steps from its root, and a report
+   * carrying every step (tens of MB of JSON, as many lines of text) helps nobody. The walk goes
+   * from the block back to its root, keeping the first ROOT_PATH_ENDS steps it meets and the
+   * last ROOT_PATH_ENDS in a ring, so a long path never holds more than 2 × ROOT_PATH_ENDS steps.
+   */
+  function rootPath(block: number): { steps: RootPathStep[]; elided: number } {
+    const nearBlock: RootPathStep[] = [];
+    const nearRoot: RootPathStep[] = [];
+    let walked = 0;
+    const walk = {
+      push(step: RootPathStep): void {
+        if (walked < ROOT_PATH_ENDS) nearBlock.push(step);
+        else nearRoot[(walked - ROOT_PATH_ENDS) % ROOT_PATH_ENDS] = step;
+        walked++;
+      },
+    };
     let b = block;
     // The chain ends at a root; a guard bounds it in case of a bug rather than looping forever.
     for (let guard = 0; guard <= n; guard++) {
@@ -379,7 +407,7 @@ export function checkLeaks(data: RunData, options: LeakCheckOptions = {}): LeakC
       const from = parent[b]!;
       if (from < 0) {
         const root = data.roots[-from - 2]!;
-        reversed.push({
+        walk.push({
           struct: record.struct,
           field: root.label,
           site: root.site ?? record.stack[0] ?? null,
@@ -408,7 +436,7 @@ export function checkLeaks(data: RunData, options: LeakCheckOptions = {}): LeakC
           }
         }
       }
-      reversed.push({
+      walk.push({
         struct: record.struct,
         field: fromLayout === undefined ? `+${offset}` : fieldPathAt(layoutByName, fromLayout, offset, fromRecord.units),
         site: record.stack[0] ?? null,
@@ -417,7 +445,15 @@ export function checkLeaks(data: RunData, options: LeakCheckOptions = {}): LeakC
       });
       b = from;
     }
-    return reversed.reverse();
+    // Back in root-to-block order: the ring's oldest entry first.
+    const tail = walked - ROOT_PATH_ENDS;
+    const ring =
+      tail <= 0
+        ? []
+        : nearRoot.length < ROOT_PATH_ENDS
+          ? nearRoot
+          : [...nearRoot.slice(tail % ROOT_PATH_ENDS), ...nearRoot.slice(0, tail % ROOT_PATH_ENDS)];
+    return { steps: [...nearBlock, ...ring].reverse(), elided: Math.max(0, walked - 2 * ROOT_PATH_ENDS) };
   }
 }
 

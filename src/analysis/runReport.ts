@@ -11,6 +11,7 @@ import { computeHints, type Hint } from './hints';
 import {
   applyLeakSuppressions,
   checkLeaks,
+  ROOT_PATH_ENDS,
   type LeakCheckResult,
   type LeakSummary,
   type LossRecord,
@@ -43,15 +44,15 @@ export interface ErrorReport extends MemoryErrorRecord {
   suppressedBy?: string;
 }
 
-/** Steps kept at each end of a longer root path in a mid-run check's records (see `leakCheckReport`). */
-export const CHECK_ROOT_PATH_ENDS = 16;
+/** Steps kept at each end of a longer root path (the leak check cuts its paths; see `leakCheckReport`). */
+export const CHECK_ROOT_PATH_ENDS = ROOT_PATH_ENDS;
 
 export interface LeakCheckReport {
   event: number;
   site: Site;
   stack: Site[];
   /** `rootPathElided`: steps cut from the middle of the record's `rootPath` (its two ends are kept). */
-  leaks: (LossRecord & { rootPathElided?: number })[];
+  leaks: LossRecord[];
   summary: LeakSummary;
   /** Asked for by the user (`LMM: Check Leaks Now`, at the heap call `site`); absent for `mm_leak_check()`. */
   requested?: true;
@@ -148,7 +149,8 @@ export function buildRunReport(data: RunData, options: RunReportOptions = {}): R
  * (one per kind × allocation stack), never a pass over the blocks. A record's path from a root is
  * cut to its two ends: the first block of a rooted list of a million nodes is a million steps from
  * its root, and a server loop checking leaks a thousand times would carry each path a thousand
- * times. The end-of-run records (`leaks`) keep their whole paths.
+ * times. The leak check cuts its paths the same way (end of run too); cutting again here keeps
+ * that bound for any result the worker posts.
  */
 export function leakCheckReport(point: LeakCheckInput, suppressions: readonly Suppression[] = []): LeakCheckReport {
   const result = asLeakCheckResult(point.result);

@@ -43,14 +43,15 @@ function stackLines(stack: readonly Site[], indent = '   '): string {
   return stack.map((s, i) => `${indent}${i === 0 ? 'at' : 'by'} ${siteText(s)}\n`).join('');
 }
 
-function pathText(path: readonly RootPathStep[]): string {
-  return path
-    .map((step, i) =>
-      i === 0
-        ? `root "${step.field}" → ${step.struct}${step.interior ? ' (interior pointer)' : ''} (${siteText(step.site)})`
-        : `.${step.field} → ${step.struct}${step.interior ? ' (interior pointer)' : ''} (allocated at ${siteText(step.site)})`,
-    )
-    .join('\n      ');
+/** A path from a root, one step a line; `elided` steps cut from its middle are named where they were. */
+function pathText(path: readonly RootPathStep[], elided = 0): string {
+  const lines = path.map((step, i) =>
+    i === 0
+      ? `root "${step.field}" → ${step.struct}${step.interior ? ' (interior pointer)' : ''} (${siteText(step.site)})`
+      : `.${step.field} → ${step.struct}${step.interior ? ' (interior pointer)' : ''} (allocated at ${siteText(step.site)})`,
+  );
+  if (elided > 0) lines.splice(path.length / 2, 0, `… ${n(elided)} more blocks on the way …`);
+  return lines.join('\n      ');
 }
 
 function leakText(report: RunReport): string {
@@ -69,7 +70,7 @@ function leakText(report: RunReport): string {
       out.push(`   and drags along ${n(record.drags.bytes)} bytes in ${blocks(record.drags.blocks)} that are indirectly lost\n`);
     }
     if (record.rootPath !== undefined && record.rootPath.length > 0) {
-      out.push(`   reachable through: ${pathText(record.rootPath)}\n`);
+      out.push(`   reachable through: ${pathText(record.rootPath, record.rootPathElided)}\n`);
     }
     out.push('\n');
   });

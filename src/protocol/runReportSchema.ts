@@ -110,7 +110,7 @@ export interface ReportLeak {
   suppressed: boolean;
   drags?: { blocks: number; bytes: number };
   rootPath?: RootPathStep[];
-  /** In a mid-run check's records: steps cut from the middle of a long `rootPath` (its two ends are kept). */
+  /** Steps cut from the middle of a long `rootPath` (its 16 steps at each end are kept). */
   rootPathElided?: number;
   /** Data addresses of the record's blocks, when the analyses list them (to reveal one in the Memory Map). */
   addresses?: number[];

@@ -218,6 +218,16 @@ describe('Question panels: call trees, Compare, retainers (headless Chromium)', 
       );
       assert.ok(chain[i]!.endsWith(option.rootPath[i]!.struct));
     }
+    // The check traces one chain per record, to its first block: another block of the record is
+    // never shown that chain as its own.
+    assert.ok(option.addresses.length > 1);
+    await host.send({ type: 'revealBlock', runId: 'reach', address: option.addresses[1]! });
+    await host.page.waitForFunction(() =>
+      /traced the chain of this record's first block/.test(document.querySelector('.retainers')?.textContent ?? ''),
+    );
+    assert.equal(await host.page.locator('.retainer-chain').count(), 0);
+    await host.send({ type: 'revealBlock', runId: 'reach', address: option.addresses[0]! });
+    await host.page.waitForSelector('.retainer-chain');
 
     // The Block panel's links: to the step that allocated the block, and to its line.
     const allocation = host.page.locator('.block-links button').first();

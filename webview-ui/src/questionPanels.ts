@@ -248,6 +248,10 @@ interface LeakRecordView {
   struct: string;
   drags: { blocks: number; bytes: number };
   rootPath: Array<{ struct: string; field: string; site: SourceSite | null; interior: boolean }>;
+  /** Steps the leak check cut from the middle of a long path (its two ends are kept). */
+  rootPathElided: number;
+  /** The block the path leads to: the record's first (the leak check walks one path per record). */
+  pathBlock: number | null;
 }
 
 /** The end-of-run leak check's record listing the block at data address `address`, if any. */
@@ -264,6 +268,8 @@ function leakRecordOf(model: RunModel, address: number): LeakRecordView | null {
       kind: String(r['kind']),
       struct: String(r['struct']),
       drags: { blocks: Number(drags['blocks']) || 0, bytes: Number(drags['bytes']) || 0 },
+      rootPathElided: Number.isSafeInteger(r['rootPathElided']) ? (r['rootPathElided'] as number) : 0,
+      pathBlock: typeof r['addresses'][0] === 'number' ? r['addresses'][0] : null,
       rootPath: path
         .filter((p): p is Record<string, unknown> => typeof p === 'object' && p !== null)
         .map((p) => ({
@@ -331,8 +337,21 @@ export function renderRetainers(container: HTMLElement, model: RunModel, address
         record.kind === 'possibly-lost' ? 'Possibly lost: only a pointer into its middle reaches it.' : 'Reachable from a root:',
     }),
   );
+  if (record.pathBlock !== address && record.pathBlock !== null) {
+    // The check walks one path per loss record, to its first block: never show it as this block's.
+    section.append(
+      el('p', {
+        className: 'muted',
+        text: `The leak check traced the chain of this record's first block (0x${record.pathBlock.toString(16)}), not of this one; select that block to see it.`,
+      }),
+    );
+    return;
+  }
   const chain = el('ol', { className: 'retainer-chain', attrs: { 'aria-label': 'Pointer chain from the root to this block' } });
   record.rootPath.forEach((step, i) => {
+    if (record.rootPathElided > 0 && i === record.rootPath.length / 2) {
+      chain.append(el('li', { className: 'muted', text: `… ${count(record.rootPathElided)} more blocks on the way …` }));
+    }
     const text = i === 0 ? step.field : `→ .${step.field}${step.interior ? ' (points into the middle)' : ''} → ${step.struct}`;
     chain.append(el('li', {}, siteLink(step.site, text, links)));
   });
