@@ -63,7 +63,7 @@ export interface HarnessRunOutcome {
 export interface HarnessRunOptions {
   timeLimitMs: number;
   pageSize: number;
-  /** What the run may add to the extension host's memory (the `lmm.memoryLimit` setting), in MB. */
+  /** What the run may use in its own process (the `lmm.memoryLimit` setting), in MB. */
   memoryLimitMb?: number;
   suppressions?: string;
 }

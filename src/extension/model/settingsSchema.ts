@@ -10,7 +10,7 @@ export interface LmmSettings {
   timeLimit: number;
   /** Simulated VM page size in bytes for harness runs and the static checks. */
   pageSize: number;
-  /** Megabytes a harness run may add to the extension host's memory (all kinds together). */
+  /** Megabytes a harness run may use in its own process (a child of the extension host), all kinds of memory together. */
   memoryLimit: number;
   /** Run a harness again each time it is saved. */
   runOnSave: boolean;
