@@ -46,7 +46,14 @@ export class TraceIdTable {
 
   /** The index of the ID bytes[start, end), added when absent. */
   intern(bytes: Uint8Array, start: number, end: number): number {
-    const number = numberOf(bytes, start, end);
+    return this.internNumbered(numberOf(bytes, start, end), bytes, start, end);
+  }
+
+  /**
+   * `intern` for a caller that worked out the ID's number while it read the bytes: `number` is
+   * what `idNumber` gives for them.
+   */
+  internNumbered(number: number, bytes: Uint8Array, start: number, end: number): number {
     if (number >= 0) {
       const letter = bytes[start]!;
       let indices = this.numbered[letter];
@@ -81,7 +88,11 @@ export class TraceIdTable {
 
   /** The index of the ID bytes[start, end), or -1 when no alloc named it. */
   find(bytes: Uint8Array, start: number, end: number): number {
-    const number = numberOf(bytes, start, end);
+    return this.findNumbered(numberOf(bytes, start, end), bytes, start, end);
+  }
+
+  /** `find` with the ID's number worked out by the caller (see `internNumbered`). */
+  findNumbered(number: number, bytes: Uint8Array, start: number, end: number): number {
     if (number >= 0) {
       const indices = this.numbered[bytes[start]!];
       if (indices !== undefined && number < indices.length && indices[number] !== 0) return indices[number]! - 1;
@@ -108,14 +119,24 @@ export class TraceIdTable {
 
 /** The number of a `letter + digits` ID without leading zeros (below 2^24), else -1. */
 function numberOf(bytes: Uint8Array, start: number, end: number): number {
-  const letter = bytes[start]!;
-  if (end - start < 2 || end - start > 9 || !((letter >= 65 && letter <= 90) || (letter >= 97 && letter <= 122))) return -1;
-  if (bytes[start + 1] === 48 && end - start > 2) return -1; // leading zero: not canonical
-  let number = 0;
+  if (end - start < 2 || end - start > 9) return -1;
+  let digits = 0;
   for (let i = start + 1; i < end; i++) {
     const digit = bytes[i]! - 48;
     if (digit < 0 || digit > 9) return -1;
-    number = number * 10 + digit;
+    digits = digits * 10 + digit;
   }
-  return number < MAX_NUMBER ? number : -1;
+  return idNumber(bytes, start, end, digits);
+}
+
+/**
+ * The number of the ID bytes[start, end) (as `numberOf`), given `digits`: the value of its bytes
+ * after the first read as decimal digits, or -1 when one of them is not a digit.
+ */
+export function idNumber(bytes: Uint8Array, start: number, end: number, digits: number): number {
+  const letter = bytes[start]!;
+  if (digits < 0 || end - start < 2 || end - start > 9) return -1;
+  if (!((letter >= 65 && letter <= 90) || (letter >= 97 && letter <= 122))) return -1;
+  if (bytes[start + 1] === 48 && end - start > 2) return -1; // leading zero: not canonical
+  return digits < MAX_NUMBER ? digits : -1;
 }

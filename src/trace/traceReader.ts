@@ -11,7 +11,7 @@
  */
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MIN_PAGE_SIZE } from '../engine/constants';
 import { ByteKeyTable } from './byteKeyTable';
-import { TraceIdTable } from './traceIdTable';
+import { TraceIdTable, idNumber } from './traceIdTable';
 import { utf8Decoder as UTF8 } from './utf8';
 
 export const enum TraceOp {
@@ -196,13 +196,20 @@ export class TraceReader {
     }
     const idStart = p;
     let c = bytes[p]!;
-    while (c > 32) c = bytes[++p]!;
+    if (c <= 32) return -1;
+    // The ID's bytes after its first, read as decimal digits on the way (-1 once one is not).
+    let digits = 0;
+    c = bytes[++p]!;
+    while (c > 32) {
+      digits = digits >= 0 && c >= 48 && c <= 57 ? digits * 10 + (c - 48) : -1;
+      c = bytes[++p]!;
+    }
     const idEnd = p;
-    if (idEnd === idStart) return -1;
+    const number = idNumber(bytes, idStart, idEnd, digits);
     if (command === TraceOp.Free) {
       if (c === 13) c = bytes[++p]!;
       if (c !== 10) return -1;
-      const id = this.ids.find(bytes, idStart, idEnd);
+      const id = this.ids.findNumbered(number, bytes, idStart, idEnd);
       if (id < 0) return -1;
       const line = ++this.lineNumber;
       if (!this.begun) this.begin();
@@ -225,7 +232,7 @@ export class TraceReader {
     if (c !== 10) return -1;
     const line = ++this.lineNumber;
     if (!this.begun) this.begin();
-    const id = this.ids.intern(bytes, idStart, idEnd);
+    const id = this.ids.internNumbered(number, bytes, idStart, idEnd);
     this.sink.alloc(id, this.names.intern(bytes, nameStart, nameEnd), units, line);
     return p + 1;
   }
