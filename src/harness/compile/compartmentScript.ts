@@ -22,6 +22,7 @@
  * the same thing. Each escape makes the line longer; `columnShifts` lets the locator map stack
  * positions back as if it had not been added.
  */
+import { TYPED_ARRAY_NAMES } from '../sandbox/typedArrayNames';
 
 /** ECMAScript's global names a harness may use (the Compartment's values are passed in). */
 export const HARNESS_GLOBALS: readonly string[] = [
@@ -58,17 +59,7 @@ export const HARNESS_GLOBALS: readonly string[] = [
   'SharedArrayBuffer',
   'DataView',
   'Atomics',
-  'Int8Array',
-  'Uint8Array',
-  'Uint8ClampedArray',
-  'Int16Array',
-  'Uint16Array',
-  'Int32Array',
-  'Uint32Array',
-  'Float32Array',
-  'Float64Array',
-  'BigInt64Array',
-  'BigUint64Array',
+  ...TYPED_ARRAY_NAMES,
   'parseInt',
   'parseFloat',
   'isNaN',

@@ -19,6 +19,7 @@
  * are the shared originals: what they allocate is caught by the harness host's resident-memory
  * bound instead (harnessHost.ts).
  */
+import { TYPED_ARRAY_NAMES } from './typedArrayNames';
 
 /** What the budget needs from the worker: its buffers and JS heap now, and a full collection. */
 export interface MemoryMeter {
@@ -89,20 +90,6 @@ export class MemoryBudget {
   }
 }
 
-const TYPED_ARRAYS = [
-  'Int8Array',
-  'Uint8Array',
-  'Uint8ClampedArray',
-  'Int16Array',
-  'Uint16Array',
-  'Int32Array',
-  'Uint32Array',
-  'Float32Array',
-  'Float64Array',
-  'BigInt64Array',
-  'BigUint64Array',
-] as const;
-
 type Constructor = new (...args: unknown[]) => object;
 
 const arrayBufferByteLength = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength')!.get!;
@@ -121,53 +108,34 @@ export function boundedBufferConstructors(budget: MemoryBudget): Record<string, 
   const globals: Record<string, unknown> = {};
   const original = globalThis as unknown as Record<string, Constructor & { BYTES_PER_ELEMENT?: number }>;
 
-  const OriginalArrayBuffer = ArrayBuffer;
-  function BoundedArrayBuffer(this: unknown, ...args: unknown[]): object {
-    if (new.target === undefined) throw new TypeError("Constructor ArrayBuffer requires 'new'");
-    // Each argument converted once: a valueOf answering small to the check and huge to V8 gets its one answer.
-    const length = Number(args[0]);
-    check(length, 'new ArrayBuffer');
-    // The options V8 sees are a fresh object: a getter could answer the check and V8 differently.
-    const passed: unknown[] = [length];
-    const options = args[1];
-    if (typeof options === 'object' && options !== null) {
-      const maxByteLength: unknown = (options as { maxByteLength?: unknown }).maxByteLength;
-      // It may grow to maxByteLength later without another constructor call: the rest is charged now.
-      if (maxByteLength !== undefined) {
-        const max = Number(maxByteLength);
-        check(max - length, 'new ArrayBuffer (maxByteLength)');
-        passed.push({ maxByteLength: max });
+  /** `ArrayBuffer` or `SharedArrayBuffer`, charging its length (and what it may grow to) first. */
+  const boundedBuffer = (name: 'ArrayBuffer' | 'SharedArrayBuffer', Original: Constructor): unknown => {
+    const Bounded = function (this: unknown, ...args: unknown[]): object {
+      if (new.target === undefined) throw new TypeError(`Constructor ${name} requires 'new'`);
+      // Each argument converted once: a valueOf answering small to the check and huge to V8 gets its one answer.
+      const length = Number(args[0]);
+      check(length, `new ${name}`);
+      // The options V8 sees are a fresh object: a getter could answer the check and V8 differently.
+      const passed: unknown[] = [length];
+      const options = args[1];
+      if (typeof options === 'object' && options !== null) {
+        const maxByteLength: unknown = (options as { maxByteLength?: unknown }).maxByteLength;
+        // It may grow to maxByteLength later without another constructor call: the rest is charged now.
+        if (maxByteLength !== undefined) {
+          const max = Number(maxByteLength);
+          check(max - length, `new ${name} (maxByteLength)`);
+          passed.push({ maxByteLength: max });
+        }
       }
-    }
-    const target = new.target === BoundedArrayBuffer ? OriginalArrayBuffer : new.target;
-    return Reflect.construct(OriginalArrayBuffer, passed, target) as object;
-  }
-  globals.ArrayBuffer = alike(BoundedArrayBuffer, OriginalArrayBuffer);
+      const target = new.target === Bounded ? Original : new.target;
+      return Reflect.construct(Original, passed, target) as object;
+    };
+    return alike(Bounded, Original);
+  };
+  globals.ArrayBuffer = boundedBuffer('ArrayBuffer', ArrayBuffer);
+  globals.SharedArrayBuffer = boundedBuffer('SharedArrayBuffer', SharedArrayBuffer as unknown as Constructor);
 
-  const OriginalSharedArrayBuffer = SharedArrayBuffer;
-  function BoundedSharedArrayBuffer(this: unknown, ...args: unknown[]): object {
-    if (new.target === undefined) throw new TypeError("Constructor SharedArrayBuffer requires 'new'");
-    // Each argument converted once: a valueOf answering small to the check and huge to V8 gets its one answer.
-    const length = Number(args[0]);
-    check(length, 'new SharedArrayBuffer');
-    // The options V8 sees are a fresh object: a getter could answer the check and V8 differently.
-    const passed: unknown[] = [length];
-    const options = args[1];
-    if (typeof options === 'object' && options !== null) {
-      const maxByteLength: unknown = (options as { maxByteLength?: unknown }).maxByteLength;
-      // It may grow to maxByteLength later without another constructor call: the rest is charged now.
-      if (maxByteLength !== undefined) {
-        const max = Number(maxByteLength);
-        check(max - length, 'new SharedArrayBuffer (maxByteLength)');
-        passed.push({ maxByteLength: max });
-      }
-    }
-    const target = new.target === BoundedSharedArrayBuffer ? OriginalSharedArrayBuffer : new.target;
-    return Reflect.construct(OriginalSharedArrayBuffer, passed, target) as object;
-  }
-  globals.SharedArrayBuffer = alike(BoundedSharedArrayBuffer, OriginalSharedArrayBuffer as unknown as Constructor);
-
-  for (const name of TYPED_ARRAYS) {
+  for (const name of TYPED_ARRAY_NAMES) {
     const Original = original[name]!;
     const bytesPerElement = Original.BYTES_PER_ELEMENT!;
     const Bounded = function (this: unknown, ...args: unknown[]): object {
