@@ -404,6 +404,13 @@ export class SimulatedKernel {
     return this.mappedPages * this.pageSize;
   }
 
+  /** Bytes of page memory the kernel holds: its chunks' buffers, the spare ones included. */
+  heldBytes(): number {
+    let buffers = this.spare.length;
+    for (const chunk of this.chunks) if (chunk !== undefined) buffers++;
+    return buffers * this.chunkPages * this.pageSize;
+  }
+
   /** A deep copy: the same pages (bytes copied), slots and counters (for time-travel snapshots). */
   clone(): SimulatedKernel {
     const copy = new SimulatedKernel(this.pageSize, this.memoryCap, {

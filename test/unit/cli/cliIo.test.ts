@@ -45,7 +45,7 @@ describe('CliError across bundles', () => {
     assert.ok(!(({ 'lmm-studio.cli-error': true } as object) instanceof CliError));
     assert.ok(!(({ [Symbol('lmm-studio.cli-error')]: true } as object) instanceof CliError));
     for (const value of [null, undefined, 0, 'CliError', Symbol.for('lmm-studio.cli-error')]) {
-      assert.ok(!((value as object) instanceof CliError), String(value));
+      assert.ok(!((value as unknown as object) instanceof CliError), String(value));
     }
   });
 
