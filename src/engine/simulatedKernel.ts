@@ -174,8 +174,8 @@ export class SimulatedKernel {
       return 0;
     }
     const slot = this.freeSlots.length > 0 ? popMin(this.freeSlots) : this.highWater++;
-    this.mapSlot(slot);
-    this.zeroPage(slot);
+    // A page of a new chunk buffer is zero already (and not yet faulted in: leave it so).
+    if (this.mapSlot(slot)) this.zeroPage(slot);
     this.mmapCalls++;
     this.mappedPages++;
     if (this.mappedPages > this.peakMappedPages) this.peakMappedPages = this.mappedPages;
@@ -208,21 +208,29 @@ export class SimulatedKernel {
     this.mappedPages--;
   }
 
-  /** Marks `slot` mapped, making its chunk (from a spare buffer when there is one) if need be. */
-  private mapSlot(slot: number): void {
+  /**
+   * Marks `slot` mapped, making its chunk (from a spare buffer when there is one) if need be.
+   * Whether the page's bytes may be other than zero (it was mapped before in this buffer).
+   */
+  private mapSlot(slot: number): boolean {
     const index = slot >>> this.chunkShift;
     let chunk = this.chunks[index];
     if (chunk === undefined) {
-      const bytes = this.spare.pop() ?? new Uint8Array(this.chunkPages * this.pageSize);
-      chunk = this.chunks[index] = new ArenaChunk(bytes, this.chunkPages);
+      const spare = this.spare.pop();
+      chunk = new ArenaChunk(spare ?? new Uint8Array(this.chunkPages * this.pageSize), this.chunkPages);
+      if (spare !== undefined) chunk.used.fill(1);
+      this.chunks[index] = chunk;
       this.chunkViews[index] = chunk.view;
-      this.chunkBytes[index] = bytes;
+      this.chunkBytes[index] = chunk.bytes;
     }
     const page = slot & (this.chunkPages - 1);
     if (chunk.mapped[page] === 0) {
       chunk.mapped[page] = 1;
       chunk.mappedCount++;
     }
+    const used = chunk.used[page] === 1;
+    chunk.used[page] = 1;
+    return used;
   }
 
   /** Marks `slot` unmapped; the chunk goes (its buffer to `spare`, room permitting) with its last page. */
@@ -430,6 +438,7 @@ export class SimulatedKernel {
       if (chunk === undefined) return;
       const twin = (copy.chunks[index] = new ArenaChunk(chunk.bytes.slice(), this.chunkPages));
       twin.mapped.set(chunk.mapped);
+      twin.used.set(chunk.used);
       twin.mappedCount = chunk.mappedCount;
       copy.chunkViews[index] = twin.view;
       copy.chunkBytes[index] = twin.bytes;
@@ -544,6 +553,8 @@ class ArenaChunk {
   readonly view: DataView;
   /** 1 where the chunk's page is mapped. */
   readonly mapped: Uint8Array;
+  /** 1 where the page was ever mapped in this buffer (so its bytes may not be zero). */
+  readonly used: Uint8Array;
   mappedCount = 0;
   /** Per-page views, made on first use (see SimulatedKernel.viewOfSlot). */
   readonly pages: (PageViews | undefined)[] = [];
@@ -554,6 +565,7 @@ class ArenaChunk {
   ) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.mapped = new Uint8Array(pages);
+    this.used = new Uint8Array(pages);
   }
 }
 
