@@ -244,7 +244,9 @@ export class RunController {
           return taken;
         },
         leakCheck: (check) => {
+          probeMark('check arrived', { step: check.event + 1, queued: pipeline.pending, steps: replay.steps });
           void pipeline.push(() => {
+            probeMark('check taken in');
             if (!broken && !active.cancelled) this.store.leakCheckDuringRun(run, check);
           });
         },
@@ -324,6 +326,7 @@ export class RunController {
   }
 
   checkLeaksNow(): boolean {
+    probeMark('check asked');
     const handle = this.active?.handle;
     return handle?.checkLeaksNow?.() ?? false;
   }
