@@ -4,6 +4,7 @@
  * host as a `webviewError` rather than thrown, so one bad message never stops the view.
  */
 import { parseHostToWebview, type HostToWebviewMessage } from '../../src/protocol/webviewMessages';
+import { HeapSnapshot } from '../../src/engine/heapSnapshot';
 import type { MemoryMapApp } from './app';
 
 /** Starts listening for the host's messages on `window`. */
@@ -30,7 +31,7 @@ export function handleHostMessage(app: MemoryMapApp, message: HostToWebviewMessa
     return;
   }
   if (message.type === 'runStarted') {
-    app.startRun(message.runId, message.pageSize, message.title, message.live, message.memoryCap);
+    app.startRun(message.runId, message.pageSize, message.title, message.live, message.memoryCap, message.keepSteps);
     return;
   }
   const model = app.model;
@@ -41,6 +42,9 @@ export function handleHostMessage(app: MemoryMapApp, message: HostToWebviewMessa
       break;
     case 'heapOps':
       app.ingest.push(message.batch);
+      return;
+    case 'heapWindow':
+      app.startWindow(message.firstStep, HeapSnapshot.fromWire(message.heap), message.fields);
       return;
     case 'leakCheck':
       model.addLeakCheck(message.step, message.leaks, message.site);

@@ -15,6 +15,7 @@ export function runIdOf(run: RunState): string {
 export class MemoryMapFeed {
   private run: RunState | undefined;
   private sentSites = 0;
+  /** The run's batches sent so far (counting those the host has since dropped from its window). */
   private sentBatches = 0;
   private sentLeakChecks = 0;
   /** The mid-run leak check last posted (a newer one goes out as the run goes on). */
@@ -48,15 +49,22 @@ export class MemoryMapFeed {
         title: run.label,
         live: run.status === 'running',
         memoryCap: heap.kernel.memoryCap,
+        ...(run.replay.eventsKeptSetting > 0 ? { keepSteps: run.replay.eventsKeptSetting } : {}),
       });
     }
     if (run.sites.length > this.sentSites) {
       out.push({ type: 'sites', runId, firstId: this.sentSites, sites: run.sites.slice(this.sentSites) });
       this.sentSites = run.sites.length;
     }
-    const batches = run.replay.batches;
-    for (; this.sentBatches < batches.length; this.sentBatches++)
-      out.push({ type: 'heapOps', runId, batch: batches[this.sentBatches]! });
+    const replay = run.replay;
+    let next = this.sentBatches - replay.batchesDropped;
+    if (next < 0 || (this.sentBatches === 0 && replay.windowStart > 0)) {
+      // Batches the webview has not had are gone from the host's window: it starts over at the window.
+      out.push(...windowMessages(run, runId));
+      next = 0;
+    }
+    for (; next < replay.batches.length; next++) out.push({ type: 'heapOps', runId, batch: replay.batches[next]! });
+    this.sentBatches = replay.batchesDropped + replay.batches.length;
     // A check made while the run goes on shows at once (after the ops up to its mark); the
     // report's list replaces it at the end (the webview keeps one check per step).
     const interim = run.interimLeakCheck;
@@ -71,8 +79,8 @@ export class MemoryMapFeed {
         out.push(leakCheckMessage(runId, checks[this.sentLeakChecks]!));
       // The check the run made when it ended is the report's leaks: it goes on the Leaked chart
       // and the timeline at the run's last step, like the checks the harness made.
-      // (Not when the map keeps only the start of the run: that step is not on its timeline.)
-      if (run.kind === 'harness' && run.report && run.replay.steps > 0 && !run.replay.truncated) {
+      // (The map's window always ends at the run's last step.)
+      if (run.kind === 'harness' && run.report && run.replay.steps > 0 && run.replay.keptSteps > 0) {
         const last = run.replay.steps - 1;
         out.push({ type: 'leakCheck', runId, step: last, leaks: leakCounts(run.report.leaks) });
       }
@@ -91,6 +99,11 @@ export class MemoryMapFeed {
   resync(run: RunState | undefined, runId: string, fromStep: number): HostToWebviewMessage[] {
     if (run === undefined || runIdOf(run) !== runId) return [];
     const out: HostToWebviewMessage[] = [];
+    // Steps before the host's window are gone: the webview starts over at the window's first step.
+    if (fromStep < run.replay.windowStart) {
+      out.push(...windowMessages(run, runId));
+      fromStep = run.replay.windowStart;
+    }
     for (const batch of run.replay.batches) {
       const end = batch.firstStep + batch.count;
       // A batch that ends where the webview is may still carry writes made after its last
@@ -107,26 +120,34 @@ export class MemoryMapFeed {
   }
 }
 
+/** The window's first heap and nothing else: the kept batches follow it. */
+function windowMessages(run: RunState, runId: string): HostToWebviewMessage[] {
+  const replay = run.replay;
+  const snapshot = replay.windowSnapshot;
+  if (replay.windowStart === 0 || snapshot === undefined) return [];
+  return [{ type: 'heapWindow', runId, firstStep: replay.windowStart, heap: snapshot.toWire(), fields: replay.structFields }];
+}
+
 /**
- * When the map keeps only the start of a run (`lmm.eventsKept`), it says so: its timeline ends
- * where the kept operations end, while the trees and the report show the run's end.
+ * When the map keeps only the last part of a run (`lmm.eventsKept`), it says so: its timeline
+ * begins at the window's first step and ends at the run's last, as the trees and the report do.
  */
 export function keptNote(run: RunState): string | undefined {
   const replay = run.replay;
   if (!replay.truncated || replay.keptSteps >= replay.steps) return undefined;
   const n = (value: number) => value.toLocaleString('en-US');
-  return `the map holds the first ${n(replay.keptSteps)} of ${n(replay.steps)} operations (lmm.eventsKept); the trees and the report show the run's end`;
+  return `the map shows the last ${n(replay.keptSteps)} of ${n(replay.steps)} operations (lmm.eventsKept)`;
 }
 
 /**
- * The Memory Map tab's title: the map's own timeline stops where `lmm.eventsKept` cut the run,
- * so while a run goes past it (and after) the tab says how much of the run the map holds.
+ * The Memory Map tab's title: once a run goes past `lmm.eventsKept` operations the map's
+ * timeline begins part way through it, and the tab says how much of the run the map holds.
  */
 export function memoryMapTitle(base: string, run: RunState | undefined): string {
   const replay = run?.replay;
   if (!replay || !replay.truncated || replay.keptSteps >= replay.steps) return base;
   const n = (value: number) => value.toLocaleString('en-US');
-  return `${base} (first ${n(replay.keptSteps)} of ${n(replay.steps)} operations)`;
+  return `${base} (last ${n(replay.keptSteps)} of ${n(replay.steps)} operations)`;
 }
 
 function leakCheckMessage(runId: string, check: ReportLeakCheck): HostToWebviewMessage {
