@@ -70,7 +70,7 @@ const LEAK: ReportLeak = {
   struct: 'page_t',
   blocks: 2,
   bytes: 3000,
-  site: { file: '/ws/students.lmm.ts', line: 12, column: 3, function: 'main' },
+  site: { file: '/ws/students.lmm.ts', line: 12, column: 3 },
   stack: [],
   suppressed: false,
 };
