@@ -265,7 +265,45 @@ export class HeapTimeline {
         break;
       }
     }
-    if (keep === 0) return;
+    if (keep > 0) this.dropSnapshotsBefore(keep);
+  }
+
+  /**
+   * Begins a snapshot of the heap after the last step appended, unless one is there already: a
+   * window may begin after this step later (`slideTo`). The host marks the batches after which it
+   * took its own, so that the webview's window can begin exactly where the host's does.
+   */
+  snapshotNow(): void {
+    const last = this.length - 1;
+    if (this.snapshotSteps[this.snapshotSteps.length - 1] === last) return;
+    if (this.pending !== null) {
+      if (this.pendingStep === last) return;
+      this.finishSnapshot();
+    }
+    this.beginSnapshot();
+  }
+
+  /**
+   * Drops the steps before `firstStep`: the window then begins at the snapshot of step
+   * `firstStep − 1` (`snapshotNow`), or at the newest one before it when there is none.
+   */
+  slideTo(firstStep: number): void {
+    if (firstStep <= this.firstStep || firstStep > this.length) return;
+    if (this.pending !== null && this.pendingStep <= firstStep - 1) this.finishSnapshot();
+    const steps = this.snapshotSteps;
+    let keep = 0;
+    for (let i = steps.length - 1; i > 0; i--) {
+      if (steps[i]! <= firstStep - 1) {
+        keep = i;
+        break;
+      }
+    }
+    if (keep > 0) this.dropSnapshotsBefore(keep);
+  }
+
+  /** Drops the snapshots before index `keep` and every step before the one at `keep`. */
+  private dropSnapshotsBefore(keep: number): void {
+    const steps = this.snapshotSteps;
     for (let i = 0; i < keep; i++) {
       this.snapshotBytes -= this.snapshots[i]!.byteLength;
       if (this.restored === this.snapshots[i]) this.restored = null;

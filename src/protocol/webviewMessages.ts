@@ -13,9 +13,10 @@
  *    as the worker produces it; the webview replays them on its own engine, so addresses match.
  * 4. A new run starts with `runStarted` again (new `runId`); the webview drops the old one.
  * 5. When the host keeps only the last `lmm.eventsKept` operations of a run, `heapWindow` (the heap
- *    just before the first kept step) comes before the kept batches; a live webview then slides its
- *    own window as batches arrive (`runStarted.keepSteps`), and one that fell behind the host's
- *    window (a resync, or batches the host no longer holds) gets `heapWindow` and the batches again.
+ *    just before the first kept step) comes before the kept batches; during a live run `heapOps`
+ *    say where the host took snapshots and where its window begins, and the webview's window
+ *    follows (the same first step); one that fell behind the host's window (a resync, or batches
+ *    the host no longer holds) gets `heapWindow` and the batches again.
  * Messages carrying a `runId` that is not the current run are ignored by both sides.
  *
  * Only this module (types, validators) is shared; it imports neither `vscode` nor Node nor the DOM.
@@ -89,8 +90,6 @@ export type HostToWebviewMessage =
       title: string;
       live: boolean;
       memoryCap?: number;
-      /** The map keeps about the last this many steps (`lmm.eventsKept`) and slides as the run goes on; unset: all. */
-      keepSteps?: number;
     }
   /**
    * The map's window begins at step `firstStep`: `heap` is the heap after step `firstStep − 1`
@@ -101,8 +100,12 @@ export type HostToWebviewMessage =
   | { type: 'heapWindow'; runId: string; firstStep: number; heap: SnapshotWire; fields: RecordedField[][] }
   /** Site table entries `firstId`, `firstId + 1`, … (site id = index used in `HeapOpBatch.site`), innermost frame of each. */
   | { type: 'sites'; runId: string; firstId: number; sites: SourceSite[] }
-  /** The next batch of heap operations; `batch.firstStep` must equal the steps received so far (else the webview posts `resyncRequest`). */
-  | { type: 'heapOps'; runId: string; batch: HeapOpBatch }
+  /**
+   * The next batch of heap operations; `batch.firstStep` must equal the steps received so far (else the webview posts `resyncRequest`).
+   * `snapshotAfter`: the host keeps a snapshot of the heap after this batch (its window may begin there later: the webview takes one too).
+   * `windowStart`: the host's window now begins at that step: once this batch is in, the webview drops the steps before it.
+   */
+  | { type: 'heapOps'; runId: string; batch: HeapOpBatch; snapshotAfter?: boolean; windowStart?: number }
   /** A leak check at `step` (`mm_leak_check()`, or `requested` by Check Leaks Now; sent as it runs and again from the report), for the Leaks chart and a timeline marker. */
   | { type: 'leakCheck'; runId: string; step: number; site?: SourceSite; leaks: LeakCount[]; requested?: boolean }
   /** The run is over (no more `heapOps`); `message` explains a failure or stop. */
@@ -468,7 +471,6 @@ export function parseHostToWebview(value: unknown): Parsed<HostToWebviewMessage>
       case 'runStarted': {
         const pageSize = int(o, 'pageSize', p, 1);
         const memoryCap = optional(o, 'memoryCap', () => int(o, 'memoryCap', p, 0));
-        const keepSteps = optional(o, 'keepSteps', () => int(o, 'keepSteps', p, 1));
         const message: HostToWebviewMessage = {
           type,
           runId: str(o, 'runId', p, 200),
@@ -477,7 +479,6 @@ export function parseHostToWebview(value: unknown): Parsed<HostToWebviewMessage>
           live: bool(o, 'live', p),
         };
         if (memoryCap !== undefined) message.memoryCap = memoryCap;
-        if (keepSteps !== undefined) message.keepSteps = keepSteps;
         return ok(message);
       }
       case 'heapWindow': {
@@ -501,8 +502,18 @@ export function parseHostToWebview(value: unknown): Parsed<HostToWebviewMessage>
           sites: sites.map((s, i) => site(s, `${p}.sites[${i}]`)),
         });
       }
-      case 'heapOps':
-        return ok({ type, runId: str(o, 'runId', p, 200), batch: parseHeapOpBatch(o['batch'], `${p}.batch`) });
+      case 'heapOps': {
+        const message: HostToWebviewMessage = {
+          type,
+          runId: str(o, 'runId', p, 200),
+          batch: parseHeapOpBatch(o['batch'], `${p}.batch`),
+        };
+        const snapshotAfter = optional(o, 'snapshotAfter', () => bool(o, 'snapshotAfter', p));
+        const windowStart = optional(o, 'windowStart', () => int(o, 'windowStart', p));
+        if (snapshotAfter !== undefined) message.snapshotAfter = snapshotAfter;
+        if (windowStart !== undefined) message.windowStart = windowStart;
+        return ok(message);
+      }
       case 'leakCheck': {
         const s = optional(o, 'site', () => site(o['site'], `${p}.site`));
         const requested = optional(o, 'requested', () => bool(o, 'requested', p));

@@ -159,7 +159,7 @@ describe('Memory Map webview: a run longer than lmm.eventsKept (headless Chromiu
     assertNoProblems(host);
   });
 
-  it('during a live run: slides its own window, keeps its memory bounded, and a resync mid-slide starts over at the host’s window', async () => {
+  it('during a live run: slides its window with the host’s, keeps its memory bounded, and a resync mid-slide starts over at the host’s window', async () => {
     await freshPage();
     const { batches, run: recorded } = longRun(12_000);
     const { replay, run, feed } = hostOf();
@@ -179,6 +179,7 @@ describe('Memory Map webview: a run longer than lmm.eventsKept (headless Chromiu
     const length = await hookValue<number>(host, 'length');
     assert.equal(length, 6000);
     assert.ok(first > 0, 'the live map slid');
+    assert.equal(first, replay.windowStart, 'the same window as the host’s (the tab title and the header agree)');
     assert.ok(length - first >= KEPT && length - first < KEPT + KEPT / 4 + 100, `${length - first} steps held`);
     assert.ok(most <= 8, `${most} snapshots held`);
     assert.match(await hookValue<string>(host, 'windowNote'), /^showing the last [\d,]+ of 6,000 operations/);
@@ -205,6 +206,7 @@ describe('Memory Map webview: a run longer than lmm.eventsKept (headless Chromiu
     }
     await waitForLength(host, 12_000);
     const end = await hookValue<number>(host, 'firstStep');
+    assert.equal(end, replay.windowStart);
     assert.ok(12_000 - end >= KEPT && 12_000 - end < KEPT + KEPT / 4 + 100, `${12_000 - end} steps held after the resync`);
     for (const step of [end - 1, end, 11_999]) {
       await hookCall(host, 'setStepNow', step);

@@ -205,16 +205,9 @@ export class MemoryMapApp {
 
   // ---------------------------------------------------------------- run lifecycle
 
-  startRun(
-    runId: string,
-    pageSize: number,
-    title: string,
-    live: boolean,
-    memoryCap: number | undefined,
-    keepSteps?: number,
-  ): void {
+  startRun(runId: string, pageSize: number, title: string, live: boolean, memoryCap: number | undefined): void {
     this.ingest.clear();
-    this.model = new RunModel(runId, pageSize, title, live, memoryCap, keepSteps);
+    this.model = new RunModel(runId, pageSize, title, live, memoryCap);
     this.beforeWindowNotice = '';
     this.reportedDivergences = 0;
     this.step = -1;
@@ -255,6 +248,17 @@ export class MemoryMapApp {
     this.selectedTarget = null;
     this.map.clearSelection();
     this.queueRender();
+  }
+
+  /**
+   * After a batch the host marked: snapshot the heap where the host did (its window may begin
+   * there), and drop the steps before the host's window, so both hold the same steps.
+   */
+  followHostWindow(snapshotAfter: boolean, windowStart: number | undefined): void {
+    const model = this.model;
+    if (!model) return;
+    if (snapshotAfter) model.timeline.snapshotNow();
+    if (windowStart !== undefined && windowStart > model.firstStep) model.slideTo(windowStart);
   }
 
   setStructColors(structColors: Record<string, string>): void {

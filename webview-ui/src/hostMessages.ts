@@ -31,7 +31,7 @@ export function handleHostMessage(app: MemoryMapApp, message: HostToWebviewMessa
     return;
   }
   if (message.type === 'runStarted') {
-    app.startRun(message.runId, message.pageSize, message.title, message.live, message.memoryCap, message.keepSteps);
+    app.startRun(message.runId, message.pageSize, message.title, message.live, message.memoryCap);
     return;
   }
   const model = app.model;
@@ -40,9 +40,16 @@ export function handleHostMessage(app: MemoryMapApp, message: HostToWebviewMessa
     case 'sites':
       model.addSites(message.firstId, message.sites);
       break;
-    case 'heapOps':
-      app.ingest.push(message.batch);
+    case 'heapOps': {
+      const { snapshotAfter, windowStart } = message;
+      // Once the batch is in: a snapshot where the host took one, and the host's window start.
+      const then =
+        snapshotAfter === true || windowStart !== undefined
+          ? () => app.followHostWindow(snapshotAfter === true, windowStart)
+          : undefined;
+      app.ingest.push(message.batch, then);
       return;
+    }
     case 'heapWindow':
       app.startWindow(message.firstStep, HeapSnapshot.fromWire(message.heap), message.fields);
       return;

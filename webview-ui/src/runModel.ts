@@ -58,8 +58,6 @@ export class RunModel {
     readonly title: string,
     live: boolean,
     private readonly memoryCap?: number,
-    /** Keep about the last this many steps while the run goes on (the host's `lmm.eventsKept`). */
-    private readonly keepSteps?: number,
   ) {
     this.timeline = this.newTimeline();
     this.state = live ? 'running' : 'finished';
@@ -69,7 +67,6 @@ export class RunModel {
     return new HeapTimeline(this.pageSize, {
       snapshotBudgetBytes: TIME_TRAVEL_BUDGET_BYTES,
       ...(this.memoryCap === undefined ? {} : { memoryCap: this.memoryCap }),
-      ...(this.keepSteps === undefined ? {} : { keepSteps: this.keepSteps }),
       ...(start === undefined ? {} : { start }),
     });
   }
@@ -90,6 +87,12 @@ export class RunModel {
     for (const family of families) {
       this.structs[family.id] = { name: family.name, size: family.structSize, fields: fields[family.id] ?? [] };
     }
+    this.dropBeforeWindow();
+  }
+
+  /** Drops the steps before `firstStep` (the host's window moved on during a live run). */
+  slideTo(firstStep: number): void {
+    this.timeline.slideTo(firstStep);
     this.dropBeforeWindow();
   }
 
@@ -184,9 +187,7 @@ export class RunModel {
       const fields = batch.fields?.[registers - 1] ?? [];
       if (batch.c[i]! >= 0) this.structs[batch.c[i]!] = { name: name ?? `family ${batch.c[i]}`, size: batch.a[i]!, fields };
     }
-    const first = this.timeline.firstStep;
     this.timeline.append(batch);
-    if (this.timeline.firstStep !== first) this.dropBeforeWindow();
     return true;
   }
 

@@ -132,6 +132,11 @@ export class HeapReplay {
     return this.snapshots[0];
   }
 
+  /** True when a snapshot of this heap began right after step `step` (a window may begin after it). */
+  snapshotAfter(step: number): boolean {
+    return (this.pending !== null && this.pendingStep === step) || this.snapshotSteps.includes(step);
+  }
+
   /** Snapshots held, the one being taken included (for tests: it must stay bounded). */
   get snapshotCount(): number {
     let count = this.pending ? 1 : 0;

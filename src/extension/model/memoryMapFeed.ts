@@ -4,6 +4,7 @@
  * run goes on. It remembers how far each part was sent, so nothing is posted twice or skipped.
  * Free of vscode: the panel only posts what this returns.
  */
+import type { HeapOpBatch } from '../../engine/heapOps';
 import type { HostToWebviewMessage, LeakCount, RunReportJson } from '../../protocol/webviewMessages';
 import { LEAK_KINDS, type ReportLeak, type ReportLeakCheck } from '../../protocol/runReportSchema';
 import type { RunState } from './runState';
@@ -49,7 +50,6 @@ export class MemoryMapFeed {
         title: run.label,
         live: run.status === 'running',
         memoryCap: heap.kernel.memoryCap,
-        ...(run.replay.eventsKeptSetting > 0 ? { keepSteps: run.replay.eventsKeptSetting } : {}),
       });
     }
     if (run.sites.length > this.sentSites) {
@@ -63,7 +63,11 @@ export class MemoryMapFeed {
       out.push(...windowMessages(run, runId));
       next = 0;
     }
-    for (; next < replay.batches.length; next++) out.push({ type: 'heapOps', runId, batch: replay.batches[next]! });
+    const from = out.length;
+    for (; next < replay.batches.length; next++) out.push(heapOpsMessage(run, runId, replay.batches[next]!));
+    // The last batch sent says where the host's window begins (the webview's follows it).
+    const last = out[out.length - 1];
+    if (out.length > from && last?.type === 'heapOps' && replay.windowStart > 0) last.windowStart = replay.windowStart;
     this.sentBatches = replay.batchesDropped + replay.batches.length;
     // A check made while the run goes on shows at once (after the ops up to its mark); the
     // report's list replaces it at the end (the webview keeps one check per step).
@@ -109,7 +113,7 @@ export class MemoryMapFeed {
       // A batch that ends where the webview is may still carry writes made after its last
       // operation (a writes-only batch always does): the webview needs them for that step's bytes.
       const writesAfterLastStep = end === fromStep && (batch.writes?.count ?? 0) > 0;
-      if (end > fromStep || writesAfterLastStep) out.push({ type: 'heapOps', runId, batch });
+      if (end > fromStep || writesAfterLastStep) out.push(heapOpsMessage(run, runId, batch));
     }
     return out;
   }
@@ -118,6 +122,13 @@ export class MemoryMapFeed {
   reset(): void {
     this.run = undefined;
   }
+}
+
+/** A batch for the webview, saying when the host took a snapshot after it (a window may begin there). */
+function heapOpsMessage(run: RunState, runId: string, batch: HeapOpBatch): HostToWebviewMessage {
+  const message: HostToWebviewMessage = { type: 'heapOps', runId, batch };
+  if (run.replay.snapshotAfter(batch.firstStep + batch.count - 1)) message.snapshotAfter = true;
+  return message;
 }
 
 /** The window's first heap and nothing else: the kept batches follow it. */

@@ -4,6 +4,7 @@ import { HeapSnapshot } from '../../../src/engine/heapSnapshot';
 import { HeapTimeline } from '../../../src/engine/heapTimeline';
 import { LmmHeap } from '../../../src/engine/lmmHeap';
 import { HeapReplay } from '../../../src/extension/model/heapReplay';
+import { workloadFromHarnessBatches } from '../../../src/policies/harnessWorkload';
 import { heapImage } from '../../support/heapImage';
 import { prng, recordWritingRun } from '../../support/writingRun';
 
@@ -225,5 +226,51 @@ describe('host replay: the window it keeps for the Memory Map', () => {
     assert.deepEqual([replay.batches.length, replay.snapshotCount, replay.keptSteps], [0, 0, 0]);
     assert.equal(replay.truncated, true);
     assert.equal(heapImage(replay.heap), images[images.length - 1], 'its heap stays for the trees');
+  });
+});
+
+describe('host replay: a window replayed under another policy', () => {
+  it('registers the structs first (their Register steps may be before the window), then the kept allocations and frees', () => {
+    const { batches } = recordWritingRun(2000, 4);
+    const replay = new HeapReplay({ pageSize: 4096, eventsKept: 300 });
+    for (const batch of batches) replay.apply(batch);
+    assert.ok(replay.windowStart > 1000);
+    const ops = (list: HeapOpBatch[]) =>
+      workloadFromHarnessBatches(
+        'w',
+        list.map((ops) => ({ pageSize: 4096, ops, sites: [] })),
+      ).length;
+    assert.equal(ops(replay.batches), 0, 'without its struct, no allocation of the window counts');
+    const kept = replay.batchesForReplay();
+    assert.equal(kept[0]!.kind[0], HeapOpKind.Register);
+    let allocations = 0;
+    for (const batch of replay.batches) {
+      for (let i = 0; i < batch.count; i++) if (batch.kind[i] === HeapOpKind.Alloc && batch.c[i] !== 0) allocations++;
+    }
+    const replayed = ops(kept);
+    assert.ok(replayed >= allocations, `${replayed} operations: every allocation of the window, and the frees of its own blocks`);
+    assert.ok(replayed <= replay.keptSteps);
+  });
+});
+
+describe('heap timeline: a window that follows the host’s', () => {
+  it('snapshots where it is told and slides to exactly the step it is told, each kept step the run’s heap', () => {
+    const { batches, images } = recordWritingRun(900, 6);
+    const window = new HeapTimeline(4096, { snapshotEvery: 100_000 });
+    const host = new HeapReplay({ pageSize: 4096, eventsKept: 150 });
+    for (const batch of batches) {
+      host.apply(batch);
+      window.append(batch);
+      if (host.snapshotAfter(batch.firstStep + batch.count - 1)) window.snapshotNow();
+      window.slideTo(host.windowStart);
+      assert.equal(window.firstStep, host.windowStart, 'the same first step as the host’s window');
+    }
+    assert.ok(window.firstStep > 600);
+    assert.ok(window.snapshotInfo().count <= 8, `${window.snapshotInfo().count} snapshots`);
+    for (let step = window.firstStep - 1; step < images.length; step++) {
+      assert.equal(heapImage(window.heapAt(step)), images[step], `the heap after step ${step}`);
+    }
+    window.slideTo(window.firstStep - 5);
+    assert.equal(window.firstStep, host.windowStart, 'a window never slides back');
   });
 });

@@ -27,8 +27,6 @@ describe('the Memory Map keeps the last lmm.eventsKept operations of a run, and 
     for (const batch of batches(10, 100)) replay.apply(batch);
     const feed = new MemoryMapFeed();
     const live = feed.update(run);
-    const started = live[0];
-    assert.equal(started?.type === 'runStarted' ? started.keepSteps : undefined, 250, 'the webview slides by the same window');
     const window = live.find((m) => m.type === 'heapWindow');
     assert.equal(window?.type === 'heapWindow' ? window.firstStep : -1, replay.windowStart);
     const ops = live.filter((m) => m.type === 'heapOps');
@@ -99,12 +97,20 @@ describe('the Memory Map keeps the last lmm.eventsKept operations of a run, and 
       replay.apply(batch);
       assert.deepEqual(steps(feed.update(run)), [batch.firstStep], 'one new batch, even as the host’s window slides');
     }
+    // Each batch says whether the host took a snapshot after it; the last one sent, where the host's window begins.
+    replay.apply(all[4]!);
+    const marked = feed.update(run);
+    assert.equal(marked.length, 1);
+    const message = marked[0]!;
+    assert.ok(message.type === 'heapOps');
+    assert.equal(message.windowStart, replay.windowStart);
+    assert.equal(message.snapshotAfter, true, 'batches of 100 after a snapshot every 63 steps: one after each');
     // Five batches while the map was not updated: more than the host's window holds.
-    for (const batch of all.slice(4, 9)) replay.apply(batch);
+    for (const batch of all.slice(5, 10)) replay.apply(batch);
     assert.deepEqual(steps(feed.update(run)), [`window ${replay.windowStart}`, ...replay.batches.map((b) => b.firstStep)]);
     assert.deepEqual(steps(feed.update(run)), [], 'nothing twice');
     // A webview that reloads mid-slide asks from a step the host no longer has.
-    replay.apply(all[9]!);
+    replay.apply(all[10]!);
     feed.update(run);
     const resent = feed.resync(run, 'run-' + run.id, 150);
     assert.deepEqual(steps(resent), [`window ${replay.windowStart}`, ...replay.batches.map((b) => b.firstStep)]);
