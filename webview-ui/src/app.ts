@@ -11,7 +11,8 @@ import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
-import { HeapOpKind } from '../../src/engine/heapOps';
+import { HeapOpKind, type RecordedField } from '../../src/engine/heapOps';
+import type { HeapSnapshot } from '../../src/engine/heapSnapshot';
 import type { WebviewToHostMessage } from '../../src/protocol/webviewMessages';
 import { ChartsView, blockCount, bytes, count } from './chartsView';
 import { el } from './dom';
@@ -127,6 +128,10 @@ export class MemoryMapApp {
     attrs: { 'aria-live': 'polite' },
   });
   private readonly legend = el('div', { className: 'legend', attrs: { 'aria-label': 'Legend' } });
+  /** "showing the last N of M operations" while the map holds only the end of the run, and why a step cannot be shown. */
+  readonly windowNote = el('span', { className: 'window-note', attrs: { 'aria-live': 'polite' } });
+  /** A step asked for before the window (a link, a key, the host): said until the next move. */
+  private beforeWindowNotice = '';
   readonly timeline = new TimelineView(
     (s, continuous) => this.setStep(s, continuous),
     (s) => this.hoverStep(s),
@@ -166,7 +171,7 @@ export class MemoryMapApp {
     root: HTMLElement,
     readonly post: (message: WebviewToHostMessage) => void,
   ) {
-    const header = el('header', { className: 'toolbar' }, this.title, this.stateBadge, this.totals, this.legend);
+    const header = el('header', { className: 'toolbar' }, this.title, this.stateBadge, this.totals, this.windowNote, this.legend);
     // The Block panel follows keyboard selection on the map: screen readers announce it.
     this.panels[0]!.panel.setAttribute('aria-live', 'polite');
     for (const p of this.panels) this.tabs.append(p.header, p.panel);
@@ -203,6 +208,7 @@ export class MemoryMapApp {
   startRun(runId: string, pageSize: number, title: string, live: boolean, memoryCap: number | undefined): void {
     this.ingest.clear();
     this.model = new RunModel(runId, pageSize, title, live, memoryCap);
+    this.beforeWindowNotice = '';
     this.reportedDivergences = 0;
     this.step = -1;
     this.lastPostedStep = -2;
@@ -219,6 +225,40 @@ export class MemoryMapApp {
     this.timeline.leakCheckOrigin.clear();
     this.title.textContent = title;
     this.queueRender();
+  }
+
+  /**
+   * The host keeps only the last part of the run: the timeline starts over at its window (the heap
+   * after step `firstStep − 1`); the batches from `firstStep` on follow. Follows the run's end.
+   */
+  startWindow(firstStep: number, snapshot: HeapSnapshot, fields: RecordedField[][]): void {
+    const model = this.model;
+    if (!model) return;
+    this.ingest.clear();
+    model.startWindow(firstStep, snapshot, fields);
+    this.step = model.length - 1;
+    this.timeline.following = true;
+    this.lastPostedStep = -2;
+    this.lastPeakKey = '';
+    this.lastCallTreeKey = '';
+    this.lastCompareKey = '';
+    this.comparePair = { a: -1, b: -1 };
+    this.hoverKey = '';
+    this.hoverTarget = null;
+    this.selectedTarget = null;
+    this.map.clearSelection();
+    this.queueRender();
+  }
+
+  /**
+   * After a batch the host marked: snapshot the heap where the host did (its window may begin
+   * there), and drop the steps before the host's window, so both hold the same steps.
+   */
+  followHostWindow(snapshotAfter: boolean, windowStart: number | undefined): void {
+    const model = this.model;
+    if (!model) return;
+    if (snapshotAfter) model.timeline.snapshotNow();
+    if (windowStart !== undefined && windowStart > model.firstStep) model.slideTo(windowStart);
   }
 
   setStructColors(structColors: Record<string, string>): void {
@@ -277,8 +317,15 @@ export class MemoryMapApp {
   setStep(next: number, continuous = false): void {
     const model = this.model;
     if (!model) return;
+    if (next < model.firstStep - 1 && model.length > 0) {
+      // Not clamped to the window's start: that heap is not the one asked for.
+      this.beforeWindowNotice = `step ${stepNumber(next)} is before the window: the map keeps only steps ${stepNumber(model.firstStep)} to ${stepNumber(model.length - 1)}`;
+      this.queueRender();
+      return;
+    }
+    this.beforeWindowNotice = '';
     this.stepMovedByUser = true;
-    this.step = Math.max(-1, Math.min(model.length - 1, next));
+    this.step = Math.max(model.firstStep - 1, Math.min(model.length - 1, next));
     this.timeline.following = this.step === model.length - 1;
     if (continuous && this.stats.lastHeapAtMs > SLOW_TRAVEL_MS) {
       // While a drag or a held key moves on, show where it is (timeline, charts) at once, and
@@ -415,7 +462,8 @@ export class MemoryMapApp {
       this.stacked.show(model, -1);
       return;
     }
-    if (this.step < 0 || this.step >= model.length) this.step = model.length - 1;
+    // A step the window slid past (a live run) is gone: show the run's end.
+    if (this.step < model.firstStep - 1 || this.step >= model.length) this.step = model.length - 1;
     const step = this.step;
     this.map.element.classList.remove('catching-up');
     const heapStarted = performance.now();
@@ -431,9 +479,21 @@ export class MemoryMapApp {
     this.charts.show(model, step);
     this.stacked.show(model, step);
     const s = model.timeline.series;
+    const at = model.timeline.seriesIndex(step);
+    // Before the window's first step (its first heap, or before any step) no series holds the values: the heap does.
+    const shown =
+      step >= model.firstStep
+        ? { pages: s.pages[at]!, app: s.appMemory[at]!, mapped: s.mappedBytes[at]! }
+        : {
+            pages: heap.families.reduce((n, f) => n + f.counters.pages, 0),
+            app: heap.appMemory,
+            mapped: heap.kernel.mappedBytes(),
+          };
     this.stateBadge.textContent = model.state + (this.ingest.busy ? ' (loading)' : '');
-    this.totals.textContent = `${count(s.pages[step]!)} ${s.pages[step] === 1 ? 'page' : 'pages'} · ${bytes(s.appMemory[step]!)} application memory · ${bytes(
-      s.mappedBytes[step]!,
+    const note = [model.windowNote, this.beforeWindowNotice].filter(Boolean).join(' · ');
+    if (this.windowNote.textContent !== note) this.windowNote.textContent = note;
+    this.totals.textContent = `${count(shown.pages)} ${shown.pages === 1 ? 'page' : 'pages'} · ${bytes(shown.app)} application memory · ${bytes(
+      shown.mapped,
     )} mapped${lastCheckText(model)}${
       model.endMessage ? ` · ${model.endMessage}` : ''
     }${model.timeline.divergences.length ? ` · replay diverged from the run at step ${model.timeline.divergences[0]! + 1}` : ''}`;
@@ -531,7 +591,8 @@ export class MemoryMapApp {
       }
       case 5: {
         // A comparison scans the steps up to B: redo it only when A, B or the run changes.
-        const pair = this.comparePair.b < 0 ? { a: -1, b: step } : this.comparePair;
+        // A defaults to the start of what the timeline holds (the run's, or the window's first heap).
+        const pair = this.comparePair.b < 0 ? { a: model.firstStep - 1, b: step } : this.comparePair;
         const shown = this.timeline.comparePair;
         if (!shown || shown.a !== pair.a || shown.b !== pair.b) {
           this.timeline.comparePair = pair;
@@ -556,8 +617,9 @@ export class MemoryMapApp {
         break;
       }
       case 6: {
-        // The report is set once per run: draw its rows once, not at every step.
-        const key = `${model.runId}:${model.report ? 1 : 0}:${model.suppressible}`;
+        // The report is set once per run, the errors so far a few times a second at most: drawn
+        // when they change, not at every step.
+        const key = `${model.runId}:${model.report ? 1 : 0}:${model.suppressible}:${model.errorsSoFar?.version ?? 0}:${model.state}`;
         if (key !== this.lastFindingsKey) {
           this.lastFindingsKey = key;
           renderFindings(container, model, model.suppressible, this.suppressRequests, this.findingLinks);

@@ -149,7 +149,7 @@ export class StackedChartsView {
     const model = this.model;
     const plotWidth = this.paneWidth() - VALUE_AXIS_WIDTH;
     if (!model || model.length === 0 || x < VALUE_AXIS_WIDTH || plotWidth <= 0) return -1;
-    return Math.min(model.length - 1, Math.floor(((x - VALUE_AXIS_WIDTH) / plotWidth) * model.length));
+    return model.stepAtFraction((x - VALUE_AXIS_WIDTH) / plotWidth);
   }
 
   draw(): void {
@@ -177,7 +177,7 @@ export class StackedChartsView {
       }
       // The stacks change only as the run grows (a new sample) or the width or colours change:
       // every other redraw (a step, the crosshair) copies them and draws the lines on top.
-      const key = `${model.runId}:${model.length}:${breakdown.sampleSteps.length}:${breakdown.every}:${width}:${ratio}:${this.colorsVersion}`;
+      const key = `${model.runId}:${model.firstStep}:${model.length}:${breakdown.sampleSteps.length}:${breakdown.every}:${width}:${ratio}:${this.colorsVersion}`;
       if (key !== pane.plotKey) {
         pane.plotKey = key;
         pane.series =
@@ -251,7 +251,6 @@ export class StackedChartsView {
     breakdown: MemoryBreakdown,
     colors: MapColors,
   ): void {
-    const length = model.length;
     const plotX = VALUE_AXIS_WIDTH;
     const plotWidth = width - VALUE_AXIS_WIDTH;
     const series = pane.series;
@@ -259,7 +258,7 @@ export class StackedChartsView {
     const columns: number[] = [];
     let max = 0;
     for (let c = 0; c < plotWidth; c++) {
-      const sample = breakdown.sampleAt(Math.floor(((c + 0.5) / plotWidth) * length));
+      const sample = breakdown.sampleAt(model.stepAtFraction((c + 0.5) / plotWidth));
       columns.push(sample);
       if (sample < 0) continue;
       let total = 0;
@@ -285,7 +284,7 @@ export class StackedChartsView {
     const smallFont = colors.font.replace(/^\S+/, '10px');
     ctx.font = smallFont;
     drawValueAxis(ctx, colors, 0, 0, bytes(max), PLOT_HEIGHT);
-    drawStepAxis(ctx, colors, plotX, PLOT_HEIGHT, plotWidth, length);
+    drawStepAxis(ctx, colors, plotX, PLOT_HEIGHT, plotWidth, model.span, model.firstStep);
   }
 
   /** The current step, the crosshair and the legend's values. */
@@ -302,8 +301,8 @@ export class StackedChartsView {
     const plotWidth = width - VALUE_AXIS_WIDTH;
     const series = pane.series;
     const smallFont = colors.font.replace(/^\S+/, '10px');
-    if (this.step >= 0) {
-      const cx = plotX + Math.floor(((this.step + 0.5) / length) * plotWidth) + 0.5;
+    if (this.step >= model.firstStep) {
+      const cx = plotX + Math.floor(model.fractionOf(this.step) * plotWidth) + 0.5;
       ctx.strokeStyle = colors.selection;
       ctx.beginPath();
       ctx.moveTo(cx, 0);
@@ -326,9 +325,10 @@ export class StackedChartsView {
         plotWidth,
         PLOT_HEIGHT,
         this.hoverStep,
-        length,
+        model.span,
         `step ${stepNumber(this.hoverStep)}: ${bytes(total)}`,
         smallFont,
+        model.firstStep,
       );
     }
     this.renderLegend(pane, values, sampledStep);
