@@ -8,7 +8,8 @@
  *   of `lmm trace`'s own work in this process (read, parse, replay, output);
  * - whole process: `node bin/lmm.js trace FILE > /dev/null`, wall time and peak RSS;
  * - start: the whole process on a 3-line trace, against `node -e 0`;
- * - bookkeeping outside the page bytes per live block (~1,000 and ~100,000 live).
+ * - bookkeeping outside the page memory per live block (~1,000 and ~100,000 live), and the page
+ *   memory the kernel's arena holds beyond the mapped pages (unmapped pages of chunks in use).
  * Each figure is the median of LMM_BENCH_RUNS runs (default 5). The machine's load average is
  * printed before and after: on a shared machine, only figures taken at a low load compare.
  */
@@ -113,13 +114,21 @@ function wholeProcess(args: string[]): { seconds: number; rssMiB: number; maxRss
   return { seconds: median(times), rssMiB: median(rss), maxRssMiB: Math.max(...rss) };
 }
 
-/** JS heap and array-buffer bytes beyond the page bytes, per live block, measured in a fresh process. */
-function bookkeepingPerBlock(liveTarget: number): number {
+interface Bookkeeping {
+  /** JS heap and array-buffer bytes beyond the page memory the kernel holds, per live block. */
+  perBlock: number;
+  /** Page memory held (the arena's chunks) and mapped, in bytes. */
+  held: number;
+  mapped: number;
+}
+
+/** Bookkeeping of a heap of `liveTarget` live blocks, measured in a fresh process. */
+function bookkeepingPerBlock(liveTarget: number): Bookkeeping {
   const child = spawnSync(process.execPath, ['--expose-gc', __filename, '--bookkeeping', String(liveTarget)], {
     encoding: 'utf8',
   });
-  const m = /bookkeeping=(-?[\d.]+)/.exec(child.stdout);
-  return m ? Number(m[1]) : NaN;
+  const m = /bookkeeping=(-?[\d.]+) held=(\d+) mapped=(\d+)/.exec(child.stdout);
+  return m ? { perBlock: Number(m[1]), held: Number(m[2]), mapped: Number(m[3]) } : { perBlock: NaN, held: NaN, mapped: NaN };
 }
 
 /** Builds a heap with `liveTarget` live blocks (and as many freed ones in between). */
@@ -143,14 +152,15 @@ async function settledMemory(): Promise<NodeJS.MemoryUsage> {
   return process.memoryUsage();
 }
 
-async function measureBookkeeping(liveTarget: number): Promise<number> {
+async function measureBookkeeping(liveTarget: number): Promise<string> {
   buildHeap(liveTarget); // warm up: code, inline caches and shapes are not bookkeeping
   const before = await settledMemory();
   const heap = buildHeap(liveTarget);
   const after = await settledMemory();
   const used = after.heapUsed - before.heapUsed + (after.arrayBuffers - before.arrayBuffers);
   const live = heap.allocatedBlocks().count;
-  return (used - heap.kernel.mappedBytes()) / live;
+  const held = heap.kernel.heldBytes();
+  return `bookkeeping=${(used - held) / live} held=${held} mapped=${heap.kernel.mappedBytes()}`;
 }
 
 const load = (): string =>
@@ -211,9 +221,15 @@ function main(): void {
     `\nstart: lmm trace on a 3-line trace ${start.seconds.toFixed(3)} s, node -e 0 ${node.seconds.toFixed(3)} s ` +
       `(lmm's own start-up ${Math.max(0, start.seconds - node.seconds).toFixed(3)} s)`,
   );
+  const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(1);
   console.log(
-    `bookkeeping outside the page bytes per live block: ${bookkeepingSmall.toFixed(1)} B at ~1,000 live, ` +
-      `${bookkeepingLarge.toFixed(1)} B at ~100,000 (fixed per family: 16 KiB of free-list run tails)`,
+    `bookkeeping outside the page memory per live block: ${bookkeepingSmall.perBlock.toFixed(1)} B at ~1,000 live, ` +
+      `${bookkeepingLarge.perBlock.toFixed(1)} B at ~100,000 (fixed per family: 16 KiB of free-list run tails)`,
+  );
+  console.log(
+    `page memory held for the same heaps (every other block freed): ${mib(bookkeepingSmall.held)} MiB for ` +
+      `${mib(bookkeepingSmall.mapped)} MiB mapped at ~1,000 live, ${mib(bookkeepingLarge.held)} MiB for ` +
+      `${mib(bookkeepingLarge.mapped)} MiB at ~100,000 (a chunk of the arena is held while one of its pages is mapped)`,
   );
   const [small, , large] = rows as [Row, Row, Row];
   console.log('\ntargets:');
@@ -229,6 +245,5 @@ function main(): void {
   console.log(`\nload average at the end: ${load()}`);
 }
 
-if (process.argv[2] === '--bookkeeping')
-  void measureBookkeeping(Number(process.argv[3])).then((b) => console.log(`bookkeeping=${b}`));
+if (process.argv[2] === '--bookkeeping') void measureBookkeeping(Number(process.argv[3])).then((line) => console.log(line));
 else main();

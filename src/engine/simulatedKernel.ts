@@ -17,7 +17,9 @@
  * chunk (`chunkViewOfSlot`, `chunkOffsetOfHandle`): a handful of objects for the whole heap, where
  * one DataView and one buffer per page cost an extra dependent load, scattered over the JS heap,
  * for every page an operation touches. Other callers keep a DataView per page (`view`,
- * `viewOfSlot`, …), made on first use over the same bytes.
+ * `viewOfSlot`, …), made on first use over the same bytes. The price is memory: a chunk is held
+ * while any of its pages is mapped (part of a buffer cannot be given back), so a heap that shrinks
+ * with its survivors spread over its chunks keeps up to its peak until they go (`heldBytes`).
  */
 
 /** The top of the simulated mmap area (a typical x86-64 user-space address). */
