@@ -293,11 +293,16 @@ export class MemoryMapApp {
     requestIdleCallback(
       () => {
         // One stage per idle callback: each is one task of a few tens of ms on a big heap.
-        if (run !== this.model || this.ingest.busy || this.travel.busy) return;
+        if (run !== this.model || this.ingest.busy) return;
+        // A journey is under way on the time-travel heap: prepare once it is over.
+        if (this.travel.busy) return this.prepareTimeTravelWhenIdle();
         const more = run.prepareTimeTravel();
-        // The time-travel heap moved: a map showing an earlier step must travel back to it.
+        // The time-travel heap moved: a map showing an earlier step keeps its picture and travels back.
         this.travel.forget();
-        if (this.step !== run.length - 1) this.queueRender();
+        if (this.step !== run.length - 1) {
+          this.map.hold();
+          this.queueRender();
+        }
         if (more) this.prepareTimeTravelWhenIdle();
       },
       { timeout: 1000 },
