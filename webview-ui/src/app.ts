@@ -11,7 +11,8 @@ import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
-import { HeapOpKind } from '../../src/engine/heapOps';
+import { HeapOpKind, type RecordedField } from '../../src/engine/heapOps';
+import type { HeapSnapshot } from '../../src/engine/heapSnapshot';
 import type { WebviewToHostMessage } from '../../src/protocol/webviewMessages';
 import { ChartsView, blockCount, bytes, count } from './chartsView';
 import { el } from './dom';
@@ -158,6 +159,10 @@ export class MemoryMapApp {
     attrs: { 'aria-live': 'polite' },
   });
   private readonly legend = el('div', { className: 'legend', attrs: { 'aria-label': 'Legend' } });
+  /** "showing the last N of M operations" while the map holds only the end of the run, and why a step cannot be shown. */
+  readonly windowNote = el('span', { className: 'window-note', attrs: { 'aria-live': 'polite' } });
+  /** A step asked for before the window (a link, a key, the host): said until the next move. */
+  private beforeWindowNotice = '';
   readonly timeline = new TimelineView(
     (s) => this.setStep(s),
     (s) => this.hoverStep(s),
@@ -197,7 +202,7 @@ export class MemoryMapApp {
     root: HTMLElement,
     readonly post: (message: WebviewToHostMessage) => void,
   ) {
-    const header = el('header', { className: 'toolbar' }, this.title, this.stateBadge, this.totals, this.legend);
+    const header = el('header', { className: 'toolbar' }, this.title, this.stateBadge, this.totals, this.windowNote, this.legend);
     // The Block panel follows keyboard selection on the map: screen readers announce it.
     this.panels[0]!.panel.setAttribute('aria-live', 'polite');
     for (const p of this.panels) this.tabs.append(p.header, p.panel);
@@ -236,6 +241,7 @@ export class MemoryMapApp {
     this.travel.cancel();
     this.deferredHover = null;
     this.model = new RunModel(runId, pageSize, title, live, memoryCap);
+    this.beforeWindowNotice = '';
     this.reportedDivergences = 0;
     this.step = -1;
     this.lastPostedStep = -2;
@@ -252,6 +258,40 @@ export class MemoryMapApp {
     this.timeline.leakCheckOrigin.clear();
     this.title.textContent = title;
     this.queueRender();
+  }
+
+  /**
+   * The host keeps only the last part of the run: the timeline starts over at its window (the heap
+   * after step `firstStep − 1`); the batches from `firstStep` on follow. Follows the run's end.
+   */
+  startWindow(firstStep: number, snapshot: HeapSnapshot, fields: RecordedField[][]): void {
+    const model = this.model;
+    if (!model) return;
+    this.ingest.clear();
+    model.startWindow(firstStep, snapshot, fields);
+    this.step = model.length - 1;
+    this.timeline.following = true;
+    this.lastPostedStep = -2;
+    this.lastPeakKey = '';
+    this.lastCallTreeKey = '';
+    this.lastCompareKey = '';
+    this.comparePair = { a: -1, b: -1 };
+    this.hoverKey = '';
+    this.hoverTarget = null;
+    this.selectedTarget = null;
+    this.map.clearSelection();
+    this.queueRender();
+  }
+
+  /**
+   * After a batch the host marked: snapshot the heap where the host did (its window may begin
+   * there), and drop the steps before the host's window, so both hold the same steps.
+   */
+  followHostWindow(snapshotAfter: boolean, windowStart: number | undefined): void {
+    const model = this.model;
+    if (!model) return;
+    if (snapshotAfter) model.timeline.snapshotNow();
+    if (windowStart !== undefined && windowStart > model.firstStep) model.slideTo(windowStart);
   }
 
   setStructColors(structColors: Record<string, string>): void {
@@ -320,8 +360,15 @@ export class MemoryMapApp {
   setStep(next: number): void {
     const model = this.model;
     if (!model) return;
+    if (next < model.firstStep - 1 && model.length > 0) {
+      // Not clamped to the window's start: that heap is not the one asked for.
+      this.beforeWindowNotice = `step ${stepNumber(next)} is before the window: the map keeps only steps ${stepNumber(model.firstStep)} to ${stepNumber(model.length - 1)}`;
+      this.queueRender();
+      return;
+    }
+    this.beforeWindowNotice = '';
     this.stepMovedByUser = true;
-    this.step = Math.max(-1, Math.min(model.length - 1, next));
+    this.step = Math.max(model.firstStep - 1, Math.min(model.length - 1, next));
     this.timeline.following = this.step === model.length - 1;
     // A drag or a held key asks for step after step: the journey under way heads for the newest
     // (StepTravel), and the map is drawn when it arrives.
@@ -462,7 +509,8 @@ export class MemoryMapApp {
       this.stacked.show(model, -1);
       return;
     }
-    if (this.step < 0 || this.step >= model.length) this.step = model.length - 1;
+    // A step the window slid past (a live run) is gone: show the run's end.
+    if (this.step < model.firstStep - 1 || this.step >= model.length) this.step = model.length - 1;
     const step = this.step;
     if (!now && !this.travel.ready(model, step)) {
       this.travel.request(model, step);
@@ -496,9 +544,21 @@ export class MemoryMapApp {
     this.stacked.show(model, step);
     stats.lastStackedDrawMs = performance.now() - stackedStarted;
     const s = model.timeline.series;
+    const at = model.timeline.seriesIndex(step);
+    // Before the window's first step (its first heap, or before any step) no series holds the values: the heap does.
+    const shown =
+      step >= model.firstStep
+        ? { pages: s.pages[at]!, app: s.appMemory[at]!, mapped: s.mappedBytes[at]! }
+        : {
+            pages: heap.families.reduce((n, f) => n + f.counters.pages, 0),
+            app: heap.appMemory,
+            mapped: heap.kernel.mappedBytes(),
+          };
     this.stateBadge.textContent = model.state + (this.ingest.busy ? ' (loading)' : '');
-    this.totals.textContent = `${count(s.pages[step]!)} ${s.pages[step] === 1 ? 'page' : 'pages'} · ${bytes(s.appMemory[step]!)} application memory · ${bytes(
-      s.mappedBytes[step]!,
+    const note = [model.windowNote, this.beforeWindowNotice].filter(Boolean).join(' · ');
+    if (this.windowNote.textContent !== note) this.windowNote.textContent = note;
+    this.totals.textContent = `${count(shown.pages)} ${shown.pages === 1 ? 'page' : 'pages'} · ${bytes(shown.app)} application memory · ${bytes(
+      shown.mapped,
     )} mapped${lastCheckText(model)}${
       model.endMessage ? ` · ${model.endMessage}` : ''
     }${model.timeline.divergences.length ? ` · replay diverged from the run at step ${model.timeline.divergences[0]! + 1}` : ''}`;
@@ -604,7 +664,8 @@ export class MemoryMapApp {
       }
       case 5: {
         // A comparison scans the steps up to B: redo it only when A, B or the run changes.
-        const pair = this.comparePair.b < 0 ? { a: -1, b: step } : this.comparePair;
+        // A defaults to the start of what the timeline holds (the run's, or the window's first heap).
+        const pair = this.comparePair.b < 0 ? { a: model.firstStep - 1, b: step } : this.comparePair;
         const shown = this.timeline.comparePair;
         if (!shown || shown.a !== pair.a || shown.b !== pair.b) {
           this.timeline.comparePair = pair;

@@ -43,6 +43,8 @@ interface Pane {
   plotKey: string;
   /** What the stacks were drawn for apart from the run's length, the length, and when. */
   plotShape: string;
+  /** The window's first step and the run's length as the stacks were drawn (the overlay places steps by them). */
+  plotFirst: number;
   plotLength: number;
   plotDrawnAt: number;
   legendKey: string;
@@ -90,6 +92,7 @@ export class StackedChartsView {
         plot: document.createElement('canvas'),
         plotKey: '',
         plotShape: '',
+        plotFirst: 0,
         plotLength: 0,
         plotDrawnAt: 0,
         legendKey: '',
@@ -174,8 +177,11 @@ export class StackedChartsView {
     const plotWidth = this.paneWidth() - VALUE_AXIS_WIDTH;
     if (!model || model.length === 0 || x < VALUE_AXIS_WIDTH || plotWidth <= 0) return -1;
     // Steps as the stacks under the pointer were drawn (a growing run's are redrawn now and then).
-    const length = Math.min(model.length, this.panes[0]!.plotLength || model.length);
-    return Math.min(length - 1, Math.floor(((x - VALUE_AXIS_WIDTH) / plotWidth) * length));
+    const drawn = this.panes[0]!;
+    const first = drawn.plotLength > 0 ? drawn.plotFirst : model.firstStep;
+    const length = Math.min(model.length, drawn.plotLength || model.length);
+    if (length <= first) return -1;
+    return Math.min(length - 1, Math.max(first, first + Math.floor(((x - VALUE_AXIS_WIDTH) / plotWidth) * (length - first))));
   }
 
   draw(): void {
@@ -204,7 +210,7 @@ export class StackedChartsView {
       // The stacks change only as the run grows (a new sample) or the width or colours change:
       // every other redraw (a step, the crosshair) copies them and draws the lines on top.
       const shape = `${model.runId}:${width}:${ratio}:${this.colorsVersion}`;
-      const key = `${shape}:${model.length}:${breakdown.sampleSteps.length}:${breakdown.every}`;
+      const key = `${shape}:${model.firstStep}:${model.length}:${breakdown.sampleSteps.length}:${breakdown.every}`;
       const sinceDrawn = performance.now() - pane.plotDrawnAt;
       if (key !== pane.plotKey && shape === pane.plotShape && sinceDrawn < GROWING_REDRAW_MS) {
         this.queueGrowingRedraw(GROWING_REDRAW_MS - sinceDrawn);
@@ -212,6 +218,7 @@ export class StackedChartsView {
         pane.plotKey = key;
         pane.plotShape = shape;
         pane.plotLength = model.length;
+        pane.plotFirst = model.firstStep;
         pane.plotDrawnAt = performance.now();
         pane.series =
           pane.kind === 'struct' ? this.structSeries(breakdown, model, colors) : this.siteSeries(breakdown, model, colors);
@@ -222,7 +229,7 @@ export class StackedChartsView {
         this.drawStacks(pane, plotContext, width, model, breakdown, colors);
       }
       ctx.drawImage(pane.plot, 0, 0, width, height);
-      this.drawOverlay(pane, ctx, width, pane.plotLength, breakdown, colors);
+      this.drawOverlay(pane, ctx, width, pane.plotFirst, pane.plotLength, breakdown, colors);
     }
   }
 
@@ -284,7 +291,6 @@ export class StackedChartsView {
     breakdown: MemoryBreakdown,
     colors: MapColors,
   ): void {
-    const length = model.length;
     const plotX = VALUE_AXIS_WIDTH;
     const plotWidth = width - VALUE_AXIS_WIDTH;
     const series = pane.series;
@@ -292,7 +298,7 @@ export class StackedChartsView {
     const columns: number[] = [];
     let max = 0;
     for (let c = 0; c < plotWidth; c++) {
-      const sample = breakdown.sampleAt(Math.floor(((c + 0.5) / plotWidth) * length));
+      const sample = breakdown.sampleAt(model.stepAtFraction((c + 0.5) / plotWidth));
       columns.push(sample);
       if (sample < 0) continue;
       let total = 0;
@@ -318,7 +324,7 @@ export class StackedChartsView {
     const smallFont = colors.font.replace(/^\S+/, '10px');
     ctx.font = smallFont;
     drawValueAxis(ctx, colors, 0, 0, bytes(max), PLOT_HEIGHT);
-    drawStepAxis(ctx, colors, plotX, PLOT_HEIGHT, plotWidth, length);
+    drawStepAxis(ctx, colors, plotX, PLOT_HEIGHT, plotWidth, model.span, model.firstStep);
   }
 
   /** The current step, the crosshair and the legend's values. */
@@ -326,6 +332,7 @@ export class StackedChartsView {
     pane: Pane,
     ctx: CanvasRenderingContext2D,
     width: number,
+    first: number,
     length: number,
     breakdown: MemoryBreakdown,
     colors: MapColors,
@@ -334,8 +341,8 @@ export class StackedChartsView {
     const plotWidth = width - VALUE_AXIS_WIDTH;
     const series = pane.series;
     const smallFont = colors.font.replace(/^\S+/, '10px');
-    if (this.step >= 0) {
-      const cx = plotX + Math.floor(((Math.min(this.step, length - 1) + 0.5) / length) * plotWidth) + 0.5;
+    if (this.step >= first && length > first) {
+      const cx = plotX + Math.floor(((Math.min(this.step, length - 1) - first + 0.5) / (length - first)) * plotWidth) + 0.5;
       ctx.strokeStyle = colors.selection;
       ctx.beginPath();
       ctx.moveTo(cx, 0);
@@ -343,12 +350,12 @@ export class StackedChartsView {
       ctx.stroke();
     }
     // The legend reads the step under the pointer, else the current step.
-    const at = this.hoverStep >= 0 && this.hoverStep < length ? this.hoverStep : this.step;
+    const at = this.hoverStep >= first && this.hoverStep < length ? this.hoverStep : this.step;
     const sample = breakdown.sampleAt(at);
     const values: Array<[string, number]> = series.map((s) => [s.name, sample >= 0 ? s.valueIn(sample) : 0]);
     const sampledStep = sample >= 0 ? breakdown.sampleSteps[sample]! : -1;
     this.readouts.push({ chart: pane.title.textContent ?? '', step: sampledStep, values });
-    if (this.hoverStep >= 0 && this.hoverStep < length) {
+    if (this.hoverStep >= first && this.hoverStep < length) {
       const total = values.reduce((sum, [, v]) => sum + v, 0);
       drawCrosshair(
         ctx,
@@ -358,9 +365,10 @@ export class StackedChartsView {
         plotWidth,
         PLOT_HEIGHT,
         this.hoverStep,
-        length,
+        length - first,
         `step ${stepNumber(this.hoverStep)}: ${bytes(total)}`,
         smallFont,
+        first,
       );
     }
     this.renderLegend(pane, values, sampledStep);

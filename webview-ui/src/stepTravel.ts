@@ -111,7 +111,9 @@ export class StepTravel {
     this.scheduled = false;
     const model = this.model;
     if (!model || this.target === -2) return;
-    const target = Math.min(this.target, model.length - 1);
+    // A live run's window may slide past the target while the journey goes on: its first heap is
+    // then the nearest (and the only) one there is, so the journey ends rather than restore forever.
+    const target = Math.max(model.firstStep - 1, Math.min(this.target, model.length - 1));
     const from = this.position;
     const stop = this.nextStop(model, target);
     const started = performance.now();
@@ -149,7 +151,7 @@ export class StepTravel {
   }
 }
 
-/** The newest of the ascending `steps` at or before `step` (the first, −1, always is). */
+/** The newest of the ascending `steps` at or before `step` (the first, the window's first heap, always is). */
 function snapshotBefore(steps: readonly number[], step: number): number {
   let low = 0;
   let high = steps.length - 1;

@@ -14,6 +14,21 @@ export function installTestHook(app: MemoryMapApp): void {
     get length() {
       return app.model?.length ?? 0;
     },
+    /** The first step the timeline holds (0 unless it keeps only the run's last lmm.eventsKept steps). */
+    get firstStep() {
+      return app.model?.firstStep ?? 0;
+    },
+    /** The header's note on the window ("showing the last N of M operations", a step before it). */
+    get windowNote() {
+      return app.windowNote.textContent ?? '';
+    },
+    /** Application memory and mapped bytes of the heap the map shows now. */
+    get heapFigures() {
+      const model = app.model;
+      if (!model || model.length === 0) return null;
+      const heap = model.heapAt(app.step);
+      return { appMemory: heap.appMemory, mappedBytes: heap.kernel.mappedBytes() };
+    },
     /** Time-travel snapshots of the current run (HeapTimeline.snapshotInfo), for the benchmark. */
     get snapshots() {
       return app.model ? app.model.timeline.snapshotInfo() : null;
