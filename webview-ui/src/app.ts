@@ -142,11 +142,12 @@ export class MemoryMapApp {
    * Time travel in short tasks: a jump far back becomes a restore and a few replays of a few
    * milliseconds each, and the map is drawn when the heap is there.
    */
-  readonly travel = new StepTravel((step) => {
+  readonly travel = new StepTravel(() => {
     this.stats.lastTravelMs = this.travel.lastJourneyMs;
     this.stats.lastTravelChunks = this.travel.lastJourneyChunks;
     this.stats.longestTravelChunkMs = this.travel.longestChunkMs;
-    if (step === this.step) this.queueRender();
+    // Also when it ended elsewhere (a window slid past its step): the render asks for the current step.
+    this.queueRender();
   });
   /** Divergences already reported to the host (replayed results that differ from the run's). */
   private reportedDivergences = 0;
