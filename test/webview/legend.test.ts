@@ -18,7 +18,7 @@ function structs(names: string[]): RunRecorder {
 
 const legend = (host: FakeHost) =>
   host.page.evaluate(() =>
-    [...document.querySelectorAll('.legend .legend-item')].map((item) => ({
+    Array.from(document.querySelectorAll('.legend .legend-item')).map((item) => ({
       text: item.textContent ?? '',
       title: (item as HTMLElement).title,
     })),
