@@ -25,6 +25,19 @@ export class HeapSnapshot {
     readonly pageSize: number,
   ) {}
 
+  /**
+   * The snapshot as plain data (typed arrays, numbers, strings) for a message to another thread
+   * or a webview; `fromWire` takes it back. The arrays are this snapshot's own: do not change them.
+   */
+  toWire(): SnapshotWire {
+    return { state: this.state, words: this.words, pageStart: this.pageStart, pageSize: this.pageSize };
+  }
+
+  /** A snapshot from `toWire`'s data (checked by the receiver's protocol first). */
+  static fromWire(wire: SnapshotWire): HeapSnapshot {
+    return new HeapSnapshot(wire.state, wire.words, wire.pageStart, wire.pageSize);
+  }
+
   /** Snapshots `heap` at once; `scratch` is a reusable work buffer. */
   static take(heap: LmmHeap, scratch: SnapshotScratch): HeapSnapshot {
     const pending = new PendingSnapshot(heap, scratch, false);
@@ -85,6 +98,14 @@ export class HeapSnapshot {
       }
     }
   }
+}
+
+/** A snapshot as data: what `HeapSnapshot.toWire` gives and `fromWire` takes. */
+export interface SnapshotWire {
+  state: HeapState;
+  words: Uint32Array;
+  pageStart: Uint32Array;
+  pageSize: number;
 }
 
 /** Work buffers reused from one snapshot to the next (a timeline keeps one). */

@@ -22,9 +22,16 @@
  *
  * Series are typed arrays indexed by step (value after that step), so a chart of 1,000,000 steps
  * is a few typed-array reads.
+ *
+ * A timeline may hold only the last part of a run (a window): it can begin at a snapshot of the
+ * heap after step `firstStep − 1` (`TimelineOptions.start`, e.g. sent by the host that kept only
+ * the last operations), and with `keepSteps` it slides as steps arrive, dropping the steps, series,
+ * markers, writes and snapshots before its newest snapshot that still leaves `keepSteps` steps.
+ * Step numbers stay the run's own: per-step columns hold the steps from `origin` on, and
+ * `seriesWindow`/`seriesIndex` say where a step is in them.
  */
 import { HeapOpKind, type HeapOpBatch, type HeapWrites } from './heapOps';
-import { PendingSnapshot, type HeapSnapshot, type SnapshotScratch } from './heapSnapshot';
+import { HeapSnapshot, PendingSnapshot, type SnapshotScratch } from './heapSnapshot';
 import { LmmHeap } from './lmmHeap';
 
 export interface TimelineOptions {
@@ -33,6 +40,13 @@ export interface TimelineOptions {
   /** Most bytes kept in snapshots (default 256 MiB; ~10 MB per snapshot of a 10,000-page heap). */
   snapshotBudgetBytes?: number;
   memoryCap?: number;
+  /** Begin at `snapshot`, the heap after step `firstStep − 1`: the steps before are not part of this timeline. */
+  start?: { firstStep: number; snapshot: HeapSnapshot };
+  /**
+   * Slide to keep about this many steps: once a snapshot leaves at least this many after it, the
+   * steps before it are dropped. Unset: keep every step.
+   */
+  keepSteps?: number;
 }
 
 /** A step worth a marker on the timeline. */
@@ -76,8 +90,13 @@ const NOTHING = (): void => {};
 
 export class HeapTimeline {
   readonly pageSize: number;
-  /** Steps appended so far. */
+  /** The run's steps so far: the next step appended is `length`. */
   length = 0;
+  /** The first step whose operation this timeline holds; `heapAt` reaches back to `firstStep − 1`. */
+  firstStep = 0;
+  /** The step at index 0 of the per-step columns and series (at most `firstStep`). */
+  private origin = 0;
+  private readonly keepSteps: number;
   /** The step with the highest application memory (first reached), -1 before any step. */
   peakStep = -1;
   peakAppMemory = 0;
@@ -91,6 +110,8 @@ export class HeapTimeline {
   private argA: Float64Array = new Float64Array(this.capacity);
   private argB: Float64Array = new Float64Array(this.capacity);
   private siteIds: Int32Array = new Int32Array(this.capacity);
+  /** Each step's recorded result (an allocation's address, 1 for a free that was done, …). */
+  private results: Float64Array = new Float64Array(this.capacity);
   /** The doubled columns being filled ahead of the switch (see growAhead), and how far. */
   private bigger: StepColumn[] | null = null;
   private copied = 0;
@@ -125,6 +146,8 @@ export class HeapTimeline {
   private cursorStep = -2;
   /** The program's writes, in step order: after step writeStep[i], writeLength[i] bytes of writeBytes from writeStart[i]. */
   private writeCount = 0;
+  /** Writes before `writeFirst` were dropped with the steps they followed. */
+  private writeFirst = 0;
   private writeStep = new Int32Array(0);
   private writeAddress = new Float64Array(0);
   private writeStart = new Float64Array(0);
@@ -136,13 +159,25 @@ export class HeapTimeline {
 
   constructor(pageSize: number, options: TimelineOptions = {}) {
     this.pageSize = pageSize;
-    this.snapshotEvery = options.snapshotEvery ?? 20000;
+    this.keepSteps = options.keepSteps ?? Infinity;
+    // A window slides a snapshot at a time: snapshots at a quarter of it keep it close to keepSteps.
+    const every = options.snapshotEvery ?? 20000;
+    this.snapshotEvery = Number.isFinite(this.keepSteps) ? Math.max(1, Math.min(every, Math.ceil(this.keepSteps / 4))) : every;
     this.budget = options.snapshotBudgetBytes ?? 256 * 1024 * 1024;
     this.heapOptions = options.memoryCap === undefined ? { pageSize } : { pageSize, memoryCap: options.memoryCap };
     this.live = new LmmHeap(this.heapOptions);
-    this.snapshots.push(new PendingSnapshot(this.live, this.snapshotScratch, false).finish());
-    this.snapshotSteps.push(-1);
-    this.nextSnapshotAt = this.snapshotEvery;
+    const start = options.start;
+    if (start !== undefined) {
+      if (!Number.isSafeInteger(start.firstStep) || start.firstStep < 0) {
+        throw new RangeError(`a timeline cannot begin at step ${start.firstStep}`);
+      }
+      start.snapshot.restoreInto(this.live);
+      this.snapshots.push(start.snapshot);
+      this.snapshotBytes = start.snapshot.byteLength;
+      this.length = this.firstStep = this.origin = start.firstStep;
+    } else this.snapshots.push(new PendingSnapshot(this.live, this.snapshotScratch, false).finish());
+    this.snapshotSteps.push(this.firstStep - 1);
+    this.nextSnapshotAt = this.firstStep + this.snapshotEvery;
     this.series = {
       appMemory: new Float64Array(this.capacity),
       mappedBytes: new Float64Array(this.capacity),
@@ -168,27 +203,37 @@ export class HeapTimeline {
       if (writes !== undefined) writeIndex = this.takeWrites(writes, writeIndex);
       if (this.pending === null && this.length >= this.nextSnapshotAt) this.beginSnapshot();
       const step = this.length;
-      if (step >= this.capacity - (this.capacity >>> 2) && this.capacity >= GROW_AHEAD_FROM && (step & 1023) === 0) {
-        this.growAhead(step);
+      let index = step - this.origin;
+      if (
+        index >= this.capacity - (this.capacity >>> 2) &&
+        this.capacity >= GROW_AHEAD_FROM &&
+        (index & 1023) === 0 &&
+        !this.compacts()
+      ) {
+        this.growAhead(index);
       }
-      if (step === this.capacity) this.grow();
+      if (index === this.capacity) {
+        this.grow();
+        index = step - this.origin;
+      }
       const kind = batch.kind[i]! as HeapOpKind;
       let b = batch.b[i]!;
       if (kind === HeapOpKind.Register) {
         b = this.names.length;
         this.names.push(batch.names[nameIndex++] ?? '?');
       }
-      this.kind[step] = kind;
-      this.argA[step] = batch.a[i]!;
-      this.argB[step] = b;
-      this.siteIds[step] = batch.site[i]!;
+      this.kind[index] = kind;
+      this.argA[index] = batch.a[i]!;
+      this.argB[index] = b;
+      this.siteIds[index] = batch.site[i]!;
+      this.results[index] = batch.c[i]!;
       const result = this.apply(this.live, kind, batch.a[i]!, b);
       if (kind !== HeapOpKind.Mark && result !== batch.c[i]) this.divergences.push(step);
       if (kind === HeapOpKind.Mark) this.markers.push({ step, kind: 'mark', detail: batch.a[i]! });
       else if ((kind === HeapOpKind.Alloc || kind === HeapOpKind.Free) && result === 0) {
         this.markers.push({ step, kind: 'error', detail: kind });
       } else if (kind === HeapOpKind.Register && result < 0) this.markers.push({ step, kind: 'error', detail: kind });
-      this.recordSeries(step);
+      this.recordSeries(step, index);
       this.length++;
       if (this.pending !== null) {
         if (this.length >= this.nextSnapshotAt) this.finishSnapshot();
@@ -203,6 +248,140 @@ export class HeapTimeline {
     if (writes !== undefined && writeIndex < writes.count) {
       throw new RangeError(`a write of the batch at step ${batch.firstStep} is out of step order`);
     }
+    if (this.length - this.firstStep >= this.keepSteps + this.snapshotEvery) this.slide();
+  }
+
+  /**
+   * Drops the steps before the newest snapshot that leaves at least `keepSteps` steps after it:
+   * the window then begins at that snapshot. Called as steps arrive; the columns are compacted
+   * when they would otherwise grow.
+   */
+  private slide(): void {
+    const steps = this.snapshotSteps;
+    let keep = 0;
+    for (let i = steps.length - 1; i > 0; i--) {
+      if (this.length - 1 - steps[i]! >= this.keepSteps) {
+        keep = i;
+        break;
+      }
+    }
+    if (keep > 0) this.dropSnapshotsBefore(keep);
+  }
+
+  /**
+   * Begins a snapshot of the heap after the last step appended, unless one is there already: a
+   * window may begin after this step later (`slideTo`). The host marks the batches after which it
+   * took its own, so that the webview's window can begin exactly where the host's does.
+   */
+  snapshotNow(): void {
+    const last = this.length - 1;
+    if (this.snapshotSteps[this.snapshotSteps.length - 1] === last) return;
+    if (this.pending !== null) {
+      if (this.pendingStep === last) return;
+      this.finishSnapshot();
+    }
+    this.beginSnapshot();
+  }
+
+  /**
+   * Drops the steps before `firstStep`: the window then begins at the snapshot of step
+   * `firstStep − 1` (`snapshotNow`), or at the newest one before it when there is none.
+   */
+  slideTo(firstStep: number): void {
+    if (firstStep <= this.firstStep || firstStep > this.length) return;
+    if (this.pending !== null && this.pendingStep <= firstStep - 1) this.finishSnapshot();
+    const steps = this.snapshotSteps;
+    let keep = 0;
+    for (let i = steps.length - 1; i > 0; i--) {
+      if (steps[i]! <= firstStep - 1) {
+        keep = i;
+        break;
+      }
+    }
+    if (keep > 0) this.dropSnapshotsBefore(keep);
+  }
+
+  /** Drops the snapshots before index `keep` and every step before the one at `keep`. */
+  private dropSnapshotsBefore(keep: number): void {
+    const steps = this.snapshotSteps;
+    for (let i = 0; i < keep; i++) {
+      this.snapshotBytes -= this.snapshots[i]!.byteLength;
+      if (this.restored === this.snapshots[i]) this.restored = null;
+    }
+    this.snapshots.splice(0, keep);
+    steps.splice(0, keep);
+    const first = steps[0]! + 1;
+    this.firstStep = first;
+    if (this.cursorStep < first - 1) this.cursorStep = -2;
+    let marker = 0;
+    while (marker < this.markers.length && this.markers[marker]!.step < first) marker++;
+    this.markers.splice(0, marker);
+    while (this.divergences.length > 0 && this.divergences[0]! < first) this.divergences.shift();
+    // Writes after the window's first snapshot are replayed; those of its own step it holds already.
+    this.writeFirst = this.firstWriteFrom(first - 1);
+    if (this.writeFirst > 4096 && this.writeFirst * 2 > this.writeCount) this.compactWrites();
+    if (this.peakStep < first) this.findPeak();
+  }
+
+  /** The highest application memory in the window, after the old peak slid out of it. */
+  private findPeak(): void {
+    const values = this.series.appMemory;
+    let peak = -1;
+    let most = -Infinity;
+    for (let s = this.firstStep; s < this.length; s++) {
+      const value = values[s - this.origin]!;
+      if (value > most) {
+        most = value;
+        peak = s;
+      }
+    }
+    this.peakStep = peak;
+    this.peakAppMemory = peak < 0 ? 0 : most;
+  }
+
+  private compactWrites(): void {
+    const from = this.writeFirst;
+    const count = this.writeCount - from;
+    const byteFrom = count > 0 ? this.writeStart[from]! : this.writeByteCount;
+    this.writeStep.copyWithin(0, from, this.writeCount);
+    this.writeAddress.copyWithin(0, from, this.writeCount);
+    this.writeLength.copyWithin(0, from, this.writeCount);
+    this.writeStart.copyWithin(0, from, this.writeCount);
+    for (let i = 0; i < count; i++) this.writeStart[i] = this.writeStart[i]! - byteFrom;
+    this.writeBytes.copyWithin(0, byteFrom, this.writeByteCount);
+    this.writeByteCount -= byteFrom;
+    this.writeCount = count;
+    this.writeFirst = 0;
+  }
+
+  /** The heap after step `firstStep − 1`, where the window begins (read only). */
+  get windowSnapshot(): HeapSnapshot {
+    return this.snapshots[0]!;
+  }
+
+  /** Steps this timeline holds (`length − firstStep`). */
+  get keptSteps(): number {
+    return this.length - this.firstStep;
+  }
+
+  /** Where `step` is in the series' arrays (`series.appMemory[seriesIndex(step)]`). */
+  seriesIndex(step: number): number {
+    return step - this.origin;
+  }
+
+  /** The values of one series from `firstStep` to the last step, index 0 being `firstStep`. */
+  seriesWindow(key: keyof TimelineSeries): TimelineSeries[keyof TimelineSeries] {
+    return this.series[key].subarray(this.firstStep - this.origin, this.length - this.origin);
+  }
+
+  /** The operation kind of `step` (a step this timeline holds). */
+  kindAt(step: number): HeapOpKind {
+    return this.kind[step - this.origin]! as HeapOpKind;
+  }
+
+  /** The recorded result of `step`: an allocation's address (0: refused), 1 for a free done, a family id. */
+  resultAt(step: number): number {
+    return this.results[step - this.origin]!;
   }
 
   /** Number of the program's writes received (for diagnostics and tests). */
@@ -260,7 +439,7 @@ export class HeapTimeline {
 
   /** Index of the first stored write whose step is `step` or later (binary search). */
   private firstWriteFrom(step: number): number {
-    let low = 0;
+    let low = this.writeFirst;
     let high = this.writeCount;
     while (low < high) {
       const middle = (low + high) >>> 1;
@@ -283,8 +462,8 @@ export class HeapTimeline {
    * the timeline and is valid until the next call; read it, don't change it.
    */
   heapAt(step: number): LmmHeap {
-    if (!Number.isInteger(step) || step < -1 || step >= this.length) {
-      throw new RangeError(`step ${step} is outside the timeline (−1 … ${this.length - 1})`);
+    if (!Number.isInteger(step) || step < this.firstStep - 1 || step >= this.length) {
+      throw new RangeError(`step ${step} is outside the timeline (${this.firstStep - 1} … ${this.length - 1})`);
     }
     if (step === this.length - 1) return this.live;
     // The snapshot being taken is needed: finish it (which may drop another) first.
@@ -298,8 +477,14 @@ export class HeapTimeline {
     // page restored costs about what a step replayed does): dragging forward across a snapshot
     // keeps replaying instead of restoring.
     const restoreCost = snapshot.mappedBytes / this.pageSize;
-    if (this.cursorStep <= step && this.cursorStep >= -1 && step - this.cursorStep <= step - snapshotStep + restoreCost) {
+    let write: number;
+    if (
+      this.cursorStep <= step &&
+      this.cursorStep >= this.firstStep - 1 &&
+      step - this.cursorStep <= step - snapshotStep + restoreCost
+    ) {
       from = this.cursorStep + 1;
+      write = this.firstWriteFrom(from);
     } else {
       this.cursorStep = -2; // in case a replay below throws
       // Pages the scratch heap has not touched since it was restored from this same snapshot
@@ -318,10 +503,17 @@ export class HeapTimeline {
       this.untouched = untouched;
       kernel.watch(untouched, NOTHING);
       from = snapshotStep + 1;
+      // A snapshot a window began with may lack the writes made after its step's operation
+      // (they came with the next batch); applying them again is harmless for the others.
+      write = this.firstWriteFrom(snapshotStep);
+      while (write < this.writeCount && this.writeStep[write] === snapshotStep) {
+        writeBytesAt(heap, this.writeAddress[write]!, this.writeBytes, this.writeStart[write]!, this.writeLength[write]!);
+        write++;
+      }
     }
-    let write = this.firstWriteFrom(from);
+    const origin = this.origin;
     for (let s = from; s <= step; s++) {
-      this.apply(heap, this.kind[s]! as HeapOpKind, this.argA[s]!, this.argB[s]!);
+      this.apply(heap, this.kind[s - origin]! as HeapOpKind, this.argA[s - origin]!, this.argB[s - origin]!);
       while (write < this.writeCount && this.writeStep[write] === s) {
         writeBytesAt(heap, this.writeAddress[write]!, this.writeBytes, this.writeStart[write]!, this.writeLength[write]!);
         write++;
@@ -351,7 +543,7 @@ export class HeapTimeline {
       return true;
     }
     if (this.preparedStages === 1) {
-      const from = steps.length > 1 ? steps[steps.length - 2]! : -1;
+      const from = steps.length > 1 ? steps[steps.length - 2]! : this.firstStep - 1;
       this.heapAt(Math.min(from + 3000, Math.max(from, newest - 1), this.length - 2));
       this.preparedStages = 2;
     }
@@ -370,13 +562,14 @@ export class HeapTimeline {
 
   /** The call-site id recorded with a step (−1 when none). */
   siteOf(step: number): number {
-    return step >= 0 && step < this.length ? this.siteIds[step]! : -1;
+    return step >= this.firstStep && step < this.length ? this.siteIds[step - this.origin]! : -1;
   }
 
   /** The operation of a step: kind and its two arguments (for labels). */
   opAt(step: number): { kind: HeapOpKind; a: number; b: number; name?: string } {
-    const kind = this.kind[step]! as HeapOpKind;
-    const op = { kind, a: this.argA[step]!, b: this.argB[step]! };
+    const index = step - this.origin;
+    const kind = this.kind[index]! as HeapOpKind;
+    const op = { kind, a: this.argA[index]!, b: this.argB[index]! };
     return kind === HeapOpKind.Register ? { ...op, name: this.names[op.b]! } : op;
   }
 
@@ -384,12 +577,21 @@ export class HeapTimeline {
    * Snapshots for diagnostics and benchmarks: the steps between new ones, how many, their bytes,
    * and the most steps a lookup replays (the widest gap, or from the newest to the end).
    */
-  snapshotInfo(): { every: number; count: number; bytes: number; longestReplay: number; steps: number[] } {
+  snapshotInfo(): {
+    every: number;
+    count: number;
+    bytes: number;
+    longestReplay: number;
+    steps: number[];
+    /** Steps the per-step columns have room for, and the program's writes held. */
+    columns: number;
+    writes: number;
+  } {
     const steps = this.snapshotSteps;
     let longestReplay = this.length - 1 - steps[steps.length - 1]!;
     for (let i = 1; i < steps.length; i++) longestReplay = Math.max(longestReplay, steps[i]! - steps[i - 1]! - 1);
-    const { snapshotEvery: every, snapshotBytes: bytes } = this;
-    return { every, count: this.snapshots.length, bytes, longestReplay, steps: steps.slice() };
+    const { snapshotEvery: every, snapshotBytes: bytes, capacity: columns, writeCount: writes } = this;
+    return { every, count: this.snapshots.length, bytes, longestReplay, steps: steps.slice(), columns, writes };
   }
 
   /** Index of the newest snapshot at or before `step` (binary search; snapshot 0 is at −1). */
@@ -418,7 +620,7 @@ export class HeapTimeline {
     }
   }
 
-  private recordSeries(step: number): void {
+  private recordSeries(step: number, index: number): void {
     const heap = this.live;
     const s = this.series;
     let pages = 0;
@@ -437,14 +639,14 @@ export class HeapTimeline {
         if (meta !== 0) largest += heap.block(meta).size;
       }
     }
-    s.appMemory[step] = heap.appMemory;
-    s.mappedBytes[step] = heap.kernel.mappedBytes();
-    s.pages[step] = pages;
-    s.mmap[step] = heap.kernel.mmapCalls;
-    s.munmap[step] = heap.kernel.munmapCalls;
-    s.externalFragmentation[step] = freeBytes === 0 ? 0 : 1 - largest / freeBytes;
-    s.hardFragmentBytes[step] = hard;
-    s.softFragmentBytes[step] = soft;
+    s.appMemory[index] = heap.appMemory;
+    s.mappedBytes[index] = heap.kernel.mappedBytes();
+    s.pages[index] = pages;
+    s.mmap[index] = heap.kernel.mmapCalls;
+    s.munmap[index] = heap.kernel.munmapCalls;
+    s.externalFragmentation[index] = freeBytes === 0 ? 0 : 1 - largest / freeBytes;
+    s.hardFragmentBytes[index] = hard;
+    s.softFragmentBytes[index] = soft;
     if (heap.appMemory > this.peakAppMemory) {
       this.peakAppMemory = heap.appMemory;
       this.peakStep = step;
@@ -464,7 +666,8 @@ export class HeapTimeline {
     }
     if (dropped) {
       // The budget is full: take new ones at the average gap, so each new one replaces one old.
-      const average = Math.ceil((this.snapshotSteps[this.snapshotSteps.length - 1]! + 1) / (this.snapshots.length - 1));
+      const span = this.snapshotSteps[this.snapshotSteps.length - 1]! - this.snapshotSteps[0]!;
+      const average = Math.ceil(span / (this.snapshots.length - 1));
       this.snapshotEvery = Math.max(this.snapshotEvery, average);
       this.nextSnapshotAt = Math.max(this.nextSnapshotAt, this.pendingStep + 1 + this.snapshotEvery);
     }
@@ -508,7 +711,21 @@ export class HeapTimeline {
     this.copied = end;
   }
 
+  /** True when the columns' dropped steps are enough to make room by moving the rest down. */
+  private compacts(): boolean {
+    return this.firstStep - this.origin >= this.capacity >>> 1;
+  }
+
   private grow(): void {
+    if (this.compacts()) {
+      // The window is at most half the columns: move it to their start (one copy within each).
+      const drop = this.firstStep - this.origin;
+      for (const column of this.columns()) column.copyWithin(0, drop, this.capacity);
+      this.origin = this.firstStep;
+      this.bigger = null;
+      this.copied = 0;
+      return;
+    }
     if (this.bigger === null) {
       this.bigger = this.columns().map((column) => {
         const Ctor = column.constructor as new (n: number) => StepColumn;
@@ -517,17 +734,19 @@ export class HeapTimeline {
       this.copied = 0;
     }
     this.copyAhead(this.capacity);
-    const [kind, argA, argB, siteIds, ...series] = this.bigger as [
+    const [kind, argA, argB, siteIds, results, ...series] = this.bigger as [
       Uint8Array,
       Float64Array,
       Float64Array,
       Int32Array,
+      Float64Array,
       ...StepColumn[],
     ];
     this.kind = kind;
     this.argA = argA;
     this.argB = argB;
     this.siteIds = siteIds;
+    this.results = results;
     const next = {} as Record<(typeof SERIES_KEYS)[number], StepColumn>;
     SERIES_KEYS.forEach((key, i) => (next[key] = series[i]!));
     this.series = next as unknown as TimelineSeries;
@@ -538,7 +757,7 @@ export class HeapTimeline {
 
   /** Every per-step column, in the order `bigger` holds their successors. */
   private columns(): StepColumn[] {
-    return [this.kind, this.argA, this.argB, this.siteIds, ...SERIES_KEYS.map((key) => this.series[key])];
+    return [this.kind, this.argA, this.argB, this.siteIds, this.results, ...SERIES_KEYS.map((key) => this.series[key])];
   }
 }
 

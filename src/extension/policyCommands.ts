@@ -169,11 +169,11 @@ export async function showHarnessRunUnderPolicy(
   const pageSize = run.replay.heap.pageSize;
   const workload = workloadFromHarnessBatches(
     run.label,
-    run.replay.batches.map((ops) => ({ pageSize, ops, sites: run.sites })),
+    run.replay.batchesForReplay().map((ops) => ({ pageSize, ops, sites: run.sites })),
     pageSize,
   );
   const kept = run.replay.truncated
-    ? ` Only the first ${run.replay.keptSteps.toLocaleString('en')} heap operations were kept (lmm.eventsKept), so only those are replayed.`
+    ? ` Only the last ${run.replay.keptSteps.toLocaleString('en')} of ${run.replay.steps.toLocaleString('en')} heap operations were kept (lmm.eventsKept), so only those are replayed (frees of blocks allocated before them are left out).`
     : '';
   log.appendLine(
     `${run.file}: ran on lmm-classic (LMM's views and analyses); lmm.policy = ${policy}: its ${workload.length} allocations and frees replayed under ${policy}.${kept}`,

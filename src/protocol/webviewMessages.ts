@@ -12,11 +12,18 @@
  * 3. While a run goes on, the host forwards each `heapOps` batch (and new `sites`, `leakCheck`s)
  *    as the worker produces it; the webview replays them on its own engine, so addresses match.
  * 4. A new run starts with `runStarted` again (new `runId`); the webview drops the old one.
+ * 5. When the host keeps only the last `lmm.eventsKept` operations of a run, `heapWindow` (the heap
+ *    just before the first kept step) comes before the kept batches; during a live run `heapOps`
+ *    say where the host took snapshots and where its window begins, and the webview's window
+ *    follows (the same first step); one that fell behind the host's window (a resync, or batches
+ *    the host no longer holds) gets `heapWindow` and the batches again.
  * Messages carrying a `runId` that is not the current run are ignored by both sides.
  *
  * Only this module (types, validators) is shared; it imports neither `vscode` nor Node nor the DOM.
  */
 import { HeapOpKind, type HeapOpBatch, type HeapWrites, type RecordedField } from '../engine/heapOps';
+import type { SnapshotWire } from '../engine/heapSnapshot';
+import type { HeapState } from '../engine/lmmHeap';
 import type { LeakKind, LmmReport, ReportError, ReportLeak, ReportLeakCheck } from './runReportSchema';
 
 /** A position in the harness source, 1-based (the run report's `Site`); a line of 0 means unknown. */
@@ -79,11 +86,29 @@ export type HostToWebviewMessage =
    * with the run's `pageSize` and `memoryCap` (the heap's `kernel.memoryCap`; default 1 GiB) so its replay fails exactly where the run did.
    * The host sends it again for the same run, before any `heapOps`, when a harness's `mm_init()` changes either.
    */
-  | { type: 'runStarted'; runId: string; pageSize: number; title: string; live: boolean; memoryCap?: number }
+  | {
+      type: 'runStarted';
+      runId: string;
+      pageSize: number;
+      title: string;
+      live: boolean;
+      memoryCap?: number;
+    }
+  /**
+   * The map's window begins at step `firstStep`: `heap` is the heap after step `firstStep − 1`
+   * (the steps before are not kept), `fields` the fields of each family's struct by family id.
+   * The webview starts its timeline there (keeping the run's sites, leak checks and report);
+   * the `heapOps` batches from `firstStep` on follow.
+   */
+  | { type: 'heapWindow'; runId: string; firstStep: number; heap: SnapshotWire; fields: RecordedField[][] }
   /** Site table entries `firstId`, `firstId + 1`, … (site id = index used in `HeapOpBatch.site`), innermost frame of each. */
   | { type: 'sites'; runId: string; firstId: number; sites: SourceSite[] }
-  /** The next batch of heap operations; `batch.firstStep` must equal the steps received so far (else the webview posts `resyncRequest`). */
-  | { type: 'heapOps'; runId: string; batch: HeapOpBatch }
+  /**
+   * The next batch of heap operations; `batch.firstStep` must equal the steps received so far (else the webview posts `resyncRequest`).
+   * `snapshotAfter`: the host keeps a snapshot of the heap after this batch (its window may begin there later: the webview takes one too).
+   * `windowStart`: the host's window now begins at that step: once this batch is in, the webview drops the steps before it.
+   */
+  | { type: 'heapOps'; runId: string; batch: HeapOpBatch; snapshotAfter?: boolean; windowStart?: number }
   /** A leak check at `step` (`mm_leak_check()`, or `requested` by Check Leaks Now; sent as it runs and again from the report), for the Leaks chart and a timeline marker. */
   | { type: 'leakCheck'; runId: string; step: number; site?: SourceSite; leaks: LeakCount[]; requested?: boolean }
   /**
@@ -304,6 +329,106 @@ function parseHeapWrites(value: unknown, firstStep: number, opCount: number, pat
   return { count, step, address, length, bytes };
 }
 
+type TypedColumn = Uint8Array | Int32Array | Uint32Array | Float64Array;
+
+/** A typed array of exactly `Ctor`'s type (kept as it is), or a number array copied into one. */
+function typed<T extends TypedColumn>(value: unknown, path: string, Ctor: { new (n: number): T; name: string }): T {
+  if (value instanceof Ctor) return value;
+  if (!Array.isArray(value)) fail(path, `a ${Ctor.name}`);
+  return column(value, value.length, path, (n) => new Ctor(n));
+}
+
+/** Most families, slots or queue words a snapshot may name (far beyond any heap a run can map). */
+const MAX_SNAPSHOT_ITEMS = 1 << 24;
+
+/**
+ * Validates a heap snapshot (`HeapSnapshot.toWire`): every array of the right type, the page list
+ * ascending and each page's words inside the words sent, one free-list state per family, and the
+ * counters' length a whole number per family. What the engine does with the values is its own.
+ */
+function snapshotWire(value: unknown, path: string): SnapshotWire {
+  const o = record(value, path);
+  const pageSize = int(o, 'pageSize', path, 1);
+  const words = typed(o['words'], `${path}.words`, Uint32Array);
+  const pageStart = typed(o['pageStart'], `${path}.pageStart`, Uint32Array);
+  const st = record(o['state'], `${path}.state`);
+  const sp = `${path}.state`;
+  const k = record(st['kernel'], `${sp}.kernel`);
+  const kernel = {
+    counters: typed(k['counters'], `${sp}.kernel.counters`, Float64Array),
+    slots: typed(k['slots'], `${sp}.kernel.slots`, Int32Array),
+    freeSlots: typed(k['freeSlots'], `${sp}.kernel.freeSlots`, Int32Array),
+    keptSlots: typed(k['keptSlots'], `${sp}.kernel.keptSlots`, Int32Array),
+    keptAt: typed(k['keptAt'], `${sp}.kernel.keptAt`, Float64Array),
+  };
+  if (kernel.counters.length !== 10) fail(`${sp}.kernel.counters`, '10 counters');
+  const slots = kernel.slots;
+  if (slots.length > MAX_SNAPSHOT_ITEMS) fail(`${sp}.kernel.slots`, `at most ${MAX_SNAPSHOT_ITEMS} pages`);
+  for (let i = 0; i < slots.length; i++) {
+    if (slots[i]! < 0 || (i > 0 && slots[i]! <= slots[i - 1]!)) fail(`${sp}.kernel.slots[${i}]`, 'slots ascending from 0');
+  }
+  if (pageStart.length !== slots.length) fail(`${path}.pageStart`, `${slots.length} entries (one per page)`);
+  for (let i = 0; i < pageStart.length; i++) {
+    if (pageStart[i]! >= words.length) fail(`${path}.pageStart[${i}]`, `an index below ${words.length}`);
+  }
+  const familyList = st['families'];
+  if (!Array.isArray(familyList) || familyList.length > MAX_SNAPSHOT_ITEMS) fail(`${sp}.families`, 'an array');
+  const families = familyList.map((entry: unknown, i) => {
+    const f = record(entry, `${sp}.families[${i}]`);
+    const id = int(f, 'id', `${sp}.families[${i}]`);
+    if (id !== i) fail(`${sp}.families[${i}].id`, `${i}`);
+    return {
+      id,
+      name: str(f, 'name', `${sp}.families[${i}]`, 64),
+      structSize: int(f, 'structSize', `${sp}.families[${i}]`),
+      recordAddress: int(f, 'recordAddress', `${sp}.families[${i}]`),
+    };
+  });
+  const counters = typed(st['counters'], `${sp}.counters`, Float64Array);
+  if (families.length === 0 ? counters.length !== 0 : counters.length % families.length !== 0) {
+    fail(`${sp}.counters`, 'the same number of counters per family');
+  }
+  const queueList = st['queues'];
+  if (!Array.isArray(queueList) || queueList.length !== families.length) fail(`${sp}.queues`, `${families.length} free lists`);
+  const queues = queueList.map((q: unknown, i) => typed(q, `${sp}.queues[${i}]`, Uint32Array));
+  const errorCountList = st['errorCounts'];
+  if (!Array.isArray(errorCountList)) fail(`${sp}.errorCounts`, 'an array');
+  const errorCounts = errorCountList.map((pair: unknown, i) => {
+    if (!Array.isArray(pair) || typeof pair[0] !== 'string' || typeof pair[1] !== 'number') {
+      fail(`${sp}.errorCounts[${i}]`, 'a [kind, count] pair');
+    }
+    return [pair[0], pair[1]];
+  }) as HeapState['errorCounts'];
+  const lastError = st['lastError'];
+  if (lastError !== null) {
+    const e = record(lastError, `${sp}.lastError`);
+    str(e, 'kind', `${sp}.lastError`, 64);
+    str(e, 'message', `${sp}.lastError`);
+  }
+  const number = (key: string): number => {
+    const v = st[key];
+    if (typeof v !== 'number' || !Number.isFinite(v)) fail(`${sp}.${key}`, 'a number');
+    return v;
+  };
+  const state: HeapState = {
+    kernel,
+    families,
+    counters,
+    queues,
+    registryPages: typed(st['registryPages'], `${sp}.registryPages`, Float64Array),
+    slotFamily: typed(st['slotFamily'], `${sp}.slotFamily`, Int32Array),
+    allocated: typed(st['allocated'], `${sp}.allocated`, Int32Array),
+    lastError: lastError as HeapState['lastError'],
+    errorCounts,
+    appMemory: number('appMemory'),
+    peakAppMemory: number('peakAppMemory'),
+    bufFamilyId: number('bufFamilyId'),
+  };
+  const size = state.allocated.length;
+  if (size === 0 || (size & (size - 1)) !== 0) fail(`${sp}.allocated`, 'a table whose size is a power of two');
+  return { state, words, pageStart, pageSize };
+}
+
 const LEAK_KINDS = ['definitely-lost', 'indirectly-lost', 'possibly-lost', 'still-reachable'] as const;
 
 function leakCounts(value: unknown, path: string): LeakCount[] {
@@ -392,6 +517,17 @@ export function parseHostToWebview(value: unknown): Parsed<HostToWebviewMessage>
         if (memoryCap !== undefined) message.memoryCap = memoryCap;
         return ok(message);
       }
+      case 'heapWindow': {
+        const fields = o['fields'];
+        if (!Array.isArray(fields)) fail(`${p}.fields`, 'an array');
+        return ok({
+          type,
+          runId: str(o, 'runId', p, 200),
+          firstStep: int(o, 'firstStep', p),
+          heap: snapshotWire(o['heap'], `${p}.heap`),
+          fields: parseStructFields(fields, fields.length, `${p}.fields`),
+        });
+      }
       case 'sites': {
         const sites = o['sites'];
         if (!Array.isArray(sites)) fail(`${p}.sites`, 'an array');
@@ -402,8 +538,18 @@ export function parseHostToWebview(value: unknown): Parsed<HostToWebviewMessage>
           sites: sites.map((s, i) => site(s, `${p}.sites[${i}]`)),
         });
       }
-      case 'heapOps':
-        return ok({ type, runId: str(o, 'runId', p, 200), batch: parseHeapOpBatch(o['batch'], `${p}.batch`) });
+      case 'heapOps': {
+        const message: HostToWebviewMessage = {
+          type,
+          runId: str(o, 'runId', p, 200),
+          batch: parseHeapOpBatch(o['batch'], `${p}.batch`),
+        };
+        const snapshotAfter = optional(o, 'snapshotAfter', () => bool(o, 'snapshotAfter', p));
+        const windowStart = optional(o, 'windowStart', () => int(o, 'windowStart', p));
+        if (snapshotAfter !== undefined) message.snapshotAfter = snapshotAfter;
+        if (windowStart !== undefined) message.windowStart = windowStart;
+        return ok(message);
+      }
       case 'leakCheck': {
         const s = optional(o, 'site', () => site(o['site'], `${p}.site`));
         const requested = optional(o, 'requested', () => bool(o, 'requested', p));

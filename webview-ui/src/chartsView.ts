@@ -22,19 +22,20 @@ interface ChartSpec {
 }
 
 const CHARTS: ChartSpec[] = [
-  { title: 'Application memory', shortTitle: 'App memory', lines: [(m) => m.timeline.series.appMemory], format: bytes },
-  { title: 'Mapped bytes', shortTitle: 'Mapped', lines: [(m) => m.timeline.series.mappedBytes], format: bytes },
-  { title: 'Pages', shortTitle: 'Pages', lines: [(m) => m.timeline.series.pages], format: count },
+  // Each line's values from the timeline's first step on (index 0: `model.firstStep`).
+  { title: 'Application memory', shortTitle: 'App memory', lines: [(m) => m.timeline.seriesWindow('appMemory')], format: bytes },
+  { title: 'Mapped bytes', shortTitle: 'Mapped', lines: [(m) => m.timeline.seriesWindow('mappedBytes')], format: bytes },
+  { title: 'Pages', shortTitle: 'Pages', lines: [(m) => m.timeline.seriesWindow('pages')], format: count },
   {
     title: 'mmap / munmap calls',
     shortTitle: 'mmap/munmap',
-    lines: [(m) => m.timeline.series.mmap, (m) => m.timeline.series.munmap],
+    lines: [(m) => m.timeline.seriesWindow('mmap'), (m) => m.timeline.seriesWindow('munmap')],
     format: count,
   },
   {
     title: 'External fragmentation',
     shortTitle: 'Ext. frag.',
-    lines: [(m) => m.timeline.series.externalFragmentation],
+    lines: [(m) => m.timeline.seriesWindow('externalFragmentation')],
     format: (v) => `${(v * 100).toFixed(0)} %`,
     fixedMax: 1,
   },
@@ -95,7 +96,7 @@ export class ChartsView {
       const { width } = this.geometry();
       const column = event.offsetX % (width + GAP);
       const fraction = Math.min(1, Math.max(0, (column - VALUE_AXIS_WIDTH) / (width - VALUE_AXIS_WIDTH)));
-      this.onScrub(Math.min(model.length - 1, Math.floor(fraction * model.length)), true);
+      this.onScrub(model.stepAtFraction(fraction), true);
     };
     this.canvas.addEventListener('pointerdown', (event) => {
       this.dragging = true;
@@ -135,7 +136,7 @@ export class ChartsView {
     const inRow = y % CELL_HEIGHT;
     if (inCell < VALUE_AXIS_WIDTH || inCell >= width || inRow < TITLE_HEIGHT || inRow >= TITLE_HEIGHT + CHART_HEIGHT) return -1;
     const fraction = (inCell - VALUE_AXIS_WIDTH) / (width - VALUE_AXIS_WIDTH);
-    return Math.min(model.length - 1, Math.max(0, Math.floor(fraction * model.length)));
+    return model.stepAtFraction(fraction);
   }
 
   private pointerAt(x: number, y: number): void {
@@ -201,10 +202,14 @@ export class ChartsView {
     ctx.clearRect(0, 0, totalWidth, height);
     const model = this.model;
     if (!colors || !model || model.length === 0) return;
-    const length = model.length;
-    const key = `${length}:${width}:${model.timeline.series.appMemory.length}`;
+    // The steps drawn: from the timeline's first (after lmm.eventsKept dropped earlier ones) to the last.
+    const length = model.span;
+    const first = model.firstStep;
+    const key = `${first}:${length}:${width}:${model.timeline.series.appMemory.length}`;
     if (key !== this.cacheKey) {
       this.cache.clear();
+      // Summaries are built up from the first step: a window that moved starts them over.
+      if (!this.cacheKey.startsWith(`${first}:`)) this.summaries.clear();
       this.cacheKey = key;
     }
     ctx.font = colors.font;
@@ -228,12 +233,12 @@ export class ChartsView {
       if (spec) {
         drawn = this.drawSeriesChart(spec, i, plotX, top, plotWidth, length);
       } else {
-        drawn = this.drawLeakChart(plotX, top, plotWidth, length);
+        drawn = this.drawLeakChart(plotX, top, plotWidth);
       }
       const title = drawn.title;
       ctx.font = smallFont;
       drawValueAxis(ctx, colors, x, top, drawn.axisMax);
-      if (i >= CHART_COUNT - columns) drawStepAxis(ctx, colors, plotX, top + CHART_HEIGHT, plotWidth, length);
+      if (i >= CHART_COUNT - columns) drawStepAxis(ctx, colors, plotX, top + CHART_HEIGHT, plotWidth, length, first);
       ctx.font = colors.font;
       ctx.textBaseline = 'top';
       // Each title keeps to its own chart's width: a shorter wording, else an ellipsis; the
@@ -245,17 +250,17 @@ export class ChartsView {
       this.fullTitles.push(title.full);
       this.titleBoxes.push({ text, full: title.full, x: x + 2, y: y + 1, width: measure(text), maxWidth });
       // The current step.
-      if (this.step >= 0) {
-        const cx = plotX + Math.floor(((this.step + 0.5) / length) * plotWidth) + 0.5;
+      if (this.step >= first) {
+        const cx = plotX + Math.floor(model.fractionOf(this.step) * plotWidth) + 0.5;
         ctx.strokeStyle = colors.selection;
         ctx.beginPath();
         ctx.moveTo(cx, top);
         ctx.lineTo(cx, top + CHART_HEIGHT);
         ctx.stroke();
       }
-      if (this.hoverStep >= 0 && this.hoverStep < length) {
+      if (this.hoverStep >= first && this.hoverStep < model.length) {
         const text = `step ${stepNumber(this.hoverStep)}: ${drawn.valueAt(this.hoverStep)}`;
-        drawCrosshair(ctx, colors, plotX, top, plotWidth, CHART_HEIGHT, this.hoverStep, length, text, smallFont);
+        drawCrosshair(ctx, colors, plotX, top, plotWidth, CHART_HEIGHT, this.hoverStep, length, text, smallFont, first);
         this.readouts.push({ chart: title.full.replace(/:.*$/, ''), step: this.hoverStep, text });
         ctx.font = colors.font;
         ctx.textBaseline = 'top';
@@ -296,7 +301,8 @@ export class ChartsView {
         ctx.fillRect(x + c, yHi, 1, Math.max(1, yLo - yHi));
       }
     });
-    const now = this.step >= 0 ? spec.lines.map((line) => spec.format(line(model)[this.step]!)).join(' / ') : '–';
+    const first = model.firstStep;
+    const now = this.step >= first ? spec.lines.map((line) => spec.format(line(model)[this.step - first]!)).join(' / ') : '–';
     const most = `(max ${spec.format(max)})`;
     return {
       title: {
@@ -304,19 +310,20 @@ export class ChartsView {
         wordings: [`${spec.title}: ${now} ${most}`, `${spec.shortTitle}: ${now} ${most}`, `${spec.shortTitle}: ${now}`],
       },
       axisMax: spec.format(max),
-      valueAt: (step) => spec.lines.map((line) => spec.format(line(model)[step]!)).join(' / '),
+      valueAt: (step) => spec.lines.map((line) => spec.format(line(model)[step - first]!)).join(' / '),
     };
   }
 
-  private drawLeakChart(x: number, top: number, width: number, length: number): DrawnChart {
+  private drawLeakChart(x: number, top: number, width: number): DrawnChart {
     const ctx = this.context;
     const colors = this.colors!;
-    const checks = this.model!.leakChecks;
+    const model = this.model!;
+    const checks = model.leakChecks;
     let max = 1;
     for (const check of checks) max = Math.max(max, check.lostBytes);
     let current = '–';
     for (const check of checks) {
-      const cx = x + Math.floor(((check.step + 0.5) / length) * width);
+      const cx = x + Math.floor(model.fractionOf(check.step) * width);
       const h = Math.max(2, (check.lostBytes / max) * (CHART_HEIGHT - 3));
       ctx.fillStyle = check.lostBlocks > 0 ? colors.error : colors.leakCheck;
       // Kept inside its own chart: a check at the last step must not spill into the next one.
@@ -350,7 +357,7 @@ interface DrawnChart {
 
 /** A step as users count them (the timeline's "Step 1" is step 0). */
 export function stepNumber(step: number): string {
-  return (step + 1).toLocaleString('en-US');
+  return count(step + 1);
 }
 
 /** "950", "12k", "1.5M": step-scale labels short enough for a tick every 60 pixels. */
@@ -390,7 +397,10 @@ export function drawValueAxis(
   ctx.textAlign = 'left';
 }
 
-/** The step scale under a plot: round step numbers (as the timeline counts them) with ticks. */
+/**
+ * The step scale under a plot of `length` steps from step `first`: round step numbers (as the
+ * timeline counts them, the run's own) with ticks.
+ */
 export function drawStepAxis(
   ctx: CanvasRenderingContext2D,
   colors: MapColors,
@@ -398,14 +408,16 @@ export function drawStepAxis(
   y: number,
   width: number,
   length: number,
+  first = 0,
 ): void {
   const spacing = stepTickSpacing(length, width);
   ctx.fillStyle = colors.muted;
   ctx.strokeStyle = colors.grid;
   ctx.textBaseline = 'top';
   let lastEnd = -Infinity;
-  for (let tick = spacing; tick <= length; tick += spacing) {
-    const tx = x + Math.floor(((tick - 0.5) / length) * width) + 0.5;
+  // Tick t is "step t" as the timeline counts them (1-based): step index t − 1.
+  for (let tick = (Math.floor(first / spacing) + 1) * spacing; tick <= first + length; tick += spacing) {
+    const tx = x + Math.floor(((tick - first - 0.5) / length) * width) + 0.5;
     ctx.beginPath();
     ctx.moveTo(tx, y);
     ctx.lineTo(tx, y + 3);
@@ -431,8 +443,9 @@ export function drawCrosshair(
   length: number,
   text: string,
   font: string,
+  first = 0,
 ): void {
-  const cx = x + Math.floor(((step + 0.5) / length) * width) + 0.5;
+  const cx = x + Math.floor(((step - first + 0.5) / length) * width) + 0.5;
   ctx.save();
   ctx.strokeStyle = colors.foreground;
   ctx.setLineDash([3, 2]);
@@ -459,8 +472,12 @@ export function bytes(value: number): string {
   return `${value} B`;
 }
 
+/** One formatter for every figure: `toLocaleString` looks the locale up anew at each call. */
+const INTEGER = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+/** "12,345": a whole number with its thousands grouped. */
 export function count(value: number): string {
-  return Math.round(value).toLocaleString('en-US');
+  return INTEGER.format(Math.round(value));
 }
 
 /** "1 block", "3 blocks". */

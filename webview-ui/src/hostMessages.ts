@@ -4,6 +4,7 @@
  * host as a `webviewError` rather than thrown, so one bad message never stops the view.
  */
 import { parseHostToWebview, type HostToWebviewMessage } from '../../src/protocol/webviewMessages';
+import { HeapSnapshot } from '../../src/engine/heapSnapshot';
 import type { MemoryMapApp } from './app';
 
 /** Starts listening for the host's messages on `window`. */
@@ -39,8 +40,18 @@ export function handleHostMessage(app: MemoryMapApp, message: HostToWebviewMessa
     case 'sites':
       model.addSites(message.firstId, message.sites);
       break;
-    case 'heapOps':
-      app.ingest.push(message.batch);
+    case 'heapOps': {
+      const { snapshotAfter, windowStart } = message;
+      // Once the batch is in: a snapshot where the host took one, and the host's window start.
+      const then =
+        snapshotAfter === true || windowStart !== undefined
+          ? () => app.followHostWindow(snapshotAfter === true, windowStart)
+          : undefined;
+      app.ingest.push(message.batch, then);
+      return;
+    }
+    case 'heapWindow':
+      app.startWindow(message.firstStep, HeapSnapshot.fromWire(message.heap), message.fields);
       return;
     case 'leakCheck':
       model.addLeakCheck(message.step, message.leaks, message.site);

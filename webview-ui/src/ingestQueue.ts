@@ -12,6 +12,8 @@ const BUDGET_MS = 8;
 
 export class IngestQueue {
   private readonly pending: HeapOpBatch[] = [];
+  /** What to do once each pending batch is all applied (parallel to `pending`). */
+  private readonly whenApplied: Array<(() => void) | undefined> = [];
   /** Index of the next operation to apply in `pending[0]`, and of its next struct name. */
   private offset = 0;
   private nameOffset = 0;
@@ -37,13 +39,16 @@ export class IngestQueue {
     return this.pending.length > 0;
   }
 
-  push(batch: HeapOpBatch): void {
+  /** Queues `batch`; `then` runs once all of it is applied. */
+  push(batch: HeapOpBatch, then?: () => void): void {
     this.pending.push(batch);
+    this.whenApplied.push(then);
     this.schedule();
   }
 
   clear(): void {
     this.pending.length = 0;
+    this.whenApplied.length = 0;
     this.offset = 0;
     this.nameOffset = 0;
     this.writesCursor = { index: 0, byte: 0 };
@@ -66,12 +71,13 @@ export class IngestQueue {
       while (this.offset < batch.count && batch.firstStep + this.offset < have) this.advance(batch, 1);
       if (batch.count === 0 && batch.writes !== undefined && batch.firstStep === have) {
         // Only writes, after the run's last step: they still change the bytes it shows.
-        this.next();
+        const then = this.next();
         if (!this.apply(batch)) {
           this.clear();
           this.onGap(have);
           return;
         }
+        then?.();
         continue;
       }
       if (this.offset >= batch.count) {
@@ -106,7 +112,7 @@ export class IngestQueue {
         this.onGap(expected);
         return;
       }
-      if (this.offset >= batch.count) this.next();
+      if (this.offset >= batch.count) this.next()?.();
     }
     this.onProgress();
     if (this.pending.length > 0) this.schedule();
@@ -119,10 +125,13 @@ export class IngestQueue {
     }
   }
 
-  private next(): void {
+  /** Moves on to the next batch; returns what to do now that the one before is applied (a batch skipped whole has nothing to do). */
+  private next(): (() => void) | undefined {
+    const then = this.whenApplied.shift();
     this.pending.shift();
     this.offset = 0;
     this.nameOffset = 0;
     this.writesCursor = { index: 0, byte: 0 };
+    return then;
   }
 }

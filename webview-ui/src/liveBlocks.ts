@@ -20,18 +20,29 @@ export interface LiveBlock {
   siteId: number;
 }
 
-/** Every block live after `step`, in allocation order (one pass over the steps up to it). */
+/**
+ * Every block live after `step`, in allocation order (one pass over the steps up to it). Blocks
+ * allocated before the map's window come first, with an `allocStep` of −1 and no site.
+ */
 export function liveBlocksAt(model: RunModel, step: number): LiveBlock[] {
   const live = new Map<number, number>();
+  const before = new Map<number, LiveBlock>();
+  for (const block of model.blocksBeforeWindow()) {
+    const payload = block.units * model.structSize(block.family);
+    before.set(block.address, { ...block, allocStep: -1, payload, bytes: payload + META_SIZE, siteId: -1 });
+  }
   const last = Math.min(step, model.length - 1);
-  for (let s = 0; s <= last; s++) {
+  for (let s = model.firstStep; s <= last; s++) {
     const kind = model.kindOf(s);
     if (kind === HeapOpKind.Alloc) {
       const address = model.resultOf(s);
       if (address !== 0) live.set(address, s);
-    } else if (kind === HeapOpKind.Free && model.resultOf(s) === 1) live.delete(model.timeline.opAt(s).a);
+    } else if (kind === HeapOpKind.Free && model.resultOf(s) === 1) {
+      live.delete(model.timeline.opAt(s).a);
+      before.delete(model.timeline.opAt(s).a);
+    }
   }
-  const blocks: LiveBlock[] = [];
+  const blocks: LiveBlock[] = [...before.values()];
   for (const [address, allocStep] of live) {
     const op = model.timeline.opAt(allocStep);
     const payload = op.b * model.structSize(op.a);
@@ -80,12 +91,32 @@ export class MemoryBreakdown {
     return this.processed >= this.model.length;
   }
 
+  /**
+   * Starts at the map's window when it is past the steps processed (a window from the host, or
+   * one that slid): the window's first heap's blocks, then its steps; samples before it go.
+   */
+  private followWindow(): void {
+    const model = this.model;
+    const first = model.firstStep;
+    let drop = 0;
+    while (drop < this.sampleSteps.length && this.sampleSteps[drop]! < first - 1) drop++;
+    if (drop > 0) for (const list of [this.sampleSteps, this.byStruct, this.bySite] as unknown[][]) list.splice(0, drop);
+    if (this.processed >= first) return;
+    this.live.clear();
+    this.structTotals.fill(0);
+    this.siteTotals.fill(0);
+    this.processed = first;
+    for (const block of model.blocksBeforeWindow()) this.add(block.address, block.family, block.units, -1);
+  }
+
   /** Processes steps for up to `budgetMs`; true when it has caught up with the run. */
   catchUp(budgetMs: number): boolean {
     const model = this.model;
     const started = performance.now();
+    if (model.firstStep > 0) this.followWindow();
     while (this.processed < model.length) {
-      const end = Math.min(model.length, this.processed + 4096);
+      // Slices of 1,024 steps: the clock is read often enough to keep within the budget.
+      const end = Math.min(model.length, this.processed + 1024);
       for (let s = this.processed; s < end; s++) {
         this.apply(s);
         if ((s + 1) % this.every === 0) this.sample(s);
@@ -103,16 +134,7 @@ export class MemoryBreakdown {
       const address = model.resultOf(step);
       if (address === 0) return;
       const op = model.timeline.opAt(step);
-      const bytes = META_SIZE + op.b * model.structSize(op.a);
-      const site = this.slotOf(model.siteIdOf(step));
-      this.live.set(address, { family: op.a, site, bytes });
-      if (op.a >= this.structTotals.length) {
-        const grown = new Float64Array(Math.max(op.a + 1, this.structTotals.length * 2));
-        grown.set(this.structTotals);
-        this.structTotals = grown;
-      }
-      this.structTotals[op.a]! += bytes;
-      this.siteTotals[site]! += bytes;
+      this.add(address, op.a, op.b, model.siteIdOf(step));
     } else if (kind === HeapOpKind.Free && model.resultOf(step) === 1) {
       const address = model.timeline.opAt(step).a;
       const block = this.live.get(address);
@@ -121,6 +143,19 @@ export class MemoryBreakdown {
       this.structTotals[block.family]! -= block.bytes;
       this.siteTotals[block.site]! -= block.bytes;
     }
+  }
+
+  private add(address: number, family: number, units: number, siteId: number): void {
+    const bytes = META_SIZE + units * this.model.structSize(family);
+    const site = this.slotOf(siteId);
+    this.live.set(address, { family, site, bytes });
+    if (family >= this.structTotals.length) {
+      const grown = new Float64Array(Math.max(family + 1, this.structTotals.length * 2));
+      grown.set(this.structTotals);
+      this.structTotals = grown;
+    }
+    this.structTotals[family]! += bytes;
+    this.siteTotals[site]! += bytes;
   }
 
   private slotOf(siteId: number): number {

@@ -1,10 +1,15 @@
 /**
  * One run as the webview knows it: the timeline the host's batches are replayed into, the site
  * table, leak checks and the report. Everything the views draw is read from here.
+ *
+ * A long run's timeline may hold only its last part (`lmm.eventsKept`): it begins at
+ * `firstStep` (the host's `heapWindow`, or its own slide during a live run) and step numbers stay
+ * the run's. Views place steps with `firstStep` and `length`, and refuse a step before the window.
  */
 import { HeapOpKind, type HeapOpBatch, type RecordedField } from '../../src/engine/heapOps';
+import { HeapSnapshot } from '../../src/engine/heapSnapshot';
 import { HeapTimeline } from '../../src/engine/heapTimeline';
-import type { LmmHeap } from '../../src/engine/lmmHeap';
+import { LmmHeap } from '../../src/engine/lmmHeap';
 import type { InterimMemoryError, LeakCount, RunEndState, RunReportJson, SourceSite } from '../../src/protocol/webviewMessages';
 
 export interface LeakCheckPoint {
@@ -25,8 +30,15 @@ export type RunState = 'running' | RunEndState;
  */
 const TIME_TRAVEL_BUDGET_BYTES = 512 * 1024 * 1024;
 
+/** A block allocated before the window's first step (its allocation step is not kept). */
+export interface BlockBeforeWindow {
+  address: number;
+  family: number;
+  units: number;
+}
+
 export class RunModel {
-  readonly timeline: HeapTimeline;
+  timeline: HeapTimeline;
   readonly sites: SourceSite[] = [];
   /** Leak checks in step order. */
   readonly leakChecks: LeakCheckPoint[] = [];
@@ -39,25 +51,122 @@ export class RunModel {
   endMessage = '';
   /** Registered structs by family id (name and size), from the Register steps. */
   readonly structs: Array<{ name: string; size: number; fields: RecordedField[] }> = [];
-  /** Kind and recorded result of every step (the timeline keeps arguments, not results). */
-  private kinds = new Uint8Array(1024);
-  private results = new Float64Array(1024);
-  /** Each step's first argument (a free's address), for finding the step that freed a block. */
-  private firstArgs = new Float64Array(1024);
+  /** The live blocks of the window's first heap, and the `firstStep` they were read at. */
+  private before: { firstStep: number; blocks: BlockBeforeWindow[] } | null = null;
 
   constructor(
     readonly runId: string,
     readonly pageSize: number,
     readonly title: string,
     live: boolean,
-    memoryCap?: number,
+    private readonly memoryCap?: number,
   ) {
-    const snapshotBudgetBytes = TIME_TRAVEL_BUDGET_BYTES;
-    this.timeline = new HeapTimeline(
-      pageSize,
-      memoryCap === undefined ? { snapshotBudgetBytes } : { memoryCap, snapshotBudgetBytes },
-    );
+    this.timeline = this.newTimeline();
     this.state = live ? 'running' : 'finished';
+  }
+
+  private newTimeline(start?: { firstStep: number; snapshot: HeapSnapshot }): HeapTimeline {
+    return new HeapTimeline(this.pageSize, {
+      snapshotBudgetBytes: TIME_TRAVEL_BUDGET_BYTES,
+      ...(this.memoryCap === undefined ? {} : { memoryCap: this.memoryCap }),
+      ...(start === undefined ? {} : { start }),
+    });
+  }
+
+  /**
+   * Starts the timeline over at the host's window: `snapshot` is the heap after step
+   * `firstStep − 1`, `fields` each family's struct fields. The run's sites, report and leak
+   * checks stay (checks before the window go); batches from `firstStep` on follow.
+   */
+  startWindow(firstStep: number, snapshot: HeapSnapshot, fields: RecordedField[][]): void {
+    if (snapshot.pageSize !== this.pageSize) {
+      throw new Error(`the window's heap has pages of ${snapshot.pageSize} bytes, the run ${this.pageSize}`);
+    }
+    this.timeline = this.newTimeline({ firstStep, snapshot });
+    this.before = null;
+    const families = this.timeline.heapAt(firstStep - 1).families;
+    this.structs.length = 0;
+    for (const family of families) {
+      this.structs[family.id] = { name: family.name, size: family.structSize, fields: fields[family.id] ?? [] };
+    }
+    this.dropBeforeWindow();
+  }
+
+  /** Drops the steps before `firstStep` (the host's window moved on during a live run). */
+  slideTo(firstStep: number): void {
+    this.timeline.slideTo(firstStep);
+    this.dropBeforeWindow();
+  }
+
+  /** The first step the timeline holds (0 unless `lmm.eventsKept` left the earlier ones out). */
+  get firstStep(): number {
+    return this.timeline.firstStep;
+  }
+
+  /** "showing the last N of M operations" when the timeline holds only the end of the run, else ''. */
+  get windowNote(): string {
+    const first = this.timeline.firstStep;
+    if (first === 0) return '';
+    const n = (value: number) => value.toLocaleString('en-US');
+    return `showing the last ${n(this.length - first)} of ${n(this.length)} operations (lmm.eventsKept)`;
+  }
+
+  /** Steps the timeline holds (`length − firstStep`): the width of every step axis. */
+  get span(): number {
+    return this.length - this.timeline.firstStep;
+  }
+
+  /** Where `step` is along a step axis, 0 … 1 (the middle of its slot). */
+  fractionOf(step: number): number {
+    return (step - this.timeline.firstStep + 0.5) / this.span;
+  }
+
+  /** The step at `fraction` (0 … 1) of a step axis, within the steps held. */
+  stepAtFraction(fraction: number): number {
+    const first = this.timeline.firstStep;
+    return Math.min(this.length - 1, Math.max(first, first + Math.floor(fraction * this.span)));
+  }
+
+  /** True when `step` can be shown: from the window's first heap (`firstStep − 1`) to the last step. */
+  holds(step: number): boolean {
+    return step >= this.firstStep - 1 && step < this.length;
+  }
+
+  /**
+   * The blocks live just before the window (allocated in steps it does not hold), read once per
+   * window from its first snapshot on a heap of their own, not the time-travel heap the map shows.
+   */
+  blocksBeforeWindow(): BlockBeforeWindow[] {
+    const first = this.firstStep;
+    if (first === 0) return [];
+    if (this.before?.firstStep === first) return this.before.blocks;
+    const snapshot = this.timeline.windowSnapshot;
+    const heap = new LmmHeap(
+      this.memoryCap === undefined ? { pageSize: this.pageSize } : { pageSize: this.pageSize, memoryCap: this.memoryCap },
+    );
+    snapshot.restoreInto(heap);
+    const blocks: BlockBeforeWindow[] = [];
+    for (const meta of heap.allocatedMetas()) {
+      const family = heap.blockFamily(meta);
+      if (!family) continue;
+      const size = heap.block(meta).size;
+      blocks.push({
+        address: meta + 48,
+        family: family.id,
+        units: family.structSize > 0 ? Math.floor(size / family.structSize) : 0,
+      });
+    }
+    blocks.sort((a, b) => a.address - b.address);
+    this.before = { firstStep: first, blocks };
+    return blocks;
+  }
+
+  /** Leak checks before the window's first heap have no step on the timeline: they go. */
+  private dropBeforeWindow(): void {
+    const first = this.firstStep;
+    let drop = 0;
+    while (drop < this.leakChecks.length && this.leakChecks[drop]!.step < first - 1) drop++;
+    if (drop > 0) this.leakChecks.splice(0, drop);
   }
 
   /** The size of family `family`'s struct (0 when it is not registered). */
@@ -72,21 +181,6 @@ export class RunModel {
   /** Appends a batch; false when it does not continue the steps received so far. */
   append(batch: HeapOpBatch): boolean {
     if (batch.firstStep !== this.timeline.length) return false;
-    const start = this.timeline.length;
-    const end = start + batch.count;
-    if (end > this.kinds.length) {
-      let capacity = this.kinds.length;
-      while (capacity < end) capacity *= 2;
-      const kinds = new Uint8Array(capacity);
-      kinds.set(this.kinds);
-      this.kinds = kinds;
-      const results = new Float64Array(capacity);
-      results.set(this.results);
-      this.results = results;
-      const firstArgs = new Float64Array(capacity);
-      firstArgs.set(this.firstArgs);
-      this.firstArgs = firstArgs;
-    }
     // The batch names its Register steps in order, one name each.
     let registers = 0;
     for (let i = 0; i < batch.count; i++) {
@@ -95,9 +189,6 @@ export class RunModel {
       const fields = batch.fields?.[registers - 1] ?? [];
       if (batch.c[i]! >= 0) this.structs[batch.c[i]!] = { name: name ?? `family ${batch.c[i]}`, size: batch.a[i]!, fields };
     }
-    this.kinds.set(batch.kind.subarray(0, batch.count), start);
-    this.results.set(batch.c.subarray(0, batch.count), start);
-    this.firstArgs.set(batch.a.subarray(0, batch.count), start);
     this.timeline.append(batch);
     return true;
   }
@@ -107,6 +198,8 @@ export class RunModel {
   }
 
   addLeakCheck(step: number, leaks: LeakCount[], site?: SourceSite): void {
+    // Before the window: no step of the timeline to put it on (the Leaks view still lists it).
+    if (step < this.firstStep - 1) return;
     let lostBlocks = 0;
     let lostBytes = 0;
     for (const leak of leaks) {
@@ -144,7 +237,11 @@ export class RunModel {
   /** The step of the run's peak of application memory (the report's when present). */
   get peakStep(): number {
     const fromReport = this.report?.peak?.event;
-    return typeof fromReport === 'number' && fromReport >= 0 && fromReport < this.length ? fromReport : this.timeline.peakStep;
+    if (typeof fromReport === 'number' && fromReport >= 0 && fromReport < this.length) {
+      // The run's peak before the window is not on the timeline: the window's own highest step is.
+      return fromReport >= this.firstStep ? fromReport : this.timeline.peakStep;
+    }
+    return this.timeline.peakStep;
   }
 
   heapAt(step: number): LmmHeap {
@@ -171,11 +268,11 @@ export class RunModel {
   }
 
   kindOf(step: number): HeapOpKind {
-    return this.kinds[step]! as HeapOpKind;
+    return this.timeline.kindAt(step);
   }
 
   resultOf(step: number): number {
-    return this.results[step]!;
+    return this.timeline.resultAt(step);
   }
 
   /**
@@ -183,10 +280,9 @@ export class RunModel {
    * A backwards scan over two typed arrays: only on hover and click, a few ms at 1,000,000 steps.
    */
   allocStepOf(address: number, atStep: number): number {
-    const kinds = this.kinds;
-    const results = this.results;
-    for (let s = Math.min(atStep, this.length - 1); s >= 0; s--) {
-      if (kinds[s] === HeapOpKind.Alloc && results[s] === address) return s;
+    const timeline = this.timeline;
+    for (let s = Math.min(atStep, this.length - 1); s >= this.firstStep; s--) {
+      if (timeline.kindAt(s) === HeapOpKind.Alloc && timeline.resultAt(s) === address) return s;
     }
     return -1;
   }
@@ -197,12 +293,11 @@ export class RunModel {
    * by merging with its neighbours shows when its first bytes were freed.
    */
   freeStepOf(address: number, atStep: number): number {
-    const kinds = this.kinds;
-    const results = this.results;
-    const firstArgs = this.firstArgs;
-    for (let s = Math.min(atStep, this.length - 1); s >= 0; s--) {
-      if (kinds[s] === HeapOpKind.Free && results[s] === 1 && firstArgs[s] === address) return s;
-      if (kinds[s] === HeapOpKind.Alloc && results[s] === address) return -1;
+    const timeline = this.timeline;
+    for (let s = Math.min(atStep, this.length - 1); s >= this.firstStep; s--) {
+      const kind = timeline.kindAt(s);
+      if (kind === HeapOpKind.Free && timeline.resultAt(s) === 1 && timeline.opAt(s).a === address) return s;
+      if (kind === HeapOpKind.Alloc && timeline.resultAt(s) === address) return -1;
     }
     return -1;
   }
@@ -210,8 +305,10 @@ export class RunModel {
   /** A short text for a step's operation, e.g. `xcalloc(student_t, 2) → 0x7effffffe048`. */
   describeStep(step: number): string {
     if (step < 0) return 'before the first step';
+    if (step < this.firstStep - 1) return 'before the window (not kept: lmm.eventsKept)';
+    if (step === this.firstStep - 1) return 'the window’s first heap (the steps before it are not kept: lmm.eventsKept)';
     const op = this.timeline.opAt(step);
-    const result = this.results[step]!;
+    const result = this.timeline.resultAt(step);
     const heap = this.timeline.heapAt(this.length - 1);
     switch (op.kind) {
       case HeapOpKind.Register:

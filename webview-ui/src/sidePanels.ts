@@ -4,7 +4,7 @@
  * priority order, and the peak's breakdown by struct and by site.
  */
 import { META_SIZE } from '../../src/engine/constants';
-import { HeapOpKind } from '../../src/engine/heapOps';
+import { liveBlocksAt } from './liveBlocks';
 import type { LmmHeap } from '../../src/engine/lmmHeap';
 import { bytes, count } from './chartsView';
 import { el, table } from './dom';
@@ -275,33 +275,27 @@ export function renderPeak(container: HTMLElement, model: RunModel, onGo: (step:
   go.addEventListener('click', () => onGo(peak));
   container.append(
     el('p', {
-      text: `Peak of application memory: ${count(model.timeline.series.appMemory[peak]!)} B at step ${(peak + 1).toLocaleString('en-US')}.`,
+      text: `Peak of application memory: ${count(model.timeline.series.appMemory[model.timeline.seriesIndex(peak)]!)} B at step ${(peak + 1).toLocaleString('en-US')}.`,
     }),
     go,
   );
   // One pass over the steps up to the peak: the live allocations then, by struct and by site.
   // (Not heapAt(peak): that would move the timeline's cursor heap under the map.)
   const families = model.heapAt(model.length - 1).families;
-  const live = new Map<number, number>();
-  for (let s = 0; s <= peak; s++) {
-    const kind = model.kindOf(s);
-    if (kind === HeapOpKind.Alloc && model.resultOf(s) !== 0) live.set(model.resultOf(s), s);
-    else if (kind === HeapOpKind.Free && model.resultOf(s) === 1) live.delete(model.timeline.opAt(s).a);
-  }
   const byStruct = new Map<string, { blocks: number; bytes: number }>();
   const bySite = new Map<string, { label: string; blocks: number; bytes: number; struct: string; site?: SourceSite }>();
-  for (const step of live.values()) {
-    const op = model.timeline.opAt(step);
-    const family = families[op.a];
+  // Blocks allocated before the map's window (lmm.eventsKept) count too, with no site.
+  for (const block of liveBlocksAt(model, peak)) {
+    const family = families[block.family];
     const struct = family?.name ?? '?';
-    const size = META_SIZE + op.b * (family?.structSize ?? 0);
+    const size = META_SIZE + block.units * (family?.structSize ?? 0);
     const s = byStruct.get(struct) ?? { blocks: 0, bytes: 0 };
     s.blocks++;
     s.bytes += size;
     byStruct.set(struct, s);
     // Rows by allocating line and struct: the site ids tell call paths apart, which this table
     // (one line per row) could not show, so paths through the same line add up.
-    const site = model.siteIdOf(step);
+    const site = block.siteId;
     const where = model.sites[site];
     const label = where ? `${where.file.split(/[\\/]/).pop()}:${where.line}` : site < 0 ? '(no site)' : `site ${site}`;
     const key = `${label}\u0000${struct}`;

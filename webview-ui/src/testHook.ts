@@ -14,6 +14,21 @@ export function installTestHook(app: MemoryMapApp): void {
     get length() {
       return app.model?.length ?? 0;
     },
+    /** The first step the timeline holds (0 unless it keeps only the run's last lmm.eventsKept steps). */
+    get firstStep() {
+      return app.model?.firstStep ?? 0;
+    },
+    /** The header's note on the window ("showing the last N of M operations", a step before it). */
+    get windowNote() {
+      return app.windowNote.textContent ?? '';
+    },
+    /** Application memory and mapped bytes of the heap the map shows now. */
+    get heapFigures() {
+      const model = app.model;
+      if (!model || model.length === 0) return null;
+      const heap = model.heapAt(app.step);
+      return { appMemory: heap.appMemory, mappedBytes: heap.kernel.mappedBytes() };
+    },
     /** Time-travel snapshots of the current run (HeapTimeline.snapshotInfo), for the benchmark. */
     get snapshots() {
       return app.model ? app.model.timeline.snapshotInfo() : null;
@@ -23,6 +38,8 @@ export function installTestHook(app: MemoryMapApp): void {
       app.stats.longestRenderMs = 0;
       app.stats.longestIngestSliceMs = 0;
       app.ingest.longestSliceMs = 0;
+      app.stats.longestTravelChunkMs = 0;
+      app.travel.longestChunkMs = 0;
     },
     /** The run's id, its title (the harness file's name) and whether its report arrived. */
     get runId() {
@@ -55,6 +72,13 @@ export function installTestHook(app: MemoryMapApp): void {
     },
     get ingesting() {
       return app.ingest.busy;
+    },
+    /**
+     * Moves to `s` as the timeline does when clicked: the map is drawn in a later frame, once time
+     * travel has brought the heap there (`stats.shownStep`, `stats.shownAt`).
+     */
+    requestStep(s: number): void {
+      app.setStep(s);
     },
     /** Moves to `s` and renders at once (returns the milliseconds it took). */
     setStepNow(s: number): number {

@@ -53,7 +53,7 @@ export class TimelineView {
       buttons.append(b);
       return b;
     };
-    button('debug-restart', 'First step (Home)', () => this.go(0));
+    button('debug-restart', 'First step (Home)', () => this.go(this.model?.firstStep ?? 0));
     button('arrow-left', 'Previous marker', () => this.jumpMarker(-1));
     button('debug-step-back', 'Previous step (←)', () => this.go(this.step - 1));
     button('debug-step-over', 'Next step (→)', () => this.go(this.step + 1));
@@ -81,7 +81,7 @@ export class TimelineView {
       if (!model || model.length === 0) return;
       const width = this.width;
       const fraction = Math.min(1, Math.max(0, event.offsetX / width));
-      this.go(Math.min(model.length - 1, Math.floor(fraction * model.length)), false, true);
+      this.go(model.stepAtFraction(fraction), false, true);
     };
     this.track.addEventListener('pointerdown', (event) => {
       this.dragging = true;
@@ -94,7 +94,7 @@ export class TimelineView {
       else this.describeMarkerUnder(event.offsetX);
       const model = this.model;
       if (model && model.length > 0 && this.width > 0) {
-        const step = Math.min(model.length - 1, Math.max(0, Math.floor((event.offsetX / this.width) * model.length)));
+        const step = model.stepAtFraction(event.offsetX / this.width);
         if (step !== this.hoverStep) {
           this.onHover(step);
           this.showHover(step);
@@ -133,6 +133,7 @@ export class TimelineView {
     this.model = model;
     this.step = step;
     const last = model ? model.length - 1 : -1;
+    this.track.setAttribute('aria-valuemin', String(model?.firstStep ?? 0));
     this.track.setAttribute('aria-valuemax', String(Math.max(0, last)));
     this.track.setAttribute('aria-valuenow', String(step));
     let description = model ? model.describeStep(step) : '';
@@ -158,7 +159,7 @@ export class TimelineView {
   go(step: number, keepFollowing = false, continuous = false): void {
     const model = this.model;
     if (!model || model.length === 0) return;
-    const clamped = Math.max(0, Math.min(model.length - 1, step));
+    const clamped = Math.max(model.firstStep, Math.min(model.length - 1, step));
     this.following = keepFollowing || clamped === model.length - 1;
     // Now, not at the next render: key repeats faster than frames must each count.
     this.step = clamped;
@@ -168,7 +169,7 @@ export class TimelineView {
   keyPressed(event: KeyboardEvent): boolean {
     const model = this.model;
     if (!model || model.length === 0) return false;
-    const big = Math.max(1, Math.floor(model.length / 10));
+    const big = Math.max(1, Math.floor(model.span / 10));
     let target: number;
     switch (event.key) {
       case 'ArrowLeft':
@@ -186,7 +187,7 @@ export class TimelineView {
         target = this.step - big;
         break;
       case 'Home':
-        target = 0;
+        target = model.firstStep;
         break;
       case 'End':
         target = model.length - 1;
@@ -207,10 +208,10 @@ export class TimelineView {
     const model = this.model;
     let text = '';
     if (model && model.length > 0 && this.width > 0) {
-      const near = (step: number) => Math.abs(((step + 0.5) / model.length) * this.width - x) <= 4;
+      const near = (step: number) => Math.abs(model.fractionOf(step) * this.width - x) <= 4;
       const lines: string[] = [];
       if (model.peakStep >= 0 && near(model.peakStep)) {
-        const bytes = model.timeline.series.appMemory[model.peakStep] ?? 0;
+        const bytes = model.timeline.series.appMemory[model.timeline.seriesIndex(model.peakStep)] ?? 0;
         lines.push(
           `Peak: ${bytes.toLocaleString('en-US')} B of application memory at step ${(model.peakStep + 1).toLocaleString('en-US')}`,
         );
@@ -265,7 +266,7 @@ export class TimelineView {
     const model = this.model;
     if (!colors || !model || model.length === 0) return;
     const length = model.length;
-    const xOf = (step: number) => Math.floor(((step + 0.5) / length) * width);
+    const xOf = (step: number) => Math.floor(model.fractionOf(step) * width);
     ctx.fillStyle = colors.grid;
     ctx.fillRect(0, height / 2 - 1, width, 2);
     // Errors and marks: one tick per pixel column at most.

@@ -17,6 +17,8 @@ export const MAX_CHART_POINTS = 600;
 export interface AppMemorySeries {
   /** Steps the series covers: the run's kept operations. */
   steps: number;
+  /** The run's step the series begins at (after `lmm.eventsKept` dropped the ones before). */
+  firstStep: number;
   /** Steps the run made (more than `steps` when `lmm.eventsKept` left later ones out). */
   runSteps: number;
   /** Steps per point. */
@@ -30,6 +32,7 @@ export interface AppMemorySeries {
 
 export function appMemorySeries(replay: HeapReplay, maxPoints = MAX_CHART_POINTS): AppMemorySeries {
   const steps = replay.keptSteps;
+  const firstStep = replay.windowStart;
   const window = Math.max(1, Math.ceil(steps / maxPoints));
   const values = new Array<number>(Math.ceil(steps / window)).fill(0);
   let peak = 0;
@@ -40,7 +43,7 @@ export function appMemorySeries(replay: HeapReplay, maxPoints = MAX_CHART_POINTS
     eventsKept: 0,
     afterEachStep: (heap, step) => {
       const value = heap.appMemory;
-      const at = Math.floor((step - 1) / window);
+      const at = Math.floor((step - 1 - firstStep) / window);
       if (value > values[at]!) values[at] = value;
       if (value > peak) {
         peak = value;
@@ -48,8 +51,9 @@ export function appMemorySeries(replay: HeapReplay, maxPoints = MAX_CHART_POINTS
       }
     },
   });
+  again.startAtWindowOf(replay);
   for (const batch of replay.batches) again.apply(batch);
-  return { steps, runSteps: replay.steps, window, values, peak, peakStep };
+  return { steps, firstStep, runSteps: replay.steps, window, values, peak, peakStep };
 }
 
 const WIDTH = 640;
@@ -66,15 +70,17 @@ export const APP_MEMORY_CHART_STYLES =
   `@media (prefers-color-scheme:dark){.series{stroke:${CHART_COLOUR_DEFAULTS.blue.dark}}.peak{fill:${CHART_COLOUR_DEFAULTS.red.dark}}}`;
 
 export function appMemoryChartSvg(series: AppMemorySeries): string {
-  const { steps, values, window, peak, peakStep } = series;
+  const { steps, firstStep, values, window, peak, peakStep } = series;
   if (steps === 0) return '<p>No heap operations: nothing to chart.</p>';
   const plotWidth = WIDTH - LEFT - RIGHT;
   const plotHeight = HEIGHT - TOP - BOTTOM;
   const bottom = TOP + plotHeight;
-  const x = (step: number) => LEFT + (step / steps) * plotWidth;
+  const x = (step: number) => LEFT + ((step - firstStep) / steps) * plotWidth;
   const y = (bytes: number) => bottom - (peak > 0 ? (bytes / peak) * plotHeight : 0);
-  const points = [`${x(0).toFixed(1)},${y(0).toFixed(1)}`];
-  values.forEach((value, i) => points.push(`${x(Math.min((i + 1) * window, steps)).toFixed(1)},${y(value).toFixed(1)}`));
+  const points = [`${x(firstStep).toFixed(1)},${y(firstStep === 0 ? 0 : (values[0] ?? 0)).toFixed(1)}`];
+  values.forEach((value, i) =>
+    points.push(`${x(firstStep + Math.min((i + 1) * window, steps)).toFixed(1)},${y(value).toFixed(1)}`),
+  );
   const bytes = (n: number) => `${formatCount(n)} B`;
   const label = `Application memory over ${formatCount(steps)} steps: peak ${bytes(peak)} at step ${formatCount(peakStep)}.`;
   return (
@@ -83,8 +89,8 @@ export function appMemoryChartSvg(series: AppMemorySeries): string {
     `<line class="axis" x1="${LEFT}" y1="${bottom}" x2="${WIDTH - RIGHT}" y2="${bottom}"/>` +
     `<text x="${LEFT - 6}" y="${TOP + 10}" text-anchor="end" font-size="11">${bytes(peak)}</text>` +
     `<text x="${LEFT - 6}" y="${bottom}" text-anchor="end" font-size="11">0 B</text>` +
-    `<text x="${LEFT}" y="${HEIGHT - 10}" font-size="11">step 0</text>` +
-    `<text x="${WIDTH - RIGHT}" y="${HEIGHT - 10}" text-anchor="end" font-size="11">step ${formatCount(steps)}</text>` +
+    `<text x="${LEFT}" y="${HEIGHT - 10}" font-size="11">step ${formatCount(firstStep)}</text>` +
+    `<text x="${WIDTH - RIGHT}" y="${HEIGHT - 10}" text-anchor="end" font-size="11">step ${formatCount(firstStep + steps)}</text>` +
     `<polyline class="series" points="${points.join(' ')}"><title>application memory, the most in each window of ${formatCount(window)} step${window === 1 ? '' : 's'}</title></polyline>` +
     (peakStep > 0
       ? `<circle class="peak" cx="${x(peakStep).toFixed(1)}" cy="${y(peak).toFixed(1)}" r="3.5"><title>peak: ${bytes(peak)} at step ${formatCount(peakStep)}</title></circle>`
@@ -103,7 +109,7 @@ export function appMemoryLegendHtml(series: AppMemorySeries): string {
   ];
   if (series.runSteps > series.steps) {
     items.push(
-      `<span>the first ${formatCount(series.steps)} of ${formatCount(series.runSteps)} steps (the ones the run kept, lmm.eventsKept)</span>`,
+      `<span>the last ${formatCount(series.steps)} of ${formatCount(series.runSteps)} steps (the ones the run kept, lmm.eventsKept)</span>`,
     );
   }
   return `<p class="chart-legend">${items.join('')}</p>`;

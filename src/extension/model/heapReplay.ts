@@ -6,14 +6,23 @@
  * by data address), so the Leaks and Page Families trees can name the allocating line.
  * The program's writes in the batches are applied too, between the operations where they happened,
  * so the bytes of this heap's blocks are the program's at the replayed step (not zeros).
+ *
+ * For the Memory Map it keeps the LAST `eventsKept` operations or so (whole batches: a window) and
+ * the heap as it was just before them. It takes a snapshot of its own heap every quarter of
+ * `eventsKept` steps, after a batch, a few pages per step (`PendingSnapshot`: the kernel saves a
+ * page before its first change, so a snapshot is the heap as it was when it began). Once a
+ * newer snapshot leaves `eventsKept` steps after it, the oldest snapshot and the batches before
+ * the newer one go. So it holds at most about 1.25 × `eventsKept` operations and six snapshots
+ * (each about a fifth of the heap's bytes), however long the run.
  */
 import { LmmHeap } from '../../engine/lmmHeap';
-import { HeapOpKind, type HeapOpBatch, type HeapWrites } from '../../engine/heapOps';
+import { HeapOpKind, type HeapOpBatch, type HeapWrites, type RecordedField } from '../../engine/heapOps';
+import { PendingSnapshot, type HeapSnapshot, type SnapshotScratch } from '../../engine/heapSnapshot';
 
 export interface ReplayOptions {
   pageSize: number;
   memoryCap?: number;
-  /** Batches kept for the Memory Map timeline; past this many operations, later ones are not kept. */
+  /** Operations kept for the Memory Map timeline: about the last this many (0: none). */
   eventsKept: number;
   /** Called after every operation with the heap and the step it ends (from 1): for a series over the run. */
   afterEachStep?: (heap: LmmHeap, step: number) => void;
@@ -29,12 +38,26 @@ export class HeapReplay {
   readonly heap: LmmHeap;
   /** Site id of the operation that allocated each live block, by data address. */
   readonly blockSite = new Map<number, number>();
-  /** Kept batches, in order (for a Memory Map opened after the run began). */
+  /** Kept batches, in order: the window, from step `windowStart` to the last (for a Memory Map opened after the run began). */
   readonly batches: HeapOpBatch[] = [];
   steps = 0;
-  keptSteps = 0;
-  /** True once operations were dropped from `batches` because of `eventsKept`. */
-  truncated = false;
+  /** The first step of the kept batches; the heap just before it is `windowSnapshot`. */
+  windowStart = 0;
+  /** Batches dropped from the front of `batches` so far (`batches[i]` is the run's batch `batchesDropped + i`). */
+  batchesDropped = 0;
+  /** The fields of each family's struct, by family id (a window may begin after the Register). */
+  readonly structFields: RecordedField[][] = [];
+  /** Snapshots, oldest first: `snapshots[i]` is the heap after step `snapshotSteps[i]` (−1: the empty heap, no snapshot). */
+  private readonly snapshots: Array<HeapSnapshot | undefined> = [undefined];
+  private readonly snapshotSteps: number[] = [-1];
+  private pending: PendingSnapshot | null = null;
+  private pendingStep = -1;
+  private pendingPagesPerStep = 1;
+  private nextSnapshotAt: number;
+  private readonly snapshotEvery: number;
+  private readonly snapshotScratch: SnapshotScratch = { buffer: new Uint32Array(0) };
+  /** The operation log was given back (`forgetOperations`). */
+  private forgotten = false;
   /** Failed operations so far (errors are timeline markers). */
   failedSteps = 0;
   private readonly eventsKept: number;
@@ -53,8 +76,85 @@ export class HeapReplay {
     const heapOptions: { pageSize: number; memoryCap?: number } = { pageSize: options.pageSize };
     if (options.memoryCap !== undefined) heapOptions.memoryCap = options.memoryCap;
     this.heap = new LmmHeap(heapOptions);
-    this.eventsKept = options.eventsKept;
+    this.eventsKept = Math.max(0, options.eventsKept);
     this.afterEachStep = options.afterEachStep;
+    this.snapshotEvery = Math.max(1, Math.ceil(this.eventsKept / 4));
+    this.nextSnapshotAt = this.snapshotEvery;
+    if (this.eventsKept === 0) this.forgotten = true;
+  }
+
+  /** The `eventsKept` this replay was made with (0: it keeps no operations). */
+  get eventsKeptSetting(): number {
+    return this.eventsKept;
+  }
+
+  /** Operations in `batches`. */
+  get keptSteps(): number {
+    return this.forgotten ? 0 : this.steps - this.windowStart;
+  }
+
+  /**
+   * The kept batches for a replay on another allocator: when the window begins part way, a batch
+   * registering the run's structs comes first (their Register steps may be before the window).
+   */
+  batchesForReplay(): HeapOpBatch[] {
+    if (this.windowStart === 0) return this.batches;
+    const families = this.heap.families;
+    const n = families.length;
+    const registrations: HeapOpBatch = {
+      firstStep: this.windowStart,
+      count: n,
+      kind: new Uint8Array(n).fill(HeapOpKind.Register),
+      a: Float64Array.from(families, (f) => f.structSize),
+      b: new Float64Array(n),
+      c: Float64Array.from(families, (f) => f.id),
+      site: new Int32Array(n).fill(-1),
+      names: families.map((f) => f.name),
+    };
+    return [registrations, ...this.batches];
+  }
+
+  /** Starts an empty replay at the window of `other`: its heap becomes `other`'s just before `other.windowStart`. */
+  startAtWindowOf(other: HeapReplay): void {
+    const snapshot = other.windowSnapshot;
+    if (this.steps !== 0 || snapshot === undefined) return;
+    snapshot.restoreInto(this.heap);
+    this.steps = other.windowStart;
+  }
+
+  /** True when `batches` lack some of the run's operations (the window slid, or the log was given back). */
+  get truncated(): boolean {
+    return this.windowStart > 0 || (this.forgotten && this.steps > 0);
+  }
+
+  /** The heap just before `windowStart` (undefined when the window begins at the run's start). */
+  get windowSnapshot(): HeapSnapshot | undefined {
+    return this.snapshots[0];
+  }
+
+  /** True when a snapshot of this heap began right after step `step` (a window may begin after it). */
+  snapshotAfter(step: number): boolean {
+    return (this.pending !== null && this.pendingStep === step) || this.snapshotSteps.includes(step);
+  }
+
+  /** Snapshots held, the one being taken included (for tests: it must stay bounded). */
+  get snapshotCount(): number {
+    let count = this.pending ? 1 : 0;
+    for (const snapshot of this.snapshots) if (snapshot !== undefined) count++;
+    return count;
+  }
+
+  /** Gives back the operation log and snapshots (an older run's heap stays for the trees). */
+  forgetOperations(): void {
+    this.batchesDropped += this.batches.length;
+    this.batches.length = 0;
+    this.snapshots.length = 0;
+    this.snapshotSteps.length = 0;
+    if (this.pending !== null) {
+      this.pending.finish();
+      this.pending = null;
+    }
+    this.forgotten = true;
   }
 
   /**
@@ -78,7 +178,9 @@ export class HeapReplay {
         case HeapOpKind.Register: {
           const name = batch.names[nameIndex++] ?? `struct${this.steps + i}`;
           // A registration that failed in the run changed nothing there: skip it here too.
-          if (c[i]! < 0 || heap.register(name, a[i]!) < 0) this.failedSteps++;
+          const family = c[i]! < 0 ? -1 : heap.register(name, a[i]!);
+          if (family < 0) this.failedSteps++;
+          else this.structFields[family] = batch.fields?.[nameIndex - 1] ?? [];
           break;
         }
         case HeapOpKind.Alloc: {
@@ -116,10 +218,51 @@ export class HeapReplay {
       throw new Error(`a write of the batch at step ${batch.firstStep} is out of step order (step ${writes.step[bytes.index]})`);
     }
     this.steps += count;
-    if (!this.truncated && this.keptSteps + count <= this.eventsKept) {
-      this.batches.push(batch);
-      this.keptSteps += count;
-    } else this.truncated = true;
+    if (!this.forgotten) this.keep(batch);
+  }
+
+  /** Adds `batch` to the window, takes snapshots as they fall due, and drops what the window left behind. */
+  private keep(batch: HeapOpBatch): void {
+    this.batches.push(batch);
+    if (this.pending !== null) {
+      if (this.steps >= this.nextSnapshotAt) this.finishSnapshot();
+      else {
+        this.pending.advance(this.pendingPagesPerStep * Math.max(1, batch.count));
+        if (this.pending.remaining === 0) this.finishSnapshot();
+      }
+    }
+    if (this.pending === null && this.steps >= this.nextSnapshotAt) {
+      this.pending = new PendingSnapshot(this.heap, this.snapshotScratch);
+      this.pendingStep = this.steps - 1;
+      this.nextSnapshotAt = this.steps + this.snapshotEvery;
+      // Encoded within half an interval at an even pace: no batch pays for the whole heap.
+      this.pendingPagesPerStep = Math.ceil((2 * this.pending.remaining) / this.snapshotEvery);
+    }
+    const steps = this.snapshotSteps;
+    while (steps.length >= 2 && this.steps - (steps[1]! + 1) >= this.eventsKept) {
+      this.snapshots.shift();
+      steps.shift();
+    }
+    const start = steps[0]! + 1;
+    if (start > this.windowStart) {
+      this.windowStart = start;
+      let drop = 0;
+      while (drop < this.batches.length && this.batches[drop]!.firstStep + this.batches[drop]!.count <= start) {
+        // A writes-only batch at the window's edge carries writes after the step the snapshot
+        // holds: it stays (the webview applies them to the window's first heap).
+        const b = this.batches[drop]!;
+        if (b.count === 0 && b.firstStep === start) break;
+        drop++;
+      }
+      this.batches.splice(0, drop);
+      this.batchesDropped += drop;
+    }
+  }
+
+  private finishSnapshot(): void {
+    this.snapshots.push(this.pending!.finish());
+    this.snapshotSteps.push(this.pendingStep);
+    this.pending = null;
   }
 
   /** Applies the writes from `at.index` on made after operation `step`, and moves `at` past them. */

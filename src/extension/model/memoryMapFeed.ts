@@ -4,6 +4,7 @@
  * run goes on. It remembers how far each part was sent, so nothing is posted twice or skipped.
  * Free of vscode: the panel only posts what this returns.
  */
+import type { HeapOpBatch } from '../../engine/heapOps';
 import type { HostToWebviewMessage, InterimMemoryError, LeakCount, RunReportJson } from '../../protocol/webviewMessages';
 import { LEAK_KINDS, type InterimErrors, type ReportLeak, type ReportLeakCheck } from '../../protocol/runReportSchema';
 import type { RunState } from './runState';
@@ -15,6 +16,7 @@ export function runIdOf(run: RunState): string {
 export class MemoryMapFeed {
   private run: RunState | undefined;
   private sentSites = 0;
+  /** The run's batches sent so far (counting those the host has since dropped from its window). */
   private sentBatches = 0;
   private sentLeakChecks = 0;
   /** The mid-run leak check last posted (a newer one goes out as the run goes on). */
@@ -57,9 +59,19 @@ export class MemoryMapFeed {
       out.push({ type: 'sites', runId, firstId: this.sentSites, sites: run.sites.slice(this.sentSites) });
       this.sentSites = run.sites.length;
     }
-    const batches = run.replay.batches;
-    for (; this.sentBatches < batches.length; this.sentBatches++)
-      out.push({ type: 'heapOps', runId, batch: batches[this.sentBatches]! });
+    const replay = run.replay;
+    let next = this.sentBatches - replay.batchesDropped;
+    if (next < 0 || (this.sentBatches === 0 && replay.windowStart > 0)) {
+      // Batches the webview has not had are gone from the host's window: it starts over at the window.
+      out.push(...windowMessages(run, runId));
+      next = 0;
+    }
+    const from = out.length;
+    for (; next < replay.batches.length; next++) out.push(heapOpsMessage(run, runId, replay.batches[next]!));
+    // The last batch sent says where the host's window begins (the webview's follows it).
+    const last = out[out.length - 1];
+    if (out.length > from && last?.type === 'heapOps' && replay.windowStart > 0) last.windowStart = replay.windowStart;
+    this.sentBatches = replay.batchesDropped + replay.batches.length;
     // A check made while the run goes on shows at once (after the ops up to its mark); the
     // report's list replaces it at the end (the webview keeps one check per step).
     const interim = run.interimLeakCheck;
@@ -81,8 +93,8 @@ export class MemoryMapFeed {
         out.push(leakCheckMessage(runId, checks[this.sentLeakChecks]!));
       // The check the run made when it ended is the report's leaks: it goes on the Leaked chart
       // and the timeline at the run's last step, like the checks the harness made.
-      // (Not when the map keeps only the start of the run: that step is not on its timeline.)
-      if (run.kind === 'harness' && run.report && run.replay.steps > 0 && !run.replay.truncated) {
+      // (The map's window always ends at the run's last step.)
+      if (run.kind === 'harness' && run.report && run.replay.steps > 0 && run.replay.keptSteps > 0) {
         const last = run.replay.steps - 1;
         out.push({ type: 'leakCheck', runId, step: last, leaks: leakCounts(run.report.leaks) });
       }
@@ -101,12 +113,17 @@ export class MemoryMapFeed {
   resync(run: RunState | undefined, runId: string, fromStep: number): HostToWebviewMessage[] {
     if (run === undefined || runIdOf(run) !== runId) return [];
     const out: HostToWebviewMessage[] = [];
+    // Steps before the host's window are gone: the webview starts over at the window's first step.
+    if (fromStep < run.replay.windowStart) {
+      out.push(...windowMessages(run, runId));
+      fromStep = run.replay.windowStart;
+    }
     for (const batch of run.replay.batches) {
       const end = batch.firstStep + batch.count;
       // A batch that ends where the webview is may still carry writes made after its last
       // operation (a writes-only batch always does): the webview needs them for that step's bytes.
       const writesAfterLastStep = end === fromStep && (batch.writes?.count ?? 0) > 0;
-      if (end > fromStep || writesAfterLastStep) out.push({ type: 'heapOps', runId, batch });
+      if (end > fromStep || writesAfterLastStep) out.push(heapOpsMessage(run, runId, batch));
     }
     return out;
   }
@@ -117,26 +134,41 @@ export class MemoryMapFeed {
   }
 }
 
+/** A batch for the webview, saying when the host took a snapshot after it (a window may begin there). */
+function heapOpsMessage(run: RunState, runId: string, batch: HeapOpBatch): HostToWebviewMessage {
+  const message: HostToWebviewMessage = { type: 'heapOps', runId, batch };
+  if (run.replay.snapshotAfter(batch.firstStep + batch.count - 1)) message.snapshotAfter = true;
+  return message;
+}
+
+/** The window's first heap and nothing else: the kept batches follow it. */
+function windowMessages(run: RunState, runId: string): HostToWebviewMessage[] {
+  const replay = run.replay;
+  const snapshot = replay.windowSnapshot;
+  if (replay.windowStart === 0 || snapshot === undefined) return [];
+  return [{ type: 'heapWindow', runId, firstStep: replay.windowStart, heap: snapshot.toWire(), fields: replay.structFields }];
+}
+
 /**
- * When the map keeps only the start of a run (`lmm.eventsKept`), it says so: its timeline ends
- * where the kept operations end, while the trees and the report show the run's end.
+ * When the map keeps only the last part of a run (`lmm.eventsKept`), it says so: its timeline
+ * begins at the window's first step and ends at the run's last, as the trees and the report do.
  */
 export function keptNote(run: RunState): string | undefined {
   const replay = run.replay;
   if (!replay.truncated || replay.keptSteps >= replay.steps) return undefined;
   const n = (value: number) => value.toLocaleString('en-US');
-  return `the map holds the first ${n(replay.keptSteps)} of ${n(replay.steps)} operations (lmm.eventsKept); the trees and the report show the run's end`;
+  return `the map shows the last ${n(replay.keptSteps)} of ${n(replay.steps)} operations (lmm.eventsKept)`;
 }
 
 /**
- * The Memory Map tab's title: the map's own timeline stops where `lmm.eventsKept` cut the run,
- * so while a run goes past it (and after) the tab says how much of the run the map holds.
+ * The Memory Map tab's title: once a run goes past `lmm.eventsKept` operations the map's
+ * timeline begins part way through it, and the tab says how much of the run the map holds.
  */
 export function memoryMapTitle(base: string, run: RunState | undefined): string {
   const replay = run?.replay;
   if (!replay || !replay.truncated || replay.keptSteps >= replay.steps) return base;
   const n = (value: number) => value.toLocaleString('en-US');
-  return `${base} (first ${n(replay.keptSteps)} of ${n(replay.steps)} operations)`;
+  return `${base} (last ${n(replay.keptSteps)} of ${n(replay.steps)} operations)`;
 }
 
 function memoryErrorsMessage(runId: string, sofar: InterimErrors): HostToWebviewMessage {

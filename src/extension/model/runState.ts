@@ -89,12 +89,7 @@ export class RunStore {
     const run: RunState = { ...fields, id: this.nextId++, status: 'running', startedAt: Date.now() };
     // Only the current run feeds the Memory Map's timeline: older runs keep their heap (for
     // Compare Runs and exports) but give back their operation log, the bulk of their memory.
-    for (const old of this.history) {
-      if (old.replay.batches.length > 0) {
-        old.replay.batches.length = 0;
-        old.replay.truncated = true;
-      }
-    }
+    for (const old of this.history) old.replay.forgetOperations();
     this.history.push(run);
     if (this.history.length > this.historySize) this.history.shift();
     this.pending++;

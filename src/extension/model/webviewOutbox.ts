@@ -105,7 +105,11 @@ export class WebviewOutbox {
     while (this.head < this.queue.length) {
       const candidate = this.queue[this.head]!;
       if (candidate.type !== 'heapOps' || candidate.runId !== first.runId) break;
-      const previous = joined[joined.length - 1]!.batch;
+      const previousMessage = joined[joined.length - 1]!;
+      // The host snapshotted after that batch: the webview's window may begin there, so a joined
+      // post must end with it (its flag says so of the joined post's last step).
+      if (previousMessage.snapshotAfter) break;
+      const previous = previousMessage.batch;
       if (candidate.batch.firstStep !== previous.firstStep + previous.count) break;
       if (ops + candidate.batch.count > this.maxOpsPerPost) break;
       joined.push(candidate);
@@ -113,6 +117,11 @@ export class WebviewOutbox {
       this.head++;
     }
     if (joined.length === 1) return first;
-    return { type: 'heapOps', runId: first.runId, batch: concatBatches(joined.map((m) => m.batch)) };
+    const message: HeapOpsMessage = { type: 'heapOps', runId: first.runId, batch: concatBatches(joined.map((m) => m.batch)) };
+    const lastJoined = joined[joined.length - 1]!;
+    if (lastJoined.snapshotAfter) message.snapshotAfter = true;
+    // Where the host's window begins, as the newest of the joined batches said.
+    for (const part of joined) if (part.windowStart !== undefined) message.windowStart = part.windowStart;
+    return message;
   }
 }

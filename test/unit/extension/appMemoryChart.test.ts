@@ -81,13 +81,26 @@ describe('HTML export: application memory over the run', () => {
   it('says which steps it covers when the run kept fewer than it made, and draws nothing for no steps', () => {
     const { replay } = replayOf(SMALL, 4);
     const series = appMemorySeries(replay);
-    assert.deepEqual([series.steps, series.runSteps], [0, 6], 'batches of 16 steps: none was kept');
-    assert.equal(appMemoryChartSvg(series), '<p>No heap operations: nothing to chart.</p>');
+    assert.deepEqual([series.steps, series.runSteps], [6, 6], 'one batch of 6 steps: the window holds whole batches');
+    assert.equal(
+      appMemoryChartSvg(appMemorySeries(new HeapReplay({ pageSize: 4096, eventsKept: 10 }))),
+      '<p>No heap operations: nothing to chart.</p>',
+    );
     const lines = ['reg s 16'];
     for (let i = 0; i < 40; i++) lines.push(`alloc a${i} s 1`);
     const partial = appMemorySeries(replayOf(lines.join('\n'), 20).replay);
-    assert.deepEqual([partial.steps, partial.runSteps], [16, 41]);
-    assert.match(appMemoryLegendHtml(partial), /the first 16 of 41 steps \(the ones the run kept, lmm\.eventsKept\)/);
+    // Batches of 16: the window keeps the last ones that hold at least 20 steps (steps 16 … 40).
+    assert.deepEqual([partial.firstStep, partial.steps, partial.runSteps], [16, 25, 41]);
+    assert.match(appMemoryLegendHtml(partial), /the last 25 of 41 steps \(the ones the run kept, lmm\.eventsKept\)/);
+    // Each value is the run's own after that many operations: 16 blocks of 64 B after the first 17.
+    assert.deepEqual(
+      partial.values,
+      Array.from({ length: 25 }, (_, i) => 64 * (16 + i)),
+    );
+    assert.equal(partial.peakStep, 41, 'the run’s step, not the window’s');
+    const svg = appMemoryChartSvg(partial);
+    assert.match(svg, />step 16<\/text>/);
+    assert.match(svg, />step 41<\/text>/);
   });
 
   it('is in the exported page, after the map’s legend, with the same peak as the page’s figures', async () => {

@@ -163,6 +163,29 @@ describe('WebviewOutbox (the Memory Map’s messages, paced)', () => {
     );
   });
 
+  it('ends a joined post where the host took a snapshot, and keeps the window start the batches said', async () => {
+    const { outbox, sent, settleNext, inFlight } = pacedOutbox();
+    const pieces = splitBatch(batchWithWrites(800), 100);
+    outbox.post({ type: 'settings', structColors: {} });
+    outbox.post({ type: 'settings', structColors: {} });
+    // Snapshots after steps 199 and 499; the window moves to 200 with the batch from 300.
+    pieces.forEach((piece, i) => {
+      const message = ops(piece) as Extract<HostToWebviewMessage, { type: 'heapOps' }>;
+      if (i === 1 || i === 4) message.snapshotAfter = true;
+      if (i === 3) message.windowStart = 200;
+      outbox.post(message);
+    });
+    while (inFlight() > 0) await settleNext();
+    const heapOps = sent.filter((m) => m.type === 'heapOps');
+    assert.deepEqual(
+      heapOps.map(
+        (m) =>
+          `${m.batch.firstStep}+${m.batch.count}${m.snapshotAfter ? ' snapshot' : ''}${m.windowStart !== undefined ? ` window ${m.windowStart}` : ''}`,
+      ),
+      ['0+200 snapshot', '200+300 snapshot window 200', '500+300'],
+    );
+  });
+
   it('holds everything while the panel is hidden and sends it, in order, once it is shown', async () => {
     let shown = false;
     const { outbox, sent, settleNext, inFlight } = pacedOutbox({ visible: () => shown });

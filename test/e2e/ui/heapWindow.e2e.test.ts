@@ -1,0 +1,119 @@
+/// <reference lib="dom" />
+// (frame.evaluate callbacks run in the webview: they use DOM types.)
+// UI end-to-end: a run far longer than a small `lmm.eventsKept`, in a real VS Code (code-server
+// with the packaged `.vsix`, headless Chromium). The Memory Map keeps the LAST operations: its
+// header says "showing the last N of M operations", its tab title says so too, its timeline ends at
+// the run's last step (the number of operations the status bar's tooltip counts), and the
+// end-of-run leak check is on it.
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Frame } from 'playwright-core';
+import { projectRoot } from '../../vscode-host/codeServer';
+import { packageExtension } from '../../vscode-host/vsix';
+import { Workbench } from './workbench';
+
+const artifacts = path.join(projectRoot, 'test/artifacts');
+const HARNESS = 'long-loop.lmm.ts';
+/** The smallest window the setting allows. */
+const KEPT = 1000;
+/** MM_REG_STRUCT, two allocations, then 10,000 allocations and frees. */
+const STEPS = 3 + 2 * 10_000;
+
+describe('LMM Studio UI: the Memory Map keeps the last lmm.eventsKept operations (code-server + Chromium)', function () {
+  this.timeout(180_000);
+  let workbench: Workbench;
+  let failed = false;
+
+  afterEach(function () {
+    if (this.currentTest?.state !== 'passed') failed = true;
+  });
+
+  before(async function () {
+    this.timeout(20 * 60_000); // a first run installs code-server and packages the extension
+    mkdirSync(artifacts, { recursive: true });
+    const vsix = await packageExtension();
+    workbench = await Workbench.open(vsix, (workspace) => {
+      mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
+      writeFileSync(path.join(workspace, '.vscode/settings.json'), JSON.stringify({ 'lmm.eventsKept': KEPT }));
+      copyFileSync(path.join(projectRoot, 'test/e2e/fixtures', HARNESS), path.join(workspace, HARNESS));
+    });
+    await workbench.page.setViewportSize({ width: 1920, height: 1080 });
+  });
+
+  after(async () => {
+    if (!workbench) return;
+    if (failed) await workbench.page.screenshot({ path: path.join(artifacts, 'heap-window-failure.png') }).catch(() => {});
+    await workbench.close();
+  });
+
+  async function mapFrame(): Promise<Frame> {
+    const handle = await workbench.webview().locator('#app').elementHandle({ timeout: 30_000 });
+    const frame = await handle?.ownerFrame();
+    assert.ok(frame, 'the Memory Map webview frame');
+    return frame;
+  }
+
+  async function hook<T>(name: string): Promise<T> {
+    const frame = await mapFrame();
+    return frame.evaluate(
+      (n) => (window as unknown as { lmmMemoryMap: Record<string, unknown> }).lmmMemoryMap[n],
+      name,
+    ) as Promise<T>;
+  }
+
+  it('after a run of 20,003 operations with lmm.eventsKept 1000, the map says "showing the last N of 20,003" and ends at the status bar’s step', async () => {
+    await workbench.openFile(HARNESS);
+    await workbench.runCommand('LMM: Run Harness');
+    await workbench.runCommand('LMM: Show Memory Map');
+    await assertEventually(
+      async () =>
+        (await hook<boolean>('reportReady')) && (await hook<number>('length')) === STEPS && !(await hook<boolean>('ingesting')),
+      `the Memory Map holding the run's ${STEPS} steps and its report`,
+      120_000,
+    );
+    const first = await hook<number>('firstStep');
+    assert.ok(first > STEPS - 2 * KEPT && first <= STEPS - KEPT, `the window begins near the end (step ${first + 1})`);
+    const n = (value: number) => value.toLocaleString('en-US');
+    const header = workbench.webview().locator('.window-note');
+    await header.waitFor();
+    assert.equal(await header.innerText(), `showing the last ${n(STEPS - first)} of ${n(STEPS)} operations (lmm.eventsKept)`);
+    // The tab's title says the same, from the host's side.
+    const tab = workbench.page.locator('.tabs-container .tab', { hasText: 'LMM Memory Map' }).first();
+    assert.match(
+      (await tab.innerText()).trim(),
+      new RegExp(`LMM Memory Map \\(last ${n(STEPS - first)} of ${n(STEPS)} operations\\)`),
+    );
+    // The timeline ends at the run's last step, the one the status bar counts.
+    const label = await workbench.webview().locator('.timeline-label').innerText();
+    assert.match(label, new RegExp(`^Step ${n(STEPS)} of ${n(STEPS)}:`));
+    const status = workbench.page.locator('.statusbar-item', { hasText: 'LMM' }).first();
+    await status.hover();
+    const tooltip = await assertEventually(async () => {
+      const text = await workbench.page.locator('.monaco-hover, .workbench-hover').first().innerText({ timeout: 2_000 });
+      return text.includes('operations') ? text : undefined;
+    }, 'the status bar item’s tooltip');
+    assert.match(tooltip, new RegExp(`finished on lmm-classic: ${n(STEPS)} operations`));
+    // Both count the same pages at that step.
+    const statusText = await status.innerText();
+    const pages = /([\d,]+) pages?/.exec(statusText)?.[1];
+    assert.ok(pages, `the status bar names its pages: ${statusText}`);
+    assert.match(await workbench.webview().locator('.run-totals').innerText(), new RegExp(`^${pages} pages? ·`));
+    // The end-of-run leak check is on the window, at the run's last step.
+    assert.match(
+      await workbench.webview().locator('.run-totals').innerText(),
+      new RegExp(`2 blocks leaked at the end of the run \\(step ${n(STEPS)}\\)`),
+    );
+    await workbench.page.screenshot({ path: path.join(artifacts, 'heap-window.png') });
+  });
+});
+
+async function assertEventually<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
