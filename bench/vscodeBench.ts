@@ -11,9 +11,17 @@
  *
  *   npm run bench:extension:vscode          LMM_E2E_CACHE=folder shares code-server's install
  *   LMM_E2E_VSIX=file.vsix                   skips packaging; LMM_BENCH_RUNS=n (default 3)
+ *   LMM_BENCH_PROBE=1                        places the status bar's longest stalls: the extension
+ *                                            host's event loop and collector (LMM_HOST_PROBE) and
+ *                                            the browser's long tasks, over each stall
+ *   LMM_BENCH_MAP=closed                     closes the Memory Map before the loop's measurements
+ *   LMM_BENCH_PROFILE=1                      the browser's main-thread JavaScript (workbench and
+ *                                            webview frames) profiled while typing during the loop
+ *                                            and over the first 210,000-allocation run: the top
+ *                                            functions by self time
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -22,6 +30,9 @@ import { packageExtension } from '../test/vscode-host/vsix';
 import { Workbench } from '../test/e2e/ui/workbench';
 
 const runs = Number(process.env.LMM_BENCH_RUNS ?? 3);
+const probeFile = process.env.LMM_BENCH_PROBE ? path.join(projectRoot, 'test/artifacts/bench-host-probe.jsonl') : undefined;
+const mapClosed = process.env.LMM_BENCH_MAP === 'closed';
+const profiling = Boolean(process.env.LMM_BENCH_PROFILE);
 const keysTyped = 60;
 const tightLoop = 'tight-loop.lmm.ts';
 const allocations = 'allocations-210k.lmm.ts';
@@ -42,8 +53,21 @@ const ms = (value: number) => `${value.toFixed(0)} ms`;
 /** In the page: records every change of the LMM status bar item and of the Page Families header. */
 function installRecorder(): void {
   type Change = { t: number; text: string };
-  const w = window as unknown as { __lmmChanges: { status: Change[]; header: Change[] } };
+  const w = window as unknown as {
+    __lmmChanges: { status: Change[]; header: Change[] };
+    __longTasks: { t: number; ms: number; where: string }[];
+  };
   w.__lmmChanges = { status: [], header: [] };
+  w.__longTasks = [];
+  // The browser's main thread runs the workbench and, same origin, the Memory Map's frame.
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const attribution = (entry as unknown as { attribution?: { containerType?: string; containerSrc?: string }[] })
+        .attribution?.[0];
+      const where = attribution?.containerType === 'window' || !attribution ? 'workbench' : `${attribution.containerType}`;
+      w.__longTasks.push({ t: entry.startTime, ms: entry.duration, where });
+    }
+  }).observe({ type: 'longtask', buffered: true });
   const statusText = () =>
     Array.from(document.querySelectorAll('.statusbar-item')).find((item) => /\bLMM\b/.test(item.textContent ?? ''))
       ?.textContent ?? '';
@@ -162,12 +186,138 @@ function longestGap(changes: { t: number }[], from: number, to: number): number 
   return Math.max(longest, to - last);
 }
 
+/**
+ * For each of the status bar's five longest stalls (page clock): what the extension host did
+ * meanwhile (its step, event loop delay, collections, JS heap: LMM_HOST_PROBE's lines) and the
+ * browser's long tasks, so a stall is placed on one side or the other.
+ */
+async function placeStalls(page: Page, changes: { t: number }[], from: number, to: number): Promise<void> {
+  const origin = await page.evaluate(() => performance.timeOrigin);
+  const longTasks = await page.evaluate(
+    () => (window as unknown as { __longTasks: { t: number; ms: number; where: string }[] }).__longTasks,
+  );
+  const lines = existsSync(probeFile!)
+    ? readFileSync(probeFile!, 'utf8')
+        .trim()
+        .split('\n')
+        .map(
+          (line) =>
+            JSON.parse(line) as {
+              t: number;
+              lagMaxMs: number;
+              heapUsedMb: number;
+              gc: { t: number; ms: number }[];
+              steps?: number;
+              queued?: number;
+              mapPosts?: number;
+              mapWaiting?: number;
+            },
+        )
+    : [];
+  const gaps: { start: number; end: number }[] = [];
+  let last = from;
+  for (const { t } of changes) {
+    if (t < from || t > to) continue;
+    gaps.push({ start: last, end: t });
+    last = t;
+  }
+  gaps.push({ start: last, end: to });
+  gaps.sort((a, b) => b.end - b.start - (a.end - a.start));
+  const marks = lines as { t: number; mark?: string }[];
+  const live = lines.filter((l) => l.steps !== undefined && (l as { mark?: string }).mark === undefined);
+  console.log(
+    `  probe: host JS heap ${Math.min(...live.map((l) => l.heapUsedMb))}–${Math.max(...live.map((l) => l.heapUsedMb))} MB during the run; ` +
+      `host event loop delay, worst ${Math.max(...live.map((l) => l.lagMaxMs))} ms; ` +
+      `collections ${live.reduce((n, l) => n + l.gc.length, 0)}, longest ${Math.max(0, ...live.flatMap((l) => l.gc.map((g) => g.ms)))} ms; ` +
+      `browser long tasks ${longTasks.length}, longest ${Math.max(0, ...longTasks.map((l) => l.ms)).toFixed(0)} ms`,
+  );
+  for (const gap of gaps.slice(0, 5)) {
+    const start = origin + gap.start;
+    const end = origin + gap.end;
+    const hostLines = live.filter((l) => l.t >= start && l.t <= end + 250);
+    const steps = hostLines.map((l) => l.steps ?? 0);
+    const statusSets = marks.filter((l) => l.mark === 'status' && l.t > start && l.t < end).length;
+    const tasks = longTasks.filter((l) => l.t + l.ms >= gap.start && l.t <= gap.end);
+    const byWhere = new Map<string, number>();
+    for (const task of tasks) byWhere.set(task.where, (byWhere.get(task.where) ?? 0) + task.ms);
+    console.log(
+      `  stall ${ms(gap.end - gap.start)} at ${new Date(start).toISOString().slice(11, 23)}: host steps ${steps[0] ?? '?'} → ${steps[steps.length - 1] ?? '?'}, ` +
+        `event loop delay worst ${Math.max(0, ...hostLines.map((l) => l.lagMaxMs))} ms, ` +
+        `collections ${hostLines.reduce((n, l) => n + l.gc.reduce((m, g) => m + g.ms, 0), 0).toFixed(0)} ms, ` +
+        `status set ${statusSets} times, queued ${Math.max(0, ...hostLines.map((l) => l.queued ?? 0))}, map posts ${hostLines[0]?.mapPosts ?? '?'} → ${hostLines[hostLines.length - 1]?.mapPosts ?? '?'} (waiting ${Math.max(0, ...hostLines.map((l) => l.mapWaiting ?? 0))}); ` +
+        `browser long tasks ${tasks.length} (${[...byWhere].map(([w, t]) => `${w} ${t.toFixed(0)} ms`).join(', ') || 'none'})`,
+    );
+  }
+}
+
+/** Starts V8's sampling profiler on the page's renderer; the function it returns prints the top functions by self time. */
+async function startProfile(page: Page): Promise<(what: string) => Promise<void>> {
+  const session = await page.context().newCDPSession(page);
+  await session.send('Profiler.enable');
+  await session.send('Profiler.setSamplingInterval', { interval: 500 });
+  await session.send('Profiler.start');
+  return async (what) => {
+    const { profile } = await session.send('Profiler.stop');
+    await session.detach();
+    const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+    const selfMs = new Map<number, number>();
+    const deltas = profile.timeDeltas ?? [];
+    (profile.samples ?? []).forEach((id, i) => selfMs.set(id, (selfMs.get(id) ?? 0) + (deltas[i + 1] ?? 0) / 1000));
+    const byFunction = new Map<string, number>();
+    let total = 0;
+    for (const [id, time] of selfMs) {
+      const frame = nodes.get(id)!.callFrame;
+      total += time;
+      if (frame.functionName === '(idle)' || frame.functionName === '(program)') continue;
+      const where = frame.url ? `${frame.url.split('/').slice(-2).join('/').split('?')[0]}:${frame.lineNumber + 1}` : '';
+      const key = `${frame.functionName || '(anonymous)'} ${where}`;
+      byFunction.set(key, (byFunction.get(key) ?? 0) + time);
+    }
+    const busy = [...byFunction.values()].reduce((a, b) => a + b, 0);
+    const byFile = new Map<string, number>();
+    for (const [key, time] of byFunction) {
+      const file = key.split(' ').slice(1).join(' ').replace(/:\d+$/, '') || key;
+      byFile.set(file, (byFile.get(file) ?? 0) + time);
+    }
+    console.log(`  profile, ${what}: ${ms(busy)} of JavaScript and GC in ${ms(total)}; by file:`);
+    for (const [file, time] of [...byFile].sort((a, b) => b[1] - a[1]).slice(0, 8))
+      console.log(`    ${ms(time).padStart(9)}  ${file}`);
+    console.log('  top functions by self time:');
+    for (const [key, time] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 15))
+      console.log(`    ${ms(time).padStart(9)}  ${key}`);
+  };
+}
+
+/** The extension host's marks (LMM_HOST_PROBE) between Enter and the end-of-run text, in ms from Enter. */
+async function printPhases(page: Page, from: number, to: number): Promise<void> {
+  const origin = await page.evaluate(() => performance.timeOrigin);
+  const marks = readFileSync(probeFile!, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { t: number; mark?: string; lagMaxMs?: number; gc?: { ms: number }[] })
+    .filter((line) => line.t >= origin + from && line.t <= origin + to + 500);
+  const lag = Math.max(0, ...marks.map((m) => m.lagMaxMs ?? 0));
+  const gcMs = marks.reduce((n, m) => n + (m.gc ?? []).reduce((k, g) => k + g.ms, 0), 0);
+  console.log(
+    `    host: ${marks
+      .filter((m) => m.mark && m.mark !== 'status')
+      .map((m) => `${m.mark} ${ms(m.t - origin - from)}`)
+      .join(', ')}; event loop delay worst ${lag} ms, collections ${gcMs.toFixed(0)} ms; shown after ${ms(to - from)}`,
+  );
+}
+
 async function main(): Promise<void> {
   const load = () =>
     loadavg()
       .map((l) => l.toFixed(2))
       .join(' / ');
   console.log(`LMM Studio in a real VS Code (code-server 4.139.1, headless Chromium); load average at start ${load()}`);
+  if (probeFile) {
+    // code-server's extension host inherits this process's environment.
+    rmSync(probeFile, { force: true });
+    mkdirSync(path.dirname(probeFile), { recursive: true });
+    process.env.LMM_HOST_PROBE = probeFile;
+  }
   progress('packaging the extension (LMM_E2E_VSIX=file skips this)');
   const vsix = await packageExtension();
   progress('starting code-server');
@@ -201,10 +351,19 @@ async function main(): Promise<void> {
     // above, in the first group) with the mouse, as a person would.
     await page.keyboard.press('Escape');
     await page.locator('.tabs-container .tab[data-resource-name="notes.txt"]').first().click();
+    if (mapClosed) {
+      // The map opened beside, in the second group; the notes are in the first.
+      await workbench.runCommand('View: Close Editors in Other Groups');
+      await page.locator('.tabs-container .tab', { hasText: 'Memory Map' }).first().waitFor({ state: 'detached' });
+      progress('the Memory Map is closed');
+      await page.locator('.tabs-container .tab[data-resource-name="notes.txt"]').first().click();
+    }
     await page.locator('.tabs-container .tab.active[data-resource-name="notes.txt"]').first().waitFor();
     await workbench.goTo(2, 1);
     progress('typing during the run');
+    const stopProfile = profiling ? await startProfile(page) : undefined;
     const runningKeys = await typeKeys(page, keysTyped);
+    if (stopProfile) await stopProfile('typing during the tight loop');
     progress('Check Leaks Now, then Stop Run');
 
     await workbench.openLmmSidePanel();
@@ -212,12 +371,12 @@ async function main(): Promise<void> {
     const checks: number[] = [];
     for (let i = 0; i < runs; i++) {
       const before = (await leaksRows.allInnerTexts()).join('\n');
-      checks.push(
-        await timedCommand(workbench, 'LMM: Check Leaks Now', async () => {
-          const rows = (await leaksRows.allInnerTexts()).join('\n');
-          return rows !== before && /leak check at step [\d,]+ \(run in progress\)/.test(rows);
-        }),
-      );
+      const took = await timedCommand(workbench, 'LMM: Check Leaks Now', async () => {
+        const rows = (await leaksRows.allInnerTexts()).join('\n');
+        return rows !== before && /leak check at step [\d,]+ \(run in progress\)/.test(rows);
+      });
+      checks.push(took);
+      if (probeFile) await printPhases(page, enteredAt, enteredAt + took);
       await page.waitForTimeout(1000);
     }
     const stepBeforeStop = await stepNow();
@@ -248,6 +407,7 @@ async function main(): Promise<void> {
       `  (c) Check Leaks Now to its row in the Leaks view: median ${ms(median(checks))}, worst ${ms(Math.max(...checks))} (${checks.length} checks)`,
     );
     console.log(`  (d) Stop Run to "stopped" in the status bar: ${ms(stop)}`);
+    if (probeFile) await placeStalls(page, changes.status, firstStep, stopped - stop);
 
     progress('the 210,000-allocation harness');
     const inVsCode: number[] = [];
@@ -258,6 +418,7 @@ async function main(): Promise<void> {
       const seen = await page.evaluate(
         () => (window as unknown as { __lmmChanges: { status: unknown[] } }).__lmmChanges.status.length,
       );
+      const stopProfile = profiling && i === 0 ? await startProfile(page) : undefined;
       await timedCommand(
         workbench,
         'LMM: Run Harness',
@@ -277,7 +438,9 @@ async function main(): Promise<void> {
       const since = changes.slice(seen);
       const running = since.findIndex((c) => /LMM step/.test(c.text));
       const ended = since.slice(running).find((c) => !/LMM step/.test(c.text))!;
+      if (stopProfile) await stopProfile('the 210,000-allocation run');
       inVsCode.push(ended.t - enteredAt);
+      if (probeFile) await printPhases(page, enteredAt, ended.t);
       await page.waitForTimeout(1000);
     }
     const file = path.join(workbench.workspace, allocations);

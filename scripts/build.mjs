@@ -36,6 +36,26 @@ await Promise.all([
     external: ['esbuild', 'typescript'],
     entryPoints: { 'cli/lmm': 'src/cli/lmm.ts' },
     outdir: 'dist',
+    plugins: [
+      {
+        name: 'trace-verb-apart',
+        setup(build) {
+          build.onResolve({ filter: /^\.\/traceCommand$/ }, (args) =>
+            args.importer.endsWith('lmm.ts') ? { path: './lmm-trace.js', external: true } : undefined,
+          );
+        },
+      },
+    ],
+  }),
+  // `lmm trace` as a bundle of its own, loaded by dist/cli/lmm.js when the verb runs: a module
+  // esbuild must initialise lazily (one that is required, not imported) keeps its constants in
+  // variables, and the engine's hot path read them at every operation (see src/cli/lmm.ts).
+  build({
+    ...common,
+    platform: 'node',
+    format: 'cjs',
+    entryPoints: { 'cli/lmm-trace': 'src/cli/traceCommand.ts' },
+    outdir: 'dist',
   }),
   // The harness worker (Node): SES lockdown, then the runtime, lmm-studio and the analyses in the
   // worker's realm, the harness in a Compartment; same settings as src/harness/harnessBundles.ts.

@@ -88,8 +88,8 @@ export class FreeBlockQueue {
   }
 
   /**
-   * Enters the free block whose meta has handle `meta`, at `offset` in the page `view` shows
-   * (its size is read from its meta data).
+   * Enters the free block whose meta has handle `meta`, at `offset` in the arena chunk `view`
+   * shows (SimulatedKernel.chunkViewOfSlot; its size is read from its meta data).
    */
   insert(meta: number, view: DataView, offset: number): void {
     const kernel = this.kernel;
@@ -107,8 +107,8 @@ export class FreeBlockQueue {
       writeHandle(view, offset + META.freeLinkPrev, this.headHandle);
     } else {
       const slot = kernel.slotOfHandle(tail);
-      const predView = kernel.viewOfSlot(slot);
-      const predNext = kernel.offsetOfHandle(tail, slot) + META.freeLinkNext;
+      const predView = kernel.chunkViewOfSlot(slot);
+      const predNext = kernel.chunkOffsetOfHandle(tail, slot) + META.freeLinkNext;
       successorGlue = readHandle(predView, predNext);
       writeHandle(predView, predNext, glue);
       writeHandle(view, offset + META.freeLinkPrev, (tail + GLUE_OFFSET) | 0);
@@ -117,14 +117,14 @@ export class FreeBlockQueue {
     if (successorGlue !== 0) {
       const slot = kernel.slotOfHandle(successorGlue);
       // The glue is the successor's `left` field itself.
-      writeHandle(kernel.viewOfSlot(slot), kernel.offsetOfHandle(successorGlue, slot), glue);
+      writeHandle(kernel.chunkViewOfSlot(slot), kernel.chunkOffsetOfHandle(successorGlue, slot), glue);
     }
     if (this.runTail[size] === 0) this.setBit(size);
     this.runTail[size] = meta;
     this.length++;
   }
 
-  /** Takes the block whose meta has handle `meta` (at `offset` in `view`'s page) out of the list. */
+  /** Takes the block whose meta has handle `meta` (at `offset` in `view`'s chunk) out of the list. */
   remove(meta: number, view: DataView, offset: number): void {
     const kernel = this.kernel;
     const size = view.getUint32(offset + META.blockSize, true);
@@ -135,16 +135,16 @@ export class FreeBlockQueue {
       writeHandle(this.headView, this.headRightOffset, nextGlue);
     } else {
       const slot = kernel.slotOfHandle(prevGlue);
-      const prevView = kernel.viewOfSlot(slot);
-      const prevOffset = kernel.offsetOfHandle(prevGlue, slot) - GLUE_OFFSET;
+      const prevView = kernel.chunkViewOfSlot(slot);
+      const prevOffset = kernel.chunkOffsetOfHandle(prevGlue, slot) - GLUE_OFFSET;
       writeHandle(prevView, prevOffset + META.freeLinkNext, nextGlue);
       prevSize = prevView.getUint32(prevOffset + META.blockSize, true);
     }
     let nextSize = -1;
     if (nextGlue !== 0) {
       const slot = kernel.slotOfHandle(nextGlue);
-      const nextView = kernel.viewOfSlot(slot);
-      const nextOffset = kernel.offsetOfHandle(nextGlue, slot) - GLUE_OFFSET;
+      const nextView = kernel.chunkViewOfSlot(slot);
+      const nextOffset = kernel.chunkOffsetOfHandle(nextGlue, slot) - GLUE_OFFSET;
       writeHandle(nextView, nextOffset + META.freeLinkPrev, prevGlue);
       nextSize = nextView.getUint32(nextOffset + META.blockSize, true);
     }

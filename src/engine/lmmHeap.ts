@@ -310,20 +310,21 @@ export class LmmHeap {
     let meta = family.freeBlocks.largestHandle();
     let slot = 0;
     let offset = 0;
+    // Page bytes are reached through the kernel's arena chunks: `offset` is in the chunk's view.
     if (meta !== 0) {
       slot = kernel.slotOfHandle(meta);
-      offset = kernel.offsetOfHandle(meta, slot);
+      offset = kernel.chunkOffsetOfHandle(meta, slot);
     }
-    if (meta === 0 || kernel.viewOfSlot(slot).getUint32(offset + META.blockSize, true) < request) {
+    if (meta === 0 || kernel.chunkViewOfSlot(slot).getUint32(offset + META.blockSize, true) < request) {
       meta = this.addDataPage(family);
       if (meta === 0) return this.refuseAllocation(familyId, units);
       slot = kernel.slotOfHandle(meta);
-      offset = FIRST_META_OFFSET;
+      offset = kernel.pageStart(slot) + FIRST_META_OFFSET;
     }
-    const view = kernel.viewOfSlot(slot);
-    this.split(family, meta, request, view, offset);
+    const view = kernel.chunkViewOfSlot(slot);
+    this.split(family, meta, request, view, offset, kernel.pageStart(slot));
     this.allocated.add(meta);
-    zeroBytes(view, kernel.bytesOfSlot(slot), offset + META_SIZE, request);
+    zeroBytes(view, kernel.chunkBytesOfSlot(slot), offset + META_SIZE, request);
     const counters = family.counters;
     counters.appMemory += META_SIZE + request;
     if (counters.appMemory > counters.peakAppMemory) counters.peakAppMemory = counters.appMemory;
@@ -362,21 +363,23 @@ export class LmmHeap {
     const kernel = this.kernel;
     const page = kernel.mmap();
     if (page === 0) return 0;
-    this.slotFamily[kernel.slotOf(page)] = family.id;
-    const view = kernel.view(page);
+    const slot = kernel.slotOf(page);
+    this.slotFamily[slot] = family.id;
+    const view = kernel.chunkViewOfSlot(slot);
+    const start = kernel.pageStart(slot);
     const recordView = kernel.view(family.recordAddress);
     const recordOffset = family.recordAddress - kernel.pageOf(family.recordAddress);
     const oldFirst = readLink(recordView, recordOffset + FAMILY_RECORD.firstPage);
-    writeLink(view, PAGE_HEADER.next, oldFirst);
-    writeLink(view, PAGE_HEADER.prev, 0);
-    writeLink(view, PAGE_HEADER.family, family.recordAddress);
-    if (oldFirst !== 0) writeLink(kernel.view(oldFirst), PAGE_HEADER.prev, page);
+    writeLink(view, start + PAGE_HEADER.next, oldFirst);
+    writeLink(view, start + PAGE_HEADER.prev, 0);
+    writeLink(view, start + PAGE_HEADER.family, family.recordAddress);
+    if (oldFirst !== 0) this.writePageLink(oldFirst, PAGE_HEADER.prev, page);
     writeLink(recordView, recordOffset + FAMILY_RECORD.firstPage, page);
-    const offset = FIRST_META_OFFSET;
+    const offset = start + FIRST_META_OFFSET;
     const size = this.pageSize - DATA_START;
     view.setUint32(offset + META.isFree, 1, true);
     view.setUint32(offset + META.blockSize, size, true);
-    view.setUint32(offset + META.offset, offset, true);
+    view.setUint32(offset + META.offset, FIRST_META_OFFSET, true);
     const counters = family.counters;
     counters.mmap++;
     counters.pages++;
@@ -384,16 +387,16 @@ export class LmmHeap {
     counters.totalBlocks++;
     counters.freeBlocks++;
     this.emitMmap(page, family.id);
-    const meta = handleOf(page + offset);
+    const meta = handleOf(page + FIRST_META_OFFSET);
     this.enterFreeList(family, meta, size, view, offset);
     return meta;
   }
 
   /**
-   * Cuts the free block `meta` (a handle; at `offset` in the page `view` shows) to `request` bytes
-   * and marks it allocated (docs/allocator-model.md, Allocating, step 3).
+   * Cuts the free block `meta` (a handle; at `offset` in the chunk `view` shows, whose page starts
+   * at `pageStart`) to `request` bytes and marks it allocated (docs/allocator-model.md, Allocating, step 3).
    */
-  private split(family: Family, meta: number, request: number, view: DataView, offset: number): void {
+  private split(family: Family, meta: number, request: number, view: DataView, offset: number, pageStart: number): void {
     const before = view.getUint32(offset + META.blockSize, true);
     this.leaveFreeList(family, meta, before, view, offset);
     view.setUint32(offset + META.isFree, 0, true);
@@ -416,7 +419,7 @@ export class LmmHeap {
       const next = readHandle(view, offset + META.nextBlock);
       view.setUint32(newOffset + META.isFree, 1, true);
       view.setUint32(newOffset + META.blockSize, remainderSize, true);
-      view.setUint32(newOffset + META.offset, newOffset, true);
+      view.setUint32(newOffset + META.offset, newOffset - pageStart, true);
       // The free-list links are written as the remainder enters the list, below.
       writeHandle(view, newOffset + META.prevBlock, meta);
       writeHandle(view, newOffset + META.nextBlock, next);
@@ -468,8 +471,9 @@ export class LmmHeap {
     const kernel = this.kernel;
     const slot = kernel.slotOfHandle(meta);
     const family = this.families[this.slotFamily[slot]!]!;
-    const view = kernel.viewOfSlot(slot);
-    const offset = kernel.offsetOfHandle(meta, slot);
+    const view = kernel.chunkViewOfSlot(slot);
+    const pageStart = kernel.pageStart(slot);
+    const offset = kernel.chunkOffsetOfHandle(meta, slot);
     const counters = family.counters;
     let size = view.getUint32(offset + META.blockSize, true);
     counters.appMemory -= META_SIZE + size;
@@ -481,7 +485,7 @@ export class LmmHeap {
     // less than a page apart: their handles' difference is their distance.
     const next = readHandle(view, offset + META.nextBlock);
     const end = offset + META_SIZE + size;
-    const nextOffset = next === 0 ? this.pageSize : offset + ((next - meta) | 0);
+    const nextOffset = next === 0 ? pageStart + this.pageSize : offset + ((next - meta) | 0);
     const absorbed = nextOffset - end;
     if (absorbed > 0) {
       size += absorbed;
@@ -513,7 +517,7 @@ export class LmmHeap {
       }
     }
 
-    if (blockOffset === FIRST_META_OFFSET && readHandle(view, blockOffset + META.nextBlock) === 0) {
+    if (blockOffset === pageStart + FIRST_META_OFFSET && readHandle(view, blockOffset + META.nextBlock) === 0) {
       this.releasePage(family, kernel.pageAddress(slot));
     } else {
       this.enterFreeList(family, block, size, view, blockOffset);
@@ -535,7 +539,7 @@ export class LmmHeap {
 
   /**
    * Merges the free block `absorbed` into the block `into` right before it (both handles, at
-   * their offsets in the page `view` shows). `into` may be the block being freed (not in the
+   * their offsets in the chunk `view` shows). `into` may be the block being freed (not in the
    * list) or a free block (in the list). Returns `into`'s new size.
    */
   private mergeIntoPrevious(
@@ -577,21 +581,23 @@ export class LmmHeap {
   /** Unmaps a page whose only block is free, taking it out of the family's page list. */
   private releasePage(family: Family, page: number): void {
     const kernel = this.kernel;
-    const view = kernel.view(page);
-    const next = readLink(view, PAGE_HEADER.next);
-    const prev = readLink(view, PAGE_HEADER.prev);
-    if (prev !== 0) writeLink(kernel.view(prev), PAGE_HEADER.next, next);
+    const slot = kernel.slotOf(page);
+    const view = kernel.chunkViewOfSlot(slot);
+    const start = kernel.pageStart(slot);
+    const next = readLink(view, start + PAGE_HEADER.next);
+    const prev = readLink(view, start + PAGE_HEADER.prev);
+    if (prev !== 0) this.writePageLink(prev, PAGE_HEADER.next, next);
     else {
       const recordOffset = family.recordAddress - kernel.pageOf(family.recordAddress);
       writeLink(kernel.view(family.recordAddress), recordOffset + FAMILY_RECORD.firstPage, next);
     }
-    if (next !== 0) writeLink(kernel.view(next), PAGE_HEADER.prev, prev);
+    if (next !== 0) this.writePageLink(next, PAGE_HEADER.prev, prev);
     const counters = family.counters;
     counters.totalBlocks--;
     counters.freeBlocks--;
     counters.pages--;
     counters.munmap++;
-    this.slotFamily[kernel.slotOf(page)] = UNMAPPED;
+    this.slotFamily[slot] = UNMAPPED;
     kernel.munmap(page);
     if (this.listener !== null) {
       if (kernel.lastMunmapKept) this.listener({ type: 'munmap', page, family: family.id, after: prev, kept: true });
@@ -599,9 +605,15 @@ export class LmmHeap {
     }
   }
 
+  /** Writes the link `value` into the header field at `field` of the data page `page`. */
+  private writePageLink(page: number, field: number, value: number): void {
+    const slot = this.kernel.slotOf(page);
+    writeLink(this.kernel.chunkViewOfSlot(slot), this.kernel.pageStart(slot) + field, value);
+  }
+
   // ---------------------------------------------------------------- free list bookkeeping
 
-  /** Files the free block `meta` (a handle, at `offset` in `view`'s page) of `size` bytes. */
+  /** Files the free block `meta` (a handle, at `offset` in `view`'s chunk) of `size` bytes. */
   private enterFreeList(family: Family, meta: number, size: number, view: DataView, offset: number): void {
     family.freeBlocks.insert(meta, view, offset);
     const counters = family.counters;

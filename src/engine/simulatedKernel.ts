@@ -8,12 +8,24 @@
  *
  * A memory cap makes mmap fail (return 0, like MAP_FAILED/ENOMEM) instead of letting a runaway
  * program exhaust the real process.
+ *
+ * Page bytes live in an arena of chunks: chunk c holds the pages of slots c × chunkPages up to
+ * (c + 1) × chunkPages − 1, side by side in one buffer in address order (the highest slot first),
+ * and is made when the first of them is mapped and let go when the last is unmapped. With a
+ * power-of-two page size a chunk is a power-of-two span of addresses aligned to its size, so an
+ * address's offset in its chunk is its low bits. The engine's hot path reaches a page through its
+ * chunk (`chunkViewOfSlot`, `chunkOffsetOfHandle`): a handful of objects for the whole heap, where
+ * one DataView and one buffer per page cost an extra dependent load, scattered over the JS heap,
+ * for every page an operation touches. Other callers keep a DataView per page (`view`,
+ * `viewOfSlot`, …), made on first use over the same bytes.
  */
 
 /** The top of the simulated mmap area (a typical x86-64 user-space address). */
 export const MMAP_TOP = 0x7f0000000000;
-/** Unmapped page buffers kept for reuse: enough to absorb map/unmap churn at a page boundary. */
-const SPARE_PAGES = 8;
+/** Empty chunks kept for reuse: enough to absorb map/unmap churn at a chunk's edge. */
+const SPARE_CHUNKS = 1;
+/** Bytes of page data one chunk holds, when the page size is a power of two (else one page a chunk). */
+const CHUNK_BYTES = 1 << 18;
 /** Default cap on mapped bytes: 1 GiB. */
 export const DEFAULT_MEMORY_CAP = 1 << 30;
 
@@ -54,18 +66,23 @@ export class SimulatedKernel {
   mappedPages = 0;
   peakMappedPages = 0;
 
-  /** Page bytes by slot; `undefined` for a slot that is not mapped. */
-  private readonly views: (DataView | undefined)[] = [];
-  private readonly bytes: (Uint8Array | undefined)[] = [];
-  /** 32-bit views of `bytes`, made on demand (wordsOfSlot). */
-  private readonly words: (Uint32Array | undefined)[] = [];
+  /** Pages per chunk (a power of two) and its log2: slot s is in chunk s >>> chunkShift. */
+  readonly chunkPages: number;
+  private readonly chunkShift: number;
+  /** Bytes per chunk − 1 when the page size is a power of two (an offset in a chunk is `handle & chunkMask`), else 0. */
+  private readonly chunkMask: number;
+  /** Chunks by chunk number (`undefined`: none of its slots is mapped). */
+  private readonly chunks: (ArenaChunk | undefined)[] = [];
+  /** Each chunk's DataView and bytes, apart, for the hot path (one load, no object in between). */
+  private readonly chunkViews: (DataView | undefined)[] = [];
+  private readonly chunkBytes: (Uint8Array | undefined)[] = [];
   /** Unmapped slots below `highWater`, kept as a min-heap so the highest address is reused first. */
   private readonly freeSlots: number[] = [];
   private highWater = 0;
-  /** Recycled page buffers, zeroed again on mmap (mmap gives zero-filled pages). */
+  /** Empty chunks' buffers, for the next chunk that is needed (its pages are zeroed on mmap). */
   private readonly spare: Uint8Array[] = [];
   /** Most buffers `spare` keeps (see keepUnmappedPages). */
-  private spareLimit = SPARE_PAGES;
+  private spareLimit = SPARE_CHUNKS;
 
   /** Reservoir limits (0 pages = off) and the operation clock that ages kept pages. */
   readonly reservoirLimit: number;
@@ -84,6 +101,9 @@ export class SimulatedKernel {
     this.pageSize = pageSize;
     this.inversePageSize = (pageSize & (pageSize - 1)) === 0 ? 1 / pageSize : 0;
     this.pageShift = this.inversePageSize !== 0 ? 31 - Math.clz32(pageSize) : -1;
+    this.chunkShift = this.pageShift >= 0 ? Math.max(0, 31 - Math.clz32(Math.floor(CHUNK_BYTES / pageSize))) : 0;
+    this.chunkPages = 1 << this.chunkShift;
+    this.chunkMask = this.pageShift >= 0 ? this.chunkPages * pageSize - 1 : 0;
     this.memoryCap = memoryCap;
     const delay = reservoir.delay ?? 0;
     this.reservoirDelay = Number.isInteger(delay) && delay > 0 ? delay : 0;
@@ -144,7 +164,7 @@ export class SimulatedKernel {
       this.keptAt.pop();
       this.reservoirPages--;
       if (this.watched !== null) this.touch(slot);
-      this.bytes[slot]!.fill(0);
+      this.zeroPage(slot);
       this.lastMmapReused = true;
       return this.pageAddress(slot);
     }
@@ -154,12 +174,8 @@ export class SimulatedKernel {
       return 0;
     }
     const slot = this.freeSlots.length > 0 ? popMin(this.freeSlots) : this.highWater++;
-    let page = this.spare.pop();
-    if (page) page.fill(0);
-    else page = new Uint8Array(this.pageSize);
-    this.bytes[slot] = page;
-    this.views[slot] = new DataView(page.buffer, page.byteOffset, page.byteLength);
-    this.words[slot] = undefined;
+    // A page of a new chunk buffer is zero already (and not yet faulted in: leave it so).
+    if (this.mapSlot(slot)) this.zeroPage(slot);
     this.mmapCalls++;
     this.mappedPages++;
     if (this.mappedPages > this.peakMappedPages) this.peakMappedPages = this.mappedPages;
@@ -169,11 +185,10 @@ export class SimulatedKernel {
   /** Unmaps the page at `address` (a page address returned by mmap). */
   munmap(address: number): void {
     const slot = this.slotOf(address);
-    if (this.watched !== null) this.touch(slot);
-    const page = this.bytes[slot];
-    if (!page || this.pageAddress(slot) !== address) {
+    if (!(address > 0 && address < MMAP_TOP) || !this.isMappedSlot(slot) || this.pageAddress(slot) !== address) {
       throw new Error(`munmap of an address that is not a mapped page: 0x${address.toString(16)}`);
     }
+    if (this.watched !== null) this.touch(slot);
     if (this.reservoirPages < this.reservoirLimit) {
       this.keptSlots.push(slot);
       this.keptAt.push(this.clock);
@@ -187,14 +202,63 @@ export class SimulatedKernel {
 
   private unmapSlot(slot: number): void {
     if (this.watched !== null) this.touch(slot);
-    const page = this.bytes[slot]!;
-    this.bytes[slot] = undefined;
-    this.views[slot] = undefined;
-    this.words[slot] = undefined;
-    if (this.spare.length < this.spareLimit) this.spare.push(page);
+    this.clearSlot(slot);
     pushMin(this.freeSlots, slot);
     this.munmapCalls++;
     this.mappedPages--;
+  }
+
+  /**
+   * Marks `slot` mapped, making its chunk (from a spare buffer when there is one) if need be.
+   * Whether the page's bytes may be other than zero (it was mapped before in this buffer).
+   */
+  private mapSlot(slot: number): boolean {
+    const index = slot >>> this.chunkShift;
+    let chunk = this.chunks[index];
+    if (chunk === undefined) {
+      const spare = this.spare.pop();
+      chunk = new ArenaChunk(spare ?? new Uint8Array(this.chunkPages * this.pageSize), this.chunkPages);
+      if (spare !== undefined) chunk.used.fill(1);
+      this.chunks[index] = chunk;
+      this.chunkViews[index] = chunk.view;
+      this.chunkBytes[index] = chunk.bytes;
+    }
+    const page = slot & (this.chunkPages - 1);
+    if (chunk.mapped[page] === 0) {
+      chunk.mapped[page] = 1;
+      chunk.mappedCount++;
+    }
+    const used = chunk.used[page] === 1;
+    chunk.used[page] = 1;
+    return used;
+  }
+
+  /** Marks `slot` unmapped; the chunk goes (its buffer to `spare`, room permitting) with its last page. */
+  private clearSlot(slot: number): void {
+    const index = slot >>> this.chunkShift;
+    const chunk = this.chunks[index]!;
+    const page = slot & (this.chunkPages - 1);
+    if (chunk.mapped[page] === 0) return;
+    chunk.mapped[page] = 0;
+    if (--chunk.mappedCount > 0) return;
+    this.chunks[index] = undefined;
+    this.chunkViews[index] = undefined;
+    this.chunkBytes[index] = undefined;
+    if (this.spare.length < this.spareLimit) this.spare.push(chunk.bytes);
+  }
+
+  private isMappedSlot(slot: number): boolean {
+    // Every mapped slot is below highWater; the range check also keeps a far slot (an address far
+    // under the top) from wrapping around in the 32-bit shift onto a chunk that exists.
+    if (!(slot >= 0 && slot < this.highWater)) return false;
+    const chunk = this.chunks[slot >>> this.chunkShift];
+    return chunk !== undefined && chunk.mapped[slot & (this.chunkPages - 1)] === 1;
+  }
+
+  /** Zero-fills the page of a mapped slot (mmap gives zero-filled pages; a chunk's buffer may be reused). */
+  private zeroPage(slot: number): void {
+    const start = this.pageStart(slot);
+    this.chunkBytes[slot >>> this.chunkShift]!.fill(0, start, start + this.pageSize);
   }
 
   /** The slot (page number, counted down from the top) that holds `address`. */
@@ -230,45 +294,65 @@ export class SimulatedKernel {
 
   isMapped(address: number): boolean {
     if (!(address > 0 && address < MMAP_TOP)) return false;
-    return this.views[this.slotOf(address)] !== undefined;
+    return this.isMappedSlot(this.slotOf(address));
+  }
+
+  // The hot path's accessors: a page through its chunk. The page of `slot` is the bytes from
+  // pageStart(slot) to pageStart(slot) + pageSize of chunkViewOfSlot(slot).
+
+  /** The DataView of the chunk that holds the mapped page of `slot`. */
+  chunkViewOfSlot(slot: number): DataView {
+    if (this.watched !== null) this.touch(slot);
+    return this.chunkViews[slot >>> this.chunkShift]!;
+  }
+
+  /** The bytes of the chunk that holds the mapped page of `slot`. */
+  chunkBytesOfSlot(slot: number): Uint8Array {
+    if (this.watched !== null) this.touch(slot);
+    return this.chunkBytes[slot >>> this.chunkShift]!;
+  }
+
+  /** Where the page of `slot` begins in its chunk (address order: the chunk's highest slot first). */
+  pageStart(slot: number): number {
+    return (this.chunkPages - 1 - (slot & (this.chunkPages - 1))) * this.pageSize;
+  }
+
+  /** The offset in its chunk (see chunkViewOfSlot) of the address whose handle is `handle`, in `slot`. */
+  chunkOffsetOfHandle(handle: number, slot: number): number {
+    // A chunk of a power-of-two page size spans an aligned power of two of addresses (MMAP_TOP's
+    // low 40 bits are 0); otherwise a chunk is one page.
+    return this.chunkMask !== 0 ? handle & this.chunkMask : this.offsetOfHandle(handle, slot);
   }
 
   /** The DataView of a mapped page by slot (callers check `isMapped` for untrusted input). */
   viewOfSlot(slot: number): DataView {
     if (this.watched !== null) this.touch(slot);
-    return this.views[slot]!;
+    return this.pageOfSlot(slot)?.view as DataView;
   }
 
   /**
-   * A mapped page's bytes as 32-bit words, by slot (made on first use and kept while the slot
-   * holds the same buffer: a time-travel restore writes every page through one, each time).
+   * A mapped page's bytes as 32-bit words, by slot (made on first use and kept while the chunk
+   * lives: a time-travel restore writes every page through one, each time).
    */
   wordsOfSlot(slot: number): Uint32Array {
     if (this.watched !== null) this.touch(slot);
-    let words = this.words[slot];
-    if (words === undefined) {
-      const page = this.bytes[slot]!;
-      words = this.words[slot] = new Uint32Array(page.buffer, page.byteOffset, page.byteLength >>> 2);
-    }
-    return words;
+    return this.pageOfSlot(slot)?.words() as Uint32Array;
   }
 
   /** The bytes of a mapped page by slot. */
   bytesOfSlot(slot: number): Uint8Array {
     if (this.watched !== null) this.touch(slot);
-    return this.bytes[slot]!;
+    return this.pageOfSlot(slot)?.bytes as Uint8Array;
   }
 
   /** The DataView of the page that holds `address`. */
   view(address: number): DataView {
-    const slot = this.slotOf(address);
-    if (this.watched !== null) this.touch(slot);
-    return this.views[slot]!;
+    return this.viewOfSlot(this.slotOf(address));
   }
 
   /** The bytes of a mapped page by slot, for reading only (no touch: see `peekView`). */
   peekBytesOfSlot(slot: number): Uint8Array {
-    return this.bytes[slot]!;
+    return this.pageOfSlot(slot)?.bytes as Uint8Array;
   }
 
   /**
@@ -276,15 +360,25 @@ export class SimulatedKernel {
    * count as a touch of a watched page (queries that draw a heap must not copy it).
    */
   peekView(address: number): DataView {
-    return this.views[this.slotOf(address)]!;
+    return this.pageOfSlot(this.slotOf(address))?.view as DataView;
   }
 
   /** The bytes of the page that holds `address`, or undefined when it is not mapped. */
   pageBytes(address: number): Uint8Array | undefined {
-    if (!(address > 0 && address < MMAP_TOP)) return undefined;
-    const slot = this.slotOf(address);
-    if (this.watched !== null) this.touch(slot);
-    return this.bytes[slot];
+    if (!this.isMapped(address)) return undefined;
+    return this.bytesOfSlot(this.slotOf(address));
+  }
+
+  /**
+   * The views of the mapped page of `slot`, or undefined when it is not mapped (the accessors
+   * above then give undefined, as they always have: callers check `isMapped` for untrusted input).
+   */
+  private pageOfSlot(slot: number): PageViews | undefined {
+    if (!(slot >= 0 && slot < this.highWater)) return undefined;
+    const chunk = this.chunks[slot >>> this.chunkShift];
+    const page = slot & (this.chunkPages - 1);
+    if (chunk === undefined || chunk.mapped[page] !== 1) return undefined;
+    return (chunk.pages[page] ??= new PageViews(chunk.bytes, this.pageStart(slot), this.pageSize));
   }
 
   /**
@@ -318,6 +412,13 @@ export class SimulatedKernel {
     return this.mappedPages * this.pageSize;
   }
 
+  /** Bytes of page memory the kernel holds: its chunks' buffers, the spare ones included. */
+  heldBytes(): number {
+    let buffers = this.spare.length;
+    for (const chunk of this.chunks) if (chunk !== undefined) buffers++;
+    return buffers * this.chunkPages * this.pageSize;
+  }
+
   /** A deep copy: the same pages (bytes copied), slots and counters (for time-travel snapshots). */
   clone(): SimulatedKernel {
     const copy = new SimulatedKernel(this.pageSize, this.memoryCap, {
@@ -333,13 +434,15 @@ export class SimulatedKernel {
     copy.failedMmapCalls = this.failedMmapCalls;
     copy.mappedPages = this.mappedPages;
     copy.peakMappedPages = this.peakMappedPages;
-    for (let slot = 0; slot < this.bytes.length; slot++) {
-      const page = this.bytes[slot];
-      if (page === undefined) continue;
-      const bytes = page.slice();
-      copy.bytes[slot] = bytes;
-      copy.views[slot] = new DataView(bytes.buffer);
-    }
+    this.chunks.forEach((chunk, index) => {
+      if (chunk === undefined) return;
+      const twin = (copy.chunks[index] = new ArenaChunk(chunk.bytes.slice(), this.chunkPages));
+      twin.mapped.set(chunk.mapped);
+      twin.used.set(chunk.used);
+      twin.mappedCount = chunk.mappedCount;
+      copy.chunkViews[index] = twin.view;
+      copy.chunkBytes[index] = twin.bytes;
+    });
     for (const slot of this.freeSlots) copy.freeSlots.push(slot);
     copy.highWater = this.highWater;
     return copy;
@@ -351,7 +454,11 @@ export class SimulatedKernel {
    */
   saveState(): KernelState {
     const slots: number[] = [];
-    for (let slot = 0; slot < this.bytes.length; slot++) if (this.bytes[slot] !== undefined) slots.push(slot);
+    this.chunks.forEach((chunk, index) => {
+      if (chunk === undefined) return;
+      const first = index << this.chunkShift;
+      for (let page = 0; page < this.chunkPages; page++) if (chunk.mapped[page] === 1) slots.push(first + page);
+    });
     return {
       counters: Float64Array.of(
         this.mmapCalls,
@@ -373,24 +480,28 @@ export class SimulatedKernel {
   }
 
   /**
-   * Returns to a saved state in place: exactly `state.slots` end up mapped, keeping this kernel's
-   * buffer (and DataView) for every slot mapped before and after, so views held elsewhere stay
-   * valid. The bytes of the mapped pages are left as they were: the caller overwrites them.
-   */
-  /**
-   * Keeps every unmapped page's buffer for reuse, and makes sure `pages` buffers are at hand.
-   * For a heap that is restored and replayed over and over (time travel): without it, a replay
-   * that shrinks the heap drops buffers that the next restore must allocate and fault in again.
+   * Keeps every empty chunk's buffer for reuse, and makes sure the buffers for `pages` pages are at
+   * hand. For a heap that is restored and replayed over and over (time travel): without it, a
+   * replay that shrinks the heap drops buffers that the next restore must allocate and fault in again.
    */
   keepUnmappedPages(pages = 0): void {
     this.spareLimit = Infinity;
-    const missing = pages - this.mappedPages - this.spare.length;
-    if (missing <= 0) return;
-    const arena = new Uint8Array(missing * this.pageSize);
-    arena.fill(0); // fault the memory in now, not during the first restore
-    for (let i = 0; i < missing; i++) this.spare.push(arena.subarray(i * this.pageSize, (i + 1) * this.pageSize));
+    let held = this.spare.length;
+    for (const chunk of this.chunks) if (chunk !== undefined) held++;
+    const missing = Math.ceil(pages / this.chunkPages) - held;
+    for (let i = 0; i < missing; i++) {
+      const bytes = new Uint8Array(this.chunkPages * this.pageSize);
+      bytes.fill(0); // fault the memory in now, not during the first restore
+      this.spare.push(bytes);
+    }
   }
 
+  /**
+   * Returns to a saved state in place: exactly `state.slots` end up mapped. A chunk that holds a
+   * mapped page before and after keeps its buffer (and the DataViews of its pages), so views held
+   * elsewhere stay valid. The bytes of the mapped pages are left as they were: the caller
+   * overwrites them.
+   */
   restoreState(state: KernelState): void {
     const c = state.counters;
     this.mmapCalls = c[0]!;
@@ -404,35 +515,29 @@ export class SimulatedKernel {
     this.lastMmapReused = c[8] === 1;
     this.lastMunmapKept = c[9] === 1;
     const slots = state.slots;
-    // Unmap (into the spare pool, unbounded here: a restore may swap thousands of pages) every
-    // mapped slot the state does not map; both lists ascend.
-    let next = 0;
-    for (let slot = 0; slot < this.bytes.length; slot++) {
-      while (next < slots.length && slots[next]! < slot) next++;
-      const page = this.bytes[slot];
-      if (page === undefined || (next < slots.length && slots[next] === slot)) continue;
-      this.spare.push(page);
-      this.bytes[slot] = undefined;
-      this.views[slot] = undefined;
-      this.words[slot] = undefined;
+    // Chunks the state needs are kept whole; the others go to the spare pool (unbounded here: a
+    // restore may swap many chunks). Then every chunk's map is the state's.
+    const needed = new Set<number>();
+    for (const slot of slots) needed.add(slot >>> this.chunkShift);
+    for (let index = 0; index < this.chunks.length; index++) {
+      const chunk = this.chunks[index];
+      if (chunk === undefined) continue;
+      if (needed.has(index)) {
+        chunk.mapped.fill(0);
+        chunk.mappedCount = 0;
+        continue;
+      }
+      this.spare.push(chunk.bytes);
+      this.chunks[index] = undefined;
+      this.chunkViews[index] = undefined;
+      this.chunkBytes[index] = undefined;
     }
-    // Pages to map beyond the spare ones come from one buffer: one allocation, not thousands.
-    let missing = -this.spare.length;
-    for (const slot of slots) if (this.bytes[slot] === undefined) missing++;
-    const arena = missing > 0 ? new Uint8Array(missing * this.pageSize) : null;
-    let carved = 0;
-    for (const slot of slots) {
-      if (this.bytes[slot] !== undefined) continue;
-      const page = this.spare.pop() ?? arena!.subarray(carved * this.pageSize, ++carved * this.pageSize);
-      this.bytes[slot] = page;
-      this.views[slot] = new DataView(page.buffer, page.byteOffset, page.byteLength);
-      this.words[slot] = undefined;
-    }
-    const end = slots.length > 0 ? slots[slots.length - 1]! + 1 : 0;
-    if (this.bytes.length > end) {
-      this.bytes.length = end;
-      this.views.length = end;
-      this.words.length = Math.min(this.words.length, end);
+    for (const slot of slots) this.mapSlot(slot);
+    const end = slots.length > 0 ? (slots[slots.length - 1]! >>> this.chunkShift) + 1 : 0;
+    if (this.chunks.length > end) {
+      this.chunks.length = end;
+      this.chunkViews.length = end;
+      this.chunkBytes.length = end;
     }
     this.freeSlots.length = 0;
     for (const slot of state.freeSlots) this.freeSlots.push(slot);
@@ -440,6 +545,43 @@ export class SimulatedKernel {
     for (const slot of state.keptSlots) this.keptSlots.push(slot);
     this.keptAt.length = 0;
     for (const at of state.keptAt) this.keptAt.push(at);
+  }
+}
+
+/** One chunk of the arena: its pages' bytes, which of them are mapped, and their DataViews once asked for. */
+class ArenaChunk {
+  readonly view: DataView;
+  /** 1 where the chunk's page is mapped. */
+  readonly mapped: Uint8Array;
+  /** 1 where the page was ever mapped in this buffer (so its bytes may not be zero). */
+  readonly used: Uint8Array;
+  mappedCount = 0;
+  /** Per-page views, made on first use (see SimulatedKernel.viewOfSlot). */
+  readonly pages: (PageViews | undefined)[] = [];
+
+  constructor(
+    readonly bytes: Uint8Array,
+    pages: number,
+  ) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.mapped = new Uint8Array(pages);
+    this.used = new Uint8Array(pages);
+  }
+}
+
+/** A page's own views over its chunk's bytes, for callers that address a page from its start. */
+class PageViews {
+  readonly bytes: Uint8Array;
+  readonly view: DataView;
+  private wordView: Uint32Array | undefined;
+
+  constructor(chunk: Uint8Array, start: number, pageSize: number) {
+    this.bytes = chunk.subarray(start, start + pageSize);
+    this.view = new DataView(chunk.buffer, chunk.byteOffset + start, pageSize);
+  }
+
+  words(): Uint32Array {
+    return (this.wordView ??= new Uint32Array(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength >>> 2));
   }
 }
 

@@ -30,6 +30,7 @@ import { registerSuppressFinding } from './features/suppressFindingCommand';
 import { trackHarnessEditors } from './features/harnessEditors';
 import { lmmStudioApi, type LmmStudioApi } from './features/testApi';
 import { createProgramOutputChannels } from './features/programOutputChannels';
+import { startHostProbe } from './features/hostProbe';
 
 export type { LmmStudioApi } from './features/testApi';
 
@@ -67,6 +68,14 @@ export function activate(context: vscode.ExtensionContext): LmmStudioApi {
   registerNewHarness(services);
   registerSuppressFinding(services);
   trackHarnessEditors(services, runHarness);
+
+  // For maintainers: where a live run's stalls come from (see hostProbe.ts).
+  const probe = startHostProbe(process.env['LMM_HOST_PROBE'], () => ({
+    ...controller.liveFigures(),
+    mapPosts: memoryMap.posted,
+    mapWaiting: memoryMap.waiting,
+  }));
+  if (probe) context.subscriptions.push(probe);
 
   void ensureTsPlugin(context, log);
   void ensureNodeForEsbuild(context, log).catch((error: Error) =>

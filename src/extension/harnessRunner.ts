@@ -10,6 +10,7 @@ import { harnessReportOutput } from '../harness/harnessReportOutput';
 import { runHarness, suppressionsBeside, type HarnessRunOptions as RuntimeOptions } from '../harness/runHarness';
 import { asInterimErrors, asLeakCheck } from '../protocol/runReportSchema';
 import type { HarnessRunHandle, HarnessRunOutcome, HarnessRunner } from './runController';
+import { probeMark } from './features/hostProbe';
 
 export function createHarnessRunner(_context: vscode.ExtensionContext, log: vscode.OutputChannel): HarnessRunner {
   return {
@@ -56,6 +57,7 @@ export function createHarnessRunner(_context: vscode.ExtensionContext, log: vsco
         cancel = handle.cancel;
         requestLeakCheck = handle.requestLeakCheck;
         const result = await handle.result;
+        probeMark('harness result', { compileMs: result.timings.compileMs, runMs: result.timings.runMs });
         if (result.sites.length > sentSites) sink.sites(sentSites, result.sites.slice(sentSites));
         log.appendLine(`${file}: ${result.outcome} (compile ${result.timings.compileMs} ms, run ${result.timings.runMs} ms)`);
         const outcome: HarnessRunOutcome = {
@@ -63,6 +65,7 @@ export function createHarnessRunner(_context: vscode.ExtensionContext, log: vsco
         };
         if (result.message !== undefined) outcome.message = result.message;
         if (result.finished) outcome.report = JSON.parse(harnessReportOutput(result.finished, 'json')) as unknown;
+        probeMark('report parsed');
         return outcome;
       })();
       return {

@@ -15,6 +15,7 @@ import type { SuppressFindingArgs } from '../protocol/lspMessages';
 import { findingToSuppress } from './model/findingSuppression';
 import { isSiteOfRun } from './model/runSites';
 import { MemoryMapFeed, memoryMapTitle, runIdOf } from './model/memoryMapFeed';
+import { WebviewOutbox } from './model/webviewOutbox';
 import type { RunState, RunStore } from './model/runState';
 import { lmmSetting } from './settings';
 
@@ -34,9 +35,25 @@ export class MemoryMapPanel implements vscode.Disposable {
   private readonly feed = new MemoryMapFeed();
   private ready = false;
   private pendingReveal: number | undefined;
-  /** Messages received and posted (for the output channel and tests). */
+  /** What goes to the webview, paced so a fast run does not flood the window (see webviewOutbox.ts). */
+  private readonly outbox = new WebviewOutbox({
+    send: (message) => this.panel?.webview.postMessage(message) ?? Promise.resolve(false),
+    visible: () => this.panel?.visible === true,
+    // The window took everything queued: what the run did meanwhile goes out now.
+    onEmpty: () => this.update(),
+  });
+  /** Messages received (for the output channel and tests). */
   received = 0;
-  posted = 0;
+
+  /** Messages posted to the webview (consecutive operation batches joined count once). */
+  get posted(): number {
+    return this.outbox.posted;
+  }
+
+  /** Messages waiting to be posted (while the panel is hidden, or the window has not taken the last ones). */
+  get waiting(): number {
+    return this.outbox.waiting;
+  }
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -82,6 +99,7 @@ export class MemoryMapPanel implements vscode.Disposable {
     this.panel = panel;
     this.ready = false;
     this.feed.reset();
+    this.outbox.clear();
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icons', 'lmm-activity.svg');
     const webview = panel.webview;
     const uri = (path: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, path)).toString();
@@ -93,10 +111,13 @@ export class MemoryMapPanel implements vscode.Disposable {
       codiconsUri: uri(MEMORY_MAP_FILES.codicons),
     });
     webview.onDidReceiveMessage((raw: unknown) => this.receive(raw));
+    // Shown again: what was held while it was hidden goes out.
+    panel.onDidChangeViewState(() => this.outbox.pump());
     panel.onDidDispose(() => {
       if (this.panel === panel) {
         this.panel = undefined;
         this.ready = false;
+        this.outbox.clear();
       }
     });
   }
@@ -113,7 +134,9 @@ export class MemoryMapPanel implements vscode.Disposable {
     switch (message.type) {
       case 'ready':
         this.ready = true;
+        // The webview starts over (a reload): the feed sends it everything again.
         this.feed.reset();
+        this.outbox.clear();
         this.post({ type: 'settings', structColors: structColorsFor(run) });
         this.update();
         if (this.pendingReveal !== undefined && run)
@@ -151,11 +174,16 @@ export class MemoryMapPanel implements vscode.Disposable {
     }
   }
 
-  /** Posts what changed in the current run (called on every run change). */
+  /**
+   * Posts what changed in the current run (called on every run change). While earlier messages
+   * still wait for the window, nothing more is taken from the feed: it is asked again once they
+   * have left, so a fast run's batches wait in the feed's own window, not in a queue here.
+   */
   update(): void {
     if (!this.panel || !this.ready) return;
     const title = memoryMapTitle(MEMORY_MAP_TITLE, this.store.current);
     if (this.panel.title !== title) this.panel.title = title;
+    if (this.outbox.waiting > 0) return;
     for (const message of this.feed.update(this.store.current)) this.post(message);
   }
 
@@ -172,8 +200,7 @@ export class MemoryMapPanel implements vscode.Disposable {
   }
 
   private post(message: HostToWebviewMessage): void {
-    this.posted++;
-    void this.panel?.webview.postMessage(message);
+    this.outbox.post(message);
   }
 
   dispose(): void {

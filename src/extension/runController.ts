@@ -20,6 +20,7 @@ import { asReport, type InterimErrors, type LmmReport, type ReportLeakCheck, typ
 import type { HeapOpBatch } from '../engine/heapOps';
 import { TraceSyntaxError } from '../trace/traceProgram';
 import { RunPipeline, splitBatch } from './model/runPipeline';
+import { probeMark } from './features/hostProbe';
 
 /**
  * The run pipeline's slice (the host's longest stretch on a run's messages, well under the 50 ms
@@ -87,6 +88,8 @@ interface ActiveRun {
   run: RunState;
   handle?: HarnessRunHandle;
   cancelled: boolean;
+  /** Called by `stop`: a harness run's views end at once, without waiting for its worker to wind down. */
+  onStop?: () => void;
   /** A harness run's stream, and the heap operations a stop left out of it. */
   pipeline?: RunPipeline;
   leftOut: number;
@@ -105,6 +108,18 @@ export class RunController {
 
   get running(): boolean {
     return this.active !== undefined;
+  }
+
+  /** The live run's step and its pipeline's queue (for the host probe). */
+  liveFigures(): { steps: number; queued: number; longestSliceMs: number } | undefined {
+    const active = this.active;
+    if (!active) return undefined;
+    const pipeline = active.pipeline;
+    return {
+      steps: active.run.replay.steps,
+      queued: pipeline?.pending ?? 0,
+      longestSliceMs: +(pipeline?.longestSliceMs ?? 0).toFixed(1),
+    };
   }
 
   /** Replays a `.trace` (or malloc-lab `.rep`) file into the views. Returns the run (finished, or failed with the line). */
@@ -169,6 +184,7 @@ export class RunController {
     const label = uri.path.slice(uri.path.lastIndexOf('/') + 1);
     const pageSize = lmmSetting('pageSize', uri);
     const eventsKept = lmmSetting('eventsKept', uri);
+    probeMark('run asked', { label });
     let replay = new HeapReplay({ pageSize, eventsKept });
     const run = this.store.begin({ kind: 'harness', file, label, replay, sites: [] });
     if (this.harnessRunner === undefined) {
@@ -221,13 +237,16 @@ export class RunController {
           run.sites.push(...sites);
         },
         batch: (batch, shape) => {
+          if (replay.steps === 0) probeMark('first batch', { ops: batch.count });
           // Pieces of a few thousand operations keep each step of the pipeline short.
           let taken: Promise<void> = Promise.resolve();
           for (const piece of splitBatch(batch)) taken = pipeline.push(() => applyBatch(piece, shape), piece.count);
           return taken;
         },
         leakCheck: (check) => {
+          probeMark('check arrived', { step: check.event + 1, queued: pipeline.pending, steps: replay.steps });
           void pipeline.push(() => {
+            probeMark('check taken in');
             if (!broken && !active.cancelled) this.store.leakCheckDuringRun(run, check);
           });
         },
@@ -239,9 +258,17 @@ export class RunController {
         // Not through the pipeline: what the program said is kept even when a stop cuts the heap's queue.
         output: (text) => printed?.write(text),
       });
-      const outcome = await active.handle.done;
+      // A stopped run has no report (its worker is ended, not asked to finish): the views end it
+      // now, while the worker winds down (at most the runtime's grace period) in the background.
+      const stopped = new Promise<HarnessRunOutcome>((resolve) => {
+        active.onStop = () => resolve({ status: 'stopped', message: 'stopped by request' });
+      });
+      if (active.cancelled) active.onStop?.();
+      const outcome = await Promise.race([active.handle.done, stopped]);
+      probeMark('worker done', { steps: replay.steps, queued: pipeline.pending });
       // Everything the worker posted before its end is taken in first (a stop has cut it already).
       await pipeline.drained();
+      probeMark('drained', { steps: replay.steps });
       pipeline.dispose();
       printed?.end(`${active.cancelled ? 'stopped' : outcome.status}${outcome.message ? `: ${outcome.message}` : ''}`);
       if (broken) {
@@ -268,7 +295,12 @@ export class RunController {
         if (report) end.report = report;
         if (message !== undefined) end.message = message;
         else if (active.cancelled) end.message = 'stopped by request';
-        await this.store.end(run, status, end, () => this.settle(run));
+        probeMark('report taken in');
+        await this.store.end(run, status, end, () => {
+          probeMark('views told');
+          return this.settle(run);
+        });
+        probeMark('settled');
       }
     } catch (error) {
       pipeline.dispose();
@@ -289,10 +321,12 @@ export class RunController {
     active.handle?.stop();
     // What the worker posted and the host has not taken in yet is left out: the stop is immediate.
     if (active.pipeline) active.leftOut += active.pipeline.cut();
+    active.onStop?.();
     return true;
   }
 
   checkLeaksNow(): boolean {
+    probeMark('check asked');
     const handle = this.active?.handle;
     return handle?.checkLeaksNow?.() ?? false;
   }

@@ -70,6 +70,9 @@ export interface RunReportJson {
   [more: string]: unknown;
 }
 
+/** A memory error found while the run goes on, as the report will list it (and where its block was allocated). */
+export type InterimMemoryError = NonNullable<RunReportJson['errors']>[number] & { allocSite?: SourceSite };
+
 /** How a run ended. */
 export type RunEndState = 'finished' | 'failed' | 'stopped';
 
@@ -108,6 +111,18 @@ export type HostToWebviewMessage =
   | { type: 'heapOps'; runId: string; batch: HeapOpBatch; snapshotAfter?: boolean; windowStart?: number }
   /** A leak check at `step` (`mm_leak_check()`, or `requested` by Check Leaks Now; sent as it runs and again from the report), for the Leaks chart and a timeline marker. */
   | { type: 'leakCheck'; runId: string; step: number; site?: SourceSite; leaks: LeakCount[]; requested?: boolean }
+  /**
+   * The memory errors found so far while the run goes on (the first records the worker posts, de-duplicated
+   * by kind and site as the report lists them, with their counts so far): `occurrences` of `distinct`
+   * records in all. Sent again as more come; the report's `errors` replace them at the end.
+   */
+  | {
+      type: 'memoryErrors';
+      runId: string;
+      errors: InterimMemoryError[];
+      occurrences: number;
+      distinct: number;
+    }
   /** The run is over (no more `heapOps`); `message` explains a failure or stop. */
   | { type: 'runEnded'; runId: string; state: RunEndState; message?: string }
   /**
@@ -459,6 +474,27 @@ function report(value: unknown, path: string): RunReportJson {
   return o as RunReportJson;
 }
 
+/** One memory error of a run that goes on: what the Leaks & errors tab reads of it. */
+function interimError(value: unknown, path: string): InterimMemoryError {
+  const o = record(value, path);
+  const error: InterimMemoryError = {
+    kind: str(o, 'kind', path, 64),
+    message: str(o, 'message', path, 10000),
+    count: int(o, 'count', path, 1),
+  };
+  const at = optional(o, 'site', () => site(o['site'], `${path}.site`));
+  if (at) error.site = at;
+  const step = optional(o, 'step', () => int(o, 'step', path));
+  if (step !== undefined) error.step = step;
+  const freeSite = optional(o, 'freeSite', () => site(o['freeSite'], `${path}.freeSite`));
+  if (freeSite) error.freeSite = freeSite;
+  const allocSite = optional(o, 'allocSite', () => site(o['allocSite'], `${path}.allocSite`));
+  if (allocSite) error.allocSite = allocSite;
+  const suppressed = optional(o, 'suppressed', () => bool(o, 'suppressed', path));
+  if (suppressed !== undefined) error.suppressed = suppressed;
+  return error;
+}
+
 /** Validates a message arriving in the webview from the host. */
 export function parseHostToWebview(value: unknown): Parsed<HostToWebviewMessage> {
   try {
@@ -526,6 +562,17 @@ export function parseHostToWebview(value: unknown): Parsed<HostToWebviewMessage>
         if (s) message.site = s;
         if (requested !== undefined) message.requested = requested;
         return ok(message);
+      }
+      case 'memoryErrors': {
+        const errors = o['errors'];
+        if (!Array.isArray(errors)) fail(`${p}.errors`, 'an array');
+        return ok({
+          type,
+          runId: str(o, 'runId', p, 200),
+          errors: errors.map((e, i) => interimError(e, `${p}.errors[${i}]`)),
+          occurrences: int(o, 'occurrences', p),
+          distinct: int(o, 'distinct', p),
+        });
       }
       case 'runEnded': {
         const m = optional(o, 'message', () => str(o, 'message', p));

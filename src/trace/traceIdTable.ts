@@ -5,6 +5,11 @@
  * 1,000,000-line traces cheap to parse. Every other ID goes through the general hash table.
  * Both paths share one index space, so `at(i)` names any ID.
  *
+ * Generated traces name their blocks a1, a2, a3 … in the order they allocate them, so those IDs
+ * get consecutive indices: the table keeps that run (its letter, first number, first index and
+ * length) and finds an ID of the run by arithmetic. A free of an old ID in a big trace then costs
+ * no read of the dense array, which is a cache miss at random places of megabytes.
+ *
  * A dense array grows with the IDs of its letter, never with a number alone: `a16000000` as the
  * only ID must not cost 64 MB. A number too far beyond its letter's count goes to the general
  * table (and lookups of numbered IDs then consult it too).
@@ -28,6 +33,16 @@ export class TraceIdTable {
   private readonly numberedCount = new Int32Array(128);
   /** Whether some `letter + number` ID went to the general table. */
   private sparseNumbered = false;
+  /**
+   * The run: IDs `runLetter` + runFirst … runFirst + runLength − 1 have indices runBase …
+   * runBase + runLength − 1 (the first numbered ID starts it; it grows while each new ID follows
+   * on in number and index, and is kept as it is once one does not).
+   */
+  private runLetter = -1;
+  private runFirst = 0;
+  private runBase = 0;
+  private runLength = 0;
+  private runOpen = true;
 
   constructor(initialCapacity = 1024) {
     this.refs = new Int32Array(Math.max(16, initialCapacity));
@@ -73,6 +88,7 @@ export class TraceIdTable {
         const index = this.add((letter << 24) | number);
         indices[number] = index + 1;
         this.numberedCount[letter]!++;
+        if (this.runOpen) this.extendRun(letter, number, index);
         return index;
       }
       this.sparseNumbered = true;
@@ -94,12 +110,33 @@ export class TraceIdTable {
   /** `find` with the ID's number worked out by the caller (see `internNumbered`). */
   findNumbered(number: number, bytes: Uint8Array, start: number, end: number): number {
     if (number >= 0) {
-      const indices = this.numbered[bytes[start]!];
+      const letter = bytes[start]!;
+      const inRun = number - this.runFirst;
+      if (letter === this.runLetter && inRun >= 0 && inRun < this.runLength) return this.runBase + inRun;
+      const indices = this.numbered[letter];
       if (indices !== undefined && number < indices.length && indices[number] !== 0) return indices[number]! - 1;
       if (!this.sparseNumbered) return -1;
     }
     const key = this.general.find(bytes, start, end);
     return key < 0 ? -1 : this.generalIds[key]!;
+  }
+
+  /** Grows the run by the new ID `letter` + `number` at `index`, or closes it when the ID does not follow on. */
+  private extendRun(letter: number, number: number, index: number): void {
+    if (this.runLetter < 0) {
+      this.runLetter = letter;
+      this.runFirst = number;
+      this.runBase = index;
+      this.runLength = 1;
+    } else if (
+      letter === this.runLetter &&
+      number === this.runFirst + this.runLength &&
+      index === this.runBase + this.runLength
+    ) {
+      this.runLength++;
+    } else {
+      this.runOpen = false;
+    }
   }
 
   private add(ref: number): number {

@@ -30,7 +30,7 @@ export interface FakeHost {
   posted(): Promise<WebviewToHostMessage[]>;
   /** Posts a message to the webview as the host (typed arrays survive, as in VS Code). */
   send(message: HostToWebviewMessage): Promise<void>;
-  /** Anything else (malformed messages a test makes on purpose). */
+  /** Anything else: malformed messages a test makes on purpose, as a stale host might. */
   send(message: Record<string, unknown>): Promise<void>;
   /** Page errors and CSP violations seen so far. */
   problems: string[];

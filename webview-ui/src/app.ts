@@ -617,8 +617,9 @@ export class MemoryMapApp {
         break;
       }
       case 6: {
-        // The report is set once per run: draw its rows once, not at every step.
-        const key = `${model.runId}:${model.report ? 1 : 0}:${model.suppressible}`;
+        // The report is set once per run, the errors so far a few times a second at most: drawn
+        // when they change, not at every step.
+        const key = `${model.runId}:${model.report ? 1 : 0}:${model.suppressible}:${model.errorsSoFar?.version ?? 0}:${model.state}`;
         if (key !== this.lastFindingsKey) {
           this.lastFindingsKey = key;
           renderFindings(container, model, model.suppressible, this.suppressRequests, this.findingLinks);

@@ -45,9 +45,7 @@ export function renderFindings(
   container.replaceChildren();
   const report = model.report as Record<string, unknown> | null;
   if (!report) {
-    container.append(
-      el('p', { className: 'muted', text: 'The leaks and memory errors come with the run report, once the run is over.' }),
-    );
+    renderErrorsSoFar(container, model, links);
     return;
   }
   const errors = Array.isArray(report['errors']) ? (report['errors'] as unknown[]) : [];
@@ -87,27 +85,9 @@ export function renderFindings(
   errors.slice(0, ROWS_SHOWN).forEach((raw, index) => {
     if (typeof raw !== 'object' || raw === null) return;
     const e = raw as Record<string, unknown>;
-    const kind = String(e['kind']);
-    const times = Number(e['count']) || 1;
-    const row = el(
-      'li',
-      { className: 'finding error-finding', attrs: { 'data-kind': kind } },
-      el('span', { className: 'finding-kind', text: kind }),
-      ' ',
-      el('span', { className: 'finding-message', text: String(e['message']) }),
-      times > 1 ? el('span', { className: 'muted', text: ` (${count(times)} times)` }) : '',
-    );
-    const where = el('div', { className: 'finding-links' });
-    const step = e['step'];
-    if (typeof step === 'number' && step >= 0 && step < model.length) {
-      where.append(stepButton(step, `step ${stepNumber(step)}`, links));
-    }
-    appendSite(where, readSite(e['site']), 'at', links);
-    appendSite(where, readSite(e['allocSite']), 'allocated at', links);
-    appendSite(where, readSite(e['freeSite']), 'freed at', links);
+    const { row, where } = errorRow(e, model, links);
     if (e['suppressed'] === true) where.append(el('span', { className: 'muted', text: 'suppressed' }));
-    else if (suppressible) where.append(suppressButton('error', index, kind));
-    row.append(where);
+    else if (suppressible) where.append(suppressButton('error', index, String(e['kind'])));
     errorList.append(row);
   });
   container.append(errorList);
@@ -150,6 +130,60 @@ export function renderFindings(
   container.append(leakList);
   if (leaks.length > ROWS_SHOWN)
     container.append(el('p', { className: 'muted', text: `… ${count(leaks.length - ROWS_SHOWN)} more` }));
+}
+
+/** A memory error's row: its kind, memcheck's words, how often, and its step and lines as links (in `where`). */
+function errorRow(e: Record<string, unknown>, model: RunModel, links: PanelLinks): { row: HTMLElement; where: HTMLElement } {
+  const kind = String(e['kind']);
+  const times = Number(e['count']) || 1;
+  const row = el(
+    'li',
+    { className: 'finding error-finding', attrs: { 'data-kind': kind } },
+    el('span', { className: 'finding-kind', text: kind }),
+    ' ',
+    el('span', { className: 'finding-message', text: String(e['message']) }),
+    times > 1 ? el('span', { className: 'muted', text: ` (${count(times)} times)` }) : '',
+  );
+  const where = el('div', { className: 'finding-links' });
+  const step = e['step'];
+  if (typeof step === 'number' && step >= 0 && step < model.length) {
+    where.append(stepButton(step, `step ${stepNumber(step)}`, links));
+  }
+  appendSite(where, readSite(e['site']), 'at', links);
+  appendSite(where, readSite(e['allocSite']), 'allocated at', links);
+  appendSite(where, readSite(e['freeSite']), 'freed at', links);
+  row.append(where);
+  return { row, where };
+}
+
+/**
+ * Before the report: the memory errors found so far while the run goes on (the host sends them as
+ * they are found), so the tab agrees with the Problems panel; leaks wait for the end-of-run check.
+ * No Suppress here: an entry is built from the report's own copy of the finding.
+ */
+function renderErrorsSoFar(container: HTMLElement, model: RunModel, links: PanelLinks): void {
+  const sofar = model.errorsSoFar;
+  if (!sofar) {
+    container.append(
+      el('p', { className: 'muted', text: 'The leaks and memory errors come with the run report, once the run is over.' }),
+    );
+    return;
+  }
+  const ongoing = model.state === 'running' ? 'so far, run in progress' : 'before the run ended';
+  const listed =
+    sofar.errors.length < sofar.distinct ? `${count(sofar.errors.length)} of ${count(sofar.distinct)}` : count(sofar.distinct);
+  container.append(el('h3', { text: `Memory errors ${ongoing} (${listed})` }));
+  const errorList = el('ul', { className: 'findings', attrs: { 'aria-label': 'Memory errors' } });
+  for (const e of sofar.errors.slice(0, ROWS_SHOWN)) errorList.append(errorRow(e as Record<string, unknown>, model, links).row);
+  container.append(errorList);
+  const shown = Math.min(ROWS_SHOWN, sofar.errors.length);
+  if (sofar.distinct > shown) container.append(el('p', { className: 'muted', text: `… ${count(sofar.distinct - shown)} more` }));
+  container.append(
+    el('p', {
+      className: 'muted',
+      text: `${count(sofar.occurrences)} occurrences in all. The report replaces this list, with the leaks, once the run is over.`,
+    }),
+  );
 }
 
 function stepButton(step: number, label: string, links: PanelLinks): HTMLElement {

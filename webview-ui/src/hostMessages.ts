@@ -57,6 +57,14 @@ export function handleHostMessage(app: MemoryMapApp, message: HostToWebviewMessa
       model.addLeakCheck(message.step, message.leaks, message.site);
       app.timeline.leakCheckOrigin.set(message.step, message.requested === true);
       break;
+    case 'memoryErrors':
+      model.errorsSoFar = {
+        errors: message.errors,
+        occurrences: message.occurrences,
+        distinct: message.distinct,
+        version: (model.errorsSoFar?.version ?? 0) + 1,
+      };
+      break;
     case 'runEnded':
       model.state = message.state;
       model.endMessage = message.message ?? '';

@@ -10,7 +10,7 @@ import { HeapOpKind, type HeapOpBatch, type RecordedField } from '../../src/engi
 import { HeapSnapshot } from '../../src/engine/heapSnapshot';
 import { HeapTimeline } from '../../src/engine/heapTimeline';
 import { LmmHeap } from '../../src/engine/lmmHeap';
-import type { LeakCount, RunEndState, RunReportJson, SourceSite } from '../../src/protocol/webviewMessages';
+import type { InterimMemoryError, LeakCount, RunEndState, RunReportJson, SourceSite } from '../../src/protocol/webviewMessages';
 
 export interface LeakCheckPoint {
   step: number;
@@ -43,6 +43,8 @@ export class RunModel {
   /** Leak checks in step order. */
   readonly leakChecks: LeakCheckPoint[] = [];
   report: RunReportJson | null = null;
+  /** The memory errors found so far while the run goes on (until the report replaces them); `version` counts updates. */
+  errorsSoFar: { errors: InterimMemoryError[]; occurrences: number; distinct: number; version: number } | null = null;
   /** The host can write a suppressions entry for this run's findings (a harness run, not a trace). */
   suppressible = false;
   state: RunState;

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { COMMANDS } from '../contributions';
 import type { RunStore } from '../model/runState';
 import { statusText } from '../model/statusText';
+import { probeMark } from './hostProbe';
 
 export interface RunStatusBar {
   /** Shows the current run now. */
@@ -29,6 +30,7 @@ export function createRunStatusBar(context: vscode.ExtensionContext, store: RunS
     status.command = run?.status === 'running' ? COMMANDS.stopRun : run ? COMMANDS.showMemoryMap : COMMANDS.runHarness;
     status.accessibilityInformation = { label: tooltip };
     status.show();
+    probeMark('status', { text });
   };
   const showSoon = () => {
     timer ??= setTimeout(() => {

@@ -12,7 +12,12 @@ import type { RunStatusBar } from './runStatusBar';
 export function feedRunViews(services: ExtensionServices, status: RunStatusBar): void {
   const { store, trees, memoryMap, languageClient, log } = services;
   store.onDidChange((run, change) => {
-    for (const provider of Object.values(trees)) provider.setRun(run, change !== 'progress');
+    // A mid-run leak check changes the Leaks view only: it is redrawn at once, the other trees at
+    // their live pace (four full redraws at once would hold the window up behind them).
+    for (const provider of Object.values(trees)) {
+      const now = change === 'leakCheck' ? provider === trees.leaks : change !== 'progress';
+      provider.setRun(run, now);
+    }
     setContextKey(CONTEXT_KEYS.running, run.status === 'running');
     setContextKey(CONTEXT_KEYS.hasRun, true);
     setContextKey(CONTEXT_KEYS.hasLeaks, (run.report?.leaks.length ?? 0) > 0);

@@ -5,8 +5,8 @@
  * Free of vscode: the panel only posts what this returns.
  */
 import type { HeapOpBatch } from '../../engine/heapOps';
-import type { HostToWebviewMessage, LeakCount, RunReportJson } from '../../protocol/webviewMessages';
-import { LEAK_KINDS, type ReportLeak, type ReportLeakCheck } from '../../protocol/runReportSchema';
+import type { HostToWebviewMessage, InterimMemoryError, LeakCount, RunReportJson } from '../../protocol/webviewMessages';
+import { LEAK_KINDS, type InterimErrors, type ReportLeak, type ReportLeakCheck } from '../../protocol/runReportSchema';
 import type { RunState } from './runState';
 
 export function runIdOf(run: RunState): string {
@@ -21,6 +21,8 @@ export class MemoryMapFeed {
   private sentLeakChecks = 0;
   /** The mid-run leak check last posted (a newer one goes out as the run goes on). */
   private sentInterim: ReportLeakCheck | undefined;
+  /** The memory errors so far last posted (newer ones go out as the run goes on). */
+  private sentErrors: InterimErrors | undefined;
   private ended = false;
   /** The page size and memory cap `runStarted` gave the webview (its replay must use the run's). */
   private sentShape = '';
@@ -41,6 +43,7 @@ export class MemoryMapFeed {
       this.sentBatches = 0;
       this.sentLeakChecks = 0;
       this.sentInterim = undefined;
+      this.sentErrors = undefined;
       this.ended = false;
       this.sentShape = shape;
       out.push({
@@ -75,6 +78,13 @@ export class MemoryMapFeed {
     if (interim !== undefined && interim !== this.sentInterim && !this.ended) {
       this.sentInterim = interim;
       out.push(leakCheckMessage(runId, interim));
+    }
+    // The errors so far fill the Leaks & errors tab while the run goes on (as they fill the
+    // Problems panel), and after a stop that left no report; a report's own list replaces them.
+    const errorsSoFar = run.interimErrors;
+    if (errorsSoFar !== undefined && errorsSoFar !== this.sentErrors && !this.ended && run.report === undefined) {
+      this.sentErrors = errorsSoFar;
+      out.push(memoryErrorsMessage(runId, errorsSoFar));
     }
     if (run.status !== 'running' && !this.ended) {
       this.ended = true;
@@ -159,6 +169,19 @@ export function memoryMapTitle(base: string, run: RunState | undefined): string 
   if (!replay || !replay.truncated || replay.keptSteps >= replay.steps) return base;
   const n = (value: number) => value.toLocaleString('en-US');
   return `${base} (last ${n(replay.keptSteps)} of ${n(replay.steps)} operations)`;
+}
+
+function memoryErrorsMessage(runId: string, sofar: InterimErrors): HostToWebviewMessage {
+  // What the tab reads of each error: not its call stack nor its access record (the message names the access).
+  const errors = sofar.errors.map(({ kind, message, count, site, allocSite, freeSite, step, suppressed }) => {
+    const error: InterimMemoryError = { kind, message, count, site };
+    if (allocSite) error.allocSite = allocSite;
+    if (freeSite) error.freeSite = freeSite;
+    if (step !== undefined) error.step = step;
+    if (suppressed !== undefined) error.suppressed = suppressed;
+    return error;
+  });
+  return { type: 'memoryErrors', runId, errors, occurrences: sofar.occurrences, distinct: sofar.distinct };
 }
 
 function leakCheckMessage(runId: string, check: ReportLeakCheck): HostToWebviewMessage {

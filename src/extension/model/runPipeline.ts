@@ -187,3 +187,81 @@ export function splitBatch(batch: HeapOpBatch, maxOps = MAX_OPS_PER_PIECE): Heap
   }
   return pieces;
 }
+
+/**
+ * Consecutive batches joined into one (the inverse of `splitBatch`): the webview is sent fewer,
+ * larger messages. Throws when a batch does not start where the one before it ended.
+ */
+export function concatBatches(batches: readonly HeapOpBatch[]): HeapOpBatch {
+  if (batches.length === 1) return batches[0]!;
+  if (batches.length === 0) throw new Error('no batch to join');
+  let count = 0;
+  let writeCount = 0;
+  let writeBytes = 0;
+  let withFields = false;
+  for (const batch of batches) {
+    const expected = batches[0]!.firstStep + count;
+    if (batch.firstStep !== expected) {
+      throw new Error(`batches to join are not consecutive: expected step ${expected}, got ${batch.firstStep}`);
+    }
+    count += batch.count;
+    writeCount += batch.writes?.count ?? 0;
+    writeBytes += writtenBytes(batch.writes);
+    if (batch.fields !== undefined) withFields = true;
+  }
+  const joined: HeapOpBatch = {
+    firstStep: batches[0]!.firstStep,
+    count,
+    kind: new Uint8Array(count),
+    a: new Float64Array(count),
+    b: new Float64Array(count),
+    c: new Float64Array(count),
+    site: new Int32Array(count),
+    names: [],
+  };
+  const writes =
+    writeCount === 0
+      ? undefined
+      : {
+          count: writeCount,
+          step: new Int32Array(writeCount),
+          address: new Float64Array(writeCount),
+          length: new Uint32Array(writeCount),
+          bytes: new Uint8Array(writeBytes),
+        };
+  const fields: HeapOpBatch['fields'] = withFields ? [] : undefined;
+  let at = 0;
+  let writeAt = 0;
+  let byteAt = 0;
+  for (const batch of batches) {
+    joined.kind.set(batch.kind.subarray(0, batch.count), at);
+    joined.a.set(batch.a.subarray(0, batch.count), at);
+    joined.b.set(batch.b.subarray(0, batch.count), at);
+    joined.c.set(batch.c.subarray(0, batch.count), at);
+    joined.site.set(batch.site.subarray(0, batch.count), at);
+    joined.names.push(...batch.names);
+    // Parallel to the names: a batch recorded without fields has none for its structs.
+    if (fields) fields.push(...(batch.fields ?? batch.names.map(() => [])));
+    const w = batch.writes;
+    if (writes && w && w.count > 0) {
+      writes.step.set(w.step.subarray(0, w.count), writeAt);
+      writes.address.set(w.address.subarray(0, w.count), writeAt);
+      writes.length.set(w.length.subarray(0, w.count), writeAt);
+      const n = writtenBytes(w);
+      writes.bytes.set(w.bytes.subarray(0, n), byteAt);
+      writeAt += w.count;
+      byteAt += n;
+    }
+    at += batch.count;
+  }
+  if (writes) joined.writes = writes;
+  if (fields) joined.fields = fields;
+  return joined;
+}
+
+/** The bytes a batch's writes stored (its `bytes` column may be longer). */
+function writtenBytes(writes: HeapWrites | undefined): number {
+  let n = 0;
+  for (let i = 0; i < (writes?.count ?? 0); i++) n += writes!.length[i]!;
+  return n;
+}

@@ -1,6 +1,6 @@
 // Runs at speed: on a harness that allocates in a tight endless loop, the status bar changes at
-// least every 2 s, Check Leaks Now shows its check in the Leaks view within 2 s, Stop Run takes
-// effect within 2 s, and the Leaks view then says no leak check ran (never "no leaks"); a run of another
+// least every 1.5 s, Check Leaks Now shows its check in the Leaks view within 2 s, Stop Run takes
+// effect within 1 s, and the Leaks view then says no leak check ran (never "no leaks"); a run of another
 // harness leaves the first harness's diagnostics in place, marked with the time of its run.
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
@@ -45,7 +45,7 @@ describe('LMM Studio in VS Code: live runs at speed', function () {
     await within('the views to take in the stop', run.finished);
   }
 
-  it('changes the status bar at least every 2 s while a tight allocation loop runs', async () => {
+  it('changes the status bar at least every 1.5 s while a tight allocation loop runs', async () => {
     const run = await startTightLoop(20_000);
     try {
       // Sampled for 5 s (the run’s time limit is 10 s): the longest time the text stayed the same (the status bar's, and the
@@ -77,9 +77,9 @@ describe('LMM Studio in VS Code: live runs at speed', function () {
       longest = Math.max(longest, Date.now() - changedAt);
       longestHeader = Math.max(longestHeader, Date.now() - headerChangedAt);
       assert.equal(api.currentRun()?.status, 'running', 'the loop ran through the whole sampling');
-      assert.ok(longest <= 2000, `the status bar stayed "${last}" for ${longest} ms (texts seen: ${texts.size})`);
+      assert.ok(longest <= 1500, `the status bar stayed "${last}" for ${longest} ms (texts seen: ${texts.size})`);
       assert.match(last, /^\$\(sync~spin\) LMM step [\d,]+ · /);
-      assert.ok(longestHeader <= 2000, `the Page Families header stayed "${lastHeader}" for ${longestHeader} ms`);
+      assert.ok(longestHeader <= 1500, `the Page Families header stayed "${lastHeader}" for ${longestHeader} ms`);
       assert.match(lastHeader, /^step [\d,]+ · running$/);
     } finally {
       await stopRun(run);
@@ -112,7 +112,7 @@ describe('LMM Studio in VS Code: live runs at speed', function () {
     }
   });
 
-  it('stops a tight allocation loop within 2 s of LMM: Stop Run, and says no leak check ran', async () => {
+  it('stops a tight allocation loop within 1 s of LMM: Stop Run, and says no leak check ran', async () => {
     const document = await vscode.workspace.openTextDocument(fixtureUri('tight-loop.lmm.ts'));
     await vscode.window.showTextDocument(document);
     const finished = api.whenRunFinished();
@@ -131,7 +131,8 @@ describe('LMM Studio in VS Code: live runs at speed', function () {
     await vscode.commands.executeCommand('lmm.stopRun');
     await waitFor('the run to be stopped', () => (api.currentRun()?.status === 'stopped' ? true : undefined), 10_000);
     const took = Date.now() - asked;
-    assert.ok(took <= 2000, `Stop Run took ${took} ms`);
+    assert.ok(took <= 1000, `Stop Run took ${took} ms`);
+    assert.equal(api.statusBarText().includes('stopped'), true, `the status bar says so: ${api.statusBarText()}`);
     await within('the run command to return', running);
     await within('the views to take in the stop', finished);
     const leaks = await treeTexts(api.treeProviders.leaks, 1);
