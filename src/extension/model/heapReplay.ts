@@ -150,10 +150,9 @@ export class HeapReplay {
     this.batches.length = 0;
     this.snapshots.length = 0;
     this.snapshotSteps.length = 0;
-    if (this.pending !== null) {
-      this.pending.finish();
-      this.pending = null;
-    }
+    // Not finished (that would encode the whole heap): given up, and the heap no longer watched.
+    this.pending?.cancel();
+    this.pending = null;
     this.forgotten = true;
   }
 

@@ -38,6 +38,11 @@ function batchesFrom(batches: HeapOpBatch[], from: number): HeapOpBatch[] {
   return out;
 }
 
+/** The pages the replay's kernel watches for a snapshot being taken (null: none). */
+function watchOf(replay: HeapReplay): unknown {
+  return (replay.heap.kernel as unknown as { watched: unknown }).watched;
+}
+
 /** What the webview does with a batch the host sent: append it, snapshot where the host did, begin where the host's window does. */
 function follow(window: HeapTimeline, host: HeapReplay, batch: HeapOpBatch): void {
   window.append(batch);
@@ -237,11 +242,20 @@ describe('host replay: the window it keeps for the Memory Map', () => {
 
   it('an older run gives back its operations and snapshots', () => {
     const replay = new HeapReplay({ pageSize: 4096, eventsKept: 100 });
-    for (const batch of batches) replay.apply(batch);
+    let applied = 0;
+    for (const batch of batches) {
+      replay.apply(batch);
+      applied++;
+      if (applied > batches.length / 2 && watchOf(replay) !== null) break;
+    }
+    assert.notEqual(watchOf(replay), null, 'a snapshot is being taken');
     replay.forgetOperations();
     assert.deepEqual([replay.batches.length, replay.snapshotCount, replay.keptSteps], [0, 0, 0]);
+    assert.equal(watchOf(replay), null, 'the snapshot being taken is given up: the heap is no longer watched');
     assert.equal(replay.truncated, true);
-    assert.equal(heapImage(replay.heap), images[images.length - 1], 'its heap stays for the trees');
+    for (const batch of batches.slice(applied)) replay.apply(batch);
+    assert.equal(heapImage(replay.heap), images[images.length - 1], 'its heap goes on as the run’s (for the trees)');
+    assert.equal(replay.batches.length, 0, 'keeping nothing');
   });
 });
 
