@@ -3,9 +3,10 @@
  * (`lmm.structColors` overrides it by name where settings reach). Each place is a theme colour of
  * VS Code's with a fallback per theme kind, chosen so a block stands out from the editor
  * background by at least 3:1 in dark, light and both high-contrast kinds. The Memory Map declares
- * them as `--lmm-struct-N` (webview-ui/memoryMap.css holds `structPaletteCss()`'s rules), and the
- * HTML export and Compare Runs, which are not themed, draw with the dark kind's values, so a
- * struct keeps its hue in the map, the charts, Compare Runs and the HTML export.
+ * them as `--lmm-struct-N` (webview-ui/memoryMap.css holds `structPaletteCss()`'s rules); the
+ * HTML export and Compare Runs give their page pictures the same colours for the theme they are
+ * shown in (src/extension/model/pagePictureStyles.ts), so a struct keeps its colour in the map,
+ * the charts, Compare Runs and the HTML export.
  *
  * `charts.orange` is not in it: VS Code's default for it is a 33%-opaque highlight in the dark and
  * light themes and the high-contrast themes leave it unset, so a block filled with it all but
@@ -39,7 +40,7 @@ export const STRUCT_THEME_PALETTE: readonly ThemedColour[] = [
 /** The peak's marks (timeline, charts, the map's label column): a chart colour no mark else uses. */
 export const PEAK_COLOUR: ThemedColour = { themeColour: 'charts.yellow', fallback: CHART_COLOUR_DEFAULTS.yellow };
 
-/** The struct colours of pictures that do not follow the theme (HTML export, Compare Runs): the dark kind's. */
+/** The struct colours of pictures that do not follow the theme (the policy lab's page pictures): the dark kind's. */
 export const STRUCT_PALETTE: readonly string[] = STRUCT_THEME_PALETTE.map((c) => c.fallback.dark);
 
 /** The colour of family `familyId` (named `name`), with the user's override first. */

@@ -34,6 +34,7 @@ import {
 } from './questionPanels';
 import { StackedChartsView } from './stackedCharts';
 import { stepNumber } from './chartsView';
+import { StepTravel } from './stepTravel';
 import { TimelineView } from './timelineView';
 
 /** Numbers for tests and the benchmark (read through the test hook). */
@@ -43,10 +44,22 @@ export interface RenderStats {
   /** Longest render so far (ms), and the longest replay slice (HeapTimeline.append, snapshots included). */
   longestRenderMs: number;
   longestIngestSliceMs: number;
-  /** Time travel's share of the last render (HeapTimeline.heapAt). */
+  /** Time travel's share of the last render (HeapTimeline.heapAt, once the journey there is made). */
   lastHeapAtMs: number;
+  /**
+   * The last journey of time travel (StepTravel) from the request to arrival, the calls it took,
+   * and the longest single call so far.
+   */
+  lastTravelMs: number;
+  lastTravelChunks: number;
+  longestTravelChunkMs: number;
+  /** The step the map and the side panels last showed (the timeline may already be further on), and when. */
+  shownStep: number;
+  shownAt: number;
   lastMapDrawMs: number;
   lastChartsDrawMs: number;
+  lastStackedDrawMs: number;
+  lastSideMs: number;
   rejectedMessages: number;
   lastRejection: string;
   pagesShown: number;
@@ -54,9 +67,8 @@ export interface RenderStats {
 
 /** While a backlog replays, redraw ~12 times a second rather than after every slice. */
 const BACKLOG_REDRAW_MS = 80;
-/** Time travel at the last render was slow (a far jump in a long run): drags let the map catch up. */
-const SLOW_TRAVEL_MS = 50;
-const CATCH_UP_MS = 120;
+/** A journey of time travel longer than this dims the map, which still shows the step before. */
+const CATCH_UP_HINT_MS = 150;
 
 export class MemoryMapApp {
   readonly stats: RenderStats = {
@@ -65,8 +77,15 @@ export class MemoryMapApp {
     longestRenderMs: 0,
     longestIngestSliceMs: 0,
     lastHeapAtMs: 0,
+    lastTravelMs: 0,
+    lastTravelChunks: 0,
+    longestTravelChunkMs: 0,
+    shownStep: -1,
+    shownAt: 0,
     lastMapDrawMs: 0,
     lastChartsDrawMs: 0,
+    lastStackedDrawMs: 0,
+    lastSideMs: 0,
     rejectedMessages: 0,
     lastRejection: '',
     pagesShown: 0,
@@ -117,6 +136,18 @@ export class MemoryMapApp {
   };
   private lastRenderAt = 0;
   private catchUpTimer: ReturnType<typeof setTimeout> | undefined;
+  /** A hover on the map while time travel was under way, described once it arrives. */
+  private deferredHover: { target: MapTarget | null; x: number; y: number } | null = null;
+  /**
+   * Time travel in short tasks: a jump far back becomes a restore and a few replays of a few
+   * milliseconds each, and the map is drawn when the heap is there.
+   */
+  readonly travel = new StepTravel((step) => {
+    this.stats.lastTravelMs = this.travel.lastJourneyMs;
+    this.stats.lastTravelChunks = this.travel.lastJourneyChunks;
+    this.stats.longestTravelChunkMs = this.travel.longestChunkMs;
+    if (step === this.step) this.queueRender();
+  });
   /** Divergences already reported to the host (replayed results that differ from the run's). */
   private reportedDivergences = 0;
 
@@ -133,7 +164,7 @@ export class MemoryMapApp {
   /** A step asked for before the window (a link, a key, the host): said until the next move. */
   private beforeWindowNotice = '';
   readonly timeline = new TimelineView(
-    (s, continuous) => this.setStep(s, continuous),
+    (s) => this.setStep(s),
     (s) => this.hoverStep(s),
   );
   readonly map = new MemoryMapView({
@@ -141,7 +172,7 @@ export class MemoryMapApp {
     onSelect: (target) => this.selected(target),
   });
   readonly charts = new ChartsView(
-    (s, continuous) => this.setStep(s, continuous),
+    (s) => this.setStep(s),
     (s) => this.hoverStep(s),
   );
   readonly stacked = new StackedChartsView(
@@ -207,6 +238,8 @@ export class MemoryMapApp {
 
   startRun(runId: string, pageSize: number, title: string, live: boolean, memoryCap: number | undefined): void {
     this.ingest.clear();
+    this.travel.cancel();
+    this.deferredHover = null;
     this.model = new RunModel(runId, pageSize, title, live, memoryCap);
     this.beforeWindowNotice = '';
     this.reportedDivergences = 0;
@@ -300,7 +333,12 @@ export class MemoryMapApp {
     requestIdleCallback(
       () => {
         // One stage per idle callback: each is one task of a few tens of ms on a big heap.
-        if (run === this.model && !this.ingest.busy && run.prepareTimeTravel()) this.prepareTimeTravelWhenIdle();
+        if (run !== this.model || this.ingest.busy || this.travel.busy) return;
+        const more = run.prepareTimeTravel();
+        // The time-travel heap moved: a map showing an earlier step must travel back to it.
+        this.travel.forget();
+        if (this.step !== run.length - 1) this.queueRender();
+        if (more) this.prepareTimeTravelWhenIdle();
       },
       { timeout: 1000 },
     );
@@ -314,7 +352,7 @@ export class MemoryMapApp {
 
   // ---------------------------------------------------------------- state changes
 
-  setStep(next: number, continuous = false): void {
+  setStep(next: number): void {
     const model = this.model;
     if (!model) return;
     if (next < model.firstStep - 1 && model.length > 0) {
@@ -327,19 +365,8 @@ export class MemoryMapApp {
     this.stepMovedByUser = true;
     this.step = Math.max(model.firstStep - 1, Math.min(model.length - 1, next));
     this.timeline.following = this.step === model.length - 1;
-    if (continuous && this.stats.lastHeapAtMs > SLOW_TRAVEL_MS) {
-      // While a drag or a held key moves on, show where it is (timeline, charts) at once, and
-      // redraw the map when it pauses: a jump costs a heap reconstruction the drag would outrun.
-      this.timeline.show(model, this.step);
-      this.charts.show(model, this.step);
-      this.map.element.classList.add('catching-up');
-      if (this.catchUpTimer !== undefined) clearTimeout(this.catchUpTimer);
-      this.catchUpTimer = setTimeout(() => {
-        this.catchUpTimer = undefined;
-        this.queueRender();
-      }, CATCH_UP_MS);
-      return;
-    }
+    // A drag or a held key asks for step after step: the journey under way heads for the newest
+    // (StepTravel), and the map is drawn when it arrives.
     this.queueRender();
   }
 
@@ -358,6 +385,11 @@ export class MemoryMapApp {
   }
 
   private hovered(target: MapTarget | null, x: number, y: number): void {
+    if (this.travel.busy) {
+      // The time-travel heap is between two steps: describe the block once it is there.
+      this.deferredHover = { target, x, y };
+      return;
+    }
     this.hoverTarget = target;
     const model = this.model;
     if (!target || !model || x < 0) {
@@ -445,11 +477,21 @@ export class MemoryMapApp {
     this.renderQueued = true;
     requestAnimationFrame(() => {
       this.renderQueued = false;
-      this.renderNow();
+      this.render(false);
     });
   }
 
+  /** Renders the current step now, travelling there at once if need be (tests, links from the host). */
   renderNow(): void {
+    this.render(true);
+  }
+
+  /**
+   * Draws the current step. In a frame (`now` false) a step whose heap is not at hand is asked of
+   * the time travel, and only what needs no heap moves at once (timeline, charts): the map and the
+   * side panels are drawn in the frame after the heap arrives.
+   */
+  private render(now: boolean): void {
     const started = performance.now();
     const stats = this.stats;
     const model = this.model;
@@ -465,19 +507,37 @@ export class MemoryMapApp {
     // A step the window slid past (a live run) is gone: show the run's end.
     if (this.step < model.firstStep - 1 || this.step >= model.length) this.step = model.length - 1;
     const step = this.step;
+    if (!now && !this.travel.ready(model, step)) {
+      this.travel.request(model, step);
+      this.map.hold();
+      this.timeline.show(model, step);
+      this.charts.show(model, step);
+      this.stacked.show(model, step);
+      if (this.catchUpTimer === undefined) {
+        this.catchUpTimer = setTimeout(() => {
+          this.catchUpTimer = undefined;
+          if (this.travel.busy) this.map.element.classList.add('catching-up');
+        }, CATCH_UP_HINT_MS);
+      }
+      return;
+    }
     this.map.element.classList.remove('catching-up');
     const heapStarted = performance.now();
     const heap = model.heapAt(step);
+    this.travel.settledAt(model, step);
     stats.lastHeapAtMs = performance.now() - heapStarted;
+    stats.shownStep = step;
     const peak = model.peakStep;
     // The peak's page is marked from the peak on (before it, that block does not exist yet).
     const peakBlock = peak >= 0 && step >= peak && model.kindOf(peak) === HeapOpKind.Alloc ? model.resultOf(peak) : 0;
     this.map.setPeakBlock(peakBlock);
-    this.map.show(heap);
+    this.map.show(heap, `${model.runId}:${step}`);
     stats.pagesShown = this.map.pageCount;
     this.timeline.show(model, step);
     this.charts.show(model, step);
+    const stackedStarted = performance.now();
     this.stacked.show(model, step);
+    stats.lastStackedDrawMs = performance.now() - stackedStarted;
     const s = model.timeline.series;
     const at = model.timeline.seriesIndex(step);
     // Before the window's first step (its first heap, or before any step) no series holds the values: the heap does.
@@ -498,7 +558,14 @@ export class MemoryMapApp {
       model.endMessage ? ` · ${model.endMessage}` : ''
     }${model.timeline.divergences.length ? ` · replay diverged from the run at step ${model.timeline.divergences[0]! + 1}` : ''}`;
     if (this.legend.childElementCount - 5 !== Math.min(12, heap.families.length)) this.renderLegend();
+    const sideStarted = performance.now();
     this.renderSide();
+    stats.lastSideMs = performance.now() - sideStarted;
+    const hover = this.deferredHover;
+    if (hover) {
+      this.deferredHover = null;
+      this.hovered(hover.target, hover.x, hover.y);
+    }
     // Only steps the user moved to: following a live run must not make the editor flicker.
     const moved = this.stepMovedByUser && step !== this.lastPostedStep;
     this.stepMovedByUser = false;
@@ -513,6 +580,7 @@ export class MemoryMapApp {
     stats.lastMapDrawMs = this.map.lastDrawMs;
     stats.lastChartsDrawMs = this.charts.lastDrawMs;
     stats.lastRenderMs = performance.now() - started;
+    stats.shownAt = performance.now();
     stats.longestRenderMs = Math.max(stats.longestRenderMs, stats.lastRenderMs);
     stats.longestIngestSliceMs = this.ingest.longestSliceMs;
   }

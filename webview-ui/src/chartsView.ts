@@ -357,7 +357,7 @@ interface DrawnChart {
 
 /** A step as users count them (the timeline's "Step 1" is step 0). */
 export function stepNumber(step: number): string {
-  return (step + 1).toLocaleString('en-US');
+  return count(step + 1);
 }
 
 /** "950", "12k", "1.5M": step-scale labels short enough for a tick every 60 pixels. */
@@ -472,8 +472,12 @@ export function bytes(value: number): string {
   return `${value} B`;
 }
 
+/** One formatter for every figure: `toLocaleString` looks the locale up anew at each call. */
+const INTEGER = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+/** "12,345": a whole number with its thousands grouped. */
 export function count(value: number): string {
-  return Math.round(value).toLocaleString('en-US');
+  return INTEGER.format(Math.round(value));
 }
 
 /** "1 block", "3 blocks". */

@@ -25,7 +25,9 @@ import {
   type ZoomLevel,
 } from './mapLayout';
 import { bytes, count } from './chartsView';
+import { textColourOn } from './cssColour';
 import { fitText } from './fitText';
+import { OverviewRaster } from './overviewRaster';
 import { structColor, type MapColors } from './themeColors';
 
 const LABEL_WIDTH = 112;
@@ -44,6 +46,9 @@ const PEAK_BAR_WIDTH = 10;
 const PEAK_EDGE_WIDTH = 3;
 /** Page addresses sit in the middle of the first strip, at most this tall. */
 const PAGE_LABEL_LINE = 14;
+
+/** Calls `draw` for each strip piece (x, y, width) of page bytes [start, end) of the page row at `top`. */
+type Pieces = (top: number, start: number, end: number, draw: (x: number, y: number, w: number) => void) => void;
 
 /** What the pointer is over (or what is selected): one segment of one page. */
 export interface MapTarget {
@@ -252,10 +257,31 @@ export class MemoryMapView {
     }
   }
 
-  /** Shows `heap` (the heap at the current step); lays out its pages and redraws now. */
-  show(heap: LmmHeap): void {
-    this.heap = heap;
-    this.layout = buildMapLayout(heap, this.zoom);
+  /**
+   * Keeps the picture drawn until the next `show`: the heap it was drawn from is being moved to
+   * another step (time travel under way) and reading it now would show neither step. Meanwhile
+   * the map neither redraws (a scroll waits) nor answers the pointer or the keys.
+   */
+  hold(): void {
+    this.held = true;
+  }
+
+  private held = false;
+  /** The heap state the layout was made for (see `show`). */
+  private layoutState = '';
+
+  /**
+   * Shows `heap` (the heap at the current step) and redraws now. `state` names the heap's state
+   * (the run and the step): its pages are laid out again only when it changes, as walking the page
+   * lists of 10,000 pages costs a few milliseconds a frame.
+   */
+  show(heap: LmmHeap, state: string): void {
+    this.held = false;
+    if (heap !== this.heap || state !== this.layoutState || !this.layout) {
+      this.heap = heap;
+      this.layoutState = state;
+      this.layout = buildMapLayout(heap, this.zoom);
+    }
     // The selection is kept across time travel: it shows again whenever its block exists.
     this.draw();
   }
@@ -333,6 +359,7 @@ export class MemoryMapView {
   }
 
   draw(): void {
+    if (this.held) return;
     const started = performance.now();
     const canvas = this.canvas;
     const ratio = window.devicePixelRatio || 1;
@@ -371,21 +398,49 @@ export class MemoryMapView {
     // Strips of one page are 2 px apart when it wraps, so the lines read as lines.
     const stripHeight = zoom.lines > 1 ? zoom.lineHeight - 2 : zoom.lineHeight;
     const narrow = width < NARROW_MAP_WIDTH;
-    const measure = (text: string) => ctx.measureText(text).width;
     ctx.font = colors.font;
+    // The same few words ("meta", "free", "56 B", headings) are measured again and again: once is enough.
+    if (this.measuredFont !== colors.font || this.measured.size > 4096) {
+      this.measured.clear();
+      this.measuredFont = colors.font;
+    }
+    const measured = this.measured;
+    const measure = (text: string) => {
+      let width = measured.get(text);
+      if (width === undefined) measured.set(text, (width = ctx.measureText(text).width));
+      return width;
+    };
     ctx.textBaseline = 'middle';
     let rowsDrawn = 0;
     const peakPage = this.peakPage;
     this.headingBoxes.length = 0;
     this.blockLabels.length = 0;
     /** Calls `draw` for each strip piece of page bytes [start, end) of the row at `top`. */
-    const pieces = (top: number, start: number, end: number, draw: (x: number, y: number, w: number) => void) => {
+    const pieces: Pieces = (top, start, end, draw) => {
       for (let line = Math.floor(start / bytesPerLine); line < zoom.lines && line * bytesPerLine < end; line++) {
         const from = Math.max(start, line * bytesPerLine);
         const to = Math.min(end, (line + 1) * bytesPerLine);
         draw(labelWidth + (from - line * bytesPerLine) * scale, top + line * zoom.lineHeight, (to - from) * scale);
       }
     };
+    // The overview (one pixel row per page) is written as pixels, not rectangles: see OverviewRaster.
+    const rastered = zoom.lineHeight === 1;
+    if (rastered) {
+      const overrides = this.overrides;
+      this.raster.draw(
+        ctx,
+        heap,
+        layout,
+        first,
+        scrollTop,
+        { x: labelWidth, width: stripWidth, height, ratio },
+        {
+          ...colors,
+          struct: (familyId) => structColor(colors, overrides, heap.families[familyId]!.name, familyId),
+        },
+      );
+    }
+    const hoverPage = this.hoverMeta > 0 ? heap.kernel.pageOf(this.hoverMeta) : -1;
     for (let row = first; row < layout.count; row++) {
       const y = layout.top[row]! - scrollTop;
       if (y > height) break;
@@ -404,21 +459,12 @@ export class MemoryMapView {
       }
       const color = structColor(colors, this.overrides, family.name, family.id);
       rowsDrawn++;
-      const segments = pageSegments(heap, page, family.structSize);
-      for (const segment of segments) {
-        const fill = segmentColor(colors, segment.kind, color);
-        const outlined = segment.kind === SegmentKind.Free || segment.kind === SegmentKind.SoftFragment;
-        pieces(y, segment.start, segment.end, (x, py, w) => {
-          ctx.fillStyle = fill;
-          ctx.fillRect(x, py, Math.max(1, w), stripHeight);
-          if (outlined && stripHeight > 2) {
-            ctx.strokeStyle = colors.freeBorder;
-            ctx.lineWidth = 1;
-            ctx.strokeRect(x + 0.5, py + 0.5, Math.max(0, w - 1), stripHeight - 1);
-          }
-        });
-        if (zoom.labels) this.labelSegment(segment, family.name, fill, y, pieces, stripHeight, measure);
+      if (rastered && page !== this.selectedPage && page !== hoverPage) {
+        if (page === peakPage) this.markPeakPage(y, labelWidth, rowHeight, true);
+        continue;
       }
+      const segments = pageSegments(heap, page, family.structSize);
+      if (!rastered) this.drawSegments(segments, y, color, pieces, stripHeight, family.name, measure);
       for (const segment of segments) {
         if (segment.meta === 0 || (segment.meta !== this.selectedMeta && segment.meta !== this.hoverMeta)) continue;
         if (segment.kind === SegmentKind.Meta || segment.kind === SegmentKind.HardFragment) continue;
@@ -445,6 +491,34 @@ export class MemoryMapView {
     this.drawStickyHeading(layout, scrollTop, width, measure);
     this.lastRowsDrawn = rowsDrawn;
     this.lastDrawMs = performance.now() - started;
+  }
+
+  /** Fills a page's segments (rectangles, free blocks outlined) and labels them when zoomed in. */
+  private drawSegments(
+    segments: Segment[],
+    y: number,
+    structColour: string,
+    pieces: Pieces,
+    stripHeight: number,
+    struct: string,
+    measure: (text: string) => number,
+  ): void {
+    const ctx = this.context;
+    const colors = this.colors!;
+    for (const segment of segments) {
+      const fill = segmentColor(colors, segment.kind, structColour);
+      const outlined = segment.kind === SegmentKind.Free || segment.kind === SegmentKind.SoftFragment;
+      pieces(y, segment.start, segment.end, (x, py, w) => {
+        ctx.fillStyle = fill;
+        ctx.fillRect(x, py, Math.max(1, w), stripHeight);
+        if (outlined && stripHeight > 2) {
+          ctx.strokeStyle = colors.freeBorder;
+          ctx.lineWidth = 1;
+          ctx.strokeRect(x + 0.5, py + 0.5, Math.max(0, w - 1), stripHeight - 1);
+        }
+      });
+      if (this.zoom.labels) this.labelSegment(segment, struct, fill, y, pieces, stripHeight, measure);
+    }
   }
 
   /**
@@ -515,6 +589,10 @@ export class MemoryMapView {
   /** The family whose heading sticks at the top (-1: none), and where that heading ends. */
   private stickyFamily = -1;
   private stickyBottom = 0;
+  private readonly raster = new OverviewRaster();
+  /** Widths of the texts drawn, in `measuredFont`. */
+  private readonly measured = new Map<string, number>();
+  private measuredFont = '';
 
   /** Writes a block's struct, size and state in it, in its widest strip piece, when a wording fits. */
   private labelSegment(
@@ -522,7 +600,7 @@ export class MemoryMapView {
     struct: string,
     fill: string,
     top: number,
-    pieces: (top: number, start: number, end: number, draw: (x: number, y: number, w: number) => void) => void,
+    pieces: Pieces,
     stripHeight: number,
     measure: (text: string) => number,
   ): void {
@@ -537,7 +615,7 @@ export class MemoryMapView {
     const text = wordings.find((wording) => measure(wording) <= room);
     if (!text) return;
     const ctx = this.context;
-    ctx.fillStyle = textColourOn(fill, this.colors!);
+    ctx.fillStyle = textColourOn(fill, this.colors!.foreground);
     ctx.fillText(text, best.x + 3, best.y + stripHeight / 2 + 1);
     this.blockLabels.push({ text, width: measure(text), room });
   }
@@ -577,7 +655,7 @@ export class MemoryMapView {
   targetAt(x: number, y: number): MapTarget | null {
     const heap = this.heap;
     const layout = this.layout;
-    if (!heap || !layout || x < this.labelWidth) return null;
+    if (!heap || !layout || this.held || x < this.labelWidth) return null;
     if (this.stickyFamily >= 0 && y < this.stickyBottom) return null; // the sticky heading covers it
     const row = rowAt(layout, y + this.scrollTop);
     if (row < 0 || layout.kind[row] !== RowKind.Page) return null;
@@ -652,7 +730,7 @@ export class MemoryMapView {
   private keyPressed(event: KeyboardEvent): void {
     const heap = this.heap;
     const layout = this.layout;
-    if (!heap || !layout || layout.pageCount === 0) return;
+    if (!heap || !layout || this.held || layout.pageCount === 0) return;
     if (!event.ctrlKey && !event.altKey && !event.metaKey) {
       const zoomKey = { '+': 1, '=': 1, '-': -1, _: -1 }[event.key];
       if (zoomKey !== undefined || event.key === '0') {
@@ -742,7 +820,7 @@ export function familyHeadings(family: LmmHeap['families'][number]): string[] {
 
 /** What a segment says about itself when zoomed in, longest first (none fits: no label). */
 function segmentLabels(kind: SegmentKind, struct: string, size: number): string[] {
-  const n = size.toLocaleString('en-US');
+  const n = count(size);
   switch (kind) {
     case SegmentKind.PageHeader:
       return ['page header', 'header'];
@@ -757,40 +835,6 @@ function segmentLabels(kind: SegmentKind, struct: string, size: number): string[
     default:
       return [`hard fragment · ${n} B`, `${n} B`];
   }
-}
-
-/** Black or white, whichever reads better on `fill` (a CSS colour); the foreground when unknown. */
-function textColourOn(fill: string, colors: MapColors): string {
-  const rgb = parseColour(fill);
-  if (!rgb) return colors.foreground;
-  const [r, g, b] = rgb.map((v) => {
-    const c = v / 255;
-    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-  }) as [number, number, number];
-  const luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b;
-  // Contrast with black is (L + 0.05) / 0.05, with white 1.05 / (L + 0.05): equal at L ≈ 0.179.
-  return luminance > 0.179 ? '#000000' : '#ffffff';
-}
-
-const colourCache = new Map<string, [number, number, number] | null>();
-let colourProbe: CanvasRenderingContext2D | null = null;
-
-/** A CSS colour as RGB, through a 1×1 canvas (any syntax the theme uses: hex, rgb(), names). */
-function parseColour(css: string): [number, number, number] | null {
-  const cached = colourCache.get(css);
-  if (cached !== undefined) return cached;
-  colourProbe ??= document.createElement('canvas').getContext('2d', { willReadFrequently: true });
-  let rgb: [number, number, number] | null = null;
-  if (colourProbe) {
-    colourProbe.clearRect(0, 0, 1, 1);
-    colourProbe.fillStyle = '#000000';
-    colourProbe.fillStyle = css;
-    colourProbe.fillRect(0, 0, 1, 1);
-    const d = colourProbe.getImageData(0, 0, 1, 1).data;
-    rgb = [d[0]!, d[1]!, d[2]!];
-  }
-  colourCache.set(css, rgb);
-  return rgb;
 }
 
 function segmentColor(colors: MapColors, kind: SegmentKind, structColour: string): string {

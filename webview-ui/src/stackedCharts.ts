@@ -15,7 +15,13 @@ export const TOP_SERIES = 5;
 const PLOT_HEIGHT = 80;
 const STEP_AXIS_HEIGHT = 12;
 /** Replay share of one task while the breakdown catches up with the run. */
-const CATCH_UP_BUDGET_MS = 6;
+const CATCH_UP_BUDGET_MS = 4;
+/**
+ * While the run grows (live, or a backlog being replayed) the stacks are drawn again at most this
+ * often: each new step rescales them, and redrawing 2 × 700 columns of stacks at every frame
+ * would cost more than the rest of the frame. The current step's line keeps to the stacks drawn.
+ */
+const GROWING_REDRAW_MS = 400;
 
 interface Series {
   name: string;
@@ -35,6 +41,12 @@ interface Pane {
   /** The stacks, frame and axes as last drawn (redrawn only when the run, width or colours change). */
   plot: HTMLCanvasElement;
   plotKey: string;
+  /** What the stacks were drawn for apart from the run's length, the length, and when. */
+  plotShape: string;
+  /** The window's first step and the run's length as the stacks were drawn (the overlay places steps by them). */
+  plotFirst: number;
+  plotLength: number;
+  plotDrawnAt: number;
   legendKey: string;
 }
 
@@ -79,6 +91,10 @@ export class StackedChartsView {
         series: [],
         plot: document.createElement('canvas'),
         plotKey: '',
+        plotShape: '',
+        plotFirst: 0,
+        plotLength: 0,
+        plotDrawnAt: 0,
         legendKey: '',
       };
       canvas.addEventListener('pointerdown', (event) => {
@@ -135,6 +151,17 @@ export class StackedChartsView {
     });
   }
 
+  private growingRedraw: ReturnType<typeof setTimeout> | undefined;
+
+  /** Draws again in `ms` (the stacks of a growing run wait their turn, see GROWING_REDRAW_MS). */
+  private queueGrowingRedraw(ms: number): void {
+    if (this.growingRedraw !== undefined) return;
+    this.growingRedraw = setTimeout(() => {
+      this.growingRedraw = undefined;
+      this.draw();
+    }, ms);
+  }
+
   showHover(step: number): void {
     if (step === this.hoverStep) return;
     this.hoverStep = step;
@@ -149,7 +176,12 @@ export class StackedChartsView {
     const model = this.model;
     const plotWidth = this.paneWidth() - VALUE_AXIS_WIDTH;
     if (!model || model.length === 0 || x < VALUE_AXIS_WIDTH || plotWidth <= 0) return -1;
-    return model.stepAtFraction((x - VALUE_AXIS_WIDTH) / plotWidth);
+    // Steps as the stacks under the pointer were drawn (a growing run's are redrawn now and then).
+    const drawn = this.panes[0]!;
+    const first = drawn.plotLength > 0 ? drawn.plotFirst : model.firstStep;
+    const length = Math.min(model.length, drawn.plotLength || model.length);
+    if (length <= first) return -1;
+    return Math.min(length - 1, Math.max(first, first + Math.floor(((x - VALUE_AXIS_WIDTH) / plotWidth) * (length - first))));
   }
 
   draw(): void {
@@ -177,9 +209,17 @@ export class StackedChartsView {
       }
       // The stacks change only as the run grows (a new sample) or the width or colours change:
       // every other redraw (a step, the crosshair) copies them and draws the lines on top.
-      const key = `${model.runId}:${model.firstStep}:${model.length}:${breakdown.sampleSteps.length}:${breakdown.every}:${width}:${ratio}:${this.colorsVersion}`;
-      if (key !== pane.plotKey) {
+      const shape = `${model.runId}:${width}:${ratio}:${this.colorsVersion}`;
+      const key = `${shape}:${model.firstStep}:${model.length}:${breakdown.sampleSteps.length}:${breakdown.every}`;
+      const sinceDrawn = performance.now() - pane.plotDrawnAt;
+      if (key !== pane.plotKey && shape === pane.plotShape && sinceDrawn < GROWING_REDRAW_MS) {
+        this.queueGrowingRedraw(GROWING_REDRAW_MS - sinceDrawn);
+      } else if (key !== pane.plotKey) {
         pane.plotKey = key;
+        pane.plotShape = shape;
+        pane.plotLength = model.length;
+        pane.plotFirst = model.firstStep;
+        pane.plotDrawnAt = performance.now();
         pane.series =
           pane.kind === 'struct' ? this.structSeries(breakdown, model, colors) : this.siteSeries(breakdown, model, colors);
         pane.plot.width = pane.canvas.width;
@@ -189,7 +229,7 @@ export class StackedChartsView {
         this.drawStacks(pane, plotContext, width, model, breakdown, colors);
       }
       ctx.drawImage(pane.plot, 0, 0, width, height);
-      this.drawOverlay(pane, ctx, width, model, breakdown, colors);
+      this.drawOverlay(pane, ctx, width, pane.plotFirst, pane.plotLength, breakdown, colors);
     }
   }
 
@@ -292,17 +332,17 @@ export class StackedChartsView {
     pane: Pane,
     ctx: CanvasRenderingContext2D,
     width: number,
-    model: RunModel,
+    first: number,
+    length: number,
     breakdown: MemoryBreakdown,
     colors: MapColors,
   ): void {
-    const length = model.length;
     const plotX = VALUE_AXIS_WIDTH;
     const plotWidth = width - VALUE_AXIS_WIDTH;
     const series = pane.series;
     const smallFont = colors.font.replace(/^\S+/, '10px');
-    if (this.step >= model.firstStep) {
-      const cx = plotX + Math.floor(model.fractionOf(this.step) * plotWidth) + 0.5;
+    if (this.step >= first && length > first) {
+      const cx = plotX + Math.floor(((Math.min(this.step, length - 1) - first + 0.5) / (length - first)) * plotWidth) + 0.5;
       ctx.strokeStyle = colors.selection;
       ctx.beginPath();
       ctx.moveTo(cx, 0);
@@ -310,12 +350,12 @@ export class StackedChartsView {
       ctx.stroke();
     }
     // The legend reads the step under the pointer, else the current step.
-    const at = this.hoverStep >= 0 && this.hoverStep < length ? this.hoverStep : this.step;
+    const at = this.hoverStep >= first && this.hoverStep < length ? this.hoverStep : this.step;
     const sample = breakdown.sampleAt(at);
     const values: Array<[string, number]> = series.map((s) => [s.name, sample >= 0 ? s.valueIn(sample) : 0]);
     const sampledStep = sample >= 0 ? breakdown.sampleSteps[sample]! : -1;
     this.readouts.push({ chart: pane.title.textContent ?? '', step: sampledStep, values });
-    if (this.hoverStep >= 0 && this.hoverStep < length) {
+    if (this.hoverStep >= first && this.hoverStep < length) {
       const total = values.reduce((sum, [, v]) => sum + v, 0);
       drawCrosshair(
         ctx,
@@ -325,10 +365,10 @@ export class StackedChartsView {
         plotWidth,
         PLOT_HEIGHT,
         this.hoverStep,
-        model.span,
+        length - first,
         `step ${stepNumber(this.hoverStep)}: ${bytes(total)}`,
         smallFont,
-        model.firstStep,
+        first,
       );
     }
     this.renderLegend(pane, values, sampledStep);

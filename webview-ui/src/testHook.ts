@@ -38,6 +38,8 @@ export function installTestHook(app: MemoryMapApp): void {
       app.stats.longestRenderMs = 0;
       app.stats.longestIngestSliceMs = 0;
       app.ingest.longestSliceMs = 0;
+      app.stats.longestTravelChunkMs = 0;
+      app.travel.longestChunkMs = 0;
     },
     /** The run's id, its title (the harness file's name) and whether its report arrived. */
     get runId() {
@@ -70,6 +72,13 @@ export function installTestHook(app: MemoryMapApp): void {
     },
     get ingesting() {
       return app.ingest.busy;
+    },
+    /**
+     * Moves to `s` as the timeline does when clicked: the map is drawn in a later frame, once time
+     * travel has brought the heap there (`stats.shownStep`, `stats.shownAt`).
+     */
+    requestStep(s: number): void {
+      app.setStep(s);
     },
     /** Moves to `s` and renders at once (returns the milliseconds it took). */
     setStepNow(s: number): number {

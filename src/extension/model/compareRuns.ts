@@ -2,6 +2,7 @@
 import { familyStatistics } from '../../engine/statistics';
 import { formatCount } from './reportFigures';
 import type { RunState } from './runState';
+import { webviewPageStyles } from './pagePictureStyles';
 import { pagesSvg } from './reportExport';
 import { leakedBlocks } from './statusText';
 
@@ -35,7 +36,7 @@ export function compareRunsHtml(a: RunState, b: RunState, nonce: string, cspSour
 <html lang="en"><head><meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${esc(cspSource)} data:; style-src 'nonce-${nonce}'">
 <title>LMM: compare runs</title>
-<style nonce="${nonce}">body{font-family:var(--vscode-font-family);color:var(--vscode-foreground);background:var(--vscode-editor-background);padding:0 1em}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid var(--vscode-panel-border);padding:.2em .6em;text-align:right}th[scope=row]{text-align:left;font-weight:normal}.maps{display:flex;gap:1em;flex-wrap:wrap}.maps>section{flex:1 1 420px;overflow:auto}svg{max-width:100%;height:auto}svg text{fill:var(--vscode-foreground)}</style>
+<style nonce="${nonce}">body{font-family:var(--vscode-font-family);color:var(--vscode-foreground);padding:0 1em}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid var(--vscode-panel-border);padding:.2em .6em;text-align:right}th[scope=row]{text-align:left;font-weight:normal}.maps{display:flex;gap:1em;flex-wrap:wrap}.maps>section{flex:1 1 420px;overflow:auto}svg{max-width:100%;height:auto}svg text{fill:var(--vscode-foreground)}${webviewPageStyles()}</style>
 </head><body>
 <h1>Compare runs</h1>
 <table><thead><tr><th></th><th scope="col">${esc(title(a))}</th><th scope="col">${esc(title(b))}</th><th scope="col">difference</th></tr></thead>

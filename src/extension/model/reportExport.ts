@@ -8,7 +8,7 @@ import { META_SIZE } from '../../engine/constants';
 import { blockUsageReport, memoryUsageReport, registeredPageFamiliesReport } from '../../engine/classicReport';
 import type { LmmHeap } from '../../engine/lmmHeap';
 import { findingSeverity, SARIF_LEVEL, type LmmReport, type ReportSite } from '../../protocol/runReportSchema';
-import { structPaletteColour } from '../../protocol/structPalette';
+import { standalonePageStyles, structClass } from './pagePictureStyles';
 import { APP_MEMORY_CHART_STYLES, appMemoryChartSvg, appMemoryLegendHtml, appMemorySeries } from './appMemoryChartSvg';
 import { formatCount } from './reportFigures';
 import type { RunState } from './runState';
@@ -111,24 +111,17 @@ const escapeHtml = (s: string) =>
 const figure = (n: unknown, format: (n: number) => string = String) =>
   typeof n === 'number' && Number.isFinite(n) ? escapeHtml(format(n)) : '?';
 
-/** The map's other colours in the pictures (struct colours: STRUCT_PALETTE, as in the Memory Map). */
-const MAP_COLOURS = { header: '#555', meta: '#999', free: '#dddddd', softFragment: '#e5c07b' } as const;
-
 /**
  * What the colours of `pagesSvg` mean: each struct's colour, then the page parts, as one SVG row
- * (the page's own elements only; names escaped).
+ * (the page's own elements only; names escaped). Colours come from the page's style sheet by class
+ * (pagePictureStyles.ts), as in `pagesSvg`.
  */
 export function mapLegendHtml(heap: LmmHeap): string {
-  const entries: Array<[string, string]> = heap.families.map((f) => [structPaletteColour(f.id), f.name]);
-  entries.push(
-    [MAP_COLOURS.header, 'page header'],
-    [MAP_COLOURS.meta, 'meta data'],
-    [MAP_COLOURS.free, 'free'],
-    [MAP_COLOURS.softFragment, 'soft fragment'],
-  );
+  const entries: Array<[string, string]> = heap.families.map((f) => [structClass(f.id), f.name]);
+  entries.push(['ph', 'page header'], ['md', 'meta data'], ['fr', 'free'], ['sf', 'soft fragment']);
   let x = 0;
-  const items = entries.map(([colour, name]) => {
-    const item = `<rect x="${x}" y="3" width="12" height="12" fill="${colour}" stroke="#333" stroke-width="0.5"/><text x="${x + 16}" y="13" font-size="12">${escapeHtml(name)}</text>`;
+  const items = entries.map(([colourClass, name]) => {
+    const item = `<rect x="${x}" y="3" width="12" height="12" class="${colourClass} b"/><text x="${x + 16}" y="13" font-size="12">${escapeHtml(name)}</text>`;
     // About 7 pixels a character at 12 px: room for the name, then a gap.
     x += 16 + 7 * name.length + 18;
     return item;
@@ -136,7 +129,10 @@ export function mapLegendHtml(heap: LmmHeap): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${x}" height="18" role="img" aria-label="Legend">${items.join('')}</svg>`;
 }
 
-/** One SVG row per data page (at most 400, so the file stays small), blocks drawn to scale. */
+/**
+ * One SVG row per data page (at most 400, so the file stays small), blocks drawn to scale. Shapes
+ * carry classes for their colours (pagePictureStyles.ts): the page they go in gives its theme's.
+ */
 export function pagesSvg(heap: LmmHeap, maxPages = 400): string {
   const width = 800;
   const rowHeight = 18;
@@ -144,22 +140,22 @@ export function pagesSvg(heap: LmmHeap, maxPages = 400): string {
   let y = 0;
   let shown = 0;
   for (const family of heap.families) {
-    const colour = structPaletteColour(family.id);
+    const colour = structClass(family.id);
     for (const page of heap.familyPages(family)) {
       if (shown++ >= maxPages) break;
       const scale = width / heap.pageSize;
       rows.push(
-        `<rect x="0" y="${y}" width="${(24 * scale).toFixed(2)}" height="14" fill="${MAP_COLOURS.header}"><title>page header</title></rect>`,
+        `<rect x="0" y="${y}" width="${(24 * scale).toFixed(2)}" height="14" class="ph"><title>page header</title></rect>`,
       );
       for (const block of heap.pageBlocks(page)) {
         const x = block.offset * scale;
         rows.push(
-          `<rect x="${x.toFixed(2)}" y="${y}" width="${(META_SIZE * scale).toFixed(2)}" height="14" fill="${MAP_COLOURS.meta}"><title>meta data</title></rect>`,
+          `<rect x="${x.toFixed(2)}" y="${y}" width="${(META_SIZE * scale).toFixed(2)}" height="14" class="md"><title>meta data</title></rect>`,
         );
-        const fill = block.free ? (block.size < family.structSize ? MAP_COLOURS.softFragment : MAP_COLOURS.free) : colour;
+        const fill = block.free ? (block.size < family.structSize ? 'sf' : 'fr') : colour;
         const title = `${block.free ? 'free' : family.name} +${block.offset}, ${block.size} bytes`;
         rows.push(
-          `<rect x="${(x + META_SIZE * scale).toFixed(2)}" y="${y}" width="${Math.max(0.5, block.size * scale).toFixed(2)}" height="14" fill="${fill}" stroke="#333" stroke-width="0.3"><title>${escapeHtml(title)}</title></rect>`,
+          `<rect x="${(x + META_SIZE * scale).toFixed(2)}" y="${y}" width="${Math.max(0.5, block.size * scale).toFixed(2)}" height="14" class="${fill} b"><title>${escapeHtml(title)}</title></rect>`,
         );
       }
       rows.push(`<text x="${width + 6}" y="${y + 11}" font-size="11">${escapeHtml(family.name)} 0x${page.toString(16)}</text>`);
@@ -203,7 +199,7 @@ export function toHtml(run: RunState, report: LmmReport): string {
 <html lang="en"><head><meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <title>LMM Studio report: ${escapeHtml(run.label)}</title>
-<style>body{font-family:system-ui,sans-serif;margin:2em;color:#222;background:#fff}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #bbb;padding:.25em .6em;text-align:left}svg{border:1px solid #ddd;max-width:100%;height:auto}.severity-error{color:#b00020;font-weight:bold}.severity-warning{color:#8a5a00}@media (prefers-color-scheme:dark){body{color:#ddd;background:#1e1e1e}svg text{fill:#ddd}.severity-error{color:#ff8a80}.severity-warning{color:#ffd180}}${APP_MEMORY_CHART_STYLES}</style>
+<style>body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #bbb;padding:.25em .6em;text-align:left}svg{border:1px solid #ddd;max-width:100%;height:auto}.severity-error{color:#b00020;font-weight:bold}.severity-warning{color:#8a5a00}@media (prefers-color-scheme:dark){.severity-error{color:#ff8a80}.severity-warning{color:#ffd180}}${standalonePageStyles()}${APP_MEMORY_CHART_STYLES}</style>
 </head><body>
 <h1>LMM Studio report: ${escapeHtml(run.label)}</h1>
 <p>${escapeHtml(run.status)}${run.message ? ': ' + escapeHtml(run.message) : ''} · ${figure(run.replay.steps, formatCount)} heap operations · ${figure(report.totals.pages, formatCount)} pages · ${figure(report.totals.appMemory, formatCount)} bytes of application memory at the end</p>

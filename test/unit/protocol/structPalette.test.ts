@@ -1,11 +1,12 @@
 /**
- * One colour per struct: the Memory Map's theme fallbacks, the HTML export's map and legend, and
- * Compare Runs' pictures all take a family's colour from STRUCT_PALETTE.
+ * One colour per struct: the Memory Map's theme fallbacks, and the HTML export's map and legend
+ * (by class, coloured per theme kind from the same palette: test/webview/pagePictureColours).
  */
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { LmmHeap } from '../../../src/engine/lmmHeap';
+import { structClass } from '../../../src/extension/model/pagePictureStyles';
 import { mapLegendHtml, pagesSvg } from '../../../src/extension/model/reportExport';
 import { contrastRatio, EDITOR_BACKGROUND, GRAPHICS_CONTRAST, THEME_KINDS } from '../../../src/protocol/chartPalette';
 import {
@@ -47,7 +48,7 @@ describe('struct palette', () => {
     for (const colour of STRUCT_THEME_PALETTE) assert.doesNotMatch(colour.themeColour, /orange|red/i);
   });
 
-  it('the HTML export draws each family in its colour and names it in a legend (names escaped)', () => {
+  it('the HTML export draws each family in its colour class and names it in a legend (names escaped)', () => {
     const heap = new LmmHeap();
     const names = ['a_t', 'b_t', 'c<script>_t'];
     const ids = names.map((n, i) => heap.register(n, 16 + 8 * i));
@@ -55,19 +56,17 @@ describe('struct palette', () => {
     const svg = pagesSvg(heap);
     const legend = mapLegendHtml(heap);
     ids.forEach((id, i) => {
-      const colour = structPaletteColour(id);
-      assert.equal(colour, STRUCT_PALETTE[id % STRUCT_PALETTE.length]);
+      const colourClass = structClass(id);
+      assert.equal(colourClass, `s${id % STRUCT_PALETTE.length}`);
       const escaped = names[i]!.replace(/</g, '&lt;').replace(/>/g, '&gt;');
-      assert.ok(
-        svg.includes(`fill="${colour}" stroke="#333" stroke-width="0.3"><title>${escaped} +`),
-        `${names[i]} drawn in ${colour}`,
-      );
+      assert.ok(svg.includes(`class="${colourClass} b"><title>${escaped} +`), `${names[i]} drawn in ${colourClass}`);
       assert.match(
         legend,
-        new RegExp(`fill="${colour}"[^>]*/><text[^>]*>${escaped.replace(/[<>]/g, '.')}</text>`),
+        new RegExp(`class="${colourClass} b"/><text[^>]*>${escaped.replace(/[<>]/g, '.')}</text>`),
         `${names[i]} in the legend`,
       );
     });
+    assert.doesNotMatch(svg + legend, /fill="/, 'no colour is fixed in the pictures: the page’s theme gives them');
     assert.ok(!legend.includes('<script>'), 'struct names are escaped');
     assert.match(legend, /page header.*meta data.*free.*soft fragment/);
   });

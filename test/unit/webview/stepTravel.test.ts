@@ -1,0 +1,175 @@
+/** Time travel in short tasks (webview-ui/src/stepTravel.ts) over a run's timeline. */
+import { strict as assert } from 'node:assert';
+import { HeapOpKind, HeapOpRecorder } from '../../../src/engine/heapOps';
+import { LmmHeap } from '../../../src/engine/lmmHeap';
+import { RunModel } from '../../../webview-ui/src/runModel';
+import { StepTravel } from '../../../webview-ui/src/stepTravel';
+
+/** A run of `steps` operations on two structs (growth, then churn), replayed into a RunModel. */
+function makeRun(steps: number): RunModel {
+  let seed = 42;
+  const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
+  const heap = new LmmHeap({ pageSize: 4096 });
+  const recorder = new HeapOpRecorder(4096);
+  recorder.record(HeapOpKind.Register, 24, 0, heap.register('node_t', 24), 0, 'node_t');
+  recorder.record(HeapOpKind.Register, 200, 0, heap.register('record_t', 200), 0, 'record_t');
+  const live: number[] = [];
+  while (recorder.steps < steps) {
+    if (live.length === 0 || random() < (live.length < 3000 ? 0.8 : 0.5)) {
+      const family = random() < 0.5 ? 0 : 1;
+      const units = 1 + Math.floor(random() * 3);
+      const address = heap.xcalloc(family, units);
+      recorder.record(HeapOpKind.Alloc, family, units, address, 1, undefined);
+      if (address !== 0) live.push(address);
+    } else {
+      const i = Math.floor(random() * live.length);
+      const address = live[i]!;
+      live[i] = live[live.length - 1]!;
+      live.pop();
+      recorder.record(HeapOpKind.Free, address, 0, heap.xfree(address) ? 1 : 0, 2, undefined);
+    }
+  }
+  const model = new RunModel('run', 4096, 'test', false);
+  const batch = recorder.flush()!;
+  assert.ok(model.append(batch));
+  return model;
+}
+
+/** Everything the map reads of a heap: each family's counters and page list, and every page's bytes. */
+function fingerprint(heap: LmmHeap): string {
+  const parts: string[] = [String(heap.appMemory)];
+  for (const family of heap.families) {
+    parts.push(JSON.stringify(family.counters));
+    for (const page of heap.familyPages(family)) {
+      parts.push(page.toString(16), Buffer.from(heap.kernel.pageBytes(page)!).toString('base64'));
+    }
+  }
+  return parts.join('|');
+}
+
+/** Travels to `step` and resolves with the step it arrived at, recording each heapAt call's step. */
+function travelTo(travel: StepTravel, model: RunModel, step: number, arrivals: number[]): Promise<number> {
+  return new Promise((resolve) => {
+    const before = arrivals.length;
+    travel.request(model, step);
+    const poll = () => (arrivals.length > before ? resolve(arrivals[arrivals.length - 1]!) : setTimeout(poll, 1));
+    poll();
+  });
+}
+
+/** Records the steps asked of `model.heapAt`. */
+function spyOnHeapAt(model: RunModel): number[] {
+  const asked: number[] = [];
+  const original = model.heapAt.bind(model);
+  model.heapAt = (step: number) => {
+    asked.push(step);
+    return original(step);
+  };
+  return asked;
+}
+
+describe('time travel in short tasks (StepTravel)', function () {
+  this.timeout(60000);
+  const STEPS = 90_000;
+  /** The same run on a model of its own: its heapAt gives the expected heaps. */
+  let reference: RunModel;
+  before(() => (reference = makeRun(STEPS)));
+  /** Every StepTravel made by a test, disposed of after it (its channel would keep the process alive). */
+  const travels: StepTravel[] = [];
+  afterEach(() => travels.splice(0).forEach((travel) => travel.dispose()));
+  const newTravel = (arrivals: number[]) => {
+    const travel = new StepTravel((step) => arrivals.push(step));
+    travels.push(travel);
+    return travel;
+  };
+
+  it('arrives at the step asked with the same heap a direct heapAt gives, far back and forward', async () => {
+    const model = makeRun(STEPS);
+    const arrivals: number[] = [];
+    const travel = newTravel(arrivals);
+    for (const step of [70_123, 5, 69_999, 70_000, 41_000, 89_998, -1, 20_000]) {
+      assert.equal(await travelTo(travel, model, step, arrivals), step);
+      assert.ok(travel.ready(model, step), `ready at ${step}`);
+      assert.equal(fingerprint(model.heapAt(step)), fingerprint(reference.heapAt(step)), `heap at step ${step}`);
+    }
+  });
+
+  it('cuts a far jump into calls: the restore alone, then at most 16,384 steps per call', async () => {
+    const model = makeRun(STEPS);
+    const snapshots = model.timeline.snapshotInfo().steps;
+    assert.ok(snapshots.length >= 4, `the run has snapshots to restore (${snapshots.join(', ')})`);
+    const arrivals: number[] = [];
+    const travel = newTravel(arrivals);
+    const asked = spyOnHeapAt(model);
+    const target = snapshots[2]! + 19_000;
+    await travelTo(travel, model, target, arrivals);
+    assert.equal(asked[0], snapshots[2], 'the first call restores the snapshot before the target and replays nothing');
+    assert.ok(asked.length >= 3, `several calls: ${asked.join(', ')}`);
+    for (let i = 1; i < asked.length; i++) {
+      assert.ok(asked[i]! > asked[i - 1]!, `calls go forward: ${asked.join(', ')}`);
+      assert.ok(asked[i]! - asked[i - 1]! <= 16_384, `no call replays more than 16,384 steps: ${asked.join(', ')}`);
+    }
+    assert.equal(asked[asked.length - 1], target);
+  });
+
+  it('the latest request wins: an earlier target is never arrived at, even one asked mid-journey', async () => {
+    const model = makeRun(STEPS);
+    const arrivals: number[] = [];
+    const travel = newTravel(arrivals);
+    travel.request(model, 60_000);
+    travel.request(model, 30_000);
+    assert.equal(await travelTo(travel, model, 30_500, arrivals), 30_500);
+    assert.deepEqual(arrivals, [30_500]);
+    // Mid-journey: after its first call, ask for a step behind where it got to.
+    const asked = spyOnHeapAt(model);
+    const done = new Promise<void>((resolve) => {
+      const original = model.heapAt;
+      model.heapAt = (step: number) => {
+        const heap = original(step);
+        if (asked.length === 1) {
+          assert.ok(travel.busy, 'the journey to 88,000 is under way');
+          travel.request(model, 1_234);
+          resolve();
+        }
+        return heap;
+      };
+    });
+    assert.equal(await travelTo(travel, model, 88_000, arrivals), 1_234);
+    await done;
+    assert.deepEqual(arrivals, [30_500, 1_234]);
+    assert.equal(fingerprint(model.heapAt(1_234)), fingerprint(reference.heapAt(1_234)));
+  });
+
+  it('is ready at once only where the heap is, a few steps after it within a snapshot interval, or at the last step', async () => {
+    const model = makeRun(STEPS);
+    const snapshots = model.timeline.snapshotInfo().steps;
+    const arrivals: number[] = [];
+    const travel = newTravel(arrivals);
+    const at = snapshots[1]! + 100;
+    await travelTo(travel, model, at, arrivals);
+    assert.ok(travel.ready(model, at));
+    assert.ok(travel.ready(model, at + 1), 'one step forward replays one step');
+    assert.ok(!travel.ready(model, at - 1), 'one step back needs a restore');
+    assert.ok(!travel.ready(model, at + 5_000), 'thousands of steps forward are a journey');
+    assert.ok(travel.ready(model, STEPS - 1), 'the last step is the live heap');
+    // Near, but across the next snapshot: heapAt would restore that snapshot.
+    await travelTo(travel, model, snapshots[2]! - 10, arrivals);
+    assert.ok(!travel.ready(model, snapshots[2]! + 10));
+    // Someone else moved the heap: nothing is known to be at hand any more.
+    travel.forget();
+    assert.ok(!travel.ready(model, snapshots[2]! - 10));
+    // Another run's model is never at hand.
+    assert.ok(!travel.ready(makeRun(1000), snapshots[2]! - 10));
+  });
+
+  it('a cancelled journey never arrives', async () => {
+    const model = makeRun(STEPS);
+    const arrivals: number[] = [];
+    const travel = newTravel(arrivals);
+    travel.request(model, 50_000);
+    travel.cancel();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.deepEqual(arrivals, []);
+    assert.ok(!travel.busy);
+  });
+});
