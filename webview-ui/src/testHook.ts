@@ -73,6 +73,10 @@ export function installTestHook(app: MemoryMapApp): void {
     get ingesting() {
       return app.ingest.busy;
     },
+    /** Time travel is under way (the map keeps its last picture until it arrives). */
+    get travelling() {
+      return app.travel.busy;
+    },
     /**
      * Moves to `s` as the timeline does when clicked: the map is drawn in a later frame, once time
      * travel has brought the heap there (`stats.shownStep`, `stats.shownAt`).
