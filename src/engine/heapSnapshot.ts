@@ -195,6 +195,12 @@ export class PendingSnapshot {
     return new HeapSnapshot(this.state, words, this.pageStart, this.kernel.pageSize);
   }
 
+  /** Gives up the snapshot (nothing more is encoded) and stops watching the kernel. */
+  cancel(): void {
+    if (this.watching) this.kernel.unwatch();
+    this.next = this.slots.length;
+  }
+
   /** The kernel's callback before the first touch of a watched page (it cleared the mark). */
   private stage(slot: number): void {
     const i = this.indexOfSlot[slot]!;

@@ -25,8 +25,9 @@
  *
  * A timeline may hold only the last part of a run (a window): it can begin at a snapshot of the
  * heap after step `firstStep − 1` (`TimelineOptions.start`, e.g. sent by the host that kept only
- * the last operations), and with `keepSteps` it slides as steps arrive, dropping the steps, series,
- * markers, writes and snapshots before its newest snapshot that still leaves `keepSteps` steps.
+ * the last operations), and slide as steps arrive (`snapshotNow` where the host took a snapshot,
+ * `slideTo` where its window begins), dropping the steps, series, markers, writes and snapshots
+ * before the window, so its memory stays bounded however long the run.
  * Step numbers stay the run's own: per-step columns hold the steps from `origin` on, and
  * `seriesWindow`/`seriesIndex` say where a step is in them.
  */
@@ -42,11 +43,6 @@ export interface TimelineOptions {
   memoryCap?: number;
   /** Begin at `snapshot`, the heap after step `firstStep − 1`: the steps before are not part of this timeline. */
   start?: { firstStep: number; snapshot: HeapSnapshot };
-  /**
-   * Slide to keep about this many steps: once a snapshot leaves at least this many after it, the
-   * steps before it are dropped. Unset: keep every step.
-   */
-  keepSteps?: number;
 }
 
 /** A step worth a marker on the timeline. */
@@ -96,7 +92,6 @@ export class HeapTimeline {
   firstStep = 0;
   /** The step at index 0 of the per-step columns and series (at most `firstStep`). */
   private origin = 0;
-  private readonly keepSteps: number;
   /** The step with the highest application memory (first reached), -1 before any step. */
   peakStep = -1;
   peakAppMemory = 0;
@@ -159,10 +154,7 @@ export class HeapTimeline {
 
   constructor(pageSize: number, options: TimelineOptions = {}) {
     this.pageSize = pageSize;
-    this.keepSteps = options.keepSteps ?? Infinity;
-    // A window slides a snapshot at a time: snapshots at a quarter of it keep it close to keepSteps.
-    const every = options.snapshotEvery ?? 20000;
-    this.snapshotEvery = Number.isFinite(this.keepSteps) ? Math.max(1, Math.min(every, Math.ceil(this.keepSteps / 4))) : every;
+    this.snapshotEvery = options.snapshotEvery ?? 20000;
     this.budget = options.snapshotBudgetBytes ?? 256 * 1024 * 1024;
     this.heapOptions = options.memoryCap === undefined ? { pageSize } : { pageSize, memoryCap: options.memoryCap };
     this.live = new LmmHeap(this.heapOptions);
@@ -248,24 +240,6 @@ export class HeapTimeline {
     if (writes !== undefined && writeIndex < writes.count) {
       throw new RangeError(`a write of the batch at step ${batch.firstStep} is out of step order`);
     }
-    if (this.length - this.firstStep >= this.keepSteps + this.snapshotEvery) this.slide();
-  }
-
-  /**
-   * Drops the steps before the newest snapshot that leaves at least `keepSteps` steps after it:
-   * the window then begins at that snapshot. Called as steps arrive; the columns are compacted
-   * when they would otherwise grow.
-   */
-  private slide(): void {
-    const steps = this.snapshotSteps;
-    let keep = 0;
-    for (let i = steps.length - 1; i > 0; i--) {
-      if (this.length - 1 - steps[i]! >= this.keepSteps) {
-        keep = i;
-        break;
-      }
-    }
-    if (keep > 0) this.dropSnapshotsBefore(keep);
   }
 
   /**
@@ -301,7 +275,10 @@ export class HeapTimeline {
     if (keep > 0) this.dropSnapshotsBefore(keep);
   }
 
-  /** Drops the snapshots before index `keep` and every step before the one at `keep`. */
+  /**
+   * Drops the snapshots before index `keep` and every step before the one at `keep`. The columns
+   * are compacted when they would otherwise grow, the writes once most of them are dropped.
+   */
   private dropSnapshotsBefore(keep: number): void {
     const steps = this.snapshotSteps;
     for (let i = 0; i < keep; i++) {

@@ -30,10 +30,15 @@ export interface MemoryMapHandlers {
   suppressFinding(args: SuppressFindingArgs): void;
 }
 
+/** Least time between two changes of the tab's title while a run goes on. */
+const TITLE_EVERY_MS = 1000;
+
 export class MemoryMapPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private readonly feed = new MemoryMapFeed();
   private ready = false;
+  /** When the tab's title was last changed (Date.now()). */
+  private titleSetAt = 0;
   private pendingReveal: number | undefined;
   /** What goes to the webview, paced so a fast run does not flood the window (see webviewOutbox.ts). */
   private readonly outbox = new WebviewOutbox({
@@ -181,8 +186,15 @@ export class MemoryMapPanel implements vscode.Disposable {
    */
   update(): void {
     if (!this.panel || !this.ready) return;
-    const title = memoryMapTitle(MEMORY_MAP_TITLE, this.store.current);
-    if (this.panel.title !== title) this.panel.title = title;
+    // Past lmm.eventsKept the title counts the run's operations: during a fast run it is set at most
+    // once a second (each change lays out the window's tab bar again), and always once the run ends.
+    const run = this.store.current;
+    const title = memoryMapTitle(MEMORY_MAP_TITLE, run);
+    const now = Date.now();
+    if (this.panel.title !== title && (run?.status !== 'running' || now - this.titleSetAt >= TITLE_EVERY_MS)) {
+      this.panel.title = title;
+      this.titleSetAt = now;
+    }
     if (this.outbox.waiting > 0) return;
     for (const message of this.feed.update(this.store.current)) this.post(message);
   }

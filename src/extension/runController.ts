@@ -28,6 +28,11 @@ import { probeMark } from './features/hostProbe';
  */
 const PIPELINE_SLICE_MS = 20;
 const PIPELINE_PROGRESS_MS = 250;
+/**
+ * A rest after each full slice: a harness that keeps the host busy gets at most half of its time,
+ * so the window (which shares the machine's cores with the host and the harness) stays quick.
+ */
+const PIPELINE_REST_MS = 20;
 
 /** What a harness runtime gives back while and after it runs a harness. */
 export interface HarnessRunSink {
@@ -194,6 +199,7 @@ export class RunController {
     const pipeline = new RunPipeline({
       sliceMs: PIPELINE_SLICE_MS,
       progressMs: PIPELINE_PROGRESS_MS,
+      restMs: PIPELINE_REST_MS,
       onProgress: () => {
         if (run.status === 'running') this.store.progress(run);
       },

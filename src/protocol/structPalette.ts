@@ -40,14 +40,6 @@ export const STRUCT_THEME_PALETTE: readonly ThemedColour[] = [
 /** The peak's marks (timeline, charts, the map's label column): a chart colour no mark else uses. */
 export const PEAK_COLOUR: ThemedColour = { themeColour: 'charts.yellow', fallback: CHART_COLOUR_DEFAULTS.yellow };
 
-/** The struct colours of pictures that do not follow the theme (the policy lab's page pictures): the dark kind's. */
-export const STRUCT_PALETTE: readonly string[] = STRUCT_THEME_PALETTE.map((c) => c.fallback.dark);
-
-/** The colour of family `familyId` (named `name`), with the user's override first. */
-export function structPaletteColour(familyId: number, name = '', overrides: Readonly<Record<string, string>> = {}): string {
-  return overrides[name] ?? STRUCT_PALETTE[familyId % STRUCT_PALETTE.length]!;
-}
-
 const cssVariable = (colour: ThemedColour, kind: ThemeKind) =>
   `var(--vscode-${colour.themeColour.replace(/\./g, '-')}, ${colour.fallback[kind]})`;
 

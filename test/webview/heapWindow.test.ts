@@ -98,8 +98,12 @@ describe('Memory Map webview: a run longer than lmm.eventsKept (headless Chromiu
     const { batches, run: recorded, early } = longRun(5000);
     const { store, replay, run, feed } = hostOf();
     for (const batch of batches) replay.apply(batch);
-    await store.end(run, 'finished', { report: serverReport({ leaks: [LEAK] }) });
+    // The run's peak (the ring's 40 blocks plus the early two) is first reached long before the window.
+    const peakEvent = recorded.appMemory.indexOf(Math.max(...recorded.appMemory));
+    const peak = { event: peakEvent, appMemory: recorded.appMemory[peakEvent]!, byStruct: [], bySite: [] };
+    await store.end(run, 'finished', { report: serverReport({ leaks: [LEAK], peak }) });
     const first = replay.windowStart;
+    assert.ok(peakEvent < first, `the run's peak (step ${peakEvent + 1}) is before the window`);
     assert.ok(first > 3000, `the host's window starts late in the run (${first})`);
     await host.send({ type: 'settings', structColors: {} });
     await sendAll(host, feed.update(run));
@@ -156,6 +160,33 @@ describe('Memory Map webview: a run longer than lmm.eventsKept (headless Chromiu
     const step = readouts[0]!.step;
     assert.ok(step >= first && step < first + 10, `step ${step}: the run's, a window-relative axis would read about 0`);
     assert.match(readouts[0]!.text, new RegExp(`^step ${n(step + 1)}: `));
+    // The Peak panel names the run's peak as before the window, and the window's own highest as that.
+    await hookCall(host, 'selectTab', 3);
+    const peakPanel = await host.page.locator('.side-panel').nth(3).innerText();
+    assert.match(
+      peakPanel,
+      new RegExp(
+        `The run's peak of application memory was at step ${n(peakEvent + 1)}, before the window the map keeps\\. The highest in the window: [\\d,]+ B at step [\\d,]+\\.`,
+      ),
+    );
+    // The timeline's peak marker is the window's highest step, and its tooltip says so.
+    const marked = await hookValue<number>(host, 'peakStep');
+    const length = await hookValue<number>(host, 'length');
+    assert.ok(marked >= first, `the marker (step ${marked + 1}) is in the window`);
+    const track = host.page.locator('.timeline-track');
+    const trackBox = (await track.boundingBox())!;
+    await host.page.mouse.move(
+      trackBox.x + ((marked - first + 0.5) / (length - first)) * trackBox.width,
+      trackBox.y + trackBox.height / 2,
+    );
+    const tooltip = (await track.getAttribute('title')) ?? '';
+    assert.match(
+      tooltip,
+      new RegExp(
+        `Highest in the window \\(the run’s peak was before it\\): [\\d,]+ B of application memory at step ${n(marked + 1)}`,
+      ),
+    );
+    assert.doesNotMatch(tooltip, /^Peak:/m);
     assertNoProblems(host);
   });
 

@@ -15,6 +15,9 @@ import { RunStore, type RunState } from '../../src/extension/model/runState';
 import { traceRun } from '../../src/extension/model/traceRun';
 import { contrastRatio, EDITOR_BACKGROUND, GRAPHICS_CONTRAST, type ThemeKind } from '../../src/protocol/chartPalette';
 import { STRUCT_THEME_PALETTE } from '../../src/protocol/structPalette';
+import { DEFAULT_COMPARED_POLICIES, policyCompareHtml } from '../../src/extension/model/policyCompare';
+import { runPoliciesWithPictures } from '../../src/extension/model/policyRun';
+import { parseWorkload } from '../../src/policies/workloadFormats';
 import { CHROMIUM } from '../support/webviewFakeHost';
 
 /** Three structs, freed blocks (free), and 39 of 40 records on a page: 76 bytes left, a soft fragment. */
@@ -67,7 +70,7 @@ interface PictureColours {
  * legend's second struct, and the page's background. (A string: tsx would wrap the callback's
  * inner functions in a helper the page does not have.)
  */
-async function pictureColours(page: Page): Promise<PictureColours> {
+async function pictureColours(page: Page, picture = 'svg[aria-label^="Memory map"]'): Promise<PictureColours> {
   return page.evaluate(`(() => {
     const read = (selector) => {
       const shape = document.querySelector(selector);
@@ -76,21 +79,22 @@ async function pictureColours(page: Page): Promise<PictureColours> {
       return { fill: style.fill, stroke: style.stroke };
     };
     const colours = {};
-    for (const c of ['s0', 's1', 'ph', 'md', 'fr', 'sf']) colours[c] = read('svg[aria-label^="Memory map"] rect.' + c);
+    for (const c of ['s0', 's1', 'ph', 'md', 'fr', 'sf']) colours[c] = read(${JSON.stringify(picture)} + ' .' + c);
     return { colours, background: getComputedStyle(document.body).backgroundColor, legend: read('svg[aria-label="Legend"] rect.s1') };
   })()`);
 }
 
 /** Checks one picture against theme kind `kind`: the map's struct colours, and 3:1 on the background. */
-function checkKind(kind: ThemeKind, found: PictureColours): void {
+function checkKind(kind: ThemeKind, found: PictureColours, parts = ['s0', 's1', 'ph', 'md', 'sf']): void {
   const background = hex(found.background);
   assert.equal(background, EDITOR_BACKGROUND[kind], `${kind}: the page's background`);
   for (let i = 0; i < 2; i++) {
+    if (!parts.includes(`s${i}`)) continue;
     const shape = found.colours[`s${i}`];
     assert.ok(shape, `${kind}: a block of struct ${i} is drawn`);
     assert.equal(hex(shape.fill), STRUCT_THEME_PALETTE[i]!.fallback[kind], `${kind}: struct ${i} in the map's colour`);
   }
-  for (const part of ['s0', 's1', 'ph', 'md', 'sf']) {
+  for (const part of parts) {
     const shape = found.colours[part];
     assert.ok(shape, `${kind}: a ${part} shape is drawn`);
     const ratio = contrastRatio(hex(shape.fill), background);
@@ -108,6 +112,7 @@ describe('HTML export and Compare Runs colours (headless Chromium)', function ()
   let browser: Browser;
   let exportHtml: string;
   let compareHtml: string;
+  let policyHtml: string;
 
   before(async () => {
     const store = new RunStore();
@@ -115,6 +120,11 @@ describe('HTML export and Compare Runs colours (headless Chromium)', function ()
     const b = await finishedRun(store);
     exportHtml = exportReport(a, 'html');
     compareHtml = compareRunsHtml(a, b, 'abcdefghijklmnopqrstuv', 'https://lmm.test');
+    const workload = ['20000', '5', '6', '1', 'a 0 100', 'a 1 200', 'a 2 300', 'f 1', 'a 3 40', 'a 4 5000'].join('\n');
+    const runs = runPoliciesWithPictures(parseWorkload('leaky.rep', workload), [...DEFAULT_COMPARED_POLICIES], {
+      timingMs: 5,
+    });
+    policyHtml = policyCompareHtml(runs, 'abcdefghijklmnopqrstuv', 'https://lmm.test');
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
   });
   after(async () => {
@@ -155,6 +165,13 @@ describe('HTML export and Compare Runs colours (headless Chromium)', function ()
       await page.emulateMedia({ colorScheme: kind === 'light' || kind === 'highContrastLight' ? 'dark' : 'light' });
       await page.setContent(compareHtml.replace('<body>', `<body class="${classes}">`));
       checkKind(kind, await pictureColours(page));
+      await page.close();
+    });
+
+    it(`Compare Runs of allocator policies in a ${kind} theme draws their pages in that kind's colours`, async () => {
+      const page = await newPage();
+      await page.setContent(policyHtml.replace('<body>', `<body class="${classes}">`));
+      checkKind(kind, await pictureColours(page, 'svg[aria-label*="one row per page"]'), ['s0', 'ph']);
       await page.close();
     });
   }

@@ -65,6 +65,9 @@ export interface RenderStats {
   pagesShown: number;
 }
 
+/** Structs named in the header's legend; more are counted, and named in its tooltip. */
+const LEGEND_STRUCTS = 12;
+
 /** While a backlog replays, redraw ~12 times a second rather than after every slice. */
 const BACKLOG_REDRAW_MS = 80;
 /** A journey of time travel longer than this dims the map, which still shows the step before. */
@@ -142,11 +145,12 @@ export class MemoryMapApp {
    * Time travel in short tasks: a jump far back becomes a restore and a few replays of a few
    * milliseconds each, and the map is drawn when the heap is there.
    */
-  readonly travel = new StepTravel((step) => {
+  readonly travel = new StepTravel(() => {
     this.stats.lastTravelMs = this.travel.lastJourneyMs;
     this.stats.lastTravelChunks = this.travel.lastJourneyChunks;
     this.stats.longestTravelChunkMs = this.travel.longestChunkMs;
-    if (step === this.step) this.queueRender();
+    // Also when it ended elsewhere (a window slid past its step): the render asks for the current step.
+    this.queueRender();
   });
   /** Divergences already reported to the host (replayed results that differ from the run's). */
   private reportedDivergences = 0;
@@ -159,6 +163,8 @@ export class MemoryMapApp {
     attrs: { 'aria-live': 'polite' },
   });
   private readonly legend = el('div', { className: 'legend', attrs: { 'aria-label': 'Legend' } });
+  /** Structs the legend was made for (it is made again when a struct registers). */
+  private legendStructs = -1;
   /** "showing the last N of M operations" while the map holds only the end of the run, and why a step cannot be shown. */
   readonly windowNote = el('span', { className: 'window-note', attrs: { 'aria-live': 'polite' } });
   /** A step asked for before the window (a link, a key, the host): said until the next move. */
@@ -241,6 +247,7 @@ export class MemoryMapApp {
     this.travel.cancel();
     this.deferredHover = null;
     this.model = new RunModel(runId, pageSize, title, live, memoryCap);
+    this.legendStructs = -1;
     this.beforeWindowNotice = '';
     this.reportedDivergences = 0;
     this.step = -1;
@@ -333,11 +340,16 @@ export class MemoryMapApp {
     requestIdleCallback(
       () => {
         // One stage per idle callback: each is one task of a few tens of ms on a big heap.
-        if (run !== this.model || this.ingest.busy || this.travel.busy) return;
+        if (run !== this.model || this.ingest.busy) return;
+        // A journey is under way on the time-travel heap: prepare once it is over.
+        if (this.travel.busy) return this.prepareTimeTravelWhenIdle();
         const more = run.prepareTimeTravel();
-        // The time-travel heap moved: a map showing an earlier step must travel back to it.
+        // The time-travel heap moved: a map showing an earlier step keeps its picture and travels back.
         this.travel.forget();
-        if (this.step !== run.length - 1) this.queueRender();
+        if (this.step !== run.length - 1) {
+          this.map.hold();
+          this.queueRender();
+        }
         if (more) this.prepareTimeTravelWhenIdle();
       },
       { timeout: 1000 },
@@ -462,10 +474,23 @@ export class MemoryMapApp {
     ];
     const model = this.model;
     if (model && model.length > 0) {
-      for (const family of model.heapAt(model.length - 1).families.slice(0, 12)) {
+      const families = model.heapAt(model.length - 1).families;
+      for (const family of families.slice(0, LEGEND_STRUCTS)) {
         items.push(swatch(family.name, structColor(colors, this.structColors, family.name, family.id)));
       }
+      // The rest are not dropped in silence: their number, and their names in the tooltip.
+      const rest = families.slice(LEGEND_STRUCTS);
+      if (rest.length > 0) {
+        items.push(
+          el('span', {
+            className: 'legend-item legend-more',
+            text: `+${rest.length} more`,
+            title: rest.map((family) => family.name).join(', '),
+          }),
+        );
+      }
     }
+    this.legendStructs = model && model.length > 0 ? model.heapAt(model.length - 1).families.length : 0;
     this.legend.replaceChildren(...items);
     explainTerms(this.legend);
   }
@@ -557,7 +582,7 @@ export class MemoryMapApp {
     )} mapped${lastCheckText(model)}${
       model.endMessage ? ` · ${model.endMessage}` : ''
     }${model.timeline.divergences.length ? ` · replay diverged from the run at step ${model.timeline.divergences[0]! + 1}` : ''}`;
-    if (this.legend.childElementCount - 5 !== Math.min(12, heap.families.length)) this.renderLegend();
+    if (this.legendStructs !== model.heapAt(model.length - 1).families.length) this.renderLegend();
     const sideStarted = performance.now();
     this.renderSide();
     stats.lastSideMs = performance.now() - sideStarted;

@@ -5,8 +5,13 @@
  */
 import { HeapOpKind, writesBetween, type HeapOpBatch, type WritesCursor } from '../../src/engine/heapOps';
 
-/** Steps replayed per slice before checking the clock. */
-const SLICE_STEPS = 2048;
+/**
+ * Steps replayed per slice before checking the clock. A slice cannot stop part way, and a step
+ * may also encode pages of the snapshot being taken: 512 keeps a slice to a millisecond or two,
+ * so a task overruns its budget by that much at most (2,048 let a loaded machine's task run 50 ms
+ * past it).
+ */
+const SLICE_STEPS = 512;
 /** Time budget of one task. */
 const BUDGET_MS = 8;
 

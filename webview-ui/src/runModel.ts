@@ -244,6 +244,12 @@ export class RunModel {
     return this.timeline.peakStep;
   }
 
+  /** The run's peak step when it is before the window (then `peakStep` is the window's own highest), else -1. */
+  get peakBeforeWindow(): number {
+    const fromReport = this.report?.peak?.event;
+    return typeof fromReport === 'number' && fromReport >= 0 && fromReport < this.firstStep ? fromReport : -1;
+  }
+
   heapAt(step: number): LmmHeap {
     return this.timeline.heapAt(step);
   }

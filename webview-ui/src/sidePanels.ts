@@ -268,14 +268,22 @@ export function renderPeak(container: HTMLElement, model: RunModel, onGo: (step:
     container.append(el('p', { className: 'muted', text: 'No allocation yet.' }));
     return;
   }
+  // The run's peak may be before the map's window (lmm.eventsKept): then the window's own highest
+  // step is shown, and named as that.
+  const before = model.peakBeforeWindow;
+  const what = before >= 0 ? 'the highest in the window' : 'the peak';
   const go = el('vscode-button', {
-    text: `Go to the peak (step ${(peak + 1).toLocaleString('en-US')})`,
+    text: `Go to ${what} (step ${(peak + 1).toLocaleString('en-US')})`,
     attrs: { icon: 'flame' },
   });
   go.addEventListener('click', () => onGo(peak));
+  const bytes = count(model.timeline.series.appMemory[model.timeline.seriesIndex(peak)]!);
   container.append(
     el('p', {
-      text: `Peak of application memory: ${count(model.timeline.series.appMemory[model.timeline.seriesIndex(peak)]!)} B at step ${(peak + 1).toLocaleString('en-US')}.`,
+      text:
+        before >= 0
+          ? `The run's peak of application memory was at step ${(before + 1).toLocaleString('en-US')}, before the window the map keeps. The highest in the window: ${bytes} B at step ${(peak + 1).toLocaleString('en-US')}.`
+          : `Peak of application memory: ${bytes} B at step ${(peak + 1).toLocaleString('en-US')}.`,
     }),
     go,
   );

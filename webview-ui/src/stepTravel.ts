@@ -24,6 +24,8 @@ const NEAR_STEPS = 256;
 
 export class StepTravel {
   private model: RunModel | null = null;
+  /** The model's timeline the position refers to (a window's start replaces the model's timeline). */
+  private timeline: RunModel['timeline'] | null = null;
   /** The step asked for (-2: none in flight). */
   private target = -2;
   /** The step the time-travel heap was left at by this object's last heapAt call (-2: unknown). */
@@ -54,7 +56,7 @@ export class StepTravel {
    */
   ready(model: RunModel, step: number): boolean {
     if (step === model.length - 1) return true;
-    if (model !== this.model || this.target !== -2 || this.position < -1) return false;
+    if (model !== this.model || model.timeline !== this.timeline || this.target !== -2 || this.position < -1) return false;
     if (step === this.position) return true;
     if (step < this.position || step - this.position > NEAR_STEPS) return false;
     return snapshotBefore(model.timeline.snapshotInfo().steps, step) <= this.position;
@@ -62,8 +64,9 @@ export class StepTravel {
 
   /** Travels to `step` of `model` in short tasks; `arrived` is called when it is there. */
   request(model: RunModel, step: number): void {
-    if (model !== this.model) {
+    if (model !== this.model || model.timeline !== this.timeline) {
       this.model = model;
+      this.timeline = model.timeline;
       this.position = -2;
       this.stepsPerChunk = FIRST_CHUNK_STEPS;
     }
@@ -77,7 +80,9 @@ export class StepTravel {
 
   /** The time-travel heap was just moved to `step` by a direct heapAt call. */
   settledAt(model: RunModel, step: number): void {
+    if (model !== this.model || model.timeline !== this.timeline) this.position = -2;
     this.model = model;
+    this.timeline = model.timeline;
     this.target = -2;
     this.position = step === model.length - 1 ? this.position : step;
   }
@@ -92,6 +97,7 @@ export class StepTravel {
     this.target = -2;
     this.position = -2;
     this.model = null;
+    this.timeline = null;
   }
 
   /** Stops for good: no journey goes on, and the task channel is closed (it would keep Node's tests alive). */
@@ -111,6 +117,11 @@ export class StepTravel {
     this.scheduled = false;
     const model = this.model;
     if (!model || this.target === -2) return;
+    if (model.timeline !== this.timeline) {
+      // A window started: the heap is a new timeline's, wherever the old one stood.
+      this.timeline = model.timeline;
+      this.position = -2;
+    }
     // A live run's window may slide past the target while the journey goes on: its first heap is
     // then the nearest (and the only) one there is, so the journey ends rather than restore forever.
     const target = Math.max(model.firstStep - 1, Math.min(this.target, model.length - 1));
@@ -147,7 +158,7 @@ export class StepTravel {
     const snapshot = snapshotBefore(model.timeline.snapshotInfo().steps, target);
     const position = this.position;
     if (position >= snapshot && position <= target) return Math.min(target, position + this.stepsPerChunk);
-    return snapshot;
+    return Math.min(snapshot, target);
   }
 }
 

@@ -15,6 +15,10 @@ export function installTestHook(app: MemoryMapApp): void {
       return app.model?.length ?? 0;
     },
     /** The first step the timeline holds (0 unless it keeps only the run's last lmm.eventsKept steps). */
+    /** The step the timeline marks as the peak (the window's highest when the run's was before it). */
+    get peakStep() {
+      return app.model?.peakStep ?? -1;
+    },
     get firstStep() {
       return app.model?.firstStep ?? 0;
     },
@@ -72,6 +76,10 @@ export function installTestHook(app: MemoryMapApp): void {
     },
     get ingesting() {
       return app.ingest.busy;
+    },
+    /** Time travel is under way (the map keeps its last picture until it arrives). */
+    get travelling() {
+      return app.travel.busy;
     },
     /**
      * Moves to `s` as the timeline does when clicked: the map is drawn in a later frame, once time

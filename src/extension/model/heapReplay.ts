@@ -150,10 +150,9 @@ export class HeapReplay {
     this.batches.length = 0;
     this.snapshots.length = 0;
     this.snapshotSteps.length = 0;
-    if (this.pending !== null) {
-      this.pending.finish();
-      this.pending = null;
-    }
+    // Not finished (that would encode the whole heap): given up, and the heap no longer watched.
+    this.pending?.cancel();
+    this.pending = null;
     this.forgotten = true;
   }
 
@@ -227,7 +226,7 @@ export class HeapReplay {
     if (this.pending !== null) {
       if (this.steps >= this.nextSnapshotAt) this.finishSnapshot();
       else {
-        this.pending.advance(this.pendingPagesPerStep * Math.max(1, batch.count));
+        this.pending.advance(Math.ceil(this.pendingPagesPerStep * Math.max(1, batch.count)));
         if (this.pending.remaining === 0) this.finishSnapshot();
       }
     }
@@ -236,7 +235,7 @@ export class HeapReplay {
       this.pendingStep = this.steps - 1;
       this.nextSnapshotAt = this.steps + this.snapshotEvery;
       // Encoded within half an interval at an even pace: no batch pays for the whole heap.
-      this.pendingPagesPerStep = Math.ceil((2 * this.pending.remaining) / this.snapshotEvery);
+      this.pendingPagesPerStep = (2 * this.pending.remaining) / this.snapshotEvery;
     }
     const steps = this.snapshotSteps;
     while (steps.length >= 2 && this.steps - (steps[1]! + 1) >= this.eventsKept) {

@@ -7,6 +7,7 @@
 import { findPolicy } from '../../policies/policyRegistry';
 import { bytesText, percent } from '../../policies/reportFormat';
 import { CHART_CLASS_STYLES, policyChartLegendHtml, policyChartSvg } from './policyChartSvg';
+import { webviewPageStyles } from './pagePictureStyles';
 import { escapeHtml, pageRows, POLICY_COLOURS, policyPagesSvg } from './policyPagesSvg';
 import type { PolicyRunResult } from './policyRun';
 
@@ -74,7 +75,7 @@ export function policyCompareMarkdown(runs: readonly PolicyRunResult[]): string 
 
 function legendHtml(): string {
   const item = (colour: string, text: string) =>
-    `<span class="key"><svg width="12" height="12" aria-hidden="true"><rect width="12" height="12" fill="${colour}" stroke="#777"/></svg>${text}</span>`;
+    `<span class="key"><svg width="12" height="12" aria-hidden="true"><rect width="12" height="12" class="${colour.split(' ')[0]} b"/></svg>${text}</span>`;
   return `<p class="legend">${item(POLICY_COLOURS.header, 'header')}${item(POLICY_COLOURS.used, 'used payload (struct families in their own colours)')}${item(POLICY_COLOURS.free, 'free')}${item(POLICY_COLOURS.overhead, 'policy bookkeeping')}</p>`;
 }
 
@@ -127,7 +128,7 @@ export function policyCompareHtml(
 <html lang="en"><head><meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${escapeHtml(cspSource)} data:; style-src 'nonce-${nonce}'">
 <title>${escapeHtml(title)}</title>
-<style nonce="${nonce}">body{font-family:var(--vscode-font-family);color:var(--vscode-foreground);background:var(--vscode-editor-background);padding:0 1em}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid var(--vscode-panel-border);padding:.2em .6em;text-align:right}th[scope=row]{text-align:left;font-weight:normal}td.bad{color:var(--vscode-errorForeground);text-align:left}.maps{display:flex;gap:1em;flex-wrap:wrap}.maps>section{flex:1 1 480px;overflow:auto}h3{font-size:1em;font-weight:normal}svg{max-width:100%;height:auto}svg text{fill:var(--vscode-foreground)}.legend .key{margin-right:1em;white-space:nowrap}.legend svg{vertical-align:middle;margin-right:.3em}.note{opacity:.8}${CHART_CLASS_STYLES}</style>
+<style nonce="${nonce}">body{font-family:var(--vscode-font-family);color:var(--vscode-foreground);padding:0 1em}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid var(--vscode-panel-border);padding:.2em .6em;text-align:right}th[scope=row]{text-align:left;font-weight:normal}td.bad{color:var(--vscode-errorForeground);text-align:left}.maps{display:flex;gap:1em;flex-wrap:wrap}.maps>section{flex:1 1 480px;overflow:auto}h3{font-size:1em;font-weight:normal}svg{max-width:100%;height:auto}svg text{fill:var(--vscode-foreground)}.legend .key{margin-right:1em;white-space:nowrap}.legend svg{vertical-align:middle;margin-right:.3em}.note{opacity:.8}${CHART_CLASS_STYLES}${webviewPageStyles()}</style>
 </head><body>
 <h1>${escapeHtml(title)}</h1>
 <p>${model.ops} operations, replayed ${escapeHtml(each)} by the malloc-lab driver (payload pattern checked at every realloc and free), then timed without checks.</p>${options.note !== undefined ? `\n<p class="note">${escapeHtml(options.note)}</p>` : ''}

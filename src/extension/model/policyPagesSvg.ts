@@ -5,7 +5,7 @@
  * like neighbours so that a page of 512 small blocks stays a few hundred shapes, not thousands.
  */
 import type { PolicyMapping } from '../../policies/allocatorPolicy';
-import { STRUCT_PALETTE } from '../../protocol/structPalette';
+import { structClass } from './pagePictureStyles';
 
 const WIDTH = 640;
 const ROW = 16;
@@ -15,14 +15,17 @@ const TINY = 2;
 /** Rows with more shapes than this are drawn as one path per colour with one title for the row (compact HTML). */
 const DETAILED_ROW = 64;
 
+/**
+ * The colour class of each kind of bytes (pagePictureStyles.ts gives the page's theme colours):
+ * headers as page headers, the policy's bookkeeping as meta data, payload without a struct as the
+ * first struct colour, free blocks as free (outlined: their fill is nearly the background).
+ */
 export const POLICY_COLOURS = {
-  header: '#8a8a8a',
-  used: '#3b7dd8',
-  free: '#d8d8d8',
-  overhead: '#5a5a5a',
+  header: 'ph',
+  used: 's0',
+  free: 'fr b',
+  overhead: 'md',
 } as const;
-/** Structs take the Memory Map's colours (in the order they appear here). */
-const FAMILY_PALETTE = STRUCT_PALETTE;
 
 type SegmentKind = keyof typeof POLICY_COLOURS;
 
@@ -60,7 +63,8 @@ export function policyPagesSvg(mappings: readonly PolicyMapping[], pageSize: num
     if (family === null) return POLICY_COLOURS.used;
     let colour = familyColour.get(family);
     if (colour === undefined) {
-      colour = FAMILY_PALETTE[familyColour.size % FAMILY_PALETTE.length]!;
+      // Structs take the Memory Map's colours, in the order they appear here.
+      colour = structClass(familyColour.size);
       familyColour.set(family, colour);
     }
     return colour;
@@ -156,7 +160,7 @@ function detailedRow(list: Rect[]): string {
   return list
     .map(
       (r) =>
-        `<rect x="${(LABEL + r.x0).toFixed(2)}" y="${r.row * ROW}" width="${Math.max(0.5, r.x1 - r.x0).toFixed(2)}" height="${BAR}" fill="${r.fill}"><title>${escapeHtml(rectTitle(r))}</title></rect>`,
+        `<rect x="${(LABEL + r.x0).toFixed(2)}" y="${r.row * ROW}" width="${Math.max(0.5, r.x1 - r.x0).toFixed(2)}" height="${BAR}" class="${r.fill}"><title>${escapeHtml(rectTitle(r))}</title></rect>`,
     )
     .join('');
 }
@@ -178,6 +182,6 @@ function denseRow(row: number, list: Rect[], scale: number): string {
   const title = [...counts]
     .map(([kind, c]) => `${c.blocks} ${kind === 'header' ? 'headers' : `${kind} blocks`} (${c.bytes} B)`)
     .join(', ');
-  const body = [...paths].map(([fill, d]) => `<path fill="${fill}" d="${d.join('')}"/>`).join('');
+  const body = [...paths].map(([fill, d]) => `<path class="${fill}" d="${d.join('')}"/>`).join('');
   return `<g><title>${escapeHtml(title)}</title>${body}</g>`;
 }

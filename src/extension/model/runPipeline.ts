@@ -15,6 +15,13 @@ export interface RunPipelineOptions {
   sliceMs: number;
   /** `onProgress` is called at most this often, and at most this long after work was taken in. */
   progressMs: number;
+  /**
+   * After a slice that used its whole `sliceMs` (the queue keeps it busy), the pipeline rests this
+   * long before the next one (default 0: the next turn of the event loop). The host then works
+   * at most sliceMs / (sliceMs + restMs) of the time on a run, and the harness waits meanwhile:
+   * on a machine with two cores, the window (the editor, the status bar) gets a core's share too.
+   */
+  restMs?: number;
   onProgress: () => void;
   /** Clock and scheduler, replaceable in tests. */
   now?: () => number;
@@ -89,6 +96,13 @@ export class RunPipeline {
     this.unreported = false;
   }
 
+  /** The next slice after `restMs` (the slice just run was a full one). */
+  private rest(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    startTimer(() => this.runSlice(), this.options.restMs!);
+  }
+
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
@@ -117,8 +131,9 @@ export class RunPipeline {
       this.head = 0;
     }
     this.report(end);
-    if (this.pending > 0) this.schedule();
-    else this.settleIdle();
+    if (this.pending === 0) this.settleIdle();
+    else if ((this.options.restMs ?? 0) > 0 && end - start >= this.options.sliceMs) this.rest();
+    else this.schedule();
   }
 
   private report(now: number): void {

@@ -1,5 +1,5 @@
 // Runs at speed: on a harness that allocates in a tight endless loop, the status bar changes at
-// least every 1.5 s, Check Leaks Now shows its check in the Leaks view within 2 s, Stop Run takes
+// least every 1.5 s, Check Leaks Now shows its check in the Leaks view within 1.5 s, Stop Run takes
 // effect within 1 s, and the Leaks view then says no leak check ran (never "no leaks"); a run of another
 // harness leaves the first harness's diagnostics in place, marked with the time of its run.
 import assert from 'node:assert/strict';
@@ -86,7 +86,7 @@ describe('LMM Studio in VS Code: live runs at speed', function () {
     }
   });
 
-  it('shows Check Leaks Now’s check in the Leaks view within 2 s while a tight allocation loop runs', async () => {
+  it('shows Check Leaks Now’s check in the Leaks view within 1.5 s while a tight allocation loop runs', async () => {
     const run = await startTightLoop(200_000);
     try {
       await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -101,7 +101,7 @@ describe('LMM Studio in VS Code: live runs at speed', function () {
         10_000,
       );
       const took = Date.now() - asked;
-      assert.ok(took <= 2000, `Check Leaks Now took ${took} ms to show "${heading}"`);
+      assert.ok(took <= 1500, `Check Leaks Now took ${took} ms to show "${heading}"`);
       assert.equal(api.currentRun()?.status, 'running', 'the check came while the loop goes on');
       const step = /^leak check at step ([\d,]+)/.exec(heading)![1]!;
       await waitFor('the status bar to name the check’s step', () =>

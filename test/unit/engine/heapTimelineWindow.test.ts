@@ -38,6 +38,18 @@ function batchesFrom(batches: HeapOpBatch[], from: number): HeapOpBatch[] {
   return out;
 }
 
+/** The pages the replay's kernel watches for a snapshot being taken (null: none). */
+function watchOf(replay: HeapReplay): unknown {
+  return (replay.heap.kernel as unknown as { watched: unknown }).watched;
+}
+
+/** What the webview does with a batch the host sent: append it, snapshot where the host did, begin where the host's window does. */
+function follow(window: HeapTimeline, host: HeapReplay, batch: HeapOpBatch): void {
+  window.append(batch);
+  if (host.snapshotAfter(batch.firstStep + batch.count - 1)) window.snapshotNow();
+  window.slideTo(host.windowStart);
+}
+
 /** The heap after step `step` of a straight replay of `batches` (every page byte as the program left it). */
 function straight(batches: HeapOpBatch[]): HeapTimeline {
   const timeline = new HeapTimeline(4096, { snapshotEvery: 50 });
@@ -99,18 +111,20 @@ describe('heap timeline: a window of the last steps of a run', () => {
     for (let step = first - 1; step < images.length; step++) assert.equal(heapImage(window.heapAt(step)), images[step]);
   });
 
-  for (const keepSteps of [1, 40, 200]) {
-    it(`slides as steps arrive (keepSteps ${keepSteps}): about the last ${keepSteps} steps, each the run's heap`, () => {
-      const window = new HeapTimeline(4096, { keepSteps });
+  for (const eventsKept of [1, 40, 200]) {
+    it(`slides with the host's window as steps arrive (eventsKept ${eventsKept}): each kept step the run's heap`, () => {
+      const host = new HeapReplay({ pageSize: 4096, eventsKept });
+      const window = new HeapTimeline(4096);
       let most = 0;
       for (const batch of batches) {
-        window.append(batch);
+        host.apply(batch);
+        follow(window, host, batch);
         most = Math.max(most, window.keptSteps);
-        assert.ok(window.keptSteps >= Math.min(keepSteps, window.length), 'never fewer than keepSteps');
+        assert.equal(window.firstStep, host.windowStart);
       }
-      const every = Math.max(1, Math.ceil(keepSteps / 4));
+      const every = Math.max(1, Math.ceil(eventsKept / 4));
       const longestBatch = Math.max(...batches.map((b) => b.count));
-      assert.ok(most < keepSteps + every + longestBatch, `at most ${most} steps held`);
+      assert.ok(most < eventsKept + every + 2 * longestBatch, `at most ${most} steps held`);
       assert.ok(window.firstStep > 0);
       assert.equal(window.length, images.length);
       for (let step = window.firstStep - 1; step < images.length; step++) {
@@ -133,7 +147,8 @@ describe('heap timeline: a window of the last steps of a run', () => {
     const recorder = new HeapOpRecorder(64);
     const family = heap.register('node_t', 24);
     recorder.record(HeapOpKind.Register, 24, 0, family, 0, 'node_t');
-    const window = new HeapTimeline(4096, { keepSteps: 500 });
+    const host = new HeapReplay({ pageSize: 4096, eventsKept: 500 });
+    const window = new HeapTimeline(4096);
     const random = prng(11);
     const live: number[] = [];
     let most = { columns: 0, snapshots: 0, writes: 0 };
@@ -150,7 +165,11 @@ describe('heap timeline: a window of the last steps of a run', () => {
         const [address] = live.splice(random(live.length), 1);
         recorder.record(HeapOpKind.Free, address!, 0, heap.xfree(address!) ? 1 : 0, 0);
       } else recorder.record(HeapOpKind.Mark, step, 0, 0, 0);
-      if (step % 64 === 0) window.append(recorder.flush()!);
+      if (step % 64 === 0) {
+        const batch = recorder.flush()!;
+        host.apply(batch);
+        follow(window, host, batch);
+      }
       const info = window.snapshotInfo();
       most = {
         columns: Math.max(most.columns, info.columns),
@@ -158,7 +177,9 @@ describe('heap timeline: a window of the last steps of a run', () => {
         writes: Math.max(most.writes, info.writes),
       };
     }
-    window.append(recorder.flush()!);
+    const last = recorder.flush()!;
+    host.apply(last);
+    follow(window, host, last);
     assert.ok(window.firstStep > 59_000, `the window moved on (at ${window.firstStep})`);
     assert.ok(most.columns <= 4096, `columns for ${most.columns} steps`);
     assert.ok(most.snapshots <= 8, `${most.snapshots} snapshots`);
@@ -221,11 +242,20 @@ describe('host replay: the window it keeps for the Memory Map', () => {
 
   it('an older run gives back its operations and snapshots', () => {
     const replay = new HeapReplay({ pageSize: 4096, eventsKept: 100 });
-    for (const batch of batches) replay.apply(batch);
+    let applied = 0;
+    for (const batch of batches) {
+      replay.apply(batch);
+      applied++;
+      if (applied > batches.length / 2 && watchOf(replay) !== null) break;
+    }
+    assert.notEqual(watchOf(replay), null, 'a snapshot is being taken');
     replay.forgetOperations();
     assert.deepEqual([replay.batches.length, replay.snapshotCount, replay.keptSteps], [0, 0, 0]);
+    assert.equal(watchOf(replay), null, 'the snapshot being taken is given up: the heap is no longer watched');
     assert.equal(replay.truncated, true);
-    assert.equal(heapImage(replay.heap), images[images.length - 1], 'its heap stays for the trees');
+    for (const batch of batches.slice(applied)) replay.apply(batch);
+    assert.equal(heapImage(replay.heap), images[images.length - 1], 'its heap goes on as the run’s (for the trees)');
+    assert.equal(replay.batches.length, 0, 'keeping nothing');
   });
 });
 

@@ -113,6 +113,40 @@ describe('run pipeline (the host side of a harness run, in slices)', () => {
     assert.ok(drained);
   });
 
+  it('rests restMs after each full slice, so a queue that keeps it busy gets at most its share of the time', async () => {
+    const slices: { start: number; end: number }[] = [];
+    let sliceOpen: { start: number; end: number } | undefined;
+    const pipeline = new RunPipeline({ sliceMs: 10, progressMs: 1000, onProgress: () => undefined, restMs: 30 });
+    const busy = (ms: number) => {
+      const until = performance.now() + ms;
+      while (performance.now() < until);
+    };
+    const started = performance.now();
+    let lastEnd = 0;
+    const items: Promise<void>[] = [];
+    for (let i = 0; i < 40; i++) {
+      items.push(
+        pipeline.push(() => {
+          const now = performance.now();
+          // A gap of more than 5 ms since the last item ended starts a new slice.
+          if (!sliceOpen || now - lastEnd > 5) slices.push((sliceOpen = { start: now, end: now }));
+          busy(4);
+          lastEnd = sliceOpen.end = performance.now();
+        }),
+      );
+    }
+    await Promise.all(items);
+    pipeline.dispose();
+    const took = performance.now() - started;
+    assert.ok(slices.length >= 8, `${slices.length} slices`);
+    for (let i = 1; i < slices.length; i++) {
+      const rest = slices[i]!.start - slices[i - 1]!.end;
+      assert.ok(rest >= 25, `a rest of ${rest.toFixed(1)} ms between slices ${i - 1} and ${i}`);
+    }
+    // 160 ms of work at most a quarter of the time: well over 400 ms in all.
+    assert.ok(took >= 400, `${took.toFixed(0)} ms for 160 ms of work`);
+  });
+
   it('tells progress at most once per interval, and the last work within one interval, on real timers', async () => {
     const calls: number[] = [];
     const pipeline = new RunPipeline({ sliceMs: 5, progressMs: 60, onProgress: () => calls.push(Date.now()) });

@@ -9,21 +9,14 @@ import { LmmHeap } from '../../../src/engine/lmmHeap';
 import { structClass } from '../../../src/extension/model/pagePictureStyles';
 import { mapLegendHtml, pagesSvg } from '../../../src/extension/model/reportExport';
 import { contrastRatio, EDITOR_BACKGROUND, GRAPHICS_CONTRAST, THEME_KINDS } from '../../../src/protocol/chartPalette';
-import {
-  PEAK_COLOUR,
-  STRUCT_PALETTE,
-  STRUCT_THEME_PALETTE,
-  structPaletteColour,
-  structPaletteCss,
-} from '../../../src/protocol/structPalette';
+import { PEAK_COLOUR, STRUCT_THEME_PALETTE, structPaletteCss } from '../../../src/protocol/structPalette';
 
 describe('struct palette', () => {
   const css = readFileSync(resolve(__dirname, '../../../webview-ui/memoryMap.css'), 'utf8');
   const squeeze = (text: string) => text.replace(/\s+/g, ' ').trim();
 
-  it('the Memory Map declares the palette’s rules as structPaletteCss writes them, and the pictures take its dark values', () => {
+  it('the Memory Map declares the palette’s rules as structPaletteCss writes them', () => {
     assert.ok(squeeze(css).includes(squeeze(structPaletteCss())), 'memoryMap.css holds structPaletteCss()');
-    STRUCT_PALETTE.forEach((colour, i) => assert.equal(colour, STRUCT_THEME_PALETTE[i]!.fallback.dark));
     // No other rule declares a struct colour or the peak's (one place to change them).
     const declarations = [...css.matchAll(/--lmm-(struct-\d+|peak):/g)].length;
     assert.equal(declarations, THEME_KINDS.length * (STRUCT_THEME_PALETTE.length + 1));
@@ -57,7 +50,7 @@ describe('struct palette', () => {
     const legend = mapLegendHtml(heap);
     ids.forEach((id, i) => {
       const colourClass = structClass(id);
-      assert.equal(colourClass, `s${id % STRUCT_PALETTE.length}`);
+      assert.equal(colourClass, `s${id % STRUCT_THEME_PALETTE.length}`);
       const escaped = names[i]!.replace(/</g, '&lt;').replace(/>/g, '&gt;');
       assert.ok(svg.includes(`class="${colourClass} b"><title>${escaped} +`), `${names[i]} drawn in ${colourClass}`);
       assert.match(
@@ -71,8 +64,7 @@ describe('struct palette', () => {
     assert.match(legend, /page header.*meta data.*free.*soft fragment/);
   });
 
-  it('an override by name wins; ids past the palette wrap around', () => {
-    assert.equal(structPaletteColour(9, 'x_t', { x_t: '#ff0000' }), '#ff0000');
-    assert.equal(structPaletteColour(9, 'y_t', { x_t: '#ff0000' }), STRUCT_PALETTE[9 % STRUCT_PALETTE.length]);
+  it('ids past the palette wrap around', () => {
+    assert.equal(structClass(STRUCT_THEME_PALETTE.length + 2), 's2');
   });
 });

@@ -162,6 +162,18 @@ describe('time travel in short tasks (StepTravel)', function () {
     assert.ok(!travel.ready(makeRun(1000), snapshots[2]! - 10));
   });
 
+  it('a new timeline under the same run (a window started) is never taken as where the heap is', async () => {
+    const model = makeRun(STEPS);
+    const arrivals: number[] = [];
+    const travel = newTravel(arrivals);
+    await travelTo(travel, model, 33_333, arrivals);
+    assert.ok(travel.ready(model, 33_333));
+    model.timeline = makeRun(STEPS).timeline;
+    assert.ok(!travel.ready(model, 33_333), 'the new timeline has not been there');
+    assert.equal(await travelTo(travel, model, 33_400, arrivals), 33_400);
+    assert.equal(fingerprint(model.heapAt(33_400)), fingerprint(reference.heapAt(33_400)));
+  });
+
   it('a cancelled journey never arrives', async () => {
     const model = makeRun(STEPS);
     const arrivals: number[] = [];
