@@ -197,6 +197,32 @@ describe('time travel in short tasks (StepTravel)', function () {
     assert.equal(fingerprint(model.heapAt(snapshots[3]! + 20)), fingerprint(reference.heapAt(snapshots[3]! + 20)));
   });
 
+  it('from just behind a snapshot (heapAt replays rather than restores) goes a chunk of steps per call too', async () => {
+    const model = makeRun(STEPS);
+    const snapshot = model.timeline.snapshotInfo().steps[2]!;
+    const pages = model.heapAt(snapshot).kernel.saveState().slots.length;
+    // heapAt weighs a restore as one step per page: from closer behind than that it replays.
+    const gap = Math.min(90, pages - 5);
+    assert.ok(gap > 50, `the heap has enough pages (${pages})`);
+    const arrivals: number[] = [];
+    const travel = new StepTravel((step) => arrivals.push(step), 20);
+    travels.push(travel);
+    model.heapAt(snapshot - gap);
+    travel.settledAt(model, snapshot - gap);
+    const log: string[] = [];
+    spyOnSlices(model, 1000, log);
+    assert.equal(await travelTo(travel, model, snapshot + 5, arrivals), snapshot + 5);
+    const calls = log.filter((entry) => entry.startsWith('heapAt')).map((entry) => Number(entry.split(' ')[1]));
+    assert.ok(!log.some((entry) => /^slice \d+ \d+$/.test(entry)), `no restore: ${log.join(', ')}`);
+    let from = snapshot - gap;
+    for (const step of calls) {
+      assert.ok(step > from && step - from <= 20, `no call replays more than 20 steps: ${calls.join(', ')}`);
+      from = step;
+    }
+    assert.equal(from, snapshot + 5);
+    assert.equal(fingerprint(model.heapAt(snapshot + 5)), fingerprint(reference.heapAt(snapshot + 5)));
+  });
+
   it('the latest request wins: an earlier target is never arrived at, even one asked mid-journey', async () => {
     const model = makeRun(STEPS);
     const arrivals: number[] = [];
