@@ -169,6 +169,24 @@ describe('Memory Map webview: a run longer than lmm.eventsKept (headless Chromiu
         `The run's peak of application memory was at step ${n(peakEvent + 1)}, before the window the map keeps\\. The highest in the window: [\\d,]+ B at step [\\d,]+\\.`,
       ),
     );
+    // The timeline's peak marker is the window's highest step, and its tooltip says so.
+    const marked = await hookValue<number>(host, 'peakStep');
+    const length = await hookValue<number>(host, 'length');
+    assert.ok(marked >= first, `the marker (step ${marked + 1}) is in the window`);
+    const track = host.page.locator('.timeline-track');
+    const trackBox = (await track.boundingBox())!;
+    await host.page.mouse.move(
+      trackBox.x + ((marked - first + 0.5) / (length - first)) * trackBox.width,
+      trackBox.y + trackBox.height / 2,
+    );
+    const tooltip = (await track.getAttribute('title')) ?? '';
+    assert.match(
+      tooltip,
+      new RegExp(
+        `Highest in the window \\(the run’s peak was before it\\): [\\d,]+ B of application memory at step ${n(marked + 1)}`,
+      ),
+    );
+    assert.doesNotMatch(tooltip, /^Peak:/m);
     assertNoProblems(host);
   });
 

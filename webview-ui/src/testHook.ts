@@ -15,6 +15,10 @@ export function installTestHook(app: MemoryMapApp): void {
       return app.model?.length ?? 0;
     },
     /** The first step the timeline holds (0 unless it keeps only the run's last lmm.eventsKept steps). */
+    /** The step the timeline marks as the peak (the window's highest when the run's was before it). */
+    get peakStep() {
+      return app.model?.peakStep ?? -1;
+    },
     get firstStep() {
       return app.model?.firstStep ?? 0;
     },

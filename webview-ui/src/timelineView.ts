@@ -212,8 +212,10 @@ export class TimelineView {
       const lines: string[] = [];
       if (model.peakStep >= 0 && near(model.peakStep)) {
         const bytes = model.timeline.series.appMemory[model.timeline.seriesIndex(model.peakStep)] ?? 0;
+        // When the run's peak was before the window, this is only the window's highest step.
+        const what = model.peakBeforeWindow >= 0 ? 'Highest in the window (the run’s peak was before it)' : 'Peak';
         lines.push(
-          `Peak: ${bytes.toLocaleString('en-US')} B of application memory at step ${(model.peakStep + 1).toLocaleString('en-US')}`,
+          `${what}: ${bytes.toLocaleString('en-US')} B of application memory at step ${(model.peakStep + 1).toLocaleString('en-US')}`,
         );
       }
       for (const check of model.leakChecks) {
