@@ -188,7 +188,7 @@ async function main(): Promise<void> {
     `scrub to a random step (to the next frame): median ${scrub.median.toFixed(1)} ms, p90 ${scrub.p90.toFixed(1)} ms, max ${scrub.max.toFixed(1)} ms`,
   );
   console.log(
-    `  of which time travel (HeapTimeline.heapAt in ${scrub.chunksMedian} calls, median): median ${scrub.travelMedian.toFixed(1)} ms, max ${scrub.travelMax.toFixed(1)} ms, longest call ${scrub.longestChunk.toFixed(1)} ms; the frame's layout + drawing: median ${scrub.renderMedian.toFixed(1)} ms, max ${scrub.renderMax.toFixed(1)} ms`,
+    `  of which time travel (${scrub.chunksMedian} calls of HeapTimeline.restoreSlice or heapAt, median): median ${scrub.travelMedian.toFixed(1)} ms, max ${scrub.travelMax.toFixed(1)} ms, longest call ${scrub.longestChunk.toFixed(1)} ms; the frame's layout + drawing: median ${scrub.renderMedian.toFixed(1)} ms, max ${scrub.renderMax.toFixed(1)} ms`,
   );
   console.log(
     `step one forward: median ${scrub.stepMedian.toFixed(1)} ms, max ${scrub.stepMax.toFixed(1)} ms; long tasks while scrubbing: ${scrub.longTasks} (longest ${scrub.longest.toFixed(0)} ms)`,

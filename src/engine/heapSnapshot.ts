@@ -78,13 +78,40 @@ export class HeapSnapshot {
    * skipped.
    */
   restoreInto(heap: LmmHeap, unchanged?: Uint8Array): void {
+    this.restoreStateInto(heap);
+    this.restorePagesInto(heap, 0, Infinity, unchanged);
+  }
+
+  /**
+   * The first half of `restoreInto`: the bookkeeping, and the pages mapped as the snapshot's, with
+   * their bytes still whatever they were. The heap is not this snapshot's heap until
+   * `restorePagesInto` has gone through every page: read nothing from it before.
+   */
+  restoreStateInto(heap: LmmHeap): void {
     heap.restoreState(this.state);
+  }
+
+  /** Pages `restorePagesInto` goes through (the slots the snapshot maps). */
+  get pageCount(): number {
+    return this.state.kernel.slots.length;
+  }
+
+  /**
+   * The second half of `restoreInto`, resumable: writes back the bytes of the pages from index
+   * `from` on (in `slots` order) until `maxPages` pages were written, skipping the `unchanged`
+   * ones (they cost no write and count for nothing). Returns the index to go on from
+   * (`pageCount` once all are done) and, in `written`, how many pages this call wrote.
+   */
+  restorePagesInto(heap: LmmHeap, from: number, maxPages: number, unchanged?: Uint8Array): { next: number; written: number } {
     const kernel = heap.kernel;
     const pageWords = kernel.pageSize >>> 2;
     const slots = this.state.kernel.slots;
     const words = this.words;
-    for (let i = 0; i < slots.length; i++) {
+    let written = 0;
+    let i = from;
+    for (; i < slots.length && written < maxPages; i++) {
       if (unchanged !== undefined && unchanged[slots[i]!] === 1) continue;
+      written++;
       const page = kernel.wordsOfSlot(slots[i]!);
       page.fill(0);
       let p = this.pageStart[i]!;
@@ -97,6 +124,9 @@ export class HeapSnapshot {
         }
       }
     }
+    // Skipped pages after the last one written need no other call.
+    if (unchanged !== undefined) while (i < slots.length && unchanged[slots[i]!] === 1) i++;
+    return { next: i, written };
   }
 }
 

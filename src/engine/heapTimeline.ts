@@ -7,7 +7,9 @@
  * a fifth of the pages' bytes, plus the bookkeeping arrays), taken a few pages per step so no
  * append pays for the whole heap at once. `heapAt(step)` restores the nearest snapshot before the
  * step in place into one scratch heap (no allocation per page) and replays the rest, or keeps
- * replaying from where the last call left it when that is closer.
+ * replaying from where the last call left it when that is closer. A caller that must keep each
+ * task short restores the snapshot a few pages at a time first (`restoreSlice`); the heap is at
+ * no step until the last page is written, and heapAt finishes (or starts over) such a restore.
  *
  * Snapshots are bounded by a byte budget. Over it, the snapshot whose removal leaves the
  * smallest gap goes (never the first or the newest), and new snapshots come at the run's average
@@ -134,6 +136,8 @@ export class HeapTimeline {
   /** The snapshot the scratch heap was last restored from, and its slots untouched since. */
   private restored: HeapSnapshot | null = null;
   private untouched = new Uint8Array(0);
+  /** A restore into the scratch heap under way (restoreSlice): its snapshot, the next page, the pages to skip. */
+  private partial: { snapshot: HeapSnapshot; next: number; unchanged: Uint8Array | undefined } | null = null;
   /** Stages of prepareTimeTravel done, and the length they were done at. */
   private preparedStages = 0;
   private preparedLength = -1;
@@ -284,6 +288,8 @@ export class HeapTimeline {
     for (let i = 0; i < keep; i++) {
       this.snapshotBytes -= this.snapshots[i]!.byteLength;
       if (this.restored === this.snapshots[i]) this.restored = null;
+      // The half-restored heap is at no step (the cursor is −2): the next heapAt restores in full.
+      if (this.partial?.snapshot === this.snapshots[i]) this.partial = null;
     }
     this.snapshots.splice(0, keep);
     steps.splice(0, keep);
@@ -436,58 +442,25 @@ export class HeapTimeline {
 
   /**
    * The heap as it was after `step` (−1: before the first step). The returned heap belongs to
-   * the timeline and is valid until the next call; read it, don't change it.
+   * the timeline and is valid until the next call (of this or `restoreSlice`); read it, don't
+   * change it.
    */
   heapAt(step: number): LmmHeap {
-    if (!Number.isInteger(step) || step < this.firstStep - 1 || step >= this.length) {
-      throw new RangeError(`step ${step} is outside the timeline (${this.firstStep - 1} … ${this.length - 1})`);
-    }
+    this.checkStep(step);
     if (step === this.length - 1) return this.live;
-    // The snapshot being taken is needed: finish it (which may drop another) first.
-    if (this.pending !== null && this.pendingStep <= step) this.finishSnapshot();
-    const snapshotIndex = this.snapshotIndexAt(step);
-    const snapshotStep = this.snapshotSteps[snapshotIndex]!;
     const heap = this.scratchHeap();
-    let from: number;
-    const snapshot = this.snapshots[snapshotIndex]!;
-    // From the cursor when it is no further back than the snapshot plus the restore's cost (a
-    // page restored costs about what a step replayed does): dragging forward across a snapshot
-    // keeps replaying instead of restoring.
-    const restoreCost = snapshot.mappedBytes / this.pageSize;
-    let write: number;
-    if (
-      this.cursorStep <= step &&
-      this.cursorStep >= this.firstStep - 1 &&
-      step - this.cursorStep <= step - snapshotStep + restoreCost
-    ) {
-      from = this.cursorStep + 1;
-      write = this.firstWriteFrom(from);
-    } else {
-      this.cursorStep = -2; // in case a replay below throws
-      // Pages the scratch heap has not touched since it was restored from this same snapshot
-      // still hold it: dragging back within an interval re-decodes only what replays changed.
-      const kernel = heap.kernel;
-      kernel.unwatch();
-      const unchanged = this.restored === snapshot ? this.untouched : undefined;
-      this.restored = null; // until the restore is complete
-      snapshot.restoreInto(heap, unchanged);
-      this.restored = snapshot;
-      const slots = snapshot.slots;
-      const untouched = new Uint8Array(slots.length > 0 ? slots[slots.length - 1]! + 1 : 0);
-      for (let i = 0; i < slots.length; i++) untouched[slots[i]!] = 1;
-      // Free-list heads are written through views the queues keep, unseen by the watch.
-      for (const page of heap.registryPages) untouched[kernel.slotOf(page)] = 0;
-      this.untouched = untouched;
-      kernel.watch(untouched, NOTHING);
-      from = snapshotStep + 1;
-      // A snapshot a window began with may lack the writes made after its step's operation
-      // (they came with the next batch); applying them again is harmless for the others.
-      write = this.firstWriteFrom(snapshotStep);
-      while (write < this.writeCount && this.writeStep[write] === snapshotStep) {
-        writeBytesAt(heap, this.writeAddress[write]!, this.writeBytes, this.writeStart[write]!, this.writeLength[write]!);
-        write++;
-      }
+    const snapshotIndex = this.restoreNeeded(step);
+    if (snapshotIndex >= 0) {
+      const snapshot = this.snapshots[snapshotIndex]!;
+      // A restore begun by restoreSlice is finished if it is this snapshot's, else started over.
+      if (this.partial === null || this.partial.snapshot !== snapshot) this.beginRestore(snapshot);
+      this.continueRestore(Infinity);
+      this.completeRestore(snapshotIndex);
     }
+    // The cursor is where the heap is: the snapshot's step after a restore.
+    const from = this.cursorStep + 1;
+    let write = this.firstWriteFrom(from);
+    this.cursorStep = -2; // in case a replay below throws
     const origin = this.origin;
     for (let s = from; s <= step; s++) {
       this.apply(heap, this.kind[s - origin]! as HeapOpKind, this.argA[s - origin]!, this.argB[s - origin]!);
@@ -498,6 +471,101 @@ export class HeapTimeline {
     }
     this.cursorStep = step;
     return heap;
+  }
+
+  /**
+   * Does a bounded part of the snapshot restore `heapAt(step)` would do, so that a caller can cut
+   * time travel into short tasks: writes back at most `maxPages` pages (at least 1) of the snapshot
+   * heapAt(step) would restore, and returns how many it wrote; −1 when heapAt(step) has no restore
+   * left to do (it only replays from where the heap is). Once every page is written the restore is
+   * complete, and heapAt(step) replays from the snapshot. Until then the heap is between two
+   * states, and no step is read from it: heapAt finishes the restore when it needs this snapshot,
+   * and starts over from another one when not.
+   */
+  restoreSlice(step: number, maxPages: number): number {
+    this.checkStep(step);
+    if (!(maxPages >= 1)) throw new RangeError(`a restore slice of ${maxPages} pages writes nothing`);
+    if (step === this.length - 1) return -1;
+    this.scratchHeap();
+    const snapshotIndex = this.restoreNeeded(step);
+    if (snapshotIndex < 0) return -1;
+    const snapshot = this.snapshots[snapshotIndex]!;
+    if (this.partial === null || this.partial.snapshot !== snapshot) this.beginRestore(snapshot);
+    const written = this.continueRestore(maxPages);
+    if (this.partial!.next === snapshot.pageCount) this.completeRestore(snapshotIndex);
+    return written;
+  }
+
+  private checkStep(step: number): void {
+    if (!Number.isInteger(step) || step < this.firstStep - 1 || step >= this.length) {
+      throw new RangeError(`step ${step} is outside the timeline (${this.firstStep - 1} … ${this.length - 1})`);
+    }
+  }
+
+  /**
+   * The index of the snapshot heapAt(step) restores, or −1 when it goes on from the heap's step.
+   * Finishes the snapshot being taken when it is needed (which may drop another).
+   */
+  private restoreNeeded(step: number): number {
+    if (this.pending !== null && this.pendingStep <= step) this.finishSnapshot();
+    const snapshotIndex = this.snapshotIndexAt(step);
+    const snapshotStep = this.snapshotSteps[snapshotIndex]!;
+    // From the cursor when it is no further back than the snapshot plus the restore's cost (a
+    // page restored costs about what a step replayed does): dragging forward across a snapshot
+    // keeps replaying instead of restoring.
+    const restoreCost = this.snapshots[snapshotIndex]!.mappedBytes / this.pageSize;
+    const cursor = this.cursorStep;
+    if (cursor <= step && cursor >= this.firstStep - 1 && step - cursor <= step - snapshotStep + restoreCost) return -1;
+    return snapshotIndex;
+  }
+
+  /** Puts the snapshot's bookkeeping into the scratch heap; its pages are written by continueRestore. */
+  private beginRestore(snapshot: HeapSnapshot): void {
+    const heap = this.scratch!;
+    // The heap is at no step until the restore is complete.
+    this.cursorStep = -2;
+    heap.kernel.unwatch();
+    // Pages the scratch heap has not touched since it was restored from this same snapshot
+    // still hold it: dragging back within an interval re-decodes only what replays changed. (A
+    // restore interrupted by another one leaves `restored` null: every page is written again.)
+    const unchanged = this.restored === snapshot ? this.untouched : undefined;
+    this.restored = null;
+    this.partial = null; // in case the line below throws
+    snapshot.restoreStateInto(heap);
+    this.partial = { snapshot, next: 0, unchanged };
+  }
+
+  /** Writes back up to `maxPages` more pages of the restore under way; returns how many. */
+  private continueRestore(maxPages: number): number {
+    const partial = this.partial!;
+    const { next, written } = partial.snapshot.restorePagesInto(this.scratch!, partial.next, maxPages, partial.unchanged);
+    partial.next = next;
+    return written;
+  }
+
+  /** The restore's pages are all written: the scratch heap is the snapshot's step, watched from now on. */
+  private completeRestore(snapshotIndex: number): void {
+    const snapshot = this.partial!.snapshot;
+    this.partial = null;
+    const heap = this.scratch!;
+    const kernel = heap.kernel;
+    this.restored = snapshot;
+    const slots = snapshot.slots;
+    const untouched = new Uint8Array(slots.length > 0 ? slots[slots.length - 1]! + 1 : 0);
+    for (let i = 0; i < slots.length; i++) untouched[slots[i]!] = 1;
+    // Free-list heads are written through views the queues keep, unseen by the watch.
+    for (const page of heap.registryPages) untouched[kernel.slotOf(page)] = 0;
+    this.untouched = untouched;
+    kernel.watch(untouched, NOTHING);
+    const snapshotStep = this.snapshotSteps[snapshotIndex]!;
+    // A snapshot a window began with may lack the writes made after its step's operation
+    // (they came with the next batch); applying them again is harmless for the others.
+    let write = this.firstWriteFrom(snapshotStep);
+    while (write < this.writeCount && this.writeStep[write] === snapshotStep) {
+      writeBytesAt(heap, this.writeAddress[write]!, this.writeBytes, this.writeStart[write]!, this.writeLength[write]!);
+      write++;
+    }
+    this.cursorStep = snapshotStep;
   }
 
   /**
@@ -659,6 +727,7 @@ export class HeapTimeline {
     }
     this.snapshotBytes -= this.snapshots[best]!.byteLength;
     if (this.restored === this.snapshots[best]) this.restored = null;
+    if (this.partial?.snapshot === this.snapshots[best]) this.partial = null;
     this.snapshots.splice(best, 1);
     steps.splice(best, 1);
   }

@@ -8,6 +8,11 @@
  * call, and the browser paints and handles input between them. A newer request (the pointer moved
  * on) takes over at the next task: the latest step wins and stale work is dropped.
  *
+ * The restore itself writes back every page of the snapshot (13,000 pages of a big run take
+ * 20–90 ms at once), so it is cut too: a few hundred to a few thousand pages per task
+ * (`HeapTimeline.restoreSlice`, the count adapting to the speed measured), then the call at the
+ * snapshot's step, which only finishes the bookkeeping.
+ *
  * Correctness never depends on this object's idea of where the heap is: heapAt returns the heap at
  * the step asked whatever came before. A wrong idea (someone else moved the time-travel heap) only
  * costs one longer call.
@@ -19,6 +24,10 @@ const CHUNK_BUDGET_MS = 6;
 const MIN_CHUNK_STEPS = 256;
 const MAX_CHUNK_STEPS = 16384;
 const FIRST_CHUNK_STEPS = 2048;
+/** Pages one restore slice writes back, to begin with and at most/least as the speed measured adapts it. */
+const FIRST_SLICE_PAGES = 1024;
+const MIN_SLICE_PAGES = 64;
+const MAX_SLICE_PAGES = 8192;
 /** Steps replayed in the frame itself (well under a millisecond), as stepping forward does. */
 const NEAR_STEPS = 256;
 
@@ -30,7 +39,8 @@ export class StepTravel {
   private target = -2;
   /** The step the time-travel heap was left at by this object's last heapAt call (-2: unknown). */
   private position = -2;
-  private stepsPerChunk = FIRST_CHUNK_STEPS;
+  private stepsPerChunk: number;
+  private pagesPerSlice = FIRST_SLICE_PAGES;
   private scheduled = false;
   private readonly channel = new MessageChannel();
   private requestedAt = 0;
@@ -40,8 +50,15 @@ export class StepTravel {
   lastJourneyChunks = 0;
   private chunks = 0;
 
-  /** `arrived(step)`: the heap at `step` can now be had at once (heapAt(step) replays nothing). */
-  constructor(private readonly arrived: (step: number) => void) {
+  /**
+   * `arrived(step)`: the heap at `step` can now be had at once (heapAt(step) replays nothing).
+   * `maxChunkSteps`: the most steps one call replays (the count adapts below it).
+   */
+  constructor(
+    private readonly arrived: (step: number) => void,
+    private readonly maxChunkSteps = MAX_CHUNK_STEPS,
+  ) {
+    this.stepsPerChunk = Math.min(FIRST_CHUNK_STEPS, maxChunkSteps);
     this.channel.port1.onmessage = () => this.work();
   }
 
@@ -68,7 +85,7 @@ export class StepTravel {
       this.model = model;
       this.timeline = model.timeline;
       this.position = -2;
-      this.stepsPerChunk = FIRST_CHUNK_STEPS;
+      this.stepsPerChunk = Math.min(FIRST_CHUNK_STEPS, this.maxChunkSteps);
     }
     if (this.target === -2) {
       this.requestedAt = performance.now();
@@ -126,8 +143,26 @@ export class StepTravel {
     // then the nearest (and the only) one there is, so the journey ends rather than restore forever.
     const target = Math.max(model.firstStep - 1, Math.min(this.target, model.length - 1));
     const from = this.position;
-    const stop = this.nextStop(model, target);
+    let stop = this.nextStop(model, target);
     const started = performance.now();
+    // A restore goes a slice at a time; the heap is at no step until its last page is written.
+    const written = stop === model.length - 1 ? -1 : model.timeline.restoreSlice(stop, this.pagesPerSlice);
+    if (written >= 0) {
+      const ms = performance.now() - started;
+      this.chunks++;
+      this.longestChunkMs = Math.max(this.longestChunkMs, ms);
+      if (written >= MIN_SLICE_PAGES && ms > 0) {
+        const fitting = Math.round((written * CHUNK_BUDGET_MS) / ms);
+        this.pagesPerSlice = Math.max(MIN_SLICE_PAGES, Math.min(MAX_SLICE_PAGES, fitting));
+      }
+      this.position = -2;
+      this.schedule();
+      return;
+    }
+    // No restore: heapAt replays from where the heap is. Behind the snapshot (by up to its page
+    // count, which heapAt weighs as one restore) that is thousands of steps: a chunk at a time too.
+    const behind = stop !== model.length - 1 && this.position >= model.firstStep - 1 && this.position < stop;
+    if (behind && stop - this.position > this.stepsPerChunk) stop = this.position + this.stepsPerChunk;
     model.heapAt(stop);
     const ms = performance.now() - started;
     this.chunks++;
@@ -135,7 +170,7 @@ export class StepTravel {
     const replayed = from >= -1 && from <= stop ? stop - from : 0;
     if (replayed >= MIN_CHUNK_STEPS && ms > 0) {
       const fitting = Math.round((replayed * CHUNK_BUDGET_MS) / ms);
-      this.stepsPerChunk = Math.max(MIN_CHUNK_STEPS, Math.min(MAX_CHUNK_STEPS, fitting));
+      this.stepsPerChunk = Math.min(this.maxChunkSteps, Math.max(MIN_CHUNK_STEPS, fitting));
     }
     this.position = stop === model.length - 1 ? this.position : stop;
     if (stop !== target) {

@@ -112,6 +112,117 @@ describe('time travel in short tasks (StepTravel)', function () {
     assert.equal(asked[asked.length - 1], target);
   });
 
+  /** Slices of at most `pages` pages whatever StepTravel asks, each call logged with the heapAt calls. */
+  function spyOnSlices(model: RunModel, pages: number, log: string[]): { asked: number[] } {
+    const asked: number[] = [];
+    const timeline = model.timeline;
+    const original = timeline.restoreSlice.bind(timeline);
+    timeline.restoreSlice = (step: number, maxPages: number) => {
+      asked.push(maxPages);
+      const written = original(step, Math.min(pages, maxPages));
+      log.push(`slice ${step} ${written}`);
+      return written;
+    };
+    const heapAt = model.heapAt.bind(model);
+    model.heapAt = (step: number) => {
+      log.push(`heapAt ${step}`);
+      return heapAt(step);
+    };
+    return { asked };
+  }
+
+  it('restores the snapshot a slice per call, each within its page bound, before the call at its step', async () => {
+    const model = makeRun(STEPS);
+    const snapshots = model.timeline.snapshotInfo().steps;
+    const arrivals: number[] = [];
+    const travel = newTravel(arrivals);
+    const log: string[] = [];
+    const { asked } = spyOnSlices(model, 7, log);
+    const target = snapshots[2]! + 3_000;
+    await travelTo(travel, model, target, arrivals);
+    assert.ok(asked[0]! <= 1024, `the first slice asks for at most 1,024 pages (${asked[0]})`);
+    assert.ok(Math.max(...asked) <= 8192, 'no slice asks for more than 8,192 pages');
+    const firstHeapAt = log.findIndex((entry) => entry.startsWith('heapAt'));
+    const slices = log.slice(0, firstHeapAt);
+    assert.ok(slices.length > 3, `several slices first: ${log.slice(0, 8).join(', ')}`);
+    assert.equal(slices.pop(), `slice ${snapshots[2]} -1`, 'the last call finds no restore left');
+    for (const entry of slices) {
+      const [, step, written] = entry.split(' ');
+      assert.equal(Number(step), snapshots[2], 'each slice restores the snapshot before the target');
+      assert.ok(Number(written) >= 0 && Number(written) <= 7, `a slice wrote at most 7 pages: ${entry}`);
+    }
+    assert.equal(log[firstHeapAt], `heapAt ${snapshots[2]}`, 'then the call at the snapshot step');
+    assert.equal(fingerprint(model.heapAt(target)), fingerprint(reference.heapAt(target)));
+  });
+
+  it('a restore under way gives way to a newer request, or to a direct heapAt, and the heap is the right one', async () => {
+    const model = makeRun(STEPS);
+    const snapshots = model.timeline.snapshotInfo().steps;
+    const arrivals: number[] = [];
+    const travel = newTravel(arrivals);
+    const log: string[] = [];
+    spyOnSlices(model, 3, log);
+    // A newer request in another snapshot's interval after the second slice.
+    const slice = model.timeline.restoreSlice;
+    let calls = 0;
+    model.timeline.restoreSlice = (step: number, maxPages: number) => {
+      const written = slice(step, maxPages);
+      if (++calls === 2) travel.request(model, snapshots[1]! + 500);
+      return written;
+    };
+    assert.equal(await travelTo(travel, model, snapshots[3]! + 10, arrivals), snapshots[1]! + 500);
+    assert.deepEqual(arrivals, [snapshots[1]! + 500]);
+    assert.equal(fingerprint(model.heapAt(snapshots[1]! + 500)), fingerprint(reference.heapAt(snapshots[1]! + 500)));
+    // A direct heapAt (a click on the timeline) while slices are under way.
+    calls = 0;
+    model.timeline.restoreSlice = (step: number, maxPages: number) => {
+      const written = slice(step, maxPages);
+      // Between two tasks of the journey, as a click's handler runs.
+      if (++calls === 2) {
+        queueMicrotask(() => {
+          const direct = snapshots[2]! + 77;
+          assert.equal(fingerprint(model.heapAt(direct)), fingerprint(reference.heapAt(direct)), 'the direct heapAt');
+          travel.settledAt(model, direct);
+        });
+      }
+      return written;
+    };
+    travel.request(model, snapshots[3]! + 20);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(calls, 2, 'the direct call was made mid-restore, which ended the journey');
+    assert.ok(!travel.busy, 'the direct call ended the journey');
+    assert.ok(travel.ready(model, snapshots[2]! + 77));
+    assert.equal(fingerprint(model.heapAt(snapshots[2]! + 77)), fingerprint(reference.heapAt(snapshots[2]! + 77)));
+    assert.equal(await travelTo(travel, model, snapshots[3]! + 20, arrivals), snapshots[3]! + 20);
+    assert.equal(fingerprint(model.heapAt(snapshots[3]! + 20)), fingerprint(reference.heapAt(snapshots[3]! + 20)));
+  });
+
+  it('from just behind a snapshot (heapAt replays rather than restores) goes a chunk of steps per call too', async () => {
+    const model = makeRun(STEPS);
+    const snapshot = model.timeline.snapshotInfo().steps[2]!;
+    const pages = model.heapAt(snapshot).kernel.saveState().slots.length;
+    // heapAt weighs a restore as one step per page: from closer behind than that it replays.
+    const gap = Math.min(90, pages - 5);
+    assert.ok(gap > 50, `the heap has enough pages (${pages})`);
+    const arrivals: number[] = [];
+    const travel = new StepTravel((step) => arrivals.push(step), 20);
+    travels.push(travel);
+    model.heapAt(snapshot - gap);
+    travel.settledAt(model, snapshot - gap);
+    const log: string[] = [];
+    spyOnSlices(model, 1000, log);
+    assert.equal(await travelTo(travel, model, snapshot + 5, arrivals), snapshot + 5);
+    const calls = log.filter((entry) => entry.startsWith('heapAt')).map((entry) => Number(entry.split(' ')[1]));
+    assert.ok(!log.some((entry) => /^slice \d+ \d+$/.test(entry)), `no restore: ${log.join(', ')}`);
+    let from = snapshot - gap;
+    for (const step of calls) {
+      assert.ok(step > from && step - from <= 20, `no call replays more than 20 steps: ${calls.join(', ')}`);
+      from = step;
+    }
+    assert.equal(from, snapshot + 5);
+    assert.equal(fingerprint(model.heapAt(snapshot + 5)), fingerprint(reference.heapAt(snapshot + 5)));
+  });
+
   it('the latest request wins: an earlier target is never arrived at, even one asked mid-journey', async () => {
     const model = makeRun(STEPS);
     const arrivals: number[] = [];
