@@ -30,6 +30,8 @@ export interface MemoryMapHandlers {
   suppressFinding(args: SuppressFindingArgs): void;
 }
 
+/** Least time between two posts of operations to the map while a run goes on. */
+const LIVE_OPS_INTERVAL_MS = 100;
 /** Least time between two changes of the tab's title while a run goes on. */
 const TITLE_EVERY_MS = 1000;
 
@@ -46,6 +48,10 @@ export class MemoryMapPanel implements vscode.Disposable {
     visible: () => this.panel?.visible === true,
     // The window took everything queued: what the run did meanwhile goes out now.
     onEmpty: () => this.update(),
+    // While a run goes on, at most ten operation posts a second (each up to 8,192 operations): the
+    // map may fall behind a tight loop (it then starts over at the run's window) and catches up at
+    // the run's end, and the window's thread stays free for the editor.
+    opsIntervalMs: () => (this.store.current?.status === 'running' ? LIVE_OPS_INTERVAL_MS : 0),
   });
   /** Messages received (for the output channel and tests). */
   received = 0;

@@ -27,6 +27,12 @@ export interface WebviewOutboxOptions {
   maxOpsPerPost?: number;
   /** A post not settled after this long counts as taken (a window that never answers must not stop the map). */
   settleTimeoutMs?: number;
+  /**
+   * Least time between two operation posts now (0: none). While a run goes on, the window takes
+   * the map's batches on the same thread as the editor: taken as fast as it can, a tight loop's
+   * batches kept that thread busy and keys, the status bar and the Leaks view waited behind them.
+   */
+  opsIntervalMs?: () => number;
 }
 
 type HeapOpsMessage = Extract<HostToWebviewMessage, { type: 'heapOps' }>;
@@ -40,6 +46,9 @@ export class WebviewOutbox {
   private readonly maxInFlight: number;
   private readonly maxOpsPerPost: number;
   private readonly settleTimeoutMs: number;
+  /** When the last operation batch was posted, and the timer that resumes posting after the interval. */
+  private lastOpsAt = -Infinity;
+  private intervalTimer: ReturnType<typeof startTimer> | undefined;
 
   constructor(private readonly options: WebviewOutboxOptions) {
     this.maxInFlight = options.maxInFlight ?? 2;
@@ -65,7 +74,9 @@ export class WebviewOutbox {
   /** Sends what may go now (call when the panel is shown again). */
   pump(): void {
     while (this.inFlight < this.maxInFlight && this.head < this.queue.length && this.options.visible()) {
+      if (this.queue[this.head]!.type === 'heapOps' && this.waitForInterval()) break;
       const message = this.next();
+      if (message.type === 'heapOps') this.lastOpsAt = Date.now();
       this.inFlight++;
       this.posted++;
       let settled = false;
@@ -88,6 +99,21 @@ export class WebviewOutbox {
       this.queue = [];
       this.head = 0;
     }
+  }
+
+  /** True when the next operation post must wait for the interval (a timer then pumps again). */
+  private waitForInterval(): boolean {
+    const interval = this.options.opsIntervalMs?.() ?? 0;
+    const wait = this.lastOpsAt + interval - Date.now();
+    if (interval <= 0 || wait <= 0) return false;
+    if (this.intervalTimer === undefined) {
+      this.intervalTimer = startTimer(() => {
+        this.intervalTimer = undefined;
+        this.pump();
+        if (this.waiting === 0) this.options.onEmpty?.();
+      }, wait);
+    }
+    return true;
   }
 
   /** Drops everything queued (the webview reloaded, or closed): the feed starts over. */

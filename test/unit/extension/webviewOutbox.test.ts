@@ -240,6 +240,47 @@ describe('WebviewOutbox (the Memory Map’s messages, paced)', () => {
     assert.ok(asked >= 1, 'asked once the queue was empty');
   });
 
+  it('while a run goes on, posts operations no oftener than the interval, keeps their order, and goes at once after the run', async () => {
+    let interval = 80;
+    const sent: Array<{ at: number; message: HostToWebviewMessage }> = [];
+    let emptied = 0;
+    const outbox = new WebviewOutbox({
+      send: (message) => {
+        sent.push({ at: Date.now(), message });
+        return Promise.resolve(true);
+      },
+      visible: () => true,
+      onEmpty: () => emptied++,
+      maxOpsPerPost: 100,
+      opsIntervalMs: () => interval,
+    });
+    const pieces = splitBatch(batchWithWrites(500), 100);
+    for (const piece of pieces.slice(0, 4)) outbox.post(ops(piece));
+    outbox.post({ type: 'settings', structColors: {} });
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    // The first batch left at once; the others wait for the interval, and so does what follows them.
+    assert.equal(sent.length, 1);
+    assert.equal(outbox.waiting, 4);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const heapOps = sent.filter((s) => s.message.type === 'heapOps');
+    assert.equal(heapOps.length, 4);
+    for (let i = 1; i < heapOps.length; i++) {
+      assert.ok(
+        heapOps[i]!.at - heapOps[i - 1]!.at >= 75,
+        `post ${i} came ${heapOps[i]!.at - heapOps[i - 1]!.at} ms after the one before`,
+      );
+    }
+    assert.deepEqual(
+      sent.map((s) => (s.message.type === 'heapOps' ? s.message.batch.firstStep : s.message.type)),
+      [0, 100, 200, 300, 'settings'],
+    );
+    assert.ok(emptied >= 1, 'the caller is asked for more once the queue has left');
+    // The run has ended: no interval, the rest goes at once.
+    interval = 0;
+    outbox.post(ops(pieces[4]!));
+    assert.equal(sent.length, 6);
+  });
+
   it('goes on when a post is refused, throws, or never settles', async () => {
     let calls = 0;
     const sent: string[] = [];
