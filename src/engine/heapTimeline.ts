@@ -639,6 +639,11 @@ export class HeapTimeline {
     return { every, count: this.snapshots.length, bytes, longestReplay, steps: steps.slice(), columns, writes };
   }
 
+  /** Step of the newest snapshot at or before `step` (the first, the window's first heap, always is). */
+  snapshotStepAtOrBefore(step: number): number {
+    return this.snapshotSteps[this.snapshotIndexAt(step)] ?? -1;
+  }
+
   /** Index of the newest snapshot at or before `step` (binary search; snapshot 0 is at −1). */
   private snapshotIndexAt(step: number): number {
     const steps = this.snapshotSteps;

@@ -76,7 +76,7 @@ export class StepTravel {
     if (model !== this.model || model.timeline !== this.timeline || this.target !== -2 || this.position < -1) return false;
     if (step === this.position) return true;
     if (step < this.position || step - this.position > NEAR_STEPS) return false;
-    return snapshotBefore(model.timeline.snapshotInfo().steps, step) <= this.position;
+    return model.timeline.snapshotStepAtOrBefore(step) <= this.position;
   }
 
   /** Travels to `step` of `model` in short tasks; `arrived` is called when it is there. */
@@ -190,21 +190,9 @@ export class StepTravel {
    */
   private nextStop(model: RunModel, target: number): number {
     if (target === model.length - 1) return target;
-    const snapshot = snapshotBefore(model.timeline.snapshotInfo().steps, target);
+    const snapshot = model.timeline.snapshotStepAtOrBefore(target);
     const position = this.position;
     if (position >= snapshot && position <= target) return Math.min(target, position + this.stepsPerChunk);
     return Math.min(snapshot, target);
   }
-}
-
-/** The newest of the ascending `steps` at or before `step` (the first, the window's first heap, always is). */
-function snapshotBefore(steps: readonly number[], step: number): number {
-  let low = 0;
-  let high = steps.length - 1;
-  while (low < high) {
-    const middle = (low + high + 1) >>> 1;
-    if (steps[middle]! <= step) low = middle;
-    else high = middle - 1;
-  }
-  return steps[low] ?? -1;
 }
