@@ -26,7 +26,7 @@ import {
   maxAllocatable,
 } from './constants';
 import { emptyCounters, type Family, type FamilyCounters } from './family';
-import { AllocatedBlockSet } from './allocatedBlockSet';
+import { AllocatedBlocks } from './allocatedBlocks';
 import { FreeBlockQueue } from './freeBlockQueue';
 import type { HeapError, HeapErrorKind } from './heapErrors';
 import type { HeapEventListener, SplitKind } from './heapEvents';
@@ -76,7 +76,7 @@ export class LmmHeap {
   private readonly byName = new Map<string, Family>();
   private readonly slotFamily: number[] = [];
   /** Allocated blocks by the low 32 bits of their meta address: O(1) validation of frees. */
-  private allocated = new AllocatedBlockSet();
+  private allocated = new AllocatedBlocks();
   /** The family that serves `xcalloc_buf`, once a buffer was asked for. */
   private bufFamilyId = -1;
 
