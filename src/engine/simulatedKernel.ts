@@ -73,6 +73,8 @@ export class SimulatedKernel {
   private readonly chunkShift: number;
   /** Bytes per chunk − 1 when the page size is a power of two (an offset in a chunk is `handle & chunkMask`), else 0. */
   private readonly chunkMask: number;
+  /** chunkPages − 1: a slot's page number within its chunk is `slot & lastPageInChunk`. */
+  private readonly lastPageInChunk: number;
   /** Chunks by chunk number (`undefined`: none of its slots is mapped). */
   private readonly chunks: (ArenaChunk | undefined)[] = [];
   /** Each chunk's DataView and bytes, apart, for the hot path (one load, no object in between). */
@@ -108,6 +110,8 @@ export class SimulatedKernel {
     this.chunkShift = this.pageShift >= 0 ? Math.max(0, 31 - Math.clz32(Math.floor(CHUNK_BYTES / pageSize))) : 0;
     this.chunkPages = 1 << this.chunkShift;
     this.chunkMask = this.pageShift >= 0 ? this.chunkPages * pageSize - 1 : 0;
+    this.lastPageInChunk = this.chunkPages - 1;
+    this.slotOfHandle = this.pageShift >= 0 ? SimulatedKernel.slotByShift : SimulatedKernel.slotByDivision;
     this.memoryCap = memoryCap;
     const delay = reservoir.delay ?? 0;
     this.reservoirDelay = Number.isInteger(delay) && delay > 0 ? delay : 0;
@@ -284,9 +288,17 @@ export class SimulatedKernel {
    * The slot of the address whose handle (low 32 bits as an int32, see pointers.ts) is `handle`,
    * in int32 arithmetic: (-handle) >>> 0 is the distance from the top, whatever the sign.
    */
-  slotOfHandle(handle: number): number {
-    const below = ((-handle >>> 0) - 1) >>> 0;
-    return this.pageShift >= 0 ? below >>> this.pageShift : Math.floor(below / this.pageSize);
+  readonly slotOfHandle: (handle: number) => number;
+
+  // The two ways of `slotOfHandle`, one chosen per kernel by its page size: the hot path's most
+  // called helper stays one expression, small enough for V8 to inline it at every call without
+  // charging the caller's inlining budget (see `tick`), where a branch on the page size was not.
+  private static slotByShift(this: SimulatedKernel, handle: number): number {
+    return ((-handle >>> 0) - 1) >>> this.pageShift;
+  }
+
+  private static slotByDivision(this: SimulatedKernel, handle: number): number {
+    return Math.floor((((-handle >>> 0) - 1) >>> 0) / this.pageSize);
   }
 
   /** The offset inside its page (in `slot`) of the address whose handle is `handle`. */
@@ -325,7 +337,8 @@ export class SimulatedKernel {
 
   /** Where the page of `slot` begins in its chunk (address order: the chunk's highest slot first). */
   pageStart(slot: number): number {
-    return (this.chunkPages - 1 - (slot & (this.chunkPages - 1))) * this.pageSize;
+    // chunkPages − 1 − (slot & mask), for a mask of all ones below a power of two.
+    return (~slot & this.lastPageInChunk) * this.pageSize;
   }
 
   /** The offset in its chunk (see chunkViewOfSlot) of the address whose handle is `handle`, in `slot`. */
