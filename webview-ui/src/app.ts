@@ -57,6 +57,8 @@ export interface RenderStats {
   shownStep: number;
   shownAt: number;
   lastMapDrawMs: number;
+  /** The map's layout at the last render (0 when its page lists had not changed since the one before). */
+  lastLayoutMs: number;
   lastChartsDrawMs: number;
   lastStackedDrawMs: number;
   lastSideMs: number;
@@ -86,6 +88,7 @@ export class MemoryMapApp {
     shownStep: -1,
     shownAt: 0,
     lastMapDrawMs: 0,
+    lastLayoutMs: 0,
     lastChartsDrawMs: 0,
     lastStackedDrawMs: 0,
     lastSideMs: 0,
@@ -556,7 +559,7 @@ export class MemoryMapApp {
     // The peak's page is marked from the peak on (before it, that block does not exist yet).
     const peakBlock = peak >= 0 && step >= peak && model.kindOf(peak) === HeapOpKind.Alloc ? model.resultOf(peak) : 0;
     this.map.setPeakBlock(peakBlock);
-    this.map.show(heap, `${model.runId}:${step}`);
+    this.map.show(heap);
     stats.pagesShown = this.map.pageCount;
     this.timeline.show(model, step);
     this.charts.show(model, step);
@@ -603,6 +606,7 @@ export class MemoryMapApp {
       this.post(message);
     }
     stats.lastMapDrawMs = this.map.lastDrawMs;
+    stats.lastLayoutMs = this.map.lastLayoutMs;
     stats.lastChartsDrawMs = this.charts.lastDrawMs;
     stats.lastRenderMs = performance.now() - started;
     stats.shownAt = performance.now();
