@@ -14,8 +14,14 @@ import { structColor, type MapColors } from './themeColors';
 export const TOP_SERIES = 5;
 const PLOT_HEIGHT = 80;
 const STEP_AXIS_HEIGHT = 12;
-/** Replay share of one task while the breakdown catches up with the run. */
+/** Replay share of one render while the breakdown catches up with the run. */
 const CATCH_UP_BUDGET_MS = 4;
+/**
+ * Replay share of one idle callback, within the idle time the browser grants: a finished run's
+ * million steps are caught up in about a second rather than four, so the scrubbing that follows
+ * no longer pays, frame after frame, for catching up and for drawing the stacks again.
+ */
+const IDLE_CATCH_UP_BUDGET_MS = 12;
 /**
  * While the run grows (live, or a backlog being replayed) the stacks are drawn again at most this
  * often: each new step rescales them, and redrawing 2 × 700 columns of stacks at every frame
@@ -145,10 +151,15 @@ export class StackedChartsView {
     this.catchUpQueued = true;
     requestIdleCallback((deadline) => {
       this.catchUpQueued = false;
-      const budget = Math.max(1, Math.min(CATCH_UP_BUDGET_MS, deadline.timeRemaining()));
+      const budget = Math.max(1, Math.min(IDLE_CATCH_UP_BUDGET_MS, deadline.timeRemaining()));
       if (this.breakdown && !this.breakdown.catchUp(budget)) this.queueCatchUp();
       this.draw();
     });
+  }
+
+  /** True while the breakdown is behind the run (it catches up in idle time). */
+  get catchingUp(): boolean {
+    return this.breakdown !== null && !this.breakdown.done;
   }
 
   private growingRedraw: ReturnType<typeof setTimeout> | undefined;
