@@ -367,6 +367,8 @@ export class MemoryMapView {
     if (this.drawQueued) return;
     this.drawQueued = true;
     requestAnimationFrame(() => {
+      // Drawn already since it was asked (a render's show): once per frame is enough.
+      if (!this.drawQueued) return;
       this.drawQueued = false;
       this.draw();
     });
@@ -374,6 +376,7 @@ export class MemoryMapView {
 
   draw(): void {
     if (this.held) return;
+    this.drawQueued = false;
     const started = performance.now();
     const canvas = this.canvas;
     const ratio = window.devicePixelRatio || 1;
