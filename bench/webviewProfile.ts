@@ -189,7 +189,7 @@ function analyse(trace: { traceEvents: TraceEvent[] } | TraceEvent[]): void {
     const s = scrubs[i]!;
     const x = splits[i]!;
     console.log(
-      `${s.name}: ${s.ms.toFixed(1)} ms = travel ${x.travel.toFixed(1)} (${x.travelTasks} tasks) + render ${x.render.toFixed(1)} + other ${x.other.toFixed(1)} + idle ${x.idle.toFixed(1)}; gc inside ${x.gc.toFixed(1)}`,
+      `${s.name}: ${s.ms.toFixed(1)} ms = travel ${x.travel.toFixed(1)} (${x.travelTasks} tasks) + render ${x.render.toFixed(1)} + other work (the browser's style, layout, paint; other callbacks) ${x.other.toFixed(1)} + idle ${x.idle.toFixed(1)}; gc inside ${x.gc.toFixed(1)}`,
     );
     console.log(`   ${topFunctions(samples, s.start, s.end)}`);
   }
@@ -356,19 +356,27 @@ function split(
     const inside = main.filter((e) => e !== t && e.ts >= t.ts && e.ts + e.dur! <= t.ts + t.dur!);
     gc += inside.filter((e) => e.name === 'MinorGC' || e.name === 'MajorGC').reduce((s, e) => s + e.dur!, 0) / 1000;
     const frame = inside.some((e) => e.name === 'FireAnimationFrame');
-    // A travel task runs StepTravel.work (restoreSlice / heapAt outside a frame).
-    let travelled = false;
+    // Samples say which share of the task was time travel (StepTravel.work: restoreSlice or
+    // heapAt) and which the app's render (in a frame, or where the heap arrived).
+    let travelSamples = 0;
+    let renderSamples = 0;
+    let all = 0;
     for (let i = lowerBound(samples.times, a); i < samples.times.length && samples.times[i]! <= b; i++) {
-      if (samples.stacks[i]!.includes('work') && samples.stacks[i]!.some((f) => f === 'restoreSlice' || f === 'heapAt')) {
-        travelled = true;
-        break;
-      }
+      const stack = samples.stacks[i]!;
+      if (stack[0] === '(idle)') continue;
+      all++;
+      if (stack.includes('render')) renderSamples++;
+      else if (stack.includes('work') && stack.some((f) => f === 'restoreSlice' || f === 'heapAt')) travelSamples++;
     }
-    if (frame) render += ms;
-    else if (travelled) {
-      travel += ms;
-      travelTasks++;
-    } else other += ms;
+    if (all === 0) {
+      if (frame) render += ms;
+      else other += ms;
+      continue;
+    }
+    if (travelSamples > 0) travelTasks++;
+    travel += (ms * travelSamples) / all;
+    render += (ms * renderSamples) / all;
+    other += (ms * (all - travelSamples - renderSamples)) / all;
   }
   const idle = (scrub.end - scrub.start) / 1000 - busy;
   return { travel, travelTasks, render, other, gc, idle };
