@@ -167,8 +167,12 @@ export class MemoryMapView {
     // Sizes and the scroll position are cached (resize / scroll events), so drawing never reads
     // layout from the DOM and never forces a synchronous layout in the middle of a frame.
     new ResizeObserver(([entry]) => {
-      this.width = Math.floor(entry!.contentRect.width);
-      this.height = Math.floor(entry!.contentRect.height);
+      const width = Math.floor(entry!.contentRect.width);
+      const height = Math.floor(entry!.contentRect.height);
+      // Sub-pixel changes (the panel's other rows reflowing as their text changes) keep the picture.
+      if (width === this.width && height === this.height) return;
+      this.width = width;
+      this.height = height;
       this.draw();
     }).observe(this.element);
   }
