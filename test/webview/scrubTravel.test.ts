@@ -213,6 +213,55 @@ describe('Scrubbing a long run: time travel in short tasks (headless Chromium)',
     assert.equal(await directPicture(host, 12_345), travelled);
   });
 
+  it('a zoom while the heap travels keeps the rows in view where they were, then draws the step as a direct render does', async () => {
+    await scrubTo(host, 50_000);
+    const seen = await host.page.evaluate(async () => {
+      const hook = (window as unknown as W).lmmMemoryMap as unknown as Hook & { zoom: number };
+      const map = document.querySelector('.map-scroll') as HTMLElement;
+      hook.zoom = 1;
+      map.scrollTop = 900;
+      map.dispatchEvent(new Event('scroll'));
+      await new Promise((r) => requestAnimationFrame(() => r(null)));
+      const scrolledBefore = map.scrollTop;
+      hook.requestStep(4_000);
+      const travelling = hook.travelling;
+      hook.zoom = 2;
+      const scrolledWhileTravelling = map.scrollTop;
+      for (let i = 0; i < 600 && hook.stats.shownStep !== 4_000; i++)
+        await new Promise((r) => requestAnimationFrame(() => r(null)));
+      return { travelling, scrolledBefore, scrolledWhileTravelling, arrived: hook.stats.shownStep === 4_000, zoom: hook.zoom };
+    });
+    assert.ok(seen.travelling, 'the zoom came while the heap travelled');
+    assert.ok(seen.arrived);
+    assert.equal(seen.zoom, 2);
+    // Page rows at 2× are over twice as tall (36 px against 16): the rows in view moved down with them.
+    assert.ok(seen.scrolledBefore > 100, `scrolled down first: ${seen.scrolledBefore} px`);
+    assert.ok(
+      seen.scrolledWhileTravelling > seen.scrolledBefore * 1.8,
+      `from ${seen.scrolledBefore} px to ${seen.scrolledWhileTravelling} px, not back to the top`,
+    );
+    await settle(host);
+    const drawn = await mapPicture(host);
+    // A direct render of the step, from another heap (a layout made anew), at the same scroll.
+    const scrollTop = await host.page.evaluate(() => (document.querySelector('.map-scroll') as HTMLElement).scrollTop);
+    await directPicture(host, 4_000);
+    await host.page.evaluate((top) => {
+      const map = document.querySelector('.map-scroll') as HTMLElement;
+      map.scrollTop = top;
+      map.dispatchEvent(new Event('scroll'));
+    }, scrollTop);
+    await settle(host);
+    assert.equal(await mapPicture(host), drawn);
+    await hookSet(host, 'zoom', 1);
+    await host.page.evaluate(() => {
+      const map = document.querySelector('.map-scroll') as HTMLElement;
+      map.scrollTop = 0;
+      map.dispatchEvent(new Event('scroll'));
+    });
+    await settle(host);
+    assertNoProblems(host);
+  });
+
   it('while the heap travels the map keeps its last picture and answers no pointer', async () => {
     await hookCall(host, 'setStepNow', 59_000);
     await settle(host);

@@ -215,19 +215,17 @@ export class MemoryMapView {
     const next = Math.max(0, Math.min(ZOOM_LEVELS.length - 1, level));
     if (next === this.zoomLevel) return;
     const heap = this.heap;
-    // Read while the heap is between two steps (time travel under way), the rows would be neither's.
-    const before = this.held ? null : this.freshLayout();
-    let anchorPage = -1;
+    // The rows of one heap state are the same at every zoom, only their heights change: the row
+    // at the anchor stays there. (While time travel is under way the rows drawn are the last
+    // picture's: the nearest there is.)
+    const before = this.held ? this.layout : this.freshLayout();
+    let anchorRow = -1;
     let anchorFraction = 0;
-    let anchorFamilyRow = -1;
     if (before) {
-      const row = rowAt(before, this.scrollTop + anchorY);
-      if (row >= 0) {
-        if (before.kind[row] === RowKind.Page) {
-          anchorPage = pageOfRow(before, row);
-          const rowBottom = row + 1 < before.count ? before.top[row + 1]! : before.totalHeight;
-          anchorFraction = (this.scrollTop + anchorY - before.top[row]!) / Math.max(1, rowBottom - before.top[row]!);
-        } else anchorFamilyRow = row;
+      anchorRow = rowAt(before, this.scrollTop + anchorY);
+      if (anchorRow >= 0 && before.kind[anchorRow] === RowKind.Page) {
+        const rowBottom = anchorRow + 1 < before.count ? before.top[anchorRow + 1]! : before.totalHeight;
+        anchorFraction = (this.scrollTop + anchorY - before.top[anchorRow]!) / Math.max(1, rowBottom - before.top[anchorRow]!);
       }
     }
     this.zoomLevel = next;
@@ -236,11 +234,10 @@ export class MemoryMapView {
     this.layout = buildMapLayout(heap, this.zoom);
     const layout = this.layout;
     let top = 0;
-    if (anchorPage >= 0) {
-      const row = rowOfPage(layout, anchorPage);
-      const rowBottom = row + 1 < layout.count ? layout.top[row + 1]! : layout.totalHeight;
-      if (row >= 0) top = layout.top[row]! + anchorFraction * (rowBottom - layout.top[row]!) - anchorY;
-    } else if (anchorFamilyRow >= 0 && anchorFamilyRow < layout.count) top = layout.top[anchorFamilyRow]! - anchorY;
+    if (anchorRow >= 0 && anchorRow < layout.count) {
+      const rowBottom = anchorRow + 1 < layout.count ? layout.top[anchorRow + 1]! : layout.totalHeight;
+      top = layout.top[anchorRow]! + anchorFraction * (rowBottom - layout.top[anchorRow]!) - anchorY;
+    }
     // The spacer must be as tall as the new layout before the scroll position can reach it.
     this.spacer.style.height = `${Math.max(0, layout.totalHeight + ZOOM_BAR_CLEARANCE - this.height)}px`;
     this.setScrollTop(Math.max(0, top));
