@@ -320,7 +320,7 @@ async function mapShare(page: Page): Promise<MapShare | undefined> {
     // A string, not a function: the map's frame lacks the helper tsx's compiled functions call.
     const stats = (await frame
       .evaluate(
-        `(() => { const s = window.lmmMemoryMap?.stats; return s && { messageMs: s.messageMs, messages: s.messages, ingestMs: s.ingestMs, renderMs: s.renderMs, renders: s.renders, shownStep: s.shownStep, at: performance.now() }; })()`,
+        `(() => { const s = window.lmmMemoryMap?.stats; return s && { messageMs: s.messageMs, messages: s.messages, ingestMs: s.ingestMs, renderMs: s.renderMs, renders: s.renders, shownStep: s.shownStep, at: performance.now(), last: { render: s.lastRenderMs, map: s.lastMapDrawMs, charts: s.lastChartsDrawMs, stacked: s.lastStackedDrawMs, side: s.lastSideMs, heapAt: s.lastHeapAtMs }, held: window.lmmMemoryMap.length - window.lmmMemoryMap.firstStep }; })()`,
       )
       .catch(() => undefined)) as MapShare | undefined;
     if (stats) return stats;
@@ -336,6 +336,9 @@ interface MapShare {
   renders: number;
   shownStep: number;
   at: number;
+  /** The last render's parts (ms), and the steps the map's timeline holds. */
+  last: Record<string, number>;
+  held: number;
 }
 
 /** What the map spent between two readings of `mapShare`. */
@@ -347,6 +350,11 @@ function printMapShare(what: string, before: MapShare | undefined, after: MapSha
     `  Memory Map, ${what}, over ${ms(span)}: messages ${after.messages - before.messages} taken in ${part(after.messageMs - before.messageMs)}, ` +
       `replay ${part(after.ingestMs - before.ingestMs)}, ${after.renders - before.renders} renders ${part(after.renderMs - before.renderMs)}; ` +
       `shows step ${after.shownStep.toLocaleString('en-US')}`,
+  );
+  console.log(
+    `    its last render: ${Object.entries(after.last)
+      .map(([part, value]) => `${part} ${value.toFixed(1)} ms`)
+      .join(', ')}; its timeline holds ${after.held.toLocaleString('en-US')} steps`,
   );
 }
 
