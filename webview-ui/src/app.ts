@@ -353,6 +353,11 @@ export class MemoryMapApp {
     if (!this.ingest.busy) this.prepareTimeTravelWhenIdle();
   }
 
+  /** A redraw for the live run's progress waits for its turn (or is queued for the next frame). */
+  get livePending(): boolean {
+    return this.liveRenderTimer !== undefined || this.renderQueued;
+  }
+
   /** Redraws for a live run's progress, at most once per LIVE_REDRAW_MS; the newest step then is drawn. */
   private queueLiveRender(): void {
     if (this.liveRenderTimer !== undefined) return;
