@@ -31,8 +31,11 @@ export interface MemoryMapHandlers {
   suppressFinding(args: SuppressFindingArgs): void;
 }
 
-/** Least time between two changes of the tab's title while a run goes on. */
-const TITLE_EVERY_MS = 1000;
+/**
+ * Least time between two changes of the tab's title while a run goes on: each change lays out the
+ * window's tab bar again, on the thread the editor's keys wait for.
+ */
+const TITLE_EVERY_MS = 5000;
 
 export class MemoryMapPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
@@ -209,7 +212,7 @@ export class MemoryMapPanel implements vscode.Disposable {
   update(): void {
     if (!this.panel || !this.ready) return;
     // Past lmm.eventsKept the title counts the run's operations: during a fast run it is set at most
-    // once a second (each change lays out the window's tab bar again), and always once the run ends.
+    // every five seconds (the map's header says which step it shows meanwhile), and always once the run ends.
     const run = this.store.current;
     const title = memoryMapTitle(MEMORY_MAP_TITLE, run);
     const now = Date.now();
