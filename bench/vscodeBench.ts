@@ -571,6 +571,23 @@ async function main(): Promise<void> {
     console.log(`  (d) Stop Run to "stopped" in the status bar: ${ms(stop)}`);
     if (probeFile) await placeStalls(page, changes.status, firstStep, stopped - stop);
 
+    // The same keys once the run has stopped, the LMM views (and the map, unless closed) still
+    // open: what the window's layout costs a key without any run.
+    await page.keyboard.press('Escape');
+    await page.locator('.tabs-container .tab[data-resource-name="notes.txt"]').first().click();
+    await workbench.goTo(2, 1);
+    // The map takes in the run's kept window once the run ends: wait until it is done (its
+    // replay and renders stand still for a second), at most a minute.
+    const settledAt = performance.now();
+    for (let last = await mapShare(page); performance.now() - settledAt < 60_000;) {
+      await page.waitForTimeout(1000);
+      const now = await mapShare(page);
+      if (!now || (now.ingestMs === last?.ingestMs && now.renders === last.renders)) break;
+      last = now;
+    }
+    console.log(`  (the map took ${ms(performance.now() - settledAt)} more to take the run's end in)`);
+    keys(`after the stop, the Memory Map ${mapClosed ? 'closed' : 'open'}`, await typeKeys(page, keysTyped));
+
     progress('the 210,000-allocation harness');
     const inVsCode: number[] = [];
     await workbench.openFile(allocations);
