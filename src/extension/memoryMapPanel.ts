@@ -50,8 +50,8 @@ export class MemoryMapPanel implements vscode.Disposable {
     visible: () => this.panel?.visible === true,
     // The window took everything queued: what the run did meanwhile goes out now.
     onEmpty: () => this.update(),
-    // While a run goes on, at most four operation posts a second (each up to 8,192 operations), one
-    // every two seconds while the person types (livePacing.ts): the map may fall behind a tight
+    // While a run goes on, at most two operation posts a second (a few thousand operations each),
+    // one every two seconds while the person types (livePacing.ts): the map may fall behind a tight
     // loop (it then starts over at the run's window) and catches up at the run's end, and the
     // window's thread, which the editor shares, stays free for the keys.
     opsIntervalMs: () => liveOpsIntervalMs(this.store.current?.status === 'running', this.editorActivity),

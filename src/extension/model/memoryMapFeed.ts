@@ -14,11 +14,11 @@ export function runIdOf(run: RunState): string {
 }
 
 /**
- * While a run goes on, the operations queued for the map at a time (two posts' worth): the panel
- * asks again once they have left, and the feed then decides afresh whether to go on or to start
- * over nearer the run's end.
+ * While a run goes on, the operations queued for the map at a time (one post's worth, about
+ * 150 kB): the panel asks again once they have left, and the feed then decides afresh whether to
+ * go on or to start over nearer the run's end.
  */
-export const LIVE_OPS_PER_UPDATE = 16_384;
+export const LIVE_OPS_PER_UPDATE = 4096;
 /** A live map this many operations behind the host's newest snapshot starts over at it. */
 export const LIVE_JUMP_MIN_OPS = 65_536;
 /** Bytes an operation costs the map at least (its kind, three numbers and a site): a snapshot smaller than the operations it skips is cheaper to send. */
