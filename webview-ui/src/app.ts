@@ -577,13 +577,13 @@ export class MemoryMapApp {
   private render(now: boolean, inFrame: boolean): void {
     const started = performance.now();
     try {
-      this.drawStep(now);
+      this.drawStep(now, inFrame);
     } finally {
       this.stats.renderMs += performance.now() - started;
     }
   }
 
-  private drawStep(now: boolean): void {
+  private drawStep(now: boolean, inFrame: boolean): void {
     const started = performance.now();
     const stats = this.stats;
     const model = this.model;
