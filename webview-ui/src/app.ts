@@ -70,6 +70,15 @@ export interface RenderStats {
   rejectedMessages: number;
   lastRejection: string;
   pagesShown: number;
+  /**
+   * The map's share of the window's main thread since it opened (ms): taking the host's messages
+   * in (validation and handling, not the replay), replaying batches, and rendering. In VS Code for
+   * the browser the map runs on the same thread as the editor: what it spends, the editor waits.
+   */
+  messageMs: number;
+  messages: number;
+  ingestMs: number;
+  renderMs: number;
 }
 
 /** Structs named in the header's legend; more are counted, and named in its tooltip. */
@@ -77,6 +86,13 @@ const LEGEND_STRUCTS = 12;
 
 /** While a backlog replays, redraw ~12 times a second rather than after every slice. */
 const BACKLOG_REDRAW_MS = 80;
+/**
+ * While a run goes on, the run's progress redraws the map at most ~3 times a second. In VS Code
+ * for the browser the map shares the window's main thread with the editor: a redraw of a big
+ * heap takes tens of ms, and a key pressed meanwhile waits for it. (A step the user picks, a tab,
+ * a hover are drawn at once; the run's end too.)
+ */
+const LIVE_REDRAW_MS = 350;
 /** A journey of time travel longer than this dims the map, which still shows the step before. */
 const CATCH_UP_HINT_MS = 150;
 
@@ -101,6 +117,10 @@ export class MemoryMapApp {
     rejectedMessages: 0,
     lastRejection: '',
     pagesShown: 0,
+    messageMs: 0,
+    messages: 0,
+    ingestMs: 0,
+    renderMs: 0,
   };
 
   model: RunModel | null = null;
@@ -149,6 +169,8 @@ export class MemoryMapApp {
     },
   };
   private lastRenderAt = 0;
+  /** A redraw for a live run's progress, waiting for its turn (LIVE_REDRAW_MS). */
+  private liveRenderTimer: ReturnType<typeof setTimeout> | undefined;
   private catchUpTimer: ReturnType<typeof setTimeout> | undefined;
   /** A hover on the map while time travel was under way, described once it arrives. */
   private deferredHover: { target: MapTarget | null; x: number; y: number } | null = null;
@@ -337,11 +359,29 @@ export class MemoryMapApp {
   }
 
   private replayProgressed(): void {
+    this.stats.ingestMs = this.ingest.busyMs;
     if (this.model && this.timeline.following) this.step = this.model.length - 1;
+    if (this.model?.state === 'running') this.queueLiveRender();
     // While a backlog replays, redraw now and then rather than after every slice: the replay
     // gets the time, and the picture still moves.
-    if (!this.ingest.busy || performance.now() - this.lastRenderAt > BACKLOG_REDRAW_MS) this.queueRender();
+    else if (!this.ingest.busy || performance.now() - this.lastRenderAt > BACKLOG_REDRAW_MS) this.queueRender();
     if (!this.ingest.busy) this.prepareTimeTravelWhenIdle();
+  }
+
+  /** A redraw for the live run's progress waits for its turn (or is queued for the next frame). */
+  get livePending(): boolean {
+    return this.liveRenderTimer !== undefined || this.renderQueued;
+  }
+
+  /** Redraws for a live run's progress, at most once per LIVE_REDRAW_MS; the newest step then is drawn. */
+  private queueLiveRender(): void {
+    if (this.liveRenderTimer !== undefined) return;
+    const wait = this.lastRenderAt + LIVE_REDRAW_MS - performance.now();
+    if (wait <= 0) return this.queueRender();
+    this.liveRenderTimer = setTimeout(() => {
+      this.liveRenderTimer = undefined;
+      this.queueRender();
+    }, wait);
   }
 
   /**
@@ -537,6 +577,15 @@ export class MemoryMapApp {
    * side panels are drawn in the frame after the heap arrives.
    */
   private render(now: boolean, inFrame: boolean): void {
+    const started = performance.now();
+    try {
+      this.drawStep(now, inFrame);
+    } finally {
+      this.stats.renderMs += performance.now() - started;
+    }
+  }
+
+  private drawStep(now: boolean, inFrame: boolean): void {
     const started = performance.now();
     const stats = this.stats;
     const model = this.model;
