@@ -574,7 +574,7 @@ export class MemoryMapApp {
   /**
    * Draws the current step. In a frame (`now` false) a step whose heap is not at hand is asked of
    * the time travel, and only what needs no heap moves at once (timeline, charts): the map and the
-   * side panels are drawn in the frame after the heap arrives.
+   * side panels are drawn when the heap arrives (`inFrame`: whether this is an animation frame).
    */
   private render(now: boolean, inFrame: boolean): void {
     const started = performance.now();
