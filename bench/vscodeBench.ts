@@ -19,6 +19,10 @@
  *                                            webview frames) profiled while typing during the loop
  *                                            and over the first 210,000-allocation run: the top
  *                                            functions by self time
+ *   LMM_BENCH_TRACE=1                        the same stretches traced (Chromium's timeline events):
+ *                                            each renderer main thread's time split by frame
+ *                                            (workbench, Memory Map) and by kind (script, style,
+ *                                            layout, paint, ...), which the profile leaves as "(program)"
  */
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -33,6 +37,7 @@ const runs = Number(process.env.LMM_BENCH_RUNS ?? 3);
 const probeFile = process.env.LMM_BENCH_PROBE ? path.join(projectRoot, 'test/artifacts/bench-host-probe.jsonl') : undefined;
 const mapClosed = process.env.LMM_BENCH_MAP === 'closed';
 const profiling = Boolean(process.env.LMM_BENCH_PROFILE);
+const tracing = Boolean(process.env.LMM_BENCH_TRACE);
 const keysTyped = 60;
 const tightLoop = 'tight-loop.lmm.ts';
 const allocations = 'allocations-210k.lmm.ts';
@@ -273,6 +278,27 @@ async function startProfile(page: Page): Promise<(what: string) => Promise<void>
       const key = `${frame.functionName || '(anonymous)'} ${where}`;
       byFunction.set(key, (byFunction.get(key) ?? 0) + time);
     }
+    // Each sample counted for the script whose JavaScript is on its stack (a native call such as
+    // postMessage or drawImage counts for its caller): the workbench, the webview's own host frame
+    // (which forwards messages into the map), or the Memory Map's script.
+    const parent = new Map<number, number>();
+    for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+    const ownerOf = (id: number): string => {
+      for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+        const url = nodes.get(at)!.callFrame.url;
+        if (!url) continue;
+        if (url.includes('memoryMap.js')) return 'Memory Map script';
+        if (url.includes('/webview/browser/pre/')) return 'webview host frame (forwards messages)';
+        if (url.includes('workbench')) return 'workbench';
+        return `other script (${url.split('/').slice(-1)[0]!.split('?')[0]})`;
+      }
+      const name = nodes.get(id)!.callFrame.functionName;
+      return name.startsWith('(') ? name : 'native, no script on the stack';
+    };
+    const byOwner = new Map<string, number>();
+    for (const [id, time] of selfMs) byOwner.set(ownerOf(id), (byOwner.get(ownerOf(id)) ?? 0) + time);
+    console.log(`  profile, ${what}: the main thread's time by owner (ms, of ${ms(total)}):`);
+    for (const [owner, time] of [...byOwner].sort((a, b) => b[1] - a[1])) console.log(`    ${ms(time).padStart(9)}  ${owner}`);
     const busy = [...byFunction.values()].reduce((a, b) => a + b, 0);
     const byFile = new Map<string, number>();
     for (const [key, time] of byFunction) {
@@ -285,6 +311,139 @@ async function startProfile(page: Page): Promise<(what: string) => Promise<void>
     console.log('  top functions by self time:');
     for (const [key, time] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 15))
       console.log(`    ${ms(time).padStart(9)}  ${key}`);
+  };
+}
+
+/** The Memory Map's own account of its main-thread time (its test hook's stats), or undefined when it is not open. */
+async function mapShare(page: Page): Promise<MapShare | undefined> {
+  for (const frame of page.frames()) {
+    // A string, not a function: the map's frame lacks the helper tsx's compiled functions call.
+    const stats = (await frame
+      .evaluate(
+        `(() => { const s = window.lmmMemoryMap?.stats; return s && { messageMs: s.messageMs, messages: s.messages, ingestMs: s.ingestMs, renderMs: s.renderMs, renders: s.renders, shownStep: s.shownStep, at: performance.now(), last: { render: s.lastRenderMs, map: s.lastMapDrawMs, charts: s.lastChartsDrawMs, stacked: s.lastStackedDrawMs, side: s.lastSideMs, heapAt: s.lastHeapAtMs }, held: window.lmmMemoryMap.length - window.lmmMemoryMap.firstStep }; })()`,
+      )
+      .catch(() => undefined)) as MapShare | undefined;
+    if (stats) return stats;
+  }
+  return undefined;
+}
+
+interface MapShare {
+  messageMs: number;
+  messages: number;
+  ingestMs: number;
+  renderMs: number;
+  renders: number;
+  shownStep: number;
+  at: number;
+  /** The last render's parts (ms), and the steps the map's timeline holds. */
+  last: Record<string, number>;
+  held: number;
+}
+
+/** What the map spent between two readings of `mapShare`. */
+function printMapShare(what: string, before: MapShare | undefined, after: MapShare | undefined): void {
+  if (!before || !after) return console.log(`  Memory Map, ${what}: not open`);
+  const span = after.at - before.at;
+  const part = (value: number) => `${ms(value)} (${((100 * value) / span).toFixed(1)}%)`;
+  console.log(
+    `  Memory Map, ${what}, over ${ms(span)}: messages ${after.messages - before.messages} taken in ${part(after.messageMs - before.messageMs)}, ` +
+      `replay ${part(after.ingestMs - before.ingestMs)}, ${after.renders - before.renders} renders ${part(after.renderMs - before.renderMs)}; ` +
+      `shows step ${after.shownStep.toLocaleString('en-US')}`,
+  );
+  console.log(
+    `    its last render: ${Object.entries(after.last)
+      .map(([part, value]) => `${part} ${value.toFixed(1)} ms`)
+      .join(', ')}; its timeline holds ${after.held.toLocaleString('en-US')} steps`,
+  );
+}
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  ts: number;
+  dur?: number;
+  args?: {
+    name?: string;
+    data?: { frame?: string; url?: string; frames?: { frame: string; url: string }[] };
+    beginData?: { frame?: string };
+  };
+}
+
+/**
+ * Starts Chromium's tracing (the DevTools timeline's events); the function it returns splits the
+ * time of each renderer main thread that ran the Memory Map's script by who it was for (the
+ * workbench's frame or the map's) and what it was (script, style, layout, paint, collection, ...).
+ * The JavaScript profile alone leaves the browser's own work (rendering, message passing) as
+ * "(program)".
+ */
+async function startTrace(page: Page): Promise<(what: string) => Promise<void>> {
+  const session = await page.context().newCDPSession(page);
+  const events: TraceEvent[] = [];
+  session.on('Tracing.dataCollected', (data) => events.push(...(data.value as unknown as TraceEvent[])));
+  await session.send('Tracing.start', {
+    categories: 'devtools.timeline,disabled-by-default-devtools.timeline,toplevel,v8,blink.user_timing',
+    transferMode: 'ReportEvents',
+  });
+  return async (what) => {
+    const complete = new Promise((resolve) => session.once('Tracing.tracingComplete', resolve));
+    await session.send('Tracing.end');
+    await complete;
+    await session.detach();
+    const frameUrl = new Map<string, string>();
+    for (const e of events) for (const f of e.args?.data?.frames ?? []) frameUrl.set(f.frame, f.url);
+    for (const e of events) if (e.args?.data?.frame && e.args.data.url) frameUrl.set(e.args.data.frame, e.args.data.url);
+    const owner = (frame: string | undefined, url: string | undefined): string | undefined => {
+      const u = url || (frame ? frameUrl.get(frame) : undefined);
+      if (!u && !frame) return undefined;
+      if (u?.includes('memoryMap.js') || u?.includes('fake.html')) return 'map';
+      if (u?.includes('/webview/browser/pre/')) return 'webview host frame';
+      return 'workbench';
+    };
+    const mainThreads = new Set<string>();
+    for (const e of events)
+      if (e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain') mainThreads.add(`${e.pid}:${e.tid}`);
+    const mapThreads = new Set(events.filter((e) => e.args?.data?.url?.includes('memoryMap.js')).map((e) => `${e.pid}:${e.tid}`));
+    console.log(
+      `  trace, ${what}: ${mainThreads.size} renderer main threads; the Memory Map's script ran on ${[...mapThreads].join(', ') || 'none'}`,
+    );
+    for (const thread of mainThreads) {
+      const spans = events
+        .filter((e) => `${e.pid}:${e.tid}` === thread && e.ph === 'X' && e.dur !== undefined)
+        .sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
+      if (spans.length === 0) continue;
+      const first = spans[0]!.ts;
+      const last = Math.max(...spans.map((e) => e.ts + e.dur!));
+      // Self time of each event (its duration less its children's), for its owner and name.
+      const self = new Map<string, number>();
+      const stack: { end: number; key: string; who: string | undefined }[] = [];
+      let busy = 0;
+      const charge = (key: string, us: number) => self.set(key, (self.get(key) ?? 0) + us);
+      for (const e of spans) {
+        while (stack.length > 0 && stack[stack.length - 1]!.end <= e.ts) stack.pop();
+        const parent = stack[stack.length - 1];
+        const who = owner(e.args?.data?.frame ?? e.args?.beginData?.frame, e.args?.data?.url) ?? parent?.who;
+        const key = `${who ?? 'unattributed'} · ${e.name}`;
+        if (parent) charge(parent.key, -e.dur!);
+        else busy += e.dur!;
+        charge(key, e.dur!);
+        stack.push({ end: e.ts + e.dur!, key, who });
+      }
+      const byOwner = new Map<string, number>();
+      for (const [key, us] of self) byOwner.set(key.split(' · ')[0]!, (byOwner.get(key.split(' · ')[0]!) ?? 0) + us);
+      const wall = (last - first) / 1000;
+      console.log(
+        `    thread ${thread}${mapThreads.has(thread) ? ' (runs the map)' : ''}: busy ${ms(busy / 1000)} of ${ms(wall)}; by owner: ` +
+          [...byOwner]
+            .sort((a, b) => b[1] - a[1])
+            .map(([who, us]) => `${who} ${ms(us / 1000)}`)
+            .join(', '),
+      );
+      for (const [key, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 18))
+        console.log(`      ${ms(us / 1000).padStart(9)}  ${key}`);
+    }
   };
 }
 
@@ -361,9 +520,12 @@ async function main(): Promise<void> {
     await page.locator('.tabs-container .tab.active[data-resource-name="notes.txt"]').first().waitFor();
     await workbench.goTo(2, 1);
     progress('typing during the run');
-    const stopProfile = profiling ? await startProfile(page) : undefined;
+    const stopProfile = profiling ? await startProfile(page) : tracing ? await startTrace(page) : undefined;
+    const mapBefore = await mapShare(page);
     const runningKeys = await typeKeys(page, keysTyped);
+    const mapAfter = await mapShare(page);
     if (stopProfile) await stopProfile('typing during the tight loop');
+    printMapShare('while typing during the loop', mapBefore, mapAfter);
     progress('Check Leaks Now, then Stop Run');
 
     await workbench.openLmmSidePanel();
@@ -409,6 +571,23 @@ async function main(): Promise<void> {
     console.log(`  (d) Stop Run to "stopped" in the status bar: ${ms(stop)}`);
     if (probeFile) await placeStalls(page, changes.status, firstStep, stopped - stop);
 
+    // The same keys once the run has stopped, the LMM views (and the map, unless closed) still
+    // open: what the window's layout costs a key without any run.
+    await page.keyboard.press('Escape');
+    await page.locator('.tabs-container .tab[data-resource-name="notes.txt"]').first().click();
+    await workbench.goTo(2, 1);
+    // The map takes in the run's kept window once the run ends: wait until it is done (its
+    // replay and renders stand still for a second), at most a minute.
+    const settledAt = performance.now();
+    for (let last = await mapShare(page); performance.now() - settledAt < 60_000;) {
+      await page.waitForTimeout(1000);
+      const now = await mapShare(page);
+      if (!now || (now.ingestMs === last?.ingestMs && now.renders === last.renders)) break;
+      last = now;
+    }
+    console.log(`  (the map took ${ms(performance.now() - settledAt)} more to take the run's end in)`);
+    keys(`after the stop, the Memory Map ${mapClosed ? 'closed' : 'open'}`, await typeKeys(page, keysTyped));
+
     progress('the 210,000-allocation harness');
     const inVsCode: number[] = [];
     await workbench.openFile(allocations);
@@ -418,7 +597,7 @@ async function main(): Promise<void> {
       const seen = await page.evaluate(
         () => (window as unknown as { __lmmChanges: { status: unknown[] } }).__lmmChanges.status.length,
       );
-      const stopProfile = profiling && i === 0 ? await startProfile(page) : undefined;
+      const stopProfile = i > 0 ? undefined : profiling ? await startProfile(page) : tracing ? await startTrace(page) : undefined;
       await timedCommand(
         workbench,
         'LMM: Run Harness',

@@ -16,6 +16,7 @@ import { findingToSuppress } from './model/findingSuppression';
 import { isSiteOfRun } from './model/runSites';
 import { MemoryMapFeed, memoryMapTitle, runIdOf } from './model/memoryMapFeed';
 import { WebviewOutbox } from './model/webviewOutbox';
+import { EditorActivity, liveOpsIntervalMs } from './model/livePacing';
 import type { RunState, RunStore } from './model/runState';
 import { lmmSetting } from './settings';
 
@@ -30,10 +31,11 @@ export interface MemoryMapHandlers {
   suppressFinding(args: SuppressFindingArgs): void;
 }
 
-/** Least time between two posts of operations to the map while a run goes on. */
-const LIVE_OPS_INTERVAL_MS = 100;
-/** Least time between two changes of the tab's title while a run goes on. */
-const TITLE_EVERY_MS = 1000;
+/**
+ * Least time between two changes of the tab's title while a run goes on: each change lays out the
+ * window's tab bar again, on the thread the editor's keys wait for.
+ */
+const TITLE_EVERY_MS = 5000;
 
 export class MemoryMapPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
@@ -48,11 +50,15 @@ export class MemoryMapPanel implements vscode.Disposable {
     visible: () => this.panel?.visible === true,
     // The window took everything queued: what the run did meanwhile goes out now.
     onEmpty: () => this.update(),
-    // While a run goes on, at most ten operation posts a second (each up to 8,192 operations): the
-    // map may fall behind a tight loop (it then starts over at the run's window) and catches up at
-    // the run's end, and the window's thread stays free for the editor.
-    opsIntervalMs: () => (this.store.current?.status === 'running' ? LIVE_OPS_INTERVAL_MS : 0),
+    // While a run goes on, at most two operation posts a second (a few thousand operations each),
+    // one every two seconds while the person types (livePacing.ts): the map may fall behind a tight
+    // loop (it then starts over at the run's window) and catches up at the run's end, and the
+    // window's thread, which the editor shares, stays free for the keys.
+    opsIntervalMs: () => liveOpsIntervalMs(this.store.current?.status === 'running', this.editorActivity),
   });
+  /** Edits and cursor moves in the editors: while they go on, the map is sent less. */
+  private readonly editorActivity = new EditorActivity();
+  private readonly subscriptions: vscode.Disposable[] = [];
   /** Messages received (for the output channel and tests). */
   received = 0;
 
@@ -71,7 +77,20 @@ export class MemoryMapPanel implements vscode.Disposable {
     private readonly store: RunStore,
     private readonly log: vscode.OutputChannel,
     private readonly handlers: MemoryMapHandlers,
-  ) {}
+  ) {
+    // Only what the person does in an editor: an output channel's appends (the harness's prints)
+    // change documents too, and must not hold the map back.
+    const inEditor = (document: vscode.TextDocument) =>
+      document.uri.scheme !== 'output' && vscode.window.visibleTextEditors.some((editor) => editor.document === document);
+    this.subscriptions.push(
+      vscode.workspace.onDidChangeTextDocument((event) => {
+        if (event.contentChanges.length > 0 && inEditor(event.document)) this.editorActivity.touched();
+      }),
+      vscode.window.onDidChangeTextEditorSelection((event) => {
+        if (event.kind !== undefined && inEditor(event.textEditor.document)) this.editorActivity.touched();
+      }),
+    );
+  }
 
   get visible(): boolean {
     return this.panel !== undefined;
@@ -193,7 +212,7 @@ export class MemoryMapPanel implements vscode.Disposable {
   update(): void {
     if (!this.panel || !this.ready) return;
     // Past lmm.eventsKept the title counts the run's operations: during a fast run it is set at most
-    // once a second (each change lays out the window's tab bar again), and always once the run ends.
+    // every five seconds (the map's header says which step it shows meanwhile), and always once the run ends.
     const run = this.store.current;
     const title = memoryMapTitle(MEMORY_MAP_TITLE, run);
     const now = Date.now();
@@ -222,6 +241,7 @@ export class MemoryMapPanel implements vscode.Disposable {
   }
 
   dispose(): void {
+    for (const subscription of this.subscriptions) subscription.dispose();
     this.panel?.dispose();
   }
 }

@@ -59,8 +59,10 @@ async function sendAll(host: FakeHost, messages: HostToWebviewMessage[]): Promis
 
 async function waitForLength(host: FakeHost, length: number): Promise<void> {
   await host.page.waitForFunction((n) => {
-    const hook = (window as unknown as { lmmMemoryMap: { length: number; ingesting: boolean } }).lmmMemoryMap;
-    return hook.length === n && !hook.ingesting;
+    const hook = (window as unknown as { lmmMemoryMap: { length: number; ingesting: boolean; livePending: boolean } })
+      .lmmMemoryMap;
+    // A live run's progress is drawn a few times a second: wait for the last of it too.
+    return hook.length === n && !hook.ingesting && !hook.livePending;
   }, length);
   await settle(host);
 }

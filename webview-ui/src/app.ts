@@ -56,13 +56,29 @@ export interface RenderStats {
   /** The step the map and the side panels last showed (the timeline may already be further on), and when. */
   shownStep: number;
   shownAt: number;
+  /**
+   * Whether that drawing was in an animation frame (it is on screen when the frame ends), or in the
+   * task where time travel arrived (it is on screen at the next frame).
+   */
+  shownInFrame: boolean;
   lastMapDrawMs: number;
+  /** The map's layout at the last render (0 when its page lists had not changed since the one before). */
+  lastLayoutMs: number;
   lastChartsDrawMs: number;
   lastStackedDrawMs: number;
   lastSideMs: number;
   rejectedMessages: number;
   lastRejection: string;
   pagesShown: number;
+  /**
+   * The map's share of the window's main thread since it opened (ms): taking the host's messages
+   * in (validation and handling, not the replay), replaying batches, and rendering. In VS Code for
+   * the browser the map runs on the same thread as the editor: what it spends, the editor waits.
+   */
+  messageMs: number;
+  messages: number;
+  ingestMs: number;
+  renderMs: number;
 }
 
 /** Structs named in the header's legend; more are counted, and named in its tooltip. */
@@ -70,6 +86,13 @@ const LEGEND_STRUCTS = 12;
 
 /** While a backlog replays, redraw ~12 times a second rather than after every slice. */
 const BACKLOG_REDRAW_MS = 80;
+/**
+ * While a run goes on, the run's progress redraws the map at most ~3 times a second. In VS Code
+ * for the browser the map shares the window's main thread with the editor: a redraw of a big
+ * heap takes tens of ms, and a key pressed meanwhile waits for it. (A step the user picks, a tab,
+ * a hover are drawn at once; the run's end too.)
+ */
+const LIVE_REDRAW_MS = 350;
 /** A journey of time travel longer than this dims the map, which still shows the step before. */
 const CATCH_UP_HINT_MS = 150;
 
@@ -85,13 +108,19 @@ export class MemoryMapApp {
     longestTravelChunkMs: 0,
     shownStep: -1,
     shownAt: 0,
+    shownInFrame: true,
     lastMapDrawMs: 0,
+    lastLayoutMs: 0,
     lastChartsDrawMs: 0,
     lastStackedDrawMs: 0,
     lastSideMs: 0,
     rejectedMessages: 0,
     lastRejection: '',
     pagesShown: 0,
+    messageMs: 0,
+    messages: 0,
+    ingestMs: 0,
+    renderMs: 0,
   };
 
   model: RunModel | null = null;
@@ -112,6 +141,8 @@ export class MemoryMapApp {
   private lastCallTreeKey = '';
   private lastCompareKey = '';
   private lastFindingsKey = '';
+  /** The Block panel shows its hint (no block hovered or selected). */
+  private blockHintShown = false;
   /** Findings whose Suppress was chosen here (the row says so until the next run's report). */
   private readonly suppressRequests: SuppressRequests = new Set();
   callTreeChoice: CallTreeChoice = { source: 'peak', direction: 'top-down' };
@@ -138,6 +169,8 @@ export class MemoryMapApp {
     },
   };
   private lastRenderAt = 0;
+  /** A redraw for a live run's progress, waiting for its turn (LIVE_REDRAW_MS). */
+  private liveRenderTimer: ReturnType<typeof setTimeout> | undefined;
   private catchUpTimer: ReturnType<typeof setTimeout> | undefined;
   /** A hover on the map while time travel was under way, described once it arrives. */
   private deferredHover: { target: MapTarget | null; x: number; y: number } | null = null;
@@ -149,8 +182,12 @@ export class MemoryMapApp {
     this.stats.lastTravelMs = this.travel.lastJourneyMs;
     this.stats.lastTravelChunks = this.travel.lastJourneyChunks;
     this.stats.longestTravelChunkMs = this.travel.longestChunkMs;
-    // Also when it ended elsewhere (a window slid past its step): the render asks for the current step.
-    this.queueRender();
+    // Drawn at once, in the task where the heap arrived: the next frame shows it, where waiting
+    // for that frame to draw would add up to a frame's wait to every jump. A frame already asked
+    // for draws it instead. (Also when the journey ended elsewhere, a window having slid past its
+    // step: the render asks for the current step.)
+    if (this.renderQueued) return;
+    this.render(false, false);
   });
   /** Divergences already reported to the host (replayed results that differ from the run's). */
   private reportedDivergences = 0;
@@ -322,11 +359,29 @@ export class MemoryMapApp {
   }
 
   private replayProgressed(): void {
+    this.stats.ingestMs = this.ingest.busyMs;
     if (this.model && this.timeline.following) this.step = this.model.length - 1;
+    if (this.model?.state === 'running') this.queueLiveRender();
     // While a backlog replays, redraw now and then rather than after every slice: the replay
     // gets the time, and the picture still moves.
-    if (!this.ingest.busy || performance.now() - this.lastRenderAt > BACKLOG_REDRAW_MS) this.queueRender();
+    else if (!this.ingest.busy || performance.now() - this.lastRenderAt > BACKLOG_REDRAW_MS) this.queueRender();
     if (!this.ingest.busy) this.prepareTimeTravelWhenIdle();
+  }
+
+  /** A redraw for the live run's progress waits for its turn (or is queued for the next frame). */
+  get livePending(): boolean {
+    return this.liveRenderTimer !== undefined || this.renderQueued;
+  }
+
+  /** Redraws for a live run's progress, at most once per LIVE_REDRAW_MS; the newest step then is drawn. */
+  private queueLiveRender(): void {
+    if (this.liveRenderTimer !== undefined) return;
+    const wait = this.lastRenderAt + LIVE_REDRAW_MS - performance.now();
+    if (wait <= 0) return this.queueRender();
+    this.liveRenderTimer = setTimeout(() => {
+      this.liveRenderTimer = undefined;
+      this.queueRender();
+    }, wait);
   }
 
   /**
@@ -378,7 +433,12 @@ export class MemoryMapApp {
     this.step = Math.max(model.firstStep - 1, Math.min(model.length - 1, next));
     this.timeline.following = this.step === model.length - 1;
     // A drag or a held key asks for step after step: the journey under way heads for the newest
-    // (StepTravel), and the map is drawn when it arrives.
+    // (StepTravel), and the map is drawn when it arrives. It sets off now, not in the next frame.
+    // The map holds its picture from now on: the heap it was drawn from is on its way.
+    if (!this.travel.ready(model, this.step)) {
+      this.travel.request(model, this.step);
+      this.map.hold();
+    }
     this.queueRender();
   }
 
@@ -502,21 +562,30 @@ export class MemoryMapApp {
     this.renderQueued = true;
     requestAnimationFrame(() => {
       this.renderQueued = false;
-      this.render(false);
+      this.render(false, true);
     });
   }
 
   /** Renders the current step now, travelling there at once if need be (tests, links from the host). */
   renderNow(): void {
-    this.render(true);
+    this.render(true, false);
   }
 
   /**
    * Draws the current step. In a frame (`now` false) a step whose heap is not at hand is asked of
    * the time travel, and only what needs no heap moves at once (timeline, charts): the map and the
-   * side panels are drawn in the frame after the heap arrives.
+   * side panels are drawn when the heap arrives (`inFrame`: whether this is an animation frame).
    */
-  private render(now: boolean): void {
+  private render(now: boolean, inFrame: boolean): void {
+    const started = performance.now();
+    try {
+      this.drawStep(now, inFrame);
+    } finally {
+      this.stats.renderMs += performance.now() - started;
+    }
+  }
+
+  private drawStep(now: boolean, inFrame: boolean): void {
     const started = performance.now();
     const stats = this.stats;
     const model = this.model;
@@ -552,11 +621,12 @@ export class MemoryMapApp {
     this.travel.settledAt(model, step);
     stats.lastHeapAtMs = performance.now() - heapStarted;
     stats.shownStep = step;
+    stats.shownInFrame = inFrame;
     const peak = model.peakStep;
     // The peak's page is marked from the peak on (before it, that block does not exist yet).
     const peakBlock = peak >= 0 && step >= peak && model.kindOf(peak) === HeapOpKind.Alloc ? model.resultOf(peak) : 0;
     this.map.setPeakBlock(peakBlock);
-    this.map.show(heap, `${model.runId}:${step}`);
+    this.map.show(heap);
     stats.pagesShown = this.map.pageCount;
     this.timeline.show(model, step);
     this.charts.show(model, step);
@@ -574,14 +644,17 @@ export class MemoryMapApp {
             app: heap.appMemory,
             mapped: heap.kernel.mappedBytes(),
           };
-    this.stateBadge.textContent = model.state + (this.ingest.busy ? ' (loading)' : '');
+    setText(this.stateBadge, model.state + (this.ingest.busy ? ' (loading)' : ''));
     const note = [model.windowNote, this.beforeWindowNotice].filter(Boolean).join(' · ');
     if (this.windowNote.textContent !== note) this.windowNote.textContent = note;
-    this.totals.textContent = `${count(shown.pages)} ${shown.pages === 1 ? 'page' : 'pages'} · ${bytes(shown.app)} application memory · ${bytes(
-      shown.mapped,
-    )} mapped${lastCheckText(model)}${
-      model.endMessage ? ` · ${model.endMessage}` : ''
-    }${model.timeline.divergences.length ? ` · replay diverged from the run at step ${model.timeline.divergences[0]! + 1}` : ''}`;
+    setText(
+      this.totals,
+      `${count(shown.pages)} ${shown.pages === 1 ? 'page' : 'pages'} · ${bytes(shown.app)} application memory · ${bytes(
+        shown.mapped,
+      )} mapped${lastCheckText(model)}${
+        model.endMessage ? ` · ${model.endMessage}` : ''
+      }${model.timeline.divergences.length ? ` · replay diverged from the run at step ${model.timeline.divergences[0]! + 1}` : ''}`,
+    );
     if (this.legendStructs !== model.heapAt(model.length - 1).families.length) this.renderLegend();
     const sideStarted = performance.now();
     this.renderSide();
@@ -603,6 +676,7 @@ export class MemoryMapApp {
       this.post(message);
     }
     stats.lastMapDrawMs = this.map.lastDrawMs;
+    stats.lastLayoutMs = this.map.lastLayoutMs;
     stats.lastChartsDrawMs = this.charts.lastDrawMs;
     stats.lastRenderMs = performance.now() - started;
     stats.shownAt = performance.now();
@@ -626,6 +700,10 @@ export class MemoryMapApp {
         const target = this.hoverTarget ?? this.selectedTarget;
         let facts: BlockFacts | null = null;
         if (target && (target.meta === 0 || heap.blockFamily(target.meta))) facts = blockFacts(heap, model, step, target);
+        // No block to describe: the hint stays as it is (made again at every step it would restyle
+        // the panel each frame, and its live region would announce it again).
+        if (!facts && this.blockHintShown) break;
+        this.blockHintShown = !facts;
         renderBlockDetails(container, heap, facts, target?.page ?? 0, model, this.links);
         const family = facts && target && target.meta !== 0 && !facts.free ? heap.blockFamily(target.meta) : undefined;
         const struct = family ? model.structs[family.id] : undefined;
@@ -767,4 +845,9 @@ function lastCheckText(model: RunModel): string {
   if (!last) return '';
   const atEnd = model.state === 'finished' && last.step === model.length - 1;
   return ` · ${blockCount(last.lostBlocks)} leaked ${atEnd ? `at the end of the run (step ${stepNumber(last.step)})` : `at the check at step ${stepNumber(last.step)}`}`;
+}
+
+/** Sets an element's text only when it differs (the same text set again still restyles and lays out). */
+function setText(element: HTMLElement, text: string): void {
+  if (element.textContent !== text) element.textContent = text;
 }

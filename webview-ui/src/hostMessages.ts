@@ -10,19 +10,30 @@ import type { MemoryMapApp } from './app';
 /** Starts listening for the host's messages on `window`. */
 export function listenToHost(app: MemoryMapApp): void {
   window.addEventListener('message', (event: MessageEvent) => {
-    const parsed = parseHostToWebview(event.data);
-    if (!parsed.ok) {
-      app.stats.rejectedMessages++;
-      app.stats.lastRejection = parsed.error;
-      app.post({ type: 'webviewError', message: `rejected a message from the host: ${parsed.error}` });
-      return;
-    }
+    const started = performance.now();
     try {
-      handleHostMessage(app, parsed.message);
-    } catch (error) {
-      app.post({ type: 'webviewError', message: `failed to handle ${parsed.message.type}: ${String(error)}` });
+      takeMessage(app, event.data);
+    } finally {
+      app.stats.messages++;
+      app.stats.messageMs += performance.now() - started;
     }
   });
+}
+
+/** Validates one message from the host and hands it to the app; a bad one is reported, never thrown. */
+function takeMessage(app: MemoryMapApp, data: unknown): void {
+  const parsed = parseHostToWebview(data);
+  if (!parsed.ok) {
+    app.stats.rejectedMessages++;
+    app.stats.lastRejection = parsed.error;
+    app.post({ type: 'webviewError', message: `rejected a message from the host: ${parsed.error}` });
+    return;
+  }
+  try {
+    handleHostMessage(app, parsed.message);
+  } catch (error) {
+    app.post({ type: 'webviewError', message: `failed to handle ${parsed.message.type}: ${String(error)}` });
+  }
 }
 
 export function handleHostMessage(app: MemoryMapApp, message: HostToWebviewMessage): void {

@@ -28,6 +28,8 @@ export class IngestQueue {
   private readonly channel = new MessageChannel();
   /** The longest single slice so far (ms): the replay's share of any long task. */
   longestSliceMs = 0;
+  /** Time spent in tasks of this queue so far (ms). */
+  busyMs = 0;
 
   constructor(
     /** Applies a slice; returns false when it does not continue the run (a gap). */
@@ -69,6 +71,14 @@ export class IngestQueue {
   private work(): void {
     this.scheduled = false;
     const started = performance.now();
+    try {
+      this.workFor(started);
+    } finally {
+      this.busyMs += performance.now() - started;
+    }
+  }
+
+  private workFor(started: number): void {
     while (this.pending.length > 0 && performance.now() - started < BUDGET_MS) {
       const batch = this.pending[0]!;
       const have = this.length();

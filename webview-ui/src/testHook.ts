@@ -77,6 +77,14 @@ export function installTestHook(app: MemoryMapApp): void {
     get ingesting() {
       return app.ingest.busy;
     },
+    /** A redraw for a live run's progress waits for its turn (at most a few a second while live). */
+    get livePending() {
+      return app.livePending;
+    },
+    /** Work the webview does when idle is left: the stacked charts' breakdown catching up with the run. */
+    get idleWorkLeft() {
+      return app.stacked.catchingUp;
+    },
     /** Time travel is under way (the map keeps its last picture until it arrives). */
     get travelling() {
       return app.travel.busy;

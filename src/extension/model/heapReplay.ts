@@ -132,6 +132,16 @@ export class HeapReplay {
     return this.snapshots[0];
   }
 
+  /**
+   * The newest finished snapshot and the step it is the heap after (undefined before the first):
+   * a live Memory Map far behind a fast run starts over there instead of replaying the steps before.
+   */
+  get newestSnapshot(): { step: number; snapshot: HeapSnapshot } | undefined {
+    const last = this.snapshots.length - 1;
+    const snapshot = this.snapshots[last];
+    return snapshot === undefined ? undefined : { step: this.snapshotSteps[last]!, snapshot };
+  }
+
   /** True when a snapshot of this heap began right after step `step` (a window may begin after it). */
   snapshotAfter(step: number): boolean {
     return (this.pending !== null && this.pendingStep === step) || this.snapshotSteps.includes(step);

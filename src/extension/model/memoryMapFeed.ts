@@ -13,8 +13,22 @@ export function runIdOf(run: RunState): string {
   return `run-${run.id}`;
 }
 
+/**
+ * While a run goes on, the operations queued for the map at a time (one post's worth, about
+ * 150 kB): the panel asks again once they have left, and the feed then decides afresh whether to
+ * go on or to start over nearer the run's end.
+ */
+export const LIVE_OPS_PER_UPDATE = 4096;
+/** A live map this many operations behind the host's newest snapshot starts over at it. */
+export const LIVE_JUMP_MIN_OPS = 65_536;
+/** Bytes an operation costs the map at least (its kind, three numbers and a site): a snapshot smaller than the operations it skips is cheaper to send. */
+const OP_BYTES = 29;
+
 export class MemoryMapFeed {
   private run: RunState | undefined;
+  /** The step after the last operation sent, and the first step the map's timeline holds. */
+  private sentSteps = 0;
+  private mapFirstStep = 0;
   private sentSites = 0;
   /** The run's batches sent so far (counting those the host has since dropped from its window). */
   private sentBatches = 0;
@@ -46,6 +60,8 @@ export class MemoryMapFeed {
       this.sentErrors = undefined;
       this.ended = false;
       this.sentShape = shape;
+      this.sentSteps = 0;
+      this.mapFirstStep = 0;
       out.push({
         type: 'runStarted',
         runId,
@@ -60,18 +76,30 @@ export class MemoryMapFeed {
       this.sentSites = run.sites.length;
     }
     const replay = run.replay;
+    const running = run.status === 'running';
     let next = this.sentBatches - replay.batchesDropped;
-    if (next < 0 || (this.sentBatches === 0 && replay.windowStart > 0)) {
+    const jump = running ? this.liveJump(run, runId) : undefined;
+    if (jump) {
+      out.push(jump.message);
+      next = jump.next;
+    } else if (next < 0 || (this.sentBatches === 0 && replay.windowStart > 0)) {
       // Batches the webview has not had are gone from the host's window: it starts over at the window.
       out.push(...windowMessages(run, runId));
+      this.mapFirstStep = this.sentSteps = replay.windowStart;
       next = 0;
     }
     const from = out.length;
-    for (; next < replay.batches.length; next++) out.push(heapOpsMessage(run, runId, replay.batches[next]!));
+    let ops = 0;
+    for (; next < replay.batches.length && (!running || ops < LIVE_OPS_PER_UPDATE); next++) {
+      const batch = replay.batches[next]!;
+      out.push(heapOpsMessage(run, runId, batch));
+      ops += batch.count;
+      this.sentSteps = batch.firstStep + batch.count;
+    }
     // The last batch sent says where the host's window begins (the webview's follows it).
     const last = out[out.length - 1];
     if (out.length > from && last?.type === 'heapOps' && replay.windowStart > 0) last.windowStart = replay.windowStart;
-    this.sentBatches = replay.batchesDropped + replay.batches.length;
+    this.sentBatches = replay.batchesDropped + next;
     // A check made while the run goes on shows at once (after the ops up to its mark); the
     // report's list replaces it at the end (the webview keeps one check per step).
     const interim = run.interimLeakCheck;
@@ -87,6 +115,12 @@ export class MemoryMapFeed {
       out.push(memoryErrorsMessage(runId, errorsSoFar));
     }
     if (run.status !== 'running' && !this.ended) {
+      if (this.mapFirstStep > replay.windowStart) {
+        // The map started over near the run's end while it went on: it gets the whole kept
+        // window now, from the run's start message on, so it ends as a panel opened late would.
+        this.run = undefined;
+        return this.update(run);
+      }
       this.ended = true;
       const checks = run.report?.leakChecks ?? [];
       for (; this.sentLeakChecks < checks.length; this.sentLeakChecks++)
@@ -107,6 +141,29 @@ export class MemoryMapFeed {
         out.push({ type: 'report', runId, report: run.report as unknown as RunReportJson, suppressible: run.kind === 'harness' });
     }
     return out;
+  }
+
+  /**
+   * While the run goes on, a map far behind it (a tight loop outruns what the window may take)
+   * starts over at the host's newest snapshot, when that is nearer than what it was sent and
+   * cheaper than the operations it skips: the map shows the run's recent heap rather than
+   * replaying old steps. Its window is made whole again when the run ends.
+   */
+  private liveJump(run: RunState, runId: string): { message: HostToWebviewMessage; next: number } | undefined {
+    const replay = run.replay;
+    const newest = replay.newestSnapshot;
+    if (newest === undefined) return undefined;
+    const start = newest.step + 1;
+    const skipped = start - this.sentSteps;
+    if (skipped < LIVE_JUMP_MIN_OPS || newest.snapshot.byteLength > skipped * OP_BYTES) return undefined;
+    // Snapshots are taken after a batch: the batches from `start` on follow it.
+    let next = replay.batches.findIndex((batch) => batch.firstStep >= start);
+    if (next < 0) next = replay.batches.length;
+    this.mapFirstStep = this.sentSteps = start;
+    return {
+      message: { type: 'heapWindow', runId, firstStep: start, heap: newest.snapshot.toWire(), fields: replay.structFields },
+      next,
+    };
   }
 
   /** The batches from `fromStep` on, for a webview that lost some (`resyncRequest`). */

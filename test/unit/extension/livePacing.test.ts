@@ -1,0 +1,80 @@
+import { strict as assert } from 'node:assert';
+import { HeapOpKind, type HeapOpBatch } from '../../../src/engine/heapOps';
+import {
+  EditorActivity,
+  LIVE_OPS_INTERVAL_MS,
+  TYPING_OPS_INTERVAL_MS,
+  TYPING_QUIET_MS,
+  liveOpsIntervalMs,
+} from '../../../src/extension/model/livePacing';
+import { WebviewOutbox } from '../../../src/extension/model/webviewOutbox';
+import type { HostToWebviewMessage } from '../../../src/protocol/webviewMessages';
+
+/** `count` frees (any kind will do: the outbox only joins and paces) from `firstStep` on. */
+function ops(firstStep: number, count: number): HostToWebviewMessage {
+  const batch: HeapOpBatch = {
+    firstStep,
+    count,
+    kind: new Uint8Array(count).fill(HeapOpKind.Free),
+    a: new Float64Array(count),
+    b: new Float64Array(count),
+    c: new Float64Array(count),
+    site: new Int32Array(count).fill(-1),
+    names: [],
+  };
+  return { type: 'heapOps', runId: 'run-1', batch };
+}
+
+describe('the Memory Map’s pace while a run goes on (livePacing)', () => {
+  it('posts at most twice a second while a run goes on, every two seconds while typing, and freely once it ended', () => {
+    let now = 10_000;
+    const activity = new EditorActivity(() => now);
+    assert.equal(liveOpsIntervalMs(true, activity), LIVE_OPS_INTERVAL_MS);
+    assert.ok(LIVE_OPS_INTERVAL_MS >= 500, 'no more than two posts a second');
+    activity.touched();
+    assert.equal(liveOpsIntervalMs(true, activity), TYPING_OPS_INTERVAL_MS);
+    // The run's end is never held back by typing: every operation goes to the map then.
+    assert.equal(liveOpsIntervalMs(false, activity), 0);
+    // Typing goes on as long as a key or a cursor move came within the quiet time, and ends at it.
+    now += TYPING_QUIET_MS - 1;
+    assert.equal(activity.typing, true);
+    now += 1;
+    assert.equal(activity.typing, false);
+    assert.equal(liveOpsIntervalMs(true, activity), LIVE_OPS_INTERVAL_MS);
+  });
+
+  it('counts nobody as typing before the first edit, even on a clock that starts at 0', () => {
+    const activity = new EditorActivity(() => 0);
+    assert.equal(activity.typing, false);
+  });
+
+  it('holds a live run’s operations while the person types, and sends them all, without waiting, when the run ends', async () => {
+    let running = true;
+    const activity = new EditorActivity();
+    const sent: HostToWebviewMessage[] = [];
+    const outbox = new WebviewOutbox({
+      send: (message) => {
+        sent.push(message);
+        return Promise.resolve(true);
+      },
+      visible: () => true,
+      maxOpsPerPost: 100,
+      opsIntervalMs: () => liveOpsIntervalMs(running, activity),
+    });
+    // Keys every 50 ms for 0.6 s while the run posts a batch every 100 ms: only the first leaves.
+    for (let i = 0; i < 12; i++) {
+      activity.touched();
+      if (i % 2 === 0) outbox.post(ops((i / 2) * 100, 100));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.equal(sent.filter((m) => m.type === 'heapOps').length, 1, 'one operation post while typing');
+    assert.equal(outbox.waiting, 5);
+    running = false;
+    outbox.post({ type: 'runEnded', runId: 'run-1', state: 'stopped' });
+    // Two posts on their way at a time: each settles once the window took it (here, at once).
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const steps = sent.flatMap((m) => (m.type === 'heapOps' ? [m.batch.firstStep] : []));
+    assert.deepEqual(steps, [0, 100, 200, 300, 400, 500], 'every operation reached the map, in order');
+    assert.equal(sent[sent.length - 1]!.type, 'runEnded');
+  });
+});

@@ -1,0 +1,141 @@
+/// <reference lib="dom" />
+// (page.evaluate callbacks run in the browser: they use DOM types.)
+/**
+ * How often the Memory Map works while a run goes on, in headless Chromium. In VS Code for the
+ * browser the map shares the window's main thread with the editor, so a live run's progress
+ * redraws it a few times a second at most, however fast batches come; the newest step is still
+ * drawn without waiting for another batch, a step the user picks is drawn at once, the run's end
+ * too, and the map counts the main-thread time it takes (messages, replay, renders).
+ */
+import { strict as assert } from 'node:assert';
+import type { Browser } from 'playwright-core';
+import type { HeapOpBatch } from '../../src/engine/heapOps';
+import { openFakeHost, type FakeHost } from '../support/webviewFakeHost';
+import { assertNoProblems, hookValue, RunRecorder, settle, sites } from '../support/webviewRun';
+
+interface Stats {
+  renders: number;
+  shownStep: number;
+  messages: number;
+  messageMs: number;
+  ingestMs: number;
+  renderMs: number;
+}
+
+/** A run of `batches` batches of `perBatch` steps: allocations and frees round a ring of 30 blocks. */
+function ringRun(batches: number, perBatch: number): HeapOpBatch[] {
+  const run = new RunRecorder();
+  const out: HeapOpBatch[] = [];
+  const node = run.register('node_t', 24, 0);
+  const ring: number[] = [];
+  while (out.length < batches) {
+    if (ring.length < 30) ring.push(run.alloc(node, 1 + (run.steps % 3), 1));
+    else run.free(ring.shift()!, 2);
+    if (run.steps % perBatch === 0) out.push(...run.batches());
+  }
+  return out;
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('Memory Map webview: how often it works while a run goes on (headless Chromium)', function () {
+  this.timeout(60000);
+  let browser: Browser | undefined;
+  let host: FakeHost;
+
+  before(async () => {
+    host = await openFakeHost();
+    browser = host.browser;
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  it('redraws a fast live run a few times a second, then its newest step without another batch, and its end at once', async () => {
+    const batches = ringRun(80, 50);
+    const runId = 'run-live';
+    await host.send({ type: 'settings', structColors: {} });
+    await host.send({ type: 'runStarted', runId, pageSize: 4096, title: 'ring.lmm.ts', live: true });
+    await host.send({ type: 'sites', runId, firstId: 0, sites: sites(4) });
+    await settle(host);
+    const before = await hookValue<Stats>(host, 'stats');
+    const started = Date.now();
+    // A batch every ~20 ms for about two seconds: faster than any redraw rate a person needs.
+    for (const batch of batches) {
+      await host.send({ type: 'heapOps', runId, batch });
+      await pause(15);
+    }
+    const seconds = (Date.now() - started) / 1000;
+    const during = await hookValue<Stats>(host, 'stats');
+    const renders = during.renders - before.renders;
+    assert.ok(renders >= 2, `the map moved while the run went on (${renders} renders)`);
+    assert.ok(
+      renders <= Math.ceil(seconds * 3) + 2,
+      `${renders} renders in ${seconds.toFixed(1)} s for ${batches.length} batches: the live map redraws at most ~3 times a second`,
+    );
+    // No more batches: the last one's step is still drawn (the newest state wins, none is left undrawn).
+    const steps = batches.reduce((n, b) => n + b.count, 0);
+    await host.page.waitForFunction(
+      (last) => (window as unknown as { lmmMemoryMap: { stats: Stats } }).lmmMemoryMap.stats.shownStep === last,
+      steps - 1,
+      { timeout: 2000 },
+    );
+    // The run's end is drawn in the next frames, not at the live pace.
+    const beforeEnd = await hookValue<Stats>(host, 'stats');
+    await host.send({ type: 'runEnded', runId, state: 'stopped' });
+    await settle(host);
+    const ended = await hookValue<Stats>(host, 'stats');
+    assert.ok(ended.renders > beforeEnd.renders, 'the end was drawn in the next frames');
+    assert.equal(ended.shownStep, steps - 1);
+    assert.match(await host.page.locator('.run-state').innerText(), /stopped/);
+    assertNoProblems(host);
+  });
+
+  it('draws a step the user picks during a live run at once, not at the live pace', async () => {
+    const batches = ringRun(10, 50);
+    const runId = 'run-pick';
+    await host.send({ type: 'runStarted', runId, pageSize: 4096, title: 'ring.lmm.ts', live: true });
+    for (const batch of batches) await host.send({ type: 'heapOps', runId, batch });
+    await pause(500);
+    // Two picks in quick succession: the second is drawn within a few frames, not ~350 ms later.
+    await host.page.evaluate(() =>
+      (window as unknown as { lmmMemoryMap: { requestStep(s: number): void } }).lmmMemoryMap.requestStep(100),
+    );
+    await settle(host);
+    const asked = Date.now();
+    await host.page.evaluate(() =>
+      (window as unknown as { lmmMemoryMap: { requestStep(s: number): void } }).lmmMemoryMap.requestStep(120),
+    );
+    await host.page.waitForFunction(
+      () => (window as unknown as { lmmMemoryMap: { stats: Stats } }).lmmMemoryMap.stats.shownStep === 120,
+      undefined,
+      { timeout: 2000 },
+    );
+    assert.ok(Date.now() - asked < 300, `the picked step was drawn ${Date.now() - asked} ms after it was asked`);
+    assertNoProblems(host);
+  });
+
+  it('counts the main-thread time it takes: each message, the replay and the renders', async () => {
+    const batches = ringRun(20, 200);
+    const runId = 'run-count';
+    const before = await hookValue<Stats>(host, 'stats');
+    const started = await host.page.evaluate(() => performance.now());
+    await host.send({ type: 'runStarted', runId, pageSize: 4096, title: 'ring.lmm.ts', live: false });
+    for (const batch of batches) await host.send({ type: 'heapOps', runId, batch });
+    // A malformed message is counted too: it costs the thread its validation.
+    await host.send({ type: 'heapOps', runId, batch: { firstStep: 'x' } });
+    await host.page.waitForFunction(
+      (n) => (window as unknown as { lmmMemoryMap: { length: number; ingesting: boolean } }).lmmMemoryMap.length === n,
+      batches.reduce((n, b) => n + b.count, 0),
+    );
+    await settle(host);
+    const after = await hookValue<Stats>(host, 'stats');
+    const wall = (await host.page.evaluate(() => performance.now())) - started;
+    assert.equal(after.messages - before.messages, batches.length + 2, 'every message counted, the refused one too');
+    for (const part of ['messageMs', 'ingestMs', 'renderMs'] as const) {
+      const spent = after[part] - before[part];
+      assert.ok(spent > 0 && spent <= wall, `${part}: ${spent.toFixed(1)} ms in ${wall.toFixed(0)} ms`);
+    }
+    assert.ok(after.messageMs + after.ingestMs + after.renderMs - (before.messageMs + before.ingestMs + before.renderMs) <= wall);
+  });
+});
