@@ -7,8 +7,8 @@
  *  - first paint: from posting the run to the first frame with pages drawn (the backlog keeps
  *    replaying in slices afterwards), and a full layout + paint of all 10,000 pages;
  *  - scrub: jump to random steps the way a click on the timeline does (time travel then runs in
- *    short tasks and the map is drawn in the frame after it arrives): time from the click to the
- *    end of that frame's drawing;
+ *    short tasks and the map is drawn as the heap arrives): time from the click to the frame that
+ *    shows the step (the end of the drawing when it was in a frame, else the next frame);
  *  - live: batches streamed at 20 per second; frames rendered per second and long tasks.
  * Long tasks (> 50 ms on the UI thread) come from a PerformanceObserver('longtask').
  */
@@ -31,6 +31,8 @@ interface PageHook {
     longestTravelChunkMs: number;
     shownStep: number;
     shownAt: number;
+    shownInFrame: boolean;
+    lastLayoutMs: number;
     lastMapDrawMs: number;
     lastStackedDrawMs: number;
     lastSideMs: number;
@@ -42,6 +44,7 @@ interface PageHook {
   length: number;
   ingesting: boolean;
   setStepNow(step: number): number;
+  idleWorkLeft: boolean;
   requestStep(step: number): void;
   snapshots: { count: number; bytes: number; every: number; longestReplay: number } | null;
 }
@@ -122,7 +125,7 @@ async function main(): Promise<void> {
   );
 
   // ---- scrub to random steps
-  const scrub = await page.evaluate(async () => {
+  const scrub = await page.evaluate(async (waitForIdleWork) => {
     const w = window as unknown as W;
     const hook = w.lmmMemoryMap;
     const frame = () => new Promise((r) => requestAnimationFrame(() => r(null)));
@@ -132,18 +135,32 @@ async function main(): Promise<void> {
     const travel: number[] = [];
     const chunks: number[] = [];
     const render: number[] = [];
+    const layout: number[] = [];
     // A person looks at the finished run before scrubbing: let the webview's idle work (it maps
-    // the time-travel heap) happen first, as it would.
-    for (let i = 0; i < 3; i++) await new Promise((r) => requestIdleCallback(() => r(null)));
+    // the time-travel heap, the stacked charts catch up with the run) happen first, as it would.
+    // (LMM_BENCH_SCRUB_AT_ONCE=1: after three idle callbacks only, the stacked charts still catching up.)
+    const idleFrom = performance.now();
+    for (let i = 0; i < 3 || (waitForIdleWork && hook.idleWorkLeft && performance.now() - idleFrom < 10000); i++) {
+      await new Promise((r) => requestIdleCallback(() => r(null)));
+    }
+    const idleWork = performance.now() - idleFrom;
     const snapshots = hook.snapshots!;
     hook.resetLongest();
     const t0 = performance.now();
-    /** Moves as a click on the timeline does; resolves with the ms until the frame that drew the step. */
+    /**
+     * Moves as a click on the timeline does; resolves with the ms until the frame that shows the
+     * step: the end of its drawing when that was in a frame, else (drawn in the task where time
+     * travel arrived) the next frame, the first one to show it.
+     */
     const scrubTo = async (step: number) => {
       const started = performance.now();
       hook.requestStep(step);
-      while (hook.stats.shownStep !== step) await frame();
-      return hook.stats.shownAt - started;
+      let now = started;
+      while (hook.stats.shownStep !== step) {
+        await frame();
+        now = performance.now();
+      }
+      return (hook.stats.shownInFrame ? hook.stats.shownAt : now) - started;
     };
     for (let i = 0; i < 30; i++) {
       const step = Math.floor(random() * hook.length);
@@ -151,6 +168,7 @@ async function main(): Promise<void> {
       travel.push(hook.stats.lastTravelMs);
       chunks.push(hook.stats.lastTravelChunks);
       render.push(hook.stats.lastRenderMs);
+      layout.push(hook.stats.lastLayoutMs);
       await frame();
     }
     const stepTimes: number[] = [];
@@ -164,6 +182,7 @@ async function main(): Promise<void> {
     travel.sort((a, b) => a - b);
     chunks.sort((a, b) => a - b);
     render.sort((a, b) => a - b);
+    layout.sort((a, b) => a - b);
     return {
       travelMedian: travel[15]!,
       travelMax: travel[29]!,
@@ -171,6 +190,8 @@ async function main(): Promise<void> {
       longestChunk: hook.stats.longestTravelChunkMs,
       renderMedian: render[15]!,
       renderMax: render[29]!,
+      layoutMedian: layout[15]!,
+      layoutMax: layout[29]!,
       median: times[15]!,
       p90: times[27]!,
       max: times[29]!,
@@ -179,16 +200,18 @@ async function main(): Promise<void> {
       longTasks: longTasks.length,
       longest: Math.max(0, ...longTasks.map((t) => t.duration)),
       snapshots,
+      idleWork,
     };
-  });
+  }, process.env.LMM_BENCH_SCRUB_AT_ONCE !== '1');
   console.log(
     `time-travel snapshots: ${scrub.snapshots.count} (${(scrub.snapshots.bytes / 1048576).toFixed(0)} MiB), one per ${scrub.snapshots.every.toLocaleString('en-US')} steps lately; longest replay ${scrub.snapshots.longestReplay.toLocaleString('en-US')} steps`,
   );
+  console.log(`idle work after the backlog (time travel's heap, the stacked charts' breakdown): ${scrub.idleWork.toFixed(0)} ms`);
   console.log(
     `scrub to a random step (to the next frame): median ${scrub.median.toFixed(1)} ms, p90 ${scrub.p90.toFixed(1)} ms, max ${scrub.max.toFixed(1)} ms`,
   );
   console.log(
-    `  of which time travel (${scrub.chunksMedian} calls of HeapTimeline.restoreSlice or heapAt, median): median ${scrub.travelMedian.toFixed(1)} ms, max ${scrub.travelMax.toFixed(1)} ms, longest call ${scrub.longestChunk.toFixed(1)} ms; the frame's layout + drawing: median ${scrub.renderMedian.toFixed(1)} ms, max ${scrub.renderMax.toFixed(1)} ms`,
+    `  of which time travel (${scrub.chunksMedian} calls of HeapTimeline.restoreSlice or heapAt, median): median ${scrub.travelMedian.toFixed(1)} ms, max ${scrub.travelMax.toFixed(1)} ms, longest call ${scrub.longestChunk.toFixed(1)} ms; the render: median ${scrub.renderMedian.toFixed(1)} ms, max ${scrub.renderMax.toFixed(1)} ms (of which the map's layout: median ${scrub.layoutMedian.toFixed(1)} ms, max ${scrub.layoutMax.toFixed(1)} ms)`,
   );
   console.log(
     `step one forward: median ${scrub.stepMedian.toFixed(1)} ms, max ${scrub.stepMax.toFixed(1)} ms; long tasks while scrubbing: ${scrub.longTasks} (longest ${scrub.longest.toFixed(0)} ms)`,

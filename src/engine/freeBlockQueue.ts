@@ -21,9 +21,13 @@ import type { SimulatedKernel } from './simulatedKernel';
 export class FreeBlockQueue {
   /** Handle (pointers.ts) of the meta of the last block of each size's run (0 = none). */
   private readonly runTail: Int32Array;
-  /** Bit s of `sizeBits` is set when some free block has size s; `wordBits` summarises words. */
-  private readonly sizeBits: Uint32Array;
-  private readonly wordBits: Uint32Array;
+  /**
+   * Bit s of `sizeBits` is set when some free block has size s; `wordBits` summarises words.
+   * Int32 words: a bit scan then stays in int32 arithmetic, where a Uint32Array word of 2^31 or
+   * more is a double that V8 boxes when it crosses a call.
+   */
+  private readonly sizeBits: Int32Array;
+  private readonly wordBits: Int32Array;
   /** Number of blocks in the list. */
   length = 0;
   /** The family record's registry page (never unmapped) and the offset of the head's `right`. */
@@ -42,8 +46,8 @@ export class FreeBlockQueue {
     this.headView = kernel.view(headAddress);
     this.headRightOffset = headAddress - kernel.pageOf(headAddress) + 8;
     this.headHandle = handleOf(headAddress);
-    this.sizeBits = new Uint32Array((maxBlockSize >>> 5) + 1);
-    this.wordBits = new Uint32Array((this.sizeBits.length >>> 5) + 1);
+    this.sizeBits = new Int32Array((maxBlockSize >>> 5) + 1);
+    this.wordBits = new Int32Array((this.sizeBits.length >>> 5) + 1);
   }
 
   /** A copy bound to `kernel` (a clone of this queue's kernel, holding the same pages). */
@@ -56,7 +60,10 @@ export class FreeBlockQueue {
     return copy;
   }
 
-  /** The bookkeeping outside the page bytes, in one array (for time-travel snapshots). */
+  /**
+   * The bookkeeping outside the page bytes, in one array (for time-travel snapshots). Its words
+   * are the int32 words' bits read as uint32 (TypedArray#set converts modulo 2^32 both ways).
+   */
   saveState(): Uint32Array {
     const n = this.runTail.length;
     const state = new Uint32Array(1 + n + this.sizeBits.length + this.wordBits.length);
@@ -93,7 +100,7 @@ export class FreeBlockQueue {
    */
   insert(meta: number, view: DataView, offset: number): void {
     const kernel = this.kernel;
-    const size = view.getUint32(offset + META.blockSize, true);
+    const size = view.getInt32(offset + META.blockSize, true);
     let tail = this.runTail[size]!;
     if (tail === 0) {
       const larger = this.nextSizeAbove(size);
@@ -127,7 +134,7 @@ export class FreeBlockQueue {
   /** Takes the block whose meta has handle `meta` (at `offset` in `view`'s chunk) out of the list. */
   remove(meta: number, view: DataView, offset: number): void {
     const kernel = this.kernel;
-    const size = view.getUint32(offset + META.blockSize, true);
+    const size = view.getInt32(offset + META.blockSize, true);
     const prevGlue = readHandle(view, offset + META.freeLinkPrev);
     const nextGlue = readHandle(view, offset + META.freeLinkNext);
     let prevSize = -1;
@@ -138,7 +145,7 @@ export class FreeBlockQueue {
       const prevView = kernel.chunkViewOfSlot(slot);
       const prevOffset = kernel.chunkOffsetOfHandle(prevGlue, slot) - GLUE_OFFSET;
       writeHandle(prevView, prevOffset + META.freeLinkNext, nextGlue);
-      prevSize = prevView.getUint32(prevOffset + META.blockSize, true);
+      prevSize = prevView.getInt32(prevOffset + META.blockSize, true);
     }
     let nextSize = -1;
     if (nextGlue !== 0) {
@@ -146,7 +153,7 @@ export class FreeBlockQueue {
       const nextView = kernel.chunkViewOfSlot(slot);
       const nextOffset = kernel.chunkOffsetOfHandle(nextGlue, slot) - GLUE_OFFSET;
       writeHandle(nextView, nextOffset + META.freeLinkPrev, prevGlue);
-      nextSize = nextView.getUint32(nextOffset + META.blockSize, true);
+      nextSize = nextView.getInt32(nextOffset + META.blockSize, true);
     }
     // A size's run is contiguous in the list: with no neighbour of its size, the block was alone.
     if (this.runTail[size] === meta) {
@@ -180,12 +187,16 @@ export class FreeBlockQueue {
     if (bits === 0) this.wordBits[word >>> 5]! &= ~(1 << (word & 31));
   }
 
-  /** The smallest size present that is larger than `size`, or -1. */
+  /**
+   * The smallest size present that is larger than `size`, or -1. A word's lowest set bit is
+   * 31 − clz32(x & −x), written out: `insert` inlines this scan, and V8's inlining budget is spent
+   * by then, so a helper would be a call per insert.
+   */
   private nextSizeAbove(size: number): number {
     let word = size >>> 5;
     const bit = size & 31;
     const above = bit === 31 ? 0 : this.sizeBits[word]! & (~0 << (bit + 1));
-    if (above !== 0) return (word << 5) + lowestBit(above);
+    if (above !== 0) return (word << 5) + 31 - Math.clz32(above & -above);
     word++;
     let summaryWord = word >>> 5;
     const summaryBit = word & 31;
@@ -196,11 +207,8 @@ export class FreeBlockQueue {
       if (summaryWord >= this.wordBits.length) return -1;
       summary = this.wordBits[summaryWord]!;
     }
-    const w = (summaryWord << 5) + lowestBit(summary);
-    return (w << 5) + lowestBit(this.sizeBits[w]!);
+    const w = (summaryWord << 5) + 31 - Math.clz32(summary & -summary);
+    const bits = this.sizeBits[w]!;
+    return (w << 5) + 31 - Math.clz32(bits & -bits);
   }
-}
-
-function lowestBit(x: number): number {
-  return 31 - Math.clz32(x & -x);
 }

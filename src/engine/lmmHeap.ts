@@ -26,7 +26,7 @@ import {
   maxAllocatable,
 } from './constants';
 import { emptyCounters, type Family, type FamilyCounters } from './family';
-import { AllocatedBlockSet } from './allocatedBlockSet';
+import { AllocatedBlocks } from './allocatedBlocks';
 import { FreeBlockQueue } from './freeBlockQueue';
 import type { HeapError, HeapErrorKind } from './heapErrors';
 import type { HeapEventListener, SplitKind } from './heapEvents';
@@ -76,7 +76,7 @@ export class LmmHeap {
   private readonly byName = new Map<string, Family>();
   private readonly slotFamily: number[] = [];
   /** Allocated blocks by the low 32 bits of their meta address: O(1) validation of frees. */
-  private allocated = new AllocatedBlockSet();
+  private allocated = new AllocatedBlocks();
   /** The family that serves `xcalloc_buf`, once a buffer was asked for. */
   private bufFamilyId = -1;
 
@@ -315,7 +315,7 @@ export class LmmHeap {
       slot = kernel.slotOfHandle(meta);
       offset = kernel.chunkOffsetOfHandle(meta, slot);
     }
-    if (meta === 0 || kernel.chunkViewOfSlot(slot).getUint32(offset + META.blockSize, true) < request) {
+    if (meta === 0 || kernel.chunkViewOfSlot(slot).getInt32(offset + META.blockSize, true) < request) {
       meta = this.addDataPage(family);
       if (meta === 0) return this.refuseAllocation(familyId, units);
       slot = kernel.slotOfHandle(meta);
@@ -397,7 +397,7 @@ export class LmmHeap {
    * at `pageStart`) to `request` bytes and marks it allocated (docs/allocator-model.md, Allocating, step 3).
    */
   private split(family: Family, meta: number, request: number, view: DataView, offset: number, pageStart: number): void {
-    const before = view.getUint32(offset + META.blockSize, true);
+    const before = view.getInt32(offset + META.blockSize, true);
     this.leaveFreeList(family, meta, before, view, offset);
     view.setUint32(offset + META.isFree, 0, true);
     view.setUint32(offset + META.blockSize, request, true);
@@ -475,7 +475,7 @@ export class LmmHeap {
     const pageStart = kernel.pageStart(slot);
     const offset = kernel.chunkOffsetOfHandle(meta, slot);
     const counters = family.counters;
-    let size = view.getUint32(offset + META.blockSize, true);
+    let size = view.getInt32(offset + META.blockSize, true);
     counters.appMemory -= META_SIZE + size;
     this.appMemory -= META_SIZE + size;
     counters.freeBlocks++;
@@ -504,13 +504,13 @@ export class LmmHeap {
 
     let block = meta;
     let blockOffset = offset;
-    if (next !== 0 && view.getUint32(nextOffset + META.isFree, true) === 1) {
+    if (next !== 0 && view.getInt32(nextOffset + META.isFree, true) === 1) {
       size = this.mergeIntoPrevious(family, view, block, blockOffset, next, nextOffset);
     }
     const prev = readHandle(view, offset + META.prevBlock);
     if (prev !== 0) {
       const prevOffset = offset + ((prev - meta) | 0);
-      if (view.getUint32(prevOffset + META.isFree, true) === 1) {
+      if (view.getInt32(prevOffset + META.isFree, true) === 1) {
         size = this.mergeIntoPrevious(family, view, prev, prevOffset, block, blockOffset);
         block = prev;
         blockOffset = prevOffset;
@@ -550,9 +550,9 @@ export class LmmHeap {
     absorbed: number,
     absorbedOffset: number,
   ): number {
-    const absorbedSize = view.getUint32(absorbedOffset + META.blockSize, true);
+    const absorbedSize = view.getInt32(absorbedOffset + META.blockSize, true);
     const intoInList = readHandle(view, intoOffset + META.freeLinkPrev) !== 0;
-    const before = view.getUint32(intoOffset + META.blockSize, true);
+    const before = view.getInt32(intoOffset + META.blockSize, true);
     if (intoInList) this.leaveFreeList(family, into, before, view, intoOffset);
     const absorbedInList = readHandle(view, absorbedOffset + META.freeLinkPrev) !== 0;
     if (absorbedInList) this.leaveFreeList(family, absorbed, absorbedSize, view, absorbedOffset);

@@ -424,9 +424,35 @@ function snapshotWire(value: unknown, path: string): SnapshotWire {
     peakAppMemory: number('peakAppMemory'),
     bufFamilyId: number('bufFamilyId'),
   };
-  const size = state.allocated.length;
-  if (size === 0 || (size & (size - 1)) !== 0) fail(`${sp}.allocated`, 'a table whose size is a power of two');
+  // The allocated blocks' meta handles (the low 32 bits of their addresses, as the engine saves
+  // them): each in one of the snapshot's pages and none twice, so restoring them marks only
+  // mapped memory.
+  const allocated = state.allocated;
+  if (allocated.length > MAX_SNAPSHOT_ITEMS) fail(`${sp}.allocated`, `at most ${MAX_SNAPSHOT_ITEMS} blocks`);
+  const handles = new Set<number>();
+  for (let i = 0; i < allocated.length; i++) {
+    const handle = allocated[i]!;
+    const slot = Math.floor((((-handle >>> 0) - 1) >>> 0) / pageSize);
+    if (handle === 0 || !sortedHas(slots, slot) || handles.has(handle)) {
+      fail(`${sp}.allocated[${i}]`, 'the handle of a block in a mapped page, not given before');
+    }
+    handles.add(handle);
+  }
   return { state, words, pageStart, pageSize };
+}
+
+/** Whether the ascending `values` hold `value` (binary search). */
+function sortedHas(values: Int32Array, value: number): boolean {
+  let low = 0;
+  let high = values.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >>> 1;
+    const v = values[mid]!;
+    if (v === value) return true;
+    if (v < value) low = mid + 1;
+    else high = mid - 1;
+  }
+  return false;
 }
 
 const LEAK_KINDS = ['definitely-lost', 'indirectly-lost', 'possibly-lost', 'still-reachable'] as const;

@@ -33,11 +33,17 @@ export interface ReplayResult {
   diagnostics: TraceDiagnostic[];
 }
 
+/**
+ * What an ID's entry holds when its block is not live. A live block's entry is the handle of its
+ * data address (pointers.ts: the low 32 bits as an int32), which is never one of these: read
+ * unsigned, those bits are 2^32 − (slot + 1) × pageSize + offset, with an offset in the page of at
+ * least 72 and (slot + 1) × pageSize at most 2^32 − 2 pages (the memory cap), so at least
+ * 2 × pageSize + 72. As an int32 the handle is negative, or positive above 2 past the 2 GiB point.
+ */
 const enum IdState {
   Unused = 0,
-  Live = 1,
-  Freed = 2,
-  Failed = 3,
+  Freed = 1,
+  Failed = 2,
 }
 
 /** The texts behind a trace's indices, read only for registrations and messages. */
@@ -52,11 +58,11 @@ export class TraceReplayer implements TraceSink {
   readonly output = new ByteOutput();
   readonly diagnostics: TraceDiagnostic[] = [];
   /**
-   * Per ID, side by side (one cache line for both, where a free of an old ID misses the cache):
-   * at 2 × id its IdState, at 2 × id + 1 the handle of its block's data address
-   * (LmmHeap.xcallocHandle: an int32, never boxed).
+   * Per ID, one int32: the handle of its live block's data address (LmmHeap.xcallocHandle), or
+   * an IdState. Four bytes an ID: a free of an old ID in a big trace reads this table at a random
+   * place, and the smaller the table the likelier that place is in the cache.
    */
-  private idBlocks = new Int32Array(2048);
+  private idBlocks = new Int32Array(1024);
   /** Struct name index → family id (-1 = not registered through that name yet). */
   private familyOfName: Int32Array = new Int32Array(16).fill(-1);
   private operations = 0;
@@ -83,7 +89,7 @@ export class TraceReplayer implements TraceSink {
 
   alloc(id: number, name: number, units: number, line: number): void {
     const heap = this.before(line);
-    if (2 * id >= this.idBlocks.length) this.growIds(id);
+    if (id >= this.idBlocks.length) this.growIds(id);
     let family = name < this.familyOfName.length ? this.familyOfName[name]! : -1;
     if (family < 0) family = heap.familyId(this.texts.name(name));
     let block: number;
@@ -93,24 +99,22 @@ export class TraceReplayer implements TraceSink {
       block = address === 0 ? 0 : handleOf(address);
     }
     if (block === 0) {
-      this.idBlocks[2 * id] = IdState.Failed;
-      this.idBlocks[2 * id + 1] = 0;
+      this.idBlocks[id] = IdState.Failed;
       this.output.writeAscii('null\n');
       this.diagnostics.push({ line, message: `alloc ${this.texts.id(id)} failed: ${heap.lastError!.message}` });
     } else {
-      this.idBlocks[2 * id] = IdState.Live;
-      this.idBlocks[2 * id + 1] = block;
+      this.idBlocks[id] = block;
       this.output.writeAscii('ok\n');
     }
   }
 
   free(id: number, line: number): void {
     const heap = this.before(line);
-    const state = (2 * id < this.idBlocks.length ? this.idBlocks[2 * id]! : IdState.Unused) as IdState;
-    if (state === IdState.Live) {
-      if (!heap.xfreeHandle(this.idBlocks[2 * id + 1]!)) this.diagnostics.push({ line, message: heap.lastError!.message });
-      this.idBlocks[2 * id] = IdState.Freed;
-    } else if (state === IdState.Freed) {
+    const entry = id < this.idBlocks.length ? this.idBlocks[id]! : IdState.Unused;
+    if (entry < 0 || entry > IdState.Failed) {
+      if (!heap.xfreeHandle(entry)) this.diagnostics.push({ line, message: heap.lastError!.message });
+      this.idBlocks[id] = IdState.Freed;
+    } else if (entry === IdState.Freed) {
       this.diagnostics.push({ line, message: `double free of ${this.texts.id(id)} (heap unchanged)` });
     }
   }
@@ -139,7 +143,7 @@ export class TraceReplayer implements TraceSink {
 
   private growIds(id: number): void {
     let capacity = this.idBlocks.length * 2;
-    while (capacity <= 2 * id + 1) capacity *= 2;
+    while (capacity <= id) capacity *= 2;
     const idBlocks = new Int32Array(capacity);
     idBlocks.set(this.idBlocks);
     this.idBlocks = idBlocks;

@@ -76,6 +76,19 @@ describe('Charts (headless Chromium)', function () {
           `${r.chart}: the stack adds up to the application memory at step ${r.step + 1}`,
         );
       }
+      // The legends say the same figures (they are updated in place from step to step).
+      const legends = await host.page.evaluate(() =>
+        Array.from(document.querySelectorAll('.stacked-legend')).map((list) =>
+          Array.from(list.querySelectorAll('li'))
+            .map((li) => li.textContent!)
+            .filter((text) => !text.startsWith('(sampled')),
+        ),
+      );
+      assert.deepEqual(
+        legends,
+        stacked.map((r) => r.values.map(([name, value]) => `${name} ${bytes(value)}`)),
+        `the legends at step ${step + 1}`,
+      );
     }
     // The timeline's pointer moves the charts' crosshair.
     const track = (await host.page.locator('.timeline-track').boundingBox())!;

@@ -56,7 +56,14 @@ export interface RenderStats {
   /** The step the map and the side panels last showed (the timeline may already be further on), and when. */
   shownStep: number;
   shownAt: number;
+  /**
+   * Whether that drawing was in an animation frame (it is on screen when the frame ends), or in the
+   * task where time travel arrived (it is on screen at the next frame).
+   */
+  shownInFrame: boolean;
   lastMapDrawMs: number;
+  /** The map's layout at the last render (0 when its page lists had not changed since the one before). */
+  lastLayoutMs: number;
   lastChartsDrawMs: number;
   lastStackedDrawMs: number;
   lastSideMs: number;
@@ -102,7 +109,9 @@ export class MemoryMapApp {
     longestTravelChunkMs: 0,
     shownStep: -1,
     shownAt: 0,
+    shownInFrame: true,
     lastMapDrawMs: 0,
+    lastLayoutMs: 0,
     lastChartsDrawMs: 0,
     lastStackedDrawMs: 0,
     lastSideMs: 0,
@@ -172,8 +181,12 @@ export class MemoryMapApp {
     this.stats.lastTravelMs = this.travel.lastJourneyMs;
     this.stats.lastTravelChunks = this.travel.lastJourneyChunks;
     this.stats.longestTravelChunkMs = this.travel.longestChunkMs;
-    // Also when it ended elsewhere (a window slid past its step): the render asks for the current step.
-    this.queueRender();
+    // Drawn at once, in the task where the heap arrived: the next frame shows it, where waiting
+    // for that frame to draw would add up to a frame's wait to every jump. A frame already asked
+    // for draws it instead. (Also when the journey ended elsewhere, a window having slid past its
+    // step: the render asks for the current step.)
+    if (this.renderQueued) return;
+    this.render(false, false);
   });
   /** Divergences already reported to the host (replayed results that differ from the run's). */
   private reportedDivergences = 0;
@@ -419,7 +432,12 @@ export class MemoryMapApp {
     this.step = Math.max(model.firstStep - 1, Math.min(model.length - 1, next));
     this.timeline.following = this.step === model.length - 1;
     // A drag or a held key asks for step after step: the journey under way heads for the newest
-    // (StepTravel), and the map is drawn when it arrives.
+    // (StepTravel), and the map is drawn when it arrives. It sets off now, not in the next frame.
+    // The map holds its picture from now on: the heap it was drawn from is on its way.
+    if (!this.travel.ready(model, this.step)) {
+      this.travel.request(model, this.step);
+      this.map.hold();
+    }
     this.queueRender();
   }
 
@@ -543,13 +561,13 @@ export class MemoryMapApp {
     this.renderQueued = true;
     requestAnimationFrame(() => {
       this.renderQueued = false;
-      this.render(false);
+      this.render(false, true);
     });
   }
 
   /** Renders the current step now, travelling there at once if need be (tests, links from the host). */
   renderNow(): void {
-    this.render(true);
+    this.render(true, false);
   }
 
   /**
@@ -557,16 +575,16 @@ export class MemoryMapApp {
    * the time travel, and only what needs no heap moves at once (timeline, charts): the map and the
    * side panels are drawn in the frame after the heap arrives.
    */
-  private render(now: boolean): void {
+  private render(now: boolean, inFrame: boolean): void {
     const started = performance.now();
     try {
-      this.drawStep(now);
+      this.drawStep(now, inFrame);
     } finally {
       this.stats.renderMs += performance.now() - started;
     }
   }
 
-  private drawStep(now: boolean): void {
+  private drawStep(now: boolean, inFrame: boolean): void {
     const started = performance.now();
     const stats = this.stats;
     const model = this.model;
@@ -602,11 +620,12 @@ export class MemoryMapApp {
     this.travel.settledAt(model, step);
     stats.lastHeapAtMs = performance.now() - heapStarted;
     stats.shownStep = step;
+    stats.shownInFrame = inFrame;
     const peak = model.peakStep;
     // The peak's page is marked from the peak on (before it, that block does not exist yet).
     const peakBlock = peak >= 0 && step >= peak && model.kindOf(peak) === HeapOpKind.Alloc ? model.resultOf(peak) : 0;
     this.map.setPeakBlock(peakBlock);
-    this.map.show(heap, `${model.runId}:${step}`);
+    this.map.show(heap);
     stats.pagesShown = this.map.pageCount;
     this.timeline.show(model, step);
     this.charts.show(model, step);
@@ -653,6 +672,7 @@ export class MemoryMapApp {
       this.post(message);
     }
     stats.lastMapDrawMs = this.map.lastDrawMs;
+    stats.lastLayoutMs = this.map.lastLayoutMs;
     stats.lastChartsDrawMs = this.charts.lastDrawMs;
     stats.lastRenderMs = performance.now() - started;
     stats.shownAt = performance.now();

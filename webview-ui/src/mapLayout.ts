@@ -54,26 +54,70 @@ export interface MapLayout {
   count: number;
   kind: Uint8Array;
   family: Int32Array;
-  /** Page address of a page row (0 for a family row). */
+  /**
+   * Page address of a page row (0 for a family row, and for a page row not read yet): read it
+   * with `pageOfRow`, which walks the family's page list as far as the row (see `buildMapLayout`).
+   */
   page: Float64Array;
   /** Top y of each row; `totalHeight` is the bottom of the last. */
   top: Float64Array;
   totalHeight: number;
   pageCount: number;
+  /** The heap laid out, and its page lists' state then (`pageListsKey`). */
+  heap: LmmHeap;
+  key: string;
+  /** Per family id: its page list, read as far as `pageOfRow` needed. */
+  walks: Map<number, FamilyWalk>;
 }
 
+interface FamilyWalk {
+  /** The row of the family's first page, and the rows its pages take. */
+  firstRow: number;
+  rows: number;
+  /** Pages read so far (rows firstRow … firstRow + read − 1 hold them), and the list's iterator. */
+  read: number;
+  pages: Iterator<number>;
+  done: boolean;
+}
+
+/**
+ * Names the state of `heap`'s page lists. A family's data page list changes only when a page is
+ * mapped (added at its head) or unmapped, and struct registration adds families; the kernel's
+ * counts of mmap and munmap calls only grow along a run. So two heaps of one run whose families
+ * and counts are the same have the same page lists, page for page: a layout made for one step
+ * serves every step of the same key (stepping, scrubbing within a stretch where no page came or
+ * went), and a heap whose key moved on must be laid out again.
+ */
+export function pageListsKey(heap: LmmHeap): string {
+  return `${heap.families.length}:${heap.kernel.mmapCalls}:${heap.kernel.munmapCalls}`;
+}
+
+/** True when `layout` still describes `heap`'s page lists (the same heap, the same key). */
+export function layoutFits(layout: MapLayout, heap: LmmHeap): boolean {
+  return layout.heap === heap && layout.key === pageListsKey(heap);
+}
+
+/**
+ * Lays out the rows: each family's heading and page rows, placed from the families' page counts
+ * alone. The pages themselves are read from the lists only as far as rows are asked for
+ * (`pageOfRow`): a screen at the top of 13,000 pages reads a few dozen, where walking every list
+ * took tens of milliseconds per step.
+ */
 export function buildMapLayout(heap: LmmHeap, zoom: ZoomLevel = ZOOM_LEVELS[DEFAULT_ZOOM]!): MapLayout {
   const pageStep = pageRowHeight(zoom) + zoom.gap;
   let rows = heap.families.length;
   for (const family of heap.families) rows += family.counters.pages;
   const layout: MapLayout = {
-    count: 0,
+    count: rows,
     kind: new Uint8Array(rows),
     family: new Int32Array(rows),
     page: new Float64Array(rows),
     top: new Float64Array(rows),
     totalHeight: 0,
-    pageCount: 0,
+    pageCount: rows - heap.families.length,
+    heap,
+    key: pageListsKey(heap),
+    walks: new Map(),
   };
   let y = 0;
   let i = 0;
@@ -83,20 +127,41 @@ export function buildMapLayout(heap: LmmHeap, zoom: ZoomLevel = ZOOM_LEVELS[DEFA
     layout.top[i] = y;
     y += FAMILY_ROW_HEIGHT;
     i++;
-    for (const page of heap.familyPages(family)) {
-      if (i === rows) break; // counters and the page list disagree only if the heap is corrupt
+    const pages = family.counters.pages;
+    layout.walks.set(family.id, { firstRow: i, rows: pages, read: 0, pages: heap.familyPages(family), done: false });
+    for (let k = 0; k < pages; k++, i++) {
       layout.kind[i] = RowKind.Page;
       layout.family[i] = family.id;
-      layout.page[i] = page;
       layout.top[i] = y;
       y += pageStep;
-      i++;
-      layout.pageCount++;
     }
   }
-  layout.count = i;
   layout.totalHeight = y;
   return layout;
+}
+
+/**
+ * The page of row `row` (0 for a family row, or past the end of a list shorter than its count,
+ * which only a corrupt heap has). Reads the family's list up to the row; call it only while
+ * `layoutFits(layout, heap)`, as the list is read from the heap laid out.
+ */
+export function pageOfRow(layout: MapLayout, row: number): number {
+  if (row < 0 || row >= layout.count || layout.kind[row] !== RowKind.Page) return 0;
+  if (layout.page[row] !== 0) return layout.page[row]!;
+  const walk = layout.walks.get(layout.family[row]!)!;
+  const kernel = layout.heap.kernel;
+  while (!walk.done && walk.read <= row - walk.firstRow) {
+    // The last page read must still be mapped for the list to be read on from it.
+    const last = walk.read > 0 ? layout.page[walk.firstRow + walk.read - 1]! : 0;
+    const next = last !== 0 && !kernel.isMapped(last) ? undefined : walk.pages.next();
+    if (next === undefined || next.done || walk.read >= walk.rows) {
+      walk.done = true;
+      break;
+    }
+    layout.page[walk.firstRow + walk.read] = next.value;
+    walk.read++;
+  }
+  return layout.page[row]!;
 }
 
 /** The row at vertical position `y`, or -1. */
@@ -112,9 +177,10 @@ export function rowAt(layout: MapLayout, y: number): number {
   return lo;
 }
 
-/** The row showing page `page`, or -1. */
+/** The row showing page `page`, or -1 (reads every list as far as needed). */
 export function rowOfPage(layout: MapLayout, page: number): number {
-  for (let i = 0; i < layout.count; i++) if (layout.page[i] === page) return i;
+  if (page === 0) return -1;
+  for (let i = 0; i < layout.count; i++) if (layout.kind[i] === RowKind.Page && pageOfRow(layout, i) === page) return i;
   return -1;
 }
 

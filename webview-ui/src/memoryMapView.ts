@@ -17,9 +17,12 @@ import {
   ZOOM_LEVELS,
   buildMapLayout,
   fitZoom,
+  layoutFits,
+  pageOfRow,
   pageRowHeight,
   pageSegments,
   rowAt,
+  rowOfPage,
   type MapLayout,
   type Segment,
   type ZoomLevel,
@@ -164,8 +167,12 @@ export class MemoryMapView {
     // Sizes and the scroll position are cached (resize / scroll events), so drawing never reads
     // layout from the DOM and never forces a synchronous layout in the middle of a frame.
     new ResizeObserver(([entry]) => {
-      this.width = Math.floor(entry!.contentRect.width);
-      this.height = Math.floor(entry!.contentRect.height);
+      const width = Math.floor(entry!.contentRect.width);
+      const height = Math.floor(entry!.contentRect.height);
+      // Sub-pixel changes (the panel's other rows reflowing as their text changes) keep the picture.
+      if (width === this.width && height === this.height) return;
+      this.width = width;
+      this.height = height;
       this.draw();
     }).observe(this.element);
   }
@@ -208,18 +215,17 @@ export class MemoryMapView {
     const next = Math.max(0, Math.min(ZOOM_LEVELS.length - 1, level));
     if (next === this.zoomLevel) return;
     const heap = this.heap;
-    const before = this.layout;
-    let anchorPage = -1;
+    // The rows of one heap state are the same at every zoom, only their heights change: the row
+    // at the anchor stays there. (While time travel is under way the rows drawn are the last
+    // picture's: the nearest there is.)
+    const before = this.held ? this.layout : this.freshLayout();
+    let anchorRow = -1;
     let anchorFraction = 0;
-    let anchorFamilyRow = -1;
     if (before) {
-      const row = rowAt(before, this.scrollTop + anchorY);
-      if (row >= 0) {
-        if (before.kind[row] === RowKind.Page) {
-          anchorPage = before.page[row]!;
-          const rowBottom = row + 1 < before.count ? before.top[row + 1]! : before.totalHeight;
-          anchorFraction = (this.scrollTop + anchorY - before.top[row]!) / Math.max(1, rowBottom - before.top[row]!);
-        } else anchorFamilyRow = row;
+      anchorRow = rowAt(before, this.scrollTop + anchorY);
+      if (anchorRow >= 0 && before.kind[anchorRow] === RowKind.Page) {
+        const rowBottom = anchorRow + 1 < before.count ? before.top[anchorRow + 1]! : before.totalHeight;
+        anchorFraction = (this.scrollTop + anchorY - before.top[anchorRow]!) / Math.max(1, rowBottom - before.top[anchorRow]!);
       }
     }
     this.zoomLevel = next;
@@ -228,11 +234,10 @@ export class MemoryMapView {
     this.layout = buildMapLayout(heap, this.zoom);
     const layout = this.layout;
     let top = 0;
-    if (anchorPage >= 0) {
-      const row = layout.page.indexOf(anchorPage);
-      const rowBottom = row + 1 < layout.count ? layout.top[row + 1]! : layout.totalHeight;
-      if (row >= 0) top = layout.top[row]! + anchorFraction * (rowBottom - layout.top[row]!) - anchorY;
-    } else if (anchorFamilyRow >= 0 && anchorFamilyRow < layout.count) top = layout.top[anchorFamilyRow]! - anchorY;
+    if (anchorRow >= 0 && anchorRow < layout.count) {
+      const rowBottom = anchorRow + 1 < layout.count ? layout.top[anchorRow + 1]! : layout.totalHeight;
+      top = layout.top[anchorRow]! + anchorFraction * (rowBottom - layout.top[anchorRow]!) - anchorY;
+    }
     // The spacer must be as tall as the new layout before the scroll position can reach it.
     this.spacer.style.height = `${Math.max(0, layout.totalHeight + ZOOM_BAR_CLEARANCE - this.height)}px`;
     this.setScrollTop(Math.max(0, top));
@@ -267,23 +272,33 @@ export class MemoryMapView {
   }
 
   private held = false;
-  /** The heap state the layout was made for (see `show`). */
-  private layoutState = '';
+  /** Milliseconds the last layout took (0 when the last show kept the layout), for the benchmark. */
+  lastLayoutMs = 0;
 
   /**
-   * Shows `heap` (the heap at the current step) and redraws now. `state` names the heap's state
-   * (the run and the step): its pages are laid out again only when it changes, as walking the page
-   * lists of 10,000 pages costs a few milliseconds a frame.
+   * Shows `heap` (the heap at the current step) and redraws now. The rows are laid out again only
+   * when its page lists changed (`layoutFits`): stepping or scrubbing where no page came or went
+   * keeps them.
    */
-  show(heap: LmmHeap, state: string): void {
+  show(heap: LmmHeap): void {
     this.held = false;
-    if (heap !== this.heap || state !== this.layoutState || !this.layout) {
-      this.heap = heap;
-      this.layoutState = state;
-      this.layout = buildMapLayout(heap, this.zoom);
-    }
+    this.heap = heap;
+    this.lastLayoutMs = 0;
+    this.freshLayout();
     // The selection is kept across time travel: it shows again whenever its block exists.
     this.draw();
+  }
+
+  /** The layout of the heap shown, made again when its page lists moved on since (a live run's heap grows). */
+  private freshLayout(): MapLayout | null {
+    const heap = this.heap;
+    if (!heap) return this.layout;
+    if (!this.layout || !layoutFits(this.layout, heap)) {
+      const started = performance.now();
+      this.layout = buildMapLayout(heap, this.zoom);
+      this.lastLayoutMs = performance.now() - started;
+    }
+    return this.layout;
   }
 
   get pageCount(): number {
@@ -330,15 +345,15 @@ export class MemoryMapView {
   /** Scrolls to the block whose data address is `address` and selects it; false when no block is there. */
   reveal(address: number): boolean {
     const heap = this.heap;
-    const layout = this.layout;
+    const layout = this.freshLayout();
     if (!heap || !layout) return false;
     const meta = address - META_SIZE;
     const family = heap.blockFamily(meta) ?? heap.blockFamily(address);
     if (!family) return false;
     const blockMeta = heap.blockFamily(meta) ? meta : address;
     const page = heap.kernel.pageOf(blockMeta);
-    for (let row = 0; row < layout.count; row++) {
-      if (layout.page[row] !== page) continue;
+    const row = rowOfPage(layout, page);
+    if (row >= 0) {
       this.setScrollTop(Math.max(0, layout.top[row]! - this.height / 2));
       const segment = pageSegments(heap, page, family.structSize).find(
         (s) => s.meta === blockMeta && s.kind !== SegmentKind.Meta,
@@ -353,6 +368,8 @@ export class MemoryMapView {
     if (this.drawQueued) return;
     this.drawQueued = true;
     requestAnimationFrame(() => {
+      // Drawn already since it was asked (a render's show): once per frame is enough.
+      if (!this.drawQueued) return;
       this.drawQueued = false;
       this.draw();
     });
@@ -360,12 +377,13 @@ export class MemoryMapView {
 
   draw(): void {
     if (this.held) return;
+    this.drawQueued = false;
     const started = performance.now();
     const canvas = this.canvas;
     const ratio = window.devicePixelRatio || 1;
     const width = this.width;
     const height = this.height;
-    const layout = this.layout;
+    const layout = this.freshLayout();
     this.spacer.style.height = `${Math.max(0, (layout?.totalHeight ?? 0) + ZOOM_BAR_CLEARANCE - height)}px`;
     if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
       canvas.width = Math.round(width * ratio);
@@ -449,8 +467,8 @@ export class MemoryMapView {
         this.drawHeading(family, y, width, measure, true);
         continue;
       }
-      const page = layout.page[row]!;
-      if (!heap.kernel.isMapped(page)) continue; // the live heap moved on since the layout; redrawn next frame
+      const page = pageOfRow(layout, row);
+      if (!heap.kernel.isMapped(page)) continue;
       if (zoom.pageLabels) {
         // The peak's page writes its address in the peak's colour.
         ctx.fillStyle = page === peakPage ? colors.peak : colors.muted;
@@ -626,10 +644,10 @@ export class MemoryMapView {
    */
   dataRect(meta: number): { x: number; y: number; width: number; height: number } | null {
     const heap = this.heap;
-    const layout = this.layout;
+    const layout = this.freshLayout();
     if (!heap || !layout || heap.blockFamily(meta) === undefined) return null;
     const page = heap.kernel.pageOf(meta);
-    const row = layout.page.indexOf(page);
+    const row = rowOfPage(layout, page);
     if (row < 0) return null;
     const zoom = this.zoom;
     const block = heap.block(meta);
@@ -654,7 +672,7 @@ export class MemoryMapView {
   /** The segment under canvas position (x, y), or null. */
   targetAt(x: number, y: number): MapTarget | null {
     const heap = this.heap;
-    const layout = this.layout;
+    const layout = this.freshLayout();
     if (!heap || !layout || this.held || x < this.labelWidth) return null;
     if (this.stickyFamily >= 0 && y < this.stickyBottom) return null; // the sticky heading covers it
     const row = rowAt(layout, y + this.scrollTop);
@@ -670,19 +688,20 @@ export class MemoryMapView {
     const offset = line * bytesPerLine + inLine;
     if (offset < 0 || offset >= heap.pageSize) return null;
     const family = heap.families[layout.family[row]!]!;
-    if (!heap.kernel.isMapped(layout.page[row]!)) return null;
-    const segment = pageSegments(heap, layout.page[row]!, family.structSize).find((s) => offset >= s.start && offset < s.end);
+    const page = pageOfRow(layout, row);
+    if (!heap.kernel.isMapped(page)) return null;
+    const segment = pageSegments(heap, page, family.structSize).find((s) => offset >= s.start && offset < s.end);
     return segment ? this.makeTarget(row, segment) : null;
   }
 
   private makeTarget(row: number, segment: Segment): MapTarget | null {
     const heap = this.heap;
-    const layout = this.layout;
+    const layout = this.freshLayout();
     if (!heap || !layout) return null;
     const family = heap.families[layout.family[row]!]!;
     return {
       row,
-      page: layout.page[row]!,
+      page: pageOfRow(layout, row),
       familyId: family.id,
       struct: family.name,
       structSize: family.structSize,
@@ -697,13 +716,13 @@ export class MemoryMapView {
    */
   rowTitleAt(x: number, y: number): string {
     const heap = this.heap;
-    const layout = this.layout;
+    const layout = this.freshLayout();
     if (!heap || !layout) return '';
     const row = rowAt(layout, y + this.scrollTop);
     if (row < 0) return '';
     if (this.stickyFamily >= 0 && y < this.stickyBottom) return familyHeadings(heap.families[this.stickyFamily]!)[0]!;
     if (layout.kind[row] === RowKind.Family) return familyHeadings(heap.families[layout.family[row]!]!)[0]!;
-    return x < this.labelWidth ? `page 0x${layout.page[row]!.toString(16)}` : '';
+    return x < this.labelWidth ? `page 0x${pageOfRow(layout, row).toString(16)}` : '';
   }
 
   private pointerMoved(event: PointerEvent): void {
@@ -729,7 +748,7 @@ export class MemoryMapView {
   /** Arrow keys walk blocks (left/right) and pages (up/down); Enter reports the selection. */
   private keyPressed(event: KeyboardEvent): void {
     const heap = this.heap;
-    const layout = this.layout;
+    const layout = this.freshLayout();
     if (!heap || !layout || this.held || layout.pageCount === 0) return;
     if (!event.ctrlKey && !event.altKey && !event.metaKey) {
       const zoomKey = { '+': 1, '=': 1, '-': -1, _: -1 }[event.key];
@@ -741,11 +760,11 @@ export class MemoryMapView {
         return;
       }
     }
-    let row = this.selectedPage >= 0 ? layout.page.indexOf(this.selectedPage) : -1;
+    let row = this.selectedPage >= 0 ? rowOfPage(layout, this.selectedPage) : -1;
     if (row < 0) row = layout.kind[0] === RowKind.Page ? 0 : 1;
     const blocksOf = (r: number) => {
       const family = heap.families[layout.family[r]!]!;
-      return pageSegments(heap, layout.page[r]!, family.structSize).filter(
+      return pageSegments(heap, pageOfRow(layout, r), family.structSize).filter(
         (s) => s.kind === SegmentKind.Allocated || s.kind === SegmentKind.Free || s.kind === SegmentKind.SoftFragment,
       );
     };

@@ -8,7 +8,7 @@
 import { FIRST_META_OFFSET, META_SIZE } from '../../src/engine/constants';
 import type { LmmHeap } from '../../src/engine/lmmHeap';
 import { pixelOf } from './cssColour';
-import { RowKind, type MapLayout } from './mapLayout';
+import { RowKind, pageOfRow, type MapLayout } from './mapLayout';
 
 /** The CSS colours of a page's parts; `struct(familyId)` colours that family's allocated blocks. */
 export interface OverviewPalette {
@@ -76,8 +76,8 @@ export class OverviewRaster {
       const y = layout.top[row]! - scrollTop;
       if (y >= area.height) break;
       if (layout.kind[row] !== RowKind.Page) continue;
-      const page = layout.page[row]!;
-      if (!heap.kernel.isMapped(page)) continue; // the live heap moved on since the layout
+      const page = pageOfRow(layout, row);
+      if (!heap.kernel.isMapped(page)) continue;
       const y0 = Math.max(0, Math.round(y * area.ratio));
       const y1 = Math.min(height, Math.round((y + 1) * area.ratio));
       if (y1 <= y0) continue;

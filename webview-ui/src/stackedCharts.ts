@@ -14,8 +14,14 @@ import { structColor, type MapColors } from './themeColors';
 export const TOP_SERIES = 5;
 const PLOT_HEIGHT = 80;
 const STEP_AXIS_HEIGHT = 12;
-/** Replay share of one task while the breakdown catches up with the run. */
+/** Replay share of one render while the breakdown catches up with the run. */
 const CATCH_UP_BUDGET_MS = 4;
+/**
+ * Replay share of one idle callback, within the idle time the browser grants: a finished run's
+ * million steps are caught up in about a second rather than four, so the scrubbing that follows
+ * no longer pays, frame after frame, for catching up and for drawing the stacks again.
+ */
+const IDLE_CATCH_UP_BUDGET_MS = 12;
 /**
  * While the run grows (live, or a backlog being replayed) the stacks are drawn again at most this
  * often: each new step rescales them, and redrawing 2 × 700 columns of stacks at every frame
@@ -48,6 +54,10 @@ interface Pane {
   plotLength: number;
   plotDrawnAt: number;
   legendKey: string;
+  /** What the legend's list was made for (series, colours, sampling note), and its value and note elements. */
+  legendShape: string;
+  legendValues: HTMLElement[];
+  legendNote: HTMLElement | null;
 }
 
 export class StackedChartsView {
@@ -96,6 +106,9 @@ export class StackedChartsView {
         plotLength: 0,
         plotDrawnAt: 0,
         legendKey: '',
+        legendShape: '',
+        legendValues: [],
+        legendNote: null,
       };
       canvas.addEventListener('pointerdown', (event) => {
         const step = this.stepAt(event.offsetX);
@@ -145,10 +158,15 @@ export class StackedChartsView {
     this.catchUpQueued = true;
     requestIdleCallback((deadline) => {
       this.catchUpQueued = false;
-      const budget = Math.max(1, Math.min(CATCH_UP_BUDGET_MS, deadline.timeRemaining()));
+      const budget = Math.max(1, Math.min(IDLE_CATCH_UP_BUDGET_MS, deadline.timeRemaining()));
       if (this.breakdown && !this.breakdown.catchUp(budget)) this.queueCatchUp();
       this.draw();
     });
+  }
+
+  /** True while the breakdown is behind the run (it catches up in idle time). */
+  get catchingUp(): boolean {
+    return this.breakdown !== null && !this.breakdown.done;
   }
 
   private growingRedraw: ReturnType<typeof setTimeout> | undefined;
@@ -205,6 +223,7 @@ export class StackedChartsView {
       if (!colors || !model || !breakdown || model.length === 0 || width <= VALUE_AXIS_WIDTH) {
         pane.legend.replaceChildren();
         pane.legendKey = '';
+        pane.legendShape = '';
         continue;
       }
       // The stacks change only as the run grows (a new sample) or the width or colours change:
@@ -378,6 +397,20 @@ export class StackedChartsView {
     const key = `${sampledStep}:${this.breakdown?.every}:${values.map(([n, v]) => `${n}=${v}`).join('|')}:${pane.series.map((s) => s.colour).join()}`;
     if (key === pane.legendKey) return;
     pane.legendKey = key;
+    // The same series as drawn (a scrub, a live run between stack redraws): only the figures
+    // change, in place; making the list again restyles and lays out the whole panel each frame.
+    const shape = `${pane.series.map((s) => `${s.name}:${s.colour}:${s.siteId ?? ''}`).join('|')}:${sampledStep >= 0 && (this.breakdown?.every ?? 1) > 1}`;
+    if (shape === pane.legendShape && pane.legendValues.length === values.length) {
+      values.forEach(([, value], i) => setText(pane.legendValues[i]!, ` ${bytes(value)}`));
+      if (pane.legendNote) {
+        setText(
+          pane.legendNote,
+          `(sampled every ${this.breakdown!.every.toLocaleString('en-US')} steps; at step ${stepNumber(sampledStep)})`,
+        );
+      }
+      return;
+    }
+    pane.legendShape = shape;
     const items = pane.series.map((s, i) => {
       const swatch = el('span', { className: 'swatch', attrs: { 'aria-hidden': 'true' } });
       swatch.style.background = s.colour;
@@ -389,8 +422,11 @@ export class StackedChartsView {
         const siteId = s.siteId;
         name.addEventListener('click', () => this.onOpenSite(siteId));
       }
-      return el('li', {}, swatch, name, el('span', { className: 'muted', text: ` ${bytes(values[i]![1])}` }));
+      const value = el('span', { className: 'muted', text: ` ${bytes(values[i]![1])}` });
+      pane.legendValues[i] = value;
+      return el('li', {}, swatch, name, value);
     });
+    pane.legendValues.length = pane.series.length;
     if (items.length === 0) items.push(el('li', { className: 'muted', text: 'No live block yet.' }));
     const note =
       sampledStep >= 0 && this.breakdown && this.breakdown.every > 1
@@ -399,6 +435,7 @@ export class StackedChartsView {
             text: `(sampled every ${this.breakdown.every.toLocaleString('en-US')} steps; at step ${stepNumber(sampledStep)})`,
           })
         : null;
+    pane.legendNote = note;
     pane.legend.replaceChildren(...items, ...(note ? [note] : []));
   }
 }
@@ -415,4 +452,9 @@ function sumOver(samples: readonly Float64Array[], indexes: readonly number[]): 
     sums[i] = sum;
   });
   return (sample) => sums[sample]!;
+}
+
+/** Sets an element's text only when it differs (an unchanged text still costs a style pass). */
+function setText(element: HTMLElement, text: string): void {
+  if (element.textContent !== text) element.textContent = text;
 }

@@ -81,6 +81,10 @@ export function installTestHook(app: MemoryMapApp): void {
     get livePending() {
       return app.livePending;
     },
+    /** Work the webview does when idle is left: the stacked charts' breakdown catching up with the run. */
+    get idleWorkLeft() {
+      return app.stacked.catchingUp;
+    },
     /** Time travel is under way (the map keeps its last picture until it arrives). */
     get travelling() {
       return app.travel.busy;

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { parseTrace } from '../../../src/trace/traceProgram';
-import { replayTrace } from '../../../src/trace/traceReplay';
+import { replayTrace, TraceReplayer } from '../../../src/trace/traceReplay';
 
 describe('TraceReplayer (what each ID holds, across the growth of its tables)', () => {
   it('keeps every ID live, freed or failed apart over thousands of IDs', () => {
@@ -23,5 +23,33 @@ describe('TraceReplayer (what each ID holds, across the growth of its tables)', 
       ],
     );
     assert.equal(result.heap.allocatedBlocks().count, count / 2 - 5);
+  });
+});
+
+describe('TraceReplayer (IDs whose blocks lie past the 2 GiB point, where handles turn positive)', () => {
+  it('frees, refuses second frees and reports failures the same on both sides of the sign flip', () => {
+    const pageSize = 4096;
+    const texts = { name: () => 's_t', id: (index: number) => `a${index}` };
+    const replayer = new TraceReplayer(texts, { memoryCap: 2 ** 32 - 2 * pageSize });
+    replayer.begin(pageSize);
+    const heap = replayer.heap!;
+    // Address space only: the next pages are mapped a few slots above the flip, then across it.
+    heap.kernel.reserveSlots(Math.floor(2 ** 31 / pageSize) - 3);
+    replayer.register(0, 200, 1);
+    const count = 200;
+    for (let id = 0; id < count; id++) replayer.alloc(id, 0, id % 50 === 49 ? 100 : 1, 2 + id);
+    const handles = [...heap.allocatedMetas()].map((meta) => (meta + 48) % 2 ** 32);
+    assert.ok(handles.some((low) => low < 2 ** 31) && handles.some((low) => low >= 2 ** 31), 'blocks on both sides of the flip');
+    for (let id = 0; id < count; id++) replayer.free(id, 1000 + id);
+    for (let id = 0; id < count; id += 7) replayer.free(id, 2000 + id);
+    const messages = replayer.diagnostics.map((d) => `${d.line}: ${d.message}`);
+    assert.equal(messages.filter((m) => m.includes('failed')).length, 4);
+    const doubles = messages.filter((m) => m.includes('double free'));
+    const expected: string[] = [];
+    for (let id = 0; id < count; id += 7)
+      if (id % 50 !== 49) expected.push(`${2000 + id}: double free of a${id} (heap unchanged)`);
+    assert.deepEqual(doubles, expected);
+    assert.equal(heap.allocatedBlocks().count, 0);
+    assert.equal(messages.length, 4 + expected.length);
   });
 });
