@@ -262,6 +262,29 @@ describe('Scrubbing a long run: time travel in short tasks (headless Chromium)',
     assertNoProblems(host);
   });
 
+  it('with no block hovered or selected, the Block panel keeps its hint from step to step (not made again), while the totals follow the step', async () => {
+    const seen = await host.page.evaluate(async () => {
+      const hook = (window as unknown as W).lmmMemoryMap;
+      const frame = () => new Promise((r) => requestAnimationFrame(() => r(null)));
+      const panel = document.querySelector('vscode-tab-panel.side-panel') as HTMLElement;
+      const hint = panel.querySelector('p.muted') as HTMLElement & { marked?: boolean };
+      if (!hint) return null;
+      hint.marked = true;
+      const totals: string[] = [];
+      for (const step of [10_000, 10_001, 33_333]) {
+        hook.requestStep(step);
+        for (let i = 0; i < 600 && hook.stats.shownStep !== step; i++) await frame();
+        totals.push(document.querySelector('.run-totals')!.textContent!);
+      }
+      const now = panel.querySelector('p.muted') as (HTMLElement & { marked?: boolean }) | null;
+      return { same: now === hint && now.marked === true, text: now?.textContent ?? '', totals };
+    });
+    assert.ok(seen, 'the Block panel shows its hint');
+    assert.ok(seen.same, 'the same hint element');
+    assert.match(seen.text, /Hover over a block/);
+    assert.notEqual(seen.totals[0], seen.totals[2], `the totals follow the step: ${seen.totals.join(' | ')}`);
+  });
+
   it('while the heap travels the map keeps its last picture and answers no pointer', async () => {
     await hookCall(host, 'setStepNow', 59_000);
     await settle(host);

@@ -142,6 +142,8 @@ export class MemoryMapApp {
   private lastCallTreeKey = '';
   private lastCompareKey = '';
   private lastFindingsKey = '';
+  /** The Block panel shows its hint (no block hovered or selected). */
+  private blockHintShown = false;
   /** Findings whose Suppress was chosen here (the row says so until the next run's report). */
   private readonly suppressRequests: SuppressRequests = new Set();
   callTreeChoice: CallTreeChoice = { source: 'peak', direction: 'top-down' };
@@ -573,7 +575,7 @@ export class MemoryMapApp {
   /**
    * Draws the current step. In a frame (`now` false) a step whose heap is not at hand is asked of
    * the time travel, and only what needs no heap moves at once (timeline, charts): the map and the
-   * side panels are drawn in the frame after the heap arrives.
+   * side panels are drawn when the heap arrives (`inFrame`: whether this is an animation frame).
    */
   private render(now: boolean, inFrame: boolean): void {
     const started = performance.now();
@@ -643,14 +645,17 @@ export class MemoryMapApp {
             app: heap.appMemory,
             mapped: heap.kernel.mappedBytes(),
           };
-    this.stateBadge.textContent = model.state + (this.ingest.busy ? ' (loading)' : '');
+    setText(this.stateBadge, model.state + (this.ingest.busy ? ' (loading)' : ''));
     const note = [model.windowNote, this.beforeWindowNotice].filter(Boolean).join(' · ');
     if (this.windowNote.textContent !== note) this.windowNote.textContent = note;
-    this.totals.textContent = `${count(shown.pages)} ${shown.pages === 1 ? 'page' : 'pages'} · ${bytes(shown.app)} application memory · ${bytes(
-      shown.mapped,
-    )} mapped${lastCheckText(model)}${
-      model.endMessage ? ` · ${model.endMessage}` : ''
-    }${model.timeline.divergences.length ? ` · replay diverged from the run at step ${model.timeline.divergences[0]! + 1}` : ''}`;
+    setText(
+      this.totals,
+      `${count(shown.pages)} ${shown.pages === 1 ? 'page' : 'pages'} · ${bytes(shown.app)} application memory · ${bytes(
+        shown.mapped,
+      )} mapped${lastCheckText(model)}${
+        model.endMessage ? ` · ${model.endMessage}` : ''
+      }${model.timeline.divergences.length ? ` · replay diverged from the run at step ${model.timeline.divergences[0]! + 1}` : ''}`,
+    );
     if (this.legendStructs !== model.heapAt(model.length - 1).families.length) this.renderLegend();
     const sideStarted = performance.now();
     this.renderSide();
@@ -696,6 +701,10 @@ export class MemoryMapApp {
         const target = this.hoverTarget ?? this.selectedTarget;
         let facts: BlockFacts | null = null;
         if (target && (target.meta === 0 || heap.blockFamily(target.meta))) facts = blockFacts(heap, model, step, target);
+        // No block to describe: the hint stays as it is (made again at every step it would restyle
+        // the panel each frame, and its live region would announce it again).
+        if (!facts && this.blockHintShown) break;
+        this.blockHintShown = !facts;
         renderBlockDetails(container, heap, facts, target?.page ?? 0, model, this.links);
         const family = facts && target && target.meta !== 0 && !facts.free ? heap.blockFamily(target.meta) : undefined;
         const struct = family ? model.structs[family.id] : undefined;
@@ -837,4 +846,9 @@ function lastCheckText(model: RunModel): string {
   if (!last) return '';
   const atEnd = model.state === 'finished' && last.step === model.length - 1;
   return ` · ${blockCount(last.lostBlocks)} leaked ${atEnd ? `at the end of the run (step ${stepNumber(last.step)})` : `at the check at step ${stepNumber(last.step)}`}`;
+}
+
+/** Sets an element's text only when it differs (the same text set again still restyles and lays out). */
+function setText(element: HTMLElement, text: string): void {
+  if (element.textContent !== text) element.textContent = text;
 }
