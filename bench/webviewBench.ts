@@ -19,6 +19,12 @@ import { openFakeHost } from '../test/support/webviewFakeHost';
 const STEPS = Number(process.env.LMM_BENCH_STEPS ?? 1_000_000);
 const PAGES = Number(process.env.LMM_BENCH_PAGES ?? 10_000);
 const BATCH = 4096;
+/**
+ * While a run goes on the map redraws its progress once a second (LIVE_REDRAW_MS in the webview's
+ * app.ts), so the editor sharing the window's thread keeps it; the bench checks it keeps that pace
+ * under a stream of batches (a little under one a second, for the frame the redraw waits for).
+ */
+const LIVE_REDRAWS_PER_SECOND = 0.9;
 
 interface PageHook {
   stats: {
@@ -261,11 +267,11 @@ async function main(): Promise<void> {
     backlog.fullPaint < 500 &&
     scrub.max < 100 &&
     scrub.longTasks === 0 &&
-    live.updatesPerSecond >= 10 &&
+    live.updatesPerSecond >= LIVE_REDRAWS_PER_SECOND &&
     live.longTasks === 0 &&
     backlog.pagesShown >= Math.min(PAGES, generated.pages);
   console.log(
-    `targets: first paint < 500 ms ${mark(backlog.firstPaint < 500)}, full paint < 500 ms ${mark(backlog.fullPaint < 500)}, scrub < 100 ms ${mark(scrub.max < 100)}, no task > 50 ms while scrubbing ${mark(scrub.longTasks === 0)}, live >= 10/s ${mark(live.updatesPerSecond >= 10)}, no task > 50 ms while live ${mark(live.longTasks === 0)}`,
+    `targets: first paint < 500 ms ${mark(backlog.firstPaint < 500)}, full paint < 500 ms ${mark(backlog.fullPaint < 500)}, scrub < 100 ms ${mark(scrub.max < 100)}, no task > 50 ms while scrubbing ${mark(scrub.longTasks === 0)}, live redraws >= ${LIVE_REDRAWS_PER_SECOND}/s ${mark(live.updatesPerSecond >= LIVE_REDRAWS_PER_SECOND)}, no task > 50 ms while live ${mark(live.longTasks === 0)}`,
   );
   if (problems.length) console.log(`page problems:\n  ${problems.join('\n  ')}`);
   process.exitCode = ok && problems.length === 0 ? 0 : 1;

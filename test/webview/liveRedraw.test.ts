@@ -3,7 +3,7 @@
 /**
  * How often the Memory Map works while a run goes on, in headless Chromium. In VS Code for the
  * browser the map shares the window's main thread with the editor, so a live run's progress
- * redraws it a few times a second at most, however fast batches come; the newest step is still
+ * redraws it about once a second, however fast batches come; the newest step is still
  * drawn without waiting for another batch, a step the user picks is drawn at once, the run's end
  * too, and the map counts the main-thread time it takes (messages, replay, renders).
  */
@@ -51,7 +51,7 @@ describe('Memory Map webview: how often it works while a run goes on (headless C
     await browser?.close();
   });
 
-  it('redraws a fast live run a few times a second, then its newest step without another batch, and its end at once', async () => {
+  it('redraws a fast live run about once a second, then its newest step without another batch, and its end at once', async () => {
     const batches = ringRun(80, 50);
     const runId = 'run-live';
     await host.send({ type: 'settings', structColors: {} });
@@ -60,18 +60,18 @@ describe('Memory Map webview: how often it works while a run goes on (headless C
     await settle(host);
     const before = await hookValue<Stats>(host, 'stats');
     const started = Date.now();
-    // A batch every ~20 ms for about two seconds: faster than any redraw rate a person needs.
+    // A batch every ~40 ms for about three seconds: faster than any redraw rate a person needs.
     for (const batch of batches) {
       await host.send({ type: 'heapOps', runId, batch });
-      await pause(15);
+      await pause(35);
     }
     const seconds = (Date.now() - started) / 1000;
     const during = await hookValue<Stats>(host, 'stats');
     const renders = during.renders - before.renders;
     assert.ok(renders >= 2, `the map moved while the run went on (${renders} renders)`);
     assert.ok(
-      renders <= Math.ceil(seconds * 3) + 2,
-      `${renders} renders in ${seconds.toFixed(1)} s for ${batches.length} batches: the live map redraws at most ~3 times a second`,
+      renders <= Math.ceil(seconds) + 2,
+      `${renders} renders in ${seconds.toFixed(1)} s for ${batches.length} batches: the live map redraws about once a second`,
     );
     // No more batches: the last one's step is still drawn (the newest state wins, none is left undrawn).
     const steps = batches.reduce((n, b) => n + b.count, 0);
@@ -97,7 +97,7 @@ describe('Memory Map webview: how often it works while a run goes on (headless C
     await host.send({ type: 'runStarted', runId, pageSize: 4096, title: 'ring.lmm.ts', live: true });
     for (const batch of batches) await host.send({ type: 'heapOps', runId, batch });
     await pause(500);
-    // Two picks in quick succession: the second is drawn within a few frames, not ~350 ms later.
+    // Two picks in quick succession: the second is drawn within a few frames, not at the live pace.
     await host.page.evaluate(() =>
       (window as unknown as { lmmMemoryMap: { requestStep(s: number): void } }).lmmMemoryMap.requestStep(100),
     );

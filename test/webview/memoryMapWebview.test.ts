@@ -658,7 +658,8 @@ describe('Memory Map webview (headless Chromium)', function () {
     const shown = await host.page.evaluate(() => (window as unknown as Hook).lmmMemoryMap.stats);
     assert.equal(shown.pagesShown, heap.families[0]!.counters.pages, 'every page of the run (three 1,048-byte blocks per page)');
     assert.equal(shown.pagesShown, 667);
-    assert.ok(shown.renders >= 4, `redrawn while the run went on (${shown.renders} renders)`);
+    // The run's start, its first progress and its newest step (a live run redraws about once a second).
+    assert.ok(shown.renders >= 3, `redrawn while the run went on (${shown.renders} renders)`);
     assert.deepEqual(await posted('stepChanged'), [], 'following the run does not move the editor');
     assert.match(await host.page.locator('.run-state').innerText(), /running/);
     // 667 pages, yet only the rows in view are drawn; scrolled to the bottom, the last pages are.

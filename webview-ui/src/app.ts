@@ -87,12 +87,13 @@ const LEGEND_STRUCTS = 12;
 /** While a backlog replays, redraw ~12 times a second rather than after every slice. */
 const BACKLOG_REDRAW_MS = 80;
 /**
- * While a run goes on, the run's progress redraws the map at most ~3 times a second. In VS Code
- * for the browser the map shares the window's main thread with the editor: a redraw of a big
- * heap takes tens of ms, and a key pressed meanwhile waits for it. (A step the user picks, a tab,
- * a hover are drawn at once; the run's end too.)
+ * While a run goes on, the run's progress redraws the map about once a second. In VS Code for
+ * the browser the map shares the window's main thread with the editor: a redraw of a big heap
+ * takes tens of ms, and a key pressed meanwhile waits for it; and each redraw has the browser
+ * composite the map's canvases again, which in a window without a GPU took it more CPU than the
+ * map's own script. (A step the user picks, a tab, a hover are drawn at once; the run's end too.)
  */
-const LIVE_REDRAW_MS = 350;
+const LIVE_REDRAW_MS = 1000;
 /** A journey of time travel longer than this dims the map, which still shows the step before. */
 const CATCH_UP_HINT_MS = 150;
 
