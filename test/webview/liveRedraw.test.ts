@@ -91,6 +91,62 @@ describe('Memory Map webview: how often it works while a run goes on (headless C
     assertNoProblems(host);
   });
 
+  it("draws a live redraw's charts in a task after the map's, at the step the map shows", async () => {
+    const batches = ringRun(12, 50);
+    const runId = 'run-charts';
+    await host.send({ type: 'runStarted', runId, pageSize: 4096, title: 'ring.lmm.ts', live: true });
+    await host.send({ type: 'sites', runId, firstId: 0, sites: sites(4) });
+    // In the task where the map draws the live run's newest step, the charts still show an earlier
+    // one (or none); once that task is over they show the map's step.
+    await host.page.evaluate(() => {
+      const w = window as unknown as {
+        lmmMemoryMap: { chartsStep: number; onMapDrawn: ((step: number) => void) | undefined };
+        __chartsInMapTask: Map<number, number>;
+      };
+      w.__chartsInMapTask = new Map();
+      // A microtask runs before the task that drew the map ends, after the rest of that drawing.
+      w.lmmMemoryMap.onMapDrawn = (step) => queueMicrotask(() => w.__chartsInMapTask.set(step, w.lmmMemoryMap.chartsStep));
+    });
+    for (const batch of batches) await host.send({ type: 'heapOps', runId, batch });
+    const steps = batches.reduce((n, b) => n + b.count, 0);
+    const seen = await host.page.evaluate((last) => {
+      const w = window as unknown as {
+        lmmMemoryMap: { stats: Stats; chartsStep: number };
+        __chartsInMapTask: Map<number, number>;
+      };
+      return new Promise<{ mapStep: number; chartsInMapTask: number; chartsAfter: number }>((resolve, reject) => {
+        const deadline = performance.now() + 3000;
+        const poll = () => {
+          if (w.lmmMemoryMap.stats.shownStep === last && w.lmmMemoryMap.chartsStep === last)
+            resolve({ mapStep: last, chartsInMapTask: w.__chartsInMapTask.get(last) ?? -2, chartsAfter: last });
+          else if (performance.now() > deadline)
+            reject(new Error(`map at ${w.lmmMemoryMap.stats.shownStep}, charts at ${w.lmmMemoryMap.chartsStep}, not ${last}`));
+          else setTimeout(poll, 10);
+        };
+        poll();
+      });
+    }, steps - 1);
+    assert.equal(seen.mapStep, steps - 1);
+    assert.equal(seen.chartsAfter, steps - 1, 'the charts follow the map to its step');
+    assert.ok(seen.chartsInMapTask !== -2, 'the map was drawn at the last step');
+    assert.notEqual(seen.chartsInMapTask, steps - 1, "the charts are not drawn in the map's task");
+    // Once the run is over, a step the user picks has its charts drawn in the map's task.
+    await host.send({ type: 'runEnded', runId, state: 'finished' });
+    await settle(host);
+    await host.page.evaluate(() =>
+      (window as unknown as { lmmMemoryMap: { requestStep(s: number): void } }).lmmMemoryMap.requestStep(42),
+    );
+    await settle(host);
+    const inTask = await host.page.evaluate(() =>
+      (window as unknown as { __chartsInMapTask: Map<number, number> }).__chartsInMapTask.get(42),
+    );
+    assert.equal(inTask, 42, "a finished run's charts are drawn in the map's task");
+    await host.page.evaluate(() => {
+      (window as unknown as { lmmMemoryMap: { onMapDrawn: undefined } }).lmmMemoryMap.onMapDrawn = undefined;
+    });
+    assertNoProblems(host);
+  });
+
   it('draws a step the user picks during a live run at once, not at the live pace', async () => {
     const batches = ringRun(10, 50);
     const runId = 'run-pick';

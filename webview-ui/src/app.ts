@@ -98,6 +98,8 @@ const LIVE_REDRAW_MS = 1000;
 const CATCH_UP_HINT_MS = 150;
 
 export class MemoryMapApp {
+  /** Called in the task that drew the map, with its step (the test hook listens: what else that task drew). */
+  mapDrawn: ((step: number) => void) | undefined;
   readonly stats: RenderStats = {
     renders: 0,
     lastRenderMs: 0,
@@ -172,6 +174,8 @@ export class MemoryMapApp {
   private lastRenderAt = 0;
   /** A redraw for a live run's progress, waiting for its turn (LIVE_REDRAW_MS). */
   private liveRenderTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The charts' draw after a live run's progress redraw, waiting for its own task. */
+  private chartsTimer: ReturnType<typeof setTimeout> | undefined;
   private catchUpTimer: ReturnType<typeof setTimeout> | undefined;
   /** A hover on the map while time travel was under way, described once it arrives. */
   private deferredHover: { target: MapTarget | null; x: number; y: number } | null = null;
@@ -371,7 +375,7 @@ export class MemoryMapApp {
 
   /** A redraw for the live run's progress waits for its turn (or is queued for the next frame). */
   get livePending(): boolean {
-    return this.liveRenderTimer !== undefined || this.renderQueued;
+    return this.liveRenderTimer !== undefined || this.renderQueued || this.chartsTimer !== undefined;
   }
 
   /** Redraws for a live run's progress, at most once per LIVE_REDRAW_MS; the newest step then is drawn. */
@@ -629,11 +633,13 @@ export class MemoryMapApp {
     this.map.setPeakBlock(peakBlock);
     this.map.show(heap);
     stats.pagesShown = this.map.pageCount;
+    this.mapDrawn?.(step);
     this.timeline.show(model, step);
-    this.charts.show(model, step);
-    const stackedStarted = performance.now();
-    this.stacked.show(model, step);
-    stats.lastStackedDrawMs = performance.now() - stackedStarted;
+    // While a run goes on (or its backlog replays here), a progress redraw is the map's frame alone:
+    // the charts follow in a task of their own, so neither makes a long task on the thread the
+    // editor shares.
+    if ((model.state === 'running' || this.ingest.busy) && !now) this.queueChartsDraw();
+    else this.drawCharts(model, step);
     const s = model.timeline.series;
     const at = model.timeline.seriesIndex(step);
     // Before the window's first step (its first heap, or before any step) no series holds the values: the heap does.
@@ -683,6 +689,31 @@ export class MemoryMapApp {
     stats.shownAt = performance.now();
     stats.longestRenderMs = Math.max(stats.longestRenderMs, stats.lastRenderMs);
     stats.longestIngestSliceMs = this.ingest.longestSliceMs;
+  }
+
+  /** Draws the charts and the stacked charts at `step` (and times the stacked ones). */
+  private drawCharts(model: RunModel, step: number): void {
+    if (this.chartsTimer !== undefined) {
+      clearTimeout(this.chartsTimer);
+      this.chartsTimer = undefined;
+    }
+    this.charts.show(model, step);
+    const stackedStarted = performance.now();
+    this.stacked.show(model, step);
+    this.stats.lastStackedDrawMs = performance.now() - stackedStarted;
+  }
+
+  /** The charts at the step shown, in the next task (the latest step wins; one task however many ask). */
+  private queueChartsDraw(): void {
+    if (this.chartsTimer !== undefined) return;
+    this.chartsTimer = setTimeout(() => {
+      this.chartsTimer = undefined;
+      const model = this.model;
+      if (!model || model.length === 0) return;
+      const started = performance.now();
+      this.drawCharts(model, Math.min(this.stats.shownStep, model.length - 1));
+      this.stats.renderMs += performance.now() - started;
+    }, 0);
   }
 
   private renderSide(): void {

@@ -166,6 +166,11 @@ export class ChartsView {
     this.colors = colors;
   }
 
+  /** The step the charts were last drawn at (-1: none). */
+  get shownStep(): number {
+    return this.step;
+  }
+
   show(model: RunModel | null, step: number): void {
     if (model !== this.model) {
       this.cache.clear();

@@ -121,6 +121,14 @@ export function installTestHook(app: MemoryMapApp): void {
     zoomToFit() {
       app.map.zoomToFit();
     },
+    /** Called in the task that drew the map, with its step. */
+    set onMapDrawn(listener: ((step: number) => void) | undefined) {
+      app.mapDrawn = listener;
+    },
+    /** The step the charts were last drawn at (during a live run they follow the map in a task of their own). */
+    get chartsStep() {
+      return app.charts.shownStep;
+    },
     /** What each chart's crosshair reads (none while the pointer is elsewhere). */
     get chartReadouts() {
       return app.charts.readouts;
