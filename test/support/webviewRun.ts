@@ -83,6 +83,23 @@ export async function settle(host: FakeHost): Promise<void> {
   await host.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(null)))));
 }
 
+/**
+ * Waits until the webview has replayed what it was sent and finished its idle work (the stacked
+ * charts catching up with the run, which can change the panel's layout and so the map's size),
+ * then for two frames: a picture taken after this is one no later work will redraw.
+ */
+export async function settleIdle(host: FakeHost): Promise<void> {
+  await host.page.waitForFunction(
+    () => {
+      const hook = (window as unknown as { lmmMemoryMap: { ingesting: boolean; idleWorkLeft: boolean } }).lmmMemoryMap;
+      return !hook.ingesting && !hook.idleWorkLeft;
+    },
+    undefined,
+    { timeout: 20000 },
+  );
+  await settle(host);
+}
+
 /** A property of the test hook (`window.lmmMemoryMap[name]`), copied out of the page. */
 export async function hookValue<T>(host: FakeHost, name: string): Promise<T> {
   return host.page.evaluate(

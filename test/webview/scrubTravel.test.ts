@@ -15,6 +15,7 @@ import {
   hookValue,
   postedOfType,
   settle,
+  settleIdle,
   showRun,
 } from '../support/webviewRun';
 
@@ -84,6 +85,8 @@ describe('Scrubbing a long run: time travel in short tasks (headless Chromium)',
   before(async () => {
     host = await openFakeHost({ width: 1200, height: 800 });
     await showRun(host, longRun().batches());
+    // Pictures are compared across renders: none may be taken while the panel's layout still moves.
+    await settleIdle(host);
   });
   after(async () => {
     await host?.close();
