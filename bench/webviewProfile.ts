@@ -275,52 +275,62 @@ const WATCHED = [
   '(garbage collector)',
 ];
 
-function topFunctions(samples: Samples, from: number, to: number): string {
+/**
+ * The eight commonest labels of the busy samples between `from` and `to` (idle and program
+ * samples left out), each with its share of them, joined by `separator`.
+ */
+function topLabels(samples: Samples, from: number, to: number, labelOf: (stack: string[]) => string, separator: string): string {
   const by = new Map<string, number>();
   let n = 0;
   for (let i = lowerBound(samples.times, from); i < samples.times.length && samples.times[i]! <= to; i++) {
     const stack = samples.stacks[i]!;
     if (stack[0] === '(idle)' || stack[0] === '(program)') continue;
     n++;
-    // The innermost watched frame, with its caller when that is watched too.
-    let label = stack[0]!;
-    for (const w of WATCHED) {
-      const at = stack.indexOf(w);
-      if (at >= 0) {
-        const caller = stack.slice(at + 1).find((f) => WATCHED.includes(f));
-        label = caller ? `${w}<${caller}` : w;
-        break;
-      }
-    }
+    const label = labelOf(stack);
     by.set(label, (by.get(label) ?? 0) + 1);
   }
   return [...by]
     .sort((a, b) => b[1] - a[1])
     .slice(0, 8)
     .map(([name, k]) => `${name} ${((100 * k) / Math.max(1, n)).toFixed(0)}%`)
-    .join(', ');
+    .join(separator);
+}
+
+/** The innermost watched frame of each sample, with its caller when that is watched too. */
+function topFunctions(samples: Samples, from: number, to: number): string {
+  return topLabels(
+    samples,
+    from,
+    to,
+    (stack) => {
+      for (const w of WATCHED) {
+        const at = stack.indexOf(w);
+        if (at >= 0) {
+          const caller = stack.slice(at + 1).find((f) => WATCHED.includes(f));
+          return caller ? `${w}<${caller}` : w;
+        }
+      }
+      return stack[0]!;
+    },
+    ', ',
+  );
 }
 
 /** The commonest call paths below the frame's render (3 frames deep, then the leaf). */
 function topPaths(samples: Samples, from: number, to: number): string {
-  const by = new Map<string, number>();
-  let n = 0;
-  for (let i = lowerBound(samples.times, from); i < samples.times.length && samples.times[i]! <= to; i++) {
-    const stack = samples.stacks[i]!;
-    if (stack[0] === '(idle)' || stack[0] === '(program)') continue;
-    n++;
-    const at = stack.indexOf(process.env.LMM_PROFILE_ROOT ?? 'render');
-    const path =
-      at < 0
+  const root = process.env.LMM_PROFILE_ROOT ?? 'render';
+  return topLabels(
+    samples,
+    from,
+    to,
+    (stack) => {
+      const at = stack.indexOf(root);
+      return at < 0
         ? stack.slice(0, 3).reverse().join('>')
         : [...stack.slice(Math.max(1, at - 3), at + 1).reverse(), '..', stack[0]].join('>');
-    by.set(path, (by.get(path) ?? 0) + 1);
-  }
-  return [...by]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, 8)
-    .map(([name, k]) => `${name} ${((100 * k) / Math.max(1, n)).toFixed(0)}%`)
-    .join('\n      ');
+    },
+    '\n      ',
+  );
 }
 
 function lowerBound(xs: number[], x: number): number {

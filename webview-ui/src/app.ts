@@ -538,8 +538,10 @@ export class MemoryMapApp {
       swatch('hard fragment', colors.hardFragment),
     ];
     const model = this.model;
+    let structs = 0;
     if (model && model.length > 0) {
       const families = model.heapAt(model.length - 1).families;
+      structs = families.length;
       for (const family of families.slice(0, LEGEND_STRUCTS)) {
         items.push(swatch(family.name, structColor(colors, this.structColors, family.name, family.id)));
       }
@@ -555,7 +557,7 @@ export class MemoryMapApp {
         );
       }
     }
-    this.legendStructs = model && model.length > 0 ? model.heapAt(model.length - 1).families.length : 0;
+    this.legendStructs = structs;
     this.legend.replaceChildren(...items);
     explainTerms(this.legend);
   }
@@ -610,8 +612,7 @@ export class MemoryMapApp {
       this.travel.request(model, step);
       this.map.hold();
       this.timeline.show(model, step);
-      this.charts.show(model, step);
-      this.stacked.show(model, step);
+      this.drawCharts(model, step);
       if (this.catchUpTimer === undefined) {
         this.catchUpTimer = setTimeout(() => {
           this.catchUpTimer = undefined;
