@@ -374,6 +374,11 @@ export class SimulatedKernel {
     return this.viewOfSlot(this.slotOf(address));
   }
 
+  /** `chunkViewOfSlot` for reading only: no touch of a watched page (see `peekView`). */
+  peekChunkViewOfSlot(slot: number): DataView {
+    return this.chunkViews[slot >>> this.chunkShift]!;
+  }
+
   /** The bytes of a mapped page by slot, for reading only (no touch: see `peekView`). */
   peekBytesOfSlot(slot: number): Uint8Array {
     return this.pageOfSlot(slot)?.bytes as Uint8Array;

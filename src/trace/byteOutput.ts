@@ -8,7 +8,8 @@ import { utf8Decoder, utf8Encoder } from './utf8';
 
 export class ByteOutput {
   private bytes = new Uint8Array(1 << 16);
-  private length = 0;
+  /** Bytes written so far; a writer that filled `room` moves it past what it wrote. */
+  length = 0;
 
   /** Appends text made of ASCII characters only (`ok`, `null`, newlines). */
   writeAscii(text: string): void {
@@ -51,6 +52,15 @@ export class ByteOutput {
     // A UTF-16 code unit takes at most 3 bytes in UTF-8.
     if (this.length + text.length * 3 > this.bytes.length) this.grow(text.length * 3);
     this.length += utf8Encoder.encodeInto(text, this.bytes.subarray(this.length)).written;
+  }
+
+  /**
+   * Makes room for `extra` more bytes and returns the buffer to write them into, from `length` on
+   * (valid until the next write): for writers of many small pieces, with one check for all.
+   */
+  room(extra: number): Uint8Array {
+    if (this.length + extra > this.bytes.length) this.grow(extra);
+    return this.bytes;
   }
 
   /** The bytes written so far (a view: valid until the next write). */

@@ -3,13 +3,27 @@
  * `JSON.stringify(dumpHeap(heap))` (src/engine/traceDump.ts, which says what each field is), read
  * from the page bytes without an array per block. A dump of a heap of 100,000 blocks built that
  * way made ~30 MB of short-lived arrays and strings for a 2.7 MB line.
+ *
+ * A trace usually dumps once, at its end, so this code runs cold: it walks the pages and the free
+ * lists through the kernel's arena chunks by handle (no DataView, generator or object per page or
+ * per entry) and writes digits into room reserved per page and per free-list entry, so that the
+ * few loops it has get hot early and call nothing per number.
  */
-import { FIRST_META_OFFSET, META } from '../engine/constants';
+import { FAMILY_RECORD, FIRST_META_OFFSET, GLUE_OFFSET, META, PAGE_HEADER } from '../engine/constants';
 import type { LmmHeap } from '../engine/lmmHeap';
+import { handleOf, readHandle } from '../engine/pointers';
 import type { ByteOutput } from './byteOutput';
+
+/** Bytes one `,[offset,size,free]` entry may take: offsets and sizes are below 2^18 (6 digits at most). */
+const ENTRY_ROOM = 20;
+/** Bytes one `,[page,offset,size]` free-list entry may take (a page index has at most 10 digits). */
+const FREE_ENTRY_ROOM = 32;
 
 export function writeDump(heap: LmmHeap, out: ByteOutput): void {
   const kernel = heap.kernel;
+  const pageSize = kernel.pageSize;
+  // A page holds at most one block per META_SIZE bytes (a meta and no data), plus its brackets.
+  const pageRoom = Math.ceil(pageSize / 48) * ENTRY_ROOM + 8;
   out.writeAscii('{"mmap":');
   out.writeInteger(kernel.mmapCalls);
   out.writeAscii(',"munmap":');
@@ -27,56 +41,98 @@ export function writeDump(heap: LmmHeap, out: ByteOutput): void {
     out.writeInteger(family.structSize);
     out.writeAscii(',"pages":[');
     indexOfSlot.fill(-1);
+    const record = handleOf(family.recordAddress);
+    const recordSlot = kernel.slotOfHandle(record);
+    let page = readHandle(
+      kernel.peekChunkViewOfSlot(recordSlot),
+      kernel.chunkOffsetOfHandle(record, recordSlot) + FAMILY_RECORD.firstPage,
+    );
     let pages = 0;
-    for (const page of heap.familyPages(family)) {
-      const slot = kernel.slotOf(page);
+    while (page !== 0) {
+      const slot = kernel.slotOfHandle(page);
       if (slot >= indexOfSlot.length) indexOfSlot = grown(indexOfSlot, slot);
       indexOfSlot[slot] = pages;
-      if (pages++ > 0) out.writeByte(COMMA);
-      writePageBlocks(kernel.peekView(page), page % TWO_32, out);
+      const view = kernel.peekChunkViewOfSlot(slot);
+      const start = kernel.pageStart(slot);
+      const bytes = out.room(pageRoom);
+      let at = out.length;
+      if (pages++ > 0) bytes[at++] = COMMA;
+      bytes[at++] = OPEN;
+      // The page's blocks in address order, along the next-block links: blocks of one page are
+      // less than a page apart, so a link's handle less the page's is the block's offset.
+      for (let offset = FIRST_META_OFFSET; ;) {
+        const meta = start + offset;
+        if (offset !== FIRST_META_OFFSET) bytes[at++] = COMMA;
+        bytes[at++] = OPEN;
+        at = putInteger(bytes, at, offset);
+        bytes[at++] = COMMA;
+        at = putInteger(bytes, at, view.getInt32(meta + META.blockSize, true));
+        bytes[at++] = COMMA;
+        bytes[at++] = view.getInt32(meta + META.isFree, true) === 1 ? 49 : 48;
+        bytes[at++] = CLOSE;
+        const next = readHandle(view, meta + META.nextBlock);
+        if (next === 0) break;
+        offset = (next - page) | 0;
+      }
+      bytes[at++] = CLOSE;
+      out.length = at;
+      page = readHandle(view, start + PAGE_HEADER.next);
     }
     out.writeAscii('],"free":[');
+    const largest = family.freeBlocks.largestHandle();
+    let glue = largest === 0 ? 0 : (largest + GLUE_OFFSET) | 0;
     let first = true;
-    for (const meta of family.freeBlocks.entries()) {
-      const slot = kernel.slotOf(meta);
-      const offset = meta - kernel.pageAddress(slot);
-      if (!first) out.writeByte(COMMA);
+    while (glue !== 0) {
+      const meta = (glue - GLUE_OFFSET) | 0;
+      const slot = kernel.slotOfHandle(meta);
+      const view = kernel.peekChunkViewOfSlot(slot);
+      const inChunk = kernel.chunkOffsetOfHandle(meta, slot);
+      const bytes = out.room(FREE_ENTRY_ROOM);
+      let at = out.length;
+      if (!first) bytes[at++] = COMMA;
       first = false;
-      out.writeByte(OPEN);
-      out.writeInteger(slot < indexOfSlot.length ? indexOfSlot[slot]! : -1);
-      out.writeByte(COMMA);
-      out.writeInteger(offset);
-      out.writeByte(COMMA);
-      out.writeInteger(kernel.peekView(meta).getUint32(offset + META.blockSize, true));
-      out.writeByte(CLOSE);
+      bytes[at++] = OPEN;
+      const index = slot < indexOfSlot.length ? indexOfSlot[slot]! : -1;
+      if (index < 0) {
+        bytes[at++] = MINUS;
+        bytes[at++] = 49;
+      } else {
+        at = putInteger(bytes, at, index);
+      }
+      bytes[at++] = COMMA;
+      at = putInteger(bytes, at, inChunk - kernel.pageStart(slot));
+      bytes[at++] = COMMA;
+      at = putInteger(bytes, at, view.getInt32(inChunk + META.blockSize, true));
+      bytes[at++] = CLOSE;
+      out.length = at;
+      glue = readHandle(view, inChunk + META.freeLinkNext);
     }
     out.writeAscii(']}');
   }
   out.writeAscii(']}');
 }
 
-const TWO_32 = 4294967296;
 const OPEN = 91; // [
 const CLOSE = 93; // ]
 const COMMA = 44;
+const MINUS = 45;
 
-/** One page's blocks in address order, along the next-block links (offsets from the low words). */
-function writePageBlocks(view: DataView, pageLow: number, out: ByteOutput): void {
-  out.writeByte(OPEN);
-  for (let offset = FIRST_META_OFFSET; ;) {
-    if (offset !== FIRST_META_OFFSET) out.writeByte(COMMA);
-    out.writeByte(OPEN);
-    out.writeInteger(offset);
-    out.writeByte(COMMA);
-    out.writeInteger(view.getUint32(offset + META.blockSize, true));
-    out.writeByte(COMMA);
-    out.writeByte(view.getUint32(offset + META.isFree, true) === 1 ? 49 : 48);
-    out.writeByte(CLOSE);
-    const nextLow = view.getUint32(offset + META.nextBlock, true);
-    if (nextLow === 0) break;
-    offset = nextLow - pageLow;
-  }
-  out.writeByte(CLOSE);
+/**
+ * Writes `value` (0 ≤ value < 2^31) in decimal at `at` in `bytes`, which has room for it;
+ * returns where it ends. int32 arithmetic: V8 divides by the constant 10 without a floating point
+ * division.
+ */
+function putInteger(bytes: Uint8Array, at: number, value: number): number {
+  let rest = value | 0;
+  let end = at + 1;
+  for (let scale = 10; scale <= rest && end - at < 10; scale *= 10) end++;
+  let i = end;
+  do {
+    const tenth = (rest / 10) | 0;
+    bytes[--i] = 48 + rest - tenth * 10;
+    rest = tenth;
+  } while (rest > 0);
+  return end;
 }
 
 function grown(old: Int32Array, slot: number): Int32Array {
