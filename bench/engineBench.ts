@@ -3,7 +3,7 @@
  * traces (4 families): 1,000,000 operations at ~1,000 live blocks, 200,000 at ~20,000 and
  * 1,000,000 at ~100,000.
  * - engine only: the operations of a parsed trace run straight on the heap (CPU time, no output),
- *   through the calls `lmm trace`'s replayer makes (xcallocHandle / xfreeHandle);
+ *   through the calls `lmm trace`'s replayer makes (xcallocHandle / xfreeLiveHandle);
  * - parse share: CPU time of reading and parsing the file alone (operations dropped), as a share
  *   of `lmm trace`'s own work in this process (read, parse, replay, output);
  * - whole process: `node bin/lmm.js trace FILE > /dev/null`, wall time and peak RSS;
@@ -69,7 +69,7 @@ function engineOpsPerSecond(program: TraceProgram): { opsPerSecond: number; live
       for (let i = 0; i < length; i++) {
         const op = ops[i];
         if (op === TraceOp.Alloc) blocks[argA[i]!] = heap.xcallocHandle(familyOf[argB[i]!]!, argC[i]!);
-        else if (op === TraceOp.Free) heap.xfreeHandle(blocks[argA[i]!]!);
+        else if (op === TraceOp.Free) heap.xfreeLiveHandle(blocks[argA[i]!]!);
         else if (op === TraceOp.Register) familyOf[argA[i]!] = heap.register(program.names[argA[i]!]!, argB[i]!);
       }
     });

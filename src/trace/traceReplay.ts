@@ -112,7 +112,9 @@ export class TraceReplayer implements TraceSink {
     const heap = this.before(line);
     const entry = id < this.idBlocks.length ? this.idBlocks[id]! : IdState.Unused;
     if (entry < 0 || entry > IdState.Failed) {
-      if (!heap.xfreeHandle(entry)) this.diagnostics.push({ line, message: heap.lastError!.message });
+      // The entry is the handle xcallocHandle gave this ID, not freed since: the heap need not
+      // prove it again.
+      if (!heap.xfreeLiveHandle(entry)) this.diagnostics.push({ line, message: heap.lastError!.message });
       this.idBlocks[id] = IdState.Freed;
     } else if (entry === IdState.Freed) {
       this.diagnostics.push({ line, message: `double free of ${this.texts.id(id)} (heap unchanged)` });
