@@ -165,6 +165,33 @@ export class FreeBlockQueue {
     this.length--;
   }
 
+  /**
+   * Where the tables outside the page bytes disagree with the list the page bytes hold (for the
+   * invariant checker): every size present has its bit set and the last block of its run as its
+   * run tail; every other size has neither.
+   */
+  runProblems(): string[] {
+    const problems: string[] = [];
+    const last = new Map<number, number>();
+    for (const meta of this.entries()) {
+      const size = this.kernel.peekView(meta).getInt32(meta - this.kernel.pageOf(meta) + META.blockSize, true);
+      last.set(size, handleOf(meta));
+    }
+    const hex = (handle: number): string => (handle === 0 ? 'none' : `0x${addressOf(handle).toString(16)}`);
+    for (let size = 0; size < this.runTail.length; size++) {
+      const bit = (this.sizeBits[size >>> 5]! >>> (size & 31)) & 1;
+      if (bit !== (last.has(size) ? 1 : 0)) problems.push(`size ${size}: bitmap bit ${bit}, ${last.size} sizes listed`);
+      const tail = this.runTail[size]!;
+      if (tail !== (last.get(size) ?? 0))
+        problems.push(`size ${size}: run tail ${hex(tail)}, the list's ${hex(last.get(size) ?? 0)}`);
+    }
+    for (let word = 0; word < this.sizeBits.length; word++) {
+      const summary = (this.wordBits[word >>> 5]! >>> (word & 31)) & 1;
+      if (summary !== (this.sizeBits[word] !== 0 ? 1 : 0)) problems.push(`bitmap word ${word}: summary bit ${summary}`);
+    }
+    return problems;
+  }
+
   /** Meta addresses in list order (for dumps, views and the invariant checker). */
   *entries(): IterableIterator<number> {
     let glue = readLink(this.headView, this.headRightOffset);

@@ -7,7 +7,8 @@
  * - each block's stored offset, prev/next links and page-header links agree;
  * - no two adjacent free blocks, no page left holding one free block only;
  * - the free list (read through its links in the page bytes) holds exactly the family's free
- *   blocks, largest first, and its back links agree;
+ *   blocks, largest first, and its back links agree; the run tails and the bitmap of sizes kept
+ *   beside it agree with it;
  * - every counter equals a recount; mapped pages = data pages + registry pages + reservoir pages.
  */
 import { FAMILY_RECORD, FIRST_META_OFFSET, GLUE_OFFSET, META, META_SIZE, PAGE_HEADER } from './constants';
@@ -138,6 +139,7 @@ export function checkHeap(heap: LmmHeap): string[] {
     for (const missing of freeBlocks) problems.push(`${name}: free block ${hx(missing)} is not in the free list`);
     if (listed !== family.freeBlocks.length)
       problems.push(`${name}: free list length ${family.freeBlocks.length}, walked ${listed}`);
+    else for (const problem of family.freeBlocks.runProblems()) problems.push(`${name}: free list ${problem}`);
 
     const c = family.counters;
     const recount: [string, number, number][] = [

@@ -76,6 +76,25 @@ describe('FreeBlockQueue: sizes on the sign bits of its bitmap words', () => {
   });
 });
 
+describe('FreeBlockQueue: the run tails and the bitmap of sizes beside the list', () => {
+  it('the invariant checker names a run tail and a bitmap bit that disagree with the list', () => {
+    const { heap, family } = signBitHeap();
+    const queue = heap.families[family]!.freeBlocks as unknown as { runTail: Int32Array; sizeBits: Int32Array };
+    assert.deepEqual(checkHeap(heap), []);
+    const tail = queue.runTail[1023]!;
+    queue.runTail[1023] = 0;
+    assert.match(checkHeap(heap).join('\n'), /byte_t: free list size 1023: run tail none, the list's 0x/);
+    queue.runTail[1023] = tail;
+    queue.runTail[5] = tail;
+    assert.match(checkHeap(heap).join('\n'), /byte_t: free list size 5: run tail 0x[0-9a-f]+, the list's none/);
+    queue.runTail[5] = 0;
+    assert.deepEqual(checkHeap(heap), []);
+    queue.sizeBits[0]! |= 1 << 5;
+    assert.match(checkHeap(heap).join('\n'), /byte_t: free list size 5: bitmap bit 1/);
+    assert.match(checkHeap(heap).join('\n'), /bitmap word 0: summary bit 0/);
+  });
+});
+
 describe('SimulatedKernel: kept pages expire after the reservoir delay', () => {
   it('unmaps a kept page on the operation that reaches the delay, not before', () => {
     const kernel = new SimulatedKernel(4096, 1 << 20, { delay: 3 });
