@@ -6,11 +6,11 @@
  *
  * A trace usually dumps once, at its end, so this code runs cold: it walks the pages and the free
  * lists through the kernel's arena chunks by handle (no DataView, generator or object per page or
- * per entry) and writes digits into room reserved per page and per free-list entry, so that the
- * few loops it has get hot early and call nothing per number.
+ * per entry) and writes digits into room reserved per page and per free-list entry.
  */
 import { FAMILY_RECORD, FIRST_META_OFFSET, GLUE_OFFSET, META, PAGE_HEADER } from '../engine/constants';
 import type { LmmHeap } from '../engine/lmmHeap';
+import type { SimulatedKernel } from '../engine/simulatedKernel';
 import { handleOf, readHandle } from '../engine/pointers';
 import type { ByteOutput } from './byteOutput';
 
@@ -52,64 +52,74 @@ export function writeDump(heap: LmmHeap, out: ByteOutput): void {
       const slot = kernel.slotOfHandle(page);
       if (slot >= indexOfSlot.length) indexOfSlot = grown(indexOfSlot, slot);
       indexOfSlot[slot] = pages;
-      const view = kernel.peekChunkViewOfSlot(slot);
-      const start = kernel.pageStart(slot);
-      const bytes = out.room(pageRoom);
-      let at = out.length;
-      if (pages++ > 0) bytes[at++] = COMMA;
-      bytes[at++] = OPEN;
-      // The page's blocks in address order, along the next-block links: blocks of one page are
-      // less than a page apart, so a link's handle less the page's is the block's offset.
-      for (let offset = FIRST_META_OFFSET; ;) {
-        const meta = start + offset;
-        if (offset !== FIRST_META_OFFSET) bytes[at++] = COMMA;
-        bytes[at++] = OPEN;
-        at = putInteger(bytes, at, offset);
-        bytes[at++] = COMMA;
-        at = putInteger(bytes, at, view.getInt32(meta + META.blockSize, true));
-        bytes[at++] = COMMA;
-        bytes[at++] = view.getInt32(meta + META.isFree, true) === 1 ? 49 : 48;
-        bytes[at++] = CLOSE;
-        const next = readHandle(view, meta + META.nextBlock);
-        if (next === 0) break;
-        offset = (next - page) | 0;
-      }
-      bytes[at++] = CLOSE;
-      out.length = at;
-      page = readHandle(view, start + PAGE_HEADER.next);
+      page = writePage(kernel, page, slot, pages++ > 0, pageRoom, out);
     }
     out.writeAscii('],"free":[');
     const largest = family.freeBlocks.largestHandle();
     let glue = largest === 0 ? 0 : (largest + GLUE_OFFSET) | 0;
-    let first = true;
-    while (glue !== 0) {
-      const meta = (glue - GLUE_OFFSET) | 0;
-      const slot = kernel.slotOfHandle(meta);
-      const view = kernel.peekChunkViewOfSlot(slot);
-      const inChunk = kernel.chunkOffsetOfHandle(meta, slot);
-      const bytes = out.room(FREE_ENTRY_ROOM);
-      let at = out.length;
-      if (!first) bytes[at++] = COMMA;
-      first = false;
-      bytes[at++] = OPEN;
-      const index = slot < indexOfSlot.length ? indexOfSlot[slot]! : -1;
-      if (index < 0) {
-        bytes[at++] = MINUS;
-        bytes[at++] = 49;
-      } else {
-        at = putInteger(bytes, at, index);
-      }
-      bytes[at++] = COMMA;
-      at = putInteger(bytes, at, inChunk - kernel.pageStart(slot));
-      bytes[at++] = COMMA;
-      at = putInteger(bytes, at, view.getInt32(inChunk + META.blockSize, true));
-      bytes[at++] = CLOSE;
-      out.length = at;
-      glue = readHandle(view, inChunk + META.freeLinkNext);
-    }
+    for (let first = true; glue !== 0; first = false) glue = writeFreeEntry(kernel, glue, indexOfSlot, first, out);
     out.writeAscii(']}');
   }
   out.writeAscii(']}');
+}
+
+/**
+ * Writes the page whose handle is `page` (in `slot`) as its blocks in address order, along the
+ * next-block links; returns the handle of the next page in its family's list (0: none). One call a
+ * page (and `writeFreeEntry` one a free-list entry), so that V8 optimizes them after a few hundred
+ * calls, where one loop over the whole heap would wait for an on-stack replacement.
+ */
+function writePage(kernel: SimulatedKernel, page: number, slot: number, comma: boolean, room: number, out: ByteOutput): number {
+  const view = kernel.peekChunkViewOfSlot(slot);
+  const start = kernel.pageStart(slot);
+  const bytes = out.room(room);
+  let at = out.length;
+  if (comma) bytes[at++] = COMMA;
+  bytes[at++] = OPEN;
+  // Blocks of one page are less than a page apart: a link's handle less the page's is the offset.
+  for (let offset = FIRST_META_OFFSET; ;) {
+    const meta = start + offset;
+    if (offset !== FIRST_META_OFFSET) bytes[at++] = COMMA;
+    bytes[at++] = OPEN;
+    at = putInteger(bytes, at, offset);
+    bytes[at++] = COMMA;
+    at = putInteger(bytes, at, view.getInt32(meta + META.blockSize, true));
+    bytes[at++] = COMMA;
+    bytes[at++] = view.getInt32(meta + META.isFree, true) === 1 ? 49 : 48;
+    bytes[at++] = CLOSE;
+    const next = readHandle(view, meta + META.nextBlock);
+    if (next === 0) break;
+    offset = (next - page) | 0;
+  }
+  bytes[at++] = CLOSE;
+  out.length = at;
+  return readHandle(view, start + PAGE_HEADER.next);
+}
+
+/** Writes the free-list entry whose glue has handle `glue`; returns the next entry's glue (0: none). */
+function writeFreeEntry(kernel: SimulatedKernel, glue: number, indexOfSlot: Int32Array, first: boolean, out: ByteOutput): number {
+  const meta = (glue - GLUE_OFFSET) | 0;
+  const slot = kernel.slotOfHandle(meta);
+  const view = kernel.peekChunkViewOfSlot(slot);
+  const inChunk = kernel.chunkOffsetOfHandle(meta, slot);
+  const bytes = out.room(FREE_ENTRY_ROOM);
+  let at = out.length;
+  if (!first) bytes[at++] = COMMA;
+  bytes[at++] = OPEN;
+  const index = slot < indexOfSlot.length ? indexOfSlot[slot]! : -1;
+  if (index < 0) {
+    bytes[at++] = MINUS;
+    bytes[at++] = 49;
+  } else {
+    at = putInteger(bytes, at, index);
+  }
+  bytes[at++] = COMMA;
+  at = putInteger(bytes, at, inChunk - kernel.pageStart(slot));
+  bytes[at++] = COMMA;
+  at = putInteger(bytes, at, view.getInt32(inChunk + META.blockSize, true));
+  bytes[at++] = CLOSE;
+  out.length = at;
+  return readHandle(view, inChunk + META.freeLinkNext);
 }
 
 const OPEN = 91; // [
