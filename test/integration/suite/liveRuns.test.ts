@@ -93,7 +93,7 @@ describe('LMM Studio in VS Code: live runs at speed', function () {
       longestHeader = Math.max(longestHeader, Date.now() - headerChangedAt);
       assert.equal(api.currentRun()?.status, 'running', 'the loop ran through the whole sampling');
       assert.ok(longest <= 1500, `the status bar stayed "${last}" for ${longest} ms (texts seen: ${texts.size})`);
-      assert.match(last, /^\$\(sync~spin\) LMM step [\d,]+ · /);
+      assert.match(last, /^\$\(pulse\) LMM step [\d,]+ · /);
       assert.ok(longestHeader <= 1500, `the Page Families header stayed "${lastHeader}" for ${longestHeader} ms`);
       assert.match(lastHeader, /^step [\d,]+ · running$/);
     } finally {
