@@ -577,13 +577,23 @@ async function printLayers(page: Page): Promise<void> {
   // compositor draw every frame): sampled every 50 ms over 3 s.
   const animated = await page.evaluate(async () => {
     let busy = 0;
+    const where = new Map<string, number>();
     for (let i = 0; i < 60; i++) {
-      if (document.getAnimations().some((a) => a.playState === 'running')) busy++;
+      const running = document.getAnimations().filter((a) => a.playState === 'running');
+      if (running.length > 0) busy++;
+      for (const animation of running) {
+        const target = (animation.effect as KeyframeEffect | null)?.target as HTMLElement | null | undefined;
+        const pane = target?.closest('.pane')?.querySelector('.pane-header .title')?.textContent;
+        const name = `${(animation as CSSAnimation).animationName ?? '?'} in ${pane ?? target?.closest('.part')?.id ?? target?.className ?? '?'}`;
+        where.set(name, (where.get(name) ?? 0) + 1);
+      }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    return busy / 60;
+    return { share: busy / 60, where: [...where].map(([name, n]) => `${name} ×${n}`).join(', ') };
   });
-  console.log(`  the workbench had a running animation in ${(100 * animated).toFixed(0)}% of 60 samples over 3 s`);
+  console.log(
+    `  the workbench had a running animation in ${(100 * animated.share).toFixed(0)}% of 60 samples over 3 s${animated.where ? ` (${animated.where})` : ''}`,
+  );
   for (const frame of page.frames()) {
     const running = await frame
       .evaluate(
