@@ -758,7 +758,7 @@ async function main(): Promise<void> {
         `Page Families header: ${changes.header.length} changes, longest unchanged ${ms(headerGap)}`,
     );
     console.log(
-      `  (c) Check Leaks Now to its row in the Leaks view: median ${ms(median(checks))}, worst ${ms(Math.max(...checks))} (${checks.length} checks)`,
+      `  (c) Check Leaks Now to its row in the Leaks view: median ${ms(median(checks))}, worst ${ms(Math.max(...checks))} (${checks.length} checks: ${checks.map(ms).join(', ')})`,
     );
     console.log(`  (d) Stop Run to "stopped" in the status bar: ${ms(stop)}`);
     if (probeFile) await placeStalls(page, changes.status, firstStep, stopped - stop);
