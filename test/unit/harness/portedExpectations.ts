@@ -59,7 +59,7 @@ export const portedPrograms: Record<string, PortedProgram> = {
     summaries: ['0/0 0/0 0/0 0/0'],
     records: [],
     errors: [],
-    ours: { errors: [{ kind: 'too-large', line: 13 }] },
+    ours: { errors: [{ kind: 'too-large', line: 14 }] },
   },
   cycles: {
     summaries: ['32/2 64/4 0/0 32/2'],
