@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import type { LeakKind } from '../../../src/analysis/leakKinds';
 import type { LeakSummary, LossRecord } from '../../../src/analysis/leakCheck';
+import { formatTextReport } from '../../../src/analysis/textReport';
 import { runHarnessFile } from '../../../src/harness/runHarness';
 import { portedPrograms } from './portedExpectations';
 
@@ -57,4 +58,52 @@ describe('C programs ported to harnesses give memcheck figures for the C program
       );
     });
   }
+});
+
+describe('the text report words leaks as memcheck does, on the ported programs', function () {
+  this.timeout(60_000);
+
+  it('leak-delta: every leak check after the first shows what changed since the one before, as memcheck prints it ("10 (+10) bytes in 1 (+1) blocks")', async () => {
+    const result = await runHarnessFile(join(ported, 'leak-delta.lmm.ts'));
+    const lines = formatTextReport(result.finished!.report, result.finished!.classicText)
+      .split('\n')
+      .filter((line) => line.startsWith('leak check at '));
+    // Memcheck's summaries, each check's change from the one before; the checks whose figures are
+    // memcheck's too (all but the last, where memcheck's scan still found a stale copy of a pointer).
+    const memcheck = portedPrograms['leak-delta']!.summaries.slice(0, -1);
+    const ours = portedPrograms['leak-delta']!.ours!.summaries!.slice(0, -1);
+    assert.equal(lines.length, memcheck.length);
+    const figures = (text: string) => text.split(' ').map((pair) => pair.split('/').map(Number));
+    const change = (now: number, before: number) => (now >= before ? `+${now - before}` : `-${before - now}`);
+    const blocksWord = (count: number) => (count === 1 ? 'block' : 'blocks');
+    for (let i = 0; i < memcheck.length; i++) {
+      if (ours[i] !== memcheck[i]) continue;
+      const now = figures(memcheck[i]!);
+      const before = i === 0 ? undefined : figures(memcheck[i - 1]!);
+      KINDS.forEach((kind, k) => {
+        const [bytes, blocks] = now[k]!;
+        const word = kind.replace('-', ' ');
+        const expected =
+          before === undefined
+            ? `${word} ${bytes} bytes in ${blocks} ${blocksWord(blocks!)}`
+            : `${word} ${bytes} (${change(bytes!, before[k]![0]!)}) bytes in ${blocks} (${change(blocks!, before[k]![1]!)}) ${blocksWord(blocks!)}`;
+        assert.ok(lines[i]!.includes(expected), `check ${i + 1}: "${expected}" in ${lines[i]}`);
+      });
+    }
+  });
+
+  it('leak-cases: a definitely lost block that drags others along is "32 (16 direct, 16 indirect) bytes", as in memcheck', async () => {
+    const result = await runHarnessFile(join(ported, 'leak-cases.lmm.ts'));
+    const text = formatTextReport(result.finished!.report, result.finished!.classicText);
+    const headers = text.split('\n').filter((line) => / in loss record \d+ of \d+ /.test(line));
+    assert.deepEqual(
+      headers.filter((line) => line.includes('definitely lost')).map((line) => line.replace(/ in loss record .*/, '')),
+      [
+        '16 bytes in 1 block are definitely lost',
+        '32 (16 direct, 16 indirect) bytes in 1 block are definitely lost',
+        '32 (16 direct, 16 indirect) bytes in 1 block are definitely lost',
+      ],
+    );
+    assert.equal(headers.length, 15, 'memcheck prints 15 loss records for leak-cases with --show-leak-kinds=all');
+  });
 });
