@@ -14,6 +14,8 @@ export interface MemcheckRecord {
   bytes: number;
   blocks: number;
   indirect: number;
+  /** The allocation's frames in the C file, innermost first (its lines). */
+  lines: number[];
 }
 
 /**
@@ -66,11 +68,17 @@ export function parseMemcheckOutput(stderr: string, cFileName: string): Memcheck
         line,
       );
     if (record) {
+      const frames: number[] = [];
+      for (let j = i + 1; j < lines.length && lines[j]!.startsWith(' '); j++) {
+        const frame = frameInFile.exec(lines[j]!);
+        if (frame) frames.push(Number(frame[1]));
+      }
       recordsOfCheck.push({
         kind: KIND_WORDS[record[5]!]!,
         bytes: number(record[2] ?? record[1]!),
         blocks: number(record[4]!),
         indirect: record[3] === undefined ? 0 : number(record[3]),
+        lines: frames,
       });
       continue;
     }
@@ -118,4 +126,25 @@ export function parseMemcheckOutput(stderr: string, cFileName: string): Memcheck
     }
   }
   return { summaries, records, errors };
+}
+
+/**
+ * Loss records as `'kind bytes/blocks'` (` +N`: memcheck's "(… direct, N indirect)"), in the order
+ * of their allocation sites in the program's text: by the outermost frame's line first, then the
+ * next one in (ties by the text). A line-for-line port gives the same order for its own lines.
+ */
+export function recordsInSiteOrder(records: readonly { text: string; lines: readonly number[] }[]): string[] {
+  const outermostFirst = records.map((record) => ({ text: record.text, key: [...record.lines].reverse() }));
+  outermostFirst.sort((a, b) => {
+    for (let i = 0; i < Math.min(a.key.length, b.key.length); i++) {
+      if (a.key[i] !== b.key[i]) return a.key[i]! - b.key[i]!;
+    }
+    return a.key.length - b.key.length || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0);
+  });
+  return outermostFirst.map((record) => record.text);
+}
+
+/** A loss record's text: `'definitely-lost 32/1 +16'`. */
+export function recordText(kind: LeakKind, bytes: number, blocks: number, indirect: number): string {
+  return `${kind} ${bytes}/${blocks}` + (indirect > 0 ? ` +${indirect}` : '');
 }

@@ -36,7 +36,7 @@ export interface OurError {
 export interface PortedProgram {
   /** Every leak check's LEAK SUMMARY, the mid-run ones (VALGRIND_DO_*LEAK_CHECK) first, the one at exit last. */
   summaries: SummaryText[];
-  /** The loss records of the check at exit, sorted. */
+  /** The loss records of the check at exit, in the order of their allocation sites (`recordsInSiteOrder`). */
   records: RecordText[];
   errors: PortedError[];
   /** Where our run legitimately gives other figures than memcheck: ours, and why (said in a comment). */
@@ -65,8 +65,8 @@ export const portedPrograms: Record<string, PortedProgram> = {
     summaries: ['32/2 64/4 0/0 32/2'],
     records: [
       'definitely-lost 16/1 +16',
-      'definitely-lost 16/1 +48',
       'indirectly-lost 16/1',
+      'definitely-lost 16/1 +48',
       'indirectly-lost 16/1',
       'indirectly-lost 32/2',
       'still-reachable 16/1',
@@ -94,10 +94,10 @@ export const portedPrograms: Record<string, PortedProgram> = {
   'globals-reassigned': {
     summaries: ['32/2 16/1 0/0 32/2'],
     records: [
-      'definitely-lost 16/1 +16',
       'definitely-lost 16/1',
-      'indirectly-lost 16/1',
       'still-reachable 16/1',
+      'definitely-lost 16/1 +16',
+      'indirectly-lost 16/1',
       'still-reachable 16/1',
     ],
     errors: [],
@@ -105,17 +105,17 @@ export const portedPrograms: Record<string, PortedProgram> = {
   'hash-table': {
     summaries: ['16/1 32/2 0/0 352/19'],
     records: [
+      'still-reachable 16/1',
+      'still-reachable 64/1',
       'definitely-lost 16/1 +32',
       'indirectly-lost 32/2',
-      'still-reachable 16/1',
       'still-reachable 272/17',
-      'still-reachable 64/1',
     ],
     errors: [],
   },
   'interior-pointers': {
     summaries: ['0/0 0/0 80/2 0/0'],
-    records: ['possibly-lost 16/1', 'possibly-lost 64/1'],
+    records: ['possibly-lost 64/1', 'possibly-lost 16/1'],
     errors: [],
   },
   'leak-0': {
@@ -126,21 +126,21 @@ export const portedPrograms: Record<string, PortedProgram> = {
   'leak-cases': {
     summaries: ['48/3 32/2 96/6 64/4'],
     records: [
-      'definitely-lost 16/1 +16',
-      'definitely-lost 16/1 +16',
+      'still-reachable 16/1',
+      'still-reachable 16/1',
+      'still-reachable 16/1',
       'definitely-lost 16/1',
+      'definitely-lost 16/1 +16',
       'indirectly-lost 16/1',
+      'possibly-lost 16/1',
+      'possibly-lost 16/1',
+      'still-reachable 16/1',
+      'possibly-lost 16/1',
+      'possibly-lost 16/1',
+      'possibly-lost 16/1',
+      'possibly-lost 16/1',
+      'definitely-lost 16/1 +16',
       'indirectly-lost 16/1',
-      'possibly-lost 16/1',
-      'possibly-lost 16/1',
-      'possibly-lost 16/1',
-      'possibly-lost 16/1',
-      'possibly-lost 16/1',
-      'possibly-lost 16/1',
-      'still-reachable 16/1',
-      'still-reachable 16/1',
-      'still-reachable 16/1',
-      'still-reachable 16/1',
     ],
     errors: [],
   },
@@ -148,18 +148,18 @@ export const portedPrograms: Record<string, PortedProgram> = {
     summaries: ['64/4 224/14 0/0 0/0', '64/4 224/14 0/0 0/0'],
     records: [
       'definitely-lost 16/1 +32',
+      'indirectly-lost 16/1',
+      'indirectly-lost 16/1',
       'definitely-lost 16/1 +32',
+      'indirectly-lost 16/1',
+      'indirectly-lost 16/1',
+      'indirectly-lost 16/1',
+      'indirectly-lost 16/1',
+      'indirectly-lost 16/1',
       'definitely-lost 16/1 +80',
+      'indirectly-lost 16/1',
+      'indirectly-lost 16/1',
       'definitely-lost 16/1 +80',
-      'indirectly-lost 16/1',
-      'indirectly-lost 16/1',
-      'indirectly-lost 16/1',
-      'indirectly-lost 16/1',
-      'indirectly-lost 16/1',
-      'indirectly-lost 16/1',
-      'indirectly-lost 16/1',
-      'indirectly-lost 16/1',
-      'indirectly-lost 16/1',
       'indirectly-lost 16/1',
       'indirectly-lost 16/1',
       'indirectly-lost 16/1',
@@ -205,11 +205,11 @@ export const portedPrograms: Record<string, PortedProgram> = {
       '117/3 0/0 0/0 64/3',
     ],
     records: [
-      'definitely-lost 32/1',
-      'definitely-lost 85/2',
       'still-reachable 10/1',
       'still-reachable 21/1',
+      'definitely-lost 32/1',
       'still-reachable 33/1',
+      'definitely-lost 85/2',
     ],
     errors: [],
   },
@@ -221,24 +221,24 @@ export const portedPrograms: Record<string, PortedProgram> = {
   'leak-tree': {
     summaries: ['32/2 32/2 0/0 48/3'],
     records: [
+      'still-reachable 16/1',
+      'still-reachable 16/1',
       'definitely-lost 16/1 +32',
       'definitely-lost 16/1',
+      'still-reachable 16/1',
       'indirectly-lost 16/1',
       'indirectly-lost 16/1',
-      'still-reachable 16/1',
-      'still-reachable 16/1',
-      'still-reachable 16/1',
     ],
     errors: [],
   },
   list: {
     summaries: ['16/1 64/4 0/0 48/3'],
-    records: ['definitely-lost 16/1 +64', 'indirectly-lost 64/4', 'still-reachable 48/3'],
+    records: ['still-reachable 48/3', 'definitely-lost 16/1 +64', 'indirectly-lost 64/4'],
     errors: [],
   },
   'locals-at-exit': {
     summaries: ['16/1 0/0 0/0 32/2'],
-    records: ['definitely-lost 16/1', 'still-reachable 16/1', 'still-reachable 16/1'],
+    records: ['still-reachable 16/1', 'still-reachable 16/1', 'definitely-lost 16/1'],
     errors: [],
   },
   malloc1: {
@@ -251,7 +251,7 @@ export const portedPrograms: Record<string, PortedProgram> = {
   },
   'realloc-growth': {
     summaries: ['32/2 0/0 0/0 64/1'],
-    records: ['definitely-lost 0/1', 'definitely-lost 32/1', 'still-reachable 64/1'],
+    records: ['still-reachable 64/1', 'definitely-lost 32/1', 'definitely-lost 0/1'],
     errors: [],
   },
   realloc1: {
@@ -271,7 +271,7 @@ export const portedPrograms: Record<string, PortedProgram> = {
   realloc3: {
     ours: {
       summaries: ['20/3 0/0 0/0 0/0'],
-      records: ['definitely-lost 10/1', 'definitely-lost 5/1', 'definitely-lost 5/1'],
+      records: ['definitely-lost 5/1', 'definitely-lost 10/1', 'definitely-lost 5/1'],
     },
     summaries: ['15/3 0/0 0/0 0/0'],
     records: ['definitely-lost 5/1', 'definitely-lost 5/1', 'definitely-lost 5/1'],
@@ -289,10 +289,10 @@ export const portedPrograms: Record<string, PortedProgram> = {
   tree: {
     summaries: ['24/1 48/2 0/0 96/4'],
     records: [
+      'still-reachable 24/1',
       'definitely-lost 24/1 +48',
       'indirectly-lost 24/1',
       'indirectly-lost 24/1',
-      'still-reachable 24/1',
       'still-reachable 24/1',
       'still-reachable 24/1',
       'still-reachable 24/1',

@@ -4,6 +4,7 @@ import type { LeakKind } from '../../../src/analysis/leakKinds';
 import type { LeakSummary, LossRecord } from '../../../src/analysis/leakCheck';
 import { formatTextReport } from '../../../src/analysis/textReport';
 import { runHarnessFile } from '../../../src/harness/runHarness';
+import { recordsInSiteOrder, recordText } from './memcheckOutput';
 import { portedPrograms } from './portedExpectations';
 
 /**
@@ -11,7 +12,9 @@ import { portedPrograms } from './portedExpectations';
  * `NAME.lmm.ts`), most of them memcheck's own regression tests: each run must give memcheck's
  * figures for the C program (`portedExpectations.ts`), or ours where LMM's exact check
  * legitimately differs: every leak check's summary (mid-run ones too), the loss records at exit
- * with what each definitely lost block drags along, and the memory errors with their lines.
+ * with what each definitely lost block drags along, in the order of their allocating lines (a
+ * line-for-line port puts its sites in the C program's order), and the memory errors with their
+ * lines.
  */
 const KINDS: LeakKind[] = ['definitely-lost', 'indirectly-lost', 'possibly-lost', 'still-reachable'];
 
@@ -19,9 +22,8 @@ const summaryText = (summary: LeakSummary): string =>
   KINDS.map((kind) => `${summary[kind].bytes}/${summary[kind].blocks}`).join(' ');
 
 // memcheck counts "indirect" bytes for definitely lost records only (what losing that block loses).
-const recordText = (record: LossRecord): string =>
-  `${record.kind} ${record.bytes}/${record.blocks}` +
-  (record.kind === 'definitely-lost' && record.drags.bytes > 0 ? ` +${record.drags.bytes}` : '');
+const lossRecordText = (record: LossRecord): string =>
+  recordText(record.kind, record.bytes, record.blocks, record.kind === 'definitely-lost' ? record.drags.bytes : 0);
 
 const ported = join(__dirname, '..', '..', 'fixtures', 'ported');
 
@@ -35,8 +37,13 @@ describe('C programs ported to harnesses give memcheck figures for the C program
       const summaries = [...report.leakChecks.map((check) => summaryText(check.summary)), summaryText(report.leakSummary)];
       assert.deepEqual(summaries, expected.ours?.summaries ?? expected.summaries, 'every leak check, the one at exit last');
       assert.deepEqual(
-        report.leaks.map(recordText).sort(),
-        [...(expected.ours?.records ?? expected.records)].sort(),
+        recordsInSiteOrder(
+          report.leaks.map((record) => ({
+            text: lossRecordText(record),
+            lines: record.stack.filter((frame) => frame.file.endsWith(`${name}.lmm.ts`)).map((frame) => frame.line),
+          })),
+        ),
+        expected.ours?.records ?? expected.records,
         'loss records at exit',
       );
       const errors = report.errors.map((error) => ({

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LeakKind } from '../../../src/analysis/leakKinds';
-import { parseMemcheckOutput, type Summary } from './memcheckOutput';
+import { parseMemcheckOutput, recordsInSiteOrder, recordText, type Summary } from './memcheckOutput';
 import { portedPrograms } from './portedExpectations';
 
 /**
@@ -52,10 +52,13 @@ describe('the recorded memcheck figures of the ported C programs are what valgri
       const run = spawnSync('valgrind', ['--leak-check=full', '--show-leak-kinds=all', binary], { encoding: 'utf8' });
       const memcheck = parseMemcheckOutput(run.stderr, `${name}.c`);
       assert.deepEqual(memcheck.summaries.map(summaryText), expected.summaries, 'every LEAK SUMMARY, the one at exit last');
-      const records = memcheck.records.map(
-        (record) => `${record.kind} ${record.bytes}/${record.blocks}` + (record.indirect > 0 ? ` +${record.indirect}` : ''),
+      const records = recordsInSiteOrder(
+        memcheck.records.map((record) => ({
+          text: recordText(record.kind, record.bytes, record.blocks, record.indirect),
+          lines: record.lines,
+        })),
       );
-      assert.deepEqual(records.sort(), [...expected.records].sort(), 'loss records at exit');
+      assert.deepEqual(records, expected.records, 'loss records at exit, in the order of their allocating lines');
       assert.deepEqual(
         memcheck.errors,
         expected.errors.map((error) => ({
