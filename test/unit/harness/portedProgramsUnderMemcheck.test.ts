@@ -10,9 +10,9 @@ import { portedPrograms } from './portedExpectations';
 /**
  * Re-checks the recorded memcheck figures of the ported C programs with the real tools: each
  * `test/fixtures/ported/NAME.c` is compiled with gcc -O0 -g and run under `valgrind
- * --leak-check=full --show-leak-kinds=all`; every LEAK SUMMARY, the loss records at exit and the
- * memory errors (kind, C line, allocating C line) must be the ones `portedExpectations.ts` holds
- * as memcheck's. Skipped, saying why, when gcc or valgrind (or valgrind's memcheck.h, for the
+ * --leak-check=full --show-leak-kinds=all --num-callers=9`; every LEAK SUMMARY, the loss records
+ * at exit and the memory errors (kind, C line, allocating C line) must be the ones
+ * `portedExpectations.ts` holds as memcheck's. Skipped, saying why, when gcc or valgrind (or valgrind's memcheck.h, for the
  * programs making leak checks mid-run) is not installed: the recorded figures are still checked
  * against our runs by `portedPrograms.test.ts`.
  */
@@ -49,7 +49,12 @@ describe('the recorded memcheck figures of the ported C programs are what valgri
         this.skip();
       }
       assert.equal(compiled.status, 0, compiled.stderr);
-      const run = spawnSync('valgrind', ['--leak-check=full', '--show-leak-kinds=all', binary], { encoding: 'utf8' });
+      // LMM keeps a stack's 8 innermost harness frames; with malloc's own frame, memcheck's
+      // --num-callers=9 groups the loss records of deep (recursive) stacks alike.
+      const run = spawnSync('valgrind', ['--leak-check=full', '--show-leak-kinds=all', '--num-callers=9', binary], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 28,
+      });
       const memcheck = parseMemcheckOutput(run.stderr, `${name}.c`);
       assert.deepEqual(memcheck.summaries.map(summaryText), expected.summaries, 'every LEAK SUMMARY, the one at exit last');
       const records = recordsInSiteOrder(
