@@ -122,6 +122,15 @@ describe('reading valgrind memcheck output (the ported programs’ re-check)', (
     ]);
   });
 
+  it('a "fishy" size is a too-large request, at its line', () => {
+    const fishy = `==3== Argument 'size' of function realloc has a fishy (possibly negative) value: -1
+==3==    at 0x484682F: realloc (in /usr/libexec/valgrind/vgpreload_memcheck-amd64-linux.so)
+==3==    by 0x10918F: main (accounting.c:12)
+==3== 
+`;
+    assert.deepEqual(parseMemcheckOutput(fishy, 'accounting.c').errors, [{ kind: 'too-large', line: 12 }]);
+  });
+
   it('records in site order: the outermost line first, then inward, ties by text', () => {
     assert.deepEqual(
       recordsInSiteOrder([

@@ -23,7 +23,7 @@ export interface MemcheckRecord {
  * where the block it names was allocated, when it names one.
  */
 export interface MemcheckError {
-  kind: 'double-free' | 'invalid-free' | 'use-after-free' | 'out-of-bounds';
+  kind: 'double-free' | 'invalid-free' | 'use-after-free' | 'out-of-bounds' | 'too-large';
   line: number;
   allocLine?: number;
 }
@@ -103,7 +103,9 @@ export function parseMemcheckOutput(stderr: string, cFileName: string): Memcheck
       recordsOfCheck = [];
       continue;
     }
-    const error = /^(Invalid free\(\)|Invalid (?:read|write) of size \d+)/.exec(line);
+    // memcheck's "fishy value" is a size no allocation can have (a negative one made unsigned):
+    // LMM's `too-large`, a request no page can serve.
+    const error = /^(Invalid free\(\)|Invalid (?:read|write) of size \d+|Argument '\w+' of function \w+ has a fishy)/.exec(line);
     if (error) {
       let at = 0;
       let allocatedAt = 0;
@@ -118,8 +120,17 @@ export function parseMemcheckOutput(stderr: string, cFileName: string): Memcheck
           freed = true;
       }
       const isFree = error[1]!.startsWith('Invalid free');
+      const fishy = error[1]!.startsWith('Argument');
       errors.push({
-        kind: isFree ? (freed ? 'double-free' : 'invalid-free') : freed ? 'use-after-free' : 'out-of-bounds',
+        kind: fishy
+          ? 'too-large'
+          : isFree
+            ? freed
+              ? 'double-free'
+              : 'invalid-free'
+            : freed
+              ? 'use-after-free'
+              : 'out-of-bounds',
         line: at,
         ...(allocatedAt === 0 ? {} : { allocLine: allocatedAt }),
       });

@@ -44,6 +44,12 @@ export interface PortedProgram {
 }
 
 export const portedPrograms: Record<string, PortedProgram> = {
+  // memcheck's "fishy (possibly negative) value" of realloc's size is LMM's too-large request.
+  accounting: {
+    summaries: ['0/0 0/0 0/0 0/0'],
+    records: [],
+    errors: [{ kind: 'too-large', cLine: 12, line: 10 }],
+  },
   badfree: {
     summaries: ['0/0 0/0 0/0 0/0'],
     records: [],
