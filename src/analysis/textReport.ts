@@ -61,12 +61,17 @@ function leakText(report: RunReport): string {
   out.push(`  total heap usage: ${n(t.allocations)} allocs, ${n(t.frees)} frees, ${n(t.bytesAllocated)} bytes allocated\n\n`);
   const shown = report.leaks.filter((r) => !r.suppressed);
   shown.forEach((record, i) => {
+    // memcheck's words: a definitely lost block that drags others along counts their bytes too.
+    const dragged = record.kind === 'definitely-lost' && record.drags.blocks > 0;
+    const bytes = dragged
+      ? `${n(record.bytes + record.drags.bytes)} (${n(record.bytes)} direct, ${n(record.drags.bytes)} indirect)`
+      : n(record.bytes);
     out.push(
-      `${n(record.bytes)} bytes in ${blocks(record.blocks)} are ${KIND_WORDS[record.kind]} ` +
+      `${bytes} bytes in ${blocks(record.blocks)} are ${KIND_WORDS[record.kind]} ` +
         `in loss record ${i + 1} of ${shown.length} (${record.struct})\n`,
     );
     out.push(stackLines(record.stack));
-    if (record.kind === 'definitely-lost' && record.drags.blocks > 0) {
+    if (dragged) {
       out.push(`   and drags along ${n(record.drags.bytes)} bytes in ${blocks(record.drags.blocks)} that are indirectly lost\n`);
     }
     if (record.rootPath !== undefined && record.rootPath.length > 0) {
@@ -85,15 +90,29 @@ function leakText(report: RunReport): string {
   for (const use of report.suppressionsUsed) {
     out.push(`used suppression: ${use.records} record(s) ${use.name} (${use.file}:${use.line})\n`);
   }
-  for (const check of report.leakChecks) {
-    const c = check.summary;
-    out.push(
-      `leak check at ${siteText(check.site)} (step ${n(stepNumber(check.event))}${check.requested ? ', Check Leaks Now' : ''}): definitely lost ${n(c['definitely-lost'].bytes)}, ` +
-        `indirectly lost ${n(c['indirectly-lost'].bytes)}, possibly lost ${n(c['possibly-lost'].bytes)}, ` +
-        `still reachable ${n(c['still-reachable'].bytes)} bytes\n`,
+  report.leakChecks.forEach((check, i) => {
+    const previous = i > 0 ? report.leakChecks[i - 1]!.summary : undefined;
+    const kinds = (Object.keys(KIND_WORDS) as LossRecord['kind'][]).map(
+      (kind) => `${KIND_WORDS[kind]} ${checkFigures(check.summary[kind], previous?.[kind])}`,
     );
-  }
+    out.push(
+      `leak check at ${siteText(check.site)} (step ${n(stepNumber(check.event))}${check.requested ? ', Check Leaks Now' : ''}): ${kinds.join(', ')}\n`,
+    );
+  });
   return out.join('');
+}
+
+/**
+ * One kind's figures at a leak check, as memcheck prints a check after the first: with what
+ * changed since the check before, `10 (+10) bytes in 1 (+1) blocks`.
+ */
+function checkFigures(now: { bytes: number; blocks: number }, before: { bytes: number; blocks: number } | undefined): string {
+  if (before === undefined) return `${n(now.bytes)} bytes in ${blocks(now.blocks)}`;
+  const change = (a: number, b: number): string => (a >= b ? `+${n(a - b)}` : `-${n(b - a)}`);
+  return (
+    `${n(now.bytes)} (${change(now.bytes, before.bytes)}) bytes in ` +
+    `${n(now.blocks)} (${change(now.blocks, before.blocks)}) block${now.blocks === 1 ? '' : 's'}`
+  );
 }
 
 function errorText(report: RunReport): string {

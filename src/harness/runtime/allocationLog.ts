@@ -45,6 +45,14 @@ export class AllocationLog {
     return id;
   }
 
+  /**
+   * A realloc that kept the block in place: the block is now the realloc's allocation (its call
+   * path), as memcheck names the realloc as where a block it returned was allocated.
+   */
+  reallocatedInPlace(id: number, path: number): void {
+    this.path[id] = path;
+  }
+
   markFreed(id: number, step: number, path: number): void {
     this.freed[id] = 1;
     this.freeStep[id] = step;

@@ -281,7 +281,10 @@ export class HarnessRuntime implements ViewHost {
       return null;
     }
     const oldUnits = log.unitsOf(id);
-    if (units <= oldUnits) return view;
+    if (units <= oldUnits) {
+      log.reallocatedInPlace(id, this.paths.current);
+      return view;
+    }
     const family = log.familyOf(id);
     const moved = this.allocate(family, units, () => `${what}: struct ${info.name} is not registered`);
     // As C's realloc: when the new block cannot be had, the old one is left as it was.
@@ -345,7 +348,11 @@ export class HarnessRuntime implements ViewHost {
       this.refusedFree(
         0,
         'invalid-free',
-        value === undefined ? `${what}(undefined): there is no block to free` : `${what} takes a view returned by XCALLOC`,
+        value === undefined
+          ? `${what}(undefined): there is no block to free`
+          : typeof value === 'number'
+            ? this.numberFreedText(value, what)
+            : `${what} takes a view returned by XCALLOC`,
         -1,
       );
       return true;
@@ -374,6 +381,17 @@ export class HarnessRuntime implements ViewHost {
       return true;
     }
     return false;
+  }
+
+  /**
+   * What freeing a plain number (C's `free((void *)0x87654321)`) is: an address no block has, or
+   * a live block's address given as a number, which frees nothing (views are what XFREE frees).
+   */
+  private numberFreedText(address: number, what: string): string {
+    const hex = `0x${address.toString(16)}`;
+    const id = this.allocations.lastAllocationAt(address);
+    if (id === undefined || this.allocations.isFreed(id)) return `invalid free: ${hex} is not the address of a block`;
+    return `invalid free: ${hex} is the address of ${this.describe(id)}, given as a number; ${what} takes the view XCALLOC returned (nothing is freed)`;
   }
 
   /** Frees the live block `id` (at `address`), recorded. */

@@ -122,7 +122,7 @@ describe("analyses on the harness runtime's RunData", () => {
     const text = formatTextReport(report, data.heap);
     assert.match(
       text,
-      /24 bytes in 1 block are definitely lost in loss record 1 of 6 \(node_t\)\n {3}at contract\.lmm\.ts:16:13\n {3}by contract\.lmm\.ts:30:13/,
+      /72 \(24 direct, 48 indirect\) bytes in 1 block are definitely lost in loss record 1 of 6 \(node_t\)\n {3}at contract\.lmm\.ts:16:13\n {3}by contract\.lmm\.ts:30:13/,
     );
     // The whole report is plain JSON.
     assert.deepEqual(JSON.parse(JSON.stringify(report)), report);

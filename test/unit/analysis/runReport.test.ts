@@ -207,7 +207,7 @@ describe('buildRunReport', () => {
     const text = formatTextReport(report, b.heap);
     assert.match(
       text,
-      /56 bytes in 1 block are definitely lost in loss record 1 of 4 \(student_t\)\n {3}at \/work\/examples\/test\.lmm\.ts:50:3\n {3}by \/work\/examples\/test\.lmm\.ts:60:3\n {3}and drags along 56 bytes in 1 block that are indirectly lost/,
+      /112 \(56 direct, 56 indirect\) bytes in 1 block are definitely lost in loss record 1 of 4 \(student_t\)\n {3}at \/work\/examples\/test\.lmm\.ts:50:3\n {3}by \/work\/examples\/test\.lmm\.ts:60:3\n {3}and drags along 56 bytes in 1 block that are indirectly lost/,
     );
     assert.match(
       text,

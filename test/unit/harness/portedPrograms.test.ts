@@ -1,90 +1,116 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import type { LeakKind } from '../../../src/analysis/leakKinds';
+import type { LeakSummary, LossRecord } from '../../../src/analysis/leakCheck';
+import { formatTextReport } from '../../../src/analysis/textReport';
 import { runHarnessFile } from '../../../src/harness/runHarness';
+import { recordsInSiteOrder, recordText } from './memcheckOutput';
+import { portedPrograms } from './portedExpectations';
 
 /**
  * C programs ported line by line to harnesses (`test/fixtures/ported/NAME.c` beside
- * `NAME.lmm.ts`). The expected figures are what Valgrind memcheck 3.19 reported for the C program
- * (gcc -O0, `valgrind --leak-check=full`), LEAK SUMMARY as bytes / blocks per kind.
+ * `NAME.lmm.ts`), most of them memcheck's own regression tests: each run must give memcheck's
+ * figures for the C program (`portedExpectations.ts`), or ours where LMM's exact check
+ * legitimately differs: every leak check's summary (mid-run ones too), the loss records at exit
+ * with what each definitely lost block drags along, in the order of their allocating lines (a
+ * line-for-line port puts its sites in the C program's order), and the memory errors with their
+ * lines.
  */
-type Summary = Record<LeakKind, [bytes: number, blocks: number]>;
+const KINDS: LeakKind[] = ['definitely-lost', 'indirectly-lost', 'possibly-lost', 'still-reachable'];
 
-const memcheck: Record<string, Summary> = {
-  'leak-cases': {
-    'definitely-lost': [48, 3],
-    'indirectly-lost': [32, 2],
-    'possibly-lost': [96, 6],
-    'still-reachable': [64, 4],
-  },
-  'leak-tree': {
-    'definitely-lost': [32, 2],
-    'indirectly-lost': [32, 2],
-    'possibly-lost': [0, 0],
-    'still-reachable': [48, 3],
-  },
-  'leak-cycle': {
-    'definitely-lost': [64, 4],
-    'indirectly-lost': [224, 14],
-    'possibly-lost': [0, 0],
-    'still-reachable': [0, 0],
-  },
-  list: { 'definitely-lost': [16, 1], 'indirectly-lost': [64, 4], 'possibly-lost': [0, 0], 'still-reachable': [48, 3] },
-  tree: { 'definitely-lost': [24, 1], 'indirectly-lost': [48, 2], 'possibly-lost': [0, 0], 'still-reachable': [96, 4] },
-  cycles: { 'definitely-lost': [32, 2], 'indirectly-lost': [64, 4], 'possibly-lost': [0, 0], 'still-reachable': [32, 2] },
-  'hash-table': {
-    'definitely-lost': [16, 1],
-    'indirectly-lost': [32, 2],
-    'possibly-lost': [0, 0],
-    'still-reachable': [352, 19],
-  },
-  'interior-pointers': {
-    'definitely-lost': [0, 0],
-    'indirectly-lost': [0, 0],
-    'possibly-lost': [80, 2],
-    'still-reachable': [0, 0],
-  },
-  'realloc-growth': {
-    'definitely-lost': [32, 2],
-    'indirectly-lost': [0, 0],
-    'possibly-lost': [0, 0],
-    'still-reachable': [64, 1],
-  },
-  'locals-at-exit': {
-    'definitely-lost': [16, 1],
-    'indirectly-lost': [0, 0],
-    'possibly-lost': [0, 0],
-    'still-reachable': [32, 2],
-  },
-  'globals-reassigned': {
-    'definitely-lost': [32, 2],
-    'indirectly-lost': [16, 1],
-    'possibly-lost': [0, 0],
-    'still-reachable': [32, 2],
-  },
-  'root-outlives-block': {
-    'definitely-lost': [16, 1],
-    'indirectly-lost': [0, 0],
-    'possibly-lost': [0, 0],
-    'still-reachable': [0, 0],
-  },
-};
+const summaryText = (summary: LeakSummary): string =>
+  KINDS.map((kind) => `${summary[kind].bytes}/${summary[kind].blocks}`).join(' ');
+
+// memcheck counts "indirect" bytes for definitely lost records only (what losing that block loses).
+const lossRecordText = (record: LossRecord): string =>
+  recordText(record.kind, record.bytes, record.blocks, record.kind === 'definitely-lost' ? record.drags.bytes : 0);
 
 const ported = join(__dirname, '..', '..', 'fixtures', 'ported');
 
-describe('C programs ported to harnesses leak what memcheck says they leak', function () {
+describe('C programs ported to harnesses give memcheck figures for the C programs', function () {
   this.timeout(60_000);
-  for (const [name, expected] of Object.entries(memcheck)) {
+  for (const [name, expected] of Object.entries(portedPrograms)) {
     it(`${name}.c`, async () => {
       const result = await runHarnessFile(join(ported, `${name}.lmm.ts`));
       assert.equal(result.outcome, 'completed', result.message);
       const report = result.finished!.report;
-      assert.deepEqual(report.errors, [], 'a faithful port makes no memory errors');
-      const summary = report.leakSummary;
-      const actual = Object.fromEntries(
-        (Object.keys(expected) as LeakKind[]).map((kind) => [kind, [summary[kind].bytes, summary[kind].blocks]]),
+      const summaries = [...report.leakChecks.map((check) => summaryText(check.summary)), summaryText(report.leakSummary)];
+      assert.deepEqual(summaries, expected.ours?.summaries ?? expected.summaries, 'every leak check, the one at exit last');
+      assert.deepEqual(
+        recordsInSiteOrder(
+          report.leaks.map((record) => ({
+            text: lossRecordText(record),
+            lines: record.stack.filter((frame) => frame.file.endsWith(`${name}.lmm.ts`)).map((frame) => frame.line),
+          })),
+        ),
+        expected.ours?.records ?? expected.records,
+        'loss records at exit',
       );
-      assert.deepEqual(actual, expected);
+      const errors = report.errors.map((error) => ({
+        kind: error.kind,
+        line: error.site?.line,
+        ...(error.allocSite ? { allocLine: error.allocSite.line } : {}),
+        count: error.count,
+      }));
+      assert.deepEqual(
+        errors,
+        expected.ours?.errors?.map((error) => ({ ...error, count: 1 })) ??
+          expected.errors.map((error) => ({
+            kind: error.kind,
+            line: error.line,
+            ...(error.allocLine === undefined ? {} : { allocLine: error.allocLine }),
+            count: 1,
+          })),
+        'memory errors',
+      );
     });
   }
+});
+
+describe('the text report words leaks as memcheck does, on the ported programs', function () {
+  this.timeout(60_000);
+
+  it('leak-delta: every leak check after the first shows what changed since the one before, as memcheck prints it ("10 (+10) bytes in 1 (+1) blocks")', async () => {
+    const result = await runHarnessFile(join(ported, 'leak-delta.lmm.ts'));
+    const lines = formatTextReport(result.finished!.report, result.finished!.classicText)
+      .split('\n')
+      .filter((line) => line.startsWith('leak check at '));
+    // Memcheck's summaries, each check's change from the one before; the checks whose figures are
+    // memcheck's too (all but the last, where memcheck's scan still found a stale copy of a pointer).
+    const memcheck = portedPrograms['leak-delta']!.summaries.slice(0, -1);
+    const ours = portedPrograms['leak-delta']!.ours!.summaries!.slice(0, -1);
+    assert.equal(lines.length, memcheck.length);
+    const figures = (text: string) => text.split(' ').map((pair) => pair.split('/').map(Number));
+    const change = (now: number, before: number) => (now >= before ? `+${now - before}` : `-${before - now}`);
+    const blocksWord = (count: number) => (count === 1 ? 'block' : 'blocks');
+    for (let i = 0; i < memcheck.length; i++) {
+      if (ours[i] !== memcheck[i]) continue;
+      const now = figures(memcheck[i]!);
+      const before = i === 0 ? undefined : figures(memcheck[i - 1]!);
+      KINDS.forEach((kind, k) => {
+        const [bytes, blocks] = now[k]!;
+        const word = kind.replace('-', ' ');
+        const expected =
+          before === undefined
+            ? `${word} ${bytes} bytes in ${blocks} ${blocksWord(blocks!)}`
+            : `${word} ${bytes} (${change(bytes!, before[k]![0]!)}) bytes in ${blocks} (${change(blocks!, before[k]![1]!)}) ${blocksWord(blocks!)}`;
+        assert.ok(lines[i]!.includes(expected), `check ${i + 1}: "${expected}" in ${lines[i]}`);
+      });
+    }
+  });
+
+  it('leak-cases: a definitely lost block that drags others along is "32 (16 direct, 16 indirect) bytes", as in memcheck', async () => {
+    const result = await runHarnessFile(join(ported, 'leak-cases.lmm.ts'));
+    const text = formatTextReport(result.finished!.report, result.finished!.classicText);
+    const headers = text.split('\n').filter((line) => / in loss record \d+ of \d+ /.test(line));
+    assert.deepEqual(
+      headers.filter((line) => line.includes('definitely lost')).map((line) => line.replace(/ in loss record .*/, '')),
+      [
+        '16 bytes in 1 block are definitely lost',
+        '32 (16 direct, 16 indirect) bytes in 1 block are definitely lost',
+        '32 (16 direct, 16 indirect) bytes in 1 block are definitely lost',
+      ],
+    );
+    assert.equal(headers.length, 15, 'memcheck prints 15 loss records for leak-cases with --show-leak-kinds=all');
+  });
 });

@@ -124,7 +124,7 @@ describe('leak checks: “requested” through the report and the webview protoc
       [true, undefined],
     );
     const text = formatTextReport(report, '');
-    assert.match(text, /leak check at \/w\/h\.lmm\.ts:9:3 \(step 2, Check Leaks Now\): definitely lost 4,/);
-    assert.match(text, /leak check at \/w\/h\.lmm\.ts:9:3 \(step 3\): definitely lost 4,/);
+    assert.match(text, /leak check at \/w\/h\.lmm\.ts:9:3 \(step 2, Check Leaks Now\): definitely lost 4 bytes in 1 block,/);
+    assert.match(text, /leak check at \/w\/h\.lmm\.ts:9:3 \(step 3\): definitely lost 4 \(\+0\) bytes in 1 \(\+0\) block,/);
   });
 });
