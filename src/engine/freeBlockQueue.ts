@@ -137,29 +137,33 @@ export class FreeBlockQueue {
     const size = view.getInt32(offset + META.blockSize, true);
     const prevGlue = readHandle(view, offset + META.freeLinkPrev);
     const nextGlue = readHandle(view, offset + META.freeLinkNext);
-    let prevSize = -1;
+    let prevView = this.headView;
+    let prevOffset = 0;
     if (prevGlue === this.headHandle) {
       writeHandle(this.headView, this.headRightOffset, nextGlue);
     } else {
       const slot = kernel.slotOfHandle(prevGlue);
-      const prevView = kernel.chunkViewOfSlot(slot);
-      const prevOffset = kernel.chunkOffsetOfHandle(prevGlue, slot) - GLUE_OFFSET;
+      prevView = kernel.chunkViewOfSlot(slot);
+      prevOffset = kernel.chunkOffsetOfHandle(prevGlue, slot) - GLUE_OFFSET;
       writeHandle(prevView, prevOffset + META.freeLinkNext, nextGlue);
-      prevSize = prevView.getInt32(prevOffset + META.blockSize, true);
     }
-    let nextSize = -1;
     if (nextGlue !== 0) {
       const slot = kernel.slotOfHandle(nextGlue);
-      const nextView = kernel.chunkViewOfSlot(slot);
-      const nextOffset = kernel.chunkOffsetOfHandle(nextGlue, slot) - GLUE_OFFSET;
-      writeHandle(nextView, nextOffset + META.freeLinkPrev, prevGlue);
-      nextSize = nextView.getInt32(nextOffset + META.blockSize, true);
+      // The glue is the next block's `left` field itself.
+      writeHandle(kernel.chunkViewOfSlot(slot), kernel.chunkOffsetOfHandle(nextGlue, slot), prevGlue);
     }
-    // A size's run is contiguous in the list: with no neighbour of its size, the block was alone.
+    // A size's run is contiguous in the list: a block that is not its run's tail has a block of its
+    // size behind it, and the run stays as it was. Only the tail reads a neighbour's size (the
+    // block before it, which takes the run over when it has the same size): on a big heap the
+    // neighbours lie at random places, and a load that misses the cache holds the remove up.
     if (this.runTail[size] === meta) {
-      this.runTail[size] = prevSize === size ? (prevGlue - GLUE_OFFSET) | 0 : 0;
+      if (prevGlue !== this.headHandle && prevView.getInt32(prevOffset + META.blockSize, true) === size) {
+        this.runTail[size] = (prevGlue - GLUE_OFFSET) | 0;
+      } else {
+        this.runTail[size] = 0;
+        this.clearBit(size);
+      }
     }
-    if (prevSize !== size && nextSize !== size) this.clearBit(size);
     writeHandle(view, offset + META.freeLinkPrev, 0);
     writeHandle(view, offset + META.freeLinkNext, 0);
     this.length--;
@@ -178,12 +182,20 @@ export class FreeBlockQueue {
       last.set(size, handleOf(meta));
     }
     const hex = (handle: number): string => (handle === 0 ? 'none' : `0x${addressOf(handle).toString(16)}`);
+    // Sizes with a tail or a bit, then sizes listed with neither (the checker runs after every
+    // step of the property tests: a map lookup for every possible size made them 10 times slower).
     for (let size = 0; size < this.runTail.length; size++) {
-      const bit = (this.sizeBits[size >>> 5]! >>> (size & 31)) & 1;
-      if (bit !== (last.has(size) ? 1 : 0)) problems.push(`size ${size}: bitmap bit ${bit}, ${last.size} sizes listed`);
       const tail = this.runTail[size]!;
-      if (tail !== (last.get(size) ?? 0))
-        problems.push(`size ${size}: run tail ${hex(tail)}, the list's ${hex(last.get(size) ?? 0)}`);
+      const bit = (this.sizeBits[size >>> 5]! >>> (size & 31)) & 1;
+      if (tail === 0 && bit === 0) continue;
+      const listed = last.get(size) ?? 0;
+      if (bit !== (listed !== 0 ? 1 : 0)) problems.push(`size ${size}: bitmap bit ${bit}, ${last.size} sizes listed`);
+      if (tail !== listed) problems.push(`size ${size}: run tail ${hex(tail)}, the list's ${hex(listed)}`);
+    }
+    for (const [size, handle] of last) {
+      if (this.runTail[size] === 0 && ((this.sizeBits[size >>> 5]! >>> (size & 31)) & 1) === 0) {
+        problems.push(`size ${size}: bitmap bit 0, run tail none, the list's ${hex(handle)}`);
+      }
     }
     for (let word = 0; word < this.sizeBits.length; word++) {
       const summary = (this.wordBits[word >>> 5]! >>> (word & 31)) & 1;

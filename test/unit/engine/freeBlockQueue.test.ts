@@ -77,6 +77,30 @@ describe('FreeBlockQueue: sizes on the sign bits of its bitmap words', () => {
 });
 
 describe('FreeBlockQueue: the run tails and the bitmap of sizes beside the list', () => {
+  it('a block leaving a run as its tail hands the run to the block before it only when that one has its size', () => {
+    const heap = new LmmHeap({ pageSize: 8192 });
+    const family = heap.register('byte_t', 1);
+    // Runs of equal sizes kept apart by allocated 1-byte separators: 100, 100, 100 and 50.
+    const [a, sepAB, b, sepBC, c, sepCD, d] = [100, 1, 100, 1, 100, 1, 50].map((units) => heap.xcalloc(family, units));
+    heap.xcalloc(family, 1);
+    for (const block of [a, b, c, d]) heap.xfree(block!);
+    const rest = freeSizes(heap, family)[0]!;
+    assert.deepEqual(freeSizes(heap, family), [rest, 100, 100, 100, 50]);
+    assert.deepEqual(checkHeap(heap), []);
+    // The separator between c and d merges c (its run's tail, after b of its size) and d.
+    heap.xfree(sepCD!);
+    assert.deepEqual(freeSizes(heap, family), [rest, 247, 100, 100]);
+    assert.deepEqual(checkHeap(heap), []);
+    // Between a and b: a (the run's first) and b (its tail now, after a of its size) leave.
+    heap.xfree(sepAB!);
+    assert.deepEqual(freeSizes(heap, family), [rest, 297, 247]);
+    assert.deepEqual(checkHeap(heap), []);
+    // Between b and c: both merged blocks leave their runs of one, which empty.
+    heap.xfree(sepBC!);
+    assert.deepEqual(freeSizes(heap, family), [rest, 297 + 49 + 48 + 247]);
+    assert.deepEqual(checkHeap(heap), []);
+  });
+
   it('the invariant checker names a run tail and a bitmap bit that disagree with the list', () => {
     const { heap, family } = signBitHeap();
     const queue = heap.families[family]!.freeBlocks as unknown as { runTail: Int32Array; sizeBits: Int32Array };
