@@ -182,8 +182,8 @@ export class FreeBlockQueue {
       last.set(size, handleOf(meta));
     }
     const hex = (handle: number): string => (handle === 0 ? 'none' : `0x${addressOf(handle).toString(16)}`);
-    // Sizes with a tail or a bit, then sizes listed with neither (the checker runs after every
-    // step of the property tests: a map lookup for every possible size made them 10 times slower).
+    // Sizes with a tail or a bit, then sizes listed with neither: the checker runs after every
+    // step of the property tests, so it looks a size up in the map only where one can be wrong.
     for (let size = 0; size < this.runTail.length; size++) {
       const tail = this.runTail[size]!;
       const bit = (this.sizeBits[size >>> 5]! >>> (size & 31)) & 1;
