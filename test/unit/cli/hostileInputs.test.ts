@@ -50,4 +50,35 @@ describe('lmm: hostile inputs end with exit 2 and a clear line', function () {
       assert.match(result.stderr, /--fail-on: names no kind/);
     }
   });
+
+  it('run: a missing harness, or a directory, is named as such (not esbuild\'s "Could not resolve")', async () => {
+    for (const missing of [join(dir, 'nothere.lmm.ts'), join(dir, 'ünïcödé ✓', 'nothere.lmm.ts')]) {
+      const result = await lmm('run', missing);
+      assert.equal(result.status, 2, result.stderr);
+      assert.equal(result.stderr, `${missing}: no such file\n`);
+    }
+    const directory = await lmm('run', dir);
+    assert.equal(directory.status, 2, directory.stderr);
+    assert.equal(directory.stderr, `${dir}:1:1: not a regular file (a harness is a TypeScript source file)\n`);
+    assert.doesNotMatch(directory.stderr, /Could not resolve/);
+  });
+
+  it('run: a wrong option value is `lmm run: --option: what is wrong`, as every verb words it', async () => {
+    const harness = write('empty-main.lmm.ts', 'export default function main() {}\n');
+    for (const [args, message] of [
+      [['--time-limit', 'soon'], "lmm run: --time-limit: takes a positive whole number of milliseconds, not 'soon'"],
+      [
+        ['--time-limit', '99999999999999999999'],
+        'lmm run: --time-limit: 99999999999999999999 is more than the largest, 2147483647 milliseconds',
+      ],
+      [['--memory-limit', '-5'], "lmm run: --memory-limit: takes a positive whole number of megabytes, not '-5'"],
+      [['--page-size', '99999999999999999999999'], 'lmm run: --page-size: 99999999999999999999999 is more than the largest'],
+      [['--time-limit'], 'lmm run: --time-limit: needs a value'],
+    ] as const) {
+      const result = await lmm('run', harness, ...args);
+      assert.equal(result.status, 2, result.stderr);
+      assert.ok(result.stderr.startsWith(message), `${args.join(' ')}: ${result.stderr}`);
+      assert.doesNotMatch(result.stderr, /\n\s+at /);
+    }
+  });
 });
