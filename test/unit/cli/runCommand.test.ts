@@ -163,6 +163,15 @@ describe('lmm run', function () {
     const timedOut = await lmm('run', spin, '--time-limit', '300');
     assert.equal(timedOut.status, 2);
     assert.match(timedOut.stderr, /spin\.lmm\.ts:2:3: time limit of 300 ms exceeded/);
+    // No heap operation ran, and the loop-free recursion has no loop line: nothing is "here".
+    const recurse = join(dir, 'recurse.lmm.ts');
+    writeFileSync(
+      recurse,
+      'const f = (n: number): number => (n <= 0 ? 0 : 1 + f(n - 1) + f(n - 2));\nexport default function main() {\n  f(200);\n}\n',
+    );
+    const stuck = await lmm('run', recurse, '--time-limit', '300');
+    assert.equal(stuck.status, 2);
+    assert.equal(stuck.stderr, `${recurse}: time limit of 300 ms exceeded (the harness was stopped)\n`);
 
     assert.equal((await lmm('run', join(dir, 'missing.lmm.ts'))).status, 2);
     assert.equal((await lmm('run', spin, '--fail-on', 'nonsense')).status, 2);
