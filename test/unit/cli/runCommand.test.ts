@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunReport } from '../../../src/analysis/runReport';
 import { lmm } from '../../support/lmmCli';
+import { RUN_USAGE } from '../../../src/cli/runCommand';
 
 const examples = join(__dirname, '..', '..', '..', 'examples');
 
@@ -176,6 +177,13 @@ describe('lmm run', function () {
     assert.equal((await lmm('run', join(dir, 'missing.lmm.ts'))).status, 2);
     assert.equal((await lmm('run', spin, '--fail-on', 'nonsense')).status, 2);
     assert.equal((await lmm('run')).status, 2);
+  });
+
+  it("`lmm --help` names every option of `lmm run`'s own usage", async () => {
+    const help = await lmm('--help');
+    const runLine = help.stdout.split('\n').find((line) => line.trimStart().startsWith('lmm run '));
+    assert.ok(runLine, help.stdout);
+    for (const option of RUN_USAGE.match(/--[a-z-]+/g)!) assert.ok(runLine.includes(option), `${option} missing: ${runLine}`);
   });
 
   it('takes --page-size', async () => {
