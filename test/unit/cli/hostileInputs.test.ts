@@ -5,9 +5,10 @@
  * and `lmm run --fail-on ''` passed as a gate that checks nothing.
  */
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MAX_SUPPRESSIONS_FILE_BYTES } from '../../../src/cli/runCommand';
 import { lmm } from '../../support/lmmCli';
 
 describe('lmm: hostile inputs end with exit 2 and a clear line', function () {
@@ -80,5 +81,22 @@ describe('lmm: hostile inputs end with exit 2 and a clear line', function () {
       assert.ok(result.stderr.startsWith(message), `${args.join(' ')}: ${result.stderr}`);
       assert.doesNotMatch(result.stderr, /\n\s+at /);
     }
+  });
+
+  it('run: --suppressions naming a device, a directory or a huge file is refused, not read until the process aborts', async () => {
+    const harness = write('plain.lmm.ts', 'export default function main() {}\n');
+    if (existsSync('/dev/zero')) {
+      const device = await lmm('run', harness, '--suppressions', '/dev/zero');
+      assert.equal(device.status, 2, device.stderr);
+      assert.equal(device.stderr, '/dev/zero: not a regular file (a suppressions file is text)\n');
+    }
+    const directory = await lmm('run', harness, '--suppressions', dir);
+    assert.equal(directory.status, 2, directory.stderr);
+    assert.equal(directory.stderr, `${dir}: not a regular file (a suppressions file is text)\n`);
+    const huge = join(dir, 'huge.lmmsupp');
+    truncateSync(write('huge.lmmsupp', ''), MAX_SUPPRESSIONS_FILE_BYTES + 1);
+    const tooLarge = await lmm('run', harness, '--suppressions', huge);
+    assert.equal(tooLarge.status, 2, tooLarge.stderr);
+    assert.match(tooLarge.stderr, /huge\.lmmsupp: 16777217 bytes, more than a suppressions file may have \(16 MiB\)\n$/);
   });
 });
