@@ -5,7 +5,6 @@
  * status 0; 1 when a kind named by --fail-on occurred unsuppressed (a CI gate); 2 when the harness
  * cannot run (or an option is wrong: `lmm run: --option: what is wrong`, as every verb words it).
  */
-import { readFileSync, statSync } from 'node:fs';
 import { failingKinds, parseFailOn, type FailOnKind } from '../analysis/runReport';
 import { parseSuppressions, SuppressionSyntaxError } from '../analysis/suppressions';
 import { harnessReportOutput } from '../harness/harnessReportOutput';
@@ -17,6 +16,7 @@ import {
   suppressionsBeside,
   type HarnessRunOptions,
 } from '../harness/runHarness';
+import { readBoundedTextFile } from './boundedTextFile';
 import { CliError, type CliIo } from './cliIo';
 
 export const RUN_USAGE =
@@ -107,25 +107,6 @@ function parseRunArgs(args: string[]): RunArgs {
 /** A suppressions file is a few entries of text: more than this is not one. */
 export const MAX_SUPPRESSIONS_FILE_BYTES = 16 * 2 ** 20;
 
-/**
- * Reads --suppressions FILE with a bound: a device (`/dev/zero`) or a FIFO would be read without
- * end, and a huge file whole, until the process aborts out of memory instead of saying what is wrong.
- */
-function readSuppressionsFile(file: string): string {
-  try {
-    const info = statSync(file);
-    if (!info.isFile()) throw new CliError(`${file}: not a regular file (a suppressions file is text)`);
-    if (info.size > MAX_SUPPRESSIONS_FILE_BYTES)
-      throw new CliError(
-        `${file}: ${info.size} bytes, more than a suppressions file may have (${MAX_SUPPRESSIONS_FILE_BYTES >> 20} MiB)`,
-      );
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    if (error instanceof CliError) throw error;
-    throw new CliError(`${file}: cannot read: ${(error as Error).message}`);
-  }
-}
-
 export async function runCommand(args: string[], io: CliIo): Promise<number> {
   try {
     return await run(args, io);
@@ -142,7 +123,10 @@ async function run(args: string[], io: CliIo): Promise<number> {
   const options = parseRunArgs(args);
   let suppressions: { text: string; file: string } | undefined;
   if (options.suppressions !== undefined) {
-    suppressions = { text: readSuppressionsFile(options.suppressions), file: options.suppressions };
+    suppressions = {
+      text: readBoundedTextFile(options.suppressions, 'a suppressions file', MAX_SUPPRESSIONS_FILE_BYTES),
+      file: options.suppressions,
+    };
   } else suppressions = await suppressionsBeside(options.file);
   if (suppressions) {
     try {

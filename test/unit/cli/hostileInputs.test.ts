@@ -5,10 +5,12 @@
  * and `lmm run --fail-on ''` passed as a gate that checks nothing.
  */
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MAX_HARNESS_CANDIDATE_BYTES } from '../../../src/cli/compareCommand';
 import { MAX_SUPPRESSIONS_FILE_BYTES } from '../../../src/cli/runCommand';
+import { MAX_HARNESS_FILE_BYTES } from '../../../src/harness/compile/compileHarness';
 import { lmm } from '../../support/lmmCli';
 
 describe('lmm: hostile inputs end with exit 2 and a clear line', function () {
@@ -98,5 +100,36 @@ describe('lmm: hostile inputs end with exit 2 and a clear line', function () {
     const tooLarge = await lmm('run', harness, '--suppressions', huge);
     assert.equal(tooLarge.status, 2, tooLarge.stderr);
     assert.match(tooLarge.stderr, /huge\.lmmsupp: 16777217 bytes, more than a suppressions file may have \(16 MiB\)\n$/);
+  });
+
+  it('replay and compare: a device or a directory named as the trace or the harness is refused, not read without end', async () => {
+    const named = (name: string, target: string) => {
+      const link = join(dir, name);
+      symlinkSync(target, link);
+      return link;
+    };
+    const workloads = [named('folder.rep', dir)];
+    // Windows has no /dev/zero to read without end.
+    if (existsSync('/dev/zero')) workloads.push(named('zero.rep', '/dev/zero'), named('zero.trace', '/dev/zero'));
+    for (const workload of workloads) {
+      for (const args of [
+        ['replay', workload],
+        ['compare', workload, '--policies', 'hybrid'],
+      ]) {
+        const result = await lmm(...args);
+        assert.equal(result.status, 2, `${args.join(' ')}: ${result.stderr}`);
+        assert.equal(result.stderr, `${workload}: not a regular file (a trace is text)\n`);
+      }
+    }
+    if (existsSync('/dev/zero')) {
+      const harness = named('zero.lmm.ts', '/dev/zero');
+      const result = await lmm('replay', harness);
+      assert.equal(result.status, 2, result.stderr);
+      assert.equal(result.stderr, `${harness}: not a regular file (a harness is text)\n`);
+    }
+  });
+
+  it('replay and compare bound a harness file as the harness compiler does', () => {
+    assert.equal(MAX_HARNESS_CANDIDATE_BYTES, MAX_HARNESS_FILE_BYTES);
   });
 });
