@@ -15,6 +15,11 @@
  *                                            host's event loop and collector (LMM_HOST_PROBE) and
  *                                            the browser's long tasks, over each stall
  *   LMM_BENCH_MAP=closed                     closes the Memory Map before the loop's measurements
+ *   LMM_BENCH_MAP=blank | markdown           keeps the map open with its document hidden, or shows
+ *                                            a static webview (a Markdown preview) in its place
+ *   LMM_BENCH_MAP_HIDE=selector              hides only those elements of the map (e.g. canvas)
+ *   LMM_BENCH_GPU_TRACE=1                    traces the whole browser while typing during the loop
+ *                                            (viz, cc, gpu): frames drawn a second by each process
  *   LMM_BENCH_PROFILE=1                      the browser's main-thread JavaScript (workbench and
  *                                            webview frames) profiled while typing during the loop
  *                                            and over the first 210,000-allocation run: the top
@@ -32,10 +37,19 @@ import type { Page } from 'playwright-core';
 import { projectRoot } from '../test/vscode-host/codeServer';
 import { packageExtension } from '../test/vscode-host/vsix';
 import { Workbench } from '../test/e2e/ui/workbench';
+import { cpuShare, formatCpuShare, readCpu } from './processCpu';
 
 const runs = Number(process.env.LMM_BENCH_RUNS ?? 3);
 const probeFile = process.env.LMM_BENCH_PROBE ? path.join(projectRoot, 'test/artifacts/bench-host-probe.jsonl') : undefined;
-const mapClosed = process.env.LMM_BENCH_MAP === 'closed';
+/**
+ * What stands beside the notes during the loop: the Memory Map (default), nothing (`closed`), the
+ * map with its document hidden (`blank`: it still takes its messages in and draws, nothing of it
+ * is on screen), or a static webview of the same size instead of the map (`markdown`: VS Code's
+ * Markdown preview of a small file), to tell the map's own drawing from a webview's mere presence.
+ */
+const mapMode = process.env.LMM_BENCH_MAP ?? 'open';
+const mapClosed = mapMode === 'closed' || mapMode === 'markdown';
+const gpuTracing = Boolean(process.env.LMM_BENCH_GPU_TRACE);
 const profiling = Boolean(process.env.LMM_BENCH_PROFILE);
 const tracing = Boolean(process.env.LMM_BENCH_TRACE);
 const keysTyped = 60;
@@ -328,6 +342,15 @@ async function mapShare(page: Page): Promise<MapShare | undefined> {
   return undefined;
 }
 
+/** Evaluates `expression` in the Memory Map's frame (the one with its test hook); undefined when none is open. */
+async function inMapFrame(page: Page, expression: string): Promise<unknown> {
+  for (const frame of page.frames()) {
+    const isMap = await frame.evaluate(`Boolean(window.lmmMemoryMap)`).catch(() => false);
+    if (isMap) return frame.evaluate(expression);
+  }
+  return undefined;
+}
+
 interface MapShare {
   messageMs: number;
   messages: number;
@@ -447,6 +470,143 @@ async function startTrace(page: Page): Promise<(what: string) => Promise<void>> 
   };
 }
 
+/**
+ * Traces the whole browser (every process: the display compositor in the GPU process, each
+ * renderer's compositor) with the categories that say when a frame is drawn and what for; the
+ * function it returns prints, for each thread, its most frequent events and the frames drawn a
+ * second (the display compositor's draws, each renderer's compositor draws).
+ */
+async function startGpuTrace(page: Page): Promise<(what: string) => Promise<void>> {
+  const session = await page.context().browser()!.newBrowserCDPSession();
+  const events: TraceEvent[] = [];
+  session.on('Tracing.dataCollected', (data) => events.push(...(data.value as unknown as TraceEvent[])));
+  await session.send('Tracing.start', {
+    categories: 'viz,cc,gpu,benchmark',
+    transferMode: 'ReportEvents',
+  });
+  const started = Date.now();
+  return async (what) => {
+    const complete = new Promise((resolve) => session.once('Tracing.tracingComplete', resolve));
+    await session.send('Tracing.end');
+    await complete;
+    await session.detach();
+    const seconds = (Date.now() - started) / 1000;
+    const processName = new Map<number, string>();
+    const threadName = new Map<string, string>();
+    for (const e of events) {
+      if (e.ph !== 'M') continue;
+      if (e.name === 'process_name') processName.set(e.pid, String(e.args?.name));
+      if (e.name === 'thread_name') threadName.set(`${e.pid}:${e.tid}`, String(e.args?.name));
+    }
+    const byThread = new Map<string, Map<string, { count: number; us: number }>>();
+    for (const e of events) {
+      if (e.ph === 'M') continue;
+      const thread = `${e.pid}:${e.tid}`;
+      const names = byThread.get(thread) ?? new Map<string, { count: number; us: number }>();
+      const entry = names.get(e.name) ?? { count: 0, us: 0 };
+      entry.count++;
+      entry.us += e.dur ?? 0;
+      names.set(e.name, entry);
+      byThread.set(thread, names);
+    }
+    console.log(`  browser trace, ${what}, over ${seconds.toFixed(1)} s (${events.length} events):`);
+    const rate = (names: Map<string, { count: number }>, name: string) => ((names.get(name)?.count ?? 0) / seconds).toFixed(1);
+    for (const [thread, names] of [...byThread].sort((a, b) => sum(b[1]) - sum(a[1]))) {
+      if (sum(names) < 20) continue;
+      const pid = Number(thread.split(':')[0]);
+      console.log(
+        `    ${processName.get(pid) ?? pid} / ${threadName.get(thread) ?? thread}: ${sum(names)} events; ` +
+          `display draws ${rate(names, 'Display::DrawAndSwap')}/s, begin frames ${rate(names, 'Scheduler::BeginFrame')}/s, ` +
+          `compositor draws ${rate(names, 'ProxyImpl::ScheduledActionDraw')}/s, commits ${rate(names, 'ProxyImpl::ScheduledActionCommit')}/s`,
+      );
+      for (const [name, { count, us }] of [...names].sort((a, b) => b[1].us - a[1].us || b[1].count - a[1].count).slice(0, 10))
+        console.log(`      ${String(count).padStart(6)} × ${name} (${ms(us / 1000)})`);
+    }
+  };
+}
+
+/** The page's composited layers (CDP LayerTree): each one's size, paint count and why it is a layer. */
+async function printLayers(page: Page): Promise<void> {
+  const session = await page.context().newCDPSession(page);
+  const tree = new Promise<
+    {
+      layerId: string;
+      width: number;
+      height: number;
+      paintCount: number;
+      drawsContent: boolean;
+      offsetX: number;
+      offsetY: number;
+      parentLayerId?: string;
+      backendNodeId?: number;
+    }[]
+  >((resolve) =>
+    session.on('LayerTree.layerTreeDidChange', (event) => {
+      if (event.layers && event.layers.length > 0) resolve(event.layers);
+    }),
+  );
+  await session.send('DOM.enable');
+  await session.send('DOM.getDocument', { depth: -1, pierce: true });
+  await session.send('LayerTree.enable');
+  const first = await tree;
+  await page.waitForTimeout(2000);
+  const again = await new Promise<typeof first>((resolve) => {
+    session.on('LayerTree.layerTreeDidChange', (event) => event.layers && resolve(event.layers as typeof first));
+    setTimeout(() => resolve(first), 3000);
+  });
+  const before = new Map(first.map((l) => [l.layerId, l.paintCount]));
+  console.log(`  composited layers: ${again.length} (paints over about 2 s in brackets)`);
+  for (const layer of again) {
+    if (!layer.drawsContent) continue;
+    const reasons = await session
+      .send('LayerTree.compositingReasons', { layerId: layer.layerId })
+      .then((r) => (r.compositingReasonIds ?? r.compositingReasons ?? []).join(','))
+      .catch(() => '?');
+    const node = layer.backendNodeId
+      ? await session
+          .send('DOM.describeNode', { backendNodeId: layer.backendNodeId })
+          .then((r) => `${r.node.localName}${r.node.attributes ? ` ${r.node.attributes.join(' ').slice(0, 80)}` : ''}`)
+          .catch(() => '')
+      : '';
+    console.log(
+      `    ${layer.layerId}: ${layer.width}×${layer.height} at ${layer.offsetX},${layer.offsetY} paints ${layer.paintCount} (+${layer.paintCount - (before.get(layer.layerId) ?? 0)}) ${reasons} ${node}`,
+    );
+  }
+  await session.detach();
+  // How much of the time some animation runs in the workbench (each running one makes the
+  // compositor draw every frame): sampled every 50 ms over 3 s.
+  const animated = await page.evaluate(async () => {
+    let busy = 0;
+    const where = new Map<string, number>();
+    for (let i = 0; i < 60; i++) {
+      const running = document.getAnimations().filter((a) => a.playState === 'running');
+      if (running.length > 0) busy++;
+      for (const animation of running) {
+        const target = (animation.effect as KeyframeEffect | null)?.target as HTMLElement | null | undefined;
+        const pane = target?.closest('.pane')?.querySelector('.pane-header .title')?.textContent;
+        const name = `${(animation as CSSAnimation).animationName ?? '?'} in ${pane ?? target?.closest('.part')?.id ?? target?.className ?? '?'}`;
+        where.set(name, (where.get(name) ?? 0) + 1);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return { share: busy / 60, where: [...where].map(([name, n]) => `${name} ×${n}`).join(', ') };
+  });
+  console.log(
+    `  the workbench had a running animation in ${(100 * animated.share).toFixed(0)}% of 60 samples over 3 s${animated.where ? ` (${animated.where})` : ''}`,
+  );
+  for (const frame of page.frames()) {
+    const running = await frame
+      .evaluate(
+        `document.getAnimations().filter((a) => a.playState === 'running').map((a) => { const t = a.effect && a.effect.target; return (a.animationName || a.transitionProperty || a.constructor.name) + ' on ' + (t ? t.tagName.toLowerCase() + '.' + String(t.className).split(' ').join('.') + ' in ' + (t.parentElement ? t.parentElement.tagName.toLowerCase() + '.' + String(t.parentElement.className).split(' ').join('.') : '') + ' under ' + ((t.closest('.pane') && t.closest('.pane').querySelector('.pane-header') || {}).textContent || (t.closest('.part') || {}).id || (t.closest('.editor-group-container') ? 'an editor group' : '?')) : '?'); })`,
+      )
+      .catch(() => [] as string[]);
+    if ((running as string[]).length > 0)
+      console.log(`  running animations in ${frame.url().split('?')[0]!.slice(-60)}: ${(running as string[]).join('; ')}`);
+  }
+}
+
+const sum = (names: Map<string, { count: number }>) => [...names.values()].reduce((n, e) => n + e.count, 0);
+
 /** The extension host's marks (LMM_HOST_PROBE) between Enter and the end-of-run text, in ms from Enter. */
 async function printPhases(page: Page, from: number, to: number): Promise<void> {
   const origin = await page.evaluate(() => performance.timeOrigin);
@@ -487,6 +647,7 @@ async function main(): Promise<void> {
     copyFileSync(path.join(projectRoot, 'test/integration/fixtures', tightLoop), path.join(workspace, tightLoop));
     writeFileSync(path.join(workspace, allocations), allocationsSource);
     writeFileSync(path.join(workspace, 'notes.txt'), 'Typed while a harness runs:\n');
+    writeFileSync(path.join(workspace, 'notes.md'), '# Notes\n\nA static page where the Memory Map was.\n');
   });
   const page = workbench.page;
   // tsx compiles the functions passed to page.evaluate with esbuild's keepNames helper: give the
@@ -517,15 +678,46 @@ async function main(): Promise<void> {
       progress('the Memory Map is closed');
       await page.locator('.tabs-container .tab[data-resource-name="notes.txt"]').first().click();
     }
+    if (mapMode === 'markdown') {
+      // A static webview where the map was: the preview of a small Markdown file, beside.
+      await workbench.openFile('notes.md');
+      await workbench.runCommand('Markdown: Open Preview to the Side');
+      await page.locator('.tabs-container .tab', { hasText: 'Preview notes.md' }).first().waitFor();
+      progress('a Markdown preview stands where the map was');
+      await page.locator('.tabs-container .tab[data-resource-name="notes.txt"]').first().click();
+    }
+    if (mapMode === 'blank' || process.env.LMM_BENCH_MAP_HIDE) {
+      // LMM_BENCH_MAP_HIDE=selector hides only those of the map's elements (e.g. its canvases).
+      const selector = process.env.LMM_BENCH_MAP_HIDE ?? 'html';
+      const hidden = await inMapFrame(
+        page,
+        `(document.head.appendChild(Object.assign(document.createElement('style'), { textContent: ${JSON.stringify(`${selector} { display: none !important; }`)} })), true)`,
+      );
+      if (!hidden) throw new Error('LMM_BENCH_MAP=blank: the Memory Map frame was not found');
+      progress(`the Memory Map's ${selector} is hidden`);
+    }
     await page.locator('.tabs-container .tab.active[data-resource-name="notes.txt"]').first().waitFor();
     await workbench.goTo(2, 1);
     progress('typing during the run');
-    const stopProfile = profiling ? await startProfile(page) : tracing ? await startTrace(page) : undefined;
+    const stopProfile = profiling
+      ? await startProfile(page)
+      : tracing
+        ? await startTrace(page)
+        : gpuTracing
+          ? await startGpuTrace(page)
+          : undefined;
+    if (process.env.LMM_BENCH_LAYERS) await printLayers(page);
     const mapBefore = await mapShare(page);
+    const cpuBefore = readCpu();
     const runningKeys = await typeKeys(page, keysTyped);
+    const cpuAfter = readCpu();
     const mapAfter = await mapShare(page);
     if (stopProfile) await stopProfile('typing during the tight loop');
     printMapShare('while typing during the loop', mapBefore, mapAfter);
+    console.log(
+      `  cores used while typing during the loop (${mapMode === 'open' ? 'Memory Map open' : `LMM_BENCH_MAP=${mapMode}`}), over ${ms(cpuAfter.at - cpuBefore.at)}:`,
+    );
+    for (const line of formatCpuShare(cpuShare(cpuBefore, cpuAfter))) console.log(`    ${line}`);
     progress('Check Leaks Now, then Stop Run');
 
     await workbench.openLmmSidePanel();
@@ -566,7 +758,7 @@ async function main(): Promise<void> {
         `Page Families header: ${changes.header.length} changes, longest unchanged ${ms(headerGap)}`,
     );
     console.log(
-      `  (c) Check Leaks Now to its row in the Leaks view: median ${ms(median(checks))}, worst ${ms(Math.max(...checks))} (${checks.length} checks)`,
+      `  (c) Check Leaks Now to its row in the Leaks view: median ${ms(median(checks))}, worst ${ms(Math.max(...checks))} (${checks.length} checks: ${checks.map(ms).join(', ')})`,
     );
     console.log(`  (d) Stop Run to "stopped" in the status bar: ${ms(stop)}`);
     if (probeFile) await placeStalls(page, changes.status, firstStep, stopped - stop);

@@ -1,13 +1,21 @@
 /**
  * The four LMM side-panel trees: vscode.TreeDataProviders over the vscode-free tree models.
  * Refreshes are throttled (a live run posts many batches a second; a tree redraw per batch would
- * flood the UI) and the latest node per id is kept so a tree can reveal a block by id.
+ * flood the UI) and the latest node per id is kept so a tree can reveal a block by id. While a run
+ * goes on, the header (the step) moves at every refresh, and the rows are redrawn only when what
+ * they show changed, at most once per LIVE_ROWS_MS: each redraw makes VS Code fetch the rows from
+ * this host, and while it waits the view shows its animated progress bar, which keeps the window
+ * drawing frames on the cores the run needs.
  */
 import * as vscode from 'vscode';
 import { COMMANDS } from './contributions';
 import type { RunState } from './model/runState';
 import type { TreeNode } from './model/treeNode';
 import { runStepLabel } from './model/runStepLabel';
+import { treeRowsDigest } from './model/treeRowsDigest';
+
+/** While a run goes on, a tree's rows are redrawn at most this often (its header at every refresh). */
+export const LIVE_ROWS_MS = 1000;
 
 export type NodesOf = (run: RunState | undefined) => TreeNode[];
 
@@ -17,6 +25,14 @@ export class LmmTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
   private run: RunState | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly seen = new Map<string, TreeNode>();
+  /** The top-level rows last drawn, their digest and when (performance.now()). */
+  private shown: TreeNode[] | undefined;
+  private shownDigest: string | undefined;
+  private rowsShownAt = -Infinity;
+  /** Rows the user opened or closed, by node id, in the run `openRunId`. */
+  private readonly opened = new Set<string>();
+  private readonly closed = new Set<string>();
+  private openRunId: number | undefined;
   /** Set by the extension once the TreeView exists (for reveal). */
   view: vscode.TreeView<TreeNode> | undefined;
 
@@ -32,20 +48,63 @@ export class LmmTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
     if (immediate) {
       if (this.timer) clearTimeout(this.timer);
       this.timer = undefined;
-      this.refresh();
-    } else if (!this.timer) {
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        this.refresh();
-      }, this.throttleMs);
-    }
+      this.refresh(true);
+    } else if (!this.timer) this.refreshIn(this.throttleMs);
   }
 
-  private refresh(): void {
-    this.seen.clear();
+  private refreshIn(delayMs: number): void {
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.refresh(false);
+    }, delayMs);
+  }
+
+  private refresh(immediate: boolean): void {
     // The header names the step the rows show (the trees read the same state as the status bar).
     if (this.view) this.view.description = runStepLabel(this.run);
+    if (this.run?.id !== this.openRunId) {
+      // Rows of another run have other ids: VS Code opens them as their nodes say.
+      this.openRunId = this.run?.id;
+      this.opened.clear();
+      this.closed.clear();
+    }
+    const roots = this.nodesOf(this.run);
+    // The newest rows answer VS Code from now on, also when it is not told to redraw: a row the
+    // user opens later shows its children as they are now.
+    this.shown = roots;
+    this.seen.clear();
+    for (const node of roots) this.seen.set(node.id, node);
+    const rows = treeRowsDigest(roots, (node) => this.isOpen(node));
+    const digest = rows === undefined ? undefined : `${this.run?.id ?? ''}\n${rows}`;
+    if (digest !== undefined && digest === this.shownDigest) return;
+    const wait = this.rowsShownAt + LIVE_ROWS_MS - performance.now();
+    if (!immediate && wait > 0) {
+      // Changed, but redrawn less than LIVE_ROWS_MS ago: once that much time has passed.
+      if (!this.timer) this.refreshIn(wait);
+      return;
+    }
+    this.shownDigest = digest;
+    this.rowsShownAt = performance.now();
     this.changed.fire();
+  }
+
+  /** Whether VS Code shows `node`'s children: as the node says, unless the user toggled it. */
+  private isOpen(node: TreeNode): boolean {
+    return this.opened.has(node.id) || (node.expanded === true && !this.closed.has(node.id));
+  }
+
+  /** Follows the user's expanding and collapsing of rows (the rows a redraw would show). */
+  trackExpansion(view: vscode.TreeView<TreeNode>): vscode.Disposable {
+    return vscode.Disposable.from(
+      view.onDidExpandElement(({ element }) => {
+        this.closed.delete(element.id);
+        this.opened.add(element.id);
+      }),
+      view.onDidCollapseElement(({ element }) => {
+        this.opened.delete(element.id);
+        this.closed.add(element.id);
+      }),
+    );
   }
 
   /** The top-level rows, as the view shows them (also for tests through the extension's API). */
@@ -54,7 +113,8 @@ export class LmmTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
   }
 
   getChildren(element?: TreeNode): TreeNode[] {
-    const nodes = element ? (element.children?.() ?? []) : this.nodesOf(this.run);
+    // VS Code may hold a row from an earlier fetch: its children come from the newest row of that id.
+    const nodes = element ? ((this.seen.get(element.id) ?? element).children?.() ?? []) : (this.shown ??= this.nodesOf(this.run));
     for (const node of nodes) this.seen.set(node.id, node);
     return nodes;
   }

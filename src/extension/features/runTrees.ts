@@ -18,7 +18,7 @@ export function createRunTrees(context: vscode.ExtensionContext): RunTrees {
   for (const provider of Object.values(trees)) {
     const view = vscode.window.createTreeView(provider.viewId, { treeDataProvider: provider, showCollapseAll: true });
     provider.view = view;
-    context.subscriptions.push(provider, view);
+    context.subscriptions.push(provider, view, provider.trackExpansion(view));
   }
   return trees;
 }

@@ -14,6 +14,7 @@ import { formatBlocks, formatCount } from './reportFigures';
 import type { RunState } from './runState';
 import { stepNumber } from '../../analysis/stepNumber';
 import { adopt, hex, siteLabel, type TreeNode } from './treeNode';
+import { RUNNING_ICON } from './runningIcon';
 
 /** A leak kind's icon and its colour: those of its severity, as the Problems panel draws it. */
 export const SEVERITY_ICONS: Readonly<Record<FindingSeverity, [string, string]>> = {
@@ -85,7 +86,7 @@ function noCheckHeading(run: RunState): TreeNode {
     label: noLeakCheckLabel(run),
     description: run.status === 'running' ? 'Check Leaks Now to check' : 'leaks unknown',
     tooltip: why,
-    icon: run.status === 'running' ? 'sync~spin' : 'circle-slash',
+    icon: run.status === 'running' ? RUNNING_ICON : 'circle-slash',
     contextValue: 'lmmNoLeakCheck',
   };
 }
@@ -102,7 +103,7 @@ function interimHeading(run: RunState, check: ReportLeakCheck): TreeNode {
       (run.status === 'running'
         ? ': these are the leaks at that step. The run goes on; its end-of-run leak check replaces them.'
         : ': these are the leaks at that step, the last check the run made.'),
-    icon: run.status === 'running' ? 'sync~spin' : 'history',
+    icon: run.status === 'running' ? RUNNING_ICON : 'history',
     contextValue: 'lmmLeakCheck',
   };
   if (check.site.line > 0) node.site = check.site;

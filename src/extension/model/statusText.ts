@@ -2,6 +2,7 @@
 import { type ReportLeak } from '../../protocol/runReportSchema';
 import { formatBytes, formatCount, unsuppressedOccurrences } from './reportFigures';
 import type { RunState } from './runState';
+import { RUNNING_ICON } from './runningIcon';
 import { stepNumber } from '../../analysis/stepNumber';
 
 /**
@@ -78,7 +79,7 @@ export function statusText(run: RunState | undefined): StatusText {
       return {
         // The step moves on every update, even when a steady loop keeps the totals the same: a
         // status bar that does not change would look like a hung run.
-        text: `$(sync~spin) LMM step ${formatCount(run.replay.steps)} · ${totals}${errors > 0 ? ` · ${memoryErrors(errors)}` : ''}${check ? ` · ${formatCount(leaked)} leaked at step ${formatCount(stepNumber(check.event))}` : ''}`,
+        text: `$(${RUNNING_ICON}) LMM step ${formatCount(run.replay.steps)} · ${totals}${errors > 0 ? ` · ${memoryErrors(errors)}` : ''}${check ? ` · ${formatCount(leaked)} leaked at step ${formatCount(stepNumber(check.event))}` : ''}`,
         tooltip: `Running ${run.label} on ${RUN_POLICY}: ${steps} so far, ${totals} of application memory.${errors > 0 ? ` ${memoryErrors(errors)} so far (in the Problems panel).` : ''}${check ? ` The leak check at step ${formatCount(stepNumber(check.event))} (${check.requested ? 'Check Leaks Now' : 'mm_leak_check()'}) found ${formatCount(leaked)} leaked blocks.` : ''} Click to stop.`,
       };
     }

@@ -131,7 +131,7 @@ describe('extension host models', () => {
     const store = new RunStore();
     assert.equal(statusText(undefined).text, '$(circuit-board) LMM');
     const { run, report } = makeRun(store);
-    assert.equal(statusText(run).text, '$(sync~spin) LMM step 65 · 3 pages · 4,296 B');
+    assert.equal(statusText(run).text, '$(pulse) LMM step 65 · 3 pages · 4,296 B');
     await store.end(run, 'finished', { report });
     assert.equal(statusText(run).text, '$(check) LMM 3 pages · 4,296 B', 'a trace has no leak figure');
     run.kind = 'harness';

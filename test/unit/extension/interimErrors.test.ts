@@ -157,11 +157,11 @@ describe('memory errors while a harness runs: the extension’s models', () => {
     const run = begin(store);
     assert.doesNotMatch(statusText(run).text, /memory error/);
     store.memoryErrorsDuringRun(run, interim([error()]));
-    assert.match(statusText(run).text, /^\$\(sync~spin\) LMM .* · 1 memory error$/);
+    assert.match(statusText(run).text, /^\$\(pulse\) LMM .* · 1 memory error$/);
     store.memoryErrorsDuringRun(run, interim([error({ count: 1234 })], { occurrences: 1300, distinct: 3 }));
     store.leakCheckDuringRun(run, { event: 50, site: site(7), leaks: [] });
     const { text, tooltip } = statusText(run);
-    assert.match(text, /^\$\(sync~spin\) LMM .* · 1,300 memory errors · 0 leaked at step 51$/);
+    assert.match(text, /^\$\(pulse\) LMM .* · 1,300 memory errors · 0 leaked at step 51$/);
     assert.match(tooltip, / 1,300 memory errors so far \(in the Problems panel\)\./);
     await store.end(run, 'stopped', { message: 'stopped by request' });
     assert.match(statusText(run).text, /^\$\(debug-stop\) LMM stopped · .* · 1,300 memory errors · 0 leaked at step 51$/);

@@ -138,7 +138,7 @@ describe('leak checks while a harness runs: the extension’s models', () => {
     assert.doesNotMatch(statusText(run).text, /leaked/);
     store.leakCheckDuringRun(run, check(1500, { requested: true }));
     const { text, tooltip } = statusText(run);
-    assert.match(text, /^\$\(sync~spin\) LMM .* · 1,500 leaked at step 1,501$/, 'still-reachable blocks are not counted');
+    assert.match(text, /^\$\(pulse\) LMM .* · 1,500 leaked at step 1,501$/, 'still-reachable blocks are not counted');
     assert.match(tooltip, /The leak check at step 1,501 \(Check Leaks Now\) found 1,500 leaked blocks\. Click to stop\.$/);
   });
 
