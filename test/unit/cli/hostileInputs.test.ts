@@ -5,7 +5,8 @@
  * and `lmm run --fail-on ''` passed as a gate that checks nothing.
  */
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MAX_HARNESS_CANDIDATE_BYTES } from '../../../src/cli/compareCommand';
@@ -131,5 +132,22 @@ describe('lmm: hostile inputs end with exit 2 and a clear line', function () {
 
   it('replay and compare bound a harness file as the harness compiler does', () => {
     assert.equal(MAX_HARNESS_CANDIDATE_BYTES, MAX_HARNESS_FILE_BYTES);
+  });
+
+  it('run: a .lmmsupp beside the harness that is a FIFO, a device or a directory is not read, and the run goes on', async () => {
+    // A FIFO no one writes blocks its reader for ever; Windows has neither FIFOs nor /dev/zero.
+    if (!existsSync('/dev/zero')) return;
+    for (const make of [
+      (file: string) => execFileSync('mkfifo', [file]),
+      (file: string) => symlinkSync('/dev/zero', file),
+      (file: string) => mkdirSync(file),
+    ]) {
+      const folder = mkdtempSync(join(dir, 'cloned-'));
+      const harness = join(folder, 'list.lmm.ts');
+      writeFileSync(harness, 'export default function main() {}\n');
+      make(join(folder, 'list.lmmsupp'));
+      const result = await lmm('run', harness, '--json');
+      assert.equal(result.status, 0, result.stderr);
+    }
   });
 });
