@@ -54,4 +54,20 @@ describe("the README's first harness does what the README says of it", function 
     const output = await runReadmeHarness(`${claim[1]};`);
     assert.ok(output.includes(`out-of-bounds: ${message}\n`), `${message}\nnot in:\n${output}`);
   });
+
+  it("`npm run demo`'s figures in the README are the seed program's own", async () => {
+    const peak = /massif-style: ([\d,]+) bytes of application memory at step (\d+)/.exec(readme);
+    const strands = /`student_t` strands (\d+) bytes in every page/.exec(readme);
+    const demo = /`npm run demo` is `lmm run ([^`]+)`/.exec(readme);
+    assert.ok(peak && strands && demo, 'the README gives the demo, its peak and its hint');
+    const result = await lmm('run', resolve(__dirname, '..', '..', '..', demo[1]!));
+    assert.equal(result.status, 0, result.stderr);
+    assert.ok(result.stdout.includes(`PEAK: ${peak[1]} bytes of application memory at step ${peak[2]}\n`), result.stdout);
+    assert.match(
+      result.stdout,
+      new RegExp(
+        `student_t \\(56 bytes \\+ 48 of meta data\\) fits \\d+ per 4096-byte page, stranding ${strands[1]} bytes in every page`,
+      ),
+    );
+  });
 });
