@@ -96,7 +96,7 @@ function parseRunArgs(args: string[]): RunArgs {
         parsed.attribution = false;
         break;
       default:
-        if (arg.startsWith('--')) throw new CliError(`lmm run: unknown option ${arg}\n${RUN_USAGE}`);
+        if (arg.startsWith('--')) throw new CliError(`lmm run: ${arg}: unknown option\n${RUN_USAGE}`);
         files.push(arg);
     }
   }
