@@ -4,7 +4,6 @@
  * side by side; with --reservoir every policy also runs with each reservoir size, to show the
  * syscalls it saves against the mapped bytes it costs.
  */
-import { readFileSync } from 'node:fs';
 import { DEFAULT_PAGE_SIZE } from '../engine/constants';
 import { isHarnessFile } from '../harness/harnessFiles';
 import { comparePolicies, UnknownPolicyError, type ComparedReport, type ComparisonRun } from '../policies/comparePolicies';
@@ -12,18 +11,23 @@ import { POLICY_NAMES } from '../policies/policyRegistry';
 import { bytesText, percent, table } from '../policies/reportFormat';
 import type { Workload } from '../policies/workload';
 import { isWorkloadFile, parseWorkload, WorkloadSyntaxError } from '../policies/workloadFormats';
+import { readBoundedTextFile } from './boundedTextFile';
 import { CliError, type CliIo } from './cliIo';
 import type { RecordedWorkload } from './harnessWorkloadInput';
+
+/** A workload is read whole into one string: past V8's longest string it could not be read anyway. */
+const MAX_WORKLOAD_FILE_BYTES = 512 * 2 ** 20;
+
+/**
+ * The harness compiler's own bound on a harness file (MAX_HARNESS_FILE_BYTES), repeated here: its
+ * module loads esbuild, which compare and replay load only when a harness is given.
+ */
+export const MAX_HARNESS_CANDIDATE_BYTES = 16 * 2 ** 20;
 
 /** Reads and parses a workload file; a malformed one is a CliError `FILE:LINE: …` (exit 2). */
 export function readWorkloadFile(file: string): Workload {
   if (!isWorkloadFile(file)) throw new CliError(`${file}: expected a malloc-lab trace (.rep) or an LMM trace (.trace)`);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new CliError(`${file}: cannot read: ${(error as Error).message}`);
-  }
+  const text = readBoundedTextFile(file, 'a trace', MAX_WORKLOAD_FILE_BYTES);
   try {
     return parseWorkload(file, text);
   } catch (error) {
@@ -60,11 +64,7 @@ export function readWorkloadInput(
 /** The text of a .ts file, which may import lmm-studio (undefined for other names: no read needed). */
 function harnessCandidateText(file: string): string | undefined {
   if (!/\.(c|m)?tsx?$/i.test(file)) return undefined;
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new CliError(`${file}: cannot read: ${(error as Error).message}`);
-  }
+  return readBoundedTextFile(file, 'a harness', MAX_HARNESS_CANDIDATE_BYTES);
 }
 
 /** Recording a harness needs its compiler (esbuild): required only when a harness is given (as `lmm run`). */

@@ -3,9 +3,8 @@
  * [--page-size N] [--memory-limit MB]`: runs a harness in its sandboxed worker and prints the
  * classic LMM reports, a leak summary with stacks and hints (or the JSON / SARIF report). Exit
  * status 0; 1 when a kind named by --fail-on occurred unsuppressed (a CI gate); 2 when the harness
- * cannot run (or an option is wrong: `--option: what is wrong`).
+ * cannot run (or an option is wrong: `lmm run: --option: what is wrong`, as every verb words it).
  */
-import { readFileSync } from 'node:fs';
 import { failingKinds, parseFailOn, type FailOnKind } from '../analysis/runReport';
 import { parseSuppressions, SuppressionSyntaxError } from '../analysis/suppressions';
 import { harnessReportOutput } from '../harness/harnessReportOutput';
@@ -17,6 +16,7 @@ import {
   suppressionsBeside,
   type HarnessRunOptions,
 } from '../harness/runHarness';
+import { readBoundedTextFile } from './boundedTextFile';
 import { CliError, type CliIo } from './cliIo';
 
 export const RUN_USAGE =
@@ -41,14 +41,15 @@ function parseRunArgs(args: string[]): RunArgs {
   const parsed: Omit<RunArgs, 'file'> = { format: 'text', failOn: [], attribution: true };
   const value = (i: number, option: string): string => {
     const v = args[i + 1];
-    if (v === undefined || v.startsWith('--')) throw new CliError(`${option}: needs a value\n${RUN_USAGE}`);
+    if (v === undefined || v.startsWith('--')) throw new CliError(`lmm run: ${option}: needs a value\n${RUN_USAGE}`);
     return v;
   };
   const integer = (text: string, option: string, max: number, unit: string): number => {
     const n = /^\d+$/.test(text) ? Number(text) : NaN;
-    if (!Number.isSafeInteger(n) || n <= 0)
-      throw new CliError(`${option}: takes a positive whole number of ${unit}, not '${text}'`);
-    if (n > max) throw new CliError(`${option}: ${text} is more than the largest, ${max} ${unit}`);
+    // Digits past 2^53 are still a whole number, only too large: say so, not that it is no number.
+    if (Number.isNaN(n) || n <= 0)
+      throw new CliError(`lmm run: ${option}: takes a positive whole number of ${unit}, not '${text}'`);
+    if (n > max) throw new CliError(`lmm run: ${option}: ${text} is more than the largest, ${max} ${unit}`);
     return n;
   };
   for (let i = 0; i < args.length; i++) {
@@ -79,7 +80,7 @@ function parseRunArgs(args: string[]): RunArgs {
         const text = value(i++, arg);
         const pageSize = integer(text, arg, Number.MAX_SAFE_INTEGER, 'bytes');
         const problem = pageSizeProblem(pageSize);
-        if (problem) throw new CliError(`${arg}: ${problem}`);
+        if (problem) throw new CliError(`lmm run: ${arg}: ${problem}`);
         parsed.pageSize = pageSize;
         break;
       }
@@ -87,7 +88,7 @@ function parseRunArgs(args: string[]): RunArgs {
         const text = value(i++, arg);
         const mb = integer(text, arg, MAX_MEMORY_LIMIT_MB, 'megabytes');
         if (mb < MIN_MEMORY_LIMIT_MB)
-          throw new CliError(`${arg}: ${text} MB is too little to start a run (at least ${MIN_MEMORY_LIMIT_MB})`);
+          throw new CliError(`lmm run: ${arg}: ${text} MB is too little to start a run (at least ${MIN_MEMORY_LIMIT_MB})`);
         parsed.memoryLimitMb = mb;
         break;
       }
@@ -95,13 +96,16 @@ function parseRunArgs(args: string[]): RunArgs {
         parsed.attribution = false;
         break;
       default:
-        if (arg.startsWith('--')) throw new CliError(`lmm run: unknown option ${arg}\n${RUN_USAGE}`);
+        if (arg.startsWith('--')) throw new CliError(`lmm run: ${arg}: unknown option\n${RUN_USAGE}`);
         files.push(arg);
     }
   }
   if (files.length !== 1) throw new CliError(RUN_USAGE);
   return { ...parsed, file: files[0]! };
 }
+
+/** A suppressions file is a few entries of text: more than this is not one. */
+export const MAX_SUPPRESSIONS_FILE_BYTES = 16 * 2 ** 20;
 
 export async function runCommand(args: string[], io: CliIo): Promise<number> {
   try {
@@ -119,11 +123,10 @@ async function run(args: string[], io: CliIo): Promise<number> {
   const options = parseRunArgs(args);
   let suppressions: { text: string; file: string } | undefined;
   if (options.suppressions !== undefined) {
-    try {
-      suppressions = { text: readFileSync(options.suppressions, 'utf8'), file: options.suppressions };
-    } catch (error) {
-      throw new CliError(`${options.suppressions}: cannot read: ${(error as Error).message}`);
-    }
+    suppressions = {
+      text: readBoundedTextFile(options.suppressions, 'a suppressions file', MAX_SUPPRESSIONS_FILE_BYTES),
+      file: options.suppressions,
+    };
   } else suppressions = await suppressionsBeside(options.file);
   if (suppressions) {
     try {

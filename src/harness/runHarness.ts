@@ -517,6 +517,8 @@ function describeEnd(
   const name = basename(file);
   const limitMb = options.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB;
   const where = (site: Site | null | undefined) => (site ? `${siteText(site)}: ` : `${file}: `);
+  // A run stopped before its first heap operation has no such line: "here" would point at nothing.
+  const lastOperationHere = (site: Site | null | undefined) => (site ? '; last heap operation here' : '');
   if (end.type === 'killed') {
     switch (end.reason) {
       case 'cancelled':
@@ -525,7 +527,7 @@ function describeEnd(
         return withSite(
           {
             outcome: 'timed-out',
-            message: `${where(end.lastSite)}time limit of ${options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS} ms exceeded (the harness was stopped; last heap operation here)`,
+            message: `${where(end.lastSite)}time limit of ${options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS} ms exceeded (the harness was stopped${lastOperationHere(end.lastSite)})`,
           },
           end.lastSite,
         );
@@ -543,7 +545,7 @@ function describeEnd(
         return withSite(
           {
             outcome: 'out-of-memory',
-            message: `${where(end.lastSite)}memory limit of ${limitMb} MB exceeded (the JS heap reached its cap of ${heapLimits(limitMb, options.jsHeapMb).jsHeapMb} MB; the harness was stopped; last heap operation here)`,
+            message: `${where(end.lastSite)}memory limit of ${limitMb} MB exceeded (the JS heap reached its cap of ${heapLimits(limitMb, options.jsHeapMb).jsHeapMb} MB; the harness was stopped${lastOperationHere(end.lastSite)})`,
           },
           end.lastSite,
         );

@@ -3,7 +3,7 @@
  * folder shares. Runs read the first of the two that exists; a Suppress action appends its entry
  * to that same file (or creates `<name>.lmmsupp`), so the next run reads what was written.
  */
-import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { MemoryErrorKind, Site } from '../analysis/analysisInput';
 import { LEAK_KINDS, type LeakKind } from '../analysis/leakKinds';
@@ -24,10 +24,15 @@ export function suppressionFileCandidates(harnessFile: string): string[] {
   return [path.replace(/(\.lmm)?\.tsx?$/, '') + '.lmmsupp', resolve(path, '..', '.lmmsupp')];
 }
 
-/** Reads the `.lmmsupp` file beside a harness, if there is one. */
+/**
+ * Reads the `.lmmsupp` file beside a harness, if there is one. Only a regular file is one: a
+ * cloned folder's `.lmmsupp` linked to a device (`/dev/zero`) or a FIFO would otherwise be read
+ * without end, by `lmm run` and by the extension host alike.
+ */
 export async function suppressionsBeside(harnessFile: string): Promise<{ text: string; file: string } | undefined> {
   for (const candidate of suppressionFileCandidates(harnessFile)) {
     try {
+      if (!(await stat(candidate)).isFile()) continue;
       return { text: await readFile(candidate, 'utf8'), file: candidate };
     } catch {
       // not there

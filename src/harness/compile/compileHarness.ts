@@ -134,6 +134,13 @@ export async function compileHarness(file: string, options: CompileOptions = {})
     },
   };
 
+  // esbuild resolves the entry before any loader sees it: a missing file or a directory would
+  // only be its "Could not resolve", which names neither what is wrong nor the user's path.
+  await stat(entry); // ENOENT: the run says `FILE: no such file`
+  const entryProblem = await unreadableProblem(entry);
+  if (entryProblem)
+    throw new HarnessCompileError([{ site: { file: displayName(entry), line: 1, column: 1 }, message: entryProblem }]);
+
   let result: esbuild.BuildResult & { outputFiles: esbuild.OutputFile[] };
   const outfile = resolve(dirname(entry), '__lmm_harness__.js');
   try {

@@ -36,6 +36,7 @@ describe('lmm: errors are one line, never a stack', () => {
     [['compare', rep], /^lmm compare: --policies: is required/],
     [['policies', '--long=2'], /^lmm policies: --long=2: unknown argument/],
     [['trace', rep, '--reprt'], /^lmm trace: --reprt: unknown option/],
+    [['run', rep, '--frobnicate'], /^lmm run: --frobnicate: unknown option\nusage: lmm run /],
     [['trace'], /^usage: lmm trace FILE \[--report\]\n$/],
     [['frobnicate\u001b[2J'], /^lmm: unknown command 'frobnicate\\x1b\[2J' \(see lmm --help\)\n$/],
   ];

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunReport } from '../../../src/analysis/runReport';
 import { lmm } from '../../support/lmmCli';
+import { RUN_USAGE } from '../../../src/cli/runCommand';
 
 const examples = join(__dirname, '..', '..', '..', 'examples');
 
@@ -163,10 +164,26 @@ describe('lmm run', function () {
     const timedOut = await lmm('run', spin, '--time-limit', '300');
     assert.equal(timedOut.status, 2);
     assert.match(timedOut.stderr, /spin\.lmm\.ts:2:3: time limit of 300 ms exceeded/);
+    // No heap operation ran, and the loop-free recursion has no loop line: nothing is "here".
+    const recurse = join(dir, 'recurse.lmm.ts');
+    writeFileSync(
+      recurse,
+      'const f = (n: number): number => (n <= 0 ? 0 : 1 + f(n - 1) + f(n - 2));\nexport default function main() {\n  f(200);\n}\n',
+    );
+    const stuck = await lmm('run', recurse, '--time-limit', '300');
+    assert.equal(stuck.status, 2);
+    assert.equal(stuck.stderr, `${recurse}: time limit of 300 ms exceeded (the harness was stopped)\n`);
 
     assert.equal((await lmm('run', join(dir, 'missing.lmm.ts'))).status, 2);
     assert.equal((await lmm('run', spin, '--fail-on', 'nonsense')).status, 2);
     assert.equal((await lmm('run')).status, 2);
+  });
+
+  it("`lmm --help` names every option of `lmm run`'s own usage", async () => {
+    const help = await lmm('--help');
+    const runLine = help.stdout.split('\n').find((line) => line.trimStart().startsWith('lmm run '));
+    assert.ok(runLine, help.stdout);
+    for (const option of RUN_USAGE.match(/--[a-z-]+/g)!) assert.ok(runLine.includes(option), `${option} missing: ${runLine}`);
   });
 
   it('takes --page-size', async () => {

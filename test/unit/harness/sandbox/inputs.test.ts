@@ -100,15 +100,18 @@ describe('the harness sandbox: any input, no stack trace', function () {
       file = probe.write('options.lmm.ts', `export default function main() {}\n`);
     });
     for (const [args, message] of [
-      [['--time-limit', '99999999999'], /^--time-limit: 99999999999 is more than the largest, 2147483647 milliseconds\n$/],
-      [['--time-limit', '0'], /^--time-limit: takes a positive whole number of milliseconds, not '0'\n$/],
-      [['--time-limit', '1.5'], /^--time-limit: takes a positive whole number/],
-      [['--time-limit', '1e3'], /^--time-limit: takes a positive whole number/],
-      [['--page-size', '100'], /^--page-size: page size must be a multiple of 8 from 128 to 262144, not 100\n$/],
-      [['--page-size', '4100'], /^--page-size: page size must be a multiple of 8/],
-      [['--memory-limit', '10'], /^--memory-limit: 10 MB is too little to start a run \(at least 64\)\n$/],
-      [['--memory-limit', 'lots'], /^--memory-limit: takes a positive whole number of megabytes, not 'lots'\n$/],
-      [['--memory-limit'], /^--memory-limit: needs a value\n/],
+      [
+        ['--time-limit', '99999999999'],
+        /^lmm run: --time-limit: 99999999999 is more than the largest, 2147483647 milliseconds\n$/,
+      ],
+      [['--time-limit', '0'], /^lmm run: --time-limit: takes a positive whole number of milliseconds, not '0'\n$/],
+      [['--time-limit', '1.5'], /^lmm run: --time-limit: takes a positive whole number/],
+      [['--time-limit', '1e3'], /^lmm run: --time-limit: takes a positive whole number/],
+      [['--page-size', '100'], /^lmm run: --page-size: page size must be a multiple of 8 from 128 to 262144, not 100\n$/],
+      [['--page-size', '4100'], /^lmm run: --page-size: page size must be a multiple of 8/],
+      [['--memory-limit', '10'], /^lmm run: --memory-limit: 10 MB is too little to start a run \(at least 64\)\n$/],
+      [['--memory-limit', 'lots'], /^lmm run: --memory-limit: takes a positive whole number of megabytes, not 'lots'\n$/],
+      [['--memory-limit'], /^lmm run: --memory-limit: needs a value\n/],
     ] as const) {
       it(`${args.join(' ')}: exit 2 with what is wrong`, async () => {
         const result = await lmm('run', file, ...args);

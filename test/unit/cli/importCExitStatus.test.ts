@@ -1,0 +1,49 @@
+/**
+ * `lmm import-c`'s exit status, each case the README names: 0 when every struct was written, 1
+ * when one was flagged, 2 when nothing could be imported (a wrong option, a header that cannot be
+ * read or defines no struct, an -o file that exists without --force). Before, the README said
+ * "1 otherwise", and a header without structs exits 2.
+ */
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { lmm } from '../../support/lmmCli';
+
+describe('lmm import-c: the exit status the README gives', function () {
+  this.timeout(60_000);
+  const dir = mkdtempSync(join(tmpdir(), 'lmm-import-status-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const header = (name: string, text: string) => {
+    const file = join(dir, name);
+    writeFileSync(file, text);
+    return file;
+  };
+
+  it('0 when every struct is written, 1 when one is flagged', async () => {
+    const clean = header('clean.h', 'struct point { int x; int y; };\n');
+    assert.equal((await lmm('import-c', clean, '--no-cc')).status, 0);
+    const flagged = header('flagged.h', 'struct handler { void (*fn)(void); int n; };\n');
+    const result = await lmm('import-c', flagged, '--no-cc');
+    assert.equal(result.status, 1, result.stderr);
+    assert.match(result.stderr, /0 struct\(s\) written, 1 flagged/);
+  });
+
+  it('2 for a wrong option, a header that cannot be read or defines no struct, and an existing -o file', async () => {
+    const clean = header('point.h', 'struct point { int x; int y; };\n');
+    const target = join(dir, 'point.lmm.ts');
+    assert.equal((await lmm('import-c', clean, '--no-cc', '-o', target)).status, 0);
+    for (const args of [
+      [clean, '-D', '1X'],
+      [join(dir, 'missing.h')],
+      [dir],
+      [header('none.h', 'int f(void);\n')],
+      [header('empty.h', '')],
+      [clean, '-o', target],
+    ]) {
+      const result = await lmm('import-c', ...args, '--no-cc');
+      assert.equal(result.status, 2, `${args.join(' ')}: ${result.stderr}`);
+      assert.doesNotMatch(result.stderr, /\n\s+at /);
+    }
+  });
+});
