@@ -4,7 +4,7 @@
  * aborts out of memory) or not at all, and a file larger than `maxBytes` is refused with its size.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { CliError } from './cliIo';
+import { CliError, unreadableFile } from './cliIo';
 
 /**
  * The text of `file`, or a CliError `FILE: what is wrong` (exit 2). `what` names the kind of file
@@ -20,6 +20,6 @@ export function readBoundedTextFile(file: string, what: string, maxBytes: number
     return readFileSync(file, 'utf8');
   } catch (error) {
     if (error instanceof CliError) throw error;
-    throw new CliError(`${file}: cannot read: ${(error as Error).message}`);
+    throw unreadableFile(file, error);
   }
 }

@@ -11,7 +11,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { IncludedFile } from '../analysis/cImport/cPreprocessor';
 import { importCHeader } from '../analysis/cImport/importCHeader';
 import { probeLayouts } from './cLayoutProbe';
-import { CliError, type CliIo } from './cliIo';
+import { CliError, unreadableFile, type CliIo } from './cliIo';
 
 const USAGE = 'usage: lmm import-c HEADER.h [-I DIR]... [-D NAME[=VALUE]]... [--no-cc] [-o FILE] [--force]';
 /**
@@ -71,7 +71,7 @@ export function importCCommand(args: string[], io: CliIo): number {
     try {
       info = statSync(header);
     } catch (error) {
-      throw new CliError(`${header}: cannot read: ${(error as Error).message}`);
+      throw unreadableFile(header, error);
     }
     if (!info.isFile()) throw new CliError(`${header}: not a regular file (import-c reads a C header)`);
   }
@@ -163,7 +163,7 @@ function readHeader(header: string): string {
     }
   } catch (error) {
     if (error instanceof CliError) throw error;
-    throw new CliError(`${header}: cannot read: ${(error as Error).message}`);
+    throw unreadableFile(header, error);
   } finally {
     if (fd !== null && fd !== 0) closeSync(fd);
   }

@@ -4,7 +4,7 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { TraceReader } from '../trace/traceReader';
-import { CliError } from './cliIo';
+import { unreadableFile } from './cliIo';
 
 const CHUNK = 1 << 20;
 
@@ -42,6 +42,6 @@ function ioStep<T>(file: string, step: () => T): T {
   try {
     return step();
   } catch (error) {
-    throw new CliError(`${file}: cannot read: ${(error as Error).message}`);
+    throw unreadableFile(file, error);
   }
 }

@@ -141,11 +141,13 @@ describe('lmm: errors are one line, never a stack', () => {
     }
   });
 
-  it('as a process: page 0, a directory and a NUL byte exit 2 with one line and no stack', () => {
+  it('as a process: page 0, a directory, a missing file and a NUL byte exit 2 with one line and no stack', () => {
     const cases: [string[], RegExp][] = [
       [['trace', file('p0.trace', 'page 0\n')], /p0\.trace:1: page size must be a multiple of 8 from 128 to 262144, not 0\n$/],
       [['replay', file('p100.trace', 'page 100\n')], /p100\.trace:1: page size must be a multiple of 8/],
-      [['trace', scratch], /: cannot read: EISDIR/],
+      [['trace', scratch], /: cannot read: a directory, not a file\n$/],
+      [['trace', join(scratch, 'missing.trace')], /missing\.trace: cannot read: no such file\n$/],
+      [['import-c', join(scratch, 'missing.h')], /missing\.h: cannot read: no such file\n$/],
       [['trace', file('nul.trace', 'reg s\u0000_t 8\n')], /nul\.trace:1: a NUL byte at column 6 \(a trace is text\)\n$/],
       [['replay', file('nul.rep', '0\n1\n1\n1\na 0 8\u0000\n')], /nul\.rep:5: a NUL byte at column 6 \(a trace is text\)\n$/],
     ];

@@ -67,7 +67,7 @@ describe('CliError across bundles', () => {
     const lmm = (...args: string[]) => spawnSync(process.execPath, [join(root, 'bin', 'lmm.js'), ...args], { encoding: 'utf8' });
     const unreadable = lmm('trace', scratch);
     assert.equal(unreadable.status, 2);
-    assert.match(unreadable.stderr, /^.*lmm-cli-io-\w+: cannot read: EISDIR[^\n]*\n$/);
+    assert.match(unreadable.stderr, /^.*lmm-cli-io-\w+: cannot read: a directory, not a file\n$/);
     const option = lmm('trace', '--reprt', 'x.trace');
     assert.equal(option.status, 2);
     assert.equal(option.stderr, 'lmm trace: --reprt: unknown option (usage: lmm trace FILE [--report])\n');
