@@ -5,7 +5,7 @@
  * syscalls it saves against the mapped bytes it costs.
  */
 import { DEFAULT_PAGE_SIZE } from '../engine/constants';
-import { isHarnessFile } from '../harness/harnessFiles';
+import { isHarnessFile, MAX_HARNESS_FILE_BYTES } from '../harness/harnessFiles';
 import { comparePolicies, UnknownPolicyError, type ComparedReport, type ComparisonRun } from '../policies/comparePolicies';
 import { POLICY_NAMES } from '../policies/policyRegistry';
 import { bytesText, percent, table } from '../policies/reportFormat';
@@ -18,11 +18,8 @@ import type { RecordedWorkload } from './harnessWorkloadInput';
 /** A workload is read whole into one string: past V8's longest string it could not be read anyway. */
 const MAX_WORKLOAD_FILE_BYTES = 512 * 2 ** 20;
 
-/**
- * The harness compiler's own bound on a harness file (MAX_HARNESS_FILE_BYTES), repeated here: its
- * module loads esbuild, which compare and replay load only when a harness is given.
- */
-export const MAX_HARNESS_CANDIDATE_BYTES = 16 * 2 ** 20;
+/** A file read to see whether it is a harness has the harness compiler's own bound. */
+export const MAX_HARNESS_CANDIDATE_BYTES = MAX_HARNESS_FILE_BYTES;
 
 /** Reads and parses a workload file; a malformed one is a CliError `FILE:LINE: …` (exit 2). */
 export function readWorkloadFile(file: string): Workload {

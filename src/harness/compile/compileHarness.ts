@@ -6,9 +6,11 @@
  */
 import * as esbuild from 'esbuild';
 import { randomBytes } from 'node:crypto';
+import type { Stats } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Site } from '../../analysis/analysisInput';
+import { MAX_HARNESS_FILE_BYTES } from '../harnessFiles';
 import { compartmentScript, type ColumnShift } from './compartmentScript';
 import { instrumentHarnessSource } from './harnessInstrumenter';
 import { findTooDeepNesting, tooDeepMessage } from './nestingDepth';
@@ -43,8 +45,7 @@ export class HarnessCompileError extends Error {
   }
 }
 
-/** The largest file a harness may be made of (a harness is source text, not data). */
-export const MAX_HARNESS_FILE_BYTES = 16 * 2 ** 20;
+export { MAX_HARNESS_FILE_BYTES };
 
 /** Why a harness file cannot be read as source text, or undefined when it can. */
 async function unreadableProblem(path: string): Promise<string | undefined> {
@@ -54,6 +55,10 @@ async function unreadableProblem(path: string): Promise<string | undefined> {
   } catch {
     return undefined; // the loader says what is wrong (no such file …)
   }
+  return statProblem(info);
+}
+
+function statProblem(info: Stats): string | undefined {
   if (!info.isFile()) return 'not a regular file (a harness is a TypeScript source file)';
   if (info.size > MAX_HARNESS_FILE_BYTES) {
     return `${info.size} bytes, more than a harness file may have (${MAX_HARNESS_FILE_BYTES >> 20} MiB)`;
@@ -136,8 +141,7 @@ export async function compileHarness(file: string, options: CompileOptions = {})
 
   // esbuild resolves the entry before any loader sees it: a missing file or a directory would
   // only be its "Could not resolve", which names neither what is wrong nor the user's path.
-  await stat(entry); // ENOENT: the run says `FILE: no such file`
-  const entryProblem = await unreadableProblem(entry);
+  const entryProblem = statProblem(await stat(entry)); // ENOENT: the run says `FILE: no such file`
   if (entryProblem)
     throw new HarnessCompileError([{ site: { file: displayName(entry), line: 1, column: 1 }, message: entryProblem }]);
 
