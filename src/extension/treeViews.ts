@@ -25,6 +25,8 @@ export class LmmTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
   private run: RunState | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly seen = new Map<string, TreeNode>();
+  /** The children of the open rows, as the last refresh read them for its digest, by row id. */
+  private readonly childrenRead = new Map<string, TreeNode[]>();
   /** The top-level rows last drawn, their digest and when (performance.now()). */
   private shown: TreeNode[] | undefined;
   private shownDigest: string | undefined;
@@ -74,7 +76,12 @@ export class LmmTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
     this.shown = roots;
     this.seen.clear();
     for (const node of roots) this.seen.set(node.id, node);
-    const rows = treeRowsDigest(roots, (node) => this.isOpen(node));
+    this.childrenRead.clear();
+    const rows = treeRowsDigest(
+      roots,
+      (node) => this.isOpen(node),
+      (node, children) => this.childrenRead.set(node.id, children),
+    );
     const digest = rows === undefined ? undefined : `${this.run?.id ?? ''}\n${rows}`;
     if (digest !== undefined && digest === this.shownDigest) return;
     const wait = this.rowsShownAt + LIVE_ROWS_MS - performance.now();
@@ -114,7 +121,9 @@ export class LmmTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
 
   getChildren(element?: TreeNode): TreeNode[] {
     // VS Code may hold a row from an earlier fetch: its children come from the newest row of that id.
-    const nodes = element ? ((this.seen.get(element.id) ?? element).children?.() ?? []) : (this.shown ??= this.nodesOf(this.run));
+    const nodes = element
+      ? (this.childrenRead.get(element.id) ?? (this.seen.get(element.id) ?? element).children?.() ?? [])
+      : (this.shown ??= this.nodesOf(this.run));
     for (const node of nodes) this.seen.set(node.id, node);
     return nodes;
   }

@@ -8,7 +8,7 @@
  * lists through the kernel's arena chunks by handle (no DataView, generator or object per page or
  * per entry) and writes digits into room reserved per page and per free-list entry.
  */
-import { FAMILY_RECORD, FIRST_META_OFFSET, GLUE_OFFSET, META, PAGE_HEADER } from '../engine/constants';
+import { FAMILY_RECORD, FIRST_META_OFFSET, GLUE_OFFSET, META, META_SIZE, PAGE_HEADER } from '../engine/constants';
 import type { LmmHeap } from '../engine/lmmHeap';
 import type { SimulatedKernel } from '../engine/simulatedKernel';
 import { handleOf, readHandle } from '../engine/pointers';
@@ -23,7 +23,7 @@ export function writeDump(heap: LmmHeap, out: ByteOutput): void {
   const kernel = heap.kernel;
   const pageSize = kernel.pageSize;
   // A page holds at most one block per META_SIZE bytes (a meta and no data), plus its brackets.
-  const pageRoom = Math.ceil(pageSize / 48) * ENTRY_ROOM + 8;
+  const pageRoom = Math.ceil(pageSize / META_SIZE) * ENTRY_ROOM + 8;
   out.writeAscii('{"mmap":');
   out.writeInteger(kernel.mmapCalls);
   out.writeAscii(',"munmap":');

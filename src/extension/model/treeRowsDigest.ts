@@ -12,9 +12,15 @@ export const DIGEST_MAX_ROWS = 5_000;
 
 /**
  * The digest of `roots` and, under each row for which `isOpen` holds, of its children; undefined
- * when there are more than DIGEST_MAX_ROWS rows to read (the caller redraws).
+ * when there are more than DIGEST_MAX_ROWS rows to read (the caller redraws). `childrenRead` is
+ * given each open row's children as they were read, so that the redraw can show those rather than
+ * build them again.
  */
-export function treeRowsDigest(roots: TreeNode[], isOpen: (node: TreeNode) => boolean): string | undefined {
+export function treeRowsDigest(
+  roots: TreeNode[],
+  isOpen: (node: TreeNode) => boolean,
+  childrenRead?: (node: TreeNode, children: TreeNode[]) => void,
+): string | undefined {
   const parts: string[] = [];
   const pending: { node: TreeNode; depth: number }[] = roots.map((node) => ({ node, depth: 0 })).reverse();
   while (pending.length > 0) {
@@ -36,6 +42,7 @@ export function treeRowsDigest(roots: TreeNode[], isOpen: (node: TreeNode) => bo
     );
     if (node.children && isOpen(node)) {
       const children = node.children();
+      childrenRead?.(node, children);
       for (let i = children.length - 1; i >= 0; i--) pending.push({ node: children[i]!, depth: depth + 1 });
     }
   }
