@@ -13,6 +13,7 @@ import { ensureNodeForEsbuild } from './nodeForEsbuild';
 import { ensureTsPlugin } from './tsPluginInstall';
 import { RunStore, type RunState } from './model/runState';
 import { RunController } from './runController';
+import { LivePriority } from './model/livePacing';
 import { registerPolicyPicker } from './policyPicker';
 import type { ExtensionServices } from './features/extensionServices';
 import { createRunTrees } from './features/runTrees';
@@ -30,7 +31,7 @@ import { registerSuppressFinding } from './features/suppressFindingCommand';
 import { trackHarnessEditors } from './features/harnessEditors';
 import { lmmStudioApi, type LmmStudioApi } from './features/testApi';
 import { createProgramOutputChannels } from './features/programOutputChannels';
-import { startHostProbe } from './features/hostProbe';
+import { probeMark, startHostProbe } from './features/hostProbe';
 
 export type { LmmStudioApi } from './features/testApi';
 
@@ -50,12 +51,24 @@ export function activate(context: vscode.ExtensionContext): LmmStudioApi {
     const result = await languageClient.runFinished(run);
     if (result) log.appendLine(`${run.label}: ${result.diagnostics} diagnostics in ${result.files} files`);
   };
+  // The person before the run: typing, a leak check they asked for and the Leaks view's fetch
+  // of its rows pace the run's pipeline (livePacing.ts).
+  const priority = new LivePriority(memoryMap.editorActivity);
+  trees.leaks.onRedraw = () => {
+    probeMark('leaks redraw fired');
+    if (store.current?.status === 'running') priority.redrawFired();
+  };
+  trees.leaks.onRootsFetched = () => {
+    probeMark('leaks rows fetched');
+    priority.rowsFetched();
+  };
   const controller = new RunController(
     store,
     settle,
     log,
     createHarnessRunner(context, log),
     createProgramOutputChannels(context),
+    priority,
   );
   const services: ExtensionServices = { context, log, store, languageClient, trees, memoryMap, controller, settle };
 

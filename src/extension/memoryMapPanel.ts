@@ -56,8 +56,8 @@ export class MemoryMapPanel implements vscode.Disposable {
     // window's thread, which the editor shares, stays free for the keys.
     opsIntervalMs: () => liveOpsIntervalMs(this.store.current?.status === 'running', this.editorActivity),
   });
-  /** Edits and cursor moves in the editors: while they go on, the map is sent less. */
-  private readonly editorActivity = new EditorActivity();
+  /** Edits and cursor moves in the editors: while they go on, the map is sent less (and the run's pipeline works less). */
+  readonly editorActivity = new EditorActivity();
   private readonly subscriptions: vscode.Disposable[] = [];
   /** Messages received (for the output channel and tests). */
   received = 0;

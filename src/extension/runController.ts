@@ -20,19 +20,11 @@ import { asReport, type InterimErrors, type LmmReport, type ReportLeakCheck, typ
 import type { HeapOpBatch } from '../engine/heapOps';
 import { TraceSyntaxError } from '../trace/traceProgram';
 import { RunPipeline, splitBatch } from './model/runPipeline';
+import { RUN_PACE, type LivePriority } from './model/livePacing';
 import { probeMark } from './features/hostProbe';
 
-/**
- * The run pipeline's slice (the host's longest stretch on a run's messages, well under the 50 ms
- * a key press may take) and how often the trees and the status bar hear of progress.
- */
-const PIPELINE_SLICE_MS = 20;
+/** How often the trees and the status bar hear of a live run's progress. */
 const PIPELINE_PROGRESS_MS = 250;
-/**
- * A rest after each full slice: a harness that keeps the host busy gets at most half of its time,
- * so the window (which shares the machine's cores with the host and the harness) stays quick.
- */
-const PIPELINE_REST_MS = 20;
 
 /** What a harness runtime gives back while and after it runs a harness. */
 export interface HarnessRunSink {
@@ -109,6 +101,8 @@ export class RunController {
     private readonly log: vscode.OutputChannel,
     private readonly harnessRunner: HarnessRunner | undefined,
     private readonly programOutput?: ProgramOutput,
+    /** The person before the run: the pipeline's pace while they type, a check they asked for, a view being fetched. */
+    private readonly priority?: LivePriority,
   ) {}
 
   get running(): boolean {
@@ -197,13 +191,18 @@ export class RunController {
       return run;
     }
     const pipeline = new RunPipeline({
-      sliceMs: PIPELINE_SLICE_MS,
+      // The run's pace (livePacing.ts): slices of 20 ms, well under the 50 ms a key press may take,
+      // and a rest as long after each full one, so a harness that keeps the host busy gets at most
+      // half of its time and the window (which shares the cores with the host and the harness) a
+      // core's share; slower while the person types, no rests while a leak check is on its way.
+      ...RUN_PACE,
       progressMs: PIPELINE_PROGRESS_MS,
-      restMs: PIPELINE_REST_MS,
+      ...(this.priority ? { pace: () => this.priority!.pace(), holdMs: () => this.priority!.holdMs() } : {}),
       onProgress: () => {
         if (run.status === 'running') this.store.progress(run);
       },
     });
+    if (this.priority) this.priority.onRelease = () => pipeline.wake();
     const active: ActiveRun = { run, cancelled: false, pipeline, leftOut: 0 };
     this.active = active;
     let broken: Error | undefined;
@@ -251,10 +250,17 @@ export class RunController {
         },
         leakCheck: (check) => {
           probeMark('check arrived', { step: check.event + 1, queued: pipeline.pending, steps: replay.steps });
-          void pipeline.push(() => {
-            probeMark('check taken in');
-            if (!broken && !active.cancelled) this.store.leakCheckDuringRun(run, check);
-          });
+          // Urgent: the person waits for it (the operations queued ahead of it still go first, so
+          // the Leaks view never shows a check ahead of the heap it names).
+          void pipeline.push(
+            () => {
+              probeMark('check taken in');
+              this.priority?.checkTakenIn();
+              if (!broken && !active.cancelled) this.store.leakCheckDuringRun(run, check);
+            },
+            0,
+            true,
+          );
         },
         memoryErrors: (errors) => {
           void pipeline.push(() => {
@@ -334,7 +340,9 @@ export class RunController {
   checkLeaksNow(): boolean {
     probeMark('check asked');
     const handle = this.active?.handle;
-    return handle?.checkLeaksNow?.() ?? false;
+    const asked = handle?.checkLeaksNow?.() ?? false;
+    if (asked) this.priority?.checkAsked();
+    return asked;
   }
 }
 

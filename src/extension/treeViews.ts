@@ -37,6 +37,9 @@ export class LmmTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
   private openRunId: number | undefined;
   /** Set by the extension once the TreeView exists (for reveal). */
   view: vscode.TreeView<TreeNode> | undefined;
+  /** Called when the rows' redraw is fired, and when VS Code then asks for the top-level rows. */
+  onRedraw: (() => void) | undefined;
+  onRootsFetched: (() => void) | undefined;
 
   constructor(
     readonly viewId: string,
@@ -93,6 +96,7 @@ export class LmmTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
     this.shownDigest = digest;
     this.rowsShownAt = performance.now();
     this.changed.fire();
+    this.onRedraw?.();
   }
 
   /** Whether VS Code shows `node`'s children: as the node says, unless the user toggled it. */
@@ -125,6 +129,7 @@ export class LmmTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
       ? (this.childrenRead.get(element.id) ?? (this.seen.get(element.id) ?? element).children?.() ?? [])
       : (this.shown ??= this.nodesOf(this.run));
     for (const node of nodes) this.seen.set(node.id, node);
+    if (!element) this.onRootsFetched?.();
     return nodes;
   }
 

@@ -4,11 +4,20 @@
  * most `sliceMs`, with the event loop free between slices: Stop Run, Check Leaks Now, typing and
  * the views' redraws never wait on a fast harness for longer than one slice. Each item's promise
  * settles once it is taken in (or dropped by `cut`); the worker waits for its batches' promises,
- * so the queue stays a few batches long however fast the harness allocates.
+ * so the queue stays a few batches long however fast the harness allocates. The pace may change
+ * while the run goes on (slower while the person types, see livePacing.ts), an urgent item (a
+ * leak check the person asked for) is taken in without rests before it, and the pipeline may be
+ * held a moment (while VS Code fetches a view's rows) and woken early.
  * Free of vscode (unit tested).
  */
 import { afterQueuedEvents, cancelTimer, monotonicMs, startTimer, type TimerHandle } from '../../engine/hostGlobals';
 import { HeapOpKind, writesBetween, type HeapOpBatch, type HeapWrites, type WritesCursor } from '../../engine/heapOps';
+
+/** How the pipeline works: its longest stretch of work, and its rest after a full one. */
+export interface PipelinePace {
+  sliceMs: number;
+  restMs: number;
+}
 
 export interface RunPipelineOptions {
   /** Longest stretch of work between two returns to the event loop (one item may run over it). */
@@ -22,16 +31,26 @@ export interface RunPipelineOptions {
    * on a machine with two cores, the window (the editor, the status bar) gets a core's share too.
    */
   restMs?: number;
+  /** The pace now, asked before each slice: replaces `sliceMs` and `restMs` when given. */
+  pace?: () => PipelinePace;
+  /**
+   * How long the next slice waits before it starts, asked before each slice (0: it starts now);
+   * `wake()` ends the wait early. An urgent item queued is never held.
+   */
+  holdMs?: () => number;
   onProgress: () => void;
   /** Clock and scheduler, replaceable in tests. */
   now?: () => number;
   yieldToEventLoop?: (next: () => void) => void;
+  afterMs?: (next: () => void, ms: number) => void;
 }
 
 interface QueuedWork {
   work: () => void;
   /** Heap operations the work takes in (0 for leak checks and errors): what a cut leaves out. */
   ops: number;
+  /** Taken in without rests or holds before it (what is queued ahead of it is still taken in first). */
+  urgent: boolean;
   done: () => void;
 }
 
@@ -45,12 +64,19 @@ export class RunPipeline {
   private idleWaiters: (() => void)[] = [];
   private readonly now: () => number;
   private readonly yieldToEventLoop: (next: () => void) => void;
+  private readonly afterMs: (next: () => void, ms: number) => void;
+  /** Urgent items queued and not yet taken in. */
+  private urgentQueued = 0;
+  /** Counts the waits begun: a held wait that `wake()` ended early finds a newer one and does nothing. */
+  private waitGeneration = 0;
+  private holding = false;
   /** The longest slice so far, in ms (for the benchmark and tests). */
   longestSliceMs = 0;
 
   constructor(private readonly options: RunPipelineOptions) {
     this.now = options.now ?? (() => monotonicMs());
     this.yieldToEventLoop = options.yieldToEventLoop ?? ((next) => afterQueuedEvents(next));
+    this.afterMs = options.afterMs ?? ((next, ms) => startTimer(next, ms));
   }
 
   /** Items queued and not yet taken in. */
@@ -58,12 +84,34 @@ export class RunPipeline {
     return this.queue.length - this.head;
   }
 
-  /** Queues `work`; the promise settles once it ran (or was dropped by `cut`). */
-  push(work: () => void, ops = 0): Promise<void> {
+  /**
+   * Queues `work`; the promise settles once it ran (or was dropped by `cut`). An `urgent` item
+   * still comes after everything queued before it, but the pipeline neither rests nor holds until
+   * it is taken in.
+   */
+  push(work: () => void, ops = 0, urgent = false): Promise<void> {
     return new Promise((resolve) => {
-      this.queue.push({ work, ops, done: resolve });
+      this.queue.push({ work, ops, urgent, done: resolve });
+      if (urgent) {
+        this.urgentQueued++;
+        // A rest or a hold already begun ends now: the item waits for no timer.
+        this.wakeFromWait(true);
+      }
       this.schedule();
     });
+  }
+
+  /** Ends a hold (`holdMs`) now: the next slice runs at the next turn of the event loop. */
+  wake(): void {
+    if (this.holding) this.wakeFromWait(false);
+  }
+
+  private wakeFromWait(restsToo: boolean): void {
+    if (!this.scheduled || !(this.holding || restsToo) || this.waiting === 'turn') return;
+    this.waitGeneration++;
+    this.holding = false;
+    this.scheduled = false;
+    this.schedule();
   }
 
   /** Resolves once every item queued so far is taken in (or dropped). */
@@ -81,6 +129,7 @@ export class RunPipeline {
     const dropped = this.queue.slice(this.head);
     this.queue = [];
     this.head = 0;
+    this.urgentQueued = 0;
     for (const item of dropped) {
       ops += item.ops;
       item.done();
@@ -96,24 +145,47 @@ export class RunPipeline {
     this.unreported = false;
   }
 
-  /** The next slice after `restMs` (the slice just run was a full one). */
-  private rest(): void {
+  /** What the scheduled next slice waits for: the event loop's next turn, or a timer (a rest or a hold). */
+  private waiting: 'turn' | 'timer' = 'turn';
+
+  /** The next slice after `ms` (a rest after a full slice, or a hold). */
+  private wait(ms: number, hold: boolean): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    startTimer(() => this.runSlice(), this.options.restMs!);
+    this.waiting = 'timer';
+    this.holding = hold;
+    const generation = ++this.waitGeneration;
+    this.afterMs(() => {
+      if (generation !== this.waitGeneration) return;
+      this.holding = false;
+      this.runSlice();
+    }, ms);
   }
 
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    this.yieldToEventLoop(() => this.runSlice());
+    this.waiting = 'turn';
+    const generation = ++this.waitGeneration;
+    this.yieldToEventLoop(() => {
+      if (generation === this.waitGeneration) this.runSlice();
+    });
   }
 
   private runSlice(): void {
     this.scheduled = false;
+    if (this.pending > 0 && this.urgentQueued === 0) {
+      const hold = this.options.holdMs?.() ?? 0;
+      if (hold > 0) {
+        this.wait(hold, true);
+        return;
+      }
+    }
+    const { sliceMs, restMs } = this.options.pace?.() ?? { sliceMs: this.options.sliceMs, restMs: this.options.restMs ?? 0 };
     const start = this.now();
     while (this.head < this.queue.length) {
       const item = this.queue[this.head++]!;
+      if (item.urgent) this.urgentQueued--;
       try {
         item.work();
       } catch {
@@ -122,7 +194,7 @@ export class RunPipeline {
       }
       item.done();
       this.unreported = true;
-      if (this.now() - start >= this.options.sliceMs) break;
+      if (this.now() - start >= sliceMs) break;
     }
     const end = this.now();
     this.longestSliceMs = Math.max(this.longestSliceMs, end - start);
@@ -132,7 +204,7 @@ export class RunPipeline {
     }
     this.report(end);
     if (this.pending === 0) this.settleIdle();
-    else if ((this.options.restMs ?? 0) > 0 && end - start >= this.options.sliceMs) this.rest();
+    else if (this.urgentQueued === 0 && restMs > 0 && end - start >= sliceMs) this.wait(restMs, false);
     else this.schedule();
   }
 

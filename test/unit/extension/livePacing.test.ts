@@ -1,7 +1,13 @@
 import { strict as assert } from 'node:assert';
 import { HeapOpKind, type HeapOpBatch } from '../../../src/engine/heapOps';
 import {
+  CHECK_PACE,
+  CHECK_RUSH_MS,
   EditorActivity,
+  LivePriority,
+  RUN_PACE,
+  TYPING_PACE,
+  VIEW_FETCH_HOLD_MS,
   LIVE_OPS_INTERVAL_MS,
   TYPING_OPS_INTERVAL_MS,
   TYPING_QUIET_MS,
@@ -76,5 +82,69 @@ describe('the Memory Map’s pace while a run goes on (livePacing)', () => {
     const steps = sent.flatMap((m) => (m.type === 'heapOps' ? [m.batch.firstStep] : []));
     assert.deepEqual(steps, [0, 100, 200, 300, 400, 500], 'every operation reached the map, in order');
     assert.equal(sent[sent.length - 1]!.type, 'runEnded');
+  });
+});
+
+describe('the person before the run: the pipeline’s pace (LivePriority)', () => {
+  const share = (pace: { sliceMs: number; restMs: number }) => pace.sliceMs / (pace.sliceMs + pace.restMs);
+
+  it('works at most half of the host’s time, a quarter while the person types, and half again once the typing stops', () => {
+    let now = 50_000;
+    const priority = new LivePriority(new EditorActivity(() => now), () => now);
+    assert.deepEqual(priority.pace(), RUN_PACE);
+    assert.ok(share(RUN_PACE) <= 0.5);
+    priority.activity.touched();
+    assert.deepEqual(priority.pace(), TYPING_PACE);
+    assert.ok(share(TYPING_PACE) <= 0.25, `a share of ${share(TYPING_PACE)} while typing`);
+    assert.ok(TYPING_PACE.sliceMs <= RUN_PACE.sliceMs, 'a key waits at most one slice, no longer than without typing');
+    now += TYPING_QUIET_MS - 1;
+    assert.deepEqual(priority.pace(), TYPING_PACE, 'typing lasts the quiet time');
+    now += 1;
+    assert.deepEqual(priority.pace(), RUN_PACE, 'and lifts when it is over');
+  });
+
+  it('does not rest while a check asked for is on its way, typing or not, and rests again once it is taken in or too late', () => {
+    let now = 0;
+    const priority = new LivePriority(new EditorActivity(() => now), () => now);
+    priority.activity.touched();
+    priority.checkAsked();
+    assert.deepEqual(priority.pace(), CHECK_PACE);
+    assert.equal(CHECK_PACE.restMs, 0);
+    assert.ok(CHECK_PACE.sliceMs <= RUN_PACE.sliceMs, 'its slices are no longer than the run’s');
+    priority.checkTakenIn();
+    assert.deepEqual(priority.pace(), TYPING_PACE);
+    // A harness that never reaches another heap call never answers: the run goes back to its pace.
+    now += 5_000;
+    priority.checkAsked();
+    now += CHECK_RUSH_MS - 1;
+    assert.deepEqual(priority.pace(), CHECK_PACE);
+    now += 1;
+    assert.deepEqual(priority.pace(), RUN_PACE);
+  });
+
+  it('holds the pipeline after a redraw until the rows are fetched, at most VIEW_FETCH_HOLD_MS, and releases it once', () => {
+    let now = 0;
+    let released = 0;
+    const priority = new LivePriority(new EditorActivity(() => now), () => now);
+    priority.onRelease = () => released++;
+    assert.equal(priority.holdMs(), 0, 'no hold before a redraw');
+    priority.rowsFetched();
+    assert.equal(released, 0, 'a fetch without a redraw releases nothing');
+    priority.redrawFired();
+    assert.equal(priority.holdMs(), VIEW_FETCH_HOLD_MS);
+    assert.ok(VIEW_FETCH_HOLD_MS <= 300);
+    now += 100;
+    assert.equal(priority.holdMs(), VIEW_FETCH_HOLD_MS - 100);
+    priority.rowsFetched();
+    assert.equal(priority.holdMs(), 0);
+    assert.equal(released, 1);
+    priority.rowsFetched();
+    assert.equal(released, 1, 'the next level’s fetch releases nothing more');
+    // Rows never fetched (the view is hidden): the hold ends by itself.
+    priority.redrawFired();
+    now += VIEW_FETCH_HOLD_MS;
+    assert.equal(priority.holdMs(), 0);
+    priority.rowsFetched();
+    assert.equal(released, 1, 'a hold already over is not released again');
   });
 });
