@@ -42,7 +42,8 @@ export interface SandboxRunOptions {
 }
 
 export interface SandboxCallbacks {
-  onBatch(batch: RuntimeBatch): void;
+  /** `forCheck`: the batch a check the user asked for (`Check Leaks Now`) flushes before its result. */
+  onBatch(batch: RuntimeBatch, forCheck?: boolean): void;
   onOutput(text: string): void;
   onLeakCheck?(check: LeakCheckReport): void;
   onMemoryErrors?(update: MemoryErrorsUpdate): void;
@@ -90,6 +91,8 @@ export function startRun(options: SandboxRunOptions, callbacks: SandboxCallbacks
   Error.stackTraceLimit = 24;
   showOnlyHarnessFrames(options.harnessScriptName, options.debugStacks === true);
   const { onLeakCheck, onMemoryErrors, leakCheckRequests } = callbacks;
+  /** True while a requested check flushes the operations before it (the person waits for it). */
+  let flushingForCheck = false;
   const runtime = new HarnessRuntime({
     stackFrames: (stack) => locator.framesOf(stack, options.harnessScriptName, 8),
     harnessFile: options.harnessFile,
@@ -99,7 +102,7 @@ export function startRun(options: SandboxRunOptions, callbacks: SandboxCallbacks
     ...(options.memoryCap !== undefined ? { memoryCap: options.memoryCap } : {}),
     deadline: options.deadline,
     batchIntervalMs: options.batchIntervalMs,
-    onBatch: (batch) => callbacks.onBatch(batch),
+    onBatch: (batch) => callbacks.onBatch(batch, flushingForCheck),
     onOutput: (text) => {
       // What was recorded before the print streams first, so output and heap ops stay in order.
       runtime.flush();
@@ -119,7 +122,12 @@ export function startRun(options: SandboxRunOptions, callbacks: SandboxCallbacks
     ...(onLeakCheck !== undefined
       ? {
           onLeakCheck: (point: LeakCheckPoint) => {
-            runtime.flush();
+            flushingForCheck = point.requested === true;
+            try {
+              runtime.flush();
+            } finally {
+              flushingForCheck = false;
+            }
             onLeakCheck(leakCheckReport(point, suppressions));
           },
         }

@@ -38,6 +38,8 @@ process.on('message', (message: ParentToHostMessage) => {
       break;
     case 'requestLeakCheck':
       Atomics.store(leakCheckRequests, 0, 1);
+      // A worker waiting for its batches to be taken in goes on to the check now.
+      Atomics.notify(batchCounters, 1);
       break;
     case 'outputTaken':
       Atomics.add(control, CONTROL.outputTaken, 1);

@@ -32,16 +32,21 @@ async function runHarness(): Promise<void> {
   const control = new Int32Array(input.control);
   const stopRequested = () => Atomics.load(control, CONTROL.stop) !== 0;
   const output = new OutputGate(control, deadline, (text) => post({ type: 'output', text }));
-  const waitForRoom = batchFlowGate(input.batchFlow, deadline);
+  const leakCheckRequests = input.leakCheckRequests !== undefined ? new Int32Array(input.leakCheckRequests) : undefined;
+  const waitForRoom = batchFlowGate(
+    input.batchFlow,
+    deadline,
+    () => leakCheckRequests !== undefined && Atomics.load(leakCheckRequests, 0) !== 0,
+  );
   const run = startRun(
     { ...options, deadline },
     {
-      onBatch: (batch) => {
-        waitForRoom();
+      onBatch: (batch, forCheck) => {
+        waitForRoom(forCheck === true);
         post({ type: 'batch', batch });
       },
       onOutput: (text) => output.write(text),
-      ...(input.leakCheckRequests !== undefined ? { leakCheckRequests: new Int32Array(input.leakCheckRequests) } : {}),
+      ...(leakCheckRequests !== undefined ? { leakCheckRequests } : {}),
       onLeakCheck: (check) => post({ type: 'leakCheck', check }),
       onMemoryErrors: (update) => post({ type: 'memoryErrors', update }),
       stopRequested,
@@ -137,14 +142,23 @@ const FLOW_WAIT_SLICE_MS = 50;
 /**
  * Before each batch: when the parent paces the run, wait (blocking this thread, which only runs
  * the harness) until fewer than `maxBatchesInFlight` posted batches are not yet taken in, or the
- * run's deadline passes (the time limit then stops the harness at its next loop check).
+ * run's deadline passes (the time limit then stops the harness at its next loop check). A leak
+ * check the person asked for does not wait: a request ends the wait (the harness goes on to its
+ * next heap call, where the check runs), and the batch the check flushes before its result goes
+ * out at once; so a check passes the limit by two batches at most, and reaches the parent without
+ * waiting for the batches ahead of it to be taken in.
  */
-function batchFlowGate(flow: WorkerInput['batchFlow'], deadline: number): () => void {
+function batchFlowGate(
+  flow: WorkerInput['batchFlow'],
+  deadline: number,
+  checkRequested: () => boolean,
+): (forCheck: boolean) => void {
   if (!flow) return () => undefined;
   const counters = new Int32Array(flow.counters);
-  return () => {
+  return (forCheck) => {
     for (;;) {
       const taken = Atomics.load(counters, 1);
+      if (forCheck || checkRequested()) break;
       if (Atomics.load(counters, 0) - taken < flow.maxBatchesInFlight || Date.now() >= deadline) break;
       Atomics.wait(counters, 1, taken, FLOW_WAIT_SLICE_MS);
     }

@@ -62,6 +62,37 @@ describe('harness runner: a consumer slower than the harness slows the harness (
     assert.ok(most <= MAX_BATCHES_IN_FLIGHT, `${most} batches were waiting at once`);
   });
 
+  it('lets a Check Leaks Now through a full queue: the check reaches the consumer, two batches past the limit at most', async () => {
+    let batches = 0;
+    let batchesAtCheck = -1;
+    let checkedAfterMs = -1;
+    let askedAt = 0;
+    const handle = runHarness(file, {
+      timeLimitMs: 20_000,
+      // Takes nothing in: without the check's way through, the worker would wait until its deadline.
+      onBatch: () => {
+        batches++;
+        return new Promise<void>(() => undefined);
+      },
+      onLeakCheck: () => {
+        checkedAfterMs = Date.now() - askedAt;
+        batchesAtCheck = batches;
+        handle.cancel();
+      },
+    });
+    // Until the worker waits with its queue full.
+    while (batches < MAX_BATCHES_IN_FLIGHT) await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(batches, MAX_BATCHES_IN_FLIGHT, 'the worker waits while its batches are not taken in');
+    askedAt = Date.now();
+    assert.ok(handle.requestLeakCheck());
+    const result = await handle.result;
+    assert.equal(result.outcome, 'cancelled', result.message);
+    assert.ok(checkedAfterMs >= 0, 'the check reached the consumer');
+    assert.ok(checkedAfterMs < 2000, `the check reached the consumer ${checkedAfterMs} ms after it was asked`);
+    assert.ok(batchesAtCheck <= MAX_BATCHES_IN_FLIGHT + 2, `${batchesAtCheck} batches posted when the check came`);
+  });
+
   it('still ends at its time limit when the consumer never takes a batch in', async () => {
     let batches = 0;
     const started = Date.now();
