@@ -13,7 +13,7 @@ import { ensureNodeForEsbuild } from './nodeForEsbuild';
 import { ensureTsPlugin } from './tsPluginInstall';
 import { RunStore, type RunState } from './model/runState';
 import { RunController } from './runController';
-import { LivePriority } from './model/livePacing';
+import { EditorActivity, LivePriority } from './model/livePacing';
 import { registerPolicyPicker } from './policyPicker';
 import type { ExtensionServices } from './features/extensionServices';
 import { createRunTrees } from './features/runTrees';
@@ -44,16 +44,16 @@ export function activate(context: vscode.ExtensionContext): LmmStudioApi {
   const trees = createRunTrees(context);
   const status = createRunStatusBar(context, store);
   registerPolicyPicker(context);
-  const memoryMap = createMemoryMap(context, store, log, trees, createSourceSites(context, log));
+  // The person before the run: typing, a leak check they asked for and the Leaks view's fetch
+  // of its rows pace the run's pipeline, the Memory Map's posts and the other trees' rows (livePacing.ts).
+  const priority = new LivePriority(new EditorActivity());
+  const memoryMap = createMemoryMap(context, store, log, trees, createSourceSites(context, log), priority);
 
   const settle = async (run: RunState) => {
     for (const provider of Object.values(trees)) provider.setRun(run, true);
     const result = await languageClient.runFinished(run);
     if (result) log.appendLine(`${run.label}: ${result.diagnostics} diagnostics in ${result.files} files`);
   };
-  // The person before the run: typing, a leak check they asked for and the Leaks view's fetch
-  // of its rows pace the run's pipeline (livePacing.ts).
-  const priority = new LivePriority(memoryMap.editorActivity);
   trees.leaks.onRedraw = () => {
     probeMark('leaks redraw fired');
     if (store.current?.status === 'running') priority.redrawFired();
@@ -62,6 +62,7 @@ export function activate(context: vscode.ExtensionContext): LmmStudioApi {
     probeMark('leaks rows fetched');
     priority.rowsFetched();
   };
+  for (const tree of [trees.pageFamilies, trees.structUsage, trees.freeLists]) tree.rowsHeld = () => priority.checkOnItsWay;
   const controller = new RunController(
     store,
     settle,

@@ -16,7 +16,7 @@ import { findingToSuppress } from './model/findingSuppression';
 import { isSiteOfRun } from './model/runSites';
 import { MemoryMapFeed, memoryMapTitle, runIdOf } from './model/memoryMapFeed';
 import { WebviewOutbox } from './model/webviewOutbox';
-import { EditorActivity, liveOpsIntervalMs } from './model/livePacing';
+import { liveOpsIntervalMs, type LivePriority } from './model/livePacing';
 import type { RunState, RunStore } from './model/runState';
 import { lmmSetting } from './settings';
 
@@ -54,10 +54,9 @@ export class MemoryMapPanel implements vscode.Disposable {
     // one every two seconds while the person types (livePacing.ts): the map may fall behind a tight
     // loop (it then starts over at the run's window) and catches up at the run's end, and the
     // window's thread, which the editor shares, stays free for the keys.
-    opsIntervalMs: () => liveOpsIntervalMs(this.store.current?.status === 'running', this.editorActivity),
+    opsIntervalMs: () =>
+      liveOpsIntervalMs(this.store.current?.status === 'running', this.priority.activity, this.priority.checkOnItsWay),
   });
-  /** Edits and cursor moves in the editors: while they go on, the map is sent less (and the run's pipeline works less). */
-  readonly editorActivity = new EditorActivity();
   private readonly subscriptions: vscode.Disposable[] = [];
   /** Messages received (for the output channel and tests). */
   received = 0;
@@ -77,6 +76,8 @@ export class MemoryMapPanel implements vscode.Disposable {
     private readonly store: RunStore,
     private readonly log: vscode.OutputChannel,
     private readonly handlers: MemoryMapHandlers,
+    /** Edits and cursor moves in the editors, and a leak check on its way: meanwhile the map is sent less. */
+    private readonly priority: LivePriority,
   ) {
     // Only what the person does in an editor: an output channel's appends (the harness's prints)
     // change documents too, and must not hold the map back.
@@ -84,10 +85,10 @@ export class MemoryMapPanel implements vscode.Disposable {
       document.uri.scheme !== 'output' && vscode.window.visibleTextEditors.some((editor) => editor.document === document);
     this.subscriptions.push(
       vscode.workspace.onDidChangeTextDocument((event) => {
-        if (event.contentChanges.length > 0 && inEditor(event.document)) this.editorActivity.touched();
+        if (event.contentChanges.length > 0 && inEditor(event.document)) this.priority.activity.touched();
       }),
       vscode.window.onDidChangeTextEditorSelection((event) => {
-        if (event.kind !== undefined && inEditor(event.textEditor.document)) this.editorActivity.touched();
+        if (event.kind !== undefined && inEditor(event.textEditor.document)) this.priority.activity.touched();
       }),
     );
   }

@@ -40,6 +40,8 @@ export class LmmTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
   /** Called when the rows' redraw is fired, and when VS Code then asks for the top-level rows. */
   onRedraw: (() => void) | undefined;
   onRootsFetched: (() => void) | undefined;
+  /** While this says so, a live run's rows wait (the header still moves): the window has more urgent rows to draw. */
+  rowsHeld: (() => boolean) | undefined;
 
   constructor(
     readonly viewId: string,
@@ -87,6 +89,10 @@ export class LmmTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
     );
     const digest = rows === undefined ? undefined : `${this.run?.id ?? ''}\n${rows}`;
     if (digest !== undefined && digest === this.shownDigest) return;
+    if (!immediate && this.rowsHeld?.()) {
+      if (!this.timer) this.refreshIn(this.throttleMs);
+      return;
+    }
     const wait = this.rowsShownAt + LIVE_ROWS_MS - performance.now();
     if (!immediate && wait > 0) {
       // Changed, but redrawn less than LIVE_ROWS_MS ago: once that much time has passed.

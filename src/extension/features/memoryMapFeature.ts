@@ -11,6 +11,7 @@ import { COMMANDS } from '../contributions';
 import { MemoryMapPanel } from '../memoryMapPanel';
 import type { ReportSite } from '../../protocol/runReportSchema';
 import type { RunStore } from '../model/runState';
+import type { LivePriority } from '../model/livePacing';
 import type { RunTrees } from './extensionServices';
 import type { SourceSites } from './sourceSites';
 
@@ -20,6 +21,7 @@ export function createMemoryMap(
   log: vscode.OutputChannel,
   trees: RunTrees,
   sites: SourceSites,
+  priority: LivePriority,
 ): MemoryMapPanel {
   const revealBlockInTree = async (address: number) => {
     const run = store.current;
@@ -34,16 +36,22 @@ export function createMemoryMap(
       await trees.pageFamilies.view.reveal(node, { select: true, focus: false, expand: true });
     }
   };
-  const memoryMap = new MemoryMapPanel(context.extensionUri, store, log, {
-    blockSelected: (address, site) => {
-      void revealBlockInTree(address);
-      if (site) void sites.open(site, true);
+  const memoryMap = new MemoryMapPanel(
+    context.extensionUri,
+    store,
+    log,
+    {
+      blockSelected: (address, site) => {
+        void revealBlockInTree(address);
+        if (site) void sites.open(site, true);
+      },
+      stepChanged: (site) => void sites.highlight(site),
+      openSource: (site) => void sites.open(site),
+      // The same command as the Leaks view's Suppress: one way to write an entry, one message.
+      suppressFinding: (args) => void vscode.commands.executeCommand(COMMANDS.suppressFinding, args),
     },
-    stepChanged: (site) => void sites.highlight(site),
-    openSource: (site) => void sites.open(site),
-    // The same command as the Leaks view's Suppress: one way to write an entry, one message.
-    suppressFinding: (args) => void vscode.commands.executeCommand(COMMANDS.suppressFinding, args),
-  });
+    priority,
+  );
   context.subscriptions.push(
     memoryMap,
     vscode.window.registerWebviewPanelSerializer(MEMORY_MAP_VIEW_TYPE, {

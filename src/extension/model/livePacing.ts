@@ -40,10 +40,13 @@ export class EditorActivity {
   }
 }
 
-/** The least time between two operation posts to the map now (0: no limit, the run is over). */
-export function liveOpsIntervalMs(running: boolean, activity: EditorActivity): number {
+/**
+ * The least time between two operation posts to the map now (0: no limit, the run is over);
+ * `checkOnItsWay`: a Check Leaks Now the person waits for holds the map back as typing does.
+ */
+export function liveOpsIntervalMs(running: boolean, activity: EditorActivity, checkOnItsWay = false): number {
   if (!running) return 0;
-  return activity.typing ? TYPING_OPS_INTERVAL_MS : LIVE_OPS_INTERVAL_MS;
+  return activity.typing || checkOnItsWay ? TYPING_OPS_INTERVAL_MS : LIVE_OPS_INTERVAL_MS;
 }
 
 /** The run pipeline's pace while nobody types: it works at most half of the host's time. */
@@ -59,6 +62,12 @@ export const CHECK_PACE: PipelinePace = { sliceMs: 20, restMs: 0 };
 export const CHECK_RUSH_MS = 2000;
 /** How long the pipeline waits at most, once the check's redraw is fired, for VS Code to fetch the rows. */
 export const VIEW_FETCH_HOLD_MS = 300;
+/**
+ * From Check Leaks Now until this long after VS Code fetched the Leaks view's rows (the window then
+ * draws them), at most CHECK_RUSH_MS, the window's other live work waits: the other trees keep their
+ * rows (their headers still move) and the Memory Map is sent operations as while typing.
+ */
+export const CHECK_DRAW_MS = 300;
 
 /**
  * Who goes first on the extension host while a run goes on: the person typing, a leak check the
@@ -67,6 +76,7 @@ export const VIEW_FETCH_HOLD_MS = 300;
 export class LivePriority {
   private rushUntil = -Infinity;
   private holdUntil = -Infinity;
+  private onItsWayUntil = -Infinity;
   /** Called when a hold ends early (the rows were fetched): the pipeline goes on at once. */
   onRelease: (() => void) | undefined;
 
@@ -77,7 +87,12 @@ export class LivePriority {
 
   /** Check Leaks Now was asked for: no rests until it is taken in (at most CHECK_RUSH_MS). */
   checkAsked(): void {
-    this.rushUntil = this.now() + CHECK_RUSH_MS;
+    this.rushUntil = this.onItsWayUntil = this.now() + CHECK_RUSH_MS;
+  }
+
+  /** True from Check Leaks Now until its rows are drawn: the window's other live work waits meanwhile. */
+  get checkOnItsWay(): boolean {
+    return this.now() < this.onItsWayUntil;
   }
 
   /** The check is taken in: the run goes back to its pace. */
@@ -93,6 +108,7 @@ export class LivePriority {
   /** VS Code fetched the redrawn view's rows: the hold ends now. */
   rowsFetched(): void {
     if (this.holdUntil === -Infinity) return;
+    this.onItsWayUntil = Math.min(this.onItsWayUntil, this.now() + CHECK_DRAW_MS);
     const held = this.holdUntil > this.now();
     this.holdUntil = -Infinity;
     if (held) this.onRelease?.();

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { HeapOpKind, type HeapOpBatch } from '../../../src/engine/heapOps';
 import {
+  CHECK_DRAW_MS,
   CHECK_PACE,
   CHECK_RUSH_MS,
   EditorActivity,
@@ -146,5 +147,30 @@ describe('the person before the run: the pipeline’s pace (LivePriority)', () =
     assert.equal(priority.holdMs(), 0);
     priority.rowsFetched();
     assert.equal(released, 1, 'a hold already over is not released again');
+  });
+
+  it('holds the window’s other live work from Check Leaks Now until its rows are drawn, and never longer than the rush', () => {
+    let now = 0;
+    const priority = new LivePriority(new EditorActivity(() => now), () => now);
+    assert.equal(priority.checkOnItsWay, false);
+    assert.equal(liveOpsIntervalMs(true, priority.activity, priority.checkOnItsWay), LIVE_OPS_INTERVAL_MS);
+    priority.checkAsked();
+    assert.equal(priority.checkOnItsWay, true);
+    assert.equal(liveOpsIntervalMs(true, priority.activity, priority.checkOnItsWay), TYPING_OPS_INTERVAL_MS);
+    assert.equal(liveOpsIntervalMs(false, priority.activity, true), 0, 'the run’s end is never held back');
+    // Taken in, redrawn, fetched 400 ms after it was asked: the window draws it, then the rest goes on.
+    now += 400;
+    priority.checkTakenIn();
+    assert.equal(priority.checkOnItsWay, true, 'still on its way until its rows are fetched');
+    priority.redrawFired();
+    priority.rowsFetched();
+    now += CHECK_DRAW_MS - 1;
+    assert.equal(priority.checkOnItsWay, true);
+    now += 1;
+    assert.equal(priority.checkOnItsWay, false);
+    // A check that never shows (the harness makes no more heap calls) holds nothing past the rush.
+    priority.checkAsked();
+    now += CHECK_RUSH_MS;
+    assert.equal(priority.checkOnItsWay, false);
   });
 });
