@@ -55,6 +55,11 @@ export interface CRecord {
   packed: boolean;
   /** `__attribute__((aligned(N)))` on the struct or union (0 when none). */
   alignAttr: number;
+  /**
+   * `aligned(N)` on the typedef that names this record (its first typedef name, `typedef struct
+   * {…} T __attribute__((aligned(16)))`): C gives that name alignment N at the record's own size.
+   */
+  typedefAlign?: number;
 }
 
 export interface CProblem {
@@ -69,6 +74,12 @@ export interface CProblem {
 export interface CHeader {
   records: CRecord[];
   typedefs: Map<string, CType>;
+  /**
+   * The types an `aligned(N)` on a typedef gives an alignment of their own, with N: gcc makes such
+   * a type exactly N-aligned (up or down) without changing its size (`typedef int aint
+   * __attribute__((aligned(8)))` is 4 bytes, 8-aligned). Keyed by the typedef's own type object.
+   */
+  typedefAligns: WeakMap<CType, number>;
   constants: Map<string, number>;
   problems: CProblem[];
 }
@@ -167,7 +178,8 @@ export function parseCHeader(
   const typedefs = new Map<string, CType>();
   const constants = new Map<string, number>();
   const problems: CProblem[] = [];
-  const header: CHeader = { records, typedefs, constants, problems };
+  const typedefAligns = new WeakMap<CType, number>();
+  const header: CHeader = { records, typedefs, typedefAligns, constants, problems };
   let nesting = 0;
   const deeper = () => {
     if (++nesting > MAX_NESTING) fail(`declarations nest deeper than ${MAX_NESTING} levels`);
@@ -652,14 +664,25 @@ export function parseCHeader(
     nesting = 0;
     attributes = { packed: false, alignAttr: 0 };
     try {
+      // glibc writes `__extension__ typedef long long int greg_t;` (its __STD_TYPE macro too).
+      while (at('__extension__')) pos++;
       if (at('typedef')) {
         pos++;
         const base = parseSpecifiers();
         if (base === null) fail('typedef without a type');
+        // `typedef int __attribute__((aligned(8))) aint;`: an attribute among the specifiers.
+        const leading = takeAttributes();
         for (;;) {
           const declarator = parseDeclarator();
           if (declarator.name === null) fail('typedef without a name');
-          const type = declarator.apply(base!);
+          let type = declarator.apply(base!);
+          const align = Math.max(leading.alignAttr, declarator.attributes.alignAttr);
+          if (align > 0) {
+            // A type of its own (the other names of the same declaration keep the plain one).
+            type = { ...type };
+            typedefAligns.set(type, align);
+            if (type.kind === 'record' && records[type.id]!.typedefNames.length === 0) records[type.id]!.typedefAlign = align;
+          }
           typedefs.set(declarator.name!, type);
           if (type.kind === 'record') records[type.id]!.typedefNames.push(declarator.name!);
           if (at(',')) {

@@ -94,7 +94,7 @@ export function importCHeader(text: string, file: string, options: CImportOption
   try {
     const { tokens, defines, pragmas } = tokenize(source);
     header = parseCHeader(tokens, defines, (type, parsed) => {
-      layouts ??= new CRecordLayouts(parsed.records, note);
+      layouts ??= new CRecordLayouts(parsed.records, note, parsed.typedefAligns);
       return layouts.sizeAlign(type, 0, 'sizeof')?.size ?? null;
     });
     // Structs between a `#pragma pack(N)` and the `pack()` / `pack(pop)` that ends it get no class.
@@ -127,7 +127,7 @@ export function importCHeader(text: string, file: string, options: CImportOption
         info: true,
       });
   }
-  layouts ??= new CRecordLayouts(records, note);
+  layouts ??= new CRecordLayouts(records, note, header.typedefAligns);
   const { className, order } = nameClasses(records, note);
 
   // A record without a class cannot be embedded or pointed to by name: emit again until no new
