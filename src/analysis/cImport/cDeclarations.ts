@@ -126,7 +126,11 @@ const BUILTIN_TYPEDEFS: Record<string, ScalarName> = {
 
 const QUALIFIERS = new Set([
   'const',
+  '__const',
+  '__const__',
   'volatile',
+  '__volatile',
+  '__volatile__',
   'restrict',
   '__restrict',
   '__restrict__',
@@ -156,6 +160,13 @@ const TYPE_WORDS = new Set([
   '_Bool',
   '_Complex',
   '__int128',
+]);
+/** gcc's spellings of type words (the kernel's `typedef __signed__ char __s8;`), read as the word. */
+const TYPE_WORD_SPELLINGS = new Map([
+  ['__signed__', 'signed'],
+  ['__signed', 'signed'],
+  ['__complex__', '_Complex'],
+  ['__complex', '_Complex'],
 ]);
 
 /** Attributes read before or after a declaration's parts. */
@@ -345,8 +356,9 @@ export function parseCHeader(
         pos++;
         continue;
       }
-      if (TYPE_WORDS.has(t.text)) {
-        words.push(t.text);
+      const word = TYPE_WORD_SPELLINGS.get(t.text) ?? t.text;
+      if (TYPE_WORDS.has(word)) {
+        words.push(word);
         pos++;
         continue;
       }
