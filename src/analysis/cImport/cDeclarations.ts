@@ -7,6 +7,7 @@
  */
 import type { ScalarName } from '../cScalars';
 import { CSyntaxError, evaluateConstant, MAX_NESTING, type Define, type Token } from './cTokens';
+import { PackTimeline, type PackPragma } from './pragmaPack';
 
 export type { ScalarName };
 
@@ -60,6 +61,10 @@ export interface CRecord {
    * {…} T __attribute__((aligned(16)))`): C gives that name alignment N at the record's own size.
    */
   typedefAlign?: number;
+  /** `#pragma pack(N)` in effect where its body opens (0: none). */
+  pack: number;
+  /** A `#pragma pack` form in effect there that the importer does not follow (no class then). */
+  packRefused?: PackPragma;
 }
 
 export interface CProblem {
@@ -183,7 +188,9 @@ export function parseCHeader(
   tokens: readonly Token[],
   defines: readonly Define[],
   sizeOf: (type: CType, header: CHeader) => number | null = () => null,
+  pragmas: readonly PackPragma[] = [],
 ): CHeader {
+  const packs = new PackTimeline(pragmas);
   const records: CRecord[] = [];
   const tags = new Map<string, CRecord>();
   const typedefs = new Map<string, CType>();
@@ -338,6 +345,7 @@ export function parseCHeader(
       members: [],
       packed: false,
       alignAttr: 0,
+      pack: 0,
     };
     records.push(record);
     if (tag !== null) tags.set(tag, record);
@@ -451,6 +459,9 @@ export function parseCHeader(
     const record = recordFor(kind, tag, startLine);
     if (record.complete) fail(`${kind} ${tag} is defined twice (first at line ${record.line})`);
     record.line = startLine;
+    const packState = packs.stateAt(pos);
+    if ('pack' in packState) record.pack = packState.pack;
+    else record.packRefused = packState.refused;
     pos++;
     while (!at('}')) {
       if (pos >= tokens.length)

@@ -155,7 +155,12 @@ export class CRecordLayouts {
 }
 
 export function recordSpec(record: CRecord): RecordSpec {
-  return { kind: record.kind, packed: record.packed, alignAttr: record.alignAttr };
+  return {
+    kind: record.kind,
+    packed: record.packed,
+    alignAttr: record.alignAttr,
+    ...(record.pack > 0 ? { pack: record.pack } : {}),
+  };
 }
 
 /** How C names a record: its typedef name, `struct tag`, or where an anonymous one is. */

@@ -144,6 +144,7 @@ export function emitRecord(
   const options: string[] = [];
   if (record.packed) options.push('packed: true');
   if (classSpec.alignAttr > 0) options.push(`aligned: ${classSpec.alignAttr}`);
+  if (record.pack > 0) options.push(`pack: ${record.pack}`);
   harnessFields.used.add(record.kind);
   const lines = [
     `/** ${label} (${where}): ${expected!.size} bytes, align ${expected!.align}. */`,

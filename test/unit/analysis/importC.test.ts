@@ -274,23 +274,36 @@ describe('lmm import-c', () => {
     assert.match(partial.source, /\/\/ struct a \(bad\.h:1\): not imported: its layout is unknown/);
     assert.equal(struct(partial, 'c').size, 4);
   });
-  it('lays out packed and aligned as gcc does, and writes no class under a #pragma pack it does not follow', () => {
+  it('lays out packed, aligned and #pragma pack as gcc does, and writes no class under a #pragma pack form it does not follow', () => {
     const result = importCHeader(
       '#pragma pack(push, 1)\nstruct p1 { char a; int b; };\n#pragma pack(pop)\n' +
         'struct __attribute__((packed)) p2 { char a; long b; };\nstruct p3 { char a; } __attribute__((aligned(16)));\n' +
-        'struct p4 { char a; int b __attribute__((aligned(8))); _Alignas(16) char c; };\n',
+        'struct p4 { char a; int b __attribute__((aligned(8))); _Alignas(16) char c; };\n' +
+        '#pragma pack(push, 3)\nstruct p5 { char a; int b; };\n#pragma pack(pop)\nstruct p6 { char a; int b; };\n' +
+        '#pragma pack(2 4)\nstruct p7 { char a; int b; };\n',
       'p.h',
     );
     assert.deepEqual(
       result.structs.map((s) => [s.name, s.size, s.align, s.status]),
       [
-        ['p1', 8, 4, 'dropped'],
+        ['p1', 5, 1, 'written'],
         ['p2', 9, 1, 'written'],
         ['p3', 16, 16, 'written'],
         ['p4', 32, 16, 'written'],
+        ['p5', 8, 4, 'dropped'],
+        ['p6', 8, 4, 'written'],
+        ['p7', 8, 4, 'dropped'],
       ],
     );
-    assert.match(result.notes[0]!.message, /p1: no harness class: it is under #pragma pack\(push, 1\) \(line 1\)/);
+    assert.match(result.source, /@struct\(\{ pack: 1 \}\)\nclass p1/);
+    assert.match(
+      result.notes.map((n) => n.message).join('\n'),
+      /p5: no harness class: it is under #pragma pack\(push, 3\) \(line 7\), a form the importer does not follow/,
+    );
+    assert.match(
+      result.notes.map((n) => n.message).join('\n'),
+      /p7: no harness class: it is under #pragma pack\(2 4\) \(line 11\)/,
+    );
     assert.match(result.source, /@struct\(\{ packed: true \}\)\nclass p2/);
     assert.match(result.source, /@struct\(\{ aligned: 16 \}\)\nclass p3/);
     assert.match(result.source, /@aligned\(8\) @i32 b!: number;/);
