@@ -75,10 +75,11 @@ export function placeMembers(record: RecordSpec, members: readonly MemberSpec[])
   // gcc caps every member's alignment at the pragma's N, and places bit-fields as it places
   // packed ones (no move past a boundary of their type); a zero-width bit-field still moves to its
   // type's whole boundary, and aligned(N) on the record still raises the record's alignment.
+  // A bit-field's `packed` (its own or the record's) no longer lowers its alignment there.
   const pack = record.pack ?? 0;
   for (const m of members) {
     const packed = record.packed || m.packed;
-    const natural = packed ? 1 : m.align;
+    const natural = packed && !(pack > 0 && m.bits !== null) ? 1 : m.align;
     let memberAlign = m.alignAttr > 0 ? (packed ? m.alignAttr : Math.max(natural, m.alignAttr)) : natural;
     if (pack > 0) memberAlign = Math.min(pack, memberAlign);
     if (record.kind === 'union') {
