@@ -1,10 +1,10 @@
 /**
  * Random structs and unions against the C compiler: each is written twice, as C (members of every
- * scalar type, arrays, bit-fields named and zero-width, `aligned` and `packed` on members and on
+ * scalar type, earlier records by value and by pointer, arrays, bit-fields named and zero-width, `aligned` and `packed` on members and on
  * the record, `#pragma pack(N)` around it) and as a harness class with the decorators; one program
  * prints gcc's sizeof, _Alignof, offsetof and bit positions, and every number must equal the
  * harness's. The seeds are fixed so CI sees the same structs every time;
- * `LMM_LAYOUT_SEEDS=7,8,9 LMM_LAYOUT_COUNT=400` explores others.
+ * `LMM_LAYOUT_SEEDS=7,8,9 LMM_LAYOUT_COUNT=400` explores others (`LMM_LAYOUT_SHOW=1` prints the classes).
  */
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
@@ -43,6 +43,11 @@ const BIT_FIELD_TYPES = SCALARS.filter((s) => s.integer);
 
 interface Member {
   type: Scalar;
+  /**
+   * Set: the member is a record declared before this one (by value, or a pointer to it): which one,
+   * as a fraction of those before (a record with none before keeps the scalar).
+   */
+  record?: { which: number; pointer: boolean };
   /** Bit-field width (0: an unnamed zero-width one), or null. */
   bits: number | null;
   /** Array length, or null. */
@@ -62,6 +67,10 @@ interface Record_ {
 const alignment = fc.constantFrom(0, 0, 0, 1, 2, 4, 8, 16, 32);
 const plainMember: fc.Arbitrary<Member> = fc.record({
   type: fc.constantFrom(...SCALARS),
+  record: fc.option(fc.record({ which: fc.double({ min: 0, max: 0.999, noNaN: true }), pointer: fc.boolean() }), {
+    freq: 3,
+    nil: undefined,
+  }),
   bits: fc.constant(null),
   length: fc.option(fc.integer({ min: 1, max: 3 }), { freq: 4 }),
   aligned: alignment,
@@ -96,19 +105,24 @@ const record: fc.Arbitrary<Record_> = fc
   .map((r) => ({ ...r, members: r.kind === 'union' ? r.members.filter((m) => m.bits !== 0) : r.members }))
   .filter((r) => r.members.some((m) => m.bits !== 0));
 
-function cSource(r: Record_, name: string): string {
+/** The records before `index` a member may embed or point to: `{ kind, name }`, or undefined. */
+type Earlier = (member: Member) => { kind: string; name: string } | undefined;
+
+function cSource(r: Record_, name: string, earlier: Earlier): string {
   const members = r.members.map((m, k) => {
     const attributes = `${m.aligned > 0 ? ` __attribute__((aligned(${m.aligned})))` : ''}${m.packed ? ' __attribute__((packed))' : ''}`;
     if (m.bits === 0) return `${m.type.c} : 0;`;
     if (m.bits !== null) return `${m.type.c} m${k} : ${m.bits}${attributes};`;
-    return `${m.type.c} m${k}${m.length !== null ? `[${m.length}]` : ''}${attributes};`;
+    const target = earlier(m);
+    const type = target === undefined ? m.type.c : `${target.kind} ${target.name}${m.record!.pointer ? ' *' : ''}`;
+    return `${type} m${k}${m.length !== null ? `[${m.length}]` : ''}${attributes};`;
   });
   const recordAttributes = `${r.packed ? ' __attribute__((packed))' : ''}${r.aligned > 0 ? ` __attribute__((aligned(${r.aligned})))` : ''}`;
   const body = `${r.kind}${recordAttributes} ${name} { ${members.join(' ')} };`;
   return r.pack > 0 ? `#pragma pack(push, ${r.pack})\n${body}\n#pragma pack(pop)` : body;
 }
 
-function harnessSource(r: Record_, name: string): string {
+function harnessSource(r: Record_, name: string, earlier: Earlier): string {
   const options = [
     ...(r.packed ? ['packed: true'] : []),
     ...(r.aligned > 0 ? [`aligned: ${r.aligned}`] : []),
@@ -117,6 +131,13 @@ function harnessSource(r: Record_, name: string): string {
   const fields = r.members.map((m, k) => {
     const attributes = `${m.aligned > 0 ? `@aligned(${m.aligned}) ` : ''}${m.packed ? '@packed ' : ''}`;
     if (m.bits !== null) return `  ${attributes}@bits(${m.type.harness}, ${m.bits}) m${k}!: number;`;
+    const target = earlier(m);
+    if (target !== undefined) {
+      const element = m.record!.pointer ? `ptr(() => ${target.name})` : `() => ${target.name}`;
+      if (m.length !== null)
+        return `  ${attributes}@array(${m.record!.pointer ? `${element}` : element}, ${m.length}) m${k}!: unknown[];`;
+      return `  ${attributes}@${m.record!.pointer ? element : `field(${element})`} m${k}!: unknown;`;
+    }
     if (m.length !== null) return `  ${attributes}@array(${m.type.harness}, ${m.length}) m${k}!: number[];`;
     return `  ${attributes}@${m.type.harness} m${k}!: number;`;
   });
@@ -125,7 +146,7 @@ function harnessSource(r: Record_, name: string): string {
 
 /** Declares the classes of `source` with the real decorators; returns them in order. */
 function declareClasses(source: string): StructInfo[] {
-  const names = ['struct', 'union', 'aligned', 'packed', 'bits', 'array', ...SCALARS.map((s) => s.harness)];
+  const names = ['struct', 'union', 'aligned', 'packed', 'bits', 'array', 'field', 'ptr', ...SCALARS.map((s) => s.harness)];
   const code = transformSync(`import { ${names.join(', ')} } from 'lmm-studio';\n${source}`, {
     loader: 'ts',
     format: 'cjs',
@@ -139,7 +160,7 @@ function declareClasses(source: string): StructInfo[] {
 }
 
 /** What gcc prints for each record: size and align, then each named member's place. */
-function compilerLines(cc: string, records: Record_[], names: string[]): string[] {
+function compilerLines(cc: string, records: Record_[], names: string[], earlierOf: (i: number) => Earlier): string[] {
   const lines: string[] = [];
   records.forEach((r, i) => {
     const name = names[i]!;
@@ -158,7 +179,7 @@ function compilerLines(cc: string, records: Record_[], names: string[]): string[
     '#include <stdio.h>',
     '#include <stddef.h>',
     '#include <string.h>',
-    ...records.map((r, i) => cSource(r, names[i]!)),
+    ...records.map((r, i) => cSource(r, names[i]!, earlierOf(i))),
     'static void bitsOf(const unsigned char *p, size_t n, const char *name) {',
     '  int first = -1, count = 0;',
     '  for (size_t i = 0; i < n * 8; i++) if (p[i / 8] >> (i % 8) & 1) { if (first < 0) first = (int)i; count++; }',
@@ -205,17 +226,27 @@ describe('harness layouts of random structs and unions equal the C compiler’s 
       const cc = compilerOrSkip(this);
       const records = fc.sample(record, { seed, numRuns: count });
       const names = records.map((_, i) => `r${seed}_${i}`);
-      const classes = declareClasses(records.map((r, i) => harnessSource(r, names[i]!)).join('\n'));
+      const earlierOf =
+        (i: number): Earlier =>
+        (m) => {
+          if (m.record === undefined || i === 0) return undefined;
+          const j = Math.floor(m.record.which * i);
+          return { kind: records[j]!.kind, name: names[j]! };
+        };
+      const harness = records.map((r, i) => harnessSource(r, names[i]!, earlierOf(i))).join('\n');
+      if (process.env.LMM_LAYOUT_SHOW) console.log(harness);
+      const classes = declareClasses(harness);
       assert.equal(classes.length, records.length);
-      const expected = compilerLines(cc, records, names);
+      const expected = compilerLines(cc, records, names, earlierOf);
       const actual = harnessLines(records, classes, names);
       const first = actual.findIndex((line, k) => line !== expected[k]);
       if (first >= 0) {
         const name = actual[first]!.split(/[ .]/)[0]!;
-        const r = records[names.indexOf(name)]!;
+        const i = names.indexOf(name);
+        const r = records[i]!;
         assert.fail(
           `seed ${seed}: the harness says '${actual[first]}', gcc '${expected[first]}'\n` +
-            `C:       ${cSource(r, name)}\nharness: ${harnessSource(r, name).replace(/\n\s*/g, ' ')}`,
+            `C:       ${cSource(r, name, earlierOf(i))}\nharness: ${harnessSource(r, name, earlierOf(i)).replace(/\n\s*/g, ' ')}`,
         );
       }
       assert.equal(actual.length, expected.length);
