@@ -495,7 +495,8 @@ export function parseCHeader(
         if (at(':')) {
           pos++;
           const start = pos;
-          while (!at(',') && !at(';') && pos < tokens.length) pos++;
+          // `int flag : 1 __attribute__((packed));`: the width ends where an attribute starts.
+          while (!at(',') && !at(';') && !at('__attribute__') && !at('__attribute') && pos < tokens.length) pos++;
           bits = constant(start, pos, memberLine);
           if (bits < 0) fail(`negative bit-field width ${bits}`);
         }
