@@ -129,6 +129,27 @@ const BUILTIN_TYPEDEFS: Record<string, ScalarName> = {
   uchar: 'u8',
 };
 
+/** gcc's floating types by their keyword names (glibc's math headers use them). */
+const BUILTIN_FLOAT_TYPEDEFS: Record<string, ScalarName> = {
+  _Float32: 'f32',
+  _Float64: 'f64',
+  _Float32x: 'f64',
+  _Float64x: 'f80',
+};
+
+/**
+ * Builtin types with a known layout and no harness equivalent: kept as bytes of their size and
+ * place. `va_list` is gcc's `__builtin_va_list`, one 24-byte `__va_list_tag` on x86-64.
+ */
+const BUILTIN_OPAQUE = new Map<string, { size: number; align: number }>([
+  ['__builtin_va_list', { size: 24, align: 8 }],
+  ['__gnuc_va_list', { size: 24, align: 8 }],
+  ['va_list', { size: 24, align: 8 }],
+  ['_Float128', { size: 16, align: 16 }],
+  ['__float128', { size: 16, align: 16 }],
+  ['_Float16', { size: 2, align: 2 }],
+]);
+
 const QUALIFIERS = new Set([
   'const',
   '__const',
@@ -387,10 +408,20 @@ export function parseCHeader(
         type = typedef;
         continue;
       }
-      const builtin = BUILTIN_TYPEDEFS[t.text];
+      const builtin = Object.hasOwn(BUILTIN_TYPEDEFS, t.text)
+        ? BUILTIN_TYPEDEFS[t.text]
+        : Object.hasOwn(BUILTIN_FLOAT_TYPEDEFS, t.text)
+          ? BUILTIN_FLOAT_TYPEDEFS[t.text]
+          : undefined;
       if (builtin !== undefined) {
         pos++;
         type = { kind: 'scalar', scalar: builtin, c: t.text };
+        continue;
+      }
+      const opaque = BUILTIN_OPAQUE.get(t.text);
+      if (opaque !== undefined) {
+        pos++;
+        type = { kind: 'opaque', c: t.text, ...opaque };
         continue;
       }
       // An unknown type name followed by a declarator (`foo_t x;`, `foo_t *p;`).

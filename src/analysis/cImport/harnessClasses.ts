@@ -68,17 +68,16 @@ export function emitRecord(
     translated.bits = member.bits;
     translated.alignAttr = member.alignAttr;
     translated.packed = member.packed;
-    if (
-      typedefAlign !== undefined &&
-      member.bits === null &&
-      !member.packed &&
-      !record.packed &&
-      typedefAlign !== translated.align
-    ) {
-      // C aligns the member as its typedef says, exactly: `@aligned(N)` raises the field's own
-      // alignment; a lower N is `@packed` (alignment 1) raised to N. (A packed record ignores it, as gcc does.)
-      translated.alignAttr = Math.max(member.alignAttr, typedefAlign);
-      if (typedefAlign < translated.align) translated.packed = true;
+    if (member.bits === null && !member.packed && !record.packed && sa.align !== translated.align) {
+      // C aligns the member as its type says: a field less aligned than that (bytes kept for a
+      // 16-aligned `_Float128`, an aligned(N) typedef that raises it) says the rest with
+      // `@aligned(N)`; a typedef that lowers it is `@packed` (alignment 1) raised to N. A packed
+      // record or member ignores both, as gcc does.
+      if (sa.align > translated.align) translated.alignAttr = Math.max(member.alignAttr, sa.align);
+      else if (typedefAlign !== undefined) {
+        translated.packed = true;
+        translated.alignAttr = Math.max(member.alignAttr, typedefAlign);
+      }
     }
     translated.member = member.name ?? null;
     emitted.push(translated);

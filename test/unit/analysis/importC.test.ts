@@ -155,6 +155,32 @@ describe('lmm import-c', () => {
     assert.equal(struct(result, 'shape_size').size, 8);
   });
 
+  it("keeps gcc's builtin types without a harness equivalent as bytes at gcc's places (va_list, _Float128 …), and reads _Float32/_Float64 as float and double", () => {
+    // The same struct, with <stdarg.h>, printed by gcc 12 on x86-64: 96 16 8 32 40 44 48 64 80.
+    const result = importCHeader(
+      'struct logger { char level; va_list args; _Float64 scale; _Float32 ratio; char tag; _Float128 precise; _Float16 half; __float128 q; };\n',
+      'logger.h',
+    );
+    const logger = struct(result, 'logger');
+    assert.deepEqual([logger.size, logger.align, logger.status], [96, 16, 'flagged']);
+    assert.deepEqual(
+      logger.fields.map((f) => f.offset),
+      [0, 8, 32, 40, 44, 48, 64, 80],
+    );
+    assert.match(
+      result.notes.map((n) => n.message).join('\n'),
+      /logger\.args: va_list has no harness equivalent; kept as 24 bytes/,
+    );
+    assert.match(result.source, /@f64 scale!: number;/);
+    assert.match(result.source, /@f32 ratio!: number;/);
+    const layout = harnessLayouts(result.source).get('logger')!;
+    assert.deepEqual([layout.size, layout.align], [96, 16]);
+    assert.deepEqual(
+      layout.fields.map((f) => f.offset),
+      [0, 8, 32, 40, 44, 48, 64, 80],
+    );
+  });
+
   it('emits a harness whose layout (by the harness decorators themselves) equals the C layout', () => {
     for (const [header, file] of [
       [SEED, 'seed.h'],
