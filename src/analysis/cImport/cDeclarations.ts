@@ -501,6 +501,13 @@ export function parseCHeader(
         pos++;
         continue;
       }
+      // C11 allows `_Static_assert(expr, "why");` among the members: it declares none.
+      if ((at('_Static_assert') || at('static_assert')) && at('(', 1)) {
+        pos++;
+        skipGroup();
+        expect(';');
+        continue;
+      }
       const memberLine = line();
       takeAttributes();
       const base = parseSpecifiers();
