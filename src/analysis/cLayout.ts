@@ -45,6 +45,11 @@ export interface RecordSpec {
   packed: boolean;
   /** `__attribute__((aligned(N)))` on the struct (0 when none). */
   alignAttr: number;
+  /**
+   * `#pragma pack(N)` in effect where the record is defined (0 or absent: none): no member is
+   * aligned to more than N, its own `aligned(N)` included, and bit-fields run on bit by bit.
+   */
+  pack?: number;
 }
 
 export interface PlacedRecord {
@@ -59,17 +64,24 @@ export interface PlacedRecord {
  * cross a boundary of its declared type's size, then at that boundary; a zero-width one moves to
  * the next boundary of its type; unnamed ones give the record no alignment. `packed` members
  * take alignment 1 (bit-fields then run on bit by bit), while an `aligned(N)` on a member still
- * holds inside a packed struct; `aligned(N)` on the record raises its alignment.
+ * holds inside a packed struct; `aligned(N)` on the record raises its alignment. Under `#pragma
+ * pack(N)` (`record.pack`) see below.
  */
 export function placeMembers(record: RecordSpec, members: readonly MemberSpec[]): PlacedRecord {
   let bit = 0;
   let align = 1;
   let size = 0;
   const bitOffsets: number[] = [];
+  // gcc caps every member's alignment at the pragma's N, and places bit-fields as it places
+  // packed ones (no move past a boundary of their type); a zero-width bit-field still moves to its
+  // type's whole boundary, and aligned(N) on the record still raises the record's alignment.
+  // A bit-field's `packed` (its own or the record's) no longer lowers its alignment there.
+  const pack = record.pack ?? 0;
   for (const m of members) {
     const packed = record.packed || m.packed;
-    const natural = packed ? 1 : m.align;
-    const memberAlign = m.alignAttr > 0 ? (packed ? m.alignAttr : Math.max(natural, m.alignAttr)) : natural;
+    const natural = packed && !(pack > 0 && m.bits !== null) ? 1 : m.align;
+    let memberAlign = m.alignAttr > 0 ? (packed ? m.alignAttr : Math.max(natural, m.alignAttr)) : natural;
+    if (pack > 0) memberAlign = Math.min(pack, memberAlign);
     if (record.kind === 'union') {
       bitOffsets.push(0);
       size = Math.max(size, m.bits === null ? m.size : Math.ceil(m.bits / 8));
@@ -90,7 +102,8 @@ export function placeMembers(record: RecordSpec, members: readonly MemberSpec[])
       continue;
     }
     if (m.alignAttr > 0) bit = alignUp(bit, m.alignAttr * 8);
-    if (!packed && Math.floor(bit / unit) !== Math.floor((bit + m.bits - 1) / unit)) bit = alignUp(bit, unit);
+    const runsOn = packed || pack > 0;
+    if (!runsOn && Math.floor(bit / unit) !== Math.floor((bit + m.bits - 1) / unit)) bit = alignUp(bit, unit);
     bitOffsets.push(bit);
     bit += m.bits;
     if (m.named) align = Math.max(align, memberAlign);

@@ -1,3 +1,5 @@
+import { fileErrorWords } from '../harness/fileErrorWords';
+
 /** What a CLI command may do to the outside world, so commands are testable without a process. */
 export interface CliIo {
   stdout(text: string): void;
@@ -25,20 +27,7 @@ export class CliError extends Error {
   }
 }
 
-/** Why the system refused a file, in words: Node's text for these names the call and the code. */
-const FILE_ERROR_WORDS: Record<string, string> = {
-  ENOENT: 'no such file',
-  EISDIR: 'a directory, not a file',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  ENOTDIR: 'a part of the path is not a directory',
-  ELOOP: 'too many symbolic links',
-  ENAMETOOLONG: 'the name is too long',
-};
-
 /** `FILE: cannot read: why`, for a file system error on a file the user named. */
 export function unreadableFile(file: string, error: unknown): CliError {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  const why = (code !== undefined && FILE_ERROR_WORDS[code]) || (error as Error).message;
-  return new CliError(`${file}: cannot read: ${why}`, { cause: error });
+  return new CliError(`${file}: cannot read: ${fileErrorWords(error)}`, { cause: error });
 }

@@ -16,6 +16,7 @@ import {
   suppressionsBeside,
   type HarnessRunOptions,
 } from '../harness/runHarness';
+import { MAX_SUPPRESSIONS_FILE_BYTES, SuppressionFileError } from '../harness/suppressionFile';
 import { readBoundedTextFile } from './boundedTextFile';
 import { CliError, type CliIo } from './cliIo';
 
@@ -104,9 +105,6 @@ function parseRunArgs(args: string[]): RunArgs {
   return { ...parsed, file: files[0]! };
 }
 
-/** A suppressions file is a few entries of text: more than this is not one. */
-export const MAX_SUPPRESSIONS_FILE_BYTES = 16 * 2 ** 20;
-
 export async function runCommand(args: string[], io: CliIo): Promise<number> {
   try {
     return await run(args, io);
@@ -127,7 +125,14 @@ async function run(args: string[], io: CliIo): Promise<number> {
       text: readBoundedTextFile(options.suppressions, 'a suppressions file', MAX_SUPPRESSIONS_FILE_BYTES),
       file: options.suppressions,
     };
-  } else suppressions = await suppressionsBeside(options.file);
+  } else {
+    try {
+      suppressions = await suppressionsBeside(options.file);
+    } catch (error) {
+      if (error instanceof SuppressionFileError) throw new CliError(error.message);
+      throw error;
+    }
+  }
   if (suppressions) {
     try {
       parseSuppressions(suppressions.text, suppressions.file);

@@ -4,10 +4,10 @@
  * batches with the site table; the report is the same JSON `lmm run --json` prints.
  */
 import * as esbuild from 'esbuild';
-import { readFile } from 'node:fs/promises';
 import type * as vscode from 'vscode';
 import { harnessReportOutput } from '../harness/harnessReportOutput';
-import { runHarness, suppressionsBeside, type HarnessRunOptions as RuntimeOptions } from '../harness/runHarness';
+import { runHarness, type HarnessRunOptions as RuntimeOptions } from '../harness/runHarness';
+import { readSuppressionsFile, suppressionsBeside } from '../harness/suppressionFile';
 import { asInterimErrors, asLeakCheck } from '../protocol/runReportSchema';
 import type { HarnessRunHandle, HarnessRunOutcome, HarnessRunner } from './runController';
 import { probeMark } from './features/hostProbe';
@@ -49,7 +49,7 @@ export function createHarnessRunner(_context: vscode.ExtensionContext, log: vsco
           },
         };
         const suppressions = options.suppressions
-          ? { text: await readFile(options.suppressions, 'utf8'), file: options.suppressions }
+          ? { text: await readSuppressionsFile(options.suppressions), file: options.suppressions }
           : await suppressionsBeside(file);
         if (suppressions) runtimeOptions.suppressions = suppressions;
         if (stopped) return { status: 'stopped', message: 'stopped by request' };

@@ -16,6 +16,7 @@ import {
   suppressionText,
   type Suppression,
 } from '../analysis/suppressions';
+import { fileErrorWords } from './fileErrorWords';
 import { isTraceFile } from './harnessFiles';
 
 /** The files a run of `harnessFile` reads suppressions from, in the order it tries them. */
@@ -24,21 +25,70 @@ export function suppressionFileCandidates(harnessFile: string): string[] {
   return [path.replace(/(\.lmm)?\.tsx?$/, '') + '.lmmsupp', resolve(path, '..', '.lmmsupp')];
 }
 
+/** A suppressions file is a few entries of text: more than this is not one. */
+export const MAX_SUPPRESSIONS_FILE_BYTES = 16 * 2 ** 20;
+
+/** A suppressions file that cannot be one (too large, not a regular file, unreadable): its path and why. */
+export class SuppressionFileError extends Error {}
+
+/** Why `size` bytes cannot be a suppressions file's, or undefined when they can. */
+function tooLarge(file: string, size: number): SuppressionFileError | undefined {
+  if (size <= MAX_SUPPRESSIONS_FILE_BYTES) return undefined;
+  return new SuppressionFileError(
+    `${file}: ${size} bytes, more than a suppressions file may have (${MAX_SUPPRESSIONS_FILE_BYTES / 2 ** 20} MiB)`,
+  );
+}
+
 /**
  * Reads the `.lmmsupp` file beside a harness, if there is one. Only a regular file is one: a
  * cloned folder's `.lmmsupp` linked to a device (`/dev/zero`) or a FIFO would otherwise be read
- * without end, by `lmm run` and by the extension host alike.
+ * without end, by `lmm run` and by the extension host alike. One larger than
+ * MAX_SUPPRESSIONS_FILE_BYTES is refused with a SuppressionFileError (the run does not start)
+ * rather than read whole into the host's memory or skipped without a word.
  */
 export async function suppressionsBeside(harnessFile: string): Promise<{ text: string; file: string } | undefined> {
   for (const candidate of suppressionFileCandidates(harnessFile)) {
+    let size: number;
     try {
-      if (!(await stat(candidate)).isFile()) continue;
+      const info = await stat(candidate);
+      if (!info.isFile()) continue;
+      size = info.size;
+    } catch {
+      continue; // not there
+    }
+    const refused = tooLarge(candidate, size);
+    if (refused) throw refused;
+    try {
       return { text: await readFile(candidate, 'utf8'), file: candidate };
     } catch {
-      // not there
+      // gone, or unreadable, between the stat and the read: as if not there
     }
   }
   return undefined;
+}
+
+/**
+ * The text of the suppressions file a setting names, with the same bounds as one beside a
+ * harness: a device, FIFO or folder, a file too large or one that cannot be read is refused with a
+ * SuppressionFileError that names the file and why.
+ */
+export async function readSuppressionsFile(file: string): Promise<string> {
+  let size: number;
+  try {
+    const info = await stat(file);
+    if (!info.isFile()) throw new SuppressionFileError(`${file}: not a regular file (a suppressions file is text)`);
+    size = info.size;
+  } catch (error) {
+    if (error instanceof SuppressionFileError) throw error;
+    throw new SuppressionFileError(`${file}: cannot read: ${fileErrorWords(error)}`, { cause: error });
+  }
+  const refused = tooLarge(file, size);
+  if (refused) throw refused;
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw new SuppressionFileError(`${file}: cannot read: ${fileErrorWords(error)}`, { cause: error });
+  }
 }
 
 /** A leak (loss record) or a memory error, as a run reports it. */

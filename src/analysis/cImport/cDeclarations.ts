@@ -7,6 +7,7 @@
  */
 import type { ScalarName } from '../cScalars';
 import { CSyntaxError, evaluateConstant, MAX_NESTING, type Define, type Token } from './cTokens';
+import { PackTimeline, type PackPragma } from './pragmaPack';
 
 export type { ScalarName };
 
@@ -55,6 +56,15 @@ export interface CRecord {
   packed: boolean;
   /** `__attribute__((aligned(N)))` on the struct or union (0 when none). */
   alignAttr: number;
+  /**
+   * `aligned(N)` on the typedef that names this record (its first typedef name, `typedef struct
+   * {…} T __attribute__((aligned(16)))`): C gives that name alignment N at the record's own size.
+   */
+  typedefAlign?: number;
+  /** `#pragma pack(N)` in effect where its body opens (0: none). */
+  pack: number;
+  /** A `#pragma pack` form in effect there that the importer does not follow (no class then). */
+  packRefused?: PackPragma;
 }
 
 export interface CProblem {
@@ -69,6 +79,12 @@ export interface CProblem {
 export interface CHeader {
   records: CRecord[];
   typedefs: Map<string, CType>;
+  /**
+   * The types an `aligned(N)` on a typedef gives an alignment of their own, with N: gcc makes such
+   * a type exactly N-aligned (up or down) without changing its size (`typedef int aint
+   * __attribute__((aligned(8)))` is 4 bytes, 8-aligned). Keyed by the typedef's own type object.
+   */
+  typedefAligns: WeakMap<CType, number>;
   constants: Map<string, number>;
   problems: CProblem[];
 }
@@ -113,9 +129,34 @@ const BUILTIN_TYPEDEFS: Record<string, ScalarName> = {
   uchar: 'u8',
 };
 
+/** gcc's floating types by their keyword names (glibc's math headers use them). */
+const BUILTIN_FLOAT_TYPEDEFS: Record<string, ScalarName> = {
+  _Float32: 'f32',
+  _Float64: 'f64',
+  _Float32x: 'f64',
+  _Float64x: 'f80',
+};
+
+/**
+ * Builtin types with a known layout and no harness equivalent: kept as bytes of their size and
+ * place. `va_list` is gcc's `__builtin_va_list`, one 24-byte `__va_list_tag` on x86-64.
+ */
+const BUILTIN_OPAQUE = new Map<string, { size: number; align: number }>([
+  ['__builtin_va_list', { size: 24, align: 8 }],
+  ['__gnuc_va_list', { size: 24, align: 8 }],
+  ['va_list', { size: 24, align: 8 }],
+  ['_Float128', { size: 16, align: 16 }],
+  ['__float128', { size: 16, align: 16 }],
+  ['_Float16', { size: 2, align: 2 }],
+]);
+
 const QUALIFIERS = new Set([
   'const',
+  '__const',
+  '__const__',
   'volatile',
+  '__volatile',
+  '__volatile__',
   'restrict',
   '__restrict',
   '__restrict__',
@@ -146,6 +187,13 @@ const TYPE_WORDS = new Set([
   '_Complex',
   '__int128',
 ]);
+/** gcc's spellings of type words (the kernel's `typedef __signed__ char __s8;`), read as the word. */
+const TYPE_WORD_SPELLINGS = new Map([
+  ['__signed__', 'signed'],
+  ['__signed', 'signed'],
+  ['__complex__', '_Complex'],
+  ['__complex', '_Complex'],
+]);
 
 /** Attributes read before or after a declaration's parts. */
 interface Attributes {
@@ -161,13 +209,16 @@ export function parseCHeader(
   tokens: readonly Token[],
   defines: readonly Define[],
   sizeOf: (type: CType, header: CHeader) => number | null = () => null,
+  pragmas: readonly PackPragma[] = [],
 ): CHeader {
+  const packs = new PackTimeline(pragmas);
   const records: CRecord[] = [];
   const tags = new Map<string, CRecord>();
   const typedefs = new Map<string, CType>();
   const constants = new Map<string, number>();
   const problems: CProblem[] = [];
-  const header: CHeader = { records, typedefs, constants, problems };
+  const typedefAligns = new WeakMap<CType, number>();
+  const header: CHeader = { records, typedefs, typedefAligns, constants, problems };
   let nesting = 0;
   const deeper = () => {
     if (++nesting > MAX_NESTING) fail(`declarations nest deeper than ${MAX_NESTING} levels`);
@@ -315,6 +366,7 @@ export function parseCHeader(
       members: [],
       packed: false,
       alignAttr: 0,
+      pack: 0,
     };
     records.push(record);
     if (tag !== null) tags.set(tag, record);
@@ -333,8 +385,9 @@ export function parseCHeader(
         pos++;
         continue;
       }
-      if (TYPE_WORDS.has(t.text)) {
-        words.push(t.text);
+      const word = TYPE_WORD_SPELLINGS.get(t.text) ?? t.text;
+      if (TYPE_WORDS.has(word)) {
+        words.push(word);
         pos++;
         continue;
       }
@@ -355,10 +408,20 @@ export function parseCHeader(
         type = typedef;
         continue;
       }
-      const builtin = BUILTIN_TYPEDEFS[t.text];
+      const builtin = Object.hasOwn(BUILTIN_TYPEDEFS, t.text)
+        ? BUILTIN_TYPEDEFS[t.text]
+        : Object.hasOwn(BUILTIN_FLOAT_TYPEDEFS, t.text)
+          ? BUILTIN_FLOAT_TYPEDEFS[t.text]
+          : undefined;
       if (builtin !== undefined) {
         pos++;
         type = { kind: 'scalar', scalar: builtin, c: t.text };
+        continue;
+      }
+      const opaque = BUILTIN_OPAQUE.get(t.text);
+      if (opaque !== undefined) {
+        pos++;
+        type = { kind: 'opaque', c: t.text, ...opaque };
         continue;
       }
       // An unknown type name followed by a declarator (`foo_t x;`, `foo_t *p;`).
@@ -427,12 +490,22 @@ export function parseCHeader(
     const record = recordFor(kind, tag, startLine);
     if (record.complete) fail(`${kind} ${tag} is defined twice (first at line ${record.line})`);
     record.line = startLine;
+    const packState = packs.stateAt(pos);
+    if ('pack' in packState) record.pack = packState.pack;
+    else record.packRefused = packState.refused;
     pos++;
     while (!at('}')) {
       if (pos >= tokens.length)
         throw new CSyntaxError(startLine, `${kind} ${tag ?? '(anonymous)'} is not closed with '}'`, fileHere());
       if (at(';')) {
         pos++;
+        continue;
+      }
+      // C11 allows `_Static_assert(expr, "why");` among the members: it declares none.
+      if ((at('_Static_assert') || at('static_assert')) && at('(', 1)) {
+        pos++;
+        skipGroup();
+        expect(';');
         continue;
       }
       const memberLine = line();
@@ -460,7 +533,8 @@ export function parseCHeader(
         if (at(':')) {
           pos++;
           const start = pos;
-          while (!at(',') && !at(';') && pos < tokens.length) pos++;
+          // `int flag : 1 __attribute__((packed));`: the width ends where an attribute starts.
+          while (!at(',') && !at(';') && !at('__attribute__') && !at('__attribute') && pos < tokens.length) pos++;
           bits = constant(start, pos, memberLine);
           if (bits < 0) fail(`negative bit-field width ${bits}`);
         }
@@ -652,14 +726,25 @@ export function parseCHeader(
     nesting = 0;
     attributes = { packed: false, alignAttr: 0 };
     try {
+      // glibc writes `__extension__ typedef long long int greg_t;` (its __STD_TYPE macro too).
+      while (at('__extension__')) pos++;
       if (at('typedef')) {
         pos++;
         const base = parseSpecifiers();
         if (base === null) fail('typedef without a type');
+        // `typedef int __attribute__((aligned(8))) aint;`: an attribute among the specifiers.
+        const leading = takeAttributes();
         for (;;) {
           const declarator = parseDeclarator();
           if (declarator.name === null) fail('typedef without a name');
-          const type = declarator.apply(base!);
+          let type = declarator.apply(base!);
+          const align = Math.max(leading.alignAttr, declarator.attributes.alignAttr);
+          if (align > 0) {
+            // A type of its own (the other names of the same declaration keep the plain one).
+            type = { ...type };
+            typedefAligns.set(type, align);
+            if (type.kind === 'record' && records[type.id]!.typedefNames.length === 0) records[type.id]!.typedefAlign = align;
+          }
           typedefs.set(declarator.name!, type);
           if (type.kind === 'record') records[type.id]!.typedefNames.push(declarator.name!);
           if (at(',')) {

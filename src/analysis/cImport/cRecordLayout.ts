@@ -28,9 +28,29 @@ export class CRecordLayouts {
   constructor(
     private readonly records: readonly CRecord[],
     private readonly note: Note,
+    /** Types an `aligned(N)` typedef gives alignment N (CHeader.typedefAligns). */
+    private readonly typedefAligns: WeakMap<CType, number> = new WeakMap(),
   ) {}
 
-  sizeAlign(type: CType, line: number, owner: string): SizeAlign | null {
+  /** The alignment an `aligned(N)` typedef gives `type` or its array elements, or undefined. */
+  typedefAlign(type: CType): number | undefined {
+    for (let t = type; ; t = t.of) {
+      const align = this.typedefAligns.get(t);
+      if (align !== undefined || t.kind !== 'array') return align;
+    }
+  }
+
+  /**
+   * C's size and alignment of `type`. `withTypedefAlign` false: as if no typedef of it (or of its
+   * array elements) had an `aligned(N)`: what a harness field of that type gets by itself.
+   */
+  sizeAlign(type: CType, line: number, owner: string, withTypedefAlign = true): SizeAlign | null {
+    const own = this.plainSizeAlign(type, line, owner, withTypedefAlign);
+    const align = withTypedefAlign ? this.typedefAligns.get(type) : undefined;
+    return own === null || align === undefined ? own : { size: own.size, align };
+  }
+
+  private plainSizeAlign(type: CType, line: number, owner: string, withTypedefAlign: boolean): SizeAlign | null {
     switch (type.kind) {
       case 'scalar':
       case 'char':
@@ -44,7 +64,7 @@ export class CRecordLayouts {
       case 'opaque':
         return { size: type.size, align: type.align };
       case 'array': {
-        const element = this.sizeAlign(type.of, line, owner);
+        const element = this.sizeAlign(type.of, line, owner, withTypedefAlign);
         if (element === null) return null;
         return { size: element.size * Math.max(0, type.length), align: element.align };
       }
@@ -135,7 +155,12 @@ export class CRecordLayouts {
 }
 
 export function recordSpec(record: CRecord): RecordSpec {
-  return { kind: record.kind, packed: record.packed, alignAttr: record.alignAttr };
+  return {
+    kind: record.kind,
+    packed: record.packed,
+    alignAttr: record.alignAttr,
+    ...(record.pack > 0 ? { pack: record.pack } : {}),
+  };
 }
 
 /** How C names a record: its typedef name, `struct tag`, or where an anonymous one is. */

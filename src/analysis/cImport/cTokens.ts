@@ -2,6 +2,7 @@
  * Tokens of a C header, with line numbers: comments dropped, preprocessor lines kept aside
  * (`#define NAME <integer expression>` becomes a constant for array sizes; the rest is skipped).
  */
+import type { PackPragma } from './pragmaPack';
 
 export interface Token {
   /** 'id' identifiers and keywords, 'num' integer or float literals, 'punct' one punctuator, 'str' string or char literal. */
@@ -41,11 +42,11 @@ const PUNCT2 = ['->', '<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '++', '--'
 export function tokenize(text: string): {
   tokens: Token[];
   defines: Define[];
-  pragmas: { line: number; text: string; file?: string }[];
+  pragmas: PackPragma[];
 } {
   const tokens: Token[] = [];
   const defines: Define[] = [];
-  const pragmas: { line: number; text: string; file?: string }[] = [];
+  const pragmas: PackPragma[] = [];
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let line = 1;
   let atLineStart = true;
@@ -113,7 +114,9 @@ export function tokenize(text: string): {
       }
       const define = /^\s*define\s+([A-Za-z_]\w*)(?!\()\s*(.*)$/.exec(body.replace(/\/\*.*?\*\/|\/\/.*$/g, ' '));
       const pragma = /^\s*pragma\s+(pack\b.*)$/.exec(body);
-      if (pragma !== null && !system) pragmas.push({ line: startLine, text: pragma[1]!.trim(), ...(file ? { file } : {}) });
+      // A system header's pragmas count too: the pack they leave in effect places what follows.
+      if (pragma !== null)
+        pragmas.push({ line: startLine, text: pragma[1]!.trim(), at: tokens.length, ...(file ? { file } : {}) });
       if (define !== null) {
         defines.push({
           name: define[1]!,

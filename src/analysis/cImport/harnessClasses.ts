@@ -47,15 +47,18 @@ export function emitRecord(
           : member.name;
     if (member.name === 'constructor') note(member.line, `${label}.constructor cannot be a class field: renamed constructor_`);
     const sa = layouts.sizeAlign(member.type, member.line, `${label}.${memberName}`)!;
+    // The field is emitted as its type is by itself; an aligned(N) typedef's N becomes an attribute below.
+    const typedefAlign = layouts.typedefAlign(member.type);
+    const fieldSa = typedefAlign === undefined ? sa : layouts.sizeAlign(member.type, member.line, memberName, false)!;
     const typeText = layouts.typeText(member.type);
     let translated: Emitted | null;
     if (member.bits !== null) {
-      translated = harnessFields.bitField(member.type, member.bits, memberName, offset, sa);
+      translated = harnessFields.bitField(member.type, member.bits, memberName, offset, fieldSa);
       if (member.name !== null)
         fields.push({ name: memberName, type: `${typeText}:${member.bits}`, offset, size: sa.size, align: sa.align });
     } else {
       fields.push({ name: memberName, type: typeText, offset, size: sa.size, align: sa.align });
-      translated = harnessFields.translate(member.type, memberName, label, member.line, offset, sa);
+      translated = harnessFields.translate(member.type, memberName, label, member.line, offset, fieldSa);
     }
     if (translated === null) {
       dropped = `${label}.${memberName} (${typeText}) has no harness equivalent`;
@@ -65,16 +68,39 @@ export function emitRecord(
     translated.bits = member.bits;
     translated.alignAttr = member.alignAttr;
     translated.packed = member.packed;
+    if (member.bits === null && !member.packed && !record.packed && sa.align !== translated.align) {
+      // C aligns the member as its type says: a field less aligned than that (bytes kept for a
+      // 16-aligned `_Float128`, an aligned(N) typedef that raises it) says the rest with
+      // `@aligned(N)`; a typedef that lowers it is `@packed` (alignment 1) raised to N. A packed
+      // record or member ignores both, as gcc does.
+      if (sa.align > translated.align) translated.alignAttr = Math.max(member.alignAttr, sa.align);
+      else if (typedefAlign !== undefined) {
+        translated.packed = true;
+        translated.alignAttr = Math.max(member.alignAttr, typedefAlign);
+      }
+    }
     translated.member = member.name ?? null;
     emitted.push(translated);
   });
 
+  // `typedef struct {…} T __attribute__((aligned(N)))`: T is the record's size at alignment N. A
+  // class's size is a multiple of its alignment, so only a raise that keeps the size can be said.
+  const typedefAlign = layout === null ? undefined : record.typedefAlign;
+  const classAlign = typedefAlign !== undefined && typedefAlign !== layout!.align ? typedefAlign : undefined;
+  const expected = layout === null ? null : { size: layout.size, align: classAlign ?? layout.align };
+  if (dropped === null && classAlign !== undefined) {
+    if (classAlign < layout!.align || record.packed)
+      dropped = `aligned(${classAlign}) on the typedef sets its alignment below what its members need (${layout!.align}): not followed`;
+    else if (layout!.size % classAlign !== 0)
+      dropped = `aligned(${classAlign}) on the typedef makes it ${classAlign}-aligned at ${layout!.size} bytes, and a harness class's size is a multiple of its alignment`;
+  }
+  const classSpec = { ...recordSpec(record), alignAttr: Math.max(record.alignAttr, classAlign ?? 0) };
   // The harness lays the emitted fields out with the same rules: any difference (an unnamed
   // bit-field that a harness field must name, a member kept as bytes) means no class.
   let harnessSize: number | null = null;
   if (dropped === null) {
     const placed = placeMembers(
-      recordSpec(record),
+      classSpec,
       emitted.map((e) => ({
         size: e.size,
         align: e.align,
@@ -88,16 +114,16 @@ export function emitRecord(
     const moved = emitted.findIndex((e, k) => placed.bitOffsets[k] !== e.bit);
     if (moved >= 0)
       dropped = `the harness would place ${emitted[moved]!.name} at bit ${placed.bitOffsets[moved]}, C at bit ${emitted[moved]!.bit}`;
-    else if (placed.size !== layout!.size || placed.align !== layout!.align)
-      dropped = `the harness class would be ${placed.size} bytes (align ${placed.align}), C's is ${layout!.size} (align ${layout!.align})`;
+    else if (placed.size !== expected!.size || placed.align !== expected!.align)
+      dropped = `the harness class would be ${placed.size} bytes (align ${placed.align}), C's is ${expected!.size} (align ${expected!.align})`;
   }
   if (dropped !== null) note(record.line, `${label}: no harness class: ${dropped}`);
   const struct: ImportedStruct = {
     name,
     cName: label,
     line: record.line,
-    size: layout?.size ?? null,
-    align: layout?.align ?? null,
+    size: expected?.size ?? null,
+    align: expected?.align ?? null,
     fields,
     harnessSize: dropped === null ? harnessSize : null,
     status: dropped !== null ? 'dropped' : notesSoFar() > notesBefore ? 'flagged' : 'written',
@@ -116,10 +142,11 @@ export function emitRecord(
   if (dropped !== null) return { struct, text: `// ${label} (${where}): not imported: ${dropped}.` };
   const options: string[] = [];
   if (record.packed) options.push('packed: true');
-  if (record.alignAttr > 0) options.push(`aligned: ${record.alignAttr}`);
+  if (classSpec.alignAttr > 0) options.push(`aligned: ${classSpec.alignAttr}`);
+  if (record.pack > 0) options.push(`pack: ${record.pack}`);
   harnessFields.used.add(record.kind);
   const lines = [
-    `/** ${label} (${where}): ${layout!.size} bytes, align ${layout!.align}. */`,
+    `/** ${label} (${where}): ${expected!.size} bytes, align ${expected!.align}. */`,
     `@${record.kind}${options.length > 0 ? `({ ${options.join(', ')} })` : ''}`,
     `class ${name} {`,
   ];

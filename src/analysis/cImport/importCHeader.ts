@@ -68,7 +68,6 @@ export function importCHeader(text: string, file: string, options: CImportOption
   const notes: CProblem[] = [];
   let header: CHeader;
   let source = text;
-  const packedRanges: { line: number; end: number; text: string; file?: string }[] = [];
   if (options.preprocessed !== true) {
     const result = preprocess(text, file, options);
     source = result.text;
@@ -93,18 +92,15 @@ export function importCHeader(text: string, file: string, options: CImportOption
   let layouts: CRecordLayouts | undefined;
   try {
     const { tokens, defines, pragmas } = tokenize(source);
-    header = parseCHeader(tokens, defines, (type, parsed) => {
-      layouts ??= new CRecordLayouts(parsed.records, note);
-      return layouts.sizeAlign(type, 0, 'sizeof')?.size ?? null;
-    });
-    // Structs between a `#pragma pack(N)` and the `pack()` / `pack(pop)` that ends it get no class.
-    let open: { line: number; text: string; file?: string } | null = null;
-    for (const pragma of pragmas) {
-      const ends = /^pack\s*\(\s*(pop)?\s*\)$/.test(pragma.text);
-      if (open !== null && open.file === pragma.file) packedRanges.push({ ...open, end: pragma.line });
-      open = ends ? null : pragma;
-    }
-    if (open !== null) packedRanges.push({ ...open, end: Infinity });
+    header = parseCHeader(
+      tokens,
+      defines,
+      (type, parsed) => {
+        layouts ??= new CRecordLayouts(parsed.records, note, parsed.typedefAligns);
+        return layouts.sizeAlign(type, 0, 'sizeof')?.size ?? null;
+      },
+      pragmas,
+    );
   } catch (error) {
     if (error instanceof CSyntaxError) {
       const where = error.file !== undefined ? { file: error.file } : {};
@@ -127,7 +123,7 @@ export function importCHeader(text: string, file: string, options: CImportOption
         info: true,
       });
   }
-  layouts ??= new CRecordLayouts(records, note);
+  layouts ??= new CRecordLayouts(records, note, header.typedefAligns);
   const { className, order } = nameClasses(records, note);
 
   // A record without a class cannot be embedded or pointed to by name: emit again until no new
@@ -143,11 +139,11 @@ export function importCHeader(text: string, file: string, options: CImportOption
     for (const key of keysBefore) noteKeys.add(key);
     const harnessFields = new HarnessFields(records, layouts, (id) => (dropped.has(id) ? undefined : className.get(id)), note);
     const emitted = order.map((record) => {
-      const pragma = packedRanges.find((r) => r.file === record.file && r.line < record.line && record.line < r.end);
+      const pragma = record.packRefused;
       const refusal =
         options.refused?.get(recordLabel(record)) ??
         (pragma !== undefined
-          ? `it is under #pragma ${pragma.text} (line ${pragma.line}), which the importer does not follow`
+          ? `it is under #pragma ${pragma.text} (${pragma.file !== undefined ? `${pragma.file}:` : 'line '}${pragma.line}), a form the importer does not follow`
           : null);
       const where = `${record.file ?? file}:${record.line}`;
       recordFile = record.file;

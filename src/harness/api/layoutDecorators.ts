@@ -1,6 +1,6 @@
 /**
  * The decorators that say how C lays a struct out: `@struct` / `@union` (each also with options,
- * `@struct({ packed: true, aligned: 16 })`), `@aligned(N)` and `@packed` on a field, bit-fields
+ * `@struct({ packed: true, aligned: 16 })`, `@struct({ pack: 2 })` for a `#pragma pack(2)`), `@aligned(N)` and `@packed` on a field, bit-fields
  * (`@bits(u32, 3)`) and enums of any width (`@cenum({ RED: 0, BIG: 2 ** 40 })`).
  */
 import { SCALARS } from './cTypes';
@@ -19,6 +19,7 @@ import { declareStruct, type RecordOptions } from './structLayout';
 interface RecordDecoratorOptions {
   packed?: unknown;
   aligned?: unknown;
+  pack?: unknown;
 }
 
 type ClassDecorator = (cls: StructClass, context: ClassDecoratorContext) => void;
@@ -31,6 +32,14 @@ function isClassContext(value: unknown): value is ClassDecoratorContext {
 function checkedAlignment(value: unknown, where: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 2 ** 28 || (value & (value - 1)) !== 0) {
     throw new RangeError(`${where} must be a power of two (1, 2, 4, 8, 16 …), not ${String(value)}`);
+  }
+  return value;
+}
+
+/** `#pragma pack(N)`'s N: gcc takes 1, 2, 4, 8 and 16. */
+function checkedPack(value: unknown, where: string): number {
+  if (value !== 1 && value !== 2 && value !== 4 && value !== 8 && value !== 16) {
+    throw new RangeError(`${where} is #pragma pack(N)'s N: 1, 2, 4, 8 or 16, not ${String(value)}`);
   }
   return value;
 }
@@ -51,8 +60,8 @@ function recordDecorator(kind: 'struct' | 'union'): (first: unknown, context?: u
     }
     const given = first as RecordDecoratorOptions;
     for (const key of Object.keys(given)) {
-      if (key !== 'packed' && key !== 'aligned')
-        throw new TypeError(`@${kind}(options): unknown option '${key}' (packed, aligned)`);
+      if (key !== 'packed' && key !== 'aligned' && key !== 'pack')
+        throw new TypeError(`@${kind}(options): unknown option '${key}' (packed, aligned, pack)`);
     }
     if (given.packed !== undefined && typeof given.packed !== 'boolean') {
       throw new TypeError(`@${kind}({ packed }) takes true or false, not ${String(given.packed)}`);
@@ -61,6 +70,7 @@ function recordDecorator(kind: 'struct' | 'union'): (first: unknown, context?: u
       kind,
       packed: given.packed === true,
       alignAttr: given.aligned === undefined ? 0 : checkedAlignment(given.aligned, `@${kind}({ aligned })`),
+      ...(given.pack === undefined ? {} : { pack: checkedPack(given.pack, `@${kind}({ pack })`) }),
     };
     return (cls, ctx) => {
       if (!isClassContext(ctx)) throw new TypeError(`@${kind}(options) goes on a class`);

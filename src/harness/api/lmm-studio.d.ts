@@ -44,6 +44,11 @@ export interface RecordLayoutOptions {
   packed?: boolean;
   /** `__attribute__((aligned(N)))`: the struct's alignment is at least N (a power of two). */
   aligned?: number;
+  /**
+   * `#pragma pack(N)` in effect where the struct is defined (1, 2, 4, 8 or 16): no field is
+   * aligned to more than N (its `@aligned` included), and bit-fields run on bit by bit.
+   */
+  pack?: 1 | 2 | 4 | 8 | 16;
 }
 
 /** A class decorator (`@struct`, `@union`, and their forms with options). */
@@ -51,7 +56,7 @@ export type RecordDecorator = <C extends StructClass>(value: C, context: ClassDe
 
 /** Lays the class out as a C struct (x86-64 ABI: declaration order, natural alignment, padding). */
 export declare function struct<C extends StructClass>(value: C, context: ClassDecoratorContext<C>): void;
-/** `@struct({ packed: true })`, `@struct({ aligned: 16 })`: a struct with gcc's layout attributes. */
+/** `@struct({ packed: true })`, `@struct({ aligned: 16 })`, `@struct({ pack: 2 })`: a struct with gcc's layout attributes or pragma. */
 export declare function struct(options: RecordLayoutOptions): RecordDecorator;
 
 /** Lays the class out as a C union: every field at offset 0, the size of the largest, rounded up to the alignment. */

@@ -367,7 +367,14 @@ export class HarnessRuntime implements ViewHost {
     if (log.isFreed(id)) {
       // A stale view never frees the block that now lives at its address.
       const reused = log.lastAllocationAt(address) !== id;
-      this.refusedFree(reused ? 0 : address, 'double-free', `double free: ${this.describe(id)} was already freed`, id);
+      // Where it was freed is in the first line too: a Problems entry or a hover shows only that one.
+      const freedAt = siteLabel(this.paths.stack(log.freePathOf(id))[0]!);
+      this.refusedFree(
+        reused ? 0 : address,
+        'double-free',
+        `double free: ${this.describe(id)} was already freed at ${freedAt}`,
+        id,
+      );
       return true;
     }
     const at = viewAddress(value);

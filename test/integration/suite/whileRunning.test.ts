@@ -82,9 +82,13 @@ describe('LMM Studio in VS Code: leak checks and memory errors while a harness r
     assert.equal(run?.status, 'running', `published while the run goes on: ${diagnostic.message}`);
     assert.equal(diagnostic.severity, vscode.DiagnosticSeverity.Error);
     assert.equal(diagnostic.range.start.line, freeLine, 'on the second XFREE');
+    // The first XFREE is the line above the second: its 1-based number is the second's 0-based one.
+    const firstFreeLine = freeLine;
     assert.match(
       diagnostic.message,
-      /^double-free: double free: the block of req_t allocated at server-double-free\.lmm\.ts:\d+:\d+ was already freed \[memory error at step \d+, run in progress\]$/,
+      new RegExp(
+        `^double-free: double free: the block of req_t allocated at server-double-free\\.lmm\\.ts:\\d+:\\d+ was already freed at server-double-free\\.lmm\\.ts:${firstFreeLine}:\\d+ \\[memory error at step \\d+, run in progress\\]$`,
+      ),
     );
     assert.ok(
       diagnostic.relatedInformation?.some((r) => r.message === 'the block was freed here'),

@@ -155,6 +155,32 @@ describe('lmm import-c', () => {
     assert.equal(struct(result, 'shape_size').size, 8);
   });
 
+  it("keeps gcc's builtin types without a harness equivalent as bytes at gcc's places (va_list, _Float128 …), and reads _Float32/_Float64 as float and double", () => {
+    // The same struct, with <stdarg.h>, printed by gcc 12 on x86-64: 96 16 8 32 40 44 48 64 80.
+    const result = importCHeader(
+      'struct logger { char level; va_list args; _Float64 scale; _Float32 ratio; char tag; _Float128 precise; _Float16 half; __float128 q; };\n',
+      'logger.h',
+    );
+    const logger = struct(result, 'logger');
+    assert.deepEqual([logger.size, logger.align, logger.status], [96, 16, 'flagged']);
+    assert.deepEqual(
+      logger.fields.map((f) => f.offset),
+      [0, 8, 32, 40, 44, 48, 64, 80],
+    );
+    assert.match(
+      result.notes.map((n) => n.message).join('\n'),
+      /logger\.args: va_list has no harness equivalent; kept as 24 bytes/,
+    );
+    assert.match(result.source, /@f64 scale!: number;/);
+    assert.match(result.source, /@f32 ratio!: number;/);
+    const layout = harnessLayouts(result.source).get('logger')!;
+    assert.deepEqual([layout.size, layout.align], [96, 16]);
+    assert.deepEqual(
+      layout.fields.map((f) => f.offset),
+      [0, 8, 32, 40, 44, 48, 64, 80],
+    );
+  });
+
   it('emits a harness whose layout (by the harness decorators themselves) equals the C layout', () => {
     for (const [header, file] of [
       [SEED, 'seed.h'],
@@ -274,23 +300,36 @@ describe('lmm import-c', () => {
     assert.match(partial.source, /\/\/ struct a \(bad\.h:1\): not imported: its layout is unknown/);
     assert.equal(struct(partial, 'c').size, 4);
   });
-  it('lays out packed and aligned as gcc does, and writes no class under a #pragma pack it does not follow', () => {
+  it('lays out packed, aligned and #pragma pack as gcc does, and writes no class under a #pragma pack form it does not follow', () => {
     const result = importCHeader(
       '#pragma pack(push, 1)\nstruct p1 { char a; int b; };\n#pragma pack(pop)\n' +
         'struct __attribute__((packed)) p2 { char a; long b; };\nstruct p3 { char a; } __attribute__((aligned(16)));\n' +
-        'struct p4 { char a; int b __attribute__((aligned(8))); _Alignas(16) char c; };\n',
+        'struct p4 { char a; int b __attribute__((aligned(8))); _Alignas(16) char c; };\n' +
+        '#pragma pack(push, 3)\nstruct p5 { char a; int b; };\n#pragma pack(pop)\nstruct p6 { char a; int b; };\n' +
+        '#pragma pack(2 4)\nstruct p7 { char a; int b; };\n',
       'p.h',
     );
     assert.deepEqual(
       result.structs.map((s) => [s.name, s.size, s.align, s.status]),
       [
-        ['p1', 8, 4, 'dropped'],
+        ['p1', 5, 1, 'written'],
         ['p2', 9, 1, 'written'],
         ['p3', 16, 16, 'written'],
         ['p4', 32, 16, 'written'],
+        ['p5', 8, 4, 'dropped'],
+        ['p6', 8, 4, 'written'],
+        ['p7', 8, 4, 'dropped'],
       ],
     );
-    assert.match(result.notes[0]!.message, /p1: no harness class: it is under #pragma pack\(push, 1\) \(line 1\)/);
+    assert.match(result.source, /@struct\(\{ pack: 1 \}\)\nclass p1/);
+    assert.match(
+      result.notes.map((n) => n.message).join('\n'),
+      /p5: no harness class: it is under #pragma pack\(push, 3\) \(line 7\), a form the importer does not follow/,
+    );
+    assert.match(
+      result.notes.map((n) => n.message).join('\n'),
+      /p7: no harness class: it is under #pragma pack\(2 4\) \(line 11\)/,
+    );
     assert.match(result.source, /@struct\(\{ packed: true \}\)\nclass p2/);
     assert.match(result.source, /@struct\(\{ aligned: 16 \}\)\nclass p3/);
     assert.match(result.source, /@aligned\(8\) @i32 b!: number;/);

@@ -10,8 +10,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MAX_HARNESS_CANDIDATE_BYTES } from '../../../src/cli/compareCommand';
-import { MAX_SUPPRESSIONS_FILE_BYTES } from '../../../src/cli/runCommand';
 import { MAX_HARNESS_FILE_BYTES } from '../../../src/harness/compile/compileHarness';
+import { MAX_SUPPRESSIONS_FILE_BYTES } from '../../../src/harness/suppressionFile';
 import { lmm } from '../../support/lmmCli';
 
 describe('lmm: hostile inputs end with exit 2 and a clear line', function () {
@@ -101,6 +101,22 @@ describe('lmm: hostile inputs end with exit 2 and a clear line', function () {
     const tooLarge = await lmm('run', harness, '--suppressions', huge);
     assert.equal(tooLarge.status, 2, tooLarge.stderr);
     assert.match(tooLarge.stderr, /huge\.lmmsupp: 16777217 bytes, more than a suppressions file may have \(16 MiB\)\n$/);
+  });
+
+  it('run: a huge .lmmsupp beside the harness is refused with its size (exit 2, no stack trace), not read whole', async () => {
+    const beside = join(dir, 'beside');
+    mkdirSync(beside);
+    const harness = join(beside, 'plain.lmm.ts');
+    writeFileSync(harness, 'export default function main() {}\n');
+    writeFileSync(join(beside, 'plain.lmmsupp'), '');
+    truncateSync(join(beside, 'plain.lmmsupp'), MAX_SUPPRESSIONS_FILE_BYTES + 1);
+    const result = await lmm('run', harness);
+    assert.equal(result.status, 2, result.stderr);
+    assert.equal(
+      result.stderr,
+      `${join(beside, 'plain.lmmsupp')}: 16777217 bytes, more than a suppressions file may have (16 MiB)\n`,
+    );
+    assert.equal(result.stdout, '');
   });
 
   it('replay and compare: a device or a directory named as the trace or the harness is refused, not read without end', async () => {

@@ -6,6 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { checkLeaks } from '../../../src/analysis/leakCheck';
 import { checkHeap } from '../../../src/engine/invariants';
+import { layoutOf, structInfo } from '../../../src/harness/api/structLayout';
 import { blockBytes, inProcessHarness } from '../../support/inProcessHarness';
 
 describe('harness views of unions, bit-fields, enums, __int128 and long double', () => {
@@ -132,7 +133,48 @@ describe('harness views of unions, bit-fields, enums, __int128 and long double',
     assert.throws(() => cenum!({ A: 2n ** 64n }), /does not fit in 64 bits/);
     assert.throws(() => aligned!(3), /power of two/);
     assert.throws(() => struct!({ aligned: 6 }), /power of two/);
-    assert.throws(() => struct!({ pack: true }), /unknown option 'pack'/);
+    assert.throws(() => struct!({ pakc: 2 }), /unknown option 'pakc' \(packed, aligned, pack\)/);
+    for (const wrong of [true, 0, 3, 32, '2', 2.5, -1, 2n]) {
+      assert.throws(
+        () => struct!({ pack: wrong }),
+        /\{ pack \}\) is #pragma pack\(N\)'s N: 1, 2, 4, 8 or 16, not /,
+        String(wrong),
+      );
+    }
+  });
+
+  it('@struct({ pack: N }) places fields as gcc does under #pragma pack(N), and keeps a field view on its bytes', () => {
+    const { runtime, lmm } = setup();
+    const { struct, aligned, bits, u8, u16, i32, i64 } = lmm;
+    @struct({ pack: 2 })
+    class header_t {
+      @u8 kind!: number;
+      @aligned(8) @i32 length!: number;
+      @i64 stamp!: bigint;
+      @bits(i32, 20) low!: number;
+      @bits(i32, 20) high!: number;
+      @u16 tail!: number;
+    }
+    // gcc (checked with this struct under #pragma pack(push, 2)): length at 2 (its aligned(8)
+    // capped at 2), stamp at 6, low at bits 112..131, high at bits 132..151 (across the int
+    // boundary: bit-fields run on), tail at 20; 22 bytes, align 2.
+    const layout = layoutOf(structInfo(header_t)!);
+    assert.deepEqual(
+      layout.fields.map((f) => f.bitOffset ?? f.offset * 8),
+      [0, 16, 48, 112, 132, 160],
+    );
+    assert.deepEqual([layout.size, layout.align], [22, 2]);
+    lmm.MM_REG_STRUCT(header_t);
+    const h = lmm.XCALLOC(1, header_t);
+    h.high = -1;
+    h.tail = 0xbeef;
+    const { view, offset } = blockBytes(runtime, lmm.addressOf(h));
+    // gcc's bytes for the same writes: ... f0 ff ff 00 (bytes 16..19), then the tail.
+    assert.equal(view.getUint8(offset + 16), 0xf0, 'high starts at bit 132: the top nibble of byte 16');
+    assert.equal(view.getUint16(offset + 17, true), 0xffff);
+    assert.equal(view.getUint8(offset + 19), 0x00);
+    assert.equal(view.getUint16(offset + 20, true), 0xbeef);
+    assert.equal(h.high, -1);
   });
 
   it('follows pointers inside unions and at unaligned offsets of packed structs in the leak check', () => {

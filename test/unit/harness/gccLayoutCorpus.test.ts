@@ -133,6 +133,59 @@ describe('harness layouts equal the C compiler’s (x86-64)', function () {
     @i64 tv_usec!: bigint;
   }
   add('struct timeval_t', 'struct timeval_t { long tv_sec; long tv_usec; };', timeval_t);
+
+  // #pragma pack(N) around a definition is @struct({ pack: N }) (the C source carries the pragma).
+  @struct({ pack: 1 })
+  class bmp_header_t {
+    @u16 type!: number;
+    @u32 size!: number;
+    @u16 reserved1!: number;
+    @u16 reserved2!: number;
+    @u32 offset!: number;
+  }
+  add(
+    'struct bmp_header_t',
+    '#pragma pack(push, 1)\nstruct bmp_header_t { unsigned short type; unsigned int size; unsigned short reserved1, reserved2; unsigned int offset; };\n#pragma pack(pop)',
+    bmp_header_t,
+  );
+  @struct({ pack: 4 })
+  class pack4_t {
+    @u8 c!: number;
+    @f64 d!: number;
+    @aligned(16) @u16 capped!: number;
+    @bits(u8, 7) a!: number;
+    @bits(u8, 7) b!: number;
+    @bits(u16, 9) s!: number;
+    @bits(u64, 0) _zero!: bigint;
+    @u8 after!: number;
+    @i128 big!: bigint;
+  }
+  add(
+    'struct pack4_t',
+    '#pragma pack(push, 4)\nstruct pack4_t { unsigned char c; double d; unsigned short capped __attribute__((aligned(16))); unsigned char a:7, b:7; unsigned short s:9; unsigned long :0; unsigned char after; __int128 big; };\n#pragma pack(pop)',
+    pack4_t,
+  );
+  @struct({ pack: 2, aligned: 8 })
+  class pack2_raised_t {
+    @u8 c!: number;
+    @i64 l!: bigint;
+  }
+  add(
+    'struct pack2_raised_t',
+    '#pragma pack(push, 2)\nstruct __attribute__((aligned(8))) pack2_raised_t { char c; long l; };\n#pragma pack(pop)',
+    pack2_raised_t,
+  );
+  @union({ pack: 2 })
+  class pack2_union_t {
+    @u8 c!: number;
+    @i64 l!: bigint;
+    @bits(i32, 5) b!: number;
+  }
+  add(
+    'union pack2_union_t',
+    '#pragma pack(push, 2)\nunion pack2_union_t { char c; long l; int b:5; };\n#pragma pack(pop)',
+    pack2_union_t,
+  );
   @struct
   class stat_t {
     @u64 st_dev!: bigint;

@@ -83,7 +83,10 @@ describe('memory errors reach the caller while the harness runs (onMemoryErrors)
     assert.equal(error.site.line, 11, 'on the second XFREE');
     assert.equal(error.allocSite?.line, 7);
     assert.equal(error.freeSite?.line, 9);
-    assert.match(error.message, /double free: the block of req_t allocated at server\.lmm\.ts:7:\d+ was already freed/);
+    assert.match(
+      error.message,
+      /^double free: the block of req_t allocated at server\.lmm\.ts:7:\d+ was already freed at server\.lmm\.ts:9:\d+$/,
+    );
     // Steps: MM_REG_STRUCT, then XCALLOC + XFREE per round; round 5's second XFREE is step 11.
     assert.equal(error.step, 11);
     const refused = events.findIndex((e) => e.kind === 'free' && e.step === error.step);
@@ -243,7 +246,7 @@ export default function main() {
     assert.equal(published.length, 1, published.join('\n'));
     assert.match(
       published[0]!,
-      /^running 11 1 double-free: double free: .* was already freed \[memory error at step 12, run in progress\]$/,
+      /^running 11 1 double-free: double free: .* was already freed at \S+:\d+:\d+ \[memory error at step 12, run in progress\]$/,
     );
     await store.end(run, 'stopped', { message: 'stopped by request' });
     const kept = runDiagnostics(runResultsParams(run), { text: () => undefined, uri: (f) => f, structSite: () => undefined }).get(

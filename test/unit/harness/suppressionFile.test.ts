@@ -1,11 +1,19 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Site } from '../../../src/analysis/analysisInput';
 import { matchErrorSuppression, matchLeakSuppression, parseSuppressions } from '../../../src/analysis/suppressions';
 import { runHarnessFile } from '../../../src/harness/runHarness';
-import { addSuppression, suppressionFileCandidates, suppressionsBeside } from '../../../src/harness/suppressionFile';
+import {
+  addSuppression,
+  MAX_SUPPRESSIONS_FILE_BYTES,
+  readSuppressionsFile,
+  SuppressionFileError,
+  suppressionFileCandidates,
+  suppressionsBeside,
+} from '../../../src/harness/suppressionFile';
 
 const site = (file: string, line: number, column = 3): Site => ({ file, line, column });
 
@@ -160,5 +168,67 @@ export default function main() {
       [11, false],
     ]);
     assert.equal(suppressed(second.leaks).length, first.leaks.length);
+  });
+
+  it('a .lmmsupp beside the harness that is a device, a FIFO or a folder is passed over, not read without end', async function () {
+    this.timeout(10_000);
+    const shared = join(dir, '.lmmsupp');
+    writeFileSync(shared, '# the folder’s own\n');
+    const own = join(dir, 'school.lmmsupp');
+    if (existsSync('/dev/zero')) {
+      symlinkSync('/dev/zero', own);
+      assert.deepEqual(await suppressionsBeside(harness), { file: shared, text: '# the folder’s own\n' });
+      rmSync(own);
+    }
+    let fifo = false;
+    try {
+      execFileSync('mkfifo', [own]);
+      fifo = true;
+    } catch {
+      // no mkfifo here: the device and the folder still try it
+    }
+    if (fifo) {
+      // Reading a FIFO nobody writes to would wait for ever: the test's timeout catches that.
+      assert.deepEqual(await suppressionsBeside(harness), { file: shared, text: '# the folder’s own\n' });
+      rmSync(own);
+    }
+    execFileSync('mkdir', [own]);
+    rmSync(shared);
+    assert.equal(await suppressionsBeside(harness), undefined);
+  });
+
+  it('a .lmmsupp beside the harness larger than a suppressions file may be refuses the run with its size, and Suppress writes nothing to it', async () => {
+    const own = join(dir, 'school.lmmsupp');
+    writeFileSync(own, '');
+    truncateSync(own, MAX_SUPPRESSIONS_FILE_BYTES + 1);
+    await assert.rejects(
+      suppressionsBeside(harness),
+      (error: Error) =>
+        error instanceof SuppressionFileError &&
+        error.message === `${own}: ${MAX_SUPPRESSIONS_FILE_BYTES + 1} bytes, more than a suppressions file may have (16 MiB)`,
+    );
+    await assert.rejects(addSuppression(harness, { kind: 'double-free', stack: hire }), SuppressionFileError);
+    assert.equal(readFileSync(own).length, MAX_SUPPRESSIONS_FILE_BYTES + 1);
+    // At the bound it is still read (a file of that size is refused by its parser, at its line, not here).
+    truncateSync(own, MAX_SUPPRESSIONS_FILE_BYTES);
+    assert.equal((await suppressionsBeside(harness))?.text.length, MAX_SUPPRESSIONS_FILE_BYTES);
+  });
+
+  it('the suppressions file a setting names: a device, a folder, a missing or a huge file is refused with its path and why', async () => {
+    if (existsSync('/dev/zero')) {
+      await assert.rejects(readSuppressionsFile('/dev/zero'), {
+        message: '/dev/zero: not a regular file (a suppressions file is text)',
+      });
+    }
+    await assert.rejects(readSuppressionsFile(dir), { message: `${dir}: not a regular file (a suppressions file is text)` });
+    const missing = join(dir, 'none.lmmsupp');
+    await assert.rejects(readSuppressionsFile(missing), { message: `${missing}: cannot read: no such file` });
+    const huge = join(dir, 'huge.lmmsupp');
+    writeFileSync(huge, '');
+    truncateSync(huge, MAX_SUPPRESSIONS_FILE_BYTES + 1);
+    await assert.rejects(readSuppressionsFile(huge), SuppressionFileError);
+    const fine = join(dir, 'fine.lmmsupp');
+    writeFileSync(fine, '# nothing yet\n');
+    assert.equal(await readSuppressionsFile(fine), '# nothing yet\n');
   });
 });

@@ -155,6 +155,35 @@ describe('lmm import-c on excerpts of real headers, against the C compiler', fun
     });
   }
 
+  for (const mode of ['cc', 'no-cc'] as const) {
+    it(`an aligned(N) typedef that no class can be is dropped with why, and a struct holding one keeps gcc's layout (${mode})`, function () {
+      const cc = compilerOrSkip(this);
+      const header = join(FIXTURES, 'typedef-align-unsayable/unwind.h');
+      const dir = mkdtempSync(join(tmpdir(), 'lmm-header-excerpts-'));
+      try {
+        const output = join(dir, 'harness.ts');
+        const result = run([header, '-o', output, ...(mode === 'no-cc' ? ['--no-cc'] : [])]);
+        assert.equal(result.status, 1, result.stderr);
+        assert.match(
+          result.stderr,
+          /unwind\.h:4: unwind_buf: no harness class: aligned\(16\) on the typedef makes it 16-aligned at 104 bytes, and a harness class's size is a multiple of its alignment/,
+        );
+        assert.match(result.stderr, /^ {2}cleanup_frame {2,}128 bytes, align 16 \(flagged\)$/m);
+        const classes = declareClasses(readFileSync(output, 'utf8'));
+        const frame = classes.find((c) => c.name === 'cleanup_frame')!;
+        const layout = layoutOf(frame);
+        const numbers = compilerNumbers(cc, header, [
+          'printf("%zu %zu %zu %zu\\n", sizeof(struct cleanup_frame), _Alignof(struct cleanup_frame), offsetof(struct cleanup_frame, buf), offsetof(struct cleanup_frame, after));',
+        ]);
+        const offsets = layout.fields.map((f) => f.offset);
+        assert.deepEqual(numbers, [`${layout.size} ${layout.align} ${offsets[1]} ${offsets[2]}`]);
+        assert.deepEqual(numbers, ['128 16 16 120']);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+
   it('asks the compiler about the members of anonymous structs and unions, and of untagged member records', function () {
     const cc = compilerOrSkip(this);
     const header = join(FIXTURES, 'anonymous-members.h');

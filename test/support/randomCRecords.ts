@@ -1,0 +1,223 @@
+/**
+ * Random C structs and unions for the layout tests, written twice: as C (members of every scalar
+ * type, earlier records by value and by pointer, arrays, bit-fields named and zero-width,
+ * `aligned` and `packed` on members and on the record, `#pragma pack(N)` around it) and as a
+ * harness class with the decorators; and what gcc says of them (sizeof, _Alignof, offsetof, bit
+ * positions), one line per number, to compare with the harness's own.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { transformSync } from 'esbuild';
+import fc from 'fast-check';
+import { createLmmStudioModule } from '../../src/harness/api/lmmStudioModule';
+import { declaredStructs, layoutOf, type StructInfo } from '../../src/harness/api/structLayout';
+import type { HarnessRuntime } from '../../src/harness/runtime/harnessRuntime';
+
+interface Scalar {
+  c: string;
+  harness: string;
+  bits: number;
+  integer: boolean;
+}
+
+const SCALARS: Scalar[] = [
+  { c: 'char', harness: 'i8', bits: 8, integer: true },
+  { c: 'unsigned char', harness: 'u8', bits: 8, integer: true },
+  { c: 'short', harness: 'i16', bits: 16, integer: true },
+  { c: 'unsigned short', harness: 'u16', bits: 16, integer: true },
+  { c: 'int', harness: 'i32', bits: 32, integer: true },
+  { c: 'unsigned', harness: 'u32', bits: 32, integer: true },
+  { c: 'long', harness: 'i64', bits: 64, integer: true },
+  { c: 'unsigned long', harness: 'u64', bits: 64, integer: true },
+  { c: 'float', harness: 'f32', bits: 32, integer: false },
+  { c: 'double', harness: 'f64', bits: 64, integer: false },
+  { c: '__int128', harness: 'i128', bits: 128, integer: false },
+  { c: 'long double', harness: 'f80', bits: 128, integer: false },
+];
+const BIT_FIELD_TYPES = SCALARS.filter((s) => s.integer);
+
+export interface Member {
+  type: Scalar;
+  /**
+   * Set: the member is a record declared before this one (by value, or a pointer to it): which one,
+   * as a fraction of those before (a record with none before keeps the scalar).
+   */
+  record?: { which: number; pointer: boolean };
+  /** Bit-field width (0: an unnamed zero-width one), or null. */
+  bits: number | null;
+  /** Array length, or null. */
+  length: number | null;
+  aligned: number;
+  packed: boolean;
+}
+
+export interface Record_ {
+  kind: 'struct' | 'union';
+  packed: boolean;
+  aligned: number;
+  pack: number;
+  members: Member[];
+}
+
+const alignment = fc.constantFrom(0, 0, 0, 1, 2, 4, 8, 16, 32);
+const plainMember: fc.Arbitrary<Member> = fc.record({
+  type: fc.constantFrom(...SCALARS),
+  record: fc.option(fc.record({ which: fc.double({ min: 0, max: 0.999, noNaN: true }), pointer: fc.boolean() }), {
+    freq: 3,
+    nil: undefined,
+  }),
+  bits: fc.constant(null),
+  length: fc.option(fc.integer({ min: 1, max: 3 }), { freq: 4 }),
+  aligned: alignment,
+  packed: fc.boolean(),
+});
+const bitField: fc.Arbitrary<Member> = fc
+  .record({
+    type: fc.constantFrom(...BIT_FIELD_TYPES),
+    zero: fc.integer({ min: 0, max: 9 }).map((n) => n < 2),
+    fraction: fc.double({ min: 0, max: 1, noNaN: true }),
+    packed: fc.boolean(),
+  })
+  .map(({ type, zero, fraction, packed }) => ({
+    type,
+    bits: zero ? 0 : Math.max(1, Math.ceil(fraction * type.bits)),
+    length: null,
+    aligned: 0,
+    packed: zero ? false : packed,
+  }));
+export const randomRecord: fc.Arbitrary<Record_> = fc
+  .record({
+    kind: fc.constantFrom('struct' as const, 'struct' as const, 'union' as const),
+    packed: fc.integer({ min: 0, max: 9 }).map((n) => n < 2),
+    aligned: alignment,
+    pack: fc.constantFrom(0, 0, 0, 1, 2, 4, 8, 16),
+    members: fc.array(fc.oneof({ arbitrary: plainMember, weight: 3 }, { arbitrary: bitField, weight: 2 }), {
+      minLength: 1,
+      maxLength: 8,
+    }),
+  })
+  // C needs a named member; a union takes no zero-width bit-field here (gcc's rules for one differ by version).
+  .map((r) => ({ ...r, members: r.kind === 'union' ? r.members.filter((m) => m.bits !== 0) : r.members }))
+  .filter((r) => r.members.some((m) => m.bits !== 0));
+
+/** The records before `index` a member may embed or point to: `{ kind, name }`, or undefined. */
+export type Earlier = (member: Member) => { kind: string; name: string } | undefined;
+
+export function cSource(r: Record_, name: string, earlier: Earlier): string {
+  const members = r.members.map((m, k) => {
+    const attributes = `${m.aligned > 0 ? ` __attribute__((aligned(${m.aligned})))` : ''}${m.packed ? ' __attribute__((packed))' : ''}`;
+    if (m.bits === 0) return `${m.type.c} : 0;`;
+    if (m.bits !== null) return `${m.type.c} m${k} : ${m.bits}${attributes};`;
+    const target = earlier(m);
+    const type = target === undefined ? m.type.c : `${target.kind} ${target.name}${m.record!.pointer ? ' *' : ''}`;
+    return `${type} m${k}${m.length !== null ? `[${m.length}]` : ''}${attributes};`;
+  });
+  const recordAttributes = `${r.packed ? ' __attribute__((packed))' : ''}${r.aligned > 0 ? ` __attribute__((aligned(${r.aligned})))` : ''}`;
+  const body = `${r.kind}${recordAttributes} ${name} { ${members.join(' ')} };`;
+  return r.pack > 0 ? `#pragma pack(push, ${r.pack})\n${body}\n#pragma pack(pop)` : body;
+}
+
+export function harnessSource(r: Record_, name: string, earlier: Earlier): string {
+  const options = [
+    ...(r.packed ? ['packed: true'] : []),
+    ...(r.aligned > 0 ? [`aligned: ${r.aligned}`] : []),
+    ...(r.pack > 0 ? [`pack: ${r.pack}`] : []),
+  ];
+  const fields = r.members.map((m, k) => {
+    const attributes = `${m.aligned > 0 ? `@aligned(${m.aligned}) ` : ''}${m.packed ? '@packed ' : ''}`;
+    if (m.bits !== null) return `  ${attributes}@bits(${m.type.harness}, ${m.bits}) m${k}!: number;`;
+    const target = earlier(m);
+    if (target !== undefined) {
+      const element = m.record!.pointer ? `ptr(() => ${target.name})` : `() => ${target.name}`;
+      if (m.length !== null)
+        return `  ${attributes}@array(${m.record!.pointer ? `${element}` : element}, ${m.length}) m${k}!: unknown[];`;
+      return `  ${attributes}@${m.record!.pointer ? element : `field(${element})`} m${k}!: unknown;`;
+    }
+    if (m.length !== null) return `  ${attributes}@array(${m.type.harness}, ${m.length}) m${k}!: number[];`;
+    return `  ${attributes}@${m.type.harness} m${k}!: number;`;
+  });
+  return `@${r.kind}${options.length > 0 ? `({ ${options.join(', ')} })` : ''}\nclass ${name} {\n${fields.join('\n')}\n}`;
+}
+
+/** Declares the classes of `source` (with its own lmm-studio import, or given one) with the real decorators; returns them in order. */
+export function declareClasses(source: string, importsItself = false): StructInfo[] {
+  const names = ['struct', 'union', 'aligned', 'packed', 'bits', 'array', 'field', 'ptr', ...SCALARS.map((s) => s.harness)];
+  const code = transformSync(importsItself ? source : `import { ${names.join(', ')} } from 'lmm-studio';\n${source}`, {
+    loader: 'ts',
+    format: 'cjs',
+    target: 'es2022',
+  }).code;
+  const api = createLmmStudioModule({ paths: {} } as unknown as HarnessRuntime);
+  const before = declaredStructs.length;
+  const module = { exports: {} };
+  new Function('require', 'module', 'exports', code)(() => api, module, module.exports);
+  return declaredStructs.slice(before);
+}
+
+/** What gcc prints for each record: size and align, then each named member's place. */
+export function compilerLines(cc: string, records: Record_[], names: string[], earlierOf: (i: number) => Earlier): string[] {
+  const lines: string[] = [];
+  records.forEach((r, i) => {
+    const name = names[i]!;
+    const c = `${r.kind} ${name}`;
+    lines.push(`printf("${name} size %zu align %zu\\n", sizeof(${c}), _Alignof(${c}));`);
+    r.members.forEach((m, k) => {
+      if (m.bits === 0) return;
+      if (m.bits !== null)
+        lines.push(
+          `{ ${c} v; memset(&v, 0, sizeof v); v.m${k} = -1; bitsOf((const unsigned char *)&v, sizeof v, "${name}.m${k}"); }`,
+        );
+      else lines.push(`printf("${name}.m${k} at %zu\\n", offsetof(${c}, m${k}) * 8);`);
+    });
+  });
+  const program = [
+    '#include <stdio.h>',
+    '#include <stddef.h>',
+    '#include <string.h>',
+    ...records.map((r, i) => cSource(r, names[i]!, earlierOf(i))),
+    'static void bitsOf(const unsigned char *p, size_t n, const char *name) {',
+    '  int first = -1, count = 0;',
+    '  for (size_t i = 0; i < n * 8; i++) if (p[i / 8] >> (i % 8) & 1) { if (first < 0) first = (int)i; count++; }',
+    '  printf("%s at %d bits %d\\n", name, first, count);',
+    '}',
+    'int main(void) {',
+    ...lines,
+    'return 0; }',
+  ];
+  const dir = mkdtempSync(join(tmpdir(), 'lmm-random-layouts-'));
+  try {
+    writeFileSync(join(dir, 'p.c'), program.join('\n') + '\n');
+    execFileSync(cc, ['-std=gnu11', '-w', '-o', join(dir, 'p'), join(dir, 'p.c')]);
+    return execFileSync(join(dir, 'p'), { encoding: 'utf8' }).trim().split('\n');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The same lines from the harness's layouts. */
+export function harnessLines(records: Record_[], classes: StructInfo[], names: string[]): string[] {
+  const lines: string[] = [];
+  records.forEach((r, i) => {
+    const name = names[i]!;
+    const layout = layoutOf(classes[i]!);
+    lines.push(`${name} size ${layout.size} align ${layout.align}`);
+    r.members.forEach((m, k) => {
+      if (m.bits === 0) return;
+      const field = layout.fields[k]!;
+      if (m.bits !== null) lines.push(`${name}.m${k} at ${field.bitOffset} bits ${m.bits}`);
+      else lines.push(`${name}.m${k} at ${field.offset * 8}`);
+    });
+  });
+  return lines;
+}
+
+/** The records a member of record `i` may embed or point to: one declared before it. */
+export function earlierIn(records: readonly Record_[], names: readonly string[]): (i: number) => Earlier {
+  return (i) => (m) => {
+    if (m.record === undefined || i === 0) return undefined;
+    const j = Math.floor(m.record.which * i);
+    return { kind: records[j]!.kind, name: names[j]! };
+  };
+}
