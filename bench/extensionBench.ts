@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { runHarness, runHarnessFile } from '../src/harness/runHarness';
 import { RunPipeline, splitBatch } from '../src/extension/model/runPipeline';
+import { RUN_PACE } from '../src/extension/model/livePacing';
 import { HeapReplay } from '../src/extension/model/heapReplay';
 import { RunStore } from '../src/extension/model/runState';
 import { traceRun } from '../src/extension/model/traceRun';
@@ -105,11 +106,10 @@ export default function main() {
     const replay = new HeapReplay({ pageSize: 4096, eventsKept: 1_000_000 });
     let lastProgress = performance.now();
     let longestProgressGap = 0;
-    // As RunController wires it: 20 ms slices, a 20 ms rest after each full one.
+    // As RunController wires it while nobody types: 20 ms slices, a 20 ms rest after each full one.
     const pipeline = new RunPipeline({
-      sliceMs: 20,
+      ...RUN_PACE,
       progressMs: 250,
-      restMs: 20,
       onProgress: () => {
         const now = performance.now();
         longestProgressGap = Math.max(longestProgressGap, now - lastProgress);
