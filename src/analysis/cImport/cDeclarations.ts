@@ -626,6 +626,27 @@ export function parseCHeader(
     }
   }
 
+  /**
+   * `(name)` where a declarator starts: C's parentheses around a plain name (`typedef void
+   * (scan_fn)(void *);` is a function type). A type word there starts a parameter list instead.
+   */
+  function parenthesizedName(): boolean {
+    const t = peek(1);
+    if (t?.kind !== 'id') return false;
+    const word = TYPE_WORD_SPELLINGS.get(t.text) ?? t.text;
+    return !(
+      TYPE_WORDS.has(word) ||
+      QUALIFIERS.has(word) ||
+      word === 'struct' ||
+      word === 'union' ||
+      word === 'enum' ||
+      typedefs.has(word) ||
+      Object.hasOwn(BUILTIN_TYPEDEFS, word) ||
+      Object.hasOwn(BUILTIN_FLOAT_TYPEDEFS, word) ||
+      BUILTIN_OPAQUE.has(word)
+    );
+  }
+
   function parseDeclaratorParts(): Declarator {
     const outer = takeAttributes();
     let stars = 0;
@@ -640,7 +661,7 @@ export function parseCHeader(
     let inner: Declarator | null = null;
     let name: string | null = null;
     const declLine = line();
-    if (at('(') && (at('*', 1) || at('(', 1) || at('^', 1))) {
+    if (at('(') && (at('*', 1) || at('(', 1) || at('^', 1) || parenthesizedName())) {
       pos++;
       inner = parseDeclarator();
       expect(')');
