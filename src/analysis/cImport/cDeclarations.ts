@@ -63,8 +63,12 @@ export interface CRecord {
   typedefAlign?: number;
   /** `#pragma pack(N)` in effect where its body opens (0: none). */
   pack: number;
-  /** A `#pragma pack` form in effect there that the importer does not follow (no class then). */
-  packRefused?: PackPragma;
+  /**
+   * Why the record's `#pragma pack` cannot be followed (no class then): a form the importer does
+   * not read in effect where its body opens, or a pragma inside its body (gcc then places the
+   * members before it and after it under different packs).
+   */
+  packRefused?: { pragma: PackPragma; inside: boolean };
 }
 
 export interface CProblem {
@@ -492,7 +496,8 @@ export function parseCHeader(
     record.line = startLine;
     const packState = packs.stateAt(pos);
     if ('pack' in packState) record.pack = packState.pack;
-    else record.packRefused = packState.refused;
+    else record.packRefused = { pragma: packState.refused, inside: false };
+    const bodyAt = pos;
     pos++;
     while (!at('}')) {
       if (pos >= tokens.length)
@@ -556,6 +561,8 @@ export function parseCHeader(
         break;
       }
     }
+    const inside = packs.firstBetween(bodyAt, pos);
+    if (inside !== undefined && record.packRefused === undefined) record.packRefused = { pragma: inside, inside: true };
     pos++;
     skipAttributes();
     const after = takeAttributes();
