@@ -3,6 +3,9 @@
  * then skip with a note saying so, rather than pass without comparing).
  */
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 let found: string | null | undefined;
 
@@ -30,4 +33,33 @@ export function compilerOrSkip(context: Mocha.Context): string {
     context.skip();
   }
   return cc!;
+}
+
+/**
+ * C for `bitsOf(bytes, size, "NAME")`: with one bit-field of a zeroed object set to all ones, it
+ * prints `NAME bits FIRST COUNT`, where the compiler put that bit-field.
+ */
+export const BITS_OF_C = [
+  'static void bitsOf(const unsigned char *p, size_t n, const char *name) {',
+  '  int first = -1, count = 0;',
+  '  for (size_t i = 0; i < n * 8; i++) if (p[i / 8] >> (i % 8) & 1) { if (first < 0) first = (int)i; count++; }',
+  '  printf("%s bits %d %d\\n", name, first, count);',
+  '}',
+];
+
+/**
+ * Compiles `lines` (a C program that includes stdio.h, stddef.h and string.h itself if it needs
+ * them) with `cc -std=gnu11 -w` in a temporary folder, runs it and returns what it printed, a line
+ * each.
+ */
+export function compileAndRun(cc: string, lines: readonly string[]): string[] {
+  const dir = mkdtempSync(join(tmpdir(), 'lmm-c-program-'));
+  try {
+    writeFileSync(join(dir, 'p.c'), lines.join('\n') + '\n');
+    execFileSync(cc, ['-std=gnu11', '-w', '-o', join(dir, 'p'), join(dir, 'p.c')]);
+    const out = execFileSync(join(dir, 'p'), { encoding: 'utf8' }).trim();
+    return out === '' ? [] : out.split('\n');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

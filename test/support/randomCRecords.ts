@@ -5,15 +5,12 @@
  * harness class with the decorators; and what gcc says of them (sizeof, _Alignof, offsetof, bit
  * positions), one line per number, to compare with the harness's own.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { transformSync } from 'esbuild';
 import fc from 'fast-check';
 import { createLmmStudioModule } from '../../src/harness/api/lmmStudioModule';
 import { declaredStructs, layoutOf, type StructInfo } from '../../src/harness/api/structLayout';
 import type { HarnessRuntime } from '../../src/harness/runtime/harnessRuntime';
+import { BITS_OF_C, compileAndRun } from './cCompiler';
 
 interface Scalar {
   c: string;
@@ -172,28 +169,16 @@ export function compilerLines(cc: string, records: Record_[], names: string[], e
       else lines.push(`printf("${name}.m${k} at %zu\\n", offsetof(${c}, m${k}) * 8);`);
     });
   });
-  const program = [
+  return compileAndRun(cc, [
     '#include <stdio.h>',
     '#include <stddef.h>',
     '#include <string.h>',
     ...records.map((r, i) => cSource(r, names[i]!, earlierOf(i))),
-    'static void bitsOf(const unsigned char *p, size_t n, const char *name) {',
-    '  int first = -1, count = 0;',
-    '  for (size_t i = 0; i < n * 8; i++) if (p[i / 8] >> (i % 8) & 1) { if (first < 0) first = (int)i; count++; }',
-    '  printf("%s at %d bits %d\\n", name, first, count);',
-    '}',
+    ...BITS_OF_C,
     'int main(void) {',
     ...lines,
     'return 0; }',
-  ];
-  const dir = mkdtempSync(join(tmpdir(), 'lmm-random-layouts-'));
-  try {
-    writeFileSync(join(dir, 'p.c'), program.join('\n') + '\n');
-    execFileSync(cc, ['-std=gnu11', '-w', '-o', join(dir, 'p'), join(dir, 'p.c')]);
-    return execFileSync(join(dir, 'p'), { encoding: 'utf8' }).trim().split('\n');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  ]);
 }
 
 /** The same lines from the harness's layouts. */
@@ -206,7 +191,7 @@ export function harnessLines(records: Record_[], classes: StructInfo[], names: s
     r.members.forEach((m, k) => {
       if (m.bits === 0) return;
       const field = layout.fields[k]!;
-      if (m.bits !== null) lines.push(`${name}.m${k} at ${field.bitOffset} bits ${m.bits}`);
+      if (m.bits !== null) lines.push(`${name}.m${k} bits ${field.bitOffset} ${m.bits}`);
       else lines.push(`${name}.m${k} at ${field.offset * 8}`);
     });
   });

@@ -63,8 +63,12 @@ export interface CRecord {
   typedefAlign?: number;
   /** `#pragma pack(N)` in effect where its body opens (0: none). */
   pack: number;
-  /** A `#pragma pack` form in effect there that the importer does not follow (no class then). */
-  packRefused?: PackPragma;
+  /**
+   * Why the record's `#pragma pack` cannot be followed (no class then): a form the importer does
+   * not read in effect where its body opens, or a pragma inside its body (gcc then places the
+   * members before it and after it under different packs).
+   */
+  packRefused?: { pragma: PackPragma; inside: boolean };
 }
 
 export interface CProblem {
@@ -492,7 +496,8 @@ export function parseCHeader(
     record.line = startLine;
     const packState = packs.stateAt(pos);
     if ('pack' in packState) record.pack = packState.pack;
-    else record.packRefused = packState.refused;
+    else record.packRefused = { pragma: packState.refused, inside: false };
+    const bodyAt = pos;
     pos++;
     while (!at('}')) {
       if (pos >= tokens.length)
@@ -556,6 +561,8 @@ export function parseCHeader(
         break;
       }
     }
+    const inside = packs.firstBetween(bodyAt, pos);
+    if (inside !== undefined && record.packRefused === undefined) record.packRefused = { pragma: inside, inside: true };
     pos++;
     skipAttributes();
     const after = takeAttributes();
@@ -626,6 +633,27 @@ export function parseCHeader(
     }
   }
 
+  /**
+   * `(name)` where a declarator starts: C's parentheses around a plain name (`typedef void
+   * (scan_fn)(void *);` is a function type). A type word there starts a parameter list instead.
+   */
+  function parenthesizedName(): boolean {
+    const t = peek(1);
+    if (t?.kind !== 'id') return false;
+    const word = TYPE_WORD_SPELLINGS.get(t.text) ?? t.text;
+    return !(
+      TYPE_WORDS.has(word) ||
+      QUALIFIERS.has(word) ||
+      word === 'struct' ||
+      word === 'union' ||
+      word === 'enum' ||
+      typedefs.has(word) ||
+      Object.hasOwn(BUILTIN_TYPEDEFS, word) ||
+      Object.hasOwn(BUILTIN_FLOAT_TYPEDEFS, word) ||
+      BUILTIN_OPAQUE.has(word)
+    );
+  }
+
   function parseDeclaratorParts(): Declarator {
     const outer = takeAttributes();
     let stars = 0;
@@ -640,7 +668,7 @@ export function parseCHeader(
     let inner: Declarator | null = null;
     let name: string | null = null;
     const declLine = line();
-    if (at('(') && (at('*', 1) || at('(', 1) || at('^', 1))) {
+    if (at('(') && (at('*', 1) || at('(', 1) || at('^', 1) || parenthesizedName())) {
       pos++;
       inner = parseDeclarator();
       expect(')');

@@ -9,6 +9,7 @@
 import type { FieldLayout } from '../analysisInput';
 import { parseCHeader, type CHeader, type CProblem } from './cDeclarations';
 import { preprocess, type PreprocessOptions } from './cPreprocessor';
+import type { PackPragma } from './pragmaPack';
 import { CRecordLayouts, recordLabel, type Note } from './cRecordLayout';
 import { CSyntaxError, tokenize } from './cTokens';
 import { emitRecord } from './harnessClasses';
@@ -139,12 +140,14 @@ export function importCHeader(text: string, file: string, options: CImportOption
     for (const key of keysBefore) noteKeys.add(key);
     const harnessFields = new HarnessFields(records, layouts, (id) => (dropped.has(id) ? undefined : className.get(id)), note);
     const emitted = order.map((record) => {
-      const pragma = record.packRefused;
+      const pack = record.packRefused;
       const refusal =
         options.refused?.get(recordLabel(record)) ??
-        (pragma !== undefined
-          ? `it is under #pragma ${pragma.text} (${pragma.file !== undefined ? `${pragma.file}:` : 'line '}${pragma.line}), a form the importer does not follow`
-          : null);
+        (pack === undefined
+          ? null
+          : pack.inside
+            ? `#pragma ${pack.pragma.text} (${pragmaWhere(pack.pragma)}) stands inside its body: gcc places the members before it and after it under different packs, which the importer does not follow`
+            : `it is under #pragma ${pack.pragma.text} (${pragmaWhere(pack.pragma)}), a form the importer does not follow`);
       const where = `${record.file ?? file}:${record.line}`;
       recordFile = record.file;
       return emitRecord(record, className.get(record.id)!, where, refusal, layouts!, harnessFields, note, () => notes.length);
@@ -206,4 +209,9 @@ function harnessFile(
   }
   out.push('}', '');
   return out.join('\n');
+}
+
+/** Where a pragma stands, for a message: `line N` in the header, `FILE:N` in an included file. */
+function pragmaWhere(pragma: PackPragma): string {
+  return pragma.file !== undefined ? `${pragma.file}:${pragma.line}` : `line ${pragma.line}`;
 }

@@ -65,6 +65,11 @@ export class PackTimeline {
 
   constructor(private readonly pragmas: readonly PackPragma[]) {}
 
+  /** The first pragma standing after token `from` and before token `to`, if any. */
+  firstBetween(from: number, to: number): PackPragma | undefined {
+    return this.pragmas.find((p) => p.at > from && p.at <= to);
+  }
+
   /** The state for a body opening at token `at`. */
   stateAt(at: number): PackState {
     if (at < this.askedAt) {

@@ -334,6 +334,26 @@ describe('lmm import-c', () => {
     assert.match(result.source, /@struct\(\{ aligned: 16 \}\)\nclass p3/);
     assert.match(result.source, /@aligned\(8\) @i32 b!: number;/);
   });
+  it('writes no class for a struct with a #pragma pack inside its body (gcc packs its members before and after it differently), and still follows the pragma for the structs after it', () => {
+    // gcc 12, x86-64: struct split is 5 bytes (c at 0, i at 1), align 1; later is 5 bytes too.
+    const result = importCHeader(
+      'struct split {\n  char c;\n#pragma pack(push, 1)\n  int i;\n};\nstruct later { char c; int i; };\n#pragma pack(pop)\nstruct plain { char c; int i; };\n',
+      'split.h',
+    );
+    assert.deepEqual(
+      result.structs.map((s) => [s.name, s.size, s.align, s.status]),
+      [
+        ['split', 8, 4, 'dropped'],
+        ['later', 5, 1, 'written'],
+        ['plain', 8, 4, 'written'],
+      ],
+    );
+    assert.match(
+      result.notes.map((n) => n.message).join('\n'),
+      /struct split: no harness class: #pragma pack\(push, 1\) \(line 3\) stands inside its body: gcc places the members before it and after it under different packs/,
+    );
+  });
+
   it('never writes a class whose layout the harness cannot make exactly, and what embeds or points to it adapts', () => {
     const result = importCHeader(
       'struct odd { char c; int : 3; };\n' + // the harness must name the bit-field, which would align the struct to 4

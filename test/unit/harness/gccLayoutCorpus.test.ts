@@ -4,12 +4,8 @@
  * bit-fields, where their bits are; every number must equal the harness's.
  */
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { layoutOf, structInfo } from '../../../src/harness/api/structLayout';
-import { compilerOrSkip } from '../../support/cCompiler';
+import { BITS_OF_C, compileAndRun, compilerOrSkip } from '../../support/cCompiler';
 import { inProcessHarness } from '../../support/inProcessHarness';
 
 interface CorpusEntry {
@@ -432,14 +428,7 @@ describe('harness layouts equal the C compiler’s (x86-64)', function () {
     const cc = compilerOrSkip(this);
     const lines = ['#include <stdio.h>', '#include <stddef.h>', '#include <string.h>'];
     for (const entry of corpus) lines.push(entry.source);
-    lines.push(
-      'static void bitsOf(const unsigned char *p, size_t n, const char *name) {',
-      '  int first = -1, count = 0;',
-      '  for (size_t i = 0; i < n * 8; i++) if (p[i / 8] >> (i % 8) & 1) { if (first < 0) first = (int)i; count++; }',
-      '  printf("%s bits %d %d\\n", name, first, count);',
-      '}',
-      'int main(void) {',
-    );
+    lines.push(...BITS_OF_C, 'int main(void) {');
     const expected: string[] = [];
     for (const entry of corpus) {
       const info = structInfo(entry.cls)!;
@@ -463,14 +452,6 @@ describe('harness layouts equal the C compiler’s (x86-64)', function () {
       }
     }
     lines.push('  return 0;', '}');
-    const dir = mkdtempSync(join(tmpdir(), 'lmm-layout-'));
-    try {
-      writeFileSync(join(dir, 'corpus.c'), lines.join('\n') + '\n');
-      execFileSync(cc, ['-std=gnu11', '-w', '-o', join(dir, 'corpus'), join(dir, 'corpus.c')]);
-      const actual = execFileSync(join(dir, 'corpus'), { encoding: 'utf8' }).trim().split('\n');
-      assert.deepEqual(expected, actual);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    assert.deepEqual(expected, compileAndRun(cc, lines));
   });
 });

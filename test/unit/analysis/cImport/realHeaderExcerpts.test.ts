@@ -6,7 +6,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { transformSync } from 'esbuild';
@@ -17,7 +17,7 @@ import { importCCommand } from '../../../../src/cli/importCCommand';
 import { createLmmStudioModule } from '../../../../src/harness/api/lmmStudioModule';
 import { declaredStructs, layoutOf, structInfo, type StructInfo } from '../../../../src/harness/api/structLayout';
 import type { HarnessRuntime } from '../../../../src/harness/runtime/harnessRuntime';
-import { compilerOrSkip } from '../../../support/cCompiler';
+import { BITS_OF_C, compileAndRun, compilerOrSkip } from '../../../support/cCompiler';
 
 const FIXTURES = resolve(__dirname, '../../../fixtures/c-headers');
 /** The headers that import whole (included-error/ holds one that must not). */
@@ -101,29 +101,16 @@ function compareLines(
 
 /** What the compiler prints for `lines` with `header` included. */
 function compilerNumbers(cc: string, header: string, lines: string[]): string[] {
-  const program = [
+  return compileAndRun(cc, [
     '#include <stdio.h>',
     '#include <stddef.h>',
     '#include <string.h>',
     `#include ${JSON.stringify(header)}`,
-    'static void bitsOf(const unsigned char *p, size_t n, const char *name) {',
-    '  int first = -1, count = 0;',
-    '  for (size_t i = 0; i < n * 8; i++) if (p[i / 8] >> (i % 8) & 1) { if (first < 0) first = (int)i; count++; }',
-    '  printf("%s bits %d %d\\n", name, first, count);',
-    '}',
+    ...BITS_OF_C,
     'int main(void) {',
     ...lines,
     'return 0; }',
-  ];
-  const dir = mkdtempSync(join(tmpdir(), 'lmm-header-excerpts-'));
-  try {
-    writeFileSync(join(dir, 'p.c'), program.join('\n') + '\n');
-    execFileSync(cc, ['-std=gnu11', '-w', '-o', join(dir, 'p'), join(dir, 'p.c')]);
-    const out = execFileSync(join(dir, 'p'), { encoding: 'utf8' }).trim();
-    return out === '' ? [] : out.split('\n');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  ]);
 }
 
 describe('lmm import-c on excerpts of real headers, against the C compiler', function () {
