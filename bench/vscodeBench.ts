@@ -127,9 +127,12 @@ function armKeyTimer(): void {
     // The whole document is watched: the editor may re-create its line elements. Date.now() is
     // the wall clock the bench reads when it sends the key (VS Code's own key handlers may stop
     // a listener of ours from seeing the key down).
+    // In a trace (LMM_BENCH_TRACE=1) these marks bound each key, to say what a slow one waited for.
+    performance.mark('lmm-key-sent');
     const observer = new MutationObserver(() => {
       if (text() === before) return;
       observer.disconnect();
+      performance.mark('lmm-key-shown');
       resolve(Date.now());
     });
     observer.observe(document.body, { subtree: true, childList: true, characterData: true });
@@ -467,7 +470,55 @@ async function startTrace(page: Page): Promise<(what: string) => Promise<void>> 
       for (const [key, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 18))
         console.log(`      ${ms(us / 1000).padStart(9)}  ${key}`);
     }
+    printSlowKeys(events, owner);
   };
+}
+
+/**
+ * For each key that took over 40 ms (between the page's `lmm-key-sent` and `lmm-key-shown` marks),
+ * the tasks its thread ran meanwhile, longest first, each with its own longest events: what the
+ * key waited for.
+ */
+function printSlowKeys(
+  events: TraceEvent[],
+  owner: (frame: string | undefined, url: string | undefined) => string | undefined,
+): void {
+  const marks = events.filter((e) => e.name === 'lmm-key-sent' || e.name === 'lmm-key-shown').sort((a, b) => a.ts - b.ts);
+  const keys: { from: number; to: number; thread: string }[] = [];
+  for (let k = 0; k + 1 < marks.length; k++) {
+    if (marks[k]!.name === 'lmm-key-sent' && marks[k + 1]!.name === 'lmm-key-shown')
+      keys.push({ from: marks[k]!.ts, to: marks[k + 1]!.ts, thread: `${marks[k]!.pid}:${marks[k]!.tid}` });
+  }
+  const slow = keys.filter((k) => k.to - k.from > 40_000);
+  console.log(`  keys in the trace: ${keys.length}, over 40 ms: ${slow.length}`);
+  for (const key of slow) {
+    const spans = events.filter(
+      (e) =>
+        `${e.pid}:${e.tid}` === key.thread && e.ph === 'X' && e.dur !== undefined && e.ts < key.to && e.ts + e.dur > key.from,
+    );
+    // Top-level tasks: those no other span in the list contains.
+    spans.sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
+    const tops: TraceEvent[] = [];
+    for (const e of spans) {
+      const last = tops[tops.length - 1];
+      if (!last || e.ts >= last.ts + last.dur!) tops.push(e);
+    }
+    const parts = tops
+      .filter((t) => t.dur! > 3000)
+      .sort((a, b) => b.dur! - a.dur!)
+      .slice(0, 4)
+      .map((t) => {
+        const inner = spans
+          .filter((e) => e !== t && e.ts >= t.ts && e.ts + e.dur! <= t.ts + t.dur! && e.dur! > 2000)
+          .sort((a, b) => b.dur! - a.dur!)
+          .slice(0, 4)
+          .map((e) => `${e.name}${owner(e.args?.data?.frame, e.args?.data?.url) === 'map' ? ' (map)' : ''} ${ms(e.dur! / 1000)}`);
+        return `${t.name} ${ms(t.dur! / 1000)} at +${ms((t.ts - key.from) / 1000)} [${inner.join(', ')}]`;
+      });
+    console.log(
+      `    key of ${ms((key.to - key.from) / 1000)}: ${parts.join('; ') || 'no task over 3 ms on its thread (waited elsewhere)'}`,
+    );
+  }
 }
 
 /**
