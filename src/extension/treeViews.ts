@@ -95,8 +95,9 @@ export class LmmTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
     }
     const wait = this.rowsShownAt + LIVE_ROWS_MS - performance.now();
     if (!immediate && wait > 0) {
-      // Changed, but redrawn less than LIVE_ROWS_MS ago: once that much time has passed.
-      if (!this.timer) this.refreshIn(wait);
+      // Changed, but redrawn less than LIVE_ROWS_MS ago: once that much time has passed. The
+      // header still moves at the usual pace meanwhile (a timer as long as the wait would hold it).
+      if (!this.timer) this.refreshIn(Math.min(wait, this.throttleMs));
       return;
     }
     this.shownDigest = digest;
