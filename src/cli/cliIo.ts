@@ -1,4 +1,4 @@
-import { fileErrorWords } from '../harness/fileErrorWords';
+import { fileErrorWords } from '../protocol/fileErrorWords';
 
 /** What a CLI command may do to the outside world, so commands are testable without a process. */
 export interface CliIo {

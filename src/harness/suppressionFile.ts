@@ -16,7 +16,7 @@ import {
   suppressionText,
   type Suppression,
 } from '../analysis/suppressions';
-import { fileErrorWords } from './fileErrorWords';
+import { fileErrorWords } from '../protocol/fileErrorWords';
 import { isTraceFile } from './harnessFiles';
 
 /** The files a run of `harnessFile` reads suppressions from, in the order it tries them. */

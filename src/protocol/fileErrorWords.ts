@@ -15,6 +15,7 @@ const FILE_ERROR_WORDS: Record<string, string> = {
 
 /** The words for `error`'s code, or its own message when the code is not one of those above. */
 export function fileErrorWords(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  return (code !== undefined && FILE_ERROR_WORDS[code]) || String((error as Error | undefined)?.message ?? error);
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  if (typeof code === 'string' && Object.hasOwn(FILE_ERROR_WORDS, code)) return FILE_ERROR_WORDS[code]!;
+  return String((error as Error | null | undefined)?.message ?? error);
 }
