@@ -8,7 +8,7 @@ import { CliError, unreadableFile } from './cliIo';
 
 /**
  * The text of `file`, or a CliError `FILE: what is wrong` (exit 2). `what` names the kind of file
- * expected, for the message (`a suppressions file`, `a trace`).
+ * expected, for the message (`a trace`, `a harness`).
  */
 export function readBoundedTextFile(file: string, what: string, maxBytes: number): string {
   try {

@@ -16,8 +16,7 @@ import {
   suppressionsBeside,
   type HarnessRunOptions,
 } from '../harness/runHarness';
-import { MAX_SUPPRESSIONS_FILE_BYTES, SuppressionFileError } from '../harness/suppressionFile';
-import { readBoundedTextFile } from './boundedTextFile';
+import { readSuppressionsFile, SuppressionFileError } from '../harness/suppressionFile';
 import { CliError, type CliIo } from './cliIo';
 
 export const RUN_USAGE =
@@ -120,18 +119,15 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
 async function run(args: string[], io: CliIo): Promise<number> {
   const options = parseRunArgs(args);
   let suppressions: { text: string; file: string } | undefined;
-  if (options.suppressions !== undefined) {
-    suppressions = {
-      text: readBoundedTextFile(options.suppressions, 'a suppressions file', MAX_SUPPRESSIONS_FILE_BYTES),
-      file: options.suppressions,
-    };
-  } else {
-    try {
-      suppressions = await suppressionsBeside(options.file);
-    } catch (error) {
-      if (error instanceof SuppressionFileError) throw new CliError(error.message);
-      throw error;
-    }
+  try {
+    // The same bounds as in VS Code: a device, a folder, a missing or a huge file is refused with its path.
+    suppressions =
+      options.suppressions !== undefined
+        ? { text: await readSuppressionsFile(options.suppressions), file: options.suppressions }
+        : await suppressionsBeside(options.file);
+  } catch (error) {
+    if (error instanceof SuppressionFileError) throw new CliError(error.message, { cause: error });
+    throw error;
   }
   if (suppressions) {
     try {

@@ -93,7 +93,7 @@ export interface CHeader {
   problems: CProblem[];
 }
 
-/** Integer typedefs of <stdint.h>, <stddef.h>, <sys/types.h> and friends (LP64). */
+/** Integer typedefs of <stdint.h>, <stddef.h>, <sys/types.h> and friends (LP64), and gcc's _FloatN keywords. */
 const BUILTIN_TYPEDEFS: Record<string, ScalarName> = {
   int8_t: 'i8',
   uint8_t: 'u8',
@@ -131,10 +131,7 @@ const BUILTIN_TYPEDEFS: Record<string, ScalarName> = {
   ulong: 'u64',
   ushort: 'u16',
   uchar: 'u8',
-};
-
-/** gcc's floating types by their keyword names (glibc's math headers use them). */
-const BUILTIN_FLOAT_TYPEDEFS: Record<string, ScalarName> = {
+  // gcc's floating types by their keyword names (glibc's math headers use them).
   _Float32: 'f32',
   _Float64: 'f64',
   _Float32x: 'f64',
@@ -153,6 +150,13 @@ const BUILTIN_OPAQUE = new Map<string, { size: number; align: number }>([
   ['__float128', { size: 16, align: 16 }],
   ['_Float16', { size: 2, align: 2 }],
 ]);
+
+/** The type a builtin type name stands for (`uint32_t`, `_Float64`, `va_list`), or undefined. */
+function builtinType(name: string): CType | undefined {
+  if (Object.hasOwn(BUILTIN_TYPEDEFS, name)) return { kind: 'scalar', scalar: BUILTIN_TYPEDEFS[name]!, c: name };
+  const opaque = BUILTIN_OPAQUE.get(name);
+  return opaque === undefined ? undefined : { kind: 'opaque', c: name, ...opaque };
+}
 
 const QUALIFIERS = new Set([
   'const',
@@ -412,20 +416,10 @@ export function parseCHeader(
         type = typedef;
         continue;
       }
-      const builtin = Object.hasOwn(BUILTIN_TYPEDEFS, t.text)
-        ? BUILTIN_TYPEDEFS[t.text]
-        : Object.hasOwn(BUILTIN_FLOAT_TYPEDEFS, t.text)
-          ? BUILTIN_FLOAT_TYPEDEFS[t.text]
-          : undefined;
+      const builtin = builtinType(t.text);
       if (builtin !== undefined) {
         pos++;
-        type = { kind: 'scalar', scalar: builtin, c: t.text };
-        continue;
-      }
-      const opaque = BUILTIN_OPAQUE.get(t.text);
-      if (opaque !== undefined) {
-        pos++;
-        type = { kind: 'opaque', c: t.text, ...opaque };
+        type = builtin;
         continue;
       }
       // An unknown type name followed by a declarator (`foo_t x;`, `foo_t *p;`).
@@ -648,9 +642,7 @@ export function parseCHeader(
       word === 'union' ||
       word === 'enum' ||
       typedefs.has(word) ||
-      Object.hasOwn(BUILTIN_TYPEDEFS, word) ||
-      Object.hasOwn(BUILTIN_FLOAT_TYPEDEFS, word) ||
-      BUILTIN_OPAQUE.has(word)
+      builtinType(word) !== undefined
     );
   }
 
