@@ -9,15 +9,13 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { transformSync } from 'esbuild';
 import { importCHeader, type ImportedStruct } from '../../../../src/analysis/cImport/importCHeader';
 import { probeLayouts } from '../../../../src/cli/cLayoutProbe';
 import { CliError } from '../../../../src/cli/cliIo';
 import { importCCommand } from '../../../../src/cli/importCCommand';
-import { createLmmStudioModule } from '../../../../src/harness/api/lmmStudioModule';
-import { declaredStructs, layoutOf, structInfo, type StructInfo } from '../../../../src/harness/api/structLayout';
-import type { HarnessRuntime } from '../../../../src/harness/runtime/harnessRuntime';
+import { layoutOf, structInfo, type StructInfo } from '../../../../src/harness/api/structLayout';
 import { BITS_OF_C, compileAndRun, compilerOrSkip } from '../../../support/cCompiler';
+import { declareClasses } from '../../../support/randomCRecords';
 
 const FIXTURES = resolve(__dirname, '../../../fixtures/c-headers');
 /** The headers that import whole (included-error/ holds one that must not). */
@@ -36,16 +34,6 @@ function run(args: string[]): { status: number; stdout: string; stderr: string }
     if (error instanceof CliError) return { status: 2, stdout, stderr: stderr + error.message };
     throw error;
   }
-}
-
-/** Declares the generated harness's classes with the real decorators; returns them in order. */
-function declareClasses(source: string): StructInfo[] {
-  const code = transformSync(source, { loader: 'ts', format: 'cjs', target: 'es2022' }).code;
-  const api = createLmmStudioModule({ paths: {} } as unknown as HarnessRuntime);
-  const before = declaredStructs.length;
-  const module = { exports: {} };
-  new Function('require', 'module', 'exports', code)(() => api, module, module.exports);
-  return declaredStructs.slice(before);
 }
 
 /**
@@ -130,7 +118,7 @@ describe('lmm import-c on excerpts of real headers, against the C compiler', fun
           assert.doesNotMatch(result.stderr, /^\s+at /m, `${file}: no stack trace`);
           const source = readFileSync(output, 'utf8');
           const structs = importCHeader(readForMembers(cc, header, mode), file, { preprocessed: mode === 'cc' }).structs;
-          const { c, expected } = compareLines(declareClasses(source), structs, objectMacros(readFileSync(header, 'utf8')));
+          const { c, expected } = compareLines(declareClasses(source, true), structs, objectMacros(readFileSync(header, 'utf8')));
           assert.ok(expected.length > 0, `${file}: something was compared`);
           assert.deepEqual(compilerNumbers(cc, header, c), expected, `${file}: the harness's layouts equal the compiler's`);
           compared += expected.length;
@@ -156,7 +144,7 @@ describe('lmm import-c on excerpts of real headers, against the C compiler', fun
           /unwind\.h:4: unwind_buf: no harness class: aligned\(16\) on the typedef makes it 16-aligned at 104 bytes, and a harness class's size is a multiple of its alignment/,
         );
         assert.match(result.stderr, /^ {2}cleanup_frame {2,}128 bytes, align 16 \(flagged\)$/m);
-        const classes = declareClasses(readFileSync(output, 'utf8'));
+        const classes = declareClasses(readFileSync(output, 'utf8'), true);
         const frame = classes.find((c) => c.name === 'cleanup_frame')!;
         const layout = layoutOf(frame);
         const numbers = compilerNumbers(cc, header, [
@@ -242,7 +230,7 @@ describe('lmm import-c on excerpts of real headers, against the C compiler', fun
       assert.match(result.stderr, /clock\.h:1: defines no struct itself: importing the \d+ that the headers it includes define/);
       assert.match(result.stderr, /^ {2}tm {2,}56 bytes, align 8$/m);
       const structs = importCHeader(readForMembers(cc, header, 'cc'), 'clock.h', { preprocessed: true }).structs;
-      const { c, expected } = compareLines(declareClasses(readFileSync(output, 'utf8')), structs, new Set());
+      const { c, expected } = compareLines(declareClasses(readFileSync(output, 'utf8'), true), structs, new Set());
       assert.ok(expected.length >= 12, 'struct tm and more compared');
       assert.deepEqual(compilerNumbers(cc, header, c), expected);
     } finally {
