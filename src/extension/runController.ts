@@ -222,6 +222,8 @@ export class RunController {
       }
       try {
         replay.apply(batch);
+        // The status bar and the trees' headers say when a live run goes quiet (quietRun.ts).
+        if (batch.count > 0) run.lastOperationAt = Date.now();
       } catch (error) {
         // The views would diverge from the run: stop rather than show a wrong heap.
         broken = error as Error;

@@ -66,9 +66,14 @@ export class LmmTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
     }, delayMs);
   }
 
+  /** Redraws the header alone (it says how long a live run has been quiet, in seconds that tick). */
+  showHeader(): void {
+    if (this.view) this.view.description = runStepLabel(this.run);
+  }
+
   private refresh(immediate: boolean): void {
     // The header names the step the rows show (the trees read the same state as the status bar).
-    if (this.view) this.view.description = runStepLabel(this.run);
+    this.showHeader();
     if (this.run?.id !== this.openRunId) {
       // Rows of another run have other ids: VS Code opens them as their nodes say.
       this.openRunId = this.run?.id;

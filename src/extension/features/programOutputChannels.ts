@@ -8,8 +8,13 @@ import type { RunState } from '../model/runState';
 import { ProgramOutputBuffer } from '../model/programOutputBuffer';
 import type { ProgramOutput } from '../runController';
 
-/** How often printed text is appended while a run goes on, and how much one run may print. */
+/**
+ * How often printed text is appended while a run goes on, how much at most each time (160,000
+ * characters a second: a print loop at full speed prints megabytes a second, and the window
+ * drawing the channel froze for most of a second at a time under that), and how much one run may print.
+ */
 const FLUSH_MS = 100;
+const MAX_CHARS_PER_FLUSH = 16_000;
 const MAX_CHARS_PER_RUN = 4_000_000;
 
 export function createProgramOutputChannels(context: vscode.ExtensionContext): ProgramOutput {
@@ -35,6 +40,7 @@ export function createProgramOutputChannels(context: vscode.ExtensionContext): P
         },
         flushMs: FLUSH_MS,
         maxChars: MAX_CHARS_PER_RUN,
+        maxCharsPerFlush: MAX_CHARS_PER_FLUSH,
       });
       let shown = false;
       return {

@@ -8,10 +8,32 @@ import { CONTEXT_KEYS } from '../contributions';
 import { setContextKey } from './contextKeys';
 import type { ExtensionServices } from './extensionServices';
 import type { RunStatusBar } from './runStatusBar';
+import { quietNote } from '../model/quietRun';
+
+/**
+ * How often a live run is looked at for going quiet: a run that makes no heap operation gets no
+ * progress, so this tick moves its "no heap operation for N s" on, in the status bar and the trees'
+ * headers (each second shows within a quarter of a second of its start).
+ */
+const QUIET_TICK_MS = 250;
 
 export function feedRunViews(services: ExtensionServices, status: RunStatusBar): void {
   const { store, trees, memoryMap, languageClient, log } = services;
+  let quietTicker: NodeJS.Timeout | undefined;
+  const tickQuiet = () => {
+    const run = store.current;
+    if (run?.status !== 'running') {
+      clearInterval(quietTicker);
+      quietTicker = undefined;
+      return;
+    }
+    if (quietNote(run, Date.now()) === '') return;
+    status.show();
+    for (const provider of Object.values(trees)) provider.showHeader();
+  };
+  services.context.subscriptions.push({ dispose: () => clearInterval(quietTicker) });
   store.onDidChange((run, change) => {
+    if (change === 'started') quietTicker ??= setInterval(tickQuiet, QUIET_TICK_MS);
     // A mid-run leak check changes the Leaks view only: it is redrawn at once, the other trees at
     // their live pace (four full redraws at once would hold the window up behind them).
     for (const provider of Object.values(trees)) {

@@ -34,6 +34,8 @@ export interface RunState {
    */
   interimErrors?: InterimErrors;
   startedAt: number;
+  /** When the views last took in one of its heap operations (Date.now()); `startedAt` before the first. */
+  lastOperationAt?: number;
   finishedAt?: number;
 }
 

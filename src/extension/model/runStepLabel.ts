@@ -3,6 +3,7 @@
  * step N is the state after the run's Nth heap operation. While a run goes on it moves with every
  * refresh, so a view whose figures stay the same (a steady loop) still shows that it is live.
  */
+import { quietNote } from './quietRun';
 import { formatCount } from './reportFigures';
 import type { RunState } from './runState';
 
@@ -13,7 +14,8 @@ const STATES: Record<RunState['status'], string> = {
   failed: 'failed',
 };
 
-export function runStepLabel(run: RunState | undefined): string {
+/** `now`: Date.now(), for how long a live run has been quiet (quietRun.ts). */
+export function runStepLabel(run: RunState | undefined, now = Date.now()): string {
   if (run === undefined) return '';
-  return `step ${formatCount(run.replay.steps)} · ${STATES[run.status]}`;
+  return `step ${formatCount(run.replay.steps)} · ${STATES[run.status]}${quietNote(run, now)}`;
 }

@@ -4,6 +4,7 @@ import { formatBytes, formatCount, unsuppressedOccurrences } from './reportFigur
 import type { RunState } from './runState';
 import { RUNNING_ICON } from './runningIcon';
 import { stepNumber } from '../../analysis/stepNumber';
+import { quietNote } from './quietRun';
 
 /**
  * The allocator of every run in the RunStore: the views replay LmmHeap's operation log, so runs
@@ -61,7 +62,8 @@ function endedLeakFigure(run: RunState): { text: string; tooltip: string } {
   };
 }
 
-export function statusText(run: RunState | undefined): StatusText {
+/** `now`: Date.now(), for how long a live run has been quiet (quietRun.ts). */
+export function statusText(run: RunState | undefined, now = Date.now()): StatusText {
   if (run === undefined)
     return { text: '$(circuit-board) LMM', tooltip: 'LMM Studio: no run yet. Run a harness or open a trace.' };
   const heap = run.replay.heap;
@@ -76,11 +78,12 @@ export function statusText(run: RunState | undefined): StatusText {
       const check = run.interimLeakCheck;
       const leaked = check ? lostBlocks(check.leaks) : 0;
       const errors = run.interimErrors ? unsuppressedOccurrences(run.interimErrors) : 0;
+      const quiet = quietNote(run, now);
       return {
         // The step moves on every update, even when a steady loop keeps the totals the same: a
         // status bar that does not change would look like a hung run.
-        text: `$(${RUNNING_ICON}) LMM step ${formatCount(run.replay.steps)} · ${totals}${errors > 0 ? ` · ${memoryErrors(errors)}` : ''}${check ? ` · ${formatCount(leaked)} leaked at step ${formatCount(stepNumber(check.event))}` : ''}`,
-        tooltip: `Running ${run.label} on ${RUN_POLICY}: ${steps} so far, ${totals} of application memory.${errors > 0 ? ` ${memoryErrors(errors)} so far (in the Problems panel).` : ''}${check ? ` The leak check at step ${formatCount(stepNumber(check.event))} (${check.requested ? 'Check Leaks Now' : 'mm_leak_check()'}) found ${formatCount(leaked)} leaked blocks.` : ''} Click to stop.`,
+        text: `$(${RUNNING_ICON}) LMM step ${formatCount(run.replay.steps)} · ${totals}${errors > 0 ? ` · ${memoryErrors(errors)}` : ''}${check ? ` · ${formatCount(leaked)} leaked at step ${formatCount(stepNumber(check.event))}` : ''}${quiet}`,
+        tooltip: `Running ${run.label} on ${RUN_POLICY}: ${steps} so far, ${totals} of application memory.${quiet ? ` It has made${quiet.slice(' ·'.length)} (busy in JavaScript, or waiting).` : ''}${errors > 0 ? ` ${memoryErrors(errors)} so far (in the Problems panel).` : ''}${check ? ` The leak check at step ${formatCount(stepNumber(check.event))} (${check.requested ? 'Check Leaks Now' : 'mm_leak_check()'}) found ${formatCount(leaked)} leaked blocks.` : ''} Click to stop.`,
       };
     }
     case 'finished': {

@@ -41,7 +41,10 @@ describe('program output on its way to the run’s channel', () => {
     buffer.end();
     buffer.append('after the end');
     buffer.end();
-    assert.equal(writes[0], '0123456789');
+    assert.equal(
+      writes[0],
+      '0123456789\n[LMM: the output is cut here, after 10 characters; the end of the run says how much more there was]\n',
+    );
     assert.match(writes[1]!, /cut after 10 characters; 6 more were not shown/);
     assert.equal(writes.length, 2);
   });
@@ -53,5 +56,51 @@ describe('program output on its way to the run’s channel', () => {
     buffer.append(text);
     buffer.end();
     assert.deepEqual(writes, [text]);
+  });
+
+  it('writes at most its rate per interval in a print flood, and says where and how many lines it dropped', async () => {
+    const writes: string[] = [];
+    const buffer = new ProgramOutputBuffer({
+      write: (t) => writes.push(t),
+      flushMs: 20,
+      maxChars: 1_000_000,
+      maxCharsPerFlush: 100,
+    });
+    // 30 lines of 10 characters at once: 10 fit the interval's 100, the other 20 are dropped.
+    for (let i = 0; i < 30; i++) buffer.append(`line ${String(i).padStart(4, '0')}\n`);
+    await sleep(60);
+    assert.equal(writes.length, 1, 'one write for the interval');
+    const kept = Array.from({ length: 10 }, (_, i) => `line ${String(i).padStart(4, '0')}\n`).join('');
+    assert.equal(
+      writes[0],
+      `${kept}[LMM: 20 lines (200 characters) dropped here: the program printed faster than this channel shows; lmm run prints them all]\n`,
+    );
+    // The next interval has its room again; a multi-line piece counts its lines; the note starts a line.
+    buffer.append('a\nb\nc\nd\ne\nf\ng\nh\ni\nj\nk\nl\nm\nn\no\np\nq\nr\ns\nt\nu\nv\nw\nx\ny\nz\n' + 'x'.repeat(60));
+    buffer.append('one\ntwo\nthree\n');
+    buffer.append('unfinished');
+    buffer.end();
+    assert.match(writes[1]!, /^a\nb\n/);
+    assert.match(writes[1]!, /x{60}\n\[LMM: 4 lines \(24 characters\) dropped here/, 'a note on a line of its own');
+    assert.equal(writes.length, 2, 'nothing more to say at the end');
+  });
+
+  it('drops nothing from a program that prints within the rate, however long it runs', async () => {
+    const writes: string[] = [];
+    const buffer = new ProgramOutputBuffer({
+      write: (t) => writes.push(t),
+      flushMs: 10,
+      maxChars: 1_000_000,
+      maxCharsPerFlush: 100,
+    });
+    const pieces: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const piece = `tick ${String(i).padStart(3, '0')}\n`; // 9 characters, one piece per interval
+      pieces.push(piece);
+      buffer.append(piece);
+      await sleep(25);
+    }
+    buffer.end();
+    assert.equal(writes.join(''), pieces.join(''));
   });
 });
