@@ -65,7 +65,7 @@ export class ProgramOutputBuffer {
     this.keptThisFlush = 0;
     if (this.droppedLines > 0) {
       this.pushNote(
-        `[LMM: ${this.droppedLines.toLocaleString('en-US')} line${this.droppedLines === 1 ? '' : 's'} (${this.droppedChars.toLocaleString('en-US')} characters) dropped here: the program printed faster than this channel shows; lmm run prints them all]\n`,
+        `[LMM: ${this.droppedLines.toLocaleString('en-US')} line${this.droppedLines === 1 ? '' : 's'} (${this.droppedChars.toLocaleString('en-US')} characters) dropped here: the program printed faster than this channel shows; lmm run prints them]\n`,
       );
       this.droppedLines = 0;
       this.droppedChars = 0;

@@ -201,7 +201,7 @@ describe('LMM Studio in VS Code: endless loops of every kind', function () {
     assert.match(printed, /\nPage Size = \d+ Bytes\n/);
     assert.match(
       printed,
-      /\n\[LMM: [\d,]+ lines \([\d,]+ characters\) dropped here: the program printed faster than this channel shows; lmm run prints them all\]\n/,
+      /\n\[LMM: [\d,]+ lines \([\d,]+ characters\) dropped here: the program printed faster than this channel shows; lmm run prints them\]\n/,
     );
     assert.deepEqual(await treeTexts(api.treeProviders.leaks, 1), noCheckRan);
   });

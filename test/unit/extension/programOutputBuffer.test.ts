@@ -73,7 +73,7 @@ describe('program output on its way to the run’s channel', () => {
     const kept = Array.from({ length: 10 }, (_, i) => `line ${String(i).padStart(4, '0')}\n`).join('');
     assert.equal(
       writes[0],
-      `${kept}[LMM: 20 lines (200 characters) dropped here: the program printed faster than this channel shows; lmm run prints them all]\n`,
+      `${kept}[LMM: 20 lines (200 characters) dropped here: the program printed faster than this channel shows; lmm run prints them]\n`,
     );
     // The next interval has its room again; a multi-line piece counts its lines; the note starts a line.
     buffer.append('a\nb\nc\nd\ne\nf\ng\nh\ni\nj\nk\nl\nm\nn\no\np\nq\nr\ns\nt\nu\nv\nw\nx\ny\nz\n' + 'x'.repeat(60));
