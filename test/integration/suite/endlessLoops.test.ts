@@ -151,7 +151,9 @@ describe('LMM Studio in VS Code: endless loops of every kind', function () {
   const noCheckRan = ['no leak check ran — leaks unknown'];
 
   it('a loop that only allocates: live, Check Leaks Now answers on the growing live set, Stop', async () => {
+    const t0 = Date.now();
     const run = await start('alloc-only-loop.lmm.ts', 20_000);
+    console.log(`[lmm-test] figures alloc-only-loop: started in ${Date.now() - t0} ms`);
     assertLive('alloc-only-loop', await watch(SAMPLE_MS));
     const asked = Date.now();
     await vscode.commands.executeCommand('lmm.checkLeaksNow');
@@ -164,7 +166,9 @@ describe('LMM Studio in VS Code: endless loops of every kind', function () {
     const took = Date.now() - asked;
     console.log(`[lmm-test] figures alloc-only-loop: Check Leaks Now took ${took} ms on ${api.currentRun()?.steps} operations`);
     assert.ok(took <= 1500, `Check Leaks Now took ${took} ms to show "${heading}"`);
+    const t1 = Date.now();
     assertStopped('alloc-only-loop', await stop(run));
+    console.log(`[lmm-test] figures alloc-only-loop: stopped and settled in ${Date.now() - t1} ms`);
     const leaks = await treeTexts(api.treeProviders.leaks, 1);
     assert.match(leaks[0] ?? '', /^leak check at step [\d,]+ \(the run was stopped before its end\)/, leaks.join('\n'));
   });
@@ -226,6 +230,9 @@ describe('LMM Studio in VS Code: endless loops of every kind', function () {
   it('a loop that links a growing list: live, Stop', async () => {
     const run = await start('growing-list-loop.lmm.ts', 20_000);
     assertLive('growing-list-loop', await watch(SAMPLE_MS));
+    const pages = Number(/ · ([\d,]+) pages · /.exec(api.statusBarText())?.[1]?.replace(/,/g, '') ?? 0);
+    console.log(`[lmm-test] figures growing-list-loop: ${pages} pages at step ${api.currentRun()?.steps}`);
+    assert.ok(pages >= 10_000, `${pages} pages: the loop reached tens of thousands of pages`);
     assertStopped('growing-list-loop', await stop(run));
     assert.deepEqual(await treeTexts(api.treeProviders.leaks, 1), noCheckRan);
   });
