@@ -6,7 +6,7 @@
 import * as esbuild from 'esbuild';
 import type * as vscode from 'vscode';
 import { harnessReportOutput } from '../harness/harnessReportOutput';
-import { runHarness, type HarnessRunOptions as RuntimeOptions } from '../harness/runHarness';
+import { BACKGROUND_NICENESS, runHarness, type HarnessRunOptions as RuntimeOptions } from '../harness/runHarness';
 import { readSuppressionsFile, suppressionsBeside } from '../harness/suppressionFile';
 import { asInterimErrors, asLeakCheck } from '../protocol/runReportSchema';
 import type { HarnessRunHandle, HarnessRunOutcome, HarnessRunner } from './runController';
@@ -25,6 +25,8 @@ export function createHarnessRunner(_context: vscode.ExtensionContext, log: vsco
           pageSize: options.pageSize,
           ...(options.memoryLimitMb !== undefined ? { memoryLimitMb: options.memoryLimitMb } : {}),
           attribution: true,
+          // The person's window first: on contended cores the harness waits, not the editor.
+          niceness: BACKGROUND_NICENESS,
           onBatch: (batch) => {
             if (batch.sites.length > sentSites) {
               sink.sites(sentSites, batch.sites.slice(sentSites));

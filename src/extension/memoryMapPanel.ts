@@ -16,7 +16,7 @@ import { findingToSuppress } from './model/findingSuppression';
 import { isSiteOfRun } from './model/runSites';
 import { MemoryMapFeed, memoryMapTitle, runIdOf } from './model/memoryMapFeed';
 import { WebviewOutbox } from './model/webviewOutbox';
-import { liveOpsIntervalMs, type LivePriority } from './model/livePacing';
+import { liveOpsIntervalMs, TypingNotices, type LivePriority } from './model/livePacing';
 import type { RunState, RunStore } from './model/runState';
 import { lmmSetting } from './settings';
 
@@ -85,16 +85,31 @@ export class MemoryMapPanel implements vscode.Disposable {
       document.uri.scheme !== 'output' && vscode.window.visibleTextEditors.some((editor) => editor.document === document);
     this.subscriptions.push(
       vscode.workspace.onDidChangeTextDocument((event) => {
-        if (event.contentChanges.length > 0 && inEditor(event.document)) this.priority.activity.touched();
+        if (event.contentChanges.length > 0 && inEditor(event.document)) this.personActive();
       }),
       vscode.window.onDidChangeTextEditorSelection((event) => {
-        if (event.kind !== undefined && inEditor(event.textEditor.document)) this.priority.activity.touched();
+        if (event.kind !== undefined && inEditor(event.textEditor.document)) this.personActive();
       }),
     );
   }
 
   get visible(): boolean {
     return this.panel !== undefined;
+  }
+
+  /** When to tell the map the person types (livePacing.ts). */
+  private readonly typingNotices = new TypingNotices();
+
+  /**
+   * An edit or cursor move in an editor: the run's pipeline and posts slow down (livePacing.ts),
+   * and while a run goes on the map is told, so that it holds its live redraws back meanwhile.
+   * Told past the outbox, which may hold operations back for seconds.
+   */
+  private personActive(): void {
+    this.priority.activity.touched();
+    if (!this.panel || !this.ready) return;
+    const notice = this.typingNotices.next(this.store.current?.status === 'running');
+    if (notice) void this.panel.webview.postMessage(notice);
   }
 
   show(preserveFocus = false): void {

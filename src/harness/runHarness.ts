@@ -88,7 +88,16 @@ export interface HarnessRunOptions {
   onMemoryErrors?: (errors: MemoryErrorsSoFar) => void;
   /** How files are named in sites (default: the path as given, for the harness; absolute for others). */
   displayName?: (absolutePath: string) => string;
+  /**
+   * The OS scheduling niceness of the harness's process and worker (1–19; default: this process's).
+   * The extension asks for `BACKGROUND_NICENESS`: when the cores are contended, the window (the
+   * editor, VS Code's own processes) runs first and the harness waits, never the other way round.
+   */
+  niceness?: number;
 }
+
+/** The niceness the extension runs harnesses at: the window's threads go first when cores are contended. */
+export const BACKGROUND_NICENESS = 10;
 
 /**
  * The memory errors of a run that goes on: the first `MAX_POSTED_ERRORS` records (de-duplicated
@@ -369,6 +378,7 @@ async function runInWorker(
     ...heapLimits(memoryLimitMb, options.jsHeapMb),
     memoryLimitBytes: memoryLimitMb * 2 ** 20,
     leakCheckRequested: leakChecks.pending,
+    ...(options.niceness !== undefined ? { niceness: options.niceness } : {}),
   });
   leakChecks.send = () => tell({ type: 'requestLeakCheck' });
   const takeBatch = () => tell({ type: 'batchTaken' });

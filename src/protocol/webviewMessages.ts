@@ -78,6 +78,9 @@ export type RunEndState = 'finished' | 'failed' | 'stopped';
 
 // ------------------------------------------------------------------ host -> webview
 
+/** The longest a `personTyping` message may hold the map's live redraws back. */
+export const MAX_TYPING_HOLD_MS = 10_000;
+
 export type HostToWebviewMessage =
   /** Webview settings: `structColors` maps a struct name to a CSS colour (setting `lmm.structColors`); send after `ready` and on change. */
   | { type: 'settings'; structColors: Record<string, string> }
@@ -133,7 +136,9 @@ export type HostToWebviewMessage =
   /** Show a block (e.g. selected in the Leaks tree): move to `step` (default: keep the current step), scroll to the block at data address `address`, and select it. */
   | { type: 'revealBlock'; runId: string; address: number; step?: number }
   /** Move the timeline to `step` (e.g. from a tree or command); `-1` means before the first step. */
-  | { type: 'goToStep'; runId: string; step: number };
+  | { type: 'goToStep'; runId: string; step: number }
+  /** The person is typing in an editor: a live run's progress redraws wait until `forMs` after this (the editor shares the map's thread). */
+  | { type: 'personTyping'; forMs: number };
 
 // ------------------------------------------------------------------ webview -> host
 
@@ -628,6 +633,11 @@ export function parseHostToWebview(value: unknown): Parsed<HostToWebviewMessage>
       }
       case 'goToStep':
         return ok({ type, runId: str(o, 'runId', p, 200), step: int(o, 'step', p, -1) });
+      case 'personTyping': {
+        const forMs = int(o, 'forMs', p);
+        if (forMs > MAX_TYPING_HOLD_MS) fail(`${p}.forMs`, `at most ${MAX_TYPING_HOLD_MS}`);
+        return ok({ type, forMs });
+      }
       default:
         return { ok: false, error: `unknown message type ${JSON.stringify(type)} from the host` };
     }

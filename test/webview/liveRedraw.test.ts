@@ -91,6 +91,69 @@ describe('Memory Map webview: how often it works while a run goes on (headless C
     assertNoProblems(host);
   });
 
+  /**
+   * Streams `batches` a batch every ~35 ms while the host says the person types (every 250 ms) for
+   * `typingMs`: the renders meanwhile, and the steps sent (a loaded machine sends fewer batches).
+   */
+  async function streamWhileTyping(
+    runId: string,
+    batches: HeapOpBatch[],
+    typingMs: number,
+  ): Promise<{ renders: number; seconds: number; steps: number }> {
+    await host.send({ type: 'runStarted', runId, pageSize: 4096, title: 'ring.lmm.ts', live: true });
+    await host.send({ type: 'sites', runId, firstId: 0, sites: sites(4) });
+    await settle(host);
+    const before = await hookValue<Stats>(host, 'stats');
+    const started = Date.now();
+    let toldAt = -Infinity;
+    let sent = 0;
+    while (Date.now() - started < typingMs) {
+      if (Date.now() - toldAt >= 250) {
+        toldAt = Date.now();
+        await host.send({ type: 'personTyping', forMs: 1000 });
+      }
+      if (sent < batches.length) await host.send({ type: 'heapOps', runId, batch: batches[sent++]! });
+      await pause(35);
+    }
+    const during = await hookValue<Stats>(host, 'stats');
+    const steps = batches.slice(0, sent).reduce((n, b) => n + b.count, 0);
+    return { renders: during.renders - before.renders, seconds: (Date.now() - started) / 1000, steps };
+  }
+
+  it('holds its live redraws while the person types, then draws the newest step within about a second', async () => {
+    const batches = ringRun(60, 50);
+    const { renders, seconds, steps } = await streamWhileTyping('run-typing', batches, 3000);
+    assert.equal(renders, 0, `${renders} renders in ${seconds.toFixed(1)} s of typing`);
+    const stopped = Date.now();
+    await host.page.waitForFunction(
+      (last) => (window as unknown as { lmmMemoryMap: { stats: Stats } }).lmmMemoryMap.stats.shownStep === last,
+      steps - 1,
+      { timeout: 3000 },
+    );
+    const after = Date.now() - stopped;
+    assert.ok(after <= 1600, `the newest step was drawn ${after} ms after the typing stopped`);
+    // A step the user picks is drawn at once even while the host says the person types.
+    await host.send({ type: 'personTyping', forMs: 1000 });
+    const asked = Date.now();
+    await host.page.evaluate(() =>
+      (window as unknown as { lmmMemoryMap: { requestStep(s: number): void } }).lmmMemoryMap.requestStep(30),
+    );
+    await host.page.waitForFunction(
+      () => (window as unknown as { lmmMemoryMap: { stats: Stats } }).lmmMemoryMap.stats.shownStep === 30,
+      undefined,
+      { timeout: 2000 },
+    );
+    assert.ok(Date.now() - asked < 300, `the picked step was drawn ${Date.now() - asked} ms after it was asked`);
+    assertNoProblems(host);
+  });
+
+  it('still redraws a live run every five seconds or so while the person types on and on', async () => {
+    const batches = ringRun(240, 50);
+    const { renders, seconds } = await streamWhileTyping('run-typing-long', batches, 7500);
+    assert.ok(renders >= 1 && renders <= 2, `${renders} renders in ${seconds.toFixed(1)} s of typing`);
+    assertNoProblems(host);
+  });
+
   it("draws a live redraw's charts in a task after the map's, at the step the map shows", async () => {
     const batches = ringRun(12, 50);
     const runId = 'run-charts';

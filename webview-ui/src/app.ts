@@ -94,6 +94,13 @@ const BACKLOG_REDRAW_MS = 80;
  * map's own script. (A step the user picks, a tab, a hover are drawn at once; the run's end too.)
  */
 const LIVE_REDRAW_MS = 1000;
+/**
+ * While the person types in an editor (the host says so, `personTyping`), a live run's progress
+ * is not redrawn at all, up to this long since the last redraw: a redraw is one task of tens of ms
+ * on the thread the editor shares, and a key pressed meanwhile waits for it. The map says which
+ * step it shows, and redraws the newest once the typing stops.
+ */
+const TYPING_REDRAW_MS = 5000;
 /** A journey of time travel longer than this dims the map, which still shows the step before. */
 const CATCH_UP_HINT_MS = 150;
 
@@ -174,6 +181,8 @@ export class MemoryMapApp {
   private lastRenderAt = 0;
   /** A redraw for a live run's progress, waiting for its turn (LIVE_REDRAW_MS). */
   private liveRenderTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Until when (performance.now()) the person types in an editor, as the host last said. */
+  private typingUntil = -Infinity;
   /** The charts' draw after a live run's progress redraw, waiting for its own task. */
   private chartsTimer: ReturnType<typeof setTimeout> | undefined;
   private catchUpTimer: ReturnType<typeof setTimeout> | undefined;
@@ -378,14 +387,24 @@ export class MemoryMapApp {
     return this.liveRenderTimer !== undefined || this.renderQueued || this.chartsTimer !== undefined;
   }
 
-  /** Redraws for a live run's progress, at most once per LIVE_REDRAW_MS; the newest step then is drawn. */
+  /** The person is typing in an editor: live redraws wait until `forMs` from now (TYPING_REDRAW_MS at most since the last). */
+  personTyping(forMs: number): void {
+    this.typingUntil = Math.max(this.typingUntil, performance.now() + forMs);
+  }
+
+  /**
+   * Redraws for a live run's progress, at most once per LIVE_REDRAW_MS and not while the person
+   * types (up to TYPING_REDRAW_MS); the newest step then is drawn.
+   */
   private queueLiveRender(): void {
     if (this.liveRenderTimer !== undefined) return;
-    const wait = this.lastRenderAt + LIVE_REDRAW_MS - performance.now();
+    const due = Math.max(this.lastRenderAt + LIVE_REDRAW_MS, Math.min(this.typingUntil, this.lastRenderAt + TYPING_REDRAW_MS));
+    const wait = due - performance.now();
     if (wait <= 0) return this.queueRender();
+    // When the wait is over the typing may have gone on: asked again then.
     this.liveRenderTimer = setTimeout(() => {
       this.liveRenderTimer = undefined;
-      this.queueRender();
+      this.queueLiveRender();
     }, wait);
   }
 

@@ -41,6 +41,10 @@ export function handleHostMessage(app: MemoryMapApp, message: HostToWebviewMessa
     app.setStructColors(message.structColors);
     return;
   }
+  if (message.type === 'personTyping') {
+    app.personTyping(message.forMs);
+    return;
+  }
   if (message.type === 'runStarted') {
     app.startRun(message.runId, message.pageSize, message.title, message.live, message.memoryCap);
     return;

@@ -6,14 +6,16 @@
  * extension host, code-server's server and the window's network thread, on the same two cores. So
  * while a run goes on the map gets at most two operation posts a second (a few thousand
  * operations each, `LIVE_OPS_PER_UPDATE` in memoryMapFeed.ts), and while the person types or moves
- * the cursor in an editor, one every two seconds: the map stays behind the run (it says which step it shows) and
- * catches up when the typing stops or the run ends, where every operation reaches it. The
+ * the cursor in an editor, one every two seconds, and the map is told the person types so that it does not
+ * redraw meanwhile (TypingNotices; every five seconds at most): the map stays behind the run (it says which step it
+ * shows) and catches up when the typing stops or the run ends, where every operation reaches it. The
  * pipeline works a quarter of the host's time instead of half while the person types (the harness
  * waits for it meanwhile, so both leave the cores to the window), and while a Check Leaks Now is on
  * its way it rests not at all (the harness reaches the check and the host takes it in sooner); once
  * the check's Leaks-view redraw is fired it waits until VS Code has fetched the view's rows.
  * Free of vscode (unit tested).
  */
+import type { HostToWebviewMessage } from '../../protocol/webviewMessages';
 import type { PipelinePace } from './runPipeline';
 
 /** Least time between two operation posts while a run goes on. */
@@ -37,6 +39,30 @@ export class EditorActivity {
   /** True when the last edit or cursor move was less than `TYPING_QUIET_MS` ago. */
   get typing(): boolean {
     return this.now() - this.lastAt < TYPING_QUIET_MS;
+  }
+}
+
+/** Least time between two `personTyping` messages to the map (each holds its live redraws for TYPING_QUIET_MS). */
+export const TYPING_TELL_EVERY_MS = 250;
+
+/**
+ * What tells the Memory Map that the person types, so that it holds its live redraws back (a
+ * redraw is one task of tens of ms on the thread the editor shares). Only while a run goes on, at
+ * most every TYPING_TELL_EVERY_MS, each notice for TYPING_QUIET_MS: the map's hold ends when the
+ * typing does, whatever becomes of the host.
+ */
+export class TypingNotices {
+  private toldAt = -Infinity;
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** The message to post for an edit or cursor move now (undefined: none is due). */
+  next(running: boolean): HostToWebviewMessage | undefined {
+    if (!running) return undefined;
+    const now = this.now();
+    if (now - this.toldAt < TYPING_TELL_EVERY_MS) return undefined;
+    this.toldAt = now;
+    return { type: 'personTyping', forMs: TYPING_QUIET_MS };
   }
 }
 

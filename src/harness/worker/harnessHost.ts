@@ -7,6 +7,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { writeSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import {
   HARD_BOUND_MARK,
   HOST_HARD_MARGIN_BYTES,
@@ -85,8 +86,18 @@ function collectRelayedOutput(chars: number): void {
 process.on('disconnect', () => process.exit(0));
 
 function start(message: Extract<ParentToHostMessage, { type: 'start' }>) {
-  const { worker: entry, input, jsHeapMb, youngGenerationMb, memoryLimitBytes, leakCheckRequested } = message;
+  const { worker: entry, input, jsHeapMb, youngGenerationMb, memoryLimitBytes, leakCheckRequested, niceness } = message;
   if (worker) return;
+  // On Linux a niceness belongs to a thread: this one's, set before the worker's thread is made
+  // from it, is the worker's too. Lowering one's own priority is always allowed; where it is not
+  // (another OS's rules), the run goes on at the usual priority.
+  if (niceness !== undefined) {
+    try {
+      setPriority(niceness);
+    } catch {
+      // The usual priority.
+    }
+  }
   if (leakCheckRequested) Atomics.store(leakCheckRequests, 0, 1);
   const { maxBatchesInFlight, ...rest } = input;
   const workerData: WorkerInput = {

@@ -28,6 +28,8 @@ export type ParentToHostMessage =
       memoryLimitBytes: number;
       /** Whether a leak check was requested before the host started. */
       leakCheckRequested: boolean;
+      /** The niceness to run at (set on the host's thread before it starts the worker, which inherits it). */
+      niceness?: number;
     }
   /** Stop the run at the harness's next loop turn. */
   | { type: 'stop' }

@@ -12,6 +12,8 @@ import {
   LIVE_OPS_INTERVAL_MS,
   TYPING_OPS_INTERVAL_MS,
   TYPING_QUIET_MS,
+  TYPING_TELL_EVERY_MS,
+  TypingNotices,
   liveOpsIntervalMs,
 } from '../../../src/extension/model/livePacing';
 import { WebviewOutbox } from '../../../src/extension/model/webviewOutbox';
@@ -172,5 +174,29 @@ describe('the person before the run: the pipeline’s pace (LivePriority)', () =
     priority.checkAsked();
     now += CHECK_RUSH_MS;
     assert.equal(priority.checkOnItsWay, false);
+  });
+});
+
+describe('telling the Memory Map that the person types (TypingNotices)', () => {
+  it('tells it while a run goes on, at most every TYPING_TELL_EVERY_MS, each notice for TYPING_QUIET_MS', () => {
+    let now = 10_000;
+    const notices = new TypingNotices(() => now);
+    assert.deepEqual(notices.next(true), { type: 'personTyping', forMs: TYPING_QUIET_MS });
+    // Keys pressed in quick succession: one notice covers them.
+    for (let i = 0; i < 5; i++) {
+      now += TYPING_TELL_EVERY_MS / 5 - 1;
+      assert.equal(notices.next(true), undefined);
+    }
+    now += 5;
+    assert.deepEqual(notices.next(true), { type: 'personTyping', forMs: TYPING_QUIET_MS });
+    // Each notice lasts longer than the gap between two: a steady typist holds the map's redraws throughout.
+    assert.ok(TYPING_QUIET_MS > TYPING_TELL_EVERY_MS);
+  });
+
+  it('tells it nothing when no run goes on (its redraws then are the person’s own: a step picked, a finished run)', () => {
+    const notices = new TypingNotices(() => 0);
+    assert.equal(notices.next(false), undefined);
+    // Nor does typing with no run use up the next notice.
+    assert.deepEqual(notices.next(true), { type: 'personTyping', forMs: TYPING_QUIET_MS });
   });
 });

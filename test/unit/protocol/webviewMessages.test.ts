@@ -5,7 +5,12 @@
 import { strict as assert } from 'node:assert';
 import { HeapOpKind, HeapOpRecorder } from '../../../src/engine/heapOps';
 import { makeNonce, memoryMapCsp, memoryMapHtml } from '../../../src/protocol/memoryMapHtml';
-import { parseHeapOpBatch, parseHostToWebview, parseWebviewToHost } from '../../../src/protocol/webviewMessages';
+import {
+  MAX_TYPING_HOLD_MS,
+  parseHeapOpBatch,
+  parseHostToWebview,
+  parseWebviewToHost,
+} from '../../../src/protocol/webviewMessages';
 
 const site = { file: '/ws/a.lmm.ts', line: 3, column: 5 };
 
@@ -167,6 +172,8 @@ describe('webview protocol: messages into the webview', () => {
       { type: 'report', runId: 'r', report: { schemaVersion: 1 }, suppressible: true },
       { type: 'revealBlock', runId: 'r', address: 0x7f0000, step: 2 },
       { type: 'goToStep', runId: 'r', step: -1 },
+      { type: 'personTyping', forMs: 1000 },
+      { type: 'personTyping', forMs: MAX_TYPING_HOLD_MS },
     ];
     for (const message of messages) assert.deepEqual(parseHostToWebview(message), { ok: true, message });
   });
@@ -210,6 +217,13 @@ describe('webview protocol: messages into the webview', () => {
       /suppressible: expected a boolean/,
     );
     assert.match(errorOf(parseHostToWebview({ type: 'ready' })), /unknown message type "ready" from the host/);
+    // A typing notice cannot freeze the map's live redraws for long, nor carry a value that is not a duration.
+    assert.match(
+      errorOf(parseHostToWebview({ type: 'personTyping', forMs: MAX_TYPING_HOLD_MS + 1 })),
+      /forMs: expected at most 10000/,
+    );
+    for (const forMs of [-1, 1.5, Infinity, '1000', null])
+      assert.match(errorOf(parseHostToWebview({ type: 'personTyping', forMs })), /forMs: expected an integer ≥ 0/);
   });
 });
 
