@@ -343,7 +343,10 @@ export class RunController {
     probeMark('check asked');
     const handle = this.active?.handle;
     const asked = handle?.checkLeaksNow?.() ?? false;
-    if (asked) this.priority?.checkAsked();
+    if (asked) {
+      this.priority?.checkAsked();
+      this.store.leakCheckAsked(this.active!.run);
+    }
     return asked;
   }
 }

@@ -37,7 +37,7 @@ export function feedRunViews(services: ExtensionServices, status: RunStatusBar):
     // A mid-run leak check changes the Leaks view only: it is redrawn at once, the other trees at
     // their live pace (four full redraws at once would hold the window up behind them).
     for (const provider of Object.values(trees)) {
-      const now = change === 'leakCheck' ? provider === trees.leaks : change !== 'progress';
+      const now = change === 'leakCheck' || change === 'leakCheckAsked' ? provider === trees.leaks : change !== 'progress';
       provider.setRun(run, now);
     }
     setContextKey(CONTEXT_KEYS.running, run.status === 'running');

@@ -28,6 +28,7 @@ export function leakNodes(run: RunState | undefined): TreeNode[] {
   const interim = run && !run.report ? run.interimLeakCheck : undefined;
   const leaks = interim?.leaks ?? run?.report?.leaks ?? [];
   const kinds: TreeNode[] = [];
+  if (run?.status === 'running' && run.leakCheckAskedAt !== undefined) kinds.push(askedHeading(run.leakCheckAskedAt));
   if (interim) kinds.push(interimHeading(run!, interim));
   else if (run && run.kind === 'harness' && !run.report) kinds.push(noCheckHeading(run));
   for (const kind of LEAK_KINDS) {
@@ -88,6 +89,19 @@ function noCheckHeading(run: RunState): TreeNode {
     tooltip: why,
     icon: run.status === 'running' ? RUNNING_ICON : 'circle-slash',
     contextValue: 'lmmNoLeakCheck',
+  };
+}
+
+/** Check Leaks Now asked, its check not come yet: the answer to the ask until it comes. */
+function askedHeading(askedAt: number): TreeNode {
+  return {
+    id: 'leakcheck/asked',
+    label: 'Check Leaks Now: on its way',
+    description: `asked at step ${formatCount(askedAt)}; it runs at the harness’s next heap call`,
+    tooltip:
+      'The check runs at the harness’s next heap call (XCALLOC, XFREE …) and takes longer on a large live set; a loop that makes no heap call never reaches it (Stop Run ends such a loop).',
+    icon: RUNNING_ICON,
+    contextValue: 'lmmLeakCheckAsked',
   };
 }
 

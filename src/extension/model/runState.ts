@@ -29,6 +29,12 @@ export interface RunState {
    */
   interimLeakCheck?: ReportLeakCheck;
   /**
+   * The step at which Check Leaks Now was asked, while its check has not come yet: the harness
+   * runs it at its next heap call, which a huge live set (the check's cost) or a loop with no
+   * heap call delays; the Leaks view says it is on its way meanwhile.
+   */
+  leakCheckAskedAt?: number;
+  /**
    * The memory errors recorded so far while the run went on: views show them until the run's
    * report replaces them (or, when a stopped run has no report, from then on).
    */
@@ -43,7 +49,7 @@ export interface RunState {
  * `leakCheck`: a leak check ran while the run goes on (`run.interimLeakCheck`); `memoryErrors`:
  * memory errors were recorded while it goes on (`run.interimErrors`).
  */
-export type RunChange = 'started' | 'progress' | 'leakCheck' | 'memoryErrors' | 'finished';
+export type RunChange = 'started' | 'progress' | 'leakCheckAsked' | 'leakCheck' | 'memoryErrors' | 'finished';
 /** What a run finds while it goes on, told (throttled) before its report. */
 type InterimChange = 'leakCheck' | 'memoryErrors';
 export type RunListener = (run: RunState, change: RunChange) => void;
@@ -111,7 +117,18 @@ export class RunStore {
   leakCheckDuringRun(run: RunState, check: ReportLeakCheck): void {
     if (run.status !== 'running') return;
     run.interimLeakCheck = check;
+    if (check.requested) delete run.leakCheckAskedAt;
     this.interimChange(run, 'leakCheck');
+  }
+
+  /**
+   * Check Leaks Now was asked while `run` goes on: views hear `leakCheckAsked` at once (the person
+   * waits for an answer), until the check comes. A second ask before then keeps the first step.
+   */
+  leakCheckAsked(run: RunState): void {
+    if (run.status !== 'running' || run.leakCheckAskedAt !== undefined) return;
+    run.leakCheckAskedAt = run.replay.steps;
+    this.emit(run, 'leakCheckAsked');
   }
 
   /**

@@ -155,6 +155,18 @@ describe('LMM Studio in VS Code: endless loops of every kind', function () {
     assertLive('alloc-only-loop', await watch(SAMPLE_MS));
     const asked = Date.now();
     await vscode.commands.executeCommand('lmm.checkLeaksNow');
+    // An answer at once: the check on its way (the scan of the live set takes a while), or the check.
+    const answer = await waitFor(
+      'an answer in the Leaks view',
+      async () =>
+        (await treeTexts(api.treeProviders.leaks, 1)).find((text) =>
+          /^(Check Leaks Now: on its way — asked at step [\d,]+|leak check at step [\d,]+ \(run in progress\))/.test(text),
+        ),
+      10_000,
+    );
+    const answered = Date.now() - asked;
+    console.log(`[lmm-test] figures alloc-only-loop: Check Leaks Now answered in ${answered} ms: "${answer}"`);
+    assert.ok(answered <= 500, `the Leaks view answered Check Leaks Now after ${answered} ms`);
     const heading = await waitFor(
       'the check in the Leaks view',
       async () =>
@@ -163,18 +175,34 @@ describe('LMM Studio in VS Code: endless loops of every kind', function () {
     );
     const took = Date.now() - asked;
     console.log(`[lmm-test] figures alloc-only-loop: Check Leaks Now took ${took} ms on ${api.currentRun()?.steps} operations`);
-    assert.ok(took <= 1500, `Check Leaks Now took ${took} ms to show "${heading}"`);
+    // The scan of a live set of about a million blocks, on a shared machine: slower than the tight
+    // loop's (liveRuns.test.ts), and answered at once meanwhile (above).
+    assert.ok(took <= 3000, `Check Leaks Now took ${took} ms to show "${heading}"`);
     assertStopped('alloc-only-loop', await stop(run));
     const leaks = await treeTexts(api.treeProviders.leaks, 1);
     assert.match(leaks[0] ?? '', /^leak check at step [\d,]+ \(the run was stopped before its end\)/, leaks.join('\n'));
   });
 
-  it('a loop with no heap call at all: live, Stop', async () => {
+  it('a loop with no heap call at all: live and quiet, Check Leaks Now on its way, Stop', async () => {
     const run = await start('busy-loop.lmm.ts', 3);
     const watched = await watch(SAMPLE_MS);
     assertLive('busy-loop', watched);
     assert.match(watched.lastStatus, /^\$\(pulse\) LMM step 3 · .* · no heap operation for \d s$/);
     assert.match(header(), /^step 3 · running · no heap operation for \d s$/);
+    // The check runs at the next heap call, which never comes: the Leaks view says it is on its way.
+    await vscode.commands.executeCommand('lmm.checkLeaksNow');
+    const leaks = await waitFor(
+      'the check on its way in the Leaks view',
+      async () => {
+        const texts = await treeTexts(api.treeProviders.leaks, 1);
+        return texts[0]?.startsWith('Check Leaks Now: on its way') ? texts : undefined;
+      },
+      1000,
+    );
+    assert.deepEqual(leaks, [
+      'Check Leaks Now: on its way — asked at step 3; it runs at the harness’s next heap call',
+      'no leak check yet (run in progress) — Check Leaks Now to check',
+    ]);
     assertStopped('busy-loop', await stop(run));
     assert.deepEqual(await treeTexts(api.treeProviders.leaks, 1), noCheckRan);
   });
