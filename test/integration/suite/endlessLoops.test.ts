@@ -128,7 +128,7 @@ describe('LMM Studio in VS Code: endless loops of every kind', function () {
     assert.ok(watched.statusGap <= 1500, `the status bar stayed the same for ${watched.statusGap} ms: "${watched.lastStatus}"`);
     assert.match(watched.lastStatus, /^\$\(pulse\) LMM step [\d,]+ · /);
     assert.ok(watched.headerGap <= 1500, `the Page Families header stayed "${header()}" for ${watched.headerGap} ms`);
-    assert.ok(watched.hostLag <= 500, `a 50 ms timer of the extension host was ${watched.hostLag} ms late`);
+    assert.ok(watched.hostLag <= 1000, `a 50 ms timer of the extension host was ${watched.hostLag} ms late`);
   }
 
   function assertStopped(fixture: string, took: number): void {
