@@ -70,7 +70,7 @@ export interface HarnessRunHandle {
   done: Promise<HarnessRunOutcome>;
   stop(): void;
   /**
-   * Asks the running harness for a leak check at its next heap call: it streams as a leak-check
+   * Asks the running harness for a leak check at its next heap call (or loop turn): it streams as a leak-check
    * mark and lands in the report's leakChecks like an `mm_leak_check()`. False when it cannot be asked.
    */
   checkLeaksNow?(): boolean;

@@ -148,7 +148,7 @@ export interface HarnessRunHandle {
    */
   cancel(): void;
   /**
-   * Asks the running harness for a leak check at its next heap call (XCALLOC / XFREE /
+   * Asks the running harness for a leak check at its next heap call, or a turn of a loop that makes none (XCALLOC / XFREE /
    * MM_REG_STRUCT), kept like an `mm_leak_check()` with `requested: true`. False once the run has ended.
    */
   requestLeakCheck(): boolean;

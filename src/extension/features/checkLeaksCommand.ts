@@ -1,5 +1,5 @@
 /**
- * LMM: Check Leaks Now. While a harness runs, asks for a leak check at its next XCALLOC / XFREE;
+ * LMM: Check Leaks Now. While a harness runs, asks for a leak check at its next heap call (or loop turn);
  * otherwise shows the last run's leaks again in the Leaks view and the Problems panel.
  */
 import * as vscode from 'vscode';
@@ -11,7 +11,7 @@ export function registerCheckLeaksNow({ context, controller, store, settle }: Ex
   const checkLeaksNow = async () => {
     if (controller.checkLeaksNow()) {
       void vscode.window.setStatusBarMessage(
-        'LMM: leak check requested; it runs at the harness’s next XCALLOC / XFREE and joins the Leaks view and the Memory Map’s leak-check markers.',
+        'LMM: leak check requested; it runs at the harness’s next heap call (or loop turn) and joins the Leaks view and the Memory Map’s leak-check markers.',
         5000,
       );
       return;

@@ -80,7 +80,7 @@ export function noLeakCheckLabel(run: RunState): string {
 function noCheckHeading(run: RunState): TreeNode {
   const why =
     run.status === 'running'
-      ? 'The run checks leaks at the end of main and at each mm_leak_check(); LMM: Check Leaks Now checks them at its next heap call.'
+      ? 'The run checks leaks at the end of main and at each mm_leak_check(); LMM: Check Leaks Now checks them at its next heap call (or loop turn).'
       : `The run ${run.status === 'stopped' ? 'was stopped' : 'failed'} before its end-of-run leak check${run.message ? ` (${run.message})` : ''}, and made no mm_leak_check() before: its leaks are unknown, not absent.`;
   return {
     id: 'leakcheck/none',
@@ -97,9 +97,9 @@ function askedHeading(askedAt: number): TreeNode {
   return {
     id: 'leakcheck/asked',
     label: 'Check Leaks Now: on its way',
-    description: `asked at step ${formatCount(askedAt)}; it runs at the harness’s next heap call`,
+    description: `asked at step ${formatCount(askedAt)}; it runs at the harness’s next heap call or loop turn`,
     tooltip:
-      'The check runs at the harness’s next heap call (XCALLOC, XFREE …) and takes longer on a large live set; a loop that makes no heap call never reaches it (Stop Run ends such a loop).',
+      'The check runs at the harness’s next heap call (XCALLOC, XFREE …), or at a turn of a loop that makes none, and takes longer on a large live set.',
     icon: RUNNING_ICON,
     contextValue: 'lmmLeakCheckAsked',
   };

@@ -30,8 +30,8 @@ export interface RunState {
   interimLeakCheck?: ReportLeakCheck;
   /**
    * The step at which Check Leaks Now was asked, while its check has not come yet: the harness
-   * runs it at its next heap call, which a huge live set (the check's cost) or a loop with no
-   * heap call delays; the Leaks view says it is on its way meanwhile.
+   * runs it at its next heap call (or, in a loop that makes none, a loop turn 100 ms on), and a
+   * huge live set takes a while to check; the Leaks view says it is on its way meanwhile.
    */
   leakCheckAskedAt?: number;
   /**

@@ -102,6 +102,12 @@ export class HarnessExit extends Error {
   }
 }
 
+/**
+ * How long a Check Leaks Now waits for the harness's next heap call before a loop turn runs it:
+ * ample for a loop that makes heap calls, short for a person waiting on a loop that makes none.
+ */
+const LOOP_LEAK_CHECK_WAIT_MS = 100;
+
 /** Thrown by loop checks once the time limit is over; the worker turns it into the run's end. */
 export class TimeLimitExceeded extends Error {
   constructor(readonly site: Site | undefined) {
@@ -134,6 +140,8 @@ export class HarnessRuntime implements ViewHost {
   private readonly deadline: number;
   private readonly batchIntervalMs: number;
   private readonly leakCheckRequests: Int32Array | undefined;
+  /** When a loop turn first saw the pending Check Leaks Now (leakCheckIfRequested). */
+  private leakCheckSeenAt: number | undefined;
 
   constructor(private readonly options: HarnessRuntimeOptions) {
     const heapOptions: { pageSize?: number; memoryCap?: number } = {};
@@ -481,8 +489,29 @@ export class HarnessRuntime implements ViewHost {
    */
   private requestedLeakCheck(): void {
     Atomics.store(this.leakCheckRequests!, 0, 0);
+    this.leakCheckSeenAt = undefined;
     this.leakCheck(true);
     this.flush();
+  }
+
+  /**
+   * Check Leaks Now, asked and still not run `LOOP_LEAK_CHECK_WAIT_MS` after a loop turn first saw
+   * it, at a turn of the harness loop at `siteId` (the sandbox looks every few turns): a loop that
+   * makes no heap call would never reach the next heap call. A harness that makes heap calls gets
+   * its check at one of them, as before, attributed to its line; between two heap calls the heap is
+   * whole, and this check is attributed to the loop's line.
+   */
+  leakCheckIfRequested(siteId: number): void {
+    if (this.leakCheckRequests === undefined || Atomics.load(this.leakCheckRequests, 0) === 0) return;
+    const now = Date.now();
+    if (this.leakCheckSeenAt === undefined) this.leakCheckSeenAt = now;
+    if (now - this.leakCheckSeenAt < LOOP_LEAK_CHECK_WAIT_MS) return;
+    this.paths.enter(siteId);
+    try {
+      this.requestedLeakCheck();
+    } finally {
+      this.paths.leave();
+    }
   }
 
   /**

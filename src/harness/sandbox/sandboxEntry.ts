@@ -47,7 +47,7 @@ export interface SandboxCallbacks {
   onOutput(text: string): void;
   onLeakCheck?(check: LeakCheckReport): void;
   onMemoryErrors?(update: MemoryErrorsUpdate): void;
-  /** Element 0 is set by the parent to ask for a leak check at the next heap call. */
+  /** Element 0 is set by the parent to ask for a leak check at the next heap call (or, in a loop that makes none, a loop turn). */
   leakCheckRequests?: Int32Array;
   /** Polled every few loop turns: true once the parent asked the run to stop. */
   stopRequested(): boolean;
@@ -158,7 +158,11 @@ export function startRun(options: SandboxRunOptions, callbacks: SandboxCallbacks
     return value;
   };
   hooks.loop = (site: number) => {
-    if ((++turns & (STOP_POLL_EVERY - 1)) === 0 && callbacks.stopRequested()) runtime.timedOut = true;
+    if ((++turns & (STOP_POLL_EVERY - 1)) === 0) {
+      if (callbacks.stopRequested()) runtime.timedOut = true;
+      // A loop that makes no heap call never reaches the next heap call, where Check Leaks Now runs.
+      else runtime.leakCheckIfRequested(site);
+    }
     loop(site);
   };
   const struct = api.struct as (cls: unknown, context: unknown) => void;

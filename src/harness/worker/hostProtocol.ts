@@ -33,7 +33,7 @@ export type ParentToHostMessage =
     }
   /** Stop the run at the harness's next loop turn. */
   | { type: 'stop' }
-  /** A leak check at the harness's next heap call. */
+  /** A leak check at the harness's next heap call (or loop turn, in a loop that makes no heap call). */
   | { type: 'requestLeakCheck' }
   /** The parent took in one output message / one batch: the worker may go on. */
   | { type: 'outputTaken' }

@@ -38,7 +38,10 @@ describe('Check Leaks Now on its way', () => {
     assert.deepEqual(rows(run), ['no leak check yet (run in progress) — Check Leaks Now to check']);
     store.leakCheckAsked(run);
     assert.deepEqual(changes.slice(1), ['leakCheckAsked'], 'the views hear of it at once');
-    assert.equal(rows(run)[0], 'Check Leaks Now: on its way — asked at step 100; it runs at the harness’s next heap call');
+    assert.equal(
+      rows(run)[0],
+      'Check Leaks Now: on its way — asked at step 100; it runs at the harness’s next heap call or loop turn',
+    );
     store.leakCheckAsked(run);
     assert.equal(changes.length, 2, 'a second ask before the check changes nothing');
     assert.match(rows(run)[0]!, /asked at step 100;/);
@@ -48,7 +51,10 @@ describe('Check Leaks Now on its way', () => {
     const { store, run } = liveRun();
     store.leakCheckAsked(run);
     store.leakCheckDuringRun(run, check(60, false));
-    assert.equal(rows(run)[0], 'Check Leaks Now: on its way — asked at step 100; it runs at the harness’s next heap call');
+    assert.equal(
+      rows(run)[0],
+      'Check Leaks Now: on its way — asked at step 100; it runs at the harness’s next heap call or loop turn',
+    );
     assert.match(rows(run)[1]!, /^leak check at step 61 \(run in progress\) — mm_leak_check\(\)/);
     store.leakCheckDuringRun(run, check(100, true));
     assert.deepEqual(rows(run), ['leak check at step 101 (run in progress) — Check Leaks Now at loop.lmm.ts:9 · no leaks']);

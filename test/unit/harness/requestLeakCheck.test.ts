@@ -103,4 +103,46 @@ describe('Check Leaks Now during a harness run (requestLeakCheck)', function () 
     assert.equal(result.finished!.facts.leakChecks.length, 0);
     assert.equal(handle.requestLeakCheck(), false);
   });
+
+  it('checks in a loop that makes no heap call, at a turn of that loop, within a fraction of a second', async () => {
+    const file = join(dir, 'busy.lmm.ts');
+    writeFileSync(
+      file,
+      `import { struct, u32, MM_REG_STRUCT, XCALLOC } from 'lmm-studio';
+@struct class cell_t { @u32 value!: number; }
+export default function main() {
+  MM_REG_STRUCT(cell_t);
+  XCALLOC(1, cell_t);
+  const started = Date.now();
+  let spins = 0;
+  while (Date.now() - started < 2000) spins++;
+  if (spins < 0) XCALLOC(1, cell_t);
+}
+`,
+    );
+    let askedAt = 0;
+    let checkedAt = 0;
+    let streamed = false;
+    const handle = runHarness(file, {
+      batchIntervalMs: 20,
+      onBatch: () => {
+        if (askedAt === 0 && handle.requestLeakCheck()) askedAt = Date.now();
+      },
+      onLeakCheck: () => {
+        checkedAt = Date.now();
+        streamed = true;
+      },
+    });
+    const result = await handle.result;
+    assert.equal(result.outcome, 'completed', result.message);
+    assert.ok(askedAt > 0 && streamed, 'asked, and the check streamed while the run went on');
+    assert.ok(checkedAt - askedAt < 1000, `the check came ${checkedAt - askedAt} ms after the ask`);
+    const checks = result.finished!.facts.leakChecks as unknown as CheckPoint[];
+    assert.equal(checks.length, 1, 'one check for one ask');
+    const check = checks[0]!;
+    assert.equal(check.requested, true);
+    assert.equal(check.step, 2, 'after MM_REG_STRUCT and the XCALLOC');
+    assert.equal(check.site.line, 8, 'at the loop that makes no heap call');
+    assert.equal(check.result.summary['definitely-lost']!.blocks, 1);
+  });
 });
