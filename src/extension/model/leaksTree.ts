@@ -131,15 +131,35 @@ const siteKey = (site: ReportSite) => `${site.file}\n${site.line}\n${site.column
  * blocks, but when every live block of a site is in one record, those are its blocks: then the
  * row can show them in the Memory Map.
  */
-function liveBlocksBySite(run: RunState): Map<string, number[]> {
-  const out = new Map<string, number[]>();
+/** A site's live blocks: how many, and the first `LISTED_BLOCKS` addresses. */
+interface LiveAtSite {
+  count: number;
+  first: number[];
+}
+
+const LISTED_BLOCKS = 100;
+
+/**
+ * The live blocks of each allocating site. A tree redraw while a run goes on calls this on every
+ * refresh, on a live set that may hold millions of blocks: the pass counts per site id (a number
+ * key, no string per block) and keeps only the addresses a row lists.
+ */
+function liveBlocksBySite(run: RunState): Map<string, LiveAtSite> {
+  const bySiteId = new Map<number, LiveAtSite>();
   for (const [address, siteId] of run.replay.blockSite) {
+    let entry = bySiteId.get(siteId);
+    if (entry === undefined) bySiteId.set(siteId, (entry = { count: 0, first: [] }));
+    entry.count++;
+    if (entry.first.length < LISTED_BLOCKS) entry.first.push(address);
+  }
+  const out = new Map<string, LiveAtSite>();
+  for (const [siteId, entry] of bySiteId) {
     const site = run.sites[siteId];
     if (!site) continue;
     const key = siteKey(site);
-    const list = out.get(key);
-    if (list) list.push(address);
-    else out.set(key, [address]);
+    const same = out.get(key);
+    if (same === undefined) out.set(key, entry);
+    else out.set(key, { count: same.count + entry.count, first: [...same.first, ...entry.first].slice(0, LISTED_BLOCKS) });
   }
   return out;
 }
@@ -148,12 +168,12 @@ function siteNode(
   parent: TreeNode,
   record: ReportLeak,
   index: number,
-  liveBySite: Map<string, number[]>,
+  liveBySite: Map<string, LiveAtSite>,
   run: RunState,
 ): TreeNode {
   if (!record.addresses) {
     const live = liveBySite.get(siteKey(record.site));
-    if (live && live.length === record.blocks) record = { ...record, addresses: live.slice(0, 100) };
+    if (live && live.count === record.blocks) record = { ...record, addresses: live.first };
   }
   const node: TreeNode = {
     id: `${parent.id}/${index}`,

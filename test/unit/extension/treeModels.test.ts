@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { HeapOpKind, HeapOpRecorder } from '../../../src/engine/heapOps';
+import { LmmHeap } from '../../../src/engine/lmmHeap';
 import { HeapReplay } from '../../../src/extension/model/heapReplay';
 import { RunStore, type RunState } from '../../../src/extension/model/runState';
 import { traceRun } from '../../../src/extension/model/traceRun';
@@ -356,5 +358,48 @@ describe('Leaks tree reveals blocks', () => {
     );
     assert.equal(mismatch!.address, undefined, 'line 3 has 1 live block, the record 2: no guess');
     assert.equal(freed!.address, undefined, 'nothing live from line 4');
+  });
+
+  it('lists the first 100 live blocks of a site with 250, in allocation order, from a heap where other sites hold more', () => {
+    // Site 0 allocates 250 blocks, site 1 (another line) 400, then site 0's record is checked.
+    const heap = new LmmHeap({ pageSize: 4096 });
+    const recorder = new HeapOpRecorder();
+    recorder.record(HeapOpKind.Register, 16, 0, heap.register('s', 16), -1, 's');
+    const bySite: number[][] = [[], []];
+    for (let i = 0; i < 650; i++) {
+      const siteId = i % 13 < 5 ? 0 : 1;
+      const address = heap.xcalloc(0, 1);
+      bySite[siteId]!.push(address);
+      recorder.record(HeapOpKind.Alloc, 0, 1, address, siteId);
+    }
+    const store = new RunStore();
+    const replay = new HeapReplay({ pageSize: 4096, eventsKept: 10_000 });
+    const sites = [
+      { file: '/w/a.lmm.ts', line: 5, column: 3 },
+      { file: '/w/a.lmm.ts', line: 9, column: 3 },
+    ];
+    const run = store.begin({ kind: 'harness', file: '/w/a.lmm.ts', label: 'a.lmm.ts', replay, sites });
+    replay.apply(recorder.flush()!);
+    assert.equal(bySite[0]!.length, 250);
+    const record = (blocks: number, at = sites[0]!): ReportLeak => ({
+      kind: 'definitely-lost',
+      struct: 's',
+      blocks,
+      bytes: 16 * blocks,
+      site: at,
+      stack: [at],
+      suppressed: false,
+    });
+    run.report = { ...({} as LmmReport), leaks: [record(250), record(251), record(400, sites[1])] } as LmmReport;
+    const [exact, tooMany, other] = kids(leakNodes(run)[0]!);
+    const rows = kids(exact!);
+    assert.deepEqual(
+      rows.filter((r) => r.address !== undefined).map((r) => r.address),
+      bySite[0]!.slice(0, 100),
+    );
+    assert.equal(rows.at(-1)!.label, '100 of 250 blocks listed');
+    assert.equal(tooMany!.address, undefined, '250 live at the site, the record 251: no guess');
+    assert.equal(kids(other!).filter((r) => r.address !== undefined).length, 100);
+    assert.equal(other!.address, bySite[1]![0]);
   });
 });
