@@ -20,6 +20,8 @@ const QUIET_TICK_MS = 250;
 export function feedRunViews(services: ExtensionServices, status: RunStatusBar): void {
   const { store, trees, memoryMap, languageClient, log } = services;
   let quietTicker: NodeJS.Timeout | undefined;
+  /** The note last shown: the views are told again only when its seconds move on. */
+  let shownNote = '';
   const tickQuiet = () => {
     const run = store.current;
     if (run?.status !== 'running') {
@@ -27,13 +29,19 @@ export function feedRunViews(services: ExtensionServices, status: RunStatusBar):
       quietTicker = undefined;
       return;
     }
-    if (quietNote(run, Date.now()) === '') return;
+    const note = quietNote(run, Date.now());
+    if (note === shownNote) return;
+    shownNote = note;
+    if (note === '') return;
     status.show();
     for (const provider of Object.values(trees)) provider.showHeader();
   };
   services.context.subscriptions.push({ dispose: () => clearInterval(quietTicker) });
   store.onDidChange((run, change) => {
-    if (change === 'started') quietTicker ??= setInterval(tickQuiet, QUIET_TICK_MS);
+    if (change === 'started') {
+      shownNote = '';
+      quietTicker ??= setInterval(tickQuiet, QUIET_TICK_MS);
+    }
     // A mid-run leak check changes the Leaks view only: it is redrawn at once, the other trees at
     // their live pace (four full redraws at once would hold the window up behind them).
     for (const provider of Object.values(trees)) {
