@@ -192,6 +192,46 @@ describe('Memory Map webview: a run longer than lmm.eventsKept (headless Chromiu
     assertNoProblems(host);
   });
 
+  it('during a live run, while the person types: a map that starts over at the host’s window waits for the typing to stop to redraw', async () => {
+    await freshPage();
+    const { batches } = longRun(6000);
+    const { replay, run, feed } = hostOf();
+    await host.send({ type: 'settings', structColors: {} });
+    const third = batches.length / 3;
+    for (let i = 0; i < third; i++) replay.apply(batches[i]!);
+    await sendAll(host, feed.update(run));
+    await waitForLength(host, replay.steps);
+    const before = await hookValue<{ renders: number }>(host, 'stats');
+    // The person types (the host tells the map every 250 ms) while the run goes on far past what
+    // the map was sent: the batches it lacks are gone from the host's window, so it starts over there.
+    const typing = async (ms: number) => {
+      for (const end = Date.now() + ms; Date.now() < end;) {
+        await host.send({ type: 'personTyping', forMs: 1000 });
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    };
+    await host.send({ type: 'personTyping', forMs: 1000 });
+    for (let i = third; i < batches.length; i++) replay.apply(batches[i]!);
+    const messages = feed.update(run);
+    assert.ok(
+      messages.some((m) => m.type === 'heapWindow'),
+      `the map starts over at the host's window (${messages.map((m) => m.type).join(', ')})`,
+    );
+    await sendAll(host, messages);
+    await typing(2000);
+    assert.equal(await hookValue<number>(host, 'length'), 6000, 'the new window was taken in meanwhile');
+    const during = await hookValue<{ renders: number; shownStep: number }>(host, 'stats');
+    assert.equal(during.renders, before.renders, 'no redraw while the person typed');
+    const stopped = Date.now();
+    await host.page.waitForFunction(
+      () => (window as unknown as { lmmMemoryMap: { stats: { shownStep: number } } }).lmmMemoryMap.stats.shownStep === 5999,
+      undefined,
+      { timeout: 3000 },
+    );
+    assert.ok(Date.now() - stopped <= 1600, `the new window was drawn ${Date.now() - stopped} ms after the typing stopped`);
+    assertNoProblems(host);
+  });
+
   it('during a live run: slides its window with the host’s, keeps its memory bounded, and a resync mid-slide starts over at the host’s window', async () => {
     await freshPage();
     const { batches, run: recorded } = longRun(12_000);

@@ -338,7 +338,8 @@ export class MemoryMapApp {
     this.hoverTarget = null;
     this.selectedTarget = null;
     this.map.clearSelection();
-    this.queueRender();
+    // A live map that fell behind starts over here, often while the person types: drawn at the live pace.
+    this.queueProgressRender();
   }
 
   /**
@@ -380,6 +381,12 @@ export class MemoryMapApp {
     // gets the time, and the picture still moves.
     else if (!this.ingest.busy || performance.now() - this.lastRenderAt > BACKLOG_REDRAW_MS) this.queueRender();
     if (!this.ingest.busy) this.prepareTimeTravelWhenIdle();
+  }
+
+  /** A redraw for the run's progress (not one the person asked for): at the live pace while the run goes on. */
+  queueProgressRender(): void {
+    if (this.model?.state === 'running') this.queueLiveRender();
+    else this.queueRender();
   }
 
   /** A redraw for the live run's progress waits for its turn (or is queued for the next frame). */

@@ -54,7 +54,9 @@ export function handleHostMessage(app: MemoryMapApp, message: HostToWebviewMessa
   switch (message.type) {
     case 'sites':
       model.addSites(message.firstId, message.sites);
-      break;
+      // New lines of a run that goes on show at its next progress redraw.
+      app.queueProgressRender();
+      return;
     case 'heapOps': {
       const { snapshotAfter, windowStart } = message;
       // Once the batch is in: a snapshot where the host took one, and the host's window start.
