@@ -51,7 +51,7 @@ export class MemoryMapPanel implements vscode.Disposable {
     // The window took everything queued: what the run did meanwhile goes out now.
     onEmpty: () => this.update(),
     // While a run goes on, at most two operation posts a second (a few thousand operations each),
-    // one every two seconds while the person types (livePacing.ts): the map may fall behind a tight
+    // one every five seconds while the person types (livePacing.ts): the map may fall behind a tight
     // loop (it then starts over at the run's window) and catches up at the run's end, and the
     // window's thread, which the editor shares, stays free for the keys.
     opsIntervalMs: () =>

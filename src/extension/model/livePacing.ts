@@ -6,7 +6,7 @@
  * extension host, code-server's server and the window's network thread, on the same two cores. So
  * while a run goes on the map gets at most two operation posts a second (a few thousand
  * operations each, `LIVE_OPS_PER_UPDATE` in memoryMapFeed.ts), and while the person types or moves
- * the cursor in an editor, one every two seconds, and the map is told the person types so that it does not
+ * the cursor in an editor, one every five seconds, and the map is told the person types so that it does not
  * redraw meanwhile (TypingNotices; every five seconds at most): the map stays behind the run (it says which step it
  * shows) and catches up when the typing stops or the run ends, where every operation reaches it. The
  * pipeline works a quarter of the host's time instead of half while the person types (the harness
@@ -20,8 +20,11 @@ import type { PipelinePace } from './runPipeline';
 
 /** Least time between two operation posts while a run goes on. */
 export const LIVE_OPS_INTERVAL_MS = 500;
-/** Least time between two operation posts while the person is typing in an editor. */
-export const TYPING_OPS_INTERVAL_MS = 2000;
+/**
+ * Least time between two operation posts while the person is typing in an editor: the map does not
+ * redraw meanwhile (TypingNotices), so a post would only cost the window's thread its bytes and replay.
+ */
+export const TYPING_OPS_INTERVAL_MS = 5000;
 /** An editor change or cursor move this recent counts as typing. */
 export const TYPING_QUIET_MS = 1000;
 
