@@ -67,6 +67,9 @@ export default function main() {
 
 const progress = (what: string) => process.stderr.write(`[bench] ${what}\n`);
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+/** The value under which a fraction `p` of `values` lie (nearest rank). */
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.max(0, Math.ceil(p * values.length) - 1)] ?? NaN;
 const ms = (value: number) => `${value.toFixed(0)} ms`;
 
 /** In the page: records every change of the LMM status bar item and of the Page Families header. */
@@ -800,7 +803,8 @@ async function main(): Promise<void> {
     console.log(`\nTight endless loop (${tightLoop}), ${stepBeforeStop.toLocaleString('en-US')} operations before Stop:`);
     const keys = (label: string, values: number[]) =>
       console.log(
-        `  (a) typing, ${label}: median ${ms(median(values))}, worst ${ms(Math.max(...values))}, over ${values.length} keys (key sent to the character in the editor's DOM)`,
+        `  (a) typing, ${label}: median ${ms(median(values))}, 95th percentile ${ms(percentile(values, 0.95))}, worst ${ms(Math.max(...values))}, ` +
+          `${values.filter((v) => v >= 50).length} of ${values.length} keys at 50 ms or more (key sent to the character in the editor's DOM)`,
       );
     keys('no run', idleKeys);
     keys('during the run', runningKeys);
