@@ -14,3 +14,12 @@ export default function main(): void {
 ${mainBody.map((line) => `  ${line}\n`).join('')}}
 `;
 }
+
+/** A harness that allocates and frees a node as fast as it can, for ever (stopped by the test). */
+export const TIGHT_LOOP_HARNESS = nodeHarness(
+  'for (let i = 0; ; i++) {',
+  '  const n = XCALLOC(1, node_t)!;',
+  '  n.value = i;',
+  '  XFREE(n);',
+  '}',
+);

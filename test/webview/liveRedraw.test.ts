@@ -91,6 +91,21 @@ describe('Memory Map webview: how often it works while a run goes on (headless C
     assertNoProblems(host);
   });
 
+  /** Picks `step` as a click on the timeline does; how long until the map showed it (ms). */
+  async function pickStep(step: number): Promise<number> {
+    const asked = Date.now();
+    await host.page.evaluate(
+      (s) => (window as unknown as { lmmMemoryMap: { requestStep(s: number): void } }).lmmMemoryMap.requestStep(s),
+      step,
+    );
+    await host.page.waitForFunction(
+      (s) => (window as unknown as { lmmMemoryMap: { stats: Stats } }).lmmMemoryMap.stats.shownStep === s,
+      step,
+      { timeout: 2000 },
+    );
+    return Date.now() - asked;
+  }
+
   /**
    * Streams `batches` a batch every ~35 ms while the host says the person types (every 250 ms) for
    * `typingMs`: the renders meanwhile, and the steps sent (a loaded machine sends fewer batches).
@@ -134,16 +149,8 @@ describe('Memory Map webview: how often it works while a run goes on (headless C
     assert.ok(after <= 1600, `the newest step was drawn ${after} ms after the typing stopped`);
     // A step the user picks is drawn at once even while the host says the person types.
     await host.send({ type: 'personTyping', forMs: 1000 });
-    const asked = Date.now();
-    await host.page.evaluate(() =>
-      (window as unknown as { lmmMemoryMap: { requestStep(s: number): void } }).lmmMemoryMap.requestStep(30),
-    );
-    await host.page.waitForFunction(
-      () => (window as unknown as { lmmMemoryMap: { stats: Stats } }).lmmMemoryMap.stats.shownStep === 30,
-      undefined,
-      { timeout: 2000 },
-    );
-    assert.ok(Date.now() - asked < 300, `the picked step was drawn ${Date.now() - asked} ms after it was asked`);
+    const drawnAfter = await pickStep(30);
+    assert.ok(drawnAfter < 300, `the picked step was drawn ${drawnAfter} ms after it was asked`);
     assertNoProblems(host);
   });
 
@@ -217,20 +224,10 @@ describe('Memory Map webview: how often it works while a run goes on (headless C
     for (const batch of batches) await host.send({ type: 'heapOps', runId, batch });
     await pause(500);
     // Two picks in quick succession: the second is drawn within a few frames, not at the live pace.
-    await host.page.evaluate(() =>
-      (window as unknown as { lmmMemoryMap: { requestStep(s: number): void } }).lmmMemoryMap.requestStep(100),
-    );
+    await pickStep(100);
     await settle(host);
-    const asked = Date.now();
-    await host.page.evaluate(() =>
-      (window as unknown as { lmmMemoryMap: { requestStep(s: number): void } }).lmmMemoryMap.requestStep(120),
-    );
-    await host.page.waitForFunction(
-      () => (window as unknown as { lmmMemoryMap: { stats: Stats } }).lmmMemoryMap.stats.shownStep === 120,
-      undefined,
-      { timeout: 2000 },
-    );
-    assert.ok(Date.now() - asked < 300, `the picked step was drawn ${Date.now() - asked} ms after it was asked`);
+    const drawnAfter = await pickStep(120);
+    assert.ok(drawnAfter < 300, `the picked step was drawn ${drawnAfter} ms after it was asked`);
     assertNoProblems(host);
   });
 

@@ -3,16 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MAX_BATCHES_IN_FLIGHT, runHarness } from '../../../src/harness/runHarness';
-import { nodeHarness } from '../../support/nodeHarness';
-
-// A harness that allocates and frees as fast as it can, for ever.
-const TIGHT_LOOP = nodeHarness(
-  'for (let i = 0; ; i++) {',
-  '  const n = XCALLOC(1, node_t)!;',
-  '  n.value = i;',
-  '  XFREE(n);',
-  '}',
-);
+import { TIGHT_LOOP_HARNESS } from '../../support/nodeHarness';
 
 describe('harness runner: a consumer slower than the harness slows the harness (back-pressure)', function () {
   this.timeout(60_000);
@@ -21,7 +12,7 @@ describe('harness runner: a consumer slower than the harness slows the harness (
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'lmm-batch-flow-'));
     file = join(dir, 'tight-loop.lmm.ts');
-    writeFileSync(file, TIGHT_LOOP);
+    writeFileSync(file, TIGHT_LOOP_HARNESS);
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 

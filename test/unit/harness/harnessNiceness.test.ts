@@ -6,15 +6,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BACKGROUND_NICENESS, runHarness } from '../../../src/harness/runHarness';
-import { nodeHarness } from '../../support/nodeHarness';
-
-const TIGHT_LOOP = nodeHarness(
-  'for (let i = 0; ; i++) {',
-  '  const n = XCALLOC(1, node_t)!;',
-  '  n.value = i;',
-  '  XFREE(n);',
-  '}',
-);
+import { TIGHT_LOOP_HARNESS } from '../../support/nodeHarness';
 
 interface Task {
   tid: number;
@@ -83,7 +75,7 @@ describe('harness runner: the niceness a run asks for', function () {
     if (!existsSync('/proc/self/task')) this.skip(); // no /proc to read niceness from (not Linux)
     dir = mkdtempSync(join(tmpdir(), 'lmm-niceness-'));
     file = join(dir, 'tight-loop.lmm.ts');
-    writeFileSync(file, TIGHT_LOOP);
+    writeFileSync(file, TIGHT_LOOP_HARNESS);
   });
   after(() => dir && rmSync(dir, { recursive: true, force: true }));
 
