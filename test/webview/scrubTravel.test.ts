@@ -84,8 +84,17 @@ describe('Scrubbing a long run: time travel in short tasks (headless Chromium)',
 
   before(async () => {
     host = await openFakeHost({ width: 1200, height: 800 });
+    // Pictures are compared across renders: the map's size is pinned, so that the panel's other
+    // rows reflowing (the stacked charts catching up in idle time, a header line as its text
+    // changes) cannot make two pictures of the same step differ by the canvas's height.
+    // (Through the CSSOM: the page's CSP refuses inline style sheets.)
+    await host.page.evaluate(() => {
+      const map = (document.querySelector('.map-scroll') as HTMLElement).style;
+      map.setProperty('flex', 'none', 'important');
+      map.setProperty('height', '360px', 'important');
+    });
     await showRun(host, longRun().batches());
-    // Pictures are compared across renders: none may be taken while the panel's layout still moves.
+    // And none may be taken while the panel's layout still moves.
     await settleIdle(host);
   });
   after(async () => {
