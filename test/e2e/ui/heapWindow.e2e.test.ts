@@ -4,7 +4,10 @@
 // with the packaged `.vsix`, headless Chromium). The Memory Map keeps the LAST operations: its
 // header says "showing the last N of M operations", its tab title says so too, its timeline ends at
 // the run's last step (the number of operations the status bar's tooltip counts), and the
-// end-of-run leak check is on it.
+// end-of-run leak check is on it. And while a tight loop runs and the person types in another
+// editor, the map beside does not redraw (the keys would wait for it), then catches up: the host
+// sends it operations every 5 s at most meanwhile, and tells it to hold its live redraws (this
+// test fails with neither, as it was before them).
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -19,6 +22,9 @@ const HARNESS = 'long-loop.lmm.ts';
 const KEPT = 1000;
 /** MM_REG_STRUCT, two allocations, then 10,000 allocations and frees. */
 const STEPS = 3 + 2 * 10_000;
+/** Allocates and frees for ever; and a text file to type in meanwhile. */
+const TIGHT_LOOP = 'tight-loop.lmm.ts';
+const NOTES = 'notes.txt';
 
 describe('LMM Studio UI: the Memory Map keeps the last lmm.eventsKept operations (code-server + Chromium)', function () {
   this.timeout(180_000);
@@ -35,8 +41,13 @@ describe('LMM Studio UI: the Memory Map keeps the last lmm.eventsKept operations
     const vsix = await packageExtension();
     workbench = await Workbench.open(vsix, (workspace) => {
       mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
-      writeFileSync(path.join(workspace, '.vscode/settings.json'), JSON.stringify({ 'lmm.eventsKept': KEPT }));
+      writeFileSync(
+        path.join(workspace, '.vscode/settings.json'),
+        JSON.stringify({ 'lmm.eventsKept': KEPT, 'lmm.timeLimit': 120 }),
+      );
       copyFileSync(path.join(projectRoot, 'test/e2e/fixtures', HARNESS), path.join(workspace, HARNESS));
+      copyFileSync(path.join(projectRoot, 'test/e2e/fixtures', TIGHT_LOOP), path.join(workspace, TIGHT_LOOP));
+      writeFileSync(path.join(workspace, NOTES), 'Typed while a harness runs:\n');
     });
     await workbench.page.setViewportSize({ width: 1920, height: 1080 });
   });
@@ -105,6 +116,42 @@ describe('LMM Studio UI: the Memory Map keeps the last lmm.eventsKept operations
       new RegExp(`2 blocks leaked at the end of the run \\(step ${n(STEPS)}\\)`),
     );
     await workbench.page.screenshot({ path: path.join(artifacts, 'heap-window.png') });
+  });
+  it('while a tight loop runs and the person types in another editor, the map beside does not redraw, then shows a later step', async () => {
+    await workbench.openFile(TIGHT_LOOP);
+    await workbench.runCommand('LMM: Run Harness');
+    await workbench.runCommand('LMM: Show Memory Map');
+    const stats = () => hook<{ renders: number; shownStep: number }>('stats');
+    // The map follows the run (a redraw about once a second) before anyone types.
+    const following = await assertEventually(async () => {
+      const s = await stats();
+      return s.shownStep > 1000 ? s : undefined;
+    }, 'the Memory Map drawing the loop');
+    await assertEventually(async () => (await stats()).renders > following.renders, 'a live redraw of the loop');
+    // The notes open in the first group, the harness's: the map stays in view beside them.
+    await workbench.runCommand('View: Focus First Editor Group');
+    await workbench.openFile(NOTES);
+    await workbench.page.keyboard.press('End');
+    assert.ok(await workbench.page.locator('iframe.webview.ready').first().isVisible(), 'the map in view beside the notes');
+    const before = await stats();
+    // About three seconds of steady typing (a key every 100 ms).
+    for (let i = 0; i < 30; i++) {
+      await workbench.page.keyboard.press(String.fromCharCode(97 + (i % 26)));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const during = await stats();
+    assert.equal(during.renders, before.renders, 'no redraw while the person typed');
+    // The typing stopped: the map shows a later step within about a second.
+    await assertEventually(
+      async () => {
+        const s = await stats();
+        return s.renders > during.renders && s.shownStep > during.shownStep;
+      },
+      'the map catching up once the typing stopped',
+      3000,
+    );
+    await workbench.runCommand('LMM: Stop Run');
+    await workbench.page.locator('.statusbar-item', { hasText: 'LMM stopped' }).first().waitFor({ timeout: 10_000 });
   });
 });
 
