@@ -46,7 +46,8 @@ describe('LMM Studio UI: the Memory Map keeps the last lmm.eventsKept operations
         JSON.stringify({ 'lmm.eventsKept': KEPT, 'lmm.timeLimit': 120 }),
       );
       copyFileSync(path.join(projectRoot, 'test/e2e/fixtures', HARNESS), path.join(workspace, HARNESS));
-      copyFileSync(path.join(projectRoot, 'test/e2e/fixtures', TIGHT_LOOP), path.join(workspace, TIGHT_LOOP));
+      // The integration tier's tight loop: the same harness, no second copy.
+      copyFileSync(path.join(projectRoot, 'test/integration/fixtures', TIGHT_LOOP), path.join(workspace, TIGHT_LOOP));
       writeFileSync(path.join(workspace, NOTES), 'Typed while a harness runs:\n');
     });
     await workbench.page.setViewportSize({ width: 1920, height: 1080 });
