@@ -134,14 +134,19 @@ export function computeHints(data: RunData, timeline: AllocationTimeline): Hint[
       struct: site.struct,
       site: site.site,
       message:
-        `${siteText(site.site)} allocates many short-lived ${site.struct} blocks: ${site.allocated} allocations, ` +
-        `freed after ${site.meanLifetimeSteps.toFixed(1)} heap steps on average, at most ${site.peakLive} live at once. ` +
-        `Reusing one object (or a local variable) saves ${site.allocated + site.freed} allocator calls and ` +
+        `${siteText(site.site)} allocates many short-lived ${site.struct} blocks: ${count(site.allocated)} allocations, ` +
+        `freed after ${site.meanLifetimeSteps.toFixed(1)} heap steps on average, at most ${count(site.peakLive)} live at once. ` +
+        `Reusing one object (or a local variable) saves ${count(site.allocated + site.freed)} allocator calls and ` +
         `${Math.round(site.peakLive * perBlock)} bytes of application memory at its peak.`,
       savingBytes: Math.round(site.peakLive * perBlock),
     });
   }
   return hints.sort((a, b) => b.savingBytes - a.savingBytes);
+}
+
+/** A count as the text report writes it: 10,000,000. */
+function count(n: number): string {
+  return n.toLocaleString('en-US');
 }
 
 /** `{ u64 b; char a; char c[3]; }` from a layout's fields. */

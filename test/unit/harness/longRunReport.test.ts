@@ -40,6 +40,12 @@ describe('a long run’s end-of-run report', function () {
     assert.equal(loop.freed, PAIRS);
     assert.equal(loop.peakLive, 1);
     assert.equal(report.peak.matchesHeap, true, 'the replayed peak is the engine’s');
+    const hint = report.hints.find((h) => h.kind === 'short-lived');
+    assert.match(
+      hint?.message ?? '',
+      /: 2,000,000 allocations, .* saves 4,000,000 allocator calls/,
+      'counts written as the report writes them',
+    );
     assert.ok(run.memoryPeakBytes !== undefined && run.memoryPeakBytes < LIMIT_MB * 2 ** 20, `peak ${run.memoryPeakBytes} bytes`);
   });
 
