@@ -46,6 +46,8 @@ export interface CRecord {
   /** Typedef names that denote this record itself (`typedef struct x_ {...} x_t;` gives x_t). */
   typedefNames: string[];
   line: number;
+  /** The line its body closes on (with the attributes after it), in the same file. */
+  endLine?: number;
   /** The included file it is defined in, or undefined for the header itself. */
   file?: string;
   /** Defined in a system header: read for the types it gives, not imported. */
@@ -560,6 +562,7 @@ export function parseCHeader(
     pos++;
     skipAttributes();
     const after = takeAttributes();
+    record.endLine = tokens[pos - 1]?.line ?? startLine;
     record.packed = outer.packed || before.packed || after.packed;
     record.alignAttr = Math.max(outer.alignAttr, before.alignAttr, after.alignAttr);
     attributes = outer;
