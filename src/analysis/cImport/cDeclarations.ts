@@ -490,6 +490,12 @@ export function parseCHeader(
     const record = recordFor(kind, tag, startLine);
     if (record.complete) fail(`${kind} ${tag} is defined twice (first at line ${record.line})`);
     record.line = startLine;
+    // Where the body is, not where the tag was first named (`struct loop *` in a system header, a
+    // forward declaration in another file): that file is the record's, and whether it is imported.
+    const body = tokens[pos];
+    if (body?.file !== undefined) record.file = body.file;
+    else delete record.file;
+    record.system = body?.system === true;
     const packState = packs.stateAt(pos);
     if ('pack' in packState) record.pack = packState.pack;
     else record.packRefused = { pragma: packState.refused, inside: false };

@@ -249,6 +249,33 @@ describe('lmm import-c on excerpts of real headers, against the C compiler', fun
     });
   }
 
+  for (const mode of ['cc', 'no-cc'] as const) {
+    it(`a struct is the file's it is defined in, not the one that first named it (${mode})`, function () {
+      const cc = compilerOrSkip(this);
+      const header = join(FIXTURES, 'defined-after-mention/loop.h');
+      const dir = mkdtempSync(join(tmpdir(), 'lmm-header-excerpts-'));
+      try {
+        const output = join(dir, 'harness.ts');
+        const result = run([header, '-o', output, ...(mode === 'no-cc' ? ['--no-cc'] : [])]);
+        assert.equal(result.status, 1, result.stderr);
+        // Pointed to from a system header before loop.h defines it: still loop.h's, and imported.
+        assert.match(result.stderr, /^ {2}loop {2,}16 bytes, align 8/m);
+        // Named first in forward.h: its member's message is at loop.h's line.
+        assert.match(result.stderr, /defined-after-mention\/loop\.h:16: struct timer\.fire: a function pointer/);
+        assert.doesNotMatch(result.stderr, /forward\.h:16/);
+        const structs = importCHeader(readForMembers(cc, header, mode), 'loop.h', { preprocessed: mode === 'cc' }).structs;
+        const { c, expected } = compareLines(declareClasses(readFileSync(output, 'utf8'), true), structs, new Set());
+        assert.ok(
+          c.some((line) => line.includes('sizeof(struct loop)')),
+          'struct loop compared',
+        );
+        assert.deepEqual(compilerNumbers(cc, header, c), expected);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+
   it('says once what a header included twice says (built-in preprocessor)', () => {
     const result = run([join(FIXTURES, 'unguarded-twice/main.h'), '--no-cc']);
     assert.equal(result.status, 0, result.stderr);
