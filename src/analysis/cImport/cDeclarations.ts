@@ -589,6 +589,11 @@ export function parseCHeader(
         const name = peek();
         if (name === undefined || name.kind !== 'id') fail('expected an enumerator name');
         pos++;
+        // `NAME __attribute__((deprecated)) = value` (glib's GLIB_DEPRECATED_ENUMERATOR_IN_2_26):
+        // the enumerator's attributes are not the enum's.
+        const enumAttributes = takeAttributes();
+        skipAttributes();
+        attributes = enumAttributes;
         if (at('=')) {
           pos++;
           const start = pos;

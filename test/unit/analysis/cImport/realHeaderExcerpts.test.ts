@@ -276,6 +276,40 @@ describe('lmm import-c on excerpts of real headers, against the C compiler', fun
     });
   }
 
+  for (const mode of ['cc', 'no-cc'] as const) {
+    it(`reads character constants, enumerator attributes and casts as the compiler does (${mode})`, function () {
+      const cc = compilerOrSkip(this);
+      const header = join(FIXTURES, 'enum-values.h');
+      const result = run([header, ...(mode === 'no-cc' ? ['--no-cc'] : [])]);
+      assert.equal(result.status, 0, result.stderr);
+      const values = (field: string) =>
+        [...(new RegExp(`@cenum\\(\\{([^}]*)\\}\\) ${field}!`).exec(result.stdout)?.[1] ?? '').matchAll(/: (-?\d+)/g)]
+          .map((m) => m[1])
+          .join(' ');
+      const enumerators = (names: string[]) => `printf("${names.map(() => '%d').join(' ')}\\n", ${names.join(', ')});`;
+      const numbers = compilerNumbers(cc, header, [
+        enumerators(['TOKEN_EOF', 'TOKEN_LEFT_PAREN', 'TOKEN_NEWLINE', 'TOKEN_QUOTE', 'TOKEN_OCTAL', 'TOKEN_HIGH', 'TOKEN_NONE']),
+        enumerators(['CLASS_BOOLEAN', 'CLASS_OLD', 'CLASS_NEWER', 'CLASS_LAST']),
+      ]);
+      assert.deepEqual([values('token'), values('cls')], numbers);
+      assert.deepEqual(numbers, ['0 40 10 39 65 -1 256', '98 111 112 137'], "gcc's values, signed char included");
+    });
+  }
+
+  it('refuses a cast that changes a length rather than guess it, and reads no multi-character constant', () => {
+    const narrowed = importCHeader('struct s { char a[(unsigned char)300]; };\nstruct t { int b; };\n', 'cast.h');
+    assert.match(
+      narrowed.notes.map((n) => `${n.line}: ${n.message}`).join('\n'),
+      /1: .*\(unsigned char\) 300: the cast changes the value/,
+    );
+    assert.deepEqual(
+      narrowed.structs.map((x) => x.name),
+      ['t'],
+    );
+    const wide = importCHeader("enum e { A = 'ab' };\nstruct u { enum e x; };\n", 'chars.h');
+    assert.match(wide.notes.map((n) => n.message).join('\n'), /'ab': a character constant the importer does not read/);
+  });
+
   it('says once what a header included twice says (built-in preprocessor)', () => {
     const result = run([join(FIXTURES, 'unguarded-twice/main.h'), '--no-cc']);
     assert.equal(result.status, 0, result.stderr);
