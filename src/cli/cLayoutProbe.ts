@@ -30,10 +30,12 @@ export function probeLayouts(
   structs: readonly ImportedStruct[],
 ): ProbeResult {
   const lines = [
+    // The header first, as the preprocessor read it alone: one that defines _GNU_SOURCE (libevent's
+    // event-config.h) would otherwise find features.h already read by stdio.h, and lose what it asks for.
+    `#include ${JSON.stringify(resolve(header))}`,
     '#include <stdio.h>',
     '#include <stddef.h>',
     '#include <string.h>',
-    `#include ${JSON.stringify(resolve(header))}`,
     'static void lmm_bits(const unsigned char *p, size_t n, int s, const char *k) {',
     '  int first = -1, count = 0;',
     '  for (size_t i = 0; i < n * 8; i++) if (p[i / 8] >> (i % 8) & 1) { if (first < 0) first = (int)i; count++; }',

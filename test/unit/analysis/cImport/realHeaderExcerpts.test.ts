@@ -310,6 +310,14 @@ describe('lmm import-c on excerpts of real headers, against the C compiler', fun
     assert.match(wide.notes.map((n) => n.message).join('\n'), /'ab': a character constant the importer does not read/);
   });
 
+  it('checks a header that defines _GNU_SOURCE itself as its preprocessor read it (before any other header)', function () {
+    compilerOrSkip(this);
+    const result = run([join(FIXTURES, 'feature-macros/peer.h')]);
+    assert.doesNotMatch(result.stderr, /not checked against the compiler/);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stderr, /^ {2}peer {2,}16 bytes, align 4$/m);
+  });
+
   it('says once what a header included twice says (built-in preprocessor)', () => {
     const result = run([join(FIXTURES, 'unguarded-twice/main.h'), '--no-cc']);
     assert.equal(result.status, 0, result.stderr);
