@@ -45,7 +45,6 @@ describe('harness layouts equal the C compiler’s (x86-64)', function () {
     i128,
     u128,
     f80,
-    buf,
   } = lmm;
   const color = cenum({ RED: 0, GREEN: 1, BLUE: 2 });
   const big = cenum({ SMALL: 1, HUGE: 2 ** 40 });
@@ -434,11 +433,11 @@ describe('harness layouts equal the C compiler’s (x86-64)', function () {
     @u64 config!: bigint;
     @field(() => perf_sample_u) sample!: perf_sample_u;
     @u64 sample_type!: bigint;
-    @bits(u64, 1) disabled!: number;
-    @bits(u64, 1) inherit!: number;
-    @bits(u64, 1) pinned!: number;
-    @bits(u64, 35) middle!: number;
-    @bits(u64, 26) reserved_1!: number;
+    @bits(u64, 1) disabled!: bigint;
+    @bits(u64, 1) inherit!: bigint;
+    @bits(u64, 1) pinned!: bigint;
+    @bits(u64, 35) middle!: bigint;
+    @bits(u64, 26) reserved_1!: bigint;
     @field(() => perf_wakeup_u) wakeup!: perf_wakeup_u;
     @u32 bp_type!: number;
     @aligned(8) @u16 sample_max_stack!: number;
@@ -470,7 +469,7 @@ describe('harness layouts equal the C compiler’s (x86-64)', function () {
   @union
   class sigval_u {
     @i32 sival_int!: number;
-    @ptr(buf) sival_ptr!: unknown;
+    @u64 sival_ptr!: bigint; // void *
   }
   @struct
   class timer_t_ {
@@ -500,7 +499,7 @@ describe('harness layouts equal the C compiler’s (x86-64)', function () {
   );
   @union
   class epoll_data_u {
-    @ptr(buf) ptr!: unknown;
+    @u64 ptr!: bigint; // void *
     @i32 fd!: number;
     @u32 u32!: number;
     @u64 u64!: bigint;
@@ -562,7 +561,7 @@ describe('harness layouts equal the C compiler’s (x86-64)', function () {
   class boundary_bits_t {
     @bits(u32, 7) a!: number;
     @bits(u32, 30) b!: number;
-    @bits(u64, 40) c!: number;
+    @bits(u64, 40) c!: bigint;
     @bits(u8, 3) d!: number;
     @bits(u16, 15) e!: number;
     @bits(i64, 60) f!: bigint;
