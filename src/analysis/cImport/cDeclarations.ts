@@ -215,6 +215,18 @@ interface Attributes {
  * `sizeOf` answers `sizeof(type)` in constant expressions with the layout's size of a type (null
  * when it has none yet).
  */
+/** The integer gcc stores a packed enum in: the narrowest that holds every value, signed if one is negative. */
+function packedEnumScalar(values: readonly number[]): ScalarName {
+  const min = Math.min(0, ...values);
+  const max = Math.max(0, ...values);
+  for (const bytes of [1, 2, 4] as const) {
+    const bits = bytes * 8;
+    if (min < 0 ? min >= -(2 ** (bits - 1)) && max < 2 ** (bits - 1) : max < 2 ** bits)
+      return `${min < 0 ? 'i' : 'u'}${bits}` as ScalarName;
+  }
+  return min < 0 ? 'i64' : 'u64';
+}
+
 export function parseCHeader(
   tokens: readonly Token[],
   defines: readonly Define[],
@@ -619,11 +631,20 @@ export function parseCHeader(
       values.push(...known!);
     }
     skipAttributes();
-    if (attributes.packed) fail(`a packed enum takes the fewest bytes its values need: not followed by the importer`);
-    return { kind: 'enum', c: tag === '' ? 'enum' : `enum ${tag}`, values };
+    const c = tag === '' ? 'enum' : `enum ${tag}`;
+    if (attributes.packed || packedEnums.has(tag)) {
+      // gcc gives a packed enum the smallest integer type that holds its values (the attribute is
+      // the enum's, not the declaration's): the harness reads it as that integer.
+      attributes.packed = false;
+      if (tag !== '') packedEnums.add(tag);
+      return { kind: 'scalar', scalar: packedEnumScalar(values), c: `${c} (packed)` };
+    }
+    return { kind: 'enum', c, values };
   }
 
   const enumValues = new Map<string, number[]>();
+  /** Tags of the enums declared `__attribute__((packed))`: the same narrow integer wherever used. */
+  const packedEnums = new Set<string>();
 
   interface Declarator {
     name: string | null;
