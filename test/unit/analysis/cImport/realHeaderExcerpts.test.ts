@@ -318,6 +318,32 @@ describe('lmm import-c on excerpts of real headers, against the C compiler', fun
     assert.match(result.stderr, /^ {2}peer {2,}16 bytes, align 4$/m);
   });
 
+  it('refuses an _Atomic struct or complex member, which gcc may align more than its type, naming the struct and line', function () {
+    const cc = compilerOrSkip(this);
+    const text =
+      'struct pair { short a, b; };\nstruct holder {\n  char c;\n  _Atomic struct pair p;\n};\nstruct other { _Atomic float _Complex z; };\nstruct fine { _Atomic int n; };\n';
+    const result = importCHeader(text, 'atomic.h');
+    const said = result.notes.map((n) => `${n.line}: ${n.message}`).join('\n');
+    assert.match(
+      said,
+      /4: struct holder: an _Atomic struct, union, array or complex type may be aligned more than the type itself/,
+    );
+    assert.match(said, /6: struct other: an _Atomic struct/);
+    assert.deepEqual(
+      result.structs.map((x) => x.name),
+      ['pair', 'fine'],
+    );
+    // What the importer refuses is a real difference: gcc aligns that atomic struct to 4, its type to 2.
+    assert.deepEqual(
+      compileAndRun(cc, [
+        '#include <stdio.h>',
+        'struct pair { short a, b; };',
+        'int main(void) { printf("%zu %zu\\n", _Alignof(struct pair), _Alignof(_Atomic struct pair)); return 0; }',
+      ]),
+      ['2 4'],
+    );
+  });
+
   it('says once what a header included twice says (built-in preprocessor)', () => {
     const result = run([join(FIXTURES, 'unguarded-twice/main.h'), '--no-cc']);
     assert.equal(result.status, 0, result.stderr);
