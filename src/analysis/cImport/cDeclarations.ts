@@ -408,6 +408,17 @@ export function parseCHeader(
         pos++;
         continue;
       }
+      if ((t.text === 'typeof' || t.text === '__typeof__' || t.text === '__typeof') && at('(', 1)) {
+        // `__typeof__(int)`: the type named inside; of an expression, the type is not known here.
+        if (type !== null || words.length > 0) break;
+        pos += 2;
+        const base = parseSpecifiers();
+        if (base === null) fail(`${t.text}(${peek()?.text ?? ''} …): the type of an expression is not known to the importer`);
+        type = parseDeclarator().apply(base!);
+        if (!at(')')) fail(`${t.text}(…): the type of an expression is not known to the importer`);
+        pos++;
+        continue;
+      }
       if (t.text === '_Atomic') {
         pos++;
         atomic = true;

@@ -344,6 +344,19 @@ describe('lmm import-c on excerpts of real headers, against the C compiler', fun
     );
   });
 
+  it('says that the typeof of an expression is unknown, and drops only that struct', () => {
+    const text =
+      'int global_v;\nstruct t2 { __typeof__(global_v) x; };\nstruct t3 { typeof(1 + 2) y; };\nstruct t4 { typeof(int) z; };\n';
+    const result = importCHeader(text, 'typeof.h');
+    const said = result.notes.map((n) => `${n.line}: ${n.message}`).join('\n');
+    assert.match(said, /2: struct t2: __typeof__\(global_v …\): the type of an expression is not known to the importer/);
+    assert.match(said, /3: struct t3: typeof\(1 …\): the type of an expression/);
+    assert.deepEqual(
+      result.structs.map((x) => [x.name, x.size]),
+      [['t4', 4]],
+    );
+  });
+
   it('says once what a header included twice says (built-in preprocessor)', () => {
     const result = run([join(FIXTURES, 'unguarded-twice/main.h'), '--no-cc']);
     assert.equal(result.status, 0, result.stderr);
