@@ -18,8 +18,11 @@ export interface IncludedFile {
 export interface PreprocessOptions {
   /** `-D NAME[=VALUE]`: defined before the header is read (VALUE defaults to 1). */
   defines?: readonly { name: string; value: string }[];
-  /** Finds `#include "name"` from the file `from`: relative to it, then the `-I` directories. */
-  resolveInclude?: (name: string, from: string) => IncludedFile | null;
+  /**
+   * Finds `#include "name"` from the file `from`: relative to it, then the `-I` directories; and
+   * `#include <name>` (`angled`) in the `-I` directories only, as a compiler looks for them.
+   */
+  resolveInclude?: (name: string, from: string, angled?: boolean) => IncludedFile | null;
 }
 
 export interface Preprocessed {
@@ -239,25 +242,30 @@ export function preprocess(text: string, file: string, options: PreprocessOption
         case 'include_next':
         case 'import': {
           const quoted = /^"([^"]+)"/.exec(rest);
-          if (quoted === null) {
-            const system = /^<([^>]+)>/.exec(rest);
+          const angled = quoted === null ? /^<([^>]+)>/.exec(rest) : null;
+          // `#include_next <x>` means the next x after this file's directory: left to the compiler.
+          const inIncludeDirs =
+            angled === null || word === 'include_next' ? null : (options.resolveInclude?.(angled[1]!, name, true) ?? null);
+          if (quoted === null && inIncludeDirs === null) {
+            const system = angled;
             if (system !== null) {
               lastUnread = { include: `<${system[1]}>`, at: `${name}:${lineNumber}` };
               info(
-                `#include <${system[1]}> skipped: the built-in preprocessor reads no system headers (types from them that a struct uses are reported as unknown; with a C compiler on PATH, its preprocessor reads them)`,
+                `#include <${system[1]}> skipped: not in an -I directory, and the built-in preprocessor reads no system headers (types from them that a struct uses are reported as unknown; with a C compiler on PATH, its preprocessor reads them)`,
               );
             } else problem(`#include ${rest}: expected "file" or <file>`);
             break;
           }
-          const found = options.resolveInclude?.(quoted[1]!, name) ?? null;
+          const found = inIncludeDirs ?? options.resolveInclude?.(quoted![1]!, name) ?? null;
+          const spelled = quoted !== null ? `"${quoted[1]}"` : `<${angled![1]}>`;
           if (found === null) {
-            lastUnread = { include: `"${quoted[1]}"`, at: `${name}:${lineNumber}` };
-            problem(`#include "${quoted[1]}": not found next to ${name} nor in an -I directory`);
+            lastUnread = { include: spelled, at: `${name}:${lineNumber}` };
+            problem(`#include ${spelled}: not found next to ${name} nor in an -I directory`);
             break;
           }
           if (once.has(found.name)) break;
           if (depth + 1 > MAX_INCLUDE_DEPTH) {
-            problem(`#include "${quoted[1]}": includes nest deeper than ${MAX_INCLUDE_DEPTH} levels`);
+            problem(`#include ${spelled}: includes nest deeper than ${MAX_INCLUDE_DEPTH} levels`);
             break;
           }
           runFile(found.text, found.name, depth + 1);

@@ -357,6 +357,33 @@ describe('lmm import-c on excerpts of real headers, against the C compiler', fun
     );
   });
 
+  for (const mode of ['cc', 'no-cc'] as const) {
+    it(`finds <...> includes in the -I directories, as the compiler does (${mode})`, function () {
+      const cc = compilerOrSkip(this);
+      const header = join(FIXTURES, 'angled-includes/gadget.h');
+      const include = join(FIXTURES, 'angled-includes/include');
+      const dir = mkdtempSync(join(tmpdir(), 'lmm-header-excerpts-'));
+      try {
+        const output = join(dir, 'harness.ts');
+        const result = run([header, '-I', include, '-o', output, ...(mode === 'no-cc' ? ['--no-cc'] : [])]);
+        assert.equal(result.status, 0, result.stderr);
+        assert.doesNotMatch(result.stderr, /widget-types\.h> skipped/);
+        if (mode === 'no-cc') assert.match(result.stderr, /gadget\.h:7: #include <stddef\.h> skipped: not in an -I directory/);
+        assert.match(result.stderr, /^ {2}gadget {2,}24 bytes, align 8$/m);
+        const structs = importCHeader(
+          execFileSync(cc, ['-E', '-x', 'c', '-std=gnu11', '-I', include, header], { encoding: 'utf8' }),
+          'gadget.h',
+          { preprocessed: true },
+        ).structs;
+        const { c, expected } = compareLines(declareClasses(readFileSync(output, 'utf8'), true), structs, new Set());
+        assert.ok(c.some((line) => line.includes('sizeof(struct gadget)')));
+        assert.deepEqual(compilerNumbers(cc, header, c, ['-I', include]), expected);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+
   it('says once what a header included twice says (built-in preprocessor)', () => {
     const result = run([join(FIXTURES, 'unguarded-twice/main.h'), '--no-cc']);
     assert.equal(result.status, 0, result.stderr);
