@@ -24,7 +24,8 @@ export type CType =
   | { kind: 'void' }
   /** A type with a known layout but no harness equivalent (_Complex …). */
   | { kind: 'opaque'; c: string; size: number; align: number }
-  | { kind: 'unknown'; c: string };
+  /** `unread`: where its typedef is, which the importer could not read, and why. */
+  | { kind: 'unknown'; c: string; unread?: string };
 
 export interface CMember {
   /** null for an anonymous struct / union member (C11). */
@@ -240,6 +241,8 @@ export function parseCHeader(
   const constants = new Map<string, number>();
   const problems: CProblem[] = [];
   const typedefAligns = new WeakMap<CType, number>();
+  /** Typedef names whose declaration could not be read: where, and why (for the members that use them). */
+  const unreadTypedefs = new Map<string, string>();
   const header: CHeader = { records, typedefs, typedefAligns, constants, problems };
   let nesting = 0;
   const deeper = () => {
@@ -465,7 +468,8 @@ export function parseCHeader(
       const next = peek(1);
       if (next !== undefined && (next.kind === 'id' || next.text === '*' || next.text === '(')) {
         pos++;
-        type = { kind: 'unknown', c: t.text };
+        const unread = unreadTypedefs.get(t.text);
+        type = { kind: 'unknown', c: t.text, ...(unread !== undefined ? { unread } : {}) };
         continue;
       }
       break;
@@ -854,6 +858,12 @@ export function parseCHeader(
     } catch (error) {
       if (!(error instanceof CSyntaxError)) throw error;
       const where = tokens[Math.min(start, tokens.length - 1)];
+      const unreadName = typedefNameAt(start);
+      if (unreadName !== null && !typedefs.has(unreadName))
+        unreadTypedefs.set(
+          unreadName,
+          `is declared at ${where?.file !== undefined ? `${where.file}:${error.line}` : `line ${error.line}`} in a way the importer does not read (${error.reason})`,
+        );
       if (where?.system === true) {
         // A system header's declaration the importer cannot read matters only if a struct uses it.
       } else
@@ -877,4 +887,28 @@ export function parseCHeader(
     }
   }
   return header;
+
+  /**
+   * The name a `typedef` declaration starting at `from` declares, read without parsing it (it
+   * could not be parsed): the last identifier outside parentheses before its ';' that is not a
+   * type word (`typedef int qi_t __attribute__((mode(QI)));` gives qi_t), or null.
+   */
+  function typedefNameAt(from: number): string | null {
+    let k = from;
+    while (tokens[k]?.text === '__extension__') k++;
+    if (tokens[k]?.text !== 'typedef') return null;
+    let name: string | null = null;
+    let depth = 0;
+    for (k++; k < tokens.length; k++) {
+      const t = tokens[k]!;
+      if (t.text === '(' || t.text === '{') depth++;
+      else if (t.text === ')' || t.text === '}') depth--;
+      else if (depth === 0 && t.text === ';') break;
+      else if (depth === 0 && t.kind === 'id' && !t.text.startsWith('__attribute') && !QUALIFIERS.has(t.text)) {
+        const word = TYPE_WORD_SPELLINGS.get(t.text) ?? t.text;
+        if (!TYPE_WORDS.has(word) && word !== 'struct' && word !== 'union' && word !== 'enum') name = t.text;
+      }
+    }
+    return name;
+  }
 }

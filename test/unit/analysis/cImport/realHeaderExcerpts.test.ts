@@ -384,6 +384,30 @@ describe('lmm import-c on excerpts of real headers, against the C compiler', fun
     });
   }
 
+  it('says where a type a member uses was declared in a way the importer does not read, and why', () => {
+    const text = [
+      'typedef int qi_t __attribute__((mode(QI)));',
+      '__extension__ typedef float v4sf __attribute__((__vector_size__(16)));',
+      'struct uses {',
+      '  qi_t small;',
+      '  v4sf lanes;',
+      '  never_declared_t other;',
+      '};',
+    ].join('\n');
+    const said = importCHeader(text, 'types.h')
+      .notes.map((n) => `${n.line}: ${n.message}`)
+      .join('\n');
+    assert.match(
+      said,
+      /4: struct uses\.small: type 'qi_t' is declared at line 1 in a way the importer does not read \(__attribute__\(\(mode\)\) changes the layout/,
+    );
+    assert.match(
+      said,
+      /5: struct uses\.lanes: type 'v4sf' is declared at line 2 in a way the importer does not read \(__attribute__\(\(vector_size\)\)/,
+    );
+    assert.match(said, /6: struct uses\.other: unknown type 'never_declared_t' \(not declared in this header\)/);
+  });
+
   it('says once what a header included twice says (built-in preprocessor)', () => {
     const result = run([join(FIXTURES, 'unguarded-twice/main.h'), '--no-cc']);
     assert.equal(result.status, 0, result.stderr);
