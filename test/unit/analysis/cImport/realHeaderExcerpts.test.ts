@@ -408,6 +408,14 @@ describe('lmm import-c on excerpts of real headers, against the C compiler', fun
     assert.match(said, /6: struct uses\.other: unknown type 'never_declared_t' \(not declared in this header\)/);
   });
 
+  it('checks a header that needs the standard headers included before it (as jpeglib.h does)', function () {
+    compilerOrSkip(this);
+    const result = run([join(FIXTURES, 'feature-macros/needs-stddef.h')]);
+    assert.doesNotMatch(result.stderr, /not checked against the compiler/);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stderr, /^ {2}chunk {2,}16 bytes, align 8$/m);
+  });
+
   it('says once what a header included twice says (built-in preprocessor)', () => {
     const result = run([join(FIXTURES, 'unguarded-twice/main.h'), '--no-cc']);
     assert.equal(result.status, 0, result.stderr);
