@@ -210,7 +210,14 @@ const TYPE_WORD_SPELLINGS = new Map([
 interface Attributes {
   packed: boolean;
   alignAttr: number;
+  /** `__attribute__((mode(QI)))` and the like on an integer typedef: its width in bytes. */
+  mode?: number;
 }
+
+const SCALARS_FLOAT = new Set<ScalarName>(['f32', 'f64', 'f80']);
+
+/** The integer modes gcc takes, by their bytes on x86-64. */
+const INTEGER_MODES: Record<string, number> = { QI: 1, HI: 2, SI: 4, DI: 8, TI: 16, byte: 1, word: 8, pointer: 8 };
 
 /**
  * `sizeOf` answers `sizeof(type)` in constant expressions with the layout's size of a type (null
@@ -349,7 +356,9 @@ export function parseCHeader(
             else if (tokens[argsEnd]!.text === ')' && --depth === 0) break;
           }
         }
+        const modeName = name === 'mode' ? tokens[k + 2]?.text.replace(/^__(.*)__$/, '$1') : undefined;
         if (name === 'packed') attributes.packed = true;
+        else if (modeName !== undefined && INTEGER_MODES[modeName] !== undefined) attributes.mode = INTEGER_MODES[modeName];
         else if (name === 'aligned') {
           const n = argsEnd === k ? 16 : constant(k + 2, argsEnd, word.line);
           if (!(n > 0 && (n & (n - 1)) === 0)) fail(`aligned(${n}): the alignment must be a power of two`);
@@ -600,6 +609,10 @@ export function parseCHeader(
         }
         skipAttributes();
         const own = takeAttributes();
+        if ((leading.mode ?? declarator.attributes.mode ?? own.mode) !== undefined)
+          fail(
+            '__attribute__((mode)) on a member changes its width in a way the importer does not follow (on a typedef it does)',
+          );
         record.members.push({
           name: declarator.name,
           type: declarator.apply(base!),
@@ -773,6 +786,7 @@ export function parseCHeader(
       attributes: {
         packed: own.packed || innerAttributes.packed,
         alignAttr: Math.max(own.alignAttr, innerAttributes.alignAttr),
+        ...((own.mode ?? innerAttributes.mode) !== undefined ? { mode: own.mode ?? innerAttributes.mode } : {}),
       },
       name: inner?.name ?? name,
       line: inner?.line ?? declLine,
@@ -835,6 +849,8 @@ export function parseCHeader(
           const declarator = parseDeclarator();
           if (declarator.name === null) fail('typedef without a name');
           let type = declarator.apply(base!);
+          const mode = declarator.attributes.mode ?? leading.mode;
+          if (mode !== undefined) type = integerOfMode(type, mode);
           const align = Math.max(leading.alignAttr, declarator.attributes.alignAttr);
           if (align > 0) {
             // A type of its own (the other names of the same declaration keep the plain one).
@@ -887,6 +903,15 @@ export function parseCHeader(
     }
   }
   return header;
+
+  /** `typedef int T __attribute__((mode(QI)))`: the integer of that many bytes, of the type's sign. */
+  function integerOfMode(type: CType, bytes: number): CType {
+    if ((type.kind !== 'scalar' && type.kind !== 'char') || SCALARS_FLOAT.has(type.scalar))
+      return fail('__attribute__((mode)) on a type that is not an integer: not followed by the importer');
+    const signed = type.scalar.startsWith('i');
+    const scalar = `${signed ? 'i' : 'u'}${bytes * 8}` as ScalarName;
+    return { kind: 'scalar', scalar, c: `${type.c} mode(${bytes * 8} bits)` };
+  }
 
   /**
    * The name a `typedef` declaration starting at `from` declares, read without parsing it (it

@@ -386,7 +386,7 @@ describe('lmm import-c on excerpts of real headers, against the C compiler', fun
 
   it('says where a type a member uses was declared in a way the importer does not read, and why', () => {
     const text = [
-      'typedef int qi_t __attribute__((mode(QI)));',
+      'typedef float qi_t __attribute__((mode(SF)));',
       '__extension__ typedef float v4sf __attribute__((__vector_size__(16)));',
       'struct uses {',
       '  qi_t small;',
@@ -414,6 +414,17 @@ describe('lmm import-c on excerpts of real headers, against the C compiler', fun
     assert.doesNotMatch(result.stderr, /not checked against the compiler/);
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stderr, /^ {2}chunk {2,}16 bytes, align 8$/m);
+  });
+
+  it('refuses mode(...) on a member, and on a type that is not an integer, saying so', () => {
+    const member = importCHeader('struct m {\n  char c;\n  int x __attribute__((mode(HI)));\n};\n', 'member.h');
+    assert.match(
+      member.notes.map((n) => `${n.line}: ${n.message}`).join('\n'),
+      /3: struct m: __attribute__\(\(mode\)\) on a member/,
+    );
+    assert.deepEqual(member.structs, []);
+    const pointer = importCHeader('typedef char *p_t __attribute__((mode(QI)));\nstruct n { p_t p; };\n', 'pointer.h');
+    assert.match(pointer.notes.map((n) => n.message).join('\n'), /mode\)\) on a type that is not an integer/);
   });
 
   it('says once what a header included twice says (built-in preprocessor)', () => {
