@@ -29,11 +29,9 @@ export function probeLayouts(
   defines: readonly { name: string; value: string }[],
   structs: readonly ImportedStruct[],
 ): ProbeResult {
+  const includeHeader = `#include ${JSON.stringify(resolve(header))}`;
+  const standard = ['#include <stdio.h>', '#include <stddef.h>', '#include <string.h>'];
   const lines = [
-    '#include <stdio.h>',
-    '#include <stddef.h>',
-    '#include <string.h>',
-    `#include ${JSON.stringify(resolve(header))}`,
     'static void lmm_bits(const unsigned char *p, size_t n, int s, const char *k) {',
     '  int first = -1, count = 0;',
     '  for (size_t i = 0; i < n * 8; i++) if (p[i / 8] >> (i % 8) & 1) { if (first < 0) first = (int)i; count++; }',
@@ -87,19 +85,32 @@ export function probeLayouts(
   const differences = new Map<string, string>();
   try {
     const program = join(dir, 'probe.c');
-    writeFileSync(program, lines.join('\n') + '\n');
     const args = ['-std=gnu11', '-w', '-o', join(dir, 'probe'), program];
     for (const d of includeDirs) args.push('-I', resolve(d));
     for (const d of defines) args.push(`-D${d.name}=${d.value}`);
-    try {
-      execFileSync(compiler, args, { stdio: ['ignore', 'ignore', 'pipe'], timeout: 60_000 });
-    } catch (error) {
-      const stderr = String((error as { stderr?: unknown }).stderr ?? '')
-        .split('\n')
-        .slice(0, 5)
-        .join('\n');
-      return { differences, failure: `${compiler} could not compile the layout check: ${stderr.trim()}` };
+    // The header first, as the preprocessor read it alone: one that defines _GNU_SOURCE (libevent's
+    // event-config.h) would otherwise find features.h already read by stdio.h, and lose what it
+    // asks for. A header that needs what its users include before it (jpeglib.h uses size_t and
+    // FILE without including them) is tried again after the standard headers.
+    let firstError: string | null = null;
+    for (const order of [
+      [includeHeader, ...standard],
+      [...standard, includeHeader],
+    ]) {
+      writeFileSync(program, [...order, ...lines].join('\n') + '\n');
+      try {
+        execFileSync(compiler, args, { stdio: ['ignore', 'ignore', 'pipe'], timeout: 60_000 });
+        firstError = null;
+        break;
+      } catch (error) {
+        firstError ??= String((error as { stderr?: unknown }).stderr ?? '')
+          .split('\n')
+          .slice(0, 5)
+          .join('\n');
+      }
     }
+    if (firstError !== null)
+      return { differences, failure: `${compiler} could not compile the layout check: ${firstError.trim()}` };
     let output: string;
     try {
       output = execFileSync(join(dir, 'probe'), { encoding: 'utf8', timeout: 60_000 });

@@ -94,9 +94,10 @@ export function importCCommand(args: string[], io: CliIo): number {
       result = importCHeader(preprocessed, shown, { preprocessed: true, refused });
     }
   } else {
-    const resolveInclude = (included: string, from: string): IncludedFile | null => {
+    const resolveInclude = (included: string, from: string, angled = false): IncludedFile | null => {
       const base = from === 'stdin' ? '.' : from === shown ? dirname(header) : dirname(from);
-      for (const dir of [base, ...includeDirs]) {
+      // `<name>` is looked for in the -I directories only, `"name"` next to the file first.
+      for (const dir of angled ? includeDirs : [base, ...includeDirs]) {
         const path = join(dir, included);
         try {
           const info = statSync(path);

@@ -49,14 +49,14 @@ export const BITS_OF_C = [
 
 /**
  * Compiles `lines` (a C program that includes stdio.h, stddef.h and string.h itself if it needs
- * them) with `cc -std=gnu11 -w` in a temporary folder, runs it and returns what it printed, a line
+ * them) with `cc -std=gnu11 -w` and `flags` (`-I DIR`) in a temporary folder, runs it and returns what it printed, a line
  * each.
  */
-export function compileAndRun(cc: string, lines: readonly string[]): string[] {
+export function compileAndRun(cc: string, lines: readonly string[], flags: readonly string[] = []): string[] {
   const dir = mkdtempSync(join(tmpdir(), 'lmm-c-program-'));
   try {
     writeFileSync(join(dir, 'p.c'), lines.join('\n') + '\n');
-    execFileSync(cc, ['-std=gnu11', '-w', '-o', join(dir, 'p'), join(dir, 'p.c')]);
+    execFileSync(cc, ['-std=gnu11', '-w', ...flags, '-o', join(dir, 'p'), join(dir, 'p.c')]);
     const out = execFileSync(join(dir, 'p'), { encoding: 'utf8' }).trim();
     return out === '' ? [] : out.split('\n');
   } finally {

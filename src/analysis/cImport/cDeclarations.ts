@@ -24,7 +24,8 @@ export type CType =
   | { kind: 'void' }
   /** A type with a known layout but no harness equivalent (_Complex …). */
   | { kind: 'opaque'; c: string; size: number; align: number }
-  | { kind: 'unknown'; c: string };
+  /** `unread`: where its typedef is, which the importer could not read, and why. */
+  | { kind: 'unknown'; c: string; unread?: string };
 
 export interface CMember {
   /** null for an anonymous struct / union member (C11). */
@@ -46,6 +47,8 @@ export interface CRecord {
   /** Typedef names that denote this record itself (`typedef struct x_ {...} x_t;` gives x_t). */
   typedefNames: string[];
   line: number;
+  /** The line its body closes on (with the attributes after it), in the same file. */
+  endLine?: number;
   /** The included file it is defined in, or undefined for the header itself. */
   file?: string;
   /** Defined in a system header: read for the types it gives, not imported. */
@@ -207,12 +210,31 @@ const TYPE_WORD_SPELLINGS = new Map([
 interface Attributes {
   packed: boolean;
   alignAttr: number;
+  /** `__attribute__((mode(QI)))` and the like on an integer typedef: its width in bytes. */
+  mode?: number;
 }
+
+const SCALARS_FLOAT = new Set<ScalarName>(['f32', 'f64', 'f80']);
+
+/** The integer modes gcc takes, by their bytes on x86-64. */
+const INTEGER_MODES: Record<string, number> = { QI: 1, HI: 2, SI: 4, DI: 8, TI: 16, byte: 1, word: 8, pointer: 8 };
 
 /**
  * `sizeOf` answers `sizeof(type)` in constant expressions with the layout's size of a type (null
  * when it has none yet).
  */
+/** The integer gcc stores a packed enum in: the narrowest that holds every value, signed if one is negative. */
+function packedEnumScalar(values: readonly number[]): ScalarName {
+  const min = Math.min(0, ...values);
+  const max = Math.max(0, ...values);
+  for (const bytes of [1, 2, 4] as const) {
+    const bits = bytes * 8;
+    if (min < 0 ? min >= -(2 ** (bits - 1)) && max < 2 ** (bits - 1) : max < 2 ** bits)
+      return `${min < 0 ? 'i' : 'u'}${bits}` as ScalarName;
+  }
+  return min < 0 ? 'i64' : 'u64';
+}
+
 export function parseCHeader(
   tokens: readonly Token[],
   defines: readonly Define[],
@@ -226,6 +248,8 @@ export function parseCHeader(
   const constants = new Map<string, number>();
   const problems: CProblem[] = [];
   const typedefAligns = new WeakMap<CType, number>();
+  /** Typedef names whose declaration could not be read: where, and why (for the members that use them). */
+  const unreadTypedefs = new Map<string, string>();
   const header: CHeader = { records, typedefs, typedefAligns, constants, problems };
   let nesting = 0;
   const deeper = () => {
@@ -332,7 +356,9 @@ export function parseCHeader(
             else if (tokens[argsEnd]!.text === ')' && --depth === 0) break;
           }
         }
+        const modeName = name === 'mode' ? tokens[k + 2]?.text.replace(/^__(.*)__$/, '$1') : undefined;
         if (name === 'packed') attributes.packed = true;
+        else if (modeName !== undefined && INTEGER_MODES[modeName] !== undefined) attributes.mode = INTEGER_MODES[modeName];
         else if (name === 'aligned') {
           const n = argsEnd === k ? 16 : constant(k + 2, argsEnd, word.line);
           if (!(n > 0 && (n & (n - 1)) === 0)) fail(`aligned(${n}): the alignment must be a power of two`);
@@ -385,12 +411,37 @@ export function parseCHeader(
   function parseSpecifiers(): CType | null {
     const words: string[] = [];
     let type: CType | null = null;
+    let atomic = false;
     for (;;) {
       skipAttributes();
       const t = peek();
       if (t === undefined || t.kind !== 'id') break;
       if (QUALIFIERS.has(t.text)) {
         pos++;
+        continue;
+      }
+      if ((t.text === 'typeof' || t.text === '__typeof__' || t.text === '__typeof') && at('(', 1)) {
+        // `__typeof__(int)`: the type named inside; of an expression, the type is not known here.
+        if (type !== null || words.length > 0) break;
+        pos += 2;
+        const base = parseSpecifiers();
+        if (base === null) fail(`${t.text}(${peek()?.text ?? ''} …): the type of an expression is not known to the importer`);
+        type = parseDeclarator().apply(base!);
+        if (!at(')')) fail(`${t.text}(…): the type of an expression is not known to the importer`);
+        pos++;
+        continue;
+      }
+      if (t.text === '_Atomic') {
+        pos++;
+        atomic = true;
+        if (at('(') && type === null && words.length === 0) {
+          // `_Atomic(long long)`: a type name in parentheses.
+          pos++;
+          const base = parseSpecifiers();
+          if (base === null) fail('_Atomic( needs a type name');
+          type = parseDeclarator().apply(base!);
+          expect(')');
+        }
         continue;
       }
       const word = TYPE_WORD_SPELLINGS.get(t.text) ?? t.text;
@@ -426,14 +477,27 @@ export function parseCHeader(
       const next = peek(1);
       if (next !== undefined && (next.kind === 'id' || next.text === '*' || next.text === '(')) {
         pos++;
-        type = { kind: 'unknown', c: t.text };
+        const unread = unreadTypedefs.get(t.text);
+        type = { kind: 'unknown', c: t.text, ...(unread !== undefined ? { unread } : {}) };
         continue;
       }
       break;
     }
-    if (words.length === 0) return type;
+    if (words.length === 0) return atomic ? atomicOf(type) : type;
     if (type !== null) fail(`'${words.join(' ')}' cannot be combined with another type`);
-    return scalarOf(words);
+    return atomic ? atomicOf(scalarOf(words)) : scalarOf(words);
+  }
+
+  /**
+   * `_Atomic T`: an integer, floating or pointer type keeps its layout on x86-64 (each is already
+   * aligned to its size); gcc aligns an atomic struct, union, array or complex number of 2, 4, 8 or
+   * 16 bytes to its size, which the importer does not follow.
+   */
+  function atomicOf(type: CType | null): CType | null {
+    if (type === null || ['scalar', 'char', 'enum', 'pointer', 'unknown'].includes(type.kind)) return type;
+    return fail(
+      'an _Atomic struct, union, array or complex type may be aligned more than the type itself: not followed by the importer',
+    );
   }
 
   function scalarOf(words: string[]): CType {
@@ -488,6 +552,12 @@ export function parseCHeader(
     const record = recordFor(kind, tag, startLine);
     if (record.complete) fail(`${kind} ${tag} is defined twice (first at line ${record.line})`);
     record.line = startLine;
+    // Where the body is, not where the tag was first named (`struct loop *` in a system header, a
+    // forward declaration in another file): that file is the record's, and whether it is imported.
+    const body = tokens[pos];
+    if (body?.file !== undefined) record.file = body.file;
+    else delete record.file;
+    record.system = body?.system === true;
     const packState = packs.stateAt(pos);
     if ('pack' in packState) record.pack = packState.pack;
     else record.packRefused = { pragma: packState.refused, inside: false };
@@ -539,6 +609,10 @@ export function parseCHeader(
         }
         skipAttributes();
         const own = takeAttributes();
+        if ((leading.mode ?? declarator.attributes.mode ?? own.mode) !== undefined)
+          fail(
+            '__attribute__((mode)) on a member changes its width in a way the importer does not follow (on a typedef it does)',
+          );
         record.members.push({
           name: declarator.name,
           type: declarator.apply(base!),
@@ -560,6 +634,7 @@ export function parseCHeader(
     pos++;
     skipAttributes();
     const after = takeAttributes();
+    record.endLine = tokens[pos - 1]?.line ?? startLine;
     record.packed = outer.packed || before.packed || after.packed;
     record.alignAttr = Math.max(outer.alignAttr, before.alignAttr, after.alignAttr);
     attributes = outer;
@@ -580,6 +655,11 @@ export function parseCHeader(
         const name = peek();
         if (name === undefined || name.kind !== 'id') fail('expected an enumerator name');
         pos++;
+        // `NAME __attribute__((deprecated)) = value` (glib's GLIB_DEPRECATED_ENUMERATOR_IN_2_26):
+        // the enumerator's attributes are not the enum's.
+        const enumAttributes = takeAttributes();
+        skipAttributes();
+        attributes = enumAttributes;
         if (at('=')) {
           pos++;
           const start = pos;
@@ -605,11 +685,20 @@ export function parseCHeader(
       values.push(...known!);
     }
     skipAttributes();
-    if (attributes.packed) fail(`a packed enum takes the fewest bytes its values need: not followed by the importer`);
-    return { kind: 'enum', c: tag === '' ? 'enum' : `enum ${tag}`, values };
+    const c = tag === '' ? 'enum' : `enum ${tag}`;
+    if (attributes.packed || packedEnums.has(tag)) {
+      // gcc gives a packed enum the smallest integer type that holds its values (the attribute is
+      // the enum's, not the declaration's): the harness reads it as that integer.
+      attributes.packed = false;
+      if (tag !== '') packedEnums.add(tag);
+      return { kind: 'scalar', scalar: packedEnumScalar(values), c: `${c} (packed)` };
+    }
+    return { kind: 'enum', c, values };
   }
 
   const enumValues = new Map<string, number[]>();
+  /** Tags of the enums declared `__attribute__((packed))`: the same narrow integer wherever used. */
+  const packedEnums = new Set<string>();
 
   interface Declarator {
     name: string | null;
@@ -654,7 +743,8 @@ export function parseCHeader(
       if (at('*')) {
         stars++;
         pos++;
-      } else if (peek()?.kind === 'id' && QUALIFIERS.has(peek()!.text)) pos++;
+      } else if (peek()?.kind === 'id' && (QUALIFIERS.has(peek()!.text) || (at('_Atomic') && !at('(', 1))))
+        pos++; // `T *_Atomic p` is still a pointer, of the same layout
       else break;
     }
     let inner: Declarator | null = null;
@@ -696,6 +786,7 @@ export function parseCHeader(
       attributes: {
         packed: own.packed || innerAttributes.packed,
         alignAttr: Math.max(own.alignAttr, innerAttributes.alignAttr),
+        ...((own.mode ?? innerAttributes.mode) !== undefined ? { mode: own.mode ?? innerAttributes.mode } : {}),
       },
       name: inner?.name ?? name,
       line: inner?.line ?? declLine,
@@ -758,6 +849,8 @@ export function parseCHeader(
           const declarator = parseDeclarator();
           if (declarator.name === null) fail('typedef without a name');
           let type = declarator.apply(base!);
+          const mode = declarator.attributes.mode ?? leading.mode;
+          if (mode !== undefined) type = integerOfMode(type, mode);
           const align = Math.max(leading.alignAttr, declarator.attributes.alignAttr);
           if (align > 0) {
             // A type of its own (the other names of the same declaration keep the plain one).
@@ -781,6 +874,12 @@ export function parseCHeader(
     } catch (error) {
       if (!(error instanceof CSyntaxError)) throw error;
       const where = tokens[Math.min(start, tokens.length - 1)];
+      const unreadName = typedefNameAt(start);
+      if (unreadName !== null && !typedefs.has(unreadName))
+        unreadTypedefs.set(
+          unreadName,
+          `is declared at ${where?.file !== undefined ? `${where.file}:${error.line}` : `line ${error.line}`} in a way the importer does not read (${error.reason})`,
+        );
       if (where?.system === true) {
         // A system header's declaration the importer cannot read matters only if a struct uses it.
       } else
@@ -804,4 +903,37 @@ export function parseCHeader(
     }
   }
   return header;
+
+  /** `typedef int T __attribute__((mode(QI)))`: the integer of that many bytes, of the type's sign. */
+  function integerOfMode(type: CType, bytes: number): CType {
+    if ((type.kind !== 'scalar' && type.kind !== 'char') || SCALARS_FLOAT.has(type.scalar))
+      return fail('__attribute__((mode)) on a type that is not an integer: not followed by the importer');
+    const signed = type.scalar.startsWith('i');
+    const scalar = `${signed ? 'i' : 'u'}${bytes * 8}` as ScalarName;
+    return { kind: 'scalar', scalar, c: `${type.c} mode(${bytes * 8} bits)` };
+  }
+
+  /**
+   * The name a `typedef` declaration starting at `from` declares, read without parsing it (it
+   * could not be parsed): the last identifier outside parentheses before its ';' that is not a
+   * type word (`typedef int qi_t __attribute__((mode(QI)));` gives qi_t), or null.
+   */
+  function typedefNameAt(from: number): string | null {
+    let k = from;
+    while (tokens[k]?.text === '__extension__') k++;
+    if (tokens[k]?.text !== 'typedef') return null;
+    let name: string | null = null;
+    let depth = 0;
+    for (k++; k < tokens.length; k++) {
+      const t = tokens[k]!;
+      if (t.text === '(' || t.text === '{') depth++;
+      else if (t.text === ')' || t.text === '}') depth--;
+      else if (depth === 0 && t.text === ';') break;
+      else if (depth === 0 && t.kind === 'id' && !t.text.startsWith('__attribute') && !QUALIFIERS.has(t.text)) {
+        const word = TYPE_WORD_SPELLINGS.get(t.text) ?? t.text;
+        if (!TYPE_WORDS.has(word) && word !== 'struct' && word !== 'union' && word !== 'enum') name = t.text;
+      }
+    }
+    return name;
+  }
 }

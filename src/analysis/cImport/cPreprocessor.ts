@@ -18,19 +18,43 @@ export interface IncludedFile {
 export interface PreprocessOptions {
   /** `-D NAME[=VALUE]`: defined before the header is read (VALUE defaults to 1). */
   defines?: readonly { name: string; value: string }[];
-  /** Finds `#include "name"` from the file `from`: relative to it, then the `-I` directories. */
-  resolveInclude?: (name: string, from: string) => IncludedFile | null;
+  /**
+   * Finds `#include "name"` from the file `from`: relative to it, then the `-I` directories; and
+   * `#include <name>` (`angled`) in the `-I` directories only, as a compiler looks for them.
+   */
+  resolveInclude?: (name: string, from: string, angled?: boolean) => IncludedFile | null;
 }
 
 export interface Preprocessed {
   text: string;
   problems: CProblem[];
+  /** Where a header's fallback for a macro an unread include may define was expanded. */
+  fallbackUses: FallbackUse[];
+}
+
+/**
+ * `#ifndef M` / `#define M …` read after an include the built-in preprocessor did not read (a
+ * system header, or one not found): the header's fallback for when no header before defines M.
+ * The unread one may well define it (sys/epoll.h's `__EPOLL_PACKED` is packed in bits/epoll.h,
+ * empty in its fallback), so what uses M may be laid out otherwise by the compiler.
+ */
+export interface FallbackUse {
+  /** Where it is expanded: the line, and the included file (undefined: the header itself). */
+  line: number;
+  file?: string;
+  macro: string;
+  /** Where the `#ifndef` is, as `FILE:LINE`. */
+  definedAt: string;
+  /** The last include not read before the `#ifndef` (`<bits/epoll.h>`), and where it stands. */
+  unread: string;
+  unreadAt: string;
 }
 
 interface Macro {
   params: string[] | null;
   variadic: boolean;
   body: PpToken[];
+  fallback?: { definedAt: string; unread: string; unreadAt: string };
 }
 
 interface PpToken {
@@ -103,6 +127,11 @@ export function preprocess(text: string, file: string, options: PreprocessOption
   const problems: CProblem[] = [];
   const out: string[] = [];
   const once = new Set<string>();
+  const fallbackUses: FallbackUse[] = [];
+  /** The last `#include` not read so far (skipped or not found), and where it stands. */
+  let lastUnread: { include: string; at: string } | null = null;
+  /** The line whose text is being expanded (null while a directive's expression is). */
+  let expandingAt: { line: number; file?: string } | null = null;
   for (const [name, value] of Object.entries(PREDEFINED)) macros.set(name, { params: null, variadic: false, body: lex(value) });
   for (const d of options.defines ?? []) macros.set(d.name, { params: null, variadic: false, body: lex(d.value) });
 
@@ -115,7 +144,14 @@ export function preprocess(text: string, file: string, options: PreprocessOption
       problems.push({ line: error.line, message: error.message, ...(depth > 0 ? { file: name } : {}) });
       throw new PreprocessorStop();
     }
-    const stack: { active: boolean; taken: boolean; sawElse: boolean; line: number }[] = [];
+    const stack: {
+      active: boolean;
+      taken: boolean;
+      sawElse: boolean;
+      line: number;
+      /** Set on `#ifndef M` taken after an unread include: a `#define M` right inside is a fallback. */
+      fallbackFor?: { macro: string; definedAt: string; unread: string; unreadAt: string };
+    }[] = [];
     const active = () => stack.every((s) => s.active);
     out.push(`# 1 "${name}"`);
     for (let index = 0; index < lines.length; index++) {
@@ -126,7 +162,11 @@ export function preprocess(text: string, file: string, options: PreprocessOption
         problems.push({ line: lineNumber, message, ...(depth > 0 ? { file: name } : {}), info: true });
       const directive = /^\s*#\s*([A-Za-z_]\w*)?(.*)$/.exec(line);
       if (directive === null) {
-        out.push(active() ? expandLine(line, problem) : '');
+        if (active()) {
+          expandingAt = { line: lineNumber, ...(depth > 0 ? { file: name } : {}) };
+          out.push(expandLine(line, problem));
+          expandingAt = null;
+        } else out.push('');
         continue;
       }
       out.push('');
@@ -139,7 +179,28 @@ export function preprocess(text: string, file: string, options: PreprocessOption
         }
         const parentActive = active();
         const value = parentActive ? condition(word, rest, problem) : false;
-        stack.push({ active: value, taken: value, sawElse: false, line: lineNumber });
+        const tested =
+          word === 'ifndef'
+            ? /^([A-Za-z_]\w*)/.exec(rest)
+            : word === 'if'
+              ? /^!\s*defined\s*\(?\s*([A-Za-z_]\w*)\s*\)?\s*$/.exec(rest)
+              : null;
+        stack.push({
+          active: value,
+          taken: value,
+          sawElse: false,
+          line: lineNumber,
+          ...(value && tested !== null && lastUnread !== null
+            ? {
+                fallbackFor: {
+                  macro: tested[1]!,
+                  definedAt: `${name}:${lineNumber}`,
+                  unread: lastUnread.include,
+                  unreadAt: lastUnread.at,
+                },
+              }
+            : {}),
+        });
         continue;
       }
       if (word === 'elif' || word === 'else' || word === 'endif') {
@@ -165,9 +226,15 @@ export function preprocess(text: string, file: string, options: PreprocessOption
       }
       if (!active()) continue;
       switch (word) {
-        case 'define':
-          define(rest, problem);
+        case 'define': {
+          const macro = define(rest, problem);
+          const fallback = stack[stack.length - 1]?.fallbackFor;
+          if (macro !== undefined && fallback?.macro === macro.name) {
+            const { definedAt, unread, unreadAt } = fallback;
+            macro.macro.fallback = { definedAt, unread, unreadAt };
+          }
           break;
+        }
         case 'undef':
           macros.delete(rest.split(/\s+/)[0] ?? '');
           break;
@@ -175,23 +242,30 @@ export function preprocess(text: string, file: string, options: PreprocessOption
         case 'include_next':
         case 'import': {
           const quoted = /^"([^"]+)"/.exec(rest);
-          if (quoted === null) {
-            const system = /^<([^>]+)>/.exec(rest);
+          const angled = quoted === null ? /^<([^>]+)>/.exec(rest) : null;
+          // `#include_next <x>` means the next x after this file's directory: left to the compiler.
+          const inIncludeDirs =
+            angled === null || word === 'include_next' ? null : (options.resolveInclude?.(angled[1]!, name, true) ?? null);
+          if (quoted === null && inIncludeDirs === null) {
+            const system = angled;
             if (system !== null) {
+              lastUnread = { include: `<${system[1]}>`, at: `${name}:${lineNumber}` };
               info(
-                `#include <${system[1]}> skipped: the built-in preprocessor reads no system headers (types from them that a struct uses are reported as unknown; with a C compiler on PATH, its preprocessor reads them)`,
+                `#include <${system[1]}> skipped: not in an -I directory, and the built-in preprocessor reads no system headers (types from them that a struct uses are reported as unknown; with a C compiler on PATH, its preprocessor reads them)`,
               );
             } else problem(`#include ${rest}: expected "file" or <file>`);
             break;
           }
-          const found = options.resolveInclude?.(quoted[1]!, name) ?? null;
+          const found = inIncludeDirs ?? options.resolveInclude?.(quoted![1]!, name) ?? null;
+          const spelled = quoted !== null ? `"${quoted[1]}"` : `<${angled![1]}>`;
           if (found === null) {
-            problem(`#include "${quoted[1]}": not found next to ${name} nor in an -I directory`);
+            lastUnread = { include: spelled, at: `${name}:${lineNumber}` };
+            problem(`#include ${spelled}: not found next to ${name} nor in an -I directory`);
             break;
           }
           if (once.has(found.name)) break;
           if (depth + 1 > MAX_INCLUDE_DEPTH) {
-            problem(`#include "${quoted[1]}": includes nest deeper than ${MAX_INCLUDE_DEPTH} levels`);
+            problem(`#include ${spelled}: includes nest deeper than ${MAX_INCLUDE_DEPTH} levels`);
             break;
           }
           runFile(found.text, found.name, depth + 1);
@@ -222,11 +296,11 @@ export function preprocess(text: string, file: string, options: PreprocessOption
       problems.push({ line: open.line, message: '#if without #endif', ...(depth > 0 ? { file: name } : {}) });
   };
 
-  const define = (rest: string, problem: (message: string) => void) => {
+  const define = (rest: string, problem: (message: string) => void): { name: string; macro: Macro } | undefined => {
     const head = /^([A-Za-z_]\w*)(\(([^)]*)\))?\s*(.*)$/.exec(rest);
     if (head === null) {
       problem(`#define ${rest}: expected a macro name`);
-      return;
+      return undefined;
     }
     let params: string[] | null = null;
     let variadic = false;
@@ -243,7 +317,9 @@ export function preprocess(text: string, file: string, options: PreprocessOption
         params[params.length - 1] = params[params.length - 1]!.slice(0, -3).trim();
       }
     }
-    macros.set(head[1]!, { params, variadic, body: lex(head[4]!) });
+    const macro: Macro = { params, variadic, body: lex(head[4]!) };
+    macros.set(head[1]!, macro);
+    return { name: head[1]!, macro };
   };
 
   const condition = (word: string, rest: string, problem: (message: string) => void): boolean => {
@@ -311,6 +387,8 @@ export function preprocess(text: string, file: string, options: PreprocessOption
         result.push(t);
         continue;
       }
+      if (macro.fallback !== undefined && expandingAt !== null)
+        fallbackUses.push({ ...expandingAt, macro: t.text, ...macro.fallback });
       if ((budget -= macro.body.length + 1) < 0) {
         problem(`macro ${t.text}: expands to more than ${MAX_EXPANDED_TOKENS} tokens`);
         throw new PreprocessorStop();
@@ -401,7 +479,7 @@ export function preprocess(text: string, file: string, options: PreprocessOption
   } catch (error) {
     if (!(error instanceof PreprocessorStop)) throw error;
   }
-  return { text: out.join('\n') + '\n', problems };
+  return { text: out.join('\n') + '\n', problems, fallbackUses };
 }
 
 /** Stops preprocessing at a limit (the problem saying which is already recorded). */

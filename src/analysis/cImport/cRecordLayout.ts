@@ -73,7 +73,13 @@ export class CRecordLayouts {
         return layout === null ? null : { size: layout.size, align: layout.align };
       }
       case 'unknown':
-        this.note(line, `${owner}: unknown type '${type.c}' (not declared in this header): its size is unknown`, this.memberFile);
+        this.note(
+          line,
+          type.unread !== undefined
+            ? `${owner}: type '${type.c}' ${type.unread}: its size is unknown`
+            : `${owner}: unknown type '${type.c}' (not declared in this header): its size is unknown`,
+          this.memberFile,
+        );
         return null;
       case 'void':
         this.note(line, `${owner}: a member cannot be void`, this.memberFile);

@@ -225,10 +225,17 @@ export function evaluateConstant(
     if (t.text === '+') return unary();
     if (t.text === '~') return ~unary();
     if (t.text === '(') {
+      const cast = castAt();
+      if (cast !== null) return cast;
       const value = binary(0);
       if (peek() !== ')') fail("expected ')'");
       pos++;
       return value;
+    }
+    if (t.kind === 'str' && t.text.startsWith("'")) {
+      const value = charValue(t.text);
+      if (value === null) fail(`${t.text}: a character constant the importer does not read (one character, or one escape)`);
+      return value!;
     }
     if (t.kind === 'num') {
       const value = integerValue(t.text);
@@ -254,7 +261,71 @@ export function evaluateConstant(
     }
     return fail(`unexpected '${t.text}' in a constant expression`);
   };
+  /**
+   * `(int)(16 * sizeof(void *))`, as lua's LUAL_BUFFERSIZE is: after the '(' just read, a type
+   * name and ')' make a cast of the operand that follows. The value must fit the type (a
+   * narrowing cast is refused rather than guessed); null when the parentheses hold no type name.
+   */
+  const castAt = (): number | null => {
+    const first = tokens[pos];
+    if (sizeOfType === undefined || first?.kind !== 'id' || first.text === 'sizeof' || constants.has(first.text)) return null;
+    let close = pos;
+    let nesting = 0;
+    for (; close < tokens.length; close++) {
+      if (tokens[close]!.text === '(') nesting++;
+      else if (tokens[close]!.text === ')' && nesting-- === 0) break;
+    }
+    if (close >= tokens.length) return null;
+    const typeTokens = tokens.slice(pos, close);
+    let size: number;
+    try {
+      size = sizeOfType(typeTokens);
+    } catch {
+      return null;
+    }
+    pos = close + 1;
+    const value = unary();
+    const bits = Math.min(size, 8) * 8;
+    const unsigned = typeTokens.some((x) => x.text === 'unsigned' || x.text === '_Bool');
+    const low = unsigned ? 0 : -(2 ** (bits - 1));
+    const high = unsigned ? 2 ** bits - 1 : 2 ** (bits - 1) - 1;
+    if (value < low || value > high)
+      fail(
+        `(${typeTokens.map((x) => x.text).join(' ')}) ${value}: the cast changes the value, which the importer does not follow`,
+      );
+    return value;
+  };
   const value = binary(0);
   if (pos < tokens.length) fail(`unexpected '${tokens[pos]!.text}' in a constant expression`);
   return value;
+}
+
+const SIMPLE_ESCAPES: Record<string, number> = {
+  n: 10,
+  t: 9,
+  r: 13,
+  '0': 0,
+  a: 7,
+  b: 8,
+  f: 12,
+  v: 11,
+  '\\': 92,
+  "'": 39,
+  '"': 34,
+  '?': 63,
+};
+
+/**
+ * The value of a character constant as gcc gives it on x86-64 (`char` is signed: '\xff' is -1),
+ * or null for one the importer does not read (several characters, a character beyond one byte).
+ */
+export function charValue(text: string): number | null {
+  const body = text.slice(1, -1);
+  let code: number | undefined;
+  if (!body.startsWith('\\')) code = body.length === 1 ? body.charCodeAt(0) : undefined;
+  else if (/^\\[0-7]{1,3}$/.test(body)) code = parseInt(body.slice(1), 8);
+  else if (/^\\x[0-9a-fA-F]{1,2}$/.test(body)) code = parseInt(body.slice(2), 16);
+  else if (body.length === 2) code = SIMPLE_ESCAPES[body[1]!];
+  if (code === undefined || code > 255) return null;
+  return code > 127 ? code - 256 : code;
 }

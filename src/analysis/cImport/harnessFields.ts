@@ -110,7 +110,8 @@ export class HarnessFields {
     };
     switch (type.kind) {
       case 'scalar':
-        return scalarField(type.scalar);
+        // A packed enum is the integer gcc stores it in: the comment says which enum.
+        return scalarField(type.scalar, type.c.startsWith('enum') ? `${type.c} in C` : undefined);
       case 'char':
         return scalarField(type.scalar, type.c);
       case 'enum':

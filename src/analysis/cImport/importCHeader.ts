@@ -7,8 +7,8 @@
  * and a comment and a note saying why; what is kept only as bytes or as an integer is flagged.
  */
 import type { FieldLayout } from '../analysisInput';
-import { parseCHeader, type CHeader, type CProblem } from './cDeclarations';
-import { preprocess, type PreprocessOptions } from './cPreprocessor';
+import { parseCHeader, type CHeader, type CProblem, type CRecord } from './cDeclarations';
+import { preprocess, type FallbackUse, type PreprocessOptions } from './cPreprocessor';
 import type { PackPragma } from './pragmaPack';
 import { CRecordLayouts, recordLabel, type Note } from './cRecordLayout';
 import { CSyntaxError, tokenize } from './cTokens';
@@ -69,9 +69,11 @@ export function importCHeader(text: string, file: string, options: CImportOption
   const notes: CProblem[] = [];
   let header: CHeader;
   let source = text;
+  let fallbackUses: FallbackUse[] = [];
   if (options.preprocessed !== true) {
     const result = preprocess(text, file, options);
     source = result.text;
+    fallbackUses = result.fallbackUses;
     // A header included twice (one without a guard) says the same thing twice: once is enough.
     const said = new Set<string>();
     for (const problem of result.problems) {
@@ -125,6 +127,27 @@ export function importCHeader(text: string, file: string, options: CImportOption
       });
   }
   layouts ??= new CRecordLayouts(records, note, header.typedefAligns);
+  /**
+   * The fallback macro expanded in a record's own text, or in a record it holds by value (its
+   * layout is then as uncertain): the first found, and the record it is in.
+   */
+  const guesses = new Map<number, { record: CRecord; use: FallbackUse } | null>();
+  const guessedIn = (record: CRecord): { record: CRecord; use: FallbackUse } | undefined => {
+    if (guesses.has(record.id)) return guesses.get(record.id) ?? undefined;
+    guesses.set(record.id, null); // a record cannot hold itself by value: no cycle to follow
+    const own = fallbackUses.find(
+      (use) => use.file === record.file && use.line >= record.line && use.line <= (record.endLine ?? record.line),
+    );
+    let found = own === undefined ? undefined : { record, use: own };
+    for (const member of record.members) {
+      if (found !== undefined) break;
+      let type = member.type;
+      while (type.kind === 'array') type = type.of;
+      if (type.kind === 'record' && records[type.id] !== undefined) found = guessedIn(records[type.id]!);
+    }
+    guesses.set(record.id, found ?? null);
+    return found;
+  };
   const { className, order } = nameClasses(records, note);
 
   // A record without a class cannot be embedded or pointed to by name: emit again until no new
@@ -150,7 +173,28 @@ export function importCHeader(text: string, file: string, options: CImportOption
             : `it is under #pragma ${pack.pragma.text} (${pragmaWhere(pack.pragma)}), a form the importer does not follow`);
       const where = `${record.file ?? file}:${record.line}`;
       recordFile = record.file;
-      return emitRecord(record, className.get(record.id)!, where, refusal, layouts!, harnessFields, note, () => notes.length);
+      const emitted = emitRecord(
+        record,
+        className.get(record.id)!,
+        where,
+        refusal,
+        layouts!,
+        harnessFields,
+        note,
+        () => notes.length,
+      );
+      // The built-in preprocessor took the header's fallback for a macro that an include it did
+      // not read may define: the class is C's layout as read, which the compiler's may not be.
+      const guess = guessedIn(record);
+      if (guess !== undefined && emitted.struct.status !== 'dropped') {
+        const held = guess.record === record ? '' : `holds ${recordLabel(guess.record)}, which `;
+        const { use } = guess;
+        const why = `${recordLabel(record)}: ${held}uses ${use.macro}, defined at ${use.definedAt} only if no header before defines it; ${use.unread} (${use.unreadAt}) was not read and may define it, so the compiler may lay this out otherwise (import with a C compiler on PATH to check)`;
+        note(guess.record === record ? use.line : record.line, why);
+        emitted.struct.status = 'flagged';
+        emitted.text = `// TODO(lmm import-c): ${why}\n${emitted.text}`;
+      }
+      return emitted;
     });
     const newlyDropped = order.filter((record, k) => emitted[k]!.struct.status === 'dropped' && !dropped.has(record.id));
     if (newlyDropped.length > 0) {

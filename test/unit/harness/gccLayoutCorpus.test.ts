@@ -424,6 +424,331 @@ describe('harness layouts equal the C compiler’s (x86-64)', function () {
     header_t,
   );
 
+  // Real structs written by hand from the README's rules alone (their C as the headers have it, the
+  // typedefs spelled out): the layouts a reader checks first against gcc.
+  @struct
+  class perf_attr_t {
+    @u32 type!: number;
+    @u32 size!: number;
+    @u64 config!: bigint;
+    @field(() => perf_sample_u) sample!: perf_sample_u;
+    @u64 sample_type!: bigint;
+    @bits(u64, 1) disabled!: bigint;
+    @bits(u64, 1) inherit!: bigint;
+    @bits(u64, 1) pinned!: bigint;
+    @bits(u64, 35) middle!: bigint;
+    @bits(u64, 26) reserved_1!: bigint;
+    @field(() => perf_wakeup_u) wakeup!: perf_wakeup_u;
+    @u32 bp_type!: number;
+    @aligned(8) @u16 sample_max_stack!: number;
+  }
+  @union
+  class perf_sample_u {
+    @u64 sample_period!: bigint;
+    @u64 sample_freq!: bigint;
+  }
+  @union
+  class perf_wakeup_u {
+    @u32 wakeup_events!: number;
+    @u32 wakeup_watermark!: number;
+  }
+  add(
+    'struct perf_attr_t',
+    'typedef unsigned long long u64_aligned8 __attribute__((aligned(8)));\n' +
+      'struct perf_attr_t { unsigned type, size; unsigned long long config; union { unsigned long long sample_period, sample_freq; }; unsigned long long sample_type;\n' +
+      '  unsigned long long disabled:1, inherit:1, pinned:1, middle:35, reserved_1:26; union { unsigned wakeup_events, wakeup_watermark; }; unsigned bp_type;\n' +
+      '  unsigned short sample_max_stack __attribute__((aligned(8))); };',
+    perf_attr_t,
+    { sample: 'sample_period', wakeup: 'wakeup_events' },
+  );
+  @struct
+  class kill_t {
+    @i32 si_pid!: number;
+    @u32 si_uid!: number;
+  }
+  @union
+  class sigval_u {
+    @i32 sival_int!: number;
+    @u64 sival_ptr!: bigint; // void *
+  }
+  @struct
+  class timer_t_ {
+    @i32 si_tid!: number;
+    @i32 si_overrun!: number;
+    @field(() => sigval_u) si_sigval!: sigval_u;
+  }
+  @union
+  class sifields_u {
+    @array(i32, 28) pad!: number[];
+    @field(() => kill_t) kill!: kill_t;
+    @field(() => timer_t_) timer!: timer_t_;
+  }
+  @struct
+  class siginfo_like_t {
+    @i32 si_signo!: number;
+    @i32 si_errno!: number;
+    @i32 si_code!: number;
+    @i32 pad0!: number;
+    @field(() => sifields_u) sifields!: sifields_u;
+  }
+  add(
+    'struct siginfo_like_t',
+    'union sigval_u { int sival_int; void *sival_ptr; };\n' +
+      'struct siginfo_like_t { int si_signo, si_errno, si_code; int pad0; union { int pad[28]; struct { int si_pid; unsigned si_uid; } kill; struct { int si_tid, si_overrun; union sigval_u si_sigval; } timer; } sifields; };',
+    siginfo_like_t,
+  );
+  @union
+  class epoll_data_u {
+    @u64 ptr!: bigint; // void *
+    @i32 fd!: number;
+    @u32 u32!: number;
+    @u64 u64!: bigint;
+  }
+  @struct({ packed: true })
+  class epoll_event_t {
+    @u32 events!: number;
+    @field(() => epoll_data_u) data!: epoll_data_u;
+  }
+  add(
+    'struct epoll_event_t',
+    'typedef union epoll_data_u { void *ptr; int fd; unsigned u32; unsigned long long u64; } epoll_data_u;\n' +
+      'struct epoll_event_t { unsigned events; epoll_data_u data; } __attribute__((__packed__));',
+    epoll_event_t,
+  );
+  @struct({ pack: 1 })
+  class bmp_file_header_t {
+    @u16 type!: number;
+    @u32 size!: number;
+    @u16 reserved1!: number;
+    @u16 reserved2!: number;
+    @u32 offset!: number;
+  }
+  add(
+    'struct bmp_file_header_t',
+    '#pragma pack(push, 1)\nstruct bmp_file_header_t { unsigned short type; unsigned size; unsigned short reserved1, reserved2; unsigned offset; };\n#pragma pack(pop)',
+    bmp_file_header_t,
+  );
+  @struct
+  class ip6_hdrctl_t {
+    @u32 flow!: number;
+    @u16 plen!: number;
+    @u8 nxt!: number;
+    @u8 hlim!: number;
+  }
+  @union
+  class ip6_ctlun_u {
+    @field(() => ip6_hdrctl_t) un1!: ip6_hdrctl_t;
+    @u8 un2_vfc!: number;
+  }
+  @union
+  class in6_addr_u {
+    @array(u8, 16) u6_addr8!: number[];
+    @array(u16, 8) u6_addr16!: number[];
+    @array(u32, 4) u6_addr32!: number[];
+  }
+  @struct
+  class ip6_hdr_t {
+    @field(() => ip6_ctlun_u) ctlun!: ip6_ctlun_u;
+    @array(() => in6_addr_u, 2) addrs!: in6_addr_u[];
+  }
+  add(
+    'struct ip6_hdr_t',
+    'union in6_addr_u { unsigned char u6_addr8[16]; unsigned short u6_addr16[8]; unsigned u6_addr32[4]; };\n' +
+      'struct ip6_hdr_t { union { struct ip6_hdrctl_t { unsigned flow; unsigned short plen; unsigned char nxt, hlim; } un1; unsigned char un2_vfc; } ctlun; union in6_addr_u addrs[2]; };',
+    ip6_hdr_t,
+  );
+  @struct
+  class boundary_bits_t {
+    @bits(u32, 7) a!: number;
+    @bits(u32, 30) b!: number;
+    @bits(u64, 40) c!: bigint;
+    @bits(u8, 3) d!: number;
+    @bits(u16, 15) e!: number;
+    @bits(i64, 60) f!: bigint;
+    @bits(u8, 1) flag!: number;
+  }
+  add(
+    'struct boundary_bits_t',
+    'struct boundary_bits_t { unsigned a:7, b:30; unsigned long long c:40; unsigned char d:3; unsigned short e:15; long f:60; _Bool flag:1; };',
+    boundary_bits_t,
+  );
+  @struct
+  class reg_fields_t {
+    @bits(u32, 12) lo!: number;
+    @bits(u32, 12) mid!: number;
+    @bits(u32, 8) hi!: number;
+  }
+  @union
+  class reg_u {
+    @u32 raw!: number;
+    @field(() => reg_fields_t) f!: reg_fields_t;
+    @bits(u16, 9) low9!: number;
+  }
+  add(
+    'union reg_u',
+    'union reg_u { unsigned raw; struct reg_fields_t { unsigned lo:12, mid:12, hi:8; } f; unsigned short low9:9; };',
+    reg_u,
+  );
+  @struct
+  class sample_t {
+    @char(7) tag!: string;
+    @f64 d!: number;
+    @char(13) name!: string;
+    @f80 ld!: number;
+    @u8 ok!: number;
+    @array(u8, 3) odd!: number[];
+    @f32 f!: number;
+  }
+  add(
+    'struct sample_t',
+    'struct sample_t { char tag[7]; double d; char name[13]; long double ld; _Bool ok; unsigned char odd[3]; float f; };',
+    sample_t,
+  );
+  const bigFlags = cenum({ BF_A: 1n, BF_TOP: 2n ** 63n });
+  const smallFlags = cenum({ SF_A: 1, SF_B: 2 ** 31 });
+  @struct
+  class flagged_t {
+    @u8 kind!: number;
+    @bigFlags flags!: bigint;
+    @u8 more!: number;
+    @smallFlags small!: number;
+    @u8 last!: number;
+  }
+  add(
+    'struct flagged_t',
+    'enum big_flags { BF_A = 1, BF_TOP = 0x8000000000000000ULL }; enum small_flags { SF_A = 1, SF_B = 0x80000000u };\n' +
+      'struct flagged_t { unsigned char kind; enum big_flags flags; unsigned char more; enum small_flags small; unsigned char last; };',
+    flagged_t,
+  );
+  @struct
+  class file_ops_t {
+    @u64 open!: bigint; // int (*open)(const char *)
+    @char(3) name!: string;
+    @u64 close!: bigint; // void (*close)(int)
+    @array(u64, 2) hooks!: bigint[]; // void (*hooks[2])(void)
+    @u16 version!: number;
+  }
+  add(
+    'struct file_ops_t',
+    'typedef void (*hook_fn)(void);\nstruct file_ops_t { int (*open)(const char *); char name[3]; void (*close)(int); hook_fn hooks[2]; unsigned short version; };',
+    file_ops_t,
+  );
+  @struct({ packed: true, aligned: 8 })
+  class packed_mix_t {
+    @i8 c!: number;
+    @aligned(2) @i32 i!: number;
+    @i16 s!: number;
+    @f64 d!: number;
+  }
+  add(
+    'struct packed_mix_t',
+    'struct __attribute__((packed)) packed_mix_t { char c; int i __attribute__((aligned(2))); short s; double d; } __attribute__((aligned(8)));',
+    packed_mix_t,
+  );
+  @struct
+  class fpxreg_t {
+    @array(u16, 4) significand!: number[];
+    @u16 exponent!: number;
+    @array(u16, 3) reserved1!: number[];
+  }
+  @struct
+  class fpstate_t {
+    @u16 cwd!: number;
+    @u16 swd!: number;
+    @u16 ftw!: number;
+    @u16 fop!: number;
+    @u64 rip!: bigint;
+    @u64 rdp!: bigint;
+    @u32 mxcsr!: number;
+    @u32 mxcr_mask!: number;
+    @array(() => fpxreg_t, 8) st!: fpxreg_t[];
+    @array(u32, 16 * 4) xmm!: number[];
+    @array(u32, 24) reserved!: number[];
+  }
+  add(
+    'struct fpstate_t',
+    'struct fpxreg_t { unsigned short significand[4]; unsigned short exponent; unsigned short reserved1[3]; };\n' +
+      'struct fpstate_t { unsigned short cwd, swd, ftw, fop; unsigned long rip, rdp; unsigned mxcsr, mxcr_mask; struct fpxreg_t st[8]; struct { unsigned element[4]; } xmm[16]; unsigned reserved[24]; };',
+    fpstate_t,
+    { xmm: 'xmm' },
+  );
+  @struct
+  class cacheline_t {
+    @u8 tag!: number;
+    @aligned(64) @i64 counter!: bigint;
+    @i8 pad!: number;
+    @i32 atomic_count!: number;
+    @i64 atomic_big!: bigint;
+  }
+  add(
+    'struct cacheline_t',
+    'struct cacheline_t { unsigned char tag; _Alignas(64) long counter; char pad; _Atomic int atomic_count; _Atomic(long long) atomic_big; };',
+    cacheline_t,
+  );
+  @struct
+  class vector_t {
+    @i8 c!: number;
+    @aligned(16) @array(f32, 4) v!: number[];
+    @i128 wide!: bigint;
+    @u8 tail!: number;
+  }
+  add(
+    'struct vector_t',
+    'typedef float v4sf __attribute__((vector_size(16)));\nstruct vector_t { char c; v4sf v; __extension__ __int128 wide; unsigned char tail; };',
+    vector_t,
+  );
+  @struct({ pack: 2 })
+  class pack2_bits_t {
+    @i8 a!: number;
+    @bits(i32, 20) b!: number;
+    @bits(i32, 20) c!: number;
+    @bits(i32, 0) z!: number;
+    @i64 d!: bigint;
+    @u8 e!: number;
+  }
+  add(
+    'struct pack2_bits_t',
+    '#pragma pack(2)\nstruct pack2_bits_t { char a; int b:20; int c:20; int :0; long d; unsigned char e; };\n#pragma pack()',
+    pack2_bits_t,
+  );
+  @struct
+  class termios_t {
+    @u32 c_iflag!: number;
+    @u32 c_oflag!: number;
+    @u32 c_cflag!: number;
+    @u32 c_lflag!: number;
+    @u8 c_line!: number;
+    @array(u8, 32) c_cc!: number[];
+    @u32 c_ispeed!: number;
+    @u32 c_ospeed!: number;
+  }
+  add(
+    'struct termios_t',
+    'struct termios_t { unsigned c_iflag, c_oflag, c_cflag, c_lflag; unsigned char c_line; unsigned char c_cc[32]; unsigned c_ispeed, c_ospeed; };',
+    termios_t,
+  );
+  @struct
+  class sembuf_t {
+    @u16 sem_num!: number;
+    @i16 sem_op!: number;
+    @i16 sem_flg!: number;
+  }
+  add('struct sembuf_t', 'struct sembuf_t { unsigned short sem_num; short sem_op; short sem_flg; };', sembuf_t);
+  @struct
+  class small_enum_t {
+    @u8 state!: number; // enum __attribute__((packed)) state: its values fit a byte
+    @i8 mode!: number; // int __attribute__((mode(QI)))
+    @u16 wide!: number; // enum __attribute__((packed)) with a value above 255
+    @bits(u8, 3) level!: number;
+  }
+  add(
+    'struct small_enum_t',
+    'enum __attribute__((packed)) state_e { S_IDLE, S_BUSY = 200 }; enum __attribute__((packed)) wide_e { W_A, W_B = 300 };\n' +
+      'typedef int qi_int __attribute__((mode(QI)));\n' +
+      'struct small_enum_t { enum state_e state; qi_int mode; enum wide_e wide; unsigned char level:3; };',
+    small_enum_t,
+  );
+
   it(`matches sizeof, _Alignof, offsetof and bit positions for ${corpus.length} structs and unions`, function () {
     const cc = compilerOrSkip(this);
     const lines = ['#include <stdio.h>', '#include <stddef.h>', '#include <string.h>'];

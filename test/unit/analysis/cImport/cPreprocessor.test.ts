@@ -62,6 +62,29 @@ describe('built-in C preprocessor', () => {
     );
   });
 
+  it("records where a header's fallback for a macro an unread include may define is expanded, and only that", () => {
+    const uses = (text: string) =>
+      preprocess(text, 'p.h', {
+        resolveInclude: (name) => (name === 'found.h' ? { name: 'found.h', text: '#define FROM_FOUND 1\n' } : null),
+      }).fallbackUses.map((u) => `${u.line} ${u.macro} ${u.definedAt} ${u.unread} ${u.unreadAt}`);
+    const fallback = '#ifndef PACKED\n#define PACKED\n#endif\nstruct s { int a; } PACKED;\n';
+    assert.deepEqual(uses(`#include <bits/x.h>\n${fallback}`), ['5 PACKED p.h:2 <bits/x.h> p.h:1']);
+    assert.deepEqual(uses(`#include "missing.h"\n${fallback}`), ['5 PACKED p.h:2 "missing.h" p.h:1']);
+    assert.deepEqual(uses(`#include <x.h>\n#if !defined(PACKED)\n#define PACKED\n#endif\nPACKED`), [
+      '5 PACKED p.h:2 <x.h> p.h:1',
+    ]);
+    // Nested in another macro's body, it is still found on the line that expands it.
+    assert.deepEqual(uses(`#include <x.h>\n${fallback}#define FIELDS int b PACKED;\nstruct t { FIELDS };`), [
+      '5 PACKED p.h:2 <x.h> p.h:1',
+      '7 PACKED p.h:2 <x.h> p.h:1',
+    ]);
+    assert.deepEqual(uses(fallback), [], 'no include was left unread before it');
+    assert.deepEqual(uses(`#include "found.h"\n${fallback}`), [], 'the include was read');
+    assert.deepEqual(uses(`#include <x.h>\n#ifndef GUARD_H\n#define OTHER\n#endif\nOTHER`), [], 'it defines another name');
+    assert.deepEqual(uses(`#define PACKED\n#include <x.h>\n${fallback}`), [], 'the #ifndef is not taken');
+    assert.deepEqual(uses(`#include <x.h>\n#ifndef PACKED\n#define PACKED\n#endif\n#if PACKED + 1\n#endif`), [], 'not in text');
+  });
+
   it('reads a #pragma once file once, and stops an include loop with a message', () => {
     const files: Record<string, string> = {
       'once.h': '#pragma once\nint once_v;\n',
