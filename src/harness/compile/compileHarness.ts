@@ -12,7 +12,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Site } from '../../analysis/analysisInput';
 import { MAX_HARNESS_FILE_BYTES } from '../harnessFiles';
 import { compartmentScript, type ColumnShift } from './compartmentScript';
-import { instrumentHarnessSource } from './harnessInstrumenter';
+import { instrumentHarnessSource, TooDeepToInstrument } from './harnessInstrumenter';
 import { importProblem } from './harnessImports';
 import { findTooDeepNesting, tooDeepMessage } from './nestingDepth';
 import { HarnessLocator, lineStarts, type Insertion, type LocatorData } from './harnessLocator';
@@ -129,7 +129,10 @@ export async function compileHarness(file: string, options: CompileOptions = {})
             errors: [
               {
                 text: `this file is too deeply nested to compile (${error.message})`,
-                location: { file: args.path, line: 1, column: 0 },
+                location:
+                  error instanceof TooDeepToInstrument
+                    ? { file: args.path, line: error.line, column: error.column - 1 }
+                    : { file: args.path, line: 1, column: 0 },
               },
             ],
           };
