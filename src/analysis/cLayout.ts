@@ -5,6 +5,7 @@
  * `aligned(N)` (`placeMembers`). Shared by the harness decorators, `lmm import-c`, the padding
  * hint (what a reordering would give) and tests.
  */
+import { MAX_PAGE_SIZE } from '../engine/constants';
 import type { FieldLayout, StructLayout } from './analysisInput';
 import { POINTER_SIZE, SCALARS } from './cScalars';
 
@@ -135,7 +136,10 @@ export function layOutStruct(name: string, specs: readonly FieldSpec[]): StructL
 /** The spec of a field that is `count` copies of `element` (an array), pointers repeated per element. */
 export function arraySpec(name: string, element: FieldSpec, count: number, elementType = element.type): FieldSpec {
   const pointerOffsets: number[] = [];
-  for (let i = 0; i < count; i++) for (const p of element.pointerOffsets ?? []) pointerOffsets.push(i * element.size + p);
+  // A struct larger than the largest page is never allocated, so its pointers are never scanned:
+  // listing them one element at a time for `u64[2^53 - 1]` would not end.
+  if ((element.pointerOffsets?.length ?? 0) > 0 && element.size * count <= MAX_PAGE_SIZE)
+    for (let i = 0; i < count; i++) for (const p of element.pointerOffsets!) pointerOffsets.push(i * element.size + p);
   return { name, type: `${elementType}[${count}]`, size: element.size * count, align: element.align, pointerOffsets };
 }
 

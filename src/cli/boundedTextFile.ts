@@ -11,13 +11,21 @@ import { CliError, unreadableFile } from './cliIo';
  * expected, for the message (`a trace`, `a harness`).
  */
 export function readBoundedTextFile(file: string, what: string, maxBytes: number): string {
+  return readBoundedFile(file, what, maxBytes).toString('utf8');
+}
+
+/**
+ * The bytes of `file`, bounded as `readBoundedTextFile` reads: for a reader that counts columns
+ * in bytes (a trace), which text decoded with U+FFFD for bad bytes would shift.
+ */
+export function readBoundedFile(file: string, what: string, maxBytes: number): Buffer {
   try {
     const info = statSync(file);
     if (!info.isFile()) throw new CliError(`${file}: not a regular file (${what} is text)`);
     if (info.size > maxBytes) {
       throw new CliError(`${file}: ${info.size} bytes, more than ${what} may have (${maxBytes / 2 ** 20} MiB)`);
     }
-    return readFileSync(file, 'utf8');
+    return readFileSync(file);
   } catch (error) {
     if (error instanceof CliError) throw error;
     throw unreadableFile(file, error);

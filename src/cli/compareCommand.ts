@@ -11,7 +11,7 @@ import { POLICY_NAMES } from '../policies/policyRegistry';
 import { bytesText, percent, table } from '../policies/reportFormat';
 import type { Workload } from '../policies/workload';
 import { isWorkloadFile, parseWorkload, WorkloadSyntaxError } from '../policies/workloadFormats';
-import { readBoundedTextFile } from './boundedTextFile';
+import { readBoundedFile, readBoundedTextFile } from './boundedTextFile';
 import { CliError, type CliIo } from './cliIo';
 import type { RecordedWorkload } from './harnessWorkloadInput';
 
@@ -24,9 +24,9 @@ export const MAX_HARNESS_CANDIDATE_BYTES = MAX_HARNESS_FILE_BYTES;
 /** Reads and parses a workload file; a malformed one is a CliError `FILE:LINE: …` (exit 2). */
 export function readWorkloadFile(file: string): Workload {
   if (!isWorkloadFile(file)) throw new CliError(`${file}: expected a malloc-lab trace (.rep) or an LMM trace (.trace)`);
-  const text = readBoundedTextFile(file, 'a trace', MAX_WORKLOAD_FILE_BYTES);
+  const bytes = readBoundedFile(file, 'a trace', MAX_WORKLOAD_FILE_BYTES);
   try {
-    return parseWorkload(file, text);
+    return parseWorkload(file, bytes);
   } catch (error) {
     if (error instanceof WorkloadSyntaxError) throw new CliError(`${file}:${error.line}: ${error.reason}`);
     throw error;

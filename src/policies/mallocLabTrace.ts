@@ -70,7 +70,8 @@ export function parseMallocLabTrace(name: string, text: string, pageSize = DEFAU
       );
     }
     const id = wholeNumber(words[1]!, lineNumber, 'id');
-    if (id >= idCount) throw new MallocLabSyntaxError(lineNumber, `id ${id} is not below the header's ${idCount} ids`);
+    if (id >= idCount)
+      throw new MallocLabSyntaxError(lineNumber, `id ${shown(words[1]!)} is not below the header's ${idCount} ids`);
     ops++;
     if (ops > declaredOps) throw new MallocLabSyntaxError(lineNumber, `more requests than the header's ${declaredOps}`);
     if (kind === 'f') {
@@ -80,7 +81,8 @@ export function parseMallocLabTrace(name: string, text: string, pageSize = DEFAU
       continue;
     }
     const bytes = wholeNumber(words[2]!, lineNumber, 'byte count');
-    if (bytes > MAX_BYTES) throw new MallocLabSyntaxError(lineNumber, `${bytes} bytes is more than this replayer takes`);
+    if (bytes > MAX_BYTES)
+      throw new MallocLabSyntaxError(lineNumber, `${shown(words[2]!)} bytes is more than this replayer takes`);
     if (kind === 'a') {
       if (live[id] === 1) throw new MallocLabSyntaxError(lineNumber, `alloc of id ${id}, which is still allocated`);
       live[id] = 1;

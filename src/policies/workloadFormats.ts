@@ -3,6 +3,7 @@
  * Harness runs become workloads through `WorkloadBuilder` in the harness runtime.
  */
 import { parseTrace, TraceSyntaxError } from '../trace/traceProgram';
+import { utf8Decoder } from '../trace/utf8';
 import { MallocLabSyntaxError, parseMallocLabTrace } from './mallocLabTrace';
 import { workloadFromTrace, type Workload } from './workload';
 
@@ -22,12 +23,15 @@ export function isWorkloadFile(name: string): boolean {
   return WORKLOAD_EXTENSIONS.some((ext) => name.endsWith(ext));
 }
 
-/** Parses a workload file's text; throws WorkloadSyntaxError with the line. */
-export function parseWorkload(name: string, text: string): Workload {
+/**
+ * Parses a workload file's text, or its bytes (an LMM trace's columns are then counted in the
+ * file's bytes, as `lmm trace` counts them); throws WorkloadSyntaxError with the line.
+ */
+export function parseWorkload(name: string, input: string | Uint8Array): Workload {
   const base = name.split(/[\\/]/).pop() ?? name;
   try {
-    if (name.endsWith('.trace')) return workloadFromTrace(base, parseTrace(text));
-    return parseMallocLabTrace(base, text);
+    if (name.endsWith('.trace')) return workloadFromTrace(base, parseTrace(input));
+    return parseMallocLabTrace(base, typeof input === 'string' ? input : utf8Decoder.decode(input));
   } catch (error) {
     if (error instanceof MallocLabSyntaxError || error instanceof TraceSyntaxError) {
       throw new WorkloadSyntaxError(error.line, error.reason);

@@ -68,6 +68,11 @@ export class ByteOutput {
     return this.bytes.subarray(0, this.length);
   }
 
+  /** Forgets what was written (once it is written out), keeping the buffer. */
+  clear(): void {
+    this.length = 0;
+  }
+
   text(): string {
     return utf8Decoder.decode(this.view());
   }

@@ -24,6 +24,13 @@ export interface ReplayHooks {
   onDump?: (heap: LmmHeap, line: number) => string;
   /** Called before each operation with its index (for event recording and progress). */
   beforeOp?: (heap: LmmHeap, index: number, line: number) => void;
+  /**
+   * Called after a dump once the output holds `fullAt` bytes or more, or the diagnostics
+   * `fullAt / 64`: a few lines of trace can ask for gigabytes of dumps, which the caller writes
+   * out (and clears) or refuses to hold.
+   */
+  onFull?: () => void;
+  fullAt?: number;
 }
 
 export interface ReplayResult {
@@ -80,7 +87,7 @@ export class TraceReplayer implements TraceSink {
   register(name: number, size: number, line: number): void {
     const heap = this.before(line);
     const family = heap.register(this.texts.name(name), size);
-    if (family < 0) this.diagnostics.push({ line, message: heap.lastError!.message });
+    if (family < 0) this.diagnose({ line, message: heap.lastError!.message });
     else {
       if (name >= this.familyOfName.length) this.familyOfName = grownFamilies(this.familyOfName, name);
       this.familyOfName[name] = family;
@@ -101,7 +108,7 @@ export class TraceReplayer implements TraceSink {
     if (block === 0) {
       this.idBlocks[id] = IdState.Failed;
       this.output.writeAscii('null\n');
-      this.diagnostics.push({ line, message: `alloc ${this.texts.id(id)} failed: ${heap.lastError!.message}` });
+      this.diagnose({ line, message: `alloc ${this.texts.id(id)} failed: ${heap.lastError!.message}` });
     } else {
       this.idBlocks[id] = block;
       this.output.writeAscii('ok\n');
@@ -114,10 +121,10 @@ export class TraceReplayer implements TraceSink {
     if (entry < 0 || entry > IdState.Failed) {
       // The entry is the handle xcallocHandle gave this ID, not freed since: the heap need not
       // prove it again.
-      if (!heap.xfreeLiveHandle(entry)) this.diagnostics.push({ line, message: heap.lastError!.message });
+      if (!heap.xfreeLiveHandle(entry)) this.diagnose({ line, message: heap.lastError!.message });
       this.idBlocks[id] = IdState.Freed;
     } else if (entry === IdState.Freed) {
-      this.diagnostics.push({ line, message: `double free of ${this.texts.id(id)} (heap unchanged)` });
+      this.diagnose({ line, message: `double free of ${this.texts.id(id)} (heap unchanged)` });
     }
   }
 
@@ -127,6 +134,19 @@ export class TraceReplayer implements TraceSink {
     else {
       writeDump(heap, this.output);
       this.output.writeAscii('\n');
+    }
+    this.checkFull();
+  }
+
+  private diagnose(diagnostic: TraceDiagnostic): void {
+    this.diagnostics.push(diagnostic);
+    this.checkFull();
+  }
+
+  private checkFull(): void {
+    const fullAt = this.hooks.fullAt;
+    if (fullAt !== undefined && (this.output.length >= fullAt || this.diagnostics.length >= fullAt / 64)) {
+      this.hooks.onFull?.();
     }
   }
 

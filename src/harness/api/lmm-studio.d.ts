@@ -214,7 +214,10 @@ export interface PointerVariable<T extends object> {
 /** A local pointer variable: a root while its scope lives (declare it with `using`). */
 export interface LocalPointerVariable<T extends object> extends PointerVariable<T>, Disposable {}
 
-/** A global pointer variable (`static node_t *head;`), declared once: `const head = global<node_t>('head')`. */
+/**
+ * A global pointer variable (`static node_t *head;`), declared once: `const head = global<node_t>('head')`.
+ * A name (here and for `local`) is one line of at most 256 characters, without control characters.
+ */
 export declare function global<T extends object>(name: string, initial?: T | null): PointerVariable<T>;
 
 /**

@@ -7,6 +7,7 @@
  */
 import type { FieldLayout, Site, StructLayout } from '../../analysis/analysisInput';
 import { placeMembers, type MemberSpec, type RecordSpec } from '../../analysis/cLayout';
+import { MAX_PAGE_SIZE } from '../../engine/constants';
 import { POINTER_SIZE } from './cTypes';
 import type { FieldRecord, FieldType, StructClass } from './fieldTypes';
 
@@ -183,7 +184,10 @@ function typeShape(type: FieldType, context: string): TypeShape {
     case 'array': {
       const element = typeShape(type.element, context);
       const pointers: number[] = [];
-      for (let i = 0; i < type.length; i++) for (const p of element.pointers) pointers.push(i * element.size + p);
+      // A struct larger than the largest page is never allocated, so its pointers are never
+      // scanned: listing them one element at a time for `@array(u8, 2 ** 53)` would not end.
+      if (element.pointers.length > 0 && element.size * type.length <= MAX_PAGE_SIZE)
+        for (let i = 0; i < type.length; i++) for (const p of element.pointers) pointers.push(i * element.size + p);
       // Outer length last ("char[8][3]": 3 strings of 8), the way the analyses parse it back.
       const text = `${element.text}[${type.length}]`;
       return { size: element.size * type.length, align: element.align, text, pointers };

@@ -7,12 +7,13 @@
 import * as esbuild from 'esbuild';
 import { randomBytes } from 'node:crypto';
 import type { Stats } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Site } from '../../analysis/analysisInput';
 import { MAX_HARNESS_FILE_BYTES } from '../harnessFiles';
 import { compartmentScript, type ColumnShift } from './compartmentScript';
-import { instrumentHarnessSource } from './harnessInstrumenter';
+import { instrumentHarnessSource, TooDeepToInstrument } from './harnessInstrumenter';
+import { importProblem } from './harnessImports';
 import { findTooDeepNesting, tooDeepMessage } from './nestingDepth';
 import { HarnessLocator, lineStarts, type Insertion, type LocatorData } from './harnessLocator';
 import type { RawSourceMap } from './sourceMap';
@@ -93,7 +94,9 @@ export async function compileHarness(file: string, options: CompileOptions = {})
       // Before any file is read: a device (/dev/zero), a FIFO or a huge file would be read
       // without end, or without bound, by whichever loader reads it.
       build.onLoad({ filter: /.*/ }, async (args) => {
-        const problem = await unreadableProblem(args.path);
+        const problem =
+          (await unreadableProblem(args.path)) ??
+          (args.path === realEntry ? undefined : await importProblem(args.path, dirname(realEntry), args.with));
         return problem ? { errors: [{ text: problem, location: { file: args.path, line: 1, column: 0 } }] } : undefined;
       });
       build.onLoad({ filter: /\.[cm]?tsx?$/ }, async (args) => {
@@ -126,7 +129,10 @@ export async function compileHarness(file: string, options: CompileOptions = {})
             errors: [
               {
                 text: `this file is too deeply nested to compile (${error.message})`,
-                location: { file: args.path, line: 1, column: 0 },
+                location:
+                  error instanceof TooDeepToInstrument
+                    ? { file: args.path, line: error.line, column: error.column - 1 }
+                    : { file: args.path, line: 1, column: 0 },
               },
             ],
           };
@@ -144,6 +150,8 @@ export async function compileHarness(file: string, options: CompileOptions = {})
   const entryProblem = statProblem(await stat(entry)); // ENOENT: the run says `FILE: no such file`
   if (entryProblem)
     throw new HarnessCompileError([{ site: { file: displayName(entry), line: 1, column: 1 }, message: entryProblem }]);
+  // esbuild names a file by where its links lead: the harness's folder is the real one.
+  const realEntry = await realpath(entry);
 
   let result: esbuild.BuildResult & { outputFiles: esbuild.OutputFile[] };
   const outfile = resolve(dirname(entry), '__lmm_harness__.js');

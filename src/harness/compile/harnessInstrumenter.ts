@@ -19,6 +19,17 @@ import type { Site } from '../../analysis/analysisInput';
 import { hookIdentifier, type HookName } from './compartmentScript';
 import type { Insertion } from './harnessLocator';
 
+/** The file nests too deeply to walk; `line` and `column` (1-based) are where the deepest part starts. */
+export class TooDeepToInstrument extends RangeError {
+  constructor(
+    message: string,
+    readonly line: number,
+    readonly column: number,
+  ) {
+    super(message);
+  }
+}
+
 export interface InstrumentedFile {
   code: string;
   /** Insertions in output order (by position). */
@@ -100,7 +111,9 @@ export function instrumentHarnessSource(fileName: string, text: string, options:
     return options.addSite({ file: options.siteFile, line: line + 1, column: character + 1 });
   };
 
+  let visiting: ts.Node = source;
   const visit = (node: ts.Node, depth: number): void => {
+    visiting = node;
     if (ts.isDecorator(node)) return;
     if (ts.isClassDeclaration(node) && node.name && hasStructDecorator(node)) {
       const { line, character } = source.getLineAndCharacterOfPosition(node.name.getStart(source));
@@ -145,7 +158,15 @@ export function instrumentHarnessSource(fileName: string, text: string, options:
     }
     ts.forEachChild(node, (child) => visit(child, depth + 1));
   };
-  visit(source, 0);
+  try {
+    visit(source, 0);
+  } catch (error) {
+    // Too deep for the stack (a chain of thousands of `+` without brackets): where the deepest
+    // node visited starts is where the user can split the expression.
+    if (!(error instanceof RangeError)) throw error;
+    const { line, character } = source.getLineAndCharacterOfPosition(visiting.getStart(source));
+    throw new TooDeepToInstrument(error.message, line + 1, character + 1);
+  }
 
   edits.sort((x, y) => {
     if (x.pos !== y.pos) return x.pos - y.pos;

@@ -128,6 +128,8 @@ export class HarnessRuntime implements ViewHost {
   readonly errorLog = new MemoryErrorLog();
   readonly leakChecks: LeakCheckPoint[] = [];
   timedOut = false;
+  /** Set by `exit(status)`: the run has ended there. */
+  exited: HarnessExit | undefined;
   private readonly familyOf = new Map<StructInfo, number>();
   private readonly unknownSite: Site;
 
@@ -449,7 +451,16 @@ export class HarnessRuntime implements ViewHost {
     const code = status === undefined ? 0 : status;
     if (!(typeof code === 'number' && Number.isInteger(code))) throw new TypeError('exit(status): the status is a whole number');
     this.variables.frozen = true;
-    throw new HarnessExit(code);
+    this.exited = new HarnessExit(code);
+    throw this.exited;
+  }
+
+  /**
+   * After `exit`, nothing of the harness runs: a `catch` or `finally` that would go on, a call
+   * or a loop turn after the exit was swallowed (a promise's `catch`), throws it again.
+   */
+  throwIfExited(): void {
+    if (this.exited !== undefined) throw this.exited;
   }
 
   /** The allocation at `address`: the last one made there (freed or not), else the live block containing it, else -1. */

@@ -50,6 +50,7 @@ export class RootVariables {
   /** `global(name, initial)`: a variable for the whole run; a name is declared once. */
   declareGlobal(name: unknown, initial: unknown): object {
     if (typeof name !== 'string' || name === '') throw new TypeError('global(name): a global needs its name (a string)');
+    checkName(name, 'global(name)');
     if (this.globalNames.has(name)) throw new TypeError(`global ${name} is declared twice (declare each global once)`);
     this.globalNames.add(name);
     const variable = this.add('global', name);
@@ -60,6 +61,7 @@ export class RootVariables {
   /** `local(initial, name)`: a variable while its scope lives (`using v = local(…)`). */
   declareLocal(initial: unknown, name: unknown): object {
     if (name !== undefined && typeof name !== 'string') throw new TypeError('local(initial, name): the name is a string');
+    if (name !== undefined) checkName(name, 'local(initial, name)');
     const variable = this.add('local', name ?? '');
     this.assign(variable, initial, 'local');
     return this.handle(variable, true);
@@ -153,4 +155,16 @@ function addressOfValue(value: unknown, what: string): number {
   if (isView(value)) return viewAddress(value);
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
   throw new TypeError(`${what}: a pointer holds a block (a view), null or an address, not ${typeof value}`);
+}
+
+/** The longest name a pointer variable may have (C's names are short; reports print it on each path). */
+export const MAX_VARIABLE_NAME = 256;
+
+/**
+ * A variable's name is printed in reports, one line each: a line break or an escape sequence in it
+ * would print lines of its own (a fake `LEAK SUMMARY:`) or drive the terminal.
+ */
+function checkName(name: string, what: string): void {
+  if (name.length > MAX_VARIABLE_NAME) throw new RangeError(`${what}: a name has at most ${MAX_VARIABLE_NAME} characters`);
+  if (/[\p{Cc}\u2028\u2029]/u.test(name)) throw new TypeError(`${what}: a name has no control characters or line breaks`);
 }

@@ -74,6 +74,16 @@ describe('the harness sandbox: any input, no stack trace', function () {
     if (chain.outcome === 'compile-error') assert.match(chain.message!, /chain\.lmm\.ts:\d+:\d+: /);
   });
 
+  it('a chain too long to walk is a compile error where the chain starts, not at 1:1', async () => {
+    // 300,000 terms without brackets overflow the instrumenter's walk (not the parser's).
+    const run = await probe.run(
+      'long-chain.lmm.ts',
+      `export default function main() {\n  let a = 1;\n  a = ${Array(300_000).fill('1').join(' + ')};\n  return a;\n}\n`,
+    );
+    assert.equal(run.outcome, 'compile-error');
+    assert.match(run.message!, /^\S*long-chain\.lmm\.ts:3:7: this file is too deeply nested to compile/);
+  });
+
   it('256 levels of nesting still compile and run', async () => {
     const run = await probe.run(
       'ok-deep.lmm.ts',
