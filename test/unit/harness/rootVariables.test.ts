@@ -202,6 +202,15 @@ describe('pointer variables as roots (global, local, mm_register_root)', () => {
       assert.deepEqual(kinds(), { 'definitely-lost': 2, 'indirectly-lost': 1 });
     });
 
+    it('a plain TypeScript variable is no root: what only it holds is lost at a check in its scope', () => {
+      const { lmm, rec_t, kinds } = setup();
+      const held = lmm.XCALLOC(1, rec_t);
+      assert.deepEqual(kinds(), { 'definitely-lost': 1 });
+      using p = lmm.local(held, 'p');
+      assert.deepEqual(kinds(), { 'still-reachable': 1 });
+      assert.equal(p.value, held);
+    });
+
     it('leaves its scope however the scope ends (an exception too)', () => {
       const { lmm, rec_t, kinds } = setup();
       assert.throws(() => {
