@@ -99,6 +99,20 @@ describe('the text report words leaks as memcheck does, on the ported programs',
     }
   });
 
+  it("realloc3: the read past the shrunk block's end is past its 10 bytes, and every read is of 1 byte (a buffer is read a byte at a time)", async () => {
+    const result = await runHarnessFile(join(ported, 'realloc3.lmm.ts'));
+    // memcheck, for its realloc3 (which reads the int at x[5]): "Invalid read of size 4", each "15
+    // bytes after a block of size 5". LMM keeps `y`'s 10 bytes when it is reallocated to 5.
+    assert.deepEqual(
+      result.finished!.report.errors.map((error) => error.message.replace(/ allocated at .*/, '')),
+      [
+        'Invalid read of size 1: byte [20], 15 bytes after the end of a 5-byte buffer',
+        'Invalid read of size 1: byte [20], 10 bytes after the end of a 10-byte buffer',
+        'Invalid read of size 1: byte [20], 15 bytes after the end of a 5-byte buffer',
+      ],
+    );
+  });
+
   it('leak-cases: a definitely lost block that drags others along is "32 (16 direct, 16 indirect) bytes", as in memcheck', async () => {
     const result = await runHarnessFile(join(ported, 'leak-cases.lmm.ts'));
     const text = formatTextReport(result.finished!.report, result.finished!.classicText);
