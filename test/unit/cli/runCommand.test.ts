@@ -193,6 +193,10 @@ export default function main(): void {
       '4/5: 32 bytes in 1 block possibly lost',
       '5/5: 16 bytes in 1 block still reachable',
     ]);
+    // memcheck's count: the 3 definitely or possibly lost records, at the mid-run check and at exit.
+    assert.match(stdout, /^ERROR SUMMARY: 6 errors from 6 contexts \(suppressed: 0\)$/m);
+    // --fail-on error is about memory errors, which this run has none of.
+    assert.equal((await lmm('run', harness, '--fail-on', 'error')).status, 0);
   });
 
   it('fails on memory errors with --fail-on error', async () => {
