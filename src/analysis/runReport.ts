@@ -5,7 +5,7 @@
  * when the two drift apart.
  */
 import { heapStatistics, type FamilyStatistics, type TotalStatistics } from '../engine/statistics';
-import type { MemoryErrorKind, MemoryErrorRecord, RunData, Site, StructLayout } from './analysisInput';
+import type { HeapUsageCalls, MemoryErrorKind, MemoryErrorRecord, RunData, Site, StructLayout } from './analysisInput';
 import { allocationTimeline, type PeakReport, type SiteStatistics } from './allocationTimeline';
 import { computeHints, type Hint } from './hints';
 import {
@@ -70,6 +70,11 @@ export interface RunReport {
     liveBytes: number;
     bytesAllocated: number;
     steps: number;
+    /**
+     * memcheck's "total heap usage": the allocs, frees and bytes allocated above, with the calls
+     * that allocated or freed no block (a realloc that kept its block or was refused, a refused free).
+     */
+    heapUsage: HeapUsageCalls;
   };
   structs: StructLayout[];
   sites: SiteStatistics[];
@@ -129,6 +134,11 @@ export function buildRunReport(data: RunData, options: RunReportOptions = {}): R
       liveBytes: leaks.liveBytes,
       bytesAllocated,
       steps: data.steps,
+      heapUsage: {
+        allocs: data.allocations.length + (data.callsWithoutBlocks?.allocs ?? 0),
+        frees: frees + (data.callsWithoutBlocks?.frees ?? 0),
+        bytes: bytesAllocated + (data.callsWithoutBlocks?.bytes ?? 0),
+      },
     },
     structs: data.structs,
     sites: timeline.sites,

@@ -64,6 +64,13 @@ describe('C programs ported to harnesses give memcheck figures for the C program
         'memory errors',
       );
       assert.equal(memcheckErrorSummary(report).errors, expected.ours?.errorSummary ?? expected.errorSummary, 'ERROR SUMMARY');
+      const usage = report.totals.heapUsage;
+      const figure = (count: number) => count.toLocaleString('en-US');
+      assert.equal(
+        `${figure(usage.allocs)} allocs, ${figure(usage.frees)} frees, ${figure(usage.bytes)} bytes allocated`,
+        expected.heapUsage,
+        'total heap usage',
+      );
     });
   }
 });
