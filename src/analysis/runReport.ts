@@ -18,7 +18,7 @@ import {
   type SuppressionUse,
 } from './leakCheck';
 import type { LmmReport } from '../protocol/runReportSchema';
-import { LEAK_KINDS, type LeakKind } from './leakKinds';
+import { LEAK_KINDS, leakKindOfShortName, type LeakKind } from './leakKinds';
 import { matchErrorSuppression, MEMORY_ERROR_KINDS, type Suppression } from './suppressions';
 
 /** A mid-run `mm_leak_check()` as the harness runtime records it. */
@@ -186,17 +186,22 @@ function asLeakCheckResult(value: unknown): LeakCheckResult | null {
 /** What `--fail-on` accepts: leak kinds, error kinds, `error` (any error) and `leak` (any lost block). */
 export type FailOnKind = LeakKind | MemoryErrorKind | 'error' | 'leak';
 
-/** Parses `definitely-lost,indirectly-lost,error`; throws with the list of valid kinds on a bad one. */
+/**
+ * Parses `definitely-lost,indirectly-lost,error`; memcheck's leak kind words (`definite,possible`)
+ * name the same kinds, as in a suppression's `match-leak-kinds:`. Throws with the list of valid
+ * kinds on a bad one.
+ */
 export function parseFailOn(text: string): FailOnKind[] {
   const valid = new Set<string>([...LEAK_KINDS, ...MEMORY_ERROR_KINDS, 'error', 'leak']);
   const kinds = text
     .split(',')
     .map((k) => k.trim())
-    .filter((k) => k !== '');
+    .filter((k) => k !== '')
+    .map((k) => leakKindOfShortName(k) ?? k);
   for (const k of kinds) {
     if (!valid.has(k)) throw new Error(`--fail-on: unknown kind '${k}' (one of ${[...valid].join(', ')})`);
   }
-  return kinds as FailOnKind[];
+  return [...new Set(kinds)] as FailOnKind[];
 }
 
 /**

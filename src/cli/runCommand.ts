@@ -124,7 +124,7 @@ function integer(text: string, option: string, max: number, unit: string): numbe
 }
 
 function failOnKinds(text: string): FailOnKind[] {
-  // memcheck's words (`--errors-for-leak-kinds=definite,possible`) are named with LMM's for them.
+  // memcheck's `--errors-for-leak-kinds=all` is named with LMM's kinds for it.
   for (const word of text.split(',').map((k) => k.trim())) {
     const instead = memcheckLeakKindInstead(word);
     if (instead) throw new CliError(`lmm run: --fail-on: unknown kind '${word}' (memcheck's '${word}' is ${instead} here)`);

@@ -175,6 +175,11 @@ describe('buildRunReport', () => {
     ]);
     assert.deepEqual(failingKinds(report, 'possibly-lost,invalid-free'), []);
     assert.throws(() => parseFailOn('definitely,error'), /unknown kind 'definitely'/);
+    // memcheck's words for the leak kinds, as a suppression's match-leak-kinds takes them.
+    assert.deepEqual(parseFailOn('definite,possible'), ['definitely-lost', 'possibly-lost']);
+    assert.deepEqual(parseFailOn('indirect,reachable,indirectly-lost'), ['indirectly-lost', 'still-reachable']);
+    assert.throws(() => parseFailOn('constructor'), /unknown kind 'constructor'/);
+    assert.deepEqual(failingKinds(report, 'definite,possible'), ['definitely-lost']);
     assert.equal(report.leakChecks.length, 1);
     assert.equal(report.leakChecks[0]!.event, 5);
     assert.deepEqual(report.errorSummary, { errors: 2, contexts: 1, suppressed: 0 });

@@ -58,8 +58,8 @@ describe('lmm: errors are one line, never a stack', () => {
       /^lmm run: --error-exitcode: unknown option \(to exit 1 when chosen kinds occur, give --fail-on KINDS/,
     ],
     [
-      ['run', rep, '--fail-on', 'definite,possible'],
-      /^lmm run: --fail-on: unknown kind 'definite' \(memcheck's 'definite' is definitely-lost here\)\n$/,
+      ['run', rep, '--fail-on', 'definite,constructor'],
+      /^lmm run: --fail-on: unknown kind 'constructor' \(one of definitely-lost, /,
     ],
     [
       ['run', rep, '--fail-on=all'],
