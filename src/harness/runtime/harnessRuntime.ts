@@ -381,16 +381,7 @@ export class HarnessRuntime implements ViewHost {
    */
   private refuseFree(value: unknown, what: string): boolean {
     if (!isView(value)) {
-      this.refusedFree(
-        0,
-        'invalid-free',
-        value === undefined
-          ? `${what}(undefined): there is no block to free`
-          : typeof value === 'number'
-            ? this.numberFreedText(value, what)
-            : `${what} takes a view returned by XCALLOC`,
-        -1,
-      );
+      this.refusedFree(0, 'invalid-free', this.notAViewFreedText(value, what), -1);
       return true;
     }
     const id = viewAllocation(value);
@@ -430,6 +421,17 @@ export class HarnessRuntime implements ViewHost {
    * What freeing a plain number (C's `free((void *)0x87654321)`) is: an address no block has, or
    * a live block's address given as a number, which frees nothing (views are what XFREE frees).
    */
+  /** Why freeing `value`, which is no view, frees nothing. */
+  private notAViewFreedText(value: unknown, what: string): string {
+    if (value === undefined) return `${what}(undefined): there is no block to free`;
+    if (typeof value === 'number') return this.numberFreedText(value, what);
+    // C's free(p) is XFREE(p.value): the handle of a variable is not the block it points to.
+    const variable = this.variables.variableNameOf(value);
+    if (variable !== undefined)
+      return `${what}(${variable}) is given the pointer variable, not the block it holds: write ${what}(${variable}.value) (nothing is freed)`;
+    return `${what} takes a view returned by XCALLOC`;
+  }
+
   private numberFreedText(address: number, what: string): string {
     const hex = `0x${address.toString(16)}`;
     const id = this.allocations.lastAllocationAt(address);
