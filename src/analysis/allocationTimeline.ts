@@ -6,7 +6,7 @@
  * block plus its payload, as LMM does.
  */
 import { META_SIZE } from '../engine/constants';
-import type { RunData, Site } from './analysisInput';
+import type { AllocationList, RunData, Site } from './analysisInput';
 import { isLost, LEAK_KINDS } from './leakKinds';
 import type { LeakCheckResult } from './leakCheck';
 import { StackInterner } from './siteText';
@@ -61,18 +61,29 @@ export function allocationTimeline(data: RunData, leaks: LeakCheckResult | null)
   const allocations = data.allocations;
   const n = allocations.length;
   const interner = new StackInterner();
+  // One pass over the records, into columns: the passes after it read typed arrays only, so a log
+  // that makes each record on demand (a run of millions of allocations) is read once.
   const siteOf = new Int32Array(n);
+  const structOf = new Int32Array(n);
+  const unitsAt = new Int32Array(n);
+  const bytesAt = new Float64Array(n);
+  const allocStepAt = new Int32Array(n);
+  const freeStepAt = new Int32Array(n);
   const siteKey = new Map<number, number>();
   const sites: SiteStatistics[] = [];
   const structIds = new Map<string, number>();
+  const structNames: string[] = [];
+  let idsArePositions = true;
   let maxStep = Math.max(0, data.steps - 1);
   const lifetimeSum: number[] = [];
   for (let i = 0; i < n; i++) {
-    const record = allocations[i]!;
+    const record = allocations.at(i)!;
+    if (record.id !== i) idsArePositions = false;
     let structId = structIds.get(record.struct);
     if (structId === undefined) {
       structId = structIds.size;
       structIds.set(record.struct, structId);
+      structNames.push(record.struct);
     }
     const key = interner.id(record.stack) * 65536 + structId;
     let s = siteKey.get(key);
@@ -96,6 +107,11 @@ export function allocationTimeline(data: RunData, leaks: LeakCheckResult | null)
       lifetimeSum.push(0);
     }
     siteOf[i] = s;
+    structOf[i] = structId;
+    unitsAt[i] = record.units;
+    bytesAt[i] = record.bytes;
+    allocStepAt[i] = record.allocStep;
+    freeStepAt[i] = record.freeStep;
     const site = sites[s]!;
     site.allocated++;
     site.bytesAllocated += record.bytes;
@@ -117,16 +133,14 @@ export function allocationTimeline(data: RunData, leaks: LeakCheckResult | null)
   // Events in step order: +(i + 1) for the allocation of record i, −(i + 1) for its free.
   const perStep = new Int32Array(maxStep + 2);
   for (let i = 0; i < n; i++) {
-    const record = allocations[i]!;
-    perStep[record.allocStep + 1]!++;
-    if (record.freeStep !== -1) perStep[record.freeStep + 1]!++;
+    perStep[allocStepAt[i]! + 1]!++;
+    if (freeStepAt[i] !== -1) perStep[freeStepAt[i]! + 1]!++;
   }
   for (let s = 1; s < perStep.length; s++) perStep[s]! += perStep[s - 1]!;
   const events = new Int32Array(perStep[perStep.length - 1]!);
   for (let i = 0; i < n; i++) {
-    const record = allocations[i]!;
-    events[perStep[record.allocStep]!++] = i + 1;
-    if (record.freeStep !== -1) events[perStep[record.freeStep]!++] = -(i + 1);
+    events[perStep[allocStepAt[i]!]!++] = i + 1;
+    if (freeStepAt[i] !== -1) events[perStep[freeStepAt[i]!]!++] = -(i + 1);
   }
   const liveNow = new Int32Array(sites.length);
   let appMemory = 0;
@@ -135,18 +149,17 @@ export function allocationTimeline(data: RunData, leaks: LeakCheckResult | null)
   for (let e = 0; e < events.length; e++) {
     const event = events[e]!;
     const i = event > 0 ? event - 1 : -event - 1;
-    const record = allocations[i]!;
     const s = siteOf[i]!;
     if (event > 0) {
-      appMemory += META_SIZE + record.bytes;
+      appMemory += META_SIZE + bytesAt[i]!;
       const live = ++liveNow[s]!;
       if (live > sites[s]!.peakLive) sites[s]!.peakLive = live;
       if (appMemory > peakMemory) {
         peakMemory = appMemory;
-        peakStep = record.allocStep;
+        peakStep = allocStepAt[i]!;
       }
     } else {
-      appMemory -= META_SIZE + record.bytes;
+      appMemory -= META_SIZE + bytesAt[i]!;
       liveNow[s]!--;
     }
   }
@@ -156,14 +169,15 @@ export function allocationTimeline(data: RunData, leaks: LeakCheckResult | null)
   const bySite = new Map<number, PeakShare & { site: Site; stack: Site[]; struct: string }>();
   if (peakStep >= 0) {
     for (let i = 0; i < n; i++) {
-      const record = allocations[i]!;
-      if (record.allocStep > peakStep || (record.freeStep !== -1 && record.freeStep <= peakStep)) continue;
-      let share = byStruct.get(record.struct);
+      const freeStep = freeStepAt[i]!;
+      if (allocStepAt[i]! > peakStep || (freeStep !== -1 && freeStep <= peakStep)) continue;
+      const struct = structNames[structOf[i]!]!;
+      let share = byStruct.get(struct);
       if (share === undefined) {
-        share = { struct: record.struct, blocks: 0, bytes: 0, appMemory: 0, units: 0 };
-        byStruct.set(record.struct, share);
+        share = { struct, blocks: 0, bytes: 0, appMemory: 0, units: 0 };
+        byStruct.set(struct, share);
       }
-      addShare(share, record.units, record.bytes);
+      addShare(share, unitsAt[i]!, bytesAt[i]!);
       const s = siteOf[i]!;
       let siteShare = bySite.get(s);
       if (siteShare === undefined) {
@@ -171,19 +185,19 @@ export function allocationTimeline(data: RunData, leaks: LeakCheckResult | null)
         siteShare = { site: site.site, stack: site.stack, struct: site.struct, blocks: 0, bytes: 0, appMemory: 0, units: 0 };
         bySite.set(s, siteShare);
       }
-      addShare(siteShare, record.units, record.bytes);
+      addShare(siteShare, unitsAt[i]!, bytesAt[i]!);
     }
   }
 
   if (leaks !== null) {
-    const position = positionsById(data);
+    const position = idsArePositions ? (id: number) => (id >= 0 && id < n ? id : -1) : positionsById(allocations);
     for (let k = 0; k < leaks.liveIds.length; k++) {
       if (!isLost(LEAK_KINDS[leaks.kinds[k]!]!)) continue;
       const i = position(leaks.liveIds[k]!);
       if (i < 0) continue;
       const site = sites[siteOf[i]!]!;
       site.leakedBlocks++;
-      site.leakedBytes += allocations[i]!.bytes;
+      site.leakedBytes += bytesAt[i]!;
     }
   }
 
@@ -208,13 +222,9 @@ function addShare(share: PeakShare, units: number, bytes: number): void {
   share.appMemory += META_SIZE + bytes;
 }
 
-/** Position of an allocation id in `data.allocations` (normally the id itself). */
-function positionsById(data: RunData): (id: number) => number {
-  const allocations = data.allocations;
-  let direct = true;
-  for (let i = 0; i < allocations.length && direct; i++) if (allocations[i]!.id !== i) direct = false;
-  if (direct) return (id) => (id >= 0 && id < allocations.length ? id : -1);
+/** Position of each allocation id in `allocations`, when ids are not positions (records built by hand). */
+function positionsById(allocations: AllocationList): (id: number) => number {
   const map = new Map<number, number>();
-  allocations.forEach((record, i) => map.set(record.id, i));
+  for (let i = 0; i < allocations.length; i++) map.set(allocations.at(i)!.id, i);
   return (id) => map.get(id) ?? -1;
 }

@@ -57,6 +57,31 @@ export interface AllocationRecord {
   freeStack?: Site[];
 }
 
+/**
+ * Allocations by position: an array of records, or a run's allocation log read column by column.
+ * A log makes a fresh record on each `at` rather than keeping one object per allocation: a run of
+ * ten million allocations would otherwise need gigabytes for its end-of-run report. So a reader
+ * takes what it needs from a record and does not keep the record.
+ */
+export interface AllocationList {
+  readonly length: number;
+  /** The record at `index` (0 ≤ index < length). */
+  at(index: number): AllocationRecord | undefined;
+  /** The records of the blocks still live, in allocation order (a log reads them without the freed ones). */
+  liveRecords?(): AllocationRecord[];
+}
+
+/** The live blocks' records of `list`, in its order: what a leak check reads. */
+export function liveAllocationRecords(list: AllocationList): AllocationRecord[] {
+  if (list.liveRecords) return list.liveRecords();
+  const live: AllocationRecord[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const record = list.at(i)!;
+    if (record.freeStep === -1) live.push(record);
+  }
+  return live;
+}
+
 /** A root: what the C program would hold in a global (`mm_register_root`). */
 export interface RootRecord {
   /** The address the root holds (usually a block's data address; may be interior). */
@@ -112,7 +137,7 @@ export interface RunData {
   heap: LmmHeap;
   structs: StructLayout[];
   /** Every successful allocation in order (index = id). */
-  allocations: AllocationRecord[];
+  allocations: AllocationList;
   roots: RootRecord[];
   errors: MemoryErrorRecord[];
   /** Number of heap steps (one per XCALLOC/XFREE/registration call, failed ones included). */

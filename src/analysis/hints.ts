@@ -41,7 +41,10 @@ export function computeHints(data: RunData, timeline: AllocationTimeline): Hint[
   const pageSize = data.heap.pageSize;
   const peakUnits = new Map(timeline.peak.byStruct.map((s) => [s.struct, s.units]));
   const allocatedUnits = new Map<string, number>();
-  for (const a of data.allocations) allocatedUnits.set(a.struct, (allocatedUnits.get(a.struct) ?? 0) + a.units);
+  for (let i = 0; i < data.allocations.length; i++) {
+    const a = data.allocations.at(i)!;
+    allocatedUnits.set(a.struct, (allocatedUnits.get(a.struct) ?? 0) + a.units);
+  }
 
   // Padding a reordering of the fields removes.
   for (const layout of data.structs) {

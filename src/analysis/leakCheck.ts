@@ -13,7 +13,7 @@
  * allocations (which is allocation order): no per-block objects, so 1,000,000 blocks stay fast.
  */
 import { readPointer } from '../engine/pointers';
-import type { RunData, Site, StructLayout } from './analysisInput';
+import { liveAllocationRecords, type AllocationRecord, type RunData, type Site, type StructLayout } from './analysisInput';
 import { fieldPathAt } from './fieldPaths';
 import { DEFINITELY_LOST, INDIRECTLY_LOST, LEAK_KINDS, POSSIBLY_LOST, STILL_REACHABLE, type LeakKind } from './leakKinds';
 import { LiveBlockIndex, NO_BLOCK } from './liveBlockIndex';
@@ -101,7 +101,12 @@ export const ROOT_PATH_ENDS = 16;
 const scratch = new ScratchArrays();
 
 export function checkLeaks(data: RunData, options: LeakCheckOptions = {}): LeakCheckResult {
-  const { heap, allocations } = data;
+  const { heap } = data;
+  // Only live blocks are checked: an array is read as it is (a mid-run check's has only those);
+  // a run's log gives its live records, so its freed millions are not made into objects.
+  const allocations: readonly AllocationRecord[] = Array.isArray(data.allocations)
+    ? (data.allocations as readonly AllocationRecord[])
+    : liveAllocationRecords(data.allocations);
   const kernel = heap.kernel;
 
   // ---- live blocks, in allocation order (one pass over the records)

@@ -101,7 +101,8 @@ export function buildRunReport(data: RunData, options: RunReportOptions = {}): R
 
   let frees = 0;
   let bytesAllocated = 0;
-  for (const a of data.allocations) {
+  for (let i = 0; i < data.allocations.length; i++) {
+    const a = data.allocations.at(i)!;
     if (a.freeStep !== -1) frees++;
     bytesAllocated += a.bytes;
   }

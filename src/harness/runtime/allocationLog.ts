@@ -4,7 +4,7 @@
  * A freed block's row stays (with its free step and call path): views and pointers of it keep
  * reporting use-after-free after LMM hands its address out again.
  */
-import type { AllocationRecord, Site } from '../../analysis/analysisInput';
+import type { AllocationList, AllocationRecord, Site } from '../../analysis/analysisInput';
 import type { Family } from '../../engine/family';
 import { grow } from './callPaths';
 
@@ -88,28 +88,48 @@ export class AllocationLog {
     return this.lastAt.get(address);
   }
 
-  /** Every allocation as the analyses read them; `stackOf` turns a call-path id into its frames. */
-  records(families: readonly Family[], stackOf: (path: number) => Site[], liveOnly = false): AllocationRecord[] {
-    const allocations: AllocationRecord[] = liveOnly ? [] : new Array(this.count);
-    for (let id = 0; id < this.count; id++) {
-      // A leak check reads live blocks only: a long run's freed rows (millions) are not made into objects.
-      if (liveOnly && this.freed[id] !== 0) continue;
-      const family = families[this.family[id]!]!;
-      const units = this.units[id]!;
-      const record: AllocationRecord = {
-        id,
-        address: this.address[id]!,
-        units,
-        struct: family.name,
-        bytes: units * family.structSize,
-        stack: stackOf(this.path[id]!),
-        allocStep: this.allocStep[id]!,
-        freeStep: this.freeStep[id]!,
-      };
-      if (this.freed[id] !== 0) record.freeStack = stackOf(this.freePath[id]!);
-      if (liveOnly) allocations.push(record);
-      else allocations[id] = record;
-    }
-    return allocations;
+  /**
+   * Every allocation as the analyses read them, made on demand from the columns (`stackOf` turns a
+   * call-path id into its frames): the end-of-run report of ten million allocations reads them one
+   * at a time instead of holding ten million objects (gigabytes, past the run's memory limit).
+   */
+  list(families: readonly Family[], stackOf: (path: number) => Site[]): AllocationList {
+    const count = this.count;
+    return {
+      length: count,
+      at: (id) => (id >= 0 && id < count ? this.record(id, families, stackOf) : undefined),
+      liveRecords: () => this.liveRecords(families, stackOf),
+    };
+  }
+
+  /** The live blocks' records, in allocation order: what a leak check reads (freed rows are skipped, not made). */
+  liveRecords(families: readonly Family[], stackOf: (path: number) => Site[]): AllocationRecord[] {
+    const live: AllocationRecord[] = [];
+    for (let id = 0; id < this.count; id++) if (this.freed[id] === 0) live.push(this.record(id, families, stackOf));
+    return live;
+  }
+
+  private record(id: number, families: readonly Family[], stackOf: (path: number) => Site[]): AllocationRecord {
+    const family = families[this.family[id]!]!;
+    const units = this.units[id]!;
+    const record: AllocationRecord = {
+      id,
+      address: this.address[id]!,
+      units,
+      struct: family.name,
+      bytes: units * family.structSize,
+      stack: stackOf(this.path[id]!),
+      allocStep: this.allocStep[id]!,
+      freeStep: this.freeStep[id]!,
+    };
+    if (this.freed[id] !== 0) record.freeStack = stackOf(this.freePath[id]!);
+    return record;
+  }
+
+  /** Blocks not freed. */
+  liveCount(): number {
+    let live = 0;
+    for (let id = 0; id < this.count; id++) if (this.freed[id] === 0) live++;
+    return live;
   }
 }

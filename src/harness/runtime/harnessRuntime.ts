@@ -804,9 +804,15 @@ export class HarnessRuntime implements ViewHost {
 
   // ------------------------------------------------------------------ results
 
-  /** The analyses' input for the heap as it is now. */
+  /**
+   * The analyses' input for the heap as it is now: every allocation (read from the log on demand),
+   * or with `liveOnly` the live blocks' records only, for a leak check.
+   */
   runData(liveOnly = false): RunData {
-    const allocations = this.allocations.records(this.heap.families, (path) => this.paths.stack(path), liveOnly);
+    const stackOf = (path: number) => this.paths.stack(path);
+    const allocations = liveOnly
+      ? this.allocations.liveRecords(this.heap.families, stackOf)
+      : this.allocations.list(this.heap.families, stackOf);
     const structs = [];
     for (const info of declaredStructs) {
       if (this.options.structSites?.[info.name]) info.site = this.options.structSites[info.name];

@@ -40,7 +40,7 @@ export function finishRun(runtime: HarnessRuntime, suppressions: readonly Suppre
   const facts: RunFacts = {
     steps: data.steps,
     allocations: data.allocations.length,
-    liveBlocks: data.allocations.filter((a) => a.freeStep < 0).length,
+    liveBlocks: runtime.allocations.liveCount(),
     families: heap.families.map((f) => ({ name: f.name, size: f.structSize, ...f.counters })),
     mmapCalls: heap.kernel.mmapCalls,
     munmapCalls: heap.kernel.munmapCalls,

@@ -91,7 +91,7 @@ describe('the C allocation API in harnesses: realloc, free(NULL), zero-size requ
       );
       const data = runtime.runData();
       assert.deepEqual(
-        data.allocations.map((a) => [a.units, a.freeStep >= 0]),
+        Array.from({ length: data.allocations.length }, (_, i) => data.allocations.at(i)!).map((a) => [a.units, a.freeStep >= 0]),
         [
           [2, true],
           [5, false],

@@ -40,13 +40,20 @@ describe('harness runtime: a mid-run leak check reads live blocks only', () => {
     const every = runtime.runData();
     assert.equal(every.allocations.length, 1 + 300 + 50);
     assert.equal(live.allocations.length, 1 + 200, 'the head and the 200 blocks not freed');
-    assert.ok(live.allocations.every((record) => record.freeStep === -1));
+    const liveRecords = Array.from({ length: live.allocations.length }, (_, i) => live.allocations.at(i)!);
+    assert.ok(liveRecords.every((record) => record.freeStep === -1));
+    // The log's records made one by one, as an array: what the check read before the log was lazy.
+    const everyRecords = Array.from({ length: every.allocations.length }, (_, i) => every.allocations.at(i)!);
+    assert.equal(everyRecords.filter((record) => record.freeStep !== -1).length, 150);
 
     const fromLive = checkLeaks(live);
     const fromEvery = checkLeaks(every);
-    assert.deepEqual(fromLive.summary, fromEvery.summary);
-    assert.deepEqual(fromLive.records, fromEvery.records);
-    assert.deepEqual([...fromLive.liveIds], [...fromEvery.liveIds], 'allocation ids, not positions in the records');
+    const fromArray = checkLeaks({ ...every, allocations: everyRecords });
+    for (const other of [fromEvery, fromArray]) {
+      assert.deepEqual(fromLive.summary, other.summary);
+      assert.deepEqual(fromLive.records, other.records);
+      assert.deepEqual([...fromLive.liveIds], [...other.liveIds], 'allocation ids, not positions in the records');
+    }
     assert.equal(fromLive.summary['definitely-lost'].blocks, 1);
     assert.equal(fromLive.summary['indirectly-lost'].blocks, 99);
   });
