@@ -47,7 +47,7 @@ export interface PortedProgram {
    */
   errorSummary: number;
   /** Where our run legitimately gives other figures than memcheck: ours, and why (said in a comment). */
-  ours?: { summaries?: SummaryText[]; records?: RecordText[]; errors?: OurError[]; errorSummary?: number };
+  ours?: { summaries?: SummaryText[]; records?: RecordText[]; errors?: OurError[]; errorSummary?: number; heapUsage?: string };
 }
 
 export const portedPrograms: Record<string, PortedProgram> = {
@@ -623,6 +623,27 @@ export const portedPrograms: Record<string, PortedProgram> = {
       { kind: 'use-after-free', cLine: 50, line: 44, cAllocLine: 41, allocLine: 36 },
       { kind: 'double-free', cLine: 54, line: 48, cAllocLine: 41, allocLine: 36 },
     ],
+  },
+  // A buffer's size is the one number calloc's product makes: calloc(0, -1) asks LMM for 0 bytes,
+  // a block of no bytes (an alloc and a free more), where memcheck finds its element size "fishy"
+  // and gives NULL; and calloc(-1, -1), whose product overflows (NULL without a word in
+  // memcheck), is a request no page can serve: LMM's too-large, as in calloc-overflow.
+  malloc3: {
+    heapUsage: '2 allocs, 2 frees, 0 bytes allocated',
+    errorSummary: 2,
+    summaries: ['0/0 0/0 0/0 0/0'],
+    records: [],
+    errors: [
+      { kind: 'too-large', cLine: 14, line: 15 },
+      { kind: 'too-large', cLine: 20, line: 21 },
+    ],
+    ours: {
+      errors: [
+        { kind: 'too-large', line: 15 },
+        { kind: 'too-large', line: 24 },
+      ],
+      heapUsage: '3 allocs, 3 frees, 0 bytes allocated',
+    },
   },
   nanoleak2: {
     heapUsage: '1 allocs, 0 frees, 1,000 bytes allocated',
