@@ -197,6 +197,10 @@ export default function main(): void {
     assert.match(stdout, /^ERROR SUMMARY: 6 errors from 6 contexts \(suppressed: 0\)$/m);
     // --fail-on error is about memory errors, which this run has none of.
     assert.equal((await lmm('run', harness, '--fail-on', 'error')).status, 0);
+    // memcheck's --error-exitcode with its default --errors-for-leak-kinds, in memcheck's words.
+    const gate = await lmm('run', harness, '--fail-on', 'definite,possible,error');
+    assert.equal(gate.status, 1);
+    assert.match(gate.stderr, /^lmm run: --fail-on: definitely-lost, possibly-lost\n$/m);
   });
 
   it('fails on memory errors with --fail-on error', async () => {
