@@ -197,6 +197,24 @@ export default function main(): void {
     assert.match(stdout, /^ERROR SUMMARY: 6 errors from 6 contexts \(suppressed: 0\)$/m);
     // --fail-on error is about memory errors, which this run has none of.
     assert.equal((await lmm('run', harness, '--fail-on', 'error')).status, 0);
+    // The mid-run check is one line of text; its loss records are in the JSON.
+    assert.equal(
+      stdout.match(/^leak check at .*kinds-in-order\.lmm\.ts:15:3 \(step \d+\): definitely lost 40 bytes in 2 blocks, /gm)
+        ?.length,
+      1,
+    );
+    const json = JSON.parse((await lmm('run', harness, '--json')).stdout) as RunReport;
+    assert.deepEqual(
+      json.leakChecks[0]!.leaks.map((record) => `${record.kind} ${record.bytes}`),
+      [
+        'definitely-lost 24',
+        'definitely-lost 16',
+        'indirectly-lost 16',
+        'possibly-lost 32',
+        'still-reachable 16',
+        'still-reachable 16',
+      ],
+    );
     // memcheck's --error-exitcode with its default --errors-for-leak-kinds, in memcheck's words.
     const gate = await lmm('run', harness, '--fail-on', 'definite,possible,error');
     assert.equal(gate.status, 1);
