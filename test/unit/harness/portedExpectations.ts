@@ -588,6 +588,18 @@ export const portedPrograms: Record<string, PortedProgram> = {
     ],
     errors: [],
   },
+  // memcheck's default leak-check heuristics (length64) take a pointer 8 bytes into a block whose
+  // first 8 bytes hold the block's size less 8 for a pointer to the block: still reachable,
+  // "reachable via heuristic". LMM has no heuristics: the block is possibly lost (memcheck's
+  // figure with --leak-check-heuristics=none), which the ERROR SUMMARY counts.
+  'length-prefix': {
+    heapUsage: '1 allocs, 0 frees, 32 bytes allocated',
+    errorSummary: 0,
+    summaries: ['0/0 0/0 0/0 32/1'],
+    records: ['still-reachable 32/1'],
+    errors: [],
+    ours: { summaries: ['0/0 0/0 32/1 0/0'], records: ['possibly-lost 32/1'], errorSummary: 1 },
+  },
   list: {
     heapUsage: '8 allocs, 0 frees, 128 bytes allocated',
     errorSummary: 1,
