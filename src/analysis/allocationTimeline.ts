@@ -6,7 +6,7 @@
  * block plus its payload, as LMM does.
  */
 import { META_SIZE } from '../engine/constants';
-import type { AllocationList, RunData, Site } from './analysisInput';
+import { forEachAllocation, type AllocationList, type RunData, type Site } from './analysisInput';
 import { isLost, LEAK_KINDS } from './leakKinds';
 import type { LeakCheckResult } from './leakCheck';
 import { StackInterner } from './siteText';
@@ -76,17 +76,29 @@ export function allocationTimeline(data: RunData, leaks: LeakCheckResult | null)
   let idsArePositions = true;
   let maxStep = Math.max(0, data.steps - 1);
   const lifetimeSum: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const record = allocations.at(i)!;
+  // Runs of allocations from one site are the rule (a loop): the last stack and struct seen are
+  // compared first (by identity: a log gives each call path's one stack array), before the maps.
+  let lastStack: readonly Site[] | null = null;
+  let lastStruct: string | null = null;
+  let lastSite = -1;
+  forEachAllocation(allocations, (record, i) => {
     if (record.id !== i) idsArePositions = false;
-    let structId = structIds.get(record.struct);
-    if (structId === undefined) {
-      structId = structIds.size;
-      structIds.set(record.struct, structId);
-      structNames.push(record.struct);
+    let s: number | undefined;
+    let structId: number | undefined;
+    let key = -1;
+    if (record.stack === lastStack && record.struct === lastStruct) {
+      s = lastSite;
+      structId = structOf[i - 1]!;
+    } else {
+      structId = structIds.get(record.struct);
+      if (structId === undefined) {
+        structId = structIds.size;
+        structIds.set(record.struct, structId);
+        structNames.push(record.struct);
+      }
+      key = interner.id(record.stack) * 65536 + structId;
+      s = siteKey.get(key);
     }
-    const key = interner.id(record.stack) * 65536 + structId;
-    let s = siteKey.get(key);
     if (s === undefined) {
       s = sites.length;
       siteKey.set(key, s);
@@ -106,6 +118,9 @@ export function allocationTimeline(data: RunData, leaks: LeakCheckResult | null)
       });
       lifetimeSum.push(0);
     }
+    lastStack = record.stack;
+    lastStruct = record.struct;
+    lastSite = s;
     siteOf[i] = s;
     structOf[i] = structId;
     unitsAt[i] = record.units;
@@ -124,7 +139,7 @@ export function allocationTimeline(data: RunData, leaks: LeakCheckResult | null)
       if (record.freeStep > maxStep) maxStep = record.freeStep;
     }
     if (record.allocStep > maxStep) maxStep = record.allocStep;
-  }
+  });
   for (let s = 0; s < sites.length; s++) {
     const site = sites[s]!;
     site.meanLifetimeSteps = site.freed === 0 ? 0 : lifetimeSum[s]! / site.freed;

@@ -69,6 +69,23 @@ export interface AllocationList {
   at(index: number): AllocationRecord | undefined;
   /** The records of the blocks still live, in allocation order (a log reads them without the freed ones). */
   liveRecords?(): AllocationRecord[];
+  /** Calls `visit` for each record in order with ONE object refilled each time (a log makes none). */
+  forEachRecord?(visit: (record: Readonly<AllocationFacts>, index: number) => void): void;
+}
+
+/** A record without its free stack: what a pass over every allocation reads. */
+export type AllocationFacts = Omit<AllocationRecord, 'freeStack'>;
+
+/**
+ * Visits every allocation in order. The record passed may be one object refilled for each
+ * allocation (a log's): a visitor copies what it keeps, never the record itself.
+ */
+export function forEachAllocation(list: AllocationList, visit: (record: Readonly<AllocationFacts>, index: number) => void): void {
+  if (list.forEachRecord) {
+    list.forEachRecord(visit);
+    return;
+  }
+  for (let i = 0; i < list.length; i++) visit(list.at(i)!, i);
 }
 
 /** The live blocks' records of `list`, in its order: what a leak check reads. */

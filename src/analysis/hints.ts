@@ -3,7 +3,7 @@
  * provide hints to further optimize the memory requirements of the process". Each hint is
  * measured on this run and says how many bytes acting on it would save.
  */
-import type { FieldLayout, RunData, Site, StructLayout } from './analysisInput';
+import { forEachAllocation, type FieldLayout, type RunData, type Site, type StructLayout } from './analysisInput';
 import type { AllocationTimeline } from './allocationTimeline';
 import { META_SIZE } from '../engine/constants';
 import { heapStatistics } from '../engine/statistics';
@@ -41,10 +41,7 @@ export function computeHints(data: RunData, timeline: AllocationTimeline): Hint[
   const pageSize = data.heap.pageSize;
   const peakUnits = new Map(timeline.peak.byStruct.map((s) => [s.struct, s.units]));
   const allocatedUnits = new Map<string, number>();
-  for (let i = 0; i < data.allocations.length; i++) {
-    const a = data.allocations.at(i)!;
-    allocatedUnits.set(a.struct, (allocatedUnits.get(a.struct) ?? 0) + a.units);
-  }
+  forEachAllocation(data.allocations, (a) => allocatedUnits.set(a.struct, (allocatedUnits.get(a.struct) ?? 0) + a.units));
 
   // Padding a reordering of the fields removes.
   for (const layout of data.structs) {

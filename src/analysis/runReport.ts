@@ -5,7 +5,15 @@
  * when the two drift apart.
  */
 import { heapStatistics, type FamilyStatistics, type TotalStatistics } from '../engine/statistics';
-import type { HeapUsageCalls, MemoryErrorKind, MemoryErrorRecord, RunData, Site, StructLayout } from './analysisInput';
+import {
+  forEachAllocation,
+  type HeapUsageCalls,
+  type MemoryErrorKind,
+  type MemoryErrorRecord,
+  type RunData,
+  type Site,
+  type StructLayout,
+} from './analysisInput';
 import { allocationTimeline, type PeakReport, type SiteStatistics } from './allocationTimeline';
 import { computeHints, type Hint } from './hints';
 import {
@@ -101,11 +109,10 @@ export function buildRunReport(data: RunData, options: RunReportOptions = {}): R
 
   let frees = 0;
   let bytesAllocated = 0;
-  for (let i = 0; i < data.allocations.length; i++) {
-    const a = data.allocations.at(i)!;
+  forEachAllocation(data.allocations, (a) => {
     if (a.freeStep !== -1) frees++;
     bytesAllocated += a.bytes;
-  }
+  });
 
   const errors: ErrorReport[] = data.errors.map((e) => {
     const suppression = matchErrorSuppression(suppressions, e.kind, e.stack);

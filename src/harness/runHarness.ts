@@ -42,6 +42,12 @@ export const DEFAULT_MEMORY_LIMIT_MB = 2048;
 export const MIN_MEMORY_LIMIT_MB = 64;
 /** @deprecated the JS heap is bounded by the memory limit (`memoryLimitMb`). */
 export const DEFAULT_JS_HEAP_MB = DEFAULT_MEMORY_LIMIT_MB;
+/**
+ * How long the end-of-run report may take once the harness is done. The report is the runtime's
+ * work, not the harness's: a time limit that falls while it is written waits for it (a run of
+ * millions of allocations takes seconds to report), up to this bound.
+ */
+export const REPORT_TIME_LIMIT_MS = 60_000;
 /** After a stop was asked for, how long the worker gets to end by itself before it is terminated. */
 export const STOP_GRACE_MS = 500;
 const SCRIPT_NAME = 'lmm-harness.js';
@@ -319,6 +325,8 @@ interface LeakCheckRelay {
 interface EndState {
   lastSite: Site | null;
   memoryPeakBytes?: number;
+  /** Ended (killed) while the runtime wrote the end-of-run report, after the harness was done. */
+  whileReporting?: true;
 }
 
 async function runInWorker(
@@ -391,12 +399,16 @@ async function runInWorker(
     let settled = false;
     let stopReason: StopReason | undefined;
     let backstop: NodeJS.Timeout | undefined;
+    /** Between the worker's `reporting` and `reported`: no harness code runs, the report is written. */
+    let reporting = false;
+    let timeLimitWhileReporting = false;
     const finish = (end: WorkerEnd) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       clearTimeout(backstop);
       leakChecks.send = undefined;
+      if (reporting) state.whileReporting = true;
       const peak = baselineRss !== undefined ? residentPeak(host.pid) : undefined;
       const measured = peak !== undefined ? peak - baselineRss! : sampledPeak;
       if (measured !== undefined) state.memoryPeakBytes = Math.max(measured, sampledPeak ?? 0);
@@ -405,14 +417,36 @@ async function runInWorker(
     };
     const stop = (reason: StopReason, detail: string) => {
       if (settled || stopReason !== undefined) return;
+      // The harness is done: the limit it did not pass waits for the report (see `reported`).
+      if (reason === 'timed-out' && reporting) {
+        timeLimitWhileReporting = true;
+        return;
+      }
       stopReason = reason;
       tell({ type: 'stop' });
       backstop = setTimeout(() => finish({ type: 'killed', reason, detail }), STOP_GRACE_MS);
     };
-    const timer = setTimeout(
-      () => stop('timed-out', `the harness did not stop within ${timeLimitMs} ms`),
-      Math.min(timeLimitMs, MAX_TIME_LIMIT_MS),
-    );
+    const timedOutDetail = `the harness did not stop within ${timeLimitMs} ms`;
+    const onReporting = () => {
+      reporting = true;
+      // Stopped by the time limit at a loop turn: the report of the heap as it was gets its own bound.
+      if (stopReason === 'timed-out') {
+        clearTimeout(backstop);
+        backstop = setTimeout(
+          () => finish({ type: 'killed', reason: 'timed-out', detail: 'the end-of-run report took too long' }),
+          REPORT_TIME_LIMIT_MS,
+        );
+      }
+    };
+    const onReported = () => {
+      reporting = false;
+      // Reading a thrown value may run harness code again: the usual grace from here.
+      if (stopReason === 'timed-out') {
+        clearTimeout(backstop);
+        backstop = setTimeout(() => finish({ type: 'killed', reason: 'timed-out', detail: timedOutDetail }), STOP_GRACE_MS);
+      } else if (timeLimitWhileReporting) stop('timed-out', timedOutDetail);
+    };
+    const timer = setTimeout(() => stop('timed-out', timedOutDetail), Math.min(timeLimitMs, MAX_TIME_LIMIT_MS));
     // The worker's buffers are charged when they are made and its JS heap is capped by V8; the
     // host's resident memory covers everything else (what built-ins allocate on their own), sampled
     // every 5 ms. Past the limit, the run stops at its next loop turn; past the hard bound above it,
@@ -433,7 +467,9 @@ async function runInWorker(
         return;
       }
       if (stopReason === 'cancelled' && (message.type === 'leakCheck' || message.type === 'memoryErrors')) return;
-      if (message.type === 'batch') {
+      if (message.type === 'reporting') onReporting();
+      else if (message.type === 'reported') onReported();
+      else if (message.type === 'batch') {
         const batch = message.batch;
         const n = batch.ops.count;
         if (n > 0) {
@@ -537,12 +573,22 @@ function describeEnd(
         return withSite(
           {
             outcome: 'timed-out',
-            message: `${where(end.lastSite)}time limit of ${options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS} ms exceeded (the harness was stopped${lastOperationHere(end.lastSite)})`,
+            message: end.whileReporting
+              ? `${where(end.lastSite)}time limit of ${options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS} ms exceeded, and the end-of-run report was not written within ${REPORT_TIME_LIMIT_MS / 1000} s after it (the run was stopped${lastOperationHere(end.lastSite)})`
+              : `${where(end.lastSite)}time limit of ${options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS} ms exceeded (the harness was stopped${lastOperationHere(end.lastSite)})`,
           },
           end.lastSite,
         );
       case 'out-of-memory':
-        return withSite({ outcome: 'out-of-memory', message: memoryLimitMessage(where(end.lastSite), options) }, end.lastSite);
+        return withSite(
+          {
+            outcome: 'out-of-memory',
+            message: end.whileReporting
+              ? `${file}: memory limit of ${limitMb} MB exceeded while the end-of-run report was written, after the harness was done (the run was stopped)`
+              : memoryLimitMessage(where(end.lastSite), options),
+          },
+          end.whileReporting ? null : end.lastSite,
+        );
       case 'host-aborted':
         return withSite(
           {

@@ -4,7 +4,7 @@
  * A freed block's row stays (with its free step and call path): views and pointers of it keep
  * reporting use-after-free after LMM hands its address out again.
  */
-import type { AllocationList, AllocationRecord, Site } from '../../analysis/analysisInput';
+import type { AllocationFacts, AllocationList, AllocationRecord, Site } from '../../analysis/analysisInput';
 import type { Family } from '../../engine/family';
 import { grow } from './callPaths';
 
@@ -99,6 +99,30 @@ export class AllocationLog {
       length: count,
       at: (id) => (id >= 0 && id < count ? this.record(id, families, stackOf) : undefined),
       liveRecords: () => this.liveRecords(families, stackOf),
+      forEachRecord: (visit) => {
+        const record: AllocationFacts = {
+          id: 0,
+          address: 0,
+          units: 0,
+          struct: '',
+          bytes: 0,
+          stack: [],
+          allocStep: 0,
+          freeStep: 0,
+        };
+        for (let id = 0; id < count; id++) {
+          const family = families[this.family[id]!]!;
+          record.id = id;
+          record.address = this.address[id]!;
+          record.units = this.units[id]!;
+          record.struct = family.name;
+          record.bytes = record.units * family.structSize;
+          record.stack = stackOf(this.path[id]!);
+          record.allocStep = this.allocStep[id]!;
+          record.freeStep = this.freeStep[id]!;
+          visit(record, id);
+        }
+      },
     };
   }
 

@@ -121,12 +121,14 @@ async function runHarness(): Promise<void> {
   // (reading a thrown object's `message` may call the harness's getters).
   let finished: FinishedRun | undefined;
   let finishError: string | undefined;
+  post({ type: 'reporting' });
   try {
     finished = run.finish();
   } catch (error) {
     const message = error instanceof Error ? error.message : 'the end-of-run report failed';
     finishError = debugStacks ? `${message}\n${run.hostStack(error) ?? (error as Error).stack ?? ''}` : message;
   }
+  post({ type: 'reported' });
   const outcome: WorkerOutcome = failed ? describeFailure(failure, thrownAt, run, debugStacks) : { kind: 'completed' };
   const message: WorkerMessage = { type: 'end', outcome };
   if (finished) message.finished = finished;

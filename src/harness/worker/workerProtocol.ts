@@ -69,6 +69,13 @@ export type WorkerMessage =
    * count so far), posted after the batch holding their failing steps so views show them mid-run.
    */
   | { type: 'memoryErrors'; update: MemoryErrorsUpdate }
+  /**
+   * The harness is done (returned, threw or stopped) and the runtime writes the end-of-run report:
+   * no harness code runs until `reported`, so the time limit waits for the report.
+   */
+  | { type: 'reporting' }
+  /** The report is written; what follows (reading a thrown value) may run harness code again. */
+  | { type: 'reported' }
   /** The run ended; `finished` is present whenever the heap could still be reported. */
   | {
       type: 'end';
