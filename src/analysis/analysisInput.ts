@@ -159,4 +159,17 @@ export interface RunData {
   errors: MemoryErrorRecord[];
   /** Number of heap steps (one per XCALLOC/XFREE/registration call, failed ones included). */
   steps: number;
+  /**
+   * The calls memcheck's "total heap usage" counts that allocated or freed no block of
+   * `allocations`: a realloc that kept its block in place or was refused (memcheck's realloc
+   * always allocates a block of the new size and frees the old one), and a refused free.
+   */
+  callsWithoutBlocks?: HeapUsageCalls;
+}
+
+/** Allocation and free calls, and the bytes the allocations asked for. */
+export interface HeapUsageCalls {
+  allocs: number;
+  frees: number;
+  bytes: number;
 }

@@ -7,6 +7,7 @@
 import { heapStatistics, type FamilyStatistics, type TotalStatistics } from '../engine/statistics';
 import {
   forEachAllocation,
+  type HeapUsageCalls,
   type MemoryErrorKind,
   type MemoryErrorRecord,
   type RunData,
@@ -25,7 +26,7 @@ import {
   type SuppressionUse,
 } from './leakCheck';
 import type { LmmReport } from '../protocol/runReportSchema';
-import { LEAK_KINDS, type LeakKind } from './leakKinds';
+import { LEAK_KINDS, leakKindOfShortName, type LeakKind } from './leakKinds';
 import { matchErrorSuppression, MEMORY_ERROR_KINDS, type Suppression } from './suppressions';
 
 /** A mid-run `mm_leak_check()` as the harness runtime records it. */
@@ -77,6 +78,11 @@ export interface RunReport {
     liveBytes: number;
     bytesAllocated: number;
     steps: number;
+    /**
+     * memcheck's "total heap usage": the allocs, frees and bytes allocated above, with the calls
+     * that allocated or freed no block (a realloc that kept its block or was refused, a refused free).
+     */
+    heapUsage: HeapUsageCalls;
   };
   structs: StructLayout[];
   sites: SiteStatistics[];
@@ -136,6 +142,11 @@ export function buildRunReport(data: RunData, options: RunReportOptions = {}): R
       liveBytes: leaks.liveBytes,
       bytesAllocated,
       steps: data.steps,
+      heapUsage: {
+        allocs: data.allocations.length + (data.callsWithoutBlocks?.allocs ?? 0),
+        frees: frees + (data.callsWithoutBlocks?.frees ?? 0),
+        bytes: bytesAllocated + (data.callsWithoutBlocks?.bytes ?? 0),
+      },
     },
     structs: data.structs,
     sites: timeline.sites,
@@ -183,17 +194,22 @@ function asLeakCheckResult(value: unknown): LeakCheckResult | null {
 /** What `--fail-on` accepts: leak kinds, error kinds, `error` (any error) and `leak` (any lost block). */
 export type FailOnKind = LeakKind | MemoryErrorKind | 'error' | 'leak';
 
-/** Parses `definitely-lost,indirectly-lost,error`; throws with the list of valid kinds on a bad one. */
+/**
+ * Parses `definitely-lost,indirectly-lost,error`; memcheck's leak kind words (`definite,possible`)
+ * name the same kinds, as in a suppression's `match-leak-kinds:`. Throws with the list of valid
+ * kinds on a bad one.
+ */
 export function parseFailOn(text: string): FailOnKind[] {
   const valid = new Set<string>([...LEAK_KINDS, ...MEMORY_ERROR_KINDS, 'error', 'leak']);
   const kinds = text
     .split(',')
     .map((k) => k.trim())
-    .filter((k) => k !== '');
+    .filter((k) => k !== '')
+    .map((k) => leakKindOfShortName(k) ?? k);
   for (const k of kinds) {
     if (!valid.has(k)) throw new Error(`--fail-on: unknown kind '${k}' (one of ${[...valid].join(', ')})`);
   }
-  return kinds as FailOnKind[];
+  return [...new Set(kinds)] as FailOnKind[];
 }
 
 /**

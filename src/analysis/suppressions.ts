@@ -18,7 +18,7 @@
  * may be longer than the pattern (as in memcheck).
  */
 import type { MemoryErrorKind, Site } from './analysisInput';
-import { LEAK_KINDS, LEAK_KIND_SHORT, type LeakKind } from './leakKinds';
+import { LEAK_KINDS, LEAK_KIND_SHORT, leakKindOfShortName, type LeakKind } from './leakKinds';
 
 export const MEMORY_ERROR_KINDS: readonly MemoryErrorKind[] = [
   'double-free',
@@ -102,7 +102,17 @@ export function parseSuppressions(text: string, file: string): Suppression[] {
     const name = body[0]!.text;
     const kindLine = body[1]!;
     const kindMatch = /^lmm:(\S+)$/i.exec(kindLine.text);
-    if (kindMatch === null) fail(kindLine.line, `expected lmm:Leak, lmm:Error or lmm:<error kind>, found '${kindLine.text}'`);
+    if (kindMatch === null) {
+      // A memcheck suppression file's `Memcheck:Leak` (or `Memcheck:Free` …) says which line to write instead.
+      const memcheck = /^memcheck:(\S+)$/i.exec(kindLine.text);
+      const instead =
+        memcheck === null
+          ? ''
+          : memcheck[1]!.toLowerCase() === 'leak'
+            ? " (memcheck's Memcheck:Leak is lmm:Leak)"
+            : " (memcheck's error kinds are lmm:Error or lmm:<error kind>)";
+      fail(kindLine.line, `expected lmm:Leak, lmm:Error or lmm:<error kind>, found '${kindLine.text}'${instead}`);
+    }
     const kindWord = kindMatch![1]!;
     let target: 'leak' | 'error';
     let errorKinds: Set<MemoryErrorKind> | null = null;
@@ -149,7 +159,7 @@ function parseLeakKinds(text: string, fail: (reason: string) => never): Set<Leak
   for (const word of text.split(',').map((w) => w.trim())) {
     if (word === 'all') return null;
     if (word === 'none' || word === '') continue;
-    const kind = LEAK_KIND_SHORT[word] ?? (LEAK_KINDS.includes(word as LeakKind) ? (word as LeakKind) : undefined);
+    const kind = leakKindOfShortName(word) ?? (LEAK_KINDS.includes(word as LeakKind) ? (word as LeakKind) : undefined);
     if (kind === undefined) {
       fail(`unknown leak kind '${word}' (definite, indirect, possible, reachable, all, or the long names)`);
     }

@@ -58,7 +58,9 @@ function leakText(report: RunReport): string {
   const out: string[] = ['HEAP SUMMARY:\n'];
   const t = report.totals;
   out.push(`    in use at exit: ${n(t.liveBytes)} bytes in ${blocks(t.liveBlocks)}\n`);
-  out.push(`  total heap usage: ${n(t.allocations)} allocs, ${n(t.frees)} frees, ${n(t.bytesAllocated)} bytes allocated\n\n`);
+  // Counted as memcheck counts calls: a realloc is an alloc and a free even when it kept its block.
+  const usage = t.heapUsage;
+  out.push(`  total heap usage: ${n(usage.allocs)} allocs, ${n(usage.frees)} frees, ${n(usage.bytes)} bytes allocated\n\n`);
   const shown = report.leaks.filter((r) => !r.suppressed);
   shown.forEach((record, i) => {
     // memcheck's words: a definitely lost block that drags others along counts their bytes too.
@@ -125,12 +127,39 @@ function errorText(report: RunReport): string {
     if (e.freeSite) out.push(` and freed at ${siteText(e.freeSite)}\n`);
     out.push('\n');
   }
-  const s = report.errorSummary;
+  const s = memcheckErrorSummary(report);
   out.push(
     `ERROR SUMMARY: ${n(s.errors)} error${s.errors === 1 ? '' : 's'} from ${n(s.contexts)} context${s.contexts === 1 ? '' : 's'}`,
   );
   out.push(` (suppressed: ${n(s.suppressed)})\n`);
   return out.join('');
+}
+
+/** The loss records memcheck counts as errors by default (its `--errors-for-leak-kinds=definite,possible`). */
+const LEAK_KINDS_COUNTED_AS_ERRORS: ReadonlySet<LossRecord['kind']> = new Set(['definitely-lost', 'possibly-lost']);
+
+/**
+ * The ERROR SUMMARY's figures as memcheck counts them with --leak-check=full: the memory errors,
+ * and one error in a context of its own for every definitely or possibly lost loss record of every
+ * leak check, mid-run ones too (memcheck counts a record again at each check that finds it). The
+ * report's `errorSummary` counts the memory errors alone.
+ */
+export function memcheckErrorSummary(report: RunReport): { errors: number; contexts: number; suppressed: number } {
+  const { errors, contexts, suppressed } = report.errorSummary;
+  const summary = { errors, contexts, suppressed };
+  const countRecords = (records: readonly LossRecord[]): void => {
+    for (const record of records) {
+      if (record.blocks === 0 || !LEAK_KINDS_COUNTED_AS_ERRORS.has(record.kind)) continue;
+      if (record.suppressed) summary.suppressed++;
+      else {
+        summary.errors++;
+        summary.contexts++;
+      }
+    }
+  };
+  for (const check of report.leakChecks) countRecords(check.leaks);
+  countRecords(report.leaks);
+  return summary;
 }
 
 function peakText(report: RunReport): string {

@@ -18,6 +18,7 @@ import {
 } from '../harness/runHarness';
 import { readSuppressionsFile, SuppressionFileError } from '../harness/suppressionFile';
 import { CliError, type CliIo } from './cliIo';
+import { memcheckLeakKindInstead, memcheckOptionInstead } from './memcheckOptions';
 
 export const RUN_USAGE =
   'usage: lmm run FILE [--json | --sarif] [--fail-on KINDS] [--suppressions FILE] [--time-limit MS] [--page-size N] [--memory-limit MB]';
@@ -36,59 +37,68 @@ interface RunArgs {
   attribution: boolean;
 }
 
+/** `lmm run`'s options that take a value, given as `--name VALUE` or `--name=VALUE` (memcheck's form). */
+const VALUED_OPTIONS = new Set(['--fail-on', '--suppressions', '--time-limit', '--page-size', '--memory-limit']);
+
+/** What an argument that starts with `-` but is none of `lmm run`'s options is told. */
+function unknownOption(name: string): CliError {
+  const instead = memcheckOptionInstead(name);
+  return new CliError(`lmm run: ${name}: unknown option${instead ? ` (${instead})` : ''}\n${RUN_USAGE}`);
+}
+
 function parseRunArgs(args: string[]): RunArgs {
   const files: string[] = [];
   const parsed: Omit<RunArgs, 'file'> = { format: 'text', failOn: [], attribution: true };
-  const value = (i: number, option: string): string => {
-    const v = args[i + 1];
-    if (v === undefined || v.startsWith('--')) throw new CliError(`lmm run: ${option}: needs a value\n${RUN_USAGE}`);
-    return v;
-  };
-  const integer = (text: string, option: string, max: number, unit: string): number => {
-    const n = /^\d+$/.test(text) ? Number(text) : NaN;
-    // Digits past 2^53 are still a whole number, only too large: say so, not that it is no number.
-    if (Number.isNaN(n) || n <= 0)
-      throw new CliError(`lmm run: ${option}: takes a positive whole number of ${unit}, not '${text}'`);
-    if (n > max) throw new CliError(`lmm run: ${option}: ${text} is more than the largest, ${max} ${unit}`);
-    return n;
-  };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
-    switch (arg) {
+    // A file named `-x` is still `./-x`; a lone `-` is a file name, as it is to most commands.
+    if (!arg.startsWith('-') || arg === '-') {
+      files.push(arg);
+      continue;
+    }
+    const equals = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const option = equals === -1 ? arg : arg.slice(0, equals);
+    const inline = equals === -1 ? undefined : arg.slice(equals + 1);
+    const value = (): string => {
+      if (inline !== undefined) return inline;
+      const v = args[i + 1];
+      if (v === undefined || v.startsWith('--')) throw new CliError(`lmm run: ${option}: needs a value\n${RUN_USAGE}`);
+      i++;
+      return v;
+    };
+    if (!VALUED_OPTIONS.has(option) && inline !== undefined) {
+      if (['--json', '--sarif', '--no-attribution'].includes(option))
+        throw new CliError(`lmm run: ${option}: takes no value\n${RUN_USAGE}`);
+      throw unknownOption(option);
+    }
+    switch (option) {
       case '--json':
       case '--sarif':
         if (parsed.format !== 'text') throw new CliError('lmm run: choose one of --json and --sarif');
-        parsed.format = arg === '--json' ? 'json' : 'sarif';
+        parsed.format = option === '--json' ? 'json' : 'sarif';
         break;
       case '--fail-on':
-        try {
-          parsed.failOn = parseFailOn(value(i++, arg));
-          // A CI gate given an empty list (an unset variable) would pass whatever the run found.
-          if (parsed.failOn.length === 0) throw new CliError('lmm run: --fail-on: names no kind (e.g. definitely-lost,error)');
-        } catch (error) {
-          if (error instanceof CliError) throw error;
-          throw new CliError(`lmm run: ${(error as Error).message}`, { cause: error });
-        }
+        parsed.failOn = failOnKinds(value());
         break;
       case '--suppressions':
-        parsed.suppressions = value(i++, arg);
+        parsed.suppressions = value();
         break;
       case '--time-limit':
-        parsed.timeLimitMs = integer(value(i++, arg), arg, MAX_TIME_LIMIT_MS, 'milliseconds');
+        parsed.timeLimitMs = integer(value(), option, MAX_TIME_LIMIT_MS, 'milliseconds');
         break;
       case '--page-size': {
-        const text = value(i++, arg);
-        const pageSize = integer(text, arg, Number.MAX_SAFE_INTEGER, 'bytes');
+        const text = value();
+        const pageSize = integer(text, option, Number.MAX_SAFE_INTEGER, 'bytes');
         const problem = pageSizeProblem(pageSize);
-        if (problem) throw new CliError(`lmm run: ${arg}: ${problem}`);
+        if (problem) throw new CliError(`lmm run: ${option}: ${problem}`);
         parsed.pageSize = pageSize;
         break;
       }
       case '--memory-limit': {
-        const text = value(i++, arg);
-        const mb = integer(text, arg, MAX_MEMORY_LIMIT_MB, 'megabytes');
+        const text = value();
+        const mb = integer(text, option, MAX_MEMORY_LIMIT_MB, 'megabytes');
         if (mb < MIN_MEMORY_LIMIT_MB)
-          throw new CliError(`lmm run: ${arg}: ${text} MB is too little to start a run (at least ${MIN_MEMORY_LIMIT_MB})`);
+          throw new CliError(`lmm run: ${option}: ${text} MB is too little to start a run (at least ${MIN_MEMORY_LIMIT_MB})`);
         parsed.memoryLimitMb = mb;
         break;
       }
@@ -96,12 +106,38 @@ function parseRunArgs(args: string[]): RunArgs {
         parsed.attribution = false;
         break;
       default:
-        if (arg.startsWith('--')) throw new CliError(`lmm run: ${arg}: unknown option\n${RUN_USAGE}`);
-        files.push(arg);
+        throw unknownOption(option);
     }
   }
+  if (files.length > 1) throw new CliError(`lmm run: runs one harness, not ${files.length} (${files.join(', ')})\n${RUN_USAGE}`);
   if (files.length !== 1) throw new CliError(RUN_USAGE);
   return { ...parsed, file: files[0]! };
+}
+
+function integer(text: string, option: string, max: number, unit: string): number {
+  const n = /^\d+$/.test(text) ? Number(text) : NaN;
+  // Digits past 2^53 are still a whole number, only too large: say so, not that it is no number.
+  if (Number.isNaN(n) || n <= 0)
+    throw new CliError(`lmm run: ${option}: takes a positive whole number of ${unit}, not '${text}'`);
+  if (n > max) throw new CliError(`lmm run: ${option}: ${text} is more than the largest, ${max} ${unit}`);
+  return n;
+}
+
+function failOnKinds(text: string): FailOnKind[] {
+  // memcheck's `--errors-for-leak-kinds=all` is named with LMM's kinds for it.
+  for (const word of text.split(',').map((k) => k.trim())) {
+    const instead = memcheckLeakKindInstead(word);
+    if (instead) throw new CliError(`lmm run: --fail-on: unknown kind '${word}' (memcheck's '${word}' is ${instead} here)`);
+  }
+  let kinds: FailOnKind[];
+  try {
+    kinds = parseFailOn(text);
+  } catch (error) {
+    throw new CliError(`lmm run: ${(error as Error).message}`, { cause: error });
+  }
+  // A CI gate given an empty list (an unset variable) would pass whatever the run found.
+  if (kinds.length === 0) throw new CliError('lmm run: --fail-on: names no kind (e.g. definitely-lost,error)');
+  return kinds;
 }
 
 export async function runCommand(args: string[], io: CliIo): Promise<number> {

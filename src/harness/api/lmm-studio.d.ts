@@ -115,7 +115,11 @@ export declare function cenum(values: Readonly<Record<string, number | bigint>>)
 /** `char name[n]`: reads up to the NUL, writes at most n − 1 bytes and a NUL (longer strings are cut and reported). */
 export declare function char(length: number): CType<string>;
 
-/** A pointer to a struct (8 bytes): reads back as a view of the block it points to, or null. */
+/**
+ * A pointer to a struct (8 bytes): reads back as a view of the block it points to, or null. It is
+ * assigned a view, null, or an address (`(addressOf(b) + 4) as never`, into a block's middle). The
+ * leak check follows it whatever block it holds; an address kept in an integer field is not followed.
+ */
 export declare function ptr<T extends object>(target: () => StructClass<T>): CType<T | null>;
 /** A pointer to a buffer (`char *` to an `XCALLOC_BUF` block): `@ptr(buf) name!: Buf | null`. */
 export declare function ptr(target: BufFamily | (() => BufFamily)): CType<Buf | null>;

@@ -4,7 +4,15 @@
  * allocation log (`allocationLog.ts`), the memory errors in the error log (`memoryErrorLog.ts`).
  * It runs inside the sandbox (no Node), with the harness.
  */
-import type { MemoryAccess, MemoryErrorKind, MemoryErrorRecord, RootRecord, RunData, Site } from '../../analysis/analysisInput';
+import type {
+  HeapUsageCalls,
+  MemoryAccess,
+  MemoryErrorKind,
+  MemoryErrorRecord,
+  RootRecord,
+  RunData,
+  Site,
+} from '../../analysis/analysisInput';
 import { META_SIZE } from '../../engine/constants';
 import { HeapOpKind, HeapOpRecorder, type HeapOpBatch, type RecordedField } from '../../engine/heapOps';
 import { BUF_FAMILY_NAME, isBufferFamily, LmmHeap, quotedName } from '../../engine/lmmHeap';
@@ -127,6 +135,8 @@ export class HarnessRuntime implements ViewHost {
   readonly allocations = new AllocationLog();
   readonly errorLog = new MemoryErrorLog();
   readonly leakChecks: LeakCheckPoint[] = [];
+  /** Reallocs that kept or refused their block and refused frees, as memcheck's heap usage counts them. */
+  private readonly callsWithoutBlocks: HeapUsageCalls = { allocs: 0, frees: 0, bytes: 0 };
   timedOut = false;
   /** Set by `exit(status)`: the run has ended there. */
   exited: HarnessExit | undefined;
@@ -282,7 +292,12 @@ export class HarnessRuntime implements ViewHost {
 
   private reallocate(view: StructView, units: number, info: StructInfo, what: string): StructView | null {
     if (this.leakCheckRequests !== undefined && Atomics.load(this.leakCheckRequests, 0) !== 0) this.requestedLeakCheck();
-    if (this.refuseFree(view, what)) return null;
+    if (this.refuseFree(view, what)) {
+      // memcheck counts a realloc of a block it does not have as the realloc it was asked for.
+      const structSize = this.heap.families.find((family) => family.name === info.name)?.structSize ?? 0;
+      this.countCallWithoutBlock(units === 0 ? 0 : units * structSize, units !== 0);
+      return null;
+    }
     const id = viewAllocation(view);
     const log = this.allocations;
     const address = log.addressOf(id);
@@ -293,6 +308,7 @@ export class HarnessRuntime implements ViewHost {
     const oldUnits = log.unitsOf(id);
     if (units <= oldUnits) {
       log.reallocatedInPlace(id, this.paths.current);
+      this.countCallWithoutBlock(units * this.heap.families[log.familyOf(id)]!.structSize, true);
       return view;
     }
     const family = log.familyOf(id);
@@ -343,9 +359,21 @@ export class HarnessRuntime implements ViewHost {
     if (this.leakCheckRequests !== undefined && Atomics.load(this.leakCheckRequests, 0) !== 0) this.requestedLeakCheck();
     // free(NULL) is legal C and does nothing: no heap call, no step.
     if (value === null) return;
-    if (this.refuseFree(value, 'XFREE')) return;
+    if (this.refuseFree(value, 'XFREE')) {
+      this.countCallWithoutBlock(0, false);
+      return;
+    }
     const id = viewAllocation(value as StructView);
     this.freeBlock(id, this.allocations.addressOf(id));
+  }
+
+  /** A free, or with `allocates` a realloc's allocation and free of `bytes`, that the allocation log has no block for. */
+  private countCallWithoutBlock(bytes: number, allocates: boolean): void {
+    const calls = this.callsWithoutBlocks;
+    calls.frees++;
+    if (!allocates) return;
+    calls.allocs++;
+    calls.bytes += bytes;
   }
 
   /**
@@ -355,16 +383,7 @@ export class HarnessRuntime implements ViewHost {
    */
   private refuseFree(value: unknown, what: string): boolean {
     if (!isView(value)) {
-      this.refusedFree(
-        0,
-        'invalid-free',
-        value === undefined
-          ? `${what}(undefined): there is no block to free`
-          : typeof value === 'number'
-            ? this.numberFreedText(value, what)
-            : `${what} takes a view returned by XCALLOC`,
-        -1,
-      );
+      this.refusedFree(0, 'invalid-free', this.notAViewFreedText(value, what), -1);
       return true;
     }
     const id = viewAllocation(value);
@@ -404,6 +423,17 @@ export class HarnessRuntime implements ViewHost {
    * What freeing a plain number (C's `free((void *)0x87654321)`) is: an address no block has, or
    * a live block's address given as a number, which frees nothing (views are what XFREE frees).
    */
+  /** Why freeing `value`, which is no view, frees nothing. */
+  private notAViewFreedText(value: unknown, what: string): string {
+    if (value === undefined) return `${what}(undefined): there is no block to free`;
+    if (typeof value === 'number') return this.numberFreedText(value, what);
+    // C's free(p) is XFREE(p.value): the handle of a variable is not the block it points to.
+    const variable = this.variables.variableNameOf(value);
+    if (variable !== undefined)
+      return `${what}(${variable}) is given the pointer variable, not the block it holds: write ${what}(${variable}.value) (nothing is freed)`;
+    return `${what} takes a view returned by XCALLOC`;
+  }
+
   private numberFreedText(address: number, what: string): string {
     const hex = `0x${address.toString(16)}`;
     const id = this.allocations.lastAllocationAt(address);
@@ -811,6 +841,7 @@ export class HarnessRuntime implements ViewHost {
       roots: this.roots,
       errors: this.errors,
       steps: this.recorder.steps,
+      callsWithoutBlocks: { ...this.callsWithoutBlocks },
     };
   }
 

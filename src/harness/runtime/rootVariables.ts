@@ -41,6 +41,8 @@ if (typeof realmDispose === 'symbol' && realmDispose !== DISPOSE_KEYS[0]) DISPOS
 
 export class RootVariables {
   private readonly variables = new Set<Variable>();
+  /** The handles given to the harness, with their variable's name: a handle passed where a block belongs is named in the error. */
+  private readonly handleNames = new WeakMap<object, string>();
   private readonly globalNames = new Set<string>();
   /** Set by `exit()`: scopes unwinding after it no longer drop their locals (C's exit never returns). */
   frozen = false;
@@ -145,7 +147,13 @@ export class RootVariables {
       };
       for (const key of DISPOSE_KEYS) Object.defineProperty(handle, key, { value: drop });
     }
+    this.handleNames.set(handle, variable.name === '' ? 'p' : variable.name);
     return Object.freeze(handle);
+  }
+
+  /** The name of the pointer variable `value` is the handle of, if it is one. */
+  variableNameOf(value: unknown): string | undefined {
+    return typeof value === 'object' && value !== null ? this.handleNames.get(value) : undefined;
   }
 }
 

@@ -175,6 +175,11 @@ describe('buildRunReport', () => {
     ]);
     assert.deepEqual(failingKinds(report, 'possibly-lost,invalid-free'), []);
     assert.throws(() => parseFailOn('definitely,error'), /unknown kind 'definitely'/);
+    // memcheck's words for the leak kinds, as a suppression's match-leak-kinds takes them.
+    assert.deepEqual(parseFailOn('definite,possible'), ['definitely-lost', 'possibly-lost']);
+    assert.deepEqual(parseFailOn('indirect,reachable,indirectly-lost'), ['indirectly-lost', 'still-reachable']);
+    assert.throws(() => parseFailOn('constructor'), /unknown kind 'constructor'/);
+    assert.deepEqual(failingKinds(report, 'definite,possible'), ['definitely-lost']);
     assert.equal(report.leakChecks.length, 1);
     assert.equal(report.leakChecks[0]!.event, 5);
     assert.deepEqual(report.errorSummary, { errors: 2, contexts: 1, suppressed: 0 });
@@ -192,6 +197,31 @@ describe('buildRunReport', () => {
     const text = formatTextReport(report, b.heap);
     assert.match(text, /suppressed: 36 bytes in 1 block/);
     assert.match(text, /used suppression: 1 record\(s\) emp \(run\.lmmsupp:1\)/);
+  });
+
+  it("the text report's ERROR SUMMARY counts as memcheck's with --leak-check=full: memory errors, and each definitely or possibly lost record of every leak check", () => {
+    const b = seed();
+    b.root(b.alloc('student_t', 1, 60), 'kept'); // still reachable: no error
+    const head = b.alloc('student_t', 1, 61); // definitely lost, dragging the next one (indirectly lost: no error)
+    b.link(head, 48, b.alloc('student_t', 1, 62));
+    b.root(b.alloc('student_t', 2, 63) + 56, 'inside'); // possibly lost
+    b.alloc('emp_t', 1, 64); // definitely lost, suppressed below
+    b.errors.push({ kind: 'double-free', message: 'double free', count: 2, site: site(65), stack: [site(65)], step: 9 });
+    const midRun = { step: 5, site: site(66), result: checkLeaks(b.data()) };
+    const errorLine = (report: ReturnType<typeof buildRunReport>) =>
+      /ERROR SUMMARY: .*/.exec(formatTextReport(report, b.heap))![0];
+
+    // 2 double frees, then 3 records (lines 61, 63, 64) at the mid-run check and again at exit.
+    assert.equal(
+      errorLine(buildRunReport(b.data(), { leakChecks: [midRun] })),
+      'ERROR SUMMARY: 8 errors from 7 contexts (suppressed: 0)',
+    );
+    assert.equal(errorLine(buildRunReport(b.data())), 'ERROR SUMMARY: 5 errors from 4 contexts (suppressed: 0)');
+    const suppressions = parseSuppressions('{\n emp\n lmm:Leak\n match-leak-kinds: definite\n struct: emp_t\n}\n', 'run.lmmsupp');
+    const report = buildRunReport(b.data(), { suppressions, leakChecks: [midRun] });
+    assert.equal(errorLine(report), 'ERROR SUMMARY: 6 errors from 5 contexts (suppressed: 2)');
+    // The report's own errorSummary counts the memory errors alone.
+    assert.deepEqual(report.errorSummary, { errors: 2, contexts: 1, suppressed: 0 });
   });
 
   it('the text report lists loss records with stacks, drags and root paths', () => {

@@ -1,4 +1,6 @@
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   framesMatch,
   matchErrorSuppression,
@@ -79,10 +81,39 @@ describe('suppressions', () => {
     assert.equal(matchLeakSuppression([entry!], 'definitely-lost', 'x', [site(1)]), undefined);
   });
 
+  it("the README's example entry silences a still reachable student_t allocated at list.lmm.ts:12, and nothing else", () => {
+    const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+    const example = /```\n(\{\n {3}list-kept-until-exit\n[^`]*\})\n```/.exec(readme);
+    assert.ok(example, 'the README shows the suppression entry');
+    const [entry, ...more] = parseSuppressions(example[1]!, 'README.md');
+    assert.equal(more.length, 0);
+    const stack = [site(12, 13, '/w/list.lmm.ts'), site(30, 3, '/w/list.lmm.ts')];
+    assert.ok(matchLeakSuppression([entry!], 'still-reachable', 'student_t', stack));
+    assert.equal(matchLeakSuppression([entry!], 'definitely-lost', 'student_t', stack), undefined, 'kind');
+    assert.equal(matchLeakSuppression([entry!], 'still-reachable', 'emp_t', stack), undefined, 'struct');
+    assert.equal(
+      matchLeakSuppression([entry!], 'still-reachable', 'student_t', [site(13, 13, '/w/list.lmm.ts')]),
+      undefined,
+      'line',
+    );
+  });
+
   it('reports bad input with file and line', () => {
     assert.equal(parseError('\n\nfoo').message, "bad.lmmsupp:3: expected '{' to start a suppression, found 'foo'");
     assert.match(parseError('{\n name\n lmm:Leak\n').message, /^bad\.lmmsupp:1: suppression is not closed/);
-    assert.match(parseError('{\n name\n Memcheck:Leak\n}').message, /^bad\.lmmsupp:3: expected lmm:Leak/);
+    assert.match(
+      parseError('{\n name\n Memcheck:Leak\n}').message,
+      /^bad\.lmmsupp:3: expected lmm:Leak, lmm:Error or lmm:<error kind>, found 'Memcheck:Leak' \(memcheck's Memcheck:Leak is lmm:Leak\)$/,
+    );
+    assert.match(
+      parseError('{\n name\n Memcheck:Free\n}').message,
+      /found 'Memcheck:Free' \(memcheck's error kinds are lmm:Error or lmm:<error kind>\)$/,
+    );
+    assert.match(parseError('{\n name\n Helgrind:Race\n}').message, /found 'Helgrind:Race'$/);
+    assert.match(
+      parseError('{\n n\n lmm:Leak\n match-leak-kinds: constructor\n}').message,
+      /^bad\.lmmsupp:4: unknown leak kind 'constructor'/,
+    );
     assert.match(parseError('{\n name\n lmm:Leek\n}').message, /^bad\.lmmsupp:3: unknown kind lmm:Leek/);
     assert.match(
       parseError('{\n n\n lmm:Leak\n match-leak-kinds: definitly\n}').message,

@@ -37,6 +37,39 @@ describe('lmm: errors are one line, never a stack', () => {
     [['policies', '--long=2'], /^lmm policies: --long=2: unknown argument/],
     [['trace', rep, '--reprt'], /^lmm trace: --reprt: unknown option/],
     [['run', rep, '--frobnicate'], /^lmm run: --frobnicate: unknown option\nusage: lmm run /],
+    [
+      ['run', rep, '-q'],
+      /^lmm run: -q: unknown option \(lmm run has no quiet mode; --json prints the report alone on stdout\)\nusage: lmm run /,
+    ],
+    [
+      ['run', rep, '--leak-check=full'],
+      /^lmm run: --leak-check: unknown option \(lmm run always reports as memcheck does with --leak-check=full --show-leak-kinds=all: every kind, each loss record with its stack\)\n/,
+    ],
+    [
+      ['run', rep, '--show-leak-kinds=definite'],
+      /^lmm run: --show-leak-kinds: unknown option \(lmm run always reports as memcheck/,
+    ],
+    [
+      ['run', rep, '--errors-for-leak-kinds=definite'],
+      /^lmm run: --errors-for-leak-kinds: unknown option \(to exit 1 when chosen kinds occur, give --fail-on KINDS/,
+    ],
+    [
+      ['run', rep, '--error-exitcode=1'],
+      /^lmm run: --error-exitcode: unknown option \(to exit 1 when chosen kinds occur, give --fail-on KINDS/,
+    ],
+    [
+      ['run', rep, '--fail-on', 'definite,constructor'],
+      /^lmm run: --fail-on: unknown kind 'constructor' \(one of definitely-lost, /,
+    ],
+    [
+      ['run', rep, '--fail-on=all'],
+      /^lmm run: --fail-on: unknown kind 'all' \(memcheck's 'all' is definitely-lost,indirectly-lost,possibly-lost,still-reachable here\)\n$/,
+    ],
+    [['run', rep, '--fail-on=defnitely-lost'], /^lmm run: --fail-on: unknown kind 'defnitely-lost' \(one of definitely-lost, /],
+    [['run', rep, '--fail-on='], /^lmm run: --fail-on: names no kind/],
+    [['run', rep, '--json=yes'], /^lmm run: --json: takes no value\nusage: lmm run /],
+    [['run', rep, '--frobnicate=1'], /^lmm run: --frobnicate: unknown option\nusage: lmm run /],
+    [['run', rep, rep], /^lmm run: runs one harness, not 2 \(/],
     [['trace'], /^usage: lmm trace FILE \[--report\]\n$/],
     [['frobnicate\u001b[2J'], /^lmm: unknown command 'frobnicate\\x1b\[2J' \(see lmm --help\)\n$/],
   ];

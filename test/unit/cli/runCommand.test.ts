@@ -132,6 +132,95 @@ describe('lmm run', function () {
     assert.equal((await lmm('run', harness, '--fail-on', 'definitely-lost')).status, 0);
   });
 
+  it('takes a valued option as memcheck writes it, --name=VALUE, the same as --name VALUE', async () => {
+    const harness = join(dir, 'lost-inline.lmm.ts');
+    copyFileSync(join(examples, 'leak-definitely-lost.lmm.ts'), harness);
+    const failing = await lmm('run', harness, '--fail-on=definitely-lost,error');
+    assert.equal(failing.status, 1, failing.stderr);
+    assert.match(failing.stderr, /--fail-on: definitely-lost/);
+    assert.equal((await lmm('run', harness, '--fail-on=indirectly-lost')).status, 0);
+
+    const known = join(dir, 'inline.supp');
+    writeFileSync(known, `{\n   first\n   lmm:Leak\n   match-leak-kinds: definite\n   struct: emp_t\n}\n`);
+    const suppressed = await lmm('run', harness, '--json', `--suppressions=${known}`, '--fail-on=definitely-lost');
+    assert.equal(suppressed.status, 0, suppressed.stderr);
+    assert.equal((JSON.parse(suppressed.stdout) as RunReport).leakSummary.suppressed.blocks, 1);
+    // An inline value is the whole rest of the word: `--time-limit=` is an empty value, not the next word.
+    const empty = await lmm('run', harness, '--time-limit=', '5000');
+    assert.equal(empty.status, 2);
+    assert.match(empty.stderr, /^lmm run: --time-limit: takes a positive whole number of milliseconds, not ''/);
+  });
+
+  it("prints every kind's loss records as memcheck's --leak-check=full --show-leak-kinds=all, numbered most severe first", async () => {
+    const harness = join(dir, 'kinds-in-order.lmm.ts');
+    writeFileSync(
+      harness,
+      `import { struct, ptr, array, u8, global, MM_REG_STRUCT, XCALLOC, XCALLOC_BUF, XFREE, addressOf, mm_leak_check, exit } from 'lmm-studio';
+@struct class node_t { @ptr(() => node_t) next!: node_t | null; @array(u8, 8) pad!: number[]; }
+const kept = global<node_t>('kept');
+const inside = global<node_t>('inside');
+const early = global<node_t>('early');
+export default function main(): void {
+  MM_REG_STRUCT(node_t);
+  const head = XCALLOC(1, node_t);
+  head.next = XCALLOC(1, node_t);
+  XCALLOC_BUF(24);
+  const two = XCALLOC(2, node_t);
+  inside.address = addressOf(two) + 16;
+  kept.value = XCALLOC(1, node_t);
+  early.value = XCALLOC(1, node_t);
+  mm_leak_check();
+  XFREE(early.value);
+  exit(3);
+}
+`,
+    );
+    const { status, stdout, stderr } = await lmm('run', harness);
+    // exit(3) ends the run as completed: lmm run's status is its own, 0 without --fail-on.
+    assert.equal(status, 0, stderr);
+    const records = [
+      ...stdout.matchAll(
+        /^(.*) are (definitely lost|indirectly lost|possibly lost|still reachable) in loss record (\d+) of (\d+)/gm,
+      ),
+    ].map((m) => `${m[3]}/${m[4]}: ${m[1]} ${m[2]}`);
+    // memcheck would number these by total size, smallest first: the 32-byte head (16 direct,
+    // 16 indirect) last, after the 24-byte buffer. The block freed after the mid-run check is in
+    // no record, nor in M.
+    assert.deepEqual(records, [
+      '1/5: 24 bytes in 1 block definitely lost',
+      '2/5: 32 (16 direct, 16 indirect) bytes in 1 block definitely lost',
+      '3/5: 16 bytes in 1 block indirectly lost',
+      '4/5: 32 bytes in 1 block possibly lost',
+      '5/5: 16 bytes in 1 block still reachable',
+    ]);
+    // memcheck's count: the 3 definitely or possibly lost records, at the mid-run check and at exit.
+    assert.match(stdout, /^ERROR SUMMARY: 6 errors from 6 contexts \(suppressed: 0\)$/m);
+    // --fail-on error is about memory errors, which this run has none of.
+    assert.equal((await lmm('run', harness, '--fail-on', 'error')).status, 0);
+    // The mid-run check is one line of text; its loss records are in the JSON.
+    assert.equal(
+      stdout.match(/^leak check at .*kinds-in-order\.lmm\.ts:15:3 \(step \d+\): definitely lost 40 bytes in 2 blocks, /gm)
+        ?.length,
+      1,
+    );
+    const json = JSON.parse((await lmm('run', harness, '--json')).stdout) as RunReport;
+    assert.deepEqual(
+      json.leakChecks[0]!.leaks.map((record) => `${record.kind} ${record.bytes}`),
+      [
+        'definitely-lost 24',
+        'definitely-lost 16',
+        'indirectly-lost 16',
+        'possibly-lost 32',
+        'still-reachable 16',
+        'still-reachable 16',
+      ],
+    );
+    // memcheck's --error-exitcode with its default --errors-for-leak-kinds, in memcheck's words.
+    const gate = await lmm('run', harness, '--fail-on', 'definite,possible,error');
+    assert.equal(gate.status, 1);
+    assert.match(gate.stderr, /^lmm run: --fail-on: definitely-lost, possibly-lost\n$/m);
+  });
+
   it('fails on memory errors with --fail-on error', async () => {
     const { status } = await lmm('run', join(examples, 'error-double-free.lmm.ts'), '--fail-on', 'error');
     assert.equal(status, 1);

@@ -120,6 +120,13 @@ describe('XCALLOC_BUF: open-size buffers in harnesses', () => {
     assert.equal(runtime.errors[0]!.kind, 'too-large');
     assert.throws(() => lmm.XCALLOC_BUF(-1), /XCALLOC_BUF\(-1\): bytes must be a whole number \(0 or more\)/);
     assert.throws(() => lmm.XCALLOC_BUF(1.5), /XCALLOC_BUF\(1.5\): bytes must be a whole number/);
+    // C's malloc(-1), a request of (size_t)-1 bytes, as the README ports it.
+    assert.equal(lmm.XCALLOC_BUF(Number.MAX_SAFE_INTEGER), null);
+    // Both refusals here come from one site (no compiled harness): one error record, twice.
+    assert.deepEqual(
+      runtime.errors.map((e) => [e.kind, e.count]),
+      [['too-large', 2]],
+    );
   });
 
   it('records the buf registration once, before its first allocation, for replays of the op stream', () => {

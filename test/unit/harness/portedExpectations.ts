@@ -39,18 +39,29 @@ export interface PortedProgram {
   /** The loss records of the check at exit, in the order of their allocation sites (`recordsInSiteOrder`). */
   records: RecordText[];
   errors: PortedError[];
+  /** The HEAP SUMMARY's "total heap usage": `'N allocs, N frees, N bytes allocated'`. */
+  heapUsage: string;
+  /**
+   * The errors of memcheck's ERROR SUMMARY: the memory errors, and with --leak-check=full every
+   * definitely or possibly lost loss record of every leak check (mid-run ones too).
+   */
+  errorSummary: number;
   /** Where our run legitimately gives other figures than memcheck: ours, and why (said in a comment). */
-  ours?: { summaries?: SummaryText[]; records?: RecordText[]; errors?: OurError[] };
+  ours?: { summaries?: SummaryText[]; records?: RecordText[]; errors?: OurError[]; errorSummary?: number; heapUsage?: string };
 }
 
 export const portedPrograms: Record<string, PortedProgram> = {
   // memcheck's "fishy (possibly negative) value" of realloc's size is LMM's too-large request.
   accounting: {
+    heapUsage: '1 allocs, 1 frees, 1 bytes allocated',
+    errorSummary: 1,
     summaries: ['0/0 0/0 0/0 0/0'],
     records: [],
     errors: [{ kind: 'too-large', cLine: 12, line: 10 }],
   },
   badfree: {
+    heapUsage: '0 allocs, 2 frees, 0 bytes allocated',
+    errorSummary: 2,
     summaries: ['0/0 0/0 0/0 0/0'],
     records: [],
     errors: [
@@ -62,12 +73,16 @@ export const portedPrograms: Record<string, PortedProgram> = {
   // `too-large` error (its xcalloc refuses it), which memcheck, whose calloc only gives NULL for a
   // product that overflows, does not have. Both give null and go on.
   'calloc-overflow': {
+    heapUsage: '0 allocs, 0 frees, 0 bytes allocated',
+    errorSummary: 0,
     summaries: ['0/0 0/0 0/0 0/0'],
     records: [],
     errors: [],
-    ours: { errors: [{ kind: 'too-large', line: 14 }] },
+    ours: { errors: [{ kind: 'too-large', line: 14 }], errorSummary: 1 },
   },
   cycles: {
+    heapUsage: '8 allocs, 0 frees, 128 bytes allocated',
+    errorSummary: 2,
     summaries: ['32/2 64/4 0/0 32/2'],
     records: [
       'definitely-lost 16/1 +16',
@@ -81,6 +96,8 @@ export const portedPrograms: Record<string, PortedProgram> = {
     errors: [],
   },
   doublefree: {
+    heapUsage: '1 allocs, 2 frees, 177 bytes allocated',
+    errorSummary: 1,
     summaries: ['0/0 0/0 0/0 0/0'],
     records: [],
     errors: [{ kind: 'double-free', cLine: 9, line: 7, cAllocLine: 6, allocLine: 5 }],
@@ -88,16 +105,22 @@ export const portedPrograms: Record<string, PortedProgram> = {
   // The original's mid-run checks: main's locals are roots while main runs (the 88-byte block
   // only through an interior pointer: possibly lost); at exit main has returned and all three are lost.
   error_counts: {
+    heapUsage: '3 allocs, 0 frees, 264 bytes allocated',
+    errorSummary: 5,
     summaries: ['0/0 0/0 0/0 0/0', '77/1 0/0 88/1 99/1', '264/3 0/0 0/0 0/0'],
     records: ['definitely-lost 77/1', 'definitely-lost 88/1', 'definitely-lost 99/1'],
     errors: [],
   },
   exitprog: {
+    heapUsage: '1 allocs, 0 frees, 1,000 bytes allocated',
+    errorSummary: 2,
     summaries: ['1000/1 0/0 0/0 0/0'],
     records: ['definitely-lost 1000/1'],
     errors: [{ kind: 'out-of-bounds', cLine: 12, line: 9, cAllocLine: 11, allocLine: 8 }],
   },
   'globals-reassigned': {
+    heapUsage: '5 allocs, 0 frees, 80 bytes allocated',
+    errorSummary: 2,
     summaries: ['32/2 16/1 0/0 32/2'],
     records: [
       'definitely-lost 16/1',
@@ -109,6 +132,8 @@ export const portedPrograms: Record<string, PortedProgram> = {
     errors: [],
   },
   'hash-table': {
+    heapUsage: '22 allocs, 0 frees, 400 bytes allocated',
+    errorSummary: 1,
     summaries: ['16/1 32/2 0/0 352/19'],
     records: [
       'still-reachable 16/1',
@@ -120,16 +145,22 @@ export const portedPrograms: Record<string, PortedProgram> = {
     errors: [],
   },
   'interior-pointers': {
+    heapUsage: '2 allocs, 0 frees, 80 bytes allocated',
+    errorSummary: 2,
     summaries: ['0/0 0/0 80/2 0/0'],
     records: ['possibly-lost 64/1', 'possibly-lost 16/1'],
     errors: [],
   },
   'leak-0': {
+    heapUsage: '1 allocs, 1 frees, 0 bytes allocated',
+    errorSummary: 0,
     summaries: ['0/0 0/0 0/0 0/1', '0/0 0/0 0/0 0/0'],
     records: [],
     errors: [],
   },
   'leak-cases': {
+    heapUsage: '15 allocs, 0 frees, 240 bytes allocated',
+    errorSummary: 9,
     summaries: ['48/3 32/2 96/6 64/4'],
     records: [
       'still-reachable 16/1',
@@ -151,6 +182,8 @@ export const portedPrograms: Record<string, PortedProgram> = {
     errors: [],
   },
   'leak-cycle': {
+    heapUsage: '18 allocs, 0 frees, 288 bytes allocated',
+    errorSummary: 8,
     summaries: ['64/4 224/14 0/0 0/0', '64/4 224/14 0/0 0/0'],
     records: [
       'definitely-lost 16/1 +32',
@@ -178,9 +211,14 @@ export const portedPrograms: Record<string, PortedProgram> = {
   // pointer to it was moved one byte before it: the program's own copy of the block's start
   // address (left in a register or a dead stack slot by the -O0 code that stored it) is a pointer
   // to memcheck's conservative scan. LMM reads only the program's pointer variables, so the block
-  // is lost there already, as it is at exit in memcheck's own last check.
+  // is lost there already, as it is at exit in memcheck's own last check. Its ERROR SUMMARY counts
+  // the definitely lost records of the added and changed checks only when they grew or changed
+  // (7 errors); each check is a plain one here, whose records all count (11).
   'leak-delta': {
+    heapUsage: '6 allocs, 0 frees, 181 bytes allocated',
+    errorSummary: 7,
     ours: {
+      errorSummary: 11,
       summaries: [
         '0/0 0/0 0/0 10/1',
         '0/0 0/0 0/0 10/1',
@@ -228,6 +266,8 @@ export const portedPrograms: Record<string, PortedProgram> = {
   // are split among them otherwise: a block that several lost blocks reach is counted under one of
   // them, memcheck's the first its scan reaches in address order, LMM's the first in its own order.
   leakotron: {
+    heapUsage: '50,179 allocs, 16,740 frees, 1,204,296 bytes allocated',
+    errorSummary: 33,
     summaries: [
       '0/0 0/0 0/0 0/0',
       '0/0 0/0 0/0 0/0',
@@ -527,11 +567,15 @@ export const portedPrograms: Record<string, PortedProgram> = {
     },
   },
   'leak-regroot': {
+    heapUsage: '1 allocs, 1 frees, 10 bytes allocated',
+    errorSummary: 0,
     summaries: ['0/0 0/0 0/0 10/1', '0/0 0/0 0/0 0/0'],
     records: [],
     errors: [],
   },
   'leak-tree': {
+    heapUsage: '7 allocs, 0 frees, 112 bytes allocated',
+    errorSummary: 2,
     summaries: ['32/2 32/2 0/0 48/3'],
     records: [
       'still-reachable 16/1',
@@ -544,17 +588,35 @@ export const portedPrograms: Record<string, PortedProgram> = {
     ],
     errors: [],
   },
+  // memcheck's default leak-check heuristics (length64) take a pointer 8 bytes into a block whose
+  // first 8 bytes hold the block's size less 8 for a pointer to the block: still reachable,
+  // "reachable via heuristic". LMM has no heuristics: the block is possibly lost (memcheck's
+  // figure with --leak-check-heuristics=none), which the ERROR SUMMARY counts.
+  'length-prefix': {
+    heapUsage: '1 allocs, 0 frees, 32 bytes allocated',
+    errorSummary: 0,
+    summaries: ['0/0 0/0 0/0 32/1'],
+    records: ['still-reachable 32/1'],
+    errors: [],
+    ours: { summaries: ['0/0 0/0 32/1 0/0'], records: ['possibly-lost 32/1'], errorSummary: 1 },
+  },
   list: {
+    heapUsage: '8 allocs, 0 frees, 128 bytes allocated',
+    errorSummary: 1,
     summaries: ['16/1 64/4 0/0 48/3'],
     records: ['still-reachable 48/3', 'definitely-lost 16/1 +64', 'indirectly-lost 64/4'],
     errors: [],
   },
   'locals-at-exit': {
+    heapUsage: '3 allocs, 0 frees, 48 bytes allocated',
+    errorSummary: 1,
     summaries: ['16/1 0/0 0/0 32/2'],
     records: ['still-reachable 16/1', 'still-reachable 16/1', 'definitely-lost 16/1'],
     errors: [],
   },
   malloc1: {
+    heapUsage: '2 allocs, 1 frees, 20 bytes allocated',
+    errorSummary: 3,
     summaries: ['10/1 0/0 0/0 0/0'],
     records: ['definitely-lost 10/1'],
     errors: [
@@ -565,6 +627,8 @@ export const portedPrograms: Record<string, PortedProgram> = {
   // The same generator gives the same transactions: the block freed twice is the 772-byte one in
   // both runs (memcheck: "0 bytes inside a block of size 772 free'd").
   malloc2: {
+    heapUsage: '445 allocs, 446 frees, 286,819 bytes allocated',
+    errorSummary: 2,
     summaries: ['0/0 0/0 0/0 0/0'],
     records: [],
     errors: [
@@ -572,22 +636,51 @@ export const portedPrograms: Record<string, PortedProgram> = {
       { kind: 'double-free', cLine: 54, line: 48, cAllocLine: 41, allocLine: 36 },
     ],
   },
+  // A buffer's size is the one number calloc's product makes: calloc(0, -1) asks LMM for 0 bytes,
+  // a block of no bytes (an alloc and a free more), where memcheck finds its element size "fishy"
+  // and gives NULL; and calloc(-1, -1), whose product overflows (NULL without a word in
+  // memcheck), is a request no page can serve: LMM's too-large, as in calloc-overflow.
+  malloc3: {
+    heapUsage: '2 allocs, 2 frees, 0 bytes allocated',
+    errorSummary: 2,
+    summaries: ['0/0 0/0 0/0 0/0'],
+    records: [],
+    errors: [
+      { kind: 'too-large', cLine: 14, line: 15 },
+      { kind: 'too-large', cLine: 20, line: 21 },
+    ],
+    ours: {
+      errors: [
+        { kind: 'too-large', line: 15 },
+        { kind: 'too-large', line: 24 },
+      ],
+      heapUsage: '3 allocs, 3 frees, 0 bytes allocated',
+    },
+  },
   nanoleak2: {
+    heapUsage: '1 allocs, 0 frees, 1,000 bytes allocated',
+    errorSummary: 0,
     summaries: ['0/0 0/0 0/0 1000/1'],
     records: ['still-reachable 1000/1'],
     errors: [],
   },
   'realloc-growth': {
+    heapUsage: '11 allocs, 8 frees, 216 bytes allocated',
+    errorSummary: 2,
     summaries: ['32/2 0/0 0/0 64/1'],
     records: ['still-reachable 64/1', 'definitely-lost 32/1', 'definitely-lost 0/1'],
     errors: [],
   },
   realloc1: {
+    heapUsage: '49 allocs, 48 frees, 1,225 bytes allocated',
+    errorSummary: 1,
     summaries: ['49/1 0/0 0/0 0/0'],
     records: ['definitely-lost 49/1'],
     errors: [],
   },
   realloc2: {
+    heapUsage: '30,000 allocs, 30,000 frees, 16,050,000 bytes allocated',
+    errorSummary: 0,
     summaries: ['0/0 0/0 0/0 0/0'],
     records: [],
     errors: [],
@@ -597,6 +690,8 @@ export const portedPrograms: Record<string, PortedProgram> = {
   // realloc always moves to a block of the new size, loses 15. The reads past the end name the
   // realloc as the allocation, as memcheck does.
   realloc3: {
+    heapUsage: '6 allocs, 3 frees, 32 bytes allocated',
+    errorSummary: 6,
     ours: {
       summaries: ['20/3 0/0 0/0 0/0'],
       records: ['definitely-lost 5/1', 'definitely-lost 10/1', 'definitely-lost 5/1'],
@@ -610,16 +705,22 @@ export const portedPrograms: Record<string, PortedProgram> = {
     ],
   },
   'root-outlives-block': {
+    heapUsage: '2 allocs, 1 frees, 32 bytes allocated',
+    errorSummary: 1,
     summaries: ['16/1 0/0 0/0 0/0'],
     records: ['definitely-lost 16/1'],
     errors: [],
   },
   trivialleak: {
+    heapUsage: '1,000 allocs, 0 frees, 1,000 bytes allocated',
+    errorSummary: 1,
     summaries: ['1000/1000 0/0 0/0 0/0'],
     records: ['definitely-lost 1000/1000'],
     errors: [],
   },
   tree: {
+    heapUsage: '7 allocs, 0 frees, 168 bytes allocated',
+    errorSummary: 1,
     summaries: ['24/1 48/2 0/0 96/4'],
     records: [
       'still-reachable 24/1',

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import type { LeakKind } from '../../../src/analysis/leakKinds';
 import type { LeakSummary, LossRecord } from '../../../src/analysis/leakCheck';
-import { formatTextReport } from '../../../src/analysis/textReport';
+import { formatTextReport, memcheckErrorSummary } from '../../../src/analysis/textReport';
 import { runHarnessFile } from '../../../src/harness/runHarness';
 import { recordsInSiteOrder, recordText } from './memcheckOutput';
 import { portedPrograms } from './portedExpectations';
@@ -63,6 +63,14 @@ describe('C programs ported to harnesses give memcheck figures for the C program
           })),
         'memory errors',
       );
+      assert.equal(memcheckErrorSummary(report).errors, expected.ours?.errorSummary ?? expected.errorSummary, 'ERROR SUMMARY');
+      const usage = report.totals.heapUsage;
+      const figure = (count: number) => count.toLocaleString('en-US');
+      assert.equal(
+        `${figure(usage.allocs)} allocs, ${figure(usage.frees)} frees, ${figure(usage.bytes)} bytes allocated`,
+        expected.ours?.heapUsage ?? expected.heapUsage,
+        'total heap usage',
+      );
     });
   }
 });
@@ -97,6 +105,20 @@ describe('the text report words leaks as memcheck does, on the ported programs',
         assert.ok(lines[i]!.includes(expected), `check ${i + 1}: "${expected}" in ${lines[i]}`);
       });
     }
+  });
+
+  it("realloc3: the read past the shrunk block's end is past its 10 bytes, and every read is of 1 byte (a buffer is read a byte at a time)", async () => {
+    const result = await runHarnessFile(join(ported, 'realloc3.lmm.ts'));
+    // memcheck, for its realloc3 (which reads the int at x[5]): "Invalid read of size 4", each "15
+    // bytes after a block of size 5". LMM keeps `y`'s 10 bytes when it is reallocated to 5.
+    assert.deepEqual(
+      result.finished!.report.errors.map((error) => error.message.replace(/ allocated at .*/, '')),
+      [
+        'Invalid read of size 1: byte [20], 15 bytes after the end of a 5-byte buffer',
+        'Invalid read of size 1: byte [20], 10 bytes after the end of a 10-byte buffer',
+        'Invalid read of size 1: byte [20], 15 bytes after the end of a 5-byte buffer',
+      ],
+    );
   });
 
   it('leak-cases: a definitely lost block that drags others along is "32 (16 direct, 16 indirect) bytes", as in memcheck', async () => {

@@ -183,6 +183,35 @@ describe('pointer variables as roots (global, local, mm_register_root)', () => {
       assert.equal(g.value, null);
       assert.deepEqual(kinds(), {});
     });
+
+    it("C's free(p) of a wild pointer is XFREE(p.address): an invalid free (XFREE(p.value) is XFREE(null), nothing)", () => {
+      const { lmm, runtime } = setup();
+      const g = lmm.global('g');
+      g.address = 12345;
+      lmm.XFREE(g.value);
+      assert.equal(runtime.errors.length, 0);
+      lmm.XFREE(g.address as never);
+      assert.deepEqual(
+        runtime.errors.map((e) => [e.kind, e.message]),
+        [['invalid-free', 'invalid free: 0x3039 is not the address of a block']],
+      );
+    });
+
+    it('XFREE of the variable itself, not its block, is an invalid free that says to write p.value, and frees nothing', () => {
+      const { lmm, runtime, rec_t, kinds } = setup();
+      const head = lmm.global<Rec>('head', lmm.XCALLOC(1, rec_t));
+      lmm.XFREE(head);
+      assert.deepEqual(
+        runtime.errors.map((e) => [e.kind, e.message]),
+        [
+          [
+            'invalid-free',
+            'XFREE(head) is given the pointer variable, not the block it holds: write XFREE(head.value) (nothing is freed)',
+          ],
+        ],
+      );
+      assert.deepEqual(kinds(), { 'still-reachable': 1 });
+    });
   });
 
   describe('local', () => {
@@ -200,6 +229,15 @@ describe('pointer variables as roots (global, local, mm_register_root)', () => {
         assert.deepEqual(kinds(), { 'definitely-lost': 1, 'still-reachable': 2 });
       }
       assert.deepEqual(kinds(), { 'definitely-lost': 2, 'indirectly-lost': 1 });
+    });
+
+    it('a plain TypeScript variable is no root: what only it holds is lost at a check in its scope', () => {
+      const { lmm, rec_t, kinds } = setup();
+      const held = lmm.XCALLOC(1, rec_t);
+      assert.deepEqual(kinds(), { 'definitely-lost': 1 });
+      using p = lmm.local(held, 'p');
+      assert.deepEqual(kinds(), { 'still-reachable': 1 });
+      assert.equal(p.value, held);
     });
 
     it('leaves its scope however the scope ends (an exception too)', () => {
