@@ -190,6 +190,13 @@ async function run(args: string[], io: CliIo): Promise<number> {
     throw error;
   }
   if (result.outcome !== 'completed' || !result.finished) {
+    // A run that ended early with its heap intact (a throw, the time limit, the memory limit) is
+    // still reported in text, as VS Code shows it: what the heap held when it ended. JSON and
+    // SARIF stay empty: they are verdicts, and the run did not complete.
+    if (result.finished && result.outcome !== 'cancelled' && options.format === 'text') {
+      io.stdout(harnessReportOutput(result.finished, 'text'));
+      io.stdout(`\nThe run did not complete (${result.outcome}): the report above is the heap when it ended.\n`);
+    }
     io.stderr(`${result.message ?? `${options.file}: the harness did not complete (${result.outcome})`}\n`);
     return 2;
   }

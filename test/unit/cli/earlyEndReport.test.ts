@@ -1,0 +1,60 @@
+/**
+ * `lmm run` of a harness that ends early with its heap intact (a throw, the time limit) prints the
+ * report of the heap when it ended, in text, as VS Code shows that run; then the error, exit 2.
+ * `--json` and `--sarif` print nothing then: they are verdicts, and the run did not complete.
+ * Before, the text said only the error, though the README promised "the heap still reported".
+ */
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { lmm } from '../../support/lmmCli';
+import { nodeHarness, TIGHT_LOOP_HARNESS } from '../../support/nodeHarness';
+
+describe('lmm run: a run that ends early is still reported (text)', function () {
+  this.timeout(60_000);
+  const dir = mkdtempSync(join(tmpdir(), 'lmm-early-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const write = (name: string, source: string) => {
+    const file = join(dir, name);
+    writeFileSync(file, source);
+    return file;
+  };
+
+  it('a throw: the heap as it was (one block lost), the note, then FILE:LINE:COL: the error, exit 2', async () => {
+    const file = write('throws.lmm.ts', nodeHarness('XCALLOC(1, node_t);', "throw new Error('boom');"));
+    const r = await lmm('run', file);
+    assert.equal(r.status, 2);
+    assert.match(r.stdout, /definitely lost: 4 bytes in 1 block/);
+    assert.match(r.stdout, /at .*throws\.lmm\.ts:8:3/, 'the lost block’s allocating line');
+    assert.match(r.stdout, /The run did not complete \(crashed\): the report above is the heap when it ended\.\n$/);
+    assert.equal(r.stderr, `${file}:9:9: Error: boom\n`);
+  });
+
+  it('the time limit: the heap when the loop was stopped, exit 2', async () => {
+    const file = write('loop.lmm.ts', TIGHT_LOOP_HARNESS);
+    const r = await lmm('run', file, '--time-limit', '500');
+    assert.equal(r.status, 2);
+    assert.match(r.stdout, /total heap usage: [\d,]+ allocs/);
+    assert.match(r.stdout, /The run did not complete \(timed-out\)/);
+    assert.match(r.stderr, /time limit of 500 ms exceeded/);
+  });
+
+  for (const format of ['--json', '--sarif']) {
+    it(`${format}: nothing on stdout for a run that did not complete, exit 2`, async () => {
+      const file = write(`throws${format}.lmm.ts`, nodeHarness('XCALLOC(1, node_t);', "throw new Error('boom');"));
+      const r = await lmm('run', file, format);
+      assert.equal(r.status, 2);
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr, /Error: boom/);
+    });
+  }
+
+  it('a compile error has no heap to report: the error only', async () => {
+    const file = write('broken.lmm.ts', nodeHarness('const = ;'));
+    const r = await lmm('run', file);
+    assert.equal(r.status, 2);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /broken\.lmm\.ts:\d+:\d+/);
+  });
+});
