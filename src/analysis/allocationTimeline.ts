@@ -76,29 +76,16 @@ export function allocationTimeline(data: RunData, leaks: LeakCheckResult | null)
   let idsArePositions = true;
   let maxStep = Math.max(0, data.steps - 1);
   const lifetimeSum: number[] = [];
-  // Runs of allocations from one site are the rule (a loop): the last stack and struct seen are
-  // compared first (by identity: a log gives each call path's one stack array), before the maps.
-  let lastStack: readonly Site[] | null = null;
-  let lastStruct: string | null = null;
-  let lastSite = -1;
   forEachAllocation(allocations, (record, i) => {
     if (record.id !== i) idsArePositions = false;
-    let s: number | undefined;
-    let structId: number | undefined;
-    let key = -1;
-    if (record.stack === lastStack && record.struct === lastStruct) {
-      s = lastSite;
-      structId = structOf[i - 1]!;
-    } else {
-      structId = structIds.get(record.struct);
-      if (structId === undefined) {
-        structId = structIds.size;
-        structIds.set(record.struct, structId);
-        structNames.push(record.struct);
-      }
-      key = interner.id(record.stack) * 65536 + structId;
-      s = siteKey.get(key);
+    let structId = structIds.get(record.struct);
+    if (structId === undefined) {
+      structId = structIds.size;
+      structIds.set(record.struct, structId);
+      structNames.push(record.struct);
     }
+    const key = interner.id(record.stack) * 65536 + structId;
+    let s = siteKey.get(key);
     if (s === undefined) {
       s = sites.length;
       siteKey.set(key, s);
@@ -118,9 +105,6 @@ export function allocationTimeline(data: RunData, leaks: LeakCheckResult | null)
       });
       lifetimeSum.push(0);
     }
-    lastStack = record.stack;
-    lastStruct = record.struct;
-    lastSite = s;
     siteOf[i] = s;
     structOf[i] = structId;
     unitsAt[i] = record.units;

@@ -110,18 +110,7 @@ export class AllocationLog {
           allocStep: 0,
           freeStep: 0,
         };
-        for (let id = 0; id < count; id++) {
-          const family = families[this.family[id]!]!;
-          record.id = id;
-          record.address = this.address[id]!;
-          record.units = this.units[id]!;
-          record.struct = family.name;
-          record.bytes = record.units * family.structSize;
-          record.stack = stackOf(this.path[id]!);
-          record.allocStep = this.allocStep[id]!;
-          record.freeStep = this.freeStep[id]!;
-          visit(record, id);
-        }
+        for (let id = 0; id < count; id++) visit(this.fill(record, id, families, stackOf), id);
       },
     };
   }
@@ -134,26 +123,27 @@ export class AllocationLog {
   }
 
   private record(id: number, families: readonly Family[], stackOf: (path: number) => Site[]): AllocationRecord {
-    const family = families[this.family[id]!]!;
-    const units = this.units[id]!;
-    const record: AllocationRecord = {
-      id,
-      address: this.address[id]!,
-      units,
-      struct: family.name,
-      bytes: units * family.structSize,
-      stack: stackOf(this.path[id]!),
-      allocStep: this.allocStep[id]!,
-      freeStep: this.freeStep[id]!,
-    };
+    const record = this.fill({} as AllocationRecord, id, families, stackOf);
     if (this.freed[id] !== 0) record.freeStack = stackOf(this.freePath[id]!);
     return record;
   }
 
-  /** Blocks not freed. */
-  liveCount(): number {
-    let live = 0;
-    for (let id = 0; id < this.count; id++) if (this.freed[id] === 0) live++;
-    return live;
+  /** Writes allocation `id`'s facts into `record` (a fresh object, or one refilled for each id). */
+  private fill<T extends AllocationFacts>(
+    record: T,
+    id: number,
+    families: readonly Family[],
+    stackOf: (path: number) => Site[],
+  ): T {
+    const family = families[this.family[id]!]!;
+    record.id = id;
+    record.address = this.address[id]!;
+    record.units = this.units[id]!;
+    record.struct = family.name;
+    record.bytes = record.units * family.structSize;
+    record.stack = stackOf(this.path[id]!);
+    record.allocStep = this.allocStep[id]!;
+    record.freeStep = this.freeStep[id]!;
+    return record;
   }
 }

@@ -37,10 +37,11 @@ export interface FinishedRun {
 export function finishRun(runtime: HarnessRuntime, suppressions: readonly Suppression[]): FinishedRun {
   const data = runtime.runData();
   const heap = data.heap;
+  const finalLeakCheck = checkLeaks(data, { suppressions });
   const facts: RunFacts = {
     steps: data.steps,
     allocations: data.allocations.length,
-    liveBlocks: runtime.allocations.liveCount(),
+    liveBlocks: finalLeakCheck.liveBlocks,
     families: heap.families.map((f) => ({ name: f.name, size: f.structSize, ...f.counters })),
     mmapCalls: heap.kernel.mmapCalls,
     munmapCalls: heap.kernel.munmapCalls,
@@ -54,7 +55,7 @@ export function finishRun(runtime: HarnessRuntime, suppressions: readonly Suppre
   const report = buildRunReport(data, {
     suppressions,
     leakChecks: runtime.leakChecks,
-    finalLeakCheck: checkLeaks(data, { suppressions }),
+    finalLeakCheck,
   });
   // The per-block arrays of leak checks stay here: the report has their records and summaries.
   for (const check of runtime.leakChecks) {
