@@ -711,7 +711,10 @@ async function main(): Promise<void> {
     await workbench.openFile('notes.txt');
     await workbench.goTo(2, 1);
     progress('typing with no run');
+    // Profiled or traced as the typing during the loop is, so that the two can be told apart.
+    const stopIdleProfile = profiling ? await startProfile(page) : tracing ? await startTrace(page) : undefined;
     const idleKeys = await typeKeys(page, keysTyped);
+    if (stopIdleProfile) await stopIdleProfile('typing with no run');
     progress('starting the tight loop');
 
     await workbench.openFile(tightLoop);
