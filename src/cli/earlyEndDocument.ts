@@ -33,14 +33,19 @@ export interface StreamedFindings {
 }
 
 export function earlyEndOutcome(result: HarnessRunResult, file: string): EarlyEndOutcome {
-  const kind = result.outcome === 'completed' ? 'crashed' : result.outcome;
-  const outcome: EarlyEndOutcome = {
-    kind,
-    message: result.message ?? `${file}: the harness did not complete (${result.outcome})`,
-  };
+  const outcome: EarlyEndOutcome = { kind: 'crashed', message: earlyEndMessage(result, file) };
+  // A harness that returned but left no report ended without what a completed run gives.
+  if (result.outcome !== 'completed') outcome.kind = result.outcome;
   if (result.site) outcome.site = result.site;
   if (result.stack) outcome.stack = result.stack;
   return outcome;
+}
+
+/** What went wrong, as stderr says it: the runtime's message, else the file and the outcome. */
+export function earlyEndMessage(result: HarnessRunResult, file: string): string {
+  if (result.message !== undefined) return result.message;
+  if (result.outcome === 'completed') return `${file}: the run ended without a report`;
+  return `${file}: the harness did not complete (${result.outcome})`;
 }
 
 /** `lmm run --json` of a run that did not complete. */

@@ -19,7 +19,7 @@ import {
 } from '../harness/runHarness';
 import { readSuppressionsFile, SuppressionFileError } from '../harness/suppressionFile';
 import { CliError, type CliIo } from './cliIo';
-import { earlyEndJson, earlyEndSarif, type StreamedFindings } from './earlyEndDocument';
+import { earlyEndJson, earlyEndMessage, earlyEndSarif, type StreamedFindings } from './earlyEndDocument';
 import { memcheckLeakKindInstead, memcheckOptionInstead } from './memcheckOptions';
 
 export const RUN_USAGE =
@@ -206,7 +206,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
       io.stdout(harnessReportOutput(result.finished, 'text'));
       io.stdout(`\nThe run did not complete (${result.outcome}): the report above is the heap when it ended.\n`);
     }
-    io.stderr(`${result.message ?? `${options.file}: the harness did not complete (${result.outcome})`}\n`);
+    io.stderr(`${earlyEndMessage(result, options.file)}\n`);
     return 2;
   }
   io.stdout(harnessReportOutput(result.finished, options.format));

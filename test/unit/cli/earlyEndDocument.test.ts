@@ -7,6 +7,7 @@
  * nothing, and a pipe into jq or a SARIF upload failed to parse.
  */
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -116,6 +117,24 @@ describe('lmm run --json / --sarif: a run that did not complete', function () {
     assert.equal(doc.leaks, null);
     assert.doesNotMatch(r.stdout, /said before the throw/);
     assert.match(r.stderr, /said before the throw\n/);
+  });
+
+  // The process's own stdout, not the test's capture: nothing else (a warning, the harness's
+  // prints) may reach it, or a pipe into jq fails. Needs `npm run build` (bin/lmm.js runs dist).
+  it('bin/lmm.js --json, a throw after a print: the process stdout parses whole, exit 2', () => {
+    const file = write(
+      'bin-throws.lmm.ts',
+      THROWS.replace("XFREE } from 'lmm-studio'", "XFREE, print } from 'lmm-studio'").replace(
+        "throw new Error('boom');",
+        "print('{ not json'); throw new Error('boom');",
+      ),
+    );
+    const bin = join(__dirname, '..', '..', '..', 'bin', 'lmm.js');
+    const r = spawnSync(process.execPath, [bin, 'run', file, '--json'], { encoding: 'utf8' });
+    assert.equal(r.status, 2, r.stderr);
+    const doc = parseWhole<EarlyEndJson>(r.stdout);
+    assert.deepEqual([doc.complete, doc.outcome.kind], [false, 'crashed']);
+    assert.match(r.stderr, /\{ not json\n[^]*Error: boom/);
   });
 
   it('a mid-run mm_leak_check() that ran is listed as such; the end still has no leak verdict', async () => {

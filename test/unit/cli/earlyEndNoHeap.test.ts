@@ -81,6 +81,16 @@ describe('lmm run --json / --sarif of a run killed with no heap', () => {
     assert.deepEqual(run.artifacts, [{ location: { uri: file } }]);
   });
 
+  it('a run that returned without a report (and no message) is no verdict either: crashed, said so', () => {
+    const { message: _message, site: _site, ...bare } = killed;
+    const doc = JSON.parse(earlyEndJson({ ...bare, outcome: 'completed' }, file, { leakChecks: [] })) as {
+      complete: boolean;
+      outcome: unknown;
+    };
+    assert.equal(doc.complete, false);
+    assert.deepEqual(doc.outcome, { kind: 'crashed', message: `${file}: the run ended without a report` });
+  });
+
   it('a message-less end still says what happened (the file and the outcome)', () => {
     const { message: _message, site: _site, ...bare } = killed;
     const doc = JSON.parse(earlyEndJson({ ...bare, outcome: 'crashed' }, file, { leakChecks: [] })) as {
