@@ -4,10 +4,10 @@
  * take for a verdict. The JSON says `"complete": false` and the outcome, and keeps what is true
  * whatever the harness would have done next: the heap's figures when it ended, the memory errors
  * found before, the mid-run leak checks that ran. Its `leaks`, `leakSummary` and
- * `suppressionsUsed` are null: the blocks live when a run is stopped are no leak verdict (a loop's
- * locals may still hold them), so they are counted (`totals.liveBlocks`) but not classified. The
- * SARIF log says `executionSuccessful: false` with the outcome as an error notification, and its
- * results are the memory errors alone.
+ * `suppressionsUsed` are null: the blocks live when a run is stopped are no leak verdict (the stop
+ * unwinds the open scopes, so a block a `local()` still held would read as lost), so they are
+ * counted (`totals.liveBlocks`) but not classified. The SARIF log says `executionSuccessful:
+ * false` with the outcome as an error notification, and its results are the memory errors alone.
  */
 import type { Site } from '../analysis/analysisInput';
 import type { ErrorReport, LeakCheckReport, RunReport } from '../analysis/runReport';

@@ -97,6 +97,25 @@ describe('lmm run --json / --sarif: a run that did not complete', function () {
     assert.match(r.stderr, /time limit of 500 ms exceeded/);
   });
 
+  // Why the end has no leak verdict: the stop unwinds main's scope, so the block its local still
+  // held reads as definitely lost (the text report says so); the JSON counts it live, unclassified.
+  it('a block a local() still held when the time limit stopped the loop: live, not called lost', async () => {
+    const file = write(
+      'held.lmm.ts',
+      nodeHarness('using p = local(XCALLOC(1, node_t));', 'for (;;) XFREE(XCALLOC(1, node_t));').replace(
+        "XFREE } from 'lmm-studio'",
+        "XFREE, local } from 'lmm-studio'",
+      ),
+    );
+    const text = await lmm('run', file, '--time-limit', '300');
+    assert.equal(text.status, 2);
+    assert.match(text.stdout, /definitely lost: 4 bytes in 1 block/);
+    const r = await lmm('run', file, '--json', '--time-limit', '300');
+    assert.equal(r.status, 2);
+    const doc = parseWhole<EarlyEndJson>(r.stdout);
+    assert.deepEqual([doc.complete, doc.totals!.liveBlocks, doc.leaks, doc.leakSummary], [false, 1, null, null]);
+  });
+
   it('a throw (--json): the error and its line; what the harness prints goes to stderr, not into the document', async () => {
     const file = write(
       'throws.lmm.ts',
