@@ -54,7 +54,23 @@ export interface SarifRun {
     };
   };
   artifacts: { location: { uri: string } }[];
+  /** How the run went: whether the harness ran to its end, and why not when it did not. */
+  invocations?: SarifInvocation[];
   results: SarifResult[];
+}
+
+/** SARIF's invocation (§3.20): `executionSuccessful` is its one required property. */
+export interface SarifInvocation {
+  executionSuccessful: boolean;
+  toolExecutionNotifications?: SarifNotification[];
+}
+
+/** SARIF's notification (§3.58): a message about the tool's run, not about the code analysed. */
+export interface SarifNotification {
+  level: 'error' | 'warning' | 'note';
+  message: { text: string };
+  locations?: { physicalLocation: SarifPhysicalLocation }[];
+  properties?: Record<string, unknown>;
 }
 
 export interface SarifPhysicalLocation {
@@ -75,7 +91,10 @@ export interface SarifResult {
   suppressions?: { kind: 'external'; justification: string }[];
 }
 
-export function toSarif(report: RunReport, toolVersion = 'dev'): SarifLog {
+/** What a SARIF log is made of: the leaks and errors, and the file they are about. */
+export type SarifFindings = Pick<RunReport, 'harnessFile' | 'leaks' | 'errors'>;
+
+export function toSarif(report: SarifFindings, toolVersion = 'dev', invocation?: SarifInvocation): SarifLog {
   const ruleIds = [...LEAK_KINDS, ...MEMORY_ERROR_KINDS];
   const rules = ruleIds.map((id) => ({
     id,
@@ -142,6 +161,7 @@ export function toSarif(report: RunReport, toolVersion = 'dev'): SarifLog {
           },
         },
         artifacts: [{ location: { uri: fileUri(report.harnessFile) } }],
+        ...(invocation ? { invocations: [invocation] } : {}),
         results,
       },
     ],
@@ -155,7 +175,7 @@ function physicalLocation(site: Site): SarifPhysicalLocation {
   };
 }
 
-function location(site: Site, text?: string) {
+export function location(site: Site, text?: string) {
   return { physicalLocation: physicalLocation(site), ...(text ? { message: { text } } : {}) };
 }
 

@@ -3,7 +3,8 @@
  * [--page-size N] [--memory-limit MB]`: runs a harness in its sandboxed worker and prints the
  * classic LMM reports, a leak summary with stacks and hints (or the JSON / SARIF report). Exit
  * status 0; 1 when a kind named by --fail-on occurred unsuppressed (a CI gate); 2 when the harness
- * cannot run (or an option is wrong: `lmm run: --option: what is wrong`, as every verb words it).
+ * cannot run or did not complete (JSON / SARIF then say so: `earlyEndDocument.ts`), or an option
+ * is wrong (`lmm run: --option: what is wrong`, as every verb words it; nothing on stdout).
  */
 import { failingKinds, parseFailOn, type FailOnKind } from '../analysis/runReport';
 import { parseSuppressions, SuppressionSyntaxError } from '../analysis/suppressions';
@@ -18,6 +19,7 @@ import {
 } from '../harness/runHarness';
 import { readSuppressionsFile, SuppressionFileError } from '../harness/suppressionFile';
 import { CliError, type CliIo } from './cliIo';
+import { earlyEndJson, earlyEndMessage, earlyEndSarif, type StreamedFindings } from './earlyEndDocument';
 import { memcheckLeakKindInstead, memcheckOptionInstead } from './memcheckOptions';
 
 export const RUN_USAGE =
@@ -178,6 +180,12 @@ async function run(args: string[], io: CliIo): Promise<number> {
     attribution: options.attribution,
     onOutput: (text) => (options.format === 'text' ? io.stdout(text) : io.stderr(text)),
   };
+  // What streams while the run goes on is all a killed run leaves of its findings (no report comes).
+  const streamed: StreamedFindings = { leakChecks: [] };
+  if (options.format !== 'text') {
+    runOptions.onMemoryErrors = (errors) => (streamed.errors = errors);
+    runOptions.onLeakCheck = (check) => streamed.leakChecks.push(check);
+  }
   if (suppressions) runOptions.suppressions = suppressions;
   if (options.timeLimitMs !== undefined) runOptions.timeLimitMs = options.timeLimitMs;
   if (options.pageSize !== undefined) runOptions.pageSize = options.pageSize;
@@ -190,14 +198,15 @@ async function run(args: string[], io: CliIo): Promise<number> {
     throw error;
   }
   if (result.outcome !== 'completed' || !result.finished) {
-    // A run that ended early with its heap intact (a throw, the time limit, the memory limit) is
-    // still reported in text, as VS Code shows it: what the heap held when it ended. JSON and
-    // SARIF stay empty: they are verdicts, and the run did not complete.
-    if (result.finished && result.outcome !== 'cancelled' && options.format === 'text') {
+    // A run that ended early is no verdict: exit 2 whatever --fail-on says. Text shows the heap
+    // when it ended (as VS Code does), if it was intact; JSON and SARIF say complete: false.
+    if (options.format === 'json') io.stdout(earlyEndJson(result, options.file, streamed));
+    else if (options.format === 'sarif') io.stdout(earlyEndSarif(result, options.file, streamed));
+    else if (result.finished && result.outcome !== 'cancelled') {
       io.stdout(harnessReportOutput(result.finished, 'text'));
       io.stdout(`\nThe run did not complete (${result.outcome}): the report above is the heap when it ended.\n`);
     }
-    io.stderr(`${result.message ?? `${options.file}: the harness did not complete (${result.outcome})`}\n`);
+    io.stderr(`${earlyEndMessage(result, options.file)}\n`);
     return 2;
   }
   io.stdout(harnessReportOutput(result.finished, options.format));

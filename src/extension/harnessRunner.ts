@@ -1,11 +1,13 @@
 /**
  * The bridge to the harness runtime (`src/harness/runHarness.ts`): it compiles the harness and
  * runs it in a worker thread (time limit, memory caps, cancellation), streaming heap operation
- * batches with the site table; the report is the same JSON `lmm run --json` prints.
+ * batches with the site table; the report is the same JSON `lmm run --json` prints for a finished
+ * run. A run that ended early keeps the report of its heap then, with `complete: false` (where
+ * `lmm run --json` prints no leak classification: the views show it as "leaked when it stopped").
  */
 import * as esbuild from 'esbuild';
 import type * as vscode from 'vscode';
-import { harnessReportOutput } from '../harness/harnessReportOutput';
+import { runReportJson } from '../harness/harnessReportOutput';
 import { BACKGROUND_NICENESS, runHarness, type HarnessRunOptions as RuntimeOptions } from '../harness/runHarness';
 import { readSuppressionsFile, suppressionsBeside } from '../harness/suppressionFile';
 import { asInterimErrors, asLeakCheck } from '../protocol/runReportSchema';
@@ -66,7 +68,9 @@ export function createHarnessRunner(_context: vscode.ExtensionContext, log: vsco
           status: result.outcome === 'completed' ? 'finished' : result.outcome === 'cancelled' ? 'stopped' : 'failed',
         };
         if (result.message !== undefined) outcome.message = result.message;
-        if (result.finished) outcome.report = JSON.parse(harnessReportOutput(result.finished, 'json')) as unknown;
+        // A run that ended early keeps its report (the heap when it ended), marked as no verdict.
+        if (result.finished)
+          outcome.report = JSON.parse(runReportJson(result.finished.report, result.outcome === 'completed')) as unknown;
         probeMark('report parsed');
         return outcome;
       })();

@@ -1,13 +1,27 @@
 /** What `lmm run` prints from a finished run: the analyses' text, JSON or SARIF report. */
 import { toSarif } from '../analysis/sarif';
 import { formatTextReport } from '../analysis/textReport';
+import type { RunReport } from '../analysis/runReport';
 import type { FinishedRun } from './sandbox/finishRun';
 
 declare const LMM_VERSION: string;
 
+/** The version SARIF logs name (the build's, or `dev` when run from source). */
+export function lmmVersion(): string {
+  return typeof LMM_VERSION === 'string' ? LMM_VERSION : 'dev';
+}
+
 export function harnessReportOutput(run: FinishedRun, format: 'text' | 'json' | 'sarif'): string {
-  if (format === 'json') return JSON.stringify(run.report, null, 2) + '\n';
-  if (format === 'sarif')
-    return JSON.stringify(toSarif(run.report, typeof LMM_VERSION === 'string' ? LMM_VERSION : 'dev'), null, 2) + '\n';
+  if (format === 'json') return runReportJson(run.report, true);
+  if (format === 'sarif') return JSON.stringify(toSarif(run.report, lmmVersion(), { executionSuccessful: true }), null, 2) + '\n';
   return formatTextReport(run.report, run.classicText);
+}
+
+/**
+ * The run report as JSON, `complete` right after `schemaVersion`: true when the harness ran to its
+ * end (its leaks are the verdict), false when it ended early and the report is the heap then.
+ */
+export function runReportJson(report: RunReport, complete: boolean): string {
+  const { schemaVersion, ...rest } = report;
+  return JSON.stringify({ schemaVersion, complete, ...rest }, null, 2) + '\n';
 }

@@ -184,6 +184,12 @@ export interface FreeSiteFigures {
 
 export interface LmmReport {
   schemaVersion: number;
+  /**
+   * Whether the harness ran to its end, so `leaks` is the end-of-run verdict: true for a finished
+   * run, false for one that ended early (a throw, a limit) whose report is the heap when it ended.
+   * Absent from reports of traces and from those written before it existed.
+   */
+  complete?: boolean;
   /** What the report is about when it is not a harness run: a replayed LMM trace or malloc-lab trace. */
   source?: 'trace' | 'malloc-lab';
   /** The harness (or trace) file the run was about. */
@@ -209,6 +215,8 @@ export function asReport(value: unknown): LmmReport {
   const report = value as Partial<LmmReport>;
   if (report.schemaVersion !== 1)
     throw new Error(`unsupported report schemaVersion ${String(report.schemaVersion)} (expected 1)`);
+  if (report.complete !== undefined && typeof report.complete !== 'boolean')
+    throw new Error('the report\'s "complete" is not true or false');
   if (!Array.isArray(report.families)) throw new Error('the report has no "families" list');
   if (typeof report.totals !== 'object' || report.totals === null) throw new Error('the report has no "totals"');
   for (const key of ['sites', 'leaks', 'errors', 'leakChecks', 'hints'] as const) {

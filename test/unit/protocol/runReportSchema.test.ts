@@ -40,6 +40,14 @@ describe('the run report schema', () => {
     assert.equal(asReport(JSON.parse(JSON.stringify(report))).leaks.length, 1);
   });
 
+  it('takes a report that says whether the run completed, and one written before "complete" existed', () => {
+    for (const complete of [true, false, undefined]) {
+      const report = asReport(JSON.parse(JSON.stringify({ ...validReport(), complete })));
+      assert.equal(report.complete, complete);
+      assert.equal(report.leaks.length, 1);
+    }
+  });
+
   it('refuses a forged report with a clear message for each field a view or export prints', () => {
     const cases: [string, unknown, RegExp][] = [
       ['schemaVersion', 2, /unsupported report schemaVersion 2/],
@@ -63,6 +71,8 @@ describe('the run report schema', () => {
       ['hints.0.message', 3, /hints\[0\] has no message/],
       ['hints.0.savingBytes', MARKUP, /hints\[0\] has no saving in bytes/],
       ['leaks', [null], /leaks\[0\] is not an object/],
+      ['complete', 'yes', /"complete" is not true or false/],
+      ['complete', null, /"complete" is not true or false/],
     ];
     for (const [field, value, message] of cases) {
       assert.throws(() => asReport(forged(field, value)), message, `${field} = ${JSON.stringify(value)}`);

@@ -170,6 +170,9 @@ describe('webview protocol: messages into the webview', () => {
         report: { schemaVersion: 1, leakChecks: [{ event: 3, leaks: [] }], peak: { event: 2, appMemory: 120 } },
       },
       { type: 'report', runId: 'r', report: { schemaVersion: 1 }, suppressible: true },
+      // Whether the run completed: the webview reads neither, and takes both.
+      { type: 'report', runId: 'r', report: { schemaVersion: 1, complete: true, leaks: [] } },
+      { type: 'report', runId: 'r', report: { schemaVersion: 1, complete: false, leaks: [] } },
       { type: 'revealBlock', runId: 'r', address: 0x7f0000, step: 2 },
       { type: 'goToStep', runId: 'r', step: -1 },
       { type: 'personTyping', forMs: 1000 },
