@@ -601,6 +601,10 @@ export class HarnessRuntime implements ViewHost {
     this.flushIfDue();
     if (Date.now() > this.deadline || this.timedOut) {
       this.timedOut = true;
+      // The run ends here, as a C program killed by a signal does: every local still in scope
+      // stays a root for the check of the heap at the stop (memcheck scans the stack it left),
+      // instead of being dropped as the stop unwinds the scopes.
+      this.variables.frozen = true;
       const site = siteId >= 0 ? this.options.sites[siteId] : undefined;
       throw new TimeLimitExceeded(site);
     }

@@ -99,7 +99,7 @@ describe('lmm run --json / --sarif: a run that did not complete', function () {
 
   // Why the end has no leak verdict: the stop unwinds main's scope, so the block its local still
   // held reads as definitely lost (the text report says so); the JSON counts it live, unclassified.
-  it('a block a local() still held when the time limit stopped the loop: live, not called lost', async () => {
+  it('a block a local() still held when the time limit stopped the loop: reachable in the text report, unclassified in JSON', async () => {
     const file = write(
       'held.lmm.ts',
       nodeHarness('using p = local(XCALLOC(1, node_t));', 'for (;;) XFREE(XCALLOC(1, node_t));').replace(
@@ -109,7 +109,10 @@ describe('lmm run --json / --sarif: a run that did not complete', function () {
     );
     const text = await lmm('run', file, '--time-limit', '300');
     assert.equal(text.status, 2);
-    assert.match(text.stdout, /definitely lost: 4 bytes in 1 block/);
+    // The text report's check at the stop counts the local as the root it still was (as memcheck
+    // scans the stack of a program killed by a signal), not as a lost block the unwinding dropped.
+    assert.match(text.stdout, /definitely lost: 0 bytes in 0 blocks/);
+    assert.match(text.stdout, /still reachable: 4 bytes in 1 block/);
     const r = await lmm('run', file, '--json', '--time-limit', '300');
     assert.equal(r.status, 2);
     const doc = parseWhole<EarlyEndJson>(r.stdout);
