@@ -836,7 +836,9 @@ async function main(): Promise<void> {
       last = now;
     }
     console.log(`  (the map took ${ms(performance.now() - settledAt)} more to take the run's end in)`);
+    const stopAfterProfile = profiling ? await startProfile(page) : tracing ? await startTrace(page) : undefined;
     keys(`after the stop, the Memory Map ${mapClosed ? 'closed' : 'open'}`, await typeKeys(page, keysTyped));
+    if (stopAfterProfile) await stopAfterProfile('typing after the stop');
 
     progress('the 210,000-allocation harness');
     const inVsCode: number[] = [];
