@@ -6,8 +6,8 @@
  */
 import type { MemoryErrorKind, Site } from './analysisInput';
 import { LEAK_KINDS, type LeakKind } from './leakKinds';
-import type { RunReport } from './runReport';
 import { siteText } from './siteText';
+import type { RunReport } from './runReport';
 import { findingSeverity, SARIF_LEVEL } from '../protocol/runReportSchema';
 import { MEMORY_ERROR_KINDS } from './suppressions';
 
@@ -108,7 +108,7 @@ export function toSarif(report: SarifFindings, toolVersion = 'dev', invocation?:
   for (const record of report.leaks) {
     const related = record.stack.slice(1).map((s, i) => relatedLocation(i + 1, s, 'called from here'));
     const dragText =
-      record.kind === 'definitely-lost' && record.drags.blocks > 0
+      record.kind === 'definitely-lost' && record.drags !== undefined && record.drags.blocks > 0
         ? `, dragging ${record.drags.bytes} bytes in ${record.drags.blocks} indirectly lost block(s)`
         : '';
     results.push({

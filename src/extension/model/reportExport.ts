@@ -7,7 +7,8 @@
 import { META_SIZE } from '../../engine/constants';
 import { blockUsageReport, memoryUsageReport, registeredPageFamiliesReport } from '../../engine/classicReport';
 import type { LmmHeap } from '../../engine/lmmHeap';
-import { findingSeverity, SARIF_LEVEL, type LmmReport, type ReportSite } from '../../protocol/runReportSchema';
+import { toSarif, type SarifFindings, type SarifLog, type SarifNotification } from '../../analysis/sarif';
+import { findingSeverity, type LmmReport, type ReportSite } from '../../protocol/runReportSchema';
 import { standalonePageStyles, structClass } from './pagePictureStyles';
 import { APP_MEMORY_CHART_STYLES, appMemoryChartSvg, appMemoryLegendHtml, appMemorySeries } from './appMemoryChartSvg';
 import { formatCount } from './reportFigures';
@@ -24,7 +25,7 @@ export function exportReport(run: RunState, format: ExportFormat, toolVersion = 
     case 'json':
       return JSON.stringify(report, null, 2) + '\n';
     case 'sarif':
-      return JSON.stringify(toSarif(report, toolVersion), null, 2) + '\n';
+      return JSON.stringify(exportSarif(run, report, toolVersion), null, 2) + '\n';
     case 'text':
       return toText(run, report);
     case 'html':
@@ -58,46 +59,27 @@ export function toText(run: RunState, report: LmmReport): string {
   return text;
 }
 
-export function toSarif(report: LmmReport, toolVersion: string): object {
-  const rules = new Map<string, { id: string; shortDescription: { text: string } }>();
-  const results: object[] = [];
-  const location = (s: ReportSite) => ({
-    physicalLocation: { artifactLocation: { uri: fileUri(s.file) }, region: { startLine: s.line, startColumn: s.column } },
-  });
-  for (const leak of report.leaks) {
-    if (leak.kind === 'still-reachable') continue;
-    rules.set(leak.kind, { id: leak.kind, shortDescription: { text: `Memory ${leak.kind.replace('-', ' ')}` } });
-    const result: Record<string, unknown> = {
-      ruleId: leak.kind,
-      level: SARIF_LEVEL[findingSeverity(leak.kind)],
-      message: { text: `${leak.bytes} bytes in ${leak.blocks} ${leak.struct} blocks are ${leak.kind}` },
-      locations: [location(leak.site)],
-      codeFlows: [{ threadFlows: [{ locations: leak.stack.map((s) => ({ location: location(s) })) }] }],
-    };
-    if (leak.suppressed) result['suppressions'] = [{ kind: 'external' }];
-    results.push(result);
-  }
-  for (const error of report.errors) {
-    rules.set(error.kind, { id: error.kind, shortDescription: { text: `Memory error: ${error.kind}` } });
-    results.push({
-      ruleId: error.kind,
-      level: SARIF_LEVEL[findingSeverity(error.kind)],
-      message: { text: `${error.message}${error.count > 1 ? ` (${error.count} times)` : ''}` },
-      locations: [location(error.site)],
-    });
-  }
-  return {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [{ tool: { driver: { name: 'LMM Studio', version: toolVersion, rules: [...rules.values()] } }, results }],
+/**
+ * The SARIF log `lmm run --sarif` writes for the same run (one writer, src/analysis/sarif.ts): a
+ * finished run's leaks and memory errors, `executionSuccessful: true`; a run that did not finish
+ * (stopped, time limit, crash) says so in an error notification and lists its memory errors only,
+ * as its blocks are no leak verdict.
+ */
+export function exportSarif(run: RunState, report: LmmReport, toolVersion: string): SarifLog {
+  // The report is the worker's run report, validated against the protocol's schema on its way
+  // here; the schema's types are looser than the run report's (a leak's `drags` is optional there,
+  // and the writer reads it so).
+  const findings = report as unknown as SarifFindings;
+  if (run.status === 'finished') return toSarif(findings, toolVersion, { executionSuccessful: true });
+  const notification: SarifNotification = {
+    level: 'error',
+    message: { text: `The run did not complete (${run.status})${run.message ? `: ${run.message}` : ''}` },
+    properties: { outcome: run.status },
   };
-}
-
-function fileUri(file: string): string {
-  if (/^[a-z][a-z0-9+.-]*:/i.test(file) && !/^[a-z]:[\\/]/i.test(file)) return file;
-  const path = file.replace(/\\/g, '/');
-  const encoded = (path.startsWith('/') ? '' : '/') + path.split('/').map(encodeURIComponent).join('/');
-  return 'file://' + encoded.replace(/^\/([A-Za-z])%3A/, '/$1:');
+  return toSarif({ harnessFile: findings.harnessFile, leaks: [], errors: findings.errors }, toolVersion, {
+    executionSuccessful: false,
+    toolExecutionNotifications: [notification],
+  });
 }
 
 /** Text for an HTML page: markup characters become entities (in text and in quoted attributes). */

@@ -173,12 +173,14 @@ describe('extension host models', () => {
       ]),
       [
         ['definitely-lost', 'warning', false],
+        ['still-reachable', 'note', false],
         ['indirectly-lost', 'warning', true],
         ['double-free', 'error', false],
       ],
     );
+    assert.equal(sarif.runs[0].invocations[0].executionSuccessful, true);
     assert.equal(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri, 'file:///w/h.lmm.ts');
-    assert.equal(sarif.runs[0].results[2].locations[0].physicalLocation.artifactLocation.uri, 'file:///C:/w/h.lmm.ts');
+    assert.equal(sarif.runs[0].results[3].locations[0].physicalLocation.artifactLocation.uri, 'file:///C:/w/h.lmm.ts');
     const text = exportReport(run, 'text');
     assert.match(text, /^Page Family : node_t, Size = 24$/m, 'the classic registered page families report');
     assert.match(text, /^vm_page_family : emp_t, struct size = 36$/m, 'the classic memory usage report');
@@ -192,6 +194,23 @@ describe('extension host models', () => {
     const failed = store.begin({ kind: 'harness', file: 'f', label: 'f', replay: run.replay, sites: [] });
     await store.end(failed, 'failed', { message: 'syntax error' });
     assert.throws(() => exportReport(failed, 'json'), /f has no report \(failed: syntax error\)/);
+
+    // A run that ended early with its heap (the time limit): as `lmm run --sarif` of such a run,
+    // the log says the run did not succeed and lists its memory errors, no leak as a finding.
+    const timedOut = store.begin({ kind: 'harness', file: 'h', label: 'h', replay: run.replay, sites: [] });
+    const limit = 'h.lmm.ts:7:3: time limit of 1000 ms exceeded in this loop (the harness was stopped)';
+    await store.end(timedOut, 'failed', { message: limit, report: withFindings });
+    const early = JSON.parse(exportReport(timedOut, 'sarif'));
+    assert.equal(early.runs[0].invocations[0].executionSuccessful, false);
+    assert.equal(early.runs[0].invocations[0].toolExecutionNotifications[0].level, 'error');
+    assert.equal(
+      early.runs[0].invocations[0].toolExecutionNotifications[0].message.text,
+      `The run did not complete (failed): ${limit}`,
+    );
+    assert.deepEqual(
+      early.runs[0].results.map((r: { ruleId: string }) => r.ruleId),
+      ['double-free'],
+    );
   });
 
   it('Compare Runs: counters side by side with differences', async () => {
