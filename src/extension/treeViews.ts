@@ -2,8 +2,9 @@
  * The four LMM side-panel trees: vscode.TreeDataProviders over the vscode-free tree models.
  * Refreshes are throttled (a live run posts many batches a second; a tree redraw per batch would
  * flood the UI) and the latest node per id is kept so a tree can reveal a block by id. While a run
- * goes on, the header (the step) moves at every refresh, and the rows are redrawn only when what
- * they show changed, at most once per LIVE_ROWS_MS: each redraw makes VS Code fetch the rows from
+ * goes on, the rows are redrawn only when what they show changed, at most once per LIVE_ROWS_MS,
+ * and the header names the step of the rows on screen (it moves at every refresh while they read
+ * the same, as in a steady loop; see ShownRowsStep): each redraw makes VS Code fetch the rows from
  * this host, and while it waits the view shows its animated progress bar, which keeps the window
  * drawing frames on the cores the run needs.
  */
@@ -12,10 +13,11 @@ import { COMMANDS } from './contributions';
 import type { RunState } from './model/runState';
 import type { TreeNode } from './model/treeNode';
 import { runStepLabel } from './model/runStepLabel';
+import { ShownRowsStep } from './model/shownRowsStep';
 import { treeRowsDigest } from './model/treeRowsDigest';
 
-/** While a run goes on, a tree's rows are redrawn at most this often (its header at every refresh). */
-export const LIVE_ROWS_MS = 1000;
+/** While a run goes on, a tree's rows are redrawn at most this often. */
+export const LIVE_ROWS_MS = 750;
 
 export type NodesOf = (run: RunState | undefined) => TreeNode[];
 
@@ -31,6 +33,8 @@ export class LmmTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
   private shown: TreeNode[] | undefined;
   private shownDigest: string | undefined;
   private rowsShownAt = -Infinity;
+  /** The step the rows on screen are of: the header's. */
+  private readonly rowsStep = new ShownRowsStep();
   /** Rows the user opened or closed, by node id, in the run `openRunId`. */
   private readonly opened = new Set<string>();
   private readonly closed = new Set<string>();
@@ -40,7 +44,7 @@ export class LmmTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
   /** Called when the rows' redraw is fired, and when VS Code then asks for the top-level rows. */
   onRedraw: (() => void) | undefined;
   onRootsFetched: (() => void) | undefined;
-  /** While this says so, a live run's rows wait (the header still moves): the window has more urgent rows to draw. */
+  /** While this says so, a live run's changed rows wait (and the header, which names their step): the window has more urgent rows to draw. */
   rowsHeld: (() => boolean) | undefined;
 
   constructor(
@@ -68,12 +72,10 @@ export class LmmTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
 
   /** Redraws the header alone (it says how long a live run has been quiet, in seconds that tick). */
   showHeader(): void {
-    if (this.view) this.view.description = runStepLabel(this.run);
+    if (this.view) this.view.description = runStepLabel(this.run, Date.now(), this.rowsStep.step);
   }
 
   private refresh(immediate: boolean): void {
-    // The header names the step the rows show (the trees read the same state as the status bar).
-    this.showHeader();
     if (this.run?.id !== this.openRunId) {
       // Rows of another run have other ids: VS Code opens them as their nodes say.
       this.openRunId = this.run?.id;
@@ -93,20 +95,30 @@ export class LmmTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
       (node, children) => this.childrenRead.set(node.id, children),
     );
     const digest = rows === undefined ? undefined : `${this.run?.id ?? ''}\n${rows}`;
-    if (digest !== undefined && digest === this.shownDigest) return;
+    const step = this.run?.replay.steps ?? 0;
+    // The header names the step of the rows on screen (the trees read the same state as the
+    // status bar): rows that read as those shown are of this step too; changed rows waiting for
+    // their redraw are not, and the header waits with them.
+    const waiting = (): void => {
+      this.rowsStep.refreshed(this.run?.id, step, digest, false);
+      this.showHeader();
+    };
+    if (digest !== undefined && digest === this.shownDigest) return waiting();
     if (!immediate && this.rowsHeld?.()) {
       if (!this.timer) this.refreshIn(this.throttleMs);
-      return;
+      return waiting();
     }
     const wait = this.rowsShownAt + LIVE_ROWS_MS - performance.now();
     if (!immediate && wait > 0) {
-      // Changed, but redrawn less than LIVE_ROWS_MS ago: once that much time has passed. The
-      // header still moves at the usual pace meanwhile (a timer as long as the wait would hold it).
+      // Changed, but redrawn less than LIVE_ROWS_MS ago: once that much time has passed (a
+      // shorter timer first, so that rows that change back are seen at the usual pace).
       if (!this.timer) this.refreshIn(Math.min(wait, this.throttleMs));
-      return;
+      return waiting();
     }
     this.shownDigest = digest;
     this.rowsShownAt = performance.now();
+    this.rowsStep.refreshed(this.run?.id, step, digest, true);
+    this.showHeader();
     this.changed.fire();
     this.onRedraw?.();
   }

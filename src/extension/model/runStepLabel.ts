@@ -14,8 +14,12 @@ const STATES: Record<RunState['status'], string> = {
   failed: 'failed',
 };
 
-/** `now`: Date.now(), for how long a live run has been quiet (quietRun.ts). */
-export function runStepLabel(run: RunState | undefined, now = Date.now()): string {
+/**
+ * `now`: Date.now(), for how long a live run has been quiet (quietRun.ts); `step`: the step the
+ * view's figures are of, when it shows an earlier one than the run's (a tree whose changed rows
+ * wait for their redraw), else the run's.
+ */
+export function runStepLabel(run: RunState | undefined, now = Date.now(), step = run?.replay.steps ?? 0): string {
   if (run === undefined) return '';
-  return `step ${formatCount(run.replay.steps)} · ${STATES[run.status]}${quietNote(run, now)}`;
+  return `step ${formatCount(Math.min(step, run.replay.steps))} · ${STATES[run.status]}${quietNote(run, now)}`;
 }
