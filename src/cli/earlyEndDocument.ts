@@ -4,9 +4,10 @@
  * take for a verdict. The JSON says `"complete": false` and the outcome, and keeps what is true
  * whatever the harness would have done next: the heap's figures when it ended, the memory errors
  * found before, the mid-run leak checks that ran. Its `leaks`, `leakSummary` and
- * `suppressionsUsed` are null: the blocks live when a run is stopped are no leak verdict (the stop
- * unwinds the open scopes, so a block a `local()` still held would read as lost), so they are
- * counted (`totals.liveBlocks`) but not classified. The SARIF log says `executionSuccessful:
+ * `suppressionsUsed` are null: the blocks live when a run is stopped are no leak verdict (a
+ * program stopped mid-way had not yet freed what it would have), so they are counted
+ * (`totals.liveBlocks`) but not classified; the text report shows the check at the stop, with the
+ * locals still in scope as roots (the runtime keeps them when it stops the harness). The SARIF log says `executionSuccessful:
  * false` with the outcome as an error notification, and its results are the memory errors alone.
  */
 import type { Site } from '../analysis/analysisInput';
