@@ -16,8 +16,11 @@ import { runStepLabel } from './model/runStepLabel';
 import { ShownRowsStep } from './model/shownRowsStep';
 import { treeRowsDigest } from './model/treeRowsDigest';
 
+/** How often a live run's trees are refreshed: their headers, and their rows when changed (at most every LIVE_ROWS_MS). */
+export const LIVE_REFRESH_MS = 250;
+
 /** While a run goes on, a tree's rows are redrawn at most this often. */
-export const LIVE_ROWS_MS = 750;
+export const LIVE_ROWS_MS = 600;
 
 export type NodesOf = (run: RunState | undefined) => TreeNode[];
 
@@ -50,7 +53,7 @@ export class LmmTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
   constructor(
     readonly viewId: string,
     private readonly nodesOf: NodesOf,
-    private readonly throttleMs = 250,
+    private readonly throttleMs = LIVE_REFRESH_MS,
   ) {}
 
   /** Shows `run` (now, or within the throttle interval while a run goes on). */
