@@ -118,14 +118,7 @@ export function buildRunReport(data: RunData, options: RunReportOptions = {}): R
     const suppression = matchErrorSuppression(suppressions, e.kind, e.stack);
     return suppression === undefined ? { ...e, suppressed: false } : { ...e, suppressed: true, suppressedBy: suppression.name };
   });
-  const errorSummary = { errors: 0, contexts: 0, suppressed: 0 };
-  for (const e of errors) {
-    if (e.suppressed) errorSummary.suppressed += e.count;
-    else {
-      errorSummary.errors += e.count;
-      errorSummary.contexts++;
-    }
-  }
+  const errorSummary = errorSummaryOf(errors);
 
   const leakChecks = (options.leakChecks ?? []).map((point) => leakCheckReport(point, suppressions));
 
@@ -231,4 +224,17 @@ export function failingKinds(report: RunReport, kinds: readonly FailOnKind[] | s
     occurred.add('error');
   }
   return wanted.filter((k) => occurred.has(k));
+}
+
+/** The memory errors' line of ERROR SUMMARY: errors and contexts not suppressed, and the suppressed ones. */
+export function errorSummaryOf(errors: readonly ErrorReport[]): RunReport['errorSummary'] {
+  const summary = { errors: 0, contexts: 0, suppressed: 0 };
+  for (const e of errors) {
+    if (e.suppressed) summary.suppressed += e.count;
+    else {
+      summary.errors += e.count;
+      summary.contexts++;
+    }
+  }
+  return summary;
 }

@@ -11,7 +11,7 @@
  * false` with the outcome as an error notification, and its results are the memory errors alone.
  */
 import type { Site } from '../analysis/analysisInput';
-import type { ErrorReport, LeakCheckReport, RunReport } from '../analysis/runReport';
+import { errorSummaryOf, type ErrorReport, type LeakCheckReport, type RunReport } from '../analysis/runReport';
 import { location, toSarif, type SarifNotification } from '../analysis/sarif';
 import { lmmVersion } from '../harness/harnessReportOutput';
 import type { HarnessRunResult, MemoryErrorsSoFar } from '../harness/runHarness';
@@ -110,13 +110,5 @@ function streamedErrors(streamed: StreamedFindings): {
   errorSummary: RunReport['errorSummary'];
 } {
   const errors: ErrorReport[] = (streamed.errors?.errors ?? []).map((e) => ({ ...e, suppressed: e.suppressed === true }));
-  const errorSummary = { errors: 0, contexts: 0, suppressed: 0 };
-  for (const e of errors) {
-    if (e.suppressed) errorSummary.suppressed += e.count;
-    else {
-      errorSummary.errors += e.count;
-      errorSummary.contexts++;
-    }
-  }
-  return { errors, errorSummary };
+  return { errors, errorSummary: errorSummaryOf(errors) };
 }
