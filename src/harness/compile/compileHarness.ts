@@ -12,9 +12,10 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Site } from '../../analysis/analysisInput';
 import { MAX_HARNESS_FILE_BYTES } from '../harnessFiles';
 import { compartmentScript, type ColumnShift } from './compartmentScript';
-import { instrumentHarnessSource, TooDeepToInstrument } from './harnessInstrumenter';
+import { instrumentHarnessSource } from './harnessInstrumenter';
 import { importProblem } from './harnessImports';
 import { findTooDeepNesting, tooDeepMessage } from './nestingDepth';
+import { TooDeepForTheStack } from './parseWithinStack';
 import { HarnessLocator, lineStarts, type Insertion, type LocatorData } from './harnessLocator';
 import type { RawSourceMap } from './sourceMap';
 
@@ -122,7 +123,7 @@ export async function compileHarness(file: string, options: CompileOptions = {})
             addSite: (site) => sites.push(site) - 1,
           });
         } catch (error) {
-          // A long chain without brackets (a + a + … thousands of times) can still be too deep.
+          // Nesting without brackets (thousands of `- - -`, `a ? b : a ? …`, a chain of `+`) can still be too deep.
           if (!(error instanceof RangeError)) throw error;
           files.set(args.path, { original, instrumented: original, insertions: [], displayName: name });
           return {
@@ -130,7 +131,7 @@ export async function compileHarness(file: string, options: CompileOptions = {})
               {
                 text: `this file is too deeply nested to compile (${error.message})`,
                 location:
-                  error instanceof TooDeepToInstrument
+                  error instanceof TooDeepForTheStack
                     ? { file: args.path, line: error.line, column: error.column - 1 }
                     : { file: args.path, line: 1, column: 0 },
               },

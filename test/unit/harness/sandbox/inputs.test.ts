@@ -84,6 +84,23 @@ describe('the harness sandbox: any input, no stack trace', function () {
     assert.match(run.message!, /^\S*long-chain\.lmm\.ts:3:7: this file is too deeply nested to compile/);
   });
 
+  for (const [name, deep] of [
+    ['5,000 unary minus', `${'- '.repeat(5000)}1`],
+    ['20,000 nested ternaries', `${'a ? 1 : '.repeat(20_000)}2`],
+  ]) {
+    it(`${name} (no brackets): lmm run says the line and a column inside them, not 1:1`, async () => {
+      const file = probe.write('unbracketed.lmm.ts', `export default function main() {\n  const a = 1;\n  return ${deep};\n}\n`);
+      const result = await lmm('run', file);
+      assert.equal(result.status, 2);
+      const at = /unbracketed\.lmm\.ts:(\d+):(\d+): this file is too deeply nested to compile/.exec(result.stderr);
+      assert.ok(at, result.stderr);
+      assert.equal(Number(at[1]), 3);
+      const column = Number(at[2]);
+      assert.ok(column > 10 && column <= 10 + deep.length, `column ${column}`);
+      assert.doesNotMatch(result.stderr, /\n\s+at |typescript\.js/);
+    });
+  }
+
   it('256 levels of nesting still compile and run', async () => {
     const run = await probe.run(
       'ok-deep.lmm.ts',
