@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { IncludedFile } from '../analysis/cImport/cPreprocessor';
-import { importCHeader } from '../analysis/cImport/importCHeader';
+import { importCHeader, noteWhere } from '../analysis/cImport/importCHeader';
 import { probeLayouts } from './cLayoutProbe';
 import { CliError, unreadableFile, type CliIo } from './cliIo';
 
@@ -80,18 +80,19 @@ export function importCCommand(args: string[], io: CliIo): number {
   /** How the generated file names the header (its messages on stderr use the path as given). */
   const shown = header === '-' ? 'stdin' : basename(header);
   const compiler = useCompiler && header !== '-' ? compilerOnPath() : null;
+  const sourceText = sourceTexts(text);
   let result;
   let probeFailure: string | null = null;
   if (compiler !== null) {
     const preprocessed = runPreprocessor(compiler, header, includeDirs, defines);
-    result = importCHeader(preprocessed, shown, { preprocessed: true });
+    result = importCHeader(preprocessed, shown, { preprocessed: true, sourceText });
     // The compiler has the last word: a struct it lays out otherwise is refused, never written wrong.
     const probe = probeLayouts(compiler, header, includeDirs, defines, result.structs);
     if (probe.failure !== undefined) {
       probeFailure = probe.failure;
     } else if (probe.differences.size > 0) {
       const refused = new Map([...probe.differences].map(([c, why]) => [c, `its layout differs from the compiler's: ${why}`]));
-      result = importCHeader(preprocessed, shown, { preprocessed: true, refused });
+      result = importCHeader(preprocessed, shown, { preprocessed: true, refused, sourceText });
     }
   } else {
     const resolveInclude = (included: string, from: string, angled = false): IncludedFile | null => {
@@ -110,9 +111,9 @@ export function importCCommand(args: string[], io: CliIo): number {
       }
       return null;
     };
-    result = importCHeader(text, shown, { defines, resolveInclude });
+    result = importCHeader(text, shown, { defines, resolveInclude, sourceText });
   }
-  for (const note of result.notes) io.stderr(`${note.file ?? name}:${note.line}: ${note.message}\n`);
+  for (const note of result.notes) io.stderr(`${noteWhere(note, name)}: ${note.message}\n`);
   if (probeFailure !== null) io.stderr(`${name}: the layouts were not checked against the compiler: ${probeFailure}\n`);
   io.stderr(`C layout (x86-64${compiler !== null ? `, preprocessed by ${compiler} -E` : ', built-in preprocessor'}):\n`);
   for (const s of result.structs) {
@@ -144,6 +145,28 @@ export function importCCommand(args: string[], io: CliIo): number {
   }
   io.stderr(summary);
   return flagged + dropped + failures > 0 ? 1 : 0;
+}
+
+/**
+ * The text as written of the header and of the files it includes (read when a message needs a
+ * column in one; a file that is not a regular one of at most MAX_HEADER_BYTES is not read).
+ */
+function sourceTexts(headerText: string): (file: string | undefined) => string | undefined {
+  const read = new Map<string, string | undefined>();
+  return (file) => {
+    if (file === undefined) return headerText;
+    if (!read.has(file)) {
+      let text: string | undefined;
+      try {
+        const info = statSync(file);
+        if (info.isFile() && info.size <= MAX_HEADER_BYTES) text = readHeader(file);
+      } catch {
+        // gone, or not readable: the message keeps its line only
+      }
+      read.set(file, text);
+    }
+    return read.get(file);
+  };
 }
 
 /** The header's text (a leading BOM dropped), read in chunks so that an endless input is refused. */

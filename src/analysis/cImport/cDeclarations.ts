@@ -76,6 +76,10 @@ export interface CRecord {
 
 export interface CProblem {
   line: number;
+  /** 1-based, when the line as written was at hand and `word` is on it once (see importCHeader). */
+  column?: number;
+  /** The name the message is about (a member's): where it is on the line is the message's column. */
+  word?: string;
   message: string;
   /** The file it is in, when not the header itself (an included one). */
   file?: string;
@@ -519,6 +523,80 @@ export function parseCHeader(
     return { kind: 'scalar', scalar: unsigned ? 'u32' : 'i32', c };
   }
 
+  /**
+   * The width of the bit-field `declarator : tokens[from..pos)`, refused as gcc refuses it (a
+   * width that is not an integer constant, negative, zero with a name, wider than its type, or
+   * a type that is not an integer), at the member's name (an unnamed one's first word, as gcc).
+   */
+  function bitFieldWidth(declarator: Declarator, base: CType, from: number, firstWord: string): number {
+    const name = declarator.name;
+    const called = name === null ? 'an unnamed bit-field' : `bit-field '${name}'`;
+    const refuse = (reason: string): never => {
+      throw new CSyntaxError(declarator.line, reason, fileHere(), name ?? firstWord);
+    };
+    const type = declarator.apply(base);
+    const typeBits = integerBits(type);
+    if (typeBits === null)
+      return refuse(`${called} has invalid type (${typeText(type)}: a bit-field is an integer, _Bool or an enum)`);
+    let width: number;
+    try {
+      width = constant(from, pos, declarator.line);
+    } catch (error) {
+      if (!(error instanceof CSyntaxError)) throw error;
+      return refuse(`${called}: width not an integer constant (${error.reason})`);
+    }
+    if (width < 0) return refuse(`negative width in ${called} (${width})`);
+    if (width === 0 && name !== null) return refuse(`zero width for ${called} (only an unnamed one may be 0 wide)`);
+    if (typeBits !== undefined && width > typeBits) {
+      const which = name === null ? 'an unnamed bit-field' : `'${name}'`;
+      return refuse(`width of ${which} exceeds its type (${width} bits; ${typeText(type)} has ${typeBits})`);
+    }
+    return width;
+  }
+
+  /** How many bits an integer type has (_Bool: 1); null for a type that cannot be a bit-field, undefined when unknown. */
+  function integerBits(type: CType): number | null | undefined {
+    switch (type.kind) {
+      case 'char':
+        return 8;
+      case 'scalar':
+        if (SCALARS_FLOAT.has(type.scalar)) return null;
+        if (/\b_Bool\b|\bbool\b/.test(type.c)) return 1;
+        return Number(type.scalar.slice(1));
+      case 'enum': {
+        const size = sizeOf(type, header);
+        return size === null ? undefined : size * 8;
+      }
+      case 'unknown':
+        return undefined;
+      default:
+        return null;
+    }
+  }
+
+  function typeText(type: CType): string {
+    switch (type.kind) {
+      case 'scalar':
+      case 'char':
+      case 'enum':
+      case 'unknown':
+      case 'opaque':
+        return type.c;
+      case 'record': {
+        const record = records[type.id]!;
+        return `${record.kind} ${record.tag ?? '(anonymous)'}`;
+      }
+      case 'pointer':
+        return 'a pointer';
+      case 'array':
+        return 'an array';
+      case 'function':
+        return 'a function';
+      case 'void':
+        return 'void';
+    }
+  }
+
   function parseRecord(kind: 'struct' | 'union'): CType {
     deeper();
     const outermost = nesting === 1;
@@ -529,7 +607,7 @@ export function parseCHeader(
       // Name the struct the unreadable member is in (once, at the outermost one).
       if (!outermost || !(error instanceof CSyntaxError) || tag === null || QUALIFIERS.has(tag) || tag.startsWith('__'))
         throw error;
-      throw new CSyntaxError(error.line, `${kind} ${tag}: ${error.reason}`, error.file);
+      throw new CSyntaxError(error.line, `${kind} ${tag}: ${error.reason}`, error.file, error.word);
     } finally {
       nesting--;
     }
@@ -578,6 +656,7 @@ export function parseCHeader(
         continue;
       }
       const memberLine = line();
+      const memberStart = pos;
       takeAttributes();
       const base = parseSpecifiers();
       const leading = takeAttributes();
@@ -604,8 +683,7 @@ export function parseCHeader(
           const start = pos;
           // `int flag : 1 __attribute__((packed));`: the width ends where an attribute starts.
           while (!at(',') && !at(';') && !at('__attribute__') && !at('__attribute') && pos < tokens.length) pos++;
-          bits = constant(start, pos, memberLine);
-          if (bits < 0) fail(`negative bit-field width ${bits}`);
+          bits = bitFieldWidth(declarator, base!, start, tokens[memberStart]!.text);
         }
         skipAttributes();
         const own = takeAttributes();
@@ -883,7 +961,12 @@ export function parseCHeader(
       if (where?.system === true) {
         // A system header's declaration the importer cannot read matters only if a struct uses it.
       } else
-        problems.push({ line: error.line, message: error.reason, ...(where?.file !== undefined ? { file: where.file } : {}) });
+        problems.push({
+          line: error.line,
+          message: error.reason,
+          ...(where?.file !== undefined ? { file: where.file } : {}),
+          ...(error.word !== undefined ? { word: error.word } : {}),
+        });
       // Resynchronise: skip the broken declaration from its start, to its ';' at brace depth 0,
       // or to a new declaration starting on a later line right after its body's closing '}'.
       pos = start;

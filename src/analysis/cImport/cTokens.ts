@@ -30,6 +30,8 @@ export class CSyntaxError extends Error {
     readonly reason: string,
     /** The included file the line is in, or undefined for the header itself. */
     readonly file?: string,
+    /** The name the error is about (a member's), for its column on the line as written. */
+    readonly word?: string,
   ) {
     super(`line ${line}: ${reason}`);
     this.name = 'CSyntaxError';
