@@ -13,6 +13,7 @@ import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MIN_PAGE_SIZE } from '../engine/const
 import { ByteKeyTable } from './byteKeyTable';
 import { TraceIdTable, idNumber } from './traceIdTable';
 import { wordDecoder as UTF8 } from './utf8';
+import { visibleText } from './visibleText';
 
 export const enum TraceOp {
   Register = 1,
@@ -313,17 +314,6 @@ function parseCount(bytes: Uint8Array, start: number, end: number, line: number,
 /** bytes[start, end) as text for a message: decoded as UTF-8, cut when long. */
 function shown(bytes: Uint8Array, start: number, end: number): string {
   const cut = end - start > SHOWN_WORD;
-  const text = UTF8.decode(bytes.subarray(start, cut ? start + SHOWN_WORD : end)).replace(INVISIBLE, escaped);
+  const text = visibleText(UTF8.decode(bytes.subarray(start, cut ? start + SHOWN_WORD : end)));
   return cut ? `${text}…` : text;
-}
-
-/**
- * What a message cannot show as it is: a CR inside a line (a terminal would go back over the
- * message), and characters that look like a space or like nothing (a no-break space between two
- * words, a second BOM before `reg`), which would make the message read `unknown command 'reg'`.
- */
-const INVISIBLE = /(?! )[\p{C}\p{Z}]/gu;
-
-function escaped(character: string): string {
-  return `\\u{${character.codePointAt(0)!.toString(16)}}`;
 }
