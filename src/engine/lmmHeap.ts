@@ -182,7 +182,7 @@ export class LmmHeap {
 
   /** Registers a struct; returns its family id, or -1 (see `lastError`). */
   register(name: string, structSize: number): number {
-    if (!/^[\x21-\x7e]{1,32}$/.test(name)) {
+    if (!isStructName(name)) {
       return this.fail(
         'invalid-name',
         `struct name must be 1 to ${STRUCT_NAME_MAX} printable ASCII characters: ${quotedName(name)}`,
@@ -824,6 +824,11 @@ function splitKind(remaining: number, structSize: number): SplitKind {
 
 function hex(n: number): string {
   return Number.isFinite(n) ? n.toString(16) : String(n);
+}
+
+/** Whether LMM registers a struct by this name: 1 to STRUCT_NAME_MAX printable ASCII characters. */
+export function isStructName(name: string): boolean {
+  return name.length >= 1 && name.length <= STRUCT_NAME_MAX && /^[\x21-\x7e]+$/.test(name);
 }
 
 /** How many characters of a name a message shows (a trace line may be megabytes long). */
