@@ -107,6 +107,22 @@ describe('lmm policies / replay / compare', function () {
     }
   });
 
+  it('a struct LMM refuses as too big for a page does not shift the structs registered after it', async () => {
+    // The refused reg took no heap id, so `a` (family 1 of the workload) is the heap's family 0:
+    // its alloc failed as "no struct is registered as family 1", an integrity failure.
+    const trace = file('big-first.trace', 'reg big 5000\nalloc x big 1\nreg a 8\nalloc y a 1\nfree y\nfree x\n');
+    const r = await lmm('compare', trace, '--policies', 'lmm-classic,lmm-extended', '--json');
+    assert.equal(r.status, 0, r.stdout);
+    const reports = JSON.parse(r.stdout) as { policy: string; integrity: string; rejected: number }[];
+    assert.deepEqual(
+      reports.map((x) => [x.policy, x.integrity, x.rejected]),
+      [
+        ['lmm-classic', 'ok', 1],
+        ['lmm-extended', 'ok', 0],
+      ],
+    );
+  });
+
   it('compare takes an LMM conformance trace too', async () => {
     const trace = join(fixtures, 'conformance', 'course-scenarios.trace');
     const r = await lmm('compare', trace, '--policies', 'lmm-classic,segregated', '--json');
