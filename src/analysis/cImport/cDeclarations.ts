@@ -788,10 +788,23 @@ export function parseCHeader(
   function parseDeclarator(): Declarator {
     deeper();
     try {
-      return parseDeclaratorParts();
+      const parts = parseDeclaratorParts();
+      return { ...parts, apply: (base) => shallowEnough(parts.apply(base)) };
     } finally {
       nesting--;
     }
+  }
+
+  /**
+   * The type, unless its pointers and arrays nest deeper than MAX_NESTING: typedefs can stack
+   * them without bound (`typedef p1 *p2;` …), and the importer walks a type recursively.
+   */
+  function shallowEnough(type: CType): CType {
+    let levels = 0;
+    for (let t = type; t.kind === 'pointer' || t.kind === 'array'; t = t.kind === 'pointer' ? t.to : t.of) {
+      if (++levels > MAX_NESTING) fail(`a type of pointers and arrays more than ${MAX_NESTING} levels deep`);
+    }
+    return type;
   }
 
   /**
@@ -819,7 +832,8 @@ export function parseCHeader(
     for (;;) {
       skipAttributes();
       if (at('*')) {
-        stars++;
+        // Each level is a type wrapped in a pointer, which the importer walks recursively.
+        if (++stars > MAX_NESTING) fail(`a pointer of more than ${MAX_NESTING} levels ('*' × ${MAX_NESTING + 1} or more)`);
         pos++;
       } else if (peek()?.kind === 'id' && (QUALIFIERS.has(peek()!.text) || (at('_Atomic') && !at('(', 1))))
         pos++; // `T *_Atomic p` is still a pointer, of the same layout

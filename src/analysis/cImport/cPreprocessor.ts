@@ -8,6 +8,7 @@
  */
 import type { CProblem } from './cDeclarations';
 import { evaluateExpression } from './cExpressions';
+import { IDENTIFIER_PART, IDENTIFIER_START, universalCharacterAt } from './cTokens';
 
 export interface IncludedFile {
   /** How messages name it. */
@@ -570,9 +571,15 @@ function lex(text: string): PpToken[] {
       i++;
       continue;
     }
-    if (/[A-Za-z_$]/.test(ch)) {
-      let j = i + 1;
-      while (j < n && /[\w$]/.test(text[j]!)) j++;
+    if (IDENTIFIER_START.test(ch) || universalCharacterAt(text, i) !== null) {
+      // Spelled as written (`\u00e9` included): the tokenizer reads the name the same way.
+      let j = i;
+      for (;;) {
+        const universal = universalCharacterAt(text, j);
+        if (universal !== null) j += universal.length;
+        else if (j < n && IDENTIFIER_PART.test(text[j]!)) j++;
+        else break;
+      }
       tokens.push({ text: text.slice(i, j), kind: 'id' });
       i = j;
       continue;

@@ -38,6 +38,10 @@ export class CSyntaxError extends Error {
   }
 }
 
+/** Where an identifier starts and goes on (a lone surrogate half is a letter of neither). */
+export const IDENTIFIER_START = /[A-Za-z_$\p{L}\uD800-\uDFFF]/u;
+export const IDENTIFIER_PART = /[\w$\p{L}\p{N}\p{Mn}\p{Mc}\uD800-\uDFFF]/u;
+
 const PUNCT3 = ['...', '<<=', '>>='];
 const PUNCT2 = ['->', '<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '++', '--', '+=', '-=', '*=', '/=', '##'];
 
@@ -70,7 +74,8 @@ export function tokenize(text: string): {
       atLineStart = true;
       continue;
     }
-    if (ch === ' ' || ch === '\t' || ch === '\r' || ch === '\f' || ch === '\v') {
+    // A NUL is ignored, as gcc ignores it ("null character(s) ignored").
+    if (ch === ' ' || ch === '\t' || ch === '\r' || ch === '\f' || ch === '\v' || ch === '\0') {
       i++;
       continue;
     }
@@ -129,12 +134,30 @@ export function tokenize(text: string): {
       continue;
     }
     atLineStart = false;
-    if (/[A-Za-z_]/.test(ch)) {
-      let j = i + 1;
-      while (j < n && /\w/.test(text[j]!)) j++;
-      push({ kind: 'id', text: text.slice(i, j), line });
+    // gcc's identifiers: `$` and letters beyond ASCII too, as UTF-8 or as `\u00e9` (what
+    // `gcc -E` writes for them).
+    if (IDENTIFIER_START.test(ch) || universalCharacterAt(text, i) !== null) {
+      let name = '';
+      let j = i;
+      for (;;) {
+        const universal = universalCharacterAt(text, j);
+        if (universal !== null) {
+          name += universal.character;
+          j += universal.length;
+        } else if (j < n && IDENTIFIER_PART.test(text[j]!)) name += text[j++];
+        else break;
+      }
+      push({ kind: 'id', text: name, line });
       i = j;
       continue;
+    }
+    // gcc: "stray '\1' in program". Shown escaped: a control character would act on the terminal.
+    if (ch < ' ' || ch === '\x7f') {
+      throw new CSyntaxError(
+        line,
+        `stray control character \\x${ch.charCodeAt(0).toString(16).padStart(2, '0')} in the header`,
+        file,
+      );
     }
     if (/[0-9]/.test(ch) || (ch === '.' && /[0-9]/.test(text[i + 1] ?? ''))) {
       let j = i + 1;
@@ -161,6 +184,16 @@ export function tokenize(text: string): {
     i += punct.length;
   }
   return { tokens, defines, pragmas };
+}
+
+/** A universal character name (`\u00e9`, `\U0001F600`) at text[at], or null. */
+export function universalCharacterAt(text: string, at: number): { character: string; length: number } | null {
+  if (text[at] !== '\\') return null;
+  const match = /^\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8}))/.exec(text.slice(at, at + 10));
+  if (match === null) return null;
+  const code = parseInt(match[1] ?? match[2]!, 16);
+  if (code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return null;
+  return { character: String.fromCodePoint(code), length: match[0].length };
 }
 
 /** The value of an integer literal (decimal, hex, octal, binary, with u/l suffixes), or NaN. */
