@@ -219,6 +219,8 @@ interface Attributes {
 }
 
 const SCALARS_FLOAT = new Set<ScalarName>(['f32', 'f64', 'f80']);
+/** gcc's largest alignment on x86-64 ELF ("requested alignment exceeds maximum 268435456"). */
+const MAX_ALIGNMENT = 2 ** 28;
 
 /** The integer modes gcc takes, by their bytes on x86-64. */
 const INTEGER_MODES: Record<string, number> = { QI: 1, HI: 2, SI: 4, DI: 8, TI: 16, byte: 1, word: 8, pointer: 8 };
@@ -320,6 +322,12 @@ export function parseCHeader(
    * `aligned` is 16 on x86-64) and `_Alignas(N)`; any other layout attribute is refused.
    */
   let attributes: Attributes = { packed: false, alignAttr: 0 };
+  /** An alignment gcc takes: a power of two up to 2^28 (gcc's maximum for ELF objects). */
+  const checkAlignment = (spelled: string, n: number): void => {
+    if (!(Number.isSafeInteger(n) && n > 0 && 2 ** Math.round(Math.log2(n)) === n))
+      fail(`${spelled}: the alignment must be a power of two`);
+    if (n > MAX_ALIGNMENT) fail(`${spelled}: the alignment exceeds gcc's maximum, ${MAX_ALIGNMENT}`);
+  };
   const takeAttributes = (): Attributes => {
     const taken = attributes;
     attributes = { packed: false, alignAttr: 0 };
@@ -344,6 +352,8 @@ export function parseCHeader(
         const inner = tokens.slice(start + 1, pos - 1);
         const typeSize = inner[0]?.kind === 'id' && !constants.has(inner[0].text) ? null : undefined;
         const n = typeSize === undefined ? constant(start + 1, pos - 1, word.line) : sizeOfTypeName(inner);
+        // _Alignas(0) asks for nothing (C11 6.7.5).
+        if (n !== 0) checkAlignment(`${word.text}(${n})`, n);
         attributes.alignAttr = Math.max(attributes.alignAttr, n);
         continue;
       }
@@ -365,7 +375,7 @@ export function parseCHeader(
         else if (modeName !== undefined && INTEGER_MODES[modeName] !== undefined) attributes.mode = INTEGER_MODES[modeName];
         else if (name === 'aligned') {
           const n = argsEnd === k ? 16 : constant(k + 2, argsEnd, word.line);
-          if (!(n > 0 && (n & (n - 1)) === 0)) fail(`aligned(${n}): the alignment must be a power of two`);
+          checkAlignment(`aligned(${n})`, n);
           attributes.alignAttr = Math.max(attributes.alignAttr, n);
         } else if (
           name === 'mode' ||
@@ -597,6 +607,20 @@ export function parseCHeader(
     }
   }
 
+  /** A flexible array member (`char a[];`) where gcc refuses one, with gcc's reason, at its name. */
+  function checkFlexibleArrays(kind: 'struct' | 'union', members: readonly CMember[]): void {
+    members.forEach((member, k) => {
+      if (member.type.kind !== 'array' || member.type.length >= 0) return;
+      const named = `flexible array member '${member.name ?? '(anonymous)'}'`;
+      const refuse = (reason: string) => {
+        throw new CSyntaxError(member.line, `${named} ${reason}`, fileHere(), member.name ?? undefined);
+      };
+      if (kind === 'union') refuse('in a union');
+      if (k < members.length - 1) refuse('not at the end of the struct');
+      if (!members.some((other) => other !== member && other.name !== null)) refuse('in a struct with no named members');
+    });
+  }
+
   function parseRecord(kind: 'struct' | 'union'): CType {
     deeper();
     const outermost = nesting === 1;
@@ -707,6 +731,7 @@ export function parseCHeader(
         break;
       }
     }
+    checkFlexibleArrays(kind, record.members);
     const inside = packs.firstBetween(bodyAt, pos);
     if (inside !== undefined && record.packRefused === undefined) record.packRefused = { pragma: inside, inside: true };
     pos++;

@@ -229,19 +229,28 @@ export function evaluateConstant(
     while (levels[level]!.includes(peek() ?? '')) {
       const op = tokens[pos++]!.text;
       const right = binary(level + 1);
+      // Operands are exact integers (below 2^53): the bitwise operators and the division go
+      // through BigInt (JavaScript's own `|` keeps 32 bits, and `1 << 35 | 1` was 1).
+      if ((op === '<<' || op === '>>') && (right < 0 || right > 63)) fail(`shift count ${right} is out of range (0 to 63)`);
       switch (op) {
-        case '|': value = value | right; break; // prettier-ignore
-        case '^': value = value ^ right; break; // prettier-ignore
-        case '&': value = value & right; break; // prettier-ignore
+        case '|': value = Number(BigInt(value) | BigInt(right)); break; // prettier-ignore
+        case '^': value = Number(BigInt(value) ^ BigInt(right)); break; // prettier-ignore
+        case '&': value = Number(BigInt(value) & BigInt(right)); break; // prettier-ignore
         case '<<': value = value * 2 ** right; break; // prettier-ignore
         case '>>': value = Math.floor(value / 2 ** right); break; // prettier-ignore
         case '+': value = value + right; break; // prettier-ignore
         case '-': value = value - right; break; // prettier-ignore
         case '*': value = value * right; break; // prettier-ignore
-        case '/': if (right === 0) fail('division by zero'); value = Math.trunc(value / right); break; // prettier-ignore
-        case '%': if (right === 0) fail('division by zero'); value = value % right; break; // prettier-ignore
+        case '/': if (right === 0) fail('division by zero'); value = Number(BigInt(value) / BigInt(right)); break; // prettier-ignore
+        case '%': if (right === 0) fail('division by zero'); value = Number(BigInt(value) % BigInt(right)); break; // prettier-ignore
       }
+      exact(value);
     }
+    return value;
+  };
+  /** The value, unless it is past 2^53, where the importer's arithmetic is no longer exact. */
+  const exact = (value: number): number => {
+    if (!Number.isSafeInteger(value)) fail(`the value ${value} is beyond 2^53, where the importer's arithmetic is not exact`);
     return value;
   };
   const unary = (): number => {
@@ -258,7 +267,7 @@ export function evaluateConstant(
     pos++;
     if (t.text === '-') return -unary();
     if (t.text === '+') return unary();
-    if (t.text === '~') return ~unary();
+    if (t.text === '~') return -unary() - 1;
     if (t.text === '(') {
       const cast = castAt();
       if (cast !== null) return cast;
@@ -275,7 +284,7 @@ export function evaluateConstant(
     if (t.kind === 'num') {
       const value = integerValue(t.text);
       if (Number.isNaN(value)) fail(`'${t.text}' is not an integer constant`);
-      return value;
+      return exact(value);
     }
     if (t.kind === 'id') {
       if (t.text === 'sizeof') {
