@@ -7,7 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { IncludedFile } from '../analysis/cImport/cPreprocessor';
 import { importCHeader, noteWhere } from '../analysis/cImport/importCHeader';
 import { probeLayouts } from './cLayoutProbe';
@@ -84,6 +84,9 @@ export function importCCommand(args: string[], io: CliIo): number {
   let result;
   let probeFailure: string | null = null;
   if (compiler !== null) {
+    const device = includedDevice(text, dirname(header), includeDirs);
+    if (device !== null)
+      throw new CliError(`${header}:${device.line}: #include ${device.spelled}: not a regular file (${device.path})`);
     const preprocessed = runPreprocessor(compiler, header, includeDirs, defines);
     result = importCHeader(preprocessed, shown, { preprocessed: true, sourceText });
     // The compiler has the last word: a struct it lays out otherwise is refused, never written wrong.
@@ -194,6 +197,37 @@ function readHeader(header: string): string {
   return Buffer.concat(chunks)
     .toString('utf8')
     .replace(/^\uFEFF/, '');
+}
+
+/**
+ * The first `#include "…"` / `<…>` of the header's own lines that names something other than a
+ * regular file where the compiler would look first (`/dev/zero`, a FIFO, a directory): `cc -E`
+ * would read a device until its time limit, doing nothing else. An include that a macro spells,
+ * or one in an included file, is the compiler's to refuse.
+ */
+function includedDevice(
+  text: string,
+  headerDir: string,
+  includeDirs: readonly string[],
+): { line: number; spelled: string; path: string } | null {
+  const lines = text.split('\n');
+  for (let k = 0; k < lines.length; k++) {
+    const include = /^\s*#\s*include\s*(?:"([^"]+)"|<([^>]+)>)/.exec(lines[k]!);
+    if (include === null) continue;
+    const name = include[1] ?? include[2]!;
+    const dirs = include[1] !== undefined ? [headerDir, ...includeDirs] : includeDirs;
+    for (const path of isAbsolute(name) ? [name] : dirs.map((dir) => join(dir, name))) {
+      let info;
+      try {
+        info = statSync(path);
+      } catch {
+        continue; // not there: the compiler looks further, or says so
+      }
+      if (!info.isFile()) return { line: k + 1, spelled: include[0]!.replace(/^\s*#\s*include\s*/, ''), path };
+      break;
+    }
+  }
+  return null;
 }
 
 /** The first of cc, gcc and clang that runs, or null. */

@@ -104,6 +104,20 @@ describe('import-c on malformed and unusual headers', function () {
     assert.ok(!result.stderr.includes(String.fromCharCode(1)), 'the raw byte is not printed');
   });
 
+  it('#include of /dev/zero or a folder, with cc -E: refused at once with its line (cc read /dev/zero for 60 s)', async function () {
+    compilerOrSkip(this);
+    for (const [spelled, shown] of [
+      ['"/dev/zero"', /zero\.h:2: #include "\/dev\/zero": not a regular file \(\/dev\/zero\)\n/],
+      ['"."', /zero\.h:2: #include ".": not a regular file/],
+    ] as const) {
+      const started = Date.now();
+      const result = await lmm('import-c', header('zero.h', `struct s { int a; };\n#include ${spelled}\n`));
+      assert.equal(result.status, 2);
+      assert.match(result.stderr, shown);
+      assert.ok(Date.now() - started < 10_000, `${Date.now() - started} ms`);
+    }
+  });
+
   it('`$` in identifiers, as gcc takes it', () => {
     const result = importCHeader('struct d$ { int a$b; };\n', 'h.h');
     assert.deepEqual(result.notes, []);
