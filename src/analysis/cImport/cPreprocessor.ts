@@ -139,7 +139,8 @@ export function preprocess(text: string, file: string, options: PreprocessOption
   const runFile = (source: string, name: string, depth: number) => {
     let lines: string[];
     try {
-      lines = logicalLines(source.replace(/^\uFEFF/, ''));
+      // A lone CR ends a line, as it does for gcc (whose messages then count it).
+      lines = logicalLines(source.replace(/^\uFEFF/, '').replace(/\r(?!\n)/g, '\n'));
     } catch (error) {
       if (!(error instanceof UnclosedComment)) throw error;
       problems.push({ line: error.line, message: error.message, ...(depth > 0 ? { file: name } : {}) });

@@ -281,13 +281,9 @@ function withColumn(problem: CProblem, sourceText: (file: string | undefined) =>
   if (word === undefined) return problem;
   const text = sourceText(problem.file);
   if (text === undefined) return rest;
-  let start = 0;
-  for (let line = 1; line < problem.line; line++) {
-    start = text.indexOf('\n', start) + 1;
-    if (start === 0) return rest;
-  }
-  const end = text.indexOf('\n', start);
-  const lineText = text.slice(start, end < 0 ? text.length : end);
+  // Lines end as gcc ends them: LF, CR LF or a lone CR.
+  const lineText = text.split(/\r\n?|\n/, problem.line)[problem.line - 1];
+  if (lineText === undefined) return rest;
   const escaped = word.replace(/\$/g, '\\$');
   const found = [...lineText.matchAll(new RegExp(`(?<![\\w$])${escaped}(?![\\w$])`, 'g'))];
   return found.length === 1 ? { ...rest, column: found[0]!.index + 1 } : rest;

@@ -188,6 +188,20 @@ describe('import-c refuses the bit-fields gcc refuses, at gcc’s line and colum
     execFileSync(cc, ['-fsyntax-only', '-std=gnu11', '-x', 'c', file], { stdio: 'ignore' });
   });
 
+  it('lines ending with CR alone or CR LF are counted as gcc counts them (a lone CR was no line end)', async () => {
+    for (const [name, end] of [
+      ['cr.h', '\r'],
+      ['crlf.h', '\r\n'],
+    ]) {
+      const file = join(dir, name!);
+      writeFileSync(file, ['struct s {', '  int ok;', '  int a : 99;', '};', ''].join(end));
+      for (const mode of [['--no-cc'], []]) {
+        const result = await lmm('import-c', file, ...mode);
+        assert.match(result.stderr, new RegExp(`${name!.replace('.', '\\.')}:3:7: struct s: width of 'a' exceeds its type`));
+      }
+    }
+  });
+
   it('the column is left out when the name is on its line twice (rather than guessed)', () => {
     const result = importCHeader('struct s { int x : 40; } x;\n', 'h.h');
     const note = result.notes.find((n) => n.message.startsWith('struct s: '));
