@@ -936,6 +936,12 @@ export function parseCHeader(
     }
   }
 
+  /** A token no declaration starts with: a number, a string, a punctuator other than ( [ ; } {. */
+  function strayAt(k: number): boolean {
+    const t = tokens[k]!;
+    return t.kind === 'num' || t.kind === 'str' || (t.kind === 'punct' && !['(', '[', ';', '}', '{'].includes(t.text));
+  }
+
   while (pos < tokens.length) {
     if (at(';')) {
       pos++;
@@ -948,6 +954,27 @@ export function parseCHeader(
     }
     if (at('}')) {
       pos++;
+      continue;
+    }
+    // A stray token where a declaration starts (`*/` after a comment that was already closed, a
+    // number): skipped on its own and said, rather than with the declaration after it, whose
+    // struct was then lost without a word.
+    if (strayAt(pos)) {
+      const stray = tokens[pos]!;
+      let end = pos;
+      while (end < tokens.length && strayAt(end)) end++;
+      if (stray.system !== true) {
+        const shown = tokens
+          .slice(pos, Math.min(end, pos + 8))
+          .map((t) => t.text)
+          .join(' ');
+        problems.push({
+          line: stray.line,
+          message: `unexpected '${shown}${end - pos > 8 ? ' …' : ''}' where a declaration starts (skipped)`,
+          ...(stray.file !== undefined ? { file: stray.file } : {}),
+        });
+      }
+      pos = end;
       continue;
     }
     const start = pos;

@@ -118,6 +118,34 @@ describe('import-c on malformed and unusual headers', function () {
     }
   });
 
+  it('a stray token where a declaration starts is said and skipped alone: the struct after it is kept', () => {
+    // `/* /* */ */`: the comment ends at the first `*/`; the second was skipped with the struct after it.
+    const result = importCHeader('/* /* */ */ struct s { int a; };\n42 struct t { char c; };\n', 'h.h');
+    assert.deepEqual(
+      result.notes.map((n) => [n.line, n.message]),
+      [
+        [1, "unexpected '* /' where a declaration starts (skipped)"],
+        [2, "unexpected '42' where a declaration starts (skipped)"],
+      ],
+    );
+    assert.deepEqual(
+      result.structs.map((s) => [s.name, s.status]),
+      [
+        ['s', 'written'],
+        ['t', 'written'],
+      ],
+    );
+  });
+
+  it('functions, initialised arrays and static asserts among the declarations are no strays', () => {
+    const result = importCHeader(
+      'static inline int add(int a, int b) { return a + b * 2; }\nint table[] = { 1, 2, 3 };\n_Static_assert(sizeof(int) == 4, "int");\nchar *strs[] = { "a", "b" };\nstruct s { int a; };\n',
+      'h.h',
+    );
+    assert.deepEqual(result.notes, []);
+    assert.equal(result.structs[0]!.status, 'written');
+  });
+
   it('`$` in identifiers, as gcc takes it', () => {
     const result = importCHeader('struct d$ { int a$b; };\n', 'h.h');
     assert.deepEqual(result.notes, []);
