@@ -208,7 +208,8 @@ export function integerValue(text: string): number {
 
 /**
  * Evaluates an integer constant expression (array sizes, enum values): literals, known
- * constants, parentheses, unary - + ~, and * / % + - << >> & ^ |. Throws CSyntaxError.
+ * constants, parentheses, unary - + ~ !, * / % + - << >> < > <= >= == != & ^ | && || and ?:.
+ * Throws CSyntaxError.
  */
 export function evaluateConstant(
   tokens: readonly Token[],
@@ -222,7 +223,36 @@ export function evaluateConstant(
   const fail = (reason: string): never => {
     throw new CSyntaxError(tokens[pos]?.line ?? line, reason);
   };
-  const levels: string[][] = [['|'], ['^'], ['&'], ['<<', '>>'], ['+', '-'], ['*', '/', '%']];
+  // C's binary operators, loosest first (both sides of && and || are evaluated: a side C would
+  // skip that cannot be computed, `0 && 1 / 0`, is refused rather than guessed).
+  const levels: string[][] = [
+    ['||'],
+    ['&&'],
+    ['|'],
+    ['^'],
+    ['&'],
+    ['==', '!='],
+    ['<', '>', '<=', '>='],
+    ['<<', '>>'],
+    ['+', '-'],
+    ['*', '/', '%'],
+  ];
+  /** `a ? b : c` (right-associative, so it nests: counted as one level each). */
+  const conditional = (): number => {
+    const test = binary(0);
+    if (peek() !== '?') return test;
+    if (++depth > MAX_NESTING) fail(`the expression nests deeper than ${MAX_NESTING} levels`);
+    try {
+      pos++;
+      const whenTrue = conditional();
+      if (peek() !== ':') fail("expected ':' in a conditional expression");
+      pos++;
+      const whenFalse = conditional();
+      return test !== 0 ? whenTrue : whenFalse;
+    } finally {
+      depth--;
+    }
+  };
   const binary = (level: number): number => {
     if (level === levels.length) return unary();
     let value = binary(level + 1);
@@ -233,6 +263,14 @@ export function evaluateConstant(
       // through BigInt (JavaScript's own `|` keeps 32 bits, and `1 << 35 | 1` was 1).
       if ((op === '<<' || op === '>>') && (right < 0 || right > 63)) fail(`shift count ${right} is out of range (0 to 63)`);
       switch (op) {
+        case '||': value = value !== 0 || right !== 0 ? 1 : 0; break; // prettier-ignore
+        case '&&': value = value !== 0 && right !== 0 ? 1 : 0; break; // prettier-ignore
+        case '==': value = value === right ? 1 : 0; break; // prettier-ignore
+        case '!=': value = value !== right ? 1 : 0; break; // prettier-ignore
+        case '<': value = value < right ? 1 : 0; break; // prettier-ignore
+        case '>': value = value > right ? 1 : 0; break; // prettier-ignore
+        case '<=': value = value <= right ? 1 : 0; break; // prettier-ignore
+        case '>=': value = value >= right ? 1 : 0; break; // prettier-ignore
         case '|': value = Number(BigInt(value) | BigInt(right)); break; // prettier-ignore
         case '^': value = Number(BigInt(value) ^ BigInt(right)); break; // prettier-ignore
         case '&': value = Number(BigInt(value) & BigInt(right)); break; // prettier-ignore
@@ -268,10 +306,11 @@ export function evaluateConstant(
     if (t.text === '-') return -unary();
     if (t.text === '+') return unary();
     if (t.text === '~') return -unary() - 1;
+    if (t.text === '!') return unary() === 0 ? 1 : 0;
     if (t.text === '(') {
       const cast = castAt();
       if (cast !== null) return cast;
-      const value = binary(0);
+      const value = conditional();
       if (peek() !== ')') fail("expected ')'");
       pos++;
       return value;
@@ -339,7 +378,7 @@ export function evaluateConstant(
       );
     return value;
   };
-  const value = binary(0);
+  const value = conditional();
   if (pos < tokens.length) fail(`unexpected '${tokens[pos]!.text}' in a constant expression`);
   return value;
 }

@@ -85,6 +85,54 @@ describe('import-c refuses what gcc refuses in a struct', function () {
     );
   });
 
+  it('comparisons, logical operators, ! and ?: in constants (were "unexpected \'?\'"): the sizes gcc gives', function () {
+    const header = [
+      '#define BUF (sizeof(long) == 8 ? 16 : 8)',
+      '#define MAX(a, b) ((a) > (b) ? (a) : (b))',
+      'enum { SMALL = 3, BIG = 40, FLAG = !0, NFLAG = !5 };',
+      'struct s {',
+      '  char a[BUF];',
+      '  char b[MAX(SMALL, 5)];',
+      '  char c[(BIG >= 40 && SMALL < 4) || 0 ? 3 : 1];',
+      '  char d[1 ? 2 ? 5 : 6 : 7];',
+      '  char e[0 ? 1 : 0 ? 2 : 9];',
+      '  char f[FLAG + NFLAG + (3 != 3) + (2 <= 2)];',
+      '  int g : (BIG > 32 ? 7 : 3);',
+      '};',
+      '',
+    ].join('\n');
+    const result = importCHeader(header, 'h.h');
+    assert.deepEqual(result.notes, []);
+    const s = result.structs[0]!;
+    assert.deepEqual(
+      s.fields.map((f) => [f.name, f.size]),
+      [
+        ['a', 16],
+        ['b', 5],
+        ['c', 3],
+        ['d', 5],
+        ['e', 9],
+        ['f', 2],
+        ['g', 4],
+      ],
+    );
+    const cc = compilerOrSkip(this);
+    const file = join(dir, 'operators.h');
+    writeFileSync(file, header);
+    const printed = compileAndRun(cc, [
+      '#include <stdio.h>',
+      '#include <stddef.h>',
+      `#include "${file}"`,
+      'int main(void) { printf("%zu %zu %zu %zu %zu %zu\\n", sizeof(struct s), sizeof(((struct s *)0)->a), sizeof(((struct s *)0)->c), sizeof(((struct s *)0)->d), sizeof(((struct s *)0)->e), sizeof(((struct s *)0)->f)); return 0; }',
+    ]);
+    assert.deepEqual(printed, [`${s.size} 16 3 5 9 2`]);
+  });
+
+  it('10,000 nested ?: is a message, not a stack overflow', () => {
+    const result = importCHeader(`struct s { char a[${'1 ? '.repeat(10_000)}1${' : 1'.repeat(10_000)}]; };\n`, 'h.h');
+    assert.match(result.notes[0]!.message, /^struct s: the expression nests deeper than 256 levels$/);
+  });
+
   it('constant arithmetic past 32 bits is exact: the sizes gcc gives', function () {
     const header =
       'enum e { A = (1L << 35) | 1 };\n' +
