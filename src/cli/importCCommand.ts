@@ -101,16 +101,22 @@ export function importCCommand(args: string[], io: CliIo): number {
     const resolveInclude = (included: string, from: string, angled = false): IncludedFile | null => {
       const base = from === 'stdin' ? '.' : from === shown ? dirname(header) : dirname(from);
       // `<name>` is looked for in the -I directories only, `"name"` next to the file first.
-      for (const dir of angled ? includeDirs : [base, ...includeDirs]) {
-        const path = join(dir, included);
+      // An absolute name is that file (join would have looked for it under each folder).
+      const candidates = isAbsolute(included)
+        ? [included]
+        : (angled ? includeDirs : [base, ...includeDirs]).map((dir) => join(dir, included));
+      for (const path of candidates) {
+        let info;
         try {
-          const info = statSync(path);
-          // A device, a FIFO or a huge file is not a header: it is not read.
-          if (!info.isFile() || info.size > MAX_HEADER_BYTES) continue;
-          return { name: path, text: readHeader(path) };
+          info = statSync(path);
         } catch {
-          // not in this directory
+          continue; // not in this directory
         }
+        // A folder is looked past, as the compiler does; a device, a FIFO or a huge file is not a header.
+        if (info.isDirectory()) continue;
+        if (!info.isFile()) return { name: path, text: '', refused: 'not a regular file' };
+        if (info.size > MAX_HEADER_BYTES) return { name: path, text: '', refused: `larger than ${MAX_HEADER_BYTES >> 20} MiB` };
+        return { name: path, text: readHeader(path) };
       }
       return null;
     };

@@ -14,6 +14,8 @@ export interface IncludedFile {
   /** How messages name it. */
   name: string;
   text: string;
+  /** Why it is not read although it is there (`not a regular file`: a device, a FIFO). */
+  refused?: string;
 }
 
 export interface PreprocessOptions {
@@ -260,9 +262,13 @@ export function preprocess(text: string, file: string, options: PreprocessOption
           }
           const found = inIncludeDirs ?? options.resolveInclude?.(quoted![1]!, name) ?? null;
           const spelled = quoted !== null ? `"${quoted[1]}"` : `<${angled![1]}>`;
-          if (found === null) {
+          if (found === null || found.refused !== undefined) {
             lastUnread = { include: spelled, at: `${name}:${lineNumber}` };
-            problem(`#include ${spelled}: not found next to ${name} nor in an -I directory`);
+            problem(
+              found === null
+                ? `#include ${spelled}: not found next to ${name} nor in an -I directory`
+                : `#include ${spelled}: ${found.name} is ${found.refused}, not read`,
+            );
             break;
           }
           if (once.has(found.name)) break;

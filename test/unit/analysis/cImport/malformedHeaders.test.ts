@@ -146,6 +146,20 @@ describe('import-c on malformed and unusual headers', function () {
     assert.equal(result.structs[0]!.status, 'written');
   });
 
+  it('built-in preprocessor: #include of a device says so (it said "not found"); an absolute #include is read', async () => {
+    const zero = await lmm('import-c', header('zero-builtin.h', '#include "/dev/zero"\nstruct s { int a; };\n'), '--no-cc');
+    assert.match(zero.stderr, /zero-builtin\.h:1: #include "\/dev\/zero": \/dev\/zero is not a regular file, not read\n/);
+    // join(folder, '/abs/x.h') looked for it under the header's folder.
+    const included = header('absolute-inner.h', 'struct inner { int q; };\n');
+    const result = await lmm(
+      'import-c',
+      header('absolute.h', `#include "${included}"\nstruct s { struct inner a; };\n`),
+      '--no-cc',
+    );
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /class inner \{/);
+  });
+
   it('`$` in identifiers, as gcc takes it', () => {
     const result = importCHeader('struct d$ { int a$b; };\n', 'h.h');
     assert.deepEqual(result.notes, []);
