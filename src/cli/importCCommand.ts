@@ -7,9 +7,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { IncludedFile } from '../analysis/cImport/cPreprocessor';
-import { importCHeader } from '../analysis/cImport/importCHeader';
+import { importCHeader, noteWhere } from '../analysis/cImport/importCHeader';
 import { probeLayouts } from './cLayoutProbe';
 import { CliError, unreadableFile, type CliIo } from './cliIo';
 
@@ -80,39 +80,49 @@ export function importCCommand(args: string[], io: CliIo): number {
   /** How the generated file names the header (its messages on stderr use the path as given). */
   const shown = header === '-' ? 'stdin' : basename(header);
   const compiler = useCompiler && header !== '-' ? compilerOnPath() : null;
+  const sourceText = sourceTexts(text);
   let result;
   let probeFailure: string | null = null;
   if (compiler !== null) {
+    const device = includedDevice(text, dirname(header), includeDirs);
+    if (device !== null)
+      throw new CliError(`${header}:${device.line}: #include ${device.spelled}: not a regular file (${device.path})`);
     const preprocessed = runPreprocessor(compiler, header, includeDirs, defines);
-    result = importCHeader(preprocessed, shown, { preprocessed: true });
+    result = importCHeader(preprocessed, shown, { preprocessed: true, sourceText });
     // The compiler has the last word: a struct it lays out otherwise is refused, never written wrong.
     const probe = probeLayouts(compiler, header, includeDirs, defines, result.structs);
     if (probe.failure !== undefined) {
       probeFailure = probe.failure;
     } else if (probe.differences.size > 0) {
       const refused = new Map([...probe.differences].map(([c, why]) => [c, `its layout differs from the compiler's: ${why}`]));
-      result = importCHeader(preprocessed, shown, { preprocessed: true, refused });
+      result = importCHeader(preprocessed, shown, { preprocessed: true, refused, sourceText });
     }
   } else {
     const resolveInclude = (included: string, from: string, angled = false): IncludedFile | null => {
       const base = from === 'stdin' ? '.' : from === shown ? dirname(header) : dirname(from);
       // `<name>` is looked for in the -I directories only, `"name"` next to the file first.
-      for (const dir of angled ? includeDirs : [base, ...includeDirs]) {
-        const path = join(dir, included);
+      // An absolute name is that file (join would have looked for it under each folder).
+      const candidates = isAbsolute(included)
+        ? [included]
+        : (angled ? includeDirs : [base, ...includeDirs]).map((dir) => join(dir, included));
+      for (const path of candidates) {
+        let info;
         try {
-          const info = statSync(path);
-          // A device, a FIFO or a huge file is not a header: it is not read.
-          if (!info.isFile() || info.size > MAX_HEADER_BYTES) continue;
-          return { name: path, text: readHeader(path) };
+          info = statSync(path);
         } catch {
-          // not in this directory
+          continue; // not in this directory
         }
+        // A folder is looked past, as the compiler does; a device, a FIFO or a huge file is not a header.
+        if (info.isDirectory()) continue;
+        if (!info.isFile()) return { name: path, text: '', refused: 'not a regular file' };
+        if (info.size > MAX_HEADER_BYTES) return { name: path, text: '', refused: `larger than ${MAX_HEADER_BYTES >> 20} MiB` };
+        return { name: path, text: readHeader(path) };
       }
       return null;
     };
-    result = importCHeader(text, shown, { defines, resolveInclude });
+    result = importCHeader(text, shown, { defines, resolveInclude, sourceText });
   }
-  for (const note of result.notes) io.stderr(`${note.file ?? name}:${note.line}: ${note.message}\n`);
+  for (const note of result.notes) io.stderr(`${noteWhere(note, name)}: ${note.message}\n`);
   if (probeFailure !== null) io.stderr(`${name}: the layouts were not checked against the compiler: ${probeFailure}\n`);
   io.stderr(`C layout (x86-64${compiler !== null ? `, preprocessed by ${compiler} -E` : ', built-in preprocessor'}):\n`);
   for (const s of result.structs) {
@@ -146,6 +156,28 @@ export function importCCommand(args: string[], io: CliIo): number {
   return flagged + dropped + failures > 0 ? 1 : 0;
 }
 
+/**
+ * The text as written of the header and of the files it includes (read when a message needs a
+ * column in one; a file that is not a regular one of at most MAX_HEADER_BYTES is not read).
+ */
+function sourceTexts(headerText: string): (file: string | undefined) => string | undefined {
+  const read = new Map<string, string | undefined>();
+  return (file) => {
+    if (file === undefined) return headerText;
+    if (!read.has(file)) {
+      let text: string | undefined;
+      try {
+        const info = statSync(file);
+        if (info.isFile() && info.size <= MAX_HEADER_BYTES) text = readHeader(file);
+      } catch {
+        // gone, or not readable: the message keeps its line only
+      }
+      read.set(file, text);
+    }
+    return read.get(file);
+  };
+}
+
 /** The header's text (a leading BOM dropped), read in chunks so that an endless input is refused. */
 function readHeader(header: string): string {
   const chunks: Buffer[] = [];
@@ -171,6 +203,37 @@ function readHeader(header: string): string {
   return Buffer.concat(chunks)
     .toString('utf8')
     .replace(/^\uFEFF/, '');
+}
+
+/**
+ * The first `#include "…"` / `<…>` of the header's own lines that names something other than a
+ * regular file where the compiler would look first (`/dev/zero`, a FIFO, a directory): `cc -E`
+ * would read a device until its time limit, doing nothing else. An include that a macro spells,
+ * or one in an included file, is the compiler's to refuse.
+ */
+function includedDevice(
+  text: string,
+  headerDir: string,
+  includeDirs: readonly string[],
+): { line: number; spelled: string; path: string } | null {
+  const lines = text.split('\n');
+  for (let k = 0; k < lines.length; k++) {
+    const include = /^\s*#\s*include\s*(?:"([^"]+)"|<([^>]+)>)/.exec(lines[k]!);
+    if (include === null) continue;
+    const name = include[1] ?? include[2]!;
+    const dirs = include[1] !== undefined ? [headerDir, ...includeDirs] : includeDirs;
+    for (const path of isAbsolute(name) ? [name] : dirs.map((dir) => join(dir, name))) {
+      let info;
+      try {
+        info = statSync(path);
+      } catch {
+        continue; // not there: the compiler looks further, or says so
+      }
+      if (!info.isFile()) return { line: k + 1, spelled: include[0]!.replace(/^\s*#\s*include\s*/, ''), path };
+      break;
+    }
+  }
+  return null;
 }
 
 /** The first of cc, gcc and clang that runs, or null. */

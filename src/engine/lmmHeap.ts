@@ -182,7 +182,7 @@ export class LmmHeap {
 
   /** Registers a struct; returns its family id, or -1 (see `lastError`). */
   register(name: string, structSize: number): number {
-    if (!/^[\x21-\x7e]{1,32}$/.test(name)) {
+    if (!isStructName(name)) {
       return this.fail(
         'invalid-name',
         `struct name must be 1 to ${STRUCT_NAME_MAX} printable ASCII characters: ${quotedName(name)}`,
@@ -249,7 +249,7 @@ export class LmmHeap {
   /** xcalloc by struct name (for callers that have names, like traces); 0 on failure. */
   xcallocStruct(name: string, units: number): number {
     const family = this.byName.get(name);
-    if (family === undefined) return this.fail('unregistered-struct', `struct ${name} is not registered`, 0);
+    if (family === undefined) return this.fail('unregistered-struct', `struct ${nameInMessage(name)} is not registered`, 0);
     return this.xcalloc(family.id, units);
   }
 
@@ -826,11 +826,29 @@ function hex(n: number): string {
   return Number.isFinite(n) ? n.toString(16) : String(n);
 }
 
+/** Whether LMM registers a struct by this name: 1 to STRUCT_NAME_MAX printable ASCII characters. */
+export function isStructName(name: string): boolean {
+  return name.length >= 1 && name.length <= STRUCT_NAME_MAX && /^[\x21-\x7e]+$/.test(name);
+}
+
+/** How many characters of a name a message shows (a trace line may be megabytes long). */
+const SHOWN_NAME = 64;
+
 /**
  * A name as a quoted, printable-ASCII string for messages: a struct name is the harness's text,
  * and raw control characters (a newline, a terminal escape) would let it rewrite what a terminal
- * shows around the message.
+ * shows around the message. A name longer than SHOWN_NAME is cut, with its length.
  */
 export function quotedName(name: string): string {
-  return JSON.stringify(name).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const cut = name.length > SHOWN_NAME;
+  const quoted = JSON.stringify(cut ? name.slice(0, SHOWN_NAME) : name).replace(
+    /[^\x20-\x7e]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  return cut ? `${quoted.slice(0, -1)}..." (${name.length} characters)` : quoted;
+}
+
+/** A name (a struct's, a trace's ID) as it is when it is 1 to SHOWN_NAME printable ASCII characters, else as quotedName shows it. */
+export function nameInMessage(name: string): string {
+  return name.length <= SHOWN_NAME && /^[\x21-\x7e]+$/.test(name) ? name : quotedName(name);
 }

@@ -30,6 +30,12 @@ export class LmmPolicy implements AllocatorPolicy {
   private readonly runs: RunTable;
   private readonly runPool: RunPool;
   private runPayload = 0;
+  /**
+   * The heap's id of each family in the order they were declared (a workload's family index), -1
+   * for one LMM refused: a refused `reg` (too big for a page) takes no id, so the families after
+   * it have ids one lower than their index.
+   */
+  private readonly familyIds: number[] = [];
 
   constructor(
     readonly name: string,
@@ -50,6 +56,7 @@ export class LmmPolicy implements AllocatorPolicy {
   registerFamily(name: string, size: number): number {
     const id = this.heap.register(name, size);
     this.lastError = this.heap.lastError?.message ?? null;
+    this.familyIds.push(id);
     return id;
   }
 
@@ -62,7 +69,12 @@ export class LmmPolicy implements AllocatorPolicy {
       }
       return this.allocateRun(bytes);
     }
-    const address = family >= 0 ? this.heap.xcalloc(family, units) : this.heap.xcalloc_buf(bytes);
+    if (family >= 0 && this.familyIds[family] === -1) {
+      this.lastError = `struct family ${family} was not registered (LMM refused it)`;
+      return 0;
+    }
+    const heapFamily = family >= 0 ? (this.familyIds[family] ?? family) : -1;
+    const address = heapFamily >= 0 ? this.heap.xcalloc(heapFamily, units) : this.heap.xcalloc_buf(bytes);
     this.lastError = this.heap.lastError?.message ?? null;
     return address;
   }

@@ -6,6 +6,7 @@
  * of operations. Errors name the 1-based line.
  */
 import { DEFAULT_PAGE_SIZE } from '../engine/constants';
+import { visibleText } from '../trace/visibleText';
 import { WorkloadBuilder, WorkOp, type Workload } from './workload';
 
 export class MallocLabSyntaxError extends Error {
@@ -40,14 +41,17 @@ export function parseMallocLabTrace(name: string, text: string, pageSize = DEFAU
       const name = code === 0 ? 'a NUL byte' : `control byte 0x${code.toString(16).padStart(2, '0')}`;
       throw new MallocLabSyntaxError(lineNumber, `${name} at column ${control.index + 1} (a trace is text)`);
     }
-    const words = lines[index]!.trim().split(/\s+/);
+    // Words are split at spaces, tabs and CRs only, as the lab driver's fscanf splits them: a
+    // no-break space or a BOM past the start is part of a word, and the message shows it.
+    const text = index === 0 ? lines[0]!.replace(/^\uFEFF/, '') : lines[index]!;
+    const words = text.replace(/^[ \t\r]+|[ \t\r]+$/g, '').split(/[ \t\r]+/);
     if (words[0] === '' || words[0]!.startsWith('#')) continue;
     lastLine = lineNumber;
     if (header.length < HEADER_FIELDS.length) {
       // The header numbers usually sit one a line, but a line may hold several.
       for (const word of words) {
         if (header.length === HEADER_FIELDS.length)
-          throw new MallocLabSyntaxError(lineNumber, `unexpected '${shown(word)}' after the header`);
+          throw new MallocLabSyntaxError(lineNumber, `unexpected '${shown(word)}' after the header${loneCrHint(text)}`);
         header.push(wholeNumber(word, lineNumber, HEADER_FIELDS[header.length]!));
       }
       if (header.length === HEADER_FIELDS.length) {
@@ -66,7 +70,7 @@ export function parseMallocLabTrace(name: string, text: string, pageSize = DEFAU
     if (words.length !== expected) {
       throw new MallocLabSyntaxError(
         lineNumber,
-        `'${kind}' takes ${expected === 2 ? 'an ID' : 'an ID and a byte count'}: "${shown(lines[index]!.trim())}"`,
+        `'${kind}' takes ${expected === 2 ? 'an ID' : 'an ID and a byte count'}: "${shown(words.join(' '))}"${loneCrHint(text)}`,
       );
     }
     const id = wholeNumber(words[1]!, lineNumber, 'id');
@@ -109,7 +113,12 @@ function wholeNumber(word: string, line: number, what: string): number {
   return Number(word);
 }
 
-/** A word of the trace as a message shows it: cut when long (a line may be megabytes). */
+/** A word of the trace as a message shows it: cut when long (a line may be megabytes), nothing invisible. */
 function shown(word: string): string {
-  return word.length > 60 ? `${word.slice(0, 60)}…` : word;
+  return word.length > 60 ? `${visibleText(word.slice(0, 60))}…` : visibleText(word);
+}
+
+/** A file whose lines end with CR alone (classic Mac OS) is one long line here: say so. */
+function loneCrHint(line: string): string {
+  return /\r[^\r]/.test(line) ? ' (a CR inside the line: lines end with LF or CR LF, not CR alone)' : '';
 }

@@ -2,6 +2,7 @@
  * A workload: what any source (a malloc-lab trace, a conformance trace, later a harness run)
  * asks of an allocator, as typed arrays so that replaying it allocates nothing per operation.
  */
+import { isStructName } from '../engine/lmmHeap';
 import { TraceOp, type TraceProgram } from '../trace/traceProgram';
 
 export const enum WorkOp {
@@ -79,8 +80,9 @@ export class WorkloadBuilder {
 
 /**
  * A conformance trace (`lmm trace` format) as a workload: its registrations become the family
- * table, its allocs struct requests. Allocs of a struct never registered (they fail in LMM)
- * and dumps carry nothing for a comparison and are left out.
+ * table, its allocs struct requests. Allocs of a struct never registered (they fail in LMM: a
+ * name no `reg` line gave, or one LMM refuses to register, `reg é 8`) and dumps carry nothing
+ * for a comparison and are left out.
  */
 export function workloadFromTrace(name: string, program: TraceProgram): Workload {
   const builder = new WorkloadBuilder();
@@ -90,7 +92,8 @@ export function workloadFromTrace(name: string, program: TraceProgram): Workload
     const line = program.lines[i]!;
     if (op === TraceOp.Register) {
       const nameIndex = program.argA[i]!;
-      if (familyOfName.has(nameIndex)) continue;
+      // Registered with its name refused, a family would fail every alloc as an integrity error.
+      if (familyOfName.has(nameIndex) || !isStructName(program.names[nameIndex]!)) continue;
       familyOfName.set(nameIndex, builder.familyTable.length);
       builder.familyTable.push({ name: program.names[nameIndex]!, size: program.argB[i]! });
     } else if (op === TraceOp.Alloc) {

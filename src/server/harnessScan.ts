@@ -9,6 +9,7 @@ import type { StructLayout } from '../analysis/analysisInput';
 import { SCALAR_SIZES, arraySpec, layOutStruct, structSpec, type FieldSpec } from '../analysis/cLayout';
 import { SCALARS } from '../analysis/cScalars';
 import { findTooDeepNesting, tooDeepMessage } from '../harness/compile/nestingDepth';
+import { parseWithinStack, TooDeepForTheStack } from '../harness/compile/parseWithinStack';
 
 /** Offsets into the text (0-based, end exclusive). */
 export interface Span {
@@ -72,12 +73,14 @@ const SCALAR_NAMES = new Set(Object.keys(SCALARS));
 const PLACEMENT_DECORATORS = new Set(['aligned', 'packed']);
 
 export function scanHarness(text: string, fileName = 'harness.ts'): HarnessScan {
-  const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const source = parseWithinStack(fileName, text);
   const scan: HarnessScan = { structs: [], registrations: [], allocations: [], frees: [] };
   const span = (node: ts.Node): Span => ({ start: node.getStart(source), end: node.getEnd() });
   let mainBody: ts.Block | undefined;
 
+  let visiting: ts.Node = source;
   const visit = (node: ts.Node): void => {
+    visiting = node;
     if (ts.isClassDeclaration(node) && node.name && hasStructDecorator(node)) {
       scan.structs.push(readStruct(node, source, span));
     } else if (
@@ -120,7 +123,15 @@ export function scanHarness(text: string, fileName = 'harness.ts'): HarnessScan 
     }
     ts.forEachChild(node, visit);
   };
-  visit(source);
+  try {
+    visit(source);
+  } catch (error) {
+    // A chain of thousands of `+` parses (without recursion) but is too deep to walk: where the
+    // deepest node visited starts is where it can be split (as the compiler reports it).
+    if (!(error instanceof RangeError)) throw error;
+    const { line, character } = source.getLineAndCharacterOfPosition(visiting.getStart(source));
+    throw new TooDeepForTheStack(error.message, line + 1, character + 1);
+  }
 
   resolveLayouts(scan.structs);
   if (mainBody) {
@@ -331,6 +342,10 @@ export function scanHarnessSafely(text: string, fileName = 'harness.ts'): { scan
   try {
     return { scan: scanHarness(text, fileName) };
   } catch (error) {
+    if (error instanceof TooDeepForTheStack) {
+      const message = 'LMM cannot analyse this file (it nests too deeply here); no static checks for it';
+      return { scan: emptyScan(), unreadable: { message, line: error.line, column: error.column } };
+    }
     const why =
       error instanceof RangeError ? 'it is too deeply nested' : error instanceof Error ? error.message : 'an unexpected error';
     return {

@@ -4,7 +4,7 @@
  * first seen, into a byte arena of its own. The trace is read in chunks that are reused, so a key
  * cannot point back into them; the text of a key is decoded only when asked for (diagnostics).
  */
-import { utf8Decoder as UTF8 } from './utf8';
+import { wordDecoder as UTF8 } from './utf8';
 export class ByteKeyTable {
   /** Slot → key index + 1 (0 = empty). */
   private slots: Int32Array;

@@ -12,7 +12,8 @@
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MIN_PAGE_SIZE } from '../engine/constants';
 import { ByteKeyTable } from './byteKeyTable';
 import { TraceIdTable, idNumber } from './traceIdTable';
-import { utf8Decoder as UTF8 } from './utf8';
+import { wordDecoder as UTF8 } from './utf8';
+import { visibleText } from './visibleText';
 
 export const enum TraceOp {
   Register = 1,
@@ -133,9 +134,13 @@ export class TraceReader {
       }
       const arity = command === TraceOp.Alloc ? 4 : command === TraceOp.Register ? 3 : command === TraceOp.Dump ? 1 : 2;
       if (words !== arity) {
+        // A file whose lines end with CR alone (classic Mac OS) is one long line here: say so.
+        const loneCr = bytes.subarray(lineStart, i).indexOf(13);
+        const crHint =
+          loneCr >= 0 && lineStart + loneCr < i - 1 ? ' (a CR inside the line: lines end with LF or CR LF, not CR alone)' : '';
         throw new TraceSyntaxError(
           line,
-          `'${shown(bytes, wordStart[0]!, wordEnd[0]!)}' takes ${USAGE[command]}: "${shown(bytes, lineStart, i).trim()}"`,
+          `'${shown(bytes, wordStart[0]!, wordEnd[0]!)}' takes ${USAGE[command]}: "${shown(bytes, lineStart, i).trim()}"${crHint}`,
         );
       }
       if (command === PAGE_COMMAND) {
@@ -309,6 +314,6 @@ function parseCount(bytes: Uint8Array, start: number, end: number, line: number,
 /** bytes[start, end) as text for a message: decoded as UTF-8, cut when long. */
 function shown(bytes: Uint8Array, start: number, end: number): string {
   const cut = end - start > SHOWN_WORD;
-  const text = UTF8.decode(bytes.subarray(start, cut ? start + SHOWN_WORD : end));
+  const text = visibleText(UTF8.decode(bytes.subarray(start, cut ? start + SHOWN_WORD : end)));
   return cut ? `${text}…` : text;
 }

@@ -7,7 +7,7 @@
  * One replayer serves both ways of reading a trace: as the sink of a TraceReader (operations
  * replayed as their lines are read) and driven by a parsed TraceProgram (`replayTrace`).
  */
-import { LmmHeap, type HeapOptions } from '../engine/lmmHeap';
+import { LmmHeap, nameInMessage, type HeapOptions } from '../engine/lmmHeap';
 import { handleOf } from '../engine/pointers';
 import { ByteOutput } from './byteOutput';
 import { writeDump } from './dumpWriter';
@@ -108,7 +108,7 @@ export class TraceReplayer implements TraceSink {
     if (block === 0) {
       this.idBlocks[id] = IdState.Failed;
       this.output.writeAscii('null\n');
-      this.diagnose({ line, message: `alloc ${this.texts.id(id)} failed: ${heap.lastError!.message}` });
+      this.diagnose({ line, message: `alloc ${nameInMessage(this.texts.id(id))} failed: ${heap.lastError!.message}` });
     } else {
       this.idBlocks[id] = block;
       this.output.writeAscii('ok\n');
@@ -124,7 +124,7 @@ export class TraceReplayer implements TraceSink {
       if (!heap.xfreeLiveHandle(entry)) this.diagnose({ line, message: heap.lastError!.message });
       this.idBlocks[id] = IdState.Freed;
     } else if (entry === IdState.Freed) {
-      this.diagnose({ line, message: `double free of ${this.texts.id(id)} (heap unchanged)` });
+      this.diagnose({ line, message: `double free of ${nameInMessage(this.texts.id(id))} (heap unchanged)` });
     }
   }
 

@@ -76,6 +76,10 @@ export interface CRecord {
 
 export interface CProblem {
   line: number;
+  /** 1-based, when the line as written was at hand and `word` is on it once (see importCHeader). */
+  column?: number;
+  /** The name the message is about (a member's): where it is on the line is the message's column. */
+  word?: string;
   message: string;
   /** The file it is in, when not the header itself (an included one). */
   file?: string;
@@ -215,6 +219,8 @@ interface Attributes {
 }
 
 const SCALARS_FLOAT = new Set<ScalarName>(['f32', 'f64', 'f80']);
+/** gcc's largest alignment on x86-64 ELF ("requested alignment exceeds maximum 268435456"). */
+const MAX_ALIGNMENT = 2 ** 28;
 
 /** The integer modes gcc takes, by their bytes on x86-64. */
 const INTEGER_MODES: Record<string, number> = { QI: 1, HI: 2, SI: 4, DI: 8, TI: 16, byte: 1, word: 8, pointer: 8 };
@@ -316,6 +322,12 @@ export function parseCHeader(
    * `aligned` is 16 on x86-64) and `_Alignas(N)`; any other layout attribute is refused.
    */
   let attributes: Attributes = { packed: false, alignAttr: 0 };
+  /** An alignment gcc takes: a power of two up to 2^28 (gcc's maximum for ELF objects). */
+  const checkAlignment = (spelled: string, n: number): void => {
+    if (!(Number.isSafeInteger(n) && n > 0 && 2 ** Math.round(Math.log2(n)) === n))
+      fail(`${spelled}: the alignment must be a power of two`);
+    if (n > MAX_ALIGNMENT) fail(`${spelled}: the alignment exceeds gcc's maximum, ${MAX_ALIGNMENT}`);
+  };
   const takeAttributes = (): Attributes => {
     const taken = attributes;
     attributes = { packed: false, alignAttr: 0 };
@@ -340,6 +352,8 @@ export function parseCHeader(
         const inner = tokens.slice(start + 1, pos - 1);
         const typeSize = inner[0]?.kind === 'id' && !constants.has(inner[0].text) ? null : undefined;
         const n = typeSize === undefined ? constant(start + 1, pos - 1, word.line) : sizeOfTypeName(inner);
+        // _Alignas(0) asks for nothing (C11 6.7.5).
+        if (n !== 0) checkAlignment(`${word.text}(${n})`, n);
         attributes.alignAttr = Math.max(attributes.alignAttr, n);
         continue;
       }
@@ -361,7 +375,7 @@ export function parseCHeader(
         else if (modeName !== undefined && INTEGER_MODES[modeName] !== undefined) attributes.mode = INTEGER_MODES[modeName];
         else if (name === 'aligned') {
           const n = argsEnd === k ? 16 : constant(k + 2, argsEnd, word.line);
-          if (!(n > 0 && (n & (n - 1)) === 0)) fail(`aligned(${n}): the alignment must be a power of two`);
+          checkAlignment(`aligned(${n})`, n);
           attributes.alignAttr = Math.max(attributes.alignAttr, n);
         } else if (
           name === 'mode' ||
@@ -519,6 +533,94 @@ export function parseCHeader(
     return { kind: 'scalar', scalar: unsigned ? 'u32' : 'i32', c };
   }
 
+  /**
+   * The width of the bit-field `declarator : tokens[from..pos)`, refused as gcc refuses it (a
+   * width that is not an integer constant, negative, zero with a name, wider than its type, or
+   * a type that is not an integer), at the member's name (an unnamed one's first word, as gcc).
+   */
+  function bitFieldWidth(declarator: Declarator, base: CType, from: number, firstWord: string): number {
+    const name = declarator.name;
+    const called = name === null ? 'an unnamed bit-field' : `bit-field '${name}'`;
+    const refuse = (reason: string): never => {
+      throw new CSyntaxError(declarator.line, reason, fileHere(), name ?? firstWord);
+    };
+    const type = declarator.apply(base);
+    const typeBits = integerBits(type);
+    if (typeBits === null)
+      return refuse(`${called} has invalid type (${typeText(type)}: a bit-field is an integer, _Bool or an enum)`);
+    let width: number;
+    try {
+      width = constant(from, pos, declarator.line);
+    } catch (error) {
+      if (!(error instanceof CSyntaxError)) throw error;
+      return refuse(`${called}: width not an integer constant (${error.reason})`);
+    }
+    if (width < 0) return refuse(`negative width in ${called} (${width})`);
+    if (width === 0 && name !== null) return refuse(`zero width for ${called} (only an unnamed one may be 0 wide)`);
+    if (typeBits !== undefined && width > typeBits) {
+      const which = name === null ? 'an unnamed bit-field' : `'${name}'`;
+      return refuse(`width of ${which} exceeds its type (${width} bits; ${typeText(type)} has ${typeBits})`);
+    }
+    return width;
+  }
+
+  /** How many bits an integer type has (_Bool: 1); null for a type that cannot be a bit-field, undefined when unknown. */
+  function integerBits(type: CType): number | null | undefined {
+    switch (type.kind) {
+      case 'char':
+        return 8;
+      case 'scalar':
+        if (SCALARS_FLOAT.has(type.scalar)) return null;
+        if (/\b_Bool\b|\bbool\b/.test(type.c)) return 1;
+        return Number(type.scalar.slice(1));
+      case 'enum': {
+        const size = sizeOf(type, header);
+        return size === null ? undefined : size * 8;
+      }
+      case 'unknown':
+        return undefined;
+      default:
+        return null;
+    }
+  }
+
+  function typeText(type: CType): string {
+    switch (type.kind) {
+      case 'scalar':
+      case 'char':
+      case 'enum':
+      case 'unknown':
+      case 'opaque':
+        return type.c;
+      case 'record': {
+        const record = records[type.id]!;
+        return `${record.kind} ${record.tag ?? '(anonymous)'}`;
+      }
+      case 'pointer':
+        return 'a pointer';
+      case 'array':
+        return 'an array';
+      case 'function':
+        return 'a function';
+      case 'void':
+        return 'void';
+    }
+  }
+
+  /** A flexible array member (`char a[];`) where gcc refuses one, with gcc's reason, at its name. */
+  function checkFlexibleArrays(kind: 'struct' | 'union', members: readonly CMember[]): void {
+    members.forEach((member, k) => {
+      if (member.type.kind !== 'array' || member.type.length >= 0) return;
+      const named = `flexible array member '${member.name ?? '(anonymous)'}'`;
+      const refuse = (reason: string) => {
+        throw new CSyntaxError(member.line, `${named} ${reason}`, fileHere(), member.name ?? undefined);
+      };
+      if (kind === 'union') refuse('in a union');
+      if (k < members.length - 1) refuse('not at the end of the struct');
+      if (!members.some((other) => other !== member && other.name !== null)) refuse('in a struct with no named members');
+    });
+  }
+
   function parseRecord(kind: 'struct' | 'union'): CType {
     deeper();
     const outermost = nesting === 1;
@@ -529,7 +631,7 @@ export function parseCHeader(
       // Name the struct the unreadable member is in (once, at the outermost one).
       if (!outermost || !(error instanceof CSyntaxError) || tag === null || QUALIFIERS.has(tag) || tag.startsWith('__'))
         throw error;
-      throw new CSyntaxError(error.line, `${kind} ${tag}: ${error.reason}`, error.file);
+      throw new CSyntaxError(error.line, `${kind} ${tag}: ${error.reason}`, error.file, error.word);
     } finally {
       nesting--;
     }
@@ -578,6 +680,7 @@ export function parseCHeader(
         continue;
       }
       const memberLine = line();
+      const memberStart = pos;
       takeAttributes();
       const base = parseSpecifiers();
       const leading = takeAttributes();
@@ -604,8 +707,7 @@ export function parseCHeader(
           const start = pos;
           // `int flag : 1 __attribute__((packed));`: the width ends where an attribute starts.
           while (!at(',') && !at(';') && !at('__attribute__') && !at('__attribute') && pos < tokens.length) pos++;
-          bits = constant(start, pos, memberLine);
-          if (bits < 0) fail(`negative bit-field width ${bits}`);
+          bits = bitFieldWidth(declarator, base!, start, tokens[memberStart]!.text);
         }
         skipAttributes();
         const own = takeAttributes();
@@ -629,6 +731,7 @@ export function parseCHeader(
         break;
       }
     }
+    checkFlexibleArrays(kind, record.members);
     const inside = packs.firstBetween(bodyAt, pos);
     if (inside !== undefined && record.packRefused === undefined) record.packRefused = { pragma: inside, inside: true };
     pos++;
@@ -710,10 +813,23 @@ export function parseCHeader(
   function parseDeclarator(): Declarator {
     deeper();
     try {
-      return parseDeclaratorParts();
+      const parts = parseDeclaratorParts();
+      return { ...parts, apply: (base) => shallowEnough(parts.apply(base)) };
     } finally {
       nesting--;
     }
+  }
+
+  /**
+   * The type, unless its pointers and arrays nest deeper than MAX_NESTING: typedefs can stack
+   * them without bound (`typedef p1 *p2;` …), and the importer walks a type recursively.
+   */
+  function shallowEnough(type: CType): CType {
+    let levels = 0;
+    for (let t = type; t.kind === 'pointer' || t.kind === 'array'; t = t.kind === 'pointer' ? t.to : t.of) {
+      if (++levels > MAX_NESTING) fail(`a type of pointers and arrays more than ${MAX_NESTING} levels deep`);
+    }
+    return type;
   }
 
   /**
@@ -741,7 +857,8 @@ export function parseCHeader(
     for (;;) {
       skipAttributes();
       if (at('*')) {
-        stars++;
+        // Each level is a type wrapped in a pointer, which the importer walks recursively.
+        if (++stars > MAX_NESTING) fail(`a pointer of more than ${MAX_NESTING} levels ('*' × ${MAX_NESTING + 1} or more)`);
         pos++;
       } else if (peek()?.kind === 'id' && (QUALIFIERS.has(peek()!.text) || (at('_Atomic') && !at('(', 1))))
         pos++; // `T *_Atomic p` is still a pointer, of the same layout
@@ -819,6 +936,12 @@ export function parseCHeader(
     }
   }
 
+  /** A token no declaration starts with: a number, a string, a punctuator other than ( [ ; } {. */
+  function strayAt(k: number): boolean {
+    const t = tokens[k]!;
+    return t.kind === 'num' || t.kind === 'str' || (t.kind === 'punct' && !['(', '[', ';', '}', '{'].includes(t.text));
+  }
+
   while (pos < tokens.length) {
     if (at(';')) {
       pos++;
@@ -831,6 +954,27 @@ export function parseCHeader(
     }
     if (at('}')) {
       pos++;
+      continue;
+    }
+    // A stray token where a declaration starts (`*/` after a comment that was already closed, a
+    // number): skipped on its own and said, rather than with the declaration after it, whose
+    // struct was then lost without a word.
+    if (strayAt(pos)) {
+      const stray = tokens[pos]!;
+      let end = pos;
+      while (end < tokens.length && strayAt(end)) end++;
+      if (stray.system !== true) {
+        const shown = tokens
+          .slice(pos, Math.min(end, pos + 8))
+          .map((t) => t.text)
+          .join(' ');
+        problems.push({
+          line: stray.line,
+          message: `unexpected '${shown}${end - pos > 8 ? ' …' : ''}' where a declaration starts (skipped)`,
+          ...(stray.file !== undefined ? { file: stray.file } : {}),
+        });
+      }
+      pos = end;
       continue;
     }
     const start = pos;
@@ -883,7 +1027,12 @@ export function parseCHeader(
       if (where?.system === true) {
         // A system header's declaration the importer cannot read matters only if a struct uses it.
       } else
-        problems.push({ line: error.line, message: error.reason, ...(where?.file !== undefined ? { file: where.file } : {}) });
+        problems.push({
+          line: error.line,
+          message: error.reason,
+          ...(where?.file !== undefined ? { file: where.file } : {}),
+          ...(error.word !== undefined ? { word: error.word } : {}),
+        });
       // Resynchronise: skip the broken declaration from its start, to its ';' at brace depth 0,
       // or to a new declaration starting on a later line right after its body's closing '}'.
       pos = start;

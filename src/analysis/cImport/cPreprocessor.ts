@@ -8,11 +8,14 @@
  */
 import type { CProblem } from './cDeclarations';
 import { evaluateExpression } from './cExpressions';
+import { IDENTIFIER_PART, IDENTIFIER_START, universalCharacterAt } from './cTokens';
 
 export interface IncludedFile {
   /** How messages name it. */
   name: string;
   text: string;
+  /** Why it is not read although it is there (`not a regular file`: a device, a FIFO). */
+  refused?: string;
 }
 
 export interface PreprocessOptions {
@@ -138,7 +141,8 @@ export function preprocess(text: string, file: string, options: PreprocessOption
   const runFile = (source: string, name: string, depth: number) => {
     let lines: string[];
     try {
-      lines = logicalLines(source.replace(/^\uFEFF/, ''));
+      // A lone CR ends a line, as it does for gcc (whose messages then count it).
+      lines = logicalLines(source.replace(/^\uFEFF/, '').replace(/\r(?!\n)/g, '\n'));
     } catch (error) {
       if (!(error instanceof UnclosedComment)) throw error;
       problems.push({ line: error.line, message: error.message, ...(depth > 0 ? { file: name } : {}) });
@@ -258,9 +262,13 @@ export function preprocess(text: string, file: string, options: PreprocessOption
           }
           const found = inIncludeDirs ?? options.resolveInclude?.(quoted![1]!, name) ?? null;
           const spelled = quoted !== null ? `"${quoted[1]}"` : `<${angled![1]}>`;
-          if (found === null) {
+          if (found === null || found.refused !== undefined) {
             lastUnread = { include: spelled, at: `${name}:${lineNumber}` };
-            problem(`#include ${spelled}: not found next to ${name} nor in an -I directory`);
+            problem(
+              found === null
+                ? `#include ${spelled}: not found next to ${name} nor in an -I directory`
+                : `#include ${spelled}: ${found.name} is ${found.refused}, not read`,
+            );
             break;
           }
           if (once.has(found.name)) break;
@@ -570,9 +578,15 @@ function lex(text: string): PpToken[] {
       i++;
       continue;
     }
-    if (/[A-Za-z_$]/.test(ch)) {
-      let j = i + 1;
-      while (j < n && /[\w$]/.test(text[j]!)) j++;
+    if (IDENTIFIER_START.test(ch) || universalCharacterAt(text, i) !== null) {
+      // Spelled as written (`\u00e9` included): the tokenizer reads the name the same way.
+      let j = i;
+      for (;;) {
+        const universal = universalCharacterAt(text, j);
+        if (universal !== null) j += universal.length;
+        else if (j < n && IDENTIFIER_PART.test(text[j]!)) j++;
+        else break;
+      }
       tokens.push({ text: text.slice(i, j), kind: 'id' });
       i = j;
       continue;

@@ -66,7 +66,12 @@ export class CRecordLayouts {
       case 'array': {
         const element = this.sizeAlign(type.of, line, owner, withTypedefAlign);
         if (element === null) return null;
-        return { size: element.size * Math.max(0, type.length), align: element.align };
+        const size = element.size * Math.max(0, type.length);
+        if (!Number.isSafeInteger(size)) {
+          this.note(line, `${owner}: ${size} bytes, beyond 2^53, where the importer's arithmetic is not exact`, this.memberFile);
+          return null;
+        }
+        return { size, align: element.align };
       }
       case 'record': {
         const layout = this.recordLayout(this.records[type.id]!);
@@ -122,7 +127,13 @@ export class CRecordLayouts {
     }
     this.memberFile = outer;
     this.computing.delete(record.id);
-    const layout = unknown ? null : placeMembers(recordSpec(record), specs);
+    let layout = unknown ? null : placeMembers(recordSpec(record), specs);
+    if (layout !== null && !Number.isSafeInteger(layout.size)) {
+      this.note(record.line, `${label}: ${layout.size} bytes, beyond 2^53, where the importer's arithmetic is not exact`, {
+        file: record.file,
+      });
+      layout = null;
+    }
     this.layouts.set(record.id, layout);
     return layout;
   }

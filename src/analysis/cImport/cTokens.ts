@@ -30,11 +30,17 @@ export class CSyntaxError extends Error {
     readonly reason: string,
     /** The included file the line is in, or undefined for the header itself. */
     readonly file?: string,
+    /** The name the error is about (a member's), for its column on the line as written. */
+    readonly word?: string,
   ) {
     super(`line ${line}: ${reason}`);
     this.name = 'CSyntaxError';
   }
 }
+
+/** Where an identifier starts and goes on (a lone surrogate half is a letter of neither). */
+export const IDENTIFIER_START = /[A-Za-z_$\p{L}\uD800-\uDFFF]/u;
+export const IDENTIFIER_PART = /[\w$\p{L}\p{N}\p{Mn}\p{Mc}\uD800-\uDFFF]/u;
 
 const PUNCT3 = ['...', '<<=', '>>='];
 const PUNCT2 = ['->', '<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '++', '--', '+=', '-=', '*=', '/=', '##'];
@@ -68,7 +74,8 @@ export function tokenize(text: string): {
       atLineStart = true;
       continue;
     }
-    if (ch === ' ' || ch === '\t' || ch === '\r' || ch === '\f' || ch === '\v') {
+    // A NUL is ignored, as gcc ignores it ("null character(s) ignored").
+    if (ch === ' ' || ch === '\t' || ch === '\r' || ch === '\f' || ch === '\v' || ch === '\0') {
       i++;
       continue;
     }
@@ -127,12 +134,30 @@ export function tokenize(text: string): {
       continue;
     }
     atLineStart = false;
-    if (/[A-Za-z_]/.test(ch)) {
-      let j = i + 1;
-      while (j < n && /\w/.test(text[j]!)) j++;
-      push({ kind: 'id', text: text.slice(i, j), line });
+    // gcc's identifiers: `$` and letters beyond ASCII too, as UTF-8 or as `\u00e9` (what
+    // `gcc -E` writes for them).
+    if (IDENTIFIER_START.test(ch) || universalCharacterAt(text, i) !== null) {
+      let name = '';
+      let j = i;
+      for (;;) {
+        const universal = universalCharacterAt(text, j);
+        if (universal !== null) {
+          name += universal.character;
+          j += universal.length;
+        } else if (j < n && IDENTIFIER_PART.test(text[j]!)) name += text[j++];
+        else break;
+      }
+      push({ kind: 'id', text: name, line });
       i = j;
       continue;
+    }
+    // gcc: "stray '\1' in program". Shown escaped: a control character would act on the terminal.
+    if (ch < ' ' || ch === '\x7f') {
+      throw new CSyntaxError(
+        line,
+        `stray control character \\x${ch.charCodeAt(0).toString(16).padStart(2, '0')} in the header`,
+        file,
+      );
     }
     if (/[0-9]/.test(ch) || (ch === '.' && /[0-9]/.test(text[i + 1] ?? ''))) {
       let j = i + 1;
@@ -161,6 +186,16 @@ export function tokenize(text: string): {
   return { tokens, defines, pragmas };
 }
 
+/** A universal character name (`\u00e9`, `\U0001F600`) at text[at], or null. */
+export function universalCharacterAt(text: string, at: number): { character: string; length: number } | null {
+  if (text[at] !== '\\') return null;
+  const match = /^\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8}))/.exec(text.slice(at, at + 10));
+  if (match === null) return null;
+  const code = parseInt(match[1] ?? match[2]!, 16);
+  if (code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return null;
+  return { character: String.fromCodePoint(code), length: match[0].length };
+}
+
 /** The value of an integer literal (decimal, hex, octal, binary, with u/l suffixes), or NaN. */
 export function integerValue(text: string): number {
   const body = text.replace(/[uUlL]+$/, '');
@@ -173,7 +208,8 @@ export function integerValue(text: string): number {
 
 /**
  * Evaluates an integer constant expression (array sizes, enum values): literals, known
- * constants, parentheses, unary - + ~, and * / % + - << >> & ^ |. Throws CSyntaxError.
+ * constants, parentheses, unary - + ~ !, * / % + - << >> < > <= >= == != & ^ | && || and ?:.
+ * Throws CSyntaxError.
  */
 export function evaluateConstant(
   tokens: readonly Token[],
@@ -187,26 +223,72 @@ export function evaluateConstant(
   const fail = (reason: string): never => {
     throw new CSyntaxError(tokens[pos]?.line ?? line, reason);
   };
-  const levels: string[][] = [['|'], ['^'], ['&'], ['<<', '>>'], ['+', '-'], ['*', '/', '%']];
+  // C's binary operators, loosest first (both sides of && and || are evaluated: a side C would
+  // skip that cannot be computed, `0 && 1 / 0`, is refused rather than guessed).
+  const levels: string[][] = [
+    ['||'],
+    ['&&'],
+    ['|'],
+    ['^'],
+    ['&'],
+    ['==', '!='],
+    ['<', '>', '<=', '>='],
+    ['<<', '>>'],
+    ['+', '-'],
+    ['*', '/', '%'],
+  ];
+  /** `a ? b : c` (right-associative, so it nests: counted as one level each). */
+  const conditional = (): number => {
+    const test = binary(0);
+    if (peek() !== '?') return test;
+    if (++depth > MAX_NESTING) fail(`the expression nests deeper than ${MAX_NESTING} levels`);
+    try {
+      pos++;
+      const whenTrue = conditional();
+      if (peek() !== ':') fail("expected ':' in a conditional expression");
+      pos++;
+      const whenFalse = conditional();
+      return test !== 0 ? whenTrue : whenFalse;
+    } finally {
+      depth--;
+    }
+  };
   const binary = (level: number): number => {
     if (level === levels.length) return unary();
     let value = binary(level + 1);
     while (levels[level]!.includes(peek() ?? '')) {
       const op = tokens[pos++]!.text;
       const right = binary(level + 1);
+      // Operands are exact integers (below 2^53): the bitwise operators and the division go
+      // through BigInt (JavaScript's own `|` keeps 32 bits, and `1 << 35 | 1` was 1).
+      if ((op === '<<' || op === '>>') && (right < 0 || right > 63)) fail(`shift count ${right} is out of range (0 to 63)`);
       switch (op) {
-        case '|': value = value | right; break; // prettier-ignore
-        case '^': value = value ^ right; break; // prettier-ignore
-        case '&': value = value & right; break; // prettier-ignore
+        case '||': value = value !== 0 || right !== 0 ? 1 : 0; break; // prettier-ignore
+        case '&&': value = value !== 0 && right !== 0 ? 1 : 0; break; // prettier-ignore
+        case '==': value = value === right ? 1 : 0; break; // prettier-ignore
+        case '!=': value = value !== right ? 1 : 0; break; // prettier-ignore
+        case '<': value = value < right ? 1 : 0; break; // prettier-ignore
+        case '>': value = value > right ? 1 : 0; break; // prettier-ignore
+        case '<=': value = value <= right ? 1 : 0; break; // prettier-ignore
+        case '>=': value = value >= right ? 1 : 0; break; // prettier-ignore
+        case '|': value = Number(BigInt(value) | BigInt(right)); break; // prettier-ignore
+        case '^': value = Number(BigInt(value) ^ BigInt(right)); break; // prettier-ignore
+        case '&': value = Number(BigInt(value) & BigInt(right)); break; // prettier-ignore
         case '<<': value = value * 2 ** right; break; // prettier-ignore
         case '>>': value = Math.floor(value / 2 ** right); break; // prettier-ignore
         case '+': value = value + right; break; // prettier-ignore
         case '-': value = value - right; break; // prettier-ignore
         case '*': value = value * right; break; // prettier-ignore
-        case '/': if (right === 0) fail('division by zero'); value = Math.trunc(value / right); break; // prettier-ignore
-        case '%': if (right === 0) fail('division by zero'); value = value % right; break; // prettier-ignore
+        case '/': if (right === 0) fail('division by zero'); value = Number(BigInt(value) / BigInt(right)); break; // prettier-ignore
+        case '%': if (right === 0) fail('division by zero'); value = Number(BigInt(value) % BigInt(right)); break; // prettier-ignore
       }
+      exact(value);
     }
+    return value;
+  };
+  /** The value, unless it is past 2^53, where the importer's arithmetic is no longer exact. */
+  const exact = (value: number): number => {
+    if (!Number.isSafeInteger(value)) fail(`the value ${value} is beyond 2^53, where the importer's arithmetic is not exact`);
     return value;
   };
   const unary = (): number => {
@@ -223,11 +305,12 @@ export function evaluateConstant(
     pos++;
     if (t.text === '-') return -unary();
     if (t.text === '+') return unary();
-    if (t.text === '~') return ~unary();
+    if (t.text === '~') return -unary() - 1;
+    if (t.text === '!') return unary() === 0 ? 1 : 0;
     if (t.text === '(') {
       const cast = castAt();
       if (cast !== null) return cast;
-      const value = binary(0);
+      const value = conditional();
       if (peek() !== ')') fail("expected ')'");
       pos++;
       return value;
@@ -240,7 +323,7 @@ export function evaluateConstant(
     if (t.kind === 'num') {
       const value = integerValue(t.text);
       if (Number.isNaN(value)) fail(`'${t.text}' is not an integer constant`);
-      return value;
+      return exact(value);
     }
     if (t.kind === 'id') {
       if (t.text === 'sizeof') {
@@ -295,7 +378,7 @@ export function evaluateConstant(
       );
     return value;
   };
-  const value = binary(0);
+  const value = conditional();
   if (pos < tokens.length) fail(`unexpected '${tokens[pos]!.text}' in a constant expression`);
   return value;
 }

@@ -3,6 +3,7 @@
  * tag, anonymous ones used by value named after where they sit (`shape_size`); and the order to
  * declare them in (what a class embeds comes before it). Names TypeScript cannot take get a `_`.
  */
+import { STRUCT_NAME_MAX } from '../../engine/constants';
 import type { CRecord } from './cDeclarations';
 import type { Note } from './cRecordLayout';
 
@@ -25,18 +26,30 @@ export function nameClasses(records: readonly CRecord[], note: Note): ClassNames
   const className = new Map<number, string>();
   const usedNames = new Set<string>();
   const claim = (wanted: string, record: CRecord): string => {
+    // The class's name is the name MM_REG_STRUCT registers, which LMM takes only as 1 to
+    // STRUCT_NAME_MAX printable ASCII characters: anything else would stop the harness there.
     let name = wanted;
-    if (RESERVED.has(name)) {
-      name = `${wanted}_`;
-      note(
-        record.line,
-        `'${wanted}' cannot name a class in TypeScript: the harness struct is '${name}' (registered under that name)`,
-        {
-          file: record.file,
-        },
-      );
+    const why: string[] = [];
+    if (/[^\x21-\x7e]/.test(name)) {
+      name = name.replace(/[^A-Za-z0-9_$]/g, '_');
+      why.push('is not ASCII, which LMM registers structs under');
     }
-    while (usedNames.has(name)) name += '_';
+    if (RESERVED.has(name)) {
+      name = `${name}_`;
+      why.push('cannot name a class in TypeScript');
+    }
+    if (name.length > STRUCT_NAME_MAX) {
+      name = name.slice(0, STRUCT_NAME_MAX);
+      why.push(`is longer than the ${STRUCT_NAME_MAX} characters LMM registers a struct under`);
+    }
+    for (let k = 2; usedNames.has(name); k++) {
+      name = name.length < STRUCT_NAME_MAX ? `${name}_` : `${name.slice(0, STRUCT_NAME_MAX - String(k).length - 1)}_${k}`;
+    }
+    if (why.length > 0) {
+      note(record.line, `'${wanted}' ${why.join(' and ')}: the harness struct is '${name}' (registered under that name)`, {
+        file: record.file,
+      });
+    }
     usedNames.add(name);
     return name;
   };

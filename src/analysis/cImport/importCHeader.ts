@@ -51,6 +51,11 @@ export interface CMemberOfField {
 }
 
 export interface CImportOptions extends PreprocessOptions {
+  /**
+   * The text as written of the header (file undefined) or of a file it includes, for the columns
+   * of messages (default: the header's own text, unless it is already preprocessed).
+   */
+  sourceText?: (file: string | undefined) => string | undefined;
   /** The text is already preprocessed (a compiler's `-E` output, with its line markers). */
   preprocessed?: boolean;
   /** Structs (by their C name) the compiler lays out differently: no class, and this reason. */
@@ -111,7 +116,8 @@ export function importCHeader(text: string, file: string, options: CImportOption
     }
     throw error;
   }
-  notes.push(...header.problems);
+  const sourceText = options.sourceText ?? ((of) => (of === undefined && options.preprocessed !== true ? text : undefined));
+  notes.push(...header.problems.map((problem) => withColumn(problem, sourceText)));
   const { records } = header;
   // A header that only gathers system headers (time.h, sys/stat.h: struct stat is in
   // bits/struct_stat.h, which refuses to be included directly) defines no struct itself: the
@@ -234,7 +240,7 @@ function harnessFile(
   }
   if (notes.length > 0) {
     out.push('// Not translated, or only as bytes (see the TODO comments):');
-    for (const n of notes) out.push(`//   ${n.file ?? file}:${n.line}: ${n.message}`);
+    for (const n of notes) out.push(`//   ${noteWhere(n, file)}: ${n.message}`);
   }
   const types = `${harnessFields.usesBuf ? ', type Buf' : ''}${harnessFields.usesCArray ? ', type CArray' : ''}`;
   out.push(`import { ${[...imported, 'MM_REG_STRUCT'].join(', ')}${types} } from 'lmm-studio';`, '');
@@ -258,4 +264,27 @@ function harnessFile(
 /** Where a pragma stands, for a message: `line N` in the header, `FILE:N` in an included file. */
 function pragmaWhere(pragma: PackPragma): string {
   return pragma.file !== undefined ? `${pragma.file}:${pragma.line}` : `line ${pragma.line}`;
+}
+
+/** Where a note is: `FILE:LINE`, or `FILE:LINE:COLUMN` when its column is known. */
+export function noteWhere(note: CProblem, header: string): string {
+  return `${note.file ?? header}:${note.line}${note.column !== undefined ? `:${note.column}` : ''}`;
+}
+
+/**
+ * The problem with the column of its `word` on its line as written, when that line is at hand
+ * and the word is on it once: the token stream cannot say (a compiler's `-E` output and macro
+ * expansion move tokens within their line), the line as written can.
+ */
+function withColumn(problem: CProblem, sourceText: (file: string | undefined) => string | undefined): CProblem {
+  const { word, ...rest } = problem;
+  if (word === undefined) return problem;
+  const text = sourceText(problem.file);
+  if (text === undefined) return rest;
+  // Lines end as gcc ends them: LF, CR LF or a lone CR.
+  const lineText = text.split(/\r\n?|\n/, problem.line)[problem.line - 1];
+  if (lineText === undefined) return rest;
+  const escaped = word.replace(/\$/g, '\\$');
+  const found = [...lineText.matchAll(new RegExp(`(?<![\\w$])${escaped}(?![\\w$])`, 'g'))];
+  return found.length === 1 ? { ...rest, column: found[0]!.index + 1 } : rest;
 }

@@ -5,7 +5,7 @@
  * editor resolves `lmm-studio` even without the TypeScript server plugin.
  */
 import * as vscode from 'vscode';
-import { importCHeader } from '../../analysis/cImport/importCHeader';
+import { importCHeader, noteWhere } from '../../analysis/cImport/importCHeader';
 import { COMMANDS } from '../contributions';
 import { harnessBaseName, harnessTemplate, harnessTsconfig, withPathsEntry } from '../harnessTemplate';
 import type { ExtensionServices } from './extensionServices';
@@ -44,7 +44,7 @@ export function registerNewHarness({ context, log }: ExtensionServices): void {
       const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(header));
       const imported = importCHeader(text, header.fsPath);
       const name = header.path.slice(header.path.lastIndexOf('/') + 1);
-      for (const note of imported.notes) log.appendLine(`${note.file ?? header.fsPath}:${note.line}: ${note.message}`);
+      for (const note of imported.notes) log.appendLine(`${noteWhere(note, header.fsPath)}: ${note.message}`);
       if (imported.structs.length === 0) {
         void vscode.window.showErrorMessage(
           `LMM: no struct could be imported from ${name}${imported.notes[0] ? ` (line ${imported.notes[0].line}: ${imported.notes[0].message})` : ''}.`,

@@ -12,9 +12,10 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Site } from '../../analysis/analysisInput';
 import { MAX_HARNESS_FILE_BYTES } from '../harnessFiles';
 import { compartmentScript, type ColumnShift } from './compartmentScript';
-import { instrumentHarnessSource, TooDeepToInstrument } from './harnessInstrumenter';
+import { instrumentHarnessSource } from './harnessInstrumenter';
 import { importProblem } from './harnessImports';
 import { findTooDeepNesting, tooDeepMessage } from './nestingDepth';
+import { TooDeepForTheStack } from './parseWithinStack';
 import { HarnessLocator, lineStarts, type Insertion, type LocatorData } from './harnessLocator';
 import type { RawSourceMap } from './sourceMap';
 
@@ -101,7 +102,9 @@ export async function compileHarness(file: string, options: CompileOptions = {})
       });
       build.onLoad({ filter: /\.[cm]?tsx?$/ }, async (args) => {
         if (args.path.includes('/node_modules/')) return undefined;
-        const original = await readFile(args.path, 'utf8');
+        // Without its BOM: every position (TypeScript's, esbuild's, the locator's) is then the
+        // editor's, line 1 too (esbuild counted the BOM's 3 bytes in a column, TypeScript its 1).
+        const original = (await readFile(args.path, 'utf8')).replace(/^\uFEFF/, '');
         const name = displayName(args.path);
         // Parsers recurse once per nesting level: refuse what would overflow the stack, at its position.
         const tooDeep = findTooDeepNesting(original);
@@ -122,7 +125,7 @@ export async function compileHarness(file: string, options: CompileOptions = {})
             addSite: (site) => sites.push(site) - 1,
           });
         } catch (error) {
-          // A long chain without brackets (a + a + … thousands of times) can still be too deep.
+          // Nesting without brackets (thousands of `- - -`, `a ? b : a ? …`, a chain of `+`) can still be too deep.
           if (!(error instanceof RangeError)) throw error;
           files.set(args.path, { original, instrumented: original, insertions: [], displayName: name });
           return {
@@ -130,7 +133,7 @@ export async function compileHarness(file: string, options: CompileOptions = {})
               {
                 text: `this file is too deeply nested to compile (${error.message})`,
                 location:
-                  error instanceof TooDeepToInstrument
+                  error instanceof TooDeepForTheStack
                     ? { file: args.path, line: error.line, column: error.column - 1 }
                     : { file: args.path, line: 1, column: 0 },
               },
@@ -188,7 +191,10 @@ export async function compileHarness(file: string, options: CompileOptions = {})
           ? locatorFor(files, { sources: [], mappings: '' }, dirname(entry)).site(
               resolvePath(dirname(entry), e.location.file),
               e.location.line - 1,
-              e.location.column,
+              // esbuild counts a column in UTF-8 bytes, the locator (and an editor) in UTF-16
+              // units: '漢字' before an error moved it 4 columns, '😀' onto the next line. The
+              // plugin's own errors (nesting too deep) are in UTF-16 units already.
+              e.pluginName === 'lmm-instrument' ? e.location.column : utf16Column(e.location.lineText, e.location.column),
             )
           : null,
       })),
@@ -221,6 +227,13 @@ function locatorFor(
     ...(columnShifts ? { columnShifts } : {}),
   };
   return new HarnessLocator(data);
+}
+
+/** The UTF-16 column of the byte column `bytes` in `lineText`. */
+function utf16Column(lineText: string, bytes: number): number {
+  const encoded = Buffer.from(lineText, 'utf8');
+  if (bytes >= encoded.length) return lineText.length + (bytes - encoded.length);
+  return encoded.subarray(0, bytes).toString('utf8').length;
 }
 
 function resolvePath(dir: string, path: string): string {

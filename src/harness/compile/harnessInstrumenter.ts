@@ -18,17 +18,7 @@ import ts from 'typescript';
 import type { Site } from '../../analysis/analysisInput';
 import { hookIdentifier, type HookName } from './compartmentScript';
 import type { Insertion } from './harnessLocator';
-
-/** The file nests too deeply to walk; `line` and `column` (1-based) are where the deepest part starts. */
-export class TooDeepToInstrument extends RangeError {
-  constructor(
-    message: string,
-    readonly line: number,
-    readonly column: number,
-  ) {
-    super(message);
-  }
-}
+import { parseWithinStack, TooDeepForTheStack } from './parseWithinStack';
 
 export interface InstrumentedFile {
   code: string;
@@ -86,9 +76,12 @@ interface Edit {
   order: number;
 }
 
-/** Returns null when the file does not parse (esbuild then reports the error at the right place). */
+/**
+ * Returns null when the file does not parse (esbuild then reports the error at the right place).
+ * Throws TooDeepForTheStack, with a position, when the file nests too deeply to parse or to walk.
+ */
 export function instrumentHarnessSource(fileName: string, text: string, options: InstrumentOptions): InstrumentedFile | null {
-  const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const source = parseWithinStack(fileName, text);
   const parseErrors = (source as unknown as { parseDiagnostics?: unknown[] }).parseDiagnostics;
   if (parseErrors && parseErrors.length > 0) return null;
 
@@ -165,7 +158,7 @@ export function instrumentHarnessSource(fileName: string, text: string, options:
     // node visited starts is where the user can split the expression.
     if (!(error instanceof RangeError)) throw error;
     const { line, character } = source.getLineAndCharacterOfPosition(visiting.getStart(source));
-    throw new TooDeepToInstrument(error.message, line + 1, character + 1);
+    throw new TooDeepForTheStack(error.message, line + 1, character + 1);
   }
 
   edits.sort((x, y) => {

@@ -85,9 +85,15 @@ export class HarnessLocator {
   }
 }
 
+/**
+ * Where each line starts, lines ending as JavaScript ends them (and esbuild and TypeScript count
+ * them): LF, CR LF, a lone CR, U+2028 and U+2029. A file with lone CRs was one line here, so an
+ * error on its line 3 was shown on line 1.
+ */
 export function lineStarts(text: string): number[] {
   const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  const ends = /\r\n?|[\n\u2028\u2029]/g;
+  for (let match = ends.exec(text); match !== null; match = ends.exec(text)) starts.push(match.index + match[0].length);
   return starts;
 }
 

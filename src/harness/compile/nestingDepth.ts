@@ -88,13 +88,18 @@ export function findTooDeepNesting(text: string, limit = MAX_NESTING_DEPTH): Too
 }
 
 function tooDeep(text: string, offset: number, limit: number): TooDeep {
+  return { offset, ...lineAndColumn(text, offset), limit };
+}
+
+/** The 1-based line and column of a 0-based offset in `text`. */
+export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
   let line = 1;
   let lineStart = 0;
   for (let at = text.indexOf('\n'); at >= 0 && at < offset; at = text.indexOf('\n', at + 1)) {
     line++;
     lineStart = at + 1;
   }
-  return { offset, line, column: offset - lineStart + 1, limit };
+  return { line, column: offset - lineStart + 1 };
 }
 
 /** The message for a harness nested too deeply (the compiler's and the language server's). */

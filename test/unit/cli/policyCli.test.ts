@@ -94,6 +94,35 @@ describe('lmm policies / replay / compare', function () {
     assert.match(lines[3]!, /^lmm-classic +4p /);
   });
 
+  it('a trace whose reg LMM refuses for its name replays its allocs as failed ones (left out), not as an integrity failure', async () => {
+    // `lmm trace` prints null for these allocs; replay said "integrity op 1: … no struct is
+    // registered as family 0" and exited 1, as if the allocator had lost a block.
+    for (const name of ['\u00e9', 'n'.repeat(33)]) {
+      const trace = file('refused-name.trace', `reg ${name} 8\nalloc x ${name} 1\nfree x\nreg a 8\nalloc y a 1\n`);
+      const r = await lmm('replay', trace, '--json');
+      assert.equal(r.status, 0, r.stdout);
+      const report = JSON.parse(r.stdout) as { integrity: string; ops: number };
+      assert.equal(report.integrity, 'ok');
+      assert.equal(report.ops, 2, 'the free of x stays (a free of a failed alloc is nothing), its alloc does not');
+    }
+  });
+
+  it('a struct LMM refuses as too big for a page does not shift the structs registered after it', async () => {
+    // The refused reg took no heap id, so `a` (family 1 of the workload) is the heap's family 0:
+    // its alloc failed as "no struct is registered as family 1", an integrity failure.
+    const trace = file('big-first.trace', 'reg big 5000\nalloc x big 1\nreg a 8\nalloc y a 1\nfree y\nfree x\n');
+    const r = await lmm('compare', trace, '--policies', 'lmm-classic,lmm-extended', '--json');
+    assert.equal(r.status, 0, r.stdout);
+    const reports = JSON.parse(r.stdout) as { policy: string; integrity: string; rejected: number }[];
+    assert.deepEqual(
+      reports.map((x) => [x.policy, x.integrity, x.rejected]),
+      [
+        ['lmm-classic', 'ok', 1],
+        ['lmm-extended', 'ok', 0],
+      ],
+    );
+  });
+
   it('compare takes an LMM conformance trace too', async () => {
     const trace = join(fixtures, 'conformance', 'course-scenarios.trace');
     const r = await lmm('compare', trace, '--policies', 'lmm-classic,segregated', '--json');

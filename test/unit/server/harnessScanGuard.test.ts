@@ -28,6 +28,21 @@ describe('scanHarnessSafely (the language server on pathological input)', () => 
     if (result.unreadable) assert.match(result.unreadable.message, /LMM cannot analyse this file/);
   });
 
+  for (const [name, deep] of [
+    ['20,000 unary minus', `${'- '.repeat(20_000)}1`],
+    ['20,000 nested ternaries', `${'a ? 1 : '.repeat(20_000)}2`],
+    ['20,000 if without braces', `${'if (a) '.repeat(20_000)}a`],
+  ]) {
+    it(`${name} (no brackets): one reason on their line, at a column inside them`, () => {
+      const text = `let a = 1;\nlet x = 0;\nx = ${deep};\n`;
+      const { unreadable } = scanHarnessSafely(text);
+      assert.ok(unreadable);
+      assert.match(unreadable.message, /LMM cannot analyse this file \(it nests too deeply here\)/);
+      assert.equal(unreadable.line, 3);
+      assert.ok(unreadable.column > 5 && unreadable.column <= 4 + deep.length, `column ${unreadable.column}`);
+    });
+  }
+
   it('brackets in strings, templates and comments do not count', () => {
     const text = `const s = '${'('.repeat(1000)}'; // ${'['.repeat(1000)}\n/* ${'{'.repeat(1000)} */ const t = \`\${'x'} ${'('.repeat(1000)}\`;\n@struct class a_t {}\n`;
     const { unreadable } = scanHarnessSafely(text);

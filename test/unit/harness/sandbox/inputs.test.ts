@@ -84,6 +84,55 @@ describe('the harness sandbox: any input, no stack trace', function () {
     assert.match(run.message!, /^\S*long-chain\.lmm\.ts:3:7: this file is too deeply nested to compile/);
   });
 
+  for (const [name, deep] of [
+    ['5,000 unary minus', `${'- '.repeat(5000)}1`],
+    ['20,000 nested ternaries', `${'a ? 1 : '.repeat(20_000)}2`],
+  ]) {
+    it(`${name} (no brackets): lmm run says the line and a column inside them, not 1:1`, async () => {
+      const file = probe.write('unbracketed.lmm.ts', `export default function main() {\n  const a = 1;\n  return ${deep};\n}\n`);
+      const result = await lmm('run', file);
+      assert.equal(result.status, 2);
+      const at = /unbracketed\.lmm\.ts:(\d+):(\d+): this file is too deeply nested to compile/.exec(result.stderr);
+      assert.ok(at, result.stderr);
+      assert.equal(Number(at[1]), 3);
+      const column = Number(at[2]);
+      assert.ok(column > 10 && column <= 10 + deep.length, `column ${column}`);
+      assert.doesNotMatch(result.stderr, /\n\s+at |typescript\.js/);
+    });
+  }
+
+  // The position an editor shows (UTF-16 columns; CR, LF and CR LF end a line). esbuild counts
+  // its columns in UTF-8 bytes: '漢字' before the error moved it 4 columns right, '😀' onto the
+  // next line; a BOM added 3 to line 1's columns; lone CRs made every line line 1.
+  for (const [name, text, at] of [
+    ['CJK text before it', `export default function main() {\n  const s = '漢字'; let a = = 2;\n}\n`, '2:27'],
+    ['emoji before it', `export default function main() {\n  const s = '😀😀😀'; let a = = 2;\n}\n`, '2:31'],
+    ['a BOM, on line 1', `\uFEFFlet a = = 2;\n`, '1:9'],
+    ['lines ending with CR alone', `export default function main() {\r  let a = 1;\r  a = = 2;\r}\r`, '3:7'],
+    ['lines ending with CR LF', `export default function main() {\r\n  let a = 1;\r\n  a = = 2;\r\n}\r\n`, '3:7'],
+  ]) {
+    it(`a syntax error after ${name} is at the line and column an editor shows`, async () => {
+      const run = await probe.run('syntax.lmm.ts', text!);
+      assert.equal(run.outcome, 'compile-error');
+      assert.equal(run.message!.replace(`${probe.dir}/`, ''), `syntax.lmm.ts:${at}: Unexpected "="`);
+    });
+  }
+
+  it('a call on line 1 of a file with a BOM is at its editor column', async () => {
+    const run = await probe.run(
+      'bom1.lmm.ts',
+      `\uFEFFimport { struct, u32, MM_REG_STRUCT, XCALLOC } from 'lmm-studio'; @struct class n_t { @u32 k!: number; } export default function main() { MM_REG_STRUCT(n_t); XCALLOC(1, n_t); }\n`,
+    );
+    assert.equal(run.outcome, 'completed', run.message);
+    const column =
+      `import { struct, u32, MM_REG_STRUCT, XCALLOC } from 'lmm-studio'; @struct class n_t { @u32 k!: number; } export default function main() { MM_REG_STRUCT(n_t); `
+        .length + 1;
+    assert.deepEqual(
+      run.finished!.report.leaks.map((l) => [l.site.line, l.site.column]),
+      [[1, column]],
+    );
+  });
+
   it('256 levels of nesting still compile and run', async () => {
     const run = await probe.run(
       'ok-deep.lmm.ts',

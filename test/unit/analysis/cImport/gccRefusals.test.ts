@@ -1,0 +1,166 @@
+/**
+ * What gcc refuses in a struct, the importer refuses too (with the built-in preprocessor, no
+ * compiler checks it afterwards): a flexible array member where C allows none, an alignment
+ * that is not a power of two or is past gcc's maximum, a shift by 64 or more; and a constant or
+ * a size past 2^53, where the importer's arithmetic would no longer be exact. Before, each of
+ * these was written as a class with some layout. And constant arithmetic is exact: `|` on a
+ * value past 32 bits kept 32 bits (`(1L << 35) | 1` was 1, so an enum that gcc makes 8 bytes
+ * was 4).
+ */
+import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { importCHeader } from '../../../../src/analysis/cImport/importCHeader';
+import { compileAndRun, compilerOrSkip } from '../../../support/cCompiler';
+
+const REFUSED: [header: string, ours: RegExp][] = [
+  ['struct s { char a[]; int b; };', /^struct s: flexible array member 'a' not at the end of the struct$/],
+  ['struct s { char a[]; };', /^struct s: flexible array member 'a' in a struct with no named members$/],
+  ['struct s { int : 3; char a[]; };', /^struct s: flexible array member 'a' in a struct with no named members$/],
+  ['union u { int x; char a[]; };', /^union u: flexible array member 'a' in a union$/],
+  [
+    'struct s { int a __attribute__((aligned(1 << 29))); };',
+    /^struct s: aligned\(536870912\): the alignment exceeds gcc's maximum, 268435456$/,
+  ],
+  ['struct __attribute__((aligned(1 << 29))) s { int a; };', /^aligned\(536870912\): the alignment exceeds gcc's maximum/],
+  ['struct s { _Alignas(3) int a; };', /^struct s: _Alignas\(3\): the alignment must be a power of two$/],
+  [
+    'struct s { int a __attribute__((aligned(12884901888))); };',
+    /^struct s: aligned\(12884901888\): the alignment must be a power of two$/,
+  ],
+  ['struct s { char a[1 << 200]; };', /^struct s: shift count 200 is out of range \(0 to 63\)$/],
+];
+
+/** gcc takes these (the first with a warning, wrapping the literal); the importer cannot compute them exactly. */
+const INEXACT: [header: string, ours: RegExp][] = [
+  ['struct s { char a[99999999999999999999]; };', /^struct s: the value 100000000000000000000 is beyond 2\^53/],
+  ['struct s { char a[1ULL << 62]; };', /^struct s: the value 4611686018427388000 is beyond 2\^53/],
+  ['struct s { int a[3][1000000000000001]; };', /^struct s\.a: 12000000000000012 bytes, beyond 2\^53/],
+];
+
+describe('import-c refuses what gcc refuses in a struct', function () {
+  this.timeout(60_000);
+  const dir = mkdtempSync(join(tmpdir(), 'lmm-gcc-refusals-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  for (const [header, ours] of [...REFUSED, ...INEXACT]) {
+    it(`${header}: no class, and why`, () => {
+      const result = importCHeader(`${header}\n`, 'h.h');
+      assert.ok(
+        result.notes.some((n) => ours.test(n.message)),
+        JSON.stringify(result.notes.map((n) => n.message)),
+      );
+      assert.ok(!result.structs.some((s) => s.status === 'written'), result.source);
+    });
+  }
+
+  it('gcc on this machine refuses each of them too', function () {
+    const cc = compilerOrSkip(this);
+    for (const [k, [header]] of REFUSED.entries()) {
+      const file = join(dir, `refused${k}.h`);
+      writeFileSync(file, `${header}\n`);
+      assert.throws(
+        () => execFileSync(cc, ['-fsyntax-only', '-std=gnu11', '-x', 'c', file], { stdio: 'pipe' }),
+        /error:/,
+        `${cc} accepted ${header}`,
+      );
+    }
+  });
+
+  it('what gcc accepts still imports: a last flexible array, _Alignas(0), aligned up to 2^28', () => {
+    const result = importCHeader(
+      'struct f { int n; char a[]; };\nstruct z { _Alignas(0) int a; };\nstruct m { int a __attribute__((aligned(1 << 28))); };\n',
+      'h.h',
+    );
+    assert.deepEqual(result.notes, []);
+    assert.deepEqual(
+      result.structs.map((s) => [s.name, s.size, s.status]),
+      [
+        ['f', 4, 'written'],
+        ['z', 4, 'written'],
+        ['m', 2 ** 28, 'written'],
+      ],
+    );
+  });
+
+  it('comparisons, logical operators, ! and ?: in constants (were "unexpected \'?\'"): the sizes gcc gives', function () {
+    const header = [
+      '#define BUF (sizeof(long) == 8 ? 16 : 8)',
+      '#define MAX(a, b) ((a) > (b) ? (a) : (b))',
+      'enum { SMALL = 3, BIG = 40, FLAG = !0, NFLAG = !5 };',
+      'struct s {',
+      '  char a[BUF];',
+      '  char b[MAX(SMALL, 5)];',
+      '  char c[(BIG >= 40 && SMALL < 4) || 0 ? 3 : 1];',
+      '  char d[1 ? 2 ? 5 : 6 : 7];',
+      '  char e[0 ? 1 : 0 ? 2 : 9];',
+      '  char f[FLAG + NFLAG + (3 != 3) + (2 <= 2)];',
+      '  int g : (BIG > 32 ? 7 : 3);',
+      '};',
+      '',
+    ].join('\n');
+    const result = importCHeader(header, 'h.h');
+    assert.deepEqual(result.notes, []);
+    const s = result.structs[0]!;
+    assert.deepEqual(
+      s.fields.map((f) => [f.name, f.size]),
+      [
+        ['a', 16],
+        ['b', 5],
+        ['c', 3],
+        ['d', 5],
+        ['e', 9],
+        ['f', 2],
+        ['g', 4],
+      ],
+    );
+    const cc = compilerOrSkip(this);
+    const file = join(dir, 'operators.h');
+    writeFileSync(file, header);
+    const printed = compileAndRun(cc, [
+      '#include <stdio.h>',
+      '#include <stddef.h>',
+      `#include "${file}"`,
+      'int main(void) { printf("%zu %zu %zu %zu %zu %zu\\n", sizeof(struct s), sizeof(((struct s *)0)->a), sizeof(((struct s *)0)->c), sizeof(((struct s *)0)->d), sizeof(((struct s *)0)->e), sizeof(((struct s *)0)->f)); return 0; }',
+    ]);
+    assert.deepEqual(printed, [`${s.size} 16 3 5 9 2`]);
+  });
+
+  it('10,000 nested ?: is a message, not a stack overflow', () => {
+    const result = importCHeader(`struct s { char a[${'1 ? '.repeat(10_000)}1${' : 1'.repeat(10_000)}]; };\n`, 'h.h');
+    assert.match(result.notes[0]!.message, /^struct s: the expression nests deeper than 256 levels$/);
+  });
+
+  it('constant arithmetic past 32 bits is exact: the sizes gcc gives', function () {
+    const header =
+      'enum e { A = (1L << 35) | 1 };\n' +
+      'struct s { enum e x; char c[((1L << 33) | 3) & 7]; long m[~0L + 2]; char d[(1L << 40) / 3 % 7]; char x2[(1L << 34 ^ 5) >> 32]; };\n';
+    const result = importCHeader(header, 'h.h');
+    assert.deepEqual(result.notes, []);
+    const s = result.structs.find((x) => x.name === 's')!;
+    // enum e is 8 bytes (a value past 32 bits), c 3, m 1 long, d (2^40 / 3 % 7 = 5), x2 4.
+    assert.deepEqual(
+      s.fields.map((f) => [f.name, f.offset, f.size]),
+      [
+        ['x', 0, 8],
+        ['c', 8, 3],
+        ['m', 16, 8],
+        ['d', 24, 5],
+        ['x2', 29, 4],
+      ],
+    );
+    assert.equal(s.size, 40);
+    const cc = compilerOrSkip(this);
+    const file = join(dir, 'exact.h');
+    writeFileSync(file, header);
+    const printed = compileAndRun(cc, [
+      '#include <stdio.h>',
+      '#include <stddef.h>',
+      `#include "${file}"`,
+      'int main(void) { printf("%zu %zu %zu %zu %zu\\n", sizeof(struct s), offsetof(struct s, c), offsetof(struct s, m), offsetof(struct s, d), offsetof(struct s, x2)); return 0; }',
+    ]);
+    assert.deepEqual(printed, ['40 8 16 24 29']);
+  });
+});
