@@ -94,7 +94,8 @@ export const VIEW_FETCH_HOLD_MS = 300;
 /**
  * From Check Leaks Now until this long after VS Code fetched the Leaks view's rows (the window then
  * draws them), at most CHECK_RUSH_MS, the window's other live work waits: the other trees keep their
- * rows (their headers still move) and the Memory Map is sent operations as while typing.
+ * rows (their headers name those rows' step: see ShownRowsStep) and the Memory Map is sent
+ * operations as while typing.
  */
 export const CHECK_DRAW_MS = 300;
 
