@@ -14,18 +14,7 @@ export function evaluateExpression(tokens: readonly string[]): bigint {
       throw new Error(`expected '${text}'${pos < tokens.length ? `, found '${tokens[pos]}'` : ' at the end'}`);
     pos++;
   };
-  const levels: string[][] = [
-    ['||'],
-    ['&&'],
-    ['|'],
-    ['^'],
-    ['&'],
-    ['==', '!='],
-    ['<', '>', '<=', '>='],
-    ['<<', '>>'],
-    ['+', '-'],
-    ['*', '/', '%'],
-  ];
+  const levels = C_BINARY_LEVELS;
   const conditional = (): bigint => {
     const test = binary(0);
     if (peek() !== '?') return test;
@@ -41,7 +30,7 @@ export function evaluateExpression(tokens: readonly string[]): bigint {
     while (levels[level]!.includes(peek() ?? '')) {
       const op = tokens[pos++]!;
       const right = binary(level + 1);
-      left = BigInt.asIntN(64, apply(op, left, right));
+      left = BigInt.asIntN(64, applyBinaryOperator(op, left, right));
     }
     return left;
   };
@@ -74,7 +63,28 @@ export function evaluateExpression(tokens: readonly string[]): bigint {
   return value;
 }
 
-function apply(op: string, a: bigint, b: bigint): bigint {
+/**
+ * C's binary operators, loosest first: what `#if` and the importer's constant expressions (array
+ * sizes, enum values) both parse.
+ */
+export const C_BINARY_LEVELS: readonly (readonly string[])[] = [
+  ['||'],
+  ['&&'],
+  ['|'],
+  ['^'],
+  ['&'],
+  ['==', '!='],
+  ['<', '>', '<=', '>='],
+  ['<<', '>>'],
+  ['+', '-'],
+  ['*', '/', '%'],
+];
+
+/**
+ * `a op b` for one of C_BINARY_LEVELS' operators, in integers (a shift counts modulo 64; both
+ * sides of && and || are evaluated). Throws a plain Error on division by zero.
+ */
+export function applyBinaryOperator(op: string, a: bigint, b: bigint): bigint {
   switch (op) {
     case '||': return a !== 0n || b !== 0n ? 1n : 0n; // prettier-ignore
     case '&&': return a !== 0n && b !== 0n ? 1n : 0n; // prettier-ignore

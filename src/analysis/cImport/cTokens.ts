@@ -2,6 +2,7 @@
  * Tokens of a C header, with line numbers: comments dropped, preprocessor lines kept aside
  * (`#define NAME <integer expression>` becomes a constant for array sizes; the rest is skipped).
  */
+import { applyBinaryOperator, C_BINARY_LEVELS } from './cExpressions';
 import type { PackPragma } from './pragmaPack';
 
 export interface Token {
@@ -223,20 +224,9 @@ export function evaluateConstant(
   const fail = (reason: string): never => {
     throw new CSyntaxError(tokens[pos]?.line ?? line, reason);
   };
-  // C's binary operators, loosest first (both sides of && and || are evaluated: a side C would
-  // skip that cannot be computed, `0 && 1 / 0`, is refused rather than guessed).
-  const levels: string[][] = [
-    ['||'],
-    ['&&'],
-    ['|'],
-    ['^'],
-    ['&'],
-    ['==', '!='],
-    ['<', '>', '<=', '>='],
-    ['<<', '>>'],
-    ['+', '-'],
-    ['*', '/', '%'],
-  ];
+  // C's binary operators, as `#if` parses them (both sides of && and || are evaluated: a side C
+  // would skip that cannot be computed, `0 && 1 / 0`, is refused rather than guessed).
+  const levels = C_BINARY_LEVELS;
   /** `a ? b : c` (right-associative, so it nests: counted as one level each). */
   const conditional = (): number => {
     const test = binary(0);
@@ -259,30 +249,11 @@ export function evaluateConstant(
     while (levels[level]!.includes(peek() ?? '')) {
       const op = tokens[pos++]!.text;
       const right = binary(level + 1);
-      // Operands are exact integers (below 2^53): the bitwise operators and the division go
-      // through BigInt (JavaScript's own `|` keeps 32 bits, and `1 << 35 | 1` was 1).
+      // Operands are exact integers (below 2^53), computed in BigInt (JavaScript's own `|` keeps
+      // 32 bits, and `1 << 35 | 1` was 1); a result past 2^53 is refused by exact().
       if ((op === '<<' || op === '>>') && (right < 0 || right > 63)) fail(`shift count ${right} is out of range (0 to 63)`);
-      switch (op) {
-        case '||': value = value !== 0 || right !== 0 ? 1 : 0; break; // prettier-ignore
-        case '&&': value = value !== 0 && right !== 0 ? 1 : 0; break; // prettier-ignore
-        case '==': value = value === right ? 1 : 0; break; // prettier-ignore
-        case '!=': value = value !== right ? 1 : 0; break; // prettier-ignore
-        case '<': value = value < right ? 1 : 0; break; // prettier-ignore
-        case '>': value = value > right ? 1 : 0; break; // prettier-ignore
-        case '<=': value = value <= right ? 1 : 0; break; // prettier-ignore
-        case '>=': value = value >= right ? 1 : 0; break; // prettier-ignore
-        case '|': value = Number(BigInt(value) | BigInt(right)); break; // prettier-ignore
-        case '^': value = Number(BigInt(value) ^ BigInt(right)); break; // prettier-ignore
-        case '&': value = Number(BigInt(value) & BigInt(right)); break; // prettier-ignore
-        case '<<': value = value * 2 ** right; break; // prettier-ignore
-        case '>>': value = Math.floor(value / 2 ** right); break; // prettier-ignore
-        case '+': value = value + right; break; // prettier-ignore
-        case '-': value = value - right; break; // prettier-ignore
-        case '*': value = value * right; break; // prettier-ignore
-        case '/': if (right === 0) fail('division by zero'); value = Number(BigInt(value) / BigInt(right)); break; // prettier-ignore
-        case '%': if (right === 0) fail('division by zero'); value = Number(BigInt(value) % BigInt(right)); break; // prettier-ignore
-      }
-      exact(value);
+      if ((op === '/' || op === '%') && right === 0) fail('division by zero');
+      value = exact(Number(applyBinaryOperator(op, BigInt(value), BigInt(right))));
     }
     return value;
   };
