@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import type { SarifLog } from '../../../src/analysis/sarif';
 import { lmm } from '../../support/lmmCli';
 import { nodeHarness } from '../../support/nodeHarness';
+import { scratchFolder } from '../../support/scratchFolder';
 
 /** A double free on lines 9–10, then whatever `rest` does (from line 11). */
 function doubleFreeThen(...rest: string[]): string {
@@ -64,13 +65,7 @@ function assertSarifShape(log: SarifLog): void {
 
 describe('lmm run --json / --sarif: a run that did not complete', function () {
   this.timeout(60_000);
-  const dir = mkdtempSync(join(tmpdir(), 'lmm-early-doc-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
-  const write = (name: string, source: string) => {
-    const file = join(dir, name);
-    writeFileSync(file, source);
-    return file;
-  };
+  const { dir, write } = scratchFolder('lmm-early-doc-');
 
   it('the time limit (--json): complete false, the outcome, the heap then, no leak verdict, exit 2', async () => {
     const file = write('loop.lmm.ts', LOOPS);

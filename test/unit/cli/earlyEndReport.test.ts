@@ -5,21 +5,13 @@
  * (`--json` and `--sarif` print a document saying the run did not complete: earlyEndDocument.test.ts.)
  */
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { lmm } from '../../support/lmmCli';
 import { nodeHarness, TIGHT_LOOP_HARNESS } from '../../support/nodeHarness';
+import { scratchFolder } from '../../support/scratchFolder';
 
 describe('lmm run: a run that ends early is still reported (text)', function () {
   this.timeout(60_000);
-  const dir = mkdtempSync(join(tmpdir(), 'lmm-early-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
-  const write = (name: string, source: string) => {
-    const file = join(dir, name);
-    writeFileSync(file, source);
-    return file;
-  };
+  const { write } = scratchFolder('lmm-early-');
 
   it('a throw: the heap as it was (one block lost), the note, then FILE:LINE:COL: the error, exit 2', async () => {
     const file = write('throws.lmm.ts', nodeHarness('XCALLOC(1, node_t);', "throw new Error('boom');"));

@@ -6,23 +6,17 @@
  * quoted raw in a message.
  */
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { importCHeader } from '../../../../src/analysis/cImport/importCHeader';
 import { compilerOrSkip } from '../../../support/cCompiler';
 import { lmm } from '../../../support/lmmCli';
 import { HarnessProbe } from '../../../support/harnessProbe';
+import { scratchFolder } from '../../../support/scratchFolder';
 
 describe('import-c on malformed and unusual headers', function () {
   this.timeout(60_000);
-  const dir = mkdtempSync(join(tmpdir(), 'lmm-malformed-headers-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
-  const header = (name: string, text: string) => {
-    const file = join(dir, name);
-    writeFileSync(file, text);
-    return file;
-  };
+  const { dir, write: header } = scratchFolder('lmm-malformed-headers-');
 
   it('100,000 `*` and typedef chains 50,000 deep: a message at their line, not an internal error', () => {
     const stars = importCHeader(`struct s { int ${'*'.repeat(100_000)}p; };\nstruct t { int a; };\n`, 'h.h');
