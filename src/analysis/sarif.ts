@@ -168,6 +168,28 @@ export function toSarif(report: SarifFindings, toolVersion = 'dev', invocation?:
   };
 }
 
+/**
+ * The SARIF log of a run that did not complete (`lmm run --sarif`, Export Report): it did not
+ * succeed, its outcome is an error notification (at its site when known), and its results are the
+ * memory errors found before the end, no leaks (a stopped program is no leak verdict).
+ */
+export function incompleteRunSarif(
+  findings: Pick<SarifFindings, 'harnessFile' | 'errors'>,
+  outcome: { kind: string; message?: string; site?: Site },
+  toolVersion: string,
+): SarifLog {
+  const notification: SarifNotification = {
+    level: 'error',
+    message: { text: `The run did not complete (${outcome.kind})${outcome.message !== undefined ? `: ${outcome.message}` : ''}` },
+    properties: { outcome: outcome.kind },
+  };
+  if (outcome.site) notification.locations = [location(outcome.site)];
+  return toSarif({ harnessFile: findings.harnessFile, leaks: [], errors: findings.errors }, toolVersion, {
+    executionSuccessful: false,
+    toolExecutionNotifications: [notification],
+  });
+}
+
 function physicalLocation(site: Site): SarifPhysicalLocation {
   return {
     artifactLocation: { uri: fileUri(site.file) },

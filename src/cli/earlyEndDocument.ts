@@ -12,7 +12,7 @@
  */
 import type { Site } from '../analysis/analysisInput';
 import { errorSummaryOf, type ErrorReport, type LeakCheckReport, type RunReport } from '../analysis/runReport';
-import { location, toSarif, type SarifNotification } from '../analysis/sarif';
+import { incompleteRunSarif } from '../analysis/sarif';
 import { lmmVersion } from '../harness/harnessReportOutput';
 import type { HarnessRunResult, MemoryErrorsSoFar } from '../harness/runHarness';
 
@@ -72,19 +72,9 @@ export function earlyEndJson(result: HarnessRunResult, file: string, streamed: S
 
 /** `lmm run --sarif` of a run that did not complete. */
 export function earlyEndSarif(result: HarnessRunResult, file: string, streamed: StreamedFindings): string {
-  const outcome = earlyEndOutcome(result, file);
-  const notification: SarifNotification = {
-    level: 'error',
-    message: { text: `The run did not complete (${outcome.kind}): ${outcome.message}` },
-    properties: { outcome: outcome.kind },
-  };
-  if (outcome.site) notification.locations = [location(outcome.site)];
   const errors = result.finished?.report.errors ?? streamedErrors(streamed).errors;
   const harnessFile = result.finished?.report.harnessFile ?? file;
-  const log = toSarif({ harnessFile, leaks: [], errors }, lmmVersion(), {
-    executionSuccessful: false,
-    toolExecutionNotifications: [notification],
-  });
+  const log = incompleteRunSarif({ harnessFile, errors }, earlyEndOutcome(result, file), lmmVersion());
   return JSON.stringify(log, null, 2) + '\n';
 }
 

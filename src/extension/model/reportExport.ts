@@ -7,7 +7,7 @@
 import { META_SIZE } from '../../engine/constants';
 import { blockUsageReport, memoryUsageReport, registeredPageFamiliesReport } from '../../engine/classicReport';
 import type { LmmHeap } from '../../engine/lmmHeap';
-import { toSarif, type SarifFindings, type SarifLog, type SarifNotification } from '../../analysis/sarif';
+import { incompleteRunSarif, toSarif, type SarifFindings, type SarifLog } from '../../analysis/sarif';
 import { findingSeverity, type LmmReport, type ReportSite } from '../../protocol/runReportSchema';
 import { standalonePageStyles, structClass } from './pagePictureStyles';
 import { APP_MEMORY_CHART_STYLES, appMemoryChartSvg, appMemoryLegendHtml, appMemorySeries } from './appMemoryChartSvg';
@@ -71,15 +71,7 @@ export function exportSarif(run: RunState, report: LmmReport, toolVersion: strin
   // and the writer reads it so).
   const findings = report as unknown as SarifFindings;
   if (run.status === 'finished') return toSarif(findings, toolVersion, { executionSuccessful: true });
-  const notification: SarifNotification = {
-    level: 'error',
-    message: { text: `The run did not complete (${run.status})${run.message ? `: ${run.message}` : ''}` },
-    properties: { outcome: run.status },
-  };
-  return toSarif({ harnessFile: findings.harnessFile, leaks: [], errors: findings.errors }, toolVersion, {
-    executionSuccessful: false,
-    toolExecutionNotifications: [notification],
-  });
+  return incompleteRunSarif(findings, { kind: run.status, ...(run.message ? { message: run.message } : {}) }, toolVersion);
 }
 
 /** Text for an HTML page: markup characters become entities (in text and in quoted attributes). */
