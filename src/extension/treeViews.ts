@@ -22,6 +22,12 @@ export const LIVE_REFRESH_MS = 250;
 /** While a run goes on, a tree's rows are redrawn at most this often. */
 export const LIVE_ROWS_MS = 600;
 
+/**
+ * Rows held back (`rowsHeld`, while a check's rows are drawn) wait at most until the header has
+ * stood still this long: the header names their step, and it must move at least every second.
+ */
+export const HELD_ROWS_MAX_MS = 600;
+
 export type NodesOf = (run: RunState | undefined) => TreeNode[];
 
 export class LmmTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
@@ -107,8 +113,9 @@ export class LmmTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
       this.showHeader();
     };
     if (digest !== undefined && digest === this.shownDigest) return waiting();
-    if (!immediate && this.rowsHeld?.()) {
-      if (!this.timer) this.refreshIn(this.throttleMs);
+    const heldFor = HELD_ROWS_MAX_MS - this.rowsStep.unchangedForMs;
+    if (!immediate && heldFor > 0 && this.rowsHeld?.()) {
+      if (!this.timer) this.refreshIn(Math.min(heldFor, this.throttleMs));
       return waiting();
     }
     const wait = this.rowsShownAt + LIVE_ROWS_MS - performance.now();

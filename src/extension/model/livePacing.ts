@@ -50,8 +50,8 @@ export const TYPING_TELL_EVERY_MS = 250;
 
 /**
  * What tells the Memory Map that the person types, so that it holds its live redraws back (a
- * redraw is one task of tens of ms on the thread the editor shares). Only while a run goes on, at
- * most every TYPING_TELL_EVERY_MS, each notice for TYPING_QUIET_MS: the map's hold ends when the
+ * redraw is one task of tens of ms on the thread the editor shares). Only while a run goes on (or
+ * the map takes in its end), at most every TYPING_TELL_EVERY_MS, each notice for TYPING_QUIET_MS: the map's hold ends when the
  * typing does, whatever becomes of the host.
  */
 export class TypingNotices {
@@ -59,9 +59,12 @@ export class TypingNotices {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  /** The message to post for an edit or cursor move now (undefined: none is due). */
-  next(running: boolean): HostToWebviewMessage | undefined {
-    if (!running) return undefined;
+  /**
+   * The message to post for an edit or cursor move now (undefined: none is due); `live`: a run goes
+   * on, or the map still has its end to take in.
+   */
+  next(live: boolean): HostToWebviewMessage | undefined {
+    if (!live) return undefined;
     const now = this.now();
     if (now - this.toldAt < TYPING_TELL_EVERY_MS) return undefined;
     this.toldAt = now;
@@ -94,7 +97,8 @@ export const VIEW_FETCH_HOLD_MS = 300;
 /**
  * From Check Leaks Now until this long after VS Code fetched the Leaks view's rows (the window then
  * draws them), at most CHECK_RUSH_MS, the window's other live work waits: the other trees keep their
- * rows (their headers name those rows' step: see ShownRowsStep) and the Memory Map is sent
+ * rows (their headers name those rows' step: see ShownRowsStep; a header still for
+ * HELD_ROWS_MAX_MS lets its rows through) and the Memory Map is sent
  * operations as while typing.
  */
 export const CHECK_DRAW_MS = 300;

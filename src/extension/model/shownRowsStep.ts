@@ -9,8 +9,17 @@
 export class ShownRowsStep {
   private shownDigest: string | undefined;
   private shownRunId: number | undefined;
+  /** When `step` last moved (by `now`). */
+  private movedAt = -Infinity;
   /** The step the rows on screen are of (undefined: no rows drawn yet). */
   step: number | undefined;
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** How long the header's step has stood still: how long rows that changed have waited to be drawn. */
+  get unchangedForMs(): number {
+    return this.now() - this.movedAt;
+  }
 
   /**
    * The rows of run `runId` at `step` read `digest` (undefined: too many to compare, never equal);
@@ -22,6 +31,9 @@ export class ShownRowsStep {
       this.shownDigest = digest;
       this.shownRunId = runId;
     }
-    if (drawn || same) this.step = step;
+    if ((drawn || same) && step !== this.step) {
+      this.step = step;
+      this.movedAt = this.now();
+    }
   }
 }

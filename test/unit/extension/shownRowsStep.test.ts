@@ -33,4 +33,24 @@ describe('ShownRowsStep (a tree header names the step of the rows shown, never a
     rows.refreshed(2, 70, undefined, false);
     assert.equal(rows.step, 60);
   });
+
+  it('says how long the header has stood still: since the step last moved, not since the last refresh', () => {
+    let now = 0;
+    const rows = new ShownRowsStep(() => now);
+    rows.refreshed(1, 100, 'a', true);
+    now = 250;
+    rows.refreshed(1, 200, 'a', false); // the same rows at a newer step: the header moves
+    assert.equal(rows.unchangedForMs, 0);
+    now = 500;
+    rows.refreshed(1, 300, 'b', false); // changed rows wait: the header stands at 200
+    now = 900;
+    rows.refreshed(1, 400, 'c', false);
+    assert.equal(rows.step, 200);
+    assert.equal(rows.unchangedForMs, 650);
+    rows.refreshed(1, 400, 'c', true);
+    assert.equal(rows.unchangedForMs, 0);
+    now = 1_000;
+    rows.refreshed(1, 400, 'c', false); // refreshed at the same step: nothing moved
+    assert.equal(rows.unchangedForMs, 100);
+  });
 });
