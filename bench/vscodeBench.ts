@@ -826,6 +826,13 @@ async function main(): Promise<void> {
     await page.keyboard.press('Escape');
     await page.locator('.tabs-container .tab[data-resource-name="notes.txt"]').first().click();
     await workbench.goTo(2, 1);
+    // Right after the stop, the map takes in the run's kept window (every operation the live
+    // pacing held back): a person who stops a run and goes on typing types over that catch-up.
+    const catchUpStarted = performance.now();
+    const stopCatchUpProfile = profiling ? await startProfile(page) : tracing ? await startTrace(page) : undefined;
+    keys(`right after the stop, while the map catches up`, await typeKeys(page, keysTyped));
+    if (stopCatchUpProfile) await stopCatchUpProfile('typing right after the stop');
+    console.log(`  (typing them took ${ms(performance.now() - catchUpStarted)})`);
     // The map takes in the run's kept window once the run ends: wait until it is done (its
     // replay and renders stand still for a second), at most a minute.
     const settledAt = performance.now();

@@ -102,13 +102,14 @@ export class MemoryMapPanel implements vscode.Disposable {
 
   /**
    * An edit or cursor move in an editor: the run's pipeline and posts slow down (livePacing.ts),
-   * and while a run goes on the map is told, so that it holds its live redraws back meanwhile.
+   * and while a run goes on or the map catches up with its end, the map is told, so that it holds its live redraws back meanwhile.
    * Told past the outbox, which may hold operations back for seconds.
    */
   private personActive(): void {
     this.priority.activity.touched();
     if (!this.panel || !this.ready) return;
-    const notice = this.typingNotices.next(this.store.current?.status === 'running');
+    // Also once the run ended, while the map still takes in what the live pace held back.
+    const notice = this.typingNotices.next(this.store.current?.status === 'running' || this.outbox.waiting > 0);
     if (notice) void this.panel.webview.postMessage(notice);
   }
 

@@ -154,6 +154,48 @@ describe('Memory Map webview: how often it works while a run goes on (headless C
     assertNoProblems(host);
   });
 
+  it('holds the end of a stopped run (its backlog, its end) while the person types, then draws it within about a second', async () => {
+    const runId = 'run-stopped-typing';
+    const batches = ringRun(60, 50);
+    await host.send({ type: 'runStarted', runId, pageSize: 4096, title: 'ring.lmm.ts', live: true });
+    await host.send({ type: 'sites', runId, firstId: 0, sites: sites(4) });
+    await host.send({ type: 'heapOps', runId, batch: batches[0]! });
+    await settle(host);
+    await settle(host);
+    const before = await hookValue<Stats>(host, 'stats');
+    // The run was stopped: the host sends what the live pace held back, then its end, while the
+    // person goes on typing (a notice every 250 ms, for 2.5 s).
+    const started = Date.now();
+    let toldAt = -Infinity;
+    let sent = 1;
+    while (Date.now() - started < 2500) {
+      if (Date.now() - toldAt >= 250) {
+        toldAt = Date.now();
+        await host.send({ type: 'personTyping', forMs: 1000 });
+      }
+      if (sent < batches.length) await host.send({ type: 'heapOps', runId, batch: batches[sent++]! });
+      else if (sent++ === batches.length) await host.send({ type: 'runEnded', runId, state: 'stopped' });
+      await pause(20);
+    }
+    const during = await hookValue<Stats>(host, 'stats');
+    assert.ok(sent > batches.length, 'the whole backlog and the end were sent while typing');
+    assert.equal(during.renders - before.renders, 0, 'no redraw while the person types');
+    const last = batches.reduce((n, b) => n + b.count, 0) - 1;
+    assert.notEqual(during.shownStep, last);
+    const stopped = Date.now();
+    await host.page.waitForFunction(
+      (step) => {
+        const map = (window as unknown as { lmmMemoryMap: { stats: Stats } }).lmmMemoryMap;
+        return map.stats.shownStep === step && document.querySelector('.run-state')?.textContent === 'stopped';
+      },
+      last,
+      { timeout: 3000 },
+    );
+    const after = Date.now() - stopped;
+    assert.ok(after <= 1600, `the run's end was drawn ${after} ms after the typing stopped`);
+    assertNoProblems(host);
+  });
+
   it('still redraws a live run every five seconds or so while the person types on and on', async () => {
     const batches = ringRun(240, 50);
     const { renders, seconds } = await streamWhileTyping('run-typing-long', batches, 7500);

@@ -91,12 +91,13 @@ const BACKLOG_REDRAW_MS = 80;
  * the browser the map shares the window's main thread with the editor: a redraw of a big heap
  * takes tens of ms, and a key pressed meanwhile waits for it; and each redraw has the browser
  * composite the map's canvases again, which in a window without a GPU took it more CPU than the
- * map's own script. (A step the user picks, a tab, a hover are drawn at once; the run's end too.)
+ * map's own script. (A step the user picks, a tab, a hover are drawn at once; the run's end too, unless the person types.)
  */
 const LIVE_REDRAW_MS = 1000;
 /**
- * While the person types in an editor (the host says so, `personTyping`), a live run's progress
- * is not redrawn at all, up to this long since the last redraw: a redraw is one task of tens of ms
+ * While the person types in an editor (the host says so, `personTyping`), a live run's progress,
+ * the backlog of its end and its news (a check, its end, its report) are not redrawn at all, up to
+ * this long since the last redraw: a redraw is one task of tens of ms
  * on the thread the editor shares, and a key pressed meanwhile waits for it. The map says which
  * step it shows, and redraws the newest once the typing stops.
  */
@@ -376,7 +377,8 @@ export class MemoryMapApp {
   private replayProgressed(): void {
     this.stats.ingestMs = this.ingest.busyMs;
     if (this.model && this.timeline.following) this.step = this.model.length - 1;
-    if (this.model?.state === 'running') this.queueLiveRender();
+    // While the person types the backlog of a run's end waits too (its redraws are the long tasks).
+    if (this.model?.state === 'running' || this.personTypes) this.queueLiveRender();
     // While a backlog replays, redraw now and then rather than after every slice: the replay
     // gets the time, and the picture still moves.
     else if (!this.ingest.busy || performance.now() - this.lastRenderAt > BACKLOG_REDRAW_MS) this.queueRender();
@@ -397,6 +399,20 @@ export class MemoryMapApp {
   /** The person is typing in an editor: live redraws wait until `forMs` from now (TYPING_REDRAW_MS at most since the last). */
   personTyping(forMs: number): void {
     this.typingUntil = Math.max(this.typingUntil, performance.now() + forMs);
+  }
+
+  /** True while the host's last `personTyping` holds. */
+  private get personTypes(): boolean {
+    return performance.now() < this.typingUntil;
+  }
+
+  /**
+   * A redraw for news of the run (a leak check, its end, its report): at once, unless the person
+   * types, when it waits as a live redraw does (the map says which step it shows meanwhile).
+   */
+  queueNewsRender(): void {
+    if (this.personTypes) this.queueLiveRender();
+    else this.queueRender();
   }
 
   /**
@@ -427,6 +443,11 @@ export class MemoryMapApp {
       () => {
         // One stage per idle callback: each is one task of a few tens of ms on a big heap.
         if (run !== this.model || this.ingest.busy) return;
+        // Not while the person types (the callback's timeout would run it between two keys).
+        if (this.personTypes) {
+          setTimeout(() => this.prepareTimeTravelWhenIdle(), this.typingUntil - performance.now());
+          return;
+        }
         // A journey is under way on the time-travel heap: prepare once it is over.
         if (this.travel.busy) return this.prepareTimeTravelWhenIdle();
         const more = run.prepareTimeTravel();

@@ -104,5 +104,5 @@ export function handleHostMessage(app: MemoryMapApp, message: HostToWebviewMessa
       });
       return;
   }
-  app.queueRender();
+  app.queueNewsRender();
 }
