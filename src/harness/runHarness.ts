@@ -415,6 +415,11 @@ async function runInWorker(
       host.kill('SIGKILL');
       resolvePromise({ ...end, ...state });
     };
+    /** After this long, the run ends as `end` whatever the worker does (it is killed). */
+    const armBackstop = (ms: number, end: WorkerEnd) => {
+      clearTimeout(backstop);
+      backstop = setTimeout(() => finish(end), ms);
+    };
     const stop = (reason: StopReason, detail: string) => {
       if (settled || stopReason !== undefined) return;
       // The harness is done: the limit it did not pass waits for the report (see `reported`).
@@ -424,26 +429,21 @@ async function runInWorker(
       }
       stopReason = reason;
       tell({ type: 'stop' });
-      backstop = setTimeout(() => finish({ type: 'killed', reason, detail }), STOP_GRACE_MS);
+      armBackstop(STOP_GRACE_MS, { type: 'killed', reason, detail });
     };
     const timedOutDetail = `the harness did not stop within ${timeLimitMs} ms`;
     const onReporting = () => {
       reporting = true;
       // Stopped by the time limit at a loop turn: the report of the heap as it was gets its own bound.
       if (stopReason === 'timed-out') {
-        clearTimeout(backstop);
-        backstop = setTimeout(
-          () => finish({ type: 'killed', reason: 'timed-out', detail: 'the end-of-run report took too long' }),
-          REPORT_TIME_LIMIT_MS,
-        );
+        armBackstop(REPORT_TIME_LIMIT_MS, { type: 'killed', reason: 'timed-out', detail: 'the end-of-run report took too long' });
       }
     };
     const onReported = () => {
       reporting = false;
       // Reading a thrown value may run harness code again: the usual grace from here.
       if (stopReason === 'timed-out') {
-        clearTimeout(backstop);
-        backstop = setTimeout(() => finish({ type: 'killed', reason: 'timed-out', detail: timedOutDetail }), STOP_GRACE_MS);
+        armBackstop(STOP_GRACE_MS, { type: 'killed', reason: 'timed-out', detail: timedOutDetail });
       } else if (timeLimitWhileReporting) stop('timed-out', timedOutDetail);
     };
     const timer = setTimeout(() => stop('timed-out', timedOutDetail), Math.min(timeLimitMs, MAX_TIME_LIMIT_MS));
