@@ -142,9 +142,18 @@ export interface SnapshotWire {
 export interface SnapshotScratch {
   /** Encoded words of the snapshot being taken. */
   buffer: Uint32Array;
-  /** Raw copies of pages the heap touched before they were encoded. */
-  staging?: Uint8Array;
+  /**
+   * Raw copies of pages the heap touched before they were encoded, STAGING_CHUNK_PAGES to a chunk,
+   * made as pages are staged: a snapshot of a 1 GiB heap whose next steps touch ten pages holds ten
+   * pages' copies, not a buffer the size of the heap.
+   */
+  staging?: Uint8Array[];
 }
+
+/** Pages per chunk of the staging copies (256 KiB at 4 KiB pages). */
+export const STAGING_CHUNK_PAGES = 64;
+/** Chunks a scratch keeps once a snapshot is finished (the rest go back to the collector). */
+const STAGING_CHUNKS_KEPT = 4;
 
 /**
  * A snapshot being taken: the state apart from page bytes is saved at once; pages are encoded
@@ -162,8 +171,11 @@ export class PendingSnapshot {
   private readonly indexOfSlot: Int32Array;
   /** Per page index: where its words begin once encoded. */
   private readonly pageStart: Uint32Array;
-  /** Per page index: 1 once encoded, 2 while only copied into the staging buffer. */
+  /** Per page index: 1 once encoded, 2 while only copied into the staging chunks. */
   private readonly done: Uint8Array;
+  /** Per page index staged: where its copy is among the staging chunks' pages. */
+  private readonly stagedAt: Int32Array;
+  private staged = 0;
   private readonly pageWords: number;
   private readonly scratch: SnapshotScratch;
   private used = 0;
@@ -183,6 +195,7 @@ export class PendingSnapshot {
     this.indexOfSlot = new Int32Array(end);
     this.pageStart = new Uint32Array(this.slots.length);
     this.done = new Uint8Array(this.slots.length);
+    this.stagedAt = new Int32Array(this.slots.length);
     this.slots.forEach((slot, i) => {
       this.watched[slot] = 1;
       this.indexOfSlot[slot] = i;
@@ -209,9 +222,8 @@ export class PendingSnapshot {
       const state = this.done[i];
       if (state === 1) continue;
       if (state === 2) {
-        const staging = this.scratch.staging!;
-        const offset = i * this.kernel.pageSize;
-        this.encode(i, new Uint32Array(staging.buffer, staging.byteOffset + offset, this.pageWords));
+        const copy = this.stagedPage(this.stagedAt[i]!);
+        this.encode(i, new Uint32Array(copy.buffer, copy.byteOffset, this.pageWords));
       } else this.encodeLive(i);
       pages--;
     }
@@ -221,6 +233,7 @@ export class PendingSnapshot {
   finish(): HeapSnapshot {
     this.advance(Infinity);
     if (this.watching) this.kernel.unwatch();
+    this.releaseStaging();
     const words = this.scratch.buffer.slice(0, this.used);
     return new HeapSnapshot(this.state, words, this.pageStart, this.kernel.pageSize);
   }
@@ -229,17 +242,33 @@ export class PendingSnapshot {
   cancel(): void {
     if (this.watching) this.kernel.unwatch();
     this.next = this.slots.length;
+    this.releaseStaging();
+  }
+
+  /** Keeps a few staging chunks for the next snapshot: a burst of staged pages is not held for ever. */
+  private releaseStaging(): void {
+    const chunks = this.scratch.staging;
+    if (chunks !== undefined && chunks.length > STAGING_CHUNKS_KEPT) chunks.length = STAGING_CHUNKS_KEPT;
+  }
+
+  /** The `at`-th staged page's copy, its chunk made when first needed. */
+  private stagedPage(at: number): Uint8Array {
+    const size = this.kernel.pageSize;
+    const chunks = (this.scratch.staging ??= []);
+    const c = Math.floor(at / STAGING_CHUNK_PAGES);
+    while (chunks.length <= c) chunks.push(new Uint8Array(STAGING_CHUNK_PAGES * size));
+    // A chunk made for a smaller page size (a scratch is the same heap's, but keep it right).
+    if (chunks[c]!.length < STAGING_CHUNK_PAGES * size) chunks[c] = new Uint8Array(STAGING_CHUNK_PAGES * size);
+    const offset = (at % STAGING_CHUNK_PAGES) * size;
+    return chunks[c]!.subarray(offset, offset + size);
   }
 
   /** The kernel's callback before the first touch of a watched page (it cleared the mark). */
   private stage(slot: number): void {
     const i = this.indexOfSlot[slot]!;
-    const size = this.kernel.pageSize;
-    let staging = this.scratch.staging;
-    if (staging === undefined || staging.length < this.slots.length * size) {
-      staging = this.scratch.staging = new Uint8Array(Math.ceil(this.slots.length * 1.25) * size);
-    }
-    staging.set(this.kernel.peekBytesOfSlot(slot), i * size);
+    const at = this.staged++;
+    this.stagedAt[i] = at;
+    this.stagedPage(at).set(this.kernel.peekBytesOfSlot(slot));
     this.done[i] = 2;
   }
 
@@ -261,7 +290,8 @@ export class PendingSnapshot {
     let out = this.scratch.buffer;
     let p = this.used;
     if (out.length < p + worst) {
-      const bigger = new Uint32Array(Math.max(p + worst, out.length * 2, this.left * 256));
+      // Grown by doubling from about a sixteenth of the pages left (mostly-zero pages encode small).
+      const bigger = new Uint32Array(Math.max(p + worst, out.length * 2, this.left * 64));
       bigger.set(out.subarray(0, p));
       out = this.scratch.buffer = bigger;
     }

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { HeapSnapshot, PendingSnapshot } from '../../../src/engine/heapSnapshot';
+import { HeapSnapshot, PendingSnapshot, STAGING_CHUNK_PAGES, type SnapshotScratch } from '../../../src/engine/heapSnapshot';
 import { LmmHeap, type HeapOptions } from '../../../src/engine/lmmHeap';
 import { checkHeap } from '../../../src/engine/invariants';
 import { heapImage } from '../../support/heapImage';
@@ -103,4 +103,31 @@ describe('HeapSnapshot (time-travel snapshots)', () => {
   it('keeps the page reservoir and a page size that is not a multiple of 128', () =>
     scenario({ pageSize: 1000, reservoir: { pages: 5, delay: 40 } }));
   it('keeps the memory cap state (failed mmaps)', () => scenario({ pageSize: 512, memoryCap: 40 * 512 }));
+
+  it('copies only the pages the heap touches before they are encoded, however big the heap, and restores them across chunks', () => {
+    const heap = new LmmHeap({ pageSize: 4096 });
+    const big = heap.register('page_t', 4000);
+    const blocks: number[] = [];
+    for (let i = 0; i < 2_000; i++) blocks.push(heap.xcalloc(big, 1));
+    // Each block's first bytes the program's (not zeros): a copy that lost them would show.
+    for (const [i, address] of blocks.entries())
+      heap.kernel.pageBytes(address)[address - heap.kernel.pageOf(address)] = 1 + (i % 250);
+    const image = heapImage(heap);
+    const scratch: SnapshotScratch = { buffer: new Uint32Array(0) };
+    const pending = new PendingSnapshot(heap, scratch);
+    const touched = STAGING_CHUNK_PAGES * 2 + 5; // three chunks, the last part-filled
+    // Frees from the end: the pages the snapshot encodes last are touched (and staged) first.
+    for (let i = 0; i < touched; i++) heap.xfree(blocks[blocks.length - 1 - i]!);
+    const staged = scratch.staging ?? [];
+    assert.equal(staged.length, 3, `${staged.length} staging chunks for ${touched} touched pages`);
+    assert.ok(
+      staged.every((chunk) => chunk.length === STAGING_CHUNK_PAGES * 4096),
+      'each chunk holds its pages, not the heap',
+    );
+    const snapshot = pending.finish();
+    assert.ok((scratch.staging?.length ?? 0) <= 4, 'a few chunks kept for the next snapshot');
+    snapshot.restoreInto(heap);
+    assert.equal(heapImage(heap), image);
+    assert.deepEqual(checkHeap(heap), []);
+  });
 });
