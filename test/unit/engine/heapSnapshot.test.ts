@@ -111,7 +111,7 @@ describe('HeapSnapshot (time-travel snapshots)', () => {
     for (let i = 0; i < 2_000; i++) blocks.push(heap.xcalloc(big, 1));
     // Each block's first bytes the program's (not zeros): a copy that lost them would show.
     for (const [i, address] of blocks.entries())
-      heap.kernel.pageBytes(address)[address - heap.kernel.pageOf(address)] = 1 + (i % 250);
+      heap.kernel.pageBytes(address)![address - heap.kernel.pageOf(address)] = 1 + (i % 250);
     const image = heapImage(heap);
     const scratch: SnapshotScratch = { buffer: new Uint32Array(0) };
     const pending = new PendingSnapshot(heap, scratch);
