@@ -95,7 +95,7 @@ export function activate(context: vscode.ExtensionContext): LmmStudioApi {
   void ensureNodeForEsbuild(context, log).catch((error: Error) =>
     log.appendLine(`No node launcher for harness compiles: ${error.message}`),
   );
-  return lmmStudioApi(store, trees, status);
+  return lmmStudioApi(store, trees, status, memoryMap);
 }
 
 export function deactivate(): void {

@@ -36,6 +36,8 @@ export interface MemoryMapHandlers {
  * window's tab bar again, on the thread the editor's keys wait for.
  */
 const TITLE_EVERY_MS = 5000;
+/** Webview errors kept for the test API (the log has them all). */
+const MAX_ERRORS_KEPT = 20;
 
 export class MemoryMapPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
@@ -60,6 +62,8 @@ export class MemoryMapPanel implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
   /** Messages received (for the output channel and tests). */
   received = 0;
+  /** The first errors the webview reported (for tests: a map that failed says so in the log). */
+  readonly errors: string[] = [];
 
   /** Messages posted to the webview (consecutive operation batches joined count once). */
   get posted(): number {
@@ -217,6 +221,7 @@ export class MemoryMapPanel implements vscode.Disposable {
         break;
       case 'webviewError':
         this.log.appendLine(`Memory Map: ${message.message}`);
+        if (this.errors.length < MAX_ERRORS_KEPT) this.errors.push(message.message);
         break;
     }
   }

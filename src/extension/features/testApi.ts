@@ -22,10 +22,18 @@ export interface LmmStudioApi {
   statusBarText(): string;
   /** The current run's state, for tests and other extensions. */
   currentRun(): { id: number; kind: string; file: string; status: string; message?: string; steps: number } | undefined;
+  /** The Memory Map's messages posted so far and the first errors it reported (empty: none). */
+  memoryMap(): { posted: number; errors: string[] };
 }
 
-export function lmmStudioApi(store: RunStore, trees: RunTrees, statusBar: { text(): string }): LmmStudioApi {
+export function lmmStudioApi(
+  store: RunStore,
+  trees: RunTrees,
+  statusBar: { text(): string },
+  memoryMap: { readonly posted: number; readonly errors: readonly string[] },
+): LmmStudioApi {
   return {
+    memoryMap: () => ({ posted: memoryMap.posted, errors: [...memoryMap.errors] }),
     statusBarText: () => statusBar.text(),
     treeProviders: trees,
     lastReport: (): LmmReport | undefined => [...store.runs].reverse().find((r) => r.report)?.report,

@@ -183,6 +183,36 @@ describe('LMM Studio in VS Code: endless loops of every kind', function () {
     assert.match(leaks[0] ?? '', /^leak check at step [\d,]+ \(the run was stopped before its end\)/, leaks.join('\n'));
   });
 
+  it('a loop that fills the simulated memory with page-sized blocks: live, Stop, the host’s memory bounded', async () => {
+    const before = process.memoryUsage();
+    const run = await start('page-hog-loop.lmm.ts', 10_000);
+    assertLive('page-hog-loop', await watch(SAMPLE_MS));
+    const full = await waitFor(
+      'the simulated memory to fill',
+      () => (Number(/([\d,]+) pages/.exec(api.statusBarText())?.[1]?.replace(/,/g, '')) >= 262_000 ? true : undefined),
+      30_000,
+    ).catch(() => undefined);
+    // A few quarter-windows on, so that snapshots of the full heap were taken.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const during = process.memoryUsage();
+    const mapped = /([\d,]+) pages/.exec(api.statusBarText())?.[1]?.replace(/,/g, '');
+    const heapBytes = Number(mapped) * 4096;
+    const grown = during.arrayBuffers - before.arrayBuffers;
+    console.log(
+      `[lmm-test] figures page-hog-loop: ${api.currentRun()?.steps} operations, status "${api.statusBarText()}"; host rss ${Math.round(before.rss / 2 ** 20)} → ${Math.round(during.rss / 2 ** 20)} MB, array buffers ${Math.round(before.arrayBuffers / 2 ** 20)} → ${Math.round(during.arrayBuffers / 2 ** 20)} MB (the heap: ${Math.round(heapBytes / 2 ** 20)} MB); map: ${JSON.stringify(api.memoryMap())}`,
+    );
+    assert.ok(full, `the simulated memory filled: "${api.statusBarText()}"`);
+    assert.ok(heapBytes > 900 * 2 ** 20, `the heap reached ${heapBytes} bytes`);
+    // The host holds the run's heap once (the trees read it) and its snapshots, sparse: not copies of it.
+    assert.ok(
+      grown <= 1.6 * heapBytes,
+      `the host's array buffers grew by ${Math.round(grown / 2 ** 20)} MB for a heap of ${Math.round(heapBytes / 2 ** 20)} MB`,
+    );
+    assertStopped('page-hog-loop', await stop(run));
+    assert.ok(api.memoryMap().posted > 0, 'the Memory Map was fed');
+    assert.deepEqual(api.memoryMap().errors, [], 'the Memory Map reported no error');
+  });
+
   it('a loop with no heap call at all: live and quiet, Check Leaks Now at a loop turn, Stop', async () => {
     const run = await start('busy-loop.lmm.ts', 3);
     const watched = await watch(SAMPLE_MS);

@@ -18,6 +18,8 @@ export interface LmmTestApi {
   statusBarText(): string;
   /** The current run (the newest the views show), or undefined before the first run. */
   currentRun(): { id: number; kind: string; file: string; status: string; message?: string; steps: number } | undefined;
+  /** The Memory Map's messages posted so far and the first errors it reported. */
+  memoryMap(): { posted: number; errors: string[] };
 }
 
 export async function activateLmm(): Promise<LmmTestApi> {
