@@ -71,7 +71,10 @@ export class SuppressionSyntaxError extends Error {
 
 /** Parses a suppressions file; throws SuppressionSyntaxError (file:line: reason) on bad input. */
 export function parseSuppressions(text: string, file: string): Suppression[] {
-  const lines = text.split(/\r?\n/);
+  // A string, not /\r?\n/: in the locked-down harness worker, which parses the file again, a
+  // split by a regular expression leaves V8's fast path (4 MiB of blank lines took 21 s);
+  // the `trim()` of each line drops a CR LF's CR.
+  const lines = text.split('\n');
   const result: Suppression[] = [];
   const fail = (line: number, reason: string): never => {
     throw new SuppressionSyntaxError(file, line, reason);

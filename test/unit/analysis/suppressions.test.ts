@@ -124,6 +124,16 @@ describe('suppressions', () => {
     assert.match(parseError('{\n only a name\n}').message, /^bad\.lmmsupp:1: a suppression needs a name line and a kind line/);
   });
 
+  it('reads CR LF line ends as LF ones: the same entries, and an error at the same line', () => {
+    const lf = '# kept\n{\n   kept\n   lmm:Leak\n   struct: a_t\n   src:list.lmm.ts:12\n   ...\n}\n';
+    const crlf = lf.replace(/\n/g, '\r\n');
+    const strip = (entries: ReturnType<typeof parseSuppressions>) =>
+      entries.map((e) => [e.name, e.line, e.struct?.source, e.frames.length]);
+    assert.deepEqual(strip(parseSuppressions(crlf, 'x')), strip(parseSuppressions(lf, 'x')));
+    assert.deepEqual(strip(parseSuppressions(lf, 'x')), [['kept', 2, 'a_t', 2]]);
+    assert.equal(parseError('\r\n\r\nfoo\r\n').message, "bad.lmmsupp:3: expected '{' to start a suppression, found 'foo'");
+  });
+
   it('generates an entry that suppresses the record it came from', () => {
     const stack = [site(12, 3, '/w/list.lmm.ts'), site(40, 1, '/w/list.lmm.ts')];
     const text = suppressionText('my leak', { kind: 'definitely-lost', struct: 'node_t', stack });
