@@ -774,7 +774,7 @@ export function parseCHeader(
           }
           value = constant(start, pos, name!.line);
         }
-        if (!Number.isSafeInteger(value)) fail(`enumerator ${name!.text}: its value is not exact in the importer (beyond 2^53)`);
+        if (!Number.isSafeInteger(value)) fail(`enumerator ${name!.text}: its value is not exact in the importer (2^53 or more)`);
         constants.set(name!.text, value);
         values.push(value);
         value++;
