@@ -134,10 +134,15 @@ export function importCCommand(args: string[], io: CliIo): number {
     (probeFailure !== null ? 1 : 0);
   const written = count('written');
   const flagged = count('flagged');
-  const dropped = count('dropped');
+  // A struct whose definition was refused (a bit-field gcc refuses) gets no class either.
+  const dropped = count('dropped') + result.refusedStructs.length;
   const summary = `import-c: ${written} struct(s) written, ${flagged} flagged, ${dropped} dropped${failures > 0 ? `, ${failures} message(s)` : ''}\n`;
   if (result.structs.length === 0) {
     io.stderr(summary);
+    if (result.refusedStructs.length > 0)
+      throw new CliError(
+        `${header}: no struct could be imported: ${result.refusedStructs.join(', ')} refused (see the messages above)`,
+      );
     throw new CliError(`${header}: no struct definitions found${result.notes.length > 0 ? ' (see the messages above)' : ''}`);
   }
   if (output === null) io.stdout(result.source);
