@@ -134,6 +134,18 @@ describe('suppressions', () => {
     assert.equal(parseError('\r\n\r\nfoo\r\n').message, "bad.lmmsupp:3: expected '{' to start a suppression, found 'foo'");
   });
 
+  it('plain patterns match whole names only; Windows paths match with either slash', () => {
+    const [entry] = parseSuppressions('{\n w\n lmm:Leak\n struct: node_t\n src:C:\\work\\list.lmm.ts:12\n}\n', 'x');
+    const windows = [site(12, 3, 'C:\\work\\list.lmm.ts')];
+    assert.ok(matchLeakSuppression([entry!], 'definitely-lost', 'node_t', windows));
+    assert.ok(matchLeakSuppression([entry!], 'definitely-lost', 'node_t', [site(12, 3, 'C:/work/list.lmm.ts')]));
+    for (const struct of ['node_', 'node_t2', 'xnode_t', 'NODE_T']) {
+      assert.equal(matchLeakSuppression([entry!], 'definitely-lost', struct, windows), undefined, struct);
+    }
+    assert.equal(matchLeakSuppression([entry!], 'definitely-lost', 'node_t', [site(120, 3, 'C:\\work\\list.lmm.ts')]), undefined);
+    assert.equal(matchLeakSuppression([entry!], 'definitely-lost', 'node_t', [site(12, 3, 'C:\\work\\list.lmm.tsx')]), undefined);
+  });
+
   it('generates an entry that suppresses the record it came from', () => {
     const stack = [site(12, 3, '/w/list.lmm.ts'), site(40, 1, '/w/list.lmm.ts')];
     const text = suppressionText('my leak', { kind: 'definitely-lost', struct: 'node_t', stack });
