@@ -85,8 +85,7 @@ export function importCCommand(args: string[], io: CliIo): number {
   let probeFailure: string | null = null;
   if (compiler !== null) {
     const device = includedDevice(text, dirname(header), includeDirs);
-    if (device !== null)
-      throw new CliError(`${header}:${device.line}: #include ${device.spelled}: not a regular file (${device.path})`);
+    if (device !== null) throw new CliError(`${header}:${device.line}: #include ${device.spelled}: ${device.problem}`);
     const preprocessed = runPreprocessor(compiler, header, includeDirs, defines);
     result = importCHeader(preprocessed, shown, { preprocessed: true, sourceText });
     // The compiler has the last word: a struct it lays out otherwise is refused, never written wrong.
@@ -135,10 +134,15 @@ export function importCCommand(args: string[], io: CliIo): number {
     (probeFailure !== null ? 1 : 0);
   const written = count('written');
   const flagged = count('flagged');
-  const dropped = count('dropped');
+  // A struct whose definition was refused (a bit-field gcc refuses) gets no class either.
+  const dropped = count('dropped') + result.refusedStructs.length;
   const summary = `import-c: ${written} struct(s) written, ${flagged} flagged, ${dropped} dropped${failures > 0 ? `, ${failures} message(s)` : ''}\n`;
   if (result.structs.length === 0) {
     io.stderr(summary);
+    if (result.refusedStructs.length > 0)
+      throw new CliError(
+        `${header}: no struct could be imported: ${result.refusedStructs.join(', ')} refused (see the messages above)`,
+      );
     throw new CliError(`${header}: no struct definitions found${result.notes.length > 0 ? ' (see the messages above)' : ''}`);
   }
   if (output === null) io.stdout(result.source);
@@ -207,15 +211,16 @@ function readHeader(header: string): string {
 
 /**
  * The first `#include "…"` / `<…>` of the header's own lines that names something other than a
- * regular file where the compiler would look first (`/dev/zero`, a FIFO, a directory): `cc -E`
- * would read a device until its time limit, doing nothing else. An include that a macro spells,
- * or one in an included file, is the compiler's to refuse.
+ * regular file where the compiler would look first (`/dev/zero`, a FIFO, a directory), or a file
+ * larger than a header may be: `cc -E` would read a device until its time limit, doing nothing
+ * else, and echo a 64 MiB line of NULs into a warning of four times its size. An include that a
+ * macro spells, or one in an included file, is the compiler's to refuse.
  */
 function includedDevice(
   text: string,
   headerDir: string,
   includeDirs: readonly string[],
-): { line: number; spelled: string; path: string } | null {
+): { line: number; spelled: string; problem: string } | null {
   const lines = text.split('\n');
   for (let k = 0; k < lines.length; k++) {
     const include = /^\s*#\s*include\s*(?:"([^"]+)"|<([^>]+)>)/.exec(lines[k]!);
@@ -229,7 +234,10 @@ function includedDevice(
       } catch {
         continue; // not there: the compiler looks further, or says so
       }
-      if (!info.isFile()) return { line: k + 1, spelled: include[0]!.replace(/^\s*#\s*include\s*/, ''), path };
+      const spelled = include[0]!.replace(/^\s*#\s*include\s*/, '');
+      if (!info.isFile()) return { line: k + 1, spelled, problem: `not a regular file (${path})` };
+      if (info.size > MAX_HEADER_BYTES)
+        return { line: k + 1, spelled, problem: `${path} is larger than ${MAX_HEADER_BYTES >> 20} MiB, not read` };
       break;
     }
   }
@@ -267,9 +275,31 @@ function runPreprocessor(
       timeout: 60_000,
     });
   } catch (error) {
-    const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
+    const stderr = compilerMessage(String((error as { stderr?: unknown }).stderr ?? ''));
     throw new CliError(
       `${header}: ${compiler} -E failed${stderr ? `:\n${stderr}` : ''}\n(pass --no-cc to use the built-in preprocessor)`,
     );
   }
+}
+
+/** Lines of the compiler's message shown, at most, and characters of each. */
+export const COMPILER_MESSAGE_LINES = 40;
+export const COMPILER_MESSAGE_LINE_CHARACTERS = 500;
+
+/**
+ * The compiler's message, its first lines and each cut: a header that includes a huge file or
+ * makes thousands of errors gets a message of hundreds of megabytes (gcc quotes each line it
+ * warns about), which would bury the first error it names.
+ */
+export function compilerMessage(stderr: string): string {
+  const lines = stderr.trim().split('\n');
+  const shown = lines
+    .slice(0, COMPILER_MESSAGE_LINES)
+    .map((line) =>
+      line.length > COMPILER_MESSAGE_LINE_CHARACTERS ? `${line.slice(0, COMPILER_MESSAGE_LINE_CHARACTERS)}…` : line,
+    );
+  const more = lines.length - shown.length;
+  return more > 0
+    ? `${shown.join('\n')}\n… ${more} more line${more === 1 ? '' : 's'} of the compiler's message`
+    : shown.join('\n');
 }

@@ -39,8 +39,9 @@ usage:
   lmm --help                  this text
   lmm --version               the version
 
-exit status: 0 done, 1 a check failed (run --fail-on, replay, compare), 2 bad usage or malformed
-input (FILE:LINE: what is wrong, or --option: what is wrong), 3 an internal error (LMM_DEBUG=1 shows its stack)
+exit status: 0 done, 1 a check failed (run --fail-on, replay, compare), 2 bad usage, malformed
+input (FILE:LINE: what is wrong, or --option: what is wrong) or output that cannot be written,
+3 an internal error (LMM_DEBUG=1 shows its stack)
 `;
 
 /** Exit status of an unexpected failure (a bug in lmm, not in its input). */
@@ -150,7 +151,9 @@ function writeAll(fd: number, text: string | Uint8Array): void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EAGAIN') continue;
       if ((error as NodeJS.ErrnoException).code === 'EPIPE') return;
-      throw error;
+      // A full disk or a broken device is the machine's, not a bug in lmm: one line, exit 2.
+      const stream = fd === 1 ? 'standard output' : 'standard error';
+      throw new CliError(`lmm: cannot write to ${stream}: ${(error as Error).message}`, { cause: error });
     }
   }
 }

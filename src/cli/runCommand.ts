@@ -68,6 +68,12 @@ function parseRunArgs(args: string[]): RunArgs {
       i++;
       return v;
     };
+    // An empty value (`--suppressions=`, an unset shell variable) names nothing: as import-c's `-o ''`.
+    const nonEmptyValue = (): string => {
+      const v = value();
+      if (v === '') throw new CliError(`lmm run: ${option}: needs a value\n${RUN_USAGE}`);
+      return v;
+    };
     if (!VALUED_OPTIONS.has(option) && inline !== undefined) {
       if (['--json', '--sarif', '--no-attribution'].includes(option))
         throw new CliError(`lmm run: ${option}: takes no value\n${RUN_USAGE}`);
@@ -75,15 +81,21 @@ function parseRunArgs(args: string[]): RunArgs {
     }
     switch (option) {
       case '--json':
-      case '--sarif':
-        if (parsed.format !== 'text') throw new CliError('lmm run: choose one of --json and --sarif');
-        parsed.format = option === '--json' ? 'json' : 'sarif';
+      case '--sarif': {
+        const format = option === '--json' ? 'json' : 'sarif';
+        // The same option twice asks for one document; the two together for two on one stdout.
+        if (parsed.format !== 'text' && parsed.format !== format)
+          throw new CliError(
+            `lmm run: ${option}: cannot go with --${parsed.format} (choose one of --json and --sarif)\n${RUN_USAGE}`,
+          );
+        parsed.format = format;
         break;
+      }
       case '--fail-on':
         parsed.failOn = failOnKinds(value());
         break;
       case '--suppressions':
-        parsed.suppressions = value();
+        parsed.suppressions = nonEmptyValue();
         break;
       case '--time-limit':
         parsed.timeLimitMs = integer(value(), option, MAX_TIME_LIMIT_MS, 'milliseconds');

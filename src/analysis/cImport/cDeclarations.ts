@@ -98,6 +98,12 @@ export interface CHeader {
   typedefAligns: WeakMap<CType, number>;
   constants: Map<string, number>;
   problems: CProblem[];
+  /**
+   * The structs and unions of the header's own whose definition was refused (a bit-field gcc
+   * refuses, a misplaced flexible array…): no class, one problem each. Named as C names them
+   * (`struct d`), in the order they were read; one per declaration, its outermost record.
+   */
+  refusedRecords: string[];
 }
 
 /** Integer typedefs of <stdint.h>, <stddef.h>, <sys/types.h> and friends (LP64), and gcc's _FloatN keywords. */
@@ -256,7 +262,10 @@ export function parseCHeader(
   const typedefAligns = new WeakMap<CType, number>();
   /** Typedef names whose declaration could not be read: where, and why (for the members that use them). */
   const unreadTypedefs = new Map<string, string>();
-  const header: CHeader = { records, typedefs, typedefAligns, constants, problems };
+  const refusedRecords: string[] = [];
+  /** The first record whose body the top-level declaration being read started: refused if it throws. */
+  let definedByDeclaration: CRecord | null = null;
+  const header: CHeader = { records, typedefs, typedefAligns, constants, problems, refusedRecords };
   let nesting = 0;
   const deeper = () => {
     if (++nesting > MAX_NESTING) fail(`declarations nest deeper than ${MAX_NESTING} levels`);
@@ -653,6 +662,7 @@ export function parseCHeader(
     const before = takeAttributes();
     const record = recordFor(kind, tag, startLine);
     if (record.complete) fail(`${kind} ${tag} is defined twice (first at line ${record.line})`);
+    definedByDeclaration ??= record;
     record.line = startLine;
     // Where the body is, not where the tag was first named (`struct loop *` in a system header, a
     // forward declaration in another file): that file is the record's, and whether it is imported.
@@ -774,7 +784,7 @@ export function parseCHeader(
           }
           value = constant(start, pos, name!.line);
         }
-        if (!Number.isSafeInteger(value)) fail(`enumerator ${name!.text}: its value is not exact in the importer (beyond 2^53)`);
+        if (!Number.isSafeInteger(value)) fail(`enumerator ${name!.text}: its value is not exact in the importer (2^53 or more)`);
         constants.set(name!.text, value);
         values.push(value);
         value++;
@@ -980,6 +990,7 @@ export function parseCHeader(
     const start = pos;
     nesting = 0;
     attributes = { packed: false, alignAttr: 0 };
+    definedByDeclaration = null;
     try {
       // glibc writes `__extension__ typedef long long int greg_t;` (its __STD_TYPE macro too).
       while (at('__extension__')) pos++;
@@ -1026,13 +1037,17 @@ export function parseCHeader(
         );
       if (where?.system === true) {
         // A system header's declaration the importer cannot read matters only if a struct uses it.
-      } else
+      } else {
+        const refused = definedByDeclaration as CRecord | null;
+        if (refused !== null && !refused.complete && !refused.system)
+          refusedRecords.push(refused.tag !== null ? `${refused.kind} ${refused.tag}` : `an anonymous ${refused.kind}`);
         problems.push({
           line: error.line,
           message: error.reason,
           ...(where?.file !== undefined ? { file: where.file } : {}),
           ...(error.word !== undefined ? { word: error.word } : {}),
         });
+      }
       // Resynchronise: skip the broken declaration from its start, to its ';' at brace depth 0,
       // or to a new declaration starting on a later line right after its body's closing '}'.
       pos = start;

@@ -68,7 +68,13 @@ export class CRecordLayouts {
         if (element === null) return null;
         const size = element.size * Math.max(0, type.length);
         if (!Number.isSafeInteger(size)) {
-          this.note(line, `${owner}: ${size} bytes, beyond 2^53, where the importer's arithmetic is not exact`, this.memberFile);
+          // Named exactly: past 2^53 the product of two doubles may be rounded.
+          const exactSize = BigInt(element.size) * BigInt(Math.max(0, type.length));
+          this.note(
+            line,
+            `${owner}: ${exactSize} bytes, 2^53 or more, where the importer's arithmetic is not exact`,
+            this.memberFile,
+          );
           return null;
         }
         return { size, align: element.align };
@@ -129,7 +135,7 @@ export class CRecordLayouts {
     this.computing.delete(record.id);
     let layout = unknown ? null : placeMembers(recordSpec(record), specs);
     if (layout !== null && !Number.isSafeInteger(layout.size)) {
-      this.note(record.line, `${label}: ${layout.size} bytes, beyond 2^53, where the importer's arithmetic is not exact`, {
+      this.note(record.line, `${label}: about ${layout.size} bytes, 2^53 or more, where the importer's arithmetic is not exact`, {
         file: record.file,
       });
       layout = null;

@@ -250,16 +250,20 @@ export function evaluateConstant(
       const op = tokens[pos++]!.text;
       const right = binary(level + 1);
       // Operands are exact integers (below 2^53), computed in BigInt (JavaScript's own `|` keeps
-      // 32 bits, and `1 << 35 | 1` was 1); a result past 2^53 is refused by exact().
+      // 32 bits, and `1 << 35 | 1` was 1); a result of 2^53 or more is refused by exact().
       if ((op === '<<' || op === '>>') && (right < 0 || right > 63)) fail(`shift count ${right} is out of range (0 to 63)`);
       if ((op === '/' || op === '%') && right === 0) fail('division by zero');
-      value = exact(Number(applyBinaryOperator(op, BigInt(value), BigInt(right))));
+      const result = applyBinaryOperator(op, BigInt(value), BigInt(right));
+      value = exact(Number(result), String(result));
     }
     return value;
   };
-  /** The value, unless it is past 2^53, where the importer's arithmetic is no longer exact. */
-  const exact = (value: number): number => {
-    if (!Number.isSafeInteger(value)) fail(`the value ${value} is beyond 2^53, where the importer's arithmetic is not exact`);
+  /**
+   * The value, unless it is 2^53 or more (either sign), where a double is no longer exact: named
+   * as written or as computed exactly (`value` may be rounded already: 2^53 + 1 reads as 2^53).
+   */
+  const exact = (value: number, shown: string): number => {
+    if (!Number.isSafeInteger(value)) fail(`the value ${shown} is 2^53 or more, where the importer's arithmetic is not exact`);
     return value;
   };
   const unary = (): number => {
@@ -294,7 +298,7 @@ export function evaluateConstant(
     if (t.kind === 'num') {
       const value = integerValue(t.text);
       if (Number.isNaN(value)) fail(`'${t.text}' is not an integer constant`);
-      return exact(value);
+      return exact(value, t.text);
     }
     if (t.kind === 'id') {
       if (t.text === 'sizeof') {

@@ -68,6 +68,8 @@ export interface CImportResult {
   structs: ImportedStruct[];
   /** What could not be translated (or only approximately), with header lines. */
   notes: CProblem[];
+  /** The header's structs and unions whose definition was refused (`struct d`): no class, a note each. */
+  refusedStructs: string[];
 }
 
 export function importCHeader(text: string, file: string, options: CImportOptions = {}): CImportResult {
@@ -112,7 +114,12 @@ export function importCHeader(text: string, file: string, options: CImportOption
   } catch (error) {
     if (error instanceof CSyntaxError) {
       const where = error.file !== undefined ? { file: error.file } : {};
-      return { source: '', structs: [], notes: [...notes, { line: error.line, message: error.reason, ...where }] };
+      return {
+        source: '',
+        structs: [],
+        notes: [...notes, { line: error.line, message: error.reason, ...where }],
+        refusedStructs: [],
+      };
     }
     throw error;
   }
@@ -219,6 +226,7 @@ export function importCHeader(text: string, file: string, options: CImportOption
       ),
       structs,
       notes,
+      refusedStructs: header.refusedRecords,
     };
   }
 }

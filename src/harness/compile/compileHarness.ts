@@ -8,7 +8,7 @@ import * as esbuild from 'esbuild';
 import { randomBytes } from 'node:crypto';
 import type { Stats } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import type { Site } from '../../analysis/analysisInput';
 import { MAX_HARNESS_FILE_BYTES } from '../harnessFiles';
 import { compartmentScript, type ColumnShift } from './compartmentScript';
@@ -58,6 +58,19 @@ async function unreadableProblem(path: string): Promise<string | undefined> {
     return undefined; // the loader says what is wrong (no such file …)
   }
   return statProblem(info);
+}
+
+/**
+ * The names esbuild reads as code. A file named otherwise (a `.rep` trace given to `lmm run`) was
+ * esbuild's `No loader is configured for ".rep" files`, with no position; a `.json` or `.txt`
+ * one became a module without a main.
+ */
+const CODE_EXTENSIONS: ReadonlySet<string> = new Set(['', '.ts', '.mts', '.cts', '.tsx', '.js', '.mjs', '.cjs', '.jsx']);
+
+function entryNameProblem(entry: string): string | undefined {
+  const extension = extname(entry);
+  if (CODE_EXTENSIONS.has(extension)) return undefined;
+  return `not a harness: a harness is a TypeScript or JavaScript source file (*.lmm.ts), not a ${extension} file`;
 }
 
 function statProblem(info: Stats): string | undefined {
@@ -150,7 +163,7 @@ export async function compileHarness(file: string, options: CompileOptions = {})
 
   // esbuild resolves the entry before any loader sees it: a missing file or a directory would
   // only be its "Could not resolve", which names neither what is wrong nor the user's path.
-  const entryProblem = statProblem(await stat(entry)); // ENOENT: the run says `FILE: no such file`
+  const entryProblem = statProblem(await stat(entry)) ?? entryNameProblem(entry); // ENOENT: the run says `FILE: no such file`
   if (entryProblem)
     throw new HarnessCompileError([{ site: { file: displayName(entry), line: 1, column: 1 }, message: entryProblem }]);
   // esbuild names a file by where its links lead: the harness's folder is the real one.

@@ -40,6 +40,12 @@ export class OutputGate {
     if (text.length > MAX_PRINT_CHARS) {
       text = `${text.slice(0, MAX_PRINT_CHARS)}\n[… ${text.length - MAX_PRINT_CHARS} more characters of this print dropped]\n`;
     }
+    // The print that would take the run past its bound is dropped whole, and so is every later
+    // one (the bound counts as reached), so that the output is a prefix of what was printed.
+    if (this.chars + text.length > MAX_OUTPUT_CHARS) {
+      this.chars = MAX_OUTPUT_CHARS;
+      return this.drop(`the run printed more than ${MAX_OUTPUT_CHARS >> 20} MiB`);
+    }
     for (;;) {
       const taken = Atomics.load(control, CONTROL.outputTaken);
       this.forgetTaken(taken);

@@ -124,6 +124,28 @@ describe('suppressions', () => {
     assert.match(parseError('{\n only a name\n}').message, /^bad\.lmmsupp:1: a suppression needs a name line and a kind line/);
   });
 
+  it('reads CR LF line ends as LF ones: the same entries, and an error at the same line', () => {
+    const lf = '# kept\n{\n   kept\n   lmm:Leak\n   struct: a_t\n   src:list.lmm.ts:12\n   ...\n}\n';
+    const crlf = lf.replace(/\n/g, '\r\n');
+    const strip = (entries: ReturnType<typeof parseSuppressions>) =>
+      entries.map((e) => [e.name, e.line, e.struct?.source, e.frames.length]);
+    assert.deepEqual(strip(parseSuppressions(crlf, 'x')), strip(parseSuppressions(lf, 'x')));
+    assert.deepEqual(strip(parseSuppressions(lf, 'x')), [['kept', 2, 'a_t', 2]]);
+    assert.equal(parseError('\r\n\r\nfoo\r\n').message, "bad.lmmsupp:3: expected '{' to start a suppression, found 'foo'");
+  });
+
+  it('plain patterns match whole names only; Windows paths match with either slash', () => {
+    const [entry] = parseSuppressions('{\n w\n lmm:Leak\n struct: node_t\n src:C:\\work\\list.lmm.ts:12\n}\n', 'x');
+    const windows = [site(12, 3, 'C:\\work\\list.lmm.ts')];
+    assert.ok(matchLeakSuppression([entry!], 'definitely-lost', 'node_t', windows));
+    assert.ok(matchLeakSuppression([entry!], 'definitely-lost', 'node_t', [site(12, 3, 'C:/work/list.lmm.ts')]));
+    for (const struct of ['node_', 'node_t2', 'xnode_t', 'NODE_T']) {
+      assert.equal(matchLeakSuppression([entry!], 'definitely-lost', struct, windows), undefined, struct);
+    }
+    assert.equal(matchLeakSuppression([entry!], 'definitely-lost', 'node_t', [site(120, 3, 'C:\\work\\list.lmm.ts')]), undefined);
+    assert.equal(matchLeakSuppression([entry!], 'definitely-lost', 'node_t', [site(12, 3, 'C:\\work\\list.lmm.tsx')]), undefined);
+  });
+
   it('generates an entry that suppresses the record it came from', () => {
     const stack = [site(12, 3, '/w/list.lmm.ts'), site(40, 1, '/w/list.lmm.ts')];
     const text = suppressionText('my leak', { kind: 'definitely-lost', struct: 'node_t', stack });

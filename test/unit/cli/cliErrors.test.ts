@@ -5,7 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../../src/cli/lmm';
@@ -189,6 +189,24 @@ describe('lmm: errors are one line, never a stack', () => {
       assert.equal(child.status, 2, child.stderr);
       assert.equal(child.stderr.split('\n').length, 2, child.stderr);
       assert.match(child.stderr, message);
+    }
+  });
+
+  it('as a process: output that cannot be written (a full disk) is one line and exit 2, not an internal error', function () {
+    // /dev/full, Linux's device that refuses every write with ENOSPC.
+    if (!existsSync('/dev/full')) this.skip();
+    const full = openSync('/dev/full', 'w');
+    try {
+      for (const argv of [['policies'], ['trace', join(root, 'test', 'fixtures', 'conformance', 'course-scenarios.trace')]]) {
+        const child = spawnSync(process.execPath, [join(root, 'bin', 'lmm.js'), ...argv], {
+          stdio: ['ignore', full, 'pipe'],
+          encoding: 'utf8',
+        });
+        assert.equal(child.status, 2, `${argv[0]}: ${child.stderr}`);
+        assert.equal(child.stderr, 'lmm: cannot write to standard output: ENOSPC: no space left on device, write\n');
+      }
+    } finally {
+      closeSync(full);
     }
   });
 

@@ -32,6 +32,31 @@ describe('lmm run: a run that ends early is still reported (text)', function () 
     assert.match(r.stderr, /time limit of 500 ms exceeded/);
   });
 
+  it('the memory limit met by buffers: the heap when the run was stopped, exit 2', async () => {
+    const file = write(
+      'buffers.lmm.ts',
+      nodeHarness('XCALLOC(1, node_t);', 'const kept: ArrayBuffer[] = [];', 'for (;;) kept.push(new ArrayBuffer(1 << 20));'),
+    );
+    const r = await lmm('run', file, '--memory-limit', '128');
+    assert.equal(r.status, 2);
+    assert.match(r.stdout, /definitely lost: 4 bytes in 1 block/);
+    assert.match(r.stdout, /The run did not complete \(out-of-memory\): the report above is the heap when it ended\.\n$/);
+    assert.match(r.stderr, /buffers\.lmm\.ts:\d+:\d+: memory limit of 128 MB exceeded/);
+  });
+
+  it('the JS heap at its cap, in a loop of small arrays: the worker ended with the heap, so no report (totals null)', async () => {
+    const file = write(
+      'arrays.lmm.ts',
+      nodeHarness('XCALLOC(1, node_t);', 'const kept: number[][] = [];', 'for (;;) kept.push(new Array(1000).fill(1.5));'),
+    );
+    const r = await lmm('run', file, '--memory-limit', '128');
+    assert.equal(r.status, 2);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /arrays\.lmm\.ts:\d+:\d+: memory limit of 128 MB exceeded \(the JS heap reached its cap/);
+    const json = JSON.parse((await lmm('run', file, '--memory-limit', '128', '--json')).stdout) as { totals: unknown };
+    assert.equal(json.totals, null);
+  });
+
   it('a compile error has no heap to report: the error only', async () => {
     const file = write('broken.lmm.ts', nodeHarness('const = ;'));
     const r = await lmm('run', file);

@@ -262,6 +262,12 @@ export default function main(): void {
     const stuck = await lmm('run', recurse, '--time-limit', '300');
     assert.equal(stuck.status, 2);
     assert.equal(stuck.stderr, `${recurse}: time limit of 300 ms exceeded (the harness was stopped)\n`);
+    // Nor is a line known for a wait that never ends (no loop turn, no heap operation).
+    const waits = join(dir, 'waits.lmm.ts');
+    writeFileSync(waits, 'export default async function main() {\n  await new Promise(() => undefined);\n}\n');
+    const waited = await lmm('run', waits, '--time-limit', '300');
+    assert.equal(waited.status, 2);
+    assert.equal(waited.stderr, `${waits}: time limit of 300 ms exceeded (the harness was stopped)\n`);
 
     assert.equal((await lmm('run', join(dir, 'missing.lmm.ts'))).status, 2);
     assert.equal((await lmm('run', spin, '--fail-on', 'nonsense')).status, 2);

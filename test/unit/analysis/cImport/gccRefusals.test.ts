@@ -35,9 +35,13 @@ const REFUSED: [header: string, ours: RegExp][] = [
 
 /** gcc takes these (the first with a warning, wrapping the literal); the importer cannot compute them exactly. */
 const INEXACT: [header: string, ours: RegExp][] = [
-  ['struct s { char a[99999999999999999999]; };', /^struct s: the value 100000000000000000000 is beyond 2\^53/],
-  ['struct s { char a[1ULL << 62]; };', /^struct s: the value 4611686018427388000 is beyond 2\^53/],
-  ['struct s { int a[3][1000000000000001]; };', /^struct s\.a: 12000000000000012 bytes, beyond 2\^53/],
+  ['struct s { char a[99999999999999999999]; };', /^struct s: the value 99999999999999999999 is 2\^53 or more/],
+  ['struct s { char a[1ULL << 62]; };', /^struct s: the value 4611686018427387904 is 2\^53 or more/],
+  ['struct s { int a[3][1000000000000001]; };', /^struct s\.a: 12000000000000012 bytes, 2\^53 or more/],
+  // At the bound: 2^53 itself may be a rounded 2^53 + 1, and each is named as it is, not as a double.
+  ['struct s { char a[9007199254740993 - 9007199254740992]; };', /^struct s: the value 9007199254740993 is 2\^53 or more/],
+  ['struct s { char a[(1L << 53) - 1]; };', /^struct s: the value 9007199254740992 is 2\^53 or more/],
+  ['struct s { char a[-(1L << 52) - (1L << 52) + 1]; };', /^struct s: the value -9007199254740992 is 2\^53 or more/],
 ];
 
 describe('import-c refuses what gcc refuses in a struct', function () {
@@ -131,6 +135,21 @@ describe('import-c refuses what gcc refuses in a struct', function () {
   it('10,000 nested ?: is a message, not a stack overflow', () => {
     const result = importCHeader(`struct s { char a[${'1 ? '.repeat(10_000)}1${' : 1'.repeat(10_000)}]; };\n`, 'h.h');
     assert.match(result.notes[0]!.message, /^struct s: the expression nests deeper than 256 levels$/);
+  });
+
+  it('2^53 - 1, the largest exact value, is computed with', () => {
+    const result = importCHeader(
+      'enum { M = 9007199254740991 };\nstruct s { char a[M - 9007199254740990]; char b[-(-M) - (M - 2)]; };\n',
+      'h.h',
+    );
+    assert.deepEqual(result.notes, []);
+    assert.deepEqual(
+      result.structs[0]!.fields.map((f) => [f.name, f.size]),
+      [
+        ['a', 1],
+        ['b', 2],
+      ],
+    );
   });
 
   it('constant arithmetic past 32 bits is exact: the sizes gcc gives', function () {

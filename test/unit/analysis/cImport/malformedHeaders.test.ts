@@ -42,6 +42,30 @@ describe('import-c on malformed and unusual headers', function () {
     assert.equal(result.structs[0]!.size, 8);
   });
 
+  it('256 levels of pointers and arrays together import; 257, pointers alone or mixed, are refused at their line', () => {
+    const levels = (stars: number, arrays: number) => `int ${'*'.repeat(stars)}p${'[1]'.repeat(arrays)};`;
+    const result = importCHeader(
+      `struct ok { ${levels(128, 128)} };\nstruct arrays { char a${'[1]'.repeat(256)}; };\n` +
+        `struct mixed { ${levels(128, 129)} };\nstruct stars { ${levels(257, 0)} };\nstruct deep { char a${'[1]'.repeat(257)}; };\n`,
+      'h.h',
+    );
+    assert.deepEqual(
+      result.structs.map((s) => [s.name, s.size]),
+      [
+        ['ok', 8],
+        ['arrays', 1],
+      ],
+    );
+    assert.deepEqual(
+      result.notes.map((n) => [n.line, n.message.replace(/ \(.*$/, '')]),
+      [
+        [3, 'struct mixed: a type of pointers and arrays more than 256 levels deep'],
+        [4, 'struct stars: a pointer of more than 256 levels'],
+        [5, 'struct deep: a type of pointers and arrays more than 256 levels deep'],
+      ],
+    );
+  });
+
   it('struct names longer than 32 characters get a class LMM registers, and the harness runs', async () => {
     const file = header(
       'long.h',

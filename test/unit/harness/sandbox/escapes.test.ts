@@ -132,6 +132,15 @@ describe('the harness sandbox: escape attempts', function () {
     assert.match(run.message!, /fs|import/);
   });
 
+  it("C's `while (n-->0)`, and the texts in comments, run as written; a regular expression's `.source` shows the escape", async () => {
+    const run = await probe.run(
+      'c-idiom.lmm.ts',
+      `${PRELUDE}export default function main() {\n  let n = 3;\n  while (n-->0) print(String(n));\n  // --> <!-- import( in a comment\n  /* --> <!-- import( */\n  const re = /a-->b/;\n  print(String(re.test('a-->b')), re.source);\n}\n`,
+    );
+    assert.equal(run.outcome, 'completed', run.message);
+    assert.equal(run.output, '2\n1\n0\ntrue a--\\u003Eb\n');
+  });
+
   it('`import(`, HTML comment and `eval(` text in strings, templates and regular expressions still runs (SES rejects it as text; it is escaped)', async () => {
     const run = await probe.run(
       'texts.lmm.ts',

@@ -133,6 +133,32 @@ describe('the harness sandbox: any input, no stack trace', function () {
     );
   });
 
+  for (const [name, end] of [
+    ['CR alone', '\r'],
+    ['CR LF, after a BOM', '\r\n'],
+  ]) {
+    it(`a leak and a throw in a file whose lines end with ${name} are at the editor's line and UTF-16 column`, async () => {
+      const lines = [
+        "import { struct, u32, MM_REG_STRUCT, XCALLOC } from 'lmm-studio';",
+        '@struct class a_t { @u32 v!: number; }',
+        'export default function main(): void {',
+        '  MM_REG_STRUCT(a_t);',
+        "  const s = '😀漢'; XCALLOC(1, a_t);",
+        "  throw new Error('x');",
+        '}',
+      ];
+      const bom = end === '\r\n' ? '\uFEFF' : '';
+      const run = await probe.run(`ends-${end.length}.lmm.ts`, bom + lines.join(end!) + end);
+      assert.equal(run.outcome, 'crashed', run.message);
+      assert.match(run.message!, /ends-\d\.lmm\.ts:6:9: Error: x/);
+      // '  const s = ' is 12 units, '😀' 2 and '漢' 1, then "'; ": XCALLOC starts at column 20.
+      assert.deepEqual(
+        run.finished!.report.leaks.map((l) => [l.site.line, l.site.column]),
+        [[5, 20]],
+      );
+    });
+  }
+
   it('256 levels of nesting still compile and run', async () => {
     const run = await probe.run(
       'ok-deep.lmm.ts',

@@ -1,6 +1,12 @@
 /** The worker's output gate: back-pressure by prints in flight, bounded prints, dropped lines counted. */
 import { strict as assert } from 'node:assert';
-import { MAX_IN_FLIGHT, MAX_IN_FLIGHT_CHARS, MAX_PRINT_CHARS, OutputGate } from '../../../../src/harness/worker/outputGate';
+import {
+  MAX_IN_FLIGHT,
+  MAX_IN_FLIGHT_CHARS,
+  MAX_OUTPUT_CHARS,
+  MAX_PRINT_CHARS,
+  OutputGate,
+} from '../../../../src/harness/worker/outputGate';
 import { CONTROL } from '../../../../src/harness/worker/workerProtocol';
 
 function gate(deadline: number): { gate: OutputGate; posted: string[]; control: Int32Array } {
@@ -69,5 +75,39 @@ describe('OutputGate (output of a run on its way to the parent)', () => {
     assert.equal(posted.length, 1);
     assert.ok(posted[0]!.length < MAX_PRINT_CHARS + 200);
     assert.match(posted[0]!, /\[… 5000 more characters of this print dropped\]\n$/);
+  });
+
+  it('a run keeps at most MAX_OUTPUT_CHARS (64 MiB) in all: the print that would pass it is dropped, and every one after', () => {
+    const { gate: g, posted, control } = gate(Date.now() + 10_000);
+    const postedChars = () => posted.reduce((sum, text) => sum + text.length, 0);
+    const write = (text: string) => {
+      g.write(text);
+      Atomics.store(control, CONTROL.outputTaken, posted.length);
+    };
+    // Up to one character short of the bound, in whole prints.
+    const print = 'p'.repeat(MAX_PRINT_CHARS / 4);
+    while (postedChars() + print.length < MAX_OUTPUT_CHARS) write(print);
+    write('q'.repeat(MAX_OUTPUT_CHARS - postedChars() - 1));
+    assert.equal(postedChars(), MAX_OUTPUT_CHARS - 1);
+    assert.equal(g.dropped, 0);
+    write('rr');
+    assert.equal(postedChars(), MAX_OUTPUT_CHARS - 1, 'a print that would pass the bound is not posted');
+    assert.equal(g.dropped, 1);
+    assert.match(g.dropReason, /^the run printed more than 64 MiB$/);
+    write('s');
+    assert.equal(postedChars(), MAX_OUTPUT_CHARS - 1, 'nor one after it, that would fit: the output stays a prefix');
+    assert.equal(g.dropped, 2);
+  });
+
+  it('a print that fills the run to exactly MAX_OUTPUT_CHARS is kept whole', () => {
+    const { gate: g, posted, control } = gate(Date.now() + 10_000);
+    for (let i = 0; i < MAX_OUTPUT_CHARS / MAX_PRINT_CHARS; i++) {
+      g.write('m'.repeat(MAX_PRINT_CHARS));
+      Atomics.store(control, CONTROL.outputTaken, posted.length);
+    }
+    assert.equal(posted.length, MAX_OUTPUT_CHARS / MAX_PRINT_CHARS);
+    assert.equal(g.dropped, 0);
+    g.write('n');
+    assert.equal(g.dropped, 1);
   });
 });
