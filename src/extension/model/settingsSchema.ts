@@ -39,6 +39,19 @@ export const SETTING_DEFAULTS: Readonly<LmmSettings> = Object.freeze({
 
 const COLOUR = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i;
 
+/** The range package.json declares for each numeric setting (a unit test checks them against it). */
+export const NUMBER_BOUNDS: Readonly<
+  Record<
+    'timeLimit' | 'pageSize' | 'memoryLimit' | 'eventsKept',
+    { minimum: number; maximum: number; integer: boolean; multipleOf?: number }
+  >
+> = Object.freeze({
+  timeLimit: { minimum: 0.1, maximum: 3600, integer: false },
+  pageSize: { minimum: 128, maximum: 262144, integer: true, multipleOf: 8 },
+  memoryLimit: { minimum: 64, maximum: 1048576, integer: true },
+  eventsKept: { minimum: 1000, maximum: 20_000_000, integer: true },
+});
+
 /**
  * One setting's value from `read` (the configuration for some resource), or its default when the
  * value has another type: a hand-edited settings.json is not checked against the schema, and a
@@ -57,7 +70,14 @@ export function settingFrom<K extends LmmSettingName>(name: K, value: unknown): 
   }
   if (typeof value !== typeof fallback) return fallback;
   if (typeof value === 'number' && !Number.isFinite(value)) return fallback;
-  // The run refuses a memory limit outside this range (as `lmm run --memory-limit` does).
-  if (name === 'memoryLimit' && !((value as number) >= 64 && (value as number) <= 1024 * 1024)) return fallback;
+  // VS Code does not hold a hand-edited value to the schema's range: a time limit of 0, a page
+  // size of 100 or a memory limit of 1 would make every run refuse to start (or the engine throw).
+  const bounds = (NUMBER_BOUNDS as Partial<Record<LmmSettingName, (typeof NUMBER_BOUNDS)['pageSize']>>)[name];
+  if (bounds !== undefined) {
+    const n = value as number;
+    if (n < bounds.minimum || n > bounds.maximum) return fallback;
+    if (bounds.integer && !Number.isInteger(n)) return fallback;
+    if (bounds.multipleOf !== undefined && n % bounds.multipleOf !== 0) return fallback;
+  }
   return value as LmmSettings[K];
 }

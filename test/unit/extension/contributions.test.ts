@@ -13,7 +13,7 @@ import {
   PALETTE_COMMANDS,
   TREE_VIEWS,
 } from '../../../src/extension/contributions';
-import { SETTING_DEFAULTS, settingFrom } from '../../../src/extension/model/settingsSchema';
+import { NUMBER_BOUNDS, SETTING_DEFAULTS, settingFrom } from '../../../src/extension/model/settingsSchema';
 
 const root = path.resolve(__dirname, '../../..');
 const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -119,6 +119,33 @@ describe('settings: one typed record with its defaults spelled once', () => {
     assert.equal(settingFrom('policy', 7), 'lmm-classic');
     assert.equal(settingFrom('pageSize', 8192), 8192);
     assert.equal(settingFrom('pageSize', undefined), 4096);
+  });
+
+  it('holds a hand-edited number to the range package.json declares (out of it: the default)', () => {
+    const numeric = Object.entries(contributes.configuration.properties as Record<string, Record<string, unknown>>).filter(
+      ([name, p]) => (p.type === 'number' || p.type === 'integer') && name.slice('lmm.'.length) in SETTING_DEFAULTS,
+    );
+    assert.deepEqual(numeric.map(([name]) => name.slice('lmm.'.length)).sort(), Object.keys(NUMBER_BOUNDS).sort());
+    for (const [qualified, p] of numeric) {
+      const name = qualified.slice('lmm.'.length) as keyof typeof NUMBER_BOUNDS;
+      const bounds = NUMBER_BOUNDS[name];
+      assert.deepEqual(
+        { minimum: bounds.minimum, maximum: bounds.maximum, integer: bounds.integer, multipleOf: bounds.multipleOf },
+        { minimum: p.minimum, maximum: p.maximum, integer: p.type === 'integer', multipleOf: p.multipleOf },
+        qualified,
+      );
+      assert.equal(settingFrom(name, bounds.minimum), bounds.minimum, `${qualified} at its minimum`);
+      assert.equal(settingFrom(name, bounds.maximum), bounds.maximum, `${qualified} at its maximum`);
+      const step = bounds.multipleOf ?? (bounds.integer ? 1 : 0.05);
+      assert.equal(settingFrom(name, bounds.minimum - step), SETTING_DEFAULTS[name], `${qualified} below its minimum`);
+      assert.equal(settingFrom(name, bounds.maximum + step), SETTING_DEFAULTS[name], `${qualified} above its maximum`);
+      assert.equal(settingFrom(name, 0), SETTING_DEFAULTS[name], `${qualified} of 0`);
+      assert.equal(settingFrom(name, -1), SETTING_DEFAULTS[name], `${qualified} of -1`);
+      if (bounds.integer)
+        assert.equal(settingFrom(name, bounds.minimum + 0.5), SETTING_DEFAULTS[name], `${qualified} not an integer`);
+    }
+    assert.equal(settingFrom('pageSize', 4100), SETTING_DEFAULTS.pageSize, 'not a multiple of 8');
+    assert.equal(settingFrom('timeLimit', 0.25), 0.25);
   });
 
   it('keeps only well-formed struct colours', () => {
