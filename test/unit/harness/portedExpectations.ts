@@ -144,6 +144,31 @@ export const portedPrograms: Record<string, PortedProgram> = {
     ],
     errors: [],
   },
+  // Each leak kind reached in an unusual but legal way (a pointer into a block's middle, at its
+  // last byte, one past its end; a void * of another struct; a cycle among indirectly lost blocks;
+  // a block held only by a freed one; a lost block's start pointer to a possibly lost one; a lost
+  // block pointing at itself); two checks with nothing changed between them, each counting its
+  // lost records in the ERROR SUMMARY again (8 + 8 + 8).
+  'hostile-taxonomy': {
+    heapUsage: '14 allocs, 2 frees, 224 bytes allocated',
+    errorSummary: 24,
+    summaries: ['80/5 32/2 48/3 48/3', '80/5 32/2 48/3 48/3', '96/6 48/3 32/2 16/1'],
+    records: [
+      'possibly-lost 16/1',
+      'definitely-lost 16/1',
+      'definitely-lost 16/1 +16',
+      'indirectly-lost 16/1',
+      'definitely-lost 16/1 +32',
+      'indirectly-lost 16/1',
+      'indirectly-lost 16/1',
+      'definitely-lost 16/1',
+      'still-reachable 16/1',
+      'possibly-lost 16/1',
+      'definitely-lost 16/1',
+      'definitely-lost 16/1',
+    ],
+    errors: [],
+  },
   'interior-pointers': {
     heapUsage: '2 allocs, 0 frees, 80 bytes allocated',
     errorSummary: 2,
