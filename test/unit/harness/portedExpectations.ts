@@ -740,6 +740,14 @@ export const portedPrograms: Record<string, PortedProgram> = {
       { kind: 'out-of-bounds', cLine: 19, line: 16, cAllocLine: 15, allocLine: 12 },
     ],
   },
+  // realloc(p, 0) frees p (no alloc counted), realloc(NULL, 0) is an alloc of 0 bytes, freed.
+  realloc_size_zero: {
+    heapUsage: '2 allocs, 2 frees, 1,024 bytes allocated',
+    errorSummary: 0,
+    summaries: ['0/0 0/0 0/0 0/0'],
+    records: [],
+    errors: [],
+  },
   'root-outlives-block': {
     heapUsage: '2 allocs, 1 frees, 32 bytes allocated',
     errorSummary: 1,
