@@ -118,6 +118,15 @@ export const portedPrograms: Record<string, PortedProgram> = {
     records: ['definitely-lost 1000/1'],
     errors: [{ kind: 'out-of-bounds', cLine: 12, line: 9, cAllocLine: 11, allocLine: 8 }],
   },
+  // A field left holding a freed block's address does not reach the block LMM puts there next
+  // (memcheck's next block is elsewhere); one stored after that block was allocated does.
+  'freed-address-reused': {
+    heapUsage: '5 allocs, 2 frees, 80 bytes allocated',
+    errorSummary: 1,
+    summaries: ['16/1 0/0 0/0 32/2'],
+    records: ['still-reachable 16/1', 'definitely-lost 16/1', 'still-reachable 16/1'],
+    errors: [],
+  },
   'globals-reassigned': {
     heapUsage: '5 allocs, 0 frees, 80 bytes allocated',
     errorSummary: 2,
