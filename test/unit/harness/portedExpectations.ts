@@ -107,7 +107,7 @@ export const portedPrograms: Record<string, PortedProgram> = {
   error_counts: {
     heapUsage: '3 allocs, 0 frees, 264 bytes allocated',
     errorSummary: 5,
-    summaries: ['0/0 0/0 0/0 0/0', '77/1 0/0 88/1 99/1', '264/3 0/0 0/0 0/0'],
+    summaries: ['0/0 0/0 0/0 0/0', '0/0 0/0 0/0 0/0', '77/1 0/0 88/1 99/1', '264/3 0/0 0/0 0/0'],
     records: ['definitely-lost 77/1', 'definitely-lost 88/1', 'definitely-lost 99/1'],
     errors: [],
   },
