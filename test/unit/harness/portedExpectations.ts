@@ -188,7 +188,7 @@ export const portedPrograms: Record<string, PortedProgram> = {
   'leak-0': {
     heapUsage: '1 allocs, 1 frees, 0 bytes allocated',
     errorSummary: 0,
-    summaries: ['0/0 0/0 0/0 0/1', '0/0 0/0 0/0 0/0'],
+    summaries: ['0/0 0/0 0/0 0/0', '0/0 0/0 0/0 0/1', '0/0 0/0 0/0 0/0'],
     records: [],
     errors: [],
   },
@@ -218,7 +218,7 @@ export const portedPrograms: Record<string, PortedProgram> = {
   'leak-cycle': {
     heapUsage: '18 allocs, 0 frees, 288 bytes allocated',
     errorSummary: 8,
-    summaries: ['64/4 224/14 0/0 0/0', '64/4 224/14 0/0 0/0'],
+    summaries: ['0/0 0/0 0/0 0/0', '64/4 224/14 0/0 0/0', '64/4 224/14 0/0 0/0'],
     records: [
       'definitely-lost 16/1 +32',
       'indirectly-lost 16/1',
