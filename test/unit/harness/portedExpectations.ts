@@ -701,6 +701,15 @@ export const portedPrograms: Record<string, PortedProgram> = {
   // memcheck looks for pointers in a block's aligned 8-byte words only, so it misses the pointer
   // a packed struct keeps 1 byte into its block, and loses the block only that pointer holds; LMM
   // follows the struct's pointer fields wherever the layout puts them: still reachable.
+  // Run with nanoleak_supp.lmmsupp beside it (as lmm run does: portedSuppressions.test.ts) the
+  // block is suppressed, as memcheck's nanoleak.supp suppresses it.
+  nanoleak_supp: {
+    heapUsage: '1 allocs, 0 frees, 1,000 bytes allocated',
+    errorSummary: 1,
+    summaries: ['1000/1 0/0 0/0 0/0'],
+    records: ['definitely-lost 1000/1'],
+    errors: [],
+  },
   'packed-pointer': {
     heapUsage: '2 allocs, 0 frees, 18 bytes allocated',
     errorSummary: 1,
@@ -764,7 +773,7 @@ export const portedPrograms: Record<string, PortedProgram> = {
     records: ['definitely-lost 16/1'],
     errors: [],
   },
-  // Run with suppfree.lmmsupp (portedSuppfree.test.ts) the figures are the same: none of its
+  // Run with suppfree.lmmsupp (portedSuppressions.test.ts) the figures are the same: none of its
   // suppressions matches the double free, as none of memcheck's suppfree.supp does.
   suppfree: {
     heapUsage: '2 allocs, 2 frees, 20 bytes allocated',

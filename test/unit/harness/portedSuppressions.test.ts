@@ -1,8 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { memcheckErrorSummary } from '../../../src/analysis/textReport';
 import { runHarnessFile } from '../../../src/harness/runHarness';
+import { lmm } from '../../support/lmmCli';
 
 /**
  * memcheck's suppfree: a double free five calls deep, run with suppressions that each differ from
@@ -69,4 +72,46 @@ describe("memcheck's suppfree: suppressions one frame away from a double free's 
       assert.equal(await suppressed(entry(name, fix)), 1, `${name} put right`);
     });
   }
+});
+
+/**
+ * memcheck's nanoleak_supp: a block lost when main returns, suppressed by nanoleak.supp (its
+ * malloc frame a wildcard, `fun:m?lloc`); ours is `nanoleak_supp.lmmsupp` beside the port (its
+ * line a wildcard), which `lmm run` reads. Valgrind 3.19 says "suppressed: 1,000 bytes in 1
+ * blocks" and "ERROR SUMMARY: 0 errors from 0 contexts (suppressed: 1 from 1)".
+ */
+describe("memcheck's nanoleak_supp: a suppression beside the harness takes a definitely lost block", function () {
+  this.timeout(120_000);
+  const nanoleak = join(ported, 'nanoleak_supp.lmm.ts');
+
+  it('lmm run reads nanoleak_supp.lmmsupp beside the harness: the 1,000 bytes are suppressed, no error is left', async () => {
+    const run = await lmm('run', nanoleak);
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /definitely lost: 0 bytes in 0 blocks/);
+    assert.match(run.stdout, /suppressed: 1,000 bytes in 1 block\b/);
+    assert.match(run.stdout, /ERROR SUMMARY: 0 errors from 0 contexts \(suppressed: 1\)/);
+    assert.equal((await lmm('run', nanoleak, '--fail-on', 'definite')).status, 0, 'suppressed: no verdict against it');
+  });
+
+  it('valgrind with nanoleak_supp.supp says the same of nanoleak_supp.c', function () {
+    const found = (command: string) => spawnSync(command, ['--version'], { stdio: 'ignore' }).status === 0;
+    if (!found('gcc') || !found('valgrind')) {
+      console.log(`    (skipped: ${found('gcc') ? 'valgrind' : 'gcc'} is not on PATH)`);
+      this.skip();
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'lmm-nanoleak-'));
+    try {
+      const binary = join(dir, 'nanoleak_supp');
+      const compiled = spawnSync('gcc', ['-O0', '-g', '-w', '-o', binary, join(ported, 'nanoleak_supp.c')], { encoding: 'utf8' });
+      assert.equal(compiled.status, 0, compiled.stderr);
+      const run = spawnSync('valgrind', ['--leak-check=full', `--suppressions=${join(ported, 'nanoleak_supp.supp')}`, binary], {
+        encoding: 'utf8',
+      });
+      assert.match(run.stderr, /definitely lost: 0 bytes in 0 blocks/);
+      assert.match(run.stderr, /suppressed: 1,000 bytes in 1 blocks/);
+      assert.match(run.stderr, /ERROR SUMMARY: 0 errors from 0 contexts \(suppressed: 1 from 1\)/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
