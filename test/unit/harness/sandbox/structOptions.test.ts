@@ -6,6 +6,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { HarnessProbe } from '../../../support/harnessProbe';
+import { lmm } from '../../../support/lmmCli';
 
 const IMPORTS = `import { struct, union, u8, u32, u64, ptr, MM_REG_STRUCT, XCALLOC, print, sizeof } from 'lmm-studio';\n`;
 
@@ -37,6 +38,19 @@ export default function main() {
     // gcc: struct __attribute__((packed)) { char; void *; } is 9 bytes, aligned(16) { int; } 16,
     // #pragma pack(2) { char; long; } 10.
     assert.match(run.output, /sizes 9 16 10/);
+  });
+
+  it('runs the harness lmm import-c writes for a packed and a #pragma pack struct', async () => {
+    const header = probe.write(
+      'wire.h',
+      'struct __attribute__((packed)) wire { char tag; struct wire *next; };\n' +
+        '#pragma pack(push, 2)\nstruct pair2 { char a; long b; };\n#pragma pack(pop)\n',
+    );
+    const harness = header.replace(/\.h$/, '.lmm.ts');
+    const imported = await lmm('import-c', header, '--no-cc', '-o', harness);
+    assert.equal(imported.status, 0, imported.stderr);
+    const run = await lmm('run', harness);
+    assert.equal(run.status, 0, run.stderr);
   });
 
   it('still refuses a class without a name, and options on something other than a class', async () => {
