@@ -46,8 +46,17 @@ export interface PortedProgram {
    * definitely or possibly lost loss record of every leak check (mid-run ones too).
    */
   errorSummary: number;
+  /** Its "from N contexts": each loss record and each memory error site is one; the errors' count when not given. */
+  errorContexts?: number;
   /** Where our run legitimately gives other figures than memcheck: ours, and why (said in a comment). */
-  ours?: { summaries?: SummaryText[]; records?: RecordText[]; errors?: OurError[]; errorSummary?: number; heapUsage?: string };
+  ours?: {
+    summaries?: SummaryText[];
+    records?: RecordText[];
+    errors?: OurError[];
+    errorSummary?: number;
+    errorContexts?: number;
+    heapUsage?: string;
+  };
 }
 
 export const portedPrograms: Record<string, PortedProgram> = {
