@@ -34,6 +34,7 @@ describe('pointer fields holding a freed block’s address, when LMM puts a new 
       @array(ptr(() => pair_t), 2) many!: (pair_t | null)[];
       @field(() => pair_t) inner!: pair_t;
       @field(() => either_t) either!: either_t;
+      @array(() => pair_t, 2) pairs!: pair_t[];
     }
     for (const type of [pair_t, holder_t]) h.lmm.MM_REG_STRUCT(type);
     const holder = h.lmm.XCALLOC(1, holder_t);
@@ -89,7 +90,7 @@ describe('pointer fields holding a freed block’s address, when LMM puts a new 
     assert.equal(kindOf(later), 'definitely-lost');
   });
 
-  it('a struct copied over the field, or an address written into a union’s integer member over it, is a pointer stored now', () => {
+  it('a struct copied over the field or an array element, or an address written into a union’s integer member over it, is a pointer stored now', () => {
     const { lmm, pair_t, holder, kindOf } = setup();
     holder.inner.a = null; // a store before `late` was allocated
     const late = lmm.XCALLOC(1, pair_t);
@@ -97,6 +98,12 @@ describe('pointer fields holding a freed block’s address, when LMM puts a new 
     source.a = late;
     holder.inner = source; // C's holder->inner = *source: copies the pointer to `late`
     assert.equal(kindOf(late), 'still-reachable');
+    holder.pairs[1]!.b = null;
+    const third = lmm.XCALLOC(1, pair_t);
+    source.a = null;
+    source.b = third;
+    holder.pairs[1] = source; // an element of an array of structs, copied as a whole
+    assert.equal(kindOf(third), 'still-reachable');
     holder.either.p = null;
     const second = lmm.XCALLOC(1, pair_t);
     holder.either.bits = BigInt(lmm.addressOf(second));
