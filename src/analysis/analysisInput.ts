@@ -165,6 +165,13 @@ export interface RunData {
    * always allocates a block of the new size and frees the old one), and a refused free.
    */
   callsWithoutBlocks?: HeapUsageCalls;
+  /**
+   * When the harness last stored each pointer it wrote, by the pointer's address: the number of
+   * allocations made by then. A pointer stored before the block it now points at was allocated
+   * held the address of a freed block (or of none), which LMM has handed out again; memcheck
+   * keeps freed blocks out of use, so for it such a pointer reaches nothing (see `checkLeaks`).
+   */
+  pointerWrites?: ReadonlyMap<number, number>;
 }
 
 /** Allocation and free calls, and the bytes the allocations asked for. */

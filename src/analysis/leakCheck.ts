@@ -180,6 +180,17 @@ export function checkLeaks(data: RunData, options: LeakCheckOptions = {}): LeakC
   const liveIds = livePositions;
   const index = new LiveBlockIndex(kernel, address, bytes, n, scratch);
 
+  // A pointer in block `from` stored while `from` lived but before its `target` was allocated held
+  // a freed block's address (or none) that LMM gave to `target` since: it is not `target`'s, as it
+  // would not be under memcheck, whose freed blocks stay out of use. Stores before `from` was
+  // allocated were its earlier occupant's (its own bytes were zeroed or copied since).
+  const pointerWrites = data.pointerWrites;
+  const stale = (pointerAddress: number, from: number, target: number): boolean => {
+    if (pointerWrites === undefined || allocationId[target]! <= allocationId[from]!) return false;
+    const writtenAt = pointerWrites.get(pointerAddress);
+    return writtenAt !== undefined && writtenAt > allocationId[from]! && writtenAt <= allocationId[target]!;
+  };
+
   // ---- pointer graph, read from the page bytes (compressed adjacency lists)
   const edgeStart = scratch.int32('edges.start', n + 1);
   const edgeTarget = scratch.int32('edges.target', edgeCapacity);
@@ -203,7 +214,7 @@ export function checkLeaks(data: RunData, options: LeakCheckOptions = {}): LeakC
         const pointer = readPointer(view, base + offset);
         if (pointer === 0) continue;
         const target = index.find(pointer);
-        if (target === NO_BLOCK) continue;
+        if (target === NO_BLOCK || stale(start + offset, k, target)) continue;
         edgeTarget[m] = target;
         edgeInterior[m] = pointer === address[target] ? 0 : 1;
         m++;
@@ -434,7 +445,8 @@ export function checkLeaks(data: RunData, options: LeakCheckOptions = {}): LeakC
       for (let u = 0; u < fromRecord.units && offset < 0 && fromLayout !== undefined; u++) {
         for (const fieldOffset of fromLayout.pointerOffsets) {
           const p = readPointer(view, base + u * fromLayout.size + fieldOffset);
-          if (p !== 0 && index.find(p) === b && (!startOnly || p === address[b])) {
+          const at = address[from]! + u * fromLayout.size + fieldOffset;
+          if (p !== 0 && index.find(p) === b && (!startOnly || p === address[b]) && !stale(at, from, b)) {
             offset = u * fromLayout.size + fieldOffset;
             pointer = p;
             break;

@@ -137,6 +137,8 @@ export class HarnessRuntime implements ViewHost {
   readonly leakChecks: LeakCheckPoint[] = [];
   /** Reallocs that kept or refused their block and refused frees, as memcheck's heap usage counts them. */
   private readonly callsWithoutBlocks: HeapUsageCalls = { allocs: 0, frees: 0, bytes: 0 };
+  /** Each pointer the harness stored, by its address: the allocation count then (RunData.pointerWrites). */
+  private readonly pointerWrites = new Map<number, number>();
   timedOut = false;
   /** Set by `exit(status)`: the run has ended there. */
   exited: HarnessExit | undefined;
@@ -657,6 +659,10 @@ export class HarnessRuntime implements ViewHost {
     this.recorder.recordWrite(address, size, page, offset);
   }
 
+  pointerWritten(address: number): void {
+    this.pointerWrites.set(address, this.allocations.count);
+  }
+
   describe(id: number): string {
     if (id < 0) return 'the block';
     const log = this.allocations;
@@ -846,6 +852,7 @@ export class HarnessRuntime implements ViewHost {
       errors: this.errors,
       steps: this.recorder.steps,
       callsWithoutBlocks: { ...this.callsWithoutBlocks },
+      pointerWrites: this.pointerWrites,
     };
   }
 

@@ -43,6 +43,8 @@ export interface ViewHost {
    * bytes become part of the recorded run, so time travel shows what the program wrote.
    */
   wrote(address: number, size: number, page: DataView, offset: number): void;
+  /** The program stored a pointer at `address` now (a pointer field, or bytes over one: a copy, a union member). */
+  pointerWritten(address: number): void;
 }
 
 /** What a view knows about its bytes; never reachable from the view's properties. */
@@ -302,6 +304,13 @@ export function dead(view: ViewState): boolean {
   return false;
 }
 
+const POINTER_SIZE = 8;
+
+/** Offsets of `info`'s pointers that bytes `offset` .. `offset + size` of one unit overlap. */
+function pointersIn(info: StructInfo, offset: number, size: number): number[] {
+  return layoutOf(info).pointerOffsets.filter((p) => p < offset + size && p + POINTER_SIZE > offset);
+}
+
 type Reader = (d: DataView, o: number) => unknown;
 type Writer = (d: DataView, o: number, value: unknown) => void;
 
@@ -309,6 +318,8 @@ function fieldAccessor(info: StructInfo, field: ResolvedField, cls: ViewClass): 
   const off = field.offset;
   const name = field.name;
   const type = field.fieldType;
+  // The struct's pointers this field's bytes cover (its own, or a union member's it overlaps).
+  const overwritten = pointersIn(info, off, field.size);
   if (type.kind === 'struct') {
     const target = resolveTarget(type.target, `${info.name}.${name}`);
     const size = field.size;
@@ -325,7 +336,10 @@ function fieldAccessor(info: StructInfo, field: ResolvedField, cls: ViewClass): 
           host.badAccess(s, true, off, size, name);
           return;
         }
-        if (copyStruct(s.d, s.o + off, value, size, `${info.name}.${name}`)) host.wrote(s.x + off, size, s.d, s.o + off);
+        if (copyStruct(s.d, s.o + off, value, size, `${info.name}.${name}`)) {
+          host.wrote(s.x + off, size, s.d, s.o + off);
+          for (const p of overwritten) host.pointerWritten(s.x + p);
+        }
       },
     };
   }
@@ -372,7 +386,9 @@ function fieldAccessor(info: StructInfo, field: ResolvedField, cls: ViewClass): 
       const d = page(this);
       const o = offset(this) + off;
       write(d, o, value);
-      host.wrote(address(this) + off, size, d, o);
+      const at = address(this);
+      host.wrote(at + off, size, d, o);
+      for (let i = 0; i < overwritten.length; i++) host.pointerWritten(at + overwritten[i]!);
     },
   };
 }
@@ -579,6 +595,8 @@ function decodeUtf8(bytes: number[]): string {
 function arrayView(base: ViewState, off: number, elementType: FieldType, length: number, field: ResolvedField): unknown {
   const elementSize = length > 0 ? field.size / length : 0;
   const where = field.name;
+  // The pointers of the struct holding the array that its elements' bytes cover.
+  const overwritten = pointersIn(base.info, off, field.size);
   const fallback = zeroOf(elementType);
   const elementHint = conversionHint(elementType);
   let structTarget: StructInfo | undefined;
@@ -642,6 +660,8 @@ function arrayView(base: ViewState, off: number, elementType: FieldType, length:
           if (!copyStruct(base.d, o, value, elementSize, where)) return true;
         } else write!(base.d, o, value);
         host.wrote(base.x + off + i * elementSize, elementSize, base.d, o);
+        if (overwritten.length > 0)
+          for (const p of pointersIn(base.info, off + i * elementSize, elementSize)) host.pointerWritten(base.x + p);
       }
       return true;
     },

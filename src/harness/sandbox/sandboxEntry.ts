@@ -165,18 +165,26 @@ export function startRun(options: SandboxRunOptions, callbacks: SandboxCallbacks
     }
     loop(site);
   };
-  const struct = api.struct as (cls: unknown, context: unknown) => void;
+  const struct = api.struct as (first: unknown, context?: unknown) => unknown;
+  // The struct's name goes into records the verdicts are made from: it is read once, here, and
+  // must be a string (a getter or an object as a name would run harness code later).
+  const named = (cls: unknown, context: unknown) => {
+    const given = context as { kind?: unknown; name?: unknown; metadata?: unknown } | null | undefined;
+    const kind = given?.kind;
+    const name = given?.name ?? (typeof cls === 'function' ? cls.name : undefined);
+    if (typeof name !== 'string' || name === '') throw new TypeError('@struct needs a named class (its name is the struct name)');
+    return { kind, name, metadata: given?.metadata };
+  };
   const lmmStudio = harden({
     ...api,
-    // The struct's name goes into records the verdicts are made from: it is read once, here, and
-    // must be a string (a getter or an object as a name would run harness code later).
-    struct(cls: unknown, context: unknown) {
-      const given = context as { kind?: unknown; name?: unknown; metadata?: unknown } | null | undefined;
-      const kind = given?.kind;
-      const name = given?.name ?? (typeof cls === 'function' ? cls.name : undefined);
-      if (typeof name !== 'string' || name === '')
-        throw new TypeError('@struct needs a named class (its name is the struct name)');
-      return struct(cls, { kind, name, metadata: given?.metadata });
+    struct(first: unknown, context?: unknown) {
+      // `@struct({ packed: true })`: the options are checked now, the name when the decorator
+      // it gives is applied to the class.
+      if (context === undefined && typeof first === 'object' && first !== null) {
+        const decorate = struct(first) as (cls: unknown, context: unknown) => void;
+        return (cls: unknown, given: unknown) => decorate(cls, named(cls, given));
+      }
+      return struct(first, named(first, context));
     },
   });
   return {

@@ -11,7 +11,7 @@ import { portedPrograms } from './portedExpectations';
  * Re-checks the recorded memcheck figures of the ported C programs with the real tools: each
  * `test/fixtures/ported/NAME.c` is compiled with gcc -O0 -g and run under `valgrind
  * --leak-check=full --show-leak-kinds=all --num-callers=9`; every LEAK SUMMARY, the loss records
- * at exit, the memory errors (kind, C line, allocating C line), the total heap usage and the ERROR SUMMARY's count must be the ones
+ * at exit, the memory errors (kind, C line, allocating C line), the total heap usage and the ERROR SUMMARY's errors and contexts must be the ones
  * `portedExpectations.ts` holds as memcheck's. Skipped, saying why, when gcc or valgrind (or valgrind's memcheck.h, for the
  * programs making leak checks mid-run) is not installed: the recorded figures are still checked
  * against our runs by `portedPrograms.test.ts`.
@@ -73,9 +73,14 @@ describe('the recorded memcheck figures of the ported C programs are what valgri
         })),
         'memory errors',
       );
-      const errorSummary = /ERROR SUMMARY: ([\d,]+) errors? from/.exec(run.stderr);
+      const errorSummary = /ERROR SUMMARY: ([\d,]+) errors? from ([\d,]+) contexts?/.exec(run.stderr);
       assert.ok(errorSummary, 'valgrind printed an ERROR SUMMARY');
       assert.equal(Number(errorSummary[1]!.replace(/,/g, '')), expected.errorSummary, 'ERROR SUMMARY');
+      assert.equal(
+        Number(errorSummary[2]!.replace(/,/g, '')),
+        expected.errorContexts ?? expected.errorSummary,
+        'ERROR SUMMARY contexts',
+      );
       assert.equal(/total heap usage: (.*)/.exec(run.stderr)?.[1], expected.heapUsage, 'total heap usage');
     });
   }

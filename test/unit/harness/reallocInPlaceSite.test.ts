@@ -70,6 +70,20 @@ ${body}
     );
   });
 
+  it('a view kept from before a realloc that keeps the block in place still reaches it: no error (memcheck, whose realloc moves, reports one)', async () => {
+    const report = await run(
+      [
+        '  let c = XCALLOC(4, cell_t);', // line 5
+        '  const before = c;', // line 6
+        '  c = XREALLOC(c, 2);', // line 7: in place
+        '  before[1].v = 1;', // line 8: memcheck: "Invalid write of size 4 ... inside a block of size 16 free'd"
+        '  XFREE(c);', // line 9
+      ].join('\n'),
+    );
+    assert.deepEqual(report.errors, []);
+    assert.deepEqual(report.leaks, []);
+  });
+
   it('XFREE of a number is an invalid free naming it; the live block at that address stays allocated and reachable', async () => {
     const report = await run(
       [
