@@ -171,7 +171,7 @@ export interface RunData {
    * held the address of a freed block (or of none), which LMM has handed out again; memcheck
    * keeps freed blocks out of use, so for it such a pointer reaches nothing (see `checkLeaks`).
    */
-  pointerWrites?: ReadonlyMap<number, number>;
+  pointerWrites?: { get(address: number): number | undefined };
 }
 
 /** Allocation and free calls, and the bytes the allocations asked for. */

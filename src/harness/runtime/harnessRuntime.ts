@@ -4,6 +4,7 @@
  * allocation log (`allocationLog.ts`), the memory errors in the error log (`memoryErrorLog.ts`).
  * It runs inside the sandbox (no Node), with the harness.
  */
+import { PointerStamps } from './pointerStamps';
 import type {
   HeapUsageCalls,
   MemoryAccess,
@@ -138,7 +139,7 @@ export class HarnessRuntime implements ViewHost {
   /** Reallocs that kept or refused their block and refused frees, as memcheck's heap usage counts them. */
   private readonly callsWithoutBlocks: HeapUsageCalls = { allocs: 0, frees: 0, bytes: 0 };
   /** Each pointer the harness stored, by its address: the allocation count then (RunData.pointerWrites). */
-  private readonly pointerWrites = new Map<number, number>();
+  private readonly pointerWrites = new PointerStamps();
   timedOut = false;
   /** Set by `exit(status)`: the run has ended there. */
   exited: HarnessExit | undefined;
