@@ -19,7 +19,8 @@ import {
 } from '../harness/runHarness';
 import { readSuppressionsFile, SuppressionFileError } from '../harness/suppressionFile';
 import { CliError, type CliIo } from './cliIo';
-import { earlyEndJson, earlyEndMessage, earlyEndSarif, type StreamedFindings } from './earlyEndDocument';
+import { earlyEndJson, earlyEndSarif, type StreamedFindings } from './earlyEndDocument';
+import { earlyEndMessage } from '../harness/earlyEndOutcome';
 import { memcheckLeakKindInstead, memcheckOptionInstead } from './memcheckOptions';
 
 export const RUN_USAGE =

@@ -7,6 +7,7 @@
 import { META_SIZE } from '../../engine/constants';
 import { blockUsageReport, memoryUsageReport, registeredPageFamiliesReport } from '../../engine/classicReport';
 import type { LmmHeap } from '../../engine/lmmHeap';
+import { incompleteRunJson, type IncompleteRunOutcome } from '../../analysis/incompleteRunJson';
 import { incompleteRunSarif, toSarif, type SarifFindings, type SarifLog } from '../../analysis/sarif';
 import { findingSeverity, type LmmReport, type ReportSite } from '../../protocol/runReportSchema';
 import { standalonePageStyles, structClass } from './pagePictureStyles';
@@ -23,7 +24,7 @@ export function exportReport(run: RunState, format: ExportFormat, toolVersion = 
   if (report === undefined) throw new Error(`${run.label} has no report (${run.status}${run.message ? ': ' + run.message : ''})`);
   switch (format) {
     case 'json':
-      return JSON.stringify(report, null, 2) + '\n';
+      return JSON.stringify(exportJson(run, report), null, 2) + '\n';
     case 'sarif':
       return JSON.stringify(exportSarif(run, report, toolVersion), null, 2) + '\n';
     case 'text':
@@ -60,6 +61,26 @@ export function toText(run: RunState, report: LmmReport): string {
 }
 
 /**
+ * How a run that did not finish ended, as `lmm run` states it: the runtime's outcome the run kept,
+ * else (a run that never reached the runtime) its status and message.
+ */
+export function runEnding(run: RunState): IncompleteRunOutcome {
+  return run.ending ?? { kind: run.status, message: run.message ?? run.status };
+}
+
+/**
+ * The document `lmm run --json` prints for the same run (one builder for a run that did not
+ * finish, src/analysis/incompleteRunJson.ts): a finished run's report; for one that ended early,
+ * `complete: false`, its outcome and no leak verdict. What the extension adds to a report for its
+ * own views (`freeSites`, for the XFREE hovers) is not part of it.
+ */
+export function exportJson(run: RunState, report: LmmReport): unknown {
+  if (run.status === 'finished') return report;
+  const { freeSites: _ownViews, ...runtimeReport } = report;
+  return incompleteRunJson(runtimeReport, runEnding(run));
+}
+
+/**
  * The SARIF log `lmm run --sarif` writes for the same run (one writer, src/analysis/sarif.ts): a
  * finished run's leaks and memory errors, `executionSuccessful: true`; a run that did not finish
  * (stopped, time limit, crash) says so in an error notification and lists its memory errors only,
@@ -71,7 +92,7 @@ export function exportSarif(run: RunState, report: LmmReport, toolVersion: strin
   // and the writer reads it so).
   const findings = report as unknown as SarifFindings;
   if (run.status === 'finished') return toSarif(findings, toolVersion, { executionSuccessful: true });
-  return incompleteRunSarif(findings, { kind: run.status, ...(run.message ? { message: run.message } : {}) }, toolVersion);
+  return incompleteRunSarif(findings, runEnding(run), toolVersion);
 }
 
 /** Text for an HTML page: markup characters become entities (in text and in quoted attributes). */

@@ -4,6 +4,7 @@
  * (for Compare Runs) and tells views when something changed. Free of vscode, so it is unit tested.
  */
 import { cancelTimer, logError, startTimer, type TimerHandle } from '../../engine/hostGlobals';
+import type { IncompleteRunOutcome } from '../../analysis/incompleteRunJson';
 import type { HeapReplay } from './heapReplay';
 import type { InterimErrors, LmmReport, ReportLeakCheck, ReportSite } from '../../protocol/runReportSchema';
 
@@ -19,6 +20,12 @@ export interface RunState {
   status: RunStatus;
   /** Why a run failed or stopped (syntax error, time limit …), with the harness line when known. */
   message?: string;
+  /**
+   * How a harness run that did not complete ended (the time limit, the memory limit, a throw, a
+   * compile error, a killed worker, a stop), as `lmm run --json` states it; absent while it runs
+   * and for a finished run. Export Report writes it; the views say no end-of-run check ran.
+   */
+  ending?: IncompleteRunOutcome;
   replay: HeapReplay;
   /** Site table: operation site ids index it. */
   sites: ReportSite[];
@@ -174,7 +181,7 @@ export class RunStore {
   async end(
     run: RunState,
     status: Exclude<RunStatus, 'running'>,
-    outcome: { report?: LmmReport; message?: string },
+    outcome: { report?: LmmReport; message?: string; ending?: IncompleteRunOutcome },
     settle?: () => Promise<void>,
   ): Promise<void> {
     if (run.status !== 'running') return;
@@ -186,6 +193,7 @@ export class RunStore {
     run.finishedAt = Date.now();
     if (outcome.report !== undefined) run.report = outcome.report;
     if (outcome.message !== undefined) run.message = outcome.message;
+    if (outcome.ending !== undefined && status !== 'finished') run.ending = outcome.ending;
     try {
       this.emit(run, 'finished');
       await settle?.();
