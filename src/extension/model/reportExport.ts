@@ -7,13 +7,21 @@
 import { META_SIZE } from '../../engine/constants';
 import { blockUsageReport, memoryUsageReport, registeredPageFamiliesReport } from '../../engine/classicReport';
 import type { LmmHeap } from '../../engine/lmmHeap';
-import { incompleteRunJson, type IncompleteRunOutcome } from '../../analysis/incompleteRunJson';
+import { incompleteRunJson } from '../../analysis/incompleteRunJson';
 import { incompleteRunSarif, toSarif, type SarifFindings, type SarifLog } from '../../analysis/sarif';
 import { findingSeverity, type LmmReport, type ReportSite } from '../../protocol/runReportSchema';
 import { standalonePageStyles, structClass } from './pagePictureStyles';
 import { APP_MEMORY_CHART_STYLES, appMemoryChartSvg, appMemoryLegendHtml, appMemorySeries } from './appMemoryChartSvg';
 import { formatCount } from './reportFigures';
 import type { RunState } from './runState';
+import {
+  incompleteRunLine,
+  midRunChecks,
+  noLeakCheckReason,
+  runEnding,
+  shownLeakCheck,
+  shownLeakCheckName,
+} from './shownLeakCheck';
 
 export type ExportFormat = 'json' | 'sarif' | 'text' | 'html';
 
@@ -38,19 +46,11 @@ const where = (s: ReportSite) => `${String(s.file)}:${String(s.line)}:${String(s
 
 export function toText(run: RunState, report: LmmReport): string {
   const heap = run.replay.heap;
-  let text = `LMM Studio report: ${run.label} (${run.status})\n\n`;
-  text += registeredPageFamiliesReport(heap) + memoryUsageReport(heap) + blockUsageReport(heap) + '\n';
-  const leaks = report.leaks.filter((l) => !l.suppressed);
-  text += `LEAK SUMMARY\n`;
-  if (leaks.length === 0) text += '  no leaks\n';
-  for (const leak of leaks) {
-    text += `  ${leak.bytes} bytes in ${leak.blocks} ${leak.struct} blocks are ${leak.kind}`;
-    if (leak.drags && leak.drags.blocks > 0) text += ` (dragging ${leak.drags.blocks} blocks, ${leak.drags.bytes} bytes)`;
-    text += '\n';
-    for (const [i, frame] of leak.stack.entries()) text += `    ${i === 0 ? 'at' : 'by'} ${where(frame)}\n`;
-  }
-  const suppressed = report.leaks.length - leaks.length;
-  if (suppressed > 0) text += `  suppressed: ${suppressed} loss records\n`;
+  let text = `LMM Studio report: ${run.label} (${run.status})\n`;
+  const incomplete = incompleteRunLine(run);
+  if (incomplete) text += `${incomplete}\n`;
+  text += '\n' + registeredPageFamiliesReport(heap) + memoryUsageReport(heap) + blockUsageReport(heap) + '\n';
+  text += leakSummaryText(run, report);
   text += `\nMEMORY ERRORS\n`;
   if (report.errors.length === 0) text += '  none\n';
   for (const error of report.errors) text += `  ${error.kind} ×${error.count}: ${error.message}\n    at ${where(error.site)}\n`;
@@ -61,11 +61,29 @@ export function toText(run: RunState, report: LmmReport): string {
 }
 
 /**
- * How a run that did not finish ended, as `lmm run` states it: the runtime's outcome the run kept,
- * else (a run that never reached the runtime) its status and message.
+ * The leak summary, headed by the check it is from (the end of the run, or the stop of one that
+ * ended early), or by why there is none; then the run's own mid-run checks, each at its step.
  */
-export function runEnding(run: RunState): IncompleteRunOutcome {
-  return run.ending ?? { kind: run.status, message: run.message ?? run.status };
+function leakSummaryText(run: RunState, report: LmmReport): string {
+  const shown = shownLeakCheck(run);
+  if (shown.when === 'none') return `LEAK SUMMARY\n  ${noLeakCheckReason(run)}\n`;
+  let text = `LEAK SUMMARY (${shownLeakCheckName(shown)})\n`;
+  const leaks = shown.leaks.filter((l) => !l.suppressed);
+  if (leaks.length === 0) text += shown.when === 'end' ? '  no leaks\n' : '  no block lost at that step\n';
+  for (const leak of leaks) {
+    text += `  ${leak.bytes} bytes in ${leak.blocks} ${leak.struct} blocks are ${leak.kind}`;
+    if (leak.drags && leak.drags.blocks > 0) text += ` (dragging ${leak.drags.blocks} blocks, ${leak.drags.bytes} bytes)`;
+    text += '\n';
+    for (const [i, frame] of leak.stack.entries()) text += `    ${i === 0 ? 'at' : 'by'} ${where(frame)}\n`;
+  }
+  const suppressed = shown.leaks.length - leaks.length;
+  if (suppressed > 0) text += `  suppressed: ${suppressed} loss records\n`;
+  if (shown.when === 'stop')
+    text += '  (the heap of a program stopped mid-way: not a verdict, it had not yet freed what it would have)\n';
+  for (const check of midRunChecks(report)) {
+    text += `  ${check.how} at step ${formatCount(check.step)}${check.site ? ` (${where(check.site)})` : ''}: ${formatCount(check.lostBlocks)} blocks lost\n`;
+  }
+  return text;
 }
 
 /**
@@ -175,7 +193,8 @@ export function toHtml(run: RunState, report: LmmReport): string {
         `<tr><td>${escapeHtml(String(f.name))}</td><td>${figure(f.size)}</td><td>${figure(f.pages)} (${figure(f.peakPages)})</td><td>${figure(f.mmap)}/${figure(f.munmap)}</td><td>${figure(f.tbc)}/${figure(f.fbc)}/${figure(f.obc)}</td><td>${figure(f.appMemory, formatCount)} (${figure(f.peakAppMemory, formatCount)})</td><td>${figure(f.externalFragmentation, (x) => (100 * x).toFixed(1))}%</td></tr>`,
     )
     .join('\n');
-  const leaks = report.leaks
+  const shown = shownLeakCheck(run);
+  const leaks = (shown.when === 'none' ? [] : shown.leaks)
     .map(
       (l) =>
         `<tr><td>${severityCell(l.kind)}</td><td>${escapeHtml(String(l.kind))}${l.suppressed === true ? ' (suppressed)' : ''}</td><td>${escapeHtml(String(l.struct))}</td><td>${figure(l.blocks)}</td><td>${figure(l.bytes)}</td><td>${escapeHtml(where(l.site))}</td></tr>`,
@@ -190,6 +209,8 @@ export function toHtml(run: RunState, report: LmmReport): string {
   const hints = report.hints
     .map((h) => `<li>${escapeHtml(String(h.message))} (saves ${figure(h.savingBytes, formatCount)} bytes)</li>`)
     .join('\n');
+  const incomplete = incompleteRunLine(run);
+  const atTheEnd = incomplete ? 'when the run stopped' : 'at the end';
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
@@ -197,8 +218,8 @@ export function toHtml(run: RunState, report: LmmReport): string {
 <style>body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #bbb;padding:.25em .6em;text-align:left}svg{border:1px solid #ddd;max-width:100%;height:auto}.severity-error{color:#b00020;font-weight:bold}.severity-warning{color:#8a5a00}@media (prefers-color-scheme:dark){.severity-error{color:#ff8a80}.severity-warning{color:#ffd180}}${standalonePageStyles()}${APP_MEMORY_CHART_STYLES}</style>
 </head><body>
 <h1>LMM Studio report: ${escapeHtml(run.label)}</h1>
-<p>${escapeHtml(run.status)}${run.message ? ': ' + escapeHtml(run.message) : ''} · ${figure(run.replay.steps, formatCount)} heap operations · ${figure(report.totals.pages, formatCount)} pages · ${figure(report.totals.appMemory, formatCount)} bytes of application memory at the end</p>
-<h2>Memory map at the end</h2>
+<p>${escapeHtml(run.status)}${run.message ? ': ' + escapeHtml(run.message) : ''} · ${figure(run.replay.steps, formatCount)} heap operations · ${figure(report.totals.pages, formatCount)} pages · ${figure(report.totals.appMemory, formatCount)} bytes of application memory ${atTheEnd}</p>
+${incomplete ? `<p class="incomplete">${escapeHtml(incomplete)}</p>\n` : ''}<h2>Memory map ${atTheEnd}</h2>
 ${pagesSvg(heap)}
 ${mapLegendHtml(heap)}
 <h2>Application memory over the run</h2>
@@ -207,8 +228,7 @@ ${appMemoryLegendHtml(series)}
 <h2>Page families</h2>
 <table><tr><th>struct</th><th>size</th><th>pages (peak)</th><th>mmap/munmap</th><th>TBC/FBC/OBC</th><th>app memory (peak)</th><th>external frag.</th></tr>
 ${families}</table>
-<h2>Leaks</h2>
-${leaks ? `<table><tr><th>severity</th><th>kind</th><th>struct</th><th>blocks</th><th>bytes</th><th>allocated at</th></tr>\n${leaks}</table>` : '<p>No leaks.</p>'}
+${leaksHtml(run, report, leaks)}
 <h2>Memory errors</h2>
 ${errors ? `<table><tr><th>severity</th><th>kind</th><th>count</th><th>message</th><th>site</th></tr>\n${errors}</table>` : '<p>None.</p>'}
 <h2>Hints</h2>
@@ -216,3 +236,26 @@ ${hints ? `<ul>${hints}</ul>` : '<p>None.</p>'}
 </body></html>
 `;
 }
+
+/**
+ * The Leaks section: headed by the check its rows are from (the end of the run, or the stop of
+ * one that ended early) or saying why there is none, then the run's own mid-run checks.
+ */
+function leaksHtml(run: RunState, report: LmmReport, rows: string): string {
+  const shown = shownLeakCheck(run);
+  if (shown.when === 'none') return `<h2>Leaks</h2>\n<p>${escapeHtml(capitalized(noLeakCheckReason(run)))}.</p>`;
+  let html = `<h2>Leaks: ${escapeHtml(shownLeakCheckName(shown))}</h2>\n`;
+  if (rows)
+    html += `<table><tr><th>severity</th><th>kind</th><th>struct</th><th>blocks</th><th>bytes</th><th>allocated at</th></tr>\n${rows}</table>`;
+  else html += shown.when === 'end' ? '<p>No leaks.</p>' : '<p>No block lost at that step.</p>';
+  if (shown.when === 'stop')
+    html += '\n<p>The heap of a program stopped mid-way: not a verdict, it had not yet freed what it would have.</p>';
+  const checks = midRunChecks(report).map(
+    (check) =>
+      `<li>${check.how} at step ${figure(check.step, formatCount)}${check.site ? ` (${escapeHtml(where(check.site))})` : ''}: ${figure(check.lostBlocks, formatCount)} blocks lost</li>`,
+  );
+  if (checks.length > 0) html += `\n<h3>Leak checks during the run</h3>\n<ul>${checks.join('\n')}</ul>`;
+  return html;
+}
+
+const capitalized = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

@@ -1,0 +1,216 @@
+/**
+ * Every way a run can end, through every extension view with a leak figure that is free of
+ * vscode: the Leaks tree, the status bar, Export Report's text and HTML. Each names the check it
+ * shows (the end-of-run check, the check when the run stopped at step N, a mid-run check at
+ * step N) or says no leak check ran; none says "no leaks" (or memcheck's "All heap blocks were
+ * freed") for a run whose end-of-run check did not run. Before, the text export of a run stopped
+ * by its time limit with nothing lost said "no leaks", the HTML "No leaks.", and both said nothing
+ * of how the run ended; a trace's exports said "no leaks" though a trace has no leak check.
+ */
+import { strict as assert } from 'node:assert';
+import { HeapOpKind, HeapOpRecorder } from '../../../src/engine/heapOps';
+import { LmmHeap } from '../../../src/engine/lmmHeap';
+import type { IncompleteRunOutcome } from '../../../src/analysis/incompleteRunJson';
+import { leakNodes } from '../../../src/extension/model/leaksTree';
+import { exportReport } from '../../../src/extension/model/reportExport';
+import { RunStore, type RunState, type RunStatus } from '../../../src/extension/model/runState';
+import { statusText } from '../../../src/extension/model/statusText';
+import type { ReportLeak, ReportLeakCheck } from '../../../src/protocol/runReportSchema';
+import { beginServerRun, serverReport, site } from '../../support/serverRunFixture';
+
+const lost = (blocks: number): ReportLeak => ({
+  kind: 'definitely-lost',
+  struct: 'conn_t',
+  blocks,
+  bytes: blocks * 16,
+  site: site(12),
+  stack: [site(12)],
+  suppressed: false,
+});
+
+/** The harness's own `mm_leak_check()` after its 3rd heap operation (step 3), one block lost then. */
+const MID_RUN_CHECK: ReportLeakCheck = { event: 2, site: site(9), leaks: [lost(1)] };
+
+/** A register and five allocations (steps 1–6), as the worker would stream them. */
+function sixOps() {
+  const heap = new LmmHeap({ pageSize: 4096 });
+  const recorder = new HeapOpRecorder();
+  recorder.record(HeapOpKind.Register, 16, 0, heap.register('conn_t', 16), -1, 'conn_t');
+  for (let i = 0; i < 5; i++) recorder.record(HeapOpKind.Alloc, 0, 1, heap.xcalloc(0, 1), -1);
+  return recorder.flush()!;
+}
+
+interface Ending {
+  name: string;
+  status: Exclude<RunStatus, 'running'>;
+  /** The report the run kept (a run that ended early with its heap keeps one, complete: false). */
+  leaks?: ReportLeak[];
+  leakChecks?: ReportLeakCheck[];
+  interim?: ReportLeakCheck;
+  ending?: IncompleteRunOutcome;
+  message?: string;
+  /** What the Leaks tree's first row and the status bar's end say: the check shown, or that none ran. */
+  tree: string;
+  status_: RegExp;
+  /** The text export's leak summary heading and what follows it (runs with a report only). */
+  text?: RegExp;
+  html?: RegExp;
+}
+
+const LIMIT = 'server.lmm.ts:20:5: time limit of 1000 ms exceeded in this loop (the harness was stopped)';
+
+const ENDINGS: Ending[] = [
+  {
+    name: 'finished with leaks',
+    status: 'finished',
+    leaks: [lost(2)],
+    tree: 'definitely-lost — 2 blocks, 32 B',
+    status_: / · 2 leaked at the end$/,
+    text: /LEAK SUMMARY \(the end-of-run leak check\)\n {2}32 bytes in 2 conn_t blocks are definitely-lost/,
+    html: /<h2>Leaks: the end-of-run leak check<\/h2>\n<table>/,
+  },
+  {
+    name: 'finished clean',
+    status: 'finished',
+    leaks: [],
+    tree: '(empty: the view’s welcome says the end-of-run check found none)',
+    status_: / · 0 leaked at the end$/,
+    text: /LEAK SUMMARY \(the end-of-run leak check\)\n {2}no leaks\n/,
+    html: /<h2>Leaks: the end-of-run leak check<\/h2>\n<p>No leaks\.<\/p>/,
+  },
+  {
+    name: 'time limit, nothing lost when it stopped',
+    status: 'failed',
+    leaks: [],
+    ending: { kind: 'timed-out', message: LIMIT, site: site(20) },
+    message: LIMIT,
+    tree: 'leak check when the run stopped, at step 6 — no end-of-run check (timed-out) · no block lost then',
+    status_: /^\$\(error\) LMM failed · 0 leaked when it stopped at step 6$/,
+    text: /LEAK SUMMARY \(the leak check when the run stopped, at step 6\)\n {2}no block lost at that step\n {2}\(the heap of a program stopped mid-way: not a verdict/,
+    html: /<h2>Leaks: the leak check when the run stopped, at step 6<\/h2>\n<p>No block lost at that step\.<\/p>/,
+  },
+  {
+    name: 'memory limit',
+    status: 'failed',
+    leaks: [lost(4)],
+    ending: { kind: 'out-of-memory', message: 'server.lmm.ts:14:3: the memory limit of 64 MB was reached' },
+    tree: 'leak check when the run stopped, at step 6 — no end-of-run check (out-of-memory)',
+    status_: / · 4 leaked when it stopped at step 6$/,
+    text: /LEAK SUMMARY \(the leak check when the run stopped, at step 6\)\n {2}64 bytes in 4 conn_t blocks/,
+    html: /<h2>Leaks: the leak check when the run stopped, at step 6<\/h2>\n<table>/,
+  },
+  {
+    name: 'a harness throw',
+    status: 'failed',
+    leaks: [],
+    ending: { kind: 'crashed', message: 'server.lmm.ts:14:3: Error: boom', site: site(14) },
+    tree: 'leak check when the run stopped, at step 6 — no end-of-run check (crashed) · no block lost then',
+    status_: / · 0 leaked when it stopped at step 6$/,
+    text: /The run did not complete \(crashed\): server\.lmm\.ts:14:3: Error: boom\. No end-of-run leak check ran\./,
+    html: /<p class="incomplete">The run did not complete \(crashed\): server\.lmm\.ts:14:3: Error: boom\. No end-of-run leak check ran\.<\/p>/,
+  },
+  {
+    name: 'its own mid-run check, then the time limit',
+    status: 'failed',
+    leaks: [lost(2)],
+    leakChecks: [MID_RUN_CHECK],
+    ending: { kind: 'timed-out', message: LIMIT },
+    tree: 'leak check when the run stopped, at step 6 — no end-of-run check (timed-out)',
+    status_: / · 2 leaked when it stopped at step 6$/,
+    text: /\n {2}mm_leak_check\(\) at step 3 \(\/w\/server\.lmm\.ts:9:5\): 1 blocks lost\n/,
+    html: /<h3>Leak checks during the run<\/h3>\n<ul><li>mm_leak_check\(\) at step 3 \(\/w\/server\.lmm\.ts:9:5\): 1 blocks lost<\/li><\/ul>/,
+  },
+  {
+    name: 'Stop Run',
+    status: 'stopped',
+    ending: { kind: 'cancelled', message: 'stopped by request' },
+    message: 'stopped by request',
+    tree: 'no leak check ran — leaks unknown',
+    status_: / · no leak check ran$/,
+  },
+  {
+    name: 'a compile error',
+    status: 'failed',
+    ending: { kind: 'compile-error', message: "server.lmm.ts:3:9: ';' expected" },
+    message: "server.lmm.ts:3:9: ';' expected",
+    tree: 'no leak check ran — leaks unknown',
+    status_: /^\$\(error\) LMM failed · no leak check ran$/,
+  },
+  {
+    name: 'a killed worker',
+    status: 'failed',
+    ending: { kind: 'out-of-memory', message: 'server.lmm.ts:30:1: the harness process ran out of its JS heap' },
+    tree: 'no leak check ran — leaks unknown',
+    status_: / · no leak check ran$/,
+  },
+  {
+    name: 'a killed worker after its own mid-run check',
+    status: 'failed',
+    interim: MID_RUN_CHECK,
+    ending: { kind: 'crashed', message: 'the harness process ended (signal SIGKILL)' },
+    tree: 'leak check at step 3 (the run failed before its end) — mm_leak_check() at server.lmm.ts:9',
+    status_: / · 1 leaked at step 3$/,
+  },
+];
+
+async function endedRun(e: Ending): Promise<RunState> {
+  const store = new RunStore();
+  const run = beginServerRun(store);
+  run.replay.apply(sixOps());
+  if (e.interim) store.leakCheckDuringRun(run, e.interim);
+  const report = e.leaks ? serverReport({ leaks: e.leaks, leakChecks: e.leakChecks ?? [] }) : undefined;
+  if (report && e.status !== 'finished') report.complete = false;
+  await store.end(run, e.status, {
+    ...(report ? { report } : {}),
+    ...(e.message !== undefined ? { message: e.message } : {}),
+    ...(e.ending ? { ending: e.ending } : {}),
+  });
+  return run;
+}
+
+const NO_LEAKS = /no leaks|All heap blocks were freed/i;
+
+describe('each ending, each view: the leak check shown is named, or none ran', () => {
+  for (const e of ENDINGS) {
+    it(e.name, async () => {
+      const run = await endedRun(e);
+      const rows = leakNodes(run).map((n) => `${n.label}${n.description ? ` — ${n.description}` : ''}`);
+      if (e.tree.startsWith('(empty')) assert.deepEqual(rows, []);
+      else assert.equal(rows[0], e.tree);
+      const status = statusText(run);
+      assert.match(status.text, e.status_);
+      if (e.text) assert.match(exportReport(run, 'text'), e.text);
+      if (e.html) assert.match(exportReport(run, 'html'), e.html);
+      if (!e.leaks)
+        assert.throws(() => exportReport(run, 'text'), /has no report/, 'Export Report takes the last run with a report');
+      if (e.status === 'finished') return;
+      const shown = [...rows, ...leakNodes(run).map((n) => n.tooltip ?? ''), status.text, status.tooltip];
+      if (e.leaks) shown.push(exportReport(run, 'text'), exportReport(run, 'html'));
+      for (const text of shown) assert.doesNotMatch(text, NO_LEAKS, text);
+      if (e.leaks) {
+        // How it ended, as lmm run says it, in both exports.
+        const said = `The run did not complete (${e.ending!.kind})`;
+        assert.ok(exportReport(run, 'text').includes(said));
+        assert.ok(exportReport(run, 'html').includes(said));
+        assert.doesNotMatch(exportReport(run, 'html'), /at the end</, 'the heap is the one when it stopped');
+      }
+    });
+  }
+
+  it('a trace: its exports and Leaks view say a trace has no leak check, not "no leaks"', async () => {
+    const store = new RunStore();
+    const run = beginServerRun(store);
+    run.kind = 'trace';
+    run.replay.apply(sixOps());
+    await store.end(run, 'finished', { report: serverReport({}) });
+    assert.deepEqual(
+      leakNodes(run).map((n) => n.label),
+      ['a trace has no pointers to follow: no leak check'],
+    );
+    const text = exportReport(run, 'text');
+    assert.match(text, /LEAK SUMMARY\n {2}a trace has no pointers to follow: no leak check\n/);
+    const html = exportReport(run, 'html');
+    assert.match(html, /<h2>Leaks<\/h2>\n<p>A trace has no pointers to follow: no leak check\.<\/p>/);
+    for (const out of [text, html]) assert.doesNotMatch(out, NO_LEAKS);
+  });
+});
