@@ -26,7 +26,8 @@ export function shownLeakCheck(run: RunState): ShownLeakCheck {
   if (run.kind !== 'harness') return { when: 'none' };
   if (run.report) {
     if (run.status === 'finished' || run.status === 'running') return { when: 'end', leaks: run.report.leaks };
-    return { when: 'stop', leaks: run.report.leaks, step: run.replay.steps };
+    // The runtime's count when it has one: a stop may have cut the views' replay short.
+    return { when: 'stop', leaks: run.report.leaks, step: run.report.totals.steps ?? run.replay.steps };
   }
   const check = run.interimLeakCheck;
   if (check) return { when: 'mid-run', leaks: check.leaks, step: stepNumber(check.event), check };
