@@ -8,6 +8,7 @@
  * the heap's figures, the memory errors found before, the mid-run leak checks that ran.
  */
 import type { Site } from './analysisInput';
+import { errorSummaryOf } from './runReport';
 
 /** How a run that did not complete ended, as its documents state it. */
 export interface IncompleteRunOutcome {
@@ -45,4 +46,30 @@ function withoutLeakedFigures(site: unknown): unknown {
   if (typeof site !== 'object' || site === null) return site;
   const { leakedBlocks: _blocks, leakedBytes: _bytes, ...rest } = site as Record<string, unknown>;
   return rest;
+}
+
+/**
+ * The document of a run that ended with no heap (a compile error, a missing file, a worker killed
+ * past its caps): its figures are unknown, not zero (`totals` null), and its memory errors and
+ * leak checks are those it streamed before it ended. `errors` as streamed: `suppressed` may be absent.
+ */
+export function noHeapRunJson<E extends { count: number; suppressed?: boolean }>(
+  harnessFile: string,
+  outcome: IncompleteRunOutcome,
+  errors: readonly E[],
+  leakChecks: readonly unknown[],
+): Record<string, unknown> {
+  const listed = errors.map((e) => ({ ...e, suppressed: e.suppressed === true }));
+  return {
+    schemaVersion: 1,
+    complete: false,
+    outcome,
+    harnessFile,
+    totals: null,
+    leaks: null,
+    leakSummary: null,
+    errors: listed,
+    errorSummary: errorSummaryOf(listed),
+    leakChecks,
+  };
 }

@@ -11,8 +11,8 @@
  * runtime keeps them when it stops the harness). The SARIF log says `executionSuccessful: false`
  * with the outcome as an error notification, and its results are the memory errors alone.
  */
-import { incompleteRunJson } from '../analysis/incompleteRunJson';
-import { errorSummaryOf, type ErrorReport, type LeakCheckReport, type RunReport } from '../analysis/runReport';
+import { incompleteRunJson, noHeapRunJson } from '../analysis/incompleteRunJson';
+import type { ErrorReport, LeakCheckReport } from '../analysis/runReport';
 import { incompleteRunSarif } from '../analysis/sarif';
 import { earlyEndOutcome } from '../harness/earlyEndOutcome';
 import { lmmVersion } from '../harness/harnessReportOutput';
@@ -33,34 +33,19 @@ export function earlyEndJson(result: HarnessRunResult, file: string, streamed: S
   const report = result.finished?.report;
   const document = report
     ? incompleteRunJson(report, outcome)
-    : {
-        schemaVersion: 1,
-        complete: false,
-        outcome,
-        harnessFile: file,
-        // No heap came back: its figures are unknown, not zero.
-        totals: null,
-        leaks: null,
-        leakSummary: null,
-        ...streamedErrors(streamed),
-        leakChecks: streamed.leakChecks,
-      };
+    : noHeapRunJson(file, outcome, streamed.errors?.errors ?? [], streamed.leakChecks);
   return JSON.stringify(document, null, 2) + '\n';
 }
 
 /** `lmm run --sarif` of a run that did not complete. */
 export function earlyEndSarif(result: HarnessRunResult, file: string, streamed: StreamedFindings): string {
-  const errors = result.finished?.report.errors ?? streamedErrors(streamed).errors;
+  const errors = result.finished?.report.errors ?? streamedErrors(streamed);
   const harnessFile = result.finished?.report.harnessFile ?? file;
   const log = incompleteRunSarif({ harnessFile, errors }, earlyEndOutcome(result, file), lmmVersion());
   return JSON.stringify(log, null, 2) + '\n';
 }
 
 /** The memory errors the worker posted before it was killed (its first records, counted so far). */
-function streamedErrors(streamed: StreamedFindings): {
-  errors: ErrorReport[];
-  errorSummary: RunReport['errorSummary'];
-} {
-  const errors: ErrorReport[] = (streamed.errors?.errors ?? []).map((e) => ({ ...e, suppressed: e.suppressed === true }));
-  return { errors, errorSummary: errorSummaryOf(errors) };
+function streamedErrors(streamed: StreamedFindings): ErrorReport[] {
+  return (streamed.errors?.errors ?? []).map((e) => ({ ...e, suppressed: e.suppressed === true }));
 }
