@@ -7,7 +7,7 @@
 import { META_SIZE } from '../../engine/constants';
 import { blockUsageReport, memoryUsageReport, registeredPageFamiliesReport } from '../../engine/classicReport';
 import type { LmmHeap } from '../../engine/lmmHeap';
-import { incompleteRunJson } from '../../analysis/incompleteRunJson';
+import { incompleteRunJson, noHeapRunJson } from '../../analysis/incompleteRunJson';
 import { incompleteRunSarif, toSarif, type SarifFindings, type SarifLog } from '../../analysis/sarif';
 import { findingSeverity, type LmmReport, type ReportSite } from '../../protocol/runReportSchema';
 import { standalonePageStyles, structClass } from './pagePictureStyles';
@@ -27,7 +27,19 @@ export type ExportFormat = 'json' | 'sarif' | 'text' | 'html';
 
 export const EXPORT_EXTENSIONS: Record<ExportFormat, string> = { json: 'json', sarif: 'sarif', text: 'txt', html: 'html' };
 
+/**
+ * Whether Export Report can write `run`: a run with a report, or a harness run that ended with
+ * none (a compile error, a killed worker, Stop Run), which exports what `lmm run` prints for it.
+ */
+export function canExport(run: RunState): boolean {
+  return run.report !== undefined || endedWithoutHeap(run);
+}
+
+const endedWithoutHeap = (run: RunState) =>
+  run.report === undefined && run.kind === 'harness' && (run.status === 'failed' || run.status === 'stopped');
+
 export function exportReport(run: RunState, format: ExportFormat, toolVersion = 'dev'): string {
+  if (endedWithoutHeap(run)) return exportWithoutHeap(run, format, toolVersion);
   const report = run.report;
   if (report === undefined) throw new Error(`${run.label} has no report (${run.status}${run.message ? ': ' + run.message : ''})`);
   switch (format) {
@@ -42,6 +54,53 @@ export function exportReport(run: RunState, format: ExportFormat, toolVersion = 
   }
 }
 
+/**
+ * A harness run that ended with no report: JSON and SARIF are what `lmm run --json` / `--sarif`
+ * print for it (no figures, the memory errors and leak checks streamed before the end); text and
+ * HTML say so, with the heap as the views replayed it and those findings.
+ */
+function exportWithoutHeap(run: RunState, format: ExportFormat, toolVersion: string): string {
+  const ending = runEnding(run);
+  const errors = (run.interimErrors?.errors ?? []).map((e) => ({ ...e, suppressed: e.suppressed === true }));
+  const leakChecks = run.leakChecksDuringRun ?? [];
+  switch (format) {
+    case 'json':
+      return JSON.stringify(noHeapRunJson(run.file, ending, errors, leakChecks), null, 2) + '\n';
+    case 'sarif':
+      // Validated on its way here; the schema types a kind as a string, the writer as its union.
+      return (
+        JSON.stringify(
+          incompleteRunSarif(
+            { harnessFile: run.file, errors: errors as unknown as SarifFindings['errors'] },
+            ending,
+            toolVersion,
+          ),
+          null,
+          2,
+        ) + '\n'
+      );
+    case 'text':
+    case 'html': {
+      // What the run streamed, in a report's shape: the page's figures come from the replayed heap.
+      const streamed: LmmReport = {
+        schemaVersion: 1,
+        complete: false,
+        families: [],
+        totals: { pages: 0, mappedBytes: 0, appMemory: 0, mmap: 0, munmap: 0 },
+        sites: [],
+        leaks: [],
+        errors,
+        leakChecks,
+        hints: [],
+      };
+      return format === 'text' ? toText(run, streamed) : toHtml(run, streamed);
+    }
+  }
+}
+
+const NO_REPORT_NOTE =
+  'No report came back (its worker was ended): the heap is the one the views replayed, the findings those streamed before the end.';
+
 const where = (s: ReportSite) => `${String(s.file)}:${String(s.line)}:${String(s.column)}`;
 
 export function toText(run: RunState, report: LmmReport): string {
@@ -49,6 +108,7 @@ export function toText(run: RunState, report: LmmReport): string {
   let text = `LMM Studio report: ${run.label} (${run.status})\n`;
   const incomplete = incompleteRunLine(run);
   if (incomplete) text += `${incomplete}\n`;
+  if (!run.report) text += `${NO_REPORT_NOTE}\n`;
   text += '\n' + registeredPageFamiliesReport(heap) + memoryUsageReport(heap) + blockUsageReport(heap) + '\n';
   text += leakSummaryText(run, report);
   text += `\nMEMORY ERRORS\n`;
@@ -210,6 +270,14 @@ export function toHtml(run: RunState, report: LmmReport): string {
     .map((h) => `<li>${escapeHtml(String(h.message))} (saves ${figure(h.savingBytes, formatCount)} bytes)</li>`)
     .join('\n');
   const incomplete = incompleteRunLine(run);
+  // With no report, the figures are those of the heap the views replayed.
+  let pages = report.totals.pages;
+  let appMemory = report.totals.appMemory;
+  if (!run.report) {
+    pages = 0;
+    for (const family of heap.families) pages += family.counters.pages;
+    appMemory = heap.appMemory;
+  }
   const atTheEnd = incomplete ? 'when the run stopped' : 'at the end';
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="UTF-8">
@@ -218,8 +286,8 @@ export function toHtml(run: RunState, report: LmmReport): string {
 <style>body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #bbb;padding:.25em .6em;text-align:left}svg{border:1px solid #ddd;max-width:100%;height:auto}.severity-error{color:#b00020;font-weight:bold}.severity-warning{color:#8a5a00}@media (prefers-color-scheme:dark){.severity-error{color:#ff8a80}.severity-warning{color:#ffd180}}${standalonePageStyles()}${APP_MEMORY_CHART_STYLES}</style>
 </head><body>
 <h1>LMM Studio report: ${escapeHtml(run.label)}</h1>
-<p>${escapeHtml(run.status)}${run.message ? ': ' + escapeHtml(run.message) : ''} · ${figure(run.replay.steps, formatCount)} heap operations · ${figure(report.totals.pages, formatCount)} pages · ${figure(report.totals.appMemory, formatCount)} bytes of application memory ${atTheEnd}</p>
-${incomplete ? `<p class="incomplete">${escapeHtml(incomplete)}</p>\n` : ''}<h2>Memory map ${atTheEnd}</h2>
+<p>${escapeHtml(run.status)}${run.message ? ': ' + escapeHtml(run.message) : ''} · ${figure(run.replay.steps, formatCount)} heap operations · ${figure(pages, formatCount)} pages · ${figure(appMemory, formatCount)} bytes of application memory ${atTheEnd}</p>
+${incomplete ? `<p class="incomplete">${escapeHtml(incomplete)}</p>\n` : ''}${run.report ? '' : `<p>${escapeHtml(NO_REPORT_NOTE)}</p>\n`}<h2>Memory map ${atTheEnd}</h2>
 ${pagesSvg(heap)}
 ${mapLegendHtml(heap)}
 <h2>Application memory over the run</h2>

@@ -36,6 +36,11 @@ export interface RunState {
    */
   interimLeakCheck?: ReportLeakCheck;
   /**
+   * Every leak check made while the run went on, in order: when no report comes (a killed
+   * worker), Export Report lists them as `lmm run --json` lists those the run streamed.
+   */
+  leakChecksDuringRun?: ReportLeakCheck[];
+  /**
    * The step at which Check Leaks Now was asked, while its check has not come yet: the harness
    * runs it at its next heap call (or, in a loop that makes none, a loop turn 100 ms on), and a
    * huge live set takes a while to check; the Leaks view says it is on its way meanwhile.
@@ -124,6 +129,7 @@ export class RunStore {
   leakCheckDuringRun(run: RunState, check: ReportLeakCheck): void {
     if (run.status !== 'running') return;
     run.interimLeakCheck = check;
+    (run.leakChecksDuringRun ??= []).push(check);
     if (check.requested) delete run.leakCheckAskedAt;
     this.interimChange(run, 'leakCheck');
   }

@@ -6,6 +6,7 @@
  * The same harness runs once through the runtime as `lmm run` calls it and once through the
  * extension's harness runner into a RunStore, as the RunController takes it in; each harness is
  * deterministic up to its end (a throw, or a loop with no heap call that the time limit stops).
+ * A run with no report (a compile error, a killed worker) exports the no-heap document.
  */
 import { strict as assert } from 'node:assert';
 import type * as vscode from 'vscode';
@@ -16,8 +17,9 @@ import { exportReport } from '../../../src/extension/model/reportExport';
 import { RunStore, type RunState } from '../../../src/extension/model/runState';
 import { freeSiteFigures } from '../../../src/extension/model/siteFigures';
 import { lmmVersion } from '../../../src/harness/harnessReportOutput';
-import { runHarness } from '../../../src/harness/runHarness';
-import { asReport } from '../../../src/protocol/runReportSchema';
+import { earlyEndOutcome } from '../../../src/harness/earlyEndOutcome';
+import { runHarness, type HarnessRunResult } from '../../../src/harness/runHarness';
+import { asInterimErrors, asLeakCheck, asReport } from '../../../src/protocol/runReportSchema';
 import { nodeHarness } from '../../support/nodeHarness';
 import { scratchFolder } from '../../support/scratchFolder';
 
@@ -38,6 +40,18 @@ const THROWS = nodeHarness(
 /** A block lost, its own mid-run check (line 9), another block, then a loop the time limit stops (line 11). */
 const CHECKS_THEN_LOOPS = withLeakCheck(
   nodeHarness('XCALLOC(1, node_t);', 'mm_leak_check();', 'XCALLOC(1, node_t);', 'let spin = 0;', 'for (;;) spin++;'),
+);
+
+/** A double free (lines 9–10), a block lost, its own check (line 12), then a throw. */
+const CHECKS_THEN_THROWS = withLeakCheck(
+  nodeHarness(
+    'const a = XCALLOC(1, node_t)!;',
+    'XFREE(a);',
+    'XFREE(a);',
+    'XCALLOC(1, node_t);',
+    'mm_leak_check();',
+    "throw new Error('boom');",
+  ),
 );
 
 /** What `lmm run --json` and `--sarif` print for `file`. */
@@ -69,10 +83,11 @@ async function extensionRun(file: string): Promise<RunState> {
       batch: (batch) => replay.apply(batch),
     },
   ).done;
-  const report = asReport(outcome.report);
-  report.freeSites ??= freeSiteFigures(replay, run.sites);
+  // A run with no heap (a compile error) has no report, as in the RunController.
+  const report = outcome.report === undefined ? undefined : asReport(outcome.report);
+  if (report) report.freeSites ??= freeSiteFigures(replay, run.sites);
   await store.end(run, outcome.status, {
-    report,
+    ...(report ? { report } : {}),
     ...(outcome.message !== undefined ? { message: outcome.message } : {}),
     ...(outcome.ending ? { ending: outcome.ending } : {}),
   });
@@ -104,6 +119,48 @@ describe('Export Report of a run that did not complete: the documents of lmm run
       assert.ok(run.report!.leaks.length > 0, 'the extension keeps the blocks live at the stop; the document has no verdict');
     });
   }
+
+  it('a compile error (no heap came back): JSON and SARIF compared whole', async () => {
+    const file = write('h.lmm.ts', nodeHarness('const = ;'));
+    const cli = await cliDocuments(file);
+    const run = await extensionRun(file);
+    assert.equal(run.report, undefined);
+    assert.equal(run.ending?.kind, 'compile-error');
+    const exported = JSON.parse(exportReport(run, 'json')) as Record<string, unknown>;
+    assert.deepEqual(exported, JSON.parse(cli.json));
+    assert.deepEqual(JSON.parse(exportReport(run, 'sarif', lmmVersion())), JSON.parse(cli.sarif));
+    assert.equal(exported.totals, null);
+  });
+
+  it('a killed worker (no report): the errors and leak checks it streamed, compared whole', async () => {
+    // A real run's streamed findings; its end made a kill's (no report came back).
+    const file = write('h.lmm.ts', CHECKS_THEN_THROWS);
+    const streamed: StreamedFindings = { leakChecks: [] };
+    const ran = await runHarness(file, {
+      onMemoryErrors: (errors) => (streamed.errors = errors),
+      onLeakCheck: (check) => streamed.leakChecks.push(check),
+    }).result;
+    const killed: HarnessRunResult = { ...ran, outcome: 'crashed', message: 'the harness process ended (signal SIGKILL)' };
+    delete killed.finished;
+    assert.ok(streamed.errors && streamed.leakChecks.length === 1, 'the run streamed an error and a check');
+    // The extension takes the same stream in, as the RunController does.
+    const store = new RunStore();
+    const run = store.begin({
+      kind: 'harness',
+      file,
+      label: 'h.lmm.ts',
+      replay: new HeapReplay({ pageSize: 4096, eventsKept: 1000 }),
+      sites: [],
+    });
+    for (const check of streamed.leakChecks) store.leakCheckDuringRun(run, asLeakCheck(check));
+    store.memoryErrorsDuringRun(run, asInterimErrors(streamed.errors));
+    await store.end(run, 'failed', { message: killed.message!, ending: earlyEndOutcome(killed, file) });
+    const exported = JSON.parse(exportReport(run, 'json')) as { leakChecks: unknown[]; errors: unknown[] };
+    assert.deepEqual(exported, JSON.parse(earlyEndJson(killed, file, streamed)));
+    assert.deepEqual(JSON.parse(exportReport(run, 'sarif', lmmVersion())), JSON.parse(earlyEndSarif(killed, file, streamed)));
+    assert.equal(exported.leakChecks.length, 1);
+    assert.equal(exported.errors.length, 1, 'the double free');
+  });
 
   it('the time limit after a mid-run check: the outcome names the loop, the check stays', async () => {
     const file = write('h.lmm.ts', CHECKS_THEN_LOOPS);
