@@ -189,6 +189,19 @@ describe('Leaks & errors tab: findings that link and Suppress (headless Chromium
     );
     const titles = await hookValue<Array<{ full: string }>>(host, 'chartTitles');
     assert.equal(titles[5]!.full, 'Leaked bytes at leak checks: no leak check ran');
+    // The host then puts the check made when the run stopped at its last step: the header names it so.
+    const last = run.batches.reduce((n, b) => n + b.count, 0) - 1;
+    await host.send({
+      type: 'leakCheck',
+      runId: 'timed-out',
+      step: last,
+      leaks: [{ kind: 'definitely-lost', blocks: 2, bytes: 64 }],
+    });
+    await settle(host);
+    assert.match(
+      await host.page.locator('.run-totals').innerText(),
+      new RegExp(` · 2 blocks leaked when the run stopped \\(step ${steps}; no end-of-run check ran\\)`),
+    );
   });
 
   it('a trace with no leak records says a trace has no leak check, not "No leak record"', async () => {

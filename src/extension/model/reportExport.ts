@@ -99,7 +99,7 @@ function exportWithoutHeap(run: RunState, format: ExportFormat, toolVersion: str
 }
 
 const NO_REPORT_NOTE =
-  'No report came back (its worker was ended): the heap is the one the views replayed, the findings those streamed before the end.';
+  'No report came back (the harness did not compile, or its worker was ended): the heap is the one the views replayed, the findings those the run streamed before its end.';
 
 const where = (s: ReportSite) => `${String(s.file)}:${String(s.line)}:${String(s.column)}`;
 
