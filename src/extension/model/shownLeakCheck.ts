@@ -94,3 +94,16 @@ export function midRunChecks(report: LmmReport): MidRunCheckLine[] {
     lostBlocks: lostBlocks(check.leaks),
   }));
 }
+
+/**
+ * What Check Leaks Now says when no harness is running: the last run's leaks again, naming the
+ * check they are from, or that none ran; "no leaks" only from an end-of-run check that found none.
+ */
+export function lastRunLeaksMessage(run: RunState): string {
+  const shown = shownLeakCheck(run);
+  if (shown.when === 'none') return `LMM: ${run.label}: ${noLeakCheckReason(run)}.`;
+  const leaked = lostBlocks(shown.leaks);
+  if (shown.when === 'end' && leaked === 0) return `LMM: no leaks in ${run.label} (its end-of-run leak check).`;
+  const stopped = shown.when === 'end' ? '' : ' No end-of-run leak check ran.';
+  return `LMM: ${formatCount(leaked)} leaked blocks in ${run.label}, found by ${shownLeakCheckName(shown)}.${stopped} See the Leaks view and the Problems panel.`;
+}

@@ -11,9 +11,11 @@ import { strict as assert } from 'node:assert';
 import { HeapOpKind, HeapOpRecorder } from '../../../src/engine/heapOps';
 import { LmmHeap } from '../../../src/engine/lmmHeap';
 import type { IncompleteRunOutcome } from '../../../src/analysis/incompleteRunJson';
+import { compareRunsHtml, compareRunsMarkdown } from '../../../src/extension/model/compareRuns';
 import { leakNodes } from '../../../src/extension/model/leaksTree';
 import { exportReport } from '../../../src/extension/model/reportExport';
 import { RunStore, type RunState, type RunStatus } from '../../../src/extension/model/runState';
+import { lastRunLeaksMessage } from '../../../src/extension/model/shownLeakCheck';
 import { statusText } from '../../../src/extension/model/statusText';
 import type { ReportLeak, ReportLeakCheck } from '../../../src/protocol/runReportSchema';
 import { beginServerRun, serverReport, site } from '../../support/serverRunFixture';
@@ -202,6 +204,45 @@ describe('each ending, each view: the leak check shown is named, or none ran', (
       );
     });
   }
+
+  it('Check Leaks Now after a run: the last run’s leaks with their check, "no leaks" only from an end-of-run check', async () => {
+    const message = async (name: string) => lastRunLeaksMessage(await endedRun(ENDINGS.find((e) => e.name === name)!));
+    assert.equal(await message('finished clean'), 'LMM: no leaks in server.lmm.ts (its end-of-run leak check).');
+    assert.equal(
+      await message('finished with leaks'),
+      'LMM: 2 leaked blocks in server.lmm.ts, found by the end-of-run leak check. See the Leaks view and the Problems panel.',
+    );
+    assert.equal(
+      await message('time limit, nothing lost when it stopped'),
+      'LMM: 0 leaked blocks in server.lmm.ts, found by the leak check when the run stopped, at step 6. No end-of-run leak check ran. See the Leaks view and the Problems panel.',
+    );
+    assert.equal(
+      await message('a killed worker after its own mid-run check'),
+      'LMM: 1 leaked blocks in server.lmm.ts, found by the leak check at step 3. No end-of-run leak check ran. See the Leaks view and the Problems panel.',
+    );
+    assert.equal(await message('Stop Run'), 'LMM: server.lmm.ts: no leak check ran: its leaks are unknown, not absent.');
+  });
+
+  it('Compare Runs: leaked blocks differ only between two end-of-run checks; otherwise each cell names its check', async () => {
+    const byName = (name: string) => endedRun(ENDINGS.find((e) => e.name === name)!);
+    const leakedRow = (markdown: string) => /\n\| leaked blocks \|[^\n]*/.exec(markdown)![0].slice(1);
+    const [withLeaks, clean, timedOut, stopped] = await Promise.all(
+      ['finished with leaks', 'finished clean', 'memory limit', 'Stop Run'].map(byName),
+    );
+    assert.equal(leakedRow(compareRunsMarkdown(withLeaks, clean)), '| leaked blocks | 2 | 0 | -2 (-100.0%) |');
+    assert.equal(
+      leakedRow(compareRunsMarkdown(withLeaks, timedOut)),
+      '| leaked blocks | 2 | 4 (the leak check when the run stopped, at step 6) | – |',
+    );
+    assert.equal(
+      leakedRow(compareRunsMarkdown(clean, stopped)),
+      '| leaked blocks | 0 | no leak check ran: its leaks are unknown, not absent | – |',
+    );
+    assert.match(
+      compareRunsHtml(clean, stopped, 'n'.repeat(22), 'vscode-resource:'),
+      /<th scope="row">leaked blocks<\/th><td>0<\/td><td>no leak check ran: its leaks are unknown, not absent<\/td><td>–<\/td>/,
+    );
+  });
 
   it('a trace: its exports and Leaks view say a trace has no leak check, not "no leaks"', async () => {
     const store = new RunStore();
