@@ -1,5 +1,6 @@
 /**
- * `LMM: Export Report`: the last run as JSON (the report itself), SARIF 2.1.0 (leaks and memory
+ * `LMM: Export Report`: the last run as JSON (for a harness run, the document `lmm run --json`
+ * prints for it; a trace's report itself), SARIF 2.1.0 (leaks and memory
  * errors, for code-scanning tools), text (LMM's classic reports, then leaks, errors, hints) and a
  * self-contained HTML page with a picture of every page's blocks (inline SVG, no scripts).
  * Free of vscode and Node: the command writes what these return.
@@ -148,13 +149,15 @@ function leakSummaryText(run: RunState, report: LmmReport): string {
 
 /**
  * The document `lmm run --json` prints for the same run (one builder for a run that did not
- * finish, src/analysis/incompleteRunJson.ts): a finished run's report; for one that ended early,
+ * finish, src/analysis/incompleteRunJson.ts): a finished harness run's report; for one that ended early,
  * `complete: false`, its outcome and no leak verdict. What the extension adds to a report for its
  * own views (`freeSites`, for the XFREE hovers) is not part of it.
  */
 export function exportJson(run: RunState, report: LmmReport): unknown {
-  if (run.status === 'finished') return report;
+  // A trace's report is the extension's own (no lmm run document to match): all of it.
+  if (run.kind !== 'harness') return report;
   const { freeSites: _ownViews, ...runtimeReport } = report;
+  if (run.status === 'finished') return runtimeReport;
   return incompleteRunJson(runtimeReport, runEnding(run));
 }
 

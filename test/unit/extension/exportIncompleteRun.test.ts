@@ -16,7 +16,7 @@ import { HeapReplay } from '../../../src/extension/model/heapReplay';
 import { exportReport } from '../../../src/extension/model/reportExport';
 import { RunStore, type RunState } from '../../../src/extension/model/runState';
 import { freeSiteFigures } from '../../../src/extension/model/siteFigures';
-import { lmmVersion } from '../../../src/harness/harnessReportOutput';
+import { harnessReportOutput, lmmVersion } from '../../../src/harness/harnessReportOutput';
 import { earlyEndOutcome } from '../../../src/harness/earlyEndOutcome';
 import { runHarness, type HarnessRunResult } from '../../../src/harness/runHarness';
 import { asInterimErrors, asLeakCheck, asReport } from '../../../src/protocol/runReportSchema';
@@ -119,6 +119,23 @@ describe('Export Report of a run that did not complete: the documents of lmm run
       assert.ok(run.report!.leaks.length > 0, 'the extension keeps the blocks live at the stop; the document has no verdict');
     });
   }
+
+  it('a finished run: the JSON is lmm run --json’s report whole (what the extension adds for its hovers left out)', async () => {
+    const file = write(
+      'h.lmm.ts',
+      nodeHarness('const a = XCALLOC(1, node_t)!;', 'XFREE(a);', 'XFREE(a);', 'XCALLOC(1, node_t);'),
+    );
+    const result = await runHarness(file, { timeLimitMs: TIME_LIMIT_MS }).result;
+    assert.equal(result.outcome, 'completed');
+    const run = await extensionRun(file);
+    assert.equal(run.status, 'finished');
+    assert.ok(run.report!.freeSites!.length > 0, 'the extension’s own figures for the XFREE hovers');
+    assert.deepEqual(JSON.parse(exportReport(run, 'json')), JSON.parse(harnessReportOutput(result.finished!, 'json')));
+    assert.deepEqual(
+      JSON.parse(exportReport(run, 'sarif', lmmVersion())),
+      JSON.parse(harnessReportOutput(result.finished!, 'sarif')),
+    );
+  });
 
   it('a compile error (no heap came back): JSON and SARIF compared whole', async () => {
     const file = write('h.lmm.ts', nodeHarness('const = ;'));
