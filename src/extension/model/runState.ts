@@ -36,8 +36,9 @@ export interface RunState {
    */
   interimLeakCheck?: ReportLeakCheck;
   /**
-   * Every leak check made while the run went on, in order: when no report comes (a killed
-   * worker), Export Report lists them as `lmm run --json` lists those the run streamed.
+   * Every leak check made while the run went on, in order, until its report (which lists them)
+   * comes: when none comes (a killed worker), Export Report lists them as `lmm run --json` lists
+   * those the run streamed.
    */
   leakChecksDuringRun?: ReportLeakCheck[];
   /**
@@ -197,7 +198,11 @@ export class RunStore {
     }
     run.status = status;
     run.finishedAt = Date.now();
-    if (outcome.report !== undefined) run.report = outcome.report;
+    if (outcome.report !== undefined) {
+      run.report = outcome.report;
+      // The report lists its leak checks: the streamed copies are needed only by a run with none.
+      delete run.leakChecksDuringRun;
+    }
     if (outcome.message !== undefined) run.message = outcome.message;
     if (outcome.ending !== undefined && status !== 'finished') run.ending = outcome.ending;
     try {

@@ -205,6 +205,16 @@ describe('each ending, each view: the leak check shown is named, or none ran', (
     });
   }
 
+  it('the streamed leak checks are kept for a run that ends with no report only (its report lists them)', async () => {
+    const killed = await endedRun(ENDINGS.find((e) => e.name === 'a killed worker after its own mid-run check')!);
+    assert.deepEqual(killed.leakChecksDuringRun, [MID_RUN_CHECK]);
+    const store = new RunStore();
+    const run = beginServerRun(store);
+    store.leakCheckDuringRun(run, MID_RUN_CHECK);
+    await store.end(run, 'finished', { report: serverReport({ leakChecks: [MID_RUN_CHECK] }) });
+    assert.equal(run.leakChecksDuringRun, undefined);
+  });
+
   it('Check Leaks Now after a run: the last run’s leaks with their check, "no leaks" only from an end-of-run check', async () => {
     const message = async (name: string) => lastRunLeaksMessage(await endedRun(ENDINGS.find((e) => e.name === name)!));
     assert.equal(await message('finished clean'), 'LMM: no leaks in server.lmm.ts (its end-of-run leak check).');
