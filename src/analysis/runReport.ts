@@ -227,7 +227,7 @@ export function failingKinds(report: RunReport, kinds: readonly FailOnKind[] | s
 }
 
 /** The memory errors' line of ERROR SUMMARY: errors and contexts not suppressed, and the suppressed ones. */
-export function errorSummaryOf(errors: readonly ErrorReport[]): RunReport['errorSummary'] {
+export function errorSummaryOf(errors: readonly Pick<ErrorReport, 'count' | 'suppressed'>[]): RunReport['errorSummary'] {
   const summary = { errors: 0, contexts: 0, suppressed: 0 };
   for (const e of errors) {
     if (e.suppressed) summary.suppressed += e.count;

@@ -21,12 +21,14 @@ const KIND_WORDS: Record<LossRecord['kind'], string> = {
 /**
  * @param classic the heap (its classic reports are written here) or those reports as text, for
  *   callers outside the worker that holds the heap.
+ * @param complete false for a run that ended early (a throw, a limit): its leak summary is the
+ *   check of the heap when it stopped, said so, and never memcheck's "no leaks are possible".
  */
-export function formatTextReport(report: RunReport, classic: LmmHeap | string): string {
+export function formatTextReport(report: RunReport, classic: LmmHeap | string, complete = true): string {
   const out: string[] = [];
   if (typeof classic === 'string') out.push(classic, classic.endsWith('\n\n') ? '' : '\n');
   else out.push(registeredPageFamiliesReport(classic), memoryUsageReport(classic), blockUsageReport(classic), '\n');
-  out.push(leakText(report), '\n', errorText(report), '\n', peakText(report), '\n', hintText(report));
+  out.push(leakText(report, complete), '\n', errorText(report), '\n', peakText(report), '\n', hintText(report));
   return out.join('');
 }
 
@@ -54,7 +56,7 @@ function pathText(path: readonly RootPathStep[], elided = 0): string {
   return lines.join('\n      ');
 }
 
-function leakText(report: RunReport): string {
+function leakText(report: RunReport, complete: boolean): string {
   const out: string[] = ['HEAP SUMMARY:\n'];
   const t = report.totals;
   out.push(`    in use at exit: ${n(t.liveBytes)} bytes in ${blocks(t.liveBlocks)}\n`);
@@ -83,12 +85,14 @@ function leakText(report: RunReport): string {
   });
   const s = report.leakSummary;
   out.push('LEAK SUMMARY:\n');
+  if (!complete) out.push(`   (the leak check when the run stopped, at step ${n(t.steps)}: no end-of-run leak check ran)\n`);
   out.push(`   definitely lost: ${n(s['definitely-lost'].bytes)} bytes in ${blocks(s['definitely-lost'].blocks)}\n`);
   out.push(`   indirectly lost: ${n(s['indirectly-lost'].bytes)} bytes in ${blocks(s['indirectly-lost'].blocks)}\n`);
   out.push(`     possibly lost: ${n(s['possibly-lost'].bytes)} bytes in ${blocks(s['possibly-lost'].blocks)}\n`);
   out.push(`   still reachable: ${n(s['still-reachable'].bytes)} bytes in ${blocks(s['still-reachable'].blocks)}\n`);
   out.push(`        suppressed: ${n(s.suppressed.bytes)} bytes in ${blocks(s.suppressed.blocks)}\n`);
-  if (shown.length === 0 && t.liveBlocks === 0) out.push('All heap blocks were freed -- no leaks are possible\n');
+  if (shown.length === 0 && t.liveBlocks === 0)
+    out.push(complete ? 'All heap blocks were freed -- no leaks are possible\n' : 'No block was live when the run stopped\n');
   for (const use of report.suppressionsUsed) {
     out.push(`used suppression: ${use.records} record(s) ${use.name} (${use.file}:${use.line})\n`);
   }

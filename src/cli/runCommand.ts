@@ -8,7 +8,7 @@
  */
 import { failingKinds, parseFailOn, type FailOnKind } from '../analysis/runReport';
 import { parseSuppressions, SuppressionSyntaxError } from '../analysis/suppressions';
-import { harnessReportOutput } from '../harness/harnessReportOutput';
+import { earlyEndTextReport, harnessReportOutput } from '../harness/harnessReportOutput';
 import {
   MAX_TIME_LIMIT_MS,
   MIN_MEMORY_LIMIT_MB,
@@ -19,7 +19,8 @@ import {
 } from '../harness/runHarness';
 import { readSuppressionsFile, SuppressionFileError } from '../harness/suppressionFile';
 import { CliError, type CliIo } from './cliIo';
-import { earlyEndJson, earlyEndMessage, earlyEndSarif, type StreamedFindings } from './earlyEndDocument';
+import { earlyEndJson, earlyEndSarif, type StreamedFindings } from './earlyEndDocument';
+import { earlyEndMessage } from '../harness/earlyEndOutcome';
 import { memcheckLeakKindInstead, memcheckOptionInstead } from './memcheckOptions';
 
 export const RUN_USAGE =
@@ -215,7 +216,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     if (options.format === 'json') io.stdout(earlyEndJson(result, options.file, streamed));
     else if (options.format === 'sarif') io.stdout(earlyEndSarif(result, options.file, streamed));
     else if (result.finished && result.outcome !== 'cancelled') {
-      io.stdout(harnessReportOutput(result.finished, 'text'));
+      io.stdout(earlyEndTextReport(result.finished));
       io.stdout(`\nThe run did not complete (${result.outcome}): the report above is the heap when it ended.\n`);
     }
     io.stderr(`${earlyEndMessage(result, options.file)}\n`);

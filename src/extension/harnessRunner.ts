@@ -3,10 +3,12 @@
  * runs it in a worker thread (time limit, memory caps, cancellation), streaming heap operation
  * batches with the site table; the report is the same JSON `lmm run --json` prints for a finished
  * run. A run that ended early keeps the report of its heap then, with `complete: false` (where
- * `lmm run --json` prints no leak classification: the views show it as "leaked when it stopped").
+ * `lmm run --json` prints no leak classification: the views show it as "leaked when it stopped"),
+ * and how it ended as `lmm run` states it (`ending`: the outcome's kind, message and site).
  */
 import * as esbuild from 'esbuild';
 import type * as vscode from 'vscode';
+import { earlyEndOutcome } from '../harness/earlyEndOutcome';
 import { runReportJson } from '../harness/harnessReportOutput';
 import { BACKGROUND_NICENESS, runHarness, type HarnessRunOptions as RuntimeOptions } from '../harness/runHarness';
 import { readSuppressionsFile, suppressionsBeside } from '../harness/suppressionFile';
@@ -56,7 +58,12 @@ export function createHarnessRunner(_context: vscode.ExtensionContext, log: vsco
           ? { text: await readSuppressionsFile(options.suppressions), file: options.suppressions }
           : await suppressionsBeside(file);
         if (suppressions) runtimeOptions.suppressions = suppressions;
-        if (stopped) return { status: 'stopped', message: 'stopped by request' };
+        if (stopped)
+          return {
+            status: 'stopped',
+            message: 'stopped by request',
+            ending: { kind: 'cancelled', message: 'stopped by request' },
+          };
         const handle = runHarness(file, runtimeOptions);
         cancel = handle.cancel;
         requestLeakCheck = handle.requestLeakCheck;
@@ -64,13 +71,15 @@ export function createHarnessRunner(_context: vscode.ExtensionContext, log: vsco
         probeMark('harness result', { compileMs: result.timings.compileMs, runMs: result.timings.runMs });
         if (result.sites.length > sentSites) sink.sites(sentSites, result.sites.slice(sentSites));
         log.appendLine(`${file}: ${result.outcome} (compile ${result.timings.compileMs} ms, run ${result.timings.runMs} ms)`);
+        // A harness that returned but left no report did not complete either (as `lmm run` says).
+        const completed = result.outcome === 'completed' && result.finished !== undefined;
         const outcome: HarnessRunOutcome = {
-          status: result.outcome === 'completed' ? 'finished' : result.outcome === 'cancelled' ? 'stopped' : 'failed',
+          status: completed ? 'finished' : result.outcome === 'cancelled' ? 'stopped' : 'failed',
         };
         if (result.message !== undefined) outcome.message = result.message;
+        if (!completed) outcome.ending = earlyEndOutcome(result, file);
         // A run that ended early keeps its report (the heap when it ended), marked as no verdict.
-        if (result.finished)
-          outcome.report = JSON.parse(runReportJson(result.finished.report, result.outcome === 'completed')) as unknown;
+        if (result.finished) outcome.report = JSON.parse(runReportJson(result.finished.report, completed)) as unknown;
         probeMark('report parsed');
         return outcome;
       })();

@@ -22,6 +22,7 @@ import { TraceSyntaxError } from '../trace/traceProgram';
 import { RunPipeline, splitBatch } from './model/runPipeline';
 import { RUN_PACE, type LivePriority } from './model/livePacing';
 import { probeMark } from './features/hostProbe';
+import type { IncompleteRunOutcome } from '../analysis/incompleteRunJson';
 
 /** How often the trees and the status bar hear of a live run's progress. */
 const PIPELINE_PROGRESS_MS = 250;
@@ -56,7 +57,12 @@ export interface HarnessRunOutcome {
   status: 'finished' | 'failed' | 'stopped';
   report?: unknown;
   message?: string;
+  /** How a run that did not complete ended, as `lmm run --json` states it (absent for a finished run). */
+  ending?: IncompleteRunOutcome;
 }
+
+/** How a run stopped by request (LMM: Stop Run, a new run) ended. */
+const STOPPED_BY_REQUEST: IncompleteRunOutcome = { kind: 'cancelled', message: 'stopped by request' };
 
 export interface HarnessRunOptions {
   timeLimitMs: number;
@@ -275,7 +281,7 @@ export class RunController {
       // A stopped run has no report (its worker is ended, not asked to finish): the views end it
       // now, while the worker winds down (at most the runtime's grace period) in the background.
       const stopped = new Promise<HarnessRunOutcome>((resolve) => {
-        active.onStop = () => resolve({ status: 'stopped', message: 'stopped by request' });
+        active.onStop = () => resolve({ status: 'stopped', message: 'stopped by request', ending: STOPPED_BY_REQUEST });
       });
       if (active.cancelled) active.onStop?.();
       const outcome = await Promise.race([active.handle.done, stopped]);
@@ -302,7 +308,10 @@ export class RunController {
         if (active.cancelled && active.leftOut > 0) {
           message = `${message ?? 'stopped by request'}; the views show the heap after step ${replay.steps.toLocaleString('en-US')} (${active.leftOut.toLocaleString('en-US')} later operations were still on their way when the run stopped)`;
         }
-        const end: { report?: LmmReport; message?: string } = {};
+        const end: { report?: LmmReport; message?: string; ending?: IncompleteRunOutcome } = {};
+        // A run stopped by request ended so whatever its worker said while it wound down.
+        const ending = active.cancelled ? (outcome.ending ?? STOPPED_BY_REQUEST) : outcome.ending;
+        if (ending) end.ending = ending;
         // Reports without per-site figures get them from the operation log (same counts).
         if (report && report.sites.length === 0) report.sites = siteFigures(replay, run.sites, report);
         if (report) report.freeSites ??= freeSiteFigures(replay, run.sites);

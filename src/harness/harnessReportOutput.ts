@@ -17,6 +17,11 @@ export function harnessReportOutput(run: FinishedRun, format: 'text' | 'json' | 
   return formatTextReport(run.report, run.classicText);
 }
 
+/** The text report of a run that ended early: the heap when it stopped, its leak check named as such. */
+export function earlyEndTextReport(run: FinishedRun): string {
+  return formatTextReport(run.report, run.classicText, false);
+}
+
 /**
  * The run report as JSON, `complete` right after `schemaVersion`: true when the harness ran to its
  * end (its leaks are the verdict), false when it ended early and the report is the heap then.

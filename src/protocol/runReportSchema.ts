@@ -42,6 +42,8 @@ export interface ReportTotals {
   mmap: number;
   munmap: number;
   peakAppMemory?: number;
+  /** Heap operations the run made (a harness run's report has it): the last step's number. */
+  steps?: number;
 }
 
 export interface ReportSiteFigures {
@@ -231,7 +233,7 @@ export function asReport(value: unknown): LmmReport {
     if (typeof family.name !== 'string') throw new Error(`families[${i}] has no name`);
     for (const key of FAMILY_FIGURES) numberIfPresent(family, key, `families[${i}]`);
   }
-  for (const key of ['pages', 'mappedBytes', 'appMemory', 'mmap', 'munmap', 'peakAppMemory'] as const)
+  for (const key of ['pages', 'mappedBytes', 'appMemory', 'mmap', 'munmap', 'peakAppMemory', 'steps'] as const)
     numberIfPresent(report.totals, key, 'totals');
   for (const [i, leak] of (report.leaks as ReportLeak[]).entries()) {
     if (typeof leak !== 'object' || leak === null) throw new Error(`leaks[${i}] is not an object`);
@@ -360,4 +362,15 @@ export function isSite(value: unknown): value is ReportSite {
     Number.isInteger(site.column) &&
     site.column >= 1
   );
+}
+
+/**
+ * For a report of a run that did not complete (`complete: false`), which check its leaks are
+ * from, in words: "when the run stopped, at step N" (no end-of-run check ran). Undefined for a
+ * finished run's report, whose leaks are the end-of-run check.
+ */
+export function stoppedCheckWords(report: LmmReport): string | undefined {
+  if (report.complete !== false) return undefined;
+  const steps = report.totals.steps;
+  return `when the run stopped${typeof steps === 'number' ? `, at step ${steps.toLocaleString('en-US')}` : ''}`;
 }

@@ -16,7 +16,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { StructLayout } from '../analysis/analysisInput';
 import { paddingBytes, reorderedForPadding } from '../analysis/cLayout';
 import { DATA_START, META_SIZE } from '../engine/constants';
-import type { LmmReport, ReportSiteFigures } from '../protocol/runReportSchema';
+import { stoppedCheckWords, type LmmReport, type ReportSiteFigures } from '../protocol/runReportSchema';
 import { DIAGNOSTIC_CODES, SUPPRESS_FINDING_COMMAND, suppressFindingArgsOf } from '../protocol/lspMessages';
 import type { HarnessScan, ScannedStruct, Span } from './harnessScan';
 
@@ -89,12 +89,15 @@ export function hoverAt(
 function siteMarkdown(kind: 'XCALLOC' | 'XFREE', report: LmmReport | undefined, file: string, line: number): string {
   if (!report) return `**${kind}** — run the harness to see this line's figures.`;
   const lines: string[] = [];
+  // A run that did not complete: its leaks are the check when it stopped, no end-of-run verdict.
+  const stopped = stoppedCheckWords(report);
+  if (stopped) lines.push(`The last run did not complete: no end-of-run leak check ran; leaks are those ${stopped}.`);
   if (kind === 'XCALLOC') {
     const figures = figuresOn(report, file, line);
     if (figures.length === 0) lines.push('No allocation ran on this line in the last run.');
     for (const f of figures) {
       lines.push(
-        `**${f.struct}** from line ${line}: allocated ${f.allocated}, freed ${f.freed}, live ${f.live} (peak ${f.peakLive}), leaked ${f.leakedBlocks} blocks / ${f.leakedBytes} bytes` +
+        `**${f.struct}** from line ${line}: allocated ${f.allocated}, freed ${f.freed}, live ${f.live} (peak ${f.peakLive}), leaked ${f.leakedBlocks} blocks / ${f.leakedBytes} bytes${stopped ? ` ${stopped}` : ''}` +
           (f.stack.length > 1 ? ` — via line ${f.stack[1]!.line}` : ''),
       );
     }
@@ -124,6 +127,7 @@ function sameFile(a: string, b: string): boolean {
 /** Code lenses over each XCALLOC: allocated / live / leaked from the last run (by the call's line). */
 export function codeLenses(document: TextDocument, scan: HarnessScan, report: LmmReport | undefined, file: string): CodeLens[] {
   if (!report) return [];
+  const stopped = stoppedCheckWords(report);
   const lenses: CodeLens[] = [];
   const seenLines = new Set<number>();
   for (const call of scan.allocations) {
@@ -142,7 +146,10 @@ export function codeLenses(document: TextDocument, scan: HarnessScan, report: Lm
     lenses.push({
       range: { start, end: document.positionAt(call.calleeSpan.end) },
       command: {
-        title: figures.length === 0 ? 'not reached in the last run' : `allocated ${allocated} · live ${live} · leaked ${leaked}`,
+        title:
+          figures.length === 0
+            ? 'not reached in the last run'
+            : `allocated ${allocated} · live ${live} · leaked ${leaked}${stopped ? ` ${stopped}` : ''}`,
         command: 'lmm.showMemoryMap',
         arguments: [],
       },

@@ -5,7 +5,13 @@
  * lost block drags along, the call stack and, for reachable blocks, the path from a root.
  */
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type Range } from 'vscode-languageserver';
-import { LEAK_KIND_SEVERITY, MEMORY_ERROR_SEVERITY, type FindingSeverity, type ReportSite } from '../protocol/runReportSchema';
+import {
+  LEAK_KIND_SEVERITY,
+  MEMORY_ERROR_SEVERITY,
+  stoppedCheckWords,
+  type FindingSeverity,
+  type ReportSite,
+} from '../protocol/runReportSchema';
 import { DIAGNOSTIC_CODES, DIAGNOSTIC_SOURCE, type RunFindingData, type RunResultsParams } from '../protocol/lspMessages';
 import { isTraceFile } from '../harness/harnessFiles';
 import { siteRange } from './siteRanges';
@@ -51,9 +57,13 @@ export function runDiagnostics(params: RunResultsParams, files: SourceFiles): Ma
   // Leaks of a mid-run check say which check, and that the run's end will replace them.
   const check = params.leakCheck;
   const runNote = params.status === 'running' ? 'run in progress' : `run ${params.status} before its end`;
+  // A report of a run that did not complete: its leaks are the check when it stopped.
+  const stopped = check || !report ? undefined : stoppedCheckWords(report);
   const checkNote = check
     ? ` [${check.requested ? 'Check Leaks Now' : 'mm_leak_check()'}: leak check at step ${stepNumber(check.step)}, ${runNote}]`
-    : '';
+    : stopped
+      ? ` [leak check ${stopped}: ${runNote}, no end-of-run leak check ran]`
+      : '';
   // Errors recorded while the run goes on say so (their counts still grow; the report's replace them).
   const interimErrors = params.memoryErrors;
 

@@ -26,11 +26,17 @@ describe('Leaks & errors tab: findings that link and Suppress (headless Chromium
     await browser?.close();
   });
 
-  async function show(file: string, runId: string, edit?: (report: RunReportJson) => void, suppressible = true) {
+  async function show(
+    file: string,
+    runId: string,
+    edit?: (report: RunReportJson) => void,
+    suppressible = true,
+    state: 'finished' | 'failed' | 'stopped' = 'finished',
+  ) {
     const run = await recordHarness(file);
     edit?.(run.report);
     await showRun(host, run.batches, { runId, sites: run.sites });
-    await host.send({ type: 'runEnded', runId, state: 'finished' });
+    await host.send({ type: 'runEnded', runId, state });
     await host.send({ type: 'report', runId, report: run.report, suppressible });
     await settle(host);
     await hookCall(host, 'selectTab', FINDINGS);
@@ -168,6 +174,41 @@ describe('Leaks & errors tab: findings that link and Suppress (headless Chromium
     assert.ok(shown.length > 0);
     assert.ok(shown.every((row) => row.suppress === null));
     assert.match(await host.page.locator('.side-panel[aria-label="Leaks & errors"]').innerText(), /cannot be suppressed/);
+  });
+
+  it('a run that failed with its heap: its leaks are the check when it stopped, at its last step, never "No leak record"', async () => {
+    const run = await show('examples/leak-definitely-lost.lmm.ts', 'timed-out', (report) => (report.leaks = []), true, 'failed');
+    const panel = await host.page.locator('.side-panel[aria-label="Leaks & errors"]').innerText();
+    const steps = run.batches.reduce((n, b) => n + b.count, 0).toLocaleString('en-US');
+    assert.match(panel, new RegExp(`Leaks when the run stopped, at step ${steps} \\(0 records\\)`));
+    assert.match(panel, /No end-of-run leak check ran: the run failed before its end\. No block was lost when it stopped\./);
+    assert.doesNotMatch(panel, /No leak record|at the end of the run/);
+    // The host sent no check (the run made none it could report): the Leaked chart says none ran, not "yet".
+    await host.page.waitForFunction(
+      () => (window as unknown as { lmmMemoryMap: { chartTitles: unknown[] } }).lmmMemoryMap.chartTitles.length === 6,
+    );
+    const titles = await hookValue<Array<{ full: string }>>(host, 'chartTitles');
+    assert.equal(titles[5]!.full, 'Leaked bytes at leak checks: no leak check ran');
+    // The host then puts the check made when the run stopped at its last step: the header names it so.
+    const last = run.batches.reduce((n, b) => n + b.count, 0) - 1;
+    await host.send({
+      type: 'leakCheck',
+      runId: 'timed-out',
+      step: last,
+      leaks: [{ kind: 'definitely-lost', blocks: 2, bytes: 64 }],
+    });
+    await settle(host);
+    assert.match(
+      await host.page.locator('.run-totals').innerText(),
+      new RegExp(` · 2 blocks leaked when the run stopped \\(step ${steps}; no end-of-run check ran\\)`),
+    );
+  });
+
+  it('a trace with no leak records says a trace has no leak check, not "No leak record"', async () => {
+    await show('examples/leak-definitely-lost.lmm.ts', 'trace-none', (report) => (report.leaks = []), false);
+    const panel = await host.page.locator('.side-panel[aria-label="Leaks & errors"]').innerText();
+    assert.match(panel, /A trace has no pointers to follow: no leak check\./);
+    assert.doesNotMatch(panel, /No leak record/);
   });
 
   it('in a narrow panel the side tabs wrap: every tab, Leaks & errors the last, can be seen and clicked', async () => {

@@ -7,7 +7,7 @@
  */
 import { strict as assert } from 'node:assert';
 import type { Browser } from 'playwright-core';
-import type { SourceSite } from '../../src/protocol/webviewMessages';
+import type { RunReportJson, SourceSite } from '../../src/protocol/webviewMessages';
 import { openFakeHost, type FakeHost } from '../support/webviewFakeHost';
 import { assertNoProblems, hookCall, postedOfType, recordHarness, settle, showRun } from '../support/webviewRun';
 
@@ -29,10 +29,19 @@ describe('Question panels: call trees, Compare, retainers (headless Chromium)', 
     await browser?.close();
   });
 
-  async function show(file: string, runId: string) {
+  async function show(
+    file: string,
+    runId: string,
+    state: 'finished' | 'failed' = 'finished',
+    edit?: (report: RunReportJson) => void,
+  ) {
     const run = await recordHarness(file);
-    await showRun(host, run.batches, { runId, sites: run.sites, report: run.report });
-    await host.send({ type: 'runEnded', runId, state: 'finished' });
+    edit?.(run.report);
+    // A failed run's report comes after its end, from a harness run (suppressible), as the host sends it.
+    const late = state !== 'finished';
+    await showRun(host, run.batches, { runId, sites: run.sites, ...(late ? {} : { report: run.report }) });
+    await host.send({ type: 'runEnded', runId, state });
+    if (late) await host.send({ type: 'report', runId, report: run.report, suppressible: true });
     await settle(host);
     return run;
   }
@@ -257,5 +266,28 @@ describe('Question panels: call trees, Compare, retainers (headless Chromium)', 
     await host.send({ type: 'revealBlock', runId: 'lost', address: indirect.addresses[1]! });
     await host.page.waitForFunction(() => /indirectly lost/.test(document.querySelector('.retainers')?.textContent ?? ''));
     assertNoProblems(host);
+  });
+
+  it('the leaks of a run that failed: named as the check when it stopped; none lost then is no "No leak"', async () => {
+    const failed = await show('examples/leak-definitely-lost.lmm.ts', 'failed-leaks', 'failed');
+    await hookCall(host, 'selectTab', CALL_TREES);
+    await hookCall(host, 'chooseCallTree', 'leaks', 'top-down');
+    let text = await host.page.locator('.side-panel').nth(CALL_TREES).innerText();
+    assert.match(text, /Leaked when the run stopped \(no end-of-run leak check ran\): /);
+    // A lost block's retainers are those the check when it stopped saw.
+    const listed = (failed.report.leaks ?? []).find((l) => (l as { addresses?: number[] }).addresses?.length) as unknown as {
+      addresses: number[];
+    };
+    await hookCall(host, 'selectTab', 0);
+    await host.send({ type: 'revealBlock', runId: 'failed-leaks', address: listed.addresses[0]! });
+    await host.page.waitForFunction(() =>
+      /^Retainers when the run stopped \(step \d+\)/.test(document.querySelector('.retainers h4')?.textContent ?? ''),
+    );
+    await show('examples/leak-definitely-lost.lmm.ts', 'failed-none', 'failed', (report) => (report.leaks = []));
+    await hookCall(host, 'selectTab', CALL_TREES);
+    await hookCall(host, 'chooseCallTree', 'leaks', 'top-down');
+    text = await host.page.locator('.side-panel').nth(CALL_TREES).innerText();
+    assert.match(text, /No block lost when the run stopped \(no end-of-run leak check ran\): nothing to show\./);
+    assert.doesNotMatch(text, /No leak/);
   });
 });

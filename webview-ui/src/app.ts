@@ -918,13 +918,22 @@ function wrapTabHeaders(tabs: HTMLElement): void {
 
 /**
  * What the header says of the run's last leak check, naming it as the status bar does: the check
- * the run made at its end, or the one at step N (the harness's mm_leak_check() or Check Leaks Now).
+ * the run made at its end, the one when it stopped early, or the one at step N (the harness's
+ * mm_leak_check() or Check Leaks Now).
  */
 function lastCheckText(model: RunModel): string {
   const last = model.leakChecks[model.leakChecks.length - 1];
   if (!last) return '';
-  const atEnd = model.state === 'finished' && last.step === model.length - 1;
-  return ` · ${blockCount(last.lostBlocks)} leaked ${atEnd ? `at the end of the run (step ${stepNumber(last.step)})` : `at the check at step ${stepNumber(last.step)}`}`;
+  const atLastStep = last.step === model.length - 1;
+  const atEnd = model.state === 'finished' && atLastStep;
+  // A run that failed or was stopped with its report: the host puts the check made when it stopped at its last step.
+  const atStop = (model.state === 'failed' || model.state === 'stopped') && atLastStep && model.report !== null;
+  const when = atEnd
+    ? `at the end of the run (step ${stepNumber(last.step)})`
+    : atStop
+      ? `when the run stopped (step ${stepNumber(last.step)}; no end-of-run check ran)`
+      : `at the check at step ${stepNumber(last.step)}`;
+  return ` · ${blockCount(last.lostBlocks)} leaked ${when}`;
 }
 
 /** Sets an element's text only when it differs (the same text set again still restyles and lays out). */

@@ -335,8 +335,10 @@ export class ChartsView {
       ctx.fillRect(Math.max(x, Math.min(x + width - 4, cx - 2)), top + CHART_HEIGHT - 1 - h, 4, h);
       if (check.step <= this.step) current = `${bytes(check.lostBytes)} in ${blockCount(check.lostBlocks)}`;
     }
-    const now = checks.length === 0 ? 'no leak check yet' : current;
-    const short = checks.length === 0 ? 'no check yet' : current;
+    // A run that ended with no check made none: not "yet", and never a 0 no check found.
+    const ended = model.state !== 'running';
+    const now = checks.length === 0 ? (ended ? 'no leak check ran' : 'no leak check yet') : current;
+    const short = checks.length === 0 ? (ended ? 'no check ran' : 'no check yet') : current;
     return {
       title: {
         full: `${LEAK_CHART_TITLE}: ${now}`,

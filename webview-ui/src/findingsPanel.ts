@@ -94,8 +94,7 @@ export function renderFindings(
   if (errors.length > ROWS_SHOWN)
     container.append(el('p', { className: 'muted', text: `… ${count(errors.length - ROWS_SHOWN)} more` }));
 
-  container.append(el('h3', { text: `Leaks at the end of the run (${count(leaks.length)} records)` }));
-  if (leaks.length === 0) container.append(el('p', { className: 'muted', text: 'No leak record.' }));
+  appendLeaksHeading(container, model, leaks.length);
   const leakList = el('ul', { className: 'findings', attrs: { 'aria-label': 'Leaks' } });
   leaks.slice(0, ROWS_SHOWN).forEach((raw, index) => {
     if (typeof raw !== 'object' || raw === null) return;
@@ -154,6 +153,34 @@ function errorRow(e: Record<string, unknown>, model: RunModel, links: PanelLinks
   appendSite(where, readSite(e['freeSite']), 'freed at', links);
   row.append(where);
   return { row, where };
+}
+
+/**
+ * The Leaks heading names the check its records are from: the end-of-run check of a finished
+ * run, or, for a run that failed or was stopped with its heap, the check when it stopped (at its
+ * last step; no end-of-run check ran). A trace, which has no pointers, says it has no leak check.
+ * An empty list never reads as "no leaks" from a check that did not run.
+ */
+function appendLeaksHeading(container: HTMLElement, model: RunModel, records: number): void {
+  const muted = (text: string) => container.append(el('p', { className: 'muted', text }));
+  // Not suppressible: a trace (no .lmmsupp, and no pointers to check).
+  if (!model.suppressible && records === 0) {
+    container.append(el('h3', { text: 'Leaks' }));
+    muted('A trace has no pointers to follow: no leak check.');
+    return;
+  }
+  if (model.state !== 'finished') {
+    container.append(
+      el('h3', { text: `Leaks when the run stopped, at step ${count(model.length)} (${count(records)} records)` }),
+    );
+    muted(
+      `No end-of-run leak check ran: the run ${model.state === 'stopped' ? 'was stopped' : 'failed'} before its end. ` +
+        (records === 0 ? 'No block was lost when it stopped.' : 'These are the blocks lost when it stopped, not a verdict.'),
+    );
+    return;
+  }
+  container.append(el('h3', { text: `Leaks at the end of the run (${count(records)} records)` }));
+  if (records === 0) muted('No leak record.');
 }
 
 /**

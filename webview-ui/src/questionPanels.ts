@@ -42,6 +42,17 @@ function select<T extends string>(label: string, options: Array<[T, string]>, va
   return el('label', { className: 'panel-choice' }, `${label} `, s);
 }
 
+/** A run that failed or was stopped: its report's leaks are the check when it stopped, no verdict. */
+const endedEarly = (model: RunModel) => model.state === 'failed' || model.state === 'stopped';
+
+/** An empty leak tree, naming the check it would be from: never "no leak" where no end-of-run check ran. */
+function noLeakText(model: RunModel): string {
+  // Not suppressible: a trace, which has no pointers to check.
+  if (!model.suppressible) return 'A trace has no pointers to follow: no leak check.';
+  if (endedEarly(model)) return 'No block lost when the run stopped (no end-of-run leak check ran): nothing to show.';
+  return 'No leak at the end of the run: nothing to show.';
+}
+
 export function renderCallTrees(
   container: HTMLElement,
   model: RunModel,
@@ -83,7 +94,7 @@ export function renderCallTrees(
     container.append(
       el('p', {
         className: 'muted',
-        text: choice.source === 'peak' ? 'The report has no peak breakdown.' : 'No leak: nothing to show.',
+        text: choice.source === 'peak' ? 'The report has no peak breakdown.' : noLeakText(model),
       }),
     );
     return;
@@ -92,7 +103,7 @@ export function renderCallTrees(
   const what =
     choice.source === 'peak'
       ? `At the peak (step ${stepNumber(model.peakStep)}): ${bytes(root.inclusiveBytes)} of ${unit} in ${blockCount(root.inclusiveBlocks)}.`
-      : `Leaked: ${bytes(root.inclusiveBytes)} of ${unit} in ${blockCount(root.inclusiveBlocks)} (definitely, indirectly and possibly lost).`;
+      : `Leaked${endedEarly(model) ? ' when the run stopped (no end-of-run leak check ran)' : ''}: ${bytes(root.inclusiveBytes)} of ${unit} in ${blockCount(root.inclusiveBlocks)} (definitely, indirectly and possibly lost).`;
   container.append(
     el('p', { text: what }),
     el('p', {
@@ -291,7 +302,9 @@ export function renderRetainers(container: HTMLElement, model: RunModel, address
   const section = el(
     'section',
     { className: 'retainers', attrs: { 'aria-label': 'Retainers' } },
-    el('h4', { text: `Retainers at the end of the run (step ${stepNumber(model.length - 1)})` }),
+    el('h4', {
+      text: `Retainers ${endedEarly(model) ? 'when the run stopped' : 'at the end of the run'} (step ${stepNumber(model.length - 1)})`,
+    }),
   );
   container.append(section);
   if (!model.report) {
@@ -303,7 +316,7 @@ export function renderRetainers(container: HTMLElement, model: RunModel, address
     section.append(
       el('p', {
         className: 'muted',
-        text: 'The end-of-run leak check lists no chain for this block: it was freed by then, or it is not among the first 16 blocks of its record.',
+        text: `${endedEarly(model) ? 'The leak check when the run stopped' : 'The end-of-run leak check'} lists no chain for this block: it was freed by then, or it is not among the first 16 blocks of its record.`,
       }),
     );
     return;

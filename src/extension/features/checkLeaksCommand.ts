@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { COMMANDS, TREE_VIEWS } from '../contributions';
-import { leakedBlocks } from '../model/statusText';
+import { lastRunLeaksMessage } from '../model/shownLeakCheck';
 import type { ExtensionServices } from './extensionServices';
 
 export function registerCheckLeaksNow({ context, controller, store, settle }: ExtensionServices): void {
@@ -17,7 +17,7 @@ export function registerCheckLeaksNow({ context, controller, store, settle }: Ex
       return;
     }
     const run = store.current;
-    if (!run?.report) {
+    if (!run || run.status === 'running') {
       void vscode.window.showInformationMessage(
         'LMM: run a harness first; its leaks are checked at the end of main and at each mm_leak_check().',
       );
@@ -25,12 +25,7 @@ export function registerCheckLeaksNow({ context, controller, store, settle }: Ex
     }
     await settle(run);
     await vscode.commands.executeCommand(`${TREE_VIEWS.leaks}.focus`);
-    const leaked = leakedBlocks(run);
-    void vscode.window.showInformationMessage(
-      leaked === 0
-        ? `LMM: no leaks in ${run.label}.`
-        : `LMM: ${leaked} leaked blocks in ${run.label} (see the Leaks view and the Problems panel).`,
-    );
+    void vscode.window.showInformationMessage(lastRunLeaksMessage(run));
   };
   context.subscriptions.push(vscode.commands.registerCommand(COMMANDS.checkLeaksNow, checkLeaksNow));
 }

@@ -1,17 +1,19 @@
 /**
- * LMM: Export Report — the last run with a report, as JSON, SARIF, text or HTML. Arguments (for
+ * LMM: Export Report — the last run with a report (or a harness run that ended with none), as
+ * JSON, SARIF, text or HTML. Arguments (for
  * keybindings and tests): the format, then the target Uri (then no dialog and no notification).
  */
 import * as vscode from 'vscode';
 import { COMMANDS } from '../contributions';
-import { EXPORT_EXTENSIONS, exportReport, type ExportFormat } from '../model/reportExport';
+import { canExport, EXPORT_EXTENSIONS, exportReport, type ExportFormat } from '../model/reportExport';
 import type { ExtensionServices } from './extensionServices';
 
 declare const LMM_VERSION: string;
 
 export function registerExportReport({ context, store }: ExtensionServices): void {
   const exportCommand = async (formatArg?: unknown, targetArg?: unknown) => {
-    const run = [...store.runs].reverse().find((r) => r.report);
+    // The last run with a report, or a harness run that ended with none (it exports what lmm run prints).
+    const run = [...store.runs].reverse().find(canExport);
     if (!run) {
       void vscode.window.showInformationMessage('LMM: nothing to export yet: run a harness or open a trace.');
       return undefined;

@@ -4,18 +4,23 @@ import { formatCount } from './reportFigures';
 import type { RunState } from './runState';
 import { webviewPageStyles } from './pagePictureStyles';
 import { pagesSvg } from './reportExport';
-import { leakedBlocks } from './statusText';
+import { lostBlocks, noLeakCheckReason, shownLeakCheck, shownLeakCheckName } from './shownLeakCheck';
 
 interface Row {
   label: string;
   a: number;
   b: number;
+  /** The cells' words when a figure alone would mislead (a leak figure from no end-of-run check); no difference then. */
+  words?: [string, string];
 }
+
+/** A cell: the words of a row that has them, else the figure. */
+const cell = (row: Row, side: 0 | 1) => row.words?.[side] ?? formatCount(side === 0 ? row.a : row.b);
 
 export function compareRunsMarkdown(a: RunState, b: RunState): string {
   const { rows, diff, title } = comparison(a, b);
   let text = `# LMM: compare runs\n\n| | ${title(a)} | ${title(b)} | difference |\n|---|---:|---:|---:|\n`;
-  for (const row of rows) text += `| ${row.label} | ${formatCount(row.a)} | ${formatCount(row.b)} | ${diff(row)} |\n`;
+  for (const row of rows) text += `| ${row.label} | ${cell(row, 0)} | ${cell(row, 1)} | ${diff(row)} |\n`;
   return text;
 }
 
@@ -29,7 +34,7 @@ export function compareRunsHtml(a: RunState, b: RunState, nonce: string, cspSour
   const body = rows
     .map(
       (row) =>
-        `<tr><th scope="row">${esc(row.label)}</th><td>${formatCount(row.a)}</td><td>${formatCount(row.b)}</td><td>${esc(diff(row))}</td></tr>`,
+        `<tr><th scope="row">${esc(row.label)}</th><td>${esc(cell(row, 0))}</td><td>${esc(cell(row, 1))}</td><td>${esc(diff(row))}</td></tr>`,
     )
     .join('\n');
   return `<!DOCTYPE html>
@@ -69,7 +74,7 @@ function comparison(a: RunState, b: RunState) {
       app: heap.appMemory,
       peakApp: heap.peakAppMemory,
       steps: run.replay.steps,
-      leaked: leakedBlocks(run),
+      leaked: lostBlocks(run.report?.leaks ?? []),
       errors: (run.report?.errors ?? []).reduce((n, e) => n + e.count, 0),
     };
   };
@@ -87,6 +92,13 @@ function comparison(a: RunState, b: RunState) {
     ['errors', 'memory errors'],
   ];
   for (const [key, label] of labels) rows.push({ label, a: ta[key], b: tb[key] });
+  // Leaked blocks are a verdict only from two end-of-run checks: otherwise each cell names its check.
+  const leakedRow = rows.find((row) => row.label === 'leaked blocks')!;
+  const [la, lb] = [leakFigure(a), leakFigure(b)];
+  leakedRow.a = la.blocks;
+  leakedRow.b = lb.blocks;
+  if (la.words !== undefined || lb.words !== undefined)
+    leakedRow.words = [la.words ?? formatCount(la.blocks), lb.words ?? formatCount(lb.blocks)];
   const names = [...new Set([...a.replay.heap.families, ...b.replay.heap.families].map((f) => f.name))];
   for (const name of names) {
     const fa = a.replay.heap.families.find((f) => f.name === name);
@@ -102,10 +114,20 @@ function comparison(a: RunState, b: RunState) {
     });
   }
   const diff = (row: Row) => {
+    if (row.words) return '–';
     const d = row.b - row.a;
     if (d === 0) return '=';
     const pct = row.a === 0 ? '' : ` (${d > 0 ? '+' : ''}${((100 * d) / row.a).toFixed(1)}%)`;
     return `${d > 0 ? '+' : ''}${formatCount(d)}${pct}`;
   };
   return { rows, diff, title };
+}
+
+/** A run's leaked blocks with, unless they are from its end-of-run check, the words naming their check. */
+function leakFigure(run: RunState): { blocks: number; words?: string } {
+  const shown = shownLeakCheck(run);
+  if (shown.when === 'none') return { blocks: 0, words: noLeakCheckReason(run) };
+  const blocks = lostBlocks(shown.leaks);
+  if (shown.when === 'end') return { blocks };
+  return { blocks, words: `${formatCount(blocks)} (${shownLeakCheckName(shown)})` };
 }

@@ -15,6 +15,7 @@ import type { RunState } from './runState';
 import { stepNumber } from '../../analysis/stepNumber';
 import { adopt, hex, siteLabel, type TreeNode } from './treeNode';
 import { RUNNING_ICON } from './runningIcon';
+import { incompleteRunLine, lostBlocks, noLeakCheckReason, runEnding, shownLeakCheck } from './shownLeakCheck';
 
 /** A leak kind's icon and its colour: those of its severity, as the Problems panel draws it. */
 export const SEVERITY_ICONS: Readonly<Record<FindingSeverity, [string, string]>> = {
@@ -29,8 +30,12 @@ export function leakNodes(run: RunState | undefined): TreeNode[] {
   const leaks = interim?.leaks ?? run?.report?.leaks ?? [];
   const kinds: TreeNode[] = [];
   if (run?.status === 'running' && run.leakCheckAskedAt !== undefined) kinds.push(askedHeading(run.leakCheckAskedAt));
+  const shown = run ? shownLeakCheck(run) : undefined;
   if (interim) kinds.push(interimHeading(run!, interim));
   else if (run && run.kind === 'harness' && !run.report) kinds.push(noCheckHeading(run));
+  else if (run && shown?.when === 'stop') kinds.push(stopHeading(run, shown.step, shown.leaks));
+  // A trace's report lists no leak records: an empty view would read as "no leaks".
+  else if (run && run.kind !== 'harness' && leaks.length === 0) kinds.push(traceHeading(run));
   for (const kind of LEAK_KINDS) {
     const records = leaks.filter((leak) => leak.kind === kind);
     if (records.length === 0) continue;
@@ -88,6 +93,34 @@ function noCheckHeading(run: RunState): TreeNode {
     description: run.status === 'running' ? 'Check Leaks Now to check' : 'leaks unknown',
     tooltip: why,
     icon: run.status === 'running' ? RUNNING_ICON : 'circle-slash',
+    contextValue: 'lmmNoLeakCheck',
+  };
+}
+
+/**
+ * A harness run that ended early with its heap (the time limit, the memory limit, a throw): the
+ * rows below are the check of the heap when it stopped, no end-of-run verdict.
+ */
+function stopHeading(run: RunState, step: number, leaks: readonly ReportLeak[]): TreeNode {
+  const ending = runEnding(run);
+  const none = lostBlocks(leaks) === 0 ? ' · no block lost then' : '';
+  return {
+    id: 'leakcheck/stop',
+    label: `leak check when the run stopped, at step ${formatCount(step)}`,
+    description: `no end-of-run check (${ending.kind})${none}`,
+    tooltip: `${incompleteRunLine(run) ?? ''} These are the blocks lost when it stopped, at step ${formatCount(step)}: not a verdict, as a program stopped mid-way had not yet freed what it would have.`,
+    icon: 'history',
+    contextValue: 'lmmLeakCheckAtStop',
+  };
+}
+
+function traceHeading(run: RunState): TreeNode {
+  return {
+    id: 'leakcheck/trace',
+    label: noLeakCheckReason(run),
+    tooltip:
+      'A trace names blocks by ID and holds no pointers: nothing says which blocks are still reachable, so none is called a leak.',
+    icon: 'circle-slash',
     contextValue: 'lmmNoLeakCheck',
   };
 }

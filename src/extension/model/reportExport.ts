@@ -1,29 +1,48 @@
 /**
- * `LMM: Export Report`: the last run as JSON (the report itself), SARIF 2.1.0 (leaks and memory
+ * `LMM: Export Report`: the last run as JSON (for a harness run, the document `lmm run --json`
+ * prints for it; a trace's report itself), SARIF 2.1.0 (leaks and memory
  * errors, for code-scanning tools), text (LMM's classic reports, then leaks, errors, hints) and a
- * self-contained HTML page with a picture of every page's blocks (inline SVG, no scripts).
+ * self-contained HTML page with a picture of every page's blocks (inline SVG, no scripts: reportHtml.ts).
  * Free of vscode and Node: the command writes what these return.
  */
-import { META_SIZE } from '../../engine/constants';
 import { blockUsageReport, memoryUsageReport, registeredPageFamiliesReport } from '../../engine/classicReport';
-import type { LmmHeap } from '../../engine/lmmHeap';
+import { incompleteRunJson, noHeapRunJson } from '../../analysis/incompleteRunJson';
 import { incompleteRunSarif, toSarif, type SarifFindings, type SarifLog } from '../../analysis/sarif';
-import { findingSeverity, type LmmReport, type ReportSite } from '../../protocol/runReportSchema';
-import { standalonePageStyles, structClass } from './pagePictureStyles';
-import { APP_MEMORY_CHART_STYLES, appMemoryChartSvg, appMemoryLegendHtml, appMemorySeries } from './appMemoryChartSvg';
+import type { LmmReport } from '../../protocol/runReportSchema';
 import { formatCount } from './reportFigures';
+import { NO_REPORT_NOTE, toHtml, where } from './reportHtml';
 import type { RunState } from './runState';
+import {
+  incompleteRunLine,
+  midRunChecks,
+  noLeakCheckReason,
+  runEnding,
+  shownLeakCheck,
+  shownLeakCheckName,
+} from './shownLeakCheck';
 
 export type ExportFormat = 'json' | 'sarif' | 'text' | 'html';
 
 export const EXPORT_EXTENSIONS: Record<ExportFormat, string> = { json: 'json', sarif: 'sarif', text: 'txt', html: 'html' };
 
+/**
+ * Whether Export Report can write `run`: a run with a report, or a harness run that ended with
+ * none (a compile error, a killed worker, Stop Run), which exports what `lmm run` prints for it.
+ */
+export function canExport(run: RunState): boolean {
+  return run.report !== undefined || endedWithoutHeap(run);
+}
+
+const endedWithoutHeap = (run: RunState) =>
+  run.report === undefined && run.kind === 'harness' && (run.status === 'failed' || run.status === 'stopped');
+
 export function exportReport(run: RunState, format: ExportFormat, toolVersion = 'dev'): string {
+  if (endedWithoutHeap(run)) return exportWithoutHeap(run, format, toolVersion);
   const report = run.report;
   if (report === undefined) throw new Error(`${run.label} has no report (${run.status}${run.message ? ': ' + run.message : ''})`);
   switch (format) {
     case 'json':
-      return JSON.stringify(report, null, 2) + '\n';
+      return JSON.stringify(exportJson(run, report), null, 2) + '\n';
     case 'sarif':
       return JSON.stringify(exportSarif(run, report, toolVersion), null, 2) + '\n';
     case 'text':
@@ -33,23 +52,58 @@ export function exportReport(run: RunState, format: ExportFormat, toolVersion = 
   }
 }
 
-const where = (s: ReportSite) => `${String(s.file)}:${String(s.line)}:${String(s.column)}`;
+/**
+ * A harness run that ended with no report: JSON and SARIF are what `lmm run --json` / `--sarif`
+ * print for it (no figures, the memory errors and leak checks streamed before the end); text and
+ * HTML say so, with the heap as the views replayed it and those findings.
+ */
+function exportWithoutHeap(run: RunState, format: ExportFormat, toolVersion: string): string {
+  const ending = runEnding(run);
+  const errors = (run.interimErrors?.errors ?? []).map((e) => ({ ...e, suppressed: e.suppressed === true }));
+  const leakChecks = run.leakChecksDuringRun ?? [];
+  switch (format) {
+    case 'json':
+      return JSON.stringify(noHeapRunJson(run.file, ending, errors, leakChecks), null, 2) + '\n';
+    case 'sarif':
+      // Validated on its way here; the schema types a kind as a string, the writer as its union.
+      return (
+        JSON.stringify(
+          incompleteRunSarif(
+            { harnessFile: run.file, errors: errors as unknown as SarifFindings['errors'] },
+            ending,
+            toolVersion,
+          ),
+          null,
+          2,
+        ) + '\n'
+      );
+    case 'text':
+    case 'html': {
+      // What the run streamed, in a report's shape: the page's figures come from the replayed heap.
+      const streamed: LmmReport = {
+        schemaVersion: 1,
+        complete: false,
+        families: [],
+        totals: { pages: 0, mappedBytes: 0, appMemory: 0, mmap: 0, munmap: 0 },
+        sites: [],
+        leaks: [],
+        errors,
+        leakChecks,
+        hints: [],
+      };
+      return format === 'text' ? toText(run, streamed) : toHtml(run, streamed);
+    }
+  }
+}
 
 export function toText(run: RunState, report: LmmReport): string {
   const heap = run.replay.heap;
-  let text = `LMM Studio report: ${run.label} (${run.status})\n\n`;
-  text += registeredPageFamiliesReport(heap) + memoryUsageReport(heap) + blockUsageReport(heap) + '\n';
-  const leaks = report.leaks.filter((l) => !l.suppressed);
-  text += `LEAK SUMMARY\n`;
-  if (leaks.length === 0) text += '  no leaks\n';
-  for (const leak of leaks) {
-    text += `  ${leak.bytes} bytes in ${leak.blocks} ${leak.struct} blocks are ${leak.kind}`;
-    if (leak.drags && leak.drags.blocks > 0) text += ` (dragging ${leak.drags.blocks} blocks, ${leak.drags.bytes} bytes)`;
-    text += '\n';
-    for (const [i, frame] of leak.stack.entries()) text += `    ${i === 0 ? 'at' : 'by'} ${where(frame)}\n`;
-  }
-  const suppressed = report.leaks.length - leaks.length;
-  if (suppressed > 0) text += `  suppressed: ${suppressed} loss records\n`;
+  let text = `LMM Studio report: ${run.label} (${run.status})\n`;
+  const incomplete = incompleteRunLine(run);
+  if (incomplete) text += `${incomplete}\n`;
+  if (!run.report) text += `${NO_REPORT_NOTE}\n`;
+  text += '\n' + registeredPageFamiliesReport(heap) + memoryUsageReport(heap) + blockUsageReport(heap) + '\n';
+  text += leakSummaryText(run, report);
   text += `\nMEMORY ERRORS\n`;
   if (report.errors.length === 0) text += '  none\n';
   for (const error of report.errors) text += `  ${error.kind} ×${error.count}: ${error.message}\n    at ${where(error.site)}\n`;
@@ -57,6 +111,46 @@ export function toText(run: RunState, report: LmmReport): string {
   if (report.hints.length === 0) text += '  none\n';
   for (const hint of report.hints) text += `  ${hint.message} (saves ${formatCount(hint.savingBytes)} bytes)\n`;
   return text;
+}
+
+/**
+ * The leak summary, headed by the check it is from (the end of the run, or the stop of one that
+ * ended early), or by why there is none; then the run's own mid-run checks, each at its step.
+ */
+function leakSummaryText(run: RunState, report: LmmReport): string {
+  const shown = shownLeakCheck(run);
+  if (shown.when === 'none') return `LEAK SUMMARY\n  ${noLeakCheckReason(run)}\n`;
+  let text = `LEAK SUMMARY (${shownLeakCheckName(shown)})\n`;
+  const leaks = shown.leaks.filter((l) => !l.suppressed);
+  if (leaks.length === 0) text += shown.when === 'end' ? '  no leaks\n' : '  no block lost at that step\n';
+  for (const leak of leaks) {
+    text += `  ${leak.bytes} bytes in ${leak.blocks} ${leak.struct} blocks are ${leak.kind}`;
+    if (leak.drags && leak.drags.blocks > 0) text += ` (dragging ${leak.drags.blocks} blocks, ${leak.drags.bytes} bytes)`;
+    text += '\n';
+    for (const [i, frame] of leak.stack.entries()) text += `    ${i === 0 ? 'at' : 'by'} ${where(frame)}\n`;
+  }
+  const suppressed = shown.leaks.length - leaks.length;
+  if (suppressed > 0) text += `  suppressed: ${suppressed} loss records\n`;
+  if (shown.when === 'stop')
+    text += '  (the heap of a program stopped mid-way: not a verdict, it had not yet freed what it would have)\n';
+  for (const check of midRunChecks(report)) {
+    text += `  ${check.how} at step ${formatCount(check.step)}${check.site ? ` (${where(check.site)})` : ''}: ${formatCount(check.lostBlocks)} blocks lost\n`;
+  }
+  return text;
+}
+
+/**
+ * The document `lmm run --json` prints for the same run (one builder for a run that did not
+ * finish, src/analysis/incompleteRunJson.ts): a finished harness run's report; for one that ended early,
+ * `complete: false`, its outcome and no leak verdict. What the extension adds to a report for its
+ * own views (`freeSites`, for the XFREE hovers) is not part of it.
+ */
+export function exportJson(run: RunState, report: LmmReport): unknown {
+  // A trace's report is the extension's own (no lmm run document to match): all of it.
+  if (run.kind !== 'harness') return report;
+  const { freeSites: _ownViews, ...runtimeReport } = report;
+  if (run.status === 'finished') return runtimeReport;
+  return incompleteRunJson(runtimeReport, runEnding(run));
 }
 
 /**
@@ -71,127 +165,7 @@ export function exportSarif(run: RunState, report: LmmReport, toolVersion: strin
   // and the writer reads it so).
   const findings = report as unknown as SarifFindings;
   if (run.status === 'finished') return toSarif(findings, toolVersion, { executionSuccessful: true });
-  return incompleteRunSarif(findings, { kind: run.status, ...(run.message ? { message: run.message } : {}) }, toolVersion);
+  return incompleteRunSarif(findings, runEnding(run), toolVersion);
 }
 
-/** Text for an HTML page: markup characters become entities (in text and in quoted attributes). */
-const escapeHtml = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-
-/**
- * A figure for the HTML page. The report was validated, but the page escapes every value it
- * prints all the same: a field that is not a finite number shows as `?`, never as its text.
- */
-const figure = (n: unknown, format: (n: number) => string = String) =>
-  typeof n === 'number' && Number.isFinite(n) ? escapeHtml(format(n)) : '?';
-
-/**
- * What the colours of `pagesSvg` mean: each struct's colour, then the page parts, as one SVG row
- * (the page's own elements only; names escaped). Colours come from the page's style sheet by class
- * (pagePictureStyles.ts), as in `pagesSvg`.
- */
-export function mapLegendHtml(heap: LmmHeap): string {
-  const entries: Array<[string, string]> = heap.families.map((f) => [structClass(f.id), f.name]);
-  entries.push(['ph', 'page header'], ['md', 'meta data'], ['fr', 'free'], ['sf', 'soft fragment']);
-  let x = 0;
-  const items = entries.map(([colourClass, name]) => {
-    const item = `<rect x="${x}" y="3" width="12" height="12" class="${colourClass} b"/><text x="${x + 16}" y="13" font-size="12">${escapeHtml(name)}</text>`;
-    // About 7 pixels a character at 12 px: room for the name, then a gap.
-    x += 16 + 7 * name.length + 18;
-    return item;
-  });
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${x}" height="18" role="img" aria-label="Legend">${items.join('')}</svg>`;
-}
-
-/**
- * One SVG row per data page (at most 400, so the file stays small), blocks drawn to scale. Shapes
- * carry classes for their colours (pagePictureStyles.ts): the page they go in gives its theme's.
- */
-export function pagesSvg(heap: LmmHeap, maxPages = 400): string {
-  const width = 800;
-  const rowHeight = 18;
-  const rows: string[] = [];
-  let y = 0;
-  let shown = 0;
-  for (const family of heap.families) {
-    const colour = structClass(family.id);
-    for (const page of heap.familyPages(family)) {
-      if (shown++ >= maxPages) break;
-      const scale = width / heap.pageSize;
-      rows.push(
-        `<rect x="0" y="${y}" width="${(24 * scale).toFixed(2)}" height="14" class="ph"><title>page header</title></rect>`,
-      );
-      for (const block of heap.pageBlocks(page)) {
-        const x = block.offset * scale;
-        rows.push(
-          `<rect x="${x.toFixed(2)}" y="${y}" width="${(META_SIZE * scale).toFixed(2)}" height="14" class="md"><title>meta data</title></rect>`,
-        );
-        const fill = block.free ? (block.size < family.structSize ? 'sf' : 'fr') : colour;
-        const title = `${block.free ? 'free' : family.name} +${block.offset}, ${block.size} bytes`;
-        rows.push(
-          `<rect x="${(x + META_SIZE * scale).toFixed(2)}" y="${y}" width="${Math.max(0.5, block.size * scale).toFixed(2)}" height="14" class="${fill} b"><title>${escapeHtml(title)}</title></rect>`,
-        );
-      }
-      rows.push(`<text x="${width + 6}" y="${y + 11}" font-size="11">${escapeHtml(family.name)} 0x${page.toString(16)}</text>`);
-      y += rowHeight;
-    }
-  }
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width + 240}" height="${Math.max(y, rowHeight)}" role="img" aria-label="Memory map: one row per page">${rows.join('')}</svg>`;
-}
-
-/** A finding's severity as the Problems panel and SARIF give it (a word, coloured, never an icon alone). */
-function severityCell(kind: unknown): string {
-  const severity = findingSeverity(String(kind));
-  return `<span class="severity-${severity}">${severity}</span>`;
-}
-
-export function toHtml(run: RunState, report: LmmReport): string {
-  const heap = run.replay.heap;
-  const series = appMemorySeries(run.replay);
-  const families = report.families
-    .map(
-      (f) =>
-        `<tr><td>${escapeHtml(String(f.name))}</td><td>${figure(f.size)}</td><td>${figure(f.pages)} (${figure(f.peakPages)})</td><td>${figure(f.mmap)}/${figure(f.munmap)}</td><td>${figure(f.tbc)}/${figure(f.fbc)}/${figure(f.obc)}</td><td>${figure(f.appMemory, formatCount)} (${figure(f.peakAppMemory, formatCount)})</td><td>${figure(f.externalFragmentation, (x) => (100 * x).toFixed(1))}%</td></tr>`,
-    )
-    .join('\n');
-  const leaks = report.leaks
-    .map(
-      (l) =>
-        `<tr><td>${severityCell(l.kind)}</td><td>${escapeHtml(String(l.kind))}${l.suppressed === true ? ' (suppressed)' : ''}</td><td>${escapeHtml(String(l.struct))}</td><td>${figure(l.blocks)}</td><td>${figure(l.bytes)}</td><td>${escapeHtml(where(l.site))}</td></tr>`,
-    )
-    .join('\n');
-  const errors = report.errors
-    .map(
-      (e) =>
-        `<tr><td>${severityCell(e.kind)}</td><td>${escapeHtml(String(e.kind))}</td><td>${figure(e.count)}</td><td>${escapeHtml(String(e.message))}</td><td>${escapeHtml(where(e.site))}</td></tr>`,
-    )
-    .join('\n');
-  const hints = report.hints
-    .map((h) => `<li>${escapeHtml(String(h.message))} (saves ${figure(h.savingBytes, formatCount)} bytes)</li>`)
-    .join('\n');
-  return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<title>LMM Studio report: ${escapeHtml(run.label)}</title>
-<style>body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #bbb;padding:.25em .6em;text-align:left}svg{border:1px solid #ddd;max-width:100%;height:auto}.severity-error{color:#b00020;font-weight:bold}.severity-warning{color:#8a5a00}@media (prefers-color-scheme:dark){.severity-error{color:#ff8a80}.severity-warning{color:#ffd180}}${standalonePageStyles()}${APP_MEMORY_CHART_STYLES}</style>
-</head><body>
-<h1>LMM Studio report: ${escapeHtml(run.label)}</h1>
-<p>${escapeHtml(run.status)}${run.message ? ': ' + escapeHtml(run.message) : ''} · ${figure(run.replay.steps, formatCount)} heap operations · ${figure(report.totals.pages, formatCount)} pages · ${figure(report.totals.appMemory, formatCount)} bytes of application memory at the end</p>
-<h2>Memory map at the end</h2>
-${pagesSvg(heap)}
-${mapLegendHtml(heap)}
-<h2>Application memory over the run</h2>
-${appMemoryChartSvg(series)}
-${appMemoryLegendHtml(series)}
-<h2>Page families</h2>
-<table><tr><th>struct</th><th>size</th><th>pages (peak)</th><th>mmap/munmap</th><th>TBC/FBC/OBC</th><th>app memory (peak)</th><th>external frag.</th></tr>
-${families}</table>
-<h2>Leaks</h2>
-${leaks ? `<table><tr><th>severity</th><th>kind</th><th>struct</th><th>blocks</th><th>bytes</th><th>allocated at</th></tr>\n${leaks}</table>` : '<p>No leaks.</p>'}
-<h2>Memory errors</h2>
-${errors ? `<table><tr><th>severity</th><th>kind</th><th>count</th><th>message</th><th>site</th></tr>\n${errors}</table>` : '<p>None.</p>'}
-<h2>Hints</h2>
-${hints ? `<ul>${hints}</ul>` : '<p>None.</p>'}
-</body></html>
-`;
-}
+export { mapLegendHtml, pagesSvg, toHtml } from './reportHtml';

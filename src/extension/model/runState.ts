@@ -4,6 +4,7 @@
  * (for Compare Runs) and tells views when something changed. Free of vscode, so it is unit tested.
  */
 import { cancelTimer, logError, startTimer, type TimerHandle } from '../../engine/hostGlobals';
+import type { IncompleteRunOutcome } from '../../analysis/incompleteRunJson';
 import type { HeapReplay } from './heapReplay';
 import type { InterimErrors, LmmReport, ReportLeakCheck, ReportSite } from '../../protocol/runReportSchema';
 
@@ -19,6 +20,12 @@ export interface RunState {
   status: RunStatus;
   /** Why a run failed or stopped (syntax error, time limit …), with the harness line when known. */
   message?: string;
+  /**
+   * How a harness run that did not complete ended (the time limit, the memory limit, a throw, a
+   * compile error, a killed worker, a stop), as `lmm run --json` states it; absent while it runs
+   * and for a finished run. Export Report writes it; the views say no end-of-run check ran.
+   */
+  ending?: IncompleteRunOutcome;
   replay: HeapReplay;
   /** Site table: operation site ids index it. */
   sites: ReportSite[];
@@ -28,6 +35,12 @@ export interface RunState {
    * it until the run's report replaces it (or, when a stopped run has no report, from then on).
    */
   interimLeakCheck?: ReportLeakCheck;
+  /**
+   * Every leak check made while the run went on, in order, until its report (which lists them)
+   * comes: when none comes (a killed worker), Export Report lists them as `lmm run --json` lists
+   * those the run streamed.
+   */
+  leakChecksDuringRun?: ReportLeakCheck[];
   /**
    * The step at which Check Leaks Now was asked, while its check has not come yet: the harness
    * runs it at its next heap call (or, in a loop that makes none, a loop turn 100 ms on), and a
@@ -117,6 +130,7 @@ export class RunStore {
   leakCheckDuringRun(run: RunState, check: ReportLeakCheck): void {
     if (run.status !== 'running') return;
     run.interimLeakCheck = check;
+    (run.leakChecksDuringRun ??= []).push(check);
     if (check.requested) delete run.leakCheckAskedAt;
     this.interimChange(run, 'leakCheck');
   }
@@ -174,7 +188,7 @@ export class RunStore {
   async end(
     run: RunState,
     status: Exclude<RunStatus, 'running'>,
-    outcome: { report?: LmmReport; message?: string },
+    outcome: { report?: LmmReport; message?: string; ending?: IncompleteRunOutcome },
     settle?: () => Promise<void>,
   ): Promise<void> {
     if (run.status !== 'running') return;
@@ -184,8 +198,13 @@ export class RunStore {
     }
     run.status = status;
     run.finishedAt = Date.now();
-    if (outcome.report !== undefined) run.report = outcome.report;
+    if (outcome.report !== undefined) {
+      run.report = outcome.report;
+      // The report lists its leak checks: the streamed copies are needed only by a run with none.
+      delete run.leakChecksDuringRun;
+    }
     if (outcome.message !== undefined) run.message = outcome.message;
+    if (outcome.ending !== undefined && status !== 'finished') run.ending = outcome.ending;
     try {
       this.emit(run, 'finished');
       await settle?.();

@@ -1,9 +1,9 @@
 /** The status bar item's text and tooltip: the run state and live totals (pages, application memory, leaks). */
-import { type ReportLeak } from '../../protocol/runReportSchema';
 import { formatBytes, formatCount, unsuppressedOccurrences } from './reportFigures';
 import type { RunState } from './runState';
 import { RUNNING_ICON } from './runningIcon';
 import { stepNumber } from '../../analysis/stepNumber';
+import { lostBlocks, runEnding, shownLeakCheck } from './shownLeakCheck';
 import { quietNote } from './quietRun';
 
 /**
@@ -22,44 +22,44 @@ export function leakedBlocks(run: RunState): number {
   return lostBlocks(run.report?.leaks ?? []);
 }
 
-function lostBlocks(leaks: readonly ReportLeak[]): number {
-  let blocks = 0;
-  for (const leak of leaks) if (leak.kind !== 'still-reachable' && !leak.suppressed) blocks += leak.blocks;
-  return blocks;
-}
-
 function memoryErrors(n: number): string {
   return `${formatCount(n)} memory error${n === 1 ? '' : 's'}`;
 }
 
 /**
- * The leak figure of a harness run that ended: the leaks its report found at its end (or when it
- * stopped early),
- * else those of its last mid-run check (named by step), else "no leak check ran" — never a count
- * of 0 that no check produced. Nothing for traces (they have no leak checks).
+ * The leak figure of a harness run that ended, naming its check (shownLeakCheck.ts): the leaks its
+ * report found at its end, or when it stopped early (at step N), else those of its last mid-run
+ * check (at step N), else "no leak check ran" — never a count of 0 that no check produced.
+ * Nothing for traces (they have no leak checks).
  */
 function endedLeakFigure(run: RunState): { text: string; tooltip: string } {
   if (run.kind !== 'harness') return { text: '', tooltip: '' };
-  if (run.report) {
-    const leaked = leakedBlocks(run);
-    const when = run.status === 'finished' ? 'at the end' : 'when it stopped';
-    return {
-      text: ` · ${formatCount(leaked)} leaked ${when}`,
-      tooltip: ` The leak check made ${when === 'at the end' ? 'at the end of the run' : 'when the run stopped'} found ${formatCount(leaked)} leaked blocks.`,
-    };
+  const shown = shownLeakCheck(run);
+  switch (shown.when) {
+    case 'none':
+      return { text: ' · no leak check ran', tooltip: ' No leak check ran: its leaks are unknown, not absent.' };
+    case 'end': {
+      const leaked = lostBlocks(shown.leaks);
+      return {
+        text: ` · ${formatCount(leaked)} leaked at the end`,
+        tooltip: ` The leak check made at the end of the run found ${formatCount(leaked)} leaked blocks.`,
+      };
+    }
+    case 'stop': {
+      const leaked = lostBlocks(shown.leaks);
+      return {
+        text: ` · ${formatCount(leaked)} leaked when it stopped at step ${formatCount(shown.step)}`,
+        tooltip: ` No end-of-run leak check ran (${runEnding(run).kind}); the leak check made when the run stopped, at step ${formatCount(shown.step)}, found ${formatCount(leaked)} leaked blocks (not a verdict: it had not yet freed what it would have).`,
+      };
+    }
+    case 'mid-run': {
+      const leaked = lostBlocks(shown.leaks);
+      return {
+        text: ` · ${formatCount(leaked)} leaked at step ${formatCount(shown.step)}`,
+        tooltip: ` No end-of-run leak check ran; its last leak check, at step ${formatCount(shown.step)}, found ${formatCount(leaked)} leaked blocks.`,
+      };
+    }
   }
-  const check = run.interimLeakCheck;
-  if (check) {
-    const leaked = lostBlocks(check.leaks);
-    return {
-      text: ` · ${formatCount(leaked)} leaked at step ${formatCount(stepNumber(check.event))}`,
-      tooltip: ` Its last leak check, at step ${formatCount(stepNumber(check.event))}, found ${formatCount(leaked)} leaked blocks.`,
-    };
-  }
-  return {
-    text: ' · no leak check ran',
-    tooltip: ' No leak check ran: its leaks are unknown, not absent.',
-  };
 }
 
 /** `now`: Date.now(), for how long a live run has been quiet (quietRun.ts). */

@@ -18,6 +18,7 @@ describe('lmm run: a run that ends early is still reported (text)', function () 
     const r = await lmm('run', file);
     assert.equal(r.status, 2);
     assert.match(r.stdout, /definitely lost: 4 bytes in 1 block/);
+    assert.match(r.stdout, /\(the leak check when the run stopped, at step 2: no end-of-run leak check ran\)/);
     assert.match(r.stdout, /at .*throws\.lmm\.ts:8:3/, 'the lost block’s allocating line');
     assert.match(r.stdout, /The run did not complete \(crashed\): the report above is the heap when it ended\.\n$/);
     assert.equal(r.stderr, `${file}:9:9: Error: boom\n`);
@@ -55,6 +56,18 @@ describe('lmm run: a run that ends early is still reported (text)', function () 
     assert.match(r.stderr, /arrays\.lmm\.ts:\d+:\d+: memory limit of 128 MB exceeded \(the JS heap reached its cap/);
     const json = JSON.parse((await lmm('run', file, '--memory-limit', '128', '--json')).stdout) as { totals: unknown };
     assert.equal(json.totals, null);
+  });
+
+  it('the time limit with every block freed: the check at the stop is named, never "no leaks are possible"', async () => {
+    const file = write('freed.lmm.ts', nodeHarness('XFREE(XCALLOC(1, node_t));', 'let spin = 0;', 'for (;;) spin++;'));
+    const r = await lmm('run', file, '--time-limit', '500');
+    assert.equal(r.status, 2);
+    assert.match(
+      r.stdout,
+      /LEAK SUMMARY:\n {3}\(the leak check when the run stopped, at step 3: no end-of-run leak check ran\)\n/,
+    );
+    assert.match(r.stdout, /\nNo block was live when the run stopped\n/);
+    assert.doesNotMatch(r.stdout, /no leaks|All heap blocks were freed/i);
   });
 
   it('a compile error has no heap to report: the error only', async () => {

@@ -161,6 +161,9 @@ describe('extension host models', () => {
       hints: [{ kind: 'padding', struct: 'node_t', message: 'reorder node_t', savingBytes: 800 }],
     };
     await store.end(run, 'finished', { report: withFindings });
+    // A trace has no pointers, so no leak check: its exports say so (leakVerdictWords.test.ts).
+    // Leak records come from a harness run's end-of-run check.
+    run.kind = 'harness';
     assert.deepEqual(JSON.parse(exportReport(run, 'json')), JSON.parse(JSON.stringify(withFindings)));
     const sarif = JSON.parse(exportReport(run, 'sarif', '9.9.9'));
     assert.equal(sarif.version, '2.1.0');
@@ -191,9 +194,17 @@ describe('extension host models', () => {
     assert.ok(html.includes('double free &lt;x&gt;'), 'escaped');
     assert.ok(!/<script/i.test(html), 'no scripts');
     assert.equal((pagesSvg(run.replay.heap).match(/<title>node_t \+/g) ?? []).length, 58, '58 live node_t blocks drawn');
-    const failed = store.begin({ kind: 'harness', file: 'f', label: 'f', replay: run.replay, sites: [] });
+    // A trace that failed has nothing to export; a harness run that failed with no report exports
+    // what lmm run --json prints for it (exportIncompleteRun.test.ts compares them).
+    const failed = store.begin({ kind: 'trace', file: 'f', label: 'f', replay: run.replay, sites: [] });
     await store.end(failed, 'failed', { message: 'syntax error' });
     assert.throws(() => exportReport(failed, 'json'), /f has no report \(failed: syntax error\)/);
+    const broken = store.begin({ kind: 'harness', file: 'b', label: 'b', replay: run.replay, sites: [] });
+    await store.end(broken, 'failed', {
+      message: 'b:1:7: syntax error',
+      ending: { kind: 'compile-error', message: 'b:1:7: syntax error' },
+    });
+    assert.deepEqual(JSON.parse(exportReport(broken, 'json')).outcome, { kind: 'compile-error', message: 'b:1:7: syntax error' });
 
     // A run that ended early with its heap (the time limit): as `lmm run --sarif` of such a run,
     // the log says the run did not succeed and lists its memory errors, no leak as a finding.

@@ -76,12 +76,17 @@ describe('no verdict without a leak check', () => {
   it('a finished run names the end-of-run check; a run that failed with a report names the check made when it stopped', async () => {
     const finished = await ended('finished', undefined, { report: serverReport({ leaks: [lost(2)] }) });
     assert.match(statusText(finished).text, /^\$\(warning\) LMM .* · 2 leaked at the end$/);
-    const timedOut = await ended('failed', undefined, { report: serverReport({ leaks: [lost(5)] }), message: 'time limit' });
-    assert.equal(statusText(timedOut).text, '$(error) LMM failed · 5 leaked when it stopped');
+    const timedOut = await ended('failed', (r) => r.replay.apply(sixOps()), {
+      report: serverReport({ leaks: [lost(5)] }),
+      message: 'time limit',
+      ending: { kind: 'timed-out', message: 'time limit' },
+    });
+    assert.equal(statusText(timedOut).text, '$(error) LMM failed · 5 leaked when it stopped at step 6');
     assert.deepEqual(
       labels(timedOut).map((l) => l.split(' — ')[0]),
-      ['definitely-lost'],
+      ['leak check when the run stopped, at step 6', 'definitely-lost'],
     );
+    assert.equal(leakNodes(timedOut)[0]!.description, 'no end-of-run check (timed-out)');
   });
 
   it('a finished harness run whose report could not be read says no leak check ran, not 0 leaked', async () => {
@@ -90,9 +95,9 @@ describe('no verdict without a leak check', () => {
     assert.equal(labels(run)[0], 'no leak check ran — leaks unknown');
   });
 
-  it('a trace has no leak checks and no leak figure', async () => {
+  it('a trace has no leak checks and no leak figure; its Leaks view says so (empty, it would read as no leaks)', async () => {
     const run = await ended('stopped', (r) => (r.kind = 'trace'));
-    assert.deepEqual(labels(run), []);
+    assert.deepEqual(labels(run), ['a trace has no pointers to follow: no leak check']);
     assert.doesNotMatch(statusText(run).text, /leak/);
   });
 

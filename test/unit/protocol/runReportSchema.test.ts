@@ -99,7 +99,8 @@ describe('the HTML export escapes every text', () => {
     const { report, batches, sites } = traceRun('/w/t.trace', 'reg node_t 24\nalloc a node_t 1\n', 16);
     const replay = new HeapReplay({ pageSize: 4096, eventsKept: 1000 });
     for (const batch of batches) replay.apply(batch);
-    const run = store.begin({ kind: 'trace', file: '/w/t.trace', label: `t${MARKUP}.trace`, replay, sites });
+    // A harness run's (a trace has no leak check, so its page lists no leak rows to escape).
+    const run = store.begin({ kind: 'harness', file: '/w/t.trace', label: `t${MARKUP}.trace`, replay, sites });
     const evilSite = { file: MARKUP, line: MARKUP, column: MARKUP } as unknown as typeof site;
     // Every string and number field holds markup: the export must never print it as markup.
     const evil = {
@@ -113,9 +114,12 @@ describe('the HTML export escapes every text', () => {
       leaks: [{ kind: MARKUP, struct: MARKUP, blocks: MARKUP, bytes: MARKUP, site: evilSite, stack: [], suppressed: MARKUP }],
       errors: [{ kind: MARKUP, message: MARKUP, count: MARKUP, site: evilSite, stack: [] }],
       hints: [{ kind: MARKUP, message: MARKUP, savingBytes: MARKUP }],
+      leakChecks: [{ event: MARKUP, site: { ...evilSite, line: 3 }, leaks: [] }],
     } as unknown as LmmReport;
     await store.end(run, 'failed', { report: evil, message: MARKUP });
     const html = exportReport(run, 'html');
+    assert.match(html, /<h2>Leaks: the leak check when the run stopped, at step 2<\/h2>\n<table>/, 'the leak rows are there');
+    assert.match(html, /<li>mm_leak_check\(\) at step \? \(&lt;img [^<]*\): 0 blocks lost<\/li>/, 'a mid-run check too');
     assert.ok(!html.includes('<img'), 'no markup from the report survives');
     assert.ok(!html.includes('onerror="'), 'no attribute from the report survives');
     assert.ok(html.includes('&lt;img src=x onerror=&quot;alert(1)&quot;&gt;&amp;&#39;'), 'names and messages show as text');
@@ -131,6 +135,7 @@ describe('the HTML export escapes every text', () => {
       'body',
       'h1',
       'h2',
+      'h3',
       'p',
       'svg',
       'rect',

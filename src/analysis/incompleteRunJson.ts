@@ -1,0 +1,75 @@
+/**
+ * The JSON document of a harness run that did not complete, written once for `lmm run --json`
+ * and `LMM: Export Report` (as `incompleteRunSarif` is for SARIF): `"complete": false`, the
+ * outcome, and the report of the heap when the run ended with its leak verdict left out. The
+ * blocks live when a run is stopped are no leak verdict (a program stopped mid-way had not yet
+ * freed what it would have): `leaks`, `leakSummary` and `suppressionsUsed` are null, and the
+ * sites lose their leaked figures. What is true whatever the harness would have done next stays:
+ * the heap's figures, the memory errors found before, the mid-run leak checks that ran.
+ */
+import type { Site } from './analysisInput';
+import { errorSummaryOf } from './runReport';
+
+/** How a run that did not complete ended, as its documents state it. */
+export interface IncompleteRunOutcome {
+  /** The runtime's outcome: `timed-out`, `out-of-memory`, `crashed`, `compile-error`, `cancelled`. */
+  kind: string;
+  message: string;
+  site?: Site;
+  stack?: Site[];
+}
+
+/** The report's fields that would make it a leak verdict: null in a run that did not complete. */
+const LEAK_VERDICT_FIELDS = new Set<string>(['leaks', 'leakSummary', 'suppressionsUsed']);
+
+/**
+ * The document of a run that ended early with its heap: the report's own fields in their order,
+ * after `schemaVersion`, `complete: false` and `outcome`. A `complete` the report carries (the
+ * extension's copy says false already) is not repeated.
+ */
+export function incompleteRunJson(
+  report: { readonly schemaVersion: number },
+  outcome: IncompleteRunOutcome,
+): Record<string, unknown> {
+  const document: Record<string, unknown> = { schemaVersion: report.schemaVersion, complete: false, outcome };
+  for (const [key, value] of Object.entries(report)) {
+    if (key in document) continue;
+    if (LEAK_VERDICT_FIELDS.has(key)) document[key] = null;
+    // A site's leaked blocks come from the leak check the report would be a verdict with.
+    else if (key === 'sites' && Array.isArray(value)) document[key] = value.map(withoutLeakedFigures);
+    else document[key] = value;
+  }
+  return document;
+}
+
+function withoutLeakedFigures(site: unknown): unknown {
+  if (typeof site !== 'object' || site === null) return site;
+  const { leakedBlocks: _blocks, leakedBytes: _bytes, ...rest } = site as Record<string, unknown>;
+  return rest;
+}
+
+/**
+ * The document of a run that ended with no heap (a compile error, a missing file, a worker killed
+ * past its caps): its figures are unknown, not zero (`totals` null), and its memory errors and
+ * leak checks are those it streamed before it ended. `errors` as streamed: `suppressed` may be absent.
+ */
+export function noHeapRunJson<E extends { count: number; suppressed?: boolean }>(
+  harnessFile: string,
+  outcome: IncompleteRunOutcome,
+  errors: readonly E[],
+  leakChecks: readonly unknown[],
+): Record<string, unknown> {
+  const listed = errors.map((e) => ({ ...e, suppressed: e.suppressed === true }));
+  return {
+    schemaVersion: 1,
+    complete: false,
+    outcome,
+    harnessFile,
+    totals: null,
+    leaks: null,
+    leakSummary: null,
+    errors: listed,
+    errorSummary: errorSummaryOf(listed),
+    leakChecks,
+  };
+}
