@@ -73,4 +73,36 @@ describe('lmm import-c asks the compiler for every layout', function () {
     const probe = probeLayouts(cc, header, [], [], broken);
     assert.match(probe.failure ?? '', /could not compile the layout check/);
   });
+
+  it('reads all the probe prints, past the 1 MiB a pipe took (ENOBUFS before)', function () {
+    const cc = compilerOrSkip(this);
+    // 60 anonymous structs in each other make every member's key in the probe's output ~130
+    // bytes long: 9,000 members print over 1 MiB, as 200,000 flat ones do, and compile in a second.
+    const depth = 60;
+    const members = 9_000;
+    const text = [
+      'struct deep {',
+      ...Array.from({ length: depth }, () => 'struct {'),
+      ...Array.from({ length: members }, (_, k) => `int m${k};`),
+      ...Array.from({ length: depth }, () => '};'),
+      '};',
+      '',
+    ].join('\n');
+    const wide = join(dir, 'deep.h');
+    writeFileSync(wide, text);
+    const result = importCHeader(text, 'deep.h');
+    const right = probeLayouts(cc, wide, [], [], result.structs);
+    assert.equal(right.failure, undefined);
+    assert.deepEqual([...right.differences], []);
+    // A wrong offset on the last member, the last line printed, is still found.
+    const wrong = result.structs.map((s) => structuredClone(s));
+    const innermost = wrong.find((s) => s.cMembers.length === members)!;
+    innermost.cMembers[members - 1] = { ...innermost.cMembers[members - 1]!, bit: 0 };
+    const probe = probeLayouts(cc, wide, [], [], wrong);
+    assert.equal(probe.failure, undefined);
+    assert.match(
+      probe.differences.get('struct deep') ?? '',
+      new RegExp(`puts m${members - 1} at offset ${4 * (members - 1)}, the importer at 0`),
+    );
+  });
 });
