@@ -2,7 +2,7 @@
  * Tokens of a C header, with line numbers: comments dropped, preprocessor lines kept aside
  * (`#define NAME <integer expression>` becomes a constant for array sizes; the rest is skipped).
  */
-import { applyBinaryOperator, C_BINARY_LEVELS } from './cExpressions';
+import { applyBinaryOperator, C_BINARY_LEVELS, skipsRight } from './cExpressions';
 import type { PackPragma } from './pragmaPack';
 
 export interface Token {
@@ -224,31 +224,38 @@ export function evaluateConstant(
   const fail = (reason: string): never => {
     throw new CSyntaxError(tokens[pos]?.line ?? line, reason);
   };
-  // C's binary operators, as `#if` parses them (both sides of && and || are evaluated: a side C
-  // would skip that cannot be computed, `0 && 1 / 0`, is refused rather than guessed).
+  // C's binary operators, as `#if` parses them. `live` is false in an operand C does not evaluate
+  // (the right of `0 &&` and `1 ||`, the arm of `?:` not taken): it is read, and a name it uses
+  // must be known, but what its value would be is never asked (`0 && 1 / 0` is 0, as for gcc).
   const levels = C_BINARY_LEVELS;
   /** `a ? b : c` (right-associative, so it nests: counted as one level each). */
-  const conditional = (): number => {
-    const test = binary(0);
+  const conditional = (live: boolean): number => {
+    const test = binary(0, live);
     if (peek() !== '?') return test;
     if (++depth > MAX_NESTING) fail(`the expression nests deeper than ${MAX_NESTING} levels`);
     try {
       pos++;
-      const whenTrue = conditional();
+      const whenTrue = conditional(live && test !== 0);
       if (peek() !== ':') fail("expected ':' in a conditional expression");
       pos++;
-      const whenFalse = conditional();
+      const whenFalse = conditional(live && test === 0);
       return test !== 0 ? whenTrue : whenFalse;
     } finally {
       depth--;
     }
   };
-  const binary = (level: number): number => {
-    if (level === levels.length) return unary();
-    let value = binary(level + 1);
+  const binary = (level: number, live: boolean): number => {
+    if (level === levels.length) return unary(live);
+    let value = binary(level + 1, live);
     while (levels[level]!.includes(peek() ?? '')) {
       const op = tokens[pos++]!.text;
-      const right = binary(level + 1);
+      const skipped = skipsRight(op, value);
+      const right = binary(level + 1, live && !skipped);
+      if (!live) continue;
+      if (skipped) {
+        value = op === '&&' ? 0 : 1;
+        continue;
+      }
       // Operands are exact integers (below 2^53), computed in BigInt (JavaScript's own `|` keeps
       // 32 bits, and `1 << 35 | 1` was 1); a result past 2^53 is refused by exact().
       if ((op === '<<' || op === '>>') && (right < 0 || right > 63)) fail(`shift count ${right} is out of range (0 to 63)`);
@@ -258,43 +265,45 @@ export function evaluateConstant(
     return value;
   };
   /** The value, unless it is past 2^53, where the importer's arithmetic is no longer exact. */
-  const exact = (value: number): number => {
-    if (!Number.isSafeInteger(value)) fail(`the value ${value} is beyond 2^53, where the importer's arithmetic is not exact`);
+  const exact = (value: number, live = true): number => {
+    if (live && !Number.isSafeInteger(value))
+      fail(`the value ${value} is beyond 2^53, where the importer's arithmetic is not exact`);
     return value;
   };
-  const unary = (): number => {
+  const unary = (live: boolean): number => {
     if (++depth > MAX_NESTING) fail(`the expression nests deeper than ${MAX_NESTING} levels`);
     try {
-      return operand();
+      return operand(live);
     } finally {
       depth--;
     }
   };
-  const operand = (): number => {
+  const operand = (live: boolean): number => {
     const t = tokens[pos];
     if (t === undefined) return fail('expected a constant');
     pos++;
-    if (t.text === '-') return -unary();
-    if (t.text === '+') return unary();
-    if (t.text === '~') return -unary() - 1;
-    if (t.text === '!') return unary() === 0 ? 1 : 0;
+    if (t.text === '-') return -unary(live);
+    if (t.text === '+') return unary(live);
+    if (t.text === '~') return -unary(live) - 1;
+    if (t.text === '!') return unary(live) === 0 ? 1 : 0;
     if (t.text === '(') {
-      const cast = castAt();
+      const cast = castAt(live);
       if (cast !== null) return cast;
-      const value = conditional();
+      const value = conditional(live);
       if (peek() !== ')') fail("expected ')'");
       pos++;
       return value;
     }
     if (t.kind === 'str' && t.text.startsWith("'")) {
       const value = charValue(t.text);
-      if (value === null) fail(`${t.text}: a character constant the importer does not read (one character, or one escape)`);
-      return value!;
+      if (value === null && live)
+        fail(`${t.text}: a character constant the importer does not read (one character, or one escape)`);
+      return value ?? 0;
     }
     if (t.kind === 'num') {
       const value = integerValue(t.text);
       if (Number.isNaN(value)) fail(`'${t.text}' is not an integer constant`);
-      return exact(value);
+      return exact(value, live);
     }
     if (t.kind === 'id') {
       if (t.text === 'sizeof') {
@@ -320,7 +329,7 @@ export function evaluateConstant(
    * name and ')' make a cast of the operand that follows. The value must fit the type (a
    * narrowing cast is refused rather than guessed); null when the parentheses hold no type name.
    */
-  const castAt = (): number | null => {
+  const castAt = (live: boolean): number | null => {
     const first = tokens[pos];
     if (sizeOfType === undefined || first?.kind !== 'id' || first.text === 'sizeof' || constants.has(first.text)) return null;
     let close = pos;
@@ -338,7 +347,8 @@ export function evaluateConstant(
       return null;
     }
     pos = close + 1;
-    const value = unary();
+    const value = unary(live);
+    if (!live) return value;
     const bits = Math.min(size, 8) * 8;
     const unsigned = typeTokens.some((x) => x.text === 'unsigned' || x.text === '_Bool');
     const low = unsigned ? 0 : -(2 ** (bits - 1));
@@ -349,7 +359,7 @@ export function evaluateConstant(
       );
     return value;
   };
-  const value = conditional();
+  const value = conditional(true);
   if (pos < tokens.length) fail(`unexpected '${tokens[pos]!.text}' in a constant expression`);
   return value;
 }

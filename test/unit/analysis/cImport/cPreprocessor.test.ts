@@ -62,6 +62,24 @@ describe('built-in C preprocessor', () => {
     );
   });
 
+  it('does not compute an operand C skips in #if (0 && 1/0, 1 || 1/0, 0 ? 1/0 : 2), as gcc -E does not', () => {
+    const { text, problems } = preprocess(
+      '#if 0 && 1/0\na\n#endif\n#if 1 || 1/0\nb\n#endif\n#if 0 ? 1/0 : 2\nc\n#endif\n#if 1 ? 0 : 1 % 0\nd\n#endif\n#if 1 && 1/0\ne\n#endif\n#if 0 || 1/0\nf\n#endif\n',
+      'p.h',
+    );
+    assert.deepEqual(
+      problems.map((p) => [p.line, p.message]),
+      [
+        [13, '#if 1 && 1/0: division by zero'],
+        [16, '#if 0 || 1/0: division by zero'],
+      ],
+    );
+    assert.deepEqual(
+      text.split('\n').filter((l) => /^[a-f]$/.test(l)),
+      ['b', 'c'],
+    );
+  });
+
   it("records where a header's fallback for a macro an unread include may define is expanded, and only that", () => {
     const uses = (text: string) =>
       preprocess(text, 'p.h', {

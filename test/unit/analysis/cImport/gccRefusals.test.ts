@@ -128,6 +128,69 @@ describe('import-c refuses what gcc refuses in a struct', function () {
     assert.deepEqual(printed, [`${s.size} 16 3 5 9 2`]);
   });
 
+  it('an operand C does not evaluate (0 && …, 1 || …, the arm ?: does not take) is not computed, in #if too: the sizes gcc gives', function () {
+    // Before, both sides were computed and each of these was refused ("division by zero").
+    const header = [
+      '#if 0 && 1 / 0',
+      '#error not taken',
+      '#elif 1 || 1 / 0',
+      '#define TAKEN 1',
+      '#endif',
+      '#if (0 ? 1 / 0 : 2) == 2 && (1 ? 3 : 1 % 0) == 3 && TAKEN',
+      'struct s {',
+      '  char a[1 + (0 && 1 / 0)];',
+      '  char b[1 || 1 / 0];',
+      '  char c[0 ? 1 / 0 : 2];',
+      '  char d[1 ? 3 : 1 << 200];',
+      '  char e[(0 && (1ULL << 62)) + 4];',
+      '  char f[(0 && (unsigned char)300) + 5];',
+      '  char g[1 || (0 && 1 / 0) || 1 / 0];',
+      '  int h : (1 ? 6 : 1 / 0);',
+      '};',
+      '#endif',
+      '',
+    ].join('\n');
+    const result = importCHeader(header, 'h.h');
+    assert.deepEqual(result.notes, []);
+    const s = result.structs[0]!;
+    assert.deepEqual(
+      s.fields.map((f) => [f.name, f.size]),
+      [
+        ['a', 1],
+        ['b', 1],
+        ['c', 2],
+        ['d', 3],
+        ['e', 4],
+        ['f', 5],
+        ['g', 1],
+        ['h', 4],
+      ],
+    );
+    // An operand C does evaluate is still computed, and refused when it cannot be.
+    for (const [expression, why] of [
+      ['1 && 1 / 0', /division by zero/],
+      ['0 || 1 / 0', /division by zero/],
+      ['1 ? 1 / 0 : 2', /division by zero/],
+      ['0 ? 2 : 1 << 200', /shift count 200/],
+      ['0 && UNKNOWN', /unknown constant 'UNKNOWN'/],
+    ] as const) {
+      const notes = importCHeader(`struct r { char a[${expression}]; };\n`, 'h.h').notes.map((n) => n.message);
+      assert.ok(
+        notes.some((m) => why.test(m)),
+        `${expression}: ${JSON.stringify(notes)}`,
+      );
+    }
+    const cc = compilerOrSkip(this);
+    const file = join(dir, 'unevaluated.h');
+    writeFileSync(file, header);
+    const printed = compileAndRun(cc, [
+      '#include <stdio.h>',
+      `#include "${file}"`,
+      'int main(void) { struct s *p = 0; printf("%zu %zu %zu %zu %zu %zu %zu %zu\\n", sizeof *p, sizeof p->a, sizeof p->b, sizeof p->c, sizeof p->d, sizeof p->e, sizeof p->f, sizeof p->g); return 0; }',
+    ]);
+    assert.deepEqual(printed, [`${s.size} 1 1 2 3 4 5 1`]);
+  });
+
   it('10,000 nested ?: is a message, not a stack overflow', () => {
     const result = importCHeader(`struct s { char a[${'1 ? '.repeat(10_000)}1${' : 1'.repeat(10_000)}]; };\n`, 'h.h');
     assert.match(result.notes[0]!.message, /^struct s: the expression nests deeper than 256 levels$/);
