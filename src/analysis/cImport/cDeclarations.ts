@@ -85,6 +85,8 @@ export interface CProblem {
   file?: string;
   /** Information only (a skipped system include): it does not make the import fail. */
   info?: boolean;
+  /** An `#error` read: a compiler stops there, and `lmm import-c` imports nothing, as with one. */
+  stops?: boolean;
 }
 
 export interface CHeader {

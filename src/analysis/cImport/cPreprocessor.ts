@@ -140,9 +140,10 @@ export function preprocess(text: string, file: string, options: PreprocessOption
 
   const runFile = (source: string, name: string, depth: number) => {
     let lines: string[];
+    // A lone CR ends a line, as it does for gcc (whose messages then count it).
+    const physical = source.replace(/^\uFEFF/, '').replace(/\r(?!\n)/g, '\n');
     try {
-      // A lone CR ends a line, as it does for gcc (whose messages then count it).
-      lines = logicalLines(source.replace(/^\uFEFF/, '').replace(/\r(?!\n)/g, '\n'));
+      lines = logicalLines(physical);
     } catch (error) {
       if (!(error instanceof UnclosedComment)) throw error;
       problems.push({ line: error.line, message: error.message, ...(depth > 0 ? { file: name } : {}) });
@@ -287,9 +288,20 @@ export function preprocess(text: string, file: string, options: PreprocessOption
             out.push(`#pragma ${rest}`);
           }
           break;
-        case 'error':
-          problem(`#error ${rest}`);
+        case 'error': {
+          // Where gcc puts it: the column of `error` on the line as written (comments before it
+          // count), and the text with its spaces run together as gcc prints it.
+          const written = physical.split('\n', lineNumber)[lineNumber - 1] ?? '';
+          const before = /^(?:\s|\/\*.*?\*\/)*#(?:\s|\/\*.*?\*\/)*(?=error\b)/.exec(written);
+          problems.push({
+            line: lineNumber,
+            ...(before !== null ? { column: before[0].length + 1 } : {}),
+            message: `#error ${spacedAsGcc(rest)}`,
+            stops: true,
+            ...(depth > 0 ? { file: name } : {}),
+          });
           break;
+        }
         case '':
         case 'line':
         case 'warning':
@@ -488,6 +500,14 @@ export function preprocess(text: string, file: string, options: PreprocessOption
     if (!(error instanceof PreprocessorStop)) throw error;
   }
   return { text: out.join('\n') + '\n', problems, fallbackUses };
+}
+
+/**
+ * A directive's text with each run of spaces outside string and character literals made one
+ * space, as gcc prints an `#error`'s (comments were already spaces).
+ */
+function spacedAsGcc(text: string): string {
+  return text.replace(/("(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*')|\s+/g, (_match, literal: string | undefined) => literal ?? ' ');
 }
 
 /** Stops preprocessing at a limit (the problem saying which is already recorded). */
