@@ -6,7 +6,15 @@
  * (with its line) and parsing goes on at the next `;`.
  */
 import type { ScalarName } from '../cScalars';
-import { CSyntaxError, evaluateConstant, MAX_NESTING, type Define, type Token } from './cTokens';
+import {
+  CSyntaxError,
+  evaluateConstant,
+  MAX_NESTING,
+  MEASURE_OPERATORS,
+  type Define,
+  type Token,
+  type TypeMeasure,
+} from './cTokens';
 import { PackTimeline, type PackPragma } from './pragmaPack';
 
 export type { ScalarName };
@@ -227,10 +235,6 @@ const MAX_ALIGNMENT = 2 ** 28;
 /** The integer modes gcc takes, by their bytes on x86-64. */
 const INTEGER_MODES: Record<string, number> = { QI: 1, HI: 2, SI: 4, DI: 8, TI: 16, byte: 1, word: 8, pointer: 8 };
 
-/**
- * `sizeOf` answers `sizeof(type)` in constant expressions with the layout's size of a type (null
- * when it has none yet).
- */
 /** The integer gcc stores a packed enum in: the narrowest that holds every value, signed if one is negative. */
 function packedEnumScalar(values: readonly number[]): ScalarName {
   const min = Math.min(0, ...values);
@@ -243,10 +247,21 @@ function packedEnumScalar(values: readonly number[]): ScalarName {
   return min < 0 ? 'i64' : 'u64';
 }
 
+/**
+ * `layoutOf` answers `sizeof(type)` and `_Alignof(type)` (and `sizeof` of an enum's storage) with
+ * the layout's size and alignment of a type, null when it has none (yet); `where` is the line and
+ * file of the expression, and how a message about the type names it.
+ */
+export type TypeLayoutOf = (
+  type: CType,
+  header: CHeader,
+  where: { line: number; file: string | undefined; owner: string },
+) => { size: number; align: number } | null;
+
 export function parseCHeader(
   tokens: readonly Token[],
   defines: readonly Define[],
-  sizeOf: (type: CType, header: CHeader) => number | null = () => null,
+  layoutOf: TypeLayoutOf = () => null,
   pragmas: readonly PackPragma[] = [],
 ): CHeader {
   const packs = new PackTimeline(pragmas);
@@ -264,22 +279,27 @@ export function parseCHeader(
     if (++nesting > MAX_NESTING) fail(`declarations nest deeper than ${MAX_NESTING} levels`);
   };
   const constant = (from: number, to: number, at: number) =>
-    evaluateConstant(tokens.slice(from, to), constants, at, sizeOfTypeName);
-  function sizeOfTypeName(typeTokens: readonly Token[]): number {
+    evaluateConstant(tokens.slice(from, to), constants, at, measureTypeName);
+  /** `sizeof(type)` (measure 'size') or `_Alignof(type)` ('align') of the type name `typeTokens`. */
+  function measureTypeName(typeTokens: readonly Token[], measure: TypeMeasure = 'size'): number {
+    const operator = measure === 'size' ? 'sizeof' : '_Alignof';
     const saved = pos;
     const savedTokens = tokens;
     // Parse the type name where it stands: the tokens are a slice of the same array.
     const start = savedTokens.indexOf(typeTokens[0]!);
-    if (start < 0) fail('sizeof needs a type name here');
+    if (start < 0) fail(`${operator} needs a type name here`);
     pos = start;
     try {
       const base = parseSpecifiers();
-      if (base === null) fail('sizeof needs a type name here (sizeof of a variable is not a constant the importer knows)');
+      if (base === null)
+        fail(`${operator} needs a type name here (${operator} of a variable is not a constant the importer knows)`);
       const type = parseDeclarator().apply(base!);
-      if (pos !== start + typeTokens.length) fail(`sizeof(${typeTokens.map((t) => t.text).join(' ')}): not a type name`);
-      const size = sizeOf(type, header);
-      if (size === null) fail(`sizeof(${typeTokens.map((t) => t.text).join(' ')}): the size of this type is unknown here`);
-      return size!;
+      const spelled = `${operator}(${typeTokens.map((t) => t.text).join(' ')})`;
+      if (pos !== start + typeTokens.length) fail(`${spelled}: not a type name`);
+      const first = typeTokens[0]!;
+      const layout = layoutOf(type, header, { line: first.line, file: first.file, owner: operator });
+      if (layout === null) fail(`${spelled}: the ${measure === 'size' ? 'size' : 'alignment'} of this type is unknown here`);
+      return measure === 'size' ? layout!.size : layout!.align;
     } finally {
       pos = saved;
     }
@@ -352,8 +372,9 @@ export function parseCHeader(
       skipGroup();
       if (/^_?[Aa]lignas$/.test(word.text)) {
         const inner = tokens.slice(start + 1, pos - 1);
-        const typeSize = inner[0]?.kind === 'id' && !constants.has(inner[0].text) ? null : undefined;
-        const n = typeSize === undefined ? constant(start + 1, pos - 1, word.line) : sizeOfTypeName(inner);
+        // `_Alignas(type)` is the type's alignment (not its size: a struct of 8 chars aligns to 1).
+        const isType = inner[0]?.kind === 'id' && !constants.has(inner[0].text) && !MEASURE_OPERATORS.has(inner[0].text);
+        const n = isType ? measureTypeName(inner, 'align') : constant(start + 1, pos - 1, word.line);
         // _Alignas(0) asks for nothing (C11 6.7.5).
         if (n !== 0) checkAlignment(`${word.text}(${n})`, n);
         attributes.alignAttr = Math.max(attributes.alignAttr, n);
@@ -576,7 +597,7 @@ export function parseCHeader(
         if (/\b_Bool\b|\bbool\b/.test(type.c)) return 1;
         return Number(type.scalar.slice(1));
       case 'enum': {
-        const size = sizeOf(type, header);
+        const size = layoutOf(type, header, { line: line(), file: fileHere(), owner: typeText(type) })?.size ?? null;
         return size === null ? undefined : size * 8;
       }
       case 'unknown':

@@ -207,16 +207,28 @@ export function integerValue(text: string): number {
   return NaN;
 }
 
+/** What `sizeof` ('size') or `_Alignof` and its spellings ('align') asks of a type name. */
+export type TypeMeasure = 'size' | 'align';
+
+/** The operators that measure a type: `sizeof`, and `_Alignof` as C11, gcc and C23 spell it. */
+export const MEASURE_OPERATORS: ReadonlyMap<string, TypeMeasure> = new Map([
+  ['sizeof', 'size'],
+  ['_Alignof', 'align'],
+  ['__alignof__', 'align'],
+  ['__alignof', 'align'],
+  ['alignof', 'align'],
+]);
+
 /**
  * Evaluates an integer constant expression (array sizes, enum values): literals, known
- * constants, parentheses, unary - + ~ !, * / % + - << >> < > <= >= == != & ^ | && || and ?:.
- * Throws CSyntaxError.
+ * constants, parentheses, unary - + ~ !, * / % + - << >> < > <= >= == != & ^ | && || and ?:,
+ * `sizeof(type)` and `_Alignof(type)`. Throws CSyntaxError.
  */
 export function evaluateConstant(
   tokens: readonly Token[],
   constants: ReadonlyMap<string, number>,
   line: number,
-  sizeOfType?: (tokens: readonly Token[]) => number,
+  sizeOfType?: (tokens: readonly Token[], measure: TypeMeasure) => number,
 ): number {
   let pos = 0;
   let depth = 0;
@@ -306,7 +318,8 @@ export function evaluateConstant(
       return exact(value, live);
     }
     if (t.kind === 'id') {
-      if (t.text === 'sizeof') {
+      const measure = MEASURE_OPERATORS.get(t.text);
+      if (measure !== undefined) {
         if (peek() !== '(' || sizeOfType === undefined) fail(`${t.text} takes a parenthesised type name here`);
         let close = pos + 1;
         let nesting = 0;
@@ -314,7 +327,7 @@ export function evaluateConstant(
           if (tokens[close]!.text === '(') nesting++;
           else if (tokens[close]!.text === ')' && nesting-- === 0) break;
         }
-        const size = sizeOfType!(tokens.slice(pos + 1, close));
+        const size = sizeOfType!(tokens.slice(pos + 1, close), measure);
         pos = close + 1;
         return size;
       }
@@ -331,7 +344,8 @@ export function evaluateConstant(
    */
   const castAt = (live: boolean): number | null => {
     const first = tokens[pos];
-    if (sizeOfType === undefined || first?.kind !== 'id' || first.text === 'sizeof' || constants.has(first.text)) return null;
+    if (sizeOfType === undefined || first?.kind !== 'id' || MEASURE_OPERATORS.has(first.text) || constants.has(first.text))
+      return null;
     let close = pos;
     let nesting = 0;
     for (; close < tokens.length; close++) {
@@ -342,7 +356,7 @@ export function evaluateConstant(
     const typeTokens = tokens.slice(pos, close);
     let size: number;
     try {
-      size = sizeOfType(typeTokens);
+      size = sizeOfType(typeTokens, 'size');
     } catch {
       return null;
     }

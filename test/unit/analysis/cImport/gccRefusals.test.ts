@@ -191,6 +191,22 @@ describe('import-c refuses what gcc refuses in a struct', function () {
     assert.deepEqual(printed, [`${s.size} 1 1 2 3 4 5 1`]);
   });
 
+  it('sizeof or _Alignof of a type with no layout: the messages are at the line of the expression (one was at line 0)', () => {
+    const result = importCHeader(
+      'struct s {\n  int x;\n  char c[sizeof(int (void))];\n};\nstruct u { char d[_Alignof(struct nowhere)]; };\n',
+      'h.h',
+    );
+    assert.deepEqual(
+      result.notes.map((n) => `${n.line}: ${n.message}`),
+      [
+        '3: sizeof: a member cannot be a function (a pointer to one can)',
+        '3: struct s: sizeof(int ( void )): the size of this type is unknown here',
+        '5: struct nowhere is declared but not defined here: its layout is unknown',
+        '5: struct u: _Alignof(struct nowhere): the alignment of this type is unknown here',
+      ],
+    );
+  });
+
   it('10,000 nested ?: is a message, not a stack overflow', () => {
     const result = importCHeader(`struct s { char a[${'1 ? '.repeat(10_000)}1${' : 1'.repeat(10_000)}]; };\n`, 'h.h');
     assert.match(result.notes[0]!.message, /^struct s: the expression nests deeper than 256 levels$/);
