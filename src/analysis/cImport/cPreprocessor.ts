@@ -168,9 +168,23 @@ export function preprocess(text: string, file: string, options: PreprocessOption
       const directive = /^\s*#\s*([A-Za-z_]\w*)?(.*)$/.exec(line);
       if (directive === null) {
         if (active()) {
+          // A macro's arguments may go on over the next lines (the kernel's struct_group(name,
+          // members…) does), as gcc reads them: up to the `)` that closes them, or a directive.
+          // The expansion stands on the first line, the lines it took are left empty, as gcc -E does.
+          let text = line;
+          let taken = 0;
+          for (let open = openCallDepth(lex(line)); open > 0;) {
+            const next = lines[index + taken + 1];
+            if (next === undefined || /^\s*#/.test(next)) break;
+            taken++;
+            text += `\n${next}`;
+            for (const t of lex(next)) open += t.text === '(' ? 1 : t.text === ')' ? -1 : 0;
+          }
           expandingAt = { line: lineNumber, ...(depth > 0 ? { file: name } : {}) };
-          out.push(expandLine(line, problem));
+          out.push(expandLine(text, problem));
           expandingAt = null;
+          for (let k = 0; k < taken; k++) out.push('');
+          index += taken;
         } else out.push('');
         continue;
       }
@@ -376,6 +390,24 @@ export function preprocess(text: string, file: string, options: PreprocessOption
     }
   };
 
+  /**
+   * How many parentheses are left open after the first call of a function-like macro on the line
+   * whose arguments do not close on it (`struct_group(hdr,` leaves 1), or 0.
+   */
+  const openCallDepth = (tokens: readonly PpToken[]): number => {
+    for (let i = 0; i + 1 < tokens.length; i++) {
+      const t = tokens[i]!;
+      if (t.kind !== 'id' || tokens[i + 1]!.text !== '(' || !(macros.get(t.text)?.params ?? null)) continue;
+      let open = 0;
+      for (let j = i + 1; j < tokens.length; j++) {
+        open += tokens[j]!.text === '(' ? 1 : tokens[j]!.text === ')' ? -1 : 0;
+        if (open === 0) break;
+      }
+      if (open > 0) return open;
+    }
+    return 0;
+  };
+
   let budget = MAX_EXPANDED_TOKENS;
   let expansionDepth = 0;
   const expandLine = (line: string, problem: (message: string) => void): string => {
@@ -439,7 +471,7 @@ export function preprocess(text: string, file: string, options: PreprocessOption
       }
       if (j >= tokens.length) {
         problem(
-          `macro ${t.text}: its arguments do not close on this line (the built-in preprocessor reads one line's arguments)`,
+          `unterminated argument list invoking macro "${t.text}" (the arguments end at a directive or the end of the file)`,
         );
         result.push(t);
         continue;

@@ -80,6 +80,23 @@ describe('built-in C preprocessor', () => {
     );
   });
 
+  it("reads a macro's arguments over the lines they go on over, as gcc -E does: the expansion on the first line, the lines after keep their numbers", () => {
+    const { text, problems } = preprocess(
+      '#define G(name, ...) struct { __VA_ARGS__ } name;\nG(g,\n  int a;\n  int b;\n)\nint after;\nG(h, int c;\n#define X 1\nint d;\n',
+      'p.h',
+    );
+    const lines = text.split('\n').slice(1);
+    assert.equal(lines[1], 'struct { int a ; int b ; } g ;');
+    assert.deepEqual(lines.slice(2, 5), ['', '', '']);
+    assert.equal(lines[5], 'int after ;', 'line 6 is still line 6');
+    // Unclosed before a directive: gcc's words, at the line of the call; the lines after are read as they are.
+    assert.deepEqual(
+      problems.map((p) => [p.line, p.message]),
+      [[7, 'unterminated argument list invoking macro "G" (the arguments end at a directive or the end of the file)']],
+    );
+    assert.equal(lines[8], 'int d ;');
+  });
+
   it("records where a header's fallback for a macro an unread include may define is expanded, and only that", () => {
     const uses = (text: string) =>
       preprocess(text, 'p.h', {
