@@ -3,7 +3,9 @@
  * conditionals, directives it refuses, and line markers that keep the header's line numbers.
  */
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
 import { preprocess } from '../../../../src/analysis/cImport/cPreprocessor';
+import { compilerOrSkip } from '../../../support/cCompiler';
 
 /** The preprocessed text without line markers and blank lines. */
 function code(text: string, defines: { name: string; value: string }[] = []): string {
@@ -95,6 +97,39 @@ describe('built-in C preprocessor', () => {
       [[7, 'unterminated argument list invoking macro "G" (the arguments end at a directive or the end of the file)']],
     );
     assert.equal(lines[8], 'int d ;');
+  });
+
+  it("defines what gcc -std=gnu11 predefines with gcc's values: type macros (__SIZE_TYPE__), sizes, the C version", function () {
+    const cc = compilerOrSkip(this);
+    const gcc = new Map(
+      execFileSync(cc, ['-std=gnu11', '-dM', '-E', '-x', 'c', '/dev/null'], { encoding: 'utf8' })
+        .split('\n')
+        .map((line) => /^#define (\w+) (.*)$/.exec(line))
+        .filter((m) => m !== null)
+        .map((m): [string, string] => [m[1]!, m[2]!]),
+    );
+    const ours = new Map(
+      [...gcc.keys()].map((name): [string, string] => [name, code(name)]).filter(([name, value]) => value !== name),
+    );
+    // __GNUC__ stays 4 (the built-in preprocessor is not the compiler that runs); every other one it defines is gcc's.
+    ours.delete('__GNUC__');
+    ours.delete('__GNUC_MINOR__');
+    // (gcc's __BYTE_ORDER__ is __ORDER_LITTLE_ENDIAN__: compared as it expands.)
+    const gccValue = (name: string): string => {
+      const value = gcc.get(name)!.trim();
+      return gcc.has(value) ? gccValue(value) : value;
+    };
+    for (const [name, value] of ours) assert.equal(value, gccValue(name), name);
+    for (const name of [
+      '__SIZE_TYPE__',
+      '__PTRDIFF_TYPE__',
+      '__WCHAR_TYPE__',
+      '__INT64_TYPE__',
+      '__UINTPTR_TYPE__',
+      '__BIGGEST_ALIGNMENT__',
+      '__STDC_VERSION__',
+    ])
+      assert.ok(ours.has(name), `${name} is predefined`);
   });
 
   it("records where a header's fallback for a macro an unread include may define is expanded, and only that", () => {
