@@ -666,13 +666,27 @@ export function parseCHeader(
     const startLine = line();
     let tag: string | null = null;
     if (peek()?.kind === 'id') tag = tokens[pos++]!.text;
+    const beforeTag = takeAttributes();
     skipAttributes();
     if (!at('{')) {
-      takeAttributes();
-      attributes = outer;
+      // `struct tag __attribute__((aligned(16))) name`: with no body, an attribute after the tag is
+      // the declaration's, as gcc reads it (linux/virtio_ring.h's vring_desc_t is a typedef 16-aligned
+      // this way); one between `struct` and the tag is ignored, as gcc ignores it.
+      const afterTag = takeAttributes();
+      attributes = {
+        ...outer,
+        packed: outer.packed || afterTag.packed,
+        alignAttr: Math.max(outer.alignAttr, afterTag.alignAttr),
+      };
       if (tag === null) fail(`${kind} needs a tag or a body`);
       return { kind: 'record', id: recordFor(kind, tag, startLine).id };
     }
+    attributes = {
+      ...beforeTag,
+      packed: beforeTag.packed || attributes.packed,
+      alignAttr: Math.max(beforeTag.alignAttr, attributes.alignAttr),
+      ...(attributes.mode !== undefined ? { mode: attributes.mode } : {}),
+    };
     const before = takeAttributes();
     const record = recordFor(kind, tag, startLine);
     if (record.complete) fail(`${kind} ${tag} is defined twice (first at line ${record.line})`);
