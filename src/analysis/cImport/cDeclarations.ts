@@ -263,6 +263,8 @@ export function parseCHeader(
   defines: readonly Define[],
   layoutOf: TypeLayoutOf = () => null,
   pragmas: readonly PackPragma[] = [],
+  /** The bit offset of each member of a record, as laid out (null: its layout is unknown). */
+  memberBitsOf: (record: CRecord, header: CHeader) => readonly number[] | null = () => null,
 ): CHeader {
   const packs = new PackTimeline(pragmas);
   const records: CRecord[] = [];
@@ -279,14 +281,12 @@ export function parseCHeader(
     if (++nesting > MAX_NESTING) fail(`declarations nest deeper than ${MAX_NESTING} levels`);
   };
   const constant = (from: number, to: number, at: number) =>
-    evaluateConstant(tokens.slice(from, to), constants, at, measureTypeName);
-  /** `sizeof(type)` (measure 'size') or `_Alignof(type)` ('align') of the type name `typeTokens`. */
-  function measureTypeName(typeTokens: readonly Token[], measure: TypeMeasure = 'size'): number {
-    const operator = measure === 'size' ? 'sizeof' : '_Alignof';
+    evaluateConstant(tokens.slice(from, to), constants, at, measureTypeName, offsetOfMember);
+  /** The type the type name `typeTokens` (the operand of `operator`) names. */
+  function typeNameType(typeTokens: readonly Token[], operator: string): CType {
     const saved = pos;
-    const savedTokens = tokens;
     // Parse the type name where it stands: the tokens are a slice of the same array.
-    const start = savedTokens.indexOf(typeTokens[0]!);
+    const start = tokens.indexOf(typeTokens[0]!);
     if (start < 0) fail(`${operator} needs a type name here`);
     pos = start;
     try {
@@ -294,15 +294,78 @@ export function parseCHeader(
       if (base === null)
         fail(`${operator} needs a type name here (${operator} of a variable is not a constant the importer knows)`);
       const type = parseDeclarator().apply(base!);
-      const spelled = `${operator}(${typeTokens.map((t) => t.text).join(' ')})`;
-      if (pos !== start + typeTokens.length) fail(`${spelled}: not a type name`);
-      const first = typeTokens[0]!;
-      const layout = layoutOf(type, header, { line: first.line, file: first.file, owner: operator });
-      if (layout === null) fail(`${spelled}: the ${measure === 'size' ? 'size' : 'alignment'} of this type is unknown here`);
-      return measure === 'size' ? layout!.size : layout!.align;
+      if (pos !== start + typeTokens.length) fail(`${operator}(${typeTokens.map((t) => t.text).join(' ')}): not a type name`);
+      return type;
     } finally {
       pos = saved;
     }
+  }
+  /**
+   * `offsetof(type, a.b[2].c)` as gcc computes it: the member's byte offset, through members of
+   * anonymous structs and unions and array elements; a bit-field has none (gcc refuses it too).
+   */
+  function offsetOfMember(typeTokens: readonly Token[], designator: readonly Token[]): number {
+    const spelled = `offsetof(${[...typeTokens.map((t) => t.text), ',', ...designator.map((t) => t.text)].join(' ')})`;
+    const where = designator[0]?.line ?? typeTokens[0]?.line ?? line();
+    const refuse = (why: string): never => {
+      throw new CSyntaxError(where, `${spelled}: ${why}`, designator[0]?.file ?? typeTokens[0]?.file);
+    };
+    let type = typeNameType(typeTokens, 'offsetof');
+    let bytes = 0;
+    let k = 0;
+    for (;;) {
+      const name = designator[k];
+      if (name?.kind !== 'id') return refuse('expected a member name');
+      if (type.kind !== 'record') return refuse(`'${name.text}' is not in a struct or union`);
+      const found = memberAt(records[type.id]!, name.text);
+      if (found === 'unknown') return refuse('the layout of the struct is unknown here');
+      if (found === null) return refuse(`no member named '${name.text}'`);
+      if (found.member.bits !== null) return refuse(`'${name.text}' is a bit-field, which has no offset`);
+      bytes += found.bit / 8;
+      type = found.member.type;
+      k++;
+      while (designator[k]?.text === '[') {
+        let close = k + 1;
+        for (let nesting = 0; close < designator.length; close++) {
+          if (designator[close]!.text === '[') nesting++;
+          else if (designator[close]!.text === ']' && nesting-- === 0) break;
+        }
+        if (close >= designator.length) return refuse("expected ']'");
+        if (type.kind !== 'array') return refuse('an index of something that is not an array');
+        const index = evaluateConstant(designator.slice(k + 1, close), constants, where, measureTypeName, offsetOfMember);
+        const element = layoutOf(type.of, header, { line: where, file: designator[0]?.file, owner: 'offsetof' });
+        if (element === null) return refuse('the size of the array element is unknown here');
+        bytes += index * element.size;
+        type = type.of;
+        k = close + 1;
+      }
+      if (k === designator.length) return bytes;
+      if (designator[k]!.text !== '.') return refuse(`unexpected '${designator[k]!.text}'`);
+      k++;
+    }
+  }
+  /** The member `name` of `record` (or of an anonymous struct or union in it) and its bit offset. */
+  function memberAt(record: CRecord, name: string): { member: CMember; bit: number } | null | 'unknown' {
+    const bits = memberBitsOf(record, header);
+    if (bits === null) return 'unknown';
+    for (const [k, member] of record.members.entries()) {
+      if (member.name === name) return { member, bit: bits[k]! };
+      if (member.name === null && member.type.kind === 'record') {
+        const inner = memberAt(records[member.type.id]!, name);
+        if (inner !== null) return inner === 'unknown' ? inner : { member: inner.member, bit: bits[k]! + inner.bit };
+      }
+    }
+    return null;
+  }
+  /** `sizeof(type)` (measure 'size') or `_Alignof(type)` ('align') of the type name `typeTokens`. */
+  function measureTypeName(typeTokens: readonly Token[], measure: TypeMeasure = 'size'): number {
+    const operator = measure === 'size' ? 'sizeof' : '_Alignof';
+    const type = typeNameType(typeTokens, operator);
+    const spelled = `${operator}(${typeTokens.map((t) => t.text).join(' ')})`;
+    const first = typeTokens[0]!;
+    const layout = layoutOf(type, header, { line: first.line, file: first.file, owner: operator });
+    if (layout === null) fail(`${spelled}: the ${measure === 'size' ? 'size' : 'alignment'} of this type is unknown here`);
+    return measure === 'size' ? layout!.size : layout!.align;
   }
   for (const define of defines) {
     if (define.tokens.length === 0) continue;

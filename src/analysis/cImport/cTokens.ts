@@ -222,13 +222,15 @@ export const MEASURE_OPERATORS: ReadonlyMap<string, TypeMeasure> = new Map([
 /**
  * Evaluates an integer constant expression (array sizes, enum values): literals, known
  * constants, parentheses, unary - + ~ !, * / % + - << >> < > <= >= == != & ^ | && || and ?:,
- * `sizeof(type)` and `_Alignof(type)`. Throws CSyntaxError.
+ * `sizeof(type)`, `_Alignof(type)` and `offsetof(type, member)`. Throws CSyntaxError.
  */
 export function evaluateConstant(
   tokens: readonly Token[],
   constants: ReadonlyMap<string, number>,
   line: number,
   sizeOfType?: (tokens: readonly Token[], measure: TypeMeasure) => number,
+  /** `offsetof(type, member)`: the type name's tokens and the member designator's (`a.b[2].c`). */
+  offsetOf?: (typeTokens: readonly Token[], designator: readonly Token[]) => number,
 ): number {
   let pos = 0;
   let depth = 0;
@@ -318,6 +320,21 @@ export function evaluateConstant(
       return exact(value, live);
     }
     if (t.kind === 'id') {
+      if ((t.text === '__builtin_offsetof' || t.text === 'offsetof') && peek() === '(' && offsetOf !== undefined) {
+        // stddef.h's offsetof is gcc's __builtin_offsetof (the built-in preprocessor skips stddef.h).
+        let close = pos + 1;
+        let comma = -1;
+        for (let nesting = 0; close < tokens.length; close++) {
+          const text = tokens[close]!.text;
+          if (text === '(' || text === '[') nesting++;
+          else if ((text === ')' || text === ']') && nesting-- === 0) break;
+          else if (text === ',' && nesting === 0 && comma < 0) comma = close;
+        }
+        if (close >= tokens.length || comma < 0) fail(`${t.text} takes a type name and a member: ${t.text}(type, member)`);
+        const offset = offsetOf(tokens.slice(pos + 1, comma), tokens.slice(comma + 1, close));
+        pos = close + 1;
+        return offset;
+      }
       const measure = MEASURE_OPERATORS.get(t.text);
       if (measure !== undefined) {
         if (peek() !== '(' || sizeOfType === undefined) fail(`${t.text} takes a parenthesised type name here`);

@@ -108,6 +108,10 @@ export function importCHeader(text: string, file: string, options: CImportOption
         return layouts.measure(type, where.line, where.file, where.owner);
       },
       pragmas,
+      (record, parsed) => {
+        layouts ??= new CRecordLayouts(parsed.records, note, parsed.typedefAligns);
+        return layouts.recordLayout(record)?.bitOffsets ?? null;
+      },
     );
   } catch (error) {
     if (error instanceof CSyntaxError) {

@@ -207,6 +207,32 @@ describe('import-c refuses what gcc refuses in a struct', function () {
     );
   });
 
+  it("offsetof of a member gcc has no offset for is refused with gcc's reason, at its line", function () {
+    const header = [
+      'struct src { char a; int arr[4]; unsigned bf : 3; };',
+      'struct bad1 { char x[__builtin_offsetof(struct src, nope)]; };',
+      'struct bad2 { char x[__builtin_offsetof(struct src, bf)]; };',
+      'struct bad3 { char x[__builtin_offsetof(struct src, a.b)]; };',
+      'struct bad4 { char x[__builtin_offsetof(struct src, a[1])]; };',
+      '',
+    ].join('\n');
+    assert.deepEqual(
+      importCHeader(header, 'h.h').notes.map((n) => `${n.line}: ${n.message}`),
+      [
+        "2: struct bad1: offsetof(struct src , nope): no member named 'nope'",
+        "3: struct bad2: offsetof(struct src , bf): 'bf' is a bit-field, which has no offset",
+        "4: struct bad3: offsetof(struct src , a . b): 'b' is not in a struct or union",
+        '5: struct bad4: offsetof(struct src , a [ 1 ]): an index of something that is not an array',
+      ],
+    );
+    const cc = compilerOrSkip(this);
+    for (const [k, line] of header.split('\n').slice(1, 5).entries()) {
+      const file = join(dir, `offsetof${k}.h`);
+      writeFileSync(file, `${header.split('\n')[0]}\n${line}\n`);
+      assert.throws(() => execFileSync(cc, ['-fsyntax-only', '-std=gnu11', '-x', 'c', file], { stdio: 'pipe' }), /error:/, line);
+    }
+  });
+
   it('10,000 nested ?: is a message, not a stack overflow', () => {
     const result = importCHeader(`struct s { char a[${'1 ? '.repeat(10_000)}1${' : 1'.repeat(10_000)}]; };\n`, 'h.h');
     assert.match(result.notes[0]!.message, /^struct s: the expression nests deeper than 256 levels$/);
