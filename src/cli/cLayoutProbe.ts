@@ -91,11 +91,15 @@ export function probeLayouts(
     // The header first, as the preprocessor read it alone: one that defines _GNU_SOURCE (libevent's
     // event-config.h) would otherwise find features.h already read by stdio.h, and lose what it
     // asks for. A header that needs what its users include before it (jpeglib.h uses size_t and
-    // FILE without including them) is tried again after the standard headers.
+    // FILE without including them) is tried again after the standard headers, and then after those
+    // that define the other names the importer knows without a header (git's strbuf.h uses
+    // uintmax_t and bool and includes nothing: its project includes git-compat-util.h first).
+    const known = ['<stdint.h>', '<stdbool.h>', '<stdarg.h>', '<sys/types.h>', '<uchar.h>'].map((h) => `#include ${h}`);
     let firstError: string | null = null;
     for (const order of [
       [includeHeader, ...standard],
       [...standard, includeHeader],
+      [...standard, ...known, includeHeader],
     ]) {
       writeFileSync(program, [...order, ...lines].join('\n') + '\n');
       try {

@@ -105,4 +105,20 @@ describe('lmm import-c asks the compiler for every layout', function () {
       new RegExp(`puts m${members - 1} at offset ${4 * (members - 1)}, the importer at 0`),
     );
   });
+
+  it("checks a header that uses the names the importer knows without including their headers (as git's strbuf.h does)", function () {
+    // Before, the check could not be compiled ("unknown type name 'uint32_t'"), and nothing was compared.
+    const cc = compilerOrSkip(this);
+    const text =
+      'struct uses_known { uint32_t id; bool live; size_t count; ssize_t delta; char16_t unit; uintmax_t big; };\nvoid take(va_list *args);\n';
+    const file = join(dir, 'known.h');
+    writeFileSync(file, text);
+    const structs = importCHeader(text, 'known.h').structs;
+    const right = probeLayouts(cc, file, [], [], structs);
+    assert.equal(right.failure, undefined);
+    assert.deepEqual([...right.differences], []);
+    const wrong = structs.map((s) => structuredClone(s));
+    wrong[0]!.cMembers[2] = { ...wrong[0]!.cMembers[2]!, bit: 0 };
+    assert.match(probeLayouts(cc, file, [], [], wrong).differences.get('struct uses_known') ?? '', /puts count at offset 8/);
+  });
 });
