@@ -1019,8 +1019,13 @@ export function parseCHeader(
     };
   }
 
-  /** Skips the rest of a top-level declaration: to its `;`, or past a function body. */
+  /**
+   * Skips the rest of a top-level declaration: to its `;`, or past a function body. A `{` after
+   * `=` is an initializer, and more declarators may follow it (redismodule.h's `static const
+   * RedisModuleEvent a = {…}, b = {…};`): before, each `, b = {…}` was a stray-token message.
+   */
   function skipDeclaration(): void {
+    let initializer = false;
     while (pos < tokens.length) {
       if (at(';')) {
         pos++;
@@ -1028,9 +1033,11 @@ export function parseCHeader(
       }
       if (at('{')) {
         skipGroup();
+        if (initializer) continue;
         if (at(';')) pos++;
         return;
       }
+      if (at('=')) initializer = true;
       if (at('(') || at('[')) skipGroup();
       else pos++;
     }
