@@ -5,7 +5,7 @@
  * by struct and member, so that struct is refused rather than written wrong.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ImportedStruct } from '../analysis/cImport/importCHeader';
@@ -91,11 +91,15 @@ export function probeLayouts(
     // The header first, as the preprocessor read it alone: one that defines _GNU_SOURCE (libevent's
     // event-config.h) would otherwise find features.h already read by stdio.h, and lose what it
     // asks for. A header that needs what its users include before it (jpeglib.h uses size_t and
-    // FILE without including them) is tried again after the standard headers.
+    // FILE without including them) is tried again after the standard headers, and then after those
+    // that define the other names the importer knows without a header (git's strbuf.h uses
+    // uintmax_t and bool and includes nothing: its project includes git-compat-util.h first).
+    const known = ['<stdint.h>', '<stdbool.h>', '<stdarg.h>', '<sys/types.h>', '<uchar.h>'].map((h) => `#include ${h}`);
     let firstError: string | null = null;
     for (const order of [
       [includeHeader, ...standard],
       [...standard, includeHeader],
+      [...standard, ...known, includeHeader],
     ]) {
       writeFileSync(program, [...order, ...lines].join('\n') + '\n');
       try {
@@ -111,13 +115,19 @@ export function probeLayouts(
     }
     if (firstError !== null)
       return { differences, failure: `${compiler} could not compile the layout check: ${firstError.trim()}` };
-    let output: string;
+    // The probe writes to a file, read back a chunk at a time: a pipe to this process has a
+    // bound (1 MiB by default), and a struct of 200,000 members prints more than that.
+    const printed = join(dir, 'probe.out');
+    const out = openSync(printed, 'w');
     try {
-      output = execFileSync(join(dir, 'probe'), { encoding: 'utf8', timeout: 60_000 });
+      execFileSync(join(dir, 'probe'), { stdio: ['ignore', out, 'ignore'], timeout: 60_000 });
     } catch (error) {
       return { differences, failure: `the layout check did not run: ${(error as Error).message}` };
+    } finally {
+      closeSync(out);
     }
-    for (const line of output.trim().split('\n')) {
+    for (const line of linesOf(printed)) {
+      if (line === '') continue;
       const parts = line.split(' ');
       const key = parts.slice(0, parts[0] === 'S' ? 2 : 3).join(' ');
       const actual = parts.slice(parts[0] === 'S' ? 2 : 3).join(' ');
@@ -137,6 +147,26 @@ export function probeLayouts(
     return { differences };
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The lines of a file, read a MiB at a time (the whole text could be longer than a string may be). */
+function* linesOf(path: string): Generator<string> {
+  const fd = openSync(path, 'r');
+  try {
+    const chunk = Buffer.alloc(1024 * 1024);
+    let rest = '';
+    for (;;) {
+      const read = readSync(fd, chunk, 0, chunk.length, null);
+      if (read === 0) break;
+      // The probe prints ASCII only: a chunk never ends inside a character.
+      const lines = (rest + chunk.toString('latin1', 0, read)).split('\n');
+      rest = lines.pop()!;
+      yield* lines;
+    }
+    if (rest !== '') yield rest;
+  } finally {
+    closeSync(fd);
   }
 }
 

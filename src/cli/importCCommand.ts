@@ -120,6 +120,9 @@ export function importCCommand(args: string[], io: CliIo): number {
       return null;
     };
     result = importCHeader(text, shown, { defines, resolveInclude, sourceText });
+    // gcc stops at an #error: so does the built-in preprocessor, with the same exit and message.
+    const stops = result.notes.filter((note) => note.stops === true);
+    if (stops.length > 0) throw new CliError(stops.map((note) => `${noteWhere(note, name)}: ${note.message}`).join('\n'));
   }
   for (const note of result.notes) io.stderr(`${noteWhere(note, name)}: ${note.message}\n`);
   if (probeFailure !== null) io.stderr(`${name}: the layouts were not checked against the compiler: ${probeFailure}\n`);
@@ -275,7 +278,12 @@ function runPreprocessor(
       timeout: 60_000,
     });
   } catch (error) {
-    const stderr = compilerMessage(String((error as { stderr?: unknown }).stderr ?? ''));
+    const raw = String((error as { stderr?: unknown }).stderr ?? '').trim();
+    // An #error is the header's own refusal: said as the built-in preprocessor says it (FILE:LINE:COLUMN:
+    // #error TEXT), without gcc's excerpt, and --no-cc would not help.
+    const errors = [...raw.matchAll(/^(.+?:\d+:\d+): error: (#error\b.*)$/gm)].map((m) => `${m[1]}: ${m[2]}`);
+    if (errors.length > 0) throw new CliError(compilerMessage(errors.join('\n')));
+    const stderr = compilerMessage(raw);
     throw new CliError(
       `${header}: ${compiler} -E failed${stderr ? `:\n${stderr}` : ''}\n(pass --no-cc to use the built-in preprocessor)`,
     );

@@ -6,7 +6,15 @@
  * (with its line) and parsing goes on at the next `;`.
  */
 import type { ScalarName } from '../cScalars';
-import { CSyntaxError, evaluateConstant, MAX_NESTING, type Define, type Token } from './cTokens';
+import {
+  CSyntaxError,
+  evaluateConstant,
+  MAX_NESTING,
+  MEASURE_OPERATORS,
+  type Define,
+  type Token,
+  type TypeMeasure,
+} from './cTokens';
 import { PackTimeline, type PackPragma } from './pragmaPack';
 
 export type { ScalarName };
@@ -85,6 +93,8 @@ export interface CProblem {
   file?: string;
   /** Information only (a skipped system include): it does not make the import fail. */
   info?: boolean;
+  /** An `#error` read: a compiler stops there, and `lmm import-c` imports nothing, as with one. */
+  stops?: boolean;
 }
 
 export interface CHeader {
@@ -231,10 +241,6 @@ const MAX_ALIGNMENT = 2 ** 28;
 /** The integer modes gcc takes, by their bytes on x86-64. */
 const INTEGER_MODES: Record<string, number> = { QI: 1, HI: 2, SI: 4, DI: 8, TI: 16, byte: 1, word: 8, pointer: 8 };
 
-/**
- * `sizeOf` answers `sizeof(type)` in constant expressions with the layout's size of a type (null
- * when it has none yet).
- */
 /** The integer gcc stores a packed enum in: the narrowest that holds every value, signed if one is negative. */
 function packedEnumScalar(values: readonly number[]): ScalarName {
   const min = Math.min(0, ...values);
@@ -247,11 +253,24 @@ function packedEnumScalar(values: readonly number[]): ScalarName {
   return min < 0 ? 'i64' : 'u64';
 }
 
+/**
+ * `layoutOf` answers `sizeof(type)` and `_Alignof(type)` (and `sizeof` of an enum's storage) with
+ * the layout's size and alignment of a type, null when it has none (yet); `where` is the line and
+ * file of the expression, and how a message about the type names it.
+ */
+export type TypeLayoutOf = (
+  type: CType,
+  header: CHeader,
+  where: { line: number; file: string | undefined; owner: string },
+) => { size: number; align: number } | null;
+
 export function parseCHeader(
   tokens: readonly Token[],
   defines: readonly Define[],
-  sizeOf: (type: CType, header: CHeader) => number | null = () => null,
+  layoutOf: TypeLayoutOf = () => null,
   pragmas: readonly PackPragma[] = [],
+  /** The bit offset of each member of a record, as laid out (null: its layout is unknown). */
+  memberBitsOf: (record: CRecord, header: CHeader) => readonly number[] | null = () => null,
 ): CHeader {
   const packs = new PackTimeline(pragmas);
   const records: CRecord[] = [];
@@ -271,25 +290,91 @@ export function parseCHeader(
     if (++nesting > MAX_NESTING) fail(`declarations nest deeper than ${MAX_NESTING} levels`);
   };
   const constant = (from: number, to: number, at: number) =>
-    evaluateConstant(tokens.slice(from, to), constants, at, sizeOfTypeName);
-  function sizeOfTypeName(typeTokens: readonly Token[]): number {
+    evaluateConstant(tokens.slice(from, to), constants, at, measureTypeName, offsetOfMember);
+  /** The type the type name `typeTokens` (the operand of `operator`) names. */
+  function typeNameType(typeTokens: readonly Token[], operator: string): CType {
     const saved = pos;
-    const savedTokens = tokens;
     // Parse the type name where it stands: the tokens are a slice of the same array.
-    const start = savedTokens.indexOf(typeTokens[0]!);
-    if (start < 0) fail('sizeof needs a type name here');
+    const start = tokens.indexOf(typeTokens[0]!);
+    if (start < 0) fail(`${operator} needs a type name here`);
     pos = start;
     try {
       const base = parseSpecifiers();
-      if (base === null) fail('sizeof needs a type name here (sizeof of a variable is not a constant the importer knows)');
+      if (base === null)
+        fail(`${operator} needs a type name here (${operator} of a variable is not a constant the importer knows)`);
       const type = parseDeclarator().apply(base!);
-      if (pos !== start + typeTokens.length) fail(`sizeof(${typeTokens.map((t) => t.text).join(' ')}): not a type name`);
-      const size = sizeOf(type, header);
-      if (size === null) fail(`sizeof(${typeTokens.map((t) => t.text).join(' ')}): the size of this type is unknown here`);
-      return size!;
+      if (pos !== start + typeTokens.length) fail(`${operator}(${typeTokens.map((t) => t.text).join(' ')}): not a type name`);
+      return type;
     } finally {
       pos = saved;
     }
+  }
+  /**
+   * `offsetof(type, a.b[2].c)` as gcc computes it: the member's byte offset, through members of
+   * anonymous structs and unions and array elements; a bit-field has none (gcc refuses it too).
+   */
+  function offsetOfMember(typeTokens: readonly Token[], designator: readonly Token[]): number {
+    const spelled = `offsetof(${[...typeTokens.map((t) => t.text), ',', ...designator.map((t) => t.text)].join(' ')})`;
+    const where = designator[0]?.line ?? typeTokens[0]?.line ?? line();
+    const refuse = (why: string): never => {
+      throw new CSyntaxError(where, `${spelled}: ${why}`, designator[0]?.file ?? typeTokens[0]?.file);
+    };
+    let type = typeNameType(typeTokens, 'offsetof');
+    let bytes = 0;
+    let k = 0;
+    for (;;) {
+      const name = designator[k];
+      if (name?.kind !== 'id') return refuse('expected a member name');
+      if (type.kind !== 'record') return refuse(`'${name.text}' is not in a struct or union`);
+      const found = memberAt(records[type.id]!, name.text);
+      if (found === 'unknown') return refuse('the layout of the struct is unknown here');
+      if (found === null) return refuse(`no member named '${name.text}'`);
+      if (found.member.bits !== null) return refuse(`'${name.text}' is a bit-field, which has no offset`);
+      bytes += found.bit / 8;
+      type = found.member.type;
+      k++;
+      while (designator[k]?.text === '[') {
+        let close = k + 1;
+        for (let nesting = 0; close < designator.length; close++) {
+          if (designator[close]!.text === '[') nesting++;
+          else if (designator[close]!.text === ']' && nesting-- === 0) break;
+        }
+        if (close >= designator.length) return refuse("expected ']'");
+        if (type.kind !== 'array') return refuse('an index of something that is not an array');
+        const index = evaluateConstant(designator.slice(k + 1, close), constants, where, measureTypeName, offsetOfMember);
+        const element = layoutOf(type.of, header, { line: where, file: designator[0]?.file, owner: 'offsetof' });
+        if (element === null) return refuse('the size of the array element is unknown here');
+        bytes += index * element.size;
+        type = type.of;
+        k = close + 1;
+      }
+      if (k === designator.length) return bytes;
+      if (designator[k]!.text !== '.') return refuse(`unexpected '${designator[k]!.text}'`);
+      k++;
+    }
+  }
+  /** The member `name` of `record` (or of an anonymous struct or union in it) and its bit offset. */
+  function memberAt(record: CRecord, name: string): { member: CMember; bit: number } | null | 'unknown' {
+    const bits = memberBitsOf(record, header);
+    if (bits === null) return 'unknown';
+    for (const [k, member] of record.members.entries()) {
+      if (member.name === name) return { member, bit: bits[k]! };
+      if (member.name === null && member.type.kind === 'record') {
+        const inner = memberAt(records[member.type.id]!, name);
+        if (inner !== null) return inner === 'unknown' ? inner : { member: inner.member, bit: bits[k]! + inner.bit };
+      }
+    }
+    return null;
+  }
+  /** `sizeof(type)` (measure 'size') or `_Alignof(type)` ('align') of the type name `typeTokens`. */
+  function measureTypeName(typeTokens: readonly Token[], measure: TypeMeasure = 'size'): number {
+    const operator = measure === 'size' ? 'sizeof' : '_Alignof';
+    const type = typeNameType(typeTokens, operator);
+    const spelled = `${operator}(${typeTokens.map((t) => t.text).join(' ')})`;
+    const first = typeTokens[0]!;
+    const layout = layoutOf(type, header, { line: first.line, file: first.file, owner: operator });
+    if (layout === null) fail(`${spelled}: the ${measure === 'size' ? 'size' : 'alignment'} of this type is unknown here`);
+    return measure === 'size' ? layout!.size : layout!.align;
   }
   for (const define of defines) {
     if (define.tokens.length === 0) continue;
@@ -359,8 +444,9 @@ export function parseCHeader(
       skipGroup();
       if (/^_?[Aa]lignas$/.test(word.text)) {
         const inner = tokens.slice(start + 1, pos - 1);
-        const typeSize = inner[0]?.kind === 'id' && !constants.has(inner[0].text) ? null : undefined;
-        const n = typeSize === undefined ? constant(start + 1, pos - 1, word.line) : sizeOfTypeName(inner);
+        // `_Alignas(type)` is the type's alignment (not its size: a struct of 8 chars aligns to 1).
+        const isType = inner[0]?.kind === 'id' && !constants.has(inner[0].text) && !MEASURE_OPERATORS.has(inner[0].text);
+        const n = isType ? measureTypeName(inner, 'align') : constant(start + 1, pos - 1, word.line);
         // _Alignas(0) asks for nothing (C11 6.7.5).
         if (n !== 0) checkAlignment(`${word.text}(${n})`, n);
         attributes.alignAttr = Math.max(attributes.alignAttr, n);
@@ -583,7 +669,7 @@ export function parseCHeader(
         if (/\b_Bool\b|\bbool\b/.test(type.c)) return 1;
         return Number(type.scalar.slice(1));
       case 'enum': {
-        const size = sizeOf(type, header);
+        const size = layoutOf(type, header, { line: line(), file: fileHere(), owner: typeText(type) })?.size ?? null;
         return size === null ? undefined : size * 8;
       }
       case 'unknown':
@@ -652,13 +738,27 @@ export function parseCHeader(
     const startLine = line();
     let tag: string | null = null;
     if (peek()?.kind === 'id') tag = tokens[pos++]!.text;
+    const beforeTag = takeAttributes();
     skipAttributes();
     if (!at('{')) {
-      takeAttributes();
-      attributes = outer;
+      // `struct tag __attribute__((aligned(16))) name`: with no body, an attribute after the tag is
+      // the declaration's, as gcc reads it (linux/virtio_ring.h's vring_desc_t is a typedef 16-aligned
+      // this way); one between `struct` and the tag is ignored, as gcc ignores it.
+      const afterTag = takeAttributes();
+      attributes = {
+        ...outer,
+        packed: outer.packed || afterTag.packed,
+        alignAttr: Math.max(outer.alignAttr, afterTag.alignAttr),
+      };
       if (tag === null) fail(`${kind} needs a tag or a body`);
       return { kind: 'record', id: recordFor(kind, tag, startLine).id };
     }
+    attributes = {
+      ...beforeTag,
+      packed: beforeTag.packed || attributes.packed,
+      alignAttr: Math.max(beforeTag.alignAttr, attributes.alignAttr),
+      ...(attributes.mode !== undefined ? { mode: attributes.mode } : {}),
+    };
     const before = takeAttributes();
     const record = recordFor(kind, tag, startLine);
     if (record.complete) fail(`${kind} ${tag} is defined twice (first at line ${record.line})`);
@@ -929,8 +1029,13 @@ export function parseCHeader(
     };
   }
 
-  /** Skips the rest of a top-level declaration: to its `;`, or past a function body. */
+  /**
+   * Skips the rest of a top-level declaration: to its `;`, or past a function body. A `{` after
+   * `=` is an initializer, and more declarators may follow it (redismodule.h's `static const
+   * RedisModuleEvent a = {…}, b = {…};`): before, each `, b = {…}` was a stray-token message.
+   */
   function skipDeclaration(): void {
+    let initializer = false;
     while (pos < tokens.length) {
       if (at(';')) {
         pos++;
@@ -938,9 +1043,11 @@ export function parseCHeader(
       }
       if (at('{')) {
         skipGroup();
+        if (initializer) continue;
         if (at(';')) pos++;
         return;
       }
+      if (at('=')) initializer = true;
       if (at('(') || at('[')) skipGroup();
       else pos++;
     }

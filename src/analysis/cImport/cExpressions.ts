@@ -15,42 +15,44 @@ export function evaluateExpression(tokens: readonly string[]): bigint {
     pos++;
   };
   const levels = C_BINARY_LEVELS;
-  const conditional = (): bigint => {
-    const test = binary(0);
+  // `live` is false in an operand C does not evaluate (the right of `0 &&` and `1 ||`, the arm of
+  // `?:` not taken): it is parsed, but its value is never used, so `#if 0 && 1/0` is no error.
+  const conditional = (live: boolean): bigint => {
+    const test = binary(0, live);
     if (peek() !== '?') return test;
     pos++;
-    const yes = conditional();
+    const yes = conditional(live && test !== 0n);
     expect(':');
-    const no = conditional();
+    const no = conditional(live && test === 0n);
     return test !== 0n ? yes : no;
   };
-  const binary = (level: number): bigint => {
-    if (level === levels.length) return unary();
-    let left = binary(level + 1);
+  const binary = (level: number, live: boolean): bigint => {
+    if (level === levels.length) return unary(live);
+    let left = binary(level + 1, live);
     while (levels[level]!.includes(peek() ?? '')) {
       const op = tokens[pos++]!;
-      const right = binary(level + 1);
-      left = BigInt.asIntN(64, applyBinaryOperator(op, left, right));
+      const right = binary(level + 1, live && !skipsRight(op, left));
+      if (live) left = BigInt.asIntN(64, applyBinaryOperator(op, left, right));
     }
     return left;
   };
-  const unary = (): bigint => {
+  const unary = (live: boolean): bigint => {
     if (++depth > MAX_EXPRESSION_DEPTH) throw new Error(`the expression nests deeper than ${MAX_EXPRESSION_DEPTH} levels`);
     try {
-      return operand();
+      return operand(live);
     } finally {
       depth--;
     }
   };
-  const operand = (): bigint => {
+  const operand = (live: boolean): bigint => {
     const t = tokens[pos++];
     if (t === undefined) throw new Error('expected a value at the end');
-    if (t === '-') return -unary();
-    if (t === '+') return unary();
-    if (t === '~') return ~unary();
-    if (t === '!') return unary() === 0n ? 1n : 0n;
+    if (t === '-') return -unary(live);
+    if (t === '+') return unary(live);
+    if (t === '~') return ~unary(live);
+    if (t === '!') return unary(live) === 0n ? 1n : 0n;
     if (t === '(') {
-      const value = conditional();
+      const value = conditional(live);
       expect(')');
       return value;
     }
@@ -58,7 +60,7 @@ export function evaluateExpression(tokens: readonly string[]): bigint {
     if (value === null) throw new Error(`'${t}' is not an integer`);
     return value;
   };
-  const value = conditional();
+  const value = conditional(true);
   if (pos < tokens.length) throw new Error(`unexpected '${tokens[pos]}'`);
   return value;
 }
@@ -81,8 +83,9 @@ export const C_BINARY_LEVELS: readonly (readonly string[])[] = [
 ];
 
 /**
- * `a op b` for one of C_BINARY_LEVELS' operators, in integers (a shift counts modulo 64; both
- * sides of && and || are evaluated). Throws a plain Error on division by zero.
+ * `a op b` for one of C_BINARY_LEVELS' operators, in integers (a shift counts modulo 64). Throws a
+ * plain Error on division by zero: a caller that follows C does not compute the right side of
+ * `0 && …` or `1 || …` at all (skipsRight).
  */
 export function applyBinaryOperator(op: string, a: bigint, b: bigint): bigint {
   switch (op) {
@@ -105,6 +108,11 @@ export function applyBinaryOperator(op: string, a: bigint, b: bigint): bigint {
   }
   if (b === 0n) throw new Error('division by zero');
   return op === '/' ? a / b : a % b;
+}
+
+/** Whether C leaves `left op …`'s right operand unevaluated: `0 && x` is 0 and `1 || x` is 1 whatever x is. */
+export function skipsRight(op: string, left: bigint | number): boolean {
+  return (op === '&&' && (left === 0n || left === 0)) || (op === '||' && left !== 0n && left !== 0);
 }
 
 /** An integer literal (decimal, hex, octal, binary, any u/l suffix) or a character constant; null otherwise. */

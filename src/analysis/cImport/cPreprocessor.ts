@@ -68,7 +68,7 @@ interface PpToken {
 /** What a compiler for x86-64 Linux defines, so headers take the branches gcc takes. */
 const PREDEFINED: Record<string, string> = {
   __STDC__: '1',
-  __STDC_VERSION__: '201710L',
+  __STDC_VERSION__: '201112L', // -std=gnu11, as the compiler's preprocessor is run
   __STDC_HOSTED__: '1',
   __GNUC__: '4',
   __GNUC_MINOR__: '2',
@@ -88,6 +88,51 @@ const PREDEFINED: Record<string, string> = {
   __SIZEOF_SHORT__: '2',
   __SIZEOF_LONG_DOUBLE__: '16',
   __SIZEOF_INT128__: '16',
+  __SIZEOF_FLOAT__: '4',
+  __SIZEOF_DOUBLE__: '8',
+  __SIZEOF_FLOAT80__: '16',
+  __SIZEOF_FLOAT128__: '16',
+  __SIZEOF_SIZE_T__: '8',
+  __SIZEOF_PTRDIFF_T__: '8',
+  __SIZEOF_WCHAR_T__: '4',
+  __SIZEOF_WINT_T__: '4',
+  __BIGGEST_ALIGNMENT__: '16',
+  // The types gcc names these with (glibc's glob.h declares size_t as __SIZE_TYPE__).
+  __SIZE_TYPE__: 'long unsigned int',
+  __PTRDIFF_TYPE__: 'long int',
+  __WCHAR_TYPE__: 'int',
+  __WINT_TYPE__: 'unsigned int',
+  __INTMAX_TYPE__: 'long int',
+  __UINTMAX_TYPE__: 'long unsigned int',
+  __CHAR16_TYPE__: 'short unsigned int',
+  __CHAR32_TYPE__: 'unsigned int',
+  __SIG_ATOMIC_TYPE__: 'int',
+  __INT8_TYPE__: 'signed char',
+  __INT16_TYPE__: 'short int',
+  __INT32_TYPE__: 'int',
+  __INT64_TYPE__: 'long int',
+  __UINT8_TYPE__: 'unsigned char',
+  __UINT16_TYPE__: 'short unsigned int',
+  __UINT32_TYPE__: 'unsigned int',
+  __UINT64_TYPE__: 'long unsigned int',
+  __INT_LEAST8_TYPE__: 'signed char',
+  __INT_LEAST16_TYPE__: 'short int',
+  __INT_LEAST32_TYPE__: 'int',
+  __INT_LEAST64_TYPE__: 'long int',
+  __UINT_LEAST8_TYPE__: 'unsigned char',
+  __UINT_LEAST16_TYPE__: 'short unsigned int',
+  __UINT_LEAST32_TYPE__: 'unsigned int',
+  __UINT_LEAST64_TYPE__: 'long unsigned int',
+  __INT_FAST8_TYPE__: 'signed char',
+  __INT_FAST16_TYPE__: 'long int',
+  __INT_FAST32_TYPE__: 'long int',
+  __INT_FAST64_TYPE__: 'long int',
+  __UINT_FAST8_TYPE__: 'unsigned char',
+  __UINT_FAST16_TYPE__: 'long unsigned int',
+  __UINT_FAST32_TYPE__: 'long unsigned int',
+  __UINT_FAST64_TYPE__: 'long unsigned int',
+  __INTPTR_TYPE__: 'long int',
+  __UINTPTR_TYPE__: 'long unsigned int',
   __ORDER_LITTLE_ENDIAN__: '1234',
   __ORDER_BIG_ENDIAN__: '4321',
   __BYTE_ORDER__: '1234',
@@ -140,9 +185,10 @@ export function preprocess(text: string, file: string, options: PreprocessOption
 
   const runFile = (source: string, name: string, depth: number) => {
     let lines: string[];
+    // A lone CR ends a line, as it does for gcc (whose messages then count it).
+    const physical = source.replace(/^\uFEFF/, '').replace(/\r(?!\n)/g, '\n');
     try {
-      // A lone CR ends a line, as it does for gcc (whose messages then count it).
-      lines = logicalLines(source.replace(/^\uFEFF/, '').replace(/\r(?!\n)/g, '\n'));
+      lines = logicalLines(physical);
     } catch (error) {
       if (!(error instanceof UnclosedComment)) throw error;
       problems.push({ line: error.line, message: error.message, ...(depth > 0 ? { file: name } : {}) });
@@ -167,9 +213,23 @@ export function preprocess(text: string, file: string, options: PreprocessOption
       const directive = /^\s*#\s*([A-Za-z_]\w*)?(.*)$/.exec(line);
       if (directive === null) {
         if (active()) {
+          // A macro's arguments may go on over the next lines (the kernel's struct_group(name,
+          // members…) does), as gcc reads them: up to the `)` that closes them, or a directive.
+          // The expansion stands on the first line, the lines it took are left empty, as gcc -E does.
+          let text = line;
+          let taken = 0;
+          for (let open = openCallDepth(lex(line)); open > 0;) {
+            const next = lines[index + taken + 1];
+            if (next === undefined || /^\s*#/.test(next)) break;
+            taken++;
+            text += `\n${next}`;
+            for (const t of lex(next)) open += t.text === '(' ? 1 : t.text === ')' ? -1 : 0;
+          }
           expandingAt = { line: lineNumber, ...(depth > 0 ? { file: name } : {}) };
-          out.push(expandLine(line, problem));
+          out.push(expandLine(text, problem));
           expandingAt = null;
+          for (let k = 0; k < taken; k++) out.push('');
+          index += taken;
         } else out.push('');
         continue;
       }
@@ -287,9 +347,20 @@ export function preprocess(text: string, file: string, options: PreprocessOption
             out.push(`#pragma ${rest}`);
           }
           break;
-        case 'error':
-          problem(`#error ${rest}`);
+        case 'error': {
+          // Where gcc puts it: the column of `error` on the line as written (comments before it
+          // count), and the text with its spaces run together as gcc prints it.
+          const written = physical.split('\n', lineNumber)[lineNumber - 1] ?? '';
+          const before = /^(?:\s|\/\*.*?\*\/)*#(?:\s|\/\*.*?\*\/)*(?=error\b)/.exec(written);
+          problems.push({
+            line: lineNumber,
+            ...(before !== null ? { column: before[0].length + 1 } : {}),
+            message: `#error ${spacedAsGcc(rest)}`,
+            stops: true,
+            ...(depth > 0 ? { file: name } : {}),
+          });
           break;
+        }
         case '':
         case 'line':
         case 'warning':
@@ -364,6 +435,24 @@ export function preprocess(text: string, file: string, options: PreprocessOption
     }
   };
 
+  /**
+   * How many parentheses are left open after the first call of a function-like macro on the line
+   * whose arguments do not close on it (`struct_group(hdr,` leaves 1), or 0.
+   */
+  const openCallDepth = (tokens: readonly PpToken[]): number => {
+    for (let i = 0; i + 1 < tokens.length; i++) {
+      const t = tokens[i]!;
+      if (t.kind !== 'id' || tokens[i + 1]!.text !== '(' || !(macros.get(t.text)?.params ?? null)) continue;
+      let open = 0;
+      for (let j = i + 1; j < tokens.length; j++) {
+        open += tokens[j]!.text === '(' ? 1 : tokens[j]!.text === ')' ? -1 : 0;
+        if (open === 0) break;
+      }
+      if (open > 0) return open;
+    }
+    return 0;
+  };
+
   let budget = MAX_EXPANDED_TOKENS;
   let expansionDepth = 0;
   const expandLine = (line: string, problem: (message: string) => void): string => {
@@ -427,7 +516,7 @@ export function preprocess(text: string, file: string, options: PreprocessOption
       }
       if (j >= tokens.length) {
         problem(
-          `macro ${t.text}: its arguments do not close on this line (the built-in preprocessor reads one line's arguments)`,
+          `unterminated argument list invoking macro "${t.text}" (the arguments end at a directive or the end of the file)`,
         );
         result.push(t);
         continue;
@@ -488,6 +577,14 @@ export function preprocess(text: string, file: string, options: PreprocessOption
     if (!(error instanceof PreprocessorStop)) throw error;
   }
   return { text: out.join('\n') + '\n', problems, fallbackUses };
+}
+
+/**
+ * A directive's text with each run of spaces outside string and character literals made one
+ * space, as gcc prints an `#error`'s (comments were already spaces).
+ */
+function spacedAsGcc(text: string): string {
+  return text.replace(/("(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*')|\s+/g, (_match, literal: string | undefined) => literal ?? ' ');
 }
 
 /** Stops preprocessing at a limit (the problem saying which is already recorded). */

@@ -50,6 +50,20 @@ export class CRecordLayouts {
     return own === null || align === undefined ? own : { size: own.size, align };
   }
 
+  /**
+   * `sizeAlign` for `sizeof(type)` / `_Alignof(type)` in a constant expression at `line` of `file`
+   * (undefined: the header): a message about the type is given there.
+   */
+  measure(type: CType, line: number, file: string | undefined, owner: string): SizeAlign | null {
+    const outer = this.memberFile;
+    this.memberFile = { file };
+    try {
+      return this.sizeAlign(type, line, owner);
+    } finally {
+      this.memberFile = outer;
+    }
+  }
+
   private plainSizeAlign(type: CType, line: number, owner: string, withTypedefAlign: boolean): SizeAlign | null {
     switch (type.kind) {
       case 'scalar':

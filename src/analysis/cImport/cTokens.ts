@@ -2,7 +2,7 @@
  * Tokens of a C header, with line numbers: comments dropped, preprocessor lines kept aside
  * (`#define NAME <integer expression>` becomes a constant for array sizes; the rest is skipped).
  */
-import { applyBinaryOperator, C_BINARY_LEVELS } from './cExpressions';
+import { applyBinaryOperator, C_BINARY_LEVELS, skipsRight } from './cExpressions';
 import type { PackPragma } from './pragmaPack';
 
 export interface Token {
@@ -207,16 +207,30 @@ export function integerValue(text: string): number {
   return NaN;
 }
 
+/** What `sizeof` ('size') or `_Alignof` and its spellings ('align') asks of a type name. */
+export type TypeMeasure = 'size' | 'align';
+
+/** The operators that measure a type: `sizeof`, and `_Alignof` as C11, gcc and C23 spell it. */
+export const MEASURE_OPERATORS: ReadonlyMap<string, TypeMeasure> = new Map([
+  ['sizeof', 'size'],
+  ['_Alignof', 'align'],
+  ['__alignof__', 'align'],
+  ['__alignof', 'align'],
+  ['alignof', 'align'],
+]);
+
 /**
  * Evaluates an integer constant expression (array sizes, enum values): literals, known
- * constants, parentheses, unary - + ~ !, * / % + - << >> < > <= >= == != & ^ | && || and ?:.
- * Throws CSyntaxError.
+ * constants, parentheses, unary - + ~ !, * / % + - << >> < > <= >= == != & ^ | && || and ?:,
+ * `sizeof(type)`, `_Alignof(type)` and `offsetof(type, member)`. Throws CSyntaxError.
  */
 export function evaluateConstant(
   tokens: readonly Token[],
   constants: ReadonlyMap<string, number>,
   line: number,
-  sizeOfType?: (tokens: readonly Token[]) => number,
+  sizeOfType?: (tokens: readonly Token[], measure: TypeMeasure) => number,
+  /** `offsetof(type, member)`: the type name's tokens and the member designator's (`a.b[2].c`). */
+  offsetOf?: (typeTokens: readonly Token[], designator: readonly Token[]) => number,
 ): number {
   let pos = 0;
   let depth = 0;
@@ -224,31 +238,38 @@ export function evaluateConstant(
   const fail = (reason: string): never => {
     throw new CSyntaxError(tokens[pos]?.line ?? line, reason);
   };
-  // C's binary operators, as `#if` parses them (both sides of && and || are evaluated: a side C
-  // would skip that cannot be computed, `0 && 1 / 0`, is refused rather than guessed).
+  // C's binary operators, as `#if` parses them. `live` is false in an operand C does not evaluate
+  // (the right of `0 &&` and `1 ||`, the arm of `?:` not taken): it is read, and a name it uses
+  // must be known, but what its value would be is never asked (`0 && 1 / 0` is 0, as for gcc).
   const levels = C_BINARY_LEVELS;
   /** `a ? b : c` (right-associative, so it nests: counted as one level each). */
-  const conditional = (): number => {
-    const test = binary(0);
+  const conditional = (live: boolean): number => {
+    const test = binary(0, live);
     if (peek() !== '?') return test;
     if (++depth > MAX_NESTING) fail(`the expression nests deeper than ${MAX_NESTING} levels`);
     try {
       pos++;
-      const whenTrue = conditional();
+      const whenTrue = conditional(live && test !== 0);
       if (peek() !== ':') fail("expected ':' in a conditional expression");
       pos++;
-      const whenFalse = conditional();
+      const whenFalse = conditional(live && test === 0);
       return test !== 0 ? whenTrue : whenFalse;
     } finally {
       depth--;
     }
   };
-  const binary = (level: number): number => {
-    if (level === levels.length) return unary();
-    let value = binary(level + 1);
+  const binary = (level: number, live: boolean): number => {
+    if (level === levels.length) return unary(live);
+    let value = binary(level + 1, live);
     while (levels[level]!.includes(peek() ?? '')) {
       const op = tokens[pos++]!.text;
-      const right = binary(level + 1);
+      const skipped = skipsRight(op, value);
+      const right = binary(level + 1, live && !skipped);
+      if (!live) continue;
+      if (skipped) {
+        value = op === '&&' ? 0 : 1;
+        continue;
+      }
       // Operands are exact integers (below 2^53), computed in BigInt (JavaScript's own `|` keeps
       // 32 bits, and `1 << 35 | 1` was 1); a result of 2^53 or more is refused by exact().
       if ((op === '<<' || op === '>>') && (right < 0 || right > 63)) fail(`shift count ${right} is out of range (0 to 63)`);
@@ -261,47 +282,66 @@ export function evaluateConstant(
   /**
    * The value, unless it is 2^53 or more (either sign), where a double is no longer exact: named
    * as written or as computed exactly (`value` may be rounded already: 2^53 + 1 reads as 2^53).
+   * An operand C does not evaluate (`live` false) is not refused.
    */
-  const exact = (value: number, shown: string): number => {
-    if (!Number.isSafeInteger(value)) fail(`the value ${shown} is 2^53 or more, where the importer's arithmetic is not exact`);
+  const exact = (value: number, shown: string, live = true): number => {
+    if (live && !Number.isSafeInteger(value))
+      fail(`the value ${shown} is 2^53 or more, where the importer's arithmetic is not exact`);
     return value;
   };
-  const unary = (): number => {
+  const unary = (live: boolean): number => {
     if (++depth > MAX_NESTING) fail(`the expression nests deeper than ${MAX_NESTING} levels`);
     try {
-      return operand();
+      return operand(live);
     } finally {
       depth--;
     }
   };
-  const operand = (): number => {
+  const operand = (live: boolean): number => {
     const t = tokens[pos];
     if (t === undefined) return fail('expected a constant');
     pos++;
-    if (t.text === '-') return -unary();
-    if (t.text === '+') return unary();
-    if (t.text === '~') return -unary() - 1;
-    if (t.text === '!') return unary() === 0 ? 1 : 0;
+    if (t.text === '-') return -unary(live);
+    if (t.text === '+') return unary(live);
+    if (t.text === '~') return -unary(live) - 1;
+    if (t.text === '!') return unary(live) === 0 ? 1 : 0;
     if (t.text === '(') {
-      const cast = castAt();
+      const cast = castAt(live);
       if (cast !== null) return cast;
-      const value = conditional();
+      const value = conditional(live);
       if (peek() !== ')') fail("expected ')'");
       pos++;
       return value;
     }
     if (t.kind === 'str' && t.text.startsWith("'")) {
       const value = charValue(t.text);
-      if (value === null) fail(`${t.text}: a character constant the importer does not read (one character, or one escape)`);
-      return value!;
+      if (value === null && live)
+        fail(`${t.text}: a character constant the importer does not read (one character, or one escape)`);
+      return value ?? 0;
     }
     if (t.kind === 'num') {
       const value = integerValue(t.text);
       if (Number.isNaN(value)) fail(`'${t.text}' is not an integer constant`);
-      return exact(value, t.text);
+      return exact(value, t.text, live);
     }
     if (t.kind === 'id') {
-      if (t.text === 'sizeof') {
+      if ((t.text === '__builtin_offsetof' || t.text === 'offsetof') && peek() === '(' && offsetOf !== undefined) {
+        // stddef.h's offsetof is gcc's __builtin_offsetof (the built-in preprocessor skips stddef.h).
+        let close = pos + 1;
+        let comma = -1;
+        for (let nesting = 0; close < tokens.length; close++) {
+          const text = tokens[close]!.text;
+          if (text === '(' || text === '[') nesting++;
+          else if ((text === ')' || text === ']') && nesting-- === 0) break;
+          else if (text === ',' && nesting === 0 && comma < 0) comma = close;
+        }
+        if (close >= tokens.length || comma < 0) fail(`${t.text} takes a type name and a member: ${t.text}(type, member)`);
+        const offset = offsetOf(tokens.slice(pos + 1, comma), tokens.slice(comma + 1, close));
+        pos = close + 1;
+        return offset;
+      }
+      const measure = MEASURE_OPERATORS.get(t.text);
+      if (measure !== undefined) {
         if (peek() !== '(' || sizeOfType === undefined) fail(`${t.text} takes a parenthesised type name here`);
         let close = pos + 1;
         let nesting = 0;
@@ -309,7 +349,7 @@ export function evaluateConstant(
           if (tokens[close]!.text === '(') nesting++;
           else if (tokens[close]!.text === ')' && nesting-- === 0) break;
         }
-        const size = sizeOfType!(tokens.slice(pos + 1, close));
+        const size = sizeOfType!(tokens.slice(pos + 1, close), measure);
         pos = close + 1;
         return size;
       }
@@ -324,9 +364,10 @@ export function evaluateConstant(
    * name and ')' make a cast of the operand that follows. The value must fit the type (a
    * narrowing cast is refused rather than guessed); null when the parentheses hold no type name.
    */
-  const castAt = (): number | null => {
+  const castAt = (live: boolean): number | null => {
     const first = tokens[pos];
-    if (sizeOfType === undefined || first?.kind !== 'id' || first.text === 'sizeof' || constants.has(first.text)) return null;
+    if (sizeOfType === undefined || first?.kind !== 'id' || MEASURE_OPERATORS.has(first.text) || constants.has(first.text))
+      return null;
     let close = pos;
     let nesting = 0;
     for (; close < tokens.length; close++) {
@@ -337,12 +378,13 @@ export function evaluateConstant(
     const typeTokens = tokens.slice(pos, close);
     let size: number;
     try {
-      size = sizeOfType(typeTokens);
+      size = sizeOfType(typeTokens, 'size');
     } catch {
       return null;
     }
     pos = close + 1;
-    const value = unary();
+    const value = unary(live);
+    if (!live) return value;
     const bits = Math.min(size, 8) * 8;
     const unsigned = typeTokens.some((x) => x.text === 'unsigned' || x.text === '_Bool');
     const low = unsigned ? 0 : -(2 ** (bits - 1));
@@ -353,7 +395,7 @@ export function evaluateConstant(
       );
     return value;
   };
-  const value = conditional();
+  const value = conditional(true);
   if (pos < tokens.length) fail(`unexpected '${tokens[pos]!.text}' in a constant expression`);
   return value;
 }

@@ -71,12 +71,13 @@ export function emitRecord(
     if (member.bits === null && !member.packed && !record.packed && sa.align !== translated.align) {
       // C aligns the member as its type says: a field less aligned than that (bytes kept for a
       // 16-aligned `_Float128`, an aligned(N) typedef that raises it) says the rest with
-      // `@aligned(N)`; a typedef that lowers it is `@packed` (alignment 1) raised to N. A packed
-      // record or member ignores both, as gcc does.
+      // `@aligned(N)`; one more aligned (a typedef that lowers it, or a plain `struct tag` whose
+      // class is its 16-aligned typedef's) is `@packed` (alignment 1) raised to N. A packed record
+      // or member ignores both, as gcc does.
       if (sa.align > translated.align) translated.alignAttr = Math.max(member.alignAttr, sa.align);
-      else if (typedefAlign !== undefined) {
+      else {
         translated.packed = true;
-        translated.alignAttr = Math.max(member.alignAttr, typedefAlign);
+        translated.alignAttr = Math.max(member.alignAttr, sa.align);
       }
     }
     translated.member = member.name ?? null;

@@ -159,7 +159,8 @@ export class HarnessFields {
           return this.placeholder(name, offset, sa.size, sa.align, what);
         }
         this.used.add('field');
-        return { name, decorator: `@field(() => ${target})`, ts: target, size: sa.size, align: sa.align, offset, embeds: target };
+        const align = this.classAlign(type.id, sa.align);
+        return { name, decorator: `@field(() => ${target})`, ts: target, size: sa.size, align, offset, embeds: target };
       }
       case 'array':
         return this.translateArray(type, name, owner, line, offset, sa);
@@ -208,6 +209,7 @@ export class HarnessFields {
       };
     }
     const count = product(dims);
+    let align = sa.align;
     const flatNote = dims.length > 1 ? `${typeText} in C: flattened to ${count} elements` : undefined;
     let token: string | null = null;
     let ts = '';
@@ -249,6 +251,7 @@ export class HarnessFields {
       const target = this.classOf(element.id)!;
       token = `() => ${target}`;
       ts = target;
+      align = this.classAlign(element.id, align);
     }
     if (token === null) {
       this.note(line, `${owner}: ${typeText} has no harness equivalent; kept as ${sa.size} bytes`);
@@ -261,10 +264,19 @@ export class HarnessFields {
       decorator: `@array(${token}, ${count})`,
       ts: `CArray<${ts}>`,
       size: sa.size,
-      align: sa.align,
+      align,
       offset,
       ...(comment ? { comment } : {}),
     };
+  }
+
+  /**
+   * The alignment a field of the record's class has in the harness: the class of a record named by
+   * `typedef struct tag {…} T __attribute__((aligned(16)))` is T, 16-aligned, where C's plain
+   * `struct tag` keeps its own (`own`); the caller says the difference with `@packed @aligned(own)`.
+   */
+  private classAlign(recordId: number, own: number): number {
+    return Math.max(own, this.records[recordId]!.typedefAlign ?? 0);
   }
 
   private structTarget(type: CType): string | null {

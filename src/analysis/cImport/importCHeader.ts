@@ -105,11 +105,15 @@ export function importCHeader(text: string, file: string, options: CImportOption
     header = parseCHeader(
       tokens,
       defines,
-      (type, parsed) => {
+      (type, parsed, where) => {
         layouts ??= new CRecordLayouts(parsed.records, note, parsed.typedefAligns);
-        return layouts.sizeAlign(type, 0, 'sizeof')?.size ?? null;
+        return layouts.measure(type, where.line, where.file, where.owner);
       },
       pragmas,
+      (record, parsed) => {
+        layouts ??= new CRecordLayouts(parsed.records, note, parsed.typedefAligns);
+        return layouts.recordLayout(record)?.bitOffsets ?? null;
+      },
     );
   } catch (error) {
     if (error instanceof CSyntaxError) {

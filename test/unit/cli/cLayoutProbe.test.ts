@@ -73,4 +73,52 @@ describe('lmm import-c asks the compiler for every layout', function () {
     const probe = probeLayouts(cc, header, [], [], broken);
     assert.match(probe.failure ?? '', /could not compile the layout check/);
   });
+
+  it('reads all the probe prints, past the 1 MiB a pipe took (ENOBUFS before)', function () {
+    const cc = compilerOrSkip(this);
+    // 60 anonymous structs in each other make every member's key in the probe's output ~130
+    // bytes long: 9,000 members print over 1 MiB, as 200,000 flat ones do, and compile in a second.
+    const depth = 60;
+    const members = 9_000;
+    const text = [
+      'struct deep {',
+      ...Array.from({ length: depth }, () => 'struct {'),
+      ...Array.from({ length: members }, (_, k) => `int m${k};`),
+      ...Array.from({ length: depth }, () => '};'),
+      '};',
+      '',
+    ].join('\n');
+    const wide = join(dir, 'deep.h');
+    writeFileSync(wide, text);
+    const result = importCHeader(text, 'deep.h');
+    const right = probeLayouts(cc, wide, [], [], result.structs);
+    assert.equal(right.failure, undefined);
+    assert.deepEqual([...right.differences], []);
+    // A wrong offset on the last member, the last line printed, is still found.
+    const wrong = result.structs.map((s) => structuredClone(s));
+    const innermost = wrong.find((s) => s.cMembers.length === members)!;
+    innermost.cMembers[members - 1] = { ...innermost.cMembers[members - 1]!, bit: 0 };
+    const probe = probeLayouts(cc, wide, [], [], wrong);
+    assert.equal(probe.failure, undefined);
+    assert.match(
+      probe.differences.get('struct deep') ?? '',
+      new RegExp(`puts m${members - 1} at offset ${4 * (members - 1)}, the importer at 0`),
+    );
+  });
+
+  it("checks a header that uses the names the importer knows without including their headers (as git's strbuf.h does)", function () {
+    // Before, the check could not be compiled ("unknown type name 'uint32_t'"), and nothing was compared.
+    const cc = compilerOrSkip(this);
+    const text =
+      'struct uses_known { uint32_t id; bool live; size_t count; ssize_t delta; char16_t unit; uintmax_t big; };\nvoid take(va_list *args);\n';
+    const file = join(dir, 'known.h');
+    writeFileSync(file, text);
+    const structs = importCHeader(text, 'known.h').structs;
+    const right = probeLayouts(cc, file, [], [], structs);
+    assert.equal(right.failure, undefined);
+    assert.deepEqual([...right.differences], []);
+    const wrong = structs.map((s) => structuredClone(s));
+    wrong[0]!.cMembers[2] = { ...wrong[0]!.cMembers[2]!, bit: 0 };
+    assert.match(probeLayouts(cc, file, [], [], wrong).differences.get('struct uses_known') ?? '', /puts count at offset 8/);
+  });
 });

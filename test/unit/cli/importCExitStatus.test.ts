@@ -5,9 +5,10 @@
  * "1 otherwise", and a header without structs exits 2.
  */
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { compilerOrSkip } from '../../support/cCompiler';
 import { lmm } from '../../support/lmmCli';
 
 describe('lmm import-c: the exit status the README gives', function () {
@@ -45,5 +46,31 @@ describe('lmm import-c: the exit status the README gives', function () {
       assert.equal(result.status, 2, `${args.join(' ')}: ${result.stderr}`);
       assert.doesNotMatch(result.stderr, /\n\s+at /);
     }
+  });
+
+  it('2 at an #error, with the compiler and --no-cc alike, each one named FILE:LINE:COLUMN as gcc does', async function () {
+    // Before, --no-cc wrote the structs around it and exited 1, where the compiler's -E stopped (2).
+    mkdirSync(join(dir, 'inc'), { recursive: true });
+    writeFileSync(
+      join(dir, 'inc', 'refuse.h'),
+      'struct q { int z; };\n  #  error   deep "kept   apart" text\n/* c */ #error second\n',
+    );
+    const stopped = header(
+      'stopped.h',
+      'struct a { int x; };\n#include "inc/refuse.h"\n#error  top   level /* gone */ end\nstruct b { int y; };\n',
+    );
+    const expected = [
+      `${join(dir, 'inc', 'refuse.h')}:2:6: #error deep "kept   apart" text`,
+      `${join(dir, 'inc', 'refuse.h')}:3:10: #error second`,
+      `${stopped}:3:2: #error top level end`,
+    ].join('\n');
+    const builtIn = await lmm('import-c', stopped, '--no-cc');
+    assert.equal(builtIn.status, 2, builtIn.stderr);
+    assert.equal(builtIn.stderr.trim(), expected);
+    assert.equal(builtIn.stdout, '');
+    compilerOrSkip(this);
+    const compiled = await lmm('import-c', stopped);
+    assert.equal(compiled.status, 2, compiled.stderr);
+    assert.equal(compiled.stderr.trim(), expected);
   });
 });

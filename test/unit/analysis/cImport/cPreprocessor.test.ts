@@ -3,7 +3,9 @@
  * conditionals, directives it refuses, and line markers that keep the header's line numbers.
  */
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
 import { preprocess } from '../../../../src/analysis/cImport/cPreprocessor';
+import { compilerOrSkip } from '../../../support/cCompiler';
 
 /** The preprocessed text without line markers and blank lines. */
 function code(text: string, defines: { name: string; value: string }[] = []): string {
@@ -60,6 +62,74 @@ describe('built-in C preprocessor', () => {
         [4, '#if without #endif'],
       ],
     );
+  });
+
+  it('does not compute an operand C skips in #if (0 && 1/0, 1 || 1/0, 0 ? 1/0 : 2), as gcc -E does not', () => {
+    const { text, problems } = preprocess(
+      '#if 0 && 1/0\na\n#endif\n#if 1 || 1/0\nb\n#endif\n#if 0 ? 1/0 : 2\nc\n#endif\n#if 1 ? 0 : 1 % 0\nd\n#endif\n#if 1 && 1/0\ne\n#endif\n#if 0 || 1/0\nf\n#endif\n',
+      'p.h',
+    );
+    assert.deepEqual(
+      problems.map((p) => [p.line, p.message]),
+      [
+        [13, '#if 1 && 1/0: division by zero'],
+        [16, '#if 0 || 1/0: division by zero'],
+      ],
+    );
+    assert.deepEqual(
+      text.split('\n').filter((l) => /^[a-f]$/.test(l)),
+      ['b', 'c'],
+    );
+  });
+
+  it("reads a macro's arguments over the lines they go on over, as gcc -E does: the expansion on the first line, the lines after keep their numbers", () => {
+    const { text, problems } = preprocess(
+      '#define G(name, ...) struct { __VA_ARGS__ } name;\nG(g,\n  int a;\n  int b;\n)\nint after;\nG(h, int c;\n#define X 1\nint d;\n',
+      'p.h',
+    );
+    const lines = text.split('\n').slice(1);
+    assert.equal(lines[1], 'struct { int a ; int b ; } g ;');
+    assert.deepEqual(lines.slice(2, 5), ['', '', '']);
+    assert.equal(lines[5], 'int after ;', 'line 6 is still line 6');
+    // Unclosed before a directive: gcc's words, at the line of the call; the lines after are read as they are.
+    assert.deepEqual(
+      problems.map((p) => [p.line, p.message]),
+      [[7, 'unterminated argument list invoking macro "G" (the arguments end at a directive or the end of the file)']],
+    );
+    assert.equal(lines[8], 'int d ;');
+  });
+
+  it("defines what gcc -std=gnu11 predefines with gcc's values: type macros (__SIZE_TYPE__), sizes, the C version", function () {
+    const cc = compilerOrSkip(this);
+    const gcc = new Map(
+      execFileSync(cc, ['-std=gnu11', '-dM', '-E', '-x', 'c', '/dev/null'], { encoding: 'utf8' })
+        .split('\n')
+        .map((line) => /^#define (\w+) (.*)$/.exec(line))
+        .filter((m) => m !== null)
+        .map((m): [string, string] => [m[1]!, m[2]!]),
+    );
+    const ours = new Map(
+      [...gcc.keys()].map((name): [string, string] => [name, code(name)]).filter(([name, value]) => value !== name),
+    );
+    // __GNUC__ stays 4 (the built-in preprocessor is not the compiler that runs); every other one it defines is gcc's.
+    ours.delete('__GNUC__');
+    ours.delete('__GNUC_MINOR__');
+    // (gcc's __BYTE_ORDER__ is __ORDER_LITTLE_ENDIAN__: compared as it expands.)
+    const gccValue = (name: string): string => {
+      const value = gcc.get(name)!.trim();
+      return gcc.has(value) ? gccValue(value) : value;
+    };
+    for (const [name, value] of ours) assert.equal(value, gccValue(name), name);
+    for (const name of [
+      '__SIZE_TYPE__',
+      '__PTRDIFF_TYPE__',
+      '__WCHAR_TYPE__',
+      '__INT64_TYPE__',
+      '__UINTPTR_TYPE__',
+      '__BIGGEST_ALIGNMENT__',
+      '__STDC_VERSION__',
+    ])
+      assert.ok(ours.has(name), `${name} is predefined`);
   });
 
   it("records where a header's fallback for a macro an unread include may define is expanded, and only that", () => {

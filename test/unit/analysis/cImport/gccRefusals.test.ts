@@ -132,6 +132,111 @@ describe('import-c refuses what gcc refuses in a struct', function () {
     assert.deepEqual(printed, [`${s.size} 16 3 5 9 2`]);
   });
 
+  it('an operand C does not evaluate (0 && …, 1 || …, the arm ?: does not take) is not computed, in #if too: the sizes gcc gives', function () {
+    // Before, both sides were computed and each of these was refused ("division by zero").
+    const header = [
+      '#if 0 && 1 / 0',
+      '#error not taken',
+      '#elif 1 || 1 / 0',
+      '#define TAKEN 1',
+      '#endif',
+      '#if (0 ? 1 / 0 : 2) == 2 && (1 ? 3 : 1 % 0) == 3 && TAKEN',
+      'struct s {',
+      '  char a[1 + (0 && 1 / 0)];',
+      '  char b[1 || 1 / 0];',
+      '  char c[0 ? 1 / 0 : 2];',
+      '  char d[1 ? 3 : 1 << 200];',
+      '  char e[(0 && (1ULL << 62)) + 4];',
+      '  char f[(0 && (unsigned char)300) + 5];',
+      '  char g[1 || (0 && 1 / 0) || 1 / 0];',
+      '  int h : (1 ? 6 : 1 / 0);',
+      '};',
+      '#endif',
+      '',
+    ].join('\n');
+    const result = importCHeader(header, 'h.h');
+    assert.deepEqual(result.notes, []);
+    const s = result.structs[0]!;
+    assert.deepEqual(
+      s.fields.map((f) => [f.name, f.size]),
+      [
+        ['a', 1],
+        ['b', 1],
+        ['c', 2],
+        ['d', 3],
+        ['e', 4],
+        ['f', 5],
+        ['g', 1],
+        ['h', 4],
+      ],
+    );
+    // An operand C does evaluate is still computed, and refused when it cannot be.
+    for (const [expression, why] of [
+      ['1 && 1 / 0', /division by zero/],
+      ['0 || 1 / 0', /division by zero/],
+      ['1 ? 1 / 0 : 2', /division by zero/],
+      ['0 ? 2 : 1 << 200', /shift count 200/],
+      ['0 && UNKNOWN', /unknown constant 'UNKNOWN'/],
+    ] as const) {
+      const notes = importCHeader(`struct r { char a[${expression}]; };\n`, 'h.h').notes.map((n) => n.message);
+      assert.ok(
+        notes.some((m) => why.test(m)),
+        `${expression}: ${JSON.stringify(notes)}`,
+      );
+    }
+    const cc = compilerOrSkip(this);
+    const file = join(dir, 'unevaluated.h');
+    writeFileSync(file, header);
+    const printed = compileAndRun(cc, [
+      '#include <stdio.h>',
+      `#include "${file}"`,
+      'int main(void) { struct s *p = 0; printf("%zu %zu %zu %zu %zu %zu %zu %zu\\n", sizeof *p, sizeof p->a, sizeof p->b, sizeof p->c, sizeof p->d, sizeof p->e, sizeof p->f, sizeof p->g); return 0; }',
+    ]);
+    assert.deepEqual(printed, [`${s.size} 1 1 2 3 4 5 1`]);
+  });
+
+  it('sizeof or _Alignof of a type with no layout: the messages are at the line of the expression (one was at line 0)', () => {
+    const result = importCHeader(
+      'struct s {\n  int x;\n  char c[sizeof(int (void))];\n};\nstruct u { char d[_Alignof(struct nowhere)]; };\n',
+      'h.h',
+    );
+    assert.deepEqual(
+      result.notes.map((n) => `${n.line}: ${n.message}`),
+      [
+        '3: sizeof: a member cannot be a function (a pointer to one can)',
+        '3: struct s: sizeof(int ( void )): the size of this type is unknown here',
+        '5: struct nowhere is declared but not defined here: its layout is unknown',
+        '5: struct u: _Alignof(struct nowhere): the alignment of this type is unknown here',
+      ],
+    );
+  });
+
+  it("offsetof of a member gcc has no offset for is refused with gcc's reason, at its line", function () {
+    const header = [
+      'struct src { char a; int arr[4]; unsigned bf : 3; };',
+      'struct bad1 { char x[__builtin_offsetof(struct src, nope)]; };',
+      'struct bad2 { char x[__builtin_offsetof(struct src, bf)]; };',
+      'struct bad3 { char x[__builtin_offsetof(struct src, a.b)]; };',
+      'struct bad4 { char x[__builtin_offsetof(struct src, a[1])]; };',
+      '',
+    ].join('\n');
+    assert.deepEqual(
+      importCHeader(header, 'h.h').notes.map((n) => `${n.line}: ${n.message}`),
+      [
+        "2: struct bad1: offsetof(struct src , nope): no member named 'nope'",
+        "3: struct bad2: offsetof(struct src , bf): 'bf' is a bit-field, which has no offset",
+        "4: struct bad3: offsetof(struct src , a . b): 'b' is not in a struct or union",
+        '5: struct bad4: offsetof(struct src , a [ 1 ]): an index of something that is not an array',
+      ],
+    );
+    const cc = compilerOrSkip(this);
+    for (const [k, line] of header.split('\n').slice(1, 5).entries()) {
+      const file = join(dir, `offsetof${k}.h`);
+      writeFileSync(file, `${header.split('\n')[0]}\n${line}\n`);
+      assert.throws(() => execFileSync(cc, ['-fsyntax-only', '-std=gnu11', '-x', 'c', file], { stdio: 'pipe' }), /error:/, line);
+    }
+  });
+
   it('10,000 nested ?: is a message, not a stack overflow', () => {
     const result = importCHeader(`struct s { char a[${'1 ? '.repeat(10_000)}1${' : 1'.repeat(10_000)}]; };\n`, 'h.h');
     assert.match(result.notes[0]!.message, /^struct s: the expression nests deeper than 256 levels$/);
