@@ -5,10 +5,22 @@
  */
 import * as vscode from 'vscode';
 import type { LmmServerSettings } from '../protocol/lspMessages';
-import { settingFrom, type LmmSettingName, type LmmSettings } from './model/settingsSchema';
+import { SETTING_DEFAULTS, settingFrom, settingProblem, type LmmSettingName, type LmmSettings } from './model/settingsSchema';
+
+/** Values already warned about (`name=value`): a warning once per value, not per run. */
+const warned = new Set<string>();
 
 export function lmmSetting<K extends LmmSettingName>(name: K, resource: vscode.Uri | undefined): LmmSettings[K] {
-  return settingFrom(name, vscode.workspace.getConfiguration('lmm', resource).get<unknown>(name));
+  const value = vscode.workspace.getConfiguration('lmm', resource).get<unknown>(name);
+  const problem = settingProblem(name, value);
+  if (problem !== undefined && !warned.has(`${name}=${problem}`)) {
+    // Said, not silently replaced: the person set a value and the run uses another.
+    warned.add(`${name}=${problem}`);
+    void vscode.window.showWarningMessage(
+      `LMM Studio: lmm.${name}: ${problem}; the default, ${JSON.stringify(SETTING_DEFAULTS[name])}, is used instead.`,
+    );
+  }
+  return settingFrom(name, value);
 }
 
 /** True when a configuration change touches `lmm.<name>` (for `resource`, when given). */

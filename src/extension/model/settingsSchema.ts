@@ -68,16 +68,30 @@ export function settingFrom<K extends LmmSettingName>(name: K, value: unknown): 
     }
     return colours as LmmSettings[K];
   }
-  if (typeof value !== typeof fallback) return fallback;
-  if (typeof value === 'number' && !Number.isFinite(value)) return fallback;
-  // VS Code does not hold a hand-edited value to the schema's range: a time limit of 0, a page
-  // size of 100 or a memory limit of 1 would make every run refuse to start (or the engine throw).
-  const bounds = (NUMBER_BOUNDS as Partial<Record<LmmSettingName, (typeof NUMBER_BOUNDS)['pageSize']>>)[name];
-  if (bounds !== undefined) {
-    const n = value as number;
-    if (n < bounds.minimum || n > bounds.maximum) return fallback;
-    if (bounds.integer && !Number.isInteger(n)) return fallback;
-    if (bounds.multipleOf !== undefined && n % bounds.multipleOf !== 0) return fallback;
-  }
+  if (value === undefined || settingProblem(name, value) !== undefined) return fallback;
   return value as LmmSettings[K];
+}
+
+/**
+ * Why a value set for `lmm.<name>` is not used (its default is), or undefined when it is (or
+ * nothing is set). VS Code does not hold a hand-edited settings.json to the schema: a time limit
+ * of 0, a page size of 100 or a memory limit of 1 would make every run refuse to start (or the
+ * engine throw), and a string page size must not reach the engine.
+ */
+export function settingProblem(name: LmmSettingName, value: unknown): string | undefined {
+  if (value === undefined || name === 'structColors') return undefined;
+  const fallback = SETTING_DEFAULTS[name];
+  if (typeof value !== typeof fallback) {
+    const shown = JSON.stringify(value) ?? String(value);
+    return `${shown.length > 60 ? `${shown.slice(0, 60)}…` : shown} is not a ${typeof fallback}`;
+  }
+  if (typeof value !== 'number') return undefined;
+  if (!Number.isFinite(value)) return `${value} is not a finite number`;
+  const bounds = (NUMBER_BOUNDS as Partial<Record<LmmSettingName, (typeof NUMBER_BOUNDS)['pageSize']>>)[name];
+  if (bounds === undefined) return undefined;
+  if (value < bounds.minimum || value > bounds.maximum) return `${value} is outside ${bounds.minimum} to ${bounds.maximum}`;
+  if (bounds.integer && !Number.isInteger(value)) return `${value} is not a whole number`;
+  if (bounds.multipleOf !== undefined && value % bounds.multipleOf !== 0)
+    return `${value} is not a multiple of ${bounds.multipleOf}`;
+  return undefined;
 }

@@ -13,7 +13,7 @@ import {
   PALETTE_COMMANDS,
   TREE_VIEWS,
 } from '../../../src/extension/contributions';
-import { NUMBER_BOUNDS, SETTING_DEFAULTS, settingFrom } from '../../../src/extension/model/settingsSchema';
+import { NUMBER_BOUNDS, SETTING_DEFAULTS, settingFrom, settingProblem } from '../../../src/extension/model/settingsSchema';
 
 const root = path.resolve(__dirname, '../../..');
 const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -146,6 +146,23 @@ describe('settings: one typed record with its defaults spelled once', () => {
     }
     assert.equal(settingFrom('pageSize', 4100), SETTING_DEFAULTS.pageSize, 'not a multiple of 8');
     assert.equal(settingFrom('timeLimit', 0.25), 0.25);
+  });
+
+  it('says why a value set is not used (the warning VS Code shows), and nothing for a value used or none set', () => {
+    assert.equal(settingProblem('timeLimit', 0), '0 is outside 0.1 to 3600');
+    assert.equal(settingProblem('pageSize', 4100), '4100 is not a multiple of 8');
+    assert.equal(settingProblem('memoryLimit', 100.5), '100.5 is not a whole number');
+    assert.equal(settingProblem('pageSize', '8192'), '"8192" is not a number');
+    assert.equal(settingProblem('timeLimit', Infinity), 'Infinity is not a finite number');
+    assert.match(settingProblem('policy', { a: 'x'.repeat(200) })!, /^\{"a":"x{54}… is not a string$/);
+    for (const [name, value] of [
+      ['timeLimit', 10],
+      ['pageSize', 8192],
+      ['policy', 'buddy'],
+      ['structColors', 'red'],
+      ['timeLimit', undefined],
+    ] as const)
+      assert.equal(settingProblem(name, value), undefined, `${name} = ${String(value)}`);
   });
 
   it('keeps only well-formed struct colours', () => {
