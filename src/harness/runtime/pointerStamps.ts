@@ -5,14 +5,10 @@
  * Free of vscode and the DOM.
  */
 
-/** What the leak check reads: the stamp of the pointer last stored at `address`, if any. */
-export interface PointerStampsView {
-  get(address: number): number | undefined;
-}
-
 const EMPTY = 0;
 
-export class PointerStamps implements PointerStampsView {
+/** The leak check reads it through `RunData.pointerWrites` (its `get`). */
+export class PointerStamps {
   /** Address + 1 per slot (0: empty); addresses are whole numbers below 2^53. */
   private keys: Float64Array;
   private stamps: Uint32Array;

@@ -14,6 +14,7 @@
  */
 import { readPointer, writePointer } from '../../engine/pointers';
 import type { FieldType } from '../api/fieldTypes';
+import { POINTER_SIZE } from '../api/cTypes';
 import { layoutOf, resolveTarget, type ResolvedField, type StructInfo } from '../api/structLayout';
 import { bitFieldAccess, wideReader, wideWriter } from './cFieldViews';
 import { primitiveOf } from './primitiveValue';
@@ -303,8 +304,6 @@ export function dead(view: ViewState): boolean {
   }
   return false;
 }
-
-const POINTER_SIZE = 8;
 
 /** Offsets of `info`'s pointers that bytes `offset` .. `offset + size` of one unit overlap. */
 function pointersIn(info: StructInfo, offset: number, size: number): number[] {
@@ -660,8 +659,12 @@ function arrayView(base: ViewState, off: number, elementType: FieldType, length:
           if (!copyStruct(base.d, o, value, elementSize, where)) return true;
         } else write!(base.d, o, value);
         host.wrote(base.x + off + i * elementSize, elementSize, base.d, o);
-        if (overwritten.length > 0)
-          for (const p of pointersIn(base.info, off + i * elementSize, elementSize)) host.pointerWritten(base.x + p);
+        // The array's pointers this element's bytes cover (no list made per write: a pointer array's hot path).
+        const from = off + i * elementSize;
+        for (let k = 0; k < overwritten.length; k++) {
+          const p = overwritten[k]!;
+          if (p < from + elementSize && p + POINTER_SIZE > from) host.pointerWritten(base.x + p);
+        }
       }
       return true;
     },
