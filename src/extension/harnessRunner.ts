@@ -8,7 +8,7 @@
  */
 import * as esbuild from 'esbuild';
 import type * as vscode from 'vscode';
-import { earlyEndOutcome } from '../harness/earlyEndOutcome';
+import { earlyEndOutcome, STOPPED_BY_REQUEST } from '../harness/earlyEndOutcome';
 import { runReportJson } from '../harness/harnessReportOutput';
 import { BACKGROUND_NICENESS, runHarness, type HarnessRunOptions as RuntimeOptions } from '../harness/runHarness';
 import { readSuppressionsFile, suppressionsBeside } from '../harness/suppressionFile';
@@ -58,12 +58,7 @@ export function createHarnessRunner(_context: vscode.ExtensionContext, log: vsco
           ? { text: await readSuppressionsFile(options.suppressions), file: options.suppressions }
           : await suppressionsBeside(file);
         if (suppressions) runtimeOptions.suppressions = suppressions;
-        if (stopped)
-          return {
-            status: 'stopped',
-            message: 'stopped by request',
-            ending: { kind: 'cancelled', message: 'stopped by request' },
-          };
+        if (stopped) return { status: 'stopped', message: STOPPED_BY_REQUEST.message, ending: STOPPED_BY_REQUEST };
         const handle = runHarness(file, runtimeOptions);
         cancel = handle.cancel;
         requestLeakCheck = handle.requestLeakCheck;

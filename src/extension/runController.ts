@@ -23,6 +23,7 @@ import { RunPipeline, splitBatch } from './model/runPipeline';
 import { RUN_PACE, type LivePriority } from './model/livePacing';
 import { probeMark } from './features/hostProbe';
 import type { IncompleteRunOutcome } from '../analysis/incompleteRunJson';
+import { STOPPED_BY_REQUEST } from '../harness/earlyEndOutcome';
 
 /** How often the trees and the status bar hear of a live run's progress. */
 const PIPELINE_PROGRESS_MS = 250;
@@ -60,9 +61,6 @@ export interface HarnessRunOutcome {
   /** How a run that did not complete ended, as `lmm run --json` states it (absent for a finished run). */
   ending?: IncompleteRunOutcome;
 }
-
-/** How a run stopped by request (LMM: Stop Run, a new run) ended. */
-const STOPPED_BY_REQUEST: IncompleteRunOutcome = { kind: 'cancelled', message: 'stopped by request' };
 
 export interface HarnessRunOptions {
   timeLimitMs: number;

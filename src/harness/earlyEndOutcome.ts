@@ -19,6 +19,12 @@ export function earlyEndOutcome(result: HarnessRunResult, file: string): EarlyEn
   return outcome;
 }
 
+/** How a run stopped by request (LMM: Stop Run, a new run) ended. */
+export const STOPPED_BY_REQUEST: Readonly<IncompleteRunOutcome> = Object.freeze({
+  kind: 'cancelled',
+  message: 'stopped by request',
+});
+
 /** What went wrong, as stderr says it: the runtime's message, else the file and the outcome. */
 export function earlyEndMessage(result: HarnessRunResult, file: string): string {
   if (result.message !== undefined) return result.message;
