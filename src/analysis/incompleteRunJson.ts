@@ -59,7 +59,7 @@ export function noHeapRunJson<E extends { count: number; suppressed?: boolean }>
   errors: readonly E[],
   leakChecks: readonly unknown[],
 ): Record<string, unknown> {
-  const listed = errors.map((e) => ({ ...e, suppressed: e.suppressed === true }));
+  const listed = listedErrors(errors);
   return {
     schemaVersion: 1,
     complete: false,
@@ -72,4 +72,9 @@ export function noHeapRunJson<E extends { count: number; suppressed?: boolean }>
     errorSummary: errorSummaryOf(listed),
     leakChecks,
   };
+}
+
+/** Errors as the worker streamed them (`suppressed` may be absent), as a report lists them. */
+export function listedErrors<E extends { suppressed?: boolean }>(errors: readonly E[]): (E & { suppressed: boolean })[] {
+  return errors.map((e) => ({ ...e, suppressed: e.suppressed === true }));
 }

@@ -11,7 +11,7 @@
  * runtime keeps them when it stops the harness). The SARIF log says `executionSuccessful: false`
  * with the outcome as an error notification, and its results are the memory errors alone.
  */
-import { incompleteRunJson, noHeapRunJson } from '../analysis/incompleteRunJson';
+import { incompleteRunJson, listedErrors, noHeapRunJson } from '../analysis/incompleteRunJson';
 import type { ErrorReport, LeakCheckReport } from '../analysis/runReport';
 import { incompleteRunSarif } from '../analysis/sarif';
 import { earlyEndOutcome } from '../harness/earlyEndOutcome';
@@ -47,5 +47,5 @@ export function earlyEndSarif(result: HarnessRunResult, file: string, streamed: 
 
 /** The memory errors the worker posted before it was killed (its first records, counted so far). */
 function streamedErrors(streamed: StreamedFindings): ErrorReport[] {
-  return (streamed.errors?.errors ?? []).map((e) => ({ ...e, suppressed: e.suppressed === true }));
+  return listedErrors(streamed.errors?.errors ?? []);
 }

@@ -6,7 +6,7 @@
  * Free of vscode and Node: the command writes what these return.
  */
 import { blockUsageReport, memoryUsageReport, registeredPageFamiliesReport } from '../../engine/classicReport';
-import { incompleteRunJson, noHeapRunJson } from '../../analysis/incompleteRunJson';
+import { incompleteRunJson, listedErrors, noHeapRunJson } from '../../analysis/incompleteRunJson';
 import { incompleteRunSarif, toSarif, type SarifFindings, type SarifLog } from '../../analysis/sarif';
 import type { LmmReport } from '../../protocol/runReportSchema';
 import { formatCount } from './reportFigures';
@@ -59,7 +59,7 @@ export function exportReport(run: RunState, format: ExportFormat, toolVersion = 
  */
 function exportWithoutHeap(run: RunState, format: ExportFormat, toolVersion: string): string {
   const ending = runEnding(run);
-  const errors = (run.interimErrors?.errors ?? []).map((e) => ({ ...e, suppressed: e.suppressed === true }));
+  const errors = listedErrors(run.interimErrors?.errors ?? []);
   const leakChecks = run.leakChecksDuringRun ?? [];
   switch (format) {
     case 'json':
