@@ -187,6 +187,8 @@ export function preprocess(text: string, file: string, options: PreprocessOption
     let lines: string[];
     // A lone CR ends a line, as it does for gcc (whose messages then count it).
     const physical = source.replace(/^\uFEFF/, '').replace(/\r(?!\n)/g, '\n');
+    /** The file's lines as written (an #error's column counts what is before it there), split once. */
+    let physicalLines: string[] | undefined;
     try {
       lines = logicalLines(physical);
     } catch (error) {
@@ -350,7 +352,7 @@ export function preprocess(text: string, file: string, options: PreprocessOption
         case 'error': {
           // Where gcc puts it: the column of `error` on the line as written (comments before it
           // count), and the text with its spaces run together as gcc prints it.
-          const written = physical.split('\n', lineNumber)[lineNumber - 1] ?? '';
+          const written = (physicalLines ??= physical.split('\n'))[lineNumber - 1] ?? '';
           const before = /^(?:\s|\/\*.*?\*\/)*#(?:\s|\/\*.*?\*\/)*(?=error\b)/.exec(written);
           problems.push({
             line: lineNumber,
