@@ -9,6 +9,12 @@ import { SETTING_DEFAULTS, settingFrom, settingProblem, type LmmSettingName, typ
 
 /** Values already warned about (`name=value`): a warning once per value, not per run. */
 const warned = new Set<string>();
+/** The warnings shown so far, in order (for the integration tests, through the extension's API). */
+const warningsShown: string[] = [];
+
+export function settingWarningsShown(): readonly string[] {
+  return warningsShown;
+}
 
 export function lmmSetting<K extends LmmSettingName>(name: K, resource: vscode.Uri | undefined): LmmSettings[K] {
   const value = vscode.workspace.getConfiguration('lmm', resource).get<unknown>(name);
@@ -16,9 +22,9 @@ export function lmmSetting<K extends LmmSettingName>(name: K, resource: vscode.U
   if (problem !== undefined && !warned.has(`${name}=${problem}`)) {
     // Said, not silently replaced: the person set a value and the run uses another.
     warned.add(`${name}=${problem}`);
-    void vscode.window.showWarningMessage(
-      `LMM Studio: lmm.${name}: ${problem}; the default, ${JSON.stringify(SETTING_DEFAULTS[name])}, is used instead.`,
-    );
+    const warning = `LMM Studio: lmm.${name}: ${problem}; the default, ${JSON.stringify(SETTING_DEFAULTS[name])}, is used instead.`;
+    warningsShown.push(warning);
+    void vscode.window.showWarningMessage(warning);
   }
   return settingFrom(name, value);
 }

@@ -6,6 +6,7 @@ import type { LmmReport } from '../../protocol/runReportSchema';
 import type { RunStore } from '../model/runState';
 import type { LmmTreeProvider } from '../treeViews';
 import type { RunTrees } from './extensionServices';
+import { settingWarningsShown } from '../settings';
 
 export interface LmmStudioApi {
   treeProviders: {
@@ -24,6 +25,8 @@ export interface LmmStudioApi {
   currentRun(): { id: number; kind: string; file: string; status: string; message?: string; steps: number } | undefined;
   /** The Memory Map's messages posted so far and the first errors it reported (empty: none). */
   memoryMap(): { posted: number; errors: string[] };
+  /** The warnings about LMM settings out of range shown so far, in order. */
+  settingWarnings(): string[];
 }
 
 export function lmmStudioApi(
@@ -34,6 +37,7 @@ export function lmmStudioApi(
 ): LmmStudioApi {
   return {
     memoryMap: () => ({ posted: memoryMap.posted, errors: [...memoryMap.errors] }),
+    settingWarnings: () => [...settingWarningsShown()],
     statusBarText: () => statusBar.text(),
     treeProviders: trees,
     lastReport: (): LmmReport | undefined => [...store.runs].reverse().find((r) => r.report)?.report,

@@ -52,3 +52,35 @@ describe('LMM Studio in VS Code: a harness that exhausts memory', function () {
     });
   }
 });
+
+describe('LMM Studio in VS Code: a setting out of its range', function () {
+  this.timeout(120_000);
+  let api: LmmTestApi;
+
+  before(async () => {
+    api = await activateLmm();
+  });
+
+  after(async () => {
+    await vscode.workspace.getConfiguration('lmm').update('timeLimit', undefined, vscode.ConfigurationTarget.Workspace);
+  });
+
+  it('lmm.timeLimit: 0 (as a hand-edited settings.json may say): the run uses the default, and a warning says so once', async () => {
+    // VS Code writes the value without checking it against package.json's minimum.
+    await vscode.workspace.getConfiguration('lmm').update('timeLimit', 0, vscode.ConfigurationTarget.Workspace);
+    assert.equal(vscode.workspace.getConfiguration('lmm').get('timeLimit'), 0);
+    const before = api.settingWarnings().length;
+    const document = await vscode.workspace.openTextDocument(fixtureUri('leaky-list.lmm.ts'));
+    await vscode.window.showTextDocument(document);
+    for (let run = 1; run <= 2; run++) {
+      await runHarness(api, document.uri);
+      assert.equal(api.currentRun()?.status, 'finished', JSON.stringify(api.currentRun()));
+    }
+    const warnings = api.settingWarnings().slice(before);
+    assert.deepEqual(
+      warnings,
+      ['LMM Studio: lmm.timeLimit: 0 is outside 0.1 to 3600; the default, 10, is used instead.'],
+      'one warning for the two runs',
+    );
+  });
+});

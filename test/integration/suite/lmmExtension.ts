@@ -20,6 +20,8 @@ export interface LmmTestApi {
   currentRun(): { id: number; kind: string; file: string; status: string; message?: string; steps: number } | undefined;
   /** The Memory Map's messages posted so far and the first errors it reported. */
   memoryMap(): { posted: number; errors: string[] };
+  /** The warnings about LMM settings out of range shown so far, in order. */
+  settingWarnings(): string[];
 }
 
 export async function activateLmm(): Promise<LmmTestApi> {
