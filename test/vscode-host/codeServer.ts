@@ -122,6 +122,11 @@ export interface CodeServerOptions {
   userSettings?: Record<string, unknown>;
   /** Packaged extensions (`.vsix`) installed into the private extensions folder before start. */
   install?: string[];
+  /**
+   * Workspace trust on, as a person's VS Code has it, and no prompt: a folder opens untrusted
+   * (Restricted Mode). Off by default: the tiers run their own fixtures.
+   */
+  workspaceTrust?: boolean;
 }
 
 /** A running VS Code server with its own user-data, extensions and log folders. */
@@ -173,7 +178,8 @@ export class CodeServer {
           'update.mode': 'none',
           'extensions.autoCheckUpdates': false,
           'extensions.autoUpdate': false,
-          'security.workspace.trust.enabled': false,
+          'security.workspace.trust.enabled': options.workspaceTrust === true,
+          'security.workspace.trust.startupPrompt': 'never',
           'chat.disableAIFeatures': true,
           'workbench.welcomePage.walkthroughs.openOnInstall': false,
           ...options.userSettings,
@@ -191,7 +197,7 @@ export class CodeServer {
       String(options.port ?? 0),
       '--without-connection-token',
       '--accept-server-license-terms',
-      '--disable-workspace-trust',
+      ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
       '--disable-telemetry',
       '--user-data-dir',
       userData,

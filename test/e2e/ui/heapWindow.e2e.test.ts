@@ -14,7 +14,7 @@ import path from 'node:path';
 import type { Frame } from 'playwright-core';
 import { projectRoot } from '../../vscode-host/codeServer';
 import { packageExtension } from '../../vscode-host/vsix';
-import { Workbench } from './workbench';
+import { Workbench, assertEventually } from './workbench';
 
 const artifacts = path.join(projectRoot, 'test/artifacts');
 const HARNESS = 'long-loop.lmm.ts';
@@ -155,13 +155,3 @@ describe('LMM Studio UI: the Memory Map keeps the last lmm.eventsKept operations
     await workbench.page.locator('.statusbar-item', { hasText: 'LMM stopped' }).first().waitFor({ timeout: 10_000 });
   });
 });
-
-async function assertEventually<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}

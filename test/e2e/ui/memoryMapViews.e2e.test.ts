@@ -16,7 +16,7 @@ import type { LmmReport } from '../../../src/protocol/runReportSchema';
 import { projectRoot } from '../../vscode-host/codeServer';
 import { packageExtension } from '../../vscode-host/vsix';
 import { changedShare, coloursAt, summarizePixels } from './pixels';
-import { Workbench } from './workbench';
+import { Workbench, assertEventually } from './workbench';
 
 const artifacts = path.join(projectRoot, 'test/artifacts');
 const fixtures = path.join(projectRoot, 'test/e2e/fixtures');
@@ -492,15 +492,4 @@ function bytesText(value: number): string {
   if (value >= 1 << 20) return `${(value / (1 << 20)).toFixed(2)} MiB`;
   if (value >= 1 << 10) return `${(value / (1 << 10)).toFixed(1)} KiB`;
   return `${value} B`;
-}
-
-/** Polls `probe` until it returns something other than undefined/false (UI updates are asynchronous). */
-async function assertEventually<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { projectRoot } from '../../vscode-host/codeServer';
 import { packageExtension } from '../../vscode-host/vsix';
 import { changedShare, summarizePixels } from './pixels';
-import { Workbench, darkTheme, lightTheme } from './workbench';
+import { Workbench, darkTheme, lightTheme, assertEventually } from './workbench';
 
 const artifacts = path.join(projectRoot, 'test/artifacts');
 const fixtures = path.join(projectRoot, 'test/e2e/fixtures');
@@ -253,14 +253,3 @@ describe('LMM Studio UI (code-server + Chromium, packaged extension)', function 
     await screenshot('struct-hover.png');
   });
 });
-
-/** Polls `probe` until it returns something other than undefined/false (UI updates are asynchronous). */
-async function assertEventually<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}

@@ -18,9 +18,15 @@ export class Workbench {
     readonly workspace: string,
   ) {}
 
-  static async open(vsix: string, prepareWorkspace: (folder: string) => void): Promise<Workbench> {
+  /** `workspaceTrust`: the folder opens untrusted, in Restricted Mode (see CodeServerOptions). */
+  static async open(
+    vsix: string,
+    prepareWorkspace: (folder: string) => void,
+    options: { workspaceTrust?: boolean } = {},
+  ): Promise<Workbench> {
     const server = await CodeServer.start({
       install: [vsix],
+      workspaceTrust: options.workspaceTrust === true,
       userSettings: {
         'workbench.colorTheme': `Default ${darkTheme}`,
         'workbench.secondarySideBar.defaultVisibility': 'hidden',
@@ -143,5 +149,20 @@ export class Workbench {
       if (Date.now() > deadline) throw new Error(`the workbench did not switch to ${theme}`);
       await this.page.waitForTimeout(200);
     }
+  }
+}
+
+/** Polls `probe` until it returns something other than undefined/false (UI updates are asynchronous). */
+export async function assertEventually<T>(
+  probe: () => Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
