@@ -143,7 +143,8 @@ export class RunController {
     } catch (error) {
       const line = (error as { line?: number }).line;
       const message =
-        line !== undefined ? `${label}:${line}: ${(error as { reason?: string }).reason}` : (error as Error).message;
+        // FILE:LINE as `lmm trace` prints it and a harness's errors say it (the language server puts the error on that line).
+        line !== undefined ? `${file}:${line}: ${(error as { reason?: string }).reason}` : (error as Error).message;
       const replay = new HeapReplay({ pageSize: DEFAULT_PAGE_SIZE, eventsKept });
       const run = this.store.begin({ kind: 'trace', file, label, replay, sites: [] });
       await this.store.end(run, 'failed', { message }, () => this.settle(run));

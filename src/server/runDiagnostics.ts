@@ -192,7 +192,8 @@ function count(n: number): string {
 
 /** A failure message's first `file:line:column` that names the harness (or any .ts file). */
 export function failureSiteOf(message: string, harnessFile: string | undefined): ReportSite | undefined {
-  const pattern = /((?:[A-Za-z]:)?[^\s:()]+\.[cm]?tsx?):(\d+)(?::(\d+))?/g;
+  // A harness (.ts and kin) or a replayed trace (.trace, malloc-lab .rep): a malformed trace fails at its line.
+  const pattern = /((?:[A-Za-z]:)?[^\s:()]+\.(?:[cm]?tsx?|trace|rep)):(\d+)(?::(\d+))?/g;
   let first: ReportSite | undefined;
   for (const match of message.matchAll(pattern)) {
     const site = { file: match[1]!, line: Number(match[2]), column: Number(match[3] ?? 1) };

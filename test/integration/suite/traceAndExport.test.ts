@@ -29,6 +29,37 @@ describe('LMM Studio in VS Code: traces and exports', function () {
     );
   });
 
+  it('a malformed trace (line 6 an unknown command): the replay fails with FILE:6 as lmm trace says, the error on line 6, the views go on', async () => {
+    const api = await activateLmm();
+    const seed = Buffer.from(await vscode.workspace.fs.readFile(seedTrace))
+      .toString('utf8')
+      .split('\n');
+    const broken = fixtureUri('broken.trace');
+    await vscode.workspace.fs.writeFile(
+      broken,
+      Buffer.from([...seed.slice(0, 5), 'bogus line here', ...seed.slice(5)].join('\n')),
+    );
+    try {
+      const finished = api.whenRunFinished();
+      await within('lmm.openTrace', vscode.commands.executeCommand('lmm.openTrace', broken));
+      await within('the replay to end', finished);
+      const run = api.currentRun();
+      assert.equal(run?.file, broken.fsPath);
+      assert.equal(run?.status, 'failed', JSON.stringify(run));
+      assert.equal(run?.message, `${broken.fsPath}:6: unknown command 'bogus' (expected page, reg, alloc, free, dump)`);
+      const failure = await waitFor('the failed replay’s diagnostic', () =>
+        vscode.languages.getDiagnostics(broken).find((d) => d.source === 'LMM' && d.code === 'run-failed'),
+      );
+      assert.equal(failure.range.start.line, 5, 'line 6 (0-based 5)');
+      // The next replay works.
+      await within('lmm.openTrace', vscode.commands.executeCommand('lmm.openTrace', seedTrace));
+      await waitFor('the seed trace’s replay to finish', () => (api.currentRun()?.status === 'finished' ? true : undefined));
+      assert.equal(api.currentRun()?.file, seedTrace.fsPath);
+    } finally {
+      await vscode.workspace.fs.delete(broken).then(undefined, () => undefined);
+    }
+  });
+
   it('exports the last run as JSON and SARIF (lmm.exportReport)', async () => {
     const api = await activateLmm();
     await runHarness(api, fixtureUri('leaky-list.lmm.ts'));

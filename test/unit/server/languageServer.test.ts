@@ -303,6 +303,17 @@ describe('language server: run results as diagnostics', () => {
       column: 5,
     });
     assert.equal(failureSiteOf('time limit of 10 s exceeded', FILE), undefined);
+    // A malformed trace or malloc-lab workload fails at its line, as `lmm trace` says it.
+    assert.deepEqual(failureSiteOf("/w/seed.trace:6: unknown command 'bogus'", '/w/seed.trace'), {
+      file: '/w/seed.trace',
+      line: 6,
+      column: 1,
+    });
+    assert.deepEqual(failureSiteOf('/w/short.rep:3: expected a request', '/w/short.rep'), {
+      file: '/w/short.rep',
+      line: 3,
+      column: 1,
+    });
   });
 
   it('code lenses over each XCALLOC give allocated / live / leaked', () => {
