@@ -139,6 +139,20 @@ describe('program output channels: one per harness, cleared at each run of it', 
     assert.deepEqual(made[0]!.shows, [true]);
   });
 
+  it('takes at most 160,000 characters a second and 4,000,000 a run, even from one print of a MiB', async () => {
+    assert.equal((PROGRAM_OUTPUT_PACE.maxCharsPerFlush * 1000) / PROGRAM_OUTPUT_PACE.flushMs, 160_000);
+    assert.equal(PROGRAM_OUTPUT_PACE.maxChars, 4_000_000);
+    const { channels, made } = setup();
+    const out = channels.open(run('/w/flood.lmm.ts'));
+    out.write('x'.repeat(1 << 20));
+    await wait(PROGRAM_OUTPUT_PACE.flushMs + 50);
+    const [header, program, note] = made[0]!.text.split('\n');
+    assert.match(header!, /^── run \d+ of \/w\/flood\.lmm\.ts/);
+    assert.equal(program, 'x'.repeat(PROGRAM_OUTPUT_PACE.maxCharsPerFlush));
+    assert.match(note!, /^\[LMM: 1 line \(1,032,576 characters\) dropped here/);
+    out.end('finished');
+  });
+
   it('disposes every channel it made', () => {
     const { channels, made } = setup();
     channels.open(run('/w/a.lmm.ts')).end('finished');
