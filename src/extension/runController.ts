@@ -21,6 +21,7 @@ import type { HeapOpBatch } from '../engine/heapOps';
 import { TraceSyntaxError } from '../trace/traceProgram';
 import { RunPipeline, splitBatch } from './model/runPipeline';
 import { RUN_PACE, type LivePriority } from './model/livePacing';
+import { stoppedRunMessage } from './model/stoppedRunMessage';
 import { probeMark } from './features/hostProbe';
 import type { IncompleteRunOutcome } from '../analysis/incompleteRunJson';
 import { STOPPED_BY_REQUEST } from '../harness/earlyEndOutcome';
@@ -304,9 +305,7 @@ export class RunController {
           }
         }
         const status = active.cancelled ? 'stopped' : outcome.status;
-        if (active.cancelled && active.leftOut > 0) {
-          message = `${message ?? 'stopped by request'}; the views show the heap after step ${replay.steps.toLocaleString('en-US')} (${active.leftOut.toLocaleString('en-US')} later operations were still on their way when the run stopped)`;
-        }
+        if (active.cancelled && active.leftOut > 0) message = stoppedRunMessage(message, replay.steps, active.leftOut);
         const end: { report?: LmmReport; message?: string; ending?: IncompleteRunOutcome } = {};
         // A run stopped by request ended so whatever its worker said while it wound down.
         const ending = active.cancelled ? (outcome.ending ?? STOPPED_BY_REQUEST) : outcome.ending;

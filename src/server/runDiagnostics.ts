@@ -192,6 +192,13 @@ function count(n: number): string {
 
 /** A failure message's first `file:line:column` that names the harness (or any .ts file). */
 export function failureSiteOf(message: string, harnessFile: string | undefined): ReportSite | undefined {
+  // The harness's own path as written, first: a path with parentheses or colons (`list (1).lmm.ts`)
+  // is not one the pattern below reads whole.
+  if (harnessFile) {
+    const escaped = harnessFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const named = new RegExp(`(?:^|[\\s(])${escaped}:(\\d+)(?::(\\d+))?`).exec(message);
+    if (named) return { file: harnessFile, line: Number(named[1]), column: Number(named[2] ?? 1) };
+  }
   // A harness (.ts and kin) or a replayed trace (.trace, malloc-lab .rep): a malformed trace fails at its line.
   const pattern = /((?:[A-Za-z]:)?[^\s:()]+\.(?:[cm]?tsx?|trace|rep)):(\d+)(?::(\d+))?/g;
   let first: ReportSite | undefined;

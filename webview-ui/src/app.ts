@@ -668,6 +668,10 @@ export class MemoryMapApp {
       }
       return;
     }
+    // The heap is here: the hint's timer goes with it, so the next journey waits its own 150 ms
+    // (a timer left from a quick jump dimmed the next one at once).
+    clearTimeout(this.catchUpTimer);
+    this.catchUpTimer = undefined;
     this.map.element.classList.remove('catching-up');
     const heapStarted = performance.now();
     const heap = model.heapAt(step);

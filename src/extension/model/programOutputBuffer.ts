@@ -4,7 +4,8 @@
  * harness printing in a loop costs the host one append per interval, not one per print. At most
  * `maxCharsPerFlush` characters go out per interval: a harness printing in a tight loop would
  * otherwise push megabytes a second into the channel, and the window, which draws it, freezes.
- * Whole pieces past that are dropped, and the channel says where and how many lines. Past `maxChars`
+ * What goes past that is dropped (a piece larger than the room left is cut: after its last whole
+ * line that fits, else at the room), and the channel says where and how many lines. Past `maxChars`
  * a run's text is cut, and the channel says where, and at the end how much was left out.
  * Free of vscode (unit tested).
  */
@@ -39,6 +40,19 @@ export class ProgramOutputBuffer {
       this.droppedChars += text.length;
       this.timer ??= startTimer(() => this.flush(), this.options.flushMs);
       return;
+    }
+    if (perFlush !== undefined && this.written < this.options.maxChars) {
+      // One print may be far larger than the interval's room (up to a MiB): only what fits goes
+      // out, whole lines while they fit, else the line cut at the room; the rest is dropped.
+      const roomNow = perFlush - this.keptThisFlush;
+      if (text.length > roomNow) {
+        const lastBreak = text.lastIndexOf('\n', roomNow - 1);
+        const cut = lastBreak >= 0 ? lastBreak + 1 : roomNow;
+        const rest = text.slice(cut);
+        this.droppedLines += Math.max(1, newlines(rest));
+        this.droppedChars += rest.length;
+        text = text.slice(0, cut);
+      }
     }
     const room = this.options.maxChars - this.written;
     if (room <= 0) {

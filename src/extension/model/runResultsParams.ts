@@ -26,6 +26,9 @@ export function runResultsParams(run: RunState): RunResultsParams {
   if (check) params.leakCheck = { step: check.event, requested: check.requested === true };
   if (errors) params.memoryErrors = { occurrences: errors.occurrences, records: errors.distinct, shown: errors.errors.length };
   if (run.message !== undefined) params.message = run.message;
+  // Where the runtime says the run failed (a syntax error, the line the time limit stopped): given
+  // as it is, not read back out of the message, whose path may hold spaces or parentheses.
+  if (run.status === 'failed' && run.ending?.site) params.failureSite = run.ending.site;
   return params;
 }
 

@@ -38,7 +38,7 @@ export class HarnessLocator {
   private readonly files = new Map<string, LocatorFile>();
 
   constructor(readonly data: LocatorData) {
-    this.lookup = new SourceMapLookup(data.map);
+    this.lookup = new SourceMapLookup({ ...data.map, sources: data.map.sources.map(sourcePath) });
     for (const file of data.files) this.files.set(file.path, file);
   }
 
@@ -98,6 +98,20 @@ export function lineStarts(text: string): number[] {
 }
 
 /** Joins a source map's relative source to its directory (POSIX or Windows paths, no Node). */
+/**
+ * A source map's `sources` entry as a path: esbuild escapes `(`, `)`, `%` and `#` in it as in a URL
+ * (`list (1).lmm.ts` is `list %281%29.lmm.ts`), which named a file that does not exist and missed
+ * the harness's own line table.
+ */
+export function sourcePath(source: string): string {
+  if (!source.includes('%')) return source;
+  try {
+    return decodeURIComponent(source);
+  } catch {
+    return source;
+  }
+}
+
 export function joinPath(dir: string, path: string): string {
   if (path.startsWith('/') || /^[A-Za-z]:[\\/]/.test(path)) return path;
   const separator = dir.includes('\\') && !dir.includes('/') ? '\\' : '/';

@@ -94,6 +94,17 @@ describe('contributions: package.json against the code tables', () => {
   });
 });
 
+describe('README: the settings it lists', () => {
+  it('"In VS Code" names every setting package.json declares, and no other', () => {
+    const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('\n## In VS Code'), readme.indexOf('\n## The command line'));
+    const sentence = /Settings: ((?:`lmm\.[\w.]+`,?\s*)+)\./.exec(section);
+    assert.ok(sentence, 'a "Settings:" sentence in "In VS Code"');
+    const listed = [...sentence[1]!.matchAll(/`(lmm\.[\w.]+)`/g)].map((m) => m[1]!);
+    assert.deepEqual([...listed].sort(), Object.keys(contributes.configuration.properties).sort());
+  });
+});
+
 describe('settings: one typed record with its defaults spelled once', () => {
   const properties = contributes.configuration.properties as Record<string, { default: unknown; scope: string }>;
 

@@ -13,11 +13,11 @@ import type * as vscode from 'vscode';
 import { earlyEndJson, earlyEndSarif, type StreamedFindings } from '../../../src/cli/earlyEndDocument';
 import { createHarnessRunner } from '../../../src/extension/harnessRunner';
 import { HeapReplay } from '../../../src/extension/model/heapReplay';
-import { exportReport } from '../../../src/extension/model/reportExport';
+import { canExport, exportReport } from '../../../src/extension/model/reportExport';
 import { RunStore, type RunState } from '../../../src/extension/model/runState';
 import { freeSiteFigures } from '../../../src/extension/model/siteFigures';
 import { harnessReportOutput, lmmVersion } from '../../../src/harness/harnessReportOutput';
-import { earlyEndOutcome } from '../../../src/harness/earlyEndOutcome';
+import { earlyEndOutcome, STOPPED_BY_REQUEST } from '../../../src/harness/earlyEndOutcome';
 import { runHarness, type HarnessRunResult } from '../../../src/harness/runHarness';
 import { asInterimErrors, asLeakCheck, asReport } from '../../../src/protocol/runReportSchema';
 import { nodeHarness } from '../../support/nodeHarness';
@@ -177,6 +177,55 @@ describe('Export Report of a run that did not complete: the documents of lmm run
     assert.deepEqual(JSON.parse(exportReport(run, 'sarif', lmmVersion())), JSON.parse(earlyEndSarif(killed, file, streamed)));
     assert.equal(exported.leakChecks.length, 1);
     assert.equal(exported.errors.length, 1, 'the double free');
+  });
+
+  it('Stop Run (no report): the no-heap document with what it streamed, and Export picks it over the run before', async () => {
+    // A finished run first: Export must not fall back to it once the stopped one is there.
+    const earlier = await extensionRun(write('done.lmm.ts', nodeHarness('XCALLOC(1, node_t);')));
+    assert.equal(earlier.status, 'finished');
+    const file = write('h.lmm.ts', CHECKS_THEN_THROWS);
+    const streamed: StreamedFindings = { leakChecks: [] };
+    const ran = await runHarness(file, {
+      onMemoryErrors: (errors) => (streamed.errors = errors),
+      onLeakCheck: (check) => streamed.leakChecks.push(check),
+    }).result;
+    // What the RunController keeps of a run the person stopped: the stream so far, no report.
+    const store = new RunStore();
+    const before = store.begin({ kind: 'harness', file: earlier.file, label: 'done.lmm.ts', replay: earlier.replay, sites: [] });
+    await store.end(before, 'finished', { report: earlier.report! });
+    const run = store.begin({
+      kind: 'harness',
+      file,
+      label: 'h.lmm.ts',
+      replay: new HeapReplay({ pageSize: 4096, eventsKept: 1000 }),
+      sites: [],
+    });
+    for (const check of streamed.leakChecks) store.leakCheckDuringRun(run, asLeakCheck(check));
+    store.memoryErrorsDuringRun(run, asInterimErrors(streamed.errors));
+    await store.end(run, 'stopped', { message: 'stopped by request', ending: STOPPED_BY_REQUEST });
+    assert.equal(
+      [...store.runs].reverse().find(canExport),
+      run,
+      'Export Report takes the stopped run, not the finished one before it',
+    );
+    const stopped: HarnessRunResult = {
+      sites: ran.sites,
+      timings: ran.timings,
+      outcome: 'cancelled',
+      message: 'stopped by request',
+    };
+    const exported = JSON.parse(exportReport(run, 'json')) as Record<string, unknown> & {
+      leakChecks: unknown[];
+      errors: unknown[];
+    };
+    assert.deepEqual(exported, JSON.parse(earlyEndJson(stopped, file, streamed)));
+    assert.deepEqual(JSON.parse(exportReport(run, 'sarif', lmmVersion())), JSON.parse(earlyEndSarif(stopped, file, streamed)));
+    assert.equal(exported.complete, false);
+    assert.deepEqual(exported.outcome, { kind: 'cancelled', message: 'stopped by request' });
+    assert.equal(exported.totals, null);
+    assert.equal(exported.leaks, null);
+    assert.equal(exported.leakChecks.length, 1, 'the check it made before the stop');
+    assert.equal(exported.errors.length, 1, 'the double free before the stop');
   });
 
   it('the time limit after a mid-run check: the outcome names the loop, the check stays', async () => {

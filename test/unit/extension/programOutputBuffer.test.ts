@@ -75,14 +75,43 @@ describe('program output on its way to the run’s channel', () => {
       writes[0],
       `${kept}[LMM: 20 lines (200 characters) dropped here: the program printed faster than this channel shows; lmm run prints them]\n`,
     );
-    // The next interval has its room again; a multi-line piece counts its lines; the note starts a line.
-    buffer.append('a\nb\nc\nd\ne\nf\ng\nh\ni\nj\nk\nl\nm\nn\no\np\nq\nr\ns\nt\nu\nv\nw\nx\ny\nz\n' + 'x'.repeat(60));
+    // The next interval has its room again (filled exactly, by a piece ending mid-line); a
+    // multi-line piece counts its lines; the note starts a line.
+    buffer.append('a\nb\nc\nd\ne\nf\ng\nh\ni\nj\nk\nl\nm\nn\no\np\nq\nr\ns\nt\nu\nv\nw\nx\ny\nz\n' + 'x'.repeat(48));
     buffer.append('one\ntwo\nthree\n');
     buffer.append('unfinished');
     buffer.end();
     assert.match(writes[1]!, /^a\nb\n/);
-    assert.match(writes[1]!, /x{60}\n\[LMM: 4 lines \(24 characters\) dropped here/, 'a note on a line of its own');
+    assert.match(writes[1]!, /z\nx{48}\n\[LMM: 4 lines \(24 characters\) dropped here/, 'a note on a line of its own');
     assert.equal(writes.length, 2, 'nothing more to say at the end');
+  });
+
+  it('holds its rate when one print is larger than an interval’s room (a 1 MiB print each turn)', async () => {
+    const writes: string[] = [];
+    const buffer = new ProgramOutputBuffer({
+      write: (t) => writes.push(t),
+      flushMs: 20,
+      maxChars: 10_000_000,
+      maxCharsPerFlush: 100,
+    });
+    // A print of many lines, then a print of one long line, each far over the interval's 100.
+    buffer.append(Array.from({ length: 50 }, (_, i) => `line ${String(i).padStart(4, '0')}\n`).join(''));
+    await sleep(50);
+    buffer.append('y'.repeat(1000));
+    buffer.append('z\n');
+    buffer.end();
+    const program = (text: string) => text.replace(/\n?\[LMM: [^\]]*\]\n/g, '');
+    assert.equal(writes.length, 2);
+    for (const write of writes) assert.ok(program(write).length <= 100, `${program(write).length} characters in one interval`);
+    // Whole lines while lines fit; a line longer than the room is cut at it; the note says what went.
+    assert.equal(
+      writes[0],
+      `${Array.from({ length: 10 }, (_, i) => `line ${String(i).padStart(4, '0')}\n`).join('')}[LMM: 40 lines (400 characters) dropped here: the program printed faster than this channel shows; lmm run prints them]\n`,
+    );
+    assert.equal(
+      writes[1],
+      `${'y'.repeat(100)}\n[LMM: 2 lines (902 characters) dropped here: the program printed faster than this channel shows; lmm run prints them]\n`,
+    );
   });
 
   it('drops nothing from a program that prints within the rate, however long it runs', async () => {
