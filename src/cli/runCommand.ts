@@ -192,6 +192,8 @@ async function run(args: string[], io: CliIo): Promise<number> {
   const runOptions: HarnessRunOptions = {
     attribution: options.attribution,
     onOutput: (text) => (options.format === 'text' ? io.stdout(text) : io.stderr(text)),
+    // JSON and SARIF have no place for the classic reports: the run does not write them.
+    classicText: options.format === 'text',
   };
   // What streams while the run goes on is all a killed run leaves of its findings (no report comes).
   const streamed: StreamedFindings = { leakChecks: [] };

@@ -100,6 +100,12 @@ export interface HarnessRunOptions {
    * editor, VS Code's own processes) runs first and the harness waits, never the other way round.
    */
   niceness?: number;
+  /**
+   * Write LMM's classic text reports of the final heap into `finished.classicText` (default
+   * false): only `lmm run`'s text output prints them, and they are a line per page and per block
+   * (60 MB of text for a full 1 GiB heap of page-sized blocks), made in the worker's JS heap.
+   */
+  classicText?: boolean;
 }
 
 /** The niceness the extension runs harnesses at: the window's threads go first when cores are contended. */
@@ -357,6 +363,7 @@ async function runInWorker(
       ...(process.env['LMM_DEBUG'] ? { debugStacks: true } : {}),
       ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
       ...(options.memoryCap !== undefined ? { memoryCap: options.memoryCap } : {}),
+      ...(options.classicText === true ? { classicText: true } : {}),
       ...(options.suppressions
         ? { suppressionsText: options.suppressions.text, suppressionsFile: options.suppressions.file }
         : {}),

@@ -30,11 +30,14 @@ export interface FinishedRun {
   facts: RunFacts;
   /** The analyses' report (`lmm run --json`; schemaVersion 1). */
   report: RunReport;
-  /** LMM's classic text reports of the final heap (for `formatTextReport` outside the worker). */
-  classicText: string;
+  /**
+   * LMM's classic text reports of the final heap (for `formatTextReport` outside the worker), when
+   * the run was asked for them: a line per page and per block, which no other output needs.
+   */
+  classicText?: string;
 }
 
-export function finishRun(runtime: HarnessRuntime, suppressions: readonly Suppression[]): FinishedRun {
+export function finishRun(runtime: HarnessRuntime, suppressions: readonly Suppression[], withClassicText: boolean): FinishedRun {
   const data = runtime.runData();
   const heap = data.heap;
   const finalLeakCheck = checkLeaks(data, { suppressions });
@@ -65,6 +68,7 @@ export function finishRun(runtime: HarnessRuntime, suppressions: readonly Suppre
       delete result.kinds;
     }
   }
+  if (!withClassicText) return { facts, report };
   const classicText = registeredPageFamiliesReport(heap) + memoryUsageReport(heap) + blockUsageReport(heap);
   return { facts, report, classicText };
 }

@@ -39,6 +39,8 @@ export interface SandboxRunOptions {
   harnessScriptName: string;
   /** Keep every frame of the errors the run ends with, the runtime's too (for maintainers: LMM_DEBUG). */
   debugStacks?: boolean;
+  /** Write the classic text reports of the final heap into the finished run (only `lmm run`'s text prints them). */
+  classicText?: boolean;
 }
 
 export interface SandboxCallbacks {
@@ -192,7 +194,7 @@ export function startRun(options: SandboxRunOptions, callbacks: SandboxCallbacks
     hooks: harden(HOOK_ORDER.map((name) => hooks[name])),
     finish() {
       runtime.flush();
-      return finishRun(runtime, suppressions);
+      return finishRun(runtime, suppressions, options.classicText === true);
     },
     currentStack() {
       return runtime.currentStack();

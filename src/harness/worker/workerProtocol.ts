@@ -51,6 +51,8 @@ export interface WorkerInput {
     harnessScriptName: string;
     /** Internal errors and crashes keep the runtime's and the worker's frames (LMM_DEBUG is set). */
     debugStacks?: boolean;
+    /** Write the classic text reports of the final heap (HarnessRunOptions.classicText). */
+    classicText?: boolean;
   };
 }
 
