@@ -106,6 +106,11 @@ export interface HarnessRunOptions {
    * (60 MB of text for a full 1 GiB heap of page-sized blocks), made in the worker's JS heap.
    */
   classicText?: boolean;
+  /**
+   * With `classicText`: receives the classic text reports as the worker streams them, in chunks
+   * of at most CLASSIC_TEXT_CHUNK_CHARS characters (joined, they are `finished.classicText`).
+   */
+  onClassicText?: (chunk: string) => void;
 }
 
 /** The niceness the extension runs harnesses at: the window's threads go first when cores are contended. */
@@ -402,6 +407,8 @@ async function runInWorker(
   let sampledPeak: number | undefined;
   // The worker posts each error record once, then only its count: the run's records so far.
   const errorsSoFar: MemoryErrorsUpdate['records'] = [];
+  /** The chunks of the classic text reports the worker has posted (`classicText` runs). */
+  const classicText: string[] = [];
   return new Promise((resolvePromise) => {
     let settled = false;
     let stopReason: StopReason | undefined;
@@ -476,7 +483,10 @@ async function runInWorker(
       if (stopReason === 'cancelled' && (message.type === 'leakCheck' || message.type === 'memoryErrors')) return;
       if (message.type === 'reporting') onReporting();
       else if (message.type === 'reported') onReported();
-      else if (message.type === 'batch') {
+      else if (message.type === 'classicText') {
+        classicText.push(message.text);
+        options.onClassicText?.(message.text);
+      } else if (message.type === 'batch') {
         const batch = message.batch;
         const n = batch.ops.count;
         if (n > 0) {
@@ -514,7 +524,12 @@ async function runInWorker(
         } catch {
           // As for leak checks: the report has the errors too.
         }
-      } else if (message.type === 'end') finish(stopReason ? { ...message, stoppedFor: stopReason } : message);
+      } else if (message.type === 'end') {
+        // The classic text streamed before the end is the finished run's (a run asked for it).
+        if (message.finished && options.classicText === true) message.finished.classicText = classicText.join('');
+        classicText.length = 0;
+        finish(stopReason ? { ...message, stoppedFor: stopReason } : message);
+      }
     };
     host.on('message', (message: HostToParentMessage) => {
       if (message.type === 'worker') onWorkerMessage(message.message);

@@ -78,6 +78,11 @@ export type WorkerMessage =
   | { type: 'reporting' }
   /** The report is written; what follows (reading a thrown value) may run harness code again. */
   | { type: 'reported' }
+  /**
+   * A chunk of the classic text reports of the final heap (`classicText` runs), posted while the
+   * report is written: the parent joins them into the `end` message's `finished.classicText`.
+   */
+  | { type: 'classicText'; text: string }
   /** The run ended; `finished` is present whenever the heap could still be reported. */
   | {
       type: 'end';

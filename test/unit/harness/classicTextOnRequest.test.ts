@@ -1,7 +1,10 @@
 import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { harnessReportOutput } from '../../../src/harness/harnessReportOutput';
 import { runHarnessFile } from '../../../src/harness/runHarness';
+import { CLASSIC_TEXT_CHUNK_CHARS } from '../../../src/harness/sandbox/finishRun';
 
 /**
  * The classic reports are a line per page and per block (60 MB of text for a full 1 GiB heap of
@@ -28,5 +31,36 @@ describe('the classic text reports are written only for a run that asks for them
     assert.match(text, /^Page Family : chunk_t, Size = 1008\n/);
     // The harness frees every chunk: the registry's page is the only one left.
     assert.match(text, /# Of VM Pages in Use : 0 \(0 Bytes\)/);
+  });
+
+  it('a heap whose reports are many chunks long streams them in chunks, none longer than CLASSIC_TEXT_CHUNK_CHARS', async () => {
+    // 16 MiB of simulated memory filled with page-sized blocks: a line per page and per block.
+    const dir = mkdtempSync(join(tmpdir(), 'lmm-classic-chunks-'));
+    try {
+      const file = join(dir, 'fill.lmm.ts');
+      writeFileSync(
+        file,
+        `import { struct, array, u32, mm_init, MM_REG_STRUCT, XCALLOC } from 'lmm-studio';
+@struct class page_t { @array(u32, 1000) data!: number[]; }
+export default function main() {
+  mm_init({ memoryCap: 16 * 2 ** 20 });
+  MM_REG_STRUCT(page_t);
+  while (XCALLOC(1, page_t) !== null);
+}
+`,
+      );
+      const chunks: string[] = [];
+      const result = await runHarnessFile(file, { classicText: true, onClassicText: (chunk) => chunks.push(chunk) });
+      assert.equal(result.outcome, 'completed', result.message);
+      const text = result.finished!.classicText!;
+      // Every mapped page but the registry's holds one block (4,000 bytes and its meta data).
+      assert.equal(text.match(/\tPage Index : /g)?.length, 16 * 256 - 1);
+      assert.ok(text.length > 3 * CLASSIC_TEXT_CHUNK_CHARS, `${text.length} characters`);
+      assert.equal(chunks.join(''), text);
+      assert.ok(chunks.length > 3, `${chunks.length} chunks`);
+      for (const chunk of chunks) assert.ok(chunk.length <= CLASSIC_TEXT_CHUNK_CHARS, `a chunk of ${chunk.length}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
