@@ -103,7 +103,7 @@ export interface HarnessRunOptions {
   /**
    * Write LMM's classic text reports of the final heap into `finished.classicText` (default
    * false): only `lmm run`'s text output prints them, and they are a line per page and per block
-   * (60 MB of text for a full 1 GiB heap of page-sized blocks), made in the worker's JS heap.
+   * (60 MB of text for a full 1 GiB heap of page-sized blocks, streamed from the worker in chunks).
    */
   classicText?: boolean;
   /**

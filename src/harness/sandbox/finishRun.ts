@@ -28,9 +28,9 @@ export interface RunFacts {
 }
 
 /**
- * Characters of classic text a worker posts at a time (256 KiB of its ASCII): a full 1 GiB heap's
- * reports are 60 MB, which as one string were made, copied for the message and copied again for
- * the parent's pipe, all while the heap's pages were still held.
+ * Characters of classic text a worker posts at a time (256 KiB of ASCII): a full 1 GiB heap's
+ * reports are 60 MB, which as one string would be made from an array of every line, then copied
+ * for the message and again for the parent's pipe, all while the heap's pages are still held.
  */
 export const CLASSIC_TEXT_CHUNK_CHARS = 256 * 1024;
 

@@ -39,7 +39,7 @@ export interface SandboxRunOptions {
   harnessScriptName: string;
   /** Keep every frame of the errors the run ends with, the runtime's too (for maintainers: LMM_DEBUG). */
   debugStacks?: boolean;
-  /** Write the classic text reports of the final heap into the finished run (only `lmm run`'s text prints them). */
+  /** Stream the classic text reports of the final heap to `onClassicText` (only `lmm run`'s text prints them). */
   classicText?: boolean;
 }
 
