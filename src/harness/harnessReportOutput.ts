@@ -17,11 +17,6 @@ export function harnessReportOutput(run: FinishedRun, format: 'text' | 'json' | 
   return formatTextReport(run.report, classicTextOf(run));
 }
 
-/** The text report of a run that ended early: the heap when it stopped, its leak check named as such. */
-export function earlyEndTextReport(run: FinishedRun): string {
-  return formatTextReport(run.report, classicTextOf(run), false);
-}
-
 /** The text report starts with the classic reports: a run must have been asked for them. */
 function classicTextOf(run: FinishedRun): string {
   if (run.classicText === undefined) throw new Error('the text report needs a run started with classicText: true');

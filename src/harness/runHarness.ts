@@ -108,7 +108,8 @@ export interface HarnessRunOptions {
   classicText?: boolean;
   /**
    * With `classicText`: receives the classic text reports as the worker streams them, in chunks
-   * of at most CLASSIC_TEXT_CHUNK_CHARS characters (joined, they are `finished.classicText`).
+   * of at most CLASSIC_TEXT_CHUNK_CHARS characters, and `finished.classicText` stays unset (a
+   * caller that writes the chunks out holds no joined copy: `lmm run`).
    */
   onClassicText?: (chunk: string) => void;
 }
@@ -484,8 +485,8 @@ async function runInWorker(
       if (message.type === 'reporting') onReporting();
       else if (message.type === 'reported') onReported();
       else if (message.type === 'classicText') {
-        classicText.push(message.text);
-        options.onClassicText?.(message.text);
+        if (options.onClassicText) options.onClassicText(message.text);
+        else classicText.push(message.text);
       } else if (message.type === 'batch') {
         const batch = message.batch;
         const n = batch.ops.count;
@@ -526,7 +527,8 @@ async function runInWorker(
         }
       } else if (message.type === 'end') {
         // The classic text streamed before the end is the finished run's (a run asked for it).
-        if (message.finished && options.classicText === true) message.finished.classicText = classicText.join('');
+        if (message.finished && options.classicText === true && !options.onClassicText)
+          message.finished.classicText = classicText.join('');
         classicText.length = 0;
         finish(stopReason ? { ...message, stoppedFor: stopReason } : message);
       }

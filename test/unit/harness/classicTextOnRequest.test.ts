@@ -50,15 +50,19 @@ export default function main() {
 `,
       );
       const chunks: string[] = [];
-      const result = await runHarnessFile(file, { classicText: true, onClassicText: (chunk) => chunks.push(chunk) });
-      assert.equal(result.outcome, 'completed', result.message);
-      const text = result.finished!.classicText!;
+      const streamed = await runHarnessFile(file, { classicText: true, onClassicText: (chunk) => chunks.push(chunk) });
+      assert.equal(streamed.outcome, 'completed', streamed.message);
+      // The chunks went to the caller alone: no joined copy beside them.
+      assert.equal(streamed.finished!.classicText, undefined);
+      for (const chunk of chunks) assert.ok(chunk.length <= CLASSIC_TEXT_CHUNK_CHARS, `a chunk of ${chunk.length}`);
+      assert.ok(chunks.length > 3, `${chunks.length} chunks`);
+      // The same run without the hook: the parent joins the same chunks.
+      const joined = await runHarnessFile(file, { classicText: true });
+      const text = joined.finished!.classicText!;
+      assert.equal(chunks.join(''), text);
       // Every mapped page but the registry's holds one block (4,000 bytes and its meta data).
       assert.equal(text.match(/\tPage Index : /g)?.length, 16 * 256 - 1);
       assert.ok(text.length > 3 * CLASSIC_TEXT_CHUNK_CHARS, `${text.length} characters`);
-      assert.equal(chunks.join(''), text);
-      assert.ok(chunks.length > 3, `${chunks.length} chunks`);
-      for (const chunk of chunks) assert.ok(chunk.length <= CLASSIC_TEXT_CHUNK_CHARS, `a chunk of ${chunk.length}`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
