@@ -25,9 +25,20 @@ const KIND_WORDS: Record<LossRecord['kind'], string> = {
  *   check of the heap when it stopped, said so, and never memcheck's "no leaks are possible".
  */
 export function formatTextReport(report: RunReport, classic: LmmHeap | string, complete = true): string {
+  if (typeof classic === 'string') return classic + textAfterClassic(report, classic.endsWith('\n\n'), complete);
   const out: string[] = [];
-  if (typeof classic === 'string') out.push(classic, classic.endsWith('\n\n') ? '' : '\n');
-  else out.push(registeredPageFamiliesReport(classic), memoryUsageReport(classic), blockUsageReport(classic), '\n');
+  out.push(registeredPageFamiliesReport(classic), memoryUsageReport(classic), blockUsageReport(classic), '\n');
+  out.push(leakText(report, complete), '\n', errorText(report), '\n', peakText(report), '\n', hintText(report));
+  return out.join('');
+}
+
+/**
+ * What `formatTextReport` writes after classic reports given as text: a caller holding those in
+ * chunks (`lmm run`: 60 MB for a full 1 GiB heap) writes them, then this, and joins nothing.
+ * @param classicEndsWithBlankLine whether the classic text ends with `\n\n` (then no blank line is added).
+ */
+export function textAfterClassic(report: RunReport, classicEndsWithBlankLine: boolean, complete = true): string {
+  const out = [classicEndsWithBlankLine ? '' : '\n'];
   out.push(leakText(report, complete), '\n', errorText(report), '\n', peakText(report), '\n', hintText(report));
   return out.join('');
 }

@@ -8,7 +8,9 @@
  */
 import { failingKinds, parseFailOn, type FailOnKind } from '../analysis/runReport';
 import { parseSuppressions, SuppressionSyntaxError } from '../analysis/suppressions';
-import { earlyEndTextReport, harnessReportOutput } from '../harness/harnessReportOutput';
+import { harnessReportOutput } from '../harness/harnessReportOutput';
+import { textAfterClassic } from '../analysis/textReport';
+import type { FinishedRun } from '../harness/sandbox/finishRun';
 import {
   MAX_TIME_LIMIT_MS,
   MIN_MEMORY_LIMIT_MB,
@@ -193,6 +195,17 @@ async function run(args: string[], io: CliIo): Promise<number> {
     attribution: options.attribution,
     onOutput: (text) => (options.format === 'text' ? io.stdout(text) : io.stderr(text)),
   };
+  // JSON and SARIF have no place for the classic reports: the run does not write them. Text
+  // writes them as they came, in chunks (60 MB for a full 1 GiB heap), never joined.
+  const classicChunks: string[] = [];
+  if (options.format === 'text') {
+    runOptions.classicText = true;
+    runOptions.onClassicText = (chunk) => classicChunks.push(chunk);
+  }
+  const writeTextReport = (finished: FinishedRun, complete: boolean) => {
+    for (const chunk of classicChunks) io.stdout(chunk);
+    io.stdout(textAfterClassic(finished.report, endsWithBlankLine(classicChunks), complete));
+  };
   // What streams while the run goes on is all a killed run leaves of its findings (no report comes).
   const streamed: StreamedFindings = { leakChecks: [] };
   if (options.format !== 'text') {
@@ -216,17 +229,25 @@ async function run(args: string[], io: CliIo): Promise<number> {
     if (options.format === 'json') io.stdout(earlyEndJson(result, options.file, streamed));
     else if (options.format === 'sarif') io.stdout(earlyEndSarif(result, options.file, streamed));
     else if (result.finished && result.outcome !== 'cancelled') {
-      io.stdout(earlyEndTextReport(result.finished));
+      writeTextReport(result.finished, false);
       io.stdout(`\nThe run did not complete (${result.outcome}): the report above is the heap when it ended.\n`);
     }
     io.stderr(`${earlyEndMessage(result, options.file)}\n`);
     return 2;
   }
-  io.stdout(harnessReportOutput(result.finished, options.format));
+  if (options.format === 'text') writeTextReport(result.finished, true);
+  else io.stdout(harnessReportOutput(result.finished, options.format));
   const hits = failingKinds(result.finished.report, options.failOn);
   if (hits.length > 0) {
     io.stderr(`lmm run: --fail-on: ${hits.join(', ')}\n`);
     return 1;
   }
   return 0;
+}
+
+/** Whether text written as these chunks ends with a blank line (`\n\n`), a last chunk of one character included. */
+export function endsWithBlankLine(chunks: readonly string[]): boolean {
+  const last = chunks[chunks.length - 1] ?? '';
+  const tail = last.length >= 2 ? last : (chunks[chunks.length - 2] ?? '') + last;
+  return tail.endsWith('\n\n');
 }

@@ -24,25 +24,36 @@ export function registeredPageFamiliesReport(heap: LmmHeap): string {
 
 /** `mm_print_memory_usage`: every family's pages and blocks, then the totals. */
 export function memoryUsageReport(heap: LmmHeap): string {
-  const out: string[] = [`\nPage Size = ${heap.pageSize} Bytes\n`];
+  const out: string[] = [];
+  writeMemoryUsageReport(heap, (text) => out.push(text));
+  return out.join('');
+}
+
+/**
+ * `mm_print_memory_usage` written piece by piece (a few pieces a line) to `write`: a full heap's
+ * report is a line per page and per block, which a caller may pass on in chunks (TextChunks)
+ * instead of holding every line.
+ */
+export function writeMemoryUsageReport(heap: LmmHeap, write: (text: string) => void): void {
+  write(`\nPage Size = ${heap.pageSize} Bytes\n`);
   let pages = 0;
   for (const family of heap.families) {
     const c = family.counters;
-    out.push(`vm_page_family : ${family.name}, struct size = ${family.structSize}\n`);
-    out.push(`\tApp Used Memory ${c.appMemory}B, #Sys Calls ${c.mmap + c.munmap}\n`);
+    write(`vm_page_family : ${family.name}, struct size = ${family.structSize}\n`);
+    write(`\tApp Used Memory ${c.appMemory}B, #Sys Calls ${c.mmap + c.munmap}\n`);
     let index = 0;
     for (const page of heap.familyPages(family)) {
       const view = heap.kernel.view(page);
-      out.push(`\tPage Index : ${index} , address = ${pointer(page)}\n`);
-      out.push(
+      write(`\tPage Index : ${index} , address = ${pointer(page)}\n`);
+      write(
         `\t\t next = ${pointer(readPointer(view, PAGE_HEADER.next))}, prev = ${pointer(readPointer(view, PAGE_HEADER.prev))}\n`,
       );
-      out.push(`\t\t page family = ${family.name}\n`);
+      write(`\t\t page family = ${family.name}\n`);
       let blockIndex = 0;
       for (const block of heap.pageBlocks(page)) {
         const prev = readPointer(view, block.offset + META.prevBlock);
         const next = readPointer(view, block.offset + META.nextBlock);
-        out.push(
+        write(
           `\t\t\t${padEnd(pointer(block.meta), 14)} Block ${padEnd(blockIndex, 3)} ${block.free ? 'F R E E D' : 'ALLOCATED'}` +
             `  block_size = ${padEnd(block.size, 6)}  offset = ${padEnd(block.offset, 6)}` +
             `  prev = ${padEnd(pointer(prev), 14)}  next = ${pointer(next)}\n`,
@@ -52,15 +63,14 @@ export function memoryUsageReport(heap: LmmHeap): string {
       index++;
       pages++;
     }
-    out.push('\n');
+    write('\n');
   }
   const mapped = pages * heap.pageSize;
   const ratio = mapped === 0 ? 0 : (heap.appMemory * 100) / mapped;
-  out.push(`\nTotal Applcation Memory Usage : ${heap.appMemory} Bytes\n`);
-  out.push(`# Of VM Pages in Use : ${pages} (${mapped} Bytes)\n`);
-  out.push(`Memory In Use by Application = ${ratio.toFixed(6)}%\n`);
-  out.push(`Total Memory being used by Memory Manager = ${mapped} Bytes\n`);
-  return out.join('');
+  write(`\nTotal Applcation Memory Usage : ${heap.appMemory} Bytes\n`);
+  write(`# Of VM Pages in Use : ${pages} (${mapped} Bytes)\n`);
+  write(`Memory In Use by Application = ${ratio.toFixed(6)}%\n`);
+  write(`Total Memory being used by Memory Manager = ${mapped} Bytes\n`);
 }
 
 /** `mm_print_block_usage`: TBC / FBC / OBC and application memory per family. */

@@ -14,12 +14,13 @@ export function lmmVersion(): string {
 export function harnessReportOutput(run: FinishedRun, format: 'text' | 'json' | 'sarif'): string {
   if (format === 'json') return runReportJson(run.report, true);
   if (format === 'sarif') return JSON.stringify(toSarif(run.report, lmmVersion(), { executionSuccessful: true }), null, 2) + '\n';
-  return formatTextReport(run.report, run.classicText);
+  return formatTextReport(run.report, classicTextOf(run));
 }
 
-/** The text report of a run that ended early: the heap when it stopped, its leak check named as such. */
-export function earlyEndTextReport(run: FinishedRun): string {
-  return formatTextReport(run.report, run.classicText, false);
+/** The text report starts with the classic reports: a run must have been asked for them. */
+function classicTextOf(run: FinishedRun): string {
+  if (run.classicText === undefined) throw new Error('the text report needs a run started with classicText: true');
+  return run.classicText;
 }
 
 /**

@@ -100,6 +100,18 @@ export interface HarnessRunOptions {
    * editor, VS Code's own processes) runs first and the harness waits, never the other way round.
    */
   niceness?: number;
+  /**
+   * Write LMM's classic text reports of the final heap into `finished.classicText` (default
+   * false): only `lmm run`'s text output prints them, and they are a line per page and per block
+   * (60 MB of text for a full 1 GiB heap of page-sized blocks, streamed from the worker in chunks).
+   */
+  classicText?: boolean;
+  /**
+   * With `classicText`: receives the classic text reports as the worker streams them, in chunks
+   * of at most CLASSIC_TEXT_CHUNK_CHARS characters, and `finished.classicText` stays unset (a
+   * caller that writes the chunks out holds no joined copy: `lmm run`).
+   */
+  onClassicText?: (chunk: string) => void;
 }
 
 /** The niceness the extension runs harnesses at: the window's threads go first when cores are contended. */
@@ -357,6 +369,7 @@ async function runInWorker(
       ...(process.env['LMM_DEBUG'] ? { debugStacks: true } : {}),
       ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
       ...(options.memoryCap !== undefined ? { memoryCap: options.memoryCap } : {}),
+      ...(options.classicText === true ? { classicText: true } : {}),
       ...(options.suppressions
         ? { suppressionsText: options.suppressions.text, suppressionsFile: options.suppressions.file }
         : {}),
@@ -395,6 +408,8 @@ async function runInWorker(
   let sampledPeak: number | undefined;
   // The worker posts each error record once, then only its count: the run's records so far.
   const errorsSoFar: MemoryErrorsUpdate['records'] = [];
+  /** The chunks of the classic text reports the worker has posted (`classicText` runs). */
+  const classicText: string[] = [];
   return new Promise((resolvePromise) => {
     let settled = false;
     let stopReason: StopReason | undefined;
@@ -469,7 +484,10 @@ async function runInWorker(
       if (stopReason === 'cancelled' && (message.type === 'leakCheck' || message.type === 'memoryErrors')) return;
       if (message.type === 'reporting') onReporting();
       else if (message.type === 'reported') onReported();
-      else if (message.type === 'batch') {
+      else if (message.type === 'classicText') {
+        if (options.onClassicText) options.onClassicText(message.text);
+        else classicText.push(message.text);
+      } else if (message.type === 'batch') {
         const batch = message.batch;
         const n = batch.ops.count;
         if (n > 0) {
@@ -507,7 +525,13 @@ async function runInWorker(
         } catch {
           // As for leak checks: the report has the errors too.
         }
-      } else if (message.type === 'end') finish(stopReason ? { ...message, stoppedFor: stopReason } : message);
+      } else if (message.type === 'end') {
+        // The classic text streamed before the end is the finished run's (a run asked for it).
+        if (message.finished && options.classicText === true && !options.onClassicText)
+          message.finished.classicText = classicText.join('');
+        classicText.length = 0;
+        finish(stopReason ? { ...message, stoppedFor: stopReason } : message);
+      }
     };
     host.on('message', (message: HostToParentMessage) => {
       if (message.type === 'worker') onWorkerMessage(message.message);

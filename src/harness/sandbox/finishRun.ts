@@ -6,8 +6,9 @@ import type { MemoryErrorRecord } from '../../analysis/analysisInput';
 import { checkLeaks, type LeakCheckResult } from '../../analysis/leakCheck';
 import { buildRunReport, type RunReport } from '../../analysis/runReport';
 import type { Suppression } from '../../analysis/suppressions';
-import { blockUsageReport, memoryUsageReport, registeredPageFamiliesReport } from '../../engine/classicReport';
+import { blockUsageReport, registeredPageFamiliesReport, writeMemoryUsageReport } from '../../engine/classicReport';
 import type { FamilyCounters } from '../../engine/family';
+import { TextChunks } from '../../engine/textChunks';
 import type { HarnessRuntime, LeakCheckPoint } from '../runtime/harnessRuntime';
 
 /** What the runtime itself knows at the end (independent of the analyses). */
@@ -26,15 +27,34 @@ export interface RunFacts {
   leakChecks: LeakCheckPoint[];
 }
 
+/**
+ * Characters of classic text a worker posts at a time (256 KiB of ASCII): a full 1 GiB heap's
+ * reports are 60 MB, which as one string would be made from an array of every line, then copied
+ * for the message and again for the parent's pipe, all while the heap's pages are still held.
+ */
+export const CLASSIC_TEXT_CHUNK_CHARS = 256 * 1024;
+
 export interface FinishedRun {
   facts: RunFacts;
   /** The analyses' report (`lmm run --json`; schemaVersion 1). */
   report: RunReport;
-  /** LMM's classic text reports of the final heap (for `formatTextReport` outside the worker). */
-  classicText: string;
+  /**
+   * LMM's classic text reports of the final heap (for `formatTextReport` outside the worker), when
+   * the run was asked for them: a line per page and per block, which no other output needs. The
+   * worker streams them (`writeClassicText`) and the parent joins them here.
+   */
+  classicText?: string;
 }
 
-export function finishRun(runtime: HarnessRuntime, suppressions: readonly Suppression[]): FinishedRun {
+/**
+ * @param writeClassicText when given, receives LMM's classic text reports of the final heap in
+ *   chunks of at most CLASSIC_TEXT_CHUNK_CHARS characters, before the results are returned.
+ */
+export function finishRun(
+  runtime: HarnessRuntime,
+  suppressions: readonly Suppression[],
+  writeClassicText?: (chunk: string) => void,
+): FinishedRun {
   const data = runtime.runData();
   const heap = data.heap;
   const finalLeakCheck = checkLeaks(data, { suppressions });
@@ -65,8 +85,14 @@ export function finishRun(runtime: HarnessRuntime, suppressions: readonly Suppre
       delete result.kinds;
     }
   }
-  const classicText = registeredPageFamiliesReport(heap) + memoryUsageReport(heap) + blockUsageReport(heap);
-  return { facts, report, classicText };
+  if (writeClassicText !== undefined) {
+    const chunks = new TextChunks(CLASSIC_TEXT_CHUNK_CHARS, writeClassicText);
+    chunks.write(registeredPageFamiliesReport(heap));
+    writeMemoryUsageReport(heap, chunks.write);
+    chunks.write(blockUsageReport(heap));
+    chunks.flush();
+  }
+  return { facts, report };
 }
 
 function withoutRecords(result: unknown): unknown {

@@ -39,6 +39,8 @@ export interface SandboxRunOptions {
   harnessScriptName: string;
   /** Keep every frame of the errors the run ends with, the runtime's too (for maintainers: LMM_DEBUG). */
   debugStacks?: boolean;
+  /** Stream the classic text reports of the final heap to `onClassicText` (only `lmm run`'s text prints them). */
+  classicText?: boolean;
 }
 
 export interface SandboxCallbacks {
@@ -47,6 +49,8 @@ export interface SandboxCallbacks {
   onOutput(text: string): void;
   onLeakCheck?(check: LeakCheckReport): void;
   onMemoryErrors?(update: MemoryErrorsUpdate): void;
+  /** With `classicText`: the classic text reports of the final heap, in chunks (finishRun). */
+  onClassicText?(chunk: string): void;
   /** Element 0 is set by the parent to ask for a leak check at the next heap call (or, in a loop that makes none, a loop turn). */
   leakCheckRequests?: Int32Array;
   /** Polled every few loop turns: true once the parent asked the run to stop. */
@@ -192,7 +196,7 @@ export function startRun(options: SandboxRunOptions, callbacks: SandboxCallbacks
     hooks: harden(HOOK_ORDER.map((name) => hooks[name])),
     finish() {
       runtime.flush();
-      return finishRun(runtime, suppressions);
+      return finishRun(runtime, suppressions, options.classicText === true ? callbacks.onClassicText : undefined);
     },
     currentStack() {
       return runtime.currentStack();

@@ -49,6 +49,7 @@ async function runHarness(): Promise<void> {
       ...(leakCheckRequests !== undefined ? { leakCheckRequests } : {}),
       onLeakCheck: (check) => post({ type: 'leakCheck', check }),
       onMemoryErrors: (update) => post({ type: 'memoryErrors', update }),
+      onClassicText: (text) => post({ type: 'classicText', text }),
       stopRequested,
     },
   );

@@ -51,6 +51,8 @@ export interface WorkerInput {
     harnessScriptName: string;
     /** Internal errors and crashes keep the runtime's and the worker's frames (LMM_DEBUG is set). */
     debugStacks?: boolean;
+    /** Write the classic text reports of the final heap (HarnessRunOptions.classicText). */
+    classicText?: boolean;
   };
 }
 
@@ -76,6 +78,11 @@ export type WorkerMessage =
   | { type: 'reporting' }
   /** The report is written; what follows (reading a thrown value) may run harness code again. */
   | { type: 'reported' }
+  /**
+   * A chunk of the classic text reports of the final heap (`classicText` runs), posted while the
+   * report is written: the parent joins them into the `end` message's `finished.classicText`.
+   */
+  | { type: 'classicText'; text: string }
   /** The run ended; `finished` is present whenever the heap could still be reported. */
   | {
       type: 'end';

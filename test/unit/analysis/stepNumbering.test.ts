@@ -14,7 +14,7 @@ describe('one step numbering in the CLI text, the JSON report and the Memory Map
   this.timeout(60_000);
 
   it('the seed’s peak: the text report’s step is the JSON event + 1 and the Memory Map’s step', async () => {
-    const result = await runHarnessFile(join(examples, 'seed-testapp.lmm.ts'));
+    const result = await runHarnessFile(join(examples, 'seed-testapp.lmm.ts'), { classicText: true });
     assert.equal(result.outcome, 'completed', result.message);
     const text = harnessReportOutput(result.finished!, 'text');
     const json = JSON.parse(harnessReportOutput(result.finished!, 'json')) as { peak: { event: number } };

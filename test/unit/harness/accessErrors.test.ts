@@ -134,7 +134,9 @@ describe('memory errors name the access: read or write, size, field, offset from
   });
 
   it('reaches the report as text, JSON and SARIF (the message, and `access` in the record)', async () => {
-    const result = await runHarnessFile(join(__dirname, '..', '..', '..', 'examples', 'error-use-after-free.lmm.ts'));
+    const result = await runHarnessFile(join(__dirname, '..', '..', '..', 'examples', 'error-use-after-free.lmm.ts'), {
+      classicText: true,
+    });
     const report = result.finished!.report;
     const write = report.errors.find((e) => e.access?.operation === 'write')!;
     assert.match(
@@ -149,7 +151,7 @@ describe('memory errors name the access: read or write, size, field, offset from
       blockBytes: 20,
       struct: 'session_t',
     });
-    const text = formatTextReport(report, result.finished!.classicText);
+    const text = formatTextReport(report, result.finished!.classicText!);
     assert.ok(text.includes(write.message), 'the text report has the message');
     const sarif = toSarif(report);
     const results = sarif.runs[0]!.results.filter((r) => r.ruleId === 'use-after-free');

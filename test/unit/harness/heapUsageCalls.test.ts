@@ -40,12 +40,12 @@ export default function main() {
 }
 `,
     );
-    const result = await runHarnessFile(file);
+    const result = await runHarnessFile(file, { classicText: true });
     assert.equal(result.outcome, 'completed', result.message);
     const report = result.finished!.report;
     assert.deepEqual(report.totals.heapUsage, { allocs: 6, frees: 5, bytes: 56 });
     assert.match(
-      formatTextReport(report, result.finished!.classicText),
+      formatTextReport(report, result.finished!.classicText!),
       /^ {2}total heap usage: 6 allocs, 5 frees, 56 bytes allocated$/m,
     );
     // The blocks: the 10-byte buffer (kept in place twice), the 7 bytes and the 5 bytes.

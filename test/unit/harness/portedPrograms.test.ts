@@ -83,8 +83,8 @@ describe('the text report words leaks as memcheck does, on the ported programs',
   this.timeout(60_000);
 
   it('leak-delta: every leak check after the first shows what changed since the one before, as memcheck prints it ("10 (+10) bytes in 1 (+1) blocks")', async () => {
-    const result = await runHarnessFile(join(ported, 'leak-delta.lmm.ts'));
-    const lines = formatTextReport(result.finished!.report, result.finished!.classicText)
+    const result = await runHarnessFile(join(ported, 'leak-delta.lmm.ts'), { classicText: true });
+    const lines = formatTextReport(result.finished!.report, result.finished!.classicText!)
       .split('\n')
       .filter((line) => line.startsWith('leak check at '));
     // Memcheck's summaries, each check's change from the one before; the checks whose figures are
@@ -112,8 +112,8 @@ describe('the text report words leaks as memcheck does, on the ported programs',
   });
 
   it('hostile-taxonomy: a leak check made again with nothing changed shows every kind unchanged, (+0)', async () => {
-    const result = await runHarnessFile(join(ported, 'hostile-taxonomy.lmm.ts'));
-    const lines = formatTextReport(result.finished!.report, result.finished!.classicText)
+    const result = await runHarnessFile(join(ported, 'hostile-taxonomy.lmm.ts'), { classicText: true });
+    const lines = formatTextReport(result.finished!.report, result.finished!.classicText!)
       .split('\n')
       .filter((line) => line.startsWith('leak check at '));
     assert.equal(lines.length, 2);
@@ -141,8 +141,8 @@ describe('the text report words leaks as memcheck does, on the ported programs',
   });
 
   it('leak-cases: a definitely lost block that drags others along is "32 (16 direct, 16 indirect) bytes", as in memcheck', async () => {
-    const result = await runHarnessFile(join(ported, 'leak-cases.lmm.ts'));
-    const text = formatTextReport(result.finished!.report, result.finished!.classicText);
+    const result = await runHarnessFile(join(ported, 'leak-cases.lmm.ts'), { classicText: true });
+    const text = formatTextReport(result.finished!.report, result.finished!.classicText!);
     const headers = text.split('\n').filter((line) => / in loss record \d+ of \d+ /.test(line));
     assert.deepEqual(
       headers.filter((line) => line.includes('definitely lost')).map((line) => line.replace(/ in loss record .*/, '')),
