@@ -158,7 +158,7 @@ export function runDiagnostics(params: RunResultsParams, files: SourceFiles): Ma
       severity: DiagnosticSeverity.Error,
       code: 'run-failed',
       // The diagnostic sits at the place, so the message need not start with it.
-      message: `the run failed: ${params.message.replace(/^\S+:\d+(?::\d+)?: /, '')}`,
+      message: `the run failed: ${withoutPlace(params.message, params.failureSite.file)}`,
     });
   }
   // A malloc-lab trace can fail on thousands of lines: keep the Problems panel usable.
@@ -188,6 +188,13 @@ function suppressData(harnessFile: string, kind: string, stack: ReportSite[], st
 
 function count(n: number): string {
   return n.toLocaleString('en-US');
+}
+
+/** `message` without the `FILE:LINE[:COL]: ` it starts with (`file` as written first: a path may hold spaces). */
+function withoutPlace(message: string, file: string): string {
+  const escaped = file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const named = new RegExp(`^${escaped}:\\d+(?::\\d+)?: `).exec(message);
+  return named ? message.slice(named[0].length) : message.replace(/^\S+:\d+(?::\d+)?: /, '');
 }
 
 /** A failure message's first `file:line:column` that names the harness (or any .ts file). */

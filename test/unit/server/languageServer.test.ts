@@ -297,6 +297,20 @@ describe('language server: run results as diagnostics', () => {
       'the run failed: time limit of 1000 ms exceeded',
       'the place is where it sits, not in the text',
     );
+    // A path with spaces and parentheses (a second download, `broken (1).lmm.ts`): the place is taken off whole.
+    const spaced = '/w/my proj/broken (1).lmm.ts';
+    const spacedFailure = runDiagnostics(
+      {
+        runId: 4,
+        status: 'failed',
+        report: null,
+        harnessFile: spaced,
+        message: `${spaced}:10:31: Expected ")" but found ";"`,
+        failureSite: { file: spaced, line: 10, column: 31 },
+      },
+      files,
+    );
+    assert.equal(text(spacedFailure.get(spaced)![0]!), 'the run failed: Expected ")" but found ";"');
     assert.deepEqual(failureSiteOf('SyntaxError at list.lmm.ts:12:5: unexpected token', FILE), {
       file: FILE,
       line: 12,
