@@ -26,6 +26,7 @@ import {
   structLayout,
   type StructInfo,
 } from '../api/structLayout';
+import { LEAK_CHECK_MODES, type LeakCheckMode } from '../../protocol/runReportSchema';
 import { AllocationLog } from './allocationLog';
 import { makeBufferView } from './bufferViews';
 import { CallPaths, grow, ROOT_PATH } from './callPaths';
@@ -102,6 +103,8 @@ export interface LeakCheckPoint {
   result: unknown;
   /** Asked for by the user (`LMM: Check Leaks Now`) rather than by the harness; `site` is the heap call it ran at. */
   requested?: true;
+  /** The kind of check `mm_leak_check(mode)` asked for; absent for a `full` one. */
+  mode?: Exclude<LeakCheckMode, 'full'>;
 }
 
 /** Thrown by `exit(status)`: the run ends as completed, with its locals still roots. */
@@ -513,7 +516,14 @@ export class HarnessRuntime implements ViewHost {
     return isBufferFamily(this.heap.families[family]!) ? this.pointerView(address, BUF_STRUCT) : null;
   }
 
-  leakCheck(requested = false): unknown {
+  /**
+   * `mm_leak_check(mode)`, or the user's Check Leaks Now (`requested`, always a full check). A
+   * mode not memcheck's throws at the harness's line, before the check (memcheck warns and makes a
+   * full one: a typo would silently count other errors).
+   */
+  leakCheck(requested = false, mode: unknown = 'full'): unknown {
+    if (typeof mode !== 'string' || !(LEAK_CHECK_MODES as readonly string[]).includes(mode))
+      throw new TypeError(`mm_leak_check(mode): the mode is one of ${LEAK_CHECK_MODES.map((m) => `'${m}'`).join(', ')}`);
     const step = this.recorder.steps;
     this.record(HeapOpKind.Mark, this.leakChecks.length, 0, 0, undefined);
     const stack = this.paths.stack(this.paths.current);
@@ -521,6 +531,7 @@ export class HarnessRuntime implements ViewHost {
     const result = this.options.leakCheck ? this.options.leakCheck(this.runData(true)) : null;
     const point: LeakCheckPoint = { step, site: stack[0]!, stack, result };
     if (requested) point.requested = true;
+    if (mode !== 'full') point.mode = mode as Exclude<LeakCheckMode, 'full'>;
     this.leakChecks.push(point);
     this.options.onLeakCheck?.(point);
     return result;
