@@ -330,8 +330,22 @@ export class HarnessRuntime implements ViewHost {
     const bytes = oldUnits * this.heap.families[family]!.structSize;
     for (let i = 0; i < bytes; i++) to.setUint8(toOffset + i, from.getUint8(fromOffset + i));
     if (bytes > 0) this.recorder.recordWrite(moved, bytes, to, toOffset);
+    this.copyPointerAges(info, oldUnits, address, id, moved);
     this.freeBlock(id, address);
     return this.blockView(info, newId, moved, units);
+  }
+
+  /** The pointers of `units` units of `info` a realloc copied from block `id` at `from` to `to`, each with its age. */
+  private copyPointerAges(info: StructInfo, units: number, from: number, id: number, to: number): void {
+    const { pointerOffsets, size } = layoutOf(info);
+    if (pointerOffsets.length === 0) return;
+    for (let u = 0; u < units; u++) {
+      for (const offset of pointerOffsets) {
+        const at = u * size + offset;
+        // A pointer never stored holds the zero its block was given: nothing to carry over.
+        if (this.pointerWrites.get(from + at) !== undefined) this.pointerCopied(to + at, from + at, id);
+      }
+    }
   }
 
   /**
@@ -673,6 +687,19 @@ export class HarnessRuntime implements ViewHost {
 
   pointerWritten(address: number): void {
     this.pointerWrites.set(address, this.allocations.count);
+  }
+
+  /**
+   * A pointer copied from `from`, in allocation `fromAllocation`, to `to` (a struct copy, a realloc
+   * moving the block): stored now, holding the source's value with its age, so a pointer to a
+   * freed block stays one; a source not stored in its block's life (zeroed, or left by the block
+   * there before) holds a value of now.
+   */
+  pointerCopied(to: number, from: number, fromAllocation: number): void {
+    const now = this.allocations.count;
+    const written = this.pointerWrites.get(from);
+    const since = written !== undefined && written > fromAllocation ? this.pointerWrites.since(from)! : now;
+    this.pointerWrites.set(to, now, since);
   }
 
   describe(id: number): string {

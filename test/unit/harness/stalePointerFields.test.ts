@@ -29,14 +29,19 @@ describe('pointer fields holding a freed block’s address, when LMM puts a new 
       @u64 bits!: bigint;
     }
     @struct
+    class box_t {
+      @array(ptr(() => pair_t), 2) many!: (pair_t | null)[];
+    }
+    @struct
     class holder_t {
+      @field(() => box_t) box!: box_t;
       @ptr(() => pair_t) one!: pair_t | null;
       @array(ptr(() => pair_t), 2) many!: (pair_t | null)[];
       @field(() => pair_t) inner!: pair_t;
       @field(() => either_t) either!: either_t;
       @array(() => pair_t, 2) pairs!: pair_t[];
     }
-    for (const type of [pair_t, holder_t]) h.lmm.MM_REG_STRUCT(type);
+    for (const type of [pair_t, box_t, holder_t]) h.lmm.MM_REG_STRUCT(type);
     const holder = h.lmm.XCALLOC(1, holder_t);
     h.lmm.global<holder_t>('holder').value = holder;
     const kindOf = (block: object): string => {
@@ -55,7 +60,7 @@ describe('pointer fields holding a freed block’s address, when LMM puts a new 
       assert.equal(h.lmm.addressOf(block), old, 'LMM gives the freed address to the next block of its size');
       return block;
     };
-    return { ...h, pair_t, holder_t, holder, kindOf, freedThenReused };
+    return { ...h, pair_t, box_t, holder_t, holder, kindOf, freedThenReused };
   }
 
   it('a field, an array element and a union member still holding the freed address do not reach the new block', () => {
@@ -108,6 +113,53 @@ describe('pointer fields holding a freed block’s address, when LMM puts a new 
     const second = lmm.XCALLOC(1, pair_t);
     holder.either.bits = BigInt(lmm.addressOf(second));
     assert.equal(kindOf(second), 'still-reachable');
+  });
+
+  it('a struct copy of a field still holding the freed address copies a pointer that does not reach the new block either', () => {
+    const { lmm, pair_t, box_t, holder_t, holder, kindOf } = setup();
+    const source = lmm.XCALLOC(1, pair_t); // held by no root
+    const freed = lmm.XCALLOC(1, pair_t);
+    source.a = freed;
+    lmm.XFREE(freed);
+    const reused = lmm.XCALLOC(1, pair_t);
+    assert.equal(lmm.addressOf(reused), lmm.addressOf(freed));
+    holder.inner = source; // C's holder->inner = *source, after `reused` was allocated
+    assert.equal(kindOf(reused), 'definitely-lost', 'a copied struct');
+    const younger = lmm.XCALLOC(1, holder_t); // a holder allocated after `reused`
+    lmm.global<object>('younger').value = younger;
+    younger.inner = source;
+    assert.equal(kindOf(reused), 'definitely-lost', 'copied into a block younger than the one it points at');
+    lmm.XFREE(younger);
+    holder.pairs[0] = holder.inner; // a copy of the copy, into an element of an array of structs
+    assert.equal(kindOf(reused), 'definitely-lost', 'an array element copied from the copy');
+    const box = lmm.XCALLOC(1, box_t);
+    box.many[1] = reused; // a pointer to `reused`, freed next
+    lmm.XFREE(reused);
+    const third = lmm.XCALLOC(1, pair_t); // at the same address again
+    assert.equal(lmm.addressOf(third), lmm.addressOf(freed));
+    holder.box = box; // a struct holding an array of pointers, copied whole
+    assert.equal(kindOf(third), 'definitely-lost', 'an array of pointers copied with its struct');
+    holder.box.many[1] = third; // stored again now: the new block's pointer
+    assert.equal(kindOf(third), 'still-reachable');
+  });
+
+  it('a realloc that moves a block keeps its stale pointers stale, and its live ones followed', () => {
+    const { lmm, pair_t, kindOf } = setup();
+    const src = lmm.XCALLOC(1, pair_t);
+    const kept = lmm.XCALLOC(1, pair_t);
+    const freed = lmm.XCALLOC(1, pair_t);
+    src.a = freed;
+    src.b = kept;
+    lmm.XFREE(freed);
+    const reused = lmm.XCALLOC(1, pair_t);
+    assert.equal(lmm.addressOf(reused), lmm.addressOf(freed));
+    const moved = lmm.XREALLOC(src, 2)!;
+    assert.notEqual(lmm.addressOf(moved), lmm.addressOf(src), 'the realloc moves the block');
+    lmm.global<Pair>('moved').value = moved;
+    assert.equal(kindOf(reused), 'definitely-lost');
+    assert.equal(kindOf(kept), 'still-reachable');
+    moved.a = reused; // stored again now
+    assert.equal(kindOf(reused), 'still-reachable');
   });
 
   it('a pointer a realloc copied into a block where an earlier block had stored one is followed', () => {
