@@ -685,8 +685,9 @@ export class HarnessRuntime implements ViewHost {
     this.recorder.recordWrite(address, size, page, offset);
   }
 
-  pointerWritten(address: number): void {
-    this.pointerWrites.set(address, this.allocations.count);
+  pointerWritten(address: number, since = -1): void {
+    const now = this.allocations.count;
+    this.pointerWrites.set(address, now, since < 0 ? now : since);
   }
 
   /**

@@ -45,7 +45,8 @@ export interface ViewHost {
    */
   wrote(address: number, size: number, page: DataView, offset: number): void;
   /** The program stored a pointer at `address` now (a pointer field, or bytes over one: a copy, a union member). */
-  pointerWritten(address: number): void;
+  /** A pointer stored at `address` now; `since`: as old as that (a dangling view's), -1 for now. */
+  pointerWritten(address: number, since?: number): void;
   /**
    * A struct copy wrote the pointer at `to` with the bytes of the one at `from`, in allocation
    * `fromAllocation`: stored now, holding a value as old as the source's.
@@ -140,6 +141,18 @@ const viewClasses = new WeakMap<StructInfo, ViewClass>();
 let host: ViewHost;
 /** The allocation a field write is going to (so a truncated string names its block). */
 let writingAllocation = -1;
+/**
+ * The age of the pointer a pointer write just stored, taken (and reset) by the setter right after:
+ * a view of a freed block is a dangling pointer, as old as that block (its allocation id + 1, so
+ * no block allocated after it is reached through it); -1 for any other value (stored now).
+ */
+let storedPointerSince = -1;
+
+function takeStoredPointerSince(): number {
+  const since = storedPointerSince;
+  storedPointerSince = -1;
+  return since;
+}
 
 export function setViewHost(h: ViewHost): void {
   host = h;
@@ -393,7 +406,8 @@ function fieldAccessor(info: StructInfo, field: ResolvedField, cls: ViewClass): 
       write(d, o, value);
       const at = address(this);
       host.wrote(at + off, size, d, o);
-      for (let i = 0; i < overwritten.length; i++) host.pointerWritten(at + overwritten[i]!);
+      const since = takeStoredPointerSince();
+      for (let i = 0; i < overwritten.length; i++) host.pointerWritten(at + overwritten[i]!, since);
     },
   };
 }
@@ -498,7 +512,11 @@ function writer(type: FieldType, where: string): Writer {
       return (d, o, v) => writeCString(d, o, n, String(v ?? ''), where);
     }
     case 'ptr':
-      return (d, o, v) => writePointer(d, o, addressOfValue(v, where));
+      return (d, o, v) => {
+        const view = viewState(v);
+        storedPointerSince = view !== undefined && view.a >= 0 && host.freed[view.a] !== 0 ? view.a + 1 : -1;
+        writePointer(d, o, view !== undefined ? view.x : addressOfValue(v, where));
+      };
   }
   throw new TypeError(`${where}: no writer for ${type.kind}`);
 }
@@ -686,10 +704,11 @@ function arrayView(base: ViewState, off: number, elementType: FieldType, length:
         }
         write!(base.d, o, value);
         host.wrote(base.x + from, elementSize, base.d, o);
+        const since = takeStoredPointerSince();
         // The array's pointers this element's bytes cover (no list made per write: a pointer array's hot path).
         for (let k = 0; k < overwritten.length; k++) {
           const p = overwritten[k]!;
-          if (p < from + elementSize && p + POINTER_SIZE > from) host.pointerWritten(base.x + p);
+          if (p < from + elementSize && p + POINTER_SIZE > from) host.pointerWritten(base.x + p, since);
         }
       }
       return true;

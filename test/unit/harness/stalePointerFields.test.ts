@@ -143,6 +143,21 @@ describe('pointer fields holding a freed block’s address, when LMM puts a new 
     assert.equal(kindOf(third), 'still-reachable');
   });
 
+  it('a view of a freed block stored after LMM put a new block there is the freed block’s pointer (C’s `h->one = p`, p dangling)', () => {
+    const { lmm, pair_t, holder, kindOf } = setup();
+    for (const store of [(p: Pair) => (holder.one = p), (p: Pair) => (holder.many[0] = p), (p: Pair) => (holder.either.p = p)]) {
+      const freed = lmm.XCALLOC(1, pair_t);
+      lmm.XFREE(freed);
+      const reused = lmm.XCALLOC(1, pair_t);
+      assert.equal(lmm.addressOf(reused), lmm.addressOf(freed));
+      store(freed); // after `reused` was allocated
+      assert.equal(kindOf(reused), 'definitely-lost', String(store));
+      store(reused);
+      assert.equal(kindOf(reused), 'still-reachable', String(store));
+      lmm.XFREE(reused);
+    }
+  });
+
   it('a realloc that moves a block keeps its stale pointers stale, and its live ones followed', () => {
     const { lmm, pair_t, kindOf } = setup();
     const src = lmm.XCALLOC(1, pair_t);
