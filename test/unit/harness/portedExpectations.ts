@@ -68,6 +68,19 @@ export const portedPrograms: Record<string, PortedProgram> = {
     records: [],
     errors: [{ kind: 'too-large', cLine: 12, line: 10 }],
   },
+  fprw: {
+    heapUsage: '2 allocs, 3 frees, 12 bytes allocated',
+    errorSummary: 5,
+    summaries: ['0/0 0/0 0/0 0/0'],
+    records: [],
+    errors: [
+      { kind: 'use-after-free', cLine: 20, line: 28, cAllocLine: 11, allocLine: 19 },
+      { kind: 'use-after-free', cLine: 20, line: 28, cAllocLine: 11, allocLine: 19 },
+      { kind: 'use-after-free', cLine: 21, line: 29, cAllocLine: 12, allocLine: 20 },
+      { kind: 'use-after-free', cLine: 21, line: 29, cAllocLine: 12, allocLine: 20 },
+      { kind: 'invalid-free', cLine: 22, line: 30 },
+    ],
+  },
   // memcheck counts its line-18 write (a short, 4 bytes before the block) twice in one context
   // (`-s`: "2 errors in context 6 of 7"), printing it once: 8 errors from 7 contexts, where LMM
   // counts each of the 6 accesses and the lost block once. And the port's accesses are of a byte.
