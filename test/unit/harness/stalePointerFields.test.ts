@@ -158,6 +158,23 @@ describe('pointer fields holding a freed block’s address, when LMM puts a new 
     }
   });
 
+  it('a field read after LMM put a new block at its freed address gives that block’s view: no error through it, and a pointer to it when stored (memcheck: an access to a freed block, and the block lost)', () => {
+    const { lmm, runtime, pair_t, holder, kindOf } = setup();
+    const freed = lmm.XCALLOC(1, pair_t);
+    holder.one = freed;
+    lmm.XFREE(freed);
+    lmm.XCALLOC(1, pair_t); // at the freed address
+    const read = holder.one!; // C: holder->one, still the freed block's address
+    read.a = null; // memcheck: an invalid write to a freed block
+    assert.deepEqual(
+      runtime.errors.map((e) => e.kind),
+      [],
+    );
+    assert.equal(kindOf(read), 'definitely-lost', 'the field itself does not reach it');
+    lmm.global<Pair>('copy').value = read;
+    assert.equal(kindOf(read), 'still-reachable', 'a variable given the view read from it does');
+  });
+
   it('a realloc that moves a block keeps its stale pointers stale, and its live ones followed', () => {
     const { lmm, pair_t, kindOf } = setup();
     const src = lmm.XCALLOC(1, pair_t);
