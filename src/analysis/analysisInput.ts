@@ -167,11 +167,17 @@ export interface RunData {
   callsWithoutBlocks?: HeapUsageCalls;
   /**
    * When the harness last stored each pointer it wrote, by the pointer's address: the number of
-   * allocations made by then. A pointer stored before the block it now points at was allocated
-   * held the address of a freed block (or of none), which LMM has handed out again; memcheck
-   * keeps freed blocks out of use, so for it such a pointer reaches nothing (see `checkLeaks`).
+   * allocations made by then (`get`), and when the value it holds was first stored (`since`: a
+   * copied pointer's source's). A pointer whose value was stored before the block it now points at
+   * was allocated held the address of a freed block (or of none), which LMM has handed out again;
+   * memcheck keeps freed blocks out of use, so for it such a pointer reaches nothing (see `checkLeaks`).
    */
-  pointerWrites?: { get(address: number): number | undefined };
+  pointerWrites?: {
+    get(address: number): number | undefined;
+    since(address: number): number | undefined;
+    /** The earliest `since` older than its pointer's store (Infinity when no copy made one). */
+    readonly earliestCopiedSince: number;
+  };
 }
 
 /** Allocation and free calls, and the bytes the allocations asked for. */

@@ -180,15 +180,21 @@ export function checkLeaks(data: RunData, options: LeakCheckOptions = {}): LeakC
   const liveIds = livePositions;
   const index = new LiveBlockIndex(kernel, address, bytes, n, scratch);
 
-  // A pointer in block `from` stored while `from` lived but before its `target` was allocated held
-  // a freed block's address (or none) that LMM gave to `target` since: it is not `target`'s, as it
-  // would not be under memcheck, whose freed blocks stay out of use. Stores before `from` was
-  // allocated were its earlier occupant's (its own bytes were zeroed or copied since).
+  // A pointer in block `from` stored while `from` lived, whose value was first stored before its
+  // `target` was allocated (by a copy's source, for a pointer a struct copy or a realloc copied),
+  // held a freed block's address (or none) that LMM gave to `target` since: it is not `target`'s,
+  // as it would not be under memcheck, whose freed blocks stay out of use. Stores before `from`
+  // was allocated were its earlier occupant's (its own bytes were zeroed or copied since).
   const pointerWrites = data.pointerWrites;
   const stale = (pointerAddress: number, from: number, target: number): boolean => {
-    if (pointerWrites === undefined || allocationId[target]! <= allocationId[from]!) return false;
+    if (pointerWrites === undefined) return false;
+    // The common case without a lookup: a pointer stored in `from`'s life to an older block is
+    // newer than it, unless a copy gave it an older value (none older than the earliest copied).
+    const t = allocationId[target]!;
+    if (t <= allocationId[from]! && t < pointerWrites.earliestCopiedSince) return false;
     const writtenAt = pointerWrites.get(pointerAddress);
-    return writtenAt !== undefined && writtenAt > allocationId[from]! && writtenAt <= allocationId[target]!;
+    if (writtenAt === undefined || writtenAt <= allocationId[from]!) return false;
+    return pointerWrites.since(pointerAddress)! <= t;
   };
 
   // ---- pointer graph, read from the page bytes (compressed adjacency lists)

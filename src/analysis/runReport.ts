@@ -25,7 +25,7 @@ import {
   type LossRecord,
   type SuppressionUse,
 } from './leakCheck';
-import type { LmmReport } from '../protocol/runReportSchema';
+import type { LeakCheckMode, LmmReport } from '../protocol/runReportSchema';
 import { LEAK_KINDS, leakKindOfShortName, type LeakKind } from './leakKinds';
 import { matchErrorSuppression, MEMORY_ERROR_KINDS, type Suppression } from './suppressions';
 
@@ -38,6 +38,8 @@ export interface LeakCheckInput {
   result: unknown;
   /** Asked for by the user (`LMM: Check Leaks Now`) rather than by the harness's `mm_leak_check()`. */
   requested?: true;
+  /** The kind of check `mm_leak_check(mode)` asked for; absent for a `full` one. */
+  mode?: Exclude<LeakCheckMode, 'full'>;
 }
 
 export interface RunReportOptions {
@@ -64,6 +66,8 @@ export interface LeakCheckReport {
   summary: LeakSummary;
   /** Asked for by the user (`LMM: Check Leaks Now`, at the heap call `site`); absent for `mm_leak_check()`. */
   requested?: true;
+  /** The kind of check `mm_leak_check(mode)` asked for; absent for a `full` one. */
+  mode?: Exclude<LeakCheckMode, 'full'>;
 }
 
 export interface RunReport {
@@ -175,6 +179,7 @@ export function leakCheckReport(point: LeakCheckInput, suppressions: readonly Su
   const { summary } = applyLeakSuppressions(leaks, suppressions);
   const check: LeakCheckReport = { event: point.step, site: point.site, stack: point.stack ?? [point.site], leaks, summary };
   if (point.requested) check.requested = true;
+  if (point.mode !== undefined) check.mode = point.mode;
   return check;
 }
 

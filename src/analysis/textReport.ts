@@ -4,6 +4,7 @@
  * (like massif) and the hints.
  */
 import { blockUsageReport, memoryUsageReport, registeredPageFamiliesReport } from '../engine/classicReport';
+import { reportedRecords } from './leakCheckDeltas';
 import { stepNumber } from './stepNumber';
 import type { LmmHeap } from '../engine/lmmHeap';
 import type { Site } from './analysisInput';
@@ -113,7 +114,7 @@ function leakText(report: RunReport, complete: boolean): string {
       (kind) => `${KIND_WORDS[kind]} ${checkFigures(check.summary[kind], previous?.[kind])}`,
     );
     out.push(
-      `leak check at ${siteText(check.site)} (step ${n(stepNumber(check.event))}${check.requested ? ', Check Leaks Now' : ''}): ${kinds.join(', ')}\n`,
+      `leak check at ${siteText(check.site)} (step ${n(stepNumber(check.event))}${check.requested ? ', Check Leaks Now' : ''}${check.mode ? `, ${check.mode}` : ''}): ${kinds.join(', ')}\n`,
     );
   });
   return out.join('');
@@ -155,25 +156,25 @@ const LEAK_KINDS_COUNTED_AS_ERRORS: ReadonlySet<LossRecord['kind']> = new Set(['
 
 /**
  * The ERROR SUMMARY's figures as memcheck counts them with --leak-check=full: the memory errors,
- * and one error in a context of its own for every definitely or possibly lost loss record of every
- * leak check, mid-run ones too (memcheck counts a record again at each check that finds it). The
- * report's `errorSummary` counts the memory errors alone.
+ * and one error in a context of its own for every definitely or possibly lost loss record each
+ * leak check reports, mid-run ones too: a full check (and the one at exit) reports every record,
+ * an added, changed or new check those that moved so since the check before, a quick check none
+ * (`reportedRecords`). The report's `errorSummary` counts the memory errors alone.
  */
 export function memcheckErrorSummary(report: RunReport): { errors: number; contexts: number; suppressed: number } {
   const { errors, contexts, suppressed } = report.errorSummary;
   const summary = { errors, contexts, suppressed };
-  const countRecords = (records: readonly LossRecord[]): void => {
-    for (const record of records) {
-      if (record.blocks === 0 || !LEAK_KINDS_COUNTED_AS_ERRORS.has(record.kind)) continue;
+  const checks = [...report.leakChecks, { leaks: report.leaks }];
+  for (const reported of reportedRecords(checks)) {
+    for (const { record } of reported) {
+      if (!LEAK_KINDS_COUNTED_AS_ERRORS.has(record.kind)) continue;
       if (record.suppressed) summary.suppressed++;
       else {
         summary.errors++;
         summary.contexts++;
       }
     }
-  };
-  for (const check of report.leakChecks) countRecords(check.leaks);
-  countRecords(report.leaks);
+  }
   return summary;
 }
 

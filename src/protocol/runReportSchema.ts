@@ -64,6 +64,16 @@ export type LeakKind = 'definitely-lost' | 'indirectly-lost' | 'possibly-lost' |
 /** The leak kinds in the order reports list them (index = the analyses' kind code). */
 export const LEAK_KINDS: readonly LeakKind[] = ['definitely-lost', 'indirectly-lost', 'possibly-lost', 'still-reachable'];
 
+/**
+ * memcheck's kinds of leak check, as its client requests name them: `full` VALGRIND_DO_LEAK_CHECK,
+ * `added` DO_ADDED_LEAK_CHECK (the loss records that grew since the check before), `changed`
+ * DO_CHANGED_LEAK_CHECK (grew or shrank, one gone included), `new` DO_NEW_LEAK_CHECK (there now and
+ * not before), `quick` DO_QUICK_LEAK_CHECK (the summary alone: no loss record reported or counted).
+ */
+export type LeakCheckMode = 'full' | 'added' | 'changed' | 'new' | 'quick';
+
+export const LEAK_CHECK_MODES: readonly LeakCheckMode[] = ['full', 'added', 'changed', 'new', 'quick'];
+
 /** How serious a finding is, in the editor's three levels (SARIF says `note` for information). */
 export type FindingSeverity = 'error' | 'warning' | 'information';
 
@@ -175,6 +185,8 @@ export interface ReportLeakCheck {
   stack?: ReportSite[];
   /** Asked for by the user (`LMM: Check Leaks Now`, run at the heap call `site`); absent for `mm_leak_check()`. */
   requested?: true;
+  /** The kind of check `mm_leak_check(mode)` asked for; absent for a `full` one. */
+  mode?: Exclude<LeakCheckMode, 'full'>;
 }
 
 /** Added by the extension from the operation log: what each XFREE line did (for its hover). */
@@ -325,6 +337,10 @@ export function asLeakCheck(value: unknown): ReportLeakCheck {
       throw new Error(`leaks[${i}] has no block and byte counts`);
   }
   if (check.requested !== undefined && check.requested !== true) throw new Error('the leak check\'s "requested" is not true');
+  // A full check has no mode: the report says so by its absence.
+  const mode: unknown = check.mode;
+  if (mode !== undefined && (mode === 'full' || !(LEAK_CHECK_MODES as readonly unknown[]).includes(mode)))
+    throw new Error(`the leak check has an unknown mode "${String(mode)}"`);
   return check as ReportLeakCheck;
 }
 

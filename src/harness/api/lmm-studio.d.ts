@@ -283,5 +283,18 @@ export declare function mm_print_block_usage(): void;
 /** Prints a line to the run's output (harnesses have no console): values joined by spaces, views as their fields. */
 export declare function print(...values: unknown[]): void;
 
-/** Runs a leak check now (also shown in the report as a check point) and returns its result. */
-export declare function mm_leak_check(): LeakCheckResult;
+/**
+ * memcheck's kinds of leak check (its client requests): `'full'` VALGRIND_DO_LEAK_CHECK, `'added'`
+ * DO_ADDED_LEAK_CHECK, `'changed'` DO_CHANGED_LEAK_CHECK, `'new'` DO_NEW_LEAK_CHECK, `'quick'`
+ * DO_QUICK_LEAK_CHECK. They find the same; they differ in the loss records the ERROR SUMMARY counts.
+ */
+export type LeakCheckMode = 'full' | 'added' | 'changed' | 'new' | 'quick';
+
+/**
+ * Runs a leak check now (also shown in the report as a check point) and returns its result (every
+ * loss record, whatever the mode). `mode` (default `'full'`) is memcheck's kind of check: the
+ * ERROR SUMMARY counts a full check's definitely and possibly lost records, an added check's that
+ * grew since the check before, a changed check's that grew or shrank (one gone too), a new check's
+ * that were not there before, and none of a quick check's.
+ */
+export declare function mm_leak_check(mode?: LeakCheckMode): LeakCheckResult;

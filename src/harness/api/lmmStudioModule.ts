@@ -56,7 +56,7 @@ export function createLmmStudioModule(runtime: HarnessRuntime): Record<string, u
     exit: (status?: unknown) => runtime.exit(status),
     mm_register_root: (view: unknown) => runtime.registerRoot(view),
     mm_unregister_root: (view: unknown) => runtime.unregisterRoot(view),
-    mm_leak_check: () => runtime.leakCheck(),
+    mm_leak_check: (mode?: unknown) => runtime.leakCheck(false, mode ?? 'full'),
     // LMM's own report functions, printed where the harness calls them (like the C test program).
     mm_print_registered_page_families: () => runtime.print(registeredPageFamiliesReport(runtime.heap)),
     mm_print_memory_usage: () => runtime.print(memoryUsageReport(runtime.heap)),

@@ -26,6 +26,7 @@ import {
   structLayout,
   type StructInfo,
 } from '../api/structLayout';
+import { LEAK_CHECK_MODES, type LeakCheckMode } from '../../protocol/runReportSchema';
 import { AllocationLog } from './allocationLog';
 import { makeBufferView } from './bufferViews';
 import { CallPaths, grow, ROOT_PATH } from './callPaths';
@@ -102,6 +103,8 @@ export interface LeakCheckPoint {
   result: unknown;
   /** Asked for by the user (`LMM: Check Leaks Now`) rather than by the harness; `site` is the heap call it ran at. */
   requested?: true;
+  /** The kind of check `mm_leak_check(mode)` asked for; absent for a `full` one. */
+  mode?: Exclude<LeakCheckMode, 'full'>;
 }
 
 /** Thrown by `exit(status)`: the run ends as completed, with its locals still roots. */
@@ -327,8 +330,22 @@ export class HarnessRuntime implements ViewHost {
     const bytes = oldUnits * this.heap.families[family]!.structSize;
     for (let i = 0; i < bytes; i++) to.setUint8(toOffset + i, from.getUint8(fromOffset + i));
     if (bytes > 0) this.recorder.recordWrite(moved, bytes, to, toOffset);
+    this.copyPointerAges(info, oldUnits, address, id, moved);
     this.freeBlock(id, address);
     return this.blockView(info, newId, moved, units);
+  }
+
+  /** The pointers of `units` units of `info` a realloc copied from block `id` at `from` to `to`, each with its age. */
+  private copyPointerAges(info: StructInfo, units: number, from: number, id: number, to: number): void {
+    const { pointerOffsets, size } = layoutOf(info);
+    if (pointerOffsets.length === 0) return;
+    for (let u = 0; u < units; u++) {
+      for (const offset of pointerOffsets) {
+        const at = u * size + offset;
+        // A pointer never stored holds the zero its block was given: nothing to carry over.
+        if (this.pointerWrites.get(from + at) !== undefined) this.pointerCopied(to + at, from + at, id);
+      }
+    }
   }
 
   /**
@@ -513,7 +530,14 @@ export class HarnessRuntime implements ViewHost {
     return isBufferFamily(this.heap.families[family]!) ? this.pointerView(address, BUF_STRUCT) : null;
   }
 
-  leakCheck(requested = false): unknown {
+  /**
+   * `mm_leak_check(mode)`, or the user's Check Leaks Now (`requested`, always a full check). A
+   * mode not memcheck's throws at the harness's line, before the check (memcheck warns and makes a
+   * full one: a typo would silently count other errors).
+   */
+  leakCheck(requested = false, mode: unknown = 'full'): unknown {
+    if (typeof mode !== 'string' || !(LEAK_CHECK_MODES as readonly string[]).includes(mode))
+      throw new TypeError(`mm_leak_check(mode): the mode is one of ${LEAK_CHECK_MODES.map((m) => `'${m}'`).join(', ')}`);
     const step = this.recorder.steps;
     this.record(HeapOpKind.Mark, this.leakChecks.length, 0, 0, undefined);
     const stack = this.paths.stack(this.paths.current);
@@ -521,6 +545,7 @@ export class HarnessRuntime implements ViewHost {
     const result = this.options.leakCheck ? this.options.leakCheck(this.runData(true)) : null;
     const point: LeakCheckPoint = { step, site: stack[0]!, stack, result };
     if (requested) point.requested = true;
+    if (mode !== 'full') point.mode = mode as Exclude<LeakCheckMode, 'full'>;
     this.leakChecks.push(point);
     this.options.onLeakCheck?.(point);
     return result;
@@ -660,8 +685,22 @@ export class HarnessRuntime implements ViewHost {
     this.recorder.recordWrite(address, size, page, offset);
   }
 
-  pointerWritten(address: number): void {
-    this.pointerWrites.set(address, this.allocations.count);
+  pointerWritten(address: number, since = -1): void {
+    const now = this.allocations.count;
+    this.pointerWrites.set(address, now, since < 0 ? now : since);
+  }
+
+  /**
+   * A pointer copied from `from`, in allocation `fromAllocation`, to `to` (a struct copy, a realloc
+   * moving the block): stored now, holding the source's value with its age, so a pointer to a
+   * freed block stays one; a source not stored in its block's life (zeroed, or left by the block
+   * there before) holds a value of now.
+   */
+  pointerCopied(to: number, from: number, fromAllocation: number): void {
+    const now = this.allocations.count;
+    const written = this.pointerWrites.get(from);
+    const since = written !== undefined && written > fromAllocation ? this.pointerWrites.since(from)! : now;
+    this.pointerWrites.set(to, now, since);
   }
 
   describe(id: number): string {

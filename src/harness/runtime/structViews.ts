@@ -45,7 +45,13 @@ export interface ViewHost {
    */
   wrote(address: number, size: number, page: DataView, offset: number): void;
   /** The program stored a pointer at `address` now (a pointer field, or bytes over one: a copy, a union member). */
-  pointerWritten(address: number): void;
+  /** A pointer stored at `address` now; `since`: as old as that (a dangling view's), -1 for now. */
+  pointerWritten(address: number, since?: number): void;
+  /**
+   * A struct copy wrote the pointer at `to` with the bytes of the one at `from`, in allocation
+   * `fromAllocation`: stored now, holding a value as old as the source's.
+   */
+  pointerCopied(to: number, from: number, fromAllocation: number): void;
 }
 
 /** What a view knows about its bytes; never reachable from the view's properties. */
@@ -135,6 +141,18 @@ const viewClasses = new WeakMap<StructInfo, ViewClass>();
 let host: ViewHost;
 /** The allocation a field write is going to (so a truncated string names its block). */
 let writingAllocation = -1;
+/**
+ * The age of the pointer a pointer write just stored, taken (and reset) by the setter right after:
+ * a view of a freed block is a dangling pointer, as old as that block (its allocation id + 1, so
+ * no block allocated after it is reached through it); -1 for any other value (stored now).
+ */
+let storedPointerSince = -1;
+
+function takeStoredPointerSince(): number {
+  const since = storedPointerSince;
+  storedPointerSince = -1;
+  return since;
+}
 
 export function setViewHost(h: ViewHost): void {
   host = h;
@@ -335,9 +353,10 @@ function fieldAccessor(info: StructInfo, field: ResolvedField, cls: ViewClass): 
           host.badAccess(s, true, off, size, name);
           return;
         }
-        if (copyStruct(s.d, s.o + off, value, size, `${info.name}.${name}`)) {
+        const source = copyStruct(s.d, s.o + off, value, size, `${info.name}.${name}`);
+        if (source !== undefined) {
           host.wrote(s.x + off, size, s.d, s.o + off);
-          for (const p of overwritten) host.pointerWritten(s.x + p);
+          pointersCopied(overwritten, s.x, off, size, source);
         }
       },
     };
@@ -387,7 +406,8 @@ function fieldAccessor(info: StructInfo, field: ResolvedField, cls: ViewClass): 
       write(d, o, value);
       const at = address(this);
       host.wrote(at + off, size, d, o);
-      for (let i = 0; i < overwritten.length; i++) host.pointerWritten(at + overwritten[i]!);
+      const since = takeStoredPointerSince();
+      for (let i = 0; i < overwritten.length; i++) host.pointerWritten(at + overwritten[i]!, since);
     },
   };
 }
@@ -492,7 +512,11 @@ function writer(type: FieldType, where: string): Writer {
       return (d, o, v) => writeCString(d, o, n, String(v ?? ''), where);
     }
     case 'ptr':
-      return (d, o, v) => writePointer(d, o, addressOfValue(v, where));
+      return (d, o, v) => {
+        const view = viewState(v);
+        storedPointerSince = view !== undefined && view.a >= 0 && host.freed[view.a] !== 0 ? view.a + 1 : -1;
+        writePointer(d, o, view !== undefined ? view.x : addressOfValue(v, where));
+      };
   }
   throw new TypeError(`${where}: no writer for ${type.kind}`);
 }
@@ -512,16 +536,31 @@ export function addressOfValue(value: unknown, where: string): number {
   throw new TypeError(`${where}: a pointer field takes a struct view, null or an address, not ${typeof value}`);
 }
 
-/** Copies the struct `value` views into `size` bytes at `o` of `d`; false when nothing was copied. */
-function copyStruct(d: DataView, o: number, value: unknown, size: number, where: string): boolean {
+/** Copies the struct `value` views into `d` at `o`; gives the copied view's state, or undefined when nothing was copied. */
+function copyStruct(d: DataView, o: number, value: unknown, size: number, where: string): ViewState | undefined {
   const source = viewState(value);
   if (source === undefined) throw new TypeError(`${where}: assign a struct view (it is copied, like a C struct assignment)`);
   if (unusable(source)) {
     host.badAccess(source, false, 0, size, `${source.info.name} (the whole struct, copied)`);
-    return false;
+    return undefined;
   }
   for (let i = 0; i < size; i++) d.setUint8(o + i, source.d.getUint8(source.o + i));
-  return true;
+  return source;
+}
+
+/**
+ * The pointers a struct copy of `size` bytes from `source` to `to` wrote, among the holder's
+ * `pointers` (offsets from `base`; the copy starts at `base + from`): each one the copy covers
+ * whole is the source's pointer, copied with its age (a stale one stays stale); one it covers in
+ * part (a union member's) holds new bytes, stored now.
+ */
+function pointersCopied(pointers: readonly number[], base: number, from: number, size: number, source: ViewState): void {
+  for (let k = 0; k < pointers.length; k++) {
+    const p = pointers[k]!;
+    if (p >= from + size || p + POINTER_SIZE <= from) continue;
+    if (p >= from && p + POINTER_SIZE <= from + size) host.pointerCopied(base + p, source.x + (p - from), source.a);
+    else host.pointerWritten(base + p);
+  }
 }
 
 export function readCString(d: DataView, o: number, n: number): string {
@@ -655,15 +694,21 @@ function arrayView(base: ViewState, off: number, elementType: FieldType, length:
         const o = checked(i, true);
         if (o < 0) return true;
         writingAllocation = base.a;
-        if (structTarget) {
-          if (!copyStruct(base.d, o, value, elementSize, where)) return true;
-        } else write!(base.d, o, value);
-        host.wrote(base.x + off + i * elementSize, elementSize, base.d, o);
-        // The array's pointers this element's bytes cover (no list made per write: a pointer array's hot path).
         const from = off + i * elementSize;
+        if (structTarget) {
+          const source = copyStruct(base.d, o, value, elementSize, where);
+          if (source === undefined) return true;
+          host.wrote(base.x + from, elementSize, base.d, o);
+          pointersCopied(overwritten, base.x, from, elementSize, source);
+          return true;
+        }
+        write!(base.d, o, value);
+        host.wrote(base.x + from, elementSize, base.d, o);
+        const since = takeStoredPointerSince();
+        // The array's pointers this element's bytes cover (no list made per write: a pointer array's hot path).
         for (let k = 0; k < overwritten.length; k++) {
           const p = overwritten[k]!;
-          if (p < from + elementSize && p + POINTER_SIZE > from) host.pointerWritten(base.x + p);
+          if (p < from + elementSize && p + POINTER_SIZE > from) host.pointerWritten(base.x + p, since);
         }
       }
       return true;

@@ -26,6 +26,20 @@ describe('PointerStamps (when each pointer was stored, on typed arrays)', () => 
     );
   });
 
+  it('keeps a copied pointer’s age (since) apart from its store, and the earliest age older than its store', () => {
+    const stamps = new PointerStamps(2);
+    assert.equal(stamps.earliestCopiedSince, Infinity);
+    stamps.set(16, 5);
+    assert.equal(stamps.since(16), 5, 'a pointer stored afresh is as old as its store');
+    for (let address = 24; address < 24 + 8 * 10; address += 8) stamps.set(address, 9, 3); // through growth
+    stamps.set(16, 12, 7);
+    assert.equal(stamps.get(16), 12);
+    assert.equal(stamps.since(16), 7);
+    for (let address = 24; address < 24 + 8 * 10; address += 8) assert.equal(stamps.since(address), 3);
+    assert.equal(stamps.earliestCopiedSince, 3);
+    assert.equal(stamps.since(8), undefined);
+  });
+
   it('keeps addresses one page apart (a pointer at the same offset of page-sized blocks) apart, and 0 too', () => {
     const stamps = new PointerStamps();
     for (let page = 0; page < 100_000; page++) stamps.set(0x10000000 + page * 4096 + 8, page);

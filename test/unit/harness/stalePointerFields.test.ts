@@ -29,14 +29,19 @@ describe('pointer fields holding a freed block’s address, when LMM puts a new 
       @u64 bits!: bigint;
     }
     @struct
+    class box_t {
+      @array(ptr(() => pair_t), 2) many!: (pair_t | null)[];
+    }
+    @struct
     class holder_t {
+      @field(() => box_t) box!: box_t;
       @ptr(() => pair_t) one!: pair_t | null;
       @array(ptr(() => pair_t), 2) many!: (pair_t | null)[];
       @field(() => pair_t) inner!: pair_t;
       @field(() => either_t) either!: either_t;
       @array(() => pair_t, 2) pairs!: pair_t[];
     }
-    for (const type of [pair_t, holder_t]) h.lmm.MM_REG_STRUCT(type);
+    for (const type of [pair_t, box_t, holder_t]) h.lmm.MM_REG_STRUCT(type);
     const holder = h.lmm.XCALLOC(1, holder_t);
     h.lmm.global<holder_t>('holder').value = holder;
     const kindOf = (block: object): string => {
@@ -55,7 +60,7 @@ describe('pointer fields holding a freed block’s address, when LMM puts a new 
       assert.equal(h.lmm.addressOf(block), old, 'LMM gives the freed address to the next block of its size');
       return block;
     };
-    return { ...h, pair_t, holder_t, holder, kindOf, freedThenReused };
+    return { ...h, pair_t, box_t, holder_t, holder, kindOf, freedThenReused };
   }
 
   it('a field, an array element and a union member still holding the freed address do not reach the new block', () => {
@@ -108,6 +113,85 @@ describe('pointer fields holding a freed block’s address, when LMM puts a new 
     const second = lmm.XCALLOC(1, pair_t);
     holder.either.bits = BigInt(lmm.addressOf(second));
     assert.equal(kindOf(second), 'still-reachable');
+  });
+
+  it('a struct copy of a field still holding the freed address copies a pointer that does not reach the new block either', () => {
+    const { lmm, pair_t, box_t, holder_t, holder, kindOf } = setup();
+    const source = lmm.XCALLOC(1, pair_t); // held by no root
+    const freed = lmm.XCALLOC(1, pair_t);
+    source.a = freed;
+    lmm.XFREE(freed);
+    const reused = lmm.XCALLOC(1, pair_t);
+    assert.equal(lmm.addressOf(reused), lmm.addressOf(freed));
+    holder.inner = source; // C's holder->inner = *source, after `reused` was allocated
+    assert.equal(kindOf(reused), 'definitely-lost', 'a copied struct');
+    const younger = lmm.XCALLOC(1, holder_t); // a holder allocated after `reused`
+    lmm.global<object>('younger').value = younger;
+    younger.inner = source;
+    assert.equal(kindOf(reused), 'definitely-lost', 'copied into a block younger than the one it points at');
+    lmm.XFREE(younger);
+    holder.pairs[0] = holder.inner; // a copy of the copy, into an element of an array of structs
+    assert.equal(kindOf(reused), 'definitely-lost', 'an array element copied from the copy');
+    const box = lmm.XCALLOC(1, box_t);
+    box.many[1] = reused; // a pointer to `reused`, freed next
+    lmm.XFREE(reused);
+    const third = lmm.XCALLOC(1, pair_t); // at the same address again
+    assert.equal(lmm.addressOf(third), lmm.addressOf(freed));
+    holder.box = box; // a struct holding an array of pointers, copied whole
+    assert.equal(kindOf(third), 'definitely-lost', 'an array of pointers copied with its struct');
+    holder.box.many[1] = third; // stored again now: the new block's pointer
+    assert.equal(kindOf(third), 'still-reachable');
+  });
+
+  it('a view of a freed block stored after LMM put a new block there is the freed block’s pointer (C’s `h->one = p`, p dangling)', () => {
+    const { lmm, pair_t, holder, kindOf } = setup();
+    for (const store of [(p: Pair) => (holder.one = p), (p: Pair) => (holder.many[0] = p), (p: Pair) => (holder.either.p = p)]) {
+      const freed = lmm.XCALLOC(1, pair_t);
+      lmm.XFREE(freed);
+      const reused = lmm.XCALLOC(1, pair_t);
+      assert.equal(lmm.addressOf(reused), lmm.addressOf(freed));
+      store(freed); // after `reused` was allocated
+      assert.equal(kindOf(reused), 'definitely-lost', String(store));
+      store(reused);
+      assert.equal(kindOf(reused), 'still-reachable', String(store));
+      lmm.XFREE(reused);
+    }
+  });
+
+  it('a field read after LMM put a new block at its freed address gives that block’s view: no error through it, and a pointer to it when stored (memcheck: an access to a freed block, and the block lost)', () => {
+    const { lmm, runtime, pair_t, holder, kindOf } = setup();
+    const freed = lmm.XCALLOC(1, pair_t);
+    holder.one = freed;
+    lmm.XFREE(freed);
+    lmm.XCALLOC(1, pair_t); // at the freed address
+    const read = holder.one!; // C: holder->one, still the freed block's address
+    read.a = null; // memcheck: an invalid write to a freed block
+    assert.deepEqual(
+      runtime.errors.map((e) => e.kind),
+      [],
+    );
+    assert.equal(kindOf(read), 'definitely-lost', 'the field itself does not reach it');
+    lmm.global<Pair>('copy').value = read;
+    assert.equal(kindOf(read), 'still-reachable', 'a variable given the view read from it does');
+  });
+
+  it('a realloc that moves a block keeps its stale pointers stale, and its live ones followed', () => {
+    const { lmm, pair_t, kindOf } = setup();
+    const src = lmm.XCALLOC(1, pair_t);
+    const kept = lmm.XCALLOC(1, pair_t);
+    const freed = lmm.XCALLOC(1, pair_t);
+    src.a = freed;
+    src.b = kept;
+    lmm.XFREE(freed);
+    const reused = lmm.XCALLOC(1, pair_t);
+    assert.equal(lmm.addressOf(reused), lmm.addressOf(freed));
+    const moved = lmm.XREALLOC(src, 2)!;
+    assert.notEqual(lmm.addressOf(moved), lmm.addressOf(src), 'the realloc moves the block');
+    lmm.global<Pair>('moved').value = moved;
+    assert.equal(kindOf(reused), 'definitely-lost');
+    assert.equal(kindOf(kept), 'still-reachable');
+    moved.a = reused; // stored again now
+    assert.equal(kindOf(reused), 'still-reachable');
   });
 
   it('a pointer a realloc copied into a block where an earlier block had stored one is followed', () => {
