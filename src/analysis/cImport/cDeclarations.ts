@@ -5,7 +5,8 @@
  * Functions and variables are skipped. A declaration that cannot be read becomes a problem
  * (with its line) and parsing goes on at the next `;`.
  */
-import type { ScalarName } from '../cScalars';
+import { enumStorage } from '../cLayout';
+import { SCALARS, type ScalarName } from '../cScalars';
 import {
   CSyntaxError,
   evaluateConstant,
@@ -27,7 +28,8 @@ export type CType =
   /** Its enumerators' values decide its width and sign, as gcc decides them. */
   | { kind: 'enum'; c: string; values: number[] }
   | { kind: 'pointer'; to: CType }
-  | { kind: 'array'; of: CType; length: number }
+  /** `vectorSize`: a gcc vector (`float __attribute__((vector_size(16)))`) of `length` elements, that many bytes. */
+  | { kind: 'array'; of: CType; length: number; vectorSize?: number }
   | { kind: 'function' }
   | { kind: 'void' }
   /** A type with a known layout but no harness equivalent (_Complex …). */
@@ -232,6 +234,8 @@ interface Attributes {
   alignAttr: number;
   /** `__attribute__((mode(QI)))` and the like on an integer typedef: its width in bytes. */
   mode?: number;
+  /** `__attribute__((vector_size(N)))`: the declaration's innermost type becomes a vector of N bytes. */
+  vectorSize?: number;
 }
 
 const SCALARS_FLOAT = new Set<ScalarName>(['f32', 'f64', 'f80']);
@@ -468,17 +472,20 @@ export function parseCHeader(
         const modeName = name === 'mode' ? tokens[k + 2]?.text.replace(/^__(.*)__$/, '$1') : undefined;
         if (name === 'packed') attributes.packed = true;
         else if (modeName !== undefined && INTEGER_MODES[modeName] !== undefined) attributes.mode = INTEGER_MODES[modeName];
-        else if (name === 'aligned') {
+        else if (name === 'vector_size') {
+          if (argsEnd === k) fail("__attribute__((vector_size)) needs the vector's size in bytes");
+          const n = constant(k + 2, argsEnd, word.line);
+          // gcc's words for the sizes it refuses.
+          if (n < 0) fail(`'vector_size' attribute argument value '${n}' is negative`);
+          if (n === 0) fail('zero vector size');
+          // A second vector_size would make a vector of vectors, which gcc refuses.
+          if (attributes.vectorSize !== undefined) fail("invalid vector type for attribute 'vector_size' (a vector of vectors)");
+          attributes.vectorSize = n;
+        } else if (name === 'aligned') {
           const n = argsEnd === k ? 16 : constant(k + 2, argsEnd, word.line);
           checkAlignment(`aligned(${n})`, n);
           attributes.alignAttr = Math.max(attributes.alignAttr, n);
-        } else if (
-          name === 'mode' ||
-          name === 'vector_size' ||
-          name === 'ms_struct' ||
-          name === 'gcc_struct' ||
-          name === 'designated_init'
-        ) {
+        } else if (name === 'mode' || name === 'ms_struct' || name === 'gcc_struct' || name === 'designated_init') {
           if (name !== 'designated_init')
             fail(`__attribute__((${name})) changes the layout in a way the importer does not follow`);
         }
@@ -758,6 +765,7 @@ export function parseCHeader(
       packed: beforeTag.packed || attributes.packed,
       alignAttr: Math.max(beforeTag.alignAttr, attributes.alignAttr),
       ...(attributes.mode !== undefined ? { mode: attributes.mode } : {}),
+      ...(attributes.vectorSize !== undefined ? { vectorSize: attributes.vectorSize } : {}),
     };
     const before = takeAttributes();
     const record = recordFor(kind, tag, startLine);
@@ -827,7 +835,7 @@ export function parseCHeader(
           );
         record.members.push({
           name: declarator.name,
-          type: declarator.apply(base!),
+          type: withVectorSize(declarator.apply(base!), leading, declarator.attributes, own),
           bits,
           line: declarator.line,
           packed: leading.packed || declarator.attributes.packed || own.packed,
@@ -847,6 +855,9 @@ export function parseCHeader(
     pos++;
     skipAttributes();
     const after = takeAttributes();
+    // On the struct itself (after `struct` or its body), not on a declaration of it: gcc refuses it.
+    if (before.vectorSize !== undefined || after.vectorSize !== undefined)
+      fail(`invalid vector type for attribute 'vector_size' (on the ${kind} itself)`);
     record.endLine = tokens[pos - 1]?.line ?? startLine;
     record.packed = outer.packed || before.packed || after.packed;
     record.alignAttr = Math.max(outer.alignAttr, before.alignAttr, after.alignAttr);
@@ -856,6 +867,10 @@ export function parseCHeader(
   }
 
   function parseEnum(): CType {
+    // A vector_size before `enum` is the declaration's (a vector of the enum); one on the enum
+    // itself, after `enum` or its body, gcc refuses.
+    const declarationVector = attributes.vectorSize;
+    delete attributes.vectorSize;
     skipAttributes();
     let tag = '';
     if (peek()?.kind === 'id') tag = tokens[pos++]!.text;
@@ -898,6 +913,8 @@ export function parseCHeader(
       values.push(...known!);
     }
     skipAttributes();
+    if (attributes.vectorSize !== undefined) fail("invalid vector type for attribute 'vector_size' (on the enum itself)");
+    if (declarationVector !== undefined) attributes.vectorSize = declarationVector;
     const c = tag === '' ? 'enum' : `enum ${tag}`;
     if (attributes.packed || packedEnums.has(tag)) {
       // gcc gives a packed enum the smallest integer type that holds its values (the attribute is
@@ -1014,6 +1031,9 @@ export function parseCHeader(
         packed: own.packed || innerAttributes.packed,
         alignAttr: Math.max(own.alignAttr, innerAttributes.alignAttr),
         ...((own.mode ?? innerAttributes.mode) !== undefined ? { mode: own.mode ?? innerAttributes.mode } : {}),
+        ...((own.vectorSize ?? innerAttributes.vectorSize) !== undefined
+          ? { vectorSize: own.vectorSize ?? innerAttributes.vectorSize }
+          : {}),
       },
       name: inner?.name ?? name,
       line: inner?.line ?? declLine,
@@ -1113,6 +1133,7 @@ export function parseCHeader(
           let type = declarator.apply(base!);
           const mode = declarator.attributes.mode ?? leading.mode;
           if (mode !== undefined) type = integerOfMode(type, mode);
+          type = withVectorSize(type, leading, declarator.attributes);
           const align = Math.max(leading.alignAttr, declarator.attributes.alignAttr);
           if (align > 0) {
             // A type of its own (the other names of the same declaration keep the plain one).
@@ -1174,6 +1195,55 @@ export function parseCHeader(
     }
   }
   return header;
+
+  /**
+   * The type with the `vector_size(N)` among `attributes` applied as gcc applies it: to the
+   * innermost type, through pointers and arrays (`int *p __attribute__((vector_size(16)))` is a
+   * pointer to a vector, `int a[2] __attribute__((vector_size(16)))` two vectors). A vector is an
+   * array of N bytes aligned to N, as gcc places it in a struct (gcc's `_Alignof` says at most 16
+   * without -mavx, its `__alignof__` says N: the struct's layout follows N). gcc refuses it, and so does the
+   * importer, with gcc's words, for a type that is not an integer or floating type (`_Bool`, a
+   * struct), a size that is not a multiple of the element's, or a count not a power of two.
+   */
+  function withVectorSize(type: CType, ...attributes: Attributes[]): CType {
+    const sizes = attributes.flatMap((a) => (a.vectorSize === undefined ? [] : [a.vectorSize]));
+    if (sizes.length === 0) return type;
+    if (sizes.length > 1) fail("invalid vector type for attribute 'vector_size' (a vector of vectors)");
+    const bytes = sizes[0]!;
+    const vectorize = (t: CType): CType => {
+      if (t.kind === 'pointer') return { ...t, to: vectorize(t.to) };
+      if (t.kind === 'array' && t.vectorSize === undefined) return { ...t, of: vectorize(t.of) };
+      return vectorOf(t, bytes);
+    };
+    return vectorize(type);
+  }
+
+  function vectorOf(element: CType, bytes: number): CType {
+    const invalid = (): never => fail(`invalid vector type for attribute 'vector_size' (${typeText(element)})`);
+    let plain: CType;
+    let elementSize: number;
+    // The element's own attributes do not count (an aligned(8) typedef of int is a 4-byte element).
+    if (element.kind === 'char' || element.kind === 'scalar') {
+      if (/\b_Bool\b|\bbool\b/.test(element.c)) invalid();
+      plain = { kind: 'scalar', scalar: element.scalar, c: element.c };
+      elementSize = SCALARS[element.scalar].size;
+    } else if (element.kind === 'enum') {
+      plain = { ...element };
+      elementSize = enumStorage(element.values, false).size;
+    } else if (element.kind === 'opaque' && /^(_Float\d+|__float128)$/.test(element.c)) {
+      plain = { ...element };
+      elementSize = element.size;
+    } else if (element.kind === 'unknown') {
+      return fail(`a vector of '${element.c}', a type the importer does not know: its size is unknown`);
+    } else if (element.kind === 'array') return fail("invalid vector type for attribute 'vector_size' (a vector of vectors)");
+    else return invalid();
+    if (bytes % elementSize !== 0) fail('vector size not an integral multiple of component size');
+    const length = bytes / elementSize;
+    if (2 ** Math.round(Math.log2(length)) !== length) fail(`number of vector components ${length} not a power of two`);
+    const vector: CType = { kind: 'array', of: plain, length, vectorSize: bytes };
+    typedefAligns.set(vector, Math.min(bytes, MAX_ALIGNMENT));
+    return vector;
+  }
 
   /** `typedef int T __attribute__((mode(QI)))`: the integer of that many bytes, of the type's sign. */
   function integerOfMode(type: CType, bytes: number): CType {

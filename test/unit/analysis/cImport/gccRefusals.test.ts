@@ -31,6 +31,48 @@ const REFUSED: [header: string, ours: RegExp][] = [
     /^struct s: aligned\(12884901888\): the alignment must be a power of two$/,
   ],
   ['struct s { char a[1 << 200]; };', /^struct s: shift count 200 is out of range \(0 to 63\)$/],
+  // gcc's vectors: what it refuses, said in its words.
+  [
+    'typedef float v3 __attribute__((vector_size(12)));\nstruct s { v3 a; };',
+    /^number of vector components 3 not a power of two$/,
+  ],
+  [
+    'struct s { float a __attribute__((vector_size(2))); };',
+    /^struct s: vector size not an integral multiple of component size$/,
+  ],
+  ['struct s { float a __attribute__((vector_size(0))); };', /^struct s: zero vector size$/],
+  [
+    'struct s { float a __attribute__((vector_size(-16))); };',
+    /^struct s: 'vector_size' attribute argument value '-16' is negative$/,
+  ],
+  [
+    'struct s { _Bool a __attribute__((vector_size(16))); };',
+    /^struct s: invalid vector type for attribute 'vector_size' \(_Bool\)$/,
+  ],
+  [
+    'struct s { _Complex float a __attribute__((vector_size(16))); };',
+    /^struct s: invalid vector type for attribute 'vector_size' \(_Complex float\)$/,
+  ],
+  [
+    'typedef float v4 __attribute__((vector_size(16)));\nstruct s { v4 a __attribute__((vector_size(32))); };',
+    /^struct s: invalid vector type for attribute 'vector_size' \(a vector of vectors\)$/,
+  ],
+  [
+    'typedef float v __attribute__((vector_size(16), vector_size(32)));\nstruct s { v a; };',
+    /^invalid vector type for attribute 'vector_size' \(a vector of vectors\)$/,
+  ],
+  [
+    'struct __attribute__((vector_size(16))) s { int a; };',
+    /^invalid vector type for attribute 'vector_size' \(on the struct itself\)$/,
+  ],
+  [
+    'struct s { int a; } __attribute__((vector_size(16)));',
+    /^struct s: invalid vector type for attribute 'vector_size' \(on the struct itself\)$/,
+  ],
+  [
+    'struct s { enum e { A } __attribute__((vector_size(16))) a; };',
+    /^struct s: invalid vector type for attribute 'vector_size' \(on the enum itself\)$/,
+  ],
 ];
 
 /** gcc takes these (the first with a warning, wrapping the literal); the importer cannot compute them exactly. */
