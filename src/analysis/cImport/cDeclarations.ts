@@ -576,6 +576,16 @@ export function parseCHeader(
         type = parseEnum();
         continue;
       }
+      // `_Complex _Float16`: a complex of one of gcc's floating types, two of it.
+      const part = words.length === 1 && words[0] === '_Complex' ? builtinType(t.text) : undefined;
+      if (part !== undefined && /^(_Float\d+x?|__float128)$/.test(t.text)) {
+        pos++;
+        words.length = 0;
+        const { size, align } =
+          part.kind === 'scalar' ? SCALARS[part.scalar] : part.kind === 'opaque' ? part : { size: 0, align: 1 };
+        type = { kind: 'opaque', c: `_Complex ${t.text}`, size: 2 * size, align };
+        continue;
+      }
       if (type !== null || words.length > 0) break;
       const typedef = typedefs.get(t.text);
       if (typedef !== undefined) {
@@ -620,11 +630,16 @@ export function parseCHeader(
     const c = words.join(' ');
     const count = (w: string) => words.filter((x) => x === w).length;
     const unsigned = count('unsigned') > 0;
-    if (count('__int128') > 0) return { kind: 'scalar', scalar: unsigned ? 'u128' : 'i128', c };
     if (count('_Complex') > 0) {
-      const size = count('double') > 0 ? (count('long') > 0 ? 32 : 16) : 8;
-      return { kind: 'opaque', c, size, align: Math.min(16, size / 2) };
+      // Two of its part, at the part's alignment: `_Complex short` is 4 bytes, `_Complex
+      // __int128` 32 (plain `_Complex` is gcc's `_Complex double`).
+      const rest = words.filter((w) => w !== '_Complex');
+      const part = scalarOf(rest.length === 0 ? ['double'] : rest);
+      if (part.kind !== 'scalar' && part.kind !== 'char') return fail(`'${c}' is not a type gcc takes`);
+      const { size, align } = SCALARS[part.scalar];
+      return { kind: 'opaque', c, size: 2 * size, align };
     }
+    if (count('__int128') > 0) return { kind: 'scalar', scalar: unsigned ? 'u128' : 'i128', c };
     if (count('void') > 0) return { kind: 'void' };
     if (count('_Bool') > 0) return { kind: 'scalar', scalar: 'u8', c };
     if (count('float') > 0) return { kind: 'scalar', scalar: 'f32', c };
@@ -721,6 +736,26 @@ export function parseCHeader(
       if (k < members.length - 1) refuse('not at the end of the struct');
       if (!members.some((other) => other !== member && other.name !== null)) refuse('in a struct with no named members');
     });
+  }
+
+  /**
+   * A member name given twice, also through anonymous structs and unions (whose members are the
+   * enclosing record's in C), refused as gcc refuses it, at the second one.
+   */
+  function checkDuplicateMembers(members: readonly CMember[]): void {
+    const seen = new Set<string>();
+    const walk = (list: readonly CMember[]): void => {
+      for (const member of list) {
+        if (member.name === null) {
+          if (member.type.kind === 'record') walk(records[member.type.id]!.members);
+          continue;
+        }
+        if (seen.has(member.name))
+          throw new CSyntaxError(member.line, `duplicate member '${member.name}'`, fileHere(), member.name);
+        seen.add(member.name);
+      }
+    };
+    walk(members);
   }
 
   function parseRecord(kind: 'struct' | 'union'): CType {
@@ -850,6 +885,7 @@ export function parseCHeader(
       }
     }
     checkFlexibleArrays(kind, record.members);
+    checkDuplicateMembers(record.members);
     const inside = packs.firstBetween(bodyAt, pos);
     if (inside !== undefined && record.packRefused === undefined) record.packRefused = { pragma: inside, inside: true };
     pos++;

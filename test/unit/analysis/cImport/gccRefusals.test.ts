@@ -31,6 +31,10 @@ const REFUSED: [header: string, ours: RegExp][] = [
     /^struct s: aligned\(12884901888\): the alignment must be a power of two$/,
   ],
   ['struct s { char a[1 << 200]; };', /^struct s: shift count 200 is out of range \(0 to 63\)$/],
+  // A member name twice, also through anonymous structs and unions (was written, one hiding the other).
+  ['struct s { int a; char a; };', /^struct s: duplicate member 'a'$/],
+  ['struct s { int d; struct { char c; int d; }; };', /^struct s: duplicate member 'd'$/],
+  ['struct s { union { int x; }; union { struct { char x; }; }; };', /^struct s: duplicate member 'x'$/],
   // gcc's vectors: what it refuses, said in its words.
   [
     'typedef float v3 __attribute__((vector_size(12)));\nstruct s { v3 a; };',
