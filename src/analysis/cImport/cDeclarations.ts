@@ -734,7 +734,10 @@ export function parseCHeader(
       };
       if (kind === 'union') refuse('in a union');
       if (k < members.length - 1) refuse('not at the end of the struct');
-      if (!members.some((other) => other !== member && other.name !== null)) refuse('in a struct with no named members');
+      // gcc counts an anonymous struct or union as a named member, whatever it holds (bpf.h's
+      // bpf_lpm_trie_key_u8 is a union of its header and a flexible array).
+      if (!members.some((other) => other !== member && (other.name !== null || other.type.kind === 'record')))
+        refuse('in a struct with no named members');
     });
   }
 

@@ -135,6 +135,31 @@ describe('import-c refuses what gcc refuses in a struct', function () {
     );
   });
 
+  it("a flexible array after an anonymous union is taken, as gcc takes it (bpf.h's bpf_lpm_trie_key_u8 was refused)", function () {
+    const header = 'struct key { union { unsigned hdr; unsigned prefixlen; }; unsigned char data[]; };\n';
+    const result = importCHeader(header, 'h.h');
+    assert.deepEqual(result.notes, []);
+    assert.deepEqual(
+      result.structs.map((s) => [s.name, s.size, s.align, s.status, s.fields.map((f) => f.offset)]),
+      [
+        ['key_anon0', 4, 4, 'written', [0, 0]],
+        ['key', 4, 4, 'written', [0, 4]],
+      ],
+    );
+    const cc = compilerOrSkip(this);
+    const file = join(dir, 'key.h');
+    writeFileSync(file, header);
+    assert.deepEqual(
+      compileAndRun(cc, [
+        '#include <stdio.h>',
+        '#include <stddef.h>',
+        `#include "${file}"`,
+        'int main(void) { printf("%zu %zu\\n", sizeof(struct key), offsetof(struct key, data)); return 0; }',
+      ]),
+      ['4 4'],
+    );
+  });
+
   it('comparisons, logical operators, ! and ?: in constants (were "unexpected \'?\'"): the sizes gcc gives', function () {
     const header = [
       '#define BUF (sizeof(long) == 8 ? 16 : 8)',
