@@ -8,7 +8,7 @@
  */
 import type { CProblem } from './cDeclarations';
 import { evaluateExpression } from './cExpressions';
-import { IDENTIFIER_PART, IDENTIFIER_START, universalCharacterAt } from './cTokens';
+import { IDENTIFIER_PART, IDENTIFIER_START, LITERAL_PREFIXES, universalCharacterAt } from './cTokens';
 
 export interface IncludedFile {
   /** How messages name it. */
@@ -714,7 +714,19 @@ function lex(text: string): PpToken[] {
         else if (j < n && IDENTIFIER_PART.test(text[j]!)) j++;
         else break;
       }
-      tokens.push({ text: text.slice(i, j), kind: 'id' });
+      // `L'\0'`, `u8"…"`: a prefixed literal is one token (glibc's bits/wchar.h asks `#if L'\0' - 1 > 0`).
+      const name = text.slice(i, j);
+      if (
+        ((name === 'L' || name === 'u' || name === 'U') && text[j] === "'") ||
+        (LITERAL_PREFIXES.has(name) && text[j] === '"')
+      ) {
+        let k = j + 1;
+        while (k < n && text[k] !== text[j]) k += text[k] === '\\' ? 2 : 1;
+        tokens.push({ text: text.slice(i, k + 1), kind: 'str' });
+        i = k + 1;
+        continue;
+      }
+      tokens.push({ text: name, kind: 'id' });
       i = j;
       continue;
     }
