@@ -57,6 +57,10 @@ export function evaluateExpression(tokens: readonly string[]): bigint {
       return value;
     }
     const value = literalValue(t);
+    if (value === null && /^[uU]'/.test(t))
+      throw new Error(
+        `${t}: a char16_t or char32_t constant is unsigned in #if, which the built-in preprocessor does not follow`,
+      );
     if (value === null) throw new Error(`'${t}' is not an integer`);
     return value;
   };
