@@ -225,16 +225,19 @@ export function integerValue(text: string): number {
   return NaN;
 }
 
-/** What `sizeof` ('size') or `_Alignof` and its spellings ('align') asks of a type name. */
-export type TypeMeasure = 'size' | 'align';
+/**
+ * What `sizeof` ('size'), gcc's `__alignof__` ('align') or C's `_Alignof` ('c-align') asks of a
+ * type name: the two alignments differ for a vector of more than 16 bytes (gcc's _Alignof says 16).
+ */
+export type TypeMeasure = 'size' | 'align' | 'c-align';
 
 /** The operators that measure a type: `sizeof`, and `_Alignof` as C11, gcc and C23 spell it. */
 export const MEASURE_OPERATORS: ReadonlyMap<string, TypeMeasure> = new Map([
   ['sizeof', 'size'],
-  ['_Alignof', 'align'],
+  ['_Alignof', 'c-align'],
   ['__alignof__', 'align'],
   ['__alignof', 'align'],
-  ['alignof', 'align'],
+  ['alignof', 'c-align'],
 ]);
 
 /**

@@ -160,6 +160,38 @@ describe('import-c refuses what gcc refuses in a struct', function () {
     );
   });
 
+  it("__alignof__ of a 32-byte vector is gcc's 32; its _Alignof (16 there) and _Alignas are refused, not guessed", function () {
+    const header = [
+      'typedef int v8si __attribute__((vector_size(32)));',
+      'struct gnu { char a[__alignof__(v8si)]; char b[__alignof__(struct { char c; v8si v; })]; };',
+      'struct c11 { char a[_Alignof(v8si)]; };',
+      'struct alignas_type { char c; _Alignas(v8si) char d; };',
+      '',
+    ].join('\n');
+    const result = importCHeader(header, 'h.h');
+    assert.deepEqual(
+      result.notes.map((n) => `${n.line}: ${n.message}`),
+      [
+        "3: struct c11: _Alignof(v8si): gcc's _Alignof of a type holding a vector of more than 16 bytes is not followed (its __alignof__ is)",
+        "4: struct alignas_type: _Alignof(v8si): gcc's _Alignof of a type holding a vector of more than 16 bytes is not followed (its __alignof__ is)",
+      ],
+    );
+    const gnu = result.structs.find((s) => s.name === 'gnu')!;
+    assert.deepEqual(
+      gnu.fields.map((f) => f.size),
+      [32, 32],
+    );
+    const cc = compilerOrSkip(this);
+    const file = join(dir, 'alignof.h');
+    writeFileSync(file, header);
+    const printed = compileAndRun(cc, [
+      '#include <stdio.h>',
+      `#include "${file}"`,
+      'int main(void) { printf("%zu %zu\\n", sizeof(struct gnu), sizeof(struct c11)); return 0; }',
+    ]);
+    assert.deepEqual(printed, ['64 16']);
+  });
+
   it('comparisons, logical operators, ! and ?: in constants (were "unexpected \'?\'"): the sizes gcc gives', function () {
     const header = [
       '#define BUF (sizeof(long) == 8 ? 16 : 8)',
