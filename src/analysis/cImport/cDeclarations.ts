@@ -244,6 +244,10 @@ const MAX_ALIGNMENT = 2 ** 28;
 
 /** The integer modes gcc takes, by their bytes on x86-64. */
 const INTEGER_MODES: Record<string, number> = { QI: 1, HI: 2, SI: 4, DI: 8, TI: 16, byte: 1, word: 8, pointer: 8 };
+/** gcc's floating modes, by their bytes, as elements of a vector mode (`V4SF`). */
+const FLOAT_MODES: Record<string, number> = { SF: 4, DF: 8 };
+/** A vector mode: a count and an element mode (`V4SI`, `V2DF`). */
+const VECTOR_MODE = /^V(\d+)(QI|HI|SI|DI|TI|SF|DF)$/;
 
 /** The integer gcc stores a packed enum in: the narrowest that holds every value, signed if one is negative. */
 function packedEnumScalar(values: readonly number[]): ScalarName {
@@ -484,7 +488,14 @@ export function parseCHeader(
         const modeName = name === 'mode' ? tokens[k + 2]?.text.replace(/^__(.*)__$/, '$1') : undefined;
         if (name === 'packed') attributes.packed = true;
         else if (modeName !== undefined && INTEGER_MODES[modeName] !== undefined) attributes.mode = INTEGER_MODES[modeName];
-        else if (name === 'vector_size') {
+        else if (modeName !== undefined && VECTOR_MODE.test(modeName)) {
+          // `mode(V4SI)`: older SIMD headers' spelling of a vector, count × the element mode.
+          const [, count, element] = VECTOR_MODE.exec(modeName)!;
+          const bytes = INTEGER_MODES[element!] ?? FLOAT_MODES[element!]!;
+          if (INTEGER_MODES[element!] !== undefined) attributes.mode = bytes;
+          if (attributes.vectorSize !== undefined) fail("invalid vector type for attribute 'vector_size' (a vector of vectors)");
+          attributes.vectorSize = Number(count) * bytes;
+        } else if (name === 'vector_size') {
           if (argsEnd === k) fail("__attribute__((vector_size)) needs the vector's size in bytes");
           const n = constant(k + 2, argsEnd, word.line);
           // gcc's words for the sizes it refuses.
