@@ -1,6 +1,6 @@
 /**
  * Asks the C compiler how it lays out the structs `lmm import-c` read: a small C program that
- * includes the header (with the same -I and -D) prints sizeof, _Alignof, offsetof of every
+ * includes the header (with the same -I and -D) prints sizeof, __alignof__, offsetof of every
  * member and where each bit-field's bits are; any difference from the importer's layout is named
  * by struct and member, so that struct is refused rather than written wrong.
  */
@@ -43,7 +43,9 @@ export function probeLayouts(
   const byClass = new Map(structs.map((t) => [t.name, t]));
   structs.forEach((s, index) => {
     if (s.status === 'dropped' || s.size === null || !probeable(s)) return;
-    lines.push(`  printf("S ${index} %zu %zu\\n", sizeof(${s.cName}), _Alignof(${s.cName}));`);
+    // gcc's __alignof__, the alignment it places the type at: its _Alignof says at most 16 for a
+    // vector of 32 bytes or more (and a struct holding one) that gcc places 32- or 64-aligned.
+    lines.push(`  printf("S ${index} %zu %zu\\n", sizeof(${s.cName}), __alignof__(${s.cName}));`);
     expected.set(`S ${index}`, { struct: s, what: `${s.size} ${s.align}` });
     // Members of an anonymous struct or union are members of the enclosing record in C, and a
     // record with no tag cannot be named on its own: both are asked about through this struct.

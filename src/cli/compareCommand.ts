@@ -13,6 +13,7 @@ import type { Workload } from '../policies/workload';
 import { isWorkloadFile, parseWorkload, WorkloadSyntaxError } from '../policies/workloadFormats';
 import { readBoundedFile, readBoundedTextFile } from './boundedTextFile';
 import { CliError, type CliIo } from './cliIo';
+import { listOption } from './optionValues';
 import type { RecordedWorkload } from './harnessWorkloadInput';
 
 /** A workload is read whole into one string: past V8's longest string it could not be read anyway. */
@@ -177,16 +178,17 @@ export function compareCommand(args: string[], io: CliIo): number | Promise<numb
   if (positional.length !== 1) throw new CliError(usage);
   const policyList = values.get('--policies');
   if (policyList === undefined) throw new CliError(`lmm compare: --policies: is required (${usage})`);
-  const policies = policyList
-    .split(',')
-    .filter((p) => p !== '')
-    .map((p) => checkPolicyName('compare', p));
-  if (policies.length === 0) throw new CliError(`lmm compare: --policies: names no policy`);
+  const policies = listOption('compare', '--policies', policyList, 'policy', 'lmm-classic,first-fit').map((p) =>
+    checkPolicyName('compare', p),
+  );
   const delay = countOption('compare', '--reservoir-delay', values.get('--reservoir-delay'), 0);
-  const sizes = (values.get('--reservoir') ?? '')
-    .split(',')
-    .filter((s) => s !== '')
-    .map((s) => countOption('compare', '--reservoir', s, 0));
+  const reservoir = values.get('--reservoir');
+  const sizes =
+    reservoir === undefined
+      ? []
+      : listOption('compare', '--reservoir', reservoir, 'reservoir size', '1,8').map((s) =>
+          countOption('compare', '--reservoir', s, 0),
+        );
   const reservoirs = [...new Set([0, ...sizes])];
   const runs: ComparisonRun[] = [];
   for (const policy of policies) {

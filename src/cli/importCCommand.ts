@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { IncludedFile } from '../analysis/cImport/cPreprocessor';
-import { importCHeader, noteWhere } from '../analysis/cImport/importCHeader';
+import { importCHeader, noteWhere, stopLines } from '../analysis/cImport/importCHeader';
 import { probeLayouts } from './cLayoutProbe';
 import { CliError, unreadableFile, type CliIo } from './cliIo';
 
@@ -121,8 +121,8 @@ export function importCCommand(args: string[], io: CliIo): number {
     };
     result = importCHeader(text, shown, { defines, resolveInclude, sourceText });
     // gcc stops at an #error: so does the built-in preprocessor, with the same exit and message.
-    const stops = result.notes.filter((note) => note.stops === true);
-    if (stops.length > 0) throw new CliError(stops.map((note) => `${noteWhere(note, name)}: ${note.message}`).join('\n'));
+    const stops = stopLines(result, name);
+    if (stops.length > 0) throw new CliError(stops.join('\n'));
   }
   for (const note of result.notes) io.stderr(`${noteWhere(note, name)}: ${note.message}\n`);
   if (probeFailure !== null) io.stderr(`${name}: the layouts were not checked against the compiler: ${probeFailure}\n`);

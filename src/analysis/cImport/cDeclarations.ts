@@ -5,7 +5,8 @@
  * Functions and variables are skipped. A declaration that cannot be read becomes a problem
  * (with its line) and parsing goes on at the next `;`.
  */
-import type { ScalarName } from '../cScalars';
+import { enumStorage } from '../cLayout';
+import { SCALARS, type ScalarName } from '../cScalars';
 import {
   CSyntaxError,
   evaluateConstant,
@@ -27,7 +28,8 @@ export type CType =
   /** Its enumerators' values decide its width and sign, as gcc decides them. */
   | { kind: 'enum'; c: string; values: number[] }
   | { kind: 'pointer'; to: CType }
-  | { kind: 'array'; of: CType; length: number }
+  /** `vectorSize`: a gcc vector (`float __attribute__((vector_size(16)))`) of `length` elements, that many bytes. */
+  | { kind: 'array'; of: CType; length: number; vectorSize?: number }
   | { kind: 'function' }
   | { kind: 'void' }
   /** A type with a known layout but no harness equivalent (_Complex …). */
@@ -232,6 +234,8 @@ interface Attributes {
   alignAttr: number;
   /** `__attribute__((mode(QI)))` and the like on an integer typedef: its width in bytes. */
   mode?: number;
+  /** `__attribute__((vector_size(N)))`: the declaration's innermost type becomes a vector of N bytes. */
+  vectorSize?: number;
 }
 
 const SCALARS_FLOAT = new Set<ScalarName>(['f32', 'f64', 'f80']);
@@ -240,6 +244,10 @@ const MAX_ALIGNMENT = 2 ** 28;
 
 /** The integer modes gcc takes, by their bytes on x86-64. */
 const INTEGER_MODES: Record<string, number> = { QI: 1, HI: 2, SI: 4, DI: 8, TI: 16, byte: 1, word: 8, pointer: 8 };
+/** gcc's floating modes, by their bytes, as elements of a vector mode (`V4SF`). */
+const FLOAT_MODES: Record<string, number> = { SF: 4, DF: 8 };
+/** A vector mode: a count and an element mode (`V4SI`, `V2DF`). */
+const VECTOR_MODE = /^V(\d+)(QI|HI|SI|DI|TI|SF|DF)$/;
 
 /** The integer gcc stores a packed enum in: the narrowest that holds every value, signed if one is negative. */
 function packedEnumScalar(values: readonly number[]): ScalarName {
@@ -368,13 +376,25 @@ export function parseCHeader(
   }
   /** `sizeof(type)` (measure 'size') or `_Alignof(type)` ('align') of the type name `typeTokens`. */
   function measureTypeName(typeTokens: readonly Token[], measure: TypeMeasure = 'size'): number {
-    const operator = measure === 'size' ? 'sizeof' : '_Alignof';
+    const operator = measure === 'size' ? 'sizeof' : measure === 'align' ? '__alignof__' : '_Alignof';
     const type = typeNameType(typeTokens, operator);
     const spelled = `${operator}(${typeTokens.map((t) => t.text).join(' ')})`;
     const first = typeTokens[0]!;
     const layout = layoutOf(type, header, { line: first.line, file: first.file, owner: operator });
     if (layout === null) fail(`${spelled}: the ${measure === 'size' ? 'size' : 'alignment'} of this type is unknown here`);
+    // gcc's _Alignof is the alignment it guarantees everywhere: at most 16 for what is aligned
+    // more only by a vector, unless an aligned attribute asks for more. The importer does not
+    // tell the two apart, so it refuses rather than guess.
+    if (measure === 'c-align' && layout!.align > 16 && holdsWideVector(type, 0))
+      fail(`${spelled}: gcc's _Alignof of a type holding a vector of more than 16 bytes is not followed (its __alignof__ is)`);
     return measure === 'size' ? layout!.size : layout!.align;
+  }
+  /** Whether `type` is or holds (in an array or a member) a vector of more than 16 bytes. */
+  function holdsWideVector(type: CType, depth: number): boolean {
+    if (depth > MAX_NESTING) return false;
+    if (type.kind === 'array') return (type.vectorSize ?? 0) > 16 || holdsWideVector(type.of, depth + 1);
+    if (type.kind !== 'record') return false;
+    return records[type.id]!.members.some((member) => holdsWideVector(member.type, depth + 1));
   }
   for (const define of defines) {
     if (define.tokens.length === 0) continue;
@@ -446,7 +466,7 @@ export function parseCHeader(
         const inner = tokens.slice(start + 1, pos - 1);
         // `_Alignas(type)` is the type's alignment (not its size: a struct of 8 chars aligns to 1).
         const isType = inner[0]?.kind === 'id' && !constants.has(inner[0].text) && !MEASURE_OPERATORS.has(inner[0].text);
-        const n = isType ? measureTypeName(inner, 'align') : constant(start + 1, pos - 1, word.line);
+        const n = isType ? measureTypeName(inner, 'c-align') : constant(start + 1, pos - 1, word.line);
         // _Alignas(0) asks for nothing (C11 6.7.5).
         if (n !== 0) checkAlignment(`${word.text}(${n})`, n);
         attributes.alignAttr = Math.max(attributes.alignAttr, n);
@@ -468,17 +488,27 @@ export function parseCHeader(
         const modeName = name === 'mode' ? tokens[k + 2]?.text.replace(/^__(.*)__$/, '$1') : undefined;
         if (name === 'packed') attributes.packed = true;
         else if (modeName !== undefined && INTEGER_MODES[modeName] !== undefined) attributes.mode = INTEGER_MODES[modeName];
-        else if (name === 'aligned') {
+        else if (modeName !== undefined && VECTOR_MODE.test(modeName)) {
+          // `mode(V4SI)`: older SIMD headers' spelling of a vector, count × the element mode.
+          const [, count, element] = VECTOR_MODE.exec(modeName)!;
+          const bytes = INTEGER_MODES[element!] ?? FLOAT_MODES[element!]!;
+          if (INTEGER_MODES[element!] !== undefined) attributes.mode = bytes;
+          if (attributes.vectorSize !== undefined) fail("invalid vector type for attribute 'vector_size' (a vector of vectors)");
+          attributes.vectorSize = Number(count) * bytes;
+        } else if (name === 'vector_size') {
+          if (argsEnd === k) fail("__attribute__((vector_size)) needs the vector's size in bytes");
+          const n = constant(k + 2, argsEnd, word.line);
+          // gcc's words for the sizes it refuses.
+          if (n < 0) fail(`'vector_size' attribute argument value '${n}' is negative`);
+          if (n === 0) fail('zero vector size');
+          // A second vector_size would make a vector of vectors, which gcc refuses.
+          if (attributes.vectorSize !== undefined) fail("invalid vector type for attribute 'vector_size' (a vector of vectors)");
+          attributes.vectorSize = n;
+        } else if (name === 'aligned') {
           const n = argsEnd === k ? 16 : constant(k + 2, argsEnd, word.line);
           checkAlignment(`aligned(${n})`, n);
           attributes.alignAttr = Math.max(attributes.alignAttr, n);
-        } else if (
-          name === 'mode' ||
-          name === 'vector_size' ||
-          name === 'ms_struct' ||
-          name === 'gcc_struct' ||
-          name === 'designated_init'
-        ) {
+        } else if (name === 'mode' || name === 'ms_struct' || name === 'gcc_struct' || name === 'designated_init') {
           if (name !== 'designated_init')
             fail(`__attribute__((${name})) changes the layout in a way the importer does not follow`);
         }
@@ -569,6 +599,16 @@ export function parseCHeader(
         type = parseEnum();
         continue;
       }
+      // `_Complex _Float16`: a complex of one of gcc's floating types, two of it.
+      const part = words.length === 1 && words[0] === '_Complex' ? builtinType(t.text) : undefined;
+      if (part !== undefined && /^(_Float\d+x?|__float128)$/.test(t.text)) {
+        pos++;
+        words.length = 0;
+        const { size, align } =
+          part.kind === 'scalar' ? SCALARS[part.scalar] : part.kind === 'opaque' ? part : { size: 0, align: 1 };
+        type = { kind: 'opaque', c: `_Complex ${t.text}`, size: 2 * size, align };
+        continue;
+      }
       if (type !== null || words.length > 0) break;
       const typedef = typedefs.get(t.text);
       if (typedef !== undefined) {
@@ -613,11 +653,16 @@ export function parseCHeader(
     const c = words.join(' ');
     const count = (w: string) => words.filter((x) => x === w).length;
     const unsigned = count('unsigned') > 0;
-    if (count('__int128') > 0) return { kind: 'scalar', scalar: unsigned ? 'u128' : 'i128', c };
     if (count('_Complex') > 0) {
-      const size = count('double') > 0 ? (count('long') > 0 ? 32 : 16) : 8;
-      return { kind: 'opaque', c, size, align: Math.min(16, size / 2) };
+      // Two of its part, at the part's alignment: `_Complex short` is 4 bytes, `_Complex
+      // __int128` 32 (plain `_Complex` is gcc's `_Complex double`).
+      const rest = words.filter((w) => w !== '_Complex');
+      const part = scalarOf(rest.length === 0 ? ['double'] : rest);
+      if (part.kind !== 'scalar' && part.kind !== 'char') return fail(`'${c}' is not a type gcc takes`);
+      const { size, align } = SCALARS[part.scalar];
+      return { kind: 'opaque', c, size: 2 * size, align };
     }
+    if (count('__int128') > 0) return { kind: 'scalar', scalar: unsigned ? 'u128' : 'i128', c };
     if (count('void') > 0) return { kind: 'void' };
     if (count('_Bool') > 0) return { kind: 'scalar', scalar: 'u8', c };
     if (count('float') > 0) return { kind: 'scalar', scalar: 'f32', c };
@@ -712,8 +757,31 @@ export function parseCHeader(
       };
       if (kind === 'union') refuse('in a union');
       if (k < members.length - 1) refuse('not at the end of the struct');
-      if (!members.some((other) => other !== member && other.name !== null)) refuse('in a struct with no named members');
+      // gcc counts an anonymous struct or union as a named member, whatever it holds (bpf.h's
+      // bpf_lpm_trie_key_u8 is a union of its header and a flexible array).
+      if (!members.some((other) => other !== member && (other.name !== null || other.type.kind === 'record')))
+        refuse('in a struct with no named members');
     });
+  }
+
+  /**
+   * A member name given twice, also through anonymous structs and unions (whose members are the
+   * enclosing record's in C), refused as gcc refuses it, at the second one.
+   */
+  function checkDuplicateMembers(members: readonly CMember[]): void {
+    const seen = new Set<string>();
+    const walk = (list: readonly CMember[]): void => {
+      for (const member of list) {
+        if (member.name === null) {
+          if (member.type.kind === 'record') walk(records[member.type.id]!.members);
+          continue;
+        }
+        if (seen.has(member.name))
+          throw new CSyntaxError(member.line, `duplicate member '${member.name}'`, fileHere(), member.name);
+        seen.add(member.name);
+      }
+    };
+    walk(members);
   }
 
   function parseRecord(kind: 'struct' | 'union'): CType {
@@ -758,6 +826,7 @@ export function parseCHeader(
       packed: beforeTag.packed || attributes.packed,
       alignAttr: Math.max(beforeTag.alignAttr, attributes.alignAttr),
       ...(attributes.mode !== undefined ? { mode: attributes.mode } : {}),
+      ...(attributes.vectorSize !== undefined ? { vectorSize: attributes.vectorSize } : {}),
     };
     const before = takeAttributes();
     const record = recordFor(kind, tag, startLine);
@@ -827,7 +896,7 @@ export function parseCHeader(
           );
         record.members.push({
           name: declarator.name,
-          type: declarator.apply(base!),
+          type: withVectorSize(declarator.apply(base!), leading, declarator.attributes, own),
           bits,
           line: declarator.line,
           packed: leading.packed || declarator.attributes.packed || own.packed,
@@ -842,11 +911,15 @@ export function parseCHeader(
       }
     }
     checkFlexibleArrays(kind, record.members);
+    checkDuplicateMembers(record.members);
     const inside = packs.firstBetween(bodyAt, pos);
     if (inside !== undefined && record.packRefused === undefined) record.packRefused = { pragma: inside, inside: true };
     pos++;
     skipAttributes();
     const after = takeAttributes();
+    // On the struct itself (after `struct` or its body), not on a declaration of it: gcc refuses it.
+    if (before.vectorSize !== undefined || after.vectorSize !== undefined)
+      fail(`invalid vector type for attribute 'vector_size' (on the ${kind} itself)`);
     record.endLine = tokens[pos - 1]?.line ?? startLine;
     record.packed = outer.packed || before.packed || after.packed;
     record.alignAttr = Math.max(outer.alignAttr, before.alignAttr, after.alignAttr);
@@ -856,6 +929,10 @@ export function parseCHeader(
   }
 
   function parseEnum(): CType {
+    // A vector_size before `enum` is the declaration's (a vector of the enum); one on the enum
+    // itself, after `enum` or its body, gcc refuses.
+    const declarationVector = attributes.vectorSize;
+    delete attributes.vectorSize;
     skipAttributes();
     let tag = '';
     if (peek()?.kind === 'id') tag = tokens[pos++]!.text;
@@ -898,6 +975,8 @@ export function parseCHeader(
       values.push(...known!);
     }
     skipAttributes();
+    if (attributes.vectorSize !== undefined) fail("invalid vector type for attribute 'vector_size' (on the enum itself)");
+    if (declarationVector !== undefined) attributes.vectorSize = declarationVector;
     const c = tag === '' ? 'enum' : `enum ${tag}`;
     if (attributes.packed || packedEnums.has(tag)) {
       // gcc gives a packed enum the smallest integer type that holds its values (the attribute is
@@ -1014,6 +1093,9 @@ export function parseCHeader(
         packed: own.packed || innerAttributes.packed,
         alignAttr: Math.max(own.alignAttr, innerAttributes.alignAttr),
         ...((own.mode ?? innerAttributes.mode) !== undefined ? { mode: own.mode ?? innerAttributes.mode } : {}),
+        ...((own.vectorSize ?? innerAttributes.vectorSize) !== undefined
+          ? { vectorSize: own.vectorSize ?? innerAttributes.vectorSize }
+          : {}),
       },
       name: inner?.name ?? name,
       line: inner?.line ?? declLine,
@@ -1113,6 +1195,7 @@ export function parseCHeader(
           let type = declarator.apply(base!);
           const mode = declarator.attributes.mode ?? leading.mode;
           if (mode !== undefined) type = integerOfMode(type, mode);
+          type = withVectorSize(type, leading, declarator.attributes);
           const align = Math.max(leading.alignAttr, declarator.attributes.alignAttr);
           if (align > 0) {
             // A type of its own (the other names of the same declaration keep the plain one).
@@ -1174,6 +1257,55 @@ export function parseCHeader(
     }
   }
   return header;
+
+  /**
+   * The type with the `vector_size(N)` among `attributes` applied as gcc applies it: to the
+   * innermost type, through pointers and arrays (`int *p __attribute__((vector_size(16)))` is a
+   * pointer to a vector, `int a[2] __attribute__((vector_size(16)))` two vectors). A vector is an
+   * array of N bytes aligned to N, as gcc places it in a struct (gcc's `_Alignof` says at most 16
+   * without -mavx, its `__alignof__` says N: the struct's layout follows N). gcc refuses it, and so does the
+   * importer, with gcc's words, for a type that is not an integer or floating type (`_Bool`, a
+   * struct), a size that is not a multiple of the element's, or a count not a power of two.
+   */
+  function withVectorSize(type: CType, ...attributes: Attributes[]): CType {
+    const sizes = attributes.flatMap((a) => (a.vectorSize === undefined ? [] : [a.vectorSize]));
+    if (sizes.length === 0) return type;
+    if (sizes.length > 1) fail("invalid vector type for attribute 'vector_size' (a vector of vectors)");
+    const bytes = sizes[0]!;
+    const vectorize = (t: CType): CType => {
+      if (t.kind === 'pointer') return { ...t, to: vectorize(t.to) };
+      if (t.kind === 'array' && t.vectorSize === undefined) return { ...t, of: vectorize(t.of) };
+      return vectorOf(t, bytes);
+    };
+    return vectorize(type);
+  }
+
+  function vectorOf(element: CType, bytes: number): CType {
+    const invalid = (): never => fail(`invalid vector type for attribute 'vector_size' (${typeText(element)})`);
+    let plain: CType;
+    let elementSize: number;
+    // The element's own attributes do not count (an aligned(8) typedef of int is a 4-byte element).
+    if (element.kind === 'char' || element.kind === 'scalar') {
+      if (/\b_Bool\b|\bbool\b/.test(element.c)) invalid();
+      plain = { kind: 'scalar', scalar: element.scalar, c: element.c };
+      elementSize = SCALARS[element.scalar].size;
+    } else if (element.kind === 'enum') {
+      plain = { ...element };
+      elementSize = enumStorage(element.values, false).size;
+    } else if (element.kind === 'opaque' && /^(_Float\d+|__float128)$/.test(element.c)) {
+      plain = { ...element };
+      elementSize = element.size;
+    } else if (element.kind === 'unknown') {
+      return fail(`a vector of '${element.c}', a type the importer does not know: its size is unknown`);
+    } else if (element.kind === 'array') return fail("invalid vector type for attribute 'vector_size' (a vector of vectors)");
+    else return invalid();
+    if (bytes % elementSize !== 0) fail('vector size not an integral multiple of component size');
+    const length = bytes / elementSize;
+    if (2 ** Math.round(Math.log2(length)) !== length) fail(`number of vector components ${length} not a power of two`);
+    const vector: CType = { kind: 'array', of: plain, length, vectorSize: bytes };
+    typedefAligns.set(vector, Math.min(bytes, MAX_ALIGNMENT));
+    return vector;
+  }
 
   /** `typedef int T __attribute__((mode(QI)))`: the integer of that many bytes, of the type's sign. */
   function integerOfMode(type: CType, bytes: number): CType {

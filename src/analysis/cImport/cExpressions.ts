@@ -57,6 +57,10 @@ export function evaluateExpression(tokens: readonly string[]): bigint {
       return value;
     }
     const value = literalValue(t);
+    if (value === null && /^[uU]'/.test(t))
+      throw new Error(
+        `${t}: a char16_t or char32_t constant is unsigned in #if, which the built-in preprocessor does not follow`,
+      );
     if (value === null) throw new Error(`'${t}' is not an integer`);
     return value;
   };
@@ -117,13 +121,53 @@ export function skipsRight(op: string, left: bigint | number): boolean {
 
 /** An integer literal (decimal, hex, octal, binary, any u/l suffix) or a character constant; null otherwise. */
 export function literalValue(text: string): bigint | null {
-  if (/^'(\\.|[^\\'])'$/.test(text)) {
-    const inner = text.slice(1, -1);
-    const escapes: Record<string, number> = { n: 10, t: 9, r: 13, '0': 0, '\\': 92, "'": 39, '"': 34, a: 7, b: 8, f: 12, v: 11 };
-    return BigInt(inner.length === 2 ? (escapes[inner[1]!] ?? inner.charCodeAt(1)) : inner.charCodeAt(0));
+  if (text.endsWith("'")) {
+    // `u'x'` and `U'x'` are unsigned in #if, which this signed arithmetic does not follow.
+    if (/^[uU]'/.test(text)) return null;
+    const value = charValue(text);
+    return value === null ? null : BigInt(value);
   }
   const body = text.replace(/([uU](ll|LL|l|L)?|(ll|LL|l|L)[uU]?)$/, '');
   if (/^0[xX][0-9a-fA-F]+$/.test(body) || /^0[bB][01]+$/.test(body) || /^[1-9][0-9]*$/.test(body)) return BigInt(body);
   if (/^0[0-7]*$/.test(body)) return BigInt('0o' + (body.slice(1) || '0'));
   return null;
+}
+
+const SIMPLE_ESCAPES: Record<string, number> = {
+  n: 10,
+  t: 9,
+  r: 13,
+  '0': 0,
+  a: 7,
+  b: 8,
+  f: 12,
+  v: 11,
+  '\\': 92,
+  "'": 39,
+  '"': 34,
+  '?': 63,
+  e: 27,
+};
+
+/**
+ * The value of a character constant as gcc gives it on x86-64: a plain one is a `char`, signed
+ * ('\xff' is -1); `L'…'` a wchar_t (int), `u'…'` / `U'…'` char16_t / char32_t, each its
+ * code (gnu11 has no `u8'…'`). null for one the importer does not read (several characters, a
+ * code too large for its type).
+ */
+export function charValue(text: string): number | null {
+  const prefix = /^(L|u|U)?'/.exec(text)?.[1] ?? '';
+  const body = text.slice(prefix.length + 1, -1);
+  const max = prefix === '' ? 0xff : prefix === 'u' ? 0xffff : 0xffffffff;
+  let code: number | undefined;
+  if (!body.startsWith('\\')) {
+    const point = body.codePointAt(0);
+    // One character: one byte plain, one code point with a prefix.
+    if (point !== undefined && String.fromCodePoint(point) === body && (prefix !== '' || body.length === 1)) code = point;
+  } else if (/^\\[0-7]{1,3}$/.test(body)) code = parseInt(body.slice(1), 8);
+  else if (/^\\x[0-9a-fA-F]+$/.test(body) && body.length <= 10) code = parseInt(body.slice(2), 16);
+  else if (prefix !== '' && /^\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})$/.test(body)) code = parseInt(body.slice(2), 16);
+  else if (body.length === 2) code = SIMPLE_ESCAPES[body[1]!];
+  if (code === undefined || code > max) return null;
+  return prefix === '' && code > 127 ? code - 256 : code;
 }

@@ -8,7 +8,7 @@
  */
 import type { CProblem } from './cDeclarations';
 import { evaluateExpression } from './cExpressions';
-import { IDENTIFIER_PART, IDENTIFIER_START, universalCharacterAt } from './cTokens';
+import { IDENTIFIER_PART, IDENTIFIER_START, LITERAL_PREFIXES, universalCharacterAt } from './cTokens';
 
 export interface IncludedFile {
   /** How messages name it. */
@@ -169,6 +169,9 @@ const PUNCTUATORS = [
   '|=',
   '^=',
 ];
+/** The punctuators of more than one character by their first, longest first (one look-up a token). */
+const PUNCTUATORS_BY_FIRST = new Map<string, string[]>();
+for (const p of PUNCTUATORS) PUNCTUATORS_BY_FIRST.set(p[0]!, [...(PUNCTUATORS_BY_FIRST.get(p[0]!) ?? []), p]);
 
 export function preprocess(text: string, file: string, options: PreprocessOptions = {}): Preprocessed {
   const macros = new Map<string, Macro>();
@@ -603,28 +606,49 @@ class UnclosedComment extends Error {
  * commented-out line break moves to the end of the logical line, so line k is still line k.
  */
 function logicalLines(text: string): string[] {
-  let out = '';
+  // Runs of ordinary characters are copied as slices, not a character at a time: a string built
+  // from 64 million one-character pieces took most of a minute, mostly collecting garbage.
+  const parts: string[] = [];
+  let from = 0;
+  /** Lines of `parts` so far (an unclosed comment names the line it opens on). */
+  let outLines = 1;
   let pending = 0;
   const n = text.length;
+  const flush = (to: number) => {
+    if (to > from) parts.push(text.slice(from, to));
+  };
   for (let i = 0; i < n; i++) {
     const ch = text[i]!;
+    if (ch !== '\\' && ch !== '\r' && ch !== '\n' && ch !== '/' && ch !== '"' && ch !== "'") continue;
     if (ch === '\\' && (text[i + 1] === '\n' || (text[i + 1] === '\r' && text[i + 2] === '\n'))) {
+      flush(i);
       i += text[i + 1] === '\r' ? 2 : 1;
+      from = i + 1;
       pending++;
       continue;
     }
-    if (ch === '\r' && text[i + 1] === '\n') continue;
+    if (ch === '\r' && text[i + 1] === '\n') {
+      flush(i);
+      from = i + 1;
+      continue;
+    }
     if (ch === '\n') {
-      out += '\n' + '\n'.repeat(pending);
+      flush(i);
+      parts.push('\n'.repeat(1 + pending));
+      outLines += 1 + pending;
       pending = 0;
+      from = i + 1;
       continue;
     }
     if (ch === '/' && text[i + 1] === '/') {
+      flush(i);
       while (i + 1 < n && text[i + 1] !== '\n') i++;
+      from = i + 1;
       continue;
     }
     if (ch === '/' && text[i + 1] === '*') {
-      const startLine = out.split('\n').length + pending;
+      flush(i);
+      const startLine = outLines + pending;
       i += 2;
       while (i < n && !(text[i] === '*' && text[i + 1] === '/')) {
         if (text[i] === '\n') pending++;
@@ -632,32 +656,34 @@ function logicalLines(text: string): string[] {
       }
       if (i >= n) throw new UnclosedComment(startLine);
       i++;
-      out += ' ';
+      parts.push(' ');
+      from = i + 1;
       continue;
     }
     if (ch === '"' || ch === "'") {
       // Lines are joined before literals are read (C's translation phases), so a backslash-newline
       // inside a literal continues it on the next line.
+      flush(i);
       let j = i + 1;
-      let literal = ch;
+      let run = i;
       while (j < n && text[j] !== ch && text[j] !== '\n') {
         const joined = text[j] === '\\' ? continuationLength(text, j) : 0;
         if (joined > 0) {
+          if (j > run) parts.push(text.slice(run, j));
           pending++;
           j += joined;
-        } else if (text[j] === '\\' && j + 1 < n) {
-          literal += text.slice(j, j + 2);
-          j += 2;
-        } else literal += text[j++];
+          run = j;
+        } else j += text[j] === '\\' && j + 1 < n ? 2 : 1;
       }
-      if (text[j] === ch) literal += ch;
-      out += literal;
-      i = text[j] === ch ? j : j - 1;
+      if (text[j] === ch) j++;
+      if (j > run) parts.push(text.slice(run, j));
+      i = j - 1;
+      from = j;
       continue;
     }
-    out += ch;
   }
-  return out.split('\n');
+  flush(n);
+  return parts.join('').split('\n');
 }
 
 /** The length of a backslash-newline at `i` (2, or 3 with a CR), or 0 when there is none. */
@@ -673,7 +699,9 @@ function lex(text: string): PpToken[] {
   let i = 0;
   while (i < n) {
     const ch = text[i]!;
-    if (/\s/.test(ch)) {
+    // A NUL is ignored, as gcc ignores it (and as the tokenizer does): no token each, which made a
+    // header of 64 MiB of NULs 64 million tokens to expand and print.
+    if (ch === ' ' || ch === '\t' || ch === '\0' || /\s/.test(ch)) {
       i++;
       continue;
     }
@@ -686,7 +714,19 @@ function lex(text: string): PpToken[] {
         else if (j < n && IDENTIFIER_PART.test(text[j]!)) j++;
         else break;
       }
-      tokens.push({ text: text.slice(i, j), kind: 'id' });
+      // `L'\0'`, `u8"…"`: a prefixed literal is one token (glibc's bits/wchar.h asks `#if L'\0' - 1 > 0`).
+      const name = text.slice(i, j);
+      if (
+        ((name === 'L' || name === 'u' || name === 'U') && text[j] === "'") ||
+        (LITERAL_PREFIXES.has(name) && text[j] === '"')
+      ) {
+        let k = j + 1;
+        while (k < n && text[k] !== text[j]) k += text[k] === '\\' ? 2 : 1;
+        tokens.push({ text: text.slice(i, k + 1), kind: 'str' });
+        i = k + 1;
+        continue;
+      }
+      tokens.push({ text: name, kind: 'id' });
       i = j;
       continue;
     }
@@ -704,7 +744,7 @@ function lex(text: string): PpToken[] {
       i = j + 1;
       continue;
     }
-    const punct = PUNCTUATORS.find((p) => text.startsWith(p, i)) ?? ch;
+    const punct = PUNCTUATORS_BY_FIRST.get(ch)?.find((p) => text.startsWith(p, i)) ?? ch;
     tokens.push({ text: punct, kind: 'punct' });
     i += punct.length;
   }

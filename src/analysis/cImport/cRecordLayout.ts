@@ -175,9 +175,10 @@ export class CRecordLayouts {
         return target.endsWith('*') ? `${target}*` : `${target} *`;
       }
       case 'array': {
+        if (type.vectorSize !== undefined) return `${this.typeText(type.of)} __attribute__((vector_size(${type.vectorSize})))`;
         let dims = '';
         let element: CType = type;
-        while (element.kind === 'array') {
+        while (element.kind === 'array' && element.vectorSize === undefined) {
           dims += `[${element.length < 0 ? '' : element.length}]`;
           element = element.of;
         }

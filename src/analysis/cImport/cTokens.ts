@@ -2,7 +2,7 @@
  * Tokens of a C header, with line numbers: comments dropped, preprocessor lines kept aside
  * (`#define NAME <integer expression>` becomes a constant for array sizes; the rest is skipped).
  */
-import { applyBinaryOperator, C_BINARY_LEVELS, skipsRight } from './cExpressions';
+import { applyBinaryOperator, C_BINARY_LEVELS, charValue, skipsRight } from './cExpressions';
 import type { PackPragma } from './pragmaPack';
 
 export interface Token {
@@ -45,6 +45,21 @@ export const IDENTIFIER_PART = /[\w$\p{L}\p{N}\p{Mn}\p{Mc}\uD800-\uDFFF]/u;
 
 const PUNCT3 = ['...', '<<=', '>>='];
 const PUNCT2 = ['->', '<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '++', '--', '+=', '-=', '*=', '/=', '##'];
+
+/** The prefixes of a string literal (`L"x"`, `u8"x"`); all but u8 prefix a character constant in gnu11. */
+export const LITERAL_PREFIXES = new Set(['L', 'u', 'U', 'u8']);
+
+/** Where the string or character literal whose quote is at `at` ends (past its closing quote). */
+function literalEnd(text: string, at: number, line: number, file: string | undefined): number {
+  const quote = text[at]!;
+  let j = at + 1;
+  while (j < text.length && text[j] !== quote) {
+    if (text[j] === '\\') j++;
+    if (text[j] === '\n') throw new CSyntaxError(line, 'string or character literal is not closed', file);
+    j++;
+  }
+  return j + 1;
+}
 
 export function tokenize(text: string): {
   tokens: Token[];
@@ -148,6 +163,14 @@ export function tokenize(text: string): {
         } else if (j < n && IDENTIFIER_PART.test(text[j]!)) name += text[j++];
         else break;
       }
+      // `L'\0'`, `u8"…"`: a prefixed literal is one token, as C reads it (glibc's bits/wchar.h
+      // asks `#if L'\0' - 1 > 0`).
+      if (LITERAL_PREFIXES.has(name) && (text[j] === '"' || (text[j] === "'" && name !== 'u8'))) {
+        const end = literalEnd(text, j, line, file);
+        push({ kind: 'str', text: text.slice(i, end), line });
+        i = end;
+        continue;
+      }
       push({ kind: 'id', text: name, line });
       i = j;
       continue;
@@ -168,14 +191,9 @@ export function tokenize(text: string): {
       continue;
     }
     if (ch === '"' || ch === "'") {
-      let j = i + 1;
-      while (j < n && text[j] !== ch) {
-        if (text[j] === '\\') j++;
-        if (text[j] === '\n') throw new CSyntaxError(line, 'string or character literal is not closed', file);
-        j++;
-      }
-      push({ kind: 'str', text: text.slice(i, j + 1), line });
-      i = j + 1;
+      const end = literalEnd(text, i, line, file);
+      push({ kind: 'str', text: text.slice(i, end), line });
+      i = end;
       continue;
     }
     const three = text.slice(i, i + 3);
@@ -207,16 +225,19 @@ export function integerValue(text: string): number {
   return NaN;
 }
 
-/** What `sizeof` ('size') or `_Alignof` and its spellings ('align') asks of a type name. */
-export type TypeMeasure = 'size' | 'align';
+/**
+ * What `sizeof` ('size'), gcc's `__alignof__` ('align') or C's `_Alignof` ('c-align') asks of a
+ * type name: the two alignments differ for a vector of more than 16 bytes (gcc's _Alignof says 16).
+ */
+export type TypeMeasure = 'size' | 'align' | 'c-align';
 
 /** The operators that measure a type: `sizeof`, and `_Alignof` as C11, gcc and C23 spell it. */
 export const MEASURE_OPERATORS: ReadonlyMap<string, TypeMeasure> = new Map([
   ['sizeof', 'size'],
-  ['_Alignof', 'align'],
+  ['_Alignof', 'c-align'],
   ['__alignof__', 'align'],
   ['__alignof', 'align'],
-  ['alignof', 'align'],
+  ['alignof', 'c-align'],
 ]);
 
 /**
@@ -313,7 +334,7 @@ export function evaluateConstant(
       pos++;
       return value;
     }
-    if (t.kind === 'str' && t.text.startsWith("'")) {
+    if (t.kind === 'str' && t.text.endsWith("'")) {
       const value = charValue(t.text);
       if (value === null && live)
         fail(`${t.text}: a character constant the importer does not read (one character, or one escape)`);
@@ -398,34 +419,4 @@ export function evaluateConstant(
   const value = conditional(true);
   if (pos < tokens.length) fail(`unexpected '${tokens[pos]!.text}' in a constant expression`);
   return value;
-}
-
-const SIMPLE_ESCAPES: Record<string, number> = {
-  n: 10,
-  t: 9,
-  r: 13,
-  '0': 0,
-  a: 7,
-  b: 8,
-  f: 12,
-  v: 11,
-  '\\': 92,
-  "'": 39,
-  '"': 34,
-  '?': 63,
-};
-
-/**
- * The value of a character constant as gcc gives it on x86-64 (`char` is signed: '\xff' is -1),
- * or null for one the importer does not read (several characters, a character beyond one byte).
- */
-export function charValue(text: string): number | null {
-  const body = text.slice(1, -1);
-  let code: number | undefined;
-  if (!body.startsWith('\\')) code = body.length === 1 ? body.charCodeAt(0) : undefined;
-  else if (/^\\[0-7]{1,3}$/.test(body)) code = parseInt(body.slice(1), 8);
-  else if (/^\\x[0-9a-fA-F]{1,2}$/.test(body)) code = parseInt(body.slice(2), 16);
-  else if (body.length === 2) code = SIMPLE_ESCAPES[body[1]!];
-  if (code === undefined || code > 255) return null;
-  return code > 127 ? code - 256 : code;
 }

@@ -210,7 +210,12 @@ export class HarnessFields {
     }
     const count = product(dims);
     let align = sa.align;
-    const flatNote = dims.length > 1 ? `${typeText} in C: flattened to ${count} elements` : undefined;
+    const flatNote =
+      dims.length > 1
+        ? `${typeText} in C: flattened to ${count} elements`
+        : type.vectorSize !== undefined
+          ? `${typeText} in C`
+          : undefined;
     let token: string | null = null;
     let ts = '';
     let comment = flatNote;

@@ -70,6 +70,16 @@ export interface CImportResult {
   notes: CProblem[];
   /** The header's structs and unions whose definition was refused (`struct d`): no class, a note each. */
   refusedStructs: string[];
+  /**
+   * The `#error`s the built-in preprocessor reached (also among `notes`): a compiler stops there,
+   * so nothing is imported, `source` is empty and `structs` too.
+   */
+  stoppedBy: CProblem[];
+}
+
+/** Each `#error` the import stopped at, as gcc says it: `FILE:LINE:COLUMN: #error TEXT`. */
+export function stopLines(result: CImportResult, header: string): string[] {
+  return result.stoppedBy.map((note) => `${noteWhere(note, header)}: ${note.message}`);
 }
 
 export function importCHeader(text: string, file: string, options: CImportOptions = {}): CImportResult {
@@ -88,6 +98,9 @@ export function importCHeader(text: string, file: string, options: CImportOption
       if (!said.has(key)) notes.push(problem);
       said.add(key);
     }
+    // gcc stops at an #error: what the header declares around it is no harness.
+    const stoppedBy = notes.filter((note) => note.stops === true);
+    if (stoppedBy.length > 0) return { source: '', structs: [], notes, refusedStructs: [], stoppedBy };
   }
   const noteKeys = new Set<string>();
   /** The file of the record being translated: its members' lines are in it. */
@@ -123,6 +136,7 @@ export function importCHeader(text: string, file: string, options: CImportOption
         structs: [],
         notes: [...notes, { line: error.line, message: error.reason, ...where }],
         refusedStructs: [],
+        stoppedBy: [],
       };
     }
     throw error;
@@ -231,6 +245,7 @@ export function importCHeader(text: string, file: string, options: CImportOption
       structs,
       notes,
       refusedStructs: header.refusedRecords,
+      stoppedBy: [],
     };
   }
 }

@@ -5,7 +5,8 @@
  * editor resolves `lmm-studio` even without the TypeScript server plugin.
  */
 import * as vscode from 'vscode';
-import { importCHeader, noteWhere } from '../../analysis/cImport/importCHeader';
+import { harnessFromHeader } from '../../analysis/cImport/headerHarness';
+import { noteWhere } from '../../analysis/cImport/importCHeader';
 import { COMMANDS } from '../contributions';
 import { harnessBaseName, harnessTemplate, harnessTsconfig, withPathsEntry } from '../harnessTemplate';
 import type { ExtensionServices } from './extensionServices';
@@ -42,20 +43,16 @@ export function registerNewHarness({ context, log }: ExtensionServices): void {
     let suggested = 'my_program';
     if (header) {
       const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(header));
-      const imported = importCHeader(text, header.fsPath);
       const name = header.path.slice(header.path.lastIndexOf('/') + 1);
+      const imported = harnessFromHeader(text, header.fsPath, name);
       for (const note of imported.notes) log.appendLine(`${noteWhere(note, header.fsPath)}: ${note.message}`);
-      if (imported.structs.length === 0) {
-        void vscode.window.showErrorMessage(
-          `LMM: no struct could be imported from ${name}${imported.notes[0] ? ` (line ${imported.notes[0].line}: ${imported.notes[0].message})` : ''}.`,
-        );
+      if (imported.kind === 'refused') {
+        void vscode.window.showErrorMessage(`LMM: ${imported.message}`);
         return;
       }
-      // A skipped system include is information, not something that was translated wrong.
-      const problems = imported.notes.filter((note) => note.info !== true);
-      if (problems.length > 0) {
+      if (imported.untranslated > 0) {
         void vscode.window.showWarningMessage(
-          `LMM: ${problems.length} things in ${name} could not be translated exactly; they are TODO comments in the harness and listed in the LMM output.`,
+          `LMM: ${imported.untranslated} things in ${name} could not be translated exactly; they are TODO comments in the harness and listed in the LMM output.`,
         );
       }
       source = imported.source;

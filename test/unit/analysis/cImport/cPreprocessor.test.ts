@@ -26,6 +26,15 @@ describe('built-in C preprocessor', () => {
     assert.equal(code('#define F(x) x\nF'), 'F', 'a function-like macro name without ( stays');
   });
 
+  it('reads prefixed character constants in #if as gcc does, and refuses the unsigned ones it does not follow', () => {
+    assert.equal(code("#if L'\\0' - 1 > 0\nunsigned\n#else\nsigned\n#endif\n"), 'signed');
+    assert.equal(code("#if '\\377' < 0 && L'\\xff' == 255 && L'\\u00e9' == 233\nyes\n#endif\n"), 'yes');
+    const refused = preprocess("#if u'x' > 0\nyes\n#endif\n", 'p.h').problems.map((p) => p.message);
+    assert.deepEqual(refused, [
+      "#if u'x' > 0: u'x': a char16_t or char32_t constant is unsigned in #if, which the built-in preprocessor does not follow",
+    ]);
+  });
+
   it('takes the branches gcc takes: #if arithmetic, defined, #elif chains, #undef, -D', () => {
     const text = '#if (2 * 3 > 5) && defined(__x86_64__) && !defined(NOPE)\nyes\n#else\nno\n#endif\n';
     assert.equal(code(text), 'yes');

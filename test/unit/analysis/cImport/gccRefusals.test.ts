@@ -31,6 +31,52 @@ const REFUSED: [header: string, ours: RegExp][] = [
     /^struct s: aligned\(12884901888\): the alignment must be a power of two$/,
   ],
   ['struct s { char a[1 << 200]; };', /^struct s: shift count 200 is out of range \(0 to 63\)$/],
+  // A member name twice, also through anonymous structs and unions (was written, one hiding the other).
+  ['struct s { int a; char a; };', /^struct s: duplicate member 'a'$/],
+  ['struct s { int d; struct { char c; int d; }; };', /^struct s: duplicate member 'd'$/],
+  ['struct s { union { int x; }; union { struct { char x; }; }; };', /^struct s: duplicate member 'x'$/],
+  // gcc's vectors: what it refuses, said in its words.
+  [
+    'typedef float v3 __attribute__((vector_size(12)));\nstruct s { v3 a; };',
+    /^number of vector components 3 not a power of two$/,
+  ],
+  [
+    'struct s { float a __attribute__((vector_size(2))); };',
+    /^struct s: vector size not an integral multiple of component size$/,
+  ],
+  ['struct s { float a __attribute__((vector_size(0))); };', /^struct s: zero vector size$/],
+  [
+    'struct s { float a __attribute__((vector_size(-16))); };',
+    /^struct s: 'vector_size' attribute argument value '-16' is negative$/,
+  ],
+  [
+    'struct s { _Bool a __attribute__((vector_size(16))); };',
+    /^struct s: invalid vector type for attribute 'vector_size' \(_Bool\)$/,
+  ],
+  [
+    'struct s { _Complex float a __attribute__((vector_size(16))); };',
+    /^struct s: invalid vector type for attribute 'vector_size' \(_Complex float\)$/,
+  ],
+  [
+    'typedef float v4 __attribute__((vector_size(16)));\nstruct s { v4 a __attribute__((vector_size(32))); };',
+    /^struct s: invalid vector type for attribute 'vector_size' \(a vector of vectors\)$/,
+  ],
+  [
+    'typedef float v __attribute__((vector_size(16), vector_size(32)));\nstruct s { v a; };',
+    /^invalid vector type for attribute 'vector_size' \(a vector of vectors\)$/,
+  ],
+  [
+    'struct __attribute__((vector_size(16))) s { int a; };',
+    /^invalid vector type for attribute 'vector_size' \(on the struct itself\)$/,
+  ],
+  [
+    'struct s { int a; } __attribute__((vector_size(16)));',
+    /^struct s: invalid vector type for attribute 'vector_size' \(on the struct itself\)$/,
+  ],
+  [
+    'struct s { enum e { A } __attribute__((vector_size(16))) a; };',
+    /^struct s: invalid vector type for attribute 'vector_size' \(on the enum itself\)$/,
+  ],
 ];
 
 /** gcc takes these (the first with a warning, wrapping the literal); the importer cannot compute them exactly. */
@@ -87,6 +133,63 @@ describe('import-c refuses what gcc refuses in a struct', function () {
         ['m', 2 ** 28, 'written'],
       ],
     );
+  });
+
+  it("a flexible array after an anonymous union is taken, as gcc takes it (bpf.h's bpf_lpm_trie_key_u8 was refused)", function () {
+    const header = 'struct key { union { unsigned hdr; unsigned prefixlen; }; unsigned char data[]; };\n';
+    const result = importCHeader(header, 'h.h');
+    assert.deepEqual(result.notes, []);
+    assert.deepEqual(
+      result.structs.map((s) => [s.name, s.size, s.align, s.status, s.fields.map((f) => f.offset)]),
+      [
+        ['key_anon0', 4, 4, 'written', [0, 0]],
+        ['key', 4, 4, 'written', [0, 4]],
+      ],
+    );
+    const cc = compilerOrSkip(this);
+    const file = join(dir, 'key.h');
+    writeFileSync(file, header);
+    assert.deepEqual(
+      compileAndRun(cc, [
+        '#include <stdio.h>',
+        '#include <stddef.h>',
+        `#include "${file}"`,
+        'int main(void) { printf("%zu %zu\\n", sizeof(struct key), offsetof(struct key, data)); return 0; }',
+      ]),
+      ['4 4'],
+    );
+  });
+
+  it("__alignof__ of a 32-byte vector is gcc's 32; its _Alignof (16 there) and _Alignas are refused, not guessed", function () {
+    const header = [
+      'typedef int v8si __attribute__((vector_size(32)));',
+      'struct gnu { char a[__alignof__(v8si)]; char b[__alignof__(struct { char c; v8si v; })]; };',
+      'struct c11 { char a[_Alignof(v8si)]; };',
+      'struct alignas_type { char c; _Alignas(v8si) char d; };',
+      '',
+    ].join('\n');
+    const result = importCHeader(header, 'h.h');
+    assert.deepEqual(
+      result.notes.map((n) => `${n.line}: ${n.message}`),
+      [
+        "3: struct c11: _Alignof(v8si): gcc's _Alignof of a type holding a vector of more than 16 bytes is not followed (its __alignof__ is)",
+        "4: struct alignas_type: _Alignof(v8si): gcc's _Alignof of a type holding a vector of more than 16 bytes is not followed (its __alignof__ is)",
+      ],
+    );
+    const gnu = result.structs.find((s) => s.name === 'gnu')!;
+    assert.deepEqual(
+      gnu.fields.map((f) => f.size),
+      [32, 32],
+    );
+    const cc = compilerOrSkip(this);
+    const file = join(dir, 'alignof.h');
+    writeFileSync(file, header);
+    const printed = compileAndRun(cc, [
+      '#include <stdio.h>',
+      `#include "${file}"`,
+      'int main(void) { printf("%zu %zu\\n", sizeof(struct gnu), sizeof(struct c11)); return 0; }',
+    ]);
+    assert.deepEqual(printed, ['64 16']);
   });
 
   it('comparisons, logical operators, ! and ?: in constants (were "unexpected \'?\'"): the sizes gcc gives', function () {
