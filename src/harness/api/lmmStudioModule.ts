@@ -77,12 +77,12 @@ export function compilerHooks(runtime: HarnessRuntime): CompilerHooks {
   const NO_ARGS: readonly unknown[] = Object.freeze([]);
   return {
     enter<T>(site: number, lastArgument: T): T {
-      if (runtime.exited !== undefined) throw runtime.exited;
+      if (runtime.ended !== undefined) throw runtime.ended;
       paths.enter(site);
       return lastArgument;
     },
     enter0(site: number): readonly unknown[] {
-      if (runtime.exited !== undefined) throw runtime.exited;
+      if (runtime.ended !== undefined) throw runtime.ended;
       paths.enter(site);
       return NO_ARGS;
     },
@@ -93,12 +93,12 @@ export function compilerHooks(runtime: HarnessRuntime): CompilerHooks {
     /** Before a `try`: the stack to go back to when it throws (calls that threw never left). */
     save: () => paths.current,
     restore: (path: number) => {
-      // C's exit cannot be caught: a `catch` or `finally` reached after it does not run.
-      runtime.throwIfExited();
+      // C's exit, or the stop of a time limit, cannot be caught: a `catch` or `finally` reached after it does not run.
+      runtime.throwIfEnded();
       paths.current = path;
     },
     loop: (site: number) => {
-      runtime.throwIfExited();
+      runtime.throwIfEnded();
       runtime.loopTick(site);
     },
     /** Around every `throw`'s value (the harness worker records where it was thrown). */

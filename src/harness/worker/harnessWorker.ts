@@ -117,6 +117,13 @@ async function runHarness(): Promise<void> {
       failure = error;
     }
   }
+  // The time limit ended the run even when the harness caught its stop and returned, or a promise
+  // job of its own met it after main had returned: the run did not complete within the limit.
+  const stop = run.stopThrown();
+  if (stop !== undefined && !(failed && failure === stop)) {
+    failed = true;
+    failure = stop;
+  }
   // The verdicts first, from the runtime's own records, before any more harness code can run
   // (reading a thrown object's `message` may call the harness's getters).
   let finished: FinishedRun | undefined;
