@@ -634,13 +634,16 @@ function describeEnd(
     return base;
   }
   if (outcome.kind === 'timed-out') {
-    const site = outcome.site ?? outcome.harnessStack[0] ?? end.lastSite;
+    const stoppedAt = outcome.site ?? outcome.harnessStack[0];
+    const site = stoppedAt ?? end.lastSite;
     const limit = options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
+    // A wait has no line of its own: the line shown is then the last heap operation's, and says so.
+    const here = stoppedAt === undefined ? lastOperationHere(site) : '';
     const out = withSite(
       {
         ...base,
         outcome: 'timed-out',
-        message: `${where(site)}time limit of ${limit} ms exceeded${outcome.site ? ' in this loop' : ''} (the harness was stopped)`,
+        message: `${where(site)}time limit of ${limit} ms exceeded${outcome.site ? ' in this loop' : ''} (the harness was stopped${here})`,
       },
       site,
     );

@@ -47,4 +47,17 @@ describe('the harness sandbox: the time limit ends the run', function () {
     assert.match(run.message!, /late-job\.lmm\.ts:6:\d+: time limit of 400 ms exceeded in this loop/);
     assert.equal(run.output, 'main returns\n');
   });
+
+  it('a wait the limit stops after a heap operation is at that operation’s line, marked as such (a wait has no line)', async () => {
+    const run = await probe.run(
+      'waits.lmm.ts',
+      `${PRELUDE}export default async function main() {\n  MM_REG_STRUCT(node_t);\n  XCALLOC(1, node_t);\n  print('waits');\n  await new Promise(() => undefined);\n}\n`,
+      { timeLimitMs: TIME_LIMIT_MS },
+    );
+    assert.equal(run.outcome, 'timed-out', run.message);
+    assert.match(
+      run.message!,
+      /\/waits\.lmm\.ts:5:3: time limit of 400 ms exceeded \(the harness was stopped; last heap operation here\)$/,
+    );
+  });
 });
