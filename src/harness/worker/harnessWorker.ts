@@ -97,6 +97,12 @@ async function runHarness(): Promise<void> {
     const main = exports.default !== undefined ? exports.default : exports.main;
     if (typeof main !== 'function') throw new TypeError('the harness has no main: export default function main() { … }');
     const result: unknown = (main as () => unknown)();
+    // Calling a generator function runs none of its body: the run would report a heap nothing touched.
+    if (isGenerator(result)) {
+      throw new TypeError(
+        'main is a generator function (function*), so none of its body runs: write export default function main() { … }',
+      );
+    }
     if (result !== null && typeof result === 'object' && typeof (result as Promise<unknown>).then === 'function') {
       await withDeadline(result as Promise<unknown>, deadline, stopRequested);
     }
@@ -173,6 +179,13 @@ function batchFlowGate(
     }
     Atomics.add(counters, 0, 1);
   };
+}
+
+/** A generator object (sync or async), as main returns when it is declared `function*`. */
+function isGenerator(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  const tag = Object.prototype.toString.call(value);
+  return tag === '[object Generator]' || tag === '[object AsyncGenerator]';
 }
 
 const TIMED_OUT = Symbol('timed out');
