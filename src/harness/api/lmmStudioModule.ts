@@ -6,6 +6,7 @@
  */
 import { blockUsageReport, memoryUsageReport, registeredPageFamiliesReport } from '../../engine/classicReport';
 import type { HarnessRuntime } from '../runtime/harnessRuntime';
+import { detachedCopy } from '../runtime/detachedCopy';
 import { elementType, fieldDecorator, scalarDecorator, type StructClass } from './fieldTypes';
 import { layoutDecorators } from './layoutDecorators';
 import { buf } from './structLayout';
@@ -56,7 +57,8 @@ export function createLmmStudioModule(runtime: HarnessRuntime): Record<string, u
     exit: (status?: unknown) => runtime.exit(status),
     mm_register_root: (view: unknown) => runtime.registerRoot(view),
     mm_unregister_root: (view: unknown) => runtime.unregisterRoot(view),
-    mm_leak_check: () => runtime.leakCheck(),
+    // The harness gets its own copy: the runtime's reports the check as it was.
+    mm_leak_check: () => detachedCopy(runtime.leakCheck()),
     // LMM's own report functions, printed where the harness calls them (like the C test program).
     mm_print_registered_page_families: () => runtime.print(registeredPageFamiliesReport(runtime.heap)),
     mm_print_memory_usage: () => runtime.print(memoryUsageReport(runtime.heap)),
