@@ -339,6 +339,8 @@ interface EndState {
   memoryPeakBytes?: number;
   /** Ended (killed) while the runtime wrote the end-of-run report, after the harness was done. */
   whileReporting?: true;
+  /** The parent asked the run to stop before that report began: the limit was met by the harness, not by the report. */
+  stoppedBeforeReport?: true;
 }
 
 async function runInWorker(
@@ -449,6 +451,7 @@ async function runInWorker(
     const timedOutDetail = `the harness did not stop within ${timeLimitMs} ms`;
     const onReporting = () => {
       reporting = true;
+      if (stopReason !== undefined) state.stoppedBeforeReport = true;
       // Stopped by the time limit at a loop turn: the report of the heap as it was gets its own bound.
       if (stopReason === 'timed-out') {
         armBackstop(REPORT_TIME_LIMIT_MS, { type: 'killed', reason: 'timed-out', detail: 'the end-of-run report took too long' });
@@ -578,7 +581,8 @@ function hostEndText(code: number | null, signal: NodeJS.Signals | null, stderr:
   return `the harness process ended ${how} before the run did`;
 }
 
-function describeEnd(
+/** What a run's end is in a user's words (exported for its unit test). */
+export function describeEnd(
   end: WorkerEnd & EndState,
   compiled: CompiledHarness,
   file: string,
@@ -607,11 +611,14 @@ function describeEnd(
         return withSite(
           {
             outcome: 'out-of-memory',
-            message: end.whileReporting
-              ? `${file}: memory limit of ${limitMb} MB exceeded while the end-of-run report was written, after the harness was done (the run was stopped)`
-              : memoryLimitMessage(where(end.lastSite), options),
+            message:
+              end.whileReporting && !end.stoppedBeforeReport
+                ? `${file}: memory limit of ${limitMb} MB exceeded while the end-of-run report was written, after the harness was done (the run was stopped)`
+                : end.whileReporting
+                  ? `${memoryLimitMessage(where(end.lastSite), options)}; its end-of-run report was not written within ${STOP_GRACE_MS} ms after the stop`
+                  : memoryLimitMessage(where(end.lastSite), options),
           },
-          end.whileReporting ? null : end.lastSite,
+          end.whileReporting && !end.stoppedBeforeReport ? null : end.lastSite,
         );
       case 'host-aborted':
         return withSite(
@@ -658,13 +665,16 @@ function describeEnd(
     return base;
   }
   if (outcome.kind === 'timed-out') {
-    const site = outcome.site ?? outcome.harnessStack[0] ?? end.lastSite;
+    const stoppedAt = outcome.site ?? outcome.harnessStack[0];
+    const site = stoppedAt ?? end.lastSite;
     const limit = options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
+    // A wait has no line of its own: the line shown is then the last heap operation's, and says so.
+    const here = stoppedAt === undefined ? lastOperationHere(site) : '';
     const out = withSite(
       {
         ...base,
         outcome: 'timed-out',
-        message: `${where(site)}time limit of ${limit} ms exceeded${outcome.site ? ' in this loop' : ''} (the harness was stopped)`,
+        message: `${where(site)}time limit of ${limit} ms exceeded${outcome.site ? ' in this loop' : ''} (the harness was stopped${here})`,
       },
       site,
     );

@@ -55,6 +55,12 @@ const USAGE: Record<number, string> = {
 /** Words longer than this are cut in messages. */
 const SHOWN_WORD = 60;
 const MAX_COUNT = 0xffffffff;
+/**
+ * The longest line a trace may have, its line end not counted. A command and three words fit in
+ * far less; a longer line is refused as it is read, so one without an end (a 1 GB line) is never
+ * held whole, whatever the chunks it comes in.
+ */
+export const MAX_LINE_BYTES = 1 << 20;
 
 export class TraceReader {
   /** Struct names and IDs seen so far, by the indices the sink receives. */
@@ -111,19 +117,23 @@ export class TraceReader {
       let words = 0;
       let i = position;
       let c = 0;
+      // Past the longest line and a CR LF: reaching it without a line end is a line too long.
+      const end = Math.min(to, position + MAX_LINE_BYTES + 2);
       for (;;) {
-        while (i < to && ((c = bytes[i]!) === 32 || c === 9 || c === 13)) i++;
-        if (i >= to || c === 10) break;
+        while (i < end && ((c = bytes[i]!) === 32 || c === 9 || c === 13)) i++;
+        if (i >= end || c === 10) break;
         if (c < 32) throw this.controlByte(position, i, c);
         const start = i;
-        while (i < to && (c = bytes[i]!) > 32) i++;
+        while (i < end && (c = bytes[i]!) > 32) i++;
         if (words < 5) {
           wordStart[words] = start;
           wordEnd[words] = i;
         }
         words++;
       }
+      if (i >= end && end < to) throw this.lineTooLong(bytes, position, end);
       if (i >= to && !last) return position;
+      if (i - position - (bytes[i - 1] === 13 ? 1 : 0) > MAX_LINE_BYTES) throw this.lineTooLong(bytes, position, i);
       const lineStart = position;
       position = i + 1;
       const line = ++this.lineNumber;
@@ -186,6 +196,7 @@ export class TraceReader {
    * at a byte <= 32, so none runs past it. One pass over the bytes, no word table.
    */
   private commonLine(bytes: Uint8Array, p: number): number {
+    const lineStart = p;
     let command: TraceOp;
     if (bytes[p] === 97) {
       if (bytes[p + 1] !== 108 || bytes[p + 2] !== 108 || bytes[p + 3] !== 111 || bytes[p + 4] !== 99) return -1;
@@ -213,7 +224,7 @@ export class TraceReader {
     const number = idNumber(bytes, idStart, idEnd, digits);
     if (command === TraceOp.Free) {
       if (c === 13) c = bytes[++p]!;
-      if (c !== 10) return -1;
+      if (c !== 10 || p - lineStart > MAX_LINE_BYTES) return -1;
       const id = this.ids.findNumbered(number, bytes, idStart, idEnd);
       if (id < 0) return -1;
       const line = ++this.lineNumber;
@@ -234,7 +245,7 @@ export class TraceReader {
     }
     if (p === unitsStart || p - unitsStart > 10 || units > MAX_COUNT) return -1;
     if (c === 13) c = bytes[++p]!;
-    if (c !== 10) return -1;
+    if (c !== 10 || p - lineStart > MAX_LINE_BYTES) return -1;
     const line = ++this.lineNumber;
     if (!this.begun) this.begin();
     const id = this.ids.internNumbered(number, bytes, idStart, idEnd);
@@ -264,6 +275,16 @@ export class TraceReader {
     }
     this.pageSize = size;
     this.pageSeen = true;
+  }
+
+  private lineTooLong(bytes: Uint8Array, lineStart: number, end: number): TraceSyntaxError {
+    // A file whose lines end with CR alone is one long line here: say so (a CR before its LF is no hint).
+    const cr = bytes.subarray(lineStart, end).indexOf(13);
+    const crHint = cr >= 0 && lineStart + cr < end - 1 ? ' (a CR inside the line: lines end with LF or CR LF, not CR alone)' : '';
+    return new TraceSyntaxError(
+      this.lineNumber + 1,
+      `a line longer than ${MAX_LINE_BYTES} bytes (a trace line is a command and its words)${crHint}: "${shown(bytes, lineStart, end)}"`,
+    );
   }
 
   private controlByte(lineStart: number, at: number, c: number): TraceSyntaxError {

@@ -4,6 +4,7 @@
  * a struct may point to (or embed) a struct declared further down the file.
  */
 import { SCALARS, type ScalarInfo, type ScalarName } from './cTypes';
+import { quotedName } from '../../engine/lmmHeap';
 
 /** A class decorated with `@struct` (its constructor never runs: views are made without it). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -74,13 +75,28 @@ export function fieldDecorator(type: FieldType): FieldDecorator {
     }
     if (context.static) throw new TypeError(`static field ${String(context.name)} cannot be a struct field`);
     if (context.private) throw new TypeError(`private field ${String(context.name)} cannot be a struct field`);
-    const record: FieldRecord = Object.freeze({ name: String(context.name), type, alignAttr: 0, packed: false });
+    const record: FieldRecord = Object.freeze({ name: fieldName(context.name), type, alignAttr: 0, packed: false });
     const metadata = metadataOf(context);
     if (metadata) ownFieldList(metadata).push(record);
     else pendingFields.push(record);
   };
   declaredTypes.set(decorator, deepFreeze(type));
   return decorator;
+}
+
+/**
+ * Characters a field name may not hold: controls (a newline, a terminal escape), format characters
+ * (a right-to-left override) and line separators. The name goes into every message about its
+ * field; raw, it could write lines of its own (a forged LEAK SUMMARY) or rewrite the terminal.
+ */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+
+function fieldName(given: string | symbol): string {
+  const name = String(given);
+  if (INVISIBLE.test(name)) {
+    throw new TypeError(`field ${quotedName(name)}: a struct field's name is one line of visible characters`);
+  }
+  return name;
 }
 
 /** A field decorator that adds an attribute (`@aligned(N)`, `@packed`) to the field's type. */

@@ -6,6 +6,7 @@
  */
 import { blockUsageReport, memoryUsageReport, registeredPageFamiliesReport } from '../../engine/classicReport';
 import type { HarnessRuntime } from '../runtime/harnessRuntime';
+import { detachedCopy } from '../runtime/detachedCopy';
 import { elementType, fieldDecorator, scalarDecorator, type StructClass } from './fieldTypes';
 import { layoutDecorators } from './layoutDecorators';
 import { buf } from './structLayout';
@@ -56,7 +57,8 @@ export function createLmmStudioModule(runtime: HarnessRuntime): Record<string, u
     exit: (status?: unknown) => runtime.exit(status),
     mm_register_root: (view: unknown) => runtime.registerRoot(view),
     mm_unregister_root: (view: unknown) => runtime.unregisterRoot(view),
-    mm_leak_check: (mode?: unknown) => runtime.leakCheck(false, mode ?? 'full'),
+    // The harness gets its own copy: the runtime's reports the check as it was.
+    mm_leak_check: (mode?: unknown) => detachedCopy(runtime.leakCheck(false, mode ?? 'full')),
     // LMM's own report functions, printed where the harness calls them (like the C test program).
     mm_print_registered_page_families: () => runtime.print(registeredPageFamiliesReport(runtime.heap)),
     mm_print_memory_usage: () => runtime.print(memoryUsageReport(runtime.heap)),
@@ -77,12 +79,12 @@ export function compilerHooks(runtime: HarnessRuntime): CompilerHooks {
   const NO_ARGS: readonly unknown[] = Object.freeze([]);
   return {
     enter<T>(site: number, lastArgument: T): T {
-      if (runtime.exited !== undefined) throw runtime.exited;
+      if (runtime.ended !== undefined) throw runtime.ended;
       paths.enter(site);
       return lastArgument;
     },
     enter0(site: number): readonly unknown[] {
-      if (runtime.exited !== undefined) throw runtime.exited;
+      if (runtime.ended !== undefined) throw runtime.ended;
       paths.enter(site);
       return NO_ARGS;
     },
@@ -93,12 +95,12 @@ export function compilerHooks(runtime: HarnessRuntime): CompilerHooks {
     /** Before a `try`: the stack to go back to when it throws (calls that threw never left). */
     save: () => paths.current,
     restore: (path: number) => {
-      // C's exit cannot be caught: a `catch` or `finally` reached after it does not run.
-      runtime.throwIfExited();
+      // C's exit, or the stop of a time limit, cannot be caught: a `catch` or `finally` reached after it does not run.
+      runtime.throwIfEnded();
       paths.current = path;
     },
     loop: (site: number) => {
-      runtime.throwIfExited();
+      runtime.throwIfEnded();
       runtime.loopTick(site);
     },
     /** Around every `throw`'s value (the harness worker records where it was thrown). */

@@ -192,6 +192,11 @@ export async function compileHarness(file: string, options: CompileOptions = {})
       // scope around the harness): `eval(x)`, `(eval)(x)` and `ev\u0061l(x)` in any file, imported
       // packages too, are compiled as `(0, globalThis.eval)(x)`, which sees the Compartment's globals only.
       define: { eval: 'globalThis.eval' },
+      // `import(x)` becomes `Promise.resolve().then(() => require(x))`: a harness's own files are
+      // bundled as for a static import, and anything else reaches the harness's require, which
+      // refuses it by name at its line. Kept as `import(`, SES refuses the whole script with a
+      // SyntaxError that names no line.
+      supported: { 'dynamic-import': false },
       plugins: [instrument],
     });
   } catch (error) {

@@ -146,6 +146,10 @@ export class HarnessRuntime implements ViewHost {
   timedOut = false;
   /** Set by `exit(status)`: the run has ended there. */
   exited: HarnessExit | undefined;
+  /** The first time-limit stop thrown into the harness: the run has ended there, caught or not. */
+  stopped: TimeLimitExceeded | undefined;
+  /** `exited` or `stopped`, whichever came first: what every later call, loop turn or catch throws again. */
+  ended: HarnessExit | TimeLimitExceeded | undefined;
   private readonly familyOf = new Map<StructInfo, number>();
   private readonly unknownSite: Site;
 
@@ -502,15 +506,16 @@ export class HarnessRuntime implements ViewHost {
     if (!(typeof code === 'number' && Number.isInteger(code))) throw new TypeError('exit(status): the status is a whole number');
     this.variables.frozen = true;
     this.exited = new HarnessExit(code);
+    this.ended ??= this.exited;
     throw this.exited;
   }
 
   /**
-   * After `exit`, nothing of the harness runs: a `catch` or `finally` that would go on, a call
-   * or a loop turn after the exit was swallowed (a promise's `catch`), throws it again.
+   * After `exit` or a time-limit stop, nothing of the harness runs: a `catch` or `finally` that
+   * would go on, a call or a loop turn after it was swallowed (a promise's `catch`), throws it again.
    */
-  throwIfExited(): void {
-    if (this.exited !== undefined) throw this.exited;
+  throwIfEnded(): void {
+    if (this.ended !== undefined) throw this.ended;
   }
 
   /** The allocation at `address`: the last one made there (freed or not), else the live block containing it, else -1. */
@@ -634,7 +639,10 @@ export class HarnessRuntime implements ViewHost {
       // instead of being dropped as the stop unwinds the scopes.
       this.variables.frozen = true;
       const site = siteId >= 0 ? this.options.sites[siteId] : undefined;
-      throw new TimeLimitExceeded(site);
+      const stop = new TimeLimitExceeded(site);
+      this.stopped ??= stop;
+      this.ended ??= stop;
+      throw stop;
     }
   }
 

@@ -123,6 +123,33 @@ const PROTOTYPE_INDEXES = 64;
 const EMPTY = new DataView(new ArrayBuffer(8));
 
 /**
+ * What every view prototype inherits from. Its indexes -1 … 63 are accessors of its own; any
+ * other integer index of a view (`v[64]`, `v[-2]`) reaches this Proxy, which answers the element
+ * as those accessors do (its every field access then the out-of-bounds report it is) instead of
+ * `undefined` and a TypeError at `v[64].key`, and reports the assignment of a whole element as a
+ * long block's view does. Every other key reads and writes as on `Object.prototype`.
+ */
+const beyondPrototypeIndexes: object = new Proxy(Object.freeze(Object.create(Object.prototype) as object), {
+  get(target, key, receiver) {
+    if (typeof key === 'string' && isIndex(key)) {
+      const state = viewState(receiver);
+      if (state !== undefined) return element(state.info, receiver as StructView, state, Number(key));
+    }
+    return Reflect.get(target, key, receiver);
+  },
+  set(target, key, value, receiver) {
+    if (typeof key === 'string' && isIndex(key)) {
+      const state = viewState(receiver);
+      if (state !== undefined) {
+        host.report('out-of-bounds', `cannot assign a whole element v[${key}] (assign its fields)`, state.a);
+        return true;
+      }
+    }
+    return Reflect.set(target, key, value, receiver);
+  },
+});
+
+/**
  * One struct's view class. Its state is in private fields of its own (a class per struct, not a
  * subclass: V8 builds instances of a base class much faster), read by the hot accessors through
  * the small functions its static block makes.
@@ -235,6 +262,7 @@ function viewClass(info: StructInfo): ViewClass {
   const { View } = cls;
   const layout = layoutOf(info);
   const proto = View.prototype as Record<PropertyKey, unknown>;
+  Object.setPrototypeOf(proto, beyondPrototypeIndexes);
   registerViewClass(proto, cls.state);
   Object.defineProperty(proto, Symbol.toStringTag, { value: info.name });
   for (const field of layout.fields) Object.defineProperty(proto, field.name, fieldAccessor(info, field, cls));

@@ -72,6 +72,8 @@ export interface SandboxRun {
   timeLimitSite(error: unknown): Site | null | undefined;
   /** Whether `error` is the harness calling `exit(status)` (a normal end). */
   isExit(error: unknown): boolean;
+  /** The time-limit stop thrown into the harness, if one was (the harness may have caught it). */
+  stopThrown(): unknown;
   /** Ends the run at the harness's next loop turn, as the time limit does (the heap is reported). */
   stop(): void;
   /** Every frame of `error`'s stack, the runtime's and the worker's too, when `debugStacks` is on. */
@@ -207,6 +209,9 @@ export function startRun(options: SandboxRunOptions, callbacks: SandboxCallbacks
     },
     isExit(error: unknown) {
       return error instanceof HarnessExit;
+    },
+    stopThrown() {
+      return runtime.stopped;
     },
     stop() {
       runtime.timedOut = true;

@@ -98,6 +98,12 @@ async function runHarness(): Promise<void> {
     const main = exports.default !== undefined ? exports.default : exports.main;
     if (typeof main !== 'function') throw new TypeError('the harness has no main: export default function main() { … }');
     const result: unknown = (main as () => unknown)();
+    // Calling a generator function runs none of its body: the run would report a heap nothing touched.
+    if (isGenerator(result)) {
+      throw new TypeError(
+        'main is a generator function (function*), so none of its body runs: write export default function main() { … }',
+      );
+    }
     if (result !== null && typeof result === 'object' && typeof (result as Promise<unknown>).then === 'function') {
       await withDeadline(result as Promise<unknown>, deadline, stopRequested);
     }
@@ -117,6 +123,13 @@ async function runHarness(): Promise<void> {
       failed = true;
       failure = error;
     }
+  }
+  // The time limit ended the run even when the harness caught its stop and returned, or a promise
+  // job of its own met it after main had returned: the run did not complete within the limit.
+  const stop = run.stopThrown();
+  if (stop !== undefined && !(failed && failure === stop)) {
+    failed = true;
+    failure = stop;
   }
   // The verdicts first, from the runtime's own records, before any more harness code can run
   // (reading a thrown object's `message` may call the harness's getters).
@@ -167,6 +180,13 @@ function batchFlowGate(
     }
     Atomics.add(counters, 0, 1);
   };
+}
+
+/** A generator object (sync or async), as main returns when it is declared `function*`. */
+function isGenerator(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  const tag = Object.prototype.toString.call(value);
+  return tag === '[object Generator]' || tag === '[object AsyncGenerator]';
 }
 
 const TIMED_OUT = Symbol('timed out');

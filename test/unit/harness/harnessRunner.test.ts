@@ -220,6 +220,18 @@ export default function main() {
     assert.match(result.message!, /the harness has no main/);
   });
 
+  for (const star of ['function*', 'async function*']) {
+    it(`reports a main declared \`${star}\` (none of its body would run), not a clean run of nothing`, async () => {
+      const file = harness(
+        'generator.lmm.ts',
+        `import { struct, u32, MM_REG_STRUCT, XCALLOC } from 'lmm-studio';\n@struct class n_t { @u32 k!: number; }\nexport default ${star} main() {\n  MM_REG_STRUCT(n_t);\n  XCALLOC(1, n_t);\n}\n`,
+      );
+      const result = await runHarnessFile(file);
+      assert.equal(result.outcome, 'crashed');
+      assert.match(result.message!, /main is a generator function \(function\*\), so none of its body runs/);
+    });
+  }
+
   it('ends a run that exhausts the worker’s JavaScript memory, and the parent carries on', async () => {
     const file = harness(
       'hog.lmm.ts',

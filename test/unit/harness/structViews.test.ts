@@ -160,6 +160,28 @@ describe('harness views over the page bytes', () => {
     assert.deepEqual(checkHeap(runtime.heap), []);
   });
 
+  it('an index past the 64 a small block’s view answers itself (v[64], v[1000], v[-2]) is out of bounds too; nothing throws', () => {
+    const { runtime, lmm, student_t } = setup();
+    const one = lmm.XCALLOC(1, student_t) as unknown as Record<number, { rollno: number }>;
+    const neighbour = lmm.XCALLOC(1, student_t);
+    for (const i of [64, 65, 1000, -2, -64]) {
+      one[i]!.rollno = 9;
+      assert.equal(one[i]!.rollno, 0);
+    }
+    // A whole element cannot be assigned, here as in a long block's view: reported, nothing stored.
+    (one as unknown as Record<number, unknown>)[64] = neighbour;
+    assert.equal(Object.hasOwn(one, '64'), false);
+    assert.equal(neighbour.rollno, 0);
+    // Other keys are still the harness's own properties, and no key reaches past the block.
+    assert.equal((one as unknown as Record<string, unknown>).then, undefined);
+    assert.equal(String(one), '[object student_t]');
+    assert.deepEqual(
+      runtime.errors.map((e) => [e.kind, e.count]),
+      [['out-of-bounds', 11]],
+    );
+    assert.deepEqual(checkHeap(runtime.heap), []);
+  });
+
   it('keeps a freed block’s views freed, even when a new block reuses the address', () => {
     const { runtime, lmm, student_t } = setup();
     const old = lmm.XCALLOC(1, student_t);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { streamTraceFile } from '../../../src/cli/traceFileStream';
 import { parseTrace } from '../../../src/trace/traceProgram';
-import { TraceReader, TraceSyntaxError, type TraceSink } from '../../../src/trace/traceReader';
+import { MAX_LINE_BYTES, TraceReader, TraceSyntaxError, type TraceSink } from '../../../src/trace/traceReader';
 
 const scratch = mkdtempSync(join(tmpdir(), 'lmm-trace-reader-'));
 
@@ -171,6 +171,44 @@ describe('TraceReader (bytes in, operations out)', () => {
   it('names bytes that are not UTF-8 with U+FFFD instead of failing', () => {
     const bytes = Uint8Array.from([...encode('reg '), 0xff, 0xfe, ...encode(' 8\n')]);
     assert.deepEqual(whole(bytes), ['begin 4096', 'reg \ufffd\ufffd 8 @1']);
+  });
+
+  describe(`a line longer than ${MAX_LINE_BYTES} bytes`, () => {
+    const tooLong = (line: number, start: string) =>
+      `error ${line}: a line longer than ${MAX_LINE_BYTES} bytes (a trace line is a command and its words): "${start}…"`;
+    /** `alloc ID s_t 1` with an ID that makes the line `length` bytes long, its line end not counted. */
+    const allocLine = (length: number) => `alloc ${'i'.repeat(length - 'alloc  s_t 1'.length)} s_t 1`;
+
+    for (const newline of ['\n', '\r\n']) {
+      const shownEnd = JSON.stringify(newline);
+      it(`takes one of exactly that length, ended by ${shownEnd}, and refuses one a byte longer at its line, however it is read`, () => {
+        const fits = encode(`reg s_t 8${newline}${allocLine(MAX_LINE_BYTES)}${newline}dump${newline}`);
+        for (const calls of [whole(fits), whole(fits, false), streamed(fits, 7), streamed(fits, 1 << 20)]) {
+          assert.deepEqual(calls.slice(-2), [`alloc ${'i'.repeat(MAX_LINE_BYTES - 12)} s_t 1 @2`, 'dump @3']);
+        }
+        const over = encode(`reg s_t 8${newline}${allocLine(MAX_LINE_BYTES + 1)}${newline}dump${newline}`);
+        const error = tooLong(2, `alloc ${'i'.repeat(54)}`);
+        for (const calls of [whole(over), whole(over, false), streamed(over, 7), streamed(over, 1 << 20)]) {
+          assert.deepEqual(calls.slice(-2), ['reg s_t 8 @1', error]);
+        }
+      });
+    }
+
+    it('refuses a line without an end as soon as it is that long, not when the file ends (8 MiB streamed)', () => {
+      const endless = new Uint8Array(8 << 20).fill(120 /* x */);
+      endless.set(encode('dump\n'));
+      assert.deepEqual(streamed(endless, 1 << 20), ['begin 4096', 'dump @1', tooLong(2, 'x'.repeat(60))]);
+    });
+
+    it('says so when the long line holds CRs (a file whose lines end with CR alone)', () => {
+      const lines = encode('dump\r'.repeat(MAX_LINE_BYTES / 4));
+      const error = whole(lines).at(-1)!;
+      assert.match(
+        error,
+        /^error 1: a line longer than \d+ bytes .*\(a CR inside the line: lines end with LF or CR LF, not CR alone\)/,
+      );
+      assert.equal(streamed(lines, 1 << 20).at(-1), error);
+    });
   });
 
   it('keeps IDs apart whose numbers are far apart (dense and hashed IDs mixed)', () => {

@@ -86,4 +86,18 @@ describe('the harness sandbox: what a harness may import', function () {
     assert.equal(result.outcome, 'completed', result.message);
     assert.equal(result.output, '4 3 3 5\n');
   });
+
+  it('import() at run time takes the same files; anything else is refused by name at its line, not a SyntaxError naming none', async () => {
+    const result = await run(
+      'dynamic.lmm.ts',
+      `import { print } from 'lmm-studio';\nexport default async function main() {\n  const helper = await import('./lib/helper');\n  const lmm = await import('lmm-studio');\n  const pkg = await import('pkg');\n  print(helper.default, typeof lmm.XCALLOC, pkg.default);\n  try { await import('node:fs'); } catch (e) { print(String(e)); }\n  const name = '../secret';\n  await import(name);\n}\n`,
+    );
+    assert.equal(result.outcome, 'crashed');
+    assert.equal(result.output, "4 function 5\nError: a harness can import only 'lmm-studio' and its own files, not 'node:fs'\n");
+    assert.match(
+      result.message!,
+      /dynamic\.lmm\.ts:9:\d+: Error: a harness can import only 'lmm-studio' and its own files, not '\.\.\/secret'/,
+    );
+    assert.doesNotMatch(result.output + result.message, /outside-ts/);
+  });
 });

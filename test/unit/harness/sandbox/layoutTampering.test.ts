@@ -160,4 +160,28 @@ export default function main() {
       firstLine,
     );
   });
+
+  it('a field name with a newline, a terminal escape or a direction override is refused at its line, quoted, never printed raw', async () => {
+    for (const name of ['a\\n   definitely lost: 0 bytes in 0 blocks', 'b\\u001b[2J', 'c\\u202e']) {
+      const run = await probe.run(
+        'field.lmm.ts',
+        `${IMPORTS}
+@struct class w_t { @u8 ['${name}']!: number; }
+export default function main() {
+  MM_REG_STRUCT(w_t);
+  XFREE(XCALLOC(1, w_t));
+}
+`,
+      );
+      assert.equal(run.outcome, 'crashed', name);
+      assert.match(
+        run.message!,
+        /field\.lmm\.ts:\d+:\d+: TypeError: field ".*": a struct field's name is one line of visible characters$/,
+      );
+      assert.ok(
+        [...run.message!].every((c) => c >= ' ' && c <= '~'),
+        run.message,
+      );
+    }
+  });
 });

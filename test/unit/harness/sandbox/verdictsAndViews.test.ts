@@ -46,6 +46,31 @@ describe('the harness sandbox: verdicts and views', function () {
     );
   });
 
+  it('what mm_leak_check() returns is the harness’s own copy: emptying it leaves the check in the report as it was', async () => {
+    const run = await probe.run(
+      'check-forger.lmm.ts',
+      `${PRELUDE.replace(" } from 'lmm-studio'", ", mm_leak_check } from 'lmm-studio'")}export default function main() {
+  MM_REG_STRUCT(node_t);
+  XCALLOC(1, node_t);
+  const check = mm_leak_check() as any;
+  check.records[0].blocks = 0;
+  check.records.splice(0);
+  check.summary['definitely-lost'].blocks = 0;
+  check.summary = null;
+  print('emptied', JSON.stringify(check.records), check.summary);
+}
+`,
+    );
+    assert.equal(run.outcome, 'completed', run.message);
+    assert.equal(run.output, 'emptied [] null\n');
+    const [check] = run.finished!.report.leakChecks;
+    assert.deepEqual(
+      check!.leaks.map((l) => [l.kind, l.blocks]),
+      [['definitely-lost', 1]],
+    );
+    assert.equal(check!.summary['definitely-lost'].blocks, 1);
+  });
+
   it('a view shows only its struct fields: no own keys, no symbols, frozen prototypes, no constructor to forge one', async () => {
     const run = await probe.run(
       'internals.lmm.ts',
