@@ -14,7 +14,6 @@ import { ensureTsPlugin } from './tsPluginInstall';
 import { RunStore, type RunState } from './model/runState';
 import { RunController } from './runController';
 import { EditorActivity, LivePriority } from './model/livePacing';
-import { LiveTicks } from './model/liveTicks';
 import { registerPolicyPicker } from './policyPicker';
 import type { ExtensionServices } from './features/extensionServices';
 import { createRunTrees } from './features/runTrees';
@@ -42,13 +41,8 @@ export function activate(context: vscode.ExtensionContext): LmmStudioApi {
   const languageClient = new LmmLanguageClient(context, log);
   context.subscriptions.push(log, languageClient);
 
-  // The status bar and the trees change on the same live ticks: their changes share the window's frames.
-  const ticks = new LiveTicks(
-    { setTimeout: (callback, ms) => setTimeout(callback, ms), clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout) },
-    () => performance.now(),
-  );
-  const trees = createRunTrees(context, ticks);
-  const status = createRunStatusBar(context, store, ticks);
+  const trees = createRunTrees(context);
+  const status = createRunStatusBar(context, store);
   registerPolicyPicker(context);
   // The person before the run: typing, a leak check they asked for and the Leaks view's fetch
   // of its rows pace the run's pipeline, the Memory Map's posts and the other trees' rows (livePacing.ts).

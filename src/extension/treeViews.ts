@@ -1,6 +1,6 @@
 /**
  * The four LMM side-panel trees: vscode.TreeDataProviders over the vscode-free tree models.
- * Refreshes wait for the live ticks (a live run posts many batches a second; a tree redraw per batch would
+ * Refreshes are throttled (a live run posts many batches a second; a tree redraw per batch would
  * flood the UI) and the latest node per id is kept so a tree can reveal a block by id. While a run
  * goes on, the rows are redrawn only when what they show changed, at most once per LIVE_ROWS_MS,
  * and the header names the step of the rows on screen (it moves at every refresh while they read
@@ -15,13 +15,12 @@ import type { TreeNode } from './model/treeNode';
 import { runStepLabel } from './model/runStepLabel';
 import { ShownRowsStep } from './model/shownRowsStep';
 import { treeRowsDigest } from './model/treeRowsDigest';
-import { LIVE_TICK_MS, LIVE_TICK_SLACK_MS, type LiveTicks } from './model/liveTicks';
 
-/**
- * While a run goes on, a tree's rows are redrawn at most this often (two of the live ticks; the
- * trees are refreshed, their headers at least, on the ticks: see liveTicks.ts).
- */
-export const LIVE_ROWS_MS = 2 * LIVE_TICK_MS;
+/** How often a live run's trees are refreshed: their headers, and their rows when changed (at most every LIVE_ROWS_MS). */
+export const LIVE_REFRESH_MS = 250;
+
+/** While a run goes on, a tree's rows are redrawn at most this often. */
+export const LIVE_ROWS_MS = 600;
 
 /**
  * Rows held back (`rowsHeld`, while a check's rows are drawn) wait at most until the header has
@@ -35,8 +34,7 @@ export class LmmTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined | void>();
   readonly onDidChangeTreeData = this.changed.event;
   private run: RunState | undefined;
-  /** Cancels the refresh waiting for a live tick (undefined: none waits). */
-  private cancelRefresh: (() => void) | undefined;
+  private timer: NodeJS.Timeout | undefined;
   private readonly seen = new Map<string, TreeNode>();
   /** The children of the open rows, as the last refresh read them for its digest, by row id. */
   private readonly childrenRead = new Map<string, TreeNode[]>();
@@ -61,24 +59,24 @@ export class LmmTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
   constructor(
     readonly viewId: string,
     private readonly nodesOf: NodesOf,
-    private readonly ticks: LiveTicks,
+    private readonly throttleMs = LIVE_REFRESH_MS,
   ) {}
 
-  /** Shows `run` (now, or on the next live tick while a run goes on). */
+  /** Shows `run` (now, or within the throttle interval while a run goes on). */
   setRun(run: RunState | undefined, immediate = false): void {
     this.run = run;
     if (immediate) {
-      this.cancelRefresh?.();
-      this.cancelRefresh = undefined;
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = undefined;
       this.refresh(true);
-    } else this.refreshOnNextTick();
+    } else if (!this.timer) this.refreshIn(this.throttleMs);
   }
 
-  private refreshOnNextTick(): void {
-    this.cancelRefresh ??= this.ticks.after(0, () => {
-      this.cancelRefresh = undefined;
+  private refreshIn(delayMs: number): void {
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
       this.refresh(false);
-    });
+    }, delayMs);
   }
 
   /** Redraws the header alone (it says how long a live run has been quiet, in seconds that tick). */
@@ -117,13 +115,14 @@ export class LmmTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
     if (digest !== undefined && digest === this.shownDigest) return waiting();
     const heldFor = HELD_ROWS_MAX_MS - this.rowsStep.unchangedForMs;
     if (!immediate && heldFor > 0 && this.rowsHeld?.()) {
-      this.refreshOnNextTick();
+      if (!this.timer) this.refreshIn(Math.min(heldFor, this.throttleMs));
       return waiting();
     }
-    // Changed, but redrawn less than LIVE_ROWS_MS ago: looked at again on each tick (rows that
-    // change back are seen at the usual pace), drawn on the tick that ends the wait.
-    if (!immediate && performance.now() - this.rowsShownAt < LIVE_ROWS_MS - LIVE_TICK_SLACK_MS) {
-      this.refreshOnNextTick();
+    const wait = this.rowsShownAt + LIVE_ROWS_MS - performance.now();
+    if (!immediate && wait > 0) {
+      // Changed, but redrawn less than LIVE_ROWS_MS ago: once that much time has passed (a
+      // shorter timer first, so that rows that change back are seen at the usual pace).
+      if (!this.timer) this.refreshIn(Math.min(wait, this.throttleMs));
       return waiting();
     }
     this.shownDigest = digest;
@@ -206,7 +205,7 @@ export class LmmTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
   }
 
   dispose(): void {
-    this.cancelRefresh?.();
+    if (this.timer) clearTimeout(this.timer);
     this.changed.dispose();
   }
 }

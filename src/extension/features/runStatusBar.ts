@@ -7,26 +7,22 @@ import { COMMANDS } from '../contributions';
 import type { RunStore } from '../model/runState';
 import { statusText } from '../model/statusText';
 import { probeMark } from './hostProbe';
-import type { LiveTicks } from '../model/liveTicks';
 
 export interface RunStatusBar {
   /** Shows the current run now. */
   show(): void;
-  /** Shows the current run on the next live tick (a live run changes many times a second). */
+  /** Shows the current run within 200 ms (a live run changes many times a second). */
   showSoon(): void;
   /** The text the item shows now (for the integration tests). */
   text(): string;
 }
 
-export function createRunStatusBar(context: vscode.ExtensionContext, store: RunStore, ticks: LiveTicks): RunStatusBar {
+export function createRunStatusBar(context: vscode.ExtensionContext, store: RunStore): RunStatusBar {
   const status = vscode.window.createStatusBarItem('lmm.status', vscode.StatusBarAlignment.Left, 10);
   status.name = 'LMM Studio';
   context.subscriptions.push(status);
-  /** Cancels the showing that waits for a live tick (undefined: none waits). */
-  let cancelShow: (() => void) | undefined;
+  let timer: NodeJS.Timeout | undefined;
   const show = () => {
-    cancelShow?.();
-    cancelShow = undefined;
     const run = store.current;
     const { text, tooltip } = statusText(run);
     status.text = text;
@@ -37,7 +33,10 @@ export function createRunStatusBar(context: vscode.ExtensionContext, store: RunS
     probeMark('status', { text });
   };
   const showSoon = () => {
-    cancelShow ??= ticks.after(0, show);
+    timer ??= setTimeout(() => {
+      timer = undefined;
+      show();
+    }, 200);
   };
   show();
   return { show, showSoon, text: () => status.text };

@@ -7,14 +7,13 @@ import { pageFamilyNodes } from '../model/pageFamiliesTree';
 import { structUsageNodes } from '../model/structUsageTree';
 import { LmmTreeProvider } from '../treeViews';
 import type { RunTrees } from './extensionServices';
-import type { LiveTicks } from '../model/liveTicks';
 
-export function createRunTrees(context: vscode.ExtensionContext, ticks: LiveTicks): RunTrees {
+export function createRunTrees(context: vscode.ExtensionContext): RunTrees {
   const trees: RunTrees = {
-    pageFamilies: new LmmTreeProvider(TREE_VIEWS.pageFamilies, pageFamilyNodes, ticks),
-    structUsage: new LmmTreeProvider(TREE_VIEWS.structUsage, structUsageNodes, ticks),
-    leaks: new LmmTreeProvider(TREE_VIEWS.leaks, leakNodes, ticks),
-    freeLists: new LmmTreeProvider(TREE_VIEWS.freeLists, freeListNodes, ticks),
+    pageFamilies: new LmmTreeProvider(TREE_VIEWS.pageFamilies, pageFamilyNodes),
+    structUsage: new LmmTreeProvider(TREE_VIEWS.structUsage, structUsageNodes),
+    leaks: new LmmTreeProvider(TREE_VIEWS.leaks, leakNodes),
+    freeLists: new LmmTreeProvider(TREE_VIEWS.freeLists, freeListNodes),
   };
   for (const provider of Object.values(trees)) {
     const view = vscode.window.createTreeView(provider.viewId, { treeDataProvider: provider, showCollapseAll: true });
