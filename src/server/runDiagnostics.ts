@@ -190,10 +190,14 @@ function count(n: number): string {
   return n.toLocaleString('en-US');
 }
 
+/** `path` as a regular expression matching it literally (a path may hold `(`, `.`, `$` …). */
+function literalPattern(path: string): string {
+  return path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /** `message` without the `FILE:LINE[:COL]: ` it starts with (`file` as written first: a path may hold spaces). */
 function withoutPlace(message: string, file: string): string {
-  const escaped = file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const named = new RegExp(`^${escaped}:\\d+(?::\\d+)?: `).exec(message);
+  const named = new RegExp(`^${literalPattern(file)}:\\d+(?::\\d+)?: `).exec(message);
   return named ? message.slice(named[0].length) : message.replace(/^\S+:\d+(?::\d+)?: /, '');
 }
 
@@ -202,8 +206,7 @@ export function failureSiteOf(message: string, harnessFile: string | undefined):
   // The harness's own path as written, first: a path with parentheses or colons (`list (1).lmm.ts`)
   // is not one the pattern below reads whole.
   if (harnessFile) {
-    const escaped = harnessFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const named = new RegExp(`(?:^|[\\s(])${escaped}:(\\d+)(?::(\\d+))?`).exec(message);
+    const named = new RegExp(`(?:^|[\\s(])${literalPattern(harnessFile)}:(\\d+)(?::(\\d+))?`).exec(message);
     if (named) return { file: harnessFile, line: Number(named[1]), column: Number(named[2] ?? 1) };
   }
   // A harness (.ts and kin) or a replayed trace (.trace, malloc-lab .rep): a malformed trace fails at its line.
