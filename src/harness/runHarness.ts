@@ -607,19 +607,22 @@ export function describeEnd(
           },
           end.lastSite,
         );
-      case 'out-of-memory':
-        return withSite(
-          {
-            outcome: 'out-of-memory',
-            message:
-              end.whileReporting && !end.stoppedBeforeReport
-                ? `${file}: memory limit of ${limitMb} MB exceeded while the end-of-run report was written, after the harness was done (the run was stopped)`
-                : end.whileReporting
-                  ? `${memoryLimitMessage(where(end.lastSite), options)}; its end-of-run report was not written within ${STOP_GRACE_MS} ms after the stop`
-                  : memoryLimitMessage(where(end.lastSite), options),
-          },
-          end.whileReporting && !end.stoppedBeforeReport ? null : end.lastSite,
-        );
+      case 'out-of-memory': {
+        // The report met the limit only when the harness was done and no stop had been asked for.
+        if (end.whileReporting && !end.stoppedBeforeReport)
+          return withSite(
+            {
+              outcome: 'out-of-memory',
+              message: `${file}: memory limit of ${limitMb} MB exceeded while the end-of-run report was written, after the harness was done (the run was stopped)`,
+            },
+            null,
+          );
+        const harnessMet = memoryLimitMessage(where(end.lastSite), options);
+        const message = end.whileReporting
+          ? `${harnessMet}; its end-of-run report was not written within ${STOP_GRACE_MS} ms after the stop`
+          : harnessMet;
+        return withSite({ outcome: 'out-of-memory', message }, end.lastSite);
+      }
       case 'host-aborted':
         return withSite(
           {
