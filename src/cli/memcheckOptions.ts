@@ -1,8 +1,8 @@
 /**
  * Valgrind memcheck's options as `lmm run` reads them. Its leak-report options (`--leak-check`,
  * `--show-leak-kinds`, `--show-reachable`, `--show-possibly-lost`, `--errors-for-leak-kinds`) are
- * taken with memcheck's values and meaning (`memcheckLeakOption`), so a ported memcheck test runs
- * with its .vgtest's `vgopts:`. Its other options that someone comparing `lmm run` with memcheck
+ * taken with memcheck's values and meaning (`memcheckLeakOption`), and `--leak-resolution=high`,
+ * what LMM does always, so a ported memcheck test runs with its .vgtest's `vgopts:` (but `-q`). Its other options that someone comparing `lmm run` with memcheck
  * types first stay unknown options (exit 2), with what to write instead.
  */
 import { DEFAULT_LEAK_REPORT_OPTIONS, type LeakCheckDepth, type LeakReportOptions } from '../analysis/leakReportOptions';
@@ -14,7 +14,6 @@ const EXIT_STATUS =
   'to exit 1 when chosen kinds occur, give --fail-on KINDS (e.g. --fail-on definitely-lost,possibly-lost,error)';
 
 const INSTEAD: ReadonlyMap<string, string> = new Map([
-  ['--leak-resolution', 'lmm run merges loss records by their whole kept stack, as memcheck does with --leak-resolution=high'],
   ['--error-exitcode', EXIT_STATUS],
   ['--num-callers', 'lmm run keeps the 8 innermost frames of a stack'],
   ['--track-origins', 'LMM checks no definedness of values, so it has no origins to track'],
@@ -45,6 +44,7 @@ export const MEMCHECK_LEAK_OPTIONS: ReadonlySet<string> = new Set([
   '--show-reachable',
   '--show-possibly-lost',
   '--errors-for-leak-kinds',
+  '--leak-resolution',
 ]);
 
 const LEAK_CHECK_VALUES: Readonly<Record<string, LeakCheckDepth>> = { no: 'no', summary: 'summary', full: 'full', yes: 'full' };
@@ -73,6 +73,12 @@ export function memcheckLeakOption(options: LeakReportOptions, option: string, v
         ...options,
         showLeakKinds: yesNo(option, value) ? new Set(LEAK_KINDS) : without(options.showLeakKinds, 'still-reachable'),
       };
+    // Most of memcheck's leak tests give --leak-resolution=high, what LMM does always: it is taken, and the others refused.
+    case '--leak-resolution':
+      if (value === 'high') return options;
+      throw new CliError(
+        `lmm run: --leak-resolution: '${value}' is not high (lmm run merges loss records by their whole kept stack, as memcheck does with --leak-resolution=high)`,
+      );
     case '--show-possibly-lost':
       return {
         ...options,

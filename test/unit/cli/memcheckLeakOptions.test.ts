@@ -88,6 +88,11 @@ describe("lmm run: memcheck's leak-report options", () => {
     [['--show-leak-kinds', 'none,definite'], /^lmm run: --show-leak-kinds: 'none,definite': all and none stand alone/],
     [['--errors-for-leak-kinds=all,all'], /^lmm run: --errors-for-leak-kinds: 'all,all': all and none stand alone/],
     [['--errors-for-leak-kinds=leak'], /^lmm run: --errors-for-leak-kinds: unknown leak kind 'leak'/],
+    [
+      ['--leak-resolution=low'],
+      /^lmm run: --leak-resolution: 'low' is not high \(lmm run merges loss records by their whole kept stack/,
+    ],
+    [['--leak-resolution', 'med'], /^lmm run: --leak-resolution: 'med' is not high/],
     [['--show-reachable=true'], /^lmm run: --show-reachable: 'true' is not yes or no\n$/],
     [['--show-reachable', '1'], /^lmm run: --show-reachable: '1' is not yes or no\n$/],
     [['--show-possibly-lost=YES'], /^lmm run: --show-possibly-lost: 'YES' is not yes or no\n$/],
@@ -110,7 +115,12 @@ describe("lmm run: memcheck's leak-report options", () => {
 
   it('a taken option goes on to run the file (both forms), where a refused one stops before it', async () => {
     // The file is no harness: reaching it is how a taken option shows, without running anything.
-    for (const args of [['--leak-check=summary'], ['--leak-check', 'no', '--fail-on', 'error'], ['--show-reachable', 'yes']]) {
+    for (const args of [
+      ['--leak-check=summary'],
+      ['--leak-check', 'no', '--fail-on', 'error'],
+      ['--show-reachable', 'yes'],
+      ['--leak-resolution=high'],
+    ]) {
       const r = await lmm('run', rep, ...args);
       assert.equal(r.status, 2, args.join(' '));
       assert.doesNotMatch(r.stderr, /^lmm run: --/, `${args.join(' ')}: ${r.stderr}`);
