@@ -13,6 +13,7 @@ import type { LossRecord } from './leakCheck';
 import { LEAK_KIND_SHORT } from './leakKinds';
 import type { RunReport } from './runReport';
 import type { SarifInvocation, SarifNotification } from './sarif';
+import type { ReportLeakOptions } from '../protocol/runReportSchema';
 
 /** The report's fields that are the verdict of the check at exit. */
 const EXIT_CHECK_FIELDS = new Set<string>(['leaks', 'leakSummary', 'suppressionsUsed']);
@@ -34,11 +35,12 @@ export function reportUnderLeakOptions(report: RunReport, options: LeakReportOpt
       }));
     else document[key] = value;
   }
-  document.leakReport = {
+  const leakReport: ReportLeakOptions = {
     leakCheck: options.leakCheck,
     showLeakKinds: kindsInOrder(options.showLeakKinds),
     errorsForLeakKinds: kindsInOrder(options.errorsForLeakKinds),
   };
+  document.leakReport = leakReport;
   return document;
 }
 
