@@ -139,6 +139,25 @@ describe("lmm run --json / --sarif under memcheck's leak-report options", functi
     assert.equal(run.invocations[0]!.toolExecutionNotifications, undefined);
   });
 
+  it("the text: a record left out keeps its number among all of them, as memcheck's does", async () => {
+    const r = await lmm('run', leakCases, '--show-leak-kinds=definite,possible');
+    const headers = [
+      ...r.stdout.matchAll(
+        /are (definitely|indirectly|possibly) lost in loss record (\d+) of (\d+)|are still reachable in loss record (\d+)/g,
+      ),
+    ];
+    // LMM numbers most severe first: definitely lost 1-3, indirectly 4-5, possibly 6-11, reachable 12-15.
+    assert.deepEqual(
+      headers.map((m) => `${m[1] ?? 'reachable'} ${m[2] ?? m[4]} of ${m[3] ?? '?'}`),
+      [
+        'definitely 1 of 15',
+        'definitely 2 of 15',
+        'definitely 3 of 15',
+        ...[6, 7, 8, 9, 10, 11].map((n) => `possibly ${n} of 15`),
+      ],
+    );
+  });
+
   describe('with --fail-on: the options shape the report, --fail-on alone decides the exit status', () => {
     it('a kind left out of the text still fails the run (--show-leak-kinds=none, --leak-check=summary)', async () => {
       const hidden = await lmm('run', leakCases, '--show-leak-kinds=none', '--fail-on', 'definite');
