@@ -9,6 +9,8 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { lmm } from '../../support/lmmCli';
+import { nodeHarness } from '../../support/nodeHarness';
+import { scratchFolder } from '../../support/scratchFolder';
 
 const ported = join(__dirname, '..', '..', 'fixtures', 'ported');
 // 15 records: 3 definitely, 2 indirectly, 6 possibly lost, 4 still reachable.
@@ -156,6 +158,29 @@ describe("lmm run --json / --sarif under memcheck's leak-report options", functi
         ...[6, 7, 8, 9, 10, 11].map((n) => `possibly ${n} of 15`),
       ],
     );
+  });
+
+  describe('a run that did not complete', () => {
+    const { write } = scratchFolder('lmm-leak-options-early-');
+    const throws = () => write('throws.lmm.ts', nodeHarness('XCALLOC(1, node_t);', "throw new Error('boom');"));
+
+    it('prints its JSON as before, with no leakReport: it has no leak verdict to shape', async () => {
+      for (const option of ['--show-leak-kinds=definite', '--leak-check=no']) {
+        const r = await lmm('run', throws(), option, '--json');
+        assert.equal(r.status, 2, option);
+        const doc = JSON.parse(r.stdout) as Json;
+        assert.equal(doc.complete, false, option);
+        assert.equal(doc.leaks, null, option);
+        assert.equal('leakReport' in doc, false, option);
+      }
+    });
+
+    it('its text under --leak-check=no says no leak check ran, not the check at the stop', async () => {
+      const r = await lmm('run', throws(), '--leak-check=no');
+      assert.equal(r.status, 2);
+      assert.match(r.stdout, /^No leak check ran at exit \(--leak-check=no\)/m);
+      assert.doesNotMatch(r.stdout, /LEAK SUMMARY|the leak check when the run stopped|no leaks/);
+    });
   });
 
   describe('with --fail-on: the options shape the report, --fail-on alone decides the exit status', () => {
