@@ -2,8 +2,10 @@
  * Valgrind memcheck's options as `lmm run` reads them. Its leak-report options (`--leak-check`,
  * `--show-leak-kinds`, `--show-reachable`, `--show-possibly-lost`, `--errors-for-leak-kinds`) are
  * taken with memcheck's values and meaning (`memcheckLeakOption`), and `--leak-resolution=high`,
- * what LMM does always, so a ported memcheck test runs with its .vgtest's `vgopts:` (but `-q`). Its other options that someone comparing `lmm run` with memcheck
- * types first stay unknown options (exit 2), with what to write instead.
+ * what LMM does always, so a ported memcheck test runs with its .vgtest's `vgopts:` (but `-q`).
+ * Its other options that someone comparing `lmm run` with memcheck types first stay unknown
+ * options (exit 2), with what to write instead: a run that silently ignored one would not be what
+ * its user asked for.
  */
 import { DEFAULT_LEAK_REPORT_OPTIONS, type LeakCheckDepth, type LeakReportOptions } from '../analysis/leakReportOptions';
 import { LEAK_KINDS, leakKindOfShortName, type LeakKind } from '../analysis/leakKinds';
@@ -24,7 +26,7 @@ const INSTEAD: ReadonlyMap<string, string> = new Map([
   ['--gen-suppressions', 'lmm run writes no suppressions; an .lmmsupp file beside the harness or --suppressions FILE gives them'],
 ]);
 
-/** What `lmm run` does instead of memcheck's option `name` (`--leak-check`, no `=value`), if it is one. */
+/** What `lmm run` does instead of memcheck's option `name` (`--error-exitcode`, no `=value`), if it is one. */
 export function memcheckOptionInstead(name: string): string | undefined {
   return INSTEAD.get(name);
 }
