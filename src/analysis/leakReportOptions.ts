@@ -7,7 +7,11 @@
  */
 import { LEAK_KINDS, type LeakKind } from './leakKinds';
 
-/** memcheck's `--leak-check`: `no` runs no check at exit, `summary` prints its LEAK SUMMARY alone. */
+/**
+ * memcheck's `--leak-check`: `no` leaves the check at exit out of the report (memcheck runs none;
+ * the worker still makes it, for the figures the other outputs share), `summary` prints its LEAK
+ * SUMMARY alone.
+ */
 export type LeakCheckDepth = 'no' | 'summary' | 'full';
 
 export interface LeakReportOptions {
