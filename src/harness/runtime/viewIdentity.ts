@@ -11,6 +11,7 @@
  * `addressOf(p) === addressOf(q)`).
  */
 import { layoutOf, type StructInfo } from '../api/structLayout';
+import { grow } from './callPaths';
 import type { StructView } from './structViews';
 
 /** Makes a view of `n` units of `info` at `x` in allocation `a` (at `o` in the page view `d`). */
@@ -42,12 +43,17 @@ interface InnerViews {
 
 export class ViewIdentity {
   /**
-   * Per allocation id, the view of its start as its own struct (XCALLOC's) and that struct, while
-   * it lives: plain arrays, the cheapest store for the one or two views of most blocks (a Map
-   * made the alloc/free loop of bench:harness 15 % slower). A freed id keeps an empty slot only.
+   * Per allocation id, 1 + the slot of `starts` and `structs` holding its start's view (XCALLOC's)
+   * and its struct while it lives; 0 for a freed block. A typed column and slots reused after a
+   * free: the store grows with the live blocks, not with the run (a Map, or arrays indexed by
+   * allocation id, made bench:harness's alloc/free loop 10 to 15 % slower).
    */
+  private slotOf = new Int32Array(1024);
   private readonly starts: (StructView | undefined)[] = [];
   private readonly structs: (StructInfo | undefined)[] = [];
+  /** Slots a freed block left, to reuse (a stack of `freeCount` of them). */
+  private freeSlots = new Int32Array(64);
+  private freeCount = 0;
   /** Live allocation id → its other views, for the blocks that have any. */
   private readonly inner = new Map<number, InnerViews>();
   private held = 0;
@@ -67,35 +73,56 @@ export class ViewIdentity {
     return this.inner.size;
   }
 
+  /** How many slots there are for start views: as many as blocks were ever live at once. */
+  get slots(): number {
+    return this.starts.length;
+  }
+
   /** A new block's view (XCALLOC's, or a moving XREALLOC's): what a later read of its start as `info` gives. */
   adopt(a: number, info: StructInfo, view: StructView): void {
-    this.starts[a] = view;
-    this.structs[a] = info;
+    let slot: number;
+    if (this.freeCount > 0) {
+      slot = this.freeSlots[--this.freeCount]!;
+      this.starts[slot] = view;
+      this.structs[slot] = info;
+    } else {
+      slot = this.starts.length;
+      this.starts.push(view);
+      this.structs.push(info);
+    }
+    while (a >= this.slotOf.length) this.slotOf = grow(this.slotOf);
+    this.slotOf[a] = slot + 1;
     this.held++;
   }
 
   /** Block `a` was freed or moved: its views are not handed out again. */
   drop(a: number): void {
-    if (this.starts[a] === undefined) return;
-    this.starts[a] = undefined;
-    this.structs[a] = undefined;
+    const slot = this.slotOf[a]! - 1;
+    if (slot < 0) return;
+    this.slotOf[a] = 0;
+    this.starts[slot] = undefined;
+    this.structs[slot] = undefined;
+    if (this.freeCount === this.freeSlots.length) this.freeSlots = grow(this.freeSlots);
+    this.freeSlots[this.freeCount++] = slot;
     this.held--;
     if (this.inner.size !== 0) this.inner.delete(a);
   }
 
   /** The view of live block `a`'s start as its own struct (a pointer read's common case), if `info` is that struct. */
   startView(a: number, info: StructInfo): StructView | undefined {
-    return this.structs[a] === info ? this.starts[a] : undefined;
+    const slot = this.slotOf[a]! - 1;
+    return slot >= 0 && this.structs[slot] === info ? this.starts[slot] : undefined;
   }
 
   /** The view of `n` units of `info` at `x` in allocation `a`: the one made before while the block lives. */
   view(info: StructInfo, d: DataView, o: number, a: number, x: number, n: number): StructView {
-    const own = a >= 0 ? this.structs[a] : undefined;
+    const slot = a >= 0 && a < this.slotOf.length ? this.slotOf[a]! - 1 : -1;
     // A poison view, or one of a freed block: nothing to be the same as.
-    if (own === undefined) return this.make(info, d, o, a, x, n);
+    if (slot < 0) return this.make(info, d, o, a, x, n);
+    const own = this.structs[slot]!;
     const block = this.innerViews(a, own);
     if (info === own) {
-      if (x === block.x && n === block.n) return this.starts[a]!;
+      if (x === block.x && n === block.n) return this.starts[slot]!;
       const i = block.n - n;
       if (i > 0 && i < block.n && x === block.x + i * block.size) {
         const units = (block.units ??= new Array<StructView | undefined>(block.n));

@@ -236,5 +236,7 @@ describe('pointer identity: a.next === b as C’s a->next == b', () => {
     }
     assert.equal(runtime.viewIdentity.blocksHeld, 1);
     assert.equal(runtime.viewIdentity.blocksWithInnerViews, 0);
+    // Slots are reused: as many as blocks were live at once (the head and a node or a pool), not one per allocation.
+    assert.equal(runtime.viewIdentity.slots, 2);
   });
 });
