@@ -152,6 +152,12 @@ describe('pointer identity: a.next === b as C’s a->next == b', () => {
     h.text = text;
     assert.equal(h.text === text, true);
     assert.equal(h.text === h.text, true);
+    // A pointer into the buffer's middle (C's b + 4) is one object too, and not the buffer.
+    const middle = lmm.local<typeof text>(null);
+    middle.address = lmm.addressOf(text) + 4;
+    assert.equal(middle.value === middle.value, true);
+    assert.equal(middle.value === text, false);
+    assert.equal(middle.value!.length, 12);
   });
 
   it('survives a leak check and a realloc in place', () => {
