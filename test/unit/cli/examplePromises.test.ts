@@ -1,0 +1,102 @@
+// Each example's header comment is a promise about what `lmm run` shows for it: a newcomer reads
+// the comment, runs the example and compares. These tests read the figures, names and quotes
+// from the comments themselves where they can, so a comment cannot drift from the output.
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RunReport } from '../../../src/analysis/runReport';
+import { lmm } from '../../support/lmmCli';
+
+const examples = join(__dirname, '..', '..', '..', 'examples');
+const source = (name: string) => readFileSync(join(examples, `${name}.lmm.ts`), 'utf8');
+
+async function textRun(name: string): Promise<string> {
+  const { status, stdout, stderr } = await lmm('run', join(examples, `${name}.lmm.ts`));
+  assert.equal(status, 0, stderr);
+  return stdout;
+}
+
+async function jsonRun(name: string): Promise<RunReport> {
+  const { status, stdout, stderr } = await lmm('run', join(examples, `${name}.lmm.ts`), '--json');
+  assert.equal(status, 0, stderr);
+  return JSON.parse(stdout) as RunReport;
+}
+
+/** The first group a pattern captures in the example's source (its comments included). */
+function said(name: string, pattern: RegExp): string {
+  const match = pattern.exec(source(name));
+  assert.ok(match, `examples/${name}.lmm.ts says ${pattern}`);
+  return match[1]!;
+}
+
+describe('the examples keep the promises of their comments', function () {
+  this.timeout(60_000);
+
+  it('hints-padding: the sizes its comments give, and a hint for the site of short-lived blocks', async () => {
+    const report = await jsonRun('hints-padding');
+    const padding = report.hints.find((h) => h.kind === 'padding' && h.struct === 'sensor_t')!;
+    const sensor = report.structs.find((s) => s.name === 'sensor_t')!;
+    assert.equal(sensor.size, Number(said('hints-padding', /= (\d+) bytes; sorted by alignment/)));
+    const sorted = Number(said('hints-padding', /sorted by alignment it needs (\d+)\./));
+    assert.equal(sensor.size - padding.perObjectBytes!, sorted, padding.message);
+    assert.match(padding.message, new RegExp(`\\} is ${sorted} bytes`));
+
+    const fit = report.hints.find((h) => h.kind === 'page-fit' && h.struct === 'log_entry_t')!;
+    const [, size, perPage, stranded] = /(\d+) bytes: (\d+) fit a page, and the last (\d+) bytes of every page are stranded/.exec(
+      source('hints-padding'),
+    )!;
+    assert.equal(report.structs.find((s) => s.name === 'log_entry_t')!.size, Number(size));
+    assert.equal(fit.blocksPerPage, Number(perPage), fit.message);
+    assert.equal(fit.strandedBytesPerPage, Number(stranded), fit.message);
+
+    // "a site that allocates many short-lived blocks": the scratch entries' XCALLOC.
+    const scratchLine =
+      source('hints-padding')
+        .split('\n')
+        .findIndex((line) => /short-lived: freed at the next/.test(line)) + 1;
+    const shortLived = report.hints.filter((h) => h.kind === 'short-lived');
+    assert.deepEqual(
+      shortLived.map((h) => [h.struct, h.site?.line]),
+      [['log_entry_t', scratchLine]],
+      JSON.stringify(report.hints.map((h) => h.kind)),
+    );
+  });
+
+  it('leak-indirectly-lost: the report says the words the comment quotes', async () => {
+    const quoted = said('leak-indirectly-lost', /charges them to the head \("([^"]+)"\)/);
+    const text = await textRun('leak-indirectly-lost');
+    assert.ok(text.includes(quoted), `"${quoted}" is not in:\n${text}`);
+  });
+
+  it('string-buffers: the function the comment blames is the one in the program, and its name is lost', async () => {
+    const blamed = said('string-buffers', /\/\/ check follows it\. (\w+)\(\) frees the contact but forgets its name/);
+    const body = said('string-buffers', new RegExp(`function ${blamed}\\([^)]*\\): void \\{([^]*?)\\n\\}`));
+    assert.match(body, /XFREE\(c\); \/\/ forgets XFREE\(c\.name\)/);
+    const text = await textRun('string-buffers');
+    assert.match(text, /13 bytes in 1 block are definitely lost in loss record \d+ of \d+ \(buf\)/);
+  });
+
+  it('error-double-free: the second XFREE is reported with both sites, and the heap is intact', async () => {
+    const text = await textRun('error-double-free');
+    const at = (line: number, column: number) => `${join(examples, 'error-double-free.lmm.ts')}:${line}:${column}`;
+    assert.ok(text.includes(`\n   at ${at(15, 3)}\n Block was allocated at ${at(12, 13)}\n and freed at ${at(14, 3)}\n`), text);
+    assert.equal(text.match(/^double-free: /gm)?.length, 1);
+    // Intact: the block was freed once, its page went back, nothing is left in use.
+    assert.match(text, /in use at exit: 0 bytes in 0 blocks\n {2}total heap usage: 1 allocs, 2 frees,/);
+    assert.match(text, /# Of VM Pages in Use : 0 \(0 Bytes\)\n/);
+    assert.match(text, /^buffer_t +TBC : 0 +FBC : 0 +OBC : 0 +AppMemUsage : 0$/m);
+  });
+
+  it('error-too-large: "4096 − 72 bytes with 4 KiB pages" is the figure in the message', async () => {
+    const figure = said('error-too-large', /\((\d+) − (?:\d+) bytes with 4 KiB pages\)/);
+    const overhead = said('error-too-large', /\((?:\d+) − (\d+) bytes with 4 KiB pages\)/);
+    const text = await textRun('error-too-large');
+    assert.match(
+      text,
+      new RegExp(
+        `^too-large: 16 × row_t \\(4096 bytes\\) exceeds the ${Number(figure) - Number(overhead)} bytes a page can serve$`,
+        'm',
+      ),
+    );
+  });
+});
