@@ -62,6 +62,16 @@ describe('the examples keep the promises of their comments', function () {
     );
   });
 
+  it('hints write a count as the rest of the report does: "1 byte", and thousands with commas', async () => {
+    const padding = await textRun('hints-padding');
+    // station_t: 32 + 48 bytes, 50 a page, 72 bytes stranded: one more byte each still fits.
+    assert.match(padding, /station_t \(32 bytes[^\n]* Fields up to 1 byte larger would cost no extra page\./);
+    assert.doesNotMatch(padding, /\b1 bytes\b/);
+    const memory = await textRun('error-out-of-memory');
+    // chunk_t strands 904 bytes in each of the 7 pages of the peak: the tag and the text say the same figure.
+    assert.match(memory, /\[page-fit, saves 6,328 bytes\] chunk_t [^\n]*: 6,328 bytes over the 7 page\(s\) at the peak\./);
+  });
+
   it('leak-indirectly-lost: the report says the words the comment quotes', async () => {
     const quoted = said('leak-indirectly-lost', /charges them to the head \("([^"]+)"\)/);
     const text = await textRun('leak-indirectly-lost');
