@@ -109,4 +109,55 @@ describe('the examples keep the promises of their comments', function () {
       ),
     );
   });
+
+  it('error-out-of-bounds: five accesses reported, the long string cut to 7 bytes, and the run completes', async () => {
+    assert.match(source('error-out-of-bounds'), /than its char\[n\], which is cut to fit\. Reads out of bounds give 0/);
+    // The example throws unless the reads gave 0 and the string kept 'Operati': a completed run is the proof.
+    const report = await jsonRun('error-out-of-bounds');
+    assert.deepEqual(
+      report.errors.map((e) => `${e.kind} ${e.site.line}`),
+      ['out-of-bounds 14', 'out-of-bounds 15', 'out-of-bounds 16', 'out-of-bounds 17', 'out-of-bounds 17'],
+    );
+    assert.match(report.errors[2]!.message, /a string of 17 bytes does not fit \(truncated to 7\)/);
+  });
+
+  it('error-invalid-free: elements 1 and 2 are invalid frees; XFREE(null) is no error and no free', async () => {
+    const report = await jsonRun('error-invalid-free');
+    const nullLine =
+      source('error-invalid-free')
+        .split('\n')
+        .findIndex((line) => line.includes('XFREE(null)')) + 1;
+    assert.deepEqual(
+      report.errors.map((e) => [e.kind, e.site.line]),
+      [
+        ['invalid-free', 14],
+        ['invalid-free', 15],
+      ],
+    );
+    assert.ok(report.errors.every((e) => e.site.line !== nullLine));
+    assert.match(report.errors[0]!.message, /8 bytes past its start$/);
+    assert.match(report.errors[1]!.message, /16 bytes past its start$/);
+    // Two invalid frees and the real one are frees, as memcheck counts them; free(NULL) is nothing.
+    assert.deepEqual(report.totals.heapUsage, { allocs: 1, frees: 3, bytes: 24 });
+  });
+
+  it('error-duplicate-registration: the second MM_REG_STRUCT is refused, the first stays', async () => {
+    const report = await jsonRun('error-duplicate-registration');
+    assert.deepEqual(
+      report.errors.map((e) => [e.kind, e.stack.map((s) => s.line)]),
+      [['duplicate-registration', [10, 15]]],
+    );
+    assert.deepEqual(report.totals.heapUsage, { allocs: 1, frees: 1, bytes: 4 });
+  });
+
+  it('error-struct-too-large: refused at registration, then its XCALLOC fails as an unregistered struct', async () => {
+    const report = await jsonRun('error-struct-too-large');
+    assert.deepEqual(
+      report.errors.map((e) => [e.kind, e.site.line]),
+      [
+        ['struct-too-large', 11],
+        ['unregistered-struct', 12],
+      ],
+    );
+  });
 });
