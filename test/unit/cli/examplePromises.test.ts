@@ -160,4 +160,24 @@ describe('the examples keep the promises of their comments', function () {
       ],
     );
   });
+
+  it('hash-table: the teardown’s leak is found, with the stack through table_insert and new_entry', async () => {
+    const lines = source('hash-table').split('\n');
+    /** The lines of a function's body: from its `function NAME(` line to the next line that is `}`. */
+    const body = (name: string) => {
+      const first = lines.findIndex((line) => line.startsWith(`function ${name}(`)) + 1;
+      const last = lines.findIndex((line, i) => i >= first && line === '}') + 1;
+      return [first, last] as const;
+    };
+    const within = (line: number, [first, last]: readonly [number, number]) => line > first && line < last;
+    const report = await jsonRun('hash-table');
+    assert.deepEqual(
+      report.leaks.map((r) => r.kind),
+      ['definitely-lost'],
+    );
+    const [allocation, insert] = report.leaks[0]!.stack;
+    assert.ok(within(allocation!.line, body('new_entry')), `${allocation!.line} is in new_entry`);
+    assert.ok(within(insert!.line, body('table_insert')), `${insert!.line} is in table_insert`);
+    assert.equal(report.leaks[0]!.struct, 'entry_t');
+  });
 });
