@@ -180,4 +180,20 @@ describe('the examples keep the promises of their comments', function () {
     assert.ok(within(insert!.line, body('table_insert')), `${insert!.line} is in table_insert`);
     assert.equal(report.leaks[0]!.struct, 'entry_t');
   });
+
+  it('error-out-of-memory: the message says the cap of pages the comment names is reached, and the run goes on', async () => {
+    const pages = Number(said('error-out-of-memory', /with the simulated memory capped at (\d+) pages/));
+    const report = await jsonRun('error-out-of-memory');
+    assert.deepEqual(
+      report.errors.map((e) => [e.kind, e.message]),
+      [
+        [
+          'out-of-memory',
+          `out of memory: no page for 1 × chunk_t: the memory cap (${pages * 4096} bytes, ${pages} pages of 4096) is reached`,
+        ],
+      ],
+    );
+    // The run went on: every chunk it got was freed after the failure.
+    assert.deepEqual(report.totals.heapUsage, { allocs: 21, frees: 21, bytes: 21 * 1008 });
+  });
 });
