@@ -119,6 +119,12 @@ describe('the examples keep the promises of their comments', function () {
       ['out-of-bounds 14', 'out-of-bounds 15', 'out-of-bounds 16', 'out-of-bounds 17', 'out-of-bounds 17'],
     );
     assert.match(report.errors[2]!.message, /a string of 17 bytes does not fit \(truncated to 7\)/);
+    // Each names the field it touched, a write (marks[4] = 99) as a read does.
+    const lines = source('error-out-of-bounds').split('\n');
+    assert.deepEqual(
+      report.errors.map((e) => /^\w+/.exec(lines[e.site.line - 1]!.slice(e.site.column - 1))?.[0]),
+      ['course', 'marks', 'course', 'marks', 'marks'],
+    );
   });
 
   it('error-invalid-free: elements 1 and 2 are invalid frees; XFREE(null) is no error and no free', async () => {
