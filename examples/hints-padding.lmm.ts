@@ -17,7 +17,7 @@ import {
   mm_register_root,
 } from 'lmm-studio';
 
-/** 1 + 7 pad + 8 + 1 + 7 pad + 8 + 2 + 6 pad = 40 bytes; sorted by alignment it needs 32. */
+/** 1 + 7 pad + 8 + 1 + 7 pad + 8 + 2 + 6 pad = 40 bytes; sorted by alignment it needs 24. */
 @struct
 class sensor_t {
   @u8 active!: number;
@@ -27,7 +27,7 @@ class sensor_t {
   @u16 channel!: number;
 }
 
-/** 68 bytes: 35 fit a page, and the last 8 bytes of every page are stranded. */
+/** 68 bytes: 35 fit a page, and the last 12 bytes of every page are stranded. */
 @struct
 class log_entry_t {
   @char(60) text!: string;
@@ -62,10 +62,15 @@ export default function main(): void {
   // A log kept for the whole run, and many short-lived scratch entries from one site.
   const kept: log_entry_t[] = [];
   for (let i = 0; i < 200; i++) {
-    const entry = XCALLOC(1, log_entry_t);
-    entry.text = `reading ${i}`;
-    if (i % 4 === 0) kept.push(entry);
-    else XFREE(entry); // short-lived
+    if (i % 4 === 0) {
+      const entry = XCALLOC(1, log_entry_t);
+      entry.text = `reading ${i}`;
+      kept.push(entry);
+    } else {
+      const scratch = XCALLOC(1, log_entry_t); // short-lived: freed at the next heap step
+      scratch.text = `reading ${i}`;
+      XFREE(scratch);
+    }
   }
   for (const entry of kept) XFREE(entry);
   XFREE(station.sensors);

@@ -1,6 +1,6 @@
 // indirectly-lost: a linked list whose head pointer is dropped. The head is definitely lost;
 // the 4 nodes behind it are indirectly lost (only a lost block points to them), and the report
-// charges them to the head ("drags 4 blocks").
+// charges them to the head ("and drags along 64 bytes in 4 blocks that are indirectly lost").
 import { struct, u32, ptr, MM_REG_STRUCT, XCALLOC } from 'lmm-studio';
 
 @struct

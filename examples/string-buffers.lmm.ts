@@ -1,6 +1,6 @@
 // Open-size buffers: C's strdup() for the names of a contact list. XCALLOC_BUF(n) serves n bytes
 // from LMM's built-in family `buf` (1-byte units); `@ptr(buf)` is a `char *` field, so the leak
-// check follows it. remove_contact() frees the contact but forgets its name: that buffer is
+// check follows it. remove_first() frees the contact but forgets its name: that buffer is
 // definitely lost. The contact dropped at the end is lost with the name it drags along.
 import { struct, u32, ptr, buf, type Buf, MM_REG_STRUCT, XCALLOC, XCALLOC_BUF, XFREE, mm_register_root } from 'lmm-studio';
 

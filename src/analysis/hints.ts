@@ -59,8 +59,8 @@ export function computeHints(data: RunData, timeline: AllocationTimeline): Hint[
       message:
         `${layout.name} is ${layout.size} bytes, ${perObject} of them padding that reordering its fields removes: ` +
         `${layoutText(reordered)} is ${reordered.size} bytes (${before} → ${after} per page). ` +
-        `This run: ${perObject} × ${atPeak} objects live at the peak = ${perObject * atPeak} bytes; ` +
-        `${perObject * allocated} bytes over ${allocated} allocated.`,
+        `This run: ${perObject} × ${count(atPeak)} objects live at the peak = ${count(perObject * atPeak)} bytes; ` +
+        `${count(perObject * allocated)} bytes over ${count(allocated)} allocated.`,
       savingBytes: perObject * atPeak,
       layout: reordered.fields,
       reorderedFields: reordered.fields.map((f) => f.name),
@@ -82,13 +82,13 @@ export function computeHints(data: RunData, timeline: AllocationTimeline): Hint[
       const growth = Math.floor(fit.strandedBytes / fit.blocksPerPage);
       const oneMore =
         (fit.sizeForOneMore > 0 ? ` At ${fit.sizeForOneMore} bytes or less, ${fit.blocksPerPage + 1} would fit per page.` : '') +
-        (growth > 0 ? ` Fields up to ${growth} bytes larger would cost no extra page.` : '');
+        (growth > 0 ? ` Fields up to ${growth} ${growth === 1 ? 'byte' : 'bytes'} larger would cost no extra page.` : '');
       hints.push({
         kind: 'page-fit',
         struct: family.name,
         message:
           `${family.name} (${family.size} bytes + ${META_SIZE} of meta data) fits ${fit.blocksPerPage} per ${pageSize}-byte page, ` +
-          `stranding ${fit.strandedBytes} bytes in every page: ${stranded} bytes over the ${family.peakPages} page(s) at the peak.` +
+          `stranding ${fit.strandedBytes} bytes in every page: ${count(stranded)} bytes over the ${count(family.peakPages)} page(s) at the peak.` +
           oneMore,
         savingBytes: stranded,
         blocksPerPage: fit.blocksPerPage,
@@ -113,8 +113,8 @@ export function computeHints(data: RunData, timeline: AllocationTimeline): Hint[
         message:
           `${family.name}'s pages sit mostly empty (external fragmentation): ` +
           (atPeak
-            ? `at its peak the family held ${pages} pages, yet its largest application memory (${used} bytes) needs ${needed}`
-            : `${pages} pages hold ${used} bytes of blocks (${percent}% full) where ${needed} would suffice`) +
+            ? `at its peak the family held ${count(pages)} pages, yet its largest application memory (${count(used)} bytes) needs ${count(needed)}`
+            : `${count(pages)} pages hold ${count(used)} bytes of blocks (${percent}% full) where ${count(needed)} would suffice`) +
           `. Blocks freed out of allocation order keep half-empty pages mapped; allocating long-lived objects together ` +
           `(or from a pool) returns whole pages.`,
         savingBytes: (pages - needed) * pageSize,

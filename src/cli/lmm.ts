@@ -67,11 +67,14 @@ function dispatch(argv: string[], io: CliIo): number | Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case undefined:
+      // No command is bad usage: the usage goes where every exit-2 message goes, and stdout stays empty.
+      io.stderr(HELP);
+      return 2;
     case '--help':
     case '-h':
     case 'help':
       io.stdout(HELP);
-      return command === undefined ? 2 : 0;
+      return 0;
     case '--version':
     case '-v':
       io.stdout(`${typeof LMM_VERSION === 'string' ? LMM_VERSION : 'dev'}\n`);

@@ -277,7 +277,8 @@ async function run(args: string[], io: CliIo): Promise<number> {
   else io.stdout(harnessReportOutput(result.finished, options.format, options.leakReport));
   const hits = failingKinds(result.finished.report, options.failOn);
   if (hits.length > 0) {
-    io.stderr(`lmm run: --fail-on: ${hits.join(', ')}\n`);
+    // Worded unlike a refused option ("--fail-on: unknown kind …"): the check ran and failed.
+    io.stderr(`lmm run: --fail-on: ${hits.join(', ')} occurred unsuppressed (exit status 1)\n`);
     return 1;
   }
   return 0;

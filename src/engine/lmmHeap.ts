@@ -355,7 +355,15 @@ export class LmmHeap {
         familyId,
       );
     }
-    return this.fail('out-of-memory', `out of memory: no page for ${units} × ${family.name}`, 0, familyId);
+    // mmap failed: only the memory cap refuses a page. Saying so tells a reader why, and what to raise.
+    const cap = this.kernel.memoryCap;
+    const capPages = Math.floor(cap / this.pageSize);
+    return this.fail(
+      'out-of-memory',
+      `out of memory: no page for ${units} × ${family.name}: the memory cap (${cap} bytes, ${capPages} pages of ${this.pageSize}) is reached`,
+      0,
+      familyId,
+    );
   }
 
   /** Maps a data page for `family`, puts it at the head of its page list; returns its block's meta handle or 0. */

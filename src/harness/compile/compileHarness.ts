@@ -90,6 +90,7 @@ interface FileInfo {
   instrumented: string;
   insertions: Insertion[];
   displayName: string;
+  elementStores?: number[];
 }
 
 export async function compileHarness(file: string, options: CompileOptions = {}): Promise<CompiledHarness> {
@@ -154,7 +155,13 @@ export async function compileHarness(file: string, options: CompileOptions = {})
           };
         }
         const instrumented = result?.code ?? original;
-        files.set(args.path, { original, instrumented, insertions: result?.insertions ?? [], displayName: name });
+        files.set(args.path, {
+          original,
+          instrumented,
+          insertions: result?.insertions ?? [],
+          displayName: name,
+          ...(result && result.elementStores.length > 0 ? { elementStores: result.elementStores } : {}),
+        });
         if (result) Object.assign(structSites, result.structSites);
         return { contents: instrumented, loader: args.path.endsWith('x') ? 'tsx' : 'ts' };
       });
@@ -241,6 +248,7 @@ function locatorFor(
       instrumentedLineStarts: lineStarts(info.instrumented),
       originalLineStarts: lineStarts(info.original),
       insertions: info.insertions,
+      ...(info.elementStores ? { elementStores: info.elementStores } : {}),
     })),
     ...(columnShifts ? { columnShifts } : {}),
   };

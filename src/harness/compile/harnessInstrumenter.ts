@@ -26,6 +26,8 @@ export interface InstrumentedFile {
   insertions: Insertion[];
   /** Where each `@struct` class is declared, by class name. */
   structSites: Record<string, Site>;
+  /** Element stores, as flat pairs of original offsets (see `LocatorFile.elementStores`). */
+  elementStores: number[];
 }
 
 export interface InstrumentOptions {
@@ -97,6 +99,7 @@ export function instrumentHarnessSource(fileName: string, text: string, options:
   let order = 0;
   let tryCount = 0;
   const structSites: Record<string, Site> = {};
+  const elementStores: number[] = [];
   const add = (pos: number, text: string, closing: boolean, depth: number) =>
     edits.push({ pos, text, closing, depth, order: order++ });
   const siteAt = (pos: number): number => {
@@ -111,6 +114,10 @@ export function instrumentHarnessSource(fileName: string, text: string, options:
     if (ts.isClassDeclaration(node) && node.name && hasStructDecorator(node)) {
       const { line, character } = source.getLineAndCharacterOfPosition(node.name.getStart(source));
       structSites[node.name.text] = { file: options.siteFile, line: line + 1, column: character + 1 };
+    }
+    if (ts.isBinaryExpression(node) && isAssignment(node.operatorToken.kind)) {
+      const target = skipOuterExpressions(node.left);
+      if (ts.isElementAccessExpression(target)) elementStores.push(target.end - 1, elementReadPosition(target, source));
     }
     if (options.attribution && (ts.isCallExpression(node) || ts.isNewExpression(node)) && shouldInstrument(node)) {
       const args = node.arguments!;
@@ -176,7 +183,27 @@ export function instrumentHarnessSource(fileName: string, text: string, options:
     insertions.push({ pos: edit.pos, text: edit.text });
   }
   code += text.slice(at);
-  return { code, insertions, structSites };
+  return { code, insertions, structSites, elementStores };
+}
+
+function isAssignment(kind: ts.SyntaxKind): boolean {
+  return kind >= ts.SyntaxKind.FirstAssignment && kind <= ts.SyntaxKind.LastAssignment;
+}
+
+function skipOuterExpressions(node: ts.Expression): ts.Expression {
+  while (ts.isParenthesizedExpression(node) || ts.isNonNullExpression(node)) node = node.expression;
+  return node;
+}
+
+/**
+ * Where V8 places a read of `a.b[i]` once mapped back (the `b`, or `a` for `a[i]`): a store to
+ * the same element is placed at its `]`, and its error is shown there instead, as a read's is.
+ */
+function elementReadPosition(access: ts.ElementAccessExpression, source: ts.SourceFile): number {
+  const object = skipOuterExpressions(access.expression);
+  if (ts.isPropertyAccessExpression(object)) return object.name.getStart(source);
+  if (ts.isIdentifier(object)) return object.getStart(source);
+  return access.getStart(source);
 }
 
 function shouldInstrument(node: ts.CallExpression | ts.NewExpression): boolean {

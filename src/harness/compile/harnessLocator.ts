@@ -22,6 +22,12 @@ export interface LocatorFile {
   instrumentedLineStarts: number[];
   originalLineStarts: number[];
   insertions: Insertion[];
+  /**
+   * Flat pairs of original offsets: the `]` of an element store (`a.b[i] = v`), where V8's
+   * position maps back to, then where a read of the same element maps back to (`b`). An access
+   * error of the store is shown there, so a write and a read of `a.b[4]` name the same column.
+   */
+  elementStores?: number[];
 }
 
 export interface LocatorData {
@@ -36,10 +42,17 @@ export interface LocatorData {
 export class HarnessLocator {
   private readonly lookup: SourceMapLookup;
   private readonly files = new Map<string, LocatorFile>();
+  private readonly elementStores = new Map<string, Map<number, number>>();
 
   constructor(readonly data: LocatorData) {
     this.lookup = new SourceMapLookup({ ...data.map, sources: data.map.sources.map(sourcePath) });
-    for (const file of data.files) this.files.set(file.path, file);
+    for (const file of data.files) {
+      this.files.set(file.path, file);
+      const stores = file.elementStores ?? [];
+      const byBracket = new Map<number, number>();
+      for (let i = 0; i + 1 < stores.length; i += 2) byBracket.set(stores[i]!, stores[i + 1]!);
+      if (byBracket.size > 0) this.elementStores.set(file.path, byBracket);
+    }
   }
 
   /** The source site of a 0-based line and column of the compiled code, or null when unmapped. */
@@ -55,7 +68,8 @@ export class HarnessLocator {
     const file = this.files.get(path);
     if (!file) return { file: path, line: line + 1, column: column + 1 };
     const offset = (file.instrumentedLineStarts[line] ?? 0) + column;
-    const original = toOriginalOffset(file.insertions, offset);
+    const mapped = toOriginalOffset(file.insertions, offset);
+    const original = this.elementStores.get(path)?.get(mapped) ?? mapped;
     const starts = file.originalLineStarts;
     let lo = 0;
     let hi = starts.length - 1;

@@ -2,6 +2,7 @@
 // CLI's text report, the JSON report (event + 1), the extension's views and the Memory Map must
 // name the same step for the same moment (they once said 121 and 122 for the seed's peak).
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stepNumber } from '../../../src/analysis/stepNumber';
 import { harnessReportOutput } from '../../../src/harness/harnessReportOutput';
@@ -26,6 +27,24 @@ describe('one step numbering in the CLI text, the JSON report and the Memory Map
     assert.equal(mapStepNumber(json.peak.event), cli[1], 'the Memory Map names the same step');
     // Two registrations, then the 120th student_t allocation reaches the peak: operation 122.
     assert.equal(cliStep, 122);
+  });
+
+  it('an error’s JSON `step` is 0-based too, as the README says: VS Code names step + 1', async () => {
+    const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+    assert.match(readme, /and so is an error's `step` there: `"step": 3` is the error VS Code puts at step 4\)/);
+    // Register, allocate, free, free again: the refused second XFREE is the run's 4th heap operation.
+    const result = await runHarnessFile(join(examples, 'error-double-free.lmm.ts'), {});
+    assert.equal(result.outcome, 'completed', result.message);
+    const json = JSON.parse(harnessReportOutput(result.finished!, 'json')) as {
+      errors: { kind: string; step: number }[];
+      totals: { steps: number };
+    };
+    assert.equal(json.totals.steps, 4);
+    assert.deepEqual(
+      json.errors.map((e) => [e.kind, e.step]),
+      [['double-free', 3]],
+    );
+    assert.equal(stepNumber(json.errors[0]!.step), 4, 'what VS Code shows: "memory error at step 4"');
   });
 
   it('the last step of a run of N operations is step N', () => {

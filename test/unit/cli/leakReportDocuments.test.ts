@@ -187,7 +187,7 @@ describe("lmm run --json / --sarif under memcheck's leak-report options", functi
     it('a kind left out of the text still fails the run (--show-leak-kinds=none, --leak-check=summary)', async () => {
       const hidden = await lmm('run', leakCases, '--show-leak-kinds=none', '--fail-on', 'definite');
       assert.equal(hidden.status, 1);
-      assert.equal(hidden.stderr, 'lmm run: --fail-on: definitely-lost\n');
+      assert.equal(hidden.stderr, 'lmm run: --fail-on: definitely-lost occurred unsuppressed (exit status 1)\n');
       assert.equal((await lmm('run', leakCases, '--leak-check=summary', '--fail-on', 'reachable')).status, 1);
     });
 

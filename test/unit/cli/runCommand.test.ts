@@ -218,12 +218,14 @@ export default function main(): void {
     // memcheck's --error-exitcode with its default --errors-for-leak-kinds, in memcheck's words.
     const gate = await lmm('run', harness, '--fail-on', 'definite,possible,error');
     assert.equal(gate.status, 1);
-    assert.match(gate.stderr, /^lmm run: --fail-on: definitely-lost, possibly-lost\n$/m);
+    assert.match(gate.stderr, /^lmm run: --fail-on: definitely-lost, possibly-lost occurred unsuppressed \(exit status 1\)\n$/m);
   });
 
   it('fails on memory errors with --fail-on error', async () => {
-    const { status } = await lmm('run', join(examples, 'error-double-free.lmm.ts'), '--fail-on', 'error');
+    const { status, stderr } = await lmm('run', join(examples, 'error-double-free.lmm.ts'), '--fail-on', 'error');
     assert.equal(status, 1);
+    // Not the shape of a refused option (`lmm run: --fail-on: unknown kind 'x'`): it says what occurred.
+    assert.equal(stderr, 'lmm run: --fail-on: error occurred unsuppressed (exit status 1)\n');
   });
 
   it('writes SARIF 2.1.0 with the leak and error locations', async () => {

@@ -2,8 +2,10 @@
 // that, so the document cannot drift from the code (and the example keeps a double free out of
 // standard output).
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { main } from '../../../src/cli/lmm';
 import { parseTrace, TraceSyntaxError } from '../../../src/trace/traceProgram';
 import { replayTrace } from '../../../src/trace/traceReplay';
 
@@ -45,6 +47,27 @@ describe('docs/trace-format.md', () => {
         (error: unknown) => error instanceof TraceSyntaxError && error.line === line,
         JSON.stringify(text),
       );
+    }
+  });
+
+  it('--report prints, at each dump, its line and the classic reports instead of the JSON line', async () => {
+    assert.match(doc, /`lmm trace FILE --report` prints, at each dump, a line\n`# dump at FILE:LINE` and LMM's classic/);
+    assert.match(doc, /usage\) instead of its JSON line; the `ok` and `null` lines stay\./);
+    const dir = mkdtempSync(path.join(tmpdir(), 'lmm-trace-doc-'));
+    try {
+      const file = path.join(dir, 'example.trace');
+      writeFileSync(file, fenced('trace'));
+      let stdout = '';
+      const status = await main(['trace', file, '--report'], { stdout: (t) => (stdout += t), stderr: () => {} });
+      assert.equal(status, 0);
+      const lines = stdout.split('\n');
+      assert.deepEqual(lines.slice(0, 3), ['ok', 'ok', `# dump at ${file}:6`], stdout);
+      assert.doesNotMatch(stdout, /^\{"mmap"/m, 'no JSON line');
+      assert.match(stdout, /^Page Family : emp_t, Size = 36$/m, 'registered page families');
+      assert.match(stdout, /^Total Applcation Memory Usage : /m, 'memory usage, spelt as the C program spells it');
+      assert.match(stdout, /Block 0 +F R E E D +block_size = 36 /, 'block usage: a1, freed');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
