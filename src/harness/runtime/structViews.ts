@@ -18,6 +18,7 @@ import { POINTER_SIZE } from '../api/cTypes';
 import { layoutOf, resolveTarget, type ResolvedField, type StructInfo } from '../api/structLayout';
 import { bitFieldAccess, wideReader, wideWriter } from './cFieldViews';
 import { primitiveOf } from './primitiveValue';
+import { noSuchField, probedByJavaScript } from './unknownFields';
 
 /** What views need from the runtime that owns the heap. */
 export interface ViewHost {
@@ -123,31 +124,43 @@ const PROTOTYPE_INDEXES = 64;
 const EMPTY = new DataView(new ArrayBuffer(8));
 
 /**
- * What every view prototype inherits from. Its indexes -1 … 63 are accessors of its own; any
+ * What every view prototype inherits from, reached only for names the prototype does not have.
+ * Its indexes -1 … 63 are accessors of its own; any
  * other integer index of a view (`v[64]`, `v[-2]`) reaches this Proxy, which answers the element
  * as those accessors do (its every field access then the out-of-bounds report it is) instead of
  * `undefined` and a TypeError at `v[64].key`, and reports the assignment of a whole element as a
- * long block's view does. Every other key reads and writes as on `Object.prototype`.
+ * long block's view does. Any other name that is no field (`v.nxet = p`, `v.nope`) is a TypeError
+ * naming the struct (unknownFields.ts); names of `Object.prototype` read and write as there.
  */
 const beyondPrototypeIndexes: object = new Proxy(Object.freeze(Object.create(Object.prototype) as object), {
   get(target, key, receiver) {
-    if (typeof key === 'string' && isIndex(key)) {
+    if (typeof key === 'string') {
       const state = viewState(receiver);
-      if (state !== undefined) return element(state.info, receiver as StructView, state, Number(key));
+      if (state !== undefined) {
+        if (isIndex(key)) return element(state.info, receiver as StructView, state, Number(key));
+        if (!probedByJavaScript(key) && !(key in target)) throw noSuchField(state.info.name, key, fieldNames(state.info));
+      }
     }
     return Reflect.get(target, key, receiver);
   },
   set(target, key, value, receiver) {
-    if (typeof key === 'string' && isIndex(key)) {
+    if (typeof key === 'string') {
       const state = viewState(receiver);
       if (state !== undefined) {
-        host.report('out-of-bounds', `cannot assign a whole element v[${key}] (assign its fields)`, state.a);
-        return true;
+        if (isIndex(key)) {
+          host.report('out-of-bounds', `cannot assign a whole element v[${key}] (assign its fields)`, state.a);
+          return true;
+        }
+        if (!(key in target)) throw noSuchField(state.info.name, key, fieldNames(state.info));
       }
     }
     return Reflect.set(target, key, value, receiver);
   },
 });
+
+function fieldNames(info: StructInfo): string[] {
+  return layoutOf(info).fields.map((field) => field.name);
+}
 
 /**
  * One struct's view class. Its state is in private fields of its own (a class per struct, not a
