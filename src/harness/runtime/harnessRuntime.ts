@@ -936,6 +936,9 @@ export function argumentText(value: unknown): string {
       return 'a symbol';
     case 'bigint':
       return `${value}n`;
+    case 'string':
+      // Quoted: XCALLOC('2', T) must not read as XCALLOC(2, T).
+      return `'${value.length > 40 ? `${value.slice(0, 40)}…` : value}'`;
     default:
       return String(value);
   }
@@ -951,6 +954,7 @@ function classText(cls: unknown): string {
 }
 
 function requireUnits(value: unknown, call: () => string, what: string): asserts value is number {
+  if (typeof value === 'string') throw new RangeError(`${call()}: ${what} must be a number, not a string`);
   if (!(typeof value === 'number' && Number.isInteger(value) && value >= 0)) {
     throw new RangeError(`${call()}: ${what} must be a whole number (0 or more)`);
   }

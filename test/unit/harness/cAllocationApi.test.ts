@@ -264,7 +264,15 @@ describe('the C allocation API in harnesses: realloc, free(NULL), zero-size requ
       const { lmm, student_t } = setup();
       assert.throws(() => lmm.XCALLOC(-1, student_t), /XCALLOC\(-1, student_t\): units must be a whole number \(0 or more\)/);
       assert.throws(() => lmm.XCALLOC(Number.NaN, student_t), /XCALLOC\(NaN, student_t\)/);
-      assert.throws(() => lmm.XCALLOC_BUF('4' as never), /XCALLOC_BUF\(4\): bytes must be a whole number/);
+      assert.throws(() => lmm.XCALLOC_BUF('4' as never), /XCALLOC_BUF\('4'\): bytes must be a number, not a string/);
+      assert.throws(
+        () => lmm.XCALLOC('2' as never, student_t),
+        /^RangeError: XCALLOC\('2', student_t\): units must be a number, not a string$/,
+      );
+      // A struct named by a string (C's XCALLOC(1, "student_t") habit) is quoted in its report.
+      const quoted = setup();
+      assert.equal(quoted.lmm.XCALLOC(1, 'student_t' as never), null);
+      assert.match(quoted.runtime.errors.at(-1)!.message, /^XCALLOC: 'student_t' is not a @struct class/);
     });
   });
 });
