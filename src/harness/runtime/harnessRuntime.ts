@@ -381,8 +381,8 @@ export class HarnessRuntime implements ViewHost {
 
   xfree(value: unknown): void {
     if (this.leakCheckRequests !== undefined && Atomics.load(this.leakCheckRequests, 0) !== 0) this.requestedLeakCheck();
-    // free(NULL) is legal C and does nothing: no heap call, no step.
-    if (value === null) return;
+    // free(NULL) is legal C and does nothing: no heap call, no step. The address 0 is NULL too.
+    if (value === null || value === 0) return;
     if (this.refuseFree(value, 'XFREE')) {
       this.countCallWithoutBlock(0, false);
       return;

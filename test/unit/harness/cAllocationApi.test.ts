@@ -215,6 +215,15 @@ describe('the C allocation API in harnesses: realloc, free(NULL), zero-size requ
       assert.deepEqual(runtime.errors, []);
     });
 
+    it('takes the address 0 as NULL too (C’s free(0), or a null variable’s XFREE(p.address)): nothing to free, no error', () => {
+      const { runtime, lmm } = setup();
+      const steps = runtime.recorder.steps;
+      lmm.XFREE(0 as never);
+      lmm.XFREE(-0 as never);
+      assert.equal(runtime.recorder.steps, steps);
+      assert.deepEqual(runtime.errors, []);
+    });
+
     it('still reports undefined (a missing value, not a null pointer) as an invalid free', () => {
       const { runtime, lmm } = setup();
       lmm.XFREE(undefined as unknown as null);
