@@ -19,6 +19,7 @@ import { layoutOf, resolveTarget, type ResolvedField, type StructInfo } from '..
 import { bitFieldAccess, wideReader, wideWriter } from './cFieldViews';
 import { primitiveOf } from './primitiveValue';
 import { noSuchField, probedByJavaScript } from './unknownFields';
+import { numericValue } from './numericValue';
 
 /** What views need from the runtime that owns the heap. */
 export interface ViewHost {
@@ -422,6 +423,7 @@ function fieldAccessor(info: StructInfo, field: ResolvedField, cls: ViewClass): 
   const fallback = zeroOf(type);
   const size = field.size;
   const hint = conversionHint(type);
+  const where = `${info.name}.${name}`;
   // The hot path: a few private reads of `this` (each a TypeError when `this` is no view of this struct).
   const { allocation, units, page, offset, address } = cls;
   return {
@@ -435,7 +437,11 @@ function fieldAccessor(info: StructInfo, field: ResolvedField, cls: ViewClass): 
     },
     set(this: StructView, value: unknown) {
       // Before the block is checked: converting an object runs harness code, which may free it.
-      if (hint !== undefined && (typeof value === 'object' || typeof value === 'function')) value = primitiveOf(value, hint);
+      if (hint === 'number') {
+        if (typeof value !== 'number') value = numericValue(value, type, where);
+      } else if (hint === 'string' && (typeof value === 'object' || typeof value === 'function')) {
+        value = primitiveOf(value, hint);
+      }
       const a = allocation(this);
       if (a < 0 || host.freed[a] !== 0 || (units(this) <= 0 && !host.fitsInBlock(stateOf(this), off, size))) {
         host.badAccess(stateOf(this), true, off, size, name);
@@ -725,7 +731,9 @@ function arrayView(base: ViewState, off: number, elementType: FieldType, length:
       if (typeof key === 'string' && isIndex(key)) {
         const i = Number(key);
         // Before the block is checked (see primitiveValue.ts): the conversion may free it.
-        if (elementHint !== undefined && (typeof value === 'object' || typeof value === 'function')) {
+        if (elementHint === 'number') {
+          if (typeof value !== 'number') value = numericValue(value, elementType, `${where}[${i}]`);
+        } else if (elementHint !== undefined && (typeof value === 'object' || typeof value === 'function')) {
           value = primitiveOf(value, elementHint);
         }
         if (structTarget !== undefined && unusable(base)) {
