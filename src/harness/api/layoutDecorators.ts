@@ -14,7 +14,7 @@ import {
   type StructClass,
 } from './fieldTypes';
 import { enumStorage } from '../../analysis/cLayout';
-import { declareStruct, type RecordOptions } from './structLayout';
+import { aliasStruct, declareStruct, type RecordOptions, type StructInfo } from './structLayout';
 
 interface RecordDecoratorOptions {
   packed?: unknown;
@@ -22,7 +22,8 @@ interface RecordDecoratorOptions {
   pack?: unknown;
 }
 
-type ClassDecorator = (cls: StructClass, context: ClassDecoratorContext) => void;
+/** Gives the class the harness keeps in place of the one decorated (see refusingNew). */
+type ClassDecorator = (cls: StructClass, context: ClassDecoratorContext) => StructClass;
 
 function isClassContext(value: unknown): value is ClassDecoratorContext {
   return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'class';
@@ -44,17 +45,15 @@ function checkedPack(value: unknown, where: string): number {
   return value;
 }
 
-function recordDecorator(kind: 'struct' | 'union'): (first: unknown, context?: unknown) => ClassDecorator | void {
+function recordDecorator(kind: 'struct' | 'union'): (first: unknown, context?: unknown) => ClassDecorator | StructClass {
   const declare = (cls: StructClass, context: ClassDecoratorContext, options: RecordOptions) => {
     const name = context.name ?? cls.name;
     if (!name) throw new TypeError(`@${kind} needs a named class (its name is the ${kind} name)`);
-    declareStruct(cls, name, takeFieldRecords(context.metadata), options);
+    const info = declareStruct(cls, name, takeFieldRecords(context.metadata), options);
+    return refusingNew(cls, info, kind);
   };
   return (first, context) => {
-    if (isClassContext(context)) {
-      declare(first as StructClass, context, { kind, packed: false, alignAttr: 0 });
-      return;
-    }
+    if (isClassContext(context)) return declare(first as StructClass, context, { kind, packed: false, alignAttr: 0 });
     if (context !== undefined || typeof first !== 'object' || first === null) {
       throw new TypeError(`@${kind} goes on a class, as @${kind} or @${kind}({ packed: true, aligned: 8 })`);
     }
@@ -74,9 +73,26 @@ function recordDecorator(kind: 'struct' | 'union'): (first: unknown, context?: u
     };
     return (cls, ctx) => {
       if (!isClassContext(ctx)) throw new TypeError(`@${kind}(options) goes on a class`);
-      declare(cls, ctx, options);
+      return declare(cls, ctx, options);
     };
   };
+}
+
+/**
+ * The class a declaration leaves in the harness: the class itself (its statics, its name, its
+ * struct), except that `new` is an error. A struct's bytes are in the heap, made by XCALLOC;
+ * `new node_t()` made a plain object with none, whose fields no decorator typed, which no pointer
+ * field took and XFREE refused, so a harness porting `struct node n;` met the error far away.
+ */
+function refusingNew(cls: StructClass, info: StructInfo, kind: 'struct' | 'union'): StructClass {
+  const name = info.name;
+  const kept = new Proxy(cls, {
+    construct() {
+      throw new TypeError(`new ${name}(): a ${kind} lives in the heap: allocate it with XCALLOC(1, ${name})`);
+    },
+  });
+  aliasStruct(kept, info);
+  return kept;
 }
 
 /** The integer a bit-field is stored in: an integer scalar decorator or an enum type. */
