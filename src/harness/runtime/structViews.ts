@@ -18,7 +18,7 @@ import { POINTER_SIZE } from '../api/cTypes';
 import { layoutOf, resolveTarget, type ResolvedField, type StructInfo } from '../api/structLayout';
 import { bitFieldAccess, wideReader, wideWriter } from './cFieldViews';
 import { primitiveOf } from './primitiveValue';
-import { noSuchField, probedByJavaScript } from './unknownFields';
+import { noSuchArrayName, noSuchField, probedByJavaScript } from './unknownFields';
 import { numericValue } from './numericValue';
 
 /** What views need from the runtime that owns the heap. */
@@ -713,12 +713,23 @@ function arrayView(base: ViewState, off: number, elementType: FieldType, length:
     if (structTarget) return makeView(structTarget, base.d, o, base.a, base.x + off + i * elementSize, base.n > 0 ? 1 : 0);
     return read!(base.d, o);
   };
+  /** The elements as JSON shows them (as a view's toJSON shows fields): a view as its address, a bigint as text. */
+  const elementsAsJson = () =>
+    Array.from({ length }, (_, i) => {
+      const value = at(i);
+      const view = viewState(value);
+      return view !== undefined ? `0x${view.x.toString(16)}` : typeof value === 'bigint' ? String(value) : value;
+    });
   const target = { length };
   return new Proxy(target, {
     get(_t, key) {
       if (typeof key === 'string') {
         if (isIndex(key)) return at(Number(key));
         if (key === 'length') return length;
+        if (key === 'toJSON') return elementsAsJson;
+        // A typo (`lenght`) or an Array method (`map`) is no silent undefined; Object.prototype's names read as before.
+        if (!probedByJavaScript(key) && !(key in Object.prototype))
+          throw noSuchArrayName(`${base.info.name}.${where}`, length, key);
       }
       if (key === Symbol.iterator) {
         return function* () {

@@ -28,3 +28,11 @@ export function noSuchField(struct: string, key: string | symbol, fields: readon
   const has = fields.length > 0 ? `its fields: ${shown.join(', ')}` : 'it has no fields';
   return new TypeError(`${struct} has no field '${String(key)}' (${has})`);
 }
+
+/** The error for a name an array field's view does not have (`s.values.lenght`, `s.values.map`). */
+export function noSuchArrayName(array: string, length: number, key: string): TypeError {
+  const last = length > 0 ? `v[0] … v[${length - 1}], ` : '';
+  return new TypeError(
+    `${array} (an array of ${length}) has no '${key}': it has ${last}length and iteration ([...v] makes a JavaScript array)`,
+  );
+}

@@ -117,6 +117,37 @@ describe('harness views: a name that is no field of the struct', () => {
     assert.equal(await Promise.resolve(b), b);
   });
 
+  it('an array field refuses a typo or an Array method, with what it has; JSON shows its elements', async () => {
+    const { lmm } = inProcessHarness();
+    const { struct, u32, u64, array, ptr } = lmm;
+
+    @struct
+    class row_t {
+      @array(u32, 3) values!: number[];
+      @array(u64, 2) wide!: bigint[];
+      @array(ptr(() => row_t), 2) links!: (row_t | null)[];
+    }
+
+    lmm.MM_REG_STRUCT(row_t);
+    const r = lmm.XCALLOC(1, row_t);
+    r.values[1] = 5;
+    r.wide[0] = 2n ** 60n;
+    r.links[1] = r;
+    const loose = r.values as unknown as Record<string, unknown>;
+    assert.throws(
+      () => loose.lenght,
+      /^TypeError: row_t\.values \(an array of 3\) has no 'lenght': it has v\[0\] … v\[2\], length and iteration \(\[\.\.\.v\] makes a JavaScript array\)$/,
+    );
+    assert.throws(() => r.values.map((x) => x), /row_t\.values \(an array of 3\) has no 'map'/);
+    assert.equal(r.values.length, 3);
+    assert.deepEqual([...r.values], [0, 5, 0]);
+    assert.deepEqual(Array.from(r.values), [0, 5, 0]);
+    assert.equal(loose.then, undefined);
+    assert.equal(await Promise.resolve(loose), loose, 'an array view is no thenable');
+    const address = `0x${lmm.addressOf(r).toString(16)}`;
+    assert.equal(JSON.stringify(r), `{"values":[0,5,0],"wide":["${2n ** 60n}","0"],"links":[null,"${address}"]}`);
+  });
+
   it('an object that merely inherits from a view is no view: it reads as any object', () => {
     const { lmm, node_t } = setup();
     const heir = Object.create(lmm.XCALLOC(1, node_t) as object) as Record<string, unknown>;
