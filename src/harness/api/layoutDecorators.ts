@@ -15,6 +15,7 @@ import {
 } from './fieldTypes';
 import { enumStorage } from '../../analysis/cLayout';
 import { aliasStruct, declareStruct, type RecordOptions, type StructInfo } from './structLayout';
+import { viewState } from '../runtime/structViews';
 
 interface RecordDecoratorOptions {
   packed?: unknown;
@@ -80,15 +81,20 @@ function recordDecorator(kind: 'struct' | 'union'): (first: unknown, context?: u
 
 /**
  * The class a declaration leaves in the harness: the class itself (its statics, its name, its
- * struct), except that `new` is an error. A struct's bytes are in the heap, made by XCALLOC;
+ * struct), except that `new` is an error and `instanceof` tells the struct's views. A struct's bytes are in the heap, made by XCALLOC;
  * `new node_t()` made a plain object with none, whose fields no decorator typed, which no pointer
  * field took and XFREE refused, so a harness porting `struct node n;` met the error far away.
  */
 function refusingNew(cls: StructClass, info: StructInfo, kind: 'struct' | 'union'): StructClass {
   const name = info.name;
+  // `p instanceof node_t` asks what a C type would: is p a view of this struct (views are no instances of the class).
+  const hasInstance = (value: unknown) => viewState(value)?.info === info;
   const kept = new Proxy(cls, {
     construct() {
       throw new TypeError(`new ${name}(): a ${kind} lives in the heap: allocate it with XCALLOC(1, ${name})`);
+    },
+    get(target, key, receiver) {
+      return key === Symbol.hasInstance ? hasInstance : Reflect.get(target, key, receiver);
     },
   });
   aliasStruct(kept, info);

@@ -63,4 +63,33 @@ describe('a @struct class constructed with new', () => {
     assert.deepEqual(JSON.parse(JSON.stringify(d)), { key: 1, extra: 2 });
     assert.throws(() => new derived_t(), /new derived_t\(\): a struct lives in the heap/);
   });
+
+  it('answers instanceof for views: a view of the struct (a pointer read back too) is one, anything else is not', () => {
+    const { lmm } = inProcessHarness();
+    const { struct, u32, ptr } = lmm;
+
+    @struct
+    class node_t {
+      @u32 key!: number;
+      @ptr(() => node_t) next!: node_t | null;
+    }
+
+    @struct
+    class other_t {
+      @u32 key!: number;
+    }
+
+    lmm.MM_REG_STRUCT(node_t);
+    lmm.MM_REG_STRUCT(other_t);
+    const a = lmm.XCALLOC(2, node_t);
+    a.next = lmm.XCALLOC(1, node_t);
+    assert.equal(a instanceof node_t, true);
+    assert.equal(a.next instanceof node_t, true);
+    assert.equal((a as unknown as node_t[])[1] instanceof node_t, true);
+    assert.equal(a instanceof other_t, false);
+    assert.equal(lmm.XCALLOC(1, other_t) instanceof node_t, false);
+    assert.equal(lmm.XCALLOC_BUF(4) instanceof node_t, false);
+    assert.equal({} instanceof node_t, false);
+    assert.equal((null as unknown as object) instanceof node_t, false);
+  });
 });
