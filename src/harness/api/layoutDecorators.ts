@@ -14,7 +14,8 @@ import {
   type StructClass,
 } from './fieldTypes';
 import { enumStorage } from '../../analysis/cLayout';
-import { declareStruct, type RecordOptions } from './structLayout';
+import { aliasStruct, declareStruct, type RecordOptions, type StructInfo } from './structLayout';
+import { viewState } from '../runtime/structViews';
 
 interface RecordDecoratorOptions {
   packed?: unknown;
@@ -22,7 +23,8 @@ interface RecordDecoratorOptions {
   pack?: unknown;
 }
 
-type ClassDecorator = (cls: StructClass, context: ClassDecoratorContext) => void;
+/** Gives the class the harness keeps in place of the one decorated (see refusingNew). */
+type ClassDecorator = (cls: StructClass, context: ClassDecoratorContext) => StructClass;
 
 function isClassContext(value: unknown): value is ClassDecoratorContext {
   return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'class';
@@ -44,17 +46,15 @@ function checkedPack(value: unknown, where: string): number {
   return value;
 }
 
-function recordDecorator(kind: 'struct' | 'union'): (first: unknown, context?: unknown) => ClassDecorator | void {
+function recordDecorator(kind: 'struct' | 'union'): (first: unknown, context?: unknown) => ClassDecorator | StructClass {
   const declare = (cls: StructClass, context: ClassDecoratorContext, options: RecordOptions) => {
     const name = context.name ?? cls.name;
     if (!name) throw new TypeError(`@${kind} needs a named class (its name is the ${kind} name)`);
-    declareStruct(cls, name, takeFieldRecords(context.metadata), options);
+    const info = declareStruct(cls, name, takeFieldRecords(context.metadata), options);
+    return refusingNew(cls, info, kind);
   };
   return (first, context) => {
-    if (isClassContext(context)) {
-      declare(first as StructClass, context, { kind, packed: false, alignAttr: 0 });
-      return;
-    }
+    if (isClassContext(context)) return declare(first as StructClass, context, { kind, packed: false, alignAttr: 0 });
     if (context !== undefined || typeof first !== 'object' || first === null) {
       throw new TypeError(`@${kind} goes on a class, as @${kind} or @${kind}({ packed: true, aligned: 8 })`);
     }
@@ -74,9 +74,31 @@ function recordDecorator(kind: 'struct' | 'union'): (first: unknown, context?: u
     };
     return (cls, ctx) => {
       if (!isClassContext(ctx)) throw new TypeError(`@${kind}(options) goes on a class`);
-      declare(cls, ctx, options);
+      return declare(cls, ctx, options);
     };
   };
+}
+
+/**
+ * The class a declaration leaves in the harness: the class itself (its statics, its name, its
+ * struct), except that `new` is an error and `instanceof` tells the struct's views. A struct's bytes are in the heap, made by XCALLOC;
+ * `new node_t()` made a plain object with none, whose fields no decorator typed, which no pointer
+ * field took and XFREE refused, so a harness porting `struct node n;` met the error far away.
+ */
+function refusingNew(cls: StructClass, info: StructInfo, kind: 'struct' | 'union'): StructClass {
+  const name = info.name;
+  // `p instanceof node_t` asks what a C type would: is p a view of this struct (views are no instances of the class).
+  const hasInstance = (value: unknown) => viewState(value)?.info === info;
+  const kept = new Proxy(cls, {
+    construct() {
+      throw new TypeError(`new ${name}(): a ${kind} lives in the heap: allocate it with XCALLOC(1, ${name})`);
+    },
+    get(target, key, receiver) {
+      return key === Symbol.hasInstance ? hasInstance : Reflect.get(target, key, receiver);
+    },
+  });
+  aliasStruct(kept, info);
+  return kept;
 }
 
 /** The integer a bit-field is stored in: an integer scalar decorator or an enum type. */

@@ -9,6 +9,7 @@ import type { HarnessRuntime } from '../runtime/harnessRuntime';
 import { detachedCopy } from '../runtime/detachedCopy';
 import { elementType, fieldDecorator, scalarDecorator, type StructClass } from './fieldTypes';
 import { layoutDecorators } from './layoutDecorators';
+import { consoleLine, printedLine } from './printedText';
 import { buf } from './structLayout';
 import type { HookName } from '../compile/compartmentScript';
 
@@ -63,9 +64,19 @@ export function createLmmStudioModule(runtime: HarnessRuntime): Record<string, u
     mm_print_registered_page_families: () => runtime.print(registeredPageFamiliesReport(runtime.heap)),
     mm_print_memory_usage: () => runtime.print(memoryUsageReport(runtime.heap)),
     mm_print_block_usage: () => runtime.print(blockUsageReport(runtime.heap)),
-    print: (...values: unknown[]) => runtime.print(values.map(printable).join(' ') + '\n'),
+    print: (...values: unknown[]) => runtime.print(printedLine(values)),
   };
   return Object.freeze(api);
+}
+
+/**
+ * The harness's `console`: `log`, `info`, `warn`, `error` and `debug` print as `print` does, in
+ * the run's output with LMM's reports and under its limits (a newcomer's first line is
+ * `console.log(…)`). Not part of `lmm-studio`: the worker makes it a global of the harness.
+ */
+export function createHarnessConsole(runtime: HarnessRuntime): Record<string, (...values: unknown[]) => void> {
+  const write = (...values: unknown[]) => runtime.print(consoleLine(values));
+  return { log: write, info: write, warn: write, error: write, debug: write };
 }
 
 /**
@@ -106,18 +117,4 @@ export function compilerHooks(runtime: HarnessRuntime): CompilerHooks {
     /** Around every `throw`'s value (the harness worker records where it was thrown). */
     thrown: <T>(_site: number, value: T): T => value,
   };
-}
-
-/** console.log-like text for a value (views print their fields). */
-function printable(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'bigint') return `${value}n`;
-  if (typeof value === 'object' && value !== null) {
-    try {
-      return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
-    } catch {
-      return String(value);
-    }
-  }
-  return String(value);
 }

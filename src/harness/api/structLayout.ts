@@ -73,6 +73,11 @@ export const BUF_STRUCT: StructInfo = {
 };
 structs.set(buf, BUF_STRUCT);
 
+/** Makes `alias` (the class a declaration leaves in the harness, see layoutDecorators.ts) the struct of `info` too. */
+export function aliasStruct(alias: object, info: StructInfo): void {
+  structs.set(alias, info);
+}
+
 /** The struct info of a `@struct` class, or undefined for anything else. */
 export function structInfo(value: unknown): StructInfo | undefined {
   return typeof value === 'function' ? structs.get(value) : undefined;

@@ -9,6 +9,7 @@
  */
 import { primitiveOf } from './primitiveValue';
 import { BUF_STRUCT } from '../api/structLayout';
+import { noSuchField, probedByJavaScript } from './unknownFields';
 import {
   dead,
   isIndex,
@@ -18,6 +19,7 @@ import {
   registerViewClass,
   stateOf,
   viewHost,
+  viewState,
   writeCString,
   type StateReader,
   type StructView,
@@ -72,6 +74,16 @@ class BufferView {
     return { buf: this.length, text: this.text };
   }
 }
+/** Reached only for names a buffer does not have (`b.lenght`): an error, as for a struct view. */
+const beyondBufferNames: object = new Proxy(Object.freeze(Object.create(Object.prototype) as object), {
+  get(target, key, receiver) {
+    if (!probedByJavaScript(key) && !(key in target) && viewState(receiver) !== undefined) {
+      throw noSuchField('buf', key, ['length', 'text']);
+    }
+    return Reflect.get(target, key, receiver);
+  },
+});
+Object.setPrototypeOf(BufferView.prototype, beyondBufferNames);
 Object.defineProperty(BufferView.prototype, Symbol.toStringTag, { value: 'buf' });
 registerViewClass(BufferView.prototype, bufferState);
 Object.freeze(BufferView.prototype);

@@ -386,8 +386,8 @@ export class HarnessRuntime implements ViewHost {
 
   xfree(value: unknown): void {
     if (this.leakCheckRequests !== undefined && Atomics.load(this.leakCheckRequests, 0) !== 0) this.requestedLeakCheck();
-    // free(NULL) is legal C and does nothing: no heap call, no step.
-    if (value === null) return;
+    // free(NULL) is legal C and does nothing: no heap call, no step. The address 0 is NULL too.
+    if (value === null || value === 0) return;
     if (this.refuseFree(value, 'XFREE')) {
       this.countCallWithoutBlock(0, false);
       return;
@@ -948,6 +948,9 @@ export function argumentText(value: unknown): string {
       return 'a symbol';
     case 'bigint':
       return `${value}n`;
+    case 'string':
+      // Quoted: XCALLOC('2', T) must not read as XCALLOC(2, T).
+      return `'${value.length > 40 ? `${value.slice(0, 40)}…` : value}'`;
     default:
       return String(value);
   }
@@ -963,6 +966,7 @@ function classText(cls: unknown): string {
 }
 
 function requireUnits(value: unknown, call: () => string, what: string): asserts value is number {
+  if (typeof value === 'string') throw new RangeError(`${call()}: ${what} must be a number, not a string`);
   if (!(typeof value === 'number' && Number.isInteger(value) && value >= 0)) {
     throw new RangeError(`${call()}: ${what} must be a whole number (0 or more)`);
   }

@@ -18,6 +18,8 @@ import { POINTER_SIZE } from '../api/cTypes';
 import { layoutOf, resolveTarget, type ResolvedField, type StructInfo } from '../api/structLayout';
 import { bitFieldAccess, wideReader, wideWriter } from './cFieldViews';
 import { primitiveOf } from './primitiveValue';
+import { noSuchArrayName, noSuchField, probedByJavaScript } from './unknownFields';
+import { numericValue } from './numericValue';
 
 /** What views need from the runtime that owns the heap. */
 export interface ViewHost {
@@ -128,31 +130,43 @@ const PROTOTYPE_INDEXES = 64;
 const EMPTY = new DataView(new ArrayBuffer(8));
 
 /**
- * What every view prototype inherits from. Its indexes -1 … 63 are accessors of its own; any
+ * What every view prototype inherits from, reached only for names the prototype does not have.
+ * Its indexes -1 … 63 are accessors of its own; any
  * other integer index of a view (`v[64]`, `v[-2]`) reaches this Proxy, which answers the element
  * as those accessors do (its every field access then the out-of-bounds report it is) instead of
  * `undefined` and a TypeError at `v[64].key`, and reports the assignment of a whole element as a
- * long block's view does. Every other key reads and writes as on `Object.prototype`.
+ * long block's view does. Any other name that is no field (`v.nxet = p`, `v.nope`) is a TypeError
+ * naming the struct (unknownFields.ts); names of `Object.prototype` read and write as there.
  */
 const beyondPrototypeIndexes: object = new Proxy(Object.freeze(Object.create(Object.prototype) as object), {
   get(target, key, receiver) {
-    if (typeof key === 'string' && isIndex(key)) {
+    if (typeof key === 'string') {
       const state = viewState(receiver);
-      if (state !== undefined) return element(state.info, receiver as StructView, state, Number(key));
+      if (state !== undefined) {
+        if (isIndex(key)) return element(state.info, receiver as StructView, state, Number(key));
+        if (!probedByJavaScript(key) && !(key in target)) throw noSuchField(state.info.name, key, fieldNames(state.info));
+      }
     }
     return Reflect.get(target, key, receiver);
   },
   set(target, key, value, receiver) {
-    if (typeof key === 'string' && isIndex(key)) {
+    if (typeof key === 'string') {
       const state = viewState(receiver);
       if (state !== undefined) {
-        host.report('out-of-bounds', `cannot assign a whole element v[${key}] (assign its fields)`, state.a);
-        return true;
+        if (isIndex(key)) {
+          host.report('out-of-bounds', `cannot assign a whole element v[${key}] (assign its fields)`, state.a);
+          return true;
+        }
+        if (!(key in target)) throw noSuchField(state.info.name, key, fieldNames(state.info));
       }
     }
     return Reflect.set(target, key, value, receiver);
   },
 });
+
+function fieldNames(info: StructInfo): string[] {
+  return layoutOf(info).fields.map((field) => field.name);
+}
 
 /**
  * One struct's view class. Its state is in private fields of its own (a class per struct, not a
@@ -413,6 +427,7 @@ function fieldAccessor(info: StructInfo, field: ResolvedField, cls: ViewClass): 
   const fallback = zeroOf(type);
   const size = field.size;
   const hint = conversionHint(type);
+  const where = `${info.name}.${name}`;
   // The hot path: a few private reads of `this` (each a TypeError when `this` is no view of this struct).
   const { allocation, units, page, offset, address } = cls;
   return {
@@ -426,7 +441,11 @@ function fieldAccessor(info: StructInfo, field: ResolvedField, cls: ViewClass): 
     },
     set(this: StructView, value: unknown) {
       // Before the block is checked: converting an object runs harness code, which may free it.
-      if (hint !== undefined && (typeof value === 'object' || typeof value === 'function')) value = primitiveOf(value, hint);
+      if (hint === 'number') {
+        if (typeof value !== 'number') value = numericValue(value, type, where);
+      } else if (hint === 'string' && (typeof value === 'object' || typeof value === 'function')) {
+        value = primitiveOf(value, hint);
+      }
       const a = allocation(this);
       if (a < 0 || host.freed[a] !== 0 || (units(this) <= 0 && !host.fitsInBlock(stateOf(this), off, size))) {
         host.badAccess(stateOf(this), true, off, size, name);
@@ -698,12 +717,23 @@ function arrayView(base: ViewState, off: number, elementType: FieldType, length:
     if (structTarget) return host.sameView(structTarget, base.d, o, base.a, base.x + off + i * elementSize, base.n > 0 ? 1 : 0);
     return read!(base.d, o);
   };
+  /** The elements as JSON shows them (as a view's toJSON shows fields): a view as its address, a bigint as text. */
+  const elementsAsJson = () =>
+    Array.from({ length }, (_, i) => {
+      const value = at(i);
+      const view = viewState(value);
+      return view !== undefined ? `0x${view.x.toString(16)}` : typeof value === 'bigint' ? String(value) : value;
+    });
   const target = { length };
   return new Proxy(target, {
     get(_t, key) {
       if (typeof key === 'string') {
         if (isIndex(key)) return at(Number(key));
         if (key === 'length') return length;
+        if (key === 'toJSON') return elementsAsJson;
+        // A typo (`lenght`) or an Array method (`map`) is no silent undefined; Object.prototype's names read as before.
+        if (!probedByJavaScript(key) && !(key in Object.prototype))
+          throw noSuchArrayName(`${base.info.name}.${where}`, length, key);
       }
       if (key === Symbol.iterator) {
         return function* () {
@@ -716,7 +746,9 @@ function arrayView(base: ViewState, off: number, elementType: FieldType, length:
       if (typeof key === 'string' && isIndex(key)) {
         const i = Number(key);
         // Before the block is checked (see primitiveValue.ts): the conversion may free it.
-        if (elementHint !== undefined && (typeof value === 'object' || typeof value === 'function')) {
+        if (elementHint === 'number') {
+          if (typeof value !== 'number') value = numericValue(value, elementType, `${where}[${i}]`);
+        } else if (elementHint !== undefined && (typeof value === 'object' || typeof value === 'function')) {
           value = primitiveOf(value, elementHint);
         }
         if (structTarget !== undefined && unusable(base)) {

@@ -10,7 +10,7 @@ import type { RunData, Site } from '../../analysis/analysisInput';
 import { checkLeaks, type LeakCheckResult } from '../../analysis/leakCheck';
 import { leakCheckReport, type LeakCheckReport } from '../../analysis/runReport';
 import { matchErrorSuppression, parseSuppressions, type Suppression } from '../../analysis/suppressions';
-import { compilerHooks, createLmmStudioModule } from '../api/lmmStudioModule';
+import { compilerHooks, createHarnessConsole, createLmmStudioModule } from '../api/lmmStudioModule';
 import { HOOK_ORDER } from '../compile/compartmentScript';
 import { HarnessLocator, type LocatorData } from '../compile/harnessLocator';
 import {
@@ -60,6 +60,8 @@ export interface SandboxCallbacks {
 export interface SandboxRun {
   /** The hardened `lmm-studio` module: what `require('lmm-studio')` answers in the harness. */
   lmmStudio: object;
+  /** The hardened `console` global of the harness (it prints as `print` does). */
+  console: object;
   /** The compiler's hooks, in the order the compiled script's outer function takes them. */
   hooks: readonly unknown[];
   /** Streams what is left and computes the end-of-run results from the runtime's records. */
@@ -195,6 +197,7 @@ export function startRun(options: SandboxRunOptions, callbacks: SandboxCallbacks
   });
   return {
     lmmStudio,
+    console: harden(createHarnessConsole(runtime)),
     hooks: harden(HOOK_ORDER.map((name) => hooks[name])),
     finish() {
       runtime.flush();

@@ -74,12 +74,13 @@ async function runHarness(): Promise<void> {
   let thrownAt: Site | undefined;
   try {
     // SES's Compartments have no clock and no randomness; a harness may time itself or shuffle,
-    // so it gets this realm's (frozen) Date and Math. Its buffers are bounded one by one.
+    // so it gets this realm's (frozen) Date and Math. Its buffers are bounded one by one. Its
+    // `console` is the run's own, printing as `print` does.
     const compartment = new Compartment({
       __options__: true,
       name: 'lmm harness',
       // SES takes a plain object here (its .d.ts says Map).
-      globals: { Date, Math, ...boundedBufferConstructors(budget) } as unknown as Map<string, unknown>,
+      globals: { Date, Math, console: run.console, ...boundedBufferConstructors(budget) } as unknown as Map<string, unknown>,
     });
     const withHooks = compartment.evaluate(`${input.harnessCode}\n//# sourceURL=${input.harnessScriptName}\n`, {
       // SES's direct-eval check is a text search: it would refuse `eval(` inside a string. The

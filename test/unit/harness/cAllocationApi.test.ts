@@ -215,6 +215,15 @@ describe('the C allocation API in harnesses: realloc, free(NULL), zero-size requ
       assert.deepEqual(runtime.errors, []);
     });
 
+    it('takes the address 0 as NULL too (C’s free(0), or a null variable’s XFREE(p.address)): nothing to free, no error', () => {
+      const { runtime, lmm } = setup();
+      const steps = runtime.recorder.steps;
+      lmm.XFREE(0 as never);
+      lmm.XFREE(-0 as never);
+      assert.equal(runtime.recorder.steps, steps);
+      assert.deepEqual(runtime.errors, []);
+    });
+
     it('still reports undefined (a missing value, not a null pointer) as an invalid free', () => {
       const { runtime, lmm } = setup();
       lmm.XFREE(undefined as unknown as null);
@@ -264,7 +273,15 @@ describe('the C allocation API in harnesses: realloc, free(NULL), zero-size requ
       const { lmm, student_t } = setup();
       assert.throws(() => lmm.XCALLOC(-1, student_t), /XCALLOC\(-1, student_t\): units must be a whole number \(0 or more\)/);
       assert.throws(() => lmm.XCALLOC(Number.NaN, student_t), /XCALLOC\(NaN, student_t\)/);
-      assert.throws(() => lmm.XCALLOC_BUF('4' as never), /XCALLOC_BUF\(4\): bytes must be a whole number/);
+      assert.throws(() => lmm.XCALLOC_BUF('4' as never), /XCALLOC_BUF\('4'\): bytes must be a number, not a string/);
+      assert.throws(
+        () => lmm.XCALLOC('2' as never, student_t),
+        /^RangeError: XCALLOC\('2', student_t\): units must be a number, not a string$/,
+      );
+      // A struct named by a string (C's XCALLOC(1, "student_t") habit) is quoted in its report.
+      const quoted = setup();
+      assert.equal(quoted.lmm.XCALLOC(1, 'student_t' as never), null);
+      assert.match(quoted.runtime.errors.at(-1)!.message, /^XCALLOC: 'student_t' is not a @struct class/);
     });
   });
 });

@@ -14,6 +14,8 @@ const probes: Record<string, () => unknown> = {
   'Function("return this")': () => { const g = Function('return this')(); return typeof (g && g.process); },
   'array constructor chain': () => ([] as any).constructor.constructor('return typeof process')(),
   'an API function\\'s constructor': () => (XCALLOC as any).constructor('return typeof process')(),
+  'the console\\'s constructor chain': () => (console as any).constructor.constructor('return typeof process')(),
+  'console.log\\'s constructor': () => (console.log as any).constructor('return typeof process')(),
   'a view\\'s constructor chain': () => (view as any).constructor.constructor('return typeof process')(),
   'a view getter\\'s constructor': () => {
     const getter = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(view), 'key')!.get as any;
@@ -26,7 +28,7 @@ const probes: Record<string, () => unknown> = {
   'the require the harness was given': () => { const r = (globalThis as any).require; return typeof r; },
   'globalThis walk': () => {
     const names = Object.getOwnPropertyNames(globalThis);
-    const hostile = ['process', 'require', 'module', 'Buffer', 'setTimeout', 'setImmediate', 'queueMicrotask', 'fetch', 'WebAssembly', 'console'];
+    const hostile = ['process', 'require', 'module', 'Buffer', 'setTimeout', 'setImmediate', 'queueMicrotask', 'fetch', 'WebAssembly'];
     const found = hostile.filter((n) => names.includes(n));
     return found.length === 0 ? 'undefined' : found.join(',');
   },
@@ -75,6 +77,7 @@ const replacements: Record<string, () => void> = {
   'Promise.prototype.then': () => { (Promise.prototype as any).then = () => undefined; },
   'Map.prototype.get': () => { (Map.prototype as any).get = () => undefined; },
   'Error.captureStackTrace': () => { (Error as any).captureStackTrace = () => undefined; },
+  'console.log': () => { (console as any).log = () => undefined; },
 };
 `;
 
@@ -112,8 +115,8 @@ describe('the harness sandbox: escape attempts', function () {
     const lines = run.output.trim().split('\n');
     const probes = lines.filter((l) => l.startsWith('probe '));
     const replacements = lines.filter((l) => l.startsWith('replace '));
-    assert.equal(probes.length, 15, run.output);
-    assert.equal(replacements.length, 9, run.output);
+    assert.equal(probes.length, 17, run.output);
+    assert.equal(replacements.length, 10, run.output);
     for (const line of probes) assert.match(line, /=> (undefined|refused)$/, line);
     for (const line of replacements) assert.match(line, /=> refused$/, line);
     // The verdicts are the runtime's: one block leaked (the probes' own view is still referenced

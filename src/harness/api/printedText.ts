@@ -1,0 +1,54 @@
+/**
+ * The text `print(…)` and `console.log(…)` write: values space-joined as console.log joins them,
+ * a view as its struct, address and fields (`node_t 0x7effffffe018 {"key":1,"next":null}`), so a
+ * newcomer's `console.log(node)` shows what C's `printf("%p")` and a debugger would.
+ */
+import { viewState } from '../runtime/structViews';
+
+/** console.log-like text for a value. */
+export function printable(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'object' && value !== null) {
+    const view = viewState(value);
+    const prefix = view !== undefined ? `${view.info.name} 0x${view.x.toString(16)} ` : '';
+    try {
+      return prefix + JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+    } catch {
+      return prefix + String(value);
+    }
+  }
+  return String(value);
+}
+
+/** `print`'s line: the values' texts, space-joined. */
+export function printedLine(values: readonly unknown[]): string {
+  return values.map(printable).join(' ') + '\n';
+}
+
+/**
+ * `console.log`'s line: as Node prints it, a first string's `%s %d %i %f %o %O %j %c %%` take the
+ * values after it (C's printf habit: `console.log('%d bytes', n)`), the rest are appended.
+ */
+export function consoleLine(values: readonly unknown[]): string {
+  const [first, ...rest] = values;
+  if (typeof first !== 'string' || !first.includes('%')) return printedLine(values);
+  let next = 0;
+  const text = first.replace(/%([sdifoOjc%])/g, (match, directive: string) => {
+    if (directive === '%') return '%';
+    if (next >= rest.length) return match;
+    const value = rest[next++];
+    switch (directive) {
+      case 'c':
+        return '';
+      case 'd':
+      case 'i':
+        return typeof value === 'bigint' ? `${value}n` : String(directive === 'i' ? parseInt(String(value)) : Number(value));
+      case 'f':
+        return String(Number(value));
+      default:
+        return printable(value);
+    }
+  });
+  return printedLine([text, ...rest.slice(next)]);
+}
