@@ -138,6 +138,9 @@ const PREDEFINED: Record<string, string> = {
   __BYTE_ORDER__: '1234',
 };
 
+/** gcc's built-in macros whose value depends on where they are read (`defined` says they are). */
+const DYNAMIC_MACROS = ['__COUNTER__', '__LINE__', '__FILE__'];
+
 /** How deep `#include`s and `#if`s may nest, and how far one line's macros may expand. */
 const MAX_INCLUDE_DEPTH = 200;
 const MAX_CONDITIONAL_DEPTH = 5_000;
@@ -201,17 +204,22 @@ export function preprocess(text: string, file: string, options: PreprocessOption
     }
     const stack: {
       active: boolean;
+      /** Whether the levels around this one are active (its #else and #elif may be taken). */
+      parentActive: boolean;
       taken: boolean;
       sawElse: boolean;
       line: number;
       /** Set on `#ifndef M` taken after an unread include: a `#define M` right inside is a fallback. */
       fallbackFor?: { macro: string; definedAt: string; unread: string; unreadAt: string };
     }[] = [];
-    const active = () => stack.every((s) => s.active);
+    // A level is active only when the levels around it are (each is pushed inactive in an inactive
+    // one), so the innermost says for all: asking every level at each line cost 5,000 a line.
+    const active = () => stack.length === 0 || stack[stack.length - 1]!.active;
     out.push(`# 1 "${name}"`);
     for (let index = 0; index < lines.length; index++) {
       const lineNumber = index + 1;
       const line = lines[index]!;
+      reading = { line: lineNumber, file: name };
       const problem = (message: string) => problems.push({ line: lineNumber, message, ...(depth > 0 ? { file: name } : {}) });
       const info = (message: string) =>
         problems.push({ line: lineNumber, message, ...(depth > 0 ? { file: name } : {}), info: true });
@@ -221,17 +229,19 @@ export function preprocess(text: string, file: string, options: PreprocessOption
           // A macro's arguments may go on over the next lines (the kernel's struct_group(name,
           // members…) does), as gcc reads them: up to the `)` that closes them, or a directive.
           // The expansion stands on the first line, the lines it took are left empty, as gcc -E does.
-          let text = line;
+          // The line is lexed once (a line of millions of tokens was lexed twice).
+          const tokens = lex(line);
           let taken = 0;
-          for (let open = openCallDepth(lex(line)); open > 0;) {
+          for (let open = openCallDepth(tokens); open > 0;) {
             const next = lines[index + taken + 1];
             if (next === undefined || /^\s*#/.test(next)) break;
             taken++;
-            text += `\n${next}`;
-            for (const t of lex(next)) open += t.text === '(' ? 1 : t.text === ')' ? -1 : 0;
+            const nextTokens = lex(next);
+            appendAll(tokens, nextTokens);
+            for (const t of nextTokens) open += t.text === '(' ? 1 : t.text === ')' ? -1 : 0;
           }
           expandingAt = { line: lineNumber, ...(depth > 0 ? { file: name } : {}) };
-          out.push(expandLine(text, problem));
+          out.push(expandLine(tokens, problem));
           expandingAt = null;
           for (let k = 0; k < taken; k++) out.push('');
           index += taken;
@@ -256,6 +266,7 @@ export function preprocess(text: string, file: string, options: PreprocessOption
               : null;
         stack.push({
           active: value,
+          parentActive,
           taken: value,
           sawElse: false,
           line: lineNumber,
@@ -283,7 +294,7 @@ export function preprocess(text: string, file: string, options: PreprocessOption
           continue;
         }
         if (top.sawElse) problem(`#${word} after #else (the #if is at line ${top.line})`);
-        const parentActive = stack.slice(0, -1).every((s) => s.active);
+        const parentActive = top.parentActive;
         if (word === 'else') {
           top.sawElse = true;
           top.active = parentActive && !top.taken;
@@ -427,7 +438,7 @@ export function preprocess(text: string, file: string, options: PreprocessOption
             .join('');
           i = close;
         } else name = tokens[++i]?.text;
-        const known = t.text === 'defined' ? name !== undefined && macros.has(name) : false;
+        const known = t.text === 'defined' ? name !== undefined && (macros.has(name) || DYNAMIC_MACROS.includes(name)) : false;
         resolved.push({ text: known ? '1' : '0', kind: 'num' });
       } else resolved.push(t);
     }
@@ -458,11 +469,23 @@ export function preprocess(text: string, file: string, options: PreprocessOption
     return 0;
   };
 
+  /** Where the line being read is: what `__LINE__` and `__FILE__` say. */
+  let reading = { line: 0, file };
+  /** What `__COUNTER__` says next: 0, 1, 2, … in the order the header uses it, as gcc counts. */
+  let counter = 0;
+  /** gcc's macros whose value depends on where they are read (unless the header defines them). */
+  const dynamicMacro = (name: string): PpToken | undefined => {
+    if (name === '__COUNTER__') return { text: String(counter++), kind: 'num' };
+    if (name === '__LINE__') return { text: String(reading.line), kind: 'num' };
+    if (name === '__FILE__') return { text: JSON.stringify(reading.file), kind: 'str' };
+    return undefined;
+  };
+
   let budget = MAX_EXPANDED_TOKENS;
   let expansionDepth = 0;
-  const expandLine = (line: string, problem: (message: string) => void): string => {
+  const expandLine = (tokens: PpToken[], problem: (message: string) => void): string => {
     budget = MAX_EXPANDED_TOKENS;
-    return expand(lex(line), new Set(), problem)
+    return expand(tokens, new Set(), problem)
       .map((t) => t.text)
       .join(' ');
   };
@@ -486,7 +509,7 @@ export function preprocess(text: string, file: string, options: PreprocessOption
       const t = tokens[i]!;
       const macro = t.kind === 'id' && !hidden.has(t.text) ? macros.get(t.text) : undefined;
       if (macro === undefined) {
-        result.push(t);
+        result.push(t.kind === 'id' ? (dynamicMacro(t.text) ?? t) : t);
         continue;
       }
       if (macro.fallback !== undefined && expandingAt !== null)
@@ -565,7 +588,9 @@ export function preprocess(text: string, file: string, options: PreprocessOption
         const raw = argOf(t.text) ?? [t];
         if (body[k - 1]?.text === '##' && out.length > 0 && raw.length > 0) {
           const left = out.pop()!;
-          out.push(...lex(left.text + raw[0]!.text), ...raw.slice(1));
+          // Appended, not spread: an argument of 100,000 tokens overflowed the call stack.
+          appendAll(out, lex(left.text + raw[0]!.text));
+          for (let r = 1; r < raw.length; r++) out.push(raw[r]!);
         } else appendAll(out, raw);
         continue;
       }
@@ -693,16 +718,56 @@ function continuationLength(text: string, i: number): number {
   return text[i + 1] === '\r' && text[i + 2] === '\n' ? 3 : 0;
 }
 
+/**
+ * One shared token for each punctuator of one character: a header of millions of `;` makes no
+ * object for each (tokens are never changed once made, so sharing them is safe).
+ */
+const SINGLE_PUNCTUATORS = new Map<number, PpToken>();
+
+function singlePunctuator(code: number): PpToken {
+  let token = SINGLE_PUNCTUATORS.get(code);
+  if (token === undefined) {
+    token = Object.freeze<PpToken>({ text: String.fromCharCode(code), kind: 'punct' });
+    SINGLE_PUNCTUATORS.set(code, token);
+  }
+  return token;
+}
+
+/** ASCII classes by character code, without a regular expression for each character. */
+function isAsciiSpace(code: number): boolean {
+  return code === 32 || (code >= 9 && code <= 13) || code === 0;
+}
+
+function isAsciiDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+/** An ASCII character that starts no identifier, number, literal or universal character name. */
+function startsAsciiPunctuator(code: number): boolean {
+  if (code >= 128 || isAsciiDigit(code)) return false;
+  if ((code >= 65 && code <= 90) || (code >= 97 && code <= 122)) return false;
+  // _ $ \ " ' .
+  return code !== 0x5f && code !== 0x24 && code !== 0x5c && code !== 0x22 && code !== 0x27 && code !== 0x2e;
+}
+
 function lex(text: string): PpToken[] {
   const tokens: PpToken[] = [];
   const n = text.length;
   let i = 0;
   while (i < n) {
-    const ch = text[i]!;
+    const code = text.charCodeAt(i);
     // A NUL is ignored, as gcc ignores it (and as the tokenizer does): no token each, which made a
     // header of 64 MiB of NULs 64 million tokens to expand and print.
-    if (ch === ' ' || ch === '\t' || ch === '\0' || /\s/.test(ch)) {
+    if (isAsciiSpace(code) || (code > 127 && /\s/.test(text[i]!))) {
       i++;
+      continue;
+    }
+    const ch = text[i]!;
+    // Punctuators first, by their character code: the common token of a flood (`;`, `,`).
+    if (startsAsciiPunctuator(code)) {
+      const longer = PUNCTUATORS_BY_FIRST.get(ch)?.find((p) => text.startsWith(p, i));
+      tokens.push(longer === undefined ? singlePunctuator(code) : { text: longer, kind: 'punct' });
+      i += longer?.length ?? 1;
       continue;
     }
     if (IDENTIFIER_START.test(ch) || universalCharacterAt(text, i) !== null) {
@@ -730,7 +795,7 @@ function lex(text: string): PpToken[] {
       i = j;
       continue;
     }
-    if (/[0-9]/.test(ch) || (ch === '.' && /[0-9]/.test(text[i + 1] ?? ''))) {
+    if (isAsciiDigit(code) || (ch === '.' && isAsciiDigit(text.charCodeAt(i + 1)))) {
       let j = i + 1;
       while (j < n && (/[\w.]/.test(text[j]!) || (/[+-]/.test(text[j]!) && /[eEpP]/.test(text[j - 1]!)))) j++;
       tokens.push({ text: text.slice(i, j), kind: 'num' });
