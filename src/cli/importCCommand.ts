@@ -12,6 +12,7 @@ import type { IncludedFile } from '../analysis/cImport/cPreprocessor';
 import { importCHeader, noteWhere, stopLines } from '../analysis/cImport/importCHeader';
 import { probeLayouts } from './cLayoutProbe';
 import { CliError, unreadableFile, type CliIo } from './cliIo';
+import { refuseSecond } from './optionValues';
 
 const USAGE = 'usage: lmm import-c HEADER.h [-I DIR]... [-D NAME[=VALUE]]... [--no-cc] [-o FILE] [--force]';
 /**
@@ -44,7 +45,9 @@ export function importCCommand(args: string[], io: CliIo): number {
       return next;
     };
     if (flag === '-o' || flag === '--output') {
-      output = value();
+      const file = value();
+      refuseSecond('import-c', flag, output ?? undefined, file);
+      output = file;
     } else if (flag === '-I') {
       const dir = value();
       if (!existsSync(dir) || !statSync(dir).isDirectory()) throw optionError('-I', `${dir} is not a directory`);

@@ -24,7 +24,7 @@ import { CliError, type CliIo } from './cliIo';
 import { earlyEndJson, earlyEndSarif, type StreamedFindings } from './earlyEndDocument';
 import { earlyEndMessage } from '../harness/earlyEndOutcome';
 import { memcheckLeakKindInstead, memcheckOptionInstead } from './memcheckOptions';
-import { listOption } from './optionValues';
+import { listOption, refuseSecond } from './optionValues';
 
 export const RUN_USAGE =
   'usage: lmm run FILE [--json | --sarif] [--fail-on KINDS] [--suppressions FILE] [--time-limit MS] [--page-size N] [--memory-limit MB]';
@@ -55,6 +55,8 @@ function unknownOption(name: string): CliError {
 function parseRunArgs(args: string[]): RunArgs {
   const files: string[] = [];
   const parsed: Omit<RunArgs, 'file'> = { format: 'text', failOn: [], attribution: true };
+  /** The valued options seen so far, with their values as written: each is given once. */
+  const given = new Map<string, string>();
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     // A file named `-x` is still `./-x`; a lone `-` is a file name, as it is to most commands.
@@ -66,10 +68,14 @@ function parseRunArgs(args: string[]): RunArgs {
     const option = equals === -1 ? arg : arg.slice(0, equals);
     const inline = equals === -1 ? undefined : arg.slice(equals + 1);
     const value = (): string => {
-      if (inline !== undefined) return inline;
-      const v = args[i + 1];
-      if (v === undefined || v.startsWith('--')) throw new CliError(`lmm run: ${option}: needs a value\n${RUN_USAGE}`);
-      i++;
+      let v = inline;
+      if (v === undefined) {
+        v = args[i + 1];
+        if (v === undefined || v.startsWith('--')) throw new CliError(`lmm run: ${option}: needs a value\n${RUN_USAGE}`);
+        i++;
+      }
+      refuseSecond('run', option, given.get(option), v);
+      given.set(option, v);
       return v;
     };
     // An empty value (`--suppressions=`, an unset shell variable) names nothing: as import-c's `-o ''`.
