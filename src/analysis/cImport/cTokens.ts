@@ -416,7 +416,8 @@ export function evaluateConstant(
       }
       const value = constants.get(t.text);
       if (value === undefined) fail(`unknown constant '${t.text}' (define it with #define or an enum)`);
-      return value!;
+      // An enumerator of 2^53 or more is exact only in its enum (see enumeratorValues.ts).
+      return exact(value!, `of ${t.text}`, live);
     }
     return fail(`unexpected '${t.text}' in a constant expression`);
   };
