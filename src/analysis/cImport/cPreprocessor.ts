@@ -138,6 +138,29 @@ const PREDEFINED: Record<string, string> = {
   __BYTE_ORDER__: '1234',
 };
 
+/** What gcc's own limits.h defines for x86-64 (`gcc -dM -E` of `#include <limits.h>`). */
+const GCC_LIMITS: Record<string, string> = {
+  CHAR_BIT: '8',
+  MB_LEN_MAX: '16', // glibc's, which gcc's gives way to
+  SCHAR_MIN: '(-127 - 1)',
+  SCHAR_MAX: '127',
+  UCHAR_MAX: '255',
+  CHAR_MIN: '(-127 - 1)',
+  CHAR_MAX: '127',
+  SHRT_MIN: '(-32767 - 1)',
+  SHRT_MAX: '32767',
+  USHRT_MAX: '65535',
+  INT_MIN: '(-2147483647 - 1)',
+  INT_MAX: '2147483647',
+  UINT_MAX: '4294967295U',
+  LONG_MIN: '(-9223372036854775807L - 1L)',
+  LONG_MAX: '9223372036854775807L',
+  ULONG_MAX: '18446744073709551615UL',
+  LLONG_MIN: '(-9223372036854775807LL - 1LL)',
+  LLONG_MAX: '9223372036854775807LL',
+  ULLONG_MAX: '18446744073709551615ULL',
+};
+
 /** gcc's built-in macros whose value depends on where they are read (`defined` says they are). */
 const DYNAMIC_MACROS = ['__COUNTER__', '__LINE__', '__FILE__'];
 
@@ -328,7 +351,15 @@ export function preprocess(text: string, file: string, options: PreprocessOption
             angled === null || word === 'include_next' ? null : (options.resolveInclude?.(angled[1]!, name, true) ?? null);
           if (quoted === null && inIncludeDirs === null) {
             const system = angled;
-            if (system !== null) {
+            if (system !== null && system[1] === 'limits.h') {
+              // gcc's own limits.h (the one glibc's reaches with #include_next): its values are
+              // fixed for x86-64, and headers test them (png.h: `#if CHAR_BIT != 8` → #error).
+              for (const [macro, value] of Object.entries(GCC_LIMITS))
+                if (!macros.has(macro)) macros.set(macro, { params: null, variadic: false, body: lex(value) });
+              info(
+                `#include <limits.h> not read: the built-in preprocessor defines gcc's limits.h values (CHAR_BIT 8, INT_MAX, …) instead`,
+              );
+            } else if (system !== null) {
               lastUnread = { include: `<${system[1]}>`, at: `${name}:${lineNumber}` };
               info(
                 `#include <${system[1]}> skipped: not in an -I directory, and the built-in preprocessor reads no system headers (types from them that a struct uses are reported as unknown; with a C compiler on PATH, its preprocessor reads them)`,
