@@ -9,6 +9,7 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ImportedStruct } from '../analysis/cImport/importCHeader';
+import { execCompiler } from './compilerProcess';
 
 export interface ProbeResult {
   /** C name → why the compiler's layout differs. */
@@ -108,7 +109,7 @@ export function probeLayouts(
     ]) {
       writeFileSync(program, [...order, ...lines].join('\n') + '\n');
       try {
-        execFileSync(compiler, args, { stdio: ['ignore', 'ignore', 'pipe'], timeout: 60_000 });
+        execCompiler(compiler, args, { stdio: ['ignore', 'ignore', 'pipe'], timeout: 60_000 });
         firstError = null;
         break;
       } catch (error) {

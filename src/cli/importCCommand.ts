@@ -12,6 +12,7 @@ import type { IncludedFile } from '../analysis/cImport/cPreprocessor';
 import { importCHeader, noteWhere, stopLines } from '../analysis/cImport/importCHeader';
 import { probeLayouts } from './cLayoutProbe';
 import { CliError, unreadableFile, type CliIo } from './cliIo';
+import { execCompiler } from './compilerProcess';
 import { refuseSecond } from './optionValues';
 
 const USAGE = 'usage: lmm import-c HEADER.h [-I DIR]... [-D NAME[=VALUE]]... [--no-cc] [-o FILE] [--force]';
@@ -274,12 +275,12 @@ function runPreprocessor(
   for (const d of defines) args.push(`-D${d.name}=${d.value}`);
   args.push(header);
   try {
-    return execFileSync(compiler, args, {
+    return execCompiler(compiler, args, {
       encoding: 'utf8',
       maxBuffer: 256 * 1024 * 1024,
       stdio: ['ignore', 'pipe', 'pipe'],
       timeout: 60_000,
-    });
+    }) as string;
   } catch (error) {
     const raw = String((error as { stderr?: unknown }).stderr ?? '').trim();
     // An #error is the header's own refusal: said as the built-in preprocessor says it (FILE:LINE:COLUMN:
