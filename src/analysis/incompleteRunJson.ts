@@ -42,7 +42,8 @@ export function incompleteRunJson(
   return document;
 }
 
-function withoutLeakedFigures(site: unknown): unknown {
+/** A site's figures without those of a leak check (`leakedBlocks`, `leakedBytes`). */
+export function withoutLeakedFigures(site: unknown): unknown {
   if (typeof site !== 'object' || site === null) return site;
   const { leakedBlocks: _blocks, leakedBytes: _bytes, ...rest } = site as Record<string, unknown>;
   return rest;

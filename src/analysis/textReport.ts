@@ -5,6 +5,7 @@
  */
 import { blockUsageReport, memoryUsageReport, registeredPageFamiliesReport } from '../engine/classicReport';
 import { reportedRecords } from './leakCheckDeltas';
+import { DEFAULT_LEAK_REPORT_OPTIONS, type LeakReportOptions } from './leakReportOptions';
 import { stepNumber } from './stepNumber';
 import type { LmmHeap } from '../engine/lmmHeap';
 import type { Site } from './analysisInput';
@@ -24,12 +25,18 @@ const KIND_WORDS: Record<LossRecord['kind'], string> = {
  *   callers outside the worker that holds the heap.
  * @param complete false for a run that ended early (a throw, a limit): its leak summary is the
  *   check of the heap when it stopped, said so, and never memcheck's "no leaks are possible".
+ * @param leakOptions memcheck's leak-report options (`lmm run --leak-check=summary`, …).
  */
-export function formatTextReport(report: RunReport, classic: LmmHeap | string, complete = true): string {
-  if (typeof classic === 'string') return classic + textAfterClassic(report, classic.endsWith('\n\n'), complete);
+export function formatTextReport(
+  report: RunReport,
+  classic: LmmHeap | string,
+  complete = true,
+  leakOptions: LeakReportOptions = DEFAULT_LEAK_REPORT_OPTIONS,
+): string {
+  if (typeof classic === 'string') return classic + textAfterClassic(report, classic.endsWith('\n\n'), complete, leakOptions);
   const out: string[] = [];
   out.push(registeredPageFamiliesReport(classic), memoryUsageReport(classic), blockUsageReport(classic), '\n');
-  out.push(leakText(report, complete), '\n', errorText(report), '\n', peakText(report), '\n', hintText(report));
+  out.push(afterLeaks(report, complete, leakOptions));
   return out.join('');
 }
 
@@ -38,10 +45,19 @@ export function formatTextReport(report: RunReport, classic: LmmHeap | string, c
  * chunks (`lmm run`: 60 MB for a full 1 GiB heap) writes them, then this, and joins nothing.
  * @param classicEndsWithBlankLine whether the classic text ends with `\n\n` (then no blank line is added).
  */
-export function textAfterClassic(report: RunReport, classicEndsWithBlankLine: boolean, complete = true): string {
-  const out = [classicEndsWithBlankLine ? '' : '\n'];
-  out.push(leakText(report, complete), '\n', errorText(report), '\n', peakText(report), '\n', hintText(report));
-  return out.join('');
+export function textAfterClassic(
+  report: RunReport,
+  classicEndsWithBlankLine: boolean,
+  complete = true,
+  leakOptions: LeakReportOptions = DEFAULT_LEAK_REPORT_OPTIONS,
+): string {
+  return (classicEndsWithBlankLine ? '' : '\n') + afterLeaks(report, complete, leakOptions);
+}
+
+function afterLeaks(report: RunReport, complete: boolean, leakOptions: LeakReportOptions): string {
+  const parts = [leakText(report, complete, leakOptions), '\n', errorText(report, leakOptions), '\n'];
+  parts.push(peakText(report), '\n', hintText(report));
+  return parts.join('');
 }
 
 function n(value: number): string {
@@ -68,15 +84,19 @@ function pathText(path: readonly RootPathStep[], elided = 0): string {
   return lines.join('\n      ');
 }
 
-function leakText(report: RunReport, complete: boolean): string {
+function leakText(report: RunReport, complete: boolean, options: LeakReportOptions): string {
   const out: string[] = ['HEAP SUMMARY:\n'];
   const t = report.totals;
   out.push(`    in use at exit: ${n(t.liveBytes)} bytes in ${blocks(t.liveBlocks)}\n`);
   // Counted as memcheck counts calls: a realloc is an alloc and a free even when it kept its block.
   const usage = t.heapUsage;
   out.push(`  total heap usage: ${n(usage.allocs)} allocs, ${n(usage.frees)} frees, ${n(usage.bytes)} bytes allocated\n\n`);
-  const shown = report.leaks.filter((r) => !r.suppressed);
-  shown.forEach((record, i) => {
+  // memcheck's --leak-check=no: no check at exit, so nothing here may read as a verdict.
+  if (options.leakCheck === 'no') return out.join('') + noLeakCheckText(report);
+  const unsuppressed = report.leaks.filter((r) => !r.suppressed);
+  // A record keeps its number among all of them when its kind is not shown, as memcheck's does.
+  unsuppressed.forEach((record, i) => {
+    if (options.leakCheck !== 'full' || !options.showLeakKinds.has(record.kind)) return;
     // memcheck's words: a definitely lost block that drags others along counts their bytes too.
     const dragged = record.kind === 'definitely-lost' && record.drags.blocks > 0;
     const bytes = dragged
@@ -84,7 +104,7 @@ function leakText(report: RunReport, complete: boolean): string {
       : n(record.bytes);
     out.push(
       `${bytes} bytes in ${blocks(record.blocks)} are ${KIND_WORDS[record.kind]} ` +
-        `in loss record ${i + 1} of ${shown.length} (${record.struct})\n`,
+        `in loss record ${i + 1} of ${unsuppressed.length} (${record.struct})\n`,
     );
     out.push(stackLines(record.stack));
     if (dragged) {
@@ -103,11 +123,40 @@ function leakText(report: RunReport, complete: boolean): string {
   out.push(`     possibly lost: ${n(s['possibly-lost'].bytes)} bytes in ${blocks(s['possibly-lost'].blocks)}\n`);
   out.push(`   still reachable: ${n(s['still-reachable'].bytes)} bytes in ${blocks(s['still-reachable'].blocks)}\n`);
   out.push(`        suppressed: ${n(s.suppressed.bytes)} bytes in ${blocks(s.suppressed.blocks)}\n`);
-  if (shown.length === 0 && t.liveBlocks === 0)
+  if (unsuppressed.length === 0 && t.liveBlocks === 0)
     out.push(complete ? 'All heap blocks were freed -- no leaks are possible\n' : 'No block was live when the run stopped\n');
+  out.push(...hiddenRecordLines(report, options));
   for (const use of report.suppressionsUsed) {
     out.push(`used suppression: ${use.records} record(s) ${use.name} (${use.file}:${use.line})\n`);
   }
+  out.push(midRunCheckLines(report));
+  return out.join('');
+}
+
+/** memcheck's lines after its LEAK SUMMARY when records were left out (mc_leakcheck.c's print_results). */
+function hiddenRecordLines(report: RunReport, options: LeakReportOptions): string[] {
+  const s = report.leakSummary;
+  const held =
+    s['definitely-lost'].blocks + s['indirectly-lost'].blocks + s['possibly-lost'].blocks + s['still-reachable'].blocks;
+  if (options.leakCheck === 'summary') return held > 0 ? ['Rerun with --leak-check=full to see details of leaked memory\n'] : [];
+  if (s['still-reachable'].blocks > 0 && !options.showLeakKinds.has('still-reachable'))
+    return [
+      'Reachable blocks (those to which a pointer was found) are not shown.\n',
+      'To see them, rerun with: --leak-check=full --show-leak-kinds=all\n',
+    ];
+  return [];
+}
+
+/** The report's leak part under --leak-check=no: what the mid-run checks found, and no verdict. */
+function noLeakCheckText(report: RunReport): string {
+  return (
+    'No leak check ran at exit (--leak-check=no): for a detailed leak analysis, rerun with: --leak-check=full\n' +
+    midRunCheckLines(report)
+  );
+}
+
+function midRunCheckLines(report: RunReport): string {
+  const out: string[] = [];
   report.leakChecks.forEach((check, i) => {
     const previous = i > 0 ? report.leakChecks[i - 1]!.summary : undefined;
     const kinds = (Object.keys(KIND_WORDS) as LossRecord['kind'][]).map(
@@ -133,7 +182,7 @@ function checkFigures(now: { bytes: number; blocks: number }, before: { bytes: n
   );
 }
 
-function errorText(report: RunReport): string {
+function errorText(report: RunReport, leakOptions: LeakReportOptions): string {
   const out: string[] = [];
   for (const e of report.errors) {
     if (e.suppressed) continue;
@@ -143,7 +192,7 @@ function errorText(report: RunReport): string {
     if (e.freeSite) out.push(` and freed at ${siteText(e.freeSite)}\n`);
     out.push('\n');
   }
-  const s = memcheckErrorSummary(report);
+  const s = memcheckErrorSummary(report, leakOptions);
   out.push(
     `ERROR SUMMARY: ${n(s.errors)} error${s.errors === 1 ? '' : 's'} from ${n(s.contexts)} context${s.contexts === 1 ? '' : 's'}`,
   );
@@ -151,23 +200,30 @@ function errorText(report: RunReport): string {
   return out.join('');
 }
 
-/** The loss records memcheck counts as errors by default (its `--errors-for-leak-kinds=definite,possible`). */
-const LEAK_KINDS_COUNTED_AS_ERRORS: ReadonlySet<LossRecord['kind']> = new Set(['definitely-lost', 'possibly-lost']);
-
 /**
- * The ERROR SUMMARY's figures as memcheck counts them with --leak-check=full: the memory errors,
- * and one error in a context of its own for every definitely or possibly lost loss record each
- * leak check reports, mid-run ones too: a full check (and the one at exit) reports every record,
- * an added, changed or new check those that moved so since the check before, a quick check none
- * (`reportedRecords`). The report's `errorSummary` counts the memory errors alone.
+ * The ERROR SUMMARY's figures as memcheck counts them: the memory errors, and one error in a
+ * context of its own for every loss record of a kind in `--errors-for-leak-kinds` (by default
+ * definitely and possibly lost) that a leak check reports, mid-run ones too: a full check (and the
+ * one at exit) reports every record, an added, changed or new check those that moved so since the
+ * check before, a quick check none (`reportedRecords`). The check at exit counts with
+ * `--leak-check=full` only (memcheck's summary check lists no record, and `no` runs none); a
+ * mid-run check counts whatever `--leak-check` says, as memcheck's `VALGRIND_DO_LEAK_CHECK` is a
+ * full check always. Which kinds are shown changes nothing here. The report's `errorSummary`
+ * counts the memory errors alone.
  */
-export function memcheckErrorSummary(report: RunReport): { errors: number; contexts: number; suppressed: number } {
+export function memcheckErrorSummary(
+  report: RunReport,
+  leakOptions: LeakReportOptions = DEFAULT_LEAK_REPORT_OPTIONS,
+): { errors: number; contexts: number; suppressed: number } {
   const { errors, contexts, suppressed } = report.errorSummary;
   const summary = { errors, contexts, suppressed };
   const checks = [...report.leakChecks, { leaks: report.leaks }];
-  for (const reported of reportedRecords(checks)) {
+  const counted = reportedRecords(checks);
+  // The check at exit is the last one: it counts when memcheck's would list its records.
+  if (leakOptions.leakCheck !== 'full') counted.pop();
+  for (const reported of counted) {
     for (const { record } of reported) {
-      if (!LEAK_KINDS_COUNTED_AS_ERRORS.has(record.kind)) continue;
+      if (!leakOptions.errorsForLeakKinds.has(record.kind)) continue;
       if (record.suppressed) summary.suppressed++;
       else {
         summary.errors++;

@@ -1,21 +1,21 @@
 /**
- * Valgrind memcheck's options that someone comparing `lmm run` with memcheck types first, and
- * what `lmm run` does instead. They stay unknown options (exit 2): a run that silently ignored
- * `--show-leak-kinds=definite` would print records its user asked not to see; the message says
- * what to write.
+ * Valgrind memcheck's options as `lmm run` reads them. Its leak-report options (`--leak-check`,
+ * `--show-leak-kinds`, `--show-reachable`, `--show-possibly-lost`, `--errors-for-leak-kinds`) are
+ * taken with memcheck's values and meaning (`memcheckLeakOption`), and `--leak-resolution=high`,
+ * what LMM does always, so a ported memcheck test runs with its .vgtest's `vgopts:` (but `-q`).
+ * Its other options that someone comparing `lmm run` with memcheck types first stay unknown
+ * options (exit 2), with what to write instead: a run that silently ignored one would not be what
+ * its user asked for.
  */
+import { DEFAULT_LEAK_REPORT_OPTIONS, type LeakCheckDepth, type LeakReportOptions } from '../analysis/leakReportOptions';
+import { LEAK_KINDS, leakKindOfShortName, type LeakKind } from '../analysis/leakKinds';
+import { CliError } from './cliIo';
+import { listOption } from './optionValues';
 
-const REPORTS_EVERYTHING =
-  'lmm run always reports as memcheck does with --leak-check=full --show-leak-kinds=all: every kind, each loss record with its stack';
 const EXIT_STATUS =
   'to exit 1 when chosen kinds occur, give --fail-on KINDS (e.g. --fail-on definitely-lost,possibly-lost,error)';
 
 const INSTEAD: ReadonlyMap<string, string> = new Map([
-  ['--leak-check', REPORTS_EVERYTHING],
-  ['--show-leak-kinds', REPORTS_EVERYTHING],
-  ['--show-reachable', REPORTS_EVERYTHING],
-  ['--leak-resolution', 'lmm run merges loss records by their whole kept stack, as memcheck does with --leak-resolution=high'],
-  ['--errors-for-leak-kinds', EXIT_STATUS],
   ['--error-exitcode', EXIT_STATUS],
   ['--num-callers', 'lmm run keeps the 8 innermost frames of a stack'],
   ['--track-origins', 'LMM checks no definedness of values, so it has no origins to track'],
@@ -26,7 +26,7 @@ const INSTEAD: ReadonlyMap<string, string> = new Map([
   ['--gen-suppressions', 'lmm run writes no suppressions; an .lmmsupp file beside the harness or --suppressions FILE gives them'],
 ]);
 
-/** What `lmm run` does instead of memcheck's option `name` (`--leak-check`, no `=value`), if it is one. */
+/** What `lmm run` does instead of memcheck's option `name` (`--error-exitcode`, no `=value`), if it is one. */
 export function memcheckOptionInstead(name: string): string | undefined {
   return INSTEAD.get(name);
 }
@@ -37,4 +37,95 @@ export function memcheckOptionInstead(name: string): string | undefined {
  */
 export function memcheckLeakKindInstead(word: string): string | undefined {
   return word === 'all' ? 'definitely-lost,indirectly-lost,possibly-lost,still-reachable' : undefined;
+}
+
+/** memcheck's leak-report options, each given as `--name=VALUE` or `--name VALUE`. */
+export const MEMCHECK_LEAK_OPTIONS: ReadonlySet<string> = new Set([
+  '--leak-check',
+  '--show-leak-kinds',
+  '--show-reachable',
+  '--show-possibly-lost',
+  '--errors-for-leak-kinds',
+  '--leak-resolution',
+]);
+
+const LEAK_CHECK_VALUES: Readonly<Record<string, LeakCheckDepth>> = { no: 'no', summary: 'summary', full: 'full', yes: 'full' };
+const KIND_SET_WORDS = 'definite,indirect,possible,reachable (any of them, with commas), all or none';
+
+/**
+ * `options` with memcheck's leak-report option `option` (one of MEMCHECK_LEAK_OPTIONS) set to
+ * `value`, as memcheck's option parser sets it: later options win, and the old spellings change
+ * the one set `--show-leak-kinds` sets (`--show-reachable=yes` is all kinds, `=no` takes
+ * reachable out; `--show-possibly-lost` puts possible in or takes it out). A bad value is refused
+ * naming the option.
+ */
+export function memcheckLeakOption(options: LeakReportOptions, option: string, value: string): LeakReportOptions {
+  switch (option) {
+    case '--leak-check': {
+      const depth = Object.hasOwn(LEAK_CHECK_VALUES, value) ? LEAK_CHECK_VALUES[value] : undefined;
+      if (!depth) throw new CliError(`lmm run: --leak-check: '${value}' is not one of no, summary, full, yes`);
+      return { ...options, leakCheck: depth };
+    }
+    case '--show-leak-kinds':
+      return { ...options, showLeakKinds: kindSet(option, value) };
+    case '--errors-for-leak-kinds':
+      return { ...options, errorsForLeakKinds: kindSet(option, value) };
+    case '--show-reachable':
+      return {
+        ...options,
+        showLeakKinds: yesNo(option, value) ? new Set(LEAK_KINDS) : without(options.showLeakKinds, 'still-reachable'),
+      };
+    // Most of memcheck's leak tests give --leak-resolution=high, what LMM does always: it is taken, and the others refused.
+    case '--leak-resolution':
+      if (value === 'high') return options;
+      throw new CliError(
+        `lmm run: --leak-resolution: '${value}' is not high (lmm run merges loss records by their whole kept stack, as memcheck does with --leak-resolution=high)`,
+      );
+    case '--show-possibly-lost':
+      return {
+        ...options,
+        showLeakKinds: yesNo(option, value)
+          ? new Set([...options.showLeakKinds, 'possibly-lost'])
+          : without(options.showLeakKinds, 'possibly-lost'),
+      };
+    default:
+      throw new Error(`${option} is not one of memcheck's leak-report options`);
+  }
+}
+
+/** LMM's defaults, before any of memcheck's leak-report options is read. */
+export function defaultLeakReportOptions(): LeakReportOptions {
+  return { ...DEFAULT_LEAK_REPORT_OPTIONS };
+}
+
+function without(kinds: ReadonlySet<LeakKind>, kind: LeakKind): Set<LeakKind> {
+  const left = new Set(kinds);
+  left.delete(kind);
+  return left;
+}
+
+/** memcheck's booleans are `yes` and `no` alone (it refuses `true`, `1`). */
+function yesNo(option: string, value: string): boolean {
+  if (value === 'yes' || value === 'no') return value === 'yes';
+  throw new CliError(`lmm run: ${option}: '${value}' is not yes or no`);
+}
+
+/**
+ * memcheck's set of leak kinds: its words with commas, or `all` or `none` alone. memcheck takes a
+ * trailing comma (`definite,`); LMM refuses it, as it refuses an empty element in every list.
+ */
+function kindSet(option: string, value: string): Set<LeakKind> {
+  const words = listOption('run', option, value, `leak kind (${KIND_SET_WORDS})`, 'definite,possible');
+  if (words.includes('all') || words.includes('none')) {
+    if (words.length > 1)
+      throw new CliError(`lmm run: ${option}: '${value}': all and none stand alone (write ${KIND_SET_WORDS})`);
+    return words[0] === 'all' ? new Set(LEAK_KINDS) : new Set();
+  }
+  const kinds = new Set<LeakKind>();
+  for (const word of words) {
+    const kind = leakKindOfShortName(word);
+    if (!kind) throw new CliError(`lmm run: ${option}: unknown leak kind '${word}' (write ${KIND_SET_WORDS})`);
+    kinds.add(kind);
+  }
+  return kinds;
 }

@@ -1,7 +1,8 @@
 /**
  * `lmm run FILE [--json | --sarif] [--fail-on KINDS] [--suppressions FILE] [--time-limit MS]
- * [--page-size N] [--memory-limit MB]`: runs a harness in its sandboxed worker and prints the
- * classic LMM reports, a leak summary with stacks and hints (or the JSON / SARIF report). Exit
+ * [--page-size N] [--memory-limit MB]` and memcheck's leak-report options (`memcheckOptions.ts`):
+ * runs a harness in its sandboxed worker and prints the classic LMM reports, a leak summary with
+ * stacks and hints (or the JSON / SARIF report). Exit
  * status 0; 1 when a kind named by --fail-on occurred unsuppressed (a CI gate); 2 when the harness
  * cannot run or did not complete (JSON / SARIF then say so: `earlyEndDocument.ts`), or an option
  * is wrong (`lmm run: --option: what is wrong`, as every verb words it; nothing on stdout).
@@ -23,11 +24,19 @@ import { readSuppressionsFile, SuppressionFileError } from '../harness/suppressi
 import { CliError, type CliIo } from './cliIo';
 import { earlyEndJson, earlyEndSarif, type StreamedFindings } from './earlyEndDocument';
 import { earlyEndMessage } from '../harness/earlyEndOutcome';
-import { memcheckLeakKindInstead, memcheckOptionInstead } from './memcheckOptions';
+import type { LeakReportOptions } from '../analysis/leakReportOptions';
+import {
+  defaultLeakReportOptions,
+  MEMCHECK_LEAK_OPTIONS,
+  memcheckLeakKindInstead,
+  memcheckLeakOption,
+  memcheckOptionInstead,
+} from './memcheckOptions';
 import { listOption, refuseSecond } from './optionValues';
 
 export const RUN_USAGE =
-  'usage: lmm run FILE [--json | --sarif] [--fail-on KINDS] [--suppressions FILE] [--time-limit MS] [--page-size N] [--memory-limit MB]';
+  'usage: lmm run FILE [--json | --sarif] [--fail-on KINDS] [--suppressions FILE] [--time-limit MS] [--page-size N] [--memory-limit MB]\n' +
+  '               [--leak-check=no|summary|full|yes] [--show-leak-kinds=SET] [--errors-for-leak-kinds=SET] [--show-reachable=yes|no] [--show-possibly-lost=yes|no] [--leak-resolution=high]';
 
 /** The largest --memory-limit: 1 TiB, far past any machine this runs on, but a number Node takes. */
 const MAX_MEMORY_LIMIT_MB = 1024 * 1024;
@@ -41,10 +50,19 @@ interface RunArgs {
   pageSize?: number;
   memoryLimitMb?: number;
   attribution: boolean;
+  /** memcheck's leak-report options (`--leak-check`, `--show-leak-kinds`, …), LMM's defaults unless given. */
+  leakReport: LeakReportOptions;
 }
 
 /** `lmm run`'s options that take a value, given as `--name VALUE` or `--name=VALUE` (memcheck's form). */
-const VALUED_OPTIONS = new Set(['--fail-on', '--suppressions', '--time-limit', '--page-size', '--memory-limit']);
+const VALUED_OPTIONS = new Set([
+  '--fail-on',
+  '--suppressions',
+  '--time-limit',
+  '--page-size',
+  '--memory-limit',
+  ...MEMCHECK_LEAK_OPTIONS,
+]);
 
 /** What an argument that starts with `-` but is none of `lmm run`'s options is told. */
 function unknownOption(name: string): CliError {
@@ -54,8 +72,13 @@ function unknownOption(name: string): CliError {
 
 function parseRunArgs(args: string[]): RunArgs {
   const files: string[] = [];
-  const parsed: Omit<RunArgs, 'file'> = { format: 'text', failOn: [], attribution: true };
-  /** The valued options seen so far, with their values as written: each is given once. */
+  const parsed: Omit<RunArgs, 'file'> = {
+    format: 'text',
+    failOn: [],
+    attribution: true,
+    leakReport: defaultLeakReportOptions(),
+  };
+  /** LMM's own valued options seen so far, with their values as written: each is given once. */
   const given = new Map<string, string>();
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -74,8 +97,12 @@ function parseRunArgs(args: string[]): RunArgs {
         if (v === undefined || v.startsWith('--')) throw new CliError(`lmm run: ${option}: needs a value\n${RUN_USAGE}`);
         i++;
       }
-      refuseSecond('run', option, given.get(option), v);
-      given.set(option, v);
+      // memcheck's options keep valgrind's rule, the last one counts (ported tests give memcheck's
+      // defaults, then their vgopts); LMM's own are given once.
+      if (!MEMCHECK_LEAK_OPTIONS.has(option)) {
+        refuseSecond('run', option, given.get(option), v);
+        given.set(option, v);
+      }
       return v;
     };
     // An empty value (`--suppressions=`, an unset shell variable) names nothing: as import-c's `-o ''`.
@@ -130,12 +157,27 @@ function parseRunArgs(args: string[]): RunArgs {
         parsed.attribution = false;
         break;
       default:
-        throw unknownOption(option);
+        if (!MEMCHECK_LEAK_OPTIONS.has(option)) throw unknownOption(option);
+        parsed.leakReport = memcheckLeakOption(parsed.leakReport, option, value());
     }
   }
+  refuseLeakVerdictWithoutCheck(parsed);
   if (files.length > 1) throw new CliError(`lmm run: runs one harness, not ${files.length} (${files.join(', ')})\n${RUN_USAGE}`);
   if (files.length !== 1) throw new CliError(RUN_USAGE);
   return { ...parsed, file: files[0]! };
+}
+
+/**
+ * With --leak-check=no no check runs at exit, so a leak kind in --fail-on could only pass: the run
+ * is refused rather than passed for leaks nobody looked for.
+ */
+function refuseLeakVerdictWithoutCheck(parsed: Omit<RunArgs, 'file'>): void {
+  if (parsed.leakReport.leakCheck !== 'no') return;
+  const leakKinds = parsed.failOn.filter((kind) => kind === 'leak' || kind.endsWith('-lost') || kind === 'still-reachable');
+  if (leakKinds.length > 0)
+    throw new CliError(
+      `lmm run: --fail-on: ${leakKinds.join(', ')} cannot go with --leak-check=no (no leak check runs at exit to find them)`,
+    );
 }
 
 function integer(text: string, option: string, max: number, unit: string): number {
@@ -210,7 +252,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
   }
   const writeTextReport = (finished: FinishedRun, complete: boolean) => {
     for (const chunk of classicChunks) io.stdout(chunk);
-    io.stdout(textAfterClassic(finished.report, endsWithBlankLine(classicChunks), complete));
+    io.stdout(textAfterClassic(finished.report, endsWithBlankLine(classicChunks), complete, options.leakReport));
   };
   // What streams while the run goes on is all a killed run leaves of its findings (no report comes).
   const streamed: StreamedFindings = { leakChecks: [] };
@@ -242,7 +284,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     return 2;
   }
   if (options.format === 'text') writeTextReport(result.finished, true);
-  else io.stdout(harnessReportOutput(result.finished, options.format));
+  else io.stdout(harnessReportOutput(result.finished, options.format, options.leakReport));
   const hits = failingKinds(result.finished.report, options.failOn);
   if (hits.length > 0) {
     io.stderr(`lmm run: --fail-on: ${hits.join(', ')}\n`);

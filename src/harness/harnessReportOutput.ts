@@ -2,6 +2,8 @@
 import { toSarif } from '../analysis/sarif';
 import { formatTextReport } from '../analysis/textReport';
 import type { RunReport } from '../analysis/runReport';
+import { DEFAULT_LEAK_REPORT_OPTIONS, type LeakReportOptions } from '../analysis/leakReportOptions';
+import { reportUnderLeakOptions, sarifInvocation, sarifLeaks } from '../analysis/leakReportDocuments';
 import type { FinishedRun } from './sandbox/finishRun';
 
 declare const LMM_VERSION: string;
@@ -11,10 +13,17 @@ export function lmmVersion(): string {
   return typeof LMM_VERSION === 'string' ? LMM_VERSION : 'dev';
 }
 
-export function harnessReportOutput(run: FinishedRun, format: 'text' | 'json' | 'sarif'): string {
-  if (format === 'json') return runReportJson(run.report, true);
-  if (format === 'sarif') return JSON.stringify(toSarif(run.report, lmmVersion(), { executionSuccessful: true }), null, 2) + '\n';
-  return formatTextReport(run.report, classicTextOf(run));
+export function harnessReportOutput(
+  run: FinishedRun,
+  format: 'text' | 'json' | 'sarif',
+  leakOptions: LeakReportOptions = DEFAULT_LEAK_REPORT_OPTIONS,
+): string {
+  if (format === 'json') return runReportJson(reportUnderLeakOptions(run.report, leakOptions), true);
+  if (format === 'sarif') {
+    const findings = { ...run.report, leaks: sarifLeaks(run.report, leakOptions) };
+    return JSON.stringify(toSarif(findings, lmmVersion(), sarifInvocation(run.report, leakOptions)), null, 2) + '\n';
+  }
+  return formatTextReport(run.report, classicTextOf(run), true, leakOptions);
 }
 
 /** The text report starts with the classic reports: a run must have been asked for them. */
@@ -27,7 +36,7 @@ function classicTextOf(run: FinishedRun): string {
  * The run report as JSON, `complete` right after `schemaVersion`: true when the harness ran to its
  * end (its leaks are the verdict), false when it ended early and the report is the heap then.
  */
-export function runReportJson(report: RunReport, complete: boolean): string {
+export function runReportJson(report: RunReport | Record<string, unknown>, complete: boolean): string {
   const { schemaVersion, ...rest } = report;
   return JSON.stringify({ schemaVersion, complete, ...rest }, null, 2) + '\n';
 }

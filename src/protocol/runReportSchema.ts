@@ -126,6 +126,22 @@ export interface ReportLeak {
   rootPathElided?: number;
   /** Data addresses of the record's blocks, when the analyses list them (to reveal one in the Memory Map). */
   addresses?: number[];
+  /**
+   * `lmm run --json` under memcheck's leak-report options: false on a record the text report leaves
+   * out (a kind `--show-leak-kinds` does not name, every record of the check at exit with
+   * `--leak-check=summary`); absent on a shown one.
+   */
+  shown?: false;
+}
+
+/** The leak-report options an `lmm run --json` document was written under (absent under LMM's defaults). */
+export interface ReportLeakOptions {
+  /** memcheck's `--leak-check`: with `no`, no check ran at exit and `leaks`, `leakSummary`, `suppressionsUsed` are null. */
+  leakCheck: 'no' | 'summary' | 'full';
+  /** `--show-leak-kinds`: the kinds whose records the text report lists (the others are marked `shown: false`). */
+  showLeakKinds: LeakKind[];
+  /** `--errors-for-leak-kinds`: the kinds whose records the text report's ERROR SUMMARY counts. */
+  errorsForLeakKinds: LeakKind[];
 }
 
 export interface ReportError {
@@ -218,6 +234,8 @@ export interface LmmReport {
   peak?: { event: number; appMemory: number; byStruct: unknown[]; bySite: unknown[] };
   hints: ReportHint[];
   freeSites?: FreeSiteFigures[];
+  /** `lmm run --json` under memcheck's leak-report options: which (absent under LMM's defaults). */
+  leakReport?: ReportLeakOptions;
 }
 
 /**

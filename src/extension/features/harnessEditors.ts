@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { isHarnessFile } from '../../harness/harnessFiles';
 import { CONTEXT_KEYS } from '../contributions';
+import { isHarnessDocument } from '../model/harnessOnDisk';
 import { warmUpHarnessCompiler } from '../harnessRunner';
 import { affectsLmmSetting, lmmSetting } from '../settings';
 import { setContextKey } from './contextKeys';
@@ -17,7 +18,7 @@ export function trackHarnessEditors(services: ExtensionServices, runHarness: Run
   const { context, languageClient, memoryMap, log } = services;
   const updateHarnessKey = (editor: vscode.TextEditor | undefined) => {
     const document = editor?.document;
-    setContextKey(CONTEXT_KEYS.isHarnessFile, document !== undefined && isHarnessFile(document.fileName, document.getText()));
+    setContextKey(CONTEXT_KEYS.isHarnessFile, document !== undefined && isHarnessDocument(document));
   };
   const startServerFor = (document: vscode.TextDocument) => {
     if (document.languageId !== 'typescript' || !isHarnessFile(document.fileName, document.getText())) return;

@@ -4,11 +4,21 @@
  * trace. Harnesses run only in a trusted workspace.
  */
 import * as vscode from 'vscode';
-import { isHarnessFile, isTraceFile } from '../../harness/harnessFiles';
+import { isTraceFile } from '../../harness/harnessFiles';
 import { COMMANDS } from '../contributions';
 import { CLASSIC_POLICY, configuredPolicy, showHarnessRunUnderPolicy } from '../policyCommands';
 import type { ExtensionServices } from './extensionServices';
 import type { OpenTrace } from './openTraceCommand';
+import { isHarnessDocument, notOnDiskReason } from '../model/harnessOnDisk';
+
+/** The refusals Run Harness showed so far, in order (for the integration tests, through the extension's API). */
+const refusals: string[] = [];
+
+export function runRefusalsShown(): readonly string[] {
+  return refusals;
+}
+
+const SAVE_AS = 'Save As…';
 
 const TRUST_MESSAGE =
   'LMM Studio does not run harnesses in an untrusted workspace: a harness is a program, and running it would execute code from this folder. Trust the workspace to run harnesses; traces, the views and the static checks work without trust.';
@@ -23,9 +33,23 @@ export function registerRunHarness(services: ExtensionServices, openTrace: OpenT
     if (!uri) return undefined;
     if (isTraceFile(uri.fsPath)) return openTrace(uri);
     if (!vscode.workspace.isTrusted) {
+      refusals.push(TRUST_MESSAGE);
       const choice = await vscode.window.showWarningMessage(TRUST_MESSAGE, 'Manage Workspace Trust');
       if (choice) await vscode.commands.executeCommand('workbench.trust.manage');
       return undefined;
+    }
+    const notOnDisk = notOnDiskReason(uri.scheme, uri.path.slice(uri.path.lastIndexOf('/') + 1));
+    if (notOnDisk !== undefined) {
+      // Said before anything runs: the runtime would fail to find a file of that name, or
+      // (worse) find another one of the same name in its working folder.
+      refusals.push(notOnDisk);
+      const choice = await vscode.window.showWarningMessage(notOnDisk, SAVE_AS);
+      if (choice !== SAVE_AS) return undefined;
+      const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+      if (document) await vscode.window.showTextDocument(document);
+      await vscode.commands.executeCommand('workbench.action.files.saveAs');
+      const saved = vscode.window.activeTextEditor?.document.uri;
+      return saved && saved.scheme === 'file' && saved.toString() !== uri.toString() ? runHarness(saved) : undefined;
     }
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     if (document?.isDirty) await document.save();
@@ -51,9 +75,9 @@ export function registerRunHarness(services: ExtensionServices, openTrace: OpenT
 /** The harness to run when none is given: the active editor's, the only one, or one picked. */
 async function pickHarness(): Promise<vscode.Uri | undefined> {
   const active = vscode.window.activeTextEditor?.document;
-  if (active && (isHarnessFile(active.fileName, active.getText()) || isTraceFile(active.fileName))) return active.uri;
+  if (active && (isHarnessDocument(active) || isTraceFile(active.fileName))) return active.uri;
   const found = await vscode.workspace.findFiles('**/*.lmm.ts', '**/node_modules/**', 200);
-  const open = vscode.workspace.textDocuments.filter((d) => isHarnessFile(d.fileName, d.getText())).map((d) => d.uri);
+  const open = vscode.workspace.textDocuments.filter(isHarnessDocument).map((d) => d.uri);
   const all = [...new Map([...open, ...found].map((u) => [u.toString(), u])).values()];
   if (all.length === 0) {
     const choice = await vscode.window.showInformationMessage(

@@ -7,6 +7,7 @@ import type { RunStore } from '../model/runState';
 import type { LmmTreeProvider } from '../treeViews';
 import type { RunTrees } from './extensionServices';
 import { settingWarningsShown } from '../settings';
+import { runRefusalsShown } from './runHarnessCommand';
 
 export interface LmmStudioApi {
   treeProviders: {
@@ -27,6 +28,8 @@ export interface LmmStudioApi {
   memoryMap(): { posted: number; errors: string[] };
   /** The warnings about LMM settings out of range shown so far, in order. */
   settingWarnings(): string[];
+  /** The reasons LMM: Run Harness gave so far for running nothing (an untrusted workspace, a harness not on disk), in order. */
+  runRefusals(): string[];
 }
 
 export function lmmStudioApi(
@@ -38,6 +41,7 @@ export function lmmStudioApi(
   return {
     memoryMap: () => ({ posted: memoryMap.posted, errors: [...memoryMap.errors] }),
     settingWarnings: () => [...settingWarningsShown()],
+    runRefusals: () => [...runRefusalsShown()],
     statusBarText: () => statusBar.text(),
     treeProviders: trees,
     lastReport: (): LmmReport | undefined => [...store.runs].reverse().find((r) => r.report)?.report,

@@ -119,6 +119,8 @@ export declare function char(length: number): CType<string>;
  * A pointer to a struct (8 bytes): reads back as a view of the block it points to, or null. It is
  * assigned a view, null, or an address (`(addressOf(b) + 4) as never`, into a block's middle). The
  * leak check follows it whatever block it holds; an address kept in an integer field is not followed.
+ * Read twice it is one object while its block lives (`a.next === b` is C's `a->next == b`); a
+ * pointer to a freed block reads as a new object each time: compare it by `addressOf`.
  */
 export declare function ptr<T extends object>(target: () => StructClass<T>): CType<T | null>;
 /** A pointer to a buffer (`char *` to an `XCALLOC_BUF` block): `@ptr(buf) name!: Buf | null`. */
@@ -193,7 +195,10 @@ export declare function XREALLOC_BUF(buffer: Buf | null, bytes: number): Buf;
 /** Frees a block (pass the view XCALLOC returned). `XFREE(null)` does nothing, as free(NULL) in C. */
 export declare function XFREE(block: object | null): void;
 
-/** The address a view points at (how pointers are compared). */
+/**
+ * The address a view points at, C's pointer value: views of a freed block, or of another struct at
+ * the same address (a cast), are equal by it where they are not `===`.
+ */
 export declare function addressOf(block: object | null): number;
 
 /** The size of a struct in bytes (C's sizeof). */

@@ -32,6 +32,7 @@ import { makeBufferView } from './bufferViews';
 import { CallPaths, grow, ROOT_PATH } from './callPaths';
 import { MemoryErrorLog, type MemoryErrorsUpdate } from './memoryErrorLog';
 import { RootVariables } from './rootVariables';
+import { ViewIdentity } from './viewIdentity';
 import {
   isView,
   makeView,
@@ -137,6 +138,8 @@ export class HarnessRuntime implements ViewHost {
   /** The C program's pointer variables: globals, locals in scope, registered roots. */
   readonly variables: RootVariables;
   readonly allocations = new AllocationLog();
+  /** One view object per pointer while its block lives (`a.next === b` as C's `a->next == b`). */
+  readonly viewIdentity = new ViewIdentity(viewOf, this.allocations);
   readonly errorLog = new MemoryErrorLog();
   readonly leakChecks: LeakCheckPoint[] = [];
   /** Reallocs that kept or refused their block and refused frees, as memcheck's heap usage counts them. */
@@ -264,7 +267,9 @@ export class HarnessRuntime implements ViewHost {
   /** The view of a whole block: a buffer view for the family `buf`, else a struct view. */
   private blockView(info: StructInfo, id: number, address: number, units: number): StructView {
     const kernel = this.heap.kernel;
-    return viewOf(info, kernel.view(address), address - kernel.pageOf(address), id, address, units);
+    const view = viewOf(info, kernel.view(address), address - kernel.pageOf(address), id, address, units);
+    this.viewIdentity.adopt(id, info, view);
+    return view;
   }
 
   /**
@@ -474,6 +479,7 @@ export class HarnessRuntime implements ViewHost {
       return;
     }
     this.allocations.markFreed(id, this.recorder.steps - 1, this.paths.current);
+    this.viewIdentity.drop(id);
   }
 
   private refusedFree(address: number, kind: MemoryErrorKind, message: string, id: number): void {
@@ -657,10 +663,12 @@ export class HarnessRuntime implements ViewHost {
     const kernel = this.heap.kernel;
     const id = this.allocations.lastAllocationAt(address);
     if (id !== undefined) {
+      const atStart = this.viewIdentity.startView(id, target);
+      if (atStart !== undefined) return atStart;
       const units = size > 0 ? Math.floor(this.blockBytes(id) / size) : 0;
       // A freed block's view never touches bytes (every access reports use-after-free first).
       if (this.allocations.isFreed(id)) return viewOf(target, emptyView, 0, id, address, units);
-      return viewOf(target, kernel.view(address), address - kernel.pageOf(address), id, address, units);
+      return this.viewIdentity.view(target, kernel.view(address), address - kernel.pageOf(address), id, address, units);
     }
     const start = this.liveBlockContaining(address);
     if (start < 0) {
@@ -671,7 +679,11 @@ export class HarnessRuntime implements ViewHost {
     // The whole units of `target` left in the block from here: 0 when not even one fits, so that
     // every access through the view is reported rather than reaching past the block (LMM's meta data).
     const units = size > 0 ? Math.floor((this.blockBytes(owner) - (address - start)) / size) : 0;
-    return viewOf(target, kernel.view(address), address - kernel.pageOf(address), owner, address, units);
+    return this.viewIdentity.view(target, kernel.view(address), address - kernel.pageOf(address), owner, address, units);
+  }
+
+  sameView(info: StructInfo, d: DataView, o: number, a: number, x: number, n: number): StructView {
+    return this.viewIdentity.view(info, d, o, a, x, n);
   }
 
   private liveBlockContaining(address: number): number {

@@ -37,6 +37,11 @@ export interface ViewHost {
   fitsInBlock(view: ViewState, offset: number, size: number): boolean;
   /** The view a stored pointer reads back as: null for 0. */
   pointerView(address: number, target: StructInfo): StructView | null;
+  /**
+   * The view of `n` units of `info` at `x` in allocation `a` (at `o` in the page view `d`): while
+   * the block lives, the object made the first time (`v[i] === v[i]`, as C's `&v[i] == &v[i]`).
+   */
+  sameView(info: StructInfo, d: DataView, o: number, a: number, x: number, n: number): StructView;
   /** A human name for an allocation, for messages. */
   describe(allocId: number): string;
   /**
@@ -298,8 +303,8 @@ function element(info: StructInfo, self: StructView, view: ViewState, i: number)
   if (view.a < 0) return self;
   if (i === 0 && view.n > 0) return self;
   const size = layoutOf(info).size;
-  if (!(i >= 0 && i < view.n)) return makeView(info, EMPTY, 0, view.a, view.x + i * size, 0);
-  return makeView(info, view.d, view.o + i * size, view.a, view.x + i * size, view.n - i);
+  if (!(i >= 0 && i < view.n)) return host.sameView(info, EMPTY, 0, view.a, view.x + i * size, 0);
+  return host.sameView(info, view.d, view.o + i * size, view.a, view.x + i * size, view.n - i);
 }
 
 /** Whether an access through the view cannot touch bytes: a poison view, a freed block, or outside it. */
@@ -311,22 +316,21 @@ function unusable(view: ViewState): boolean {
 /** A Proxy answering every `v[i]` for blocks with more units than the prototype indexes. */
 function indexable(view: object, info: StructInfo): StructView {
   const state = stateOf(view);
-  return proxiedView(
-    new Proxy(view, {
-      get(target, key) {
-        if (typeof key === 'string' && isIndex(key)) return element(info, target, state, Number(key));
-        return Reflect.get(target, key, target);
-      },
-      set(target, key, value) {
-        if (typeof key === 'string' && isIndex(key)) {
-          host.report('out-of-bounds', `cannot assign a whole element v[${key}] (assign its fields)`, state.a);
-          return true;
-        }
-        return Reflect.set(target, key, value, target);
-      },
-    }),
-    view,
-  );
+  // `v[0]` is the Proxy itself, the object the harness holds, not the view behind it.
+  const proxy: StructView = new Proxy(view, {
+    get(target, key) {
+      if (typeof key === 'string' && isIndex(key)) return element(info, proxy, state, Number(key));
+      return Reflect.get(target, key, target);
+    },
+    set(target, key, value) {
+      if (typeof key === 'string' && isIndex(key)) {
+        host.report('out-of-bounds', `cannot assign a whole element v[${key}] (assign its fields)`, state.a);
+        return true;
+      }
+      return Reflect.set(target, key, value, target);
+    },
+  });
+  return proxiedView(proxy, view);
 }
 
 /**
@@ -373,7 +377,7 @@ function fieldAccessor(info: StructInfo, field: ResolvedField, cls: ViewClass): 
         const s = stateOf(this);
         if (s.a < 0) return poisonView(target);
         // A freed or outside view's member is one too: the access through it is what gets reported.
-        return makeView(target, s.d, s.o + off, s.a, s.x + off, s.n > 0 ? 1 : 0);
+        return host.sameView(target, s.d, s.o + off, s.a, s.x + off, s.n > 0 ? 1 : 0);
       },
       set(this: StructView, value: unknown) {
         const s = stateOf(this);
@@ -691,7 +695,7 @@ function arrayView(base: ViewState, off: number, elementType: FieldType, length:
   const at = (i: number): unknown => {
     const o = checked(i, false);
     if (o < 0) return structTarget ? poisonView(structTarget) : fallback;
-    if (structTarget) return makeView(structTarget, base.d, o, base.a, base.x + off + i * elementSize, base.n > 0 ? 1 : 0);
+    if (structTarget) return host.sameView(structTarget, base.d, o, base.a, base.x + off + i * elementSize, base.n > 0 ? 1 : 0);
     return read!(base.d, o);
   };
   const target = { length };

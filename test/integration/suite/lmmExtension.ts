@@ -22,6 +22,8 @@ export interface LmmTestApi {
   memoryMap(): { posted: number; errors: string[] };
   /** The warnings about LMM settings out of range shown so far, in order. */
   settingWarnings(): string[];
+  /** The reasons LMM: Run Harness gave so far for running nothing, in order. */
+  runRefusals(): string[];
 }
 
 export async function activateLmm(): Promise<LmmTestApi> {

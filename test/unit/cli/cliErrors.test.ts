@@ -41,17 +41,11 @@ describe('lmm: errors are one line, never a stack', () => {
       ['run', rep, '-q'],
       /^lmm run: -q: unknown option \(lmm run has no quiet mode; --json prints the report alone on stdout\)\nusage: lmm run /,
     ],
+    [['run', rep, '--leak-check=fulll'], /^lmm run: --leak-check: 'fulll' is not one of no, summary, full, yes\n$/],
+    [['run', rep, '--show-leak-kinds=definit'], /^lmm run: --show-leak-kinds: unknown leak kind 'definit' \(write definite,/],
     [
-      ['run', rep, '--leak-check=full'],
-      /^lmm run: --leak-check: unknown option \(lmm run always reports as memcheck does with --leak-check=full --show-leak-kinds=all: every kind, each loss record with its stack\)\n/,
-    ],
-    [
-      ['run', rep, '--show-leak-kinds=definite'],
-      /^lmm run: --show-leak-kinds: unknown option \(lmm run always reports as memcheck/,
-    ],
-    [
-      ['run', rep, '--errors-for-leak-kinds=definite'],
-      /^lmm run: --errors-for-leak-kinds: unknown option \(to exit 1 when chosen kinds occur, give --fail-on KINDS/,
+      ['run', rep, '--errors-for-leak-kinds=all,definite'],
+      /^lmm run: --errors-for-leak-kinds: 'all,definite': all and none stand alone/,
     ],
     [
       ['run', rep, '--error-exitcode=1'],

@@ -1,7 +1,8 @@
 /**
  * A single-valued option of any `lmm` command given twice (`-o a -o b`, `--page-size 1
  * --page-size=2`) is refused with exit 2 and a message naming it and both values: the last one was
- * kept silently. As with gcc, import-c's -I and -D gather; a flag given twice asks the same thing.
+ * kept silently. As with gcc, import-c's -I and -D gather; a flag given twice asks the same thing;
+ * memcheck's leak-report options keep valgrind's rule (the last one counts).
  */
 import { strict as assert } from 'node:assert';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -53,6 +54,20 @@ describe('lmm: a single-valued option given twice is refused, naming it', () => 
       await refusedTwice([verb, rep, ...before, option, a, option, a], verb, option, a, a);
     });
   }
+
+  it("memcheck's leak-report options keep valgrind's rule: the last one counts", async () => {
+    // memcheck's defaults, then a port's vgopts, as the ported tests give them.
+    const r = await lmm('run', rep, '--leak-check=summary', '--show-leak-kinds=definite,possible', '--leak-check=full');
+    assert.doesNotMatch(r.stderr, /given twice/);
+    // LMM's own options beside them are still given once.
+    await refusedTwice(
+      ['run', rep, '--leak-check=summary', '--leak-check=full', '--time-limit', '1000', '--time-limit', '2000'],
+      'run',
+      '--time-limit',
+      '1000',
+      '2000',
+    );
+  });
 
   describe('lmm import-c', () => {
     let dir: string;
