@@ -13,7 +13,7 @@ import type { Workload } from '../policies/workload';
 import { isWorkloadFile, parseWorkload, WorkloadSyntaxError } from '../policies/workloadFormats';
 import { readBoundedFile, readBoundedTextFile } from './boundedTextFile';
 import { CliError, type CliIo } from './cliIo';
-import { listOption } from './optionValues';
+import { listOption, refuseSecond } from './optionValues';
 import type { RecordedWorkload } from './harnessWorkloadInput';
 
 /** A workload is read whole into one string: past V8's longest string it could not be read anyway. */
@@ -108,6 +108,7 @@ export function parseOptions(
       const next = inline === undefined && args[i + 1]?.startsWith('--') !== true ? args[++i] : undefined;
       const value = inline ?? next;
       if (value === undefined) throw new CliError(`lmm ${command}: ${name}: needs a value`);
+      refuseSecond(command, name, values.get(name), value);
       values.set(name, value);
     } else throw new CliError(`lmm ${command}: ${name}: unknown option`);
   }

@@ -12,6 +12,8 @@ import type { IncludedFile } from '../analysis/cImport/cPreprocessor';
 import { importCHeader, noteWhere, stopLines } from '../analysis/cImport/importCHeader';
 import { probeLayouts } from './cLayoutProbe';
 import { CliError, unreadableFile, type CliIo } from './cliIo';
+import { execCompiler } from './compilerProcess';
+import { refuseSecond } from './optionValues';
 
 const USAGE = 'usage: lmm import-c HEADER.h [-I DIR]... [-D NAME[=VALUE]]... [--no-cc] [-o FILE] [--force]';
 /**
@@ -44,7 +46,9 @@ export function importCCommand(args: string[], io: CliIo): number {
       return next;
     };
     if (flag === '-o' || flag === '--output') {
-      output = value();
+      const file = value();
+      refuseSecond('import-c', flag, output ?? undefined, file);
+      output = file;
     } else if (flag === '-I') {
       const dir = value();
       if (!existsSync(dir) || !statSync(dir).isDirectory()) throw optionError('-I', `${dir} is not a directory`);
@@ -271,12 +275,12 @@ function runPreprocessor(
   for (const d of defines) args.push(`-D${d.name}=${d.value}`);
   args.push(header);
   try {
-    return execFileSync(compiler, args, {
+    return execCompiler(compiler, args, {
       encoding: 'utf8',
       maxBuffer: 256 * 1024 * 1024,
       stdio: ['ignore', 'pipe', 'pipe'],
       timeout: 60_000,
-    });
+    }) as string;
   } catch (error) {
     const raw = String((error as { stderr?: unknown }).stderr ?? '').trim();
     // An #error is the header's own refusal: said as the built-in preprocessor says it (FILE:LINE:COLUMN:

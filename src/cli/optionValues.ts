@@ -17,3 +17,15 @@ export function listOption(command: string, option: string, value: string, eleme
     throw new CliError(`lmm ${command}: ${option}: ${shown} has spaces around an element (write ${example}: no spaces)`);
   return elements;
 }
+
+/**
+ * Refuses a single-valued option given a second time (`-o a -o b`, `--page-size 1 --page-size=2`):
+ * keeping the last silently hid a typing mistake or a value a script meant to override. Options
+ * that gather (import-c's -I and -D, as gcc's) and flags (which ask the same thing twice) do not
+ * come here.
+ */
+export function refuseSecond(command: string, option: string, first: string | undefined, second: string): void {
+  if (first === undefined) return;
+  const shown = (v: string) => JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v);
+  throw new CliError(`lmm ${command}: ${option}: given twice (${shown(first)}, then ${shown(second)}): give it once`);
+}

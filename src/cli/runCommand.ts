@@ -32,7 +32,7 @@ import {
   memcheckLeakOption,
   memcheckOptionInstead,
 } from './memcheckOptions';
-import { listOption } from './optionValues';
+import { listOption, refuseSecond } from './optionValues';
 
 export const RUN_USAGE =
   'usage: lmm run FILE [--json | --sarif] [--fail-on KINDS] [--suppressions FILE] [--time-limit MS] [--page-size N] [--memory-limit MB]\n' +
@@ -78,6 +78,8 @@ function parseRunArgs(args: string[]): RunArgs {
     attribution: true,
     leakReport: defaultLeakReportOptions(),
   };
+  /** LMM's own valued options seen so far, with their values as written: each is given once. */
+  const given = new Map<string, string>();
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     // A file named `-x` is still `./-x`; a lone `-` is a file name, as it is to most commands.
@@ -89,10 +91,18 @@ function parseRunArgs(args: string[]): RunArgs {
     const option = equals === -1 ? arg : arg.slice(0, equals);
     const inline = equals === -1 ? undefined : arg.slice(equals + 1);
     const value = (): string => {
-      if (inline !== undefined) return inline;
-      const v = args[i + 1];
-      if (v === undefined || v.startsWith('--')) throw new CliError(`lmm run: ${option}: needs a value\n${RUN_USAGE}`);
-      i++;
+      let v = inline;
+      if (v === undefined) {
+        v = args[i + 1];
+        if (v === undefined || v.startsWith('--')) throw new CliError(`lmm run: ${option}: needs a value\n${RUN_USAGE}`);
+        i++;
+      }
+      // memcheck's options keep valgrind's rule, the last one counts (ported tests give memcheck's
+      // defaults, then their vgopts); LMM's own are given once.
+      if (!MEMCHECK_LEAK_OPTIONS.has(option)) {
+        refuseSecond('run', option, given.get(option), v);
+        given.set(option, v);
+      }
       return v;
     };
     // An empty value (`--suppressions=`, an unset shell variable) names nothing: as import-c's `-o ''`.

@@ -16,7 +16,11 @@ import {
   type Token,
   type TypeMeasure,
 } from './cTokens';
+import { enumeratorType, enumeratorValue, nextEnumerator, typedOf, type Typed } from './enumeratorValues';
 import { PackTimeline, type PackPragma } from './pragmaPack';
+
+/** An enumerator's value: a number below 2^53 (either sign), a bigint beyond, exact either way. */
+export type EnumValue = number | bigint;
 
 export type { ScalarName };
 
@@ -26,7 +30,7 @@ export type CType =
   | { kind: 'char'; scalar: 'i8' | 'u8'; c: string }
   | { kind: 'record'; id: number }
   /** Its enumerators' values decide its width and sign, as gcc decides them. */
-  | { kind: 'enum'; c: string; values: number[] }
+  | { kind: 'enum'; c: string; values: EnumValue[] }
   | { kind: 'pointer'; to: CType }
   /** `vectorSize`: a gcc vector (`float __attribute__((vector_size(16)))`) of `length` elements, that many bytes. */
   | { kind: 'array'; of: CType; length: number; vectorSize?: number }
@@ -250,15 +254,20 @@ const FLOAT_MODES: Record<string, number> = { SF: 4, DF: 8 };
 const VECTOR_MODE = /^V(\d+)(QI|HI|SI|DI|TI|SF|DF)$/;
 
 /** The integer gcc stores a packed enum in: the narrowest that holds every value, signed if one is negative. */
-function packedEnumScalar(values: readonly number[]): ScalarName {
-  const min = Math.min(0, ...values);
-  const max = Math.max(0, ...values);
-  for (const bytes of [1, 2, 4] as const) {
-    const bits = bytes * 8;
-    if (min < 0 ? min >= -(2 ** (bits - 1)) && max < 2 ** (bits - 1) : max < 2 ** bits)
-      return `${min < 0 ? 'i' : 'u'}${bits}` as ScalarName;
+function packedEnumScalar(values: readonly EnumValue[]): ScalarName {
+  // A loop, not Math.min(...values): an enum of 200,000 enumerators overflowed the call stack.
+  let min = 0n;
+  let max = 0n;
+  for (const v of values) {
+    const b = BigInt(v);
+    if (b < min) min = b;
+    if (b > max) max = b;
   }
-  return min < 0 ? 'i64' : 'u64';
+  for (const bits of [8n, 16n, 32n]) {
+    if (min < 0n ? min >= -(2n ** (bits - 1n)) && max < 2n ** (bits - 1n) : max < 2n ** bits)
+      return `${min < 0n ? 'i' : 'u'}${bits}` as ScalarName;
+  }
+  return min < 0n ? 'i64' : 'u64';
 }
 
 /**
@@ -937,10 +946,10 @@ export function parseCHeader(
     let tag = '';
     if (peek()?.kind === 'id') tag = tokens[pos++]!.text;
     if (at(':')) fail('enums with a fixed underlying type are not supported');
-    const values: number[] = [];
+    const values: EnumValue[] = [];
     if (at('{')) {
       pos++;
-      let value = 0;
+      let typed: Typed = { value: 0n, unsigned: false, wide: false };
       while (!at('}')) {
         const name = peek();
         if (name === undefined || name.kind !== 'id') fail('expected an enumerator name');
@@ -959,12 +968,22 @@ export function parseCHeader(
             if (at(')')) depth--;
             pos++;
           }
-          value = constant(start, pos, name!.line);
+          // Exact at any 64-bit value, in C's integer types (`~0ULL`, `1ULL << 63`); what only the
+          // general evaluator reads (sizeof, casts, offsetof) is below 2^53 there.
+          typed = enumeratorType(
+            enumeratorValue(tokens.slice(start, pos), enumeratorOrConstant, name!.line) ??
+              typedOf(BigInt(constant(start, pos, name!.line))),
+          );
         }
-        if (!Number.isSafeInteger(value)) fail(`enumerator ${name!.text}: its value is not exact in the importer (2^53 or more)`);
-        constants.set(name!.text, value);
-        values.push(value);
-        value++;
+        const value = typed.value;
+        // gcc: "overflow in enumeration values" past what long and unsigned long hold.
+        if (value < -(2n ** 63n) || value >= 2n ** 64n) fail(`enumerator ${name!.text}: overflow in enumeration values`);
+        const safe = Number(value);
+        // A wide one is known to sizes too, there refused as 2^53 or more rather than unknown.
+        constants.set(name!.text, safe);
+        enumeratorTypes.set(name!.text, typed);
+        values.push(Number.isSafeInteger(safe) ? safe : value);
+        typed = nextEnumerator(typed);
         if (at(',')) pos++;
       }
       pos++;
@@ -972,7 +991,8 @@ export function parseCHeader(
     } else if (tag !== '') {
       const known = enumValues.get(tag);
       if (known === undefined) fail(`enum ${tag} is used before its enumerators are known: its width is unknown`);
-      values.push(...known!);
+      // Not values.push(...known): an enum of 200,000 enumerators overflowed the call stack.
+      for (const v of known!) values.push(v);
     }
     skipAttributes();
     if (attributes.vectorSize !== undefined) fail("invalid vector type for attribute 'vector_size' (on the enum itself)");
@@ -988,7 +1008,19 @@ export function parseCHeader(
     return { kind: 'enum', c, values };
   }
 
-  const enumValues = new Map<string, number[]>();
+  const enumValues = new Map<string, EnumValue[]>();
+  /**
+   * Each enumerator's exact value and C type, for the enumerators after it (one of 2^53 or more
+   * is refused in sizes, where the importer's arithmetic is not exact).
+   */
+  const enumeratorTypes = new Map<string, Typed>();
+  const enumeratorOrConstant = (name: string): Typed | undefined => {
+    const known = constants.get(name);
+    if (known === undefined) return undefined;
+    // A #define of the same name after the enum is the name's value now.
+    const typed = enumeratorTypes.get(name);
+    return typed !== undefined && Number(typed.value) === known ? typed : typedOf(BigInt(known));
+  };
   /** Tags of the enums declared `__attribute__((packed))`: the same narrow integer wherever used. */
   const packedEnums = new Set<string>();
 

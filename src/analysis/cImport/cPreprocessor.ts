@@ -138,6 +138,32 @@ const PREDEFINED: Record<string, string> = {
   __BYTE_ORDER__: '1234',
 };
 
+/** What gcc's own limits.h defines for x86-64 (`gcc -dM -E` of `#include <limits.h>`). */
+const GCC_LIMITS: Record<string, string> = {
+  CHAR_BIT: '8',
+  MB_LEN_MAX: '16', // glibc's, which gcc's gives way to
+  SCHAR_MIN: '(-127 - 1)',
+  SCHAR_MAX: '127',
+  UCHAR_MAX: '255',
+  CHAR_MIN: '(-127 - 1)',
+  CHAR_MAX: '127',
+  SHRT_MIN: '(-32767 - 1)',
+  SHRT_MAX: '32767',
+  USHRT_MAX: '65535',
+  INT_MIN: '(-2147483647 - 1)',
+  INT_MAX: '2147483647',
+  UINT_MAX: '4294967295U',
+  LONG_MIN: '(-9223372036854775807L - 1L)',
+  LONG_MAX: '9223372036854775807L',
+  ULONG_MAX: '18446744073709551615UL',
+  LLONG_MIN: '(-9223372036854775807LL - 1LL)',
+  LLONG_MAX: '9223372036854775807LL',
+  ULLONG_MAX: '18446744073709551615ULL',
+};
+
+/** gcc's built-in macros whose value depends on where they are read (`defined` says they are). */
+const DYNAMIC_MACROS = ['__COUNTER__', '__LINE__', '__FILE__'];
+
 /** How deep `#include`s and `#if`s may nest, and how far one line's macros may expand. */
 const MAX_INCLUDE_DEPTH = 200;
 const MAX_CONDITIONAL_DEPTH = 5_000;
@@ -201,17 +227,22 @@ export function preprocess(text: string, file: string, options: PreprocessOption
     }
     const stack: {
       active: boolean;
+      /** Whether the levels around this one are active (its #else and #elif may be taken). */
+      parentActive: boolean;
       taken: boolean;
       sawElse: boolean;
       line: number;
       /** Set on `#ifndef M` taken after an unread include: a `#define M` right inside is a fallback. */
       fallbackFor?: { macro: string; definedAt: string; unread: string; unreadAt: string };
     }[] = [];
-    const active = () => stack.every((s) => s.active);
+    // A level is active only when the levels around it are (each is pushed inactive in an inactive
+    // one), so the innermost says for all: asking every level at each line cost 5,000 a line.
+    const active = () => stack.length === 0 || stack[stack.length - 1]!.active;
     out.push(`# 1 "${name}"`);
     for (let index = 0; index < lines.length; index++) {
       const lineNumber = index + 1;
       const line = lines[index]!;
+      reading = { line: lineNumber, file: name };
       const problem = (message: string) => problems.push({ line: lineNumber, message, ...(depth > 0 ? { file: name } : {}) });
       const info = (message: string) =>
         problems.push({ line: lineNumber, message, ...(depth > 0 ? { file: name } : {}), info: true });
@@ -221,17 +252,19 @@ export function preprocess(text: string, file: string, options: PreprocessOption
           // A macro's arguments may go on over the next lines (the kernel's struct_group(name,
           // members…) does), as gcc reads them: up to the `)` that closes them, or a directive.
           // The expansion stands on the first line, the lines it took are left empty, as gcc -E does.
-          let text = line;
+          // The line is lexed once (a line of millions of tokens was lexed twice).
+          const tokens = lex(line);
           let taken = 0;
-          for (let open = openCallDepth(lex(line)); open > 0;) {
+          for (let open = openCallDepth(tokens); open > 0;) {
             const next = lines[index + taken + 1];
             if (next === undefined || /^\s*#/.test(next)) break;
             taken++;
-            text += `\n${next}`;
-            for (const t of lex(next)) open += t.text === '(' ? 1 : t.text === ')' ? -1 : 0;
+            const nextTokens = lex(next);
+            appendAll(tokens, nextTokens);
+            for (const t of nextTokens) open += t.text === '(' ? 1 : t.text === ')' ? -1 : 0;
           }
           expandingAt = { line: lineNumber, ...(depth > 0 ? { file: name } : {}) };
-          out.push(expandLine(text, problem));
+          out.push(expandLine(tokens, problem));
           expandingAt = null;
           for (let k = 0; k < taken; k++) out.push('');
           index += taken;
@@ -256,6 +289,7 @@ export function preprocess(text: string, file: string, options: PreprocessOption
               : null;
         stack.push({
           active: value,
+          parentActive,
           taken: value,
           sawElse: false,
           line: lineNumber,
@@ -283,7 +317,7 @@ export function preprocess(text: string, file: string, options: PreprocessOption
           continue;
         }
         if (top.sawElse) problem(`#${word} after #else (the #if is at line ${top.line})`);
-        const parentActive = stack.slice(0, -1).every((s) => s.active);
+        const parentActive = top.parentActive;
         if (word === 'else') {
           top.sawElse = true;
           top.active = parentActive && !top.taken;
@@ -317,7 +351,15 @@ export function preprocess(text: string, file: string, options: PreprocessOption
             angled === null || word === 'include_next' ? null : (options.resolveInclude?.(angled[1]!, name, true) ?? null);
           if (quoted === null && inIncludeDirs === null) {
             const system = angled;
-            if (system !== null) {
+            if (system !== null && system[1] === 'limits.h') {
+              // gcc's own limits.h (the one glibc's reaches with #include_next): its values are
+              // fixed for x86-64, and headers test them (png.h: `#if CHAR_BIT != 8` → #error).
+              for (const [macro, value] of Object.entries(GCC_LIMITS))
+                if (!macros.has(macro)) macros.set(macro, { params: null, variadic: false, body: lex(value) });
+              info(
+                `#include <limits.h> not read: the built-in preprocessor defines gcc's limits.h values (CHAR_BIT 8, INT_MAX, …) instead`,
+              );
+            } else if (system !== null) {
               lastUnread = { include: `<${system[1]}>`, at: `${name}:${lineNumber}` };
               info(
                 `#include <${system[1]}> skipped: not in an -I directory, and the built-in preprocessor reads no system headers (types from them that a struct uses are reported as unknown; with a C compiler on PATH, its preprocessor reads them)`,
@@ -338,8 +380,15 @@ export function preprocess(text: string, file: string, options: PreprocessOption
           }
           if (once.has(found.name)) break;
           if (depth + 1 > MAX_INCLUDE_DEPTH) {
-            problem(`#include ${spelled}: includes nest deeper than ${MAX_INCLUDE_DEPTH} levels`);
-            break;
+            // gcc stops there ("#include nested depth 200 exceeds maximum"): a header that includes
+            // itself was read 200 times, each struct 'defined twice', and exit 1.
+            problems.push({
+              line: lineNumber,
+              message: `#include ${spelled}: includes nest deeper than ${MAX_INCLUDE_DEPTH} levels`,
+              stops: true,
+              ...(depth > 0 ? { file: name } : {}),
+            });
+            throw new PreprocessorStop();
           }
           runFile(found.text, found.name, depth + 1);
           out.push(`# ${lineNumber + 1} "${name}"`);
@@ -427,7 +476,7 @@ export function preprocess(text: string, file: string, options: PreprocessOption
             .join('');
           i = close;
         } else name = tokens[++i]?.text;
-        const known = t.text === 'defined' ? name !== undefined && macros.has(name) : false;
+        const known = t.text === 'defined' ? name !== undefined && (macros.has(name) || DYNAMIC_MACROS.includes(name)) : false;
         resolved.push({ text: known ? '1' : '0', kind: 'num' });
       } else resolved.push(t);
     }
@@ -445,24 +494,42 @@ export function preprocess(text: string, file: string, options: PreprocessOption
    * whose arguments do not close on it (`struct_group(hdr,` leaves 1), or 0.
    */
   const openCallDepth = (tokens: readonly PpToken[]): number => {
+    // One pass that pairs the parentheses, then one that counts those left open from each place:
+    // asking each call for its own closing parenthesis took a line of 100,000 `F(` minutes.
+    const closes = new Int32Array(tokens.length).fill(-1);
+    const opened: number[] = [];
+    tokens.forEach((t, j) => {
+      if (t.text === '(') opened.push(j);
+      else if (t.text === ')' && opened.length > 0) closes[opened.pop()!] = j;
+    });
+    const openFrom = new Int32Array(tokens.length + 1);
+    for (let j = tokens.length - 1; j >= 0; j--)
+      openFrom[j] = openFrom[j + 1]! + (tokens[j]!.text === '(' && closes[j] === -1 ? 1 : 0);
     for (let i = 0; i + 1 < tokens.length; i++) {
       const t = tokens[i]!;
       if (t.kind !== 'id' || tokens[i + 1]!.text !== '(' || !(macros.get(t.text)?.params ?? null)) continue;
-      let open = 0;
-      for (let j = i + 1; j < tokens.length; j++) {
-        open += tokens[j]!.text === '(' ? 1 : tokens[j]!.text === ')' ? -1 : 0;
-        if (open === 0) break;
-      }
-      if (open > 0) return open;
+      if (closes[i + 1] === -1) return openFrom[i + 1]!;
     }
     return 0;
   };
 
+  /** Where the line being read is: what `__LINE__` and `__FILE__` say. */
+  let reading = { line: 0, file };
+  /** What `__COUNTER__` says next: 0, 1, 2, … in the order the header uses it, as gcc counts. */
+  let counter = 0;
+  /** gcc's macros whose value depends on where they are read (unless the header defines them). */
+  const dynamicMacro = (name: string): PpToken | undefined => {
+    if (name === '__COUNTER__') return { text: String(counter++), kind: 'num' };
+    if (name === '__LINE__') return { text: String(reading.line), kind: 'num' };
+    if (name === '__FILE__') return { text: JSON.stringify(reading.file), kind: 'str' };
+    return undefined;
+  };
+
   let budget = MAX_EXPANDED_TOKENS;
   let expansionDepth = 0;
-  const expandLine = (line: string, problem: (message: string) => void): string => {
+  const expandLine = (tokens: PpToken[], problem: (message: string) => void): string => {
     budget = MAX_EXPANDED_TOKENS;
-    return expand(lex(line), new Set(), problem)
+    return expand(tokens, new Set(), problem)
       .map((t) => t.text)
       .join(' ');
   };
@@ -486,7 +553,7 @@ export function preprocess(text: string, file: string, options: PreprocessOption
       const t = tokens[i]!;
       const macro = t.kind === 'id' && !hidden.has(t.text) ? macros.get(t.text) : undefined;
       if (macro === undefined) {
-        result.push(t);
+        result.push(t.kind === 'id' ? (dynamicMacro(t.text) ?? t) : t);
         continue;
       }
       if (macro.fallback !== undefined && expandingAt !== null)
@@ -523,8 +590,10 @@ export function preprocess(text: string, file: string, options: PreprocessOption
         problem(
           `unterminated argument list invoking macro "${t.text}" (the arguments end at a directive or the end of the file)`,
         );
-        result.push(t);
-        continue;
+        // The rest is left as it stands, as gcc takes it all for the arguments: looking for each
+        // call's end again in it made a line of 100,000 `F(` 100,000 messages, in minutes.
+        for (let k = i; k < tokens.length; k++) result.push(tokens[k]!);
+        break;
       }
       if (macro.params.length === 0 && args.length === 1 && args[0]!.length === 0) args.length = 0;
       if (args.length !== macro.params.length && !(macro.variadic && args.length === macro.params.length - 1)) {
@@ -565,7 +634,9 @@ export function preprocess(text: string, file: string, options: PreprocessOption
         const raw = argOf(t.text) ?? [t];
         if (body[k - 1]?.text === '##' && out.length > 0 && raw.length > 0) {
           const left = out.pop()!;
-          out.push(...lex(left.text + raw[0]!.text), ...raw.slice(1));
+          // Appended, not spread: an argument of 100,000 tokens overflowed the call stack.
+          appendAll(out, lex(left.text + raw[0]!.text));
+          for (let r = 1; r < raw.length; r++) out.push(raw[r]!);
         } else appendAll(out, raw);
         continue;
       }
@@ -693,16 +764,56 @@ function continuationLength(text: string, i: number): number {
   return text[i + 1] === '\r' && text[i + 2] === '\n' ? 3 : 0;
 }
 
+/**
+ * One shared token for each punctuator of one character: a header of millions of `;` makes no
+ * object for each (tokens are never changed once made, so sharing them is safe).
+ */
+const SINGLE_PUNCTUATORS = new Map<number, PpToken>();
+
+function singlePunctuator(code: number): PpToken {
+  let token = SINGLE_PUNCTUATORS.get(code);
+  if (token === undefined) {
+    token = Object.freeze<PpToken>({ text: String.fromCharCode(code), kind: 'punct' });
+    SINGLE_PUNCTUATORS.set(code, token);
+  }
+  return token;
+}
+
+/** ASCII classes by character code, without a regular expression for each character. */
+function isAsciiSpace(code: number): boolean {
+  return code === 32 || (code >= 9 && code <= 13) || code === 0;
+}
+
+function isAsciiDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+/** An ASCII character that starts no identifier, number, literal or universal character name. */
+function startsAsciiPunctuator(code: number): boolean {
+  if (code >= 128 || isAsciiDigit(code)) return false;
+  if ((code >= 65 && code <= 90) || (code >= 97 && code <= 122)) return false;
+  // _ $ \ " ' .
+  return code !== 0x5f && code !== 0x24 && code !== 0x5c && code !== 0x22 && code !== 0x27 && code !== 0x2e;
+}
+
 function lex(text: string): PpToken[] {
   const tokens: PpToken[] = [];
   const n = text.length;
   let i = 0;
   while (i < n) {
-    const ch = text[i]!;
+    const code = text.charCodeAt(i);
     // A NUL is ignored, as gcc ignores it (and as the tokenizer does): no token each, which made a
     // header of 64 MiB of NULs 64 million tokens to expand and print.
-    if (ch === ' ' || ch === '\t' || ch === '\0' || /\s/.test(ch)) {
+    if (isAsciiSpace(code) || (code > 127 && /\s/.test(text[i]!))) {
       i++;
+      continue;
+    }
+    const ch = text[i]!;
+    // Punctuators first, by their character code: the common token of a flood (`;`, `,`).
+    if (startsAsciiPunctuator(code)) {
+      const longer = PUNCTUATORS_BY_FIRST.get(ch)?.find((p) => text.startsWith(p, i));
+      tokens.push(longer === undefined ? singlePunctuator(code) : { text: longer, kind: 'punct' });
+      i += longer?.length ?? 1;
       continue;
     }
     if (IDENTIFIER_START.test(ch) || universalCharacterAt(text, i) !== null) {
@@ -730,7 +841,7 @@ function lex(text: string): PpToken[] {
       i = j;
       continue;
     }
-    if (/[0-9]/.test(ch) || (ch === '.' && /[0-9]/.test(text[i + 1] ?? ''))) {
+    if (isAsciiDigit(code) || (ch === '.' && isAsciiDigit(text.charCodeAt(i + 1)))) {
       let j = i + 1;
       while (j < n && (/[\w.]/.test(text[j]!) || (/[+-]/.test(text[j]!) && /[eEpP]/.test(text[j - 1]!)))) j++;
       tokens.push({ text: text.slice(i, j), kind: 'num' });

@@ -45,6 +45,26 @@ export const IDENTIFIER_PART = /[\w$\p{L}\p{N}\p{Mn}\p{Mc}\uD800-\uDFFF]/u;
 
 const PUNCT3 = ['...', '<<=', '>>='];
 const PUNCT2 = ['->', '<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '++', '--', '+=', '-=', '*=', '/=', '##'];
+/** The first characters of the punctuators above: any other is a punctuator alone, looked at no further. */
+const LONGER_PUNCT_STARTS = new Set([...PUNCT3, ...PUNCT2].map((p) => p[0]!));
+
+/**
+ * Printable ASCII characters that start no identifier, number, literal, comment, directive or
+ * universal character name: a punctuator, known from its code alone (no regular expression).
+ */
+const PLAIN_PUNCTUATORS = new Uint8Array(128);
+for (const ch of '!%&()*+,-:;<=>?@[]^`{|}~') PLAIN_PUNCTUATORS[ch.charCodeAt(0)] = 1;
+
+function isPlainPunctuator(code: number): boolean {
+  return code < 128 && PLAIN_PUNCTUATORS[code] === 1;
+}
+
+function longestPunctuator(text: string, at: number): string {
+  const three = text.slice(at, at + 3);
+  if (PUNCT3.includes(three)) return three;
+  const two = text.slice(at, at + 2);
+  return PUNCT2.includes(two) ? two : text[at]!;
+}
 
 /** The prefixes of a string literal (`L"x"`, `u8"x"`); all but u8 prefix a character constant in gnu11. */
 export const LITERAL_PREFIXES = new Set(['L', 'u', 'U', 'u8']);
@@ -77,10 +97,28 @@ export function tokenize(text: string): {
   let mainFile: string | undefined;
   let file: string | undefined;
   let system = false;
+  /** The punctuator tokens made on the line being read (by the line they hold), by their text. */
+  const punctuatorsOfLine = new Map<string, Token>();
   const push = (token: Token) => {
     if (file !== undefined) token.file = file;
     if (system) token.system = true;
     tokens.push(token);
+  };
+  /** Pushes the punctuator at `at` and says how long it is. */
+  const pushPunctuator = (at: number): number => {
+    const ch = text[at]!;
+    const punct = LONGER_PUNCT_STARTS.has(ch) ? longestPunctuator(text, at) : ch;
+    // A punctuator met again on its line is the same token (they are never changed once made):
+    // a header of millions of `;` made an object for each.
+    let token = punctuatorsOfLine.get(punct);
+    if (token === undefined || token.line !== line) {
+      token = { kind: 'punct', text: punct, line };
+      if (file !== undefined) token.file = file;
+      if (system) token.system = true;
+      punctuatorsOfLine.set(punct, token);
+    }
+    tokens.push(token);
+    return punct.length;
   };
   while (i < n) {
     const ch = text[i]!;
@@ -133,6 +171,8 @@ export function tokenize(text: string): {
         file = name === mainFile ? undefined : name;
         system = builtin || /(^|\s)3(\s|$)/.test(marker[3]!);
         line = Number(marker[1]) - 1;
+        // Another file's line of the same number holds other tokens.
+        punctuatorsOfLine.clear();
         continue;
       }
       const define = /^\s*define\s+([A-Za-z_]\w*)(?!\()\s*(.*)$/.exec(body.replace(/\/\*.*?\*\/|\/\/.*$/g, ' '));
@@ -150,6 +190,10 @@ export function tokenize(text: string): {
       continue;
     }
     atLineStart = false;
+    if (isPlainPunctuator(text.charCodeAt(i))) {
+      i += pushPunctuator(i);
+      continue;
+    }
     // gcc's identifiers: `$` and letters beyond ASCII too, as UTF-8 or as `\u00e9` (what
     // `gcc -E` writes for them).
     if (IDENTIFIER_START.test(ch) || universalCharacterAt(text, i) !== null) {
@@ -196,11 +240,7 @@ export function tokenize(text: string): {
       i = end;
       continue;
     }
-    const three = text.slice(i, i + 3);
-    const two = text.slice(i, i + 2);
-    const punct = PUNCT3.includes(three) ? three : PUNCT2.includes(two) ? two : ch;
-    push({ kind: 'punct', text: punct, line });
-    i += punct.length;
+    i += pushPunctuator(i);
   }
   return { tokens, defines, pragmas };
 }
@@ -376,7 +416,8 @@ export function evaluateConstant(
       }
       const value = constants.get(t.text);
       if (value === undefined) fail(`unknown constant '${t.text}' (define it with #define or an enum)`);
-      return value!;
+      // An enumerator of 2^53 or more is exact only in its enum (see enumeratorValues.ts).
+      return exact(value!, `of ${t.text}`, live);
     }
     return fail(`unexpected '${t.text}' in a constant expression`);
   };

@@ -68,7 +68,8 @@ export class HarnessFields {
   /** `cenum({ … })` with the enum's values (they decide its width and sign, as in C). */
   enumDecorator(type: CType & { kind: 'enum' }): string {
     this.used.add('cenum');
-    const values = [...new Set(type.values)].map((v, k) => `V${k}: ${v}`);
+    // A value of 2^53 or more is written as a bigint (`1n << 63n` as 9223372036854775808n), exact.
+    const values = [...new Set(type.values)].map((v, k) => `V${k}: ${typeof v === 'bigint' ? `${v}n` : v}`);
     return `cenum({ ${values.join(', ')} })`;
   }
 
@@ -118,7 +119,7 @@ export class HarnessFields {
         return {
           name,
           decorator: `@${this.enumDecorator(type)}`,
-          ts: 'number',
+          ts: enumTs(type),
           size: sa.size,
           align: sa.align,
           offset,
@@ -221,7 +222,7 @@ export class HarnessFields {
     let comment = flatNote;
     if (element.kind === 'enum') {
       token = this.enumDecorator(element);
-      ts = 'number';
+      ts = enumTs(element);
       comment = [flatNote, `${element.c} in C`].filter(Boolean).join('; ');
     } else if (element.kind === 'scalar' || element.kind === 'char') {
       this.used.add(element.scalar);
@@ -291,4 +292,9 @@ export class HarnessFields {
 
 function tsOfScalar(scalar: ScalarName): string {
   return SCALARS[scalar].bigint ? 'bigint' : 'number';
+}
+
+/** What a harness reads an enum field as: a bigint once one value is (cenum's own rule). */
+function enumTs(type: CType & { kind: 'enum' }): 'number' | 'bigint' {
+  return type.values.some((v) => typeof v === 'bigint') ? 'bigint' : 'number';
 }
