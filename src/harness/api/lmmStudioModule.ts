@@ -76,7 +76,22 @@ export function createLmmStudioModule(runtime: HarnessRuntime): Record<string, u
  */
 export function createHarnessConsole(runtime: HarnessRuntime): Record<string, (...values: unknown[]) => void> {
   const write = (...values: unknown[]) => runtime.print(consoleLine(values));
-  return { log: write, info: write, warn: write, error: write, debug: write };
+  return {
+    log: write,
+    info: write,
+    warn: write,
+    error: write,
+    debug: write,
+    // As Node's: dir and table show their value as log does (no table drawing), trace names
+    // itself, and assert prints only when its condition is false (it never throws).
+    dir: (value: unknown) => write(value),
+    table: (value: unknown) => write(value),
+    trace: (...values: unknown[]) => runtime.print(`Trace: ${consoleLine(values)}`),
+    assert: (condition: unknown, ...values: unknown[]) => {
+      if (condition) return;
+      runtime.print(values.length > 0 ? `Assertion failed: ${consoleLine(values)}` : 'Assertion failed\n');
+    },
+  };
 }
 
 /**

@@ -36,7 +36,8 @@ repairIntrinsics({
   // species lookup, several times slower); the legacy `RegExp.$1` statics it removes reveal
   // only the last match text.
   regExpTaming: 'unsafe',
-  // The worker's console stays Node's; the harness gets no console.
+  // The worker's console stays Node's; the harness gets its own, which prints as `print` does
+  // (createHarnessConsole).
   consoleTaming: 'unsafe',
   // A harness's own `eval`/`Function` are its Compartment's, confined to its globals.
   evalTaming: 'unsafe-eval',

@@ -32,6 +32,21 @@ describe('the harness console', function () {
     assert.ok(at('warn') < at('error') && at('error') < at('16 bytes in a block'), run.output);
   });
 
+  it('dir, table and trace print as log does (trace says so); assert prints only when false and goes on', async () => {
+    const run = await probe.run(
+      'console-more.lmm.ts',
+      `${PRELUDE}export default function main() {\n` +
+        `  MM_REG_STRUCT(node_t);\n  const a = XCALLOC(1, node_t);\n  a.key = 3;\n` +
+        `  console.dir(a);\n  console.table([1, 2]);\n  console.trace('here', 2);\n` +
+        `  console.assert(a.key === 3, 'not shown');\n  console.assert(a.key === 4, 'key is %d', a.key);\n` +
+        `  console.assert(false);\n  print('went on');\n  XFREE(a);\n}\n`,
+    );
+    assert.equal(run.outcome, 'completed', run.message);
+    const lines = run.output.split('\n').filter((line) => line !== '');
+    assert.match(lines[0]!, /^node_t 0x[0-9a-f]+ \{"key":3,"name":"","next":null\}$/);
+    assert.deepEqual(lines.slice(1), ['[1,2]', 'Trace: here 2', 'Assertion failed: key is 3', 'Assertion failed', 'went on']);
+  });
+
   it('joins values with spaces, shows a view by struct and address, and takes a first string’s %s %d %i %f %o %j %%', () => {
     assert.equal(consoleLine(['a', 1, 2n, null, undefined, [1, { b: 2 }]]), 'a 1 2n null undefined [1,{"b":2}]\n');
     assert.equal(
