@@ -278,10 +278,10 @@ function harnessFile(
   const first = written[0]?.name;
   if (first !== undefined) {
     out.push(
-      '  // Allocate, link and free as the C program does, e.g.:',
-      `  // const p = XCALLOC(1, ${first});`,
-      '  // mm_register_root(p);  // what a global variable of the program holds',
-      '  // XFREE(p);',
+      '  // Allocate, link and free as the C program does (add XCALLOC, XFREE and global to the import), e.g.:',
+      `  // const head = global<${first}>('head');  // a global pointer variable of the program: a root`,
+      `  // head.value = XCALLOC(1, ${first});`,
+      '  // XFREE(head.value);',
     );
   }
   out.push('}', '');
