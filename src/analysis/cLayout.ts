@@ -202,10 +202,10 @@ export interface EnumStorage {
 }
 
 /**
- * The integer gcc stores an enum in: `unsigned int` when no value is negative and all fit in 32
- * bits, `int` when they fit in it, else `unsigned long` / `long` (8 bytes).
+ * The least and greatest of an enum's values, with 0 among them (as gcc sizes an enum). A loop,
+ * not Math.min(...values): an enum of 200,000 enumerators overflowed the call stack.
  */
-export function enumStorage(values: readonly (number | bigint)[], bigint: boolean): EnumStorage {
+export function enumRange(values: readonly (number | bigint)[]): { min: bigint; max: bigint } {
   let min = 0n;
   let max = 0n;
   for (const v of values) {
@@ -213,6 +213,15 @@ export function enumStorage(values: readonly (number | bigint)[], bigint: boolea
     if (b < min) min = b;
     if (b > max) max = b;
   }
+  return { min, max };
+}
+
+/**
+ * The integer gcc stores an enum in: `unsigned int` when no value is negative and all fit in 32
+ * bits, `int` when they fit in it, else `unsigned long` / `long` (8 bytes).
+ */
+export function enumStorage(values: readonly (number | bigint)[], bigint: boolean): EnumStorage {
+  const { min, max } = enumRange(values);
   const signed = min < 0n;
   const fits4 = signed ? min >= -(2n ** 31n) && max < 2n ** 31n : max < 2n ** 32n;
   const fits8 = signed ? min >= -(2n ** 63n) && max < 2n ** 63n : max < 2n ** 64n;

@@ -5,7 +5,7 @@
  * Functions and variables are skipped. A declaration that cannot be read becomes a problem
  * (with its line) and parsing goes on at the next `;`.
  */
-import { enumStorage } from '../cLayout';
+import { enumRange, enumStorage } from '../cLayout';
 import { SCALARS, type ScalarName } from '../cScalars';
 import {
   CSyntaxError,
@@ -255,14 +255,7 @@ const VECTOR_MODE = /^V(\d+)(QI|HI|SI|DI|TI|SF|DF)$/;
 
 /** The integer gcc stores a packed enum in: the narrowest that holds every value, signed if one is negative. */
 function packedEnumScalar(values: readonly EnumValue[]): ScalarName {
-  // A loop, not Math.min(...values): an enum of 200,000 enumerators overflowed the call stack.
-  let min = 0n;
-  let max = 0n;
-  for (const v of values) {
-    const b = BigInt(v);
-    if (b < min) min = b;
-    if (b > max) max = b;
-  }
+  const { min, max } = enumRange(values);
   for (const bits of [8n, 16n, 32n]) {
     if (min < 0n ? min >= -(2n ** (bits - 1n)) && max < 2n ** (bits - 1n) : max < 2n ** bits)
       return `${min < 0n ? 'i' : 'u'}${bits}` as ScalarName;
