@@ -1,7 +1,7 @@
 /**
  * The mid-run leak checks in the text report, each as memcheck prints it where it ran
  * (mc_leakcheck.c's print_results): the loss records the check's mode reports (a full check
- * all, added / changed / new ones those `reportedRecords` picks, with memcheck's deltas since the
+ * all, added / changed / new ones those `reportedAfter` picks, with memcheck's deltas since the
  * check before; a quick check, memcheck's summary-only check, none), of the kinds
  * `--show-leak-kinds` shows, then its LEAK SUMMARY (with deltas for added / changed / new checks)
  * and memcheck's lines after it. A check with no block live prints memcheck's "All heap blocks
