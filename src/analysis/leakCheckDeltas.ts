@@ -61,23 +61,41 @@ function reports(mode: LeakCheckMode, now: RecordFigures, before: RecordFigures)
   }
 }
 
+/** A check's records by memcheck's key, those with a block (the check before, for the next one). */
+export type RecordsByKey = ReadonlyMap<string, LossRecord>;
+
+/**
+ * The loss records `check` reports, given the records of the check before (`before`; empty for
+ * the first), and its own records for the check after it: memcheck keeps its records from one
+ * check to the next.
+ */
+export function reportedAfter(
+  check: ModedLeakCheck,
+  before: RecordsByKey,
+): { reported: ReportedRecord[]; records: RecordsByKey } {
+  const mode = check.mode ?? 'full';
+  const now = new Map<string, LossRecord>();
+  for (const record of check.leaks) if (record.blocks > 0) now.set(recordKey(record), record);
+  const reported: ReportedRecord[] = [];
+  // With no block live memcheck stops before its records: it reports none, a gone one neither.
+  if (now.size === 0) return { reported, records: now };
+  for (const [key, record] of now) {
+    const old = before.get(key);
+    const figures = { now: figuresOf(record), before: old === undefined ? NONE : figuresOf(old) };
+    if (reports(mode, figures.now, figures.before)) reported.push({ record, ...figures });
+  }
+  for (const [key, old] of before) {
+    if (!now.has(key) && reports(mode, NONE, figuresOf(old))) reported.push({ record: old, now: NONE, before: figuresOf(old) });
+  }
+  return { reported, records: now };
+}
+
 /** For each check in order, the loss records it reports (memcheck's printed ones, with `--show-leak-kinds=all`). */
 export function reportedRecords(checks: readonly ModedLeakCheck[]): ReportedRecord[][] {
-  let before = new Map<string, LossRecord>();
+  let before: RecordsByKey = new Map();
   return checks.map((check) => {
-    const mode = check.mode ?? 'full';
-    const now = new Map<string, LossRecord>();
-    for (const record of check.leaks) if (record.blocks > 0) now.set(recordKey(record), record);
-    const reported: ReportedRecord[] = [];
-    for (const [key, record] of now) {
-      const old = before.get(key);
-      const figures = { now: figuresOf(record), before: old === undefined ? NONE : figuresOf(old) };
-      if (reports(mode, figures.now, figures.before)) reported.push({ record, ...figures });
-    }
-    for (const [key, old] of before) {
-      if (!now.has(key) && reports(mode, NONE, figuresOf(old))) reported.push({ record: old, now: NONE, before: figuresOf(old) });
-    }
-    before = now;
+    const { reported, records } = reportedAfter(check, before);
+    before = records;
     return reported;
   });
 }

@@ -5,20 +5,13 @@
  */
 import { blockUsageReport, memoryUsageReport, registeredPageFamiliesReport } from '../engine/classicReport';
 import { reportedRecords } from './leakCheckDeltas';
+import { blocks, lossRecordText, n, stackLines } from './lossRecordText';
+import { midRunChecksText } from './midRunCheckText';
 import { DEFAULT_LEAK_REPORT_OPTIONS, type LeakReportOptions } from './leakReportOptions';
 import { stepNumber } from './stepNumber';
 import type { LmmHeap } from '../engine/lmmHeap';
-import type { Site } from './analysisInput';
-import type { LossRecord, RootPathStep } from './leakCheck';
 import type { RunReport } from './runReport';
 import { siteText } from './siteText';
-
-const KIND_WORDS: Record<LossRecord['kind'], string> = {
-  'definitely-lost': 'definitely lost',
-  'indirectly-lost': 'indirectly lost',
-  'possibly-lost': 'possibly lost',
-  'still-reachable': 'still reachable',
-};
 
 /**
  * @param classic the heap (its classic reports are written here) or those reports as text, for
@@ -26,6 +19,8 @@ const KIND_WORDS: Record<LossRecord['kind'], string> = {
  * @param complete false for a run that ended early (a throw, a limit): its leak summary is the
  *   check of the heap when it stopped, said so, and never memcheck's "no leaks are possible".
  * @param leakOptions memcheck's leak-report options (`lmm run --leak-check=summary`, …).
+ *   The mid-run leak checks are printed before the HEAP SUMMARY, where memcheck's came before its
+ *   check at exit (`lmm run` prints them as they run instead: `textAfterClassic`).
  */
 export function formatTextReport(
   report: RunReport,
@@ -44,44 +39,28 @@ export function formatTextReport(
  * What `formatTextReport` writes after classic reports given as text: a caller holding those in
  * chunks (`lmm run`: 60 MB for a full 1 GiB heap) writes them, then this, and joins nothing.
  * @param classicEndsWithBlankLine whether the classic text ends with `\n\n` (then no blank line is added).
+ * @param midRunChecksPrinted the caller printed the mid-run leak checks as they ran (`MidRunCheckPrinter`).
  */
 export function textAfterClassic(
   report: RunReport,
   classicEndsWithBlankLine: boolean,
   complete = true,
   leakOptions: LeakReportOptions = DEFAULT_LEAK_REPORT_OPTIONS,
+  midRunChecksPrinted = false,
 ): string {
-  return (classicEndsWithBlankLine ? '' : '\n') + afterLeaks(report, complete, leakOptions);
+  return (classicEndsWithBlankLine ? '' : '\n') + afterLeaks(report, complete, leakOptions, midRunChecksPrinted);
 }
 
-function afterLeaks(report: RunReport, complete: boolean, leakOptions: LeakReportOptions): string {
-  const parts = [leakText(report, complete, leakOptions), '\n', errorText(report, leakOptions), '\n'];
+function afterLeaks(report: RunReport, complete: boolean, leakOptions: LeakReportOptions, midRunChecksPrinted = false): string {
+  const parts = [
+    midRunChecksPrinted ? '' : midRunChecksText(report.leakChecks, leakOptions),
+    leakText(report, complete, leakOptions),
+    '\n',
+    errorText(report, leakOptions),
+    '\n',
+  ];
   parts.push(peakText(report), '\n', hintText(report));
   return parts.join('');
-}
-
-function n(value: number): string {
-  return value.toLocaleString('en-US');
-}
-
-function blocks(count: number): string {
-  return `${n(count)} block${count === 1 ? '' : 's'}`;
-}
-
-function stackLines(stack: readonly Site[], indent = '   '): string {
-  if (stack.length === 0) return `${indent}at (unknown site)\n`;
-  return stack.map((s, i) => `${indent}${i === 0 ? 'at' : 'by'} ${siteText(s)}\n`).join('');
-}
-
-/** A path from a root, one step a line; `elided` steps cut from its middle are named where they were. */
-function pathText(path: readonly RootPathStep[], elided = 0): string {
-  const lines = path.map((step, i) =>
-    i === 0
-      ? `root "${step.field}" → ${step.struct}${step.interior ? ' (interior pointer)' : ''} (${siteText(step.site)})`
-      : `.${step.field} → ${step.struct}${step.interior ? ' (interior pointer)' : ''} (allocated at ${siteText(step.site)})`,
-  );
-  if (elided > 0) lines.splice(path.length / 2, 0, `… ${n(elided)} more blocks on the way …`);
-  return lines.join('\n      ');
 }
 
 function leakText(report: RunReport, complete: boolean, options: LeakReportOptions): string {
@@ -92,28 +71,12 @@ function leakText(report: RunReport, complete: boolean, options: LeakReportOptio
   const usage = t.heapUsage;
   out.push(`  total heap usage: ${n(usage.allocs)} allocs, ${n(usage.frees)} frees, ${n(usage.bytes)} bytes allocated\n\n`);
   // memcheck's --leak-check=no: no check at exit, so nothing here may read as a verdict.
-  if (options.leakCheck === 'no') return out.join('') + noLeakCheckText(report);
+  if (options.leakCheck === 'no') return out.join('') + NO_LEAK_CHECK_LINE;
   const unsuppressed = report.leaks.filter((r) => !r.suppressed);
   // A record keeps its number among all of them when its kind is not shown, as memcheck's does.
   unsuppressed.forEach((record, i) => {
     if (options.leakCheck !== 'full' || !options.showLeakKinds.has(record.kind)) return;
-    // memcheck's words: a definitely lost block that drags others along counts their bytes too.
-    const dragged = record.kind === 'definitely-lost' && record.drags.blocks > 0;
-    const bytes = dragged
-      ? `${n(record.bytes + record.drags.bytes)} (${n(record.bytes)} direct, ${n(record.drags.bytes)} indirect)`
-      : n(record.bytes);
-    out.push(
-      `${bytes} bytes in ${blocks(record.blocks)} are ${KIND_WORDS[record.kind]} ` +
-        `in loss record ${i + 1} of ${unsuppressed.length} (${record.struct})\n`,
-    );
-    out.push(stackLines(record.stack));
-    if (dragged) {
-      out.push(`   and drags along ${n(record.drags.bytes)} bytes in ${blocks(record.drags.blocks)} that are indirectly lost\n`);
-    }
-    if (record.rootPath !== undefined && record.rootPath.length > 0) {
-      out.push(`   reachable through: ${pathText(record.rootPath, record.rootPathElided)}\n`);
-    }
-    out.push('\n');
+    out.push(lossRecordText(record, i + 1, unsuppressed.length));
   });
   const s = report.leakSummary;
   out.push('LEAK SUMMARY:\n');
@@ -129,7 +92,6 @@ function leakText(report: RunReport, complete: boolean, options: LeakReportOptio
   for (const use of report.suppressionsUsed) {
     out.push(`used suppression: ${use.records} record(s) ${use.name} (${use.file}:${use.line})\n`);
   }
-  out.push(midRunCheckLines(report));
   return out.join('');
 }
 
@@ -147,40 +109,9 @@ function hiddenRecordLines(report: RunReport, options: LeakReportOptions): strin
   return [];
 }
 
-/** The report's leak part under --leak-check=no: what the mid-run checks found, and no verdict. */
-function noLeakCheckText(report: RunReport): string {
-  return (
-    'No leak check ran at exit (--leak-check=no): for a detailed leak analysis, rerun with: --leak-check=full\n' +
-    midRunCheckLines(report)
-  );
-}
-
-function midRunCheckLines(report: RunReport): string {
-  const out: string[] = [];
-  report.leakChecks.forEach((check, i) => {
-    const previous = i > 0 ? report.leakChecks[i - 1]!.summary : undefined;
-    const kinds = (Object.keys(KIND_WORDS) as LossRecord['kind'][]).map(
-      (kind) => `${KIND_WORDS[kind]} ${checkFigures(check.summary[kind], previous?.[kind])}`,
-    );
-    out.push(
-      `leak check at ${siteText(check.site)} (step ${n(stepNumber(check.event))}${check.requested ? ', Check Leaks Now' : ''}${check.mode ? `, ${check.mode}` : ''}): ${kinds.join(', ')}\n`,
-    );
-  });
-  return out.join('');
-}
-
-/**
- * One kind's figures at a leak check, as memcheck prints a check after the first: with what
- * changed since the check before, `10 (+10) bytes in 1 (+1) blocks`.
- */
-function checkFigures(now: { bytes: number; blocks: number }, before: { bytes: number; blocks: number } | undefined): string {
-  if (before === undefined) return `${n(now.bytes)} bytes in ${blocks(now.blocks)}`;
-  const change = (a: number, b: number): string => (a >= b ? `+${n(a - b)}` : `-${n(b - a)}`);
-  return (
-    `${n(now.bytes)} (${change(now.bytes, before.bytes)}) bytes in ` +
-    `${n(now.blocks)} (${change(now.blocks, before.blocks)}) block${now.blocks === 1 ? '' : 's'}`
-  );
-}
+/** The report's leak part under --leak-check=no: no verdict (the mid-run checks came before). */
+const NO_LEAK_CHECK_LINE =
+  'No leak check ran at exit (--leak-check=no): for a detailed leak analysis, rerun with: --leak-check=full\n';
 
 function errorText(report: RunReport, leakOptions: LeakReportOptions): string {
   const out: string[] = [];

@@ -10,6 +10,7 @@
 import { failingKinds, parseFailOn, type FailOnKind } from '../analysis/runReport';
 import { parseSuppressions, SuppressionSyntaxError } from '../analysis/suppressions';
 import { harnessReportOutput } from '../harness/harnessReportOutput';
+import { MidRunCheckPrinter } from '../analysis/midRunCheckText';
 import { textAfterClassic } from '../analysis/textReport';
 import type { FinishedRun } from '../harness/sandbox/finishRun';
 import {
@@ -252,8 +253,13 @@ async function run(args: string[], io: CliIo): Promise<number> {
   }
   const writeTextReport = (finished: FinishedRun, complete: boolean) => {
     for (const chunk of classicChunks) io.stdout(chunk);
-    io.stdout(textAfterClassic(finished.report, endsWithBlankLine(classicChunks), complete, options.leakReport));
+    io.stdout(textAfterClassic(finished.report, endsWithBlankLine(classicChunks), complete, options.leakReport, true));
   };
+  if (options.format === 'text') {
+    // Each mid-run check printed as it runs, among the harness's own output, where memcheck prints it.
+    const printer = new MidRunCheckPrinter(options.leakReport);
+    runOptions.onLeakCheck = (check) => io.stdout(printer.text(check));
+  }
   // What streams while the run goes on is all a killed run leaves of its findings (no report comes).
   const streamed: StreamedFindings = { leakChecks: [] };
   if (options.format !== 'text') {

@@ -19,7 +19,11 @@ import { lmm } from '../../support/lmmCli';
  *   severe first where memcheck numbers them by size, so the records are compared as a set with
  *   their numbers left out (their count, `of M`, is kept);
  * - the stacks under each header (addresses and function names in memcheck, harness lines in
- *   LMM) and the mid-run checks (one line each in LMM) are not compared.
+ *   LMM) are not compared.
+ * The mid-run checks (VALGRIND_DO_LEAK_CHECK, mm_leak_check()) are compared the same way, each
+ * check's records as a set with their numbers and `of M` left out: after earlier checks
+ * memcheck's M also counts records now empty. LMM heads each with where it ran, which memcheck
+ * does not print (that line is not compared).
  */
 const ported = join(__dirname, '..', '..', 'fixtures', 'ported');
 
@@ -40,6 +44,10 @@ interface PortedRun {
   differs?: { memcheck: string[]; lmm: string[]; why: string };
   /** LMM's `of M` where memcheck's differs, and why. */
   recordsOf?: { lmm: number; why: string };
+  /** What valgrind printed at the mid-run checks, before the check at exit (none: no line). */
+  valgrindMidRun?: string[];
+  /** memcheck's mid-run lines (normalised) that LMM prints otherwise, and why. */
+  midRunDiffers?: { memcheck: string[]; lmm: string[]; why: string };
 }
 
 const LEAK_CASES_SUMMARY = [
@@ -144,6 +152,176 @@ const RUNS: PortedRun[] = [
       'Rerun with --leak-check=full to see details of leaked memory',
       'ERROR SUMMARY: 4 errors from 4 contexts (suppressed: 0 from 0)',
     ],
+    valgrindMidRun: [
+      'All heap blocks were freed -- no leaks are possible',
+      '48 (16 direct, 32 indirect) bytes in 1 blocks are definitely lost in loss record 15 of 18',
+      '48 (16 direct, 32 indirect) bytes in 1 blocks are definitely lost in loss record 16 of 18',
+      '96 (16 direct, 80 indirect) bytes in 1 blocks are definitely lost in loss record 17 of 18',
+      '96 (16 direct, 80 indirect) bytes in 1 blocks are definitely lost in loss record 18 of 18',
+      'LEAK SUMMARY:',
+      '   definitely lost: 64 bytes in 4 blocks',
+      '   indirectly lost: 224 bytes in 14 blocks',
+      '     possibly lost: 0 bytes in 0 blocks',
+      '   still reachable: 0 bytes in 0 blocks',
+      '        suppressed: 0 bytes in 0 blocks',
+    ],
+  },
+  {
+    // Its .vgtest (vgopts: -q --leak-check=yes --show-reachable=yes --leak-resolution=high) but -q.
+    test: 'leak-delta',
+    program: 'leak-delta',
+    vgopts: ['--leak-check=yes', '--show-reachable=yes', '--leak-resolution=high'],
+    valgrind: [
+      '10 bytes in 1 blocks are still reachable in loss record 2 of 6',
+      '21 bytes in 1 blocks are still reachable in loss record 3 of 6',
+      '32 bytes in 1 blocks are definitely lost in loss record 4 of 6',
+      '33 bytes in 1 blocks are still reachable in loss record 5 of 6',
+      '85 bytes in 2 blocks are definitely lost in loss record 6 of 6',
+      'LEAK SUMMARY:',
+      '   definitely lost: 117 bytes in 3 blocks',
+      '   indirectly lost: 0 bytes in 0 blocks',
+      '     possibly lost: 0 bytes in 0 blocks',
+      '   still reachable: 64 bytes in 3 blocks',
+      '        suppressed: 0 bytes in 0 blocks',
+      'ERROR SUMMARY: 7 errors from 7 contexts (suppressed: 0 from 0)',
+    ],
+    valgrindMidRun: [
+      '10 bytes in 1 blocks are still reachable in loss record 1 of 1',
+      'LEAK SUMMARY:',
+      '   definitely lost: 0 bytes in 0 blocks',
+      '   indirectly lost: 0 bytes in 0 blocks',
+      '     possibly lost: 0 bytes in 0 blocks',
+      '   still reachable: 10 bytes in 1 blocks',
+      '        suppressed: 0 bytes in 0 blocks',
+      'LEAK SUMMARY:',
+      '   definitely lost: 0 (+0) bytes in 0 (+0) blocks',
+      '   indirectly lost: 0 (+0) bytes in 0 (+0) blocks',
+      '     possibly lost: 0 (+0) bytes in 0 (+0) blocks',
+      '   still reachable: 10 (+0) bytes in 1 (+0) blocks',
+      '        suppressed: 0 (+0) bytes in 0 (+0) blocks',
+      '10 (+10) bytes in 1 (+1) blocks are definitely lost in loss record 2 of 3',
+      '21 (+21) bytes in 1 (+1) blocks are still reachable in loss record 3 of 3',
+      'LEAK SUMMARY:',
+      '   definitely lost: 10 (+10) bytes in 1 (+1) blocks',
+      '   indirectly lost: 0 (+0) bytes in 0 (+0) blocks',
+      '     possibly lost: 0 (+0) bytes in 0 (+0) blocks',
+      '   still reachable: 21 (+11) bytes in 1 (+0) blocks',
+      '        suppressed: 0 (+0) bytes in 0 (+0) blocks',
+      '65 (+65) bytes in 2 (+2) blocks are still reachable in loss record 3 of 3',
+      'LEAK SUMMARY:',
+      '   definitely lost: 10 (+0) bytes in 1 (+0) blocks',
+      '   indirectly lost: 0 (+0) bytes in 0 (+0) blocks',
+      '     possibly lost: 0 (+0) bytes in 0 (+0) blocks',
+      '   still reachable: 86 (+65) bytes in 3 (+2) blocks',
+      '        suppressed: 0 (+0) bytes in 0 (+0) blocks',
+      'LEAK SUMMARY:',
+      '   definitely lost: 10 (+0) bytes in 1 (+0) blocks',
+      '   indirectly lost: 0 (+0) bytes in 0 (+0) blocks',
+      '     possibly lost: 0 (+0) bytes in 0 (+0) blocks',
+      '   still reachable: 86 (+0) bytes in 3 (+0) blocks',
+      '        suppressed: 0 (+0) bytes in 0 (+0) blocks',
+      '10 (+10) bytes in 1 (+1) blocks are still reachable in loss record 2 of 4',
+      'LEAK SUMMARY:',
+      '   definitely lost: 0 (-10) bytes in 0 (-1) blocks',
+      '   indirectly lost: 0 (+0) bytes in 0 (+0) blocks',
+      '     possibly lost: 0 (+0) bytes in 0 (+0) blocks',
+      '   still reachable: 96 (+10) bytes in 4 (+1) blocks',
+      '        suppressed: 0 (+0) bytes in 0 (+0) blocks',
+      '0 (-10) bytes in 0 (-1) blocks are still reachable in loss record 1 of 4',
+      '10 (+10) bytes in 1 (+1) blocks are definitely lost in loss record 2 of 4',
+      'LEAK SUMMARY:',
+      '   definitely lost: 10 (+10) bytes in 1 (+1) blocks',
+      '   indirectly lost: 0 (+0) bytes in 0 (+0) blocks',
+      '     possibly lost: 0 (+0) bytes in 0 (+0) blocks',
+      '   still reachable: 86 (-10) bytes in 3 (-1) blocks',
+      '        suppressed: 0 (+0) bytes in 0 (+0) blocks',
+      '0 (-10) bytes in 0 (-1) blocks are definitely lost in loss record 1 of 4',
+      '10 (+10) bytes in 1 (+1) blocks are still reachable in loss record 2 of 4',
+      'LEAK SUMMARY:',
+      '   definitely lost: 0 (-10) bytes in 0 (-1) blocks',
+      '   indirectly lost: 0 (+0) bytes in 0 (+0) blocks',
+      '     possibly lost: 0 (+0) bytes in 0 (+0) blocks',
+      '   still reachable: 96 (+10) bytes in 4 (+1) blocks',
+      '        suppressed: 0 (+0) bytes in 0 (+0) blocks',
+      '32 (+32) bytes in 1 (+1) blocks are definitely lost in loss record 3 of 4',
+      '33 (-32) bytes in 1 (-1) blocks are still reachable in loss record 4 of 4',
+      'LEAK SUMMARY:',
+      '   definitely lost: 32 (+32) bytes in 1 (+1) blocks',
+      '   indirectly lost: 0 (+0) bytes in 0 (+0) blocks',
+      '     possibly lost: 0 (+0) bytes in 0 (+0) blocks',
+      '   still reachable: 64 (-32) bytes in 3 (-1) blocks',
+      '        suppressed: 0 (+0) bytes in 0 (+0) blocks',
+      '42 (+42) bytes in 1 (+1) blocks are definitely lost in loss record 5 of 6',
+      '43 (+43) bytes in 1 (+1) blocks are still reachable in loss record 6 of 6',
+      'LEAK SUMMARY:',
+      '   definitely lost: 74 (+42) bytes in 2 (+1) blocks',
+      '   indirectly lost: 0 (+0) bytes in 0 (+0) blocks',
+      '     possibly lost: 0 (+0) bytes in 0 (+0) blocks',
+      '   still reachable: 107 (+43) bytes in 4 (+1) blocks',
+      '        suppressed: 0 (+0) bytes in 0 (+0) blocks',
+      'LEAK SUMMARY:',
+      '   definitely lost: 74 (+0) bytes in 2 (+0) blocks',
+      '   indirectly lost: 0 (+0) bytes in 0 (+0) blocks',
+      '     possibly lost: 0 (+0) bytes in 0 (+0) blocks',
+      '   still reachable: 107 (+0) bytes in 4 (+0) blocks',
+      '        suppressed: 0 (+0) bytes in 0 (+0) blocks',
+    ],
+    differs: {
+      memcheck: ['ERROR SUMMARY: 7 errors from 7 contexts (suppressed: 0 from 0)'],
+      lmm: ['ERROR SUMMARY: 8 errors from 8 contexts (suppressed: 0)'],
+      why: "the last added check's grown lost record counts (README, leak-delta: memcheck's stale copy of a pointer)",
+    },
+    midRunDiffers: {
+      memcheck: [
+        'LEAK SUMMARY:',
+        '   definitely lost: 74 (+0) bytes in 2 (+0) blocks',
+        '   indirectly lost: 0 (+0) bytes in 0 (+0) blocks',
+        '     possibly lost: 0 (+0) bytes in 0 (+0) blocks',
+        '   still reachable: 107 (+0) bytes in 4 (+0) blocks',
+        '        suppressed: 0 (+0) bytes in 0 (+0) blocks',
+      ],
+      lmm: [
+        '85 (+43) bytes in 2 (+1) blocks are definitely lost in loss record N of M',
+        'LEAK SUMMARY:',
+        '   definitely lost: 117 (+43) bytes in 3 (+1) blocks',
+        '   indirectly lost: 0 (+0) bytes in 0 (+0) blocks',
+        '     possibly lost: 0 (+0) bytes in 0 (+0) blocks',
+        '   still reachable: 64 (-43) bytes in 3 (-1) blocks',
+        '        suppressed: 0 (+0) bytes in 0 (+0) blocks',
+      ],
+      why: "its last check: memcheck's scan still finds the 43-byte block through a stale copy of its moved pointer, LMM finds it lost (README, leak-delta)",
+    },
+    recordsOf: { lmm: 5, why: "memcheck's 6 also counts the record emptied since its mid-run checks" },
+  },
+  {
+    // Its .vgtest's --log-fd=-1 sends valgrind's output nowhere: memcheck's defaults, compared.
+    test: 'error_counts',
+    program: 'error_counts',
+    vgopts: [],
+    valgrind: [
+      'LEAK SUMMARY:',
+      '   definitely lost: 264 bytes in 3 blocks',
+      '   indirectly lost: 0 bytes in 0 blocks',
+      '     possibly lost: 0 bytes in 0 blocks',
+      '   still reachable: 0 bytes in 0 blocks',
+      '        suppressed: 0 bytes in 0 blocks',
+      'Rerun with --leak-check=full to see details of leaked memory',
+      'ERROR SUMMARY: 2 errors from 2 contexts (suppressed: 0 from 0)',
+    ],
+    valgrindMidRun: [
+      'All heap blocks were freed -- no leaks are possible',
+      'All heap blocks were freed -- no leaks are possible',
+      '77 bytes in 1 blocks are definitely lost in loss record 1 of 3',
+      '88 bytes in 1 blocks are possibly lost in loss record 2 of 3',
+      'LEAK SUMMARY:',
+      '   definitely lost: 77 bytes in 1 blocks',
+      '   indirectly lost: 0 bytes in 0 blocks',
+      '     possibly lost: 88 bytes in 1 blocks',
+      '   still reachable: 99 bytes in 1 blocks',
+      '        suppressed: 0 bytes in 0 blocks',
+      'Reachable blocks (those to which a pointer was found) are not shown.',
+      'To see them, rerun with: --leak-check=full --show-leak-kinds=all',
+    ],
   },
   {
     test: 'leak-tree',
@@ -183,6 +361,17 @@ const RUNS: PortedRun[] = [
       ],
       why: 'LMM prints its LEAK SUMMARY with no block live too, then the line memcheck prints instead of it',
     },
+    valgrindMidRun: [
+      'All heap blocks were freed -- no leaks are possible',
+      'LEAK SUMMARY:',
+      '   definitely lost: 0 bytes in 0 blocks',
+      '   indirectly lost: 0 bytes in 0 blocks',
+      '     possibly lost: 0 bytes in 0 blocks',
+      '   still reachable: 0 bytes in 1 blocks',
+      '        suppressed: 0 bytes in 0 blocks',
+      'Reachable blocks (those to which a pointer was found) are not shown.',
+      'To see them, rerun with: --leak-check=full --show-leak-kinds=all',
+    ],
   },
   {
     test: 'nanoleak_supp',
@@ -205,6 +394,20 @@ const RUNS: PortedRun[] = [
     test: 'leak-cycle with --leak-check=no --errors-for-leak-kinds=indirect',
     program: 'leak-cycle',
     vgopts: ['--leak-check=no', '--errors-for-leak-kinds=indirect'],
+    // Its mid-run checks are full ones and print their records whatever --leak-check says.
+    valgrindMidRun: [
+      'All heap blocks were freed -- no leaks are possible',
+      '48 (16 direct, 32 indirect) bytes in 1 blocks are definitely lost in loss record 15 of 18',
+      '48 (16 direct, 32 indirect) bytes in 1 blocks are definitely lost in loss record 16 of 18',
+      '96 (16 direct, 80 indirect) bytes in 1 blocks are definitely lost in loss record 17 of 18',
+      '96 (16 direct, 80 indirect) bytes in 1 blocks are definitely lost in loss record 18 of 18',
+      'LEAK SUMMARY:',
+      '   definitely lost: 64 bytes in 4 blocks',
+      '   indirectly lost: 224 bytes in 14 blocks',
+      '     possibly lost: 0 bytes in 0 blocks',
+      '   still reachable: 0 bytes in 0 blocks',
+      '        suppressed: 0 bytes in 0 blocks',
+    ],
     valgrind: [
       'For a detailed leak analysis, rerun with: --leak-check=full',
       'ERROR SUMMARY: 14 errors from 14 contexts (suppressed: 0 from 0)',
@@ -245,9 +448,46 @@ function exitCheckLines(output: string): string[] {
     );
 }
 
-/** memcheck's wording in LMM's, where only the words differ. */
+/** The lines compared of the mid-run checks: those before the last HEAP SUMMARY. */
+function midRunCheckLines(output: string): string[] {
+  const lines = output.split('\n').map((line) => line.replace(/^==\d+== ?/, ''));
+  return lines
+    .slice(0, lines.lastIndexOf('HEAP SUMMARY:'))
+    .filter((line) =>
+      /( in loss record |^LEAK SUMMARY:|^ +(definitely lost|indirectly lost|possibly lost|still reachable|suppressed): |^Rerun with|^Reachable blocks|^To see them|^All heap blocks were freed)/.test(
+        line,
+      ),
+    );
+}
+
+/** Mid-run lines as compared: each check's records as a set (sorted), numbers and M left out. */
+function checksCompared(lines: readonly string[]): string[] {
+  const out: string[] = [];
+  let records: string[] = [];
+  for (const line of lines) {
+    if (isRecord(line)) {
+      records.push(line.replace(/ in loss record \d+ of \d+.*$/, ' in loss record N of M'));
+      continue;
+    }
+    out.push(...records.sort(), line);
+    records = [];
+  }
+  return [...out, ...records.sort()];
+}
+
+/** memcheck's wording in LMM's, where only the words differ (`1 (+1) blocks` too). */
 function inLmmWords(line: string): string {
-  return line.replace(/\b1 blocks\b/g, '1 block').replace(/\(suppressed: ([\d,]+) from [\d,]+\)$/, '(suppressed: $1)');
+  return line
+    .replace(/\b1( \([+-][\d,]+\))? blocks\b/g, '1$1 block')
+    .replace(/\(suppressed: ([\d,]+) from [\d,]+\)$/, '(suppressed: $1)');
+}
+
+/** `lines` with `differs.memcheck` (in LMM's words), found where it is, replaced by `differs.lmm`. */
+function withDifference(lines: string[], differs: { memcheck: string[]; lmm: string[]; why: string }): string[] {
+  const memcheck = differs.memcheck.map(inLmmWords);
+  const at = lines.findIndex((_, i) => memcheck.every((line, j) => lines[i + j] === line));
+  assert.ok(at >= 0, `memcheck's lines are where they were recorded: ${differs.why}`);
+  return [...lines.slice(0, at), ...differs.lmm.map(inLmmWords), ...lines.slice(at + memcheck.length)];
 }
 
 /** A record header without its number (numbered otherwise) and LMM's struct name after it. */
@@ -270,15 +510,7 @@ describe("memcheck's leak tests under lmm run with their vgopts: loss-record hea
       );
       assert.equal(result.status, 0, result.stderr);
       let expected = run.valgrind.map(inLmmWords);
-      if (run.differs) {
-        const at = expected.indexOf(inLmmWords(run.differs.memcheck[0]!));
-        assert.deepEqual(
-          expected.slice(at, at + run.differs.memcheck.length),
-          run.differs.memcheck.map(inLmmWords),
-          run.differs.why,
-        );
-        expected = [...expected.slice(0, at), ...run.differs.lmm, ...expected.slice(at + run.differs.memcheck.length)];
-      }
+      if (run.differs) expected = withDifference(expected, run.differs);
       if (run.recordsOf) expected = expected.map((line) => line.replace(/ of \d+$/, ` of ${run.recordsOf!.lmm}`));
       const got = exitCheckLines(result.stdout);
       assert.deepEqual(
@@ -289,6 +521,9 @@ describe("memcheck's leak tests under lmm run with their vgopts: loss-record hea
         got.filter((line) => !isRecord(line)),
         expected.filter((line) => !isRecord(line)),
       );
+      let midRun = checksCompared((run.valgrindMidRun ?? []).map(inLmmWords));
+      if (run.midRunDiffers) midRun = withDifference(midRun, run.midRunDiffers);
+      assert.deepEqual(checksCompared(midRunCheckLines(result.stdout)), midRun);
     });
   }
 
@@ -315,6 +550,7 @@ describe("memcheck's leak tests under lmm run with their vgopts: loss-record hea
         assert.equal(compiled.status, 0, compiled.stderr);
         const ran = spawnSync('valgrind', [...run.vgopts, binary], { encoding: 'utf8', maxBuffer: 1 << 24 });
         assert.deepEqual(exitCheckLines(ran.stderr), run.valgrind);
+        assert.deepEqual(midRunCheckLines(ran.stderr), run.valgrindMidRun ?? []);
       });
     }
   });

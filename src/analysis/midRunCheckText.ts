@@ -1,0 +1,101 @@
+/**
+ * The mid-run leak checks in the text report, each as memcheck prints it where it ran
+ * (mc_leakcheck.c's print_results): the loss records the check's mode reports (a full check
+ * all, added / changed / new ones those `reportedAfter` picks, with memcheck's deltas since the
+ * check before; a quick check, memcheck's summary-only check, none), of the kinds
+ * `--show-leak-kinds` shows, then its LEAK SUMMARY (with deltas for added / changed / new checks)
+ * and memcheck's lines after it. A check with no block live prints memcheck's "All heap blocks
+ * were freed". A mid-run check is a full one whatever `--leak-check` says, as memcheck's
+ * `VALGRIND_DO_LEAK_CHECK` is. Each check is headed by where and when it ran, which memcheck does
+ * not print.
+ */
+import { reportedAfter, type RecordsByKey, type ReportedRecord } from './leakCheckDeltas';
+import type { LeakSummary } from './leakCheck';
+import type { LeakReportOptions } from './leakReportOptions';
+import { delta, lossRecordText, n } from './lossRecordText';
+import type { LeakCheckReport } from './runReport';
+import { siteText } from './siteText';
+import { stepNumber } from './stepNumber';
+
+/** memcheck's LEAK SUMMARY lines: its label for each kind, aligned as memcheck aligns them. */
+const SUMMARY_LABELS: [keyof LeakSummary, string][] = [
+  ['definitely-lost', '   definitely lost'],
+  ['indirectly-lost', '   indirectly lost'],
+  ['possibly-lost', '     possibly lost'],
+  ['still-reachable', '   still reachable'],
+  ['suppressed', '        suppressed'],
+];
+
+export function midRunChecksText(checks: readonly LeakCheckReport[], options: LeakReportOptions): string {
+  const printer = new MidRunCheckPrinter(options);
+  return checks.map((check) => printer.text(check)).join('');
+}
+
+/**
+ * Prints the mid-run checks of one run one at a time, in run order (`lmm run` prints each as it
+ * runs, among what the harness prints): it keeps what memcheck keeps from one check to the next.
+ */
+export class MidRunCheckPrinter {
+  private records: RecordsByKey = new Map();
+  /** memcheck's summary deltas compare with the last check that had a block live: one with none stops early. */
+  private summary: LeakSummary | undefined;
+
+  constructor(private readonly options: LeakReportOptions) {}
+
+  text(check: LeakCheckReport): string {
+    const heading =
+      `leak check at ${siteText(check.site)} (step ${n(stepNumber(check.event))}` +
+      `${check.requested ? ', Check Leaks Now' : ''}${check.mode ? `, ${check.mode}` : ''}):\n`;
+    const { reported, records } = reportedAfter(check, this.records);
+    this.records = records;
+    // memcheck's check with no block stops before its records (and forgets them, as `records` has).
+    if (check.leaks.every((record) => record.blocks === 0))
+      return heading + 'All heap blocks were freed -- no leaks are possible\n\n';
+    const body = checkText(check, reported, this.summary, this.options);
+    this.summary = check.summary;
+    return heading + body;
+  }
+}
+
+function checkText(
+  check: LeakCheckReport,
+  reported: readonly ReportedRecord[],
+  before: LeakSummary | undefined,
+  options: LeakReportOptions,
+): string {
+  const mode = check.mode ?? 'full';
+  // memcheck prints deltas for its added, changed and new checks alone (LCD_Any prints none).
+  const withDeltas = mode === 'added' || mode === 'changed' || mode === 'new';
+  const out: string[] = [];
+  if (mode !== 'quick') {
+    // Numbered among the check's records; a record gone since (a changed check's) after them.
+    const numbered = check.leaks.filter((record) => !record.suppressed && record.blocks > 0);
+    const gone = reported.filter((r) => r.now.blocks === 0 && !r.record.suppressed).map((r) => r.record);
+    const all = [...numbered, ...gone];
+    const reportedBy = new Map(reported.map((r) => [r.record, r]));
+    all.forEach((record, i) => {
+      const report = reportedBy.get(record);
+      if (report === undefined || !options.showLeakKinds.has(record.kind)) return;
+      out.push(lossRecordText(record, i + 1, all.length, withDeltas ? report : undefined));
+    });
+  }
+  const s = check.summary;
+  out.push('LEAK SUMMARY:\n');
+  for (const [kind, label] of SUMMARY_LABELS) {
+    const was = before?.[kind] ?? { bytes: 0, blocks: 0 };
+    const d = (a: number, b: number) => (withDeltas ? delta(a, b) : '');
+    out.push(
+      `${label}: ${n(s[kind].bytes)}${d(s[kind].bytes, was.bytes)} bytes in ${n(s[kind].blocks)}${d(s[kind].blocks, was.blocks)} block${s[kind].blocks === 1 ? '' : 's'}\n`,
+    );
+  }
+  const held =
+    s['definitely-lost'].blocks + s['indirectly-lost'].blocks + s['possibly-lost'].blocks + s['still-reachable'].blocks;
+  if (mode === 'quick' && held > 0) out.push('Rerun with --leak-check=full to see details of leaked memory\n');
+  if (mode !== 'quick' && s['still-reachable'].blocks > 0 && !options.showLeakKinds.has('still-reachable'))
+    out.push(
+      'Reachable blocks (those to which a pointer was found) are not shown.\n',
+      'To see them, rerun with: --leak-check=full --show-leak-kinds=all\n',
+    );
+  out.push('\n');
+  return out.join('');
+}
