@@ -3,7 +3,8 @@
  * a view as its struct, address and fields (`node_t 0x7effffffe018 {"key":1,"next":null}`), so a
  * newcomer's `console.log(node)` shows what C's `printf("%p")` and a debugger would.
  */
-import { viewState } from '../runtime/structViews';
+import { BUF_STRUCT } from './structLayout';
+import { fieldsAsJson, viewState } from '../runtime/structViews';
 
 /** console.log-like text for a value. */
 export function printable(value: unknown): string {
@@ -12,10 +13,13 @@ export function printable(value: unknown): string {
   if (typeof value === 'object' && value !== null) {
     const view = viewState(value);
     const prefix = view !== undefined ? `${view.info.name} 0x${view.x.toString(16)} ` : '';
+    // A struct's fields, not its toJSON: a C field may be named toJSON.
+    const shown = view !== undefined && view.info !== BUF_STRUCT ? fieldsAsJson(value) : value;
     try {
-      return prefix + JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+      return prefix + JSON.stringify(shown, (_key, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
     } catch {
-      return prefix + String(value);
+      // A cycle, or a throwing getter: the object's tag, which no field of its own can replace.
+      return prefix + Object.prototype.toString.call(value);
     }
   }
   return String(value);

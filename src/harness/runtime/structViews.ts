@@ -292,20 +292,32 @@ function viewClass(info: StructInfo): ViewClass {
       },
     });
   }
-  Object.defineProperty(proto, 'toJSON', {
-    value(this: StructView) {
-      const out: Record<string, unknown> = {};
-      for (const field of layout.fields) {
-        const value = (this as unknown as Record<string, unknown>)[field.name];
-        const pointee = viewState(value);
-        out[field.name] = pointee ? `0x${pointee.x.toString(16)}` : typeof value === 'bigint' ? String(value) : value;
-      }
-      return out;
-    },
-  });
+  // A C field named toJSON is the field: JSON and print then show the view through `fieldsAsJson`.
+  if (!layout.fields.some((field) => field.name === 'toJSON')) {
+    Object.defineProperty(proto, 'toJSON', {
+      value(this: StructView) {
+        return fieldsAsJson(this);
+      },
+    });
+  }
   Object.freeze(proto);
   Object.freeze(View);
   return cls;
+}
+
+/**
+ * A struct view's fields as JSON shows them: a pointer as its address, a bigint as text. In an
+ * object of no prototype, so that fields named as `Object.prototype`'s members (`toString`,
+ * `__proto__`) are plain keys: assigned on `{}`, the sandbox's frozen prototype refused them.
+ */
+export function fieldsAsJson(view: StructView): Record<string, unknown> {
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const field of layoutOf(stateOf(view).info).fields) {
+    const value = (view as unknown as Record<string, unknown>)[field.name];
+    const pointee = viewState(value);
+    out[field.name] = pointee ? `0x${pointee.x.toString(16)}` : typeof value === 'bigint' ? String(value) : value;
+  }
+  return out;
 }
 
 /**
