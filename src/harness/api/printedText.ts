@@ -4,7 +4,20 @@
  * newcomer's `console.log(node)` shows what C's `printf("%p")` and a debugger would.
  */
 import { BUF_STRUCT } from './structLayout';
-import { fieldsAsJson, viewState } from '../runtime/structViews';
+import { fieldsAsJson, viewHost, viewState, type ViewState } from '../runtime/structViews';
+
+/**
+ * Why a view's fields are not read for printing, if they are not: a print is the harness's look
+ * at memory, not the C program's, so it reads no freed or outside bytes (each would be counted as
+ * the program's use after free or out-of-bounds access, and shown as the zeros it reads as).
+ */
+function unreadable(view: ViewState): string | undefined {
+  if (view.a < 0) return 'no block: its fields are not read';
+  const host = viewHost();
+  if (host.freed[view.a] !== 0) return 'freed: its fields are not read';
+  if (view.n <= 0 && !host.fitsInBlock(view, 0, 1)) return 'outside its block: its fields are not read';
+  return undefined;
+}
 
 /** console.log-like text for a value. */
 export function printable(value: unknown): string {
@@ -13,6 +26,8 @@ export function printable(value: unknown): string {
   if (typeof value === 'object' && value !== null) {
     const view = viewState(value);
     const prefix = view !== undefined ? `${view.info.name} 0x${view.x.toString(16)} ` : '';
+    const why = view !== undefined ? unreadable(view) : undefined;
+    if (why !== undefined) return `${prefix}(${why})`;
     // A struct's fields, not its toJSON: a C field may be named toJSON.
     const shown = view !== undefined && view.info !== BUF_STRUCT ? fieldsAsJson(value) : value;
     try {
