@@ -330,18 +330,19 @@ export function fieldsAsJson(view: StructView): Record<string, unknown> {
 /**
  * `v[i]`: the view of unit i. Past the block's end (or before it) it is a view with no units in
  * bounds, reading no bytes: as in C, computing `&v[i]` is no error, but each access through it is
- * reported as the read or write it is, at its offset from the block. A unit past the last whole
- * one that still starts inside the block (a cast of a larger struct: 16-byte units of a 24-byte
- * block) views the block's bytes, so its fields that fit read and write them: it is the object a
- * pointer to that address reads as, whichever of the two is made first.
+ * reported as the read or write it is, at its offset from the block. A negative i from a unit in
+ * the block's middle (C's `p[-1]`) that is still in the block is that unit, with its units to
+ * the end. A unit past the last whole one that still starts inside the block (a cast of a larger
+ * struct: 16-byte units of a 24-byte block) views the block's bytes, so its fields that fit read
+ * and write them. Either is the object a pointer to that address reads as, whichever is made first.
  */
 function element(info: StructInfo, self: StructView, view: ViewState, i: number): StructView {
   if (view.a < 0) return self;
   if (i === 0 && view.n > 0) return self;
   const size = layoutOf(info).size;
   if (!(i >= 0 && i < view.n)) {
-    if (i >= 0 && host.fitsInBlock(view, i * size, 1)) {
-      return host.sameView(info, view.d, view.o + i * size, view.a, view.x + i * size, 0);
+    if (host.fitsInBlock(view, i * size, 1)) {
+      return host.sameView(info, view.d, view.o + i * size, view.a, view.x + i * size, i < 0 ? view.n - i : 0);
     }
     return host.sameView(info, EMPTY, 0, view.a, view.x + i * size, 0);
   }
