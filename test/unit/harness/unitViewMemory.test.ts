@@ -47,4 +47,39 @@ describe('unit views of long blocks: the memory a walk keeps', function () {
     for (const block of blocks) h.lmm.XFREE(block as never);
     assert.equal(h.runtime.viewIdentity.blocksWithInnerViews, 0);
   });
+
+  it('keeps less than 200 bytes a unit for a cast walked (p[i] of a block seen as another struct), one object per unit', () => {
+    const h = inProcessHarness({ pageSize: 1 << 18 });
+    const { struct, i32, ptr } = h.lmm;
+    @struct
+    class node_t {
+      @i32 key!: number;
+      @ptr(() => node_t) next!: node_t | null;
+    }
+    @struct
+    class pair_t {
+      @i32 a!: number;
+      @i32 b!: number;
+    }
+    @struct
+    class holder_t {
+      @ptr(() => pair_t) p!: pair_t | null;
+    }
+    for (const type of [node_t, pair_t, holder_t]) h.lmm.MM_REG_STRUCT(type);
+    const UNITS = 16_000;
+    const big = h.lmm.XCALLOC(UNITS, node_t);
+    const holder = h.lmm.XCALLOC(1, holder_t);
+    holder.p = big as never;
+    const pairs = holder.p as unknown as Record<number, pair_t>;
+    const before = collectedHeapBytes();
+    // node_t is 16 bytes: two pair_t a unit.
+    for (let i = 0; i < 2 * UNITS; i++) pairs[i]!.a = i;
+    const perUnit = (collectedHeapBytes() - before) / (2 * UNITS);
+    assert.ok(perUnit < 200, `${perUnit.toFixed(0)} bytes kept a unit`);
+    assert.equal(big[UNITS - 1]!.key, 2 * UNITS - 2, 'the cast wrote the block');
+    // A pointer to a unit of the cast reads back as that very view.
+    holder.p = (h.lmm.addressOf(big) + 8 * 101) as never;
+    assert.equal(holder.p === pairs[101], true);
+    assert.equal(h.runtime.errors.length, 0);
+  });
 });
