@@ -93,4 +93,18 @@ describe('a partial last unit: a cast of a larger struct reads its own bytes', (
     assert.equal(p()[2]!.x, 0);
     assert.equal(reported(), 3);
   });
+  it('reads a buffer cast to the struct: the bytes of its partial last unit, written through b[i]', () => {
+    const { lmm, holder, runtime } = setup();
+    // char *b = calloc(20, 1); small_t *p = (small_t *)b: p[1].x is bytes 16 … 19.
+    const bytes = lmm.XCALLOC_BUF(20);
+    bytes[16] = 42;
+    holder.p = bytes as never;
+    const unit = (holder.p as unknown as Small)[1]!;
+    assert.equal(unit.x, 42);
+    unit.x = 0x0100;
+    assert.equal(bytes[17], 1);
+    assert.equal(runtime.errors.length, 0);
+    assert.equal(unit.y, 0);
+    assert.equal(runtime.errors.length, 1, 'y lies past the 20-byte buffer');
+  });
 });
