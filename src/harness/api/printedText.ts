@@ -31,13 +31,30 @@ export function printable(value: unknown): string {
     // A struct's fields, not its toJSON: a C field may be named toJSON.
     const shown = view !== undefined && view.info !== BUF_STRUCT ? fieldsAsJson(value) : value;
     try {
-      return prefix + JSON.stringify(shown, (_key, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+      return prefix + JSON.stringify(shown, cycleSafe());
     } catch {
       // A cycle, or a throwing getter: the object's tag, which no field of its own can replace.
       return prefix + Object.prototype.toString.call(value);
     }
   }
   return String(value);
+}
+
+/**
+ * JSON's replacer for a print: a bigint as `5n`, and an object that contains itself shown as
+ * `[Circular]` where it recurs (JSON.stringify threw, and the whole value printed as
+ * `[object Object]`). Only the object's own ancestors count: one shown twice side by side is shown twice.
+ */
+function cycleSafe(): (this: unknown, key: string, value: unknown) => unknown {
+  const ancestors: unknown[] = [];
+  return function (this: unknown, _key: string, value: unknown): unknown {
+    if (typeof value === 'bigint') return `${value}n`;
+    if (typeof value !== 'object' || value === null) return value;
+    while (ancestors.length > 0 && ancestors[ancestors.length - 1] !== this) ancestors.pop();
+    if (ancestors.includes(value)) return '[Circular]';
+    ancestors.push(value);
+    return value;
+  };
 }
 
 /** `print`'s line: the values' texts, space-joined. */
