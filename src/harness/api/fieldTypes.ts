@@ -96,6 +96,10 @@ function fieldName(given: string | symbol): string {
   if (INVISIBLE.test(name)) {
     throw new TypeError(`field ${quotedName(name)}: a struct field's name is one line of visible characters`);
   }
+  // v[0] … and v[-1] are the view's units (a C name never starts with a digit or a minus).
+  if (/^(-?[1-9][0-9]*|0)$/.test(name)) {
+    throw new TypeError(`field '${name}': a name that is a number is no C field name (v[${name}] is a unit of the view)`);
+  }
   return name;
 }
 

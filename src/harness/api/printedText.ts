@@ -3,7 +3,21 @@
  * a view as its struct, address and fields (`node_t 0x7effffffe018 {"key":1,"next":null}`), so a
  * newcomer's `console.log(node)` shows what C's `printf("%p")` and a debugger would.
  */
-import { viewState } from '../runtime/structViews';
+import { BUF_STRUCT } from './structLayout';
+import { fieldsAsJson, viewHost, viewState, type ViewState } from '../runtime/structViews';
+
+/**
+ * Why a view's fields are not read for printing, if they are not: a print is the harness's look
+ * at memory, not the C program's, so it reads no freed or outside bytes (each would be counted as
+ * the program's use after free or out-of-bounds access, and shown as the zeros it reads as).
+ */
+function unreadable(view: ViewState): string | undefined {
+  if (view.a < 0) return 'no block: its fields are not read';
+  const host = viewHost();
+  if (host.freed[view.a] !== 0) return 'freed: its fields are not read';
+  if (view.n <= 0 && !host.fitsInBlock(view, 0, 1)) return 'outside its block: its fields are not read';
+  return undefined;
+}
 
 /** console.log-like text for a value. */
 export function printable(value: unknown): string {
@@ -12,13 +26,35 @@ export function printable(value: unknown): string {
   if (typeof value === 'object' && value !== null) {
     const view = viewState(value);
     const prefix = view !== undefined ? `${view.info.name} 0x${view.x.toString(16)} ` : '';
+    const why = view !== undefined ? unreadable(view) : undefined;
+    if (why !== undefined) return `${prefix}(${why})`;
+    // A struct's fields, not its toJSON: a C field may be named toJSON.
+    const shown = view !== undefined && view.info !== BUF_STRUCT ? fieldsAsJson(value) : value;
     try {
-      return prefix + JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+      return prefix + JSON.stringify(shown, cycleSafe());
     } catch {
-      return prefix + String(value);
+      // A cycle, or a throwing getter: the object's tag, which no field of its own can replace.
+      return prefix + Object.prototype.toString.call(value);
     }
   }
   return String(value);
+}
+
+/**
+ * JSON's replacer for a print: a bigint as `5n`, and an object that contains itself shown as
+ * `[Circular]` where it recurs (JSON.stringify threw, and the whole value printed as
+ * `[object Object]`). Only the object's own ancestors count: one shown twice side by side is shown twice.
+ */
+function cycleSafe(): (this: unknown, key: string, value: unknown) => unknown {
+  const ancestors: unknown[] = [];
+  return function (this: unknown, _key: string, value: unknown): unknown {
+    if (typeof value === 'bigint') return `${value}n`;
+    if (typeof value !== 'object' || value === null) return value;
+    while (ancestors.length > 0 && ancestors[ancestors.length - 1] !== this) ancestors.pop();
+    if (ancestors.includes(value)) return '[Circular]';
+    ancestors.push(value);
+    return value;
+  };
 }
 
 /** `print`'s line: the values' texts, space-joined. */

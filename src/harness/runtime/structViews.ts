@@ -89,7 +89,7 @@ export const MAKE_VIEW = Symbol('make a view');
 export type StateReader = (value: object) => ViewState | undefined;
 /** View prototype → the state reader of its class. */
 const stateReaders = new WeakMap<object, StateReader>();
-/** The views behind the Proxies of long blocks and buffers (a private field is not seen through a Proxy). */
+/** The views behind the Proxies of buffers (a private field is not seen through a Proxy). */
 const proxiedViews = new WeakMap<object, object>();
 
 /** Makes `prototype`'s instances known as views (their class's private state reader). */
@@ -124,7 +124,7 @@ export function stateOf(value: unknown): ViewState {
   return state;
 }
 
-/** How many `v[i]` indexes plain views answer on their prototype; longer blocks get a Proxy. */
+/** How many `v[i]` indexes (from -1) views answer with accessors of their prototype; the others reach `beyondPrototypeIndexes`. */
 const PROTOTYPE_INDEXES = 64;
 
 const EMPTY = new DataView(new ArrayBuffer(8));
@@ -134,8 +134,8 @@ const EMPTY = new DataView(new ArrayBuffer(8));
  * Its indexes -1 … 63 are accessors of its own; any
  * other integer index of a view (`v[64]`, `v[-2]`) reaches this Proxy, which answers the element
  * as those accessors do (its every field access then the out-of-bounds report it is) instead of
- * `undefined` and a TypeError at `v[64].key`, and reports the assignment of a whole element as a
- * long block's view does. Any other name that is no field (`v.nxet = p`, `v.nope`) is a TypeError
+ * `undefined` and a TypeError at `v[64].key`, and reports the assignment of a whole element as
+ * the prototype's index setters do. Any other name that is no field (`v.nxet = p`, `v.nope`) is a TypeError
  * naming the struct (unknownFields.ts); names of `Object.prototype` read and write as there.
  */
 const beyondPrototypeIndexes: object = new Proxy(Object.freeze(Object.create(Object.prototype) as object), {
@@ -154,7 +154,7 @@ const beyondPrototypeIndexes: object = new Proxy(Object.freeze(Object.create(Obj
       const state = viewState(receiver);
       if (state !== undefined) {
         if (isIndex(key)) {
-          host.report('out-of-bounds', `cannot assign a whole element v[${key}] (assign its fields)`, state.a);
+          wholeElementAssigned(state, key);
           return true;
         }
         if (!(key in target)) throw noSuchField(state.info.name, key, fieldNames(state.info));
@@ -227,11 +227,15 @@ export function viewAddress(view: StructView): number {
   return stateOf(view).x;
 }
 
-/** A view of `units` structs of `info` at `address` in allocation `allocId`. */
+/**
+ * A view of `units` structs of `info` at `address` in allocation `allocId`. A long block's view is
+ * a plain view too: its indexes past the prototype's reach `beyondPrototypeIndexes`. (A Proxy of
+ * its own, with its handler and state, made each unit of a long block a view ~480 bytes large,
+ * kept while the block lives since pointer identity keeps one view per unit.)
+ */
 export function makeView(info: StructInfo, d: DataView, o: number, allocId: number, address: number, units: number): StructView {
   const { View } = viewClass(info);
-  const view = new View(MAKE_VIEW, d, o, allocId, address, units);
-  return units > PROTOTYPE_INDEXES ? indexable(view, info) : view;
+  return new View(MAKE_VIEW, d, o, allocId, address, units);
 }
 
 export function poisonView(info: StructInfo): StructView {
@@ -290,34 +294,58 @@ function viewClass(info: StructInfo): ViewClass {
       get(this: StructView) {
         return element(info, this, stateOf(this), i);
       },
+      set(this: StructView) {
+        wholeElementAssigned(stateOf(this), String(i));
+      },
     });
   }
-  Object.defineProperty(proto, 'toJSON', {
-    value(this: StructView) {
-      const out: Record<string, unknown> = {};
-      for (const field of layout.fields) {
-        const value = (this as unknown as Record<string, unknown>)[field.name];
-        const pointee = viewState(value);
-        out[field.name] = pointee ? `0x${pointee.x.toString(16)}` : typeof value === 'bigint' ? String(value) : value;
-      }
-      return out;
-    },
-  });
+  // A C field named toJSON is the field: JSON and print then show the view through `fieldsAsJson`.
+  if (!layout.fields.some((field) => field.name === 'toJSON')) {
+    Object.defineProperty(proto, 'toJSON', {
+      value(this: StructView) {
+        return fieldsAsJson(this);
+      },
+    });
+  }
   Object.freeze(proto);
   Object.freeze(View);
   return cls;
 }
 
 /**
+ * A struct view's fields as JSON shows them: a pointer as its address, a bigint as text. In an
+ * object of no prototype, so that fields named as `Object.prototype`'s members (`toString`,
+ * `__proto__`) are plain keys: assigned on `{}`, the sandbox's frozen prototype refused them.
+ */
+export function fieldsAsJson(view: StructView): Record<string, unknown> {
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const field of layoutOf(stateOf(view).info).fields) {
+    const value = (view as unknown as Record<string, unknown>)[field.name];
+    const pointee = viewState(value);
+    out[field.name] = pointee ? `0x${pointee.x.toString(16)}` : typeof value === 'bigint' ? String(value) : value;
+  }
+  return out;
+}
+
+/**
  * `v[i]`: the view of unit i. Past the block's end (or before it) it is a view with no units in
  * bounds, reading no bytes: as in C, computing `&v[i]` is no error, but each access through it is
- * reported as the read or write it is, at its offset from the block.
+ * reported as the read or write it is, at its offset from the block. A negative i from a unit in
+ * the block's middle (C's `p[-1]`) that is still in the block is that unit, with its units to
+ * the end. A unit past the last whole one that still starts inside the block (a cast of a larger
+ * struct: 16-byte units of a 24-byte block) views the block's bytes, so its fields that fit read
+ * and write them. Either is the object a pointer to that address reads as, whichever is made first.
  */
 function element(info: StructInfo, self: StructView, view: ViewState, i: number): StructView {
   if (view.a < 0) return self;
   if (i === 0 && view.n > 0) return self;
   const size = layoutOf(info).size;
-  if (!(i >= 0 && i < view.n)) return host.sameView(info, EMPTY, 0, view.a, view.x + i * size, 0);
+  if (!(i >= 0 && i < view.n)) {
+    if (host.fitsInBlock(view, i * size, 1)) {
+      return host.sameView(info, view.d, view.o + i * size, view.a, view.x + i * size, i < 0 ? view.n - i : 0);
+    }
+    return host.sameView(info, EMPTY, 0, view.a, view.x + i * size, 0);
+  }
   return host.sameView(info, view.d, view.o + i * size, view.a, view.x + i * size, view.n - i);
 }
 
@@ -327,24 +355,9 @@ function unusable(view: ViewState): boolean {
   return a < 0 || host.freed[a] !== 0 || view.n <= 0;
 }
 
-/** A Proxy answering every `v[i]` for blocks with more units than the prototype indexes. */
-function indexable(view: object, info: StructInfo): StructView {
-  const state = stateOf(view);
-  // `v[0]` is the Proxy itself, the object the harness holds, not the view behind it.
-  const proxy: StructView = new Proxy(view, {
-    get(target, key) {
-      if (typeof key === 'string' && isIndex(key)) return element(info, proxy, state, Number(key));
-      return Reflect.get(target, key, target);
-    },
-    set(target, key, value) {
-      if (typeof key === 'string' && isIndex(key)) {
-        host.report('out-of-bounds', `cannot assign a whole element v[${key}] (assign its fields)`, state.a);
-        return true;
-      }
-      return Reflect.set(target, key, value, target);
-    },
-  });
-  return proxiedView(proxy, view);
+/** `v[i] = x`: C would copy the struct; here it is reported (assign the fields) and nothing is stored. */
+function wholeElementAssigned(state: ViewState, key: string): void {
+  host.report('out-of-bounds', `cannot assign a whole element v[${key}] (assign its fields)`, state.a);
 }
 
 /**

@@ -182,6 +182,24 @@ describe('harness views over the page bytes', () => {
     assert.deepEqual(checkHeap(runtime.heap), []);
   });
 
+  it('reports the assignment of a whole element v[1] as v[64]’s, in a short block and a long one (no TypeError)', () => {
+    const { runtime, lmm, point_t } = setup();
+    const neighbour = lmm.XCALLOC(1, point_t);
+    neighbour.x = 5;
+    for (const units of [2, 100]) {
+      const block = lmm.XCALLOC(units, point_t) as unknown as Record<number, unknown>;
+      block[1] = neighbour;
+      block[0] = neighbour;
+      assert.equal((block[1] as { x: number }).x, 0);
+      assert.equal(Object.hasOwn(block, '1'), false);
+    }
+    assert.deepEqual(
+      runtime.errors.map((e) => [e.kind, e.count]),
+      [['out-of-bounds', 4]],
+    );
+    assert.match(runtime.errors[0]!.message, /cannot assign a whole element v\[1\]/);
+  });
+
   it('keeps a freed block’s views freed, even when a new block reuses the address', () => {
     const { runtime, lmm, student_t } = setup();
     const old = lmm.XCALLOC(1, student_t);

@@ -59,4 +59,13 @@ describe('the harness console', function () {
     // print does not format: its values are written as they are.
     assert.equal(printedLine(['%d', 5]), '%d 5\n');
   });
+
+  it('shows an object that contains itself with [Circular] where it recurs, and a shared one twice', () => {
+    const cyclic: Record<string, unknown> = { a: 1, big: 2n };
+    cyclic.self = cyclic;
+    cyclic.list = [cyclic, { up: cyclic }];
+    assert.equal(printedLine([cyclic]), '{"a":1,"big":"2n","self":"[Circular]","list":["[Circular]",{"up":"[Circular]"}]}\n');
+    const shared = { x: 1 };
+    assert.equal(printedLine([{ l: shared, r: shared }]), '{"l":{"x":1},"r":{"x":1}}\n');
+  });
 });
