@@ -1,5 +1,5 @@
-// still-reachable: blocks a global still points to at exit (never freed, but not lost):
-// a configuration record held by a global, and the two options it links to.
+// still-reachable: blocks a root still points to at exit (never freed, but not lost): a config
+// record registered with mm_register_root (the report's "config_t root"), and its two options.
 import { struct, char, u32, ptr, MM_REG_STRUCT, XCALLOC, mm_register_root } from 'lmm-studio';
 
 @struct
