@@ -12,19 +12,11 @@
 import { reportedAfter, type RecordsByKey, type ReportedRecord } from './leakCheckDeltas';
 import type { LeakSummary } from './leakCheck';
 import type { LeakReportOptions } from './leakReportOptions';
-import { delta, lossRecordText, n } from './lossRecordText';
+import { hiddenRecordLines, leakSummaryLines } from './leakSummaryText';
+import { lossRecordText, n } from './lossRecordText';
 import type { LeakCheckReport } from './runReport';
 import { siteText } from './siteText';
 import { stepNumber } from './stepNumber';
-
-/** memcheck's LEAK SUMMARY lines: its label for each kind, aligned as memcheck aligns them. */
-const SUMMARY_LABELS: [keyof LeakSummary, string][] = [
-  ['definitely-lost', '   definitely lost'],
-  ['indirectly-lost', '   indirectly lost'],
-  ['possibly-lost', '     possibly lost'],
-  ['still-reachable', '   still reachable'],
-  ['suppressed', '        suppressed'],
-];
 
 export function midRunChecksText(checks: readonly LeakCheckReport[], options: LeakReportOptions): string {
   const printer = new MidRunCheckPrinter(options);
@@ -79,23 +71,8 @@ function checkText(
       out.push(lossRecordText(record, i + 1, all.length, withDeltas ? report : undefined));
     });
   }
-  const s = check.summary;
-  out.push('LEAK SUMMARY:\n');
-  for (const [kind, label] of SUMMARY_LABELS) {
-    const was = before?.[kind] ?? { bytes: 0, blocks: 0 };
-    const d = (a: number, b: number) => (withDeltas ? delta(a, b) : '');
-    out.push(
-      `${label}: ${n(s[kind].bytes)}${d(s[kind].bytes, was.bytes)} bytes in ${n(s[kind].blocks)}${d(s[kind].blocks, was.blocks)} block${s[kind].blocks === 1 ? '' : 's'}\n`,
-    );
-  }
-  const held =
-    s['definitely-lost'].blocks + s['indirectly-lost'].blocks + s['possibly-lost'].blocks + s['still-reachable'].blocks;
-  if (mode === 'quick' && held > 0) out.push('Rerun with --leak-check=full to see details of leaked memory\n');
-  if (mode !== 'quick' && s['still-reachable'].blocks > 0 && !options.showLeakKinds.has('still-reachable'))
-    out.push(
-      'Reachable blocks (those to which a pointer was found) are not shown.\n',
-      'To see them, rerun with: --leak-check=full --show-leak-kinds=all\n',
-    );
+  out.push('LEAK SUMMARY:\n', ...leakSummaryLines(check.summary, withDeltas ? { before } : undefined));
+  out.push(...hiddenRecordLines(check.summary, mode === 'quick', options.showLeakKinds.has('still-reachable')));
   out.push('\n');
   return out.join('');
 }

@@ -6,6 +6,7 @@
 import { blockUsageReport, memoryUsageReport, registeredPageFamiliesReport } from '../engine/classicReport';
 import { reportedRecords } from './leakCheckDeltas';
 import { blocks, lossRecordText, n, stackLines } from './lossRecordText';
+import { hiddenRecordLines, leakSummaryLines } from './leakSummaryText';
 import { midRunChecksText } from './midRunCheckText';
 import { DEFAULT_LEAK_REPORT_OPTIONS, type LeakReportOptions } from './leakReportOptions';
 import { stepNumber } from './stepNumber';
@@ -81,32 +82,14 @@ function leakText(report: RunReport, complete: boolean, options: LeakReportOptio
   const s = report.leakSummary;
   out.push('LEAK SUMMARY:\n');
   if (!complete) out.push(`   (the leak check when the run stopped, at step ${n(t.steps)}: no end-of-run leak check ran)\n`);
-  out.push(`   definitely lost: ${n(s['definitely-lost'].bytes)} bytes in ${blocks(s['definitely-lost'].blocks)}\n`);
-  out.push(`   indirectly lost: ${n(s['indirectly-lost'].bytes)} bytes in ${blocks(s['indirectly-lost'].blocks)}\n`);
-  out.push(`     possibly lost: ${n(s['possibly-lost'].bytes)} bytes in ${blocks(s['possibly-lost'].blocks)}\n`);
-  out.push(`   still reachable: ${n(s['still-reachable'].bytes)} bytes in ${blocks(s['still-reachable'].blocks)}\n`);
-  out.push(`        suppressed: ${n(s.suppressed.bytes)} bytes in ${blocks(s.suppressed.blocks)}\n`);
+  out.push(...leakSummaryLines(s));
   if (unsuppressed.length === 0 && t.liveBlocks === 0)
     out.push(complete ? 'All heap blocks were freed -- no leaks are possible\n' : 'No block was live when the run stopped\n');
-  out.push(...hiddenRecordLines(report, options));
+  out.push(...hiddenRecordLines(s, options.leakCheck === 'summary', options.showLeakKinds.has('still-reachable')));
   for (const use of report.suppressionsUsed) {
     out.push(`used suppression: ${use.records} record(s) ${use.name} (${use.file}:${use.line})\n`);
   }
   return out.join('');
-}
-
-/** memcheck's lines after its LEAK SUMMARY when records were left out (mc_leakcheck.c's print_results). */
-function hiddenRecordLines(report: RunReport, options: LeakReportOptions): string[] {
-  const s = report.leakSummary;
-  const held =
-    s['definitely-lost'].blocks + s['indirectly-lost'].blocks + s['possibly-lost'].blocks + s['still-reachable'].blocks;
-  if (options.leakCheck === 'summary') return held > 0 ? ['Rerun with --leak-check=full to see details of leaked memory\n'] : [];
-  if (s['still-reachable'].blocks > 0 && !options.showLeakKinds.has('still-reachable'))
-    return [
-      'Reachable blocks (those to which a pointer was found) are not shown.\n',
-      'To see them, rerun with: --leak-check=full --show-leak-kinds=all\n',
-    ];
-  return [];
 }
 
 /** The report's leak part under --leak-check=no: no verdict (the mid-run checks came before). */
