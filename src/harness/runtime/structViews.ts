@@ -319,12 +319,15 @@ function viewClass(info: StructInfo): ViewClass {
  */
 export function fieldsAsJson(view: StructView): Record<string, unknown> {
   const out = Object.create(null) as Record<string, unknown>;
-  for (const field of layoutOf(stateOf(view).info).fields) {
-    const value = (view as unknown as Record<string, unknown>)[field.name];
-    const pointee = viewState(value);
-    out[field.name] = pointee ? `0x${pointee.x.toString(16)}` : typeof value === 'bigint' ? String(value) : value;
-  }
+  for (const field of layoutOf(stateOf(view).info).fields)
+    out[field.name] = jsonValue((view as unknown as Record<string, unknown>)[field.name]);
   return out;
+}
+
+/** A field's or an array element's value as JSON shows it: a view (a pointer) as its address, a bigint as text. */
+function jsonValue(value: unknown): unknown {
+  const pointee = viewState(value);
+  return pointee ? `0x${pointee.x.toString(16)}` : typeof value === 'bigint' ? String(value) : value;
 }
 
 /**
@@ -731,12 +734,7 @@ function arrayView(base: ViewState, off: number, elementType: FieldType, length:
     return read!(base.d, o);
   };
   /** The elements as JSON shows them (as a view's toJSON shows fields): a view as its address, a bigint as text. */
-  const elementsAsJson = () =>
-    Array.from({ length }, (_, i) => {
-      const value = at(i);
-      const view = viewState(value);
-      return view !== undefined ? `0x${view.x.toString(16)}` : typeof value === 'bigint' ? String(value) : value;
-    });
+  const elementsAsJson = () => Array.from({ length }, (_, i) => jsonValue(at(i)));
   const target = { length };
   return new Proxy(target, {
     get(_t, key) {
