@@ -6,7 +6,7 @@
  * exact; an expression this reader does not take (sizeof, a cast, offsetof, a character constant)
  * is left to that evaluator (`null`).
  */
-import { C_BINARY_LEVELS, skipsRight } from './cExpressions';
+import { C_BINARY_LEVELS, literalValue, skipsRight } from './cExpressions';
 import { CSyntaxError, MAX_NESTING, type Token } from './cTokens';
 
 /** A C integer value: `wide` is long (64 bits, long long too on x86-64), else int (32 bits). */
@@ -54,11 +54,8 @@ function literal(text: string): Typed | null {
   if (match === null) return null;
   const digits = match[1]!;
   const suffix = match[2]!.toLowerCase();
-  const value = /^0[bB]/.test(digits)
-    ? BigInt(`0b${digits.slice(2)}`)
-    : /^0[0-7]+$/.test(digits)
-      ? BigInt(`0o${digits.slice(1)}`)
-      : BigInt(digits);
+  // The digits as the general evaluator reads them; this reader adds the literal's type.
+  const value = literalValue(text)!;
   const decimal = /^[1-9]/.test(digits);
   const unsignedSuffix = suffix.includes('u');
   const longSuffix = suffix.includes('l');
