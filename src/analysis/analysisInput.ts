@@ -142,8 +142,8 @@ export interface MemoryErrorRecord {
   stack: Site[];
   allocSite?: Site;
   freeSite?: Site;
-  /** Step of the first occurrence. */
-  step: number;
+  /** The 0-based index of its first occurrence's heap operation (it is at step `event + 1`; see `stepNumber`). */
+  event: number;
   /** For an access through a view (use-after-free, out-of-bounds): what it read or wrote, and where. */
   access?: MemoryAccess;
 }

@@ -9,6 +9,7 @@
  */
 import type { Site } from './analysisInput';
 import { errorSummaryOf } from './runReport';
+import { REPORT_SCHEMA_VERSION } from '../protocol/runReportSchema';
 
 /** How a run that did not complete ended, as its documents state it. */
 export interface IncompleteRunOutcome {
@@ -62,7 +63,7 @@ export function noHeapRunJson<E extends { count: number; suppressed?: boolean }>
 ): Record<string, unknown> {
   const listed = listedErrors(errors);
   return {
-    schemaVersion: 1,
+    schemaVersion: REPORT_SCHEMA_VERSION,
     complete: false,
     outcome,
     harnessFile,

@@ -25,13 +25,15 @@ import {
   type LossRecord,
   type SuppressionUse,
 } from './leakCheck';
-import type { LeakCheckMode, LmmReport } from '../protocol/runReportSchema';
+import { REPORT_SCHEMA_VERSION, type LeakCheckMode, type LmmReport } from '../protocol/runReportSchema';
 import { LEAK_KINDS, leakKindOfShortName, type LeakKind } from './leakKinds';
+import { stepNumber } from './stepNumber';
 import { matchErrorSuppression, MEMORY_ERROR_KINDS, type Suppression } from './suppressions';
 
 /** A mid-run `mm_leak_check()` as the harness runtime records it. */
 export interface LeakCheckInput {
-  step: number;
+  /** The 0-based index of the heap operation the check ran after. */
+  event: number;
   site: Site;
   stack?: Site[];
   /** The result `checkLeaks` gave at that moment. */
@@ -50,6 +52,8 @@ export interface RunReportOptions {
 }
 
 export interface ErrorReport extends MemoryErrorRecord {
+  /** The step of its first occurrence, as every text names it: `event + 1` (see `stepNumber`). */
+  step: number;
   suppressed: boolean;
   suppressedBy?: string;
 }
@@ -58,7 +62,10 @@ export interface ErrorReport extends MemoryErrorRecord {
 export const CHECK_ROOT_PATH_ENDS = ROOT_PATH_ENDS;
 
 export interface LeakCheckReport {
+  /** The 0-based index of the heap operation the check ran after. */
   event: number;
+  /** The step the check ran at, as every text names it: `event + 1`. */
+  step: number;
   site: Site;
   stack: Site[];
   /** `rootPathElided`: steps cut from the middle of the record's `rootPath` (its two ends are kept). */
@@ -71,7 +78,7 @@ export interface LeakCheckReport {
 }
 
 export interface RunReport {
-  schemaVersion: 1;
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
   harnessFile: string;
   pageSize: number;
   families: FamilyStatistics[];
@@ -96,7 +103,8 @@ export interface RunReport {
   errorSummary: { errors: number; contexts: number; suppressed: number };
   leakChecks: LeakCheckReport[];
   suppressionsUsed: SuppressionUse[];
-  peak: PeakReport;
+  /** `step`: the step of the peak as every text names it, `event + 1` (0 when nothing was allocated). */
+  peak: PeakReport & { step: number };
   hints: Hint[];
 }
 
@@ -120,14 +128,17 @@ export function buildRunReport(data: RunData, options: RunReportOptions = {}): R
 
   const errors: ErrorReport[] = data.errors.map((e) => {
     const suppression = matchErrorSuppression(suppressions, e.kind, e.stack);
-    return suppression === undefined ? { ...e, suppressed: false } : { ...e, suppressed: true, suppressedBy: suppression.name };
+    const step = stepNumber(e.event);
+    return suppression === undefined
+      ? { ...e, step, suppressed: false }
+      : { ...e, step, suppressed: true, suppressedBy: suppression.name };
   });
   const errorSummary = errorSummaryOf(errors);
 
   const leakChecks = (options.leakChecks ?? []).map((point) => leakCheckReport(point, suppressions));
 
   return {
-    schemaVersion: 1,
+    schemaVersion: REPORT_SCHEMA_VERSION,
     harnessFile: data.harnessFile,
     pageSize: data.heap.pageSize,
     families: stats.families,
@@ -153,7 +164,7 @@ export function buildRunReport(data: RunData, options: RunReportOptions = {}): R
     errorSummary,
     leakChecks,
     suppressionsUsed: leakSuppression.suppressionsUsed,
-    peak: timeline.peak,
+    peak: { ...timeline.peak, step: stepNumber(timeline.peak.event) },
     hints: computeHints(data, timeline),
   };
 }
@@ -177,7 +188,14 @@ export function leakCheckReport(point: LeakCheckInput, suppressions: readonly Su
     record.rootPathElided = path.length - 2 * CHECK_ROOT_PATH_ENDS;
   }
   const { summary } = applyLeakSuppressions(leaks, suppressions);
-  const check: LeakCheckReport = { event: point.step, site: point.site, stack: point.stack ?? [point.site], leaks, summary };
+  const check: LeakCheckReport = {
+    event: point.event,
+    step: stepNumber(point.event),
+    site: point.site,
+    stack: point.stack ?? [point.site],
+    leaks,
+    summary,
+  };
   if (point.requested) check.requested = true;
   if (point.mode !== undefined) check.mode = point.mode;
   return check;

@@ -20,6 +20,7 @@ import { basename, resolve } from 'node:path';
 import type { Site } from '../analysis/analysisInput';
 import type { LeakCheckReport } from '../analysis/runReport';
 import { parseSuppressions, SuppressionSyntaxError } from '../analysis/suppressions';
+import { stepNumber } from '../analysis/stepNumber';
 import { compileHarness, HarnessCompileError, siteText, type CompiledHarness } from './compile/compileHarness';
 import { harnessBundles } from './harnessBundles';
 import type { MemoryErrorsUpdate, RuntimeBatch } from './runtime/harnessRuntime';
@@ -122,8 +123,11 @@ export const BACKGROUND_NICENESS = 10;
  * per kind and site, as the report lists them, with their counts so far) and the totals.
  */
 export interface MemoryErrorsSoFar {
-  /** With `suppressed` / `suppressedBy` on those a suppression silences (as in the report). */
-  errors: MemoryErrorsUpdate['records'];
+  /**
+   * With `suppressed` / `suppressedBy` on those a suppression silences, and `step` (the step of
+   * the first occurrence, `event + 1`), as in the report.
+   */
+  errors: (MemoryErrorsUpdate['records'][number] & { step: number })[];
   /** Every occurrence so far (records past the cap included). */
   occurrences: number;
   /** Records so far (distinct kind and site); more than `errors.length` once past the cap. */
@@ -524,7 +528,11 @@ async function runInWorker(
         errorsSoFar.push(...records);
         for (let i = 0; i < errorsSoFar.length && i < counts.length; i++) errorsSoFar[i]!.count = counts[i]!;
         try {
-          options.onMemoryErrors?.({ errors: errorsSoFar.map((e) => ({ ...e })), occurrences, distinct });
+          options.onMemoryErrors?.({
+            errors: errorsSoFar.map((e) => ({ ...e, step: stepNumber(e.event) })),
+            occurrences,
+            distinct,
+          });
         } catch {
           // As for leak checks: the report has the errors too.
         }

@@ -53,10 +53,11 @@ export interface RunResultsParams {
   report: LmmReport | null;
   /**
    * Present when `report` holds only the leaks of one mid-run leak check (Check Leaks Now or
-   * `mm_leak_check()` at `step`), not the run's report: the diagnostics say so, and the server
-   * keeps the last report for hovers and code lenses.
+   * `mm_leak_check()` after the operation of 0-based index `event`, at step `event + 1`), not the
+   * run's report: the diagnostics say so, and the server keeps the last report for hovers and
+   * code lenses.
    */
-  leakCheck?: { step: number; requested: boolean };
+  leakCheck?: { event: number; requested: boolean };
   /**
    * Present when `report.errors` are the memory errors recorded while the run went on (with their
    * counts so far), not the run's: `shown` of the `records` error records so far (the first ones

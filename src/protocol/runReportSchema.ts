@@ -152,7 +152,9 @@ export interface ReportError {
   stack: ReportSite[];
   allocSite?: ReportSite;
   freeSite?: ReportSite;
-  /** The step of the first occurrence. */
+  /** The 0-based index of its first occurrence's heap operation (as a leak check's `event`). */
+  event?: number;
+  /** The step of its first occurrence, as every text names it: `event + 1`. */
   step?: number;
   /** A suppression (lmm.suppressions) silences it: counted apart, not shown as a problem. */
   suppressed?: boolean;
@@ -195,7 +197,10 @@ export interface ReportHint {
 }
 
 export interface ReportLeakCheck {
+  /** The 0-based index of the heap operation the check ran after. */
   event: number;
+  /** The step the check ran at, as every text names it: `event + 1` (absent from checks made before schemaVersion 2). */
+  step?: number;
   site: ReportSite;
   leaks: ReportLeak[];
   stack?: ReportSite[];
@@ -212,7 +217,15 @@ export interface FreeSiteFigures {
   refused: number;
 }
 
+/**
+ * The report's schema version. 2: an error, a leak check and the peak each give `event` (the
+ * operation's 0-based index) and `step` (`event + 1`, the step every text, view and SARIF result
+ * names); in 1, an error's `step` was the 0-based index.
+ */
+export const REPORT_SCHEMA_VERSION = 2;
+
 export interface LmmReport {
+  /** `REPORT_SCHEMA_VERSION`. */
   schemaVersion: number;
   /**
    * Whether the harness ran to its end, so `leaks` is the end-of-run verdict: true for a finished
@@ -231,7 +244,8 @@ export interface LmmReport {
   leaks: ReportLeak[];
   errors: ReportError[];
   leakChecks: ReportLeakCheck[];
-  peak?: { event: number; appMemory: number; byStruct: unknown[]; bySite: unknown[] };
+  /** `event`: the 0-based index of the operation that reached the peak (-1: none); `step` is `event + 1`, the step every text names. */
+  peak?: { event: number; step?: number; appMemory: number; byStruct: unknown[]; bySite: unknown[] };
   hints: ReportHint[];
   freeSites?: FreeSiteFigures[];
   /** `lmm run --json` under memcheck's leak-report options: which (absent under LMM's defaults). */
@@ -245,8 +259,8 @@ export interface LmmReport {
 export function asReport(value: unknown): LmmReport {
   if (typeof value !== 'object' || value === null) throw new Error('the report is not a JSON object');
   const report = value as Partial<LmmReport>;
-  if (report.schemaVersion !== 1)
-    throw new Error(`unsupported report schemaVersion ${String(report.schemaVersion)} (expected 1)`);
+  if (report.schemaVersion !== REPORT_SCHEMA_VERSION)
+    throw new Error(`unsupported report schemaVersion ${String(report.schemaVersion)} (expected ${REPORT_SCHEMA_VERSION})`);
   if (report.complete !== undefined && typeof report.complete !== 'boolean')
     throw new Error('the report\'s "complete" is not true or false');
   if (!Array.isArray(report.families)) throw new Error('the report has no "families" list');
@@ -280,6 +294,15 @@ export function asReport(value: unknown): LmmReport {
     if (typeof error.message !== 'string') throw new Error(`errors[${i}] has no message`);
     if (!isCount(error.count)) throw new Error(`errors[${i}] has no count`);
     if (error.access !== undefined && !isAccess(error.access)) throw new Error(`errors[${i}] has a malformed access`);
+    stepOfEvent(error, `errors[${i}]`);
+  }
+  for (const [i, check] of (report.leakChecks as ReportLeakCheck[]).entries()) {
+    if (typeof check !== 'object' || check === null) throw new Error(`leakChecks[${i}] is not an object`);
+    stepOfEvent(check, `leakChecks[${i}]`);
+  }
+  if (report.peak !== undefined) {
+    if (typeof report.peak !== 'object' || report.peak === null) throw new Error('the report\'s "peak" is not an object');
+    stepOfEvent(report.peak, 'peak', -1);
   }
   for (const [i, hint] of (report.hints as ReportHint[]).entries()) {
     if (typeof hint !== 'object' || hint === null || typeof hint.message !== 'string')
@@ -325,6 +348,21 @@ function isAccess(value: unknown): value is ReportAccess {
   );
 }
 
+/**
+ * A record's `event` (the operation's 0-based index, at least `least`) and `step` (the number
+ * every text gives it) must be integers that agree, `step = event + 1`: a report that says two
+ * different steps for one record would make two views disagree.
+ */
+function stepOfEvent(owner: { event?: unknown; step?: unknown }, path: string, least = 0): void {
+  const { event, step } = owner;
+  if (event !== undefined && !(Number.isSafeInteger(event) && (event as number) >= least))
+    throw new Error(`${path} has an invalid "event"`);
+  if (step !== undefined && !(Number.isSafeInteger(step) && (step as number) >= least + 1))
+    throw new Error(`${path} has an invalid "step"`);
+  if (event !== undefined && step !== undefined && step !== (event as number) + 1)
+    throw new Error(`${path}'s "step" (${String(step)}) is not its "event" + 1 (${String(event)} + 1)`);
+}
+
 function isCount(value: unknown): value is number {
   return Number.isSafeInteger(value) && (value as number) >= 0;
 }
@@ -343,6 +381,7 @@ export function asLeakCheck(value: unknown): ReportLeakCheck {
   if (typeof value !== 'object' || value === null) throw new Error('the leak check is not a JSON object');
   const check = value as Partial<ReportLeakCheck>;
   if (!Number.isSafeInteger(check.event) || check.event! < 0) throw new Error('the leak check has no step ("event")');
+  stepOfEvent(check, 'the leak check');
   // A check at a call the site table does not know has line 0 in the harness file.
   const site = check.site as ReportSite | undefined;
   if (typeof site?.file !== 'string' || !Number.isInteger(site.line) || site.line < 0)
@@ -376,8 +415,7 @@ export function asInterimErrors(value: unknown): InterimErrors {
     if (!isSite(error.site)) throw new Error(`errors[${i}] has no valid site`);
     if (!Number.isSafeInteger(error.count) || error.count < 1) throw new Error(`errors[${i}] has no count`);
     if (!Array.isArray(error.stack)) throw new Error(`errors[${i}] has no stack`);
-    if (error.step !== undefined && !(Number.isSafeInteger(error.step) && error.step >= 0))
-      throw new Error(`errors[${i}] has an invalid step`);
+    stepOfEvent(error, `errors[${i}]`);
   }
   const { occurrences, distinct } = interim;
   if (!Number.isSafeInteger(occurrences) || !Number.isSafeInteger(distinct) || distinct! < interim.errors.length)

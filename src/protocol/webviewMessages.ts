@@ -19,6 +19,10 @@
  *    the host no longer holds) gets `heapWindow` and the batches again.
  * Messages carrying a `runId` that is not the current run are ignored by both sides.
  *
+ * A `step` in these messages (and `firstStep`, a leak check's or error's `event`) is the
+ * operation's 0-based index in the run's log, the timeline's own index: what the person reads is
+ * step `index + 1` (`src/analysis/stepNumber.ts`), and the webview adds the 1 where it writes one.
+ *
  * Only this module (types, validators) is shared; it imports neither `vscode` nor Node nor the DOM.
  */
 import { HeapOpKind, type HeapOpBatch, type HeapWrites, type RecordedField } from '../engine/heapOps';
@@ -41,7 +45,7 @@ export interface LeakCount {
 }
 
 /**
- * The parts of the run report (`LmmReport` in `./runReportSchema.ts`, `schemaVersion` 1) the
+ * The parts of the run report (`LmmReport` in `./runReportSchema.ts`, `schemaVersion` 2) the
  * webview reads: its leaks and errors, its leak checks (for the Leaks chart and the timeline's
  * markers) and its peak.
  * The host sends the whole report object, already validated by `asReport`; the webview checks
@@ -53,7 +57,8 @@ export interface RunReportJson {
   errors?: Array<
     Pick<ReportError, 'kind' | 'message' | 'count'> & {
       site?: SourceSite;
-      step?: number;
+      /** The 0-based index of the first occurrence's operation (the webview's timeline index; the user reads step `event + 1`). */
+      event?: number;
       freeSite?: SourceSite;
       suppressed?: boolean;
     }
@@ -515,8 +520,8 @@ function interimError(value: unknown, path: string): InterimMemoryError {
   };
   const at = optional(o, 'site', () => site(o['site'], `${path}.site`));
   if (at) error.site = at;
-  const step = optional(o, 'step', () => int(o, 'step', path));
-  if (step !== undefined) error.step = step;
+  const event = optional(o, 'event', () => int(o, 'event', path));
+  if (event !== undefined) error.event = event;
   const freeSite = optional(o, 'freeSite', () => site(o['freeSite'], `${path}.freeSite`));
   if (freeSite) error.freeSite = freeSite;
   const allocSite = optional(o, 'allocSite', () => site(o['allocSite'], `${path}.allocSite`));

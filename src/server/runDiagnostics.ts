@@ -60,7 +60,7 @@ export function runDiagnostics(params: RunResultsParams, files: SourceFiles): Ma
   // A report of a run that did not complete: its leaks are the check when it stopped.
   const stopped = check || !report ? undefined : stoppedCheckWords(report);
   const checkNote = check
-    ? ` [${check.requested ? 'Check Leaks Now' : 'mm_leak_check()'}: leak check at step ${stepNumber(check.step)}, ${runNote}]`
+    ? ` [${check.requested ? 'Check Leaks Now' : 'mm_leak_check()'}: leak check at step ${stepNumber(check.event)}, ${runNote}]`
     : stopped
       ? ` [leak check ${stopped}: ${runNote}, no end-of-run leak check ran]`
       : '';
@@ -122,7 +122,7 @@ export function runDiagnostics(params: RunResultsParams, files: SourceFiles): Ma
       message:
         `${error.kind}: ${error.message}${error.count > 1 ? ` (${error.count} times${interimErrors ? ' so far' : ''})` : ''}` +
         (interimErrors
-          ? ` [${error.step !== undefined ? `memory error at step ${stepNumber(error.step)}` : 'memory error during the run'}, ${runNote}]`
+          ? ` [${error.step !== undefined ? `memory error at step ${error.step}` : 'memory error during the run'}, ${runNote}]`
           : ''),
     };
     if (info.length > 0) diagnostic.relatedInformation = info;

@@ -13,7 +13,7 @@ export const site = (line: number) => ({ file: FILE, line, column: 5 });
 
 /** The server's final report: one page, nothing leaked or wrong unless `over` says so. */
 export const serverReport = (over: Partial<LmmReport>): LmmReport => ({
-  schemaVersion: 1,
+  schemaVersion: 2,
   families: [],
   totals: { pages: 1, mappedBytes: 4096, appMemory: 0, mmap: 1, munmap: 0 },
   sites: [],

@@ -107,7 +107,8 @@ describe('Leaks & errors tab while a run goes on (headless Chromium)', function 
       latest.errors.map((e) => e.message),
     );
     const first = latest.errors[0]!;
-    assert.ok(rows[0]!.links.includes(`step ${first.step! + 1}`), rows[0]!.links.join(' | '));
+    assert.equal(first.step, first.event! + 1, 'the run names the step; `event` is its index');
+    assert.ok(rows[0]!.links.includes(`step ${first.step}`), rows[0]!.links.join(' | '));
     assert.ok(
       rows[0]!.links.some((l) => l.startsWith(`at error-out-of-bounds.lmm.ts:${first.site.line}`)),
       rows[0]!.links.join(' | '),

@@ -82,7 +82,7 @@ describe('Leaks & errors tab: findings that link and Suppress (headless Chromium
     assert.match(shown[write]!.message, /field `course`, 0 bytes after the end of a 48-byte block of 2 × grade_t/);
     const error = errors[write]!;
     assert.deepEqual(shown[write]!.links, [
-      `step ${error.step! + 1}`,
+      `step ${error.step!}`,
       `at error-out-of-bounds.lmm.ts:${error.site.line}`,
       `allocated at error-out-of-bounds.lmm.ts:${error.allocSite!.line}`,
     ]);
@@ -90,7 +90,8 @@ describe('Leaks & errors tab: findings that link and Suppress (headless Chromium
     // The step link moves the timeline to the step of the error; the line link opens it.
     await hookCall(host, 'setStepNow', 0);
     await click('Memory errors', write, /^step /);
-    assert.equal(await hookValue<number>(host, 'step'), error.step);
+    assert.equal(error.step, error.event! + 1, 'the report names the step; `event` is its index');
+    assert.equal(await hookValue<number>(host, 'step'), error.event, 'the timeline index of that step');
     await click('Memory errors', write, /^at /);
     const opened = (await postedOfType(host, 'openSource')).pop();
     assert.deepEqual(opened, { type: 'openSource', runId: 'oob', site: error.site });

@@ -398,7 +398,7 @@ describe('Memory Map webview (headless Chromium)', function () {
       type: 'report',
       runId: 'run-1',
       report: {
-        schemaVersion: 1,
+        schemaVersion: 2,
         leaks: [],
         errors: [],
         leakChecks: [{ event: 7, leaks: [{ kind: 'definitely-lost', blocks: 2, bytes: 148 }] }],

@@ -144,7 +144,8 @@ function errorRow(e: Record<string, unknown>, model: RunModel, links: PanelLinks
     times > 1 ? el('span', { className: 'muted', text: ` (${count(times)} times)` }) : '',
   );
   const where = el('div', { className: 'finding-links' });
-  const step = e['step'];
+  // The report's and the host's records give the first occurrence's operation index as `event` (the timeline's step index).
+  const step = e['event'];
   if (typeof step === 'number' && step >= 0 && step < model.length) {
     where.append(stepButton(step, `step ${stepNumber(step)}`, links));
   }

@@ -10,7 +10,13 @@ import { LmmHeap } from '../../engine/lmmHeap';
 import { heapStatistics } from '../../engine/statistics';
 import { parseMallocLabTrace } from '../../policies/mallocLabTrace';
 import { WorkOp } from '../../policies/workload';
-import type { LmmReport, ReportError, ReportSite, ReportSiteFigures } from '../../protocol/runReportSchema';
+import {
+  REPORT_SCHEMA_VERSION,
+  type LmmReport,
+  type ReportError,
+  type ReportSite,
+  type ReportSiteFigures,
+} from '../../protocol/runReportSchema';
 import type { TraceRunResult } from './traceRun';
 
 export const BUFFER_STRUCT = 'buf';
@@ -53,7 +59,18 @@ export function mallocLabRun(file: string, text: string, batchSize = 8192): Trac
       const key = `${error.kind}@${site}`;
       const known = errors.get(key);
       if (known) known.count++;
-      else errors.set(key, { kind: error.kind, message: error.message, count: 1, site: sites[site]!, stack: [sites[site]!] });
+      else {
+        const event = recorder.steps - 1;
+        errors.set(key, {
+          kind: error.kind,
+          message: error.message,
+          count: 1,
+          site: sites[site]!,
+          stack: [sites[site]!],
+          event,
+          step: event + 1,
+        });
+      }
       return false;
     }
     addressOf[id] = address;
@@ -126,7 +143,7 @@ export function mallocLabRun(file: string, text: string, batchSize = 8192): Trac
   flush();
   const stats = heapStatistics(heap);
   const report: LmmReport = {
-    schemaVersion: 1,
+    schemaVersion: REPORT_SCHEMA_VERSION,
     source: 'malloc-lab',
     harnessFile: file,
     pageSize: workload.pageSize,
@@ -136,7 +153,7 @@ export function mallocLabRun(file: string, text: string, batchSize = 8192): Trac
     leaks: [],
     errors: [...errors.values()],
     leakChecks: [],
-    peak: { event: peakEvent, appMemory: peakApp, byStruct: [], bySite: [] },
+    peak: { event: peakEvent, step: peakEvent + 1, appMemory: peakApp, byStruct: [], bySite: [] },
     hints: [],
   };
   return { pageSize: workload.pageSize, batches, sites, report, steps: recorder.steps };

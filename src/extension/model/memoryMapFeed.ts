@@ -230,11 +230,11 @@ export function memoryMapTitle(base: string, run: RunState | undefined): string 
 
 function memoryErrorsMessage(runId: string, sofar: InterimErrors): HostToWebviewMessage {
   // What the tab reads of each error: not its call stack nor its access record (the message names the access).
-  const errors = sofar.errors.map(({ kind, message, count, site, allocSite, freeSite, step, suppressed }) => {
+  const errors = sofar.errors.map(({ kind, message, count, site, allocSite, freeSite, event, suppressed }) => {
     const error: InterimMemoryError = { kind, message, count, site };
     if (allocSite) error.allocSite = allocSite;
     if (freeSite) error.freeSite = freeSite;
-    if (step !== undefined) error.step = step;
+    if (event !== undefined) error.event = event;
     if (suppressed !== undefined) error.suppressed = suppressed;
     return error;
   });

@@ -8,7 +8,7 @@
 import { blockUsageReport, memoryUsageReport, registeredPageFamiliesReport } from '../../engine/classicReport';
 import { incompleteRunJson, listedErrors, noHeapRunJson } from '../../analysis/incompleteRunJson';
 import { incompleteRunSarif, toSarif, type SarifFindings, type SarifLog } from '../../analysis/sarif';
-import type { LmmReport } from '../../protocol/runReportSchema';
+import { REPORT_SCHEMA_VERSION, type LmmReport } from '../../protocol/runReportSchema';
 import { formatCount } from './reportFigures';
 import { NO_REPORT_NOTE, toHtml, where } from './reportHtml';
 import type { RunState } from './runState';
@@ -81,7 +81,7 @@ function exportWithoutHeap(run: RunState, format: ExportFormat, toolVersion: str
     case 'html': {
       // What the run streamed, in a report's shape: the page's figures come from the replayed heap.
       const streamed: LmmReport = {
-        schemaVersion: 1,
+        schemaVersion: REPORT_SCHEMA_VERSION,
         complete: false,
         families: [],
         totals: { pages: 0, mappedBytes: 0, appMemory: 0, mmap: 0, munmap: 0 },

@@ -5,7 +5,7 @@
  * Free of vscode (unit tested).
  */
 import type { RunResultsParams } from '../../protocol/lspMessages';
-import type { InterimErrors, LmmReport, ReportLeakCheck } from '../../protocol/runReportSchema';
+import { REPORT_SCHEMA_VERSION, type InterimErrors, type LmmReport, type ReportLeakCheck } from '../../protocol/runReportSchema';
 import type { RunState } from './runState';
 
 /**
@@ -23,7 +23,7 @@ export function runResultsParams(run: RunState): RunResultsParams {
     harnessFile: run.file,
     finishedAt: run.finishedAt ?? Date.now(),
   };
-  if (check) params.leakCheck = { step: check.event, requested: check.requested === true };
+  if (check) params.leakCheck = { event: check.event, requested: check.requested === true };
   if (errors) params.memoryErrors = { occurrences: errors.occurrences, records: errors.distinct, shown: errors.errors.length };
   if (run.message !== undefined) params.message = run.message;
   // Where the runtime says the run failed (a syntax error, the line the time limit stopped): given
@@ -38,7 +38,7 @@ export function runResultsParams(run: RunState): RunResultsParams {
  */
 function interimReport(check: ReportLeakCheck | undefined, errors: InterimErrors | undefined): LmmReport {
   return {
-    schemaVersion: 1,
+    schemaVersion: REPORT_SCHEMA_VERSION,
     families: [],
     totals: { pages: 0, mappedBytes: 0, appMemory: 0, mmap: 0, munmap: 0 },
     sites: [],

@@ -9,7 +9,7 @@ import { HeapOpKind, HeapOpRecorder, type HeapOpBatch } from '../../engine/heapO
 import { LmmHeap } from '../../engine/lmmHeap';
 import { heapStatistics } from '../../engine/statistics';
 import { parseTrace, TraceOp } from '../../trace/traceProgram';
-import type { LmmReport, ReportError, ReportSite } from '../../protocol/runReportSchema';
+import { REPORT_SCHEMA_VERSION, type LmmReport, type ReportError, type ReportSite } from '../../protocol/runReportSchema';
 
 export interface TraceRunResult {
   pageSize: number;
@@ -42,7 +42,11 @@ export function traceRun(file: string, text: string, batchSize = 8192): TraceRun
     const key = `${kind}@${site}`;
     const known = errors.get(key);
     if (known) known.count++;
-    else errors.set(key, { kind, message, count: 1, site: sites[site]!, stack: [sites[site]!] });
+    else {
+      // Called after the operation is recorded: it is the last one, at step `event + 1`.
+      const event = recorder.steps - 1;
+      errors.set(key, { kind, message, count: 1, site: sites[site]!, stack: [sites[site]!], event, step: event + 1 });
+    }
   };
   const flush = (): void => {
     const batch = recorder.flush();
@@ -100,7 +104,7 @@ export function traceRun(file: string, text: string, batchSize = 8192): TraceRun
 
   const stats = heapStatistics(heap);
   const report: LmmReport = {
-    schemaVersion: 1,
+    schemaVersion: REPORT_SCHEMA_VERSION,
     source: 'trace',
     harnessFile: file,
     pageSize: program.pageSize,
@@ -112,7 +116,7 @@ export function traceRun(file: string, text: string, batchSize = 8192): TraceRun
     leaks: [],
     errors: [...errors.values()],
     leakChecks: [],
-    peak: { event: peakEvent, appMemory: peakApp, byStruct: [], bySite: [] },
+    peak: { event: peakEvent, step: peakEvent + 1, appMemory: peakApp, byStruct: [], bySite: [] },
     hints: [],
   };
   return { pageSize: program.pageSize, batches, sites, report, steps: recorder.steps };

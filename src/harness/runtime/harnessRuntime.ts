@@ -98,7 +98,8 @@ export { MAX_POSTED_ERRORS, type MemoryErrorsUpdate } from './memoryErrorLog';
 
 /** A mid-run `mm_leak_check()`: its step, where it was called, and the analysis result. */
 export interface LeakCheckPoint {
-  step: number;
+  /** The 0-based index of the check's Mark among the run's heap operations (it is at step `event + 1`). */
+  event: number;
   site: Site;
   stack: Site[];
   result: unknown;
@@ -549,12 +550,12 @@ export class HarnessRuntime implements ViewHost {
   leakCheck(requested = false, mode: unknown = 'full'): unknown {
     if (typeof mode !== 'string' || !(LEAK_CHECK_MODES as readonly string[]).includes(mode))
       throw new TypeError(`mm_leak_check(mode): the mode is one of ${LEAK_CHECK_MODES.map((m) => `'${m}'`).join(', ')}`);
-    const step = this.recorder.steps;
+    const event = this.recorder.steps;
     this.record(HeapOpKind.Mark, this.leakChecks.length, 0, 0, undefined);
     const stack = this.paths.stack(this.paths.current);
     // Live blocks only: a check's cost follows the heap, not how long the run has gone on.
     const result = this.options.leakCheck ? this.options.leakCheck(this.runData(true)) : null;
-    const point: LeakCheckPoint = { step, site: stack[0]!, stack, result };
+    const point: LeakCheckPoint = { event, site: stack[0]!, stack, result };
     if (requested) point.requested = true;
     if (mode !== 'full') point.mode = mode as Exclude<LeakCheckMode, 'full'>;
     this.leakChecks.push(point);
@@ -828,7 +829,7 @@ export class HarnessRuntime implements ViewHost {
       count: 1,
       site: stack[0]!,
       stack,
-      step: Math.max(0, this.recorder.steps - 1),
+      event: Math.max(0, this.recorder.steps - 1),
     };
     if (allocId >= 0) {
       const log = this.allocations;

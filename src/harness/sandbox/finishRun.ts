@@ -36,7 +36,7 @@ export const CLASSIC_TEXT_CHUNK_CHARS = 256 * 1024;
 
 export interface FinishedRun {
   facts: RunFacts;
-  /** The analyses' report (`lmm run --json`; schemaVersion 1). */
+  /** The analyses' report (`lmm run --json`; schemaVersion 2). */
   report: RunReport;
   /**
    * LMM's classic text reports of the final heap (for `formatTextReport` outside the worker), when

@@ -443,7 +443,10 @@ describe('LMM Studio UI: the Memory Map’s views (code-server + Chromium, packa
       .nth(write)
       .locator('.finding-links button', { hasText: /^step / })
       .click();
-    await assertEventually(async () => (await sliderStep()) === report.errors[write]!.step, 'the timeline at the error’s step');
+    await assertEventually(
+      async () => (await sliderStep()) === report.errors[write]!.event,
+      'the timeline at the error’s step (its index, as aria-valuenow)',
+    );
     await screenshot('memory-error.png');
     // Its line is a link too (an access line, not an allocation site: the host accepts the lines its report names).
     const line = report.errors[write]!.site.line;

@@ -70,7 +70,7 @@ describe('LMM Studio in VS Code: traces and exports', function () {
       schemaVersion: number;
       leaks: { kind: string; struct: string }[];
     };
-    assert.equal(json.schemaVersion, 1);
+    assert.equal(json.schemaVersion, 2);
     assert.ok(
       json.leaks.some((leak) => leak.kind === 'definitely-lost' && leak.struct === 'student_t'),
       JSON.stringify(json.leaks),

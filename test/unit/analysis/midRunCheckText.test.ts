@@ -35,7 +35,7 @@ function check(line: number, mode: LeakCheckMode, leaks: LossRecord[]): LeakChec
     leaks.map((r) => ({ ...r })),
     [],
   );
-  const made: LeakCheckReport = { event: line, site, stack: [site], leaks, summary };
+  const made: LeakCheckReport = { event: line, step: line + 1, site, stack: [site], leaks, summary };
   if (mode !== 'full') made.mode = mode;
   return made;
 }

@@ -33,7 +33,7 @@ describe('buildRunReport', () => {
     for (const s of students) b.free(s, 20);
     b.roots.length = 0;
     const report = buildRunReport(b.data());
-    assert.equal(report.schemaVersion, 1);
+    assert.equal(report.schemaVersion, 2);
     const student = report.families.find((f) => f.name === 'student_t')!;
     assert.equal(student.size, 56);
     assert.equal(student.peakPages, 4);
@@ -163,9 +163,9 @@ describe('buildRunReport', () => {
       stack: [site(44), site(90)],
       allocSite: site(42),
       freeSite: site(43),
-      step: 8,
+      event: 8,
     });
-    const midRun = { step: 5, site: site(45), result: checkLeaks(b.data()) };
+    const midRun = { event: 5, site: site(45), result: checkLeaks(b.data()) };
     let report = buildRunReport(b.data(), { leakChecks: [midRun] });
     assert.deepEqual(failingKinds(report, 'definitely-lost,indirectly-lost,error'), ['definitely-lost', 'error']);
     assert.deepEqual(failingKinds(report, ['still-reachable', 'double-free', 'leak']), [
@@ -206,8 +206,8 @@ describe('buildRunReport', () => {
     b.link(head, 48, b.alloc('student_t', 1, 62));
     b.root(b.alloc('student_t', 2, 63) + 56, 'inside'); // possibly lost
     b.alloc('emp_t', 1, 64); // definitely lost, suppressed below
-    b.errors.push({ kind: 'double-free', message: 'double free', count: 2, site: site(65), stack: [site(65)], step: 9 });
-    const midRun = { step: 5, site: site(66), result: checkLeaks(b.data()) };
+    b.errors.push({ kind: 'double-free', message: 'double free', count: 2, site: site(65), stack: [site(65)], event: 9 });
+    const midRun = { event: 5, site: site(66), result: checkLeaks(b.data()) };
     const errorLine = (report: ReturnType<typeof buildRunReport>) =>
       /ERROR SUMMARY: .*/.exec(formatTextReport(report, b.heap))![0];
 
@@ -260,7 +260,7 @@ describe('toSarif', () => {
       stack: [site(13, 7)],
       allocSite: site(11),
       freeSite: site(12, 9),
-      step: 4,
+      event: 4,
     });
     const sarif = toSarif(buildRunReport(b.data()), '0.1.0');
     assert.equal(sarif.version, '2.1.0');

@@ -72,7 +72,7 @@ describe('lmm run --json / --sarif: a run that did not complete', function () {
     const r = await lmm('run', file, '--json', '--time-limit', '500');
     assert.equal(r.status, 2);
     const doc = parseWhole<EarlyEndJson>(r.stdout);
-    assert.equal(doc.schemaVersion, 1);
+    assert.equal(doc.schemaVersion, 2);
     assert.equal(doc.complete, false);
     assert.equal(doc.outcome.kind, 'timed-out');
     assert.match(doc.outcome.message, /time limit of 500 ms exceeded/);

@@ -27,12 +27,13 @@ function streamed(): StreamedFindings {
     count,
     site: at(line),
     stack: [at(line)],
+    event: line - 1,
     step: line,
     ...(suppressed === undefined ? {} : { suppressed, ...(suppressed ? { suppressedBy: 'known' } : {}) }),
   });
   return {
     errors: { errors: [error(9, 3), error(10, 1, true), error(11, 2, false)], occurrences: 6, distinct: 3 },
-    leakChecks: [{ event: 4, site: at(8), stack: [at(8)], leaks: [], summary: {} as never }],
+    leakChecks: [{ event: 4, step: 5, site: at(8), stack: [at(8)], leaks: [], summary: {} as never }],
   };
 }
 

@@ -24,7 +24,7 @@ describe('lmm run', function () {
 
   it('reports the seed program: peak of 4 student_t pages and 12,480 bytes, 4 mmap + 4 munmap, no leaks, no errors', async () => {
     const report = await jsonReport(join(examples, 'seed-testapp.lmm.ts'));
-    assert.equal(report.schemaVersion, 1);
+    assert.equal(report.schemaVersion, 2);
     const student = report.families.find((f) => f.name === 'student_t')!;
     assert.equal(student.size, 56);
     assert.equal(student.peakPages, 4);

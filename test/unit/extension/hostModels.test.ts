@@ -279,16 +279,16 @@ describe('extension host models', () => {
 
   it('reports from other processes are checked before the views read them', () => {
     assert.throws(() => asReport(null), /not a JSON object/);
-    assert.throws(() => asReport({ schemaVersion: 2 }), /unsupported report schemaVersion 2/);
+    assert.throws(() => asReport({ schemaVersion: 1 }), /unsupported report schemaVersion 1 \(expected 2\)/);
     assert.throws(
-      () => asReport({ schemaVersion: 1, families: [], totals: {}, leaks: [{ kind: 'lost', site: {} }] }),
+      () => asReport({ schemaVersion: 2, families: [], totals: {}, leaks: [{ kind: 'lost', site: {} }] }),
       /leaks\[0\] has an unknown kind "lost"/,
     );
     assert.throws(
-      () => asReport({ schemaVersion: 1, families: [], totals: {}, errors: [{ site: { file: 'a', line: 0, column: 1 } }] }),
+      () => asReport({ schemaVersion: 2, families: [], totals: {}, errors: [{ site: { file: 'a', line: 0, column: 1 } }] }),
       /errors\[0\] has no valid site/,
     );
-    const report = asReport({ schemaVersion: 1, families: [], totals: {} });
+    const report = asReport({ schemaVersion: 2, families: [], totals: {} });
     assert.deepEqual([report.sites, report.leaks, report.errors, report.leakChecks, report.hints], [[], [], [], [], []]);
   });
 });

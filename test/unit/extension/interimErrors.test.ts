@@ -20,7 +20,8 @@ const error = (over: Partial<ReportError> = {}): ReportError => ({
   stack: [site(11), site(20)],
   allocSite: site(7),
   freeSite: site(9),
-  step: 11,
+  event: 11,
+  step: 12,
   ...over,
 });
 const interim = (errors: ReportError[], over: Partial<InterimErrors> = {}): InterimErrors => ({
@@ -137,7 +138,7 @@ describe('memory errors while a harness runs: the extension’s models', () => {
     const run = begin(store);
     const shown = [
       error(),
-      error({ kind: 'invalid-free', site: site(12), step: 20, message: 'XFREE(null): there is no block to free' }),
+      error({ kind: 'invalid-free', site: site(12), event: 20, step: 21, message: 'XFREE(null): there is no block to free' }),
     ];
     store.memoryErrorsDuringRun(run, interim(shown, { distinct: 1500, occurrences: 2_000_000 }));
     const list = runDiagnostics(runResultsParams(run), files).get(FILE)!;
@@ -185,7 +186,7 @@ describe('memory errors while a harness runs: the extension’s models', () => {
   });
 
   it('asInterimErrors: takes what the worker posts, refuses malformed errors with a clear message', () => {
-    assert.equal(asInterimErrors(interim([error()])).errors[0]!.step, 11);
+    assert.equal(asInterimErrors(interim([error()])).errors[0]!.step, 12);
     assert.throws(() => asInterimErrors(null), /not a JSON object/);
     assert.throws(() => asInterimErrors({ occurrences: 1, distinct: 1 }), /no "errors" list/);
     assert.throws(
@@ -193,7 +194,8 @@ describe('memory errors while a harness runs: the extension’s models', () => {
       /errors\[0\] has no valid site/,
     );
     assert.throws(() => asInterimErrors(interim([error({ count: 0 })])), /errors\[0\] has no count/);
-    assert.throws(() => asInterimErrors(interim([error({ step: -1 })])), /invalid step/);
+    assert.throws(() => asInterimErrors(interim([error({ step: -1 })])), /errors\[0\] has an invalid "step"/);
+    assert.throws(() => asInterimErrors(interim([error({ step: 11 })])), /errors\[0\]'s "step" \(11\) is not its "event" \+ 1/);
     assert.throws(() => asInterimErrors(interim([error(), error()], { distinct: 1 })), /no valid totals/);
     assert.throws(() => asInterimErrors({ ...interim([error()]), occurrences: '1' }), /no valid totals/);
   });

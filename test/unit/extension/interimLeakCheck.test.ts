@@ -158,7 +158,7 @@ describe('leak checks while a harness runs: the extension’s models', () => {
     store.leakCheckDuringRun(run, check(500, { requested: true }));
     const params = runResultsParams(run);
     assert.equal(params.status, 'running');
-    assert.deepEqual(params.leakCheck, { step: 500, requested: true });
+    assert.deepEqual(params.leakCheck, { event: 500, requested: true });
     assert.deepEqual(
       params.report?.leaks.map((l) => l.blocks),
       [500, 3],
@@ -185,7 +185,7 @@ describe('leak checks while a harness runs: the extension’s models', () => {
     store.leakCheckDuringRun(stopped, check(60));
     await store.end(stopped, 'stopped', { message: 'stopped by request' });
     const kept = runResultsParams(stopped);
-    assert.deepEqual([kept.status, kept.leakCheck], ['stopped', { step: 60, requested: false }]);
+    assert.deepEqual([kept.status, kept.leakCheck], ['stopped', { event: 60, requested: false }]);
     assert.match(
       runDiagnostics(kept, files).get(FILE)![0]!.message as string,
       /\[mm_leak_check\(\): leak check at step 61, run stopped before its end\]$/,

@@ -227,7 +227,7 @@ describe('extension tree models', () => {
   it('trace reports: errors de-duplicated per line, the peak, no per-line figures', () => {
     const text = 'reg s 16\nalloc a s 1\nalloc b s 1\nfree a\nfree a\nalloc c nope 1';
     const { report, sites } = traceRun('/w/t.trace', text);
-    assert.equal(report.schemaVersion, 1);
+    assert.equal(report.schemaVersion, 2);
     assert.deepEqual(report.sites, [], 'one record per operation would add nothing');
     assert.deepEqual(
       sites.map((s) => s.line),

@@ -87,9 +87,10 @@ describe('memory errors reach the caller while the harness runs (onMemoryErrors)
       error.message,
       /^double free: the block of req_t allocated at server\.lmm\.ts:7:\d+ was already freed at server\.lmm\.ts:9:\d+$/,
     );
-    // Steps: MM_REG_STRUCT, then XCALLOC + XFREE per round; round 5's second XFREE is step 11.
-    assert.equal(error.step, 11);
-    const refused = events.findIndex((e) => e.kind === 'free' && e.step === error.step);
+    // Operations: MM_REG_STRUCT, then XCALLOC + XFREE per round; round 5's second XFREE is the
+    // operation of index 11 (0-based), which every text calls step 12.
+    assert.equal(error.event, 11);
+    const refused = events.findIndex((e) => e.kind === 'free' && e.step === error.event);
     assert.ok(refused >= 0, 'the failing step streamed');
     assert.equal((events[refused] as { ok: boolean }).ok, false, 'a refused free');
     assert.ok(refused < events.indexOf(updates[0]!), 'the batch with the failing step came first');

@@ -32,7 +32,7 @@ export default function main() {
 `;
 
 interface CheckPoint {
-  step: number;
+  event: number;
   site: { line: number };
   requested?: true;
   result: { summary: Record<string, { blocks: number }> };
@@ -80,18 +80,18 @@ describe('Check Leaks Now during a harness run (requestLeakCheck)', function () 
     let totalSteps = 0;
     for (const { ops } of batches) {
       for (let i = 0; i < ops.count; i++) {
-        if (ops.kind[i] === HeapOpKind.Alloc && ops.firstStep + i < check.step) allocsBefore++;
+        if (ops.kind[i] === HeapOpKind.Alloc && ops.firstStep + i < check.event) allocsBefore++;
       }
       totalSteps = ops.firstStep + ops.count;
     }
-    assert.ok(check.step < totalSteps / 2, `mid-run: step ${check.step} of ${totalSteps}`);
+    assert.ok(check.event < totalSteps / 2, `mid-run: operation ${check.event} of ${totalSteps}`);
     const lostSoFar = Math.floor((allocsBefore - 1) / 2);
     assert.ok(lostSoFar >= 1, `${allocsBefore} allocations before the check`);
     const summary = check.result.summary;
     assert.equal(summary['definitely-lost']!.blocks, lostSoFar);
     assert.equal(summary['still-reachable']!.blocks, allocsBefore - lostSoFar);
     // The report keeps it like an mm_leak_check() point.
-    assert.equal(result.finished!.report.leakChecks[0]!.event, check.step);
+    assert.equal(result.finished!.report.leakChecks[0]!.event, check.event);
   });
 
   it('answers false once the run has ended, and a run nobody asks keeps no check', async () => {
@@ -141,7 +141,7 @@ export default function main() {
     assert.equal(checks.length, 1, 'one check for one ask');
     const check = checks[0]!;
     assert.equal(check.requested, true);
-    assert.equal(check.step, 2, 'after MM_REG_STRUCT and the XCALLOC');
+    assert.equal(check.event, 2, 'after MM_REG_STRUCT and the XCALLOC');
     assert.equal(check.site.line, 8, 'at the loop that makes no heap call');
     assert.equal(check.result.summary['definitely-lost']!.blocks, 1);
   });

@@ -35,7 +35,7 @@ describe('leak checks: “requested” through the report and the webview protoc
     const report = (requested: unknown) => ({
       type: 'report',
       runId: 'r',
-      report: { schemaVersion: 1, leakChecks: [{ event: 3, leaks: [], requested }] },
+      report: { schemaVersion: 2, leakChecks: [{ event: 3, leaks: [], requested }] },
     });
     assert.equal(parseHostToWebview(report(true)).ok, true);
     const bad = parseHostToWebview(report(1));
@@ -57,13 +57,14 @@ describe('leak checks: “requested” through the report and the webview protoc
       allocationIds: [1, 2],
       addresses: [100, 200],
     };
-    const point: LeakCheckInput = { step: 7, site, result: { records: [record] }, requested: true };
+    const point: LeakCheckInput = { event: 7, site, result: { records: [record] }, requested: true };
     const asked = leakCheckReport(point);
     assert.equal(asked.requested, true);
     assert.equal(asked.event, 7);
+    assert.equal(asked.step, 8, 'the step every text names: event + 1');
     assert.deepEqual(asked.summary['definitely-lost'], { blocks: 2, bytes: 32 });
     assert.notEqual(asked.leaks[0], record, 'a copy: the runtime’s result is not changed');
-    const own = leakCheckReport({ step: 8, site, result: { records: [record] } });
+    const own = leakCheckReport({ event: 8, site, result: { records: [record] } });
     assert.equal('requested' in own, false, 'an mm_leak_check() point has no requested field');
     const suppressed = leakCheckReport(
       point,
@@ -90,7 +91,7 @@ describe('leak checks: “requested” through the report and the webview protoc
       addresses: [100],
     });
     const result = { records: [record(longPath), record(longPath.slice(0, 2 * ROOT_PATH_ENDS))] };
-    const posted = leakCheckReport({ step: 5, site, result });
+    const posted = leakCheckReport({ event: 5, site, result });
     const [long, short] = posted.leaks;
     assert.equal(long!.rootPath.length, 2 * ROOT_PATH_ENDS);
     assert.equal(long!.rootPathElided, 1000 - 2 * ROOT_PATH_ENDS);
@@ -115,8 +116,8 @@ describe('leak checks: “requested” through the report and the webview protoc
     const result = checkLeaks(b.data());
     const report = buildRunReport(b.data(), {
       leakChecks: [
-        { step: 1, site, result, requested: true },
-        { step: 2, site, result },
+        { event: 1, site, result, requested: true },
+        { event: 2, site, result },
       ],
     });
     assert.deepEqual(

@@ -19,7 +19,8 @@ function validReport(): LmmReport {
   return {
     ...report,
     leaks: [{ kind: 'definitely-lost', struct: 'node_t', blocks: 1, bytes: 48, site, stack: [site], suppressed: false }],
-    errors: [{ kind: 'double-free', message: 'double free of b', count: 2, site, stack: [site] }],
+    errors: [{ kind: 'double-free', message: 'double free of b', count: 2, site, stack: [site], event: 3, step: 4 }],
+    leakChecks: [{ event: 2, step: 3, site, leaks: [] }],
     hints: [{ kind: 'padding', message: 'reorder node_t', savingBytes: 16 }],
   };
 }
@@ -50,7 +51,7 @@ describe('the run report schema', () => {
 
   it('refuses a forged report with a clear message for each field a view or export prints', () => {
     const cases: [string, unknown, RegExp][] = [
-      ['schemaVersion', 2, /unsupported report schemaVersion 2/],
+      ['schemaVersion', 1, /unsupported report schemaVersion 1 \(expected 2\)/],
       ['families', 'x', /no "families" list/],
       ['families.0.name', 7, /families\[0\] has no name/],
       ['families.0.size', MARKUP, /families\[0\]\.size is not a number/],
@@ -68,6 +69,15 @@ describe('the run report schema', () => {
       ['errors.0.count', MARKUP, /errors\[0\] has no count/],
       ['errors.0.count', 1.5, /errors\[0\] has no count/],
       ['errors.0.message', null, /errors\[0\] has no message/],
+      // One record, one step: a report whose `step` and `event` disagree would make two views disagree.
+      ['errors.0.step', 3, /errors\[0\]'s "step" \(3\) is not its "event" \+ 1 \(3 \+ 1\)/],
+      ['errors.0.step', 0, /errors\[0\] has an invalid "step"/],
+      ['errors.0.event', -1, /errors\[0\] has an invalid "event"/],
+      ['errors.0.event', '3', /errors\[0\] has an invalid "event"/],
+      ['leakChecks.0.step', 2, /leakChecks\[0\]'s "step" \(2\) is not its "event" \+ 1/],
+      ['leakChecks.0.event', 1.5, /leakChecks\[0\] has an invalid "event"/],
+      ['peak.step', 99, /peak's "step" \(99\) is not its "event" \+ 1/],
+      ['peak', 'high', /"peak" is not an object/],
       ['hints.0.message', 3, /hints\[0\] has no message/],
       ['hints.0.savingBytes', MARKUP, /hints\[0\] has no saving in bytes/],
       ['leaks', [null], /leaks\[0\] is not an object/],

@@ -167,12 +167,12 @@ describe('webview protocol: messages into the webview', () => {
       {
         type: 'report',
         runId: 'r',
-        report: { schemaVersion: 1, leakChecks: [{ event: 3, leaks: [] }], peak: { event: 2, appMemory: 120 } },
+        report: { schemaVersion: 2, leakChecks: [{ event: 3, leaks: [] }], peak: { event: 2, appMemory: 120 } },
       },
-      { type: 'report', runId: 'r', report: { schemaVersion: 1 }, suppressible: true },
+      { type: 'report', runId: 'r', report: { schemaVersion: 2 }, suppressible: true },
       // Whether the run completed: the webview reads neither, and takes both.
-      { type: 'report', runId: 'r', report: { schemaVersion: 1, complete: true, leaks: [] } },
-      { type: 'report', runId: 'r', report: { schemaVersion: 1, complete: false, leaks: [] } },
+      { type: 'report', runId: 'r', report: { schemaVersion: 2, complete: true, leaks: [] } },
+      { type: 'report', runId: 'r', report: { schemaVersion: 2, complete: false, leaks: [] } },
       { type: 'revealBlock', runId: 'r', address: 0x7f0000, step: 2 },
       { type: 'goToStep', runId: 'r', step: -1 },
       { type: 'personTyping', forMs: 1000 },
@@ -207,7 +207,7 @@ describe('webview protocol: messages into the webview', () => {
       /schemaVersion: expected an integer ≥ 1/,
     );
     assert.match(
-      errorOf(parseHostToWebview({ type: 'report', runId: 'r', report: { schemaVersion: 1, leakChecks: {} } })),
+      errorOf(parseHostToWebview({ type: 'report', runId: 'r', report: { schemaVersion: 2, leakChecks: {} } })),
       /report\.leakChecks: expected an array/,
     );
     assert.match(
@@ -216,7 +216,7 @@ describe('webview protocol: messages into the webview', () => {
     );
     assert.match(errorOf(parseHostToWebview({ type: 'heapOps', runId: 'r' })), /batch: expected an object/);
     assert.match(
-      errorOf(parseHostToWebview({ type: 'report', runId: 'r', report: { schemaVersion: 1 }, suppressible: 'yes' })),
+      errorOf(parseHostToWebview({ type: 'report', runId: 'r', report: { schemaVersion: 2 }, suppressible: 'yes' })),
       /suppressible: expected a boolean/,
     );
     assert.match(errorOf(parseHostToWebview({ type: 'ready' })), /unknown message type "ready" from the host/);

@@ -161,7 +161,7 @@ describe('language server: run results as diagnostics', () => {
   const allocLine = lineOf(HARNESS, 'const s = XCALLOC');
   const column = HARNESS.split('\n')[allocLine - 1]!.indexOf('XCALLOC') + 1;
   const report: LmmReport = {
-    schemaVersion: 1,
+    schemaVersion: 2,
     families: [],
     totals: { pages: 0, mappedBytes: 0, appMemory: 0, mmap: 0, munmap: 0 },
     sites: [
@@ -432,7 +432,7 @@ describe('language server: run diagnostics stay readable', () => {
       stack: [site(i + 5)],
     }));
     const report = {
-      schemaVersion: 1,
+      schemaVersion: 2,
       families: [],
       totals: { pages: 0, mappedBytes: 0, appMemory: 0, mmap: 0, munmap: 0 },
       sites: [],

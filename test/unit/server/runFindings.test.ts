@@ -14,7 +14,7 @@ const finding = (message: string, line = 3): Diagnostic => ({
   source: 'LMM',
 });
 const report = (file: string): LmmReport => ({
-  schemaVersion: 1,
+  schemaVersion: 2,
   families: [],
   totals: { pages: 0, mappedBytes: 0, appMemory: 0, mmap: 0, munmap: 0 },
   sites: [{ site: { file, line: 9, column: 3 }, stack: [], struct: 'node_t', allocated: 1, freed: 0, live: 1 } as never],

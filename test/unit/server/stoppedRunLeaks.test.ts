@@ -27,7 +27,7 @@ const at = { file: FILE, line: 8, column: 12 };
 
 function report(complete: boolean): LmmReport {
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     complete,
     families: [],
     totals: { pages: 1, mappedBytes: 4096, appMemory: 8, mmap: 1, munmap: 0, steps: 1234 },
