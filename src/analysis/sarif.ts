@@ -140,8 +140,9 @@ export function toSarif(report: SarifFindings, toolVersion = 'dev', invocation?:
       relatedLocations: related,
       occurrenceCount: error.count,
       partialFingerprints: { lmmError: `${error.kind}|${siteText(error.site)}` },
-      // The read or write an access error was (size, field, offset from the block), for tools that filter on it.
-      ...(error.access !== undefined ? { properties: { access: error.access } } : {}),
+      // The step of its first occurrence, as the text report, the JSON and VS Code name it; and the
+      // read or write an access error was (size, field, offset from the block), for tools that filter on it.
+      properties: { step: error.step, ...(error.access !== undefined ? { access: error.access } : {}) },
       ...(error.suppressed
         ? { suppressions: [{ kind: 'external' as const, justification: `suppressed by ${error.suppressedBy}` }] }
         : {}),

@@ -47,7 +47,10 @@ describe('one step numbering in the CLI text, the JSON report, the diagnostics a
 
   it('an error: JSON `step` (= `event` + 1), the README’s example, the diagnostics while the run goes on and the Memory Map name one step', async () => {
     const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
-    assert.match(readme.replace(/\s+/g, ' '), /`"event": 3, "step": 4` is the error VS Code puts at step 4/);
+    assert.match(
+      readme.replace(/\s+/g, ' '),
+      /`"event": 3, "step": 4` is the error VS Code puts at step 4, and its SARIF result says `"properties": \{"step": 4\}`/,
+    );
     // Register, allocate, free, free again: the refused second XFREE is the run's 4th heap operation.
     let streamed: MemoryErrorsSoFar | undefined;
     const file = join(examples, 'error-double-free.lmm.ts');
@@ -65,6 +68,14 @@ describe('one step numbering in the CLI text, the JSON report, the diagnostics a
       [['double-free', 3, 4]],
     );
     assert.equal(mapStepNumber(json.errors[0]!.event), '4', 'the Memory Map’s Leaks & errors tab: step 4');
+    const sarif = JSON.parse(harnessReportOutput(result.finished!, 'sarif')) as {
+      runs: { results: { ruleId: string; properties?: { step?: number } }[] }[];
+    };
+    assert.deepEqual(
+      sarif.runs[0]!.results.filter((r) => r.ruleId === 'double-free').map((r) => r.properties?.step),
+      [4],
+      'the SARIF result names the same step',
+    );
     // What the language server writes on the XFREE line while the run goes on, from the streamed errors.
     assert.ok(streamed, 'the errors were streamed');
     assert.deepEqual(
