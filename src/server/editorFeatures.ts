@@ -19,6 +19,7 @@ import { DATA_START, META_SIZE } from '../engine/constants';
 import { stoppedCheckWords, type LmmReport, type ReportSiteFigures } from '../protocol/runReportSchema';
 import { DIAGNOSTIC_CODES, SUPPRESS_FINDING_COMMAND, suppressFindingArgsOf } from '../protocol/lspMessages';
 import type { HarnessScan, ScannedStruct, Span } from './harnessScan';
+import { errorWords } from './errorWords';
 
 const inSpan = (offset: number, span: Span | undefined) => span !== undefined && offset >= span.start && offset <= span.end;
 
@@ -111,7 +112,7 @@ function siteMarkdown(kind: 'XCALLOC' | 'XFREE', report: LmmReport | undefined, 
   }
   for (const error of report.errors) {
     if (sameFile(error.site.file, file) && error.site.line === line)
-      lines.push(`⚠ ${error.kind}: ${error.message} (${error.count}×)`);
+      lines.push(`⚠ ${errorWords(error.kind, error.message)} (${error.count}×)`);
   }
   return `**${kind}** — last run\n\n${lines.join('\n\n')}`;
 }

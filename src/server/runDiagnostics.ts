@@ -15,6 +15,7 @@ import {
 import { DIAGNOSTIC_CODES, DIAGNOSTIC_SOURCE, type RunFindingData, type RunResultsParams } from '../protocol/lspMessages';
 import { isTraceFile } from '../harness/harnessFiles';
 import { siteRange } from './siteRanges';
+import { errorWords } from './errorWords';
 import { stepNumber } from '../analysis/stepNumber';
 
 export interface SourceFiles {
@@ -120,7 +121,7 @@ export function runDiagnostics(params: RunResultsParams, files: SourceFiles): Ma
       severity: DIAGNOSTIC_SEVERITY[MEMORY_ERROR_SEVERITY],
       code: error.kind,
       message:
-        `${error.kind}: ${error.message}${error.count > 1 ? ` (${error.count} times${interimErrors ? ' so far' : ''})` : ''}` +
+        `${errorWords(error.kind, error.message)}${error.count > 1 ? ` (${error.count} times${interimErrors ? ' so far' : ''})` : ''}` +
         (interimErrors
           ? ` [${error.step !== undefined ? `memory error at step ${error.step}` : 'memory error during the run'}, ${runNote}]`
           : ''),

@@ -87,7 +87,7 @@ describe('LMM Studio in VS Code: leak checks and memory errors while a harness r
     assert.match(
       diagnostic.message,
       new RegExp(
-        `^double-free: double free: the block of req_t allocated at server-double-free\\.lmm\\.ts:\\d+:\\d+ was already freed at server-double-free\\.lmm\\.ts:${firstFreeLine}:\\d+ \\[memory error at step \\d+, run in progress\\]$`,
+        `^double free: the block of req_t allocated at server-double-free\\.lmm\\.ts:\\d+:\\d+ was already freed at server-double-free\\.lmm\\.ts:${firstFreeLine}:\\d+ \\[memory error at step \\d+, run in progress\\]$`,
       ),
     );
     assert.ok(

@@ -83,7 +83,7 @@ describe('memory errors while a harness runs: the extension’s models', () => {
     assert.equal(diagnostic!.range.start.line, 10, 'on line 11');
     assert.equal(
       diagnostic!.message,
-      'double-free: double free: the block of req_t allocated at server.lmm.ts:7:17 was already freed [memory error at step 12, run in progress]',
+      'double free: the block of req_t allocated at server.lmm.ts:7:17 was already freed [memory error at step 12, run in progress]',
     );
     assert.deepEqual(
       diagnostic!.relatedInformation?.map((r) => [r.message, r.location.range.start.line]),
@@ -109,7 +109,7 @@ describe('memory errors while a harness runs: the extension’s models', () => {
       both.map((d) => d.message),
       [
         'definitely-lost: 2 req_t blocks, 8 bytes, allocated here [Check Leaks Now: leak check at step 41, run in progress]',
-        'double-free: double free: the block of req_t allocated at server.lmm.ts:7:17 was already freed (3 times so far) [memory error at step 12, run in progress]',
+        'double free: the block of req_t allocated at server.lmm.ts:7:17 was already freed (3 times so far) [memory error at step 12, run in progress]',
       ],
     );
 
@@ -118,7 +118,7 @@ describe('memory errors while a harness runs: the extension’s models', () => {
     assert.equal(final.memoryErrors, undefined);
     assert.equal(
       runDiagnostics(final, files).get(FILE)![0]!.message,
-      'double-free: double free: the block of req_t allocated at server.lmm.ts:7:17 was already freed (4 times)',
+      'double free: the block of req_t allocated at server.lmm.ts:7:17 was already freed (4 times)',
       'the report replaces them, unlabelled',
     );
 

@@ -247,7 +247,7 @@ export default function main() {
     assert.equal(published.length, 1, published.join('\n'));
     assert.match(
       published[0]!,
-      /^running 11 1 double-free: double free: .* was already freed at \S+:\d+:\d+ \[memory error at step 12, run in progress\]$/,
+      /^running 11 1 double free: .* was already freed at \S+:\d+:\d+ \[memory error at step 12, run in progress\]$/,
     );
     await store.end(run, 'stopped', { message: 'stopped by request' });
     const kept = runDiagnostics(runResultsParams(run), { text: () => undefined, uri: (f) => f, structSite: () => undefined }).get(
