@@ -4,7 +4,7 @@
 // them to media/screenshots/ after a passing run).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../../vscode-host/codeServer';
 import { packageExtension } from '../../vscode-host/vsix';
@@ -251,5 +251,82 @@ describe('LMM Studio UI (code-server + Chromium, packaged extension)', function 
     }, 'a hover with sizeof(student_t) = 56');
     assert.match(text, /rollno/);
     await screenshot('struct-hover.png');
+  });
+
+  it('an untitled harness: Run Harness asks to save it, Save As… saves it where the person says, and it runs', async () => {
+    const { page } = workbench;
+    const source = [
+      "import { MM_REG_STRUCT, struct, u32, XCALLOC } from 'lmm-studio';",
+      '',
+      '@struct',
+      'class untitled_cell_t {',
+      '  @u32 value!: number;',
+      '}',
+      '',
+      'export default function main(): void {',
+      '  MM_REG_STRUCT(untitled_cell_t);',
+      '  XCALLOC(1, untitled_cell_t);',
+      '}',
+      '',
+    ].join('\n');
+    await workbench.runCommand('File: New Untitled Text File');
+    await page.locator('.tabs-container .tab.active[data-resource-name^="Untitled-"]').first().waitFor();
+    await workbench.runCommand('Change Language Mode');
+    const languages = page.locator('.quick-input-widget input');
+    await languages.fill('TypeScript');
+    await page
+      .locator('.quick-input-widget .monaco-list-row', { hasText: /^TypeScript/ })
+      .first()
+      .click();
+    // One input event: the editor's auto-closing and auto-indenting do not touch the text.
+    await assertEventually(async () => {
+      await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+      await page.keyboard.insertText(source);
+      return page.locator('.editor-instance .view-line', { hasText: 'class untitled_cell_t' }).first().isVisible();
+    }, 'the harness typed into the untitled editor');
+
+    await workbench.runCommand('LMM: Run Harness');
+    const toast = page.locator('.notifications-toasts .notification-toast', {
+      hasText: /LMM: save Untitled-\d+ before running it/,
+    });
+    await toast.waitFor({ timeout: 30_000 });
+    await toast.locator('.monaco-button', { hasText: 'Save As…' }).click();
+
+    // code-server's Save As is VS Code's own dialog in the quick input: a path, then Enter.
+    const target = path.join(workbench.workspace, 'saved-untitled.lmm.ts');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 20_000 });
+    // The dialog fills in its own suggestion (a name made of the first line) once it has listed the
+    // folder, replacing what was typed before: the path is typed after, and again until it stays.
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'course-roster.lmm.ts' }).first().waitFor();
+    await assertEventually(async () => {
+      await input.fill(target);
+      await page.waitForTimeout(500);
+      return (await input.inputValue()) === target ? true : undefined;
+    }, `the path ${target} in the dialog`);
+    await page.keyboard.press('Enter');
+    // What was typed, as the editor indented it, once the save has written it.
+    const unindented = (text: string) => text.replace(/^[ \t]+/gm, '');
+    let saved = '';
+    await assertEventually(
+      async () => {
+        saved = existsSync(target) ? readFileSync(target, 'utf8') : '';
+        return unindented(saved) === unindented(source) ? true : undefined;
+      },
+      `the harness saved to ${target} (last read: ${JSON.stringify(saved)})`,
+      30_000,
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}; last read: ${JSON.stringify(saved)}`);
+    });
+
+    // The saved harness runs: its one unfreed block is a leak on its XCALLOC line, in its own file.
+    await page.locator('.tabs-container .tab.active[data-resource-name="saved-untitled.lmm.ts"]').first().waitFor();
+    const sideBar = await workbench.openLmmSidePanel();
+    await workbench
+      .viewRows(sideBar, 'Leaks')
+      .filter({ hasText: /untitled_cell_t/ })
+      .first()
+      .waitFor({ timeout: 60_000 });
+    await screenshot('untitled-saved-and-run.png');
   });
 });
