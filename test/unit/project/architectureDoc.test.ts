@@ -41,6 +41,16 @@ describe('ARCHITECTURE.md names what exists', () => {
     );
   });
 
+  it("and webview-ui/README.md's TypeScript files, the webview's own and its tests", () => {
+    const readmeOfWebview = readFileSync(path.join(projectRoot, 'webview-ui/README.md'), 'utf8');
+    const files = [...readmeOfWebview.matchAll(/`([\w./-]+\.ts)`/g)].map((match) => match[1]!);
+    assert.ok(files.length > 15, files.join(' '));
+    assert.deepEqual(
+      files.filter((file) => !exists(file)),
+      [],
+    );
+  });
+
   it('the check fails on a path that does not exist', () => {
     assert.equal(exists('src/extension/features/noSuchCommand.ts'), false);
     assert.equal(exists('harnessGhost.ts'), false);
