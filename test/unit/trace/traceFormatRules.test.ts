@@ -130,18 +130,21 @@ describe('docs/trace-format.md, rule by rule', function () {
     assert.match(result.stderr, /^FILE:1: .*\nFILE:3: alloc a1 failed: /);
   });
 
-  it("a control character's message gives its column in characters, after a BOM and on a CR LF line too", async () => {
-    for (const [text, line] of [
-      ['reg \u00e9\u00e9\u0001 8\n', 1],
-      ['\ufeffreg \u00e9\u00e9\u0001 8\n', 1],
-      ['# \u20ac\r\nreg \u00e9\u00e9\u0001 8\r\n', 2],
+  it("a control character's message gives its column as an editor counts it (UTF-16 units), after a BOM and on a CR LF line too", async () => {
+    for (const [text, line, column] of [
+      ['reg \u00e9\u00e9\u0001 8\n', 1, 7],
+      ['\ufeffreg \u00e9\u00e9\u0001 8\n', 1, 7],
+      ['# \u20ac\r\nreg \u00e9\u00e9\u0001 8\r\n', 2, 7],
+      ['reg \u20ac\u{1f600}\u0001 8\n', 1, 8], // € is one unit, 😀 two
     ] as const) {
       const result = await trace(text);
       assert.deepEqual(
         [result.status, result.stderr],
-        [2, `FILE:${line}: control byte 0x01 at column 7 (a trace is text)\n`],
+        [2, `FILE:${line}: control byte 0x01 at column ${column} (a trace is text)\n`],
         text,
       );
+      const shown = text.replace(/^\ufeff/, '').split(/\r?\n/)[line - 1]!;
+      assert.equal(shown.indexOf('\u0001') + 1, column, 'the column is the UTF-16 one');
     }
   });
 
