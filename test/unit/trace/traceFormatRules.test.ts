@@ -107,6 +107,15 @@ describe('docs/trace-format.md, rule by rule', function () {
     });
   }
 
+  it('a malformed trace prints its error alone: not the diagnostics of the lines before it', async () => {
+    assert.match(doc, /and no other line on standard error \(not the double frees before it\)/);
+    const result = await trace('reg s_t 8\nalloc a1 s_t 1\nfree a1\nfree a1\nalloc a2 nope 1\ndump\nfree zz\n');
+    assert.deepEqual(
+      [result.status, result.stdout, result.stderr],
+      [2, '', "FILE:7: free of 'zz', which no earlier alloc line named\n"],
+    );
+  });
+
   it('a line longer than 1 MiB, at the first line and at a last line cut short', async () => {
     const long = `alloc ${'i'.repeat(MAX_LINE_BYTES)} s_t 1`;
     const first = await trace(`${long}\n`);
