@@ -86,6 +86,17 @@ describe('docs/allocator-model.md', () => {
     }
   });
 
+  it('refuses a name registered twice, and any name that is not 1 to 32 printable ASCII characters', () => {
+    assert.match(doc.replace(/\s+/g, ' '), /a name is 1 to 32 printable ASCII characters, space not among them/);
+    const heap = new LmmHeap();
+    assert.ok(heap.register('x'.repeat(32), 8) >= 0, '32 characters');
+    assert.ok(heap.register('~!#_', 8) >= 0, 'any printable ASCII');
+    for (const name of ['x'.repeat(32), '', 'x'.repeat(33), 'caf\u00e9', 'a b', 'a\u0001', '\u00e9'.repeat(16)]) {
+      assert.equal(heap.register(name, 8), -1, JSON.stringify(name));
+      assert.match(heap.lastError!.kind, /^(duplicate-registration|invalid-name)$/);
+    }
+  });
+
   it('packs blocks unaligned: a 9-byte struct at offsets 24, 81, 138', () => {
     assert.match(doc, /blocks of a 9-byte struct sit at offsets 24, 81, 138/);
     const family = familyAfter(9, (heap, id) => {
