@@ -7,10 +7,13 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  DEFAULT_PAGE_SIZE,
   FAMILY_RECORD,
   FAMILY_RECORD_SIZE,
   META,
+  MAX_PAGE_SIZE,
   META_SIZE,
+  MIN_PAGE_SIZE,
   PAGE_HEADER,
   PAGE_HEADER_SIZE,
   familiesPerRegistryPage,
@@ -84,6 +87,14 @@ describe('docs/allocator-model.md', () => {
       );
       assert.deepEqual(last.pages, [[[24, pageSize - 72, 0]]]);
     }
+  });
+
+  it('takes a page size of 128 to 262,144 bytes, 4096 by default, in a trace, lmm run and the lmm.pageSize setting alike', () => {
+    assert.match(doc.replace(/\s+/g, ' '), /`P` is the page size: 4096 bytes unless .* \(128 to 262,144 bytes\)/);
+    assert.deepEqual([DEFAULT_PAGE_SIZE, MIN_PAGE_SIZE, MAX_PAGE_SIZE], [4096, 128, 262144]);
+    const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
+    const setting = manifest.contributes.configuration.properties['lmm.pageSize'];
+    assert.deepEqual([setting.default, setting.minimum, setting.maximum], [4096, 128, 262144]);
   });
 
   it('refuses a name registered twice, and any name that is not 1 to 32 printable ASCII characters', () => {
