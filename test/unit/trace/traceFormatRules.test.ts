@@ -107,6 +107,12 @@ describe('docs/trace-format.md, rule by rule', function () {
     });
   }
 
+  it('separates words by spaces, tabs or CRs', async () => {
+    assert.match(doc, /Words are separated by spaces, tabs or CRs, so Windows line ends are fine/);
+    const result = await trace('reg\rs_t\t8\r\nalloc  a1\r\rs_t 1 \t\r\n');
+    assert.deepEqual([result.status, result.stdout, result.stderr], [0, 'ok\n', '']);
+  });
+
   it('a malformed trace prints its error alone: not the diagnostics of the lines before it', async () => {
     assert.match(doc, /and no other line on standard error \(not the double frees before it\)/);
     const result = await trace('reg s_t 8\nalloc a1 s_t 1\nfree a1\nfree a1\nalloc a2 nope 1\ndump\nfree zz\n');
