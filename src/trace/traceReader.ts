@@ -291,13 +291,9 @@ export class TraceReader {
 
   private controlByte(bytes: Uint8Array, lineStart: number, at: number, c: number): TraceSyntaxError {
     const name = c === 0 ? 'a NUL byte' : `control byte 0x${c.toString(16).padStart(2, '0')}`;
-    // The column an editor shows, in UTF-16 units as the project's other positions are: a UTF-8
-    // continuation byte starts no character, and a four-byte sequence is two units.
-    let column = 1;
-    for (let i = lineStart; i < at; i++) {
-      const b = bytes[i]!;
-      if ((b & 0xc0) !== 0x80) column += b >= 0xf0 ? 2 : 1;
-    }
+    // The column an editor shows: UTF-16 units of the line as decoded, where each byte sequence
+    // that is not UTF-8 is one U+FFFD (the project's other positions count the same way).
+    const column = UTF8.decode(bytes.subarray(lineStart, at)).length + 1;
     // The line number counts this line only once it is complete: it is the next one.
     return new TraceSyntaxError(this.lineNumber + 1, `${name} at column ${column} (a trace is text)`);
   }

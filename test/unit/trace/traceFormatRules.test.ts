@@ -161,6 +161,12 @@ describe('docs/trace-format.md, rule by rule', function () {
       const shown = text.replace(/^\ufeff/, '').split(/\r?\n/)[line - 1]!;
       assert.equal(shown.indexOf('\u0001') + 1, column, 'the column is the UTF-16 one');
     }
+    // Bytes that are not UTF-8 are one U+FFFD a sequence, as an editor shows them: a lone
+    // continuation byte, a cut sequence, a lone lead byte.
+    const bytes = Uint8Array.from([...Buffer.from('reg '), 0x80, 0xea, 0x84, 0xc4, 0x01, ...Buffer.from(' 8\n')]);
+    const result = await trace(bytes);
+    assert.equal(result.stderr, 'FILE:1: control byte 0x01 at column 8 (a trace is text)\n');
+    assert.equal(Buffer.from(bytes).toString('utf8').indexOf('\u0001') + 1, 8);
   });
 
   it('DEL and the C1 controls are characters of their word, escaped where a message quotes them', async () => {
