@@ -5,8 +5,10 @@
  * are not on disk, so no tsconfig holds them).
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { ESLint } from 'eslint';
-import { projectRoot } from '../../support/sourceImports';
+import { isNodeBuiltin, projectRoot } from '../../support/sourceImports';
 
 const eslint = new ESLint({
   cwd: projectRoot,
@@ -54,6 +56,19 @@ describe('ARCHITECTURE.md: the lint step refuses the imports it names', function
       assert.deepEqual(await restrictedImports(file, specifier), ['no-restricted-imports']);
     });
   }
+
+  it('lists the Node modules ARCHITECTURE.md says it lists', async () => {
+    const doc = readFileSync(path.join(projectRoot, 'ARCHITECTURE.md'), 'utf8').replace(/\s+/g, ' ');
+    const listed = /the Node modules it lists: ([^)]*)\)/.exec(doc)?.[1];
+    assert.ok(listed, 'the list');
+    for (const module of listed.split(', ').map((item) => item.replace(/`/g, ''))) {
+      const probe = module === 'node:*' ? 'node:util' : module;
+      assert.deepEqual(await restrictedImports('src/engine/probe.ts', probe), ['no-restricted-imports'], probe);
+    }
+    // What the list leaves out is the import graph test's to catch (isNodeBuiltin knows every module).
+    assert.deepEqual(await restrictedImports('src/engine/probe.ts', 'util'), []);
+    assert.ok(isNodeBuiltin('util'));
+  });
 
   // The probe can pass: where an import is allowed, the same file lints clean.
   const allowed: [string, string][] = [
