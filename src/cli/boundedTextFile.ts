@@ -15,8 +15,8 @@ export function readBoundedTextFile(file: string, what: string, maxBytes: number
 }
 
 /**
- * The bytes of `file`, bounded as `readBoundedTextFile` reads: for a reader that counts columns
- * in bytes (a trace), which text decoded with U+FFFD for bad bytes would shift.
+ * The bytes of `file`, bounded as `readBoundedTextFile` reads: for a reader of bytes (a trace),
+ * which text decoded with U+FFFD for bad bytes and encoded again would not give back.
  */
 export function readBoundedFile(file: string, what: string, maxBytes: number): Buffer {
   try {

@@ -38,7 +38,7 @@ usage:
                               lmm-classic (--time-limit MS, --page-size N as for lmm run) and the
                               operations it makes are the workload
   lmm policies [--long]       the allocation policies, one name a line (docs/policies.md)
-  lmm import-c HEADER.h [-I DIR] [-D NAME[=VALUE]] [--no-cc] [-o FILE] [--force]
+  lmm import-c HEADER.h [-I DIR]... [-D NAME[=VALUE]]... [--no-cc] [-o FILE] [--force]
                               C struct declarations → an annotated harness skeleton with the same
                               layout; prints each struct's C size and what it could not translate
   lmm --help                  this text

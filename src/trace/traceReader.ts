@@ -122,7 +122,7 @@ export class TraceReader {
       for (;;) {
         while (i < end && ((c = bytes[i]!) === 32 || c === 9 || c === 13)) i++;
         if (i >= end || c === 10) break;
-        if (c < 32) throw this.controlByte(position, i, c);
+        if (c < 32) throw this.controlByte(bytes, position, i, c);
         const start = i;
         while (i < end && (c = bytes[i]!) > 32) i++;
         if (words < 5) {
@@ -148,9 +148,11 @@ export class TraceReader {
         const loneCr = bytes.subarray(lineStart, i).indexOf(13);
         const crHint =
           loneCr >= 0 && lineStart + loneCr < i - 1 ? ' (a CR inside the line: lines end with LF or CR LF, not CR alone)' : '';
+        // The CR of a CR LF line end is no part of the line: not quoted (as `\u{d}`).
+        const lineEnd = i < to && bytes[i - 1] === 13 ? i - 1 : i;
         throw new TraceSyntaxError(
           line,
-          `'${shown(bytes, wordStart[0]!, wordEnd[0]!)}' takes ${USAGE[command]}: "${shown(bytes, lineStart, i).trim()}"${crHint}`,
+          `'${shown(bytes, wordStart[0]!, wordEnd[0]!)}' takes ${USAGE[command]}: "${shown(bytes, lineStart, lineEnd).trim()}"${crHint}`,
         );
       }
       if (command === PAGE_COMMAND) {
@@ -287,10 +289,13 @@ export class TraceReader {
     );
   }
 
-  private controlByte(lineStart: number, at: number, c: number): TraceSyntaxError {
+  private controlByte(bytes: Uint8Array, lineStart: number, at: number, c: number): TraceSyntaxError {
     const name = c === 0 ? 'a NUL byte' : `control byte 0x${c.toString(16).padStart(2, '0')}`;
+    // The column an editor shows: UTF-16 units of the line as decoded, where each byte sequence
+    // that is not UTF-8 is one U+FFFD (the project's other positions count the same way).
+    const column = UTF8.decode(bytes.subarray(lineStart, at)).length + 1;
     // The line number counts this line only once it is complete: it is the next one.
-    return new TraceSyntaxError(this.lineNumber + 1, `${name} at column ${at - lineStart + 1} (a trace is text)`);
+    return new TraceSyntaxError(this.lineNumber + 1, `${name} at column ${column} (a trace is text)`);
   }
 }
 

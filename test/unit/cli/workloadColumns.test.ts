@@ -1,8 +1,9 @@
 /**
  * `lmm replay` and `lmm compare` read an LMM trace as `lmm trace` does, byte for byte: a column in
  * a message is the same whichever verb reads the file. Before, they decoded the file as text first
- * (bad UTF-8 bytes as U+FFFD, three bytes each when encoded again): a control byte at column 8 was
- * "at column 11".
+ * (bad UTF-8 bytes as U+FFFD, three bytes each when encoded again): a control byte at byte 8 was
+ * "at column 11". The column is the one an editor shows (UTF-16 units of the decoded line, each
+ * sequence that is not UTF-8 one U+FFFD), as docs/trace-format.md says.
  */
 import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,7 +20,8 @@ describe('lmm replay / compare: a trace read as bytes', function () {
     const file = join(dir, 'bad-bytes.trace');
     // "reg " then 0xEA 0x84 (a cut 3-byte sequence) and 0xC4 (a lone lead byte), then 0x14.
     writeFileSync(file, Buffer.from([...Buffer.from('reg '), 0xea, 0x84, 0xc4, 0x14, ...Buffer.from(' 8\n')]));
-    const expected = `${file}:1: control byte 0x14 at column 8 (a trace is text)\n`;
+    // Decoded: "reg \u{fffd}\u{fffd}\u{14}", the control character the 7th unit.
+    const expected = `${file}:1: control byte 0x14 at column 7 (a trace is text)\n`;
     for (const argv of [
       ['trace', file],
       ['replay', file],

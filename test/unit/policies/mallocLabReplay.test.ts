@@ -15,8 +15,39 @@ const load = (file: string): Workload => parseMallocLabTrace(file, readFileSync(
 /** LMM classic's one-page limit: P − 72. */
 const CLASSIC_MAX = 4096 - 72;
 
+/**
+ * docs/policies.md's utilization table (exact and repeatable, it says), by trace then policy,
+ * and its count of lmm-classic's rejected requests per trace: each replay below must match it.
+ */
+const policiesDoc = readFileSync(join(__dirname, '..', '..', '..', 'docs', 'policies.md'), 'utf8');
+const utilizationTable = policiesDoc.slice(policiesDoc.indexOf('### Utilization'), policiesDoc.indexOf('### Throughput'));
+const tableHeader = utilizationTable
+  .split('\n')
+  .find((line) => line.startsWith('| trace |'))!
+  .split('|')
+  .map((c) => c.trim());
+const documentedUtilization = new Map(
+  [...utilizationTable.matchAll(/^\| ([\w-]+\.rep) \|(.*)\|$/gm)].flatMap(([, trace, cells]) =>
+    cells!.split('|').map((cell, i) => [`${trace} ${tableHeader[i + 2]}`, cell.trim()] as const),
+  ),
+);
+const rejectedMatch = /lmm-classic rejected (\d+) requests above one page's capacity \(([\d, ]+) per trace\)/.exec(policiesDoc)!;
+const documentedRejected = new Map(
+  [...utilizationTable.matchAll(/^\| ([\w-]+\.rep) \|/gm)].map(([, trace], i) => [
+    trace!,
+    Number(rejectedMatch[2]!.split(', ')[i]),
+  ]),
+);
+
 describe('malloc-lab traces under every policy', function () {
   this.timeout(120000);
+  it("reads docs/policies.md's utilization table and rejected counts", () => {
+    assert.equal(documentedUtilization.size, 11 * (POLICY_NAMES.length + 1), 'every policy and @thi.ng/malloc on 11 traces');
+    const total = [...documentedRejected.values()].reduce((a, b) => a + b, 0);
+    assert.equal(total, Number(rejectedMatch[1]));
+    assert.equal(documentedRejected.size, 11);
+  });
+
   it('has the 13 traces with their provenance', () => {
     assert.equal(traces.length, 13);
     const sources = readFileSync(join(dir, 'SOURCES.md'), 'utf8');
@@ -33,11 +64,15 @@ describe('malloc-lab traces under every policy', function () {
         assert.equal(report.ops, workload.length);
         assert.ok(report.utilization > 0 || policy === 'lmm-classic', 'some payload was served');
         assert.ok(report.utilization <= 1, `utilization ${report.utilization} cannot exceed 1`);
+        const documented = documentedUtilization.get(`${trace} ${policy}`);
+        if (!trace.startsWith('short')) assert.equal(`${(report.utilization * 100).toFixed(1)}%`, documented, 'docs/policies.md');
         if (policy === 'lmm-classic') {
           let above = 0;
           for (let i = 0; i < workload.length; i++)
             if (workload.ops[i] !== WorkOp.Free && workload.bytes[i]! > CLASSIC_MAX) above++;
           assert.equal(report.rejected, above, 'every request above one page is rejected and counted');
+          if (documentedRejected.has(trace))
+            assert.equal(report.rejected, documentedRejected.get(trace), 'as docs/policies.md says');
         } else {
           assert.equal(report.rejected, 0);
         }
