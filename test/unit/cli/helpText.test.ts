@@ -59,6 +59,24 @@ describe('lmm --help', () => {
     }
   });
 
+  it('the README’s command-line block: each line’s options are its verb’s in lmm --help; import-c’s line is its synopsis', () => {
+    const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+    const block: string | undefined = /## The command line\n\n```\n([\s\S]*?)```/.exec(readme)?.[1];
+    assert.ok(block, 'the README’s command-line block');
+    const options = (text: string) => new Set(text.match(/(?<![\w-])--?[a-zA-Z][\w-]*/g) ?? []);
+    let verb = '';
+    for (const line of block.split('\n').filter((l) => l.trim() !== '')) {
+      // A line that does not start with `lmm` continues the verb before it.
+      verb = /^lmm ([a-z][\w-]*)/.exec(line)?.[1] ?? verb;
+      if (verb === 'policies') continue; // `lmm policies | --help | --version`: three commands on one line
+      const synopsis = options(helpSynopsis(help, verb));
+      const listed = line.split(/ {3,}/)[0]!;
+      for (const option of options(listed)) assert.ok(synopsis.has(option), `README: lmm ${verb} ${option} is not in lmm --help`);
+    }
+    const importC = block.split('\n').find((l) => l.startsWith('lmm import-c '));
+    assert.equal(normal(importC!), helpSynopsis(help, 'import-c'));
+  });
+
   it('lists each verb once, the ones tried above', () => {
     const verbs = [...help.matchAll(/^ {2}lmm ([a-z][\w-]*)/gm)].map((match) => match[1]);
     assert.deepEqual(verbs, ['trace', 'run', 'replay', 'compare', 'policies', 'import-c']);
