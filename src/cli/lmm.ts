@@ -18,7 +18,7 @@ usage:
   lmm trace FILE [--report]   replay a conformance trace (format: docs/trace-format.md)
                               stdout: ok/null per alloc and one JSON line per dump;
                               --report prints the classic LMM text reports at each dump instead
-  lmm run FILE [--json | --sarif] [--fail-on KINDS] [--suppressions FILE] [--time-limit MS] [--page-size N] [--memory-limit MB] [--leak-check=no|summary|full|yes] [--show-leak-kinds=SET] [--errors-for-leak-kinds=SET] [--show-reachable=yes|no] [--show-possibly-lost=yes|no] [--leak-resolution=high]
+  lmm run FILE [--json | --sarif] [-q | --quiet] [--fail-on KINDS] [--suppressions FILE] [--time-limit MS] [--page-size N] [--memory-limit MB] [--leak-check=no|summary|full|yes] [--show-leak-kinds=SET] [--errors-for-leak-kinds=SET] [--show-reachable=yes|no] [--show-possibly-lost=yes|no] [--leak-resolution=high]
                               run a harness (*.lmm.ts) in a sandboxed worker: classic reports, memory
                               errors, leaks (memcheck's kinds) with stacks; exit 1 when a --fail-on kind
                               (e.g. definitely-lost,indirectly-lost,error) occurred unsuppressed.
@@ -26,7 +26,8 @@ usage:
                               possible,reachable with commas, or all, or none); by default every kind's
                               records are listed (memcheck's --leak-check=full --show-leak-kinds=all) and
                               definite,possible ones count in the ERROR SUMMARY. They shape the report
-                              only: the exit status is --fail-on's
+                              only: the exit status is --fail-on's. -q prints the errors alone (the
+                              loss records listed, the memory errors), as memcheck's -q does
   lmm replay FILE [--policy NAME] [--json] [--reservoir N] [--reservoir-delay OPS] [--time-limit MS] [--page-size N]
                               replay a CS:APP malloc-lab trace (.rep, or a .trace) under an allocation
                               policy (default lmm-classic): utilization, Kops/s, payload integrity,

@@ -2,7 +2,8 @@
  * Valgrind memcheck's options as `lmm run` reads them. Its leak-report options (`--leak-check`,
  * `--show-leak-kinds`, `--show-reachable`, `--show-possibly-lost`, `--errors-for-leak-kinds`) are
  * taken with memcheck's values and meaning (`memcheckLeakOption`), and `--leak-resolution=high`,
- * what LMM does always, so a ported memcheck test runs with its .vgtest's `vgopts:` (but `-q`).
+ * what LMM does always, and its `-q` (`runCommand.ts`), so a ported memcheck test runs with its
+ * .vgtest's `vgopts:`.
  * Its other options that someone comparing `lmm run` with memcheck types first stay unknown
  * options (exit 2), with what to write instead: a run that silently ignored one would not be what
  * its user asked for.
@@ -20,8 +21,6 @@ const INSTEAD: ReadonlyMap<string, string> = new Map([
   ['--num-callers', 'lmm run keeps the 8 innermost frames of a stack'],
   ['--track-origins', 'LMM checks no definedness of values, so it has no origins to track'],
   ['--undef-value-errors', 'LMM checks no definedness of values'],
-  ['-q', 'lmm run has no quiet mode; --json prints the report alone on stdout'],
-  ['--quiet', 'lmm run has no quiet mode; --json prints the report alone on stdout'],
   ['--xml', 'lmm run writes its report as JSON (--json) or SARIF (--sarif)'],
   ['--gen-suppressions', 'lmm run writes no suppressions; an .lmmsupp file beside the harness or --suppressions FILE gives them'],
 ]);

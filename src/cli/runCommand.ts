@@ -11,7 +11,7 @@ import { failingKinds, parseFailOn, type FailOnKind } from '../analysis/runRepor
 import { parseSuppressions, SuppressionSyntaxError } from '../analysis/suppressions';
 import { harnessReportOutput } from '../harness/harnessReportOutput';
 import { MidRunCheckPrinter } from '../analysis/midRunCheckText';
-import { textAfterClassic } from '../analysis/textReport';
+import { quietText, textAfterClassic } from '../analysis/textReport';
 import type { FinishedRun } from '../harness/sandbox/finishRun';
 import {
   MAX_TIME_LIMIT_MS,
@@ -36,7 +36,7 @@ import {
 import { listOption, refuseSecond } from './optionValues';
 
 export const RUN_USAGE =
-  'usage: lmm run FILE [--json | --sarif] [--fail-on KINDS] [--suppressions FILE] [--time-limit MS] [--page-size N] [--memory-limit MB]\n' +
+  'usage: lmm run FILE [--json | --sarif] [-q | --quiet] [--fail-on KINDS] [--suppressions FILE] [--time-limit MS] [--page-size N] [--memory-limit MB]\n' +
   '               [--leak-check=no|summary|full|yes] [--show-leak-kinds=SET] [--errors-for-leak-kinds=SET] [--show-reachable=yes|no] [--show-possibly-lost=yes|no] [--leak-resolution=high]';
 
 /** The largest --memory-limit: 1 TiB, far past any machine this runs on, but a number Node takes. */
@@ -51,6 +51,8 @@ interface RunArgs {
   pageSize?: number;
   memoryLimitMb?: number;
   attribution: boolean;
+  /** memcheck's `-q`: the text report prints the errors alone (loss records listed, memory errors). */
+  quiet: boolean;
   /** memcheck's leak-report options (`--leak-check`, `--show-leak-kinds`, …), LMM's defaults unless given. */
   leakReport: LeakReportOptions;
 }
@@ -77,6 +79,7 @@ function parseRunArgs(args: string[]): RunArgs {
     format: 'text',
     failOn: [],
     attribution: true,
+    quiet: false,
     leakReport: defaultLeakReportOptions(),
   };
   /** LMM's own valued options seen so far, with their values as written: each is given once. */
@@ -113,7 +116,7 @@ function parseRunArgs(args: string[]): RunArgs {
       return v;
     };
     if (!VALUED_OPTIONS.has(option) && inline !== undefined) {
-      if (['--json', '--sarif', '--no-attribution'].includes(option))
+      if (['--json', '--sarif', '--no-attribution', '--quiet'].includes(option))
         throw new CliError(`lmm run: ${option}: takes no value\n${RUN_USAGE}`);
       throw unknownOption(option);
     }
@@ -156,6 +159,11 @@ function parseRunArgs(args: string[]): RunArgs {
       }
       case '--no-attribution':
         parsed.attribution = false;
+        break;
+      // memcheck's -q, given twice as often as once (a .vgtest's vgopts after a user's): the same.
+      case '-q':
+      case '--quiet':
+        parsed.quiet = true;
         break;
       default:
         if (!MEMCHECK_LEAK_OPTIONS.has(option)) throw unknownOption(option);
@@ -247,17 +255,19 @@ async function run(args: string[], io: CliIo): Promise<number> {
   // JSON and SARIF have no place for the classic reports: the run does not write them. Text
   // writes them as they came, in chunks (60 MB for a full 1 GiB heap), never joined.
   const classicChunks: string[] = [];
-  if (options.format === 'text') {
+  // Quiet text prints no classic report: the run need not write one.
+  if (options.format === 'text' && !options.quiet) {
     runOptions.classicText = true;
     runOptions.onClassicText = (chunk) => classicChunks.push(chunk);
   }
   const writeTextReport = (finished: FinishedRun, complete: boolean) => {
+    if (options.quiet) return io.stdout(quietText(finished.report, options.leakReport));
     for (const chunk of classicChunks) io.stdout(chunk);
     io.stdout(textAfterClassic(finished.report, endsWithBlankLine(classicChunks), complete, options.leakReport, true));
   };
   if (options.format === 'text') {
     // Each mid-run check printed as it runs, among the harness's own output, where memcheck prints it.
-    const printer = new MidRunCheckPrinter(options.leakReport);
+    const printer = new MidRunCheckPrinter(options.leakReport, options.quiet);
     runOptions.onLeakCheck = (check) => io.stdout(printer.text(check));
   }
   // What streams while the run goes on is all a killed run leaves of its findings (no report comes).
