@@ -2,8 +2,8 @@
  * Valgrind memcheck's options as `lmm run` reads them. Its leak-report options (`--leak-check`,
  * `--show-leak-kinds`, `--show-reachable`, `--show-possibly-lost`, `--errors-for-leak-kinds`) are
  * taken with memcheck's values and meaning (`memcheckLeakOption`), and `--leak-resolution=high`,
- * what LMM does always, and its `-q` (`runCommand.ts`), so a ported memcheck test runs with its
- * .vgtest's `vgopts:`.
+ * what LMM does always, its `--error-exitcode` (`errorExitCode`) and its `-q` (`runCommand.ts`), so
+ * a ported memcheck test runs with its .vgtest's `vgopts:`.
  * Its other options that someone comparing `lmm run` with memcheck types first stay unknown
  * options (exit 2), with what to write instead: a run that silently ignored one would not be what
  * its user asked for.
@@ -13,11 +13,7 @@ import { LEAK_KINDS, leakKindOfShortName, type LeakKind } from '../analysis/leak
 import { CliError } from './cliIo';
 import { listOption } from './optionValues';
 
-const EXIT_STATUS =
-  'to exit 1 when chosen kinds occur, give --fail-on KINDS (e.g. --fail-on definitely-lost,possibly-lost,error)';
-
 const INSTEAD: ReadonlyMap<string, string> = new Map([
-  ['--error-exitcode', EXIT_STATUS],
   ['--num-callers', 'lmm run keeps the 8 innermost frames of a stack'],
   ['--track-origins', 'LMM checks no definedness of values, so it has no origins to track'],
   ['--undef-value-errors', 'LMM checks no definedness of values'],
@@ -36,6 +32,23 @@ export function memcheckOptionInstead(name: string): string | undefined {
  */
 export function memcheckLeakKindInstead(word: string): string | undefined {
   return word === 'all' ? 'definitely-lost,indirectly-lost,possibly-lost,still-reachable' : undefined;
+}
+
+/**
+ * memcheck's `--error-exitcode=N`: the exit status when its ERROR SUMMARY counts an error, or
+ * undefined for 0, memcheck's "leave the status alone". memcheck takes any int and exits with it
+ * mod 256 (`=256` exits 0 on errors, valgrind 3.19 here): LMM refuses what is not 0 to 255, and 2
+ * and 3, the statuses `lmm run` gives a run that could not run or complete and an internal error.
+ */
+export function errorExitCode(value: string): number | undefined {
+  const code = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (Number.isNaN(code) || code > 255)
+    throw new CliError(`lmm run: --error-exitcode: takes an exit status from 0 to 255, not '${value}'`);
+  if (code === 2 || code === 3)
+    throw new CliError(
+      `lmm run: --error-exitcode: ${code} is lmm run's own exit status for ${code === 2 ? 'a run that could not run or complete' : 'an internal error'} (choose 1, or 4 to 255)`,
+    );
+  return code === 0 ? undefined : code;
 }
 
 /** memcheck's leak-report options, each given as `--name=VALUE` or `--name VALUE`. */

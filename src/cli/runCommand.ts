@@ -1,17 +1,19 @@
 /**
- * `lmm run FILE [--json | --sarif] [--fail-on KINDS] [--suppressions FILE] [--time-limit MS]
- * [--page-size N] [--memory-limit MB]` and memcheck's leak-report options (`memcheckOptions.ts`):
- * runs a harness in its sandboxed worker and prints the classic LMM reports, a leak summary with
- * stacks and hints (or the JSON / SARIF report). Exit
- * status 0; 1 when a kind named by --fail-on occurred unsuppressed (a CI gate); 2 when the harness
- * cannot run or did not complete (JSON / SARIF then say so: `earlyEndDocument.ts`), or an option
- * is wrong (`lmm run: --option: what is wrong`, as every verb words it; nothing on stdout).
+ * `lmm run FILE [--json | --sarif] [-q] [--fail-on KINDS] [--error-exitcode=N] [--suppressions FILE]
+ * [--time-limit MS] [--page-size N] [--memory-limit MB]` and memcheck's leak-report options
+ * (`memcheckOptions.ts`): runs a harness in its sandboxed worker and prints the classic LMM
+ * reports, a leak summary with stacks and hints (or the JSON / SARIF report; with -q, the errors
+ * alone, as memcheck's -q). Exit status 0; N when memcheck's --error-exitcode=N was given and its
+ * ERROR SUMMARY counts an error; else 1 when a kind named by --fail-on occurred unsuppressed (a CI
+ * gate); 2 when the harness cannot run or did not complete (JSON / SARIF then say so:
+ * `earlyEndDocument.ts`), or an option is wrong (`lmm run: --option: what is wrong`, as every verb
+ * words it; nothing on stdout).
  */
 import { failingKinds, parseFailOn, type FailOnKind } from '../analysis/runReport';
 import { parseSuppressions, SuppressionSyntaxError } from '../analysis/suppressions';
 import { harnessReportOutput } from '../harness/harnessReportOutput';
 import { MidRunCheckPrinter } from '../analysis/midRunCheckText';
-import { quietText, textAfterClassic } from '../analysis/textReport';
+import { memcheckErrorSummary, quietText, textAfterClassic } from '../analysis/textReport';
 import type { FinishedRun } from '../harness/sandbox/finishRun';
 import {
   MAX_TIME_LIMIT_MS,
@@ -28,6 +30,7 @@ import { earlyEndMessage } from '../harness/earlyEndOutcome';
 import type { LeakReportOptions } from '../analysis/leakReportOptions';
 import {
   defaultLeakReportOptions,
+  errorExitCode,
   MEMCHECK_LEAK_OPTIONS,
   memcheckLeakKindInstead,
   memcheckLeakOption,
@@ -36,7 +39,7 @@ import {
 import { listOption, refuseSecond } from './optionValues';
 
 export const RUN_USAGE =
-  'usage: lmm run FILE [--json | --sarif] [-q | --quiet] [--fail-on KINDS] [--suppressions FILE] [--time-limit MS] [--page-size N] [--memory-limit MB]\n' +
+  'usage: lmm run FILE [--json | --sarif] [-q | --quiet] [--fail-on KINDS] [--error-exitcode=N] [--suppressions FILE] [--time-limit MS] [--page-size N] [--memory-limit MB]\n' +
   '               [--leak-check=no|summary|full|yes] [--show-leak-kinds=SET] [--errors-for-leak-kinds=SET] [--show-reachable=yes|no] [--show-possibly-lost=yes|no] [--leak-resolution=high]';
 
 /** The largest --memory-limit: 1 TiB, far past any machine this runs on, but a number Node takes. */
@@ -46,6 +49,8 @@ interface RunArgs {
   file: string;
   format: 'text' | 'json' | 'sarif';
   failOn: FailOnKind[];
+  /** memcheck's `--error-exitcode`: the exit status when its ERROR SUMMARY counts an error (unset: 0, off). */
+  errorExitCode?: number;
   suppressions?: string;
   timeLimitMs?: number;
   pageSize?: number;
@@ -64,8 +69,12 @@ const VALUED_OPTIONS = new Set([
   '--time-limit',
   '--page-size',
   '--memory-limit',
+  '--error-exitcode',
   ...MEMCHECK_LEAK_OPTIONS,
 ]);
+
+/** memcheck's options, whose last one counts (valgrind's rule): LMM's own are given once. */
+const LAST_ONE_COUNTS: ReadonlySet<string> = new Set([...MEMCHECK_LEAK_OPTIONS, '--error-exitcode']);
 
 /** What an argument that starts with `-` but is none of `lmm run`'s options is told. */
 function unknownOption(name: string): CliError {
@@ -103,7 +112,7 @@ function parseRunArgs(args: string[]): RunArgs {
       }
       // memcheck's options keep valgrind's rule, the last one counts (ported tests give memcheck's
       // defaults, then their vgopts); LMM's own are given once.
-      if (!MEMCHECK_LEAK_OPTIONS.has(option)) {
+      if (!LAST_ONE_COUNTS.has(option)) {
         refuseSecond('run', option, given.get(option), v);
         given.set(option, v);
       }
@@ -135,6 +144,12 @@ function parseRunArgs(args: string[]): RunArgs {
       case '--fail-on':
         parsed.failOn = failOnKinds(value());
         break;
+      case '--error-exitcode': {
+        const code = errorExitCode(value());
+        if (code === undefined) delete parsed.errorExitCode;
+        else parsed.errorExitCode = code;
+        break;
+      }
       case '--suppressions':
         parsed.suppressions = nonEmptyValue();
         break;
@@ -301,13 +316,31 @@ async function run(args: string[], io: CliIo): Promise<number> {
   }
   if (options.format === 'text') writeTextReport(result.finished, true);
   else io.stdout(harnessReportOutput(result.finished, options.format, options.leakReport));
-  const hits = failingKinds(result.finished.report, options.failOn);
+  return verdict(result.finished, options, io);
+}
+
+/**
+ * The exit status of a run that completed: memcheck's --error-exitcode N when its ERROR SUMMARY (the
+ * text report's, as --leak-check and --errors-for-leak-kinds count it) has an error; else 1 when a
+ * --fail-on kind occurred unsuppressed; else 0. Each gate that found something says so on stderr.
+ */
+function verdict(finished: FinishedRun, options: RunArgs, io: CliIo): number {
+  const { errors } = memcheckErrorSummary(finished.report, options.leakReport);
+  const exitCode = options.errorExitCode !== undefined && errors > 0 ? options.errorExitCode : undefined;
+  const hits = failingKinds(finished.report, options.failOn);
   if (hits.length > 0) {
     // Worded unlike a refused option ("--fail-on: unknown kind …"): the check ran and failed.
-    io.stderr(`lmm run: --fail-on: ${hits.join(', ')} occurred unsuppressed (exit status 1)\n`);
-    return 1;
+    io.stderr(
+      `lmm run: --fail-on: ${hits.join(', ')} occurred unsuppressed${exitCode === undefined ? ' (exit status 1)' : ''}\n`,
+    );
   }
-  return 0;
+  if (exitCode !== undefined) {
+    io.stderr(
+      `lmm run: --error-exitcode: memcheck's ERROR SUMMARY counts ${errors} error${errors === 1 ? '' : 's'} (exit status ${exitCode})\n`,
+    );
+    return exitCode;
+  }
+  return hits.length > 0 ? 1 : 0;
 }
 
 /** Whether text written as these chunks ends with a blank line (`\n\n`), a last chunk of one character included. */

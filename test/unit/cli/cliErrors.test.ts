@@ -45,9 +45,10 @@ describe('lmm: errors are one line, never a stack', () => {
       /^lmm run: --errors-for-leak-kinds: 'all,definite': all and none stand alone/,
     ],
     [
-      ['run', rep, '--error-exitcode=1'],
-      /^lmm run: --error-exitcode: unknown option \(to exit 1 when chosen kinds occur, give --fail-on KINDS/,
+      ['run', rep, '--num-callers=12'],
+      /^lmm run: --num-callers: unknown option \(lmm run keeps the 8 innermost frames of a stack\)\nusage: lmm run /,
     ],
+    [['run', rep, '--error-exitcode=1x'], /^lmm run: --error-exitcode: takes an exit status from 0 to 255, not '1x'\n$/],
     [
       ['run', rep, '--fail-on', 'definite,constructor'],
       /^lmm run: --fail-on: unknown kind 'constructor' \(one of definitely-lost, /,
