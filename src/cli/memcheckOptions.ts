@@ -2,8 +2,9 @@
  * Valgrind memcheck's options as `lmm run` reads them. Its leak-report options (`--leak-check`,
  * `--show-leak-kinds`, `--show-reachable`, `--show-possibly-lost`, `--errors-for-leak-kinds`) are
  * taken with memcheck's values and meaning (`memcheckLeakOption`), and `--leak-resolution=high`,
- * what LMM does always, its `--error-exitcode` (`errorExitCode`) and its `-q` (`runCommand.ts`), so
- * a ported memcheck test runs with its .vgtest's `vgopts:`.
+ * what LMM does always, its `--error-exitcode` (`errorExitCode`), its options that size its own
+ * machinery (`--freelist-vol`, `--redzone-size`: taken, changing nothing) and its `-q`
+ * (`runCommand.ts`), so a ported memcheck test runs with its .vgtest's `vgopts:`.
  * Its other options that someone comparing `lmm run` with memcheck types first stay unknown
  * options (exit 2), with what to write instead: a run that silently ignored one would not be what
  * its user asked for.
@@ -32,6 +33,34 @@ export function memcheckOptionInstead(name: string): string | undefined {
  */
 export function memcheckLeakKindInstead(word: string): string | undefined {
   return word === 'all' ? 'definitely-lost,indirectly-lost,possibly-lost,still-reachable' : undefined;
+}
+
+/**
+ * memcheck's options that size its own machinery, with their largest values (valgrind 3.19 refuses
+ * a value past them, or not digits). LMM takes them, checked as memcheck checks them, and changes
+ * nothing: it finds what memcheck finds with the largest free list and redzone. Every access through
+ * a freed block's pointer is a use after free however many bytes were freed since (`--freelist-vol`,
+ * `--freelist-big-blocks`), and every byte outside a block is out of bounds however far
+ * (`--redzone-size`), where memcheck may find the freed block gone from its list ("inside an
+ * unallocated block") or the access past its redzone, in the next block (no error).
+ */
+const MEMCHECK_MACHINERY_OPTIONS: ReadonlyMap<string, number> = new Map([
+  ['--freelist-vol', 10_000_000_000],
+  ['--freelist-big-blocks', 10_000_000_000],
+  ['--redzone-size', 4096],
+]);
+
+/** Whether `name` is one of memcheck's options that size its own machinery (taken, changing nothing). */
+export function isMemcheckMachineryOption(name: string): boolean {
+  return MEMCHECK_MACHINERY_OPTIONS.has(name);
+}
+
+/** Checks the value of one of memcheck's machinery options as memcheck does: digits, 0 to its largest. */
+export function checkMachineryOption(name: string, value: string): void {
+  const largest = MEMCHECK_MACHINERY_OPTIONS.get(name);
+  if (largest === undefined) throw new Error(`${name} is not one of memcheck's machinery options`);
+  if (!/^\d+$/.test(value) || Number(value) > largest)
+    throw new CliError(`lmm run: ${name}: takes a whole number from 0 to ${largest}, not '${value}'`);
 }
 
 /**

@@ -30,7 +30,9 @@ import { earlyEndMessage } from '../harness/earlyEndOutcome';
 import type { LeakReportOptions } from '../analysis/leakReportOptions';
 import {
   defaultLeakReportOptions,
+  checkMachineryOption,
   errorExitCode,
+  isMemcheckMachineryOption,
   MEMCHECK_LEAK_OPTIONS,
   memcheckLeakKindInstead,
   memcheckLeakOption,
@@ -40,7 +42,8 @@ import { listOption, refuseSecond } from './optionValues';
 
 export const RUN_USAGE =
   'usage: lmm run FILE [--json | --sarif] [-q | --quiet] [--fail-on KINDS] [--error-exitcode=N] [--suppressions FILE] [--time-limit MS] [--page-size N] [--memory-limit MB]\n' +
-  '               [--leak-check=no|summary|full|yes] [--show-leak-kinds=SET] [--errors-for-leak-kinds=SET] [--show-reachable=yes|no] [--show-possibly-lost=yes|no] [--leak-resolution=high]';
+  '               [--leak-check=no|summary|full|yes] [--show-leak-kinds=SET] [--errors-for-leak-kinds=SET] [--show-reachable=yes|no] [--show-possibly-lost=yes|no] [--leak-resolution=high]\n' +
+  '               [--freelist-vol=N] [--freelist-big-blocks=N] [--redzone-size=N]';
 
 /** The largest --memory-limit: 1 TiB, far past any machine this runs on, but a number Node takes. */
 const MAX_MEMORY_LIMIT_MB = 1024 * 1024;
@@ -70,11 +73,20 @@ const VALUED_OPTIONS = new Set([
   '--page-size',
   '--memory-limit',
   '--error-exitcode',
+  '--freelist-vol',
+  '--freelist-big-blocks',
+  '--redzone-size',
   ...MEMCHECK_LEAK_OPTIONS,
 ]);
 
 /** memcheck's options, whose last one counts (valgrind's rule): LMM's own are given once. */
-const LAST_ONE_COUNTS: ReadonlySet<string> = new Set([...MEMCHECK_LEAK_OPTIONS, '--error-exitcode']);
+const LAST_ONE_COUNTS: ReadonlySet<string> = new Set([
+  ...MEMCHECK_LEAK_OPTIONS,
+  '--error-exitcode',
+  '--freelist-vol',
+  '--freelist-big-blocks',
+  '--redzone-size',
+]);
 
 /** What an argument that starts with `-` but is none of `lmm run`'s options is told. */
 function unknownOption(name: string): CliError {
@@ -181,6 +193,10 @@ function parseRunArgs(args: string[]): RunArgs {
         parsed.quiet = true;
         break;
       default:
+        if (isMemcheckMachineryOption(option)) {
+          checkMachineryOption(option, value());
+          break;
+        }
         if (!MEMCHECK_LEAK_OPTIONS.has(option)) throw unknownOption(option);
         parsed.leakReport = memcheckLeakOption(parsed.leakReport, option, value());
     }
