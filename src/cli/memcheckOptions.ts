@@ -24,6 +24,8 @@ const INSTEAD: ReadonlyMap<string, string> = new Map([
 
 /** What `lmm run` does instead of memcheck's option `name` (`--error-exitcode`, no `=value`), if it is one. */
 export function memcheckOptionInstead(name: string): string | undefined {
+  // valgrind's translation of machine code (trivialleak's vgopts give three, to check their spelling).
+  if (/^--(vex-|px-)/.test(name)) return "valgrind's translation of machine code, which lmm run does not do: leave it out";
   return INSTEAD.get(name);
 }
 

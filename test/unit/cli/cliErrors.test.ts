@@ -48,6 +48,11 @@ describe('lmm: errors are one line, never a stack', () => {
       ['run', rep, '--num-callers=12'],
       /^lmm run: --num-callers: unknown option \(lmm run keeps the 8 innermost frames of a stack\)\nusage: lmm run /,
     ],
+    [
+      ['run', rep, '--vex-iropt-register-updates=unwindregs-at-mem-access'],
+      /^lmm run: --vex-iropt-register-updates: unknown option \(valgrind's translation of machine code, which lmm run does not do: leave it out\)\nusage: lmm run /,
+    ],
+    [['run', rep, '--px-default=unwindregs-at-mem-access'], /^lmm run: --px-default: unknown option \(valgrind's translation/],
     [['run', rep, '--error-exitcode=1x'], /^lmm run: --error-exitcode: takes an exit status from 0 to 255, not '1x'\n$/],
     [
       ['run', rep, '--fail-on', 'definite,constructor'],
