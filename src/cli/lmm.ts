@@ -49,9 +49,9 @@ usage:
   lmm --help                  this text
   lmm --version               the version
 
-exit status: 0 done, 1 a check failed (run --fail-on, replay, compare), N for run --error-exitcode=N,
-2 bad usage, malformed input (FILE:LINE: what is wrong, or --option: what is wrong) or output that
-cannot be written, 3 an internal error (LMM_DEBUG=1 shows its stack)
+exit status: 0 done, 1 a check failed (run --fail-on, replay, compare), 2 bad usage, malformed
+input (FILE:LINE: what is wrong, or --option: what is wrong) or output that cannot be written,
+3 an internal error (LMM_DEBUG=1 shows its stack); run --error-exitcode=N: N when errors were found
 `;
 
 /** Exit status of an unexpected failure (a bug in lmm, not in its input). */

@@ -80,6 +80,10 @@ describe('lmm run --error-exitcode=N, as memcheck exits', function () {
     assert.equal(failOnly.stderr, 'lmm run: --fail-on: still-reachable occurred unsuppressed (exit status 1)\n');
   });
 
+  it("lmm --help's exit statuses name it", async () => {
+    assert.match((await lmm('--help')).stdout, /; run --error-exitcode=N: N when errors were found\n/);
+  });
+
   it('the same status with --json and -q; a run that did not complete exits 2 whatever', async () => {
     assert.equal((await lmm('run', leakCases, '--json', '--error-exitcode=127')).status, 127);
     assert.equal((await lmm('run', leakCases, '-q', '--error-exitcode=127')).status, 127);
