@@ -813,10 +813,7 @@ export class HarnessRuntime implements ViewHost {
   /** An error of an API call: its site is the call's (the innermost frame of the call path). */
   private opError(kind: MemoryErrorKind, message: string, allocId: number, access?: MemoryAccess): void {
     const path = this.paths.current;
-    this.errorLog.add(
-      this.errorRecord(kind, message, allocId, this.paths.stack(path), access),
-      `#${this.paths.innermost(path)}${access ? ` ${access.operation}` : ''}`,
-    );
+    this.errorLog.add(this.errorRecord(kind, message, allocId, this.paths.stack(path), access), `#${this.paths.innermost(path)}`);
   }
 
   /** A new record (count 1) for an error at `stack`, with the sites of the block it touched. */

@@ -101,16 +101,10 @@ describe('memory errors name the access: read or write, size, field, offset from
     void shape.sides[2];
     assert.deepEqual(
       runtime.errors.map((e) => [e.kind, e.access]),
-      [
-        ['use-after-free', { operation: 'write', size: 4, field: 'y', offset: 12, blockBytes: 32, struct: 'shape_t' }],
-        ['use-after-free', { operation: 'read', size: 4, field: 'sides[2]', offset: 24, blockBytes: 32, struct: 'shape_t' }],
-      ],
-      'one record per (kind, site, read or write): both accesses share this test’s site, one writes and one reads',
+      [['use-after-free', { operation: 'write', size: 4, field: 'y', offset: 12, blockBytes: 32, struct: 'shape_t' }]],
+      'one record per (kind, site): both accesses share this test’s site',
     );
-    assert.deepEqual(
-      runtime.errors.map((e) => e.count),
-      [1, 1],
-    );
+    assert.equal(runtime.errors[0]!.count, 2);
     // Past the end: an element of an array field of a unit after the block.
     const shapes = lmm.XCALLOC(1, shape_t);
     shapes[1].sides[3] = 5;
