@@ -7,7 +7,8 @@
  * and memcheck's lines after it. A check with no block live prints memcheck's "All heap blocks
  * were freed". A mid-run check is a full one whatever `--leak-check` says, as memcheck's
  * `VALGRIND_DO_LEAK_CHECK` is. Each check is headed by where and when it ran, which memcheck does
- * not print.
+ * not print. Quiet (`lmm run -q`) prints the loss records alone, as memcheck's `-q` does: its
+ * print_results writes the LEAK SUMMARY and "All heap blocks were freed" only at verbosity 1 or more.
  */
 import { reportedAfter, type RecordsByKey, type ReportedRecord } from './leakCheckDeltas';
 import type { LeakSummary } from './leakCheck';
@@ -32,7 +33,11 @@ export class MidRunCheckPrinter {
   /** memcheck's summary deltas compare with the last check that had a block live: one with none stops early. */
   private summary: LeakSummary | undefined;
 
-  constructor(private readonly options: LeakReportOptions) {}
+  /** @param quiet the loss records alone (`lmm run -q`): no heading, LEAK SUMMARY or lines after it. */
+  constructor(
+    private readonly options: LeakReportOptions,
+    private readonly quiet = false,
+  ) {}
 
   text(check: LeakCheckReport): string {
     const heading =
@@ -42,36 +47,41 @@ export class MidRunCheckPrinter {
     this.records = records;
     // memcheck's check with no block stops before its records (and forgets them, as `records` has).
     if (check.leaks.every((record) => record.blocks === 0))
-      return heading + 'All heap blocks were freed -- no leaks are possible\n\n';
-    const body = checkText(check, reported, this.summary, this.options);
+      return this.quiet ? '' : heading + 'All heap blocks were freed -- no leaks are possible\n\n';
+    const recordLines = recordsText(check, reported, this.options);
+    const summaryLines = summaryText(check, this.summary, this.options);
     this.summary = check.summary;
-    return heading + body;
+    return this.quiet ? recordLines : heading + recordLines + summaryLines;
   }
 }
 
-function checkText(
-  check: LeakCheckReport,
-  reported: readonly ReportedRecord[],
-  before: LeakSummary | undefined,
-  options: LeakReportOptions,
-): string {
+/** The loss records the check reports of the kinds shown, numbered as memcheck numbers them. */
+function recordsText(check: LeakCheckReport, reported: readonly ReportedRecord[], options: LeakReportOptions): string {
   const mode = check.mode ?? 'full';
-  // memcheck prints deltas for its added, changed and new checks alone (LCD_Any prints none).
-  const withDeltas = mode === 'added' || mode === 'changed' || mode === 'new';
+  if (mode === 'quick') return '';
   const out: string[] = [];
-  if (mode !== 'quick') {
-    // Numbered among the check's records; a record gone since (a changed check's) after them.
-    const numbered = check.leaks.filter((record) => !record.suppressed && record.blocks > 0);
-    const gone = reported.filter((r) => r.now.blocks === 0 && !r.record.suppressed).map((r) => r.record);
-    const all = [...numbered, ...gone];
-    const reportedBy = new Map(reported.map((r) => [r.record, r]));
-    all.forEach((record, i) => {
-      const report = reportedBy.get(record);
-      if (report === undefined || !options.showLeakKinds.has(record.kind)) return;
-      out.push(lossRecordText(record, i + 1, all.length, withDeltas ? report : undefined));
-    });
-  }
-  out.push('LEAK SUMMARY:\n', ...leakSummaryLines(check.summary, withDeltas ? { before } : undefined));
+  // Numbered among the check's records; a record gone since (a changed check's) after them.
+  const numbered = check.leaks.filter((record) => !record.suppressed && record.blocks > 0);
+  const gone = reported.filter((r) => r.now.blocks === 0 && !r.record.suppressed).map((r) => r.record);
+  const all = [...numbered, ...gone];
+  const reportedBy = new Map(reported.map((r) => [r.record, r]));
+  all.forEach((record, i) => {
+    const report = reportedBy.get(record);
+    if (report === undefined || !options.showLeakKinds.has(record.kind)) return;
+    out.push(lossRecordText(record, i + 1, all.length, withDeltas(mode) ? report : undefined));
+  });
+  return out.join('');
+}
+
+/** memcheck prints deltas for its added, changed and new checks alone (LCD_Any prints none). */
+function withDeltas(mode: string): boolean {
+  return mode === 'added' || mode === 'changed' || mode === 'new';
+}
+
+/** The check's LEAK SUMMARY (with deltas since `before` for an added, changed or new check) and the lines after it. */
+function summaryText(check: LeakCheckReport, before: LeakSummary | undefined, options: LeakReportOptions): string {
+  const mode = check.mode ?? 'full';
+  const out: string[] = ['LEAK SUMMARY:\n', ...leakSummaryLines(check.summary, withDeltas(mode) ? { before } : undefined)];
   out.push(...hiddenRecordLines(check.summary, mode === 'quick', options.showLeakKinds.has('still-reachable')));
   out.push('\n');
   return out.join('');

@@ -52,6 +52,20 @@ export function textAfterClassic(
   return (classicEndsWithBlankLine ? '' : '\n') + afterLeaks(report, complete, leakOptions, midRunChecksPrinted);
 }
 
+/**
+ * The text report of `lmm run -q`, as memcheck's `-q` leaves its output: the errors alone, that is
+ * the loss records the check at exit lists (as `--leak-check` and `--show-leak-kinds` say) and the
+ * memory errors, in the full report's order, each followed by its blank line. Left out, as memcheck
+ * leaves them out below verbosity 1: the HEAP SUMMARY, LEAK SUMMARY and the lines after it ("All
+ * heap blocks were freed", "Rerun with", "Reachable blocks"), the ERROR SUMMARY and the line said
+ * when no check ran at exit; and LMM's own lines, none of them an error: the classic reports (the
+ * caller does not ask for them), the suppressions used, the PEAK and the HINTS. The mid-run checks
+ * are the caller's (`MidRunCheckPrinter` with `quiet`).
+ */
+export function quietText(report: RunReport, leakOptions: LeakReportOptions = DEFAULT_LEAK_REPORT_OPTIONS): string {
+  return exitRecordsText(report, leakOptions) + memoryErrorsText(report);
+}
+
 function afterLeaks(report: RunReport, complete: boolean, leakOptions: LeakReportOptions, midRunChecksPrinted = false): string {
   const parts = [
     midRunChecksPrinted ? '' : midRunChecksText(report.leakChecks, leakOptions),
@@ -73,12 +87,8 @@ function leakText(report: RunReport, complete: boolean, options: LeakReportOptio
   out.push(`  total heap usage: ${n(usage.allocs)} allocs, ${n(usage.frees)} frees, ${n(usage.bytes)} bytes allocated\n\n`);
   // memcheck's --leak-check=no: no check at exit, so nothing here may read as a verdict.
   if (options.leakCheck === 'no') return out.join('') + NO_LEAK_CHECK_LINE;
+  out.push(exitRecordsText(report, options));
   const unsuppressed = report.leaks.filter((r) => !r.suppressed);
-  // A record keeps its number among all of them when its kind is not shown, as memcheck's does.
-  unsuppressed.forEach((record, i) => {
-    if (options.leakCheck !== 'full' || !options.showLeakKinds.has(record.kind)) return;
-    out.push(lossRecordText(record, i + 1, unsuppressed.length));
-  });
   const s = report.leakSummary;
   out.push('LEAK SUMMARY:\n');
   if (!complete) out.push(`   (the leak check when the run stopped, at step ${n(t.steps)}: no end-of-run leak check ran)\n`);
@@ -92,11 +102,32 @@ function leakText(report: RunReport, complete: boolean, options: LeakReportOptio
   return out.join('');
 }
 
+/** The loss records the check at exit lists: with `--leak-check=full`, those of the kinds shown. */
+function exitRecordsText(report: RunReport, options: LeakReportOptions): string {
+  if (options.leakCheck !== 'full') return '';
+  const unsuppressed = report.leaks.filter((r) => !r.suppressed);
+  // A record keeps its number among all of them when its kind is not shown, as memcheck's does.
+  return unsuppressed
+    .map((record, i) => (options.showLeakKinds.has(record.kind) ? lossRecordText(record, i + 1, unsuppressed.length) : ''))
+    .join('');
+}
+
 /** The report's leak part under --leak-check=no: no verdict (the mid-run checks came before). */
 const NO_LEAK_CHECK_LINE =
   'No leak check ran at exit (--leak-check=no): for a detailed leak analysis, rerun with: --leak-check=full\n';
 
 function errorText(report: RunReport, leakOptions: LeakReportOptions): string {
+  const out: string[] = [memoryErrorsText(report)];
+  const s = memcheckErrorSummary(report, leakOptions);
+  out.push(
+    `ERROR SUMMARY: ${n(s.errors)} error${s.errors === 1 ? '' : 's'} from ${n(s.contexts)} context${s.contexts === 1 ? '' : 's'}`,
+  );
+  out.push(` (suppressed: ${n(s.suppressed)})\n`);
+  return out.join('');
+}
+
+/** Each unsuppressed memory error, its stack and its block's sites, then a blank line. */
+function memoryErrorsText(report: RunReport): string {
   const out: string[] = [];
   for (const e of report.errors) {
     if (e.suppressed) continue;
@@ -106,11 +137,6 @@ function errorText(report: RunReport, leakOptions: LeakReportOptions): string {
     if (e.freeSite) out.push(` and freed at ${siteText(e.freeSite)}\n`);
     out.push('\n');
   }
-  const s = memcheckErrorSummary(report, leakOptions);
-  out.push(
-    `ERROR SUMMARY: ${n(s.errors)} error${s.errors === 1 ? '' : 's'} from ${n(s.contexts)} context${s.contexts === 1 ? '' : 's'}`,
-  );
-  out.push(` (suppressed: ${n(s.suppressed)})\n`);
   return out.join('');
 }
 

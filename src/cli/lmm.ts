@@ -18,7 +18,7 @@ usage:
   lmm trace FILE [--report]   replay a conformance trace (format: docs/trace-format.md)
                               stdout: ok/null per alloc and one JSON line per dump;
                               --report prints the classic LMM text reports at each dump instead
-  lmm run FILE [--json | --sarif] [--fail-on KINDS] [--suppressions FILE] [--time-limit MS] [--page-size N] [--memory-limit MB] [--leak-check=no|summary|full|yes] [--show-leak-kinds=SET] [--errors-for-leak-kinds=SET] [--show-reachable=yes|no] [--show-possibly-lost=yes|no] [--leak-resolution=high]
+  lmm run FILE [--json | --sarif] [-q | --quiet] [--fail-on KINDS] [--error-exitcode=N] [--suppressions FILE] [--time-limit MS] [--page-size N] [--memory-limit MB] [--leak-check=no|summary|full|yes] [--show-leak-kinds=SET] [--errors-for-leak-kinds=SET] [--show-reachable=yes|no] [--show-possibly-lost=yes|no] [--leak-resolution=high] [--freelist-vol=N] [--freelist-big-blocks=N] [--redzone-size=N]
                               run a harness (*.lmm.ts) in a sandboxed worker: classic reports, memory
                               errors, leaks (memcheck's kinds) with stacks; exit 1 when a --fail-on kind
                               (e.g. definitely-lost,indirectly-lost,error) occurred unsuppressed.
@@ -26,7 +26,12 @@ usage:
                               possible,reachable with commas, or all, or none); by default every kind's
                               records are listed (memcheck's --leak-check=full --show-leak-kinds=all) and
                               definite,possible ones count in the ERROR SUMMARY. They shape the report
-                              only: the exit status is --fail-on's
+                              only: the exit status is --fail-on's, and memcheck's --error-exitcode=N
+                              exits N when its ERROR SUMMARY counts an error (before --fail-on's 1).
+                              -q prints the errors alone (the loss records listed, the memory
+                              errors), as memcheck's -q does. --freelist-vol, --freelist-big-blocks
+                              and --redzone-size are taken and change nothing: every access through
+                              a freed block or outside a block is an error
   lmm replay FILE [--policy NAME] [--json] [--reservoir N] [--reservoir-delay OPS] [--time-limit MS] [--page-size N]
                               replay a CS:APP malloc-lab trace (.rep, or a .trace) under an allocation
                               policy (default lmm-classic): utilization, Kops/s, payload integrity,
@@ -46,7 +51,7 @@ usage:
 
 exit status: 0 done, 1 a check failed (run --fail-on, replay, compare), 2 bad usage, malformed
 input (FILE:LINE: what is wrong, or --option: what is wrong) or output that cannot be written,
-3 an internal error (LMM_DEBUG=1 shows its stack)
+3 an internal error (LMM_DEBUG=1 shows its stack); run --error-exitcode=N: N when errors were found
 `;
 
 /** Exit status of an unexpected failure (a bug in lmm, not in its input). */

@@ -2,7 +2,9 @@
  * Valgrind memcheck's options as `lmm run` reads them. Its leak-report options (`--leak-check`,
  * `--show-leak-kinds`, `--show-reachable`, `--show-possibly-lost`, `--errors-for-leak-kinds`) are
  * taken with memcheck's values and meaning (`memcheckLeakOption`), and `--leak-resolution=high`,
- * what LMM does always, so a ported memcheck test runs with its .vgtest's `vgopts:` (but `-q`).
+ * what LMM does always, its `--error-exitcode` (`errorExitCode`), its options that size its own
+ * machinery (`--freelist-vol`, `--redzone-size`: taken, changing nothing) and its `-q`
+ * (`runCommand.ts`), so a ported memcheck test runs with its .vgtest's `vgopts:`.
  * Its other options that someone comparing `lmm run` with memcheck types first stay unknown
  * options (exit 2), with what to write instead: a run that silently ignored one would not be what
  * its user asked for.
@@ -12,22 +14,18 @@ import { LEAK_KINDS, leakKindOfShortName, type LeakKind } from '../analysis/leak
 import { CliError } from './cliIo';
 import { listOption } from './optionValues';
 
-const EXIT_STATUS =
-  'to exit 1 when chosen kinds occur, give --fail-on KINDS (e.g. --fail-on definitely-lost,possibly-lost,error)';
-
 const INSTEAD: ReadonlyMap<string, string> = new Map([
-  ['--error-exitcode', EXIT_STATUS],
   ['--num-callers', 'lmm run keeps the 8 innermost frames of a stack'],
   ['--track-origins', 'LMM checks no definedness of values, so it has no origins to track'],
   ['--undef-value-errors', 'LMM checks no definedness of values'],
-  ['-q', 'lmm run has no quiet mode; --json prints the report alone on stdout'],
-  ['--quiet', 'lmm run has no quiet mode; --json prints the report alone on stdout'],
   ['--xml', 'lmm run writes its report as JSON (--json) or SARIF (--sarif)'],
   ['--gen-suppressions', 'lmm run writes no suppressions; an .lmmsupp file beside the harness or --suppressions FILE gives them'],
 ]);
 
 /** What `lmm run` does instead of memcheck's option `name` (`--error-exitcode`, no `=value`), if it is one. */
 export function memcheckOptionInstead(name: string): string | undefined {
+  // valgrind's translation of machine code (trivialleak's vgopts give three, to check their spelling).
+  if (/^--(vex-|px-)/.test(name)) return "valgrind's translation of machine code, which lmm run does not do: leave it out";
   return INSTEAD.get(name);
 }
 
@@ -37,6 +35,51 @@ export function memcheckOptionInstead(name: string): string | undefined {
  */
 export function memcheckLeakKindInstead(word: string): string | undefined {
   return word === 'all' ? 'definitely-lost,indirectly-lost,possibly-lost,still-reachable' : undefined;
+}
+
+/**
+ * memcheck's options that size its own machinery, with their largest values (valgrind 3.19 refuses
+ * a value past them, or not digits). LMM takes them, checked as memcheck checks them, and changes
+ * nothing: it finds what memcheck finds with the largest free list and redzone. Every access through
+ * a freed block's pointer is a use after free however many bytes were freed since (`--freelist-vol`,
+ * `--freelist-big-blocks`), and every byte outside a block is out of bounds however far
+ * (`--redzone-size`), where memcheck may find the freed block gone from its list ("inside an
+ * unallocated block") or the access past its redzone, in the next block (no error).
+ */
+const MEMCHECK_MACHINERY_OPTIONS: ReadonlyMap<string, number> = new Map([
+  ['--freelist-vol', 10_000_000_000],
+  ['--freelist-big-blocks', 10_000_000_000],
+  ['--redzone-size', 4096],
+]);
+
+/** Whether `name` is one of memcheck's options that size its own machinery (taken, changing nothing). */
+export function isMemcheckMachineryOption(name: string): boolean {
+  return MEMCHECK_MACHINERY_OPTIONS.has(name);
+}
+
+/** Checks the value of one of memcheck's machinery options as memcheck does: digits, 0 to its largest. */
+export function checkMachineryOption(name: string, value: string): void {
+  const largest = MEMCHECK_MACHINERY_OPTIONS.get(name);
+  if (largest === undefined) throw new Error(`${name} is not one of memcheck's machinery options`);
+  if (!/^\d+$/.test(value) || Number(value) > largest)
+    throw new CliError(`lmm run: ${name}: takes a whole number from 0 to ${largest}, not '${value}'`);
+}
+
+/**
+ * memcheck's `--error-exitcode=N`: the exit status when its ERROR SUMMARY counts an error, or
+ * undefined for 0, memcheck's "leave the status alone". memcheck takes any int and exits with it
+ * mod 256 (`=256` exits 0 on errors, valgrind 3.19 here): LMM refuses what is not 0 to 255, and 2
+ * and 3, the statuses `lmm run` gives a run that could not run or complete and an internal error.
+ */
+export function errorExitCode(value: string): number | undefined {
+  const code = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (Number.isNaN(code) || code > 255)
+    throw new CliError(`lmm run: --error-exitcode: takes an exit status from 0 to 255, not '${value}'`);
+  if (code === 2 || code === 3)
+    throw new CliError(
+      `lmm run: --error-exitcode: ${code} is lmm run's own exit status for ${code === 2 ? 'a run that could not run or complete' : 'an internal error'} (choose 1, or 4 to 255)`,
+    );
+  return code === 0 ? undefined : code;
 }
 
 /** memcheck's leak-report options, each given as `--name=VALUE` or `--name VALUE`. */

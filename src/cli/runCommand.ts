@@ -1,17 +1,19 @@
 /**
- * `lmm run FILE [--json | --sarif] [--fail-on KINDS] [--suppressions FILE] [--time-limit MS]
- * [--page-size N] [--memory-limit MB]` and memcheck's leak-report options (`memcheckOptions.ts`):
- * runs a harness in its sandboxed worker and prints the classic LMM reports, a leak summary with
- * stacks and hints (or the JSON / SARIF report). Exit
- * status 0; 1 when a kind named by --fail-on occurred unsuppressed (a CI gate); 2 when the harness
- * cannot run or did not complete (JSON / SARIF then say so: `earlyEndDocument.ts`), or an option
- * is wrong (`lmm run: --option: what is wrong`, as every verb words it; nothing on stdout).
+ * `lmm run FILE [--json | --sarif] [-q] [--fail-on KINDS] [--error-exitcode=N] [--suppressions FILE]
+ * [--time-limit MS] [--page-size N] [--memory-limit MB]` and memcheck's leak-report options
+ * (`memcheckOptions.ts`): runs a harness in its sandboxed worker and prints the classic LMM
+ * reports, a leak summary with stacks and hints (or the JSON / SARIF report; with -q, the errors
+ * alone, as memcheck's -q). Exit status 0; N when memcheck's --error-exitcode=N was given and its
+ * ERROR SUMMARY counts an error; else 1 when a kind named by --fail-on occurred unsuppressed (a CI
+ * gate); 2 when the harness cannot run or did not complete (JSON / SARIF then say so:
+ * `earlyEndDocument.ts`), or an option is wrong (`lmm run: --option: what is wrong`, as every verb
+ * words it; nothing on stdout).
  */
 import { failingKinds, parseFailOn, type FailOnKind } from '../analysis/runReport';
 import { parseSuppressions, SuppressionSyntaxError } from '../analysis/suppressions';
 import { harnessReportOutput } from '../harness/harnessReportOutput';
 import { MidRunCheckPrinter } from '../analysis/midRunCheckText';
-import { textAfterClassic } from '../analysis/textReport';
+import { memcheckErrorSummary, quietText, textAfterClassic } from '../analysis/textReport';
 import type { FinishedRun } from '../harness/sandbox/finishRun';
 import {
   MAX_TIME_LIMIT_MS,
@@ -28,6 +30,9 @@ import { earlyEndMessage } from '../harness/earlyEndOutcome';
 import type { LeakReportOptions } from '../analysis/leakReportOptions';
 import {
   defaultLeakReportOptions,
+  checkMachineryOption,
+  errorExitCode,
+  isMemcheckMachineryOption,
   MEMCHECK_LEAK_OPTIONS,
   memcheckLeakKindInstead,
   memcheckLeakOption,
@@ -36,8 +41,9 @@ import {
 import { listOption, refuseSecond } from './optionValues';
 
 export const RUN_USAGE =
-  'usage: lmm run FILE [--json | --sarif] [--fail-on KINDS] [--suppressions FILE] [--time-limit MS] [--page-size N] [--memory-limit MB]\n' +
-  '               [--leak-check=no|summary|full|yes] [--show-leak-kinds=SET] [--errors-for-leak-kinds=SET] [--show-reachable=yes|no] [--show-possibly-lost=yes|no] [--leak-resolution=high]';
+  'usage: lmm run FILE [--json | --sarif] [-q | --quiet] [--fail-on KINDS] [--error-exitcode=N] [--suppressions FILE] [--time-limit MS] [--page-size N] [--memory-limit MB]\n' +
+  '               [--leak-check=no|summary|full|yes] [--show-leak-kinds=SET] [--errors-for-leak-kinds=SET] [--show-reachable=yes|no] [--show-possibly-lost=yes|no] [--leak-resolution=high]\n' +
+  '               [--freelist-vol=N] [--freelist-big-blocks=N] [--redzone-size=N]';
 
 /** The largest --memory-limit: 1 TiB, far past any machine this runs on, but a number Node takes. */
 const MAX_MEMORY_LIMIT_MB = 1024 * 1024;
@@ -46,11 +52,15 @@ interface RunArgs {
   file: string;
   format: 'text' | 'json' | 'sarif';
   failOn: FailOnKind[];
+  /** memcheck's `--error-exitcode`: the exit status when its ERROR SUMMARY counts an error (unset: 0, off). */
+  errorExitCode?: number;
   suppressions?: string;
   timeLimitMs?: number;
   pageSize?: number;
   memoryLimitMb?: number;
   attribution: boolean;
+  /** memcheck's `-q`: the text report prints the errors alone (loss records listed, memory errors). */
+  quiet: boolean;
   /** memcheck's leak-report options (`--leak-check`, `--show-leak-kinds`, …), LMM's defaults unless given. */
   leakReport: LeakReportOptions;
 }
@@ -62,7 +72,20 @@ const VALUED_OPTIONS = new Set([
   '--time-limit',
   '--page-size',
   '--memory-limit',
+  '--error-exitcode',
+  '--freelist-vol',
+  '--freelist-big-blocks',
+  '--redzone-size',
   ...MEMCHECK_LEAK_OPTIONS,
+]);
+
+/** memcheck's options, whose last one counts (valgrind's rule): LMM's own are given once. */
+const LAST_ONE_COUNTS: ReadonlySet<string> = new Set([
+  ...MEMCHECK_LEAK_OPTIONS,
+  '--error-exitcode',
+  '--freelist-vol',
+  '--freelist-big-blocks',
+  '--redzone-size',
 ]);
 
 /** What an argument that starts with `-` but is none of `lmm run`'s options is told. */
@@ -77,6 +100,7 @@ function parseRunArgs(args: string[]): RunArgs {
     format: 'text',
     failOn: [],
     attribution: true,
+    quiet: false,
     leakReport: defaultLeakReportOptions(),
   };
   /** LMM's own valued options seen so far, with their values as written: each is given once. */
@@ -100,7 +124,7 @@ function parseRunArgs(args: string[]): RunArgs {
       }
       // memcheck's options keep valgrind's rule, the last one counts (ported tests give memcheck's
       // defaults, then their vgopts); LMM's own are given once.
-      if (!MEMCHECK_LEAK_OPTIONS.has(option)) {
+      if (!LAST_ONE_COUNTS.has(option)) {
         refuseSecond('run', option, given.get(option), v);
         given.set(option, v);
       }
@@ -113,7 +137,7 @@ function parseRunArgs(args: string[]): RunArgs {
       return v;
     };
     if (!VALUED_OPTIONS.has(option) && inline !== undefined) {
-      if (['--json', '--sarif', '--no-attribution'].includes(option))
+      if (['--json', '--sarif', '--no-attribution', '--quiet'].includes(option))
         throw new CliError(`lmm run: ${option}: takes no value\n${RUN_USAGE}`);
       throw unknownOption(option);
     }
@@ -132,6 +156,12 @@ function parseRunArgs(args: string[]): RunArgs {
       case '--fail-on':
         parsed.failOn = failOnKinds(value());
         break;
+      case '--error-exitcode': {
+        const code = errorExitCode(value());
+        if (code === undefined) delete parsed.errorExitCode;
+        else parsed.errorExitCode = code;
+        break;
+      }
       case '--suppressions':
         parsed.suppressions = nonEmptyValue();
         break;
@@ -157,7 +187,16 @@ function parseRunArgs(args: string[]): RunArgs {
       case '--no-attribution':
         parsed.attribution = false;
         break;
+      // memcheck's -q, given twice as often as once (a .vgtest's vgopts after a user's): the same.
+      case '-q':
+      case '--quiet':
+        parsed.quiet = true;
+        break;
       default:
+        if (isMemcheckMachineryOption(option)) {
+          checkMachineryOption(option, value());
+          break;
+        }
         if (!MEMCHECK_LEAK_OPTIONS.has(option)) throw unknownOption(option);
         parsed.leakReport = memcheckLeakOption(parsed.leakReport, option, value());
     }
@@ -247,17 +286,19 @@ async function run(args: string[], io: CliIo): Promise<number> {
   // JSON and SARIF have no place for the classic reports: the run does not write them. Text
   // writes them as they came, in chunks (60 MB for a full 1 GiB heap), never joined.
   const classicChunks: string[] = [];
-  if (options.format === 'text') {
+  // Quiet text prints no classic report: the run need not write one.
+  if (options.format === 'text' && !options.quiet) {
     runOptions.classicText = true;
     runOptions.onClassicText = (chunk) => classicChunks.push(chunk);
   }
   const writeTextReport = (finished: FinishedRun, complete: boolean) => {
+    if (options.quiet) return io.stdout(quietText(finished.report, options.leakReport));
     for (const chunk of classicChunks) io.stdout(chunk);
     io.stdout(textAfterClassic(finished.report, endsWithBlankLine(classicChunks), complete, options.leakReport, true));
   };
   if (options.format === 'text') {
     // Each mid-run check printed as it runs, among the harness's own output, where memcheck prints it.
-    const printer = new MidRunCheckPrinter(options.leakReport);
+    const printer = new MidRunCheckPrinter(options.leakReport, options.quiet);
     runOptions.onLeakCheck = (check) => io.stdout(printer.text(check));
   }
   // What streams while the run goes on is all a killed run leaves of its findings (no report comes).
@@ -291,13 +332,31 @@ async function run(args: string[], io: CliIo): Promise<number> {
   }
   if (options.format === 'text') writeTextReport(result.finished, true);
   else io.stdout(harnessReportOutput(result.finished, options.format, options.leakReport));
-  const hits = failingKinds(result.finished.report, options.failOn);
+  return verdict(result.finished, options, io);
+}
+
+/**
+ * The exit status of a run that completed: memcheck's --error-exitcode N when its ERROR SUMMARY (the
+ * text report's, as --leak-check and --errors-for-leak-kinds count it) has an error; else 1 when a
+ * --fail-on kind occurred unsuppressed; else 0. Each gate that found something says so on stderr.
+ */
+function verdict(finished: FinishedRun, options: RunArgs, io: CliIo): number {
+  const { errors } = memcheckErrorSummary(finished.report, options.leakReport);
+  const exitCode = options.errorExitCode !== undefined && errors > 0 ? options.errorExitCode : undefined;
+  const hits = failingKinds(finished.report, options.failOn);
   if (hits.length > 0) {
     // Worded unlike a refused option ("--fail-on: unknown kind …"): the check ran and failed.
-    io.stderr(`lmm run: --fail-on: ${hits.join(', ')} occurred unsuppressed (exit status 1)\n`);
-    return 1;
+    io.stderr(
+      `lmm run: --fail-on: ${hits.join(', ')} occurred unsuppressed${exitCode === undefined ? ' (exit status 1)' : ''}\n`,
+    );
   }
-  return 0;
+  if (exitCode !== undefined) {
+    io.stderr(
+      `lmm run: --error-exitcode: memcheck's ERROR SUMMARY counts ${errors} error${errors === 1 ? '' : 's'} (exit status ${exitCode})\n`,
+    );
+    return exitCode;
+  }
+  return hits.length > 0 ? 1 : 0;
 }
 
 /** Whether text written as these chunks ends with a blank line (`\n\n`), a last chunk of one character included. */

@@ -753,7 +753,8 @@ export class HarnessRuntime implements ViewHost {
     const freed = log.isFreed(id);
     const kind: MemoryErrorKind = freed ? 'use-after-free' : 'out-of-bounds';
     // An error repeated in a hot loop only counts: do not build its text each time.
-    if (this.options.stackFrames && this.errorLog.countIfHot(`${kind}:${this.paths.current}`)) return;
+    if (this.options.stackFrames && this.errorLog.countIfHot(errorPathKey(kind, this.paths.current, write ? 'write' : 'read')))
+      return;
     const family = this.heap.families[log.familyOf(id)]!;
     const blockBytes = this.blockBytes(id);
     const at = view.x + offset - log.addressOf(id);
@@ -794,7 +795,7 @@ export class HarnessRuntime implements ViewHost {
       this.opError(kind, message, allocId, access);
       return;
     }
-    const pathKey = `${kind}:${this.paths.current}`;
+    const pathKey = errorPathKey(kind, this.paths.current, access?.operation);
     if (this.errorLog.countIfHot(pathKey)) return;
     const holder: { stack?: string } = {};
     // V8's (Node's) stack capture: not in the plain ES library this runtime is checked against.
@@ -802,10 +803,11 @@ export class HarnessRuntime implements ViewHost {
     const frames = capture(holder.stack ?? '');
     const stack = frames.length > 0 ? frames : this.paths.stack(this.paths.current);
     const site = stack[0]!;
+    // A read and a write at one site (C's `p[-1] += 'z'`) are two errors, as memcheck's two contexts.
     this.errorLog.addCaptured(
       pathKey,
       this.errorRecord(kind, message, allocId, stack, access),
-      `${site.file}:${site.line}:${site.column}`,
+      `${site.file}:${site.line}:${site.column}${access ? ` ${access.operation}` : ''}`,
     );
   }
 
@@ -978,4 +980,9 @@ export function siteLabel(site: Site): string {
   // SES's wrapper each time, and this runs for every memory error.
   const file = site.file.slice(Math.max(site.file.lastIndexOf('/'), site.file.lastIndexOf('\\')) + 1);
   return site.line > 0 ? `${file}:${site.line}:${site.column}` : `${file}`;
+}
+
+/** The hot-loop key of an error: its kind, its call path and, for an access, read or write (two errors at one site). */
+function errorPathKey(kind: MemoryErrorKind, path: number, operation?: 'read' | 'write'): string {
+  return operation === undefined ? `${kind}:${path}` : `${kind}:${operation}:${path}`;
 }

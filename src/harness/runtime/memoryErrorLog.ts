@@ -1,5 +1,7 @@
 /**
- * The run's memory errors: one record per (kind, site), counting its occurrences, and what has
+ * The run's memory errors: one record per (kind, site; for an access located by a stack trace, as
+ * every run in the worker is, read or write too: the caller puts it in the site's key), counting
+ * its occurrences, and what has
  * been told to the views while the run goes on (at most `MAX_POSTED_ERRORS` records; past that
  * only counts grow, so a harness failing at ever new sites cannot flood the host).
  */

@@ -37,10 +37,7 @@ describe('lmm: errors are one line, never a stack', () => {
     [['policies', '--long=2'], /^lmm policies: --long=2: unknown argument/],
     [['trace', rep, '--reprt'], /^lmm trace: --reprt: unknown option/],
     [['run', rep, '--frobnicate'], /^lmm run: --frobnicate: unknown option\nusage: lmm run /],
-    [
-      ['run', rep, '-q'],
-      /^lmm run: -q: unknown option \(lmm run has no quiet mode; --json prints the report alone on stdout\)\nusage: lmm run /,
-    ],
+    [['run', rep, '-v'], /^lmm run: -v: unknown option\nusage: lmm run /],
     [['run', rep, '--leak-check=fulll'], /^lmm run: --leak-check: 'fulll' is not one of no, summary, full, yes\n$/],
     [['run', rep, '--show-leak-kinds=definit'], /^lmm run: --show-leak-kinds: unknown leak kind 'definit' \(write definite,/],
     [
@@ -48,9 +45,15 @@ describe('lmm: errors are one line, never a stack', () => {
       /^lmm run: --errors-for-leak-kinds: 'all,definite': all and none stand alone/,
     ],
     [
-      ['run', rep, '--error-exitcode=1'],
-      /^lmm run: --error-exitcode: unknown option \(to exit 1 when chosen kinds occur, give --fail-on KINDS/,
+      ['run', rep, '--num-callers=12'],
+      /^lmm run: --num-callers: unknown option \(lmm run keeps the 8 innermost frames of a stack\)\nusage: lmm run /,
     ],
+    [
+      ['run', rep, '--vex-iropt-register-updates=unwindregs-at-mem-access'],
+      /^lmm run: --vex-iropt-register-updates: unknown option \(valgrind's translation of machine code, which lmm run does not do: leave it out\)\nusage: lmm run /,
+    ],
+    [['run', rep, '--px-default=unwindregs-at-mem-access'], /^lmm run: --px-default: unknown option \(valgrind's translation/],
+    [['run', rep, '--error-exitcode=1x'], /^lmm run: --error-exitcode: takes an exit status from 0 to 255, not '1x'\n$/],
     [
       ['run', rep, '--fail-on', 'definite,constructor'],
       /^lmm run: --fail-on: unknown kind 'constructor' \(one of definitely-lost, /,

@@ -11,7 +11,8 @@ import { lmm } from '../../support/lmmCli';
  * memcheck's tests that run leak-cases with leak-kind options: `lks` (`--suppressions=lks.supp`,
  * a suppression matching possibly lost blocks only, and `--errors-for-leak-kinds=definite,possible`)
  * and `leak-cases-exit-on-definite` (`--errors-for-leak-kinds=definite --error-exitcode=127`).
- * Ours: `lks.lmmsupp` beside the port, and `--fail-on KINDS` for memcheck's pair of options. The
+ * Ours: `lks.lmmsupp` beside the port, and `--fail-on KINDS` for memcheck's pair of options, or
+ * that pair itself (`lmm run` takes `--error-exitcode`). The
  * figures are valgrind 3.19's for `leak-cases.c` here, re-checked with the real valgrind below.
  */
 const ported = join(__dirname, '..', '..', 'fixtures', 'ported');
@@ -61,6 +62,14 @@ describe("memcheck's lks and leak-cases-exit-on-definite: leak-cases with leak-k
     it(`--fail-on ${kind} fails the run as memcheck's --errors-for-leak-kinds=${kind} --error-exitcode does (${fails.lks ? 'with' : 'but not with'} lks's suppression)`, async () => {
       assert.equal((await lmm('run', harness, '--fail-on', kind)).status, fails.plain ? 1 : 0);
       assert.equal((await lmm('run', harness, '--fail-on', kind, '--suppressions', lmmSupp)).status, fails.lks ? 1 : 0);
+    });
+  }
+
+  for (const [kind, fails] of Object.entries(FAILS)) {
+    it(`with memcheck's own options, --errors-for-leak-kinds=${kind} --error-exitcode=127, it exits as valgrind does (${fails.lks ? 'with' : 'but not with'} lks's suppression)`, async () => {
+      const options = ['--leak-check=full', '-q', `--errors-for-leak-kinds=${kind}`, '--error-exitcode=127'];
+      assert.equal((await lmm('run', harness, ...options)).status, fails.plain ? 127 : 0);
+      assert.equal((await lmm('run', harness, ...options, '--suppressions', lmmSupp)).status, fails.lks ? 127 : 0);
     });
   }
 

@@ -1,0 +1,301 @@
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { lmm } from '../../support/lmmCli';
+
+/**
+ * memcheck tests ported from the README alone, as a stranger would port them, and run under
+ * `lmm run` with their .vgtest's `vgopts:` as given (after memcheck's defaults, as
+ * portedVgopts.test.ts does): big_blocks_freed_list, clo_redzone_default, clo_redzone_128 and
+ * errs1 (written again from what the test checks: its file was not at hand). Each output is read
+ * into the same terms, compared with what valgrind 3.19 printed here for the C program beside the
+ * port (`gcc -O0 -g`; recorded, and re-checked below when gcc and valgrind are on PATH): each
+ * memory error's heading, where in its block it fell, and the C lines of its stack, its block's
+ * free and its allocation (a harness line read as the C line it ports); the HEAP SUMMARY, LEAK
+ * SUMMARY and ERROR SUMMARY lines, after the errors (LMM prints its errors after its LEAK SUMMARY,
+ * memcheck as they happen). Where LMM legitimately differs, our line and why.
+ *
+ * What this stranger hit, fixed with it: `--freelist-vol`, `--freelist-big-blocks` and
+ * `--redzone-size` were refused as unknown options; errs1's read and write of one byte (`p[-1] +=
+ * 'z'`) were one error, "Invalid read … (2 times)", from 1 context, where memcheck has a read and
+ * a write, 2 contexts.
+ */
+const ported = join(__dirname, '..', '..', 'fixtures', 'ported');
+
+/** memcheck's defaults for the leak report, made explicit: LMM's differ (README, Checked against memcheck). */
+const MEMCHECK_DEFAULTS = ['--leak-check=summary', '--show-leak-kinds=definite,possible'];
+
+interface VgtestRun {
+  /** The upstream .vgtest. */
+  test: string;
+  program: string;
+  vgopts: string[];
+  /** lmm run's options after the vgopts (a page large enough), if any. */
+  lmmOptions?: string[];
+  /** Each harness line that a C line ports: harness line → C line. */
+  lines: Record<number, number>;
+  /** What valgrind printed, in these terms (recorded here; re-checked below when gcc and valgrind are on PATH). */
+  valgrind: string[];
+  /** memcheck's lines that LMM prints otherwise (in these terms), and why. */
+  differs?: { memcheck: string[]; lmm: string[]; why: string }[];
+}
+
+/** A HEAP, LEAK or ERROR SUMMARY line, its indent taken off. */
+const SUMMARY_LINE =
+  /^(in use at exit|total heap usage|LEAK SUMMARY:|definitely lost:|indirectly lost:|possibly lost:|still reachable:|suppressed:|Rerun with|ERROR SUMMARY:)/;
+
+/** memcheck's stderr in these terms. */
+function memcheckTerms(output: string): string[] {
+  const lines = output.split('\n').map((line) => line.replace(/^==\d+== ?/, '').trimEnd());
+  const out: string[] = [];
+  const summaries: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (/^Invalid (read|write) of size \d+$/.test(line)) {
+      const section: Record<string, number[]> = { error: [], freed: [], alloc: [] };
+      let part = 'error';
+      let where = '';
+      for (i++; i < lines.length && lines[i] !== ''; i++) {
+        const l = lines[i]!;
+        const address = /^ Address 0x[0-9a-f]+ is ([\d,]+) bytes (inside|after|before)/.exec(l);
+        if (address) {
+          where = `${address[1]!.replace(/,/g, '')} bytes ${address[2]}`;
+          part = l.endsWith("free'd") ? 'freed' : 'alloc';
+        } else if (l === " Block was alloc'd at") part = 'alloc';
+        const frame = /\(\S+\.c:(\d+)\)$/.exec(l);
+        if (frame) section[part]!.push(Number(frame[1]));
+      }
+      out.push(`${line}, ${where} at ${section.error!.join(',')}`);
+      if (section.freed!.length > 0) out.push(`  freed at ${section.freed!.join(',')}`);
+      out.push(`  allocated at ${section.alloc!.join(',')}`);
+      continue;
+    }
+    if (SUMMARY_LINE.test(line.trimStart())) summaries.push(line.replace(/\b1 blocks\b/, '1 block').replace(/ from \d+\)$/, ')'));
+  }
+  return [...out, ...summaries].map((line) => line.trim());
+}
+
+/** lmm run's text in these terms, its harness lines read as the C lines they port. */
+function lmmTerms(output: string, cLine: Record<number, number>): string[] {
+  const lines = output.split('\n');
+  const c = (site: string) => {
+    const line = Number(/:(\d+):\d+$/.exec(site)![1]);
+    return cLine[line] ?? -line;
+  };
+  const out: string[] = [];
+  const summaries: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const error =
+      /^[a-z-]+: (Invalid (?:read|write) of size \d+): [^,]+, (\d+) bytes (inside|after the end of|before the start of)/.exec(
+        line,
+      );
+    if (error) {
+      const stack: number[] = [];
+      let freed: number[] = [];
+      let alloc: number[] = [];
+      for (i++; i < lines.length && lines[i] !== ''; i++) {
+        const l = lines[i]!;
+        const frame = /^ {3}(?:at|by) (\S+)$/.exec(l);
+        if (frame) stack.push(c(frame[1]!));
+        const allocated = /^ Block was allocated at (\S+)$/.exec(l);
+        if (allocated) alloc = [c(allocated[1]!)];
+        const freedAt = /^ and freed at (\S+)$/.exec(l);
+        if (freedAt) freed = [c(freedAt[1]!)];
+      }
+      out.push(`${error[1]}, ${error[2]} bytes ${error[3]!.split(' ')[0]} at ${stack.join(',')}`);
+      if (freed.length > 0) out.push(`  freed at ${freed.join(',')}`);
+      out.push(`  allocated at ${alloc.join(',')}`);
+      continue;
+    }
+    if (SUMMARY_LINE.test(line.trimStart())) summaries.push(line);
+  }
+  return [...out, ...summaries].map((line) => line.trim());
+}
+
+/** `lines` with each difference's memcheck lines, found where they are, replaced by LMM's. */
+function withDifferences(lines: string[], differs: VgtestRun['differs'] = []): string[] {
+  let out = [...lines];
+  for (const d of differs) {
+    // Lines memcheck has not printed at all go at the end.
+    const at = d.memcheck.length === 0 ? out.length : out.findIndex((_, i) => d.memcheck.every((line, j) => out[i + j] === line));
+    assert.ok(at >= 0, `memcheck's lines are where they were recorded: ${d.why}`);
+    out = [...out.slice(0, at), ...d.lmm, ...out.slice(at + d.memcheck.length)];
+  }
+  return out;
+}
+
+const BIG_BLOCKS_SUMMARY = (bytes: string, allocated: string, lost: string) => [
+  `in use at exit: ${bytes} bytes in 100 blocks`,
+  `total heap usage: 104 allocs, 4 frees, ${allocated} bytes allocated`,
+  'LEAK SUMMARY:',
+  `definitely lost: ${lost} bytes in 100 blocks`,
+  'indirectly lost: 0 bytes in 0 blocks',
+  'possibly lost: 0 bytes in 0 blocks',
+  'still reachable: 0 bytes in 0 blocks',
+  'suppressed: 0 bytes in 0 blocks',
+  'Rerun with --leak-check=full to see details of leaked memory',
+  'ERROR SUMMARY: 7 errors from 7 contexts (suppressed: 0)',
+];
+
+const ERRS1_ERROR = (access: string) => [
+  `Invalid ${access} of size 1, 1 bytes before at 8,9,10,11,20`,
+  'allocated at 13,14,15,16,19',
+];
+
+const RUNS: VgtestRun[] = [
+  {
+    test: 'big_blocks_freed_list',
+    program: 'big_blocks_freed_list',
+    vgopts: ['--freelist-vol=1000000', '--freelist-big-blocks=50000'],
+    lmmOptions: ['--page-size', '262144'],
+    lines: {
+      14: 17,
+      15: 18,
+      16: 19,
+      17: 20,
+      18: 21,
+      19: 22,
+      21: 24,
+      22: 25,
+      24: 27,
+      25: 28,
+      28: 31,
+      29: 32,
+      30: 33,
+      31: 34,
+      37: 40,
+    },
+    valgrind: [
+      'Invalid read of size 1, 1000 bytes inside at 21',
+      'freed at 20',
+      'allocated at 18',
+      'Invalid read of size 1, 1000 bytes inside at 22',
+      'freed at 19',
+      'allocated at 17',
+      // The big block left memcheck's free list when the small one was freed (--freelist-vol).
+      'Invalid read of size 1, 2000 bytes inside at 27',
+      'allocated at',
+      'Invalid read of size 1, 2000 bytes inside at 28',
+      'freed at 19',
+      'allocated at 17',
+      'Invalid read of size 1, 10 bytes inside at 33',
+      'freed at 25',
+      'allocated at 24',
+      'Invalid read of size 1, 10 bytes inside at 34',
+      'freed at 32',
+      'allocated at 31',
+      'Invalid read of size 1, 10 bytes inside at 40',
+      'freed at 25',
+      'allocated at 24',
+      ...BIG_BLOCKS_SUMMARY('1,000,000', '3,910,030', '1,000,000'),
+    ],
+    differs: [
+      {
+        memcheck: ['Invalid read of size 1, 2000 bytes inside at 27', 'allocated at'],
+        lmm: ['Invalid read of size 1, 2000 bytes inside at 27', 'freed at 20', 'allocated at 18'],
+        why: 'memcheck\'s free list had let the big block go ("inside an unallocated block"); LMM names every freed block, as memcheck with a free list large enough',
+      },
+      {
+        memcheck: BIG_BLOCKS_SUMMARY('1,000,000', '3,910,030', '1,000,000'),
+        lmm: BIG_BLOCKS_SUMMARY('100,000', '391,002', '100,000'),
+        why: 'a buffer fits in a page, 256 KiB at most: the port asks for a tenth of each size (1,000,015 bytes is 100,001)',
+      },
+    ],
+  },
+  {
+    // memcheck's default 16-byte redzone: the write lands in the next block, no error.
+    test: 'clo_redzone_default',
+    program: 'clo_redzone',
+    vgopts: ['--leak-check=no', '-q'],
+    lines: { 6: 10, 8: 12 },
+    valgrind: [],
+    differs: [
+      {
+        memcheck: [],
+        lmm: ['Invalid write of size 1, 69 bytes after at 12', 'allocated at 10'],
+        why: 'LMM bounds every access by its block, as memcheck with a redzone as large as the gap (clo_redzone_128)',
+      },
+    ],
+  },
+  {
+    test: 'clo_redzone_128',
+    program: 'clo_redzone',
+    vgopts: ['--leak-check=no', '-q', '--redzone-size=128'],
+    lines: { 6: 10, 8: 12 },
+    valgrind: ['Invalid write of size 1, 69 bytes after at 12', 'allocated at 10'],
+  },
+  {
+    test: 'errs1',
+    program: 'errs1',
+    vgopts: [],
+    lines: { 7: 8, 8: 9, 9: 10, 10: 11, 12: 13, 13: 14, 14: 15, 15: 16, 18: 19, 19: 20 },
+    valgrind: [
+      ...ERRS1_ERROR('read'),
+      ...ERRS1_ERROR('write'),
+      'in use at exit: 10 bytes in 1 block',
+      'total heap usage: 1 allocs, 0 frees, 10 bytes allocated',
+      'LEAK SUMMARY:',
+      'definitely lost: 0 bytes in 0 blocks',
+      'indirectly lost: 0 bytes in 0 blocks',
+      'possibly lost: 0 bytes in 0 blocks',
+      'still reachable: 10 bytes in 1 block',
+      'suppressed: 0 bytes in 0 blocks',
+      'Rerun with --leak-check=full to see details of leaked memory',
+      'ERROR SUMMARY: 2 errors from 2 contexts (suppressed: 0)',
+    ],
+    differs: ['read', 'write'].map((access) => ({
+      memcheck: ERRS1_ERROR(access),
+      lmm: [ERRS1_ERROR(access)[0]!, 'allocated at 13'],
+      why: "an error names its block's allocating line alone, where memcheck gives the allocation's stack (a loss record has it)",
+    })),
+  },
+];
+
+describe("memcheck tests ported from the README alone, run with their .vgtest's vgopts", function () {
+  this.timeout(120_000);
+
+  for (const run of RUNS) {
+    it(`${run.test}: lmm run ${run.program}.lmm.ts ${[...run.vgopts, ...(run.lmmOptions ?? [])].join(' ')}`, async () => {
+      const result = await lmm(
+        'run',
+        join(ported, `${run.program}.lmm.ts`),
+        ...MEMCHECK_DEFAULTS,
+        ...run.vgopts,
+        ...(run.lmmOptions ?? []),
+      );
+      assert.equal(result.status, 0, result.stderr);
+      assert.equal(result.stderr, '');
+      assert.deepEqual(lmmTerms(result.stdout, run.lines), withDifferences(run.valgrind, run.differs));
+    });
+  }
+
+  describe('the recorded lines are what valgrind prints here', () => {
+    let dir: string | undefined;
+    before(function () {
+      const found = (command: string) => spawnSync(command, ['--version'], { stdio: 'ignore' }).status === 0;
+      if (!found('gcc') || !found('valgrind')) {
+        console.log(`    (skipped: ${found('gcc') ? 'valgrind' : 'gcc'} is not on PATH)`);
+        this.skip();
+      }
+      dir = mkdtempSync(join(tmpdir(), 'lmm-vgtests-'));
+    });
+    after(() => {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    for (const run of RUNS) {
+      it(`${run.test}: valgrind ${run.vgopts.join(' ')} ./${run.program}`, () => {
+        const binary = join(dir!, run.program);
+        const compiled = spawnSync('gcc', ['-O0', '-g', '-w', '-o', binary, join(ported, `${run.program}.c`)], {
+          encoding: 'utf8',
+        });
+        assert.equal(compiled.status, 0, compiled.stderr);
+        const ran = spawnSync('valgrind', [...run.vgopts, binary], { encoding: 'utf8', maxBuffer: 1 << 24 });
+        assert.deepEqual(memcheckTerms(ran.stderr), run.valgrind);
+      });
+    }
+  });
+});
