@@ -55,6 +55,8 @@ export interface SandboxCallbacks {
   leakCheckRequests?: Int32Array;
   /** Polled every few loop turns: true once the parent asked the run to stop. */
   stopRequested(): boolean;
+  /** Element 0 is the flag `stopRequested` reads (shared with the parent), read plainly at every loop turn. */
+  stopFlag: Int32Array;
 }
 
 export interface SandboxRun {
@@ -86,8 +88,14 @@ export interface SandboxRun {
 harden(TimeLimitExceeded);
 harden(HarnessExit);
 
-/** Loop turns between two looks at the parent's stop request (an atomic read each). */
-const STOP_POLL_EVERY = 1024;
+/**
+ * A stop the parent asks for is looked at every loop turn, so that a loop of slow turns (a
+ * millisecond each) stops at its next one instead of running on past the grace after the stop
+ * and being killed, its report lost. An atomic read costs a tight loop several times its turn, so
+ * each turn reads the shared flag plainly, and every this many turns atomically (the optimizer
+ * may keep a plain read out of a tight loop), with a look at a leak check the parent asked for.
+ */
+const ATOMIC_POLL_EVERY = 1024;
 
 export function startRun(options: SandboxRunOptions, callbacks: SandboxCallbacks): SandboxRun {
   const suppressions: Suppression[] =
@@ -159,6 +167,7 @@ export function startRun(options: SandboxRunOptions, callbacks: SandboxCallbacks
   // A stop asked for by the parent (Stop Run, the time limit, the memory limit) ends the run at
   // the next loop turn, as the runtime's own deadline does: the heap is intact and reported.
   let turns = 0;
+  const stopFlag = callbacks.stopFlag;
   const loop = hooks.loop as (site: number) => void;
   let lastThrown: { site: number; value: unknown } | undefined;
   hooks.thrown = <T>(site: number, value: T): T => {
@@ -166,11 +175,11 @@ export function startRun(options: SandboxRunOptions, callbacks: SandboxCallbacks
     return value;
   };
   hooks.loop = (site: number) => {
-    if ((++turns & (STOP_POLL_EVERY - 1)) === 0) {
+    if ((++turns & (ATOMIC_POLL_EVERY - 1)) === 0) {
       if (callbacks.stopRequested()) runtime.timedOut = true;
       // A loop that makes no heap call never reaches the next heap call, where Check Leaks Now runs.
       else runtime.leakCheckIfRequested(site);
-    }
+    } else if (stopFlag[0] !== 0) runtime.timedOut = true;
     loop(site);
   };
   const struct = api.struct as (first: unknown, context?: unknown) => unknown;

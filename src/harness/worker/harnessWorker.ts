@@ -51,6 +51,7 @@ async function runHarness(): Promise<void> {
       onMemoryErrors: (update) => post({ type: 'memoryErrors', update }),
       onClassicText: (text) => post({ type: 'classicText', text }),
       stopRequested,
+      stopFlag: new Int32Array(input.control, CONTROL.stop * Int32Array.BYTES_PER_ELEMENT, 1),
     },
   );
 
