@@ -32,6 +32,7 @@ import {
   type ParentToHostMessage,
 } from './worker/hostProtocol';
 import { WORKER_START_MB, type WorkerMessage, type WorkerOutcome } from './worker/workerProtocol';
+import { LastOperationSeen } from './runtime/lastOperation';
 
 export const DEFAULT_TIME_LIMIT_MS = 10_000;
 /** The longest time limit: what `setTimeout` can wait (2^31 − 1 ms, about 24.8 days). */
@@ -406,6 +407,7 @@ async function runInWorker(
   leakChecks.send = () => tell({ type: 'requestLeakCheck' });
   const takeBatch = () => tell({ type: 'batchTaken' });
   const state: EndState = { lastSite: null };
+  const lastOperation = new LastOperationSeen();
   let baselineRss: number | undefined;
   let sampledPeak: number | undefined;
   // The worker posts each error record once, then only its count: the run's records so far.
@@ -426,6 +428,9 @@ async function runInWorker(
       clearTimeout(backstop);
       leakChecks.send = undefined;
       if (reporting) state.whileReporting = true;
+      // A worker killed inside one long call never streamed its last operations: the host saw them.
+      const unstreamed = lastOperation.unstreamedSite();
+      if (unstreamed >= 0) state.lastSite = compiled.sites[unstreamed] ?? state.lastSite;
       const peak = baselineRss !== undefined ? residentPeak(host.pid) : undefined;
       const measured = peak !== undefined ? peak - baselineRss! : sampledPeak;
       if (measured !== undefined) state.memoryPeakBytes = Math.max(measured, sampledPeak ?? 0);
@@ -493,6 +498,7 @@ async function runInWorker(
       } else if (message.type === 'batch') {
         const batch = message.batch;
         const n = batch.ops.count;
+        lastOperation.batch(batch.ops);
         if (n > 0) {
           const siteId = batch.ops.site[n - 1]!;
           if (siteId >= 0) state.lastSite = compiled.sites[siteId] ?? state.lastSite;
@@ -540,6 +546,7 @@ async function runInWorker(
       if (message.type === 'worker') onWorkerMessage(message.message);
       else if (message.type === 'memory') watchMemory(message.grownBytes);
       else if (message.type === 'memoryBaseline') baselineRss = message.rssBytes;
+      else if (message.type === 'lastOperation') lastOperation.report(message.steps, message.site);
       else if (message.type === 'workerError') {
         if (message.code === 'ERR_WORKER_OUT_OF_MEMORY') finish({ type: 'killed', reason: 'js-heap', detail: message.message });
         else finish({ type: 'killed', reason: 'worker-error', detail: message.message });
@@ -617,7 +624,7 @@ export function describeEnd(
             },
             null,
           );
-        const harnessMet = memoryLimitMessage(where(end.lastSite), options);
+        const harnessMet = memoryLimitMessage(where(end.lastSite), options, lastOperationHere(end.lastSite));
         const message = end.whileReporting
           ? `${harnessMet}; its end-of-run report was not written within ${STOP_GRACE_MS} ms after the stop`
           : harnessMet;
@@ -700,9 +707,9 @@ export function describeEnd(
 
 type RunEnd = Omit<HarnessRunResult, 'sites' | 'timings'>;
 
-function memoryLimitMessage(where: string, options: HarnessRunOptions): string {
+function memoryLimitMessage(where: string, options: HarnessRunOptions, here = ''): string {
   const limit = options.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB;
-  return `${where}memory limit of ${limit} MB exceeded (JS heap, buffers and pages together; the harness was stopped)`;
+  return `${where}memory limit of ${limit} MB exceeded (JS heap, buffers and pages together; the harness was stopped${here})`;
 }
 
 function withSite(value: RunEnd, site: Site | null | undefined): RunEnd {

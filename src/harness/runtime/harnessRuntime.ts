@@ -45,6 +45,7 @@ import {
   type ViewHost,
   type ViewState,
 } from './structViews';
+import { writeLastOperation } from './lastOperation';
 
 export interface HarnessRuntimeOptions {
   harnessFile: string;
@@ -66,6 +67,11 @@ export interface HarnessRuntimeOptions {
    * check while the harness runs: the next heap call clears it and checks leaks there.
    */
   leakCheckRequests?: Int32Array;
+  /**
+   * Shared with the harness host: each heap operation writes the steps so far and its site id there
+   * (lastOperation.ts), for a run killed before it could stream them.
+   */
+  lastOperation?: Int32Array;
   /** Told of each leak check (`mm_leak_check()` or a requested one) the moment it has run. */
   onLeakCheck?: (point: LeakCheckPoint) => void;
   /**
@@ -847,7 +853,9 @@ export class HarnessRuntime implements ViewHost {
 
   private record(kind: HeapOpKind, a: number, b: number, c: number, name: string | undefined, fields?: RecordedField[]): void {
     const path = this.paths.current;
-    this.recorder.record(kind, a, b, c, this.paths.innermost(path), name, fields);
+    const site = this.paths.innermost(path);
+    this.recorder.record(kind, a, b, c, site, name, fields);
+    if (this.options.lastOperation !== undefined) writeLastOperation(this.options.lastOperation, this.recorder.steps, site);
     if (this.opPathCount === this.opPaths.length) this.opPaths = grow(this.opPaths);
     this.opPaths[this.opPathCount++] = path;
     // Only stream here: stopping in the middle of an API call would leave its bookkeeping half done

@@ -53,6 +53,8 @@ export interface SandboxCallbacks {
   onClassicText?(chunk: string): void;
   /** Element 0 is set by the parent to ask for a leak check at the next heap call (or, in a loop that makes none, a loop turn). */
   leakCheckRequests?: Int32Array;
+  /** Shared with the harness host: the runtime writes each heap operation's steps and site there. */
+  lastOperation?: Int32Array;
   /** Polled every few loop turns: true once the parent asked the run to stop. */
   stopRequested(): boolean;
   /** Element 0 is the flag `stopRequested` reads (shared with the parent), read plainly at every loop turn. */
@@ -133,6 +135,7 @@ export function startRun(options: SandboxRunOptions, callbacks: SandboxCallbacks
       return result;
     },
     ...(leakCheckRequests !== undefined ? { leakCheckRequests } : {}),
+    ...(callbacks.lastOperation !== undefined ? { lastOperation: callbacks.lastOperation } : {}),
     // The check's records (one per kind × allocation stack) go out at once, for the views to show
     // mid-run; the heap ops recorded before it stream first, so its Mark is already on the timeline.
     ...(onLeakCheck !== undefined

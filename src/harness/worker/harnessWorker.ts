@@ -47,6 +47,7 @@ async function runHarness(): Promise<void> {
       },
       onOutput: (text) => output.write(text),
       ...(leakCheckRequests !== undefined ? { leakCheckRequests } : {}),
+      ...(input.lastOperation !== undefined ? { lastOperation: new Int32Array(input.lastOperation) } : {}),
       onLeakCheck: (check) => post({ type: 'leakCheck', check }),
       onMemoryErrors: (update) => post({ type: 'memoryErrors', update }),
       onClassicText: (text) => post({ type: 'classicText', text }),
