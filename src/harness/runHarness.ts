@@ -49,6 +49,11 @@ export const DEFAULT_JS_HEAP_MB = DEFAULT_MEMORY_LIMIT_MB;
  * millions of allocations takes seconds to report), up to this bound.
  */
 export const REPORT_TIME_LIMIT_MS = 60_000;
+/**
+ * How long the harness process and its worker may take to start, on top of the time limit, which
+ * counts from the worker's start (half a second on a busy machine): past it, the run is stopped.
+ */
+export const WORKER_START_LIMIT_MS = 30_000;
 /** After a stop was asked for, how long the worker gets to end by itself before it is terminated. */
 export const STOP_GRACE_MS = 500;
 const SCRIPT_NAME = 'lmm-harness.js';
@@ -469,7 +474,15 @@ async function runInWorker(
         armBackstop(STOP_GRACE_MS, { type: 'killed', reason: 'timed-out', detail: timedOutDetail });
       } else if (timeLimitWhileReporting) stop('timed-out', timedOutDetail);
     };
-    const timer = setTimeout(() => stop('timed-out', timedOutDetail), Math.min(timeLimitMs, MAX_TIME_LIMIT_MS));
+    // The limit is the harness's: it counts from the worker's start, not from the process's (a
+    // start of half a second on a busy machine left a 200 ms limit no time to run). The start
+    // itself is bounded too.
+    const armTimeLimit = (ms: number) => {
+      clearTimeout(timer);
+      timer = setTimeout(() => stop('timed-out', timedOutDetail), Math.min(ms, MAX_TIME_LIMIT_MS));
+    };
+    let timer: NodeJS.Timeout | undefined;
+    armTimeLimit(timeLimitMs + WORKER_START_LIMIT_MS);
     // The worker's buffers are charged when they are made and its JS heap is capped by V8; the
     // host's resident memory covers everything else (what built-ins allocate on their own), sampled
     // every 5 ms. Past the limit, the run stops at its next loop turn; past the hard bound above it,
@@ -490,7 +503,8 @@ async function runInWorker(
         return;
       }
       if (stopReason === 'cancelled' && (message.type === 'leakCheck' || message.type === 'memoryErrors')) return;
-      if (message.type === 'reporting') onReporting();
+      if (message.type === 'started') armTimeLimit(timeLimitMs);
+      else if (message.type === 'reporting') onReporting();
       else if (message.type === 'reported') onReported();
       else if (message.type === 'classicText') {
         if (options.onClassicText) options.onClassicText(message.text);

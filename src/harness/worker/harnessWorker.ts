@@ -29,6 +29,7 @@ async function runHarness(): Promise<void> {
   const { timeLimitMs, memoryLimitBytes, ...options } = input.runOptions;
   const debugStacks = options.debugStacks === true;
   const deadline = Date.now() + timeLimitMs;
+  post({ type: 'started' });
   const control = new Int32Array(input.control);
   const stopRequested = () => Atomics.load(control, CONTROL.stop) !== 0;
   const output = new OutputGate(control, deadline, (text) => post({ type: 'output', text }));

@@ -59,6 +59,8 @@ export interface WorkerInput {
 }
 
 export type WorkerMessage =
+  /** The worker is up and the harness about to run: its time limit counts from here. */
+  | { type: 'started' }
   /** Heap operations recorded since the previous batch. */
   | { type: 'batch'; batch: RuntimeBatch }
   /** Text the harness printed (the parent adds 1 to `CONTROL.outputTaken` once it has taken it in). */
