@@ -644,18 +644,28 @@ export class HarnessRuntime implements ViewHost {
 
   private poll(siteId: number): void {
     this.flushIfDue();
-    if (Date.now() > this.deadline || this.timedOut) {
-      this.timedOut = true;
-      // The run ends here, as a C program killed by a signal does: every local still in scope
-      // stays a root for the check of the heap at the stop (memcheck scans the stack it left),
-      // instead of being dropped as the stop unwinds the scopes.
-      this.variables.frozen = true;
-      const site = siteId >= 0 ? this.options.sites[siteId] : undefined;
-      const stop = new TimeLimitExceeded(site);
-      this.stopped ??= stop;
-      this.ended ??= stop;
-      throw stop;
-    }
+    if (Date.now() > this.deadline || this.timedOut) this.stopHere(siteId >= 0 ? this.options.sites[siteId] : undefined);
+  }
+
+  /**
+   * A stop asked for ends the run at a harness call too, where the call's frame is entered: a
+   * recursion without loops has no loop turn, and was killed with its process, its heap unreported.
+   */
+  stopAtCall(): void {
+    this.stopHere(undefined);
+  }
+
+  /** The stop thrown into the harness: at a loop (`loop`, the message's "in this loop") or at a call. */
+  private stopHere(loop: Site | undefined): never {
+    this.timedOut = true;
+    // The run ends here, as a C program killed by a signal does: every local still in scope
+    // stays a root for the check of the heap at the stop (memcheck scans the stack it left),
+    // instead of being dropped as the stop unwinds the scopes.
+    this.variables.frozen = true;
+    const stop = new TimeLimitExceeded(loop);
+    this.stopped ??= stop;
+    this.ended ??= stop;
+    throw stop;
   }
 
   private flushIfDue(): void {

@@ -2,8 +2,8 @@
  * The run's last heap operation, as the parent learns it when the worker cannot tell it.
  *
  * The worker streams its operations in batches every 50 ms, from its own loop checks and calls;
- * a harness stuck in one long call after a heap operation (a recursion without loops, a built-in
- * call that fills the JS heap) never posts the batch holding it. Killed there, its run was
+ * a harness stuck in one long built-in call after a heap operation (a regular expression that
+ * backtracks for ages, one that fills the JS heap) never posts the batch holding it. Killed there, its run was
  * reported at the file alone, as if no heap operation had been made. So the runtime also writes
  * each operation's step count and site into shared memory, which the harness host's idle main
  * thread reads and passes on; the parent uses that site only when it is newer than every batch.

@@ -185,6 +185,20 @@ export function startRun(options: SandboxRunOptions, callbacks: SandboxCallbacks
     } else if (stopFlag[0] !== 0) runtime.timedOut = true;
     loop(site);
   };
+  // And at every call: a recursion without loops has no loop turn (one plain read; the atomic
+  // ones at loop turns make sure a tight loop sees the flag).
+  const enter = hooks.enter as <T>(site: number, lastArgument: T) => T;
+  const enter0 = hooks.enter0 as (site: number) => readonly unknown[];
+  hooks.enter = <T>(site: number, lastArgument: T): T => {
+    const value = enter(site, lastArgument);
+    if (stopFlag[0] !== 0 || runtime.timedOut) runtime.stopAtCall();
+    return value;
+  };
+  hooks.enter0 = (site: number): readonly unknown[] => {
+    const none = enter0(site);
+    if (stopFlag[0] !== 0 || runtime.timedOut) runtime.stopAtCall();
+    return none;
+  };
   const struct = api.struct as (first: unknown, context?: unknown) => unknown;
   // The struct's name goes into records the verdicts are made from: it is read once, here, and
   // must be a string (a getter or an object as a name would run harness code later).

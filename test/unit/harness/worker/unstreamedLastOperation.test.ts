@@ -1,6 +1,6 @@
 /**
- * A run killed inside one long call made after a heap operation (a recursion without loops, one
- * built-in call that fills the JS heap) never streamed the batch holding that operation: its
+ * A run killed inside one long call made after a heap operation (a regular expression that
+ * backtracks for ages, one built-in call that fills the JS heap) never streamed the batch holding that operation: its
  * message was at the file alone, `FILE: time limit … exceeded`, as if no heap operation had been
  * made, where the README promises "after one, that operation's line, marked `last heap operation
  * here`". The harness host reads the worker's last operation from shared memory and passes it on.
@@ -22,16 +22,16 @@ describe('the last heap operation of a run killed before it streamed', function 
   const probe = new HarnessProbe();
   after(() => probe.dispose());
 
-  it('a recursion without loops after a heap operation, killed at the time limit: at that operation’s line, marked', async () => {
+  it('one long built-in call after a heap operation, killed at the time limit: at that operation’s line, marked', async () => {
     const run = await probe.run(
-      'recursion.lmm.ts',
-      `${PRELUDE}const f = (n: number): number => (n <= 0 ? 0 : 1 + f(n - 1) + f(n - 1));\nexport default function main() {\n  MM_REG_STRUCT(node_t);\n  XCALLOC(1, node_t);\n  print(f(60));\n}\n`,
+      'backtracks.lmm.ts',
+      `${PRELUDE}const slow = 'a'.repeat(40) + 'b';\nexport default function main() {\n  MM_REG_STRUCT(node_t);\n  XCALLOC(1, node_t);\n  print(/^(a+)+$/.test(slow));\n}\n`,
       { timeLimitMs: 500 },
     );
     assert.equal(run.outcome, 'timed-out', run.message);
     assert.match(
       run.message!,
-      /\/recursion\.lmm\.ts:6:3: time limit of 500 ms exceeded \(the harness was stopped; last heap operation here\)$/,
+      /\/backtracks\.lmm\.ts:6:3: time limit of 500 ms exceeded \(the harness was stopped; last heap operation here\)$/,
     );
     assert.deepEqual(run.site && [run.site.line, run.site.column], [6, 3]);
   });
