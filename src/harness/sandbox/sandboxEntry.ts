@@ -98,6 +98,8 @@ harden(HarnessExit);
  * may keep a plain read out of a tight loop), with a look at a leak check the parent asked for.
  */
 const ATOMIC_POLL_EVERY = 1024;
+/** How long after a stop a harness call ends the run when no loop turn has (well within the 0.5 s grace). */
+const CALL_STOP_AFTER_MS = 100;
 
 export function startRun(options: SandboxRunOptions, callbacks: SandboxCallbacks): SandboxRun {
   const suppressions: Suppression[] =
@@ -185,18 +187,24 @@ export function startRun(options: SandboxRunOptions, callbacks: SandboxCallbacks
     } else if (stopFlag[0] !== 0) runtime.timedOut = true;
     loop(site);
   };
-  // And at every call: a recursion without loops has no loop turn (one plain read; the atomic
-  // ones at loop turns make sure a tight loop sees the flag).
+  // And at a call, when no loop turn came soon after the stop (a recursion without loops has
+  // none): a loop turn names its loop ("in this loop"), where a call inside the loop would not.
+  let stopSeenAt: number | undefined;
+  const stopAtCallUnlessALoopTurnComes = () => {
+    const now = Date.now();
+    stopSeenAt ??= now;
+    if (now - stopSeenAt >= CALL_STOP_AFTER_MS) runtime.stopAtCall();
+  };
   const enter = hooks.enter as <T>(site: number, lastArgument: T) => T;
   const enter0 = hooks.enter0 as (site: number) => readonly unknown[];
   hooks.enter = <T>(site: number, lastArgument: T): T => {
     const value = enter(site, lastArgument);
-    if (stopFlag[0] !== 0 || runtime.timedOut) runtime.stopAtCall();
+    if (stopFlag[0] !== 0 || runtime.timedOut) stopAtCallUnlessALoopTurnComes();
     return value;
   };
   hooks.enter0 = (site: number): readonly unknown[] => {
     const none = enter0(site);
-    if (stopFlag[0] !== 0 || runtime.timedOut) runtime.stopAtCall();
+    if (stopFlag[0] !== 0 || runtime.timedOut) stopAtCallUnlessALoopTurnComes();
     return none;
   };
   const struct = api.struct as (first: unknown, context?: unknown) => unknown;
