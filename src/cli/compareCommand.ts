@@ -6,6 +6,7 @@
  */
 import { DEFAULT_PAGE_SIZE } from '../engine/constants';
 import { isHarnessFile, MAX_HARNESS_FILE_BYTES } from '../harness/harnessFiles';
+import { MAX_TIME_LIMIT_MS, pageSizeProblem } from '../harness/runHarness';
 import { comparePolicies, UnknownPolicyError, type ComparedReport, type ComparisonRun } from '../policies/comparePolicies';
 import { POLICY_NAMES } from '../policies/policyRegistry';
 import { bytesText, percent, table } from '../policies/reportFormat';
@@ -149,20 +150,29 @@ export interface HarnessInputOptions {
   pageSize?: number;
 }
 
-/** `--time-limit MS` and `--page-size N`, positive whole numbers, for a harness input. */
+/**
+ * `--time-limit MS` and `--page-size N` for a harness input, within `lmm run`'s bounds and in its
+ * words (the harness runs as `lmm run` runs it), before any file is read.
+ */
 export function harnessInputOptions(command: string, values: Map<string, string>): HarnessInputOptions {
   const options: HarnessInputOptions = {};
-  const positive = (name: string, what: string): number | undefined => {
+  const positive = (name: string, max: number, unit: string): number | undefined => {
     const value = values.get(name);
     if (value === undefined) return undefined;
-    const n = countOption(command, name, value, 0);
-    if (n === 0) throw new CliError(`lmm ${command}: ${name}: takes ${what}`);
+    const n = /^\d+$/.test(value) ? Number(value) : NaN;
+    if (Number.isNaN(n) || n <= 0)
+      throw new CliError(`lmm ${command}: ${name}: takes a positive whole number of ${unit}, not '${shownValue(value)}'`);
+    if (n > max) throw new CliError(`lmm ${command}: ${name}: ${shownValue(value)} is more than the largest, ${max} ${unit}`);
     return n;
   };
-  const timeLimitMs = positive('--time-limit', 'a positive number of milliseconds');
+  const timeLimitMs = positive('--time-limit', MAX_TIME_LIMIT_MS, 'milliseconds');
   if (timeLimitMs !== undefined) options.timeLimitMs = timeLimitMs;
-  const pageSize = positive('--page-size', 'a positive number of bytes');
-  if (pageSize !== undefined) options.pageSize = pageSize;
+  const pageSize = positive('--page-size', Number.MAX_SAFE_INTEGER, 'bytes');
+  if (pageSize !== undefined) {
+    const problem = pageSizeProblem(pageSize);
+    if (problem) throw new CliError(`lmm ${command}: --page-size: ${problem}`);
+    options.pageSize = pageSize;
+  }
   return options;
 }
 

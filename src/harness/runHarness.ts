@@ -33,6 +33,7 @@ import {
   type ParentToHostMessage,
 } from './worker/hostProtocol';
 import { WORKER_START_MB, type WorkerMessage, type WorkerOutcome } from './worker/workerProtocol';
+import { LastOperationSeen } from './runtime/lastOperation';
 
 export const DEFAULT_TIME_LIMIT_MS = 10_000;
 /** The longest time limit: what `setTimeout` can wait (2^31 − 1 ms, about 24.8 days). */
@@ -49,6 +50,11 @@ export const DEFAULT_JS_HEAP_MB = DEFAULT_MEMORY_LIMIT_MB;
  * millions of allocations takes seconds to report), up to this bound.
  */
 export const REPORT_TIME_LIMIT_MS = 60_000;
+/**
+ * How long the harness process and its worker may take to start, on top of the time limit, which
+ * counts from the worker's start (half a second on a busy machine): past it, the run is stopped.
+ */
+export const WORKER_START_LIMIT_MS = 30_000;
 /** After a stop was asked for, how long the worker gets to end by itself before it is terminated. */
 export const STOP_GRACE_MS = 500;
 const SCRIPT_NAME = 'lmm-harness.js';
@@ -70,6 +76,8 @@ export interface HarnessRunOptions {
   memoryLimitMb?: number;
   /** The worker's JS heap alone (default: the memory limit). */
   jsHeapMb?: number;
+  /** How long a time limit waits for the end-of-run report (default `REPORT_TIME_LIMIT_MS`; tests try it shorter). */
+  reportTimeLimitMs?: number;
   /** Call stacks for every allocation and free (default true). */
   attribution?: boolean;
   /** Suppressions for the leak checks and the report. */
@@ -410,6 +418,7 @@ async function runInWorker(
   leakChecks.send = () => tell({ type: 'requestLeakCheck' });
   const takeBatch = () => tell({ type: 'batchTaken' });
   const state: EndState = { lastSite: null };
+  const lastOperation = new LastOperationSeen();
   let baselineRss: number | undefined;
   let sampledPeak: number | undefined;
   // The worker posts each error record once, then only its count: the run's records so far.
@@ -430,6 +439,9 @@ async function runInWorker(
       clearTimeout(backstop);
       leakChecks.send = undefined;
       if (reporting) state.whileReporting = true;
+      // A worker killed inside one long call never streamed its last operations: the host saw them.
+      const unstreamed = lastOperation.unstreamedSite();
+      if (unstreamed >= 0) state.lastSite = compiled.sites[unstreamed] ?? state.lastSite;
       const peak = baselineRss !== undefined ? residentPeak(host.pid) : undefined;
       const measured = peak !== undefined ? peak - baselineRss! : sampledPeak;
       if (measured !== undefined) state.memoryPeakBytes = Math.max(measured, sampledPeak ?? 0);
@@ -443,8 +455,10 @@ async function runInWorker(
     };
     const stop = (reason: StopReason, detail: string) => {
       if (settled || stopReason !== undefined) return;
-      // The harness is done: the limit it did not pass waits for the report (see `reported`).
+      // The harness is done: the limit it did not pass waits for the report (see `reported`), for
+      // a bounded time (a report of many records against a large suppressions file took minutes).
       if (reason === 'timed-out' && reporting) {
+        if (!timeLimitWhileReporting) armBackstop(reportTimeLimitMs, reportTooLong);
         timeLimitWhileReporting = true;
         return;
       }
@@ -453,13 +467,13 @@ async function runInWorker(
       armBackstop(STOP_GRACE_MS, { type: 'killed', reason, detail });
     };
     const timedOutDetail = `the harness did not stop within ${timeLimitMs} ms`;
+    const reportTimeLimitMs = options.reportTimeLimitMs ?? REPORT_TIME_LIMIT_MS;
+    const reportTooLong: WorkerEnd = { type: 'killed', reason: 'timed-out', detail: 'the end-of-run report took too long' };
     const onReporting = () => {
       reporting = true;
       if (stopReason !== undefined) state.stoppedBeforeReport = true;
       // Stopped by the time limit at a loop turn: the report of the heap as it was gets its own bound.
-      if (stopReason === 'timed-out') {
-        armBackstop(REPORT_TIME_LIMIT_MS, { type: 'killed', reason: 'timed-out', detail: 'the end-of-run report took too long' });
-      }
+      if (stopReason === 'timed-out') armBackstop(reportTimeLimitMs, reportTooLong);
     };
     const onReported = () => {
       reporting = false;
@@ -468,7 +482,15 @@ async function runInWorker(
         armBackstop(STOP_GRACE_MS, { type: 'killed', reason: 'timed-out', detail: timedOutDetail });
       } else if (timeLimitWhileReporting) stop('timed-out', timedOutDetail);
     };
-    const timer = setTimeout(() => stop('timed-out', timedOutDetail), Math.min(timeLimitMs, MAX_TIME_LIMIT_MS));
+    // The limit is the harness's: it counts from the worker's start, not from the process's (a
+    // start of half a second on a busy machine left a 200 ms limit no time to run). The start
+    // itself is bounded too.
+    const armTimeLimit = (ms: number) => {
+      clearTimeout(timer);
+      timer = setTimeout(() => stop('timed-out', timedOutDetail), Math.min(ms, MAX_TIME_LIMIT_MS));
+    };
+    let timer: NodeJS.Timeout | undefined;
+    armTimeLimit(timeLimitMs + WORKER_START_LIMIT_MS);
     // The worker's buffers are charged when they are made and its JS heap is capped by V8; the
     // host's resident memory covers everything else (what built-ins allocate on their own), sampled
     // every 5 ms. Past the limit, the run stops at its next loop turn; past the hard bound above it,
@@ -489,7 +511,8 @@ async function runInWorker(
         return;
       }
       if (stopReason === 'cancelled' && (message.type === 'leakCheck' || message.type === 'memoryErrors')) return;
-      if (message.type === 'reporting') onReporting();
+      if (message.type === 'started') armTimeLimit(timeLimitMs);
+      else if (message.type === 'reporting') onReporting();
       else if (message.type === 'reported') onReported();
       else if (message.type === 'classicText') {
         if (options.onClassicText) options.onClassicText(message.text);
@@ -497,6 +520,7 @@ async function runInWorker(
       } else if (message.type === 'batch') {
         const batch = message.batch;
         const n = batch.ops.count;
+        lastOperation.batch(batch.ops);
         if (n > 0) {
           const siteId = batch.ops.site[n - 1]!;
           if (siteId >= 0) state.lastSite = compiled.sites[siteId] ?? state.lastSite;
@@ -548,6 +572,7 @@ async function runInWorker(
       if (message.type === 'worker') onWorkerMessage(message.message);
       else if (message.type === 'memory') watchMemory(message.grownBytes);
       else if (message.type === 'memoryBaseline') baselineRss = message.rssBytes;
+      else if (message.type === 'lastOperation') lastOperation.report(message.steps, message.site);
       else if (message.type === 'workerError') {
         if (message.code === 'ERR_WORKER_OUT_OF_MEMORY') finish({ type: 'killed', reason: 'js-heap', detail: message.message });
         else finish({ type: 'killed', reason: 'worker-error', detail: message.message });
@@ -610,7 +635,7 @@ export function describeEnd(
           {
             outcome: 'timed-out',
             message: end.whileReporting
-              ? `${where(end.lastSite)}time limit of ${options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS} ms exceeded, and the end-of-run report was not written within ${REPORT_TIME_LIMIT_MS / 1000} s after it (the run was stopped${lastOperationHere(end.lastSite)})`
+              ? `${where(end.lastSite)}time limit of ${options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS} ms exceeded, and the end-of-run report was not written within ${(options.reportTimeLimitMs ?? REPORT_TIME_LIMIT_MS) / 1000} s after it (the run was stopped${lastOperationHere(end.lastSite)})`
               : `${where(end.lastSite)}time limit of ${options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS} ms exceeded (the harness was stopped${lastOperationHere(end.lastSite)})`,
           },
           end.lastSite,
@@ -625,7 +650,7 @@ export function describeEnd(
             },
             null,
           );
-        const harnessMet = memoryLimitMessage(where(end.lastSite), options);
+        const harnessMet = memoryLimitMessage(where(end.lastSite), options, lastOperationHere(end.lastSite));
         const message = end.whileReporting
           ? `${harnessMet}; its end-of-run report was not written within ${STOP_GRACE_MS} ms after the stop`
           : harnessMet;
@@ -708,9 +733,9 @@ export function describeEnd(
 
 type RunEnd = Omit<HarnessRunResult, 'sites' | 'timings'>;
 
-function memoryLimitMessage(where: string, options: HarnessRunOptions): string {
+function memoryLimitMessage(where: string, options: HarnessRunOptions, here = ''): string {
   const limit = options.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB;
-  return `${where}memory limit of ${limit} MB exceeded (JS heap, buffers and pages together; the harness was stopped)`;
+  return `${where}memory limit of ${limit} MB exceeded (JS heap, buffers and pages together; the harness was stopped${here})`;
 }
 
 function withSite(value: RunEnd, site: Site | null | undefined): RunEnd {

@@ -45,6 +45,7 @@ import {
   type ViewHost,
   type ViewState,
 } from './structViews';
+import { writeLastOperation } from './lastOperation';
 
 export interface HarnessRuntimeOptions {
   harnessFile: string;
@@ -66,6 +67,11 @@ export interface HarnessRuntimeOptions {
    * check while the harness runs: the next heap call clears it and checks leaks there.
    */
   leakCheckRequests?: Int32Array;
+  /**
+   * Shared with the harness host: each heap operation writes the steps so far and its site id there
+   * (lastOperation.ts), for a run killed before it could stream them.
+   */
+  lastOperation?: Int32Array;
   /** Told of each leak check (`mm_leak_check()` or a requested one) the moment it has run. */
   onLeakCheck?: (point: LeakCheckPoint) => void;
   /**
@@ -639,18 +645,28 @@ export class HarnessRuntime implements ViewHost {
 
   private poll(siteId: number): void {
     this.flushIfDue();
-    if (Date.now() > this.deadline || this.timedOut) {
-      this.timedOut = true;
-      // The run ends here, as a C program killed by a signal does: every local still in scope
-      // stays a root for the check of the heap at the stop (memcheck scans the stack it left),
-      // instead of being dropped as the stop unwinds the scopes.
-      this.variables.frozen = true;
-      const site = siteId >= 0 ? this.options.sites[siteId] : undefined;
-      const stop = new TimeLimitExceeded(site);
-      this.stopped ??= stop;
-      this.ended ??= stop;
-      throw stop;
-    }
+    if (Date.now() > this.deadline || this.timedOut) this.stopHere(siteId >= 0 ? this.options.sites[siteId] : undefined);
+  }
+
+  /**
+   * A stop asked for ends the run at a harness call too, where the call's frame is entered: a
+   * recursion without loops has no loop turn, and was killed with its process, its heap unreported.
+   */
+  stopAtCall(): void {
+    this.stopHere(undefined);
+  }
+
+  /** The stop thrown into the harness: at a loop (`loop`, the message's "in this loop") or at a call. */
+  private stopHere(loop: Site | undefined): never {
+    this.timedOut = true;
+    // The run ends here, as a C program killed by a signal does: every local still in scope
+    // stays a root for the check of the heap at the stop (memcheck scans the stack it left),
+    // instead of being dropped as the stop unwinds the scopes.
+    this.variables.frozen = true;
+    const stop = new TimeLimitExceeded(loop);
+    this.stopped ??= stop;
+    this.ended ??= stop;
+    throw stop;
   }
 
   private flushIfDue(): void {
@@ -850,7 +866,9 @@ export class HarnessRuntime implements ViewHost {
 
   private record(kind: HeapOpKind, a: number, b: number, c: number, name: string | undefined, fields?: RecordedField[]): void {
     const path = this.paths.current;
-    this.recorder.record(kind, a, b, c, this.paths.innermost(path), name, fields);
+    const site = this.paths.innermost(path);
+    this.recorder.record(kind, a, b, c, site, name, fields);
+    if (this.options.lastOperation !== undefined) writeLastOperation(this.options.lastOperation, this.recorder.steps, site);
     if (this.opPathCount === this.opPaths.length) this.opPaths = grow(this.opPaths);
     this.opPaths[this.opPathCount++] = path;
     // Only stream here: stopping in the middle of an API call would leave its bookkeeping half done

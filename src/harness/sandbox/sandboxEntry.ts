@@ -53,8 +53,12 @@ export interface SandboxCallbacks {
   onClassicText?(chunk: string): void;
   /** Element 0 is set by the parent to ask for a leak check at the next heap call (or, in a loop that makes none, a loop turn). */
   leakCheckRequests?: Int32Array;
+  /** Shared with the harness host: the runtime writes each heap operation's steps and site there. */
+  lastOperation?: Int32Array;
   /** Polled every few loop turns: true once the parent asked the run to stop. */
   stopRequested(): boolean;
+  /** Element 0 is the flag `stopRequested` reads (shared with the parent), read plainly at every loop turn. */
+  stopFlag: Int32Array;
 }
 
 export interface SandboxRun {
@@ -86,8 +90,16 @@ export interface SandboxRun {
 harden(TimeLimitExceeded);
 harden(HarnessExit);
 
-/** Loop turns between two looks at the parent's stop request (an atomic read each). */
-const STOP_POLL_EVERY = 1024;
+/**
+ * A stop the parent asks for is looked at every loop turn, so that a loop of slow turns (a
+ * millisecond each) stops at its next one instead of running on past the grace after the stop
+ * and being killed, its report lost. An atomic read costs a tight loop several times its turn, so
+ * each turn reads the shared flag plainly, and every this many turns atomically (the optimizer
+ * may keep a plain read out of a tight loop), with a look at a leak check the parent asked for.
+ */
+const ATOMIC_POLL_EVERY = 1024;
+/** How long after a stop a harness call ends the run when no loop turn has (well within the 0.5 s grace). */
+const CALL_STOP_AFTER_MS = 100;
 
 export function startRun(options: SandboxRunOptions, callbacks: SandboxCallbacks): SandboxRun {
   const suppressions: Suppression[] =
@@ -125,6 +137,7 @@ export function startRun(options: SandboxRunOptions, callbacks: SandboxCallbacks
       return result;
     },
     ...(leakCheckRequests !== undefined ? { leakCheckRequests } : {}),
+    ...(callbacks.lastOperation !== undefined ? { lastOperation: callbacks.lastOperation } : {}),
     // The check's records (one per kind × allocation stack) go out at once, for the views to show
     // mid-run; the heap ops recorded before it stream first, so its Mark is already on the timeline.
     ...(onLeakCheck !== undefined
@@ -159,6 +172,7 @@ export function startRun(options: SandboxRunOptions, callbacks: SandboxCallbacks
   // A stop asked for by the parent (Stop Run, the time limit, the memory limit) ends the run at
   // the next loop turn, as the runtime's own deadline does: the heap is intact and reported.
   let turns = 0;
+  const stopFlag = callbacks.stopFlag;
   const loop = hooks.loop as (site: number) => void;
   let lastThrown: { site: number; value: unknown } | undefined;
   hooks.thrown = <T>(site: number, value: T): T => {
@@ -166,12 +180,32 @@ export function startRun(options: SandboxRunOptions, callbacks: SandboxCallbacks
     return value;
   };
   hooks.loop = (site: number) => {
-    if ((++turns & (STOP_POLL_EVERY - 1)) === 0) {
+    if ((++turns & (ATOMIC_POLL_EVERY - 1)) === 0) {
       if (callbacks.stopRequested()) runtime.timedOut = true;
       // A loop that makes no heap call never reaches the next heap call, where Check Leaks Now runs.
       else runtime.leakCheckIfRequested(site);
-    }
+    } else if (stopFlag[0] !== 0) runtime.timedOut = true;
     loop(site);
+  };
+  // And at a call, when no loop turn came soon after the stop (a recursion without loops has
+  // none): a loop turn names its loop ("in this loop"), where a call inside the loop would not.
+  let stopSeenAt: number | undefined;
+  const stopAtCallUnlessALoopTurnComes = () => {
+    const now = Date.now();
+    stopSeenAt ??= now;
+    if (now - stopSeenAt >= CALL_STOP_AFTER_MS) runtime.stopAtCall();
+  };
+  const enter = hooks.enter as <T>(site: number, lastArgument: T) => T;
+  const enter0 = hooks.enter0 as (site: number) => readonly unknown[];
+  hooks.enter = <T>(site: number, lastArgument: T): T => {
+    const value = enter(site, lastArgument);
+    if (stopFlag[0] !== 0 || runtime.timedOut) stopAtCallUnlessALoopTurnComes();
+    return value;
+  };
+  hooks.enter0 = (site: number): readonly unknown[] => {
+    const none = enter0(site);
+    if (stopFlag[0] !== 0 || runtime.timedOut) stopAtCallUnlessALoopTurnComes();
+    return none;
   };
   const struct = api.struct as (first: unknown, context?: unknown) => unknown;
   // The struct's name goes into records the verdicts are made from: it is read once, here, and

@@ -17,6 +17,7 @@ import {
   type ParentToHostMessage,
 } from './hostProtocol';
 import { CONTROL, type WorkerInput, type WorkerMessage } from './workerProtocol';
+import { lastOperationArray, readLastOperation } from '../runtime/lastOperation';
 
 const send = (message: HostToParentMessage) => {
   // The parent is gone (it killed us, or it exited): nothing left to tell.
@@ -26,6 +27,7 @@ const send = (message: HostToParentMessage) => {
 const control = new Int32Array(new SharedArrayBuffer(CONTROL.length * Int32Array.BYTES_PER_ELEMENT));
 const leakCheckRequests = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
 const batchCounters = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
+const lastOperation = lastOperationArray();
 let worker: Worker | undefined;
 
 process.on('message', (message: ParentToHostMessage) => {
@@ -104,6 +106,7 @@ function start(message: Extract<ParentToHostMessage, { type: 'start' }>) {
     ...rest,
     control: control.buffer as SharedArrayBuffer,
     leakCheckRequests: leakCheckRequests.buffer as SharedArrayBuffer,
+    lastOperation: lastOperation.buffer as SharedArrayBuffer,
     ...(maxBatchesInFlight !== undefined
       ? { batchFlow: { counters: batchCounters.buffer as SharedArrayBuffer, maxBatchesInFlight } }
       : {}),
@@ -114,12 +117,20 @@ function start(message: Extract<ParentToHostMessage, { type: 'start' }>) {
   send({ type: 'memoryBaseline', rssBytes: baselineRss });
   worker = 'file' in entry ? new Worker(entry.file, options) : new Worker(entry.code, { ...options, eval: true });
   let samples = 0;
+  let stepsSent = 0;
   // This thread is idle while the worker runs: it sees the process grow even while the worker is
-  // inside one long native call, which nothing else can interrupt.
+  // inside one long native call, which nothing else can interrupt (and, for the same reason, the
+  // worker's last heap operation, which such a call keeps from streaming).
   const memoryWatch = setInterval(() => {
     const grownBytes = process.memoryUsage.rss() - baselineRss;
     if (grownBytes > memoryLimitBytes + HOST_HARD_MARGIN_BYTES) return endPastHardBound(grownBytes);
-    if (grownBytes > memoryLimitBytes || ++samples % HOST_MEMORY_REPORT_EVERY === 0) send({ type: 'memory', grownBytes });
+    const reportDue = ++samples % HOST_MEMORY_REPORT_EVERY === 0;
+    if (grownBytes > memoryLimitBytes || reportDue) send({ type: 'memory', grownBytes });
+    if (!reportDue) return;
+    const last = readLastOperation(lastOperation);
+    if (last.steps === stepsSent) return;
+    stepsSent = last.steps;
+    send({ type: 'lastOperation', ...last });
   }, HOST_MEMORY_SAMPLE_MS);
   worker.on('message', (message: WorkerMessage) => {
     send({ type: 'worker', message });

@@ -29,6 +29,7 @@ async function runHarness(): Promise<void> {
   const { timeLimitMs, memoryLimitBytes, ...options } = input.runOptions;
   const debugStacks = options.debugStacks === true;
   const deadline = Date.now() + timeLimitMs;
+  post({ type: 'started' });
   const control = new Int32Array(input.control);
   const stopRequested = () => Atomics.load(control, CONTROL.stop) !== 0;
   const output = new OutputGate(control, deadline, (text) => post({ type: 'output', text }));
@@ -47,10 +48,12 @@ async function runHarness(): Promise<void> {
       },
       onOutput: (text) => output.write(text),
       ...(leakCheckRequests !== undefined ? { leakCheckRequests } : {}),
+      ...(input.lastOperation !== undefined ? { lastOperation: new Int32Array(input.lastOperation) } : {}),
       onLeakCheck: (check) => post({ type: 'leakCheck', check }),
       onMemoryErrors: (update) => post({ type: 'memoryErrors', update }),
       onClassicText: (text) => post({ type: 'classicText', text }),
       stopRequested,
+      stopFlag: new Int32Array(input.control, CONTROL.stop * Int32Array.BYTES_PER_ELEMENT, 1),
     },
   );
 

@@ -11,7 +11,7 @@
 import type { WorkerInput, WorkerMessage } from './workerProtocol';
 
 /** The worker's input without its shared buffers: the host makes those. */
-export type HostedWorkerInput = Omit<WorkerInput, 'control' | 'leakCheckRequests' | 'batchFlow'> & {
+export type HostedWorkerInput = Omit<WorkerInput, 'control' | 'leakCheckRequests' | 'batchFlow' | 'lastOperation'> & {
   maxBatchesInFlight?: number;
 };
 
@@ -45,6 +45,8 @@ export type HostToParentMessage =
   | { type: 'memoryBaseline'; rssBytes: number }
   /** How much the host process has grown since before its worker started (sampled). */
   | { type: 'memory'; grownBytes: number }
+  /** The worker's last heap operation when it changed (lastOperation.ts): its steps (mod 2^32) and site id. */
+  | { type: 'lastOperation'; steps: number; site: number }
 
   /** The worker failed (`ERR_WORKER_OUT_OF_MEMORY` when its JS heap limit stopped it). */
   | { type: 'workerError'; code?: string; message: string }

@@ -37,8 +37,11 @@ export class OutputGate {
   write(text: string): void {
     if (this.chars >= MAX_OUTPUT_CHARS) return this.drop(`the run printed more than ${MAX_OUTPUT_CHARS >> 20} MiB`);
     const control = this.control;
-    if (text.length > MAX_PRINT_CHARS) {
-      text = `${text.slice(0, MAX_PRINT_CHARS)}\n[… ${text.length - MAX_PRINT_CHARS} more characters of this print dropped]\n`;
+    // A print's own line end is not of its text: a print of exactly MAX_PRINT_CHARS is kept whole.
+    const printed = text.endsWith('\n') ? text.length - 1 : text.length;
+    if (printed > MAX_PRINT_CHARS) {
+      const cut = printed - MAX_PRINT_CHARS;
+      text = `${text.slice(0, MAX_PRINT_CHARS)}\n[… ${cut} more ${cut === 1 ? 'character' : 'characters'} of this print dropped]\n`;
     }
     // The print that would take the run past its bound is dropped whole, and so is every later
     // one (the bound counts as reached), so that the output is a prefix of what was printed.

@@ -26,6 +26,8 @@ export interface WorkerInput {
   harnessScriptName: string;
   /** Shared with the parent: it sets element 0 (Int32) to ask for a leak check while the harness runs. */
   leakCheckRequests?: SharedArrayBuffer;
+  /** `LAST_OPERATION.length` Int32 elements the runtime writes and the harness host reads (lastOperation.ts). */
+  lastOperation?: SharedArrayBuffer;
   /** `CONTROL.length` Int32 elements shared with the parent. */
   control: SharedArrayBuffer;
   /**
@@ -57,6 +59,8 @@ export interface WorkerInput {
 }
 
 export type WorkerMessage =
+  /** The worker is up and the harness about to run: its time limit counts from here. */
+  | { type: 'started' }
   /** Heap operations recorded since the previous batch. */
   | { type: 'batch'; batch: RuntimeBatch }
   /** Text the harness printed (the parent adds 1 to `CONTROL.outputTaken` once it has taken it in). */

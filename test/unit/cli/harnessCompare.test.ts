@@ -157,7 +157,7 @@ describe('lmm compare / replay on a harness (its recorded operations as the work
     assert.equal(report.munmap, Math.floor(report.ops / 2));
     const bad = await lmm('compare', file, '--policies', 'lmm-classic', '--time-limit', '0');
     assert.equal(bad.status, 2);
-    assert.match(bad.stderr, /--time-limit: takes a positive number/);
+    assert.match(bad.stderr, /--time-limit: takes a positive whole number of milliseconds, not '0'/);
   });
 
   it('--page-size runs the harness on pages of that size, and the policies replay on them', async () => {

@@ -265,7 +265,7 @@ export default function main(): void {
     const timedOut = await lmm('run', spin, '--time-limit', '300');
     assert.equal(timedOut.status, 2);
     assert.match(timedOut.stderr, /spin\.lmm\.ts:2:3: time limit of 300 ms exceeded/);
-    // No heap operation ran, and the loop-free recursion has no loop line: nothing is "here".
+    // A loop-free recursion stops at one of its calls: that call's line (no heap operation ran).
     const recurse = join(dir, 'recurse.lmm.ts');
     writeFileSync(
       recurse,
@@ -273,7 +273,13 @@ export default function main(): void {
     );
     const stuck = await lmm('run', recurse, '--time-limit', '300');
     assert.equal(stuck.status, 2);
-    assert.equal(stuck.stderr, `${recurse}: time limit of 300 ms exceeded (the harness was stopped)\n`);
+    assert.match(stuck.stderr, /^\S*recurse\.lmm\.ts:1:(52|63): time limit of 300 ms exceeded \(the harness was stopped\)\n$/);
+    // No line is known for a built-in call that never returns, killed with its process.
+    const backtracks = join(dir, 'backtracks.lmm.ts');
+    writeFileSync(backtracks, "export default function main() {\n  return /^(a+)+$/.test('a'.repeat(40) + 'b');\n}\n");
+    const killed = await lmm('run', backtracks, '--time-limit', '300');
+    assert.equal(killed.status, 2);
+    assert.equal(killed.stderr, `${backtracks}: time limit of 300 ms exceeded (the harness was stopped)\n`);
     // Nor is a line known for a wait that never ends (no loop turn, no heap operation).
     const waits = join(dir, 'waits.lmm.ts');
     writeFileSync(waits, 'export default async function main() {\n  await new Promise(() => undefined);\n}\n');

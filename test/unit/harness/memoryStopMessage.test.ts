@@ -20,7 +20,7 @@ describe('the end of a run the memory limit stopped', () => {
     assert.equal(end.outcome, 'out-of-memory');
     assert.equal(
       end.message,
-      `structs.lmm.ts:9:5: memory limit of 128 MB exceeded (JS heap, buffers and pages together; the harness was stopped); its end-of-run report was not written within ${STOP_GRACE_MS} ms after the stop`,
+      `structs.lmm.ts:9:5: memory limit of 128 MB exceeded (JS heap, buffers and pages together; the harness was stopped; last heap operation here); its end-of-run report was not written within ${STOP_GRACE_MS} ms after the stop`,
     );
     assert.deepEqual(end.site, site);
   });
@@ -38,7 +38,7 @@ describe('the end of a run the memory limit stopped', () => {
     const end = describe128({});
     assert.equal(
       end.message,
-      'structs.lmm.ts:9:5: memory limit of 128 MB exceeded (JS heap, buffers and pages together; the harness was stopped)',
+      'structs.lmm.ts:9:5: memory limit of 128 MB exceeded (JS heap, buffers and pages together; the harness was stopped; last heap operation here)',
     );
   });
 });

@@ -77,6 +77,23 @@ describe('OutputGate (output of a run on its way to the parent)', () => {
     assert.match(posted[0]!, /\[… 5000 more characters of this print dropped\]\n$/);
   });
 
+  // A print's text reaches the gate with its line end: a print of exactly 1 MiB was cut by that
+  // "\n", shown whole and then "[… 1 more characters of this print dropped]".
+  it('a print of exactly MAX_PRINT_CHARS characters and its line end is kept whole', () => {
+    const { gate: g, posted } = gate(Date.now() + 10_000);
+    const text = `${'w'.repeat(MAX_PRINT_CHARS)}\n`;
+    g.write(text);
+    assert.equal(posted[0], text);
+  });
+
+  it('one character past it: that one is dropped and said so, in the singular; far past it, the count', () => {
+    const { gate: g, posted } = gate(Date.now() + 10_000);
+    g.write(`${'w'.repeat(MAX_PRINT_CHARS)}x\n`);
+    assert.equal(posted[0], `${'w'.repeat(MAX_PRINT_CHARS)}\n[… 1 more character of this print dropped]\n`);
+    g.write(`${'y'.repeat(MAX_PRINT_CHARS * 16)}\n`);
+    assert.equal(posted[1], `${'y'.repeat(MAX_PRINT_CHARS)}\n[… 15728640 more characters of this print dropped]\n`);
+  });
+
   it('a run keeps at most MAX_OUTPUT_CHARS (64 MiB) in all: the print that would pass it is dropped, and every one after', () => {
     const { gate: g, posted, control } = gate(Date.now() + 10_000);
     const postedChars = () => posted.reduce((sum, text) => sum + text.length, 0);

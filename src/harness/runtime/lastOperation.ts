@@ -1,0 +1,53 @@
+/**
+ * The run's last heap operation, as the parent learns it when the worker cannot tell it.
+ *
+ * The worker streams its operations in batches every 50 ms, from its own loop checks and calls;
+ * a harness stuck in one long built-in call after a heap operation (a regular expression that
+ * backtracks for ages, one that fills the JS heap) never posts the batch holding it. Killed there, its run was
+ * reported at the file alone, as if no heap operation had been made. So the runtime also writes
+ * each operation's step count and site into shared memory, which the harness host's idle main
+ * thread reads and passes on; the parent uses that site only when it is newer than every batch.
+ */
+import type { HeapOpBatch } from '../../engine/heapOps';
+
+/** The Int32 elements of the shared array: operations recorded so far (mod 2^32), the last one's site id. */
+export const LAST_OPERATION = { steps: 0, site: 1, length: 2 } as const;
+
+/** A fresh shared array for `LAST_OPERATION` (the host makes it; the worker writes it). */
+export function lastOperationArray(): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(LAST_OPERATION.length * Int32Array.BYTES_PER_ELEMENT));
+}
+
+/** Written by the runtime at each heap operation: two plain stores, the site first. */
+export function writeLastOperation(shared: Int32Array, steps: number, site: number): void {
+  shared[LAST_OPERATION.site] = site;
+  shared[LAST_OPERATION.steps] = steps;
+}
+
+/** Read by the host: the steps first, so the site read after them is that operation's or a later one's. */
+export function readLastOperation(shared: Int32Array): { steps: number; site: number } {
+  const steps = Atomics.load(shared, LAST_OPERATION.steps);
+  return { steps, site: Atomics.load(shared, LAST_OPERATION.site) };
+}
+
+/** The parent's side: the batches taken in, and the newest operation the host reported. */
+export class LastOperationSeen {
+  private stepsInBatches = 0;
+  private reported: { steps: number; site: number } | undefined;
+
+  batch(batch: HeapOpBatch): void {
+    this.stepsInBatches = Math.max(this.stepsInBatches, batch.firstStep + batch.count);
+  }
+
+  report(steps: number, site: number): void {
+    this.reported = { steps, site };
+  }
+
+  /** The site of an operation no batch has brought (-1 for none): the run's last one, when it never streamed. */
+  unstreamedSite(): number {
+    const reported = this.reported;
+    if (reported === undefined) return -1;
+    // Counts mod 2^32: a report ahead of the batches by less than 2^31 operations is newer.
+    return ((reported.steps - (this.stepsInBatches | 0)) | 0) > 0 ? reported.site : -1;
+  }
+}
