@@ -161,7 +161,7 @@ export function toSarif(report: SarifFindings, toolVersion = 'dev', invocation?:
             rules,
           },
         },
-        artifacts: [{ location: { uri: fileUri(report.harnessFile) } }],
+        artifacts: artifactsNamed(results, invocation, report.harnessFile),
         ...(invocation ? { invocations: [invocation] } : {}),
         results,
       },
@@ -189,6 +189,28 @@ export function incompleteRunSarif(
     executionSuccessful: false,
     toolExecutionNotifications: [notification],
   });
+}
+
+/**
+ * The files the log's locations name, each once and under the very URI those locations give it
+ * (relative where the run named it relative, as a harness given as `examples/x.lmm.ts` is), so
+ * the artifact a result points to is the one listed: the harness's absolute path (a CI runner's
+ * checkout folder) listed beside relative results named the same file twice. A log that locates
+ * nothing lists the harness file.
+ */
+function artifactsNamed(
+  results: readonly SarifResult[],
+  invocation: SarifInvocation | undefined,
+  harnessFile: string,
+): SarifRun['artifacts'] {
+  const uris = new Set<string>();
+  for (const result of results) {
+    for (const l of [...result.locations, ...result.relatedLocations]) uris.add(l.physicalLocation.artifactLocation.uri);
+  }
+  for (const notification of invocation?.toolExecutionNotifications ?? [])
+    for (const l of notification.locations ?? []) uris.add(l.physicalLocation.artifactLocation.uri);
+  if (uris.size === 0) uris.add(fileUri(harnessFile));
+  return [...uris].map((uri) => ({ location: { uri } }));
 }
 
 function physicalLocation(site: Site): SarifPhysicalLocation {
