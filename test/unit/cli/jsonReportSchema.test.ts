@@ -1,15 +1,19 @@
 /**
  * `docs/report.schema.json` describes every document `lmm run --json` prints: each example's,
  * runs that did not complete (time limit, crash, compile error, a missing file), memcheck's
- * `--leak-check=no|summary`, mid-run leak checks, and a trace's report (Export Report). And it
- * is strict enough that a document that drifts from it fails: a property nobody declared, a leak
- * verdict in a run that did not complete, a record without its step. What JSON Schema cannot
- * say, `step` = `event` + 1, is checked here beside it.
+ * `--leak-check=no|summary`, mid-run leak checks, a run that allocated nothing; and Export Report's
+ * JSON of a stopped run and of a trace. And it is strict enough that a document that drifts from
+ * it fails: a property nobody declared, a leak verdict in a run that did not complete, a record
+ * without its step. What JSON Schema cannot say, `step` = `event` + 1, is checked here beside it.
  */
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { HeapReplay } from '../../../src/extension/model/heapReplay';
+import { exportReport } from '../../../src/extension/model/reportExport';
+import { RunStore } from '../../../src/extension/model/runState';
 import { traceRun } from '../../../src/extension/model/traceRun';
+import { STOPPED_BY_REQUEST } from '../../../src/harness/earlyEndOutcome';
 import { lmm } from '../../support/lmmCli';
 import { nodeHarness } from '../../support/nodeHarness';
 import { readReportSchema, reportSchemaProblems } from '../../support/reportSchemas';
@@ -68,6 +72,13 @@ describe('lmm run --json against docs/report.schema.json', function () {
     docs.set('crashed', await jsonOf(write('throws.lmm.ts', FINDINGS_THEN("throw new Error('boom');"))));
     docs.set('compile-error', await jsonOf(write('broken.lmm.ts', nodeHarness('const = ;'))));
     docs.set('missing file', await jsonOf(join(dir, 'none.lmm.ts')));
+    docs.set('nothing allocated', await jsonOf(write('empty.lmm.ts', nodeHarness())));
+    // Stop Run in VS Code, before any report came: Export Report writes what lmm run would.
+    const store = new RunStore();
+    const replay = new HeapReplay({ pageSize: 4096, eventsKept: 1000 });
+    const stopped = store.begin({ kind: 'harness', file, label: 'found.lmm.ts', replay, sites: [] });
+    await store.end(stopped, 'stopped', { message: 'stopped by request', ending: STOPPED_BY_REQUEST });
+    docs.set('stopped (Export Report)', JSON.parse(exportReport(stopped, 'json')) as Doc);
     const trace = 'examples/seed-testapp.trace';
     docs.set('trace', JSON.parse(JSON.stringify(traceRun(trace, readFileSync(trace, 'utf8')).report)) as Doc);
   });
@@ -82,7 +93,7 @@ describe('lmm run --json against docs/report.schema.json', function () {
     for (const file of EXAMPLES) assertDescribed(file, await jsonOf(file));
   });
 
-  it('a finished run with a mid-run check, --leak-check=no and summary, runs that did not complete, a trace', () => {
+  it('a finished run with a mid-run check, --leak-check=no and summary, runs that did not complete, nothing allocated, Export Report (stopped, trace)', () => {
     for (const [name, doc] of docs) assertDescribed(name, doc);
     // Each is the kind of document it is meant to be.
     assert.deepEqual(
@@ -101,10 +112,14 @@ describe('lmm run --json against docs/report.schema.json', function () {
         ['crashed', false, 'crashed', true, false],
         ['compile-error', false, 'compile-error', true, true],
         ['missing file', false, 'compile-error', true, true],
+        ['nothing allocated', true, undefined, false, false],
+        ['stopped (Export Report)', false, 'cancelled', true, true],
         ['trace', undefined, undefined, false, false],
       ],
     );
     assert.equal((docs.get('finished')!['leakChecks'] as unknown[]).length, 1, 'the mid-run check is in it');
+    const peak = docs.get('nothing allocated')!['peak'] as Doc;
+    assert.deepEqual([peak['event'], peak['step']], [-1, 0], 'the peak of a run that allocated nothing');
   });
 
   it('a document that drifts from the schema fails it', () => {
