@@ -228,9 +228,17 @@ function relatedLocation(id: number, site: Site, text: string): SarifResult['rel
   return { id, physicalLocation: physicalLocation(site), message: { text } };
 }
 
-/** A SARIF artifact URI: relative paths stay relative, absolute ones become file:// URIs. */
+/**
+ * A SARIF artifact URI: relative paths stay relative, absolute ones become file:// URIs. A `.`
+ * segment is dropped (`./x.lmm.ts` is `x.lmm.ts`): GitHub code scanning matches no file of the
+ * repository to a URI that starts with `./`, though the harness was named so on the command line.
+ */
 export function fileUri(path: string): string {
-  const slashed = path.replace(/\\/g, '/');
+  const slashed = path
+    .replace(/\\/g, '/')
+    .split('/')
+    .filter((segment, _index, all) => segment !== '.' || all.length === 1)
+    .join('/');
   const encode = (p: string) => p.split('/').map(encodeURIComponent).join('/');
   if (/^[A-Za-z]:\//.test(slashed)) return `file:///${slashed.slice(0, 2)}${encode(slashed.slice(2))}`;
   if (slashed.startsWith('/')) return `file://${encode(slashed)}`;

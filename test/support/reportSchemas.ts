@@ -52,7 +52,8 @@ export function readReportSchema(): Record<string, unknown> {
  * ("locationFromSarifResult: expected at least one location") or a location no artifact URI;
  * it needs `message.text`, a `ruleId` its run's rules define, a region's `startLine` (1 or more),
  * and matches results across runs by their `partialFingerprints`. A relative URI is taken from the
- * repository's root. And the artifacts a run lists are the files its locations name, as they name them.
+ * repository's root, and one with a `.` segment (`./x.ts`) matches no file (codeql-action#2829).
+ * And the artifacts a run lists are the files its locations name, as they name them.
  */
 export function codeScanningProblems(log: SarifLog): string[] {
   const problems: string[] = [];
@@ -76,6 +77,7 @@ export function codeScanningProblems(log: SarifLog): string[] {
       if (typeof uri !== 'string' || uri === '') fail(where, 'no artifact URI');
       else if (!/^file:\/\//.test(uri) && (/^[a-z][a-z0-9+.-]*:/i.test(uri) || uri.startsWith('/')))
         fail(where, `URI ${uri} is neither relative to the repository nor a file:// URI`);
+      else if (uri.split('/').includes('.')) fail(where, `URI ${uri} has a "." segment (code scanning matches no file to it)`);
       located.add(uri);
       if (!(Number.isInteger(physical.region.startLine) && physical.region.startLine >= 1))
         fail(where, `startLine ${physical.region.startLine}`);

@@ -114,6 +114,13 @@ describe('SARIF against the SARIF 2.1.0 schema and GitHub code scanning', functi
       ],
     );
     assert.deepEqual(run.artifacts, [{ location: { uri: file } }], 'one artifact, named as the results name it');
+    // Named `./…` on the command line: the URIs drop the `.` segment, which code scanning cannot match.
+    const { log: dotted } = await sarifOf(`./${file}`);
+    assert.deepEqual(
+      dotted.runs[0]!.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri),
+      [file, file],
+    );
+    assertUploadable('./', dotted);
     // A run that locates nothing lists the harness it ran.
     const clean = write('clean.lmm.ts', nodeHarness('XFREE(XCALLOC(1, node_t));'));
     const { log: cleanLog } = await sarifOf(clean);
