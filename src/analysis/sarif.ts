@@ -148,6 +148,8 @@ export function toSarif(report: SarifFindings, toolVersion = 'dev', invocation?:
         : {}),
     });
   }
+  const { kept, leftOut } = withinResultLimit(results);
+  const ran = leftOut > 0 ? withResultsLeftOut(invocation, leftOut, results.length) : invocation;
   return {
     version: '2.1.0',
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -161,9 +163,9 @@ export function toSarif(report: SarifFindings, toolVersion = 'dev', invocation?:
             rules,
           },
         },
-        artifacts: artifactsNamed(results, invocation, report.harnessFile),
-        ...(invocation ? { invocations: [invocation] } : {}),
-        results,
+        artifacts: artifactsNamed(kept, ran, report.harnessFile),
+        ...(ran ? { invocations: [ran] } : {}),
+        results: kept,
       },
     ],
   };
@@ -189,6 +191,41 @@ export function incompleteRunSarif(
     executionSuccessful: false,
     toolExecutionNotifications: [notification],
   });
+}
+
+/** GitHub code scanning refuses a whole upload whose run has more results than this. */
+export const SARIF_MAX_RESULTS = 25_000;
+
+const KEPT_FIRST: Record<Level, number> = { error: 0, warning: 1, note: 2 };
+
+/**
+ * At most SARIF_MAX_RESULTS results, in their order: past it (a harness whose blocks leak from tens
+ * of thousands of call paths), the unsuppressed ones first, by level (errors, then lost blocks, then
+ * still-reachable ones), as code scanning itself shows its first 5,000.
+ */
+function withinResultLimit(results: SarifResult[]): { kept: SarifResult[]; leftOut: number } {
+  if (results.length <= SARIF_MAX_RESULTS) return { kept: results, leftOut: 0 };
+  const rank = (r: SarifResult) => (r.suppressions ? 3 : 0) + KEPT_FIRST[r.level];
+  const chosen = results
+    .map((result, index) => ({ result, index }))
+    .sort((a, b) => rank(a.result) - rank(b.result) || a.index - b.index)
+    .slice(0, SARIF_MAX_RESULTS)
+    .sort((a, b) => a.index - b.index)
+    .map((c) => c.result);
+  return { kept: chosen, leftOut: results.length - SARIF_MAX_RESULTS };
+}
+
+/** The invocation, with a warning that says how many results were left out and why. */
+function withResultsLeftOut(invocation: SarifInvocation | undefined, leftOut: number, total: number): SarifInvocation {
+  const note: SarifNotification = {
+    level: 'warning',
+    message: {
+      text: `${leftOut} of ${total} results were left out: GitHub code scanning refuses a run of more than ${SARIF_MAX_RESULTS} results (lmm run --json lists them all).`,
+    },
+    properties: { resultsLeftOut: leftOut },
+  };
+  const base = invocation ?? { executionSuccessful: true };
+  return { ...base, toolExecutionNotifications: [...(base.toolExecutionNotifications ?? []), note] };
 }
 
 /**

@@ -10,7 +10,7 @@
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
-import { toSarif, type SarifLog } from '../../../src/analysis/sarif';
+import { SARIF_MAX_RESULTS, toSarif, type SarifLog } from '../../../src/analysis/sarif';
 import { HeapReplay } from '../../../src/extension/model/heapReplay';
 import { exportReport } from '../../../src/extension/model/reportExport';
 import { RunStore, type RunState } from '../../../src/extension/model/runState';
@@ -90,6 +90,59 @@ describe('SARIF against the SARIF 2.1.0 schema and GitHub code scanning', functi
       'runs[0].artifacts: h.lmm.ts is located in but not listed',
       'runs[0].artifacts: file:///abs/h.lmm.ts is listed but no location names it',
     ]);
+  });
+
+  it(`past ${SARIF_MAX_RESULTS} results (code scanning refuses more): errors, then lost blocks, then the rest, and a warning says how many were left out`, () => {
+    const site = (line: number) => ({ file: 'h.lmm.ts', line, column: 3 });
+    const record = (kind: 'still-reachable' | 'definitely-lost', line: number, suppressed = false) => ({
+      kind,
+      struct: 'node_t',
+      blocks: 1,
+      bytes: 4,
+      site: site(line),
+      stack: [site(line)],
+      suppressed,
+      ...(suppressed ? { suppressedBy: 'kept' } : {}),
+      drags: { blocks: 0, bytes: 0 },
+      rootPath: [],
+      allocationIds: [],
+      addresses: [],
+    });
+    // One call path a record, as a harness whose blocks leak from that many call paths has.
+    const leaks = [
+      record('definitely-lost', 1, true),
+      ...Array.from({ length: SARIF_MAX_RESULTS }, (_, i) => record('still-reachable', i + 2)),
+    ];
+    const error = {
+      kind: 'double-free' as const,
+      message: 'double free',
+      count: 1,
+      site: site(99_999),
+      stack: [site(99_999)],
+      event: 5,
+      step: 6,
+      suppressed: false,
+    };
+    const log = toSarif({ harnessFile: 'h.lmm.ts', leaks, errors: [error] }, 'dev', { executionSuccessful: true });
+    const run = log.runs[0]!;
+    assert.equal(run.results.length, SARIF_MAX_RESULTS);
+    assert.equal(run.results.filter((r) => r.ruleId === 'double-free').length, 1, 'the error is kept');
+    assert.equal(run.results.filter((r) => r.suppressions).length, 0, 'the suppressed record is left out first');
+    assert.equal(
+      run.results[run.results.length - 2]!.locations[0]!.physicalLocation.region.startLine,
+      SARIF_MAX_RESULTS,
+      'and the last still-reachable record (line 25,001) beside it',
+    );
+    assert.deepEqual(
+      run.invocations![0]!.toolExecutionNotifications!.map((n) => [n.level, n.message.text]),
+      [
+        [
+          'warning',
+          `2 of ${SARIF_MAX_RESULTS + 2} results were left out: GitHub code scanning refuses a run of more than ${SARIF_MAX_RESULTS} results (lmm run --json lists them all).`,
+        ],
+      ],
+    );
+    assertUploadable('capped', log);
   });
 
   it(`lmm run --sarif of each of the ${EXAMPLES.length} examples`, async () => {
