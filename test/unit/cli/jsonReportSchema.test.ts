@@ -2,9 +2,10 @@
  * `docs/report.schema.json` describes every document `lmm run --json` prints: each example's,
  * runs that did not complete (time limit, crash, compile error, a missing file), memcheck's
  * `--leak-check=no|summary`, mid-run leak checks, a run that allocated nothing; and Export Report's
- * JSON of a stopped run and of a trace. And it is strict enough that a document that drifts from
- * it fails: a property nobody declared, a leak verdict in a run that did not complete, a record
- * without its step. What JSON Schema cannot say, `step` = `event` + 1, is checked here beside it.
+ * JSON of a stopped run, a trace and a malloc-lab trace. And it is strict enough that a document
+ * that drifts from it fails: a property nobody declared, a leak verdict in a run that did not
+ * complete, a record without its step. What JSON Schema cannot say, `step` = `event` + 1, is
+ * checked here beside it.
  */
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 import { HeapReplay } from '../../../src/extension/model/heapReplay';
 import { exportReport } from '../../../src/extension/model/reportExport';
 import { RunStore } from '../../../src/extension/model/runState';
+import { mallocLabRun } from '../../../src/extension/model/mallocLabRun';
 import { traceRun } from '../../../src/extension/model/traceRun';
 import { STOPPED_BY_REQUEST } from '../../../src/harness/earlyEndOutcome';
 import { lmm } from '../../support/lmmCli';
@@ -81,6 +83,8 @@ describe('lmm run --json against docs/report.schema.json', function () {
     docs.set('stopped (Export Report)', JSON.parse(exportReport(stopped, 'json')) as Doc);
     const trace = 'examples/seed-testapp.trace';
     docs.set('trace', JSON.parse(JSON.stringify(traceRun(trace, readFileSync(trace, 'utf8')).report)) as Doc);
+    const rep = 'test/fixtures/malloc-lab/realloc-bal.rep';
+    docs.set('malloc-lab', JSON.parse(JSON.stringify(mallocLabRun(rep, readFileSync(rep, 'utf8')).report)) as Doc);
   });
 
   it('the published schema is draft-07, closed at the top', () => {
@@ -93,7 +97,7 @@ describe('lmm run --json against docs/report.schema.json', function () {
     for (const file of EXAMPLES) assertDescribed(file, await jsonOf(file));
   });
 
-  it('a finished run with a mid-run check, --leak-check=no and summary, runs that did not complete, nothing allocated, Export Report (stopped, trace)', () => {
+  it('a finished run with a mid-run check, --leak-check=no and summary, runs that did not complete, nothing allocated, Export Report (stopped, trace, malloc-lab)', () => {
     for (const [name, doc] of docs) assertDescribed(name, doc);
     // Each is the kind of document it is meant to be.
     assert.deepEqual(
@@ -115,6 +119,7 @@ describe('lmm run --json against docs/report.schema.json', function () {
         ['nothing allocated', true, undefined, false, false],
         ['stopped (Export Report)', false, 'cancelled', true, true],
         ['trace', undefined, undefined, false, false],
+        ['malloc-lab', undefined, undefined, false, false],
       ],
     );
     assert.equal((docs.get('finished')!['leakChecks'] as unknown[]).length, 1, 'the mid-run check is in it');
