@@ -1,11 +1,11 @@
 /**
  * `docs/report.schema.json` describes every document `lmm run --json` prints: each example's,
  * runs that did not complete (time limit, crash, compile error, a missing file), memcheck's
- * `--leak-check=no|summary`, mid-run leak checks, a run that allocated nothing; and Export Report's
- * JSON of a stopped run, a trace and a malloc-lab trace. And it is strict enough that a document
- * that drifts from it fails: a property nobody declared, a leak verdict in a run that did not
- * complete, a record without its step. What JSON Schema cannot say, `step` = `event` + 1, is
- * checked here beside it.
+ * `--leak-check=no|summary`, suppressions in use, mid-run leak checks, a run that allocated
+ * nothing; and Export Report's JSON of a stopped run, a trace and a malloc-lab trace. And it is
+ * strict enough that a document that drifts from it fails: a property nobody declared, a leak
+ * verdict in a run that did not complete, a record without its step. What JSON Schema cannot say,
+ * `step` = `event` + 1, is checked here beside it.
  */
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -67,6 +67,11 @@ describe('lmm run --json against docs/report.schema.json', function () {
   before(async () => {
     const file = write('found.lmm.ts', FINDINGS_THEN());
     docs.set('finished', await jsonOf(file));
+    const supp = write(
+      'found.lmmsupp',
+      '{\n   kept\n   lmm:Leak\n   src:found.lmm.ts:8\n}\n{\n   twice\n   lmm:double-free\n   src:found.lmm.ts:11\n}\n',
+    );
+    docs.set('suppressions', await jsonOf(file, '--suppressions', supp));
     docs.set('leak-check=no', await jsonOf(file, '--leak-check=no'));
     docs.set('leak-check=summary', await jsonOf(file, '--leak-check=summary'));
     const loop = write('loop.lmm.ts', FINDINGS_THEN('for (;;) XFREE(XCALLOC(1, node_t));'));
@@ -110,6 +115,7 @@ describe('lmm run --json against docs/report.schema.json', function () {
       ]),
       [
         ['finished', true, undefined, false, false],
+        ['suppressions', true, undefined, false, false],
         ['leak-check=no', true, undefined, true, false],
         ['leak-check=summary', true, undefined, false, false],
         ['timed-out', false, 'timed-out', true, false],
@@ -123,6 +129,13 @@ describe('lmm run --json against docs/report.schema.json', function () {
       ],
     );
     assert.equal((docs.get('finished')!['leakChecks'] as unknown[]).length, 1, 'the mid-run check is in it');
+    const used = docs.get('suppressions')!['suppressionsUsed'] as Doc[];
+    assert.deepEqual(
+      used.map((u) => u['name']),
+      ['kept'],
+      'the leak suppression used',
+    );
+    assert.ok((docs.get('suppressions')!['errors'] as Doc[]).every((e) => e['suppressedBy'] === 'twice'));
     const peak = docs.get('nothing allocated')!['peak'] as Doc;
     assert.deepEqual([peak['event'], peak['step']], [-1, 0], 'the peak of a run that allocated nothing');
   });
