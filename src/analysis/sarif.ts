@@ -148,6 +148,8 @@ export function toSarif(report: SarifFindings, toolVersion = 'dev', invocation?:
         : {}),
     });
   }
+  const { kept, leftOut } = withinResultLimit(results);
+  const ran = leftOut > 0 ? withResultsLeftOut(invocation, leftOut, results.length) : invocation;
   return {
     version: '2.1.0',
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -161,9 +163,9 @@ export function toSarif(report: SarifFindings, toolVersion = 'dev', invocation?:
             rules,
           },
         },
-        artifacts: [{ location: { uri: fileUri(report.harnessFile) } }],
-        ...(invocation ? { invocations: [invocation] } : {}),
-        results,
+        artifacts: artifactsNamed(kept, ran, report.harnessFile),
+        ...(ran ? { invocations: [ran] } : {}),
+        results: kept,
       },
     ],
   };
@@ -191,6 +193,63 @@ export function incompleteRunSarif(
   });
 }
 
+/** GitHub code scanning refuses a whole upload whose run has more results than this. */
+export const SARIF_MAX_RESULTS = 25_000;
+
+const KEPT_FIRST: Record<Level, number> = { error: 0, warning: 1, note: 2 };
+
+/**
+ * At most SARIF_MAX_RESULTS results, in their order: past it (a harness whose blocks leak from tens
+ * of thousands of call paths), the unsuppressed ones first, by level (errors, then lost blocks, then
+ * still-reachable ones), as code scanning itself shows its first 5,000.
+ */
+function withinResultLimit(results: SarifResult[]): { kept: SarifResult[]; leftOut: number } {
+  if (results.length <= SARIF_MAX_RESULTS) return { kept: results, leftOut: 0 };
+  const rank = (r: SarifResult) => (r.suppressions ? 3 : 0) + KEPT_FIRST[r.level];
+  const chosen = results
+    .map((result, index) => ({ result, index }))
+    .sort((a, b) => rank(a.result) - rank(b.result) || a.index - b.index)
+    .slice(0, SARIF_MAX_RESULTS)
+    .sort((a, b) => a.index - b.index)
+    .map((c) => c.result);
+  return { kept: chosen, leftOut: results.length - SARIF_MAX_RESULTS };
+}
+
+/** The invocation, with a warning that says how many results were left out and why. */
+function withResultsLeftOut(invocation: SarifInvocation | undefined, leftOut: number, total: number): SarifInvocation {
+  const note: SarifNotification = {
+    level: 'warning',
+    message: {
+      text: `${leftOut} of ${total} results were left out: GitHub code scanning refuses a run of more than ${SARIF_MAX_RESULTS} results (lmm run --json lists them all).`,
+    },
+    properties: { resultsLeftOut: leftOut },
+  };
+  const base = invocation ?? { executionSuccessful: true };
+  return { ...base, toolExecutionNotifications: [...(base.toolExecutionNotifications ?? []), note] };
+}
+
+/**
+ * The files the log's locations name, each once and under the very URI those locations give it
+ * (relative where the run named it relative, as a harness given as `examples/x.lmm.ts` is), so
+ * the artifact a result points to is the one listed: the harness's absolute path (a CI runner's
+ * checkout folder) listed beside relative results named the same file twice. A log that locates
+ * nothing lists the harness file.
+ */
+function artifactsNamed(
+  results: readonly SarifResult[],
+  invocation: SarifInvocation | undefined,
+  harnessFile: string,
+): SarifRun['artifacts'] {
+  const uris = new Set<string>();
+  for (const result of results) {
+    for (const l of [...result.locations, ...result.relatedLocations]) uris.add(l.physicalLocation.artifactLocation.uri);
+  }
+  for (const notification of invocation?.toolExecutionNotifications ?? [])
+    for (const l of notification.locations ?? []) uris.add(l.physicalLocation.artifactLocation.uri);
+  if (uris.size === 0) uris.add(fileUri(harnessFile));
+  return [...uris].map((uri) => ({ location: { uri } }));
+}
+
 function physicalLocation(site: Site): SarifPhysicalLocation {
   return {
     artifactLocation: { uri: fileUri(site.file) },
@@ -206,9 +265,17 @@ function relatedLocation(id: number, site: Site, text: string): SarifResult['rel
   return { id, physicalLocation: physicalLocation(site), message: { text } };
 }
 
-/** A SARIF artifact URI: relative paths stay relative, absolute ones become file:// URIs. */
+/**
+ * A SARIF artifact URI: relative paths stay relative, absolute ones become file:// URIs. A `.`
+ * segment is dropped (`./x.lmm.ts` is `x.lmm.ts`): GitHub code scanning matches no file of the
+ * repository to a URI that starts with `./`, though the harness was named so on the command line.
+ */
 export function fileUri(path: string): string {
-  const slashed = path.replace(/\\/g, '/');
+  const slashed = path
+    .replace(/\\/g, '/')
+    .split('/')
+    .filter((segment, _index, all) => segment !== '.' || all.length === 1)
+    .join('/');
   const encode = (p: string) => p.split('/').map(encodeURIComponent).join('/');
   if (/^[A-Za-z]:\//.test(slashed)) return `file:///${slashed.slice(0, 2)}${encode(slashed.slice(2))}`;
   if (slashed.startsWith('/')) return `file://${encode(slashed)}`;
