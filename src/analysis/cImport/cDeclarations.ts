@@ -14,6 +14,7 @@ import {
   MEASURE_OPERATORS,
   type Define,
   type Token,
+  type CastTarget,
   type TypeMeasure,
 } from './cTokens';
 import { enumeratorType, enumeratorValue, nextEnumerator, typedOf, type Typed } from './enumeratorValues';
@@ -300,7 +301,7 @@ export function parseCHeader(
     if (++nesting > MAX_NESTING) fail(`declarations nest deeper than ${MAX_NESTING} levels`);
   };
   const constant = (from: number, to: number, at: number) =>
-    evaluateConstant(tokens.slice(from, to), constants, at, measureTypeName, offsetOfMember);
+    evaluateConstant(tokens.slice(from, to), constants, at, measureTypeName, offsetOfMember, castTargetOf);
   /** The type the type name `typeTokens` (the operand of `operator`) names. */
   function typeNameType(typeTokens: readonly Token[], operator: string): CType {
     const saved = pos;
@@ -351,7 +352,14 @@ export function parseCHeader(
         }
         if (close >= designator.length) return refuse("expected ']'");
         if (type.kind !== 'array') return refuse('an index of something that is not an array');
-        const index = evaluateConstant(designator.slice(k + 1, close), constants, where, measureTypeName, offsetOfMember);
+        const index = evaluateConstant(
+          designator.slice(k + 1, close),
+          constants,
+          where,
+          measureTypeName,
+          offsetOfMember,
+          castTargetOf,
+        );
         const element = layoutOf(type.of, header, { line: where, file: designator[0]?.file, owner: 'offsetof' });
         if (element === null) return refuse('the size of the array element is unknown here');
         bytes += index * element.size;
@@ -390,6 +398,15 @@ export function parseCHeader(
     if (measure === 'c-align' && layout!.align > 16 && holdsWideVector(type, 0))
       fail(`${spelled}: gcc's _Alignof of a type holding a vector of more than 16 bytes is not followed (its __alignof__ is)`);
     return measure === 'size' ? layout!.size : layout!.align;
+  }
+  /** The integer (or pointer, an unsigned 64-bit one) a cast to `typeTokens` converts to; null for another type. */
+  function castTargetOf(typeTokens: readonly Token[]): CastTarget | null {
+    const type = typeNameType(typeTokens, 'a cast');
+    if (type.kind === 'pointer') return { bits: 64, unsigned: true, bool: false };
+    if (type.kind !== 'scalar' && type.kind !== 'char') return null;
+    const scalar = SCALARS[type.scalar];
+    if (scalar.float) return null;
+    return { bits: scalar.size * 8, unsigned: !scalar.signed, bool: /\b_Bool\b/.test(type.c) };
   }
   /** Whether `type` is or holds (in an array or a member) a vector of more than 16 bytes. */
   function holdsWideVector(type: CType, depth: number): boolean {

@@ -297,15 +297,21 @@ describe('lmm import-c on excerpts of real headers, against the C compiler', fun
     });
   }
 
-  it('refuses a cast that changes a length rather than guess it, and reads no multi-character constant', () => {
-    const narrowed = importCHeader('struct s { char a[(unsigned char)300]; };\nstruct t { int b; };\n', 'cast.h');
+  it('converts a cast as gcc does (modulo 2^bits, _Bool to 0 or 1), refuses one whose value is 2^53 or more, and reads no multi-character constant', () => {
+    const cast = importCHeader(
+      'typedef unsigned char u8_t;\nstruct s { char a[(unsigned char)300]; char b[(u8_t)-1]; char c[(_Bool)5]; char d[(signed char)255 + 2]; };\n' +
+        'struct big { char x[(unsigned long)-1 > 0 ? 1 : 2]; };\nstruct t { int b; };\n',
+      'cast.h',
+    );
+    const lengths = cast.structs.find((x) => x.name === 's')!.fields.map((f) => f.size);
+    assert.deepEqual(lengths, [44, 255, 1, 1]);
     assert.match(
-      narrowed.notes.map((n) => `${n.line}: ${n.message}`).join('\n'),
-      /1: .*\(unsigned char\) 300: the cast changes the value/,
+      cast.notes.map((n) => `${n.line}: ${n.message}`).join('\n'),
+      /3: .*\(unsigned long\) -1, 18446744073709551615 is 2\^53 or more/,
     );
     assert.deepEqual(
-      narrowed.structs.map((x) => x.name),
-      ['t'],
+      cast.structs.map((x) => x.name),
+      ['s', 't'],
     );
     const wide = importCHeader("enum e { A = 'ab' };\nstruct u { enum e x; };\n", 'chars.h');
     assert.match(wide.notes.map((n) => n.message).join('\n'), /'ab': a character constant the importer does not read/);
