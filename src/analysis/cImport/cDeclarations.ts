@@ -95,6 +95,12 @@ export interface CProblem {
   column?: number;
   /** The name the message is about (a member's): where it is on the line is the message's column. */
   word?: string;
+  /**
+   * Which `word` of its line the message is about, when the line has several: the `index`-th (from
+   * 0) of the `of` that the header's tokens hold there. Its column is known when the line as
+   * written holds as many (no macro added or took one away).
+   */
+  occurrence?: { index: number; of: number };
   message: string;
   /** The file it is in, when not the header itself (an included one). */
   file?: string;
@@ -425,12 +431,34 @@ export function parseCHeader(
     }
   }
   let pos = 0;
+  /** Each token's index, made at the first error that names one (a header without errors needs none). */
+  let tokenIndex: Map<Token, number> | undefined;
+  /**
+   * The token an error stopped at, as the word of its message and which of the same text on its
+   * line it is: the column is where that one stands on the line as written (see importCHeader).
+   */
+  const stoppedAt = (error: CSyntaxError): Pick<CProblem, 'word' | 'occurrence'> => {
+    const token = error.token;
+    if (token === undefined || token.line !== error.line || token.file !== error.file) return {};
+    tokenIndex ??= new Map(tokens.map((t, k) => [t, k]));
+    const at = tokenIndex.get(token);
+    if (at === undefined) return {};
+    const sameOnLine = (t: Token) => t.line === token.line && t.file === token.file && t.text === token.text;
+    let index = 0;
+    let first = at;
+    for (; first > 0 && tokens[first - 1]!.line === token.line && tokens[first - 1]!.file === token.file; first--)
+      if (sameOnLine(tokens[first - 1]!)) index++;
+    let of = index;
+    for (let k = at; k < tokens.length && tokens[k]!.line === token.line && tokens[k]!.file === token.file; k++)
+      if (sameOnLine(tokens[k]!)) of++;
+    return { word: token.text, occurrence: { index, of } };
+  };
   const peek = (k = 0) => tokens[pos + k];
   const at = (text: string, k = 0) => tokens[pos + k]?.text === text;
   const line = () => tokens[Math.min(pos, tokens.length - 1)]?.line ?? 1;
   const fileHere = () => tokens[Math.min(pos, tokens.length - 1)]?.file;
   const fail = (reason: string): never => {
-    throw new CSyntaxError(line(), reason, fileHere());
+    throw new CSyntaxError(line(), reason, fileHere(), undefined, tokens[Math.min(pos, tokens.length - 1)]);
   };
   const expect = (text: string) => {
     if (!at(text)) fail(`expected '${text}'${peek() ? `, found '${peek()!.text}'` : ' at the end of the file'}`);
@@ -570,8 +598,14 @@ export function parseCHeader(
     const words: string[] = [];
     let type: CType | null = null;
     let atomic = false;
+    // Where the type and the first type word began: a message about the two is at the later one, as gcc's.
+    let typeAt = -1;
+    let wordAt = -1;
+    let specifierAt = pos;
     for (;;) {
+      if (type !== null && typeAt < 0) typeAt = specifierAt;
       skipAttributes();
+      specifierAt = pos;
       const t = peek();
       if (t === undefined || t.kind !== 'id') break;
       if (QUALIFIERS.has(t.text)) {
@@ -604,6 +638,7 @@ export function parseCHeader(
       }
       const word = TYPE_WORD_SPELLINGS.get(t.text) ?? t.text;
       if (TYPE_WORDS.has(word)) {
+        if (wordAt < 0) wordAt = pos;
         words.push(word);
         pos++;
         continue;
@@ -652,7 +687,11 @@ export function parseCHeader(
       break;
     }
     if (words.length === 0) return atomic ? atomicOf(type) : type;
-    if (type !== null) fail(`'${words.join(' ')}' cannot be combined with another type`);
+    if (type !== null) {
+      if (typeAt < 0) typeAt = specifierAt;
+      pos = Math.max(typeAt, wordAt);
+      fail(`'${words.join(' ')}' cannot be combined with another type`);
+    }
     return atomic ? atomicOf(scalarOf(words)) : scalarOf(words);
   }
 
@@ -813,7 +852,7 @@ export function parseCHeader(
       // Name the struct the unreadable member is in (once, at the outermost one).
       if (!outermost || !(error instanceof CSyntaxError) || tag === null || QUALIFIERS.has(tag) || tag.startsWith('__'))
         throw error;
-      throw new CSyntaxError(error.line, `${kind} ${tag}: ${error.reason}`, error.file, error.word);
+      throw new CSyntaxError(error.line, `${kind} ${tag}: ${error.reason}`, error.file, error.word, error.token);
     } finally {
       nesting--;
     }
@@ -1277,7 +1316,7 @@ export function parseCHeader(
           line: error.line,
           message: error.reason,
           ...(where?.file !== undefined ? { file: where.file } : {}),
-          ...(error.word !== undefined ? { word: error.word } : {}),
+          ...(error.word !== undefined ? { word: error.word } : stoppedAt(error)),
         });
       }
       // Resynchronise: skip the broken declaration from its start, to its ';' at brace depth 0,

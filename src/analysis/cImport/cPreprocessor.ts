@@ -9,6 +9,7 @@
 import type { CProblem } from './cDeclarations';
 import { evaluateExpression } from './cExpressions';
 import { IDENTIFIER_PART, IDENTIFIER_START, LITERAL_PREFIXES, universalCharacterAt } from './cTokens';
+import { gccColumn } from './gccColumn';
 
 export interface IncludedFile {
   /** How messages name it. */
@@ -408,7 +409,7 @@ export function preprocess(text: string, file: string, options: PreprocessOption
           const before = /^(?:\s|\/\*.*?\*\/)*#(?:\s|\/\*.*?\*\/)*(?=error\b)/.exec(written);
           problems.push({
             line: lineNumber,
-            ...(before !== null ? { column: before[0].length + 1 } : {}),
+            ...(before !== null ? { column: gccColumn(written, before[0].length) } : {}),
             message: `#error ${spacedAsGcc(rest)}`,
             stops: true,
             ...(depth > 0 ? { file: name } : {}),

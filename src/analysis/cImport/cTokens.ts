@@ -33,6 +33,8 @@ export class CSyntaxError extends Error {
     readonly file?: string,
     /** The name the error is about (a member's), for its column on the line as written. */
     readonly word?: string,
+    /** The token the reader stopped at, for the column of the error when no word is named. */
+    readonly token?: Token,
   ) {
     super(`line ${line}: ${reason}`);
     this.name = 'CSyntaxError';
@@ -305,8 +307,9 @@ export function evaluateConstant(
   let pos = 0;
   let depth = 0;
   const peek = () => tokens[pos]?.text;
-  const fail = (reason: string): never => {
-    throw new CSyntaxError(tokens[pos]?.line ?? line, reason);
+  /** Stops at `at` (default: the token the reader is on, or the last one at the end). */
+  const fail = (reason: string, at = tokens[Math.min(pos, tokens.length - 1)]): never => {
+    throw new CSyntaxError(at?.line ?? line, reason, undefined, undefined, at);
   };
   // C's binary operators, as `#if` parses them. `live` is false in an operand C does not evaluate
   // (the right of `0 &&` and `1 ||`, the arm of `?:` not taken): it is read, and a name it uses
@@ -424,11 +427,11 @@ export function evaluateConstant(
         return size;
       }
       const value = constants.get(t.text);
-      if (value === undefined) fail(`unknown constant '${t.text}' (define it with #define or an enum)`);
+      if (value === undefined) fail(`unknown constant '${t.text}' (define it with #define or an enum)`, t);
       // An enumerator of 2^53 or more is exact only in its enum (see enumeratorValues.ts).
       return exact(value!, `of ${t.text}`, live);
     }
-    return fail(`unexpected '${t.text}' in a constant expression`);
+    return fail(`unexpected '${t.text}' in a constant expression`, t);
   };
   /**
    * `(int)(16 * sizeof(void *))`, as lua's LUAL_BUFFERSIZE is: after the '(' just read, a type
