@@ -994,7 +994,12 @@ export function parseCHeader(
     skipAttributes();
     let tag = '';
     if (peek()?.kind === 'id') tag = tokens[pos++]!.text;
-    if (at(':')) fail('enums with a fixed underlying type are not supported');
+    // `enum e : int {…}` (C23) names a type after the ':'; a width there (`enum e : 0;`, `enum e :
+    // WIDTH;`) makes an unnamed bit-field of the enum, as gcc reads a member.
+    const after = peek(1);
+    const typeAfter =
+      after?.kind === 'id' && (TYPE_WORDS.has(TYPE_WORD_SPELLINGS.get(after.text) ?? after.text) || typedefs.has(after.text));
+    if (at(':') && typeAfter) fail('enums with a fixed underlying type are not supported');
     const values: EnumValue[] = [];
     if (at('{')) {
       pos++;
