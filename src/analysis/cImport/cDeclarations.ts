@@ -231,6 +231,47 @@ const TYPE_WORDS = new Set([
   '_Complex',
   '__int128',
 ]);
+/** The words that name a type of their own: two of them are two types. */
+const BASE_TYPE_WORDS = new Set(['void', 'char', 'int', 'float', 'double', '_Bool', '__int128']);
+/** What each size or sign word may stand with (besides the other such words and `_Complex`). */
+const WORD_TAKES: Record<string, ReadonlySet<string>> = {
+  short: new Set(['int']),
+  long: new Set(['int', 'double']),
+  signed: new Set(['char', 'int', '__int128']),
+  unsigned: new Set(['char', 'int', '__int128']),
+};
+
+/**
+ * gcc's refusal of `word` after the type words `before` (`char char`, `long long long`, `unsigned
+ * signed`, `short long`, `unsigned double`), in its words; null when it takes them together.
+ */
+function refusedTypeWord(before: readonly string[], word: string): string | null {
+  const count = (w: string) => before.filter((x) => x === w).length;
+  if (word === 'long' && count('long') === 2) return "'long long long' is too long for GCC";
+  if ((word === 'long' && count('long') === 1 && count('double') > 0) || (word === 'double' && count('long') === 2))
+    return "both 'long long' and 'double' in declaration specifiers";
+  if (word !== 'long' && count(word) > 0)
+    return BASE_TYPE_WORDS.has(word) ? 'two or more data types in declaration specifiers' : `duplicate '${word}'`;
+  if (BASE_TYPE_WORDS.has(word) && before.some((w) => BASE_TYPE_WORDS.has(w)))
+    return 'two or more data types in declaration specifiers';
+  // gcc names these two pairs in this order, whichever comes first.
+  for (const [a, b] of [
+    ['signed', 'unsigned'],
+    ['long', 'short'],
+  ] as const)
+    if ((word === a && count(b) > 0) || (word === b && count(a) > 0)) return `both '${a}' and '${b}' in declaration specifiers`;
+  for (const [modifier, takes] of Object.entries(WORD_TAKES)) {
+    const other =
+      word === modifier
+        ? before.find((w) => BASE_TYPE_WORDS.has(w))
+        : count(modifier) > 0 && BASE_TYPE_WORDS.has(word)
+          ? word
+          : undefined;
+    if (other !== undefined && !takes.has(other)) return `both '${modifier}' and '${other}' in declaration specifiers`;
+  }
+  return null;
+}
+
 /** gcc's spellings of type words (the kernel's `typedef __signed__ char __s8;`), read as the word. */
 const TYPE_WORD_SPELLINGS = new Map([
   ['__signed__', 'signed'],
@@ -639,6 +680,8 @@ export function parseCHeader(
       const word = TYPE_WORD_SPELLINGS.get(t.text) ?? t.text;
       if (TYPE_WORDS.has(word)) {
         if (wordAt < 0) wordAt = pos;
+        const refused = refusedTypeWord(words, word);
+        if (refused !== null) fail(refused);
         words.push(word);
         pos++;
         continue;

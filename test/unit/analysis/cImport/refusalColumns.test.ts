@@ -79,6 +79,27 @@ describe("import-c names what it refuses FILE:LINE:COLUMN, at gcc's column", fun
   }
 
   for (const mode of ['--no-cc', 'cc'] as const) {
+    it(`type words gcc does not take together (char char, long long long, unsigned signed …) refused in gcc's words, at its column (${mode})`, function () {
+      const cc = compilerOrSkip(this);
+      const header = resolve(FIXTURES, 'type-words.h');
+      const result = run([header, ...(mode === '--no-cc' ? ['--no-cc'] : [])]);
+      assert.equal(result.status, 1, result.stderr);
+      let stderr = '';
+      try {
+        execFileSync(cc, ['-fsyntax-only', '-std=gnu11', header], { stdio: ['ignore', 'ignore', 'pipe'] });
+      } catch (error) {
+        stderr = String((error as { stderr?: unknown }).stderr);
+      }
+      const gcc = [...stderr.matchAll(/^.*?:(\d+:\d+): error: (.*)$/gm)].map((m) => `${m[1]}: ${m[2]!.replace(/[‘’]/g, "'")}`);
+      assert.equal(gcc.length, 11, stderr);
+      const ours = [...result.stderr.matchAll(/type-words\.h:(\d+:\d+): struct t\d+: (.*)$/gm)].map((m) => `${m[1]}: ${m[2]}`);
+      assert.deepEqual(ours, gcc);
+      // What gcc takes together is read: `long int long`, `__signed__ char`, `_Complex int` …
+      assert.match(result.stderr, /^ {2}ok {2,}144 bytes, align 16 \(flagged\)$/m);
+    });
+  }
+
+  for (const mode of ['--no-cc', 'cc'] as const) {
     it(`an #error after a tab at gcc's column (${mode})`, function () {
       const cc = compilerOrSkip(this);
       const header = resolve(FIXTURES, 'tabbed-error.h');
