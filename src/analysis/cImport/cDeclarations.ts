@@ -231,6 +231,9 @@ const TYPE_WORDS = new Set([
   '_Complex',
   '__int128',
 ]);
+/** Tokens of one line counted, either side of an error's, for its column (see stoppedAt). */
+const MAX_TOKENS_COUNTED = 500;
+
 /** The words that name a type of their own: two of them are two types. */
 const BASE_TYPE_WORDS = new Set(['void', 'char', 'int', 'float', 'double', '_Bool', '__int128']);
 /** What each size or sign word may stand with (besides the other such words and `_Complex`). */
@@ -484,14 +487,20 @@ export function parseCHeader(
     tokenIndex ??= new Map(tokens.map((t, k) => [t, k]));
     const at = tokenIndex.get(token);
     if (at === undefined) return {};
-    const sameOnLine = (t: Token) => t.line === token.line && t.file === token.file && t.text === token.text;
+    const onLine = (k: number) => tokens[k]!.line === token.line && tokens[k]!.file === token.file;
+    // A line of more tokens than any header writes (a generated one-line flood) gets no column:
+    // counting them for each of its errors would take time that grows as their product.
     let index = 0;
     let first = at;
-    for (; first > 0 && tokens[first - 1]!.line === token.line && tokens[first - 1]!.file === token.file; first--)
-      if (sameOnLine(tokens[first - 1]!)) index++;
+    for (; first > 0 && onLine(first - 1); first--) {
+      if (at - first >= MAX_TOKENS_COUNTED) return {};
+      if (tokens[first - 1]!.text === token.text) index++;
+    }
     let of = index;
-    for (let k = at; k < tokens.length && tokens[k]!.line === token.line && tokens[k]!.file === token.file; k++)
-      if (sameOnLine(tokens[k]!)) of++;
+    for (let k = at; k < tokens.length && onLine(k); k++) {
+      if (k - at >= MAX_TOKENS_COUNTED) return {};
+      if (tokens[k]!.text === token.text) of++;
+    }
     return { word: token.text, occurrence: { index, of } };
   };
   const peek = (k = 0) => tokens[pos + k];

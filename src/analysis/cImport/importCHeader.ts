@@ -104,6 +104,12 @@ export function importCHeader(text: string, file: string, options: CImportOption
     if (stoppedBy.length > 0) return { source: '', structs: [], notes, refusedStructs: [], stoppedBy };
   }
   const sourceText = options.sourceText ?? ((of) => (of === undefined && options.preprocessed !== true ? text : undefined));
+  // Each file's lines as written, split once: a header of many messages split it again for each.
+  const split = new Map<string | undefined, string[] | undefined>();
+  const writtenLines = (of: string | undefined): string[] | undefined => {
+    if (!split.has(of)) split.set(of, sourceText(of)?.split(/\r\n?|\n/));
+    return split.get(of);
+  };
   const noteKeys = new Set<string>();
   /** The file of the record being translated: its members' lines are in it. */
   let recordFile: string | undefined;
@@ -116,7 +122,7 @@ export function importCHeader(text: string, file: string, options: CImportOption
     notes.push(
       withColumn(
         { line, message, ...(inFile !== undefined ? { file: inFile } : {}), ...(word !== undefined ? { word } : {}) },
-        sourceText,
+        writtenLines,
       ),
     );
   };
@@ -149,7 +155,7 @@ export function importCHeader(text: string, file: string, options: CImportOption
     }
     throw error;
   }
-  notes.push(...header.problems.map((problem) => withColumn(problem, sourceText)));
+  notes.push(...header.problems.map((problem) => withColumn(problem, writtenLines)));
   const { records } = header;
   // A header that only gathers system headers (time.h, sys/stat.h: struct stat is in
   // bits/struct_stat.h, which refuses to be included directly) defines no struct itself: the
@@ -305,6 +311,9 @@ export function noteWhere(note: CProblem, header: string): string {
   return `${note.file ?? header}:${note.line}${note.column !== undefined ? `:${note.column}` : ''}`;
 }
 
+/** The longest line as written searched for a message's column, in characters. */
+export const MAX_LINE_SEARCHED = 10_000;
+
 /**
  * The problem with the column of its `word` on its line as written, when that line is at hand:
  * the token stream cannot say (a compiler's `-E` output and macro expansion move tokens within
@@ -312,14 +321,14 @@ export function noteWhere(note: CProblem, header: string): string {
  * the token an error stopped at, when the line holds as many of its text as the tokens read there
  * (a macro that added or took away one leaves the column out rather than guess it).
  */
-function withColumn(problem: CProblem, sourceText: (file: string | undefined) => string | undefined): CProblem {
+function withColumn(problem: CProblem, writtenLines: (file: string | undefined) => string[] | undefined): CProblem {
   const { word, occurrence, ...rest } = problem;
   if (word === undefined || rest.column !== undefined) return rest;
-  const text = sourceText(problem.file);
-  if (text === undefined) return rest;
   // Lines end as gcc ends them: LF, CR LF or a lone CR.
-  const lineText = text.split(/\r\n?|\n/, problem.line)[problem.line - 1];
-  if (lineText === undefined) return rest;
+  const lineText = writtenLines(problem.file)?.[problem.line - 1];
+  // Searching a line of a generated flood for each of its messages would take time that grows as
+  // their product: past what a header writes on one line, the column is left out.
+  if (lineText === undefined || lineText.length > MAX_LINE_SEARCHED) return rest;
   // A name is matched whole (`len` is not in `len8`); a punctuator as it is.
   const escaped = word.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
   const before = /^[\w$]/.test(word) ? '(?<![\\w$])' : '';
