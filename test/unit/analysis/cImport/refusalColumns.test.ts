@@ -1,7 +1,7 @@
 /**
  * What `lmm import-c` refuses is named FILE:LINE:COLUMN at gcc's own column (a tab moving to the
  * next multiple of 8, as gcc counts): the unknown constant, the second type of `T long`, an
- * unknown type name, a stray operator, a bit-field too wide, an #error; the column is left out
+ * unknown type name, a stray operator, a bit-field too wide, an #error, a misplaced directive; the column is left out
  * where a macro hides which token it is about. Checked against `cc -fsyntax-only` on the same file,
  * with the built-in preprocessor and with the compiler's.
  */
@@ -98,6 +98,20 @@ describe("import-c names what it refuses FILE:LINE:COLUMN, at gcc's column", fun
       assert.match(result.stderr, /^ {2}ok {2,}144 bytes, align 16 \(flagged\)$/m);
     });
   }
+
+  it("a directive refused by the built-in preprocessor (#else after #else, #endif without #if, an unknown one) at the directive's column, as gcc -E says", function () {
+    const cc = compilerOrSkip(this);
+    const header = resolve(FIXTURES, 'directives.h');
+    const result = run([header, '--no-cc']);
+    assert.equal(result.status, 1, result.stderr);
+    const gcc = gccColumns(cc, header, ['-E']);
+    const ours = ourColumns(result.stderr, header);
+    for (const line of [3, 5, 6]) assert.deepEqual(ours.get(line), [gcc.get(line)], `line ${line}\n${result.stderr}`);
+    assert.deepEqual(
+      [3, 5, 6].map((line) => gcc.get(line)),
+      [6, 2, 4],
+    );
+  });
 
   for (const mode of ['--no-cc', 'cc'] as const) {
     it(`an #error after a tab at gcc's column (${mode})`, function () {
