@@ -254,12 +254,16 @@ export function preprocess(text: string, file: string, options: PreprocessOption
        * A problem with the directive itself, at its name's column as gcc places it (`#else after
        * #else`); `stops` for an #error, where a compiler stops.
        */
-      const directiveProblem = (message: string, stops = false) => {
+      const directiveProblem = (message: string, stops = false, at: 'name' | 'operand' = 'name') => {
         const written = (physicalLines ??= physical.split('\n'))[lineNumber - 1] ?? '';
         const before = DIRECTIVE_NAME_AT.exec(written);
+        // `#define 3x`: gcc points at what follows the name.
+        const operand =
+          before !== null && at === 'operand' ? /^\w+(?:\s|\/\*.*?\*\/)*/.exec(written.slice(before[0].length)) : null;
+        const offset = before === null ? null : before[0].length + (operand?.[0].length ?? 0);
         problems.push({
           line: lineNumber,
-          ...(before !== null ? { column: gccColumn(written, before[0].length) } : {}),
+          ...(offset !== null ? { column: gccColumn(written, offset) } : {}),
           message,
           ...(stops ? { stops } : {}),
           ...(depth > 0 ? { file: name } : {}),
@@ -351,7 +355,7 @@ export function preprocess(text: string, file: string, options: PreprocessOption
       if (!active()) continue;
       switch (word) {
         case 'define': {
-          const macro = define(rest, problem);
+          const macro = define(rest, (message) => directiveProblem(message, false, 'operand'));
           const fallback = stack[stack.length - 1]?.fallbackFor;
           if (macro !== undefined && fallback?.macro === macro.name) {
             const { definedAt, unread, unreadAt } = fallback;
