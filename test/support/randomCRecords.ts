@@ -48,6 +48,14 @@ export interface Member {
   length: number | null;
   aligned: number;
   packed: boolean;
+  /** `_Alignas(N)` on the member (only where N is at least the type's own alignment, as C asks). */
+  alignas?: number;
+  /** An aligned typedef of HEADER_PRELUDE the member has as its type, instead of `type`. */
+  alignedType?: string;
+  /** `T m[]` (last member of a struct only) instead of a length. */
+  flexible?: boolean;
+  /** An anonymous struct or union member holding these members, instead of one of `type`. */
+  anonymous?: { kind: 'struct' | 'union'; packed: boolean; members: Member[] };
 }
 
 export interface Record_ {
@@ -99,21 +107,151 @@ export const randomRecord: fc.Arbitrary<Record_> = fc
   .map((r) => ({ ...r, members: r.kind === 'union' ? r.members.filter((m) => m.bits !== 0) : r.members }))
   .filter((r) => r.members.some((m) => m.bits !== 0));
 
+/**
+ * What the wider records of `randomHeaderRecord` use and a header must declare first: enums for
+ * bit-fields, and typedefs whose `aligned` raises or lowers the type's alignment (gcc takes both).
+ * Declares no struct, so a header's records are the generated ones.
+ */
+export const HEADER_PRELUDE = [
+  'enum rh_small { RH_A, RH_B = 5 };',
+  'enum rh_signed { RH_NEG = -3, RH_POS = 4 };',
+  'typedef int rh_int_a8 __attribute__((aligned(8)));',
+  'typedef short rh_short_a4 __attribute__((aligned(4)));',
+  'typedef long rh_long_a2 __attribute__((aligned(2)));',
+  'typedef char rh_char_a16 __attribute__((aligned(16)));',
+];
+const ALIGNED_TYPEDEFS = ['rh_int_a8', 'rh_short_a4', 'rh_long_a2', 'rh_char_a16'];
+
+/** Bit-field types beyond the harness's own integers: signed, long long, _Bool and enums (gcc places an enum's as unsigned int, or int with a negative value). */
+const WIDE_BIT_FIELD_TYPES: Scalar[] = [
+  ...BIT_FIELD_TYPES,
+  { c: 'signed char', harness: 'i8', bits: 8, integer: true },
+  { c: 'signed int', harness: 'i32', bits: 32, integer: true },
+  { c: 'long long', harness: 'i64', bits: 64, integer: true },
+  { c: 'unsigned long long', harness: 'u64', bits: 64, integer: true },
+  { c: '_Bool', harness: 'u8', bits: 1, integer: true },
+  { c: 'enum rh_small', harness: 'u32', bits: 32, integer: true },
+  { c: 'enum rh_signed', harness: 'i32', bits: 32, integer: true },
+];
+
+const wideBitField: fc.Arbitrary<Member> = fc
+  .record({ type: fc.constantFrom(...WIDE_BIT_FIELD_TYPES), fraction: fc.double({ min: 0, max: 1, noNaN: true }) })
+  .chain(({ type, fraction }) =>
+    bitField.map((m) => ({ ...m, type, bits: m.bits === 0 ? 0 : Math.max(1, Math.ceil(fraction * type.bits)) })),
+  );
+/** A plain member, at times `_Alignas(N)`, of an aligned typedef, or a zero-length array. */
+const widePlainMember: fc.Arbitrary<Member> = fc
+  .record({
+    member: plainMember,
+    alignas: fc.constantFrom(0, 0, 0, 8, 16, 32),
+    alignedType: fc.option(fc.constantFrom(...ALIGNED_TYPEDEFS), { freq: 5, nil: undefined }),
+    zeroLength: fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
+  })
+  .map(({ member, alignas, alignedType, zeroLength }) => {
+    const m: Member = { ...member, ...(zeroLength ? { length: 0 } : {}) };
+    if (alignedType !== undefined && m.record === undefined) return { ...m, alignedType, length: null };
+    // C: _Alignas may not lower a type's alignment (a record's is not known here: none on those).
+    if (alignas > 0 && m.record === undefined && alignas >= Math.min(16, m.type.bits / 8)) return { ...m, alignas };
+    return m;
+  });
+/** Names at least one member, as C asks of a struct or union (a union takes no `: 0` here, as randomRecord). */
+const withNamedMember = (kind: 'struct' | 'union', members: Member[]) => {
+  const kept = kind === 'union' ? members.filter((m) => m.bits !== 0) : members;
+  return kept.some((m) => m.bits !== 0) ? kept : [...kept, { ...members[0]!, bits: null, length: null }];
+};
+const anonymousMember: fc.Arbitrary<Member> = fc
+  .record({
+    kind: fc.constantFrom('struct' as const, 'union' as const),
+    packed: fc.integer({ min: 0, max: 4 }).map((n) => n === 0),
+    members: fc.array(fc.oneof({ arbitrary: widePlainMember, weight: 3 }, { arbitrary: wideBitField, weight: 2 }), {
+      minLength: 1,
+      maxLength: 4,
+    }),
+    outer: plainMember,
+  })
+  .map(({ kind, packed, members, outer }) => ({
+    ...outer,
+    record: undefined,
+    length: null,
+    anonymous: { kind, packed, members: withNamedMember(kind, members).map((m) => ({ ...m, record: undefined })) },
+  }));
+
+/**
+ * randomRecord's records with what only a header says: bit-fields of every integer type (signed,
+ * `long long`, `_Bool`, enums), `_Alignas`, aligned typedefs, zero-length and flexible arrays, and
+ * anonymous struct and union members. For `lmm import-c`, whose harness is compared with gcc's
+ * layout: `harnessSource` does not write them.
+ */
+export const randomHeaderRecord: fc.Arbitrary<Record_> = fc
+  .record({
+    base: randomRecord,
+    members: fc.array(
+      fc.oneof(
+        { arbitrary: widePlainMember, weight: 3 },
+        { arbitrary: wideBitField, weight: 2 },
+        { arbitrary: anonymousMember, weight: 1 },
+      ),
+      { minLength: 1, maxLength: 8 },
+    ),
+    flexible: fc.integer({ min: 0, max: 5 }).map((n) => n === 0),
+  })
+  .map(({ base, members, flexible }) => {
+    const named = withNamedMember(base.kind, members);
+    const last: Member = {
+      ...named[0]!,
+      record: undefined,
+      bits: null,
+      length: null,
+      flexible: true,
+      anonymous: undefined,
+      aligned: 0,
+      packed: false,
+    };
+    delete last.alignedType;
+    delete last.alignas;
+    return { ...base, members: flexible && base.kind === 'struct' ? [...named, last] : named };
+  });
+
+/**
+ * The records with every by-value use of an earlier record that ends in a flexible array made a
+ * pointer: gcc takes such a struct only last in another (a GNU extension), and in no array.
+ */
+export function withoutEmbeddedFlexible(records: Record_[]): Record_[] {
+  const flexible = records.map((r) => r.members.some((m) => m.flexible === true));
+  const fix = (m: Member, i: number): Member => {
+    const anonymous = m.anonymous && { ...m.anonymous, members: m.anonymous.members.map((x) => fix(x, i)) };
+    if (m.record === undefined || m.record.pointer || i === 0 || !flexible[Math.floor(m.record.which * i)])
+      return anonymous ? { ...m, anonymous } : m;
+    return { ...m, record: { ...m.record, pointer: true } };
+  };
+  return records.map((r, i) => ({ ...r, members: r.members.map((m) => fix(m, i)) }));
+}
+
 /** The records before `index` a member may embed or point to: `{ kind, name }`, or undefined. */
 export type Earlier = (member: Member) => { kind: string; name: string } | undefined;
 
 export function cSource(r: Record_, name: string, earlier: Earlier): string {
-  const members = r.members.map((m, k) => {
-    const attributes = `${m.aligned > 0 ? ` __attribute__((aligned(${m.aligned})))` : ''}${m.packed ? ' __attribute__((packed))' : ''}`;
-    if (m.bits === 0) return `${m.type.c} : 0;`;
-    if (m.bits !== null) return `${m.type.c} m${k} : ${m.bits}${attributes};`;
-    const target = earlier(m);
-    const type = target === undefined ? m.type.c : `${target.kind} ${target.name}${m.record!.pointer ? ' *' : ''}`;
-    return `${type} m${k}${m.length !== null ? `[${m.length}]` : ''}${attributes};`;
-  });
+  const members = r.members.map((m, k) => cMember(m, `m${k}`, earlier));
   const recordAttributes = `${r.packed ? ' __attribute__((packed))' : ''}${r.aligned > 0 ? ` __attribute__((aligned(${r.aligned})))` : ''}`;
   const body = `${r.kind}${recordAttributes} ${name} { ${members.join(' ')} };`;
   return r.pack > 0 ? `#pragma pack(push, ${r.pack})\n${body}\n#pragma pack(pop)` : body;
+}
+
+/** One member as C declares it, named `name` (an anonymous record's members `name_0`, `name_1` …). */
+function cMember(m: Member, name: string, earlier: Earlier): string {
+  const attributes = `${m.aligned > 0 ? ` __attribute__((aligned(${m.aligned})))` : ''}${m.packed ? ' __attribute__((packed))' : ''}`;
+  if (m.anonymous !== undefined) {
+    const inner = m.anonymous.members.map((x, j) => cMember(x, `${name}_${j}`, earlier)).join(' ');
+    return `${m.anonymous.kind}${m.anonymous.packed ? ' __attribute__((packed))' : ''} { ${inner} }${attributes};`;
+  }
+  if (m.bits === 0) return `${m.type.c} : 0;`;
+  if (m.bits !== null) return `${m.type.c} ${name} : ${m.bits}${attributes};`;
+  const target = earlier(m);
+  const type =
+    target === undefined ? (m.alignedType ?? m.type.c) : `${target.kind} ${target.name}${m.record!.pointer ? ' *' : ''}`;
+  const alignas = m.alignas !== undefined ? `_Alignas(${m.alignas}) ` : '';
+  const length = m.flexible === true ? '[]' : m.length !== null ? `[${m.length}]` : '';
+  return `${alignas}${type} ${name}${length}${attributes};`;
 }
 
 export function harnessSource(r: Record_, name: string, earlier: Earlier): string {

@@ -14,6 +14,7 @@ import {
   MEASURE_OPERATORS,
   type Define,
   type Token,
+  type CastTarget,
   type TypeMeasure,
 } from './cTokens';
 import { enumeratorType, enumeratorValue, nextEnumerator, typedOf, type Typed } from './enumeratorValues';
@@ -94,6 +95,12 @@ export interface CProblem {
   column?: number;
   /** The name the message is about (a member's): where it is on the line is the message's column. */
   word?: string;
+  /**
+   * Which `word` of its line the message is about, when the line has several: the `index`-th (from
+   * 0) of the `of` that the header's tokens hold there. Its column is known when the line as
+   * written holds as many (no macro added or took one away).
+   */
+  occurrence?: { index: number; of: number };
   message: string;
   /** The file it is in, when not the header itself (an included one). */
   file?: string;
@@ -224,6 +231,50 @@ const TYPE_WORDS = new Set([
   '_Complex',
   '__int128',
 ]);
+/** Tokens of one line counted, either side of an error's, for its column (see stoppedAt). */
+const MAX_TOKENS_COUNTED = 500;
+
+/** The words that name a type of their own: two of them are two types. */
+const BASE_TYPE_WORDS = new Set(['void', 'char', 'int', 'float', 'double', '_Bool', '__int128']);
+/** What each size or sign word may stand with (besides the other such words and `_Complex`). */
+const WORD_TAKES: Record<string, ReadonlySet<string>> = {
+  short: new Set(['int']),
+  long: new Set(['int', 'double']),
+  signed: new Set(['char', 'int', '__int128']),
+  unsigned: new Set(['char', 'int', '__int128']),
+};
+
+/**
+ * gcc's refusal of `word` after the type words `before` (`char char`, `long long long`, `unsigned
+ * signed`, `short long`, `unsigned double`), in its words; null when it takes them together.
+ */
+function refusedTypeWord(before: readonly string[], word: string): string | null {
+  const count = (w: string) => before.filter((x) => x === w).length;
+  if (word === 'long' && count('long') === 2) return "'long long long' is too long for GCC";
+  if ((word === 'long' && count('long') === 1 && count('double') > 0) || (word === 'double' && count('long') === 2))
+    return "both 'long long' and 'double' in declaration specifiers";
+  if (word !== 'long' && count(word) > 0)
+    return BASE_TYPE_WORDS.has(word) ? 'two or more data types in declaration specifiers' : `duplicate '${word}'`;
+  if (BASE_TYPE_WORDS.has(word) && before.some((w) => BASE_TYPE_WORDS.has(w)))
+    return 'two or more data types in declaration specifiers';
+  // gcc names these two pairs in this order, whichever comes first.
+  for (const [a, b] of [
+    ['signed', 'unsigned'],
+    ['long', 'short'],
+  ] as const)
+    if ((word === a && count(b) > 0) || (word === b && count(a) > 0)) return `both '${a}' and '${b}' in declaration specifiers`;
+  for (const [modifier, takes] of Object.entries(WORD_TAKES)) {
+    const other =
+      word === modifier
+        ? before.find((w) => BASE_TYPE_WORDS.has(w))
+        : count(modifier) > 0 && BASE_TYPE_WORDS.has(word)
+          ? word
+          : undefined;
+    if (other !== undefined && !takes.has(other)) return `both '${modifier}' and '${other}' in declaration specifiers`;
+  }
+  return null;
+}
+
 /** gcc's spellings of type words (the kernel's `typedef __signed__ char __s8;`), read as the word. */
 const TYPE_WORD_SPELLINGS = new Map([
   ['__signed__', 'signed'],
@@ -300,7 +351,7 @@ export function parseCHeader(
     if (++nesting > MAX_NESTING) fail(`declarations nest deeper than ${MAX_NESTING} levels`);
   };
   const constant = (from: number, to: number, at: number) =>
-    evaluateConstant(tokens.slice(from, to), constants, at, measureTypeName, offsetOfMember);
+    evaluateConstant(tokens.slice(from, to), constants, at, measureTypeName, offsetOfMember, castTargetOf);
   /** The type the type name `typeTokens` (the operand of `operator`) names. */
   function typeNameType(typeTokens: readonly Token[], operator: string): CType {
     const saved = pos;
@@ -351,7 +402,14 @@ export function parseCHeader(
         }
         if (close >= designator.length) return refuse("expected ']'");
         if (type.kind !== 'array') return refuse('an index of something that is not an array');
-        const index = evaluateConstant(designator.slice(k + 1, close), constants, where, measureTypeName, offsetOfMember);
+        const index = evaluateConstant(
+          designator.slice(k + 1, close),
+          constants,
+          where,
+          measureTypeName,
+          offsetOfMember,
+          castTargetOf,
+        );
         const element = layoutOf(type.of, header, { line: where, file: designator[0]?.file, owner: 'offsetof' });
         if (element === null) return refuse('the size of the array element is unknown here');
         bytes += index * element.size;
@@ -391,6 +449,15 @@ export function parseCHeader(
       fail(`${spelled}: gcc's _Alignof of a type holding a vector of more than 16 bytes is not followed (its __alignof__ is)`);
     return measure === 'size' ? layout!.size : layout!.align;
   }
+  /** The integer (or pointer, an unsigned 64-bit one) a cast to `typeTokens` converts to; null for another type. */
+  function castTargetOf(typeTokens: readonly Token[]): CastTarget | null {
+    const type = typeNameType(typeTokens, 'a cast');
+    if (type.kind === 'pointer') return { bits: 64, unsigned: true, bool: false };
+    if (type.kind !== 'scalar' && type.kind !== 'char') return null;
+    const scalar = SCALARS[type.scalar];
+    if (scalar.float) return null;
+    return { bits: scalar.size * 8, unsigned: !scalar.signed, bool: /\b_Bool\b/.test(type.c) };
+  }
   /** Whether `type` is or holds (in an array or a member) a vector of more than 16 bytes. */
   function holdsWideVector(type: CType, depth: number): boolean {
     if (depth > MAX_NESTING) return false;
@@ -408,12 +475,40 @@ export function parseCHeader(
     }
   }
   let pos = 0;
+  /** Each token's index, made at the first error that names one (a header without errors needs none). */
+  let tokenIndex: Map<Token, number> | undefined;
+  /**
+   * The token an error stopped at, as the word of its message and which of the same text on its
+   * line it is: the column is where that one stands on the line as written (see importCHeader).
+   */
+  const stoppedAt = (error: CSyntaxError): Pick<CProblem, 'word' | 'occurrence'> => {
+    const token = error.token;
+    if (token === undefined || token.line !== error.line || token.file !== error.file) return {};
+    tokenIndex ??= new Map(tokens.map((t, k) => [t, k]));
+    const at = tokenIndex.get(token);
+    if (at === undefined) return {};
+    const onLine = (k: number) => tokens[k]!.line === token.line && tokens[k]!.file === token.file;
+    // A line of more tokens than any header writes (a generated one-line flood) gets no column:
+    // counting them for each of its errors would take time that grows as their product.
+    let index = 0;
+    let first = at;
+    for (; first > 0 && onLine(first - 1); first--) {
+      if (at - first >= MAX_TOKENS_COUNTED) return {};
+      if (tokens[first - 1]!.text === token.text) index++;
+    }
+    let of = index;
+    for (let k = at; k < tokens.length && onLine(k); k++) {
+      if (k - at >= MAX_TOKENS_COUNTED) return {};
+      if (tokens[k]!.text === token.text) of++;
+    }
+    return { word: token.text, occurrence: { index, of } };
+  };
   const peek = (k = 0) => tokens[pos + k];
   const at = (text: string, k = 0) => tokens[pos + k]?.text === text;
   const line = () => tokens[Math.min(pos, tokens.length - 1)]?.line ?? 1;
   const fileHere = () => tokens[Math.min(pos, tokens.length - 1)]?.file;
   const fail = (reason: string): never => {
-    throw new CSyntaxError(line(), reason, fileHere());
+    throw new CSyntaxError(line(), reason, fileHere(), undefined, tokens[Math.min(pos, tokens.length - 1)]);
   };
   const expect = (text: string) => {
     if (!at(text)) fail(`expected '${text}'${peek() ? `, found '${peek()!.text}'` : ' at the end of the file'}`);
@@ -553,8 +648,14 @@ export function parseCHeader(
     const words: string[] = [];
     let type: CType | null = null;
     let atomic = false;
+    // Where the type and the first type word began: a message about the two is at the later one, as gcc's.
+    let typeAt = -1;
+    let wordAt = -1;
+    let specifierAt = pos;
     for (;;) {
+      if (type !== null && typeAt < 0) typeAt = specifierAt;
       skipAttributes();
+      specifierAt = pos;
       const t = peek();
       if (t === undefined || t.kind !== 'id') break;
       if (QUALIFIERS.has(t.text)) {
@@ -587,6 +688,9 @@ export function parseCHeader(
       }
       const word = TYPE_WORD_SPELLINGS.get(t.text) ?? t.text;
       if (TYPE_WORDS.has(word)) {
+        if (wordAt < 0) wordAt = pos;
+        const refused = refusedTypeWord(words, word);
+        if (refused !== null) fail(refused);
         words.push(word);
         pos++;
         continue;
@@ -635,7 +739,11 @@ export function parseCHeader(
       break;
     }
     if (words.length === 0) return atomic ? atomicOf(type) : type;
-    if (type !== null) fail(`'${words.join(' ')}' cannot be combined with another type`);
+    if (type !== null) {
+      if (typeAt < 0) typeAt = specifierAt;
+      pos = Math.max(typeAt, wordAt);
+      fail(`'${words.join(' ')}' cannot be combined with another type`);
+    }
     return atomic ? atomicOf(scalarOf(words)) : scalarOf(words);
   }
 
@@ -796,7 +904,7 @@ export function parseCHeader(
       // Name the struct the unreadable member is in (once, at the outermost one).
       if (!outermost || !(error instanceof CSyntaxError) || tag === null || QUALIFIERS.has(tag) || tag.startsWith('__'))
         throw error;
-      throw new CSyntaxError(error.line, `${kind} ${tag}: ${error.reason}`, error.file, error.word);
+      throw new CSyntaxError(error.line, `${kind} ${tag}: ${error.reason}`, error.file, error.word, error.token);
     } finally {
       nesting--;
     }
@@ -938,7 +1046,12 @@ export function parseCHeader(
     skipAttributes();
     let tag = '';
     if (peek()?.kind === 'id') tag = tokens[pos++]!.text;
-    if (at(':')) fail('enums with a fixed underlying type are not supported');
+    // `enum e : int {…}` (C23) names a type after the ':'; a width there (`enum e : 0;`, `enum e :
+    // WIDTH;`) makes an unnamed bit-field of the enum, as gcc reads a member.
+    const after = peek(1);
+    const typeAfter =
+      after?.kind === 'id' && (TYPE_WORDS.has(TYPE_WORD_SPELLINGS.get(after.text) ?? after.text) || typedefs.has(after.text));
+    if (at(':') && typeAfter) fail('enums with a fixed underlying type are not supported');
     const values: EnumValue[] = [];
     if (at('{')) {
       pos++;
@@ -1260,7 +1373,7 @@ export function parseCHeader(
           line: error.line,
           message: error.reason,
           ...(where?.file !== undefined ? { file: where.file } : {}),
-          ...(error.word !== undefined ? { word: error.word } : {}),
+          ...(error.word !== undefined ? { word: error.word } : stoppedAt(error)),
         });
       }
       // Resynchronise: skip the broken declaration from its start, to its ';' at brace depth 0,

@@ -9,6 +9,7 @@
 import type { CProblem } from './cDeclarations';
 import { evaluateExpression } from './cExpressions';
 import { IDENTIFIER_PART, IDENTIFIER_START, LITERAL_PREFIXES, universalCharacterAt } from './cTokens';
+import { gccColumn } from './gccColumn';
 
 export interface IncludedFile {
   /** How messages name it. */
@@ -212,6 +213,11 @@ export function preprocess(text: string, file: string, options: PreprocessOption
   for (const [name, value] of Object.entries(PREDEFINED)) macros.set(name, { params: null, variadic: false, body: lex(value) });
   for (const d of options.defines ?? []) macros.set(d.name, { params: null, variadic: false, body: lex(d.value) });
 
+  /**
+   * What stands before a directive's name on its line as written (comments before it count, as
+   * for gcc): where gcc places a message about the directive.
+   */
+  const DIRECTIVE_NAME_AT = /^(?:\s|\/\*.*?\*\/)*#(?:\s|\/\*.*?\*\/)*(?=[A-Za-z_])/;
   const runFile = (source: string, name: string, depth: number) => {
     let lines: string[];
     // A lone CR ends a line, as it does for gcc (whose messages then count it).
@@ -244,6 +250,25 @@ export function preprocess(text: string, file: string, options: PreprocessOption
       const line = lines[index]!;
       reading = { line: lineNumber, file: name };
       const problem = (message: string) => problems.push({ line: lineNumber, message, ...(depth > 0 ? { file: name } : {}) });
+      /**
+       * A problem with the directive itself, at its name's column as gcc places it (`#else after
+       * #else`); `stops` for an #error, where a compiler stops.
+       */
+      const directiveProblem = (message: string, stops = false, at: 'name' | 'operand' = 'name') => {
+        const written = (physicalLines ??= physical.split('\n'))[lineNumber - 1] ?? '';
+        const before = DIRECTIVE_NAME_AT.exec(written);
+        // `#define 3x`: gcc points at what follows the name.
+        const operand =
+          before !== null && at === 'operand' ? /^\w+(?:\s|\/\*.*?\*\/)*/.exec(written.slice(before[0].length)) : null;
+        const offset = before === null ? null : before[0].length + (operand?.[0].length ?? 0);
+        problems.push({
+          line: lineNumber,
+          ...(offset !== null ? { column: gccColumn(written, offset) } : {}),
+          message,
+          ...(stops ? { stops } : {}),
+          ...(depth > 0 ? { file: name } : {}),
+        });
+      };
       const info = (message: string) =>
         problems.push({ line: lineNumber, message, ...(depth > 0 ? { file: name } : {}), info: true });
       const directive = /^\s*#\s*([A-Za-z_]\w*)?(.*)$/.exec(line);
@@ -276,7 +301,7 @@ export function preprocess(text: string, file: string, options: PreprocessOption
       const rest = directive[2]!.trim();
       if (word === 'if' || word === 'ifdef' || word === 'ifndef') {
         if (stack.length >= MAX_CONDITIONAL_DEPTH) {
-          problem(`#${word}: conditionals nest deeper than ${MAX_CONDITIONAL_DEPTH} levels`);
+          directiveProblem(`#${word}: conditionals nest deeper than ${MAX_CONDITIONAL_DEPTH} levels`);
           throw new PreprocessorStop();
         }
         const parentActive = active();
@@ -309,14 +334,14 @@ export function preprocess(text: string, file: string, options: PreprocessOption
       if (word === 'elif' || word === 'else' || word === 'endif') {
         const top = stack[stack.length - 1];
         if (top === undefined) {
-          problem(`#${word} without #if`);
+          directiveProblem(`#${word} without #if`);
           continue;
         }
         if (word === 'endif') {
           stack.pop();
           continue;
         }
-        if (top.sawElse) problem(`#${word} after #else (the #if is at line ${top.line})`);
+        if (top.sawElse) directiveProblem(`#${word} after #else (the #if is at line ${top.line})`);
         const parentActive = top.parentActive;
         if (word === 'else') {
           top.sawElse = true;
@@ -330,7 +355,7 @@ export function preprocess(text: string, file: string, options: PreprocessOption
       if (!active()) continue;
       switch (word) {
         case 'define': {
-          const macro = define(rest, problem);
+          const macro = define(rest, (message) => directiveProblem(message, false, 'operand'));
           const fallback = stack[stack.length - 1]?.fallbackFor;
           if (macro !== undefined && fallback?.macro === macro.name) {
             const { definedAt, unread, unreadAt } = fallback;
@@ -404,15 +429,7 @@ export function preprocess(text: string, file: string, options: PreprocessOption
         case 'error': {
           // Where gcc puts it: the column of `error` on the line as written (comments before it
           // count), and the text with its spaces run together as gcc prints it.
-          const written = (physicalLines ??= physical.split('\n'))[lineNumber - 1] ?? '';
-          const before = /^(?:\s|\/\*.*?\*\/)*#(?:\s|\/\*.*?\*\/)*(?=error\b)/.exec(written);
-          problems.push({
-            line: lineNumber,
-            ...(before !== null ? { column: before[0].length + 1 } : {}),
-            message: `#error ${spacedAsGcc(rest)}`,
-            stops: true,
-            ...(depth > 0 ? { file: name } : {}),
-          });
+          directiveProblem(`#error ${spacedAsGcc(rest)}`, true);
           break;
         }
         case '':
@@ -422,7 +439,7 @@ export function preprocess(text: string, file: string, options: PreprocessOption
         case 'sccs':
           break;
         default:
-          problem(`#${word}: unknown preprocessor directive, ignored`);
+          directiveProblem(`#${word}: unknown preprocessor directive, ignored`);
       }
     }
     for (const open of stack)

@@ -17,7 +17,11 @@ export interface SizeAlign {
  * Records a message at a line. `where.file` names the included file the line is in (undefined: the
  * header itself); without `where`, the line is in the file of the record being translated.
  */
-export type Note = (line: number, message: string, where?: { file: string | undefined }) => void;
+/**
+ * `where`: the file the line is in (without the key, that of the record being translated), and
+ * the name the note is about, for its column on that line.
+ */
+export type Note = (line: number, message: string, where?: { file?: string | undefined; word?: string }) => void;
 
 export class CRecordLayouts {
   private readonly layouts = new Map<number, PlacedRecord | null>();
@@ -103,7 +107,7 @@ export class CRecordLayouts {
           type.unread !== undefined
             ? `${owner}: type '${type.c}' ${type.unread}: its size is unknown`
             : `${owner}: unknown type '${type.c}' (not declared in this header): its size is unknown`,
-          this.memberFile,
+          { ...this.memberFile, word: type.c },
         );
         return null;
       case 'void':
@@ -119,7 +123,10 @@ export class CRecordLayouts {
     if (this.layouts.has(record.id)) return this.layouts.get(record.id)!;
     const label = recordLabel(record);
     if (!record.complete) {
-      this.note(record.line, `${label} is declared but not defined here: its layout is unknown`, { file: record.file });
+      this.note(record.line, `${label} is declared but not defined here: its layout is unknown`, {
+        file: record.file,
+        ...(record.tag !== null ? { word: record.tag } : {}),
+      });
       this.layouts.set(record.id, null);
       return null;
     }

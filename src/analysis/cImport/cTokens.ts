@@ -33,6 +33,8 @@ export class CSyntaxError extends Error {
     readonly file?: string,
     /** The name the error is about (a member's), for its column on the line as written. */
     readonly word?: string,
+    /** The token the reader stopped at, for the column of the error when no word is named. */
+    readonly token?: Token,
   ) {
     super(`line ${line}: ${reason}`);
     this.name = 'CSyntaxError';
@@ -265,6 +267,13 @@ export function integerValue(text: string): number {
   return NaN;
 }
 
+/** What a cast converts an integer to: `bits` wide, unsigned or not; `bool` for `_Bool` (0 or 1). */
+export interface CastTarget {
+  bits: number;
+  unsigned: boolean;
+  bool: boolean;
+}
+
 /**
  * What `sizeof` ('size'), gcc's `__alignof__` ('align') or C's `_Alignof` ('c-align') asks of a
  * type name: the two alignments differ for a vector of more than 16 bytes (gcc's _Alignof says 16).
@@ -292,12 +301,15 @@ export function evaluateConstant(
   sizeOfType?: (tokens: readonly Token[], measure: TypeMeasure) => number,
   /** `offsetof(type, member)`: the type name's tokens and the member designator's (`a.b[2].c`). */
   offsetOf?: (typeTokens: readonly Token[], designator: readonly Token[]) => number,
+  /** The integer a cast converts to (a typedef's too: `(gint)`, `(guint32)`), or null for another type. */
+  castTarget?: (typeTokens: readonly Token[]) => CastTarget | null,
 ): number {
   let pos = 0;
   let depth = 0;
   const peek = () => tokens[pos]?.text;
-  const fail = (reason: string): never => {
-    throw new CSyntaxError(tokens[pos]?.line ?? line, reason);
+  /** Stops at `at` (default: the token the reader is on, or the last one at the end). */
+  const fail = (reason: string, at = tokens[Math.min(pos, tokens.length - 1)]): never => {
+    throw new CSyntaxError(at?.line ?? line, reason, undefined, undefined, at);
   };
   // C's binary operators, as `#if` parses them. `live` is false in an operand C does not evaluate
   // (the right of `0 &&` and `1 ||`, the arm of `?:` not taken): it is read, and a name it uses
@@ -415,16 +427,19 @@ export function evaluateConstant(
         return size;
       }
       const value = constants.get(t.text);
-      if (value === undefined) fail(`unknown constant '${t.text}' (define it with #define or an enum)`);
+      if (value === undefined) fail(`unknown constant '${t.text}' (define it with #define or an enum)`, t);
       // An enumerator of 2^53 or more is exact only in its enum (see enumeratorValues.ts).
       return exact(value!, `of ${t.text}`, live);
     }
-    return fail(`unexpected '${t.text}' in a constant expression`);
+    return fail(`unexpected '${t.text}' in a constant expression`, t);
   };
   /**
    * `(int)(16 * sizeof(void *))`, as lua's LUAL_BUFFERSIZE is: after the '(' just read, a type
-   * name and ')' make a cast of the operand that follows. The value must fit the type (a
-   * narrowing cast is refused rather than guessed); null when the parentheses hold no type name.
+   * name and ')' make a cast of the operand that follows. To an integer type the value is
+   * converted as gcc converts it, modulo 2^bits into the type's range (glib's GParamFlags has
+   * `(gint)(1u << 31)`, which is INT_MIN; `(guint)-1` is 2^32 - 1), and to `_Bool` it is 0 or 1; to
+   * another type it must fit unchanged (refused rather than guessed). null when the parentheses
+   * hold no type name.
    */
   const castAt = (live: boolean): number | null => {
     const first = tokens[pos];
@@ -447,6 +462,13 @@ export function evaluateConstant(
     pos = close + 1;
     const value = unary(live);
     if (!live) return value;
+    const target = castTarget?.(typeTokens) ?? null;
+    if (target !== null) {
+      if (target.bool) return value === 0 ? 0 : 1;
+      const converted = BigInt.asIntN(target.bits, BigInt(value));
+      const result = target.unsigned ? BigInt.asUintN(target.bits, converted) : converted;
+      return exact(Number(result), `(${typeTokens.map((x) => x.text).join(' ')}) ${value}, ${result}`);
+    }
     const bits = Math.min(size, 8) * 8;
     const unsigned = typeTokens.some((x) => x.text === 'unsigned' || x.text === '_Bool');
     const low = unsigned ? 0 : -(2 ** (bits - 1));

@@ -99,7 +99,8 @@ export function enumeratorValue(
   let depth = 0;
   const peek = () => tokens[pos]?.text;
   const fail = (reason: string): never => {
-    throw new CSyntaxError(tokens[pos]?.line ?? line, reason);
+    const at = tokens[Math.min(pos, tokens.length - 1)];
+    throw new CSyntaxError(at?.line ?? line, reason, undefined, undefined, at);
   };
   const conditional = (live: boolean): Typed => {
     const test = binary(0, live);

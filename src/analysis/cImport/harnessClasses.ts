@@ -118,7 +118,11 @@ export function emitRecord(
     else if (placed.size !== expected!.size || placed.align !== expected!.align)
       dropped = `the harness class would be ${placed.size} bytes (align ${placed.align}), C's is ${expected!.size} (align ${expected!.align})`;
   }
-  if (dropped !== null) note(record.line, `${label}: no harness class: ${dropped}`);
+  if (dropped !== null)
+    note(record.line, `${label}: no harness class: ${dropped}`, {
+      file: record.file,
+      ...(record.tag !== null ? { word: record.tag } : {}),
+    });
   const struct: ImportedStruct = {
     name,
     cName: label,

@@ -4,7 +4,7 @@
  * reaches an `#error`, or defines no struct, gives no harness and an error saying where and why.
  */
 import type { CProblem } from './cDeclarations';
-import { importCHeader, stopLines } from './importCHeader';
+import { importCHeader, noteWhere, stopLines } from './importCHeader';
 
 export type HeaderHarness =
   /** `untranslated`: how many things could not be translated exactly (TODO comments in `source`). */
@@ -26,7 +26,7 @@ export function harnessFromHeader(text: string, path: string, name: string): Hea
     const first = notes.find((note) => note.info !== true) ?? notes[0];
     return {
       kind: 'refused',
-      message: `no struct could be imported from ${name}${first ? ` (line ${first.line}: ${first.message})` : ''}.`,
+      message: `no struct could be imported from ${name}${first ? ` (${noteWhere(first, name)}: ${first.message})` : ''}.`,
       notes,
     };
   }

@@ -12,6 +12,7 @@ import { preprocess, type FallbackUse, type PreprocessOptions } from './cPreproc
 import type { PackPragma } from './pragmaPack';
 import { CRecordLayouts, recordLabel, type Note } from './cRecordLayout';
 import { CSyntaxError, tokenize } from './cTokens';
+import { gccColumn } from './gccColumn';
 import { emitRecord } from './harnessClasses';
 import { nameClasses } from './harnessClassNames';
 import { HarnessFields } from './harnessFields';
@@ -102,15 +103,28 @@ export function importCHeader(text: string, file: string, options: CImportOption
     const stoppedBy = notes.filter((note) => note.stops === true);
     if (stoppedBy.length > 0) return { source: '', structs: [], notes, refusedStructs: [], stoppedBy };
   }
+  const sourceText = options.sourceText ?? ((of) => (of === undefined && options.preprocessed !== true ? text : undefined));
+  // Each file's lines as written, split once: a header of many messages split it again for each.
+  const split = new Map<string | undefined, string[] | undefined>();
+  const writtenLines = (of: string | undefined): string[] | undefined => {
+    if (!split.has(of)) split.set(of, sourceText(of)?.split(/\r\n?|\n/));
+    return split.get(of);
+  };
   const noteKeys = new Set<string>();
   /** The file of the record being translated: its members' lines are in it. */
   let recordFile: string | undefined;
   const note: Note = (line, message, where) => {
-    const inFile = where === undefined ? recordFile : where.file;
+    const inFile = where === undefined || !('file' in where) ? recordFile : where.file;
     const key = `${inFile ?? ''}:${line}:${message}`;
     if (noteKeys.has(key)) return;
     noteKeys.add(key);
-    notes.push({ line, message, ...(inFile !== undefined ? { file: inFile } : {}) });
+    const word = where?.word;
+    notes.push(
+      withColumn(
+        { line, message, ...(inFile !== undefined ? { file: inFile } : {}), ...(word !== undefined ? { word } : {}) },
+        writtenLines,
+      ),
+    );
   };
   let layouts: CRecordLayouts | undefined;
   try {
@@ -141,8 +155,7 @@ export function importCHeader(text: string, file: string, options: CImportOption
     }
     throw error;
   }
-  const sourceText = options.sourceText ?? ((of) => (of === undefined && options.preprocessed !== true ? text : undefined));
-  notes.push(...header.problems.map((problem) => withColumn(problem, sourceText)));
+  notes.push(...header.problems.map((problem) => withColumn(problem, writtenLines)));
   const { records } = header;
   // A header that only gathers system headers (time.h, sys/stat.h: struct stat is in
   // bits/struct_stat.h, which refuses to be included directly) defines no struct itself: the
@@ -298,20 +311,36 @@ export function noteWhere(note: CProblem, header: string): string {
   return `${note.file ?? header}:${note.line}${note.column !== undefined ? `:${note.column}` : ''}`;
 }
 
+/** The longest line as written searched for a message's column, in characters. */
+export const MAX_LINE_SEARCHED = 10_000;
+
 /**
- * The problem with the column of its `word` on its line as written, when that line is at hand
- * and the word is on it once: the token stream cannot say (a compiler's `-E` output and macro
- * expansion move tokens within their line), the line as written can.
+ * The problem with the column of its `word` on its line as written, when that line is at hand:
+ * the token stream cannot say (a compiler's `-E` output and macro expansion move tokens within
+ * their line), the line as written can. A name is where it stands when it is on the line once;
+ * the token an error stopped at, when the line holds as many of its text as the tokens read there
+ * (a macro that added or took away one leaves the column out rather than guess it).
  */
-function withColumn(problem: CProblem, sourceText: (file: string | undefined) => string | undefined): CProblem {
-  const { word, ...rest } = problem;
-  if (word === undefined) return problem;
-  const text = sourceText(problem.file);
-  if (text === undefined) return rest;
+function withColumn(problem: CProblem, writtenLines: (file: string | undefined) => string[] | undefined): CProblem {
+  const { word, occurrence, ...rest } = problem;
+  if (word === undefined || rest.column !== undefined) return rest;
   // Lines end as gcc ends them: LF, CR LF or a lone CR.
-  const lineText = text.split(/\r\n?|\n/, problem.line)[problem.line - 1];
-  if (lineText === undefined) return rest;
-  const escaped = word.replace(/\$/g, '\\$');
-  const found = [...lineText.matchAll(new RegExp(`(?<![\\w$])${escaped}(?![\\w$])`, 'g'))];
-  return found.length === 1 ? { ...rest, column: found[0]!.index + 1 } : rest;
+  const lineText = writtenLines(problem.file)?.[problem.line - 1];
+  // Searching a line of a generated flood for each of its messages would take time that grows as
+  // their product: past what a header writes on one line, the column is left out.
+  if (lineText === undefined || lineText.length > MAX_LINE_SEARCHED) return rest;
+  // A name is matched whole (`len` is not in `len8`); a punctuator as it is.
+  const escaped = word.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+  const before = /^[\w$]/.test(word) ? '(?<![\\w$])' : '';
+  const after = /[\w$]$/.test(word) ? '(?![\\w$])' : '';
+  const found = [...lineText.matchAll(new RegExp(`${before}${escaped}${after}`, 'g'))];
+  const match =
+    occurrence === undefined
+      ? found.length === 1
+        ? found[0]
+        : undefined
+      : found.length === occurrence.of
+        ? found[occurrence.index]
+        : undefined;
+  return match === undefined ? rest : { ...rest, column: gccColumn(lineText, match.index) };
 }

@@ -30,6 +30,17 @@ describe('lmm import-c: the exit status the README gives', function () {
     assert.match(result.stderr, /0 struct\(s\) written, 1 flagged/);
   });
 
+  it('1 also when every struct is written but the summary counts a message (a class renamed to a name LMM registers, a directive refused)', async () => {
+    for (const [name, text] of [
+      ['renamed.h', 'struct a_struct_name_longer_than_thirty_two_a { int a; };\n'],
+      ['directive.h', 'struct ok { int x; };\n#bogus\n'],
+    ] as const) {
+      const result = await lmm('import-c', header(name, text), '--no-cc');
+      assert.equal(result.status, 1, result.stderr);
+      assert.match(result.stderr, /import-c: 1 struct\(s\) written, 0 flagged, 0 dropped, 1 message\(s\)\n$/);
+    }
+  });
+
   it('2 for a wrong option, a header that cannot be read or defines no struct, and an existing -o file', async () => {
     const clean = header('point.h', 'struct point { int x; int y; };\n');
     const target = join(dir, 'point.lmm.ts');

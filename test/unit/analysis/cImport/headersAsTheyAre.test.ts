@@ -99,7 +99,9 @@ describe('lmm import-c on headers as they are', function () {
       const plain = run(args);
       assert.deepEqual(sizes(plain.stderr), expected, plain.stderr);
       assert.equal(plain.status, 1, 'struct mystery cannot be laid out: exit 1');
-      assert.match(plain.stderr, /h\.h:35: struct mystery\.u: unknown type 'unknown_t'/);
+      // At the type's column, where gcc says "unknown type name 'unknown_t'"; the struct at its tag's.
+      assert.match(plain.stderr, /h\.h:35:18: struct mystery\.u: unknown type 'unknown_t'/);
+      assert.match(plain.stderr, /h\.h:35:8: struct mystery: no harness class/);
       assert.match(plain.stderr, /import-c: 9 struct\(s\) written, 0 flagged, 1 dropped/);
       assert.doesNotMatch(plain.stdout, /class mystery/);
       // A void * is written as the same 8 bytes, with a comment, and does not flag its struct.

@@ -9,12 +9,13 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { importCHeader, type ImportedStruct } from '../../../../src/analysis/cImport/importCHeader';
+import { importCHeader } from '../../../../src/analysis/cImport/importCHeader';
 import { probeLayouts } from '../../../../src/cli/cLayoutProbe';
 import { CliError } from '../../../../src/cli/cliIo';
 import { importCCommand } from '../../../../src/cli/importCCommand';
-import { layoutOf, structInfo, type StructInfo } from '../../../../src/harness/api/structLayout';
+import { layoutOf } from '../../../../src/harness/api/structLayout';
 import { BITS_OF_C, compileAndRun, compilerOrSkip } from '../../../support/cCompiler';
+import { compareLines } from '../../../support/harnessAgainstCompiler';
 import { declareClasses } from '../../../support/randomCRecords';
 
 const FIXTURES = resolve(__dirname, '../../../fixtures/c-headers');
@@ -34,58 +35,6 @@ function run(args: string[]): { status: number; stdout: string; stderr: string }
     if (error instanceof CliError) return { status: 2, stdout, stderr: stderr + error.message };
     throw error;
   }
-}
-
-/**
- * One line per number the harness gives (size, align, each member's offset or bit position), and
- * the C statement that prints the compiler's number for it. Members of a class with no C name of
- * its own (an anonymous or untagged record) are asked about through the enclosing struct.
- */
-function compareLines(
-  classes: StructInfo[],
-  structs: ImportedStruct[],
-  macros: ReadonlySet<string>,
-): { c: string[]; expected: string[] } {
-  const byName = new Map(structs.map((s) => [s.name, s]));
-  const c: string[] = [];
-  const expected: string[] = [];
-  const unnamed = (s: ImportedStruct | undefined) => s === undefined || s.cName.startsWith('anonymous ');
-  for (const info of classes) {
-    const s = byName.get(info.name);
-    if (unnamed(s)) continue;
-    const layout = layoutOf(info);
-    // __alignof__: where gcc places the type (its _Alignof caps a 32-byte vector's at 16).
-    c.push(`printf("${info.name} size %zu align %zu\\n", sizeof(${s!.cName}), __alignof__(${s!.cName}));`);
-    expected.push(`${info.name} size ${layout.size} align ${layout.align}`);
-    const walk = (record: StructInfo, base: number, prefix: string, label: string): void => {
-      const members = byName.get(record.name)!.cMembers;
-      layoutOf(record).fields.forEach((f, k) => {
-        const m = members[k];
-        if (m === null || m === undefined) return;
-        if (f.fieldType.kind === 'struct') {
-          const inner = structInfo(f.fieldType.target())!;
-          if (unnamed(byName.get(inner.name)))
-            walk(inner, base + f.offset, m.member === null ? prefix : `${prefix}${m.member}.`, `${label}.${f.name}`);
-          if (m.member === null) return;
-        }
-        const designator = `${prefix}${m.member}`;
-        // A member named like a macro cannot be asked about by name (the macro would expand).
-        if (designator.split('.').some((part) => macros.has(part))) return;
-        if (f.fieldType.kind === 'bits') {
-          if (f.fieldType.width === 0) return;
-          c.push(
-            `{ ${s!.cName} v; memset(&v, 0, sizeof v); v.${designator} = -1; bitsOf((const unsigned char *)&v, sizeof v, "${label}.${f.name}"); }`,
-          );
-          expected.push(`${label}.${f.name} bits ${base * 8 + f.bitOffset!} ${f.fieldType.width}`);
-        } else {
-          c.push(`printf("${label}.${f.name} offset %zu\\n", offsetof(${s!.cName}, ${designator}));`);
-          expected.push(`${label}.${f.name} offset ${base + f.offset}`);
-        }
-      });
-    };
-    walk(info, 0, '', info.name);
-  }
-  return { c, expected };
 }
 
 /** What the compiler prints for `lines` with `header` included (and `flags`: `-I DIR`). */
@@ -297,15 +246,21 @@ describe('lmm import-c on excerpts of real headers, against the C compiler', fun
     });
   }
 
-  it('refuses a cast that changes a length rather than guess it, and reads no multi-character constant', () => {
-    const narrowed = importCHeader('struct s { char a[(unsigned char)300]; };\nstruct t { int b; };\n', 'cast.h');
+  it('converts a cast as gcc does (modulo 2^bits, _Bool to 0 or 1), refuses one whose value is 2^53 or more, and reads no multi-character constant', () => {
+    const cast = importCHeader(
+      'typedef unsigned char u8_t;\nstruct s { char a[(unsigned char)300]; char b[(u8_t)-1]; char c[(_Bool)5]; char d[(signed char)255 + 2]; };\n' +
+        'struct big { char x[(unsigned long)-1 > 0 ? 1 : 2]; };\nstruct t { int b; };\n',
+      'cast.h',
+    );
+    const lengths = cast.structs.find((x) => x.name === 's')!.fields.map((f) => f.size);
+    assert.deepEqual(lengths, [44, 255, 1, 1]);
     assert.match(
-      narrowed.notes.map((n) => `${n.line}: ${n.message}`).join('\n'),
-      /1: .*\(unsigned char\) 300: the cast changes the value/,
+      cast.notes.map((n) => `${n.line}: ${n.message}`).join('\n'),
+      /3: .*\(unsigned long\) -1, 18446744073709551615 is 2\^53 or more/,
     );
     assert.deepEqual(
-      narrowed.structs.map((x) => x.name),
-      ['t'],
+      cast.structs.map((x) => x.name),
+      ['s', 't'],
     );
     const wide = importCHeader("enum e { A = 'ab' };\nstruct u { enum e x; };\n", 'chars.h');
     assert.match(wide.notes.map((n) => n.message).join('\n'), /'ab': a character constant the importer does not read/);
