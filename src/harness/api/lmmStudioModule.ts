@@ -131,5 +131,9 @@ export function compilerHooks(runtime: HarnessRuntime): CompilerHooks {
     },
     /** Around every `throw`'s value (the harness worker records where it was thrown). */
     thrown: <T>(_site: number, value: T): T => value,
+    /** Where a harness function starts: the sandbox looks at a stop asked for there. */
+    called: () => {
+      if (runtime.ended !== undefined) throw runtime.ended;
+    },
   };
 }

@@ -102,6 +102,8 @@ export const HOOK_SUFFIXES = {
   loop: 't',
   /** `thrown(site, value)`: around every `throw`'s value. */
   thrown: 'w',
+  /** `called()`: at the start of every harness function's body (a stop asked for; callbacks of built-ins). */
+  called: 'f',
 } as const;
 
 export type HookName = keyof typeof HOOK_SUFFIXES;

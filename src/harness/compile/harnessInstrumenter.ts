@@ -6,7 +6,8 @@
  *   entered once the arguments are evaluated, and left when the call returns;
  * - every loop body starts with `P$t(SITE);` (streaming and the time limit, with the loop's
  *   position when a run is stopped);
- * - every `try` saves the stack and its `catch` / `finally` restore it (a call that threw never left).
+ * - every `try` saves the stack and its `catch` / `finally` restore it (a call that threw never left);
+ * - every function body starts with `P$f();` (a stop asked for, in a callback a built-in calls too).
  *
  * `P$` is the hook prefix of this compile: the hooks are free names here, bound by the function
  * compartmentScript.ts wraps the bundle in (never an import, never a property the harness can read).
@@ -95,6 +96,7 @@ export function instrumentHarnessSource(fileName: string, text: string, options:
   const restore = hook('restore');
   const loop = hook('loop');
   const thrown = hook('thrown');
+  const called = hook('called');
   const edits: Edit[] = [];
   let order = 0;
   let tryCount = 0;
@@ -142,6 +144,16 @@ export function instrumentHarnessSource(fileName: string, text: string, options:
         add(body.end, '}', true, depth);
       }
     }
+    // Every function body starts with `P$f();` (an arrow's expression `(P$f(), expr)`): a stop is
+    // seen in a callback a built-in calls a million times, and with no call hooks at all.
+    const body = functionBody(node);
+    if (body !== undefined) {
+      if (ts.isBlock(body)) add(afterDirectives(body, source), `${called}();`, false, depth);
+      else {
+        add(body.getStart(source), `(${called}(), `, false, depth);
+        add(body.end, ')', true, depth);
+      }
+    }
     // `throw v` becomes `throw P$w(site, v)`: a thrown value with no stack (a string, null, a
     // plain object) still ends the run with the line that threw it.
     if (ts.isThrowStatement(node)) {
@@ -184,6 +196,31 @@ export function instrumentHarnessSource(fileName: string, text: string, options:
   }
   code += text.slice(at);
   return { code, insertions, structSites, elementStores };
+}
+
+/** The body of a function, method, accessor, constructor or arrow, if it has one (not an overload). */
+function functionBody(node: ts.Node): ts.ConciseBody | undefined {
+  if (
+    ts.isFunctionDeclaration(node) ||
+    ts.isFunctionExpression(node) ||
+    ts.isArrowFunction(node) ||
+    ts.isMethodDeclaration(node) ||
+    ts.isConstructorDeclaration(node) ||
+    ts.isGetAccessorDeclaration(node) ||
+    ts.isSetAccessorDeclaration(node)
+  )
+    return node.body;
+  return undefined;
+}
+
+/** Past a block's directive prologue (`'use strict';`): a statement before a directive would make it plain text. */
+function afterDirectives(block: ts.Block, source: ts.SourceFile): number {
+  let pos = block.getStart(source) + 1;
+  for (const statement of block.statements) {
+    if (!ts.isExpressionStatement(statement) || !ts.isStringLiteral(statement.expression)) break;
+    pos = statement.end;
+  }
+  return pos;
 }
 
 function isAssignment(kind: ts.SyntaxKind): boolean {

@@ -40,13 +40,18 @@ export class CallPaths {
   }
 
   private add(key: number, siteId: number): number {
-    const id = this.count++;
+    const id = this.count;
+    // Grown before the id is taken, and both or neither: a stack overflow the harness catches may
+    // fall inside `grow`, and an id past the tables would give every later stack unknown frames.
     if (id === this.parent.length) {
-      this.parent = grow(this.parent);
-      this.site = grow(this.site);
+      const parent = grow(this.parent);
+      const site = grow(this.site);
+      this.parent = parent;
+      this.site = site;
     }
     this.parent[id] = this.current;
     this.site[id] = siteId;
+    this.count = id + 1;
     this.children.set(key, id);
     return id;
   }

@@ -207,6 +207,14 @@ export function startRun(options: SandboxRunOptions, callbacks: SandboxCallbacks
     if (stopFlag[0] !== 0 || runtime.timedOut) stopAtCallUnlessALoopTurnComes();
     return none;
   };
+  // And as a harness function starts: one a built-in calls (a forEach, Array.from's or a sort's
+  // callback, a JSON.parse reviver, a getter, a Proxy trap) has no call site of the harness's,
+  // nor has any call under --no-attribution, which inserts no call hooks.
+  const called = hooks.called as () => void;
+  hooks.called = (): void => {
+    called();
+    if (stopFlag[0] !== 0 || runtime.timedOut) stopAtCallUnlessALoopTurnComes();
+  };
   const struct = api.struct as (first: unknown, context?: unknown) => unknown;
   // The struct's name goes into records the verdicts are made from: it is read once, here, and
   // must be a string (a getter or an object as a name would run harness code later).

@@ -22,8 +22,9 @@ function instrument0(source: string, attribution: boolean, sites: Site[]) {
 }
 
 /** Runs instrumented code with hooks that log enter/leave, returning the log and the result. */
-function evaluate(code: string): { log: string[]; value: unknown } {
+function evaluate(code: string): { log: string[]; value: unknown; called: number } {
   const log: string[] = [];
+  let called = 0;
   const ts = code.replace(/export default /, '');
   const js = transformSync(ts, { loader: 'ts', target: 'es2022' }).code;
   const hooks = {
@@ -33,9 +34,10 @@ function evaluate(code: string): { log: string[]; value: unknown } {
     __lmm$s: () => log.length,
     __lmm$r: () => log.push('restore'),
     __lmm$t: (site: number) => log.push(`loop ${site}`),
+    __lmm$f: () => void called++,
   };
   const value = new Function(...Object.keys(hooks), `${js}\nreturn main();`)(...Object.values(hooks));
-  return { log, value };
+  return { log, value, called };
 }
 
 describe('harness instrumentation (call stacks and loop checks inserted at compile time)', () => {
@@ -50,6 +52,32 @@ describe('harness instrumentation (call stacks and loop checks inserted at compi
     const { log, value } = evaluate(code);
     assert.equal(value, 6);
     assert.deepEqual(log, ['enter 1', 'leave', 'enter 2', 'leave', 'enter 0', 'leave']);
+  });
+
+  it("starts every function body with the stop check, a built-in's callbacks too, the code still working", () => {
+    for (const attribution of [true, false]) {
+      const { code } = instrument(
+        [
+          "class Base { constructor(readonly n: number) { 'use strict'; } }",
+          'class Two extends Base { constructor() { super(2); } get twice() { return this.n * 2; } set twice(_v: number) {} }',
+          'function* gen() { yield 1; }',
+          'const object = () => ({ a: 1 });',
+          "function strict() { 'use strict'; return this; }",
+          'export default function main() {',
+          '  const two = new Two();',
+          '  const squares = Array.from({ length: 3 }, (_, i) => i * i);',
+          '  const revived = JSON.parse("[1]", (_k, v) => v);',
+          '  return [two.twice, [...gen()], object().a, strict(), squares, revived];',
+          '}',
+        ].join('\n'),
+        attribution,
+      );
+      assert.ok(code.includes("{ 'use strict';__lmm$f();"), `a directive stays first: ${code}`);
+      const { value, called } = evaluate(code);
+      assert.deepEqual(value, [4, [1], 1, undefined, [0, 1, 4], [1]]);
+      // main, Two's and Base's constructors, the getter, gen, object, strict, 3 map calls, 2 reviver calls.
+      assert.equal(called, 12);
+    }
   });
 
   it('keeps calls without arguments, spreads and method calls working', () => {

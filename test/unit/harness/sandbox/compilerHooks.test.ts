@@ -16,7 +16,7 @@ import { __lmmEnter, __lmmLeave, __lmmRestore } from 'lmm-studio';
 const API = new Set(Object.values(lmmModule));
 const topArguments: unknown[] = Array.from(arguments as ArrayLike<unknown>);
 const prefixOf = (): string => /\\$lmm[0-9a-f]{16}\\$/.exec(main.toString())![0];
-const HOOK_SUFFIXES = ['e', 'e0', 'l', 's', 'r', 't', 'w', 'k0'];
+const HOOK_SUFFIXES = ['e', 'e0', 'l', 's', 'r', 't', 'w', 'f', 'k0'];
 const notApi = (values: unknown[]) => values.filter((v) => typeof v === 'function' && !API.has(v) && !GLOBAL_VALUES.has(v));
 const GLOBAL_VALUES = new Set(Reflect.ownKeys(globalThis).map((k) => (globalThis as any)[k]));
 const byName = (lookup: (name: string) => unknown) => notApi(HOOK_SUFFIXES.map((s) => { try { return lookup(prefixOf() + s); } catch { return undefined; } }));

@@ -35,4 +35,18 @@ describe('the harness sandbox: a recursion without loops stops at its next call'
     // Stopped at one of its calls: XCALLOC's, XFREE's (its block then still live) or its own.
     assert.ok(totals && totals.allocations > 1000 && totals.allocations - totals.frees <= 1, JSON.stringify(totals));
   });
+
+  it('a recursion that catches its stack overflows and recurses on is stopped all the same, at its line', async () => {
+    // The stop cannot be caught; an overflow can, and may fall inside the runtime's bookkeeping
+    // of a new call path (callPaths.ts; callPathsAfterOverflow.test.ts makes it fall there).
+    const run = await probe.run(
+      'catches.lmm.ts',
+      `${PRELUDE}function f(n: number): number {\n  try { return f(n + 1) + f(n + 2); } catch { return f(n + 3); }\n}\nexport default function main() {\n  MM_REG_STRUCT(node_t);\n  XCALLOC(1, node_t);\n  print(f(0));\n}\n`,
+      { timeLimitMs: 500 },
+    );
+    assert.equal(run.outcome, 'timed-out', run.message);
+    assert.match(run.message!, /\/catches\.lmm\.ts:4:\d+: time limit of 500 ms exceeded \(the harness was stopped\)$/);
+    assert.equal(run.finished?.report.totals.liveBlocks, 1, 'the heap as it was at the stop is reported');
+    assert.equal(run.output, '', 'the stop is not caught: nothing after it ran');
+  });
 });
