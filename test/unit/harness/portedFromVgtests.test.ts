@@ -1,9 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lmm } from '../../support/lmmCli';
+import { realValgrind } from './realValgrind';
 
 /**
  * memcheck tests ported from the README alone, as a stranger would port them, and run under
@@ -273,28 +271,12 @@ describe("memcheck tests ported from the README alone, run with their .vgtest's 
   }
 
   describe('the recorded lines are what valgrind prints here', () => {
-    let dir: string | undefined;
-    before(function () {
-      const found = (command: string) => spawnSync(command, ['--version'], { stdio: 'ignore' }).status === 0;
-      if (!found('gcc') || !found('valgrind')) {
-        console.log(`    (skipped: ${found('gcc') ? 'valgrind' : 'gcc'} is not on PATH)`);
-        this.skip();
-      }
-      dir = mkdtempSync(join(tmpdir(), 'lmm-vgtests-'));
-    });
-    after(() => {
-      if (dir) rmSync(dir, { recursive: true, force: true });
-    });
+    const valgrind = realValgrind('lmm-vgtests-');
 
     for (const run of RUNS) {
       it(`${run.test}: valgrind ${run.vgopts.join(' ')} ./${run.program}`, () => {
-        const binary = join(dir!, run.program);
-        const compiled = spawnSync('gcc', ['-O0', '-g', '-w', '-o', binary, join(ported, `${run.program}.c`)], {
-          encoding: 'utf8',
-        });
-        assert.equal(compiled.status, 0, compiled.stderr);
-        const ran = spawnSync('valgrind', [...run.vgopts, binary], { encoding: 'utf8', maxBuffer: 1 << 24 });
-        assert.deepEqual(memcheckTerms(ran.stderr), run.valgrind);
+        const stderr = valgrind(run.program, run.vgopts);
+        assert.deepEqual(memcheckTerms(stderr), run.valgrind);
       });
     }
   });

@@ -1,9 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lmm } from '../../support/lmmCli';
+import { realValgrind } from './realValgrind';
 
 /**
  * memcheck's leak tests run with their .vgtest's `vgopts:` under `lmm run`, each compared line by
@@ -528,29 +526,13 @@ describe("memcheck's leak tests under lmm run with their vgopts: loss-record hea
   }
 
   describe('the recorded lines are what valgrind prints here', () => {
-    let dir: string | undefined;
-    before(function () {
-      const found = (command: string) => spawnSync(command, ['--version'], { stdio: 'ignore' }).status === 0;
-      if (!found('gcc') || !found('valgrind')) {
-        console.log(`    (skipped: ${found('gcc') ? 'valgrind' : 'gcc'} is not on PATH)`);
-        this.skip();
-      }
-      dir = mkdtempSync(join(tmpdir(), 'lmm-vgopts-'));
-    });
-    after(() => {
-      if (dir) rmSync(dir, { recursive: true, force: true });
-    });
+    const valgrind = realValgrind('lmm-vgopts-');
 
     for (const run of RUNS) {
       it(`${run.test}: valgrind ${run.vgopts.map((o) => o.replace(ported + '/', '')).join(' ')} ./${run.program}`, () => {
-        const binary = join(dir!, run.program);
-        const compiled = spawnSync('gcc', ['-O0', '-g', '-w', '-o', binary, join(ported, `${run.program}.c`)], {
-          encoding: 'utf8',
-        });
-        assert.equal(compiled.status, 0, compiled.stderr);
-        const ran = spawnSync('valgrind', [...run.vgopts, binary], { encoding: 'utf8', maxBuffer: 1 << 24 });
-        assert.deepEqual(exitCheckLines(ran.stderr), run.valgrind);
-        assert.deepEqual(midRunCheckLines(ran.stderr), run.valgrindMidRun ?? []);
+        const stderr = valgrind(run.program, run.vgopts);
+        assert.deepEqual(exitCheckLines(stderr), run.valgrind);
+        assert.deepEqual(midRunCheckLines(stderr), run.valgrindMidRun ?? []);
       });
     }
   });
