@@ -33,6 +33,13 @@ describe('README, "Try it": npm run demo', function () {
     report = JSON.parse(json.stdout) as RunReport;
   });
 
+  it('"Requires Node.js 20 or later": what package.json asks of Node, and this Node meets it', () => {
+    const [, major] = readmeSays(/Requires Node\.js (\d+) or later/);
+    const engines = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).engines as Record<string, string>;
+    assert.equal(engines.node, `>=${major}`);
+    assert.ok(Number(process.versions.node.split('.')[0]) >= Number(major), process.versions.node);
+  });
+
   it('is lmm run of the file the README names (after a build)', () => {
     assert.match(scripts.demo!, new RegExp(`(?:^|&& )node bin/lmm\\.js run ${demoFile!.replace(/\./g, '\\.')}$`));
   });
