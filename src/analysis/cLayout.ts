@@ -176,10 +176,15 @@ export function paddingBytes(layout: StructLayout): number {
  */
 export function reorderedForPadding(layout: StructLayout): StructLayout {
   if (fieldsOverlap(layout)) return layout;
+  // A flexible array member (`T data[]`, `@array(T, 0)` last) stays last: C allows it nowhere else.
+  const last = layout.fields.at(-1);
+  const flexible = last !== undefined && last.size === 0 && last.type.endsWith('[0]') ? last : undefined;
   const order = layout.fields
+    .filter((f) => f !== flexible)
     .map((f, i) => ({ f, i }))
     .sort((a, b) => b.f.align - a.f.align || a.i - b.i)
     .map(({ f }) => f);
+  if (flexible) order.push(flexible);
   const relative = new Map<FieldLayout, number[]>();
   for (const f of layout.fields) relative.set(f, []);
   for (const p of layout.pointerOffsets) {

@@ -6,13 +6,31 @@
  */
 export const MAX_HARNESS_FILE_BYTES = 16 * 2 ** 20;
 
-const IMPORTS_LMM = /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)['"]lmm-studio['"]/;
+const MODULE_NAME = 'lmm-studio';
+/** What precedes the quoted module name in an import, a re-export, `import()` or `require()`. */
+const IMPORT_BEFORE_NAME = /(?:\bfrom|\bimport\s*\(?|\brequire\s*\()\s*$/;
+/** How far before the name an import's keyword may be (its line breaks and spaces). */
+const IMPORT_LOOKBEHIND = 256;
 
 export function isHarnessFile(fileName: string, text: string | undefined): boolean {
   if (/\.lmm\.ts$/i.test(fileName)) return true;
   if (!/\.(c|m)?tsx?$/i.test(fileName) || /\.d\.(c|m)?ts$/i.test(fileName)) return false;
-  // An import sits near the top; scanning the first 64 KiB keeps this cheap on huge files.
-  return text !== undefined && IMPORTS_LMM.test(text.length > 65536 ? text.slice(0, 65536) : text);
+  return text !== undefined && importsLmmStudio(text);
+}
+
+/**
+ * Whether the text imports lmm-studio anywhere: an import may follow a long comment (a pasted C
+ * header), so the whole file is read, but only around each occurrence of the name, which keeps a
+ * 16 MiB file to one `indexOf` pass at each editor change.
+ */
+function importsLmmStudio(text: string): boolean {
+  for (let at = text.indexOf(MODULE_NAME); at !== -1; at = text.indexOf(MODULE_NAME, at + 1)) {
+    const open = text[at - 1];
+    const close = text[at + MODULE_NAME.length];
+    if ((open !== "'" && open !== '"') || (close !== "'" && close !== '"')) continue;
+    if (IMPORT_BEFORE_NAME.test(text.slice(Math.max(0, at - 1 - IMPORT_LOOKBEHIND), at - 1))) return true;
+  }
+  return false;
 }
 
 export function isTraceFile(fileName: string): boolean {

@@ -225,7 +225,8 @@ function typeSyntax(expression: ts.Expression, source: ts.SourceFile): FieldType
     } else if (name === 'array' && args[0] && args[1]) {
       const length = literalNumber(args[1]);
       const element = typeSyntax(args[0], source);
-      if (length !== undefined && Number.isInteger(length) && length >= 1 && element.kind !== 'unknown')
+      // Length 0 is a flexible array member, as the harness runtime reads it.
+      if (length !== undefined && Number.isInteger(length) && length >= 0 && element.kind !== 'unknown')
         return { kind: 'array', element, length };
     }
   }

@@ -11,13 +11,23 @@ export function siteRange(text: string | undefined, line: number, column: number
   return { start: { line: line - 1, character: from }, end: { line: line - 1, character: end } };
 }
 
+/** The text of line `index` (0-based), lines ended as an editor ends them: LF, CR LF or a lone CR. */
 function lineAt(text: string, index: number): string {
   let start = 0;
-  for (let i = 0; i < index; i++) {
-    const next = text.indexOf('\n', start);
-    if (next < 0) return '';
-    start = next + 1;
+  for (let line = 0; line < index; line++) {
+    const end = lineEnd(text, start);
+    if (end === text.length) return '';
+    start = text.charCodeAt(end) === CR && text.charCodeAt(end + 1) === LF ? end + 2 : end + 1;
   }
-  const end = text.indexOf('\n', start);
-  return text.slice(start, end < 0 ? text.length : end).replace(/\r$/, '');
+  return text.slice(start, lineEnd(text, start));
+}
+
+const CR = 13;
+const LF = 10;
+
+/** Where the line starting at `start` ends: its CR or LF, or the end of the text (read once, not searched for each). */
+function lineEnd(text: string, start: number): number {
+  let at = start;
+  while (at < text.length && text.charCodeAt(at) !== LF && text.charCodeAt(at) !== CR) at++;
+  return at;
 }

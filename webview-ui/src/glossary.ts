@@ -12,7 +12,8 @@ export const GLOSSARY: Record<string, string> = {
   fbc: 'FBC: free block count of the family.',
   obc: 'OBC: occupied block count of the family (live blocks).',
   'soft fragment': 'Soft fragment: a free block smaller than its struct; no allocation can use it.',
-  'hard fragment': 'Hard fragment: bytes at the end of a page that belong to no block.',
+  'hard fragment':
+    'Hard fragment: bytes after a block too few to be a block of their own (under 48), in no block until it is freed.',
   'page header': 'Page header: the page’s links to its family and its neighbour pages.',
   free: 'Free: a free block, on its family’s free list.',
 };

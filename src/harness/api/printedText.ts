@@ -64,11 +64,12 @@ export function printedLine(values: readonly unknown[]): string {
 
 /**
  * `console.log`'s line: as Node prints it, a first string's `%s %d %i %f %o %O %j %c %%` take the
- * values after it (C's printf habit: `console.log('%d bytes', n)`), the rest are appended.
+ * values after it (C's printf habit: `console.log('%d bytes', n)`), the rest are appended. A lone
+ * string is printed as it is, `%%` included, as Node does.
  */
 export function consoleLine(values: readonly unknown[]): string {
   const [first, ...rest] = values;
-  if (typeof first !== 'string' || !first.includes('%')) return printedLine(values);
+  if (typeof first !== 'string' || !first.includes('%') || rest.length === 0) return printedLine(values);
   let next = 0;
   const text = first.replace(/%([sdifoOjc%])/g, (match, directive: string) => {
     if (directive === '%') return '%';
@@ -79,12 +80,36 @@ export function consoleLine(values: readonly unknown[]): string {
         return '';
       case 'd':
       case 'i':
-        return typeof value === 'bigint' ? `${value}n` : String(directive === 'i' ? parseInt(String(value)) : Number(value));
       case 'f':
-        return String(Number(value));
+        return directiveNumber(directive, value);
+      case 'j':
+        return jsonText(value);
       default:
-        return printable(value);
+        return typeof value === 'number' ? numberText(value) : printable(value);
     }
   });
   return printedLine([text, ...rest.slice(next)]);
+}
+
+/** `%d` (Number), `%i` (parseInt) and `%f` (parseFloat) as Node reads them: a Symbol is NaN, never a throw. */
+function directiveNumber(directive: 'd' | 'i' | 'f', value: unknown): string {
+  if (typeof value === 'symbol') return 'NaN';
+  if (typeof value === 'bigint' && directive !== 'f') return `${value}n`;
+  if (directive === 'd') return numberText(Number(value));
+  return numberText(directive === 'i' ? parseInt(String(value)) : parseFloat(String(value)));
+}
+
+/** A number as Node's console prints it: -0 keeps its sign. */
+function numberText(value: number): string {
+  return Object.is(value, -0) ? '-0' : String(value);
+}
+
+/**
+ * `%j`: a primitive as JSON, as Node writes it (a string quoted, `undefined` for what JSON leaves
+ * out); an object as `print` shows it (a view reads no freed bytes, a cycle is `[Circular]`); a
+ * bigint printed, where Node throws.
+ */
+function jsonText(value: unknown): string {
+  if (typeof value === 'bigint' || (typeof value === 'object' && value !== null)) return printable(value);
+  return JSON.stringify(value) ?? 'undefined';
 }

@@ -16,7 +16,7 @@ import { instrumentHarnessSource } from './harnessInstrumenter';
 import { importProblem } from './harnessImports';
 import { findTooDeepNesting, tooDeepMessage } from './nestingDepth';
 import { TooDeepForTheStack } from './parseWithinStack';
-import { HarnessLocator, lineStarts, type Insertion, type LocatorData } from './harnessLocator';
+import { editorLineStarts, HarnessLocator, lineStarts, type Insertion, type LocatorData } from './harnessLocator';
 import type { RawSourceMap } from './sourceMap';
 
 export interface CompileOptions {
@@ -246,7 +246,7 @@ function locatorFor(
       path,
       displayName: info.displayName,
       instrumentedLineStarts: lineStarts(info.instrumented),
-      originalLineStarts: lineStarts(info.original),
+      originalLineStarts: editorLineStarts(info.original),
       insertions: info.insertions,
       ...(info.elementStores ? { elementStores: info.elementStores } : {}),
     })),

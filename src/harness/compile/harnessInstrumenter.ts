@@ -18,7 +18,7 @@
 import ts from 'typescript';
 import type { Site } from '../../analysis/analysisInput';
 import { hookIdentifier, type HookName } from './compartmentScript';
-import type { Insertion } from './harnessLocator';
+import { editorLineStarts, positionAt, type Insertion } from './harnessLocator';
 import { parseWithinStack, TooDeepForTheStack } from './parseWithinStack';
 
 export interface InstrumentedFile {
@@ -104,18 +104,17 @@ export function instrumentHarnessSource(fileName: string, text: string, options:
   const elementStores: number[] = [];
   const add = (pos: number, text: string, closing: boolean, depth: number) =>
     edits.push({ pos, text, closing, depth, order: order++ });
-  const siteAt = (pos: number): number => {
-    const { line, character } = source.getLineAndCharacterOfPosition(pos);
-    return options.addSite({ file: options.siteFile, line: line + 1, column: character + 1 });
-  };
+  // Sites are where an editor shows them: TypeScript's own line count also ends a line at U+2028
+  // and U+2029, which an editor does not.
+  const lines = editorLineStarts(text);
+  const siteAt = (pos: number): number => options.addSite({ file: options.siteFile, ...positionAt(lines, pos) });
 
   let visiting: ts.Node = source;
   const visit = (node: ts.Node, depth: number): void => {
     visiting = node;
     if (ts.isDecorator(node)) return;
     if (ts.isClassDeclaration(node) && node.name && hasStructDecorator(node)) {
-      const { line, character } = source.getLineAndCharacterOfPosition(node.name.getStart(source));
-      structSites[node.name.text] = { file: options.siteFile, line: line + 1, column: character + 1 };
+      structSites[node.name.text] = { file: options.siteFile, ...positionAt(lines, node.name.getStart(source)) };
     }
     if (ts.isBinaryExpression(node) && isAssignment(node.operatorToken.kind)) {
       const target = skipOuterExpressions(node.left);

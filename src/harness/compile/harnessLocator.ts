@@ -18,7 +18,7 @@ export interface LocatorFile {
   /** The path as the source map names it (absolute). */
   path: string;
   displayName: string;
-  /** Line start offsets of the instrumented and of the original text. */
+  /** Line start offsets of the instrumented text as esbuild counts lines, and of the original as an editor does. */
   instrumentedLineStarts: number[];
   originalLineStarts: number[];
   insertions: Insertion[];
@@ -70,15 +70,7 @@ export class HarnessLocator {
     const offset = (file.instrumentedLineStarts[line] ?? 0) + column;
     const mapped = toOriginalOffset(file.insertions, offset);
     const original = this.elementStores.get(path)?.get(mapped) ?? mapped;
-    const starts = file.originalLineStarts;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= original) lo = mid;
-      else hi = mid - 1;
-    }
-    return { file: file.displayName, line: lo + 1, column: original - starts[lo]! + 1 };
+    return { file: file.displayName, ...positionAt(file.originalLineStarts, original) };
   }
 
   /** The harness frames of a V8 stack trace (frames in `scriptName`), innermost first. */
@@ -102,13 +94,37 @@ export class HarnessLocator {
 /**
  * Where each line starts, lines ending as JavaScript ends them (and esbuild and TypeScript count
  * them): LF, CR LF, a lone CR, U+2028 and U+2029. A file with lone CRs was one line here, so an
- * error on its line 3 was shown on line 1.
+ * error on its line 3 was shown on line 1. The compiled side's lines (esbuild's source map) are these.
  */
 export function lineStarts(text: string): number[] {
+  return startsAfter(text, /\r\n?|[\n\u2028\u2029]/g);
+}
+
+/**
+ * Where each line starts as an editor (VS Code, LSP positions) shows it: after LF, CR LF or a lone
+ * CR only. U+2028 and U+2029, legal in a string, end no line there; counted, each moved every site
+ * after it a line down. The positions a user reads are these.
+ */
+export function editorLineStarts(text: string): number[] {
+  return startsAfter(text, /\r\n?|\n/g);
+}
+
+function startsAfter(text: string, ends: RegExp): number[] {
   const starts = [0];
-  const ends = /\r\n?|[\n\u2028\u2029]/g;
   for (let match = ends.exec(text); match !== null; match = ends.exec(text)) starts.push(match.index + match[0].length);
   return starts;
+}
+
+/** The 1-based line and (UTF-16) column of a 0-based offset, given its text's line starts. */
+export function positionAt(starts: readonly number[], offset: number): { line: number; column: number } {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { line: lo + 1, column: offset - starts[lo]! + 1 };
 }
 
 /** Joins a source map's relative source to its directory (POSIX or Windows paths, no Node). */

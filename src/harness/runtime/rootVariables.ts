@@ -168,11 +168,21 @@ function addressOfValue(value: unknown, what: string): number {
 /** The longest name a pointer variable may have (C's names are short; reports print it on each path). */
 export const MAX_VARIABLE_NAME = 256;
 
+/** Whether `text` has more than `max` characters (code points: an emoji is one, not its two UTF-16 units). */
+function moreCharactersThan(text: string, max: number): boolean {
+  if (text.length <= max) return false;
+  if (text.length > 2 * max) return true;
+  let count = 0;
+  for (const _ of text) if (++count > max) return true;
+  return false;
+}
+
 /**
  * A variable's name is printed in reports, one line each: a line break or an escape sequence in it
  * would print lines of its own (a fake `LEAK SUMMARY:`) or drive the terminal.
  */
 function checkName(name: string, what: string): void {
-  if (name.length > MAX_VARIABLE_NAME) throw new RangeError(`${what}: a name has at most ${MAX_VARIABLE_NAME} characters`);
+  if (moreCharactersThan(name, MAX_VARIABLE_NAME))
+    throw new RangeError(`${what}: a name has at most ${MAX_VARIABLE_NAME} characters`);
   if (/[\p{Cc}\u2028\u2029]/u.test(name)) throw new TypeError(`${what}: a name has no control characters or line breaks`);
 }
