@@ -425,6 +425,22 @@ async function runInWorker(
   const errorsSoFar: MemoryErrorsUpdate['records'] = [];
   /** The chunks of the classic text reports the worker has posted (`classicText` runs). */
   const classicText: string[] = [];
+  /** The totals the last update told (the worker's, or the host's for a killed one). */
+  let errorTotalsTold = { occurrences: 0, distinct: 0 };
+  const tellErrors = (occurrences: number, distinct: number) => {
+    errorTotalsTold = { occurrences, distinct };
+    try {
+      options.onMemoryErrors?.({ errors: errorsSoFar.map((e) => ({ ...e, step: stepNumber(e.event) })), occurrences, distinct });
+    } catch {
+      // As for leak checks: the report has the errors too.
+    }
+  };
+  /** A killed worker's totals, as the host read them, when they are past its last update's. */
+  const tellUnstreamedErrorTotals = () => {
+    const { errorRecords, errorOccurrences } = lastOperation.errorTotals;
+    if (errorRecords <= errorTotalsTold.distinct && errorOccurrences <= errorTotalsTold.occurrences) return;
+    tellErrors(Math.max(errorOccurrences, errorTotalsTold.occurrences), Math.max(errorRecords, errorTotalsTold.distinct));
+  };
   return new Promise((resolvePromise) => {
     let settled = false;
     let stopReason: StopReason | undefined;
@@ -442,6 +458,8 @@ async function runInWorker(
       // A worker killed inside one long call never streamed its last operations: the host saw them.
       const unstreamed = lastOperation.unstreamedSite();
       if (unstreamed >= 0) state.lastSite = compiled.sites[unstreamed] ?? state.lastSite;
+      // And the errors it found after its last update: their records are not here, their totals are.
+      if (end.type === 'killed') tellUnstreamedErrorTotals();
       const peak = baselineRss !== undefined ? residentPeak(host.pid) : undefined;
       const measured = peak !== undefined ? peak - baselineRss! : sampledPeak;
       if (measured !== undefined) state.memoryPeakBytes = Math.max(measured, sampledPeak ?? 0);
@@ -551,15 +569,7 @@ async function runInWorker(
         errorsSoFar.length = Math.min(errorsSoFar.length, first);
         errorsSoFar.push(...records);
         for (let i = 0; i < errorsSoFar.length && i < counts.length; i++) errorsSoFar[i]!.count = counts[i]!;
-        try {
-          options.onMemoryErrors?.({
-            errors: errorsSoFar.map((e) => ({ ...e, step: stepNumber(e.event) })),
-            occurrences,
-            distinct,
-          });
-        } catch {
-          // As for leak checks: the report has the errors too.
-        }
+        tellErrors(occurrences, distinct);
       } else if (message.type === 'end') {
         // The classic text streamed before the end is the finished run's (a run asked for it).
         if (message.finished && options.classicText === true && !options.onClassicText)
@@ -572,8 +582,12 @@ async function runInWorker(
       if (message.type === 'worker') onWorkerMessage(message.message);
       else if (message.type === 'memory') watchMemory(message.grownBytes);
       else if (message.type === 'memoryBaseline') baselineRss = message.rssBytes;
-      else if (message.type === 'lastOperation') lastOperation.report(message.steps, message.site);
-      else if (message.type === 'workerError') {
+      else if (message.type === 'lastOperation') {
+        lastOperation.report(message.steps, message.site);
+        // A cancelled run's errors are those found until Stop, as its streamed ones are.
+        if (stopReason !== 'cancelled')
+          lastOperation.errorTotals = { errorRecords: message.errorRecords, errorOccurrences: message.errorOccurrences };
+      } else if (message.type === 'workerError') {
         if (message.code === 'ERR_WORKER_OUT_OF_MEMORY') finish({ type: 'killed', reason: 'js-heap', detail: message.message });
         else finish({ type: 'killed', reason: 'worker-error', detail: message.message });
       } else finish({ type: 'killed', reason: 'worker-error', detail: `the harness worker exited (code ${message.code})` });
