@@ -57,6 +57,9 @@ export const REPORT_TIME_LIMIT_MS = 60_000;
 export const WORKER_START_LIMIT_MS = 30_000;
 /** After a stop was asked for, how long the worker gets to end by itself before it is terminated. */
 export const STOP_GRACE_MS = 500;
+
+/** A time limit met while main's promise waited with no harness code running: nothing could settle it. */
+const NEVER_SETTLED = " while main's promise was pending, with no harness code left to run: nothing settles it";
 const SCRIPT_NAME = 'lmm-harness.js';
 /**
  * Batches posted by the worker and not yet taken in by `onBatch`, at most (a batch holds up to
@@ -724,7 +727,7 @@ export function describeEnd(
       {
         ...base,
         outcome: 'timed-out',
-        message: `${where(site)}time limit of ${limit} ms exceeded${outcome.site ? ' in this loop' : ''} (the harness was stopped${here})`,
+        message: `${where(site)}time limit of ${limit} ms exceeded${outcome.site ? ' in this loop' : ''}${outcome.pending ? NEVER_SETTLED : ''} (the harness was stopped${here})`,
       },
       site,
     );

@@ -227,7 +227,7 @@ function withDeadline(promise: Promise<unknown>, deadline: number, stopRequested
 
 function describeFailure(error: unknown, thrownAt: Site | undefined, run: SandboxRun, debugStacks: boolean): WorkerOutcome {
   const harnessStack: Site[] = run.currentStack();
-  if (error === TIMED_OUT) return { kind: 'timed-out', site: null, harnessStack };
+  if (error === TIMED_OUT) return { kind: 'timed-out', site: null, harnessStack, pending: true };
   let loopSite: Site | null | undefined;
   try {
     loopSite = run.timeLimitSite(error);
