@@ -82,6 +82,7 @@ describe('a killed run keeps its memory errors and says N of M', function () {
     assert.deepEqual(JSON.parse(exportReport(exported, 'json')), json);
     assert.deepEqual(JSON.parse(exportReport(exported, 'sarif', lmmVersion())), sarif);
     assert.match(exportReport(exported, 'text'), /\n {2}\(1,000 of the 2,000 error records the run had found are listed/);
+    assert.match(exportReport(exported, 'html'), /<\/table>\n<p>1,000 of the 2,000 error records the run had found are listed/);
 
     assert.match(
       earlyEndErrorsText(streamed),
