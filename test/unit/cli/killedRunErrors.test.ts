@@ -15,6 +15,7 @@ import { earlyEndOutcome } from '../../../src/harness/earlyEndOutcome';
 import { lmmVersion } from '../../../src/harness/harnessReportOutput';
 import { runHarness, type MemoryErrorsSoFar } from '../../../src/harness/runHarness';
 import { asInterimErrors, asReport } from '../../../src/protocol/runReportSchema';
+import { lmm } from '../../support/lmmCli';
 import { reportSchemaProblems } from '../../support/reportSchemas';
 import { HarnessProbe } from '../../support/harnessProbe';
 
@@ -101,6 +102,17 @@ describe('a killed run keeps its memory errors and says N of M', function () {
       earlyEndErrorsText(streamed),
       '\nThe run ended with no report; it had found 3 memory errors in 3 records. lmm run --json lists them.\n',
     );
+  });
+
+  it('lmm run (text) of a killed run prints what it found on stdout, the outcome on stderr', async () => {
+    const file = probe.write('cli.lmm.ts', doubleFreesThenStuck(3));
+    const ran = await lmm('run', file, '--time-limit', '1000');
+    assert.equal(ran.status, 2);
+    assert.equal(
+      ran.stdout,
+      '\nThe run ended with no report; it had found 3 memory errors in 3 records. lmm run --json lists them.\n',
+    );
+    assert.match(ran.stderr, /cli\.lmm\.ts:\d+:3: time limit of 1000 ms exceeded/);
   });
 
   it('errors then Stop while stuck: the errors found before Stop are listed', async () => {
