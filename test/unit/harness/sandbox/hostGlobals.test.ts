@@ -101,4 +101,27 @@ describe('the harness sandbox: host globals', function () {
     assert.equal(run.outcome, 'completed', run.message);
     assert.equal(run.output, 'TYPEOF object function undefined\nJSON {"p":{},"c":{}}\nAWAIT object\nSET true\n');
   });
+
+  it('no stand-in, nor performance or Intl, leads to the host’s Function', async () => {
+    const run = await probe.run(
+      'constructors.lmm.ts',
+      `${PRELUDE}export default function main() {
+  const tries: Record<string, () => unknown> = {
+    setTimeout: () => (setTimeout as any).constructor('return typeof process.pid')(),
+    'performance.now': () => (performance.now as any).constructor('return typeof process.pid')(),
+    'Intl.NumberFormat': () => (Intl.NumberFormat as any).constructor('return typeof process.pid')(),
+    'a stand-in’s error': () => { try { void process.env; } catch (e: any) { return e.constructor.constructor('return typeof process.pid')(); } },
+  };
+  for (const [name, attempt] of Object.entries(tries)) {
+    try { print(name, String(attempt())); } catch { print(name, 'refused'); }
+  }
+}
+`,
+    );
+    assert.equal(run.outcome, 'completed', run.message);
+    assert.equal(
+      run.output,
+      'setTimeout refused\nperformance.now refused\nIntl.NumberFormat refused\na stand-in’s error refused\n',
+    );
+  });
 });
