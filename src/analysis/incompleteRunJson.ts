@@ -6,6 +6,11 @@
  * freed what it would have): `leaks`, `leakSummary` and `suppressionsUsed` are null, and the
  * sites lose their leaked figures. What is true whatever the harness would have done next stays:
  * the heap's figures, the memory errors found before, the mid-run leak checks that ran.
+ *
+ * Its `errors` say "N of M": `errorRecordsTotal` is how many error records (distinct kind and
+ * site) the run had found and `errorsTotal` every occurrence. A run that ended with its heap lists
+ * them all; one whose worker was killed lists those it streamed (at most its first 1,000, counted
+ * so far), and the totals are the last it told, or that the harness host read after it.
  */
 import type { Site } from './analysisInput';
 import { errorSummaryOf } from './runReport';
@@ -39,8 +44,45 @@ export function incompleteRunJson(
     // A site's leaked blocks come from the leak check the report would be a verdict with.
     else if (key === 'sites' && Array.isArray(value)) document[key] = value.map(withoutLeakedFigures);
     else document[key] = value;
+    if (key === 'errors' && Array.isArray(value)) Object.assign(document, errorTotals(value as { count: number }[]));
   }
   return document;
+}
+
+/** How many memory errors a run that did not complete had found, past those its documents list. */
+export interface StreamedErrorTotals {
+  /** Every occurrence. */
+  occurrences: number;
+  /** Error records (distinct kind and site). */
+  distinct: number;
+}
+
+/** `errorRecordsTotal` and `errorsTotal` of `errors`, or of the totals the run told when they count more. */
+export function errorTotals(
+  errors: readonly { count: number }[],
+  told?: StreamedErrorTotals,
+): { errorRecordsTotal: number; errorsTotal: number } {
+  let occurrences = 0;
+  for (const e of errors) occurrences += e.count;
+  return {
+    errorRecordsTotal: Math.max(errors.length, told?.distinct ?? 0),
+    errorsTotal: Math.max(occurrences, told?.occurrences ?? 0),
+  };
+}
+
+/**
+ * The words that say a list of memory errors is cut ("N of M"), for text and SARIF; undefined
+ * when it is whole.
+ */
+export function errorsCutText(errors: readonly { count: number }[], told?: StreamedErrorTotals): string | undefined {
+  const { errorRecordsTotal, errorsTotal } = errorTotals(errors, told);
+  if (errorRecordsTotal === errors.length && errorsTotal === errorTotals(errors).errorsTotal) return undefined;
+  const count = (n: number) => n.toLocaleString('en-US');
+  return (
+    `${count(errors.length)} of the ${count(errorRecordsTotal)} error records the run had found are listed ` +
+    `(${count(errorsTotal)} errors in all), with their counts as last received: ` +
+    'the others reach LMM only with the end-of-run report, which this run did not make'
+  );
 }
 
 /** A site's figures without those of a leak check (`leakedBlocks`, `leakedBytes`). */
@@ -53,13 +95,16 @@ export function withoutLeakedFigures(site: unknown): unknown {
 /**
  * The document of a run that ended with no heap (a compile error, a missing file, a worker killed
  * past its caps): its figures are unknown, not zero (`totals` null), and its memory errors and
- * leak checks are those it streamed before it ended. `errors` as streamed: `suppressed` may be absent.
+ * leak checks are those it streamed before it ended. `errors` as streamed: `suppressed` may be absent;
+ * `told`: the totals the run told with them. (`errorSummary` counts the listed errors: whether the
+ * others are suppressed is not known.)
  */
 export function noHeapRunJson<E extends { count: number; suppressed?: boolean }>(
   harnessFile: string,
   outcome: IncompleteRunOutcome,
   errors: readonly E[],
   leakChecks: readonly unknown[],
+  told?: StreamedErrorTotals,
 ): Record<string, unknown> {
   const listed = listedErrors(errors);
   return {
@@ -71,6 +116,7 @@ export function noHeapRunJson<E extends { count: number; suppressed?: boolean }>
     leaks: null,
     leakSummary: null,
     errors: listed,
+    ...errorTotals(listed, told),
     errorSummary: errorSummaryOf(listed),
     leakChecks,
   };

@@ -10,6 +10,7 @@ import { siteText } from './siteText';
 import type { RunReport } from './runReport';
 import { findingSeverity, SARIF_LEVEL } from '../protocol/runReportSchema';
 import { MEMORY_ERROR_KINDS } from './suppressions';
+import { errorsCutText, errorTotals, type StreamedErrorTotals } from './incompleteRunJson';
 
 type Level = 'error' | 'warning' | 'note';
 
@@ -180,6 +181,7 @@ export function incompleteRunSarif(
   findings: Pick<SarifFindings, 'harnessFile' | 'errors'>,
   outcome: { kind: string; message?: string; site?: Site },
   toolVersion: string,
+  told?: StreamedErrorTotals,
 ): SarifLog {
   const notification: SarifNotification = {
     level: 'error',
@@ -187,9 +189,20 @@ export function incompleteRunSarif(
     properties: { outcome: outcome.kind },
   };
   if (outcome.site) notification.locations = [location(outcome.site)];
+  const notifications = [notification];
+  // Results that are the first of the run's errors only ("N of M"): a killed worker's.
+  const cut = errorsCutText(findings.errors, told);
+  if (cut !== undefined) {
+    const totals = errorTotals(findings.errors, told);
+    notifications.push({
+      level: 'warning',
+      message: { text: `Memory errors: ${cut}.` },
+      properties: { ...totals, errorsListed: findings.errors.length },
+    });
+  }
   return toSarif({ harnessFile: findings.harnessFile, leaks: [], errors: findings.errors }, toolVersion, {
     executionSuccessful: false,
-    toolExecutionNotifications: [notification],
+    toolExecutionNotifications: notifications,
   });
 }
 

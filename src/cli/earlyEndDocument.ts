@@ -11,7 +11,7 @@
  * runtime keeps them when it stops the harness). The SARIF log says `executionSuccessful: false`
  * with the outcome as an error notification, and its results are the memory errors alone.
  */
-import { incompleteRunJson, listedErrors, noHeapRunJson } from '../analysis/incompleteRunJson';
+import { errorsCutText, errorTotals, incompleteRunJson, listedErrors, noHeapRunJson } from '../analysis/incompleteRunJson';
 import type { ErrorReport, LeakCheckReport } from '../analysis/runReport';
 import { incompleteRunSarif } from '../analysis/sarif';
 import { earlyEndOutcome } from '../harness/earlyEndOutcome';
@@ -33,7 +33,7 @@ export function earlyEndJson(result: HarnessRunResult, file: string, streamed: S
   const report = result.finished?.report;
   const document = report
     ? incompleteRunJson(report, outcome)
-    : noHeapRunJson(file, outcome, streamed.errors?.errors ?? [], streamed.leakChecks);
+    : noHeapRunJson(file, outcome, streamed.errors?.errors ?? [], streamed.leakChecks, streamed.errors);
   return JSON.stringify(document, null, 2) + '\n';
 }
 
@@ -41,8 +41,22 @@ export function earlyEndJson(result: HarnessRunResult, file: string, streamed: S
 export function earlyEndSarif(result: HarnessRunResult, file: string, streamed: StreamedFindings): string {
   const errors = result.finished?.report.errors ?? streamedErrors(streamed);
   const harnessFile = result.finished?.report.harnessFile ?? file;
-  const log = incompleteRunSarif({ harnessFile, errors }, earlyEndOutcome(result, file), lmmVersion());
+  const told = result.finished ? undefined : streamed.errors;
+  const log = incompleteRunSarif({ harnessFile, errors }, earlyEndOutcome(result, file), lmmVersion(), told);
   return JSON.stringify(log, null, 2) + '\n';
+}
+
+/**
+ * `lmm run`'s text for a run that ended with no report: the memory errors its worker had found,
+ * "N of M" when not all of them reached LMM (the JSON lists them). Empty when it found none.
+ */
+export function earlyEndErrorsText(streamed: StreamedFindings): string {
+  const errors = streamed.errors;
+  if (errors === undefined || errors.distinct === 0) return '';
+  const { errorRecordsTotal, errorsTotal } = errorTotals(errors.errors, errors);
+  const found = `${errorsTotal.toLocaleString('en-US')} memory errors in ${errorRecordsTotal.toLocaleString('en-US')} records`;
+  const cut = errorsCutText(errors.errors, errors);
+  return `\nThe run ended with no report; it had found ${found}. lmm run --json lists them${cut !== undefined ? `: ${cut}` : ''}.\n`;
 }
 
 /** The memory errors the worker posted before it was killed (its first records, counted so far). */

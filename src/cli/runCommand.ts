@@ -25,7 +25,7 @@ import {
 } from '../harness/runHarness';
 import { readSuppressionsFile, SuppressionFileError } from '../harness/suppressionFile';
 import { CliError, type CliIo } from './cliIo';
-import { earlyEndJson, earlyEndSarif, type StreamedFindings } from './earlyEndDocument';
+import { earlyEndErrorsText, earlyEndJson, earlyEndSarif, type StreamedFindings } from './earlyEndDocument';
 import { earlyEndMessage } from '../harness/earlyEndOutcome';
 import type { LeakReportOptions } from '../analysis/leakReportOptions';
 import {
@@ -303,10 +303,8 @@ async function run(args: string[], io: CliIo): Promise<number> {
   }
   // What streams while the run goes on is all a killed run leaves of its findings (no report comes).
   const streamed: StreamedFindings = { leakChecks: [] };
-  if (options.format !== 'text') {
-    runOptions.onMemoryErrors = (errors) => (streamed.errors = errors);
-    runOptions.onLeakCheck = (check) => streamed.leakChecks.push(check);
-  }
+  runOptions.onMemoryErrors = (errors) => (streamed.errors = errors);
+  if (options.format !== 'text') runOptions.onLeakCheck = (check) => streamed.leakChecks.push(check);
   if (suppressions) runOptions.suppressions = suppressions;
   if (options.timeLimitMs !== undefined) runOptions.timeLimitMs = options.timeLimitMs;
   if (options.pageSize !== undefined) runOptions.pageSize = options.pageSize;
@@ -326,7 +324,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     else if (result.finished && result.outcome !== 'cancelled') {
       writeTextReport(result.finished, false);
       io.stdout(`\nThe run did not complete (${result.outcome}): the report above is the heap when it ended.\n`);
-    }
+    } else if (!result.finished) io.stdout(earlyEndErrorsText(streamed));
     io.stderr(`${earlyEndMessage(result, options.file)}\n`);
     return 2;
   }

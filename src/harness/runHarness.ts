@@ -57,6 +57,9 @@ export const REPORT_TIME_LIMIT_MS = 60_000;
 export const WORKER_START_LIMIT_MS = 30_000;
 /** After a stop was asked for, how long the worker gets to end by itself before it is terminated. */
 export const STOP_GRACE_MS = 500;
+
+/** A time limit met while main's promise waited with no harness code running: nothing could settle it. */
+const NEVER_SETTLED = " while main's promise was pending, with no harness code left to run: nothing settles it";
 const SCRIPT_NAME = 'lmm-harness.js';
 /**
  * Batches posted by the worker and not yet taken in by `onBatch`, at most (a batch holds up to
@@ -425,6 +428,22 @@ async function runInWorker(
   const errorsSoFar: MemoryErrorsUpdate['records'] = [];
   /** The chunks of the classic text reports the worker has posted (`classicText` runs). */
   const classicText: string[] = [];
+  /** The totals the last update told (the worker's, or the host's for a killed one). */
+  let errorTotalsTold = { occurrences: 0, distinct: 0 };
+  const tellErrors = (occurrences: number, distinct: number) => {
+    errorTotalsTold = { occurrences, distinct };
+    try {
+      options.onMemoryErrors?.({ errors: errorsSoFar.map((e) => ({ ...e, step: stepNumber(e.event) })), occurrences, distinct });
+    } catch {
+      // As for leak checks: the report has the errors too.
+    }
+  };
+  /** A killed worker's totals, as the host read them, when they are past its last update's. */
+  const tellUnstreamedErrorTotals = () => {
+    const { errorRecords, errorOccurrences } = lastOperation.errorTotals;
+    if (errorRecords <= errorTotalsTold.distinct && errorOccurrences <= errorTotalsTold.occurrences) return;
+    tellErrors(Math.max(errorOccurrences, errorTotalsTold.occurrences), Math.max(errorRecords, errorTotalsTold.distinct));
+  };
   return new Promise((resolvePromise) => {
     let settled = false;
     let stopReason: StopReason | undefined;
@@ -442,6 +461,8 @@ async function runInWorker(
       // A worker killed inside one long call never streamed its last operations: the host saw them.
       const unstreamed = lastOperation.unstreamedSite();
       if (unstreamed >= 0) state.lastSite = compiled.sites[unstreamed] ?? state.lastSite;
+      // And the errors it found after its last update: their records are not here, their totals are.
+      if (end.type === 'killed') tellUnstreamedErrorTotals();
       const peak = baselineRss !== undefined ? residentPeak(host.pid) : undefined;
       const measured = peak !== undefined ? peak - baselineRss! : sampledPeak;
       if (measured !== undefined) state.memoryPeakBytes = Math.max(measured, sampledPeak ?? 0);
@@ -551,15 +572,7 @@ async function runInWorker(
         errorsSoFar.length = Math.min(errorsSoFar.length, first);
         errorsSoFar.push(...records);
         for (let i = 0; i < errorsSoFar.length && i < counts.length; i++) errorsSoFar[i]!.count = counts[i]!;
-        try {
-          options.onMemoryErrors?.({
-            errors: errorsSoFar.map((e) => ({ ...e, step: stepNumber(e.event) })),
-            occurrences,
-            distinct,
-          });
-        } catch {
-          // As for leak checks: the report has the errors too.
-        }
+        tellErrors(occurrences, distinct);
       } else if (message.type === 'end') {
         // The classic text streamed before the end is the finished run's (a run asked for it).
         if (message.finished && options.classicText === true && !options.onClassicText)
@@ -572,8 +585,12 @@ async function runInWorker(
       if (message.type === 'worker') onWorkerMessage(message.message);
       else if (message.type === 'memory') watchMemory(message.grownBytes);
       else if (message.type === 'memoryBaseline') baselineRss = message.rssBytes;
-      else if (message.type === 'lastOperation') lastOperation.report(message.steps, message.site);
-      else if (message.type === 'workerError') {
+      else if (message.type === 'lastOperation') {
+        lastOperation.report(message.steps, message.site);
+        // A cancelled run's errors are those found until Stop, as its streamed ones are.
+        if (stopReason !== 'cancelled')
+          lastOperation.errorTotals = { errorRecords: message.errorRecords, errorOccurrences: message.errorOccurrences };
+      } else if (message.type === 'workerError') {
         if (message.code === 'ERR_WORKER_OUT_OF_MEMORY') finish({ type: 'killed', reason: 'js-heap', detail: message.message });
         else finish({ type: 'killed', reason: 'worker-error', detail: message.message });
       } else finish({ type: 'killed', reason: 'worker-error', detail: `the harness worker exited (code ${message.code})` });
@@ -710,7 +727,7 @@ export function describeEnd(
       {
         ...base,
         outcome: 'timed-out',
-        message: `${where(site)}time limit of ${limit} ms exceeded${outcome.site ? ' in this loop' : ''} (the harness was stopped${here})`,
+        message: `${where(site)}time limit of ${limit} ms exceeded${outcome.site ? ' in this loop' : ''}${outcome.pending ? NEVER_SETTLED : ''} (the harness was stopped${here})`,
       },
       site,
     );

@@ -243,6 +243,12 @@ export interface LmmReport {
   sites: ReportSiteFigures[];
   leaks: ReportLeak[];
   errors: ReportError[];
+  /**
+   * A run that did not complete: its error records and errors (occurrences) in all, so `errors`
+   * is N of M (incompleteRunJson). Absent from finished runs' reports, which list every record.
+   */
+  errorRecordsTotal?: number;
+  errorsTotal?: number;
   leakChecks: ReportLeakCheck[];
   /** `event`: the 0-based index of the operation that reached the peak (-1: none); `step` is `event + 1`, the step every text names. */
   peak?: { event: number; step?: number; appMemory: number; byStruct: unknown[]; bySite: unknown[] };
@@ -296,6 +302,7 @@ export function asReport(value: unknown): LmmReport {
     if (error.access !== undefined && !isAccess(error.access)) throw new Error(`errors[${i}] has a malformed access`);
     stepOfEvent(error, `errors[${i}]`);
   }
+  errorTotalsOf(report as LmmReport);
   for (const [i, check] of (report.leakChecks as ReportLeakCheck[]).entries()) {
     if (typeof check !== 'object' || check === null) throw new Error(`leakChecks[${i}] is not an object`);
     stepOfEvent(check, `leakChecks[${i}]`);
@@ -365,6 +372,21 @@ function stepOfEvent(owner: { event?: unknown; step?: unknown }, path: string, l
 
 function isCount(value: unknown): value is number {
   return Number.isSafeInteger(value) && (value as number) >= 0;
+}
+
+/** `errorRecordsTotal` and `errorsTotal`, when given, count at least what `errors` lists ("N of M"). */
+function errorTotalsOf(report: LmmReport): void {
+  const { errorRecordsTotal: records, errorsTotal: occurrences } = report;
+  if (records !== undefined && (!isCount(records) || records < report.errors.length))
+    throw new Error(
+      `the report's "errorRecordsTotal" (${String(records)}) is not a count of at least the ${report.errors.length} errors it lists`,
+    );
+  let listed = 0;
+  for (const error of report.errors) listed += error.count;
+  if (occurrences !== undefined && (!isCount(occurrences) || occurrences < listed))
+    throw new Error(
+      `the report's "errorsTotal" (${String(occurrences)}) is not a count of at least the ${listed} occurrences it lists`,
+    );
 }
 
 function numberIfPresent(owner: object, key: string, path: string): void {

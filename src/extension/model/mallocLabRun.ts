@@ -8,6 +8,7 @@
 import { HeapOpKind, HeapOpRecorder, type HeapOpBatch } from '../../engine/heapOps';
 import { LmmHeap } from '../../engine/lmmHeap';
 import { heapStatistics } from '../../engine/statistics';
+import { stepNumber } from '../../analysis/stepNumber';
 import { parseMallocLabTrace } from '../../policies/mallocLabTrace';
 import { WorkOp } from '../../policies/workload';
 import {
@@ -68,7 +69,7 @@ export function mallocLabRun(file: string, text: string, batchSize = 8192): Trac
           site: sites[site]!,
           stack: [sites[site]!],
           event,
-          step: event + 1,
+          step: stepNumber(event),
         });
       }
       return false;

@@ -6,7 +6,7 @@
  * Free of vscode and Node: the command writes what these return.
  */
 import { blockUsageReport, memoryUsageReport, registeredPageFamiliesReport } from '../../engine/classicReport';
-import { incompleteRunJson, listedErrors, noHeapRunJson } from '../../analysis/incompleteRunJson';
+import { errorsCutText, incompleteRunJson, listedErrors, noHeapRunJson } from '../../analysis/incompleteRunJson';
 import { incompleteRunSarif, toSarif, type SarifFindings, type SarifLog } from '../../analysis/sarif';
 import { REPORT_SCHEMA_VERSION, type LmmReport } from '../../protocol/runReportSchema';
 import { formatCount } from './reportFigures';
@@ -63,7 +63,7 @@ function exportWithoutHeap(run: RunState, format: ExportFormat, toolVersion: str
   const leakChecks = run.leakChecksDuringRun ?? [];
   switch (format) {
     case 'json':
-      return JSON.stringify(noHeapRunJson(run.file, ending, errors, leakChecks), null, 2) + '\n';
+      return JSON.stringify(noHeapRunJson(run.file, ending, errors, leakChecks, run.interimErrors), null, 2) + '\n';
     case 'sarif':
       // Validated on its way here; the schema types a kind as a string, the writer as its union.
       return (
@@ -72,6 +72,7 @@ function exportWithoutHeap(run: RunState, format: ExportFormat, toolVersion: str
             { harnessFile: run.file, errors: errors as unknown as SarifFindings['errors'] },
             ending,
             toolVersion,
+            run.interimErrors,
           ),
           null,
           2,
@@ -107,6 +108,9 @@ export function toText(run: RunState, report: LmmReport): string {
   text += `\nMEMORY ERRORS\n`;
   if (report.errors.length === 0) text += '  none\n';
   for (const error of report.errors) text += `  ${error.kind} ×${error.count}: ${error.message}\n    at ${where(error.site)}\n`;
+  // A run with no report lists the errors it streamed, the first of them only ("N of M").
+  const cut = run.report ? undefined : errorsCutText(report.errors, run.interimErrors);
+  if (cut !== undefined) text += `  (${cut})\n`;
   text += `\nHINTS\n`;
   if (report.hints.length === 0) text += '  none\n';
   for (const hint of report.hints) text += `  ${hint.message} (saves ${formatCount(hint.savingBytes)} bytes)\n`;

@@ -3,6 +3,7 @@
  * SVG, its legend, the application-memory chart and the report's tables, its leak section headed
  * by the check it is from (shownLeakCheck.ts). Free of vscode and Node.
  */
+import { errorsCutText } from '../../analysis/incompleteRunJson';
 import { META_SIZE } from '../../engine/constants';
 import type { LmmHeap } from '../../engine/lmmHeap';
 import { findingSeverity, type LmmReport, type ReportSite } from '../../protocol/runReportSchema';
@@ -106,6 +107,8 @@ export function toHtml(run: RunState, report: LmmReport): string {
         `<tr><td>${severityCell(l.kind)}</td><td>${escapeHtml(String(l.kind))}${l.suppressed === true ? ' (suppressed)' : ''}</td><td>${escapeHtml(String(l.struct))}</td><td>${figure(l.blocks)}</td><td>${figure(l.bytes)}</td><td>${escapeHtml(where(l.site))}</td></tr>`,
     )
     .join('\n');
+  // A run with no report lists the errors it streamed, the first of them only ("N of M").
+  const errorsCut = run.report ? undefined : errorsCutText(report.errors, run.interimErrors);
   const errors = report.errors
     .map(
       (e) =>
@@ -144,7 +147,7 @@ ${appMemoryLegendHtml(series)}
 ${families}</table>
 ${leaksHtml(run, report, leaks)}
 <h2>Memory errors</h2>
-${errors ? `<table><tr><th>severity</th><th>kind</th><th>count</th><th>message</th><th>site</th></tr>\n${errors}</table>` : '<p>None.</p>'}
+${errors ? `<table><tr><th>severity</th><th>kind</th><th>count</th><th>message</th><th>site</th></tr>\n${errors}</table>` : '<p>None.</p>'}${errorsCut !== undefined ? `\n<p>${escapeHtml(errorsCut)}.</p>` : ''}
 <h2>Hints</h2>
 ${hints ? `<ul>${hints}</ul>` : '<p>None.</p>'}
 </body></html>

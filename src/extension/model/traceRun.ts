@@ -8,6 +8,7 @@
 import { HeapOpKind, HeapOpRecorder, type HeapOpBatch } from '../../engine/heapOps';
 import { LmmHeap } from '../../engine/lmmHeap';
 import { heapStatistics } from '../../engine/statistics';
+import { stepNumber } from '../../analysis/stepNumber';
 import { parseTrace, TraceOp } from '../../trace/traceProgram';
 import { REPORT_SCHEMA_VERSION, type LmmReport, type ReportError, type ReportSite } from '../../protocol/runReportSchema';
 
@@ -43,9 +44,9 @@ export function traceRun(file: string, text: string, batchSize = 8192): TraceRun
     const known = errors.get(key);
     if (known) known.count++;
     else {
-      // Called after the operation is recorded: it is the last one, at step `event + 1`.
+      // Called after the operation is recorded: it is the last one, at step `stepNumber(event)`.
       const event = recorder.steps - 1;
-      errors.set(key, { kind, message, count: 1, site: sites[site]!, stack: [sites[site]!], event, step: event + 1 });
+      errors.set(key, { kind, message, count: 1, site: sites[site]!, stack: [sites[site]!], event, step: stepNumber(event) });
     }
   };
   const flush = (): void => {

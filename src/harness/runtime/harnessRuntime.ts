@@ -68,8 +68,8 @@ export interface HarnessRuntimeOptions {
    */
   leakCheckRequests?: Int32Array;
   /**
-   * Shared with the harness host: each heap operation writes the steps so far and its site id there
-   * (lastOperation.ts), for a run killed before it could stream them.
+   * Shared with the harness host: each heap operation writes the steps so far and its site id there,
+   * each memory error the error totals (lastOperation.ts), for a run killed before it could stream them.
    */
   lastOperation?: Int32Array;
   /** Told of each leak check (`mm_leak_check()` or a requested one) the moment it has run. */
@@ -147,7 +147,10 @@ export class HarnessRuntime implements ViewHost {
   readonly allocations = new AllocationLog();
   /** One view object per pointer while its block lives (`a.next === b` as C's `a->next == b`). */
   readonly viewIdentity = new ViewIdentity(viewOf, this.allocations);
-  readonly errorLog = new MemoryErrorLog();
+  /** A new error record goes out at once, with the operations before it (MemoryErrorLog). */
+  readonly errorLog = new MemoryErrorLog(() => {
+    if (this.options.onMemoryErrors) this.flush();
+  });
   readonly leakChecks: LeakCheckPoint[] = [];
   /** Reallocs that kept or refused their block and refused frees, as memcheck's heap usage counts them. */
   private readonly callsWithoutBlocks: HeapUsageCalls = { allocs: 0, frees: 0, bytes: 0 };
@@ -185,6 +188,7 @@ export class HarnessRuntime implements ViewHost {
     this.deadline = options.deadline ?? Infinity;
     this.batchIntervalMs = options.batchIntervalMs ?? 50;
     this.leakCheckRequests = options.leakCheckRequests;
+    this.errorLog.shared = options.lastOperation;
     setViewHost(this);
     this.variables = new RootVariables({
       allocationAt: (address) => this.allocationAt(address),

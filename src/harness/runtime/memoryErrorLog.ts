@@ -6,6 +6,7 @@
  * only counts grow, so a harness failing at ever new sites cannot flood the host).
  */
 import type { MemoryErrorRecord } from '../../analysis/analysisInput';
+import { writeErrorTotals } from './lastOperation';
 
 /**
  * Memory errors recorded since the last update, for views that show them while the run goes on.
@@ -34,7 +35,16 @@ export const MAX_POSTED_ERRORS = 1000;
 export const CAPTURES_PER_PATH = 64;
 
 export class MemoryErrorLog {
+  /**
+   * `onNewRecord`: called as each of the first `MAX_POSTED_ERRORS` records is added, so it can
+   * go out at once (the runtime flushes): a worker killed later (stuck in one long built-in call,
+   * past a limit) has then sent every record it may post, not only those of its last flush.
+   */
+  constructor(private readonly onNewRecord?: () => void) {}
+
   readonly records: MemoryErrorRecord[] = [];
+  /** Shared with the harness host: the totals are written there at every error (lastOperation.ts). */
+  shared: Int32Array | undefined;
   private readonly byKey = new Map<string, MemoryErrorRecord>();
   private readonly capturesByPath = new Map<string, { captures: number; last: MemoryErrorRecord }>();
   /** Every error occurrence so far, and how many (and how many records) the last update told. */
@@ -52,6 +62,7 @@ export class MemoryErrorLog {
     if (hot === undefined || hot.captures < CAPTURES_PER_PATH) return false;
     hot.last.count++;
     this.occurrences++;
+    if (this.shared !== undefined) writeErrorTotals(this.shared, this.records.length, this.occurrences);
     return true;
   }
 
@@ -73,10 +84,13 @@ export class MemoryErrorLog {
     this.occurrences++;
     if (existing) {
       existing.count++;
+      if (this.shared !== undefined) writeErrorTotals(this.shared, this.records.length, this.occurrences);
       return existing;
     }
     this.byKey.set(key, record);
     this.records.push(record);
+    if (this.shared !== undefined) writeErrorTotals(this.shared, this.records.length, this.occurrences);
+    if (this.records.length <= MAX_POSTED_ERRORS) this.onNewRecord?.();
     return record;
   }
 

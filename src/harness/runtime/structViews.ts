@@ -319,8 +319,11 @@ function viewClass(info: StructInfo): ViewClass {
  */
 export function fieldsAsJson(view: StructView): Record<string, unknown> {
   const out = Object.create(null) as Record<string, unknown>;
-  for (const field of layoutOf(stateOf(view).info).fields)
-    out[field.name] = jsonValue((view as unknown as Record<string, unknown>)[field.name]);
+  const info = stateOf(view).info;
+  // Through the struct's own accessors: a property the harness defined on the view, or a
+  // prototype it gave it, would show values that are not the block's.
+  const fields = viewClass(info).View.prototype as object;
+  for (const field of layoutOf(info).fields) out[field.name] = jsonValue(Reflect.get(fields, field.name, view));
   return out;
 }
 

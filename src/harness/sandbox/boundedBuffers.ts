@@ -177,6 +177,7 @@ export function boundedBufferConstructors(budget: MemoryBudget): Record<string, 
       },
     });
   }
+  Object.defineProperty(BoundedTextEncoder, 'name', { value: 'TextEncoder' });
   globals.TextEncoder = Object.freeze(BoundedTextEncoder);
   return globals;
 }

@@ -49,10 +49,31 @@ repairIntrinsics({
   unhandledRejectionTrapping: 'none',
   reporting: 'none',
 });
+nameAsGlobal([...HARNESS_GLOBALS, 'Compartment']);
 freezeKeepingFastLayout(
   HARNESS_GLOBALS.filter((name) => name !== 'globalThis').map((name) => (globalThis as Record<string, unknown>)[name]),
 );
 hardenIntrinsics();
+
+/**
+ * SES's replacements of Date, Error and RegExp are named function
+ * expressions that the bundler renames when a name is taken in the bundle (`Date3`, `Error4`);
+ * a harness reads that in `Error.name` or an error's `constructor.name`. Named back before the
+ * freeze, as each global is called.
+ */
+function nameAsGlobal(names: readonly string[]): void {
+  for (const name of names) {
+    const value = (globalThis as Record<string, unknown>)[name];
+    if (typeof value !== 'function') continue;
+    // A Compartment's Error, RegExp are the shared ones, which the prototype leads to.
+    const shared = (value.prototype as { constructor?: unknown } | undefined)?.constructor;
+    for (const constructor of [value, shared]) {
+      if (typeof constructor !== 'function' || constructor.name === name) continue;
+      const descriptor = Object.getOwnPropertyDescriptor(constructor, 'name');
+      if (descriptor?.configurable === true) Object.defineProperty(constructor, 'name', { value: name });
+    }
+  }
+}
 
 /** Freezes everything reachable from `roots` (properties, accessors, prototypes) as V8 likes it. */
 function freezeKeepingFastLayout(roots: unknown[]): void {

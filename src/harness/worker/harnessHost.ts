@@ -17,7 +17,7 @@ import {
   type ParentToHostMessage,
 } from './hostProtocol';
 import { CONTROL, type WorkerInput, type WorkerMessage } from './workerProtocol';
-import { lastOperationArray, readLastOperation } from '../runtime/lastOperation';
+import { lastOperationArray, readErrorTotals, readLastOperation } from '../runtime/lastOperation';
 
 const send = (message: HostToParentMessage) => {
   // The parent is gone (it killed us, or it exited): nothing left to tell.
@@ -118,6 +118,7 @@ function start(message: Extract<ParentToHostMessage, { type: 'start' }>) {
   worker = 'file' in entry ? new Worker(entry.file, options) : new Worker(entry.code, { ...options, eval: true });
   let samples = 0;
   let stepsSent = 0;
+  let occurrencesSent = 0;
   // This thread is idle while the worker runs: it sees the process grow even while the worker is
   // inside one long native call, which nothing else can interrupt (and, for the same reason, the
   // worker's last heap operation, which such a call keeps from streaming).
@@ -128,9 +129,11 @@ function start(message: Extract<ParentToHostMessage, { type: 'start' }>) {
     if (grownBytes > memoryLimitBytes || reportDue) send({ type: 'memory', grownBytes });
     if (!reportDue) return;
     const last = readLastOperation(lastOperation);
-    if (last.steps === stepsSent) return;
+    const errors = readErrorTotals(lastOperation);
+    if (last.steps === stepsSent && errors.errorOccurrences === occurrencesSent) return;
     stepsSent = last.steps;
-    send({ type: 'lastOperation', ...last });
+    occurrencesSent = errors.errorOccurrences;
+    send({ type: 'lastOperation', ...last, ...errors });
   }, HOST_MEMORY_SAMPLE_MS);
   worker.on('message', (message: WorkerMessage) => {
     send({ type: 'worker', message });

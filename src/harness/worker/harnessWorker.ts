@@ -15,6 +15,7 @@ import type { FinishedRun } from '../sandbox/finishRun';
 import { fullStackOf } from '../sandbox/harnessStacks';
 import { startRun, type SandboxRun } from '../sandbox/sandboxEntry';
 import { boundedBufferConstructors, MemoryBudget } from '../sandbox/boundedBuffers';
+import { hostGlobals } from '../sandbox/hostGlobals';
 import { describeThrown } from './describeThrown';
 import { OutputGate } from './outputGate';
 import { CONTROL, WORKER_START_MB, type WorkerInput, type WorkerMessage, type WorkerOutcome } from './workerProtocol';
@@ -77,13 +78,20 @@ async function runHarness(): Promise<void> {
   let thrownAt: Site | undefined;
   try {
     // SES's Compartments have no clock and no randomness; a harness may time itself or shuffle,
-    // so it gets this realm's (frozen) Date and Math. Its buffers are bounded one by one. Its
-    // `console` is the run's own, printing as `print` does.
+    // so it gets this realm's (frozen) Date and Math, performance.now() and Intl. Its buffers are
+    // bounded one by one. Its `console` is the run's own, printing as `print` does. A host global
+    // it cannot have (timers, process, fetch …) fails by name at its first use (hostGlobals).
     const compartment = new Compartment({
       __options__: true,
       name: 'lmm harness',
       // SES takes a plain object here (its .d.ts says Map).
-      globals: { Date, Math, console: run.console, ...boundedBufferConstructors(budget) } as unknown as Map<string, unknown>,
+      globals: {
+        Date,
+        Math,
+        console: run.console,
+        ...hostGlobals(() => performance.now(), Intl),
+        ...boundedBufferConstructors(budget),
+      } as unknown as Map<string, unknown>,
     });
     const withHooks = compartment.evaluate(`${input.harnessCode}\n//# sourceURL=${input.harnessScriptName}\n`, {
       // SES's direct-eval check is a text search: it would refuse `eval(` inside a string. The
@@ -219,7 +227,7 @@ function withDeadline(promise: Promise<unknown>, deadline: number, stopRequested
 
 function describeFailure(error: unknown, thrownAt: Site | undefined, run: SandboxRun, debugStacks: boolean): WorkerOutcome {
   const harnessStack: Site[] = run.currentStack();
-  if (error === TIMED_OUT) return { kind: 'timed-out', site: null, harnessStack };
+  if (error === TIMED_OUT) return { kind: 'timed-out', site: null, harnessStack, pending: true };
   let loopSite: Site | null | undefined;
   try {
     loopSite = run.timeLimitSite(error);

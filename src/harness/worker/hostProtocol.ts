@@ -45,8 +45,11 @@ export type HostToParentMessage =
   | { type: 'memoryBaseline'; rssBytes: number }
   /** How much the host process has grown since before its worker started (sampled). */
   | { type: 'memory'; grownBytes: number }
-  /** The worker's last heap operation when it changed (lastOperation.ts): its steps (mod 2^32) and site id. */
-  | { type: 'lastOperation'; steps: number; site: number }
+  /**
+   * The worker's last heap operation and memory-error totals when they changed (lastOperation.ts):
+   * its steps (mod 2^32) and site id, the error records and occurrences so far.
+   */
+  | { type: 'lastOperation'; steps: number; site: number; errorRecords: number; errorOccurrences: number }
 
   /** The worker failed (`ERR_WORKER_OUT_OF_MEMORY` when its JS heap limit stopped it). */
   | { type: 'workerError'; code?: string; message: string }

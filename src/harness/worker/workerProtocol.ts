@@ -111,5 +111,9 @@ export type WorkerOutcome =
       /** Every frame, the runtime's and the worker's too: only when `debugStacks` is on. */
       hostStack?: string;
     }
-  /** The time limit stopped the run; `site` is the loop it was in, when known. */
-  | { kind: 'timed-out'; site: Site | null; harnessStack: Site[] };
+  /**
+   * The time limit stopped the run; `site` is the loop it was in, when known. `pending`: main's
+   * promise had not settled and no harness code was running (a harness has no timers or I/O, so
+   * nothing was left that could settle it).
+   */
+  | { kind: 'timed-out'; site: Site | null; harnessStack: Site[]; pending?: true };

@@ -258,7 +258,13 @@ export default function main() {
       `import { XCALLOC } from 'lmm-studio';
 export default function main() {
   const g = globalThis as Record<string, unknown>;
-  const seen = [typeof g.process, typeof g.require, typeof g.fetch, typeof g.setTimeout, typeof g.Buffer, typeof Math.max, typeof Map];
+  // A host global would work; the harness's stand-ins throw that they are not available (hostGlobals.test.ts).
+  const kind = (v: unknown) => {
+    if (v === undefined) return 'undefined';
+    try { if (typeof v === 'function') (v as () => unknown)(); else void (v as { pid: unknown }).pid; return 'host'; }
+    catch (e) { return /is not available in a harness/.test((e as Error).message) ? 'stand-in' : 'host'; }
+  };
+  const seen = [kind(g.process), kind(g.require), kind(g.fetch), kind(g.setTimeout), kind(g.Buffer), typeof Math.max, typeof Map];
   let evalBlocked = false;
   try { (XCALLOC as unknown as { constructor: FunctionConstructor }).constructor('return process')(); } catch { evalBlocked = true; }
   let escape = 'none';
@@ -270,7 +276,7 @@ export default function main() {
     const result = await runHarnessFile(file);
     const report = JSON.parse(/Error: (\{.*\})/.exec(result.message!)![1]!);
     assert.deepEqual(report, {
-      seen: ['undefined', 'undefined', 'undefined', 'undefined', 'undefined', 'function', 'function'],
+      seen: ['stand-in', 'undefined', 'stand-in', 'stand-in', 'stand-in', 'function', 'function'],
       evalBlocked: true,
       escape: 'blocked',
     });

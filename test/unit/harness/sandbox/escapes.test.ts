@@ -6,30 +6,33 @@
 import { strict as assert } from 'node:assert';
 import { HarnessProbe, PRELUDE } from '../../../support/harnessProbe';
 
-// Each probe returns what it reached, as `typeof process` seen through its vector, or throws.
-// "undefined" (nothing reached) or a refusal are the only acceptable answers.
+// Each probe returns what it reached, as `typeof process.pid` seen through its vector, or throws.
+// "undefined" (nothing reached) or a refusal are the only acceptable answers. (A harness's
+// `process` is a stand-in whose every member throws that it is not available: hostGlobals.test.ts.)
 const PROBES = `
 const probes: Record<string, () => unknown> = {
-  'object constructor chain': () => ({} as any).constructor.constructor('return typeof process')(),
-  'Function("return this")': () => { const g = Function('return this')(); return typeof (g && g.process); },
-  'array constructor chain': () => ([] as any).constructor.constructor('return typeof process')(),
-  'an API function\\'s constructor': () => (XCALLOC as any).constructor('return typeof process')(),
-  'the console\\'s constructor chain': () => (console as any).constructor.constructor('return typeof process')(),
-  'console.log\\'s constructor': () => (console.log as any).constructor('return typeof process')(),
-  'a view\\'s constructor chain': () => (view as any).constructor.constructor('return typeof process')(),
+  'object constructor chain': () => ({} as any).constructor.constructor('try { return typeof process.pid; } catch { return "undefined"; }')(),
+  'Function("return this")': () => { const g = Function('return this')(); try { return typeof (g && g.process.pid); } catch { return 'undefined'; } },
+  'array constructor chain': () => ([] as any).constructor.constructor('try { return typeof process.pid; } catch { return "undefined"; }')(),
+  'an API function\\'s constructor': () => (XCALLOC as any).constructor('try { return typeof process.pid; } catch { return "undefined"; }')(),
+  'the console\\'s constructor chain': () => (console as any).constructor.constructor('try { return typeof process.pid; } catch { return "undefined"; }')(),
+  'console.log\\'s constructor': () => (console.log as any).constructor('try { return typeof process.pid; } catch { return "undefined"; }')(),
+  'a view\\'s constructor chain': () => (view as any).constructor.constructor('try { return typeof process.pid; } catch { return "undefined"; }')(),
   'a view getter\\'s constructor': () => {
     const getter = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(view), 'key')!.get as any;
-    return getter.constructor('return typeof process')();
+    return getter.constructor('try { return typeof process.pid; } catch { return "undefined"; }')();
   },
   'a runtime error\\'s constructor': () => {
-    try { XCALLOC(-1, node_t); } catch (e: any) { return e.constructor.constructor('return typeof process')(); }
+    try { XCALLOC(-1, node_t); } catch (e: any) { return e.constructor.constructor('try { return typeof process.pid; } catch { return "undefined"; }')(); }
     return 'no error';
   },
   'the require the harness was given': () => { const r = (globalThis as any).require; return typeof r; },
   'globalThis walk': () => {
     const names = Object.getOwnPropertyNames(globalThis);
     const hostile = ['process', 'require', 'module', 'Buffer', 'setTimeout', 'setImmediate', 'queueMicrotask', 'fetch', 'WebAssembly'];
-    const found = hostile.filter((n) => names.includes(n));
+    // A stand-in is there only to throw that it is not available; the host's would not.
+    const standIn = (n: string) => { try { const v = (globalThis as any)[n]; return typeof v === 'function' ? v() : v.x, false; } catch (e) { return /is not available in a harness/.test((e as Error).message); } };
+    const found = hostile.filter((n) => names.includes(n) && !standIn(n));
     return found.length === 0 ? 'undefined' : found.join(',');
   },
   'Error.prepareStackTrace on a runtime error': () => {
@@ -37,7 +40,7 @@ const probes: Record<string, () => unknown> = {
     (Error as any).prepareStackTrace = (_e: unknown, frames: any[]) => { seen = frames.map((f) => f.getThis?.() ?? f.getFunction?.()); return 'x'; };
     try { XCALLOC(0, node_t); } catch (e: any) { void e.stack; }
     const host = seen.find((v) => v !== undefined && v !== null);
-    return host === undefined ? 'undefined' : typeof (host as any).constructor?.constructor?.('return typeof process')?.();
+    return host === undefined ? 'undefined' : typeof (host as any).constructor?.constructor?.('try { return typeof process.pid; } catch { return "undefined"; }')?.();
   },
   'arguments.callee.caller from a getter the runtime reads': () => {
     let caller: unknown = 'none';
@@ -64,7 +67,7 @@ const probes: Record<string, () => unknown> = {
   'a toString trap as a char field value': () => {
     let self: unknown;
     view.name = { toString() { self = this; return 'ab'; } } as unknown as string;
-    return typeof (self as any)?.constructor?.constructor?.('return typeof process')?.();
+    return typeof (self as any)?.constructor?.constructor?.('try { return typeof process.pid; } catch { return "undefined"; }')?.();
   },
 };
 const replacements: Record<string, () => void> = {
@@ -159,9 +162,10 @@ describe('the harness sandbox: escape attempts', function () {
   it('a harness evaluating code at run time stays in its Compartment', async () => {
     const run = await probe.run(
       'eval.lmm.ts',
-      `${PRELUDE}export default function main() {\n  print(String(eval('typeof process')), String(new Function('return typeof require')()), String((0, eval)('typeof globalThis.process')));\n}\n`,
+      `${PRELUDE}export default function main() {\n  const pid = (code: string) => { try { return String(eval(code)); } catch (e) { return (e as Error).message.split(':')[0]; } };\n  print(pid('typeof process.pid'), String(new Function('return typeof require')()), pid('typeof globalThis.process.pid'));\n}\n`,
     );
     assert.equal(run.outcome, 'completed', run.message);
-    assert.equal(run.output, 'undefined undefined undefined\n');
+    // The harness's process is the stand-in, which throws that it is not there (hostGlobals.test.ts).
+    assert.equal(run.output, 'process is not available in a harness undefined process is not available in a harness\n');
   });
 });

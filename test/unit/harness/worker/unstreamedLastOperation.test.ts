@@ -7,6 +7,7 @@
  */
 import { strict as assert } from 'node:assert';
 import {
+  LAST_OPERATION,
   LastOperationSeen,
   lastOperationArray,
   readLastOperation,
@@ -68,5 +69,55 @@ describe('the last heap operation of a run killed before it streamed', function 
     writeLastOperation(shared, 7, 3);
     writeLastOperation(shared, 2 ** 31 + 2, 11);
     assert.deepEqual(readLastOperation(shared), { steps: (2 ** 31 + 2) | 0, site: 11 });
+  });
+
+  it('a write cut short (the worker killed after its site store, before its steps store) reads as the operation before', () => {
+    for (const [before, next] of [
+      [
+        [7, 3],
+        [8, 9],
+      ],
+      [
+        [8, 9],
+        [9, 4],
+      ],
+      [
+        [2 ** 32 - 1, 5],
+        [2 ** 32, 6],
+      ],
+    ] as const) {
+      const previous = lastOperationArray();
+      writeLastOperation(previous, before[0], before[1]);
+      const written = lastOperationArray();
+      written.set(previous);
+      writeLastOperation(written, next[0], next[1]);
+      // Everything the write changed but the steps, which are stored last.
+      const found = lastOperationArray();
+      found.set(written);
+      found[LAST_OPERATION.steps] = previous[LAST_OPERATION.steps]!;
+      assert.deepEqual(readLastOperation(found), { steps: before[0] | 0, site: before[1] });
+      assert.deepEqual(readLastOperation(written), { steps: next[0] | 0, site: next[1] });
+    }
+  });
+
+  it('a host reading while the worker writes never pairs one operation’s steps with another’s site', async () => {
+    // A writer thread as fast as it can go (site = steps * 7 mod 2^16), the reader here.
+    const shared = lastOperationArray();
+    const { Worker } = await import('node:worker_threads');
+    const source = `const { workerData: shared } = require('node:worker_threads');
+const write = ${writeLastOperation.toString()};
+const LAST_OPERATION = ${JSON.stringify(LAST_OPERATION)};
+for (let steps = 1; steps <= 3_000_000; steps++) write(shared, steps, (steps * 7) & 0xffff);`;
+    const writer = new Worker(source, { eval: true, workerData: shared });
+    const ended = new Promise((resolve) => writer.once('exit', resolve));
+    let reads = 0;
+    let mixed = 0;
+    while (Atomics.load(shared, 0) < 3_000_000 && reads < 2_000_000) {
+      const { steps, site } = readLastOperation(shared);
+      reads++;
+      if (site !== -1 && site !== ((steps * 7) & 0xffff)) mixed++;
+    }
+    await ended;
+    assert.equal(mixed, 0, `${mixed} of ${reads} reads mixed two operations`);
   });
 });
