@@ -85,10 +85,18 @@ export interface SarifResult {
   message: { text: string };
   locations: { physicalLocation: SarifPhysicalLocation; message?: { text: string } }[];
   relatedLocations: { id: number; physicalLocation: SarifPhysicalLocation; message: { text: string } }[];
+  /** SARIF's stacks (§3.27.23, §3.44): a memory error's own call stack and its block's allocation and free stacks. */
+  stacks?: SarifStack[];
   occurrenceCount?: number;
   partialFingerprints: Record<string, string>;
   properties?: Record<string, unknown>;
   suppressions?: { kind: 'external'; justification: string }[];
+}
+
+/** SARIF's stack (§3.44): frames innermost first, each a location. */
+export interface SarifStack {
+  message: { text: string };
+  frames: { location: { physicalLocation: SarifPhysicalLocation } }[];
 }
 
 /** What a SARIF log is made of: the leaks and errors, and the file they are about. */
@@ -129,8 +137,23 @@ export function toSarif(report: SarifFindings, toolVersion = 'dev', invocation?:
   }
   for (const error of report.errors) {
     const related = error.stack.slice(1).map((s, i) => relatedLocation(i + 1, s, 'called from here'));
-    if (error.allocSite) related.push(relatedLocation(related.length + 1, error.allocSite, 'the block was allocated here'));
-    if (error.freeSite) related.push(relatedLocation(related.length + 1, error.freeSite, 'the block was freed here'));
+    const allocStack = error.allocStack ?? (error.allocSite ? [error.allocSite] : []);
+    const freeStack = error.freeStack ?? (error.freeSite ? [error.freeSite] : []);
+    // Every frame of the block's stacks, for viewers that show related locations and no stacks
+    // (GitHub code scanning); the `stacks` below give the same frames as stacks.
+    allocStack.forEach((s, i) =>
+      related.push(
+        relatedLocation(related.length + 1, s, i === 0 ? 'the block was allocated here' : 'the allocation was called from here'),
+      ),
+    );
+    freeStack.forEach((s, i) =>
+      related.push(
+        relatedLocation(related.length + 1, s, i === 0 ? 'the block was freed here' : 'the free was called from here'),
+      ),
+    );
+    const stacks = [sarifStack('the access', error.stack)];
+    if (freeStack.length > 0) stacks.push(sarifStack('the block was freed', freeStack));
+    if (allocStack.length > 0) stacks.push(sarifStack('the block was allocated', allocStack));
     results.push({
       ruleId: error.kind,
       ruleIndex: ruleIds.indexOf(error.kind),
@@ -138,6 +161,7 @@ export function toSarif(report: SarifFindings, toolVersion = 'dev', invocation?:
       message: { text: error.count > 1 ? `${error.message} (${error.count} times)` : error.message },
       locations: [location(error.site)],
       relatedLocations: related,
+      stacks,
       occurrenceCount: error.count,
       partialFingerprints: { lmmError: `${error.kind}|${siteText(error.site)}` },
       // The step of its first occurrence, as the text report, the JSON and VS Code name it; and the
@@ -259,6 +283,10 @@ function physicalLocation(site: Site): SarifPhysicalLocation {
 
 export function location(site: Site, text?: string) {
   return { physicalLocation: physicalLocation(site), ...(text ? { message: { text } } : {}) };
+}
+
+function sarifStack(text: string, frames: readonly Site[]): SarifStack {
+  return { message: { text }, frames: frames.map((site) => ({ location: { physicalLocation: physicalLocation(site) } })) };
 }
 
 function relatedLocation(id: number, site: Site, text: string): SarifResult['relatedLocations'][number] {

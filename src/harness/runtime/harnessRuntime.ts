@@ -851,8 +851,15 @@ export class HarnessRuntime implements ViewHost {
     };
     if (allocId >= 0) {
       const log = this.allocations;
-      record.allocSite = this.paths.stack(log.allocPathOf(allocId))[0]!;
-      if (log.isFreed(allocId)) record.freeSite = this.paths.stack(log.freePathOf(allocId))[0]!;
+      // The stacks are the call paths' shared arrays (built once per path): no copy per error.
+      const allocStack = this.paths.stack(log.allocPathOf(allocId));
+      record.allocSite = allocStack[0]!;
+      record.allocStack = allocStack;
+      if (log.isFreed(allocId)) {
+        const freeStack = this.paths.stack(log.freePathOf(allocId));
+        record.freeSite = freeStack[0]!;
+        record.freeStack = freeStack;
+      }
     }
     if (access !== undefined) record.access = access;
     return record;
