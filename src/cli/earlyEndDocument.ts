@@ -41,7 +41,7 @@ export function earlyEndJson(result: HarnessRunResult, file: string, streamed: S
 export function earlyEndSarif(result: HarnessRunResult, file: string, streamed: StreamedFindings): string {
   const errors = result.finished?.report.errors ?? streamedErrors(streamed);
   const harnessFile = result.finished?.report.harnessFile ?? file;
-  const log = incompleteRunSarif({ harnessFile, errors }, earlyEndOutcome(result, file), lmmVersion());
+  const log = incompleteRunSarif({ harnessFile, errors }, earlyEndOutcome(result, file), lmmVersion(), process.cwd());
   return JSON.stringify(log, null, 2) + '\n';
 }
 

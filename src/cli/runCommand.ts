@@ -340,7 +340,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     return 2;
   }
   if (options.format === 'text') writeTextReport(result.finished, true);
-  else io.stdout(harnessReportOutput(result.finished, options.format, options.leakReport));
+  else io.stdout(harnessReportOutput(result.finished, options.format, options.leakReport, process.cwd()));
   return verdict(result.finished, options, io);
 }
 
