@@ -140,8 +140,14 @@ export interface MemoryErrorRecord {
   count: number;
   site: Site;
   stack: Site[];
+  /** The first frame of `allocStack` (kept for readers of the allocating line alone). */
   allocSite?: Site;
+  /** The first frame of `freeStack`, when the block was freed. */
   freeSite?: Site;
+  /** The block's allocation stack, innermost first, as memcheck's "Block was alloc'd at". */
+  allocStack?: Site[];
+  /** The block's free stack, innermost first, when it was freed (memcheck's "free'd" stack). */
+  freeStack?: Site[];
   /** The 0-based index of its first occurrence's heap operation (it is at step `event + 1`; see `stepNumber`). */
   event: number;
   /** For an access through a view (use-after-free, out-of-bounds): what it read or wrote, and where. */

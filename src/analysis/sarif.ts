@@ -1,8 +1,9 @@
 /**
  * Leaks and memory errors as SARIF 2.1.0, for code-scanning tools (GitHub code scanning, the
  * SARIF viewer): one rule per kind, one result per unsuppressed loss record or error context,
- * located at the innermost harness frame, with the rest of the stack and the allocation / free
- * sites as related locations. Suppressed ones are kept with a SARIF suppression.
+ * located at the innermost harness frame, with the rest of the stack and every frame of an error's
+ * block's allocation and free stacks as related locations (and those stacks as the result's
+ * `stacks`). Suppressed ones are kept with a SARIF suppression.
  */
 import type { MemoryErrorKind, Site } from './analysisInput';
 import { LEAK_KINDS, type LeakKind } from './leakKinds';
@@ -54,7 +55,9 @@ export interface SarifRun {
       }[];
     };
   };
-  artifacts: { location: { uri: string } }[];
+  artifacts: { location: SarifArtifactLocation }[];
+  /** Where `SRCROOT` was for this run (the working directory), when known: SARIF's §3.14.14. */
+  originalUriBaseIds?: Record<string, { uri: string }>;
   /** How the run went: whether the harness ran to its end, and why not when it did not. */
   invocations?: SarifInvocation[];
   results: SarifResult[];
@@ -74,8 +77,20 @@ export interface SarifNotification {
   properties?: Record<string, unknown>;
 }
 
+/**
+ * SARIF's artifactLocation (§3.4): a file under the run's working directory relative to `SRCROOT`,
+ * any other a file:// URI.
+ */
+export interface SarifArtifactLocation {
+  uri: string;
+  uriBaseId?: typeof SRCROOT;
+}
+
+/** The one base of every relative URI a log gives: the working directory of the run. */
+export const SRCROOT = '%SRCROOT%';
+
 export interface SarifPhysicalLocation {
-  artifactLocation: { uri: string };
+  artifactLocation: SarifArtifactLocation;
   region: { startLine: number; startColumn: number };
 }
 
@@ -86,16 +101,35 @@ export interface SarifResult {
   message: { text: string };
   locations: { physicalLocation: SarifPhysicalLocation; message?: { text: string } }[];
   relatedLocations: { id: number; physicalLocation: SarifPhysicalLocation; message: { text: string } }[];
+  /** SARIF's stacks (§3.27.23, §3.44): a memory error's own call stack and its block's allocation and free stacks. */
+  stacks?: SarifStack[];
   occurrenceCount?: number;
   partialFingerprints: Record<string, string>;
   properties?: Record<string, unknown>;
   suppressions?: { kind: 'external'; justification: string }[];
 }
 
+/** SARIF's stack (§3.44): frames innermost first, each a location. */
+export interface SarifStack {
+  message: { text: string };
+  frames: { location: { physicalLocation: SarifPhysicalLocation } }[];
+}
+
 /** What a SARIF log is made of: the leaks and errors, and the file they are about. */
 export type SarifFindings = Pick<RunReport, 'harnessFile' | 'leaks' | 'errors'>;
 
-export function toSarif(report: SarifFindings, toolVersion = 'dev', invocation?: SarifInvocation): SarifLog {
+/**
+ * @param workingDirectory the run's working directory (absolute), when known: every file under it
+ *   is named relative to `SRCROOT`, which the log says is there, and any other by its file:// URI.
+ *   Unknown, a file is named as the run named it (relative to `SRCROOT` when relative).
+ */
+export function toSarif(
+  report: SarifFindings,
+  toolVersion = 'dev',
+  invocation?: SarifInvocation,
+  workingDirectory?: string,
+): SarifLog {
+  const at: Locate = (site) => physicalLocation(site, workingDirectory);
   const ruleIds = [...LEAK_KINDS, ...MEMORY_ERROR_KINDS];
   const rules = ruleIds.map((id) => ({
     id,
@@ -107,7 +141,7 @@ export function toSarif(report: SarifFindings, toolVersion = 'dev', invocation?:
   }));
   const results: SarifResult[] = [];
   for (const record of report.leaks) {
-    const related = record.stack.slice(1).map((s, i) => relatedLocation(i + 1, s, 'called from here'));
+    const related = record.stack.slice(1).map((s, i) => relatedLocation(at, i + 1, s, 'called from here'));
     const dragText =
       record.kind === 'definitely-lost' && record.drags !== undefined && record.drags.blocks > 0
         ? `, dragging ${record.drags.bytes} bytes in ${record.drags.blocks} indirectly lost block(s)`
@@ -119,7 +153,7 @@ export function toSarif(report: SarifFindings, toolVersion = 'dev', invocation?:
       message: {
         text: `${record.bytes} bytes in ${record.blocks} block(s) of ${record.struct} are ${record.kind.replace('-', ' ')}${dragText}.`,
       },
-      locations: record.site ? [location(record.site, 'allocated here')] : [],
+      locations: record.site ? [location(at, record.site, 'allocated here')] : [],
       relatedLocations: related,
       partialFingerprints: { lmmLossRecord: `${record.kind}|${record.struct}|${record.stack.map(siteText).join('<')}` },
       properties: { struct: record.struct, blocks: record.blocks, bytes: record.bytes, drags: record.drags },
@@ -129,16 +163,37 @@ export function toSarif(report: SarifFindings, toolVersion = 'dev', invocation?:
     });
   }
   for (const error of report.errors) {
-    const related = error.stack.slice(1).map((s, i) => relatedLocation(i + 1, s, 'called from here'));
-    if (error.allocSite) related.push(relatedLocation(related.length + 1, error.allocSite, 'the block was allocated here'));
-    if (error.freeSite) related.push(relatedLocation(related.length + 1, error.freeSite, 'the block was freed here'));
+    const related = error.stack.slice(1).map((s, i) => relatedLocation(at, i + 1, s, 'called from here'));
+    const allocStack = error.allocStack ?? (error.allocSite ? [error.allocSite] : []);
+    const freeStack = error.freeStack ?? (error.freeSite ? [error.freeSite] : []);
+    // Every frame of the block's stacks, for viewers that show related locations and no stacks
+    // (GitHub code scanning); the `stacks` below give the same frames as stacks.
+    allocStack.forEach((s, i) =>
+      related.push(
+        relatedLocation(
+          at,
+          related.length + 1,
+          s,
+          i === 0 ? 'the block was allocated here' : 'the allocation was called from here',
+        ),
+      ),
+    );
+    freeStack.forEach((s, i) =>
+      related.push(
+        relatedLocation(at, related.length + 1, s, i === 0 ? 'the block was freed here' : 'the free was called from here'),
+      ),
+    );
+    const stacks = [sarifStack(at, 'the access', error.stack)];
+    if (freeStack.length > 0) stacks.push(sarifStack(at, 'the block was freed', freeStack));
+    if (allocStack.length > 0) stacks.push(sarifStack(at, 'the block was allocated', allocStack));
     results.push({
       ruleId: error.kind,
       ruleIndex: ruleIds.indexOf(error.kind),
       level: SARIF_LEVEL[findingSeverity(error.kind)],
       message: { text: error.count > 1 ? `${error.message} (${error.count} times)` : error.message },
-      locations: [location(error.site)],
+      locations: [location(at, error.site)],
       relatedLocations: related,
+      stacks,
       occurrenceCount: error.count,
       partialFingerprints: { lmmError: `${error.kind}|${siteText(error.site)}` },
       // The step of its first occurrence, as the text report, the JSON and VS Code name it; and the
@@ -151,6 +206,8 @@ export function toSarif(report: SarifFindings, toolVersion = 'dev', invocation?:
   }
   const { kept, leftOut } = withinResultLimit(results);
   const ran = leftOut > 0 ? withResultsLeftOut(invocation, leftOut, results.length) : invocation;
+  const artifacts = artifactsNamed(kept, ran, artifactLocation(report.harnessFile, workingDirectory));
+  const based = workingDirectory !== undefined && artifacts.some((a) => a.location.uriBaseId === SRCROOT);
   return {
     version: '2.1.0',
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -164,7 +221,8 @@ export function toSarif(report: SarifFindings, toolVersion = 'dev', invocation?:
             rules,
           },
         },
-        artifacts: artifactsNamed(kept, ran, report.harnessFile),
+        artifacts,
+        ...(based ? { originalUriBaseIds: { [SRCROOT]: { uri: fileUri(`${directoryPath(workingDirectory)}/`) } } } : {}),
         ...(ran ? { invocations: [ran] } : {}),
         results: kept,
       },
@@ -182,13 +240,14 @@ export function incompleteRunSarif(
   outcome: { kind: string; message?: string; site?: Site },
   toolVersion: string,
   told?: StreamedErrorTotals,
+  workingDirectory?: string,
 ): SarifLog {
   const notification: SarifNotification = {
     level: 'error',
     message: { text: `The run did not complete (${outcome.kind})${outcome.message !== undefined ? `: ${outcome.message}` : ''}` },
     properties: { outcome: outcome.kind },
   };
-  if (outcome.site) notification.locations = [location(outcome.site)];
+  if (outcome.site) notification.locations = [location((site) => physicalLocation(site, workingDirectory), outcome.site)];
   const notifications = [notification];
   // Results that are the first of the run's errors only ("N of M"): a killed worker's.
   const cut = errorsCutText(findings.errors, told);
@@ -200,10 +259,12 @@ export function incompleteRunSarif(
       properties: { ...totals, errorsListed: findings.errors.length },
     });
   }
-  return toSarif({ harnessFile: findings.harnessFile, leaks: [], errors: findings.errors }, toolVersion, {
-    executionSuccessful: false,
-    toolExecutionNotifications: notifications,
-  });
+  return toSarif(
+    { harnessFile: findings.harnessFile, leaks: [], errors: findings.errors },
+    toolVersion,
+    { executionSuccessful: false, toolExecutionNotifications: notifications },
+    workingDirectory,
+  );
 }
 
 /** GitHub code scanning refuses a whole upload whose run has more results than this. */
@@ -242,40 +303,94 @@ function withResultsLeftOut(invocation: SarifInvocation | undefined, leftOut: nu
 }
 
 /**
- * The files the log's locations name, each once and under the very URI those locations give it
- * (relative where the run named it relative, as a harness given as `examples/x.lmm.ts` is), so
- * the artifact a result points to is the one listed: the harness's absolute path (a CI runner's
- * checkout folder) listed beside relative results named the same file twice. A log that locates
- * nothing lists the harness file.
+ * The files the log's locations name, each once and under the very location those give it
+ * (`artifactLocation`: relative to `SRCROOT` under the working directory), so the artifact a
+ * result points to is the one listed: the harness's absolute path (a CI runner's checkout folder)
+ * listed beside relative results named the same file twice. A log that locates nothing lists the
+ * harness file.
  */
 function artifactsNamed(
   results: readonly SarifResult[],
   invocation: SarifInvocation | undefined,
-  harnessFile: string,
+  harness: SarifArtifactLocation,
 ): SarifRun['artifacts'] {
-  const uris = new Set<string>();
+  const named = new Map<string, SarifArtifactLocation>();
+  const add = (l: SarifArtifactLocation) => named.set(`${l.uriBaseId ?? ''} ${l.uri}`, l);
   for (const result of results) {
-    for (const l of [...result.locations, ...result.relatedLocations]) uris.add(l.physicalLocation.artifactLocation.uri);
+    for (const l of [...result.locations, ...result.relatedLocations]) add(l.physicalLocation.artifactLocation);
   }
   for (const notification of invocation?.toolExecutionNotifications ?? [])
-    for (const l of notification.locations ?? []) uris.add(l.physicalLocation.artifactLocation.uri);
-  if (uris.size === 0) uris.add(fileUri(harnessFile));
-  return [...uris].map((uri) => ({ location: { uri } }));
+    for (const l of notification.locations ?? []) add(l.physicalLocation.artifactLocation);
+  if (named.size === 0) add(harness);
+  return [...named.values()].map((location) => ({ location: { ...location } }));
 }
 
-function physicalLocation(site: Site): SarifPhysicalLocation {
+/** A site's SARIF location, its file named as `artifactLocation` names it. */
+type Locate = (site: Site) => SarifPhysicalLocation;
+
+function physicalLocation(site: Site, workingDirectory: string | undefined): SarifPhysicalLocation {
   return {
-    artifactLocation: { uri: fileUri(site.file) },
+    artifactLocation: artifactLocation(site.file, workingDirectory),
     region: { startLine: Math.max(1, site.line), startColumn: Math.max(1, site.column) },
   };
 }
 
-export function location(site: Site, text?: string) {
-  return { physicalLocation: physicalLocation(site), ...(text ? { message: { text } } : {}) };
+function location(at: Locate, site: Site, text?: string) {
+  return { physicalLocation: at(site), ...(text ? { message: { text } } : {}) };
 }
 
-function relatedLocation(id: number, site: Site, text: string): SarifResult['relatedLocations'][number] {
-  return { id, physicalLocation: physicalLocation(site), message: { text } };
+function sarifStack(at: Locate, text: string, frames: readonly Site[]): SarifStack {
+  return { message: { text }, frames: frames.map((site) => ({ location: { physicalLocation: at(site) } })) };
+}
+
+function relatedLocation(at: Locate, id: number, site: Site, text: string): SarifResult['relatedLocations'][number] {
+  return { id, physicalLocation: at(site), message: { text } };
+}
+
+/**
+ * Where a file is, for SARIF: with the run's working directory known, a file under it (named
+ * relative or absolute, an imported one as the harness) relative to `SRCROOT`, any other (`..`
+ * out of it, another disk) by its absolute file:// URI. Unknown, a relative path stays relative
+ * to `SRCROOT`, an absolute one is a file:// URI.
+ */
+export function artifactLocation(path: string, workingDirectory?: string): SarifArtifactLocation {
+  const file = slashed(path);
+  if (workingDirectory === undefined) {
+    const uri = fileUri(file);
+    return isAbsolute(file) ? { uri } : { uri, uriBaseId: SRCROOT };
+  }
+  const base = directoryPath(workingDirectory);
+  const full = withoutDots(isAbsolute(file) ? file : `${base}/${file}`);
+  // Drive letters (and Windows paths) compare without case.
+  const windows = /^[A-Za-z]:\//.test(base);
+  const under = windows ? full.toLowerCase().startsWith(`${base.toLowerCase()}/`) : full.startsWith(`${base}/`);
+  if (!under) return { uri: fileUri(full) };
+  return { uri: fileUri(full.slice(base.length + 1)), uriBaseId: SRCROOT };
+}
+
+/** A directory's absolute path, `/` between segments, no `.` or `..`, no slash at its end. */
+function directoryPath(directory: string): string {
+  return withoutDots(slashed(directory)).replace(/\/+$/, '');
+}
+
+function slashed(path: string): string {
+  return path.replace(/\\/g, '/');
+}
+
+function isAbsolute(path: string): boolean {
+  return path.startsWith('/') || /^[A-Za-z]:\//.test(path);
+}
+
+/** An absolute path with its `.` and `..` segments resolved (`..` past the root stays at it). */
+function withoutDots(path: string): string {
+  const out: string[] = [];
+  for (const segment of path.split('/')) {
+    if (segment === '.' || (segment === '' && out.length > 0)) continue;
+    if (segment === '..') {
+      if (out.length > 1) out.pop();
+    } else out.push(segment);
+  }
+  return out.join('/') || '/';
 }
 
 /**

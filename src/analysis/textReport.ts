@@ -126,15 +126,21 @@ function errorText(report: RunReport, leakOptions: LeakReportOptions): string {
   return out.join('');
 }
 
-/** Each unsuppressed memory error, its stack and its block's sites, then a blank line. */
+/**
+ * Each unsuppressed memory error, its stack and its block's stacks, then a blank line. The block's
+ * stacks come in memcheck's order and shape: the free stack first (a freed block), then the
+ * allocation stack, each under its heading and indented as the error's own stack is.
+ */
 function memoryErrorsText(report: RunReport): string {
   const out: string[] = [];
   for (const e of report.errors) {
     if (e.suppressed) continue;
     out.push(`${e.kind}: ${e.message}${e.count > 1 ? ` (${n(e.count)} times)` : ''}\n`);
     out.push(stackLines(e.stack));
-    if (e.allocSite) out.push(` Block was allocated at ${siteText(e.allocSite)}\n`);
-    if (e.freeSite) out.push(` and freed at ${siteText(e.freeSite)}\n`);
+    const freeStack = e.freeStack ?? (e.freeSite ? [e.freeSite] : undefined);
+    if (freeStack) out.push(' Block was freed at\n', stackLines(freeStack));
+    const allocStack = e.allocStack ?? (e.allocSite ? [e.allocSite] : undefined);
+    if (allocStack) out.push(' Block was allocated at\n', stackLines(allocStack));
     out.push('\n');
   }
   return out.join('');

@@ -42,7 +42,7 @@ export function earlyEndSarif(result: HarnessRunResult, file: string, streamed: 
   const errors = result.finished?.report.errors ?? streamedErrors(streamed);
   const harnessFile = result.finished?.report.harnessFile ?? file;
   const told = result.finished ? undefined : streamed.errors;
-  const log = incompleteRunSarif({ harnessFile, errors }, earlyEndOutcome(result, file), lmmVersion(), told);
+  const log = incompleteRunSarif({ harnessFile, errors }, earlyEndOutcome(result, file), lmmVersion(), told, process.cwd());
   return JSON.stringify(log, null, 2) + '\n';
 }
 

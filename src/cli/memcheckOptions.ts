@@ -4,18 +4,19 @@
  * taken with memcheck's values and meaning (`memcheckLeakOption`), and `--leak-resolution=high`,
  * what LMM does always, its `--error-exitcode` (`errorExitCode`), its options that size its own
  * machinery (`--freelist-vol`, `--redzone-size`: taken, changing nothing) and its `-q`
- * (`runCommand.ts`), so a ported memcheck test runs with its .vgtest's `vgopts:`.
+ * (`runCommand.ts`) and its `--num-callers` (`numCallers`), so a ported memcheck test runs with its
+ * .vgtest's `vgopts:`.
  * Its other options that someone comparing `lmm run` with memcheck types first stay unknown
  * options (exit 2), with what to write instead: a run that silently ignored one would not be what
  * its user asked for.
  */
 import { DEFAULT_LEAK_REPORT_OPTIONS, type LeakCheckDepth, type LeakReportOptions } from '../analysis/leakReportOptions';
 import { LEAK_KINDS, leakKindOfShortName, type LeakKind } from '../analysis/leakKinds';
+import { MAX_NUM_CALLERS, MIN_NUM_CALLERS } from '../harness/runtime/callPaths';
 import { CliError } from './cliIo';
 import { listOption } from './optionValues';
 
 const INSTEAD: ReadonlyMap<string, string> = new Map([
-  ['--num-callers', 'lmm run keeps the 8 innermost frames of a stack'],
   ['--track-origins', 'LMM checks no definedness of values, so it has no origins to track'],
   ['--undef-value-errors', 'LMM checks no definedness of values'],
   ['--xml', 'lmm run writes its report as JSON (--json) or SARIF (--sarif)'],
@@ -63,6 +64,21 @@ export function checkMachineryOption(name: string, value: string): void {
   if (largest === undefined) throw new Error(`${name} is not one of memcheck's machinery options`);
   if (!/^\d+$/.test(value) || Number(value) > largest)
     throw new CliError(`lmm run: ${name}: takes a whole number from 0 to ${largest}, not '${value}'`);
+}
+
+/**
+ * memcheck's `--num-callers=N`: from 1 to 500, as valgrind 3.19 takes it (`010` is 10, an empty
+ * value 0), refused in its words ("invalid integer value", "argument must be between 1 and 500").
+ * Digits alone, as every numeric option of `lmm`: valgrind also takes a sign and leading blanks.
+ */
+export function numCallers(value: string): number {
+  if (!/^\d*$/.test(value)) throw new CliError(`lmm run: --num-callers: invalid integer value '${value}'`);
+  const n = value === '' ? 0 : Number(value);
+  if (!(n >= MIN_NUM_CALLERS && n <= MAX_NUM_CALLERS))
+    throw new CliError(
+      `lmm run: --num-callers: argument must be between ${MIN_NUM_CALLERS} and ${MAX_NUM_CALLERS}, not '${value}'`,
+    );
+  return n;
 }
 
 /**

@@ -37,13 +37,14 @@ import {
   memcheckLeakKindInstead,
   memcheckLeakOption,
   memcheckOptionInstead,
+  numCallers,
 } from './memcheckOptions';
 import { listOption, refuseSecond } from './optionValues';
 
 export const RUN_USAGE =
   'usage: lmm run FILE [--json | --sarif] [-q | --quiet] [--fail-on KINDS] [--error-exitcode=N] [--suppressions FILE] [--time-limit MS] [--page-size N] [--memory-limit MB]\n' +
   '               [--leak-check=no|summary|full|yes] [--show-leak-kinds=SET] [--errors-for-leak-kinds=SET] [--show-reachable=yes|no] [--show-possibly-lost=yes|no] [--leak-resolution=high]\n' +
-  '               [--freelist-vol=N] [--freelist-big-blocks=N] [--redzone-size=N]';
+  '               [--num-callers=N] [--freelist-vol=N] [--freelist-big-blocks=N] [--redzone-size=N]';
 
 /** The largest --memory-limit: 1 TiB, far past any machine this runs on, but a number Node takes. */
 const MAX_MEMORY_LIMIT_MB = 1024 * 1024;
@@ -58,6 +59,8 @@ interface RunArgs {
   timeLimitMs?: number;
   pageSize?: number;
   memoryLimitMb?: number;
+  /** memcheck's `--num-callers`: the frames every stack keeps, as memcheck counts them (unset: 8). */
+  numCallers?: number;
   attribution: boolean;
   /** memcheck's `-q`: the text report prints the errors alone (loss records listed, memory errors). */
   quiet: boolean;
@@ -73,6 +76,7 @@ const VALUED_OPTIONS = new Set([
   '--page-size',
   '--memory-limit',
   '--error-exitcode',
+  '--num-callers',
   '--freelist-vol',
   '--freelist-big-blocks',
   '--redzone-size',
@@ -83,6 +87,7 @@ const VALUED_OPTIONS = new Set([
 const LAST_ONE_COUNTS: ReadonlySet<string> = new Set([
   ...MEMCHECK_LEAK_OPTIONS,
   '--error-exitcode',
+  '--num-callers',
   '--freelist-vol',
   '--freelist-big-blocks',
   '--redzone-size',
@@ -162,6 +167,9 @@ function parseRunArgs(args: string[]): RunArgs {
         else parsed.errorExitCode = code;
         break;
       }
+      case '--num-callers':
+        parsed.numCallers = numCallers(value());
+        break;
       case '--suppressions':
         parsed.suppressions = nonEmptyValue();
         break;
@@ -308,6 +316,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
   if (suppressions) runOptions.suppressions = suppressions;
   if (options.timeLimitMs !== undefined) runOptions.timeLimitMs = options.timeLimitMs;
   if (options.pageSize !== undefined) runOptions.pageSize = options.pageSize;
+  if (options.numCallers !== undefined) runOptions.numCallers = options.numCallers;
   if (options.memoryLimitMb !== undefined) runOptions.memoryLimitMb = options.memoryLimitMb;
   let result;
   try {
@@ -329,7 +338,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     return 2;
   }
   if (options.format === 'text') writeTextReport(result.finished, true);
-  else io.stdout(harnessReportOutput(result.finished, options.format, options.leakReport));
+  else io.stdout(harnessReportOutput(result.finished, options.format, options.leakReport, process.cwd()));
   return verdict(result.finished, options, io);
 }
 

@@ -13,15 +13,21 @@ export function lmmVersion(): string {
   return typeof LMM_VERSION === 'string' ? LMM_VERSION : 'dev';
 }
 
+/**
+ * @param workingDirectory the run's working directory, for SARIF: the files under it are named
+ *   relative to it (`toSarif`); `lmm run` gives its own.
+ */
 export function harnessReportOutput(
   run: FinishedRun,
   format: 'text' | 'json' | 'sarif',
   leakOptions: LeakReportOptions = DEFAULT_LEAK_REPORT_OPTIONS,
+  workingDirectory?: string,
 ): string {
   if (format === 'json') return runReportJson(reportUnderLeakOptions(run.report, leakOptions), true);
   if (format === 'sarif') {
     const findings = { ...run.report, leaks: sarifLeaks(run.report, leakOptions) };
-    return JSON.stringify(toSarif(findings, lmmVersion(), sarifInvocation(run.report, leakOptions)), null, 2) + '\n';
+    const log = toSarif(findings, lmmVersion(), sarifInvocation(run.report, leakOptions), workingDirectory);
+    return JSON.stringify(log, null, 2) + '\n';
   }
   return formatTextReport(run.report, classicTextOf(run), true, leakOptions);
 }

@@ -34,6 +34,7 @@ import {
 } from './worker/hostProtocol';
 import { WORKER_START_MB, type WorkerMessage, type WorkerOutcome } from './worker/workerProtocol';
 import { LastOperationSeen } from './runtime/lastOperation';
+import { MAX_NUM_CALLERS, MIN_NUM_CALLERS } from './runtime/callPaths';
 
 export const DEFAULT_TIME_LIMIT_MS = 10_000;
 /** The longest time limit: what `setTimeout` can wait (2^31 − 1 ms, about 24.8 days). */
@@ -70,6 +71,11 @@ export const MAX_BATCHES_IN_FLIGHT = 4;
 export interface HarnessRunOptions {
   timeLimitMs?: number;
   pageSize?: number;
+  /**
+   * memcheck's `--num-callers` (1 to 500): the frames every stack of the report keeps, counted as
+   * memcheck counts them (`callPathFrames`); unset, 8.
+   */
+  numCallers?: number;
   memoryCap?: number;
   /**
    * Megabytes the run may add to the process's resident memory: the worker's JS heap, its
@@ -275,7 +281,14 @@ export function runHarnessFile(file: string, options: HarnessRunOptions = {}): P
  * anything starts. The page size is checked by the engine (LmmHeap), the first thing the worker makes.
  */
 export function validateRunOptions(options: HarnessRunOptions): void {
-  const { timeLimitMs, memoryLimitMb, pageSize } = options;
+  const { timeLimitMs, memoryLimitMb, pageSize, numCallers } = options;
+  if (
+    numCallers !== undefined &&
+    !(Number.isInteger(numCallers) && numCallers >= MIN_NUM_CALLERS && numCallers <= MAX_NUM_CALLERS)
+  )
+    throw new RangeError(
+      `numCallers must be a whole number from ${MIN_NUM_CALLERS} to ${MAX_NUM_CALLERS}, not ${String(numCallers)}`,
+    );
   if (timeLimitMs !== undefined && !(Number.isInteger(timeLimitMs) && timeLimitMs >= 1 && timeLimitMs <= MAX_TIME_LIMIT_MS)) {
     throw new RangeError(
       `timeLimitMs must be a whole number of milliseconds from 1 to ${MAX_TIME_LIMIT_MS}, not ${String(timeLimitMs)}`,
@@ -386,6 +399,7 @@ async function runInWorker(
       ...(process.env['LMM_DEBUG'] ? { debugStacks: true } : {}),
       ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
       ...(options.memoryCap !== undefined ? { memoryCap: options.memoryCap } : {}),
+      ...(options.numCallers !== undefined ? { numCallers: options.numCallers } : {}),
       ...(options.classicText === true ? { classicText: true } : {}),
       ...(options.suppressions
         ? { suppressionsText: options.suppressions.text, suppressionsFile: options.suppressions.file }

@@ -150,8 +150,14 @@ export interface ReportError {
   count: number;
   site: ReportSite;
   stack: ReportSite[];
+  /** The first frame of `allocStack`. */
   allocSite?: ReportSite;
+  /** The first frame of `freeStack`. */
   freeSite?: ReportSite;
+  /** The block's allocation stack, innermost first (memcheck's "Block was alloc'd at"). */
+  allocStack?: ReportSite[];
+  /** The block's free stack, innermost first, when it was freed. */
+  freeStack?: ReportSite[];
   /** The 0-based index of its first occurrence's heap operation (as a leak check's `event`). */
   event?: number;
   /** The step of its first occurrence, as every text names it: `event + 1`. */
@@ -300,6 +306,7 @@ export function asReport(value: unknown): LmmReport {
     if (typeof error.message !== 'string') throw new Error(`errors[${i}] has no message`);
     if (!isCount(error.count)) throw new Error(`errors[${i}] has no count`);
     if (error.access !== undefined && !isAccess(error.access)) throw new Error(`errors[${i}] has a malformed access`);
+    blockStacks(error, `errors[${i}]`);
     stepOfEvent(error, `errors[${i}]`);
   }
   errorTotalsOf(report as LmmReport);
@@ -370,6 +377,27 @@ function stepOfEvent(owner: { event?: unknown; step?: unknown }, path: string, l
     throw new Error(`${path}'s "step" (${String(step)}) is not its "event" + 1 (${String(event)} + 1)`);
 }
 
+/**
+ * An error's block stacks, when present: non-empty lists of sites whose first frame is the
+ * `allocSite` / `freeSite` beside them (a report whose line and stack disagree would make the
+ * text, the Problems panel and SARIF name two different places).
+ */
+function blockStacks(error: ReportError, path: string): void {
+  for (const [stackKey, siteKey] of [
+    ['allocStack', 'allocSite'],
+    ['freeStack', 'freeSite'],
+  ] as const) {
+    const stack: unknown = error[stackKey];
+    if (stack === undefined) continue;
+    if (!Array.isArray(stack) || stack.length === 0 || !stack.every(isSite))
+      throw new Error(`${path}.${stackKey} is not a list of sites`);
+    const first = stack[0] as ReportSite;
+    const site = error[siteKey];
+    if (site === undefined || site.file !== first.file || site.line !== first.line || site.column !== first.column)
+      throw new Error(`${path}.${stackKey} does not start at its ${siteKey}`);
+  }
+}
+
 function isCount(value: unknown): value is number {
   return Number.isSafeInteger(value) && (value as number) >= 0;
 }
@@ -437,6 +465,7 @@ export function asInterimErrors(value: unknown): InterimErrors {
     if (!isSite(error.site)) throw new Error(`errors[${i}] has no valid site`);
     if (!Number.isSafeInteger(error.count) || error.count < 1) throw new Error(`errors[${i}] has no count`);
     if (!Array.isArray(error.stack)) throw new Error(`errors[${i}] has no stack`);
+    blockStacks(error, `errors[${i}]`);
     stepOfEvent(error, `errors[${i}]`);
   }
   const { occurrences, distinct } = interim;

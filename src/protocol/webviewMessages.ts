@@ -60,6 +60,9 @@ export interface RunReportJson {
       /** The 0-based index of the first occurrence's operation (the webview's timeline index; the user reads step `event + 1`). */
       event?: number;
       freeSite?: SourceSite;
+      /** The block's allocation and free stacks, innermost first (their first frames are `allocSite`, `freeSite`). */
+      allocStack?: SourceSite[];
+      freeStack?: SourceSite[];
       suppressed?: boolean;
     }
   >;
@@ -226,6 +229,16 @@ function site(value: unknown, path: string): SourceSite {
   const o = record(value, path);
   // Sites are 1-based, but a 0 (unknown line) must not cost the whole message.
   return { file: str(o, 'file', path), line: int(o, 'line', path, 0), column: int(o, 'column', path, 0) };
+}
+
+/** The most frames a stack may have: memcheck's largest `--num-callers`. */
+const MAX_STACK_FRAMES = 500;
+
+/** A call stack, innermost first: 1 to MAX_STACK_FRAMES sites. */
+function stack(value: unknown, path: string): SourceSite[] {
+  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_STACK_FRAMES)
+    fail(path, `an array of 1 to ${MAX_STACK_FRAMES} sites`);
+  return value.map((frame, i) => site(frame, `${path}[${i}]`));
 }
 
 function oneOf<T extends string>(o: Record<string, unknown>, key: string, path: string, allowed: readonly T[]): T {
@@ -526,6 +539,10 @@ function interimError(value: unknown, path: string): InterimMemoryError {
   if (freeSite) error.freeSite = freeSite;
   const allocSite = optional(o, 'allocSite', () => site(o['allocSite'], `${path}.allocSite`));
   if (allocSite) error.allocSite = allocSite;
+  const allocStack = optional(o, 'allocStack', () => stack(o['allocStack'], `${path}.allocStack`));
+  if (allocStack) error.allocStack = allocStack;
+  const freeStack = optional(o, 'freeStack', () => stack(o['freeStack'], `${path}.freeStack`));
+  if (freeStack) error.freeStack = freeStack;
   const suppressed = optional(o, 'suppressed', () => bool(o, 'suppressed', path));
   if (suppressed !== undefined) error.suppressed = suppressed;
   return error;

@@ -115,8 +115,15 @@ export function runDiagnostics(params: RunResultsParams, files: SourceFiles): Ma
   for (const error of report?.errors ?? []) {
     if (error.suppressed === true) continue;
     const info = frames(error.stack);
-    if (error.allocSite) info.push(related(error.allocSite, 'the block was allocated here'));
-    if (error.freeSite) info.push(related(error.freeSite, 'the block was freed here'));
+    // Each frame of the block's allocation (and free), as the text report's "Block was allocated at".
+    const allocStack = error.allocStack ?? (error.allocSite ? [error.allocSite] : []);
+    allocStack.forEach((frame, i) =>
+      info.push(related(frame, i === 0 ? 'the block was allocated here' : 'the allocation was called from here')),
+    );
+    const freeStack = error.freeStack ?? (error.freeSite ? [error.freeSite] : []);
+    freeStack.forEach((frame, i) =>
+      info.push(related(frame, i === 0 ? 'the block was freed here' : 'the free was called from here')),
+    );
     const diagnostic: Omit<Diagnostic, 'range' | 'source'> = {
       severity: DIAGNOSTIC_SEVERITY[MEMORY_ERROR_SEVERITY],
       code: error.kind,

@@ -98,6 +98,16 @@ describe('Leaks & errors tab: findings that link and Suppress (headless Chromium
     assertNoProblems(host);
   });
 
+  it("an error's block allocated four calls deep links each frame of its allocation stack", async () => {
+    const run = await show('test/fixtures/ported/errs1.lmm.ts', 'errs1');
+    const error = run.report.errors[0]!;
+    assert.equal(error.allocStack!.length, 5, 'XCALLOC in zzzzzzz, called from yyy, xxx, www and main');
+    const shown = await rows('Memory errors');
+    const frames = error.allocStack!.map((s, i) => `${i === 0 ? 'allocated at' : 'by'} errs1.lmm.ts:${s.line}`);
+    assert.deepEqual(shown[0]!.links.slice(-frames.length), frames);
+    assertNoProblems(host);
+  });
+
   it('a use after free names the line that freed the block', async () => {
     const run = await show('examples/error-use-after-free.lmm.ts', 'uaf');
     const error = run.report.errors.findIndex((e) => e.freeSite !== undefined);

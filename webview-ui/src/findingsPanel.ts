@@ -150,10 +150,19 @@ function errorRow(e: Record<string, unknown>, model: RunModel, links: PanelLinks
     where.append(stepButton(step, `step ${stepNumber(step)}`, links));
   }
   appendSite(where, readSite(e['site']), 'at', links);
-  appendSite(where, readSite(e['allocSite']), 'allocated at', links);
-  appendSite(where, readSite(e['freeSite']), 'freed at', links);
+  appendBlockStack(where, e['allocStack'], e['allocSite'], 'allocated at', links);
+  appendBlockStack(where, e['freeStack'], e['freeSite'], 'freed at', links);
   row.append(where);
   return { row, where };
+}
+
+/**
+ * A block's allocation or free stack as links, as the text report prints it: its first frame
+ * `words` (allocated at …), each caller "by …". A record without the stack gives its one site.
+ */
+function appendBlockStack(where: HTMLElement, stack: unknown, first: unknown, words: string, links: PanelLinks): void {
+  const frames = Array.isArray(stack) ? stack.map(readSite) : [readSite(first)];
+  frames.forEach((frame, i) => appendSite(where, frame, i === 0 ? words : 'by', links));
 }
 
 /**

@@ -230,14 +230,18 @@ export function memoryMapTitle(base: string, run: RunState | undefined): string 
 
 function memoryErrorsMessage(runId: string, sofar: InterimErrors): HostToWebviewMessage {
   // What the tab reads of each error: not its call stack nor its access record (the message names the access).
-  const errors = sofar.errors.map(({ kind, message, count, site, allocSite, freeSite, event, suppressed }) => {
-    const error: InterimMemoryError = { kind, message, count, site };
-    if (allocSite) error.allocSite = allocSite;
-    if (freeSite) error.freeSite = freeSite;
-    if (event !== undefined) error.event = event;
-    if (suppressed !== undefined) error.suppressed = suppressed;
-    return error;
-  });
+  const errors = sofar.errors.map(
+    ({ kind, message, count, site, allocSite, freeSite, allocStack, freeStack, event, suppressed }) => {
+      const error: InterimMemoryError = { kind, message, count, site };
+      if (allocSite) error.allocSite = allocSite;
+      if (freeSite) error.freeSite = freeSite;
+      if (allocStack) error.allocStack = allocStack;
+      if (freeStack) error.freeStack = freeStack;
+      if (event !== undefined) error.event = event;
+      if (suppressed !== undefined) error.suppressed = suppressed;
+      return error;
+    },
+  );
   return { type: 'memoryErrors', runId, errors, occurrences: sofar.occurrences, distinct: sofar.distinct };
 }
 

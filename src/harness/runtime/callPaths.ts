@@ -2,11 +2,27 @@
  * Harness call stacks, cheaply: the compiled harness calls `enter(siteId)` just before each of
  * its own calls runs and `leave()` after it returns, and this keeps the current stack as a node
  * of a trie of call paths. A node id names a whole stack, so an allocation records one int; the
- * Site[] of a node (innermost first, at most 8 frames) is built once, when first asked for.
+ * Site[] of a node (innermost first, at most `maxFrames`, 8 unless memcheck's `--num-callers` says
+ * otherwise) is built once, when first asked for.
  */
 import type { Site } from '../../analysis/analysisInput';
 
 export const MAX_FRAMES = 8;
+
+/** memcheck's `--num-callers` bounds: valgrind 3.19 refuses a value outside them. */
+export const MIN_NUM_CALLERS = 1;
+export const MAX_NUM_CALLERS = 500;
+
+/**
+ * The harness frames a call path's stack keeps under memcheck's `--num-callers=N`: memcheck counts
+ * its allocator's frame (`at malloc`, `at free`) as the first of the N of an allocation's, a free's
+ * and a heap call's stack, and a harness stack has no such frame, so these keep N − 1 harness
+ * frames; at least 1, the allocating line (memcheck's `=1` keeps `malloc` alone, which names no
+ * line). Without the option, `MAX_FRAMES`.
+ */
+export function callPathFrames(numCallers: number | undefined): number {
+  return numCallers === undefined ? MAX_FRAMES : Math.max(1, numCallers - 1);
+}
 /** Node 0 is the empty stack (code not called through an instrumented call, e.g. `main` itself). */
 export const ROOT_PATH = 0;
 
@@ -23,6 +39,8 @@ export class CallPaths {
   constructor(
     readonly sites: readonly Site[],
     private readonly unknownSite: Site,
+    /** The frames a stack keeps, innermost first (see `callPathFrames`). */
+    private readonly maxFrames = MAX_FRAMES,
   ) {
     this.stride = sites.length + 1;
     this.parent[0] = 0;
@@ -61,12 +79,12 @@ export class CallPaths {
     return this.site[path]!;
   }
 
-  /** The stack's frames, innermost first, at most 8 (an empty stack gives the unknown site). */
+  /** The stack's frames, innermost first, at most `maxFrames` (an empty stack gives the unknown site). */
   stack(path: number): Site[] {
     let stack = this.stacks[path];
     if (stack) return stack;
     stack = [];
-    for (let p = path; p !== ROOT_PATH && stack.length < MAX_FRAMES; p = this.parent[p]!) {
+    for (let p = path; p !== ROOT_PATH && stack.length < this.maxFrames; p = this.parent[p]!) {
       stack.push(this.sites[this.site[p]!] ?? this.unknownSite);
     }
     if (stack.length === 0) stack.push(this.unknownSite);

@@ -29,7 +29,7 @@ import {
 import { LEAK_CHECK_MODES, type LeakCheckMode } from '../../protocol/runReportSchema';
 import { AllocationLog } from './allocationLog';
 import { makeBufferView } from './bufferViews';
-import { CallPaths, grow, ROOT_PATH } from './callPaths';
+import { callPathFrames, CallPaths, grow, ROOT_PATH } from './callPaths';
 import { MemoryErrorLog, type MemoryErrorsUpdate } from './memoryErrorLog';
 import { RootVariables } from './rootVariables';
 import { ViewIdentity } from './viewIdentity';
@@ -84,6 +84,11 @@ export interface HarnessRuntimeOptions {
   onOutput?: (text: string) => void;
   /** Finds the harness frames of a stack trace (for accesses, which have no call site of their own). */
   stackFrames?: (stack: string) => Site[];
+  /**
+   * memcheck's `--num-callers`: the frames every stack keeps (an access error's own stack N, a
+   * stack memcheck starts at its allocator N − 1: `callPathFrames`); unset, 8 each.
+   */
+  numCallers?: number;
 }
 
 /** What streams out while the harness runs. */
@@ -184,7 +189,7 @@ export class HarnessRuntime implements ViewHost {
     if (options.memoryCap !== undefined) heapOptions.memoryCap = options.memoryCap;
     this.heap = new LmmHeap(heapOptions);
     this.unknownSite = { file: options.harnessFile, line: 0, column: 0 };
-    this.paths = new CallPaths(options.sites, this.unknownSite);
+    this.paths = new CallPaths(options.sites, this.unknownSite, callPathFrames(options.numCallers));
     this.deadline = options.deadline ?? Infinity;
     this.batchIntervalMs = options.batchIntervalMs ?? 50;
     this.leakCheckRequests = options.leakCheckRequests;
@@ -855,8 +860,15 @@ export class HarnessRuntime implements ViewHost {
     };
     if (allocId >= 0) {
       const log = this.allocations;
-      record.allocSite = this.paths.stack(log.allocPathOf(allocId))[0]!;
-      if (log.isFreed(allocId)) record.freeSite = this.paths.stack(log.freePathOf(allocId))[0]!;
+      // The stacks are the call paths' shared arrays (built once per path): no copy per error.
+      const allocStack = this.paths.stack(log.allocPathOf(allocId));
+      record.allocSite = allocStack[0]!;
+      record.allocStack = allocStack;
+      if (log.isFreed(allocId)) {
+        const freeStack = this.paths.stack(log.freePathOf(allocId));
+        record.freeSite = freeStack[0]!;
+        record.freeStack = freeStack;
+      }
     }
     if (access !== undefined) record.access = access;
     return record;

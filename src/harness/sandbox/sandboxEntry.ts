@@ -30,6 +30,8 @@ export interface SandboxRunOptions {
   structSites: Record<string, Site>;
   pageSize?: number;
   memoryCap?: number;
+  /** memcheck's `--num-callers` (HarnessRuntimeOptions' `numCallers`). */
+  numCallers?: number;
   deadline: number;
   batchIntervalMs: number;
   suppressionsText?: string;
@@ -107,14 +109,16 @@ export function startRun(options: SandboxRunOptions, callbacks: SandboxCallbacks
       ? parseSuppressions(options.suppressionsText, options.suppressionsFile ?? '.lmmsupp')
       : [];
   const locator = new HarnessLocator(options.locator);
-  // Enough frames to get past the runtime's own into the harness's 8.
-  Error.stackTraceLimit = 24;
+  // Enough frames to get past the runtime's own into the harness's 8 (or --num-callers).
+  const accessFrames = options.numCallers ?? 8;
+  Error.stackTraceLimit = accessFrames + 16;
   showOnlyHarnessFrames(options.harnessScriptName, options.debugStacks === true);
   const { onLeakCheck, onMemoryErrors, leakCheckRequests } = callbacks;
   /** True while a requested check flushes the operations before it (the person waits for it). */
   let flushingForCheck = false;
   const runtime = new HarnessRuntime({
-    stackFrames: (stack) => locator.framesOf(stack, options.harnessScriptName, 8),
+    stackFrames: (stack) => locator.framesOf(stack, options.harnessScriptName, accessFrames),
+    ...(options.numCallers !== undefined ? { numCallers: options.numCallers } : {}),
     harnessFile: options.harnessFile,
     sites: options.sites,
     structSites: options.structSites,

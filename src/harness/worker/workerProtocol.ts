@@ -43,6 +43,7 @@ export interface WorkerInput {
     structSites: Record<string, Site>;
     pageSize?: number;
     memoryCap?: number;
+    numCallers?: number;
     /** The run's memory limit: no single buffer the harness makes may be larger. */
     memoryLimitBytes: number;
     timeLimitMs: number;

@@ -45,9 +45,11 @@ describe('lmm: errors are one line, never a stack', () => {
       /^lmm run: --errors-for-leak-kinds: 'all,definite': all and none stand alone/,
     ],
     [
-      ['run', rep, '--num-callers=12'],
-      /^lmm run: --num-callers: unknown option \(lmm run keeps the 8 innermost frames of a stack\)\nusage: lmm run /,
+      ['run', rep, '--track-origins=yes'],
+      /^lmm run: --track-origins: unknown option \(LMM checks no definedness of values, so it has no origins to track\)\nusage: lmm run /,
     ],
+    [['run', rep, '--num-callers=0'], /^lmm run: --num-callers: argument must be between 1 and 500, not '0'\n$/],
+    [['run', rep, '--num-callers=12x'], /^lmm run: --num-callers: invalid integer value '12x'\n$/],
     [
       ['run', rep, '--vex-iropt-register-updates=unwindregs-at-mem-access'],
       /^lmm run: --vex-iropt-register-updates: unknown option \(valgrind's translation of machine code, which lmm run does not do: leave it out\)\nusage: lmm run /,

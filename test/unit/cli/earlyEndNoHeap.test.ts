@@ -6,7 +6,7 @@
  * at a loop turn, heap intact, or its JS heap kills it is a race), so the result is built here.
  */
 import { strict as assert } from 'node:assert';
-import type { SarifLog } from '../../../src/analysis/sarif';
+import { SRCROOT, type SarifLog } from '../../../src/analysis/sarif';
 import { earlyEndJson, earlyEndSarif, type StreamedFindings } from '../../../src/cli/earlyEndDocument';
 import type { HarnessRunResult } from '../../../src/harness/runHarness';
 
@@ -79,7 +79,7 @@ describe('lmm run --json / --sarif of a run killed with no heap', () => {
         ['double-free', 11, false],
       ],
     );
-    assert.deepEqual(run.artifacts, [{ location: { uri: file } }]);
+    assert.deepEqual(run.artifacts, [{ location: { uri: file, uriBaseId: SRCROOT } }]);
   });
 
   it('a run that returned without a report (and no message) is no verdict either: crashed, said so', () => {

@@ -9,8 +9,8 @@
  */
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
-import { SARIF_MAX_RESULTS, toSarif, type SarifLog } from '../../../src/analysis/sarif';
+import { basename, dirname, join, relative } from 'node:path';
+import { SARIF_MAX_RESULTS, SRCROOT, toSarif, type SarifLog } from '../../../src/analysis/sarif';
 import { HeapReplay } from '../../../src/extension/model/heapReplay';
 import { exportReport } from '../../../src/extension/model/reportExport';
 import { RunStore, type RunState } from '../../../src/extension/model/runState';
@@ -155,25 +155,30 @@ describe('SARIF against the SARIF 2.1.0 schema and GitHub code scanning', functi
     assert.ok(results >= EXAMPLES.length, `the examples' leaks and errors are results (${results})`);
   });
 
-  it('the artifacts are the files the results name, as they name them (relative for a relative harness path)', async () => {
-    const file = relative(process.cwd(), write('found.lmm.ts', LEAK_AND_DOUBLE_FREE()));
-    const { log } = await sarifOf(file);
+  it('the artifacts are the files the results name, as they name them (relative to SRCROOT under the working directory)', async () => {
+    const found = write('found.lmm.ts', LEAK_AND_DOUBLE_FREE());
+    // Run from the harness's folder (lmm run names files under its working directory relative to it).
+    const { log } = await inFolder(dirname(found), () => sarifOf('found.lmm.ts'));
     const run = log.runs[0]!;
+    const file = { uri: 'found.lmm.ts', uriBaseId: SRCROOT };
     assert.deepEqual(
-      run.results.map((r) => [r.ruleId, r.locations[0]!.physicalLocation.artifactLocation.uri]),
+      run.results.map((r) => [r.ruleId, r.locations[0]!.physicalLocation.artifactLocation]),
       [
         ['definitely-lost', file],
         ['double-free', file],
       ],
     );
-    assert.deepEqual(run.artifacts, [{ location: { uri: file } }], 'one artifact, named as the results name it');
+    assert.deepEqual(run.artifacts, [{ location: file }], 'one artifact, named as the results name it');
     // Named `./…` on the command line: the URIs drop the `.` segment, which code scanning cannot match.
-    const { log: dotted } = await sarifOf(`./${file}`);
+    const { log: dotted } = await inFolder(dirname(found), () => sarifOf('./found.lmm.ts'));
     assert.deepEqual(
-      dotted.runs[0]!.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri),
+      dotted.runs[0]!.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation),
       [file, file],
     );
     assertUploadable('./', dotted);
+    // Named relative but outside the working directory: its file:// URI.
+    const { log: outside } = await sarifOf(relative(process.cwd(), found));
+    assert.deepEqual(outside.runs[0]!.artifacts, [{ location: { uri: `file://${found}` } }]);
     // A run that locates nothing lists the harness it ran.
     const clean = write('clean.lmm.ts', nodeHarness('XFREE(XCALLOC(1, node_t));'));
     const { log: cleanLog } = await sarifOf(clean);
@@ -276,7 +281,18 @@ describe('SARIF against the SARIF 2.1.0 schema and GitHub code scanning', functi
       );
       const log = JSON.parse(exportReport(run, 'sarif', lmmVersion())) as SarifLog;
       assertUploadable('exported trace', log);
-      assert.deepEqual(log.runs[0]!.artifacts, [{ location: { uri: file } }]);
+      assert.deepEqual(log.runs[0]!.artifacts, [{ location: { uri: file, uriBaseId: SRCROOT } }]);
     });
   });
 });
+
+/** `run` with `folder` the working directory, the one before restored after. */
+async function inFolder<T>(folder: string, run: () => Promise<T>): Promise<T> {
+  const before = process.cwd();
+  process.chdir(folder);
+  try {
+    return await run();
+  } finally {
+    process.chdir(before);
+  }
+}
