@@ -59,6 +59,12 @@ export const WORKER_START_LIMIT_MS = 30_000;
 /** After a stop was asked for, how long the worker gets to end by itself before it is terminated. */
 export const STOP_GRACE_MS = 500;
 
+/**
+ * How long a memory error that came before the batch with its operation waits for it before it
+ * is told anyway (the harness may be inside one long call, which streams nothing).
+ */
+const ERRORS_WAIT_FOR_OPERATIONS_MS = 100;
+
 /** A time limit met while main's promise waited with no harness code running: nothing could settle it. */
 const NEVER_SETTLED = " while main's promise was pending, with no harness code left to run: nothing settles it";
 const SCRIPT_NAME = 'lmm-harness.js';
@@ -452,6 +458,37 @@ async function runInWorker(
       // As for leak checks: the report has the errors too.
     }
   };
+  // A new record comes from the worker at once, before the batch with its operation (so a worker
+  // killed later has sent it): it is told once the operations up to it have arrived, with the
+  // batch that brings them, so consumers see a record after its step; or, when that batch is
+  // late (the harness is inside one long call, not waiting for the consumer to take batches in),
+  // after ERRORS_WAIT_FOR_OPERATIONS_MS, and at the end.
+  let stepsReceived = 0;
+  let batchesWithConsumer = 0;
+  /** When the worker last posted, or the host last saw its step count change (sampled every 20 ms). */
+  let workerActiveAt = 0;
+  let stepsSeenByHost = 0;
+  let errorsWaitForStep = -1;
+  let errorTotalsWaiting: { occurrences: number; distinct: number } | undefined;
+  let errorsWaitTimer: NodeJS.Timeout | undefined;
+  const tellWaitingErrors = () => {
+    clearTimeout(errorsWaitTimer);
+    errorsWaitTimer = undefined;
+    if (errorTotalsWaiting === undefined) return;
+    const { occurrences, distinct } = errorTotalsWaiting;
+    errorTotalsWaiting = undefined;
+    errorsWaitForStep = -1;
+    tellErrors(occurrences, distinct);
+  };
+  /**
+   * The batch is late. While the consumer holds batches the worker waits for it, and while the
+   * worker posts messages or the host sees its steps move, it runs on and will flush: the batch comes.
+   */
+  const tellErrorsIfStuck = () => {
+    const moving = Date.now() - workerActiveAt < ERRORS_WAIT_FOR_OPERATIONS_MS;
+    if (batchesWithConsumer === 0 && !moving) tellWaitingErrors();
+    else errorsWaitTimer = setTimeout(tellErrorsIfStuck, ERRORS_WAIT_FOR_OPERATIONS_MS);
+  };
   /** A killed worker's totals, as the host read them, when they are past its last update's. */
   const tellUnstreamedErrorTotals = () => {
     const { errorRecords, errorOccurrences } = lastOperation.errorTotals;
@@ -475,6 +512,8 @@ async function runInWorker(
       // A worker killed inside one long call never streamed its last operations: the host saw them.
       const unstreamed = lastOperation.unstreamedSite();
       if (unstreamed >= 0) state.lastSite = compiled.sites[unstreamed] ?? state.lastSite;
+      // The records whose operations never came (the worker was stopped before its next batch).
+      tellWaitingErrors();
       // And the errors it found after its last update: their records are not here, their totals are.
       if (end.type === 'killed') tellUnstreamedErrorTotals();
       const peak = baselineRss !== undefined ? residentPeak(host.pid) : undefined;
@@ -539,6 +578,7 @@ async function runInWorker(
     if (isCancelled()) stop('cancelled', 'the run was cancelled');
     const onWorkerMessage = (message: WorkerMessage) => {
       if (settled) return;
+      workerActiveAt = Date.now();
       // After Stop, what the worker streams while it winds down is not delivered: a cancelled run
       // is what streamed until Stop (as when its worker is terminated at once).
       if (stopReason === 'cancelled' && message.type === 'batch') {
@@ -566,8 +606,16 @@ async function runInWorker(
         } catch {
           // A consumer that fails on a batch must not hold the harness up: the batch counts as taken.
         }
-        if (taken instanceof Promise) taken.then(takeBatch, takeBatch);
-        else takeBatch();
+        if (taken instanceof Promise) {
+          batchesWithConsumer++;
+          const taking = () => {
+            batchesWithConsumer--;
+            takeBatch();
+          };
+          taken.then(taking, taking);
+        } else takeBatch();
+        stepsReceived += n;
+        if (errorTotalsWaiting !== undefined && stepsReceived > errorsWaitForStep) tellWaitingErrors();
       } else if (message.type === 'output') {
         try {
           options.onOutput?.(message.text);
@@ -586,7 +634,10 @@ async function runInWorker(
         errorsSoFar.length = Math.min(errorsSoFar.length, first);
         errorsSoFar.push(...records);
         for (let i = 0; i < errorsSoFar.length && i < counts.length; i++) errorsSoFar[i]!.count = counts[i]!;
-        tellErrors(occurrences, distinct);
+        for (const record of records) errorsWaitForStep = Math.max(errorsWaitForStep, record.event);
+        errorTotalsWaiting = { occurrences, distinct };
+        if (stepsReceived > errorsWaitForStep) tellWaitingErrors();
+        else errorsWaitTimer ??= setTimeout(tellErrorsIfStuck, ERRORS_WAIT_FOR_OPERATIONS_MS);
       } else if (message.type === 'end') {
         // The classic text streamed before the end is the finished run's (a run asked for it).
         if (message.finished && options.classicText === true && !options.onClassicText)
@@ -600,6 +651,9 @@ async function runInWorker(
       else if (message.type === 'memory') watchMemory(message.grownBytes);
       else if (message.type === 'memoryBaseline') baselineRss = message.rssBytes;
       else if (message.type === 'lastOperation') {
+        // Sent when the steps or the error totals changed.
+        if (message.steps !== stepsSeenByHost) workerActiveAt = Date.now();
+        stepsSeenByHost = message.steps;
         lastOperation.report(message.steps, message.site);
         // A cancelled run's errors are those found until Stop, as its streamed ones are.
         if (stopReason !== 'cancelled')

@@ -75,9 +75,9 @@ export interface HarnessRuntimeOptions {
   /** Told of each leak check (`mm_leak_check()` or a requested one) the moment it has run. */
   onLeakCheck?: (point: LeakCheckPoint) => void;
   /**
-   * Told of memory errors as they are recorded, with each flush (after its `onBatch`, so the ops
-   * of the failing steps stream first): new records (the first `MAX_POSTED_ERRORS` of the run)
-   * and the counts so far. Nothing is told while no error is recorded.
+   * Told of memory errors as they are recorded: each new record (of the first `MAX_POSTED_ERRORS`
+   * of the run) at once, before the batch with its operation, and the counts so far with each
+   * flush (after its `onBatch`). Nothing is told while no error is recorded.
    */
   onMemoryErrors?: (update: MemoryErrorsUpdate) => void;
   /** Receives what the harness prints (`print`, `mm_print_*`). */
@@ -152,9 +152,14 @@ export class HarnessRuntime implements ViewHost {
   readonly allocations = new AllocationLog();
   /** One view object per pointer while its block lives (`a.next === b` as C's `a->next == b`). */
   readonly viewIdentity = new ViewIdentity(viewOf, this.allocations);
-  /** A new error record goes out at once, with the operations before it (MemoryErrorLog). */
+  /**
+   * A new error record goes out at once (MemoryErrorLog), alone: not with a flush of the
+   * operations, which would wait for the consumer to take a batch in (a thousand distinct errors
+   * at a consumer's 20 ms a batch took 20 s). The harness runner holds it back until the
+   * operations before it have arrived, so consumers still see them first.
+   */
   readonly errorLog = new MemoryErrorLog(() => {
-    if (this.options.onMemoryErrors) this.flush();
+    if (this.options.onMemoryErrors) this.options.onMemoryErrors(this.errorLog.takeNewRecords());
   });
   readonly leakChecks: LeakCheckPoint[] = [];
   /** Reallocs that kept or refused their block and refused frees, as memcheck's heap usage counts them. */

@@ -100,6 +100,24 @@ export class MemoryErrorLog {
   }
 
   /**
+   * The records new since the last update alone, posted the moment one is made: no counts (a
+   * thousand records posted one by one would each carry every count before it, a million numbers
+   * through the worker's and the process's channels), so the next `takeUpdate` still has news
+   * when an older record's count grew meanwhile.
+   */
+  takeNewRecords(): MemoryErrorsUpdate {
+    const errors = this.records;
+    const end = Math.min(errors.length, MAX_POSTED_ERRORS);
+    const first = Math.min(this.posted, end);
+    const records: MemoryErrorRecord[] = [];
+    for (let i = first; i < end; i++) records.push({ ...errors[i]! });
+    this.posted = end;
+    // Nothing else happened since the last update (each new record counts 1): all is told.
+    if (this.occurrences - this.postedOccurrences === records.length) this.postedOccurrences = this.occurrences;
+    return { first, records, counts: [], occurrences: this.occurrences, distinct: errors.length };
+  }
+
+  /**
    * The update since the last one: the new records (copied, so later counts do not change what
    * was handed over) and every posted record's count.
    */
