@@ -356,6 +356,7 @@ export function parseCHeader(
     constants,
     sizeOfType: measureTypeName,
     offsetOf: offsetOfMember,
+    measureMember,
     castTarget: castTargetOf,
   };
   /**
@@ -388,12 +389,43 @@ export function parseCHeader(
    * anonymous structs and unions and array elements; a bit-field has none (gcc refuses it too).
    */
   function offsetOfMember(typeTokens: readonly Token[], designator: readonly Token[]): number {
-    const spelled = `offsetof(${[...typeTokens.map((t) => t.text), ',', ...designator.map((t) => t.text)].join(' ')})`;
+    return memberPath(typeTokens, designator, 'offsetof').bytes;
+  }
+  /**
+   * `sizeof(((T *)0)->a.b[2])` (or an alignment of it), as headers measure a member: the size or
+   * alignment of the member's type; a bit-field has none (gcc refuses sizeof of one too).
+   */
+  function measureMember(typeTokens: readonly Token[], designator: readonly Token[], measure: TypeMeasure): number {
+    const operator = measure === 'size' ? 'sizeof' : measure === 'align' ? '__alignof__' : '_Alignof';
+    const { type, spelled, where } = memberPath(typeTokens, designator, operator);
+    const layout = layoutOf(type, header, { line: where, file: designator[0]?.file, owner: operator });
+    if (layout === null)
+      throw new CSyntaxError(where, `${spelled}: the layout of the member's type is unknown here`, designator[0]?.file);
+    return measure === 'size' ? layout.size : layout.align;
+  }
+  /** The member `designator` of the type `typeTokens` names: its byte offset and type. */
+  function memberPath(
+    typeTokens: readonly Token[],
+    designator: readonly Token[],
+    operator: string,
+  ): { bytes: number; type: CType; spelled: string; where: number } {
+    // sizeof's `(T *) 0` names a pointer to the type whose member it measures.
+    const pointer = operator !== 'offsetof';
+    const typeText = typeTokens
+      .slice(0, pointer ? -1 : undefined)
+      .map((t) => t.text)
+      .join(' ');
+    const designatorText = designator.map((t) => t.text).join(' ');
+    const spelled =
+      operator === 'offsetof'
+        ? `offsetof(${typeText} , ${designatorText})`
+        : `${operator}(((${typeText} *) 0) -> ${designatorText})`;
     const where = designator[0]?.line ?? typeTokens[0]?.line ?? line();
     const refuse = (why: string): never => {
       throw new CSyntaxError(where, `${spelled}: ${why}`, designator[0]?.file ?? typeTokens[0]?.file);
     };
-    let type = typeNameType(typeTokens, 'offsetof');
+    const named = typeNameType(typeTokens, operator);
+    let type = pointer && named.kind === 'pointer' ? named.to : named;
     let bytes = 0;
     let k = 0;
     for (;;) {
@@ -403,7 +435,10 @@ export function parseCHeader(
       const found = memberAt(records[type.id]!, name.text);
       if (found === 'unknown') return refuse('the layout of the struct is unknown here');
       if (found === null) return refuse(`no member named '${name.text}'`);
-      if (found.member.bits !== null) return refuse(`'${name.text}' is a bit-field, which has no offset`);
+      if (found.member.bits !== null)
+        return refuse(
+          operator === 'offsetof' ? `'${name.text}' is a bit-field, which has no offset` : `'${operator}' applied to a bit-field`,
+        );
       bytes += found.bit / 8;
       type = found.member.type;
       k++;
@@ -416,13 +451,13 @@ export function parseCHeader(
         if (close >= designator.length) return refuse("expected ']'");
         if (type.kind !== 'array') return refuse('an index of something that is not an array');
         const index = constantNumber(designator.slice(k + 1, close), constantContext, where);
-        const element = layoutOf(type.of, header, { line: where, file: designator[0]?.file, owner: 'offsetof' });
+        const element = layoutOf(type.of, header, { line: where, file: designator[0]?.file, owner: operator });
         if (element === null) return refuse('the size of the array element is unknown here');
         bytes += index * element.size;
         type = type.of;
         k = close + 1;
       }
-      if (k === designator.length) return bytes;
+      if (k === designator.length) return { bytes, type, spelled, where };
       if (designator[k]!.text !== '.') return refuse(`unexpected '${designator[k]!.text}'`);
       k++;
     }

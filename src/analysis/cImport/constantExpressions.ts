@@ -32,6 +32,8 @@ export interface ConstantContext {
   readonly sizeOfType?: (tokens: readonly Token[], measure: TypeMeasure) => number;
   /** `offsetof(type, member)`: the type name's tokens and the member designator's (`a.b[2].c`). */
   readonly offsetOf?: (typeTokens: readonly Token[], designator: readonly Token[]) => number;
+  /** `sizeof(((T *)0)->member)` or an alignment of it: the type name's tokens and the member designator's. */
+  readonly measureMember?: (typeTokens: readonly Token[], designator: readonly Token[], measure: TypeMeasure) => number;
   /** The integer a cast converts to (a typedef's too: `(gint)`, `(guint32)`), or null for another type. */
   readonly castTarget?: (typeTokens: readonly Token[]) => CastTarget | null;
   /** FOLDING_RULES where gcc folds (an enumerator, a bit-field width, aligned(N)); C_RULES by default. */
@@ -211,8 +213,26 @@ export function constantValue(tokens: readonly Token[], context: ConstantContext
       pos = close + 1;
       return convert(BigInt(size), SIZE_T);
     }
+    const member = memberAt();
+    if (member !== null) return convert(BigInt(context.measureMember!(member.type, member.designator, measure)), SIZE_T);
     const measured = unary(false);
     return convert(BigInt(measured.type.bits / 8), SIZE_T);
+  };
+  /**
+   * After sizeof: `(((T *) 0) -> a.b[2])`, as headers measure a member without an object (the
+   * tokens of `T *` and of the designator, the reader moved past them); null for another operand.
+   */
+  const memberAt = (): { type: Token[]; designator: Token[] } | null => {
+    if (context.measureMember === undefined || peek() !== '(' || tokens[pos + 1]?.text !== '(' || tokens[pos + 2]?.text !== '(')
+      return null;
+    const close = closing(pos + 1);
+    const castClose = closing(pos + 3);
+    const pointerClose = closing(pos + 2);
+    if (tokens[castClose - 1]?.text !== '*' || tokens[castClose + 1]?.text !== '0' || pointerClose !== castClose + 2) return null;
+    if (tokens[pointerClose + 1]?.text !== '->' || close >= tokens.length) return null;
+    const member = { type: tokens.slice(pos + 3, castClose), designator: tokens.slice(pointerClose + 2, close) };
+    pos = close + 1;
+    return member;
   };
   /** Whether `token`, after a '(', begins a type name rather than an expression (a name not a constant). */
   const startsTypeName = (token: Token | undefined): boolean =>

@@ -6,6 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
+import { importCHeader } from '../../../../src/analysis/cImport/importCHeader';
 import { CliError } from '../../../../src/cli/cliIo';
 import { importCCommand } from '../../../../src/cli/importCCommand';
 import { compilerOrSkip } from '../../../support/cCompiler';
@@ -64,5 +65,14 @@ describe('import-c refuses the constants gcc refuses in an array length, at the 
     );
     for (const line of [2, 3, 4, 5, 11])
       assert.equal(`${line}:${warnings.get(line)}`, EXPECTED[line - 2]!.split(':').slice(0, 2).join(':'));
+  });
+
+  it("sizeof of a bit-field through ((T *)0)->member is refused with gcc's words, and gcc refuses it too", function () {
+    const header = 'struct b { int bf : 3; };\nstruct s { char a[sizeof(((struct b *)0)->bf)]; };\n';
+    const notes = importCHeader(header, 'h.h').notes.map((n) => `${n.line}: ${n.message}`);
+    assert.deepEqual(notes, ["2: struct s: sizeof(((struct b *) 0) -> bf): 'sizeof' applied to a bit-field"]);
+    const cc = compilerOrSkip(this);
+    const { stderr } = spawnSync(cc, ['-fsyntax-only', '-std=gnu11', '-x', 'c', '-'], { input: header, encoding: 'utf8' });
+    assert.match(stderr, /2:\d+: error: .sizeof. applied to a bit-field/);
   });
 });
