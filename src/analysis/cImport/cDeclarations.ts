@@ -7,9 +7,10 @@
  */
 import { enumRange, enumStorage } from '../cLayout';
 import { SCALARS, type ScalarName } from '../cScalars';
+import { convert, FOLDING_RULES, int, type CInteger } from './cIntegers';
+import { constantNumber, constantValue, type ConstantContext } from './constantExpressions';
 import {
   CSyntaxError,
-  evaluateConstant,
   MAX_NESTING,
   MEASURE_OPERATORS,
   type Define,
@@ -17,7 +18,7 @@ import {
   type CastTarget,
   type TypeMeasure,
 } from './cTokens';
-import { enumeratorType, enumeratorValue, nextEnumerator, typedOf, type Typed } from './enumeratorValues';
+import { enumeratorType, enumType, nextEnumerator } from './enumeratorValues';
 import { PackTimeline, type PackPragma } from './pragmaPack';
 
 /** An enumerator's value: a number below 2^53 (either sign), a bigint beyond, exact either way. */
@@ -119,7 +120,8 @@ export interface CHeader {
    * __attribute__((aligned(8)))` is 4 bytes, 8-aligned). Keyed by the typedef's own type object.
    */
   typedefAligns: WeakMap<CType, number>;
-  constants: Map<string, number>;
+  /** Enumerators and `#define` constants, with their C types. */
+  constants: Map<string, CInteger>;
   problems: CProblem[];
   /**
    * The structs and unions of the header's own whose definition was refused (a bit-field gcc
@@ -337,7 +339,7 @@ export function parseCHeader(
   const records: CRecord[] = [];
   const tags = new Map<string, CRecord>();
   const typedefs = new Map<string, CType>();
-  const constants = new Map<string, number>();
+  const constants = new Map<string, CInteger>();
   const problems: CProblem[] = [];
   const typedefAligns = new WeakMap<CType, number>();
   /** Typedef names whose declaration could not be read: where, and why (for the members that use them). */
@@ -350,8 +352,20 @@ export function parseCHeader(
   const deeper = () => {
     if (++nesting > MAX_NESTING) fail(`declarations nest deeper than ${MAX_NESTING} levels`);
   };
-  const constant = (from: number, to: number, at: number) =>
-    evaluateConstant(tokens.slice(from, to), constants, at, measureTypeName, offsetOfMember, castTargetOf);
+  const constantContext: ConstantContext = {
+    constants,
+    sizeOfType: measureTypeName,
+    offsetOf: offsetOfMember,
+    measureMember,
+    castTarget: castTargetOf,
+  };
+  /**
+   * The constant `tokens[from, to)` as a number. gcc wants an integer constant expression in an
+   * array length and `_Alignas`, and folds one with signed overflow or a shift past the width
+   * elsewhere (a bit-field width, `aligned(N)`, `vector_size(N)`): `folds` says which.
+   */
+  const constant = (from: number, to: number, at: number, folds = false) =>
+    constantNumber(tokens.slice(from, to), folds ? { ...constantContext, rules: FOLDING_RULES } : constantContext, at);
   /** The type the type name `typeTokens` (the operand of `operator`) names. */
   function typeNameType(typeTokens: readonly Token[], operator: string): CType {
     const saved = pos;
@@ -375,12 +389,43 @@ export function parseCHeader(
    * anonymous structs and unions and array elements; a bit-field has none (gcc refuses it too).
    */
   function offsetOfMember(typeTokens: readonly Token[], designator: readonly Token[]): number {
-    const spelled = `offsetof(${[...typeTokens.map((t) => t.text), ',', ...designator.map((t) => t.text)].join(' ')})`;
+    return memberPath(typeTokens, designator, 'offsetof').bytes;
+  }
+  /**
+   * `sizeof(((T *)0)->a.b[2])` (or an alignment of it), as headers measure a member: the size or
+   * alignment of the member's type; a bit-field has none (gcc refuses sizeof of one too).
+   */
+  function measureMember(typeTokens: readonly Token[], designator: readonly Token[], measure: TypeMeasure): number {
+    const operator = measure === 'size' ? 'sizeof' : measure === 'align' ? '__alignof__' : '_Alignof';
+    const { type, spelled, where } = memberPath(typeTokens, designator, operator);
+    const layout = layoutOf(type, header, { line: where, file: designator[0]?.file, owner: operator });
+    if (layout === null)
+      throw new CSyntaxError(where, `${spelled}: the layout of the member's type is unknown here`, designator[0]?.file);
+    return measure === 'size' ? layout.size : layout.align;
+  }
+  /** The member `designator` of the type `typeTokens` names: its byte offset and type. */
+  function memberPath(
+    typeTokens: readonly Token[],
+    designator: readonly Token[],
+    operator: string,
+  ): { bytes: number; type: CType; spelled: string; where: number } {
+    // sizeof's `(T *) 0` names a pointer to the type whose member it measures.
+    const pointer = operator !== 'offsetof';
+    const typeText = typeTokens
+      .slice(0, pointer ? -1 : undefined)
+      .map((t) => t.text)
+      .join(' ');
+    const designatorText = designator.map((t) => t.text).join(' ');
+    const spelled =
+      operator === 'offsetof'
+        ? `offsetof(${typeText} , ${designatorText})`
+        : `${operator}(((${typeText} *) 0) -> ${designatorText})`;
     const where = designator[0]?.line ?? typeTokens[0]?.line ?? line();
     const refuse = (why: string): never => {
       throw new CSyntaxError(where, `${spelled}: ${why}`, designator[0]?.file ?? typeTokens[0]?.file);
     };
-    let type = typeNameType(typeTokens, 'offsetof');
+    const named = typeNameType(typeTokens, operator);
+    let type = pointer && named.kind === 'pointer' ? named.to : named;
     let bytes = 0;
     let k = 0;
     for (;;) {
@@ -390,7 +435,10 @@ export function parseCHeader(
       const found = memberAt(records[type.id]!, name.text);
       if (found === 'unknown') return refuse('the layout of the struct is unknown here');
       if (found === null) return refuse(`no member named '${name.text}'`);
-      if (found.member.bits !== null) return refuse(`'${name.text}' is a bit-field, which has no offset`);
+      if (found.member.bits !== null)
+        return refuse(
+          operator === 'offsetof' ? `'${name.text}' is a bit-field, which has no offset` : `'${operator}' applied to a bit-field`,
+        );
       bytes += found.bit / 8;
       type = found.member.type;
       k++;
@@ -402,21 +450,14 @@ export function parseCHeader(
         }
         if (close >= designator.length) return refuse("expected ']'");
         if (type.kind !== 'array') return refuse('an index of something that is not an array');
-        const index = evaluateConstant(
-          designator.slice(k + 1, close),
-          constants,
-          where,
-          measureTypeName,
-          offsetOfMember,
-          castTargetOf,
-        );
-        const element = layoutOf(type.of, header, { line: where, file: designator[0]?.file, owner: 'offsetof' });
+        const index = constantNumber(designator.slice(k + 1, close), constantContext, where);
+        const element = layoutOf(type.of, header, { line: where, file: designator[0]?.file, owner: operator });
         if (element === null) return refuse('the size of the array element is unknown here');
         bytes += index * element.size;
         type = type.of;
         k = close + 1;
       }
-      if (k === designator.length) return bytes;
+      if (k === designator.length) return { bytes, type, spelled, where };
       if (designator[k]!.text !== '.') return refuse(`unexpected '${designator[k]!.text}'`);
       k++;
     }
@@ -468,7 +509,7 @@ export function parseCHeader(
   for (const define of defines) {
     if (define.tokens.length === 0) continue;
     try {
-      constants.set(define.name, evaluateConstant(define.tokens, constants, define.line));
+      constants.set(define.name, constantValue(define.tokens, { constants }, define.line));
       // (sizeof in a #define is evaluated where the constant is used, after macro expansion)
     } catch {
       // Not an integer constant (a string, a macro with arguments …): not needed for layouts.
@@ -594,7 +635,7 @@ export function parseCHeader(
           attributes.vectorSize = Number(count) * bytes;
         } else if (name === 'vector_size') {
           if (argsEnd === k) fail("__attribute__((vector_size)) needs the vector's size in bytes");
-          const n = constant(k + 2, argsEnd, word.line);
+          const n = constant(k + 2, argsEnd, word.line, true);
           // gcc's words for the sizes it refuses.
           if (n < 0) fail(`'vector_size' attribute argument value '${n}' is negative`);
           if (n === 0) fail('zero vector size');
@@ -602,7 +643,7 @@ export function parseCHeader(
           if (attributes.vectorSize !== undefined) fail("invalid vector type for attribute 'vector_size' (a vector of vectors)");
           attributes.vectorSize = n;
         } else if (name === 'aligned') {
-          const n = argsEnd === k ? 16 : constant(k + 2, argsEnd, word.line);
+          const n = argsEnd === k ? 16 : constant(k + 2, argsEnd, word.line, true);
           checkAlignment(`aligned(${n})`, n);
           attributes.alignAttr = Math.max(attributes.alignAttr, n);
         } else if (name === 'mode' || name === 'ms_struct' || name === 'gcc_struct' || name === 'designated_init') {
@@ -800,7 +841,7 @@ export function parseCHeader(
       return refuse(`${called} has invalid type (${typeText(type)}: a bit-field is an integer, _Bool or an enum)`);
     let width: number;
     try {
-      width = constant(from, pos, declarator.line);
+      width = constant(from, pos, declarator.line, true);
     } catch (error) {
       if (!(error instanceof CSyntaxError)) throw error;
       return refuse(`${called}: width not an integer constant (${error.reason})`);
@@ -1055,7 +1096,9 @@ export function parseCHeader(
     const values: EnumValue[] = [];
     if (at('{')) {
       pos++;
-      let typed: Typed = { value: 0n, unsigned: false, wide: false };
+      // The next enumerator's value and type without an initializer (null: it would overflow).
+      let next: CInteger | null = int(0n);
+      const named: string[] = [];
       while (!at('}')) {
         const name = peek();
         if (name === undefined || name.kind !== 'id') fail('expected an enumerator name');
@@ -1065,6 +1108,7 @@ export function parseCHeader(
         const enumAttributes = takeAttributes();
         skipAttributes();
         attributes = enumAttributes;
+        let typed: CInteger;
         if (at('=')) {
           pos++;
           const start = pos;
@@ -1074,25 +1118,29 @@ export function parseCHeader(
             if (at(')')) depth--;
             pos++;
           }
-          // Exact at any 64-bit value, in C's integer types (`~0ULL`, `1ULL << 63`); what only the
-          // general evaluator reads (sizeof, casts, offsetof) is below 2^53 there.
-          typed = enumeratorType(
-            enumeratorValue(tokens.slice(start, pos), enumeratorOrConstant, name!.line) ??
-              typedOf(BigInt(constant(start, pos, name!.line))),
-          );
-        }
-        const value = typed.value;
-        // gcc: "overflow in enumeration values" past what long and unsigned long hold.
-        if (value < -(2n ** 63n) || value >= 2n ** 64n) fail(`enumerator ${name!.text}: overflow in enumeration values`);
-        const safe = Number(value);
-        // A wide one is known to sizes too, there refused as 2^53 or more rather than unknown.
-        constants.set(name!.text, safe);
-        enumeratorTypes.set(name!.text, typed);
-        values.push(Number.isSafeInteger(safe) ? safe : value);
-        typed = nextEnumerator(typed);
+          // Exact at any 64-bit value, in C's integer types (`~0ULL`, `1ULL << 63`).
+          // gcc folds an enumerator's value (signed overflow wraps, a shift past the width gives 0).
+          const context = { ...constantContext, rules: FOLDING_RULES };
+          typed = enumeratorType(constantValue(tokens.slice(start, pos), context, name!.line));
+        } else if (next === null) return fail(`enumerator ${name!.text}: overflow in enumeration values`);
+        else typed = next;
+        // Past 64 bits (an __int128 expression) gcc only warns and picks a type the importer does not follow.
+        if (typed.value < -(2n ** 63n) || typed.value >= 2n ** 64n)
+          fail(`enumerator ${name!.text}: enumeration values exceed range of largest integer`);
+        constants.set(name!.text, typed);
+        named.push(name!.text);
+        const { value } = typed;
+        values.push(Number.isSafeInteger(Number(value)) ? Number(value) : value);
+        next = nextEnumerator(typed);
         if (at(',')) pos++;
       }
       pos++;
+      // After the enum, one that does not fit int has the enum's type (gcc's finish_enum).
+      const type = enumType(named.map((n) => constants.get(n)!.value));
+      for (const n of named) {
+        const { value } = constants.get(n)!;
+        if (value < -(2n ** 31n) || value >= 2n ** 31n) constants.set(n, convert(value, type));
+      }
       if (tag !== '') enumValues.set(tag, values);
     } else if (tag !== '') {
       const known = enumValues.get(tag);
@@ -1115,18 +1163,6 @@ export function parseCHeader(
   }
 
   const enumValues = new Map<string, EnumValue[]>();
-  /**
-   * Each enumerator's exact value and C type, for the enumerators after it (one of 2^53 or more
-   * is refused in sizes, where the importer's arithmetic is not exact).
-   */
-  const enumeratorTypes = new Map<string, Typed>();
-  const enumeratorOrConstant = (name: string): Typed | undefined => {
-    const known = constants.get(name);
-    if (known === undefined) return undefined;
-    // A #define of the same name after the enum is the name's value now.
-    const typed = enumeratorTypes.get(name);
-    return typed !== undefined && Number(typed.value) === known ? typed : typedOf(BigInt(known));
-  };
   /** Tags of the enums declared `__attribute__((packed))`: the same narrow integer wherever used. */
   const packedEnums = new Set<string>();
 

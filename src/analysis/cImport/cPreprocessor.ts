@@ -499,7 +499,7 @@ export function preprocess(text: string, file: string, options: PreprocessOption
     }
     const expanded = expand(resolved, new Set(), problem).map((t) => (t.kind === 'id' ? { text: '0', kind: 'num' as const } : t));
     try {
-      return evaluateExpression(expanded.map((t) => t.text)) !== 0n;
+      return evaluateExpression(expanded.map((t) => t.text)).value !== 0n;
     } catch (error) {
       problem(`#${word} ${rest}: ${(error as Error).message}`);
       return false;

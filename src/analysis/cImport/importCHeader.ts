@@ -8,6 +8,7 @@
  */
 import type { FieldLayout } from '../analysisInput';
 import { parseCHeader, type CHeader, type CProblem, type CRecord } from './cDeclarations';
+import type { CInteger } from './cIntegers';
 import { preprocess, type FallbackUse, type PreprocessOptions } from './cPreprocessor';
 import type { PackPragma } from './pragmaPack';
 import { CRecordLayouts, recordLabel, type Note } from './cRecordLayout';
@@ -76,6 +77,8 @@ export interface CImportResult {
    * so nothing is imported, `source` is empty and `structs` too.
    */
   stoppedBy: CProblem[];
+  /** The header's enumerators and `#define` constants, with their C types (after a full import). */
+  constants?: ReadonlyMap<string, CInteger>;
 }
 
 /** Each `#error` the import stopped at, as gcc says it: `FILE:LINE:COLUMN: #error TEXT`. */
@@ -259,6 +262,7 @@ export function importCHeader(text: string, file: string, options: CImportOption
       notes,
       refusedStructs: header.refusedRecords,
       stoppedBy: [],
+      constants: header.constants,
     };
   }
 }

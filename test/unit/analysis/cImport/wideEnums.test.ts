@@ -100,8 +100,19 @@ describe('import-c: enumerators past 2^53 and in unsigned types, as gcc has them
   it('an enumerator past 2^64 is refused as gcc refuses it; one past 2^53 in an array size is said to be', () => {
     const over = importCHeader('enum e { A = 0xffffffffffffffff, B };\nstruct s { enum e x; };\n', 'h.h');
     assert.match(over.notes.map((n) => `${n.line}: ${n.message}`).join('\n'), /^1: enumerator B: overflow in enumeration values/);
+    // After INT_MAX the next implicit value overflows int, which gcc refuses too (before, 2^31 as a long).
+    const intMax = importCHeader('enum e { A = 2147483647, B };\nstruct s { enum e x; };\n', 'h.h');
+    assert.match(
+      intMax.notes.map((n) => `${n.line}: ${n.message}`).join('\n'),
+      /^1: enumerator B: overflow in enumeration values/,
+    );
+    const past64 = importCHeader('enum e { A = 9223372036854775808 * 4 };\nstruct s { enum e x; };\n', 'h.h');
+    assert.match(
+      past64.notes.map((n) => n.message).join('\n'),
+      /enumerator A: enumeration values exceed range of largest integer/,
+    );
     const size = importCHeader('enum e { A = 1ULL << 60 };\nstruct s { char x[A]; };\n', 'h.h');
-    assert.match(size.notes.map((n) => n.message).join('\n'), /the value of A is 2\^53 or more/);
+    assert.match(size.notes.map((n) => n.message).join('\n'), /the value 1152921504606846976 is 2\^53 or more/);
   });
 
   it('a packed enum of 200,000 enumerators is measured without a stack overflow', () => {
