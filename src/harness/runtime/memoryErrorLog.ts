@@ -106,15 +106,7 @@ export class MemoryErrorLog {
    * when an older record's count grew meanwhile.
    */
   takeNewRecords(): MemoryErrorsUpdate {
-    const errors = this.records;
-    const end = Math.min(errors.length, MAX_POSTED_ERRORS);
-    const first = Math.min(this.posted, end);
-    const records: MemoryErrorRecord[] = [];
-    for (let i = first; i < end; i++) records.push({ ...errors[i]! });
-    this.posted = end;
-    // Nothing else happened since the last update (each new record counts 1): all is told.
-    if (this.occurrences - this.postedOccurrences === records.length) this.postedOccurrences = this.occurrences;
-    return { first, records, counts: [], occurrences: this.occurrences, distinct: errors.length };
+    return this.take(false);
   }
 
   /**
@@ -122,15 +114,20 @@ export class MemoryErrorLog {
    * was handed over) and every posted record's count.
    */
   takeUpdate(): MemoryErrorsUpdate {
+    return this.take(true);
+  }
+
+  private take(withCounts: boolean): MemoryErrorsUpdate {
     const errors = this.records;
     const end = Math.min(errors.length, MAX_POSTED_ERRORS);
     const first = Math.min(this.posted, end);
     const records: MemoryErrorRecord[] = [];
     for (let i = first; i < end; i++) records.push({ ...errors[i]! });
-    const counts: number[] = new Array(end);
-    for (let i = 0; i < end; i++) counts[i] = errors[i]!.count;
+    const counts: number[] = withCounts ? new Array(end) : [];
+    if (withCounts) for (let i = 0; i < end; i++) counts[i] = errors[i]!.count;
     this.posted = end;
-    this.postedOccurrences = this.occurrences;
+    // Without counts, all is told only when nothing else happened since (each new record counts 1).
+    if (withCounts || this.occurrences - this.postedOccurrences === records.length) this.postedOccurrences = this.occurrences;
     return { first, records, counts, occurrences: this.occurrences, distinct: errors.length };
   }
 }
