@@ -48,15 +48,31 @@ export function earlyEndSarif(result: HarnessRunResult, file: string, streamed: 
 
 /**
  * `lmm run`'s text for a run that ended with no report: the memory errors its worker had found,
- * "N of M" when not all of them reached LMM (the JSON lists them). Empty when it found none.
+ * suppressed ones included (the totals count them, as the JSON's `errorsTotal` does), and how many
+ * of the listed ones are suppressed (of the others it is not known); "N of M" when not all of them
+ * reached LMM (the JSON lists them). Empty when it found none.
  */
 export function earlyEndErrorsText(streamed: StreamedFindings): string {
   const errors = streamed.errors;
   if (errors === undefined || errors.distinct === 0) return '';
   const { errorRecordsTotal, errorsTotal } = errorTotals(errors.errors, errors);
-  const found = `${errorsTotal.toLocaleString('en-US')} memory errors in ${errorRecordsTotal.toLocaleString('en-US')} records`;
+  let found = `${errorsCount(errorsTotal)} in ${recordsCount(errorRecordsTotal)}`;
+  const suppressed = errors.errors.filter((e) => e.suppressed === true);
+  if (suppressed.length > 0) {
+    const occurrences = suppressed.reduce((sum, e) => sum + e.count, 0);
+    const listed = errors.errors.length < errorRecordsTotal ? 'of those listed, ' : '';
+    found += ` (${listed}${errorsCount(occurrences, '')} in ${recordsCount(suppressed.length)} suppressed)`;
+  }
   const cut = errorsCutText(errors.errors, errors);
   return `\nThe run ended with no report; it had found ${found}. lmm run --json lists them${cut !== undefined ? `: ${cut}` : ''}.\n`;
+}
+
+function errorsCount(n: number, adjective = 'memory '): string {
+  return `${n.toLocaleString('en-US')} ${adjective}${n === 1 ? 'error' : 'errors'}`;
+}
+
+function recordsCount(n: number): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? 'record' : 'records'}`;
 }
 
 /** The memory errors the worker posted before it was killed (its first records, counted so far). */

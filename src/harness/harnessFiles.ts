@@ -7,8 +7,13 @@
 export const MAX_HARNESS_FILE_BYTES = 16 * 2 ** 20;
 
 const MODULE_NAME = 'lmm-studio';
-/** What precedes the quoted module name in an import, a re-export, `import()` or `require()`. */
-const IMPORT_BEFORE_NAME = /(?:\bfrom|\bimport\s*\(?|\brequire\s*\()\s*$/;
+/**
+ * What precedes the quoted module name in an import, a re-export, `import()` or `require()`,
+ * once the spaces before the name (and before an opening parenthesis) are trimmed: a pattern with
+ * `\s*` on both sides of `\(?` tried every split of a run of spaces, quadratic in its length.
+ */
+const KEYWORD_BEFORE_NAME = /\b(?:from|import)$/;
+const KEYWORD_BEFORE_PARENTHESIS = /\b(?:import|require)$/;
 /** How far before the name an import's keyword may be (its line breaks and spaces). */
 const IMPORT_LOOKBEHIND = 256;
 
@@ -28,9 +33,16 @@ function importsLmmStudio(text: string): boolean {
     const open = text[at - 1];
     const close = text[at + MODULE_NAME.length];
     if ((open !== "'" && open !== '"') || (close !== "'" && close !== '"')) continue;
-    if (IMPORT_BEFORE_NAME.test(text.slice(Math.max(0, at - 1 - IMPORT_LOOKBEHIND), at - 1))) return true;
+    if (importKeywordEnds(text.slice(Math.max(0, at - 1 - IMPORT_LOOKBEHIND), at - 1))) return true;
   }
   return false;
+}
+
+/** Whether `before` (the text before the quote) ends with `from`, `import`, `import(` or `require(`, spaces allowed. */
+function importKeywordEnds(before: string): boolean {
+  const trimmed = before.trimEnd();
+  if (KEYWORD_BEFORE_NAME.test(trimmed)) return true;
+  return trimmed.endsWith('(') && KEYWORD_BEFORE_PARENTHESIS.test(trimmed.slice(0, -1).trimEnd());
 }
 
 export function isTraceFile(fileName: string): boolean {

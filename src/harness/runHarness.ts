@@ -112,8 +112,11 @@ export interface HarnessRunOptions {
    */
   onLeakCheck?: (check: LeakCheckReport) => void;
   /**
-   * Receives the memory errors recorded so far whenever there are new ones (or new occurrences),
-   * after the batch holding their failing steps: at most one call per batch interval.
+   * Receives the memory errors recorded so far whenever there are new ones (or new occurrences):
+   * a new record once the batch holding its failing step has gone to `onBatch`, new counts after
+   * the batch their flush brings (so up to two calls a batch). A record whose batch is late (the
+   * harness inside one long call: no message and no operation for 100 ms) or never comes (the
+   * run was stopped or killed first) is told without it: its `event` may be past every step streamed.
    */
   onMemoryErrors?: (errors: MemoryErrorsSoFar) => void;
   /** How files are named in sites (default: the path as given, for the harness; absolute for others). */

@@ -159,10 +159,10 @@ export function binaryOperation(op: string, left: CInteger, right: CInteger, rul
     case '/':
     case '%':
       if (y === 0n) throw new ConstantError('division by zero');
-      // BigInt divides toward zero, as C does; INT_MIN / -1 wraps to INT_MIN.
-      // INT_MIN % -1 overflows too for gcc (INT_MIN / -1 does).
+      // BigInt divides toward zero, as C does; INT_MIN / -1 wraps to INT_MIN. INT_MIN % -1 is 0,
+      // overflowed for gcc as INT_MIN / -1 is ("results in '0'"): compared, it is refused too.
       if (op === '%' && !type.unsigned && y === -1n && x === -(2n ** BigInt(type.bits - 1)))
-        return arithmetic(-x, type, operands);
+        return { ...convert(0n, type), overflowed: true };
       return arithmetic(op === '/' ? x / y : x % y, type, operands);
   }
   throw new ConstantError(`'${op}' is not a binary operator`);

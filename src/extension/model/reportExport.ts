@@ -107,7 +107,11 @@ export function toText(run: RunState, report: LmmReport): string {
   text += leakSummaryText(run, report);
   text += `\nMEMORY ERRORS\n`;
   if (report.errors.length === 0) text += '  none\n';
-  for (const error of report.errors) text += `  ${error.kind} ×${error.count}: ${error.message}\n    at ${where(error.site)}\n`;
+  for (const error of report.errors) {
+    // As the HTML marks a suppressed leak: listed, and said to be silenced.
+    const kind = `${error.kind}${error.suppressed === true ? ' (suppressed)' : ''}`;
+    text += `  ${kind} ×${error.count}: ${error.message}\n    at ${where(error.site)}\n`;
+  }
   // A run with no report lists the errors it streamed, the first of them only ("N of M").
   const cut = run.report ? undefined : errorsCutText(report.errors, run.interimErrors);
   if (cut !== undefined) text += `  (${cut})\n`;

@@ -112,7 +112,7 @@ export function toHtml(run: RunState, report: LmmReport): string {
   const errors = report.errors
     .map(
       (e) =>
-        `<tr><td>${severityCell(e.kind)}</td><td>${escapeHtml(String(e.kind))}</td><td>${figure(e.count)}</td><td>${escapeHtml(String(e.message))}</td><td>${escapeHtml(where(e.site))}</td></tr>`,
+        `<tr><td>${severityCell(e.kind)}</td><td>${escapeHtml(String(e.kind))}${e.suppressed === true ? ' (suppressed)' : ''}</td><td>${figure(e.count)}</td><td>${escapeHtml(String(e.message))}</td><td>${escapeHtml(where(e.site))}</td></tr>`,
     )
     .join('\n');
   const hints = report.hints

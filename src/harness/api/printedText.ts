@@ -84,6 +84,11 @@ export function consoleLine(values: readonly unknown[]): string {
         return directiveNumber(directive, value);
       case 'j':
         return jsonText(value);
+      case 'o':
+      case 'O':
+        // util.inspect's: a string quoted and escaped; other primitives as %s has them.
+        if (typeof value === 'string') return inspectedString(value);
+        return typeof value === 'number' ? numberText(value) : printable(value);
       default:
         return typeof value === 'number' ? numberText(value) : printable(value);
     }
@@ -97,6 +102,54 @@ function directiveNumber(directive: 'd' | 'i' | 'f', value: unknown): string {
   if (typeof value === 'bigint' && directive !== 'f') return `${value}n`;
   if (directive === 'd') return numberText(Number(value));
   return numberText(directive === 'i' ? parseInt(String(value)) : parseFloat(String(value)));
+}
+
+/** util.inspect's limits for a string: longer, it is cut; longer than a line, split at its line breaks. */
+const INSPECT_MAX_STRING_LENGTH = 10_000;
+const INSPECT_BREAK_LENGTH = 80;
+const INSPECT_MIN_LINE_WIDTH = 16;
+
+/**
+ * A string as Node's `%o` and `%O` (util.inspect) print it: in single quotes, or double or back
+ * quotes when it holds a single one, control characters and lone surrogates escaped, past 10,000
+ * characters cut, and past a line (76 characters) one quoted piece a line, joined by ` +`.
+ */
+function inspectedString(value: string): string {
+  let trailer = '';
+  if (value.length > INSPECT_MAX_STRING_LENGTH) {
+    const remaining = value.length - INSPECT_MAX_STRING_LENGTH;
+    value = value.slice(0, INSPECT_MAX_STRING_LENGTH);
+    trailer = `... ${remaining} more character${remaining > 1 ? 's' : ''}`;
+  }
+  if (value.length > INSPECT_MIN_LINE_WIDTH && value.length > INSPECT_BREAK_LENGTH - 4)
+    return (
+      value
+        .split(/(?<=\n)/)
+        .map(quotedString)
+        .join(' +\n  ') + trailer
+    );
+  return quotedString(value) + trailer;
+}
+
+/** Control characters as util.inspect names them (the rest of 0x00-0x1f, 0x7f-0x9f: \xHH). */
+const NAMED_ESCAPES: Record<string, string> = { '\b': '\\b', '\t': '\\t', '\n': '\\n', '\f': '\\f', '\r': '\\r' };
+// eslint-disable-next-line no-control-regex -- the control characters are what it escapes
+const ESCAPED = /[\x00-\x1f\x27\x5c\x7f-\x9f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+function quotedString(text: string): string {
+  let quote = "'";
+  if (text.includes("'")) {
+    if (!text.includes('"')) quote = '"';
+    else if (!text.includes('`') && !text.includes('${')) quote = '`';
+  }
+  const escaped = text.replace(ESCAPED, (c) => {
+    if (c === "'") return quote === "'" ? "\\'" : c;
+    if (c === '\\') return '\\\\';
+    const code = c.charCodeAt(0);
+    if (code > 0xff) return `\\u${code.toString(16)}`;
+    return NAMED_ESCAPES[c] ?? `\\x${code.toString(16).toUpperCase().padStart(2, '0')}`;
+  });
+  return quote + escaped + quote;
 }
 
 /** A number as Node's console prints it: -0 keeps its sign. */

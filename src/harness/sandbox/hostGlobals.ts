@@ -59,12 +59,16 @@ export const UNAVAILABLE_GLOBALS: readonly string[] = [
 
 function unavailableFunction(name: string): () => never {
   const message = unavailableMessage(name);
-  // A named function expression, so a stack or `String(setTimeout)` names what was called.
+  // Named by its key, so a stack names what was called.
   const stand = {
     [name]: function (): never {
       throw new TypeError(message);
     },
   }[name]!;
+  // Its text (String(setTimeout), a print) is a built-in's of that name: its source would show
+  // this file's code, and no name (a computed key names the function, not its text).
+  const text = `function ${name}() { [native code] }`;
+  Object.defineProperty(stand, 'toString', { value: () => text });
   return harden(stand);
 }
 

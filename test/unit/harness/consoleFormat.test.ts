@@ -40,6 +40,28 @@ describe('console.log directives print as Node prints them', () => {
     });
   }
 
+  it('%o and %O of every kind of primitive, and of strings util.inspect quotes, escapes, splits or cuts', () => {
+    const strings = [
+      "it's",
+      'it\'s "quoted"',
+      'it\'s "quoted" `too`',
+      'it\'s "quoted" `and` ${x}',
+      'back\\slash',
+      'tab\tnew\nline\r\b\f\v\x00\x1b\x7f\x9f\xa0',
+      'lone \ud800 and \udc00, a pair \ud83d\ude00, a separator \u2028',
+      `${'x'.repeat(74)}\nyy`,
+      `${'x'.repeat(75)}\nyy`,
+      `${'line\n'.repeat(30)}end`,
+      'y'.repeat(10_001),
+      `${'z'.repeat(9_999)}\n'${'z'.repeat(50)}`,
+    ];
+    for (const directive of ['o', 'O'])
+      for (const value of [...PRIMITIVES, ...strings]) {
+        const fmt = `<%${directive}>`;
+        assert.equal(consoleLine([fmt, value]), `${format(fmt, value)}\n`, `${fmt} of ${String(value).slice(0, 40)}`);
+      }
+  });
+
   it('%j of what JSON cannot hold: a bigint is printed (Node throws), a function and undefined as Node does', () => {
     assert.equal(consoleLine(['%j', 5n]), '5n\n');
     assert.equal(consoleLine(['%j|%j', undefined, () => 1]), `${format('%j|%j', undefined, () => 1)}\n`);

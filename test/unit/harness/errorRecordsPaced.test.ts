@@ -90,4 +90,35 @@ describe('memory error records of a paced run', function () {
     assert.equal(result.outcome, 'cancelled', result.message);
     assert.ok(toldAt > 0 && toldAt < 10_000, `told after ${toldAt} ms`);
   });
+
+  it('a record whose batch never comes is told past every step streamed, as onMemoryErrors says', async () => {
+    const file = probe.write(
+      'neverStreamed.lmm.ts',
+      [
+        "import { print, struct, u32, MM_REG_STRUCT, XCALLOC, XFREE } from 'lmm-studio';",
+        '@struct class node_t { @u32 key!: number; }',
+        'export default function main() {',
+        '  MM_REG_STRUCT(node_t);',
+        '  const n = XCALLOC(1, node_t)!;',
+        '  XFREE(n);',
+        '  XFREE(n);',
+        "  print(/^(a+)+$/.test('a'.repeat(40) + 'b'));",
+        '}',
+        '',
+      ].join('\n'),
+    );
+    let stepsStreamed = 0;
+    let last: MemoryErrorsSoFar | undefined;
+    const result = await runHarness(file, {
+      timeLimitMs: 2_000,
+      onBatch: (batch) => void (stepsStreamed += batch.ops.count),
+      onMemoryErrors: (update) => void (last = update),
+    }).result;
+    assert.equal(result.outcome, 'timed-out', result.message);
+    assert.equal(last?.errors.length, 1, 'the double free is told');
+    const [error] = last.errors;
+    assert.equal(error!.site.line, 7);
+    // The worker was inside the regular expression from the double free to its end: no flush.
+    assert.ok(error!.event >= stepsStreamed, `event ${error!.event}, ${stepsStreamed} steps streamed`);
+  });
 });

@@ -102,12 +102,39 @@ describe('the harness sandbox: host globals', function () {
     assert.equal(run.output, 'TYPEOF object function undefined\nJSON {"p":{},"c":{}}\nAWAIT object\nSET true\n');
   });
 
+  it('a function stand-in reads as a built-in of its name: String, a template, print (not the sandbox’s source)', async () => {
+    const run = await probe.run(
+      'standInText.lmm.ts',
+      `${PRELUDE}export default function main() {
+  print('STRING', String(setTimeout));
+  print('TEMPLATE', \`\${queueMicrotask}\`);
+  print(structuredClone);
+  console.log('%s', (globalThis as any).WeakRef);
+  print('NAME', setTimeout.name, typeof setTimeout);
+}
+`,
+    );
+    assert.equal(run.outcome, 'completed', run.message);
+    assert.equal(
+      run.output,
+      [
+        'STRING function setTimeout() { [native code] }',
+        'TEMPLATE function queueMicrotask() { [native code] }',
+        'function structuredClone() { [native code] }',
+        'function WeakRef() { [native code] }',
+        'NAME setTimeout function',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('no stand-in, nor performance or Intl, leads to the host’s Function', async () => {
     const run = await probe.run(
       'constructors.lmm.ts',
       `${PRELUDE}export default function main() {
   const tries: Record<string, () => unknown> = {
     setTimeout: () => (setTimeout as any).constructor('return typeof process.pid')(),
+    'setTimeout.toString': () => (setTimeout.toString as any).constructor('return typeof process.pid')(),
     'performance.now': () => (performance.now as any).constructor('return typeof process.pid')(),
     'Intl.NumberFormat': () => (Intl.NumberFormat as any).constructor('return typeof process.pid')(),
     'a stand-in’s error': () => { try { void process.env; } catch (e: any) { return e.constructor.constructor('return typeof process.pid')(); } },
@@ -121,7 +148,7 @@ describe('the harness sandbox: host globals', function () {
     assert.equal(run.outcome, 'completed', run.message);
     assert.equal(
       run.output,
-      'setTimeout refused\nperformance.now refused\nIntl.NumberFormat refused\na stand-in’s error refused\n',
+      'setTimeout refused\nsetTimeout.toString refused\nperformance.now refused\nIntl.NumberFormat refused\na stand-in’s error refused\n',
     );
   });
 });
