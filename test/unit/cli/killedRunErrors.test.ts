@@ -18,21 +18,7 @@ import { asInterimErrors, asReport } from '../../../src/protocol/runReportSchema
 import { lmm } from '../../support/lmmCli';
 import { reportSchemaProblems } from '../../support/reportSchemas';
 import { HarnessProbe } from '../../support/harnessProbe';
-
-/** `frees` double frees, each at its own line, then a call the time limit cannot stop. */
-function doubleFreesThenStuck(frees: number): string {
-  const lines = [
-    "import { print, struct, u32, MM_REG_STRUCT, XCALLOC, XFREE } from 'lmm-studio';",
-    '@struct class node_t { @u32 key!: number; }',
-    'export default function main() {',
-    '  MM_REG_STRUCT(node_t);',
-    '  const n = XCALLOC(1, node_t)!;',
-    '  XFREE(n);',
-  ];
-  for (let i = 0; i < frees; i++) lines.push('  XFREE(n);');
-  lines.push("  print(/^(a+)+$/.test('a'.repeat(40) + 'b'));", '}', '');
-  return lines.join('\n');
-}
+import { doubleFreesThenStuck } from '../../support/stuckHarness';
 
 describe('a killed run keeps its memory errors and says N of M', function () {
   this.timeout(60_000);

@@ -7,6 +7,7 @@
 import { strict as assert } from 'node:assert';
 import { runHarness, type MemoryErrorsSoFar } from '../../../src/harness/runHarness';
 import { HarnessProbe } from '../../support/harnessProbe';
+import { doubleFreesThenStuck } from '../../support/stuckHarness';
 
 /** `frees` double frees, each at its own line (a distinct record each), after an allocation each. */
 function distinctDoubleFrees(frees: number): string {
@@ -60,21 +61,7 @@ describe('memory error records of a paced run', function () {
   });
 
   it('a record whose batch does not come (the harness inside one long call) is told all the same, within a second', async () => {
-    const file = probe.write(
-      'stuck.lmm.ts',
-      [
-        "import { print, struct, u32, MM_REG_STRUCT, XCALLOC, XFREE } from 'lmm-studio';",
-        '@struct class node_t { @u32 key!: number; }',
-        'export default function main() {',
-        '  MM_REG_STRUCT(node_t);',
-        '  const n = XCALLOC(1, node_t)!;',
-        '  XFREE(n);',
-        '  XFREE(n);',
-        "  print(/^(a+)+$/.test('a'.repeat(40) + 'b'));",
-        '}',
-        '',
-      ].join('\n'),
-    );
+    const file = probe.write('stuck.lmm.ts', doubleFreesThenStuck(1));
     let toldAt = 0;
     const started = Date.now();
     const handle = runHarness(file, {
@@ -92,21 +79,7 @@ describe('memory error records of a paced run', function () {
   });
 
   it('a record whose batch never comes is told past every step streamed, as onMemoryErrors says', async () => {
-    const file = probe.write(
-      'neverStreamed.lmm.ts',
-      [
-        "import { print, struct, u32, MM_REG_STRUCT, XCALLOC, XFREE } from 'lmm-studio';",
-        '@struct class node_t { @u32 key!: number; }',
-        'export default function main() {',
-        '  MM_REG_STRUCT(node_t);',
-        '  const n = XCALLOC(1, node_t)!;',
-        '  XFREE(n);',
-        '  XFREE(n);',
-        "  print(/^(a+)+$/.test('a'.repeat(40) + 'b'));",
-        '}',
-        '',
-      ].join('\n'),
-    );
+    const file = probe.write('neverStreamed.lmm.ts', doubleFreesThenStuck(1));
     let stepsStreamed = 0;
     let last: MemoryErrorsSoFar | undefined;
     const result = await runHarness(file, {
