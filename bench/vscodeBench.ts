@@ -819,6 +819,7 @@ async function main(): Promise<void> {
       `  (c) Check Leaks Now to its row in the Leaks view: median ${ms(median(checks))}, worst ${ms(Math.max(...checks))} (${checks.length} checks: ${checks.map(ms).join(', ')})`,
     );
     console.log(`  (d) Stop Run to "stopped" in the status bar: ${ms(stop)}`);
+    if (probeFile) await printPhases(page, enteredAt, enteredAt + stop);
     if (probeFile) await placeStalls(page, changes.status, firstStep, stopped - stop);
 
     // The same keys once the run has stopped, the LMM views (and the map, unless closed) still

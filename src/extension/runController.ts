@@ -338,6 +338,7 @@ export class RunController {
     const active = this.active;
     if (!active) return false;
     active.cancelled = true;
+    probeMark('stop asked', { steps: active.run.replay.steps, queued: active.pipeline?.pending ?? 0 });
     this.log.appendLine(`Stopping ${active.run.label}: ${reason}`);
     active.handle?.stop();
     // What the worker posted and the host has not taken in yet is left out: the stop is immediate.
