@@ -73,11 +73,25 @@ export class AllocatedBlocks {
     return copy;
   }
 
-  /** The handles (for time-travel snapshots); `restoreState` takes them back. */
+  /**
+   * The handles (for time-travel snapshots); `restoreState` takes them back. A plain loop that
+   * skips four empty bytes at a time: the extension host takes a snapshot in one task while a run
+   * goes on, and the generator above spent 56 ms there on a heap of a few thousand blocks.
+   */
   saveState(): Int32Array {
     const handles = new Int32Array(this.size);
     let i = 0;
-    for (const handle of this.values()) handles[i++] = handle;
+    for (let index = 0; index < this.regions.length; index++) {
+      const region = this.regions[index];
+      if (region === undefined) continue;
+      const words = new Uint32Array(region.buffer, region.byteOffset, region.length >>> 2);
+      for (let word = 0; word < words.length; word++) {
+        if (words[word] === 0) continue;
+        for (let group = word << 2; group < (word + 1) << 2; group++) {
+          if (region[group] !== 0) handles[i++] = handleAt(index, group, region[group]!);
+        }
+      }
+    }
     return handles;
   }
 

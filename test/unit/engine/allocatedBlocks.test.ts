@@ -54,6 +54,11 @@ describe('AllocatedBlocks', () => {
             for (const other of [0, 1, 8, 16, 31]) if (other !== offset) assert.equal(marks.has(handleIn(span, other)), false);
           }
           const saved = marks.saveState();
+          assert.deepEqual(
+            [...saved].sort((a, b) => a - b),
+            expected,
+            'the saved state holds every handle once',
+          );
           const copy = marks.clone();
           const restored = new AllocatedBlocks();
           restored.add(handleIn(5, 5));
