@@ -256,6 +256,10 @@ async function placeStalls(page: Page, changes: { t: number }[], from: number, t
       `collections ${live.reduce((n, l) => n + l.gc.length, 0)}, longest ${Math.max(0, ...live.flatMap((l) => l.gc.map((g) => g.ms)))} ms; ` +
       `browser long tasks ${longTasks.length}, longest ${Math.max(0, ...longTasks.map((l) => l.ms)).toFixed(0)} ms`,
   );
+  const longest = longTasks.filter((l) => l.ms >= 100 && l.t + l.ms >= from && l.t <= to);
+  console.log(
+    `  browser long tasks of 100 ms or more in the live stretch: ${longest.map((l) => `${ms(l.ms)} at +${ms(l.t - from)} (${l.where})`).join(', ') || 'none'}`,
+  );
   for (const gap of gaps.slice(0, 5)) {
     const start = origin + gap.start;
     const end = origin + gap.end;
@@ -819,7 +823,19 @@ async function main(): Promise<void> {
       `  (c) Check Leaks Now to its row in the Leaks view: median ${ms(median(checks))}, worst ${ms(Math.max(...checks))} (${checks.length} checks: ${checks.map(ms).join(', ')})`,
     );
     console.log(`  (d) Stop Run to "stopped" in the status bar: ${ms(stop)}`);
-    if (probeFile) await printPhases(page, enteredAt, enteredAt + stop);
+    if (probeFile) {
+      await printPhases(page, enteredAt, enteredAt + stop);
+      const during = await page.evaluate(
+        ([from, to]) =>
+          (window as unknown as { __longTasks: { t: number; ms: number; where: string }[] }).__longTasks.filter(
+            (l) => l.t + l.ms >= from! && l.t <= to!,
+          ),
+        [enteredAt, enteredAt + stop],
+      );
+      console.log(
+        `    browser long tasks meanwhile: ${during.map((l) => `${ms(l.ms)} at ${ms(l.t - enteredAt)} (${l.where})`).join(', ') || 'none'}`,
+      );
+    }
     if (probeFile) await placeStalls(page, changes.status, firstStep, stopped - stop);
 
     // The same keys once the run has stopped, the LMM views (and the map, unless closed) still

@@ -6,6 +6,7 @@
  * then placed: the host's event loop, its collector, or neither (the browser, the IPC between them).
  */
 import { appendFileSync } from 'node:fs';
+import { endRunProfile, startRunProfile } from './hostProfile';
 import { monitorEventLoopDelay, PerformanceObserver, performance } from 'node:perf_hooks';
 
 export interface HostProbeLine {
@@ -25,6 +26,8 @@ let probeFile: string | undefined;
 
 /** Appends one time-stamped line naming `mark` (a run's phase) when the probe is on; else nothing. */
 export function probeMark(mark: string, fields: Record<string, unknown> = {}): void {
+  if (mark === 'run asked') startRunProfile();
+  else if (mark === 'settled') endRunProfile();
   if (probeFile === undefined) return;
   try {
     appendFileSync(probeFile, `${JSON.stringify({ t: Date.now(), mark, ...fields })}\n`);
