@@ -14,6 +14,8 @@
  *   LMM_BENCH_PROBE=1                        places the status bar's longest stalls: the extension
  *                                            host's event loop and collector (LMM_HOST_PROBE) and
  *                                            the browser's long tasks, over each stall
+ *   LMM_HOST_PROFILE=folder                  the extension host writes a CPU profile of each run there
+ *                                            (host-<n>.cpuprofile, from Run Harness to the run's views settled)
  *   LMM_BENCH_MAP=closed                     closes the Memory Map before the loop's measurements
  *   LMM_BENCH_MAP=blank | markdown           keeps the map open with its document hidden, or shows
  *                                            a static webview (a Markdown preview) in its place
