@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { probeMark, startHostProbe } from '../../../src/extension/features/hostProbe';
+import { endRunProfile, startRunProfile } from '../../../src/extension/features/hostProfile';
 
 describe('the host probe (LMM_HOST_PROBE: where a live run’s stalls come from)', () => {
   let dir: string;
@@ -51,3 +52,54 @@ describe('the host probe (LMM_HOST_PROBE: where a live run’s stalls come from)
     );
   });
 });
+
+describe('the host profile (LMM_HOST_PROFILE: what held the host during a run)', () => {
+  let dir: string;
+  const saved = process.env['LMM_HOST_PROFILE'];
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'lmm-host-profile-'));
+  });
+  after(() => {
+    if (saved === undefined) delete process.env['LMM_HOST_PROFILE'];
+    else process.env['LMM_HOST_PROFILE'] = saved;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 200));
+
+  it('writes nothing when unset, and one profile per run from "run asked" to "settled" when set, naming what ran', async () => {
+    delete process.env['LMM_HOST_PROFILE'];
+    startRunProfile();
+    endRunProfile();
+    await settle();
+    assert.deepEqual(readdirSync(dir), []);
+
+    process.env['LMM_HOST_PROFILE'] = dir;
+    for (let run = 0; run < 2; run++) {
+      probeMark('run asked', { label: 'a.lmm.ts' });
+      await settle();
+      const busyFrom = Date.now();
+      let spins = 0;
+      while (Date.now() - busyFrom < 150) spins += busyLoopInTheProfile();
+      assert.ok(spins > 0);
+      probeMark('settled');
+      await settle();
+    }
+    assert.deepEqual(readdirSync(dir).sort(), ['host-1.cpuprofile', 'host-2.cpuprofile']);
+    const profile = JSON.parse(readFileSync(join(dir, 'host-2.cpuprofile'), 'utf8')) as {
+      nodes: { callFrame: { functionName: string } }[];
+      samples: number[];
+    };
+    assert.ok(profile.samples.length > 50, `${profile.samples.length} samples`);
+    assert.ok(
+      profile.nodes.some((node) => node.callFrame.functionName === 'busyLoopInTheProfile'),
+      'the busy function is in the profile',
+    );
+  });
+});
+
+function busyLoopInTheProfile(): number {
+  let x = 0;
+  for (let i = 0; i < 10_000; i++) x += Math.sqrt(i);
+  return x > 0 ? 1 : 0;
+}
