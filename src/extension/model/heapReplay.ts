@@ -18,6 +18,7 @@
 import { LmmHeap } from '../../engine/lmmHeap';
 import { HeapOpKind, type HeapOpBatch, type HeapWrites, type RecordedField } from '../../engine/heapOps';
 import { PendingSnapshot, type HeapSnapshot, type SnapshotScratch } from '../../engine/heapSnapshot';
+import { BlockSites } from './blockSites';
 
 export interface ReplayOptions {
   pageSize: number;
@@ -37,7 +38,7 @@ interface WriteCursor {
 export class HeapReplay {
   readonly heap: LmmHeap;
   /** Site id of the operation that allocated each live block, by data address. */
-  readonly blockSite = new Map<number, number>();
+  readonly blockSite = new BlockSites();
   /** Kept batches, in order: the window, from step `windowStart` to the last (for a Memory Map opened after the run began). */
   readonly batches: HeapOpBatch[] = [];
   steps = 0;
@@ -287,7 +288,7 @@ export class HeapReplay {
         const n = Math.min(length - done, pageStart + this.heap.pageSize - where);
         const page = kernel.isMapped(where) ? kernel.pageBytes(where) : undefined;
         const from = at.byte + done;
-        if (page !== undefined) page.set(writes.bytes.subarray(from, from + n), where - pageStart);
+        if (page !== undefined) copyBytes(writes.bytes, from, n, page, where - pageStart);
         done += n;
       }
       at.byte += length;
@@ -326,4 +327,17 @@ export class HeapReplay {
     this.siteFreed[siteId]!++;
     this.siteLive[siteId]!--;
   }
+}
+
+/**
+ * Copies `length` bytes of `source` from `from` to `target` at `at`. A field write is a few bytes:
+ * copied one by one, it makes no view (a subarray per write was a third of what the extension host
+ * allocated while replaying a tight loop, all of it garbage at once).
+ */
+function copyBytes(source: Uint8Array, from: number, length: number, target: Uint8Array, at: number): void {
+  if (length > 64) {
+    target.set(source.subarray(from, from + length), at);
+    return;
+  }
+  for (let k = 0; k < length; k++) target[at + k] = source[from + k]!;
 }

@@ -1,0 +1,154 @@
+/**
+ * The allocation site of each live block, by data address: a Map<number, number> in typed arrays.
+ * A replay sets an entry at every allocation and deletes one at every free; in a loop that
+ * allocates and frees one block, a Map makes a new hash table every few operations (its deleted
+ * entries fill the old one) and keeps each address as a heap number: two thirds of what the
+ * extension host allocated while replaying a tight loop, garbage that kept its collector busy on
+ * the thread the views share. Here an operation allocates nothing until the live set outgrows the
+ * arrays. Iteration is in insertion order (the Leaks view lists a site's oldest live blocks
+ * first), as a Map's.
+ * Free of vscode (unit tested against a Map).
+ */
+
+const EMPTY = -1;
+
+export class BlockSites {
+  /** Entries in insertion order; a deleted one has `live[i] === 0` until a compaction. */
+  private addresses: Float64Array;
+  private sites: Int32Array;
+  private live: Uint8Array;
+  /** The next entry in the same bucket (EMPTY: none). */
+  private chain: Int32Array;
+  /** The first entry of each bucket (EMPTY: none). */
+  private buckets: Int32Array;
+  /** Entries used so far (live and deleted): the next one goes at `used`. */
+  private used = 0;
+  /** 32 less log2 of the bucket count: a hash's top bits pick its bucket. */
+  private shift: number;
+  size = 0;
+
+  constructor(capacity = 16) {
+    const size = 1 << Math.max(4, Math.ceil(Math.log2(capacity)));
+    this.addresses = new Float64Array(size);
+    this.shift = 32 - Math.log2(size);
+    this.sites = new Int32Array(size);
+    this.live = new Uint8Array(size);
+    this.chain = new Int32Array(size).fill(EMPTY);
+    this.buckets = new Int32Array(size).fill(EMPTY);
+  }
+
+  get(address: number): number | undefined {
+    const entry = this.find(address);
+    return entry === EMPTY ? undefined : this.sites[entry];
+  }
+
+  has(address: number): boolean {
+    return this.find(address) !== EMPTY;
+  }
+
+  set(address: number, site: number): this {
+    const entry = this.find(address);
+    if (entry !== EMPTY) {
+      this.sites[entry] = site;
+      return this;
+    }
+    if (this.used === this.addresses.length) this.makeRoom();
+    const index = this.used++;
+    const bucket = this.bucketOf(address);
+    this.addresses[index] = address;
+    this.sites[index] = site;
+    this.live[index] = 1;
+    this.chain[index] = this.buckets[bucket]!;
+    this.buckets[bucket] = index;
+    this.size++;
+    return this;
+  }
+
+  delete(address: number): boolean {
+    const bucket = this.bucketOf(address);
+    let previous = EMPTY;
+    for (let entry = this.buckets[bucket]!; entry !== EMPTY; previous = entry, entry = this.chain[entry]!) {
+      if (this.addresses[entry] !== address) continue;
+      if (previous === EMPTY) this.buckets[bucket] = this.chain[entry]!;
+      else this.chain[previous] = this.chain[entry]!;
+      this.live[entry] = 0;
+      this.size--;
+      return true;
+    }
+    return false;
+  }
+
+  clear(): void {
+    this.used = 0;
+    this.size = 0;
+    this.live.fill(0);
+    this.buckets.fill(EMPTY);
+  }
+
+  /** [address, site] pairs in insertion order. */
+  *entries(): IterableIterator<[number, number]> {
+    for (let i = 0; i < this.used; i++) if (this.live[i] === 1) yield [this.addresses[i]!, this.sites[i]!];
+  }
+
+  *keys(): IterableIterator<number> {
+    for (let i = 0; i < this.used; i++) if (this.live[i] === 1) yield this.addresses[i]!;
+  }
+
+  [Symbol.iterator](): IterableIterator<[number, number]> {
+    return this.entries();
+  }
+
+  private find(address: number): number {
+    for (let entry = this.buckets[this.bucketOf(address)]!; entry !== EMPTY; entry = this.chain[entry]!) {
+      if (this.addresses[entry] === address) return entry;
+    }
+    return EMPTY;
+  }
+
+  /** The bucket of an address: its low 32 bits, mixed (a block's address is 8-byte aligned). */
+  private bucketOf(address: number): number {
+    return Math.imul(address | 0, 0x9e3779b1) >>> this.shift;
+  }
+
+  /** The arrays are full: compacted in place when half or more is deleted, else twice as large. */
+  private makeRoom(): void {
+    const capacity = this.addresses.length;
+    if (this.size <= capacity >>> 1) {
+      this.rebuild(this.addresses, this.sites, this.live, this.chain, this.buckets);
+      return;
+    }
+    const grown = capacity * 2;
+    const addresses = new Float64Array(grown);
+    const sites = new Int32Array(grown);
+    const live = new Uint8Array(grown);
+    const chain = new Int32Array(grown);
+    const buckets = new Int32Array(grown);
+    this.shift--;
+    this.rebuild(addresses, sites, live, chain, buckets);
+  }
+
+  /** Moves the live entries, in order, to the front of the given arrays (may be the same ones) and rehashes. */
+  private rebuild(addresses: Float64Array, sites: Int32Array, live: Uint8Array, chain: Int32Array, buckets: Int32Array): void {
+    let next = 0;
+    for (let i = 0; i < this.used; i++) {
+      if (this.live[i] !== 1) continue;
+      addresses[next] = this.addresses[i]!;
+      sites[next] = this.sites[i]!;
+      next++;
+    }
+    this.addresses = addresses;
+    this.sites = sites;
+    this.live = live;
+    this.chain = chain;
+    this.buckets = buckets;
+    live.fill(1, 0, next);
+    live.fill(0, next);
+    buckets.fill(EMPTY);
+    this.used = next;
+    for (let i = 0; i < next; i++) {
+      const bucket = this.bucketOf(addresses[i]!);
+      chain[i] = buckets[bucket]!;
+      buckets[bucket] = i;
+    }
+  }
+}

@@ -1,0 +1,75 @@
+import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
+import { BlockSites } from '../../../src/extension/model/blockSites';
+
+/** Addresses as a run makes them: 16-byte steps below the simulated kernel's top (2^47), and a few far apart. */
+const TOP = 2 ** 47;
+const addressArb = fc.oneof(
+  fc.integer({ min: 1, max: 400 }).map((k) => TOP - 16 * k),
+  fc.integer({ min: 1, max: 40 }).map((k) => TOP - 2 ** 32 + 16 * k),
+  fc.constantFrom(1, 2 ** 31, 2 ** 32, 2 ** 32 + 2 ** 31, TOP - 4096, TOP - 2 ** 32),
+);
+const stepArb = fc.oneof(
+  { weight: 5, arbitrary: fc.tuple(fc.constant('set' as const), addressArb, fc.integer({ min: -1, max: 1000 })) },
+  { weight: 4, arbitrary: fc.tuple(fc.constant('delete' as const), addressArb, fc.constant(0)) },
+  { weight: 2, arbitrary: fc.tuple(fc.constant('get' as const), addressArb, fc.constant(0)) },
+  { weight: 1, arbitrary: fc.tuple(fc.constant('clear' as const), fc.constant(0), fc.constant(0)) },
+);
+
+describe('BlockSites (a live block’s allocation site, in typed arrays)', () => {
+  it('answers as a Map<number, number> does after any operations, iterating in the same (insertion) order', () => {
+    fc.assert(
+      fc.property(fc.array(stepArb, { maxLength: 3000 }), fc.integer({ min: 1, max: 64 }), (steps, capacity) => {
+        const sites = new BlockSites(capacity);
+        const model = new Map<number, number>();
+        for (const [what, address, site] of steps) {
+          if (what === 'set') {
+            sites.set(address, site);
+            model.set(address, site);
+          } else if (what === 'delete') {
+            assert.equal(sites.delete(address), model.delete(address), `delete ${address}`);
+          } else if (what === 'get') {
+            assert.equal(sites.get(address), model.get(address), `get ${address}`);
+            assert.equal(sites.has(address), model.has(address), `has ${address}`);
+          } else {
+            sites.clear();
+            model.clear();
+          }
+          assert.equal(sites.size, model.size);
+        }
+        assert.deepEqual([...sites], [...model]);
+        assert.deepEqual([...sites.entries()], [...model.entries()]);
+        assert.deepEqual([...sites.keys()], [...model.keys()]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a tight loop (one block allocated and freed a million times) keeps its first arrays', () => {
+    const sites = new BlockSites();
+    const arrays = () => Object.values(sites).filter((v) => ArrayBuffer.isView(v));
+    const before = arrays();
+    for (let i = 0; i < 1_000_000; i++) {
+      sites.set(TOP - 4096 + 64, i & 7);
+      assert.equal(sites.delete(TOP - 4096 + 64), true);
+    }
+    assert.equal(sites.size, 0);
+    const after = arrays();
+    assert.equal(after.length, 5);
+    after.forEach((array, i) => assert.equal(array, before[i], 'the same array, compacted in place'));
+  });
+
+  it('grows past its first arrays and keeps a million live blocks in order', () => {
+    const sites = new BlockSites();
+    for (let i = 0; i < 1_000_000; i++) sites.set(TOP - 64 * (i + 1), i % 97);
+    for (let i = 0; i < 1_000_000; i += 2) sites.delete(TOP - 64 * (i + 1));
+    assert.equal(sites.size, 500_000);
+    let expected = 1;
+    for (const [address, site] of sites) {
+      assert.equal(address, TOP - 64 * (expected + 1));
+      assert.equal(site, expected % 97);
+      expected += 2;
+    }
+    assert.equal(expected, 1_000_001);
+  });
+});
