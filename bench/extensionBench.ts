@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { runHarness, runHarnessFile } from '../src/harness/runHarness';
-import { RunPipeline, splitBatch } from '../src/extension/model/runPipeline';
+import { RunPipeline, splitBatchLazily } from '../src/extension/model/runPipeline';
 import { RUN_PACE } from '../src/extension/model/livePacing';
 import { HeapReplay } from '../src/extension/model/heapReplay';
 import { RunStore } from '../src/extension/model/runState';
@@ -123,7 +123,7 @@ export default function main() {
       timeLimitMs: 60_000,
       onBatch: (batch) => {
         let taken: Promise<void> = Promise.resolve();
-        for (const piece of splitBatch(batch.ops)) taken = pipeline.push(() => replay.apply(piece), piece.count);
+        for (const piece of splitBatchLazily(batch.ops)) taken = pipeline.push(() => replay.apply(piece.take()), piece.count);
         return taken;
       },
     });

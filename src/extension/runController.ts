@@ -19,7 +19,7 @@ import type { TraceWorkerInput, TraceWorkerMessage } from './traceWorkerProtocol
 import { asReport, type InterimErrors, type LmmReport, type ReportLeakCheck, type ReportSite } from '../protocol/runReportSchema';
 import type { HeapOpBatch } from '../engine/heapOps';
 import { TraceSyntaxError } from '../trace/traceProgram';
-import { RunPipeline, splitBatch } from './model/runPipeline';
+import { RunPipeline, splitBatchLazily, type BatchPiece } from './model/runPipeline';
 import { RUN_PACE, type LivePriority } from './model/livePacing';
 import { stoppedRunMessage } from './model/stoppedRunMessage';
 import { probeMark } from './features/hostProbe';
@@ -213,8 +213,8 @@ export class RunController {
     this.active = active;
     let broken: Error | undefined;
     const printed = this.programOutput?.open(run);
-    const applyBatch = (batch: HeapOpBatch, shape: HeapShape | undefined) => {
-      if (active.cancelled) active.leftOut += batch.count;
+    const applyBatch = (piece: BatchPiece, shape: HeapShape | undefined) => {
+      if (active.cancelled) active.leftOut += piece.count;
       if (broken || active.cancelled) return;
       if (
         shape &&
@@ -227,9 +227,9 @@ export class RunController {
         run.replay = replay;
       }
       try {
-        replay.apply(batch);
+        replay.apply(piece.take());
         // The status bar and the trees' headers say when a live run goes quiet (quietRun.ts).
-        if (batch.count > 0) run.lastOperationAt = Date.now();
+        if (piece.count > 0) run.lastOperationAt = Date.now();
       } catch (error) {
         // The views would diverge from the run: stop rather than show a wrong heap.
         broken = error as Error;
@@ -251,9 +251,10 @@ export class RunController {
         },
         batch: (batch, shape) => {
           if (replay.steps === 0) probeMark('first batch', { ops: batch.count });
-          // Pieces of a few thousand operations keep each step of the pipeline short.
+          // Pieces of a thousand operations keep each step of the pipeline short; each is copied
+          // out of the batch in the slice that applies it.
           let taken: Promise<void> = Promise.resolve();
-          for (const piece of splitBatch(batch)) taken = pipeline.push(() => applyBatch(piece, shape), piece.count);
+          for (const piece of splitBatchLazily(batch)) taken = pipeline.push(() => applyBatch(piece, shape), piece.count);
           return taken;
         },
         leakCheck: (check) => {

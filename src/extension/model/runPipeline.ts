@@ -250,27 +250,67 @@ export const MAX_OPS_PER_PIECE = 1024;
  * the webview without the rest), with each Register's struct name in its piece.
  */
 export function splitBatch(batch: HeapOpBatch, maxOps = MAX_OPS_PER_PIECE): HeapOpBatch[] {
-  if (batch.count <= maxOps) return [batch];
-  const pieces: HeapOpBatch[] = [];
+  return splitBatchLazily(batch, maxOps).map((piece) => piece.take());
+}
+
+/** One piece of a batch, copied out when it is taken (pieces are taken in order, each once). */
+export interface BatchPiece {
+  readonly count: number;
+  take(): HeapOpBatch;
+}
+
+/**
+ * `splitBatch`, each piece copied only when it is taken: a live run's worker posts batches of
+ * tens of thousands of operations, several in one turn of the extension host's event loop, and
+ * copying them all out there made one task of tens of ms; taken one by one, each copy falls in the
+ * pipeline slice that applies its piece. Pieces must be taken in order (each once): the
+ * struct names and writes of a piece begin where the piece before ended.
+ */
+export function splitBatchLazily(batch: HeapOpBatch, maxOps = MAX_OPS_PER_PIECE): BatchPiece[] {
+  if (batch.count <= maxOps) {
+    let taken = false;
+    return [
+      {
+        count: batch.count,
+        take: () => {
+          if (taken) throw new Error('a batch piece taken twice');
+          taken = true;
+          return batch;
+        },
+      },
+    ];
+  }
+  const pieces: BatchPiece[] = [];
   let nameIndex = 0;
+  let nextFrom = 0;
   const cursor: WritesCursor = { index: 0, byte: 0 };
-  for (let from = 0; from < batch.count; from += maxOps) {
+  for (let start = 0; start < batch.count; start += maxOps) {
+    const from = start;
     const to = Math.min(batch.count, from + maxOps);
-    let registers = 0;
-    for (let i = from; i < to; i++) if (batch.kind[i] === HeapOpKind.Register) registers++;
     pieces.push({
-      firstStep: batch.firstStep + from,
       count: to - from,
-      kind: batch.kind.slice(from, to),
-      a: batch.a.slice(from, to),
-      b: batch.b.slice(from, to),
-      c: batch.c.slice(from, to),
-      site: batch.site.slice(from, to),
-      names: batch.names.slice(nameIndex, nameIndex + registers),
-      ...(batch.fields === undefined ? {} : { fields: batch.fields.slice(nameIndex, nameIndex + registers) }),
-      ...writesOf(batch, from, to, cursor),
+      take: () => {
+        if (from !== nextFrom)
+          throw new Error(`batch pieces taken out of order: step ${batch.firstStep + from} before ${batch.firstStep + nextFrom}`);
+        nextFrom = to;
+        let registers = 0;
+        for (let i = from; i < to; i++) if (batch.kind[i] === HeapOpKind.Register) registers++;
+        const piece: HeapOpBatch = {
+          firstStep: batch.firstStep + from,
+          count: to - from,
+          kind: batch.kind.slice(from, to),
+          a: batch.a.slice(from, to),
+          b: batch.b.slice(from, to),
+          c: batch.c.slice(from, to),
+          site: batch.site.slice(from, to),
+          names: batch.names.slice(nameIndex, nameIndex + registers),
+          ...(batch.fields === undefined ? {} : { fields: batch.fields.slice(nameIndex, nameIndex + registers) }),
+          ...writesOf(batch, from, to, cursor),
+        };
+        nameIndex += registers;
+        return piece;
+      },
     });
-    nameIndex += registers;
   }
   return pieces;
 }

@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { HeapOpKind, HeapOpRecorder, type HeapOpBatch } from '../../../src/engine/heapOps';
 import { HeapReplay } from '../../../src/extension/model/heapReplay';
-import { RunPipeline, splitBatch } from '../../../src/extension/model/runPipeline';
+import { RunPipeline, splitBatch, splitBatchLazily } from '../../../src/extension/model/runPipeline';
+import { batchWithWrites } from '../../support/batchWithWrites';
 
 /** A pipeline on a fake clock: each item's work advances it; slices run when `turn()` is called. */
 function fakePipeline(sliceMs: number) {
@@ -241,4 +242,42 @@ describe('splitBatch (short pieces of a streamed batch)', () => {
       assert.deepEqual([...inPieces.blockSite], [...whole.blockSite]);
     });
   }
+});
+
+describe('splitBatchLazily (pieces copied out when the pipeline applies them)', () => {
+  it('gives the pieces splitBatch gives, each copied only when taken, writes and fields included', () => {
+    const withWrites = batchWithWrites(3000);
+    assert.deepEqual(
+      splitBatchLazily(withWrites, 256).map((piece) => piece.take()),
+      splitBatch(withWrites, 256),
+    );
+    assert.ok(withWrites.writes!.count > 1000 && withWrites.fields !== undefined);
+
+    const batch = recordedBatch(5000, 7);
+    const eager = splitBatch(batch, 1024);
+    const lazy = splitBatchLazily(batch, 1024);
+    assert.deepEqual(
+      lazy.map((piece) => piece.count),
+      eager.map((piece) => piece.count),
+    );
+    // Changing the batch before a piece is taken shows in that piece: nothing was copied before.
+    const before = batch.a[4500];
+    batch.a[4500] = -7;
+    const taken = lazy.map((piece) => piece.take());
+    assert.equal(taken[4]!.a[4500 - 4096], -7);
+    batch.a[4500] = before!;
+    taken[4]!.a[4500 - 4096] = before!;
+    assert.deepEqual(taken, eager);
+  });
+
+  it('refuses a piece taken out of order or twice (its names and writes begin where the piece before ended)', () => {
+    const pieces = splitBatchLazily(recordedBatch(3000, 7), 1000);
+    assert.throws(() => pieces[1]!.take(), /out of order/);
+    pieces[0]!.take();
+    assert.throws(() => pieces[0]!.take(), /out of order/);
+    pieces[1]!.take();
+    const [whole] = splitBatchLazily(recordedBatch(10, 3), 1000);
+    whole!.take();
+    assert.throws(() => whole!.take(), /taken twice/);
+  });
 });
