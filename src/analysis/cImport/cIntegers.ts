@@ -182,6 +182,17 @@ function shift(op: string, a: CInteger, b: CInteger, rules: ArithmeticRules): CI
     // 0xffffffffU` negative and refused).
     if (a.value === 0n || (op === '>>' && a.value === -1n)) return a;
     count = BigInt.asIntN(a.type.bits, count);
+    // Then gcc's folder makes `x >> x` 0 whatever the count (a rule of its match.pd) when both
+    // promoted operands are one value of one type: `0xffffffffu >> 0xffffffffu` and `-2 >> -2`
+    // are 0, but `-2L >> -2` and `0xfffffffeu >> -2` are refused as a negative count. Of 64
+    // bits, gcc also wants both long or both long long, which the importer does not tell apart.
+    if (count < 0n && op === '>>' && a.value === b.value && a.type.bits === b.type.bits && a.type.unsigned === b.type.unsigned) {
+      if (a.type.bits === 64)
+        throw new ConstantError(
+          `${a.value} >> ${b.value}: gcc folds it to 0 if both are long or both long long, which the importer does not tell apart`,
+        );
+      return { ...convert(0n, a.type), ...(a.overflowed === true ? { overflowed: true } : {}) };
+    }
   }
   if (count < 0n) throw new ConstantError(`${side} shift count is negative`);
   let refusal: string | undefined;
