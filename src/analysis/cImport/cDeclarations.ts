@@ -1357,6 +1357,7 @@ export function parseCHeader(
     try {
       // glibc writes `__extension__ typedef long long int greg_t;` (its __STD_TYPE macro too).
       while (at('__extension__')) pos++;
+      const beforeTypedef = attributesBeforeTypedef();
       if (at('typedef')) {
         pos++;
         const base = parseSpecifiers();
@@ -1367,10 +1368,10 @@ export function parseCHeader(
           const declarator = parseDeclarator();
           if (declarator.name === null) fail('typedef without a name');
           let type = declarator.apply(base!);
-          const mode = declarator.attributes.mode ?? leading.mode;
+          const mode = declarator.attributes.mode ?? leading.mode ?? beforeTypedef.mode;
           if (mode !== undefined) type = integerOfMode(type, mode);
-          type = withVectorSize(type, leading, declarator.attributes);
-          const align = Math.max(leading.alignAttr, declarator.attributes.alignAttr);
+          type = withVectorSize(type, beforeTypedef, leading, declarator.attributes);
+          const align = Math.max(beforeTypedef.alignAttr, leading.alignAttr, declarator.attributes.alignAttr);
           if (align > 0) {
             // A type of its own (the other names of the same declaration keep the plain one).
             type = { ...type };
@@ -1441,6 +1442,25 @@ export function parseCHeader(
    * importer, with gcc's words, for a type that is not an integer or floating type (`_Bool`, a
    * struct), a size that is not a multiple of the element's, or a count not a power of two.
    */
+  /**
+   * The attributes before `typedef` (Python's `Py_DEPRECATED(3.11) typedef int T;` is
+   * `__attribute__((__deprecated__)) typedef …`), which gcc gives the typedef's names as it gives
+   * those after them: `aligned(16)` aligns the name, not the struct it names, and `packed` packs
+   * nothing. None, and the reader left where it was, when no typedef follows them.
+   */
+  function attributesBeforeTypedef(): Attributes {
+    const none: Attributes = { packed: false, alignAttr: 0 };
+    if (!at('__attribute__') && !at('__attribute')) return none;
+    const start = pos;
+    const outer = takeAttributes();
+    skipAttributes();
+    const taken = takeAttributes();
+    attributes = outer;
+    if (at('typedef')) return taken;
+    pos = start;
+    return none;
+  }
+
   function withVectorSize(type: CType, ...attributes: Attributes[]): CType {
     const sizes = attributes.flatMap((a) => (a.vectorSize === undefined ? [] : [a.vectorSize]));
     if (sizes.length === 0) return type;

@@ -31,11 +31,22 @@ export function evaluateExpression(tokens: readonly string[]): CInteger {
   const levels = C_BINARY_LEVELS;
   // `live` is false in an operand C does not evaluate (the right of `0 &&` and `1 ||`, the arm of
   // `?:` not taken): it is parsed, but its value is never used, so `#if 0 && 1/0` is no error.
+  // gcc's preprocessor takes the comma operator in `#if` (a pedantic warning only, in every
+  // -std): `#if (0, 1)` is 1, the right operand in its type, and the left is evaluated
+  // (`#if (1 / 0, 1)` is a division by zero). It binds loosest, and may stand between ? and :.
+  const comma = (live: boolean): CInteger => {
+    let value = conditional(live);
+    while (peek() === ',') {
+      pos++;
+      value = conditional(live);
+    }
+    return value;
+  };
   const conditional = (live: boolean): CInteger => {
     const test = binary(0, live);
     if (peek() !== '?') return test;
     pos++;
-    const yes = conditional(live && test.value !== 0n);
+    const yes = comma(live && test.value !== 0n);
     expect(':');
     const no = conditional(live && test.value === 0n);
     return conditionalResult(test, yes, no, PP_RULES);
@@ -75,7 +86,7 @@ export function evaluateExpression(tokens: readonly string[]): CInteger {
     if (t === undefined) throw new Error('expected a value at the end');
     if (t === '-' || t === '+' || t === '~' || t === '!') return unaryOperation(t, unary(live), PP_RULES);
     if (t === '(') {
-      const value = conditional(live);
+      const value = comma(live);
       expect(')');
       return value;
     }
@@ -83,7 +94,7 @@ export function evaluateExpression(tokens: readonly string[]): CInteger {
     if (value === null) throw new Error(`'${t}' is not an integer`);
     return value;
   };
-  const value = conditional(true);
+  const value = comma(true);
   if (pos < tokens.length) throw new Error(`unexpected '${tokens[pos]}'`);
   return value;
 }

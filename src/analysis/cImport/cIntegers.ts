@@ -4,6 +4,7 @@
  * promoted and brought to a common type (C11 6.3.1.1, 6.3.1.8), and unsigned arithmetic wraps at
  * the type's width. `#if` computes in intmax_t / uintmax_t instead (C11 6.10.1p4): see PP_RULES.
  */
+import type { Token } from './cTokens';
 
 /** A C integer type: width in bits and signedness; `bool` for _Bool (converts to 0 or 1). */
 export interface CIntegerType {
@@ -20,6 +21,24 @@ export interface CInteger {
   readonly overflowed?: boolean;
   /** Why C_RULES refuse the shift that gave it, where that refusal waits (see ArithmeticRules). */
   readonly refusal?: string;
+  /** Set where gcc's folder computed no value (see Unfolded); `value` is then meaningless. */
+  readonly unfolded?: Unfolded;
+}
+
+/**
+ * A value gcc's folder leaves uncomputed where it folds (FOLDING_RULES): a negative shift count
+ * or a division by zero. gcc refuses any use of it but one: its shorten_compare decides `x < 0`
+ * (false) and `x >= 0` (true), and `0 > x` and `0 <= x`, when the comparison is unsigned once x
+ * is taken at its narrowest type: `(1u << -1) < 0` is 0, `(unsigned char)(1 << -1) >= 0` 1 and
+ * `(1 << -1) < 0u` 0, but `(1 << -1) < 0ul` (int widened, so signed) and `(short)(1u << -1) < 0`
+ * are refused. Arithmetic in an unsigned type gives one again; any other use is refused.
+ */
+export interface Unfolded {
+  readonly reason: string;
+  /** x's type before the conversions that only widened it (a cast, a promotion). */
+  readonly narrow: CIntegerType;
+  /** The operator gcc warns at, for the refusal's column (set by the expression's reader). */
+  readonly at?: Token;
 }
 
 export const INT: CIntegerType = { bits: 32, unsigned: false };
@@ -32,7 +51,53 @@ export const INT128: CIntegerType = { bits: 128, unsigned: false };
 export const SIZE_T = UNSIGNED_LONG;
 
 /** Why a constant expression is not computed (gcc refuses it, or the importer does not follow it). */
-export class ConstantError extends Error {}
+export class ConstantError extends Error {
+  /** The token the refusal names, where it is not the operator being computed (an Unfolded's). */
+  constructor(
+    message: string,
+    readonly at?: Token,
+  ) {
+    super(message);
+  }
+}
+
+const COMPARISONS = ['==', '!=', '<', '>', '<=', '>='];
+
+/** An Unfolded value of `type` (see Unfolded), for `reason`. */
+function unfoldedOf(unfolded: Omit<Unfolded, 'narrow'>, type: CIntegerType): CInteger {
+  return { value: 0n, type, unfolded: { ...unfolded, narrow: type } };
+}
+
+const isUnsigned = (type: CIntegerType) => type.unsigned && type.bool !== true;
+
+/** `a op b` with an Unfolded operand: decided, Unfolded again where its type is unsigned, or refused. */
+function unfoldedOperation(op: string, left: CInteger, right: CInteger, rules: ArithmeticRules): CInteger {
+  const a = promote(left, rules);
+  const b = promote(right, rules);
+  const type = op === '<<' || op === '>>' ? a.type : commonType(a.type, b.type);
+  // Whether gcc compares x (Unfolded) in an unsigned type, after taking it at its narrowest.
+  const unsignedCompare = (x: CInteger) => {
+    const narrow = x.unfolded?.narrow;
+    return narrow !== undefined && isUnsigned(narrow.bits < type.bits ? narrow : type);
+  };
+  const zero = (x: CInteger) => x.unfolded === undefined && x.value === 0n;
+  if ((op === '<' || op === '>=') && unsignedCompare(a) && zero(b)) return int(op === '>=');
+  if ((op === '>' || op === '<=') && unsignedCompare(b) && zero(a)) return int(op === '<=');
+  const first = (left.unfolded ?? right.unfolded)!;
+  if (!COMPARISONS.includes(op) && isUnsigned(type)) return unfoldedOf(first, type);
+  throw new ConstantError(first.reason, first.at);
+}
+
+/**
+ * `x` converted to `type` by a cast; an Unfolded x stays one (its narrowest type kept if widened),
+ * but not through _Bool, whose narrowing gcc follows otherwise (refused rather than guessed).
+ */
+export function castValue(x: CInteger, type: CIntegerType): CInteger {
+  if (x.unfolded === undefined) return { ...convert(x.value, type), ...(x.overflowed === true ? { overflowed: true } : {}) };
+  if (type.bool === true) throw new ConstantError(x.unfolded.reason, x.unfolded.at);
+  if (type.bits > x.type.bits) return { value: 0n, type, unfolded: x.unfolded };
+  return unfoldedOf(x.unfolded, type);
+}
 
 /** `exact`, the true result of an arithmetic operation, in `type`: marked where signed overflow wrapped it. */
 function arithmetic(exact: bigint, type: CIntegerType, operands: readonly CInteger[]): CInteger {
@@ -133,6 +198,7 @@ export function integerConstant(text: string, rules: ArithmeticRules = C_RULES):
  * as gcc does. Signed overflow wraps (`2147483647 + 1` is INT_MIN).
  */
 export function binaryOperation(op: string, left: CInteger, right: CInteger, rules: ArithmeticRules = C_RULES): CInteger {
+  if (left.unfolded !== undefined || right.unfolded !== undefined) return unfoldedOperation(op, left, right, rules);
   refuseDeferred(left, right);
   const a = promote(left, rules);
   const b = promote(right, rules);
@@ -140,8 +206,7 @@ export function binaryOperation(op: string, left: CInteger, right: CInteger, rul
   const type = commonType(a.type, b.type);
   const x = convert(a.value, type).value;
   const y = convert(b.value, type).value;
-  if (['==', '!=', '<', '>', '<=', '>='].includes(op))
-    for (const v of [a, b]) refuseOverflowed(v, `compared with '${op}'`, rules);
+  if (COMPARISONS.includes(op)) for (const v of [a, b]) refuseOverflowed(v, `compared with '${op}'`, rules);
   const operands = [a, b];
   switch (op) {
     case '==': return int(x === y); // prettier-ignore
@@ -158,7 +223,10 @@ export function binaryOperation(op: string, left: CInteger, right: CInteger, rul
     case '^': return arithmetic(x ^ y, type, operands); // prettier-ignore
     case '/':
     case '%':
-      if (y === 0n) throw new ConstantError('division by zero');
+      if (y === 0n) {
+        if (rules.folds && !rules.preprocessor) return unfoldedOf({ reason: 'division by zero' }, type);
+        throw new ConstantError('division by zero');
+      }
       // BigInt divides toward zero, as C does; INT_MIN / -1 wraps to INT_MIN. INT_MIN % -1 is 0,
       // overflowed for gcc as INT_MIN / -1 is ("results in '0'"): compared, it is refused too.
       if (op === '%' && !type.unsigned && y === -1n && x === -(2n ** BigInt(type.bits - 1)))
@@ -182,8 +250,22 @@ function shift(op: string, a: CInteger, b: CInteger, rules: ArithmeticRules): CI
     // 0xffffffffU` negative and refused).
     if (a.value === 0n || (op === '>>' && a.value === -1n)) return a;
     count = BigInt.asIntN(a.type.bits, count);
+    // Then gcc's folder makes `x >> x` 0 whatever the count (a rule of its match.pd) when both
+    // promoted operands are one value of one type: `0xffffffffu >> 0xffffffffu` and `-2 >> -2`
+    // are 0, but `-2L >> -2` and `0xfffffffeu >> -2` are refused as a negative count. Of 64
+    // bits, gcc also wants both long or both long long, which the importer does not tell apart.
+    if (count < 0n && op === '>>' && a.value === b.value && a.type.bits === b.type.bits && a.type.unsigned === b.type.unsigned) {
+      if (a.type.bits === 64)
+        throw new ConstantError(
+          `${a.value} >> ${b.value}: gcc folds it to 0 if both are long or both long long, which the importer does not tell apart`,
+        );
+      return { ...convert(0n, a.type), ...(a.overflowed === true ? { overflowed: true } : {}) };
+    }
   }
-  if (count < 0n) throw new ConstantError(`${side} shift count is negative`);
+  if (count < 0n) {
+    if (rules.folds && !rules.preprocessor) return unfoldedOf({ reason: `${side} shift count is negative` }, a.type);
+    throw new ConstantError(`${side} shift count is negative`);
+  }
   let refusal: string | undefined;
   if (count >= bits && !rules.folds && !rules.preprocessor)
     refusal = `${side} shift count ${count} >= width of type (${bits} bits)`;
@@ -205,11 +287,19 @@ function shift(op: string, a: CInteger, b: CInteger, rules: ArithmeticRules): CI
 
 /** Refuses a value whose shift C_RULES refused, now that an operation uses it. */
 export function refuseDeferred(...values: CInteger[]): void {
-  for (const x of values) if (x.refusal !== undefined) throw new ConstantError(x.refusal);
+  for (const x of values) {
+    if (x.refusal !== undefined) throw new ConstantError(x.refusal);
+    if (x.unfolded !== undefined) throw new ConstantError(x.unfolded.reason, x.unfolded.at);
+  }
 }
 
 /** `-a`, `+a`, `~a`, `!a` as gcc computes them. */
 export function unaryOperation(op: string, operand: CInteger, rules: ArithmeticRules = C_RULES): CInteger {
+  if (operand.unfolded !== undefined && op !== '!') {
+    const { type } = promote(operand, rules);
+    if (isUnsigned(type)) return unfoldedOf(operand.unfolded, type);
+    refuseDeferred(operand);
+  }
   if (op === '!') {
     refuseDeferred(operand);
     return int(operand.value === 0n);

@@ -369,8 +369,9 @@ export function preprocess(text: string, file: string, options: PreprocessOption
         case 'include':
         case 'include_next':
         case 'import': {
-          const quoted = /^"([^"]+)"/.exec(rest);
-          const angled = quoted === null ? /^<([^>]+)>/.exec(rest) : null;
+          const target = /^["<]/.test(rest) ? rest : (computedInclude(rest, problem) ?? rest);
+          const quoted = /^"([^"]+)"/.exec(target);
+          const angled = quoted === null ? /^<([^>]+)>/.exec(target) : null;
           // `#include_next <x>` means the next x after this file's directory: left to the compiler.
           const inIncludeDirs =
             angled === null || word === 'include_next' ? null : (options.resolveInclude?.(angled[1]!, name, true) ?? null);
@@ -540,6 +541,25 @@ export function preprocess(text: string, file: string, options: PreprocessOption
     if (name === '__LINE__') return { text: String(reading.line), kind: 'num' };
     if (name === '__FILE__') return { text: JSON.stringify(reading.file), kind: 'str' };
     return undefined;
+  };
+
+  /**
+   * `#include MACRO` (C11 6.10.2p4; FreeType's `#include FT_FREETYPE_H`): the line's macros
+   * expanded, to a "file" or to the tokens from `<` to the first `>` put together, as gcc puts
+   * them (without the spaces gcc keeps between tokens: none in the headers that do this). null
+   * when the expansion is neither.
+   */
+  const computedInclude = (rest: string, problem: (message: string) => void): string | null => {
+    budget = MAX_EXPANDED_TOKENS;
+    const expanded = expand(lex(rest), new Set(), problem);
+    const first = expanded[0];
+    if (first?.kind === 'str' && first.text.startsWith('"')) return first.text;
+    const close = expanded.findIndex((t) => t.text === '>');
+    if (first?.text !== '<' || close < 0) return null;
+    return expanded
+      .slice(0, close + 1)
+      .map((t) => t.text)
+      .join('');
   };
 
   let budget = MAX_EXPANDED_TOKENS;

@@ -6,6 +6,7 @@
 import { C_BINARY_LEVELS, skipsRight } from './cExpressions';
 import {
   binaryOperation,
+  castValue,
   C_RULES,
   FOLDING_RULES,
   characterConstant,
@@ -56,6 +57,8 @@ export function constantValue(tokens: readonly Token[], context: ConstantContext
   const fail = (reason: string, at = tokens[Math.min(pos, tokens.length - 1)]): never => {
     throw new CSyntaxError(at?.line ?? line, reason, undefined, undefined, at);
   };
+  /** Refuses an Unfolded value where its use is not one gcc decides, at its operator. */
+  const refuseAt = (x: CInteger): never => fail(x.unfolded!.reason, x.unfolded!.at);
   const deeper = () => {
     if (++depth > MAX_NESTING) fail(`the expression nests deeper than ${MAX_NESTING} levels`);
   };
@@ -75,7 +78,7 @@ export function constantValue(tokens: readonly Token[], context: ConstantContext
       try {
         return conditionalResult(test, yes, no, live ? rules : FOLDING_RULES);
       } catch (error) {
-        if (error instanceof ConstantError) return fail(error.message, question);
+        if (error instanceof ConstantError) return fail(error.message, error.at ?? question);
         throw error;
       }
     } finally {
@@ -97,7 +100,7 @@ export function constantValue(tokens: readonly Token[], context: ConstantContext
               refuseDeferred(v);
               refuseOverflowed(v, `an operand of '${op}'`, rules);
             } catch (error) {
-              return fail((error as Error).message, operator);
+              return fail((error as Error).message, (error as ConstantError).at ?? operator);
             }
         left =
           op === '&&'
@@ -112,9 +115,12 @@ export function constantValue(tokens: readonly Token[], context: ConstantContext
     const op = operator.text;
     const harmless = op === '<<' || op === '>>' ? 0n : 1n;
     try {
-      return binaryOperation(op, a, live ? b : { value: harmless, type: b.type }, live ? rules : FOLDING_RULES);
+      const result = binaryOperation(op, a, live ? b : { value: harmless, type: b.type }, live ? rules : FOLDING_RULES);
+      // An Unfolded value made here is refused, if it is, at this operator (where gcc warns).
+      if (result.unfolded === undefined || result.unfolded.at !== undefined) return result;
+      return { ...result, unfolded: { ...result.unfolded, at: operator } };
     } catch (error) {
-      if (error instanceof ConstantError) return fail(error.message, operator);
+      if (error instanceof ConstantError) return fail(error.message, error.at ?? operator);
       throw error;
     }
   };
@@ -133,7 +139,7 @@ export function constantValue(tokens: readonly Token[], context: ConstantContext
     if (t.text === '!') {
       const value = unary(live);
       if (live && value.refusal !== undefined) fail(value.refusal, t);
-      return unaryOperation(t.text, { ...value, refusal: undefined }, rules);
+      return unaryAt(t, { ...value, refusal: undefined });
     }
     if (t.text === '-' || t.text === '+' || t.text === '~') {
       // gcc folds the operand of a unary - + ~ at once: a shift past the width in it is folded,
@@ -141,7 +147,7 @@ export function constantValue(tokens: readonly Token[], context: ConstantContext
       const outer = rules;
       rules = { ...rules, inUnaryOperand: true };
       try {
-        return unaryOperation(t.text, unary(live), rules);
+        return unaryAt(t, unary(live));
       } finally {
         rules = outer;
       }
@@ -174,6 +180,14 @@ export function constantValue(tokens: readonly Token[], context: ConstantContext
       return value;
     }
     return fail(`unexpected '${t.text}' in a constant expression`, t);
+  };
+  const unaryAt = (t: Token, value: CInteger): CInteger => {
+    try {
+      return unaryOperation(t.text, value, rules);
+    } catch (error) {
+      if (error instanceof ConstantError) return fail(error.message, error.at ?? t);
+      throw error;
+    }
   };
   /** The index of the `)` that closes the parenthesis opened just before `from` (tokens.length if none). */
   const closing = (from: number): number => {
@@ -264,7 +278,14 @@ export function constantValue(tokens: readonly Token[], context: ConstantContext
     const value = unary(live);
     if (live && value.refusal !== undefined) fail(value.refusal);
     const target = castTarget?.(typeTokens) ?? null;
-    if (target !== null) return { ...convert(value.value, target), ...(value.overflowed === true ? { overflowed: true } : {}) };
+    if (target !== null)
+      try {
+        return castValue(value, target);
+      } catch (error) {
+        if (error instanceof ConstantError) return fail(error.message, error.at);
+        throw error;
+      }
+    if (value.unfolded !== undefined) refuseAt(value);
     const type: CIntegerType = { bits: Math.min(size, 8) * 8, unsigned: typeTokens.some((x) => x.text === 'unsigned') };
     const converted = convert(value.value, type);
     if (live && converted.value !== value.value)
@@ -276,6 +297,7 @@ export function constantValue(tokens: readonly Token[], context: ConstantContext
   const value = conditional(true);
   if (pos < tokens.length) fail(`unexpected '${tokens[pos]!.text}' in a constant expression`);
   if (value.refusal !== undefined) fail(value.refusal);
+  if (value.unfolded !== undefined) refuseAt(value);
   return value;
 }
 

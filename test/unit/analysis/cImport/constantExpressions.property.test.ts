@@ -63,9 +63,10 @@ const TYPEDEFS = [
   'typedef _Bool flag_t;',
 ];
 /**
- * Shifts are drawn with a count 0 to 70 alone: gcc's folding of a negative or huge count in an enum
- * follows no rule of C's (`0xffffffffu >> 0xffffffff` is taken, `1u >> 0xffffffff` refused), and
- * import-c refuses every negative count.
+ * Shifts are drawn with a count 0 to 70 alone: in an enum gcc folds a negative or huge count by
+ * its folder's rules, not C's (`0xffffffffu >> 0xffffffff` is `x >> x`, 0; `1u >> 0xffffffff` is
+ * refused, and so is any use of it but `< 0` and `>= 0`), which rightShiftOfItself.test.ts and
+ * unfoldedComparisons.test.ts compare with gcc on their own.
  */
 const BINARY = ['+', '-', '*', '/', '%', '<', '>', '<=', '>=', '==', '!=', '&', '^', '|', '&&', '||'];
 

@@ -1,0 +1,92 @@
+/**
+ * `#include MACRO` (C11 6.10.2p4), as FreeType includes every header of its own
+ * (`#include FT_FREETYPE_H`): the built-in preprocessor expands the line's macros to a "file" or
+ * a <file>, as gcc does. It refused each ('expected "file" or <file>'), and with --no-cc
+ * freetype.h's structs were all unknown.
+ */
+import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { importCHeader } from '../../../../src/analysis/cImport/importCHeader';
+import { CliError } from '../../../../src/cli/cliIo';
+import { importCCommand } from '../../../../src/cli/importCCommand';
+import { BITS_OF_C, compileAndRun, compilerOrSkip } from '../../../support/cCompiler';
+import { compareLines } from '../../../support/harnessAgainstCompiler';
+import { declareClasses } from '../../../support/randomCRecords';
+
+const FIXTURE = resolve(__dirname, '../../../fixtures/c-headers/computed-includes');
+const HEADER = join(FIXTURE, 'face.h');
+const INCLUDE = join(FIXTURE, 'include');
+
+function run(args: string[]): { status: number; stderr: string } {
+  let stderr = '';
+  const io = { stdout: () => undefined, stderr: (s: string) => void (stderr += s) };
+  try {
+    return { status: importCCommand(args, io), stderr };
+  } catch (error) {
+    if (error instanceof CliError) return { status: 2, stderr: stderr + error.message };
+    throw error;
+  }
+}
+
+describe('import-c: #include of a macro, as gcc reads it', function () {
+  this.timeout(60_000);
+
+  it('the built-in preprocessor reads the <file>, the "file" and the <file> a function-like macro names', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lmm-computed-'));
+    try {
+      const result = run([HEADER, '-I', INCLUDE, '--no-cc', '-o', join(dir, 'harness.ts')]);
+      assert.equal(result.status, 0, result.stderr);
+      assert.doesNotMatch(result.stderr, /expected "file" or <file>|skipped|not found/);
+      assert.match(result.stderr, /^ {2}FaceRec {2,}72 bytes, align 8$/m);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses an expansion that names no file, as gcc does', () => {
+    const bad = importCHeader('#define NOT_A_FILE 42\n#include NOT_A_FILE\nstruct s { int a; };\n', 'bad.h');
+    assert.deepEqual(
+      bad.notes.map((n) => [n.line, n.message]),
+      [[2, '#include NOT_A_FILE: expected "file" or <file>']],
+    );
+  });
+
+  for (const mode of ['cc', 'no-cc'] as const) {
+    it(`writes the structs with gcc's layouts (${mode})`, function () {
+      const cc = compilerOrSkip(this);
+      const dir = mkdtempSync(join(tmpdir(), 'lmm-computed-'));
+      try {
+        const output = join(dir, 'harness.ts');
+        const result = run([HEADER, '-I', INCLUDE, '-o', output, ...(mode === 'no-cc' ? ['--no-cc'] : [])]);
+        assert.equal(result.status, 0, result.stderr);
+        const structs = importCHeader(
+          execFileSync(cc, ['-E', '-x', 'c', '-std=gnu11', '-I', INCLUDE, HEADER], { encoding: 'utf8' }),
+          'face.h',
+          { preprocessed: true },
+        ).structs;
+        const { c, expected } = compareLines(declareClasses(readFileSync(output, 'utf8'), true), structs, new Set());
+        assert.equal(c.filter((line) => line.includes('sizeof(')).length, 3);
+        const printed = compileAndRun(
+          cc,
+          [
+            `#include ${JSON.stringify(HEADER)}`,
+            '#include <stdio.h>',
+            '#include <stddef.h>',
+            '#include <string.h>',
+            ...BITS_OF_C,
+            'int main(void) {',
+            ...c,
+            'return 0; }',
+          ],
+          ['-I', INCLUDE],
+        );
+        assert.deepEqual(printed, expected);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+});
