@@ -19,8 +19,25 @@ import { listOption } from './optionValues';
 const INSTEAD: ReadonlyMap<string, string> = new Map([
   ['--track-origins', 'LMM checks no definedness of values, so it has no origins to track'],
   ['--undef-value-errors', 'LMM checks no definedness of values'],
-  ['--xml', 'lmm run writes its report as JSON (--json) or SARIF (--sarif)'],
+  // memcheck's XML lists every loss record, --leak-check=summary or no: it sets full (mc_main.c).
+  [
+    '--xml',
+    "lmm run writes its report as JSON (--json) or SARIF (--sarif); memcheck's XML lists the loss records as --leak-check=full does, whatever --leak-check says, so give --leak-check=full with them",
+  ],
   ['--gen-suppressions', 'lmm run writes no suppressions; an .lmmsupp file beside the harness or --suppressions FILE gives them'],
+  [
+    '--keep-stacktraces',
+    "lmm run keeps every block's allocation and free stacks and its errors show both, as memcheck's default alloc-and-free: leave it out",
+  ],
+  ...['-s', '--show-error-list'].map((name): [string, string] => [
+    name,
+    "memcheck's list of error contexts at exit: lmm run's text report lists each error once with its count, '(N times)', then the ERROR SUMMARY (which -q leaves out); --json has every error: leave it out",
+  ]),
+  // valgrind 3.21's option: realloc_size_zero_again's vgtests give it.
+  [
+    '--realloc-zero-bytes-frees',
+    "XREALLOC_BUF(p, 0) frees p and gives null, as glibc's realloc and memcheck's default on Linux (=yes) do: leave it out",
+  ],
 ]);
 
 /** What `lmm run` does instead of memcheck's option `name` (`--error-exitcode`, no `=value`), if it is one. */
