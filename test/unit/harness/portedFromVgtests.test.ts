@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { lmm } from '../../support/lmmCli';
 import { realValgrind } from './realValgrind';
 
@@ -54,6 +55,11 @@ interface VgtestRun {
   lines: Record<number, number>;
   /** What valgrind printed, in these terms (recorded here; re-checked below when gcc and valgrind are on PATH). */
   valgrind: string[];
+  /**
+   * What valgrind prints instead in some of its runs here (recorded), and why: its re-check takes
+   * either. The run of lmm run is compared with `valgrind` alone.
+   */
+  valgrindSometimes?: { lines: string[]; why: string };
   /** memcheck's lines that LMM prints otherwise (in these terms), and why. */
   differs?: { memcheck: string[]; lmm: string[]; why: string }[];
 }
@@ -154,6 +160,31 @@ const BIG_BLOCKS_SUMMARY = (bytes: string, allocated: string, lost: string) => [
   'ERROR SUMMARY: 7 errors from 7 contexts (suppressed: 0)',
 ];
 
+/** memcheck's errors for big_blocks_freed_list.c, in these terms. */
+const BIG_BLOCKS_ERRORS = [
+  'Invalid read of size 1, 1000 bytes inside at 21',
+  'freed at 20',
+  'allocated at 18',
+  'Invalid read of size 1, 1000 bytes inside at 22',
+  'freed at 19',
+  'allocated at 17',
+  // The big block left memcheck's free list when the small one was freed (--freelist-vol).
+  'Invalid read of size 1, 2000 bytes inside at 27',
+  'allocated at',
+  'Invalid read of size 1, 2000 bytes inside at 28',
+  'freed at 19',
+  'allocated at 17',
+  'Invalid read of size 1, 10 bytes inside at 33',
+  'freed at 25',
+  'allocated at 24',
+  'Invalid read of size 1, 10 bytes inside at 34',
+  'freed at 32',
+  'allocated at 31',
+  'Invalid read of size 1, 10 bytes inside at 40',
+  'freed at 25',
+  'allocated at 24',
+];
+
 /** The block's allocation stack frame for frame: memcheck's malloc frame has no harness line, the rest do. */
 const ERRS1_ERROR = (access: string) => [
   `Invalid ${access} of size 1, 1 bytes before at 8,9,10,11,20`,
@@ -183,30 +214,20 @@ const RUNS: VgtestRun[] = [
       31: 34,
       37: 40,
     },
-    valgrind: [
-      'Invalid read of size 1, 1000 bytes inside at 21',
-      'freed at 20',
-      'allocated at 18',
-      'Invalid read of size 1, 1000 bytes inside at 22',
-      'freed at 19',
-      'allocated at 17',
-      // The big block left memcheck's free list when the small one was freed (--freelist-vol).
-      'Invalid read of size 1, 2000 bytes inside at 27',
-      'allocated at',
-      'Invalid read of size 1, 2000 bytes inside at 28',
-      'freed at 19',
-      'allocated at 17',
-      'Invalid read of size 1, 10 bytes inside at 33',
-      'freed at 25',
-      'allocated at 24',
-      'Invalid read of size 1, 10 bytes inside at 34',
-      'freed at 32',
-      'allocated at 31',
-      'Invalid read of size 1, 10 bytes inside at 40',
-      'freed at 25',
-      'allocated at 24',
-      ...BIG_BLOCKS_SUMMARY('1,000,000', '3,910,030', '1,000,000'),
-    ],
+    valgrind: [...BIG_BLOCKS_ERRORS, ...BIG_BLOCKS_SUMMARY('1,000,000', '3,910,030', '1,000,000')],
+    valgrindSometimes: {
+      lines: [
+        ...BIG_BLOCKS_ERRORS,
+        ...BIG_BLOCKS_SUMMARY('1,000,000', '3,910,030', '1,000,000').map((line) =>
+          line.startsWith('definitely lost:')
+            ? 'definitely lost: 990,000 bytes in 99 blocks'
+            : line.startsWith('possibly lost:')
+              ? 'possibly lost: 10,000 bytes in 1 block'
+              : line,
+        ),
+      ],
+      why: 'in about one run of ten here (a new build folder, a new address layout), memcheck finds a stale value in what it scans pointing inside one of the 100 blocks the loop allocated (line 37), which it then calls possibly lost',
+    },
     differs: [
       {
         memcheck: ['Invalid read of size 1, 2000 bytes inside at 27', 'allocated at'],
@@ -339,8 +360,9 @@ describe("memcheck tests ported from the README alone, run with their .vgtest's 
 
     for (const run of RUNS) {
       it(`${run.test}: valgrind ${run.vgopts.map((option) => option.replace(ported + '/', '')).join(' ')} ./${run.program}`, () => {
-        const stderr = valgrind(run.program, run.vgopts);
-        assert.deepEqual(memcheckTerms(stderr), run.valgrind);
+        const terms = memcheckTerms(valgrind(run.program, run.vgopts));
+        if (run.valgrindSometimes && isDeepStrictEqual(terms, run.valgrindSometimes.lines)) return;
+        assert.deepEqual(terms, run.valgrind);
       });
     }
   });
