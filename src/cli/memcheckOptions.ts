@@ -33,6 +33,12 @@ const INSTEAD: ReadonlyMap<string, string> = new Map([
     name,
     "memcheck's list of error contexts at exit: lmm run's text report lists each error once with its count, '(N times)', then the ERROR SUMMARY (which -q leaves out); --json has every error: leave it out",
   ]),
+  // badfree3's vgopts: memcheck's file names cut after a prefix.
+  ['--fullpath-after', "the stacks of lmm run's text name the harness by the path its command line gives: leave it out"],
+  ...['--malloc-fill', '--free-fill'].map((name): [string, string] => [
+    name,
+    'XCALLOC and XCALLOC_BUF give zeroed blocks, as calloc does, and an access to a freed block is a use after free whatever it holds: leave it out',
+  ]),
   // valgrind 3.21's option: realloc_size_zero_again's vgtests give it.
   [
     '--realloc-zero-bytes-frees',

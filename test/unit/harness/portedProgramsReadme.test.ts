@@ -97,7 +97,7 @@ describe('README: the ported programs it lists are the ones checked', () => {
     this.timeout(60_000);
     const [, list] = readmeSays(/A vgopts option `lmm run` cannot take \((.*?)\) is refused saying what to write instead/);
     const options = [...list!.matchAll(/`(-[\w-]+)`/g)].map((m) => m[1]!);
-    assert.equal(options.length, 5);
+    assert.equal(options.length, 8);
     for (const option of options) {
       const given = option.startsWith('--') ? `${option}=yes` : option;
       const result = await lmm('run', join(ported, 'simple_leak.lmm.ts'), given);

@@ -7,7 +7,8 @@ import { realValgrind } from './realValgrind';
  * What a stranger porting more of memcheck's tests from the README met when giving `lmm run` a
  * .vgtest's `vgopts:` as written (after memcheck's defaults, as portedVgopts.test.ts does), and
  * what they compared once past it. Each option lmm run cannot take says what to write instead;
- * before, `--keep-stacktraces`, `-s` and `--realloc-zero-bytes-frees` were bare unknown options,
+ * before, `--keep-stacktraces`, `-s`, `--realloc-zero-bytes-frees`, `--fullpath-after`,
+ * `--malloc-fill` and `--free-fill` were bare unknown options,
  * and `--xml` said to write JSON but not that memcheck's XML lists the loss records as
  * `--leak-check=full` does (a stranger giving `--json` after memcheck's `--leak-check=summary`
  * found the record memcheck's XML lists marked `"shown": false`).
@@ -45,6 +46,28 @@ const REFUSED: { vgtest: string; program: string; vgopts: string[]; refused: str
     vgopts: ['-q', '--keep-stacktraces=alloc-then-free'],
     refused: '--keep-stacktraces',
     says: /its errors show both, as memcheck's default alloc-and-free: leave it out/,
+  },
+  {
+    vgtest: 'badfree3',
+    program: 'badfree',
+    vgopts: ['-q', '--fullpath-after=memcheck/', '--fullpath-after=coregrind/'],
+    refused: '--fullpath-after',
+    says: /the stacks of lmm run's text name the harness by the path its command line gives: leave it out/,
+  },
+  {
+    // malloc_free_fill is not ported (it reads freed bytes to see the fill): its vgopts on a port that frees.
+    vgtest: "malloc_free_fill's vgopts",
+    program: 'malloc1',
+    vgopts: ['-q', '--malloc-fill=0x55', '--free-fill=0x77'],
+    refused: '--malloc-fill',
+    says: /XCALLOC and XCALLOC_BUF give zeroed blocks, as calloc does, and an access to a freed block is a use after free whatever it holds/,
+  },
+  {
+    vgtest: "malloc_free_fill's vgopts, --malloc-fill left out",
+    program: 'malloc1',
+    vgopts: ['-q', '--free-fill=0x77'],
+    refused: '--free-fill',
+    says: /an access to a freed block is a use after free whatever it holds: leave it out/,
   },
   {
     vgtest: 'malloc1_ks_alloc',
