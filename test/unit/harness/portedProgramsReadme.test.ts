@@ -80,7 +80,7 @@ describe('README: the ported programs it lists are the ones checked', () => {
       /A second stranger ported (.*?) \(copied from valgrind's memcheck\/tests\) the same way, each compared with valgrind 3\.19's output \((.*?)\)\./,
     );
     const programs = names(list!);
-    assert.equal(programs.length, 6, programs.join(' '));
+    assert.equal(programs.length, 7, programs.join(' '));
     const tests = [...files!.matchAll(/`(\w+\.test\.ts)`/g)].map((m) => readFileSync(join(__dirname, m[1]!), 'utf8'));
     assert.equal(tests.length, 3);
     for (const name of programs) {
