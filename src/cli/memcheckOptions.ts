@@ -1,8 +1,8 @@
 /**
  * Valgrind memcheck's options as `lmm run` reads them. Its leak-report options (`--leak-check`,
  * `--show-leak-kinds`, `--show-reachable`, `--show-possibly-lost`, `--errors-for-leak-kinds`) are
- * taken with memcheck's values and meaning (`memcheckLeakOption`), and `--leak-resolution=high`,
- * what LMM does always, its `--error-exitcode` (`errorExitCode`), its options that size its own
+ * taken with memcheck's values and meaning (`memcheckLeakOption`), and `--leak-resolution=high`
+ * and `--leak-check-heuristics=none`, what LMM does always, its `--error-exitcode` (`errorExitCode`), its options that size its own
  * machinery (`--freelist-vol`, `--redzone-size`: taken, changing nothing) and its `-q`
  * (`runCommand.ts`) and its `--num-callers` (`numCallers`), so a ported memcheck test runs with its
  * .vgtest's `vgopts:`.
@@ -129,6 +129,7 @@ export const MEMCHECK_LEAK_OPTIONS: ReadonlySet<string> = new Set([
   '--show-possibly-lost',
   '--errors-for-leak-kinds',
   '--leak-resolution',
+  '--leak-check-heuristics',
 ]);
 
 const LEAK_CHECK_VALUES: Readonly<Record<string, LeakCheckDepth>> = { no: 'no', summary: 'summary', full: 'full', yes: 'full' };
@@ -162,6 +163,12 @@ export function memcheckLeakOption(options: LeakReportOptions, option: string, v
       if (value === 'high') return options;
       throw new CliError(
         `lmm run: --leak-resolution: '${value}' is not high (lmm run merges loss records by their whole kept stack, as memcheck does with --leak-resolution=high)`,
+      );
+    // memcheck's way to see what LMM sees: the README's length-prefix and counted-array name it.
+    case '--leak-check-heuristics':
+      if (value === 'none') return options;
+      throw new CliError(
+        `lmm run: --leak-check-heuristics: '${value}' is not none (LMM has no heuristics: a block reached only through a pointer into it is possibly lost, as memcheck finds it with --leak-check-heuristics=none)`,
       );
     case '--show-possibly-lost':
       return {

@@ -8,7 +8,8 @@ import { realValgrind } from './realValgrind';
  * .vgtest's `vgopts:` as written (after memcheck's defaults, as portedVgopts.test.ts does), and
  * what they compared once past it. Each option lmm run cannot take says what to write instead;
  * before, `--keep-stacktraces`, `-s`, `--realloc-zero-bytes-frees`, `--fullpath-after`,
- * `--malloc-fill` and `--free-fill` were bare unknown options,
+ * `--malloc-fill` and `--free-fill` were bare unknown options, and so was `--leak-check-heuristics`, whose
+ * `none` (what LMM does) the README names for length-prefix and counted-array,
  * and `--xml` said to write JSON but not that memcheck's XML lists the loss records as
  * `--leak-check=full` does (a stranger giving `--json` after memcheck's `--leak-check=summary`
  * found the record memcheck's XML lists marked `"shown": false`).
@@ -91,6 +92,72 @@ describe("a stranger's vgopts: what lmm run cannot take says what to write inste
       assert.match(first, says);
     });
   }
+});
+
+describe("--leak-check-heuristics: none is what LMM does, taken; memcheck's heuristics are refused saying so", function () {
+  this.timeout(60_000);
+
+  /** The LEAK and ERROR SUMMARY lines of an output, as lmm run words them. */
+  const summaries = (output: string) =>
+    output
+      .split('\n')
+      .map((line) => line.replace(/^==\d+== ?/, '').trim())
+      .filter((line) => /^(definitely lost|indirectly lost|possibly lost|still reachable|ERROR SUMMARY):/.test(line))
+      .map((line) =>
+        line
+          .replace(/\b1 blocks\b/, '1 block')
+          .replace(/\b1 errors from 1 contexts\b/, '1 error from 1 context')
+          .replace(/ from \d+\)$/, ')'),
+      );
+
+  // What valgrind 3.19 printed here for the C programs with these options (re-checked below).
+  const HEURISTICS_NONE = [
+    { program: 'length-prefix', possibly: '32 bytes in 1 block' },
+    { program: 'counted-array', possibly: '56 bytes in 1 block' },
+  ].map(({ program, possibly }) => ({
+    program,
+    valgrind: [
+      'definitely lost: 0 bytes in 0 blocks',
+      'indirectly lost: 0 bytes in 0 blocks',
+      `possibly lost: ${possibly}`,
+      'still reachable: 0 bytes in 0 blocks',
+      'ERROR SUMMARY: 1 error from 1 context (suppressed: 0)',
+    ],
+  }));
+  const VGOPTS = ['--leak-check=full', '--leak-check-heuristics=none'];
+
+  for (const { program, valgrind } of HEURISTICS_NONE) {
+    it(`lmm run ${program}.lmm.ts ${VGOPTS.join(' ')}: memcheck's figures`, async () => {
+      const result = await lmm('run', join(ported, `${program}.lmm.ts`), ...MEMCHECK_DEFAULTS, ...VGOPTS);
+      assert.equal(result.status, 0, result.stderr);
+      assert.deepEqual(summaries(result.stdout), valgrind);
+    });
+  }
+
+  it("leak_cpp_interior's --leak-check-heuristics=multipleinheritance,stdstring,newarray,length64 is refused: LMM has none", async () => {
+    const result = await lmm(
+      'run',
+      join(ported, 'length-prefix.lmm.ts'),
+      '--leak-check=summary',
+      '--leak-check-heuristics=multipleinheritance,stdstring,newarray,length64',
+    );
+    assert.equal(result.status, 2);
+    assert.equal(result.stdout, '');
+    assert.equal(
+      result.stderr,
+      "lmm run: --leak-check-heuristics: 'multipleinheritance,stdstring,newarray,length64' is not none (LMM has no heuristics: a block reached only through a pointer into it is possibly lost, as memcheck finds it with --leak-check-heuristics=none)\n",
+    );
+  });
+
+  describe('the recorded figures are what valgrind prints here', () => {
+    const run = realValgrind('lmm-heuristics-');
+
+    for (const { program, valgrind } of HEURISTICS_NONE) {
+      it(`valgrind ${VGOPTS.join(' ')} ./${program}`, () => {
+        assert.deepEqual(summaries(run(program, VGOPTS)), valgrind);
+      });
+    }
+  });
 });
 
 /** memcheck's XML kinds of loss record, in LMM's words. */
