@@ -58,6 +58,7 @@ describe('deep-backtrace: a read through null 498 calls deep, with --num-callers
         stack.push(Number(/\(deep-backtrace\.c:(\d+)\)$/.exec(read[i]!)![1]));
       assert.deepEqual(stack, MEMCHECK_STACK);
       assert.ok(read.includes(" Address 0x0 is not stack'd, malloc'd or (recently) free'd"));
+      assert.ok(read.includes('Process terminating with default action of signal 11 (SIGSEGV)'));
     });
   });
 });

@@ -226,5 +226,14 @@ describe("simple_leak_xml and simple_reachable_xml: --json with --leak-check=ful
         assert.deepEqual(xmlRecords(run(program, ['--xml=yes', '--xml-fd=2'])), valgrind);
       });
     }
+
+    it("memcheck's XML lists the loss records whatever --leak-check says (why the refusal names --leak-check=full)", () => {
+      for (const leakCheck of ['--leak-check=summary', '--leak-check=no'])
+        assert.deepEqual(
+          xmlRecords(run('simple_leak', ['--xml=yes', '--xml-fd=2', leakCheck])),
+          XML_RUNS[0]!.valgrind,
+          leakCheck,
+        );
+    });
   });
 });
