@@ -18,7 +18,7 @@ usage:
   lmm trace FILE [--report]   replay a conformance trace (format: docs/trace-format.md)
                               stdout: ok/null per alloc and one JSON line per dump;
                               --report prints the classic LMM text reports at each dump instead
-  lmm run FILE [--json | --sarif] [-q | --quiet] [--fail-on KINDS] [--error-exitcode=N] [--suppressions FILE] [--time-limit MS] [--page-size N] [--memory-limit MB] [--leak-check=no|summary|full|yes] [--show-leak-kinds=SET] [--errors-for-leak-kinds=SET] [--show-reachable=yes|no] [--show-possibly-lost=yes|no] [--leak-resolution=high] [--num-callers=N] [--freelist-vol=N] [--freelist-big-blocks=N] [--redzone-size=N]
+  lmm run FILE [--json | --sarif] [-q | --quiet] [--fail-on KINDS] [--error-exitcode=N] [--suppressions FILE] [--time-limit MS] [--page-size N] [--memory-limit MB] [--leak-check=no|summary|full|yes] [--show-leak-kinds=SET] [--errors-for-leak-kinds=SET] [--show-reachable=yes|no] [--show-possibly-lost=yes|no] [--leak-resolution=high] [--leak-check-heuristics=none] [--num-callers=N] [--freelist-vol=N] [--freelist-big-blocks=N] [--redzone-size=N]
                               run a harness (*.lmm.ts) in a sandboxed worker: classic reports, memory
                               errors, leaks (memcheck's kinds) with stacks; exit 1 when a --fail-on kind
                               (e.g. definitely-lost,indirectly-lost,error) occurred unsuppressed.

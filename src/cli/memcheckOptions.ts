@@ -1,8 +1,8 @@
 /**
  * Valgrind memcheck's options as `lmm run` reads them. Its leak-report options (`--leak-check`,
  * `--show-leak-kinds`, `--show-reachable`, `--show-possibly-lost`, `--errors-for-leak-kinds`) are
- * taken with memcheck's values and meaning (`memcheckLeakOption`), and `--leak-resolution=high`,
- * what LMM does always, its `--error-exitcode` (`errorExitCode`), its options that size its own
+ * taken with memcheck's values and meaning (`memcheckLeakOption`), and `--leak-resolution=high`
+ * and `--leak-check-heuristics=none`, what LMM does always, its `--error-exitcode` (`errorExitCode`), its options that size its own
  * machinery (`--freelist-vol`, `--redzone-size`: taken, changing nothing) and its `-q`
  * (`runCommand.ts`) and its `--num-callers` (`numCallers`), so a ported memcheck test runs with its
  * .vgtest's `vgopts:`.
@@ -19,8 +19,31 @@ import { listOption } from './optionValues';
 const INSTEAD: ReadonlyMap<string, string> = new Map([
   ['--track-origins', 'LMM checks no definedness of values, so it has no origins to track'],
   ['--undef-value-errors', 'LMM checks no definedness of values'],
-  ['--xml', 'lmm run writes its report as JSON (--json) or SARIF (--sarif)'],
+  // memcheck's XML lists every loss record, --leak-check=summary or no: it sets full (mc_main.c).
+  [
+    '--xml',
+    "lmm run writes its report as JSON (--json) or SARIF (--sarif); memcheck's XML lists the loss records as --leak-check=full does, whatever --leak-check says, so give --leak-check=full with them",
+  ],
   ['--gen-suppressions', 'lmm run writes no suppressions; an .lmmsupp file beside the harness or --suppressions FILE gives them'],
+  [
+    '--keep-stacktraces',
+    "lmm run keeps every block's allocation and free stacks and its errors show both, as memcheck's default alloc-and-free: leave it out",
+  ],
+  ...['-s', '--show-error-list'].map((name): [string, string] => [
+    name,
+    "memcheck's list of error contexts at exit: lmm run's text report lists each error once with its count, '(N times)', then the ERROR SUMMARY (which -q leaves out); --json has every error: leave it out",
+  ]),
+  // badfree3's vgopts: memcheck's file names cut after a prefix.
+  ['--fullpath-after', "the stacks of lmm run's text name the harness by the path its command line gives: leave it out"],
+  ...['--malloc-fill', '--free-fill'].map((name): [string, string] => [
+    name,
+    'XCALLOC and XCALLOC_BUF give zeroed blocks, as calloc does, and an access to a freed block is a use after free whatever it holds: leave it out',
+  ]),
+  // valgrind 3.21's option: realloc_size_zero_again's vgtests give it.
+  [
+    '--realloc-zero-bytes-frees',
+    "XREALLOC_BUF(p, 0) frees p and gives null, as glibc's realloc and memcheck's default on Linux (=yes) do: leave it out",
+  ],
 ]);
 
 /** What `lmm run` does instead of memcheck's option `name` (`--error-exitcode`, no `=value`), if it is one. */
@@ -106,6 +129,7 @@ export const MEMCHECK_LEAK_OPTIONS: ReadonlySet<string> = new Set([
   '--show-possibly-lost',
   '--errors-for-leak-kinds',
   '--leak-resolution',
+  '--leak-check-heuristics',
 ]);
 
 const LEAK_CHECK_VALUES: Readonly<Record<string, LeakCheckDepth>> = { no: 'no', summary: 'summary', full: 'full', yes: 'full' };
@@ -139,6 +163,12 @@ export function memcheckLeakOption(options: LeakReportOptions, option: string, v
       if (value === 'high') return options;
       throw new CliError(
         `lmm run: --leak-resolution: '${value}' is not high (lmm run merges loss records by their whole kept stack, as memcheck does with --leak-resolution=high)`,
+      );
+    // memcheck's way to see what LMM sees: the README's length-prefix and counted-array name it.
+    case '--leak-check-heuristics':
+      if (value === 'none') return options;
+      throw new CliError(
+        `lmm run: --leak-check-heuristics: '${value}' is not none (LMM has no heuristics: a block reached only through a pointer into it is possibly lost, as memcheck finds it with --leak-check-heuristics=none)`,
       );
     case '--show-possibly-lost':
       return {

@@ -350,7 +350,8 @@ export class LmmHeap {
     if (request > this.maxRequest) {
       return this.fail(
         'too-large',
-        `${units} × ${family.name} (${request} bytes) exceeds the ${this.maxRequest} bytes a page can serve`,
+        // The page size named, as the editor's static check names it: a larger page (--page-size) may serve it.
+        `${units} × ${family.name} (${request} bytes) exceeds the ${this.maxRequest} bytes one ${this.pageSize}-byte page can serve`,
         0,
         familyId,
       );

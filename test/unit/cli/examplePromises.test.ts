@@ -110,7 +110,7 @@ describe('the examples keep the promises of their comments', function () {
     assert.match(
       text,
       new RegExp(
-        `^too-large: 16 × row_t \\(4096 bytes\\) exceeds the ${Number(figure) - Number(overhead)} bytes a page can serve$`,
+        `^too-large: 16 × row_t \\(4096 bytes\\) exceeds the ${Number(figure) - Number(overhead)} bytes one 4096-byte page can serve$`,
         'm',
       ),
     );

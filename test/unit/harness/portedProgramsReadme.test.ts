@@ -6,6 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { lmm } from '../../support/lmmCli';
 import { portedPrograms } from './portedExpectations';
 
 const root = join(__dirname, '..', '..', '..');
@@ -71,6 +72,37 @@ describe('README: the ported programs it lists are the ones checked', () => {
       assert.ok(existsSync(join(ported, `${name}.c`)) && existsSync(join(ported, `${name}.lmm.ts`)), name);
       assert.ok(!checked.includes(name), `${name} is not one of the 40`);
       assert.ok(vgtests.includes(`'${name}'`), `portedFromVgtests.test.ts runs ${name}`);
+    }
+  });
+
+  it('"A second stranger ported …": each a fixture, run by one of the test files it names, not among the 40', () => {
+    const [, list, files] = readmeSays(
+      /A second stranger ported (.*?) \(copied from valgrind's memcheck\/tests\) the same way, each compared with valgrind 3\.19's output \((.*?)\)\./,
+    );
+    const programs = names(list!);
+    assert.equal(programs.length, 7, programs.join(' '));
+    const tests = [...files!.matchAll(/`(\w+\.test\.ts)`/g)].map((m) => readFileSync(join(__dirname, m[1]!), 'utf8'));
+    assert.equal(tests.length, 3);
+    for (const name of programs) {
+      assert.ok(existsSync(join(ported, `${name}.c`)) && existsSync(join(ported, `${name}.lmm.ts`)), name);
+      assert.ok(!checked.includes(name), `${name} is not one of the 40`);
+      assert.ok(
+        tests.some((test) => test.includes(`'${name}`)),
+        `a test file it names runs ${name}`,
+      );
+    }
+  });
+
+  it('"A vgopts option `lmm run` cannot take (…) is refused saying what to write instead": each one', async function () {
+    this.timeout(60_000);
+    const [, list] = readmeSays(/A vgopts option `lmm run` cannot take \((.*?)\) is refused saying what to write instead/);
+    const options = [...list!.matchAll(/`(-[\w-]+)`/g)].map((m) => m[1]!);
+    assert.equal(options.length, 8);
+    for (const option of options) {
+      const given = option.startsWith('--') ? `${option}=yes` : option;
+      const result = await lmm('run', join(ported, 'simple_leak.lmm.ts'), given);
+      assert.equal(result.status, 2, option);
+      assert.match(result.stderr, new RegExp(`^lmm run: ${option}: unknown option \\(.+\\)\n`), option);
     }
   });
 });
