@@ -96,10 +96,34 @@ describe('the host profile (LMM_HOST_PROFILE: what held the host during a run)',
       'the busy function is in the profile',
     );
   });
+
+  it('with LMM_HOST_PROFILE_HEAP=1 also samples what each run allocates, garbage included', async () => {
+    process.env['LMM_HOST_PROFILE'] = dir;
+    process.env['LMM_HOST_PROFILE_HEAP'] = '1';
+    try {
+      probeMark('run asked', { label: 'b.lmm.ts' });
+      await settle();
+      let kept = 0;
+      for (let i = 0; i < 20_000; i++) kept += garbageInTheProfile(i).length;
+      assert.ok(kept > 0);
+      probeMark('settled');
+      await settle();
+    } finally {
+      delete process.env['LMM_HOST_PROFILE_HEAP'];
+    }
+    const written = readdirSync(dir).filter((name) => name.endsWith('.heapprofile'));
+    assert.equal(written.length, 1);
+    const sampled = JSON.stringify(JSON.parse(readFileSync(join(dir, written[0]!), 'utf8')));
+    assert.ok(sampled.includes('garbageInTheProfile'), 'the allocating function is in the heap profile');
+  });
 });
 
 function busyLoopInTheProfile(): number {
   let x = 0;
   for (let i = 0; i < 10_000; i++) x += Math.sqrt(i);
   return x > 0 ? 1 : 0;
+}
+
+function garbageInTheProfile(i: number): number[] {
+  return Array.from({ length: 64 }, (_, k) => i + k);
 }
