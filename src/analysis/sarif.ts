@@ -7,7 +7,7 @@
  */
 import type { MemoryErrorKind, Site } from './analysisInput';
 import { LEAK_KINDS, type LeakKind } from './leakKinds';
-import { siteText } from './siteText';
+import { LINE_UNKNOWN, siteText } from './siteText';
 import type { RunReport } from './runReport';
 import { findingSeverity, SARIF_LEVEL } from '../protocol/runReportSchema';
 import { MEMORY_ERROR_KINDS } from './suppressions';
@@ -112,7 +112,7 @@ export interface SarifResult {
 /** SARIF's stack (§3.44): frames innermost first, each a location. */
 export interface SarifStack {
   message: { text: string };
-  frames: { location: { physicalLocation: SarifPhysicalLocation } }[];
+  frames: { location: { physicalLocation: SarifPhysicalLocation; message?: { text: string } } }[];
 }
 
 /** What a SARIF log is made of: the leaks and errors, and the file they are about. */
@@ -336,15 +336,25 @@ function physicalLocation(site: Site, workingDirectory: string | undefined): Sar
 }
 
 function location(at: Locate, site: Site, text?: string) {
-  return { physicalLocation: at(site), ...(text ? { message: { text } } : {}) };
+  const said = lineText(site, text);
+  return { physicalLocation: at(site), ...(said ? { message: { text: said } } : {}) };
+}
+
+/**
+ * A location's message; for a site of line 0 (a run without attribution), whose region says line
+ * 1 (code scanning needs a startLine of 1 or more), it says the line is unknown.
+ */
+function lineText(site: Site, text: string | undefined): string | undefined {
+  if (site.line > 0) return text;
+  return text ? `${text} ${LINE_UNKNOWN}` : `${LINE_UNKNOWN.slice(1, -1)}: the file only is known`;
 }
 
 function sarifStack(at: Locate, text: string, frames: readonly Site[]): SarifStack {
-  return { message: { text }, frames: frames.map((site) => ({ location: { physicalLocation: at(site) } })) };
+  return { message: { text }, frames: frames.map((site) => ({ location: location(at, site) })) };
 }
 
 function relatedLocation(at: Locate, id: number, site: Site, text: string): SarifResult['relatedLocations'][number] {
-  return { id, physicalLocation: at(site), message: { text } };
+  return { id, physicalLocation: at(site), message: { text: lineText(site, text)! } };
 }
 
 /**

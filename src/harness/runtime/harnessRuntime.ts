@@ -49,6 +49,8 @@ import { writeLastOperation } from './lastOperation';
 
 export interface HarnessRuntimeOptions {
   harnessFile: string;
+  /** The harness as its sites name it (compileHarness's displayName): a heap call of no known line is in it, at line 0. */
+  unknownSiteFile?: string;
   /** The compile-time site table (site id → position in the .ts source). */
   sites: readonly Site[];
   /** Where each `@struct` class is declared, by class name. */
@@ -193,7 +195,7 @@ export class HarnessRuntime implements ViewHost {
     if (options.pageSize !== undefined) heapOptions.pageSize = options.pageSize;
     if (options.memoryCap !== undefined) heapOptions.memoryCap = options.memoryCap;
     this.heap = new LmmHeap(heapOptions);
-    this.unknownSite = { file: options.harnessFile, line: 0, column: 0 };
+    this.unknownSite = { file: options.unknownSiteFile ?? options.harnessFile, line: 0, column: 0 };
     this.paths = new CallPaths(options.sites, this.unknownSite, callPathFrames(options.numCallers));
     this.deadline = options.deadline ?? Infinity;
     this.batchIntervalMs = options.batchIntervalMs ?? 50;

@@ -26,6 +26,8 @@ import { fullStackOf, showOnlyHarnessFrames } from './harnessStacks';
 
 export interface SandboxRunOptions {
   harnessFile: string;
+  /** HarnessRuntimeOptions' `unknownSiteFile`. */
+  unknownSiteFile?: string;
   sites: Site[];
   structSites: Record<string, Site>;
   pageSize?: number;
@@ -120,6 +122,7 @@ export function startRun(options: SandboxRunOptions, callbacks: SandboxCallbacks
     stackFrames: (stack) => locator.framesOf(stack, options.harnessScriptName, accessFrames),
     ...(options.numCallers !== undefined ? { numCallers: options.numCallers } : {}),
     harnessFile: options.harnessFile,
+    ...(options.unknownSiteFile !== undefined ? { unknownSiteFile: options.unknownSiteFile } : {}),
     sites: options.sites,
     structSites: options.structSites,
     ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
