@@ -8,6 +8,7 @@
 import type { MemoryErrorKind, Site } from './analysisInput';
 import { LEAK_KINDS, type LeakKind } from './leakKinds';
 import { LINE_UNKNOWN, siteText } from './siteText';
+import { ERROR_CONTEXT_FRAMES } from './errorContext';
 import { framesLeftOutText, framesWithinRoom, SARIF_MAX_LOCATIONS } from './sarifLocationLimit';
 import type { RunReport } from './runReport';
 import { findingSeverity, SARIF_LEVEL } from '../protocol/runReportSchema';
@@ -189,7 +190,10 @@ export function toSarif(
       relatedLocations: related,
       stacks,
       occurrenceCount: error.count,
-      partialFingerprints: { lmmError: `${error.kind}|${siteText(error.site)}` },
+      // One per record: its kind and context (errorContext.ts), and for an access read or write.
+      partialFingerprints: {
+        lmmError: `${error.kind}|${error.stack.slice(0, ERROR_CONTEXT_FRAMES).map(siteText).join('<')}${error.access ? `|${error.access.operation}` : ''}`,
+      },
       // The step of its first occurrence, as the text report, the JSON and VS Code name it; and the
       // read or write an access error was (size, field, offset from the block), for tools that filter on it.
       properties: { step: error.step, ...(error.access !== undefined ? { access: error.access } : {}), ...cut.properties },
