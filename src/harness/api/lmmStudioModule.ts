@@ -70,8 +70,9 @@ export function createLmmStudioModule(runtime: HarnessRuntime): Record<string, u
 }
 
 /**
- * The harness's `console`: `log`, `info`, `warn`, `error` and `debug` print as `print` does, in
- * the run's output with LMM's reports and under its limits (a newcomer's first line is
+ * The harness's `console`: `log`, `info`, `warn`, `error` and `debug` print as Node's console
+ * (consoleLine: values as util.inspect has them, a view as `print` shows it), in the run's output
+ * with LMM's reports and under its limits (a newcomer's first line is
  * `console.log(…)`). Not part of `lmm-studio`: the worker makes it a global of the harness.
  */
 export function createHarnessConsole(runtime: HarnessRuntime): Record<string, (...values: unknown[]) => void> {

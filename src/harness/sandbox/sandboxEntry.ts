@@ -68,7 +68,7 @@ export interface SandboxCallbacks {
 export interface SandboxRun {
   /** The hardened `lmm-studio` module: what `require('lmm-studio')` answers in the harness. */
   lmmStudio: object;
-  /** The hardened `console` global of the harness (it prints as `print` does). */
+  /** The hardened `console` global of the harness (it prints to the run's output, values as util.inspect has them: printedText.ts). */
   console: object;
   /** The compiler's hooks, in the order the compiled script's outer function takes them. */
   hooks: readonly unknown[];
