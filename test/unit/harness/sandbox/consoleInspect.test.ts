@@ -82,4 +82,25 @@ ${LINES.map(([code]) => `  console.log(${code});`).join('\n')}
     assert.equal(format('%o', [1, 2]), '[ 1, 2, [length]: 2 ]');
     assert.equal(printedLine([{ a: 1, f: [1] }]), '{"a":1,"f":[1]}\n');
   });
+
+  it('%s of an object: util.inspect at depth 0, or its own toString, as util.format has it', () => {
+    class Named {
+      toString(): string {
+        return 'named!';
+      }
+    }
+    class Plain {
+      x = 1;
+    }
+    const values: unknown[] = [
+      { a: { b: 1 } },
+      [1, [2, [3]]],
+      new Named(),
+      new Plain(),
+      new Date(0),
+      new Map([[1, { a: 1 }]]),
+      () => 1,
+    ];
+    for (const value of values) assert.equal(consoleLine(['%s', value]), `${format('%s', value)}\n`, format('%o', value));
+  });
 });
