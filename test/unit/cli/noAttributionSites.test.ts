@@ -9,6 +9,7 @@
 import { strict as assert } from 'node:assert';
 import { relative } from 'node:path';
 import type { SarifLog } from '../../../src/analysis/sarif';
+import { leakTooltip } from '../../../src/extension/model/leaksTree';
 import { siteLabel } from '../../../src/extension/model/treeNode';
 import { asReport, isSite } from '../../../src/protocol/runReportSchema';
 import { lmm } from '../../support/lmmCli';
@@ -107,5 +108,14 @@ describe('VS Code tree rows name a site of line 0 as the text report does', () =
   it('siteLabel: file (line unknown), not file:0', () => {
     assert.equal(siteLabel({ file: '/w/h.lmm.ts', line: 0, column: 0 }), 'h.lmm.ts (line unknown)');
     assert.equal(siteLabel({ file: '/w/h.lmm.ts', line: 7, column: 3 }), 'h.lmm.ts:7');
+  });
+
+  it('a leak row’s tooltip: allocated at file (line unknown), not file:0:0', () => {
+    const site = { file: '/w/h.lmm.ts', line: 0, column: 0 };
+    const leak = { kind: 'definitely-lost', struct: 'node_t', blocks: 1, bytes: 4, site, stack: [site], suppressed: false };
+    assert.match(
+      leakTooltip(leak as unknown as Parameters<typeof leakTooltip>[0]),
+      /allocated at \/w\/h\.lmm\.ts \(line unknown\)$/m,
+    );
   });
 });
