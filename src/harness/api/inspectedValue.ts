@@ -5,8 +5,8 @@
  * Sets, typed arrays, Dates, sparse arrays, getters, Symbol keys, nesting past 2 as `[Object]`,
  * cycles as `<ref *1>` … `[Circular *1]`, and Node's line breaking and array grouping.
  * test/unit/harness/inspectedValue.test.ts compares it with util.inspect. Where it cannot match
- * (no promise state, no proxies, no `[util.inspect.custom]`, an error without its stack frames),
- * README says so.
+ * (a promise's state, `[util.inspect.custom]`), README says so; a Proxy is read through its traps,
+ * where Node reads its target.
  */
 
 interface Context {
@@ -17,6 +17,7 @@ interface Context {
   depth: number;
   /** A value printed in LMM's own way (a struct view), or undefined. */
   special: ((value: object) => string | undefined) | undefined;
+  errorFrames: ((stack: string) => string[]) | undefined;
 }
 
 const BREAK_LENGTH = 80;
@@ -33,6 +34,8 @@ export interface InspectOptions {
   depth?: number;
   /** A value LMM prints its own way (a struct view): its text, or undefined for util.inspect's. */
   special?: (value: object) => string | undefined;
+  /** An error's stack frames (`file:line:column`, innermost first) from its `stack` text; none: `[Error: message]`. */
+  errorFrames?: (stack: string) => string[];
 }
 
 export function inspectedValue(value: unknown, options: InspectOptions = {}): string {
@@ -43,6 +46,7 @@ export function inspectedValue(value: unknown, options: InspectOptions = {}): st
     currentDepth: 0,
     depth: options.depth ?? 2,
     special: options.special,
+    errorFrames: options.errorFrames,
   };
   try {
     return formatValue(ctx, value, 0);
@@ -239,7 +243,7 @@ function formatRaw(ctx: Context, value: object, recurseTimes: number): string {
       if (prefix !== 'Date ') base = `${prefix}${base}`;
       if (keys.length === 0) return base;
     } else if (isError(value)) {
-      base = errorBase(value as Error);
+      base = errorBase(ctx, value as Error);
       keys = keys.filter((key) => key !== 'stack' && key !== 'message');
       if (keys.length === 0) return base;
     } else if (isArrayBuffer(value)) {
@@ -309,11 +313,20 @@ function functionBase(value: (...args: unknown[]) => unknown, constructor: strin
   return base;
 }
 
-/** An error as Node prints one whose stack has no frames: `[Error: message]` (its frames are not shown: README). */
-function errorBase(error: Error): string {
+/**
+ * An error as Node prints it: `Error: message` and its stack's frames, here the harness's own
+ * (`at FILE:LINE:COLUMN`, with no function names: V8 names none in the compiled harness); an
+ * error with no frames as Node prints one, `[Error: message]`.
+ */
+function errorBase(ctx: Context, error: Error): string {
   const name = String(error.name);
   const message = String(error.message);
-  return `[${message === '' ? name : `${name}: ${message}`}]`;
+  const head = message === '' ? name : `${name}: ${message}`;
+  const stack: unknown = error.stack;
+  const frames = typeof stack === 'string' && ctx.errorFrames ? ctx.errorFrames(stack) : [];
+  if (frames.length === 0) return `[${head}]`;
+  const indentation = ' '.repeat(ctx.indentationLvl);
+  return head + frames.map((frame) => `\n${indentation}    at ${frame}`).join('');
 }
 
 function formatProperty(ctx: Context, value: object, recurseTimes: number, key: PropertyKey, type: number): string {

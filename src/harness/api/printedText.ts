@@ -68,17 +68,24 @@ function viewText(value: object): string | undefined {
   return viewState(value) !== undefined ? printable(value) : undefined;
 }
 
+/** An error's harness frames (`file:line:column`, innermost first) from its V8 stack text. */
+export type ErrorFrames = (stack: string) => string[];
+
 /** A console.log value: a string as it is, any other as util.inspect prints it (a view as LMM shows it). */
-function consoleValue(value: unknown, depth?: number): string {
+function consoleValue(value: unknown, errorFrames: ErrorFrames | undefined, depth?: number): string {
   if (typeof value === 'string') return value;
-  return inspectedValue(value, { special: viewText, ...(depth !== undefined ? { depth } : {}) });
+  return inspectedValue(value, {
+    special: viewText,
+    ...(errorFrames ? { errorFrames } : {}),
+    ...(depth !== undefined ? { depth } : {}),
+  });
 }
 
 /**
  * `%s` of an object as Node's util.format has it: one with a toString of its own (or of its class)
  * is that text; any other util.inspect's at depth 0. A function, a symbol: String's.
  */
-function directiveString(value: unknown): string {
+function directiveString(value: unknown, errorFrames: ErrorFrames | undefined): string {
   if (typeof value === 'number') return numberText(value);
   if (typeof value !== 'object' || value === null) return typeof value === 'bigint' ? `${value}n` : String(value);
   if (viewState(value) !== undefined) return printable(value);
@@ -86,7 +93,7 @@ function directiveString(value: unknown): string {
   const builtIn = [Object, Array, Error, Date, RegExp, Map, Set, Promise, ArrayBuffer].some(
     (ctor) => ctor.prototype.toString === toString,
   );
-  return builtIn || typeof toString !== 'function' ? consoleValue(value, 0) : String(value);
+  return builtIn || typeof toString !== 'function' ? consoleValue(value, errorFrames, 0) : String(value);
 }
 
 /**
@@ -95,10 +102,10 @@ function directiveString(value: unknown): string {
  * the values after it (C's printf habit: `console.log('%d bytes', n)`), the rest are appended. A
  * lone string is printed as it is, `%%` included, as Node does.
  */
-export function consoleLine(values: readonly unknown[]): string {
+export function consoleLine(values: readonly unknown[], errorFrames?: ErrorFrames): string {
   const [first, ...rest] = values;
   if (typeof first !== 'string' || !first.includes('%') || rest.length === 0)
-    return values.map((value) => consoleValue(value)).join(' ') + '\n';
+    return values.map((value) => consoleValue(value, errorFrames)).join(' ') + '\n';
   let next = 0;
   const text = first.replace(/%([sdifoOjc%])/g, (match, directive: string) => {
     if (directive === '%') return '%';
@@ -116,12 +123,16 @@ export function consoleLine(values: readonly unknown[]): string {
       case 'o':
       case 'O':
         // util.inspect's (%o 4 levels deep, as Node's; its hidden properties are not shown: README).
-        return inspectedValue(value, { special: viewText, depth: directive === 'o' ? 4 : 2 });
+        return inspectedValue(value, {
+          special: viewText,
+          ...(errorFrames ? { errorFrames } : {}),
+          depth: directive === 'o' ? 4 : 2,
+        });
       default:
-        return directiveString(value);
+        return directiveString(value, errorFrames);
     }
   });
-  return [text, ...rest.slice(next).map((value) => consoleValue(value))].join(' ') + '\n';
+  return [text, ...rest.slice(next).map((value) => consoleValue(value, errorFrames))].join(' ') + '\n';
 }
 
 /** `%d` (Number), `%i` (parseInt) and `%f` (parseFloat) as Node reads them: a Symbol is NaN, never a throw. */

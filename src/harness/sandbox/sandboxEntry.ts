@@ -10,6 +10,7 @@ import type { RunData, Site } from '../../analysis/analysisInput';
 import { checkLeaks, type LeakCheckResult } from '../../analysis/leakCheck';
 import { leakCheckReport, type LeakCheckReport } from '../../analysis/runReport';
 import { matchErrorSuppression, parseSuppressions, type Suppression } from '../../analysis/suppressions';
+import { siteText } from '../../analysis/siteText';
 import { compilerHooks, createHarnessConsole, createLmmStudioModule } from '../api/lmmStudioModule';
 import { HOOK_ORDER } from '../compile/compartmentScript';
 import { HarnessLocator, type LocatorData } from '../compile/harnessLocator';
@@ -246,7 +247,7 @@ export function startRun(options: SandboxRunOptions, callbacks: SandboxCallbacks
   });
   return {
     lmmStudio,
-    console: harden(createHarnessConsole(runtime)),
+    console: harden(createHarnessConsole(runtime, (stack) => locator.framesOf(stack, options.harnessScriptName).map(siteText))),
     hooks: harden(HOOK_ORDER.map((name) => hooks[name])),
     finish() {
       runtime.flush();
