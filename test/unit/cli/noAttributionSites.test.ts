@@ -9,6 +9,7 @@
 import { strict as assert } from 'node:assert';
 import { relative } from 'node:path';
 import type { SarifLog } from '../../../src/analysis/sarif';
+import { editorPosition } from '../../../src/extension/model/editorPosition';
 import { leakTooltip } from '../../../src/extension/model/leaksTree';
 import { siteLabel } from '../../../src/extension/model/treeNode';
 import { asReport, isSite } from '../../../src/protocol/runReportSchema';
@@ -108,6 +109,11 @@ describe('VS Code tree rows name a site of line 0 as the text report does', () =
   it('siteLabel: file (line unknown), not file:0', () => {
     assert.equal(siteLabel({ file: '/w/h.lmm.ts', line: 0, column: 0 }), 'h.lmm.ts (line unknown)');
     assert.equal(siteLabel({ file: '/w/h.lmm.ts', line: 7, column: 3 }), 'h.lmm.ts:7');
+  });
+
+  it('the editor opens a site of line 0 at the file’s top (VS Code refused line -1)', () => {
+    assert.deepEqual(editorPosition({ file: '/w/h.lmm.ts', line: 0, column: 0 }), { line: 0, character: 0 });
+    assert.deepEqual(editorPosition({ file: '/w/h.lmm.ts', line: 7, column: 3 }), { line: 6, character: 2 });
   });
 
   it('a leak row’s tooltip: allocated at file (line unknown), not file:0:0', () => {
