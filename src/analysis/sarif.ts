@@ -7,7 +7,9 @@
  */
 import type { MemoryErrorKind, Site } from './analysisInput';
 import { LEAK_KINDS, type LeakKind } from './leakKinds';
-import { siteText } from './siteText';
+import { LINE_UNKNOWN, siteText } from './siteText';
+import { ERROR_CONTEXT_FRAMES } from './errorContext';
+import { framesLeftOutText, framesWithinRoom, SARIF_MAX_LOCATIONS } from './sarifLocationLimit';
 import type { RunReport } from './runReport';
 import { findingSeverity, SARIF_LEVEL } from '../protocol/runReportSchema';
 import { MEMORY_ERROR_KINDS } from './suppressions';
@@ -112,7 +114,7 @@ export interface SarifResult {
 /** SARIF's stack (§3.44): frames innermost first, each a location. */
 export interface SarifStack {
   message: { text: string };
-  frames: { location: { physicalLocation: SarifPhysicalLocation } }[];
+  frames: { location: { physicalLocation: SarifPhysicalLocation; message?: { text: string } } }[];
 }
 
 /** What a SARIF log is made of: the leaks and errors, and the file they are about. */
@@ -141,7 +143,8 @@ export function toSarif(
   }));
   const results: SarifResult[] = [];
   for (const record of report.leaks) {
-    const related = record.stack.slice(1).map((s, i) => relatedLocation(at, i + 1, s, 'called from here'));
+    const callers = record.stack.slice(1).map((site) => ({ site, text: 'called from here' }));
+    const { related, cut } = relatedWithinLimit(at, [callers]);
     const dragText =
       record.kind === 'definitely-lost' && record.drags !== undefined && record.drags.blocks > 0
         ? `, dragging ${record.drags.bytes} bytes in ${record.drags.blocks} indirectly lost block(s)`
@@ -151,38 +154,30 @@ export function toSarif(
       ruleIndex: ruleIds.indexOf(record.kind),
       level: SARIF_LEVEL[findingSeverity(record.kind)],
       message: {
-        text: `${record.bytes} bytes in ${record.blocks} block(s) of ${record.struct} are ${record.kind.replace('-', ' ')}${dragText}.`,
+        text: `${record.bytes} bytes in ${record.blocks} block(s) of ${record.struct} are ${record.kind.replace('-', ' ')}${dragText}${cut.text}.`,
       },
       locations: record.site ? [location(at, record.site, 'allocated here')] : [],
       relatedLocations: related,
       partialFingerprints: { lmmLossRecord: `${record.kind}|${record.struct}|${record.stack.map(siteText).join('<')}` },
-      properties: { struct: record.struct, blocks: record.blocks, bytes: record.bytes, drags: record.drags },
+      properties: { struct: record.struct, blocks: record.blocks, bytes: record.bytes, drags: record.drags, ...cut.properties },
       ...(record.suppressed
         ? { suppressions: [{ kind: 'external', justification: `suppressed by ${record.suppressedBy}` }] }
         : {}),
     });
   }
   for (const error of report.errors) {
-    const related = error.stack.slice(1).map((s, i) => relatedLocation(at, i + 1, s, 'called from here'));
     const allocStack = error.allocStack ?? (error.allocSite ? [error.allocSite] : []);
     const freeStack = error.freeStack ?? (error.freeSite ? [error.freeSite] : []);
     // Every frame of the block's stacks, for viewers that show related locations and no stacks
-    // (GitHub code scanning); the `stacks` below give the same frames as stacks.
-    allocStack.forEach((s, i) =>
-      related.push(
-        relatedLocation(
-          at,
-          related.length + 1,
-          s,
-          i === 0 ? 'the block was allocated here' : 'the allocation was called from here',
-        ),
-      ),
-    );
-    freeStack.forEach((s, i) =>
-      related.push(
-        relatedLocation(at, related.length + 1, s, i === 0 ? 'the block was freed here' : 'the free was called from here'),
-      ),
-    );
+    // (GitHub code scanning), within its limit; the `stacks` below give every frame as stacks.
+    const { related, cut } = relatedWithinLimit(at, [
+      error.stack.slice(1).map((site) => ({ site, text: 'called from here' })),
+      allocStack.map((site, i) => ({
+        site,
+        text: i === 0 ? 'the block was allocated here' : 'the allocation was called from here',
+      })),
+      freeStack.map((site, i) => ({ site, text: i === 0 ? 'the block was freed here' : 'the free was called from here' })),
+    ]);
     const stacks = [sarifStack(at, 'the access', error.stack)];
     if (freeStack.length > 0) stacks.push(sarifStack(at, 'the block was freed', freeStack));
     if (allocStack.length > 0) stacks.push(sarifStack(at, 'the block was allocated', allocStack));
@@ -190,15 +185,18 @@ export function toSarif(
       ruleId: error.kind,
       ruleIndex: ruleIds.indexOf(error.kind),
       level: SARIF_LEVEL[findingSeverity(error.kind)],
-      message: { text: error.count > 1 ? `${error.message} (${error.count} times)` : error.message },
+      message: { text: `${error.message}${error.count > 1 ? ` (${error.count} times)` : ''}${cut.text}` },
       locations: [location(at, error.site)],
       relatedLocations: related,
       stacks,
       occurrenceCount: error.count,
-      partialFingerprints: { lmmError: `${error.kind}|${siteText(error.site)}` },
+      // One per record: its kind and context (errorContext.ts), and for an access read or write.
+      partialFingerprints: {
+        lmmError: `${error.kind}|${error.stack.slice(0, ERROR_CONTEXT_FRAMES).map(siteText).join('<')}${error.access ? `|${error.access.operation}` : ''}`,
+      },
       // The step of its first occurrence, as the text report, the JSON and VS Code name it; and the
       // read or write an access error was (size, field, offset from the block), for tools that filter on it.
-      properties: { step: error.step, ...(error.access !== undefined ? { access: error.access } : {}) },
+      properties: { step: error.step, ...(error.access !== undefined ? { access: error.access } : {}), ...cut.properties },
       ...(error.suppressed
         ? { suppressions: [{ kind: 'external' as const, justification: `suppressed by ${error.suppressedBy}` }] }
         : {}),
@@ -336,15 +334,40 @@ function physicalLocation(site: Site, workingDirectory: string | undefined): Sar
 }
 
 function location(at: Locate, site: Site, text?: string) {
-  return { physicalLocation: at(site), ...(text ? { message: { text } } : {}) };
+  const said = lineText(site, text);
+  return { physicalLocation: at(site), ...(said ? { message: { text: said } } : {}) };
+}
+
+/**
+ * A location's message; for a site of line 0 (a run without attribution), whose region says line
+ * 1 (code scanning needs a startLine of 1 or more), it says the line is unknown.
+ */
+function lineText(site: Site, text: string | undefined): string | undefined {
+  if (site.line > 0) return text;
+  return text ? `${text} ${LINE_UNKNOWN}` : `${LINE_UNKNOWN.slice(1, -1)}: the file only is known`;
 }
 
 function sarifStack(at: Locate, text: string, frames: readonly Site[]): SarifStack {
-  return { message: { text }, frames: frames.map((site) => ({ location: { physicalLocation: at(site) } })) };
+  return { message: { text }, frames: frames.map((site) => ({ location: location(at, site) })) };
 }
 
 function relatedLocation(at: Locate, id: number, site: Site, text: string): SarifResult['relatedLocations'][number] {
-  return { id, physicalLocation: at(site), message: { text } };
+  return { id, physicalLocation: at(site), message: { text: lineText(site, text)! } };
+}
+
+/**
+ * A result's related locations (ids from 1), its stacks' frames within code scanning's limit
+ * beside its one location; what was cut is said in its message and its properties.
+ */
+function relatedWithinLimit(
+  at: Locate,
+  stacks: readonly { site: Site; text: string }[][],
+): { related: SarifResult['relatedLocations']; cut: { text: string; properties: Record<string, number> } } {
+  const { kept, leftOut } = framesWithinRoom(stacks, SARIF_MAX_LOCATIONS - 1);
+  const related = kept.flat().map((frame, i) => relatedLocation(at, i + 1, frame.site, frame.text));
+  if (leftOut === 0) return { related, cut: { text: '', properties: {} } };
+  const total = related.length + leftOut;
+  return { related, cut: { text: framesLeftOutText(leftOut, total), properties: { relatedLocationsLeftOut: leftOut } } };
 }
 
 /**

@@ -1,9 +1,16 @@
-/** How sites print: `file:line:column`, the form editors and terminals make clickable. */
+/**
+ * How sites print: `file:line:column`, the form editors and terminals make clickable; a site of
+ * line 0 (a run without attribution knows the file only) as `file (line unknown)`, not `file:0:0`.
+ */
 import type { Site } from './analysisInput';
 
 export function siteText(site: Site | null | undefined): string {
-  return site ? `${site.file}:${site.line}:${site.column}` : '(unknown site)';
+  if (!site) return '(unknown site)';
+  return site.line > 0 ? `${site.file}:${site.line}:${site.column}` : `${site.file} ${LINE_UNKNOWN}`;
 }
+
+/** What a site of line 0 says in place of its line, in every format. */
+export const LINE_UNKNOWN = '(line unknown)';
 
 /** A stable key for a call stack (innermost first), for grouping. */
 export function stackKey(stack: readonly Site[]): string {

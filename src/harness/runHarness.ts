@@ -248,6 +248,7 @@ export function runHarness(file: string, options: HarnessRunOptions = {}): Harne
     const end = await runInWorker(
       compiled,
       absolute,
+      displayName(absolute),
       options,
       leakChecks,
       (s) => (stop = s),
@@ -383,6 +384,8 @@ interface EndState {
 async function runInWorker(
   compiled: CompiledHarness,
   harnessFile: string,
+  /** The harness as its sites name it: where a heap call of no known line is (at line 0). */
+  unknownSiteFile: string,
   options: HarnessRunOptions,
   leakChecks: LeakCheckRelay,
   setStop: (stop: () => void) => void,
@@ -397,6 +400,7 @@ async function runInWorker(
     ...(options.onBatch ? { maxBatchesInFlight: MAX_BATCHES_IN_FLIGHT } : {}),
     runOptions: {
       harnessFile,
+      unknownSiteFile,
       sites: compiled.sites,
       structSites: compiled.structSites,
       locator: compiled.locatorData,

@@ -432,10 +432,8 @@ export function asLeakCheck(value: unknown): ReportLeakCheck {
   const check = value as Partial<ReportLeakCheck>;
   if (!Number.isSafeInteger(check.event) || check.event! < 0) throw new Error('the leak check has no step ("event")');
   stepOfEvent(check, 'the leak check');
-  // A check at a call the site table does not know has line 0 in the harness file.
-  const site = check.site as ReportSite | undefined;
-  if (typeof site?.file !== 'string' || !Number.isInteger(site.line) || site.line < 0)
-    throw new Error('the leak check has no valid site');
+  // A check at a call the site table does not know has line 0 in the harness file (isSite).
+  if (!isSite(check.site)) throw new Error('the leak check has no valid site');
   if (!Array.isArray(check.leaks)) throw new Error('the leak check has no "leaks" list');
   for (const [i, leak] of check.leaks.entries()) {
     if (!LEAK_KINDS.includes(leak.kind)) throw new Error(`leaks[${i}] has an unknown kind "${String(leak.kind)}"`);
@@ -474,17 +472,15 @@ export function asInterimErrors(value: unknown): InterimErrors {
   return interim as InterimErrors;
 }
 
+/**
+ * A position, 1-based; or line 0 column 0, "line unknown": a heap call of a run without
+ * attribution (`lmm run --no-attribution`), or a call the site table does not know.
+ */
 export function isSite(value: unknown): value is ReportSite {
   const site = value as ReportSite;
-  return (
-    typeof site === 'object' &&
-    site !== null &&
-    typeof site.file === 'string' &&
-    Number.isInteger(site.line) &&
-    site.line >= 1 &&
-    Number.isInteger(site.column) &&
-    site.column >= 1
-  );
+  if (typeof site !== 'object' || site === null || typeof site.file !== 'string') return false;
+  if (site.line === 0 && site.column === 0) return true;
+  return Number.isInteger(site.line) && site.line >= 1 && Number.isInteger(site.column) && site.column >= 1;
 }
 
 /**

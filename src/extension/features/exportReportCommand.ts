@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { COMMANDS } from '../contributions';
-import { canExport, EXPORT_EXTENSIONS, exportReport, type ExportFormat } from '../model/reportExport';
+import { canExport, EXPORT_EXTENSIONS, exportReport, workspaceFolderOf, type ExportFormat } from '../model/reportExport';
 import type { ExtensionServices } from './extensionServices';
 
 declare const LMM_VERSION: string;
@@ -41,7 +41,14 @@ export function registerExportReport({ context, store }: ExtensionServices): voi
       target = await vscode.window.showSaveDialog({ title: 'LMM: Export Report', ...(defaultUri ? { defaultUri } : {}) });
     }
     if (!target) return undefined;
-    const text = exportReport(run, format, typeof LMM_VERSION === 'string' ? LMM_VERSION : 'dev');
+    // SARIF names files relative to the run's workspace folder, as lmm run --sarif to its working directory.
+    const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+    const text = exportReport(
+      run,
+      format,
+      typeof LMM_VERSION === 'string' ? LMM_VERSION : 'dev',
+      workspaceFolderOf(run.file, folders),
+    );
     await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
     if (!(targetArg instanceof vscode.Uri)) {
       void vscode.window

@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { ReportSite } from '../../protocol/runReportSchema';
+import { editorPosition } from '../model/editorPosition';
 
 export interface SourceSites {
   /** Opens `site` in the first editor column (keeping the focus where it is when asked). */
@@ -37,7 +38,7 @@ export function createSourceSites(context: vscode.ExtensionContext, log: vscode.
         return;
       }
     }
-    const line = Math.min(site.line - 1, editor.document.lineCount - 1);
+    const line = Math.min(editorPosition(site).line, editor.document.lineCount - 1);
     const range = new vscode.Range(line, 0, line, 0);
     editor.setDecorations(stepHighlight, [range]);
     editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
@@ -45,7 +46,8 @@ export function createSourceSites(context: vscode.ExtensionContext, log: vscode.
 
   const open = async (site: ReportSite, preserveFocus = false) => {
     try {
-      const position = new vscode.Position(site.line - 1, Math.max(0, site.column - 1));
+      const { line, character } = editorPosition(site);
+      const position = new vscode.Position(line, character);
       await vscode.window.showTextDocument(vscode.Uri.file(site.file), {
         selection: new vscode.Range(position, position),
         preserveFocus,

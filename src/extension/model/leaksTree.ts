@@ -12,6 +12,7 @@ import {
 } from '../../protocol/runReportSchema';
 import { formatBlocks, formatCount } from './reportFigures';
 import type { RunState } from './runState';
+import { siteText } from '../../analysis/siteText';
 import { stepNumber } from '../../analysis/stepNumber';
 import { adopt, hex, siteLabel, type TreeNode } from './treeNode';
 import { RUNNING_ICON } from './runningIcon';
@@ -278,7 +279,7 @@ function siteNode(
 }
 
 export function leakTooltip(record: ReportLeak): string {
-  let text = `${record.blocks} ${record.struct} block${record.blocks === 1 ? '' : 's'} (${record.bytes} bytes) ${record.kind}, allocated at ${record.site.file}:${record.site.line}:${record.site.column}`;
+  let text = `${record.blocks} ${record.struct} block${record.blocks === 1 ? '' : 's'} (${record.bytes} bytes) ${record.kind}, allocated at ${siteText(record.site)}`;
   if (record.drags && record.drags.blocks > 0)
     text += `\ndrags along ${formatBlocks(record.drags.blocks)} (${formatCount(record.drags.bytes)} bytes)`;
   if (record.rootPath && record.rootPath.length > 0) {

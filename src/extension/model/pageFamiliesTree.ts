@@ -1,4 +1,5 @@
 /** Page Families: family → pages → blocks (offset, size, state), the family's counters as descriptions. */
+import { siteText } from '../../analysis/siteText';
 import { META_SIZE } from '../../engine/constants';
 import type { Family } from '../../engine/family';
 import { isBufferFamily } from '../../engine/lmmHeap';
@@ -74,7 +75,7 @@ function pageNode(run: RunState, family: Family, page: number, index: number): T
           // A buffer's units are its bytes, which the description gives: "+72 buf", not "+72 buf ×13".
           label: `+${block.offset} ${block.free ? 'free' : family.name + (units === 1 || isBufferFamily(family) ? '' : ` ×${units}`)}`,
           description: `${formatCount(block.size)} B${soft ? ' · soft fragment' : ''}${site ? ' · ' + siteLabel(site) : ''}`,
-          tooltip: `${block.free ? 'Free block' : 'Allocated block'} at offset ${block.offset}: meta ${hex(block.meta)}, data ${hex(address)}, ${block.size} bytes${site ? `\nallocated at ${site.file}:${site.line}:${site.column}` : ''}`,
+          tooltip: `${block.free ? 'Free block' : 'Allocated block'} at offset ${block.offset}: meta ${hex(block.meta)}, data ${hex(address)}, ${block.size} bytes${site ? `\nallocated at ${siteText(site)}` : ''}`,
           icon: block.free ? 'circle-outline' : 'circle-filled',
           iconColor: block.free ? (soft ? 'charts.yellow' : 'disabledForeground') : 'charts.blue',
           address,

@@ -36,15 +36,21 @@ export function canExport(run: RunState): boolean {
 const endedWithoutHeap = (run: RunState) =>
   run.report === undefined && run.kind === 'harness' && (run.status === 'failed' || run.status === 'stopped');
 
-export function exportReport(run: RunState, format: ExportFormat, toolVersion = 'dev'): string {
-  if (endedWithoutHeap(run)) return exportWithoutHeap(run, format, toolVersion);
+/**
+ * @param workspaceFolder the workspace folder of the run's file (`workspaceFolderOf`): SARIF names
+ *   the files under it relative to `%SRCROOT%`, which the log says is that folder, as `lmm run
+ *   --sarif` does from its working directory (code scanning takes a relative URI from the
+ *   repository's root). Without it every file is an absolute `file://` URI.
+ */
+export function exportReport(run: RunState, format: ExportFormat, toolVersion = 'dev', workspaceFolder?: string): string {
+  if (endedWithoutHeap(run)) return exportWithoutHeap(run, format, toolVersion, workspaceFolder);
   const report = run.report;
   if (report === undefined) throw new Error(`${run.label} has no report (${run.status}${run.message ? ': ' + run.message : ''})`);
   switch (format) {
     case 'json':
       return JSON.stringify(exportJson(run, report), null, 2) + '\n';
     case 'sarif':
-      return JSON.stringify(exportSarif(run, report, toolVersion), null, 2) + '\n';
+      return JSON.stringify(exportSarif(run, report, toolVersion, workspaceFolder), null, 2) + '\n';
     case 'text':
       return toText(run, report);
     case 'html':
@@ -57,7 +63,7 @@ export function exportReport(run: RunState, format: ExportFormat, toolVersion = 
  * print for it (no figures, the memory errors and leak checks streamed before the end); text and
  * HTML say so, with the heap as the views replayed it and those findings.
  */
-function exportWithoutHeap(run: RunState, format: ExportFormat, toolVersion: string): string {
+function exportWithoutHeap(run: RunState, format: ExportFormat, toolVersion: string, workspaceFolder?: string): string {
   const ending = runEnding(run);
   const errors = listedErrors(run.interimErrors?.errors ?? []);
   const leakChecks = run.leakChecksDuringRun ?? [];
@@ -73,6 +79,7 @@ function exportWithoutHeap(run: RunState, format: ExportFormat, toolVersion: str
             ending,
             toolVersion,
             run.interimErrors,
+            workspaceFolder,
           ),
           null,
           2,
@@ -167,13 +174,30 @@ export function exportJson(run: RunState, report: LmmReport): unknown {
  * (stopped, time limit, crash) says so in an error notification and lists its memory errors only,
  * as its blocks are no leak verdict.
  */
-export function exportSarif(run: RunState, report: LmmReport, toolVersion: string): SarifLog {
+export function exportSarif(run: RunState, report: LmmReport, toolVersion: string, workspaceFolder?: string): SarifLog {
   // The report is the worker's run report, validated against the protocol's schema on its way
   // here; the schema's types are looser than the run report's (a leak's `drags` is optional there,
   // and the writer reads it so).
   const findings = report as unknown as SarifFindings;
-  if (run.status === 'finished') return toSarif(findings, toolVersion, { executionSuccessful: true });
-  return incompleteRunSarif(findings, runEnding(run), toolVersion);
+  if (run.status === 'finished') return toSarif(findings, toolVersion, { executionSuccessful: true }, workspaceFolder);
+  return incompleteRunSarif(findings, runEnding(run), toolVersion, undefined, workspaceFolder);
+}
+
+/**
+ * The workspace folder `file` is in (the innermost, when folders nest), as VS Code's
+ * `workspace.getWorkspaceFolder` finds it; undefined for a file outside every folder.
+ */
+export function workspaceFolderOf(file: string, folders: readonly string[]): string | undefined {
+  const slashed = (p: string) => p.replace(/\\/g, '/').replace(/\/+$/, '');
+  // Windows paths compare without case, as the file system does.
+  const key = (p: string) => (/^[A-Za-z]:\//.test(p) ? p.toLowerCase() : p);
+  const path = key(slashed(file));
+  let best: string | undefined;
+  for (const folder of folders) {
+    const base = key(slashed(folder));
+    if (path.startsWith(`${base}/`) && (best === undefined || base.length > key(slashed(best)).length)) best = folder;
+  }
+  return best;
 }
 
 export { mapLegendHtml, pagesSvg, toHtml } from './reportHtml';

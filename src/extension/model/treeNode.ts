@@ -55,5 +55,5 @@ export function hex(address: number): string {
 
 export function siteLabel(site: ReportSite): string {
   const slash = Math.max(site.file.lastIndexOf('/'), site.file.lastIndexOf('\\'));
-  return `${site.file.slice(slash + 1)}:${site.line}`;
+  return `${site.file.slice(slash + 1)}${site.line > 0 ? `:${site.line}` : ' (line unknown)'}`;
 }

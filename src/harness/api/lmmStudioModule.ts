@@ -9,7 +9,7 @@ import type { HarnessRuntime } from '../runtime/harnessRuntime';
 import { detachedCopy } from '../runtime/detachedCopy';
 import { elementType, fieldDecorator, scalarDecorator, type StructClass } from './fieldTypes';
 import { layoutDecorators } from './layoutDecorators';
-import { consoleLine, printedLine } from './printedText';
+import { consoleLine, printedLine, type ErrorFrames } from './printedText';
 import { buf } from './structLayout';
 import type { HookName } from '../compile/compartmentScript';
 
@@ -70,12 +70,18 @@ export function createLmmStudioModule(runtime: HarnessRuntime): Record<string, u
 }
 
 /**
- * The harness's `console`: `log`, `info`, `warn`, `error` and `debug` print as `print` does, in
- * the run's output with LMM's reports and under its limits (a newcomer's first line is
+ * The harness's `console`: `log`, `info`, `warn`, `error` and `debug` print as Node's console
+ * (consoleLine: values as util.inspect has them, a view as `print` shows it), in the run's output
+ * with LMM's reports and under its limits (a newcomer's first line is
  * `console.log(…)`). Not part of `lmm-studio`: the worker makes it a global of the harness.
  */
-export function createHarnessConsole(runtime: HarnessRuntime): Record<string, (...values: unknown[]) => void> {
-  const write = (...values: unknown[]) => runtime.print(consoleLine(values));
+export function createHarnessConsole(
+  runtime: HarnessRuntime,
+  /** An error's harness frames, for printing one as Node does (the sandbox's source-map locator). */
+  errorFrames?: ErrorFrames,
+): Record<string, (...values: unknown[]) => void> {
+  const line = (values: readonly unknown[]) => consoleLine(values, errorFrames);
+  const write = (...values: unknown[]) => runtime.print(line(values));
   return {
     log: write,
     info: write,
@@ -86,10 +92,10 @@ export function createHarnessConsole(runtime: HarnessRuntime): Record<string, (.
     // itself, and assert prints only when its condition is false (it never throws).
     dir: (value: unknown) => write(value),
     table: (value: unknown) => write(value),
-    trace: (...values: unknown[]) => runtime.print(`Trace: ${consoleLine(values)}`),
+    trace: (...values: unknown[]) => runtime.print(`Trace: ${line(values)}`),
     assert: (condition: unknown, ...values: unknown[]) => {
       if (condition) return;
-      runtime.print(values.length > 0 ? `Assertion failed: ${consoleLine(values)}` : 'Assertion failed\n');
+      runtime.print(values.length > 0 ? `Assertion failed: ${line(values)}` : 'Assertion failed\n');
     },
   };
 }

@@ -5,6 +5,7 @@
  */
 import { BUF_STRUCT } from './structLayout';
 import { fieldsAsJson, viewHost, viewState, type ViewState } from '../runtime/structViews';
+import { inspectedValue } from './inspectedValue';
 
 /**
  * Why a view's fields are not read for printing, if they are not: a print is the harness's look
@@ -62,14 +63,49 @@ export function printedLine(values: readonly unknown[]): string {
   return values.map(printable).join(' ') + '\n';
 }
 
+/** A struct view as LMM shows it (`node_t 0x7effffffe018 {"key":1}`), inside util.inspect's text too. */
+function viewText(value: object): string | undefined {
+  return viewState(value) !== undefined ? printable(value) : undefined;
+}
+
+/** An error's harness frames (`file:line:column`, innermost first) from its V8 stack text. */
+export type ErrorFrames = (stack: string) => string[];
+
+/** A console.log value: a string as it is, any other as util.inspect prints it (a view as LMM shows it). */
+function consoleValue(value: unknown, errorFrames: ErrorFrames | undefined, depth?: number): string {
+  if (typeof value === 'string') return value;
+  return inspectedValue(value, {
+    special: viewText,
+    ...(errorFrames ? { errorFrames } : {}),
+    ...(depth !== undefined ? { depth } : {}),
+  });
+}
+
 /**
- * `console.log`'s line: as Node prints it, a first string's `%s %d %i %f %o %O %j %c %%` take the
- * values after it (C's printf habit: `console.log('%d bytes', n)`), the rest are appended. A lone
- * string is printed as it is, `%%` included, as Node does.
+ * `%s` of an object as Node's util.format has it: one with a toString of its own (or of its class)
+ * is that text; any other util.inspect's at depth 0. A function, a symbol: String's.
  */
-export function consoleLine(values: readonly unknown[]): string {
+function directiveString(value: unknown, errorFrames: ErrorFrames | undefined): string {
+  if (typeof value === 'number') return numberText(value);
+  if (typeof value !== 'object' || value === null) return typeof value === 'bigint' ? `${value}n` : String(value);
+  if (viewState(value) !== undefined) return printable(value);
+  const toString = (value as { toString?: unknown }).toString;
+  const builtIn = [Object, Array, Error, Date, RegExp, Map, Set, Promise, ArrayBuffer].some(
+    (ctor) => ctor.prototype.toString === toString,
+  );
+  return builtIn || typeof toString !== 'function' ? consoleValue(value, errorFrames, 0) : String(value);
+}
+
+/**
+ * `console.log`'s line: as Node prints it, its values space-joined, each not a string as
+ * util.inspect prints it (inspectedValue.ts); a first string's `%s %d %i %f %o %O %j %c %%` take
+ * the values after it (C's printf habit: `console.log('%d bytes', n)`), the rest are appended. A
+ * lone string is printed as it is, `%%` included, as Node does.
+ */
+export function consoleLine(values: readonly unknown[], errorFrames?: ErrorFrames): string {
   const [first, ...rest] = values;
-  if (typeof first !== 'string' || !first.includes('%') || rest.length === 0) return printedLine(values);
+  if (typeof first !== 'string' || !first.includes('%') || rest.length === 0)
+    return values.map((value) => consoleValue(value, errorFrames)).join(' ') + '\n';
   let next = 0;
   const text = first.replace(/%([sdifoOjc%])/g, (match, directive: string) => {
     if (directive === '%') return '%';
@@ -86,14 +122,17 @@ export function consoleLine(values: readonly unknown[]): string {
         return jsonText(value);
       case 'o':
       case 'O':
-        // util.inspect's: a string quoted and escaped; other primitives as %s has them.
-        if (typeof value === 'string') return inspectedString(value);
-        return typeof value === 'number' ? numberText(value) : printable(value);
+        // util.inspect's (%o 4 levels deep, as Node's; its hidden properties are not shown: README).
+        return inspectedValue(value, {
+          special: viewText,
+          ...(errorFrames ? { errorFrames } : {}),
+          depth: directive === 'o' ? 4 : 2,
+        });
       default:
-        return typeof value === 'number' ? numberText(value) : printable(value);
+        return directiveString(value, errorFrames);
     }
   });
-  return printedLine([text, ...rest.slice(next)]);
+  return [text, ...rest.slice(next).map((value) => consoleValue(value, errorFrames))].join(' ') + '\n';
 }
 
 /** `%d` (Number), `%i` (parseInt) and `%f` (parseFloat) as Node reads them: a Symbol is NaN, never a throw. */
@@ -102,54 +141,6 @@ function directiveNumber(directive: 'd' | 'i' | 'f', value: unknown): string {
   if (typeof value === 'bigint' && directive !== 'f') return `${value}n`;
   if (directive === 'd') return numberText(Number(value));
   return numberText(directive === 'i' ? parseInt(String(value)) : parseFloat(String(value)));
-}
-
-/** util.inspect's limits for a string: longer, it is cut; longer than a line, split at its line breaks. */
-const INSPECT_MAX_STRING_LENGTH = 10_000;
-const INSPECT_BREAK_LENGTH = 80;
-const INSPECT_MIN_LINE_WIDTH = 16;
-
-/**
- * A string as Node's `%o` and `%O` (util.inspect) print it: in single quotes, or double or back
- * quotes when it holds a single one, control characters and lone surrogates escaped, past 10,000
- * characters cut, and past a line (76 characters) one quoted piece a line, joined by ` +`.
- */
-function inspectedString(value: string): string {
-  let trailer = '';
-  if (value.length > INSPECT_MAX_STRING_LENGTH) {
-    const remaining = value.length - INSPECT_MAX_STRING_LENGTH;
-    value = value.slice(0, INSPECT_MAX_STRING_LENGTH);
-    trailer = `... ${remaining} more character${remaining > 1 ? 's' : ''}`;
-  }
-  if (value.length > INSPECT_MIN_LINE_WIDTH && value.length > INSPECT_BREAK_LENGTH - 4)
-    return (
-      value
-        .split(/(?<=\n)/)
-        .map(quotedString)
-        .join(' +\n  ') + trailer
-    );
-  return quotedString(value) + trailer;
-}
-
-/** Control characters as util.inspect names them (the rest of 0x00-0x1f, 0x7f-0x9f: \xHH). */
-const NAMED_ESCAPES: Record<string, string> = { '\b': '\\b', '\t': '\\t', '\n': '\\n', '\f': '\\f', '\r': '\\r' };
-// eslint-disable-next-line no-control-regex -- the control characters are what it escapes
-const ESCAPED = /[\x00-\x1f\x27\x5c\x7f-\x9f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-
-function quotedString(text: string): string {
-  let quote = "'";
-  if (text.includes("'")) {
-    if (!text.includes('"')) quote = '"';
-    else if (!text.includes('`') && !text.includes('${')) quote = '`';
-  }
-  const escaped = text.replace(ESCAPED, (c) => {
-    if (c === "'") return quote === "'" ? "\\'" : c;
-    if (c === '\\') return '\\\\';
-    const code = c.charCodeAt(0);
-    if (code > 0xff) return `\\u${code.toString(16)}`;
-    return NAMED_ESCAPES[c] ?? `\\x${code.toString(16).toUpperCase().padStart(2, '0')}`;
-  });
-  return quote + escaped + quote;
 }
 
 /** A number as Node's console prints it: -0 keeps its sign. */

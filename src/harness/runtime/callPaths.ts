@@ -79,6 +79,17 @@ export class CallPaths {
     return this.site[path]!;
   }
 
+  /**
+   * The site ids of a stack's first `frames` frames (at most `maxFrames`, as `stack` keeps), as a
+   * key: two paths with the same key have the same first frames, however they part deeper.
+   */
+  leadingKey(path: number, frames: number): string {
+    let key = '';
+    const n = Math.min(frames, this.maxFrames);
+    for (let p = path, i = 0; p !== ROOT_PATH && i < n; p = this.parent[p]!, i++) key += `${this.site[p]!},`;
+    return key;
+  }
+
   /** The stack's frames, innermost first, at most `maxFrames` (an empty stack gives the unknown site). */
   stack(path: number): Site[] {
     let stack = this.stacks[path];

@@ -27,6 +27,7 @@ import {
   type StructInfo,
 } from '../api/structLayout';
 import { LEAK_CHECK_MODES, type LeakCheckMode } from '../../protocol/runReportSchema';
+import { ERROR_CONTEXT_FRAMES } from '../../analysis/errorContext';
 import { AllocationLog } from './allocationLog';
 import { makeBufferView } from './bufferViews';
 import { callPathFrames, CallPaths, grow, ROOT_PATH } from './callPaths';
@@ -49,6 +50,8 @@ import { writeLastOperation } from './lastOperation';
 
 export interface HarnessRuntimeOptions {
   harnessFile: string;
+  /** The harness as its sites name it (compileHarness's displayName): a heap call of no known line is in it, at line 0. */
+  unknownSiteFile?: string;
   /** The compile-time site table (site id → position in the .ts source). */
   sites: readonly Site[];
   /** Where each `@struct` class is declared, by class name. */
@@ -193,7 +196,7 @@ export class HarnessRuntime implements ViewHost {
     if (options.pageSize !== undefined) heapOptions.pageSize = options.pageSize;
     if (options.memoryCap !== undefined) heapOptions.memoryCap = options.memoryCap;
     this.heap = new LmmHeap(heapOptions);
-    this.unknownSite = { file: options.harnessFile, line: 0, column: 0 };
+    this.unknownSite = { file: options.unknownSiteFile ?? options.harnessFile, line: 0, column: 0 };
     this.paths = new CallPaths(options.sites, this.unknownSite, callPathFrames(options.numCallers));
     this.deadline = options.deadline ?? Infinity;
     this.batchIntervalMs = options.batchIntervalMs ?? 50;
@@ -832,19 +835,24 @@ export class HarnessRuntime implements ViewHost {
     (Error as ErrorConstructor & { captureStackTrace(target: object): void }).captureStackTrace(holder);
     const frames = capture(holder.stack ?? '');
     const stack = frames.length > 0 ? frames : this.paths.stack(this.paths.current);
-    const site = stack[0]!;
-    // A read and a write at one site (C's `p[-1] += 'z'`) are two errors, as memcheck's two contexts.
-    this.errorLog.addCaptured(
-      pathKey,
-      this.errorRecord(kind, message, allocId, stack, access),
-      `${site.file}:${site.line}:${site.column}${access ? ` ${access.operation}` : ''}`,
-    );
+    // One context per kind and first ERROR_CONTEXT_FRAMES frames, as memcheck's; a read and a write at
+    // one site (C's `p[-1] += 'z'`) are two errors, as memcheck's two contexts (two instructions).
+    let key = access ? access.operation : '';
+    for (let i = 0; i < stack.length && i < ERROR_CONTEXT_FRAMES; i++)
+      key += ` ${stack[i]!.file}:${stack[i]!.line}:${stack[i]!.column}`;
+    this.errorLog.addCaptured(pathKey, this.errorRecord(kind, message, allocId, stack, access), key);
   }
 
-  /** An error of an API call: its site is the call's (the innermost frame of the call path). */
+  /**
+   * An error of an API call: its site is the call's (the innermost frame of the call path); its
+   * context the first ERROR_CONTEXT_FRAMES − 1 frames, as memcheck's stack of it starts at its allocator.
+   */
   private opError(kind: MemoryErrorKind, message: string, allocId: number, access?: MemoryAccess): void {
     const path = this.paths.current;
-    this.errorLog.add(this.errorRecord(kind, message, allocId, this.paths.stack(path), access), `#${this.paths.innermost(path)}`);
+    this.errorLog.add(
+      this.errorRecord(kind, message, allocId, this.paths.stack(path), access),
+      `#${this.paths.leadingKey(path, ERROR_CONTEXT_FRAMES - 1)}`,
+    );
   }
 
   /** A new record (count 1) for an error at `stack`, with the sites of the block it touched. */

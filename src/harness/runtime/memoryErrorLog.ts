@@ -1,8 +1,7 @@
 /**
- * The run's memory errors: one record per (kind, site; for an access located by a stack trace, as
- * every run in the worker is, read or write too: the caller puts it in the site's key), counting
- * its occurrences, and what has
- * been told to the views while the run goes on (at most `MAX_POSTED_ERRORS` records; past that
+ * The run's memory errors: one record per (kind, context: the caller's key, memcheck's first
+ * frames of the error's stack and, for an access, read or write), counting its occurrences, and
+ * what has been told to the views while the run goes on (at most `MAX_POSTED_ERRORS` records; past that
  * only counts grow, so a harness failing at ever new sites cannot flood the host).
  */
 import type { MemoryErrorRecord } from '../../analysis/analysisInput';
@@ -24,7 +23,7 @@ export interface MemoryErrorsUpdate {
   counts: number[];
   /** Errors so far, every occurrence counted, records past the cap included. */
   occurrences: number;
-  /** Error records so far (distinct kind and site), past the cap included. */
+  /** Error records so far (distinct kind and context), past the cap included. */
   distinct: number;
 }
 
@@ -77,7 +76,7 @@ export class MemoryErrorLog {
     return added;
   }
 
-  /** Counts an occurrence of the record at (kind, `siteKey`), adding `record` (count 1) when it is the first. */
+  /** Counts an occurrence of the record at (kind, `siteKey`: its context), adding `record` (count 1) when it is the first. */
   add(record: MemoryErrorRecord, siteKey: string): MemoryErrorRecord {
     const key = `${record.kind}@${siteKey}`;
     const existing = this.byKey.get(key);

@@ -36,7 +36,7 @@ repairIntrinsics({
   // species lookup, several times slower); the legacy `RegExp.$1` statics it removes reveal
   // only the last match text.
   regExpTaming: 'unsafe',
-  // The worker's console stays Node's; the harness gets its own, which prints as `print` does
+  // The worker's console stays Node's; the harness gets its own, which prints to the run's output (printedText.ts)
   // (createHarnessConsole).
   consoleTaming: 'unsafe',
   // A harness's own `eval`/`Function` are its Compartment's, confined to its globals.

@@ -10,6 +10,7 @@ import type { RunData, Site } from '../../analysis/analysisInput';
 import { checkLeaks, type LeakCheckResult } from '../../analysis/leakCheck';
 import { leakCheckReport, type LeakCheckReport } from '../../analysis/runReport';
 import { matchErrorSuppression, parseSuppressions, type Suppression } from '../../analysis/suppressions';
+import { siteText } from '../../analysis/siteText';
 import { compilerHooks, createHarnessConsole, createLmmStudioModule } from '../api/lmmStudioModule';
 import { HOOK_ORDER } from '../compile/compartmentScript';
 import { HarnessLocator, type LocatorData } from '../compile/harnessLocator';
@@ -26,6 +27,8 @@ import { fullStackOf, showOnlyHarnessFrames } from './harnessStacks';
 
 export interface SandboxRunOptions {
   harnessFile: string;
+  /** HarnessRuntimeOptions' `unknownSiteFile`. */
+  unknownSiteFile?: string;
   sites: Site[];
   structSites: Record<string, Site>;
   pageSize?: number;
@@ -66,7 +69,7 @@ export interface SandboxCallbacks {
 export interface SandboxRun {
   /** The hardened `lmm-studio` module: what `require('lmm-studio')` answers in the harness. */
   lmmStudio: object;
-  /** The hardened `console` global of the harness (it prints as `print` does). */
+  /** The hardened `console` global of the harness (it prints to the run's output, values as util.inspect has them: printedText.ts). */
   console: object;
   /** The compiler's hooks, in the order the compiled script's outer function takes them. */
   hooks: readonly unknown[];
@@ -120,6 +123,7 @@ export function startRun(options: SandboxRunOptions, callbacks: SandboxCallbacks
     stackFrames: (stack) => locator.framesOf(stack, options.harnessScriptName, accessFrames),
     ...(options.numCallers !== undefined ? { numCallers: options.numCallers } : {}),
     harnessFile: options.harnessFile,
+    ...(options.unknownSiteFile !== undefined ? { unknownSiteFile: options.unknownSiteFile } : {}),
     sites: options.sites,
     structSites: options.structSites,
     ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
@@ -243,7 +247,7 @@ export function startRun(options: SandboxRunOptions, callbacks: SandboxCallbacks
   });
   return {
     lmmStudio,
-    console: harden(createHarnessConsole(runtime)),
+    console: harden(createHarnessConsole(runtime, (stack) => locator.framesOf(stack, options.harnessScriptName).map(siteText))),
     hooks: harden(HOOK_ORDER.map((name) => hooks[name])),
     finish() {
       runtime.flush();

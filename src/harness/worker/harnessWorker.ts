@@ -79,7 +79,7 @@ async function runHarness(): Promise<void> {
   try {
     // SES's Compartments have no clock and no randomness; a harness may time itself or shuffle,
     // so it gets this realm's (frozen) Date and Math, performance.now() and Intl. Its buffers are
-    // bounded one by one. Its `console` is the run's own, printing as `print` does. A host global
+    // bounded one by one. Its `console` is the run's own, printing to the run's output. A host global
     // it cannot have (timers, process, fetch …) fails by name at its first use (hostGlobals).
     const compartment = new Compartment({
       __options__: true,

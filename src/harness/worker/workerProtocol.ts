@@ -39,6 +39,7 @@ export interface WorkerInput {
   /** JSON of `SandboxRunOptions` (the deadline is set by the worker when it starts). */
   runOptions: {
     harnessFile: string;
+    unknownSiteFile?: string;
     sites: Site[];
     structSites: Record<string, Site>;
     pageSize?: number;

@@ -190,7 +190,7 @@ describe('memory errors while a harness runs: the extension’s models', () => {
     assert.throws(() => asInterimErrors(null), /not a JSON object/);
     assert.throws(() => asInterimErrors({ occurrences: 1, distinct: 1 }), /no "errors" list/);
     assert.throws(
-      () => asInterimErrors(interim([error({ site: { file: FILE, line: 0, column: 0 } })])),
+      () => asInterimErrors(interim([error({ site: { file: FILE, line: 0, column: 3 } })])),
       /errors\[0\] has no valid site/,
     );
     assert.throws(() => asInterimErrors(interim([error({ count: 0 })])), /errors\[0\] has no count/);

@@ -1,6 +1,7 @@
 /**
- * `console.log` and its siblings, the first line a newcomer writes: they print as `print` does,
- * in the run's output and in order with LMM's reports, instead of a TypeError on `console`.
+ * `console.log` and its siblings, the first line a newcomer writes: they print in the run's output
+ * and in order with LMM's reports (a value not a string as Node's util.inspect prints it, a view as
+ * `print` shows it), instead of a TypeError on `console`.
  */
 import { strict as assert } from 'node:assert';
 import { consoleLine, printedLine } from '../../../../src/harness/api/printedText';
@@ -44,14 +45,14 @@ describe('the harness console', function () {
     assert.equal(run.outcome, 'completed', run.message);
     const lines = run.output.split('\n').filter((line) => line !== '');
     assert.match(lines[0]!, /^node_t 0x[0-9a-f]+ \{"key":3,"name":"","next":null\}$/);
-    assert.deepEqual(lines.slice(1), ['[1,2]', 'Trace: here 2', 'Assertion failed: key is 3', 'Assertion failed', 'went on']);
+    assert.deepEqual(lines.slice(1), ['[ 1, 2 ]', 'Trace: here 2', 'Assertion failed: key is 3', 'Assertion failed', 'went on']);
   });
 
   it('joins values with spaces, shows a view by struct and address, and takes a first string’s %s %d %i %f %o %j %%', () => {
-    assert.equal(consoleLine(['a', 1, 2n, null, undefined, [1, { b: 2 }]]), 'a 1 2n null undefined [1,{"b":2}]\n');
+    assert.equal(consoleLine(['a', 1, 2n, null, undefined, [1, { b: 2 }]]), 'a 1 2n null undefined [ 1, { b: 2 } ]\n');
     assert.equal(
       consoleLine(['%s=%d (%i, %f) %o %j 100%%', 'n', '42', 3.9, '1.5', { x: 1 }, [2]]),
-      'n=42 (3, 1.5) {"x":1} [2] 100%\n',
+      'n=42 (3, 1.5) { x: 1 } [2] 100%\n',
     );
     assert.equal(consoleLine(['%d %s', 1]), '1 %s\n', 'a directive without a value stays');
     assert.equal(consoleLine(['%c styled', 'color: red', 'more']), ' styled more\n');
