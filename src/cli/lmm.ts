@@ -18,7 +18,7 @@ usage:
   lmm trace FILE [--report]   replay a conformance trace (format: docs/trace-format.md)
                               stdout: ok/null per alloc and one JSON line per dump;
                               --report prints the classic LMM text reports at each dump instead
-  lmm run FILE [--json | --sarif] [-q | --quiet] [--fail-on KINDS] [--error-exitcode=N] [--suppressions FILE] [--time-limit MS] [--page-size N] [--memory-limit MB] [--leak-check=no|summary|full|yes] [--show-leak-kinds=SET] [--errors-for-leak-kinds=SET] [--show-reachable=yes|no] [--show-possibly-lost=yes|no] [--leak-resolution=high] [--leak-check-heuristics=none] [--num-callers=N] [--freelist-vol=N] [--freelist-big-blocks=N] [--redzone-size=N]
+  lmm run FILE [--json | --sarif] [-q | --quiet] [--fail-on KINDS] [--error-exitcode=N] [--suppressions FILE] [--time-limit MS] [--page-size N] [--memory-limit MB] [--leak-check=no|summary|full|yes] [--show-leak-kinds=SET] [--errors-for-leak-kinds=SET] [--show-reachable=yes|no] [--show-possibly-lost=yes|no] [--leak-resolution=high] [--leak-check-heuristics=none] [--num-callers=N] [--freelist-vol=N] [--freelist-big-blocks=N] [--redzone-size=N] [--no-attribution]
                               run a harness (*.lmm.ts) in a sandboxed worker: classic reports, memory
                               errors, leaks (memcheck's kinds) with stacks; exit 1 when a --fail-on kind
                               (e.g. definitely-lost,indirectly-lost,error) occurred unsuppressed.
@@ -31,7 +31,8 @@ usage:
                               -q prints the errors alone (the loss records listed, the memory
                               errors), as memcheck's -q does. --freelist-vol, --freelist-big-blocks
                               and --redzone-size are taken and change nothing: every access through
-                              a freed block or outside a block is an error
+                              a freed block or outside a block is an error. --no-attribution takes
+                              no call stacks (a faster run): every site is the harness file, line unknown
   lmm replay FILE [--policy NAME] [--json] [--reservoir N] [--reservoir-delay OPS] [--time-limit MS] [--page-size N]
                               replay a CS:APP malloc-lab trace (.rep, or a .trace) under an allocation
                               policy (default lmm-classic): utilization, Kops/s, payload integrity,

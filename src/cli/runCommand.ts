@@ -44,7 +44,7 @@ import { listOption, refuseSecond } from './optionValues';
 export const RUN_USAGE =
   'usage: lmm run FILE [--json | --sarif] [-q | --quiet] [--fail-on KINDS] [--error-exitcode=N] [--suppressions FILE] [--time-limit MS] [--page-size N] [--memory-limit MB]\n' +
   '               [--leak-check=no|summary|full|yes] [--show-leak-kinds=SET] [--errors-for-leak-kinds=SET] [--show-reachable=yes|no] [--show-possibly-lost=yes|no] [--leak-resolution=high] [--leak-check-heuristics=none]\n' +
-  '               [--num-callers=N] [--freelist-vol=N] [--freelist-big-blocks=N] [--redzone-size=N]';
+  '               [--num-callers=N] [--freelist-vol=N] [--freelist-big-blocks=N] [--redzone-size=N] [--no-attribution]';
 
 /** The largest --memory-limit: 1 TiB, far past any machine this runs on, but a number Node takes. */
 const MAX_MEMORY_LIMIT_MB = 1024 * 1024;

@@ -125,3 +125,16 @@ describe('VS Code tree rows name a site of line 0 as the text report does', () =
     );
   });
 });
+
+describe('--no-attribution is documented where a user looks', () => {
+  it('lmm --help and lmm run’s usage name it, and say what it costs', async () => {
+    const help = await lmm('--help');
+    assert.match(help.stdout, /lmm run FILE \[[^\n]*\[--no-attribution\]/);
+    assert.match(
+      help.stdout,
+      /--no-attribution takes\s+no call stacks \(a faster run\): every site is the harness file, line unknown/,
+    );
+    const usage = await lmm('run');
+    assert.match(usage.stderr, /\[--no-attribution\]/);
+  });
+});
