@@ -285,8 +285,30 @@ export declare function mm_print_registered_page_families(): void;
 export declare function mm_print_memory_usage(): void;
 export declare function mm_print_block_usage(): void;
 
-/** Prints a line to the run's output (harnesses have no console): values joined by spaces, views as their fields. */
+/** Prints a line to the run's output: values joined by spaces, views as their fields. */
 export declare function print(...values: unknown[]): void;
+
+declare global {
+  /**
+   * A harness's `console` is the run's own, not Node's: each of these prints a line to the run's
+   * output as `print` does (`trace` starts it with `Trace: `; `assert` prints `Assertion failed: …`
+   * only when `condition` is false, and goes on); it has no other method (a `dom` lib or Node's
+   * types declare more: those are not there). Declared here because a harness's tsconfig may have
+   * neither (the bundled examples' has neither); these merge with theirs where it has them.
+   */
+  interface Console {
+    log(...values: unknown[]): void;
+    info(...values: unknown[]): void;
+    warn(...values: unknown[]): void;
+    error(...values: unknown[]): void;
+    debug(...values: unknown[]): void;
+    dir(value?: unknown): void;
+    table(value?: unknown): void;
+    trace(...values: unknown[]): void;
+    assert(condition?: unknown, ...values: unknown[]): void;
+  }
+  var console: Console; // eslint-disable-line no-var
+}
 
 /**
  * memcheck's kinds of leak check (its client requests): `'full'` VALGRIND_DO_LEAK_CHECK, `'added'`
