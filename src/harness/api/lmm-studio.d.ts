@@ -226,6 +226,11 @@ export interface LocalPointerVariable<T extends object> extends PointerVariable<
 /**
  * A global pointer variable (`static node_t *head;`), declared once: `const head = global<node_t>('head')`.
  * A name (here and for `local`) is one line of at most 256 characters, without control characters.
+ *
+ * Its `value` has the type given, as a `@ptr` field's has: one whose block's units the harness
+ * indexes (C's `table[i]`) is a `global<Block<node_t>>('table')` (or `global('table',
+ * XCALLOC(n, node_t))`, which infers it), as an indexed field is typed `Block<node_t> | null`.
+ * A `global<node_t>` keeps `node_t`, so a walk `for (let n = head.value; n; n = n.next)` type-checks.
  */
 export declare function global<T extends object>(name: string, initial?: T | null): PointerVariable<T>;
 
