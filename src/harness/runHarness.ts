@@ -804,7 +804,7 @@ export function describeEnd(
       },
       site,
     );
-    if (outcome.harnessStack.length > 0) out.stack = outcome.harnessStack.slice(0, keptFrames);
+    if (outcome.harnessStack.length > 0) out.stack = outcome.harnessStack;
     return out;
   }
   const frames = harnessFrames(outcome.stack, compiled).slice(0, keptFrames);

@@ -26,9 +26,9 @@ export function callPathFrames(numCallers: number | undefined): number {
 
 /**
  * The harness frames a stack that starts at a harness line keeps under memcheck's
- * `--num-callers=N`: an access error's own stack, and the stack a run ends with (a crash, a
- * stack overflow, a time-out), as memcheck's "Process terminating" stack keeps N. Without the
- * option, `MAX_FRAMES`.
+ * `--num-callers=N`: an access error's own stack, and the stack a run ends with on a throw (a
+ * JS error, a rejection main awaited, a stack overflow), as memcheck's "Process terminating"
+ * stack keeps N. Without the option, `MAX_FRAMES`.
  */
 export function ownStackFrames(numCallers: number | undefined): number {
   return numCallers ?? MAX_FRAMES;
