@@ -34,7 +34,7 @@ import {
 } from './worker/hostProtocol';
 import { WORKER_START_MB, type WorkerMessage, type WorkerOutcome } from './worker/workerProtocol';
 import { LastOperationSeen } from './runtime/lastOperation';
-import { MAX_NUM_CALLERS, MIN_NUM_CALLERS } from './runtime/callPaths';
+import { MAX_NUM_CALLERS, MIN_NUM_CALLERS, ownStackFrames } from './runtime/callPaths';
 
 export const DEFAULT_TIME_LIMIT_MS = 10_000;
 /** The longest time limit: what `setTimeout` can wait (2^31 − 1 ms, about 24.8 days). */
@@ -718,6 +718,8 @@ export function describeEnd(
   const where = (site: Site | null | undefined) => (site ? `${siteText(site)}: ` : `${file}: `);
   // A run stopped before its first heap operation has no such line: "here" would point at nothing.
   const lastOperationHere = (site: Site | null | undefined) => (site ? '; last heap operation here' : '');
+  // The stack the run ends with is cut as an access error's own (memcheck's "Process terminating" stack).
+  const keptFrames = ownStackFrames(options.numCallers);
   if (end.type === 'killed') {
     switch (end.reason) {
       case 'cancelled':
@@ -809,7 +811,7 @@ export function describeEnd(
     if (outcome.harnessStack.length > 0) out.stack = outcome.harnessStack;
     return out;
   }
-  const frames = harnessFrames(outcome.stack, compiled);
+  const frames = harnessFrames(outcome.stack, compiled).slice(0, keptFrames);
   const site = frames[0] ?? outcome.harnessStack[0] ?? null;
   const isMemory =
     outcome.name === 'RangeError' &&

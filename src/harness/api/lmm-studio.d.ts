@@ -226,6 +226,11 @@ export interface LocalPointerVariable<T extends object> extends PointerVariable<
 /**
  * A global pointer variable (`static node_t *head;`), declared once: `const head = global<node_t>('head')`.
  * A name (here and for `local`) is one line of at most 256 characters, without control characters.
+ *
+ * Its `value` has the type given, as a `@ptr` field's has: one whose block's units the harness
+ * indexes (C's `table[i]`) is a `global<Block<node_t>>('table')` (or `global('table',
+ * XCALLOC(n, node_t))`, which infers it), as an indexed field is typed `Block<node_t> | null`.
+ * A `global<node_t>` keeps `node_t`, so a walk `for (let n = head.value; n; n = n.next)` type-checks.
  */
 export declare function global<T extends object>(name: string, initial?: T | null): PointerVariable<T>;
 
@@ -285,8 +290,30 @@ export declare function mm_print_registered_page_families(): void;
 export declare function mm_print_memory_usage(): void;
 export declare function mm_print_block_usage(): void;
 
-/** Prints a line to the run's output (harnesses have no console): values joined by spaces, views as their fields. */
+/** Prints a line to the run's output: values joined by spaces, views as their fields. */
 export declare function print(...values: unknown[]): void;
+
+declare global {
+  /**
+   * A harness's `console` is the run's own, not Node's: each of these prints a line to the run's
+   * output as `print` does (`trace` starts it with `Trace: `; `assert` prints `Assertion failed: …`
+   * only when `condition` is false, and goes on); it has no other method (a `dom` lib or Node's
+   * types declare more: those are not there). Declared here because a harness's tsconfig may have
+   * neither (the bundled examples' has neither); these merge with theirs where it has them.
+   */
+  interface Console {
+    log(...values: unknown[]): void;
+    info(...values: unknown[]): void;
+    warn(...values: unknown[]): void;
+    error(...values: unknown[]): void;
+    debug(...values: unknown[]): void;
+    dir(value?: unknown): void;
+    table(value?: unknown): void;
+    trace(...values: unknown[]): void;
+    assert(condition?: unknown, ...values: unknown[]): void;
+  }
+  var console: Console;
+}
 
 /**
  * memcheck's kinds of leak check (its client requests): `'full'` VALGRIND_DO_LEAK_CHECK, `'added'`

@@ -23,6 +23,16 @@ export const MAX_NUM_CALLERS = 500;
 export function callPathFrames(numCallers: number | undefined): number {
   return numCallers === undefined ? MAX_FRAMES : Math.max(1, numCallers - 1);
 }
+
+/**
+ * The harness frames a stack that starts at a harness line keeps under memcheck's
+ * `--num-callers=N`: an access error's own stack, and the stack a run ends with on a throw (a
+ * JS error, a rejection main awaited, a stack overflow), as memcheck's "Process terminating"
+ * stack keeps N. Without the option, `MAX_FRAMES`.
+ */
+export function ownStackFrames(numCallers: number | undefined): number {
+  return numCallers ?? MAX_FRAMES;
+}
 /** Node 0 is the empty stack (code not called through an instrumented call, e.g. `main` itself). */
 export const ROOT_PATH = 0;
 

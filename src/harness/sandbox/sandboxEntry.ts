@@ -22,6 +22,7 @@ import {
   type MemoryErrorsUpdate,
   type RuntimeBatch,
 } from '../runtime/harnessRuntime';
+import { ownStackFrames } from '../runtime/callPaths';
 import { finishRun, type FinishedRun } from './finishRun';
 import { fullStackOf, showOnlyHarnessFrames } from './harnessStacks';
 
@@ -113,7 +114,7 @@ export function startRun(options: SandboxRunOptions, callbacks: SandboxCallbacks
       : [];
   const locator = new HarnessLocator(options.locator);
   // Enough frames to get past the runtime's own into the harness's 8 (or --num-callers).
-  const accessFrames = options.numCallers ?? 8;
+  const accessFrames = ownStackFrames(options.numCallers);
   Error.stackTraceLimit = accessFrames + 16;
   showOnlyHarnessFrames(options.harnessScriptName, options.debugStacks === true);
   const { onLeakCheck, onMemoryErrors, leakCheckRequests } = callbacks;
