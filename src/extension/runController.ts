@@ -194,6 +194,7 @@ export class RunController {
     const run = this.store.begin({ kind: 'harness', file, label, replay, sites: [] });
     if (this.harnessRunner === undefined) {
       await this.store.end(run, 'failed', { message: 'the harness runtime is not part of this build' }, () => this.settle(run));
+      probeMark('run ended');
       return run;
     }
     const pipeline = new RunPipeline({
@@ -330,6 +331,8 @@ export class RunController {
       await this.store.end(run, 'failed', { message: (error as Error).message }, () => this.settle(run));
     } finally {
       if (this.active === active) this.active = undefined;
+      // Every way out (a broken replay, a failed start) ends a maintainer's profile of the run.
+      probeMark('run ended');
     }
     return run;
   }

@@ -27,7 +27,7 @@ let probeFile: string | undefined;
 /** Appends one time-stamped line naming `mark` (a run's phase) when the probe is on; else nothing. */
 export function probeMark(mark: string, fields: Record<string, unknown> = {}): void {
   if (mark === 'run asked') startRunProfile();
-  else if (mark === 'settled') endRunProfile();
+  else if (mark === 'settled' || mark === 'run ended') endRunProfile();
   if (probeFile === undefined) return;
   try {
     appendFileSync(probeFile, `${JSON.stringify({ t: Date.now(), mark, ...fields })}\n`);

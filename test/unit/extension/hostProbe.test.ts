@@ -127,3 +127,33 @@ function busyLoopInTheProfile(): number {
 function garbageInTheProfile(i: number): number[] {
   return Array.from({ length: 64 }, (_, k) => i + k);
 }
+
+describe('the host profile ends with every run, however it ends', () => {
+  it('"run ended" (the controller’s finally) writes the profile when no "settled" came', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lmm-host-profile-ended-'));
+    const saved = process.env['LMM_HOST_PROFILE'];
+    process.env['LMM_HOST_PROFILE'] = dir;
+    try {
+      probeMark('run asked', { label: 'broken.lmm.ts' });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      probeMark('run ended');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.equal(readdirSync(dir).filter((name) => name.endsWith('.cpuprofile')).length, 1);
+      // A second end (the settled run's finally) writes nothing more.
+      probeMark('run ended');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.equal(readdirSync(dir).length, 1);
+    } finally {
+      if (saved === undefined) delete process.env['LMM_HOST_PROFILE'];
+      else process.env['LMM_HOST_PROFILE'] = saved;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the controller marks "run ended" on every way out of a harness run', () => {
+    const source = readFileSync(join(__dirname, '../../../src/extension/runController.ts'), 'utf8');
+    const run = source.slice(source.indexOf('async runHarness('), source.indexOf('  /** Stops the current run'));
+    assert.match(run, /\} finally \{[^}]*probeMark\('run ended'\)/);
+    assert.match(run, /the harness runtime is not part of this build[^\n]*\n\s*probeMark\('run ended'\);\n\s*return run;/);
+  });
+});
