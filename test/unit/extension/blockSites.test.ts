@@ -72,4 +72,69 @@ describe('BlockSites (a live block’s allocation site, in typed arrays)', () =>
     }
     assert.equal(expected, 1_000_001);
   });
+
+  it('an iteration goes on as a Map’s when entries are set, deleted or cleared meanwhile (compactions too)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(stepArb, { maxLength: 400 }),
+        fc.array(fc.array(stepArb, { maxLength: 6 }), { maxLength: 400 }),
+        fc.integer({ min: 1, max: 64 }),
+        (before, during, capacity) => {
+          const sites = new BlockSites(capacity);
+          const model = new Map<number, number>();
+          const apply = ([what, address, site]: (typeof before)[number]) => {
+            if (what === 'set') {
+              sites.set(address, site);
+              model.set(address, site);
+            } else if (what === 'delete') {
+              sites.delete(address);
+              model.delete(address);
+            } else if (what === 'clear') {
+              sites.clear();
+              model.clear();
+            }
+          };
+          before.forEach(apply);
+          const iterator = sites.entries();
+          const expected = model.entries();
+          for (let k = 0; ; k++) {
+            const got = iterator.next();
+            const want = expected.next();
+            assert.deepEqual(got, want, `item ${k}`);
+            if (want.done) break;
+            (during[k] ?? []).forEach(apply);
+          }
+          assert.deepEqual([...sites], [...model]);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a million live blocks freed: the arrays shrink back, as a Map’s table does', () => {
+    const sites = new BlockSites();
+    for (let i = 0; i < 1_000_000; i++) sites.set(TOP - 64 * (i + 1), i % 97);
+    assert.equal(sites.capacity, 2 ** 20);
+    for (let i = 0; i < 999_990; i++) sites.delete(TOP - 64 * (i + 1));
+    assert.deepEqual(
+      [...sites.keys()],
+      [...Array(10).keys()].map((k) => TOP - 64 * (999_991 + k)),
+    );
+    assert.equal(sites.capacity, 64, 'ten live entries: fewer than an eighth of 128');
+    for (let i = 999_990; i < 1_000_000; i++) sites.delete(TOP - 64 * (i + 1));
+    assert.equal(sites.capacity, 16);
+    assert.equal(sites.size, 0);
+  });
+
+  it('an iteration that ends or breaks leaves no cursor for later compactions to move', () => {
+    const sites = new BlockSites();
+    for (let i = 0; i < 100; i++) sites.set(TOP - 64 * (i + 1), i);
+    for (const [address] of sites) if (address < TOP - 640) break;
+    assert.equal(sites.openIterators, 0, 'a for…of that breaks ends its iterator');
+    const begun = sites.entries();
+    begun.next();
+    assert.equal(sites.openIterators, 1, 'a begun iterator is open until it ends');
+    begun.return?.(undefined);
+    assert.equal(sites.openIterators, 0);
+  });
 });
