@@ -7,14 +7,16 @@
  * the thread the views share. Here an operation allocates nothing until the live set outgrows the
  * arrays. Iteration is in insertion order (the Leaks view lists a site's oldest live blocks
  * first), as a Map's, and goes on as a Map's does when entries are set or deleted meanwhile (a
- * compaction moves each open iterator with the entries). The arrays shrink once less than an
- * eighth of them is live, as a Map's table shrinks: a run that held a million blocks and freed
- * them keeps 336 bytes of arrays, not 21 MiB, for as long as the run is kept (RunStore keeps four).
+ * compaction moves each open iterator with the entries). The arrays never shrink while a run
+ * goes on (a loop that builds and frees a thousand blocks would remake them each time); `trim`
+ * shrinks them when the run is set aside, as a Map's table would have shrunk: a run that held a
+ * million blocks and freed them then keeps 336 bytes of arrays, not 21 MiB, for as long as it is
+ * kept (RunStore keeps four).
  * Free of vscode (unit tested against a Map).
  */
 
 const EMPTY = -1;
-/** The fewest entries the arrays hold (a shrink stops there). */
+/** The fewest entries the arrays hold (`trim` stops there). */
 const MIN_CAPACITY = 16;
 
 export class BlockSites {
@@ -80,8 +82,6 @@ export class BlockSites {
       else this.chain[previous] = this.chain[entry]!;
       this.live[entry] = 0;
       this.size--;
-      const capacity = this.addresses.length;
-      if (capacity > MIN_CAPACITY && this.size < capacity >>> 3) this.resize(capacity >>> 1);
       return true;
     }
     return false;
@@ -94,6 +94,13 @@ export class BlockSites {
     this.buckets.fill(EMPTY);
     // As a Map's iterator: what is set after a clear is still visited.
     for (const cursor of this.cursors) cursor.next = 0;
+  }
+
+  /** The arrays made as small as the live entries allow (at most half full, at least 16 entries). */
+  trim(): void {
+    let capacity = MIN_CAPACITY;
+    while (capacity < 2 * this.size) capacity *= 2;
+    if (capacity < this.addresses.length) this.resize(capacity);
   }
 
   /** Entries in the arrays now: what they hold, live or not (for tests). */
