@@ -64,6 +64,8 @@ interface Macro {
 interface PpToken {
   text: string;
   kind: 'id' | 'num' | 'str' | 'punct';
+  /** White space before it in the text lexed (what `#x` keeps as one space: "a .h" for `a .h`). */
+  spaceBefore?: true;
 }
 
 /** What a compiler for x86-64 Linux defines, so headers take the branches gcc takes. */
@@ -659,9 +661,10 @@ export function preprocess(text: string, file: string, options: PreprocessOption
     for (let k = 0; k < body.length; k++) {
       const t = body[k]!;
       if (t.text === '#' && body[k + 1] !== undefined && argOf(body[k + 1]!.text) !== undefined) {
+        // gcc's spelling: one space where the argument had white space between tokens, none elsewhere.
         const raw = argOf(body[k + 1]!.text)!
-          .map((a) => a.text)
-          .join(' ');
+          .map((a, index) => (index > 0 && a.spaceBefore ? ` ${a.text}` : a.text))
+          .join('');
         out.push({ text: JSON.stringify(raw), kind: 'str' });
         k++;
         continue;
@@ -837,11 +840,19 @@ function lex(text: string): PpToken[] {
   const tokens: PpToken[] = [];
   const n = text.length;
   let i = 0;
+  /** The index of the token after white space, once it is pushed (-1: none waits). */
+  let spacedToken = -1;
   while (i < n) {
+    // A copy, not the token: a lone punctuator's token is shared (singlePunctuator).
+    if (spacedToken >= 0 && spacedToken < tokens.length) {
+      tokens[spacedToken] = afterSpace(tokens[spacedToken]!);
+      spacedToken = -1;
+    }
     const code = text.charCodeAt(i);
     // A NUL is ignored, as gcc ignores it (and as the tokenizer does): no token each, which made a
     // header of 64 MiB of NULs 64 million tokens to expand and print.
     if (isAsciiSpace(code) || (code > 127 && /\s/.test(text[i]!))) {
+      if (tokens.length > 0) spacedToken = tokens.length;
       i++;
       continue;
     }
@@ -896,7 +907,12 @@ function lex(text: string): PpToken[] {
     tokens.push({ text: punct, kind: 'punct' });
     i += punct.length;
   }
+  if (spacedToken >= 0 && spacedToken < tokens.length) tokens[spacedToken] = afterSpace(tokens[spacedToken]!);
   return tokens;
+}
+
+function afterSpace(token: PpToken): PpToken {
+  return { text: token.text, kind: token.kind, spaceBefore: true };
 }
 
 /**
