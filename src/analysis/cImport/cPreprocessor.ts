@@ -547,9 +547,9 @@ export function preprocess(text: string, file: string, options: PreprocessOption
 
   /**
    * `#include MACRO` (C11 6.10.2p4; FreeType's `#include FT_FREETYPE_H`): the line's macros
-   * expanded, to a "file" or to the tokens from `<` to the first `>` put together, as gcc puts
-   * them (without the spaces gcc keeps between tokens: none in the headers that do this). null
-   * when the expansion is neither.
+   * expanded, to a "file" or to the tokens from `<` to the first `>` put together, as gcc's
+   * glue_header_name puts them: a space before a token that had white space before it
+   * (`#define H < a.h>` names " a.h"). null when the expansion is neither.
    */
   const computedInclude = (rest: string, problem: (message: string) => void): string | null => {
     budget = MAX_EXPANDED_TOKENS;
@@ -558,10 +558,11 @@ export function preprocess(text: string, file: string, options: PreprocessOption
     if (first?.kind === 'str' && first.text.startsWith('"')) return first.text;
     const close = expanded.findIndex((t) => t.text === '>');
     if (first?.text !== '<' || close < 0) return null;
-    return expanded
-      .slice(0, close + 1)
-      .map((t) => t.text)
+    const name = expanded
+      .slice(1, close)
+      .map((t) => (t.spaceBefore ? ` ${t.text}` : t.text))
       .join('');
+    return `<${name}>`;
   };
 
   let budget = MAX_EXPANDED_TOKENS;
