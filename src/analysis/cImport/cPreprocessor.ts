@@ -291,7 +291,7 @@ export function preprocess(text: string, file: string, options: PreprocessOption
             for (const t of nextTokens) open += t.text === '(' ? 1 : t.text === ')' ? -1 : 0;
           }
           expandingAt = { line: lineNumber, ...(depth > 0 ? { file: name } : {}) };
-          out.push(expandLine(tokens, problem));
+          out.push(withPragmaOperators(expandLine(tokens, problem), lineNumber, name));
           expandingAt = null;
           for (let k = 0; k < taken; k++) out.push('');
           index += taken;
@@ -567,11 +567,33 @@ export function preprocess(text: string, file: string, options: PreprocessOption
 
   let budget = MAX_EXPANDED_TOKENS;
   let expansionDepth = 0;
-  const expandLine = (tokens: PpToken[], problem: (message: string) => void): string => {
+  const expandLine = (tokens: PpToken[], problem: (message: string) => void): PpToken[] => {
     budget = MAX_EXPANDED_TOKENS;
-    return expand(tokens, new Set(), problem)
-      .map((t) => t.text)
-      .join(' ');
+    return expand(tokens, new Set(), problem);
+  };
+
+  /**
+   * An expanded line's text, each `_Pragma("…")` made the `#pragma …` line it stands for (C11
+   * 6.10.9), as gcc -E writes it: its own line, then a line marker that puts the rest back on
+   * this line's number. A header that packs its structs through a macro (`_Pragma("pack(1)")`)
+   * was read as a declaration named _Pragma, and the struct after it dropped without a word.
+   */
+  const withPragmaOperators = (tokens: PpToken[], lineNumber: number, name: string): string => {
+    const texts: string[] = [];
+    let from = 0;
+    for (let i = 0; i + 3 < tokens.length; i++) {
+      const string = tokens[i + 2]!;
+      if (tokens[i]!.text !== '_Pragma' || tokens[i + 1]!.text !== '(' || string.kind !== 'str' || tokens[i + 3]!.text !== ')')
+        continue;
+      const quoted = /^(?:L|u8|u|U)?"((?:[^"\\]|\\.)*)"$/.exec(string.text);
+      if (quoted === null) continue;
+      const pragma = quoted[1]!.replace(/\\(["\\])/g, '$1');
+      texts.push(`${joinTokens(tokens.slice(from, i))}\n#pragma ${pragma}\n# ${lineNumber} "${name}"\n`);
+      from = i + 4;
+      i += 3;
+    }
+    if (from === 0) return joinTokens(tokens);
+    return texts.join('') + joinTokens(tokens.slice(from));
   };
 
   /** Expands macros in `tokens` (the C standard's rescanning, with a set of macros not to expand again). */
@@ -922,4 +944,9 @@ function afterSpace(token: PpToken): PpToken {
  */
 function appendAll<T>(target: T[], items: readonly T[]): void {
   for (const item of items) target.push(item);
+}
+
+/** Tokens as an expanded line's text: one space between each two. */
+function joinTokens(tokens: readonly PpToken[]): string {
+  return tokens.map((t) => t.text).join(' ');
 }
