@@ -1290,13 +1290,14 @@ export function parseCHeader(
    * `=` is an initializer, and more declarators may follow it (redismodule.h's `static const
    * RedisModuleEvent a = {…}, b = {…};`): before, each `, b = {…}` was a stray-token message.
    */
-  function skipDeclaration(): void {
+  function skipDeclaration(start: number): void {
     let initializer = false;
     while (pos < tokens.length) {
       if (at(';')) {
         pos++;
         return;
       }
+      if (!initializer && (at('struct') || at('union') || at('enum'))) noteSkippedDefinition(start);
       if (at('{')) {
         skipGroup();
         if (initializer) continue;
@@ -1307,6 +1308,28 @@ export function parseCHeader(
       if (at('(') || at('[')) skipGroup();
       else pos++;
     }
+  }
+
+  /**
+   * A struct, union or enum defined inside a declaration that is skipped (its start is no type the
+   * importer knows, as `UNKNOWN(1) struct s {…};` after a macro it did not expand): said, where it
+   * was dropped without a word. A system header's is not (it matters only if a struct uses it).
+   */
+  function noteSkippedDefinition(start: number): void {
+    const keyword = tokens[pos]!;
+    const body = tokens[pos + 1]?.text === '{' ? pos + 1 : tokens[pos + 2]?.text === '{' ? pos + 2 : -1;
+    const first = tokens[start]!;
+    if (body < 0 || first.system === true) return;
+    const name = body === pos + 2 ? `${keyword.text} ${tokens[pos + 1]!.text}` : `an anonymous ${keyword.text}`;
+    const before = tokens
+      .slice(start, Math.min(pos, start + 8))
+      .map((t) => t.text)
+      .join(' ');
+    problems.push({
+      line: keyword.line,
+      message: `${name}: skipped with the declaration it is in, which starts '${before}${pos - start > 8 ? ' …' : ''}' (not a type the importer knows)`,
+      ...(keyword.file !== undefined ? { file: keyword.file } : {}),
+    });
   }
 
   /** A token no declaration starts with: a number, a string, a punctuator other than ( [ ; } {. */
@@ -1389,7 +1412,7 @@ export function parseCHeader(
         expect(';');
       } else {
         parseSpecifiers();
-        skipDeclaration();
+        skipDeclaration(start);
       }
     } catch (error) {
       if (!(error instanceof CSyntaxError)) throw error;

@@ -64,6 +64,8 @@ interface Macro {
 interface PpToken {
   text: string;
   kind: 'id' | 'num' | 'str' | 'punct';
+  /** White space before it in the text lexed (what `#x` keeps as one space: "a .h" for `a .h`). */
+  spaceBefore?: true;
 }
 
 /** What a compiler for x86-64 Linux defines, so headers take the branches gcc takes. */
@@ -289,7 +291,7 @@ export function preprocess(text: string, file: string, options: PreprocessOption
             for (const t of nextTokens) open += t.text === '(' ? 1 : t.text === ')' ? -1 : 0;
           }
           expandingAt = { line: lineNumber, ...(depth > 0 ? { file: name } : {}) };
-          out.push(expandLine(tokens, problem));
+          out.push(withPragmaOperators(expandLine(tokens, problem), lineNumber, name));
           expandingAt = null;
           for (let k = 0; k < taken; k++) out.push('');
           index += taken;
@@ -545,9 +547,9 @@ export function preprocess(text: string, file: string, options: PreprocessOption
 
   /**
    * `#include MACRO` (C11 6.10.2p4; FreeType's `#include FT_FREETYPE_H`): the line's macros
-   * expanded, to a "file" or to the tokens from `<` to the first `>` put together, as gcc puts
-   * them (without the spaces gcc keeps between tokens: none in the headers that do this). null
-   * when the expansion is neither.
+   * expanded, to a "file" or to the tokens from `<` to the first `>` put together, as gcc's
+   * glue_header_name puts them: a space before a token that had white space before it
+   * (`#define H < a.h>` names " a.h"). null when the expansion is neither.
    */
   const computedInclude = (rest: string, problem: (message: string) => void): string | null => {
     budget = MAX_EXPANDED_TOKENS;
@@ -556,19 +558,42 @@ export function preprocess(text: string, file: string, options: PreprocessOption
     if (first?.kind === 'str' && first.text.startsWith('"')) return first.text;
     const close = expanded.findIndex((t) => t.text === '>');
     if (first?.text !== '<' || close < 0) return null;
-    return expanded
-      .slice(0, close + 1)
-      .map((t) => t.text)
+    const name = expanded
+      .slice(1, close)
+      .map((t) => (t.spaceBefore ? ` ${t.text}` : t.text))
       .join('');
+    return `<${name}>`;
   };
 
   let budget = MAX_EXPANDED_TOKENS;
   let expansionDepth = 0;
-  const expandLine = (tokens: PpToken[], problem: (message: string) => void): string => {
+  const expandLine = (tokens: PpToken[], problem: (message: string) => void): PpToken[] => {
     budget = MAX_EXPANDED_TOKENS;
-    return expand(tokens, new Set(), problem)
-      .map((t) => t.text)
-      .join(' ');
+    return expand(tokens, new Set(), problem);
+  };
+
+  /**
+   * An expanded line's text, each `_Pragma("…")` made the `#pragma …` line it stands for (C11
+   * 6.10.9), as gcc -E writes it: its own line, then a line marker that puts the rest back on
+   * this line's number. A header that packs its structs through a macro (`_Pragma("pack(1)")`)
+   * was read as a declaration named _Pragma, and the struct after it dropped without a word.
+   */
+  const withPragmaOperators = (tokens: PpToken[], lineNumber: number, name: string): string => {
+    const texts: string[] = [];
+    let from = 0;
+    for (let i = 0; i + 3 < tokens.length; i++) {
+      const string = tokens[i + 2]!;
+      if (tokens[i]!.text !== '_Pragma' || tokens[i + 1]!.text !== '(' || string.kind !== 'str' || tokens[i + 3]!.text !== ')')
+        continue;
+      const quoted = /^(?:L|u8|u|U)?"((?:[^"\\]|\\.)*)"$/.exec(string.text);
+      if (quoted === null) continue;
+      const pragma = quoted[1]!.replace(/\\(["\\])/g, '$1');
+      texts.push(`${joinTokens(tokens.slice(from, i))}\n#pragma ${pragma}\n# ${lineNumber} "${name}"\n`);
+      from = i + 4;
+      i += 3;
+    }
+    if (from === 0) return joinTokens(tokens);
+    return texts.join('') + joinTokens(tokens.slice(from));
   };
 
   /** Expands macros in `tokens` (the C standard's rescanning, with a set of macros not to expand again). */
@@ -659,9 +684,10 @@ export function preprocess(text: string, file: string, options: PreprocessOption
     for (let k = 0; k < body.length; k++) {
       const t = body[k]!;
       if (t.text === '#' && body[k + 1] !== undefined && argOf(body[k + 1]!.text) !== undefined) {
+        // gcc's spelling: one space where the argument had white space between tokens, none elsewhere.
         const raw = argOf(body[k + 1]!.text)!
-          .map((a) => a.text)
-          .join(' ');
+          .map((a, index) => (index > 0 && a.spaceBefore ? ` ${a.text}` : a.text))
+          .join('');
         out.push({ text: JSON.stringify(raw), kind: 'str' });
         k++;
         continue;
@@ -837,11 +863,19 @@ function lex(text: string): PpToken[] {
   const tokens: PpToken[] = [];
   const n = text.length;
   let i = 0;
+  /** The index of the token after white space, once it is pushed (-1: none waits). */
+  let spacedToken = -1;
   while (i < n) {
+    // A copy, not the token: a lone punctuator's token is shared (singlePunctuator).
+    if (spacedToken >= 0 && spacedToken < tokens.length) {
+      tokens[spacedToken] = afterSpace(tokens[spacedToken]!);
+      spacedToken = -1;
+    }
     const code = text.charCodeAt(i);
     // A NUL is ignored, as gcc ignores it (and as the tokenizer does): no token each, which made a
     // header of 64 MiB of NULs 64 million tokens to expand and print.
     if (isAsciiSpace(code) || (code > 127 && /\s/.test(text[i]!))) {
+      if (tokens.length > 0) spacedToken = tokens.length;
       i++;
       continue;
     }
@@ -896,7 +930,12 @@ function lex(text: string): PpToken[] {
     tokens.push({ text: punct, kind: 'punct' });
     i += punct.length;
   }
+  if (spacedToken >= 0 && spacedToken < tokens.length) tokens[spacedToken] = afterSpace(tokens[spacedToken]!);
   return tokens;
+}
+
+function afterSpace(token: PpToken): PpToken {
+  return { text: token.text, kind: token.kind, spaceBefore: true };
 }
 
 /**
@@ -905,4 +944,9 @@ function lex(text: string): PpToken[] {
  */
 function appendAll<T>(target: T[], items: readonly T[]): void {
   for (const item of items) target.push(item);
+}
+
+/** Tokens as an expanded line's text: one space between each two. */
+function joinTokens(tokens: readonly PpToken[]): string {
+  return tokens.map((t) => t.text).join(' ');
 }

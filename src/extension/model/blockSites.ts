@@ -6,11 +6,18 @@
  * extension host allocated while replaying a tight loop, garbage that kept its collector busy on
  * the thread the views share. Here an operation allocates nothing until the live set outgrows the
  * arrays. Iteration is in insertion order (the Leaks view lists a site's oldest live blocks
- * first), as a Map's.
+ * first), as a Map's, and goes on as a Map's does when entries are set or deleted meanwhile (a
+ * compaction moves each open iterator with the entries). The arrays never shrink while a run
+ * goes on (a loop that builds and frees a thousand blocks would remake them each time); `trim`
+ * shrinks them when the run is set aside, as a Map's table would have shrunk: a run that held a
+ * million blocks and freed them then keeps 336 bytes of arrays, not 21 MiB, for as long as it is
+ * kept (RunStore keeps four).
  * Free of vscode (unit tested against a Map).
  */
 
 const EMPTY = -1;
+/** The fewest entries the arrays hold (`trim` stops there). */
+const MIN_CAPACITY = 16;
 
 export class BlockSites {
   /** Entries in insertion order; a deleted one has `live[i] === 0` until a compaction. */
@@ -25,10 +32,12 @@ export class BlockSites {
   private used = 0;
   /** 32 less log2 of the bucket count: a hash's top bits pick its bucket. */
   private shift: number;
+  /** The next entry of each iterator begun and not ended (a compaction moves them). */
+  private readonly cursors: { next: number }[] = [];
   size = 0;
 
-  constructor(capacity = 16) {
-    const size = 1 << Math.max(4, Math.ceil(Math.log2(capacity)));
+  constructor(capacity = MIN_CAPACITY) {
+    const size = 1 << Math.max(Math.log2(MIN_CAPACITY), Math.ceil(Math.log2(capacity)));
     this.addresses = new Float64Array(size);
     this.shift = 32 - Math.log2(size);
     this.sites = new Int32Array(size);
@@ -83,19 +92,75 @@ export class BlockSites {
     this.size = 0;
     this.live.fill(0);
     this.buckets.fill(EMPTY);
+    // As a Map's iterator: what is set after a clear is still visited.
+    for (const cursor of this.cursors) cursor.next = 0;
   }
 
-  /** [address, site] pairs in insertion order. */
+  /** The arrays made as small as the live entries allow (at most half full, at least 16 entries). */
+  trim(): void {
+    let capacity = MIN_CAPACITY;
+    while (capacity < 2 * this.size) capacity *= 2;
+    if (capacity < this.addresses.length) this.resize(capacity);
+  }
+
+  /** Entries in the arrays now: what they hold, live or not (for tests). */
+  get capacity(): number {
+    return this.addresses.length;
+  }
+
+  /**
+   * [address, site] pairs in insertion order, each read when it is reached: an entry set meanwhile
+   * is visited, one deleted before it is reached is not. The cursor is registered while the
+   * iteration runs (a `for…of` that ends or breaks ends it) so that a compaction moves it.
+   */
   *entries(): IterableIterator<[number, number]> {
-    for (let i = 0; i < this.used; i++) if (this.live[i] === 1) yield [this.addresses[i]!, this.sites[i]!];
+    const cursor = this.openCursor();
+    try {
+      // The index stays in a local between yields; a compaction during a yield moves `cursor.next`.
+      for (let i = 0; i < this.used; i++) {
+        if (this.live[i] !== 1) continue;
+        cursor.next = i + 1;
+        yield [this.addresses[i]!, this.sites[i]!];
+        i = cursor.next - 1;
+      }
+    } finally {
+      this.closeCursor(cursor);
+    }
   }
 
+  /** The addresses, as `entries` gives them. */
   *keys(): IterableIterator<number> {
-    for (let i = 0; i < this.used; i++) if (this.live[i] === 1) yield this.addresses[i]!;
+    const cursor = this.openCursor();
+    try {
+      // The index stays in a local between yields; a compaction during a yield moves `cursor.next`.
+      for (let i = 0; i < this.used; i++) {
+        if (this.live[i] !== 1) continue;
+        cursor.next = i + 1;
+        yield this.addresses[i]!;
+        i = cursor.next - 1;
+      }
+    } finally {
+      this.closeCursor(cursor);
+    }
   }
 
   [Symbol.iterator](): IterableIterator<[number, number]> {
     return this.entries();
+  }
+
+  /** Iterators begun and not ended (for tests). */
+  get openIterators(): number {
+    return this.cursors.length;
+  }
+
+  private openCursor(): { next: number } {
+    const cursor = { next: 0 };
+    this.cursors.push(cursor);
+    return cursor;
+  }
+
+  private closeCursor(cursor: { next: number }): void {
+    this.cursors.splice(this.cursors.indexOf(cursor), 1);
   }
 
   private find(address: number): number {
@@ -117,18 +182,28 @@ export class BlockSites {
       this.rebuild(this.addresses, this.sites, this.live, this.chain, this.buckets);
       return;
     }
-    const grown = capacity * 2;
-    const addresses = new Float64Array(grown);
-    const sites = new Int32Array(grown);
-    const live = new Uint8Array(grown);
-    const chain = new Int32Array(grown);
-    const buckets = new Int32Array(grown);
-    this.shift--;
+    this.resize(capacity * 2);
+  }
+
+  /** The live entries moved to new arrays of `capacity` entries (a power of two, more than `size`). */
+  private resize(capacity: number): void {
+    const addresses = new Float64Array(capacity);
+    const sites = new Int32Array(capacity);
+    const live = new Uint8Array(capacity);
+    const chain = new Int32Array(capacity);
+    const buckets = new Int32Array(capacity);
+    this.shift = 32 - Math.log2(capacity);
     this.rebuild(addresses, sites, live, chain, buckets);
   }
 
   /** Moves the live entries, in order, to the front of the given arrays (may be the same ones) and rehashes. */
   private rebuild(addresses: Float64Array, sites: Int32Array, live: Uint8Array, chain: Int32Array, buckets: Int32Array): void {
+    // An open iterator's next entry becomes the live entries before it (they move to the front).
+    for (const cursor of this.cursors) {
+      let before = 0;
+      for (let i = 0; i < Math.min(cursor.next, this.used); i++) before += this.live[i]!;
+      cursor.next = before;
+    }
     let next = 0;
     for (let i = 0; i < this.used; i++) {
       if (this.live[i] !== 1) continue;

@@ -165,6 +165,8 @@ export class HeapReplay {
     this.pending?.cancel();
     this.pending = null;
     this.forgotten = true;
+    // Its live blocks' sites stay (the trees), in arrays sized for them, not for its peak.
+    this.blockSite.trim();
   }
 
   /**

@@ -6,7 +6,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { importCHeader } from '../../../../src/analysis/cImport/importCHeader';
@@ -52,6 +52,33 @@ describe('import-c: #include of a macro, as gcc reads it', function () {
       bad.notes.map((n) => [n.line, n.message]),
       [[2, '#include NOT_A_FILE: expected "file" or <file>']],
     );
+  });
+
+  it('puts the <file> together as gcc does: a space where a token had white space before it', function () {
+    const cc = compilerOrSkip(this);
+    const dir = mkdtempSync(join(tmpdir(), 'lmm-computed-'));
+    try {
+      // Files whose names hold the spaces: each is read only if the name is put together so.
+      writeFileSync(join(dir, 'a .h'), 'struct spaced_inside { int x; };\n');
+      writeFileSync(join(dir, ' b.h'), 'struct spaced_before { int x; };\n');
+      writeFileSync(join(dir, 'c.h'), 'struct unspaced { int x; };\n');
+      const header = join(dir, 'glued.h');
+      writeFileSync(
+        header,
+        ['#define A <a .h>', '#include A', '#define LT <', '#include LT b.h>', '#define C(x) <x.h>', '#include C(c)', ''].join(
+          '\n',
+        ),
+      );
+      const gcc = execFileSync(cc, ['-E', '-P', '-I', dir, header], { encoding: 'utf8' });
+      for (const name of ['spaced_inside', 'spaced_before', 'unspaced']) assert.match(gcc, new RegExp(`struct ${name}`));
+      const result = run([header, '-I', dir, '--no-cc', '-o', join(dir, 'harness.ts')]);
+      assert.equal(result.status, 0, result.stderr);
+      assert.doesNotMatch(result.stderr, /skipped|not found/);
+      for (const name of ['spaced_inside', 'spaced_before', 'unspaced'])
+        assert.match(result.stderr, new RegExp(`^ {2}${name} `, 'm'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   for (const mode of ['cc', 'no-cc'] as const) {
