@@ -10,26 +10,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { importCHeader } from '../../../../src/analysis/cImport/importCHeader';
-import { CliError } from '../../../../src/cli/cliIo';
-import { importCCommand } from '../../../../src/cli/importCCommand';
 import { BITS_OF_C, compileAndRun, compilerOrSkip } from '../../../support/cCompiler';
 import { compareLines } from '../../../support/harnessAgainstCompiler';
 import { declareClasses } from '../../../support/randomCRecords';
+import { runImportC } from '../../../support/importCRun';
 
 const FIXTURE = resolve(__dirname, '../../../fixtures/c-headers/computed-includes');
 const HEADER = join(FIXTURE, 'face.h');
 const INCLUDE = join(FIXTURE, 'include');
-
-function run(args: string[]): { status: number; stderr: string } {
-  let stderr = '';
-  const io = { stdout: () => undefined, stderr: (s: string) => void (stderr += s) };
-  try {
-    return { status: importCCommand(args, io), stderr };
-  } catch (error) {
-    if (error instanceof CliError) return { status: 2, stderr: stderr + error.message };
-    throw error;
-  }
-}
 
 describe('import-c: #include of a macro, as gcc reads it', function () {
   this.timeout(60_000);
@@ -37,7 +25,7 @@ describe('import-c: #include of a macro, as gcc reads it', function () {
   it('the built-in preprocessor reads the <file>, the "file" and the <file> a function-like macro names', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lmm-computed-'));
     try {
-      const result = run([HEADER, '-I', INCLUDE, '--no-cc', '-o', join(dir, 'harness.ts')]);
+      const result = runImportC([HEADER, '-I', INCLUDE, '--no-cc', '-o', join(dir, 'harness.ts')]);
       assert.equal(result.status, 0, result.stderr);
       assert.doesNotMatch(result.stderr, /expected "file" or <file>|skipped|not found/);
       assert.match(result.stderr, /^ {2}FaceRec {2,}72 bytes, align 8$/m);
@@ -71,7 +59,7 @@ describe('import-c: #include of a macro, as gcc reads it', function () {
       );
       const gcc = execFileSync(cc, ['-E', '-P', '-I', dir, header], { encoding: 'utf8' });
       for (const name of ['spaced_inside', 'spaced_before', 'unspaced']) assert.match(gcc, new RegExp(`struct ${name}`));
-      const result = run([header, '-I', dir, '--no-cc', '-o', join(dir, 'harness.ts')]);
+      const result = runImportC([header, '-I', dir, '--no-cc', '-o', join(dir, 'harness.ts')]);
       assert.equal(result.status, 0, result.stderr);
       assert.doesNotMatch(result.stderr, /skipped|not found/);
       for (const name of ['spaced_inside', 'spaced_before', 'unspaced'])
@@ -87,7 +75,7 @@ describe('import-c: #include of a macro, as gcc reads it', function () {
       const dir = mkdtempSync(join(tmpdir(), 'lmm-computed-'));
       try {
         const output = join(dir, 'harness.ts');
-        const result = run([HEADER, '-I', INCLUDE, '-o', output, ...(mode === 'no-cc' ? ['--no-cc'] : [])]);
+        const result = runImportC([HEADER, '-I', INCLUDE, '-o', output, ...(mode === 'no-cc' ? ['--no-cc'] : [])]);
         assert.equal(result.status, 0, result.stderr);
         const structs = importCHeader(
           execFileSync(cc, ['-E', '-x', 'c', '-std=gnu11', '-I', INCLUDE, HEADER], { encoding: 'utf8' }),

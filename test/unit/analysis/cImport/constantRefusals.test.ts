@@ -7,9 +7,8 @@ import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { importCHeader } from '../../../../src/analysis/cImport/importCHeader';
-import { CliError } from '../../../../src/cli/cliIo';
-import { importCCommand } from '../../../../src/cli/importCCommand';
 import { compilerOrSkip } from '../../../support/cCompiler';
+import { runImportC } from '../../../support/importCRun';
 
 const HEADER = resolve(__dirname, '../../../fixtures/c-headers/refusal-columns/constant-refusals.h');
 
@@ -27,22 +26,11 @@ const EXPECTED = [
   '11:25: struct s10: left shift count 32 >= width of type (32 bits)',
 ];
 
-function run(args: string[]): { status: number; stderr: string } {
-  let stderr = '';
-  const io = { stdout: () => undefined, stderr: (s: string) => void (stderr += s) };
-  try {
-    return { status: importCCommand(args, io), stderr };
-  } catch (error) {
-    if (error instanceof CliError) return { status: 2, stderr: stderr + error.message };
-    throw error;
-  }
-}
-
 describe('import-c refuses the constants gcc refuses in an array length, at the operator', function () {
   this.timeout(60_000);
 
   it('with the built-in preprocessor: each line refused with its reason, the struct after them kept', () => {
-    const result = run([HEADER, '--no-cc']);
+    const result = runImportC([HEADER, '--no-cc']);
     const ours = [...result.stderr.matchAll(/constant-refusals\.h:(\d+:\d+: struct s\d+: .*)$/gm)].map((m) => m[1]);
     assert.deepEqual(ours, EXPECTED, result.stderr);
     assert.match(result.stderr, /import-c: 1 struct\(s\) written, 0 flagged, 10 dropped/);

@@ -8,23 +8,11 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import { CliError } from '../../../../src/cli/cliIo';
-import { importCCommand } from '../../../../src/cli/importCCommand';
 import { compilerOrSkip } from '../../../support/cCompiler';
+import { runImportC } from '../../../support/importCRun';
 
 const FIXTURES = resolve(__dirname, '../../../fixtures/c-headers/refusal-columns');
 const REFUSALS = resolve(FIXTURES, 'refusals.h');
-
-function run(args: string[]): { status: number; stderr: string } {
-  let stderr = '';
-  const io = { stdout: () => undefined, stderr: (s: string) => void (stderr += s) };
-  try {
-    return { status: importCCommand(args, io), stderr };
-  } catch (error) {
-    if (error instanceof CliError) return { status: 2, stderr: stderr + error.message };
-    throw error;
-  }
-}
 
 /** gcc's first error of each line of `header`: line → column. */
 function gccColumns(cc: string, header: string, flags: string[] = ['-fsyntax-only']): Map<number, number> {
@@ -60,7 +48,7 @@ describe("import-c names what it refuses FILE:LINE:COLUMN, at gcc's column", fun
   for (const mode of ['--no-cc', 'cc'] as const) {
     it(`each refusal at the column gcc gives its error, tabs counted as gcc counts them (${mode})`, function () {
       const cc = compilerOrSkip(this);
-      const result = run([REFUSALS, ...(mode === '--no-cc' ? ['--no-cc'] : [])]);
+      const result = runImportC([REFUSALS, ...(mode === '--no-cc' ? ['--no-cc'] : [])]);
       assert.equal(result.status, 1, result.stderr);
       assert.doesNotMatch(result.stderr, /^\s+at /m, 'no stack trace');
       const gcc = gccColumns(cc, REFUSALS);
@@ -82,7 +70,7 @@ describe("import-c names what it refuses FILE:LINE:COLUMN, at gcc's column", fun
     it(`type words gcc does not take together (char char, long long long, unsigned signed …) refused in gcc's words, at its column (${mode})`, function () {
       const cc = compilerOrSkip(this);
       const header = resolve(FIXTURES, 'type-words.h');
-      const result = run([header, ...(mode === '--no-cc' ? ['--no-cc'] : [])]);
+      const result = runImportC([header, ...(mode === '--no-cc' ? ['--no-cc'] : [])]);
       assert.equal(result.status, 1, result.stderr);
       let stderr = '';
       try {
@@ -102,7 +90,7 @@ describe("import-c names what it refuses FILE:LINE:COLUMN, at gcc's column", fun
   it("a directive refused by the built-in preprocessor (#else after #else, #endif without #if, an unknown one, #define 3x) at gcc -E's column", function () {
     const cc = compilerOrSkip(this);
     const header = resolve(FIXTURES, 'directives.h');
-    const result = run([header, '--no-cc']);
+    const result = runImportC([header, '--no-cc']);
     assert.equal(result.status, 1, result.stderr);
     const gcc = gccColumns(cc, header, ['-E']);
     const ours = ourColumns(result.stderr, header);
@@ -117,7 +105,7 @@ describe("import-c names what it refuses FILE:LINE:COLUMN, at gcc's column", fun
     it(`an #error after a tab at gcc's column (${mode})`, function () {
       const cc = compilerOrSkip(this);
       const header = resolve(FIXTURES, 'tabbed-error.h');
-      const result = run([header, ...(mode === '--no-cc' ? ['--no-cc'] : [])]);
+      const result = runImportC([header, ...(mode === '--no-cc' ? ['--no-cc'] : [])]);
       assert.equal(result.status, 2, result.stderr);
       const column = gccColumns(cc, header, ['-E']).get(2);
       assert.equal(column, 10, 'gcc: the tab to column 9, `error` at 10');
