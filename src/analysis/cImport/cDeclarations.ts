@@ -1321,15 +1321,20 @@ export function parseCHeader(
     const first = tokens[start]!;
     if (body < 0 || first.system === true) return;
     const name = body === pos + 2 ? `${keyword.text} ${tokens[pos + 1]!.text}` : `an anonymous ${keyword.text}`;
-    const before = tokens
-      .slice(start, Math.min(pos, start + 8))
-      .map((t) => t.text)
-      .join(' ');
     problems.push({
       line: keyword.line,
-      message: `${name}: skipped with the declaration it is in, which starts '${before}${pos - start > 8 ? ' …' : ''}' (not a type the importer knows)`,
+      message: `${name}: skipped with the declaration it is in, which starts '${tokensShown(start, pos)}' (not a type the importer knows)`,
       ...(keyword.file !== undefined ? { file: keyword.file } : {}),
     });
+  }
+
+  /** The tokens from `from` to `to` as a message quotes them: the first 8, then ' …' if there are more. */
+  function tokensShown(from: number, to: number): string {
+    const shown = tokens
+      .slice(from, Math.min(to, from + 8))
+      .map((t) => t.text)
+      .join(' ');
+    return to - from > 8 ? `${shown} …` : shown;
   }
 
   /** A token no declaration starts with: a number, a string, a punctuator other than ( [ ; } {. */
@@ -1360,13 +1365,9 @@ export function parseCHeader(
       let end = pos;
       while (end < tokens.length && strayAt(end)) end++;
       if (stray.system !== true) {
-        const shown = tokens
-          .slice(pos, Math.min(end, pos + 8))
-          .map((t) => t.text)
-          .join(' ');
         problems.push({
           line: stray.line,
-          message: `unexpected '${shown}${end - pos > 8 ? ' …' : ''}' where a declaration starts (skipped)`,
+          message: `unexpected '${tokensShown(pos, end)}' where a declaration starts (skipped)`,
           ...(stray.file !== undefined ? { file: stray.file } : {}),
         });
       }
