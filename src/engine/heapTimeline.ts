@@ -36,6 +36,7 @@
 import { HeapOpKind, type HeapOpBatch, type HeapWrites } from './heapOps';
 import { HeapSnapshot, PendingSnapshot, type SnapshotScratch } from './heapSnapshot';
 import { LmmHeap } from './lmmHeap';
+import { copyBytes, writeBytesAt } from './writeBytesAt';
 
 export interface TimelineOptions {
   /** Steps between snapshots to start with (it doubles when the budget is reached). */
@@ -411,7 +412,7 @@ export class HeapTimeline {
       bigger.set(this.writeBytes.subarray(0, at));
       this.writeBytes = bigger;
     }
-    this.writeBytes.set(bytes.subarray(from, from + length), at);
+    copyBytes(bytes, from, length, this.writeBytes, at);
     this.writeStep[i] = step;
     this.writeAddress[i] = address;
     this.writeStart[i] = at;
@@ -809,21 +810,5 @@ export class HeapTimeline {
   /** Every per-step column, in the order `bigger` holds their successors. */
   private columns(): StepColumn[] {
     return [this.kind, this.argA, this.argB, this.siteIds, this.results, ...SERIES_KEYS.map((key) => this.series[key])];
-  }
-}
-
-/** Writes `length` bytes of `bytes` from `from` at `address` of `heap` (skipped where no page is mapped). */
-function writeBytesAt(heap: LmmHeap, address: number, bytes: Uint8Array, from: number, length: number): void {
-  const kernel = heap.kernel;
-  const pageSize = heap.pageSize;
-  let done = 0;
-  while (done < length) {
-    const at = address + done;
-    const page = kernel.isMapped(at) ? kernel.pageBytes(at) : undefined;
-    if (page === undefined) return;
-    const offset = at - kernel.pageOf(at);
-    const n = Math.min(length - done, pageSize - offset);
-    for (let k = 0; k < n; k++) page[offset + k] = bytes[from + done + k]!;
-    done += n;
   }
 }

@@ -18,6 +18,7 @@
 import { LmmHeap } from '../../engine/lmmHeap';
 import { HeapOpKind, type HeapOpBatch, type HeapWrites, type RecordedField } from '../../engine/heapOps';
 import { PendingSnapshot, type HeapSnapshot, type SnapshotScratch } from '../../engine/heapSnapshot';
+import { writeBytesAt } from '../../engine/writeBytesAt';
 import { BlockSites } from './blockSites';
 
 export interface ReplayOptions {
@@ -279,20 +280,10 @@ export class HeapReplay {
 
   /** Applies the writes from `at.index` on made after operation `step`, and moves `at` past them. */
   private applyWrites(writes: HeapWrites, step: number, at: WriteCursor): void {
-    const kernel = this.heap.kernel;
     while (at.index < writes.count && writes.step[at.index] === step) {
       const length = writes.length[at.index]!;
       const address = writes.address[at.index]!;
-      // Page by page (a struct copy may cross a page end); bytes on no mapped page are skipped.
-      for (let done = 0; done < length;) {
-        const where = address + done;
-        const pageStart = kernel.pageOf(where);
-        const n = Math.min(length - done, pageStart + this.heap.pageSize - where);
-        const page = kernel.isMapped(where) ? kernel.pageBytes(where) : undefined;
-        const from = at.byte + done;
-        if (page !== undefined) copyBytes(writes.bytes, from, n, page, where - pageStart);
-        done += n;
-      }
+      writeBytesAt(this.heap, address, writes.bytes, at.byte, length);
       at.byte += length;
       at.index++;
     }
@@ -329,17 +320,4 @@ export class HeapReplay {
     this.siteFreed[siteId]!++;
     this.siteLive[siteId]!--;
   }
-}
-
-/**
- * Copies `length` bytes of `source` from `from` to `target` at `at`. A field write is a few bytes:
- * copied one by one, it makes no view (a subarray per write was a third of what the extension host
- * allocated while replaying a tight loop, all of it garbage at once).
- */
-function copyBytes(source: Uint8Array, from: number, length: number, target: Uint8Array, at: number): void {
-  if (length > 64) {
-    target.set(source.subarray(from, from + length), at);
-    return;
-  }
-  for (let k = 0; k < length; k++) target[at + k] = source[from + k]!;
 }
