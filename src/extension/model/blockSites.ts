@@ -130,18 +130,7 @@ export class BlockSites {
 
   /** The addresses, as `entries` gives them. */
   *keys(): IterableIterator<number> {
-    const cursor = this.openCursor();
-    try {
-      // The index stays in a local between yields; a compaction during a yield moves `cursor.next`.
-      for (let i = 0; i < this.used; i++) {
-        if (this.live[i] !== 1) continue;
-        cursor.next = i + 1;
-        yield this.addresses[i]!;
-        i = cursor.next - 1;
-      }
-    } finally {
-      this.closeCursor(cursor);
-    }
+    for (const [address] of this.entries()) yield address;
   }
 
   [Symbol.iterator](): IterableIterator<[number, number]> {
